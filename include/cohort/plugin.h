@@ -1,0 +1,234 @@
+/* cohort/plugin.h: the estimator plugin ABI of cohort (installed header).
+ *
+ * An estimator plugin is a shared object NAME.so on the plugin path that
+ * exports exactly one symbol, cohort_plugin_entry(), returning a static
+ * cohort_plugin.  The host checks the plugin's magic, ABI version and struct
+ * sizes field by field and refuses a mismatch with a message naming the
+ * field.  The host then calls init() (if set) with its function table and
+ * looks up the estimator called NAME in the plugin's static table.
+ *
+ * Versioning: ABI major changes break plugins; minor changes only append.
+ * The host function table (cohort_host) only ever grows at its end; a plugin
+ * built against minor M may use every member present in minor M, and can
+ * test host->size before using a member added later.
+ *
+ * Memory ownership:
+ *  - Everything the host passes (cohort_call, its arguments and vectors,
+ *    the host table) is owned by the host and valid only during run().
+ *    A plugin must not free or modify it.
+ *  - Everything a plugin passes to a host function (strings, arrays) is
+ *    copied by the host before the function returns; the plugin keeps
+ *    ownership and frees it when it likes.
+ *  - Tables and figures created with host functions are owned by the host.
+ *  - Plugins allocate their working memory with malloc/free themselves and
+ *    must free it before run() returns, on success and on failure.
+ *  - A plugin is never unloaded once init() succeeded.
+ *
+ * Errors: run() returns 0 on success.  On failure it first calls
+ * host->error() with a message (the host attaches the estimate's location in
+ * the rules) and returns non-zero.  A plugin never prints and never exits.
+ */
+#ifndef COHORT_PLUGIN_H
+#define COHORT_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define COHORT_PLUGIN_MAGIC 0x43485254u /* "CHRT" */
+#define COHORT_ABI_MAJOR 1
+#define COHORT_ABI_MINOR 0
+
+/* Value types of vectors (same codes as the rules language). */
+enum cohort_type {
+    COHORT_TYPE_INT = 1,
+    COHORT_TYPE_REAL = 2,
+    COHORT_TYPE_TEXT = 3,
+    COHORT_TYPE_DATE = 4,     /* days since 1970-01-01 */
+    COHORT_TYPE_BOOL = 5,     /* 0 or 1 */
+    COHORT_TYPE_DURATION = 6  /* days */
+};
+
+/* Kinds of estimator arguments; a parameter accepts a bitmask of them. */
+enum cohort_arg_kind {
+    COHORT_ARG_NUMBER = 1u << 0,   /* constant number (num) */
+    COHORT_ARG_DURATION = 1u << 1, /* constant duration (num, in days) */
+    COHORT_ARG_TEXT = 1u << 2,     /* constant text (text) */
+    COHORT_ARG_BOOL = 1u << 3,     /* constant boolean (num: 0 or 1) */
+    COHORT_ARG_COLUMN = 1u << 4,   /* one value per row (vec) */
+    COHORT_ARG_ENDPOINT = 1u << 5, /* time and status per row (surv) */
+    COHORT_ARG_FORMULA = 1u << 6,  /* lhs ~ terms (formula) */
+    COHORT_ARG_LIST = 1u << 7,     /* list of constants (list) */
+    COHORT_ARG_COLUMNS = 1u << 8   /* list of per-row expressions (columns) */
+};
+
+/* A column of per-row values. */
+typedef struct cohort_vec {
+    const char *name;              /* as written in the rules, e.g. "patient.age" */
+    int type;                      /* enum cohort_type */
+    size_t n;                      /* number of rows (== call->nrows) */
+    const double *num;             /* all types but TEXT; NULL for TEXT */
+    const char *const *text;       /* TEXT values; NULL for other types */
+    const unsigned char *missing;  /* missing[i] != 0: row i is missing */
+} cohort_vec;
+
+/* An endpoint evaluated per row.  Times are in days from the origin. */
+typedef struct cohort_surv {
+    const char *name;
+    size_t n;
+    const double *start;           /* NULL, or counting-process start: row is (start, time] */
+    const double *time;            /* time of event or censoring, days */
+    const int *status;             /* 0 censored, 1 event, k >= 2 competing cause k-1 */
+    const unsigned char *missing;  /* time or status unknown for row i */
+    int ncauses;                   /* 1 + number of competing causes */
+    const char *const *cause_names;/* ncauses names, [0] is the event */
+} cohort_surv;
+
+/* A term on the right of a formula. */
+typedef struct cohort_term {
+    cohort_vec vec;
+    const char *ref;               /* reference level for a factor, or NULL */
+} cohort_term;
+
+typedef struct cohort_formula {
+    int lhs_is_endpoint;           /* 1: surv is set; 0: lhs (a column) is set */
+    cohort_surv surv;
+    cohort_vec lhs;
+    size_t nterms;
+    const cohort_term *terms;
+} cohort_formula;
+
+typedef struct cohort_list {
+    size_t n;
+    int type;                      /* enum cohort_type of the elements */
+    const double *num;             /* numbers, durations (days), dates, bools */
+    const char *const *text;       /* TEXT elements */
+} cohort_list;
+
+typedef struct cohort_columns {
+    size_t n;
+    const cohort_vec *vecs;
+} cohort_columns;
+
+/* One bound argument. */
+typedef struct cohort_arg {
+    const char *name;              /* parameter name it was bound to */
+    unsigned kind;                 /* exactly one enum cohort_arg_kind bit */
+    double num;                    /* NUMBER, DURATION (days), BOOL */
+    const char *text;              /* TEXT */
+    cohort_vec vec;                /* COLUMN */
+    cohort_surv surv;              /* ENDPOINT */
+    cohort_formula formula;        /* FORMULA */
+    cohort_list list;              /* LIST */
+    cohort_columns columns;        /* COLUMNS */
+} cohort_arg;
+
+/* One call of an estimator, as written in an `estimate` statement. */
+typedef struct cohort_call {
+    void *host_private;            /* the host's; do not touch */
+    const char *estimator;         /* e.g. "km" */
+    const char *where;             /* "study.rules:23" for messages */
+    size_t nrows;                  /* rows of the analysis set */
+    const size_t *row_unit;        /* NULL, or unit index of each row (counting process) */
+    size_t nunits;
+    size_t nargs;
+    const cohort_arg *args;        /* the arguments given, in parameter order */
+    double time_unit_days;         /* the study's reporting unit, e.g. 30.4375 */
+    const char *time_unit;         /* its name, e.g. "months" */
+} cohort_call;
+
+/* Column kinds of result tables: decide how text output formats a number.
+ * JSON and CSV outputs always carry numbers at full precision. */
+enum cohort_col_kind {
+    COHORT_COL_TEXT = 1,     /* a string */
+    COHORT_COL_NUMBER = 2,   /* a real, shown with `digits` decimals */
+    COHORT_COL_COUNT = 3,    /* a count of units (subject to small-cell rules) */
+    COHORT_COL_PERCENT = 4,  /* a proportion 0..1, shown as a percentage */
+    COHORT_COL_PVALUE = 5,   /* a p-value, shown as "<0.001" or with 3 digits */
+    COHORT_COL_TIME = 6      /* a time in days, shown in the study's unit */
+};
+
+typedef struct cohort_table cohort_table;
+
+/* Functions the host provides.  Append-only: never reorder or remove. */
+typedef struct cohort_host {
+    uint32_t size;                 /* sizeof(cohort_host) of the running host */
+    uint16_t abi_major, abi_minor;
+    /* Report an error or a warning about this estimate (printf format). */
+    void (*error)(const cohort_call *call, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+    void (*warning)(const cohort_call *call, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+    /* Result tables: create, add typed columns, append rows, set cells.
+     * Cells left unset are missing (printed as "-", null in JSON). */
+    cohort_table *(*table_new)(const cohort_call *call, const char *id, const char *title);
+    int (*table_column)(cohort_table *t, const char *name, int kind, int digits);
+    size_t (*table_row)(cohort_table *t);
+    void (*table_num)(cohort_table *t, size_t row, int col, double value);
+    void (*table_text)(cohort_table *t, size_t row, int col, const char *text);
+    /* A publication-style sentence printed after the tables. */
+    void (*note)(const cohort_call *call, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+    /* Restrict the analysis set for the estimates that follow this one
+     * (e.g. a matched cohort): keep[i] != 0 keeps row i.  Only for calls
+     * with row_unit == NULL.  Returns 0 on success. */
+    int (*keep_rows)(const cohort_call *call, const unsigned char *keep);
+} cohort_host;
+
+/* Parameters an estimator accepts.  The first parameter may be given
+ * positionally; all may be given by name.  The host checks kinds and
+ * required parameters when the rules are checked, before any data is read. */
+typedef struct cohort_param {
+    const char *name;
+    unsigned kinds;                /* bitmask of enum cohort_arg_kind */
+    int required;
+    const char *help;
+} cohort_param;
+
+typedef struct cohort_estimator {
+    const char *name;
+    const char *summary;
+    const cohort_param *params;
+    size_t nparams;
+    int (*run)(const cohort_host *host, const cohort_call *call);
+} cohort_estimator;
+
+/* What cohort_plugin_entry() returns.  Fill it with COHORT_PLUGIN_HEADER. */
+typedef struct cohort_plugin {
+    uint32_t magic;
+    uint16_t abi_major, abi_minor;
+    uint32_t sizeof_plugin, sizeof_estimator, sizeof_param, sizeof_call, sizeof_arg;
+    const char *name;
+    const char *version;
+    const char *description;
+    const cohort_estimator *estimators;
+    size_t nestimators;
+    int (*init)(const cohort_host *host);   /* optional; 0 on success */
+} cohort_plugin;
+
+#define COHORT_PLUGIN_HEADER                                              \
+    COHORT_PLUGIN_MAGIC, COHORT_ABI_MAJOR, COHORT_ABI_MINOR,              \
+    sizeof(cohort_plugin), sizeof(cohort_estimator), sizeof(cohort_param), \
+    sizeof(cohort_call), sizeof(cohort_arg)
+
+#define COHORT_ENTRY_SYMBOL "cohort_plugin_entry"
+const cohort_plugin *cohort_plugin_entry(void);
+
+/* Find the argument bound to parameter `name`, or NULL if not given. */
+static inline const cohort_arg *cohort_arg_get(const cohort_call *call, const char *name)
+{
+    for (size_t i = 0; i < call->nargs; i++) {
+        const char *a = call->args[i].name, *b = name;
+        while (*a && *a == *b) { a++; b++; }
+        if (*a == *b) return &call->args[i];
+    }
+    return NULL;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

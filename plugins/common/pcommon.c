@@ -1,0 +1,103 @@
+/* pcommon.c: factor coding shared by the bundled estimator plugins. */
+#include "pcommon.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *pc_label(const cohort_vec *v, size_t i, char *buf, size_t size)
+{
+    if (v->type == COHORT_TYPE_TEXT) return v->text[i];
+    double x = v->num[i];
+    if (v->type == COHORT_TYPE_BOOL) return x != 0 ? "true" : "false";
+    if (v->type == COHORT_TYPE_DATE) {
+        /* civil date from days since 1970-01-01 */
+        long z = (long)floor(x) + 719468;
+        long era = (z >= 0 ? z : z - 146096) / 146097;
+        long doe = z - era * 146097;
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+        snprintf(buf, size, "%04ld-%02ld-%02ld", yoe + era * 400 + (m <= 2), m, d);
+        return buf;
+    }
+    snprintf(buf, size, "%g", x);
+    return buf;
+}
+
+typedef struct { const cohort_vec *v; } sortctx;
+
+static int cmp_rows(const cohort_vec *v, size_t a, size_t b)
+{
+    if (v->type == COHORT_TYPE_TEXT) return strcmp(v->text[a], v->text[b]);
+    return (v->num[a] > v->num[b]) - (v->num[a] < v->num[b]);
+}
+
+/* merge sort of row indices by value (stable, no globals) */
+static void sort_rows(const cohort_vec *v, size_t *idx, size_t *tmp, size_t n)
+{
+    if (n < 2) return;
+    size_t h = n / 2;
+    sort_rows(v, idx, tmp, h);
+    sort_rows(v, idx + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = cmp_rows(v, idx[j], idx[i]) < 0 ? idx[j++] : idx[i++];
+    while (i < h) tmp[k++] = idx[i++];
+    while (j < n) tmp[k++] = idx[j++];
+    memcpy(idx, tmp, n * sizeof *idx);
+}
+
+void pc_factor_free(pc_factor *f)
+{
+    for (size_t i = 0; i < f->nlevels; i++) free(f->labels[i]);
+    free(f->labels);
+    free(f->code);
+    memset(f, 0, sizeof *f);
+}
+
+int pc_factor_make(const cohort_vec *v, const char *ref, pc_factor *f)
+{
+    memset(f, 0, sizeof *f);
+    size_t n = v->n, m = 0;
+    size_t *idx = malloc((n + 1) * sizeof *idx), *tmp = malloc((n + 1) * sizeof *tmp);
+    f->code = malloc((n + 1) * sizeof *f->code);
+    f->labels = malloc((n + 1) * sizeof *f->labels);
+    if (!idx || !tmp || !f->code || !f->labels) goto fail;
+    for (size_t i = 0; i < n; i++) {
+        f->code[i] = -1;
+        if (!v->missing[i]) idx[m++] = i;
+    }
+    sort_rows(v, idx, tmp, m);
+    char buf[64];
+    for (size_t k = 0; k < m; k++) {
+        if (k == 0 || cmp_rows(v, idx[k - 1], idx[k]) != 0) {
+            f->labels[f->nlevels] = strdup(pc_label(v, idx[k], buf, sizeof buf));
+            if (!f->labels[f->nlevels]) goto fail;
+            f->nlevels++;
+        }
+        f->code[idx[k]] = (int)f->nlevels - 1;
+    }
+    if (ref) {
+        size_t r = 0;
+        while (r < f->nlevels && strcmp(f->labels[r], ref) != 0) r++;
+        if (r == f->nlevels) goto fail;
+        /* move level r to the front, shifting the others up by one */
+        char *lab = f->labels[r];
+        memmove(f->labels + 1, f->labels, r * sizeof *f->labels);
+        f->labels[0] = lab;
+        for (size_t i = 0; i < n; i++) {
+            int c = f->code[i];
+            if (c == (int)r) f->code[i] = 0;
+            else if (c >= 0 && c < (int)r) f->code[i] = c + 1;
+        }
+    }
+    free(idx);
+    free(tmp);
+    return 0;
+fail:
+    free(idx);
+    free(tmp);
+    pc_factor_free(f);
+    return -1;
+}

@@ -1,0 +1,22 @@
+/* pcommon.h: helpers shared by the bundled estimator plugins (linked
+ * statically into each): coding a column as a factor with levels. */
+#ifndef COHORT_PCOMMON_H
+#define COHORT_PCOMMON_H
+#include <cohort/plugin.h>
+
+typedef struct pc_factor {
+    size_t nlevels;
+    char **labels;      /* nlevels labels, level order */
+    int *code;          /* per row: level index, or -1 when missing */
+} pc_factor;
+
+/* Code v as a factor.  Levels are sorted (numbers ascending, text by byte
+ * order, booleans false then true), except that `ref`, if given, comes
+ * first.  Returns 0, or -1 if ref is not a level or memory ran out (f is
+ * then empty). */
+int pc_factor_make(const cohort_vec *v, const char *ref, pc_factor *f);
+void pc_factor_free(pc_factor *f);
+/* Text label of row i of v ("true"/"false", "%g", a date "YYYY-MM-DD"),
+ * written into buf (at least 32 bytes unless TEXT, which returns the text). */
+const char *pc_label(const cohort_vec *v, size_t i, char *buf, size_t size);
+#endif

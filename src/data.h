@@ -1,0 +1,102 @@
+/* data.h: a cohort's tables in columnar typed storage, loaded from CSV.
+ * Each table has an optional key, at most one parent table (linked through
+ * a column of the same name as the parent's key), and on demand an index
+ * that groups its rows by an ancestor row, ordered by the table's date
+ * column, so quantifiers cost O(rows of one unit). */
+#ifndef COHORT_DATA_H
+#define COHORT_DATA_H
+#include <stddef.h>
+#include <stdint.h>
+#include "diag.h"
+#include "strpool.h"
+
+/* Column types; the codes equal enum cohort_type of cohort/plugin.h. */
+enum { CT_NONE = 0, CT_INT = 1, CT_REAL = 2, CT_TEXT = 3, CT_DATE = 4, CT_BOOL = 5 };
+
+typedef struct column {
+    char *name;
+    int type;               /* CT_* */
+    int declared;           /* 1 if the type came from the rules */
+    size_t n;
+    int64_t *i;             /* CT_INT */
+    double *r;              /* CT_REAL */
+    int32_t *d;             /* CT_DATE: days since 1970-01-01 */
+    uint8_t *b;             /* CT_BOOL: 0/1 */
+    const char **s;         /* CT_TEXT: interned in the data's pool */
+    uint8_t *miss;          /* miss[row] != 0: missing (always allocated) */
+} column;
+
+/* Rows of a table grouped by the row of one ancestor table (the parent, the
+ * grandparent...), each group ordered by the table's order column (missing
+ * dates last, ties in file order). */
+typedef struct group_index {
+    int ancestor;           /* table index */
+    size_t ngroups;         /* rows of the ancestor */
+    uint32_t *off;          /* ngroups + 1 offsets into rows */
+    uint32_t *rows;         /* row numbers of this table */
+} group_index;
+
+typedef struct table {
+    char *name;
+    char *path;             /* the CSV file */
+    size_t nrows, ncols;
+    column *cols;
+    int key;                /* column index of the key, or -1 */
+    int parent;             /* table index of the parent, or -1 */
+    int fk;                 /* column index linking to the parent's key, or -1 */
+    int32_t *parent_row;    /* per row: row of the parent table */
+    int order;              /* column index ordering rows in groups, or -1 */
+    group_index *groups;    /* built on demand, one per ancestor */
+    size_t ngroups_built;
+    void *keyhash;          /* key value -> row (private to data.c) */
+} table;
+
+typedef struct cohort_data {
+    table *tables;
+    size_t ntables;
+    strpool *pool;          /* not owned */
+    size_t bytes_read;      /* CSV bytes read, for the benchmark */
+} cohort_data;
+
+/* Where a table was declared in the rules, for diagnostics about it. */
+typedef struct decl_site {
+    const char *file;
+    int line, col, len;
+    const char *srcline;
+    size_t srclen;
+} decl_site;
+
+typedef struct table_spec {
+    const char *name;
+    const char *path;       /* CSV file to read */
+    const char *key;        /* key column, or NULL */
+    const char *parent;     /* parent table name, or NULL */
+    const char *order;      /* ordering date column, or NULL: the first date column */
+    size_t ndecl;           /* declared column types */
+    const char *const *decl_names;
+    const int *decl_types;  /* CT_* */
+    decl_site site;
+} table_spec;
+
+typedef struct load_opts {
+    const char *const *na;  /* strings read as missing besides the empty cell */
+    size_t nna;             /* (default when nna == 0: "NA") */
+    size_t sample_rows;     /* 0: read everything; >0: read at most this many
+                               rows per table to learn the schema (no links) */
+} load_opts;
+
+/* Load the tables in order (a parent must come before its children, else
+ * it is an error at the child's declaration).  On error reports every
+ * problem it can through dg and returns NULL. */
+cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
+                       strpool *pool, diag *dg);
+void data_free(cohort_data *d);
+
+int data_table_index(const cohort_data *d, const char *name);
+int data_column_index(const table *t, const char *name);
+/* The row of `ancestor` that row `row` of table `t` belongs to (t itself
+ * when ancestor == t), or -1 if `ancestor` is not an ancestor of t. */
+int64_t data_ancestor_row(const cohort_data *d, int t, size_t row, int ancestor);
+/* The grouping of table t's rows by rows of `ancestor`; built once. */
+const group_index *data_groups(cohort_data *d, int t, int ancestor);
+#endif

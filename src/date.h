@@ -1,0 +1,18 @@
+/* date.h: calendar dates as days since 1970-01-01 (proleptic Gregorian). */
+#ifndef COHORT_DATE_H
+#define COHORT_DATE_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Days since 1970-01-01 of a valid y-m-d; the caller checks validity. */
+int32_t date_from_ymd(int y, int m, int d);
+void date_to_ymd(int32_t days, int *y, int *m, int *d);
+/* 1 if y-m-d is a real calendar day (rejects 2019-02-30). */
+int date_valid(int y, int m, int d);
+/* Parse exactly "YYYY-MM-DD" (len 10).  Returns 1 and sets *out on success,
+ * 0 if the text does not have that shape, -1 if it has the shape but is not
+ * a real day (e.g. 2019-02-30). */
+int date_parse(const char *s, size_t len, int32_t *out);
+/* Write "YYYY-MM-DD" and a NUL into buf (at least 11 bytes); returns 10. */
+size_t date_format(int32_t days, char *buf);
+#endif

@@ -1,0 +1,100 @@
+/* diag.c: formatting and delivery of diagnostics, and spelling suggestions. */
+#include "diag.h"
+#include <stdlib.h>
+#include <string.h>
+
+void diag_init(diag *dg, diag_fn fn, void *ud)
+{
+    dg->fn = fn;
+    dg->ud = ud;
+    dg->nerrors = dg->nwarnings = 0;
+}
+
+void diag_vemit(diag *dg, diag_level level, const char *file, int line, int col, int len,
+                const char *srcline, size_t srclen, const char *fmt, va_list ap)
+{
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    if (level == DIAG_ERROR) dg->nerrors++;
+    if (level == DIAG_WARNING) dg->nwarnings++;
+    if (!dg->fn) return;
+    diagnostic d = {level, file, line, col, len < 1 ? 1 : len, srcline, srclen, buf};
+    dg->fn(dg->ud, &d);
+}
+
+void diag_emit(diag *dg, diag_level level, const char *file, int line, int col, int len,
+               const char *srcline, size_t srclen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vemit(dg, level, file, line, col, len, srcline, srclen, fmt, ap);
+    va_end(ap);
+}
+
+static const char *level_name(diag_level l)
+{
+    return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
+}
+
+void diag_print(FILE *out, const diagnostic *d)
+{
+    if (d->file && d->line > 0)
+        fprintf(out, "%s:%d:%d: ", d->file, d->line, d->col > 0 ? d->col : 1);
+    else if (d->file)
+        fprintf(out, "%s: ", d->file);
+    fprintf(out, "%s: %s\n", level_name(d->level), d->msg);
+    if (!d->srcline || d->col < 1) return;
+    size_t n = d->srclen;
+    while (n > 0 && (d->srcline[n - 1] == '\n' || d->srcline[n - 1] == '\r')) n--;
+    fprintf(out, "%5d | %.*s\n      | ", d->line, (int)n, d->srcline);
+    /* Keep tabs so the caret lines up under tab-indented text. */
+    for (int i = 0; i < d->col - 1; i++)
+        fputc((size_t)i < n && d->srcline[i] == '\t' ? '\t' : ' ', out);
+    int width = d->len;
+    if ((size_t)(d->col - 1) < n && (size_t)(d->col - 1 + width) > n) width = (int)(n - (size_t)(d->col - 1));
+    if (width < 1) width = 1;
+    for (int i = 0; i < width; i++) fputc('^', out);
+    fputc('\n', out);
+}
+
+void diag_print_cb(void *ud, const diagnostic *d)
+{
+    diag_print((FILE *)ud, d);
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagv = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diagv + cost;
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diagv = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *diag_suggest(const char *name, const char *const *cands, size_t n)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1, len = strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        if (!cands[i]) continue;
+        size_t d = edit_distance(name, cands[i]);
+        /* a prefix match ("dose" for "dose_gy") is a good suggestion too */
+        if (d > 0 && strncmp(cands[i], name, len) == 0 && len >= 3) d = 1;
+        if (d < bestd) { bestd = d; best = cands[i]; }
+    }
+    size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    return bestd <= limit ? best : NULL;
+}

@@ -1,0 +1,45 @@
+/* diag.h: the one diagnostic reporter.  Every phase (scanner, parser,
+ * checker, CSV reader, evaluator, plugin loader) reports through diag_emit;
+ * the library never prints: main.c installs a callback that does. */
+#ifndef COHORT_DIAG_H
+#define COHORT_DIAG_H
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_level;
+
+typedef struct diagnostic {
+    diag_level level;
+    const char *file;      /* NULL when not about a file */
+    int line, col;         /* 1-based; 0 when unknown */
+    int len;               /* width of the caret mark, >= 1 */
+    const char *srcline;   /* the offending source line (not NUL-terminated), or NULL */
+    size_t srclen;
+    const char *msg;
+} diagnostic;
+
+typedef void (*diag_fn)(void *ud, const diagnostic *d);
+
+typedef struct diag {
+    diag_fn fn;
+    void *ud;
+    int nerrors, nwarnings;
+} diag;
+
+void diag_init(diag *dg, diag_fn fn, void *ud);
+void diag_emit(diag *dg, diag_level level, const char *file, int line, int col, int len,
+               const char *srcline, size_t srclen, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+void diag_vemit(diag *dg, diag_level level, const char *file, int line, int col, int len,
+                const char *srcline, size_t srclen, const char *fmt, va_list ap);
+/* The standard rendering: "file:line:col: error: msg", the source line and
+ * a caret line under the offending text. */
+void diag_print(FILE *out, const diagnostic *d);
+/* A callback for diag_init that prints to the FILE * given as ud. */
+void diag_print_cb(void *ud, const diagnostic *d);
+
+/* Closest of `n` candidate names to `name` by edit distance, or NULL when
+ * none is close enough to be a plausible misspelling. */
+const char *diag_suggest(const char *name, const char *const *cands, size_t n);
+#endif
