@@ -15,4 +15,11 @@ void pc_chol_solve(const double *a, size_t n, double *b);
 /* Replace the decomposition from pc_chol by the (generalised) inverse of
  * the original matrix, as survival's chinv2. */
 void pc_chol_inv(double *a, size_t n);
+
+/* Added by the regression helper: */
+/* The quadratic form b' V^- b of a symmetric n x n matrix v (not changed)
+ * through pc_chol with `toler` (as survival's coxph.wtest); *rank (if not
+ * NULL) receives the rank used as degrees of freedom.  Returns NaN when out
+ * of memory. */
+double pc_quad_inv(const double *v, size_t n, const double *b, double toler, int *rank);
 #endif

@@ -1,0 +1,579 @@
+/* parser.y: the bison grammar of the rules language.  A pure parser with
+ * locations; the tree is built in the program's arena (so no %destructor is
+ * needed: a partial tree after errors is freed with the arena).  Errors are
+ * reported through the one diagnostic reporter and recovery resumes at the
+ * next ';' or '}' so that every error in a file is reported. */
+%code requires {
+#include <stdint.h>
+#include "ast.h"
+struct parse_ctx;
+typedef void *yyscan_t;
+}
+
+%code {
+#include <string.h>
+#include "parse.h"
+int rules_lex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+static void rules_error(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg);
+static loc L(struct parse_ctx *c, YYLTYPE a);
+static loc SPAN(struct parse_ctx *c, YYLTYPE a, YYLTYPE b);
+static stmt *mkstmt(struct parse_ctx *c, skind k, YYLTYPE l);
+static void add_stmt(struct parse_ctx *c, stmt *s);
+static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE l);
+static expr *quant(struct parse_ctx *c, int q, char *table, char *var, expr *where, expr *body, YYLTYPE l);
+static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
+}
+
+%define api.pure full
+%define api.prefix {rules_}
+%define parse.error detailed
+%locations
+%param {yyscan_t scanner}
+%parse-param {struct parse_ctx *ctx}
+%expect 0
+
+%union {
+    int64_t i;
+    double r;
+    char *str;
+    expr *e;
+    stmt *s;
+    arg *a;
+}
+
+%token START_PROGRAM START_EXPR
+%token STUDY "study" IMPORT "import" DATA "data" CSV "csv" TABLE "table"
+%token KEY "key" IN "in" AS "as" ORDER "order" BY "by" FILE_ "file"
+%token PARAM "param" UNIT "unit" INCLUDE "include" EXCLUDE "exclude" LET "let"
+%token ENDPOINT "endpoint" ORIGIN "origin" EVENT "event" COMPETING "competing"
+%token CENSOR "censor" FROM "from" ESTIMATE "estimate" EXTERN "extern"
+%token ACCEPTS "accepts" EXPOSURE "exposure" STARTS "starts" AT "at"
+%token TIMESCALE "timescale" DEFINE "define"
+%token AND "and" OR "or" NOT "not" TRUE_ "true" FALSE_ "false" MISSING "missing"
+%token WITHIN "within" OF "of" BEFORE "before" AFTER "after" OVERLAPS "overlaps"
+%token BETWEEN "between" ANY "any" ALL "all" COUNT "count" FIRST "first"
+%token LAST "last" MIN "min" MAX "max" SUM "sum" WHERE "where"
+%token CASE "case" WHEN "when" THEN "then" ELSE "else" END "end"
+%token EQ "==" NE "!=" LE "<=" GE ">="
+%token <i> DUNIT "duration unit" INT "integer" DATE "date"
+%token <r> REAL "number"
+%token <str> IDENT "name" STRING "string"
+
+%type <e> expr cmp arith primary exprs_opt exprs map_items whens number argval
+%type <e> ep_items
+%type <a> args_opt args arg
+%type <i> qword xtype
+%type <s> table_opts table_decl tables xparams_opt xparams coldecls
+
+%precedence QUANT
+%precedence ':'
+%left OR
+%left AND
+%precedence NOT
+%left '+' '-'
+%left '*' '/'
+%precedence UMINUS
+
+%start start
+
+%%
+
+start
+    : START_PROGRAM program
+    | START_EXPR expr           { ctx->result = $2; }
+    ;
+
+program
+    : %empty
+    | program stmt
+    ;
+
+opt_semi : %empty | ';' ;
+
+stmt
+    : "study" STRING ';'
+        { stmt *s = mkstmt(ctx, S_STUDY, @$); if (s) { s->text = $2; add_stmt(ctx, s); } }
+    | "import" STRING ';'
+        { stmt *s = mkstmt(ctx, S_IMPORT, @2); if (s) { s->text = $2; add_stmt(ctx, s); } }
+    | "data" "csv" STRING '{' tables '}' opt_semi
+        { if ($5) { $5->text = $3; $5->loc = L(ctx, @1); add_stmt(ctx, $5); } }
+    | "param" IDENT '=' expr ';'
+        { stmt *s = mkstmt(ctx, S_PARAM, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $4; add_stmt(ctx, s); } }
+    | "unit" IDENT ';'
+        { stmt *s = mkstmt(ctx, S_UNIT, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); add_stmt(ctx, s); } }
+    | "include" STRING ':' expr ';'
+        { stmt *s = mkstmt(ctx, S_INCLUDE, @$); if (s) { s->text = $2; s->value = $4; add_stmt(ctx, s); } }
+    | "exclude" STRING ':' expr ';'
+        { stmt *s = mkstmt(ctx, S_EXCLUDE, @$); if (s) { s->text = $2; s->value = $4; add_stmt(ctx, s); } }
+    | "let" IDENT '=' expr ';'
+        { stmt *s = mkstmt(ctx, S_LET, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $4; add_stmt(ctx, s); } }
+    | "endpoint" IDENT '{' ep_items '}' opt_semi
+        {
+            stmt *s = mkstmt(ctx, S_ENDPOINT, @1);
+            if (s && $4) {
+                s->name = $2; s->name_loc = L(ctx, @2);
+                /* ep_items collected the parts in a scratch expression */
+                s->origin = $4->a; s->event = $4->b; s->censor = $4->c;
+                s->ncompeting = $4->nitems;
+                s->competing = $4->items;
+                s->competing_names = ast_alloc(ctx->prog, ($4->nitems + 1) * sizeof(char *));
+                for (size_t i = 0; i < $4->nitems; i++)
+                    s->competing_names[i] = $4->items[i]->var;
+                add_stmt(ctx, s);
+            }
+        }
+    | "endpoint" IDENT '=' expr "from" expr "censor" expr ';'
+        {
+            stmt *s = mkstmt(ctx, S_ENDPOINT, @1);
+            if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->event = $4; s->origin = $6; s->censor = $8; add_stmt(ctx, s); }
+        }
+    | "estimate" IDENT '(' args_opt ')' ';'
+        {
+            stmt *s = mkstmt(ctx, S_ESTIMATE, @$);
+            if (s) {
+                s->name = $2; s->name_loc = L(ctx, @2);
+                size_t n = 0;
+                for (arg *a = $4; a && a->name != (char *)-1; a++) n++;
+                s->args = $4; s->nargs = n;
+                add_stmt(ctx, s);
+            }
+        }
+    | "extern" xtype IDENT '(' xparams_opt ')' "from" STRING ';'
+        {
+            if ($5) {
+                $5->kind = S_EXTERN; $5->loc = L(ctx, @$); $5->rettype = (int)$2; $5->name = $3;
+                $5->name_loc = L(ctx, @3); $5->text = $8; add_stmt(ctx, $5);
+            }
+        }
+    | "extern" xtype IDENT '(' xparams_opt ')' "from" STRING "accepts" "missing" ';'
+        {
+            if ($5) {
+                $5->kind = S_EXTERN; $5->loc = L(ctx, @$); $5->rettype = (int)$2; $5->name = $3;
+                $5->name_loc = L(ctx, @3); $5->text = $8; $5->accepts_missing = 1; add_stmt(ctx, $5);
+            }
+        }
+    | "timescale" DUNIT ';'
+        { stmt *s = mkstmt(ctx, S_TIMESCALE, @$); if (s) { s->slot = (int)$2; add_stmt(ctx, s); } }
+    | "define" DUNIT '=' expr ';'
+        { stmt *s = mkstmt(ctx, S_DEFINE, @$); if (s) { s->slot = (int)$2; s->value = $4; add_stmt(ctx, s); } }
+    | "exposure" IDENT "starts" "at" expr ';'
+        { stmt *s = mkstmt(ctx, S_EXPOSURE, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $5; add_stmt(ctx, s); } }
+    | error ';'   { yyerrok; }
+    | error '}'   { yyerrok; }
+    ;
+
+/* ---- data blocks --------------------------------------------------------- */
+
+tables
+    : %empty            { $$ = mkstmt(ctx, S_DATA, @$); }
+    | tables table_decl
+        {
+            $$ = $1;
+            if ($$ && $2) {
+                tabledecl *t = ast_alloc(ctx->prog, ($$->ntables + 1) * sizeof *t);
+                if (t) {
+                    if ($$->ntables) memcpy(t, $$->tables, $$->ntables * sizeof *t);
+                    t[$$->ntables++] = $2->tables[0];
+                    $$->tables = t;
+                }
+            }
+        }
+    | tables error ';'  { $$ = $1; yyerrok; }
+    ;
+
+table_decl
+    : "table" IDENT table_opts ';'
+        { $$ = $3; if ($$) { $$->tables[0].name = $2; $$->tables[0].loc = L(ctx, @2); } }
+    | "table" IDENT table_opts '{' coldecls '}' opt_semi
+        {
+            $$ = $3;
+            if ($$) {
+                $$->tables[0].name = $2; $$->tables[0].loc = L(ctx, @2);
+                if ($5) {
+                    $$->tables[0].colnames = $5->tables[0].colnames;
+                    $$->tables[0].coltypes = $5->tables[0].coltypes;
+                    $$->tables[0].colloc = $5->tables[0].colloc;
+                    $$->tables[0].ncols = $5->tables[0].ncols;
+                }
+            }
+        }
+    ;
+
+table_opts
+    : %empty
+        {
+            $$ = mkstmt(ctx, S_DATA, @$);
+            if ($$) { $$->tables = ast_alloc(ctx->prog, sizeof(tabledecl)); $$->ntables = 1; }
+        }
+    | table_opts "key" IDENT      { $$ = $1; if ($$) $$->tables[0].key = $3; }
+    | table_opts "in" IDENT       { $$ = $1; if ($$) $$->tables[0].parent = $3; }
+    | table_opts "order" "by" IDENT { $$ = $1; if ($$) $$->tables[0].order = $4; }
+    | table_opts "file" STRING    { $$ = $1; if ($$) $$->tables[0].file = $3; }
+    | table_opts "as" IDENT       { $$ = $1; if ($$) $$->tables[0].alias = $3; }
+    ;
+
+/* column type declarations, e.g. { dose_gy: real; kps: integer; } */
+coldecls
+    : %empty
+        {
+            $$ = mkstmt(ctx, S_DATA, @$);
+            if ($$) { $$->tables = ast_alloc(ctx->prog, sizeof(tabledecl)); $$->ntables = 1; }
+        }
+    | coldecls IDENT ':' IDENT ';'
+        {
+            $$ = $1;
+            tabledecl *t = $$ ? &$$->tables[0] : NULL;
+            if (t) {
+                size_t n = t->ncols;
+                char **names = ast_alloc(ctx->prog, (n + 1) * sizeof *names);
+                int *types = ast_alloc(ctx->prog, (n + 1) * sizeof *types);
+                loc *locs = ast_alloc(ctx->prog, (n + 1) * sizeof *locs);
+                if (names && types && locs) {
+                    if (n) {
+                        memcpy(names, t->colnames, n * sizeof *names);
+                        memcpy(types, t->coltypes, n * sizeof *types);
+                        memcpy(locs, t->colloc, n * sizeof *locs);
+                    }
+                    names[n] = $2;
+                    types[n] = type_code(ctx, $4, @4) & 0xff;
+                    locs[n] = L(ctx, @2);
+                    t->colnames = names; t->coltypes = types; t->colloc = locs; t->ncols = n + 1;
+                }
+            }
+        }
+    | coldecls error ';' { $$ = $1; yyerrok; }
+    ;
+
+/* ---- endpoints ----------------------------------------------------------- */
+
+ep_items
+    : %empty    { $$ = ast_expr(ctx->prog, E_LIST, L(ctx, @$)); }
+    | ep_items "origin" expr ';'     { $$ = $1; if ($$) $$->a = $3; }
+    | ep_items "event" expr ';'      { $$ = $1; if ($$) $$->b = $3; }
+    | ep_items "censor" expr ';'     { $$ = $1; if ($$) $$->c = $3; }
+    | ep_items "competing" expr ';'
+        { $$ = $1; if ($$ && $3) { $3->var = NULL; ast_push_item(ctx->prog, $$, $3); } }
+    | ep_items "competing" expr "as" STRING ';'
+        { $$ = $1; if ($$ && $3) { ast_push_item(ctx->prog, $$, $3); $3->var = $5; } }
+    | ep_items error ';'  { $$ = $1; yyerrok; }
+    ;
+
+/* ---- externs ------------------------------------------------------------- */
+
+xtype : IDENT   { $$ = type_code(ctx, $1, @1); } ;
+
+xparams_opt
+    : %empty   { $$ = mkstmt(ctx, S_EXTERN, @$); }
+    | xparams  { $$ = $1; }
+    ;
+
+xparams
+    : xtype IDENT
+        {
+            $$ = mkstmt(ctx, S_EXTERN, @$);
+            if ($$) {
+                $$->xparams = ast_alloc(ctx->prog, sizeof(xparam));
+                $$->xparams[0] = (xparam){(int)$1, $2, SPAN(ctx, @1, @2)};
+                $$->nxparams = 1;
+            }
+        }
+    | xparams ',' xtype IDENT
+        {
+            $$ = $1;
+            if ($$) {
+                xparam *p = ast_alloc(ctx->prog, ($$->nxparams + 1) * sizeof *p);
+                if (p) {
+                    memcpy(p, $$->xparams, $$->nxparams * sizeof *p);
+                    p[$$->nxparams++] = (xparam){(int)$3, $4, SPAN(ctx, @3, @4)};
+                    $$->xparams = p;
+                }
+            }
+        }
+    ;
+
+/* ---- estimate arguments -------------------------------------------------- */
+
+args_opt
+    : %empty   { $$ = ast_alloc(ctx->prog, sizeof(arg)); if ($$) $$[0].name = (char *)-1; }
+    | args     { $$ = $1; }
+    ;
+
+/* an array of args terminated by an entry whose name is (char *)-1 */
+args
+    : arg
+        {
+            $$ = ast_alloc(ctx->prog, 2 * sizeof(arg));
+            if ($$ && $1) { $$[0] = *$1; $$[1].name = (char *)-1; }
+        }
+    | args ',' arg
+        {
+            size_t n = 0;
+            while ($1 && $1[n].name != (char *)-1) n++;
+            $$ = ast_alloc(ctx->prog, (n + 2) * sizeof(arg));
+            if ($$ && $1 && $3) {
+                memcpy($$, $1, n * sizeof(arg));
+                $$[n] = *$3;
+                $$[n + 1].name = (char *)-1;
+            }
+        }
+    ;
+
+arg
+    : argval
+        { $$ = ast_alloc(ctx->prog, sizeof(arg)); if ($$) { $$->value = $1; $$->loc = L(ctx, @1); } }
+    | IDENT ':' argval
+        { $$ = ast_alloc(ctx->prog, sizeof(arg)); if ($$) { $$->name = $1; $$->value = $3; $$->loc = SPAN(ctx, @1, @3); } }
+    ;
+
+argval
+    : expr            { $$ = $1; }
+    | expr '~' expr
+        {
+            /* terms: the top-level chain of '+' on the right */
+            $$ = ast_expr(ctx->prog, E_FORMULA, L(ctx, @$));
+            if ($$) {
+                $$->a = $1;
+                expr *stack[256];
+                size_t n = 0;
+                stack[n++] = $3;
+                while (n) {
+                    expr *t = stack[--n];
+                    if (t && t->kind == E_BINARY && t->op == OP_ADD && n + 2 < 256) {
+                        stack[n++] = t->b;
+                        stack[n++] = t->a;
+                    } else {
+                        ast_push_item(ctx->prog, $$, t);
+                    }
+                }
+            }
+        }
+    ;
+
+/* ---- expressions --------------------------------------------------------- */
+
+expr
+    : expr "or" expr        { $$ = bin(ctx, E_BINARY, OP_OR, $1, $3, @$); }
+    | expr "and" expr       { $$ = bin(ctx, E_BINARY, OP_AND, $1, $3, @$); }
+    | "not" expr            { $$ = bin(ctx, E_UNARY, OP_NOT, $2, NULL, @$); }
+    | qword IDENT IDENT ':' expr %prec QUANT
+        { $$ = quant(ctx, (int)$1, $2, $3, NULL, $5, @$); }
+    | qword IDENT IDENT "where" expr ':' expr %prec QUANT
+        { $$ = quant(ctx, (int)$1, $2, $3, $5, $7, @$); }
+    | "count" IDENT IDENT %prec QUANT
+        { $$ = quant(ctx, Q_COUNT, $2, $3, NULL, NULL, @$); }
+    | "count" IDENT IDENT ':' expr %prec QUANT
+        { $$ = quant(ctx, Q_COUNT, $2, $3, $5, NULL, @$); }
+    | "count" IDENT IDENT "where" expr %prec QUANT
+        { $$ = quant(ctx, Q_COUNT, $2, $3, $5, NULL, @$); }
+    | cmp                   { $$ = $1; }
+    ;
+
+qword
+    : "any" { $$ = Q_ANY; } | "all" { $$ = Q_ALL; }
+    | "first" { $$ = Q_FIRST; } | "last" { $$ = Q_LAST; } | "min" { $$ = Q_MIN; }
+    | "max" { $$ = Q_MAX; } | "sum" { $$ = Q_SUM; }
+    ;
+
+cmp
+    : arith                        { $$ = $1; }
+    | arith "==" arith             { $$ = bin(ctx, E_BINARY, OP_EQ, $1, $3, @$); }
+    | arith "!=" arith             { $$ = bin(ctx, E_BINARY, OP_NE, $1, $3, @$); }
+    | arith '<' arith              { $$ = bin(ctx, E_BINARY, OP_LT, $1, $3, @$); }
+    | arith "<=" arith             { $$ = bin(ctx, E_BINARY, OP_LE, $1, $3, @$); }
+    | arith '>' arith              { $$ = bin(ctx, E_BINARY, OP_GT, $1, $3, @$); }
+    | arith ">=" arith             { $$ = bin(ctx, E_BINARY, OP_GE, $1, $3, @$); }
+    | arith "between" arith "and" arith
+        { $$ = bin(ctx, E_BETWEEN, 0, $1, $3, @$); if ($$) $$->c = $5; }
+    | arith "in" arith             { $$ = bin(ctx, E_IN, 0, $1, $3, @$); }
+    | arith "not" "in" arith
+        { $$ = bin(ctx, E_UNARY, OP_NOT, bin(ctx, E_IN, 0, $1, $4, @$), NULL, @$); }
+    | arith "within" arith "of" arith
+        {
+            if ($3 && $3->kind == E_LIST && $3->nitems == 2) {
+                $$ = bin(ctx, E_WITHIN2, 0, $1, $3->items[0], @$);
+                if ($$) { $$->c = $3->items[1]; $$->d = $5; }
+            } else {
+                $$ = bin(ctx, E_WITHIN, 0, $1, $3, @$);
+                if ($$) $$->c = $5;
+            }
+        }
+    | arith "before" arith         { $$ = bin(ctx, E_BEFORE, 0, $1, $3, @$); }
+    | arith "after" arith          { $$ = bin(ctx, E_AFTER, 0, $1, $3, @$); }
+    | arith "overlaps" arith       { $$ = bin(ctx, E_OVERLAPS, 0, $1, $3, @$); }
+    ;
+
+arith
+    : arith '+' arith              { $$ = bin(ctx, E_BINARY, OP_ADD, $1, $3, @$); }
+    | arith '-' arith              { $$ = bin(ctx, E_BINARY, OP_SUB, $1, $3, @$); }
+    | arith '*' arith              { $$ = bin(ctx, E_BINARY, OP_MUL, $1, $3, @$); }
+    | arith '/' arith              { $$ = bin(ctx, E_BINARY, OP_DIV, $1, $3, @$); }
+    | '-' arith %prec UMINUS       { $$ = bin(ctx, E_UNARY, OP_NEG, $2, NULL, @$); }
+    | '+' arith %prec UMINUS       { $$ = bin(ctx, E_UNARY, OP_PLUS, $2, NULL, @$); }
+    | primary                      { $$ = $1; }
+    ;
+
+number
+    : INT    { $$ = ast_expr(ctx->prog, E_INT, L(ctx, @1)); if ($$) $$->ival = $1; }
+    | REAL   { $$ = ast_expr(ctx->prog, E_REAL, L(ctx, @1)); if ($$) $$->rval = $1; }
+    ;
+
+primary
+    : number                { $$ = $1; }
+    | number DUNIT
+        {
+            $$ = ast_expr(ctx->prog, E_DURATION, L(ctx, @$));
+            if ($$ && $1) { $$->rval = $1->kind == E_INT ? (double)$1->ival : $1->rval; $$->dunit = (int)$2; }
+        }
+    | STRING                { $$ = ast_expr(ctx->prog, E_TEXT, L(ctx, @1)); if ($$) $$->sval = $1; }
+    | DATE                  { $$ = ast_expr(ctx->prog, E_DATE, L(ctx, @1)); if ($$) $$->ival = $1; }
+    | "true"                { $$ = ast_expr(ctx->prog, E_BOOL, L(ctx, @1)); if ($$) $$->ival = 1; }
+    | "false"               { $$ = ast_expr(ctx->prog, E_BOOL, L(ctx, @1)); if ($$) $$->ival = 0; }
+    | "missing"             { $$ = ast_expr(ctx->prog, E_MISSING, L(ctx, @1)); }
+    | "missing" '(' expr ')'
+        { $$ = ast_expr(ctx->prog, E_CALL, L(ctx, @$)); if ($$) { $$->name = "missing"; ast_push_item(ctx->prog, $$, $3); } }
+    | IDENT                 { $$ = ast_expr(ctx->prog, E_NAME, L(ctx, @1)); if ($$) $$->name = $1; }
+    | IDENT '.' IDENT
+        {
+            $$ = ast_expr(ctx->prog, E_FIELD, L(ctx, @$));
+            if ($$) {
+                $$->a = ast_expr(ctx->prog, E_NAME, L(ctx, @1));
+                if ($$->a) $$->a->name = $1;
+                $$->name = $3;
+            }
+        }
+    | IDENT '(' exprs_opt ')'
+        { $$ = $3; if ($$) { $$->kind = E_CALL; $$->name = $1; $$->loc = L(ctx, @$); } }
+    | '(' expr ')'          { $$ = $2; }
+    | '(' expr ',' exprs ')'
+        {
+            $$ = $4;
+            if ($$) {
+                /* prepend $2 */
+                expr *first = $2;
+                ast_push_item(ctx->prog, $$, NULL);
+                memmove($$->items + 1, $$->items, ($$->nitems - 1) * sizeof(expr *));
+                $$->items[0] = first;
+                $$->loc = L(ctx, @$);
+            }
+        }
+    | '[' exprs_opt ']'     { $$ = $2; if ($$) $$->loc = L(ctx, @$); }
+    | '{' map_items '}'     { $$ = $2; if ($$) $$->loc = L(ctx, @$); }
+    | "case" whens "end"    { $$ = $2; if ($$) $$->loc = L(ctx, @$); }
+    | "case" whens "else" expr "end"
+        { $$ = $2; if ($$) { $$->a = $4; $$->loc = L(ctx, @$); } }
+    ;
+
+exprs_opt
+    : %empty    { $$ = ast_expr(ctx->prog, E_LIST, L(ctx, @$)); }
+    | exprs     { $$ = $1; }
+    ;
+
+exprs
+    : expr             { $$ = ast_expr(ctx->prog, E_LIST, L(ctx, @$)); if ($$) ast_push_item(ctx->prog, $$, $1); }
+    | exprs ',' expr   { $$ = $1; if ($$) ast_push_item(ctx->prog, $$, $3); }
+    ;
+
+map_items
+    : STRING ':' expr
+        {
+            $$ = ast_expr(ctx->prog, E_MAP, L(ctx, @$));
+            expr *k = ast_expr(ctx->prog, E_TEXT, L(ctx, @1));
+            if ($$ && k) { k->sval = $1; ast_push_item(ctx->prog, $$, k); ast_push_item(ctx->prog, $$, $3); }
+        }
+    | map_items ',' STRING ':' expr
+        {
+            $$ = $1;
+            expr *k = ast_expr(ctx->prog, E_TEXT, L(ctx, @3));
+            if ($$ && k) { k->sval = $3; ast_push_item(ctx->prog, $$, k); ast_push_item(ctx->prog, $$, $5); }
+        }
+    ;
+
+whens
+    : "when" expr "then" expr
+        { $$ = ast_expr(ctx->prog, E_CASE, L(ctx, @$)); if ($$) { ast_push_item(ctx->prog, $$, $2); ast_push_item(ctx->prog, $$, $4); } }
+    | whens "when" expr "then" expr
+        { $$ = $1; if ($$) { ast_push_item(ctx->prog, $$, $3); ast_push_item(ctx->prog, $$, $5); } }
+    ;
+
+%%
+
+static loc L(struct parse_ctx *c, YYLTYPE a)
+{
+    loc r = {c->file, a.first_line, a.first_column, a.last_line, a.last_column};
+    return r;
+}
+
+static loc SPAN(struct parse_ctx *c, YYLTYPE a, YYLTYPE b)
+{
+    loc r = {c->file, a.first_line, a.first_column, b.last_line, b.last_column};
+    return r;
+}
+
+static stmt *mkstmt(struct parse_ctx *c, skind k, YYLTYPE l)
+{
+    stmt *s = ast_alloc(c->prog, sizeof *s);
+    if (!s) return NULL;
+    s->kind = k;
+    s->loc = L(c, l);
+    s->slot = -1;
+    return s;
+}
+
+static void add_stmt(struct parse_ctx *c, stmt *s)
+{
+    if (c->nstmts == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 32;
+        stmt **n = ast_alloc(c->prog, cap * sizeof *n);
+        if (!n) return;
+        if (c->nstmts) memcpy(n, c->stmts, c->nstmts * sizeof *n);
+        c->stmts = n;
+        c->cap = cap;
+    }
+    c->stmts[c->nstmts++] = s;
+}
+
+static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE l)
+{
+    expr *e = ast_expr(c->prog, k, L(c, l));
+    if (!e) return NULL;
+    e->op = op;
+    e->a = a;
+    e->b = b;
+    return e;
+}
+
+static expr *quant(struct parse_ctx *c, int q, char *table, char *var, expr *where, expr *body, YYLTYPE l)
+{
+    expr *e = ast_expr(c->prog, E_QUANT, L(c, l));
+    if (!e) return NULL;
+    e->op = q;
+    e->name = table;
+    e->var = var;
+    e->a = where;
+    e->b = body;
+    return e;
+}
+
+static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l)
+{
+    /* the C spellings int (32 bits), long, double and bool are for externs */
+    static const char *const names[] = {"integer", "real", "text", "date", "boolean", "duration",
+                                        "int", "long", "double", "bool"};
+    static const int codes[] = {TY_INT, TY_REAL, TY_TEXT, TY_DATE, TY_BOOL, TY_DURATION,
+                                TY_INT | 0x100, TY_INT, TY_REAL, TY_BOOL};
+    for (size_t i = 0; i < 10; i++)
+        if (strcmp(name, names[i]) == 0) return codes[i];
+    const char *s = diag_suggest(name, names, 10);
+    if (s)
+        diag_at(c->dg, DIAG_ERROR, L(c, l), "unknown type '%s' (did you mean '%s'?)", name, s);
+    else
+        diag_at(c->dg, DIAG_ERROR, L(c, l),
+                "unknown type '%s' (types: integer, real, text, date, boolean, duration)", name);
+    return TY_ERROR;
+}
+
+static void rules_error(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg)
+{
+    (void)scanner;
+    diag_at(ctx->dg, DIAG_ERROR, L(ctx, *l), "%s", msg);
+}

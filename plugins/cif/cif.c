@@ -1,0 +1,394 @@
+/* cif.c: the `cif` estimator plugin (ABI glue): cumulative incidence of
+ * each cause of a competing-risks endpoint by group, as R
+ * cmprsk::cuminc(time, status, group, strata, rho): estimates with
+ * confidence limits at given times (timepoints()), Gray's test per cause,
+ * and the full curves (table "curve", for plots).  The numbers come from
+ * cifcore.c.
+ *
+ * Confidence intervals: cuminc gives variances only; the limits are the
+ * log(-log) transformed interval est^exp(-+z se / (est log est)), the one
+ * recommended by Pintilie (Competing Risks: A Practical Perspective, 2006)
+ * and used by tidycmprsk. */
+#include <cohort/plugin.h>
+#include "cifcore.h"
+#include "../common/pcommon.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cohort_param cif_params[] = {
+    {"endpoint", COHORT_ARG_ENDPOINT, 1, "a competing-risks endpoint"},
+    {"by", COHORT_ARG_COLUMN, 0, "groups: one curve per value, compared by Gray's test"},
+    {"at", COHORT_ARG_LIST, 0, "times (durations) at which to report the incidence"},
+    {"strata", COHORT_ARG_COLUMN, 0, "stratify Gray's test by this column"},
+    {"rho", COHORT_ARG_NUMBER, 0, "weight (1 - F(t-))^rho of Gray's test, default 0"},
+    {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
+};
+
+static void cif_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+static void cif_fmt_p(double p, char *buf, size_t size)
+{
+    if (p < 0.001) snprintf(buf, size, "p < 0.001");
+    else snprintf(buf, size, "p = %.3f", p);
+}
+
+/* A time in the study's unit for notes, e.g. "12 months" or "1 year". */
+static void cif_fmt_time(const cohort_call *call, double days, char *buf, size_t size)
+{
+    double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
+    const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
+    double v = round(days / per * 10) / 10;
+    size_t len = strlen(unit);
+    if (v == 1 && len > 1 && unit[len - 1] == 's')
+        snprintf(buf, size, "1 %.*s", (int)(len - 1), unit);
+    else
+        snprintf(buf, size, "%g %s", v, unit);
+}
+
+/* The data of one call after dropping rows with missing values. */
+typedef struct cif_input {
+    size_t n, ngroups;
+    double *time;
+    int *status, *group, *strata;
+    pc_factor fg, fs;
+    size_t *level;       /* factor level of each group (levels without rows dropped) */
+} cif_input;
+
+static void cif_input_free(cif_input *in)
+{
+    free(in->time);
+    free(in->status);
+    free(in->group);
+    free(in->strata);
+    free(in->level);
+    pc_factor_free(&in->fg);
+    pc_factor_free(&in->fs);
+}
+
+static int cif_read(const cohort_host *host, const cohort_call *call, cif_input *in)
+{
+    memset(in, 0, sizeof *in);
+    const cohort_surv *s = &cohort_arg_get(call, "endpoint")->surv;
+    const cohort_arg *by = cohort_arg_get(call, "by"), *sa = cohort_arg_get(call, "strata");
+    if (s->start) {
+        host->error(call, "cif does not take (start, stop] data");
+        return 1;
+    }
+    size_t nrows = call->nrows;
+    in->time = malloc((nrows + 1) * sizeof *in->time);
+    in->status = malloc((nrows + 1) * sizeof *in->status);
+    in->group = malloc((nrows + 1) * sizeof *in->group);
+    in->strata = malloc((nrows + 1) * sizeof *in->strata);
+    if (!in->time || !in->status || !in->group || !in->strata ||
+        (by && pc_factor_make(&by->vec, NULL, &in->fg) != 0) ||
+        (sa && pc_factor_make(&sa->vec, NULL, &in->fs) != 0)) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    size_t nlev = by ? in->fg.nlevels : 1, dropped = 0;
+    int *present = calloc(nlev + 1, sizeof *present);
+    in->level = malloc((nlev + 1) * sizeof *in->level);
+    if (!present || !in->level) {
+        free(present);
+        host->error(call, "out of memory");
+        return 1;
+    }
+    for (size_t i = 0; i < nrows; i++) {
+        if (s->missing[i] || (by && in->fg.code[i] < 0) || (sa && in->fs.code[i] < 0)) {
+            dropped++;
+            continue;
+        }
+        if (!isfinite(s->time[i]) || s->time[i] < 0 || s->status[i] < 0) {
+            host->error(call, "%s: time %g, status %d in row %zu: not a time >= 0 and a status",
+                        s->name, s->time[i], s->status[i], i + 1);
+            free(present);
+            return 1;
+        }
+        size_t k = in->n++;
+        in->time[k] = s->time[i];
+        in->status[k] = s->status[i];
+        in->group[k] = by ? in->fg.code[i] : 0;
+        in->strata[k] = sa ? in->fs.code[i] : 0;
+        present[in->group[k]] = 1;
+    }
+    if (dropped)
+        host->warning(call, "%zu of %zu rows dropped for missing values of %s%s%s%s%s", dropped,
+                      nrows, s->name, by ? ", " : "", by ? by->vec.name : "", sa ? ", " : "",
+                      sa ? sa->vec.name : "");
+    size_t *map = malloc((nlev + 1) * sizeof *map);
+    if (!map) {
+        free(present);
+        host->error(call, "out of memory");
+        return 1;
+    }
+    for (size_t k = 0; k < nlev; k++)
+        if (present[k]) {
+            in->level[in->ngroups] = k;
+            map[k] = in->ngroups++;
+        }
+    for (size_t i = 0; i < in->n; i++) in->group[i] = (int)map[in->group[i]];
+    free(map);
+    free(present);
+    if (in->n == 0) {
+        host->error(call, "no rows with %s known", s->name);
+        return 1;
+    }
+    return 0;
+}
+
+/* Name of cause c (status value c): the endpoint's name for it, or "cause c". */
+static const char *cif_cause_name(const cohort_surv *s, size_t c, char *buf, size_t size)
+{
+    if (c >= 1 && (int)c <= s->ncauses && s->cause_names && s->cause_names[c - 1])
+        return s->cause_names[c - 1];
+    snprintf(buf, size, "cause %zu", c);
+    return buf;
+}
+
+static const char *cif_group_label(const cif_input *in, size_t g)
+{
+    return in->fg.nlevels ? in->fg.labels[in->level[g]] : "all";
+}
+
+static const char *cif_in(const cohort_call *call, const cif_input *in, size_t g, char *buf,
+                          size_t size)
+{
+    const cohort_arg *by = cohort_arg_get(call, "by");
+    if (!by) return "";
+    snprintf(buf, size, " in %s = %s", by->vec.name, cif_group_label(in, g));
+    return buf;
+}
+
+static int cif_run(const cohort_host *host, const cohort_call *call)
+{
+    const cohort_arg *a, *ep = cohort_arg_get(call, "endpoint");
+    if (!ep || ep->kind != COHORT_ARG_ENDPOINT) {
+        host->error(call, "cif needs an endpoint");
+        return 1;
+    }
+    const cohort_surv *s = &ep->surv;
+    const cohort_arg *by = cohort_arg_get(call, "by"), *sa = cohort_arg_get(call, "strata");
+    double level = 0.95, rho = 0;
+    const double *at = NULL;
+    size_t nat = 0;
+    if ((a = cohort_arg_get(call, "conf_level"))) {
+        level = a->num;
+        if (!(level > 0 && level < 1)) {
+            host->error(call, "conf_level %g is not between 0 and 1", level);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "rho"))) {
+        rho = a->num;
+        if (!isfinite(rho) || rho < 0) {
+            host->error(call, "rho %g: give a number >= 0", rho);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "at"))) {
+        if (a->list.n > 0 && a->list.type != COHORT_TYPE_DURATION) {
+            host->error(call, "at: give durations, e.g. [12 months, 24 months]");
+            return 1;
+        }
+        for (size_t i = 0; i < a->list.n; i++)
+            if (!(a->list.num[i] >= 0)) {
+                host->error(call, "at: time %g is negative", a->list.num[i]);
+                return 1;
+            }
+        at = a->list.num;
+        nat = a->list.n;
+    }
+
+    cif_input in;
+    int rc = 1;
+    size_t maxcause = 0;
+    double *sub_t = NULL, *nev = NULL;
+    int *sub_s = NULL;
+    cif_curve *curves = NULL;
+    if (cif_read(host, call, &in) != 0) goto out;
+    for (size_t i = 0; i < in.n; i++)
+        if ((size_t)in.status[i] > maxcause) maxcause = (size_t)in.status[i];
+    if (maxcause == 0) {
+        host->error(call, "no events of any cause of %s: nothing to estimate", s->name);
+        goto out;
+    }
+    size_t ng = in.ngroups;
+    sub_t = malloc((in.n + 1) * sizeof *sub_t);
+    sub_s = malloc((in.n + 1) * sizeof *sub_s);
+    nev = calloc(maxcause + 1, sizeof *nev);
+    curves = calloc(ng * maxcause + 1, sizeof *curves);
+    if (!sub_t || !sub_s || !nev || !curves) {
+        host->error(call, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < in.n; i++) nev[in.status[i]]++;
+    /* curves[(cause - 1) * ng + g] */
+    for (size_t g = 0; g < ng; g++) {
+        size_t m = 0;
+        for (size_t i = 0; i < in.n; i++)
+            if ((size_t)in.group[i] == g) {
+                sub_t[m] = in.time[i];
+                sub_s[m++] = in.status[i];
+            }
+        for (size_t c = 1; c <= maxcause; c++)
+            if (nev[c] > 0 && cif_fit(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK) {
+                host->error(call, "out of memory");
+                goto out;
+            }
+    }
+
+    char lv[16], tb[64], gb[256], cname[64];
+    snprintf(lv, sizeof lv, "%g%%", level * 100);
+    const char *gname = by ? by->vec.name : "group";
+
+    if (nat > 0) {
+        char title[96];
+        snprintf(title, sizeof title, "Cumulative incidence (%s CI, log-log)", lv);
+        cohort_table *t = host->table_new(call, "cif", title);
+        int cc = host->table_column(t, "cause", COHORT_COL_TEXT, 0);
+        int cg = host->table_column(t, gname, COHORT_COL_TEXT, 0);
+        int ct = host->table_column(t, "time", COHORT_COL_TIME, 1);
+        int ce = host->table_column(t, "cif", COHORT_COL_PERCENT, 1);
+        int cse = host->table_column(t, "std.err", COHORT_COL_PERCENT, 1);
+        int cl = host->table_column(t, "lower", COHORT_COL_PERCENT, 1);
+        int cu = host->table_column(t, "upper", COHORT_COL_PERCENT, 1);
+        int beyond = 0;
+        for (size_t c = 1; c <= maxcause; c++) {
+            if (nev[c] == 0) continue;
+            for (size_t g = 0; g < ng; g++)
+                for (size_t k = 0; k < nat; k++) {
+                    double est, var, lo, hi;
+                    cif_at(&curves[(c - 1) * ng + g], at[k], &est, &var);
+                    cif_ci(est, var, level, &lo, &hi);
+                    size_t r = host->table_row(t);
+                    host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
+                    host->table_text(t, r, cg, cif_group_label(&in, g));
+                    cif_put(host, t, r, ct, at[k]);
+                    cif_put(host, t, r, ce, est);
+                    cif_put(host, t, r, cse, sqrt(var));
+                    cif_put(host, t, r, cl, lo);
+                    cif_put(host, t, r, cu, hi);
+                    if (isnan(est)) {
+                        beyond = 1;
+                        continue;
+                    }
+                    cif_fmt_time(call, at[k], tb, sizeof tb);
+                    if (isfinite(lo) && isfinite(hi))
+                        host->note(call, "CIF of %s at %s %.1f%% (%s CI %.1f-%.1f)%s",
+                                   cif_cause_name(s, c, cname, sizeof cname), tb, 100 * est, lv,
+                                   100 * lo, 100 * hi, cif_in(call, &in, g, gb, sizeof gb));
+                    else
+                        host->note(call, "CIF of %s at %s %.1f%%%s",
+                                   cif_cause_name(s, c, cname, sizeof cname), tb, 100 * est,
+                                   cif_in(call, &in, g, gb, sizeof gb));
+                }
+        }
+        if (beyond)
+            host->warning(call, "incidence is not reported at times after the last follow-up of a group");
+    }
+
+    if (ng >= 2) {
+        char title[128];
+        snprintf(title, sizeof title, "Gray's test%s%s (rho = %g)", sa ? ", stratified by " : "",
+                 sa ? sa->vec.name : "", rho);
+        cohort_table *t = host->table_new(call, "test", title);
+        int cc = host->table_column(t, "cause", COHORT_COL_TEXT, 0);
+        int cx = host->table_column(t, "statistic", COHORT_COL_NUMBER, 2);
+        int cd = host->table_column(t, "df", COHORT_COL_NUMBER, 0);
+        int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+        for (size_t c = 1; c <= maxcause; c++) {
+            if (nev[c] == 0) continue;
+            double stat, p;
+            int df;
+            int st = cif_gray(in.time, in.status, in.group, sa ? in.strata : NULL, in.n, ng,
+                              (int)c, rho, &stat, &df, &p);
+            if (st == CIF_NOMEM) {
+                host->error(call, "out of memory");
+                goto out;
+            }
+            size_t r = host->table_row(t);
+            host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
+            cif_put(host, t, r, cd, df);
+            if (st != CIF_OK) {
+                host->warning(call, "Gray's test for %s is not available (%s)", cif_cause_name(s, c, cname, sizeof cname),
+                              st == CIF_SINGULAR ? "singular variance" : "incidence reached 1");
+                continue;
+            }
+            cif_put(host, t, r, cx, stat);
+            cif_put(host, t, r, cp, p);
+            char pb[32];
+            cif_fmt_p(p, pb, sizeof pb);
+            host->note(call, "Gray's test for %s by %s%s%s: chi-squared %.2f on %d df, %s",
+                       cif_cause_name(s, c, cname, sizeof cname), by->vec.name, sa ? " stratified by " : "",
+                       sa ? sa->vec.name : "", stat, df, pb);
+        }
+    }
+
+    {
+        cohort_table *t = host->table_new(call, "curve", "Cumulative incidence curves");
+        int cc = host->table_column(t, "cause", COHORT_COL_TEXT, 0);
+        int cg = host->table_column(t, gname, COHORT_COL_TEXT, 0);
+        int ct = host->table_column(t, "time", COHORT_COL_TIME, 2);
+        int cr = host->table_column(t, "n.risk", COHORT_COL_COUNT, 0);
+        int ce = host->table_column(t, "n.event", COHORT_COL_COUNT, 0);
+        int cv = host->table_column(t, "cif", COHORT_COL_PERCENT, 1);
+        int cse = host->table_column(t, "std.err", COHORT_COL_PERCENT, 1);
+        int cl = host->table_column(t, "lower", COHORT_COL_PERCENT, 1);
+        int cu = host->table_column(t, "upper", COHORT_COL_PERCENT, 1);
+        for (size_t c = 1; c <= maxcause; c++) {
+            if (nev[c] == 0) continue;
+            for (size_t g = 0; g < ng; g++) {
+                const cif_curve *cv_ = &curves[(c - 1) * ng + g];
+                for (size_t i = 0; i < cv_->nsteps; i++) {
+                    double lo, hi;
+                    cif_ci(cv_->est[i], cv_->var[i], level, &lo, &hi);
+                    size_t r = host->table_row(t);
+                    host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
+                    host->table_text(t, r, cg, cif_group_label(&in, g));
+                    cif_put(host, t, r, ct, cv_->time[i]);
+                    cif_put(host, t, r, cr, cv_->nrisk[i]);
+                    cif_put(host, t, r, ce, cv_->nevent[i]);
+                    cif_put(host, t, r, cv, cv_->est[i]);
+                    cif_put(host, t, r, cse, sqrt(cv_->var[i]));
+                    cif_put(host, t, r, cl, lo);
+                    cif_put(host, t, r, cu, hi);
+                }
+            }
+        }
+    }
+    rc = 0;
+out:
+    if (curves)
+        for (size_t k = 0; k < in.ngroups * maxcause; k++) cif_free(&curves[k]);
+    free(curves);
+    free(sub_t);
+    free(sub_s);
+    free(nev);
+    cif_input_free(&in);
+    return rc;
+}
+
+static const cohort_estimator cif_estimators[] = {
+    {"cif", "cumulative incidence of competing risks with Gray's test (as R cmprsk::cuminc)",
+     cif_params, sizeof cif_params / sizeof cif_params[0], cif_run},
+};
+
+static const cohort_plugin cif_plugin = {
+    COHORT_PLUGIN_HEADER,
+    "cif",
+    "1.0.0",
+    "Aalen-Johansen cumulative incidence, variances, log-log intervals, Gray's test",
+    cif_estimators,
+    sizeof cif_estimators / sizeof cif_estimators[0],
+    NULL,
+};
+
+const cohort_plugin *cohort_plugin_entry(void)
+{
+    return &cif_plugin;
+}

@@ -1,0 +1,49 @@
+/* cifcore.h: cumulative incidence of competing risks on plain arrays, as
+ * R cmprsk::cuminc: the Aalen-Johansen estimate with cuminc's variance,
+ * values at given times as timepoints(), a log(-log) confidence interval,
+ * and Gray's k-sample test (cuminc's $Tests). */
+#ifndef COHORT_CIFCORE_H
+#define COHORT_CIFCORE_H
+#include <stddef.h>
+
+/* The cumulative incidence of one cause in one group: a step function with
+ * a step at each distinct time of an event of the cause. */
+typedef struct cif_curve {
+    size_t n;           /* subjects */
+    double nevents;     /* events of the cause */
+    double tmax;        /* largest time (any status); the curve ends there */
+    size_t nsteps;
+    double *time;       /* step times, ascending */
+    double *est;        /* estimate from time[i] on */
+    double *var;        /* its variance (cuminc's) */
+    double *nrisk;      /* at risk just before time[i] */
+    double *nevent;     /* events of the cause at time[i] */
+} cif_curve;
+
+/* Status codes. */
+enum { CIF_OK = 0, CIF_NOMEM = -1, CIF_SINGULAR = -2, CIF_DEGENERATE = -3 };
+
+/* Estimate the incidence of `cause` from status[i] (0 censored, any other
+ * value an event of that cause).  Returns CIF_OK or CIF_NOMEM. */
+int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curve *c);
+void cif_free(cif_curve *c);
+
+/* The estimate and variance at time t (0 before the first step); NAN
+ * beyond the end of follow-up (t > tmax), as timepoints(). */
+void cif_at(const cif_curve *c, double t, double *est, double *var);
+
+/* Confidence limits est^exp(-+z sqrt(var) / (est log est)) (the log(-log)
+ * interval recommended by Pintilie and used by tidycmprsk); NAN when est
+ * is 0 or 1 or var is missing. */
+void cif_ci(double est, double var, double conf_level, double *lower, double *upper);
+
+/* Gray's test that the incidence of `cause` is equal in groups group[i]
+ * (0..ngroups-1, ngroups >= 2), within strata strata[i] (any ints, NULL for
+ * none), with weight (1 - F(t-))^rho.  Gives the statistic, df = ngroups - 1
+ * and the p-value.  Returns CIF_OK, CIF_NOMEM, CIF_SINGULAR (variance of
+ * the scores not invertible: cuminc reports -1) or CIF_DEGENERATE (the
+ * pooled incidence reached 1). */
+int cif_gray(const double *time, const int *status, const int *group,
+             const int *strata, size_t n, size_t ngroups, int cause, double rho,
+             double *stat, int *df, double *p);
+#endif

@@ -1,0 +1,25 @@
+/* summary.h: descriptive statistics on plain arrays (mean, SD, quantiles as
+ * R's type 7, range), shared by the describe and table1 plugins. */
+#ifndef COHORT_SUMMARY_H
+#define COHORT_SUMMARY_H
+#include <stddef.h>
+
+typedef struct ds_numeric {
+    size_t n;                       /* values summarised */
+    double mean, sd;                /* sd: n - 1 denominator; NAN when n < 2 */
+    double min, q1, median, q3, max;/* quartiles as quantile(type = 7) */
+} ds_numeric;
+
+/* Arithmetic mean (two-pass, as R's mean); NAN when n == 0. */
+double ds_mean(const double *x, size_t n);
+/* Sample standard deviation (n - 1 denominator); NAN when n < 2. */
+double ds_sd(const double *x, size_t n);
+/* Quantile of already sorted values as R's quantile(type = 7);
+ * NAN when n == 0. */
+double ds_quantile7(const double *sorted, size_t n, double prob);
+/* Sort x ascending in place. */
+void ds_sort(double *x, size_t n);
+/* Summarise x[0..n-1] (not modified); returns 0, or -1 if memory ran out.
+ * With n == 0 every statistic is NAN. */
+int ds_numeric_summary(const double *x, size_t n, ds_numeric *out);
+#endif

@@ -1,0 +1,481 @@
+/* km.c: the `km` estimator plugin (ABI glue): Kaplan-Meier curves of an
+ * endpoint by group, as R survfit(Surv(time, status) ~ by): survival with
+ * confidence limits at given times, median and other quantiles, restricted
+ * means, and the full curves (table "curve", for plots).  The numbers come
+ * from kmcore.c. */
+#include <cohort/plugin.h>
+#include "kmcore.h"
+#include "../common/pcommon.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cohort_param km_params[] = {
+    {"endpoint", COHORT_ARG_ENDPOINT, 1, "the endpoint (event 1; other causes count as censored)"},
+    {"by", COHORT_ARG_COLUMN, 0, "groups: one curve per value"},
+    {"at", COHORT_ARG_LIST, 0, "times (durations) at which to report survival"},
+    {"probs", COHORT_ARG_LIST, 0, "quantiles to report (probabilities of the event), default [0.5]"},
+    {"conf_type", COHORT_ARG_TEXT, 0, "confidence interval: \"log\" (default), \"log-log\", \"plain\", \"none\""},
+    {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
+    {"rmean", COHORT_ARG_DURATION, 0, "report the restricted mean survival time up to this time"},
+};
+
+/* The data of one call after dropping rows with missing values. */
+typedef struct km_input {
+    size_t n;            /* rows used */
+    double *start;       /* NULL unless counting-process data */
+    double *time;
+    int *event;
+    int *group;          /* 0..ngroups-1 */
+    size_t *unit;        /* unit of each row, or NULL */
+    pc_factor f;         /* levels of `by` (empty without it) */
+    const char *byname;  /* name of `by`, or NULL */
+    size_t ngroups;
+} km_input;
+
+static void km_input_free(km_input *in)
+{
+    free(in->start);
+    free(in->time);
+    free(in->event);
+    free(in->group);
+    free(in->unit);
+    pc_factor_free(&in->f);
+}
+
+/* A time in the study's unit for notes, e.g. "12 months" or "1.5 years". */
+static void km_fmt_time(const cohort_call *call, double days, char *buf, size_t size)
+{
+    double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
+    const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
+    double v = round(days / per * 10) / 10;
+    size_t len = strlen(unit);
+    if (v == 1 && len > 1 && unit[len - 1] == 's')
+        snprintf(buf, size, "1 %.*s", (int)(len - 1), unit);
+    else
+        snprintf(buf, size, "%g %s", v, unit);
+}
+
+/* Format a time that may be missing (quantile not reached). */
+static void km_fmt_q(const cohort_call *call, double days, char *buf, size_t size)
+{
+    if (isnan(days)) snprintf(buf, size, "NR");
+    else {
+        double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
+        snprintf(buf, size, "%.1f", days / per);
+    }
+}
+
+static void km_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+static const char *km_group_label(const km_input *in, size_t g)
+{
+    return in->f.nlevels ? in->f.labels[g] : "all";
+}
+
+/* " in tdxd = true" for notes, or "" without groups. */
+static const char *km_in(const km_input *in, size_t g, char *buf, size_t size)
+{
+    if (!in->byname) return "";
+    snprintf(buf, size, " in %s = %s", in->byname, in->f.labels[g]);
+    return buf;
+}
+
+/* Read the endpoint and `by`, drop rows with missing values, check times.
+ * Returns 0 or 1 after host->error. */
+static int km_read(const cohort_host *host, const cohort_call *call, km_input *in)
+{
+    memset(in, 0, sizeof *in);
+    const cohort_arg *ep = cohort_arg_get(call, "endpoint");
+    const cohort_arg *by = cohort_arg_get(call, "by");
+    if (!ep || ep->kind != COHORT_ARG_ENDPOINT) {
+        host->error(call, "km needs an endpoint");
+        return 1;
+    }
+    const cohort_surv *s = &ep->surv;
+    size_t nrows = call->nrows;
+    if (by) {
+        if (pc_factor_make(&by->vec, NULL, &in->f) != 0) {
+            host->error(call, "out of memory coding %s", by->vec.name);
+            return 1;
+        }
+        in->ngroups = in->f.nlevels;
+        in->byname = by->vec.name;
+    } else {
+        in->ngroups = 1;
+    }
+    in->time = malloc((nrows + 1) * sizeof *in->time);
+    in->event = malloc((nrows + 1) * sizeof *in->event);
+    in->group = malloc((nrows + 1) * sizeof *in->group);
+    if (s->start) in->start = malloc((nrows + 1) * sizeof *in->start);
+    if (call->row_unit) in->unit = malloc((nrows + 1) * sizeof *in->unit);
+    if (!in->time || !in->event || !in->group || (s->start && !in->start) ||
+        (call->row_unit && !in->unit)) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    size_t dropped = 0, competing = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (s->missing[i] || (by && in->f.code[i] < 0)) {
+            dropped++;
+            continue;
+        }
+        if (!isfinite(s->time[i]) || s->time[i] < 0) {
+            host->error(call, "%s: time %g in row %zu is not a time >= 0", s->name, s->time[i], i + 1);
+            return 1;
+        }
+        if (s->start && !(s->start[i] < s->time[i])) {
+            host->error(call, "%s: interval (%g, %g] in row %zu is empty", s->name, s->start[i],
+                        s->time[i], i + 1);
+            return 1;
+        }
+        size_t k = in->n++;
+        in->time[k] = s->time[i];
+        in->event[k] = s->status[i] == 1;
+        if (s->status[i] >= 2) competing++;
+        in->group[k] = by ? in->f.code[i] : 0;
+        if (in->start) in->start[k] = s->start[i];
+        if (in->unit) in->unit[k] = call->row_unit[i];
+    }
+    if (dropped)
+        host->warning(call, "%zu of %zu rows dropped for missing values of %s%s%s", dropped,
+                      nrows, s->name, by ? " or " : "", by ? by->vec.name : "");
+    if (competing)
+        host->warning(call, "%zu competing events treated as censored; use cif for "
+                      "cumulative incidence", competing);
+    if (in->n == 0) {
+        host->error(call, "no rows with %s known", s->name);
+        return 1;
+    }
+    return 0;
+}
+
+/* Options of the call, checked.  Returns 0 or 1 after host->error. */
+typedef struct km_opts {
+    km_conf conf;
+    double level;
+    const double *at;
+    size_t nat;
+    double *probs;       /* malloc'd */
+    size_t nprobs;
+    int has_rmean;
+    double rmean;
+} km_opts;
+
+static int km_options(const cohort_host *host, const cohort_call *call, km_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->conf = KM_CONF_LOG;
+    o->level = 0.95;
+    const cohort_arg *a;
+    if ((a = cohort_arg_get(call, "conf_type")) && km_conf_parse(a->text, &o->conf) != 0) {
+        host->error(call, "conf_type \"%s\": use \"log\", \"log-log\", \"plain\" or \"none\"", a->text);
+        return 1;
+    }
+    if ((a = cohort_arg_get(call, "conf_level"))) {
+        o->level = a->num;
+        if (!(o->level > 0 && o->level < 1)) {
+            host->error(call, "conf_level %g is not between 0 and 1", o->level);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "at"))) {
+        if (a->list.n > 0 && a->list.type != COHORT_TYPE_DURATION) {
+            host->error(call, "at: give durations, e.g. [12 months, 24 months]");
+            return 1;
+        }
+        for (size_t i = 0; i < a->list.n; i++)
+            if (!(a->list.num[i] >= 0)) {
+                host->error(call, "at: time %g is negative", a->list.num[i]);
+                return 1;
+            }
+        o->at = a->list.num;
+        o->nat = a->list.n;
+    }
+    a = cohort_arg_get(call, "probs");
+    o->nprobs = a ? a->list.n : 1;
+    o->probs = malloc((o->nprobs + 1) * sizeof *o->probs);
+    if (!o->probs) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    if (!a) o->probs[0] = 0.5;
+    for (size_t i = 0; a && i < a->list.n; i++) {
+        if ((a->list.type != COHORT_TYPE_REAL && a->list.type != COHORT_TYPE_INT) ||
+            !(a->list.num[i] > 0 && a->list.num[i] < 1)) {
+            host->error(call, "probs: give probabilities between 0 and 1, e.g. [0.25, 0.5]");
+            return 1;
+        }
+        o->probs[i] = a->list.num[i];
+    }
+    if ((a = cohort_arg_get(call, "rmean"))) {
+        o->has_rmean = 1;
+        o->rmean = a->num;
+        if (!(o->rmean > 0)) {
+            host->error(call, "rmean: the horizon must be a positive duration");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Rows of group g as arrays (pointers into scratch space). */
+static size_t km_select(const km_input *in, size_t g, double *t0, double *t, int *e)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < in->n; i++)
+        if ((size_t)in->group[i] == g) {
+            if (in->start) t0[m] = in->start[i];
+            t[m] = in->time[i];
+            e[m++] = in->event[i];
+        }
+    return m;
+}
+
+/* Distinct units among the rows of group g (rows when there are no units). */
+static double km_units(const km_input *in, size_t g, size_t *stamp)
+{
+    if (!in->unit) {
+        size_t m = 0;
+        for (size_t i = 0; i < in->n; i++) m += (size_t)in->group[i] == g;
+        return (double)m;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < in->n; i++)
+        if ((size_t)in->group[i] == g && stamp[in->unit[i]] != g + 1) {
+            stamp[in->unit[i]] = g + 1;
+            m++;
+        }
+    return (double)m;
+}
+
+static void km_quantile_name(double p, const char *suffix, char *buf, size_t size)
+{
+    if (p == 0.5) snprintf(buf, size, "median%s", suffix);
+    else snprintf(buf, size, "p%g%s", p * 100, suffix);
+}
+
+static int km_run(const cohort_host *host, const cohort_call *call)
+{
+    km_input in;
+    km_opts o;
+    km_curve *curves = NULL;
+    size_t *stamp = NULL;
+    double *t0 = NULL, *t = NULL, *q = NULL;
+    int *e = NULL, rc = 1;
+    if (km_options(host, call, &o) != 0) goto out_opts;
+    if (km_read(host, call, &in) != 0) goto out;
+    const char *gname = cohort_arg_get(call, "by") ? cohort_arg_get(call, "by")->vec.name : "group";
+    curves = calloc(in.ngroups, sizeof *curves);
+    t0 = malloc((in.n + 1) * sizeof *t0);
+    t = malloc((in.n + 1) * sizeof *t);
+    e = malloc((in.n + 1) * sizeof *e);
+    q = malloc((3 * o.nprobs + 1) * sizeof *q);
+    stamp = calloc(call->nunits + 1, sizeof *stamp);
+    if (!curves || !t0 || !t || !e || !q || !stamp) {
+        host->error(call, "out of memory");
+        goto out;
+    }
+    double nevents = 0;
+    for (size_t g = 0; g < in.ngroups; g++) {
+        size_t m = km_select(&in, g, t0, t, e);
+        if (km_fit(in.start ? t0 : NULL, t, e, m, o.conf, o.level, &curves[g]) != 0) {
+            host->error(call, "out of memory");
+            goto out;
+        }
+        nevents += curves[g].nevents;
+    }
+    if (nevents == 0) {
+        host->error(call, "no events of %s: nothing to estimate",
+                    cohort_arg_get(call, "endpoint")->surv.name);
+        goto out;
+    }
+    char lv[16], tb[64], sb[64], buf[96], gb[256];
+    snprintf(lv, sizeof lv, "%g%%", o.level * 100);
+
+    /* survival at the requested times */
+    if (o.nat > 0) {
+        snprintf(buf, sizeof buf, "Kaplan-Meier survival (%s CI, %s)", lv,
+                 o.conf == KM_CONF_LOGLOG ? "log-log" : o.conf == KM_CONF_PLAIN ? "plain" : "log");
+        cohort_table *tab = host->table_new(call, "survival", buf);
+        int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
+        int ct = host->table_column(tab, "time", COHORT_COL_TIME, 1);
+        int cr = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);
+        int ce = host->table_column(tab, "n.event", COHORT_COL_COUNT, 0);
+        int cs = host->table_column(tab, "survival", COHORT_COL_PERCENT, 1);
+        int cse = host->table_column(tab, "std.err", COHORT_COL_PERCENT, 1);
+        int cl = o.conf != KM_CONF_NONE ? host->table_column(tab, "lower", COHORT_COL_PERCENT, 1) : -1;
+        int cu = o.conf != KM_CONF_NONE ? host->table_column(tab, "upper", COHORT_COL_PERCENT, 1) : -1;
+        int beyond = 0;
+        for (size_t g = 0; g < in.ngroups; g++)
+            for (size_t k = 0; k < o.nat; k++) {
+                km_point p;
+                km_at(&curves[g], o.at[k], &p);
+                size_t r = host->table_row(tab);
+                host->table_text(tab, r, cg, km_group_label(&in, g));
+                km_put(host, tab, r, ct, o.at[k]);
+                km_put(host, tab, r, cr, p.nrisk);
+                km_put(host, tab, r, ce, p.nevent);
+                km_put(host, tab, r, cs, p.surv);
+                km_put(host, tab, r, cse, p.se);
+                km_put(host, tab, r, cl, p.lower);
+                km_put(host, tab, r, cu, p.upper);
+                km_fmt_time(call, o.at[k], tb, sizeof tb);
+                if (isnan(p.surv)) {
+                    beyond = 1;
+                    continue;
+                }
+                if (isfinite(p.lower) && isfinite(p.upper))
+                    host->note(call, "survival at %s %.1f%% (%s CI %.1f-%.1f)%s", tb,
+                               100 * p.surv, lv, 100 * p.lower, 100 * p.upper,
+                               km_in(&in, g, gb, sizeof gb));
+                else
+                    host->note(call, "survival at %s %.1f%%%s", tb, 100 * p.surv,
+                               km_in(&in, g, gb, sizeof gb));
+            }
+        if (beyond)
+            host->warning(call, "survival is not reported at times after the last follow-up of a group");
+    }
+
+    /* quantiles (median by default), counts, restricted mean */
+    {
+        cohort_table *tab = host->table_new(call, "median",
+                                            o.nprobs == 1 && o.probs[0] == 0.5
+                                                ? "Median survival time" : "Survival time quantiles");
+        int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
+        int cn = host->table_column(tab, "n", COHORT_COL_COUNT, 0);
+        int ce = host->table_column(tab, "events", COHORT_COL_COUNT, 0);
+        int *cq = malloc((3 * o.nprobs + 1) * sizeof *cq);
+        if (!cq) {
+            host->error(call, "out of memory");
+            goto out;
+        }
+        for (size_t k = 0; k < o.nprobs; k++) {
+            km_quantile_name(o.probs[k], "", buf, sizeof buf);
+            cq[3 * k] = host->table_column(tab, buf, COHORT_COL_TIME, 1);
+            cq[3 * k + 1] = cq[3 * k + 2] = -1;
+            if (o.conf != KM_CONF_NONE) {
+                km_quantile_name(o.probs[k], ".lower", buf, sizeof buf);
+                cq[3 * k + 1] = host->table_column(tab, buf, COHORT_COL_TIME, 1);
+                km_quantile_name(o.probs[k], ".upper", buf, sizeof buf);
+                cq[3 * k + 2] = host->table_column(tab, buf, COHORT_COL_TIME, 1);
+            }
+        }
+        int cm = -1, cms = -1;
+        if (o.has_rmean) {
+            cm = host->table_column(tab, "rmean", COHORT_COL_TIME, 1);
+            cms = host->table_column(tab, "rmean.se", COHORT_COL_TIME, 1);
+        }
+        for (size_t g = 0; g < in.ngroups; g++) {
+            const km_curve *c = &curves[g];
+            size_t r = host->table_row(tab);
+            host->table_text(tab, r, cg, km_group_label(&in, g));
+            km_put(host, tab, r, cn, km_units(&in, g, stamp));
+            km_put(host, tab, r, ce, c->nevents);
+            km_quantile(c, o.probs, o.nprobs, q, q + o.nprobs, q + 2 * o.nprobs);
+            for (size_t k = 0; k < o.nprobs; k++) {
+                km_put(host, tab, r, cq[3 * k], q[k]);
+                km_put(host, tab, r, cq[3 * k + 1], q[o.nprobs + k]);
+                km_put(host, tab, r, cq[3 * k + 2], q[2 * o.nprobs + k]);
+                if (o.probs[k] != 0.5) continue;
+                const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
+                km_fmt_q(call, q[k], tb, sizeof tb);
+                if (isnan(q[k])) {
+                    host->note(call, "median survival not reached%s", km_in(&in, g, gb, sizeof gb));
+                } else if (o.conf != KM_CONF_NONE) {
+                    char lo[32], hi[32];
+                    km_fmt_q(call, q[o.nprobs + k], lo, sizeof lo);
+                    km_fmt_q(call, q[2 * o.nprobs + k], hi, sizeof hi);
+                    host->note(call, "median survival %s %s (%s CI %s-%s)%s", tb, unit, lv, lo,
+                               hi, km_in(&in, g, gb, sizeof gb));
+                } else {
+                    host->note(call, "median survival %s %s%s", tb, unit,
+                               km_in(&in, g, gb, sizeof gb));
+                }
+            }
+            if (o.has_rmean) {
+                double mean, se;
+                if (km_rmean(c, o.rmean, &mean, &se) == 0) {
+                    km_put(host, tab, r, cm, mean);
+                    km_put(host, tab, r, cms, se);
+                    km_fmt_time(call, o.rmean, tb, sizeof tb);
+                    km_fmt_q(call, mean, sb, sizeof sb);
+                    host->note(call, "restricted mean survival up to %s: %s %s%s", tb, sb,
+                               call->time_unit && *call->time_unit ? call->time_unit : "days",
+                               km_in(&in, g, gb, sizeof gb));
+                } else {
+                    host->warning(call, "rmean: the horizon is before the first time in %s",
+                                  km_group_label(&in, g));
+                }
+            }
+        }
+        free(cq);
+    }
+
+    /* the full curves */
+    {
+        cohort_table *tab = host->table_new(call, "curve", "Kaplan-Meier curves");
+        int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
+        int ct = host->table_column(tab, "time", COHORT_COL_TIME, 2);
+        int cr = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);
+        int ce = host->table_column(tab, "n.event", COHORT_COL_COUNT, 0);
+        int cc = host->table_column(tab, "n.censor", COHORT_COL_COUNT, 0);
+        int cs = host->table_column(tab, "survival", COHORT_COL_PERCENT, 1);
+        int cse = host->table_column(tab, "std.err", COHORT_COL_PERCENT, 1);
+        int cl = o.conf != KM_CONF_NONE ? host->table_column(tab, "lower", COHORT_COL_PERCENT, 1) : -1;
+        int cu = o.conf != KM_CONF_NONE ? host->table_column(tab, "upper", COHORT_COL_PERCENT, 1) : -1;
+        for (size_t g = 0; g < in.ngroups; g++) {
+            const km_curve *c = &curves[g];
+            for (size_t i = 0; i < c->ntimes; i++) {
+                size_t r = host->table_row(tab);
+                host->table_text(tab, r, cg, km_group_label(&in, g));
+                km_put(host, tab, r, ct, c->time[i]);
+                km_put(host, tab, r, cr, c->nrisk[i]);
+                km_put(host, tab, r, ce, c->nevent[i]);
+                km_put(host, tab, r, cc, c->ncensor[i]);
+                km_put(host, tab, r, cs, c->surv[i]);
+                km_put(host, tab, r, cse, c->se[i]);
+                km_put(host, tab, r, cl, c->lower[i]);
+                km_put(host, tab, r, cu, c->upper[i]);
+            }
+        }
+    }
+    rc = 0;
+out:
+    if (curves)
+        for (size_t g = 0; g < in.ngroups; g++) km_free(&curves[g]);
+    free(curves);
+    free(t0);
+    free(t);
+    free(e);
+    free(q);
+    free(stamp);
+    km_input_free(&in);
+out_opts:
+    free(o.probs);
+    return rc;
+}
+
+static const cohort_estimator km_estimators[] = {
+    {"km", "Kaplan-Meier survival by group (as R survfit)", km_params,
+     sizeof km_params / sizeof km_params[0], km_run},
+};
+
+static const cohort_plugin km_plugin = {
+    COHORT_PLUGIN_HEADER,
+    "km",
+    "1.0.0",
+    "Kaplan-Meier estimates: survival at given times, quantiles, restricted means, curves",
+    km_estimators,
+    sizeof km_estimators / sizeof km_estimators[0],
+    NULL,
+};
+
+const cohort_plugin *cohort_plugin_entry(void)
+{
+    return &km_plugin;
+}

@@ -1,0 +1,173 @@
+/* ast.h: the syntax tree of a rules program.  The parser builds it, every
+ * node keeps its source location, and the checker annotates expressions
+ * with their types and resolved references.  All nodes live in one arena
+ * owned by the program, so a partial tree after errors is freed at once. */
+#ifndef COHORT_AST_H
+#define COHORT_AST_H
+#include <stddef.h>
+#include <stdint.h>
+#include "srcfile.h"
+
+/* Types of the language.  The scalar codes equal enum cohort_type. */
+typedef enum {
+    TY_ERROR = 0,
+    TY_INT = 1, TY_REAL = 2, TY_TEXT = 3, TY_DATE = 4, TY_BOOL = 5, TY_DURATION = 6,
+    TY_LIST = 7,       /* elem: element type */
+    TY_MAP = 8,        /* text -> elem */
+    TY_ENDPOINT = 9,
+    TY_FORMULA = 10,
+    TY_ANY = 11        /* the literal `missing` before it meets a context */
+} tykind;
+
+typedef struct ty {
+    uint8_t kind;
+    uint8_t elem;      /* element type of lists and maps */
+} ty;
+
+typedef enum {
+    DU_DAY, DU_WEEK, DU_MONTH, DU_YEAR
+} dunit;
+
+typedef enum {
+    E_INT, E_REAL, E_TEXT, E_DATE, E_BOOL, E_MISSING, E_DURATION,
+    E_LIST,        /* [a, b, ...] or (a, b, ...) after `in` */
+    E_MAP,         /* { "key": value, ... }: items alternate key, value */
+    E_NAME,        /* name */
+    E_FIELD,       /* a.name: a is E_NAME (table, row variable, endpoint) */
+    E_UNARY,       /* op a */
+    E_BINARY,      /* a op b */
+    E_BETWEEN,     /* a between b and c */
+    E_IN,          /* a in b */
+    E_WITHIN,      /* a within b of c (symmetric) */
+    E_WITHIN2,     /* a within [b, c] of d */
+    E_BEFORE,      /* a before b */
+    E_AFTER,       /* a after b */
+    E_OVERLAPS,    /* [a, b] overlaps [c, d] */
+    E_QUANT,       /* quant table var [where a]: b */
+    E_CALL,        /* name(items) */
+    E_CASE,        /* case when items[0] then items[1] ... else a end */
+    E_FORMULA      /* a ~ items */
+} ekind;
+
+typedef enum {
+    OP_NEG, OP_NOT, OP_PLUS,
+    OP_ADD, OP_SUB, OP_MUL, OP_DIV,
+    OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+    OP_AND, OP_OR
+} opkind;
+
+typedef enum { Q_ANY, Q_ALL, Q_COUNT, Q_FIRST, Q_LAST, Q_MIN, Q_MAX, Q_SUM } qkind;
+
+/* How the checker resolved a name (E_NAME / E_FIELD). */
+typedef enum {
+    R_NONE,
+    R_COLUMN,      /* column `col` of table `table` reached from the unit */
+    R_VARCOL,      /* column `col` of the row bound to quantifier variable `slot` */
+    R_LET,         /* let number `slot` */
+    R_PARAM,       /* param number `slot` */
+    R_ENDPOINT,    /* endpoint number `slot` (as an argument) */
+    R_EPMEMBER,    /* endpoint `slot`, member `col` (enum epmember) */
+    R_CONST        /* a constant let folded by the checker (unused for now) */
+} rkind;
+
+typedef enum { EPM_TIME, EPM_STATUS, EPM_EVENT_DATE, EPM_END_DATE } epmember;
+
+typedef struct expr expr;
+struct expr {
+    ekind kind;
+    loc loc;
+    int op;                /* opkind or qkind */
+    expr *a, *b, *c, *d;
+    expr **items;
+    size_t nitems;
+    char *name;            /* E_NAME, E_FIELD (the field), E_CALL, E_QUANT (table) */
+    char *var;             /* E_QUANT: the row variable */
+    int64_t ival;          /* E_INT, E_BOOL */
+    double rval;           /* E_REAL, E_DURATION (count) */
+    int dunit;             /* E_DURATION */
+    char *sval;            /* E_TEXT (raw), E_DATE (text) */
+    /* filled by the checker */
+    ty type;
+    int rkind;             /* rkind */
+    int table, col, slot;  /* resolution */
+    int fn;                /* E_CALL: builtin or extern index */
+    double days;           /* E_DURATION in days; E_DATE day number */
+    const char *text;      /* E_TEXT interned */
+    int is_const;          /* no reference to a unit: same for every unit */
+    int uses_unit;         /* refers to the unit (column, let, endpoint) */
+};
+
+typedef struct arg {
+    char *name;            /* NULL when positional */
+    loc loc;
+    expr *value;
+} arg;
+
+typedef struct tabledecl {
+    char *name;
+    loc loc;
+    char *key, *parent, *order, *file, *alias;
+    char **colnames;
+    int *coltypes;         /* TY_* scalar */
+    loc *colloc;
+    size_t ncols;
+} tabledecl;
+
+typedef struct xparam {   /* an extern function's parameter */
+    int type;
+    char *name;
+    loc loc;
+} xparam;
+
+typedef enum {
+    S_STUDY, S_IMPORT, S_DATA, S_PARAM, S_UNIT, S_INCLUDE, S_EXCLUDE, S_LET,
+    S_ENDPOINT, S_ESTIMATE, S_EXTERN, S_TIMESCALE, S_DEFINE, S_EXPOSURE
+} skind;
+
+typedef struct stmt {
+    skind kind;
+    loc loc;
+    char *name;            /* param/let/endpoint/estimate/extern/unit/timescale/define name */
+    loc name_loc;
+    char *text;            /* study title, criterion label, data directory, extern library */
+    expr *value;           /* param/let/criterion/define value, exposure start */
+    /* data */
+    tabledecl *tables;
+    size_t ntables;
+    /* endpoint */
+    expr *origin, *event, *censor;
+    expr **competing;
+    char **competing_names;
+    size_t ncompeting;
+    /* estimate */
+    arg *args;
+    size_t nargs;
+    /* extern */
+    int rettype;
+    xparam *xparams;
+    size_t nxparams;
+    int accepts_missing;
+    /* filled by the checker */
+    int slot;
+} stmt;
+
+typedef struct arena arena;
+
+typedef struct program {
+    arena *mem;
+    stmt **stmts;
+    size_t nstmts, cap;
+    srcfile **files;       /* the main file and every import, owned */
+    size_t nfiles;
+} program;
+
+program *program_new(void);
+void program_free(program *p);
+void *ast_alloc(program *p, size_t size);       /* zeroed; aborts never: NULL on OOM */
+char *ast_strdup(program *p, const char *s, size_t len);
+expr *ast_expr(program *p, ekind kind, loc l);
+void ast_push_item(program *p, expr *e, expr *item);
+int program_add(program *p, stmt *s);
+const char *ty_name(ty t);
+const char *dunit_name(int u);
+#endif

@@ -1,0 +1,1200 @@
+/* check.c: name and type resolution.  check_prepare reads the declarations
+ * that need no data (data tables, unit, params, time units); check_resolve
+ * resolves every expression against the schema and binds every estimate's
+ * arguments to its plugin's parameters, so all errors in the rules are
+ * reported before any data is evaluated. */
+#include "check.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "builtins.h"
+#include "xcall.h"
+#include "parse.h"
+#include "strpool.h"
+
+typedef struct scope {
+    study *st;
+    const cohort_data *d;
+    diag *dg;
+    plugin_reg *plugins;
+    int nvars;
+    struct { const char *name; int table; } vars[MAX_QUANT_DEPTH];
+} scope;
+
+static const ty T_ERR = {TY_ERROR, 0};
+static ty mk(int k) { ty t = {(uint8_t)k, 0}; return t; }
+static ty mklist(int elem) { ty t = {TY_LIST, (uint8_t)elem}; return t; }
+
+static int is_num(ty t) { return t.kind == TY_INT || t.kind == TY_REAL; }
+static int is_any(ty t) { return t.kind == TY_ANY; }
+static int is_err(ty t) { return t.kind == TY_ERROR; }
+/* can a value of type a be compared with / stand in for type b? */
+static int compatible(ty a, ty b)
+{
+    if (is_any(a) || is_any(b) || is_err(a) || is_err(b)) return 1;
+    if (is_num(a) && is_num(b)) return 1;
+    if (a.kind == TY_LIST && b.kind == TY_LIST) return a.elem == b.elem || a.elem == TY_ANY || b.elem == TY_ANY ||
+        ((a.elem == TY_INT || a.elem == TY_REAL) && (b.elem == TY_INT || b.elem == TY_REAL));
+    return a.kind == b.kind;
+}
+/* the common type of two compatible types */
+static ty unify(ty a, ty b)
+{
+    if (is_any(a)) return b;
+    if (is_any(b)) return a;
+    if (is_num(a) && is_num(b)) return mk(a.kind == TY_REAL || b.kind == TY_REAL ? TY_REAL : TY_INT);
+    return a;
+}
+
+static void err(scope *sc, const expr *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void err(scope *sc, const expr *e, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    diag_at(sc->dg, DIAG_ERROR, e->loc, "%s", buf);
+}
+
+/* ---- tables ---------------------------------------------------------------- */
+
+static const tabledecl *decl_of(const study *st, int t)
+{
+    return t >= 0 && (size_t)t < st->data->ntables ? &st->data->tables[t] : NULL;
+}
+
+/* `patients`, its alias, or (without an alias) its singular `patient` */
+static int table_named(const study *st, int t, const char *name)
+{
+    const tabledecl *td = decl_of(st, t);
+    if (!td) return 0;
+    if (strcmp(td->name, name) == 0) return 1;
+    if (td->alias) return strcmp(td->alias, name) == 0;
+    size_t n = strlen(td->name);
+    return n > 1 && td->name[n - 1] == 's' && strlen(name) == n - 1 && strncmp(td->name, name, n - 1) == 0;
+}
+
+static int find_table(const study *st, const char *name)
+{
+    for (size_t i = 0; i < st->data->ntables; i++)
+        if (table_named(st, (int)i, name)) return (int)i;
+    return -1;
+}
+
+/* is a an ancestor of t (or t itself)? */
+static int is_ancestor_or_self(const cohort_data *d, int a, int t)
+{
+    for (int x = t; x >= 0; x = d->tables[x].parent)
+        if (x == a) return 1;
+    return 0;
+}
+
+/* ---- names ----------------------------------------------------------------- */
+
+static int find_stmt(stmt **list, size_t n, size_t stride, const char *name)
+{
+    (void)stride;
+    for (size_t i = 0; i < n; i++)
+        if (list[i]->name && strcmp(list[i]->name, name) == 0) return (int)i;
+    return -1;
+}
+
+static int find_let(const study *st, const char *name)
+{
+    for (size_t i = 0; i < st->nlets; i++)
+        if (strcmp(st->lets[i].s->name, name) == 0) return (int)i;
+    return -1;
+}
+
+static int find_param(const study *st, const char *name)
+{
+    for (size_t i = 0; i < st->nparams; i++)
+        if (strcmp(st->params[i].s->name, name) == 0) return (int)i;
+    return -1;
+}
+
+static int find_endpoint(const study *st, const char *name)
+{
+    for (size_t i = 0; i < st->neps; i++)
+        if (strcmp(st->eps[i].s->name, name) == 0) return (int)i;
+    return -1;
+}
+
+/* Suggest a name close to `name` among everything visible from the unit. */
+static const char *suggest_name(scope *sc, const char *name, int table_only)
+{
+    const study *st = sc->st;
+    size_t cap = 64, n = 0;
+    const char **c = malloc(cap * sizeof *c);
+    if (!c) return NULL;
+#define ADD(s) do { if (n == cap) { const char **x = realloc(c, 2 * cap * sizeof *c); if (!x) break; c = x; cap *= 2; } c[n++] = (s); } while (0)
+    if (table_only >= 0) {
+        const table *t = &sc->d->tables[table_only];
+        for (size_t j = 0; j < t->ncols; j++) ADD(t->cols[j].name);
+    } else {
+        for (size_t i = 0; i < st->nlets; i++) ADD(st->lets[i].s->name);
+        for (size_t i = 0; i < st->nparams; i++) ADD(st->params[i].s->name);
+        for (size_t i = 0; i < st->neps; i++) ADD(st->eps[i].s->name);
+        for (int a = st->unit; a >= 0; a = sc->d->tables[a].parent) {
+            const table *t = &sc->d->tables[a];
+            for (size_t j = 0; j < t->ncols; j++) ADD(t->cols[j].name);
+        }
+        for (int v = 0; v < sc->nvars; v++) ADD(sc->vars[v].name);
+        for (size_t i = 0; i < st->data->ntables; i++) ADD(st->data->tables[i].name);
+    }
+#undef ADD
+    const char *s = diag_suggest(name, c, n);
+    free(c);
+    return s;
+}
+
+static void unknown(scope *sc, const expr *e, const char *what, const char *name, int table_only)
+{
+    const char *s = suggest_name(sc, name, table_only);
+    if (s) err(sc, e, "unknown %s '%s' (did you mean '%s'?)", what, name, s);
+    else err(sc, e, "unknown %s '%s'", what, name);
+}
+
+static ty column_type(const column *c)
+{
+    return mk(c->type);
+}
+
+static ty check_expr(scope *sc, expr *e);
+static ty check_let(scope *sc, int i, const expr *use);
+static int check_endpoint(scope *sc, int i, const expr *use);
+
+static ty resolve_name(scope *sc, expr *e)
+{
+    study *st = sc->st;
+    const char *name = e->name;
+    for (int v = sc->nvars - 1; v >= 0; v--)
+        if (strcmp(sc->vars[v].name, name) == 0) {
+            err(sc, e, "'%s' is a row of %s: name one of its columns, e.g. %s.%s", name,
+                sc->d->tables[sc->vars[v].table].name, name,
+                sc->d->tables[sc->vars[v].table].cols[0].name);
+            return T_ERR;
+        }
+    int i;
+    if ((i = find_let(st, name)) >= 0) {
+        e->rkind = R_LET;
+        e->slot = i;
+        ty t = check_let(sc, i, e);
+        e->is_const = st->lets[i].is_const;
+        e->uses_unit = !e->is_const;
+        return t;
+    }
+    if ((i = find_param(st, name)) >= 0) {
+        e->rkind = R_PARAM;
+        e->slot = i;
+        e->is_const = 1;
+        return st->params[i].type;
+    }
+    if ((i = find_endpoint(st, name)) >= 0) {
+        e->rkind = R_ENDPOINT;
+        e->slot = i;
+        e->uses_unit = 1;
+        check_endpoint(sc, i, e);
+        return mk(TY_ENDPOINT);
+    }
+    for (int a = st->unit; a >= 0; a = sc->d->tables[a].parent) {
+        int c = data_column_index(&sc->d->tables[a], name);
+        if (c >= 0) {
+            e->rkind = R_COLUMN;
+            e->table = a;
+            e->col = c;
+            e->uses_unit = 1;
+            return column_type(&sc->d->tables[a].cols[c]);
+        }
+    }
+    unknown(sc, e, "name", name, -1);
+    return T_ERR;
+}
+
+static ty resolve_field(scope *sc, expr *e)
+{
+    study *st = sc->st;
+    const char *base = e->a->name, *field = e->name;
+    for (int v = sc->nvars - 1; v >= 0; v--)
+        if (strcmp(sc->vars[v].name, base) == 0) {
+            const table *t = &sc->d->tables[sc->vars[v].table];
+            int c = data_column_index(t, field);
+            if (c < 0) {
+                const char *s = suggest_name(sc, field, sc->vars[v].table);
+                if (s) err(sc, e, "unknown column '%s' in table %s (did you mean '%s'?)", field, t->name, s);
+                else err(sc, e, "unknown column '%s' in table %s", field, t->name);
+                return T_ERR;
+            }
+            e->rkind = R_VARCOL;
+            e->slot = v;
+            e->table = sc->vars[v].table;
+            e->col = c;
+            e->uses_unit = 1;
+            return column_type(&t->cols[c]);
+        }
+    int i;
+    if ((i = find_endpoint(st, base)) >= 0) {
+        static const char *const members[] = {"time", "status", "event_date", "end_date"};
+        static const int types[] = {TY_DURATION, TY_INT, TY_DATE, TY_DATE};
+        for (int m = 0; m < 4; m++)
+            if (strcmp(field, members[m]) == 0) {
+                e->rkind = R_EPMEMBER;
+                e->slot = i;
+                e->col = m;
+                e->uses_unit = 1;
+                check_endpoint(sc, i, e);
+                return mk(types[m]);
+            }
+        const char *s = diag_suggest(field, members, 4);
+        err(sc, e, "endpoint %s has no member '%s'%s%s%s (members: time, status, event_date, end_date)",
+            base, field, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+        return T_ERR;
+    }
+    int t = find_table(st, base);
+    if (t < 0) {
+        unknown(sc, e->a, "table, row variable or endpoint", base, -1);
+        return T_ERR;
+    }
+    if (!is_ancestor_or_self(sc->d, t, st->unit)) {
+        err(sc, e->a, "table %s is not the unit (%s) or one of its ancestors; use a quantifier "
+            "such as 'any %s x: ...' to reach its rows", sc->d->tables[t].name,
+            sc->d->tables[st->unit].name, sc->d->tables[t].name);
+        return T_ERR;
+    }
+    int c = data_column_index(&sc->d->tables[t], field);
+    if (c < 0) {
+        const char *s = suggest_name(sc, field, t);
+        if (s) err(sc, e, "unknown column '%s' in table %s (did you mean '%s'?)", field, sc->d->tables[t].name, s);
+        else err(sc, e, "unknown column '%s' in table %s", field, sc->d->tables[t].name);
+        return T_ERR;
+    }
+    e->rkind = R_COLUMN;
+    e->table = t;
+    e->col = c;
+    e->uses_unit = 1;
+    return column_type(&sc->d->tables[t].cols[c]);
+}
+
+/* ---- lets and endpoints ---------------------------------------------------- */
+
+static ty check_let(scope *sc, int i, const expr *use)
+{
+    letinfo *li = &sc->st->lets[i];
+    if (li->state == 2) return li->type;
+    if (li->state == 1) {
+        if (use) err(sc, use, "'%s' is defined in terms of itself", li->s->name);
+        return T_ERR;
+    }
+    li->state = 1;
+    /* a let is checked in the unit's scope, not inside the quantifier that uses it */
+    scope inner = *sc;
+    inner.nvars = 0;
+    li->type = check_expr(&inner, li->s->value);
+    li->is_const = li->s->value->is_const;
+    li->state = 2;
+    return li->type;
+}
+
+static int want(scope *sc, expr *e, ty got, int kind, const char *what)
+{
+    if (is_err(got) || is_any(got) || got.kind == kind || (kind == TY_REAL && is_num(got))) return 1;
+    err(sc, e, "%s must be a %s, not a %s", what, ty_name(mk(kind)), ty_name(got));
+    return 0;
+}
+
+static int check_endpoint(scope *sc, int i, const expr *use)
+{
+    endpointinfo *ep = &sc->st->eps[i];
+    if (ep->state == 2) return 0;
+    if (ep->state == 1) {
+        if (use) err(sc, use, "endpoint '%s' is defined in terms of itself", ep->s->name);
+        return -1;
+    }
+    ep->state = 1;
+    scope inner = *sc;
+    inner.nvars = 0;
+    stmt *s = ep->s;
+    struct { expr *e; const char *what; } parts[] = {
+        {s->origin, "origin"}, {s->event, "event"}, {s->censor, "censor"}};
+    for (size_t k = 0; k < 3; k++) {
+        if (!parts[k].e) {
+            diag_at(sc->dg, DIAG_ERROR, s->name_loc, "endpoint %s has no %s", s->name, parts[k].what);
+            continue;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "the %s of endpoint %s", parts[k].what, s->name);
+        want(&inner, parts[k].e, check_expr(&inner, parts[k].e), TY_DATE, what);
+    }
+    for (size_t k = 0; k < s->ncompeting; k++) {
+        char what[64];
+        snprintf(what, sizeof what, "a competing event of endpoint %s", s->name);
+        want(&inner, s->competing[k], check_expr(&inner, s->competing[k]), TY_DATE, what);
+    }
+    ep->state = 2;
+    return 0;
+}
+
+/* ---- expressions ----------------------------------------------------------- */
+
+static ty check_arith(scope *sc, expr *e, ty a, ty b)
+{
+    int op = e->op;
+    if (is_err(a) || is_err(b)) return T_ERR;
+    if (is_any(a) || is_any(b)) {
+        ty o = is_any(a) ? b : a;
+        if (is_any(o)) return mk(TY_ANY);
+        if (o.kind == TY_DATE && op == OP_SUB && is_any(b)) return mk(TY_ANY);
+        return op == OP_DIV && is_num(o) ? mk(TY_REAL) : o;
+    }
+    if (is_num(a) && is_num(b))
+        return op == OP_DIV ? mk(TY_REAL) : unify(a, b);
+    int ka = a.kind, kb = b.kind;
+    switch (op) {
+    case OP_ADD:
+        if (ka == TY_DATE && kb == TY_DURATION) return a;
+        if (ka == TY_DURATION && kb == TY_DATE) return b;
+        if (ka == TY_DURATION && kb == TY_DURATION) return a;
+        break;
+    case OP_SUB:
+        if (ka == TY_DATE && kb == TY_DATE) return mk(TY_DURATION);
+        if (ka == TY_DATE && kb == TY_DURATION) return a;
+        if (ka == TY_DURATION && kb == TY_DURATION) return a;
+        break;
+    case OP_MUL:
+        if (ka == TY_DURATION && is_num(b)) return a;
+        if (is_num(a) && kb == TY_DURATION) return b;
+        break;
+    case OP_DIV:
+        if (ka == TY_DURATION && is_num(b)) return a;
+        if (ka == TY_DURATION && kb == TY_DURATION) return mk(TY_REAL);
+        break;
+    }
+    static const char *const opname[] = {"-", "not", "+", "+", "-", "*", "/"};
+    err(sc, e, "cannot apply '%s' to %s and %s", opname[op], ty_name(a), ty_name(b));
+    return T_ERR;
+}
+
+static ty check_bool_operand(scope *sc, expr *e)
+{
+    ty t = check_expr(sc, e);
+    want(sc, e, t, TY_BOOL, "an operand of and/or/not");
+    return t;
+}
+
+/* both sides comparable with an order (<, between, before...) */
+static int ordered(ty t)
+{
+    return is_num(t) || t.kind == TY_DATE || t.kind == TY_DURATION || t.kind == TY_TEXT || is_any(t) || is_err(t);
+}
+
+static ty check_quant(scope *sc, expr *e)
+{
+    study *st = sc->st;
+    int q = find_table(st, e->name);
+    if (q < 0) {
+        unknown(sc, e, "table", e->name, -1);
+        return T_ERR;
+    }
+    /* the nearest table on the unit's ancestor line of which q is a strict descendant */
+    int link = -1;
+    for (int a = st->unit; a >= 0; a = sc->d->tables[a].parent)
+        if (a != q && is_ancestor_or_self(sc->d, a, q)) { link = a; break; }
+    if (link < 0) {
+        err(sc, e, "table %s is not linked to the unit %s (it must be a child, grandchild... of the "
+            "unit or of one of its ancestors)", sc->d->tables[q].name, sc->d->tables[st->unit].name);
+        return T_ERR;
+    }
+    if (sc->nvars == MAX_QUANT_DEPTH) {
+        err(sc, e, "quantifiers nested more than %d deep", MAX_QUANT_DEPTH);
+        return T_ERR;
+    }
+    e->table = q;
+    e->col = link;
+    e->slot = sc->nvars;
+    e->uses_unit = 1;
+    sc->vars[sc->nvars].name = e->var;
+    sc->vars[sc->nvars].table = q;
+    sc->nvars++;
+    if (e->a) want(sc, e->a, check_expr(sc, e->a), TY_BOOL, "a 'where' condition");
+    ty body = e->b ? check_expr(sc, e->b) : mk(TY_BOOL);
+    sc->nvars--;
+    switch (e->op) {
+    case Q_ANY: case Q_ALL:
+        want(sc, e->b, body, TY_BOOL, "the condition of a quantifier");
+        return mk(TY_BOOL);
+    case Q_COUNT:
+        if (e->b) want(sc, e->b, body, TY_BOOL, "the condition of count");
+        return mk(TY_INT);
+    case Q_FIRST: case Q_LAST:
+        if (body.kind == TY_LIST || body.kind == TY_MAP || body.kind == TY_ENDPOINT) {
+            err(sc, e->b, "first/last must give a single value, not a %s", ty_name(body));
+            return T_ERR;
+        }
+        return body;
+    case Q_MIN: case Q_MAX:
+        if (!ordered(body) || body.kind == TY_TEXT) {
+            err(sc, e->b, "min/max need numbers, dates or durations, not %s", ty_name(body));
+            return T_ERR;
+        }
+        return body;
+    case Q_SUM:
+        if (!is_num(body) && body.kind != TY_DURATION && !is_any(body) && !is_err(body)) {
+            err(sc, e->b, "sum needs numbers or durations, not %s", ty_name(body));
+            return T_ERR;
+        }
+        return body;
+    }
+    return T_ERR;
+}
+
+static ty check_interval(scope *sc, expr *e, const char *what)
+{
+    /* [start, end] of dates */
+    if (e->kind != E_LIST || e->nitems != 2) {
+        ty t = check_expr(sc, e);
+        if (t.kind == TY_DATE || is_any(t) || is_err(t)) return t;
+        err(sc, e, "%s must be an interval [start, end] of dates or a date", what);
+        return T_ERR;
+    }
+    for (int k = 0; k < 2; k++) {
+        ty t = check_expr(sc, e->items[k]);
+        want(sc, e->items[k], t, TY_DATE, "an interval end");
+    }
+    e->type = mklist(TY_DATE);
+    e->is_const = e->items[0]->is_const && e->items[1]->is_const;
+    e->uses_unit = !e->is_const;
+    return e->type;
+}
+
+static ty check_call(scope *sc, expr *e)
+{
+    int ok = 1;
+    ty at[16];
+    size_t n = e->nitems;
+    /* a map-valued let or param is a lookup function: halflife(agent) */
+    int li = find_let(sc->st, e->name);
+    int pi = li < 0 ? find_param(sc->st, e->name) : -1;
+    if (li >= 0 || pi >= 0) {
+        ty mt = li >= 0 ? check_let(sc, li, e) : sc->st->params[pi].type;
+        if (is_err(mt)) return T_ERR;
+        if (mt.kind != TY_MAP) {
+            err(sc, e, "'%s' is a %s, not a map or a function", e->name, ty_name(mt));
+            return T_ERR;
+        }
+        if (n != 1) {
+            err(sc, e, "looking up map '%s' takes one key, got %zu", e->name, n);
+            return T_ERR;
+        }
+        ty kt = check_expr(sc, e->items[0]);
+        want(sc, e->items[0], kt, TY_TEXT, "a map key");
+        e->rkind = li >= 0 ? R_LET : R_PARAM;
+        e->slot = li >= 0 ? li : pi;
+        e->fn = -2;
+        e->is_const = e->items[0]->is_const && (li < 0 || sc->st->lets[li].is_const);
+        e->uses_unit = !e->is_const;
+        return mk(mt.elem);
+    }
+    for (size_t i = 0; i < n; i++) {
+        at[i < 16 ? i : 15] = check_expr(sc, e->items[i]);
+        if (is_err(at[i < 16 ? i : 15])) ok = 0;
+    }
+    int allconst = 1;
+    for (size_t i = 0; i < n; i++) allconst &= e->items[i]->is_const;
+    e->is_const = allconst;
+    e->uses_unit = !allconst;
+    int b = builtin_find(e->name);
+    if (b >= 0) {
+        e->fn = b;
+        if (!ok) return T_ERR;
+        char msg[256];
+        ty r = builtin_check(b, at, n < 16 ? n : 16, msg, sizeof msg);
+        if (is_err(r)) err(sc, e, "%s", msg);
+        if (builtin_is_formula_only(b)) {
+            err(sc, e, "%s() may only be used as a term of a formula", e->name);
+            return T_ERR;
+        }
+        return r;
+    }
+    for (size_t i = 0; i < sc->st->nexterns; i++) {
+        stmt *x = sc->st->externs[i].s;
+        if (strcmp(x->name, e->name) != 0) continue;
+        e->fn = (int)i;
+        e->rkind = R_CONST; /* marks an extern call */
+        if (n != x->nxparams) {
+            err(sc, e, "%s takes %zu argument%s, got %zu", e->name, x->nxparams, x->nxparams == 1 ? "" : "s", n);
+            return T_ERR;
+        }
+        for (size_t k = 0; k < n && ok; k++) {
+            ty want_t = mk(XT_LANG(x->xparams[k].type));
+            if (!compatible(at[k < 16 ? k : 15], want_t) ||
+                (XT_LANG(x->xparams[k].type) == TY_INT && at[k < 16 ? k : 15].kind == TY_REAL)) {
+                err(sc, e->items[k], "argument %zu of %s must be %s (parameter '%s'), not %s", k + 1,
+                    e->name, ty_name(want_t), x->xparams[k].name, ty_name(at[k < 16 ? k : 15]));
+            }
+        }
+        return mk(XT_LANG(x->rettype));
+    }
+    const char *names[64];
+    size_t nn = builtin_names(names, 64);
+    for (size_t i = 0; i < sc->st->nexterns && nn < 64; i++) names[nn++] = sc->st->externs[i].s->name;
+    const char *s = diag_suggest(e->name, names, nn);
+    if (s) err(sc, e, "unknown function '%s' (did you mean '%s'?)", e->name, s);
+    else err(sc, e, "unknown function '%s'", e->name);
+    return T_ERR;
+}
+
+static ty check_expr_inner(scope *sc, expr *e)
+{
+    study *st = sc->st;
+    switch (e->kind) {
+    case E_INT: e->is_const = 1; return mk(TY_INT);
+    case E_REAL: e->is_const = 1; return mk(TY_REAL);
+    case E_BOOL: e->is_const = 1; return mk(TY_BOOL);
+    case E_MISSING: e->is_const = 1; return mk(TY_ANY);
+    case E_TEXT:
+        e->is_const = 1;
+        e->text = strpool_intern(st->pool, e->sval, strlen(e->sval));
+        return mk(TY_TEXT);
+    case E_DATE: e->is_const = 1; e->days = (double)e->ival; return mk(TY_DATE);
+    case E_DURATION:
+        e->is_const = 1;
+        e->days = e->rval * st->unit_days[e->dunit];
+        return mk(TY_DURATION);
+    case E_LIST: {
+        ty el = mk(TY_ANY);
+        int c = 1;
+        for (size_t i = 0; i < e->nitems; i++) {
+            ty t = check_expr(sc, e->items[i]);
+            c &= e->items[i]->is_const;
+            if (t.kind == TY_LIST || t.kind == TY_MAP || t.kind == TY_ENDPOINT) {
+                err(sc, e->items[i], "a list holds single values, not a %s", ty_name(t));
+                continue;
+            }
+            if (!compatible(el, t)) {
+                err(sc, e->items[i], "list item is %s but earlier items are %s", ty_name(t), ty_name(el));
+                continue;
+            }
+            el = unify(el, t);
+        }
+        e->is_const = c;
+        e->uses_unit = !c;
+        return mklist(is_err(el) ? TY_ANY : el.kind);
+    }
+    case E_MAP: {
+        ty el = mk(TY_ANY);
+        int c = 1;
+        for (size_t i = 0; i + 1 < e->nitems; i += 2) {
+            check_expr(sc, e->items[i]);
+            ty t = check_expr(sc, e->items[i + 1]);
+            c &= e->items[i + 1]->is_const;
+            if (!compatible(el, t)) err(sc, e->items[i + 1], "map value is %s but earlier values are %s", ty_name(t), ty_name(el));
+            else el = unify(el, t);
+        }
+        if (!c) err(sc, e, "a map's values must be constants");
+        e->is_const = 1;
+        ty t = {TY_MAP, (uint8_t)el.kind};
+        return t;
+    }
+    case E_NAME: return resolve_name(sc, e);
+    case E_FIELD: return resolve_field(sc, e);
+    case E_UNARY: {
+        ty a = e->op == OP_NOT ? check_bool_operand(sc, e->a) : check_expr(sc, e->a);
+        e->is_const = e->a->is_const;
+        if (e->op == OP_NOT) return mk(TY_BOOL);
+        if (!is_num(a) && a.kind != TY_DURATION && !is_any(a) && !is_err(a)) {
+            err(sc, e, "cannot negate a %s", ty_name(a));
+            return T_ERR;
+        }
+        return a;
+    }
+    case E_BINARY: {
+        if (e->op == OP_AND || e->op == OP_OR) {
+            check_bool_operand(sc, e->a);
+            check_bool_operand(sc, e->b);
+            e->is_const = e->a->is_const && e->b->is_const;
+            return mk(TY_BOOL);
+        }
+        ty a = check_expr(sc, e->a), b = check_expr(sc, e->b);
+        e->is_const = e->a->is_const && e->b->is_const;
+        if (e->op >= OP_EQ) {
+            if (is_err(a) || is_err(b)) return mk(TY_BOOL);
+            if (!compatible(a, b) || a.kind == TY_LIST || a.kind == TY_MAP || a.kind == TY_ENDPOINT) {
+                err(sc, e, "cannot compare %s with %s", ty_name(a), ty_name(b));
+                return mk(TY_BOOL);
+            }
+            if (e->op != OP_EQ && e->op != OP_NE && (a.kind == TY_BOOL || b.kind == TY_BOOL)) {
+                err(sc, e, "booleans can only be compared with == and !=");
+            }
+            return mk(TY_BOOL);
+        }
+        return check_arith(sc, e, a, b);
+    }
+    case E_BETWEEN: {
+        ty a = check_expr(sc, e->a), lo = check_expr(sc, e->b), hi = check_expr(sc, e->c);
+        e->is_const = e->a->is_const && e->b->is_const && e->c->is_const;
+        if (!compatible(a, lo) || !compatible(a, hi) || !ordered(a))
+            err(sc, e, "between needs three values of one ordered type, got %s, %s and %s",
+                ty_name(a), ty_name(lo), ty_name(hi));
+        return mk(TY_BOOL);
+    }
+    case E_IN: {
+        ty a = check_expr(sc, e->a), l = check_expr(sc, e->b);
+        e->is_const = e->a->is_const && e->b->is_const;
+        if (is_err(a) || is_err(l)) return mk(TY_BOOL);
+        if (l.kind != TY_LIST) {
+            err(sc, e->b, "'in' needs a list on its right, not a %s", ty_name(l));
+            return mk(TY_BOOL);
+        }
+        if (!compatible(a, mk(l.elem)))
+            err(sc, e, "cannot look for a %s in a %s", ty_name(a), ty_name(l));
+        return mk(TY_BOOL);
+    }
+    case E_WITHIN: {
+        ty x = check_expr(sc, e->a), w = check_expr(sc, e->b), t = check_expr(sc, e->c);
+        e->is_const = e->a->is_const && e->b->is_const && e->c->is_const;
+        if (x.kind == TY_DATE || t.kind == TY_DATE) {
+            want(sc, e->a, x, TY_DATE, "the left of 'within'");
+            want(sc, e->b, w, TY_DURATION, "the width of a window");
+            want(sc, e->c, t, TY_DATE, "the reference of a window");
+        } else if (!(is_num(x) || is_any(x) || is_err(x)) || !(is_num(w) || is_any(w) || is_err(w)) ||
+                   !(is_num(t) || is_any(t) || is_err(t))) {
+            err(sc, e, "'within' needs a date, a duration and a date (or three numbers), got %s, %s and %s",
+                ty_name(x), ty_name(w), ty_name(t));
+        }
+        return mk(TY_BOOL);
+    }
+    case E_WITHIN2: {
+        ty x = check_expr(sc, e->a), lo = check_expr(sc, e->b), hi = check_expr(sc, e->c), t = check_expr(sc, e->d);
+        e->is_const = e->a->is_const && e->b->is_const && e->c->is_const && e->d->is_const;
+        want(sc, e->a, x, TY_DATE, "the left of 'within'");
+        want(sc, e->b, lo, TY_DURATION, "the start of a window");
+        want(sc, e->c, hi, TY_DURATION, "the end of a window");
+        want(sc, e->d, t, TY_DATE, "the reference of a window");
+        return mk(TY_BOOL);
+    }
+    case E_BEFORE: case E_AFTER: {
+        ty a = check_expr(sc, e->a), b = check_expr(sc, e->b);
+        e->is_const = e->a->is_const && e->b->is_const;
+        if (!compatible(a, b) || !ordered(a) || a.kind == TY_TEXT)
+            err(sc, e, "'%s' needs two dates (or numbers), got %s and %s",
+                e->kind == E_BEFORE ? "before" : "after", ty_name(a), ty_name(b));
+        return mk(TY_BOOL);
+    }
+    case E_OVERLAPS:
+        check_interval(sc, e->a, "the left of 'overlaps'");
+        check_interval(sc, e->b, "the right of 'overlaps'");
+        e->is_const = e->a->is_const && e->b->is_const;
+        return mk(TY_BOOL);
+    case E_QUANT: return check_quant(sc, e);
+    case E_CALL: return check_call(sc, e);
+    case E_CASE: {
+        ty r = mk(TY_ANY);
+        int c = 1;
+        for (size_t i = 0; i + 1 < e->nitems; i += 2) {
+            want(sc, e->items[i], check_expr(sc, e->items[i]), TY_BOOL, "a 'when' condition");
+            ty t = check_expr(sc, e->items[i + 1]);
+            c &= e->items[i]->is_const && e->items[i + 1]->is_const;
+            if (!compatible(r, t)) err(sc, e->items[i + 1], "case gives %s here but %s before", ty_name(t), ty_name(r));
+            else r = unify(r, t);
+        }
+        if (e->a) {
+            ty t = check_expr(sc, e->a);
+            c &= e->a->is_const;
+            if (!compatible(r, t)) err(sc, e->a, "case gives %s here but %s before", ty_name(t), ty_name(r));
+            else r = unify(r, t);
+        }
+        e->is_const = c;
+        return r;
+    }
+    case E_FORMULA:
+        err(sc, e, "a formula (a ~ b) can only be an argument of an estimate");
+        return T_ERR;
+    }
+    return T_ERR;
+}
+
+static ty check_expr(scope *sc, expr *e)
+{
+    if (!e) return T_ERR;
+    ty t = check_expr_inner(sc, e);
+    e->type = t;
+    if (!e->is_const) e->uses_unit = 1;
+    return t;
+}
+
+/* ---- estimates ------------------------------------------------------------- */
+
+static const char *kind_name(unsigned k)
+{
+    switch (k) {
+    case COHORT_ARG_NUMBER: return "a number";
+    case COHORT_ARG_DURATION: return "a duration";
+    case COHORT_ARG_TEXT: return "a text";
+    case COHORT_ARG_BOOL: return "true or false";
+    case COHORT_ARG_COLUMN: return "a per-unit value";
+    case COHORT_ARG_ENDPOINT: return "an endpoint";
+    case COHORT_ARG_FORMULA: return "a formula (endpoint ~ terms)";
+    case COHORT_ARG_LIST: return "a list of constants";
+    case COHORT_ARG_COLUMNS: return "a list of per-unit values";
+    }
+    return "?";
+}
+
+static void kinds_text(unsigned kinds, char *buf, size_t size)
+{
+    buf[0] = 0;
+    int first = 1;
+    for (unsigned k = 1; k <= COHORT_ARG_COLUMNS; k <<= 1)
+        if (kinds & k) {
+            size_t l = strlen(buf);
+            snprintf(buf + l, size - l, "%s%s", first ? "" : " or ", kind_name(k));
+            first = 0;
+        }
+}
+
+static int scalar_kind(ty t)
+{
+    switch (t.kind) {
+    case TY_INT: case TY_REAL: return COHORT_ARG_NUMBER;
+    case TY_DURATION: return COHORT_ARG_DURATION;
+    case TY_TEXT: return COHORT_ARG_TEXT;
+    case TY_BOOL: return COHORT_ARG_BOOL;
+    }
+    return 0;
+}
+
+static int is_per_unit_scalar(ty t)
+{
+    return t.kind >= TY_INT && t.kind <= TY_DURATION;
+}
+
+/* Check and classify one argument for a parameter. */
+static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
+{
+    expr *e = a->value;
+    const cohort_param *p = ba->param;
+    unsigned kind = 0;
+    if (e->kind == E_FORMULA) {
+        kind = COHORT_ARG_FORMULA;
+        ty l = check_expr(sc, e->a);
+        ba->endpoint = l.kind == TY_ENDPOINT;
+        if (!is_err(l) && !ba->endpoint && !is_per_unit_scalar(l)) {
+            err(sc, e->a, "the left of a formula must be an endpoint or a per-unit value, not a %s", ty_name(l));
+            return -1;
+        }
+        for (size_t i = 0; i < e->nitems; i++) {
+            expr *t = e->items[i];
+            expr *inner = t;
+            if (t->kind == E_CALL && strcmp(t->name, "ref") == 0) {
+                if (t->nitems != 2 || t->items[1]->kind != E_TEXT) {
+                    err(sc, t, "ref() takes a term and its reference level as text, e.g. ref(her2, \"negative\")");
+                    continue;
+                }
+                inner = t->items[0];
+                t->items[1]->text = strpool_intern(sc->st->pool, t->items[1]->sval, strlen(t->items[1]->sval));
+                t->type = check_expr(sc, inner);
+                t->is_const = inner->is_const;
+            } else {
+                check_expr(sc, inner);
+            }
+            if (!is_err(inner->type) && !is_per_unit_scalar(inner->type)) {
+                err(sc, inner, "a formula term must be a single value per unit, not a %s", ty_name(inner->type));
+            }
+        }
+        ba->items = e->items;
+        ba->nitems = e->nitems;
+    } else if (e->kind == E_LIST) {
+        ty t = check_expr(sc, e);
+        if (is_err(t)) return -1;
+        kind = e->is_const ? COHORT_ARG_LIST : COHORT_ARG_COLUMNS;
+        if (kind == COHORT_ARG_LIST && !(p->kinds & COHORT_ARG_LIST) && (p->kinds & COHORT_ARG_COLUMNS))
+            kind = COHORT_ARG_COLUMNS;
+        ba->items = e->items;
+        ba->nitems = e->nitems;
+    } else {
+        ty t = check_expr(sc, e);
+        if (is_err(t)) return -1;
+        if (t.kind == TY_ENDPOINT) {
+            kind = COHORT_ARG_ENDPOINT;
+            ba->endpoint = e->slot;
+        } else if (t.kind == TY_LIST) {
+            kind = COHORT_ARG_LIST;
+        } else if (e->is_const && (p->kinds & (unsigned)scalar_kind(t))) {
+            kind = (unsigned)scalar_kind(t);
+        } else if (is_per_unit_scalar(t)) {
+            kind = COHORT_ARG_COLUMN;
+            if (!(p->kinds & COHORT_ARG_COLUMN) && (p->kinds & COHORT_ARG_COLUMNS)) {
+                kind = COHORT_ARG_COLUMNS;
+                ba->items = &a->value;
+                ba->nitems = 1;
+            }
+        } else {
+            err(sc, e, "cannot pass a %s to an estimator", ty_name(t));
+            return -1;
+        }
+    }
+    if (!(p->kinds & kind)) {
+        char want_s[256];
+        kinds_text(p->kinds, want_s, sizeof want_s);
+        err(sc, e, "argument '%s' of %s expects %s, got %s", p->name, ei->s->name, want_s, kind_name(kind));
+        return -1;
+    }
+    ba->kind = kind;
+    ba->value = e;
+    return 0;
+}
+
+static void check_estimate(scope *sc, estimateinfo *ei)
+{
+    stmt *s = ei->s;
+    const cohort_plugin *owner = NULL;
+    ei->est = plugin_estimator(sc->plugins, s->name, s->name_loc, sc->dg, &owner);
+    ei->plugin = owner;
+    if (!ei->est) {
+        /* still check the argument expressions for name errors */
+        for (size_t i = 0; i < s->nargs; i++)
+            if (s->args[i].value->kind != E_FORMULA) check_expr(sc, s->args[i].value);
+        return;
+    }
+    const cohort_estimator *est = ei->est;
+    ei->args = calloc(est->nparams + 1, sizeof *ei->args);
+    if (!ei->args) return;
+    int *given = calloc(est->nparams + 1, sizeof *given);
+    if (!given) return;
+    size_t npos = 0;
+    for (size_t i = 0; i < s->nargs; i++) {
+        arg *a = &s->args[i];
+        size_t pi;
+        if (!a->name) {
+            if (npos++ > 0 || est->nparams == 0) {
+                diag_at(sc->dg, DIAG_ERROR, a->loc,
+                        "%s takes at most one argument without a name; name this one (e.g. %s: ...)",
+                        est->name, est->nparams > 1 ? est->params[1].name : "name");
+                continue;
+            }
+            pi = 0;
+        } else {
+            for (pi = 0; pi < est->nparams; pi++)
+                if (strcmp(est->params[pi].name, a->name) == 0) break;
+            if (pi == est->nparams) {
+                const char *names[64];
+                size_t nn = est->nparams < 64 ? est->nparams : 64;
+                for (size_t k = 0; k < nn; k++) names[k] = est->params[k].name;
+                const char *sug = diag_suggest(a->name, names, nn);
+                loc l = a->loc;
+                l.end_line = l.line;
+                l.end_col = l.col + (int)strlen(a->name) - 1;
+                if (sug) diag_at(sc->dg, DIAG_ERROR, l, "%s has no argument '%s' (did you mean '%s'?)", est->name, a->name, sug);
+                else diag_at(sc->dg, DIAG_ERROR, l, "%s has no argument '%s'", est->name, a->name);
+                continue;
+            }
+        }
+        if (given[pi]) {
+            diag_at(sc->dg, DIAG_ERROR, a->loc, "argument '%s' of %s given twice", est->params[pi].name, est->name);
+            continue;
+        }
+        given[pi] = 1;
+        boundarg *ba = &ei->args[ei->nargs];
+        ba->param = &est->params[pi];
+        if (bind_arg(sc, ei, ba, a) == 0) ei->nargs++;
+    }
+    for (size_t pi = 0; pi < est->nparams; pi++)
+        if (est->params[pi].required && !given[pi])
+            diag_at(sc->dg, DIAG_ERROR, s->loc, "%s needs argument '%s' (%s)", est->name,
+                    est->params[pi].name, est->params[pi].help ? est->params[pi].help : "required");
+    free(given);
+    /* keep arguments in parameter order, as the ABI promises */
+    for (size_t i = 1; i < ei->nargs; i++)
+        for (size_t j = i; j > 0 && ei->args[j - 1].param > ei->args[j].param; j--) {
+            boundarg t = ei->args[j];
+            ei->args[j] = ei->args[j - 1];
+            ei->args[j - 1] = t;
+        }
+}
+
+/* ---- phase 1: declarations that need no data ------------------------------- */
+
+static char *join_path(const char *dir, size_t dl, const char *name)
+{
+    size_t nl = strlen(name);
+    char *p = malloc(dl + nl + 2);
+    if (!p) return NULL;
+    memcpy(p, dir, dl);
+    size_t k = dl;
+    if (dl && dir[dl - 1] != '/') p[k++] = '/';
+    memcpy(p + k, name, nl + 1);
+    return p;
+}
+
+static int const_duration(study *st, expr *e, double *days, diag *dg)
+{
+    if (e && e->kind == E_DURATION && (e->dunit == DU_DAY || e->dunit == DU_WEEK)) {
+        *days = e->rval * (e->dunit == DU_DAY ? 1 : 7);
+        return 0;
+    }
+    if (e) diag_at(dg, DIAG_ERROR, e->loc, "a unit length must be a number of days or weeks, e.g. 30 days");
+    (void)st;
+    return -1;
+}
+
+static int bind_param(study *st, paraminfo *pi, const char *text, diag *dg)
+{
+    char name[300];
+    snprintf(name, sizeof name, "--set %s", pi->s->name);
+    expr *e = parse_expr(st->prog, name, text, dg);
+    if (!e) return -1;
+    pi->value = e;
+    return 0;
+}
+
+study *check_prepare(program *prog, strpool *pool, const override *ov, size_t nov,
+                     const char *data_dir_override, diag *dg)
+{
+    study *st = calloc(1, sizeof *st);
+    if (!st) return NULL;
+    st->prog = prog;
+    st->pool = pool;
+    st->unit = -1;
+    st->unit_days[DU_DAY] = 1;
+    st->unit_days[DU_WEEK] = 7;
+    st->unit_days[DU_MONTH] = 30.4375;
+    st->unit_days[DU_YEAR] = 365.25;
+    st->timescale = DU_DAY;
+    int before = dg->nerrors;
+    size_t n = prog->nstmts;
+    st->params = calloc(n + 1, sizeof *st->params);
+    st->lets = calloc(n + 1, sizeof *st->lets);
+    st->eps = calloc(n + 1, sizeof *st->eps);
+    st->criteria = calloc(n + 1, sizeof *st->criteria);
+    st->ests = calloc(n + 1, sizeof *st->ests);
+    st->externs = calloc(n + 1, sizeof *st->externs);
+    if (!st->params || !st->lets || !st->eps || !st->criteria || !st->ests || !st->externs) {
+        study_free(st);
+        return NULL;
+    }
+    const stmt *unit = NULL;
+    /* every name is defined once among params, lets, endpoints and externs */
+    for (size_t i = 0; i < n; i++) {
+        stmt *s = prog->stmts[i];
+        if (s->kind != S_PARAM && s->kind != S_LET && s->kind != S_ENDPOINT && s->kind != S_EXTERN) continue;
+        for (size_t j = 0; j < i; j++) {
+            stmt *o = prog->stmts[j];
+            if ((o->kind == S_PARAM || o->kind == S_LET || o->kind == S_ENDPOINT || o->kind == S_EXTERN) &&
+                strcmp(o->name, s->name) == 0) {
+                diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' is already defined at line %d%s%s", s->name,
+                        o->loc.line, o->loc.file != s->loc.file ? " of " : "",
+                        o->loc.file != s->loc.file ? o->loc.file->name : "");
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        stmt *s = prog->stmts[i];
+        switch (s->kind) {
+        case S_STUDY: st->title = s->text; break;
+        case S_DATA:
+            if (st->data) diag_at(dg, DIAG_ERROR, s->loc, "only one data declaration is allowed (the first is at line %d)", st->data->loc.line);
+            else st->data = s;
+            break;
+        case S_UNIT:
+            if (unit) diag_at(dg, DIAG_ERROR, s->loc, "the unit is already set at line %d", unit->loc.line);
+            else unit = s;
+            break;
+        case S_PARAM: st->params[st->nparams].s = s; st->params[st->nparams++].value = s->value; break;
+        case S_LET: st->lets[st->nlets++].s = s; break;
+        case S_ENDPOINT: st->eps[st->neps++].s = s; break;
+        case S_INCLUDE: case S_EXCLUDE: st->criteria[st->ncriteria++] = s; break;
+        case S_ESTIMATE: st->ests[st->nests++].s = s; break;
+        case S_EXTERN: st->externs[st->nexterns++].s = s; break;
+        case S_TIMESCALE: st->timescale = s->slot; break;
+        case S_DEFINE:
+            if (s->slot == DU_DAY) diag_at(dg, DIAG_ERROR, s->loc, "the length of a day cannot be changed");
+            else const_duration(st, s->value, &st->unit_days[s->slot], dg);
+            break;
+        case S_EXPOSURE:
+            diag_at(dg, DIAG_ERROR, s->loc, "time-varying exposures are not available in this version of cohort");
+            break;
+        case S_IMPORT: break;
+        }
+    }
+    for (size_t i = 0; i < nov; i++) {
+        int k = find_param(st, ov[i].name);
+        if (k < 0) {
+            const char *names[256];
+            size_t nn = st->nparams < 256 ? st->nparams : 256;
+            for (size_t j = 0; j < nn; j++) names[j] = st->params[j].s->name;
+            const char *s = diag_suggest(ov[i].name, names, nn);
+            diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "--set %s: the rules have no param '%s'%s%s%s",
+                      ov[i].name, ov[i].name, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+            continue;
+        }
+        bind_param(st, &st->params[k], ov[i].text, dg);
+    }
+    (void)find_stmt;
+    if (!st->data) {
+        diag_emit(dg, DIAG_ERROR, prog->nfiles ? prog->files[0]->name : NULL, 0, 0, 0, NULL, 0,
+                  "no data declaration (e.g. data csv \"data\" { table patients key patient_id; })");
+        study_free(st);
+        return NULL;
+    }
+    /* table specs: CSV files in the data directory, relative to the rules file */
+    const stmt *d = st->data;
+    if (data_dir_override) {
+        st->data_dir = strdup(data_dir_override);
+    } else if (d->text[0] == '/') {
+        st->data_dir = strdup(d->text);
+    } else {
+        const char *rules = d->loc.file->name;
+        const char *slash = strrchr(rules, '/');
+        st->data_dir = join_path(rules, slash ? (size_t)(slash - rules) + 1 : 0, d->text);
+    }
+    st->specs = calloc(d->ntables + 1, sizeof *st->specs);
+    if (!st->data_dir || !st->specs) { study_free(st); return NULL; }
+    st->nspecs = d->ntables;
+    for (size_t i = 0; i < d->ntables; i++) {
+        const tabledecl *t = &d->tables[i];
+        table_spec *sp = &st->specs[i];
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(d->tables[j].name, t->name) == 0)
+                diag_at(dg, DIAG_ERROR, t->loc, "table %s is declared twice", t->name);
+        sp->name = t->name;
+        if (t->file) {
+            sp->path = t->file[0] == '/' ? strdup(t->file) : join_path(st->data_dir, strlen(st->data_dir), t->file);
+        } else {
+            char fn[512];
+            snprintf(fn, sizeof fn, "%s.csv", t->name);
+            sp->path = join_path(st->data_dir, strlen(st->data_dir), fn);
+        }
+        sp->key = t->key;
+        sp->parent = t->parent;
+        sp->order = t->order;
+        sp->ndecl = t->ncols;
+        sp->decl_names = (const char *const *)t->colnames;
+        sp->decl_types = t->coltypes;
+        size_t ll = 0;
+        const char *line = srcfile_line(t->loc.file, t->loc.line, &ll);
+        sp->site = (decl_site){t->loc.file->name, t->loc.line, t->loc.col,
+                               t->loc.end_col - t->loc.col + 1, line, ll};
+        if (t->parent) {
+            size_t j;
+            for (j = 0; j < i; j++)
+                if (strcmp(d->tables[j].name, t->parent) == 0) break;
+            if (j == i) {
+                const char *names[64];
+                size_t nn = 0;
+                for (size_t k = 0; k < d->ntables && nn < 64; k++) names[nn++] = d->tables[k].name;
+                const char *s = diag_suggest(t->parent, names, nn);
+                diag_at(dg, DIAG_ERROR, t->loc, "parent table '%s' of %s must be declared before it%s%s%s",
+                        t->parent, t->name, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+            }
+        }
+    }
+    if (unit) {
+        int u = -1;
+        for (size_t i = 0; i < d->ntables; i++)
+            if (strcmp(d->tables[i].name, unit->name) == 0) u = (int)i;
+        if (u < 0) {
+            const char *names[64];
+            size_t nn = 0;
+            for (size_t k = 0; k < d->ntables && nn < 64; k++) names[nn++] = d->tables[k].name;
+            const char *s = diag_suggest(unit->name, names, nn);
+            if (s) diag_at(dg, DIAG_ERROR, unit->name_loc, "unknown table '%s' (did you mean '%s'?)", unit->name, s);
+            else diag_at(dg, DIAG_ERROR, unit->name_loc, "unknown table '%s'", unit->name);
+        }
+        st->unit = u;
+    } else if (d->ntables) {
+        st->unit = 0;
+    }
+    if (dg->nerrors != before) {
+        study_free(st);
+        return NULL;
+    }
+    return st;
+}
+
+int check_set_param(study *st, const char *name, const char *text, diag *dg)
+{
+    int k = find_param(st, name);
+    if (k < 0) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "--sweep %s: the rules have no param '%s'", name, name);
+        return -1;
+    }
+    int before = dg->nerrors;
+    if (bind_param(st, &st->params[k], text, dg)) return -1;
+    /* re-check the new value: it must have the param's type and be constant */
+    scope sc = {st, st->schema, dg, NULL, 0, {{0}}};
+    ty t = check_expr(&sc, st->params[k].value);
+    if (!is_err(t) && !compatible(t, st->params[k].type))
+        diag_at(dg, DIAG_ERROR, st->params[k].value->loc, "param %s is a %s, not a %s", name,
+                ty_name(st->params[k].type), ty_name(t));
+    return dg->nerrors == before ? 0 : -1;
+}
+
+/* ---- phase 2 --------------------------------------------------------------- */
+
+int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, diag *dg)
+{
+    int before = dg->nerrors;
+    st->schema = schema;
+    scope sc = {st, schema, dg, plugins, 0, {{0}}};
+    for (int a = st->unit; a >= 0; a = schema->tables[a].parent) st->root = a;
+    for (size_t i = 0; i < st->nexterns; i++) xcall_load(st, &st->externs[i], plugins, dg);
+    for (size_t i = 0; i < st->nparams; i++) {
+        paraminfo *p = &st->params[i];
+        ty t = check_expr(&sc, p->value);
+        if (p->value != p->s->value) {
+            /* an override: the rules' own value fixes the type */
+            ty decl = check_expr(&sc, p->s->value);
+            if (!is_err(t) && !is_err(decl) && !compatible(t, decl))
+                diag_at(dg, DIAG_ERROR, p->value->loc, "param %s is a %s, not a %s", p->s->name,
+                        ty_name(decl), ty_name(t));
+            t = is_any(decl) ? t : decl;
+        }
+        if (!p->value->is_const)
+            diag_at(dg, DIAG_ERROR, p->value->loc, "the value of param %s must be a constant", p->s->name);
+        p->type = t;
+    }
+    for (size_t i = 0; i < st->neps; i++) {
+        endpointinfo *ep = &st->eps[i];
+        ep->ncauses = 1 + (int)ep->s->ncompeting;
+        ep->cause_names = calloc((size_t)ep->ncauses, sizeof *ep->cause_names);
+        if (!ep->cause_names) continue;
+        ep->cause_names[0] = ep->s->name;
+        for (size_t k = 0; k < ep->s->ncompeting; k++) {
+            const char *nm = ep->s->competing_names[k];
+            if (!nm) {
+                expr *c = ep->s->competing[k];
+                nm = c->kind == E_FIELD || c->kind == E_NAME || c->kind == E_CALL ? c->name : "competing";
+            }
+            ep->cause_names[k + 1] = nm;
+        }
+    }
+    for (size_t i = 0; i < st->nlets; i++) check_let(&sc, (int)i, NULL);
+    for (size_t i = 0; i < st->neps; i++) check_endpoint(&sc, (int)i, NULL);
+    for (size_t i = 0; i < st->ncriteria; i++) {
+        stmt *s = st->criteria[i];
+        ty t = check_expr(&sc, s->value);
+        want(&sc, s->value, t, TY_BOOL, "a criterion");
+    }
+    for (size_t i = 0; i < st->nests; i++) check_estimate(&sc, &st->ests[i]);
+    return dg->nerrors - before;
+}
+
+void study_free(study *st)
+{
+    if (!st) return;
+    for (size_t i = 0; i < st->nspecs; i++) free((char *)st->specs[i].path);
+    free(st->specs);
+    free(st->data_dir);
+    for (size_t i = 0; i < st->neps; i++) free(st->eps[i].cause_names);
+    for (size_t i = 0; i < st->nests; i++) free(st->ests[i].args);
+    for (size_t i = 0; i < st->nexterns; i++) xcall_free(&st->externs[i]);
+    free(st->params);
+    free(st->lets);
+    free(st->eps);
+    free(st->criteria);
+    free(st->ests);
+    free(st->externs);
+    free(st);
+}

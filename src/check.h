@@ -1,0 +1,97 @@
+/* check.h: the checker.  It resolves every name and type of a parsed
+ * program against the data schema and the estimator plugins before any
+ * data is evaluated, and produces the resolved study the evaluator runs. */
+#ifndef COHORT_CHECK_H
+#define COHORT_CHECK_H
+#include <cohort/plugin.h>
+#include "ast.h"
+#include "data.h"
+#include "plugin.h"
+#include "value.h"
+
+#define MAX_QUANT_DEPTH 8
+
+typedef struct paraminfo {
+    stmt *s;
+    expr *value;           /* the rules' value or the --set override */
+    ty type;
+} paraminfo;
+
+typedef struct letinfo {
+    stmt *s;
+    ty type;
+    int state;             /* 0 unchecked, 1 checking, 2 done */
+    int is_const;
+} letinfo;
+
+typedef struct endpointinfo {
+    stmt *s;
+    int ncauses;           /* 1 + competing */
+    const char **cause_names;
+    int state;
+} endpointinfo;
+
+/* How an estimate argument is passed to the plugin. */
+typedef struct boundarg {
+    const cohort_param *param;
+    unsigned kind;         /* one enum cohort_arg_kind bit */
+    expr *value;           /* the argument expression */
+    expr **items;          /* COLUMNS / LIST items, FORMULA terms */
+    size_t nitems;
+    int endpoint;          /* ENDPOINT / FORMULA with endpoint lhs */
+} boundarg;
+
+typedef struct estimateinfo {
+    stmt *s;
+    const cohort_estimator *est;
+    const cohort_plugin *plugin;
+    boundarg *args;
+    size_t nargs;
+} estimateinfo;
+
+typedef struct externinfo {
+    stmt *s;
+    void *fn;              /* the C function */
+    void *cif;             /* ffi_cif, prepared once (owned) */
+} externinfo;
+
+typedef struct study {
+    program *prog;
+    strpool *pool;
+    const char *title;
+    const stmt *data;      /* the data statement */
+    char *data_dir;        /* resolved directory */
+    table_spec *specs;
+    size_t nspecs;
+    int unit;              /* table index of the unit of analysis */
+    int root;              /* table index of the unit's root ancestor (patients) */
+    double unit_days[4];   /* length of day, week, month, year in days */
+    int timescale;         /* dunit of reported times */
+    paraminfo *params;   size_t nparams;
+    letinfo *lets;       size_t nlets;
+    endpointinfo *eps;   size_t neps;
+    stmt **criteria;     size_t ncriteria;
+    estimateinfo *ests;  size_t nests;
+    externinfo *externs; size_t nexterns;
+    const cohort_data *schema;
+} study;
+
+/* --set overrides, name=value (value parsed as an expression). */
+typedef struct override {
+    const char *name;
+    const char *text;
+} override;
+
+/* Build a study from a parsed program: find the data declaration and unit,
+ * bind params (with overrides).  Returns NULL after reporting errors.
+ * Phase 1 needs no data: it yields the table specs to load. */
+study *check_prepare(program *prog, strpool *pool, const override *ov, size_t nov,
+                     const char *data_dir_override, diag *dg);
+/* Phase 2: resolve every name and type against the loaded schema (full
+ * data or a sample) and the plugins.  Returns the number of errors. */
+int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, diag *dg);
+void study_free(study *st);
+/* Re-bind a param to a new expression text (for --sweep); returns 0 or
+ * reports an error. */
+int check_set_param(study *st, const char *name, const char *text, diag *dg);
+#endif

@@ -1,0 +1,343 @@
+/* csv.c: the streaming RFC 4180 tokenizer.  The file is read with read()
+ * into one buffer; a record is tokenized in place (fields point into the
+ * buffer; only quoted fields with "" escapes are unescaped, into a scratch
+ * buffer, so the input lines stay intact for diagnostics).  A record cut by
+ * the end of the buffer is moved to the front and tokenized again after the
+ * next read. */
+#include "csv.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct csv_reader {
+    int fd;
+    char *buf;              /* cap + 1 + CSV_PAD bytes: room for a sentinel */
+    size_t cap, len, pos;   /* capacity, bytes held, start of the next record */
+    int eof, bom_checked;
+    long line;              /* physical line at pos */
+    size_t bytes, size;
+    csv_field *f;
+    size_t nf, fcap;
+    char *scratch;          /* unescaped quoted fields; >= cap + 1 bytes */
+    size_t scap;
+    const char *rec;        /* start of the current record */
+    long recline;
+    char err[160];          /* the last error */
+    long errline;
+    const char *errpos;
+};
+
+/* Bytes of slack after the sentinel, so word-at-a-time scans may overread. */
+enum { CSV_PAD = 16 };
+
+#define ONES ((uint64_t)0x0101010101010101ull)
+#define HIGHS ((uint64_t)0x8080808080808080ull)
+
+/* Nonzero high bit in each byte of w equal to ',', '\n' or '\r'. */
+static inline uint64_t special_bytes(uint64_t w)
+{
+    uint64_t a = w ^ (ONES * ','), b = w ^ (ONES * '\n'), c = w ^ (ONES * '\r');
+    return ((a - ONES) & ~a) | ((b - ONES) & ~b) | ((c - ONES) & ~c);
+}
+
+/* First byte at or after p that ends an unquoted field (the sentinel
+ * guarantees one).  Eight bytes at a time; the lowest flagged byte is exact
+ * (borrows only propagate upwards past a true match). */
+static inline char *scan_unquoted(char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    for (;;) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t m = special_bytes(w) & HIGHS;
+        if (m) return p + (__builtin_ctzll(m) >> 3);
+        p += 8;
+    }
+#else
+    while (*p != ',' && *p != '\n' && *p != '\r') p++;
+    return p;
+#endif
+}
+
+csv_reader *csv_open(const char *path, size_t bufsize)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return NULL;
+    struct stat st;
+    size_t size = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) size = (size_t)st.st_size;
+    if (bufsize == 0) {
+        bufsize = CSV_DEFAULT_BUFSIZE;
+        /* small files get a buffer of their size */
+        if (size && size + 1 < bufsize) bufsize = size + 1;
+        if (bufsize < 64) bufsize = 64;
+    }
+    csv_reader *r = calloc(1, sizeof *r);
+    if (!r) goto fail;
+    r->size = size;
+    r->fd = fd;
+    r->cap = bufsize;
+    r->buf = malloc(r->cap + 1 + CSV_PAD);
+    r->fcap = 16;
+    r->f = malloc(r->fcap * sizeof *r->f);
+    if (!r->buf || !r->f) goto fail;
+    r->line = 1;
+    return r;
+fail:;
+    int e = errno;
+    if (r) {
+        free(r->buf);
+        free(r->f);
+        free(r);
+    }
+    close(fd);
+    errno = e ? e : ENOMEM;
+    return NULL;
+}
+
+void csv_close(csv_reader *r)
+{
+    if (!r) return;
+    close(r->fd);
+    free(r->buf);
+    free(r->f);
+    free(r->scratch);
+    free(r);
+}
+
+size_t csv_nfields(const csv_reader *r)
+{
+    return r->nf;
+}
+
+const csv_field *csv_fields(const csv_reader *r)
+{
+    return r->f;
+}
+
+long csv_record_line(const csv_reader *r)
+{
+    return r->recline;
+}
+
+size_t csv_bytes_read(const csv_reader *r)
+{
+    return r->bytes;
+}
+
+size_t csv_offset(const csv_reader *r)
+{
+    return r->bytes - (r->len - r->pos);
+}
+
+size_t csv_file_size(const csv_reader *r)
+{
+    return r->size;
+}
+
+static int set_error(csv_reader *r, const char *msg, long line, const char *pos)
+{
+    snprintf(r->err, sizeof r->err, "%s", msg);
+    r->errline = line;
+    r->errpos = pos;
+    return -1;
+}
+
+/* Keep the unread part, make room and read more.  0 on success (or end of
+ * input: r->eof), -1 on a read error or no memory. */
+static int csv_refill(csv_reader *r)
+{
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->len -= r->pos;
+        r->pos = 0;
+    }
+    if (r->len == r->cap) {
+        /* one record longer than the buffer: double it */
+        char *nb = realloc(r->buf, r->cap * 2 + 1 + CSV_PAD);
+        if (!nb) return set_error(r, "out of memory for a long record", 0, NULL);
+        r->buf = nb;
+        r->cap *= 2;
+    }
+    ssize_t n;
+    do {
+        n = read(r->fd, r->buf + r->len, r->cap - r->len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return set_error(r, strerror(errno), 0, NULL);
+    if (n == 0) r->eof = 1;
+    r->len += (size_t)n;
+    r->bytes += (size_t)n;
+    /* sentinel: stops every scan at the end; the pad keeps overreads defined */
+    r->buf[r->len] = '\n';
+    memset(r->buf + r->len + 1, 0, CSV_PAD);
+    return 0;
+}
+
+static csv_field *new_field(csv_reader *r)
+{
+    if (r->nf == r->fcap) {
+        csv_field *nf = realloc(r->f, r->fcap * 2 * sizeof *nf);
+        if (!nf) return NULL;
+        r->f = nf;
+        r->fcap *= 2;
+    }
+    return &r->f[r->nf++];
+}
+
+/* Tokenize the record at r->pos.  1: a complete record (r->pos and r->line
+ * advanced past it); 0: the buffered input ends inside the record and more
+ * must be read; 2: a blank line was skipped; -1: an error. */
+static int parse_record(csv_reader *r)
+{
+    char *const end = r->buf + r->len;
+    char *p = r->buf + r->pos;
+    long line = r->line;
+    size_t sused = 0;
+    r->nf = 0;
+    r->rec = p;
+    r->recline = line;
+    if (r->scratch && r->scap < r->cap + 1) {
+        char *ns = realloc(r->scratch, r->cap + 1);
+        if (!ns) return set_error(r, "out of memory", line, NULL);
+        r->scratch = ns;
+        r->scap = r->cap + 1;
+    }
+    for (;;) {
+        csv_field *f = new_field(r);
+        if (!f) return set_error(r, "out of memory", line, NULL);
+        f->raw = p;
+        f->line = line;
+        if (*p != '"') {
+            const char *s = p;
+            for (;;) {
+                p = scan_unquoted(p);
+                if (*p != '\r') break;
+                if (p + 1 < end) {
+                    if (p[1] == '\n') break;
+                    p++;        /* a lone CR is data */
+                    continue;
+                }
+                if (!r->eof) return 0;
+                break;          /* CR at the very end of the input */
+            }
+            f->p = s;
+            f->len = f->rawlen = (size_t)(p - s);
+        } else {
+            char *s = ++p;
+            char *out = NULL;   /* where unescaped text goes, once a "" is seen */
+            for (;;) {
+                while (*p != '"' && p < end) {
+                    if (*p == '\n') line++;
+                    p++;
+                }
+                if (p == end) {
+                    if (!r->eof) return 0;
+                    return set_error(r, "unterminated quoted field", f->line, f->raw);
+                }
+                if (p + 1 == end && !r->eof) return 0;
+                if (p[1] != '"') break;
+                /* "" stands for one quote */
+                if (!out) {
+                    if (!r->scratch) {
+                        r->scratch = malloc(r->cap + 1);
+                        if (!r->scratch) return set_error(r, "out of memory", line, NULL);
+                        r->scap = r->cap + 1;
+                    }
+                    out = r->scratch + sused;
+                }
+                memcpy(r->scratch + sused, s, (size_t)(p - s) + 1);
+                sused += (size_t)(p - s) + 1;
+                p += 2;
+                s = p;
+            }
+            if (out) {
+                memcpy(r->scratch + sused, s, (size_t)(p - s));
+                sused += (size_t)(p - s);
+                f->p = out;
+                f->len = (size_t)(r->scratch + sused - out);
+            } else {
+                f->p = s;
+                f->len = (size_t)(p - s);
+            }
+            p++;        /* the closing quote */
+            f->rawlen = (size_t)(p - f->raw);
+            if (*p == '\r') {
+                if (p + 1 == end && !r->eof) return 0;
+                if (p + 1 < end && p[1] != '\n')
+                    return set_error(r, "unexpected character after a closing quote", line, p);
+            } else if (*p != ',' && *p != '\n') {
+                return set_error(r, "unexpected character after a closing quote", line, p);
+            }
+        }
+        /* p is at ',', '\n', "\r\n", a final '\r', or the sentinel */
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (p == end && !r->eof) return 0;
+        if (*p == '\r') p++;
+        if (p < end) {  /* the '\n' (not the sentinel) */
+            p++;
+            line++;
+        }
+        break;
+    }
+    r->pos = (size_t)(p - r->buf);
+    r->line = line;
+    if (r->nf == 1 && r->f[0].rawlen == 0) return 2;   /* a blank line */
+    return 1;
+}
+
+int csv_next(csv_reader *r)
+{
+    if (!r->bom_checked) {
+        while (r->len < 3 && !r->eof)
+            if (csv_refill(r) != 0) return -1;
+        if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+        r->bom_checked = 1;
+    }
+    for (;;) {
+        if (r->pos == r->len) {
+            if (r->eof) {
+                r->nf = 0;
+                return 0;
+            }
+            if (csv_refill(r) != 0) return -1;
+            continue;
+        }
+        int rc = parse_record(r);
+        if (rc == 1) return 1;
+        if (rc == 2) continue;
+        if (rc < 0) return -1;
+        if (csv_refill(r) != 0) return -1;
+    }
+}
+
+const char *csv_line_of(const csv_reader *r, const char *pos, size_t *len, int *col)
+{
+    const char *s = pos, *e = pos;
+    const char *end = r->buf + r->len;
+    while (s > r->rec && s[-1] != '\n') s--;
+    while (e < end && *e != '\n') e++;
+    if (e > s && e[-1] == '\r') e--;
+    if (e < pos) e = pos;
+    *len = (size_t)(e - s);
+    *col = (int)(pos - s) + 1;
+    return s;
+}
+
+const char *csv_error(const csv_reader *r, long *line, int *col, const char **srcline,
+                      size_t *srclen)
+{
+    *line = r->errline;
+    *col = 0;
+    *srcline = NULL;
+    *srclen = 0;
+    if (r->errpos) *srcline = csv_line_of(r, r->errpos, srclen, col);
+    return r->err;
+}

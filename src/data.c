@@ -1,0 +1,1173 @@
+/* data.c: loading a cohort's CSV tables into typed columns, checking keys
+ * and parent links, and grouping rows by ancestor rows.
+ *
+ * One pass per file: each cell is parsed according to its column's current
+ * type guess; a value that does not fit promotes the column (integer ->
+ * real converts the stored values in place; anything -> text re-reads that
+ * column's earlier cells from the file afterwards, which is rare).  Key and
+ * link errors are found after the pass and located by re-reading the file up
+ * to the last offending row, so no per-row line numbers are kept. */
+#include "data.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "csv.h"
+#include "date.h"
+#include "valparse.h"
+
+enum { MAX_FILE_ERRORS = 20, SHOW_VALUE = 60, FIRST_ROWS = 4096 };
+
+/* key value -> row: slots hold row + 1 (0: empty).  Integer keys within a
+ * narrow range index the slots directly (dense: slot[v - base]); others use
+ * open addressing with linear probing. */
+typedef struct keyhash {
+    int dense;
+    int64_t base;
+    size_t nslots;          /* a power of two unless dense */
+    uint32_t *slot;
+} keyhash;
+
+/* What the loader knows about a column while reading. */
+typedef struct colstate {
+    int fixed;              /* the type is given: declared, or a parent key's */
+    const char *fixed_why;  /* "patients.patient_id" when from a parent key */
+    size_t text_from;       /* rows [0, text_from) must be re-read as text */
+} colstate;
+
+/* A key or link problem found after the pass, located by a re-read. */
+enum { PEND_KEY_MISSING, PEND_KEY_DUP, PEND_FK_MISSING, PEND_FK_UNKNOWN };
+typedef struct pending {
+    size_t row;
+    int col, kind;
+    size_t ref;             /* PEND_KEY_DUP: row of the first occurrence */
+} pending;
+
+typedef struct loader {
+    cohort_data *d;
+    const table_spec *spec;
+    diag *dg;
+    strpool *pool;
+    const char *const *na;
+    size_t nna, *nalen;
+    size_t sample;
+    table *t;
+    colstate *cs;
+    size_t cap;             /* rows allocated in every column */
+    int nerr, stopped;      /* errors in this file; gave up on it */
+    int reread_text;        /* some column became text after its first rows */
+    unsigned char *failed;  /* per table: it had errors */
+    char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
+} loader;
+
+/* ---- diagnostics ------------------------------------------------------- */
+
+static void site_error(loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void site_error(loader *L, const char *fmt, ...)
+{
+    const decl_site *s = &L->spec->site;
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vemit(L->dg, DIAG_ERROR, s->file, s->line, s->col, s->len, s->srcline, s->srclen, fmt,
+               ap);
+    va_end(ap);
+    L->nerr++;
+}
+
+/* Count an error of this file; past the limit, stop reading it. */
+static void count_error(loader *L)
+{
+    if (++L->nerr >= MAX_FILE_ERRORS && !L->stopped) {
+        L->stopped = 1;
+        diag_emit(L->dg, DIAG_NOTE, L->t->path, 0, 0, 0, NULL, 0,
+                  "too many errors; the rest of %s was not checked", L->t->path);
+    }
+}
+
+static void field_error(loader *L, const csv_reader *r, const csv_field *f, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void field_error(loader *L, const csv_reader *r, const csv_field *f, const char *fmt, ...)
+{
+    if (L->stopped) return;
+    size_t llen;
+    int col;
+    const char *ls = csv_line_of(r, f->raw, &llen, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vemit(L->dg, DIAG_ERROR, L->t->path, (int)f->line, col, (int)f->rawlen, ls, llen, fmt,
+               ap);
+    va_end(ap);
+    count_error(L);
+}
+
+static int show_len(const csv_field *f)
+{
+    return f->len > SHOW_VALUE ? SHOW_VALUE : (int)f->len;
+}
+
+static const char *show_more(const csv_field *f)
+{
+    return f->len > SHOW_VALUE ? "..." : "";
+}
+
+static const char *type_expect(int type)
+{
+    switch (type) {
+    case CT_INT: return "an integer";
+    case CT_REAL: return "a real number";
+    case CT_DATE: return "a date (YYYY-MM-DD)";
+    case CT_BOOL: return "true or false";
+    default: return "text";
+    }
+}
+
+static const char *type_name(int type)
+{
+    switch (type) {
+    case CT_INT: return "integer";
+    case CT_REAL: return "real";
+    case CT_DATE: return "date";
+    case CT_BOOL: return "boolean";
+    case CT_TEXT: return "text";
+    default: return "empty";
+    }
+}
+
+/* " (did you mean 'x'?)" or "" */
+static const char *suggest(const table *t, const char *name, char *buf, size_t n)
+{
+    buf[0] = 0;
+    const char **names = malloc((t->ncols ? t->ncols : 1) * sizeof *names);
+    if (!names) return buf;
+    for (size_t i = 0; i < t->ncols; i++) names[i] = t->cols[i].name;
+    const char *s = diag_suggest(name, names, t->ncols);
+    if (s) snprintf(buf, n, " (did you mean '%s'?)", s);
+    free(names);
+    return buf;
+}
+
+/* ---- column storage ---------------------------------------------------- */
+
+static size_t type_size(int type)
+{
+    switch (type) {
+    case CT_INT: return sizeof(int64_t);
+    case CT_REAL: return sizeof(double);
+    case CT_DATE: return sizeof(int32_t);
+    case CT_BOOL: return sizeof(uint8_t);
+    case CT_TEXT: return sizeof(const char *);
+    default: return 0;
+    }
+}
+
+/* The value array of the column's current type (NULL for CT_NONE). */
+static void **col_values(column *c)
+{
+    switch (c->type) {
+    case CT_INT: return (void **)&c->i;
+    case CT_REAL: return (void **)&c->r;
+    case CT_DATE: return (void **)&c->d;
+    case CT_BOOL: return (void **)&c->b;
+    case CT_TEXT: return (void **)&c->s;
+    default: return NULL;
+    }
+}
+
+static void oom(loader *L)
+{
+    diag_emit(L->dg, DIAG_ERROR, L->t->path, 0, 0, 0, NULL, 0, "out of memory reading %s",
+              L->t->path);
+    L->nerr++;
+    L->stopped = 1;
+}
+
+/* Resize every column to `cap` rows.  0 or -1 (out of memory). */
+static int grow_columns(loader *L, size_t cap)
+{
+    table *t = L->t;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        uint8_t *m = realloc(c->miss, cap ? cap : 1);
+        if (!m) return -1;
+        c->miss = m;
+        void **v = col_values(c);
+        if (v) {
+            void *nv = realloc(*v, (cap ? cap : 1) * type_size(c->type));
+            if (!nv) return -1;
+            *v = nv;
+        }
+    }
+    L->cap = cap;
+    return 0;
+}
+
+/* Give column c the type `to` at row `row` (rows before it are stored). */
+static int promote(loader *L, size_t ci, int to, size_t row)
+{
+    column *c = &L->t->cols[ci];
+    int from = c->type;
+    if (from == CT_INT && to == CT_REAL) {
+        /* in place: an int64 and a double have the same size */
+        void *mem = c->i;
+        for (size_t k = 0; k < row; k++) {
+            int64_t v;
+            memcpy(&v, (char *)mem + k * 8, 8);
+            double x = (double)v;
+            memcpy((char *)mem + k * 8, &x, 8);
+        }
+        c->i = NULL;
+        c->r = mem;
+        c->type = CT_REAL;
+        return 0;
+    }
+    void **old = col_values(c);
+    if (old) {
+        free(*old);
+        *old = NULL;
+    }
+    c->type = to;
+    void **v = col_values(c);
+    *v = calloc(L->cap ? L->cap : 1, type_size(to));
+    if (!*v) return -1;
+    if (to == CT_TEXT && from != CT_NONE && row > 0) {
+        L->cs[ci].text_from = row;
+        L->reread_text = 1;
+    }
+    return 0;
+}
+
+static int is_missing(const loader *L, const char *p, size_t len)
+{
+    if (len == 0) return 1;
+    for (size_t k = 0; k < L->nna; k++) {
+        if (L->nalen[k] != len) continue;
+        const char *q = L->na[k];
+        size_t i = 0;
+        while (i < len && p[i] == q[i]) i++;
+        if (i == len) return 1;
+    }
+    return 0;
+}
+
+static void set_missing(column *c, size_t row)
+{
+    c->miss[row] = 1;
+    switch (c->type) {
+    case CT_INT: c->i[row] = 0; break;
+    case CT_REAL: c->r[row] = 0; break;
+    case CT_DATE: c->d[row] = 0; break;
+    case CT_BOOL: c->b[row] = 0; break;
+    case CT_TEXT: c->s[row] = NULL; break;
+    default: break;
+    }
+}
+
+/* Most specific type of one non-missing value: CT_INT, CT_REAL, CT_BOOL,
+ * CT_DATE, CT_TEXT, or -1 for an impossible date (2019-02-30). */
+static int classify(const char *p, size_t len)
+{
+    int64_t iv;
+    double rv;
+    uint8_t bv;
+    int32_t dv;
+    int k = vp_int(p, len, &iv);
+    if (k == 1) return CT_INT;
+    if (k == 2 || vp_real(p, len, &rv)) return CT_REAL;
+    if (vp_bool(p, len, &bv)) return CT_BOOL;
+    k = date_parse(p, len, &dv);
+    if (k == 1) return CT_DATE;
+    if (k < 0) return -1;
+    return CT_TEXT;
+}
+
+static void bad_date(loader *L, const csv_reader *r, size_t ci, const csv_field *f)
+{
+    field_error(L, r, f, "column '%s' has an impossible date '%.*s'", L->t->cols[ci].name,
+                (int)f->len, f->p);
+}
+
+/* Parse and store one cell. */
+static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, const csv_field *f)
+{
+    column *c = &L->t->cols[ci];
+    const char *p = f->p;
+    size_t len = f->len;
+    if (is_missing(L, p, len)) {
+        set_missing(c, row);
+        return;
+    }
+    c->miss[row] = 0;
+    int k;
+    switch (c->type) {
+    case CT_INT:
+        if (vp_int(p, len, &c->i[row]) == 1) return;
+        break;
+    case CT_REAL:
+        if (vp_real(p, len, &c->r[row])) return;
+        break;
+    case CT_DATE:
+        k = date_parse(p, len, &c->d[row]);
+        if (k == 1) return;
+        if (k < 0) {
+            bad_date(L, r, ci, f);
+            set_missing(c, row);
+            return;
+        }
+        break;
+    case CT_BOOL:
+        if (vp_bool(p, len, &c->b[row])) return;
+        if (L->cs[ci].fixed && len == 1 && (p[0] == '0' || p[0] == '1')) {
+            c->b[row] = (uint8_t)(p[0] - '0');   /* declared booleans may be coded 0/1 */
+            return;
+        }
+        break;
+    case CT_TEXT: {
+        int32_t dv;
+        if (!L->cs[ci].fixed && len == 10 && p[4] == '-' && p[7] == '-' &&
+            date_parse(p, len, &dv) < 0) {
+            bad_date(L, r, ci, f);
+            set_missing(c, row);
+            return;
+        }
+        c->s[row] = strpool_intern(L->pool, p, len);
+        if (!c->s[row]) oom(L);
+        return;
+    }
+    default: break;
+    }
+    /* the value does not fit the column's type */
+    if (L->cs[ci].fixed) {
+        if (L->cs[ci].fixed_why)
+            field_error(L, r, f, "column '%s' expects %s like the key %s, found '%.*s'%s", c->name,
+                        type_expect(c->type), L->cs[ci].fixed_why, show_len(f), p, show_more(f));
+        else
+            field_error(L, r, f, "column '%s' expects %s, found '%.*s'%s", c->name,
+                        type_expect(c->type), show_len(f), p, show_more(f));
+        set_missing(c, row);
+        return;
+    }
+    int vt = classify(p, len);
+    if (vt < 0) {
+        bad_date(L, r, ci, f);
+        set_missing(c, row);
+        return;
+    }
+    int to = c->type == CT_NONE ? vt : (c->type == CT_INT && vt == CT_REAL) ? CT_REAL : CT_TEXT;
+    if (promote(L, ci, to, row) != 0) {
+        oom(L);
+        return;
+    }
+    store_cell(L, r, ci, row, f);
+}
+
+/* ---- key hash ---------------------------------------------------------- */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
+
+static uint64_t key_hash(const column *c, size_t row)
+{
+    return c->type == CT_INT ? mix64((uint64_t)c->i[row]) : mix64((uint64_t)(uintptr_t)c->s[row]);
+}
+
+static int key_eq(const column *a, size_t ra, const column *b, size_t rb)
+{
+    return a->type == CT_INT ? a->i[ra] == b->i[rb] : a->s[ra] == b->s[rb];
+}
+
+/* The slot holding c's value at row in h, or the empty slot where it
+ * belongs; NULL when a dense table has no room for the value. */
+static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, size_t row)
+{
+    if (h->dense) {
+        uint64_t k = (uint64_t)c->i[row] - (uint64_t)h->base;
+        return k < h->nslots ? &h->slot[k] : NULL;
+    }
+    size_t mask = h->nslots - 1, i = (size_t)key_hash(c, row) & mask;
+    while (h->slot[i] && !key_eq(kc, h->slot[i] - 1, c, row)) i = (i + 1) & mask;
+    return &h->slot[i];
+}
+
+/* The row of t's key equal to column c's value at row, or -1. */
+static int64_t key_find(const table *t, const column *c, size_t row)
+{
+    const uint32_t *sl = key_slot(t->keyhash, &t->cols[t->key], c, row);
+    return sl && *sl ? (int64_t)*sl - 1 : -1;
+}
+
+static int add_pending(pending **pv, size_t *np, size_t *cap, pending p)
+{
+    if (*np == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        pending *n = realloc(*pv, nc * sizeof *n);
+        if (!n) return -1;
+        *pv = n;
+        *cap = nc;
+    }
+    (*pv)[(*np)++] = p;
+    return 0;
+}
+
+/* Build the key hash; missing and duplicate keys go to pending. */
+static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
+{
+    table *t = L->t;
+    const column *kc = &t->cols[t->key];
+    keyhash *h = calloc(1, sizeof *h);
+    if (!h) return -1;
+    t->keyhash = h;
+    h->nslots = 16;
+    while (h->nslots < t->nrows + t->nrows / 2) h->nslots *= 2;   /* load factor <= 2/3 */
+    if (kc->type == CT_INT) {
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (size_t row = 0; row < t->nrows; row++) {
+            if (kc->miss[row]) continue;
+            if (kc->i[row] < lo) lo = kc->i[row];
+            if (kc->i[row] > hi) hi = kc->i[row];
+        }
+        uint64_t range = lo <= hi ? (uint64_t)hi - (uint64_t)lo + 1 : 1;
+        if (range <= (uint64_t)h->nslots) {
+            h->dense = 1;
+            h->base = lo <= hi ? lo : 0;
+            h->nslots = (size_t)range;
+        }
+    }
+    h->slot = calloc(h->nslots, sizeof *h->slot);
+    if (!h->slot) return -1;
+    for (size_t row = 0; row < t->nrows; row++) {
+        if (kc->miss[row]) {
+            if (*np < MAX_FILE_ERRORS &&
+                add_pending(pv, np, pcap, (pending){row, t->key, PEND_KEY_MISSING, 0}) != 0)
+                return -1;
+            continue;
+        }
+        uint32_t *sl = key_slot(h, kc, kc, row);
+        if (*sl) {
+            if (*np < MAX_FILE_ERRORS &&
+                add_pending(pv, np, pcap, (pending){row, t->key, PEND_KEY_DUP, *sl - 1}) != 0)
+                return -1;
+            continue;
+        }
+        *sl = (uint32_t)row + 1;
+    }
+    return 0;
+}
+
+/* Link every row to its parent row; problems go to pending. */
+static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap)
+{
+    table *t = L->t;
+    const table *pt = &L->d->tables[t->parent];
+    const column *fc = &t->cols[t->fk];
+    t->parent_row = malloc((t->nrows ? t->nrows : 1) * sizeof *t->parent_row);
+    if (!t->parent_row) return -1;
+    for (size_t row = 0; row < t->nrows; row++) {
+        int64_t pr = -1;
+        int kind = -1;
+        if (fc->miss[row])
+            kind = PEND_FK_MISSING;
+        else if (row > 0 && !fc->miss[row - 1] && t->parent_row[row - 1] >= 0 &&
+                 key_eq(fc, row - 1, fc, row))
+            pr = t->parent_row[row - 1];    /* rows of one parent usually come together */
+        else if ((pr = key_find(pt, fc, row)) < 0)
+            kind = PEND_FK_UNKNOWN;
+        t->parent_row[row] = (int32_t)pr;
+        if (kind >= 0 && *np < MAX_FILE_ERRORS &&
+            add_pending(pv, np, pcap, (pending){row, t->fk, kind, 0}) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int pending_cmp(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+    if (x->row != y->row) return x->row < y->row ? -1 : 1;
+    return (x->col > y->col) - (x->col < y->col);
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void emit_pending(loader *L, const csv_reader *r, const csv_field *f, const pending *p,
+                         const size_t *refrow, const long *refline, size_t nref)
+{
+    const table *t = L->t;
+    const column *c = &t->cols[p->col];
+    const csv_field *cf = &f[p->col];
+    const char *q = c->type == CT_TEXT ? "'" : "";
+    switch (p->kind) {
+    case PEND_KEY_MISSING:
+        field_error(L, r, cf, "missing value in key column '%s'", c->name);
+        break;
+    case PEND_KEY_DUP: {
+        long line = 0;
+        for (size_t k = 0; k < nref; k++)
+            if (refrow[k] == p->ref) line = refline[k];
+        field_error(L, r, cf, "duplicate key %s %s%.*s%s%s (first at line %ld)", c->name, q,
+                    show_len(cf), cf->p, show_more(cf), q, line);
+        break;
+    }
+    case PEND_FK_MISSING:
+        field_error(L, r, cf, "missing %s: every row of %s must belong to a row of %s", c->name,
+                    t->name, L->d->tables[t->parent].name);
+        break;
+    case PEND_FK_UNKNOWN:
+        field_error(L, r, cf, "%s %s%.*s%s%s not found in %s", c->name, q, show_len(cf), cf->p,
+                    show_more(cf), q, L->d->tables[t->parent].name);
+        break;
+    default: break;
+    }
+}
+
+/* Second pass over the file, only as far as needed: fill the cells of
+ * columns that turned text after their first rows, and report pending key
+ * and link problems where they are. */
+static void reread(loader *L, pending *pend, size_t npend)
+{
+    table *t = L->t;
+    size_t limit = 0;
+    for (size_t j = 0; j < t->ncols; j++)
+        if (L->cs[j].text_from > limit) limit = L->cs[j].text_from;
+    size_t nref = 0, *refrow = NULL;
+    long *refline = NULL;
+    if (npend) {
+        qsort(pend, npend, sizeof *pend, pending_cmp);
+        if (pend[npend - 1].row + 1 > limit) limit = pend[npend - 1].row + 1;
+        refrow = malloc(npend * sizeof *refrow);
+        refline = calloc(npend, sizeof *refline);
+        if (!refrow || !refline) {
+            free(refrow);
+            free(refline);
+            oom(L);
+            return;
+        }
+        for (size_t k = 0; k < npend; k++)
+            if (pend[k].kind == PEND_KEY_DUP) refrow[nref++] = pend[k].ref;
+        qsort(refrow, nref, sizeof *refrow, size_cmp);
+    }
+    csv_reader *r = csv_open(t->path, 0);
+    if (!r) {
+        diag_emit(L->dg, DIAG_ERROR, t->path, 0, 0, 0, NULL, 0, "cannot reopen %s: %s", t->path,
+                  strerror(errno));
+        L->nerr++;
+        goto done;
+    }
+    size_t row = 0, pi = 0, ri = 0;
+    int rc = csv_next(r);   /* the header */
+    while (rc == 1 && row < limit && (rc = csv_next(r)) == 1) {
+        if (csv_nfields(r) != t->ncols) continue;
+        const csv_field *f = csv_fields(r);
+        for (size_t j = 0; j < t->ncols; j++) {
+            column *c = &t->cols[j];
+            if (row < L->cs[j].text_from && !c->miss[row]) {
+                c->s[row] = strpool_intern(L->pool, f[j].p, f[j].len);
+                if (!c->s[row]) {
+                    oom(L);
+                    goto done;
+                }
+            }
+        }
+        while (ri < nref && refrow[ri] == row) refline[ri++] = f[t->key].line;
+        while (pi < npend && pend[pi].row == row)
+            emit_pending(L, r, f, &pend[pi++], refrow, refline, nref);
+        row++;
+    }
+    if (row < limit) {
+        /* the file changed under us */
+        diag_emit(L->dg, DIAG_ERROR, t->path, 0, 0, 0, NULL, 0,
+                  "%s changed while it was being read", t->path);
+        L->nerr++;
+    }
+done:
+    csv_close(r);
+    free(refrow);
+    free(refline);
+}
+
+/* ---- one table --------------------------------------------------------- */
+
+static int find_col(const table *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncols; j++)
+        if (strcmp(t->cols[j].name, name) == 0) return (int)j;
+    return -1;
+}
+
+/* Columns from the header row.  0 or -1. */
+static int read_header(loader *L, csv_reader *r)
+{
+    table *t = L->t;
+    int rc = csv_next(r);
+    if (rc == 0) {
+        diag_emit(L->dg, DIAG_ERROR, t->path, 0, 0, 0, NULL, 0,
+                  "%s is empty: a header row with the column names was expected", t->path);
+        L->nerr++;
+        return -1;
+    }
+    if (rc < 0) return -1;
+    size_t n = csv_nfields(r);
+    const csv_field *f = csv_fields(r);
+    t->cols = calloc(n, sizeof *t->cols);
+    L->cs = calloc(n, sizeof *L->cs);
+    if (!t->cols || !L->cs) {
+        oom(L);
+        return -1;
+    }
+    t->ncols = n;
+    int bad = 0;
+    for (size_t j = 0; j < n; j++) {
+        column *c = &t->cols[j];
+        c->name = malloc(f[j].len + 1);
+        if (!c->name) {
+            oom(L);
+            return -1;
+        }
+        memcpy(c->name, f[j].p, f[j].len);
+        c->name[f[j].len] = 0;
+        if (f[j].len == 0 || strlen(c->name) != f[j].len) {
+            field_error(L, r, &f[j], "column %zu has no name in the header", j + 1);
+            bad = 1;
+            continue;
+        }
+        for (size_t k = 0; k < j; k++)
+            if (strcmp(t->cols[k].name, c->name) == 0) {
+                field_error(L, r, &f[j], "duplicate column name '%s' (also column %zu)", c->name,
+                            k + 1);
+                bad = 1;
+                break;
+            }
+    }
+    return bad ? -1 : 0;
+}
+
+/* Declared types, key, parent link: everything the spec says about the
+ * columns before any data row is read. */
+static void apply_spec(loader *L)
+{
+    table *t = L->t;
+    const table_spec *sp = L->spec;
+    char sug[160];
+    for (size_t k = 0; k < sp->ndecl; k++) {
+        int j = find_col(t, sp->decl_names[k]);
+        if (j < 0) {
+            site_error(L, "column '%s' declared for table %s is not in %s%s", sp->decl_names[k],
+                       t->name, t->path, suggest(t, sp->decl_names[k], sug, sizeof sug));
+            continue;
+        }
+        int ty = sp->decl_types[k];
+        if (ty < CT_INT || ty > CT_BOOL) {
+            site_error(L, "column '%s' is declared with an unknown type", sp->decl_names[k]);
+            continue;
+        }
+        t->cols[j].type = ty;
+        t->cols[j].declared = 1;
+        L->cs[j].fixed = 1;
+    }
+    if (sp->key) {
+        t->key = find_col(t, sp->key);
+        if (t->key < 0)
+            site_error(L, "key column '%s' of table %s is not in %s%s", sp->key, t->name, t->path,
+                       suggest(t, sp->key, sug, sizeof sug));
+    }
+    if (t->parent >= 0 && !L->failed[t->parent]) {
+        const table *pt = &L->d->tables[t->parent];
+        if (pt->key < 0) {
+            site_error(L, "table %s has no key, so it cannot be the parent of %s", pt->name,
+                       t->name);
+            return;
+        }
+        const column *pk = &pt->cols[pt->key];
+        t->fk = find_col(t, pk->name);
+        if (t->fk < 0) {
+            site_error(L, "table %s has no column '%s' linking it to its parent %s%s", t->name,
+                       pk->name, pt->name, suggest(t, pk->name, sug, sizeof sug));
+            return;
+        }
+        column *fc = &t->cols[t->fk];
+        if (pk->type != CT_INT && pk->type != CT_TEXT) return;  /* reported with the parent */
+        if (fc->declared && fc->type != pk->type) {
+            site_error(L, "column '%s' of table %s is declared %s, but the key %s.%s is %s",
+                       fc->name, t->name, type_name(fc->type), pt->name, pk->name,
+                       type_name(pk->type));
+            return;
+        }
+        if (!fc->declared) {
+            fc->type = pk->type;
+            L->cs[t->fk].fixed = 1;
+            snprintf(L->fixbuf, sizeof L->fixbuf, "%s.%s", pt->name, pk->name);
+            L->cs[t->fk].fixed_why = L->fixbuf;
+        }
+    }
+}
+
+/* Rows to allocate when `row` rows are full: double, or more when the rest
+ * of the file promises more rows (so big tables grow once or twice). */
+static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
+{
+    size_t cap = L->cap * 2;
+    size_t off = csv_offset(r), size = csv_file_size(r);
+    if (off > 0 && size > off && !L->sample) {
+        double est = (double)row * ((double)size / (double)off) * 1.02 + 16;
+        if (est > (double)cap && est < (double)INT32_MAX) cap = (size_t)est;
+    }
+    if (cap > (size_t)INT32_MAX) cap = (size_t)INT32_MAX;
+    return cap;
+}
+
+/* The data rows. */
+static void read_rows(loader *L, csv_reader *r)
+{
+    table *t = L->t;
+    if (grow_columns(L, FIRST_ROWS) != 0) {
+        oom(L);
+        return;
+    }
+    size_t row = 0;
+    for (;;) {
+        if (L->sample && row >= L->sample) break;
+        int rc = csv_next(r);
+        if (rc == 0) break;
+        if (rc < 0) {
+            long line;
+            int col;
+            const char *sl;
+            size_t sn;
+            const char *msg = csv_error(r, &line, &col, &sl, &sn);
+            diag_emit(L->dg, DIAG_ERROR, t->path, (int)line, col, 1, sl, sn, "%s", msg);
+            L->nerr++;
+            L->stopped = 1;
+            break;
+        }
+        size_t nf = csv_nfields(r);
+        const csv_field *f = csv_fields(r);
+        if (nf != t->ncols) {
+            if (!L->stopped) {
+                size_t llen;
+                int col;
+                const char *ls = csv_line_of(r, f[0].raw, &llen, &col);
+                diag_emit(L->dg, DIAG_ERROR, t->path, (int)csv_record_line(r), col,
+                          (int)(llen ? llen : 1), ls, llen,
+                          "expected %zu fields as in the header, found %zu", t->ncols, nf);
+                count_error(L);
+            }
+            if (L->stopped) break;
+            continue;
+        }
+        if (row == L->cap) {
+            if (row >= (size_t)INT32_MAX - 1) {
+                diag_emit(L->dg, DIAG_ERROR, t->path, (int)csv_record_line(r), 1, 1, NULL, 0,
+                          "too many rows in %s (at most %d)", t->path, INT32_MAX - 1);
+                L->nerr++;
+                L->stopped = 1;
+                break;
+            }
+            if (grow_columns(L, next_cap(L, r, row)) != 0) {
+                oom(L);
+                break;
+            }
+        }
+        for (size_t j = 0; j < t->ncols; j++) store_cell(L, r, j, row, &f[j]);
+        row++;
+        t->nrows = row;
+        if (L->stopped) break;
+    }
+    L->d->bytes_read += csv_bytes_read(r);
+}
+
+/* After the pass: columns never seen with a value become text; arrays are
+ * trimmed to the row count. */
+static void finish_columns(loader *L)
+{
+    table *t = L->t;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        if (c->type == CT_NONE && promote(L, j, CT_TEXT, 0) != 0) {
+            oom(L);
+            return;
+        }
+        c->n = t->nrows;
+    }
+    if (L->cap > t->nrows && grow_columns(L, t->nrows) != 0) oom(L);
+}
+
+/* Key type and order column, checked once the types are known. */
+static void check_schema(loader *L)
+{
+    table *t = L->t;
+    const table_spec *sp = L->spec;
+    char sug[160];
+    if (t->key >= 0) {
+        const column *kc = &t->cols[t->key];
+        if (kc->type != CT_INT && kc->type != CT_TEXT) {
+            site_error(L, "key column '%s' of table %s holds %s values; a key must be integer or text",
+                       kc->name, t->name, type_name(kc->type));
+        }
+    }
+    if (sp->order) {
+        t->order = find_col(t, sp->order);
+        if (t->order < 0) {
+            site_error(L, "order column '%s' of table %s is not in %s%s", sp->order, t->name,
+                       t->path, suggest(t, sp->order, sug, sizeof sug));
+        } else {
+            int ty = t->cols[t->order].type;
+            if (ty != CT_DATE && ty != CT_INT && ty != CT_REAL) {
+                site_error(L, "order column '%s' of table %s holds %s values, not dates",
+                           sp->order, t->name, type_name(ty));
+                t->order = -1;
+            }
+        }
+    } else {
+        for (size_t j = 0; j < t->ncols && t->order < 0; j++)
+            if (t->cols[j].type == CT_DATE) t->order = (int)j;
+    }
+}
+
+/* Which earlier table is the parent; 0 or -1 (reported). */
+static int find_parent(loader *L, const table_spec *specs, size_t n, size_t ti)
+{
+    const table_spec *sp = &specs[ti];
+    if (!sp->parent) return 0;
+    for (size_t k = 0; k < ti; k++)
+        if (strcmp(specs[k].name, sp->parent) == 0) {
+            L->t->parent = (int)k;
+            return 0;
+        }
+    for (size_t k = ti; k < n; k++)
+        if (strcmp(specs[k].name, sp->parent) == 0) {
+            site_error(L, "parent table %s of table %s must be declared before it", sp->parent,
+                       sp->name);
+            return -1;
+        }
+    site_error(L, "unknown parent table %s of table %s", sp->parent, sp->name);
+    return -1;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+/* Load specs[ti] into d->tables[ti]; returns the number of errors. */
+static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
+{
+    table *t = &L->d->tables[ti];
+    const table_spec *sp = &specs[ti];
+    L->t = t;
+    L->spec = sp;
+    L->cs = NULL;
+    L->cap = 0;
+    L->nerr = 0;
+    L->stopped = 0;
+    L->reread_text = 0;
+    t->key = t->parent = t->fk = t->order = -1;
+    t->name = xstrdup(sp->name ? sp->name : "");
+    t->path = xstrdup(sp->path ? sp->path : "");
+    if (!t->name || !t->path) {
+        diag_emit(L->dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory");
+        return 1;
+    }
+    for (size_t k = 0; k < ti; k++)
+        if (strcmp(specs[k].name, t->name) == 0) {
+            site_error(L, "table %s is declared twice", t->name);
+            return L->nerr;
+        }
+    if (!sp->path) {
+        site_error(L, "table %s has no file", t->name);
+        return L->nerr;
+    }
+    if (find_parent(L, specs, n, ti) != 0) return L->nerr;
+    csv_reader *r = csv_open(t->path, 0);
+    if (!r) {
+        site_error(L, "cannot open %s for table %s: %s", t->path, t->name, strerror(errno));
+        return L->nerr;
+    }
+    if (read_header(L, r) != 0) {
+        csv_close(r);
+        goto out;
+    }
+    apply_spec(L);
+    if (L->nerr) {
+        csv_close(r);
+        goto out;
+    }
+    read_rows(L, r);
+    csv_close(r);
+    if (L->cs) finish_columns(L);
+    if (L->nerr && L->stopped) goto out;
+    check_schema(L);
+    pending *pend = NULL;
+    size_t npend = 0, pcap = 0;
+    if (!L->sample && !L->nerr) {
+        int bad = 0;
+        if (t->key >= 0) bad = build_keyhash(L, &pend, &npend, &pcap);
+        if (!bad && t->parent >= 0 && t->fk >= 0 && !L->failed[t->parent] &&
+            L->d->tables[t->parent].keyhash)
+            bad = link_parent(L, &pend, &npend, &pcap);
+        if (bad) oom(L);
+    }
+    if (L->reread_text || npend) reread(L, pend, npend);
+    free(pend);
+out:
+    free(L->cs);
+    L->cs = NULL;
+    return L->nerr;
+}
+
+cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts, strpool *pool,
+                       diag *dg)
+{
+    static const char *const default_na[] = {"NA"};
+    cohort_data *d = calloc(1, sizeof *d);
+    if (!d) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory");
+        return NULL;
+    }
+    d->pool = pool;
+    d->tables = calloc(n ? n : 1, sizeof *d->tables);
+    loader L = {.d = d, .dg = dg, .pool = pool};
+    if (opts && opts->nna) {
+        L.na = opts->na;
+        L.nna = opts->nna;
+    } else {
+        L.na = default_na;
+        L.nna = 1;
+    }
+    L.sample = opts ? opts->sample_rows : 0;
+    L.nalen = malloc(L.nna * sizeof *L.nalen);
+    L.failed = calloc(n ? n : 1, 1);
+    if (!d->tables || !L.nalen || !L.failed) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory");
+        free(L.nalen);
+        free(L.failed);
+        data_free(d);
+        return NULL;
+    }
+    for (size_t k = 0; k < L.nna; k++) L.nalen[k] = strlen(L.na[k]);
+    int errors = 0;
+    for (size_t ti = 0; ti < n; ti++) {
+        d->ntables = ti + 1;
+        int e = load_table(&L, specs, n, ti);
+        L.failed[ti] = e > 0;
+        errors += e;
+    }
+    free(L.nalen);
+    free(L.failed);
+    if (errors) {
+        data_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void data_free(cohort_data *d)
+{
+    if (!d) return;
+    for (size_t ti = 0; ti < d->ntables; ti++) {
+        table *t = &d->tables[ti];
+        for (size_t j = 0; j < t->ncols; j++) {
+            column *c = &t->cols[j];
+            free(c->name);
+            free(c->i);
+            free(c->r);
+            free(c->d);
+            free(c->b);
+            free((void *)c->s);
+            free(c->miss);
+        }
+        free(t->cols);
+        free(t->name);
+        free(t->path);
+        free(t->parent_row);
+        for (size_t k = 0; k < t->ngroups_built; k++) {
+            free(t->groups[k].off);
+            free(t->groups[k].rows);
+        }
+        free(t->groups);
+        keyhash *h = t->keyhash;
+        if (h) free(h->slot);
+        free(h);
+    }
+    free(d->tables);
+    free(d);
+}
+
+int data_table_index(const cohort_data *d, const char *name)
+{
+    for (size_t k = 0; k < d->ntables; k++)
+        if (strcmp(d->tables[k].name, name) == 0) return (int)k;
+    return -1;
+}
+
+int data_column_index(const table *t, const char *name)
+{
+    return find_col(t, name);
+}
+
+int64_t data_ancestor_row(const cohort_data *d, int t, size_t row, int ancestor)
+{
+    if (t < 0 || (size_t)t >= d->ntables || ancestor < 0 || (size_t)ancestor >= d->ntables)
+        return -1;
+    if (row >= d->tables[t].nrows) return -1;
+    int64_t r = (int64_t)row;
+    while (t != ancestor) {
+        const table *tb = &d->tables[t];
+        if (tb->parent < 0 || !tb->parent_row) return -1;
+        r = tb->parent_row[r];
+        if (r < 0) return -1;
+        t = tb->parent;
+    }
+    return r;
+}
+
+/* ---- grouping ---------------------------------------------------------- */
+
+/* The order column's value as an unsigned key that sorts like the value. */
+static uint64_t order_key(const column *c, size_t row)
+{
+    switch (c->type) {
+    case CT_DATE: return (uint64_t)((uint32_t)c->d[row] ^ 0x80000000u);
+    case CT_INT: return (uint64_t)c->i[row] ^ 0x8000000000000000ull;
+    default: {
+        double x = c->r[row];
+        if (x == 0) x = 0;     /* -0.0 ties with 0.0 */
+        uint64_t u;
+        memcpy(&u, &x, sizeof u);
+        return (u >> 63) ? ~u : u | 0x8000000000000000ull;
+    }
+    }
+}
+
+/* A row of a group being ordered: missing order values sort last, ties
+ * keep the file order (the row number), so the sort need not be stable. */
+typedef struct sort_item {
+    uint64_t key;
+    uint32_t miss, row;
+} sort_item;
+
+static int item_less(const sort_item *a, const sort_item *b)
+{
+    if (a->miss != b->miss) return a->miss < b->miss;
+    if (a->key != b->key) return a->key < b->key;
+    return a->row < b->row;
+}
+
+/* Bottom-up merge sort of it[0..n) using tmp[0..n); insertion sort for
+ * runs of up to 16 first.  O(n log n). */
+static void sort_items(sort_item *it, sort_item *tmp, size_t n)
+{
+    const size_t run = 16;
+    for (size_t lo = 0; lo < n; lo += run) {
+        size_t hi = lo + run < n ? lo + run : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            sort_item x = it[i];
+            size_t j = i;
+            while (j > lo && item_less(&x, &it[j - 1])) {
+                it[j] = it[j - 1];
+                j--;
+            }
+            it[j] = x;
+        }
+    }
+    sort_item *src = it, *dst = tmp;
+    for (size_t w = run; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi) dst[k++] = item_less(&src[b], &src[a]) ? src[b++] : src[a++];
+            while (a < mid) dst[k++] = src[a++];
+            while (b < hi) dst[k++] = src[b++];
+        }
+        sort_item *sw = src;
+        src = dst;
+        dst = sw;
+    }
+    if (src != it) memcpy(it, src, n * sizeof *it);
+}
+
+/* Order each group's rows (already in file order) by the order column. */
+static int order_groups(const table *t, const uint32_t *off, size_t ng, uint32_t *rows)
+{
+    const column *c = &t->cols[t->order];
+    size_t maxg = 0;
+    for (size_t g = 0; g < ng; g++)
+        if (off[g + 1] - off[g] > maxg) maxg = off[g + 1] - off[g];
+    if (maxg < 2) return 0;
+    sort_item *it = malloc(2 * maxg * sizeof *it);
+    if (!it) return -1;
+    for (size_t g = 0; g < ng; g++) {
+        size_t n = off[g + 1] - off[g];
+        uint32_t *r = rows + off[g];
+        if (n < 2) continue;
+        int sorted = 1;
+        for (size_t k = 0; k < n; k++) {
+            it[k].miss = c->miss[r[k]];
+            it[k].key = it[k].miss ? 0 : order_key(c, r[k]);
+            it[k].row = r[k];
+            if (k > 0 && item_less(&it[k], &it[k - 1])) sorted = 0;
+        }
+        if (sorted) continue;
+        sort_items(it, it + maxg, n);
+        for (size_t k = 0; k < n; k++) r[k] = it[k].row;
+    }
+    free(it);
+    return 0;
+}
+
+const group_index *data_groups(cohort_data *d, int ti, int anc)
+{
+    if (ti < 0 || (size_t)ti >= d->ntables || anc < 0 || (size_t)anc >= d->ntables) return NULL;
+    table *t = &d->tables[ti];
+    for (size_t k = 0; k < t->ngroups_built; k++)
+        if (t->groups[k].ancestor == anc) return &t->groups[k];
+    for (int cur = ti; cur != anc; cur = d->tables[cur].parent)
+        if (d->tables[cur].parent < 0 || !d->tables[cur].parent_row) return NULL;
+    if (!t->groups) {
+        /* one slot per possible ancestor: the array never moves */
+        t->groups = calloc(d->ntables, sizeof *t->groups);
+        if (!t->groups) return NULL;
+    }
+    size_t n = t->nrows, ng = d->tables[anc].nrows;
+    uint32_t *arow = malloc((n ? n : 1) * sizeof *arow);
+    uint32_t *off = calloc(ng + 1, sizeof *off);
+    uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
+    if (!arow || !off || !rows) goto fail;
+    for (size_t i = 0; i < n; i++) arow[i] = (uint32_t)i;
+    for (int cur = ti; cur != anc; cur = d->tables[cur].parent) {
+        const int32_t *pr = d->tables[cur].parent_row;
+        for (size_t i = 0; i < n; i++) arow[i] = (uint32_t)pr[arow[i]];
+    }
+    /* counting sort by ancestor row: groups in file order */
+    for (size_t i = 0; i < n; i++) off[arow[i] + 1]++;
+    for (size_t g = 0; g < ng; g++) off[g + 1] += off[g];
+    for (size_t i = 0; i < n; i++) rows[off[arow[i]]++] = (uint32_t)i;
+    for (size_t g = ng; g > 0; g--) off[g] = off[g - 1];
+    off[0] = 0;
+    free(arow);
+    arow = NULL;
+    if (t->order >= 0 && order_groups(t, off, ng, rows) != 0) goto fail;
+    group_index *gi = &t->groups[t->ngroups_built++];
+    gi->ancestor = anc;
+    gi->ngroups = ng;
+    gi->off = off;
+    gi->rows = rows;
+    return gi;
+fail:
+    free(arow);
+    free(off);
+    free(rows);
+    return NULL;
+}

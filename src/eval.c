@@ -1,0 +1,586 @@
+/* eval.c: the tree-walking evaluator.  Semantics worth knowing (documented
+ * in the README and cohort-rules): three-valued logic with missing as
+ * unknown; windows are closed at both ends; before/after are strict; dates
+ * are day numbers and a duration may carry a fraction of a day (6 months =
+ * 182.625 days), so "within 6 months" admits 182 days but not 183. */
+#include "eval.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "builtins.h"
+#include "xcall.h"
+
+#define CONST_GEN UINT32_MAX
+
+typedef struct memo {
+    uint32_t gen;
+    value v;
+} memo;
+
+typedef struct ep_memo {
+    uint32_t gen;
+    ep_value v;
+} ep_memo;
+
+typedef struct block {
+    struct block *next;
+    _Alignas(16) unsigned char data[];
+} block;
+
+struct evaluator {
+    study *st;
+    cohort_data *d;
+    diag *dg;
+    uint32_t gen;
+    int64_t *anc;          /* per table: the current unit's row in it, or -1 */
+    size_t var_row[MAX_QUANT_DEPTH];
+    memo *lets;
+    ep_memo *eps;
+    ep_counts *counts;
+    value *params;
+    block *mem;            /* constant lists and maps */
+};
+
+static void *ev_alloc(evaluator *ev, size_t size)
+{
+    block *b = malloc(sizeof *b + size);
+    if (!b) return NULL;
+    b->next = ev->mem;
+    ev->mem = b;
+    return b->data;
+}
+
+static value column_value(const column *c, int64_t row)
+{
+    if (row < 0 || c->miss[row]) return V_MISSING;
+    switch (c->type) {
+    case CT_INT: return v_int(c->i[row]);
+    case CT_REAL: return v_real(c->r[row]);
+    case CT_DATE: return v_date((double)c->d[row]);
+    case CT_BOOL: return v_bool(c->b[row]);
+    case CT_TEXT: return v_text(c->s[row]);
+    }
+    return V_MISSING;
+}
+
+/* ---- three-valued helpers ---------------------------------------------- */
+
+enum { F = 0, T = 1, U = 2 };
+static int tv(value v) { return v_missing(v) ? U : v.u.i ? T : F; }
+static value from_tv(int t) { return t == U ? V_MISSING : v_bool(t == T); }
+
+static int equal(value a, value b)
+{
+    if (a.t == TY_TEXT) return a.u.s == b.u.s;
+    if (a.t == TY_BOOL || b.t == TY_BOOL) return a.u.i == b.u.i;
+    return v_num(a) == v_num(b);
+}
+
+static int compare(value a, value b)
+{
+    if (a.t == TY_TEXT) return a.u.s == b.u.s ? 0 : strcmp(a.u.s, b.u.s);
+    double x = v_num(a), y = v_num(b);
+    return (x > y) - (x < y);
+}
+
+/* ---- lets, params, endpoints -------------------------------------------- */
+
+static value eval_let(evaluator *ev, int i)
+{
+    memo *m = &ev->lets[i];
+    /* a constant is computed once (marked with generation CONST_GEN) */
+    uint32_t want = ev->st->lets[i].is_const ? CONST_GEN : ev->gen;
+    if (m->gen != want) {
+        m->v = eval_expr(ev, ev->st->lets[i].s->value);
+        m->gen = want;
+    }
+    return m->v;
+}
+
+const ep_value *eval_endpoint(evaluator *ev, int i)
+{
+    ep_memo *m = &ev->eps[i];
+    if (m->gen == ev->gen) return &m->v;
+    m->gen = ev->gen;
+    ep_value *r = &m->v;
+    memset(r, 0, sizeof *r);
+    const stmt *s = ev->st->eps[i].s;
+    value origin = eval_expr(ev, s->origin);
+    value censor = eval_expr(ev, s->censor);
+    double best = 0;
+    int status = 0;
+    for (size_t k = 0; k <= s->ncompeting; k++) {
+        value d = eval_expr(ev, k == 0 ? s->event : s->competing[k - 1]);
+        if (v_missing(d)) continue;
+        if (!v_missing(censor) && d.u.r > censor.u.r) {
+            ev->counts[i].after_censor++;
+            continue;
+        }
+        if (!status || d.u.r < best) {
+            best = d.u.r;
+            status = (int)k + 1;
+        }
+    }
+    if (v_missing(origin)) return r;
+    double end;
+    if (status) end = best;
+    else if (!v_missing(censor)) end = censor.u.r;
+    else return r;
+    if (end < origin.u.r) {
+        ev->counts[i].before_origin++;
+        return r;
+    }
+    r->known = 1;
+    r->time = end - origin.u.r;
+    r->status = status;
+    r->end_date = end;
+    r->event_date = status == 1 ? best : NAN;
+    return r;
+}
+
+const ep_counts *eval_ep_counts(const evaluator *ev, int ep)
+{
+    return &ev->counts[ep];
+}
+
+/* ---- quantifiers --------------------------------------------------------- */
+
+static value eval_quant(evaluator *ev, const expr *e)
+{
+    const group_index *g = data_groups(ev->d, e->table, e->col);
+    int64_t a = ev->anc[e->col];
+    if (!g || a < 0) return V_MISSING;
+    const uint32_t *rows = g->rows + g->off[a];
+    size_t n = g->off[a + 1] - g->off[a];
+    size_t *slot = &ev->var_row[e->slot];
+    int acc = e->op == Q_ALL ? T : F;
+    int64_t count = 0;
+    value best = V_MISSING;
+    int have = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t idx = e->op == Q_LAST ? n - 1 - k : k;
+        *slot = rows[idx];
+        if (e->a && tv(eval_expr(ev, e->a)) != T) continue;
+        switch (e->op) {
+        case Q_ANY: {
+            int t = tv(eval_expr(ev, e->b));
+            if (t == T) return v_bool(1);
+            if (t == U) acc = U;
+            break;
+        }
+        case Q_ALL: {
+            int t = tv(eval_expr(ev, e->b));
+            if (t == F) return v_bool(0);
+            if (t == U) acc = U;
+            break;
+        }
+        case Q_COUNT:
+            if (!e->b || tv(eval_expr(ev, e->b)) == T) count++;
+            break;
+        case Q_FIRST: case Q_LAST:
+            return eval_expr(ev, e->b);
+        case Q_MIN: case Q_MAX: case Q_SUM: {
+            value v = eval_expr(ev, e->b);
+            if (v_missing(v)) return V_MISSING;
+            if (!have) { best = v; have = 1; break; }
+            if (e->op == Q_SUM) {
+                if (best.t == TY_INT && v.t == TY_INT) best.u.i += v.u.i;
+                else { double s = v_num(best) + v_num(v); best.u.r = s; if (best.t == TY_INT) best.t = TY_REAL; }
+            } else {
+                int c = compare(v, best);
+                if ((e->op == Q_MIN && c < 0) || (e->op == Q_MAX && c > 0)) best = v;
+            }
+            break;
+        }
+        }
+    }
+    switch (e->op) {
+    case Q_ANY: case Q_ALL: return from_tv(acc);
+    case Q_COUNT: return v_int(count);
+    case Q_SUM:
+        if (!have) return e->type.kind == TY_DURATION ? v_dur(0) : e->type.kind == TY_REAL ? v_real(0) : v_int(0);
+        if (e->type.kind == TY_REAL && best.t == TY_INT) return v_real((double)best.u.i);
+        return best;
+    default: return best;
+    }
+}
+
+/* ---- builtins ------------------------------------------------------------ */
+
+static value eval_builtin(evaluator *ev, const expr *e)
+{
+    size_t n = e->nitems;
+    switch (e->fn) {
+    case BI_MISSING: return v_bool(v_missing(eval_expr(ev, e->items[0])));
+    case BI_COALESCE:
+        for (size_t i = 0; i < n; i++) {
+            value v = eval_expr(ev, e->items[i]);
+            if (!v_missing(v)) {
+                if (e->type.kind == TY_REAL && v.t == TY_INT) return v_real((double)v.u.i);
+                return v;
+            }
+        }
+        return V_MISSING;
+    case BI_FIRST_OF: case BI_LAST_OF: case BI_LEAST: case BI_GREATEST: {
+        int lowest = e->fn == BI_FIRST_OF || e->fn == BI_LEAST;
+        value best = V_MISSING;
+        for (size_t i = 0; i < n; i++) {
+            value v = eval_expr(ev, e->items[i]);
+            if (v_missing(v)) continue;
+            if (v_missing(best) || (lowest ? compare(v, best) < 0 : compare(v, best) > 0)) best = v;
+        }
+        if (!v_missing(best) && e->type.kind == TY_REAL && best.t == TY_INT) return v_real((double)best.u.i);
+        return best;
+    }
+    default: break;
+    }
+    value a = eval_expr(ev, e->items[0]);
+    if (v_missing(a)) return V_MISSING;
+    double x = v_num(a), r;
+    switch (e->fn) {
+    case BI_ABS:
+        if (a.t == TY_INT) return v_int(a.u.i < 0 ? -a.u.i : a.u.i);
+        a.u.r = fabs(x);
+        return a;
+    case BI_ROUND: {
+        int64_t digits = 0;
+        if (n == 2) {
+            value d = eval_expr(ev, e->items[1]);
+            if (v_missing(d)) return V_MISSING;
+            digits = d.u.i;
+        }
+        double p = pow(10.0, (double)digits);
+        /* R's round half to even on the scaled value */
+        r = nearbyint(x * p) / p;
+        break;
+    }
+    case BI_FLOOR: r = floor(x); break;
+    case BI_CEIL: r = ceil(x); break;
+    case BI_LOG: if (x <= 0) return V_MISSING; r = log(x); break;
+    case BI_EXP: r = exp(x); break;
+    case BI_SQRT: if (x < 0) return V_MISSING; r = sqrt(x); break;
+    default: return V_MISSING;
+    }
+    if (!isfinite(r)) return V_MISSING;
+    return e->type.kind == TY_DURATION ? v_dur(r) : v_real(r);
+}
+
+static value map_lookup(const vmap *m, const char *key)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->keys[i] == key) return m->vals[i];
+    return V_MISSING;
+}
+
+/* ---- expressions --------------------------------------------------------- */
+
+static value arith(int op, value a, value b, ty rt)
+{
+    if (v_missing(a) || v_missing(b)) return V_MISSING;
+    if (rt.kind == TY_INT) {
+        int64_t x = a.u.i, y = b.u.i;
+        switch (op) {
+        case OP_ADD: return v_int(x + y);
+        case OP_SUB: return v_int(x - y);
+        case OP_MUL: return v_int(x * y);
+        }
+    }
+    double x = v_num(a), y = v_num(b), r = 0;
+    switch (op) {
+    case OP_ADD: r = x + y; break;
+    case OP_SUB: r = x - y; break;
+    case OP_MUL: r = x * y; break;
+    case OP_DIV:
+        if (y == 0) return V_MISSING;
+        r = x / y;
+        break;
+    }
+    value v;
+    v.t = rt.kind;
+    v.u.r = r;
+    return v;
+}
+
+static int in_window(double x, double lo, double hi)
+{
+    return x >= lo && x <= hi;
+}
+
+/* interval ends of an overlaps operand: [s, e] or a single date */
+static void interval(evaluator *ev, const expr *e, value *s, value *t)
+{
+    if (e->kind == E_LIST && e->nitems == 2) {
+        *s = eval_expr(ev, e->items[0]);
+        *t = eval_expr(ev, e->items[1]);
+    } else {
+        *s = *t = eval_expr(ev, e);
+    }
+}
+
+static int le3(value a, value b)
+{
+    if (v_missing(a) || v_missing(b)) return U;
+    return a.u.r <= b.u.r ? T : F;
+}
+
+static int and3(int a, int b)
+{
+    if (a == F || b == F) return F;
+    return a == U || b == U ? U : T;
+}
+
+value eval_expr(evaluator *ev, const expr *e)
+{
+    switch (e->kind) {
+    case E_INT: return v_int(e->ival);
+    case E_REAL: return v_real(e->rval);
+    case E_BOOL: return v_bool((int)e->ival);
+    case E_MISSING: return V_MISSING;
+    case E_TEXT: return v_text(e->text);
+    case E_DATE: return v_date(e->days);
+    case E_DURATION: return v_dur(e->days);
+    case E_LIST: {
+        vlist *l = ev_alloc(ev, sizeof *l + (e->nitems + 1) * sizeof(value));
+        if (!l) return V_MISSING;
+        l->n = e->nitems;
+        l->items = (value *)(l + 1);
+        for (size_t i = 0; i < e->nitems; i++) {
+            value v = eval_expr(ev, e->items[i]);
+            if (e->type.elem == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
+            l->items[i] = v;
+        }
+        value v = {TY_LIST, {.l = l}};
+        return v;
+    }
+    case E_MAP: {
+        size_t n = e->nitems / 2;
+        vmap *m = ev_alloc(ev, sizeof *m + (n + 1) * (sizeof(value) + sizeof(char *)));
+        if (!m) return V_MISSING;
+        m->n = n;
+        m->vals = (value *)(m + 1);
+        m->keys = (const char **)(m->vals + n + 1);
+        for (size_t i = 0; i < n; i++) {
+            m->keys[i] = e->items[2 * i]->text;
+            value v = eval_expr(ev, e->items[2 * i + 1]);
+            if (e->type.elem == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
+            m->vals[i] = v;
+        }
+        value v = {TY_MAP, {.m = m}};
+        return v;
+    }
+    case E_NAME: case E_FIELD:
+        switch (e->rkind) {
+        case R_COLUMN: return column_value(&ev->d->tables[e->table].cols[e->col], ev->anc[e->table]);
+        case R_VARCOL: return column_value(&ev->d->tables[e->table].cols[e->col], (int64_t)ev->var_row[e->slot]);
+        case R_LET: {
+            value v = eval_let(ev, e->slot);
+            if (e->type.kind == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
+            return v;
+        }
+        case R_PARAM: return ev->params[e->slot];
+        case R_EPMEMBER: {
+            const ep_value *p = eval_endpoint(ev, e->slot);
+            if (!p->known) return V_MISSING;
+            switch (e->col) {
+            case EPM_TIME: return v_dur(p->time);
+            case EPM_STATUS: return v_int(p->status);
+            case EPM_EVENT_DATE: return p->status == 1 ? v_date(p->event_date) : V_MISSING;
+            case EPM_END_DATE: return v_date(p->end_date);
+            }
+            return V_MISSING;
+        }
+        }
+        return V_MISSING;
+    case E_UNARY: {
+        value a = eval_expr(ev, e->a);
+        if (e->op == OP_NOT) {
+            int t = tv(a);
+            return from_tv(t == U ? U : t == T ? F : T);
+        }
+        if (v_missing(a) || e->op == OP_PLUS) return a;
+        if (a.t == TY_INT) a.u.i = -a.u.i;
+        else a.u.r = -a.u.r;
+        return a;
+    }
+    case E_BINARY: {
+        if (e->op == OP_AND) {
+            int a = tv(eval_expr(ev, e->a));
+            if (a == F) return v_bool(0);
+            int b = tv(eval_expr(ev, e->b));
+            return from_tv(and3(a, b));
+        }
+        if (e->op == OP_OR) {
+            int a = tv(eval_expr(ev, e->a));
+            if (a == T) return v_bool(1);
+            int b = tv(eval_expr(ev, e->b));
+            if (b == T) return v_bool(1);
+            return from_tv(a == U || b == U ? U : F);
+        }
+        value a = eval_expr(ev, e->a), b = eval_expr(ev, e->b);
+        if (e->op < OP_EQ) return arith(e->op, a, b, e->type);
+        if (v_missing(a) || v_missing(b)) return V_MISSING;
+        switch (e->op) {
+        case OP_EQ: return v_bool(equal(a, b));
+        case OP_NE: return v_bool(!equal(a, b));
+        case OP_LT: return v_bool(compare(a, b) < 0);
+        case OP_LE: return v_bool(compare(a, b) <= 0);
+        case OP_GT: return v_bool(compare(a, b) > 0);
+        case OP_GE: return v_bool(compare(a, b) >= 0);
+        }
+        return V_MISSING;
+    }
+    case E_BETWEEN: {
+        value a = eval_expr(ev, e->a), lo = eval_expr(ev, e->b), hi = eval_expr(ev, e->c);
+        if (v_missing(a) || v_missing(lo) || v_missing(hi)) return V_MISSING;
+        return v_bool(compare(a, lo) >= 0 && compare(a, hi) <= 0);
+    }
+    case E_IN: {
+        value a = eval_expr(ev, e->a);
+        if (v_missing(a)) return V_MISSING;
+        int unknown = 0;
+        if (e->b->kind == E_LIST) {
+            /* a literal list: compare item by item without building it */
+            for (size_t i = 0; i < e->b->nitems; i++) {
+                value v = eval_expr(ev, e->b->items[i]);
+                if (v_missing(v)) unknown = 1;
+                else if (equal(a, v)) return v_bool(1);
+            }
+        } else {
+            value l = eval_expr(ev, e->b);
+            if (v_missing(l)) return V_MISSING;
+            for (size_t i = 0; i < l.u.l->n; i++) {
+                value v = l.u.l->items[i];
+                if (v_missing(v)) unknown = 1;
+                else if (equal(a, v)) return v_bool(1);
+            }
+        }
+        return unknown ? V_MISSING : v_bool(0);
+    }
+    case E_WITHIN: {
+        value x = eval_expr(ev, e->a), w = eval_expr(ev, e->b), t = eval_expr(ev, e->c);
+        if (v_missing(x) || v_missing(w) || v_missing(t)) return V_MISSING;
+        double d = v_num(w);
+        return v_bool(fabs(v_num(x) - v_num(t)) <= d);
+    }
+    case E_WITHIN2: {
+        value x = eval_expr(ev, e->a), lo = eval_expr(ev, e->b), hi = eval_expr(ev, e->c), t = eval_expr(ev, e->d);
+        if (v_missing(x) || v_missing(lo) || v_missing(hi) || v_missing(t)) return V_MISSING;
+        return v_bool(in_window(x.u.r, t.u.r + lo.u.r, t.u.r + hi.u.r));
+    }
+    case E_BEFORE: case E_AFTER: {
+        value a = eval_expr(ev, e->a), b = eval_expr(ev, e->b);
+        if (v_missing(a) || v_missing(b)) return V_MISSING;
+        int c = compare(a, b);
+        return v_bool(e->kind == E_BEFORE ? c < 0 : c > 0);
+    }
+    case E_OVERLAPS: {
+        value s1, e1, s2, e2;
+        interval(ev, e->a, &s1, &e1);
+        interval(ev, e->b, &s2, &e2);
+        /* closed intervals meet when s1 <= e2 and s2 <= e1 */
+        return from_tv(and3(le3(s1, e2), le3(s2, e1)));
+    }
+    case E_QUANT: return eval_quant(ev, e);
+    case E_CALL:
+        if (e->fn == -2) {
+            value m = e->rkind == R_LET ? eval_let(ev, e->slot) : ev->params[e->slot];
+            value k = eval_expr(ev, e->items[0]);
+            if (v_missing(m) || v_missing(k)) return V_MISSING;
+            return map_lookup(m.u.m, k.u.s);
+        }
+        if (e->rkind == R_CONST) {
+            value args[32];
+            size_t n = e->nitems < 32 ? e->nitems : 32;
+            for (size_t i = 0; i < n; i++) args[i] = eval_expr(ev, e->items[i]);
+            return xcall_call(&ev->st->externs[e->fn], args, n, ev->st->pool);
+        }
+        return eval_builtin(ev, e);
+    case E_CASE:
+        for (size_t i = 0; i + 1 < e->nitems; i += 2)
+            if (tv(eval_expr(ev, e->items[i])) == T) {
+                value v = eval_expr(ev, e->items[i + 1]);
+                if (e->type.kind == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
+                return v;
+            }
+        if (e->a) {
+            value v = eval_expr(ev, e->a);
+            if (e->type.kind == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
+            return v;
+        }
+        return V_MISSING;
+    case E_FORMULA: return V_MISSING;
+    }
+    return V_MISSING;
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+evaluator *eval_new(study *st, cohort_data *d, diag *dg)
+{
+    evaluator *ev = calloc(1, sizeof *ev);
+    if (!ev) return NULL;
+    ev->st = st;
+    ev->d = d;
+    ev->dg = dg;
+    ev->anc = malloc((d->ntables + 1) * sizeof *ev->anc);
+    ev->lets = calloc(st->nlets + 1, sizeof *ev->lets);
+    ev->eps = calloc(st->neps + 1, sizeof *ev->eps);
+    ev->counts = calloc(st->neps + 1, sizeof *ev->counts);
+    ev->params = calloc(st->nparams + 1, sizeof *ev->params);
+    if (!ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
+        eval_free(ev);
+        return NULL;
+    }
+    for (size_t i = 0; i < d->ntables; i++) ev->anc[i] = -1;
+    /* memos start at generation 0; units use 1 .. CONST_GEN-1 */
+    ev->gen = 1;
+    for (size_t i = 0; i < st->nparams; i++) {
+        value v = eval_expr(ev, st->params[i].value);
+        if (st->params[i].type.kind == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
+        ev->params[i] = v;
+    }
+    for (size_t i = 0; i < st->nlets; i++)
+        if (st->lets[i].is_const) eval_let(ev, (int)i);
+    ev->gen = 1;
+    return ev;
+}
+
+void eval_free(evaluator *ev)
+{
+    if (!ev) return;
+    for (block *b = ev->mem, *n; b; b = n) {
+        n = b->next;
+        free(b);
+    }
+    free(ev->anc);
+    free(ev->lets);
+    free(ev->eps);
+    free(ev->counts);
+    free(ev->params);
+    free(ev);
+}
+
+void eval_unit(evaluator *ev, size_t row)
+{
+    if (++ev->gen == CONST_GEN) {
+        /* wrapped: forget every per-unit memo */
+        for (size_t i = 0; i < ev->st->nlets; i++)
+            if (ev->lets[i].gen != CONST_GEN) ev->lets[i].gen = 0;
+        for (size_t i = 0; i < ev->st->neps; i++) ev->eps[i].gen = 0;
+        ev->gen = 1;
+    }
+    int t = ev->st->unit;
+    int64_t r = (int64_t)row;
+    while (t >= 0) {
+        ev->anc[t] = r;
+        const table *tb = &ev->d->tables[t];
+        if (tb->parent < 0) break;
+        r = tb->parent_row[r];
+        t = tb->parent;
+    }
+}
+
+int64_t eval_row_of(const evaluator *ev, int t)
+{
+    return ev->anc[t];
+}

@@ -1,0 +1,36 @@
+/* eval.h: evaluating a checked study's expressions for one unit at a time.
+ * Lets and endpoints are computed on first use for the current unit and
+ * remembered until the next unit; constants are computed once. */
+#ifndef COHORT_EVAL_H
+#define COHORT_EVAL_H
+#include "check.h"
+#include "data.h"
+#include "value.h"
+
+typedef struct evaluator evaluator;
+
+typedef struct ep_value {
+    int known;             /* 0: time/status could not be decided */
+    double time;           /* days from origin */
+    int status;            /* 0 censored, 1 event, k >= 2 competing cause k-1 */
+    double event_date;     /* date of the endpoint's event (status 1) */
+    double end_date;       /* origin + time */
+} ep_value;
+
+/* Counters of data problems met while evaluating endpoints, reported as
+ * warnings by the caller. */
+typedef struct ep_counts {
+    size_t before_origin;  /* end of follow-up before the origin: unknown */
+    size_t after_censor;   /* an event after the censoring date: ignored */
+} ep_counts;
+
+evaluator *eval_new(study *st, cohort_data *d, diag *dg);
+void eval_free(evaluator *ev);
+/* Make `row` of the unit table the current unit. */
+void eval_unit(evaluator *ev, size_t row);
+value eval_expr(evaluator *ev, const expr *e);
+const ep_value *eval_endpoint(evaluator *ev, int ep);
+const ep_counts *eval_ep_counts(const evaluator *ev, int ep);
+/* Row of table t for the current unit (t must be the unit or an ancestor). */
+int64_t eval_row_of(const evaluator *ev, int t);
+#endif

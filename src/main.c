@@ -1,0 +1,254 @@
+/* main.c: the command line of cohort.  Only this file prints diagnostics
+ * (through the callback it installs) and decides the exit code. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "diag.h"
+#include "plugin.h"
+#include "result.h"
+#include "simulate.h"
+#include "study.h"
+
+static const char usage_text[] =
+    "usage: cohort COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  check FILE              parse and resolve the rules, load plugins (reads only the\n"
+    "                          CSV headers and a sample of rows to learn column types)\n"
+    "  run FILE                attrition, then every estimate\n"
+    "  export FILE -o OUT.csv  the analysis dataset: one row per unit, every let,\n"
+    "                          each endpoint's time and status\n"
+    "  simulate --patients N --seed S --out DIR\n"
+    "                          write a synthetic cohort (five CSV tables)\n"
+    "  plugins                 list the estimator plugins on the plugin path\n"
+    "\n"
+    "options:\n"
+    "  --set NAME=VALUE        override a param (VALUE is an expression: 30days, 0.2, \"x\")\n"
+    "  --sweep NAME=V1,V2,...  run once per value and report the estimates side by side\n"
+    "  --data DIR              read the tables from DIR instead of the rules' data directory\n"
+    "  --format text|json      output format of run (default text)\n"
+    "  --out DIR               also write every table as CSV and results.json into DIR\n"
+    "  --plugin-path DIRS      search DIRS (':'-separated) for plugins first\n"
+    "  --allow-plugin-path DIR also load plugins and extern libraries from DIR\n"
+    "  -h, --help              this help; cohort COMMAND --help for one command\n"
+    "  --version               print the version\n"
+    "\n"
+    "plugin path: --plugin-path, then $COHORT_PLUGIN_PATH, then " COHORT_PLUGIN_DIR "\n"
+    "exit codes: 0 ok, 1 rules error, 2 data error, 3 plugin error, 4 an estimate failed,\n"
+    "            5 output not written, 64 usage error\n";
+
+static const struct {
+    const char *cmd, *help;
+} command_help[] = {
+    {"check", "usage: cohort check FILE [--set NAME=VALUE]... [--data DIR] [--plugin-path DIRS]\n"
+              "Parse FILE and its imports, resolve every name and type against the tables'\n"
+              "headers and a sample of 1000 rows, load every estimator plugin and extern\n"
+              "library and check the arguments of every estimate. No estimate is computed.\n"},
+    {"run", "usage: cohort run FILE [--set NAME=VALUE]... [--sweep NAME=V1,V2,...] [--data DIR]\n"
+            "                [--format text|json] [--out DIR] [--plugin-path DIRS]\n"
+            "Print the attrition table and every estimate. With --out DIR, also write\n"
+            "attrition.csv, one CSV per result table and results.json into DIR (each file\n"
+            "written to a temporary name and renamed; nothing is written if an estimate fails).\n"},
+    {"export", "usage: cohort export FILE -o OUT.csv [--set NAME=VALUE]... [--data DIR]\n"
+               "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
+               "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
+               "timescale) and status (0 censored, 1 event, 2+ competing causes).\n"},
+    {"simulate", "usage: cohort simulate --patients N --seed S --out DIR\n"
+                 "Write DIR/{patients,courses,lesions,drugs,events}.csv: a synthetic cohort with\n"
+                 "SRS/FSRT courses, lesions, HER2 drugs, MRI follow-up and outcomes. The same seed\n"
+                 "gives the same files.\n"},
+    {"plugins", "usage: cohort plugins [--plugin-path DIRS]\n"
+                "List every estimator plugin found on the plugin path with its version and the\n"
+                "arguments each estimator accepts.\n"},
+};
+
+static int usage_error(const char *fmt, const char *what)
+{
+    fprintf(stderr, "cohort: ");
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, "\nTry 'cohort --help'.\n");
+    return EXIT_USAGE;
+}
+
+static const char *kind_words(unsigned k, char *buf, size_t size)
+{
+    static const char *const names[] = {"number", "duration", "text", "bool", "column",
+                                        "endpoint", "formula", "list", "columns"};
+    size_t n = 0;
+    buf[0] = 0;
+    for (unsigned i = 0; i < 9; i++)
+        if (k & (1u << i)) n += (size_t)snprintf(buf + n, size > n ? size - n : 0, "%s%s", n ? "|" : "", names[i]);
+    return buf;
+}
+
+static void list_one(void *ud, const char *path, const cohort_plugin *p)
+{
+    FILE *out = ud;
+    fprintf(out, "%s %s  (%s)\n  %s\n", p->name, p->version, path, p->description ? p->description : "");
+    for (size_t i = 0; i < p->nestimators; i++) {
+        const cohort_estimator *e = &p->estimators[i];
+        fprintf(out, "  estimate %s(", e->name);
+        for (size_t k = 0; k < e->nparams; k++) {
+            char buf[128];
+            fprintf(out, "%s%s%s: %s%s", k ? ", " : "", e->params[k].required ? "" : "[",
+                    e->params[k].name, kind_words(e->params[k].kinds, buf, sizeof buf),
+                    e->params[k].required ? "" : "]");
+        }
+        fprintf(out, ")\n    %s\n", e->summary ? e->summary : "");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    diag dg;
+    diag_init(&dg, diag_print_cb, stderr);
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("cohort %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, COHORT_ABI_MAJOR, COHORT_ABI_MINOR);
+        return EXIT_OK;
+    }
+    int known = 0;
+    for (size_t i = 0; i < sizeof command_help / sizeof command_help[0]; i++)
+        if (!strcmp(cmd, command_help[i].cmd)) known = 1;
+    if (!known) return usage_error("unknown command '%s'", cmd);
+
+    run_opts o = {0};
+    override *sets = calloc((size_t)argc, sizeof *sets);
+    const char **dirs = calloc((size_t)argc + 3, sizeof *dirs);
+    const char **sweep = calloc((size_t)argc + 1, sizeof *sweep);
+    char *sweep_copy = NULL;
+    const char *outcsv = NULL, *file = NULL;
+    size_t patients = 0;
+    unsigned long long seed = 1;
+    int have_seed = 0;
+    int rc = EXIT_OK;
+    size_t ndirs = 0;
+    if (!sets || !dirs || !sweep) return EXIT_DATA;
+    for (int i = 2; i < argc && rc == EXIT_OK; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED() do { if (!v) { rc = usage_error("option %s needs a value", a); break; } i++; } while (0)
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            for (size_t k = 0; k < sizeof command_help / sizeof command_help[0]; k++)
+                if (!strcmp(cmd, command_help[k].cmd)) fputs(command_help[k].help, stdout);
+            free(sets); free(dirs); free(sweep);
+            return EXIT_OK;
+        } else if (!strcmp(a, "--set")) {
+            NEED();
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v) { rc = usage_error("--set needs NAME=VALUE, got '%s'", v); break; }
+            sets[o.nsets].name = strndup(v, (size_t)(eq - v));
+            sets[o.nsets++].text = eq + 1;
+        } else if (!strcmp(a, "--sweep")) {
+            NEED();
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v || !eq[1]) { rc = usage_error("--sweep needs NAME=V1,V2,..., got '%s'", v); break; }
+            free(sweep_copy);
+            sweep_copy = strdup(v);
+            sweep_copy[eq - v] = 0;
+            o.sweep_param = sweep_copy;
+            o.nsweep = 0;
+            for (char *s = sweep_copy + (eq - v) + 1; s;) {
+                char *comma = strchr(s, ',');
+                if (comma) *comma = 0;
+                if (*s) sweep[o.nsweep++] = s;
+                s = comma ? comma + 1 : NULL;
+            }
+        } else if (!strcmp(a, "--data")) {
+            NEED();
+            o.data_dir = v;
+        } else if (!strcmp(a, "--format")) {
+            NEED();
+            if (!strcmp(v, "text")) o.format = FORMAT_TEXT;
+            else if (!strcmp(v, "json")) o.format = FORMAT_JSON;
+            else rc = usage_error("--format must be text or json, not '%s'", v);
+        } else if (!strcmp(a, "--out")) {
+            NEED();
+            o.outdir = v;
+        } else if (!strcmp(a, "-o")) {
+            NEED();
+            outcsv = v;
+        } else if (!strcmp(a, "--plugin-path") || !strcmp(a, "--allow-plugin-path")) {
+            NEED();
+            dirs[ndirs++] = v;
+        } else if (!strcmp(a, "--patients")) {
+            NEED();
+            char *end;
+            errno = 0;
+            unsigned long long p = strtoull(v, &end, 10);
+            if (errno || *end || !*v || p == 0 || v[0] == '-') rc = usage_error("--patients needs a positive integer, not '%s'", v);
+            patients = (size_t)p;
+        } else if (!strcmp(a, "--seed")) {
+            NEED();
+            char *end;
+            errno = 0;
+            seed = strtoull(v, &end, 10);
+            if (errno || *end || !*v || v[0] == '-') rc = usage_error("--seed needs a non-negative integer, not '%s'", v);
+            have_seed = 1;
+        } else if (a[0] == '-' && a[1]) {
+            rc = usage_error("unknown option '%s'", a);
+        } else if (!file) {
+            file = a;
+        } else {
+            rc = usage_error("unexpected argument '%s'", a);
+        }
+#undef NEED
+    }
+    const char *env = getenv("COHORT_PLUGIN_PATH");
+    if (env && *env) dirs[ndirs++] = env;
+    dirs[ndirs++] = COHORT_PLUGIN_DIR;
+    o.plugin_dirs = dirs;
+    o.nplugin_dirs = ndirs;
+    o.sets = sets;
+    o.sweep_values = sweep;
+    o.rules = file;
+
+    if (rc == EXIT_OK) {
+        if (!strcmp(cmd, "simulate")) {
+            if (file) rc = usage_error("simulate takes no file argument ('%s')", file);
+            else if (!patients || !o.outdir) rc = usage_error("%s", "simulate needs --patients N and --out DIR");
+            else {
+                sim_opts so = {patients, have_seed ? seed : 1, o.outdir};
+                rc = simulate_write(&so, &dg) ? EXIT_OUTPUT : EXIT_OK;
+            }
+        } else if (!strcmp(cmd, "plugins")) {
+            plugin_reg *r = plugin_reg_new(dirs, ndirs);
+            if (r) {
+                plugin_list(r, &dg, list_one, stdout);
+                plugin_reg_free(r);
+            }
+            rc = dg.nerrors ? EXIT_PLUGIN : EXIT_OK;
+        } else if (!file) {
+            rc = usage_error("%s needs a rules file", cmd);
+        } else if (!strcmp(cmd, "check")) {
+            rc = study_check(&o, &dg, stdout);
+        } else if (!strcmp(cmd, "run")) {
+            if (o.nsweep && o.nsets)
+                for (size_t k = 0; k < o.nsets; k++)
+                    if (!strcmp(sets[k].name, o.sweep_param)) rc = usage_error("'%s' is both --set and --sweep", o.sweep_param);
+            if (rc == EXIT_OK) rc = study_run(&o, &dg, stdout);
+        } else if (!strcmp(cmd, "export")) {
+            if (!outcsv) rc = usage_error("%s", "export needs -o OUT.csv");
+            else rc = study_export(&o, outcsv, &dg);
+        }
+    }
+    if (dg.nerrors && rc == EXIT_OK) rc = EXIT_RULES;
+    if (dg.nerrors > 1)
+        fprintf(stderr, "%d errors\n", dg.nerrors);
+    for (size_t k = 0; k < o.nsets; k++) free((char *)sets[k].name);
+    free(sets);
+    free(dirs);
+    free(sweep);
+    free(sweep_copy);
+    return rc;
+}

@@ -1,0 +1,116 @@
+/* parse.c: drives the scanner and parser over rules files, resolves
+ * `import` (relative to the importing file, each file once, cycles are
+ * errors), and parses single expressions for --set. */
+#include "parse.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "parser.h"
+#include "scanner.h"
+
+/* Run the parser over one source with the given start token. */
+static int run_parser(struct parse_ctx *ctx, int start)
+{
+    yyscan_t sc;
+    if (rules_lex_init_extra(ctx, &sc)) return -1;
+    YY_BUFFER_STATE b = rules__scan_bytes(ctx->file->text, (int)ctx->file->len, sc);
+    ctx->start_token = start;
+    ctx->line = ctx->col = 1;
+    int rc = rules_parse(sc, ctx);
+    rules__delete_buffer(b, sc);
+    rules_lex_destroy(sc);
+    return rc;
+}
+
+/* The directory part of path (with trailing '/'), or "" */
+static size_t dir_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+typedef struct import_stack {
+    const char *real;
+    const struct import_stack *up;
+} import_stack;
+
+static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
+                     const import_stack *up)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        if (from)
+            diag_at(dg, DIAG_ERROR, *from, "cannot import '%s': %s", path, strerror(errno));
+        else
+            diag_emit(dg, DIAG_ERROR, path, 0, 0, 0, NULL, 0, "cannot read rules file: %s", strerror(errno));
+        return 1;
+    }
+    for (const import_stack *s = up; s; s = s->up)
+        if (strcmp(s->real, real) == 0) {
+            diag_at(dg, DIAG_ERROR, *from, "import cycle: '%s' imports itself", path);
+            return 1;
+        }
+    /* a file imported twice (a diamond) is read once */
+    for (size_t i = 0; i < prog->nfiles; i++) {
+        char other[PATH_MAX];
+        if (realpath(prog->files[i]->name, other) && strcmp(other, real) == 0) return 0;
+    }
+    srcfile *f = srcfile_read(path);
+    if (!f) {
+        if (from) diag_at(dg, DIAG_ERROR, *from, "cannot import '%s': %s", path, strerror(errno));
+        else diag_emit(dg, DIAG_ERROR, path, 0, 0, 0, NULL, 0, "cannot read rules file: %s", strerror(errno));
+        return 1;
+    }
+    srcfile **files = realloc(prog->files, (prog->nfiles + 1) * sizeof *files);
+    if (!files) { srcfile_free(f); return 1; }
+    prog->files = files;
+    prog->files[prog->nfiles++] = f;
+
+    int before = dg->nerrors;
+    struct parse_ctx ctx = {0};
+    ctx.prog = prog;
+    ctx.file = f;
+    ctx.dg = dg;
+    run_parser(&ctx, START_PROGRAM);
+    import_stack here = {real, up};
+    for (size_t i = 0; i < ctx.nstmts; i++) {
+        stmt *s = ctx.stmts[i];
+        if (s->kind != S_IMPORT) {
+            program_add(prog, s);
+            continue;
+        }
+        /* relative to the importing file's directory */
+        size_t dl = s->text[0] == '/' ? 0 : dir_len(path);
+        size_t tl = strlen(s->text);
+        char *p = malloc(dl + tl + 1);
+        if (!p) continue;
+        memcpy(p, path, dl);
+        memcpy(p + dl, s->text, tl + 1);
+        parse_one(prog, p, &s->loc, dg, &here);
+        free(p);
+    }
+    return dg->nerrors - before;
+}
+
+int parse_file(program *prog, const char *path, diag *dg)
+{
+    return parse_one(prog, path, NULL, dg, NULL);
+}
+
+expr *parse_expr(program *prog, const char *name, const char *text, diag *dg)
+{
+    srcfile *f = srcfile_from_text(name, text, strlen(text));
+    if (!f) return NULL;
+    srcfile **files = realloc(prog->files, (prog->nfiles + 1) * sizeof *files);
+    if (!files) { srcfile_free(f); return NULL; }
+    prog->files = files;
+    prog->files[prog->nfiles++] = f;
+    int before = dg->nerrors;
+    struct parse_ctx ctx = {0};
+    ctx.prog = prog;
+    ctx.file = f;
+    ctx.dg = dg;
+    run_parser(&ctx, START_EXPR);
+    return dg->nerrors == before ? ctx.result : NULL;
+}

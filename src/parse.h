@@ -1,0 +1,27 @@
+/* parse.h: reading rules files into a program: the scanner and parser
+ * driver, `import` resolution, and parsing a single expression (for
+ * --set name=value). */
+#ifndef COHORT_PARSE_H
+#define COHORT_PARSE_H
+#include "ast.h"
+#include "diag.h"
+
+/* Shared by the scanner and the parser actions (grammar/). */
+struct parse_ctx {
+    program *prog;
+    srcfile *file;
+    diag *dg;
+    int start_token;       /* first token to hand out (selects what to parse) */
+    int line, col;         /* scanner position */
+    expr *result;          /* parse_expr's expression */
+    stmt **stmts;          /* statements of this file, in order */
+    size_t nstmts, cap;
+};
+
+/* Parse `path` and everything it imports into prog.  Returns the number of
+ * errors reported (0 on success). */
+int parse_file(program *prog, const char *path, diag *dg);
+/* Parse one expression from text (named `name` in diagnostics); NULL after
+ * reporting an error. */
+expr *parse_expr(program *prog, const char *name, const char *text, diag *dg);
+#endif

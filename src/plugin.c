@@ -1,0 +1,284 @@
+/* plugin.c: the plugin loader.  Plugins are shared objects NAME.so found on
+ * the plugin path only; they are opened with RTLD_NOW | RTLD_LOCAL, their
+ * descriptor is verified field by field, and they are never unloaded. */
+#include "plugin.h"
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "result.h"
+
+typedef struct loaded {
+    char *name;            /* NAME of NAME.so */
+    char *path;
+    void *handle;
+    const cohort_plugin *pl;   /* NULL for extern libraries */
+} loaded;
+
+struct plugin_reg {
+    char **dirs;
+    size_t ndirs;
+    loaded *items;
+    size_t nitems;
+    int failures;
+};
+
+int plugin_reg_failures(const plugin_reg *r)
+{
+    return r->failures;
+}
+
+plugin_reg *plugin_reg_new(const char *const *dirs, size_t ndirs)
+{
+    plugin_reg *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    for (size_t i = 0; i < ndirs; i++) {
+        if (!dirs[i]) continue;
+        const char *s = dirs[i];
+        while (*s) {
+            const char *e = strchr(s, ':');
+            size_t len = e ? (size_t)(e - s) : strlen(s);
+            if (len) {
+                char **d = realloc(r->dirs, (r->ndirs + 1) * sizeof *d);
+                if (!d) break;
+                r->dirs = d;
+                r->dirs[r->ndirs] = strndup(s, len);
+                if (r->dirs[r->ndirs]) r->ndirs++;
+            }
+            s += len;
+            if (*s == ':') s++;
+        }
+    }
+    return r;
+}
+
+void plugin_reg_free(plugin_reg *r)
+{
+    if (!r) return;
+    /* handles stay open: a plugin is never unloaded once initialised */
+    for (size_t i = 0; i < r->nitems; i++) {
+        free(r->items[i].name);
+        free(r->items[i].path);
+    }
+    free(r->items);
+    for (size_t i = 0; i < r->ndirs; i++) free(r->dirs[i]);
+    free(r->dirs);
+    free(r);
+}
+
+int plugin_verify(const cohort_plugin *p, char *why, size_t size)
+{
+    size_t n = 0;
+    why[0] = 0;
+#define CHECK(field, want)                                                                  \
+    if ((unsigned long)p->field != (unsigned long)(want) && n < size)                     \
+        n += (size_t)snprintf(why + n, size - n, "%s%s is %lu, this host expects %lu", n ? "; " : "", \
+                              #field, (unsigned long)p->field, (unsigned long)(want));
+    if (p->magic != COHORT_PLUGIN_MAGIC) {
+        snprintf(why, size, "magic is 0x%08lx, not 0x%08lx: not a cohort plugin",
+                 (unsigned long)p->magic, (unsigned long)COHORT_PLUGIN_MAGIC);
+        return -1;
+    }
+    CHECK(abi_major, COHORT_ABI_MAJOR);
+    if (p->abi_minor > COHORT_ABI_MINOR && n < size)
+        n += (size_t)snprintf(why + n, size - n, "%sabi_minor is %u, newer than this host's %u",
+                              n ? "; " : "", (unsigned)p->abi_minor, (unsigned)COHORT_ABI_MINOR);
+    CHECK(sizeof_plugin, sizeof(cohort_plugin));
+    CHECK(sizeof_estimator, sizeof(cohort_estimator));
+    CHECK(sizeof_param, sizeof(cohort_param));
+    CHECK(sizeof_call, sizeof(cohort_call));
+    CHECK(sizeof_arg, sizeof(cohort_arg));
+#undef CHECK
+    if (!n && (!p->name || !p->version || (!p->estimators && p->nestimators))) {
+        snprintf(why, size, "the descriptor lacks a name, a version or its estimator table");
+        return -1;
+    }
+    return n ? -1 : 0;
+}
+
+/* Find NAME.so on the path; returns a malloc'd path or NULL. */
+static char *find_file(const plugin_reg *r, const char *name)
+{
+    for (size_t i = 0; i < r->ndirs; i++) {
+        size_t len = strlen(r->dirs[i]) + strlen(name) + 5;
+        char *p = malloc(len);
+        if (!p) return NULL;
+        snprintf(p, len, "%s/%s.so", r->dirs[i], name);
+        struct stat sb;
+        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) return p;
+        free(p);
+    }
+    return NULL;
+}
+
+static void path_text(const plugin_reg *r, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < r->ndirs && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ":" : "", r->dirs[i]);
+    if (!r->ndirs) snprintf(buf, size, "(empty)");
+}
+
+/* Open and (for estimators) verify and initialise.  On failure writes the
+ * reason into why and returns NULL. */
+static loaded *load(plugin_reg *r, const char *name, const char *path, int estimator, char *why, size_t size)
+{
+    for (size_t i = 0; i < r->nitems; i++)
+        if (strcmp(r->items[i].path, path) == 0) {
+            if (estimator && !r->items[i].pl) {
+                snprintf(why, size, "%s is not an estimator plugin", path);
+                return NULL;
+            }
+            return &r->items[i];
+        }
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(why, size, "cannot load %s: %s", path, dlerror());
+        return NULL;
+    }
+    const cohort_plugin *pl = NULL;
+    if (estimator) {
+        dlerror();
+        void *sym = dlsym(h, COHORT_ENTRY_SYMBOL);
+        const char *e = dlerror();
+        if (!sym || e) {
+            snprintf(why, size, "%s has no %s(): %s", path, COHORT_ENTRY_SYMBOL, e ? e : "symbol is NULL");
+            dlclose(h);
+            return NULL;
+        }
+        const cohort_plugin *(*entry)(void);
+        *(void **)&entry = sym;
+        pl = entry();
+        char reason[512];
+        if (!pl) {
+            snprintf(why, size, "%s: %s() returned NULL", path, COHORT_ENTRY_SYMBOL);
+            dlclose(h);
+            return NULL;
+        }
+        if (plugin_verify(pl, reason, sizeof reason)) {
+            snprintf(why, size, "%s is incompatible with this cohort (plugin ABI %u.%u, host ABI %d.%d): %s",
+                     path, (unsigned)pl->abi_major, (unsigned)pl->abi_minor, COHORT_ABI_MAJOR,
+                     COHORT_ABI_MINOR, reason);
+            dlclose(h);
+            return NULL;
+        }
+        if (pl->init && pl->init(result_host()) != 0) {
+            snprintf(why, size, "%s: its init() failed", path);
+            dlclose(h);
+            return NULL;
+        }
+    }
+    loaded *items = realloc(r->items, (r->nitems + 1) * sizeof *items);
+    if (!items) {
+        snprintf(why, size, "out of memory");
+        return NULL;
+    }
+    r->items = items;
+    loaded *l = &r->items[r->nitems++];
+    l->name = strdup(name);
+    l->path = strdup(path);
+    l->handle = h;
+    l->pl = pl;
+    return l;
+}
+
+const cohort_estimator *plugin_estimator(plugin_reg *r, const char *name, loc where, diag *dg,
+                                         const cohort_plugin **owner)
+{
+    char *path = find_file(r, name);
+    if (!path) {
+        char dirs[1024];
+        path_text(r, dirs, sizeof dirs);
+        r->failures++;
+        diag_at(dg, DIAG_ERROR, where, "no estimator plugin '%s' (looked for %s.so in %s)", name, name, dirs);
+        return NULL;
+    }
+    char why[1024];
+    loaded *l = load(r, name, path, 1, why, sizeof why);
+    free(path);
+    if (!l) {
+        r->failures++;
+        diag_at(dg, DIAG_ERROR, where, "%s", why);
+        return NULL;
+    }
+    for (size_t i = 0; i < l->pl->nestimators; i++)
+        if (strcmp(l->pl->estimators[i].name, name) == 0) {
+            if (owner) *owner = l->pl;
+            return &l->pl->estimators[i];
+        }
+    r->failures++;
+    diag_at(dg, DIAG_ERROR, where, "plugin %s does not provide an estimator named '%s'", l->path, name);
+    return NULL;
+}
+
+void *plugin_library(plugin_reg *r, const char *lib, loc where, diag *dg)
+{
+    char *path = find_file(r, lib);
+    if (!path) {
+        char dirs[1024];
+        path_text(r, dirs, sizeof dirs);
+        r->failures++;
+        diag_at(dg, DIAG_ERROR, where, "no library '%s' on the plugin path (looked for %s.so in %s)", lib, lib, dirs);
+        return NULL;
+    }
+    char why[1024];
+    loaded *l = load(r, lib, path, 0, why, sizeof why);
+    free(path);
+    if (!l) {
+        r->failures++;
+        diag_at(dg, DIAG_ERROR, where, "%s", why);
+        return NULL;
+    }
+    return l->handle;
+}
+
+void plugin_list(plugin_reg *r, diag *dg,
+                 void (*fn)(void *ud, const char *path, const cohort_plugin *p), void *ud)
+{
+    for (size_t i = 0; i < r->ndirs; i++) {
+        DIR *d = opendir(r->dirs[i]);
+        if (!d) continue;
+        struct dirent *de;
+        char **names = NULL;
+        size_t n = 0;
+        while ((de = readdir(d))) {
+            size_t len = strlen(de->d_name);
+            if (len < 4 || strcmp(de->d_name + len - 3, ".so") != 0) continue;
+            char **x = realloc(names, (n + 1) * sizeof *x);
+            if (!x) break;
+            names = x;
+            names[n++] = strndup(de->d_name, len - 3);
+        }
+        closedir(d);
+        /* sorted for a stable listing */
+        for (size_t a = 1; a < n; a++)
+            for (size_t b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
+                char *t = names[b];
+                names[b] = names[b - 1];
+                names[b - 1] = t;
+            }
+        for (size_t k = 0; k < n; k++) {
+            size_t len = strlen(r->dirs[i]) + strlen(names[k]) + 5;
+            char *path = malloc(len);
+            if (path) {
+                snprintf(path, len, "%s/%s.so", r->dirs[i], names[k]);
+                /* only files exporting the entry point are estimator plugins */
+                void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+                int is_plugin = h && dlsym(h, COHORT_ENTRY_SYMBOL);
+                if (h) dlclose(h);
+                if (is_plugin) {
+                    char why[1024];
+                    loaded *l = load(r, names[k], path, 1, why, sizeof why);
+                    if (l) fn(ud, path, l->pl);
+                    else diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0, "%s", why);
+                }
+            }
+            free(path);
+            free(names[k]);
+        }
+        free(names);
+    }
+}

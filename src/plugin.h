@@ -1,0 +1,30 @@
+/* plugin.h: finding, loading and verifying plugins (estimators and extern
+ * libraries) on the plugin path. */
+#ifndef COHORT_HOST_PLUGIN_H
+#define COHORT_HOST_PLUGIN_H
+#include <cohort/plugin.h>
+#include "srcfile.h"
+
+typedef struct plugin_reg plugin_reg;
+
+/* dirs: searched in order (each may be a ':'-separated list). */
+plugin_reg *plugin_reg_new(const char *const *dirs, size_t ndirs);
+void plugin_reg_free(plugin_reg *r);
+/* Load NAME.so for `estimate NAME(...)` (once), verify its ABI and find the
+ * estimator; on failure report at `where` and return NULL. */
+const cohort_estimator *plugin_estimator(plugin_reg *r, const char *name, loc where, diag *dg,
+                                         const cohort_plugin **owner);
+/* Load LIB.so for an extern declaration (once); on failure report at
+ * `where` and return NULL.  The handle stays open for the process. */
+void *plugin_library(plugin_reg *r, const char *lib, loc where, diag *dg);
+/* Every plugin found on the path: calls fn for each loadable estimator
+ * plugin (for `cohort plugins`), and reports the ones refused. */
+void plugin_list(plugin_reg *r, diag *dg,
+                 void (*fn)(void *ud, const char *path, const cohort_plugin *p), void *ud);
+/* Number of load failures reported so far (to tell plugin errors from
+ * other errors in the rules). */
+int plugin_reg_failures(const plugin_reg *r);
+/* Verify a plugin descriptor against this host; on mismatch writes why
+ * (field by field) into why and returns -1. */
+int plugin_verify(const cohort_plugin *p, char *why, size_t size);
+#endif

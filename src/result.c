@@ -1,0 +1,606 @@
+/* result.c: storing results, the host function table given to plugins, and
+ * rendering: aligned text tables for people, JSON and CSV at full
+ * precision for machines. */
+#include "result.h"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *xstrdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static int push(void **arr, size_t *n, size_t elem)
+{
+    void *p = realloc(*arr, (*n + 1) * elem);
+    if (!p) return -1;
+    *arr = p;
+    (*n)++;
+    return 0;
+}
+
+/* ---- host functions -------------------------------------------------------- */
+
+static call_ctx *ctx_of(const cohort_call *call)
+{
+    return (call_ctx *)call->host_private;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    char buf[4096];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    return strdup(buf);
+}
+
+static void h_error(const cohort_call *call, const char *fmt, ...)
+{
+    call_ctx *c = ctx_of(call);
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = vformat(fmt, ap);
+    va_end(ap);
+    if (!m) return;
+    diag_at(c->dg, DIAG_ERROR, c->where, "%s: %s", call->estimator, m);
+    c->cur->failed = 1;
+    free(m);
+}
+
+static void h_warning(const cohort_call *call, const char *fmt, ...)
+{
+    call_ctx *c = ctx_of(call);
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = vformat(fmt, ap);
+    va_end(ap);
+    if (!m) return;
+    diag_at(c->dg, DIAG_WARNING, c->where, "%s: %s", call->estimator, m);
+    size_t n = c->cur->nwarnings;
+    if (push((void **)&c->cur->warnings, &n, sizeof(char *)) == 0) {
+        c->cur->warnings[c->cur->nwarnings++] = m;
+    } else {
+        free(m);
+    }
+}
+
+static void h_note(const cohort_call *call, const char *fmt, ...)
+{
+    call_ctx *c = ctx_of(call);
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = vformat(fmt, ap);
+    va_end(ap);
+    if (!m) return;
+    size_t n = c->cur->nnotes;
+    if (push((void **)&c->cur->notes, &n, sizeof(char *)) == 0) c->cur->notes[c->cur->nnotes++] = m;
+    else free(m);
+}
+
+static cohort_table *table_new(const char *id, const char *title)
+{
+    cohort_table *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->id = xstrdup(id ? id : "table");
+    t->title = xstrdup(title ? title : "");
+    return t;
+}
+
+static void table_free(cohort_table *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cells[i].text);
+    for (size_t i = 0; i < t->ncols; i++) free(t->cols[i].name);
+    free(t->cells);
+    free(t->cols);
+    free(t->id);
+    free(t->title);
+    free(t);
+}
+
+static cohort_table *h_table_new(const cohort_call *call, const char *id, const char *title)
+{
+    call_ctx *c = ctx_of(call);
+    cohort_table *t = table_new(id, title);
+    if (!t) return NULL;
+    size_t n = c->cur->ntables;
+    if (push((void **)&c->cur->tables, &n, sizeof(cohort_table *))) {
+        table_free(t);
+        return NULL;
+    }
+    c->cur->tables[c->cur->ntables++] = t;
+    return t;
+}
+
+static int h_table_column(cohort_table *t, const char *name, int kind, int digits)
+{
+    if (!t || t->nrows) return -1;   /* columns come before rows */
+    size_t n = t->ncols;
+    if (push((void **)&t->cols, &n, sizeof(rcol))) return -1;
+    t->cols[t->ncols] = (rcol){xstrdup(name), kind, digits};
+    return (int)t->ncols++;
+}
+
+static size_t h_table_row(cohort_table *t)
+{
+    if (!t) return 0;
+    if (t->nrows == t->caprows) {
+        size_t cap = t->caprows ? 2 * t->caprows : 16;
+        cell *c = realloc(t->cells, cap * (t->ncols ? t->ncols : 1) * sizeof *c);
+        if (!c) return t->nrows ? t->nrows - 1 : 0;
+        t->cells = c;
+        t->caprows = cap;
+    }
+    memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof(cell));
+    return t->nrows++;
+}
+
+static cell *cell_at(cohort_table *t, size_t row, int col)
+{
+    if (!t || row >= t->nrows || col < 0 || (size_t)col >= t->ncols) return NULL;
+    return &t->cells[row * t->ncols + (size_t)col];
+}
+
+static void h_table_num(cohort_table *t, size_t row, int col, double v)
+{
+    cell *c = cell_at(t, row, col);
+    if (!c || !isfinite(v)) return;   /* never store NaN or Inf: the cell stays missing */
+    c->set = 1;
+    c->num = v;
+}
+
+static void h_table_text(cohort_table *t, size_t row, int col, const char *s)
+{
+    cell *c = cell_at(t, row, col);
+    if (!c || !s) return;
+    free(c->text);
+    c->text = strdup(s);
+    c->set = c->text != NULL;
+}
+
+static int h_keep_rows(const cohort_call *call, const unsigned char *keep)
+{
+    call_ctx *c = ctx_of(call);
+    if (call->row_unit) return -1;
+    unsigned char *k = malloc(c->nrows + 1);
+    if (!k) return -1;
+    memcpy(k, keep, c->nrows);
+    free(c->keep);
+    c->keep = k;
+    return 0;
+}
+
+static const cohort_host host = {
+    sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
+    h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
+    h_table_text, h_note, h_keep_rows,
+};
+
+const cohort_host *result_host(void)
+{
+    return &host;
+}
+
+/* ---- results --------------------------------------------------------------- */
+
+results *results_new(const char *title, const char *unit, double unit_days, const char *unit_name)
+{
+    results *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->title = xstrdup(title ? title : "");
+    r->unit = xstrdup(unit);
+    r->time_unit_days = unit_days;
+    r->time_unit = xstrdup(unit_name);
+    return r;
+}
+
+void results_free(results *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->nattr; i++) free(r->attr[i].label);
+    free(r->attr);
+    for (size_t i = 0; i < r->nests; i++) {
+        est_result *e = &r->ests[i];
+        for (size_t k = 0; k < e->ntables; k++) table_free(e->tables[k]);
+        for (size_t k = 0; k < e->nnotes; k++) free(e->notes[k]);
+        for (size_t k = 0; k < e->nwarnings; k++) free(e->warnings[k]);
+        free(e->tables);
+        free(e->notes);
+        free(e->warnings);
+        free(e->estimator);
+        free(e->source);
+        free(e->where);
+    }
+    free(r->ests);
+    free(r->title);
+    free(r->unit);
+    free(r->time_unit);
+    free(r);
+}
+
+void results_attrition(results *r, const char *label, size_t before, size_t excluded, size_t unknown, size_t after)
+{
+    size_t n = r->nattr;
+    if (push((void **)&r->attr, &n, sizeof *r->attr)) return;
+    r->attr[r->nattr++] = (attrition_row){xstrdup(label), before, excluded, unknown, after};
+}
+
+est_result *results_estimate(results *r, const char *estimator, const char *source, const char *where)
+{
+    size_t n = r->nests;
+    if (push((void **)&r->ests, &n, sizeof *r->ests)) return NULL;
+    est_result *e = &r->ests[r->nests++];
+    memset(e, 0, sizeof *e);
+    e->estimator = xstrdup(estimator);
+    e->source = xstrdup(source);
+    e->where = xstrdup(where);
+    return e;
+}
+
+results *results_merge(results *const *runs, const char *const *labels, size_t n, const char *param)
+{
+    if (n == 0) return NULL;
+    const results *f = runs[0];
+    results *m = results_new(f->title, f->unit, f->time_unit_days, f->time_unit);
+    if (!m) return NULL;
+    /* attrition: one row per step and run */
+    for (size_t a = 0; a < f->nattr; a++)
+        for (size_t k = 0; k < n; k++) {
+            if (a >= runs[k]->nattr) continue;
+            const attrition_row *ar = &runs[k]->attr[a];
+            char label[1024];
+            snprintf(label, sizeof label, "%s [%s = %s]", ar->label, param, labels[k]);
+            results_attrition(m, label, ar->before, ar->excluded, ar->unknown, ar->after);
+        }
+    for (size_t i = 0; i < f->nests; i++) {
+        const est_result *fe = &f->ests[i];
+        est_result *me = results_estimate(m, fe->estimator, fe->source, fe->where);
+        if (!me) break;
+        for (size_t k = 0; k < n; k++) {
+            if (i >= runs[k]->nests) continue;
+            const est_result *re = &runs[k]->ests[i];
+            me->failed |= re->failed;
+            for (size_t w = 0; w < re->nnotes; w++) {
+                size_t cnt = me->nnotes;
+                if (push((void **)&me->notes, &cnt, sizeof(char *))) break;
+                char buf[4096];
+                snprintf(buf, sizeof buf, "[%s = %s] %s", param, labels[k], re->notes[w]);
+                me->notes[me->nnotes++] = strdup(buf);
+            }
+            for (size_t w = 0; w < re->nwarnings; w++) {
+                size_t cnt = me->nwarnings;
+                if (push((void **)&me->warnings, &cnt, sizeof(char *))) break;
+                char buf[4096];
+                snprintf(buf, sizeof buf, "[%s = %s] %s", param, labels[k], re->warnings[w]);
+                me->warnings[me->nwarnings++] = strdup(buf);
+            }
+        }
+        for (size_t t = 0; t < fe->ntables; t++) {
+            const cohort_table *ft = fe->tables[t];
+            cohort_table *mt = table_new(ft->id, ft->title);
+            if (!mt) continue;
+            size_t cnt = me->ntables;
+            if (push((void **)&me->tables, &cnt, sizeof(cohort_table *))) { table_free(mt); continue; }
+            me->tables[me->ntables++] = mt;
+            h_table_column(mt, param, COHORT_COL_TEXT, 0);
+            for (size_t c = 0; c < ft->ncols; c++) h_table_column(mt, ft->cols[c].name, ft->cols[c].kind, ft->cols[c].digits);
+            for (size_t k = 0; k < n; k++) {
+                if (i >= runs[k]->nests || t >= runs[k]->ests[i].ntables) continue;
+                const cohort_table *rt = runs[k]->ests[i].tables[t];
+                for (size_t row = 0; row < rt->nrows; row++) {
+                    size_t mr = h_table_row(mt);
+                    h_table_text(mt, mr, 0, labels[k]);
+                    for (size_t c = 0; c < rt->ncols && c + 1 < mt->ncols; c++) {
+                        const cell *src = &rt->cells[row * rt->ncols + c];
+                        if (!src->set) continue;
+                        if (src->text) h_table_text(mt, mr, (int)c + 1, src->text);
+                        else h_table_num(mt, mr, (int)c + 1, src->num);
+                    }
+                }
+            }
+        }
+    }
+    return m;
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void format_cell(const results *r, const rcol *col, const cell *c, char *buf, size_t size)
+{
+    if (!c->set) { snprintf(buf, size, "-"); return; }
+    if (c->text) { snprintf(buf, size, "%s", c->text); return; }
+    double v = c->num;
+    int d = col->digits;
+    switch (col->kind) {
+    case COHORT_COL_COUNT: snprintf(buf, size, "%.0f", v); break;
+    case COHORT_COL_PERCENT: snprintf(buf, size, "%.*f%%", d > 0 ? d : 1, 100 * v); break;
+    case COHORT_COL_PVALUE:
+        if (v < 0.001) snprintf(buf, size, "<0.001");
+        else snprintf(buf, size, "%.3f", v);
+        break;
+    case COHORT_COL_TIME: snprintf(buf, size, "%.*f", d > 0 ? d : 1, v / r->time_unit_days); break;
+    default: snprintf(buf, size, "%.*f", d >= 0 ? d : 2, v); break;
+    }
+}
+
+static void col_header(const results *r, const rcol *col, char *buf, size_t size)
+{
+    if (col->kind == COHORT_COL_TIME) snprintf(buf, size, "%s (%s)", col->name, r->time_unit);
+    else snprintf(buf, size, "%s", col->name);
+}
+
+/* display width of UTF-8 text (code points) */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+static void pad(FILE *out, size_t n)
+{
+    while (n--) fputc(' ', out);
+}
+
+static void print_table(const results *r, const cohort_table *t, FILE *out)
+{
+    if (t->title && *t->title) fprintf(out, "  %s\n", t->title);
+    size_t nc = t->ncols;
+    size_t *w = calloc(nc + 1, sizeof *w);
+    if (!w) return;
+    char buf[512];
+    for (size_t c = 0; c < nc; c++) {
+        col_header(r, &t->cols[c], buf, sizeof buf);
+        w[c] = width(buf);
+        for (size_t row = 0; row < t->nrows; row++) {
+            format_cell(r, &t->cols[c], &t->cells[row * nc + c], buf, sizeof buf);
+            if (width(buf) > w[c]) w[c] = width(buf);
+        }
+    }
+    for (size_t c = 0; c < nc; c++) {
+        col_header(r, &t->cols[c], buf, sizeof buf);
+        fputs(c ? "  " : "  ", out);
+        int left = t->cols[c].kind == COHORT_COL_TEXT;
+        if (!left) pad(out, w[c] - width(buf));
+        fputs(buf, out);
+        if (left && c + 1 < nc) pad(out, w[c] - width(buf));
+    }
+    fputc('\n', out);
+    for (size_t row = 0; row < t->nrows; row++) {
+        for (size_t c = 0; c < nc; c++) {
+            format_cell(r, &t->cols[c], &t->cells[row * nc + c], buf, sizeof buf);
+            fputs("  ", out);
+            int left = t->cols[c].kind == COHORT_COL_TEXT;
+            if (!left) pad(out, w[c] - width(buf));
+            fputs(buf, out);
+            if (left && c + 1 < nc) pad(out, w[c] - width(buf));
+        }
+        fputc('\n', out);
+    }
+    free(w);
+}
+
+void results_text(const results *r, FILE *out)
+{
+    if (r->title && *r->title) fprintf(out, "%s\n\n", r->title);
+    if (r->nattr) {
+        fprintf(out, "Attrition (unit: %s)\n", r->unit);
+        size_t lw = 4;
+        for (size_t i = 0; i < r->nattr; i++)
+            if (width(r->attr[i].label) > lw) lw = width(r->attr[i].label);
+        fprintf(out, "  step");
+        pad(out, lw - 4);
+        fprintf(out, "  %8s  %8s  %8s  %8s\n", "before", "excluded", "unknown", "after");
+        for (size_t i = 0; i < r->nattr; i++) {
+            const attrition_row *a = &r->attr[i];
+            fprintf(out, "  %s", a->label);
+            pad(out, lw - width(a->label));
+            fprintf(out, "  %8zu  %8zu  %8zu  %8zu\n", a->before, a->excluded, a->unknown, a->after);
+        }
+    }
+    for (size_t i = 0; i < r->nests; i++) {
+        const est_result *e = &r->ests[i];
+        fprintf(out, "\n%s  [%s]\n", e->source, e->where);
+        if (e->failed) fprintf(out, "  (failed: see the error above)\n");
+        for (size_t t = 0; t < e->ntables; t++) {
+            if (t) fputc('\n', out);
+            print_table(r, e->tables[t], out);
+        }
+        for (size_t k = 0; k < e->nnotes; k++) fprintf(out, "  %s\n", e->notes[k]);
+    }
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
+        else if (ch == '\n') fputs("\\n", out);
+        else if (ch == '\t') fputs("\\t", out);
+        else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
+        else fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static const char *kind_name(int k)
+{
+    switch (k) {
+    case COHORT_COL_TEXT: return "text";
+    case COHORT_COL_COUNT: return "count";
+    case COHORT_COL_PERCENT: return "proportion";
+    case COHORT_COL_PVALUE: return "p";
+    case COHORT_COL_TIME: return "time_days";
+    default: return "number";
+    }
+}
+
+static void json_table(const cohort_table *t, FILE *out)
+{
+    fputs("{\"id\": ", out);
+    json_str(out, t->id);
+    fputs(", \"title\": ", out);
+    json_str(out, t->title);
+    fputs(", \"columns\": [", out);
+    for (size_t c = 0; c < t->ncols; c++) {
+        fputs(c ? ", {\"name\": " : "{\"name\": ", out);
+        json_str(out, t->cols[c].name);
+        fprintf(out, ", \"kind\": \"%s\"}", kind_name(t->cols[c].kind));
+    }
+    fputs("], \"rows\": [", out);
+    for (size_t row = 0; row < t->nrows; row++) {
+        fputs(row ? ", [" : "[", out);
+        for (size_t c = 0; c < t->ncols; c++) {
+            const cell *x = &t->cells[row * t->ncols + c];
+            if (c) fputs(", ", out);
+            if (!x->set) fputs("null", out);
+            else if (x->text) json_str(out, x->text);
+            else fprintf(out, "%.17g", x->num);
+        }
+        fputc(']', out);
+    }
+    fputs("]}", out);
+}
+
+void results_json(const results *r, FILE *out)
+{
+    fputs("{\"study\": ", out);
+    json_str(out, r->title);
+    fputs(", \"unit\": ", out);
+    json_str(out, r->unit);
+    fputs(", \"time_unit\": ", out);
+    json_str(out, r->time_unit);
+    fprintf(out, ", \"time_unit_days\": %.17g", r->time_unit_days);
+    fputs(",\n \"attrition\": [", out);
+    for (size_t i = 0; i < r->nattr; i++) {
+        const attrition_row *a = &r->attr[i];
+        fputs(i ? ",\n  {\"step\": " : "\n  {\"step\": ", out);
+        json_str(out, a->label);
+        fprintf(out, ", \"before\": %zu, \"excluded\": %zu, \"unknown\": %zu, \"after\": %zu}",
+                a->before, a->excluded, a->unknown, a->after);
+    }
+    fputs("],\n \"estimates\": [", out);
+    for (size_t i = 0; i < r->nests; i++) {
+        const est_result *e = &r->ests[i];
+        fputs(i ? ",\n  {\"estimator\": " : "\n  {\"estimator\": ", out);
+        json_str(out, e->estimator);
+        fputs(", \"source\": ", out);
+        json_str(out, e->source);
+        fputs(", \"where\": ", out);
+        json_str(out, e->where);
+        fprintf(out, ", \"failed\": %s", e->failed ? "true" : "false");
+        fputs(",\n   \"tables\": [", out);
+        for (size_t t = 0; t < e->ntables; t++) {
+            fputs(t ? ",\n    " : "\n    ", out);
+            json_table(e->tables[t], out);
+        }
+        fputs("],\n   \"notes\": [", out);
+        for (size_t k = 0; k < e->nnotes; k++) {
+            if (k) fputs(", ", out);
+            json_str(out, e->notes[k]);
+        }
+        fputs("], \"warnings\": [", out);
+        for (size_t k = 0; k < e->nwarnings; k++) {
+            if (k) fputs(", ", out);
+            json_str(out, e->warnings[k]);
+        }
+        fputs("]}", out);
+    }
+    fputs("]}\n", out);
+}
+
+/* ---- CSV files --------------------------------------------------------------- */
+
+static void csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) { fputs(s, out); return; }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void csv_table(const cohort_table *t, FILE *out)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (c) fputc(',', out);
+        csv_field(out, t->cols[c].name);
+    }
+    fputc('\n', out);
+    for (size_t row = 0; row < t->nrows; row++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            const cell *x = &t->cells[row * t->ncols + c];
+            if (c) fputc(',', out);
+            if (!x->set) continue;
+            if (x->text) csv_field(out, x->text);
+            else fprintf(out, "%.17g", x->num);
+        }
+        fputc('\n', out);
+    }
+}
+
+typedef void (*writer)(const void *obj, FILE *out);
+
+/* write to DIR/.NAME.tmp, then rename to DIR/NAME */
+static int write_atomic(const char *dir, const char *name, writer w, const void *obj, char *err, size_t errsize)
+{
+    char tmp[4096], final[4096];
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+    snprintf(final, sizeof final, "%s/%s", dir, name);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errsize, "cannot write %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    w(obj, f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        snprintf(err, errsize, "cannot write %s: %s", tmp, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, final) != 0) {
+        snprintf(err, errsize, "cannot rename %s to %s: %s", tmp, final, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static void w_json(const void *r, FILE *out) { results_json(r, out); }
+static void w_table(const void *t, FILE *out) { csv_table(t, out); }
+static void w_attr(const void *obj, FILE *out)
+{
+    const results *r = obj;
+    fputs("step,before,excluded,unknown,after\n", out);
+    for (size_t i = 0; i < r->nattr; i++) {
+        csv_field(out, r->attr[i].label);
+        fprintf(out, ",%zu,%zu,%zu,%zu\n", r->attr[i].before, r->attr[i].excluded, r->attr[i].unknown,
+                r->attr[i].after);
+    }
+}
+
+int results_write_dir(const results *r, const char *dir, char *err, size_t errsize)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errsize, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (write_atomic(dir, "attrition.csv", w_attr, r, err, errsize)) return -1;
+    for (size_t i = 0; i < r->nests; i++)
+        for (size_t t = 0; t < r->ests[i].ntables; t++) {
+            char name[512];
+            snprintf(name, sizeof name, "%02zu-%s-%s.csv", i + 1, r->ests[i].estimator, r->ests[i].tables[t]->id);
+            if (write_atomic(dir, name, w_table, r->ests[i].tables[t], err, errsize)) return -1;
+        }
+    return write_atomic(dir, "results.json", w_json, r, err, errsize);
+}

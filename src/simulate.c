@@ -1,0 +1,1001 @@
+/* simulate.c: a synthetic cohort of breast-cancer brain-metastasis patients
+ * treated with stereotactic radiation and HER2-directed drugs, written as
+ * the five CSV tables of the rules language (patients, courses, lesions,
+ * drugs, events), streamed patient by patient, deterministic per seed.
+ *
+ * SIMULATED TRUTH (estimator tests rely on these; keep in step with the
+ * constants marked TRUTH below):
+ *
+ *  Radionecrosis (RN), one per course at most, course level.  Cause-specific
+ *  hazard from the course start_date t (days since t):
+ *      h(d) = 0.00012 per day  for 182 <= d < 730, else 0,
+ *  multiplied by 2.0 (the HR to recover) when the course is ADC-exposed:
+ *      ADC-exposed = some drugs row of the patient with agent "T-DM1" or
+ *      "T-DXd" whose start_date s satisfies |s - t| <= 91 days
+ *      (rules: any drugs d: d.agent in ("T-DM1", "T-DXd")
+ *                and d.start_date within 3 months of start_date).
+ *  Nothing else (volume, dose, WBRT, surgery, centre, calendar time)
+ *  changes the RN hazard; courses are independent given exposure; death
+ *  (patients.death_date) is a competing event, last_followup censors.
+ *  So a course-level cause-specific Cox model of RN on ADC exposure, with
+ *  death and last follow-up as censoring, estimates HR 2.0 (about 8% of
+ *  unexposed and 16% of exposed courses followed for 2 years have RN).
+ *  The RN row is dated on the exact day, names the course and one of its
+ *  lesions (chosen with probability proportional to lesion volume).
+ *  symptomatic_rn: 40% of RN rows get a copy 0-21 days later (same course
+ *  and lesion) when still within follow-up.
+ *
+ *  Secondary truths (approximate: dated at the next MRI):
+ *   local_failure per lesion: hazard 0.00035 per day from the course start,
+ *     x1.6 for a lesion > 2 cc, x1.3 for a post-operative cavity, x0.5 when
+ *     T-DXd started within 91 days of the course (as Chun 2026 observed);
+ *     recorded at the first MRI on or after the true day.
+ *   distant_failure: each follow-up MRI shows one with probability 0.32;
+ *     most distant failures lead to a new course 7-35 days later.
+ *   Overall survival from bm_dx_date: Weibull, shape 1.1, median 800 days
+ *     at KPS 80, age < 65, HER2 positive/low; log-hazard +0.22 per 10 KPS
+ *     points below 80 (missing KPS counts as 80), +0.4 HER2-negative,
+ *     +0.25 age >= 65.  Death always falls at least 14 days after the
+ *     first course.  Censoring: loss to follow-up (exponential, mean 4000
+ *     days after the first course) and the study end 2025-06-30.
+ */
+#include "simulate.h"
+#include "date.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the pseudo-random generator: xoshiro256** seeded by splitmix64 ---- */
+
+typedef struct rng {
+    uint64_t s[4];
+} rng;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rotl64(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t *s = r->s;
+    const uint64_t out = rotl64(s[1] * 5u, 7) * 9u;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl64(s[3], 45);
+    return out;
+}
+
+/* Each patient has its own stream, so patient i is the same whatever the
+ * cohort size. */
+static void rng_seed(rng *r, uint64_t seed, uint64_t patient)
+{
+    uint64_t x = seed ^ (patient * 0xD1B54A32D192ED03u);
+    for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
+}
+
+/* Uniform on [0, 1). */
+static double unif(rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform integer on [lo, hi]. */
+static int32_t uint_in(rng *r, int32_t lo, int32_t hi)
+{
+    return lo + (int32_t)(unif(r) * (double)(hi - lo + 1));
+}
+
+static int bern(rng *r, double p)
+{
+    return unif(r) < p;
+}
+
+static double expo(rng *r)
+{
+    return -log1p(-unif(r));
+}
+
+static double norm(rng *r)
+{
+    double u1 = 1.0 - unif(r); /* (0, 1] */
+    double u2 = unif(r);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* Index drawn with probability proportional to w[i]. */
+static int pick(rng *r, const double *w, int n)
+{
+    double tot = 0;
+    for (int i = 0; i < n; i++) tot += w[i];
+    double u = unif(r) * tot;
+    for (int i = 0; i < n - 1; i++) {
+        if (u < w[i]) return i;
+        u -= w[i];
+    }
+    return n - 1;
+}
+
+/* ---- vocabularies (each name table is in step with its enum) ---- */
+
+enum { H_POS, H_LOW, H_NEG };
+static const char *const her2_names[] = {"positive", "low", "negative"};
+static const double her2_w[] = {0.82, 0.13, 0.05};
+
+static const char *const hist_names[] = {"IDC", "ILC", "other"};
+static const double hist_w[] = {0.84, 0.09, 0.07};
+
+static const double center_w[] = {0.30, 0.25, 0.20, 0.15, 0.10}; /* A..E */
+
+static const int kps_val[] = {100, 90, 80, 70, 60, 50};
+static const double kps_w[] = {0.08, 0.32, 0.32, 0.16, 0.08, 0.04};
+
+static const char *const loc_names[] = {"frontal", "parietal", "temporal", "occipital",
+                                        "cerebellum", "brainstem", "thalamus", "basal ganglia"};
+static const double loc_w[] = {0.27, 0.18, 0.14, 0.10, 0.20, 0.04, 0.04, 0.03};
+
+/* Lesions per course (1..10), first course and later ones. */
+static const double nles_first_w[] = {0.38, 0.18, 0.12, 0.09, 0.07, 0.05, 0.04, 0.03, 0.02, 0.02};
+static const double nles_later_w[] = {0.50, 0.20, 0.12, 0.07, 0.04, 0.03, 0.02, 0.01, 0.005, 0.005};
+/* The most courses a patient would accept (1..6); death and follow-up cut it. */
+static const double maxc_w[] = {0.06, 0.10, 0.16, 0.20, 0.22, 0.26};
+
+enum {
+    A_TDM1, A_TDXD, A_TRAS, A_PERT, A_LAPA, A_TUCA,
+    A_CAPE, A_PACL, A_ERIB, A_VINO, A_NAGENTS
+};
+static const char *const agent_names[A_NAGENTS] = {
+    "T-DM1", "T-DXd", "trastuzumab", "pertuzumab", "lapatinib", "tucatinib",
+    "capecitabine", "paclitaxel", "eribulin", "vinorelbine"};
+enum { C_ADC, C_MAB, C_TKI, C_CHEMO };
+static const char *const class_names[] = {
+    "antibody-drug conjugate", "monoclonal antibody", "tyrosine kinase inhibitor", "chemotherapy"};
+static const int agent_class[A_NAGENTS] = {
+    C_ADC, C_ADC, C_MAB, C_MAB, C_TKI, C_TKI, C_CHEMO, C_CHEMO, C_CHEMO, C_CHEMO};
+
+/* Event types, in the order rows of one day are written. */
+enum { E_MRI, E_LF, E_DF, E_LEPTO, E_RN, E_SRN, E_SYS, E_NTYPES };
+static const char *const event_names[E_NTYPES] = {
+    "mri", "local_failure", "distant_failure", "leptomeningeal",
+    "radionecrosis", "symptomatic_rn", "systemic_progression"};
+
+/* ---- TRUTH constants (see the comment at the top) ---- */
+#define RN_RATE 0.00012
+#define RN_HR 2.0
+#define RN_FROM 182
+#define RN_TO 730
+#define EXPO_WINDOW 91
+#define SRN_SHARE 0.4
+#define LF_RATE 0.00035
+#define DF_PER_MRI 0.32
+#define OS_SHAPE 1.1
+#define OS_MEDIAN 800.0
+#define LOSS_MEAN 4000.0
+
+#define MAX_COURSES 6
+#define MAX_LESIONS 10
+#define NO_DATE INT32_MIN
+
+/* ---- one simulated patient ---- */
+
+typedef struct sim_course {
+    int32_t date;
+    int first_lesion, nles;
+    int fsrt, dose10, fx, vol100;   /* dose in 0.1 Gy, volume in 0.01 cc */
+    int surgery, wbrt;              /* cumulative: before or at this course */
+} sim_course;
+
+typedef struct sim_lesion {
+    int loc, vol100, postop;
+} sim_lesion;
+
+typedef struct sim_drug {
+    int agent;
+    int32_t start, end;             /* end NO_DATE: ongoing at last follow-up */
+} sim_drug;
+
+typedef struct sim_event {
+    int32_t date;
+    int type;
+    int course, lesion;             /* indexes in the patient, -1 if none */
+} sim_event;
+
+typedef struct sim_calendar {
+    int32_t bm_first, bm_last, study_end;
+    int32_t pertuzumab, tdm1, tdxd, tucatinib, tdxd_low, adjuvant;
+} sim_calendar;
+
+/* Everything about the patient being generated; arrays are reused. */
+typedef struct sim_ws {
+    int32_t birth, primary, bm, death, lastfu, lastmri;
+    int sex_f, hist, er, pr, her2, kps, center;
+    sim_course c[MAX_COURSES];
+    int nc;
+    sim_lesion l[MAX_COURSES * MAX_LESIONS];
+    int nl;
+    int32_t *mri;
+    int *mri_course;
+    size_t nmri, cap_mri;
+    sim_drug *d;
+    size_t nd, cap_d;
+    sim_event *e;
+    size_t ne, cap_e;
+    int oom;
+} sim_ws;
+
+static int grow(void **p, size_t *cap, size_t need, size_t elsize)
+{
+    if (need <= *cap) return 0;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    while (ncap < need) ncap *= 2;
+    void *q = realloc(*p, ncap * elsize);
+    if (!q) return -1;
+    *p = q;
+    *cap = ncap;
+    return 0;
+}
+
+static void add_event(sim_ws *w, int32_t date, int type, int course, int lesion)
+{
+    if (w->ne == w->cap_e && grow((void **)&w->e, &w->cap_e, w->ne + 1, sizeof *w->e)) {
+        w->oom = 1;
+        return;
+    }
+    w->e[w->ne++] = (sim_event){date, type, course, lesion};
+}
+
+static void add_drug(sim_ws *w, int agent, int32_t start, int32_t end)
+{
+    if (w->nd == w->cap_d && grow((void **)&w->d, &w->cap_d, w->nd + 1, sizeof *w->d)) {
+        w->oom = 1;
+        return;
+    }
+    w->d[w->nd++] = (sim_drug){agent, start, end};
+}
+
+static void add_mri(sim_ws *w, int32_t date, int course)
+{
+    if (w->nmri == w->cap_mri) {
+        size_t c1 = w->cap_mri, c2 = w->cap_mri;
+        if (grow((void **)&w->mri, &c1, w->nmri + 1, sizeof *w->mri) ||
+            grow((void **)&w->mri_course, &c2, w->nmri + 1, sizeof *w->mri_course)) {
+            w->oom = 1;
+            return;
+        }
+        w->cap_mri = c1 < c2 ? c1 : c2;
+    }
+    w->mri[w->nmri] = date;
+    w->mri_course[w->nmri++] = course;
+}
+
+/* The first follow-up MRI on or after day `from`, or -1. */
+static long mri_at_or_after(const sim_ws *w, int32_t from)
+{
+    size_t lo = 0, hi = w->nmri;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (w->mri[mid] < from) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < w->nmri ? (long)lo : -1;
+}
+
+static int32_t min32(int32_t a, int32_t b)
+{
+    return a < b ? a : b;
+}
+
+static int32_t max32(int32_t a, int32_t b)
+{
+    return a > b ? a : b;
+}
+
+/* Demographics, tumour, dates of diagnosis, death and follow-up. */
+static void gen_baseline(sim_ws *w, rng *r, const sim_calendar *cal, int32_t *first_course)
+{
+    w->center = pick(r, center_w, 5);
+    w->sex_f = bern(r, 0.99);
+    double age = 50.0 + 11.0 * norm(r);
+    if (age < 23) age = 23;
+    if (age > 88) age = 88;
+    w->bm = uint_in(r, cal->bm_first, cal->bm_last);
+    w->birth = w->bm - (int32_t)(age * 365.2425);
+    w->hist = pick(r, hist_w, 3);
+    w->her2 = pick(r, her2_w, 3);
+    w->er = bern(r, 0.45);
+    w->pr = bern(r, w->er ? 0.62 : 0.10);
+    w->kps = bern(r, 0.07) ? -1 : kps_val[pick(r, kps_w, 6)];
+    int denovo = bern(r, 0.15);
+    if (denovo) {
+        w->primary = w->bm - uint_in(r, 0, 60);
+    } else {
+        double gap = 1170.0 * exp(0.7 * norm(r));
+        double most = (age - 20.0) * 365.0;
+        if (gap > most) gap = most;
+        if (gap < 90) gap = 90;
+        w->primary = w->bm - (int32_t)gap;
+    }
+
+    int32_t t1 = w->bm + uint_in(r, 5, 45);
+    *first_course = t1;
+    /* Weibull survival from BM diagnosis, conditioned on t > t1 + 14 days. */
+    double lp = 0.22 * (80 - (w->kps < 0 ? 80 : w->kps)) / 10.0 +
+                (w->her2 == H_NEG ? 0.4 : 0.0) + (age >= 65 ? 0.25 : 0.0);
+    double scale = OS_MEDIAN / pow(log(2.0), 1.0 / OS_SHAPE);
+    double tmin = (double)(t1 + 14 - w->bm);
+    double hmin = pow(tmin / scale, OS_SHAPE);
+    double os = scale * pow(hmin + expo(r) / exp(lp), 1.0 / OS_SHAPE);
+    if (os > 40000) os = 40000;
+    int32_t death = w->bm + (int32_t)os;
+    int32_t loss = t1 + 7 + (int32_t)(LOSS_MEAN * expo(r));
+    if (loss < t1 + 7 || loss > cal->study_end) loss = cal->study_end; /* overflow guard */
+    int32_t cens = min32(loss, cal->study_end);
+    if (death <= cens) {
+        w->death = death;
+        w->lastfu = death;
+    } else {
+        w->death = NO_DATE;
+        w->lastfu = cens;
+    }
+}
+
+/* Lesions, technique, dose and history of one course. */
+static void gen_course(sim_ws *w, rng *r, int k)
+{
+    sim_course *c = &w->c[k];
+    const sim_course *prev = k ? &w->c[k - 1] : NULL;
+    int surg_now = bern(r, k == 0 ? 0.22 : 0.05);
+    c->surgery = surg_now || (prev && prev->surgery);
+    c->wbrt = bern(r, k == 0 ? 0.20 : 0.08) || (prev && prev->wbrt);
+    c->nles = 1 + pick(r, k == 0 ? nles_first_w : nles_later_w, MAX_LESIONS);
+    c->first_lesion = w->nl;
+    int maxv = 0, vol = 0;
+    for (int i = 0; i < c->nles; i++) {
+        sim_lesion *l = &w->l[w->nl++];
+        l->postop = surg_now && i == 0;
+        double v;
+        if (l->postop) {
+            v = 9.0 * exp(0.5 * norm(r));
+            if (v < 2) v = 2;
+            if (v > 60) v = 60;
+        } else {
+            v = 0.9 * exp(1.2 * norm(r));
+            if (v < 0.03) v = 0.03;
+            if (v > 45) v = 45;
+        }
+        l->vol100 = (int)(v * 100.0 + 0.5);
+        l->loc = pick(r, loc_w, 8);
+        vol += l->vol100;
+        if (l->vol100 > maxv) maxv = l->vol100;
+    }
+    c->vol100 = vol;
+    double pf = surg_now || maxv >= 400 ? 0.8 : maxv >= 200 ? 0.35 : 0.05;
+    c->fsrt = bern(r, pf);
+    if (c->fsrt) {
+        if (bern(r, 0.45)) {
+            c->fx = 3;
+            c->dose10 = bern(r, 0.5) ? 240 : 270;
+        } else {
+            static const int d5[] = {250, 275, 300};
+            static const double w5[] = {0.45, 0.20, 0.35};
+            c->fx = 5;
+            c->dose10 = d5[pick(r, w5, 3)];
+        }
+    } else {
+        c->fx = 1;
+        if (maxv <= 150) {
+            static const int ds[] = {200, 210, 220, 240};
+            static const double ws[] = {0.25, 0.15, 0.20, 0.40};
+            c->dose10 = ds[pick(r, ws, 4)];
+        } else if (maxv <= 420) {
+            c->dose10 = bern(r, 0.6) ? 180 : 200;
+        } else {
+            static const int dl[] = {150, 160, 180};
+            static const double wl[] = {0.5, 0.2, 0.3};
+            c->dose10 = dl[pick(r, wl, 3)];
+        }
+    }
+}
+
+/* Courses, follow-up MRIs and distant failures along the patient's time. */
+static void gen_timeline(sim_ws *w, rng *r, int32_t t1)
+{
+    int maxc = 1 + pick(r, maxc_w, MAX_COURSES);
+    w->nc = 0;
+    w->nl = 0;
+    w->c[0].date = t1;
+    gen_course(w, r, 0);
+    w->nc = 1;
+    int cur = 0;
+    int32_t next = t1 + uint_in(r, 55, 125);
+    while (next <= w->lastfu && !w->oom) {
+        add_mri(w, next, cur);
+        if (bern(r, DF_PER_MRI)) {
+            add_event(w, next, E_DF, cur, -1);
+            if (w->nc < maxc && bern(r, 0.9)) {
+                int32_t t = next + uint_in(r, 7, 35);
+                if (t <= w->lastfu) {
+                    w->c[w->nc].date = t;
+                    gen_course(w, r, w->nc);
+                    cur = w->nc++;
+                    next = t + uint_in(r, 55, 125);
+                    continue;
+                }
+            }
+        }
+        next += uint_in(r, 55, 125);
+    }
+    w->lastmri = w->nmri ? w->mri[w->nmri - 1] : NO_DATE;
+}
+
+/* The agents of one line of systemic therapy started on `s`; returns how
+ * many were written to a[].  `used` marks agents not given twice. */
+static int choose_line(rng *r, const sim_calendar *cal, int her2, int line, int32_t s,
+                       unsigned *used, int *a)
+{
+    if (her2 == H_POS) {
+        if (line == 0) {
+            a[0] = A_TRAS;
+            if (s < cal->pertuzumab) {
+                a[1] = A_PACL;
+                return 2;
+            }
+            a[1] = A_PERT;
+            if (bern(r, 0.5)) {
+                a[2] = A_PACL;
+                return 3;
+            }
+            return 2;
+        }
+        /* T-DM1, T-DXd, tucatinib triplet, lapatinib doublet, trastuzumab
+         * with chemotherapy, capecitabine alone */
+        double wt[6] = {0};
+        if (s >= cal->tdm1 && !(*used & 1u << A_TDM1)) wt[0] = s < cal->tdxd ? 4.0 : 2.0;
+        if (s >= cal->tdxd && !(*used & 1u << A_TDXD)) wt[1] = 5.0;
+        if (s >= cal->tucatinib && !(*used & 1u << A_TUCA)) wt[2] = 2.0;
+        if (!(*used & 1u << A_LAPA)) wt[3] = s < cal->tdxd ? 1.5 : 0.7;
+        wt[4] = 1.0;
+        wt[5] = 0.3;
+        switch (pick(r, wt, 6)) {
+        case 0: *used |= 1u << A_TDM1; a[0] = A_TDM1; return 1;
+        case 1: *used |= 1u << A_TDXD; a[0] = A_TDXD; return 1;
+        case 2:
+            *used |= 1u << A_TUCA;
+            a[0] = A_TUCA; a[1] = A_TRAS; a[2] = A_CAPE;
+            return 3;
+        case 3:
+            *used |= 1u << A_LAPA;
+            a[0] = A_LAPA; a[1] = A_CAPE;
+            return 2;
+        case 4:
+            a[0] = A_TRAS; a[1] = bern(r, 0.5) ? A_VINO : A_ERIB;
+            return 2;
+        default: a[0] = A_CAPE; return 1;
+        }
+    }
+    if (her2 == H_LOW && s >= cal->tdxd_low && !(*used & 1u << A_TDXD) && line > 0 &&
+        bern(r, 0.6)) {
+        *used |= 1u << A_TDXD;
+        a[0] = A_TDXD;
+        return 1;
+    }
+    static const int chemo[] = {A_CAPE, A_PACL, A_ERIB, A_VINO};
+    static const double cw0[] = {0.3, 0.6, 0.05, 0.05}, cw[] = {0.4, 0.2, 0.3, 0.1};
+    a[0] = chemo[pick(r, line == 0 ? cw0 : cw, 4)];
+    return 1;
+}
+
+/* Lines of systemic therapy from metastatic diagnosis to last follow-up;
+ * some lines switch around an SRS course, most others end at a systemic
+ * progression. */
+static void gen_drugs(sim_ws *w, rng *r, const sim_calendar *cal)
+{
+    int32_t L = w->lastfu;
+    int denovo = w->bm - w->primary <= 60;
+    int32_t s;
+    if (denovo) {
+        s = w->primary + uint_in(r, 14, 60);
+    } else {
+        int32_t metdx = max32(w->primary + 60, w->bm - (int32_t)(unif(r) * 900));
+        s = min32(metdx, w->bm) + uint_in(r, 7, 40);
+    }
+    if (w->her2 == H_POS && !denovo && w->primary >= cal->adjuvant && bern(r, 0.65)) {
+        int32_t a0 = w->primary + uint_in(r, 30, 120), a1 = a0 + uint_in(r, 330, 380);
+        if (a1 < s - 30) add_drug(w, A_TRAS, a0, a1);
+    }
+    /* Switch points near the courses, in date order. */
+    int32_t sw[MAX_COURSES];
+    int nsw = 0;
+    for (int k = 0; k < w->nc; k++)
+        if (bern(r, 0.5)) {
+            int32_t t = w->c[k].date + (bern(r, 0.5) ? uint_in(r, -10, 14) : uint_in(r, -45, 75));
+            if (nsw == 0 || t > sw[nsw - 1]) sw[nsw++] = t;
+        }
+    unsigned used = 0;
+    int isw = 0;
+    for (int line = 0; s <= L && !w->oom; line++) {
+        int32_t natural = s + max32(21, (int32_t)(250.0 * exp(0.6 * norm(r))));
+        while (isw < nsw && sw[isw] <= s + 28) isw++;
+        int32_t end, next;
+        if (isw < nsw && sw[isw] < natural) {
+            next = sw[isw++];
+            end = max32(s, next - uint_in(r, 1, 10));
+        } else {
+            end = natural;
+            next = end + uint_in(r, 7, 45);
+            if (bern(r, 0.75)) {
+                int32_t p = end + uint_in(r, 0, 10);
+                if (p <= L) add_event(w, p, E_SYS, -1, -1);
+            }
+        }
+        if (end >= L) end = w->death == NO_DATE ? NO_DATE : max32(s, L - uint_in(r, 0, 28));
+        int a[3];
+        int na = choose_line(r, cal, w->her2, line, s, &used, a);
+        for (int i = 0; i < na; i++) add_drug(w, a[i], s, end);
+        if (end == NO_DATE) break;
+        s = next;
+    }
+}
+
+/* 1 if the patient started one of the agents in `mask` within the
+ * exposure window of day t. */
+static int started_near(const sim_ws *w, unsigned mask, int32_t t)
+{
+    for (size_t i = 0; i < w->nd; i++)
+        if ((mask & 1u << w->d[i].agent) && abs(w->d[i].start - t) <= EXPO_WINDOW) return 1;
+    return 0;
+}
+
+/* Local failure, radionecrosis, leptomeningeal disease and the MRI rows. */
+static void gen_outcomes(sim_ws *w, rng *r)
+{
+    int32_t L = w->lastfu;
+    for (int k = 0; k < w->nc; k++) {
+        const sim_course *c = &w->c[k];
+        int adc = started_near(w, 1u << A_TDM1 | 1u << A_TDXD, c->date);
+        int tdxd = started_near(w, 1u << A_TDXD, c->date);
+        /* radionecrosis: the simulated truth */
+        double rate = RN_RATE * (adc ? RN_HR : 1.0);
+        double t = RN_FROM + expo(r) / rate;
+        if (t < RN_TO && c->date + (int32_t)t <= L) {
+            int32_t day = c->date + (int32_t)t;
+            double vw[MAX_LESIONS];
+            for (int i = 0; i < c->nles; i++) vw[i] = w->l[c->first_lesion + i].vol100;
+            int les = c->first_lesion + pick(r, vw, c->nles);
+            add_event(w, day, E_RN, k, les);
+            if (bern(r, SRN_SHARE)) {
+                int32_t d2 = day + uint_in(r, 0, 21);
+                if (d2 <= L) add_event(w, d2, E_SRN, k, les);
+            }
+        }
+        /* local failure per lesion, seen at the next MRI */
+        for (int i = 0; i < c->nles; i++) {
+            const sim_lesion *l = &w->l[c->first_lesion + i];
+            double lr = LF_RATE * (l->vol100 > 200 ? 1.6 : 1.0) * (l->postop ? 1.3 : 1.0) *
+                        (tdxd ? 0.5 : 1.0);
+            double tl = expo(r) / lr;
+            if (tl > (double)(L - c->date)) continue;
+            long m = mri_at_or_after(w, c->date + (int32_t)tl);
+            if (m >= 0) add_event(w, w->mri[m], E_LF, k, c->first_lesion + i);
+        }
+    }
+    if (bern(r, 0.07)) {
+        double t = 30.0 + 500.0 * expo(r);
+        if (t < (double)(L - w->c[0].date)) {
+            long m = mri_at_or_after(w, w->c[0].date + (int32_t)t);
+            if (m >= 0) add_event(w, w->mri[m], E_LEPTO, w->mri_course[m], -1);
+        }
+    }
+    for (size_t i = 0; i < w->nmri; i++) add_event(w, w->mri[i], E_MRI, w->mri_course[i], -1);
+}
+
+static int event_cmp(const void *pa, const void *pb)
+{
+    const sim_event *a = pa, *b = pb;
+    if (a->date != b->date) return a->date < b->date ? -1 : 1;
+    if (a->type != b->type) return a->type < b->type ? -1 : 1;
+    if (a->course != b->course) return a->course < b->course ? -1 : 1;
+    return (a->lesion > b->lesion) - (a->lesion < b->lesion);
+}
+
+static void gen_patient(sim_ws *w, rng *r, const sim_calendar *cal)
+{
+    int32_t t1;
+    w->nmri = w->nd = w->ne = 0;
+    gen_baseline(w, r, cal, &t1);
+    gen_timeline(w, r, t1);
+    gen_drugs(w, r, cal);
+    gen_outcomes(w, r);
+    if (w->ne > 1) qsort(w->e, w->ne, sizeof *w->e, event_cmp);
+}
+
+/* ---- buffered output with hand formatting ---- */
+
+#define OUT_CAP ((size_t)1 << 21)
+#define ROW_MAX 512
+
+typedef struct outfile {
+    const char *name;       /* e.g. "patients.csv" */
+    char *tmp, *final;      /* full paths */
+    int fd;
+    char *buf;
+    size_t len;
+    int err;                /* errno of the first failure, 0 if none */
+} outfile;
+
+static void of_flush(outfile *f)
+{
+    size_t off = 0;
+    while (off < f->len && !f->err) {
+        ssize_t k = write(f->fd, f->buf + off, f->len - off);
+        if (k < 0) {
+            if (errno != EINTR) f->err = errno;
+        } else if (k == 0) {
+            f->err = EIO;
+        } else {
+            off += (size_t)k;
+        }
+    }
+    f->len = 0;
+}
+
+/* Room for one row; returns where to write it. */
+static char *of_row(outfile *f)
+{
+    if (OUT_CAP - f->len < ROW_MAX) of_flush(f);
+    return f->buf + f->len;
+}
+
+static void of_end(outfile *f, char *p)
+{
+    *p++ = '\n';
+    f->len = (size_t)(p - f->buf);
+}
+
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n) *p++ = tmp[--n];
+    return p;
+}
+
+/* A non-negative fixed-point number v / 10^dec with `dec` decimals. */
+static char *put_fixed(char *p, int v, int dec)
+{
+    int scale = dec == 1 ? 10 : 100;
+    p = put_u64(p, (uint64_t)(v / scale));
+    *p++ = '.';
+    if (dec == 2) *p++ = (char)('0' + v / 10 % 10);
+    *p++ = (char)('0' + v % 10);
+    return p;
+}
+
+static char *put_date(char *p, int32_t d)
+{
+    if (d == NO_DATE) return p;
+    char buf[11];
+    date_format(d, buf);
+    memcpy(p, buf, 10);
+    return p + 10;
+}
+
+static char *put_bool(char *p, int b)
+{
+    return put_str(p, b ? "true" : "false");
+}
+
+enum { F_PATIENTS, F_COURSES, F_LESIONS, F_DRUGS, F_EVENTS, F_COUNT };
+static const char *const file_names[F_COUNT] = {
+    "patients.csv", "courses.csv", "lesions.csv", "drugs.csv", "events.csv"};
+static const char *const file_headers[F_COUNT] = {
+    "patient_id,birth_date,sex,histology,er,pr,her2,kps,primary_dx_date,bm_dx_date,"
+    "death_date,last_followup,last_mri_date,center\n",
+    "course_id,patient_id,start_date,technique,dose_gy,fractions,n_lesions,volume_cc,"
+    "prior_surgery,prior_wbrt,repeat_srs\n",
+    "lesion_id,course_id,location,volume_cc,dose_gy,fractions,postop\n",
+    "patient_id,agent,drug_class,start_date,end_date\n",
+    "patient_id,date,type,course_id,lesion_id\n"};
+
+/* Ids of the first course and lesion of the patient being written. */
+typedef struct id_base {
+    uint64_t course, lesion;
+} id_base;
+
+static void write_patient(outfile *f, const sim_ws *w, uint64_t pid, id_base *ids)
+{
+    char *p = of_row(&f[F_PATIENTS]);
+    p = put_u64(p, pid);
+    *p++ = ',';
+    p = put_date(p, w->birth);
+    *p++ = ',';
+    *p++ = w->sex_f ? 'F' : 'M';
+    *p++ = ',';
+    p = put_str(p, hist_names[w->hist]);
+    *p++ = ',';
+    p = put_str(p, w->er ? "positive" : "negative");
+    *p++ = ',';
+    p = put_str(p, w->pr ? "positive" : "negative");
+    *p++ = ',';
+    p = put_str(p, her2_names[w->her2]);
+    *p++ = ',';
+    if (w->kps >= 0) p = put_u64(p, (uint64_t)w->kps);
+    *p++ = ',';
+    p = put_date(p, w->primary);
+    *p++ = ',';
+    p = put_date(p, w->bm);
+    *p++ = ',';
+    p = put_date(p, w->death);
+    *p++ = ',';
+    p = put_date(p, w->lastfu);
+    *p++ = ',';
+    p = put_date(p, w->lastmri);
+    *p++ = ',';
+    *p++ = (char)('A' + w->center);
+    of_end(&f[F_PATIENTS], p);
+
+    for (int k = 0; k < w->nc; k++) {
+        const sim_course *c = &w->c[k];
+        p = of_row(&f[F_COURSES]);
+        p = put_u64(p, ids->course + (uint64_t)k);
+        *p++ = ',';
+        p = put_u64(p, pid);
+        *p++ = ',';
+        p = put_date(p, c->date);
+        *p++ = ',';
+        p = put_str(p, c->fsrt ? "FSRT" : "SRS");
+        *p++ = ',';
+        p = put_fixed(p, c->dose10, 1);
+        *p++ = ',';
+        p = put_u64(p, (uint64_t)c->fx);
+        *p++ = ',';
+        p = put_u64(p, (uint64_t)c->nles);
+        *p++ = ',';
+        p = put_fixed(p, c->vol100, 2);
+        *p++ = ',';
+        p = put_bool(p, c->surgery);
+        *p++ = ',';
+        p = put_bool(p, c->wbrt);
+        *p++ = ',';
+        p = put_bool(p, k > 0);
+        of_end(&f[F_COURSES], p);
+        for (int i = 0; i < c->nles; i++) {
+            const sim_lesion *l = &w->l[c->first_lesion + i];
+            p = of_row(&f[F_LESIONS]);
+            p = put_u64(p, ids->lesion + (uint64_t)(c->first_lesion + i));
+            *p++ = ',';
+            p = put_u64(p, ids->course + (uint64_t)k);
+            *p++ = ',';
+            p = put_str(p, loc_names[l->loc]);
+            *p++ = ',';
+            p = put_fixed(p, l->vol100, 2);
+            *p++ = ',';
+            p = put_fixed(p, c->dose10, 1);
+            *p++ = ',';
+            p = put_u64(p, (uint64_t)c->fx);
+            *p++ = ',';
+            p = put_bool(p, l->postop);
+            of_end(&f[F_LESIONS], p);
+        }
+    }
+
+    for (size_t i = 0; i < w->nd; i++) {
+        const sim_drug *d = &w->d[i];
+        p = of_row(&f[F_DRUGS]);
+        p = put_u64(p, pid);
+        *p++ = ',';
+        p = put_str(p, agent_names[d->agent]);
+        *p++ = ',';
+        p = put_str(p, class_names[agent_class[d->agent]]);
+        *p++ = ',';
+        p = put_date(p, d->start);
+        *p++ = ',';
+        p = put_date(p, d->end);
+        of_end(&f[F_DRUGS], p);
+    }
+
+    for (size_t i = 0; i < w->ne; i++) {
+        const sim_event *e = &w->e[i];
+        p = of_row(&f[F_EVENTS]);
+        p = put_u64(p, pid);
+        *p++ = ',';
+        p = put_date(p, e->date);
+        *p++ = ',';
+        p = put_str(p, event_names[e->type]);
+        *p++ = ',';
+        if (e->course >= 0) p = put_u64(p, ids->course + (uint64_t)e->course);
+        *p++ = ',';
+        if (e->lesion >= 0) p = put_u64(p, ids->lesion + (uint64_t)e->lesion);
+        of_end(&f[F_EVENTS], p);
+    }
+    ids->course += (uint64_t)w->nc;
+    ids->lesion += (uint64_t)w->nl;
+}
+
+/* ---- files and directories ---- */
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *s = malloc(a + b + 2);
+    if (!s) return NULL;
+    memcpy(s, dir, a);
+    s[a] = '/';
+    memcpy(s + a + 1, name, b + 1);
+    return s;
+}
+
+/* mkdir -p; returns 0 or an errno value. */
+static int make_dirs(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    char *s = strdup(path);
+    if (!s) return ENOMEM;
+    int rc = 0;
+    for (char *q = s + 1;; q++) {
+        if (*q != '/' && *q != 0) continue;
+        char save = *q;
+        *q = 0;
+        if (mkdir(s, 0777) != 0) {
+            int e = errno;
+            if (e != EEXIST || stat(s, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                rc = e == EEXIST ? ENOTDIR : e;
+                break;
+            }
+        }
+        *q = save;
+        if (!save) break;
+    }
+    free(s);
+    return rc;
+}
+
+/* Create a fresh temporary file next to f->final. */
+static int open_temp(outfile *f, const char *dir)
+{
+    char name[96];
+    for (int n = 0; n < 100; n++) {
+        snprintf(name, sizeof name, ".%s.tmp.%ld.%d", f->name, (long)getpid(), n);
+        free(f->tmp);
+        f->tmp = join_path(dir, name);
+        if (!f->tmp) return ENOMEM;
+        f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (f->fd >= 0) return 0;
+        if (errno != EEXIST) return errno;
+    }
+    return EEXIST;
+}
+
+static void close_all(outfile *f, int unlink_temps)
+{
+    for (int i = 0; i < F_COUNT; i++) {
+        if (f[i].fd >= 0) close(f[i].fd);
+        f[i].fd = -1;
+        if (unlink_temps && f[i].tmp) unlink(f[i].tmp);
+        free(f[i].tmp);
+        free(f[i].final);
+        free(f[i].buf);
+        f[i].tmp = f[i].final = f[i].buf = NULL;
+    }
+}
+
+static void report(diag *dg, const char *path, const char *what, int err)
+{
+    diag_emit(dg, DIAG_ERROR, path, 0, 0, 0, NULL, 0, "%s: %s", what, strerror(err));
+}
+
+int simulate_write(const sim_opts *o, diag *dg)
+{
+    if (!o || !o->outdir || !*o->outdir) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "simulate: no output directory given");
+        return -1;
+    }
+    int e = make_dirs(o->outdir);
+    if (e) {
+        report(dg, o->outdir, "cannot create output directory", e);
+        return -1;
+    }
+
+    outfile f[F_COUNT];
+    for (int i = 0; i < F_COUNT; i++)
+        f[i] = (outfile){file_names[i], NULL, NULL, -1, NULL, 0, 0};
+    for (int i = 0; i < F_COUNT; i++) {
+        f[i].final = join_path(o->outdir, f[i].name);
+        f[i].buf = malloc(OUT_CAP);
+        if (!f[i].final || !f[i].buf) {
+            close_all(f, 1);
+            report(dg, o->outdir, "cannot write the simulated cohort", ENOMEM);
+            return -1;
+        }
+        e = open_temp(&f[i], o->outdir);
+        if (e) {
+            report(dg, f[i].tmp ? f[i].tmp : o->outdir, "cannot create file", e);
+            close_all(f, 1);
+            return -1;
+        }
+        char *p = of_row(&f[i]);
+        p = put_str(p, file_headers[i]);
+        f[i].len = (size_t)(p - f[i].buf);
+    }
+
+    sim_calendar cal = {
+        date_from_ymd(2012, 1, 1), date_from_ymd(2023, 12, 31), date_from_ymd(2025, 6, 30),
+        date_from_ymd(2013, 6, 1), date_from_ymd(2013, 3, 1), date_from_ymd(2020, 1, 1),
+        date_from_ymd(2020, 6, 1), date_from_ymd(2022, 8, 1), date_from_ymd(2006, 1, 1)};
+    sim_ws w;
+    memset(&w, 0, sizeof w);
+    id_base ids = {1, 1};
+    int failed = -1; /* index of a file that failed, or -1 */
+    for (size_t i = 0; i < o->patients && failed < 0 && !w.oom; i++) {
+        rng r;
+        rng_seed(&r, o->seed, (uint64_t)i + 1);
+        gen_patient(&w, &r, &cal);
+        if (w.oom) break;
+        write_patient(f, &w, (uint64_t)i + 1, &ids);
+        if ((i & 1023) == 0)
+            for (int k = 0; k < F_COUNT; k++)
+                if (f[k].err) failed = k;
+    }
+    free(w.mri);
+    free(w.mri_course);
+    free(w.d);
+    free(w.e);
+    if (w.oom) {
+        close_all(f, 1);
+        report(dg, o->outdir, "cannot simulate the cohort", ENOMEM);
+        return -1;
+    }
+    for (int k = 0; k < F_COUNT && failed < 0; k++) {
+        of_flush(&f[k]);
+        if (!f[k].err && close(f[k].fd) != 0) f[k].err = errno;
+        f[k].fd = -1;
+        if (f[k].err) failed = k;
+    }
+    if (failed >= 0) {
+        report(dg, f[failed].final, "cannot write", f[failed].err);
+        close_all(f, 1);
+        return -1;
+    }
+    for (int k = 0; k < F_COUNT; k++) {
+        if (rename(f[k].tmp, f[k].final) != 0) {
+            e = errno;
+            report(dg, f[k].final, "cannot rename the temporary file", e);
+            for (int j = 0; j < k; j++) unlink(f[j].final);
+            close_all(f, 1);
+            return -1;
+        }
+        free(f[k].tmp);
+        f[k].tmp = NULL;
+    }
+    close_all(f, 0);
+    return 0;
+}

@@ -1,0 +1,89 @@
+/* srcfile.c: loading rules files, the line map, and located diagnostics. */
+#include "srcfile.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+srcfile *srcfile_from_text(const char *name, const char *text, size_t len)
+{
+    srcfile *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    f->name = strdup(name);
+    f->text = malloc(len + 1);
+    size_t cap = 64;
+    f->line_start = malloc(cap * sizeof *f->line_start);
+    if (!f->name || !f->text || !f->line_start) {
+        srcfile_free(f);
+        return NULL;
+    }
+    memcpy(f->text, text, len);
+    f->text[len] = 0;
+    f->len = len;
+    f->line_start[f->nlines++] = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] != '\n' || i + 1 == len) continue;
+        if (f->nlines == cap) {
+            size_t *p = realloc(f->line_start, 2 * cap * sizeof *p);
+            if (!p) { srcfile_free(f); return NULL; }
+            f->line_start = p;
+            cap *= 2;
+        }
+        f->line_start[f->nlines++] = i + 1;
+    }
+    return f;
+}
+
+srcfile *srcfile_read(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    size_t cap = 8192, len = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + len, 1, cap - len, fp)) > 0) {
+        len += got;
+        if (len == cap) {
+            char *p = realloc(buf, cap * 2);
+            if (!p) { free(buf); buf = NULL; break; }
+            buf = p;
+            cap *= 2;
+        }
+    }
+    int err = ferror(fp);
+    fclose(fp);
+    if (!buf || err) { free(buf); return NULL; }
+    srcfile *f = srcfile_from_text(path, buf, len);
+    free(buf);
+    return f;
+}
+
+void srcfile_free(srcfile *f)
+{
+    if (!f) return;
+    free(f->name);
+    free(f->text);
+    free(f->line_start);
+    free(f);
+}
+
+const char *srcfile_line(const srcfile *f, int line, size_t *len)
+{
+    if (!f || line < 1 || (size_t)line > f->nlines) { *len = 0; return NULL; }
+    size_t s = f->line_start[line - 1];
+    size_t e = (size_t)line < f->nlines ? f->line_start[line] : f->len;
+    while (e > s && (f->text[e - 1] == '\n' || f->text[e - 1] == '\r')) e--;
+    *len = e - s;
+    return f->text + s;
+}
+
+void diag_at(diag *dg, diag_level level, loc l, const char *fmt, ...)
+{
+    size_t n = 0;
+    const char *line = l.file ? srcfile_line(l.file, l.line, &n) : NULL;
+    int width = l.end_line == l.line ? l.end_col - l.col + 1 : (int)n - l.col + 1;
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vemit(dg, level, l.file ? l.file->name : NULL, l.line, l.col, width, line, n, fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,174 @@
+/* strpool.c: string interning.  An open-addressing (linear probing) hash
+ * table of {hash, length, pointer} slots over an arena of large blocks, so
+ * interned strings never move and equal strings share one pointer. */
+#include "strpool.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { POOL_BLOCK = 64 * 1024, POOL_MIN_SLOTS = 64 };
+
+typedef struct pool_slot {
+    const char *s;          /* NULL: empty slot */
+    size_t len;
+    uint64_t hash;
+} pool_slot;
+
+typedef struct pool_block {
+    struct pool_block *next;
+    char data[];
+} pool_block;
+
+struct strpool {
+    pool_slot *slots;
+    size_t mask;            /* number of slots - 1 (a power of two) */
+    size_t count;
+    pool_block *blocks;
+    char *cur;              /* free space in the newest block */
+    size_t left;
+};
+
+/* A fast 64-bit hash: eight bytes at a time, multiply-xorshift mixing. */
+static uint64_t pool_hash(const char *s, size_t len)
+{
+    const uint64_t k = 0x9e3779b97f4a7c15ull;
+    uint64_t h = (uint64_t)len * k ^ 0x2545f4914f6cdd1dull;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+        s += 8;
+        len -= 8;
+    }
+    if (len) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < len; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return h;
+}
+
+strpool *strpool_new(void)
+{
+    strpool *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->slots = calloc(POOL_MIN_SLOTS, sizeof *p->slots);
+    if (!p->slots) {
+        free(p);
+        return NULL;
+    }
+    p->mask = POOL_MIN_SLOTS - 1;
+    return p;
+}
+
+void strpool_free(strpool *p)
+{
+    if (!p) return;
+    pool_block *b = p->blocks;
+    while (b) {
+        pool_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(p->slots);
+    free(p);
+}
+
+size_t strpool_count(const strpool *p)
+{
+    return p->count;
+}
+
+/* Double the table, re-placing the slots by their stored hashes. */
+static int pool_grow(strpool *p)
+{
+    size_t n = (p->mask + 1) * 2;
+    pool_slot *ns = calloc(n, sizeof *ns);
+    if (!ns) return -1;
+    for (size_t i = 0; i <= p->mask; i++) {
+        if (!p->slots[i].s) continue;
+        size_t j = (size_t)p->slots[i].hash & (n - 1);
+        while (ns[j].s) j = (j + 1) & (n - 1);
+        ns[j] = p->slots[i];
+    }
+    free(p->slots);
+    p->slots = ns;
+    p->mask = n - 1;
+    return 0;
+}
+
+/* Copy s[0..len) and a NUL into the arena. */
+static const char *pool_store(strpool *p, const char *s, size_t len)
+{
+    size_t need = len + 1;
+    if (need > p->left) {
+        if (need > POOL_BLOCK / 4) {
+            /* a long string gets its own block, kept behind the current one */
+            pool_block *b = malloc(sizeof *b + need);
+            if (!b) return NULL;
+            if (p->blocks) {
+                b->next = p->blocks->next;
+                p->blocks->next = b;
+            } else {
+                b->next = NULL;
+                p->blocks = b;
+            }
+            memcpy(b->data, s, len);
+            b->data[len] = 0;
+            return b->data;
+        }
+        pool_block *b = malloc(sizeof *b + POOL_BLOCK);
+        if (!b) return NULL;
+        b->next = p->blocks;
+        p->blocks = b;
+        p->cur = b->data;
+        p->left = POOL_BLOCK;
+    }
+    char *d = p->cur;
+    memcpy(d, s, len);
+    d[len] = 0;
+    p->cur += need;
+    p->left -= need;
+    return d;
+}
+
+/* memcmp(a, b, n) == 0 for the short strings that dominate, inline. */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+    while (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return 0;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+const char *strpool_intern(strpool *p, const char *s, size_t len)
+{
+    /* keep the load factor at most 1/2; an empty slot must always remain */
+    if ((p->count + 1) * 2 > p->mask + 1 && pool_grow(p) != 0 && p->count + 1 >= p->mask + 1)
+        return NULL;
+    uint64_t h = pool_hash(s, len);
+    size_t i = (size_t)h & p->mask;
+    for (;;) {
+        pool_slot *sl = &p->slots[i];
+        if (!sl->s) break;
+        if (sl->hash == h && sl->len == len && same_bytes(sl->s, s, len)) return sl->s;
+        i = (i + 1) & p->mask;
+    }
+    const char *copy = pool_store(p, s, len);
+    if (!copy) return NULL;
+    p->slots[i] = (pool_slot){copy, len, h};
+    p->count++;
+    return copy;
+}

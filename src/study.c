@@ -1,0 +1,623 @@
+/* study.c: running a study.  parse -> prepare -> load data -> resolve ->
+ * per unit: criteria (attrition) -> analysis set -> per estimate: evaluate
+ * the arguments into columns, call the plugin -> render.  Also `check`
+ * (schema from a sample, no evaluation) and `export`. */
+#include "study.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "date.h"
+#include "eval.h"
+#include "parse.h"
+#include "plugin.h"
+#include "result.h"
+#include "strpool.h"
+
+/* Everything a command holds; freed by loaded_free. */
+typedef struct loaded {
+    program *prog;
+    strpool *pool;
+    study *st;
+    cohort_data *data;
+    plugin_reg *plugins;
+} loaded;
+
+static void loaded_free(loaded *l)
+{
+    study_free(l->st);
+    data_free(l->data);
+    plugin_reg_free(l->plugins);
+    program_free(l->prog);
+    strpool_free(l->pool);
+}
+
+/* Parse, prepare, load the data (a sample when sample_rows > 0), resolve.
+ * Returns an exit code. */
+static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l)
+{
+    memset(l, 0, sizeof *l);
+    l->prog = program_new();
+    l->pool = strpool_new();
+    if (!l->prog || !l->pool) return EXIT_DATA;
+    if (parse_file(l->prog, o->rules, dg)) return EXIT_RULES;
+    l->st = check_prepare(l->prog, l->pool, o->sets, o->nsets, o->data_dir, dg);
+    if (!l->st) return EXIT_RULES;
+    load_opts lo = {NULL, 0, sample_rows};
+    l->data = data_load(l->st->specs, l->st->nspecs, &lo, l->pool, dg);
+    if (!l->data) return EXIT_DATA;
+    l->plugins = plugin_reg_new(o->plugin_dirs, o->nplugin_dirs);
+    if (!l->plugins) return EXIT_PLUGIN;
+    int before = dg->nerrors;
+    check_resolve(l->st, l->data, l->plugins, dg);
+    int errors = dg->nerrors - before;
+    if (errors) return errors == plugin_reg_failures(l->plugins) ? EXIT_PLUGIN : EXIT_RULES;
+    return EXIT_OK;
+}
+
+static const char *unit_name(int u)
+{
+    return dunit_name(u);
+}
+
+/* The text of an expression as written (first line of its span). */
+static char *loc_text(loc l)
+{
+    size_t n = 0;
+    const char *line = srcfile_line(l.file, l.line, &n);
+    if (!line) return strdup("?");
+    int end = l.end_line == l.line ? l.end_col : (int)n;
+    if (end > (int)n) end = (int)n;
+    int start = l.col - 1;
+    if (start < 0) start = 0;
+    if (end < start) end = start;
+    return strndup(line + start, (size_t)(end - start));
+}
+
+/* The statement as written, over several lines joined by single spaces. */
+static char *stmt_text(const stmt *s)
+{
+    const srcfile *f = s->loc.file;
+    size_t cap = 256, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) return NULL;
+    for (int ln = s->loc.line; ln <= s->loc.end_line; ln++) {
+        size_t len = 0;
+        const char *line = srcfile_line(f, ln, &len);
+        size_t a = ln == s->loc.line ? (size_t)(s->loc.col - 1) : 0;
+        size_t b = ln == s->loc.end_line ? (size_t)s->loc.end_col : len;
+        if (b > len) b = len;
+        /* drop a trailing comment */
+        for (size_t k = a; k < b; k++) {
+            if (line[k] == '"') { while (++k < b && line[k] != '"') {} continue; }
+            if (line[k] == '#') { b = k; break; }
+        }
+        while (a < b && (line[a] == ' ' || line[a] == '\t')) a++;
+        while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) b--;
+        if (n + (b - a) + 2 >= cap) {
+            while (n + (b - a) + 2 >= cap) cap *= 2;
+            char *x = realloc(buf, cap);
+            if (!x) { free(buf); return NULL; }
+            buf = x;
+        }
+        if (n && b > a) buf[n++] = ' ';
+        memcpy(buf + n, line + a, b - a);
+        n += b - a;
+    }
+    buf[n] = 0;
+    if (n && buf[n - 1] == ';') buf[n - 1] = 0;
+    return buf;
+}
+
+/* ---- criteria ---------------------------------------------------------------- */
+
+/* Apply include/exclude steps in order; returns the indices of the units
+ * that pass (count in *nout) and records the attrition. */
+static size_t *apply_criteria(study *st, cohort_data *d, evaluator *ev, results *res, size_t *nout)
+{
+    size_t n = d->tables[st->unit].nrows;
+    size_t *idx = malloc((n + 1) * sizeof *idx);
+    if (!idx) return NULL;
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    char label[1024];
+    snprintf(label, sizeof label, "all %s", d->tables[st->unit].name);
+    results_attrition(res, label, n, 0, 0, n);
+    for (size_t c = 0; c < st->ncriteria; c++) {
+        const stmt *s = st->criteria[c];
+        int inc = s->kind == S_INCLUDE;
+        size_t before = n, excluded = 0, unknown = 0, k = 0;
+        for (size_t i = 0; i < n; i++) {
+            eval_unit(ev, idx[i]);
+            value v = eval_expr(ev, s->value);
+            if (v_missing(v)) { unknown++; continue; }
+            if ((v.u.i != 0) != inc) { excluded++; continue; }
+            idx[k++] = idx[i];
+        }
+        n = k;
+        snprintf(label, sizeof label, "%s \"%s\"", inc ? "include" : "exclude", s->text);
+        results_attrition(res, label, before, excluded, unknown, n);
+    }
+    *nout = n;
+    return idx;
+}
+
+/* ---- estimate arguments -------------------------------------------------------- */
+
+/* Column buffers for one call; all freed together. */
+typedef struct colbuf {
+    void **ptrs;
+    size_t n, cap;
+} colbuf;
+
+static void *cb_alloc(colbuf *b, size_t size)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 32;
+        void **p = realloc(b->ptrs, cap * sizeof *p);
+        if (!p) return NULL;
+        b->ptrs = p;
+        b->cap = cap;
+    }
+    void *m = calloc(1, size ? size : 1);
+    if (m) b->ptrs[b->n++] = m;
+    return m;
+}
+
+/* take ownership of an existing allocation */
+static void *cb_keep(colbuf *b, void *m)
+{
+    if (!m) return NULL;
+    void *slot = cb_alloc(b, 1);
+    if (!slot) { free(m); return NULL; }
+    free(slot);
+    b->ptrs[b->n - 1] = m;
+    return m;
+}
+
+static void cb_free(colbuf *b)
+{
+    for (size_t i = 0; i < b->n; i++) free(b->ptrs[i]);
+    free(b->ptrs);
+}
+
+/* A per-row column to fill. */
+typedef struct filler {
+    const expr *e;
+    cohort_vec *vec;
+    cohort_surv *surv;
+    int ep;
+} filler;
+
+static int vec_init(colbuf *b, cohort_vec *v, const expr *e, size_t n)
+{
+    v->name = cb_keep(b, loc_text(e->loc));
+    if (!v->name) v->name = "?";
+    int t = e->type.kind;
+    v->type = t == TY_ANY || t == TY_ERROR ? COHORT_TYPE_REAL : t;
+    v->n = n;
+    v->missing = cb_alloc(b, n);
+    if (v->type == COHORT_TYPE_TEXT) v->text = cb_alloc(b, n * sizeof(char *));
+    else v->num = cb_alloc(b, n * sizeof(double));
+    return v->missing && (v->text || v->num) ? 0 : -1;
+}
+
+static int surv_init(colbuf *b, cohort_surv *s, const endpointinfo *ep, size_t n)
+{
+    s->name = ep->s->name;
+    s->n = n;
+    s->time = cb_alloc(b, n * sizeof(double));
+    s->status = cb_alloc(b, n * sizeof(int));
+    s->missing = cb_alloc(b, n);
+    s->ncauses = ep->ncauses;
+    s->cause_names = ep->cause_names;
+    return s->time && s->status && s->missing ? 0 : -1;
+}
+
+static void fill_row(evaluator *ev, const filler *f, size_t row)
+{
+    if (f->surv) {
+        const ep_value *p = eval_endpoint(ev, f->ep);
+        ((unsigned char *)f->surv->missing)[row] = !p->known;
+        ((double *)f->surv->time)[row] = p->known ? p->time : 0;
+        ((int *)f->surv->status)[row] = p->known ? p->status : 0;
+        return;
+    }
+    value v = eval_expr(ev, f->e);
+    cohort_vec *vec = f->vec;
+    ((unsigned char *)vec->missing)[row] = v_missing(v);
+    if (vec->type == COHORT_TYPE_TEXT) ((const char **)vec->text)[row] = v_missing(v) ? "" : v.u.s;
+    else ((double *)vec->num)[row] = v_missing(v) ? 0 : v_num(v);
+}
+
+static void fill_list(evaluator *ev, cohort_list *l, colbuf *b, expr **items, size_t n, ty type)
+{
+    l->n = n;
+    l->type = type.elem == TY_ANY ? COHORT_TYPE_REAL : type.elem;
+    if (l->type == COHORT_TYPE_TEXT) {
+        const char **t = cb_alloc(b, (n + 1) * sizeof *t);
+        for (size_t i = 0; t && i < n; i++) {
+            value v = eval_expr(ev, items[i]);
+            t[i] = v_missing(v) ? "" : v.u.s;
+        }
+        l->text = t;
+    } else {
+        double *x = cb_alloc(b, (n + 1) * sizeof *x);
+        for (size_t i = 0; x && i < n; i++) {
+            value v = eval_expr(ev, items[i]);
+            x[i] = v_missing(v) ? NAN : v_num(v);
+        }
+        l->num = x;
+    }
+}
+
+/* Build the call's arguments over the analysis rows `rows`. */
+static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const size_t *rows, size_t n,
+                      cohort_arg *args, colbuf *b)
+{
+    filler *fill = NULL;
+    size_t nfill = 0, capfill = 0;
+#define ADDFILL(...) do { \
+        if (nfill == capfill) { capfill = capfill ? 2 * capfill : 16; filler *x = realloc(fill, capfill * sizeof *x); if (!x) { free(fill); return -1; } fill = x; } \
+        fill[nfill++] = (filler){__VA_ARGS__}; } while (0)
+    for (size_t i = 0; i < ei->nargs; i++) {
+        const boundarg *ba = &ei->args[i];
+        cohort_arg *a = &args[i];
+        memset(a, 0, sizeof *a);
+        a->name = ba->param->name;
+        a->kind = ba->kind;
+        switch (ba->kind) {
+        case COHORT_ARG_NUMBER: case COHORT_ARG_DURATION: case COHORT_ARG_BOOL: {
+            value v = eval_expr(ev, ba->value);
+            a->num = v_missing(v) ? NAN : v_num(v);
+            break;
+        }
+        case COHORT_ARG_TEXT: {
+            value v = eval_expr(ev, ba->value);
+            a->text = v_missing(v) ? "" : v.u.s;
+            break;
+        }
+        case COHORT_ARG_LIST: {
+            if (ba->value->kind == E_LIST) {
+                fill_list(ev, &a->list, b, ba->items, ba->nitems, ba->value->type);
+            } else {
+                value v = eval_expr(ev, ba->value);
+                const vlist *l = v_missing(v) ? NULL : v.u.l;
+                size_t m = l ? l->n : 0;
+                a->list.n = m;
+                a->list.type = ba->value->type.elem == TY_ANY ? COHORT_TYPE_REAL : ba->value->type.elem;
+                if (a->list.type == COHORT_TYPE_TEXT) {
+                    const char **t = cb_alloc(b, (m + 1) * sizeof *t);
+                    for (size_t k = 0; t && k < m; k++) t[k] = v_missing(l->items[k]) ? "" : l->items[k].u.s;
+                    a->list.text = t;
+                } else {
+                    double *x = cb_alloc(b, (m + 1) * sizeof *x);
+                    for (size_t k = 0; x && k < m; k++) x[k] = v_missing(l->items[k]) ? NAN : v_num(l->items[k]);
+                    a->list.num = x;
+                }
+            }
+            break;
+        }
+        case COHORT_ARG_COLUMN:
+            if (vec_init(b, &a->vec, ba->value, n)) { free(fill); return -1; }
+            ADDFILL(ba->value, &a->vec, NULL, -1);
+            break;
+        case COHORT_ARG_COLUMNS: {
+            cohort_vec *v = cb_alloc(b, (ba->nitems + 1) * sizeof *v);
+            if (!v) { free(fill); return -1; }
+            for (size_t k = 0; k < ba->nitems; k++) {
+                if (vec_init(b, &v[k], ba->items[k], n)) { free(fill); return -1; }
+                ADDFILL(ba->items[k], &v[k], NULL, -1);
+            }
+            a->columns.n = ba->nitems;
+            a->columns.vecs = v;
+            break;
+        }
+        case COHORT_ARG_ENDPOINT:
+            if (surv_init(b, &a->surv, &st->eps[ba->value->slot], n)) { free(fill); return -1; }
+            ADDFILL(NULL, NULL, &a->surv, ba->value->slot);
+            break;
+        case COHORT_ARG_FORMULA: {
+            cohort_formula *fm = &a->formula;
+            const expr *lhs = ba->value->a;
+            fm->lhs_is_endpoint = ba->endpoint;
+            if (ba->endpoint) {
+                if (surv_init(b, &fm->surv, &st->eps[lhs->slot], n)) { free(fill); return -1; }
+                ADDFILL(NULL, NULL, &fm->surv, lhs->slot);
+            } else {
+                if (vec_init(b, &fm->lhs, lhs, n)) { free(fill); return -1; }
+                ADDFILL(lhs, &fm->lhs, NULL, -1);
+            }
+            cohort_term *terms = cb_alloc(b, (ba->nitems + 1) * sizeof *terms);
+            if (!terms) { free(fill); return -1; }
+            for (size_t k = 0; k < ba->nitems; k++) {
+                const expr *t = ba->items[k];
+                const expr *val = t;
+                if (t->kind == E_CALL && strcmp(t->name, "ref") == 0 && t->nitems == 2) {
+                    val = t->items[0];
+                    terms[k].ref = t->items[1]->text;
+                }
+                if (vec_init(b, &terms[k].vec, val, n)) { free(fill); return -1; }
+                ADDFILL(val, &terms[k].vec, NULL, -1);
+            }
+            fm->nterms = ba->nitems;
+            fm->terms = terms;
+            break;
+        }
+        }
+    }
+#undef ADDFILL
+    for (size_t r = 0; r < n; r++) {
+        eval_unit(ev, rows[r]);
+        for (size_t k = 0; k < nfill; k++) fill_row(ev, &fill[k], r);
+    }
+    free(fill);
+    return 0;
+}
+
+/* ---- one run ----------------------------------------------------------------- */
+
+static results *run_once(study *st, cohort_data *d, diag *dg, int *failed)
+{
+    const char *tu = unit_name(st->timescale);
+    results *res = results_new(st->title, d->tables[st->unit].name, st->unit_days[st->timescale], tu);
+    evaluator *ev = res ? eval_new(st, d, dg) : NULL;
+    if (!ev) {
+        results_free(res);
+        return NULL;
+    }
+    size_t n = 0;
+    size_t *rows = apply_criteria(st, d, ev, res, &n);
+    if (!rows) {
+        eval_free(ev);
+        results_free(res);
+        return NULL;
+    }
+    /* endpoints: make sure every one is evaluated for the analysis set, so
+     * data problems are reported even when no estimate uses it */
+    for (size_t i = 0; i < n; i++) {
+        eval_unit(ev, rows[i]);
+        for (size_t e = 0; e < st->neps; e++) eval_endpoint(ev, (int)e);
+    }
+    for (size_t e = 0; e < st->neps; e++) {
+        const ep_counts *c = eval_ep_counts(ev, (int)e);
+        if (c->before_origin)
+            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
+                    "endpoint %s: %zu unit%s whose follow-up ends before the origin (time and status unknown)",
+                    st->eps[e].s->name, c->before_origin, c->before_origin == 1 ? "" : "s");
+        if (c->after_censor)
+            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
+                    "endpoint %s: %zu event%s after the censoring date ignored",
+                    st->eps[e].s->name, c->after_censor, c->after_censor == 1 ? "" : "s");
+    }
+    for (size_t i = 0; i < st->nests; i++) {
+        const estimateinfo *ei = &st->ests[i];
+        char where[512];
+        snprintf(where, sizeof where, "%s:%d", ei->s->loc.file->name, ei->s->loc.line);
+        char *src = stmt_text(ei->s);
+        est_result *er = results_estimate(res, ei->s->name, src ? src : ei->s->name, where);
+        free(src);
+        if (!er) break;
+        colbuf b = {0};
+        cohort_arg *args = cb_alloc(&b, (ei->nargs + 1) * sizeof *args);
+        if (!args || build_args(st, ev, ei, rows, n, args, &b)) {
+            diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
+            er->failed = 1;
+            *failed = 1;
+            cb_free(&b);
+            continue;
+        }
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n};
+        cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
+                            st->unit_days[st->timescale], tu};
+        int rc = ei->est->run(result_host(), &call);
+        if (rc != 0) {
+            if (!er->failed) diag_at(dg, DIAG_ERROR, ei->s->loc, "%s failed without saying why", ei->s->name);
+            er->failed = 1;
+            *failed = 1;
+        }
+        if (cc.keep && rc == 0) {
+            size_t k = 0;
+            for (size_t r = 0; r < n; r++)
+                if (cc.keep[r]) rows[k++] = rows[r];
+            n = k;
+        }
+        free(cc.keep);
+        cb_free(&b);
+    }
+    free(rows);
+    eval_free(ev);
+    return res;
+}
+
+static int output(const run_opts *o, const results *res, diag *dg, FILE *out)
+{
+    if (o->format == FORMAT_JSON) results_json(res, out);
+    else results_text(res, out);
+    if (o->outdir) {
+        char err[1024];
+        if (results_write_dir(res, o->outdir, err, sizeof err)) {
+            diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", err);
+            return EXIT_OUTPUT;
+        }
+    }
+    return EXIT_OK;
+}
+
+int study_run(const run_opts *o, diag *dg, FILE *out)
+{
+    loaded l;
+    int rc = load_all(o, 0, dg, &l);
+    if (rc) {
+        loaded_free(&l);
+        return rc;
+    }
+    int failed = 0;
+    results *res = NULL;
+    if (o->nsweep) {
+        results **runs = calloc(o->nsweep, sizeof *runs);
+        size_t k;
+        for (k = 0; runs && k < o->nsweep; k++) {
+            if (check_set_param(l.st, o->sweep_param, o->sweep_values[k], dg)) {
+                rc = EXIT_RULES;
+                break;
+            }
+            runs[k] = run_once(l.st, l.data, dg, &failed);
+            if (!runs[k]) { rc = EXIT_DATA; break; }
+        }
+        if (!rc && runs) res = results_merge(runs, o->sweep_values, o->nsweep, o->sweep_param);
+        for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
+        free(runs);
+    } else {
+        res = run_once(l.st, l.data, dg, &failed);
+        if (!res) rc = EXIT_DATA;
+    }
+    if (res) {
+        if (failed) {
+            /* results are incomplete: print them, but write no output files */
+            if (o->format == FORMAT_JSON) results_json(res, out);
+            else results_text(res, out);
+            rc = EXIT_ESTIMATE;
+        } else {
+            rc = output(o, res, dg, out);
+        }
+    }
+    results_free(res);
+    loaded_free(&l);
+    return rc;
+}
+
+int study_check(const run_opts *o, diag *dg, FILE *out)
+{
+    loaded l;
+    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l);
+    if (!rc) {
+        study *st = l.st;
+        fprintf(out, "%s: ok: unit %s, %zu criteria, %zu lets, %zu endpoints, %zu estimates\n", o->rules,
+                l.data->tables[st->unit].name, st->ncriteria, st->nlets, st->neps, st->nests);
+    }
+    loaded_free(&l);
+    return rc;
+}
+
+/* ---- export -------------------------------------------------------------------- */
+
+static void csv_text(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) { fputs(s, f); return; }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_value(FILE *f, value v)
+{
+    char buf[16];
+    switch (v.t) {
+    case 0: break;
+    case TY_INT: fprintf(f, "%lld", (long long)v.u.i); break;
+    case TY_BOOL: fputs(v.u.i ? "true" : "false", f); break;
+    case TY_REAL: fprintf(f, "%.17g", v.u.r); break;
+    case TY_DURATION: fprintf(f, "%.17g", v.u.r); break;
+    case TY_DATE: date_format((int32_t)floor(v.u.r), buf); fputs(buf, f); break;
+    case TY_TEXT: csv_text(f, v.u.s); break;
+    default: break;
+    }
+}
+
+int study_export(const run_opts *o, const char *csv_path, diag *dg)
+{
+    loaded l;
+    int rc = load_all(o, 0, dg, &l);
+    if (rc) {
+        loaded_free(&l);
+        return rc;
+    }
+    study *st = l.st;
+    cohort_data *d = l.data;
+    results *res = results_new(st->title, d->tables[st->unit].name, 1, "days");
+    evaluator *ev = res ? eval_new(st, d, dg) : NULL;
+    size_t n = 0;
+    size_t *rows = ev ? apply_criteria(st, d, ev, res, &n) : NULL;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", csv_path, (long)getpid());
+    FILE *f = rows ? fopen(tmp, "w") : NULL;
+    if (!f) {
+        if (rows) diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", tmp, strerror(errno));
+        rc = rows ? EXIT_OUTPUT : EXIT_DATA;
+    } else {
+        const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
+        const char *tu = unit_name(st->timescale);
+        double ud = st->unit_days[st->timescale];
+        int ukey = ut->key, rkey = rt->key;
+        /* header: unit key, patient (root) key, lets, endpoint time/status */
+        int first = 1;
+        if (ukey >= 0) { csv_text(f, ut->cols[ukey].name); first = 0; }
+        if (st->root != st->unit && rkey >= 0) { if (!first) fputc(',', f); csv_text(f, rt->cols[rkey].name); first = 0; }
+        for (size_t i = 0; i < st->nlets; i++) {
+            int k = st->lets[i].type.kind;
+            if (k < TY_INT || k > TY_DURATION) continue;   /* lists and maps are not columns */
+            if (!first) fputc(',', f);
+            csv_text(f, st->lets[i].s->name);
+            first = 0;
+        }
+        for (size_t e = 0; e < st->neps; e++) {
+            fprintf(f, "%s%s_time_%s,%s_status", first ? "" : ",", st->eps[e].s->name, tu, st->eps[e].s->name);
+            first = 0;
+        }
+        fputc('\n', f);
+        for (size_t r = 0; r < n; r++) {
+            eval_unit(ev, rows[r]);
+            first = 1;
+            if (ukey >= 0) {
+                int64_t row = (int64_t)rows[r];
+                const column *c = &ut->cols[ukey];
+                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]));
+                first = 0;
+            }
+            if (st->root != st->unit && rkey >= 0) {
+                int64_t row = eval_row_of(ev, st->root);
+                const column *c = &rt->cols[rkey];
+                if (!first) fputc(',', f);
+                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]));
+                first = 0;
+            }
+            for (size_t i = 0; i < st->nlets; i++) {
+                int k = st->lets[i].type.kind;
+                if (k < TY_INT || k > TY_DURATION) continue;
+                if (!first) fputc(',', f);
+                expr e = {0};
+                e.kind = E_NAME;
+                e.rkind = R_LET;
+                e.slot = (int)i;
+                e.type = st->lets[i].type;
+                value v = eval_expr(ev, &e);
+                if (v.t == TY_DURATION) v = v_real(v.u.r);   /* durations in days */
+                csv_value(f, v);
+                first = 0;
+            }
+            for (size_t e = 0; e < st->neps; e++) {
+                const ep_value *p = eval_endpoint(ev, (int)e);
+                if (!first) fputc(',', f);
+                if (p->known) fprintf(f, "%.17g,%d", p->time / ud, p->status);
+                else fputc(',', f);
+                first = 0;
+            }
+            fputc('\n', f);
+        }
+        int bad = ferror(f);
+        if (fclose(f) != 0 || bad || rename(tmp, csv_path) != 0) {
+            diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", csv_path, strerror(errno));
+            unlink(tmp);
+            rc = EXIT_OUTPUT;
+        }
+    }
+    free(rows);
+    eval_free(ev);
+    results_free(res);
+    loaded_free(&l);
+    return rc;
+}

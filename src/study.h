@@ -1,0 +1,40 @@
+/* study.h: the phases put together for the commands: check a rules file,
+ * run it (once or as a --sweep), export the analysis dataset. */
+#ifndef COHORT_STUDY_H
+#define COHORT_STUDY_H
+#include <stdio.h>
+#include "check.h"
+#include "diag.h"
+
+/* Exit codes (documented in the README and cohort(1)). */
+enum {
+    EXIT_OK = 0,
+    EXIT_RULES = 1,        /* the rules file has errors */
+    EXIT_DATA = 2,         /* the data could not be read or is invalid */
+    EXIT_PLUGIN = 3,       /* a plugin or extern library could not be loaded */
+    EXIT_ESTIMATE = 4,     /* an estimate could not be computed */
+    EXIT_OUTPUT = 5,       /* an output file could not be written */
+    EXIT_USAGE = 64        /* bad command line */
+};
+
+enum { FORMAT_TEXT, FORMAT_JSON };
+
+typedef struct run_opts {
+    const char *rules;
+    const override *sets;
+    size_t nsets;
+    const char *data_dir;              /* overrides the rules' data directory */
+    const char *const *plugin_dirs;    /* searched in order */
+    size_t nplugin_dirs;
+    const char *sweep_param;           /* --sweep name=v1,v2,... */
+    const char *const *sweep_values;
+    size_t nsweep;
+    int format;
+    const char *outdir;
+    size_t check_sample_rows;          /* rows read by `check` to learn types */
+} run_opts;
+
+int study_check(const run_opts *o, diag *dg, FILE *out);
+int study_run(const run_opts *o, diag *dg, FILE *out);
+int study_export(const run_opts *o, const char *csv_path, diag *dg);
+#endif

@@ -1,0 +1,134 @@
+/* valparse.h: parsing one cell's text as an integer, a real number or a
+ * boolean, for the CSV loader (private; header-only so the loader's inner
+ * loop can inline it).  Reals are correctly rounded: short decimals take an
+ * exact fast path, everything else goes through strtod. */
+#ifndef COHORT_VALPARSE_H
+#define COHORT_VALPARSE_H
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1: an integer -?[0-9]+ within int64 (stored in *out); 2: integer-shaped
+ * but out of range; 0: not an integer. */
+static inline int vp_int(const char *p, size_t len, int64_t *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (len && p[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    if (i == len) return 0;
+    if (len - i > 19) {
+        for (; i < len; i++)
+            if ((unsigned)(p[i] - '0') > 9) return 0;
+        return 2;
+    }
+    uint64_t v = 0;     /* at most 19 digits: no overflow */
+    for (; i < len; i++) {
+        unsigned d = (unsigned)(p[i] - '0');
+        if (d > 9) return 0;
+        v = v * 10 + d;
+    }
+    if (neg) {
+        if (v > (uint64_t)INT64_MAX + 1) return 2;
+        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    } else {
+        if (v > (uint64_t)INT64_MAX) return 2;
+        *out = (int64_t)v;
+    }
+    return 1;
+}
+
+/* 1 and *out: a decimal number [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)? with a
+ * finite value; 0 otherwise (this rejects inf, nan, hex and overflow). */
+static inline int vp_real(const char *p, size_t len, double *out)
+{
+    static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = 0;
+    int neg = 0, nsig = 0, ndig = 0, many = 0;
+    long exp10 = 0;
+    uint64_t m = 0;
+    if (i < len && (p[i] == '+' || p[i] == '-')) neg = p[i++] == '-';
+    for (; i < len && (unsigned)(p[i] - '0') <= 9; i++) {
+        unsigned d = (unsigned)(p[i] - '0');
+        ndig++;
+        if (m == 0 && d == 0) continue;
+        if (nsig < 19) {
+            m = m * 10 + d;
+            nsig++;
+        } else {
+            many = 1;
+        }
+    }
+    if (i < len && p[i] == '.') {
+        for (i++; i < len && (unsigned)(p[i] - '0') <= 9; i++) {
+            unsigned d = (unsigned)(p[i] - '0');
+            ndig++;
+            if (m == 0 && d == 0) {
+                exp10--;
+            } else if (nsig < 19) {
+                m = m * 10 + d;
+                nsig++;
+                exp10--;
+            } else {
+                many = 1;
+            }
+        }
+    }
+    if (ndig == 0) return 0;
+    if (i < len && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        int eneg = 0;
+        long e = 0;
+        if (i < len && (p[i] == '+' || p[i] == '-')) eneg = p[i++] == '-';
+        if (i == len) return 0;
+        for (; i < len && (unsigned)(p[i] - '0') <= 9; i++)
+            if (e < 100000) e = e * 10 + (p[i] - '0');
+        exp10 += eneg ? -e : e;
+    }
+    if (i != len) return 0;
+    if (!many) {
+        if (m == 0) {
+            *out = neg ? -0.0 : 0.0;
+            return 1;
+        }
+        /* both operands exact: one correctly rounded operation */
+        if (m <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
+            double x = (double)m;
+            x = exp10 < 0 ? x / pow10[-exp10] : x * pow10[exp10];
+            *out = neg ? -x : x;
+            return 1;
+        }
+    }
+    char small[64];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf) return 0;
+    memcpy(buf, p, len);
+    buf[len] = 0;
+    double x = strtod(buf, NULL);
+    if (buf != small) free(buf);
+    if (isinf(x)) return 0;
+    *out = x;
+    return 1;
+}
+
+/* 1 and *out: true or false in any letter case; 0 otherwise. */
+static inline int vp_bool(const char *p, size_t len, uint8_t *out)
+{
+    if (len == 4 && (p[0] | 0x20) == 't' && (p[1] | 0x20) == 'r' && (p[2] | 0x20) == 'u' &&
+        (p[3] | 0x20) == 'e') {
+        *out = 1;
+        return 1;
+    }
+    if (len == 5 && (p[0] | 0x20) == 'f' && (p[1] | 0x20) == 'a' && (p[2] | 0x20) == 'l' &&
+        (p[3] | 0x20) == 's' && (p[4] | 0x20) == 'e') {
+        *out = 0;
+        return 1;
+    }
+    return 0;
+}
+#endif

@@ -1,0 +1,141 @@
+/* xcall.c: extern declarations.  The library is found on the plugin path
+ * (never an arbitrary path named in the rules), the symbol is looked up
+ * with dlsym, ffi_prep_cif runs once per declaration and ffi_call once per
+ * row.  Types: integer -> long (or int when declared `int`), real -> double,
+ * boolean -> bool, text -> const char *, date -> int (days since 1970-01-01). */
+#include "xcall.h"
+#include <dlfcn.h>
+#include <ffi.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct xprep {
+    ffi_cif cif;
+    ffi_type *atypes[32];
+} xprep;
+
+static ffi_type *ffi_of(int t)
+{
+    if (t & XT_CINT) return &ffi_type_sint;
+    switch (XT_LANG(t)) {
+    case TY_INT: return &ffi_type_slong;
+    case TY_REAL: return &ffi_type_double;
+    case TY_BOOL: return &ffi_type_uint8;
+    case TY_TEXT: return &ffi_type_pointer;
+    case TY_DATE: return &ffi_type_sint;
+    }
+    return NULL;
+}
+
+int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
+{
+    (void)st;
+    stmt *s = x->s;
+    if (strchr(s->text, '/')) {
+        diag_at(dg, DIAG_ERROR, s->loc, "extern library '%s' must be a plugin name, not a path "
+                "(libraries load only from the plugin path; see --allow-plugin-path)", s->text);
+        return -1;
+    }
+    if (s->nxparams > 32) {
+        diag_at(dg, DIAG_ERROR, s->name_loc, "%s: at most 32 parameters are supported", s->name);
+        return -1;
+    }
+    if (!ffi_of(s->rettype) || XT_LANG(s->rettype) == TY_DURATION) {
+        diag_at(dg, DIAG_ERROR, s->loc, "%s: an extern function cannot return a %s", s->name,
+                ty_name((ty){(uint8_t)XT_LANG(s->rettype), 0}));
+        return -1;
+    }
+    for (size_t i = 0; i < s->nxparams; i++) {
+        int t = s->xparams[i].type;
+        if (!ffi_of(t) || XT_LANG(t) == TY_DURATION) {
+            diag_at(dg, DIAG_ERROR, s->xparams[i].loc, "extern parameters cannot be %s",
+                    ty_name((ty){(uint8_t)XT_LANG(t), 0}));
+            return -1;
+        }
+        if (s->accepts_missing && XT_LANG(t) != TY_REAL && XT_LANG(t) != TY_TEXT) {
+            diag_at(dg, DIAG_ERROR, s->xparams[i].loc, "'accepts missing' needs real or text parameters "
+                    "(missing is passed as NaN or NULL); '%s' is not", s->xparams[i].name);
+            return -1;
+        }
+    }
+    void *h = plugin_library(r, s->text, s->loc, dg);
+    if (!h) return -1;
+    dlerror();
+    void *fn = dlsym(h, s->name);
+    const char *e = dlerror();
+    if (!fn || e) {
+        diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' not found in library '%s': %s", s->name,
+                s->text, e ? e : "symbol is NULL");
+        return -1;
+    }
+    xprep *p = calloc(1, sizeof *p);
+    if (!p) return -1;
+    for (size_t i = 0; i < s->nxparams; i++) p->atypes[i] = ffi_of(s->xparams[i].type);
+    if (ffi_prep_cif(&p->cif, FFI_DEFAULT_ABI, (unsigned)s->nxparams, ffi_of(s->rettype), p->atypes) != FFI_OK) {
+        diag_at(dg, DIAG_ERROR, s->loc, "libffi cannot prepare a call to %s", s->name);
+        free(p);
+        return -1;
+    }
+    x->fn = fn;
+    x->cif = p;
+    return 0;
+}
+
+void xcall_free(externinfo *x)
+{
+    free(x->cif);
+    x->cif = NULL;
+}
+
+typedef union slot {
+    long l;
+    int i;
+    double d;
+    uint8_t b;
+    const char *s;
+} slot;
+
+value xcall_call(const externinfo *x, const value *args, size_t n, strpool *pool)
+{
+    const stmt *s = x->s;
+    xprep *p = x->cif;
+    if (!p) return V_MISSING;
+    slot vals[32];
+    void *ptrs[32];
+    for (size_t i = 0; i < n; i++) {
+        int t = s->xparams[i].type;
+        value v = args[i];
+        if (v_missing(v)) {
+            if (!s->accepts_missing) return V_MISSING;
+            if (XT_LANG(t) == TY_REAL) vals[i].d = NAN;
+            else vals[i].s = NULL;
+        } else if (t & XT_CINT) {
+            vals[i].i = (int)v.u.i;
+        } else {
+            switch (XT_LANG(t)) {
+            case TY_INT: vals[i].l = (long)v.u.i; break;
+            case TY_REAL: vals[i].d = v_num(v); break;
+            case TY_BOOL: vals[i].b = (uint8_t)(v.u.i != 0); break;
+            case TY_TEXT: vals[i].s = v.u.s; break;
+            case TY_DATE: vals[i].i = (int)floor(v.u.r); break;
+            }
+        }
+        ptrs[i] = &vals[i];
+    }
+    /* libffi widens integral returns smaller than a register to ffi_arg */
+    union { ffi_arg a; ffi_sarg sa; double d; const char *s; long l; } ret;
+    memset(&ret, 0, sizeof ret);
+    ffi_call(&p->cif, FFI_FN(x->fn), &ret, ptrs);
+    int rt = s->rettype;
+    if (rt & XT_CINT) return v_int((int64_t)(int)ret.sa);
+    switch (XT_LANG(rt)) {
+    case TY_INT: return v_int((int64_t)ret.l);
+    case TY_REAL: return isfinite(ret.d) ? v_real(ret.d) : V_MISSING;
+    case TY_BOOL: return v_bool((uint8_t)ret.a != 0);
+    case TY_TEXT: return ret.s ? v_text(strpool_intern(pool, ret.s, strlen(ret.s))) : V_MISSING;
+    case TY_DATE: return v_date((double)(int)ret.sa);
+    }
+    return V_MISSING;
+}

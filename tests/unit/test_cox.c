@@ -1,0 +1,173 @@
+/* test_cox.c: the Cox core (plugins/cox/coxfit.c) against R survival's
+ * coxph on the datasets written by tests/R/regression.R: coefficients,
+ * naive and robust standard errors, p-values, log likelihoods, the three
+ * (four) tests and the concordance with its standard error, with Efron and
+ * Breslow ties, strata, clusters and counting-process data. */
+#include "coxfit.h"
+#include "refdata.h"
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOL 1e-6
+
+static void run_case(const char *name)
+{
+    char path[512], what[128];
+    rd_file df, rf;
+    snprintf(path, sizeof path, "tests/ref/%s_data.txt", name);
+    CU_ASSERT_EQUAL_FATAL(rd_read(path, &df), 0);
+    snprintf(path, sizeof path, "tests/ref/%s_ref.txt", name);
+    CU_ASSERT_EQUAL_FATAL(rd_read(path, &rf), 0);
+    const rd_table *data = rd_table_get(&df, ""), *rc_ = rd_table_get(&rf, "coef");
+    const rd_table *rfit = rd_table_get(&rf, "fit");
+    CU_ASSERT_FATAL(data && rc_ && rfit && data->ncol > 5);
+
+    size_t n = data->nrow, p = data->ncol - 5;
+    double *start = malloc(n * sizeof *start), *stop = malloc(n * sizeof *stop);
+    double *x = malloc(n * p * sizeof *x);
+    int *event = malloc(n * sizeof *event), *strata = malloc(n * sizeof *strata);
+    int *cluster = malloc(n * sizeof *cluster);
+    int counting = 0, ncl = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *row = data->v + i * data->ncol;
+        start[i] = row[0];
+        if (!isnan(row[0])) counting = 1;
+        stop[i] = row[1];
+        event[i] = (int)row[2];
+        strata[i] = (int)row[3];
+        cluster[i] = (int)row[4];
+        if (cluster[i] + 1 > ncl) ncl = cluster[i] + 1;
+        for (size_t j = 0; j < p; j++) x[i * p + j] = row[5 + j];
+    }
+    int robust = rd_get(rfit, 0, "robust") == 1;
+    cox_data d = {n, p, counting ? start : NULL, stop, event, x, strata,
+                  robust ? cluster : NULL, (size_t)ncl};
+    cox_options o;
+    cox_options_default(&o);
+    o.efron = rd_get(rfit, 0, "efron") == 1;
+    cox_fit f;
+    int rc = cox_fit_model(&d, &o, &f);
+    if (rc != COX_OK) fprintf(stderr, "  %s: %s\n", name, cox_status_text(rc));
+    CU_ASSERT_EQUAL_FATAL(rc, COX_OK);
+    CU_ASSERT_EQUAL_FATAL(rc_->nrow, p);
+    CU_ASSERT_EQUAL(f.robust, robust);
+
+    rd_tally t = {0, 0};
+    for (size_t j = 0; j < p; j++) {
+        snprintf(what, sizeof what, "%s coef[%zu]", name, j);
+        rd_check(&t, what, f.coef[j], rd_get(rc_, j, "coef"), TOL, 0);
+        snprintf(what, sizeof what, "%s se[%zu]", name, j);
+        rd_check(&t, what, sqrt(f.naive_var[j * p + j]), rd_get(rc_, j, "se"), TOL, 0);
+        if (robust) {
+            snprintf(what, sizeof what, "%s robust_se[%zu]", name, j);
+            rd_check(&t, what, sqrt(f.var[j * p + j]), rd_get(rc_, j, "robust_se"), TOL, 0);
+        }
+        snprintf(what, sizeof what, "%s p[%zu]", name, j);
+        rd_check_p(&t, what, f.pvalue[j], rd_get(rc_, j, "p"), TOL);
+    }
+    const struct { const char *key; double got; int is_p; } fv[] = {
+        {"n", (double)f.n, 0}, {"nevent", (double)f.nevents, 0}, {"iter", f.iter, 0},
+        {"loglik0", f.loglik0, 0}, {"loglik", f.loglik, 0}, {"df", f.df, 0},
+        {"lr", f.lr_test, 0}, {"lr_p", f.lr_p, 1},
+        {"wald", f.wald_test, 0}, {"wald_p", f.wald_p, 1},
+        {"score", f.score_test, 0}, {"score_p", f.score_p, 1},
+        {"rscore", f.robust_score_test, 0}, {"rscore_p", f.robust_score_p, 1},
+        {"concordant", f.conc_count[0], 0}, {"discordant", f.conc_count[1], 0},
+        {"tied_x", f.conc_count[2], 0}, {"tied_y", f.conc_count[3], 0},
+        {"tied_xy", f.conc_count[4], 0},
+        {"concordance", f.concordance, 0}, {"concordance_se", f.concordance_se, 0},
+    };
+    for (size_t k = 0; k < sizeof fv / sizeof fv[0]; k++) {
+        double want = rd_get(rfit, 0, fv[k].key);
+        if (!robust && fv[k].key[0] == 'r' && fv[k].key[1] == 's') continue; /* rscore */
+        snprintf(what, sizeof what, "%s %s", name, fv[k].key);
+        if (fv[k].is_p) rd_check_p(&t, what, fv[k].got, want, TOL);
+        else rd_check(&t, what, fv[k].got, want, TOL, 0);
+    }
+    CU_ASSERT(t.checked > 0);
+    CU_ASSERT_EQUAL(t.failed, 0);
+
+    cox_fit_free(&f);
+    free(start); free(stop); free(x); free(event); free(strata); free(cluster);
+    rd_free(&df);
+    rd_free(&rf);
+}
+
+static void test_lung(void) { run_case("cox_lung"); }
+static void test_lung_breslow(void) { run_case("cox_lung_breslow"); }
+static void test_lung_strata(void) { run_case("cox_lung_strata"); }
+static void test_ovarian(void) { run_case("cox_ovarian"); }
+static void test_veteran(void) { run_case("cox_veteran"); }
+static void test_heart(void) { run_case("cox_heart"); }
+static void test_bladder(void) { run_case("cox_bladder"); }
+static void test_bladder2(void) { run_case("cox_bladder2"); }
+static void test_bladder2_breslow(void) { run_case("cox_bladder2_breslow"); }
+static void test_cgd(void) { run_case("cox_cgd"); }
+static void test_colon(void) { run_case("cox_colon"); }
+
+/* Failure modes: monotone likelihood, collinear columns, no events. */
+static void test_errors(void)
+{
+    enum { N = 8 };
+    double stop[N] = {1, 2, 3, 4, 5, 6, 7, 8};
+    int event[N] = {1, 1, 1, 1, 0, 1, 0, 1};
+    /* x perfectly separates: every event at a time has the largest x of the
+     * risk set -> the coefficient diverges */
+    double xs[N] = {8, 7, 6, 5, 4, 3, 2, 1};
+    cox_options o;
+    cox_options_default(&o);
+    cox_fit f;
+    cox_data d = {N, 1, NULL, stop, event, xs, NULL, NULL, 0};
+    int rc = cox_fit_model(&d, &o, &f);
+    CU_ASSERT(rc == COX_EINFINITE || rc == COX_ENOCONV);
+    cox_fit_free(&f);
+
+    double x2[2 * N];
+    for (int i = 0; i < N; i++) {
+        x2[2 * i] = (i * 7) % 5;
+        x2[2 * i + 1] = 2 * x2[2 * i] + 1;
+    }
+    cox_data d2 = {N, 2, NULL, stop, event, x2, NULL, NULL, 0};
+    rc = cox_fit_model(&d2, &o, &f);
+    CU_ASSERT_EQUAL(rc, COX_ESINGULAR);
+    CU_ASSERT_EQUAL(f.bad, 1);
+    cox_fit_free(&f);
+
+    int none[N] = {0};
+    cox_data d3 = {N, 1, NULL, stop, none, x2, NULL, NULL, 0};
+    rc = cox_fit_model(&d3, &o, &f);
+    CU_ASSERT_EQUAL(rc, COX_ENOEVENTS);
+    cox_fit_free(&f);
+
+    double start[N] = {0, 0, 3, 0, 0, 0, 0, 0}; /* row 2: start == stop */
+    cox_data d4 = {N, 1, start, stop, event, x2, NULL, NULL, 0};
+    rc = cox_fit_model(&d4, &o, &f);
+    CU_ASSERT_EQUAL(rc, COX_EINPUT);
+    cox_fit_free(&f);
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS) return 2;
+    CU_pSuite s = CU_add_suite("cox", NULL, NULL);
+    CU_add_test(s, "lung (Efron)", test_lung);
+    CU_add_test(s, "lung (Breslow)", test_lung_breslow);
+    CU_add_test(s, "lung (strata)", test_lung_strata);
+    CU_add_test(s, "ovarian", test_ovarian);
+    CU_add_test(s, "veteran (factor, ties)", test_veteran);
+    CU_add_test(s, "heart (counting process, cluster)", test_heart);
+    CU_add_test(s, "bladder (strata, cluster)", test_bladder);
+    CU_add_test(s, "bladder2 (counting process, cluster)", test_bladder2);
+    CU_add_test(s, "bladder2 (Breslow)", test_bladder2_breslow);
+    CU_add_test(s, "cgd (counting, strata, cluster)", test_cgd);
+    CU_add_test(s, "colon (strata, cluster)", test_colon);
+    CU_add_test(s, "errors", test_errors);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned fails = CU_get_number_of_failures();
+    CU_cleanup_registry();
+    return fails != 0;
+}

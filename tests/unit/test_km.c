@@ -1,0 +1,212 @@
+/* test_km.c: the Kaplan-Meier core against R survfit / quantile.survfit /
+ * summary.survfit(times =) / restricted means (tests/ref/km_ref.txt,
+ * written by tests/R/survival.R). */
+#include "../../plugins/km/kmcore.h"
+#include "refdata.h"
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RTOL 1e-6
+#define ATOL 1e-12
+
+typedef struct km_case {
+    const char *name;   /* section prefix in km_ref.txt */
+    const char *data;   /* data file */
+    const char *group;  /* group column */
+    km_conf conf;
+} km_case;
+
+static const km_case cases[] = {
+    {"lung_log", "tests/ref/km_lung_data.txt", "sex", KM_CONF_LOG},
+    {"lung_loglog", "tests/ref/km_lung_data.txt", "sex", KM_CONF_LOGLOG},
+    {"lung_plain", "tests/ref/km_lung_data.txt", "sex", KM_CONF_PLAIN},
+    {"lung_ecog", "tests/ref/km_lung_data.txt", "ecog", KM_CONF_LOG},
+    {"veteran_loglog", "tests/ref/km_veteran_data.txt", "celltype", KM_CONF_LOGLOG},
+    {"ovarian_log", "tests/ref/km_ovarian_data.txt", "rx", KM_CONF_LOG},
+    {"mid_log", "tests/ref/km_mid_data.txt", "group", KM_CONF_LOG},
+    {"mid_loglog", "tests/ref/km_mid_data.txt", "group", KM_CONF_LOGLOG},
+    {"mid_plain", "tests/ref/km_mid_data.txt", "group", KM_CONF_PLAIN},
+    {"mid_none", "tests/ref/km_mid_data.txt", "group", KM_CONF_NONE},
+    {"jasa1_log", "tests/ref/km_jasa1_data.txt", "transplant", KM_CONF_LOG},
+    {"jasa1_loglog", "tests/ref/km_jasa1_data.txt", "transplant", KM_CONF_LOGLOG},
+};
+
+static rd_file ref;
+
+static int setup(void) { return rd_read("tests/ref/km_ref.txt", &ref); }
+static int teardown(void) { rd_free(&ref); return 0; }
+
+static const rd_table *section(const char *caseName, const char *part)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s.%s", caseName, part);
+    const rd_table *t = rd_table_get(&ref, buf);
+    if (!t) fprintf(stderr, "  missing section [%s]\n", buf);
+    return t;
+}
+
+/* Fit the curve of group value g (rows with a missing group dropped); a
+ * "start" column makes counting-process data. */
+static int fit_group(const rd_table *d, const char *gcol, double g, km_conf conf,
+                     double level, km_curve *c)
+{
+    double *t = malloc((d->nrow + 1) * sizeof *t), *t0 = malloc((d->nrow + 1) * sizeof *t0);
+    int *e = malloc((d->nrow + 1) * sizeof *e);
+    int counting = rd_col(d, "start") >= 0;
+    size_t n = 0;
+    for (size_t i = 0; i < d->nrow; i++) {
+        if (rd_get(d, i, gcol) != g) continue;
+        t0[n] = counting ? rd_get(d, i, "start") : 0;
+        t[n] = rd_get(d, i, "time");
+        e[n++] = rd_get(d, i, "status") == 1;
+    }
+    int rc = km_fit(counting ? t0 : NULL, t, e, n, conf, level, c);
+    free(t);
+    free(t0);
+    free(e);
+    return rc;
+}
+
+static void check_case(const km_case *kc, rd_tally *tally)
+{
+    rd_file data;
+    CU_ASSERT_FATAL(rd_read(kc->data, &data) == 0);
+    const rd_table *d = &data.tab[0];
+    const rd_table *par = section(kc->name, "params"), *cv = section(kc->name, "curve"),
+                   *qt = section(kc->name, "quantile"), *at = section(kc->name, "at"),
+                   *sm = section(kc->name, "summary");
+    CU_ASSERT_FATAL(par && cv && qt && at && sm);
+    double level = rd_get(par, 0, "conf_level"), tau = rd_get(par, 0, "tau");
+    char what[160];
+    size_t ncurve = 0;
+    for (size_t r = 0; r < sm->nrow; r++) {
+        double g = rd_get(sm, r, "group");
+        km_curve c;
+        CU_ASSERT_FATAL(fit_group(d, kc->group, g, kc->conf, level, &c) == 0);
+
+        /* the curve, row by row */
+        size_t k = 0;
+        for (size_t i = 0; i < cv->nrow; i++) {
+            if (rd_get(cv, i, "group") != g) continue;
+            if (k >= c.ntimes) { k++; continue; }
+            static const char *cols[] = {"time", "n.risk", "n.event", "n.censor", "surv",
+                                         "std.err", "selog", "lower", "upper"};
+            const double got[] = {c.time[k], c.nrisk[k], c.nevent[k], c.ncensor[k], c.surv[k],
+                                  c.se[k], c.selog[k], c.lower[k], c.upper[k]};
+            for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
+                snprintf(what, sizeof what, "%s g=%g curve[%zu].%s", kc->name, g, k, cols[j]);
+                rd_check(tally, what, got[j], rd_get(cv, i, cols[j]), RTOL, ATOL);
+            }
+            k++;
+        }
+        snprintf(what, sizeof what, "%s g=%g number of times", kc->name, g);
+        rd_check(tally, what, (double)c.ntimes, (double)k, 0, 0);
+        ncurve += k;
+
+        /* quantiles and their limits */
+        for (size_t i = 0; i < qt->nrow; i++) {
+            if (rd_get(qt, i, "group") != g) continue;
+            double p = rd_get(qt, i, "prob"), q, lo, hi;
+            km_quantile(&c, &p, 1, &q, &lo, &hi);
+            snprintf(what, sizeof what, "%s g=%g quantile %g", kc->name, g, p);
+            rd_check(tally, what, q, rd_get(qt, i, "quantile"), RTOL, ATOL);
+            snprintf(what, sizeof what, "%s g=%g quantile %g lower", kc->name, g, p);
+            rd_check(tally, what, lo, rd_get(qt, i, "lower"), RTOL, ATOL);
+            snprintf(what, sizeof what, "%s g=%g quantile %g upper", kc->name, g, p);
+            rd_check(tally, what, hi, rd_get(qt, i, "upper"), RTOL, ATOL);
+        }
+
+        /* values at given times */
+        for (size_t i = 0; i < at->nrow; i++) {
+            if (rd_get(at, i, "group") != g) continue;
+            double t = rd_get(at, i, "time");
+            km_point pt;
+            km_at(&c, t, &pt);
+            static const char *cols[] = {"n.risk", "n.event", "surv", "std.err", "lower", "upper"};
+            const double got[] = {pt.nrisk, pt.nevent, pt.surv, pt.se, pt.lower, pt.upper};
+            for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
+                snprintf(what, sizeof what, "%s g=%g at %g %s", kc->name, g, t, cols[j]);
+                rd_check(tally, what, got[j], rd_get(at, i, cols[j]), RTOL, ATOL);
+            }
+        }
+
+        /* totals and restricted mean */
+        double mean, se;
+        km_rmean(&c, tau, &mean, &se);
+        snprintf(what, sizeof what, "%s g=%g n", kc->name, g);
+        rd_check(tally, what, (double)c.n, rd_get(sm, r, "n"), 0, 0);
+        snprintf(what, sizeof what, "%s g=%g events", kc->name, g);
+        rd_check(tally, what, c.nevents, rd_get(sm, r, "events"), 0, 0);
+        snprintf(what, sizeof what, "%s g=%g rmean(%g)", kc->name, g, tau);
+        rd_check(tally, what, mean, rd_get(sm, r, "rmean"), RTOL, ATOL);
+        snprintf(what, sizeof what, "%s g=%g se(rmean)", kc->name, g);
+        rd_check(tally, what, se, rd_get(sm, r, "se_rmean"), RTOL, ATOL);
+        km_free(&c);
+    }
+    snprintf(what, sizeof what, "%s rows of the curves", kc->name);
+    rd_check(tally, what, (double)ncurve, (double)cv->nrow, 0, 0);
+    rd_free(&data);
+}
+
+static void test_against_r(void)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rd_tally tally = {0, 0};
+        check_case(&cases[i], &tally);
+        if (tally.failed)
+            fprintf(stderr, "  %s: %zu of %zu values differ from R\n", cases[i].name,
+                    tally.failed, tally.checked);
+        CU_ASSERT(tally.checked > 50);
+        CU_ASSERT_EQUAL(tally.failed, 0);
+    }
+}
+
+/* The exact-midpoint rule, spelled out on the hand-made curves. */
+static void test_midpoint_rule(void)
+{
+    /* S = 5/6, 4/6, 3/6 at t = 1, 2, 3, flat until t = 6 */
+    const double t1[] = {1, 2, 3, 5, 6, 7};
+    const int e1[] = {1, 1, 1, 0, 1, 0};
+    /* S = 3/4, 1/2 at t = 2, 4; censored at 8 and 9 */
+    const double t2[] = {2, 4, 8, 9};
+    const int e2[] = {1, 1, 0, 0};
+    const double half = 0.5;
+    km_curve c;
+    double q;
+    CU_ASSERT_FATAL(km_fit(NULL, t1, e1, 6, KM_CONF_LOG, 0.95, &c) == 0);
+    km_quantile(&c, &half, 1, &q, NULL, NULL);
+    CU_ASSERT_DOUBLE_EQUAL(q, 4.5, 1e-12);
+    km_free(&c);
+    CU_ASSERT_FATAL(km_fit(NULL, t2, e2, 4, KM_CONF_LOG, 0.95, &c) == 0);
+    km_quantile(&c, &half, 1, &q, NULL, NULL);
+    CU_ASSERT_DOUBLE_EQUAL(q, 6.5, 1e-12);
+    km_free(&c);
+}
+
+static void test_conf_parse(void)
+{
+    km_conf k;
+    CU_ASSERT(km_conf_parse("log-log", &k) == 0 && k == KM_CONF_LOGLOG);
+    CU_ASSERT(km_conf_parse("plain", &k) == 0 && k == KM_CONF_PLAIN);
+    CU_ASSERT(km_conf_parse("logit", &k) != 0);
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+    CU_pSuite s = CU_add_suite("km", setup, teardown);
+    if (!s || !CU_add_test(s, "survfit parity", test_against_r) ||
+        !CU_add_test(s, "midpoint quantile rule", test_midpoint_rule) ||
+        !CU_add_test(s, "conf_type names", test_conf_parse)) {
+        CU_cleanup_registry();
+        return 1;
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+    CU_cleanup_registry();
+    return fails != 0;
+}
