@@ -20,7 +20,7 @@ static loc SPAN(struct parse_ctx *c, YYLTYPE a, YYLTYPE b);
 static stmt *mkstmt(struct parse_ctx *c, skind k, YYLTYPE l);
 static void add_stmt(struct parse_ctx *c, stmt *s);
 static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE l);
-static expr *quant(struct parse_ctx *c, int q, char *table, char *var, expr *where, expr *body, YYLTYPE l);
+static expr *quant(struct parse_ctx *c, int q, char *table, YYLTYPE tl, char *var, expr *where, expr *body, YYLTYPE l);
 static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 }
 
@@ -63,6 +63,7 @@ static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 %type <e> ep_items
 %type <a> args_opt args arg
 %type <i> qword xtype
+%type <str> argname
 %type <s> table_opts table_decl tables xparams_opt xparams coldecls
 
 %precedence QUANT
@@ -321,8 +322,25 @@ args
 arg
     : argval
         { $$ = ast_alloc(ctx->prog, sizeof(arg)); if ($$) { $$->value = $1; $$->loc = L(ctx, @1); } }
-    | IDENT ':' argval
+    | argname ':' argval
         { $$ = ast_alloc(ctx->prog, sizeof(arg)); if ($$) { $$->name = $1; $$->value = $3; $$->loc = SPAN(ctx, @1, @3); } }
+    ;
+
+/* argument names may be words that are keywords elsewhere (by:, at:, ...) */
+argname
+    : IDENT       { $$ = $1; }
+    | "by"        { $$ = "by"; }
+    | "at"        { $$ = "at"; }
+    | "key"       { $$ = "key"; }
+    | "order"     { $$ = "order"; }
+    | "file"      { $$ = "file"; }
+    | "unit"      { $$ = "unit"; }
+    | "data"      { $$ = "data"; }
+    | "event"     { $$ = "event"; }
+    | "origin"    { $$ = "origin"; }
+    | "censor"    { $$ = "censor"; }
+    | "competing" { $$ = "competing"; }
+    | "exposure"  { $$ = "exposure"; }
     ;
 
 argval
@@ -356,15 +374,15 @@ expr
     | expr "and" expr       { $$ = bin(ctx, E_BINARY, OP_AND, $1, $3, @$); }
     | "not" expr            { $$ = bin(ctx, E_UNARY, OP_NOT, $2, NULL, @$); }
     | qword IDENT IDENT ':' expr %prec QUANT
-        { $$ = quant(ctx, (int)$1, $2, $3, NULL, $5, @$); }
+        { $$ = quant(ctx, (int)$1, $2, @2, $3, NULL, $5, @$); }
     | qword IDENT IDENT "where" expr ':' expr %prec QUANT
-        { $$ = quant(ctx, (int)$1, $2, $3, $5, $7, @$); }
+        { $$ = quant(ctx, (int)$1, $2, @2, $3, $5, $7, @$); }
     | "count" IDENT IDENT %prec QUANT
-        { $$ = quant(ctx, Q_COUNT, $2, $3, NULL, NULL, @$); }
+        { $$ = quant(ctx, Q_COUNT, $2, @2, $3, NULL, NULL, @$); }
     | "count" IDENT IDENT ':' expr %prec QUANT
-        { $$ = quant(ctx, Q_COUNT, $2, $3, $5, NULL, @$); }
+        { $$ = quant(ctx, Q_COUNT, $2, @2, $3, $5, NULL, @$); }
     | "count" IDENT IDENT "where" expr %prec QUANT
-        { $$ = quant(ctx, Q_COUNT, $2, $3, $5, NULL, @$); }
+        { $$ = quant(ctx, Q_COUNT, $2, @2, $3, $5, NULL, @$); }
     | cmp                   { $$ = $1; }
     ;
 
@@ -542,12 +560,13 @@ static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE
     return e;
 }
 
-static expr *quant(struct parse_ctx *c, int q, char *table, char *var, expr *where, expr *body, YYLTYPE l)
+static expr *quant(struct parse_ctx *c, int q, char *table, YYLTYPE tl, char *var, expr *where, expr *body, YYLTYPE l)
 {
     expr *e = ast_expr(c->prog, E_QUANT, L(c, l));
     if (!e) return NULL;
     e->op = q;
     e->name = table;
+    e->name_loc = L(c, tl);
     e->var = var;
     e->a = where;
     e->b = body;

@@ -82,6 +82,7 @@ struct expr {
     size_t nitems;
     char *name;            /* E_NAME, E_FIELD (the field), E_CALL, E_QUANT (table) */
     char *var;             /* E_QUANT: the row variable */
+    loc name_loc;          /* E_QUANT: where the table is named */
     int64_t ival;          /* E_INT, E_BOOL */
     double rval;           /* E_REAL, E_DURATION (count) */
     int dunit;             /* E_DURATION */

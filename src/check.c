@@ -296,10 +296,17 @@ static ty check_let(scope *sc, int i, const expr *use)
     return li->type;
 }
 
+/* "a" or "an" before a type name */
+static const char *an(const char *word)
+{
+    return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
 static int want(scope *sc, expr *e, ty got, int kind, const char *what)
 {
     if (is_err(got) || is_any(got) || got.kind == kind || (kind == TY_REAL && is_num(got))) return 1;
-    err(sc, e, "%s must be a %s, not a %s", what, ty_name(mk(kind)), ty_name(got));
+    const char *w = ty_name(mk(kind)), *g = ty_name(got);
+    err(sc, e, "%s must be %s %s, not %s %s", what, an(w), w, an(g), g);
     return 0;
 }
 
@@ -393,7 +400,9 @@ static ty check_quant(scope *sc, expr *e)
     study *st = sc->st;
     int q = find_table(st, e->name);
     if (q < 0) {
-        unknown(sc, e, "table", e->name, -1);
+        expr at = *e;
+        at.loc = e->name_loc;
+        unknown(sc, &at, "table", e->name, -1);
         return T_ERR;
     }
     /* the nearest table on the unit's ancestor line of which q is a strict descendant */
@@ -1170,14 +1179,20 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
             ep->cause_names[k + 1] = nm;
         }
     }
-    for (size_t i = 0; i < st->nlets; i++) check_let(&sc, (int)i, NULL);
-    for (size_t i = 0; i < st->neps; i++) check_endpoint(&sc, (int)i, NULL);
-    for (size_t i = 0; i < st->ncriteria; i++) {
-        stmt *s = st->criteria[i];
-        ty t = check_expr(&sc, s->value);
-        want(&sc, s->value, t, TY_BOOL, "a criterion");
+    /* in source order, so diagnostics come out in the order of the file */
+    size_t nl = 0, ne = 0, ns = 0;
+    for (size_t i = 0; i < st->prog->nstmts; i++) {
+        stmt *s = st->prog->stmts[i];
+        switch (s->kind) {
+        case S_LET: check_let(&sc, (int)nl++, NULL); break;
+        case S_ENDPOINT: check_endpoint(&sc, (int)ne++, NULL); break;
+        case S_INCLUDE: case S_EXCLUDE:
+            want(&sc, s->value, check_expr(&sc, s->value), TY_BOOL, "a criterion");
+            break;
+        case S_ESTIMATE: check_estimate(&sc, &st->ests[ns++]); break;
+        default: break;
+        }
     }
-    for (size_t i = 0; i < st->nests; i++) check_estimate(&sc, &st->ests[i]);
     return dg->nerrors - before;
 }
 

@@ -908,6 +908,11 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
     csv_close(r);
     if (L->cs) finish_columns(L);
     if (L->nerr && L->stopped) goto out;
+    if (L->reread_text) {
+        /* text cells first: the key checks below compare them */
+        reread(L, NULL, 0);
+        for (size_t j = 0; j < t->ncols; j++) L->cs[j].text_from = 0;
+    }
     check_schema(L);
     pending *pend = NULL;
     size_t npend = 0, pcap = 0;
@@ -919,7 +924,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
             bad = link_parent(L, &pend, &npend, &pcap);
         if (bad) oom(L);
     }
-    if (L->reread_text || npend) reread(L, pend, npend);
+    if (npend) reread(L, pend, npend);
     free(pend);
 out:
     free(L->cs);

@@ -174,10 +174,15 @@ static int h_keep_rows(const cohort_call *call, const unsigned char *keep)
     return 0;
 }
 
+static void h_table_detail(cohort_table *t)
+{
+    if (t) t->detail = 1;
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
-    h_table_text, h_note, h_keep_rows,
+    h_table_text, h_note, h_keep_rows, h_table_detail,
 };
 
 const cohort_host *result_host(void)
@@ -283,6 +288,7 @@ results *results_merge(results *const *runs, const char *const *labels, size_t n
             const cohort_table *ft = fe->tables[t];
             cohort_table *mt = table_new(ft->id, ft->title);
             if (!mt) continue;
+            mt->detail = ft->detail;
             size_t cnt = me->ntables;
             if (push((void **)&me->tables, &cnt, sizeof(cohort_table *))) { table_free(mt); continue; }
             me->tables[me->ntables++] = mt;
@@ -406,8 +412,10 @@ void results_text(const results *r, FILE *out)
         const est_result *e = &r->ests[i];
         fprintf(out, "\n%s  [%s]\n", e->source, e->where);
         if (e->failed) fprintf(out, "  (failed: see the error above)\n");
+        int printed = 0;
         for (size_t t = 0; t < e->ntables; t++) {
-            if (t) fputc('\n', out);
+            if (e->tables[t]->detail) continue;
+            if (printed++) fputc('\n', out);
             print_table(r, e->tables[t], out);
         }
         for (size_t k = 0; k < e->nnotes; k++) fprintf(out, "  %s\n", e->notes[k]);
@@ -448,6 +456,7 @@ static void json_table(const cohort_table *t, FILE *out)
     json_str(out, t->id);
     fputs(", \"title\": ", out);
     json_str(out, t->title);
+    fprintf(out, ", \"detail\": %s", t->detail ? "true" : "false");
     fputs(", \"columns\": [", out);
     for (size_t c = 0; c < t->ncols; c++) {
         fputs(c ? ", {\"name\": " : "{\"name\": ", out);

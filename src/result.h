@@ -25,6 +25,7 @@ struct cohort_table {
     size_t ncols;
     cell *cells;           /* row-major, nrows x ncols */
     size_t nrows, caprows;
+    int detail;            /* not printed in text */
 };
 
 typedef struct attrition_row {

@@ -28,25 +28,45 @@ struct strpool {
     size_t left;
 };
 
-/* A fast 64-bit hash: eight bytes at a time, multiply-xorshift mixing. */
+static uint64_t load64(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return w;
+}
+
+static uint64_t load32(const char *s)
+{
+    uint32_t w;
+    memcpy(&w, s, 4);
+    return w;
+}
+
+/* A fast 64-bit hash: eight bytes at a time, multiply-xorshift mixing; the
+ * last partial word is read as overlapping loads, never past the end. */
 static uint64_t pool_hash(const char *s, size_t len)
 {
     const uint64_t k = 0x9e3779b97f4a7c15ull;
     uint64_t h = (uint64_t)len * k ^ 0x2545f4914f6cdd1dull;
-    while (len >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * k;
-        h ^= h >> 29;
-        s += 8;
-        len -= 8;
+    uint64_t w;
+    if (len >= 8) {
+        const char *end = s + len - 8;
+        while (s < end) {
+            h = (h ^ load64(s)) * k;
+            h ^= h >> 29;
+            s += 8;
+        }
+        w = load64(end);
+    } else if (len >= 4) {
+        w = load32(s) << 32 | load32(s + len - 4);
+    } else if (len > 0) {
+        w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
+            (unsigned char)s[len - 1];
+    } else {
+        w = 0;
     }
-    if (len) {
-        uint64_t w = 0;
-        for (size_t i = 0; i < len; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-        h = (h ^ w) * k;
-        h ^= h >> 29;
-    }
+    h = (h ^ w) * k;
+    h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
     h ^= h >> 32;
     return h;
@@ -136,18 +156,15 @@ static const char *pool_store(strpool *p, const char *s, size_t len)
     return d;
 }
 
-/* memcmp(a, b, n) == 0 for the short strings that dominate, inline. */
+/* memcmp(a, b, n) == 0, inline for the short strings that dominate. */
 static int same_bytes(const char *a, const char *b, size_t n)
 {
-    while (n >= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y) return 0;
-        a += 8;
-        b += 8;
-        n -= 8;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (load64(a + i) != load64(b + i)) return 0;
+        return load64(a + n - 8) == load64(b + n - 8);
     }
+    if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i]) return 0;
     return 1;

@@ -176,6 +176,9 @@ typedef struct cohort_host {
      * (e.g. a matched cohort): keep[i] != 0 keeps row i.  Only for calls
      * with row_unit == NULL.  Returns 0 on success. */
     int (*keep_rows)(const cohort_call *call, const unsigned char *keep);
+    /* Mark a table as detail (e.g. a whole survival curve): it goes to JSON,
+     * CSV and figures but is not printed in the text report. */
+    void (*table_detail)(cohort_table *t);
 } cohort_host;
 
 /* Parameters an estimator accepts.  The first parameter may be given

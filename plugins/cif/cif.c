@@ -218,6 +218,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
         goto out;
     }
     size_t ng = in.ngroups;
+    if (sa && ng < 2)
+        host->warning(call, "strata only apply to Gray's test, which needs `by` with two or more groups");
     sub_t = malloc((in.n + 1) * sizeof *sub_t);
     sub_s = malloc((in.n + 1) * sizeof *sub_s);
     nev = calloc(maxcause + 1, sizeof *nev);
@@ -236,7 +238,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                 sub_s[m++] = in.status[i];
             }
         for (size_t c = 1; c <= maxcause; c++)
-            if (nev[c] > 0 && cif_fit(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK) {
+            if (nev[c] > 0 &&
+                cif_fit(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK) {
                 host->error(call, "out of memory");
                 goto out;
             }
@@ -315,8 +318,9 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
             cif_put(host, t, r, cd, df);
             if (st != CIF_OK) {
-                host->warning(call, "Gray's test for %s is not available (%s)", cif_cause_name(s, c, cname, sizeof cname),
-                              st == CIF_SINGULAR ? "singular variance" : "incidence reached 1");
+                host->warning(call, "Gray's test for %s is not available (%s)",
+                              cif_cause_name(s, c, cname, sizeof cname),
+                              st == CIF_SINGULAR ? "singular variance" : "not finite");
                 continue;
             }
             cif_put(host, t, r, cx, stat);

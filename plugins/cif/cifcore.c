@@ -152,8 +152,9 @@ typedef struct gray_work {
 } gray_work;
 
 /* Add the scores and variance of one stratum (obs[0..m-1], sorted by time)
- * to w->s and w->v.  Returns CIF_OK or CIF_DEGENERATE. */
-static int gray_stratum(const cif_obs *obs, size_t m, double rho, gray_work *w)
+ * to w->s and w->v.  The pooled estimate f is Gray's weighted combination
+ * and may exceed 1 late in follow-up; it is used as is, as in cmprsk. */
+static void gray_stratum(const cif_obs *obs, size_t m, double rho, gray_work *w)
 {
     size_t ng = w->ng, g1 = ng - 1;
     double *st = w->s + g1, *vt = w->v + g1 * g1; /* this stratum's part */
@@ -191,7 +192,6 @@ static int gray_stratum(const cif_obs *obs, size_t m, double rho, gray_work *w)
                 tr += w->rs[i] / w->skmm[i];
                 tq += w->rs[i] * (1 - w->f1m[i]) / w->skmm[i];
             }
-            if (nd1 > 0 && !(fm < 1)) return CIF_DEGENERATE;
             f = fm + nd1 / tr;
             double fb = rho == 0 ? 1 : pow(1 - fm, rho);
             double *a = w->a, *c = w->c;
@@ -270,7 +270,6 @@ static int gray_stratum(const cif_obs *obs, size_t m, double rho, gray_work *w)
             w->v[j * g1 + i] = w->v[i * g1 + j];
         }
     }
-    return CIF_OK;
 }
 
 int cif_gray(const double *time, const int *status, const int *group,
@@ -309,12 +308,14 @@ int cif_gray(const double *time, const int *status, const int *group,
     }
     qsort(obs, n, sizeof *obs, cif_cmp);
     int rc = CIF_OK;
-    for (size_t i = 0; i < n && rc == CIF_OK;) {
+    for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && obs[j].stratum == obs[i].stratum) j++;
-        rc = gray_stratum(obs + i, j - i, rho, &w);
+        gray_stratum(obs + i, j - i, rho, &w);
         i = j;
     }
+    for (size_t i = 0; i < g1 * g1 && rc == CIF_OK; i++)
+        if (!isfinite(w.v[i]) || (i < g1 && !isfinite(w.s[i]))) rc = CIF_DEGENERATE;
     if (rc == CIF_OK) {
         /* statistic s' V^-1 s; the decomposition goes into a's space */
         double *vv = w.a, *x = w.c;

@@ -41,8 +41,8 @@ void cif_ci(double est, double var, double conf_level, double *lower, double *up
  * (0..ngroups-1, ngroups >= 2), within strata strata[i] (any ints, NULL for
  * none), with weight (1 - F(t-))^rho.  Gives the statistic, df = ngroups - 1
  * and the p-value.  Returns CIF_OK, CIF_NOMEM, CIF_SINGULAR (variance of
- * the scores not invertible: cuminc reports -1) or CIF_DEGENERATE (the
- * pooled incidence reached 1). */
+ * the scores not invertible: cuminc reports -1) or CIF_DEGENERATE (scores
+ * or variance not finite, e.g. Gray's pooled estimate reached 1). */
 int cif_gray(const double *time, const int *status, const int *group,
              const int *strata, size_t n, size_t ngroups, int cause, double rho,
              double *stat, int *df, double *p);

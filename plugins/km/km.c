@@ -16,7 +16,8 @@ static const cohort_param km_params[] = {
     {"by", COHORT_ARG_COLUMN, 0, "groups: one curve per value"},
     {"at", COHORT_ARG_LIST, 0, "times (durations) at which to report survival"},
     {"probs", COHORT_ARG_LIST, 0, "quantiles to report (probabilities of the event), default [0.5]"},
-    {"conf_type", COHORT_ARG_TEXT, 0, "confidence interval: \"log\" (default), \"log-log\", \"plain\", \"none\""},
+    {"conf_type", COHORT_ARG_TEXT, 0,
+     "confidence interval: \"log\" (default), \"log-log\", \"plain\", \"none\""},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
     {"rmean", COHORT_ARG_DURATION, 0, "report the restricted mean survival time up to this time"},
 };
@@ -32,6 +33,7 @@ typedef struct km_input {
     pc_factor f;         /* levels of `by` (empty without it) */
     const char *byname;  /* name of `by`, or NULL */
     size_t ngroups;
+    size_t *level;       /* factor level of each group (levels without rows dropped) */
 } km_input;
 
 static void km_input_free(km_input *in)
@@ -41,6 +43,7 @@ static void km_input_free(km_input *in)
     free(in->event);
     free(in->group);
     free(in->unit);
+    free(in->level);
     pc_factor_free(&in->f);
 }
 
@@ -74,14 +77,14 @@ static void km_put(const cohort_host *host, cohort_table *t, size_t row, int col
 
 static const char *km_group_label(const km_input *in, size_t g)
 {
-    return in->f.nlevels ? in->f.labels[g] : "all";
+    return in->byname ? in->f.labels[in->level[g]] : "all";
 }
 
 /* " in tdxd = true" for notes, or "" without groups. */
 static const char *km_in(const km_input *in, size_t g, char *buf, size_t size)
 {
     if (!in->byname) return "";
-    snprintf(buf, size, " in %s = %s", in->byname, in->f.labels[g]);
+    snprintf(buf, size, " in %s = %s", in->byname, km_group_label(in, g));
     return buf;
 }
 
@@ -103,18 +106,17 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
             host->error(call, "out of memory coding %s", by->vec.name);
             return 1;
         }
-        in->ngroups = in->f.nlevels;
         in->byname = by->vec.name;
-    } else {
-        in->ngroups = 1;
     }
+    size_t nlev = by ? in->f.nlevels : 1;
     in->time = malloc((nrows + 1) * sizeof *in->time);
     in->event = malloc((nrows + 1) * sizeof *in->event);
     in->group = malloc((nrows + 1) * sizeof *in->group);
     if (s->start) in->start = malloc((nrows + 1) * sizeof *in->start);
     if (call->row_unit) in->unit = malloc((nrows + 1) * sizeof *in->unit);
+    in->level = calloc(nlev + 1, sizeof *in->level);
     if (!in->time || !in->event || !in->group || (s->start && !in->start) ||
-        (call->row_unit && !in->unit)) {
+        (call->row_unit && !in->unit) || !in->level) {
         host->error(call, "out of memory");
         return 1;
     }
@@ -151,6 +153,13 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
         host->error(call, "no rows with %s known", s->name);
         return 1;
     }
+    /* groups: the levels that kept rows, in level order */
+    for (size_t i = 0; i < in->n; i++) in->level[in->group[i]] = 1;
+    for (size_t k = 0; k < nlev; k++)
+        if (in->level[k]) in->level[k] = ++in->ngroups;
+    for (size_t i = 0; i < in->n; i++) in->group[i] = (int)in->level[in->group[i]] - 1;
+    for (size_t k = 0, g = 0; k < nlev; k++)
+        if (in->level[k]) in->level[g++] = k;
     return 0;
 }
 
@@ -173,7 +182,8 @@ static int km_options(const cohort_host *host, const cohort_call *call, km_opts 
     o->level = 0.95;
     const cohort_arg *a;
     if ((a = cohort_arg_get(call, "conf_type")) && km_conf_parse(a->text, &o->conf) != 0) {
-        host->error(call, "conf_type \"%s\": use \"log\", \"log-log\", \"plain\" or \"none\"", a->text);
+        host->error(call, "conf_type \"%s\": use \"log\", \"log-log\", \"plain\" or \"none\"",
+                    a->text);
         return 1;
     }
     if ((a = cohort_arg_get(call, "conf_level"))) {
@@ -299,8 +309,12 @@ static int km_run(const cohort_host *host, const cohort_call *call)
 
     /* survival at the requested times */
     if (o.nat > 0) {
-        snprintf(buf, sizeof buf, "Kaplan-Meier survival (%s CI, %s)", lv,
-                 o.conf == KM_CONF_LOGLOG ? "log-log" : o.conf == KM_CONF_PLAIN ? "plain" : "log");
+        if (o.conf == KM_CONF_NONE)
+            snprintf(buf, sizeof buf, "Kaplan-Meier survival");
+        else
+            snprintf(buf, sizeof buf, "Kaplan-Meier survival (%s CI, %s)", lv,
+                     o.conf == KM_CONF_LOGLOG ? "log-log"
+                     : o.conf == KM_CONF_PLAIN ? "plain" : "log");
         cohort_table *tab = host->table_new(call, "survival", buf);
         int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
         int ct = host->table_column(tab, "time", COHORT_COL_TIME, 1);
@@ -408,8 +422,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                                call->time_unit && *call->time_unit ? call->time_unit : "days",
                                km_in(&in, g, gb, sizeof gb));
                 } else {
-                    host->warning(call, "rmean: the horizon is before the first time in %s",
-                                  km_group_label(&in, g));
+                    host->warning(call, "rmean: the horizon is before the first time of the "
+                                  "curve%s", km_in(&in, g, gb, sizeof gb));
                 }
             }
         }

@@ -129,3 +129,103 @@ logit_case("logistic_lung", dead ~ age + sex + ph.ecog + ph.karno + wt.loss, lun
 # colon: 1858 rows, binary death by 5 years ~ clinical covariates
 colon3 <- na.omit(colon[colon$etype == 2, c("status", "rx", "sex", "age", "obstruct", "perfor", "adhere", "nodes", "differ", "extent", "surg")])
 logit_case("logistic_colon", status ~ rx + sex + age + obstruct + perfor + adhere + nodes + differ + extent + surg, colon3)
+
+## ---- Fine-Gray ----------------------------------------------------------
+# Data columns: time status (0 censored, 1 event, 2 competing) then the
+# covariate matrix (model.matrix without the intercept).
+crr_case <- function(name, time, status, X) {
+  X <- as.matrix(X)
+  fit <- crr(time, status, X, failcode = 1, cencode = 0)
+  stopifnot(fit$converged)
+  write_data(name, cbind(data.frame(time = time, status = status), as.data.frame(X)))
+  se <- sqrt(diag(fit$var))
+  z <- fit$coef / se
+  # (summary.crr rounds its p-values: compute them unrounded)
+  write_ref(name, list(coef = data.frame(coef = fit$coef, se = se, z = z,
+                                         p = 2 * pnorm(-abs(z))),
+                       fit = c(n = fit$n, loglik = fit$loglik, loglik0 = fit$loglik.null,
+                               lr = -2 * (fit$loglik.null - fit$loglik),
+                               lr_p = pchisq(-2 * (fit$loglik.null - fit$loglik), length(fit$coef),
+                                             lower.tail = FALSE))))
+  invisible(fit)
+}
+# simulated competing risks with ties (times rounded to whole days)
+set.seed(20260101)
+nsim <- 250
+x1 <- rnorm(nsim)
+x2 <- rbinom(nsim, 1, 0.4)
+x3 <- runif(nsim, 40, 80)
+t1 <- rexp(nsim, 0.002 * exp(0.5 * x1 - 0.7 * x2 + 0.01 * (x3 - 60)))
+t2 <- rexp(nsim, 0.0015 * exp(-0.3 * x1 + 0.4 * x2))
+tc <- runif(nsim, 200, 1500)
+tt <- ceiling(pmin(t1, t2, tc))
+ss <- ifelse(tc <= pmin(t1, t2), 0, ifelse(t1 <= t2, 1, 2))
+crr_case("finegray_sim", tt, ss, cbind(x1 = x1, x2 = x2, x3 = x3))
+# mgus2: progression to a plasma cell malignancy, death before it competing
+m <- na.omit(mgus2[, c("age", "sex", "mspike", "ptime", "pstat", "futime", "death")])
+mtime <- ifelse(m$pstat == 1, m$ptime, m$futime)
+mstat <- ifelse(m$pstat == 1, 1, 2 * m$death)
+crr_case("finegray_mgus2", mtime, mstat, model.matrix(~ age + sex + mspike, m)[, -1])
+# a small case where censoring and events tie and one covariate is binary
+crr_case("finegray_small", c(1, 2, 2, 3, 3, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 12, 12, 13, 14),
+         c(1, 0, 2, 1, 0, 1, 2, 1, 0, 2, 1, 0, 1, 2, 1, 0, 1, 2, 0, 1),
+         cbind(z = c(1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0),
+               w = c(0.5, 1.2, -0.3, 2.0, 0.1, -1.1, 0.7, 0.2, -0.6, 1.5, 0.9, -0.2, 0.4, -1.4, 0.8, 0.3, -0.9, 1.1, 0.0, 0.6)))
+
+## ---- propensity-score matching -------------------------------------------
+# Data columns: treat (0/1) then the covariate matrix.  The propensity score
+# is checked against glm; the matching against an independent R
+# implementation of the documented greedy rule (MatchIt's own output is not
+# used: Debian's MatchIt 4.5.1 has a nearest-neighbour/caliper bug, upstream
+# issue 163).  Balance: SMD standardised by the treated group's SD before
+# matching (sqrt(p(1-p)) for 0/1 covariates), as MatchIt's summary (ATT).
+psm_case <- function(name, treat, X, caliper = NA, logit = FALSE) {
+  X <- as.matrix(X)
+  n <- length(treat)
+  fit <- glm(treat ~ X, family = binomial)
+  ps <- fitted(fit)
+  d <- if (logit) fit$linear.predictors else ps
+  tr <- which(treat == 1)
+  tr <- tr[order(-d[tr], tr)]
+  avail <- which(treat == 0)
+  m <- rep(NA_integer_, n)
+  width <- if (is.na(caliper)) Inf else caliper * sd(d)
+  for (t in tr) {
+    if (!length(avail)) break
+    dd <- abs(d[t] - d[avail])
+    k <- which.min(dd)
+    if (dd[k] <= width) {
+      m[t] <- avail[k]
+      m[avail[k]] <- t
+      avail <- avail[-k]
+    }
+  }
+  matched <- !is.na(m)
+  bal <- t(apply(X, 2, function(x) {
+    bin <- all(x %in% c(0, 1))
+    wv <- function(v) if (bin) mean(v) * (1 - mean(v)) else var(v)
+    s <- sqrt(wv(x[treat == 1]))
+    if (s < sqrt(.Machine$double.eps)) s <- sqrt(wv(x))
+    mt <- mean(x[treat == 1]); mc <- mean(x[treat == 0])
+    mtm <- mean(x[treat == 1 & matched]); mcm <- mean(x[treat == 0 & matched])
+    c(mean_t = mt, mean_c = mc, smd = (mt - mc) / s, mean_t_m = mtm, mean_c_m = mcm, smd_m = (mtm - mcm) / s)
+  }))
+  write_data(name, cbind(data.frame(treat = treat), as.data.frame(X)))
+  s <- summary(fit)$coefficients
+  write_ref(name, list(coef = data.frame(coef = s[, 1], se = s[, 2]),
+                       rows = data.frame(ps = ps, eta = fit$linear.predictors,
+                                         match = ifelse(is.na(m), -1, m - 1)),
+                       balance = as.data.frame(bal),
+                       fit = c(logit = as.numeric(logit), caliper = caliper,
+                               width = if (is.na(caliper)) NA else width,
+                               n_t = sum(treat == 1), n_c = sum(treat == 0), pairs = sum(matched) / 2)))
+}
+colon4 <- na.omit(colon[colon$etype == 2, c("rx", "sex", "age", "obstruct", "nodes", "differ")])
+colon4 <- colon4[colon4$rx != "Lev", ]
+ctreat <- as.numeric(colon4$rx == "Lev+5FU")
+cX <- model.matrix(~ age + sex + obstruct + nodes + differ, colon4)[, -1]
+psm_case("psm_colon", ctreat, cX)
+psm_case("psm_colon_caliper", ctreat, cX, caliper = 0.05)
+psm_case("psm_colon_logit", ctreat, cX, caliper = 0.2, logit = TRUE)
+lung4 <- na.omit(lung[, c("sex", "age", "ph.ecog", "wt.loss", "ph.karno")])
+psm_case("psm_lung", as.numeric(lung4$sex == 2), lung4[, c("age", "ph.ecog", "wt.loss", "ph.karno")])

@@ -262,5 +262,9 @@ cif <- c(
     cif_case("mgus2_sex_old", mg, "sex", "old", 1, c(12, 60, 120, 240), 0.9),
     cif_case("sim", sim, "group", NULL, 0, c(1, 5, 10, 20, 30, 59, 60, 61), 0.95),
     cif_case("sim_strata", sim, "group", "stratum", 0, c(10, 20), 0.95),
-    cif_case("sim_strata_rho2", sim, "group", "stratum", 2, c(10, 20), 0.95))
+    cif_case("sim_strata_rho2", sim, "group", "stratum", 2, c(10, 20), 0.95),
+    # no competing events, five small groups; Gray's pooled estimate passes
+    # 1 at the last event time (t = 30)
+    cif_case("mid", mid_d, "group", NULL, 0, c(3, 10), 0.95),
+    cif_case("mid_rho1", mid_d, "group", NULL, 1, c(3, 10), 0.95))
 write_ref(cif, "cif_ref.txt", "cumulative incidence (cmprsk::cuminc) references")

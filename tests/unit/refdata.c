@@ -184,6 +184,10 @@ int rd_close_p(double got, double want, double rtol)
 static int rd_tally_add(rd_tally *t, const char *what, double got, double want, int ok)
 {
     t->checked++;
+    if (isfinite(got) && isfinite(want) && want != 0) {
+        double rel = fabs(got - want) / fabs(want);
+        if (rel > t->maxrel) t->maxrel = rel;
+    }
     if (!ok) {
         t->failed++;
         if (t->failed <= RD_MAXREPORT)

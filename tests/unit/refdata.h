@@ -43,6 +43,7 @@ int rd_close_p(double got, double want, double rtol);
  * the first few mismatches to stderr with `what`, and returns ok. */
 typedef struct rd_tally {
     size_t checked, failed;
+    double maxrel;      /* largest relative difference among finite values */
 } rd_tally;
 int rd_check(rd_tally *t, const char *what, double got, double want, double rtol, double atol);
 int rd_check_p(rd_tally *t, const char *what, double got, double want, double rtol);

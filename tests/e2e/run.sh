@@ -1,0 +1,64 @@
+#!/bin/sh
+# tests/e2e/run.sh: end-to-end cases as files.  Each directory under
+# tests/e2e/cases/ holds `cmd` (the arguments to cohort, one line; $TMP is a
+# fresh temporary directory), the rules and data it needs, and the expected
+# `expected.out` (stdout), `expected.err` (stderr, exact diagnostics) and
+# `expected.status` (exit code, default 0).  A file `expected.files` lists
+# files under $TMP to compare with expected/<name>.  Prints one line per case
+# and "N passed, M failed".
+set -u
+: "${COHORT:?COHORT must name the cohort binary}"
+: "${srcdir:=.}"
+COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
+export COHORT_PLUGIN_PATH
+pass=0
+fail=0
+failed=""
+for dir in "$srcdir"/tests/e2e/cases/*/; do
+    name=$(basename "$dir")
+    [ -f "$dir/cmd" ] || continue
+    tmp=$(mktemp -d)
+    want_status=0
+    [ -f "$dir/expected.status" ] && want_status=$(cat "$dir/expected.status")
+    args=$(sed "s#\$TMP#$tmp#g; s#\$BADPLUGINS#${COHORT_BAD_PLUGINS:-}#g" "$dir/cmd")
+    (cd "$dir" && eval "\"\$COHORT\" $args") >"$tmp/.stdout" 2>"$tmp/.stderr"
+    status=$?
+    ok=1
+    why=""
+    if [ "$status" != "$want_status" ]; then ok=0; why="exit status $status, expected $want_status"; fi
+    for stream in out err; do
+        if [ -f "$dir/expected.$stream" ]; then
+            sed "s#$tmp#\$TMP#g" "$tmp/.std$stream" >"$tmp/.std$stream.norm"
+            if ! cmp -s "$dir/expected.$stream" "$tmp/.std$stream.norm"; then
+                ok=0
+                why="$why${why:+; }std$stream differs"
+                diff -u "$dir/expected.$stream" "$tmp/.std$stream.norm" | head -40 >&2
+            fi
+        elif [ "$stream" = err ] && [ -s "$tmp/.stderr" ] && [ "$want_status" = 0 ]; then
+            ok=0
+            why="$why${why:+; }unexpected stderr"
+            head -20 "$tmp/.stderr" >&2
+        fi
+    done
+    if [ -f "$dir/expected.files" ]; then
+        while read -r f; do
+            [ -n "$f" ] || continue
+            if ! cmp -s "$dir/expected/$f" "$tmp/$f"; then
+                ok=0
+                why="$why${why:+; }$f differs"
+                diff -u "$dir/expected/$f" "$tmp/$f" 2>&1 | head -40 >&2
+            fi
+        done <"$dir/expected.files"
+    fi
+    if [ $ok = 1 ]; then
+        pass=$((pass + 1))
+        echo "PASS: $name"
+    else
+        fail=$((fail + 1))
+        failed="$failed $name"
+        echo "FAIL: $name ($why)"
+    fi
+    rm -rf "$tmp"
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

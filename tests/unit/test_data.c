@@ -1,0 +1,1236 @@
+/* test_data.c: unit tests of the string pool, the CSV tokenizer and the
+ * columnar loader (types, missing values, diagnostics, keys, links and
+ * ancestor grouping).  Edge-case CSVs are written to a temporary directory;
+ * the small linked cohort lives in tests/unit/data/. */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "csv.h"
+#include "data.h"
+#include "date.h"
+#include "strpool.h"
+#include "valparse.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+enum { MAXREC = 64, MAXFILES = 16 };
+
+/* One recorded diagnostic. */
+typedef struct rec {
+    diag_level level;
+    char file[512];
+    int line, col, len;
+    char msg[1024];
+    char src[1024];         /* the source line, "" when none */
+} rec;
+
+typedef struct capture {
+    rec r[MAXREC];
+    int n;
+} capture;
+
+static void capture_fn(void *ud, const diagnostic *d)
+{
+    capture *c = ud;
+    if (c->n >= MAXREC) return;
+    rec *r = &c->r[c->n++];
+    r->level = d->level;
+    snprintf(r->file, sizeof r->file, "%s", d->file ? d->file : "");
+    r->line = d->line;
+    r->col = d->col;
+    r->len = d->len;
+    snprintf(r->msg, sizeof r->msg, "%s", d->msg);
+    snprintf(r->src, sizeof r->src, "%.*s", d->srcline ? (int)d->srclen : 0,
+             d->srcline ? d->srcline : "");
+}
+
+/* A temporary directory of CSV files, removed by fx_close. */
+typedef struct fixture {
+    char dir[256];
+    char path[MAXFILES][512];
+    int n;
+} fixture;
+
+static int fx_open(fixture *f)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/cohort-data-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    f->n = 0;
+    return mkdtemp(f->dir) ? 0 : -1;
+}
+
+static const char *fx_write(fixture *f, const char *name, const char *text, size_t len)
+{
+    if (f->n >= MAXFILES) return NULL;
+    char *p = f->path[f->n++];
+    size_t n = strlen(f->dir);
+    memcpy(p, f->dir, n);
+    snprintf(p + n, 512 - n, "/%s", name);
+    FILE *fp = fopen(p, "wb");
+    if (!fp) return NULL;
+    fwrite(text, 1, len, fp);
+    fclose(fp);
+    return p;
+}
+
+static const char *fx_file(fixture *f, const char *name, const char *text)
+{
+    return fx_write(f, name, text, strlen(text));
+}
+
+static void fx_close(fixture *f)
+{
+    for (int i = 0; i < f->n; i++) unlink(f->path[i]);
+    rmdir(f->dir);
+}
+
+/* Load one table from `path`; diagnostics into cap. */
+static cohort_data *load1(const table_spec *sp, size_t n, const load_opts *o, strpool *pool,
+                          capture *cap)
+{
+    diag dg;
+    cap->n = 0;
+    diag_init(&dg, capture_fn, cap);
+    return data_load(sp, n, o, pool, &dg);
+}
+
+static const column *col_named(const cohort_data *d, int t, const char *name)
+{
+    int j = data_column_index(&d->tables[t], name);
+    return j < 0 ? NULL : &d->tables[t].cols[j];
+}
+
+static int32_t ymd(int y, int m, int dd)
+{
+    return date_from_ymd(y, m, dd);
+}
+
+/* ---- strpool ----------------------------------------------------------- */
+
+static void test_pool_basic(void)
+{
+    strpool *p = strpool_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    const char buf[] = "positivelow";
+    const char *a = strpool_intern(p, buf, 8);
+    const char *b = strpool_intern(p, "positive", 8);
+    const char *c = strpool_intern(p, buf + 8, 3);
+    const char *e = strpool_intern(p, "", 0);
+    CU_ASSERT_PTR_EQUAL(a, b);
+    CU_ASSERT_STRING_EQUAL(a, "positive");
+    CU_ASSERT_STRING_EQUAL(c, "low");
+    CU_ASSERT_PTR_NOT_EQUAL(a, c);
+    CU_ASSERT_STRING_EQUAL(e, "");
+    CU_ASSERT_PTR_EQUAL(e, strpool_intern(p, "x", 0));
+    CU_ASSERT_EQUAL(strpool_count(p), 3);
+    /* a prefix is a different string */
+    CU_ASSERT_PTR_NOT_EQUAL(strpool_intern(p, "pos", 3), a);
+    strpool_free(p);
+}
+
+static void test_pool_many(void)
+{
+    strpool *p = strpool_new();
+    enum { N = 50000 };
+    const char **ptr = malloc(N * sizeof *ptr);
+    char key[64];
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(key, sizeof key, "value-%d-%s", i, i % 7 ? "x" : "a longer tail text");
+        ptr[i] = strpool_intern(p, key, (size_t)n);
+    }
+    CU_ASSERT_EQUAL(strpool_count(p), N);
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(key, sizeof key, "value-%d-%s", i, i % 7 ? "x" : "a longer tail text");
+        if (strpool_intern(p, key, (size_t)n) != ptr[i] || strcmp(ptr[i], key) != 0) bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(strpool_count(p), N);
+    /* long strings get their own blocks and stay put */
+    size_t big = 100000;
+    char *s = malloc(big);
+    memset(s, 'q', big);
+    const char *l1 = strpool_intern(p, s, big);
+    const char *l2 = strpool_intern(p, s, big - 1);
+    CU_ASSERT_PTR_NOT_EQUAL(l1, l2);
+    CU_ASSERT_PTR_EQUAL(strpool_intern(p, s, big), l1);
+    CU_ASSERT_EQUAL(strlen(l1), big);
+    CU_ASSERT_EQUAL(strlen(l2), big - 1);
+    CU_ASSERT_PTR_EQUAL(strpool_intern(p, "value-3-x", 9), ptr[3]);
+    free(s);
+    free(ptr);
+    strpool_free(p);
+}
+
+/* ---- value parsing ------------------------------------------------------ */
+
+static void test_parse_values(void)
+{
+    int64_t i;
+    double x;
+    uint8_t b;
+    CU_ASSERT_EQUAL(vp_int("42", 2, &i), 1);
+    CU_ASSERT_EQUAL(i, 42);
+    CU_ASSERT_EQUAL(vp_int("-7", 2, &i), 1);
+    CU_ASSERT_EQUAL(i, -7);
+    CU_ASSERT_EQUAL(vp_int("007", 3, &i), 1);
+    CU_ASSERT_EQUAL(i, 7);
+    CU_ASSERT_EQUAL(vp_int("9223372036854775807", 19, &i), 1);
+    CU_ASSERT_EQUAL(i, INT64_MAX);
+    CU_ASSERT_EQUAL(vp_int("-9223372036854775808", 20, &i), 1);
+    CU_ASSERT_EQUAL(i, INT64_MIN);
+    CU_ASSERT_EQUAL(vp_int("9223372036854775808", 19, &i), 2);
+    CU_ASSERT_EQUAL(vp_int("123456789012345678901", 21, &i), 2);
+    CU_ASSERT_EQUAL(vp_int("-", 1, &i), 0);
+    CU_ASSERT_EQUAL(vp_int("+5", 2, &i), 0);
+    CU_ASSERT_EQUAL(vp_int("1.0", 3, &i), 0);
+    CU_ASSERT_EQUAL(vp_int("", 0, &i), 0);
+
+    CU_ASSERT_EQUAL(vp_real("1e-3", 4, &x), 1);
+    CU_ASSERT_EQUAL(x, 1e-3);
+    CU_ASSERT_EQUAL(vp_real("-.5", 3, &x), 1);
+    CU_ASSERT_EQUAL(x, -0.5);
+    CU_ASSERT_EQUAL(vp_real("5.", 2, &x), 1);
+    CU_ASSERT_EQUAL(x, 5.0);
+    CU_ASSERT_EQUAL(vp_real("+2.5E+2", 7, &x), 1);
+    CU_ASSERT_EQUAL(x, 250.0);
+    CU_ASSERT_EQUAL(vp_real("-0.0", 4, &x), 1);
+    CU_ASSERT(x == 0 && signbit(x));
+    CU_ASSERT_EQUAL(vp_real("inf", 3, &x), 0);
+    CU_ASSERT_EQUAL(vp_real("nan", 3, &x), 0);
+    CU_ASSERT_EQUAL(vp_real("0x10", 4, &x), 0);
+    CU_ASSERT_EQUAL(vp_real("1e999", 5, &x), 0);
+    CU_ASSERT_EQUAL(vp_real(".", 1, &x), 0);
+    CU_ASSERT_EQUAL(vp_real("1e", 2, &x), 0);
+    CU_ASSERT_EQUAL(vp_real("1.2.3", 5, &x), 0);
+    CU_ASSERT_EQUAL(vp_real(" 1", 2, &x), 0);
+
+    CU_ASSERT_EQUAL(vp_bool("TRUE", 4, &b), 1);
+    CU_ASSERT_EQUAL(b, 1);
+    CU_ASSERT_EQUAL(vp_bool("False", 5, &b), 1);
+    CU_ASSERT_EQUAL(b, 0);
+    CU_ASSERT_EQUAL(vp_bool("yes", 3, &b), 0);
+    CU_ASSERT_EQUAL(vp_bool("1", 1, &b), 0);
+}
+
+/* The fast path and the strtod fallback agree with strtod bit for bit. */
+static void test_parse_reals_exact(void)
+{
+    uint64_t s = 12345;
+    char buf[64];
+    int bad = 0;
+    for (int k = 0; k < 200000; k++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        int nd = 1 + (int)(s >> 60);            /* 1..16 digits */
+        int point = (int)((s >> 40) % (uint64_t)(nd + 1));
+        int n = 0;
+        if (s & 1) buf[n++] = '-';
+        uint64_t t = s;
+        for (int i = 0; i < nd; i++) {
+            if (i == point && i > 0) buf[n++] = '.';
+            t = t * 6364136223846793005ull + 1;
+            buf[n++] = (char)('0' + (t >> 59) % 10);
+        }
+        if ((s >> 8) % 4 == 0) n += snprintf(buf + n, sizeof buf - (size_t)n, "e%d", (int)((s >> 20) % 61) - 30);
+        buf[n] = 0;
+        double x = 0, y = strtod(buf, NULL);
+        if (vp_real(buf, (size_t)n, &x) != 1 || memcmp(&x, &y, sizeof x) != 0) bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* hard cases: many digits, halfway cases, subnormals */
+    static const char *const hard[] = {"9007199254740993", "0.1", "2.2250738585072011e-308",
+                                       "4.9e-324", "1.7976931348623157e308",
+                                       "123456789012345678901234567890", "0.30000000000000004",
+                                       "7.2057594037927933e16"};
+    for (size_t k = 0; k < sizeof hard / sizeof *hard; k++) {
+        double x = 0, y = strtod(hard[k], NULL);
+        CU_ASSERT_EQUAL(vp_real(hard[k], strlen(hard[k]), &x), 1);
+        CU_ASSERT_EQUAL(memcmp(&x, &y, sizeof x), 0);
+    }
+}
+
+/* ---- csv tokenizer ------------------------------------------------------ */
+
+/* Expected field: text, line, column. */
+typedef struct xf {
+    const char *text;
+    long line;
+    int col;
+} xf;
+
+static const char tricky_csv[] =
+    "\xEF\xBB\xBF" "id,note,val\r\n"
+    "1,\"a, b\",x\r\n"
+    "2,\"say \"\"hi\"\"\",\r\n"
+    "3,\"two\nlines\",\"\"\r\n"
+    "\r\n"
+    "4,,\"q\"\"\"\r\n"
+    "5,lone\rcr,end";
+
+static const xf tricky_fields[][3] = {
+    {{"id", 1, 1}, {"note", 1, 4}, {"val", 1, 9}},
+    {{"1", 2, 1}, {"a, b", 2, 3}, {"x", 2, 10}},
+    {{"2", 3, 1}, {"say \"hi\"", 3, 3}, {"", 3, 16}},
+    {{"3", 4, 1}, {"two\nlines", 4, 3}, {"", 5, 8}},
+    {{"4", 7, 1}, {"", 7, 3}, {"q\"", 7, 4}},
+    {{"5", 8, 1}, {"lone\rcr", 8, 3}, {"end", 8, 11}},
+};
+
+static void check_tricky(const char *path, size_t bufsize, int *bad)
+{
+    csv_reader *r = csv_open(path, bufsize);
+    if (!r) {
+        (*bad)++;
+        return;
+    }
+    size_t nrec = sizeof tricky_fields / sizeof *tricky_fields;
+    for (size_t k = 0; k < nrec; k++) {
+        if (csv_next(r) != 1 || csv_nfields(r) != 3) {
+            (*bad)++;
+            break;
+        }
+        const csv_field *f = csv_fields(r);
+        for (int j = 0; j < 3; j++) {
+            const xf *x = &tricky_fields[k][j];
+            size_t ll;
+            int col;
+            csv_line_of(r, f[j].raw, &ll, &col);
+            if (f[j].len != strlen(x->text) || memcmp(f[j].p, x->text, f[j].len) != 0 ||
+                f[j].line != x->line || col != x->col)
+                (*bad)++;
+        }
+    }
+    if (csv_next(r) != 0) (*bad)++;
+    if (csv_bytes_read(r) != sizeof tricky_csv - 1) (*bad)++;
+    csv_close(r);
+}
+
+static void test_csv_tricky(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_write(&fx, "t.csv", tricky_csv, sizeof tricky_csv - 1);
+    int bad = 0;
+    check_tricky(p, 0, &bad);
+    CU_ASSERT_EQUAL(bad, 0);
+    /* every buffer size: records cut anywhere by the end of the buffer */
+    for (size_t bs = 1; bs <= 80; bs++) check_tricky(p, bs, &bad);
+    CU_ASSERT_EQUAL(bad, 0);
+    fx_close(&fx);
+}
+
+static void test_csv_lines(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "l.csv", "a,b\n\"x\ny\",zz\n\n\n7,8\n");
+    csv_reader *r = csv_open(p, 0);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_EQUAL(csv_next(r), 1);
+    CU_ASSERT_EQUAL(csv_next(r), 1);
+    CU_ASSERT_EQUAL(csv_record_line(r), 2);
+    const csv_field *f = csv_fields(r);
+    size_t len;
+    int col;
+    /* the line of a field that starts on the second line of its record */
+    const char *l = csv_line_of(r, f[1].raw, &len, &col);
+    CU_ASSERT_EQUAL(len, 5);
+    CU_ASSERT_NSTRING_EQUAL(l, "y\",zz", 5);
+    CU_ASSERT_EQUAL(col, 4);
+    CU_ASSERT_EQUAL(f[1].line, 3);
+    CU_ASSERT_EQUAL(f[1].rawlen, 2);
+    l = csv_line_of(r, f[0].raw, &len, &col);
+    CU_ASSERT_EQUAL(len, 2);
+    CU_ASSERT_NSTRING_EQUAL(l, "\"x", 2);
+    CU_ASSERT_EQUAL(col, 1);
+    CU_ASSERT_EQUAL(f[0].rawlen, 5);
+    /* blank lines are skipped, line numbers keep counting */
+    CU_ASSERT_EQUAL(csv_next(r), 1);
+    CU_ASSERT_EQUAL(csv_record_line(r), 6);
+    CU_ASSERT_EQUAL(csv_next(r), 0);
+    CU_ASSERT_EQUAL(csv_next(r), 0);
+    csv_close(r);
+    fx_close(&fx);
+}
+
+static void test_csv_errors(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "u.csv", "a,b\n1,\"open\nmore\n");
+    csv_reader *r = csv_open(p, 7);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_EQUAL(csv_next(r), 1);
+    CU_ASSERT_EQUAL(csv_next(r), -1);
+    long line;
+    int col;
+    const char *src;
+    size_t n;
+    CU_ASSERT_STRING_EQUAL(csv_error(r, &line, &col, &src, &n), "unterminated quoted field");
+    CU_ASSERT_EQUAL(line, 2);
+    CU_ASSERT_EQUAL(col, 3);
+    CU_ASSERT_EQUAL(n, 7);
+    CU_ASSERT_NSTRING_EQUAL(src, "1,\"open", 7);
+    csv_close(r);
+
+    p = fx_file(&fx, "j.csv", "a,b\n\"x\"y,2\n");
+    r = csv_open(p, 0);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_EQUAL(csv_next(r), 1);
+    CU_ASSERT_EQUAL(csv_next(r), -1);
+    CU_ASSERT_STRING_EQUAL(csv_error(r, &line, &col, &src, &n),
+                           "unexpected character after a closing quote");
+    CU_ASSERT_EQUAL(line, 2);
+    CU_ASSERT_EQUAL(col, 4);
+    csv_close(r);
+    CU_ASSERT_PTR_NULL(csv_open("/nonexistent/dir/x.csv", 0));
+    fx_close(&fx);
+}
+
+/* ---- loading: types ----------------------------------------------------- */
+
+static void test_infer_types(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "types.csv",
+                            "i,r,b,d,t,none,i2r,i2t,d2t,b2t,big,neg\n"
+                            "1,1.5,true,2020-01-31,a,,1,1,2020-01-01,TRUE,1,-3\n"
+                            "-2,1e-3,FALSE,NA,b,NA,2,2,NA,false,99999999999999999999,-0.5\n"
+                            ",,,,,,2.5,x,later,no,3,\n"
+                            "NA,7,True,2024-02-29,\"a\",,NA,007,2020-01-02,,4,2\n");
+    table_spec sp = {.name = "t", .path = p};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
+    CU_ASSERT_EQUAL_FATAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const table *t = &d->tables[0];
+    CU_ASSERT_EQUAL(t->nrows, 4);
+    CU_ASSERT_EQUAL(t->ncols, 12);
+    CU_ASSERT_EQUAL(d->bytes_read, strlen(
+        "i,r,b,d,t,none,i2r,i2t,d2t,b2t,big,neg\n"
+        "1,1.5,true,2020-01-31,a,,1,1,2020-01-01,TRUE,1,-3\n"
+        "-2,1e-3,FALSE,NA,b,NA,2,2,NA,false,99999999999999999999,-0.5\n"
+        ",,,,,,2.5,x,later,no,3,\n"
+        "NA,7,True,2024-02-29,\"a\",,NA,007,2020-01-02,,4,2\n"));
+    const column *c = col_named(d, 0, "i");
+    CU_ASSERT_EQUAL(c->type, CT_INT);
+    CU_ASSERT_EQUAL(c->declared, 0);
+    CU_ASSERT_EQUAL(c->n, 4);
+    CU_ASSERT(c->i[0] == 1 && c->i[1] == -2 && !c->miss[0] && !c->miss[1] && c->miss[2] && c->miss[3]);
+    c = col_named(d, 0, "r");
+    CU_ASSERT_EQUAL(c->type, CT_REAL);
+    CU_ASSERT(c->r[0] == 1.5 && c->r[1] == 1e-3 && c->miss[2] && c->r[3] == 7.0);
+    c = col_named(d, 0, "b");
+    CU_ASSERT_EQUAL(c->type, CT_BOOL);
+    CU_ASSERT(c->b[0] == 1 && c->b[1] == 0 && c->miss[2] && c->b[3] == 1);
+    c = col_named(d, 0, "d");
+    CU_ASSERT_EQUAL(c->type, CT_DATE);
+    CU_ASSERT(c->d[0] == ymd(2020, 1, 31) && c->miss[1] && c->miss[2] && c->d[3] == ymd(2024, 2, 29));
+    c = col_named(d, 0, "t");
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(c->s[0], "a");
+    CU_ASSERT_STRING_EQUAL(c->s[1], "b");
+    CU_ASSERT(c->miss[2] && c->s[2] == NULL);
+    CU_ASSERT_PTR_EQUAL(c->s[3], c->s[0]);      /* interned: same pointer */
+    CU_ASSERT_PTR_EQUAL(c->s[0], strpool_intern(pool, "a", 1));
+    c = col_named(d, 0, "none");                /* never a value: text, all missing */
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT(c->miss[0] && c->miss[1] && c->miss[2] && c->miss[3]);
+    c = col_named(d, 0, "i2r");                 /* integers promoted to real */
+    CU_ASSERT_EQUAL(c->type, CT_REAL);
+    CU_ASSERT_PTR_NULL(c->i);
+    CU_ASSERT(c->r[0] == 1.0 && c->r[1] == 2.0 && c->r[2] == 2.5 && c->miss[3]);
+    c = col_named(d, 0, "i2t");                 /* integers, then text: earlier rows re-read */
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(c->s[0], "1");
+    CU_ASSERT_STRING_EQUAL(c->s[1], "2");
+    CU_ASSERT_STRING_EQUAL(c->s[2], "x");
+    CU_ASSERT_STRING_EQUAL(c->s[3], "007");
+    c = col_named(d, 0, "d2t");
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(c->s[0], "2020-01-01");
+    CU_ASSERT(c->miss[1] && c->s[1] == NULL);
+    CU_ASSERT_STRING_EQUAL(c->s[2], "later");
+    CU_ASSERT_STRING_EQUAL(c->s[3], "2020-01-02");
+    c = col_named(d, 0, "b2t");
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(c->s[0], "TRUE");
+    CU_ASSERT_STRING_EQUAL(c->s[1], "false");
+    CU_ASSERT_STRING_EQUAL(c->s[2], "no");
+    CU_ASSERT(c->miss[3]);
+    c = col_named(d, 0, "big");                 /* beyond int64: real */
+    CU_ASSERT_EQUAL(c->type, CT_REAL);
+    CU_ASSERT(c->r[1] == 1e20 && c->r[3] == 4.0);
+    c = col_named(d, 0, "neg");
+    CU_ASSERT_EQUAL(c->type, CT_REAL);
+    CU_ASSERT(c->r[0] == -3.0 && c->r[1] == -0.5 && c->miss[2] && c->r[3] == 2.0);
+    CU_ASSERT_EQUAL(t->order, 3);               /* the first date column */
+    CU_ASSERT_EQUAL(t->key, -1);
+    CU_ASSERT_EQUAL(t->parent, -1);
+    CU_ASSERT_EQUAL(data_table_index(d, "t"), 0);
+    CU_ASSERT_EQUAL(data_table_index(d, "u"), -1);
+    CU_ASSERT_EQUAL(data_column_index(t, "nope"), -1);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+/* Text that is not a number: inf, nan, hex, spaces. */
+static void test_infer_not_numbers(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "n.csv", "a,b,c,e\ninf,1,0x10,1\n2,nan,3, 4\n");
+    table_spec sp = {.name = "n", .path = p};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(col_named(d, 0, "a")->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(col_named(d, 0, "a")->s[1], "2");
+    CU_ASSERT_EQUAL(col_named(d, 0, "b")->type, CT_TEXT);
+    CU_ASSERT_EQUAL(col_named(d, 0, "c")->type, CT_TEXT);
+    CU_ASSERT_EQUAL(col_named(d, 0, "e")->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(col_named(d, 0, "e")->s[1], " 4");
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_quoted_cells(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_write(&fx, "q.csv", tricky_csv, sizeof tricky_csv - 1);
+    table_spec sp = {.name = "q", .path = p};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const table *t = &d->tables[0];
+    CU_ASSERT_EQUAL(t->nrows, 5);
+    CU_ASSERT_STRING_EQUAL(t->cols[0].name, "id");  /* the BOM is not part of the name */
+    const column *c = col_named(d, 0, "note");
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(c->s[0], "a, b");
+    CU_ASSERT_STRING_EQUAL(c->s[1], "say \"hi\"");
+    CU_ASSERT_STRING_EQUAL(c->s[2], "two\nlines");
+    CU_ASSERT(c->miss[3]);
+    CU_ASSERT_STRING_EQUAL(c->s[4], "lone\rcr");
+    c = col_named(d, 0, "val");
+    CU_ASSERT(!c->miss[0] && c->miss[1] && c->miss[2]);  /* "" is missing too */
+    CU_ASSERT_STRING_EQUAL(c->s[3], "q\"");
+    CU_ASSERT_STRING_EQUAL(c->s[4], "end");
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_declared_types(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "c.csv",
+                            "course_id,code,dose_gy,ok,when\n"
+                            "1,007,18,1,2020-01-01\n"
+                            "2,12,21.5,false,NA\n");
+    static const char *const names[] = {"code", "dose_gy", "ok", "when", "course_id"};
+    static const int types[] = {CT_TEXT, CT_REAL, CT_BOOL, CT_DATE, CT_INT};
+    table_spec sp = {.name = "courses", .path = p, .ndecl = 5, .decl_names = names,
+                     .decl_types = types};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const column *c = col_named(d, 0, "code");
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT_EQUAL(c->declared, 1);
+    CU_ASSERT_STRING_EQUAL(c->s[0], "007");
+    CU_ASSERT_STRING_EQUAL(c->s[1], "12");
+    c = col_named(d, 0, "dose_gy");
+    CU_ASSERT_EQUAL(c->type, CT_REAL);
+    CU_ASSERT(c->r[0] == 18.0 && c->r[1] == 21.5);
+    c = col_named(d, 0, "ok");
+    CU_ASSERT_EQUAL(c->type, CT_BOOL);
+    CU_ASSERT(c->b[0] == 1 && c->b[1] == 0);
+    CU_ASSERT(col_named(d, 0, "when")->miss[1]);
+    CU_ASSERT_EQUAL(col_named(d, 0, "course_id")->declared, 1);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_declared_bad_value(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "courses.csv",
+                            "course_id,technique,dose_gy\n"
+                            "1,SRS,18\n"
+                            "2,FSRT,\"abc\"\n"
+                            "3,SRS,1.5.0\n");
+    static const char *const names[] = {"dose_gy", "course_id"};
+    static const int types[] = {CT_REAL, CT_INT};
+    table_spec sp = {.name = "courses", .path = p, .ndecl = 2, .decl_names = names,
+                     .decl_types = types};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
+    CU_ASSERT_PTR_NULL(d);
+    CU_ASSERT_EQUAL_FATAL(cap.n, 2);
+    CU_ASSERT_EQUAL(cap.r[0].level, DIAG_ERROR);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].file, p);
+    CU_ASSERT_EQUAL(cap.r[0].line, 3);
+    CU_ASSERT_EQUAL(cap.r[0].col, 8);
+    CU_ASSERT_EQUAL(cap.r[0].len, 5);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 'dose_gy' expects a real number, found 'abc'");
+    CU_ASSERT_STRING_EQUAL(cap.r[0].src, "2,FSRT,\"abc\"");
+    CU_ASSERT_EQUAL(cap.r[1].line, 4);
+    CU_ASSERT_EQUAL(cap.r[1].col, 7);
+    CU_ASSERT_EQUAL(cap.r[1].len, 5);
+    CU_ASSERT_STRING_EQUAL(cap.r[1].msg, "column 'dose_gy' expects a real number, found '1.5.0'");
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_declared_absent(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "courses.csv", "course_id,dose_gy\n1,18\n");
+    static const char *const names[] = {"dose"};
+    static const int types[] = {CT_REAL};
+    const char *rule = "table courses key course_id { dose: real };";
+    table_spec sp = {.name = "courses", .path = p, .key = "course_id", .ndecl = 1,
+                     .decl_names = names, .decl_types = types,
+                     .site = {"study.rules", 4, 7, 7, rule, strlen(rule)}};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(&sp, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].file, "study.rules");
+    CU_ASSERT_EQUAL(cap.r[0].line, 4);
+    CU_ASSERT_EQUAL(cap.r[0].col, 7);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].src, rule);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "column 'dose' declared for table courses is not in %s (did you mean 'dose_gy'?)", p);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, want);
+
+    /* a key column that is not in the file, and an unknown order column */
+    table_spec sp2 = {.name = "courses", .path = p, .key = "course", .order = "start",
+                      .site = {"study.rules", 4, 7, 7, rule, strlen(rule)}};
+    CU_ASSERT_PTR_NULL(load1(&sp2, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    snprintf(want, sizeof want,
+             "key column 'course' of table courses is not in %s (did you mean 'course_id'?)", p);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, want);
+    CU_ASSERT_EQUAL(cap.r[0].line, 4);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_na_strings(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "na.csv", "a,b\n1,.\nNULL,2\nNA,3\n");
+    table_spec sp = {.name = "na", .path = p};
+    static const char *const na[] = {".", "NULL"};
+    load_opts o = {.na = na, .nna = 2};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(&sp, 1, &o, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const column *a = col_named(d, 0, "a"), *b = col_named(d, 0, "b");
+    /* "NA" is not missing when the list does not name it */
+    CU_ASSERT_EQUAL(a->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(a->s[0], "1");
+    CU_ASSERT(a->miss[1]);
+    CU_ASSERT_STRING_EQUAL(a->s[2], "NA");
+    CU_ASSERT_EQUAL(b->type, CT_INT);
+    CU_ASSERT(b->miss[0] && b->i[1] == 2 && b->i[2] == 3);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+/* ---- loading: diagnostics ----------------------------------------------- */
+
+static void test_ragged_rows(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "r.csv", "a,b,c\n1,2,3\n4,5\n\"x\ny\",7,8,9\n10,11,12");
+    table_spec sp = {.name = "r", .path = p};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(&sp, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 2);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "expected 3 fields as in the header, found 2");
+    CU_ASSERT_EQUAL(cap.r[0].line, 3);
+    CU_ASSERT_EQUAL(cap.r[0].col, 1);
+    CU_ASSERT_EQUAL(cap.r[0].len, 3);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].src, "4,5");
+    CU_ASSERT_STRING_EQUAL(cap.r[1].msg, "expected 3 fields as in the header, found 4");
+    CU_ASSERT_EQUAL(cap.r[1].line, 4);
+    CU_ASSERT_STRING_EQUAL(cap.r[1].src, "\"x");
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_impossible_date(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "courses.csv",
+                            "course_id,start_date\r\n"
+                            "1,2019-02-28\r\n"
+                            "2,\"multi\nline\"\r\n"
+                            "3,2019-02-30\r\n");
+    table_spec sp = {.name = "courses", .path = p};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(&sp, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 'start_date' has an impossible date '2019-02-30'");
+    CU_ASSERT_EQUAL(cap.r[0].line, 5);
+    CU_ASSERT_EQUAL(cap.r[0].col, 3);
+    CU_ASSERT_EQUAL(cap.r[0].len, 10);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].src, "3,2019-02-30");
+
+    /* also in a declared date column, and in a column of text */
+    static const char *const names[] = {"d"};
+    static const int types[] = {CT_DATE};
+    p = fx_file(&fx, "d.csv", "d,t\n2021-04-31,a\n2020-01-01,2021-13-01\n");
+    table_spec sp2 = {.name = "d", .path = p, .ndecl = 1, .decl_names = names,
+                      .decl_types = types};
+    CU_ASSERT_PTR_NULL(load1(&sp2, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 2);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 'd' has an impossible date '2021-04-31'");
+    CU_ASSERT_EQUAL(cap.r[0].line, 2);
+    CU_ASSERT_EQUAL(cap.r[0].col, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[1].msg, "column 't' has an impossible date '2021-13-01'");
+    CU_ASSERT_EQUAL(cap.r[1].line, 3);
+    CU_ASSERT_EQUAL(cap.r[1].col, 12);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_too_many_errors(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "x\n");
+    for (int i = 0; i < 30; i++) n += (size_t)snprintf(text + n, sizeof text - n, "bad%d\n", i);
+    const char *p = fx_file(&fx, "many.csv", text);
+    static const char *const names[] = {"x"};
+    static const int types[] = {CT_INT};
+    table_spec sp = {.name = "m", .path = p, .ndecl = 1, .decl_names = names,
+                     .decl_types = types};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(&sp, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 21);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 'x' expects an integer, found 'bad0'");
+    CU_ASSERT_EQUAL(cap.r[19].line, 21);
+    CU_ASSERT_EQUAL(cap.r[19].level, DIAG_ERROR);
+    CU_ASSERT_EQUAL(cap.r[20].level, DIAG_NOTE);
+    char want[1024];
+    snprintf(want, sizeof want, "too many errors; the rest of %s was not checked", p);
+    CU_ASSERT_STRING_EQUAL(cap.r[20].msg, want);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_header_errors(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "h.csv", "a,,b,a\n1,2,3,4\n");
+    table_spec sp = {.name = "h", .path = p};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(&sp, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 2);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 2 has no name in the header");
+    CU_ASSERT_EQUAL(cap.r[0].line, 1);
+    CU_ASSERT_EQUAL(cap.r[0].col, 3);
+    CU_ASSERT_STRING_EQUAL(cap.r[1].msg, "duplicate column name 'a' (also column 1)");
+    CU_ASSERT_EQUAL(cap.r[1].col, 6);
+    CU_ASSERT_STRING_EQUAL(cap.r[1].src, "a,,b,a");
+
+    p = fx_file(&fx, "empty.csv", "");
+    table_spec sp2 = {.name = "e", .path = p};
+    CU_ASSERT_PTR_NULL(load1(&sp2, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    char want[1024];
+    snprintf(want, sizeof want, "%s is empty: a header row with the column names was expected", p);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, want);
+
+    table_spec sp3 = {.name = "x", .path = "/nonexistent/x.csv", .site = {"s.rules", 2, 3, 1, NULL, 0}};
+    CU_ASSERT_PTR_NULL(load1(&sp3, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg,
+                           "cannot open /nonexistent/x.csv for table x: No such file or directory");
+    CU_ASSERT_STRING_EQUAL(cap.r[0].file, "s.rules");
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_unterminated_in_load(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "u.csv", "a,b\n1,2\n3,\"oops\n4,5\n");
+    table_spec sp = {.name = "u", .path = p};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(&sp, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "unterminated quoted field");
+    CU_ASSERT_EQUAL(cap.r[0].line, 3);
+    CU_ASSERT_EQUAL(cap.r[0].col, 3);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+/* ---- keys and links ----------------------------------------------------- */
+
+static void test_duplicate_keys(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "courses.csv",
+                            "patient,course_id\n"
+                            "a,10\n"
+                            "b,11\n"
+                            "c,\"long\nvalue\"\n"
+                            "d,11\n"
+                            "e,\n"
+                            "f,10\n");
+    table_spec sp = {.name = "courses", .path = p, .key = "course_id"};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(&sp, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 3);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "duplicate key course_id '11' (first at line 3)");
+    CU_ASSERT_EQUAL(cap.r[0].line, 6);
+    CU_ASSERT_EQUAL(cap.r[0].col, 3);
+    CU_ASSERT_EQUAL(cap.r[0].len, 2);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].src, "d,11");
+    CU_ASSERT_STRING_EQUAL(cap.r[1].msg, "missing value in key column 'course_id'");
+    CU_ASSERT_EQUAL(cap.r[1].line, 7);
+    CU_ASSERT_STRING_EQUAL(cap.r[2].msg, "duplicate key course_id '10' (first at line 2)");
+    CU_ASSERT_EQUAL(cap.r[2].line, 8);
+
+    /* integer keys print without quotes */
+    p = fx_file(&fx, "p.csv", "patient_id\n1\n2\n1\n");
+    table_spec sp2 = {.name = "patients", .path = p, .key = "patient_id"};
+    CU_ASSERT_PTR_NULL(load1(&sp2, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "duplicate key patient_id 1 (first at line 2)");
+    CU_ASSERT_EQUAL(cap.r[0].line, 4);
+
+    /* a real-valued key is refused at the declaration */
+    p = fx_file(&fx, "k.csv", "k\n1.5\n2\n");
+    table_spec sp3 = {.name = "k", .path = p, .key = "k", .site = {"s.rules", 9, 1, 5, NULL, 0}};
+    CU_ASSERT_PTR_NULL(load1(&sp3, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg,
+                           "key column 'k' of table k holds real values; a key must be integer or text");
+    CU_ASSERT_EQUAL(cap.r[0].line, 9);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_unknown_parent_key(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *pp = fx_file(&fx, "patients.csv", "patient_id,sex\n1,F\n2,M\n");
+    const char *pc = fx_file(&fx, "courses.csv",
+                             "course_id,patient_id\n"
+                             "10,1\n"
+                             "11,17\n"
+                             "12,\n"
+                             "13,2\n"
+                             "14,x\n");
+    table_spec sp[2] = {{.name = "patients", .path = pp, .key = "patient_id"},
+                        {.name = "courses", .path = pc, .key = "course_id", .parent = "patients"}};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(sp, 2, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    /* the link column takes the type of the parent key */
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg,
+                           "column 'patient_id' expects an integer like the key "
+                           "patients.patient_id, found 'x'");
+    CU_ASSERT_EQUAL(cap.r[0].line, 6);
+    CU_ASSERT_EQUAL(cap.r[0].col, 4);
+
+    pc = fx_file(&fx, "courses2.csv",
+                 "course_id,patient_id\n"
+                 "10,1\n"
+                 "11,17\n"
+                 "12,\n"
+                 "13,2\n");
+    sp[1].path = pc;
+    CU_ASSERT_PTR_NULL(load1(sp, 2, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 2);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "patient_id 17 not found in patients");
+    CU_ASSERT_STRING_EQUAL(cap.r[0].file, pc);
+    CU_ASSERT_EQUAL(cap.r[0].line, 3);
+    CU_ASSERT_EQUAL(cap.r[0].col, 4);
+    CU_ASSERT_EQUAL(cap.r[0].len, 2);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].src, "11,17");
+    CU_ASSERT_STRING_EQUAL(cap.r[1].msg,
+                           "missing patient_id: every row of courses must belong to a row of patients");
+    CU_ASSERT_EQUAL(cap.r[1].line, 4);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_text_keys(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *pp = fx_file(&fx, "patients.csv", "pid,x\nP1,1\n007,2\nP3,3\n");
+    const char *pc = fx_file(&fx, "visits.csv", "pid,v\n007,a\nP3,b\nP1,c\n007,d\nP9,e\n");
+    table_spec sp[2] = {{.name = "patients", .path = pp, .key = "pid"},
+                        {.name = "visits", .path = pc, .parent = "patients"}};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(sp, 2, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "pid 'P9' not found in patients");
+    CU_ASSERT_EQUAL(cap.r[0].line, 6);
+    pc = fx_file(&fx, "visits2.csv", "pid,v\n007,a\nP3,b\nP1,c\n007,d\n");
+    sp[1].path = pc;
+    cohort_data *d = load1(sp, 2, NULL, pool, &cap);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const table *v = &d->tables[1];
+    CU_ASSERT_EQUAL(v->cols[0].type, CT_TEXT);  /* "007" stays text like the key */
+    CU_ASSERT_EQUAL(v->fk, 0);
+    CU_ASSERT_EQUAL(v->parent, 0);
+    CU_ASSERT(v->parent_row[0] == 1 && v->parent_row[1] == 2 && v->parent_row[2] == 0 &&
+              v->parent_row[3] == 1);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_spec_errors(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *pp = fx_file(&fx, "patients.csv", "patient_id\n1\n");
+    const char *pc = fx_file(&fx, "courses.csv", "course_id,patient\n10,1\n");
+    table_spec sp[2] = {
+        {.name = "courses", .path = pc, .key = "course_id", .parent = "patients",
+         .site = {"s.rules", 3, 3, 5, NULL, 0}},
+        {.name = "patients", .path = pp, .key = "patient_id"}};
+    strpool *pool = strpool_new();
+    capture cap;
+    CU_ASSERT_PTR_NULL(load1(sp, 2, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg,
+                           "parent table patients of table courses must be declared before it");
+    CU_ASSERT_EQUAL(cap.r[0].line, 3);
+
+    table_spec sp2[2] = {
+        {.name = "patients", .path = pp, .key = "patient_id"},
+        {.name = "courses", .path = pc, .key = "course_id", .parent = "patients",
+         .site = {"s.rules", 3, 3, 5, NULL, 0}}};
+    CU_ASSERT_PTR_NULL(load1(sp2, 2, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg,
+                           "table courses has no column 'patient_id' linking it to its parent "
+                           "patients (did you mean 'patient'?)");
+    sp2[1].parent = "patient";
+    CU_ASSERT_PTR_NULL(load1(sp2, 2, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "unknown parent table patient of table courses");
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+/* ---- the linked cohort in tests/unit/data ----------------------------- */
+
+typedef struct cohort_paths {
+    char p[4][1024];
+} cohort_paths;
+
+static cohort_data *load_cohort(strpool *pool, capture *cap, cohort_paths *cp, size_t sample)
+{
+    const char *srcdir = getenv("srcdir");
+    if (!srcdir || !*srcdir) srcdir = ".";
+    static const char *const files[4] = {"patients", "courses", "lesions", "events"};
+    for (int i = 0; i < 4; i++)
+        snprintf(cp->p[i], sizeof cp->p[i], "%s/tests/unit/data/%s.csv", srcdir, files[i]);
+    table_spec sp[4] = {
+        {.name = "patients", .path = cp->p[0], .key = "patient_id"},
+        {.name = "courses", .path = cp->p[1], .key = "course_id", .parent = "patients"},
+        {.name = "lesions", .path = cp->p[2], .key = "lesion_id", .parent = "courses"},
+        {.name = "events", .path = cp->p[3], .parent = "patients"},
+    };
+    load_opts o = {.sample_rows = sample};
+    return load1(sp, 4, &o, pool, cap);
+}
+
+static void check_group(const group_index *g, size_t grp, const uint32_t *want, size_t n)
+{
+    CU_ASSERT_EQUAL_FATAL(g->off[grp + 1] - g->off[grp], n);
+    for (size_t k = 0; k < n; k++) CU_ASSERT_EQUAL(g->rows[g->off[grp] + k], want[k]);
+}
+
+static void test_groups(void)
+{
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_paths cp;
+    cohort_data *d = load_cohort(pool, &cap, &cp, 0);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    if (cap.n) printf("\n%s:%d:%d: %s\n", cap.r[0].file, cap.r[0].line, cap.r[0].col, cap.r[0].msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    int P = data_table_index(d, "patients"), C = data_table_index(d, "courses");
+    int L = data_table_index(d, "lesions"), E = data_table_index(d, "events");
+    CU_ASSERT(P == 0 && C == 1 && L == 2 && E == 3);
+    CU_ASSERT_EQUAL(d->tables[C].order, 2);
+    CU_ASSERT_EQUAL(d->tables[L].order, -1);
+    CU_ASSERT_EQUAL(d->tables[E].order, 1);
+    CU_ASSERT_EQUAL(d->tables[C].fk, 1);
+    CU_ASSERT_EQUAL(d->tables[L].fk, 1);
+
+    /* courses by patient: by start_date, missing last, ties in file order */
+    const group_index *g = data_groups(d, C, P);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    CU_ASSERT_EQUAL(g->ancestor, P);
+    CU_ASSERT_EQUAL(g->ngroups, 3);
+    static const uint32_t c0[] = {4, 1, 2}, c1[] = {3, 5, 0};
+    check_group(g, 0, c0, 3);
+    check_group(g, 1, c1, 3);
+    check_group(g, 2, NULL, 0);
+    CU_ASSERT_PTR_EQUAL(data_groups(d, C, P), g);   /* cached */
+
+    /* events by patient: NA and empty dates last, in file order */
+    const group_index *ge = data_groups(d, E, P);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ge);
+    static const uint32_t e0[] = {4, 2, 1, 5}, e1[] = {3, 0}, e2[] = {6};
+    check_group(ge, 0, e0, 4);
+    check_group(ge, 1, e1, 2);
+    check_group(ge, 2, e2, 1);
+
+    /* lesions by grandparent (no date column: file order) */
+    const group_index *gl = data_groups(d, L, P);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gl);
+    static const uint32_t l0[] = {0, 2, 3, 5}, l1[] = {1, 4};
+    check_group(gl, 0, l0, 4);
+    check_group(gl, 1, l1, 2);
+    check_group(gl, 2, NULL, 0);
+    const group_index *glc = data_groups(d, L, C);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(glc);
+    CU_ASSERT_EQUAL(glc->ngroups, 6);
+    static const uint32_t lc4[] = {0, 3};
+    check_group(glc, 4, lc4, 2);
+    CU_ASSERT_PTR_EQUAL(data_groups(d, L, P), gl);  /* earlier pointers stay valid */
+
+    /* a table grouped by itself; non-ancestors */
+    const group_index *gs = data_groups(d, C, C);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gs);
+    CU_ASSERT_EQUAL(gs->ngroups, 6);
+    static const uint32_t s3[] = {3};
+    check_group(gs, 3, s3, 1);
+    CU_ASSERT_PTR_NULL(data_groups(d, P, C));
+    CU_ASSERT_PTR_NULL(data_groups(d, E, C));
+    CU_ASSERT_PTR_NULL(data_groups(d, E, 9));
+
+    CU_ASSERT_EQUAL(data_ancestor_row(d, L, 0, P), 0);     /* lesion 100 -> course 14 -> patient 1 */
+    CU_ASSERT_EQUAL(data_ancestor_row(d, L, 4, P), 1);
+    CU_ASSERT_EQUAL(data_ancestor_row(d, L, 4, C), 3);
+    CU_ASSERT_EQUAL(data_ancestor_row(d, L, 4, L), 4);
+    CU_ASSERT_EQUAL(data_ancestor_row(d, E, 6, P), 2);
+    CU_ASSERT_EQUAL(data_ancestor_row(d, E, 6, C), -1);
+    CU_ASSERT_EQUAL(data_ancestor_row(d, P, 0, C), -1);
+    data_free(d);
+    strpool_free(pool);
+}
+
+static void test_sample_rows(void)
+{
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_paths cp;
+    cohort_data *d = load_cohort(pool, &cap, &cp, 2);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(d->tables[1].nrows, 2);
+    CU_ASSERT_PTR_NULL(d->tables[1].parent_row);
+    CU_ASSERT_EQUAL(d->tables[1].parent, 0);
+    CU_ASSERT_EQUAL(d->tables[1].fk, 1);
+    /* the first two volumes are 1.5 and 0.3: real */
+    CU_ASSERT_EQUAL(col_named(d, 2, "volume_cc")->type, CT_REAL);
+    CU_ASSERT_PTR_NULL(data_groups(d, 1, 0));
+    CU_ASSERT_EQUAL(data_ancestor_row(d, 1, 0, 0), -1);
+    data_free(d);
+
+    /* a sample does not check keys: duplicates past it go unseen */
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *p = fx_file(&fx, "p.csv", "patient_id,x\n1,a\n2,b\n1,c\n");
+    table_spec sp = {.name = "p", .path = p, .key = "patient_id"};
+    load_opts o = {.sample_rows = 10};
+    d = load1(&sp, 1, &o, pool, &cap);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL(d);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+static void test_order_column(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *pp = fx_file(&fx, "p.csv", "pid\n1\n2\n");
+    const char *pe = fx_file(&fx, "e.csv",
+                             "pid,first,second,seq,label\n"
+                             "1,2020-01-01,2021-05-01,3,z\n"
+                             "1,2020-02-01,2021-01-01,-1,y\n"
+                             "2,2020-03-01,,2.5,x\n"
+                             "1,2020-04-01,2021-03-01,,w\n");
+    table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
+                        {.name = "e", .path = pe, .parent = "p", .order = "second"}};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(sp, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(d->tables[1].order, 2);
+    static const uint32_t w0[] = {1, 3, 0};
+    check_group(data_groups(d, 1, 0), 0, w0, 3);
+    data_free(d);
+    sp[1].order = "seq";                        /* a numeric order column works too */
+    d = load1(sp, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    static const uint32_t s0[] = {1, 0, 3};
+    check_group(data_groups(d, 1, 0), 0, s0, 3);
+    data_free(d);
+    sp[1].order = "label";
+    sp[1].site = (decl_site){"s.rules", 5, 1, 1, NULL, 0};
+    CU_ASSERT_PTR_NULL(load1(sp, 2, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "order column 'label' of table e holds text values, not dates");
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+/* Big groups (the merge sort path) against a simple reference order. */
+static void test_groups_large(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    enum { NP = 7, NE = 3000 };
+    size_t cap_ = 64 + (size_t)NE * 24;
+    char *text = malloc(cap_);
+    size_t n = (size_t)snprintf(text, cap_, "pid\n");
+    for (int i = 0; i < NP; i++) n += (size_t)snprintf(text + n, cap_ - n, "%d\n", 100 + i);
+    const char *pp = fx_file(&fx, "p.csv", text);
+    n = (size_t)snprintf(text, cap_, "pid,date\n");
+    uint64_t s = 99;
+    for (int i = 0; i < NE; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        int pid = 100 + (int)((s >> 33) % NP);
+        int day = (int)((s >> 45) % 40);
+        if ((s >> 20) % 9 == 0)
+            n += (size_t)snprintf(text + n, cap_ - n, "%d,\n", pid);
+        else
+            n += (size_t)snprintf(text + n, cap_ - n, "%d,2020-01-%02d\n", pid, 1 + day % 28);
+    }
+    const char *pe = fx_file(&fx, "e.csv", text);
+    free(text);
+    table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
+                        {.name = "e", .path = pe, .parent = "p"}};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(sp, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const group_index *g = data_groups(d, 1, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    const column *dc = &d->tables[1].cols[1];
+    int bad = 0;
+    size_t total = 0;
+    for (size_t grp = 0; grp < NP; grp++) {
+        for (uint32_t k = g->off[grp]; k < g->off[grp + 1]; k++) {
+            uint32_t r = g->rows[k];
+            if (data_ancestor_row(d, 1, r, 0) != (int64_t)grp) bad++;
+            if (k == g->off[grp]) continue;
+            uint32_t q = g->rows[k - 1];
+            /* q must come before r: (missing, date, row) ascending */
+            int before = dc->miss[q] != dc->miss[r] ? dc->miss[q] < dc->miss[r]
+                         : !dc->miss[q] && dc->d[q] != dc->d[r] ? dc->d[q] < dc->d[r]
+                         : q < r;
+            if (!before) bad++;
+        }
+        total += g->off[grp + 1] - g->off[grp];
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(total, NE);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS) return 2;
+    CU_pSuite s = CU_add_suite("data", NULL, NULL);
+    if (!s) return 2;
+    static const struct {
+        const char *name;
+        void (*fn)(void);
+    } tests[] = {
+        {"string pool basics", test_pool_basic},
+        {"string pool growth and long strings", test_pool_many},
+        {"integer, real and boolean parsing", test_parse_values},
+        {"reals are correctly rounded", test_parse_reals_exact},
+        {"csv quoting, CRLF, BOM, refills", test_csv_tricky},
+        {"csv physical lines and columns", test_csv_lines},
+        {"csv malformed quoting", test_csv_errors},
+        {"type inference and promotion", test_infer_types},
+        {"inf, nan, hex and spaces are text", test_infer_not_numbers},
+        {"quoted cells in a table", test_quoted_cells},
+        {"declared types", test_declared_types},
+        {"bad value in a declared column", test_declared_bad_value},
+        {"declared column absent from the file", test_declared_absent},
+        {"custom missing-value strings", test_na_strings},
+        {"ragged rows", test_ragged_rows},
+        {"impossible dates", test_impossible_date},
+        {"too many errors", test_too_many_errors},
+        {"header errors", test_header_errors},
+        {"unterminated quote while loading", test_unterminated_in_load},
+        {"duplicate and missing keys", test_duplicate_keys},
+        {"unknown parent key", test_unknown_parent_key},
+        {"text keys", test_text_keys},
+        {"table spec errors", test_spec_errors},
+        {"groups by parent and grandparent", test_groups},
+        {"sampled schema", test_sample_rows},
+        {"order column", test_order_column},
+        {"large groups", test_groups_large},
+    };
+    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
+        if (!CU_add_test(s, tests[i].name, tests[i].fn)) return 2;
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failures = CU_get_number_of_failures();
+    CU_cleanup_registry();
+    return failures != 0;
+}
