@@ -1135,8 +1135,8 @@ int check_set_param(study *st, const char *name, const char *text, diag *dg)
     scope sc = {st, st->schema, dg, NULL, 0, {{0}}};
     ty t = check_expr(&sc, st->params[k].value);
     if (!is_err(t) && !compatible(t, st->params[k].type))
-        diag_at(dg, DIAG_ERROR, st->params[k].value->loc, "param %s is a %s, not a %s", name,
-                ty_name(st->params[k].type), ty_name(t));
+        diag_at(dg, DIAG_ERROR, st->params[k].value->loc, "param %s is %s %s, not %s %s", name,
+                an(ty_name(st->params[k].type)), ty_name(st->params[k].type), an(ty_name(t)), ty_name(t));
     return dg->nerrors == before ? 0 : -1;
 }
 
@@ -1156,8 +1156,8 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
             /* an override: the rules' own value fixes the type */
             ty decl = check_expr(&sc, p->s->value);
             if (!is_err(t) && !is_err(decl) && !compatible(t, decl))
-                diag_at(dg, DIAG_ERROR, p->value->loc, "param %s is a %s, not a %s", p->s->name,
-                        ty_name(decl), ty_name(t));
+                diag_at(dg, DIAG_ERROR, p->value->loc, "param %s is %s %s, not %s %s", p->s->name,
+                        an(ty_name(decl)), ty_name(decl), an(ty_name(t)), ty_name(t));
             t = is_any(decl) ? t : decl;
         }
         if (!p->value->is_const)

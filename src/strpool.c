@@ -10,8 +10,8 @@ enum { POOL_BLOCK = 64 * 1024, POOL_MIN_SLOTS = 64 };
 
 typedef struct pool_slot {
     const char *s;          /* NULL: empty slot */
-    size_t len;
-    uint64_t hash;
+    uint32_t hash;          /* low bits of the hash */
+    uint32_t len;           /* strings of 4 GiB or more are not pooled */
 } pool_slot;
 
 typedef struct pool_block {
@@ -172,10 +172,12 @@ static int same_bytes(const char *a, const char *b, size_t n)
 
 const char *strpool_intern(strpool *p, const char *s, size_t len)
 {
-    /* keep the load factor at most 1/2; an empty slot must always remain */
-    if ((p->count + 1) * 2 > p->mask + 1 && pool_grow(p) != 0 && p->count + 1 >= p->mask + 1)
+    if (len >= UINT32_MAX) return NULL;
+    /* keep the load factor at most 2/3; an empty slot must always remain */
+    if ((p->count + 1) * 3 > (p->mask + 1) * 2 && pool_grow(p) != 0 &&
+        p->count + 1 >= p->mask + 1)
         return NULL;
-    uint64_t h = pool_hash(s, len);
+    uint32_t h = (uint32_t)pool_hash(s, len);
     size_t i = (size_t)h & p->mask;
     for (;;) {
         pool_slot *sl = &p->slots[i];
@@ -185,7 +187,7 @@ const char *strpool_intern(strpool *p, const char *s, size_t len)
     }
     const char *copy = pool_store(p, s, len);
     if (!copy) return NULL;
-    p->slots[i] = (pool_slot){copy, len, h};
+    p->slots[i] = (pool_slot){copy, h, (uint32_t)len};
     p->count++;
     return copy;
 }

@@ -11,6 +11,13 @@ set -u
 : "${srcdir:=.}"
 COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
 export COHORT_PLUGIN_PATH
+# paths that differ between machines are replaced by names
+normalize() {
+    sed -e "s#$tmp#\$TMP#g" \
+        -e "s#${COHORT_BAD_PLUGINS:-/nonexistent-bad}#\$BADPLUGINS#g" \
+        -e "s#${COHORT_TEST_PLUGINS:-/nonexistent-test}#\$PLUGINS#g" \
+        -e "s#${COHORT_INSTALLED_PLUGINS:-/nonexistent-installed}#\$PLUGINDIR#g"
+}
 pass=0
 fail=0
 failed=""
@@ -28,7 +35,7 @@ for dir in "$srcdir"/tests/e2e/cases/*/; do
     if [ "$status" != "$want_status" ]; then ok=0; why="exit status $status, expected $want_status"; fi
     for stream in out err; do
         if [ -f "$dir/expected.$stream" ]; then
-            sed "s#$tmp#\$TMP#g" "$tmp/.std$stream" >"$tmp/.std$stream.norm"
+            normalize <"$tmp/.std$stream" >"$tmp/.std$stream.norm"
             if ! cmp -s "$dir/expected.$stream" "$tmp/.std$stream.norm"; then
                 ok=0
                 why="$why${why:+; }std$stream differs"

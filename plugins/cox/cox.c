@@ -1,0 +1,468 @@
+/* cox.c: the `cox` estimator plugin (ABI glue): Cox proportional hazards
+ * regression of an endpoint on formula terms, as R's coxph: hazard ratios
+ * with confidence intervals, likelihood-ratio / Wald / score tests,
+ * concordance; Efron or Breslow ties, strata, robust variance by cluster,
+ * counting-process data; optional univariable screening (`screen`) before
+ * the multivariable model.  The numbers come from coxfit.c. */
+#include <cohort/plugin.h>
+#include "coxfit.h"
+#include "../common/design.h"
+#include "../common/pcommon.h"
+#define MATHLIB_STANDALONE
+#include <Rmath.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cohort_param cox_params[] = {
+    {"formula", COHORT_ARG_FORMULA, 1,
+     "endpoint ~ terms (event 1; competing events are censored: cause-specific hazards)"},
+    {"strata", COHORT_ARG_COLUMN, 0, "stratify the baseline hazard by this column"},
+    {"cluster", COHORT_ARG_COLUMN, 0, "robust (sandwich) variance with these clusters, e.g. patient_id"},
+    {"robust", COHORT_ARG_BOOL, 0,
+     "robust variance without `cluster`: clusters are the analysis units (default false)"},
+    {"ties", COHORT_ARG_TEXT, 0, "\"efron\" (default) or \"breslow\""},
+    {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
+    {"screen", COHORT_ARG_NUMBER, 0,
+     "fit each term alone first; terms with univariable Wald p < screen enter the model"},
+    {"iter_max", COHORT_ARG_NUMBER, 0, "maximum Newton-Raphson iterations, default 20"},
+};
+
+typedef struct cox_input {
+    size_t n;
+    double *start, *stop;
+    int *event, *strata, *cluster;
+    size_t ncluster, nunits;
+    pc_design des;
+    const char *epname, *stname, *clname;
+} cox_input;
+
+static void input_free(cox_input *in)
+{
+    free(in->start);
+    free(in->stop);
+    free(in->event);
+    free(in->strata);
+    free(in->cluster);
+    pc_design_free(&in->des);
+}
+
+static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+static void fmt_p(double p, char *buf, size_t size)
+{
+    if (p < 0.001) snprintf(buf, size, "p < 0.001");
+    else snprintf(buf, size, "p = %.3f", p);
+}
+
+/* Read the call's data for the terms with sel[t] != 0 (sel NULL: all),
+ * dropping rows with a missing value in any variable used (with a warning
+ * when verbose).  Returns 0, or 1 after host->error. */
+static int cox_read(const cohort_host *host, const cohort_call *call, const unsigned char *sel,
+                    int verbose, cox_input *in)
+{
+    memset(in, 0, sizeof *in);
+    const cohort_arg *fa = cohort_arg_get(call, "formula");
+    const cohort_arg *sa = cohort_arg_get(call, "strata");
+    const cohort_arg *ca = cohort_arg_get(call, "cluster");
+    const cohort_arg *ra = cohort_arg_get(call, "robust");
+    if (!fa || fa->kind != COHORT_ARG_FORMULA || !fa->formula.lhs_is_endpoint) {
+        host->error(call, "cox needs a formula with an endpoint on the left: endpoint ~ terms");
+        return 1;
+    }
+    const cohort_formula *fm = &fa->formula;
+    const cohort_surv *s = &fm->surv;
+    in->epname = s->name;
+    if (fm->nterms == 0) {
+        host->error(call, "cox needs at least one term on the right of ~");
+        return 1;
+    }
+    size_t nrows = call->nrows, nt = 0;
+    unsigned char *use = calloc(nrows + 1, 1);
+    cohort_term *terms = malloc((fm->nterms + 1) * sizeof *terms);
+    pc_factor sf = {0}, cf = {0};
+    int rc = 1;
+    if (!use || !terms) goto nomem;
+    for (size_t t = 0; t < fm->nterms; t++)
+        if (!sel || sel[t]) terms[nt++] = fm->terms[t];
+    if (sa && pc_factor_make(&sa->vec, NULL, &sf) != 0) goto nomem;
+    if (ca && pc_factor_make(&ca->vec, NULL, &cf) != 0) goto nomem;
+    size_t dropped = 0, competing = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        int miss = s->missing[i] || (sa && sf.code[i] < 0) || (ca && cf.code[i] < 0);
+        for (size_t t = 0; t < nt && !miss; t++) miss = terms[t].vec.missing[i] != 0;
+        if (miss) {
+            dropped++;
+            continue;
+        }
+        if (!isfinite(s->time[i]) || s->time[i] < 0) {
+            host->error(call, "%s: time %g in row %zu is not a time >= 0", s->name, s->time[i], i + 1);
+            goto out;
+        }
+        if (s->start && !(s->start[i] < s->time[i])) {
+            host->error(call, "%s: interval (%g, %g] in row %zu is empty", s->name, s->start[i],
+                        s->time[i], i + 1);
+            goto out;
+        }
+        use[i] = 1;
+        in->n++;
+        competing += s->status[i] >= 2;
+    }
+    if (dropped && verbose)
+        host->warning(call, "%zu of %zu rows dropped for missing values in the variables of the model",
+                      dropped, nrows);
+    if (competing && verbose)
+        host->note(call, "%zu competing events of %s are censored (cause-specific hazards); "
+                   "use finegray for subdistribution hazards", competing, s->name);
+    if (in->n == 0) {
+        host->error(call, "no rows with all variables of the model known");
+        goto out;
+    }
+    char err[256];
+    if (pc_design_make(terms, nt, nrows, use, &in->des, err, sizeof err) != 0) {
+        host->error(call, "%s", err);
+        goto out;
+    }
+    size_t n = in->n;
+    in->stop = malloc((n + 1) * sizeof *in->stop);
+    in->event = malloc((n + 1) * sizeof *in->event);
+    if (s->start) in->start = malloc((n + 1) * sizeof *in->start);
+    if (sa) in->strata = malloc((n + 1) * sizeof *in->strata);
+    int robust = ca || (ra && ra->num != 0);
+    if (robust) in->cluster = malloc((n + 1) * sizeof *in->cluster);
+    size_t *ucode = call->row_unit ? malloc((call->nunits + 1) * sizeof *ucode) : NULL;
+    if (!in->stop || !in->event || (s->start && !in->start) || (sa && !in->strata) ||
+        (robust && !in->cluster) || (call->row_unit && !ucode)) {
+        free(ucode);
+        goto nomem;
+    }
+    if (ucode)
+        for (size_t u = 0; u < call->nunits; u++) ucode[u] = (size_t)-1;
+    size_t k = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (!use[i]) continue;
+        in->stop[k] = s->time[i];
+        in->event[k] = s->status[i] == 1;
+        if (in->start) in->start[k] = s->start[i];
+        if (in->strata) in->strata[k] = sf.code[i];
+        if (ucode && ucode[call->row_unit[i]] == (size_t)-1) ucode[call->row_unit[i]] = in->nunits++;
+        if (robust) {
+            if (ca) in->cluster[k] = cf.code[i];
+            else if (ucode) in->cluster[k] = (int)ucode[call->row_unit[i]];
+            else in->cluster[k] = (int)k;
+        }
+        k++;
+    }
+    free(ucode);
+    if (robust) in->ncluster = ca ? cf.nlevels : call->row_unit ? in->nunits : n;
+    in->stname = sa ? sa->vec.name : NULL;
+    in->clname = ca ? ca->vec.name : robust ? (call->row_unit ? "unit" : "row") : NULL;
+    rc = 0;
+    goto out;
+nomem:
+    host->error(call, "out of memory");
+out:
+    free(use);
+    free(terms);
+    pc_factor_free(&sf);
+    pc_factor_free(&cf);
+    return rc;
+}
+
+/* Fit the model on design d.  Returns 0, or 1 after host->error when
+ * report is set (else silently, with *status set). */
+static int cox_fit_design(const cohort_host *host, const cohort_call *call, const cox_input *in,
+                          const pc_design *d, const cox_options *o, cox_fit *f, int report)
+{
+    cox_data cd = {in->n, d->p, in->start, in->stop, in->event, d->x, in->strata, in->cluster,
+                   in->ncluster};
+    int st = cox_fit_model(&cd, o, f);
+    if (st == COX_OK) return 0;
+    if (!report) return 1;
+    switch (st) {
+    case COX_ENOEVENTS:
+        host->error(call, "no events of %s among the %zu rows used: nothing to estimate", in->epname, in->n);
+        break;
+    case COX_ESINGULAR:
+        host->error(call, "singular design: %s is collinear with the other terms (or constant "
+                    "within strata)", d->names[f->bad]);
+        break;
+    case COX_EINFINITE:
+        host->error(call, "the coefficient of %s may be infinite (monotone likelihood, e.g. no "
+                    "events in one group)", d->names[f->bad]);
+        break;
+    case COX_ENOCONV:
+        host->error(call, "the Cox model did not converge in %d iterations", o->iter_max);
+        break;
+    default:
+        host->error(call, "cox: %s", cox_status_text(st));
+    }
+    return 1;
+}
+
+static const char *term_label(const pc_design *d, size_t j, const cohort_formula *fm, char *buf,
+                              size_t size)
+{
+    if (!d->level[j]) return d->names[j];
+    snprintf(buf, size, "%s (%s vs %s)", fm->terms[d->term[j]].vec.name, d->level[j],
+             d->term_ref[d->term[j]]);
+    return buf;
+}
+
+/* The coefficient table and notes of a fitted model. */
+static void report_model(const cohort_host *host, const cohort_call *call, const cox_input *in,
+                         const pc_design *d, const cox_fit *f, const cox_options *o, double level,
+                         const cohort_formula *fm)
+{
+    double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
+    char title[512], lv[16], pb[32], lb[256];
+    snprintf(lv, sizeof lv, "%g%%", level * 100);
+    int off = snprintf(title, sizeof title, "Cox proportional hazards model of %s (%s ties",
+                       in->epname, o->efron ? "Efron" : "Breslow");
+    if (in->stname && off < (int)sizeof title)
+        off += snprintf(title + off, sizeof title - (size_t)off, ", strata %s", in->stname);
+    if (f->robust && off < (int)sizeof title)
+        off += snprintf(title + off, sizeof title - (size_t)off, ", robust SE by %s", in->clname);
+    if (off < (int)sizeof title) snprintf(title + off, sizeof title - (size_t)off, ")");
+    cohort_table *t = host->table_new(call, "coef", title);
+    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    int chr = host->table_column(t, "HR", COHORT_COL_NUMBER, 2);
+    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    int cb = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
+    int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
+    int crse = f->robust ? host->table_column(t, "robust se", COHORT_COL_NUMBER, 4) : -1;
+    int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
+    size_t p = d->p;
+    for (size_t j = 0; j < p; j++) {
+        double b = f->coef[j], se = sqrt(f->var[j * p + j]);
+        double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
+        size_t r = host->table_row(t);
+        host->table_text(t, r, cterm, d->names[j]);
+        put(host, t, r, chr, hr);
+        put(host, t, r, clo, lo);
+        put(host, t, r, cup, hi);
+        put(host, t, r, cp, f->pvalue[j]);
+        put(host, t, r, cb, b);
+        put(host, t, r, cse, sqrt(f->naive_var[j * p + j]));
+        put(host, t, r, crse, se);
+        put(host, t, r, cz, b / se);
+        fmt_p(f->pvalue[j], pb, sizeof pb);
+        host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, fm, lb, sizeof lb), hr,
+                   lv, lo, hi, pb);
+    }
+
+    cohort_table *tt = host->table_new(call, "test", "Tests of the model (all coefficients zero)");
+    int ctn = host->table_column(tt, "test", COHORT_COL_TEXT, 0);
+    int cts = host->table_column(tt, "statistic", COHORT_COL_NUMBER, 2);
+    int ctd = host->table_column(tt, "df", COHORT_COL_NUMBER, 0);
+    int ctp = host->table_column(tt, "p", COHORT_COL_PVALUE, 3);
+    const struct { const char *name; double stat, pv; } tests[] = {
+        {"Likelihood ratio", f->lr_test, f->lr_p},
+        {f->robust ? "Wald (robust)" : "Wald", f->wald_test, f->wald_p},
+        {"Score (log-rank)", f->score_test, f->score_p},
+        {"Robust score", f->robust_score_test, f->robust_score_p},
+    };
+    for (size_t k = 0; k < (f->robust ? 4u : 3u); k++) {
+        size_t r = host->table_row(tt);
+        host->table_text(tt, r, ctn, tests[k].name);
+        put(host, tt, r, cts, tests[k].stat);
+        put(host, tt, r, ctd, f->df);
+        put(host, tt, r, ctp, tests[k].pv);
+    }
+
+    cohort_table *tm = host->table_new(call, "model", "Model summary");
+    int cn = host->table_column(tm, "n", COHORT_COL_COUNT, 0);
+    int cu = in->nunits ? host->table_column(tm, "units", COHORT_COL_COUNT, 0) : -1;
+    int ce = host->table_column(tm, "events", COHORT_COL_COUNT, 0);
+    int cll = host->table_column(tm, "log-likelihood", COHORT_COL_NUMBER, 2);
+    int cc = host->table_column(tm, "concordance", COHORT_COL_NUMBER, 3);
+    int ccs = host->table_column(tm, "concordance se", COHORT_COL_NUMBER, 3);
+    int ci = host->table_column(tm, "iterations", COHORT_COL_NUMBER, 0);
+    size_t r = host->table_row(tm);
+    put(host, tm, r, cn, (double)in->n);
+    put(host, tm, r, cu, (double)in->nunits);
+    put(host, tm, r, ce, (double)f->nevents);
+    put(host, tm, r, cll, f->loglik);
+    put(host, tm, r, cc, f->concordance);
+    put(host, tm, r, ccs, f->concordance_se);
+    put(host, tm, r, ci, f->iter);
+    fmt_p(f->lr_p, pb, sizeof pb);
+    if (isfinite(f->concordance))
+        host->note(call, "Cox model of %s: %zu events; likelihood-ratio test %.2f on %d df, %s; "
+                   "concordance %.3f (SE %.3f)", in->epname, f->nevents, f->lr_test, f->df, pb,
+                   f->concordance, f->concordance_se);
+}
+
+/* Univariable screening: fit each term alone, report, and mark the terms
+ * with Wald p < threshold in keep.  Returns 0, or 1 after host->error. */
+static int screen_terms(const cohort_host *host, const cohort_call *call, const cox_input *in,
+                        const cox_options *o, double level, double threshold,
+                        const cohort_formula *fm, unsigned char *keep)
+{
+    const pc_design *d = &in->des;
+    double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
+    char title[256], pb[32];
+    snprintf(title, sizeof title, "Univariable Cox models of %s (terms with p < %g enter the "
+             "multivariable model)", in->epname, threshold);
+    cohort_table *t = host->table_new(call, "univariable", title);
+    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    int chr = host->table_column(t, "HR", COHORT_COL_NUMBER, 2);
+    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    int cpt = host->table_column(t, "term p", COHORT_COL_PVALUE, 3);
+    int cin = host->table_column(t, "selected", COHORT_COL_TEXT, 0);
+    unsigned char *one = calloc(d->nterms + 1, 1);
+    if (!one) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    for (size_t term = 0; term < d->nterms; term++) {
+        memset(one, 0, d->nterms);
+        one[term] = 1;
+        pc_design sub;
+        if (pc_design_select(d, one, &sub) != 0) {
+            free(one);
+            host->error(call, "out of memory");
+            return 1;
+        }
+        cox_fit f;
+        int failed = cox_fit_design(host, call, in, &sub, o, &f, 0);
+        /* the term's Wald p (joint for a factor with several levels) */
+        double tp = failed ? NAN : f.wald_p;
+        keep[term] = !failed && tp < threshold;
+        if (failed)
+            host->warning(call, "univariable model of %s failed (%s); it does not enter the "
+                          "multivariable model", fm->terms[term].vec.name, cox_status_text(f.status));
+        for (size_t j = 0; j < sub.p; j++) {
+            size_t r = host->table_row(t);
+            host->table_text(t, r, cterm, sub.names[j]);
+            if (!failed) {
+                double b = f.coef[j], se = sqrt(f.var[j * sub.p + j]);
+                put(host, t, r, chr, exp(b));
+                put(host, t, r, clo, exp(b - zq * se));
+                put(host, t, r, cup, exp(b + zq * se));
+                put(host, t, r, cp, f.pvalue[j]);
+            }
+            if (j == 0) {
+                put(host, t, r, cpt, tp);
+                host->table_text(t, r, cin, keep[term] ? "yes" : "no");
+            }
+        }
+        if (!failed) {
+            fmt_p(tp, pb, sizeof pb);
+            host->note(call, "univariable %s: %s%s", fm->terms[term].vec.name, pb,
+                       keep[term] ? " (selected)" : "");
+        }
+        cox_fit_free(&f);
+        pc_design_free(&sub);
+    }
+    free(one);
+    return 0;
+}
+
+static int cox_run(const cohort_host *host, const cohort_call *call)
+{
+    cox_options o;
+    cox_options_default(&o);
+    double level = 0.95, threshold = NAN;
+    const cohort_arg *a;
+    if ((a = cohort_arg_get(call, "ties"))) {
+        if (strcmp(a->text, "efron") == 0) o.efron = 1;
+        else if (strcmp(a->text, "breslow") == 0) o.efron = 0;
+        else {
+            host->error(call, "ties \"%s\": use \"efron\" or \"breslow\"", a->text);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "conf_level"))) {
+        level = a->num;
+        if (!(level > 0 && level < 1)) {
+            host->error(call, "conf_level %g is not between 0 and 1", level);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "screen"))) {
+        threshold = a->num;
+        if (!(threshold > 0 && threshold <= 1)) {
+            host->error(call, "screen %g: give a p-value threshold in (0, 1], e.g. 0.2", threshold);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "iter_max"))) {
+        if (!(a->num >= 1 && a->num <= 1000 && a->num == floor(a->num))) {
+            host->error(call, "iter_max %g: give a whole number of iterations (1-1000)", a->num);
+            return 1;
+        }
+        o.iter_max = (int)a->num;
+    }
+    cox_input in;
+    if (cox_read(host, call, &in) != 0) {
+        input_free(&in);
+        return 1;
+    }
+    const cohort_formula *fm = &cohort_arg_get(call, "formula")->formula;
+    int rc = 1;
+    pc_design sel = {0};
+    const pc_design *d = &in.des;
+    unsigned char *keep = NULL;
+    if (!isnan(threshold)) {
+        keep = calloc(in.des.nterms + 1, 1);
+        if (!keep) {
+            host->error(call, "out of memory");
+            goto out;
+        }
+        if (screen_terms(host, call, &in, &o, level, threshold, fm, keep) != 0) goto out;
+        size_t nk = 0;
+        for (size_t t = 0; t < in.des.nterms; t++) nk += keep[t];
+        if (nk == 0) {
+            host->error(call, "no term has univariable p < %g: no multivariable model", threshold);
+            goto out;
+        }
+        if (pc_design_select(&in.des, keep, &sel) != 0) {
+            host->error(call, "out of memory");
+            goto out;
+        }
+        d = &sel;
+    }
+    cox_fit f;
+    if (cox_fit_design(host, call, &in, d, &o, &f, 1) != 0) {
+        cox_fit_free(&f);
+        goto out;
+    }
+    report_model(host, call, &in, d, &f, &o, level, fm);
+    cox_fit_free(&f);
+    rc = 0;
+out:
+    free(keep);
+    pc_design_free(&sel);
+    input_free(&in);
+    return rc;
+}
+
+static const cohort_estimator cox_estimators[] = {
+    {"cox", "Cox proportional hazards regression (as R coxph)", cox_params,
+     sizeof cox_params / sizeof cox_params[0], cox_run},
+};
+
+static const cohort_plugin cox_plugin = {
+    COHORT_PLUGIN_HEADER,
+    "cox",
+    "1.0.0",
+    "Cox regression: hazard ratios, tests, concordance; strata, clusters, (start, stop] data, "
+    "univariable screening",
+    cox_estimators,
+    sizeof cox_estimators / sizeof cox_estimators[0],
+    NULL,
+};
+
+const cohort_plugin *cohort_plugin_entry(void)
+{
+    return &cox_plugin;
+}
