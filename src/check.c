@@ -814,9 +814,22 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
         ba->items = e->items;
         ba->nitems = e->nitems;
     } else if (e->kind == E_LIST) {
-        ty t = check_expr(sc, e);
-        if (is_err(t)) return -1;
-        kind = e->is_const ? COHORT_ARG_LIST : COHORT_ARG_COLUMNS;
+        /* per-unit items may differ in type (vars: [age, her2, ...]); a list of
+         * constants must be of one type */
+        int allconst = 1, bad = 0;
+        for (size_t i = 0; i < e->nitems; i++) {
+            ty t = check_expr(sc, e->items[i]);
+            bad |= is_err(t);
+            allconst &= e->items[i]->is_const;
+            if (!is_err(t) && !is_per_unit_scalar(t) && !is_any(t)) {
+                err(sc, e->items[i], "a list argument holds single values, not %s %s", an(ty_name(t)), ty_name(t));
+                bad = 1;
+            }
+        }
+        if (bad) return -1;
+        if (allconst && is_err(check_expr(sc, e))) return -1;
+        e->is_const = allconst;
+        kind = allconst ? COHORT_ARG_LIST : COHORT_ARG_COLUMNS;
         if (kind == COHORT_ARG_LIST && !(p->kinds & COHORT_ARG_LIST) && (p->kinds & COHORT_ARG_COLUMNS))
             kind = COHORT_ARG_COLUMNS;
         ba->items = e->items;
@@ -862,8 +875,19 @@ static void check_estimate(scope *sc, estimateinfo *ei)
     ei->plugin = owner;
     if (!ei->est) {
         /* still check the argument expressions for name errors */
-        for (size_t i = 0; i < s->nargs; i++)
-            if (s->args[i].value->kind != E_FORMULA) check_expr(sc, s->args[i].value);
+        for (size_t i = 0; i < s->nargs; i++) {
+            expr *e = s->args[i].value;
+            if (e->kind == E_FORMULA) {
+                check_expr(sc, e->a);
+                for (size_t k = 0; k < e->nitems; k++)
+                    check_expr(sc, e->items[k]->kind == E_CALL && !strcmp(e->items[k]->name, "ref") &&
+                                   e->items[k]->nitems ? e->items[k]->items[0] : e->items[k]);
+            } else if (e->kind == E_LIST) {
+                for (size_t k = 0; k < e->nitems; k++) check_expr(sc, e->items[k]);
+            } else {
+                check_expr(sc, e);
+            }
+        }
         return;
     }
     const cohort_estimator *est = ei->est;

@@ -168,7 +168,11 @@ static int csv_refill(csv_reader *r)
     do {
         n = read(r->fd, r->buf + r->len, r->cap - r->len);
     } while (n < 0 && errno == EINTR);
-    if (n < 0) return set_error(r, strerror(errno), 0, NULL);
+    if (n < 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+        return set_error(r, msg, 0, NULL);
+    }
     if (n == 0) r->eof = 1;
     r->len += (size_t)n;
     r->bytes += (size_t)n;

@@ -335,6 +335,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
 
     {
         cohort_table *t = host->table_new(call, "curve", "Cumulative incidence curves");
+        /* the whole curve goes to JSON, CSV and figures, not to the text report */
+        host->table_detail(t);
         int cc = host->table_column(t, "cause", COHORT_COL_TEXT, 0);
         int cg = host->table_column(t, gname, COHORT_COL_TEXT, 0);
         int ct = host->table_column(t, "time", COHORT_COL_TIME, 2);

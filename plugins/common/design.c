@@ -42,6 +42,7 @@ void pc_design_free(pc_design *d)
     free(d->level);
     free(d->term);
     free(d->term_ref);
+    free(d->term_name);
     memset(d, 0, sizeof *d);
 }
 
@@ -88,7 +89,9 @@ int pc_design_make(const cohort_term *terms, size_t nterms, size_t nrows,
     d->n = n;
     d->nterms = nterms;
     d->term_ref = calloc(nterms + 1, sizeof *d->term_ref);
-    if (!d->term_ref) goto nomem;
+    d->term_name = calloc(nterms + 1, sizeof *d->term_name);
+    if (!d->term_ref || !d->term_name) goto nomem;
+    for (size_t t = 0; t < nterms; t++) d->term_name[t] = terms[t].vec.name;
 
     /* count columns, coding factors on the used rows */
     size_t p = 0;
@@ -185,7 +188,10 @@ int pc_design_select(const pc_design *d, const unsigned char *keep_term, pc_desi
     out->level = calloc(p + 1, sizeof *out->level);
     out->term = malloc((p + 1) * sizeof *out->term);
     out->term_ref = calloc(d->nterms + 1, sizeof *out->term_ref);
-    if (!out->x || !out->names || !out->level || !out->term || !out->term_ref) goto nomem;
+    out->term_name = calloc(d->nterms + 1, sizeof *out->term_name);
+    if (!out->x || !out->names || !out->level || !out->term || !out->term_ref || !out->term_name)
+        goto nomem;
+    for (size_t t = 0; t < d->nterms; t++) out->term_name[t] = d->term_name[t];
     for (size_t t = 0; t < d->nterms; t++)
         if (d->term_ref[t] && !(out->term_ref[t] = dup_str(d->term_ref[t]))) goto nomem;
     size_t k = 0;

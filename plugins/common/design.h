@@ -17,6 +17,7 @@ typedef struct pc_design {
     size_t *term;       /* p: index of the term each column comes from */
     char **level;       /* p: factor level of the column, or NULL if numeric */
     size_t nterms;
+    const char **term_name; /* nterms: the terms' names (the host's strings, not copied) */
     char **term_ref;    /* nterms: reference level of a factor term, or NULL */
 } pc_design;
 

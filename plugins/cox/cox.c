@@ -204,20 +204,19 @@ static int cox_fit_design(const cohort_host *host, const cohort_call *call, cons
     return 1;
 }
 
-static const char *term_label(const pc_design *d, size_t j, const cohort_formula *fm, char *buf,
-                              size_t size)
+/* "age", or "her2 (low vs negative)" for a factor level */
+static const char *term_label(const pc_design *d, size_t j, char *buf, size_t size)
 {
     if (!d->level[j]) return d->names[j];
-    snprintf(buf, size, "%s (%s vs %s)", fm->terms[d->term[j]].vec.name, d->level[j],
-             d->term_ref[d->term[j]]);
+    snprintf(buf, size, "%s (%s vs %s)", d->term_name[d->term[j]], d->level[j], d->term_ref[d->term[j]]);
     return buf;
 }
 
 /* The coefficient table and notes of a fitted model. */
 static void report_model(const cohort_host *host, const cohort_call *call, const cox_input *in,
-                         const pc_design *d, const cox_fit *f, const cox_options *o, double level,
-                         const cohort_formula *fm)
+                         const cox_fit *f, const cox_options *o, double level)
 {
+    const pc_design *d = &in->des;
     double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
     char title[512], lv[16], pb[32], lb[256];
     snprintf(lv, sizeof lv, "%g%%", level * 100);
@@ -253,7 +252,7 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
         put(host, t, r, crse, se);
         put(host, t, r, cz, b / se);
         fmt_p(f->pvalue[j], pb, sizeof pb);
-        host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, fm, lb, sizeof lb), hr,
+        host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr,
                    lv, lo, hi, pb);
     }
 
@@ -299,61 +298,64 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
                    f->concordance, f->concordance_se);
 }
 
-/* Univariable screening: fit each term alone, report, and mark the terms
- * with Wald p < threshold in keep.  Returns 0, or 1 after host->error. */
-static int screen_terms(const cohort_host *host, const cohort_call *call, const cox_input *in,
-                        const cox_options *o, double level, double threshold,
-                        const cohort_formula *fm, unsigned char *keep)
+/* Univariable screening: fit each term alone (on the rows where it and
+ * the endpoint are known), report, and mark in keep the terms whose Wald p
+ * (joint over a factor's levels) is below threshold.  Returns 0, or 1 after
+ * host->error. */
+static int screen_terms(const cohort_host *host, const cohort_call *call, const cox_options *o,
+                        double level, double threshold, const cohort_formula *fm, unsigned char *keep)
 {
-    const pc_design *d = &in->des;
     double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
     char title[256], pb[32];
     snprintf(title, sizeof title, "Univariable Cox models of %s (terms with p < %g enter the "
-             "multivariable model)", in->epname, threshold);
+             "multivariable model)", fm->surv.name, threshold);
     cohort_table *t = host->table_new(call, "univariable", title);
     int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    int cn = host->table_column(t, "n", COHORT_COL_COUNT, 0);
+    int ce = host->table_column(t, "events", COHORT_COL_COUNT, 0);
     int chr = host->table_column(t, "HR", COHORT_COL_NUMBER, 2);
     int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
     int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
     int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
     int cpt = host->table_column(t, "term p", COHORT_COL_PVALUE, 3);
     int cin = host->table_column(t, "selected", COHORT_COL_TEXT, 0);
-    unsigned char *one = calloc(d->nterms + 1, 1);
+    unsigned char *one = calloc(fm->nterms + 1, 1);
     if (!one) {
         host->error(call, "out of memory");
         return 1;
     }
-    for (size_t term = 0; term < d->nterms; term++) {
-        memset(one, 0, d->nterms);
+    for (size_t term = 0; term < fm->nterms; term++) {
+        memset(one, 0, fm->nterms);
         one[term] = 1;
-        pc_design sub;
-        if (pc_design_select(d, one, &sub) != 0) {
+        cox_input in;
+        if (cox_read(host, call, one, 0, &in) != 0) {
+            input_free(&in);
             free(one);
-            host->error(call, "out of memory");
             return 1;
         }
+        const pc_design *d = &in.des;
         cox_fit f;
-        int failed = cox_fit_design(host, call, in, &sub, o, &f, 0);
-        /* the term's Wald p (joint for a factor with several levels) */
+        int failed = cox_fit_design(host, call, &in, d, o, &f, 0);
         double tp = failed ? NAN : f.wald_p;
         keep[term] = !failed && tp < threshold;
         if (failed)
             host->warning(call, "univariable model of %s failed (%s); it does not enter the "
                           "multivariable model", fm->terms[term].vec.name, cox_status_text(f.status));
-        for (size_t j = 0; j < sub.p; j++) {
+        for (size_t j = 0; j < d->p; j++) {
             size_t r = host->table_row(t);
-            host->table_text(t, r, cterm, sub.names[j]);
-            if (!failed) {
-                double b = f.coef[j], se = sqrt(f.var[j * sub.p + j]);
-                put(host, t, r, chr, exp(b));
-                put(host, t, r, clo, exp(b - zq * se));
-                put(host, t, r, cup, exp(b + zq * se));
-                put(host, t, r, cp, f.pvalue[j]);
-            }
+            host->table_text(t, r, cterm, d->names[j]);
             if (j == 0) {
+                put(host, t, r, cn, (double)in.n);
+                put(host, t, r, ce, (double)f.nevents);
                 put(host, t, r, cpt, tp);
                 host->table_text(t, r, cin, keep[term] ? "yes" : "no");
             }
+            if (failed) continue;
+            double b = f.coef[j], se = sqrt(f.var[j * d->p + j]);
+            put(host, t, r, chr, exp(b));
+            put(host, t, r, clo, exp(b - zq * se));
+            put(host, t, r, cup, exp(b + zq * se));
+            put(host, t, r, cp, f.pvalue[j]);
         }
         if (!failed) {
             fmt_p(tp, pb, sizeof pb);
@@ -361,7 +363,7 @@ static int screen_terms(const cohort_host *host, const cohort_call *call, const 
                        keep[term] ? " (selected)" : "");
         }
         cox_fit_free(&f);
-        pc_design_free(&sub);
+        input_free(&in);
     }
     free(one);
     return 0;
@@ -402,47 +404,43 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
         }
         o.iter_max = (int)a->num;
     }
-    cox_input in;
-    if (cox_read(host, call, &in) != 0) {
-        input_free(&in);
+    a = cohort_arg_get(call, "formula");
+    if (!a || a->kind != COHORT_ARG_FORMULA || !a->formula.lhs_is_endpoint || a->formula.nterms == 0) {
+        host->error(call, "cox needs a formula: endpoint ~ terms");
         return 1;
     }
-    const cohort_formula *fm = &cohort_arg_get(call, "formula")->formula;
-    int rc = 1;
-    pc_design sel = {0};
-    const pc_design *d = &in.des;
+    const cohort_formula *fm = &a->formula;
     unsigned char *keep = NULL;
     if (!isnan(threshold)) {
-        keep = calloc(in.des.nterms + 1, 1);
+        keep = calloc(fm->nterms + 1, 1);
         if (!keep) {
             host->error(call, "out of memory");
-            goto out;
+            return 1;
         }
-        if (screen_terms(host, call, &in, &o, level, threshold, fm, keep) != 0) goto out;
+        if (screen_terms(host, call, &o, level, threshold, fm, keep) != 0) {
+            free(keep);
+            return 1;
+        }
         size_t nk = 0;
-        for (size_t t = 0; t < in.des.nterms; t++) nk += keep[t];
+        for (size_t t = 0; t < fm->nterms; t++) nk += keep[t];
         if (nk == 0) {
             host->error(call, "no term has univariable p < %g: no multivariable model", threshold);
-            goto out;
+            free(keep);
+            return 1;
         }
-        if (pc_design_select(&in.des, keep, &sel) != 0) {
-            host->error(call, "out of memory");
-            goto out;
-        }
-        d = &sel;
     }
-    cox_fit f;
-    if (cox_fit_design(host, call, &in, d, &o, &f, 1) != 0) {
+    cox_input in;
+    int rc = 1;
+    if (cox_read(host, call, keep, 1, &in) == 0) {
+        cox_fit f;
+        if (cox_fit_design(host, call, &in, &in.des, &o, &f, 1) == 0) {
+            report_model(host, call, &in, &f, &o, level);
+            rc = 0;
+        }
         cox_fit_free(&f);
-        goto out;
     }
-    report_model(host, call, &in, d, &f, &o, level, fm);
-    cox_fit_free(&f);
-    rc = 0;
-out:
-    free(keep);
-    pc_design_free(&sel);
     input_free(&in);
+    free(keep);
     return rc;
 }
 

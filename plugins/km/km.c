@@ -433,6 +433,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     /* the full curves */
     {
         cohort_table *tab = host->table_new(call, "curve", "Kaplan-Meier curves");
+        /* the whole curve goes to JSON, CSV and figures, not to the text report */
+        host->table_detail(tab);
         int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
         int ct = host->table_column(tab, "time", COHORT_COL_TIME, 2);
         int cr = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);

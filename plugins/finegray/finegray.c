@@ -1,0 +1,397 @@
+/* finegray.c: the `finegray` estimator plugin (ABI glue): Fine-Gray
+ * competing-risks regression of an endpoint's cumulative incidence on
+ * formula terms, as R cmprsk's crr: subdistribution hazard ratios with
+ * confidence intervals and p-values, the pseudo likelihood-ratio test, and
+ * optional univariable screening (`screen`).  The numbers come from crr.c. */
+#include <cohort/plugin.h>
+#include "crr.h"
+#include "../common/design.h"
+#include "../common/linalg.h"
+#define MATHLIB_STANDALONE
+#include <Rmath.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cohort_param fg_params[] = {
+    {"formula", COHORT_ARG_FORMULA, 1,
+     "endpoint ~ terms (the endpoint's event; its competing events compete, 0 is censored)"},
+    {"cause", COHORT_ARG_TEXT, 0, "model this competing cause instead of the endpoint's event"},
+    {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
+    {"screen", COHORT_ARG_NUMBER, 0,
+     "fit each term alone first; terms with univariable Wald p < screen enter the model"},
+    {"maxiter", COHORT_ARG_NUMBER, 0, "maximum Newton iterations, default 10 (as crr)"},
+    {"gtol", COHORT_ARG_NUMBER, 0, "convergence tolerance of the score, default 1e-6 (as crr)"},
+};
+
+typedef struct fg_input {
+    size_t n;
+    double *time;
+    int *status;        /* 0 censored, 1 cause of interest, 2 other causes */
+    pc_design des;
+    const char *epname, *cause;
+} fg_input;
+
+static void input_free(fg_input *in)
+{
+    free(in->time);
+    free(in->status);
+    pc_design_free(&in->des);
+}
+
+static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+static void fmt_p(double p, char *buf, size_t size)
+{
+    if (p < 0.001) snprintf(buf, size, "p < 0.001");
+    else snprintf(buf, size, "p = %.3f", p);
+}
+
+/* Which status code is the cause of interest (1 unless `cause` names a
+ * competing cause).  Returns 0, or 1 after host->error. */
+static int fg_cause(const cohort_host *host, const cohort_call *call, const cohort_surv *s, int *code,
+                    const char **name)
+{
+    const cohort_arg *a = cohort_arg_get(call, "cause");
+    *code = 1;
+    *name = s->cause_names && s->ncauses > 0 ? s->cause_names[0] : s->name;
+    if (!a) return 0;
+    for (int k = 0; k < s->ncauses; k++)
+        if (s->cause_names && s->cause_names[k] && strcmp(s->cause_names[k], a->text) == 0) {
+            *code = k + 1;
+            *name = s->cause_names[k];
+            return 0;
+        }
+    host->error(call, "cause \"%s\" is not a cause of %s", a->text, s->name);
+    return 1;
+}
+
+/* Read the data for the terms with sel[t] (sel NULL: all), dropping rows
+ * with missing values.  Returns 0, or 1 after host->error. */
+static int fg_read(const cohort_host *host, const cohort_call *call, const unsigned char *sel,
+                   int verbose, fg_input *in)
+{
+    memset(in, 0, sizeof *in);
+    const cohort_formula *fm = &cohort_arg_get(call, "formula")->formula;
+    const cohort_surv *s = &fm->surv;
+    in->epname = s->name;
+    int code;
+    if (fg_cause(host, call, s, &code, &in->cause) != 0) return 1;
+    if (s->start || call->row_unit) {
+        host->error(call, "finegray needs one row per unit with right-censored times; "
+                    "(start, stop] data (time-varying exposures) are not supported");
+        return 1;
+    }
+    size_t nrows = call->nrows, nt = 0;
+    unsigned char *use = calloc(nrows + 1, 1);
+    cohort_term *terms = malloc((fm->nterms + 1) * sizeof *terms);
+    int rc = 1;
+    if (!use || !terms) goto nomem;
+    for (size_t t = 0; t < fm->nterms; t++)
+        if (!sel || sel[t]) terms[nt++] = fm->terms[t];
+    size_t dropped = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        int miss = s->missing[i] != 0;
+        for (size_t t = 0; t < nt && !miss; t++) miss = terms[t].vec.missing[i] != 0;
+        if (miss) {
+            dropped++;
+            continue;
+        }
+        if (!isfinite(s->time[i]) || s->time[i] < 0) {
+            host->error(call, "%s: time %g in row %zu is not a time >= 0", s->name, s->time[i], i + 1);
+            goto out;
+        }
+        use[i] = 1;
+        in->n++;
+    }
+    if (dropped && verbose)
+        host->warning(call, "%zu of %zu rows dropped for missing values in the variables of the model",
+                      dropped, nrows);
+    if (in->n == 0) {
+        host->error(call, "no rows with all variables of the model known");
+        goto out;
+    }
+    char err[256];
+    if (pc_design_make(terms, nt, nrows, use, &in->des, err, sizeof err) != 0) {
+        host->error(call, "%s", err);
+        goto out;
+    }
+    in->time = malloc((in->n + 1) * sizeof *in->time);
+    in->status = malloc((in->n + 1) * sizeof *in->status);
+    if (!in->time || !in->status) goto nomem;
+    size_t k = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (!use[i]) continue;
+        in->time[k] = s->time[i];
+        in->status[k] = s->status[i] == 0 ? 0 : s->status[i] == code ? 1 : 2;
+        k++;
+    }
+    rc = 0;
+    goto out;
+nomem:
+    host->error(call, "out of memory");
+out:
+    free(use);
+    free(terms);
+    return rc;
+}
+
+static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_input *in,
+                  const crr_options *o, crr_fit *f, int report)
+{
+    crr_data cd = {in->n, in->des.p, in->time, in->status, in->des.x};
+    int st = crr_fit_model(&cd, o, f);
+    if (st == CRR_OK || !report) return st != CRR_OK;
+    switch (st) {
+    case CRR_ENOEVENTS:
+        host->error(call, "no events of %s (%s) among the %zu rows used: nothing to estimate",
+                    in->epname, in->cause, in->n);
+        break;
+    case CRR_ESINGULAR:
+        host->error(call, "singular information: %s is collinear with the other terms or has no "
+                    "events in one group", in->des.names[f->bad]);
+        break;
+    case CRR_ENOCONV:
+        host->error(call, "the Fine-Gray model did not converge in %d iterations (a coefficient may "
+                    "be infinite)", o->maxiter);
+        break;
+    default:
+        host->error(call, "finegray: %s", crr_status_text(st));
+    }
+    return 1;
+}
+
+static const char *term_label(const pc_design *d, size_t j, char *buf, size_t size)
+{
+    if (!d->level[j]) return d->names[j];
+    snprintf(buf, size, "%s (%s vs %s)", d->term_name[d->term[j]], d->level[j], d->term_ref[d->term[j]]);
+    return buf;
+}
+
+static void report_model(const cohort_host *host, const cohort_call *call, const fg_input *in,
+                         const crr_fit *f, double level)
+{
+    const pc_design *d = &in->des;
+    double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
+    char title[256], lv[16], pb[32], lb[256];
+    snprintf(lv, sizeof lv, "%g%%", level * 100);
+    snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (%s; other "
+             "causes competing)", in->epname, in->cause);
+    cohort_table *t = host->table_new(call, "coef", title);
+    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    int chr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
+    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    int cb = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
+    int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
+    int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
+    for (size_t j = 0; j < d->p; j++) {
+        double b = f->coef[j], se = f->se[j];
+        double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
+        size_t r = host->table_row(t);
+        host->table_text(t, r, cterm, d->names[j]);
+        put(host, t, r, chr, hr);
+        put(host, t, r, clo, lo);
+        put(host, t, r, cup, hi);
+        put(host, t, r, cp, f->pvalue[j]);
+        put(host, t, r, cb, b);
+        put(host, t, r, cse, se);
+        put(host, t, r, cz, f->z[j]);
+        fmt_p(f->pvalue[j], pb, sizeof pb);
+        host->note(call, "%s: sHR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr, lv,
+                   lo, hi, pb);
+    }
+    cohort_table *tm = host->table_new(call, "model", "Model summary");
+    int cn = host->table_column(tm, "n", COHORT_COL_COUNT, 0);
+    int ce = host->table_column(tm, "events", COHORT_COL_COUNT, 0);
+    int cc = host->table_column(tm, "competing", COHORT_COL_COUNT, 0);
+    int ccen = host->table_column(tm, "censored", COHORT_COL_COUNT, 0);
+    int cll = host->table_column(tm, "pseudo log-likelihood", COHORT_COL_NUMBER, 2);
+    int clr = host->table_column(tm, "LR test", COHORT_COL_NUMBER, 2);
+    int cdf = host->table_column(tm, "df", COHORT_COL_NUMBER, 0);
+    int clp = host->table_column(tm, "p", COHORT_COL_PVALUE, 3);
+    size_t r = host->table_row(tm);
+    put(host, tm, r, cn, (double)f->n);
+    put(host, tm, r, ce, (double)f->nevents);
+    put(host, tm, r, cc, (double)f->ncompeting);
+    put(host, tm, r, ccen, (double)f->ncensored);
+    put(host, tm, r, cll, f->loglik);
+    put(host, tm, r, clr, f->lr_test);
+    put(host, tm, r, cdf, (double)f->p);
+    put(host, tm, r, clp, f->lr_p);
+    fmt_p(f->lr_p, pb, sizeof pb);
+    host->note(call, "Fine-Gray model of %s: %zu events, %zu competing; pseudo likelihood-ratio "
+               "test %.2f on %zu df, %s", in->epname, f->nevents, f->ncompeting, f->lr_test, f->p, pb);
+}
+
+/* Univariable screening, as in the cox plugin: term p is the Wald test of
+ * the term (joint over a factor's levels, with the sandwich variance). */
+static int screen_terms(const cohort_host *host, const cohort_call *call, const crr_options *o,
+                        double level, double threshold, const cohort_formula *fm, unsigned char *keep)
+{
+    double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
+    char title[256], pb[32];
+    snprintf(title, sizeof title, "Univariable Fine-Gray models of %s (terms with p < %g enter the "
+             "multivariable model)", fm->surv.name, threshold);
+    cohort_table *t = host->table_new(call, "univariable", title);
+    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    int cn = host->table_column(t, "n", COHORT_COL_COUNT, 0);
+    int ce = host->table_column(t, "events", COHORT_COL_COUNT, 0);
+    int chr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
+    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    int cpt = host->table_column(t, "term p", COHORT_COL_PVALUE, 3);
+    int cin = host->table_column(t, "selected", COHORT_COL_TEXT, 0);
+    unsigned char *one = calloc(fm->nterms + 1, 1);
+    if (!one) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    for (size_t term = 0; term < fm->nterms; term++) {
+        memset(one, 0, fm->nterms);
+        one[term] = 1;
+        fg_input in;
+        if (fg_read(host, call, one, 0, &in) != 0) {
+            input_free(&in);
+            free(one);
+            return 1;
+        }
+        const pc_design *d = &in.des;
+        crr_fit f;
+        int failed = fg_fit(host, call, &in, o, &f, 0);
+        double tp = NAN;
+        if (!failed) {
+            double w = pc_quad_inv(f.var, d->p, f.coef, 1e-12, NULL);
+            tp = pchisq(w, (double)d->p, 0, 0);
+        }
+        keep[term] = !failed && tp < threshold;
+        if (failed)
+            host->warning(call, "univariable model of %s failed (%s); it does not enter the "
+                          "multivariable model", fm->terms[term].vec.name, crr_status_text(f.status));
+        for (size_t j = 0; j < d->p; j++) {
+            size_t r = host->table_row(t);
+            host->table_text(t, r, cterm, d->names[j]);
+            if (j == 0) {
+                put(host, t, r, cn, (double)in.n);
+                put(host, t, r, ce, (double)f.nevents);
+                put(host, t, r, cpt, tp);
+                host->table_text(t, r, cin, keep[term] ? "yes" : "no");
+            }
+            if (failed) continue;
+            double b = f.coef[j], se = f.se[j];
+            put(host, t, r, chr, exp(b));
+            put(host, t, r, clo, exp(b - zq * se));
+            put(host, t, r, cup, exp(b + zq * se));
+            put(host, t, r, cp, f.pvalue[j]);
+        }
+        if (!failed) {
+            fmt_p(tp, pb, sizeof pb);
+            host->note(call, "univariable %s: %s%s", fm->terms[term].vec.name, pb,
+                       keep[term] ? " (selected)" : "");
+        }
+        crr_fit_free(&f);
+        input_free(&in);
+    }
+    free(one);
+    return 0;
+}
+
+static int fg_run(const cohort_host *host, const cohort_call *call)
+{
+    crr_options o;
+    crr_options_default(&o);
+    double level = 0.95, threshold = NAN;
+    const cohort_arg *a;
+    if ((a = cohort_arg_get(call, "conf_level"))) {
+        level = a->num;
+        if (!(level > 0 && level < 1)) {
+            host->error(call, "conf_level %g is not between 0 and 1", level);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "screen"))) {
+        threshold = a->num;
+        if (!(threshold > 0 && threshold <= 1)) {
+            host->error(call, "screen %g: give a p-value threshold in (0, 1], e.g. 0.2", threshold);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "maxiter"))) {
+        if (!(a->num >= 1 && a->num <= 1000 && a->num == floor(a->num))) {
+            host->error(call, "maxiter %g: give a whole number of iterations (1-1000)", a->num);
+            return 1;
+        }
+        o.maxiter = (int)a->num;
+    }
+    if ((a = cohort_arg_get(call, "gtol"))) {
+        if (!(a->num > 0 && a->num < 1)) {
+            host->error(call, "gtol %g: give a small positive tolerance, e.g. 1e-6", a->num);
+            return 1;
+        }
+        o.gtol = a->num;
+    }
+    a = cohort_arg_get(call, "formula");
+    if (!a || a->kind != COHORT_ARG_FORMULA || !a->formula.lhs_is_endpoint || a->formula.nterms == 0) {
+        host->error(call, "finegray needs a formula: endpoint ~ terms");
+        return 1;
+    }
+    const cohort_formula *fm = &a->formula;
+    unsigned char *keep = NULL;
+    if (!isnan(threshold)) {
+        keep = calloc(fm->nterms + 1, 1);
+        if (!keep) {
+            host->error(call, "out of memory");
+            return 1;
+        }
+        if (screen_terms(host, call, &o, level, threshold, fm, keep) != 0) {
+            free(keep);
+            return 1;
+        }
+        size_t nk = 0;
+        for (size_t t = 0; t < fm->nterms; t++) nk += keep[t];
+        if (nk == 0) {
+            host->error(call, "no term has univariable p < %g: no multivariable model", threshold);
+            free(keep);
+            return 1;
+        }
+    }
+    fg_input in;
+    int rc = 1;
+    if (fg_read(host, call, keep, 1, &in) == 0) {
+        crr_fit f;
+        if (fg_fit(host, call, &in, &o, &f, 1) == 0) {
+            report_model(host, call, &in, &f, level);
+            rc = 0;
+        }
+        crr_fit_free(&f);
+    }
+    input_free(&in);
+    free(keep);
+    return rc;
+}
+
+static const cohort_estimator fg_estimators[] = {
+    {"finegray", "Fine-Gray competing-risks regression (as R cmprsk crr)", fg_params,
+     sizeof fg_params / sizeof fg_params[0], fg_run},
+};
+
+static const cohort_plugin fg_plugin = {
+    COHORT_PLUGIN_HEADER,
+    "finegray",
+    "1.0.0",
+    "Fine-Gray subdistribution hazards regression with univariable screening",
+    fg_estimators,
+    sizeof fg_estimators / sizeof fg_estimators[0],
+    NULL,
+};
+
+const cohort_plugin *cohort_plugin_entry(void)
+{
+    return &fg_plugin;
+}

@@ -1,0 +1,16 @@
+#!/bin/sh
+# scripts/deps.sh: install the Debian 12 packages cohort needs to build and
+# test, when any is missing.  Runs apt-get as root, or through sudo.
+set -e
+pkgs="gcc make autoconf automake libtool pkg-config bison flex libffi-dev libcunit1-dev r-mathlib"
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

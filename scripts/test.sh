@@ -1,0 +1,28 @@
+#!/bin/sh
+# scripts/test.sh: install what is missing, then build and run the whole
+# test suite: `make check` in a normal build and in an ASan+UBSan build, and
+# `make distcheck`.
+set -e
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+jobs=$(nproc)
+
+echo "== build and test"
+rm -rf build-test && mkdir build-test && cd build-test
+../configure -q
+make -j"$jobs" >/dev/null
+make -j"$jobs" check || { cat test-suite.log; exit 1; }
+cd ..
+
+echo "== sanitizers (ASan + UBSan)"
+rm -rf build-san && mkdir build-san && cd build-san
+../configure -q --enable-sanitizers
+make -j"$jobs" >/dev/null
+ASAN_OPTIONS=detect_leaks=1 make -j"$jobs" check || { cat test-suite.log; exit 1; }
+cd ..
+
+echo "== distcheck"
+cd build-test
+make -j"$jobs" distcheck >/dev/null 2>distcheck.log || { tail -50 distcheck.log; exit 1; }
+echo "distcheck ok"
