@@ -604,6 +604,20 @@ static int find_col(const table *t, const char *name)
     return -1;
 }
 
+/* Report the tokenizer's error (malformed quoting, read error); the rest
+ * of the file is not read. */
+static void csv_failed(loader *L, const csv_reader *r)
+{
+    long line;
+    int col;
+    const char *sl;
+    size_t sn;
+    const char *msg = csv_error(r, &line, &col, &sl, &sn);
+    diag_emit(L->dg, DIAG_ERROR, L->t->path, (int)line, col, 1, sl, sn, "%s", msg);
+    L->nerr++;
+    L->stopped = 1;
+}
+
 /* Columns from the header row.  0 or -1. */
 static int read_header(loader *L, csv_reader *r)
 {
@@ -615,7 +629,10 @@ static int read_header(loader *L, csv_reader *r)
         L->nerr++;
         return -1;
     }
-    if (rc < 0) return -1;
+    if (rc < 0) {
+        csv_failed(L, r);
+        return -1;
+    }
     size_t n = csv_nfields(r);
     const csv_field *f = csv_fields(r);
     t->cols = calloc(n, sizeof *t->cols);
@@ -739,14 +756,7 @@ static void read_rows(loader *L, csv_reader *r)
         int rc = csv_next(r);
         if (rc == 0) break;
         if (rc < 0) {
-            long line;
-            int col;
-            const char *sl;
-            size_t sn;
-            const char *msg = csv_error(r, &line, &col, &sl, &sn);
-            diag_emit(L->dg, DIAG_ERROR, t->path, (int)line, col, 1, sl, sn, "%s", msg);
-            L->nerr++;
-            L->stopped = 1;
+            csv_failed(L, r);
             break;
         }
         size_t nf = csv_nfields(r);
@@ -839,12 +849,12 @@ static int find_parent(loader *L, const table_spec *specs, size_t n, size_t ti)
     const table_spec *sp = &specs[ti];
     if (!sp->parent) return 0;
     for (size_t k = 0; k < ti; k++)
-        if (strcmp(specs[k].name, sp->parent) == 0) {
+        if (specs[k].name && strcmp(specs[k].name, sp->parent) == 0) {
             L->t->parent = (int)k;
             return 0;
         }
     for (size_t k = ti; k < n; k++)
-        if (strcmp(specs[k].name, sp->parent) == 0) {
+        if (specs[k].name && strcmp(specs[k].name, sp->parent) == 0) {
             site_error(L, "parent table %s of table %s must be declared before it", sp->parent,
                        sp->name);
             return -1;
@@ -881,7 +891,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         return 1;
     }
     for (size_t k = 0; k < ti; k++)
-        if (strcmp(specs[k].name, t->name) == 0) {
+        if (specs[k].name && strcmp(specs[k].name, t->name) == 0) {
             site_error(L, "table %s is declared twice", t->name);
             return L->nerr;
         }
@@ -975,6 +985,11 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
         data_free(d);
         return NULL;
     }
+    /* index every child table by its parent, ordered by date, as part of
+     * loading (groups by grandparents are built when first needed) */
+    if (!L.sample)
+        for (size_t ti = 0; ti < n; ti++)
+            if (d->tables[ti].parent >= 0) data_groups(d, (int)ti, d->tables[ti].parent);
     return d;
 }
 

@@ -32,6 +32,7 @@ static const char usage_text[] =
     "  --out DIR               also write every table as CSV and results.json into DIR\n"
     "  --plugin-path DIRS      search DIRS (':'-separated) for plugins first\n"
     "  --allow-plugin-path DIR also load plugins and extern libraries from DIR\n"
+    "  --timing                print phase timings and peak memory to stderr (run)\n"
     "  -h, --help              this help; cohort COMMAND --help for one command\n"
     "  --version               print the version\n"
     "\n"
@@ -164,6 +165,8 @@ int main(int argc, char **argv)
                 if (*s) sweep[o.nsweep++] = s;
                 s = comma ? comma + 1 : NULL;
             }
+        } else if (!strcmp(a, "--timing")) {
+            o.timing = 1;
         } else if (!strcmp(a, "--data")) {
             NEED();
             o.data_dir = v;

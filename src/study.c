@@ -5,6 +5,8 @@
 #include "study.h"
 #include <errno.h>
 #include <math.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +16,18 @@
 #include "plugin.h"
 #include "result.h"
 #include "strpool.h"
+
+/* Wall-clock seconds spent in each phase, for --timing. */
+typedef struct timing {
+    double ingest, resolve, evaluate, estimate;
+} timing;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 /* Everything a command holds; freed by loaded_free. */
 typedef struct loaded {
@@ -35,7 +49,7 @@ static void loaded_free(loaded *l)
 
 /* Parse, prepare, load the data (a sample when sample_rows > 0), resolve.
  * Returns an exit code. */
-static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l)
+static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
 {
     memset(l, 0, sizeof *l);
     l->prog = program_new();
@@ -45,12 +59,16 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l)
     l->st = check_prepare(l->prog, l->pool, o->sets, o->nsets, o->data_dir, dg);
     if (!l->st) return EXIT_RULES;
     load_opts lo = {NULL, 0, sample_rows};
+    double t0 = now();
     l->data = data_load(l->st->specs, l->st->nspecs, &lo, l->pool, dg);
     if (!l->data) return EXIT_DATA;
+    double t1 = now();
+    tm->ingest = t1 - t0;
     l->plugins = plugin_reg_new(o->plugin_dirs, o->nplugin_dirs);
     if (!l->plugins) return EXIT_PLUGIN;
     int before = dg->nerrors;
     check_resolve(l->st, l->data, l->plugins, dg);
+    tm->resolve = now() - t1;
     int errors = dg->nerrors - before;
     if (errors) return errors == plugin_reg_failures(l->plugins) ? EXIT_PLUGIN : EXIT_RULES;
     return EXIT_OK;
@@ -357,8 +375,9 @@ static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const si
 
 /* ---- one run ----------------------------------------------------------------- */
 
-static results *run_once(study *st, cohort_data *d, diag *dg, int *failed)
+static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm)
 {
+    double t0 = now();
     const char *tu = unit_name(st->timescale);
     results *res = results_new(st->title, d->tables[st->unit].name, st->unit_days[st->timescale], tu);
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
@@ -408,9 +427,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed)
             continue;
         }
         call_ctx cc = {res, er, dg, ei->s->loc, NULL, n};
+        double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
                             st->unit_days[st->timescale], tu};
         int rc = ei->est->run(result_host(), &call);
+        tm->estimate += now() - t1;
         if (rc != 0) {
             if (!er->failed) diag_at(dg, DIAG_ERROR, ei->s->loc, "%s failed without saying why", ei->s->name);
             er->failed = 1;
@@ -427,7 +448,20 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed)
     }
     free(rows);
     eval_free(ev);
+    tm->evaluate += now() - t0;
     return res;
+}
+
+static void print_timing(const timing *tm, const cohort_data *d, double total, FILE *err)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double mb = (double)d->bytes_read / 1e6;
+    double eval = tm->evaluate - tm->estimate;
+    fprintf(err, "timing: csv %.1f MB, ingest %.3f s (%.0f MB/s), resolve %.3f s, evaluation %.3f s, "
+                 "estimates %.3f s, total %.3f s, peak RSS %.1f MB (%.2fx the CSV bytes)\n",
+            mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
+            (double)ru.ru_maxrss / 1024.0, mb > 0 ? (double)ru.ru_maxrss / 1024.0 / mb : 0);
 }
 
 static int output(const run_opts *o, const results *res, diag *dg, FILE *out)
@@ -447,7 +481,9 @@ static int output(const run_opts *o, const results *res, diag *dg, FILE *out)
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    int rc = load_all(o, 0, dg, &l);
+    timing tm = {0, 0, 0, 0};
+    double start = now();
+    int rc = load_all(o, 0, dg, &l, &tm);
     if (rc) {
         loaded_free(&l);
         return rc;
@@ -462,14 +498,14 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
                 rc = EXIT_RULES;
                 break;
             }
-            runs[k] = run_once(l.st, l.data, dg, &failed);
+            runs[k] = run_once(l.st, l.data, dg, &failed, &tm);
             if (!runs[k]) { rc = EXIT_DATA; break; }
         }
         if (!rc && runs) res = results_merge(runs, o->sweep_values, o->nsweep, o->sweep_param);
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
         free(runs);
     } else {
-        res = run_once(l.st, l.data, dg, &failed);
+        res = run_once(l.st, l.data, dg, &failed, &tm);
         if (!res) rc = EXIT_DATA;
     }
     if (res) {
@@ -482,6 +518,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
             rc = output(o, res, dg, out);
         }
     }
+    if (o->timing && l.data) print_timing(&tm, l.data, now() - start, stderr);
     results_free(res);
     loaded_free(&l);
     return rc;
@@ -490,7 +527,8 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l);
+    timing tm;
+    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
     if (!rc) {
         study *st = l.st;
         fprintf(out, "%s: ok: unit %s, %zu criteria, %zu lets, %zu endpoints, %zu estimates\n", o->rules,
@@ -531,7 +569,8 @@ static void csv_value(FILE *f, value v)
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    int rc = load_all(o, 0, dg, &l);
+    timing tm;
+    int rc = load_all(o, 0, dg, &l, &tm);
     if (rc) {
         loaded_free(&l);
         return rc;

@@ -32,6 +32,7 @@ typedef struct run_opts {
     int format;
     const char *outdir;
     size_t check_sample_rows;          /* rows read by `check` to learn types */
+    int timing;                        /* print phase timings and peak RSS to stderr */
 } run_opts;
 
 int study_check(const run_opts *o, diag *dg, FILE *out);

@@ -6,14 +6,19 @@
 #include "xcall.h"
 #include <dlfcn.h>
 #include <ffi.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The checker types at most 16 arguments of a call (check_call), so an
+ * extern may declare at most that many parameters. */
+#define XCALL_MAX_PARAMS 16
+
 typedef struct xprep {
     ffi_cif cif;
-    ffi_type *atypes[32];
+    ffi_type *atypes[XCALL_MAX_PARAMS];
 } xprep;
 
 static ffi_type *ffi_of(int t)
@@ -38,8 +43,9 @@ int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
                 "(libraries load only from the plugin path; see --allow-plugin-path)", s->text);
         return -1;
     }
-    if (s->nxparams > 32) {
-        diag_at(dg, DIAG_ERROR, s->name_loc, "%s: at most 32 parameters are supported", s->name);
+    if (s->nxparams > XCALL_MAX_PARAMS) {
+        diag_at(dg, DIAG_ERROR, s->name_loc, "%s: at most %d parameters are supported", s->name,
+                XCALL_MAX_PARAMS);
         return -1;
     }
     if (!ffi_of(s->rettype) || XT_LANG(s->rettype) == TY_DURATION) {
@@ -97,13 +103,22 @@ typedef union slot {
     const char *s;
 } slot;
 
+/* A C int argument (declared `int`, or a date): missing when the value
+ * does not fit, rather than a silently wrapped number. */
+static int to_cint(double x, int *out)
+{
+    if (!(x >= INT_MIN && x <= INT_MAX)) return -1;
+    *out = (int)x;
+    return 0;
+}
+
 value xcall_call(const externinfo *x, const value *args, size_t n, strpool *pool)
 {
     const stmt *s = x->s;
     xprep *p = x->cif;
-    if (!p) return V_MISSING;
-    slot vals[32];
-    void *ptrs[32];
+    if (!p || n != s->nxparams) return V_MISSING;
+    slot vals[XCALL_MAX_PARAMS];
+    void *ptrs[XCALL_MAX_PARAMS];
     for (size_t i = 0; i < n; i++) {
         int t = s->xparams[i].type;
         value v = args[i];
@@ -112,14 +127,17 @@ value xcall_call(const externinfo *x, const value *args, size_t n, strpool *pool
             if (XT_LANG(t) == TY_REAL) vals[i].d = NAN;
             else vals[i].s = NULL;
         } else if (t & XT_CINT) {
-            vals[i].i = (int)v.u.i;
+            /* the checker lets only integers through; v_num is exact for them */
+            if (to_cint(v_num(v), &vals[i].i)) return V_MISSING;
         } else {
             switch (XT_LANG(t)) {
             case TY_INT: vals[i].l = (long)v.u.i; break;
             case TY_REAL: vals[i].d = v_num(v); break;
             case TY_BOOL: vals[i].b = (uint8_t)(v.u.i != 0); break;
             case TY_TEXT: vals[i].s = v.u.s; break;
-            case TY_DATE: vals[i].i = (int)floor(v.u.r); break;
+            case TY_DATE:
+                if (to_cint(floor(v.u.r), &vals[i].i)) return V_MISSING;
+                break;
             }
         }
         ptrs[i] = &vals[i];

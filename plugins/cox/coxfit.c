@@ -4,7 +4,7 @@
  * changes neither the partial likelihood nor the Newton iterates. */
 #include "coxfit.h"
 #include "concord.h"
-#include "linalg.h"
+#include "../common/linalg.h"
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 #include <float.h>

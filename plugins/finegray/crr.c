@@ -10,7 +10,7 @@
  * and suffix sums.  Covariates are centred first, which changes neither the
  * pseudo-likelihood nor the Newton iterates. */
 #include "crr.h"
-#include "linalg.h"
+#include "../common/linalg.h"
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 #include <math.h>

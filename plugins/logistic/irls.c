@@ -4,7 +4,7 @@
  * is Newton's method, whose iterates do not depend on such a
  * reparametrisation) and the results transformed back. */
 #include "irls.h"
-#include "linalg.h"
+#include "../common/linalg.h"
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 #include <float.h>

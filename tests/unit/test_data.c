@@ -782,6 +782,12 @@ static void test_header_errors(void)
     CU_ASSERT_STRING_EQUAL(cap.r[0].msg,
                            "cannot open /nonexistent/x.csv for table x: No such file or directory");
     CU_ASSERT_STRING_EQUAL(cap.r[0].file, "s.rules");
+
+    table_spec sp4 = {.name = "dir", .path = fx.dir};   /* opens, but cannot be read */
+    CU_ASSERT_PTR_NULL(load1(&sp4, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "read error: Is a directory");
+    CU_ASSERT_STRING_EQUAL(cap.r[0].file, fx.dir);
     strpool_free(pool);
     fx_close(&fx);
 }

@@ -2,7 +2,7 @@
  * glm(family = binomial) on the datasets written by tests/R/regression.R
  * (coefficients, standard errors, z, p, deviances, AIC, iterations), and
  * its failure modes (separation, collinearity, constant outcome). */
-#include "irls.h"
+#include "../../plugins/logistic/irls.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
 #include <math.h>
@@ -37,7 +37,7 @@ static void run_case(const char *name)
     CU_ASSERT_EQUAL_FATAL(rc, LOGIT_OK);
     CU_ASSERT_EQUAL_FATAL(rc_->nrow, f.p);
 
-    rd_tally t = {0, 0};
+    rd_tally t = {0};
     for (size_t j = 0; j < f.p; j++) {
         snprintf(what, sizeof what, "%s coef[%zu]", name, j);
         rd_check(&t, what, f.coef[j], rd_get(rc_, j, "coef"), TOL, 0);

@@ -5,8 +5,8 @@
  * the propensity score against R's glm; the matches and balance statistics
  * against an independent R implementation of the same documented rule
  * (tests/R/regression.R). */
-#include "irls.h"
-#include "match.h"
+#include "../../plugins/logistic/irls.h"
+#include "../../plugins/psm/match.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
 #include <math.h>
@@ -130,7 +130,7 @@ static void run_case(const char *name)
     logit_options_default(&o);
     logit_fit f;
     CU_ASSERT_EQUAL_FATAL(logit_fit_model(n, p0, x, y, &o, &f), LOGIT_OK);
-    rd_tally t = {0, 0};
+    rd_tally t = {0};
     for (size_t j = 0; j < f.p; j++) {
         snprintf(what, sizeof what, "%s coef[%zu]", name, j);
         rd_check(&t, what, f.coef[j], rd_get(rcoef, j, "coef"), TOL, 0);

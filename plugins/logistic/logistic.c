@@ -1,0 +1,241 @@
+/* logistic.c: the `logistic` estimator plugin (ABI glue): logistic
+ * regression of a binary column on formula terms, as R's
+ * glm(family = binomial): odds ratios with Wald confidence intervals
+ * (exp(b +- z se), as confint.default) and Wald p-values, deviances and
+ * AIC.  Separation and non-convergence are errors.  The numbers come from
+ * irls.c. */
+#include <cohort/plugin.h>
+#include "irls.h"
+#include "../common/design.h"
+#include "../common/pcommon.h"
+#define MATHLIB_STANDALONE
+#include <Rmath.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cohort_param lg_params[] = {
+    {"formula", COHORT_ARG_FORMULA, 1,
+     "outcome ~ terms; the outcome is a column: true/false, 0/1, or text with two values "
+     "(the second in sort order is the event)"},
+    {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
+    {"maxit", COHORT_ARG_NUMBER, 0, "maximum IRLS iterations, default 25 (as glm.control)"},
+};
+
+static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+static void fmt_p(double p, char *buf, size_t size)
+{
+    if (p < 0.001) snprintf(buf, size, "p < 0.001");
+    else snprintf(buf, size, "p = %.3f", p);
+}
+
+static const char *term_label(const pc_design *d, size_t j, char *buf, size_t size)
+{
+    if (!d->level[j]) return d->names[j];
+    snprintf(buf, size, "%s (%s vs %s)", d->term_name[d->term[j]], d->level[j], d->term_ref[d->term[j]]);
+    return buf;
+}
+
+static int lg_run(const cohort_host *host, const cohort_call *call)
+{
+    logit_options o;
+    logit_options_default(&o);
+    double level = 0.95;
+    const cohort_arg *a;
+    if ((a = cohort_arg_get(call, "conf_level"))) {
+        level = a->num;
+        if (!(level > 0 && level < 1)) {
+            host->error(call, "conf_level %g is not between 0 and 1", level);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "maxit"))) {
+        if (!(a->num >= 1 && a->num <= 1000 && a->num == floor(a->num))) {
+            host->error(call, "maxit %g: give a whole number of iterations (1-1000)", a->num);
+            return 1;
+        }
+        o.maxit = (int)a->num;
+    }
+    a = cohort_arg_get(call, "formula");
+    if (!a || a->kind != COHORT_ARG_FORMULA || a->formula.lhs_is_endpoint) {
+        host->error(call, "logistic needs a formula with a column on the left: outcome ~ terms");
+        return 1;
+    }
+    const cohort_formula *fm = &a->formula;
+    const cohort_vec *lhs = &fm->lhs;
+    size_t nrows = call->nrows;
+    int rc = 1;
+    unsigned char *use = calloc(nrows + 1, 1);
+    double *y = malloc((nrows + 1) * sizeof *y);
+    pc_factor yf = {0};
+    pc_design d = {0};
+    logit_fit f;
+    memset(&f, 0, sizeof f);
+    if (!use || !y) {
+        host->error(call, "out of memory");
+        goto out;
+    }
+    if (lhs->type == COHORT_TYPE_TEXT) {
+        if (pc_factor_make(lhs, NULL, &yf) != 0) {
+            host->error(call, "out of memory");
+            goto out;
+        }
+        if (yf.nlevels != 2) {
+            host->error(call, "%s has %zu distinct values; a logistic outcome needs two", lhs->name,
+                        yf.nlevels);
+            goto out;
+        }
+    } else if (lhs->type == COHORT_TYPE_DATE || lhs->type == COHORT_TYPE_DURATION) {
+        host->error(call, "%s is not a binary outcome (use true/false or 0/1)", lhs->name);
+        goto out;
+    }
+    size_t n = 0, dropped = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        int miss = lhs->missing[i] != 0;
+        for (size_t t = 0; t < fm->nterms && !miss; t++) miss = fm->terms[t].vec.missing[i] != 0;
+        if (miss) {
+            dropped++;
+            continue;
+        }
+        double v = lhs->type == COHORT_TYPE_TEXT ? (double)yf.code[i] : lhs->num[i];
+        if (v != 0 && v != 1) {
+            host->error(call, "%s is %g in row %zu: a logistic outcome must be true/false or 0/1",
+                        lhs->name, v, i + 1);
+            goto out;
+        }
+        use[i] = 1;
+        y[n++] = v;
+    }
+    if (dropped)
+        host->warning(call, "%zu of %zu rows dropped for missing values in the variables of the model",
+                      dropped, nrows);
+    if (n == 0) {
+        host->error(call, "no rows with all variables of the model known");
+        goto out;
+    }
+    char err[256];
+    if (fm->nterms > 0 && pc_design_make(fm->terms, fm->nterms, nrows, use, &d, err, sizeof err) != 0) {
+        host->error(call, "%s", err);
+        goto out;
+    }
+    int st = logit_fit_model(n, d.p, d.x, y, &o, &f);
+    switch (st) {
+    case LOGIT_OK: break;
+    case LOGIT_ECONSTANT:
+        host->error(call, "%s takes one value only in the %zu rows used", lhs->name, n);
+        goto out;
+    case LOGIT_ESINGULAR:
+        host->error(call, "singular design: %s is collinear with the other terms", d.names[f.bad]);
+        goto out;
+    case LOGIT_ESEPARATION:
+        host->error(call, "separation: fitted probabilities of %s are numerically 0 or 1, so some "
+                    "odds ratios are infinite (a term predicts the outcome perfectly)", lhs->name);
+        goto out;
+    case LOGIT_ENOCONV:
+        host->error(call, "the logistic model did not converge in %d iterations (a coefficient may be "
+                    "infinite: separation?)", o.maxit);
+        goto out;
+    case LOGIT_EINPUT:
+        host->error(call, "too few rows (%zu) for %zu coefficients", n, d.p + 1);
+        goto out;
+    default:
+        host->error(call, "logistic: %s", logit_status_text(st));
+        goto out;
+    }
+    {
+        double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
+        char title[256], lv[16], pb[32], lb[256];
+        snprintf(lv, sizeof lv, "%g%%", level * 100);
+        if (lhs->type == COHORT_TYPE_TEXT)
+            snprintf(title, sizeof title, "Logistic regression of %s = %s", lhs->name, yf.labels[1]);
+        else
+            snprintf(title, sizeof title, "Logistic regression of %s", lhs->name);
+        cohort_table *t = host->table_new(call, "coef", title);
+        int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+        int cor = host->table_column(t, "OR", COHORT_COL_NUMBER, 2);
+        int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+        int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+        int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+        int cb = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
+        int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
+        int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
+        for (size_t j = 0; j < f.p; j++) {
+            double b = f.coef[j], se = f.se[j];
+            double orr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
+            size_t r = host->table_row(t);
+            host->table_text(t, r, cterm, j == 0 ? "(Intercept)" : d.names[j - 1]);
+            if (j > 0) {
+                put(host, t, r, cor, orr);
+                put(host, t, r, clo, lo);
+                put(host, t, r, cup, hi);
+            }
+            put(host, t, r, cp, f.pvalue[j]);
+            put(host, t, r, cb, b);
+            put(host, t, r, cse, se);
+            put(host, t, r, cz, f.z[j]);
+            if (j == 0) continue;
+            fmt_p(f.pvalue[j], pb, sizeof pb);
+            host->note(call, "%s: OR %.2f (%s CI %.2f-%.2f), %s", term_label(&d, j - 1, lb, sizeof lb),
+                       orr, lv, lo, hi, pb);
+        }
+        size_t events = 0;
+        for (size_t i = 0; i < n; i++) events += y[i] == 1;
+        cohort_table *tm = host->table_new(call, "model", "Model summary");
+        int cn = host->table_column(tm, "n", COHORT_COL_COUNT, 0);
+        int ce = host->table_column(tm, "events", COHORT_COL_COUNT, 0);
+        int cnd = host->table_column(tm, "null deviance", COHORT_COL_NUMBER, 2);
+        int cdv = host->table_column(tm, "deviance", COHORT_COL_NUMBER, 2);
+        int cdf = host->table_column(tm, "df", COHORT_COL_NUMBER, 0);
+        int caic = host->table_column(tm, "AIC", COHORT_COL_NUMBER, 2);
+        int clrp = host->table_column(tm, "LR p", COHORT_COL_PVALUE, 3);
+        int ci = host->table_column(tm, "iterations", COHORT_COL_NUMBER, 0);
+        double lr = f.null_deviance - f.deviance, lrp = pchisq(lr, (double)d.p, 0, 0);
+        size_t r = host->table_row(tm);
+        put(host, tm, r, cn, (double)n);
+        put(host, tm, r, ce, (double)events);
+        put(host, tm, r, cnd, f.null_deviance);
+        put(host, tm, r, cdv, f.deviance);
+        put(host, tm, r, cdf, (double)f.df_residual);
+        put(host, tm, r, caic, f.aic);
+        if (d.p > 0) put(host, tm, r, clrp, lrp);
+        put(host, tm, r, ci, f.iter);
+        if (d.p > 0) {
+            fmt_p(lrp, pb, sizeof pb);
+            host->note(call, "logistic model of %s: %zu events in %zu; likelihood-ratio test %.2f on "
+                       "%zu df, %s", lhs->name, events, n, lr, d.p, pb);
+        }
+    }
+    rc = 0;
+out:
+    logit_fit_free(&f);
+    pc_design_free(&d);
+    pc_factor_free(&yf);
+    free(use);
+    free(y);
+    return rc;
+}
+
+static const cohort_estimator lg_estimators[] = {
+    {"logistic", "logistic regression of a binary outcome (as R glm, binomial)", lg_params,
+     sizeof lg_params / sizeof lg_params[0], lg_run},
+};
+
+static const cohort_plugin lg_plugin = {
+    COHORT_PLUGIN_HEADER,
+    "logistic",
+    "1.0.0",
+    "Logistic regression: odds ratios with Wald confidence intervals",
+    lg_estimators,
+    sizeof lg_estimators / sizeof lg_estimators[0],
+    NULL,
+};
+
+const cohort_plugin *cohort_plugin_entry(void)
+{
+    return &lg_plugin;
+}

@@ -1,0 +1,299 @@
+/* psm.c: the `psm` estimator plugin (ABI glue): propensity-score matching.
+ * The propensity score is a logistic regression of the treatment (the
+ * formula's left side) on the covariates (irls.c); treated units are
+ * matched 1:1 without replacement to their nearest control in MatchIt's
+ * documented greedy order (matchit(method = "nearest", m.order =
+ * "largest"), match.c), on the score or its logit, optionally within a
+ * caliper in SDs of that distance (MatchIt: caliper times sd() of the
+ * distance over all units).  Reports sample sizes and covariate balance
+ * (SMD as MatchIt's summary for the ATT), then restricts the analysis set
+ * of the following estimates to the matched units (host->keep_rows). */
+#include <cohort/plugin.h>
+#include "match.h"
+#include "../logistic/irls.h"
+#include "../common/design.h"
+#include "../common/pcommon.h"
+#define MATHLIB_STANDALONE
+#include <Rmath.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cohort_param psm_params[] = {
+    {"formula", COHORT_ARG_FORMULA, 1,
+     "treatment ~ covariates; the treatment is true/false, 0/1, or text with two values "
+     "(the second in sort order is treated)"},
+    {"distance", COHORT_ARG_TEXT, 0,
+     "match on \"ps\" (the propensity score, default, as MatchIt's distance = \"glm\") or "
+     "\"logit\" (its linear predictor, as link = \"linear.logit\")"},
+    {"caliper", COHORT_ARG_NUMBER, 0,
+     "caliper in standard deviations of the distance (e.g. 0.2); default none"},
+};
+
+static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+/* One balance row for covariate values x (n). */
+static void balance_row(const cohort_host *host, cohort_table *t, const int *col, const char *name,
+                        size_t n, const double *x, const int *treat, const size_t *match,
+                        double *maxb, double *maxa)
+{
+    psm_balance b;
+    psm_balance_of(n, x, treat, match, &b);
+    size_t r = host->table_row(t);
+    host->table_text(t, r, col[0], name);
+    put(host, t, r, col[1], b.mean_t);
+    put(host, t, r, col[2], b.mean_c);
+    put(host, t, r, col[3], b.smd);
+    put(host, t, r, col[4], b.mean_t_m);
+    put(host, t, r, col[5], b.mean_c_m);
+    put(host, t, r, col[6], b.smd_m);
+    if (isfinite(b.smd) && fabs(b.smd) > *maxb) *maxb = fabs(b.smd);
+    if (isfinite(b.smd_m) && fabs(b.smd_m) > *maxa) *maxa = fabs(b.smd_m);
+}
+
+static int psm_run(const cohort_host *host, const cohort_call *call)
+{
+    const cohort_arg *a = cohort_arg_get(call, "formula");
+    if (!a || a->kind != COHORT_ARG_FORMULA || a->formula.lhs_is_endpoint || a->formula.nterms == 0) {
+        host->error(call, "psm needs a formula: treatment ~ covariates");
+        return 1;
+    }
+    if (call->row_unit) {
+        host->error(call, "psm needs one row per unit; it cannot match (start, stop] episodes");
+        return 1;
+    }
+    const cohort_formula *fm = &a->formula;
+    const cohort_vec *lhs = &fm->lhs;
+    int use_logit = 0;
+    double caliper = 0;
+    if ((a = cohort_arg_get(call, "distance"))) {
+        if (strcmp(a->text, "logit") == 0) use_logit = 1;
+        else if (strcmp(a->text, "ps") != 0) {
+            host->error(call, "distance \"%s\": use \"ps\" or \"logit\"", a->text);
+            return 1;
+        }
+    }
+    if ((a = cohort_arg_get(call, "caliper"))) {
+        caliper = a->num;
+        if (!(caliper > 0)) {
+            host->error(call, "caliper %g: give a positive number of standard deviations", caliper);
+            return 1;
+        }
+    }
+    size_t nrows = call->nrows, n = 0, dropped = 0;
+    int rc = 1;
+    unsigned char *use = calloc(nrows + 1, 1), *keep = calloc(nrows + 1, 1);
+    double *y = malloc((nrows + 1) * sizeof *y), *col = malloc((nrows + 1) * sizeof *col);
+    size_t *rowof = malloc((nrows + 1) * sizeof *rowof), *match = malloc((nrows + 1) * sizeof *match);
+    int *treat = malloc((nrows + 1) * sizeof *treat);
+    pc_factor yf = {0};
+    pc_design d = {0};
+    logit_fit f;
+    memset(&f, 0, sizeof f);
+    if (!use || !keep || !y || !col || !rowof || !match || !treat) {
+        host->error(call, "out of memory");
+        goto out;
+    }
+    if (lhs->type == COHORT_TYPE_TEXT) {
+        if (pc_factor_make(lhs, NULL, &yf) != 0 || yf.nlevels != 2) {
+            host->error(call, "%s must take exactly two values to be a treatment", lhs->name);
+            goto out;
+        }
+    } else if (lhs->type == COHORT_TYPE_DATE || lhs->type == COHORT_TYPE_DURATION) {
+        host->error(call, "%s is not a treatment indicator (use true/false or 0/1)", lhs->name);
+        goto out;
+    }
+    for (size_t i = 0; i < nrows; i++) {
+        int miss = lhs->missing[i] != 0;
+        for (size_t t = 0; t < fm->nterms && !miss; t++) miss = fm->terms[t].vec.missing[i] != 0;
+        if (miss) {
+            dropped++;
+            continue;
+        }
+        double v = lhs->type == COHORT_TYPE_TEXT ? (double)yf.code[i] : lhs->num[i];
+        if (v != 0 && v != 1) {
+            host->error(call, "%s is %g in row %zu: the treatment must be true/false or 0/1", lhs->name,
+                        v, i + 1);
+            goto out;
+        }
+        use[i] = 1;
+        rowof[n] = i;
+        treat[n] = v == 1;
+        y[n++] = v;
+    }
+    if (dropped)
+        host->warning(call, "%zu of %zu units dropped for missing treatment or covariates; they are "
+                      "not in the matched cohort", dropped, nrows);
+    size_t nt = 0;
+    for (size_t i = 0; i < n; i++) nt += treat[i] != 0;
+    if (nt == 0 || nt == n) {
+        host->error(call, "%s: no %s units among the %zu with all covariates known", lhs->name,
+                    nt == 0 ? "treated" : "control", n);
+        goto out;
+    }
+    char err[256];
+    if (pc_design_make(fm->terms, fm->nterms, nrows, use, &d, err, sizeof err) != 0) {
+        host->error(call, "%s", err);
+        goto out;
+    }
+    logit_options o;
+    logit_options_default(&o);
+    int st = logit_fit_model(n, d.p, d.x, y, &o, &f);
+    if (st != LOGIT_OK) {
+        if (st == LOGIT_ESINGULAR)
+            host->error(call, "propensity model: singular design, %s is collinear with the other "
+                        "covariates", d.names[f.bad]);
+        else if (st == LOGIT_ESEPARATION)
+            host->error(call, "propensity model: separation (scores numerically 0 or 1): the groups "
+                        "do not overlap and cannot be matched");
+        else
+            host->error(call, "propensity model: %s", logit_status_text(st));
+        goto out;
+    }
+    const double *dist = use_logit ? f.eta : f.mu;
+    double width = caliper > 0 ? caliper * psm_sd(n, dist) : 0;
+    if (nt > n - nt)
+        host->warning(call, "fewer controls (%zu) than treated (%zu): not every treated unit can be "
+                      "matched", n - nt, nt);
+    size_t pairs = psm_match(n, treat, dist, width, match);
+    if (pairs == (size_t)-1) {
+        host->error(call, "out of memory");
+        goto out;
+    }
+    if (pairs == 0) {
+        host->error(call, "no treated unit has a control within the caliper");
+        goto out;
+    }
+
+    /* the propensity model */
+    {
+        double zq = qnorm(0.975, 0, 1, 1, 0);
+        char title[256];
+        snprintf(title, sizeof title, "Propensity score model (logistic regression of %s)", lhs->name);
+        cohort_table *t = host->table_new(call, "ps_model", title);
+        int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+        int cor = host->table_column(t, "OR", COHORT_COL_NUMBER, 2);
+        int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+        int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+        int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+        for (size_t j = 1; j < f.p; j++) {
+            size_t r = host->table_row(t);
+            host->table_text(t, r, cterm, d.names[j - 1]);
+            put(host, t, r, cor, exp(f.coef[j]));
+            put(host, t, r, clo, exp(f.coef[j] - zq * f.se[j]));
+            put(host, t, r, cup, exp(f.coef[j] + zq * f.se[j]));
+            put(host, t, r, cp, f.pvalue[j]);
+        }
+    }
+    /* sample sizes */
+    size_t mt = 0, mc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (match[i] != PSM_NONE) {
+            if (treat[i]) mt++;
+            else mc++;
+        }
+    {
+        cohort_table *t = host->table_new(call, "sample", "Sample sizes");
+        int cs = host->table_column(t, "sample", COHORT_COL_TEXT, 0);
+        int ct = host->table_column(t, "treated", COHORT_COL_COUNT, 0);
+        int cc = host->table_column(t, "control", COHORT_COL_COUNT, 0);
+        const struct { const char *name; double t, c; } rows[] = {
+            {"All", (double)nt, (double)(n - nt)},
+            {"Matched", (double)mt, (double)mc},
+            {"Unmatched", (double)(nt - mt), (double)(n - nt - mc)},
+        };
+        for (size_t k = 0; k < 3; k++) {
+            size_t r = host->table_row(t);
+            host->table_text(t, r, cs, rows[k].name);
+            put(host, t, r, ct, rows[k].t);
+            put(host, t, r, cc, rows[k].c);
+        }
+    }
+    /* balance: the distance, then every covariate (every level of a factor) */
+    double maxb = 0, maxa = 0;
+    {
+        cohort_table *t = host->table_new(call, "balance",
+                                          "Covariate balance (standardised mean differences, "
+                                          "denominator: SD of the treated before matching)");
+        int c[7];
+        c[0] = host->table_column(t, "covariate", COHORT_COL_TEXT, 0);
+        c[1] = host->table_column(t, "mean treated", COHORT_COL_NUMBER, 3);
+        c[2] = host->table_column(t, "mean control", COHORT_COL_NUMBER, 3);
+        c[3] = host->table_column(t, "SMD", COHORT_COL_NUMBER, 3);
+        c[4] = host->table_column(t, "matched mean treated", COHORT_COL_NUMBER, 3);
+        c[5] = host->table_column(t, "matched mean control", COHORT_COL_NUMBER, 3);
+        c[6] = host->table_column(t, "matched SMD", COHORT_COL_NUMBER, 3);
+        double dummy_b = 0, dummy_a = 0;
+        balance_row(host, t, c, use_logit ? "distance (logit)" : "distance (propensity score)", n, dist,
+                    treat, match, &dummy_b, &dummy_a);
+        char name[256];
+        for (size_t j = 0; j < d.p; j++) {
+            size_t term = d.term[j];
+            if (d.level[j] && (j == 0 || d.term[j - 1] != term)) {
+                /* the factor's reference level: all its columns 0 */
+                for (size_t i = 0; i < n; i++) {
+                    double s = 0;
+                    for (size_t k = j; k < d.p && d.term[k] == term; k++) s += d.x[i * d.p + k];
+                    col[i] = s == 0 ? 1 : 0;
+                }
+                snprintf(name, sizeof name, "%s%s", d.term_name[term], d.term_ref[term]);
+                balance_row(host, t, c, name, n, col, treat, match, &maxb, &maxa);
+            }
+            for (size_t i = 0; i < n; i++) col[i] = d.x[i * d.p + j];
+            balance_row(host, t, c, d.names[j], n, col, treat, match, &maxb, &maxa);
+        }
+    }
+    char cal[128] = "";
+    if (caliper > 0)
+        snprintf(cal, sizeof cal, ", caliper %g SD = %.4g", caliper, width);
+    host->note(call, "matched %zu of %zu treated to %zu of %zu controls (1:1 nearest neighbour "
+               "without replacement on the %s, largest first%s)", mt, nt, mc, n - nt,
+               use_logit ? "logit of the propensity score" : "propensity score", cal);
+    host->note(call, "largest absolute standardised mean difference: %.3f before, %.3f after matching",
+               maxb, maxa);
+
+    for (size_t i = 0; i < n; i++)
+        if (match[i] != PSM_NONE) keep[rowof[i]] = 1;
+    if (host->keep_rows(call, keep) != 0) {
+        host->error(call, "the matched cohort could not be applied to the following estimates");
+        goto out;
+    }
+    host->note(call, "the following estimates use the %zu matched units", mt + mc);
+    rc = 0;
+out:
+    logit_fit_free(&f);
+    pc_design_free(&d);
+    pc_factor_free(&yf);
+    free(use);
+    free(keep);
+    free(y);
+    free(col);
+    free(rowof);
+    free(match);
+    free(treat);
+    return rc;
+}
+
+static const cohort_estimator psm_estimators[] = {
+    {"psm", "1:1 nearest-neighbour propensity-score matching (MatchIt's greedy rule)", psm_params,
+     sizeof psm_params / sizeof psm_params[0], psm_run},
+};
+
+static const cohort_plugin psm_plugin = {
+    COHORT_PLUGIN_HEADER,
+    "psm",
+    "1.0.0",
+    "Propensity-score matching: a matched cohort for the estimates that follow",
+    psm_estimators,
+    sizeof psm_estimators / sizeof psm_estimators[0],
+    NULL,
+};
+
+const cohort_plugin *cohort_plugin_entry(void)
+{
+    return &psm_plugin;
+}
