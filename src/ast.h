@@ -67,7 +67,8 @@ typedef enum {
     R_PARAM,       /* param number `slot` */
     R_ENDPOINT,    /* endpoint number `slot` (as an argument) */
     R_EPMEMBER,    /* endpoint `slot`, member `col` (enum epmember) */
-    R_CONST        /* a constant let folded by the checker (unused for now) */
+    R_EXTERN,      /* E_CALL of extern number `fn` */
+    R_EXPOSURE     /* time-varying exposure number `slot` (formula terms only) */
 } rkind;
 
 typedef enum { EPM_TIME, EPM_STATUS, EPM_EVENT_DATE, EPM_END_DATE } epmember;

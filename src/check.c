@@ -19,6 +19,7 @@ typedef struct scope {
     plugin_reg *plugins;
     int nvars;
     struct { const char *name; int table; } vars[MAX_QUANT_DEPTH];
+    int formula_term;      /* checking a formula term: exposures allowed */
 } scope;
 
 static const ty T_ERR = {TY_ERROR, 0};
@@ -114,6 +115,13 @@ static int find_param(const study *st, const char *name)
     return -1;
 }
 
+static int find_exposure(const study *st, const char *name)
+{
+    for (size_t i = 0; i < st->nexposures; i++)
+        if (strcmp(st->exposures[i]->name, name) == 0) return (int)i;
+    return -1;
+}
+
 static int find_endpoint(const study *st, const char *name)
 {
     for (size_t i = 0; i < st->neps; i++)
@@ -177,6 +185,17 @@ static ty resolve_name(scope *sc, expr *e)
             return T_ERR;
         }
     int i;
+    if ((i = find_exposure(st, name)) >= 0) {
+        if (!sc->formula_term) {
+            err(sc, e, "'%s' is a time-varying exposure: use it as a term of a model formula "
+                "(e.g. cox(endpoint ~ %s)), or use its start date", name, name);
+            return T_ERR;
+        }
+        e->rkind = R_EXPOSURE;
+        e->slot = i;
+        e->uses_unit = 1;
+        return mk(TY_BOOL);
+    }
     if ((i = find_let(st, name)) >= 0) {
         e->rkind = R_LET;
         e->slot = i;
@@ -529,7 +548,7 @@ static ty check_call(scope *sc, expr *e)
         stmt *x = sc->st->externs[i].s;
         if (strcmp(x->name, e->name) != 0) continue;
         e->fn = (int)i;
-        e->rkind = R_CONST; /* marks an extern call */
+        e->rkind = R_EXTERN;
         if (n != x->nxparams) {
             err(sc, e, "%s takes %zu argument%s, got %zu", e->name, x->nxparams, x->nxparams == 1 ? "" : "s", n);
             return T_ERR;
@@ -805,7 +824,17 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
                 t->type = check_expr(sc, inner);
                 t->is_const = inner->is_const;
             } else {
+                sc->formula_term = inner->kind == E_NAME;
                 check_expr(sc, inner);
+                sc->formula_term = 0;
+                if (inner->rkind == R_EXPOSURE) {
+                    if (ba->exposure >= 0)
+                        err(sc, inner, "a formula can have one time-varying exposure");
+                    else if (!ba->endpoint)
+                        err(sc, inner, "a time-varying exposure needs an endpoint on the left of the formula");
+                    ba->exposure = inner->slot;
+                    ba->exposure_term = i;
+                }
             }
             if (!is_err(inner->type) && !is_per_unit_scalar(inner->type)) {
                 err(sc, inner, "a formula term must be a single value per unit, not a %s", ty_name(inner->type));
@@ -930,6 +959,7 @@ static void check_estimate(scope *sc, estimateinfo *ei)
         given[pi] = 1;
         boundarg *ba = &ei->args[ei->nargs];
         ba->param = &est->params[pi];
+        ba->exposure = -1;
         if (bind_arg(sc, ei, ba, a) == 0) ei->nargs++;
     }
     for (size_t pi = 0; pi < est->nparams; pi++)
@@ -1002,7 +1032,8 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
     st->criteria = calloc(n + 1, sizeof *st->criteria);
     st->ests = calloc(n + 1, sizeof *st->ests);
     st->externs = calloc(n + 1, sizeof *st->externs);
-    if (!st->params || !st->lets || !st->eps || !st->criteria || !st->ests || !st->externs) {
+    st->exposures = calloc(n + 1, sizeof *st->exposures);
+    if (!st->exposures || !st->params || !st->lets || !st->eps || !st->criteria || !st->ests || !st->externs) {
         study_free(st);
         return NULL;
     }
@@ -1010,10 +1041,11 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
     /* every name is defined once among params, lets, endpoints and externs */
     for (size_t i = 0; i < n; i++) {
         stmt *s = prog->stmts[i];
-        if (s->kind != S_PARAM && s->kind != S_LET && s->kind != S_ENDPOINT && s->kind != S_EXTERN) continue;
+#define NAMED(k) ((k) == S_PARAM || (k) == S_LET || (k) == S_ENDPOINT || (k) == S_EXTERN || (k) == S_EXPOSURE)
+        if (!NAMED(s->kind)) continue;
         for (size_t j = 0; j < i; j++) {
             stmt *o = prog->stmts[j];
-            if ((o->kind == S_PARAM || o->kind == S_LET || o->kind == S_ENDPOINT || o->kind == S_EXTERN) &&
+            if (NAMED(o->kind) &&
                 strcmp(o->name, s->name) == 0) {
                 diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' is already defined at line %d%s%s", s->name,
                         o->loc.line, o->loc.file != s->loc.file ? " of " : "",
@@ -1045,9 +1077,7 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
             if (s->slot == DU_DAY) diag_at(dg, DIAG_ERROR, s->loc, "the length of a day cannot be changed");
             else const_duration(st, s->value, &st->unit_days[s->slot], dg);
             break;
-        case S_EXPOSURE:
-            diag_at(dg, DIAG_ERROR, s->loc, "time-varying exposures are not available in this version of cohort");
-            break;
+        case S_EXPOSURE: st->exposures[st->nexposures++] = s; break;
         case S_IMPORT: break;
         }
     }
@@ -1156,7 +1186,7 @@ int check_set_param(study *st, const char *name, const char *text, diag *dg)
     int before = dg->nerrors;
     if (bind_param(st, &st->params[k], text, dg)) return -1;
     /* re-check the new value: it must have the param's type and be constant */
-    scope sc = {st, st->schema, dg, NULL, 0, {{0}}};
+    scope sc = {st, st->schema, dg, NULL, 0, {{0}}, 0};
     ty t = check_expr(&sc, st->params[k].value);
     if (!is_err(t) && !compatible(t, st->params[k].type))
         diag_at(dg, DIAG_ERROR, st->params[k].value->loc, "param %s is %s %s, not %s %s", name,
@@ -1170,7 +1200,7 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
 {
     int before = dg->nerrors;
     st->schema = schema;
-    scope sc = {st, schema, dg, plugins, 0, {{0}}};
+    scope sc = {st, schema, dg, plugins, 0, {{0}}, 0};
     for (int a = st->unit; a >= 0; a = schema->tables[a].parent) st->root = a;
     for (size_t i = 0; i < st->nexterns; i++) xcall_load(st, &st->externs[i], plugins, dg);
     for (size_t i = 0; i < st->nparams; i++) {
@@ -1214,6 +1244,9 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
             want(&sc, s->value, check_expr(&sc, s->value), TY_BOOL, "a criterion");
             break;
         case S_ESTIMATE: check_estimate(&sc, &st->ests[ns++]); break;
+        case S_EXPOSURE:
+            want(&sc, s->value, check_expr(&sc, s->value), TY_DATE, "the start of an exposure");
+            break;
         default: break;
         }
     }
@@ -1235,5 +1268,6 @@ void study_free(study *st)
     free(st->criteria);
     free(st->ests);
     free(st->externs);
+    free(st->exposures);
     free(st);
 }

@@ -39,6 +39,8 @@ typedef struct boundarg {
     expr **items;          /* COLUMNS / LIST items, FORMULA terms */
     size_t nitems;
     int endpoint;          /* ENDPOINT / FORMULA with endpoint lhs */
+    int exposure;          /* FORMULA: time-varying exposure number, or -1 */
+    size_t exposure_term;  /* FORMULA: which term is the exposure */
 } boundarg;
 
 typedef struct estimateinfo {
@@ -73,6 +75,7 @@ typedef struct study {
     stmt **criteria;     size_t ncriteria;
     estimateinfo *ests;  size_t nests;
     externinfo *externs; size_t nexterns;
+    stmt **exposures;    size_t nexposures;   /* `exposure NAME starts at DATE;` */
     const cohort_data *schema;
 } study;
 

@@ -488,7 +488,7 @@ value eval_expr(evaluator *ev, const expr *e)
             if (v_missing(m) || v_missing(k)) return V_MISSING;
             return map_lookup(m.u.m, k.u.s);
         }
-        if (e->rkind == R_CONST) {
+        if (e->rkind == R_EXTERN) {
             value args[32];
             size_t n = e->nitems < 32 ? e->nitems : 32;
             for (size_t i = 0; i < n; i++) args[i] = eval_expr(ev, e->items[i]);

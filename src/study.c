@@ -205,6 +205,7 @@ typedef struct filler {
     cohort_vec *vec;
     cohort_surv *surv;
     int ep;
+    double *origin;        /* with surv: each unit's origin date (for exposures) */
 } filler;
 
 static int vec_init(colbuf *b, cohort_vec *v, const expr *e, size_t n)
@@ -239,6 +240,7 @@ static void fill_row(evaluator *ev, const filler *f, size_t row)
         ((unsigned char *)f->surv->missing)[row] = !p->known;
         ((double *)f->surv->time)[row] = p->known ? p->time : 0;
         ((int *)f->surv->status)[row] = p->known ? p->status : 0;
+        if (f->origin) f->origin[row] = p->known ? p->end_date - p->time : 0;
         return;
     }
     value v = eval_expr(ev, f->e);
@@ -271,12 +273,14 @@ static void fill_list(evaluator *ev, cohort_list *l, colbuf *b, expr **items, si
 
 /* Build the call's arguments over the analysis rows `rows`. */
 static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const size_t *rows, size_t n,
-                      cohort_arg *args, colbuf *b)
+                      cohort_arg *args, colbuf *b, double **origin, int *expo_arg)
 {
+    *origin = NULL;
+    *expo_arg = -1;
     filler *fill = NULL;
     size_t nfill = 0, capfill = 0;
 #define ADDFILL(...) do { \
-        if (nfill == capfill) { capfill = capfill ? 2 * capfill : 16; filler *x = realloc(fill, capfill * sizeof *x); if (!x) { free(fill); return -1; } fill = x; } \
+        if (nfill == capfill) { capfill = capfill ? 2 * capfill : 16; filler *x_ = realloc(fill, capfill * sizeof *x_); if (!x_) { free(fill); return -1; } fill = x_; } \
         fill[nfill++] = (filler){__VA_ARGS__}; } while (0)
     for (size_t i = 0; i < ei->nargs; i++) {
         const boundarg *ba = &ei->args[i];
@@ -318,14 +322,14 @@ static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const si
         }
         case COHORT_ARG_COLUMN:
             if (vec_init(b, &a->vec, ba->value, n)) { free(fill); return -1; }
-            ADDFILL(ba->value, &a->vec, NULL, -1);
+            ADDFILL(ba->value, &a->vec, NULL, -1, NULL);
             break;
         case COHORT_ARG_COLUMNS: {
             cohort_vec *v = cb_alloc(b, (ba->nitems + 1) * sizeof *v);
             if (!v) { free(fill); return -1; }
             for (size_t k = 0; k < ba->nitems; k++) {
                 if (vec_init(b, &v[k], ba->items[k], n)) { free(fill); return -1; }
-                ADDFILL(ba->items[k], &v[k], NULL, -1);
+                ADDFILL(ba->items[k], &v[k], NULL, -1, NULL);
             }
             a->columns.n = ba->nitems;
             a->columns.vecs = v;
@@ -333,7 +337,7 @@ static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const si
         }
         case COHORT_ARG_ENDPOINT:
             if (surv_init(b, &a->surv, &st->eps[ba->value->slot], n)) { free(fill); return -1; }
-            ADDFILL(NULL, NULL, &a->surv, ba->value->slot);
+            ADDFILL(NULL, NULL, &a->surv, ba->value->slot, NULL);
             break;
         case COHORT_ARG_FORMULA: {
             cohort_formula *fm = &a->formula;
@@ -341,10 +345,15 @@ static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const si
             fm->lhs_is_endpoint = ba->endpoint;
             if (ba->endpoint) {
                 if (surv_init(b, &fm->surv, &st->eps[lhs->slot], n)) { free(fill); return -1; }
-                ADDFILL(NULL, NULL, &fm->surv, lhs->slot);
+                if (ba->exposure >= 0) {
+                    *origin = cb_alloc(b, (n + 1) * sizeof **origin);
+                    if (!*origin) { free(fill); return -1; }
+                    *expo_arg = (int)i;
+                }
+                ADDFILL(NULL, NULL, &fm->surv, lhs->slot, ba->exposure >= 0 ? *origin : NULL);
             } else {
                 if (vec_init(b, &fm->lhs, lhs, n)) { free(fill); return -1; }
-                ADDFILL(lhs, &fm->lhs, NULL, -1);
+                ADDFILL(lhs, &fm->lhs, NULL, -1, NULL);
             }
             cohort_term *terms = cb_alloc(b, (ba->nitems + 1) * sizeof *terms);
             if (!terms) { free(fill); return -1; }
@@ -355,8 +364,15 @@ static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const si
                     val = t->items[0];
                     terms[k].ref = t->items[1]->text;
                 }
+                if (ba->exposure >= 0 && k == ba->exposure_term) {
+                    /* filled with the exposure's start date, turned into 0/1 per
+                     * (start, stop] interval by expand_exposure */
+                    val = st->exposures[ba->exposure]->value;
+                }
                 if (vec_init(b, &terms[k].vec, val, n)) { free(fill); return -1; }
-                ADDFILL(val, &terms[k].vec, NULL, -1);
+                if (ba->exposure >= 0 && k == ba->exposure_term)
+                    terms[k].vec.name = st->exposures[ba->exposure]->name;
+                ADDFILL(val, &terms[k].vec, NULL, -1, NULL);
             }
             fm->nterms = ba->nitems;
             fm->terms = terms;
@@ -370,6 +386,92 @@ static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const si
         for (size_t k = 0; k < nfill; k++) fill_row(ev, &fill[k], r);
     }
     free(fill);
+    return 0;
+}
+
+/* ---- time-varying exposures ------------------------------------------------------ */
+
+/* Copy a per-unit column to per-row through row_unit. */
+static int expand_vec(colbuf *b, cohort_vec *v, const size_t *row_unit, size_t m)
+{
+    unsigned char *miss = cb_alloc(b, m + 1);
+    if (!miss) return -1;
+    for (size_t r = 0; r < m; r++) miss[r] = v->missing[row_unit[r]];
+    if (v->text) {
+        const char **t = cb_alloc(b, (m + 1) * sizeof *t);
+        if (!t) return -1;
+        for (size_t r = 0; r < m; r++) t[r] = v->text[row_unit[r]];
+        v->text = t;
+    } else {
+        double *x = cb_alloc(b, (m + 1) * sizeof *x);
+        if (!x) return -1;
+        for (size_t r = 0; r < m; r++) x[r] = v->num[row_unit[r]];
+        v->num = x;
+    }
+    v->missing = miss;
+    v->n = m;
+    return 0;
+}
+
+/* Split each unit's follow-up (0, T] at its exposure start e (days from
+ * origin): unexposed on (0, e], exposed on (e, T] with the unit's status on
+ * the last interval.  Units exposed from the origin (e <= 0) have one exposed
+ * row; units never exposed (missing start, or e >= T) one unexposed row.
+ * Every other per-unit argument is repeated on each of the unit's rows. */
+static int expand_exposure(colbuf *b, cohort_call *call, cohort_arg *args, size_t nargs, int ai,
+                           size_t term, const double *origin)
+{
+    size_t n = call->nrows;
+    cohort_formula *fm = &args[ai].formula;
+    cohort_surv *sv = &fm->surv;
+    cohort_vec *ex = (cohort_vec *)&fm->terms[term].vec;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = ex->missing[i] || sv->missing[i] ? NAN : ex->num[i] - origin[i];
+        m += (!isnan(e) && e > 0 && e < sv->time[i]) ? 2 : 1;
+    }
+    size_t *ru = cb_alloc(b, (m + 1) * sizeof *ru);
+    double *start = cb_alloc(b, (m + 1) * sizeof *start), *stop = cb_alloc(b, (m + 1) * sizeof *stop);
+    int *status = cb_alloc(b, (m + 1) * sizeof *status);
+    unsigned char *smiss = cb_alloc(b, m + 1), *xmiss = cb_alloc(b, m + 1);   /* zeroed */
+    double *x = cb_alloc(b, (m + 1) * sizeof *x);
+    if (!ru || !start || !stop || !status || !smiss || !xmiss || !x) return -1;
+    size_t r = 0;
+    for (size_t i = 0; i < n; i++) {
+        double T = sv->time[i];
+        double e = ex->missing[i] || sv->missing[i] ? NAN : ex->num[i] - origin[i];
+        if (!isnan(e) && e > 0 && e < T) {
+            ru[r] = i; start[r] = 0; stop[r] = e; status[r] = 0; x[r] = 0; smiss[r] = 0; r++;
+            ru[r] = i; start[r] = e; stop[r] = T; status[r] = sv->status[i]; x[r] = 1; smiss[r] = 0; r++;
+        } else {
+            ru[r] = i; start[r] = 0; stop[r] = T; status[r] = sv->status[i];
+            x[r] = !isnan(e) && e <= 0; smiss[r] = sv->missing[i]; r++;
+        }
+    }
+    for (size_t k = 0; k < nargs; k++) {
+        cohort_arg *a = &args[k];
+        if (a->kind == COHORT_ARG_COLUMN && expand_vec(b, &a->vec, ru, m)) return -1;
+        if (a->kind == COHORT_ARG_COLUMNS)
+            for (size_t c = 0; c < a->columns.n; c++)
+                if (expand_vec(b, (cohort_vec *)&a->columns.vecs[c], ru, m)) return -1;
+        if (a->kind == COHORT_ARG_FORMULA)
+            for (size_t t = 0; t < a->formula.nterms; t++)
+                if (!((int)k == ai && t == term) &&
+                    expand_vec(b, (cohort_vec *)&a->formula.terms[t].vec, ru, m)) return -1;
+    }
+    sv->start = start;
+    sv->time = stop;
+    sv->status = status;
+    sv->missing = smiss;
+    sv->n = m;
+    ex->type = COHORT_TYPE_BOOL;
+    ex->num = x;
+    ex->text = NULL;
+    ex->missing = xmiss;
+    ex->n = m;
+    call->nrows = m;
+    call->row_unit = ru;
+    call->nunits = n;
     return 0;
 }
 
@@ -418,8 +520,10 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         free(src);
         if (!er) break;
         colbuf b = {0};
+        double *origin = NULL;
+        int expo = -1;
         cohort_arg *args = cb_alloc(&b, (ei->nargs + 1) * sizeof *args);
-        if (!args || build_args(st, ev, ei, rows, n, args, &b)) {
+        if (!args || build_args(st, ev, ei, rows, n, args, &b, &origin, &expo)) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
             er->failed = 1;
             *failed = 1;
@@ -430,6 +534,13 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
                             st->unit_days[st->timescale], tu};
+        if (expo >= 0 && expand_exposure(&b, &call, args, ei->nargs, expo, ei->args[expo].exposure_term, origin)) {
+            diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory splitting follow-up at the exposure");
+            er->failed = 1;
+            *failed = 1;
+            cb_free(&b);
+            continue;
+        }
         int rc = ei->est->run(result_host(), &call);
         tm->estimate += now() - t1;
         if (rc != 0) {

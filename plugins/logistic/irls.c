@@ -14,6 +14,11 @@
 
 #define LOGIT_THRESH 30.0
 #define SING_TOL 1e-12
+/* A coefficient still moving by more than this (in units of its covariate's
+ * SD) in the last iteration is diverging: IRLS for a separated (or
+ * quasi-separated) outcome adds about one unit to the linear predictor of
+ * the separated rows per iteration while the deviance has converged. */
+#define DIVERGE_STEP 0.01
 
 void logit_options_default(logit_options *o)
 {
@@ -187,6 +192,11 @@ int logit_fit_model(size_t n, size_t p0, const double *x, const double *y,
         }
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < o->epsilon) {
             conv = 1;
+            for (size_t j = 1; j < p && have_old; j++)
+                if (fabs(b[j] - bold[j]) > DIVERGE_STEP) {
+                    f->bad = j - 1;
+                    st = LOGIT_ESEPARATION;
+                }
             break;
         }
         devold = dev;
@@ -194,12 +204,14 @@ int logit_fit_model(size_t n, size_t p0, const double *x, const double *y,
         have_old = 1;
     }
     f->iter = iter > o->maxit ? o->maxit : iter;
+    if (st != LOGIT_OK) goto done;
     if (!conv) {
         st = LOGIT_ENOCONV;
         goto done;
     }
     for (size_t i = 0; i < n; i++)
         if (mu[i] > 1 - 10 * DBL_EPSILON || mu[i] < 10 * DBL_EPSILON) {
+            f->bad = (size_t)-1;
             st = LOGIT_ESEPARATION;
             goto done;
         }

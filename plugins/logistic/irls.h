@@ -3,7 +3,11 @@
  * mu = (y + 0.5) / 2, stop when |dev - dev_old| / (|dev| + 0.1) < epsilon
  * (1e-8) within maxit (25) iterations, halve the step when the deviance is
  * not finite; standard errors from the weights of the final iteration (as
- * summary.glm).  Shared by the logistic and psm plugins. */
+ * summary.glm).  Unlike glm, separation is an error: fitted probabilities
+ * numerically 0 or 1 (glm's warning) or a coefficient still diverging when
+ * the deviance has converged (quasi-complete separation, where glm returns
+ * a huge coefficient and standard error).  Shared by the logistic and psm
+ * plugins. */
 #ifndef COHORT_IRLS_H
 #define COHORT_IRLS_H
 #include <stddef.h>
@@ -20,13 +24,15 @@ enum logit_status {
     LOGIT_ECONSTANT,       /* y takes one value only */
     LOGIT_ESINGULAR,       /* column `bad` is collinear with the others */
     LOGIT_ENOCONV,         /* did not converge in maxit iterations */
-    LOGIT_ESEPARATION      /* fitted probabilities numerically 0 or 1 */
+    LOGIT_ESEPARATION      /* fitted probabilities numerically 0 or 1, or a coefficient
+                              still diverging at convergence (column `bad`) */
 };
 
 typedef struct logit_fit {
     size_t n, p;           /* p coefficients: intercept first, then the x columns */
     int status;            /* enum logit_status */
-    size_t bad;            /* column of x (0-based) for LOGIT_ESINGULAR */
+    size_t bad;            /* column of x (0-based) for LOGIT_ESINGULAR, LOGIT_ESEPARATION
+                              ((size_t)-1: fitted probabilities 0 or 1) */
     int iter;
     double *coef, *se, *z, *pvalue; /* p each; pvalue = 2 pnorm(-|z|) */
     double *var;           /* p x p */

@@ -133,8 +133,12 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         host->error(call, "singular design: %s is collinear with the other terms", d.names[f.bad]);
         goto out;
     case LOGIT_ESEPARATION:
-        host->error(call, "separation: fitted probabilities of %s are numerically 0 or 1, so some "
-                    "odds ratios are infinite (a term predicts the outcome perfectly)", lhs->name);
+        if (f.bad < d.p)
+            host->error(call, "separation: the coefficient of %s diverges (it predicts %s perfectly in "
+                        "some rows), so its odds ratio is infinite", d.names[f.bad], lhs->name);
+        else
+            host->error(call, "separation: fitted probabilities of %s are numerically 0 or 1, so some "
+                        "odds ratios are infinite (a term predicts the outcome perfectly)", lhs->name);
         goto out;
     case LOGIT_ENOCONV:
         host->error(call, "the logistic model did not converge in %d iterations (a coefficient may be "

@@ -147,6 +147,10 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         if (st == LOGIT_ESINGULAR)
             host->error(call, "propensity model: singular design, %s is collinear with the other "
                         "covariates", d.names[f.bad]);
+        else if (st == LOGIT_ESEPARATION && f.bad < d.p)
+            host->error(call, "propensity model: separation, %s predicts %s perfectly in some units: "
+                        "the groups do not overlap there and cannot be matched", d.names[f.bad],
+                        lhs->name);
         else if (st == LOGIT_ESEPARATION)
             host->error(call, "propensity model: separation (scores numerically 0 or 1): the groups "
                         "do not overlap and cannot be matched");

@@ -89,6 +89,8 @@ static void run_case(const char *name)
     }
     CU_ASSERT(t.checked > 0);
     CU_ASSERT_EQUAL(t.failed, 0);
+    fprintf(stderr, "  %s: %zu values compared with R, largest relative difference %.2g\n", name,
+            t.checked, t.maxrel);
 
     cox_fit_free(&f);
     free(start); free(stop); free(x); free(event); free(strata); free(cluster);

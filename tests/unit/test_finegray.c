@@ -59,6 +59,8 @@ static void run_case(const char *name)
     rd_check(&t, "lr", f.lr_test, rd_get(rfit, 0, "lr"), TOL, 0);
     rd_check_p(&t, "lr_p", f.lr_p, rd_get(rfit, 0, "lr_p"), TOL);
     CU_ASSERT_EQUAL(t.failed, 0);
+    fprintf(stderr, "  %s: %zu values compared with R, largest relative difference %.2g\n", name,
+            t.checked, t.maxrel);
 
     crr_fit_free(&f);
     free(time);
@@ -88,6 +90,20 @@ static void test_errors(void)
     crr_fit_free(&f);
     crr_data d2 = {6, 2, time, st, x};
     CU_ASSERT_EQUAL(crr_fit_model(&d2, &o, &f), CRR_ESINGULAR);
+    crr_fit_free(&f);
+    /* no events of interest when x = 1: the coefficient diverges; crr
+     * stops after 10 iterations at -11.4 with converged = FALSE */
+    double t3[40], x3[80];
+    int s3[40];
+    for (int i = 0; i < 40; i++) {
+        t3[i] = i + 1;
+        x3[2 * i] = i % 2;
+        x3[2 * i + 1] = ((i * 7) % 11) / 10.0;
+        s3[i] = i % 3 == 0 ? 0 : (i % 2 == 1 || i % 3 == 2) ? 2 : 1;
+    }
+    crr_data d3 = {40, 2, t3, s3, x3};
+    CU_ASSERT_EQUAL(crr_fit_model(&d3, &o, &f), CRR_ENOCONV);
+    CU_ASSERT_EQUAL(f.iter, 10);
     crr_fit_free(&f);
 }
 

@@ -56,6 +56,8 @@ static void run_case(const char *name)
     rd_check(&t, "df_residual", (double)f.df_residual, rd_get(rfit, 0, "df_residual"), 0, 0);
     rd_check(&t, "df_null", (double)f.df_null, rd_get(rfit, 0, "df_null"), 0, 0);
     CU_ASSERT_EQUAL(t.failed, 0);
+    fprintf(stderr, "  %s: %zu values compared with R, largest relative difference %.2g\n", name,
+            t.checked, t.maxrel);
 
     logit_fit_free(&f);
     free(x);
@@ -78,6 +80,19 @@ static void test_errors(void)
     double x[10] = {-5, -4, -3, -2, -1, 1, 2, 3, 4, 5}, y[10] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1};
     int rc = logit_fit_model(10, 1, x, y, &o, &f);
     CU_ASSERT(rc == LOGIT_ESEPARATION || rc == LOGIT_ENOCONV);
+    logit_fit_free(&f);
+    /* quasi-complete separation: y is 0 whenever z = 0; glm converges
+     * (deviance rule, 19 iterations) with z's coefficient 21.8 and standard
+     * error 6786, without a warning; here it is an error naming z */
+    double xq[24], yq[12] = {0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1};
+    double xv[12] = {1, 2, 3, 4, 5, 6, 1, 3, 4, 2, 6, 5};
+    for (int i = 0; i < 12; i++) {
+        xq[2 * i] = i < 6 ? 0 : 1; /* z */
+        xq[2 * i + 1] = xv[i];     /* does not separate y among z = 1 */
+    }
+    rc = logit_fit_model(12, 2, xq, yq, &o, &f);
+    CU_ASSERT_EQUAL(rc, LOGIT_ESEPARATION);
+    CU_ASSERT_EQUAL(f.bad, 0);
     logit_fit_free(&f);
     /* collinear columns */
     double x2[20], y2[10] = {0, 1, 0, 1, 1, 0, 0, 1, 1, 0};

@@ -174,6 +174,8 @@ static void run_case(const char *name)
     }
     CU_ASSERT(t.checked > n);
     CU_ASSERT_EQUAL(t.failed, 0);
+    fprintf(stderr, "  %s: %zu values compared with R, largest relative difference %.2g\n", name,
+            t.checked, t.maxrel);
     logit_fit_free(&f);
     free(y); free(x); free(col); free(treat); free(m);
     rd_free(&df);
