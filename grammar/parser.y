@@ -98,6 +98,8 @@ stmt
         { stmt *s = mkstmt(ctx, S_IMPORT, @2); if (s) { s->text = $2; add_stmt(ctx, s); } }
     | "data" "csv" STRING '{' tables '}' opt_semi
         { if ($5) { $5->text = $3; $5->loc = L(ctx, @1); add_stmt(ctx, $5); } }
+    | "data" "csv" STRING "missing" '(' exprs ')' '{' tables '}' opt_semi
+        { if ($9) { $9->text = $3; $9->value = $6; $9->loc = L(ctx, @1); add_stmt(ctx, $9); } }
     | "param" IDENT '=' expr ';'
         { stmt *s = mkstmt(ctx, S_PARAM, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $4; add_stmt(ctx, s); } }
     | "unit" IDENT ';'

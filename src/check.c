@@ -1112,6 +1112,15 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
         const char *slash = strrchr(rules, '/');
         st->data_dir = join_path(rules, slash ? (size_t)(slash - rules) + 1 : 0, d->text);
     }
+    if (d->value) {
+        /* missing ("NA", ".", ...): the texts read as missing values */
+        st->na = calloc(d->value->nitems + 1, sizeof *st->na);
+        for (size_t i = 0; st->na && i < d->value->nitems; i++) {
+            expr *x = d->value->items[i];
+            if (x->kind != E_TEXT) diag_at(dg, DIAG_ERROR, x->loc, "missing value markers must be texts, e.g. \"NA\"");
+            else st->na[st->nna++] = x->sval;
+        }
+    }
     st->specs = calloc(d->ntables + 1, sizeof *st->specs);
     if (!st->data_dir || !st->specs) { study_free(st); return NULL; }
     st->nspecs = d->ntables;
@@ -1269,5 +1278,6 @@ void study_free(study *st)
     free(st->ests);
     free(st->externs);
     free(st->exposures);
+    free(st->na);
     free(st);
 }

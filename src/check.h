@@ -65,6 +65,8 @@ typedef struct study {
     char *data_dir;        /* resolved directory */
     table_spec *specs;
     size_t nspecs;
+    const char **na;       /* cell texts read as missing (data csv "dir" missing (...)) */
+    size_t nna;
     int unit;              /* table index of the unit of analysis */
     int root;              /* table index of the unit's root ancestor (patients) */
     double unit_days[4];   /* length of day, week, month, year in days */

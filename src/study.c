@@ -58,7 +58,7 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     if (parse_file(l->prog, o->rules, dg)) return EXIT_RULES;
     l->st = check_prepare(l->prog, l->pool, o->sets, o->nsets, o->data_dir, dg);
     if (!l->st) return EXIT_RULES;
-    load_opts lo = {NULL, 0, sample_rows};
+    load_opts lo = {l->st->na, l->st->nna, sample_rows};
     double t0 = now();
     l->data = data_load(l->st->specs, l->st->nspecs, &lo, l->pool, dg);
     if (!l->data) return EXIT_DATA;

@@ -30,7 +30,9 @@ typedef struct fg_input {
     double *time;
     int *status;        /* 0 censored, 1 cause of interest, 2 other causes */
     pc_design des;
-    const char *epname, *cause;
+    const char *cause;
+    char label[256];    /* "rn", or "rn (cause death)" when another cause is modelled */
+    char others[256];   /* the competing causes, e.g. "death" */
 } fg_input;
 
 static void input_free(fg_input *in)
@@ -78,9 +80,16 @@ static int fg_read(const cohort_host *host, const cohort_call *call, const unsig
     memset(in, 0, sizeof *in);
     const cohort_formula *fm = &cohort_arg_get(call, "formula")->formula;
     const cohort_surv *s = &fm->surv;
-    in->epname = s->name;
     int code;
     if (fg_cause(host, call, s, &code, &in->cause) != 0) return 1;
+    if (code == 1) snprintf(in->label, sizeof in->label, "%s", s->name);
+    else snprintf(in->label, sizeof in->label, "%s (cause %s)", s->name, in->cause);
+    size_t off = 0;
+    for (int k = 0; k < s->ncauses && s->cause_names && off < sizeof in->others; k++)
+        if (k + 1 != code && s->cause_names[k])
+            off += (size_t)snprintf(in->others + off, sizeof in->others - off, "%s%s",
+                                    off ? ", " : "", s->cause_names[k]);
+    if (off == 0) snprintf(in->others, sizeof in->others, "none");
     if (s->start || call->row_unit) {
         host->error(call, "finegray needs one row per unit with right-censored times; "
                     "(start, stop] data (time-varying exposures) are not supported");
@@ -148,8 +157,8 @@ static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_inp
     if (st == CRR_OK || !report) return st != CRR_OK;
     switch (st) {
     case CRR_ENOEVENTS:
-        host->error(call, "no events of %s (%s) among the %zu rows used: nothing to estimate",
-                    in->epname, in->cause, in->n);
+        host->error(call, "no events of %s among the %zu rows used: nothing to estimate", in->label,
+                    in->n);
         break;
     case CRR_ESINGULAR:
         host->error(call, "singular information: %s is collinear with the other terms or has no "
@@ -177,10 +186,14 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
 {
     const pc_design *d = &in->des;
     double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
-    char title[256], lv[16], pb[32], lb[256];
+    char title[640], lv[16], pb[32], lb[256];
     snprintf(lv, sizeof lv, "%g%%", level * 100);
-    snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (%s; other "
-             "causes competing)", in->epname, in->cause);
+    if (strcmp(in->label, in->des.n ? in->label : "") == 0 && strchr(in->label, '(') == NULL)
+        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: %s)",
+                 in->label, in->others);
+    else
+        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (cause %s; "
+                 "competing: %s)", fm_name, in->cause, in->others);
     cohort_table *t = host->table_new(call, "coef", title);
     int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
     int chr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
@@ -225,8 +238,8 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     put(host, tm, r, cdf, (double)f->p);
     put(host, tm, r, clp, f->lr_p);
     fmt_p(f->lr_p, pb, sizeof pb);
-    host->note(call, "Fine-Gray model of %s: %zu events, %zu competing; pseudo likelihood-ratio "
-               "test %.2f on %zu df, %s", in->epname, f->nevents, f->ncompeting, f->lr_test, f->p, pb);
+    host->note(call, "Fine-Gray model of %s with %zu events, %zu competing; pseudo likelihood-ratio "
+               "test %.2f on %zu df, %s", in->label, f->nevents, f->ncompeting, f->lr_test, f->p, pb);
 }
 
 /* Univariable screening, as in the cox plugin: term p is the Wald test of
