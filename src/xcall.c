@@ -1,10 +1,17 @@
 /* xcall.c: extern declarations.  The library is found on the plugin path
  * (never an arbitrary path named in the rules), the symbol is looked up
- * with dlsym, ffi_prep_cif runs once per declaration and ffi_call once per
- * row.  Types: integer -> long (or int when declared `int`), real -> double,
- * boolean -> bool, text -> const char *, date -> int (days since 1970-01-01). */
+ * with dlsym and must be defined in that library itself (not in one of its
+ * dependencies such as libc), ffi_prep_cif runs once per declaration and
+ * ffi_call once per row.  Types: integer -> long (or int when declared
+ * `int`), real -> double, boolean -> bool, text -> const char *, date -> int
+ * (days since 1970-01-01). */
+/* dladdr1 and dlinfo (to find which object defines a symbol) are GNU */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
 #include "xcall.h"
 #include <dlfcn.h>
+#include <link.h>
 #include <ffi.h>
 #include <limits.h>
 #include <math.h>
@@ -74,6 +81,25 @@ int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
     if (!fn || e) {
         diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' not found in library '%s': %s", s->name,
                 s->text, e ? e : "symbol is NULL");
+        return -1;
+    }
+    /* dlsym on a handle also searches the library's dependencies: without
+     * this check `extern integer system(text c) from "radbio";` would reach
+     * libc.  Only functions the library itself defines may be called. */
+    struct link_map *lib = NULL, *def = NULL;
+    Dl_info info;
+    if (dlinfo(h, RTLD_DI_LINKMAP, &lib) != 0 || !dladdr1(fn, &info, (void **)&def, RTLD_DL_LINKMAP) ||
+        !lib || def != lib) {
+        diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' is not defined in library '%s' itself but in a "
+                "library it depends on; only the library's own functions can be called", s->name, s->text);
+        return -1;
+    }
+    /* and it must be code: calling a variable would jump into data */
+    const ElfW(Sym) *sym = NULL;
+    /* ELF32_ST_TYPE and ELF64_ST_TYPE are the same low 4 bits */
+    if (dladdr1(fn, &info, (void **)&sym, RTLD_DL_SYMENT) && sym && ELF64_ST_TYPE(sym->st_info) != STT_FUNC &&
+        ELF64_ST_TYPE(sym->st_info) != STT_GNU_IFUNC) {
+        diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' in library '%s' is not a function", s->name, s->text);
         return -1;
     }
     xprep *p = calloc(1, sizeof *p);

@@ -30,7 +30,8 @@ typedef struct fg_input {
     double *time;
     int *status;        /* 0 censored, 1 cause of interest, 2 other causes */
     pc_design des;
-    const char *cause;
+    const char *epname, *cause;
+    int other_cause;    /* `cause` names a competing cause */
     char label[256];    /* "rn", or "rn (cause death)" when another cause is modelled */
     char others[256];   /* the competing causes, e.g. "death" */
 } fg_input;
@@ -82,6 +83,8 @@ static int fg_read(const cohort_host *host, const cohort_call *call, const unsig
     const cohort_surv *s = &fm->surv;
     int code;
     if (fg_cause(host, call, s, &code, &in->cause) != 0) return 1;
+    in->epname = s->name;
+    in->other_cause = code != 1;
     if (code == 1) snprintf(in->label, sizeof in->label, "%s", s->name);
     else snprintf(in->label, sizeof in->label, "%s (cause %s)", s->name, in->cause);
     size_t off = 0;
@@ -188,12 +191,12 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
     char title[640], lv[16], pb[32], lb[256];
     snprintf(lv, sizeof lv, "%g%%", level * 100);
-    if (strcmp(in->label, in->des.n ? in->label : "") == 0 && strchr(in->label, '(') == NULL)
-        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: %s)",
-                 in->label, in->others);
-    else
+    if (in->other_cause)
         snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (cause %s; "
-                 "competing: %s)", fm_name, in->cause, in->others);
+                 "competing: %s)", in->epname, in->cause, in->others);
+    else
+        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: %s)",
+                 in->epname, in->others);
     cohort_table *t = host->table_new(call, "coef", title);
     int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
     int chr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
@@ -379,6 +382,9 @@ static int fg_run(const cohort_host *host, const cohort_call *call)
     if (fg_read(host, call, keep, 1, &in) == 0) {
         crr_fit f;
         if (fg_fit(host, call, &in, &o, &f, 1) == 0) {
+            if (f.ncompeting == 0)
+                host->warning(call, "%s has no competing events among the rows used: the Fine-Gray "
+                              "model reduces to a Cox model (Breslow ties)", in.label);
             report_model(host, call, &in, &f, level);
             rc = 0;
         }

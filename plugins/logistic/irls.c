@@ -24,6 +24,7 @@ void logit_options_default(logit_options *o)
 {
     o->epsilon = 1e-8;
     o->maxit = 25;
+    o->allow_separation = 0;
 }
 
 const char *logit_status_text(int status)
@@ -204,17 +205,22 @@ int logit_fit_model(size_t n, size_t p0, const double *x, const double *y,
         have_old = 1;
     }
     f->iter = iter > o->maxit ? o->maxit : iter;
-    if (st != LOGIT_OK) goto done;
     if (!conv) {
         st = LOGIT_ENOCONV;
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
-        if (mu[i] > 1 - 10 * DBL_EPSILON || mu[i] < 10 * DBL_EPSILON) {
-            f->bad = (size_t)-1;
-            st = LOGIT_ESEPARATION;
-            goto done;
-        }
+    if (st == LOGIT_OK)
+        for (size_t i = 0; i < n; i++)
+            if (mu[i] > 1 - 10 * DBL_EPSILON || mu[i] < 10 * DBL_EPSILON) {
+                f->bad = (size_t)-1;
+                st = LOGIT_ESEPARATION;
+                break;
+            }
+    if (st == LOGIT_ESEPARATION) {
+        if (!o->allow_separation) goto done;
+        f->separated = 1;
+        st = LOGIT_OK;
+    }
     /* covariance of the standardised coefficients from the final WLS
      * matrix, transformed back: b = T bs with T[0][0] = 1,
      * T[0][j] = -m_j / s_j, T[j][j] = 1 / s_j */

@@ -15,6 +15,8 @@
 typedef struct logit_options {
     double epsilon;        /* 1e-8 */
     int maxit;             /* 25 */
+    int allow_separation;  /* 0 (default): separation is LOGIT_ESEPARATION; 1: the fit is
+                              returned as glm returns it, with f->separated set */
 } logit_options;
 
 enum logit_status {
@@ -39,6 +41,7 @@ typedef struct logit_fit {
     double *eta, *mu;      /* n: linear predictor and fitted probability */
     double deviance, null_deviance, aic;
     size_t df_residual, df_null;
+    int separated;         /* with allow_separation: separation was found (see bad) */
 } logit_fit;
 
 void logit_options_default(logit_options *o);

@@ -6,25 +6,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* order of treated rows: distance descending, then row ascending */
-static int treated_before(const double *dist, size_t a, size_t b)
+/* Sort keys: treated rows by distance descending then row; controls by
+ * distance ascending then row. */
+typedef struct skey {
+    const double *dist;
+    int desc;
+} skey;
+
+static int before(const skey *k, size_t a, size_t b)
 {
-    if (dist[a] != dist[b]) return dist[a] > dist[b];
+    if (k->dist[a] != k->dist[b]) return k->desc ? k->dist[a] > k->dist[b] : k->dist[a] < k->dist[b];
     return a < b;
 }
 
-static void msort(const double *dist, size_t *idx, size_t *tmp, size_t n)
+static void msort(const skey *k, size_t *idx, size_t *tmp, size_t n)
 {
     if (n < 2) return;
     size_t h = n / 2, i = 0, j = h, m = 0;
-    msort(dist, idx, tmp, h);
-    msort(dist, idx + h, tmp, n - h);
-    while (i < h && j < n) tmp[m++] = treated_before(dist, idx[j], idx[i]) ? idx[j++] : idx[i++];
+    msort(k, idx, tmp, h);
+    msort(k, idx + h, tmp, n - h);
+    while (i < h && j < n) tmp[m++] = before(k, idx[j], idx[i]) ? idx[j++] : idx[i++];
     while (i < h) tmp[m++] = idx[i++];
     while (j < n) tmp[m++] = idx[j++];
     memcpy(idx, tmp, n * sizeof *idx);
 }
 
+/* Union-find "next non-empty group" in one direction: par[g] == g for a
+ * non-empty group (or the sentinel), else a later group to look at. */
+static size_t find_next(size_t *par, size_t g)
+{
+    while (par[g] != g) {
+        par[g] = par[par[g]];
+        g = par[g];
+    }
+    return g;
+}
+
+/* The controls are grouped by equal distance; within a group the
+ * available controls are taken in row order (the group's front), so the
+ * nearest available control is the front of the nearest non-empty group
+ * on either side, and on a tie in distance the lower of the two fronts.
+ * This is the brute-force rule (minimum |d_t - d_c|, then lowest row) in
+ * O(n log n). */
 size_t psm_match(size_t n, const int *treat, const double *dist, double caliper_width, size_t *match)
 {
     size_t nt = 0, nc = 0;
@@ -33,39 +56,71 @@ size_t psm_match(size_t n, const int *treat, const double *dist, double caliper_
         if (treat[i]) nt++;
         else nc++;
     }
-    size_t *tr = malloc((nt + 1) * sizeof *tr), *tmp = malloc((nt + 1) * sizeof *tmp);
-    size_t *ctl = malloc((nc + 1) * sizeof *ctl);
-    if (!tr || !tmp || !ctl) {
-        free(tr); free(tmp); free(ctl);
+    size_t *tr = malloc((nt + 1) * sizeof *tr), *ctl = malloc((nc + 1) * sizeof *ctl);
+    size_t *tmp = malloc((n + 1) * sizeof *tmp);
+    /* groups: [gbeg[g], gbeg[g+1]) in ctl, front[g]; right/left skip lists
+     * over g + 1 (0 and ng + 1 are sentinels) */
+    size_t *gbeg = malloc((nc + 2) * sizeof *gbeg), *front = malloc((nc + 2) * sizeof *front);
+    size_t *right = malloc((nc + 3) * sizeof *right), *left = malloc((nc + 3) * sizeof *left);
+    if (!tr || !ctl || !tmp || !gbeg || !front || !right || !left) {
+        free(tr); free(ctl); free(tmp); free(gbeg); free(front); free(right); free(left);
         return (size_t)-1;
     }
     size_t k = 0, m = 0;
     for (size_t i = 0; i < n; i++) {
         if (treat[i]) tr[k++] = i;
-        else ctl[m++] = i; /* ascending rows: the first minimum is the lowest row */
+        else ctl[m++] = i;
     }
-    msort(dist, tr, tmp, nt);
-    size_t pairs = 0, avail = nc;
-    for (size_t a = 0; a < nt && avail > 0; a++) {
-        size_t t = tr[a], best = PSM_NONE, bpos = 0;
-        double bd = INFINITY;
-        for (size_t c = 0; c < avail; c++) {
-            double dd = fabs(dist[t] - dist[ctl[c]]);
-            if (dd < bd || (dd == bd && best != PSM_NONE && ctl[c] < best)) {
-                bd = dd;
-                best = ctl[c];
-                bpos = c;
-            }
+    skey kt = {dist, 1}, kc = {dist, 0};
+    msort(&kt, tr, tmp, nt);
+    msort(&kc, ctl, tmp, nc);
+    size_t ng = 0;
+    for (size_t c = 0; c < nc; c++)
+        if (c == 0 || dist[ctl[c]] != dist[ctl[c - 1]]) {
+            gbeg[ng] = c;
+            front[ng] = c;
+            ng++;
         }
-        if (best == PSM_NONE || (caliper_width > 0 && !(bd <= caliper_width))) continue;
-        match[t] = best;
-        match[best] = t;
+    gbeg[ng] = nc;
+    for (size_t g = 0; g < ng + 2; g++) right[g] = left[g] = g;
+
+    size_t pairs = 0;
+    for (size_t a = 0; a < nt; a++) {
+        size_t t = tr[a];
+        double d = dist[t];
+        /* first group with value > d (binary search over group values) */
+        size_t lo = 0, hi = ng;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (dist[ctl[gbeg[mid]]] > d) hi = mid;
+            else lo = mid + 1;
+        }
+        size_t gr = find_next(right, lo + 1);   /* 1-based; ng + 1: none */
+        size_t gl = find_next(left, lo);        /* 1-based; 0: none */
+        if (gr > ng && gl == 0) break;          /* no controls left */
+        size_t best;
+        double bd;
+        if (gl == 0 || (gr <= ng && dist[ctl[front[gr - 1]]] - d < d - dist[ctl[front[gl - 1]]])) {
+            best = gr - 1;
+            bd = dist[ctl[front[best]]] - d;
+        } else if (gr > ng || d - dist[ctl[front[gl - 1]]] < dist[ctl[front[gr - 1]]] - d) {
+            best = gl - 1;
+            bd = d - dist[ctl[front[best]]];
+        } else { /* equal distance on both sides: the lower row */
+            best = ctl[front[gl - 1]] < ctl[front[gr - 1]] ? gl - 1 : gr - 1;
+            bd = d - dist[ctl[front[gl - 1]]];
+        }
+        if (caliper_width > 0 && !(bd <= caliper_width)) continue;
+        size_t c = ctl[front[best]];
+        match[t] = c;
+        match[c] = t;
         pairs++;
-        /* remove the control, keeping the rest in row order */
-        memmove(ctl + bpos, ctl + bpos + 1, (avail - bpos - 1) * sizeof *ctl);
-        avail--;
+        if (++front[best] == gbeg[best + 1]) { /* group used up */
+            right[best + 1] = best + 2;
+            left[best + 1] = best;
+        }
     }
-    free(tr); free(tmp); free(ctl);
+    free(tr); free(ctl); free(tmp); free(gbeg); free(front); free(right); free(left);
     return pairs;
 }
 

@@ -142,22 +142,23 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
     }
     logit_options o;
     logit_options_default(&o);
+    o.allow_separation = 1; /* as MatchIt, which uses glm's fit whatever it warns */
     int st = logit_fit_model(n, d.p, d.x, y, &o, &f);
     if (st != LOGIT_OK) {
         if (st == LOGIT_ESINGULAR)
             host->error(call, "propensity model: singular design, %s is collinear with the other "
                         "covariates", d.names[f.bad]);
-        else if (st == LOGIT_ESEPARATION && f.bad < d.p)
-            host->error(call, "propensity model: separation, %s predicts %s perfectly in some units: "
-                        "the groups do not overlap there and cannot be matched", d.names[f.bad],
-                        lhs->name);
-        else if (st == LOGIT_ESEPARATION)
-            host->error(call, "propensity model: separation (scores numerically 0 or 1): the groups "
-                        "do not overlap and cannot be matched");
         else
             host->error(call, "propensity model: %s", logit_status_text(st));
         goto out;
     }
+    if (f.separated && f.bad < d.p)
+        host->warning(call, "propensity model: %s predicts %s perfectly in some units (separation); "
+                      "their scores are near 0 or 1 and they can hardly be matched", d.names[f.bad],
+                      lhs->name);
+    else if (f.separated)
+        host->warning(call, "propensity model: fitted scores numerically 0 or 1 (separation): the groups "
+                      "do not overlap everywhere");
     const double *dist = use_logit ? f.eta : f.mu;
     double width = caliper > 0 ? caliper * psm_sd(n, dist) : 0;
     if (nt > n - nt)

@@ -39,6 +39,8 @@
  * when there are at most FX_DIST_MAX of them and at most FX_DIST_RATIO
  * times the records carrying the pasts would make */
 #define FX_DIST_MAX 2e6
+/* at most this many times max_entries completions are enumerated */
+#define FX_WORK_FACTOR 4
 #ifndef FX_DIST_RATIO
 #define FX_DIST_RATIO 16.0
 #endif
@@ -264,14 +266,17 @@ typedef struct fx_dist {
     double *s, *mult, *suf;
     size_t n, cap;
     double base;        /* least S */
+    size_t budget;      /* completions that may still be enumerated */
 } fx_dist;
 
 static int fx_dist_add(fx_dist *d, double s)
 {
+    if (d->budget == 0) return -3;
+    d->budget--;
     if (d->n == d->cap) {
         size_t cap = d->cap ? 2 * d->cap : 1024;
         double *ns = realloc(d->s, cap * sizeof *ns);
-        if (!ns) return -1;
+        if (!ns) return -2;
         d->s = ns;
         d->cap = cap;
     }
@@ -439,6 +444,8 @@ int t1_fisher_rxc(const double *tab, size_t nr, size_t nc, size_t max_entries, d
     fx_nodes cur, nxt;
     fx_vec ent = {0}, nent = {0}, und = {0};
     fx_dist dist = {0};
+    /* completions enumerated over the whole run */
+    dist.budget = FX_WORK_FACTOR * max_entries;
     double *work = malloc(((size_t)total + 2) * sizeof *work);
     int ok_nodes = fx_nodes_init(&cur, m) == 0;
     ok_nodes = (fx_nodes_init(&nxt, m) == 0) && ok_nodes;
@@ -497,9 +504,12 @@ int t1_fisher_rxc(const double *tab, size_t nr, size_t nc, size_t max_entries, d
                 if (comp <= FX_DIST_MAX && comp <= FX_DIST_RATIO * alloc * (double)und.n) {
                     memcpy(x, key, m * sizeof *x);
                     dist.n = 0;
-                    if (fx_dist_fill(&dist, x, m, cols + k, s - k, 0, cols[k], 0.0, lf) != 0 ||
-                        fx_dist_finish(&dist) != 0)
+                    int drc = fx_dist_fill(&dist, x, m, cols + k, s - k, 0, cols[k], 0.0, lf);
+                    if (drc == 0 && fx_dist_finish(&dist) != 0) drc = -2;
+                    if (drc != 0) {
+                        rc = drc;
                         goto done;
+                    }
                     for (size_t u = 0; u < und.n; u++)
                         pv += exp(log(und.e[u].mult) + kconst - und.e[u].s - dist.base) *
                               fx_dist_tail(&dist, thr - und.e[u].s);

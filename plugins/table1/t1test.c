@@ -3,7 +3,7 @@
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 #include "t1test.h"
-#include "summary.h"
+#include "../describe/summary.h"
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,8 @@
  * type (int, long, double, bool, const char *, a date as int days since
  * 1970-01-01), functions that return missing (NaN, NULL), one that accepts
  * missing arguments, one mixing every type to catch misordered or mistyped
- * arguments, and a counted function that shows whether a call was made.
+ * arguments, a counted function that shows whether a call was made, and an
+ * exported variable that must not be called.
  * Built only for the tests (tests/ffi.am) into tests/plugins/.libs. */
 #include <math.h>
 #include <stdbool.h>
@@ -28,6 +29,10 @@ const char *xt_missing_name(const char *s);
 double xt_mixed(long a, int b, double c, bool d, int day, const char *s);
 double xt_counted(double x);
 long xt_calls(void);
+extern const double xt_data;
+
+/* an exported variable: declaring it as an extern function is refused */
+const double xt_data = 42.0;
 
 long xt_long_add(long a, long b) { return a + b; }
 

@@ -94,6 +94,17 @@ static void test_errors(void)
     CU_ASSERT_EQUAL(rc, LOGIT_ESEPARATION);
     CU_ASSERT_EQUAL(f.bad, 0);
     logit_fit_free(&f);
+    /* allowed (the psm plugin): glm's own fit, flagged */
+    o.allow_separation = 1;
+    rc = logit_fit_model(12, 2, xq, yq, &o, &f);
+    CU_ASSERT_EQUAL(rc, LOGIT_OK);
+    CU_ASSERT_EQUAL(f.separated, 1);
+    CU_ASSERT_EQUAL(f.iter, 19);
+    CU_ASSERT_DOUBLE_EQUAL(f.coef[1], 21.7515274, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(f.coef[2], -0.5889059, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(f.se[2], 0.6224799, 1e-6);
+    logit_fit_free(&f);
+    o.allow_separation = 0;
     /* collinear columns */
     double x2[20], y2[10] = {0, 1, 0, 1, 1, 0, 0, 1, 1, 0};
     for (int i = 0; i < 10; i++) {

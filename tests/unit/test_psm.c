@@ -86,6 +86,60 @@ static void test_logit_distance(void)
     CU_ASSERT_EQUAL(m[0], 1);
 }
 
+/* The documented rule by brute force: treated by descending distance
+ * (ties: lower row), each takes the available control at the smallest
+ * |difference| (ties: lower row) if within the caliper. */
+static size_t brute_match(size_t n, const int *treat, const double *d, double width, size_t *m)
+{
+    unsigned char done[64] = {0};
+    size_t pairs = 0;
+    for (size_t i = 0; i < n; i++) m[i] = PSM_NONE;
+    for (;;) {
+        size_t t = PSM_NONE;
+        for (size_t i = 0; i < n; i++)
+            if (treat[i] && !done[i] && (t == PSM_NONE || d[i] > d[t])) t = i;
+        if (t == PSM_NONE) break;
+        done[t] = 1;
+        size_t best = PSM_NONE;
+        for (size_t c = 0; c < n; c++)
+            if (!treat[c] && m[c] == PSM_NONE &&
+                (best == PSM_NONE || fabs(d[t] - d[c]) < fabs(d[t] - d[best])))
+                best = c;
+        if (best == PSM_NONE || (width > 0 && !(fabs(d[t] - d[best]) <= width))) continue;
+        m[t] = best;
+        m[best] = t;
+        pairs++;
+    }
+    return pairs;
+}
+
+/* The O(n log n) matcher against brute force on random cases with many
+ * exact ties (distances on a grid of eighths) and random calipers. */
+static void test_random_vs_brute(void)
+{
+    unsigned seed = 12345;
+    int mismatches = 0;
+    for (int rep = 0; rep < 500; rep++) {
+        int treat[64];
+        double d[64];
+        size_t m1[64], m2[64];
+        seed = seed * 1103515245u + 12345u;
+        size_t n = 2 + (seed >> 16) % 60;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            treat[i] = (seed >> 16) % 3 == 0;
+            seed = seed * 1103515245u + 12345u;
+            d[i] = (double)((seed >> 16) % 9) / 8;
+        }
+        double width = rep % 3 == 0 ? 0 : (double)(rep % 5) / 8;
+        size_t p1 = psm_match(n, treat, d, width, m1), p2 = brute_match(n, treat, d, width, m2);
+        int same = p1 == p2;
+        for (size_t i = 0; i < n; i++) same &= m1[i] == m2[i];
+        mismatches += !same;
+    }
+    CU_ASSERT_EQUAL(mismatches, 0);
+}
+
 static void test_balance_hand(void)
 {
     /* binary covariate: SMD uses sqrt(p (1 - p)) of the treated group */
@@ -196,6 +250,7 @@ int main(void)
     CU_add_test(s, "ties to the lower row", test_ties);
     CU_add_test(s, "caliper", test_caliper);
     CU_add_test(s, "logit distance", test_logit_distance);
+    CU_add_test(s, "random cases vs brute force", test_random_vs_brute);
     CU_add_test(s, "balance by hand", test_balance_hand);
     CU_add_test(s, "colon vs R", test_colon);
     CU_add_test(s, "colon, caliper 0.05 SD", test_colon_caliper);

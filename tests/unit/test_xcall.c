@@ -359,8 +359,10 @@ static void test_load_errors(void)
                   "extern real f5(real a, real b, real c, real d, real e, real f, real g, real h, "
                   "real i, real j, real k, real l, real m, real n, real o, real p, real q) from \"xtypes\";\n"
                   "extern real f6(boolean b) from \"xtypes\" accepts missing;\n" /* 12 */
-                  "extern real xt_real_nan() from \"xtypes\";\n");               /* 13: fine */
-    CU_ASSERT_EQUAL(n, 8);
+                  "extern real xt_real_nan() from \"xtypes\";\n"                /* 13: fine */
+                  "extern integer system(text c) from \"xtypes\";\n"            /* 14 */
+                  "extern real xt_data() from \"xtypes\";\n");                  /* 15 */
+    CU_ASSERT_EQUAL(n, 10);
     ASSERT_DIAG(&f, "5:13-6: function 'nosuch' not found in library 'xtypes': ");
     ASSERT_DIAG(&f, "undefined symbol: nosuch\n");
     ASSERT_DIAG(&f, "6:1-57: no library 'nolib' on the plugin path (looked for nolib.so in ");
@@ -372,6 +374,10 @@ static void test_load_errors(void)
     ASSERT_DIAG(&f, "11:13-2: f5: at most 16 parameters are supported\n");
     ASSERT_DIAG(&f, "12:16-9: 'accepts missing' needs real or text parameters");
     CU_ASSERT_PTR_NULL(strstr(f.cap.text, "\n13:"));
+    /* a dependency's function (libc's system) is not the library's own */
+    ASSERT_DIAG(&f, "14:16-6: function 'system' is not defined in library 'xtypes' itself but in a library it "
+                    "depends on; only the library's own functions can be called\n");
+    ASSERT_DIAG(&f, "15:13-7: 'xt_data' in library 'xtypes' is not a function\n");
     /* the declaration that loaded can be called */
     CU_ASSERT(v_missing(call(&f, "xt_real_nan", NULL, 0)));
     teardown(&f);
