@@ -413,6 +413,10 @@ static int expand_vec(colbuf *b, cohort_vec *v, const size_t *row_unit, size_t m
     return 0;
 }
 
+/* A unit's first interval starts a day before its origin, so that an event
+ * on the origin day (time 0) is at risk as in the right-censored analysis. */
+#define FIRST_START (-1.0)
+
 /* Split each unit's follow-up (0, T] at its exposure start e (days from
  * origin): unexposed on (0, e], exposed on (e, T] with the unit's status on
  * the last interval.  Units exposed from the origin (e <= 0) have one exposed
@@ -441,10 +445,10 @@ static int expand_exposure(colbuf *b, cohort_call *call, cohort_arg *args, size_
         double T = sv->time[i];
         double e = ex->missing[i] || sv->missing[i] ? NAN : ex->num[i] - origin[i];
         if (!isnan(e) && e > 0 && e < T) {
-            ru[r] = i; start[r] = 0; stop[r] = e; status[r] = 0; x[r] = 0; smiss[r] = 0; r++;
+            ru[r] = i; start[r] = FIRST_START; stop[r] = e; status[r] = 0; x[r] = 0; smiss[r] = 0; r++;
             ru[r] = i; start[r] = e; stop[r] = T; status[r] = sv->status[i]; x[r] = 1; smiss[r] = 0; r++;
         } else {
-            ru[r] = i; start[r] = 0; stop[r] = T; status[r] = sv->status[i];
+            ru[r] = i; start[r] = FIRST_START; stop[r] = T; status[r] = sv->status[i];
             x[r] = !isnan(e) && e <= 0; smiss[r] = sv->missing[i]; r++;
         }
     }

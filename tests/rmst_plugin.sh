@@ -115,6 +115,7 @@ compare() {
         if (f[1] == "ratio") return 4
         return 3
     }
+    function colname(kind, i,   c) { split(cols[kind], c, " "); return c[i] }
     function abs(x) { return x < 0 ? -x : x }
     # relative 1e-6; values below 1e-10 (p-values) on the log scale
     function close_enough(a, b) {
@@ -122,7 +123,12 @@ compare() {
         if (a > 0 && b > 0 && a < 1e-10 && b < 1e-10) return abs(log(a) - log(b)) <= 1e-6 * abs(log(b))
         return abs(a - b) <= 1e-6 * (abs(a) > abs(b) ? abs(a) : abs(b))
     }
-    BEGIN { while ((getline line < got) > 0) { rows[keyof(line)] = line; used[keyof(line)] = 0 } }
+    BEGIN {
+        cols["group"] = "- - - n events tau rmst se lower upper"
+        cols["diff"] = "- - - difference se lower upper p"
+        cols["ratio"] = "- - - - ratio lower upper p"
+        cols["test"] = "- - chisq df p"
+        while ((getline line < got) > 0) { rows[keyof(line)] = line; used[keyof(line)] = 0 } }
     {
         k = keyof($0)
         if (!(k in rows)) { print "FAIL " k ": no such row in the output"; next }
@@ -130,9 +136,9 @@ compare() {
         n = split($0, want, " "); split(rows[k], have, " ")
         why = ""
         for (i = first(want); i <= n; i++) {
-            if (have[i] == "null" || have[i] == "") { why = why " field " i " missing"; continue }
+            if (have[i] == "null" || have[i] == "") { why = why " " colname(want[1], i) " missing"; continue }
             if (!close_enough(have[i] + 0, want[i] + 0))
-                why = why sprintf(" field %d: %s, R %s", i, have[i], want[i])
+                why = why sprintf(" %s %s, R %s;", colname(want[1], i), have[i], want[i])
         }
         print (why == "" ? "ok " k : "FAIL " k ":" why)
     }
