@@ -30,6 +30,11 @@ int plugin_reg_failures(const plugin_reg *r)
     return r->failures;
 }
 
+void plugin_reg_failed(plugin_reg *r)
+{
+    r->failures++;
+}
+
 plugin_reg *plugin_reg_new(const char *const *dirs, size_t ndirs)
 {
     plugin_reg *r = calloc(1, sizeof *r);

@@ -24,6 +24,9 @@ void plugin_list(plugin_reg *r, diag *dg,
 /* Number of load failures reported so far (to tell plugin errors from
  * other errors in the rules). */
 int plugin_reg_failures(const plugin_reg *r);
+/* Count a failure reported elsewhere about a loaded library (a missing
+ * symbol), so that it too exits with the plugin error code. */
+void plugin_reg_failed(plugin_reg *r);
 /* Verify a plugin descriptor against this host; on mismatch writes why
  * (field by field) into why and returns -1. */
 int plugin_verify(const cohort_plugin *p, char *why, size_t size);

@@ -79,6 +79,7 @@ int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
     void *fn = dlsym(h, s->name);
     const char *e = dlerror();
     if (!fn || e) {
+        plugin_reg_failed(r);
         diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' not found in library '%s': %s", s->name,
                 s->text, e ? e : "symbol is NULL");
         return -1;
@@ -90,6 +91,7 @@ int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
     Dl_info info;
     if (dlinfo(h, RTLD_DI_LINKMAP, &lib) != 0 || !dladdr1(fn, &info, (void **)&def, RTLD_DL_LINKMAP) ||
         !lib || def != lib) {
+        plugin_reg_failed(r);
         diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' is not defined in library '%s' itself but in a "
                 "library it depends on; only the library's own functions can be called", s->name, s->text);
         return -1;
@@ -99,6 +101,7 @@ int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
     /* ELF32_ST_TYPE and ELF64_ST_TYPE are the same low 4 bits */
     if (dladdr1(fn, &info, (void **)&sym, RTLD_DL_SYMENT) && sym && ELF64_ST_TYPE(sym->st_info) != STT_FUNC &&
         ELF64_ST_TYPE(sym->st_info) != STT_GNU_IFUNC) {
+        plugin_reg_failed(r);
         diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' in library '%s' is not a function", s->name, s->text);
         return -1;
     }

@@ -100,7 +100,8 @@ json_rows() {
 }
 
 # compare NAME: reference lines of case NAME against the plugin's rows;
-# prints "ok KEY" or "FAIL KEY: why" per reference line and per extra row.
+# prints "ok KEY WORST" (the largest relative difference) or "FAIL KEY: why"
+# per reference line and per extra row.
 compare() {
     grep -E "^(group|diff|ratio|test) $1 " "$ref" | awk '{ $2 = ""; print }' |
         awk -v got="$tmp/$1.rows" '
@@ -118,16 +119,17 @@ compare() {
     function colname(kind, i,   c) { split(cols[kind], c, " "); return c[i] }
     function abs(x) { return x < 0 ? -x : x }
     # relative 1e-6; values below 1e-10 (p-values) on the log scale
-    function close_enough(a, b) {
-        if (a == b) return 1
-        if (a > 0 && b > 0 && a < 1e-10 && b < 1e-10) return abs(log(a) - log(b)) <= 1e-6 * abs(log(b))
-        return abs(a - b) <= 1e-6 * (abs(a) > abs(b) ? abs(a) : abs(b))
+    function reldiff(a, b,   m) {
+        if (a == b) return 0
+        if (a > 0 && b > 0 && a < 1e-10 && b < 1e-10) return abs(log(a) - log(b)) / abs(log(b))
+        m = abs(a) > abs(b) ? abs(a) : abs(b)
+        return abs(a - b) / m
     }
     BEGIN {
-        cols["group"] = "- - - n events tau rmst se lower upper"
-        cols["diff"] = "- - - difference se lower upper p"
-        cols["ratio"] = "- - - - ratio lower upper p"
-        cols["test"] = "- - chisq df p"
+        cols["group"] = "- - n events tau rmst se lower upper"
+        cols["diff"] = "- - difference se lower upper p"
+        cols["ratio"] = "- - - ratio lower upper p"
+        cols["test"] = "- chisq df p"
         while ((getline line < got) > 0) { rows[keyof(line)] = line; used[keyof(line)] = 0 } }
     {
         k = keyof($0)
@@ -135,12 +137,14 @@ compare() {
         used[k] = 1
         n = split($0, want, " "); split(rows[k], have, " ")
         why = ""
+        worst = 0
         for (i = first(want); i <= n; i++) {
             if (have[i] == "null" || have[i] == "") { why = why " " colname(want[1], i) " missing"; continue }
-            if (!close_enough(have[i] + 0, want[i] + 0))
-                why = why sprintf(" %s %s, R %s;", colname(want[1], i), have[i], want[i])
+            r = reldiff(have[i] + 0, want[i] + 0)
+            if (r > worst) worst = r
+            if (r > 1e-6) why = why sprintf(" %s %s, R %s;", colname(want[1], i), have[i], want[i])
         }
-        print (why == "" ? "ok " k : "FAIL " k ":" why)
+        print (why == "" ? "ok " k " " worst : "FAIL " k ":" why)
     }
     END { for (k in used) if (!used[k]) print "FAIL " k ": row not in the reference" }'
 }
@@ -175,6 +179,8 @@ while read -r kind name data by tau level refgrp; do
     [ "$nok" = "$nref" ] || bad "$name: $nok of $nref reference rows matched"
 done <"$ref"
 [ "$ncases" -gt 0 ] || bad "no cases in $ref"
+cat "$tmp"/*.cmp 2>/dev/null |
+    awk '$1 == "ok" && $NF + 0 > worst { worst = $NF + 0 } END { printf "largest relative difference from R: %.3g\n", worst }'
 
 # expect_err NAME TEXT: the run of NAME wrote TEXT (a fixed string) to stderr
 expect_err() {

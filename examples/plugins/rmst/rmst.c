@@ -45,6 +45,7 @@ typedef struct rmst_est {
     size_t n;            /* rows */
     size_t events;       /* events, all times */
     double last;         /* last follow-up time */
+    double surv;         /* the curve at tau */
     double rmst, se;     /* restricted mean up to tau and its standard error */
 } rmst_est;
 
@@ -74,6 +75,7 @@ static void rmst_estimate(rmst_obs *obs, size_t n, double tau, rmst_est *e)
         surv *= 1 - d / risk;
     }
     area += (tau - prev) * surv;
+    e->surv = surv;
     e->rmst = area;
     /* Second pass: A_i, the area from event time t_i to tau, is what is left
      * of the total after the area up to t_i. */
@@ -539,7 +541,8 @@ static int rmst_run(const cohort_host *host, const cohort_call *call)
     for (size_t g = 0; g < ng; g++) {
         size_t m = w.start[g + 1] - w.start[g];
         rmst_estimate(w.obs + w.start[g], m, tau, &w.est[g]);
-        if (w.est[g].last < tau) {
+        /* beyond the last time the curve is only known if it reached 0 */
+        if (w.est[g].last < tau && w.est[g].surv > 0) {
             char tb[64];
             rmst_fmt_tau(call, w.est[g].last, tb, sizeof tb);
             host->warning(call, "tau is after the last follow-up (%s %s)%s%s%s%s: the curve is "

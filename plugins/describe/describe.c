@@ -1,0 +1,397 @@
+/* describe.c: the `describe` estimator plugin (ABI glue): per variable the
+ * number of values and of missing ones; for numbers and durations mean
+ * (SD), median [IQR] (R's quantile type 7) and range; for dates median and
+ * range; for booleans and text the count and percentage (of non-missing
+ * values) of each level -- one table with a row per variable and statistic
+ * (or level) and a column per group of `by` plus one for all rows.  The
+ * numbers come from summary.c.  Rows whose `by` is missing are dropped with
+ * a warning; missing values of a variable are counted on its "missing" row. */
+#include <cohort/plugin.h>
+#include "summary.h"
+#include "../common/pcommon.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cohort_param ds_params[] = {
+    {"vars", COHORT_ARG_COLUMNS, 1, "the variables to describe"},
+    {"by", COHORT_ARG_COLUMN, 0, "groups: one column per value"},
+    {"overall", COHORT_ARG_BOOL, 0, "with by: add a column for all rows, default true"},
+    {"digits", COHORT_ARG_NUMBER, 0, "decimals of means, SDs, quantiles and percentages, default 1"},
+    {"stats", COHORT_ARG_BOOL, 0, "also a table of every statistic as a number (for --format json/csv), default false"},
+};
+
+typedef struct ds_ctx {
+    const cohort_host *host;
+    const cohort_call *call;
+    int overall, digits, stats;
+    const cohort_vec *by;   /* NULL without groups */
+    pc_factor bf;
+    size_t ng;              /* groups with rows (1 without by) */
+    size_t *glevel;         /* factor level of each group */
+    int *grp;               /* per row: group, or -1 when dropped */
+    double *x, *sub;        /* work space: nrows values each */
+} ds_ctx;
+
+/* The summary of one variable in one group. */
+typedef struct ds_cell {
+    size_t n, missing;
+    ds_numeric num;         /* numbers, durations, dates */
+    double *count;          /* booleans, text: per level */
+} ds_cell;
+
+static void ds_ctx_free(ds_ctx *c)
+{
+    free(c->glevel);
+    free(c->grp);
+    free(c->x);
+    free(c->sub);
+    pc_factor_free(&c->bf);
+}
+
+static void ds_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+/* Options and groups.  Returns 0 or 1 after host->error. */
+static int ds_setup(ds_ctx *c)
+{
+    const cohort_call *call = c->call;
+    const cohort_host *host = c->host;
+    const cohort_arg *a;
+    c->overall = (a = cohort_arg_get(call, "overall")) ? a->num != 0 : 1;
+    c->stats = (a = cohort_arg_get(call, "stats")) ? a->num != 0 : 0;
+    c->digits = 1;
+    if ((a = cohort_arg_get(call, "digits"))) {
+        if (!(a->num >= 0 && a->num <= 10) || a->num != floor(a->num)) {
+            host->error(call, "digits: give a whole number from 0 to 10");
+            return 1;
+        }
+        c->digits = (int)a->num;
+    }
+    a = cohort_arg_get(call, "vars");
+    if (!a || a->kind != COHORT_ARG_COLUMNS || a->columns.n == 0) {
+        host->error(call, "describe needs vars: a list of columns");
+        return 1;
+    }
+    size_t n = call->nrows;
+    c->grp = malloc((n + 1) * sizeof *c->grp);
+    c->x = malloc((n + 1) * sizeof *c->x);
+    c->sub = malloc((n + 1) * sizeof *c->sub);
+    if (!c->grp || !c->x || !c->sub) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    const cohort_arg *by = cohort_arg_get(call, "by");
+    if (!by) {
+        c->ng = 1;
+        c->overall = 0;
+        for (size_t i = 0; i < n; i++) c->grp[i] = 0;
+        return 0;
+    }
+    c->by = &by->vec;
+    if (pc_factor_make(c->by, NULL, &c->bf) != 0) {
+        host->error(call, "out of memory coding %s", c->by->name);
+        return 1;
+    }
+    size_t nlev = c->bf.nlevels, dropped = 0;
+    c->glevel = calloc(nlev + 1, sizeof *c->glevel);
+    if (!c->glevel) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        c->grp[i] = c->bf.code[i];
+        if (c->grp[i] < 0) dropped++;
+        else c->glevel[c->grp[i]] = 1;
+    }
+    if (dropped)
+        host->warning(call, "%zu of %zu rows dropped: %s is missing", dropped, n, c->by->name);
+    for (size_t k = 0; k < nlev; k++)
+        if (c->glevel[k]) c->glevel[k] = ++c->ng;
+    for (size_t i = 0; i < n; i++)
+        if (c->grp[i] >= 0) c->grp[i] = (int)c->glevel[c->grp[i]] - 1;
+    for (size_t k = 0, g = 0; k < nlev; k++)
+        if (c->glevel[k]) c->glevel[g++] = k;
+    if (c->ng == 0) {
+        host->error(call, "no rows with %s known", c->by->name);
+        return 1;
+    }
+    return 0;
+}
+
+static int ds_is_cat(const cohort_vec *v)
+{
+    return v->type == COHORT_TYPE_BOOL || v->type == COHORT_TYPE_TEXT;
+}
+
+/* Summaries of v in every group and overall (cells[ng]).  f: levels of a
+ * categorical v.  Returns 0, or -1 when memory ran out. */
+static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, ds_cell *cells)
+{
+    size_t ng = c->ng, n = c->call->nrows;
+    int cat = ds_is_cat(v);
+    for (size_t k = 0; k <= ng; k++) {
+        memset(&cells[k], 0, sizeof cells[k]);
+        if (cat && !(cells[k].count = calloc(f->nlevels + 1, sizeof *cells[k].count))) return -1;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int g = c->grp[i];
+        if (g < 0) continue;
+        int miss = v->missing[i] || (!cat && !isfinite(v->num[i]));
+        size_t slots[2] = {(size_t)g, ng};
+        for (size_t s = 0; s < 2; s++) {
+            ds_cell *cell = &cells[slots[s]];
+            if (miss) cell->missing++;
+            else cell->n++;
+            if (!miss && cat) cell->count[f->code[i]] += 1;
+        }
+        if (!miss && !cat) {
+            c->x[m] = v->num[i];
+            c->sub[m++] = (double)g;
+        }
+    }
+    if (cat) return 0;
+    /* group values are gathered into the front of c->x in turn */
+    double *vals = malloc((m + 1) * sizeof *vals);
+    if (!vals) return -1;
+    for (size_t k = 0; k <= ng; k++) {
+        size_t mk = 0;
+        for (size_t i = 0; i < m; i++)
+            if (k == ng || c->sub[i] == (double)k) vals[mk++] = c->x[i];
+        if (ds_numeric_summary(vals, mk, &cells[k].num) != 0) {
+            free(vals);
+            return -1;
+        }
+    }
+    free(vals);
+    return 0;
+}
+
+static void ds_cells_free(ds_cell *cells, size_t n)
+{
+    for (size_t k = 0; k < n; k++) free(cells[k].count);
+}
+
+static const char *ds_date(double days, char *buf, size_t size)
+{
+    double d = floor(days);
+    cohort_vec one = {0};
+    one.type = COHORT_TYPE_DATE;
+    one.n = 1;
+    one.num = &d;
+    return pc_label(&one, 0, buf, size);
+}
+
+enum { DS_MEAN, DS_MEDIAN, DS_RANGE };
+
+/* Cell text of statistic `what` of a numeric summary. */
+static void ds_fmt(const ds_ctx *c, const cohort_vec *v, const ds_numeric *s, int what, char *buf,
+                   size_t size)
+{
+    int d = c->digits;
+    double sc = v->type == COHORT_TYPE_DURATION && c->call->time_unit_days > 0
+                    ? c->call->time_unit_days : 1;
+    if (s->n == 0) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    if (v->type == COHORT_TYPE_DATE) {
+        char a[32], b[32], m[32];
+        if (what == DS_MEDIAN)
+            snprintf(buf, size, "%s [%s, %s]", ds_date(s->median, m, sizeof m),
+                     ds_date(s->q1, a, sizeof a), ds_date(s->q3, b, sizeof b));
+        else
+            snprintf(buf, size, "%s to %s", ds_date(s->min, a, sizeof a), ds_date(s->max, b, sizeof b));
+        return;
+    }
+    switch (what) {
+    case DS_MEAN:
+        if (isfinite(s->sd)) snprintf(buf, size, "%.*f (%.*f)", d, s->mean / sc, d, s->sd / sc);
+        else snprintf(buf, size, "%.*f (-)", d, s->mean / sc);
+        break;
+    case DS_MEDIAN:
+        snprintf(buf, size, "%.*f [%.*f, %.*f]", d, s->median / sc, d, s->q1 / sc, d, s->q3 / sc);
+        break;
+    default:
+        snprintf(buf, size, "%.*f to %.*f", d, s->min / sc, d, s->max / sc);
+        break;
+    }
+}
+
+/* Column of group k (ng: overall) in the display table, or -1. */
+static int ds_col(const ds_ctx *c, const int *cg, size_t k)
+{
+    if (k < c->ng) return cg[k];
+    return c->overall ? cg[c->ng] : -1;
+}
+
+static int ds_run(const cohort_host *host, const cohort_call *call)
+{
+    ds_ctx c;
+    memset(&c, 0, sizeof c);
+    c.host = host;
+    c.call = call;
+    int rc = 1, *cg = NULL;
+    ds_cell *cells = NULL;
+    if (ds_setup(&c) != 0) goto out;
+    const cohort_columns *vars = &cohort_arg_get(call, "vars")->columns;
+    size_t ng = c.ng;
+    cg = malloc((ng + 2) * sizeof *cg);
+    cells = calloc(ng + 1, sizeof *cells);
+    if (!cg || !cells) {
+        host->error(call, "out of memory");
+        goto out;
+    }
+    char buf[256], title[256];
+    if (c.by) snprintf(title, sizeof title, "Description by %s", c.by->name);
+    else snprintf(title, sizeof title, "Description");
+    cohort_table *t = host->table_new(call, "describe", title);
+    int cv = host->table_column(t, "variable", COHORT_COL_TEXT, 0);
+    int cs = host->table_column(t, "statistic", COHORT_COL_TEXT, 0);
+    for (size_t k = 0; k < ng; k++) {
+        if (c.by) snprintf(buf, sizeof buf, "%s = %s", c.by->name, c.bf.labels[c.glevel[k]]);
+        else snprintf(buf, sizeof buf, "all");
+        cg[k] = host->table_column(t, buf, COHORT_COL_TEXT, 0);
+    }
+    if (c.overall) cg[ng] = host->table_column(t, "overall", COHORT_COL_TEXT, 0);
+    cohort_table *st = NULL;
+    int sv = -1, sg = -1, sl = -1, su = -1, sn = -1, smi = -1, sc = -1, sp = -1, smean = -1,
+        ssd = -1, smed = -1, sq1 = -1, sq3 = -1, smin = -1, smax = -1;
+    if (c.stats) {
+        st = host->table_new(call, "stats", "Descriptive statistics");
+        sv = host->table_column(st, "variable", COHORT_COL_TEXT, 0);
+        sg = host->table_column(st, c.by ? c.by->name : "group", COHORT_COL_TEXT, 0);
+        sl = host->table_column(st, "level", COHORT_COL_TEXT, 0);
+        su = host->table_column(st, "unit", COHORT_COL_TEXT, 0);
+        sn = host->table_column(st, "n", COHORT_COL_COUNT, 0);
+        smi = host->table_column(st, "missing", COHORT_COL_COUNT, 0);
+        sc = host->table_column(st, "count", COHORT_COL_COUNT, 0);
+        sp = host->table_column(st, "percent", COHORT_COL_PERCENT, c.digits);
+        smean = host->table_column(st, "mean", COHORT_COL_NUMBER, c.digits);
+        ssd = host->table_column(st, "sd", COHORT_COL_NUMBER, c.digits);
+        smed = host->table_column(st, "median", COHORT_COL_NUMBER, c.digits);
+        sq1 = host->table_column(st, "q1", COHORT_COL_NUMBER, c.digits);
+        sq3 = host->table_column(st, "q3", COHORT_COL_NUMBER, c.digits);
+        smin = host->table_column(st, "min", COHORT_COL_NUMBER, c.digits);
+        smax = host->table_column(st, "max", COHORT_COL_NUMBER, c.digits);
+    }
+    for (size_t j = 0; j < vars->n; j++) {
+        const cohort_vec *v = &vars->vecs[j];
+        int cat = ds_is_cat(v);
+        pc_factor f;
+        memset(&f, 0, sizeof f);
+        if ((cat && pc_factor_make(v, NULL, &f) != 0) || ds_summarise(&c, v, &f, cells) != 0) {
+            ds_cells_free(cells, ng + 1);
+            pc_factor_free(&f);
+            host->error(call, "out of memory");
+            goto out;
+        }
+        char name[256];
+        if (v->type == COHORT_TYPE_DURATION && call->time_unit && *call->time_unit &&
+            call->time_unit_days > 0)
+            snprintf(name, sizeof name, "%s (%s)", v->name, call->time_unit);
+        else
+            snprintf(name, sizeof name, "%s", v->name);
+        /* rows of the display table */
+        static const char *const numrows[] = {"mean (SD)", "median [IQR]", "range"};
+        static const char *const daterows[] = {"median [IQR]", "range"};
+        size_t nrow = 2 + (cat ? f.nlevels : v->type == COHORT_TYPE_DATE ? 2 : 3);
+        for (size_t r = 0; r < nrow; r++) {
+            /* levels never seen among the rows kept are not shown */
+            if (cat && r >= 2 && cells[ng].count[r - 2] == 0) continue;
+            size_t row = host->table_row(t);
+            host->table_text(t, row, cv, name);
+            const char *label = r == 0 ? "n" : r == 1 ? "missing"
+                                : cat ? f.labels[r - 2]
+                                : v->type == COHORT_TYPE_DATE ? daterows[r - 2] : numrows[r - 2];
+            if (cat && r >= 2) {
+                snprintf(buf, sizeof buf, "%s, n (%%)", label);
+                host->table_text(t, row, cs, buf);
+            } else {
+                host->table_text(t, row, cs, label);
+            }
+            for (size_t k = 0; k <= ng; k++) {
+                int col = ds_col(&c, cg, k);
+                if (col < 0) continue;
+                const ds_cell *cell = &cells[k];
+                if (r == 0) snprintf(buf, sizeof buf, "%zu", cell->n);
+                else if (r == 1) snprintf(buf, sizeof buf, "%zu", cell->missing);
+                else if (cat && cell->n == 0) snprintf(buf, sizeof buf, "0");
+                else if (cat)
+                    snprintf(buf, sizeof buf, "%.0f (%.*f%%)", cell->count[r - 2], c.digits,
+                             100 * cell->count[r - 2] / (double)cell->n);
+                else if (v->type == COHORT_TYPE_DATE)
+                    ds_fmt(&c, v, &cell->num, r == 2 ? DS_MEDIAN : DS_RANGE, buf, sizeof buf);
+                else
+                    ds_fmt(&c, v, &cell->num, (int)r - 2, buf, sizeof buf);
+                host->table_text(t, row, col, buf);
+            }
+        }
+        /* every number, for machines */
+        for (size_t k = 0; st && k <= ng; k++) {
+            if (k == ng && !c.overall) continue;
+            const ds_cell *cell = &cells[k];
+            const char *gl = k == ng ? "overall" : c.by ? c.bf.labels[c.glevel[k]] : "all";
+            size_t nl = cat ? f.nlevels : 1;
+            double scale = v->type == COHORT_TYPE_DURATION && call->time_unit_days > 0
+                               ? call->time_unit_days : 1;
+            for (size_t l = 0; l < nl; l++) {
+                if (cat && cells[ng].count[l] == 0) continue;
+                size_t row = host->table_row(st);
+                host->table_text(st, row, sv, v->name);
+                host->table_text(st, row, sg, gl);
+                ds_put(host, st, row, sn, (double)cell->n);
+                ds_put(host, st, row, smi, (double)cell->missing);
+                if (cat) {
+                    host->table_text(st, row, sl, f.labels[l]);
+                    ds_put(host, st, row, sc, cell->count[l]);
+                    if (cell->n) ds_put(host, st, row, sp, cell->count[l] / (double)cell->n);
+                    continue;
+                }
+                if (v->type == COHORT_TYPE_DATE) host->table_text(st, row, su, "days since 1970-01-01");
+                else if (scale != 1 && call->time_unit) host->table_text(st, row, su, call->time_unit);
+                if (v->type != COHORT_TYPE_DATE) {
+                    ds_put(host, st, row, smean, cell->num.mean / scale);
+                    ds_put(host, st, row, ssd, cell->num.sd / scale);
+                }
+                ds_put(host, st, row, smed, cell->num.median / scale);
+                ds_put(host, st, row, sq1, cell->num.q1 / scale);
+                ds_put(host, st, row, sq3, cell->num.q3 / scale);
+                ds_put(host, st, row, smin, cell->num.min / scale);
+                ds_put(host, st, row, smax, cell->num.max / scale);
+            }
+        }
+        ds_cells_free(cells, ng + 1);
+        pc_factor_free(&f);
+    }
+    rc = 0;
+out:
+    free(cg);
+    free(cells);
+    ds_ctx_free(&c);
+    return rc;
+}
+
+static const cohort_estimator ds_estimators[] = {
+    {"describe", "descriptive statistics of variables, optionally by group", ds_params,
+     sizeof ds_params / sizeof ds_params[0], ds_run},
+};
+
+static const cohort_plugin ds_plugin = {
+    COHORT_PLUGIN_HEADER,
+    "describe",
+    "1.0.0",
+    "Descriptive statistics: n, missing, mean (SD), median [IQR], range, counts and percentages",
+    ds_estimators,
+    1,
+    NULL,
+};
+
+const cohort_plugin *cohort_plugin_entry(void)
+{
+    return &ds_plugin;
+}
