@@ -765,6 +765,7 @@ static const char *kind_name(unsigned k)
     case COHORT_ARG_FORMULA: return "a formula (endpoint ~ terms)";
     case COHORT_ARG_LIST: return "a list of constants";
     case COHORT_ARG_COLUMNS: return "a list of per-unit values";
+    case COHORT_ARG_ENDPOINTS: return "a list of endpoints";
     }
     return "?";
 }
@@ -773,7 +774,7 @@ static void kinds_text(unsigned kinds, char *buf, size_t size)
 {
     buf[0] = 0;
     int first = 1;
-    for (unsigned k = 1; k <= COHORT_ARG_COLUMNS; k <<= 1)
+    for (unsigned k = 1; k <= COHORT_ARG_ENDPOINTS; k <<= 1)
         if (kinds & k) {
             size_t l = strlen(buf);
             snprintf(buf + l, size - l, "%s%s", first ? "" : " or ", kind_name(k));
@@ -845,20 +846,32 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
     } else if (e->kind == E_LIST) {
         /* per-unit items may differ in type (vars: [age, her2, ...]); a list of
          * constants must be of one type */
-        int allconst = 1, bad = 0;
+        int allconst = 1, bad = 0, neps = 0;
         for (size_t i = 0; i < e->nitems; i++) {
             ty t = check_expr(sc, e->items[i]);
             bad |= is_err(t);
             allconst &= e->items[i]->is_const;
+            if (t.kind == TY_ENDPOINT) {
+                neps++;
+                continue;
+            }
             if (!is_err(t) && !is_per_unit_scalar(t) && !is_any(t)) {
                 err(sc, e->items[i], "a list argument holds single values, not %s %s", an(ty_name(t)), ty_name(t));
                 bad = 1;
             }
         }
         if (bad) return -1;
-        if (allconst && is_err(check_expr(sc, e))) return -1;
-        e->is_const = allconst;
-        kind = allconst ? COHORT_ARG_LIST : COHORT_ARG_COLUMNS;
+        if (neps && neps != (int)e->nitems) {
+            err(sc, e, "a list argument holds either endpoints or values, not both");
+            return -1;
+        }
+        if (neps) {
+            kind = COHORT_ARG_ENDPOINTS;
+        } else {
+            if (allconst && is_err(check_expr(sc, e))) return -1;
+            e->is_const = allconst;
+            kind = allconst ? COHORT_ARG_LIST : COHORT_ARG_COLUMNS;
+        }
         if (kind == COHORT_ARG_LIST && !(p->kinds & COHORT_ARG_LIST) && (p->kinds & COHORT_ARG_COLUMNS))
             kind = COHORT_ARG_COLUMNS;
         ba->items = e->items;

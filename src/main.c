@@ -56,7 +56,7 @@ static const struct {
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
                "timescale) and status (0 censored, 1 event, 2+ competing causes).\n"},
-    {"simulate", "usage: cohort simulate --patients N --seed S --out DIR\n"
+    {"simulate", "usage: cohort simulate [--patients N] [--preset NAME] --seed S --out DIR\n"
                  "Write DIR/{patients,courses,lesions,drugs,events}.csv: a synthetic cohort with\n"
                  "SRS/FSRT courses, lesions, HER2 drugs, MRI follow-up and outcomes. The same seed\n"
                  "gives the same files.\n"},
@@ -76,10 +76,10 @@ static int usage_error(const char *fmt, const char *what)
 static const char *kind_words(unsigned k, char *buf, size_t size)
 {
     static const char *const names[] = {"number", "duration", "text", "bool", "column",
-                                        "endpoint", "formula", "list", "columns"};
+                                        "endpoint", "formula", "list", "columns", "endpoints"};
     size_t n = 0;
     buf[0] = 0;
-    for (unsigned i = 0; i < 9; i++)
+    for (unsigned i = 0; i < 10; i++)
         if (k & (1u << i)) n += (size_t)snprintf(buf + n, size > n ? size - n : 0, "%s%s", n ? "|" : "", names[i]);
     return buf;
 }
@@ -131,6 +131,7 @@ int main(int argc, char **argv)
     const char *outcsv = NULL, *file = NULL;
     size_t patients = 0;
     unsigned long long seed = 1;
+    const char *preset = NULL;
     int have_seed = 0;
     int rc = EXIT_OK;
     size_t ndirs = 0;
@@ -191,6 +192,9 @@ int main(int argc, char **argv)
             unsigned long long p = strtoull(v, &end, 10);
             if (errno || *end || !*v || p == 0 || v[0] == '-') rc = usage_error("--patients needs a positive integer, not '%s'", v);
             patients = (size_t)p;
+        } else if (!strcmp(a, "--preset")) {
+            NEED();
+            preset = v;
         } else if (!strcmp(a, "--seed")) {
             NEED();
             char *end;
@@ -219,9 +223,10 @@ int main(int argc, char **argv)
     if (rc == EXIT_OK) {
         if (!strcmp(cmd, "simulate")) {
             if (file) rc = usage_error("simulate takes no file argument ('%s')", file);
-            else if (!patients || !o.outdir) rc = usage_error("%s", "simulate needs --patients N and --out DIR");
+            else if ((!patients && !preset) || !o.outdir)
+                rc = usage_error("%s", "simulate needs --patients N (or --preset NAME) and --out DIR");
             else {
-                sim_opts so = {patients, have_seed ? seed : 1, o.outdir};
+                sim_opts so = {patients, have_seed ? seed : 1, o.outdir, preset};
                 rc = simulate_write(&so, &dg) ? EXIT_OUTPUT : EXIT_OK;
             }
         } else if (!strcmp(cmd, "plugins")) {

@@ -7,9 +7,10 @@
 #include "diag.h"
 
 typedef struct sim_opts {
-    size_t patients;
+    size_t patients;        /* 0 with a preset: the preset's published cohort size */
     uint64_t seed;
     const char *outdir;     /* created if missing; files written to temp names, then renamed */
+    const char *preset;     /* NULL, or a calibrated cohort ("mills2021", "chun2026") */
 } sim_opts;
 
 /* Write outdir/{patients,courses,lesions,drugs,events}.csv.  Returns 0 on

@@ -335,6 +335,17 @@ static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const si
             a->columns.vecs = v;
             break;
         }
+        case COHORT_ARG_ENDPOINTS: {
+            cohort_surv *sv = cb_alloc(b, (ba->nitems + 1) * sizeof *sv);
+            if (!sv) { free(fill); return -1; }
+            for (size_t k = 0; k < ba->nitems; k++) {
+                if (surv_init(b, &sv[k], &st->eps[ba->items[k]->slot], n)) { free(fill); return -1; }
+                ADDFILL(NULL, NULL, &sv[k], ba->items[k]->slot, NULL);
+            }
+            a->endpoints.n = ba->nitems;
+            a->endpoints.survs = sv;
+            break;
+        }
         case COHORT_ARG_ENDPOINT:
             if (surv_init(b, &a->surv, &st->eps[ba->value->slot], n)) { free(fill); return -1; }
             ADDFILL(NULL, NULL, &a->surv, ba->value->slot, NULL);

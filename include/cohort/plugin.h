@@ -62,7 +62,8 @@ enum cohort_arg_kind {
     COHORT_ARG_ENDPOINT = 1u << 5, /* time and status per row (surv) */
     COHORT_ARG_FORMULA = 1u << 6,  /* lhs ~ terms (formula) */
     COHORT_ARG_LIST = 1u << 7,     /* list of constants (list) */
-    COHORT_ARG_COLUMNS = 1u << 8   /* list of per-row expressions (columns) */
+    COHORT_ARG_COLUMNS = 1u << 8,  /* list of per-row expressions (columns) */
+    COHORT_ARG_ENDPOINTS = 1u << 9 /* list of endpoints (endpoints) */
 };
 
 /* A column of per-row values. */
@@ -113,6 +114,11 @@ typedef struct cohort_columns {
     const cohort_vec *vecs;
 } cohort_columns;
 
+typedef struct cohort_endpoints {
+    size_t n;
+    const cohort_surv *survs;
+} cohort_endpoints;
+
 /* One bound argument. */
 typedef struct cohort_arg {
     const char *name;              /* parameter name it was bound to */
@@ -124,6 +130,7 @@ typedef struct cohort_arg {
     cohort_formula formula;        /* FORMULA */
     cohort_list list;              /* LIST */
     cohort_columns columns;        /* COLUMNS */
+    cohort_endpoints endpoints;    /* ENDPOINTS */
 } cohort_arg;
 
 /* One call of an estimator, as written in an `estimate` statement. */
