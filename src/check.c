@@ -886,6 +886,8 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
             kind = COHORT_ARG_LIST;
         } else if (e->is_const && (p->kinds & (unsigned)scalar_kind(t))) {
             kind = (unsigned)scalar_kind(t);
+        } else if (e->is_const && scalar_kind(t) && !(p->kinds & (COHORT_ARG_COLUMN | COHORT_ARG_COLUMNS))) {
+            kind = (unsigned)scalar_kind(t);   /* reported below as the wrong kind of constant */
         } else if (is_per_unit_scalar(t)) {
             kind = COHORT_ARG_COLUMN;
             if (!(p->kinds & COHORT_ARG_COLUMN) && (p->kinds & COHORT_ARG_COLUMNS)) {
