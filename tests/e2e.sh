@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/e2e/run.sh: end-to-end cases as files.  Each directory under
+# tests/e2e.sh: end-to-end cases as files.  Each directory under
 # tests/e2e/cases/ holds `cmd` (the arguments to cohort, one line; $TMP is a
 # fresh temporary directory), the rules and data it needs, and the expected
 # `expected.out` (stdout), `expected.err` (stderr, exact diagnostics) and
