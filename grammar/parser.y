@@ -61,7 +61,7 @@ static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 
 %type <e> expr cmp arith primary exprs_opt exprs map_items whens number argval
 %type <e> ep_items
-%type <a> args_opt args arg
+%type <a> args_opt args arg settings
 %type <i> qword xtype
 %type <str> argname
 %type <s> table_opts table_decl tables xparams_opt xparams coldecls
@@ -161,6 +161,23 @@ stmt
         { stmt *s = mkstmt(ctx, S_DEFINE, @$); if (s) { s->slot = (int)$2; s->value = $4; add_stmt(ctx, s); } }
     | "exposure" IDENT "starts" "at" expr ';'
         { stmt *s = mkstmt(ctx, S_EXPOSURE, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $5; add_stmt(ctx, s); } }
+    | IDENT IDENT '=' expr ';'
+        {
+            /* a setting: privacy min_cell = 5; plot time_limit = 24 months; */
+            stmt *s = mkstmt(ctx, S_SETTING, @$);
+            if (s) { s->name = $1; s->name_loc = L(ctx, @1); s->text = $2; s->value = $4; add_stmt(ctx, s); }
+        }
+    | IDENT '{' settings '}' opt_semi
+        {
+            /* plot { time_limit = 24 months; min_at_risk = 10; }: one statement per key */
+            for (arg *a = $3; a && a->name != (char *)-1; a++) {
+                stmt *s = mkstmt(ctx, S_SETTING, @1);
+                if (!s) break;
+                s->loc = a->loc;
+                s->name = $1; s->name_loc = L(ctx, @1); s->text = a->name; s->value = a->value;
+                add_stmt(ctx, s);
+            }
+        }
     | error ';'   { yyerrok; }
     | error '}'   { yyerrok; }
     ;
@@ -292,6 +309,27 @@ xparams
                 }
             }
         }
+    ;
+
+/* ---- settings blocks ------------------------------------------------------ */
+
+/* KEY = value; items as an array of args terminated by a name of (char *)-1 */
+settings
+    : %empty   { $$ = ast_alloc(ctx->prog, sizeof(arg)); if ($$) $$[0].name = (char *)-1; }
+    | settings IDENT '=' expr ';'
+        {
+            size_t n = 0;
+            while ($1 && $1[n].name != (char *)-1) n++;
+            $$ = ast_alloc(ctx->prog, (n + 2) * sizeof(arg));
+            if ($$) {
+                if (n) memcpy($$, $1, n * sizeof(arg));
+                $$[n].name = $2;
+                $$[n].value = $4;
+                $$[n].loc = SPAN(ctx, @2, @5);
+                $$[n + 1].name = (char *)-1;
+            }
+        }
+    | settings error ';'   { $$ = $1; yyerrok; }
     ;
 
 /* ---- estimate arguments -------------------------------------------------- */

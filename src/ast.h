@@ -123,7 +123,9 @@ typedef struct xparam {   /* an extern function's parameter */
 
 typedef enum {
     S_STUDY, S_IMPORT, S_DATA, S_PARAM, S_UNIT, S_INCLUDE, S_EXCLUDE, S_LET,
-    S_ENDPOINT, S_ESTIMATE, S_EXTERN, S_TIMESCALE, S_DEFINE, S_EXPOSURE
+    S_ENDPOINT, S_ESTIMATE, S_EXTERN, S_TIMESCALE, S_DEFINE, S_EXPOSURE,
+    S_SETTING      /* `SECTION KEY = value;` or `SECTION { KEY = value; ... }` (privacy,
+                      plot): name = section, text = key, value; one statement per key */
 } skind;
 
 typedef struct stmt {

@@ -1026,6 +1026,91 @@ static int bind_param(study *st, paraminfo *pi, const char *text, diag *dg)
     return 0;
 }
 
+/* ---- settings: privacy and plot options ------------------------------------------ */
+
+/* The settings a rules file may give (`privacy min_cell = 5;`, `plot {
+ * time_limit = 24 months; }`): section, key, the form of the value.  The
+ * checker validates them and leaves a duration's length in value->days;
+ * study.c reads them from the program. */
+enum { SET_COUNT, SET_DURATION, SET_BOOL };
+static const struct {
+    const char *section, *key;
+    int form;
+    const char *example;
+} known_settings[] = {
+    {"privacy", "min_cell", SET_COUNT, "privacy min_cell = 5;"},
+    {"plot", "time_limit", SET_DURATION, "plot time_limit = 24 months;"},
+    {"plot", "min_at_risk", SET_COUNT, "plot min_at_risk = 10;"},
+    {"plot", "ci_bands", SET_BOOL, "plot ci_bands = false;"},
+};
+#define NKNOWN_SETTINGS (sizeof known_settings / sizeof known_settings[0])
+
+static void check_setting(study *st, size_t i, diag *dg)
+{
+    program *prog = st->prog;
+    stmt *s = prog->stmts[i];
+    int section = 0;
+    size_t k;
+    for (k = 0; k < NKNOWN_SETTINGS; k++)
+        if (!strcmp(known_settings[k].section, s->name)) {
+            section = 1;
+            if (!strcmp(known_settings[k].key, s->text)) break;
+        }
+    if (!section) {
+        static const char *const words[] = {"privacy", "plot", "param", "let", "include", "exclude",
+                                            "endpoint", "estimate", "unit", "study", "import", "data",
+                                            "define", "timescale", "exposure", "extern"};
+        const char *sug = diag_suggest(s->name, words, sizeof words / sizeof words[0]);
+        diag_at(dg, DIAG_ERROR, s->name_loc, "unknown statement '%s'%s%s%s", s->name,
+                sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+        return;
+    }
+    if (k == NKNOWN_SETTINGS) {
+        const char *keys[NKNOWN_SETTINGS];
+        size_t nk = 0;
+        char list[256] = "";
+        for (size_t j = 0; j < NKNOWN_SETTINGS; j++)
+            if (!strcmp(known_settings[j].section, s->name)) {
+                keys[nk++] = known_settings[j].key;
+                size_t len = strlen(list);
+                snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", known_settings[j].key);
+            }
+        const char *sug = diag_suggest(s->text, keys, nk);
+        if (sug) diag_at(dg, DIAG_ERROR, s->loc, "%s has no setting '%s' (did you mean '%s'?)", s->name, s->text, sug);
+        else diag_at(dg, DIAG_ERROR, s->loc, "%s has no setting '%s' (it has %s)", s->name, s->text, list);
+        return;
+    }
+    for (size_t j = 0; j < i; j++) {
+        const stmt *o = prog->stmts[j];
+        if (o->kind == S_SETTING && !strcmp(o->name, s->name) && !strcmp(o->text, s->text)) {
+            diag_at(dg, DIAG_ERROR, s->loc, "%s %s is already set at line %d%s%s", s->name, s->text, o->loc.line,
+                    o->loc.file != s->loc.file ? " of " : "", o->loc.file != s->loc.file ? o->loc.file->name : "");
+            return;
+        }
+    }
+    expr *v = s->value;
+    if (!v) return;
+    switch (known_settings[k].form) {
+    case SET_COUNT:
+        if (v->kind != E_INT || v->ival < 0 || v->ival > 1000000)
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be a whole number >= 0, e.g. %s", s->name, s->text,
+                    known_settings[k].example);
+        break;
+    case SET_DURATION:
+        if (v->kind != E_DURATION || !(v->rval > 0))
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be a positive duration, e.g. %s", s->name, s->text,
+                    known_settings[k].example);
+        else
+            v->days = v->rval * st->unit_days[v->dunit];
+        break;
+    default:
+        if (v->kind != E_BOOL)
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be true or false, e.g. %s", s->name, s->text,
+                    known_settings[k].example);
+        break;
+    }
+}
+
 study *check_prepare(program *prog, strpool *pool, const override *ov, size_t nov,
                      const char *data_dir_override, diag *dg)
 {
@@ -1094,8 +1179,12 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
             break;
         case S_EXPOSURE: st->exposures[st->nexposures++] = s; break;
         case S_IMPORT: break;
+        case S_SETTING: break;
         }
     }
+    /* after the loop: durations use the study's `define`d unit lengths */
+    for (size_t i = 0; i < n; i++)
+        if (prog->stmts[i]->kind == S_SETTING) check_setting(st, i, dg);
     for (size_t i = 0; i < nov; i++) {
         int k = find_param(st, ov[i].name);
         if (k < 0) {

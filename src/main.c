@@ -29,7 +29,12 @@ static const char usage_text[] =
     "  --sweep NAME=V1,V2,...  run once per value and report the estimates side by side\n"
     "  --data DIR              read the tables from DIR instead of the rules' data directory\n"
     "  --format text|json      output format of run (default text)\n"
-    "  --out DIR               also write every table as CSV and results.json into DIR\n"
+    "  --out DIR               also write every table as CSV and JSON, every figure as SVG,\n"
+    "                          PNG and PDF, results.json and report.html into DIR\n"
+    "  --min-cell N            show every count below N (and what reveals one) as <N\n"
+    "  --time-limit DURATION   end the time axis of curves there, e.g. 24months\n"
+    "  --min-at-risk N         cut each curve where fewer than N remain at risk\n"
+    "  --no-ci-bands           draw curves without confidence bands\n"
     "  --plugin-path DIRS      search DIRS (':'-separated) for plugins first\n"
     "  --allow-plugin-path DIR also load plugins and extern libraries from DIR\n"
     "  --timing                print phase timings and peak memory to stderr (run)\n"
@@ -49,9 +54,15 @@ static const struct {
               "library and check the arguments of every estimate. No estimate is computed.\n"},
     {"run", "usage: cohort run FILE [--set NAME=VALUE]... [--sweep NAME=V1,V2,...] [--data DIR]\n"
             "                [--format text|json] [--out DIR] [--plugin-path DIRS]\n"
+            "                [--min-cell N] [--time-limit DURATION] [--min-at-risk N] [--no-ci-bands]\n"
             "Print the attrition table and every estimate. With --out DIR, also write\n"
-            "attrition.csv, one CSV per result table and results.json into DIR (each file\n"
-            "written to a temporary name and renamed; nothing is written if an estimate fails).\n"},
+            "attrition.csv, each result table as CSV and JSON, each figure as SVG, PNG and\n"
+            "PDF (with its data as JSON), results.json and report.html (one self-contained\n"
+            "page) into DIR; each file is written to a temporary name and renamed, and\n"
+            "nothing is written if an estimate fails. --min-cell N (or `privacy min_cell =\n"
+            "N;` in the rules; the larger wins) shows every count from 1 to N-1, and every\n"
+            "percentage or curve step that would reveal one, as <N. The figure options\n"
+            "override the rules' `plot { time_limit = ...; min_at_risk = ...; ci_bands = ...; }`.\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--set NAME=VALUE]... [--data DIR]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
@@ -64,6 +75,36 @@ static const struct {
                 "List every estimator plugin found on the plugin path with its version and the\n"
                 "arguments each estimator accepts.\n"},
 };
+
+/* A positive whole number for an option, or -1. */
+static long positive(const char *v)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || !*v || v[0] == '-' || n <= 0 || n > 1000000) return -1;
+    return n;
+}
+
+/* "24months", "24 months", "1.5 years", "90days": a number and a unit
+ * (0 days, 1 weeks, 2 months, 3 years, the order of the language's units).
+ * Returns 0 or -1. */
+static int parse_duration(const char *v, double *num, int *unit)
+{
+    static const char *const names[][2] = {{"day", "days"}, {"week", "weeks"}, {"month", "months"}, {"year", "years"}};
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (errno || end == v || !(x > 0) || x > 1e9) return -1;
+    while (*end == ' ') end++;
+    for (int u = 0; u < 4; u++)
+        if (!strcmp(end, names[u][0]) || !strcmp(end, names[u][1])) {
+            *num = x;
+            *unit = u;
+            return 0;
+        }
+    return -1;
+}
 
 static int usage_error(const char *fmt, const char *what)
 {
@@ -168,6 +209,22 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "--timing")) {
             o.timing = 1;
+        } else if (!strcmp(a, "--min-cell")) {
+            NEED();
+            long n = positive(v);
+            if (n < 0) rc = usage_error("--min-cell needs a positive whole number, not '%s'", v);
+            else o.min_cell = (int)n;
+        } else if (!strcmp(a, "--min-at-risk")) {
+            NEED();
+            long n = positive(v);
+            if (n < 0) rc = usage_error("--min-at-risk needs a positive whole number, not '%s'", v);
+            else o.min_at_risk = (int)n;
+        } else if (!strcmp(a, "--time-limit")) {
+            NEED();
+            if (parse_duration(v, &o.time_limit, &o.time_limit_unit))
+                rc = usage_error("--time-limit needs a positive duration such as 24months, not '%s'", v);
+        } else if (!strcmp(a, "--no-ci-bands")) {
+            o.no_ci_bands = 1;
         } else if (!strcmp(a, "--data")) {
             NEED();
             o.data_dir = v;

@@ -1,6 +1,8 @@
 /* result.c: storing results, the host function table given to plugins, and
  * rendering: aligned text tables for people, JSON and CSV at full
- * precision for machines. */
+ * precision for machines.  Under `privacy min_cell = N` every count
+ * 0 < n < N, and every percentage of a row that rests on such a count, is
+ * written as "<N" in all three. */
 #include "result.h"
 #include <errno.h>
 #include <math.h>
@@ -96,6 +98,7 @@ static void table_free(cohort_table *t)
     for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cells[i].text);
     for (size_t i = 0; i < t->ncols; i++) free(t->cols[i].name);
     free(t->cells);
+    free(t->rowcount);
     free(t->cols);
     free(t->id);
     free(t->title);
@@ -133,9 +136,13 @@ static size_t h_table_row(cohort_table *t)
         cell *c = realloc(t->cells, cap * (t->ncols ? t->ncols : 1) * sizeof *c);
         if (!c) return t->nrows ? t->nrows - 1 : 0;
         t->cells = c;
+        double *rc = realloc(t->rowcount, cap * sizeof *rc);
+        if (!rc) return t->nrows ? t->nrows - 1 : 0;
+        t->rowcount = rc;
         t->caprows = cap;
     }
     memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof(cell));
+    t->rowcount[t->nrows] = NAN;
     return t->nrows++;
 }
 
@@ -179,10 +186,64 @@ static void h_table_detail(cohort_table *t)
     if (t) t->detail = 1;
 }
 
+/* ---- ABI 1.1: privacy and figures ---- */
+
+static int h_format_count(const cohort_call *call, double n, char *buf, size_t size)
+{
+    const results *r = ctx_of(call)->res;
+    results_count_text(r, n, buf, size);
+    return privacy_hides(n, r->min_cell);
+}
+
+static void h_table_row_count(cohort_table *t, size_t row, double n)
+{
+    if (t && row < t->nrows && isfinite(n)) t->rowcount[row] = n;
+}
+
+static cohort_figure *h_figure_new(const cohort_call *call, const char *id, int kind, const char *title)
+{
+    call_ctx *c = ctx_of(call);
+    if (kind != COHORT_FIG_STEP && kind != COHORT_FIG_FOREST && kind != COHORT_FIG_FOREST_DIFF) return NULL;
+    cohort_figure *f = figure_create(id, kind, title);
+    if (!f) return NULL;
+    size_t n = c->cur->nfigures;
+    if (push((void **)&c->cur->figures, &n, sizeof(cohort_figure *))) {
+        figure_free(f);
+        return NULL;
+    }
+    c->cur->figures[c->cur->nfigures++] = f;
+    return f;
+}
+
+static void h_figure_labels(cohort_figure *f, const char *xlabel, const char *ylabel)
+{
+    if (f) figure_set_labels(f, xlabel, ylabel);
+}
+
+static int h_figure_series(cohort_figure *f, const char *label, double start)
+{
+    return f ? figure_add_series(f, label, start) : -1;
+}
+
+static void h_figure_step(cohort_figure *f, int series, double time, double value, double lower,
+                          double upper, double nrisk, double nevent, double ncensor)
+{
+    fig_point p = {time, value, lower, upper, nrisk, nevent, ncensor};
+    if (f) figure_add_point(f, series, &p);
+}
+
+static void h_figure_estimate(cohort_figure *f, const char *label, double est, double lower,
+                              double upper, double p)
+{
+    if (f) figure_add_row(f, label, est, lower, upper, p);
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
     h_table_text, h_note, h_keep_rows, h_table_detail,
+    h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
+    h_figure_step, h_figure_estimate,
 };
 
 const cohort_host *result_host(void)
@@ -213,6 +274,8 @@ void results_free(results *r)
         for (size_t k = 0; k < e->ntables; k++) table_free(e->tables[k]);
         for (size_t k = 0; k < e->nnotes; k++) free(e->notes[k]);
         for (size_t k = 0; k < e->nwarnings; k++) free(e->warnings[k]);
+        for (size_t k = 0; k < e->nfigures; k++) figure_free(e->figures[k]);
+        free(e->figures);
         free(e->tables);
         free(e->notes);
         free(e->warnings);
@@ -221,10 +284,41 @@ void results_free(results *r)
         free(e->where);
     }
     free(r->ests);
+    for (size_t i = 0; i < r->nwarnings; i++) free(r->warnings[i]);
+    free(r->warnings);
+    for (size_t i = 0; i < r->ninputs; i++) {
+        free(r->inputs[i].kind);
+        free(r->inputs[i].path);
+        free(r->inputs[i].sha256);
+    }
+    free(r->inputs);
     free(r->title);
     free(r->unit);
     free(r->time_unit);
     free(r);
+}
+
+void results_set_privacy(results *r, int min_cell)
+{
+    r->min_cell = min_cell > 1 ? min_cell : 0;
+}
+
+void results_warning(results *r, const char *text)
+{
+    size_t n = r->nwarnings;
+    char *w = xstrdup(text ? text : "");
+    if (!w || push((void **)&r->warnings, &n, sizeof(char *))) {
+        free(w);
+        return;
+    }
+    r->warnings[r->nwarnings++] = w;
+}
+
+void results_input(results *r, const char *kind, const char *path, const char *sha256)
+{
+    size_t n = r->ninputs;
+    if (push((void **)&r->inputs, &n, sizeof *r->inputs)) return;
+    r->inputs[r->ninputs++] = (run_input){xstrdup(kind), xstrdup(path), xstrdup(sha256)};
 }
 
 void results_attrition(results *r, const char *label, size_t before, size_t excluded, size_t unknown, size_t after)
@@ -252,6 +346,9 @@ results *results_merge(results *const *runs, const char *const *labels, size_t n
     const results *f = runs[0];
     results *m = results_new(f->title, f->unit, f->time_unit_days, f->time_unit);
     if (!m) return NULL;
+    m->min_cell = f->min_cell;
+    for (size_t i = 0; i < f->ninputs; i++)
+        results_input(m, f->inputs[i].kind, f->inputs[i].path, f->inputs[i].sha256);
     /* attrition: one row per step and run */
     for (size_t a = 0; a < f->nattr; a++)
         for (size_t k = 0; k < n; k++) {
@@ -283,6 +380,17 @@ results *results_merge(results *const *runs, const char *const *labels, size_t n
                 snprintf(buf, sizeof buf, "[%s = %s] %s", param, labels[k], re->warnings[w]);
                 me->warnings[me->nwarnings++] = strdup(buf);
             }
+            for (size_t g = 0; g < re->nfigures; g++) {
+                char prefix[512];
+                snprintf(prefix, sizeof prefix, "[%s = %s]", param, labels[k]);
+                cohort_figure *cf = figure_copy(re->figures[g], prefix);
+                size_t cnt = me->nfigures;
+                if (!cf || push((void **)&me->figures, &cnt, sizeof(cohort_figure *))) {
+                    figure_free(cf);
+                    continue;
+                }
+                me->figures[me->nfigures++] = cf;
+            }
         }
         for (size_t t = 0; t < fe->ntables; t++) {
             const cohort_table *ft = fe->tables[t];
@@ -300,6 +408,7 @@ results *results_merge(results *const *runs, const char *const *labels, size_t n
                 for (size_t row = 0; row < rt->nrows; row++) {
                     size_t mr = h_table_row(mt);
                     h_table_text(mt, mr, 0, labels[k]);
+                    h_table_row_count(mt, mr, rt->rowcount[row]);
                     for (size_t c = 0; c < rt->ncols && c + 1 < mt->ncols; c++) {
                         const cell *src = &rt->cells[row * rt->ncols + c];
                         if (!src->set) continue;
@@ -314,6 +423,38 @@ results *results_merge(results *const *runs, const char *const *labels, size_t n
 }
 
 /* ---- text ------------------------------------------------------------------ */
+
+void results_count_text(const results *r, double n, char *buf, size_t size)
+{
+    if (privacy_hides(n, r->min_cell)) snprintf(buf, size, "<%d", r->min_cell);
+    else snprintf(buf, size, "%.0f", n);
+}
+
+/* Does a row's percentages rest on a hidden count (a hidden COUNT cell of
+ * the row, or the count declared with table_row_count)? */
+static int row_hides_percent(const results *r, const cohort_table *t, size_t row)
+{
+    if (r->min_cell <= 1) return 0;
+    if (privacy_hides(t->rowcount[row], r->min_cell)) return 1;
+    for (size_t c = 0; c < t->ncols; c++) {
+        const cell *x = &t->cells[row * t->ncols + c];
+        if (t->cols[c].kind == COHORT_COL_COUNT && x->set && !x->text && privacy_hides(x->num, r->min_cell))
+            return 1;
+    }
+    return 0;
+}
+
+int results_cell_hidden(const results *r, const cohort_table *t, size_t row, size_t col)
+{
+    if (r->min_cell <= 1 || row >= t->nrows || col >= t->ncols) return 0;
+    const cell *x = &t->cells[row * t->ncols + col];
+    if (!x->set || x->text) return 0;
+    switch (t->cols[col].kind) {
+    case COHORT_COL_COUNT: return privacy_hides(x->num, r->min_cell);
+    case COHORT_COL_PERCENT: return row_hides_percent(r, t, row);
+    default: return 0;
+    }
+}
 
 static void format_cell(const results *r, const rcol *col, const cell *c, char *buf, size_t size)
 {
@@ -333,7 +474,14 @@ static void format_cell(const results *r, const rcol *col, const cell *c, char *
     }
 }
 
-static void col_header(const results *r, const rcol *col, char *buf, size_t size)
+void results_cell_text(const results *r, const cohort_table *t, size_t row, size_t col, char *buf,
+                       size_t size)
+{
+    if (results_cell_hidden(r, t, row, col)) snprintf(buf, size, "<%d", r->min_cell);
+    else format_cell(r, &t->cols[col], &t->cells[row * t->ncols + col], buf, size);
+}
+
+void results_col_header(const results *r, const rcol *col, char *buf, size_t size)
 {
     if (col->kind == COHORT_COL_TIME) snprintf(buf, size, "%s (%s)", col->name, r->time_unit);
     else snprintf(buf, size, "%s", col->name);
@@ -360,15 +508,15 @@ static void print_table(const results *r, const cohort_table *t, FILE *out)
     if (!w) return;
     char buf[512];
     for (size_t c = 0; c < nc; c++) {
-        col_header(r, &t->cols[c], buf, sizeof buf);
+        results_col_header(r, &t->cols[c], buf, sizeof buf);
         w[c] = width(buf);
         for (size_t row = 0; row < t->nrows; row++) {
-            format_cell(r, &t->cols[c], &t->cells[row * nc + c], buf, sizeof buf);
+            results_cell_text(r, t, row, c, buf, sizeof buf);
             if (width(buf) > w[c]) w[c] = width(buf);
         }
     }
     for (size_t c = 0; c < nc; c++) {
-        col_header(r, &t->cols[c], buf, sizeof buf);
+        results_col_header(r, &t->cols[c], buf, sizeof buf);
         fputs(c ? "  " : "  ", out);
         int left = t->cols[c].kind == COHORT_COL_TEXT;
         if (!left) pad(out, w[c] - width(buf));
@@ -378,7 +526,7 @@ static void print_table(const results *r, const cohort_table *t, FILE *out)
     fputc('\n', out);
     for (size_t row = 0; row < t->nrows; row++) {
         for (size_t c = 0; c < nc; c++) {
-            format_cell(r, &t->cols[c], &t->cells[row * nc + c], buf, sizeof buf);
+            results_cell_text(r, t, row, c, buf, sizeof buf);
             fputs("  ", out);
             int left = t->cols[c].kind == COHORT_COL_TEXT;
             if (!left) pad(out, w[c] - width(buf));
@@ -403,9 +551,14 @@ void results_text(const results *r, FILE *out)
         fprintf(out, "  %8s  %8s  %8s  %8s\n", "before", "excluded", "unknown", "after");
         for (size_t i = 0; i < r->nattr; i++) {
             const attrition_row *a = &r->attr[i];
+            char b[32], x[32], u[32], f[32];
+            results_count_text(r, (double)a->before, b, sizeof b);
+            results_count_text(r, (double)a->excluded, x, sizeof x);
+            results_count_text(r, (double)a->unknown, u, sizeof u);
+            results_count_text(r, (double)a->after, f, sizeof f);
             fprintf(out, "  %s", a->label);
             pad(out, lw - width(a->label));
-            fprintf(out, "  %8zu  %8zu  %8zu  %8zu\n", a->before, a->excluded, a->unknown, a->after);
+            fprintf(out, "  %8s  %8s  %8s  %8s\n", b, x, u, f);
         }
     }
     for (size_t i = 0; i < r->nests; i++) {
@@ -450,7 +603,14 @@ static const char *kind_name(int k)
     }
 }
 
-static void json_table(const cohort_table *t, FILE *out)
+/* a count: a number, or the string "<N" when hidden */
+static void json_count(const results *r, FILE *out, double n)
+{
+    if (privacy_hides(n, r->min_cell)) fprintf(out, "\"<%d\"", r->min_cell);
+    else fprintf(out, "%.17g", n);
+}
+
+static void json_table(const results *r, const cohort_table *t, FILE *out)
 {
     fputs("{\"id\": ", out);
     json_str(out, t->id);
@@ -471,6 +631,7 @@ static void json_table(const cohort_table *t, FILE *out)
             if (c) fputs(", ", out);
             if (!x->set) fputs("null", out);
             else if (x->text) json_str(out, x->text);
+            else if (results_cell_hidden(r, t, row, c)) fprintf(out, "\"<%d\"", r->min_cell);
             else fprintf(out, "%.17g", x->num);
         }
         fputc(']', out);
@@ -492,8 +653,15 @@ void results_json(const results *r, FILE *out)
         const attrition_row *a = &r->attr[i];
         fputs(i ? ",\n  {\"step\": " : "\n  {\"step\": ", out);
         json_str(out, a->label);
-        fprintf(out, ", \"before\": %zu, \"excluded\": %zu, \"unknown\": %zu, \"after\": %zu}",
-                a->before, a->excluded, a->unknown, a->after);
+        fputs(", \"before\": ", out);
+        json_count(r, out, (double)a->before);
+        fputs(", \"excluded\": ", out);
+        json_count(r, out, (double)a->excluded);
+        fputs(", \"unknown\": ", out);
+        json_count(r, out, (double)a->unknown);
+        fputs(", \"after\": ", out);
+        json_count(r, out, (double)a->after);
+        fputc('}', out);
     }
     fputs("],\n \"estimates\": [", out);
     for (size_t i = 0; i < r->nests; i++) {
@@ -508,7 +676,7 @@ void results_json(const results *r, FILE *out)
         fputs(",\n   \"tables\": [", out);
         for (size_t t = 0; t < e->ntables; t++) {
             fputs(t ? ",\n    " : "\n    ", out);
-            json_table(e->tables[t], out);
+            json_table(r, e->tables[t], out);
         }
         fputs("],\n   \"notes\": [", out);
         for (size_t k = 0; k < e->nnotes; k++) {
@@ -525,6 +693,12 @@ void results_json(const results *r, FILE *out)
     fputs("]}\n", out);
 }
 
+void results_table_json(const results *r, const cohort_table *t, FILE *out)
+{
+    json_table(r, t, out);
+    fputc('\n', out);
+}
+
 /* ---- CSV files --------------------------------------------------------------- */
 
 static void csv_field(FILE *out, const char *s)
@@ -538,7 +712,7 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void csv_table(const cohort_table *t, FILE *out)
+static void csv_table(const results *r, const cohort_table *t, FILE *out)
 {
     for (size_t c = 0; c < t->ncols; c++) {
         if (c) fputc(',', out);
@@ -551,16 +725,16 @@ static void csv_table(const cohort_table *t, FILE *out)
             if (c) fputc(',', out);
             if (!x->set) continue;
             if (x->text) csv_field(out, x->text);
+            else if (results_cell_hidden(r, t, row, c)) fprintf(out, "<%d", r->min_cell);
             else fprintf(out, "%.17g", x->num);
         }
         fputc('\n', out);
     }
 }
 
-typedef void (*writer)(const void *obj, FILE *out);
-
 /* write to DIR/.NAME.tmp, then rename to DIR/NAME */
-static int write_atomic(const char *dir, const char *name, writer w, const void *obj, char *err, size_t errsize)
+int results_write_atomic(const char *dir, const char *name, results_writer w, const void *obj, char *err,
+                         size_t errsize)
 {
     char tmp[4096], final[4096];
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
@@ -585,16 +759,35 @@ static int write_atomic(const char *dir, const char *name, writer w, const void 
     return 0;
 }
 
+/* a table with the results it belongs to (for the privacy rule) */
+typedef struct table_of {
+    const results *r;
+    const cohort_table *t;
+} table_of;
+
 static void w_json(const void *r, FILE *out) { results_json(r, out); }
-static void w_table(const void *t, FILE *out) { csv_table(t, out); }
+static void w_table(const void *obj, FILE *out)
+{
+    const table_of *to = obj;
+    csv_table(to->r, to->t, out);
+}
+static void w_table_json(const void *obj, FILE *out)
+{
+    const table_of *to = obj;
+    results_table_json(to->r, to->t, out);
+}
 static void w_attr(const void *obj, FILE *out)
 {
     const results *r = obj;
     fputs("step,before,excluded,unknown,after\n", out);
     for (size_t i = 0; i < r->nattr; i++) {
+        char b[32], x[32], u[32], f[32];
+        results_count_text(r, (double)r->attr[i].before, b, sizeof b);
+        results_count_text(r, (double)r->attr[i].excluded, x, sizeof x);
+        results_count_text(r, (double)r->attr[i].unknown, u, sizeof u);
+        results_count_text(r, (double)r->attr[i].after, f, sizeof f);
         csv_field(out, r->attr[i].label);
-        fprintf(out, ",%zu,%zu,%zu,%zu\n", r->attr[i].before, r->attr[i].excluded, r->attr[i].unknown,
-                r->attr[i].after);
+        fprintf(out, ",%s,%s,%s,%s\n", b, x, u, f);
     }
 }
 
@@ -604,12 +797,15 @@ int results_write_dir(const results *r, const char *dir, char *err, size_t errsi
         snprintf(err, errsize, "cannot create %s: %s", dir, strerror(errno));
         return -1;
     }
-    if (write_atomic(dir, "attrition.csv", w_attr, r, err, errsize)) return -1;
+    if (results_write_atomic(dir, "attrition.csv", w_attr, r, err, errsize)) return -1;
     for (size_t i = 0; i < r->nests; i++)
         for (size_t t = 0; t < r->ests[i].ntables; t++) {
             char name[512];
+            table_of to = {r, r->ests[i].tables[t]};
             snprintf(name, sizeof name, "%02zu-%s-%s.csv", i + 1, r->ests[i].estimator, r->ests[i].tables[t]->id);
-            if (write_atomic(dir, name, w_table, r->ests[i].tables[t], err, errsize)) return -1;
+            if (results_write_atomic(dir, name, w_table, &to, err, errsize)) return -1;
+            snprintf(name, sizeof name, "%02zu-%s-%s.json", i + 1, r->ests[i].estimator, r->ests[i].tables[t]->id);
+            if (results_write_atomic(dir, name, w_table_json, &to, err, errsize)) return -1;
         }
-    return write_atomic(dir, "results.json", w_json, r, err, errsize);
+    return results_write_atomic(dir, "results.json", w_json, r, err, errsize);
 }

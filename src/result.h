@@ -1,10 +1,12 @@
 /* result.h: the results of a run (attrition and each estimate's tables,
- * notes and warnings), the host function table plugins write them through,
- * and their rendering as text, JSON and CSV. */
+ * figures, notes and warnings), the host function table plugins write them
+ * through, and their rendering as text, JSON and CSV with the small-cell
+ * rule (`privacy min_cell`) applied. */
 #ifndef COHORT_RESULT_H
 #define COHORT_RESULT_H
 #include <cohort/plugin.h>
 #include <stdio.h>
+#include "figure.h"
 #include "srcfile.h"
 
 typedef struct cell {
@@ -26,6 +28,7 @@ struct cohort_table {
     cell *cells;           /* row-major, nrows x ncols */
     size_t nrows, caprows;
     int detail;            /* not printed in text */
+    double *rowcount;      /* caprows entries: units a row's percentages rest on, NAN: not given */
 };
 
 typedef struct attrition_row {
@@ -44,7 +47,16 @@ typedef struct est_result {
     char **warnings;
     size_t nwarnings;
     int failed;
+    cohort_figure **figures;
+    size_t nfigures;
 } est_result;
+
+/* An input of the run, with its SHA-256 (for the report). */
+typedef struct run_input {
+    char *kind;            /* "rules" or "data" */
+    char *path;
+    char *sha256;          /* 64 hex digits, or NULL when it could not be read */
+} run_input;
 
 typedef struct results {
     char *title;
@@ -55,6 +67,11 @@ typedef struct results {
     size_t nattr;
     est_result *ests;
     size_t nests;
+    int min_cell;          /* counts 0 < n < min_cell are shown as "<min_cell"; 0: off */
+    char **warnings;       /* every warning of the run, as printed (for the report) */
+    size_t nwarnings;
+    run_input *inputs;
+    size_t ninputs;
 } results;
 
 /* What the host functions need to know about the call in progress; the
@@ -78,8 +95,34 @@ est_result *results_estimate(results *r, const char *estimator, const char *sour
  * first column `param` with that run's label. */
 results *results_merge(results *const *runs, const char *const *labels, size_t n, const char *param);
 
+/* Small-cell rule: counts 0 < n < min_cell are hidden (min_cell <= 1: off). */
+void results_set_privacy(results *r, int min_cell);
+/* Keep a copy of a warning of the run (for the report). */
+void results_warning(results *r, const char *text);
+/* Record an input file and its hash (sha256 may be NULL). */
+void results_input(results *r, const char *kind, const char *path, const char *sha256);
+
+/* Is this cell hidden by the small-cell rule? */
+int results_cell_hidden(const results *r, const cohort_table *t, size_t row, size_t col);
+/* A cell as the text report shows it ("-" when missing, "<5" when hidden). */
+void results_cell_text(const results *r, const cohort_table *t, size_t row, size_t col, char *buf,
+                       size_t size);
+/* A column header as the text report shows it ("time (months)"). */
+void results_col_header(const results *r, const rcol *col, char *buf, size_t size);
+/* A count as text: "12" or "<5". */
+void results_count_text(const results *r, double n, char *buf, size_t size);
+
 void results_text(const results *r, FILE *out);
 void results_json(const results *r, FILE *out);
+/* One table as a JSON object (the form results.json uses). */
+void results_table_json(const results *r, const cohort_table *t, FILE *out);
+
+/* A writer of one output file. */
+typedef void (*results_writer)(const void *obj, FILE *out);
+/* Write DIR/NAME through w: to DIR/.NAME.tmp, then renamed.  Returns 0 or
+ * -1 with a message in err. */
+int results_write_atomic(const char *dir, const char *name, results_writer w, const void *obj,
+                         char *err, size_t errsize);
 /* Every table as DIR/NAME.csv and the whole as DIR/results.json, each
  * written to a temporary name and renamed.  Returns 0 or -1 (errno). */
 int results_write_dir(const results *r, const char *dir, char *err, size_t errsize);

@@ -2,9 +2,14 @@
  * treated with stereotactic radiation and HER2-directed drugs, written as
  * the five CSV tables of the rules language (patients, courses, lesions,
  * drugs, events), streamed patient by patient, deterministic per seed.
+ * Every tunable number lives in a sim_params (sim_presets.h): the default
+ * model, or a preset calibrated to a published cohort (sim_presets.c,
+ * doc/presets.md).  The numbers below are the default model's.
  *
  * SIMULATED TRUTH (estimator tests rely on these; keep in step with the
- * constants marked TRUTH below):
+ * constants marked TRUTH below).  The hazard ratio and the exposure are the
+ * same in every preset; a preset may change the baseline rate and the
+ * window (rn_rate, rn_from, rn_to):
  *
  *  Radionecrosis (RN), one per course at most, course level.  Cause-specific
  *  hazard from the course start_date t (days since t):
@@ -13,7 +18,7 @@
  *      ADC-exposed = some drugs row of the patient with agent "T-DM1" or
  *      "T-DXd" whose start_date s satisfies |s - t| <= 91 days
  *      (rules: any drugs d: d.agent in ("T-DM1", "T-DXd")
- *                and d.start_date within 3 months of start_date).
+ *                and d.start_date within 91 days of start_date).
  *  Nothing else (volume, dose, WBRT, surgery, centre, calendar time)
  *  changes the RN hazard; courses are independent given exposure; death
  *  (patients.death_date) is a competing event, last_followup censors.
@@ -40,6 +45,7 @@
  *     days after the first course) and the study end 2025-06-30.
  */
 #include "simulate.h"
+#include "sim_presets.h"
 #include "date.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -133,29 +139,19 @@ static int pick(rng *r, const double *w, int n)
     return n - 1;
 }
 
+
 /* ---- vocabularies (each name table is in step with its enum) ---- */
 
 enum { H_POS, H_LOW, H_NEG };
 static const char *const her2_names[] = {"positive", "low", "negative"};
-static const double her2_w[] = {0.82, 0.13, 0.05};
 
 static const char *const hist_names[] = {"IDC", "ILC", "other"};
-static const double hist_w[] = {0.84, 0.09, 0.07};
-
-static const double center_w[] = {0.30, 0.25, 0.20, 0.15, 0.10}; /* A..E */
 
 static const int kps_val[] = {100, 90, 80, 70, 60, 50};
-static const double kps_w[] = {0.08, 0.32, 0.32, 0.16, 0.08, 0.04};
 
 static const char *const loc_names[] = {"frontal", "parietal", "temporal", "occipital",
                                         "cerebellum", "brainstem", "thalamus", "basal ganglia"};
 static const double loc_w[] = {0.27, 0.18, 0.14, 0.10, 0.20, 0.04, 0.04, 0.03};
-
-/* Lesions per course (1..10), first course and later ones. */
-static const double nles_first_w[] = {0.38, 0.18, 0.12, 0.09, 0.07, 0.05, 0.04, 0.03, 0.02, 0.02};
-static const double nles_later_w[] = {0.50, 0.20, 0.12, 0.07, 0.04, 0.03, 0.02, 0.01, 0.005, 0.005};
-/* The most courses a patient would accept (1..6); death and follow-up cut it. */
-static const double maxc_w[] = {0.06, 0.10, 0.16, 0.20, 0.22, 0.26};
 
 enum {
     A_TDM1, A_TDXD, A_TRAS, A_PERT, A_LAPA, A_TUCA,
@@ -176,22 +172,40 @@ static const char *const event_names[E_NTYPES] = {
     "mri", "local_failure", "distant_failure", "leptomeningeal",
     "radionecrosis", "symptomatic_rn", "systemic_progression"};
 
-/* ---- TRUTH constants (see the comment at the top) ---- */
-#define RN_RATE 0.00012
+/* ---- TRUTH constants (see the comment at the top; the baseline hazard's
+ * rate and window are sim_params.rn_rate, rn_from, rn_to) ---- */
 #define RN_HR 2.0
-#define RN_FROM 182
-#define RN_TO 730
 #define EXPO_WINDOW 91
-#define SRN_SHARE 0.4
-#define LF_RATE 0.00035
-#define DF_PER_MRI 0.32
-#define OS_SHAPE 1.1
-#define OS_MEDIAN 800.0
-#define LOSS_MEAN 4000.0
 
-#define MAX_COURSES 6
-#define MAX_LESIONS 10
+#define MAX_COURSES SIM_MAX_COURSES
+#define MAX_LESIONS SIM_MAX_LESIONS
 #define NO_DATE INT32_MIN
+
+/* The parameters with their calendar dates as day numbers. */
+typedef struct sim_model {
+    const sim_params *p;
+    int32_t bm_first, bm_last, study_end;
+    int32_t pertuzumab, tdm1, tdxd, tucatinib, tdxd_low, adjuvant;
+} sim_model;
+
+static int32_t ymd_day(long ymd)
+{
+    return date_from_ymd((int)(ymd / 10000), (int)(ymd / 100 % 100), (int)(ymd % 100));
+}
+
+static void model_init(sim_model *m, const sim_params *p)
+{
+    m->p = p;
+    m->bm_first = ymd_day(p->bm_first);
+    m->bm_last = ymd_day(p->bm_last);
+    m->study_end = ymd_day(p->study_end);
+    m->pertuzumab = ymd_day(p->d_pertuzumab);
+    m->tdm1 = ymd_day(p->d_tdm1);
+    m->tdxd = ymd_day(p->d_tdxd);
+    m->tucatinib = ymd_day(p->d_tucatinib);
+    m->tdxd_low = ymd_day(p->d_tdxd_low);
+    m->adjuvant = ymd_day(p->d_adjuvant);
+}
 
 /* ---- one simulated patient ---- */
 
@@ -216,11 +230,6 @@ typedef struct sim_event {
     int type;
     int course, lesion;             /* indexes in the patient, -1 if none */
 } sim_event;
-
-typedef struct sim_calendar {
-    int32_t bm_first, bm_last, study_end;
-    int32_t pertuzumab, tdm1, tdxd, tucatinib, tdxd_low, adjuvant;
-} sim_calendar;
 
 /* Everything about the patient being generated; arrays are reused. */
 typedef struct sim_ws {
@@ -308,45 +317,53 @@ static int32_t max32(int32_t a, int32_t b)
 }
 
 /* Demographics, tumour, dates of diagnosis, death and follow-up. */
-static void gen_baseline(sim_ws *w, rng *r, const sim_calendar *cal, int32_t *first_course)
+
+/* Demographics, tumour, dates of diagnosis, death and follow-up. */
+static void gen_baseline(sim_ws *w, rng *r, const sim_model *m, int32_t *first_course)
 {
-    w->center = pick(r, center_w, 5);
-    w->sex_f = bern(r, 0.99);
-    double age = 50.0 + 11.0 * norm(r);
-    if (age < 23) age = 23;
-    if (age > 88) age = 88;
-    w->bm = uint_in(r, cal->bm_first, cal->bm_last);
+    const sim_params *P = m->p;
+    w->center = pick(r, P->center_w, 5);
+    w->sex_f = bern(r, P->p_female);
+    double age = P->age_mean + P->age_sd * norm(r);
+    if (age < P->age_min) age = P->age_min;
+    if (age > P->age_max) age = P->age_max;
+    w->bm = uint_in(r, m->bm_first, m->bm_last);
     w->birth = w->bm - (int32_t)(age * 365.2425);
-    w->hist = pick(r, hist_w, 3);
-    w->her2 = pick(r, her2_w, 3);
-    w->er = bern(r, 0.45);
-    w->pr = bern(r, w->er ? 0.62 : 0.10);
-    w->kps = bern(r, 0.07) ? -1 : kps_val[pick(r, kps_w, 6)];
-    int denovo = bern(r, 0.15);
+    w->hist = pick(r, P->hist_w, 3);
+    w->her2 = pick(r, P->her2_w, 3);
+    w->er = bern(r, P->p_er);
+    w->pr = bern(r, w->er ? P->p_pr_er : P->p_pr_noer);
+    w->kps = bern(r, P->p_kps_missing) ? -1 : kps_val[pick(r, P->kps_w, 6)];
+    int denovo = bern(r, P->p_denovo);
     if (denovo) {
         w->primary = w->bm - uint_in(r, 0, 60);
     } else {
-        double gap = 1170.0 * exp(0.7 * norm(r));
+        double gap = P->gap_median * exp(P->gap_sdlog * norm(r));
         double most = (age - 20.0) * 365.0;
         if (gap > most) gap = most;
         if (gap < 90) gap = 90;
         w->primary = w->bm - (int32_t)gap;
     }
 
-    int32_t t1 = w->bm + uint_in(r, 5, 45);
+    int32_t t1 = w->bm + uint_in(r, P->first_min, P->first_max);
+    /* a first course long after the diagnosis, if the study end allows */
+    if (P->p_first_late > 0 && bern(r, P->p_first_late)) {
+        int32_t late = w->bm + uint_in(r, P->late_min, P->late_max);
+        if (late < m->study_end - 30) t1 = late;
+    }
     *first_course = t1;
     /* Weibull survival from BM diagnosis, conditioned on t > t1 + 14 days. */
     double lp = 0.22 * (80 - (w->kps < 0 ? 80 : w->kps)) / 10.0 +
                 (w->her2 == H_NEG ? 0.4 : 0.0) + (age >= 65 ? 0.25 : 0.0);
-    double scale = OS_MEDIAN / pow(log(2.0), 1.0 / OS_SHAPE);
+    double scale = P->os_median / pow(log(2.0), 1.0 / P->os_shape);
     double tmin = (double)(t1 + 14 - w->bm);
-    double hmin = pow(tmin / scale, OS_SHAPE);
-    double os = scale * pow(hmin + expo(r) / exp(lp), 1.0 / OS_SHAPE);
+    double hmin = pow(tmin / scale, P->os_shape);
+    double os = scale * pow(hmin + expo(r) / exp(lp), 1.0 / P->os_shape);
     if (os > 40000) os = 40000;
     int32_t death = w->bm + (int32_t)os;
-    int32_t loss = t1 + 7 + (int32_t)(LOSS_MEAN * expo(r));
-    if (loss < t1 + 7 || loss > cal->study_end) loss = cal->study_end; /* overflow guard */
-    int32_t cens = min32(loss, cal->study_end);
+    int32_t loss = t1 + 7 + (int32_t)(P->loss_mean * expo(r));
+    if (loss < t1 + 7 || loss > m->study_end) loss = m->study_end; /* overflow guard */
+    int32_t cens = min32(loss, m->study_end);
     if (death <= cens) {
         w->death = death;
         w->lastfu = death;
@@ -356,15 +373,20 @@ static void gen_baseline(sim_ws *w, rng *r, const sim_calendar *cal, int32_t *fi
     }
 }
 
+static int pick_dose(rng *r, const sim_doses *d)
+{
+    return d->dose10[pick(r, d->w, d->n)];
+}
+
 /* Lesions, technique, dose and history of one course. */
-static void gen_course(sim_ws *w, rng *r, int k)
+static void gen_course(sim_ws *w, rng *r, const sim_params *P, int k)
 {
     sim_course *c = &w->c[k];
     const sim_course *prev = k ? &w->c[k - 1] : NULL;
-    int surg_now = bern(r, k == 0 ? 0.22 : 0.05);
+    int surg_now = bern(r, k == 0 ? P->p_surg_first : P->p_surg_later);
     c->surgery = surg_now || (prev && prev->surgery);
-    c->wbrt = bern(r, k == 0 ? 0.20 : 0.08) || (prev && prev->wbrt);
-    c->nles = 1 + pick(r, k == 0 ? nles_first_w : nles_later_w, MAX_LESIONS);
+    c->wbrt = bern(r, k == 0 ? P->p_wbrt_first : P->p_wbrt_later) || (prev && prev->wbrt);
+    c->nles = 1 + pick(r, k == 0 ? P->nles_first_w : P->nles_later_w, MAX_LESIONS);
     c->first_lesion = w->nl;
     int maxv = 0, vol = 0;
     for (int i = 0; i < c->nles; i++) {
@@ -372,13 +394,13 @@ static void gen_course(sim_ws *w, rng *r, int k)
         l->postop = surg_now && i == 0;
         double v;
         if (l->postop) {
-            v = 9.0 * exp(0.5 * norm(r));
-            if (v < 2) v = 2;
-            if (v > 60) v = 60;
+            v = P->pvol_median * exp(P->pvol_sdlog * norm(r));
+            if (v < P->pvol_min) v = P->pvol_min;
+            if (v > P->pvol_max) v = P->pvol_max;
         } else {
-            v = 0.9 * exp(1.2 * norm(r));
-            if (v < 0.03) v = 0.03;
-            if (v > 45) v = 45;
+            v = P->vol_median * exp(P->vol_sdlog * norm(r));
+            if (v < P->vol_min) v = P->vol_min;
+            if (v > P->vol_max) v = P->vol_max;
         }
         l->vol100 = (int)(v * 100.0 + 0.5);
         l->loc = pick(r, loc_w, 8);
@@ -386,74 +408,66 @@ static void gen_course(sim_ws *w, rng *r, int k)
         if (l->vol100 > maxv) maxv = l->vol100;
     }
     c->vol100 = vol;
-    double pf = surg_now || maxv >= 400 ? 0.8 : maxv >= 200 ? 0.35 : 0.05;
+    double pf = surg_now || maxv >= 400 ? P->fsrt_p[0] : maxv >= 200 ? P->fsrt_p[1] : P->fsrt_p[2];
     c->fsrt = bern(r, pf);
     if (c->fsrt) {
-        if (bern(r, 0.45)) {
+        if (bern(r, P->p_fsrt3)) {
             c->fx = 3;
-            c->dose10 = bern(r, 0.5) ? 240 : 270;
+            c->dose10 = pick_dose(r, &P->fsrt3);
         } else {
-            static const int d5[] = {250, 275, 300};
-            static const double w5[] = {0.45, 0.20, 0.35};
             c->fx = 5;
-            c->dose10 = d5[pick(r, w5, 3)];
+            c->dose10 = pick_dose(r, &P->fsrt5);
         }
     } else {
         c->fx = 1;
-        if (maxv <= 150) {
-            static const int ds[] = {200, 210, 220, 240};
-            static const double ws[] = {0.25, 0.15, 0.20, 0.40};
-            c->dose10 = ds[pick(r, ws, 4)];
-        } else if (maxv <= 420) {
-            c->dose10 = bern(r, 0.6) ? 180 : 200;
-        } else {
-            static const int dl[] = {150, 160, 180};
-            static const double wl[] = {0.5, 0.2, 0.3};
-            c->dose10 = dl[pick(r, wl, 3)];
-        }
+        c->dose10 = pick_dose(r, maxv <= 150 ? &P->srs_small
+                                 : maxv <= 420 ? &P->srs_mid : &P->srs_large);
     }
 }
 
 /* Courses, follow-up MRIs and distant failures along the patient's time. */
-static void gen_timeline(sim_ws *w, rng *r, int32_t t1)
+static void gen_timeline(sim_ws *w, rng *r, const sim_params *P, int32_t t1)
 {
-    int maxc = 1 + pick(r, maxc_w, MAX_COURSES);
+    int maxc = 1 + pick(r, P->maxc_w, P->n_maxc);
+    double df = P->df_per_mri;
+    if (P->p_df_low > 0 && bern(r, P->p_df_low)) df = P->df_low;
     w->nc = 0;
     w->nl = 0;
     w->c[0].date = t1;
-    gen_course(w, r, 0);
+    gen_course(w, r, P, 0);
     w->nc = 1;
     int cur = 0;
-    int32_t next = t1 + uint_in(r, 55, 125);
+    int32_t next = t1 + uint_in(r, P->mri_min, P->mri_max);
     while (next <= w->lastfu && !w->oom) {
         add_mri(w, next, cur);
-        if (bern(r, DF_PER_MRI)) {
+        if (bern(r, df)) {
             add_event(w, next, E_DF, cur, -1);
-            if (w->nc < maxc && bern(r, 0.9)) {
+            if (w->nc < maxc && bern(r, P->p_course_after_df)) {
                 int32_t t = next + uint_in(r, 7, 35);
-                if (t <= w->lastfu) {
+                if (t <= w->lastfu && (P->later_gap_max <= 0 || t - t1 <= P->later_gap_max)) {
                     w->c[w->nc].date = t;
-                    gen_course(w, r, w->nc);
+                    gen_course(w, r, P, w->nc);
                     cur = w->nc++;
-                    next = t + uint_in(r, 55, 125);
+                    next = t + uint_in(r, P->mri_min, P->mri_max);
                     continue;
                 }
             }
         }
-        next += uint_in(r, 55, 125);
+        next += uint_in(r, P->mri_min, P->mri_max);
     }
     w->lastmri = w->nmri ? w->mri[w->nmri - 1] : NO_DATE;
 }
 
 /* The agents of one line of systemic therapy started on `s`; returns how
  * many were written to a[].  `used` marks agents not given twice. */
-static int choose_line(rng *r, const sim_calendar *cal, int her2, int line, int32_t s,
+static int choose_line(rng *r, const sim_model *m, int her2, int line, int32_t s,
                        unsigned *used, int *a)
 {
-    if (her2 == H_POS) {
+    const sim_params *P = m->p;
+    if (her2 == H_POS || (her2 == H_LOW && P->low_as_positive)) {
         if (line == 0) {
             a[0] = A_TRAS;
-            if (s < cal->pertuzumab) {
+            if (s < m->pertuzumab) {
                 a[1] = A_PACL;
                 return 2;
             }
@@ -466,13 +480,15 @@ static int choose_line(rng *r, const sim_calendar *cal, int her2, int line, int3
         }
         /* T-DM1, T-DXd, tucatinib triplet, lapatinib doublet, trastuzumab
          * with chemotherapy, capecitabine alone */
+        int32_t tdxd = her2 == H_POS ? m->tdxd : m->tdxd_low;
         double wt[6] = {0};
-        if (s >= cal->tdm1 && !(*used & 1u << A_TDM1)) wt[0] = s < cal->tdxd ? 4.0 : 2.0;
-        if (s >= cal->tdxd && !(*used & 1u << A_TDXD)) wt[1] = 5.0;
-        if (s >= cal->tucatinib && !(*used & 1u << A_TUCA)) wt[2] = 2.0;
-        if (!(*used & 1u << A_LAPA)) wt[3] = s < cal->tdxd ? 1.5 : 0.7;
-        wt[4] = 1.0;
-        wt[5] = 0.3;
+        if (s >= m->tdm1 && !(*used & 1u << A_TDM1))
+            wt[0] = s < tdxd ? P->w_tdm1_early : P->w_tdm1_late;
+        if (s >= tdxd && !(*used & 1u << A_TDXD)) wt[1] = P->w_tdxd;
+        if (s >= m->tucatinib && !(*used & 1u << A_TUCA)) wt[2] = P->w_tuca;
+        if (!(*used & 1u << A_LAPA)) wt[3] = s < tdxd ? P->w_lapa_early : P->w_lapa_late;
+        wt[4] = P->w_tras_chemo;
+        wt[5] = P->w_cape;
         switch (pick(r, wt, 6)) {
         case 0: *used |= 1u << A_TDM1; a[0] = A_TDM1; return 1;
         case 1: *used |= 1u << A_TDXD; a[0] = A_TDXD; return 1;
@@ -490,8 +506,8 @@ static int choose_line(rng *r, const sim_calendar *cal, int her2, int line, int3
         default: a[0] = A_CAPE; return 1;
         }
     }
-    if (her2 == H_LOW && s >= cal->tdxd_low && !(*used & 1u << A_TDXD) && line > 0 &&
-        bern(r, 0.6)) {
+    if (her2 == H_LOW && s >= m->tdxd_low && !(*used & 1u << A_TDXD) && line > 0 &&
+        bern(r, P->p_tdxd_low)) {
         *used |= 1u << A_TDXD;
         a[0] = A_TDXD;
         return 1;
@@ -502,13 +518,34 @@ static int choose_line(rng *r, const sim_calendar *cal, int her2, int line, int3
     return 1;
 }
 
+/* The forced T-DM1 episode of a preset (p_tdm1_rel): its start *fs and,
+ * when the course must follow its end, that end *fe (else NO_DATE). */
+static void forced_tdm1(sim_ws *w, rng *r, const sim_params *P, int32_t *fs, int32_t *fe)
+{
+    int32_t t = w->c[0].date;
+    int rel = pick(r, P->p_tdm1_rel, 3);
+    double g = P->tdm1_gap_min + P->tdm1_gap_mean * expo(r);
+    int32_t gap = (int32_t)(g < P->tdm1_gap_max ? g : P->tdm1_gap_max);
+    *fe = NO_DATE;
+    if (rel == 1 && t + gap <= w->lastfu) {
+        *fs = t + gap;              /* the course before T-DM1 */
+    } else if (rel == 2) {
+        *fe = t - gap;              /* the course after T-DM1 */
+        *fs = *fe - max32(42, (int32_t)(P->line_median * exp(P->line_sdlog * norm(r))));
+    } else {
+        *fs = t - uint_in(r, 7, 120); /* the course during T-DM1 */
+    }
+}
+
 /* Lines of systemic therapy from metastatic diagnosis to last follow-up;
  * some lines switch around an SRS course, most others end at a systemic
  * progression. */
-static void gen_drugs(sim_ws *w, rng *r, const sim_calendar *cal)
+static void gen_drugs(sim_ws *w, rng *r, const sim_model *m)
 {
+    const sim_params *P = m->p;
     int32_t L = w->lastfu;
     int denovo = w->bm - w->primary <= 60;
+    int pos = w->her2 == H_POS || (w->her2 == H_LOW && P->low_as_positive);
     int32_t s;
     if (denovo) {
         s = w->primary + uint_in(r, 14, 60);
@@ -516,7 +553,7 @@ static void gen_drugs(sim_ws *w, rng *r, const sim_calendar *cal)
         int32_t metdx = max32(w->primary + 60, w->bm - (int32_t)(unif(r) * 900));
         s = min32(metdx, w->bm) + uint_in(r, 7, 40);
     }
-    if (w->her2 == H_POS && !denovo && w->primary >= cal->adjuvant && bern(r, 0.65)) {
+    if (pos && !denovo && w->primary >= m->adjuvant && bern(r, P->p_adjuvant)) {
         int32_t a0 = w->primary + uint_in(r, 30, 120), a1 = a0 + uint_in(r, 330, 380);
         if (a1 < s - 30) add_drug(w, A_TRAS, a0, a1);
     }
@@ -524,30 +561,50 @@ static void gen_drugs(sim_ws *w, rng *r, const sim_calendar *cal)
     int32_t sw[MAX_COURSES];
     int nsw = 0;
     for (int k = 0; k < w->nc; k++)
-        if (bern(r, 0.5)) {
-            int32_t t = w->c[k].date + (bern(r, 0.5) ? uint_in(r, -10, 14) : uint_in(r, -45, 75));
+        if (bern(r, P->p_switch)) {
+            int32_t t = w->c[k].date +
+                        (bern(r, P->p_switch_close) ? uint_in(r, -10, 14) : uint_in(r, -45, 75));
             if (nsw == 0 || t > sw[nsw - 1]) sw[nsw++] = t;
         }
     unsigned used = 0;
+    int32_t fs = NO_DATE, fe = NO_DATE;
+    if (P->p_tdm1_rel[0] + P->p_tdm1_rel[1] + P->p_tdm1_rel[2] > 0) {
+        forced_tdm1(w, r, P, &fs, &fe);
+        used = 1u << A_TDM1;        /* T-DM1 only as the forced line */
+        if (fs < s) s = fs;
+    }
     int isw = 0;
     for (int line = 0; s <= L && !w->oom; line++) {
-        int32_t natural = s + max32(21, (int32_t)(250.0 * exp(0.6 * norm(r))));
+        int forced = s == fs;
+        int32_t natural = s + max32(21, (int32_t)(P->line_median * exp(P->line_sdlog * norm(r))));
+        if (forced) natural = fe != NO_DATE ? fe : max32(natural, w->c[0].date + 21);
         while (isw < nsw && sw[isw] <= s + 28) isw++;
         int32_t end, next;
-        if (isw < nsw && sw[isw] < natural) {
+        int32_t swt = !forced && isw < nsw && sw[isw] < natural ? sw[isw] : NO_DATE;
+        if (!forced && fs > s && fs <= natural && (swt == NO_DATE || fs <= swt)) {
+            next = fs;              /* make way for the forced T-DM1 line */
+            end = max32(s, next - uint_in(r, 1, 10));
+        } else if (swt != NO_DATE) {
             next = sw[isw++];
             end = max32(s, next - uint_in(r, 1, 10));
         } else {
             end = natural;
             next = end + uint_in(r, 7, 45);
-            if (bern(r, 0.75)) {
+            if (bern(r, P->p_sys_prog)) {
                 int32_t p = end + uint_in(r, 0, 10);
                 if (p <= L) add_event(w, p, E_SYS, -1, -1);
             }
+            if (fs > s && next > fs) next = fs;
         }
         if (end >= L) end = w->death == NO_DATE ? NO_DATE : max32(s, L - uint_in(r, 0, 28));
         int a[3];
-        int na = choose_line(r, cal, w->her2, line, s, &used, a);
+        int na;
+        if (forced) {
+            a[0] = A_TDM1;
+            na = 1;
+        } else {
+            na = choose_line(r, m, w->her2, line, s, &used, a);
+        }
         for (int i = 0; i < na; i++) add_drug(w, a[i], s, end);
         if (end == NO_DATE) break;
         s = next;
@@ -564,7 +621,7 @@ static int started_near(const sim_ws *w, unsigned mask, int32_t t)
 }
 
 /* Local failure, radionecrosis, leptomeningeal disease and the MRI rows. */
-static void gen_outcomes(sim_ws *w, rng *r)
+static void gen_outcomes(sim_ws *w, rng *r, const sim_params *P)
 {
     int32_t L = w->lastfu;
     for (int k = 0; k < w->nc; k++) {
@@ -572,15 +629,15 @@ static void gen_outcomes(sim_ws *w, rng *r)
         int adc = started_near(w, 1u << A_TDM1 | 1u << A_TDXD, c->date);
         int tdxd = started_near(w, 1u << A_TDXD, c->date);
         /* radionecrosis: the simulated truth */
-        double rate = RN_RATE * (adc ? RN_HR : 1.0);
-        double t = RN_FROM + expo(r) / rate;
-        if (t < RN_TO && c->date + (int32_t)t <= L) {
+        double rate = P->rn_rate * (adc ? RN_HR : 1.0);
+        double t = P->rn_from + expo(r) / rate;
+        if (t < P->rn_to && c->date + (int32_t)t <= L) {
             int32_t day = c->date + (int32_t)t;
             double vw[MAX_LESIONS];
             for (int i = 0; i < c->nles; i++) vw[i] = w->l[c->first_lesion + i].vol100;
             int les = c->first_lesion + pick(r, vw, c->nles);
             add_event(w, day, E_RN, k, les);
-            if (bern(r, SRN_SHARE)) {
+            if (bern(r, P->srn_share)) {
                 int32_t d2 = day + uint_in(r, 0, 21);
                 if (d2 <= L) add_event(w, d2, E_SRN, k, les);
             }
@@ -588,19 +645,19 @@ static void gen_outcomes(sim_ws *w, rng *r)
         /* local failure per lesion, seen at the next MRI */
         for (int i = 0; i < c->nles; i++) {
             const sim_lesion *l = &w->l[c->first_lesion + i];
-            double lr = LF_RATE * (l->vol100 > 200 ? 1.6 : 1.0) * (l->postop ? 1.3 : 1.0) *
-                        (tdxd ? 0.5 : 1.0);
+            double lr = P->lf_rate * (l->vol100 > 200 ? P->lf_big : 1.0) *
+                        (l->postop ? P->lf_postop : 1.0) * (tdxd ? P->lf_tdxd : 1.0);
             double tl = expo(r) / lr;
             if (tl > (double)(L - c->date)) continue;
-            long m = mri_at_or_after(w, c->date + (int32_t)tl);
-            if (m >= 0) add_event(w, w->mri[m], E_LF, k, c->first_lesion + i);
+            long mi = mri_at_or_after(w, c->date + (int32_t)tl);
+            if (mi >= 0) add_event(w, w->mri[mi], E_LF, k, c->first_lesion + i);
         }
     }
-    if (bern(r, 0.07)) {
-        double t = 30.0 + 500.0 * expo(r);
+    if (bern(r, P->p_lepto)) {
+        double t = 30.0 + P->lepto_mean * expo(r);
         if (t < (double)(L - w->c[0].date)) {
-            long m = mri_at_or_after(w, w->c[0].date + (int32_t)t);
-            if (m >= 0) add_event(w, w->mri[m], E_LEPTO, w->mri_course[m], -1);
+            long mi = mri_at_or_after(w, w->c[0].date + (int32_t)t);
+            if (mi >= 0) add_event(w, w->mri[mi], E_LEPTO, w->mri_course[mi], -1);
         }
     }
     for (size_t i = 0; i < w->nmri; i++) add_event(w, w->mri[i], E_MRI, w->mri_course[i], -1);
@@ -615,14 +672,14 @@ static int event_cmp(const void *pa, const void *pb)
     return (a->lesion > b->lesion) - (a->lesion < b->lesion);
 }
 
-static void gen_patient(sim_ws *w, rng *r, const sim_calendar *cal)
+static void gen_patient(sim_ws *w, rng *r, const sim_model *m)
 {
     int32_t t1;
     w->nmri = w->nd = w->ne = 0;
-    gen_baseline(w, r, cal, &t1);
-    gen_timeline(w, r, t1);
-    gen_drugs(w, r, cal);
-    gen_outcomes(w, r);
+    gen_baseline(w, r, m, &t1);
+    gen_timeline(w, r, m->p, t1);
+    gen_drugs(w, r, m);
+    gen_outcomes(w, r, m->p);
     if (w->ne > 1) qsort(w->e, w->ne, sizeof *w->e, event_cmp);
 }
 
@@ -919,6 +976,18 @@ int simulate_write(const sim_opts *o, diag *dg)
         diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "simulate: no output directory given");
         return -1;
     }
+    sim_params params;
+    if (sim_params_init(&params, o->preset) != 0) {
+        char known[128] = "";
+        for (const char *const *n = sim_preset_names(); *n; n++) {
+            if (n != sim_preset_names()) strcat(known, ", ");
+            strcat(known, *n);
+        }
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0,
+                  "simulate: unknown preset '%s' (known: %s)", o->preset, known);
+        return -1;
+    }
+    size_t npatients = o->patients ? o->patients : params.patients;
     int e = make_dirs(o->outdir);
     if (e) {
         report(dg, o->outdir, "cannot create output directory", e);
@@ -947,18 +1016,16 @@ int simulate_write(const sim_opts *o, diag *dg)
         f[i].len = (size_t)(p - f[i].buf);
     }
 
-    sim_calendar cal = {
-        date_from_ymd(2012, 1, 1), date_from_ymd(2023, 12, 31), date_from_ymd(2025, 6, 30),
-        date_from_ymd(2013, 6, 1), date_from_ymd(2013, 3, 1), date_from_ymd(2020, 1, 1),
-        date_from_ymd(2020, 6, 1), date_from_ymd(2022, 8, 1), date_from_ymd(2006, 1, 1)};
+    sim_model model;
+    model_init(&model, &params);
     sim_ws w;
     memset(&w, 0, sizeof w);
     id_base ids = {1, 1};
     int failed = -1; /* index of a file that failed, or -1 */
-    for (size_t i = 0; i < o->patients && failed < 0 && !w.oom; i++) {
+    for (size_t i = 0; i < npatients && failed < 0 && !w.oom; i++) {
         rng r;
         rng_seed(&r, o->seed, (uint64_t)i + 1);
-        gen_patient(&w, &r, &cal);
+        gen_patient(&w, &r, &model);
         if (w.oom) break;
         write_patient(f, &w, (uint64_t)i + 1, &ids);
         if ((i & 1023) == 0)

@@ -1,7 +1,9 @@
 /* study.c: running a study.  parse -> prepare -> load data -> resolve ->
  * per unit: criteria (attrition) -> analysis set -> per estimate: evaluate
- * the arguments into columns, call the plugin -> render.  Also `check`
- * (schema from a sample, no evaluation) and `export`. */
+ * the arguments into columns, call the plugin -> render (text or JSON, and
+ * with --out the CSV/JSON files, the figures and report.html, all under the
+ * small-cell rule).  Also `check` (schema from a sample, no evaluation) and
+ * `export`, the one command that writes rows. */
 #include "study.h"
 #include <errno.h>
 #include <math.h>
@@ -12,6 +14,8 @@
 #include <unistd.h>
 #include "date.h"
 #include "eval.h"
+#include "hash.h"
+#include "report.h"
 #include "parse.h"
 #include "plugin.h"
 #include "result.h"
@@ -490,13 +494,98 @@ static int expand_exposure(colbuf *b, cohort_call *call, cohort_arg *args, size_
     return 0;
 }
 
+/* ---- output settings ---------------------------------------------------------- */
+
+/* The rules' `privacy` and `plot` statements (validated by the checker),
+ * then the command line: --min-cell only makes the rule stricter. */
+typedef struct out_settings {
+    int min_cell;
+    render_opts ro;
+} out_settings;
+
+static void out_settings_make(const study *st, const run_opts *o, out_settings *os)
+{
+    memset(os, 0, sizeof *os);
+    os->ro.time_unit_days = st->unit_days[st->timescale];
+    os->ro.time_unit = unit_name(st->timescale);
+    os->ro.time_limit = NAN;
+    os->ro.ci_bands = 1;
+    for (size_t i = 0; i < st->prog->nstmts; i++) {
+        const stmt *s = st->prog->stmts[i];
+        if (s->kind != S_SETTING || !s->value) continue;
+        const expr *v = s->value;
+        if (!strcmp(s->name, "privacy") && !strcmp(s->text, "min_cell")) os->min_cell = (int)v->ival;
+        else if (!strcmp(s->name, "plot") && !strcmp(s->text, "time_limit")) os->ro.time_limit = v->days;
+        else if (!strcmp(s->name, "plot") && !strcmp(s->text, "min_at_risk")) os->ro.min_at_risk = (double)v->ival;
+        else if (!strcmp(s->name, "plot") && !strcmp(s->text, "ci_bands")) os->ro.ci_bands = v->ival != 0;
+    }
+    if (o->min_cell > os->min_cell) os->min_cell = o->min_cell;
+    if (os->min_cell < 2) os->min_cell = 0;
+    if (o->time_limit > 0 && o->time_limit_unit >= DU_DAY && o->time_limit_unit <= DU_YEAR)
+        os->ro.time_limit = o->time_limit * st->unit_days[o->time_limit_unit];
+    if (o->min_at_risk > 0) os->ro.min_at_risk = o->min_at_risk;
+    if (o->no_ci_bands) os->ro.ci_bands = 0;
+    os->ro.min_cell = os->min_cell;
+}
+
+/* "3 units" or, under the small-cell rule, "<5 units" */
+static void count_words(int min_cell, size_t n, const char *one, const char *many, char *buf, size_t size)
+{
+    if (privacy_hides((double)n, min_cell)) snprintf(buf, size, "<%d %s", min_cell, many);
+    else snprintf(buf, size, "%zu %s", n, n == 1 ? one : many);
+}
+
+/* Every warning of a run is also kept for the report: the diagnostics
+ * callback is tapped while the run lasts. */
+typedef struct warn_tap {
+    diag_fn fn;
+    void *ud;
+    char **w;
+    size_t n;
+} warn_tap;
+
+static void tap_cb(void *ud, const diagnostic *d)
+{
+    warn_tap *t = ud;
+    if (d->level == DIAG_WARNING) {
+        char buf[4096];
+        if (d->file && d->line) snprintf(buf, sizeof buf, "%s:%d: %s", d->file, d->line, d->msg);
+        else if (d->file) snprintf(buf, sizeof buf, "%s: %s", d->file, d->msg);
+        else snprintf(buf, sizeof buf, "%s", d->msg);
+        char **x = realloc(t->w, (t->n + 1) * sizeof *x);
+        if (x) {
+            t->w = x;
+            t->w[t->n] = strdup(buf);
+            if (t->w[t->n]) t->n++;
+        }
+    }
+    if (t->fn) t->fn(t->ud, d);
+}
+
+/* The rules files (the exact bytes parsed) and the data files, hashed. */
+static void record_inputs(results *res, const loaded *l)
+{
+    char hex[65];
+    for (size_t i = 0; i < l->prog->nfiles; i++) {
+        const srcfile *f = l->prog->files[i];
+        if (!f->name || f->name[0] == '-') continue;   /* a --set value, not a file */
+        sha256_mem(f->text, f->len, hex);
+        results_input(res, "rules", f->name, hex);
+    }
+    for (size_t i = 0; i < l->st->nspecs; i++) {
+        const char *path = l->st->specs[i].path;
+        results_input(res, "data", path, sha256_file(path, hex) == 0 ? hex : NULL);
+    }
+}
+
 /* ---- one run ----------------------------------------------------------------- */
 
-static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm)
+static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell)
 {
     double t0 = now();
     const char *tu = unit_name(st->timescale);
     results *res = results_new(st->title, d->tables[st->unit].name, st->unit_days[st->timescale], tu);
+    if (res) results_set_privacy(res, min_cell);
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     if (!ev) {
         results_free(res);
@@ -517,14 +606,18 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     }
     for (size_t e = 0; e < st->neps; e++) {
         const ep_counts *c = eval_ep_counts(ev, (int)e);
-        if (c->before_origin)
+        char cw[64];
+        if (c->before_origin) {
+            count_words(res->min_cell, c->before_origin, "unit", "units", cw, sizeof cw);
             diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
-                    "endpoint %s: %zu unit%s whose follow-up ends before the origin (time and status unknown)",
-                    st->eps[e].s->name, c->before_origin, c->before_origin == 1 ? "" : "s");
-        if (c->after_censor)
-            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
-                    "endpoint %s: %zu event%s after the censoring date ignored",
-                    st->eps[e].s->name, c->after_censor, c->after_censor == 1 ? "" : "s");
+                    "endpoint %s: %s whose follow-up ends before the origin (time and status unknown)",
+                    st->eps[e].s->name, cw);
+        }
+        if (c->after_censor) {
+            count_words(res->min_cell, c->after_censor, "event", "events", cw, sizeof cw);
+            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc, "endpoint %s: %s after the censoring date ignored",
+                    st->eps[e].s->name, cw);
+        }
     }
     for (size_t i = 0; i < st->nests; i++) {
         const estimateinfo *ei = &st->ests[i];
@@ -590,13 +683,14 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
             (double)ru.ru_maxrss / 1024.0, mb > 0 ? (double)ru.ru_maxrss / 1024.0 / mb : 0);
 }
 
-static int output(const run_opts *o, const results *res, diag *dg, FILE *out)
+static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
 {
     if (o->format == FORMAT_JSON) results_json(res, out);
     else results_text(res, out);
     if (o->outdir) {
         char err[1024];
-        if (results_write_dir(res, o->outdir, err, sizeof err)) {
+        if (results_write_dir(res, o->outdir, err, sizeof err) ||
+            report_write(res, &os->ro, o->outdir, err, sizeof err)) {
             diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", err);
             return EXIT_OUTPUT;
         }
@@ -609,11 +703,20 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     loaded l;
     timing tm = {0, 0, 0, 0};
     double start = now();
+    warn_tap tap = {dg->fn, dg->ud, NULL, 0};
+    dg->fn = tap_cb;
+    dg->ud = &tap;
     int rc = load_all(o, 0, dg, &l, &tm);
     if (rc) {
+        dg->fn = tap.fn;
+        dg->ud = tap.ud;
+        for (size_t i = 0; i < tap.n; i++) free(tap.w[i]);
+        free(tap.w);
         loaded_free(&l);
         return rc;
     }
+    out_settings os;
+    out_settings_make(l.st, o, &os);
     int failed = 0;
     results *res = NULL;
     if (o->nsweep) {
@@ -624,27 +727,33 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
                 rc = EXIT_RULES;
                 break;
             }
-            runs[k] = run_once(l.st, l.data, dg, &failed, &tm);
+            runs[k] = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell);
             if (!runs[k]) { rc = EXIT_DATA; break; }
         }
         if (!rc && runs) res = results_merge(runs, o->sweep_values, o->nsweep, o->sweep_param);
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
         free(runs);
     } else {
-        res = run_once(l.st, l.data, dg, &failed, &tm);
+        res = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell);
         if (!res) rc = EXIT_DATA;
     }
+    dg->fn = tap.fn;
+    dg->ud = tap.ud;
     if (res) {
+        record_inputs(res, &l);
+        for (size_t i = 0; i < tap.n; i++) results_warning(res, tap.w[i]);
         if (failed) {
             /* results are incomplete: print them, but write no output files */
             if (o->format == FORMAT_JSON) results_json(res, out);
             else results_text(res, out);
             rc = EXIT_ESTIMATE;
         } else {
-            rc = output(o, res, dg, out);
+            rc = output(o, res, &os, dg, out);
         }
     }
     if (o->timing && l.data) print_timing(&tm, l.data, now() - start, stderr);
+    for (size_t i = 0; i < tap.n; i++) free(tap.w[i]);
+    free(tap.w);
     results_free(res);
     loaded_free(&l);
     return rc;

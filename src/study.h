@@ -33,6 +33,13 @@ typedef struct run_opts {
     const char *outdir;
     size_t check_sample_rows;          /* rows read by `check` to learn types */
     int timing;                        /* print phase timings and peak RSS to stderr */
+    /* outputs: the command line's privacy and plot options (the rules'
+     * `privacy` and `plot` statements give the defaults) */
+    int min_cell;                      /* --min-cell N: the stricter of this and the rules' wins; 0: not given */
+    double time_limit;                 /* --time-limit: its number (0: not given) ... */
+    int time_limit_unit;               /* ... in this dunit (the study's own unit lengths apply) */
+    int min_at_risk;                   /* --min-at-risk N; 0: not given */
+    int no_ci_bands;                   /* --no-ci-bands */
 } run_opts;
 
 int study_check(const run_opts *o, diag *dg, FILE *out);

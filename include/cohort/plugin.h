@@ -40,7 +40,7 @@ extern "C" {
 
 #define COHORT_PLUGIN_MAGIC 0x43485254u /* "CHRT" */
 #define COHORT_ABI_MAJOR 1
-#define COHORT_ABI_MINOR 0
+#define COHORT_ABI_MINOR 1
 
 /* Value types of vectors (same codes as the rules language). */
 enum cohort_type {
@@ -160,6 +160,19 @@ enum cohort_col_kind {
 
 typedef struct cohort_table cohort_table;
 
+/* Figure kinds (ABI 1.1).  A plugin describes what to draw; the host draws
+ * it (SVG, PNG and PDF through one drawing path) with the study's time unit
+ * on the axes, the rules' plot options, and the small-cell rules applied. */
+enum cohort_fig_kind {
+    COHORT_FIG_STEP = 1,     /* step curves from time 0 (survival, cumulative incidence):
+                                confidence bands, censor marks, number at risk under the axis */
+    COHORT_FIG_FOREST = 2,   /* one estimate per row with its interval, ratio (log) scale,
+                                reference line at 1 (HR, sHR, OR) */
+    COHORT_FIG_FOREST_DIFF = 3 /* the same on a linear scale, reference line at 0 (differences) */
+};
+
+typedef struct cohort_figure cohort_figure;
+
 /* Functions the host provides.  Append-only: never reorder or remove. */
 typedef struct cohort_host {
     uint32_t size;                 /* sizeof(cohort_host) of the running host */
@@ -186,7 +199,53 @@ typedef struct cohort_host {
     /* Mark a table as detail (e.g. a whole survival curve): it goes to JSON,
      * CSV and figures but is not printed in the text report. */
     void (*table_detail)(cohort_table *t);
+
+    /* ---- ABI 1.1: small-cell privacy and figures (test COHORT_HOST_HAS) ---- */
+
+    /* Write count `n` as text into buf: "12", or "<5" when the study sets
+     * `privacy min_cell = 5;` (or --min-cell 5) and 0 < n < 5.  Returns 1
+     * when the count was hidden, 0 when written as is.  Use it for every
+     * count in a note or warning; a sentence whose percentage rests on a
+     * hidden count should not give the percentage (say "<5 events"). */
+    int (*format_count)(const cohort_call *call, double n, char *buf, size_t size);
+    /* Declare that the percentages (COHORT_COL_PERCENT cells) of a row rest
+     * on `n` units, e.g. the events up to that time: under min_cell they are
+     * shown as "<5" when 0 < n < min_cell.  (COUNT cells below min_cell are
+     * always hidden, and so are the PERCENT cells of their row.) */
+    void (*table_row_count)(cohort_table *t, size_t row, double n);
+
+    /* Figures.  figure_new creates one (owned by the host; `id` names its
+     * files, e.g. "survival"; kind is enum cohort_fig_kind).  figure_labels
+     * sets the axis labels: for STEP figures xlabel is the time axis without
+     * its unit (default "Time"; the host appends the study's unit) and
+     * ylabel the curve (e.g. "Overall survival"); for FOREST figures xlabel
+     * names the estimate (e.g. "Hazard ratio"). NULL keeps a label. */
+    cohort_figure *(*figure_new)(const cohort_call *call, const char *id, int kind,
+                                 const char *title);
+    void (*figure_labels)(cohort_figure *f, const char *xlabel, const char *ylabel);
+    /* STEP: start a curve (e.g. a group) at value `start` at time 0 (1 for
+     * survival, 0 for incidence); returns its index or -1. */
+    int (*figure_series)(cohort_figure *f, const char *label, double start);
+    /* STEP: one call per distinct time of the curve's data (events of any
+     * cause and censorings), times in days and ascending: `value` (0..1) is
+     * the curve from `time` on, lower/upper its confidence limits (NAN:
+     * none), nrisk the units at risk just before `time`, nevent the events
+     * at `time` that move this curve, ncensor the units censored at `time`
+     * (censor marks).  The number at risk under the axis comes from nrisk;
+     * the small-cell rules merge steps of fewer than min_cell events. */
+    void (*figure_step)(cohort_figure *f, int series, double time, double value, double lower,
+                        double upper, double nrisk, double nevent, double ncensor);
+    /* FOREST: one row: a label and an estimate with its interval and p
+     * (NAN when not applicable).  A row with a NAN estimate is a heading
+     * (e.g. a reference level). */
+    void (*figure_estimate)(cohort_figure *f, const char *label, double estimate, double lower,
+                            double upper, double p);
 } cohort_host;
+
+/* Does the running host provide member `m` (added after ABI 1.0)?  E.g.
+ * if (COHORT_HOST_HAS(host, figure_new)) { ... } */
+#define COHORT_HOST_HAS(h, m) \
+    ((h)->size >= offsetof(cohort_host, m) + sizeof((h)->m) && (h)->m != NULL)
 
 /* Parameters an estimator accepts.  The first parameter may be given
  * positionally; all may be given by name.  The host checks kinds and

@@ -34,6 +34,7 @@ typedef struct cox_input {
     double *start, *stop;
     int *event, *strata, *cluster;
     size_t ncluster, nunits;
+    size_t competing;   /* competing events among the rows used (censored) */
     pc_design des;
     const char *epname, *stname, *clname;
 } cox_input;
@@ -115,9 +116,7 @@ static int cox_read(const cohort_host *host, const cohort_call *call, const unsi
     if (dropped && verbose)
         host->warning(call, "%zu of %zu rows dropped for missing values in the variables of the model",
                       dropped, nrows);
-    if (competing && verbose)
-        host->note(call, "%zu competing events of %s are censored (cause-specific hazards); "
-                   "use finegray for subdistribution hazards", competing, s->name);
+    in->competing = competing;
     if (in->n == 0) {
         host->error(call, "no rows with all variables of the model known");
         goto out;
@@ -196,7 +195,8 @@ static int cox_fit_design(const cohort_host *host, const cohort_call *call, cons
                     "events in one group)", d->names[f->bad]);
         break;
     case COX_ENOCONV:
-        host->error(call, "the Cox model did not converge in %d iterations", o->iter_max);
+        host->error(call, "the Cox model did not converge in %d iteration%s (iter_max)", o->iter_max,
+                    o->iter_max == 1 ? "" : "s");
         break;
     default:
         host->error(call, "cox: %s", cox_status_text(st));
@@ -237,6 +237,9 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
     int crse = f->robust ? host->table_column(t, "robust se", COHORT_COL_NUMBER, 4) : -1;
     int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
+    if (in->competing)
+        host->note(call, "%zu competing events of %s are censored (cause-specific hazards); "
+                   "use finegray for subdistribution hazards", in->competing, in->epname);
     size_t p = d->p;
     for (size_t j = 0; j < p; j++) {
         double b = f->coef[j], se = sqrt(f->var[j * p + j]);
@@ -405,7 +408,12 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
         o.iter_max = (int)a->num;
     }
     a = cohort_arg_get(call, "formula");
-    if (!a || a->kind != COHORT_ARG_FORMULA || !a->formula.lhs_is_endpoint || a->formula.nterms == 0) {
+    if (a && a->kind == COHORT_ARG_FORMULA && !a->formula.lhs_is_endpoint) {
+        host->error(call, "the left of the formula, %s, is not an endpoint: cox models an endpoint "
+                    "(endpoint ~ terms); for a binary outcome use logistic", a->formula.lhs.name);
+        return 1;
+    }
+    if (!a || a->kind != COHORT_ARG_FORMULA || a->formula.nterms == 0) {
         host->error(call, "cox needs a formula: endpoint ~ terms");
         return 1;
     }

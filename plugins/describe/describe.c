@@ -10,6 +10,7 @@
 #include "summary.h"
 #include "../common/pcommon.h"
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +20,12 @@ static const cohort_param ds_params[] = {
     {"by", COHORT_ARG_COLUMN, 0, "groups: one column per value"},
     {"overall", COHORT_ARG_BOOL, 0, "with by: add a column for all rows, default true"},
     {"digits", COHORT_ARG_NUMBER, 0, "decimals of means, SDs, quantiles and percentages, default 1"},
-    {"stats", COHORT_ARG_BOOL, 0, "also a table of every statistic as a number (for --format json/csv), default false"},
 };
 
 typedef struct ds_ctx {
     const cohort_host *host;
     const cohort_call *call;
-    int overall, digits, stats;
+    int overall, digits;
     const cohort_vec *by;   /* NULL without groups */
     pc_factor bf;
     size_t ng;              /* groups with rows (1 without by) */
@@ -62,7 +62,6 @@ static int ds_setup(ds_ctx *c)
     const cohort_host *host = c->host;
     const cohort_arg *a;
     c->overall = (a = cohort_arg_get(call, "overall")) ? a->num != 0 : 1;
-    c->stats = (a = cohort_arg_get(call, "stats")) ? a->num != 0 : 0;
     c->digits = 1;
     if ((a = cohort_arg_get(call, "digits"))) {
         if (!(a->num >= 0 && a->num <= 10) || a->num != floor(a->num)) {
@@ -258,11 +257,13 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
         cg[k] = host->table_column(t, buf, COHORT_COL_TEXT, 0);
     }
     if (c.overall) cg[ng] = host->table_column(t, "overall", COHORT_COL_TEXT, 0);
-    cohort_table *st = NULL;
-    int sv = -1, sg = -1, sl = -1, su = -1, sn = -1, smi = -1, sc = -1, sp = -1, smean = -1,
-        ssd = -1, smed = -1, sq1 = -1, sq3 = -1, smin = -1, smax = -1;
-    if (c.stats) {
-        st = host->table_new(call, "stats", "Descriptive statistics");
+    /* every number, for JSON and CSV (not the text report) */
+    cohort_table *st = host->table_new(call, "stats", "Descriptive statistics");
+    if (host->size >= offsetof(cohort_host, table_detail) + sizeof host->table_detail &&
+        host->table_detail)
+        host->table_detail(st);
+    int sv, sg, sl, su, sn, smi, sc, sp, smean, ssd, smed, sq1, sq3, smin, smax;
+    {
         sv = host->table_column(st, "variable", COHORT_COL_TEXT, 0);
         sg = host->table_column(st, c.by ? c.by->name : "group", COHORT_COL_TEXT, 0);
         sl = host->table_column(st, "level", COHORT_COL_TEXT, 0);
@@ -332,7 +333,7 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
             }
         }
         /* every number, for machines */
-        for (size_t k = 0; st && k <= ng; k++) {
+        for (size_t k = 0; k <= ng; k++) {
             if (k == ng && !c.overall) continue;
             const ds_cell *cell = &cells[k];
             const char *gl = k == ng ? "overall" : c.by ? c.bf.labels[c.glevel[k]] : "all";

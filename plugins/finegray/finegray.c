@@ -168,8 +168,9 @@ static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_inp
                     "events in one group", in->des.names[f->bad]);
         break;
     case CRR_ENOCONV:
-        host->error(call, "the Fine-Gray model did not converge in %d iterations (a coefficient may "
-                    "be infinite)", o->maxiter);
+        host->error(call, "the Fine-Gray model did not converge in %d iteration%s (maxiter; a "
+                    "coefficient may be infinite, e.g. no events in one group)", o->maxiter,
+                    o->maxiter == 1 ? "" : "s");
         break;
     default:
         host->error(call, "finegray: %s", crr_status_text(st));
@@ -192,8 +193,8 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     char title[640], lv[16], pb[32], lb[256];
     snprintf(lv, sizeof lv, "%g%%", level * 100);
     if (in->other_cause)
-        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (cause %s; "
-                 "competing: %s)", in->epname, in->cause, in->others);
+        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (a cause of "
+                 "endpoint %s; competing: %s)", in->cause, in->epname, in->others);
     else
         snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: %s)",
                  in->epname, in->others);
@@ -353,7 +354,12 @@ static int fg_run(const cohort_host *host, const cohort_call *call)
         o.gtol = a->num;
     }
     a = cohort_arg_get(call, "formula");
-    if (!a || a->kind != COHORT_ARG_FORMULA || !a->formula.lhs_is_endpoint || a->formula.nterms == 0) {
+    if (a && a->kind == COHORT_ARG_FORMULA && !a->formula.lhs_is_endpoint) {
+        host->error(call, "the left of the formula, %s, is not an endpoint: finegray models an "
+                    "endpoint with competing events (endpoint ~ terms)", a->formula.lhs.name);
+        return 1;
+    }
+    if (!a || a->kind != COHORT_ARG_FORMULA || a->formula.nterms == 0) {
         host->error(call, "finegray needs a formula: endpoint ~ terms");
         return 1;
     }

@@ -62,8 +62,14 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         o.maxit = (int)a->num;
     }
     a = cohort_arg_get(call, "formula");
-    if (!a || a->kind != COHORT_ARG_FORMULA || a->formula.lhs_is_endpoint) {
-        host->error(call, "logistic needs a formula with a column on the left: outcome ~ terms");
+    if (a && a->kind == COHORT_ARG_FORMULA && a->formula.lhs_is_endpoint) {
+        host->error(call, "the left of the formula, %s, is an endpoint: logistic needs a binary "
+                    "outcome there (outcome ~ terms); for an endpoint use cox or finegray",
+                    a->formula.surv.name);
+        return 1;
+    }
+    if (!a || a->kind != COHORT_ARG_FORMULA) {
+        host->error(call, "logistic needs a formula: outcome ~ terms");
         return 1;
     }
     const cohort_formula *fm = &a->formula;
@@ -104,8 +110,8 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         }
         double v = lhs->type == COHORT_TYPE_TEXT ? (double)yf.code[i] : lhs->num[i];
         if (v != 0 && v != 1) {
-            host->error(call, "%s is %g in row %zu: a logistic outcome must be true/false or 0/1",
-                        lhs->name, v, i + 1);
+            host->error(call, "%s is not a binary outcome: it takes the value %g (give a true/false "
+                        "or 0/1 column)", lhs->name, v);
             goto out;
         }
         use[i] = 1;
@@ -141,8 +147,8 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
                         "odds ratios are infinite (a term predicts the outcome perfectly)", lhs->name);
         goto out;
     case LOGIT_ENOCONV:
-        host->error(call, "the logistic model did not converge in %d iterations (a coefficient may be "
-                    "infinite: separation?)", o.maxit);
+        host->error(call, "the logistic model did not converge in %d iteration%s (maxit; a coefficient "
+                    "may be infinite: separation?)", o.maxit, o.maxit == 1 ? "" : "s");
         goto out;
     case LOGIT_EINPUT:
         host->error(call, "too few rows (%zu) for %zu coefficients", n, d.p + 1);

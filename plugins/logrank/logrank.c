@@ -117,11 +117,15 @@ static int lr_run(const cohort_host *host, const cohort_call *call)
         goto out;
     }
 
-    char title[160], label[96], pb[32];
+    char title[160], label[96], tlabel[96], pb[32];
     if (rho == 0) snprintf(label, sizeof label, "log-rank test");
     else if (rho == 1) snprintf(label, sizeof label, "Peto-Peto test (rho = 1)");
     else snprintf(label, sizeof label, "G-rho test (rho = %g)", rho);
-    snprintf(title, sizeof title, "Observed and expected events (%s%s%s)", label,
+    /* the same words without nested parentheses, for the table title */
+    if (rho == 0) snprintf(tlabel, sizeof tlabel, "log-rank test");
+    else if (rho == 1) snprintf(tlabel, sizeof tlabel, "Peto-Peto test, rho = 1");
+    else snprintf(tlabel, sizeof tlabel, "G-rho test, rho = %g", rho);
+    snprintf(title, sizeof title, "Observed and expected events (%s%s%s)", tlabel,
              sa ? ", stratified by " : "", sa ? sa->vec.name : "");
     cohort_table *t = host->table_new(call, "groups", title);
     int cg = host->table_column(t, by->vec.name, COHORT_COL_TEXT, 0);

@@ -58,7 +58,12 @@ static void balance_row(const cohort_host *host, cohort_table *t, const int *col
 static int psm_run(const cohort_host *host, const cohort_call *call)
 {
     const cohort_arg *a = cohort_arg_get(call, "formula");
-    if (!a || a->kind != COHORT_ARG_FORMULA || a->formula.lhs_is_endpoint || a->formula.nterms == 0) {
+    if (a && a->kind == COHORT_ARG_FORMULA && a->formula.lhs_is_endpoint) {
+        host->error(call, "the left of the formula, %s, is an endpoint: psm needs the treatment there "
+                    "(treatment ~ covariates)", a->formula.surv.name);
+        return 1;
+    }
+    if (!a || a->kind != COHORT_ARG_FORMULA || a->formula.nterms == 0) {
         host->error(call, "psm needs a formula: treatment ~ covariates");
         return 1;
     }
@@ -116,8 +121,8 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         }
         double v = lhs->type == COHORT_TYPE_TEXT ? (double)yf.code[i] : lhs->num[i];
         if (v != 0 && v != 1) {
-            host->error(call, "%s is %g in row %zu: the treatment must be true/false or 0/1", lhs->name,
-                        v, i + 1);
+            host->error(call, "%s is not a treatment indicator: it takes the value %g (give a "
+                        "true/false or 0/1 column)", lhs->name, v);
             goto out;
         }
         use[i] = 1;

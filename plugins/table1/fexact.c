@@ -33,23 +33,22 @@
 
 /* tables with S within this of the observed count as "as probable" */
 #define FX_TOL 1e-7
-/* pasts whose S differ by at most this are merged */
+/* completions whose S differ by at most this are merged */
 #define FX_MERGE 1e-9
+/* pasts of a node whose S agree when multiplied by this and rounded are
+ * merged */
+#define FX_QUANT 1e8
 /* a node's completions are enumerated (instead of carrying its pasts on)
  * when there are at most FX_DIST_MAX of them and at most FX_DIST_RATIO
  * times the records carrying the pasts would make */
 #define FX_DIST_MAX 2e6
-/* at most this many times max_entries completions are enumerated */
-#define FX_WORK_FACTOR 4
+/* larger tables are not tried (S * FX_QUANT must fit in 64 bits) */
+#define FX_MAX_TOTAL 1e7
+/* at most this many times max_entries records and completions are made */
+#define FX_WORK_FACTOR 8
 #ifndef FX_DIST_RATIO
 #define FX_DIST_RATIO 16.0
 #endif
-
-typedef struct fx_entry {
-    uint32_t node;
-    double s;       /* S of the columns filled so far */
-    double mult;    /* number of paths with this S */
-} fx_entry;
 
 typedef struct fx_nodes {
     size_t m;       /* key length */
@@ -58,11 +57,6 @@ typedef struct fx_nodes {
     size_t hcap;    /* hash slots (power of 2) */
     uint32_t *slot; /* node index + 1, or 0 when empty */
 } fx_nodes;
-
-typedef struct fx_vec {
-    fx_entry *e;
-    size_t n, cap;
-} fx_vec;
 
 static uint64_t fx_hash(const int *k, size_t m)
 {
@@ -137,42 +131,109 @@ static long fx_nodes_get(fx_nodes *nd, const int *key)
     return (long)(nd->n - 1);
 }
 
-static int fx_push(fx_vec *v, uint32_t node, double s, double mult)
+/* The pasts carried to the next stage: (node, S, number of paths), with
+ * pasts of one node whose S agree to FX_QUANT merged as they arrive. */
+typedef struct fx_recs {
+    size_t n, cap;
+    uint32_t *node;
+    int64_t *q;         /* S * FX_QUANT rounded: the merge key */
+    double *s, *mult;
+    size_t hcap;        /* hash slots (power of 2) */
+    uint32_t *slot;     /* record index + 1, or 0 when empty */
+    uint32_t *order;    /* record indices grouped by node (fx_recs_group) */
+    size_t *start;      /* per node: first position in order */
+} fx_recs;
+
+static void fx_recs_free(fx_recs *r)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 1024;
-        fx_entry *e = realloc(v->e, cap * sizeof *e);
-        if (!e) return -1;
-        v->e = e;
-        v->cap = cap;
+    free(r->node);
+    free(r->q);
+    free(r->s);
+    free(r->mult);
+    free(r->slot);
+    free(r->order);
+    free(r->start);
+    memset(r, 0, sizeof *r);
+}
+
+static size_t fx_recs_hash(uint32_t node, int64_t q)
+{
+    uint64_t h = (uint64_t)q * 0x9E3779B97F4A7C15ull ^ ((uint64_t)node * 0xC2B2AE3D27D4EB4Full);
+    return (size_t)(h ^ (h >> 31));
+}
+
+static void fx_recs_clear(fx_recs *r)
+{
+    r->n = 0;
+    if (r->slot) memset(r->slot, 0, r->hcap * sizeof *r->slot);
+}
+
+static int fx_recs_rehash(fx_recs *r)
+{
+    size_t hcap = r->hcap ? 2 * r->hcap : 1024;
+    uint32_t *slot = calloc(hcap, sizeof *slot);
+    if (!slot) return -2;
+    for (size_t i = 0; i < r->n; i++) {
+        size_t h = fx_recs_hash(r->node[i], r->q[i]) & (hcap - 1);
+        while (slot[h]) h = (h + 1) & (hcap - 1);
+        slot[h] = (uint32_t)(i + 1);
     }
-    v->e[v->n].node = node;
-    v->e[v->n].s = s;
-    v->e[v->n].mult = mult;
-    v->n++;
+    free(r->slot);
+    r->slot = slot;
+    r->hcap = hcap;
     return 0;
 }
 
-static int fx_cmp_entry(const void *a, const void *b)
+/* Add mult paths with S = s at node; -3 when more than max records would
+ * be needed, -2 when memory ran out. */
+static int fx_recs_add(fx_recs *r, uint32_t node, double s, double mult, size_t max)
 {
-    const fx_entry *p = a, *q = b;
-    if (p->node != q->node) return p->node < q->node ? -1 : 1;
-    return (p->s > q->s) - (p->s < q->s);
+    if (2 * (r->n + 1) > r->hcap && fx_recs_rehash(r) != 0) return -2;
+    int64_t q = (int64_t)llround(s * FX_QUANT);
+    size_t h = fx_recs_hash(node, q) & (r->hcap - 1);
+    while (r->slot[h]) {
+        size_t i = r->slot[h] - 1;
+        if (r->node[i] == node && r->q[i] == q) {
+            r->mult[i] += mult;
+            return 0;
+        }
+        h = (h + 1) & (r->hcap - 1);
+    }
+    if (r->n >= max) return -3;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 1024;
+        uint32_t *nn = realloc(r->node, cap * sizeof *nn);
+        if (nn) r->node = nn;
+        int64_t *nq = realloc(r->q, cap * sizeof *nq);
+        if (nq) r->q = nq;
+        double *ns = realloc(r->s, cap * sizeof *ns);
+        if (ns) r->s = ns;
+        double *nm = realloc(r->mult, cap * sizeof *nm);
+        if (nm) r->mult = nm;
+        if (!nn || !nq || !ns || !nm) return -2;
+        r->cap = cap;
+    }
+    r->node[r->n] = node;
+    r->q[r->n] = q;
+    r->s[r->n] = s;
+    r->mult[r->n] = mult;
+    r->slot[h] = (uint32_t)(r->n + 1);
+    r->n++;
+    return 0;
 }
 
-/* Sort entries by node and S, merging equal S of one node. */
-static void fx_merge(fx_vec *v)
+/* Group the records by node 0..nnodes-1 (a counting sort). */
+static int fx_recs_group(fx_recs *r, size_t nnodes)
 {
-    if (v->n == 0) return;
-    qsort(v->e, v->n, sizeof *v->e, fx_cmp_entry);
-    size_t w = 0;
-    for (size_t i = 1; i < v->n; i++) {
-        if (v->e[i].node == v->e[w].node && v->e[i].s - v->e[w].s <= FX_MERGE)
-            v->e[w].mult += v->e[i].mult;
-        else
-            v->e[++w] = v->e[i];
-    }
-    v->n = w + 1;
+    free(r->order);
+    free(r->start);
+    r->order = malloc((r->n + 1) * sizeof *r->order);
+    r->start = calloc(nnodes + 2, sizeof *r->start);
+    if (!r->order || !r->start) return -2;
+    for (size_t i = 0; i < r->n; i++) r->start[r->node[i] + 2]++;
+    for (size_t k = 2; k < nnodes + 2; k++) r->start[k] += r->start[k - 1];
+    for (size_t i = 0; i < r->n; i++) r->order[r->start[r->node[i] + 1]++] = (uint32_t)i;
+    return 0;
 }
 
 static int fx_cmp_desc(const void *a, const void *b)
@@ -266,7 +327,7 @@ typedef struct fx_dist {
     double *s, *mult, *suf;
     size_t n, cap;
     double base;        /* least S */
-    size_t budget;      /* completions that may still be enumerated */
+    size_t budget;      /* records and completions that may still be made */
 } fx_dist;
 
 static int fx_dist_add(fx_dist *d, double s)
@@ -361,15 +422,16 @@ typedef struct fx_state {
     size_t m;           /* rows (node length) */
     const double *lf;   /* lf[k] = log(k!) */
     fx_nodes *next;
-    fx_vec *out;
-    const fx_entry *und;/* undecided pasts of the node being expanded */
+    fx_recs *out;
+    const double *us, *um; /* S and paths of the undecided pasts of the node */
     size_t nund;
     size_t max_entries;
+    size_t *budget;     /* records and completions that may still be made */
     int *x, *child;     /* allocation and child key, m each */
 } fx_state;
 
 /* Enumerate the allocations x of `total` to rows i.. of r (x_i <= r_i),
- * pushing every undecided past to the child node. */
+ * carrying every undecided past to the child node. */
 static int fx_expand(fx_state *st, const int *r, size_t i, long total, const long *tail)
 {
     size_t m = st->m;
@@ -384,9 +446,11 @@ static int fx_expand(fx_state *st, const int *r, size_t i, long total, const lon
         qsort(st->child, m, sizeof *st->child, fx_cmp_desc);
         long id = fx_nodes_get(st->next, st->child);
         if (id < 0) return -2;
+        if (*st->budget < st->nund) return -3;
+        *st->budget -= st->nund;
         for (size_t u = 0; u < st->nund; u++) {
-            if (st->out->n >= st->max_entries) return -3;
-            if (fx_push(st->out, (uint32_t)id, st->und[u].s + sx, st->und[u].mult) != 0) return -2;
+            int rc = fx_recs_add(st->out, (uint32_t)id, st->us[u] + sx, st->um[u], st->max_entries);
+            if (rc != 0) return rc;
         }
         return 0;
     }
@@ -405,11 +469,12 @@ int t1_fisher_rxc(const double *tab, size_t nr, size_t nc, size_t max_entries, d
 {
     *p = NAN;
     if (max_entries == 0) max_entries = T1_FEXACT_MAX_ENTRIES;
+    if (max_entries > UINT32_MAX - 2) max_entries = UINT32_MAX - 2;
     for (size_t i = 0; i < nr * nc; i++)
-        if (!(tab[i] >= 0) || tab[i] != floor(tab[i]) || tab[i] > 1e9) return -1;
+        if (!(tab[i] >= 0) || tab[i] != floor(tab[i])) return -1;
     /* margins; keep rows and columns with positive totals */
     size_t r = 0, c = 0;
-    long total = 0;
+    double dtotal = 0;
     size_t *ri = malloc((nr + 1) * sizeof *ri), *ci = malloc((nc + 1) * sizeof *ci);
     if (!ri || !ci) {
         free(ri);
@@ -417,41 +482,49 @@ int t1_fisher_rxc(const double *tab, size_t nr, size_t nc, size_t max_entries, d
         return -2;
     }
     for (size_t i = 0; i < nr; i++) {
-        double s = 0;
-        for (size_t j = 0; j < nc; j++) s += tab[i * nc + j];
-        if (s > 0) ri[r++] = i;
-        total += (long)s;
+        double sum = 0;
+        for (size_t j = 0; j < nc; j++) sum += tab[i * nc + j];
+        if (sum > 0) ri[r++] = i;
+        dtotal += sum;
     }
     for (size_t j = 0; j < nc; j++) {
-        double s = 0;
-        for (size_t i = 0; i < nr; i++) s += tab[i * nc + j];
-        if (s > 0) ci[c++] = j;
+        double sum = 0;
+        for (size_t i = 0; i < nr; i++) sum += tab[i * nc + j];
+        if (sum > 0) ci[c++] = j;
     }
-    if (r < 2 || c < 2) {
+    if (r < 2 || c < 2 || dtotal > FX_MAX_TOTAL) {
         free(ri);
         free(ci);
+        if (r >= 2 && c >= 2) return -3;
         *p = 1;
         return 0;
     }
+    long total = (long)dtotal;
     /* nodes run along the shorter side */
     int transpose = r > c;
     size_t m = transpose ? c : r, s = transpose ? r : c;
     int *rows = calloc(m, sizeof *rows), *cols = calloc(s, sizeof *cols);
     int *cdesc = calloc(s, sizeof *cdesc);
     double *lf = malloc(((size_t)total + 2) * sizeof *lf);
+    double *work = malloc(((size_t)total + 2) * sizeof *work);
     long *tail = malloc((m + 1) * sizeof *tail);
     int *x = malloc(m * sizeof *x), *child = malloc(m * sizeof *child);
+    size_t ucap = 1024, nund = 0;
+    double *us = malloc(ucap * sizeof *us), *um = malloc(ucap * sizeof *um);
     fx_nodes cur, nxt;
-    fx_vec ent = {0}, nent = {0}, und = {0};
-    fx_dist dist = {0};
-    /* completions enumerated over the whole run */
+    fx_recs ent, nent;
+    memset(&ent, 0, sizeof ent);
+    memset(&nent, 0, sizeof nent);
+    fx_dist dist;
+    memset(&dist, 0, sizeof dist);
+    /* records made and completions enumerated over the whole run */
     dist.budget = FX_WORK_FACTOR * max_entries;
-    double *work = malloc(((size_t)total + 2) * sizeof *work);
     int ok_nodes = fx_nodes_init(&cur, m) == 0;
     ok_nodes = (fx_nodes_init(&nxt, m) == 0) && ok_nodes;
     int rc = -2;
-    if (!rows || !cols || !cdesc || !lf || !tail || !x || !child || !work || !ok_nodes) goto done;
-    double sobs = 0;
+    if (!rows || !cols || !cdesc || !lf || !work || !tail || !x || !child || !us || !um ||
+        !ok_nodes)
+        goto done;
     for (size_t a = 0; a < r; a++)
         for (size_t b = 0; b < c; b++) {
             long v = (long)tab[ri[a] * nc + ci[b]];
@@ -460,6 +533,7 @@ int t1_fisher_rxc(const double *tab, size_t nr, size_t nc, size_t max_entries, d
             cols[w] += (int)v;
         }
     for (long k = 0; k <= total + 1; k++) lf[k] = lgammafn((double)k + 1);
+    double sobs = 0;
     for (size_t a = 0; a < r; a++)
         for (size_t b = 0; b < c; b++) sobs += lf[(long)tab[ri[a] * nc + ci[b]]];
     qsort(rows, m, sizeof *rows, fx_cmp_desc);
@@ -470,38 +544,52 @@ int t1_fisher_rxc(const double *tab, size_t nr, size_t nc, size_t max_entries, d
     double thr = sobs - log1p(FX_TOL);
 
     double pv = 0;
-    if (fx_nodes_get(&cur, rows) != 0 || fx_push(&ent, 0, 0.0, 1.0) != 0) goto done;
-    fx_state st = {m, lf, &nxt, &nent, NULL, 0, max_entries, x, child};
+    if (fx_nodes_get(&cur, rows) != 0 || (rc = fx_recs_add(&ent, 0, 0.0, 1.0, max_entries)) != 0)
+        goto done;
+    rc = -2;
+    fx_state st = {m, lf, &nxt, &nent, us, um, 0, max_entries, &dist.budget, x, child};
     for (size_t k = 0; k < s && ent.n > 0; k++) {
+        if (fx_recs_group(&ent, cur.n) != 0) goto done;
         fx_nodes_clear(&nxt);
-        nent.n = 0;
+        fx_recs_clear(&nent);
         long csum = 0;
         for (size_t j = k; j < s; j++) csum += cols[j];
-        for (size_t a = 0; a < ent.n;) {
-            size_t b = a;
-            while (b < ent.n && ent.e[b].node == ent.e[a].node) b++;
-            const int *key = cur.keys + (size_t)ent.e[a].node * m;
+        for (size_t nd = 0; nd < cur.n; nd++) {
+            size_t a = ent.start[nd], b = ent.start[nd + 1];
+            if (a == b) continue;
+            const int *key = cur.keys + nd * m;
             double smin, smax;
             fx_bounds(key, m, cols + k, s - k, lf, cdesc, &smin, &smax);
+            /* log of the total weight of the completions */
             double logw = lf[csum];
             for (size_t i = 0; i < m; i++) logw -= lf[key[i]];
             for (size_t j = k; j < s; j++) logw -= lf[cols[j]];
-            und.n = 0;
+            nund = 0;
             for (size_t e = a; e < b; e++) {
-                const fx_entry *en = &ent.e[e];
-                if (en->s + smin >= thr)
-                    pv += exp(log(en->mult) + kconst - en->s + logw);
-                else if (en->s + smax >= thr && k + 1 < s) {
-                    if (fx_push(&und, en->node, en->s, en->mult) != 0) goto done;
+                size_t i = ent.order[e];
+                double es = ent.s[i], em = ent.mult[i];
+                if (es + smin >= thr) {
+                    pv += exp(log(em) + kconst - es + logw);
+                } else if (es + smax >= thr && k + 1 < s) {
+                    if (nund == ucap) {
+                        ucap *= 2;
+                        double *n1 = realloc(us, ucap * sizeof *us);
+                        if (n1) us = n1;
+                        double *n2 = realloc(um, ucap * sizeof *um);
+                        if (n2) um = n2;
+                        if (!n1 || !n2) goto done;
+                    }
+                    us[nund] = es;
+                    um[nund++] = em;
                 }
             }
-            if (und.n > 0 && k + 2 <= s) {
+            if (nund > 0 && k + 2 <= s) {
                 /* completions of this node (an upper bound) against the
                  * cost of carrying every undecided past one stage on */
                 double alloc = fx_count_alloc(cols[k], key, m, work), comp = 1;
                 for (size_t j = k; j + 1 < s && comp <= FX_DIST_MAX; j++)
                     comp *= fx_count_alloc(cols[j], key, m, work);
-                if (comp <= FX_DIST_MAX && comp <= FX_DIST_RATIO * alloc * (double)und.n) {
+                if (comp <= FX_DIST_MAX && comp <= FX_DIST_RATIO * alloc * (double)nund) {
                     memcpy(x, key, m * sizeof *x);
                     dist.n = 0;
                     int drc = fx_dist_fill(&dist, x, m, cols + k, s - k, 0, cols[k], 0.0, lf);
@@ -510,29 +598,28 @@ int t1_fisher_rxc(const double *tab, size_t nr, size_t nc, size_t max_entries, d
                         rc = drc;
                         goto done;
                     }
-                    for (size_t u = 0; u < und.n; u++)
-                        pv += exp(log(und.e[u].mult) + kconst - und.e[u].s - dist.base) *
-                              fx_dist_tail(&dist, thr - und.e[u].s);
-                    und.n = 0;
+                    for (size_t u = 0; u < nund; u++)
+                        pv += exp(log(um[u]) + kconst - us[u] - dist.base) *
+                              fx_dist_tail(&dist, thr - us[u]);
+                    nund = 0;
                 }
             }
-            if (und.n > 0) {
+            if (nund > 0) {
                 tail[m] = 0;
                 for (size_t i = m; i-- > 0;) tail[i] = tail[i + 1] + key[i];
-                st.und = und.e;
-                st.nund = und.n;
+                st.us = us;
+                st.um = um;
+                st.nund = nund;
                 int erc = fx_expand(&st, key, 0, cols[k], tail);
                 if (erc != 0) {
                     rc = erc;
                     goto done;
                 }
             }
-            a = b;
         }
-        fx_merge(&nent);
-        fx_vec tv = ent;
+        fx_recs tr = ent;
         ent = nent;
-        nent = tv;
+        nent = tr;
         fx_nodes tn = cur;
         cur = nxt;
         nxt = tn;
@@ -546,16 +633,17 @@ done:
     free(cols);
     free(cdesc);
     free(lf);
+    free(work);
     free(tail);
     free(x);
     free(child);
-    free(ent.e);
-    free(nent.e);
-    free(und.e);
-    free(work);
+    free(us);
+    free(um);
     free(dist.s);
     free(dist.mult);
     free(dist.suf);
+    fx_recs_free(&ent);
+    fx_recs_free(&nent);
     fx_nodes_free(&cur);
     fx_nodes_free(&nxt);
     return rc;

@@ -36,7 +36,6 @@ static const cohort_param t1_params[] = {
     {"overall", COHORT_ARG_BOOL, 0, "add a column for all groups together, default true"},
     {"missing", COHORT_ARG_BOOL, 0, "show the number of missing values of each var, default true"},
     {"digits", COHORT_ARG_NUMBER, 0, "decimals of means, SDs, medians and percentages, default 1"},
-    {"stats", COHORT_ARG_BOOL, 0, "also a table of every statistic as a number (for --format json/csv), default false"},
 };
 
 enum { T1_CONT = 1, T1_CAT = 2, T1_DATE = 3 };
@@ -48,7 +47,7 @@ static const char *const t1_test_names[] = {
     "one-way ANOVA", "Welch one-way test", "Kruskal-Wallis"};
 
 typedef struct t1_opts {
-    int tests, smd, yates, welch, overall, missing, stats, digits;
+    int tests, smd, yates, welch, overall, missing, digits;
 } t1_opts;
 
 /* One characteristic, summarised. */
@@ -132,7 +131,7 @@ static int t1_mark(t1_ctx *c, const char *opt, size_t flag)
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *name;
+        const char *name = "";
         t1_names(a, i, &name);
         size_t k = 0;
         while (k < c->nvars && strcmp(c->vars[k].v->name, name) != 0) k++;
@@ -156,7 +155,6 @@ static int t1_setup(t1_ctx *c)
     c->o.welch = t1_bool(call, "welch", 1);
     c->o.overall = t1_bool(call, "overall", 1);
     c->o.missing = t1_bool(call, "missing", 1);
-    c->o.stats = t1_bool(call, "stats", 0);
     c->o.digits = 1;
     const cohort_arg *a = cohort_arg_get(call, "digits");
     if (a) {
@@ -513,6 +511,14 @@ static int t1_summarise(t1_ctx *c)
 
 /* ---- output -------------------------------------------------------- */
 
+/* Mark t as detail (JSON, CSV; not the text report) when the host can. */
+static void t1_detail(const cohort_host *host, cohort_table *t)
+{
+    if (host->size >= offsetof(cohort_host, table_detail) + sizeof host->table_detail &&
+        host->table_detail)
+        host->table_detail(t);
+}
+
 static void t1_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
 {
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
@@ -645,12 +651,13 @@ static int t1_display(t1_ctx *c)
     return 0;
 }
 
-/* Statistics and degrees of freedom of the tests. */
+/* Statistics and degrees of freedom of the tests, and the SMDs (detail). */
 static void t1_tests_table(t1_ctx *c)
 {
     const cohort_host *host = c->host;
     if (!(c->o.tests || c->o.smd) || c->ng < 2) return;
     cohort_table *t = host->table_new(c->call, "tests", "Tests between groups");
+    t1_detail(host, t);
     int cv = host->table_column(t, "characteristic", COHORT_COL_TEXT, 0);
     int ct = host->table_column(t, "test", COHORT_COL_TEXT, 0);
     int cst = host->table_column(t, "statistic", COHORT_COL_NUMBER, 3);
@@ -673,12 +680,14 @@ static void t1_tests_table(t1_ctx *c)
     }
 }
 
-/* Every statistic as a number, one row per var, level and group. */
+/* Every statistic as a number, one row per var, level and group (detail:
+ * for JSON and CSV). */
 static void t1_stats_table(t1_ctx *c)
 {
     const cohort_host *host = c->host;
     size_t ng = c->ng;
     cohort_table *t = host->table_new(c->call, "stats", "Baseline statistics");
+    t1_detail(host, t);
     int cv = host->table_column(t, "characteristic", COHORT_COL_TEXT, 0);
     int cl = host->table_column(t, "level", COHORT_COL_TEXT, 0);
     int cgr = host->table_column(t, c->by->name, COHORT_COL_TEXT, 0);
@@ -819,8 +828,8 @@ static int t1_run(const cohort_host *host, const cohort_call *call)
     int rc = 1;
     if (t1_setup(&c) != 0 || t1_summarise(&c) != 0) goto out;
     if (t1_display(&c) != 0) goto out;
-    if (c.o.tests) t1_tests_table(&c);
-    if (c.o.stats) t1_stats_table(&c);
+    t1_tests_table(&c);
+    t1_stats_table(&c);
     t1_small_expected(&c);
     t1_notes(&c);
     rc = 0;

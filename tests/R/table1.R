@@ -137,8 +137,13 @@ contk <- function(id, df, gname, vars) {
 }
 
 # ---- categorical ------------------------------------------------------------
+# fisher.test with a large workspace; fisher_default: NA where R's default
+# workspace (200000) is too small
 fisher_p <- function(tab) {
     tryCatch(fisher.test(tab, workspace = 2e7)$p.value, error = function(e) NA)
+}
+fisher_default <- function(tab) {
+    tryCatch(fisher.test(tab)$p.value, error = function(e) NA)
 }
 cat_ref <- function(id, df, gname, vars) {
     do.call(rbind, lapply(vars, function(v) {
@@ -156,7 +161,7 @@ cat_ref <- function(id, df, gname, vars) {
                    chisq_p = cs$p.value,
                    yates_stat = if (is2) unname(ys$statistic) else NA,
                    yates_p = if (is2) ys$p.value else NA,
-                   fisher_p = fisher_p(tab), smd = smd,
+                   fisher_p = fisher_p(tab), fisher_default = fisher_default(tab), smd = smd,
                    min_expected = min(cs$expected))
     }))
 }
@@ -201,6 +206,7 @@ tab_rows <- do.call(rbind, lapply(tables, function(t) {
     r$yates_stat <- if (is.null(ys)) NA else unname(ys$statistic)
     r$yates_p <- if (is.null(ys)) NA else ys$p.value
     r$fisher_p <- fisher_p(t)
+    r$fisher_default <- fisher_default(t)
     r
 }))
 

@@ -1,0 +1,357 @@
+/* compare.c: the `compare` estimator plugin (ABI glue): one cohort under
+ * every published definition.  Given endpoints (e.g. any radionecrosis,
+ * symptomatic radionecrosis: each with death competing) and exposures
+ * (booleans, each one paper's definition of "concurrent" drug use), it
+ * prints one table with a row per (endpoint x exposure): exposed and
+ * unexposed n, events, the Aalen-Johansen cumulative incidence of the
+ * endpoint in each group at the `at` times (cmprsk::cuminc), Gray's test,
+ * and the univariable Fine-Gray subdistribution hazard ratio of exposed vs
+ * unexposed with its Wald confidence interval and p (cmprsk::crr).  The
+ * numbers come from cmpcore.c (which uses ../cif/cifcore.c and
+ * ../finegray/crr.c).
+ *
+ *   estimate compare(endpoints: [rn, srn], exposures: [mills2021, lebow2023],
+ *                    sources: ["Mills 2021", "Lebow 2023"], at: [1 year, 2 years]);
+ *
+ * Rows whose endpoint or exposure is missing are left out of that row
+ * (counted in a warning).  A sHR that cannot be estimated (a group without
+ * events or without rows, a fit that fails) is left empty and said why in
+ * a note; Gray's test is still given when it can be. */
+#include <cohort/plugin.h>
+#include "cmpcore.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cohort_param cmp_params[] = {
+    {"endpoints", COHORT_ARG_ENDPOINTS | COHORT_ARG_ENDPOINT, 1,
+     "the endpoints compared (event 1; competing causes compete, 0 is censored)"},
+    {"exposures", COHORT_ARG_COLUMNS, 1, "booleans: each one definition of exposure (the rows of the table)"},
+    {"sources", COHORT_ARG_LIST, 0, "texts: where each exposure definition comes from, one per exposure"},
+    {"at", COHORT_ARG_LIST, 0, "times (durations) of the cumulative incidences, default [1 year, 2 years]"},
+    {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level of the sHR, default 0.95"},
+};
+
+static void cmp_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+static void cmp_fmt_p(double p, char *buf, size_t size)
+{
+    if (p < 0.001) snprintf(buf, size, "p < 0.001");
+    else snprintf(buf, size, "p = %.3f", p);
+}
+
+/* A time in the study's unit, e.g. "12 months" or "1 year". */
+static void cmp_fmt_time(const cohort_call *call, double days, char *buf, size_t size)
+{
+    double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
+    const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
+    double v = round(days / per * 10) / 10;
+    size_t len = strlen(unit);
+    if (v == 1 && len > 1 && unit[len - 1] == 's')
+        snprintf(buf, size, "1 %.*s", (int)(len - 1), unit);
+    else
+        snprintf(buf, size, "%g %s", v, unit);
+}
+
+/* A percentage for notes, or "-" when missing. */
+static void cmp_fmt_pct(double x, char *buf, size_t size)
+{
+    if (isfinite(x)) snprintf(buf, size, "%.1f%%", 100 * x);
+    else snprintf(buf, size, "-");
+}
+
+/* The arguments, checked. */
+typedef struct cmp_args {
+    size_t nep, nex, nat;
+    const cohort_surv *eps;
+    const cohort_vec *exs;
+    const char *const *sources;   /* NULL or nex texts */
+    const double *at;
+    double at_default[2];
+    double level;
+} cmp_args;
+
+static int cmp_get_args(const cohort_host *host, const cohort_call *call, cmp_args *a)
+{
+    memset(a, 0, sizeof *a);
+    const cohort_arg *x = cohort_arg_get(call, "endpoints");
+    if (!x) {
+        host->error(call, "compare needs endpoints");
+        return 1;
+    }
+    if (x->kind == COHORT_ARG_ENDPOINT) {
+        a->nep = 1;
+        a->eps = &x->surv;
+    } else {
+        a->nep = x->endpoints.n;
+        a->eps = x->endpoints.survs;
+    }
+    x = cohort_arg_get(call, "exposures");
+    if (!x) {
+        host->error(call, "compare needs exposures");
+        return 1;
+    }
+    a->nex = x->columns.n;
+    a->exs = x->columns.vecs;
+    if (a->nep == 0 || a->nex == 0) {
+        host->error(call, "give at least one endpoint and one exposure");
+        return 1;
+    }
+    for (size_t k = 0; k < a->nex; k++)
+        if (a->exs[k].type != COHORT_TYPE_BOOL) {
+            host->error(call, "exposures: %s is not a boolean (give true/false definitions of exposure)",
+                        a->exs[k].name);
+            return 1;
+        }
+    for (size_t k = 0; k < a->nep; k++)
+        if (a->eps[k].start || call->row_unit) {
+            host->error(call, "compare needs one row per unit; (start, stop] data (time-varying "
+                        "exposures) are not supported");
+            return 1;
+        }
+    if ((x = cohort_arg_get(call, "sources"))) {
+        if (x->list.type != COHORT_TYPE_TEXT) {
+            host->error(call, "sources: give texts, e.g. [\"Mills 2021\", \"Lebow 2023\"]");
+            return 1;
+        }
+        if (x->list.n != a->nex) {
+            host->error(call, "sources: %zu given for %zu exposures; give one source per exposure",
+                        x->list.n, a->nex);
+            return 1;
+        }
+        a->sources = x->list.text;
+    }
+    a->at_default[0] = 365.25;
+    a->at_default[1] = 730.5;
+    a->at = a->at_default;
+    a->nat = 2;
+    if ((x = cohort_arg_get(call, "at"))) {
+        if (x->list.n > 0 && x->list.type != COHORT_TYPE_DURATION) {
+            host->error(call, "at: give durations, e.g. [1 year, 2 years]");
+            return 1;
+        }
+        for (size_t i = 0; i < x->list.n; i++)
+            if (!(x->list.num[i] >= 0)) {
+                host->error(call, "at: time %g is negative", x->list.num[i]);
+                return 1;
+            }
+        a->at = x->list.num;
+        a->nat = x->list.n;
+    }
+    a->level = 0.95;
+    if ((x = cohort_arg_get(call, "conf_level"))) {
+        a->level = x->num;
+        if (!(a->level > 0 && a->level < 1)) {
+            host->error(call, "conf_level %g is not between 0 and 1", a->level);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Table columns, indices as returned by host->table_column. */
+typedef struct cmp_cols {
+    int ep, def, src, n1, n0, e1, e0, shr, lo, hi, p, gray;
+    int *c1, *c0;        /* CIF columns per time, exposed and unexposed */
+} cmp_cols;
+
+static int cmp_make_cols(const cohort_host *host, const cohort_call *call, const cmp_args *a,
+                         cohort_table *t, cmp_cols *c)
+{
+    c->c1 = malloc((a->nat + 1) * sizeof *c->c1);
+    c->c0 = malloc((a->nat + 1) * sizeof *c->c0);
+    if (!c->c1 || !c->c0) return 1;
+    char tb[64], name[96];
+    c->ep = host->table_column(t, "endpoint", COHORT_COL_TEXT, 0);
+    c->def = host->table_column(t, "definition", COHORT_COL_TEXT, 0);
+    c->src = a->sources ? host->table_column(t, "source", COHORT_COL_TEXT, 0) : -1;
+    c->n1 = host->table_column(t, "n exp", COHORT_COL_COUNT, 0);
+    c->n0 = host->table_column(t, "n unexp", COHORT_COL_COUNT, 0);
+    c->e1 = host->table_column(t, "events exp", COHORT_COL_COUNT, 0);
+    c->e0 = host->table_column(t, "events unexp", COHORT_COL_COUNT, 0);
+    for (size_t k = 0; k < a->nat; k++) {
+        cmp_fmt_time(call, a->at[k], tb, sizeof tb);
+        snprintf(name, sizeof name, "CIF exp %s", tb);
+        c->c1[k] = host->table_column(t, name, COHORT_COL_PERCENT, 1);
+        snprintf(name, sizeof name, "CIF unexp %s", tb);
+        c->c0[k] = host->table_column(t, name, COHORT_COL_PERCENT, 1);
+    }
+    c->shr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
+    c->lo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+    c->hi = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+    c->p = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    c->gray = host->table_column(t, "p Gray", COHORT_COL_PVALUE, 3);
+    return 0;
+}
+
+/* The publication-style sentence of one row. */
+static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp_args *a,
+                     const cohort_surv *s, size_t k, const cmp_row *r)
+{
+    char line[1024], tb[64], p1[32], p0[32], pb[32];
+    size_t off = 0;
+#define CMP_ADD(...) do { if (off < sizeof line) off += (size_t)snprintf(line + off, sizeof line - off, __VA_ARGS__); } while (0)
+    CMP_ADD("%s", a->exs[k].name);
+    if (a->sources) CMP_ADD(" (%s)", a->sources[k]);
+    CMP_ADD(", %s: %zu/%zu exposed vs %zu/%zu unexposed with %s", s->name, r->events[1], r->n[1],
+            r->events[0], r->n[0], s->name);
+    for (size_t t = 0; t < a->nat; t++) {
+        cmp_fmt_time(call, a->at[t], tb, sizeof tb);
+        cmp_fmt_pct(r->cif[1][t], p1, sizeof p1);
+        cmp_fmt_pct(r->cif[0][t], p0, sizeof p0);
+        CMP_ADD("; CIF at %s %s vs %s", tb, p1, p0);
+    }
+    if (r->fit == CMP_FIT_OK) {
+        cmp_fmt_p(r->p, pb, sizeof pb);
+        CMP_ADD("; sHR %.2f (%g%% CI %.2f-%.2f), %s", r->shr, a->level * 100, r->lower, r->upper, pb);
+    } else {
+        CMP_ADD("; sHR not estimable (%s)", cmp_fit_text(r->fit));
+    }
+    if (r->gray_ok) {
+        cmp_fmt_p(r->gray_p, pb, sizeof pb);
+        CMP_ADD("; Gray's test %s", pb);
+    }
+#undef CMP_ADD
+    host->note(call, "%s", line);
+}
+
+static int cmp_run(const cohort_host *host, const cohort_call *call)
+{
+    cmp_args a;
+    if (cmp_get_args(host, call, &a) != 0) return 1;
+    size_t n = call->nrows;
+    double *time = malloc((n + 1) * sizeof *time);
+    int *status = malloc((n + 1) * sizeof *status), *ex = malloc((n + 1) * sizeof *ex);
+    cmp_cols c = {0};
+    int rc = 1;
+    if (!time || !status || !ex) goto nomem;
+
+    /* rows left out for unknown exposure or endpoint: said once for each */
+    for (size_t k = 0; k < a.nex; k++) {
+        size_t miss = 0;
+        for (size_t i = 0; i < n; i++) miss += a.exs[k].missing[i] != 0;
+        if (miss)
+            host->warning(call, "%s: %zu of %zu rows with unknown exposure left out of its rows",
+                          a.exs[k].name, miss, n);
+    }
+    for (size_t e = 0; e < a.nep; e++) {
+        const cohort_surv *s = &a.eps[e];
+        size_t miss = 0;
+        for (size_t i = 0; i < n; i++) {
+            miss += s->missing[i] != 0;
+            if (!s->missing[i] && (!isfinite(s->time[i]) || s->time[i] < 0 || s->status[i] < 0)) {
+                host->error(call, "%s: time %g, status %d in row %zu: not a time >= 0 and a status",
+                            s->name, s->time[i], s->status[i], i + 1);
+                goto out;
+            }
+        }
+        if (miss)
+            host->warning(call, "%s: %zu of %zu rows with unknown time or status left out", s->name,
+                          miss, n);
+    }
+
+    char title[256];
+    snprintf(title, sizeof title,
+             "Every definition on one cohort: cumulative incidence by exposure, univariable Fine-Gray "
+             "sHR exposed vs unexposed (%g%% CI)", a.level * 100);
+    cohort_table *t = host->table_new(call, "compare", title);
+    if (cmp_make_cols(host, call, &a, t, &c) != 0) goto nomem;
+    cohort_table *d = host->table_new(call, "cif", "Cumulative incidence by definition and group");
+    host->table_detail(d);
+    int dep = host->table_column(d, "endpoint", COHORT_COL_TEXT, 0);
+    int ddef = host->table_column(d, "definition", COHORT_COL_TEXT, 0);
+    int dgrp = host->table_column(d, "group", COHORT_COL_TEXT, 0);
+    int dtime = host->table_column(d, "time", COHORT_COL_TIME, 1);
+    int dcif = host->table_column(d, "cif", COHORT_COL_PERCENT, 1);
+    int dse = host->table_column(d, "std.err", COHORT_COL_PERCENT, 1);
+
+    int beyond = 0;
+    for (size_t e = 0; e < a.nep; e++) {
+        const cohort_surv *s = &a.eps[e];
+        for (size_t k = 0; k < a.nex; k++) {
+            const cohort_vec *v = &a.exs[k];
+            size_t m = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (s->missing[i] || v->missing[i]) continue;
+                time[m] = s->time[i];
+                status[m] = s->status[i];
+                ex[m++] = v->num[i] != 0;
+            }
+            cmp_row r;
+            if (cmp_compute(time, status, ex, m, a.at, a.nat, a.level, &r) != CMP_OK) {
+                cmp_row_free(&r);
+                goto nomem;
+            }
+            size_t row = host->table_row(t);
+            host->table_text(t, row, c.ep, s->name);
+            host->table_text(t, row, c.def, v->name);
+            if (a.sources) host->table_text(t, row, c.src, a.sources[k]);
+            cmp_put(host, t, row, c.n1, (double)r.n[1]);
+            cmp_put(host, t, row, c.n0, (double)r.n[0]);
+            cmp_put(host, t, row, c.e1, (double)r.events[1]);
+            cmp_put(host, t, row, c.e0, (double)r.events[0]);
+            for (size_t q = 0; q < a.nat; q++) {
+                cmp_put(host, t, row, c.c1[q], r.cif[1][q]);
+                cmp_put(host, t, row, c.c0[q], r.cif[0][q]);
+                for (int g = 0; g < 2; g++) beyond |= r.n[g] > 0 && isnan(r.cif[g][q]);
+                for (int g = 1; g >= 0; g--) {
+                    size_t dr = host->table_row(d);
+                    host->table_text(d, dr, dep, s->name);
+                    host->table_text(d, dr, ddef, v->name);
+                    host->table_text(d, dr, dgrp, g ? "exposed" : "unexposed");
+                    cmp_put(host, d, dr, dtime, a.at[q]);
+                    cmp_put(host, d, dr, dcif, r.cif[g][q]);
+                    cmp_put(host, d, dr, dse, sqrt(r.var[g][q]));
+                }
+            }
+            if (r.fit == CMP_FIT_OK) {
+                cmp_put(host, t, row, c.shr, r.shr);
+                cmp_put(host, t, row, c.lo, r.lower);
+                cmp_put(host, t, row, c.hi, r.upper);
+                cmp_put(host, t, row, c.p, r.p);
+            }
+            if (r.gray_ok) cmp_put(host, t, row, c.gray, r.gray_p);
+            cmp_note(host, call, &a, s, k, &r);
+            cmp_row_free(&r);
+        }
+    }
+    if (beyond)
+        host->warning(call, "incidence is not reported at times after the last follow-up of a group");
+    rc = 0;
+    goto out;
+nomem:
+    host->error(call, "out of memory");
+out:
+    free(time);
+    free(status);
+    free(ex);
+    free(c.c1);
+    free(c.c0);
+    return rc;
+}
+
+static const cohort_estimator cmp_estimators[] = {
+    {"compare",
+     "one row per (endpoint x exposure definition): n, events, cumulative incidence per group, "
+     "Gray's test, univariable Fine-Gray sHR",
+     cmp_params, sizeof cmp_params / sizeof cmp_params[0], cmp_run},
+};
+
+static const cohort_plugin cmp_plugin = {
+    COHORT_PLUGIN_HEADER,
+    "compare",
+    "1.0.0",
+    "One cohort under every definition of exposure and endpoint, side by side",
+    cmp_estimators,
+    sizeof cmp_estimators / sizeof cmp_estimators[0],
+    NULL,
+};
+
+const cohort_plugin *cohort_plugin_entry(void)
+{
+    return &cmp_plugin;
+}

@@ -1,0 +1,366 @@
+/* figure.c: figure data (step curves and forest rows), its deep copy, the
+ * small-cell protection of step curves (pooling steps of fewer than
+ * min_cell events), the number at risk at a time, and the figure's JSON. */
+#include "figure.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+cohort_figure *figure_create(const char *id, int kind, const char *title)
+{
+    cohort_figure *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    f->id = strdup(id && *id ? id : "figure");
+    f->title = strdup(title ? title : "");
+    f->kind = kind;
+    f->xlabel = strdup(kind == COHORT_FIG_STEP ? "Time" : kind == COHORT_FIG_FOREST ? "Ratio" : "Difference");
+    f->ylabel = strdup(kind == COHORT_FIG_STEP ? "Probability" : "");
+    if (!f->id || !f->title || !f->xlabel || !f->ylabel) {
+        figure_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void figure_free(cohort_figure *f)
+{
+    if (!f) return;
+    for (size_t i = 0; i < f->nseries; i++) {
+        free(f->series[i].label);
+        free(f->series[i].pts);
+    }
+    for (size_t i = 0; i < f->nrows; i++) free(f->rows[i].label);
+    free(f->series);
+    free(f->rows);
+    free(f->id);
+    free(f->title);
+    free(f->xlabel);
+    free(f->ylabel);
+    free(f);
+}
+
+int figure_set_labels(cohort_figure *f, const char *xlabel, const char *ylabel)
+{
+    if (!f) return -1;
+    if (xlabel) {
+        char *x = strdup(xlabel);
+        if (!x) return -1;
+        free(f->xlabel);
+        f->xlabel = x;
+    }
+    if (ylabel) {
+        char *y = strdup(ylabel);
+        if (!y) return -1;
+        free(f->ylabel);
+        f->ylabel = y;
+    }
+    return 0;
+}
+
+int figure_add_series(cohort_figure *f, const char *label, double start)
+{
+    if (!f || f->kind != COHORT_FIG_STEP || !isfinite(start)) return -1;
+    fig_series *s = realloc(f->series, (f->nseries + 1) * sizeof *s);
+    if (!s) return -1;
+    f->series = s;
+    fig_series *n = &s[f->nseries];
+    memset(n, 0, sizeof *n);
+    n->label = strdup(label ? label : "");
+    if (!n->label) return -1;
+    n->start = start;
+    return (int)f->nseries++;
+}
+
+int figure_add_point(cohort_figure *f, int series, const fig_point *p)
+{
+    if (!f || series < 0 || (size_t)series >= f->nseries) return -1;
+    fig_series *s = &f->series[series];
+    if (!isfinite(p->time) || !isfinite(p->value)) return -1;
+    if (s->npts && p->time < s->pts[s->npts - 1].time) return -1;
+    if (s->npts == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        fig_point *x = realloc(s->pts, cap * sizeof *x);
+        if (!x) return -1;
+        s->pts = x;
+        s->cap = cap;
+    }
+    fig_point q = *p;
+    if (!isfinite(q.lower) || !isfinite(q.upper)) q.lower = q.upper = NAN;
+    s->pts[s->npts++] = q;
+    return 0;
+}
+
+int figure_add_row(cohort_figure *f, const char *label, double est, double lower, double upper,
+                   double p)
+{
+    if (!f || (f->kind != COHORT_FIG_FOREST && f->kind != COHORT_FIG_FOREST_DIFF)) return -1;
+    fig_row *r = realloc(f->rows, (f->nrows + 1) * sizeof *r);
+    if (!r) return -1;
+    f->rows = r;
+    fig_row *n = &r[f->nrows];
+    n->label = strdup(label ? label : "");
+    if (!n->label) return -1;
+    n->est = isfinite(est) ? est : NAN;
+    n->lower = isfinite(lower) ? lower : NAN;
+    n->upper = isfinite(upper) ? upper : NAN;
+    n->p = isfinite(p) ? p : NAN;
+    f->nrows++;
+    return 0;
+}
+
+cohort_figure *figure_copy(const cohort_figure *f, const char *prefix)
+{
+    char *title = NULL;
+    if (prefix) {
+        size_t n = strlen(prefix) + strlen(f->title) + 2;
+        title = malloc(n);
+        if (!title) return NULL;
+        snprintf(title, n, "%s %s", prefix, f->title);
+    }
+    cohort_figure *c = figure_create(f->id, f->kind, title ? title : f->title);
+    free(title);
+    if (!c || figure_set_labels(c, f->xlabel, f->ylabel)) {
+        figure_free(c);
+        return NULL;
+    }
+    c->protected_for = f->protected_for;
+    for (size_t i = 0; i < f->nseries; i++) {
+        const fig_series *s = &f->series[i];
+        int k = figure_add_series(c, s->label, s->start);
+        if (k < 0) { figure_free(c); return NULL; }
+        fig_series *d = &c->series[k];
+        d->suppressed = s->suppressed;
+        if (s->npts) {
+            d->pts = malloc(s->npts * sizeof *d->pts);
+            if (!d->pts) { figure_free(c); return NULL; }
+            memcpy(d->pts, s->pts, s->npts * sizeof *d->pts);
+            d->npts = d->cap = s->npts;
+        }
+    }
+    for (size_t i = 0; i < f->nrows; i++) {
+        const fig_row *r = &f->rows[i];
+        if (figure_add_row(c, r->label, r->est, r->lower, r->upper, r->p)) { figure_free(c); return NULL; }
+    }
+    return c;
+}
+
+int privacy_hides(double n, int min_cell)
+{
+    return min_cell > 1 && n > 0 && n < (double)min_cell;
+}
+
+/* Events at point i: the given count, or 1 when it is unknown but the
+ * curve moves there (a step must never escape the rule). */
+static double events_at(const fig_series *s, size_t i)
+{
+    const fig_point *p = &s->pts[i];
+    if (isfinite(p->nevent) && p->nevent >= 0) return p->nevent;
+    double prev = i ? s->pts[i - 1].value : s->start;
+    return p->value != prev ? 1 : 0;
+}
+
+static void protect_series(fig_series *s, int n)
+{
+    double total = 0;
+    for (size_t i = 0; i < s->npts; i++) total += events_at(s, i);
+    if (privacy_hides(total, n)) {
+        s->suppressed = 1;
+        for (size_t i = 0; i < s->npts; i++) {
+            fig_point *p = &s->pts[i];
+            p->value = s->start;
+            p->lower = p->upper = NAN;
+            p->nevent = 0;
+            p->ncensor = 0;
+        }
+        return;
+    }
+    /* pool ends: end[i] != 0 where a pool closes, with its event total */
+    double *pool = calloc(s->npts + 1, sizeof *pool);
+    if (!pool) {
+        /* cannot protect: show no steps at all rather than raw ones */
+        s->suppressed = 1;
+        for (size_t i = 0; i < s->npts; i++) {
+            s->pts[i].value = s->start;
+            s->pts[i].lower = s->pts[i].upper = NAN;
+            s->pts[i].nevent = s->pts[i].ncensor = 0;
+        }
+        return;
+    }
+    double acc = 0;
+    size_t last_end = (size_t)-1, last_event = (size_t)-1;
+    for (size_t i = 0; i < s->npts; i++) {
+        double e = events_at(s, i);
+        if (e <= 0) continue;
+        acc += e;
+        last_event = i;
+        if (acc >= n) {
+            pool[i] = acc;
+            last_end = i;
+            acc = 0;
+        }
+    }
+    if (acc > 0 && last_end != (size_t)-1) {
+        /* a short last pool joins the one before: its step moves to the end */
+        pool[last_event] = pool[last_end] + acc;
+        pool[last_end] = 0;
+    }
+    double cur = s->start, lo = NAN, hi = NAN;
+    for (size_t i = 0; i < s->npts; i++) {
+        fig_point *p = &s->pts[i];
+        if (pool[i] > 0) {
+            cur = p->value;
+            lo = p->lower;
+            hi = p->upper;
+            p->nevent = pool[i];
+        } else {
+            p->nevent = 0;
+        }
+        p->value = cur;
+        p->lower = lo;
+        p->upper = hi;
+        if (!(isfinite(p->ncensor) && p->ncensor >= n)) p->ncensor = 0;
+    }
+    free(pool);
+}
+
+cohort_figure *figure_protect(const cohort_figure *f, int min_cell)
+{
+    cohort_figure *c = figure_copy(f, NULL);
+    if (!c || min_cell <= 1) return c;
+    c->protected_for = min_cell;
+    for (size_t i = 0; i < c->nseries; i++) protect_series(&c->series[i], min_cell);
+    return c;
+}
+
+double figure_at_risk(const fig_series *s, double t)
+{
+    /* binary search for the first point with time >= t */
+    size_t lo = 0, hi = s->npts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->pts[mid].time < t) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == s->npts) return 0;
+    return s->pts[lo].nrisk;
+}
+
+/* ---- JSON --------------------------------------------------------------------- */
+
+static void jstr(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
+        else if (ch == '\n') fputs("\\n", out);
+        else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
+        else fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static void jnum(FILE *out, double v)
+{
+    if (isfinite(v)) fprintf(out, "%.17g", v);
+    else fputs("null", out);
+}
+
+static void jcount(FILE *out, double v, int min_cell)
+{
+    if (privacy_hides(v, min_cell)) fprintf(out, "\"<%d\"", min_cell);
+    else jnum(out, v);
+}
+
+static const char *kind_word(int k)
+{
+    switch (k) {
+    case COHORT_FIG_STEP: return "step";
+    case COHORT_FIG_FOREST: return "forest";
+    case COHORT_FIG_FOREST_DIFF: return "forest_difference";
+    default: return "unknown";
+    }
+}
+
+void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int min_cell, FILE *out)
+{
+    fputs("{\"id\": ", out);
+    jstr(out, f->id);
+    fprintf(out, ", \"kind\": \"%s\", \"title\": ", kind_word(f->kind));
+    jstr(out, f->title);
+    fputs(", \"xlabel\": ", out);
+    jstr(out, f->xlabel);
+    fputs(", \"ylabel\": ", out);
+    jstr(out, f->ylabel);
+    fprintf(out, ", \"min_cell\": %d", min_cell > 1 ? min_cell : 0);
+    if (f->kind == COHORT_FIG_STEP) {
+        fputs(",\n \"step_columns\": [\"time_days\", \"value\", \"lower\", \"upper\", \"n.event\"]", out);
+        fputs(",\n \"series\": [", out);
+        for (size_t i = 0; i < f->nseries; i++) {
+            const fig_series *s = &f->series[i];
+            fputs(i ? ",\n  {\"label\": " : "\n  {\"label\": ", out);
+            jstr(out, s->label);
+            fputs(", \"start\": ", out);
+            jnum(out, s->start);
+            fprintf(out, ", \"suppressed\": %s,\n   \"steps\": [", s->suppressed ? "true" : "false");
+            int first = 1;
+            double prev = s->start;
+            for (size_t k = 0; !s->suppressed && k < s->npts; k++) {
+                const fig_point *p = &s->pts[k];
+                if (!(p->nevent > 0) && p->value == prev) continue;
+                prev = p->value;
+                fputs(first ? "[" : ", [", out);
+                first = 0;
+                jnum(out, p->time);
+                fputs(", ", out);
+                jnum(out, p->value);
+                fputs(", ", out);
+                jnum(out, p->lower);
+                fputs(", ", out);
+                jnum(out, p->upper);
+                fputs(", ", out);
+                jcount(out, p->nevent, min_cell);
+                fputc(']', out);
+            }
+            fputs("],\n   \"censored\": [", out);
+            first = 1;
+            for (size_t k = 0; k < s->npts; k++) {
+                const fig_point *p = &s->pts[k];
+                if (!(p->ncensor > 0)) continue;
+                fputs(first ? "[" : ", [", out);
+                first = 0;
+                jnum(out, p->time);
+                fputs(", ", out);
+                jcount(out, p->ncensor, min_cell);
+                fputc(']', out);
+            }
+            fputs("],\n   \"at_risk\": [", out);
+            for (size_t k = 0; k < nticks; k++) {
+                fputs(k ? ", [" : "[", out);
+                jnum(out, ticks[k]);
+                fputs(", ", out);
+                jcount(out, figure_at_risk(s, ticks[k]), min_cell);
+                fputc(']', out);
+            }
+            fputs("]}", out);
+        }
+        fputs("]}\n", out);
+        return;
+    }
+    fputs(",\n \"rows\": [", out);
+    for (size_t i = 0; i < f->nrows; i++) {
+        const fig_row *r = &f->rows[i];
+        fputs(i ? ",\n  {\"label\": " : "\n  {\"label\": ", out);
+        jstr(out, r->label);
+        fputs(", \"estimate\": ", out);
+        jnum(out, r->est);
+        fputs(", \"lower\": ", out);
+        jnum(out, r->lower);
+        fputs(", \"upper\": ", out);
+        jnum(out, r->upper);
+        fputs(", \"p\": ", out);
+        jnum(out, r->p);
+        fputc('}', out);
+    }
+    fputs("]}\n", out);
+}

@@ -1,0 +1,84 @@
+/* figure.h: the data of a figure as plugins give it through the host
+ * (step curves, forest rows), the small-cell protection of that data, and
+ * its JSON form.  Drawing is in render.c; this file knows no cairo. */
+#ifndef COHORT_FIGURE_H
+#define COHORT_FIGURE_H
+#include <cohort/plugin.h>
+#include <stdio.h>
+
+/* One distinct time of a step curve (see cohort_host.figure_step). */
+typedef struct fig_point {
+    double time;           /* days */
+    double value;          /* the curve from `time` on */
+    double lower, upper;   /* confidence limits, NAN when none */
+    double nrisk;          /* at risk just before `time` */
+    double nevent;         /* events at `time` that move the curve */
+    double ncensor;        /* censored at `time` */
+} fig_point;
+
+typedef struct fig_series {
+    char *label;
+    double start;          /* value at time 0 */
+    fig_point *pts;
+    size_t npts, cap;
+    int suppressed;        /* set by figure_protect: fewer than min_cell events */
+} fig_series;
+
+typedef struct fig_row {
+    char *label;
+    double est, lower, upper, p;   /* NAN when not applicable */
+} fig_row;
+
+struct cohort_figure {
+    char *id, *title;
+    char *xlabel, *ylabel;
+    int kind;              /* enum cohort_fig_kind */
+    fig_series *series;
+    size_t nseries;
+    fig_row *rows;
+    size_t nrows;
+    int protected_for;     /* min_cell the data was protected for (0: raw) */
+};
+
+cohort_figure *figure_create(const char *id, int kind, const char *title);
+void figure_free(cohort_figure *f);
+/* NULL keeps the current label.  Returns 0 or -1 (out of memory). */
+int figure_set_labels(cohort_figure *f, const char *xlabel, const char *ylabel);
+/* Index of the new series, or -1 (not a STEP figure, out of memory). */
+int figure_add_series(cohort_figure *f, const char *label, double start);
+/* Append a point; refused (-1) when the series does not exist, the time is
+ * not finite or earlier than the previous point's, or the value is not
+ * finite. */
+int figure_add_point(cohort_figure *f, int series, const fig_point *p);
+/* Append a forest row; -1 when not a FOREST figure or out of memory. */
+int figure_add_row(cohort_figure *f, const char *label, double est, double lower, double upper,
+                   double p);
+/* A deep copy; its title is "PREFIX TITLE" when prefix is not NULL. */
+cohort_figure *figure_copy(const cohort_figure *f, const char *prefix);
+
+/* The small-cell rule for step curves, applied to a copy:
+ *  - a curve with 0 < events < min_cell is suppressed (no steps drawn);
+ *  - otherwise consecutive event times are pooled until each pool holds at
+ *    least min_cell events (a short last pool joins the one before); the
+ *    curve keeps its previous value until the last time of a pool and then
+ *    takes the value after it, so each visible step rests on >= min_cell
+ *    events;
+ *  - censor marks of fewer than min_cell units are dropped.
+ * The numbers at risk stay in the copy (for figure_at_risk); outputs show
+ * those below min_cell as "<min_cell".  min_cell <= 1 gives a plain copy. */
+cohort_figure *figure_protect(const cohort_figure *f, int min_cell);
+
+/* Units at risk at time t: nrisk of the first point at or after t, 0 after
+ * the last point, the first point's nrisk before it. */
+double figure_at_risk(const fig_series *s, double t);
+
+/* Is count n hidden by min_cell (0 < n < min_cell)? */
+int privacy_hides(double n, int min_cell);
+
+/* The figure's data as one JSON object.  STEP figures give each curve's
+ * visible steps (after protection only the pooled steps) and the number
+ * at risk at the `nticks` times `ticks` (days); counts hidden by
+ * min_cell are the string "<N". */
+void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int min_cell,
+                 FILE *out);
+#endif

@@ -1,0 +1,848 @@
+/* render.c: cairo drawing of figures.  Each kind has a layout step (sizes
+ * measured on a scratch surface with the same font options) and one draw
+ * function that paints onto whatever surface emit() made: SVG, PDF (in
+ * points) or PNG (the same points at RENDER_PNG_DPI).  Sizes are in points
+ * and fonts are set for print at 7 inches wide (8.5-11 pt text). */
+#include "render.h"
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FONT "DejaVu Sans"
+#define FIG_W 504.0            /* 7 inches */
+#define MAX_TICKS 64
+
+/* Okabe-Ito colours (distinguishable with colour-vision deficiency) and
+ * dash patterns, so curves also differ in black and white. */
+static const unsigned palette[] = {0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7,
+                                   0xE69F00, 0x56B4E9, 0x000000, 0x999933};
+#define NPALETTE (sizeof palette / sizeof palette[0])
+
+static void set_colour(cairo_t *cr, size_t k, double alpha)
+{
+    unsigned c = palette[k % NPALETTE];
+    cairo_set_source_rgba(cr, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0, alpha);
+}
+
+static void set_dash(cairo_t *cr, size_t k)
+{
+    static const double d1[] = {6, 3}, d2[] = {1.5, 2.5}, d3[] = {7, 2.5, 1.5, 2.5};
+    switch ((k / NPALETTE + k) % 4) {
+    case 0: cairo_set_dash(cr, NULL, 0, 0); break;
+    case 1: cairo_set_dash(cr, d1, 2, 0); break;
+    case 2: cairo_set_dash(cr, d2, 2, 0); break;
+    default: cairo_set_dash(cr, d3, 4, 0); break;
+    }
+}
+
+/* ---- text ------------------------------------------------------------------------ */
+
+static void font(cairo_t *cr, double size, int bold)
+{
+    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+}
+
+static double text_w(cairo_t *cr, const char *s)
+{
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    return e.x_advance;
+}
+
+/* Show s with its baseline at y; align 0 left, 0.5 centre, 1 right of x. */
+static void show(cairo_t *cr, double x, double y, const char *s, double align)
+{
+    cairo_move_to(cr, x - align * text_w(cr, s), y);
+    cairo_show_text(cr, s);
+}
+
+/* Copy s into buf, shortened with "..." to at most maxw points wide. */
+static const char *fit(cairo_t *cr, const char *s, double maxw, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", s);
+    if (text_w(cr, buf) <= maxw) return buf;
+    size_t n = strlen(buf);
+    while (n > 0) {
+        n--;
+        while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80) n--;   /* UTF-8 boundary */
+        if (n + 4 > size) continue;
+        memcpy(buf + n, "...", 4);
+        if (text_w(cr, buf) <= maxw) break;
+    }
+    return buf;
+}
+
+/* Word-wrap s to lines of at most maxw points; returns the number of
+ * lines written into lines[] (each of size LINE). */
+#define LINE 256
+static size_t wrap(cairo_t *cr, const char *s, double maxw, char lines[][LINE], size_t maxlines)
+{
+    size_t n = 0;
+    char cur[LINE] = "";
+    const char *p = s;
+    while (*p && n < maxlines) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\n') e++;
+        char word[LINE];
+        snprintf(word, sizeof word, "%.*s", (int)(e - p), p);
+        char trial[2 * LINE];
+        snprintf(trial, sizeof trial, "%s%s%s", cur, *cur ? " " : "", word);
+        if (*cur && text_w(cr, trial) > maxw) {
+            snprintf(lines[n++], LINE, "%s", cur);
+            snprintf(cur, sizeof cur, "%s", word);
+        } else {
+            size_t tl = strlen(trial);
+            if (tl >= LINE) tl = LINE - 1;
+            memcpy(cur, trial, tl);
+            cur[tl] = 0;
+        }
+        p = e;
+        if (*p == '\n') {
+            if (n < maxlines) snprintf(lines[n++], LINE, "%s", cur);
+            cur[0] = 0;
+            p++;
+        }
+    }
+    if (*cur && n < maxlines) snprintf(lines[n++], LINE, "%s", cur);
+    return n;
+}
+
+static void count_text(double n, int min_cell, char *buf, size_t size)
+{
+    if (!isfinite(n)) snprintf(buf, size, "-");
+    else if (privacy_hides(n, min_cell)) snprintf(buf, size, "<%d", min_cell);
+    else snprintf(buf, size, "%.0f", n);
+}
+
+/* ---- surfaces ---------------------------------------------------------------------- */
+
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int length)
+{
+    return fwrite(data, 1, length, (FILE *)closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static void font_options(cairo_t *cr)
+{
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+}
+
+/* A context for measuring text before the size of a figure is known. */
+static cairo_t *measure_context(cairo_surface_t **s)
+{
+    *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create(*s);
+    font_options(cr);
+    return cr;
+}
+
+typedef void (*draw_fn)(cairo_t *cr, const void *layout);
+
+/* Make a w x h point surface of the format, draw, and write it to out. */
+static int emit(int format, double w, double h, draw_fn draw, const void *layout, FILE *out)
+{
+    cairo_surface_t *s;
+    double scale = 1;
+    if (format == RENDER_SVG) {
+        s = cairo_svg_surface_create_for_stream(to_file, out, w, h);
+        cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
+    } else if (format == RENDER_PDF) {
+        s = cairo_pdf_surface_create_for_stream(to_file, out, w, h);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "cohort");
+    } else {
+        scale = RENDER_PNG_DPI / 72.0;
+        s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w * scale), (int)ceil(h * scale));
+    }
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return -1;
+    }
+    cairo_t *cr = cairo_create(s);
+    font_options(cr);
+    cairo_scale(cr, scale, scale);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+    draw(cr, layout);
+    int bad = cairo_status(cr) != CAIRO_STATUS_SUCCESS;
+    cairo_destroy(cr);
+    if (format == RENDER_PNG && !bad) bad = cairo_surface_write_to_png_stream(s, to_file, out) != CAIRO_STATUS_SUCCESS;
+    cairo_surface_finish(s);
+    bad |= cairo_surface_status(s) != CAIRO_STATUS_SUCCESS;
+    cairo_surface_destroy(s);
+    return bad ? -1 : 0;
+}
+
+/* ---- axes ------------------------------------------------------------------------ */
+
+/* A tick step giving at most about 8 ticks up to xmax (in the study's unit). */
+static double time_step(double xmax, const char *unit)
+{
+    static const double months[] = {1, 2, 3, 6, 12, 24, 36, 60, 120, 240};
+    static const double weeks[] = {1, 2, 4, 8, 13, 26, 52, 104, 260};
+    static const double days[] = {1, 2, 5, 7, 14, 30, 60, 90, 180, 365, 730, 1825, 3650};
+    const double *c = NULL;
+    size_t n = 0;
+    if (unit && !strcmp(unit, "months")) { c = months; n = sizeof months / sizeof *months; }
+    else if (unit && !strcmp(unit, "weeks")) { c = weeks; n = sizeof weeks / sizeof *weeks; }
+    else if (unit && !strcmp(unit, "days")) { c = days; n = sizeof days / sizeof *days; }
+    for (size_t i = 0; i < n; i++)
+        if (xmax / c[i] <= 8) return c[i];
+    /* 1, 2, 5 x 10^k */
+    double p = pow(10, floor(log10(xmax > 0 ? xmax / 8 : 1)));
+    for (;;) {
+        if (xmax / p <= 8) return p;
+        if (xmax / (2 * p) <= 8) return 2 * p;
+        if (xmax / (5 * p) <= 8) return 5 * p;
+        p *= 10;
+    }
+}
+
+/* The end of the time axis in the study's unit and its tick step. */
+static void time_axis(const cohort_figure *f, const render_opts *o, double *xmax, double *step)
+{
+    double ud = o->time_unit_days > 0 ? o->time_unit_days : 1;
+    if (isfinite(o->time_limit) && o->time_limit > 0) {
+        *xmax = o->time_limit / ud;
+        *step = time_step(*xmax, o->time_unit);
+        return;
+    }
+    double tmax = 0;
+    for (size_t i = 0; i < f->nseries; i++)
+        if (f->series[i].npts && f->series[i].pts[f->series[i].npts - 1].time > tmax)
+            tmax = f->series[i].pts[f->series[i].npts - 1].time;
+    double x = tmax / ud;
+    if (x <= 0) x = 1;
+    *step = time_step(x, o->time_unit);
+    *xmax = ceil(x / *step - 1e-9) * *step;
+}
+
+size_t render_time_ticks(const cohort_figure *f, const render_opts *o, double *ticks, size_t max)
+{
+    if (f->kind != COHORT_FIG_STEP) return 0;
+    double xmax, step, ud = o->time_unit_days > 0 ? o->time_unit_days : 1;
+    time_axis(f, o, &xmax, &step);
+    size_t n = 0;
+    for (double x = 0; x <= xmax * (1 + 1e-9) && n < max; x = step * (double)(n)) {
+        ticks[n++] = x * ud;
+    }
+    return n;
+}
+
+/* ---- step curves ------------------------------------------------------------------- */
+
+typedef struct step_layout {
+    const cohort_figure *f;
+    const render_opts *o;
+    double w, h;
+    double ml, pt, pw, ph;     /* plot rectangle: left, top, width, height */
+    double xmax, xstep;        /* in the study's unit */
+    double ymax;               /* 0..1 */
+    double legend_y;           /* baseline of the first legend row */
+    size_t legend_rows;
+    double risk_y;             /* baseline of "Number at risk" */
+    double ticks[MAX_TICKS];   /* days */
+    size_t nticks;
+} step_layout;
+
+static const char *series_label(const fig_series *s, int min_cell, char *buf, size_t size)
+{
+    if (s->suppressed) snprintf(buf, size, "%s (fewer than %d events: not shown)", s->label, min_cell);
+    else snprintf(buf, size, "%s", s->label);
+    return buf;
+}
+
+/* Legend rows: items laid left to right, wrapped at the plot's width. */
+static size_t legend_layout(cairo_t *cr, const step_layout *L, int draw, double y0)
+{
+    const cohort_figure *f = L->f;
+    if (f->nseries < 2 && !(f->nseries == 1 && f->series[0].suppressed)) return 0;
+    font(cr, 9, 0);
+    double x = L->ml, y = y0;
+    size_t rows = 1;
+    for (size_t i = 0; i < f->nseries; i++) {
+        char lab[512];
+        series_label(&f->series[i], L->o->min_cell, lab, sizeof lab);
+        double iw = 22 + text_w(cr, lab);
+        if (x > L->ml && x + iw > L->ml + L->pw) {
+            x = L->ml;
+            y += 14;
+            rows++;
+        }
+        if (draw) {
+            set_colour(cr, i, 1);
+            set_dash(cr, i);
+            cairo_set_line_width(cr, 1.6);
+            cairo_move_to(cr, x, y - 3.2);
+            cairo_line_to(cr, x + 18, y - 3.2);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            show(cr, x + 22, y, lab, 0);
+        }
+        x += iw + 14;
+    }
+    return rows;
+}
+
+static double px(const step_layout *L, double days)
+{
+    double ud = L->o->time_unit_days > 0 ? L->o->time_unit_days : 1;
+    return L->ml + days / ud / L->xmax * L->pw;
+}
+
+static double py(const step_layout *L, double v)
+{
+    return L->pt + L->ph * (1 - v / L->ymax);
+}
+
+/* The index after the last point drawn: the curve stops at the first
+ * point where fewer than min_at_risk remain at risk. */
+static size_t series_end(const fig_series *s, const render_opts *o)
+{
+    if (!(o->min_at_risk > 0)) return s->npts;
+    for (size_t i = 0; i < s->npts; i++)
+        if (isfinite(s->pts[i].nrisk) && s->pts[i].nrisk < o->min_at_risk) return i;
+    return s->npts;
+}
+
+static void draw_band(cairo_t *cr, const step_layout *L, const fig_series *s, size_t end, double tend)
+{
+    /* runs of consecutive points with finite limits; each point's band holds
+     * until the next point (or tend) */
+    size_t i = 0;
+    while (i < end) {
+        if (!isfinite(s->pts[i].lower)) { i++; continue; }
+        size_t j = i;
+        while (j < end && isfinite(s->pts[j].lower)) j++;
+        /* upper edge forward over [i, j), lower edge back */
+        for (size_t k = i; k < j; k++) {
+            double t0 = s->pts[k].time, t1 = k + 1 < end ? s->pts[k + 1].time : tend;
+            if (k == i) cairo_move_to(cr, px(L, t0), py(L, s->pts[k].upper));
+            else cairo_line_to(cr, px(L, t0), py(L, s->pts[k].upper));
+            cairo_line_to(cr, px(L, t1), py(L, s->pts[k].upper));
+        }
+        for (size_t k = j; k-- > i;) {
+            double t0 = s->pts[k].time, t1 = k + 1 < end ? s->pts[k + 1].time : tend;
+            cairo_line_to(cr, px(L, t1), py(L, s->pts[k].lower));
+            cairo_line_to(cr, px(L, t0), py(L, s->pts[k].lower));
+        }
+        cairo_close_path(cr);
+        cairo_fill(cr);
+        i = j;
+    }
+}
+
+static void draw_series(cairo_t *cr, const step_layout *L, size_t k)
+{
+    const fig_series *s = &L->f->series[k];
+    if (s->suppressed || s->npts == 0) return;
+    size_t end = series_end(s, L->o);
+    /* the curve runs to the last point drawn, or to where it was cut */
+    double tend = end < s->npts ? s->pts[end].time : s->pts[s->npts - 1].time;
+    if (L->o->ci_bands) {
+        set_colour(cr, k, 0.16);
+        draw_band(cr, L, s, end, tend);
+    }
+    set_colour(cr, k, 1);
+    set_dash(cr, k);
+    cairo_set_line_width(cr, 1.6);
+    double prev = s->start;
+    cairo_move_to(cr, px(L, 0), py(L, prev));
+    for (size_t i = 0; i < end; i++) {
+        cairo_line_to(cr, px(L, s->pts[i].time), py(L, prev));
+        cairo_line_to(cr, px(L, s->pts[i].time), py(L, s->pts[i].value));
+        prev = s->pts[i].value;
+    }
+    cairo_line_to(cr, px(L, tend), py(L, prev));
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    /* censor marks: a short vertical tick on the curve */
+    cairo_set_line_width(cr, 1.0);
+    for (size_t i = 0; i < end; i++) {
+        if (!(s->pts[i].ncensor > 0)) continue;
+        double x = px(L, s->pts[i].time), y = py(L, s->pts[i].value);
+        cairo_move_to(cr, x, y - 3.5);
+        cairo_line_to(cr, x, y + 3.5);
+    }
+    cairo_stroke(cr);
+}
+
+static void fmt_tick(double v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%g", fabs(v) < 1e-9 ? 0 : v);
+}
+
+static void draw_step(cairo_t *cr, const void *arg)
+{
+    const step_layout *L = arg;
+    const cohort_figure *f = L->f;
+    const render_opts *o = L->o;
+    char buf[512];
+    if (*f->title) {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        font(cr, 11, 1);
+        show(cr, L->ml, 22, fit(cr, f->title, L->w - L->ml - 10, buf, sizeof buf), 0);
+    }
+    legend_layout(cr, L, 1, L->legend_y);
+    /* grid and axes */
+    cairo_set_line_width(cr, 0.5);
+    cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+    double ystep = L->ymax > 0.5 ? 0.2 : L->ymax > 0.2 ? 0.1 : L->ymax > 0.1 ? 0.05 : 0.02;
+    for (double v = ystep; v <= L->ymax + 1e-9; v += ystep) {
+        cairo_move_to(cr, L->ml, py(L, v));
+        cairo_line_to(cr, L->ml + L->pw, py(L, v));
+    }
+    cairo_stroke(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, L->ml, L->pt - 4, L->pw + 4, L->ph + 4);
+    cairo_clip(cr);
+    for (size_t k = 0; k < f->nseries; k++) draw_series(cr, L, k);
+    cairo_restore(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, L->ml, L->pt);
+    cairo_line_to(cr, L->ml, L->pt + L->ph);
+    cairo_line_to(cr, L->ml + L->pw, L->pt + L->ph);
+    cairo_stroke(cr);
+    font(cr, 8.5, 0);
+    for (double v = 0; v <= L->ymax + 1e-9; v += ystep) {
+        cairo_move_to(cr, L->ml - 4, py(L, v));
+        cairo_line_to(cr, L->ml, py(L, v));
+        cairo_stroke(cr);
+        snprintf(buf, sizeof buf, "%g%%", round(v * 1000) / 10);
+        show(cr, L->ml - 6, py(L, v) + 3, buf, 1);
+    }
+    double ud = o->time_unit_days > 0 ? o->time_unit_days : 1;
+    for (size_t i = 0; i < L->nticks; i++) {
+        double x = px(L, L->ticks[i]);
+        cairo_move_to(cr, x, L->pt + L->ph);
+        cairo_line_to(cr, x, L->pt + L->ph + 4);
+        cairo_stroke(cr);
+        fmt_tick(L->ticks[i] / ud, buf, sizeof buf);
+        show(cr, x, L->pt + L->ph + 14, buf, 0.5);
+    }
+    font(cr, 9.5, 0);
+    snprintf(buf, sizeof buf, "%s (%s)", f->xlabel, o->time_unit && *o->time_unit ? o->time_unit : "days");
+    show(cr, L->ml + L->pw / 2, L->pt + L->ph + 30, buf, 0.5);
+    cairo_save(cr);
+    cairo_move_to(cr, 0, 0);
+    cairo_translate(cr, L->ml - 36, L->pt + L->ph / 2);
+    cairo_rotate(cr, -M_PI / 2);
+    show(cr, 0, 0, f->ylabel, 0.5);
+    cairo_restore(cr);
+    /* number at risk */
+    font(cr, 8.5, 1);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    show(cr, 8, L->risk_y, "Number at risk", 0);
+    for (size_t k = 0; k < f->nseries; k++) {
+        const fig_series *s = &f->series[k];
+        double y = L->risk_y + 13 * (double)(k + 1);
+        font(cr, 8.5, 0);
+        set_colour(cr, k, 1);
+        show(cr, 8, y, fit(cr, s->label, L->ml - 16, buf, sizeof buf), 0);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        for (size_t i = 0; i < L->nticks; i++) {
+            count_text(figure_at_risk(s, L->ticks[i]), o->min_cell, buf, sizeof buf);
+            show(cr, px(L, L->ticks[i]), y, buf, 0.5);
+        }
+    }
+}
+
+static void step_layout_make(step_layout *L, const cohort_figure *f, const render_opts *o)
+{
+    memset(L, 0, sizeof *L);
+    L->f = f;
+    L->o = o;
+    L->w = FIG_W;
+    cairo_surface_t *ms;
+    cairo_t *cr = measure_context(&ms);
+    /* left margin: the y axis, and the curve labels of the risk table */
+    font(cr, 8.5, 0);
+    double lw = 0;
+    for (size_t k = 0; k < f->nseries; k++) {
+        double w = text_w(cr, f->series[k].label);
+        if (w > lw) lw = w;
+    }
+    L->ml = 8 + lw + 12;
+    if (L->ml < 64) L->ml = 64;
+    if (L->ml > 170) L->ml = 170;
+    L->pw = L->w - L->ml - 18;
+    L->ph = 236;
+    time_axis(f, o, &L->xmax, &L->xstep);
+    L->nticks = render_time_ticks(f, o, L->ticks, MAX_TICKS);
+    /* y range: 0-100%, or a shorter one for low incidence curves */
+    double top = 0;
+    int rising = f->nseries > 0;
+    for (size_t k = 0; k < f->nseries; k++) {
+        const fig_series *s = &f->series[k];
+        if (s->start > 0.5) rising = 0;
+        if (s->start > top) top = s->start;
+        for (size_t i = 0; i < s->npts; i++) {
+            if (s->pts[i].value > top) top = s->pts[i].value;
+            if (o->ci_bands && isfinite(s->pts[i].upper) && s->pts[i].upper > top) top = s->pts[i].upper;
+        }
+    }
+    static const double tops[] = {0.1, 0.2, 0.3, 0.4, 0.5};
+    L->ymax = 1;
+    if (rising)
+        for (size_t i = 0; i < sizeof tops / sizeof *tops; i++)
+            if (top <= tops[i]) { L->ymax = tops[i]; break; }
+    double y = *f->title ? 40 : 16;
+    L->legend_y = y;
+    L->legend_rows = legend_layout(cr, L, 0, y);
+    y += 14 * (double)L->legend_rows;
+    L->pt = y + 4;
+    L->risk_y = L->pt + L->ph + 52;
+    L->h = L->risk_y + 13 * (double)f->nseries + 10;
+    cairo_destroy(cr);
+    cairo_surface_destroy(ms);
+}
+
+/* ---- forest plots ------------------------------------------------------------------ */
+
+typedef struct forest_layout {
+    const cohort_figure *f;
+    double w, h;
+    double lw;                 /* label column */
+    double x0, pw;             /* plot column */
+    double tx, pxc;            /* estimate text (left edge), p (right edge) */
+    double top, rowh;
+    double lo, hi;             /* axis range (log10 for ratios) */
+    int logscale;
+} forest_layout;
+
+static double fx(const forest_layout *L, double v)
+{
+    double u = L->logscale ? log10(v) : v;
+    return L->x0 + (u - L->lo) / (L->hi - L->lo) * L->pw;
+}
+
+static void fmt_est(double v, char *buf, size_t size)
+{
+    if (fabs(v) >= 100) snprintf(buf, size, "%.0f", v);
+    else if (fabs(v) >= 10) snprintf(buf, size, "%.1f", v);
+    else snprintf(buf, size, "%.2f", v);
+}
+
+static void draw_forest(cairo_t *cr, const void *arg)
+{
+    const forest_layout *L = arg;
+    const cohort_figure *f = L->f;
+    char buf[512], a[32], b[32], c[32];
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    if (*f->title) {
+        font(cr, 11, 1);
+        show(cr, 10, 22, fit(cr, f->title, L->w - 20, buf, sizeof buf), 0);
+    }
+    font(cr, 8.5, 1);
+    double hy = L->top - 6;
+    show(cr, L->tx, hy, "Estimate (CI)", 0);
+    show(cr, L->pxc, hy, "p", 1);
+    double bottom = L->top + L->rowh * (double)f->nrows;
+    /* reference line */
+    double ref = L->logscale ? 1 : 0;
+    cairo_set_line_width(cr, 0.8);
+    cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+    static const double dash[] = {3, 2};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, fx(L, ref), L->top - 2);
+    cairo_line_to(cr, fx(L, ref), bottom);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    for (size_t i = 0; i < f->nrows; i++) {
+        const fig_row *r = &f->rows[i];
+        double yc = L->top + L->rowh * ((double)i + 0.5);
+        int heading = !isfinite(r->est);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        font(cr, 9, heading);
+        show(cr, 10, yc + 3.2, fit(cr, r->label, L->lw, buf, sizeof buf), 0);
+        if (heading) continue;
+        font(cr, 9, 0);
+        fmt_est(r->est, a, sizeof a);
+        if (isfinite(r->lower) && isfinite(r->upper)) {
+            fmt_est(r->lower, b, sizeof b);
+            fmt_est(r->upper, c, sizeof c);
+            snprintf(buf, sizeof buf, "%s (%s-%s)", a, b, c);
+        } else {
+            snprintf(buf, sizeof buf, "%s", a);
+        }
+        show(cr, L->tx, yc + 3.2, buf, 0);
+        if (isfinite(r->p)) {
+            if (r->p < 0.001) snprintf(buf, sizeof buf, "<0.001");
+            else snprintf(buf, sizeof buf, "%.3f", r->p);
+            show(cr, L->pxc, yc + 3.2, buf, 1);
+        }
+        /* interval (clipped to the axis, with an arrow where it runs off) */
+        double lo = L->x0, hi = L->x0 + L->pw;
+        cairo_set_source_rgb(cr, 0.05, 0.2, 0.45);
+        cairo_set_line_width(cr, 1.2);
+        if (isfinite(r->lower) && isfinite(r->upper) && (!L->logscale || r->lower > 0)) {
+            double x1 = fx(L, r->lower), x2 = fx(L, r->upper);
+            double c1 = x1 < lo ? lo : x1 > hi ? hi : x1, c2 = x2 < lo ? lo : x2 > hi ? hi : x2;
+            cairo_move_to(cr, c1, yc);
+            cairo_line_to(cr, c2, yc);
+            cairo_stroke(cr);
+            if (x1 < lo) { cairo_move_to(cr, lo + 4, yc - 3); cairo_line_to(cr, lo, yc); cairo_line_to(cr, lo + 4, yc + 3); cairo_stroke(cr); }
+            if (x2 > hi) { cairo_move_to(cr, hi - 4, yc - 3); cairo_line_to(cr, hi, yc); cairo_line_to(cr, hi - 4, yc + 3); cairo_stroke(cr); }
+        }
+        if (!L->logscale || r->est > 0) {
+            double x = fx(L, r->est);
+            if (x >= lo && x <= hi) {
+                cairo_rectangle(cr, x - 3, yc - 3, 6, 6);
+                cairo_fill(cr);
+            }
+        }
+    }
+    /* axis */
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, L->x0, bottom + 4);
+    cairo_line_to(cr, L->x0 + L->pw, bottom + 4);
+    cairo_stroke(cr);
+    font(cr, 8.5, 0);
+    if (L->logscale) {
+        static const double cand[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1,
+                                      2, 5, 10, 20, 50, 100, 200, 500, 1000};
+        for (size_t i = 0; i < sizeof cand / sizeof *cand; i++) {
+            double u = log10(cand[i]);
+            if (u < L->lo - 1e-9 || u > L->hi + 1e-9) continue;
+            double x = fx(L, cand[i]);
+            cairo_move_to(cr, x, bottom + 4);
+            cairo_line_to(cr, x, bottom + 8);
+            cairo_stroke(cr);
+            snprintf(buf, sizeof buf, "%g", cand[i]);
+            show(cr, x, bottom + 18, buf, 0.5);
+        }
+    } else {
+        double span = L->hi - L->lo, p = pow(10, floor(log10(span / 5)));
+        double step = span / p <= 5 ? p : span / (2 * p) <= 5 ? 2 * p : 5 * p;
+        for (double v = ceil(L->lo / step) * step; v <= L->hi + 1e-9; v += step) {
+            double x = fx(L, v);
+            cairo_move_to(cr, x, bottom + 4);
+            cairo_line_to(cr, x, bottom + 8);
+            cairo_stroke(cr);
+            fmt_tick(v, buf, sizeof buf);
+            show(cr, x, bottom + 18, buf, 0.5);
+        }
+    }
+    font(cr, 9.5, 0);
+    show(cr, L->x0 + L->pw / 2, bottom + 34, f->xlabel, 0.5);
+}
+
+static void forest_layout_make(forest_layout *L, const cohort_figure *f)
+{
+    memset(L, 0, sizeof *L);
+    L->f = f;
+    L->logscale = f->kind == COHORT_FIG_FOREST;
+    L->w = FIG_W;
+    cairo_surface_t *ms;
+    cairo_t *cr = measure_context(&ms);
+    font(cr, 9, 1);
+    for (size_t i = 0; i < f->nrows; i++) {
+        double w = text_w(cr, f->rows[i].label);
+        if (w > L->lw) L->lw = w;
+    }
+    if (L->lw > 190) L->lw = 190;
+    if (L->lw < 40) L->lw = 40;
+    cairo_destroy(cr);
+    cairo_surface_destroy(ms);
+    L->x0 = 10 + L->lw + 14;
+    L->pxc = L->w - 10;
+    L->tx = L->pxc - 45 - 110;
+    L->pw = L->tx - 14 - L->x0;
+    L->top = *f->title ? 52 : 28;
+    L->rowh = 17;
+    L->h = L->top + L->rowh * (double)f->nrows + 46;
+    /* range: every finite estimate and limit, and the reference */
+    double lo = L->logscale ? 0 : 0, hi = lo;
+    for (size_t i = 0; i < f->nrows; i++) {
+        const fig_row *r = &f->rows[i];
+        double v[3] = {r->est, r->lower, r->upper};
+        for (int k = 0; k < 3; k++) {
+            if (!isfinite(v[k]) || (L->logscale && v[k] <= 0)) continue;
+            double u = L->logscale ? log10(v[k]) : v[k];
+            if (u < lo) lo = u;
+            if (u > hi) hi = u;
+        }
+    }
+    if (L->logscale) {
+        /* at most 0.001 .. 1000; nice ends at 1, 2, 5 x 10^k */
+        if (lo < -3) lo = -3;
+        if (hi > 3) hi = 3;
+        static const double m[] = {1, 2, 5, 10};
+        double e = floor(lo + 1e-12), best = e;
+        for (int k = 0; k < 4; k++)
+            if (e + log10(m[k]) <= lo + 1e-12) best = e + log10(m[k]);
+        lo = best;
+        e = floor(hi - 1e-12);
+        for (int k = 0; k < 4; k++)
+            if (e + log10(m[k]) >= hi - 1e-12) { hi = e + log10(m[k]); break; }
+        if (hi - lo < log10(4)) { lo -= log10(2); hi += log10(2); }
+    } else {
+        double pad = (hi - lo) * 0.05;
+        if (pad == 0) pad = 1;
+        lo -= pad;
+        hi += pad;
+    }
+    L->lo = lo;
+    L->hi = hi;
+}
+
+/* ---- the attrition flow ------------------------------------------------------------ */
+
+#define FLOW_LINES 8
+typedef struct flow_box {
+    char lines[FLOW_LINES][LINE];
+    size_t n;
+    double y, h;
+} flow_box;
+
+typedef struct flow_layout {
+    const results *r;
+    double w, h;
+    double mx, mw;             /* main column */
+    double sx, sw;             /* side column */
+    flow_box *main, *side;     /* main[i]: units after step i; side[i]: step i's exclusions (i >= 1) */
+    size_t n;
+} flow_layout;
+
+static void draw_box(cairo_t *cr, double x, double y, double w, const flow_box *b, int bold_first)
+{
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, x, y, w, b->h);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_stroke(cr);
+    for (size_t i = 0; i < b->n; i++) {
+        font(cr, 9, bold_first && i == 0);
+        show(cr, x + w / 2, y + 14 + 12 * (double)i, b->lines[i], 0.5);
+    }
+}
+
+static void arrow(cairo_t *cr, double x1, double y1, double x2, double y2)
+{
+    cairo_move_to(cr, x1, y1);
+    cairo_line_to(cr, x2, y2);
+    cairo_stroke(cr);
+    double a = atan2(y2 - y1, x2 - x1);
+    cairo_move_to(cr, x2, y2);
+    cairo_line_to(cr, x2 - 6 * cos(a - 0.4), y2 - 6 * sin(a - 0.4));
+    cairo_line_to(cr, x2 - 6 * cos(a + 0.4), y2 - 6 * sin(a + 0.4));
+    cairo_close_path(cr);
+    cairo_fill(cr);
+}
+
+static void draw_flow(cairo_t *cr, const void *arg)
+{
+    const flow_layout *L = arg;
+    char buf[512];
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    font(cr, 11, 1);
+    snprintf(buf, sizeof buf, "Attrition (unit: %s)", L->r->unit ? L->r->unit : "");
+    show(cr, 10, 22, buf, 0);
+    for (size_t i = 0; i < L->n; i++) {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_set_line_width(cr, 0.8);
+        if (i > 0) {
+            double xc = L->mx + L->mw / 2;
+            double y1 = L->main[i - 1].y + L->main[i - 1].h, y2 = L->main[i].y;
+            arrow(cr, xc, y1, xc, y2);
+            const flow_box *s = &L->side[i];
+            double ys = s->y + s->h / 2;
+            arrow(cr, xc, ys, L->sx, ys);
+            draw_box(cr, L->sx, s->y, L->sw, s, 0);
+        }
+        draw_box(cr, L->mx, L->main[i].y, L->mw, &L->main[i], 1);
+    }
+}
+
+static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
+{
+    memset(L, 0, sizeof *L);
+    L->r = r;
+    L->w = FIG_W;
+    L->mx = 20;
+    L->mw = 210;
+    L->sx = 270;
+    L->sw = L->w - L->sx - 14;
+    L->n = r->nattr;
+    L->main = calloc(L->n + 1, sizeof *L->main);
+    L->side = calloc(L->n + 1, sizeof *L->side);
+    if (!L->main || !L->side) {
+        L->n = 0;
+        L->h = 60;
+        return;
+    }
+    cairo_surface_t *ms;
+    cairo_t *cr = measure_context(&ms);
+    font(cr, 9, 0);
+    double y = 40;
+    char a[32], b[32], text[1024];
+    for (size_t i = 0; i < L->n; i++) {
+        const attrition_row *ar = &r->attr[i];
+        if (i > 0) {
+            /* the step's exclusions beside the arrow into the next box */
+            flow_box *s = &L->side[i];
+            s->n = wrap(cr, ar->label, L->sw - 12, s->lines, FLOW_LINES - 2);
+            count_text((double)ar->excluded, min_cell, a, sizeof a);
+            count_text((double)ar->unknown, min_cell, b, sizeof b);
+            snprintf(s->lines[s->n++], LINE, "excluded: %s", a);
+            snprintf(s->lines[s->n++], LINE, "unknown: %s", b);
+            s->h = 8 + 12 * (double)s->n;
+            s->y = y + 10;
+            y = s->y + s->h + 10;
+        }
+        flow_box *m = &L->main[i];
+        count_text((double)ar->after, min_cell, a, sizeof a);
+        if (i == 0) snprintf(text, sizeof text, "%s", ar->label);
+        else if (i + 1 == L->n) snprintf(text, sizeof text, "Analysis set");
+        else snprintf(text, sizeof text, "Remaining");
+        m->n = wrap(cr, text, L->mw - 12, m->lines, FLOW_LINES - 1);
+        snprintf(m->lines[m->n++], LINE, "n = %s", a);
+        m->h = 8 + 12 * (double)m->n;
+        m->y = y;
+        y += m->h;
+    }
+    L->h = y + 16;
+    cairo_destroy(cr);
+    cairo_surface_destroy(ms);
+}
+
+/* ---- entry points ------------------------------------------------------------------ */
+
+int render_figure(const cohort_figure *f, const render_opts *o, int format, FILE *out)
+{
+    if (f->kind == COHORT_FIG_STEP) {
+        step_layout L;
+        step_layout_make(&L, f, o);
+        return emit(format, L.w, L.h, draw_step, &L, out);
+    }
+    if (f->kind == COHORT_FIG_FOREST || f->kind == COHORT_FIG_FOREST_DIFF) {
+        forest_layout L;
+        forest_layout_make(&L, f);
+        return emit(format, L.w, L.h, draw_forest, &L, out);
+    }
+    return -1;
+}
+
+int render_flow(const results *r, const render_opts *o, int format, FILE *out)
+{
+    flow_layout L;
+    flow_layout_make(&L, r, o->min_cell);
+    int rc = emit(format, L.w, L.h, draw_flow, &L, out);
+    free(L.main);
+    free(L.side);
+    return rc;
+}

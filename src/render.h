@@ -1,0 +1,37 @@
+/* render.h: drawing figures with cairo.  One drawing path per kind of
+ * figure (step curves with bands, censor marks and the number at risk;
+ * forest plots; the attrition flow diagram) onto any cairo surface, so SVG,
+ * PNG and PDF are the same picture. */
+#ifndef COHORT_RENDER_H
+#define COHORT_RENDER_H
+#include <stdio.h>
+#include "figure.h"
+#include "result.h"
+
+enum render_format { RENDER_SVG, RENDER_PNG, RENDER_PDF };
+
+/* PNG resolution: the figure's points at this many pixels per inch. */
+#define RENDER_PNG_DPI 300.0
+
+typedef struct render_opts {
+    double time_unit_days;     /* the study's time unit, e.g. 30.4375 */
+    const char *time_unit;     /* its name, e.g. "months" */
+    double time_limit;         /* days: end of the time axis; <= 0 or NAN: whole follow-up */
+    double min_at_risk;        /* cut each curve where fewer remain at risk; 0: never */
+    int ci_bands;              /* draw confidence bands */
+    int min_cell;              /* small-cell rule for the numbers shown (0: off) */
+} render_opts;
+
+/* Draw figure f (protect it with figure_protect first when min_cell is
+ * set) as format into out.  Returns 0, or -1 when cairo or the stream
+ * failed. */
+int render_figure(const cohort_figure *f, const render_opts *o, int format, FILE *out);
+
+/* The CONSORT-style attrition diagram of r: each step's remaining units,
+ * and beside it the units excluded and unknown.  Returns 0 or -1. */
+int render_flow(const results *r, const render_opts *o, int format, FILE *out);
+
+/* The times (days) of the time axis ticks of a STEP figure, where the
+ * number at risk is given; at most max.  Returns how many. */
+size_t render_time_ticks(const cohort_figure *f, const render_opts *o, double *ticks, size_t max);
+#endif
