@@ -2,7 +2,7 @@
 # scripts/deps.sh: install the Debian 12 packages cohort needs to build and
 # test, when any is missing.  Runs apt-get as root, or through sudo.
 set -e
-pkgs="gcc make autoconf automake libtool pkg-config bison flex libffi-dev libcunit1-dev r-mathlib libcairo2-dev fonts-dejavu-core"
+pkgs="gcc make autoconf automake libtool pkg-config bison flex libffi-dev libcunit1-dev r-mathlib libcairo2-dev fonts-dejavu-core mandoc groff-base"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

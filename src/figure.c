@@ -159,10 +159,23 @@ static double events_at(const fig_series *s, size_t i)
     return p->value != prev ? 1 : 0;
 }
 
-static void protect_series(fig_series *s, int n)
+/* The points that will be drawn: those up to the end of the time axis and
+ * before the curve is cut for having fewer than min_at_risk at risk. */
+static size_t drawn_points(const fig_series *s, double horizon, double min_at_risk)
 {
+    for (size_t i = 0; i < s->npts; i++) {
+        if (isfinite(horizon) && horizon > 0 && s->pts[i].time > horizon) return i;
+        if (min_at_risk > 0 && isfinite(s->pts[i].nrisk) && s->pts[i].nrisk < min_at_risk) return i;
+    }
+    return s->npts;
+}
+
+static void protect_series(fig_series *s, int n, double horizon, double min_at_risk)
+{
+    /* only the drawn part is pooled, so that a pool never ends out of sight */
+    size_t end = drawn_points(s, horizon, min_at_risk);
     double total = 0;
-    for (size_t i = 0; i < s->npts; i++) total += events_at(s, i);
+    for (size_t i = 0; i < end; i++) total += events_at(s, i);
     if (privacy_hides(total, n)) {
         s->suppressed = 1;
         for (size_t i = 0; i < s->npts; i++) {
@@ -188,7 +201,7 @@ static void protect_series(fig_series *s, int n)
     }
     double acc = 0;
     size_t last_end = (size_t)-1, last_event = (size_t)-1;
-    for (size_t i = 0; i < s->npts; i++) {
+    for (size_t i = 0; i < end; i++) {
         double e = events_at(s, i);
         if (e <= 0) continue;
         acc += e;
@@ -218,17 +231,17 @@ static void protect_series(fig_series *s, int n)
         p->value = cur;
         p->lower = lo;
         p->upper = hi;
-        if (!(isfinite(p->ncensor) && p->ncensor >= n)) p->ncensor = 0;
+        if (i >= end || !(isfinite(p->ncensor) && p->ncensor >= n)) p->ncensor = 0;
     }
     free(pool);
 }
 
-cohort_figure *figure_protect(const cohort_figure *f, int min_cell)
+cohort_figure *figure_protect(const cohort_figure *f, int min_cell, double horizon, double min_at_risk)
 {
     cohort_figure *c = figure_copy(f, NULL);
     if (!c || min_cell <= 1) return c;
     c->protected_for = min_cell;
-    for (size_t i = 0; i < c->nseries; i++) protect_series(&c->series[i], min_cell);
+    for (size_t i = 0; i < c->nseries; i++) protect_series(&c->series[i], min_cell, horizon, min_at_risk);
     return c;
 }
 

@@ -56,7 +56,10 @@ int figure_add_row(cohort_figure *f, const char *label, double est, double lower
 /* A deep copy; its title is "PREFIX TITLE" when prefix is not NULL. */
 cohort_figure *figure_copy(const cohort_figure *f, const char *prefix);
 
-/* The small-cell rule for step curves, applied to a copy:
+/* The small-cell rule for step curves, applied to a copy.  Only the part
+ * that is drawn counts: the points up to `horizon` (days; the end of the
+ * time axis, NAN or <= 0 for all) and before the first point with fewer
+ * than min_at_risk at risk (0: no cut).  There:
  *  - a curve with 0 < events < min_cell is suppressed (no steps drawn);
  *  - otherwise consecutive event times are pooled until each pool holds at
  *    least min_cell events (a short last pool joins the one before); the
@@ -64,9 +67,10 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix);
  *    takes the value after it, so each visible step rests on >= min_cell
  *    events;
  *  - censor marks of fewer than min_cell units are dropped.
- * The numbers at risk stay in the copy (for figure_at_risk); outputs show
- * those below min_cell as "<min_cell".  min_cell <= 1 gives a plain copy. */
-cohort_figure *figure_protect(const cohort_figure *f, int min_cell);
+ * After the drawn part the curve stays at its last visible value.  The
+ * numbers at risk stay in the copy (for figure_at_risk); outputs show those
+ * below min_cell as "<min_cell".  min_cell <= 1 gives a plain copy. */
+cohort_figure *figure_protect(const cohort_figure *f, int min_cell, double horizon, double min_at_risk);
 
 /* Units at risk at time t: nrisk of the first point at or after t, 0 after
  * the last point, the first point's nrisk before it. */

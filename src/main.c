@@ -180,7 +180,8 @@ int main(int argc, char **argv)
     for (int i = 2; i < argc && rc == EXIT_OK; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED() do { if (!v) { rc = usage_error("option %s needs a value", a); break; } i++; } while (0)
+/* a missing value ends the loop (break applies to the for, not a wrapper) */
+#define NEED() if (!v) { rc = usage_error("option %s needs a value", a); break; } else i++
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             for (size_t k = 0; k < sizeof command_help / sizeof command_help[0]; k++)
                 if (!strcmp(cmd, command_help[k].cmd)) fputs(command_help[k].help, stdout);

@@ -272,6 +272,7 @@ void plugin_list(plugin_reg *r, diag *dg,
                 snprintf(path, len, "%s/%s.so", r->dirs[i], names[k]);
                 /* only files exporting the entry point are estimator plugins */
                 void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+                if (!h) diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0, "cannot load %s: %s", path, dlerror());
                 int is_plugin = h && dlsym(h, COHORT_ENTRY_SYMBOL);
                 if (h) dlclose(h);
                 if (is_plugin) {

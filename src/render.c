@@ -372,8 +372,8 @@ static void draw_series(cairo_t *cr, const step_layout *L, size_t k)
     for (size_t i = 0; i < end; i++) {
         if (!(s->pts[i].ncensor > 0)) continue;
         double x = px(L, s->pts[i].time), y = py(L, s->pts[i].value);
-        cairo_move_to(cr, x, y - 3.5);
-        cairo_line_to(cr, x, y + 3.5);
+        cairo_move_to(cr, x, y - 3);
+        cairo_line_to(cr, x, y + 3);
     }
     cairo_stroke(cr);
 }
@@ -405,7 +405,7 @@ static void draw_step(cairo_t *cr, const void *arg)
     }
     cairo_stroke(cr);
     cairo_save(cr);
-    cairo_rectangle(cr, L->ml, L->pt - 4, L->pw + 4, L->ph + 4);
+    cairo_rectangle(cr, L->ml, L->pt - 4, L->pw, L->ph + 6);
     cairo_clip(cr);
     for (size_t k = 0; k < f->nseries; k++) draw_series(cr, L, k);
     cairo_restore(cr);
@@ -474,7 +474,7 @@ static void step_layout_make(step_layout *L, const cohort_figure *f, const rende
         double w = text_w(cr, f->series[k].label);
         if (w > lw) lw = w;
     }
-    L->ml = 8 + lw + 12;
+    L->ml = 8 + lw + 18;
     if (L->ml < 64) L->ml = 64;
     if (L->ml > 170) L->ml = 170;
     L->pw = L->w - L->ml - 18;

@@ -5,6 +5,7 @@
  * memory and written last, so it never names a file that was not written;
  * every file goes through a temporary name. */
 #include "report.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,13 +327,15 @@ int report_write(const results *r, const render_opts *ro, const char *dir, char 
                 size_t len = strlen(name);
                 snprintf(name + len, sizeof name - len, "-%zu", same + 1);
             }
-            cohort_figure *pf = figure_protect(e->figures[g], o.min_cell);
+            /* the drawn part of the axis, as render.c will draw it */
+            double ticks[64], horizon = NAN;
+            size_t nt = render_time_ticks(e->figures[g], &o, ticks, 64);
+            if (nt) horizon = ticks[nt - 1];
+            cohort_figure *pf = figure_protect(e->figures[g], o.min_cell, horizon, o.min_at_risk);
             if (!pf) {
                 snprintf(err, errsize, "out of memory drawing figure %s", name);
                 goto done;
             }
-            double ticks[64];
-            size_t nt = render_time_ticks(pf, &o, ticks, 64);
             fig_job job = {pf, r, &o, RENDER_SVG, 0, ticks, nt};
             int bad = figure_files(dir, name, &job, &svg, &svglen, err, errsize);
             if (!bad) page_figure(pf->title && *pf->title ? pf->title : pf->id, name, svg, svglen, out);

@@ -49,6 +49,8 @@ typedef struct sim_params {
     int mri_min, mri_max;       /* days between follow-up MRIs */
     double df_per_mri;          /* distant failure seen at an MRI */
     double p_df_low, df_low;    /* share of patients with a lower DF rate, and it */
+    double os_lp_df_high;       /* log-hazard of death added for the others */
+    double p_staged;            /* a later course is followed by a staged one 14-60 days on */
     double p_course_after_df;
     int later_gap_max;          /* later courses within this many days of the first (0: any) */
     int n_maxc;
@@ -78,6 +80,13 @@ typedef struct sim_params {
      * last two is min + mean * Exp(1) days, at most max. */
     double p_tdm1_rel[3];
     double tdm1_gap_min, tdm1_gap_mean, tdm1_gap_max;
+    /* Forced T-DXd (0: off): a share of the patients start T-DXd once, at
+     * a fraction U(frac_min, frac_max) of their time from the first course
+     * to the last follow-up (not before T-DXd is available); from then on
+     * distant failure at an MRI is multiplied by df_tdxd and the local
+     * failure hazard of every lesion by lf_tdxd (instead of lf_tdxd for
+     * T-DXd started within 91 days of the course). */
+    double p_tdxd_given, tdxd_frac_min, tdxd_frac_max, df_tdxd;
 
     /* outcomes; rn_rate, rn_from and rn_to shape the baseline hazard of the
      * simulated truth, whose hazard ratio is fixed in simulate.c */

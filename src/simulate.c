@@ -6,10 +6,21 @@
  * model, or a preset calibrated to a published cohort (sim_presets.c,
  * doc/presets.md).  The numbers below are the default model's.
  *
+ * Presets change numbers and may switch on mechanisms the default model
+ * leaves off (each draws no random number when off, so the default model's
+ * output is unchanged by them): a first course long after the diagnosis, a
+ * subgroup with rare distant failure and longer survival, staged courses
+ * soon after a course, a limit on how late later courses come, a T-DM1
+ * episode placed during, before or after the first course (mills2021), and
+ * a T-DXd start after which distant and local failure are rarer
+ * (chun2026).
+ *
  * SIMULATED TRUTH (estimator tests rely on these; keep in step with the
  * constants marked TRUTH below).  The hazard ratio and the exposure are the
- * same in every preset; a preset may change the baseline rate and the
- * window (rn_rate, rn_from, rn_to):
+ * same in every preset (tests/hr_recovery.sh recovers them); a preset may
+ * change the baseline rate and its window (rn_rate, rn_from, rn_to:
+ * mills2021 0.00012 per day from day 120 to 730, chun2026 0.0001 per day
+ * from day 60 to 450):
  *
  *  Radionecrosis (RN), one per course at most, course level.  Cause-specific
  *  hazard from the course start_date t (days since t):
@@ -33,7 +44,8 @@
  *  Secondary truths (approximate: dated at the next MRI):
  *   local_failure per lesion: hazard 0.00035 per day from the course start,
  *     x1.6 for a lesion > 2 cc, x1.3 for a post-operative cavity, x0.5 when
- *     T-DXd started within 91 days of the course (as Chun 2026 observed);
+ *     T-DXd started within 91 days of the course (as Chun 2026 observed;
+ *     chun2026: x0.2 from the day T-DXd starts, and distant failure x0.6);
  *     recorded at the first MRI on or after the true day.
  *   distant_failure: each follow-up MRI shows one with probability 0.32;
  *     most distant failures lead to a new course 7-35 days later.
@@ -235,6 +247,7 @@ typedef struct sim_event {
 typedef struct sim_ws {
     int32_t birth, primary, bm, death, lastfu, lastmri;
     int sex_f, hist, er, pr, her2, kps, center;
+    double df;                      /* distant failure per MRI */
     sim_course c[MAX_COURSES];
     int nc;
     sim_lesion l[MAX_COURSES * MAX_LESIONS];
@@ -246,6 +259,8 @@ typedef struct sim_ws {
     size_t nd, cap_d;
     sim_event *e;
     size_t ne, cap_e;
+    int forced_agent;               /* a line a preset places, or -1 */
+    int32_t forced_start, forced_end, forced_min_end; /* NO_DATE: free */
     int oom;
 } sim_ws;
 
@@ -352,9 +367,13 @@ static void gen_baseline(sim_ws *w, rng *r, const sim_model *m, int32_t *first_c
         if (late < m->study_end - 30) t1 = late;
     }
     *first_course = t1;
+    w->df = P->df_per_mri;
+    int df_low = P->p_df_low > 0 && bern(r, P->p_df_low);
+    if (df_low) w->df = P->df_low;
     /* Weibull survival from BM diagnosis, conditioned on t > t1 + 14 days. */
     double lp = 0.22 * (80 - (w->kps < 0 ? 80 : w->kps)) / 10.0 +
                 (w->her2 == H_NEG ? 0.4 : 0.0) + (age >= 65 ? 0.25 : 0.0);
+    if (P->p_df_low > 0 && !df_low) lp += P->os_lp_df_high;
     double scale = P->os_median / pow(log(2.0), 1.0 / P->os_shape);
     double tmin = (double)(t1 + 14 - w->bm);
     double hmin = pow(tmin / scale, P->os_shape);
@@ -425,12 +444,24 @@ static void gen_course(sim_ws *w, rng *r, const sim_params *P, int k)
     }
 }
 
+/* Staged courses after a later course k (p_staged); returns the last. */
+static int staged_courses(sim_ws *w, rng *r, const sim_params *P, int maxc, int k)
+{
+    while (P->p_staged > 0 && w->nc < maxc && bern(r, P->p_staged)) {
+        int32_t t = w->c[k].date + uint_in(r, 14, 60);
+        if (t > w->lastfu) break;
+        w->c[w->nc].date = t;
+        gen_course(w, r, P, w->nc);
+        k = w->nc++;
+    }
+    return k;
+}
+
 /* Courses, follow-up MRIs and distant failures along the patient's time. */
 static void gen_timeline(sim_ws *w, rng *r, const sim_params *P, int32_t t1)
 {
     int maxc = 1 + pick(r, P->maxc_w, P->n_maxc);
-    double df = P->df_per_mri;
-    if (P->p_df_low > 0 && bern(r, P->p_df_low)) df = P->df_low;
+    double df = w->df;
     w->nc = 0;
     w->nl = 0;
     w->c[0].date = t1;
@@ -440,15 +471,16 @@ static void gen_timeline(sim_ws *w, rng *r, const sim_params *P, int32_t t1)
     int32_t next = t1 + uint_in(r, P->mri_min, P->mri_max);
     while (next <= w->lastfu && !w->oom) {
         add_mri(w, next, cur);
-        if (bern(r, df)) {
+        int on_tdxd = w->forced_agent == A_TDXD && next >= w->forced_start;
+        if (bern(r, on_tdxd ? df * P->df_tdxd : df)) {
             add_event(w, next, E_DF, cur, -1);
             if (w->nc < maxc && bern(r, P->p_course_after_df)) {
                 int32_t t = next + uint_in(r, 7, 35);
                 if (t <= w->lastfu && (P->later_gap_max <= 0 || t - t1 <= P->later_gap_max)) {
                     w->c[w->nc].date = t;
                     gen_course(w, r, P, w->nc);
-                    cur = w->nc++;
-                    next = t + uint_in(r, P->mri_min, P->mri_max);
+                    cur = staged_courses(w, r, P, maxc, w->nc++);
+                    next = w->c[cur].date + uint_in(r, P->mri_min, P->mri_max);
                     continue;
                 }
             }
@@ -518,22 +550,37 @@ static int choose_line(rng *r, const sim_model *m, int her2, int line, int32_t s
     return 1;
 }
 
-/* The forced T-DM1 episode of a preset (p_tdm1_rel): its start *fs and,
- * when the course must follow its end, that end *fe (else NO_DATE). */
-static void forced_tdm1(sim_ws *w, rng *r, const sim_params *P, int32_t *fs, int32_t *fe)
+/* The line a preset places before the rest is known: a T-DM1 episode
+ * during, after or before the first course (p_tdm1_rel), or a T-DXd start
+ * (p_tdxd_given). */
+static void gen_forced(sim_ws *w, rng *r, const sim_model *m, int32_t t)
 {
-    int32_t t = w->c[0].date;
-    int rel = pick(r, P->p_tdm1_rel, 3);
-    double g = P->tdm1_gap_min + P->tdm1_gap_mean * expo(r);
-    int32_t gap = (int32_t)(g < P->tdm1_gap_max ? g : P->tdm1_gap_max);
-    *fe = NO_DATE;
-    if (rel == 1 && t + gap <= w->lastfu) {
-        *fs = t + gap;              /* the course before T-DM1 */
-    } else if (rel == 2) {
-        *fe = t - gap;              /* the course after T-DM1 */
-        *fs = *fe - max32(42, (int32_t)(P->line_median * exp(P->line_sdlog * norm(r))));
-    } else {
-        *fs = t - uint_in(r, 7, 120); /* the course during T-DM1 */
+    const sim_params *P = m->p;
+    w->forced_agent = -1;
+    w->forced_start = w->forced_end = w->forced_min_end = NO_DATE;
+    if (P->p_tdm1_rel[0] + P->p_tdm1_rel[1] + P->p_tdm1_rel[2] > 0) {
+        int rel = pick(r, P->p_tdm1_rel, 3);
+        double g = P->tdm1_gap_min + P->tdm1_gap_mean * expo(r);
+        int32_t gap = (int32_t)(g < P->tdm1_gap_max ? g : P->tdm1_gap_max);
+        w->forced_agent = A_TDM1;
+        int32_t len = max32(42, (int32_t)(P->line_median * exp(P->line_sdlog * norm(r))));
+        if (rel == 1 && t + gap <= w->lastfu) {
+            w->forced_start = t + gap;      /* the course before T-DM1 */
+        } else if (rel == 2 && t - gap - len >= w->primary) {
+            w->forced_end = t - gap;        /* the course after T-DM1 */
+            w->forced_start = w->forced_end - len;
+        } else {                            /* the course during T-DM1 */
+            w->forced_start = max32(w->primary, t - uint_in(r, 7, 120));
+            w->forced_min_end = t + 21;
+        }
+    } else if (P->p_tdxd_given > 0 && w->her2 != H_NEG && bern(r, P->p_tdxd_given)) {
+        double f = P->tdxd_frac_min + (P->tdxd_frac_max - P->tdxd_frac_min) * unif(r);
+        int32_t s = t + (int32_t)(f * (double)(w->lastfu - t));
+        s = max32(s, w->her2 == H_POS ? m->tdxd : m->tdxd_low);
+        if (s < w->lastfu) {
+            w->forced_agent = A_TDXD;
+            w->forced_start = s;
+        }
     }
 }
 
@@ -567,22 +614,22 @@ static void gen_drugs(sim_ws *w, rng *r, const sim_model *m)
             if (nsw == 0 || t > sw[nsw - 1]) sw[nsw++] = t;
         }
     unsigned used = 0;
-    int32_t fs = NO_DATE, fe = NO_DATE;
-    if (P->p_tdm1_rel[0] + P->p_tdm1_rel[1] + P->p_tdm1_rel[2] > 0) {
-        forced_tdm1(w, r, P, &fs, &fe);
-        used = 1u << A_TDM1;        /* T-DM1 only as the forced line */
+    int32_t fs = w->forced_start;
+    if (w->forced_agent >= 0) {
+        used = 1u << w->forced_agent; /* that agent only as the forced line */
         if (fs < s) s = fs;
     }
     int isw = 0;
     for (int line = 0; s <= L && !w->oom; line++) {
         int forced = s == fs;
         int32_t natural = s + max32(21, (int32_t)(P->line_median * exp(P->line_sdlog * norm(r))));
-        if (forced) natural = fe != NO_DATE ? fe : max32(natural, w->c[0].date + 21);
+        if (forced && w->forced_end != NO_DATE) natural = w->forced_end;
+        if (forced && w->forced_min_end != NO_DATE) natural = max32(natural, w->forced_min_end);
         while (isw < nsw && sw[isw] <= s + 28) isw++;
         int32_t end, next;
         int32_t swt = !forced && isw < nsw && sw[isw] < natural ? sw[isw] : NO_DATE;
         if (!forced && fs > s && fs <= natural && (swt == NO_DATE || fs <= swt)) {
-            next = fs;              /* make way for the forced T-DM1 line */
+            next = fs;              /* make way for the forced line */
             end = max32(s, next - uint_in(r, 1, 10));
         } else if (swt != NO_DATE) {
             next = sw[isw++];
@@ -600,7 +647,7 @@ static void gen_drugs(sim_ws *w, rng *r, const sim_model *m)
         int a[3];
         int na;
         if (forced) {
-            a[0] = A_TDM1;
+            a[0] = w->forced_agent;
             na = 1;
         } else {
             na = choose_line(r, m, w->her2, line, s, &used, a);
@@ -642,12 +689,16 @@ static void gen_outcomes(sim_ws *w, rng *r, const sim_params *P)
                 if (d2 <= L) add_event(w, d2, E_SRN, k, les);
             }
         }
-        /* local failure per lesion, seen at the next MRI */
+        /* local failure per lesion, seen at the next MRI; with a forced
+         * T-DXd start its effect begins on that day */
+        int tv = P->p_tdxd_given > 0;
+        double on = w->forced_agent == A_TDXD ? (double)(w->forced_start - c->date) : INFINITY;
         for (int i = 0; i < c->nles; i++) {
             const sim_lesion *l = &w->l[c->first_lesion + i];
             double lr = P->lf_rate * (l->vol100 > 200 ? P->lf_big : 1.0) *
-                        (l->postop ? P->lf_postop : 1.0) * (tdxd ? P->lf_tdxd : 1.0);
+                        (l->postop ? P->lf_postop : 1.0) * (!tv && tdxd ? P->lf_tdxd : 1.0);
             double tl = expo(r) / lr;
+            if (tv && tl > on) tl = (on > 0 ? on : 0) + (tl - (on > 0 ? on : 0)) / P->lf_tdxd;
             if (tl > (double)(L - c->date)) continue;
             long mi = mri_at_or_after(w, c->date + (int32_t)tl);
             if (mi >= 0) add_event(w, w->mri[mi], E_LF, k, c->first_lesion + i);
@@ -677,6 +728,7 @@ static void gen_patient(sim_ws *w, rng *r, const sim_model *m)
     int32_t t1;
     w->nmri = w->nd = w->ne = 0;
     gen_baseline(w, r, m, &t1);
+    gen_forced(w, r, m, t1);
     gen_timeline(w, r, m->p, t1);
     gen_drugs(w, r, m);
     gen_outcomes(w, r, m->p);

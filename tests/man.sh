@@ -3,8 +3,9 @@
 # program.  Checks that every command, option and exit code printed by
 # `cohort --help` (and `cohort COMMAND --help`) is in doc/cohort.1; that the
 # KEYWORDS table of doc/cohort-rules.5 lists exactly the keywords of
-# grammar/scanner.l and that every built-in function of src/builtins.c is
-# described there; that every member of cohort_host and every COHORT_ name
+# grammar/scanner.l and that every built-in function of src/builtins.c and
+# every setting of src/check.c (`privacy min_cell`) is described there;
+# that every member of cohort_host and every COHORT_ name
 # of include/cohort/plugin.h is in doc/cohort-plugin.3; that the keyword and
 # function lists of the vim and VS Code syntax files in contrib/ match the
 # scanner and builtins.c exactly; and, when mandoc or groff is installed,
@@ -175,6 +176,19 @@ for b in $(cat "$tmp/builtins"); do
         bad "built-in function '$b' (src/builtins.c) is not described in FUNCTIONS of doc/cohort-rules.5"
     fi
 done
+# the settings statements (`privacy min_cell = 5;`) the checker knows
+if [ -f "$srcdir/src/check.c" ]; then
+    grep -oE '^ *\{"[a-z_]+", "[a-z_]+", SET_[A-Z]+' "$srcdir/src/check.c" |
+        sed 's/^ *{"\([a-z_]*\)", "\([a-z_]*\)".*/\1 \2/' >"$tmp/settings"
+    bold_words "$tmp/rules.5" >"$tmp/bold.5"
+    while read -r sect key; do
+        if has_word "$sect" "$tmp/bold.5" && has_word "$key" "$tmp/bold.5"; then
+            ok
+        else
+            bad "setting '$sect $key' (src/check.c) is not described in doc/cohort-rules.5"
+        fi
+    done <"$tmp/settings"
+fi
 
 # ---- cohort-plugin.3: the host table and every COHORT_ name ---------------------
 awk '/^typedef struct cohort_host \{/ { on = 1; next } /^\} cohort_host;/ { on = 0 } on' \

@@ -31,6 +31,23 @@ static void cif_put(const cohort_host *host, cohort_table *t, size_t row, int co
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
 }
 
+/* A count for a sentence: "12", or "<5" under the study's small-cell rule
+ * (privacy min_cell).  Returns 1 when the count is hidden. */
+static int cif_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
+{
+    if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);
+    snprintf(buf, size, "%.0f", n);
+    return 0;
+}
+
+/* Events of the curve's cause at or before t. */
+static double cif_events_by(const cif_curve *c, double t)
+{
+    double n = 0;
+    for (size_t i = 0; i < c->nsteps && c->time[i] <= t; i++) n += c->nevent[i];
+    return n;
+}
+
 static void cif_fmt_p(double p, char *buf, size_t size)
 {
     if (p < 0.001) snprintf(buf, size, "p < 0.001");
@@ -116,10 +133,14 @@ static int cif_read(const cohort_host *host, const cohort_call *call, cif_input 
         in->strata[k] = sa ? in->fs.code[i] : 0;
         present[in->group[k]] = 1;
     }
-    if (dropped)
-        host->warning(call, "%zu of %zu rows dropped for missing values of %s%s%s%s%s", dropped,
-                      nrows, s->name, by ? ", " : "", by ? by->vec.name : "", sa ? ", " : "",
+    if (dropped) {
+        char c1[32], c2[32];
+        cif_count(host, call, (double)dropped, c1, sizeof c1);
+        cif_count(host, call, (double)nrows, c2, sizeof c2);
+        host->warning(call, "%s of %s rows dropped for missing values of %s%s%s%s%s", c1, c2,
+                      s->name, by ? ", " : "", by ? by->vec.name : "", sa ? ", " : "",
                       sa ? sa->vec.name : "");
+    }
     size_t *map = malloc((nlev + 1) * sizeof *map);
     if (!map) {
         free(present);
@@ -162,6 +183,39 @@ static const char *cif_in(const cohort_call *call, const cif_input *in, size_t g
     if (!by) return "";
     snprintf(buf, size, " in %s = %s", by->vec.name, cif_group_label(in, g));
     return buf;
+}
+
+/* Sort times ascending, carrying the statuses along (heap sort: no
+ * recursion, n log n). */
+static void cif_sift(double *t, int *st, size_t root, size_t n)
+{
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && t[child + 1] > t[child]) child++;
+        if (!(t[child] > t[root])) return;
+        double x = t[root];
+        t[root] = t[child];
+        t[child] = x;
+        int y = st[root];
+        st[root] = st[child];
+        st[child] = y;
+        root = child;
+    }
+}
+
+static void cif_sort(double *t, int *st, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;) cif_sift(t, st, i, n);
+    for (size_t k = n; k-- > 1;) {
+        double x = t[0];
+        t[0] = t[k];
+        t[k] = x;
+        int y = st[0];
+        st[0] = st[k];
+        st[k] = y;
+        cif_sift(t, st, 0, k);
+    }
 }
 
 static int cif_run(const cohort_host *host, const cohort_call *call)
@@ -276,12 +330,20 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                     cif_put(host, t, r, cse, sqrt(var));
                     cif_put(host, t, r, cl, lo);
                     cif_put(host, t, r, cu, hi);
+                    /* the estimate rests on the events of the cause up to at[k] */
+                    double nby = cif_events_by(&curves[(c - 1) * ng + g], at[k]);
+                    if (COHORT_HOST_HAS(host, table_row_count)) host->table_row_count(t, r, nby);
                     if (isnan(est)) {
                         beyond = 1;
                         continue;
                     }
                     cif_fmt_time(call, at[k], tb, sizeof tb);
-                    if (isfinite(lo) && isfinite(hi))
+                    char cb[32];
+                    if (cif_count(host, call, nby, cb, sizeof cb))
+                        host->note(call, "CIF of %s at %s rests on %s events: not shown%s",
+                                   cif_cause_name(s, c, cname, sizeof cname), tb, cb,
+                                   cif_in(call, &in, g, gb, sizeof gb));
+                    else if (isfinite(lo) && isfinite(hi))
                         host->note(call, "CIF of %s at %s %.1f%% (%s CI %.1f-%.1f)%s",
                                    cif_cause_name(s, c, cname, sizeof cname), tb, 100 * est, lv,
                                    100 * lo, 100 * hi, cif_in(call, &in, g, gb, sizeof gb));
@@ -366,6 +428,55 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                 }
             }
         }
+    }
+
+    /* one figure per cause: a step curve per group, drawn by the host; a
+     * point at every distinct time of the group's data (any cause or
+     * censoring) gives the number at risk and the censor marks */
+    if (COHORT_HOST_HAS(host, figure_new)) {
+        size_t *ord = malloc((in.n + 1) * sizeof *ord);
+        if (!ord) {
+            host->error(call, "out of memory");
+            goto out;
+        }
+        for (size_t c = 1; c <= maxcause; c++) {
+            if (nev[c] == 0) continue;
+            char title[300], id[96];
+            const char *cn = cif_cause_name(s, c, cname, sizeof cname);
+            if (by) snprintf(title, sizeof title, "Cumulative incidence of %s by %s", cn, by->vec.name);
+            else snprintf(title, sizeof title, "Cumulative incidence of %s", cn);
+            snprintf(id, sizeof id, "incidence-%s", cn);
+            cohort_figure *fig = host->figure_new(call, id, COHORT_FIG_STEP, title);
+            snprintf(title, sizeof title, "Cumulative incidence of %s", cn);
+            host->figure_labels(fig, NULL, title);
+            for (size_t g = 0; g < ng; g++) {
+                const cif_curve *cv_ = &curves[(c - 1) * ng + g];
+                if (by) snprintf(gb, sizeof gb, "%s = %s", by->vec.name, cif_group_label(&in, g));
+                else snprintf(gb, sizeof gb, "%s", cn);
+                int sx = host->figure_series(fig, gb, 0.0);
+                /* the group's times in order, statuses carried along */
+                size_t m = 0;
+                for (size_t i = 0; i < in.n; i++)
+                    if ((size_t)in.group[i] == g) ord[m++] = i;
+                for (size_t i = 0; i < m; i++) sub_t[i] = in.time[ord[i]];
+                for (size_t i = 0; i < m; i++) sub_s[i] = in.status[ord[i]];
+                cif_sort(sub_t, sub_s, m);
+                for (size_t i = 0; i < m;) {
+                    size_t j = i;
+                    double d = 0, cens = 0;
+                    for (; j < m && sub_t[j] == sub_t[i]; j++) {
+                        d += (size_t)sub_s[j] == c;
+                        cens += sub_s[j] == 0;
+                    }
+                    double est, var, lo, hi;
+                    cif_at(cv_, sub_t[i], &est, &var);
+                    cif_ci(est, var, level, &lo, &hi);
+                    host->figure_step(fig, sx, sub_t[i], est, lo, hi, (double)(m - i), d, cens);
+                    i = j;
+                }
+            }
+        }
+        free(ord);
     }
     rc = 0;
 out:

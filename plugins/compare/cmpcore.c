@@ -28,7 +28,9 @@ void cmp_row_free(cmp_row *r)
     for (int g = 0; g < 2; g++) {
         free(r->cif[g]);
         free(r->var[g]);
+        free(r->nby[g]);
         r->cif[g] = r->var[g] = NULL;
+        r->nby[g] = NULL;
     }
 }
 
@@ -73,9 +75,14 @@ int cmp_compute(const double *time, const int *status, const int *exposed, size_
     for (int g = 0; g < 2; g++) {
         r->cif[g] = malloc((nat + 1) * sizeof *r->cif[g]);
         r->var[g] = malloc((nat + 1) * sizeof *r->var[g]);
+        r->nby[g] = calloc(nat + 1, sizeof *r->nby[g]);
     }
-    if (!sub_t || !x || !sub_s || !grp || !r->cif[0] || !r->cif[1] || !r->var[0] || !r->var[1])
+    if (!sub_t || !x || !sub_s || !grp || !r->cif[0] || !r->cif[1] || !r->var[0] || !r->var[1] ||
+        !r->nby[0] || !r->nby[1])
         goto out;
+    for (size_t i = 0; i < n; i++)
+        if (status[i] == 1)
+            for (size_t k = 0; k < nat; k++) r->nby[exposed[i] != 0][k] += time[i] <= at[k];
     for (int g = 0; g < 2; g++)
         if (cmp_group_cif(time, status, exposed, n, g, at, nat, r->cif[g], r->var[g], sub_t, sub_s) !=
             CMP_OK)

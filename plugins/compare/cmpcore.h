@@ -29,6 +29,7 @@ typedef struct cmp_row {
     size_t nat;
     double *cif[2];         /* nat values per group; NAN after the group's last follow-up */
     double *var[2];         /* their variances (cuminc's) */
+    size_t *nby[2];         /* nat counts per group: events (status 1) at or before at[k] */
     int gray_ok;            /* Gray's test available */
     double gray_stat, gray_p;
     int fit;                /* CMP_FIT_* */

@@ -16,7 +16,10 @@
  * Rows whose endpoint or exposure is missing are left out of that row
  * (counted in a warning).  A sHR that cannot be estimated (a group without
  * events or without rows, a fit that fails) is left empty and said why in
- * a note; Gray's test is still given when it can be. */
+ * a note; Gray's test is still given when it can be.  Under the study's
+ * small-cell rule (privacy min_cell) the host hides small counts and the
+ * percentages that rest on them; the notes do the same.  One forest figure
+ * per endpoint shows the sHR of every definition. */
 #include <cohort/plugin.h>
 #include "cmpcore.h"
 #include <math.h>
@@ -55,6 +58,15 @@ static void cmp_fmt_time(const cohort_call *call, double days, char *buf, size_t
         snprintf(buf, size, "1 %.*s", (int)(len - 1), unit);
     else
         snprintf(buf, size, "%g %s", v, unit);
+}
+
+/* A count for a sentence: "12", or "<5" under the study's small-cell rule.
+ * Returns 1 when the count is hidden. */
+static int cmp_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
+{
+    if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);
+    snprintf(buf, size, "%.0f", n);
+    return 0;
 }
 
 /* A percentage for notes, or "-" when missing. */
@@ -188,19 +200,32 @@ static int cmp_make_cols(const cohort_host *host, const cohort_call *call, const
     return 0;
 }
 
-/* The publication-style sentence of one row. */
+/* The publication-style sentence of one row.  Percentages resting on a
+ * count hidden by the small-cell rule are not given. */
 static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp_args *a,
                      const cohort_surv *s, size_t k, const cmp_row *r)
 {
-    char line[1024], tb[64], p1[32], p0[32], pb[32];
+    char line[1024], tb[64], p1[32], p0[32], pb[32], c[4][32];
     size_t off = 0;
+    int hidden = 0;
+    hidden |= cmp_count(host, call, (double)r->events[1], c[0], sizeof c[0]);
+    hidden |= cmp_count(host, call, (double)r->n[1], c[1], sizeof c[1]);
+    hidden |= cmp_count(host, call, (double)r->events[0], c[2], sizeof c[2]);
+    hidden |= cmp_count(host, call, (double)r->n[0], c[3], sizeof c[3]);
 #define CMP_ADD(...) do { if (off < sizeof line) off += (size_t)snprintf(line + off, sizeof line - off, __VA_ARGS__); } while (0)
     CMP_ADD("%s", a->exs[k].name);
     if (a->sources) CMP_ADD(" (%s)", a->sources[k]);
-    CMP_ADD(", %s: %zu/%zu exposed vs %zu/%zu unexposed with %s", s->name, r->events[1], r->n[1],
-            r->events[0], r->n[0], s->name);
+    CMP_ADD(", %s: %s/%s exposed vs %s/%s unexposed with %s", s->name, c[0], c[1], c[2], c[3], s->name);
     for (size_t t = 0; t < a->nat; t++) {
+        char n1[32], n0[32];
+        int h = hidden;
+        h |= cmp_count(host, call, (double)r->nby[1][t], n1, sizeof n1);
+        h |= cmp_count(host, call, (double)r->nby[0][t], n0, sizeof n0);
         cmp_fmt_time(call, a->at[t], tb, sizeof tb);
+        if (h) {
+            CMP_ADD("; CIF at %s not shown (small counts)", tb);
+            continue;
+        }
         cmp_fmt_pct(r->cif[1][t], p1, sizeof p1);
         cmp_fmt_pct(r->cif[0][t], p0, sizeof p0);
         CMP_ADD("; CIF at %s %s vs %s", tb, p1, p0);
@@ -217,6 +242,17 @@ static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp
     }
 #undef CMP_ADD
     host->note(call, "%s", line);
+}
+
+/* The smallest non-zero count the percentages of a row rest on (events of
+ * either group up to each time), or 0 when all are zero. */
+static double cmp_row_basis(const cmp_row *r)
+{
+    double m = 0;
+    for (int g = 0; g < 2; g++)
+        for (size_t k = 0; k < r->nat; k++)
+            if (r->nby[g][k] > 0 && (m == 0 || (double)r->nby[g][k] < m)) m = (double)r->nby[g][k];
+    return m;
 }
 
 static int cmp_run(const cohort_host *host, const cohort_call *call)
@@ -270,8 +306,19 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
     int dse = host->table_column(d, "std.err", COHORT_COL_PERCENT, 1);
 
     int beyond = 0;
+    int figures = COHORT_HOST_HAS(host, figure_new) && COHORT_HOST_HAS(host, figure_estimate);
     for (size_t e = 0; e < a.nep; e++) {
         const cohort_surv *s = &a.eps[e];
+        cohort_figure *fig = NULL;
+        if (figures) {
+            char id[128], ftitle[256];
+            snprintf(id, sizeof id, "forest_%s", s->name);
+            snprintf(ftitle, sizeof ftitle, "%s: subdistribution hazard ratio, exposed vs unexposed, by definition",
+                     s->name);
+            fig = host->figure_new(call, id, COHORT_FIG_FOREST, ftitle);
+            if (fig && COHORT_HOST_HAS(host, figure_labels))
+                host->figure_labels(fig, "Subdistribution hazard ratio", NULL);
+        }
         for (size_t k = 0; k < a.nex; k++) {
             const cohort_vec *v = &a.exs[k];
             size_t m = 0;
@@ -306,6 +353,8 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
                     cmp_put(host, d, dr, dtime, a.at[q]);
                     cmp_put(host, d, dr, dcif, r.cif[g][q]);
                     cmp_put(host, d, dr, dse, sqrt(r.var[g][q]));
+                    if (COHORT_HOST_HAS(host, table_row_count))
+                        host->table_row_count(d, dr, (double)r.nby[g][q]);
                 }
             }
             if (r.fit == CMP_FIT_OK) {
@@ -315,6 +364,19 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
                 cmp_put(host, t, row, c.p, r.p);
             }
             if (r.gray_ok) cmp_put(host, t, row, c.gray, r.gray_p);
+            if (COHORT_HOST_HAS(host, table_row_count)) host->table_row_count(t, row, cmp_row_basis(&r));
+            if (fig) {
+                char label[256];
+                if (a.sources) snprintf(label, sizeof label, "%s (%s)", v->name, a.sources[k]);
+                else snprintf(label, sizeof label, "%s", v->name);
+                if (r.fit == CMP_FIT_OK) {
+                    host->figure_estimate(fig, label, r.shr, r.lower, r.upper, r.p);
+                } else {
+                    size_t len = strlen(label);
+                    snprintf(label + len, sizeof label - len, ": not estimable");
+                    host->figure_estimate(fig, label, NAN, NAN, NAN, NAN);
+                }
+            }
             cmp_note(host, call, &a, s, k, &r);
             cmp_row_free(&r);
         }

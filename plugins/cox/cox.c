@@ -54,6 +54,16 @@ static void put(const cohort_host *host, cohort_table *t, size_t row, int col, d
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
 }
 
+/* A count for a sentence: "12", or "<5" under the study's small-cell rule
+ * (privacy min_cell). */
+static const char *count_text(const cohort_host *host, const cohort_call *call, double n, char *buf,
+                              size_t size)
+{
+    if (COHORT_HOST_HAS(host, format_count)) host->format_count(call, n, buf, size);
+    else snprintf(buf, size, "%.0f", n);
+    return buf;
+}
+
 static void fmt_p(double p, char *buf, size_t size)
 {
     if (p < 0.001) snprintf(buf, size, "p < 0.001");
@@ -113,9 +123,12 @@ static int cox_read(const cohort_host *host, const cohort_call *call, const unsi
         in->n++;
         competing += s->status[i] >= 2;
     }
-    if (dropped && verbose)
-        host->warning(call, "%zu of %zu rows dropped for missing values in the variables of the model",
-                      dropped, nrows);
+    if (dropped && verbose) {
+        char c1[32], c2[32];
+        host->warning(call, "%s of %s rows dropped for missing values in the variables of the model",
+                      count_text(host, call, (double)dropped, c1, sizeof c1),
+                      count_text(host, call, (double)nrows, c2, sizeof c2));
+    }
     in->competing = competing;
     if (in->n == 0) {
         host->error(call, "no rows with all variables of the model known");
@@ -237,10 +250,20 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
     int crse = f->robust ? host->table_column(t, "robust se", COHORT_COL_NUMBER, 4) : -1;
     int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
+    char cnt[32];
     if (in->competing)
-        host->note(call, "%zu competing events of %s are censored (cause-specific hazards); "
-                   "use finegray for subdistribution hazards", in->competing, in->epname);
+        host->note(call, "%s competing events of %s are censored (cause-specific hazards); "
+                   "use finegray for subdistribution hazards",
+                   count_text(host, call, (double)in->competing, cnt, sizeof cnt), in->epname);
     size_t p = d->p;
+    /* the forest plot of the hazard ratios, drawn by the host */
+    cohort_figure *fig = NULL;
+    if (COHORT_HOST_HAS(host, figure_new)) {
+        char xl[64];
+        fig = host->figure_new(call, "forest", COHORT_FIG_FOREST, title);
+        snprintf(xl, sizeof xl, "Hazard ratio (%s CI)", lv);
+        host->figure_labels(fig, xl, NULL);
+    }
     for (size_t j = 0; j < p; j++) {
         double b = f->coef[j], se = sqrt(f->var[j * p + j]);
         double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
@@ -257,6 +280,7 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
         fmt_p(f->pvalue[j], pb, sizeof pb);
         host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr,
                    lv, lo, hi, pb);
+        if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, f->pvalue[j]);
     }
 
     cohort_table *tt = host->table_new(call, "test", "Tests of the model (all coefficients zero)");
@@ -296,8 +320,9 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     put(host, tm, r, ci, f->iter);
     fmt_p(f->lr_p, pb, sizeof pb);
     if (isfinite(f->concordance))
-        host->note(call, "Cox model of %s: %zu events; likelihood-ratio test %.2f on %d df, %s; "
-                   "concordance %.3f (SE %.3f)", in->epname, f->nevents, f->lr_test, f->df, pb,
+        host->note(call, "Cox model of %s: %s events; likelihood-ratio test %.2f on %d df, %s; "
+                   "concordance %.3f (SE %.3f)", in->epname,
+                   count_text(host, call, (double)f->nevents, cnt, sizeof cnt), f->lr_test, f->df, pb,
                    f->concordance, f->concordance_se);
 }
 

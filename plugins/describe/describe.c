@@ -10,7 +10,6 @@
 #include "summary.h"
 #include "../common/pcommon.h"
 #include <math.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +117,15 @@ static int ds_setup(ds_ctx *c)
         host->error(call, "no rows with %s known", c->by->name);
         return 1;
     }
+    return 0;
+}
+
+/* A count as text: "12", or "<5" under the study's small-cell rule
+ * (privacy min_cell).  Returns 1 when the count is hidden. */
+static int ds_count(const ds_ctx *c, double n, char *buf, size_t size)
+{
+    if (COHORT_HOST_HAS(c->host, format_count)) return c->host->format_count(c->call, n, buf, size);
+    snprintf(buf, size, "%.0f", n);
     return 0;
 }
 
@@ -259,9 +267,7 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
     if (c.overall) cg[ng] = host->table_column(t, "overall", COHORT_COL_TEXT, 0);
     /* every number, for JSON and CSV (not the text report) */
     cohort_table *st = host->table_new(call, "stats", "Descriptive statistics");
-    if (host->size >= offsetof(cohort_host, table_detail) + sizeof host->table_detail &&
-        host->table_detail)
-        host->table_detail(st);
+    if (COHORT_HOST_HAS(host, table_detail)) host->table_detail(st);
     int sv, sg, sl, su, sn, smi, sc, sp, smean, ssd, smed, sq1, sq3, smin, smax;
     {
         sv = host->table_column(st, "variable", COHORT_COL_TEXT, 0);
@@ -319,12 +325,16 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
                 int col = ds_col(&c, cg, k);
                 if (col < 0) continue;
                 const ds_cell *cell = &cells[k];
-                if (r == 0) snprintf(buf, sizeof buf, "%zu", cell->n);
-                else if (r == 1) snprintf(buf, sizeof buf, "%zu", cell->missing);
-                else if (cat && cell->n == 0) snprintf(buf, sizeof buf, "0");
-                else if (cat)
-                    snprintf(buf, sizeof buf, "%.0f (%.*f%%)", cell->count[r - 2], c.digits,
-                             100 * cell->count[r - 2] / (double)cell->n);
+                if (r == 0) ds_count(&c, (double)cell->n, buf, sizeof buf);
+                else if (r == 1) ds_count(&c, (double)cell->missing, buf, sizeof buf);
+                else if (cat) {
+                    char nb[32];
+                    if (ds_count(&c, cell->count[r - 2], nb, sizeof nb) || cell->n == 0)
+                        snprintf(buf, sizeof buf, "%s", nb);
+                    else
+                        snprintf(buf, sizeof buf, "%s (%.*f%%)", nb, c.digits,
+                                 100 * cell->count[r - 2] / (double)cell->n);
+                }
                 else if (v->type == COHORT_TYPE_DATE)
                     ds_fmt(&c, v, &cell->num, r == 2 ? DS_MEDIAN : DS_RANGE, buf, sizeof buf);
                 else

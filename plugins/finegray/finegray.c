@@ -48,6 +48,16 @@ static void put(const cohort_host *host, cohort_table *t, size_t row, int col, d
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
 }
 
+/* A count for a sentence: "12", or "<5" under the study's small-cell rule
+ * (privacy min_cell). */
+static const char *count_text(const cohort_host *host, const cohort_call *call, double n, char *buf,
+                              size_t size)
+{
+    if (COHORT_HOST_HAS(host, format_count)) host->format_count(call, n, buf, size);
+    else snprintf(buf, size, "%.0f", n);
+    return buf;
+}
+
 static void fmt_p(double p, char *buf, size_t size)
 {
     if (p < 0.001) snprintf(buf, size, "p < 0.001");
@@ -120,9 +130,12 @@ static int fg_read(const cohort_host *host, const cohort_call *call, const unsig
         use[i] = 1;
         in->n++;
     }
-    if (dropped && verbose)
-        host->warning(call, "%zu of %zu rows dropped for missing values in the variables of the model",
-                      dropped, nrows);
+    if (dropped && verbose) {
+        char c1[32], c2[32];
+        host->warning(call, "%s of %s rows dropped for missing values in the variables of the model",
+                      count_text(host, call, (double)dropped, c1, sizeof c1),
+                      count_text(host, call, (double)nrows, c2, sizeof c2));
+    }
     if (in->n == 0) {
         host->error(call, "no rows with all variables of the model known");
         goto out;
@@ -199,6 +212,14 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
         snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: %s)",
                  in->epname, in->others);
     cohort_table *t = host->table_new(call, "coef", title);
+    /* the forest plot of the subdistribution hazard ratios, drawn by the host */
+    cohort_figure *fig = NULL;
+    if (COHORT_HOST_HAS(host, figure_new)) {
+        char xl[80];
+        fig = host->figure_new(call, "forest", COHORT_FIG_FOREST, title);
+        snprintf(xl, sizeof xl, "Subdistribution hazard ratio (%s CI)", lv);
+        host->figure_labels(fig, xl, NULL);
+    }
     int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
     int chr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
     int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
@@ -222,6 +243,7 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
         fmt_p(f->pvalue[j], pb, sizeof pb);
         host->note(call, "%s: sHR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr, lv,
                    lo, hi, pb);
+        if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, f->pvalue[j]);
     }
     cohort_table *tm = host->table_new(call, "model", "Model summary");
     int cn = host->table_column(tm, "n", COHORT_COL_COUNT, 0);
@@ -242,8 +264,10 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     put(host, tm, r, cdf, (double)f->p);
     put(host, tm, r, clp, f->lr_p);
     fmt_p(f->lr_p, pb, sizeof pb);
-    host->note(call, "Fine-Gray model of %s with %zu events, %zu competing; pseudo likelihood-ratio "
-               "test %.2f on %zu df, %s", in->label, f->nevents, f->ncompeting, f->lr_test, f->p, pb);
+    char c1[32], c2[32];
+    host->note(call, "Fine-Gray model of %s with %s events, %s competing; pseudo likelihood-ratio "
+               "test %.2f on %zu df, %s", in->label, count_text(host, call, (double)f->nevents, c1, sizeof c1),
+               count_text(host, call, (double)f->ncompeting, c2, sizeof c2), f->lr_test, f->p, pb);
 }
 
 /* Univariable screening, as in the cox plugin: term p is the Wald test of

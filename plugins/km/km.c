@@ -70,6 +70,15 @@ static void km_fmt_q(const cohort_call *call, double days, char *buf, size_t siz
     }
 }
 
+/* A count for a sentence: "12", or "<5" under the study's small-cell rule
+ * (privacy min_cell).  Returns 1 when the count is hidden. */
+static int km_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
+{
+    if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);
+    snprintf(buf, size, "%.0f", n);
+    return 0;
+}
+
 static void km_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
 {
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
@@ -143,12 +152,18 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
         if (in->start) in->start[k] = s->start[i];
         if (in->unit) in->unit[k] = call->row_unit[i];
     }
-    if (dropped)
-        host->warning(call, "%zu of %zu rows dropped for missing values of %s%s%s", dropped,
-                      nrows, s->name, by ? " or " : "", by ? by->vec.name : "");
-    if (competing)
-        host->warning(call, "%zu competing events treated as censored; use cif for "
-                      "cumulative incidence", competing);
+    char c1[32], c2[32];
+    if (dropped) {
+        km_count(host, call, (double)dropped, c1, sizeof c1);
+        km_count(host, call, (double)nrows, c2, sizeof c2);
+        host->warning(call, "%s of %s rows dropped for missing values of %s%s%s", c1, c2, s->name,
+                      by ? " or " : "", by ? by->vec.name : "");
+    }
+    if (competing) {
+        km_count(host, call, (double)competing, c1, sizeof c1);
+        host->warning(call, "%s competing events treated as censored; use cif for "
+                      "cumulative incidence", c1);
+    }
     if (in->n == 0) {
         host->error(call, "no rows with %s known", s->name);
         return 1;
@@ -343,7 +358,11 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                     beyond = 1;
                     continue;
                 }
-                if (isfinite(p.lower) && isfinite(p.upper))
+                char cb[32];
+                if (km_count(host, call, p.nevent, cb, sizeof cb))
+                    host->note(call, "survival at %s rests on %s events: not shown%s", tb, cb,
+                               km_in(&in, g, gb, sizeof gb));
+                else if (isfinite(p.lower) && isfinite(p.upper))
                     host->note(call, "survival at %s %.1f%% (%s CI %.1f-%.1f)%s", tb,
                                100 * p.surv, lv, 100 * p.lower, 100 * p.upper,
                                km_in(&in, g, gb, sizeof gb));
@@ -458,6 +477,26 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 km_put(host, tab, r, cl, c->lower[i]);
                 km_put(host, tab, r, cu, c->upper[i]);
             }
+        }
+    }
+
+    /* the figure: one step curve per group, drawn by the host */
+    if (COHORT_HOST_HAS(host, figure_new)) {
+        const char *epn = cohort_arg_get(call, "endpoint")->surv.name;
+        if (in.byname) snprintf(buf, sizeof buf, "Kaplan-Meier estimate of %s by %s", epn, in.byname);
+        else snprintf(buf, sizeof buf, "Kaplan-Meier estimate of %s", epn);
+        cohort_figure *fig = host->figure_new(call, "survival", COHORT_FIG_STEP, buf);
+        host->figure_labels(fig, NULL, "Survival");
+        for (size_t g = 0; g < in.ngroups; g++) {
+            const km_curve *c = &curves[g];
+            if (in.byname) snprintf(gb, sizeof gb, "%s = %s", in.byname, km_group_label(&in, g));
+            else snprintf(gb, sizeof gb, "%s", epn);
+            int sx = host->figure_series(fig, gb, 1.0);
+            for (size_t i = 0; i < c->ntimes; i++)
+                host->figure_step(fig, sx, c->time[i], c->surv[i],
+                                  o.conf != KM_CONF_NONE ? c->lower[i] : NAN,
+                                  o.conf != KM_CONF_NONE ? c->upper[i] : NAN, c->nrisk[i],
+                                  c->nevent[i], c->ncensor[i]);
         }
     }
     rc = 0;

@@ -28,6 +28,16 @@ static void put(const cohort_host *host, cohort_table *t, size_t row, int col, d
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
 }
 
+/* A count for a sentence: "12", or "<5" under the study's small-cell rule
+ * (privacy min_cell). */
+static const char *count_text(const cohort_host *host, const cohort_call *call, double n, char *buf,
+                              size_t size)
+{
+    if (COHORT_HOST_HAS(host, format_count)) host->format_count(call, n, buf, size);
+    else snprintf(buf, size, "%.0f", n);
+    return buf;
+}
+
 static void fmt_p(double p, char *buf, size_t size)
 {
     if (p < 0.001) snprintf(buf, size, "p < 0.001");
@@ -117,9 +127,12 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         use[i] = 1;
         y[n++] = v;
     }
-    if (dropped)
-        host->warning(call, "%zu of %zu rows dropped for missing values in the variables of the model",
-                      dropped, nrows);
+    if (dropped) {
+        char c1[32], c2[32];
+        host->warning(call, "%s of %s rows dropped for missing values in the variables of the model",
+                      count_text(host, call, (double)dropped, c1, sizeof c1),
+                      count_text(host, call, (double)nrows, c2, sizeof c2));
+    }
     if (n == 0) {
         host->error(call, "no rows with all variables of the model known");
         goto out;
@@ -174,6 +187,14 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         int cb = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
         int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
         int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
+        /* the forest plot of the odds ratios (not the intercept), drawn by the host */
+        cohort_figure *fig = NULL;
+        if (COHORT_HOST_HAS(host, figure_new) && f.p > 1) {
+            char xl[64];
+            fig = host->figure_new(call, "forest", COHORT_FIG_FOREST, title);
+            snprintf(xl, sizeof xl, "Odds ratio (%s CI)", lv);
+            host->figure_labels(fig, xl, NULL);
+        }
         for (size_t j = 0; j < f.p; j++) {
             double b = f.coef[j], se = f.se[j];
             double orr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
@@ -192,6 +213,7 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
             fmt_p(f.pvalue[j], pb, sizeof pb);
             host->note(call, "%s: OR %.2f (%s CI %.2f-%.2f), %s", term_label(&d, j - 1, lb, sizeof lb),
                        orr, lv, lo, hi, pb);
+            if (fig) host->figure_estimate(fig, term_label(&d, j - 1, lb, sizeof lb), orr, lo, hi, f.pvalue[j]);
         }
         size_t events = 0;
         for (size_t i = 0; i < n; i++) events += y[i] == 1;
@@ -216,8 +238,10 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         put(host, tm, r, ci, f.iter);
         if (d.p > 0) {
             fmt_p(lrp, pb, sizeof pb);
-            host->note(call, "logistic model of %s: %zu events in %zu; likelihood-ratio test %.2f on "
-                       "%zu df, %s", lhs->name, events, n, lr, d.p, pb);
+            char c1[32], c2[32];
+            host->note(call, "logistic model of %s: %s events in %s; likelihood-ratio test %.2f on "
+                       "%zu df, %s", lhs->name, count_text(host, call, (double)events, c1, sizeof c1),
+                       count_text(host, call, (double)n, c2, sizeof c2), lr, d.p, pb);
         }
     }
     rc = 0;

@@ -4,8 +4,8 @@
 #define COHORT_FEXACT_H
 #include <stddef.h>
 
-/* Default bound on the path records one stage of the network may hold
- * (each record is 24 bytes). */
+/* Default bound on the records (pasts) one stage of the network may hold,
+ * about 40 bytes each; see fexact.c for the limits this gives. */
 #define T1_FEXACT_MAX_ENTRIES ((size_t)4000000)
 
 /* p-value of Fisher's exact test on an nr x nc table of non-negative

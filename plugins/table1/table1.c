@@ -514,9 +514,16 @@ static int t1_summarise(t1_ctx *c)
 /* Mark t as detail (JSON, CSV; not the text report) when the host can. */
 static void t1_detail(const cohort_host *host, cohort_table *t)
 {
-    if (host->size >= offsetof(cohort_host, table_detail) + sizeof host->table_detail &&
-        host->table_detail)
-        host->table_detail(t);
+    if (COHORT_HOST_HAS(host, table_detail)) host->table_detail(t);
+}
+
+/* A count as text: "12", or "<5" under the study's small-cell rule
+ * (privacy min_cell).  Returns 1 when the count is hidden. */
+static int t1_count_text(const t1_ctx *c, double n, char *buf, size_t size)
+{
+    if (COHORT_HOST_HAS(c->host, format_count)) return c->host->format_count(c->call, n, buf, size);
+    snprintf(buf, size, "%.0f", n);
+    return 0;
 }
 
 static void t1_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
@@ -555,10 +562,20 @@ static void t1_fmt_cont(const t1_ctx *c, const t1_var *v, const ds_numeric *s, c
     }
 }
 
+/* "n (pct%)", or just the count when it is hidden or of nothing. */
 static void t1_fmt_count(const t1_ctx *c, double k, size_t of, char *buf, size_t size)
 {
-    if (of == 0) snprintf(buf, size, "%.0f", k);
-    else snprintf(buf, size, "%.0f (%.*f%%)", k, c->o.digits, 100 * k / (double)of);
+    char nb[32];
+    if (t1_count_text(c, k, nb, sizeof nb) || of == 0) snprintf(buf, size, "%s", nb);
+    else snprintf(buf, size, "%s (%.*f%%)", nb, c->o.digits, 100 * k / (double)of);
+}
+
+/* "12.5%" for a sentence, or the hidden count ("<5") instead. */
+static const char *t1_pct_text(const t1_ctx *c, double k, size_t of, char *buf, size_t size)
+{
+    if (t1_count_text(c, k, buf, size) == 0)
+        snprintf(buf, size, "%.*f%%", c->o.digits, 100 * k / (double)of);
+    return buf;
 }
 
 /* "p = 0.025" / "p < 0.001" */
@@ -604,7 +621,7 @@ static int t1_display(t1_ctx *c)
     size_t r = host->table_row(t);
     host->table_text(t, r, cv, "n");
     for (size_t k = 0; k < ncol; k++) {
-        snprintf(buf, sizeof buf, "%zu", c->gn[k]);
+        t1_count_text(c, (double)c->gn[k], buf, sizeof buf);
         host->table_text(t, r, cg[k], buf);
     }
     for (size_t i = 0; i < c->nvars; i++) {
@@ -642,7 +659,7 @@ static int t1_display(t1_ctx *c)
             host->table_text(t, rr, cv, lab);
             host->table_text(t, rr, cl, "missing");
             for (size_t k = 0; k < ncol; k++) {
-                snprintf(buf, sizeof buf, "%zu", v->nmiss[k < ng ? k : ng]);
+                t1_count_text(c, (double)v->nmiss[k < ng ? k : ng], buf, sizeof buf);
                 host->table_text(t, rr, cg[k], buf);
             }
         }
@@ -758,10 +775,11 @@ static void t1_notes(t1_ctx *c)
             if (ng == 2 && v->kind == T1_CAT && v->nlev == 2 && v->nobs[0] && v->nobs[1]) {
                 /* the second level, e.g. "= true" / "= yes" */
                 const double *cnt = v->count + (ng + 1);
-                host->note(c->call, "%s = %s: %.*f%% in %s = %s vs %.*f%% in %s = %s (%s, %s)",
-                           lab, v->f.labels[v->levmap[1]], d, 100 * cnt[0] / (double)v->nobs[0],
-                           c->by->name, c->bf.labels[c->glevel[0]], d,
-                           100 * cnt[1] / (double)v->nobs[1], c->by->name,
+                char p0[32], p1[32];
+                host->note(c->call, "%s = %s: %s in %s = %s vs %s in %s = %s (%s, %s)", lab,
+                           v->f.labels[v->levmap[1]], t1_pct_text(c, cnt[0], v->nobs[0], p0, sizeof p0),
+                           c->by->name, c->bf.labels[c->glevel[0]],
+                           t1_pct_text(c, cnt[1], v->nobs[1], p1, sizeof p1), c->by->name,
                            c->bf.labels[c->glevel[1]], pb, t1_test_names[v->test]);
             } else if (ng == 2 && v->kind == T1_CONT) {
                 const ds_numeric *a = &v->num[0], *b = &v->num[1];

@@ -23,8 +23,9 @@ read_ref <- function(f) read.table(file.path(outdir, f), header = TRUE)
 
 # One case: the data file, the exposure (0/1 per row), times, confidence level.
 # Sections: <name>_counts (group n events competing), <name>_cif (group time
-# est var; NA after a group's last follow-up), <name>_test (gray_stat
-# gray_p coef se shr lower upper p; NA where not estimable).
+# est var nby; NA after a group's last follow-up), <name>_test (gray_stat
+# gray_p coef se shr lower upper p; NA where not estimable).  nby: events
+# of cause 1 at or before the time (what a percentage rests on).
 compare_case <- function(name, d, exposed, at, level) {
     counts <- data.frame(group = 0:1,
                          n = c(sum(exposed == 0), sum(exposed == 1)),
@@ -37,7 +38,9 @@ compare_case <- function(name, d, exposed, at, level) {
         key <- paste(g, 1)
         rows[[length(rows) + 1]] <- data.frame(group = g, time = at,
                                                est = as.numeric(tp$est[key, ]),
-                                               var = as.numeric(tp$var[key, ]))
+                                               var = as.numeric(tp$var[key, ]),
+                                               nby = sapply(at, function(a)
+                                                   sum(d$status == 1 & exposed == g & d$time <= a)))
     }
     cifd <- do.call(rbind, rows)
     gray <- ci$Tests["1", ]

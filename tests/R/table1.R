@@ -188,12 +188,16 @@ ct <- rbind(
 tables <- list(matrix(c(25, 59, 2, 27), 2),          # prior brain surgery, Chun et al.
                matrix(c(74, 10, 25, 4), 2),          # HER2 status
                matrix(c(1, 2, 1, 0, 3, 3, 6, 1, 10, 10, 14, 9, 6, 7, 12, 11), 4, 4),
-               matrix(c(0, 5, 7, 0), 2), matrix(c(3, 0, 0, 3), 2), matrix(c(10, 0, 7, 3), 2))
+               matrix(c(0, 5, 7, 0), 2), matrix(c(3, 0, 0, 3), 2), matrix(c(10, 0, 7, 3), 2),
+               # beyond fisher.test's default workspace (R needs workspace = 2e7)
+               matrix(c(5, 9, 1, 5, 19, 5, 12, 15, 20, 0, 1, 3, 25, 12, 6, 5), 4, 4, byrow = TRUE))
+# random tables that fisher.test solves with its default workspace
 set.seed(42)
 while (length(tables) < 150) {
     nr <- sample(2:5, 1); nc <- sample(2:4, 1); n <- sample(6:150, 1)
     t <- matrix(rmultinom(1, n, runif(nr * nc)^2), nr, nc)
     if (any(rowSums(t) == 0) || any(colSums(t) == 0)) next
+    if (is.na(fisher_default(t))) next
     tables[[length(tables) + 1]] <- t
 }
 tab_rows <- do.call(rbind, lapply(tables, function(t) {

@@ -82,6 +82,8 @@ static void check_case(const cmp_case *cc, rd_tally *tally)
         rd_check(tally, what, row.cif[g][k], rd_get(cif, r, "est"), RTOL, ATOL);
         snprintf(what, sizeof what, "%s var[%d] at %g", cc->name, g, at[k]);
         rd_check(tally, what, row.var[g][k], rd_get(cif, r, "var"), RTOL, ATOL);
+        snprintf(what, sizeof what, "%s nby[%d] at %g", cc->name, g, at[k]);
+        rd_check(tally, what, (double)row.nby[g][k], rd_get(cif, r, "nby"), 0, 0);
     }
     CU_ASSERT(row.gray_ok);
     rd_check(tally, "gray stat", row.gray_stat, rd_get(test, 0, "gray_stat"), RTOL, 0);
@@ -116,7 +118,8 @@ static void test_against_r(void)
     CU_ASSERT_EQUAL(tally.failed, 0);
 }
 
-/* Edge cases R does not cover: an empty group, no rows at all. */
+/* Edge cases R does not cover: an empty group, no rows at all; the event
+ * counts up to each time. */
 static void test_empty_group(void)
 {
     double time[] = {1, 2, 3, 4, 5};
@@ -133,6 +136,9 @@ static void test_empty_group(void)
     CU_ASSERT(fabs(r.cif[0][0] - 0.2) < 1e-12);   /* one of five by time 2.5 */
     CU_ASSERT(isnan(r.cif[0][1]));                 /* after the last follow-up */
     CU_ASSERT(isnan(r.cif[1][0]) && isnan(r.cif[1][1]));
+    CU_ASSERT_EQUAL(r.nby[0][0], 1);               /* events at or before 2.5 */
+    CU_ASSERT_EQUAL(r.nby[0][1], 2);               /* ... and 10 */
+    CU_ASSERT_EQUAL(r.nby[1][0] + r.nby[1][1], 0);
     cmp_row_free(&r);
     CU_ASSERT_FATAL(cmp_compute(time, status, ex, 0, at, 2, 0.95, &r) == CMP_OK);
     CU_ASSERT_EQUAL(r.n[0] + r.n[1], 0);

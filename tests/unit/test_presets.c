@@ -27,6 +27,13 @@
 
 static char root[PATH_MAX];
 
+/* buf = a/b; a path that does not fit is a broken test setup. */
+static void path_in(char *buf, const char *a, const char *b)
+{
+    int n = snprintf(buf, PATH_MAX, "%s/%s", a, b);
+    if (n < 0 || n >= PATH_MAX) abort();
+}
+
 /* ---- a simulated cohort in memory ---- */
 
 typedef struct pat {
@@ -113,7 +120,7 @@ typedef int (*row_fn)(cohortx *k, char **f, size_t nf);
 static long read_rows(cohortx *k, const char *dir, const char *name, row_fn fn)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    path_in(path, dir, name);
     FILE *fp = fopen(path, "r");
     if (!fp) return -1;
     char line[1024];
@@ -222,7 +229,7 @@ static int row_event(cohortx *k, char **f, size_t nf)
 static long count_rows(const char *dir, const char *name)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    path_in(path, dir, name);
     FILE *fp = fopen(path, "r");
     if (!fp) return -1;
     long n = 0;
@@ -346,13 +353,18 @@ static int32_t first_event(const cohortx *k, const pat *p, int type, int32_t aft
     return NO_DAY;
 }
 
-/* The first RN row of course cid, or NO_DAY. */
-static int32_t course_rn(const cohortx *k, size_t cid)
+/* The first row of an event type naming course cid, or NO_DAY. */
+static int32_t course_event(const cohortx *k, size_t cid, int type)
 {
     const pat *p = &k->p[k->c[cid].pid];
     for (size_t i = p->e0; i < p->e0 + p->ne; i++)
-        if (k->e[i].type == EV_RN && k->e[i].cid == cid) return k->e[i].date;
+        if (k->e[i].type == type && k->e[i].cid == cid) return k->e[i].date;
     return NO_DAY;
+}
+
+static int32_t course_rn(const cohortx *k, size_t cid)
+{
+    return course_event(k, cid, EV_RN);
 }
 
 static int32_t first_rn(const cohortx *k, const pat *p)
@@ -529,7 +541,7 @@ static double course_value(const cohortx *k, size_t cid, int a)
     case CV_AGE: return (c->start - p->birth) / YEAR;
     case CV_DOSE: return c->dose10 / 10.0;
     case CV_VOL: return c->vol100 / 100.0;
-    case CV_FU: return (p->lastfu - k->c[p->c0].start) / MONTH;
+    case CV_FU: return (p->lastfu - c->start) / MONTH;
     case CV_SURG: return c->surg;
     case CV_WBRT: return c->wbrt;
     case CV_SINGLE_FX: return c->fx == 1;
@@ -541,9 +553,7 @@ static double course_value(const cohortx *k, size_t cid, int a)
     case CV_TDXD_EFF: return tdxd_before(k, p, course_progression(k, cid));
     case CV_TDXD_SAFE: return tdxd_before(k, p, course_rn(k, cid));
     case CV_RN: return course_rn(k, cid) != NO_DAY;
-    case CV_SRN: return first_event(k, p, EV_SRN, c->start) != NO_DAY &&
-                        (cid + 1 > p->c0 + p->nc - 1 ||
-                         first_event(k, p, EV_SRN, c->start) <= k->c[cid + 1].start);
+    case CV_SRN: return course_event(k, cid, EV_SRN) != NO_DAY;
     }
     return NAN;
 }
@@ -656,10 +666,12 @@ static double st_km(const cohortx *k, int a, int b)
             v[n++].status = ev != NO_DAY;
         }
     } else {
+        /* distant control: no new metastasis or leptomeningeal disease */
         for (size_t i = 1; i <= k->nc; i++) {
             const crs *c = &k->c[i];
             const pat *p = &k->p[c->pid];
-            int32_t ev = first_event(k, p, EV_DF, c->start);
+            int32_t ev = min_day(first_event(k, p, EV_DF, c->start),
+                                 first_event(k, p, EV_LEPTO, c->start));
             v[n].t = ((ev != NO_DAY ? ev : p->lastfu) - c->start) / MONTH;
             v[n++].status = ev != NO_DAY;
         }
@@ -830,9 +842,9 @@ static const target chun_targets[] = {
     {"courses: volume, SD (cc)", 4.6, "Table 3", st_course, CV_VOL, 1, 0, 1, NULL},
     {"courses: multiple treated lesions", 0.874, "Table 3", st_course, CV_MULTI_LES, 0, 1, 1,
      NULL},
-    {"courses: follow-up from first SRS, mean (months)", 26.4, "Table 3", st_course, CV_FU, 0,
+    {"courses: follow-up from the course, mean (months)", 26.4, "Table 3", st_course, CV_FU, 0,
      0, 1, NULL},
-    {"courses: follow-up from first SRS, SD (months)", 20.7, "Table 3", st_course, CV_FU, 1, 0,
+    {"courses: follow-up from the course, SD (months)", 20.7, "Table 3", st_course, CV_FU, 1, 0,
      1, NULL},
     {"courses T-DXd(+), efficacy analysis", 61.0 / 461, "Methods 2.2; Results", st_course,
      CV_TDXD_EFF, 0, 1, 1, NULL},
@@ -895,7 +907,7 @@ static void rm_rf(const char *path)
             while ((e = readdir(d))) {
                 if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
                 char p[PATH_MAX];
-                snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+                path_in(p, path, e->d_name);
                 rm_rf(p);
             }
             closedir(d);
@@ -921,7 +933,7 @@ static void capture_cb(void *ud, const diagnostic *d)
 static int simulate(const char *sub, const char *preset, size_t n, uint64_t seed, capture *cap)
 {
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/%s", root, sub);
+    path_in(dir, root, sub);
     capture local;
     if (!cap) cap = &local;
     memset(cap, 0, sizeof *cap);
@@ -942,7 +954,7 @@ static int summarise(const char *preset, const preset_case *pc, size_t n, int ns
     for (int s = 0; s < nseeds; s++) {
         char sub[32], dir[PATH_MAX];
         snprintf(sub, sizeof sub, "sum%d", s);
-        snprintf(dir, sizeof dir, "%s/%s", root, sub);
+        path_in(dir, root, sub);
         cohortx k;
         if (simulate(sub, preset, n, (uint64_t)s + 1, NULL) || cohort_load(&k, dir)) {
             cohort_free(&k);
@@ -1059,7 +1071,7 @@ static void test_presets_basic(void)
     CU_ASSERT(strstr(cap.last, "unknown preset 'nosuch'") != NULL);
     CU_ASSERT(strstr(cap.last, "mills2021") != NULL);
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/unknown", root);
+    path_in(dir, root, "unknown");
     struct stat st;
     CU_ASSERT(stat(dir, &st) != 0);
 
@@ -1067,7 +1079,7 @@ static void test_presets_basic(void)
     static const size_t sizes[] = {16, 113};
     for (size_t c = 0; c < NELEM(cases); c++) {
         CU_ASSERT_EQUAL(simulate("size", cases[c].name, 0, 5, NULL), 0);
-        snprintf(dir, sizeof dir, "%s/size", root);
+        path_in(dir, root, "size");
         CU_ASSERT_EQUAL(count_rows(dir, "patients.csv"), (long)sizes[c]);
         CU_ASSERT_EQUAL(simulate("size", cases[c].name, 7, 5, NULL), 0);
         CU_ASSERT_EQUAL(count_rows(dir, "patients.csv"), 7);
@@ -1082,11 +1094,16 @@ static void test_presets_basic(void)
     CU_ASSERT_EQUAL_FATAL(simulate("c", "chun2026", 300, 10, NULL), 0);
     CU_ASSERT_EQUAL_FATAL(simulate("d", NULL, 300, 9, NULL), 0);
     for (size_t i = 0; i < NELEM(files); i++) {
+        char da[PATH_MAX], db[PATH_MAX], dc[PATH_MAX], dd[PATH_MAX];
         char pa[PATH_MAX], pb[PATH_MAX], pc[PATH_MAX], pd[PATH_MAX];
-        snprintf(pa, sizeof pa, "%s/a/%s", root, files[i]);
-        snprintf(pb, sizeof pb, "%s/b/%s", root, files[i]);
-        snprintf(pc, sizeof pc, "%s/c/%s", root, files[i]);
-        snprintf(pd, sizeof pd, "%s/d/%s", root, files[i]);
+        path_in(da, root, "a");
+        path_in(db, root, "b");
+        path_in(dc, root, "c");
+        path_in(dd, root, "d");
+        path_in(pa, da, files[i]);
+        path_in(pb, db, files[i]);
+        path_in(pc, dc, files[i]);
+        path_in(pd, dd, files[i]);
         FILE *fa = fopen(pa, "rb"), *fb = fopen(pb, "rb"), *fc = fopen(pc, "rb"),
              *fd = fopen(pd, "rb");
         CU_ASSERT_FATAL(fa && fb && fc && fd);

@@ -1,6 +1,7 @@
 /* test_sim.c: unit tests of the cohort simulator: determinism per seed,
- * headers, the cross-table invariants of every row, the simulated
- * radionecrosis truth, and clean failure on unwritable output. */
+ * headers, the cross-table invariants of every row (default model and
+ * presets), the simulated radionecrosis truth, and clean failure on
+ * unwritable output.  The presets' calibration is test_presets.c's. */
 #include <CUnit/Basic.h>
 #include <dirent.h>
 #include <errno.h>
@@ -50,7 +51,8 @@ static void path_in(char *buf, const char *a, const char *b)
     if (n < 0 || n >= PATH_MAX) abort();
 }
 
-static int run_sim(const char *sub, size_t n, uint64_t seed, capture *cap)
+static int run_preset(const char *sub, const char *preset, size_t n, uint64_t seed,
+                      capture *cap)
 {
     char dir[PATH_MAX];
     path_in(dir, root, sub);
@@ -59,10 +61,15 @@ static int run_sim(const char *sub, size_t n, uint64_t seed, capture *cap)
     memset(cap, 0, sizeof *cap);
     diag dg;
     diag_init(&dg, capture_cb, cap);
-    sim_opts o = {n, seed, dir};
+    sim_opts o = {n, seed, dir, preset};
     int rc = simulate_write(&o, &dg);
     if (rc == 0 && dg.nerrors) return -2;
     return rc;
+}
+
+static int run_sim(const char *sub, size_t n, uint64_t seed, capture *cap)
+{
+    return run_preset(sub, NULL, n, seed, cap);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -355,7 +362,22 @@ static void cohort_free(cohort *k)
     free(k->c_nles);
 }
 
-static void check_patients(cohort *k, size_t n)
+/* What a model's rows may hold: the calendar and the prescription doses
+ * (0.1 Gy).  Mills 2021 published its dose ranges (SRS 14-24 Gy, FSRT
+ * 20-30 Gy); the others are the models' own. */
+typedef struct limits {
+    const char *preset;
+    int bm_first[3], bm_last[3], study_end[3];
+    long srs_min, srs_max, fsrt_min, fsrt_max;
+} limits;
+
+static const limits model_limits[] = {
+    {NULL, {2012, 1, 1}, {2023, 12, 31}, {2025, 6, 30}, 150, 240, 240, 300},
+    {"mills2021", {2013, 9, 1}, {2019, 10, 31}, {2020, 6, 30}, 140, 240, 200, 300},
+    {"chun2026", {2016, 7, 1}, {2024, 10, 31}, {2025, 6, 30}, 150, 240, 240, 350},
+};
+
+static void check_patients(cohort *k, size_t n, const limits *lim)
 {
     static const char *const hist[] = {"IDC", "ILC", "other"};
     static const char *const pn[] = {"positive", "negative"};
@@ -364,8 +386,9 @@ static void check_patients(cohort *k, size_t n)
     const csv *p = &k->t[0];
     CU_ASSERT_EQUAL_FATAL(p->nrows, n + 1);
     CU_ASSERT_EQUAL_FATAL(p->ncols, 14);
-    int32_t first = date_from_ymd(2012, 1, 1), last = date_from_ymd(2023, 12, 31);
-    int32_t end = date_from_ymd(2025, 6, 30);
+    int32_t first = date_from_ymd(lim->bm_first[0], lim->bm_first[1], lim->bm_first[2]);
+    int32_t last = date_from_ymd(lim->bm_last[0], lim->bm_last[1], lim->bm_last[2]);
+    int32_t end = date_from_ymd(lim->study_end[0], lim->study_end[1], lim->study_end[2]);
     size_t bad = 0, nf = 0;
     for (size_t r = 1; r <= n; r++) {
         int32_t birth = to_date(cellv(p, r, 1)), prim = to_date(cellv(p, r, 8));
@@ -394,7 +417,7 @@ static void check_patients(cohort *k, size_t n)
     CU_ASSERT(nf > n * 95 / 100 && nf < n); /* ~99% female, some male */
 }
 
-static void check_courses(cohort *k)
+static void check_courses(cohort *k, const limits *lim)
 {
     const csv *c = &k->t[1];
     CU_ASSERT_EQUAL_FATAL(c->ncols, 11);
@@ -417,8 +440,9 @@ static void check_courses(cohort *k)
         int srs = !strcmp(cellv(c, r, 3), "SRS"), fsrt = !strcmp(cellv(c, r, 3), "FSRT");
         int firstc = (size_t)pid != prevpat;
         int ok = start != INT32_MIN && start >= k->bm[pid] && start <= k->lastfu[pid] &&
-                 (srs ? fx == 1 && dose >= 150 && dose <= 240
-                      : fsrt && (fx == 3 || fx == 5) && dose >= 240 && dose <= 300) &&
+                 (srs ? fx == 1 && dose >= lim->srs_min && dose <= lim->srs_max
+                      : fsrt && (fx == 3 || fx == 5) && dose >= lim->fsrt_min &&
+                            dose <= lim->fsrt_max) &&
                  nles >= 1 && nles <= 10 && vol > 0 && is_bool(cellv(c, r, 8)) &&
                  is_bool(cellv(c, r, 9)) &&
                  !strcmp(cellv(c, r, 10), firstc ? "false" : "true") &&
@@ -604,8 +628,8 @@ static void test_invariants(void)
     int rc = load_cohort(&k, "inv", n);
     CU_ASSERT_EQUAL(rc, 0);
     if (rc == 0) {
-        check_patients(&k, n);
-        check_courses(&k);
+        check_patients(&k, n, &model_limits[0]);
+        check_courses(&k, &model_limits[0]);
         check_lesions(&k);
         check_drugs(&k);
         check_events(&k);
@@ -620,6 +644,27 @@ static void test_invariants(void)
     cohort_free(&k);
 }
 
+/* The same invariants hold in every preset's cohort. */
+static void test_preset_invariants(void)
+{
+    const size_t n = 3000;
+    for (size_t m = 1; m < NELEM(model_limits); m++) {
+        const limits *lim = &model_limits[m];
+        CU_ASSERT_EQUAL_FATAL(run_preset("pinv", lim->preset, n, 31, NULL), 0);
+        cohort k;
+        int rc = load_cohort(&k, "pinv", n);
+        CU_ASSERT_EQUAL(rc, 0);
+        if (rc == 0) {
+            check_patients(&k, n, lim);
+            check_courses(&k, lim);
+            check_lesions(&k);
+            check_drugs(&k);
+            check_events(&k);
+        }
+        cohort_free(&k);
+    }
+}
+
 /* ADC (T-DM1/T-DXd) starts fall at every distance from the courses, so each
  * published window classifies a mix; and the documented radionecrosis
  * truth holds: rate 0.00012/day from day 182 to 730, x2.0 when an ADC
@@ -631,8 +676,8 @@ static void test_truth(void)
     cohort k;
     int rc = load_cohort(&k, "truth", n);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
-    check_patients(&k, n);
-    check_courses(&k);
+    check_patients(&k, n, &model_limits[0]);
+    check_courses(&k, &model_limits[0]);
     check_lesions(&k);
     check_drugs(&k);
     check_events(&k);
@@ -771,6 +816,7 @@ int main(void)
         !CU_add_test(s, "prefix property", test_prefix) ||
         !CU_add_test(s, "overwrite", test_overwrite) ||
         !CU_add_test(s, "row invariants", test_invariants) ||
+        !CU_add_test(s, "row invariants of the presets", test_preset_invariants) ||
         !CU_add_test(s, "exposure mix and RN truth", test_truth) ||
         !CU_add_test(s, "unwritable outdir", test_unwritable) ||
         !CU_add_test(s, "failure mid-write", test_write_failure)) {

@@ -287,7 +287,7 @@ static void test_tables(void)
         size_t nr = (size_t)rd_get(t, r, "nr"), nc = (size_t)rd_get(t, r, "nc");
         double tab[25];
         for (size_t i = 0; i < nr * nc; i++) {
-            char name[8];
+            char name[32];
             snprintf(name, sizeof name, "c%zu", i + 1);
             tab[i] = rd_get(t, r, name);
         }
@@ -368,6 +368,7 @@ typedef struct mock {
     size_t ntables;
     char msgs[64][512];   /* "E: ...", "W: ...", "N: ..." */
     size_t nmsgs;
+    int min_cell;         /* counts below it are hidden (0: none) */
 } mock;
 
 static void mock_msg(const cohort_call *call, char kind, const char *fmt, va_list ap)
@@ -475,10 +476,31 @@ static void mock_free(mock *m)
     m->nmsgs = 0;
 }
 
+static int mock_format_count(const cohort_call *call, double n, char *buf, size_t size)
+{
+    const mock *m = call->host_private;
+    if (n > 0 && n < m->min_cell) {
+        snprintf(buf, size, "<%d", m->min_cell);
+        return 1;
+    }
+    snprintf(buf, size, "%.0f", n);
+    return 0;
+}
+
 static const cohort_host mock_host = {
-    sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
-    mock_error, mock_warning, mock_table_new, mock_column, mock_row, mock_num, mock_text,
-    mock_note, NULL, mock_detail,
+    .size = sizeof(cohort_host),
+    .abi_major = COHORT_ABI_MAJOR,
+    .abi_minor = COHORT_ABI_MINOR,
+    .error = mock_error,
+    .warning = mock_warning,
+    .table_new = mock_table_new,
+    .table_column = mock_column,
+    .table_row = mock_row,
+    .table_num = mock_num,
+    .table_text = mock_text,
+    .note = mock_note,
+    .table_detail = mock_detail,
+    .format_count = mock_format_count,
 };
 
 static mock_table *mock_get(mock *m, const char *id)
@@ -670,6 +692,18 @@ static void test_plugin_pbc(void)
     CU_ASSERT(mock_get(&m, "tests") != NULL);
     CU_ASSERT(mock_has(&m, 'N', "SMD > 0.1 for"));
     CU_ASSERT(!mock_has(&m, 'E', ""));
+    mock_free(&m);
+
+    /* small cells: counts below min_cell hidden, with their percentages */
+    m.min_cell = 20;
+    CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
+    t = mock_get(&m, "table1");
+    long stage = mock_find(t, "stage");
+    CU_ASSERT_STRING_EQUAL(display_text(t, stage + 1, "level"), "1");
+    CU_ASSERT_STRING_EQUAL(display_text(t, stage + 1, "grp = 1"), "<20");
+    CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "chol") + 1, "grp = 1"), "<20");
+    CU_ASSERT(strchr(display_text(t, stage + 3, "grp = 1"), '%') != NULL);
+    m.min_cell = 0;
     mock_free(&m);
 
     /* errors: a name in exact that is not a var; exact on a continuous var */

@@ -1,0 +1,110 @@
+#!/bin/sh
+# tests/report.sh: `cohort run --out DIR` as a reader of the results would
+# check it.  Runs tests/report/study.rules (60 simulated patients whose
+# identifiers all start with HOSP-) twice: as written, and with
+# --min-cell 5.  Checks that every file of the report is there and none is
+# left half-written, that report.html embeds every figure and names the
+# SHA-256 of the rules and of each data file, that the figure PNGs match
+# tests/report/expected/ within pngcmp's tolerance, that no output holds a
+# patient or course identifier while `cohort export` does, and that the
+# small-cell rule shows up in the text, JSON, CSV, figure data and report.
+# Prints one line per check and "N passed, M failed".
+set -u
+: "${COHORT:?COHORT must name the cohort binary}"
+: "${srcdir:=.}"
+COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
+export COHORT_PLUGIN_PATH
+build=$(dirname "$COHORT")
+PNGCMP="$build/tests/report/pngcmp"
+rules="$srcdir/tests/report/study.rules"
+expected="$srcdir/tests/report/expected"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS: $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+check() { # check NAME COMMAND...: passes when the command succeeds
+    name=$1
+    shift
+    if "$@" >"$tmp/.check" 2>&1; then ok "$name"; else bad "$name"; head -20 "$tmp/.check"; fi
+}
+
+"$COHORT" run "$rules" --out "$tmp/a" >"$tmp/a.out" 2>"$tmp/a.err"
+check "run exits 0" test $? = 0
+"$COHORT" run "$rules" --out "$tmp/b" --min-cell 5 --format json >"$tmp/b.out" 2>"$tmp/b.err"
+check "run --min-cell 5 exits 0" test $? = 0
+
+# -- the files -------------------------------------------------------------------
+figs="attrition 01-km-survival 02-cif-incidence-rn 02-cif-incidence-death 03-cox-forest"
+missing=""
+for f in $figs; do
+    for ext in svg png pdf; do [ -s "$tmp/a/$f.$ext" ] || missing="$missing $f.$ext"; done
+done
+for f in report.html results.json attrition.csv 01-km-survival.csv 01-km-survival.json 01-km-curve.csv \
+         01-km-survival.figure.json 02-cif-cif.csv 02-cif-test.json 03-cox-coef.csv 03-cox-forest.figure.json; do
+    [ -s "$tmp/a/$f" ] || missing="$missing $f"
+done
+check "every file of the report is written${missing:+ (missing:$missing)}" test -z "$missing"
+check "no temporary file is left" test -z "$(ls -A "$tmp/a" "$tmp/b" | grep '^\.')"
+check "SVG, PNG and PDF files are what they say" sh -c \
+    "head -c 200 '$tmp/a/01-km-survival.svg' | grep -q '<svg' &&
+     head -c 4 '$tmp/a/01-km-survival.png' | grep -q PNG &&
+     head -c 4 '$tmp/a/01-km-survival.pdf' | grep -q '%PDF'"
+
+# -- the page ----------------------------------------------------------------------
+page="$tmp/a/report.html"
+nimg=$(grep -o '<img class="figure"' "$page" | wc -l)
+nsvg=$(ls "$tmp/a" | grep -c '\.svg$')
+check "report.html embeds every figure ($nimg images, $nsvg SVG files)" test "$nimg" = "$nsvg"
+check "report.html is self-contained (data: images, a CSP, no script, nothing remote)" sh -c \
+    "grep -q 'src=\"data:image/svg+xml;base64,' '$page' &&
+     grep -q \"Content-Security-Policy\" '$page' &&
+     ! grep -qi '<script' '$page' &&
+     ! grep -Eqi '(src|href)=\"(https?:)?//' '$page'"
+check "report.html names the study, every estimate and the warnings" sh -c \
+    "grep -q 'Report test: radionecrosis after SRS' '$page' &&
+     test \$(grep -c 'class=\"estimate\"' '$page') = 3 &&
+     grep -q 'id=\"warnings\"' '$page'"
+hashes=""
+for f in "$rules" "$srcdir"/tests/report/data/*.csv; do
+    h=$(sha256sum "$f" | cut -d' ' -f1)
+    grep -q "$h" "$page" || hashes="$hashes $(basename "$f")"
+done
+check "report.html gives the SHA-256 of the rules and of each data file${hashes:+ (missing:$hashes)}" test -z "$hashes"
+
+# -- the figures as images -----------------------------------------------------------
+for f in attrition 01-km-survival 02-cif-incidence-rn 03-cox-forest; do
+    check "figure $f.png matches the expected image" "$PNGCMP" "$expected/$f.png" "$tmp/a/$f.png"
+done
+for f in 01-km-survival 02-cif-incidence-rn; do
+    check "figure $f.png under --min-cell 5 matches the expected image" \
+        "$PNGCMP" "$expected/private-$f.png" "$tmp/b/$f.png"
+done
+
+# -- no identifiers, except where asked for ------------------------------------------
+check "no output file or stream holds a patient or course identifier" sh -c \
+    "! grep -rl 'HOSP-' '$tmp/a' '$tmp/b' '$tmp/a.out' '$tmp/a.err' '$tmp/b.out' '$tmp/b.err'"
+"$COHORT" export "$rules" -o "$tmp/rows.csv" 2>/dev/null
+check "cohort export, the one place rows are written, does hold them" grep -q 'HOSP-C0001' "$tmp/rows.csv"
+
+# -- the small-cell rule in every output ---------------------------------------------
+check "text: 3 radionecrosis events by 24 months in concurrent = true shown as <5" sh -c \
+    "'$COHORT' run '$rules' --min-cell 5 2>/dev/null |
+     grep -q '^  rn     true                 24.0     <5       <5     <5     <5\$'"
+check "JSON: counts below 5 are the string \"<5\"" grep -q '"<5"' "$tmp/b.out"
+check "JSON: the same count is a number without --min-cell" sh -c \
+    "! grep -q '\"<5\"' '$tmp/a/results.json'"
+check "CSV: the incidence rows resting on <5 events" grep -q '^rn,false,365.25,<5,<5,<5,<5$' "$tmp/b/02-cif-cif.csv"
+check "figure data: both radionecrosis curves suppressed" sh -c \
+    "test \$(grep -c '\"suppressed\": true' '$tmp/b/02-cif-incidence-rn.figure.json') = 2"
+check "figure data: every KM step pools at least 5 events" sh -c \
+    "tr '[' '\n' <'$tmp/b/01-km-survival.figure.json' | grep -E '^[0-9.e+-]+, [0-9.e+-]+, ' |
+     awk -F', ' '{ n = \$5; sub(/\].*/, \"\", n); if (n + 0 < 5) bad = 1 } END { exit bad }'"
+check "figure data: the number at risk below 5 is \"<5\"" grep -q '"<5"\]' "$tmp/b/01-km-survival.figure.json"
+check "report: counts below 5 shown as &lt;5 and the rule stated" sh -c \
+    "grep -q '<td class=\"n\">&lt;5</td>' '$tmp/b/report.html' &&
+     grep -q 'every count from 1 to 4' '$tmp/b/report.html'"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

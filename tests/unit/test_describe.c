@@ -1,0 +1,502 @@
+/* test_describe.c: the describe plugin against R -- mean, sd,
+ * quantile(type = 7), range, counts and percentages of survival's lung data
+ * by sex (tests/ref/describe_ref.txt, written by tests/R/table1.R) -- on
+ * the summary core and through the plugin's run() with a recording host. */
+#include "../../plugins/describe/summary.h"
+#include <cohort/plugin.h>
+#include "refdata.h"
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RTOL 1e-6
+#define ATOL 1e-12
+
+static rd_file ref, data;
+
+static int setup(void)
+{
+    if (rd_read("tests/ref/describe_ref.txt", &ref) != 0) return -1;
+    return rd_read("tests/ref/describe_lung_data.txt", &data);
+}
+
+static int teardown(void)
+{
+    rd_free(&ref);
+    rd_free(&data);
+    return 0;
+}
+
+static const rd_table *lung(void)
+{
+    const rd_table *d = rd_table_get(&data, "");
+    CU_ASSERT_FATAL(d != NULL && rd_col(d, "grp") == 0);
+    return d;
+}
+
+static double cell(const rd_table *d, size_t r, size_t c) { return d->v[r * d->ncol + c]; }
+
+/* The summary core on every variable and group of [numeric]. */
+static void test_summary(void)
+{
+    const rd_table *t = rd_table_get(&ref, "numeric"), *d = lung();
+    CU_ASSERT_FATAL(t != NULL);
+    rd_tally tl = {0};
+    double *x = malloc(d->nrow * sizeof *x);
+    char what[64];
+    for (size_t r = 0; r < t->nrow; r++) {
+        size_t v = (size_t)rd_get(t, r, "var");
+        double g = rd_get(t, r, "group");
+        size_t n = 0, miss = 0;
+        for (size_t i = 0; i < d->nrow; i++) {
+            if (g != 0 && cell(d, i, 0) != g) continue;
+            double xv = cell(d, i, v);
+            if (isnan(xv)) miss++;
+            else x[n++] = xv;
+        }
+        ds_numeric s;
+        CU_ASSERT_EQUAL_FATAL(ds_numeric_summary(x, n, &s), 0);
+        snprintf(what, sizeof what, "%s group %g", d->cols[v], g);
+        CU_ASSERT_EQUAL(s.n, (size_t)rd_get(t, r, "n"));
+        CU_ASSERT_EQUAL(miss, (size_t)rd_get(t, r, "missing"));
+        rd_check(&tl, what, s.mean, rd_get(t, r, "mean"), RTOL, ATOL);
+        rd_check(&tl, what, s.sd, rd_get(t, r, "sd"), RTOL, ATOL);
+        rd_check(&tl, what, s.median, rd_get(t, r, "median"), RTOL, ATOL);
+        rd_check(&tl, what, s.q1, rd_get(t, r, "q1"), RTOL, ATOL);
+        rd_check(&tl, what, s.q3, rd_get(t, r, "q3"), RTOL, ATOL);
+        rd_check(&tl, what, s.min, rd_get(t, r, "min"), RTOL, ATOL);
+        rd_check(&tl, what, s.max, rd_get(t, r, "max"), RTOL, ATOL);
+    }
+    free(x);
+    fprintf(stderr, "\n  summary: %zu values, max rel diff %.2g ", tl.checked, tl.maxrel);
+    CU_ASSERT_EQUAL(tl.failed, 0);
+    CU_ASSERT(t->nrow >= 15);
+}
+
+/* Quantiles as R's type 7 on small cases worked by hand. */
+static void test_quantile(void)
+{
+    double a[] = {1, 2, 3, 4};
+    CU_ASSERT_DOUBLE_EQUAL(ds_quantile7(a, 4, 0.25), 1.75, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(ds_quantile7(a, 4, 0.5), 2.5, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(ds_quantile7(a, 4, 0.75), 3.25, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(ds_quantile7(a, 4, 1), 4, 0);
+    double b[] = {7};
+    CU_ASSERT_DOUBLE_EQUAL(ds_quantile7(b, 1, 0.3), 7, 0);
+    CU_ASSERT(isnan(ds_quantile7(b, 0, 0.5)));
+    CU_ASSERT(isnan(ds_sd(b, 1)));
+    ds_numeric s;
+    CU_ASSERT_EQUAL(ds_numeric_summary(b, 0, &s), 0);
+    CU_ASSERT(s.n == 0 && isnan(s.mean) && isnan(s.median));
+    /* the input is not reordered */
+    double c[] = {3, 1, 2};
+    CU_ASSERT_EQUAL(ds_numeric_summary(c, 3, &s), 0);
+    CU_ASSERT(c[0] == 3 && c[1] == 1 && c[2] == 2);
+    CU_ASSERT_DOUBLE_EQUAL(s.median, 2, 0);
+}
+
+/* ---- the plugin through a recording host ------------------------------ */
+
+const cohort_plugin *cohort_plugin_entry(void);
+
+#define MAXCOL 24
+typedef struct mock_table {
+    char id[32];
+    size_t ncol, nrow;
+    char names[MAXCOL][96];
+    int kinds[MAXCOL];
+    double *num;          /* nrow * MAXCOL, NAN when unset */
+    char **text;          /* nrow * MAXCOL, NULL when unset */
+    int detail;
+} mock_table;
+
+typedef struct mock {
+    mock_table tables[4];
+    size_t ntables;
+    char msgs[32][512];   /* "E: ...", "W: ...", "N: ..." */
+    size_t nmsgs;
+    int min_cell;
+} mock;
+
+static void mock_msg(const cohort_call *call, char kind, const char *fmt, va_list ap)
+{
+    mock *m = call->host_private;
+    if (m->nmsgs >= 32) return;
+    m->msgs[m->nmsgs][0] = kind;
+    m->msgs[m->nmsgs][1] = ':';
+    m->msgs[m->nmsgs][2] = ' ';
+    vsnprintf(m->msgs[m->nmsgs] + 3, sizeof m->msgs[0] - 3, fmt, ap);
+    m->nmsgs++;
+}
+
+static void mock_error(const cohort_call *call, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mock_msg(call, 'E', fmt, ap);
+    va_end(ap);
+}
+
+static void mock_warning(const cohort_call *call, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mock_msg(call, 'W', fmt, ap);
+    va_end(ap);
+}
+
+static void mock_note(const cohort_call *call, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mock_msg(call, 'N', fmt, ap);
+    va_end(ap);
+}
+
+static cohort_table *mock_table_new(const cohort_call *call, const char *id, const char *title)
+{
+    (void)title;
+    mock *m = call->host_private;
+    CU_ASSERT_FATAL(m->ntables < 4);
+    mock_table *t = &m->tables[m->ntables++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->id, sizeof t->id, "%s", id);
+    return (cohort_table *)t;
+}
+
+static int mock_column(cohort_table *tp, const char *name, int kind, int digits)
+{
+    (void)digits;
+    mock_table *t = (mock_table *)tp;
+    CU_ASSERT_FATAL(t->ncol < MAXCOL);
+    snprintf(t->names[t->ncol], sizeof t->names[0], "%s", name);
+    t->kinds[t->ncol] = kind;
+    return (int)t->ncol++;
+}
+
+static size_t mock_row(cohort_table *tp)
+{
+    mock_table *t = (mock_table *)tp;
+    t->num = realloc(t->num, (t->nrow + 1) * MAXCOL * sizeof *t->num);
+    t->text = realloc(t->text, (t->nrow + 1) * MAXCOL * sizeof *t->text);
+    CU_ASSERT_FATAL(t->num && t->text);
+    for (size_t j = 0; j < MAXCOL; j++) {
+        t->num[t->nrow * MAXCOL + j] = NAN;
+        t->text[t->nrow * MAXCOL + j] = NULL;
+    }
+    return t->nrow++;
+}
+
+static void mock_num(cohort_table *tp, size_t row, int col, double v)
+{
+    mock_table *t = (mock_table *)tp;
+    CU_ASSERT_FATAL(row < t->nrow && col >= 0 && (size_t)col < t->ncol);
+    CU_ASSERT(isfinite(v));
+    CU_ASSERT(t->kinds[col] != COHORT_COL_TEXT);
+    t->num[row * MAXCOL + (size_t)col] = v;
+}
+
+static void mock_text(cohort_table *tp, size_t row, int col, const char *s)
+{
+    mock_table *t = (mock_table *)tp;
+    CU_ASSERT_FATAL(row < t->nrow && col >= 0 && (size_t)col < t->ncol);
+    CU_ASSERT(t->kinds[col] == COHORT_COL_TEXT);
+    free(t->text[row * MAXCOL + (size_t)col]);
+    t->text[row * MAXCOL + (size_t)col] = strdup(s);
+}
+
+static void mock_detail(cohort_table *tp) { ((mock_table *)tp)->detail = 1; }
+
+static int mock_format_count(const cohort_call *call, double n, char *buf, size_t size)
+{
+    const mock *m = call->host_private;
+    if (n > 0 && n < m->min_cell) {
+        snprintf(buf, size, "<%d", m->min_cell);
+        return 1;
+    }
+    snprintf(buf, size, "%.0f", n);
+    return 0;
+}
+
+static void mock_free(mock *m)
+{
+    for (size_t i = 0; i < m->ntables; i++) {
+        mock_table *t = &m->tables[i];
+        for (size_t k = 0; k < t->nrow * MAXCOL; k++) free(t->text[k]);
+        free(t->text);
+        free(t->num);
+    }
+    m->ntables = 0;
+    m->nmsgs = 0;
+}
+
+static const cohort_host mock_host = {
+    .size = sizeof(cohort_host),
+    .abi_major = COHORT_ABI_MAJOR,
+    .abi_minor = COHORT_ABI_MINOR,
+    .error = mock_error,
+    .warning = mock_warning,
+    .table_new = mock_table_new,
+    .table_column = mock_column,
+    .table_row = mock_row,
+    .table_num = mock_num,
+    .table_text = mock_text,
+    .note = mock_note,
+    .table_detail = mock_detail,
+    .format_count = mock_format_count,
+};
+
+static mock_table *mock_get(mock *m, const char *id)
+{
+    for (size_t i = 0; i < m->ntables; i++)
+        if (strcmp(m->tables[i].id, id) == 0) return &m->tables[i];
+    return NULL;
+}
+
+static int mock_colidx(const mock_table *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncol; j++)
+        if (strcmp(t->names[j], name) == 0) return (int)j;
+    return -1;
+}
+
+static const char *mock_cell(const mock_table *t, size_t r, const char *col)
+{
+    int c = mock_colidx(t, col);
+    CU_ASSERT_FATAL(c >= 0 && r < t->nrow);
+    return t->text[r * MAXCOL + (size_t)c];
+}
+
+static double mock_numcell(const mock_table *t, size_t r, const char *col)
+{
+    int c = mock_colidx(t, col);
+    CU_ASSERT_FATAL(c >= 0 && r < t->nrow);
+    return t->num[r * MAXCOL + (size_t)c];
+}
+
+/* Row of table t with text columns c1 == v1 and c2 == v2 (and c3 == v3 if
+ * given), or -1. */
+static long mock_find(const mock_table *t, const char *c1, const char *v1, const char *c2,
+                      const char *v2, const char *c3, const char *v3)
+{
+    for (size_t r = 0; r < t->nrow; r++) {
+        const char *a = mock_cell(t, r, c1), *b = mock_cell(t, r, c2);
+        const char *c = c3 ? mock_cell(t, r, c3) : NULL;
+        if (a && b && !strcmp(a, v1) && !strcmp(b, v2) && (!c3 || (c && !strcmp(c, v3))))
+            return (long)r;
+    }
+    return -1;
+}
+
+typedef struct vecbuf {
+    cohort_vec vec;
+    double *num;
+    unsigned char *miss;
+    char **text;
+    char (*store)[16];
+} vecbuf;
+
+/* Column name of the data as a vector of type `type` (TEXT: the numbers as
+ * "%g"); scale multiplies numbers (durations). */
+static void vec_make(vecbuf *b, const rd_table *d, const char *name, int type, double scale)
+{
+    int c = rd_col(d, name);
+    CU_ASSERT_FATAL(c >= 0);
+    memset(b, 0, sizeof *b);
+    b->num = malloc(d->nrow * sizeof *b->num);
+    b->miss = malloc(d->nrow);
+    if (type == COHORT_TYPE_TEXT) {
+        b->text = malloc(d->nrow * sizeof *b->text);
+        b->store = malloc(d->nrow * sizeof *b->store);
+    }
+    for (size_t r = 0; r < d->nrow; r++) {
+        double x = cell(d, r, (size_t)c);
+        b->miss[r] = isnan(x);
+        b->num[r] = isnan(x) ? 0 : x * scale;
+        if (b->text) {
+            snprintf(b->store[r], sizeof b->store[r], "%g", isnan(x) ? 0 : x);
+            b->text[r] = b->store[r];
+        }
+    }
+    b->vec.name = name;
+    b->vec.type = type;
+    b->vec.n = d->nrow;
+    b->vec.num = type == COHORT_TYPE_TEXT ? NULL : b->num;
+    b->vec.text = (const char *const *)b->text;
+    b->vec.missing = b->miss;
+}
+
+static void vec_free(vecbuf *b)
+{
+    free(b->num);
+    free(b->miss);
+    free(b->text);
+    free(b->store);
+}
+
+static void test_plugin(void)
+{
+    const rd_table *d = lung(), *num = rd_table_get(&ref, "numeric"),
+                   *cnt = rd_table_get(&ref, "counts");
+    vecbuf by, age, wt, ecog, inst, dur;
+    vec_make(&by, d, "grp", COHORT_TYPE_INT, 1);
+    vec_make(&age, d, "age", COHORT_TYPE_INT, 1);
+    vec_make(&wt, d, "wt_loss", COHORT_TYPE_REAL, 1);
+    vec_make(&ecog, d, "ph_ecog", COHORT_TYPE_TEXT, 1);
+    vec_make(&inst, d, "inst", COHORT_TYPE_TEXT, 1);
+    /* meal_cal as a duration in days of 1/10 "unit": shown in units */
+    vec_make(&dur, d, "meal_cal", COHORT_TYPE_DURATION, 10);
+    cohort_vec vecs[] = {age.vec, wt.vec, ecog.vec, inst.vec, dur.vec};
+    cohort_arg args[2];
+    memset(args, 0, sizeof args);
+    args[0].name = "vars";
+    args[0].kind = COHORT_ARG_COLUMNS;
+    args[0].columns.n = 5;
+    args[0].columns.vecs = vecs;
+    args[1].name = "by";
+    args[1].kind = COHORT_ARG_COLUMN;
+    args[1].vec = by.vec;
+    mock m;
+    memset(&m, 0, sizeof m);
+    cohort_call call = {&m, "describe", "test.rules:1", d->nrow, NULL, 0, 2, args, 10, "tens"};
+    const cohort_plugin *p = cohort_plugin_entry();
+    CU_ASSERT_FATAL(p && p->magic == COHORT_PLUGIN_MAGIC && p->nestimators == 1);
+    CU_ASSERT_STRING_EQUAL(p->estimators[0].name, "describe");
+    CU_ASSERT_EQUAL_FATAL(p->estimators[0].run(&mock_host, &call), 0);
+    CU_ASSERT(m.nmsgs == 0);
+    mock_table *t = mock_get(&m, "describe"), *st = mock_get(&m, "stats");
+    CU_ASSERT_FATAL(t != NULL && st != NULL);
+    CU_ASSERT(st->detail && !t->detail);
+    rd_tally tl = {0};
+    char what[96], gl[16];
+    /* every number of [numeric] in the stats table */
+    static const char *const stat[] = {"n", "missing", "mean", "sd", "median", "q1", "q3", "min", "max"};
+    size_t nchecked = 0;
+    for (size_t r = 0; r < num->nrow; r++) {
+        const char *var = d->cols[(size_t)rd_get(num, r, "var")];
+        double g = rd_get(num, r, "group");
+        if (g == 0) snprintf(gl, sizeof gl, "overall");
+        else snprintf(gl, sizeof gl, "%g", g);
+        if (strcmp(var, "age") && strcmp(var, "wt_loss") && strcmp(var, "meal_cal")) continue;
+        long row = mock_find(st, "variable", var, "grp", gl, NULL, NULL);
+        CU_ASSERT_FATAL(row >= 0);
+        for (size_t k = 0; k < sizeof stat / sizeof stat[0]; k++) {
+            snprintf(what, sizeof what, "%s %s %s", var, gl, stat[k]);
+            rd_check(&tl, what, mock_numcell(st, (size_t)row, stat[k]), rd_get(num, r, stat[k]),
+                     RTOL, ATOL);
+        }
+        nchecked++;
+    }
+    CU_ASSERT_EQUAL(nchecked, 9);
+    /* counts and percentages of the text variables */
+    nchecked = 0;
+    for (size_t r = 0; r < cnt->nrow; r++) {
+        const char *var = d->cols[(size_t)rd_get(cnt, r, "var")];
+        double g = rd_get(cnt, r, "group");
+        char lev[16];
+        if (g == 0) snprintf(gl, sizeof gl, "overall");
+        else snprintf(gl, sizeof gl, "%g", g);
+        snprintf(lev, sizeof lev, "%g", rd_get(cnt, r, "level"));
+        long row = mock_find(st, "variable", var, "grp", gl, "level", lev);
+        double want = rd_get(cnt, r, "count");
+        if (want == 0 && g != 0) {
+            /* a level seen in the other group: count 0 */
+            CU_ASSERT(row < 0 || mock_numcell(st, (size_t)row, "count") == 0);
+            continue;
+        }
+        CU_ASSERT_FATAL(row >= 0);
+        snprintf(what, sizeof what, "%s %s level %s", var, gl, lev);
+        rd_check(&tl, what, mock_numcell(st, (size_t)row, "count"), want, 0, 0);
+        rd_check(&tl, what, mock_numcell(st, (size_t)row, "percent"), rd_get(cnt, r, "pct"), RTOL, ATOL);
+        rd_check(&tl, what, mock_numcell(st, (size_t)row, "missing"), rd_get(cnt, r, "missing"), 0, 0);
+        nchecked++;
+    }
+    CU_ASSERT(nchecked > 40);
+    fprintf(stderr, "\n  plugin: %zu values, max rel diff %.2g ", tl.checked, tl.maxrel);
+    CU_ASSERT_EQUAL(tl.failed, 0);
+    /* display cells */
+    long r = mock_find(t, "variable", "age", "statistic", "mean (SD)", NULL, NULL);
+    CU_ASSERT_FATAL(r >= 0);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "overall"), "62.4 (9.1)");
+    r = mock_find(t, "variable", "age", "statistic", "median [IQR]", NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "overall"), "63.0 [56.0, 69.0]");
+    r = mock_find(t, "variable", "age", "statistic", "range", NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "overall"), "39.0 to 82.0");
+    r = mock_find(t, "variable", "ph_ecog", "statistic", "1, n (%)", NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "overall"), "113 (49.8%)");
+    r = mock_find(t, "variable", "ph_ecog", "statistic", "missing", NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "overall"), "1");
+    CU_ASSERT(mock_find(t, "variable", "meal_cal (tens)", "statistic", "mean (SD)", NULL, NULL) >= 0);
+    CU_ASSERT(mock_colidx(t, "grp = 1") >= 0 && mock_colidx(t, "grp = 2") >= 0);
+    mock_free(&m);
+
+    /* small cells hidden; no by: a single column; rows with by missing */
+    m.min_cell = 5;
+    call.nargs = 1;
+    CU_ASSERT_EQUAL_FATAL(p->estimators[0].run(&mock_host, &call), 0);
+    t = mock_get(&m, "describe");
+    CU_ASSERT(mock_colidx(t, "all") >= 0 && mock_colidx(t, "overall") < 0);
+    r = mock_find(t, "variable", "ph_ecog", "statistic", "3, n (%)", NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "all"), "<5");
+    r = mock_find(t, "variable", "ph_ecog", "statistic", "missing", NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "all"), "<5");
+    mock_free(&m);
+    m.min_cell = 0;
+    call.nargs = 2;
+    by.miss[3] = 1;
+    CU_ASSERT_EQUAL_FATAL(p->estimators[0].run(&mock_host, &call), 0);
+    CU_ASSERT(m.nmsgs == 1 && strstr(m.msgs[0], "W: 1 of 228 rows dropped: grp is missing"));
+    mock_free(&m);
+    vec_free(&by);
+    vec_free(&age);
+    vec_free(&wt);
+    vec_free(&ecog);
+    vec_free(&inst);
+    vec_free(&dur);
+}
+
+/* Dates: median [IQR] and range as dates. */
+static void test_dates(void)
+{
+    double days[] = {0, 31, 59, 365, 18262}; /* 1970-01-01 .. 2020-01-01 */
+    unsigned char miss[] = {0, 0, 0, 0, 0};
+    cohort_vec v = {"seen", COHORT_TYPE_DATE, 5, days, NULL, miss};
+    cohort_arg a;
+    memset(&a, 0, sizeof a);
+    a.name = "vars";
+    a.kind = COHORT_ARG_COLUMNS;
+    a.columns.n = 1;
+    a.columns.vecs = &v;
+    mock m;
+    memset(&m, 0, sizeof m);
+    cohort_call call = {&m, "describe", "test.rules:2", 5, NULL, 0, 1, &a, 30.4375, "months"};
+    CU_ASSERT_EQUAL_FATAL(cohort_plugin_entry()->estimators[0].run(&mock_host, &call), 0);
+    mock_table *t = mock_get(&m, "describe");
+    long r = mock_find(t, "variable", "seen", "statistic", "median [IQR]", NULL, NULL);
+    CU_ASSERT_FATAL(r >= 0);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "all"), "1970-03-01 [1970-02-01, 1971-01-01]");
+    r = mock_find(t, "variable", "seen", "statistic", "range", NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "all"), "1970-01-01 to 2020-01-01");
+    mock_free(&m);
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+    CU_pSuite s = CU_add_suite("describe", setup, teardown);
+    if (!s || !CU_add_test(s, "summaries vs R", test_summary) ||
+        !CU_add_test(s, "type-7 quantiles", test_quantile) ||
+        !CU_add_test(s, "plugin on lung", test_plugin) ||
+        !CU_add_test(s, "dates", test_dates)) {
+        CU_cleanup_registry();
+        return 1;
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+    CU_cleanup_registry();
+    return fails != 0;
+}
