@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "plugin.h"
 #include "result.h"
+#include "sim_presets.h"
 #include "simulate.h"
 #include "study.h"
 
@@ -70,7 +71,9 @@ static const struct {
     {"simulate", "usage: cohort simulate [--patients N] [--preset NAME] --seed S --out DIR\n"
                  "Write DIR/{patients,courses,lesions,drugs,events}.csv: a synthetic cohort with\n"
                  "SRS/FSRT courses, lesions, HER2 drugs, MRI follow-up and outcomes. The same seed\n"
-                 "gives the same files.\n"},
+                 "gives the same files. Presets calibrated to published cohorts (doc/presets.md):\n"
+                 "mills2021 (Mills 2021: 16 patients) and chun2026 (Chun 2026: 113 patients);\n"
+                 "--patients scales a preset up or down.\n"},
     {"plugins", "usage: cohort plugins [--plugin-path DIRS]\n"
                 "List every estimator plugin found on the plugin path with its version and the\n"
                 "arguments each estimator accepts.\n"},
@@ -112,6 +115,13 @@ static int usage_error(const char *fmt, const char *what)
     fprintf(stderr, fmt, what);
     fprintf(stderr, "\nTry 'cohort --help'.\n");
     return EXIT_USAGE;
+}
+
+static int known_preset(const char *name)
+{
+    for (const char *const *p = sim_preset_names(); *p; p++)
+        if (!strcmp(*p, name)) return 1;
+    return 0;
 }
 
 static const char *kind_words(unsigned k, char *buf, size_t size)
@@ -283,6 +293,8 @@ int main(int argc, char **argv)
             if (file) rc = usage_error("simulate takes no file argument ('%s')", file);
             else if ((!patients && !preset) || !o.outdir)
                 rc = usage_error("%s", "simulate needs --patients N (or --preset NAME) and --out DIR");
+            else if (preset && !known_preset(preset))
+                rc = usage_error("unknown preset '%s' (cohort simulate --help lists them)", preset);
             else {
                 sim_opts so = {patients, have_seed ? seed : 1, o.outdir, preset};
                 rc = simulate_write(&so, &dg) ? EXIT_OUTPUT : EXIT_OK;

@@ -1,8 +1,9 @@
 /* result.c: storing results, the host function table given to plugins, and
  * rendering: aligned text tables for people, JSON and CSV at full
  * precision for machines.  Under `privacy min_cell = N` every count
- * 0 < n < N, and every percentage of a row that rests on such a count, is
- * written as "<N" in all three. */
+ * 0 < n < N, every percentage of a row that rests on such a count, and
+ * every number of such a row of a detail table (a whole curve), is written
+ * as "<N" in all three. */
 #include "result.h"
 #include <errno.h>
 #include <math.h>
@@ -449,6 +450,9 @@ int results_cell_hidden(const results *r, const cohort_table *t, size_t row, siz
     if (r->min_cell <= 1 || row >= t->nrows || col >= t->ncols) return 0;
     const cell *x = &t->cells[row * t->ncols + col];
     if (!x->set || x->text) return 0;
+    /* a detail table (a whole curve) lists single event times: a row that
+     * rests on a hidden count is hidden whole, its time included */
+    if (t->detail && row_hides_percent(r, t, row)) return 1;
     switch (t->cols[col].kind) {
     case COHORT_COL_COUNT: return privacy_hides(x->num, r->min_cell);
     case COHORT_COL_PERCENT: return row_hides_percent(r, t, row);

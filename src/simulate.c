@@ -1030,10 +1030,12 @@ int simulate_write(const sim_opts *o, diag *dg)
     }
     sim_params params;
     if (sim_params_init(&params, o->preset) != 0) {
-        char known[128] = "";
-        for (const char *const *n = sim_preset_names(); *n; n++) {
-            if (n != sim_preset_names()) strcat(known, ", ");
-            strcat(known, *n);
+        char known[256] = "";
+        size_t len = 0;
+        for (const char *const *n = sim_preset_names(); *n && len < sizeof known; n++) {
+            int k = snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", *n);
+            if (k < 0) break;
+            len += (size_t)k;
         }
         diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0,
                   "simulate: unknown preset '%s' (known: %s)", o->preset, known);

@@ -8,7 +8,8 @@
 # is not degenerate (HR between 1.5 and 2.7, at least 200 events).  Prints
 # one line per check that fails and "N passed, M failed"; exits non-zero if
 # any failed.  Seed 2 because with seed 1 the mills2021 interval happened
-# to exclude 2.0 (2.08-2.71, about a 1-in-100 draw; see doc/presets.md).
+# to just exclude 2.0 (2.02-2.64; other seeds and larger cohorts show no
+# bias, see doc/presets.md).
 set -u
 : "${COHORT:?COHORT must name the cohort binary}"
 : "${srcdir:=.}"

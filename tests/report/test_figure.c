@@ -320,6 +320,25 @@ static void test_table_privacy(void)
             results_cell_text(r, t, row, c, buf, sizeof buf);
             CU_ASSERT_STRING_EQUAL(buf, want[row][c]);
         }
+    /* a detail table (a curve): a row resting on a hidden count is hidden whole */
+    cohort_table *c = result_host()->table_new(&call, "curve", "Curve");
+    result_host()->table_detail(c);
+    int ct = result_host()->table_column(c, "time", COHORT_COL_TIME, 1);
+    int ce = result_host()->table_column(c, "n.event", COHORT_COL_COUNT, 0);
+    int cs = result_host()->table_column(c, "survival", COHORT_COL_PERCENT, 1);
+    size_t r0 = result_host()->table_row(c), r1 = result_host()->table_row(c);
+    result_host()->table_num(c, r0, ct, 70);
+    result_host()->table_num(c, r0, ce, 1);
+    result_host()->table_num(c, r0, cs, 0.9);
+    result_host()->table_num(c, r1, ct, 80);
+    result_host()->table_num(c, r1, ce, 0);
+    result_host()->table_num(c, r1, cs, 0.9);
+    static const char *const want_c[2][3] = {{"<5", "<5", "<5"}, {"2.6", "0", "90.0%"}};
+    for (size_t row = 0; row < 2; row++)
+        for (size_t col = 0; col < 3; col++) {
+            results_cell_text(r, c, row, col, buf, sizeof buf);
+            CU_ASSERT_STRING_EQUAL(buf, want_c[row][col]);
+        }
     CU_ASSERT_TRUE(result_host()->format_count(&call, 3, buf, sizeof buf));
     CU_ASSERT_STRING_EQUAL(buf, "<5");
     CU_ASSERT_FALSE(result_host()->format_count(&call, 5, buf, sizeof buf));

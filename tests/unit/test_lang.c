@@ -389,7 +389,7 @@ static void test_plugin_refusal(void)
     diag_init(&dg, capture, &c);
     loc l = {NULL, 1, 1, 1, 1};
     CU_ASSERT_PTR_NULL(plugin_estimator(r, "badabi", l, &dg, NULL));
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.text, "is incompatible with this cohort (plugin ABI 2.0, host ABI 1.0): "
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.text, "is incompatible with this cohort (plugin ABI 2.0, host ABI 1.1): "
                                           "abi_major is 2, this host expects 1; sizeof_call is"));
     c.text[0] = 0;
     CU_ASSERT_PTR_NULL(plugin_estimator(r, "badmagic", l, &dg, NULL));

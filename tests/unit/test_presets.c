@@ -956,6 +956,7 @@ static int summarise(const char *preset, const preset_case *pc, size_t n, int ns
         snprintf(sub, sizeof sub, "sum%d", s);
         path_in(dir, root, sub);
         cohortx k;
+        memset(&k, 0, sizeof k);
         if (simulate(sub, preset, n, (uint64_t)s + 1, NULL) || cohort_load(&k, dir)) {
             cohort_free(&k);
             free(v);
