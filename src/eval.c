@@ -50,7 +50,7 @@ static void *ev_alloc(evaluator *ev, size_t size)
     return b->data;
 }
 
-static value column_value(const column *c, int64_t row)
+static inline value column_value(const column *c, int64_t row)
 {
     if (row < 0 || c->miss[row]) return V_MISSING;
     switch (c->type) {
@@ -329,7 +329,10 @@ static int and3(int a, int b)
     return a == U || b == U ? U : T;
 }
 
-value eval_expr(evaluator *ev, const expr *e)
+/* Interior nodes.  Kept out of line so that eval_expr, which handles the
+ * leaves (most nodes evaluated: literals and column references), has a
+ * small frame. */
+static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
 {
     switch (e->kind) {
     case E_INT: return v_int(e->ival);
@@ -511,6 +514,25 @@ value eval_expr(evaluator *ev, const expr *e)
     case E_FORMULA: return V_MISSING;
     }
     return V_MISSING;
+}
+
+value eval_expr(evaluator *ev, const expr *e)
+{
+    switch (e->kind) {
+    case E_TEXT: return v_text(e->text);
+    case E_INT: return v_int(e->ival);
+    case E_DATE: return v_date(e->days);
+    case E_DURATION: return v_dur(e->days);
+    case E_NAME: case E_FIELD:
+        if (e->rkind == R_VARCOL)
+            return column_value(&ev->d->tables[e->table].cols[e->col], (int64_t)ev->var_row[e->slot]);
+        if (e->rkind == R_COLUMN)
+            return column_value(&ev->d->tables[e->table].cols[e->col], ev->anc[e->table]);
+        break;
+    default:
+        break;
+    }
+    return eval_node(ev, e);
 }
 
 /* ---- set-up -------------------------------------------------------------- */

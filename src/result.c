@@ -455,7 +455,8 @@ int results_cell_hidden(const results *r, const cohort_table *t, size_t row, siz
     if (t->detail && row_hides_percent(r, t, row)) return 1;
     switch (t->cols[col].kind) {
     case COHORT_COL_COUNT: return privacy_hides(x->num, r->min_cell);
-    case COHORT_COL_PERCENT: return row_hides_percent(r, t, row);
+    case COHORT_COL_PERCENT:
+    case COHORT_COL_TIME_ESTIMATE: return row_hides_percent(r, t, row);
     default: return 0;
     }
 }
@@ -473,7 +474,8 @@ static void format_cell(const results *r, const rcol *col, const cell *c, char *
         if (v < 0.001) snprintf(buf, size, "<0.001");
         else snprintf(buf, size, "%.3f", v);
         break;
-    case COHORT_COL_TIME: snprintf(buf, size, "%.*f", d > 0 ? d : 1, v / r->time_unit_days); break;
+    case COHORT_COL_TIME:
+    case COHORT_COL_TIME_ESTIMATE: snprintf(buf, size, "%.*f", d > 0 ? d : 1, v / r->time_unit_days); break;
     default: snprintf(buf, size, "%.*f", d >= 0 ? d : 2, v); break;
     }
 }
@@ -487,7 +489,8 @@ void results_cell_text(const results *r, const cohort_table *t, size_t row, size
 
 void results_col_header(const results *r, const rcol *col, char *buf, size_t size)
 {
-    if (col->kind == COHORT_COL_TIME) snprintf(buf, size, "%s (%s)", col->name, r->time_unit);
+    if (col->kind == COHORT_COL_TIME || col->kind == COHORT_COL_TIME_ESTIMATE)
+        snprintf(buf, size, "%s (%s)", col->name, r->time_unit);
     else snprintf(buf, size, "%s", col->name);
 }
 
@@ -603,6 +606,7 @@ static const char *kind_name(int k)
     case COHORT_COL_PERCENT: return "proportion";
     case COHORT_COL_PVALUE: return "p";
     case COHORT_COL_TIME: return "time_days";
+    case COHORT_COL_TIME_ESTIMATE: return "time_days";
     default: return "number";
     }
 }

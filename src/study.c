@@ -134,33 +134,52 @@ static char *stmt_text(const stmt *s)
 
 /* ---- criteria ---------------------------------------------------------------- */
 
-/* Apply include/exclude steps in order; returns the indices of the units
- * that pass (count in *nout) and records the attrition. */
-static size_t *apply_criteria(study *st, cohort_data *d, evaluator *ev, results *res, size_t *nout)
+/* Apply include/exclude steps in order, in one pass over the units (each
+ * unit's lets are computed once for all steps); returns the indices of the
+ * units that pass (count in *nout) and records the attrition.  With
+ * all_endpoints, every endpoint is also evaluated for the units that pass,
+ * so that data problems are counted even for endpoints no estimate uses. */
+static size_t *apply_criteria(study *st, cohort_data *d, evaluator *ev, results *res, size_t *nout,
+                              int all_endpoints)
 {
-    size_t n = d->tables[st->unit].nrows;
+    size_t n = d->tables[st->unit].nrows, nc = st->ncriteria;
     size_t *idx = malloc((n + 1) * sizeof *idx);
-    if (!idx) return NULL;
-    for (size_t i = 0; i < n; i++) idx[i] = i;
+    size_t *excluded = calloc(nc + 1, sizeof *excluded), *unknown = calloc(nc + 1, sizeof *unknown);
+    if (!idx || !excluded || !unknown) {
+        free(idx);
+        free(excluded);
+        free(unknown);
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        eval_unit(ev, i);
+        size_t c;
+        for (c = 0; c < nc; c++) {
+            const stmt *s = st->criteria[c];
+            value v = eval_expr(ev, s->value);
+            if (v_missing(v)) { unknown[c]++; break; }
+            if ((v.u.i != 0) != (s->kind == S_INCLUDE)) { excluded[c]++; break; }
+        }
+        if (c < nc) continue;
+        idx[k++] = i;
+        if (all_endpoints)
+            for (size_t e = 0; e < st->neps; e++) eval_endpoint(ev, (int)e);
+    }
     char label[1024];
     snprintf(label, sizeof label, "all %s", d->tables[st->unit].name);
     results_attrition(res, label, n, 0, 0, n);
-    for (size_t c = 0; c < st->ncriteria; c++) {
+    size_t before = n;
+    for (size_t c = 0; c < nc; c++) {
         const stmt *s = st->criteria[c];
-        int inc = s->kind == S_INCLUDE;
-        size_t before = n, excluded = 0, unknown = 0, k = 0;
-        for (size_t i = 0; i < n; i++) {
-            eval_unit(ev, idx[i]);
-            value v = eval_expr(ev, s->value);
-            if (v_missing(v)) { unknown++; continue; }
-            if ((v.u.i != 0) != inc) { excluded++; continue; }
-            idx[k++] = idx[i];
-        }
-        n = k;
-        snprintf(label, sizeof label, "%s \"%s\"", inc ? "include" : "exclude", s->text);
-        results_attrition(res, label, before, excluded, unknown, n);
+        size_t after = before - excluded[c] - unknown[c];
+        snprintf(label, sizeof label, "%s \"%s\"", s->kind == S_INCLUDE ? "include" : "exclude", s->text);
+        results_attrition(res, label, before, excluded[c], unknown[c], after);
+        before = after;
     }
-    *nout = n;
+    free(excluded);
+    free(unknown);
+    *nout = k;
     return idx;
 }
 
@@ -592,17 +611,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         return NULL;
     }
     size_t n = 0;
-    size_t *rows = apply_criteria(st, d, ev, res, &n);
+    size_t *rows = apply_criteria(st, d, ev, res, &n, 1);
     if (!rows) {
         eval_free(ev);
         results_free(res);
         return NULL;
-    }
-    /* endpoints: make sure every one is evaluated for the analysis set, so
-     * data problems are reported even when no estimate uses it */
-    for (size_t i = 0; i < n; i++) {
-        eval_unit(ev, rows[i]);
-        for (size_t e = 0; e < st->neps; e++) eval_endpoint(ev, (int)e);
     }
     for (size_t e = 0; e < st->neps; e++) {
         const ep_counts *c = eval_ep_counts(ev, (int)e);
@@ -815,7 +828,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     results *res = results_new(st->title, d->tables[st->unit].name, 1, "days");
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     size_t n = 0;
-    size_t *rows = ev ? apply_criteria(st, d, ev, res, &n) : NULL;
+    size_t *rows = ev ? apply_criteria(st, d, ev, res, &n, 0) : NULL;
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", csv_path, (long)getpid());
     FILE *f = rows ? fopen(tmp, "w") : NULL;

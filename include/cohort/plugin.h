@@ -155,7 +155,10 @@ enum cohort_col_kind {
     COHORT_COL_COUNT = 3,    /* a count of units (subject to small-cell rules) */
     COHORT_COL_PERCENT = 4,  /* a proportion 0..1, shown as a percentage */
     COHORT_COL_PVALUE = 5,   /* a p-value, shown as "<0.001" or with 3 digits */
-    COHORT_COL_TIME = 6      /* a time in days, shown in the study's unit */
+    COHORT_COL_TIME = 6,     /* a time in days, shown in the study's unit */
+    COHORT_COL_TIME_ESTIMATE = 7 /* (ABI 1.1) a time estimated from the data (a median, a
+                                    quantile, their limits): shown as TIME, and hidden with
+                                    the percentages of its row under the small-cell rule */
 };
 
 typedef struct cohort_table cohort_table;

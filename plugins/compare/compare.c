@@ -372,8 +372,8 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
                 if (r.fit == CMP_FIT_OK) {
                     host->figure_estimate(fig, label, r.shr, r.lower, r.upper, r.p);
                 } else {
-                    size_t len = strlen(label);
-                    snprintf(label + len, sizeof label - len, ": not estimable");
+                    /* a row without estimate is drawn as a heading: keep it short */
+                    snprintf(label, sizeof label, "%s: not estimable", v->name);
                     host->figure_estimate(fig, label, NAN, NAN, NAN, NAN);
                 }
             }

@@ -386,6 +386,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
         int cn = host->table_column(tab, "n", COHORT_COL_COUNT, 0);
         int ce = host->table_column(tab, "events", COHORT_COL_COUNT, 0);
+        /* times estimated from the data: hidden with a row of too few events */
+        int tk = COHORT_HOST_HAS(host, format_count) ? COHORT_COL_TIME_ESTIMATE : COHORT_COL_TIME;
         int *cq = malloc((3 * o.nprobs + 1) * sizeof *cq);
         if (!cq) {
             host->error(call, "out of memory");
@@ -393,19 +395,19 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         }
         for (size_t k = 0; k < o.nprobs; k++) {
             km_quantile_name(o.probs[k], "", buf, sizeof buf);
-            cq[3 * k] = host->table_column(tab, buf, COHORT_COL_TIME, 1);
+            cq[3 * k] = host->table_column(tab, buf, tk, 1);
             cq[3 * k + 1] = cq[3 * k + 2] = -1;
             if (o.conf != KM_CONF_NONE) {
                 km_quantile_name(o.probs[k], ".lower", buf, sizeof buf);
-                cq[3 * k + 1] = host->table_column(tab, buf, COHORT_COL_TIME, 1);
+                cq[3 * k + 1] = host->table_column(tab, buf, tk, 1);
                 km_quantile_name(o.probs[k], ".upper", buf, sizeof buf);
-                cq[3 * k + 2] = host->table_column(tab, buf, COHORT_COL_TIME, 1);
+                cq[3 * k + 2] = host->table_column(tab, buf, tk, 1);
             }
         }
         int cm = -1, cms = -1;
         if (o.has_rmean) {
-            cm = host->table_column(tab, "rmean", COHORT_COL_TIME, 1);
-            cms = host->table_column(tab, "rmean.se", COHORT_COL_TIME, 1);
+            cm = host->table_column(tab, "rmean", tk, 1);
+            cms = host->table_column(tab, "rmean.se", tk, 1);
         }
         for (size_t g = 0; g < in.ngroups; g++) {
             const km_curve *c = &curves[g];
@@ -421,7 +423,11 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 if (o.probs[k] != 0.5) continue;
                 const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
                 km_fmt_q(call, q[k], tb, sizeof tb);
-                if (isnan(q[k])) {
+                char ev[32];
+                if (km_count(host, call, c->nevents, ev, sizeof ev)) {
+                    /* as the table's row: a median resting on too few events */
+                    host->note(call, "median survival not shown: %s events%s", ev, km_in(&in, g, gb, sizeof gb));
+                } else if (isnan(q[k])) {
                     host->note(call, "median survival not reached%s", km_in(&in, g, gb, sizeof gb));
                 } else if (o.conf != KM_CONF_NONE) {
                     char lo[32], hi[32];
