@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,36 @@ static size_t wrap(cairo_t *cr, const char *s, double maxw, char lines[][LINE], 
     }
     if (*cur && n < maxlines) snprintf(lines[n++], LINE, "%s", cur);
     return n;
+}
+
+/* A figure's title: at most two lines of 11 pt bold from the left margin. */
+typedef struct title_block {
+    char lines[2][LINE];
+    size_t n;
+} title_block;
+
+static void title_make(cairo_t *cr, const char *title, double width, title_block *t)
+{
+    char more[3][LINE];
+    font(cr, 11, 1);
+    size_t n = wrap(cr, title ? title : "", width, more, 3);
+    t->n = n > 2 ? 2 : n;
+    for (size_t i = 0; i < t->n; i++) snprintf(t->lines[i], LINE, "%s", more[i]);
+    if (n > 2) {
+        /* the rest of the title on the second line, shortened */
+        char rest[2 * LINE + 2];
+        snprintf(rest, sizeof rest, "%s %s", more[1], more[2]);
+        fit(cr, rest, width, t->lines[1], LINE);
+    }
+}
+
+/* Draw the title; returns the baseline below which the figure goes on. */
+static double title_draw(cairo_t *cr, const title_block *t, double x)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    font(cr, 11, 1);
+    for (size_t i = 0; i < t->n; i++) show(cr, x, 22 + 14 * (double)i, t->lines[i], 0);
+    return 22 + 14 * (double)(t->n ? t->n - 1 : 0);
 }
 
 static void count_text(double n, int min_cell, char *buf, size_t size)
@@ -243,6 +274,7 @@ size_t render_time_ticks(const cohort_figure *f, const render_opts *o, double *t
 
 typedef struct step_layout {
     const cohort_figure *f;
+    title_block title;
     const render_opts *o;
     double w, h;
     double ml, pt, pw, ph;     /* plot rectangle: left, top, width, height */
@@ -389,11 +421,7 @@ static void draw_step(cairo_t *cr, const void *arg)
     const cohort_figure *f = L->f;
     const render_opts *o = L->o;
     char buf[512];
-    if (*f->title) {
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        font(cr, 11, 1);
-        show(cr, L->ml, 22, fit(cr, f->title, L->w - L->ml - 10, buf, sizeof buf), 0);
-    }
+    title_draw(cr, &L->title, 8);
     legend_layout(cr, L, 1, L->legend_y);
     /* grid and axes */
     cairo_set_line_width(cr, 0.5);
@@ -498,7 +526,8 @@ static void step_layout_make(step_layout *L, const cohort_figure *f, const rende
     if (rising)
         for (size_t i = 0; i < sizeof tops / sizeof *tops; i++)
             if (top <= tops[i]) { L->ymax = tops[i]; break; }
-    double y = *f->title ? 40 : 16;
+    title_make(cr, f->title, L->w - 16, &L->title);
+    double y = L->title.n ? 26 + 14 * (double)L->title.n : 16;
     L->legend_y = y;
     L->legend_rows = legend_layout(cr, L, 0, y);
     y += 14 * (double)L->legend_rows;
@@ -513,6 +542,7 @@ static void step_layout_make(step_layout *L, const cohort_figure *f, const rende
 
 typedef struct forest_layout {
     const cohort_figure *f;
+    title_block title;
     double w, h;
     double lw;                 /* label column */
     double x0, pw;             /* plot column */
@@ -540,11 +570,7 @@ static void draw_forest(cairo_t *cr, const void *arg)
     const forest_layout *L = arg;
     const cohort_figure *f = L->f;
     char buf[512], a[32], b[32], c[32];
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    if (*f->title) {
-        font(cr, 11, 1);
-        show(cr, 10, 22, fit(cr, f->title, L->w - 20, buf, sizeof buf), 0);
-    }
+    title_draw(cr, &L->title, 10);
     font(cr, 8.5, 1);
     double hy = L->top - 6;
     show(cr, L->tx, hy, "Estimate (CI)", 0);
@@ -655,13 +681,14 @@ static void forest_layout_make(forest_layout *L, const cohort_figure *f)
     }
     if (L->lw > 190) L->lw = 190;
     if (L->lw < 40) L->lw = 40;
+    title_make(cr, f->title, L->w - 20, &L->title);
     cairo_destroy(cr);
     cairo_surface_destroy(ms);
     L->x0 = 10 + L->lw + 14;
     L->pxc = L->w - 10;
     L->tx = L->pxc - 45 - 110;
     L->pw = L->tx - 14 - L->x0;
-    L->top = *f->title ? 52 : 28;
+    L->top = L->title.n ? 38 + 14 * (double)L->title.n : 28;
     L->rowh = 17;
     L->h = L->top + L->rowh * (double)f->nrows + 46;
     /* range: every finite estimate and limit, and the reference */
@@ -821,6 +848,12 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
 }
 
 /* ---- entry points ------------------------------------------------------------------ */
+
+void render_release(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
+}
 
 int render_figure(const cohort_figure *f, const render_opts *o, int format, FILE *out)
 {

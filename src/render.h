@@ -31,6 +31,11 @@ int render_figure(const cohort_figure *f, const render_opts *o, int format, FILE
  * and beside it the units excluded and unknown.  Returns 0 or -1. */
 int render_flow(const results *r, const render_opts *o, int format, FILE *out);
 
+/* Free the font caches of cairo and fontconfig.  Call once, when no more
+ * drawing follows (before exit), so that a leak checker sees a clean heap;
+ * drawing afterwards would reload them. */
+void render_release(void);
+
 /* The times (days) of the time axis ticks of a STEP figure, where the
  * number at risk is given; at most max.  Returns how many. */
 size_t render_time_ticks(const cohort_figure *f, const render_opts *o, double *ticks, size_t max);

@@ -765,6 +765,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         }
     }
     if (o->timing && l.data) print_timing(&tm, l.data, now() - start, stderr);
+    if (o->outdir) render_release();   /* the font caches the figures loaded */
     for (size_t i = 0; i < tap.n; i++) free(tap.w[i]);
     free(tap.w);
     results_free(res);

@@ -270,9 +270,13 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
     for (size_t k = 0; k < a.nex; k++) {
         size_t miss = 0;
         for (size_t i = 0; i < n; i++) miss += a.exs[k].missing[i] != 0;
-        if (miss)
-            host->warning(call, "%s: %zu of %zu rows with unknown exposure left out of its rows",
-                          a.exs[k].name, miss, n);
+        if (miss) {
+            char c1[32], c2[32];
+            cmp_count(host, call, (double)miss, c1, sizeof c1);
+            cmp_count(host, call, (double)n, c2, sizeof c2);
+            host->warning(call, "%s: %s of %s rows with unknown exposure left out of its rows",
+                          a.exs[k].name, c1, c2);
+        }
     }
     for (size_t e = 0; e < a.nep; e++) {
         const cohort_surv *s = &a.eps[e];
@@ -285,9 +289,12 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
                 goto out;
             }
         }
-        if (miss)
-            host->warning(call, "%s: %zu of %zu rows with unknown time or status left out", s->name,
-                          miss, n);
+        if (miss) {
+            char c1[32], c2[32];
+            cmp_count(host, call, (double)miss, c1, sizeof c1);
+            cmp_count(host, call, (double)n, c2, sizeof c2);
+            host->warning(call, "%s: %s of %s rows with unknown time or status left out", s->name, c1, c2);
+        }
     }
 
     char title[256];

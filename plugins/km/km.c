@@ -358,13 +358,13 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                     beyond = 1;
                     continue;
                 }
-                char cb[32], cr[32];
+                char cb[32], crisk[32];
                 /* under the small-cell rule, as the table's row: not shown when
                  * the events or the units at risk are too few */
                 int hide = km_count(host, call, p.nevent, cb, sizeof cb);
-                hide |= km_count(host, call, p.nrisk, cr, sizeof cr);
+                hide |= km_count(host, call, p.nrisk, crisk, sizeof crisk);
                 if (hide)
-                    host->note(call, "survival at %s not shown: %s at risk, %s events%s", tb, cr, cb,
+                    host->note(call, "survival at %s not shown: %s at risk, %s events%s", tb, crisk, cb,
                                km_in(&in, g, gb, sizeof gb));
                 else if (isfinite(p.lower) && isfinite(p.upper))
                     host->note(call, "survival at %s %.1f%% (%s CI %.1f-%.1f)%s", tb,

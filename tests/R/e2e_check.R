@@ -346,9 +346,13 @@ cif_check <- function(B, case, line, ci, at, level, var, causes = c("rn", "death
             lo <- min(a1, a2); hi <- max(a1, a2)
             expect_row(B, case, line, c(cause, grp, f_time(at[k]), f_pct(est), f_pct(se), f_pct(lo), f_pct(hi)))
             inn <- if (is.null(var)) "" else sprintf(" in %s = %s", var, grp)
-            expect_note(B, case, line, sprintf("CIF of %s at %g months %.1f%% (%g%% CI %.1f-%.1f)%s", cause,
-                                               round(at[k] / MONTH, 1), 100 * est, level * 100, 100 * lo,
-                                               100 * hi, inn))
+            if (is.finite(lo) && is.finite(hi))
+                expect_note(B, case, line, sprintf("CIF of %s at %g months %.1f%% (%g%% CI %.1f-%.1f)%s", cause,
+                                                   round(at[k] / MONTH, 1), 100 * est, level * 100, 100 * lo,
+                                                   100 * hi, inn))
+            else   # no interval at an estimate of 0
+                expect_note(B, case, line, sprintf("CIF of %s at %g months %.1f%%%s", cause,
+                                                   round(at[k] / MONTH, 1), 100 * est, inn))
         }
     }
     if (!is.null(ci$Tests)) {
@@ -717,6 +721,66 @@ cf <- summary(f)$coefficients
 close_to("json logistic coef, se, z, p", num(c(co$coef, co$se, co$z, co$p)), c(cf[, 1], cf[, 2], cf[, 3], cf[, 4]))
 cm <- tab(E[[4]], "model")
 close_to("json logistic deviances, AIC", num(c(cm$`null deviance`, cm$deviance, cm$AIC)), c(f$null.deviance, f$deviance, f$aic))
+
+# ================================================================ failure cases
+cat("== failure cases: R cannot fit these models either\n")
+warns <- function(expr) {
+    w <- character(0)
+    v <- withCallingHandlers(tryCatch(expr, error = function(e) { w <<- c(w, conditionMessage(e)); NULL }),
+                             warning = function(x) { w <<- c(w, conditionMessage(x)); invokeRestart("muffleWarning") })
+    list(value = v, warnings = w)
+}
+# est_err_group_no_events: no course with KPS 100 has radionecrosis
+d$kps100 <- tf(ifelse(d$kps == 100, "true", "false"))
+check("est_err_group_no_events: no rn event with kps == 100", sum(d$rn_status == 1 & d$kps100 == "true", na.rm = TRUE) == 0)
+r <- warns(coxph(Surv(rn_time, rn_status == 1) ~ kps100 + age, data = d))
+check("est_err_group_no_events:8 coxph warns of an infinite coefficient", any(grepl("infinite", r$warnings)),
+      paste(r$warnings, collapse = "; "))
+k <- !is.na(d$kps)
+r <- warns(crr(d$rn_time[k], d$rn_status[k], mm(~ kps100 + age, d[k, ]), failcode = 1, cencode = 0))
+check("est_err_group_no_events:9 crr's coefficient runs off (|coef| > 10 or not converged)",
+      is.null(r$value) || !r$value$converged || abs(r$value$coef[1]) > 10,
+      if (!is.null(r$value)) paste("coef", r$value$coef[1], "converged", r$value$converged) else "")
+r <- warns(glm(I(rn_status == 1) ~ kps100 + age, data = d, family = binomial))
+check("est_err_group_no_events:10 glm's kps100 coefficient diverges (|coef| > 10)",
+      abs(coef(r$value)["kps100true"]) > 10, paste("coef", coef(r$value)["kps100true"]))
+B <- read_blocks("est_err_group_no_events")
+lr <- survdiff(Surv(rn_time, rn_status == 1) ~ kps100, data = d)
+expect_row(B, "est_err_group_no_events", "12", c(f_num(lr$chisq), 1, f_p(pchisq(lr$chisq, 1, lower.tail = FALSE))))
+expect_row(B, "est_err_group_no_events", "12", c("true", lr$n[2], f_cnt(lr$obs[2]), f_num(lr$exp[2], 1),
+                                                 f_num((lr$obs[2] - lr$exp[2])^2 / lr$exp[2]),
+                                                 f_num((lr$obs[2] - lr$exp[2])^2 / lr$var[2, 2])))
+dk <- d[k, ]
+cif_check(B, "est_err_group_no_events", "13", cuminc(dk$rn_time, dk$rn_status, as.character(dk$kps100)), YEAR, 0.95, "kps100")
+# est_err_separation: dose separates SRS from FSRT
+check("est_err_separation: no SRS course above 24 Gy, no FSRT course below 24 Gy",
+      max(d$dose_gy[d$technique == "SRS"]) == 24 && min(d$dose_gy[d$technique == "FSRT"]) == 24)
+r <- warns(glm(I(technique == "SRS") ~ dose_gy + age, data = d, family = binomial))
+check("est_err_separation:8 glm warns: fitted probabilities numerically 0 or 1",
+      any(grepl("numerically 0 or 1", r$warnings)), paste(r$warnings, collapse = "; "))
+B <- read_blocks("est_err_separation")
+f <- glm(I(technique == "FSRT") ~ volume_cc, data = d, family = binomial)
+glm_check(B, "est_err_separation", "10", f, c("(Intercept)", "volume_cc"), "volume_cc")
+# est_err_singular: age_months = 12 age, fsrt constant within strata
+r <- warns(coxph(Surv(os_time, os_status == 1) ~ age + I(age * 12), data = d))
+check("est_err_singular:7 coxph drops the collinear term (NA coefficient)", is.na(coef(r$value)[2]))
+r <- warns(coxph(Surv(os_time, os_status == 1) ~ age + I(technique == "FSRT") + strata(technique), data = d))
+check("est_err_singular:8 coxph drops fsrt, constant within strata (NA coefficient)", is.na(coef(r$value)[2]))
+r <- warns(glm(prior_surgery ~ age + I(age * 12), data = d, family = binomial))
+check("est_err_singular:9 glm drops the collinear term (NA coefficient)", is.na(coef(r$value)[3]))
+r <- warns(crr(d$rn_time, d$rn_status, cbind(d$age, d$age * 12), failcode = 1, cencode = 0))
+check("est_err_singular:10 crr cannot invert the information", is.null(r$value) || any(!is.finite(r$value$var)),
+      paste(r$warnings, collapse = "; "))
+# est_err_cox_noconv: two iterations are not enough (R does not warn for
+# iter.max = 1, a deliberate one-step fit, hence 2)
+r <- warns(coxph(Surv(os_time, os_status == 1) ~ tdxd + age + kps, data = d, iter.max = 2))
+check("est_err_cox_noconv:4 coxph with iter.max = 2 warns that it did not converge",
+      any(grepl("converge", r$warnings)), paste(r$warnings, collapse = "; "))
+r <- warns(crr(d$rn_time, d$rn_status, mm(~ tdxd + age, d), failcode = 1, cencode = 0, maxiter = 2))
+check("est_err_cox_noconv:5 crr with maxiter = 2 has not converged", !r$value$converged)
+r <- warns(glm(prior_surgery ~ age + kps, data = d, family = binomial, control = glm.control(maxit = 2)))
+check("est_err_cox_noconv:6 glm with maxit = 2 warns that it did not converge",
+      any(grepl("converge", r$warnings)), paste(r$warnings, collapse = "; "))
 
 cat(sprintf("\n%d checks passed, %d failed\n", n_ok, n_fail))
 quit(status = if (n_fail > 0) 1 else 0)

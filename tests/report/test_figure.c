@@ -456,5 +456,6 @@ int main(void)
     CU_basic_run_tests();
     unsigned failures = CU_get_number_of_failures();
     CU_cleanup_registry();
+    render_release();
     return failures != 0;
 }
