@@ -168,6 +168,28 @@ out:
 static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_input *in,
                   const crr_options *o, crr_fit *f, int report)
 {
+    /* A factor level (or its reference) without events of interest has an
+     * infinite sHR; crr may still "converge" to a huge or null estimate, so
+     * refuse it rather than print one. */
+    const pc_design *d = &in->des;
+    memset(f, 0, sizeof *f);   /* the caller frees f whatever happens */
+    size_t nev = 0;
+    for (size_t i = 0; i < in->n; i++) nev += in->status[i] == 1;
+    for (size_t j = 0; nev && j < d->p; j++) {
+        if (!d->level[j]) continue;
+        size_t with = 0, without = 0;
+        for (size_t i = 0; i < in->n; i++)
+            if (in->status[i] == 1) {
+                if (d->x[i * d->p + j] != 0) with++;
+                else without++;
+            }
+        if (with && without) continue;
+        if (report)
+            host->error(call, "no events of %s %s %s = %s: the sHR of %s cannot be estimated "
+                        "(it would be infinite); merge or drop the level", in->label,
+                        with ? "outside" : "in", d->term_name[d->term[j]], d->level[j], d->names[j]);
+        return 1;
+    }
     crr_data cd = {in->n, in->des.p, in->time, in->status, in->des.x};
     int st = crr_fit_model(&cd, o, f);
     if (st == CRR_OK || !report) return st != CRR_OK;
