@@ -47,18 +47,55 @@ static void font(cairo_t *cr, double size, int bold)
     cairo_set_font_size(cr, size);
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+    if (p[0] < 0x80) return 1;
+    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+             : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    if (n == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0))) return 0;
+    if (n == 4 && ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))) return 0;
+    return n;
+}
+
+/* s as valid UTF-8 (cairo refuses anything else): a byte that starts no
+ * valid sequence, e.g. Latin-1 text from a CSV file, becomes '?'. */
+static const char *clean(const char *s, char *buf, size_t size)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p && n + 5 < size) {
+        size_t k = utf8_len(p);
+        if (k == 0) {
+            buf[n++] = '?';
+            p++;
+            continue;
+        }
+        memcpy(buf + n, p, k);
+        n += k;
+        p += k;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
 static double text_w(cairo_t *cr, const char *s)
 {
+    char b[1024];
     cairo_text_extents_t e;
-    cairo_text_extents(cr, s, &e);
+    cairo_text_extents(cr, clean(s, b, sizeof b), &e);
     return e.x_advance;
 }
 
 /* Show s with its baseline at y; align 0 left, 0.5 centre, 1 right of x. */
 static void show(cairo_t *cr, double x, double y, const char *s, double align)
 {
-    cairo_move_to(cr, x - align * text_w(cr, s), y);
-    cairo_show_text(cr, s);
+    char b[1024];
+    clean(s, b, sizeof b);
+    cairo_move_to(cr, x - align * text_w(cr, b), y);
+    cairo_show_text(cr, b);
 }
 
 /* Copy s into buf, shortened with "..." to at most maxw points wide. */

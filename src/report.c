@@ -155,6 +155,7 @@ static const char style[] =
     "th,td{padding:.15em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\n"
     "td.n{text-align:right;font-variant-numeric:tabular-nums}th{border-bottom:2px solid #888}\n"
     "code,.hash{font-family:'DejaVu Sans Mono',monospace;font-size:.85em}\n"
+    "#inputs td{word-break:break-all}\n"
     "figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}\n"
     "figcaption{font-size:.85em;color:#444}.where{color:#666;font-size:.85em;margin-top:0}\n"
     ".note{margin:.2em 0}.warn{color:#8a4b00}.failed{color:#a00;font-weight:bold}\n"

@@ -234,6 +234,9 @@ static void test_render(void)
 {
     cohort_figure *f = sample_step();
     check_magic(f, NULL);
+    /* a label that is not UTF-8 (Latin-1 from a CSV file) is drawn, not refused */
+    figure_add_series(f, "centre = Cr\xe9teil", 1.0);
+    check_magic(f, NULL);
     cohort_figure *g = figure_create("forest", COHORT_FIG_FOREST, "Hazard ratios");
     figure_add_row(g, "tdxd (true vs false)", 0.31, 0.13, 0.75, 0.009);
     figure_add_row(g, "age", 1.01, 0.99, 1.03, 0.2);
