@@ -33,13 +33,6 @@ static void cif_put(const cohort_host *host, cohort_table *t, size_t row, int co
 
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule
  * (privacy min_cell).  Returns 1 when the count is hidden. */
-static int cif_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
-{
-    if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);
-    snprintf(buf, size, "%.0f", n);
-    return 0;
-}
-
 /* Events of the curve's cause at or before t. */
 static double cif_events_by(const cif_curve *c, double t)
 {
@@ -135,8 +128,8 @@ static int cif_read(const cohort_host *host, const cohort_call *call, cif_input 
     }
     if (dropped) {
         char c1[32], c2[32];
-        cif_count(host, call, (double)dropped, c1, sizeof c1);
-        cif_count(host, call, (double)nrows, c2, sizeof c2);
+        pc_count(host, call, (double)dropped, c1, sizeof c1);
+        pc_count(host, call, (double)nrows, c2, sizeof c2);
         host->warning(call, "%s of %s rows dropped for missing values of %s%s%s%s%s", c1, c2,
                       s->name, by ? ", " : "", by ? by->vec.name : "", sa ? ", " : "",
                       sa ? sa->vec.name : "");
@@ -339,7 +332,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                     }
                     cif_fmt_time(call, at[k], tb, sizeof tb);
                     char cb[32];
-                    if (cif_count(host, call, nby, cb, sizeof cb))
+                    if (pc_count(host, call, nby, cb, sizeof cb))
                         host->note(call, "CIF of %s at %s rests on %s events: not shown%s",
                                    cif_cause_name(s, c, cname, sizeof cname), tb, cb,
                                    cif_in(call, &in, g, gb, sizeof gb));

@@ -101,3 +101,10 @@ fail:
     pc_factor_free(f);
     return -1;
 }
+
+int pc_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
+{
+    if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);
+    snprintf(buf, size, "%.0f", n);
+    return 0;
+}

@@ -19,4 +19,8 @@ void pc_factor_free(pc_factor *f);
 /* Text label of row i of v ("true"/"false", "%g", a date "YYYY-MM-DD"),
  * written into buf (at least 32 bytes unless TEXT, which returns the text). */
 const char *pc_label(const cohort_vec *v, size_t i, char *buf, size_t size);
+/* Count n as text for a note or warning: through the host's small-cell
+ * rule when it has one (ABI 1.1: "<5"), else as an integer.  Returns 1 when
+ * the count was hidden. */
+int pc_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size);
 #endif

@@ -22,6 +22,7 @@
  * per endpoint shows the sHR of every definition. */
 #include <cohort/plugin.h>
 #include "cmpcore.h"
+#include "../common/pcommon.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,13 +63,6 @@ static void cmp_fmt_time(const cohort_call *call, double days, char *buf, size_t
 
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule.
  * Returns 1 when the count is hidden. */
-static int cmp_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
-{
-    if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);
-    snprintf(buf, size, "%.0f", n);
-    return 0;
-}
-
 /* A percentage for notes, or "-" when missing. */
 static void cmp_fmt_pct(double x, char *buf, size_t size)
 {
@@ -208,10 +202,10 @@ static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp
     char line[1024], tb[64], p1[32], p0[32], pb[32], c[4][32];
     size_t off = 0;
     int hidden = 0;
-    hidden |= cmp_count(host, call, (double)r->events[1], c[0], sizeof c[0]);
-    hidden |= cmp_count(host, call, (double)r->n[1], c[1], sizeof c[1]);
-    hidden |= cmp_count(host, call, (double)r->events[0], c[2], sizeof c[2]);
-    hidden |= cmp_count(host, call, (double)r->n[0], c[3], sizeof c[3]);
+    hidden |= pc_count(host, call, (double)r->events[1], c[0], sizeof c[0]);
+    hidden |= pc_count(host, call, (double)r->n[1], c[1], sizeof c[1]);
+    hidden |= pc_count(host, call, (double)r->events[0], c[2], sizeof c[2]);
+    hidden |= pc_count(host, call, (double)r->n[0], c[3], sizeof c[3]);
 #define CMP_ADD(...) do { if (off < sizeof line) off += (size_t)snprintf(line + off, sizeof line - off, __VA_ARGS__); } while (0)
     CMP_ADD("%s", a->exs[k].name);
     if (a->sources) CMP_ADD(" (%s)", a->sources[k]);
@@ -219,8 +213,8 @@ static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp
     for (size_t t = 0; t < a->nat; t++) {
         char n1[32], n0[32];
         int h = hidden;
-        h |= cmp_count(host, call, (double)r->nby[1][t], n1, sizeof n1);
-        h |= cmp_count(host, call, (double)r->nby[0][t], n0, sizeof n0);
+        h |= pc_count(host, call, (double)r->nby[1][t], n1, sizeof n1);
+        h |= pc_count(host, call, (double)r->nby[0][t], n0, sizeof n0);
         cmp_fmt_time(call, a->at[t], tb, sizeof tb);
         if (h) {
             CMP_ADD("; CIF at %s not shown (small counts)", tb);
@@ -272,8 +266,8 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
         for (size_t i = 0; i < n; i++) miss += a.exs[k].missing[i] != 0;
         if (miss) {
             char c1[32], c2[32];
-            cmp_count(host, call, (double)miss, c1, sizeof c1);
-            cmp_count(host, call, (double)n, c2, sizeof c2);
+            pc_count(host, call, (double)miss, c1, sizeof c1);
+            pc_count(host, call, (double)n, c2, sizeof c2);
             host->warning(call, "%s: %s of %s rows with unknown exposure left out of its rows",
                           a.exs[k].name, c1, c2);
         }
@@ -291,8 +285,8 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
         }
         if (miss) {
             char c1[32], c2[32];
-            cmp_count(host, call, (double)miss, c1, sizeof c1);
-            cmp_count(host, call, (double)n, c2, sizeof c2);
+            pc_count(host, call, (double)miss, c1, sizeof c1);
+            pc_count(host, call, (double)n, c2, sizeof c2);
             host->warning(call, "%s: %s of %s rows with unknown time or status left out", s->name, c1, c2);
         }
     }

@@ -72,13 +72,6 @@ static void km_fmt_q(const cohort_call *call, double days, char *buf, size_t siz
 
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule
  * (privacy min_cell).  Returns 1 when the count is hidden. */
-static int km_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
-{
-    if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);
-    snprintf(buf, size, "%.0f", n);
-    return 0;
-}
-
 static void km_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
 {
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
@@ -154,13 +147,13 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
     }
     char c1[32], c2[32];
     if (dropped) {
-        km_count(host, call, (double)dropped, c1, sizeof c1);
-        km_count(host, call, (double)nrows, c2, sizeof c2);
+        pc_count(host, call, (double)dropped, c1, sizeof c1);
+        pc_count(host, call, (double)nrows, c2, sizeof c2);
         host->warning(call, "%s of %s rows dropped for missing values of %s%s%s", c1, c2, s->name,
                       by ? " or " : "", by ? by->vec.name : "");
     }
     if (competing) {
-        km_count(host, call, (double)competing, c1, sizeof c1);
+        pc_count(host, call, (double)competing, c1, sizeof c1);
         host->warning(call, "%s competing events treated as censored; use cif for "
                       "cumulative incidence", c1);
     }
@@ -361,8 +354,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 char cb[32], crisk[32];
                 /* under the small-cell rule, as the table's row: not shown when
                  * the events or the units at risk are too few */
-                int hide = km_count(host, call, p.nevent, cb, sizeof cb);
-                hide |= km_count(host, call, p.nrisk, crisk, sizeof crisk);
+                int hide = pc_count(host, call, p.nevent, cb, sizeof cb);
+                hide |= pc_count(host, call, p.nrisk, crisk, sizeof crisk);
                 if (hide)
                     host->note(call, "survival at %s not shown: %s at risk, %s events%s", tb, crisk, cb,
                                km_in(&in, g, gb, sizeof gb));
@@ -424,7 +417,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
                 km_fmt_q(call, q[k], tb, sizeof tb);
                 char ev[32];
-                if (km_count(host, call, c->nevents, ev, sizeof ev)) {
+                if (pc_count(host, call, c->nevents, ev, sizeof ev)) {
                     /* as the table's row: a median resting on too few events */
                     host->note(call, "median survival not shown: %s events%s", ev, km_in(&in, g, gb, sizeof gb));
                 } else if (isnan(q[k])) {

@@ -87,12 +87,17 @@ static int lr_run(const cohort_host *host, const cohort_call *call)
         present[fg.code[i]] = 1;
         n++;
     }
-    if (dropped)
-        host->warning(call, "%zu of %zu rows dropped for missing values of %s, %s%s%s", dropped,
-                      nrows, s->name, by->vec.name, sa ? " or " : "", sa ? sa->vec.name : "");
-    if (competing)
-        host->warning(call, "%zu competing events treated as censored; use cif for Gray's test",
-                      competing);
+    char wa[32], wb[32];
+    if (dropped) {
+        pc_count(host, call, (double)dropped, wa, sizeof wa);
+        pc_count(host, call, (double)nrows, wb, sizeof wb);
+        host->warning(call, "%s of %s rows dropped for missing values of %s, %s%s%s", wa, wb, s->name,
+                      by->vec.name, sa ? " or " : "", sa ? sa->vec.name : "");
+    }
+    if (competing) {
+        pc_count(host, call, (double)competing, wa, sizeof wa);
+        host->warning(call, "%s competing events treated as censored; use cif for Gray's test", wa);
+    }
     /* levels left without rows (after dropping) are not groups */
     size_t ng = 0;
     for (size_t k = 0; k < fg.nlevels; k++) map[k] = present[k] ? ng++ : (size_t)-1;

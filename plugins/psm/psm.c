@@ -130,9 +130,13 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         treat[n] = v == 1;
         y[n++] = v;
     }
-    if (dropped)
-        host->warning(call, "%zu of %zu units dropped for missing treatment or covariates; they are "
-                      "not in the matched cohort", dropped, nrows);
+    char c1[32], c2[32], c3[32], c4[32];
+    if (dropped) {
+        pc_count(host, call, (double)dropped, c1, sizeof c1);
+        pc_count(host, call, (double)nrows, c2, sizeof c2);
+        host->warning(call, "%s of %s units dropped for missing treatment or covariates; they are "
+                      "not in the matched cohort", c1, c2);
+    }
     size_t nt = 0;
     for (size_t i = 0; i < n; i++) nt += treat[i] != 0;
     if (nt == 0 || nt == n) {
@@ -166,9 +170,12 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
                       "do not overlap everywhere");
     const double *dist = use_logit ? f.eta : f.mu;
     double width = caliper > 0 ? caliper * psm_sd(n, dist) : 0;
-    if (nt > n - nt)
-        host->warning(call, "fewer controls (%zu) than treated (%zu): not every treated unit can be "
-                      "matched", n - nt, nt);
+    if (nt > n - nt) {
+        pc_count(host, call, (double)(n - nt), c1, sizeof c1);
+        pc_count(host, call, (double)nt, c2, sizeof c2);
+        host->warning(call, "fewer controls (%s) than treated (%s): not every treated unit can be "
+                      "matched", c1, c2);
+    }
     size_t pairs = psm_match(n, treat, dist, width, match);
     if (pairs == (size_t)-1) {
         host->error(call, "out of memory");
@@ -260,8 +267,12 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
     char cal[128] = "";
     if (caliper > 0)
         snprintf(cal, sizeof cal, ", caliper %g SD = %.4g", caliper, width);
-    host->note(call, "matched %zu of %zu treated to %zu of %zu controls (1:1 nearest neighbour "
-               "without replacement on the %s, largest first%s)", mt, nt, mc, n - nt,
+    pc_count(host, call, (double)mt, c1, sizeof c1);
+    pc_count(host, call, (double)nt, c2, sizeof c2);
+    pc_count(host, call, (double)mc, c3, sizeof c3);
+    pc_count(host, call, (double)(n - nt), c4, sizeof c4);
+    host->note(call, "matched %s of %s treated to %s of %s controls (1:1 nearest neighbour "
+               "without replacement on the %s, largest first%s)", c1, c2, c3, c4,
                use_logit ? "logit of the propensity score" : "propensity score", cal);
     host->note(call, "largest absolute standardised mean difference: %.3f before, %.3f after matching",
                maxb, maxa);
@@ -272,7 +283,8 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         host->error(call, "the matched cohort could not be applied to the following estimates");
         goto out;
     }
-    host->note(call, "the following estimates use the %zu matched units", mt + mc);
+    pc_count(host, call, (double)(mt + mc), c1, sizeof c1);
+    host->note(call, "the following estimates use the %s matched units", c1);
     rc = 0;
 out:
     logit_fit_free(&f);
