@@ -21,6 +21,7 @@ static stmt *mkstmt(struct parse_ctx *c, skind k, YYLTYPE l);
 static void add_stmt(struct parse_ctx *c, stmt *s);
 static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE l);
 static expr *quant(struct parse_ctx *c, int q, char *table, YYLTYPE tl, char *var, expr *where, expr *body, YYLTYPE l);
+static expr *sign(struct parse_ctx *c, int op, expr *a, YYLTYPE l);
 static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 }
 
@@ -465,8 +466,8 @@ arith
     | arith '-' arith              { $$ = bin(ctx, E_BINARY, OP_SUB, $1, $3, @$); }
     | arith '*' arith              { $$ = bin(ctx, E_BINARY, OP_MUL, $1, $3, @$); }
     | arith '/' arith              { $$ = bin(ctx, E_BINARY, OP_DIV, $1, $3, @$); }
-    | '-' arith %prec UMINUS       { $$ = bin(ctx, E_UNARY, OP_NEG, $2, NULL, @$); }
-    | '+' arith %prec UMINUS       { $$ = bin(ctx, E_UNARY, OP_PLUS, $2, NULL, @$); }
+    | '-' arith %prec UMINUS       { $$ = sign(ctx, OP_NEG, $2, @$); }
+    | '+' arith %prec UMINUS       { $$ = sign(ctx, OP_PLUS, $2, @$); }
     | primary                      { $$ = $1; }
     ;
 
@@ -598,6 +599,21 @@ static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE
     e->a = a;
     e->b = b;
     return e;
+}
+
+/* -x and +x; a sign on a number or duration literal is folded into it
+ * (-7 days is the literal, as written), so windows cost no extra node */
+static expr *sign(struct parse_ctx *c, int op, expr *a, YYLTYPE l)
+{
+    if (a && (a->kind == E_INT || a->kind == E_REAL || a->kind == E_DURATION)) {
+        if (op == OP_NEG) {
+            a->ival = -a->ival;
+            a->rval = -a->rval;
+        }
+        a->loc = L(c, l);
+        return a;
+    }
+    return bin(c, E_UNARY, op, a, NULL, l);
 }
 
 static expr *quant(struct parse_ctx *c, int q, char *table, YYLTYPE tl, char *var, expr *where, expr *body, YYLTYPE l)

@@ -886,7 +886,18 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
             kind = COHORT_ARG_LIST;
         } else if (e->is_const && (p->kinds & (unsigned)scalar_kind(t))) {
             kind = (unsigned)scalar_kind(t);
-        } else if (e->is_const && scalar_kind(t) && !(p->kinds & (COHORT_ARG_COLUMN | COHORT_ARG_COLUMNS))) {
+        } else if (e->is_const && scalar_kind(t)) {
+            /* a constant where a per-unit value is wanted: by: "tdxd" is a
+             * text, not the column tdxd, and would silently make one group */
+            if (p->kinds & (COHORT_ARG_COLUMN | COHORT_ARG_COLUMNS)) {
+                if (t.kind == TY_TEXT)
+                    err(sc, e, "argument '%s' of %s expects a per-unit value, got the text \"%s\" "
+                        "(name a column or let without quotes)", p->name, ei->s->name, e->sval ? e->sval : "");
+                else
+                    err(sc, e, "argument '%s' of %s expects a per-unit value, got a constant", p->name,
+                        ei->s->name);
+                return -1;
+            }
             kind = (unsigned)scalar_kind(t);   /* reported below as the wrong kind of constant */
         } else if (is_per_unit_scalar(t)) {
             kind = COHORT_ARG_COLUMN;

@@ -753,7 +753,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     dg->fn = tap.fn;
     dg->ud = tap.ud;
     if (res) {
-        record_inputs(res, &l);
+        if (o->outdir) record_inputs(res, &l);   /* hashes only for the report */
         for (size_t i = 0; i < tap.n; i++) results_warning(res, tap.w[i]);
         if (failed) {
             /* results are incomplete: print them, but write no output files */

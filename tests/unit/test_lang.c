@@ -205,8 +205,11 @@ static void test_parse_expr_precedence(void)
     e = parse_expr(p, "x", "x within [-7 days, +21 days] of t", &dg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(e);
     CU_ASSERT_EQUAL(e->kind, E_WITHIN2);
-    CU_ASSERT_EQUAL(e->b->kind, E_UNARY);
-    CU_ASSERT_EQUAL(e->c->kind, E_UNARY);
+    /* signs on literals are folded into them */
+    CU_ASSERT_EQUAL(e->b->kind, E_DURATION);
+    CU_ASSERT_DOUBLE_EQUAL(e->b->rval, -7, 0);
+    CU_ASSERT_EQUAL(e->c->kind, E_DURATION);
+    CU_ASSERT_DOUBLE_EQUAL(e->c->rval, 21, 0);
     e = parse_expr(p, "x", "any drugs d: d.a == 1 or d.b == 2", &dg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(e);
     /* the quantifier's condition extends to the end */
