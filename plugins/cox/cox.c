@@ -8,6 +8,7 @@
 #include "coxfit.h"
 #include "../common/design.h"
 #include "../common/pcommon.h"
+#include "../common/screen.h"
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 #include <math.h>
@@ -326,75 +327,55 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
                    f->concordance, f->concordance_se);
 }
 
-/* Univariable screening: fit each term alone (on the rows where it and
- * the endpoint are known), report, and mark in keep the terms whose Wald p
- * (joint over a factor's levels) is below threshold.  Returns 0, or 1 after
- * host->error. */
-static int screen_terms(const cohort_host *host, const cohort_call *call, const cox_options *o,
-                        double level, double threshold, const cohort_formula *fm, unsigned char *keep)
+/* Screening (shared with finegray in plugins/common/screen.c): one Cox
+ * model per term. */
+typedef struct cox_screen {
+    const cohort_host *host;
+    const cohort_call *call;
+    const cox_options *o;
+    cox_input in;
+    cox_fit f;
+    double *se;
+    int have;
+} cox_screen;
+
+static int cox_screen_fit(void *ctx, const unsigned char *sel, pc_uni *u)
 {
-    double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
-    char title[256], pb[32];
-    snprintf(title, sizeof title, "Univariable Cox models of %s (terms with p < %g enter the "
-             "multivariable model)", fm->surv.name, threshold);
-    cohort_table *t = host->table_new(call, "univariable", title);
-    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
-    int cn = host->table_column(t, "n", COHORT_COL_COUNT, 0);
-    int ce = host->table_column(t, "events", COHORT_COL_COUNT, 0);
-    int chr = host->table_column(t, "HR", COHORT_COL_NUMBER, 2);
-    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
-    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
-    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
-    int cpt = host->table_column(t, "term p", COHORT_COL_PVALUE, 3);
-    int cin = host->table_column(t, "selected", COHORT_COL_TEXT, 0);
-    unsigned char *one = calloc(fm->nterms + 1, 1);
-    if (!one) {
-        host->error(call, "out of memory");
-        return 1;
+    cox_screen *c = ctx;
+    c->have = 1;
+    c->se = NULL;
+    memset(&c->f, 0, sizeof c->f);
+    if (cox_read(c->host, c->call, sel, 0, &c->in) != 0) return -1;
+    const pc_design *d = &c->in.des;
+    u->failed = cox_fit_design(c->host, c->call, &c->in, d, c->o, &c->f, 0);
+    u->why = u->failed ? cox_status_text(c->f.status) : NULL;
+    u->n = c->in.n;
+    u->nevents = c->f.nevents;
+    u->des = d;
+    if (!u->failed) {
+        c->se = malloc((d->p + 1) * sizeof *c->se);
+        if (!c->se) {
+            c->host->error(c->call, "out of memory");
+            return -1;
+        }
+        for (size_t j = 0; j < d->p; j++) c->se[j] = sqrt(c->f.var[j * d->p + j]);
+        u->coef = c->f.coef;
+        u->se = c->se;
+        u->pvalue = c->f.pvalue;
+        u->term_p = c->f.wald_p;
     }
-    for (size_t term = 0; term < fm->nterms; term++) {
-        memset(one, 0, fm->nterms);
-        one[term] = 1;
-        cox_input in;
-        if (cox_read(host, call, one, 0, &in) != 0) {
-            input_free(&in);
-            free(one);
-            return 1;
-        }
-        const pc_design *d = &in.des;
-        cox_fit f;
-        int failed = cox_fit_design(host, call, &in, d, o, &f, 0);
-        double tp = failed ? NAN : f.wald_p;
-        keep[term] = !failed && tp < threshold;
-        if (failed)
-            host->warning(call, "univariable model of %s failed (%s); it does not enter the "
-                          "multivariable model", fm->terms[term].vec.name, cox_status_text(f.status));
-        for (size_t j = 0; j < d->p; j++) {
-            size_t r = host->table_row(t);
-            host->table_text(t, r, cterm, d->names[j]);
-            if (j == 0) {
-                put(host, t, r, cn, (double)in.n);
-                put(host, t, r, ce, (double)f.nevents);
-                put(host, t, r, cpt, tp);
-                host->table_text(t, r, cin, keep[term] ? "yes" : "no");
-            }
-            if (failed) continue;
-            double b = f.coef[j], se = sqrt(f.var[j * d->p + j]);
-            put(host, t, r, chr, exp(b));
-            put(host, t, r, clo, exp(b - zq * se));
-            put(host, t, r, cup, exp(b + zq * se));
-            put(host, t, r, cp, f.pvalue[j]);
-        }
-        if (!failed) {
-            fmt_p(tp, pb, sizeof pb);
-            host->note(call, "univariable %s: %s%s", fm->terms[term].vec.name, pb,
-                       keep[term] ? " (selected)" : "");
-        }
-        cox_fit_free(&f);
-        input_free(&in);
-    }
-    free(one);
     return 0;
+}
+
+static void cox_screen_release(void *ctx)
+{
+    cox_screen *c = ctx;
+    if (!c->have) return;
+    cox_fit_free(&c->f);
+    input_free(&c->in);
+    free(c->se);
+    c->se = NULL;
+    c->have = 0;
 }
 
 static int cox_run(const cohort_host *host, const cohort_call *call)
@@ -450,7 +431,9 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
             host->error(call, "out of memory");
             return 1;
         }
-        if (screen_terms(host, call, &o, level, threshold, fm, keep) != 0) {
+        cox_screen sc = {host, call, &o, {0}, {0}, NULL, 0};
+        if (pc_screen(host, call, fm, "Cox", "HR", level, threshold, cox_screen_fit, cox_screen_release,
+                      &sc, keep) != 0) {
             free(keep);
             return 1;
         }

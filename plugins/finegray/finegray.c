@@ -7,6 +7,7 @@
 #include "crr.h"
 #include "../common/design.h"
 #include "../common/linalg.h"
+#include "../common/screen.h"
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 #include <math.h>
@@ -292,77 +293,45 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
                count_text(host, call, (double)f->ncompeting, c2, sizeof c2), f->lr_test, f->p, pb);
 }
 
-/* Univariable screening, as in the cox plugin: term p is the Wald test of
- * the term (joint over a factor's levels, with the sandwich variance). */
-static int screen_terms(const cohort_host *host, const cohort_call *call, const crr_options *o,
-                        double level, double threshold, const cohort_formula *fm, unsigned char *keep)
+/* Screening (shared with cox in plugins/common/screen.c): one Fine-Gray
+ * model per term; the term's p is the joint Wald test. */
+typedef struct fg_screen {
+    const cohort_host *host;
+    const cohort_call *call;
+    const crr_options *o;
+    fg_input in;
+    crr_fit f;
+    int have;
+} fg_screen;
+
+static int fg_screen_fit(void *ctx, const unsigned char *sel, pc_uni *u)
 {
-    double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
-    char title[256], pb[32];
-    snprintf(title, sizeof title, "Univariable Fine-Gray models of %s (terms with p < %g enter the "
-             "multivariable model)", fm->surv.name, threshold);
-    cohort_table *t = host->table_new(call, "univariable", title);
-    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
-    int cn = host->table_column(t, "n", COHORT_COL_COUNT, 0);
-    int ce = host->table_column(t, "events", COHORT_COL_COUNT, 0);
-    int chr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
-    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
-    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
-    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
-    int cpt = host->table_column(t, "term p", COHORT_COL_PVALUE, 3);
-    int cin = host->table_column(t, "selected", COHORT_COL_TEXT, 0);
-    unsigned char *one = calloc(fm->nterms + 1, 1);
-    if (!one) {
-        host->error(call, "out of memory");
-        return 1;
+    fg_screen *c = ctx;
+    c->have = 1;
+    memset(&c->f, 0, sizeof c->f);
+    if (fg_read(c->host, c->call, sel, 0, &c->in) != 0) return -1;
+    const pc_design *d = &c->in.des;
+    u->failed = fg_fit(c->host, c->call, &c->in, c->o, &c->f, 0);
+    u->why = u->failed ? crr_status_text(c->f.status) : NULL;
+    u->n = c->in.n;
+    u->nevents = c->f.nevents;
+    u->des = d;
+    if (!u->failed) {
+        u->coef = c->f.coef;
+        u->se = c->f.se;
+        u->pvalue = c->f.pvalue;
+        u->term_p = pchisq(pc_quad_inv(c->f.var, d->p, c->f.coef, 1e-12, NULL), (double)d->p, 0, 0);
     }
-    for (size_t term = 0; term < fm->nterms; term++) {
-        memset(one, 0, fm->nterms);
-        one[term] = 1;
-        fg_input in;
-        if (fg_read(host, call, one, 0, &in) != 0) {
-            input_free(&in);
-            free(one);
-            return 1;
-        }
-        const pc_design *d = &in.des;
-        crr_fit f;
-        int failed = fg_fit(host, call, &in, o, &f, 0);
-        double tp = NAN;
-        if (!failed) {
-            double w = pc_quad_inv(f.var, d->p, f.coef, 1e-12, NULL);
-            tp = pchisq(w, (double)d->p, 0, 0);
-        }
-        keep[term] = !failed && tp < threshold;
-        if (failed)
-            host->warning(call, "univariable model of %s failed (%s); it does not enter the "
-                          "multivariable model", fm->terms[term].vec.name, crr_status_text(f.status));
-        for (size_t j = 0; j < d->p; j++) {
-            size_t r = host->table_row(t);
-            host->table_text(t, r, cterm, d->names[j]);
-            if (j == 0) {
-                put(host, t, r, cn, (double)in.n);
-                put(host, t, r, ce, (double)f.nevents);
-                put(host, t, r, cpt, tp);
-                host->table_text(t, r, cin, keep[term] ? "yes" : "no");
-            }
-            if (failed) continue;
-            double b = f.coef[j], se = f.se[j];
-            put(host, t, r, chr, exp(b));
-            put(host, t, r, clo, exp(b - zq * se));
-            put(host, t, r, cup, exp(b + zq * se));
-            put(host, t, r, cp, f.pvalue[j]);
-        }
-        if (!failed) {
-            fmt_p(tp, pb, sizeof pb);
-            host->note(call, "univariable %s: %s%s", fm->terms[term].vec.name, pb,
-                       keep[term] ? " (selected)" : "");
-        }
-        crr_fit_free(&f);
-        input_free(&in);
-    }
-    free(one);
     return 0;
+}
+
+static void fg_screen_release(void *ctx)
+{
+    fg_screen *c = ctx;
+    if (!c->have) return;
+    crr_fit_free(&c->f);
+    input_free(&c->in);
+    c->have = 0;
 }
 
 static int fg_run(const cohort_host *host, const cohort_call *call)
@@ -417,7 +386,9 @@ static int fg_run(const cohort_host *host, const cohort_call *call)
             host->error(call, "out of memory");
             return 1;
         }
-        if (screen_terms(host, call, &o, level, threshold, fm, keep) != 0) {
+        fg_screen sc = {host, call, &o, {0}, {0}, 0};
+        if (pc_screen(host, call, fm, "Fine-Gray", "sHR", level, threshold, fg_screen_fit, fg_screen_release,
+                      &sc, keep) != 0) {
             free(keep);
             return 1;
         }
