@@ -96,6 +96,8 @@ struct expr {
     double days;           /* E_DURATION in days; E_DATE day number */
     const char *text;      /* E_TEXT interned */
     int is_const;          /* no reference to a unit: same for every unit */
+    int row_only;          /* a conjunct of a quantifier that depends only on its row */
+    int qslot;             /* E_QUANT with row-only conjuncts: its prefilter number, or -1 */
     int uses_unit;         /* refers to the unit (column, let, endpoint) */
 };
 

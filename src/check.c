@@ -414,6 +414,56 @@ static int ordered(ty t)
     return is_num(t) || t.kind == TY_DATE || t.kind == TY_DURATION || t.kind == TY_TEXT || is_any(t) || is_err(t);
 }
 
+/* Does e depend only on the row bound to quantifier variable `slot` (and on
+ * constants)?  Such a conjunct has the same value for a row whatever the
+ * unit, so the evaluator computes it once per row (a prefilter). */
+static int row_only(const study *st, const expr *e, int slot)
+{
+    if (!e) return 1;
+    switch (e->kind) {
+    case E_INT: case E_REAL: case E_TEXT: case E_DATE: case E_BOOL: case E_MISSING: case E_DURATION:
+        return 1;
+    case E_NAME: case E_FIELD:
+        if (e->rkind == R_VARCOL) return e->slot == slot;
+        if (e->rkind == R_PARAM) return 1;
+        if (e->rkind == R_LET) return st->lets[e->slot].is_const;
+        return 0;
+    case E_QUANT: case E_FORMULA:
+        return 0;
+    case E_CALL:
+        if (e->fn == -2 && e->rkind == R_LET && !st->lets[e->slot].is_const) return 0;
+        break;
+    default:
+        break;
+    }
+    if (!row_only(st, e->a, slot) || !row_only(st, e->b, slot) || !row_only(st, e->c, slot) ||
+        !row_only(st, e->d, slot))
+        return 0;
+    for (size_t i = 0; i < e->nitems; i++)
+        if (!row_only(st, e->items[i], slot)) return 0;
+    return 1;
+}
+
+/* Mark the row-only conjuncts of a top-level `and` chain; returns how many. */
+static int mark_conjuncts(const study *st, expr *e, int slot)
+{
+    if (!e) return 0;
+    if (e->kind == E_BINARY && e->op == OP_AND)
+        return mark_conjuncts(st, e->a, slot) + mark_conjuncts(st, e->b, slot);
+    e->row_only = row_only(st, e, slot) && !e->is_const;
+    return e->row_only;
+}
+
+/* A quantifier whose `where` (or, for any and count, whose condition) has
+ * row-only conjuncts gets a prefilter: rows those conjuncts rule out are
+ * skipped without evaluating anything else (eval.c). */
+static void mark_prefilter(study *st, expr *e)
+{
+    int n = mark_conjuncts(st, e->a, e->slot);
+    if (e->op == Q_ANY || e->op == Q_COUNT) n += mark_conjuncts(st, e->b, e->slot);
+    if (n) e->qslot = (int)st->nprefilters++;
+}
+
 static ty check_quant(scope *sc, expr *e)
 {
     study *st = sc->st;
@@ -447,6 +497,7 @@ static ty check_quant(scope *sc, expr *e)
     if (e->a) want(sc, e->a, check_expr(sc, e->a), TY_BOOL, "a 'where' condition");
     ty body = e->b ? check_expr(sc, e->b) : mk(TY_BOOL);
     sc->nvars--;
+    mark_prefilter(sc->st, e);
     switch (e->op) {
     case Q_ANY: case Q_ALL:
         want(sc, e->b, body, TY_BOOL, "the condition of a quantifier");

@@ -39,6 +39,7 @@ struct evaluator {
     ep_counts *counts;
     value *params;
     block *mem;            /* constant lists and maps */
+    uint8_t **prefilter;   /* per prefiltered quantifier: 1 = row may pass */
 };
 
 static void *ev_alloc(evaluator *ev, size_t size)
@@ -145,13 +146,50 @@ const ep_counts *eval_ep_counts(const evaluator *ev, int ep)
 
 /* ---- quantifiers --------------------------------------------------------- */
 
-static value eval_quant(evaluator *ev, const expr *e)
+/* Is every row-only conjunct of the `and` chain e acceptable for a row:
+ * true (need_true) or at least not false? */
+static int conjuncts_pass(evaluator *ev, const expr *e, int need_true)
+{
+    if (!e) return 1;
+    if (e->kind == E_BINARY && e->op == OP_AND)
+        return conjuncts_pass(ev, e->a, need_true) && conjuncts_pass(ev, e->b, need_true);
+    if (!e->row_only) return 1;
+    int t = tv(eval_expr(ev, e));
+    return need_true ? t == T : t != F;
+}
+
+/* The rows of the quantifier's table that its row-only conjuncts (marked by
+ * the checker) do not rule out.  Such a conjunct, e.g. d.agent == "T-DXd",
+ * has one value per row whatever the unit, so it is computed once per row
+ * here instead of once per row and unit.  A `where` conjunct must be true;
+ * for any, a condition conjunct must not be false (a false row cannot make
+ * any true, nor unknown); for count, it must be true. */
+static const uint8_t *prefilter(evaluator *ev, const expr *e)
+{
+    uint8_t **slot = &ev->prefilter[e->qslot];
+    if (*slot) return *slot;
+    size_t n = ev->d->tables[e->table].nrows;
+    uint8_t *pass = malloc(n + 1);
+    if (!pass) return NULL;
+    for (size_t r = 0; r < n; r++) {
+        ev->var_row[e->slot] = r;
+        int ok = conjuncts_pass(ev, e->a, 1);
+        if (ok && e->op == Q_ANY) ok = conjuncts_pass(ev, e->b, 0);
+        if (ok && e->op == Q_COUNT) ok = conjuncts_pass(ev, e->b, 1);
+        pass[r] = (uint8_t)ok;
+    }
+    *slot = pass;
+    return pass;
+}
+
+static value eval_quant_rows(evaluator *ev, const expr *e)
 {
     const group_index *g = data_groups(ev->d, e->table, e->col);
     int64_t a = ev->anc[e->col];
     if (!g || a < 0) return V_MISSING;
     const uint32_t *rows = g->rows + g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
+    const uint8_t *pass = e->qslot >= 0 ? prefilter(ev, e) : NULL;
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -159,6 +197,7 @@ static value eval_quant(evaluator *ev, const expr *e)
     int have = 0;
     for (size_t k = 0; k < n; k++) {
         size_t idx = e->op == Q_LAST ? n - 1 - k : k;
+        if (pass && !pass[rows[idx]]) continue;
         *slot = rows[idx];
         if (e->a && tv(eval_expr(ev, e->a)) != T) continue;
         switch (e->op) {
@@ -203,6 +242,17 @@ static value eval_quant(evaluator *ev, const expr *e)
         return best;
     default: return best;
     }
+}
+
+/* A let used inside a quantifier's condition may run its own quantifier at
+ * the same depth (lets are evaluated at the unit's level): keep the row the
+ * caller was on. */
+static value eval_quant(evaluator *ev, const expr *e)
+{
+    size_t saved = ev->var_row[e->slot];
+    value v = eval_quant_rows(ev, e);
+    ev->var_row[e->slot] = saved;
+    return v;
 }
 
 /* ---- builtins ------------------------------------------------------------ */
@@ -549,7 +599,8 @@ evaluator *eval_new(study *st, cohort_data *d, diag *dg)
     ev->eps = calloc(st->neps + 1, sizeof *ev->eps);
     ev->counts = calloc(st->neps + 1, sizeof *ev->counts);
     ev->params = calloc(st->nparams + 1, sizeof *ev->params);
-    if (!ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
+    ev->prefilter = calloc(st->nprefilters + 1, sizeof *ev->prefilter);
+    if (!ev->prefilter || !ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
         eval_free(ev);
         return NULL;
     }
@@ -574,6 +625,8 @@ void eval_free(evaluator *ev)
         n = b->next;
         free(b);
     }
+    for (size_t i = 0; ev->prefilter && i < ev->st->nprefilters; i++) free(ev->prefilter[i]);
+    free(ev->prefilter);
     free(ev->anc);
     free(ev->lets);
     free(ev->eps);

@@ -331,7 +331,9 @@ static void test_quantifiers(void)
         "let f1 = first drugs d: d.start_date;\n"
         "let l1 = last drugs d where d.agent == \"T-DM1\": d.start_date;\n"
         "let mx = max drugs d: d.start_date;\n"
-        "let s = sum drugs d: (d.end_date - d.start_date) / 1 day;\n"), 0);
+        "let s = sum drugs d: (d.end_date - d.start_date) / 1 day;\n"
+        "let lx = last drugs d where d.agent == \"T-DM1\": d.start_date;\n"
+        "let nested = any drugs d: lx > d.start_date;\n"), 0);
     CU_ASSERT_EQUAL(let_at(&f, "n", 0).u.i, 3);
     CU_ASSERT_EQUAL(let_at(&f, "n", 3).u.i, 0);
     CU_ASSERT_EQUAL(let_at(&f, "nt", 0).u.i, 2);
@@ -348,6 +350,10 @@ static void test_quantifiers(void)
     /* a missing end date makes the sum missing, never silently smaller */
     CU_ASSERT(v_missing(let_at(&f, "s", 0)));
     CU_ASSERT_DOUBLE_EQUAL(let_at(&f, "s", 1).u.r, 9, 0);
+    /* a let whose own quantifier runs inside another's condition must not
+     * move the outer row: the 2019-06-01 T-DM1 started before the last
+     * (patients 2 and 3 have no T-DM1: unknown) */
+    ASSERT_TV(&f, "nested", "T??FFFFFFF");
     teardown(&f);
 }
 
