@@ -68,6 +68,12 @@ static inline value column_value(const column *c, int64_t row)
 
 enum { F = 0, T = 1, U = 2 };
 static int tv(value v) { return v_missing(v) ? U : v.u.i ? T : F; }
+
+static int and3(int a, int b)
+{
+    if (a == F || b == F) return F;
+    return a == U || b == U ? U : T;
+}
 static value from_tv(int t) { return t == U ? V_MISSING : v_bool(t == T); }
 
 static int equal(value a, value b)
@@ -173,13 +179,31 @@ static const uint8_t *prefilter(evaluator *ev, const expr *e)
     if (!pass) return NULL;
     for (size_t r = 0; r < n; r++) {
         ev->var_row[e->slot] = r;
-        int ok = conjuncts_pass(ev, e->a, 1);
-        if (ok && e->op == Q_ANY) ok = conjuncts_pass(ev, e->b, 0);
+        /* bit 0: the row may count; bit 1: the condition's row-only
+         * conjuncts are all true, so only the others need evaluating */
+        int ok = conjuncts_pass(ev, e->a, 1), all_true = 1;
+        if (ok && e->op == Q_ANY) {
+            ok = conjuncts_pass(ev, e->b, 0);
+            all_true = ok && conjuncts_pass(ev, e->b, 1);
+        }
         if (ok && e->op == Q_COUNT) ok = conjuncts_pass(ev, e->b, 1);
-        pass[r] = (uint8_t)ok;
+        pass[r] = (uint8_t)(ok ? 1 | (all_true ? 2 : 0) : 0);
     }
     *slot = pass;
     return pass;
+}
+
+/* The truth value of an `and` chain whose row-only conjuncts are known to
+ * be true for the current row: only the other conjuncts are evaluated. */
+static int rest_tv(evaluator *ev, const expr *e)
+{
+    if (e->row_only) return T;
+    if (e->kind == E_BINARY && e->op == OP_AND) {
+        int a = rest_tv(ev, e->a);
+        if (a == F) return F;
+        return and3(a, rest_tv(ev, e->b));
+    }
+    return tv(eval_expr(ev, e));
 }
 
 static value eval_quant_rows(evaluator *ev, const expr *e)
@@ -197,12 +221,13 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     int have = 0;
     for (size_t k = 0; k < n; k++) {
         size_t idx = e->op == Q_LAST ? n - 1 - k : k;
-        if (pass && !pass[rows[idx]]) continue;
+        int pv = pass ? pass[rows[idx]] : 0;
+        if (pass && !pv) continue;
         *slot = rows[idx];
-        if (e->a && tv(eval_expr(ev, e->a)) != T) continue;
+        if (e->a && (pass ? rest_tv(ev, e->a) : tv(eval_expr(ev, e->a))) != T) continue;
         switch (e->op) {
         case Q_ANY: {
-            int t = tv(eval_expr(ev, e->b));
+            int t = (pv & 2) ? rest_tv(ev, e->b) : tv(eval_expr(ev, e->b));
             if (t == T) return v_bool(1);
             if (t == U) acc = U;
             break;
@@ -214,7 +239,7 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
             break;
         }
         case Q_COUNT:
-            if (!e->b || tv(eval_expr(ev, e->b)) == T) count++;
+            if (!e->b || ((pv & 2) ? rest_tv(ev, e->b) : tv(eval_expr(ev, e->b))) == T) count++;
             break;
         case Q_FIRST: case Q_LAST:
             return eval_expr(ev, e->b);
@@ -373,11 +398,6 @@ static int le3(value a, value b)
     return a.u.r <= b.u.r ? T : F;
 }
 
-static int and3(int a, int b)
-{
-    if (a == F || b == F) return F;
-    return a == U || b == U ? U : T;
-}
 
 /* Interior nodes.  Kept out of line so that eval_expr, which handles the
  * leaves (most nodes evaluated: literals and column references), has a
