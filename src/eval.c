@@ -152,16 +152,17 @@ const ep_counts *eval_ep_counts(const evaluator *ev, int ep)
 
 /* ---- quantifiers --------------------------------------------------------- */
 
-/* Is every row-only conjunct of the `and` chain e acceptable for a row:
- * true (need_true) or at least not false? */
-static int conjuncts_pass(evaluator *ev, const expr *e, int need_true)
+/* The conjunction (three-valued) of the row-only conjuncts of the `and`
+ * chain e for the current row: T when there are none. */
+static int row_only_tv(evaluator *ev, const expr *e)
 {
-    if (!e) return 1;
-    if (e->kind == E_BINARY && e->op == OP_AND)
-        return conjuncts_pass(ev, e->a, need_true) && conjuncts_pass(ev, e->b, need_true);
-    if (!e->row_only) return 1;
-    int t = tv(eval_expr(ev, e));
-    return need_true ? t == T : t != F;
+    if (!e) return T;
+    if (e->kind == E_BINARY && e->op == OP_AND) {
+        int a = row_only_tv(ev, e->a);
+        if (a == F) return F;
+        return and3(a, row_only_tv(ev, e->b));
+    }
+    return e->row_only ? tv(eval_expr(ev, e)) : T;
 }
 
 /* The rows of the quantifier's table that its row-only conjuncts (marked by
@@ -181,12 +182,12 @@ static const uint8_t *prefilter(evaluator *ev, const expr *e)
         ev->var_row[e->slot] = r;
         /* bit 0: the row may count; bit 1: the condition's row-only
          * conjuncts are all true, so only the others need evaluating */
-        int ok = conjuncts_pass(ev, e->a, 1), all_true = 1;
-        if (ok && e->op == Q_ANY) {
-            ok = conjuncts_pass(ev, e->b, 0);
-            all_true = ok && conjuncts_pass(ev, e->b, 1);
+        int ok = row_only_tv(ev, e->a) == T, all_true = 1;
+        if (ok && (e->op == Q_ANY || e->op == Q_COUNT)) {
+            int b = row_only_tv(ev, e->b);
+            ok = e->op == Q_ANY ? b != F : b == T;
+            all_true = b == T;
         }
-        if (ok && e->op == Q_COUNT) ok = conjuncts_pass(ev, e->b, 1);
         pass[r] = (uint8_t)(ok ? 1 | (all_true ? 2 : 0) : 0);
     }
     *slot = pass;
