@@ -97,7 +97,8 @@ struct expr {
     const char *text;      /* E_TEXT interned */
     int is_const;          /* no reference to a unit: same for every unit */
     int row_only;          /* a conjunct of a quantifier that depends only on its row */
-    int qslot;             /* E_QUANT with row-only conjuncts: its prefilter number, or -1 */
+    int qslot;             /* E_QUANT: its number among the program's quantifiers */
+    int prefiltered;       /* E_QUANT: has row-only conjuncts (see eval.c) */
     int uses_unit;         /* refers to the unit (column, let, endpoint) */
 };
 

@@ -461,7 +461,8 @@ static void mark_prefilter(study *st, expr *e)
 {
     int n = mark_conjuncts(st, e->a, e->slot);
     if (e->op == Q_ANY || e->op == Q_COUNT) n += mark_conjuncts(st, e->b, e->slot);
-    if (n) e->qslot = (int)st->nprefilters++;
+    e->prefiltered = n > 0;
+    if (e->qslot < 0) e->qslot = (int)st->nquants++;
 }
 
 static ty check_quant(scope *sc, expr *e)

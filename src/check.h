@@ -78,7 +78,7 @@ typedef struct study {
     estimateinfo *ests;  size_t nests;
     externinfo *externs; size_t nexterns;
     stmt **exposures;    size_t nexposures;   /* `exposure NAME starts at DATE;` */
-    size_t nprefilters;  /* quantifiers with row-only conjuncts (see eval.c) */
+    size_t nquants;      /* quantifiers (each keeps its evaluation state, eval.c) */
     const cohort_data *schema;
 } study;
 

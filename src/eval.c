@@ -27,6 +27,13 @@ typedef struct block {
     _Alignas(16) unsigned char data[];
 } block;
 
+/* What a quantifier keeps between units: its row groups, and for a
+ * prefiltered one which rows may pass. */
+typedef struct quant_state {
+    const group_index *groups;
+    uint8_t *pass;
+} quant_state;
+
 struct evaluator {
     study *st;
     cohort_data *d;
@@ -39,7 +46,7 @@ struct evaluator {
     ep_counts *counts;
     value *params;
     block *mem;            /* constant lists and maps */
-    uint8_t **prefilter;   /* per prefiltered quantifier: 1 = row may pass */
+    quant_state *quants;   /* per quantifier (expr.qslot) */
 };
 
 static void *ev_alloc(evaluator *ev, size_t size)
@@ -173,7 +180,7 @@ static int row_only_tv(evaluator *ev, const expr *e)
  * any true, nor unknown); for count, it must be true. */
 static const uint8_t *prefilter(evaluator *ev, const expr *e)
 {
-    uint8_t **slot = &ev->prefilter[e->qslot];
+    uint8_t **slot = &ev->quants[e->qslot].pass;
     if (*slot) return *slot;
     size_t n = ev->d->tables[e->table].nrows;
     uint8_t *pass = malloc(n + 1);
@@ -209,12 +216,14 @@ static int rest_tv(evaluator *ev, const expr *e)
 
 static value eval_quant_rows(evaluator *ev, const expr *e)
 {
-    const group_index *g = data_groups(ev->d, e->table, e->col);
+    quant_state *qs = &ev->quants[e->qslot];
+    if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
+    const group_index *g = qs->groups;
     int64_t a = ev->anc[e->col];
     if (!g || a < 0) return V_MISSING;
     const uint32_t *rows = g->rows + g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
-    const uint8_t *pass = e->qslot >= 0 ? prefilter(ev, e) : NULL;
+    const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -620,8 +629,8 @@ evaluator *eval_new(study *st, cohort_data *d, diag *dg)
     ev->eps = calloc(st->neps + 1, sizeof *ev->eps);
     ev->counts = calloc(st->neps + 1, sizeof *ev->counts);
     ev->params = calloc(st->nparams + 1, sizeof *ev->params);
-    ev->prefilter = calloc(st->nprefilters + 1, sizeof *ev->prefilter);
-    if (!ev->prefilter || !ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
+    ev->quants = calloc(st->nquants + 1, sizeof *ev->quants);
+    if (!ev->quants || !ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
         eval_free(ev);
         return NULL;
     }
@@ -646,8 +655,8 @@ void eval_free(evaluator *ev)
         n = b->next;
         free(b);
     }
-    for (size_t i = 0; ev->prefilter && i < ev->st->nprefilters; i++) free(ev->prefilter[i]);
-    free(ev->prefilter);
+    for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) free(ev->quants[i].pass);
+    free(ev->quants);
     free(ev->anc);
     free(ev->lets);
     free(ev->eps);
