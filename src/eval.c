@@ -47,6 +47,7 @@ struct evaluator {
     value *params;
     block *mem;            /* constant lists and maps */
     quant_state *quants;   /* per quantifier (expr.qslot) */
+    int shares_quants;     /* a clone: quants belongs to another evaluator */
 };
 
 static void *ev_alloc(evaluator *ev, size_t size)
@@ -617,7 +618,7 @@ value eval_expr(evaluator *ev, const expr *e)
 
 /* ---- set-up -------------------------------------------------------------- */
 
-evaluator *eval_new(study *st, cohort_data *d, diag *dg)
+static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *shared)
 {
     evaluator *ev = calloc(1, sizeof *ev);
     if (!ev) return NULL;
@@ -629,7 +630,8 @@ evaluator *eval_new(study *st, cohort_data *d, diag *dg)
     ev->eps = calloc(st->neps + 1, sizeof *ev->eps);
     ev->counts = calloc(st->neps + 1, sizeof *ev->counts);
     ev->params = calloc(st->nparams + 1, sizeof *ev->params);
-    ev->quants = calloc(st->nquants + 1, sizeof *ev->quants);
+    ev->shares_quants = shared != NULL;
+    ev->quants = shared ? shared : calloc(st->nquants + 1, sizeof *ev->quants);
     if (!ev->quants || !ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
         eval_free(ev);
         return NULL;
@@ -648,6 +650,54 @@ evaluator *eval_new(study *st, cohort_data *d, diag *dg)
     return ev;
 }
 
+evaluator *eval_new(study *st, cohort_data *d, diag *dg)
+{
+    return eval_make(st, d, dg, NULL);
+}
+
+evaluator *eval_clone(evaluator *ev)
+{
+    return eval_make(ev->st, ev->d, ev->dg, ev->quants);
+}
+
+void eval_add_counts(evaluator *ev, const evaluator *clone)
+{
+    for (size_t i = 0; i < ev->st->neps; i++) {
+        ev->counts[i].before_origin += clone->counts[i].before_origin;
+        ev->counts[i].after_censor += clone->counts[i].after_censor;
+    }
+}
+
+/* Prepare the quantifiers in e and below. */
+static void prepare_expr(evaluator *ev, const expr *e)
+{
+    if (!e) return;
+    if (e->kind == E_QUANT && e->qslot >= 0) {
+        quant_state *qs = &ev->quants[e->qslot];
+        if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
+        if (e->prefiltered) prefilter(ev, e);
+    }
+    prepare_expr(ev, e->a);
+    prepare_expr(ev, e->b);
+    prepare_expr(ev, e->c);
+    prepare_expr(ev, e->d);
+    for (size_t i = 0; i < e->nitems; i++) prepare_expr(ev, e->items[i]);
+}
+
+void eval_prepare(evaluator *ev)
+{
+    const program *p = ev->st->prog;
+    for (size_t i = 0; i < p->nstmts; i++) {
+        const stmt *s = p->stmts[i];
+        prepare_expr(ev, s->value);
+        prepare_expr(ev, s->origin);
+        prepare_expr(ev, s->event);
+        prepare_expr(ev, s->censor);
+        for (size_t k = 0; k < s->ncompeting; k++) prepare_expr(ev, s->competing[k]);
+        for (size_t k = 0; k < s->nargs; k++) prepare_expr(ev, s->args[k].value);
+    }
+}
+
 void eval_free(evaluator *ev)
 {
     if (!ev) return;
@@ -655,8 +705,10 @@ void eval_free(evaluator *ev)
         n = b->next;
         free(b);
     }
-    for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) free(ev->quants[i].pass);
-    free(ev->quants);
+    if (!ev->shares_quants) {
+        for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) free(ev->quants[i].pass);
+        free(ev->quants);
+    }
     free(ev->anc);
     free(ev->lets);
     free(ev->eps);

@@ -33,4 +33,14 @@ const ep_value *eval_endpoint(evaluator *ev, int ep);
 const ep_counts *eval_ep_counts(const evaluator *ev, int ep);
 /* Row of table t for the current unit (t must be the unit or an ancestor). */
 int64_t eval_row_of(const evaluator *ev, int t);
+
+/* For evaluating units on several threads: eval_prepare builds every
+ * quantifier's row groups and prefilter now; eval_clone then makes an
+ * evaluator with its own per-unit memos that shares that prepared state
+ * read-only (ev must outlive it, and must not be used while clones run
+ * unless on disjoint units).  eval_add_counts adds a clone's endpoint
+ * problem counts to ev's. */
+void eval_prepare(evaluator *ev);
+evaluator *eval_clone(evaluator *ev);
+void eval_add_counts(evaluator *ev, const evaluator *clone);
 #endif

@@ -39,6 +39,7 @@ static const char usage_text[] =
     "  --plugin-path DIRS      search DIRS (':'-separated) for plugins first\n"
     "  --allow-plugin-path DIR also load plugins and extern libraries from DIR\n"
     "  --timing                print phase timings and peak memory to stderr (run)\n"
+    "  --threads N             evaluate units on N threads (default: one per processor, at most 8)\n"
     "  -h, --help              this help; cohort COMMAND --help for one command\n"
     "  --version               print the version\n"
     "\n"
@@ -218,6 +219,12 @@ int main(int argc, char **argv)
                 if (*s) sweep[o.nsweep++] = s;
                 s = comma ? comma + 1 : NULL;
             }
+        } else if (!strcmp(a, "--threads")) {
+            NEED();
+            char *end;
+            long t = strtol(v, &end, 10);
+            if (*end || !*v || t < 1 || t > 64) rc = usage_error("--threads needs a number from 1 to 64, not '%s'", v);
+            o.threads = (int)t;
         } else if (!strcmp(a, "--timing")) {
             o.timing = 1;
         } else if (!strcmp(a, "--min-cell")) {

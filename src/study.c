@@ -7,6 +7,7 @@
 #include "study.h"
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <stdlib.h>
@@ -134,47 +135,158 @@ static char *stmt_text(const stmt *s)
 
 /* ---- criteria ---------------------------------------------------------------- */
 
+/* ---- evaluating units on several threads ------------------------------------------ */
+
+#define MAX_THREADS 8
+
+/* The evaluators of a run, one per thread: [0] is the run's own, the
+ * others clones that share its prepared quantifiers (eval_prepare). */
+typedef struct evpool {
+    evaluator *ev[MAX_THREADS];
+    int n;
+} evpool;
+
+/* Threads to use: `threads` (0: the processors online), at most
+ * MAX_THREADS, and 1 when the rules call extern C functions (they need not
+ * be thread-safe). */
+static int pool_init(evpool *p, evaluator *ev, const study *st, int threads)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = threads > 0 ? threads : cpus > 0 ? (int)cpus : 1;
+    if (n > MAX_THREADS) n = MAX_THREADS;
+    if (st->nexterns) n = 1;
+    p->ev[0] = ev;
+    p->n = 1;
+    if (n > 1) eval_prepare(ev);
+    while (p->n < n && (p->ev[p->n] = eval_clone(ev)) != NULL) p->n++;
+    return 0;
+}
+
+static void pool_free(evpool *p)
+{
+    for (int i = 1; i < p->n; i++) eval_free(p->ev[i]);
+    p->n = 1;
+}
+
+typedef void (*unit_fn)(void *ctx, evaluator *ev, int part, size_t lo, size_t hi);
+
+typedef struct job {
+    unit_fn fn;
+    void *ctx;
+    evaluator *ev;
+    int part;
+    size_t lo, hi;
+} job;
+
+static void *job_run(void *jp)
+{
+    job *j = jp;
+    j->fn(j->ctx, j->ev, j->part, j->lo, j->hi);
+    return NULL;
+}
+
+/* Run fn over [0, n) in p->n contiguous parts, part i on evaluator i.
+ * Returns the number of parts used. */
+static int parallel_for(const evpool *p, size_t n, unit_fn fn, void *ctx)
+{
+    int parts = p->n;
+    if ((size_t)parts > n) parts = n ? (int)n : 1;
+    job jobs[MAX_THREADS];
+    pthread_t th[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int i = 0; i < parts; i++)
+        jobs[i] = (job){fn, ctx, p->ev[i], i, n * (size_t)i / (size_t)parts, n * (size_t)(i + 1) / (size_t)parts};
+    for (int i = 1; i < parts; i++) started[i] = pthread_create(&th[i], NULL, job_run, &jobs[i]) == 0;
+    job_run(&jobs[0]);
+    for (int i = 1; i < parts; i++) {
+        if (started[i]) pthread_join(th[i], NULL);
+        else job_run(&jobs[i]);   /* no thread: do its part here */
+    }
+    return parts;
+}
+
+/* ---- criteria ---------------------------------------------------------------------- */
+
+typedef struct crit_ctx {
+    const study *st;
+    size_t *idx;                       /* the units that pass, part by part */
+    size_t kept[MAX_THREADS];          /* how many each part kept (at idx + lo) */
+    size_t *excluded, *unknown;        /* MAX_THREADS x ncriteria */
+    int all_endpoints;
+} crit_ctx;
+
+static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
+{
+    crit_ctx *c = ctxp;
+    const study *st = c->st;
+    size_t nc = st->ncriteria, k = 0;
+    size_t *excluded = c->excluded + (size_t)part * nc, *unknown = c->unknown + (size_t)part * nc;
+    for (size_t i = lo; i < hi; i++) {
+        eval_unit(ev, i);
+        size_t j;
+        for (j = 0; j < nc; j++) {
+            const stmt *s = st->criteria[j];
+            value v = eval_expr(ev, s->value);
+            if (v_missing(v)) { unknown[j]++; break; }
+            if ((v.u.i != 0) != (s->kind == S_INCLUDE)) { excluded[j]++; break; }
+        }
+        if (j < nc) continue;
+        c->idx[lo + k++] = i;
+        if (c->all_endpoints)
+            for (size_t e = 0; e < st->neps; e++) eval_endpoint(ev, (int)e);
+    }
+    c->kept[part] = k;
+}
+
 /* Apply include/exclude steps in order, in one pass over the units (each
  * unit's lets are computed once for all steps); returns the indices of the
  * units that pass (count in *nout) and records the attrition.  With
  * all_endpoints, every endpoint is also evaluated for the units that pass,
  * so that data problems are counted even for endpoints no estimate uses. */
-static size_t *apply_criteria(study *st, cohort_data *d, evaluator *ev, results *res, size_t *nout,
+static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, results *res, size_t *nout,
                               int all_endpoints)
 {
     size_t n = d->tables[st->unit].nrows, nc = st->ncriteria;
-    size_t *idx = malloc((n + 1) * sizeof *idx);
+    crit_ctx c;
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.all_endpoints = all_endpoints;
+    c.idx = malloc((n + 1) * sizeof *c.idx);
+    c.excluded = calloc(MAX_THREADS * nc + 1, sizeof *c.excluded);
+    c.unknown = calloc(MAX_THREADS * nc + 1, sizeof *c.unknown);
     size_t *excluded = calloc(nc + 1, sizeof *excluded), *unknown = calloc(nc + 1, sizeof *unknown);
-    if (!idx || !excluded || !unknown) {
-        free(idx);
+    if (!c.idx || !c.excluded || !c.unknown || !excluded || !unknown) {
+        free(c.idx);
+        free(c.excluded);
+        free(c.unknown);
         free(excluded);
         free(unknown);
         return NULL;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        eval_unit(ev, i);
-        size_t c;
-        for (c = 0; c < nc; c++) {
-            const stmt *s = st->criteria[c];
-            value v = eval_expr(ev, s->value);
-            if (v_missing(v)) { unknown[c]++; break; }
-            if ((v.u.i != 0) != (s->kind == S_INCLUDE)) { excluded[c]++; break; }
+    int parts = parallel_for(pool, n, crit_part, &c);
+    /* the parts' units, in order, to the front; their counts summed */
+    size_t *idx = c.idx, k = 0;
+    for (int t = 0; t < parts; t++) {
+        size_t lo = n * (size_t)t / (size_t)parts;
+        memmove(idx + k, idx + lo, c.kept[t] * sizeof *idx);
+        k += c.kept[t];
+        for (size_t j = 0; j < nc; j++) {
+            excluded[j] += c.excluded[(size_t)t * nc + j];
+            unknown[j] += c.unknown[(size_t)t * nc + j];
         }
-        if (c < nc) continue;
-        idx[k++] = i;
-        if (all_endpoints)
-            for (size_t e = 0; e < st->neps; e++) eval_endpoint(ev, (int)e);
     }
+    for (int t = 1; t < pool->n; t++) eval_add_counts(pool->ev[0], pool->ev[t]);
+    free(c.excluded);
+    free(c.unknown);
     char label[1024];
     snprintf(label, sizeof label, "all %s", d->tables[st->unit].name);
     results_attrition(res, label, n, 0, 0, n);
     size_t before = n;
-    for (size_t c = 0; c < nc; c++) {
-        const stmt *s = st->criteria[c];
-        size_t after = before - excluded[c] - unknown[c];
+    for (size_t j = 0; j < nc; j++) {
+        const stmt *s = st->criteria[j];
+        size_t after = before - excluded[j] - unknown[j];
         snprintf(label, sizeof label, "%s \"%s\"", s->kind == S_INCLUDE ? "include" : "exclude", s->text);
-        results_attrition(res, label, before, excluded[c], unknown[c], after);
+        results_attrition(res, label, before, excluded[j], unknown[j], after);
         before = after;
     }
     free(excluded);
@@ -295,9 +407,26 @@ static void fill_list(evaluator *ev, cohort_list *l, colbuf *b, expr **items, si
 }
 
 /* Build the call's arguments over the analysis rows `rows`. */
-static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const size_t *rows, size_t n,
+typedef struct fill_ctx {
+    const size_t *rows;
+    const filler *fill;
+    size_t nfill;
+} fill_ctx;
+
+static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
+{
+    const fill_ctx *c = ctxp;
+    (void)part;
+    for (size_t r = lo; r < hi; r++) {
+        eval_unit(ev, c->rows[r]);
+        for (size_t k = 0; k < c->nfill; k++) fill_row(ev, &c->fill[k], r);
+    }
+}
+
+static int build_args(study *st, const evpool *pool, const estimateinfo *ei, const size_t *rows, size_t n,
                       cohort_arg *args, colbuf *b, double **origin, int *expo_arg)
 {
+    evaluator *ev = pool->ev[0];
     *origin = NULL;
     *expo_arg = -1;
     filler *fill = NULL;
@@ -415,10 +544,8 @@ static int build_args(study *st, evaluator *ev, const estimateinfo *ei, const si
         }
     }
 #undef ADDFILL
-    for (size_t r = 0; r < n; r++) {
-        eval_unit(ev, rows[r]);
-        for (size_t k = 0; k < nfill; k++) fill_row(ev, &fill[k], r);
-    }
+    fill_ctx fc = {rows, fill, nfill};
+    parallel_for(pool, n, fill_part, &fc);
     free(fill);
     return 0;
 }
@@ -599,7 +726,8 @@ static void record_inputs(results *res, const loaded *l)
 
 /* ---- one run ----------------------------------------------------------------- */
 
-static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell)
+static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
+                         int threads)
 {
     double t0 = now();
     const char *tu = unit_name(st->timescale);
@@ -610,9 +738,12 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         results_free(res);
         return NULL;
     }
+    evpool pool;
+    pool_init(&pool, ev, st, threads);
     size_t n = 0;
-    size_t *rows = apply_criteria(st, d, ev, res, &n, 1);
+    size_t *rows = apply_criteria(st, d, &pool, res, &n, 1);
     if (!rows) {
+        pool_free(&pool);
         eval_free(ev);
         results_free(res);
         return NULL;
@@ -644,7 +775,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         double *origin = NULL;
         int expo = -1;
         cohort_arg *args = cb_alloc(&b, (ei->nargs + 1) * sizeof *args);
-        if (!args || build_args(st, ev, ei, rows, n, args, &b, &origin, &expo)) {
+        if (!args || build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo)) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
             er->failed = 1;
             *failed = 1;
@@ -679,6 +810,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         cb_free(&b);
     }
     free(rows);
+    pool_free(&pool);
     eval_free(ev);
     tm->evaluate += now() - t0;
     return res;
@@ -740,14 +872,14 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
                 rc = EXIT_RULES;
                 break;
             }
-            runs[k] = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell);
+            runs[k] = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell, o->threads);
             if (!runs[k]) { rc = EXIT_DATA; break; }
         }
         if (!rc && runs) res = results_merge(runs, o->sweep_values, o->nsweep, o->sweep_param);
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
         free(runs);
     } else {
-        res = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell);
+        res = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell, o->threads);
         if (!res) rc = EXIT_DATA;
     }
     dg->fn = tap.fn;
@@ -828,8 +960,10 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     cohort_data *d = l.data;
     results *res = results_new(st->title, d->tables[st->unit].name, 1, "days");
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
+    evpool pool;
+    if (ev) pool_init(&pool, ev, st, 1);   /* rows are written in order by one thread */
     size_t n = 0;
-    size_t *rows = ev ? apply_criteria(st, d, ev, res, &n, 0) : NULL;
+    size_t *rows = ev ? apply_criteria(st, d, &pool, res, &n, 0) : NULL;
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", csv_path, (long)getpid());
     FILE *f = rows ? fopen(tmp, "w") : NULL;

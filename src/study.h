@@ -33,6 +33,7 @@ typedef struct run_opts {
     const char *outdir;
     size_t check_sample_rows;          /* rows read by `check` to learn types */
     int timing;                        /* print phase timings and peak RSS to stderr */
+    int threads;                       /* threads evaluating units (0: one per processor) */
     /* outputs: the command line's privacy and plot options (the rules'
      * `privacy` and `plot` statements give the defaults) */
     int min_cell;                      /* --min-cell N: the stricter of this and the rules' wins; 0: not given */
