@@ -179,14 +179,9 @@ static int row_only_tv(evaluator *ev, const expr *e)
  * here instead of once per row and unit.  A `where` conjunct must be true;
  * for any, a condition conjunct must not be false (a false row cannot make
  * any true, nor unknown); for count, it must be true. */
-static const uint8_t *prefilter(evaluator *ev, const expr *e)
+static void prefilter_rows(evaluator *ev, const expr *e, uint8_t *pass, size_t lo, size_t hi)
 {
-    uint8_t **slot = &ev->quants[e->qslot].pass;
-    if (*slot) return *slot;
-    size_t n = ev->d->tables[e->table].nrows;
-    uint8_t *pass = malloc(n + 1);
-    if (!pass) return NULL;
-    for (size_t r = 0; r < n; r++) {
+    for (size_t r = lo; r < hi; r++) {
         ev->var_row[e->slot] = r;
         /* bit 0: the row may count; bit 1: the condition's row-only
          * conjuncts are all true, so only the others need evaluating */
@@ -198,6 +193,16 @@ static const uint8_t *prefilter(evaluator *ev, const expr *e)
         }
         pass[r] = (uint8_t)(ok ? 1 | (all_true ? 2 : 0) : 0);
     }
+}
+
+static const uint8_t *prefilter(evaluator *ev, const expr *e)
+{
+    uint8_t **slot = &ev->quants[e->qslot].pass;
+    if (*slot) return *slot;
+    size_t n = ev->d->tables[e->table].nrows;
+    uint8_t *pass = malloc(n + 1);
+    if (!pass) return NULL;
+    prefilter_rows(ev, e, pass, 0, n);
     *slot = pass;
     return pass;
 }
@@ -669,33 +674,57 @@ void eval_add_counts(evaluator *ev, const evaluator *clone)
 }
 
 /* Prepare the quantifiers in e and below. */
-static void prepare_expr(evaluator *ev, const expr *e)
+/* Build the row groups of the quantifiers in e and below, and list the
+ * prefilters still to compute. */
+static void prepare_expr(evaluator *ev, const expr *e, const expr **todo, size_t *ntodo)
 {
     if (!e) return;
     if (e->kind == E_QUANT && e->qslot >= 0) {
         quant_state *qs = &ev->quants[e->qslot];
         if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
-        if (e->prefiltered) prefilter(ev, e);
+        if (e->prefiltered && !qs->pass) {
+            size_t k = 0;
+            while (k < *ntodo && todo[k]->qslot != e->qslot) k++;
+            if (k == *ntodo) todo[(*ntodo)++] = e;
+        }
     }
-    prepare_expr(ev, e->a);
-    prepare_expr(ev, e->b);
-    prepare_expr(ev, e->c);
-    prepare_expr(ev, e->d);
-    for (size_t i = 0; i < e->nitems; i++) prepare_expr(ev, e->items[i]);
+    prepare_expr(ev, e->a, todo, ntodo);
+    prepare_expr(ev, e->b, todo, ntodo);
+    prepare_expr(ev, e->c, todo, ntodo);
+    prepare_expr(ev, e->d, todo, ntodo);
+    for (size_t i = 0; i < e->nitems; i++) prepare_expr(ev, e->items[i], todo, ntodo);
 }
 
-void eval_prepare(evaluator *ev)
+size_t eval_prepare(evaluator *ev, const expr ***todo)
 {
     const program *p = ev->st->prog;
+    const expr **list = calloc(ev->st->nquants + 1, sizeof *list);
+    size_t n = 0;
+    *todo = list;
+    if (!list) return 0;
     for (size_t i = 0; i < p->nstmts; i++) {
         const stmt *s = p->stmts[i];
-        prepare_expr(ev, s->value);
-        prepare_expr(ev, s->origin);
-        prepare_expr(ev, s->event);
-        prepare_expr(ev, s->censor);
-        for (size_t k = 0; k < s->ncompeting; k++) prepare_expr(ev, s->competing[k]);
-        for (size_t k = 0; k < s->nargs; k++) prepare_expr(ev, s->args[k].value);
+        prepare_expr(ev, s->value, list, &n);
+        prepare_expr(ev, s->origin, list, &n);
+        prepare_expr(ev, s->event, list, &n);
+        prepare_expr(ev, s->censor, list, &n);
+        for (size_t k = 0; k < s->ncompeting; k++) prepare_expr(ev, s->competing[k], list, &n);
+        for (size_t k = 0; k < s->nargs; k++) prepare_expr(ev, s->args[k].value, list, &n);
     }
+    return n;
+}
+
+size_t eval_prefilter_alloc(evaluator *ev, const expr *e)
+{
+    quant_state *qs = &ev->quants[e->qslot];
+    size_t n = ev->d->tables[e->table].nrows;
+    if (!qs->pass) qs->pass = malloc(n + 1);
+    return qs->pass ? n : 0;
+}
+
+void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi)
+{
+    prefilter_rows(ev, e, ev->quants[e->qslot].pass, lo, hi);
 }
 
 void eval_free(evaluator *ev)

@@ -34,13 +34,17 @@ const ep_counts *eval_ep_counts(const evaluator *ev, int ep);
 /* Row of table t for the current unit (t must be the unit or an ancestor). */
 int64_t eval_row_of(const evaluator *ev, int t);
 
-/* For evaluating units on several threads: eval_prepare builds every
- * quantifier's row groups and prefilter now; eval_clone then makes an
- * evaluator with its own per-unit memos that shares that prepared state
- * read-only (ev must outlive it, and must not be used while clones run
- * unless on disjoint units).  eval_add_counts adds a clone's endpoint
- * problem counts to ev's. */
-void eval_prepare(evaluator *ev);
+/* For evaluating units on several threads.  eval_clone makes an evaluator
+ * with its own per-unit memos that shares ev's quantifier state (row groups
+ * and prefilters; ev must outlive it).  Before clones evaluate anything,
+ * eval_prepare builds every quantifier's row groups and lists the
+ * prefilters to compute (*todo, malloc'd); each is allocated once with
+ * eval_prefilter_alloc (returns its row count, 0 on failure) and filled with
+ * eval_prefilter_rows over disjoint row ranges, by ev or its clones.
+ * eval_add_counts adds a clone's endpoint problem counts to ev's. */
 evaluator *eval_clone(evaluator *ev);
+size_t eval_prepare(evaluator *ev, const expr ***todo);
+size_t eval_prefilter_alloc(evaluator *ev, const expr *e);
+void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi);
 void eval_add_counts(evaluator *ev, const evaluator *clone);
 #endif

@@ -146,6 +146,15 @@ typedef struct evpool {
     int n;
 } evpool;
 
+typedef void (*unit_fn)(void *ctx, evaluator *ev, int part, size_t lo, size_t hi);
+static int parallel_for(const evpool *p, size_t n, unit_fn fn, void *ctx);
+
+static void prefilter_part(void *ctx, evaluator *ev, int part, size_t lo, size_t hi)
+{
+    (void)part;
+    eval_prefilter_rows(ev, ctx, lo, hi);
+}
+
 /* Threads to use: `threads` (0: the processors online), at most
  * MAX_THREADS, and 1 when the rules call extern C functions (they need not
  * be thread-safe). */
@@ -157,8 +166,18 @@ static int pool_init(evpool *p, evaluator *ev, const study *st, int threads)
     if (st->nexterns) n = 1;
     p->ev[0] = ev;
     p->n = 1;
-    if (n > 1) eval_prepare(ev);
     while (p->n < n && (p->ev[p->n] = eval_clone(ev)) != NULL) p->n++;
+    if (p->n > 1) {
+        /* the clones share the quantifiers' state: build it all now, the
+         * prefilters on every thread */
+        const expr **todo = NULL;
+        size_t nt = eval_prepare(ev, &todo);
+        for (size_t i = 0; i < nt; i++) {
+            size_t rows = eval_prefilter_alloc(ev, todo[i]);
+            if (rows) parallel_for(p, rows, prefilter_part, (void *)todo[i]);
+        }
+        free(todo);
+    }
     return 0;
 }
 
@@ -167,8 +186,6 @@ static void pool_free(evpool *p)
     for (int i = 1; i < p->n; i++) eval_free(p->ev[i]);
     p->n = 1;
 }
-
-typedef void (*unit_fn)(void *ctx, evaluator *ev, int part, size_t lo, size_t hi);
 
 typedef struct job {
     unit_fn fn;
