@@ -71,7 +71,7 @@ expr *ast_expr(program *p, ekind kind, loc l)
     if (!e) return NULL;
     e->kind = kind;
     e->loc = l;
-    e->table = e->col = e->slot = e->fn = e->qslot = -1;
+    e->table = e->col = e->slot = e->fn = e->qslot = e->pf_col = -1;
     return e;
 }
 

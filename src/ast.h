@@ -99,6 +99,7 @@ struct expr {
     int row_only;          /* a conjunct of a quantifier that depends only on its row */
     int qslot;             /* E_QUANT: its number among the program's quantifiers */
     int prefiltered;       /* E_QUANT: has row-only conjuncts (see eval.c) */
+    int pf_col;            /* E_QUANT: the one column of its row those conjuncts read, or -1 */
     int uses_unit;         /* refers to the unit (column, let, endpoint) */
 };
 

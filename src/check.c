@@ -454,6 +454,29 @@ static int mark_conjuncts(const study *st, expr *e, int slot)
     return e->row_only;
 }
 
+/* The column of the row (slot) read by the row-only conjuncts under e:
+ * -1 none yet, -2 more than one; else its index. */
+static int row_column(const expr *e, int slot, int col)
+{
+    if (!e || col == -2) return col;
+    if ((e->kind == E_NAME || e->kind == E_FIELD) && e->rkind == R_VARCOL && e->slot == slot)
+        return col == -1 || col == e->col ? e->col : -2;
+    col = row_column(e->a, slot, col);
+    col = row_column(e->b, slot, col);
+    col = row_column(e->c, slot, col);
+    col = row_column(e->d, slot, col);
+    for (size_t i = 0; i < e->nitems; i++) col = row_column(e->items[i], slot, col);
+    return col;
+}
+
+static int conjuncts_column(const expr *e, int slot, int col)
+{
+    if (!e) return col;
+    if (e->kind == E_BINARY && e->op == OP_AND)
+        return conjuncts_column(e->b, slot, conjuncts_column(e->a, slot, col));
+    return e->row_only ? row_column(e, slot, col) : col;
+}
+
 /* A quantifier whose `where` (or, for any and count, whose condition) has
  * row-only conjuncts gets a prefilter: rows those conjuncts rule out are
  * skipped without evaluating anything else (eval.c). */
@@ -462,6 +485,10 @@ static void mark_prefilter(study *st, expr *e)
     int n = mark_conjuncts(st, e->a, e->slot);
     if (e->op == Q_ANY || e->op == Q_COUNT) n += mark_conjuncts(st, e->b, e->slot);
     e->prefiltered = n > 0;
+    /* when they read one column, their value is a function of its value */
+    int col = conjuncts_column(e->a, e->slot, -1);
+    if (e->op == Q_ANY || e->op == Q_COUNT) col = conjuncts_column(e->b, e->slot, col);
+    e->pf_col = col >= 0 ? col : -1;
     if (e->qslot < 0) e->qslot = (int)st->nquants++;
 }
 

@@ -179,20 +179,66 @@ static int row_only_tv(evaluator *ev, const expr *e)
  * here instead of once per row and unit.  A `where` conjunct must be true;
  * for any, a condition conjunct must not be false (a false row cannot make
  * any true, nor unknown); for count, it must be true. */
+static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r);
+
+/* When the row-only conjuncts read one text or boolean column, their value
+ * depends only on that (interned) value: compute it once per distinct value,
+ * remembered in a small open-addressing table. */
+static int prefilter_by_value(evaluator *ev, const expr *e, uint8_t *pass, size_t lo, size_t hi)
+{
+    const column *c = &ev->d->tables[e->table].cols[e->pf_col];
+    if (c->type != CT_TEXT && c->type != CT_BOOL) return 0;
+    enum { CAP = 256 };
+    const void *keys[CAP];
+    uint8_t vals[CAP], used[CAP];
+    uint8_t missing_val = 0;
+    int have_missing = 0;
+    size_t nkeys = 0;
+    memset(used, 0, sizeof used);
+    for (size_t r = lo; r < hi; r++) {
+        if (c->miss[r]) {
+            if (!have_missing) { missing_val = prefilter_row(ev, e, r); have_missing = 1; }
+            pass[r] = missing_val;
+            continue;
+        }
+        const void *key = c->type == CT_TEXT ? (const void *)c->s[r] : (const void *)(uintptr_t)(c->b[r] + 1);
+        size_t h = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull >> 56;   /* 0..255 */
+        while (used[h] && keys[h] != key) h = (h + 1) & (CAP - 1);
+        if (!used[h]) {
+            if (nkeys == CAP / 2) {
+                /* too many distinct values: evaluate the rest row by row */
+                for (; r < hi; r++) pass[r] = prefilter_row(ev, e, r);
+                return 1;
+            }
+            used[h] = 1;
+            keys[h] = key;
+            vals[h] = prefilter_row(ev, e, r);
+            nkeys++;
+        }
+        pass[r] = vals[h];
+    }
+    return 1;
+}
+
 static void prefilter_rows(evaluator *ev, const expr *e, uint8_t *pass, size_t lo, size_t hi)
 {
-    for (size_t r = lo; r < hi; r++) {
-        ev->var_row[e->slot] = r;
-        /* bit 0: the row may count; bit 1: the condition's row-only
-         * conjuncts are all true, so only the others need evaluating */
-        int ok = row_only_tv(ev, e->a) == T, all_true = 1;
-        if (ok && (e->op == Q_ANY || e->op == Q_COUNT)) {
-            int b = row_only_tv(ev, e->b);
-            ok = e->op == Q_ANY ? b != F : b == T;
-            all_true = b == T;
-        }
-        pass[r] = (uint8_t)(ok ? 1 | (all_true ? 2 : 0) : 0);
+    if (e->pf_col >= 0 && prefilter_by_value(ev, e, pass, lo, hi)) return;
+    for (size_t r = lo; r < hi; r++) pass[r] = prefilter_row(ev, e, r);
+}
+
+/* One row's prefilter byte.  Bit 0: the row may count; bit 1: the
+ * condition's row-only conjuncts are all true, so only the others need
+ * evaluating. */
+static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r)
+{
+    ev->var_row[e->slot] = r;
+    int ok = row_only_tv(ev, e->a) == T, all_true = 1;
+    if (ok && (e->op == Q_ANY || e->op == Q_COUNT)) {
+        int b = row_only_tv(ev, e->b);
+        ok = e->op == Q_ANY ? b != F : b == T;
+        all_true = b == T;
     }
+    return (uint8_t)(ok ? 1 | (all_true ? 2 : 0) : 0);
 }
 
 static const uint8_t *prefilter(evaluator *ev, const expr *e)
