@@ -47,7 +47,9 @@ struct evaluator {
     value *params;
     block *mem;            /* constant lists and maps */
     quant_state *quants;   /* per quantifier (expr.qslot) */
-    int shares_quants;     /* a clone: quants belongs to another evaluator */
+    int shares_quants;     /* a clone: quants and seen belong to another evaluator */
+    uint8_t *seen;         /* per endpoint and unit: problems already counted */
+    size_t nunits;
 };
 
 static void *ev_alloc(evaluator *ev, size_t size)
@@ -124,11 +126,12 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     value censor = eval_expr(ev, s->censor);
     double best = 0;
     int status = 0;
+    size_t after_censor = 0;
     for (size_t k = 0; k <= s->ncompeting; k++) {
         value d = eval_expr(ev, k == 0 ? s->event : s->competing[k - 1]);
         if (v_missing(d)) continue;
         if (!v_missing(censor) && d.u.r > censor.u.r) {
-            ev->counts[i].after_censor++;
+            after_censor++;
             continue;
         }
         if (!status || d.u.r < best) {
@@ -136,13 +139,22 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
             status = (int)k + 1;
         }
     }
+    /* data problems are counted once per unit, however often it is evaluated */
+    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
+    if (after_censor && !(*seen & 1)) {
+        *seen |= 1;
+        ev->counts[i].after_censor += after_censor;
+    }
     if (v_missing(origin)) return r;
     double end;
     if (status) end = best;
     else if (!v_missing(censor)) end = censor.u.r;
     else return r;
     if (end < origin.u.r) {
-        ev->counts[i].before_origin++;
+        if (!(*seen & 2)) {
+            *seen |= 2;
+            ev->counts[i].before_origin++;
+        }
         return r;
     }
     r->known = 1;
@@ -669,7 +681,7 @@ value eval_expr(evaluator *ev, const expr *e)
 
 /* ---- set-up -------------------------------------------------------------- */
 
-static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *shared)
+static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *shared, uint8_t *shared_seen)
 {
     evaluator *ev = calloc(1, sizeof *ev);
     if (!ev) return NULL;
@@ -683,7 +695,9 @@ static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *sh
     ev->params = calloc(st->nparams + 1, sizeof *ev->params);
     ev->shares_quants = shared != NULL;
     ev->quants = shared ? shared : calloc(st->nquants + 1, sizeof *ev->quants);
-    if (!ev->quants || !ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
+    ev->nunits = d->tables[st->unit].nrows;
+    ev->seen = shared_seen ? shared_seen : calloc(st->neps * ev->nunits + 1, 1);
+    if (!ev->seen || !ev->quants || !ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
         eval_free(ev);
         return NULL;
     }
@@ -703,12 +717,12 @@ static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *sh
 
 evaluator *eval_new(study *st, cohort_data *d, diag *dg)
 {
-    return eval_make(st, d, dg, NULL);
+    return eval_make(st, d, dg, NULL, NULL);
 }
 
 evaluator *eval_clone(evaluator *ev)
 {
-    return eval_make(ev->st, ev->d, ev->dg, ev->quants);
+    return eval_make(ev->st, ev->d, ev->dg, ev->quants, ev->seen);
 }
 
 void eval_add_counts(evaluator *ev, const evaluator *clone)
@@ -783,6 +797,7 @@ void eval_free(evaluator *ev)
     if (!ev->shares_quants) {
         for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) free(ev->quants[i].pass);
         free(ev->quants);
+        free(ev->seen);
     }
     free(ev->anc);
     free(ev->lets);

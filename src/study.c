@@ -229,7 +229,7 @@ typedef struct crit_ctx {
     size_t *idx;                       /* the units that pass, part by part */
     size_t kept[MAX_THREADS];          /* how many each part kept (at idx + lo) */
     size_t *excluded, *unknown;        /* MAX_THREADS x ncriteria */
-    int all_endpoints;
+    const uint8_t *eval_eps;           /* endpoints to evaluate for the units that pass, or NULL */
 } crit_ctx;
 
 static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
@@ -249,8 +249,9 @@ static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         }
         if (j < nc) continue;
         c->idx[lo + k++] = i;
-        if (c->all_endpoints)
-            for (size_t e = 0; e < st->neps; e++) eval_endpoint(ev, (int)e);
+        if (c->eval_eps)
+            for (size_t e = 0; e < st->neps; e++)
+                if (c->eval_eps[e]) eval_endpoint(ev, (int)e);
     }
     c->kept[part] = k;
 }
@@ -261,13 +262,13 @@ static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
  * all_endpoints, every endpoint is also evaluated for the units that pass,
  * so that data problems are counted even for endpoints no estimate uses. */
 static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, results *res, size_t *nout,
-                              int all_endpoints)
+                              const uint8_t *eval_eps)
 {
     size_t n = d->tables[st->unit].nrows, nc = st->ncriteria;
     crit_ctx c;
     memset(&c, 0, sizeof c);
     c.st = st;
-    c.all_endpoints = all_endpoints;
+    c.eval_eps = eval_eps;
     c.idx = malloc((n + 1) * sizeof *c.idx);
     c.excluded = calloc(MAX_THREADS * nc + 1, sizeof *c.excluded);
     c.unknown = calloc(MAX_THREADS * nc + 1, sizeof *c.unknown);
@@ -292,7 +293,6 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
             unknown[j] += c.unknown[(size_t)t * nc + j];
         }
     }
-    for (int t = 1; t < pool->n; t++) eval_add_counts(pool->ev[0], pool->ev[t]);
     free(c.excluded);
     free(c.unknown);
     char label[1024];
@@ -741,6 +741,28 @@ static void record_inputs(results *res, const loaded *l)
     }
 }
 
+/* Warn about the data problems met evaluating endpoints (each unit counted
+ * once, on whichever thread evaluated it). */
+static void report_endpoint_problems(const study *st, const evpool *pool, const results *res, diag *dg)
+{
+    for (int t = 1; t < pool->n; t++) eval_add_counts(pool->ev[0], pool->ev[t]);
+    for (size_t e = 0; e < st->neps; e++) {
+        const ep_counts *c = eval_ep_counts(pool->ev[0], (int)e);
+        char cw[64];
+        if (c->before_origin) {
+            count_words(res->min_cell, c->before_origin, "unit", "units", cw, sizeof cw);
+            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
+                    "endpoint %s: %s whose follow-up ends before the origin (time and status unknown)",
+                    st->eps[e].s->name, cw);
+        }
+        if (c->after_censor) {
+            count_words(res->min_cell, c->after_censor, "event", "events", cw, sizeof cw);
+            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc, "endpoint %s: %s after the censoring date ignored",
+                    st->eps[e].s->name, cw);
+        }
+    }
+}
+
 /* ---- one run ----------------------------------------------------------------- */
 
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
@@ -758,28 +780,36 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     evpool pool;
     pool_init(&pool, ev, st, threads);
     size_t n = 0;
-    size_t *rows = apply_criteria(st, d, &pool, res, &n, 1);
+    /* Every endpoint is evaluated for every unit that passes, so that data
+     * problems are counted even for an endpoint no estimate uses: in the
+     * criteria pass, except the endpoints the first estimate takes as
+     * arguments (it evaluates them for all those units itself). */
+    uint8_t *eval_eps = malloc(st->neps + 1);
+    if (!eval_eps) {
+        pool_free(&pool);
+        eval_free(ev);
+        results_free(res);
+        return NULL;
+    }
+    {
+        memset(eval_eps, 1, st->neps + 1);
+        for (size_t k = 0; st->nests && k < st->ests[0].nargs; k++) {
+            const boundarg *ba = &st->ests[0].args[k];
+            if (ba->kind == COHORT_ARG_ENDPOINT) eval_eps[ba->value->slot] = 0;
+            if (ba->kind == COHORT_ARG_FORMULA && ba->endpoint) eval_eps[ba->value->a->slot] = 0;
+            if (ba->kind == COHORT_ARG_ENDPOINTS)
+                for (size_t j = 0; j < ba->nitems; j++) eval_eps[ba->items[j]->slot] = 0;
+        }
+    }
+    size_t *rows = apply_criteria(st, d, &pool, res, &n, eval_eps);
+    free(eval_eps);
     if (!rows) {
         pool_free(&pool);
         eval_free(ev);
         results_free(res);
         return NULL;
     }
-    for (size_t e = 0; e < st->neps; e++) {
-        const ep_counts *c = eval_ep_counts(ev, (int)e);
-        char cw[64];
-        if (c->before_origin) {
-            count_words(res->min_cell, c->before_origin, "unit", "units", cw, sizeof cw);
-            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
-                    "endpoint %s: %s whose follow-up ends before the origin (time and status unknown)",
-                    st->eps[e].s->name, cw);
-        }
-        if (c->after_censor) {
-            count_words(res->min_cell, c->after_censor, "event", "events", cw, sizeof cw);
-            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc, "endpoint %s: %s after the censoring date ignored",
-                    st->eps[e].s->name, cw);
-        }
-    }
+    if (!st->nests) report_endpoint_problems(st, &pool, res, dg);
     for (size_t i = 0; i < st->nests; i++) {
         const estimateinfo *ei = &st->ests[i];
         char where[512];
@@ -792,7 +822,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         double *origin = NULL;
         int expo = -1;
         cohort_arg *args = cb_alloc(&b, (ei->nargs + 1) * sizeof *args);
-        if (!args || build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo)) {
+        int built = args && !build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo);
+        if (i == 0) report_endpoint_problems(st, &pool, res, dg);
+        if (!built) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
             er->failed = 1;
             *failed = 1;
@@ -980,7 +1012,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     evpool pool;
     if (ev) pool_init(&pool, ev, st, 1);   /* rows are written in order by one thread */
     size_t n = 0;
-    size_t *rows = ev ? apply_criteria(st, d, &pool, res, &n, 0) : NULL;
+    size_t *rows = ev ? apply_criteria(st, d, &pool, res, &n, NULL) : NULL;
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", csv_path, (long)getpid());
     FILE *f = rows ? fopen(tmp, "w") : NULL;
