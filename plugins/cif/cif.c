@@ -26,11 +26,6 @@ static const cohort_param cif_params[] = {
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
 };
 
-static void cif_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule
  * (privacy min_cell).  Returns 1 when the count is hidden. */
 /* Events of the curve's cause at or before t. */
@@ -318,11 +313,11 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                     size_t r = host->table_row(t);
                     host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
                     host->table_text(t, r, cg, cif_group_label(&in, g));
-                    cif_put(host, t, r, ct, at[k]);
-                    cif_put(host, t, r, ce, est);
-                    cif_put(host, t, r, cse, sqrt(var));
-                    cif_put(host, t, r, cl, lo);
-                    cif_put(host, t, r, cu, hi);
+                    pc_put(host, t, r, ct, at[k]);
+                    pc_put(host, t, r, ce, est);
+                    pc_put(host, t, r, cse, sqrt(var));
+                    pc_put(host, t, r, cl, lo);
+                    pc_put(host, t, r, cu, hi);
                     /* the estimate rests on the events of the cause up to at[k] */
                     double nby = cif_events_by(&curves[(c - 1) * ng + g], at[k]);
                     if (COHORT_HOST_HAS(host, table_row_count)) host->table_row_count(t, r, nby);
@@ -371,15 +366,15 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             }
             size_t r = host->table_row(t);
             host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
-            cif_put(host, t, r, cd, df);
+            pc_put(host, t, r, cd, df);
             if (st != CIF_OK) {
                 host->warning(call, "Gray's test for %s is not available (%s)",
                               cif_cause_name(s, c, cname, sizeof cname),
                               st == CIF_SINGULAR ? "singular variance" : "not finite");
                 continue;
             }
-            cif_put(host, t, r, cx, stat);
-            cif_put(host, t, r, cp, p);
+            pc_put(host, t, r, cx, stat);
+            pc_put(host, t, r, cp, p);
             char pb[32];
             cif_fmt_p(p, pb, sizeof pb);
             host->note(call, "Gray's test for %s by %s%s%s: chi-squared %.2f on %d df, %s",
@@ -411,13 +406,13 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                     size_t r = host->table_row(t);
                     host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
                     host->table_text(t, r, cg, cif_group_label(&in, g));
-                    cif_put(host, t, r, ct, cv_->time[i]);
-                    cif_put(host, t, r, cr, cv_->nrisk[i]);
-                    cif_put(host, t, r, ce, cv_->nevent[i]);
-                    cif_put(host, t, r, cv, cv_->est[i]);
-                    cif_put(host, t, r, cse, sqrt(cv_->var[i]));
-                    cif_put(host, t, r, cl, lo);
-                    cif_put(host, t, r, cu, hi);
+                    pc_put(host, t, r, ct, cv_->time[i]);
+                    pc_put(host, t, r, cr, cv_->nrisk[i]);
+                    pc_put(host, t, r, ce, cv_->nevent[i]);
+                    pc_put(host, t, r, cv, cv_->est[i]);
+                    pc_put(host, t, r, cse, sqrt(cv_->var[i]));
+                    pc_put(host, t, r, cl, lo);
+                    pc_put(host, t, r, cu, hi);
                 }
             }
         }

@@ -108,3 +108,20 @@ int pc_count(const cohort_host *host, const cohort_call *call, double n, char *b
     snprintf(buf, size, "%.0f", n);
     return 0;
 }
+
+const char *pc_count_text(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
+{
+    pc_count(host, call, n, buf, size);
+    return buf;
+}
+
+void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
+{
+    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+void pc_fmt_p(double p, char *buf, size_t size)
+{
+    if (p < 0.001) snprintf(buf, size, "p < 0.001");
+    else snprintf(buf, size, "p = %.3f", p);
+}

@@ -23,4 +23,11 @@ const char *pc_label(const cohort_vec *v, size_t i, char *buf, size_t size);
  * rule when it has one (ABI 1.1: "<5"), else as an integer.  Returns 1 when
  * the count was hidden. */
 int pc_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size);
+/* The same, returning buf (for use inside a printf argument list). */
+const char *pc_count_text(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size);
+/* Set a numeric cell only when the column exists and x is finite (a cell
+ * left unset prints as missing, never as NaN). */
+void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x);
+/* A p-value for a sentence: "p < 0.001" or "p = 0.012". */
+void pc_fmt_p(double p, char *buf, size_t size);
 #endif

@@ -1,16 +1,12 @@
 /* screen.c: univariable screening shared by the cox and finegray plugins. */
 #define MATHLIB_STANDALONE
 #include "screen.h"
+#include "pcommon.h"
 #include <Rmath.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
 
 int pc_screen(const cohort_host *host, const cohort_call *call, const cohort_formula *fm, const char *model,
               const char *ratio, double level, double threshold, pc_uni_fit fit, pc_uni_release release,
@@ -54,17 +50,17 @@ int pc_screen(const cohort_host *host, const cohort_call *call, const cohort_for
             size_t r = host->table_row(t);
             host->table_text(t, r, cterm, u.des->names[j]);
             if (j == 0) {
-                put(host, t, r, cn, (double)u.n);
-                put(host, t, r, ce, (double)u.nevents);
-                put(host, t, r, cpt, tp);
+                pc_put(host, t, r, cn, (double)u.n);
+                pc_put(host, t, r, ce, (double)u.nevents);
+                pc_put(host, t, r, cpt, tp);
                 host->table_text(t, r, cin, keep[term] ? "yes" : "no");
             }
             if (u.failed) continue;
             double b = u.coef[j], se = u.se[j];
-            put(host, t, r, chr, exp(b));
-            put(host, t, r, clo, exp(b - zq * se));
-            put(host, t, r, cup, exp(b + zq * se));
-            put(host, t, r, cp, u.pvalue[j]);
+            pc_put(host, t, r, chr, exp(b));
+            pc_put(host, t, r, clo, exp(b - zq * se));
+            pc_put(host, t, r, cup, exp(b + zq * se));
+            pc_put(host, t, r, cp, u.pvalue[j]);
         }
         if (!u.failed) {
             char pb[32];

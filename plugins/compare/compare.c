@@ -37,11 +37,6 @@ static const cohort_param cmp_params[] = {
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level of the sHR, default 0.95"},
 };
 
-static void cmp_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
 static void cmp_fmt_p(double p, char *buf, size_t size)
 {
     if (p < 0.001) snprintf(buf, size, "p < 0.001");
@@ -338,33 +333,33 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
             host->table_text(t, row, c.ep, s->name);
             host->table_text(t, row, c.def, v->name);
             if (a.sources) host->table_text(t, row, c.src, a.sources[k]);
-            cmp_put(host, t, row, c.n1, (double)r.n[1]);
-            cmp_put(host, t, row, c.n0, (double)r.n[0]);
-            cmp_put(host, t, row, c.e1, (double)r.events[1]);
-            cmp_put(host, t, row, c.e0, (double)r.events[0]);
+            pc_put(host, t, row, c.n1, (double)r.n[1]);
+            pc_put(host, t, row, c.n0, (double)r.n[0]);
+            pc_put(host, t, row, c.e1, (double)r.events[1]);
+            pc_put(host, t, row, c.e0, (double)r.events[0]);
             for (size_t q = 0; q < a.nat; q++) {
-                cmp_put(host, t, row, c.c1[q], r.cif[1][q]);
-                cmp_put(host, t, row, c.c0[q], r.cif[0][q]);
+                pc_put(host, t, row, c.c1[q], r.cif[1][q]);
+                pc_put(host, t, row, c.c0[q], r.cif[0][q]);
                 for (int g = 0; g < 2; g++) beyond |= r.n[g] > 0 && isnan(r.cif[g][q]);
                 for (int g = 1; g >= 0; g--) {
                     size_t dr = host->table_row(d);
                     host->table_text(d, dr, dep, s->name);
                     host->table_text(d, dr, ddef, v->name);
                     host->table_text(d, dr, dgrp, g ? "exposed" : "unexposed");
-                    cmp_put(host, d, dr, dtime, a.at[q]);
-                    cmp_put(host, d, dr, dcif, r.cif[g][q]);
-                    cmp_put(host, d, dr, dse, sqrt(r.var[g][q]));
+                    pc_put(host, d, dr, dtime, a.at[q]);
+                    pc_put(host, d, dr, dcif, r.cif[g][q]);
+                    pc_put(host, d, dr, dse, sqrt(r.var[g][q]));
                     if (COHORT_HOST_HAS(host, table_row_count))
                         host->table_row_count(d, dr, (double)r.nby[g][q]);
                 }
             }
             if (r.fit == CMP_FIT_OK) {
-                cmp_put(host, t, row, c.shr, r.shr);
-                cmp_put(host, t, row, c.lo, r.lower);
-                cmp_put(host, t, row, c.hi, r.upper);
-                cmp_put(host, t, row, c.p, r.p);
+                pc_put(host, t, row, c.shr, r.shr);
+                pc_put(host, t, row, c.lo, r.lower);
+                pc_put(host, t, row, c.hi, r.upper);
+                pc_put(host, t, row, c.p, r.p);
             }
-            if (r.gray_ok) cmp_put(host, t, row, c.gray, r.gray_p);
+            if (r.gray_ok) pc_put(host, t, row, c.gray, r.gray_p);
             if (COHORT_HOST_HAS(host, table_row_count)) host->table_row_count(t, row, cmp_row_basis(&r));
             if (fig) {
                 char label[256];

@@ -50,27 +50,6 @@ static void input_free(cox_input *in)
     pc_design_free(&in->des);
 }
 
-static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
-/* A count for a sentence: "12", or "<5" under the study's small-cell rule
- * (privacy min_cell). */
-static const char *count_text(const cohort_host *host, const cohort_call *call, double n, char *buf,
-                              size_t size)
-{
-    if (COHORT_HOST_HAS(host, format_count)) host->format_count(call, n, buf, size);
-    else snprintf(buf, size, "%.0f", n);
-    return buf;
-}
-
-static void fmt_p(double p, char *buf, size_t size)
-{
-    if (p < 0.001) snprintf(buf, size, "p < 0.001");
-    else snprintf(buf, size, "p = %.3f", p);
-}
-
 /* Read the call's data for the terms with sel[t] != 0 (sel NULL: all),
  * dropping rows with a missing value in any variable used (with a warning
  * when verbose).  Returns 0, or 1 after host->error. */
@@ -127,8 +106,8 @@ static int cox_read(const cohort_host *host, const cohort_call *call, const unsi
     if (dropped && verbose) {
         char c1[32], c2[32];
         host->warning(call, "%s of %s rows dropped for missing values in the variables of the model",
-                      count_text(host, call, (double)dropped, c1, sizeof c1),
-                      count_text(host, call, (double)nrows, c2, sizeof c2));
+                      pc_count_text(host, call, (double)dropped, c1, sizeof c1),
+                      pc_count_text(host, call, (double)nrows, c2, sizeof c2));
     }
     in->competing = competing;
     if (in->n == 0) {
@@ -255,7 +234,7 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     if (in->competing)
         host->note(call, "%s competing events of %s are censored (cause-specific hazards); "
                    "use finegray for subdistribution hazards",
-                   count_text(host, call, (double)in->competing, cnt, sizeof cnt), in->epname);
+                   pc_count_text(host, call, (double)in->competing, cnt, sizeof cnt), in->epname);
     size_t p = d->p;
     /* the forest plot of the hazard ratios, drawn by the host */
     cohort_figure *fig = NULL;
@@ -270,15 +249,15 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
         double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
         size_t r = host->table_row(t);
         host->table_text(t, r, cterm, d->names[j]);
-        put(host, t, r, chr, hr);
-        put(host, t, r, clo, lo);
-        put(host, t, r, cup, hi);
-        put(host, t, r, cp, f->pvalue[j]);
-        put(host, t, r, cb, b);
-        put(host, t, r, cse, sqrt(f->naive_var[j * p + j]));
-        put(host, t, r, crse, se);
-        put(host, t, r, cz, b / se);
-        fmt_p(f->pvalue[j], pb, sizeof pb);
+        pc_put(host, t, r, chr, hr);
+        pc_put(host, t, r, clo, lo);
+        pc_put(host, t, r, cup, hi);
+        pc_put(host, t, r, cp, f->pvalue[j]);
+        pc_put(host, t, r, cb, b);
+        pc_put(host, t, r, cse, sqrt(f->naive_var[j * p + j]));
+        pc_put(host, t, r, crse, se);
+        pc_put(host, t, r, cz, b / se);
+        pc_fmt_p(f->pvalue[j], pb, sizeof pb);
         host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr,
                    lv, lo, hi, pb);
         if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, f->pvalue[j]);
@@ -298,9 +277,9 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     for (size_t k = 0; k < (f->robust ? 4u : 3u); k++) {
         size_t r = host->table_row(tt);
         host->table_text(tt, r, ctn, tests[k].name);
-        put(host, tt, r, cts, tests[k].stat);
-        put(host, tt, r, ctd, f->df);
-        put(host, tt, r, ctp, tests[k].pv);
+        pc_put(host, tt, r, cts, tests[k].stat);
+        pc_put(host, tt, r, ctd, f->df);
+        pc_put(host, tt, r, ctp, tests[k].pv);
     }
 
     cohort_table *tm = host->table_new(call, "model", "Model summary");
@@ -312,18 +291,18 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     int ccs = host->table_column(tm, "concordance se", COHORT_COL_NUMBER, 3);
     int ci = host->table_column(tm, "iterations", COHORT_COL_NUMBER, 0);
     size_t r = host->table_row(tm);
-    put(host, tm, r, cn, (double)in->n);
-    put(host, tm, r, cu, (double)in->nunits);
-    put(host, tm, r, ce, (double)f->nevents);
-    put(host, tm, r, cll, f->loglik);
-    put(host, tm, r, cc, f->concordance);
-    put(host, tm, r, ccs, f->concordance_se);
-    put(host, tm, r, ci, f->iter);
-    fmt_p(f->lr_p, pb, sizeof pb);
+    pc_put(host, tm, r, cn, (double)in->n);
+    pc_put(host, tm, r, cu, (double)in->nunits);
+    pc_put(host, tm, r, ce, (double)f->nevents);
+    pc_put(host, tm, r, cll, f->loglik);
+    pc_put(host, tm, r, cc, f->concordance);
+    pc_put(host, tm, r, ccs, f->concordance_se);
+    pc_put(host, tm, r, ci, f->iter);
+    pc_fmt_p(f->lr_p, pb, sizeof pb);
     if (isfinite(f->concordance))
         host->note(call, "Cox model of %s: %s events; likelihood-ratio test %.2f on %d df, %s; "
                    "concordance %.3f (SE %.3f)", in->epname,
-                   count_text(host, call, (double)f->nevents, cnt, sizeof cnt), f->lr_test, f->df, pb,
+                   pc_count_text(host, call, (double)f->nevents, cnt, sizeof cnt), f->lr_test, f->df, pb,
                    f->concordance, f->concordance_se);
 }
 

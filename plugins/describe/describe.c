@@ -49,11 +49,6 @@ static void ds_ctx_free(ds_ctx *c)
     pc_factor_free(&c->bf);
 }
 
-static void ds_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
 /* Options and groups.  Returns 0 or 1 after host->error. */
 static int ds_setup(ds_ctx *c)
 {
@@ -355,25 +350,25 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
                 size_t row = host->table_row(st);
                 host->table_text(st, row, sv, v->name);
                 host->table_text(st, row, sg, gl);
-                ds_put(host, st, row, sn, (double)cell->n);
-                ds_put(host, st, row, smi, (double)cell->missing);
+                pc_put(host, st, row, sn, (double)cell->n);
+                pc_put(host, st, row, smi, (double)cell->missing);
                 if (cat) {
                     host->table_text(st, row, sl, f.labels[l]);
-                    ds_put(host, st, row, sc, cell->count[l]);
-                    if (cell->n) ds_put(host, st, row, sp, cell->count[l] / (double)cell->n);
+                    pc_put(host, st, row, sc, cell->count[l]);
+                    if (cell->n) pc_put(host, st, row, sp, cell->count[l] / (double)cell->n);
                     continue;
                 }
                 if (v->type == COHORT_TYPE_DATE) host->table_text(st, row, su, "days since 1970-01-01");
                 else if (scale != 1 && call->time_unit) host->table_text(st, row, su, call->time_unit);
                 if (v->type != COHORT_TYPE_DATE) {
-                    ds_put(host, st, row, smean, cell->num.mean / scale);
-                    ds_put(host, st, row, ssd, cell->num.sd / scale);
+                    pc_put(host, st, row, smean, cell->num.mean / scale);
+                    pc_put(host, st, row, ssd, cell->num.sd / scale);
                 }
-                ds_put(host, st, row, smed, cell->num.median / scale);
-                ds_put(host, st, row, sq1, cell->num.q1 / scale);
-                ds_put(host, st, row, sq3, cell->num.q3 / scale);
-                ds_put(host, st, row, smin, cell->num.min / scale);
-                ds_put(host, st, row, smax, cell->num.max / scale);
+                pc_put(host, st, row, smed, cell->num.median / scale);
+                pc_put(host, st, row, sq1, cell->num.q1 / scale);
+                pc_put(host, st, row, sq3, cell->num.q3 / scale);
+                pc_put(host, st, row, smin, cell->num.min / scale);
+                pc_put(host, st, row, smax, cell->num.max / scale);
             }
         }
         ds_cells_free(cells, ng + 1);

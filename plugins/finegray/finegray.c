@@ -4,6 +4,7 @@
  * confidence intervals and p-values, the pseudo likelihood-ratio test, and
  * optional univariable screening (`screen`).  The numbers come from crr.c. */
 #include <cohort/plugin.h>
+#include "../common/pcommon.h"
 #include "crr.h"
 #include "../common/design.h"
 #include "../common/linalg.h"
@@ -42,27 +43,6 @@ static void input_free(fg_input *in)
     free(in->time);
     free(in->status);
     pc_design_free(&in->des);
-}
-
-static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
-/* A count for a sentence: "12", or "<5" under the study's small-cell rule
- * (privacy min_cell). */
-static const char *count_text(const cohort_host *host, const cohort_call *call, double n, char *buf,
-                              size_t size)
-{
-    if (COHORT_HOST_HAS(host, format_count)) host->format_count(call, n, buf, size);
-    else snprintf(buf, size, "%.0f", n);
-    return buf;
-}
-
-static void fmt_p(double p, char *buf, size_t size)
-{
-    if (p < 0.001) snprintf(buf, size, "p < 0.001");
-    else snprintf(buf, size, "p = %.3f", p);
 }
 
 /* Which status code is the cause of interest (1 unless `cause` names a
@@ -134,8 +114,8 @@ static int fg_read(const cohort_host *host, const cohort_call *call, const unsig
     if (dropped && verbose) {
         char c1[32], c2[32];
         host->warning(call, "%s of %s rows dropped for missing values in the variables of the model",
-                      count_text(host, call, (double)dropped, c1, sizeof c1),
-                      count_text(host, call, (double)nrows, c2, sizeof c2));
+                      pc_count_text(host, call, (double)dropped, c1, sizeof c1),
+                      pc_count_text(host, call, (double)nrows, c2, sizeof c2));
     }
     if (in->n == 0) {
         host->error(call, "no rows with all variables of the model known");
@@ -256,14 +236,14 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
         double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
         size_t r = host->table_row(t);
         host->table_text(t, r, cterm, d->names[j]);
-        put(host, t, r, chr, hr);
-        put(host, t, r, clo, lo);
-        put(host, t, r, cup, hi);
-        put(host, t, r, cp, f->pvalue[j]);
-        put(host, t, r, cb, b);
-        put(host, t, r, cse, se);
-        put(host, t, r, cz, f->z[j]);
-        fmt_p(f->pvalue[j], pb, sizeof pb);
+        pc_put(host, t, r, chr, hr);
+        pc_put(host, t, r, clo, lo);
+        pc_put(host, t, r, cup, hi);
+        pc_put(host, t, r, cp, f->pvalue[j]);
+        pc_put(host, t, r, cb, b);
+        pc_put(host, t, r, cse, se);
+        pc_put(host, t, r, cz, f->z[j]);
+        pc_fmt_p(f->pvalue[j], pb, sizeof pb);
         host->note(call, "%s: sHR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr, lv,
                    lo, hi, pb);
         if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, f->pvalue[j]);
@@ -278,19 +258,19 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     int cdf = host->table_column(tm, "df", COHORT_COL_NUMBER, 0);
     int clp = host->table_column(tm, "p", COHORT_COL_PVALUE, 3);
     size_t r = host->table_row(tm);
-    put(host, tm, r, cn, (double)f->n);
-    put(host, tm, r, ce, (double)f->nevents);
-    put(host, tm, r, cc, (double)f->ncompeting);
-    put(host, tm, r, ccen, (double)f->ncensored);
-    put(host, tm, r, cll, f->loglik);
-    put(host, tm, r, clr, f->lr_test);
-    put(host, tm, r, cdf, (double)f->p);
-    put(host, tm, r, clp, f->lr_p);
-    fmt_p(f->lr_p, pb, sizeof pb);
+    pc_put(host, tm, r, cn, (double)f->n);
+    pc_put(host, tm, r, ce, (double)f->nevents);
+    pc_put(host, tm, r, cc, (double)f->ncompeting);
+    pc_put(host, tm, r, ccen, (double)f->ncensored);
+    pc_put(host, tm, r, cll, f->loglik);
+    pc_put(host, tm, r, clr, f->lr_test);
+    pc_put(host, tm, r, cdf, (double)f->p);
+    pc_put(host, tm, r, clp, f->lr_p);
+    pc_fmt_p(f->lr_p, pb, sizeof pb);
     char c1[32], c2[32];
     host->note(call, "Fine-Gray model of %s with %s events, %s competing; pseudo likelihood-ratio "
-               "test %.2f on %zu df, %s", in->label, count_text(host, call, (double)f->nevents, c1, sizeof c1),
-               count_text(host, call, (double)f->ncompeting, c2, sizeof c2), f->lr_test, f->p, pb);
+               "test %.2f on %zu df, %s", in->label, pc_count_text(host, call, (double)f->nevents, c1, sizeof c1),
+               pc_count_text(host, call, (double)f->ncompeting, c2, sizeof c2), f->lr_test, f->p, pb);
 }
 
 /* Screening (shared with cox in plugins/common/screen.c): one Fine-Gray

@@ -72,11 +72,6 @@ static void km_fmt_q(const cohort_call *call, double days, char *buf, size_t siz
 
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule
  * (privacy min_cell).  Returns 1 when the count is hidden. */
-static void km_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
 static const char *km_group_label(const km_input *in, size_t g)
 {
     return in->byname ? in->f.labels[in->level[g]] : "all";
@@ -339,13 +334,13 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 km_at(&curves[g], o.at[k], &p);
                 size_t r = host->table_row(tab);
                 host->table_text(tab, r, cg, km_group_label(&in, g));
-                km_put(host, tab, r, ct, o.at[k]);
-                km_put(host, tab, r, cr, p.nrisk);
-                km_put(host, tab, r, ce, p.nevent);
-                km_put(host, tab, r, cs, p.surv);
-                km_put(host, tab, r, cse, p.se);
-                km_put(host, tab, r, cl, p.lower);
-                km_put(host, tab, r, cu, p.upper);
+                pc_put(host, tab, r, ct, o.at[k]);
+                pc_put(host, tab, r, cr, p.nrisk);
+                pc_put(host, tab, r, ce, p.nevent);
+                pc_put(host, tab, r, cs, p.surv);
+                pc_put(host, tab, r, cse, p.se);
+                pc_put(host, tab, r, cl, p.lower);
+                pc_put(host, tab, r, cu, p.upper);
                 km_fmt_time(call, o.at[k], tb, sizeof tb);
                 if (isnan(p.surv)) {
                     beyond = 1;
@@ -406,13 +401,13 @@ static int km_run(const cohort_host *host, const cohort_call *call)
             const km_curve *c = &curves[g];
             size_t r = host->table_row(tab);
             host->table_text(tab, r, cg, km_group_label(&in, g));
-            km_put(host, tab, r, cn, km_units(&in, g, stamp));
-            km_put(host, tab, r, ce, c->nevents);
+            pc_put(host, tab, r, cn, km_units(&in, g, stamp));
+            pc_put(host, tab, r, ce, c->nevents);
             km_quantile(c, o.probs, o.nprobs, q, q + o.nprobs, q + 2 * o.nprobs);
             for (size_t k = 0; k < o.nprobs; k++) {
-                km_put(host, tab, r, cq[3 * k], q[k]);
-                km_put(host, tab, r, cq[3 * k + 1], q[o.nprobs + k]);
-                km_put(host, tab, r, cq[3 * k + 2], q[2 * o.nprobs + k]);
+                pc_put(host, tab, r, cq[3 * k], q[k]);
+                pc_put(host, tab, r, cq[3 * k + 1], q[o.nprobs + k]);
+                pc_put(host, tab, r, cq[3 * k + 2], q[2 * o.nprobs + k]);
                 if (o.probs[k] != 0.5) continue;
                 const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
                 km_fmt_q(call, q[k], tb, sizeof tb);
@@ -436,8 +431,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
             if (o.has_rmean) {
                 double mean, se;
                 if (km_rmean(c, o.rmean, &mean, &se) == 0) {
-                    km_put(host, tab, r, cm, mean);
-                    km_put(host, tab, r, cms, se);
+                    pc_put(host, tab, r, cm, mean);
+                    pc_put(host, tab, r, cms, se);
                     km_fmt_time(call, o.rmean, tb, sizeof tb);
                     km_fmt_q(call, mean, sb, sizeof sb);
                     host->note(call, "restricted mean survival up to %s: %s %s%s", tb, sb,
@@ -471,14 +466,14 @@ static int km_run(const cohort_host *host, const cohort_call *call)
             for (size_t i = 0; i < c->ntimes; i++) {
                 size_t r = host->table_row(tab);
                 host->table_text(tab, r, cg, km_group_label(&in, g));
-                km_put(host, tab, r, ct, c->time[i]);
-                km_put(host, tab, r, cr, c->nrisk[i]);
-                km_put(host, tab, r, ce, c->nevent[i]);
-                km_put(host, tab, r, cc, c->ncensor[i]);
-                km_put(host, tab, r, cs, c->surv[i]);
-                km_put(host, tab, r, cse, c->se[i]);
-                km_put(host, tab, r, cl, c->lower[i]);
-                km_put(host, tab, r, cu, c->upper[i]);
+                pc_put(host, tab, r, ct, c->time[i]);
+                pc_put(host, tab, r, cr, c->nrisk[i]);
+                pc_put(host, tab, r, ce, c->nevent[i]);
+                pc_put(host, tab, r, cc, c->ncensor[i]);
+                pc_put(host, tab, r, cs, c->surv[i]);
+                pc_put(host, tab, r, cse, c->se[i]);
+                pc_put(host, tab, r, cl, c->lower[i]);
+                pc_put(host, tab, r, cu, c->upper[i]);
             }
         }
     }

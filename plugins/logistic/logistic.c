@@ -23,27 +23,6 @@ static const cohort_param lg_params[] = {
     {"maxit", COHORT_ARG_NUMBER, 0, "maximum IRLS iterations, default 25 (as glm.control)"},
 };
 
-static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
-/* A count for a sentence: "12", or "<5" under the study's small-cell rule
- * (privacy min_cell). */
-static const char *count_text(const cohort_host *host, const cohort_call *call, double n, char *buf,
-                              size_t size)
-{
-    if (COHORT_HOST_HAS(host, format_count)) host->format_count(call, n, buf, size);
-    else snprintf(buf, size, "%.0f", n);
-    return buf;
-}
-
-static void fmt_p(double p, char *buf, size_t size)
-{
-    if (p < 0.001) snprintf(buf, size, "p < 0.001");
-    else snprintf(buf, size, "p = %.3f", p);
-}
-
 static const char *term_label(const pc_design *d, size_t j, char *buf, size_t size)
 {
     if (!d->level[j]) return d->names[j];
@@ -130,8 +109,8 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
     if (dropped) {
         char c1[32], c2[32];
         host->warning(call, "%s of %s rows dropped for missing values in the variables of the model",
-                      count_text(host, call, (double)dropped, c1, sizeof c1),
-                      count_text(host, call, (double)nrows, c2, sizeof c2));
+                      pc_count_text(host, call, (double)dropped, c1, sizeof c1),
+                      pc_count_text(host, call, (double)nrows, c2, sizeof c2));
     }
     if (n == 0) {
         host->error(call, "no rows with all variables of the model known");
@@ -201,16 +180,16 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
             size_t r = host->table_row(t);
             host->table_text(t, r, cterm, j == 0 ? "(Intercept)" : d.names[j - 1]);
             if (j > 0) {
-                put(host, t, r, cor, orr);
-                put(host, t, r, clo, lo);
-                put(host, t, r, cup, hi);
+                pc_put(host, t, r, cor, orr);
+                pc_put(host, t, r, clo, lo);
+                pc_put(host, t, r, cup, hi);
             }
-            put(host, t, r, cp, f.pvalue[j]);
-            put(host, t, r, cb, b);
-            put(host, t, r, cse, se);
-            put(host, t, r, cz, f.z[j]);
+            pc_put(host, t, r, cp, f.pvalue[j]);
+            pc_put(host, t, r, cb, b);
+            pc_put(host, t, r, cse, se);
+            pc_put(host, t, r, cz, f.z[j]);
             if (j == 0) continue;
-            fmt_p(f.pvalue[j], pb, sizeof pb);
+            pc_fmt_p(f.pvalue[j], pb, sizeof pb);
             host->note(call, "%s: OR %.2f (%s CI %.2f-%.2f), %s", term_label(&d, j - 1, lb, sizeof lb),
                        orr, lv, lo, hi, pb);
             if (fig) host->figure_estimate(fig, term_label(&d, j - 1, lb, sizeof lb), orr, lo, hi, f.pvalue[j]);
@@ -228,20 +207,20 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         int ci = host->table_column(tm, "iterations", COHORT_COL_NUMBER, 0);
         double lr = f.null_deviance - f.deviance, lrp = pchisq(lr, (double)d.p, 0, 0);
         size_t r = host->table_row(tm);
-        put(host, tm, r, cn, (double)n);
-        put(host, tm, r, ce, (double)events);
-        put(host, tm, r, cnd, f.null_deviance);
-        put(host, tm, r, cdv, f.deviance);
-        put(host, tm, r, cdf, (double)f.df_residual);
-        put(host, tm, r, caic, f.aic);
-        if (d.p > 0) put(host, tm, r, clrp, lrp);
-        put(host, tm, r, ci, f.iter);
+        pc_put(host, tm, r, cn, (double)n);
+        pc_put(host, tm, r, ce, (double)events);
+        pc_put(host, tm, r, cnd, f.null_deviance);
+        pc_put(host, tm, r, cdv, f.deviance);
+        pc_put(host, tm, r, cdf, (double)f.df_residual);
+        pc_put(host, tm, r, caic, f.aic);
+        if (d.p > 0) pc_put(host, tm, r, clrp, lrp);
+        pc_put(host, tm, r, ci, f.iter);
         if (d.p > 0) {
-            fmt_p(lrp, pb, sizeof pb);
+            pc_fmt_p(lrp, pb, sizeof pb);
             char c1[32], c2[32];
             host->note(call, "logistic model of %s: %s events in %s; likelihood-ratio test %.2f on "
-                       "%zu df, %s", lhs->name, count_text(host, call, (double)events, c1, sizeof c1),
-                       count_text(host, call, (double)n, c2, sizeof c2), lr, d.p, pb);
+                       "%zu df, %s", lhs->name, pc_count_text(host, call, (double)events, c1, sizeof c1),
+                       pc_count_text(host, call, (double)n, c2, sizeof c2), lr, d.p, pb);
         }
     }
     rc = 0;

@@ -18,11 +18,6 @@ static const cohort_param lr_params[] = {
     {"rho", COHORT_ARG_NUMBER, 0, "weights S(t-)^rho: 0 log-rank (default), 1 Peto-Peto"},
 };
 
-static void lr_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
 static void lr_fmt_p(double p, char *buf, size_t size)
 {
     if (p < 0.001) snprintf(buf, size, "p < 0.001");
@@ -144,11 +139,11 @@ static int lr_run(const cohort_host *host, const cohort_call *call)
         double oe = r.obs[j] - r.exp[j];
         size_t row = host->table_row(t);
         host->table_text(t, row, cg, fg.labels[k]);
-        lr_put(host, t, row, cn, r.n[j]);
-        lr_put(host, t, row, co, r.obs[j]);
-        lr_put(host, t, row, ce, r.exp[j]);
-        if (r.exp[j] > 0) lr_put(host, t, row, c1, oe * oe / r.exp[j]);
-        if (r.var[j * ng + j] > 0) lr_put(host, t, row, c2, oe * oe / r.var[j * ng + j]);
+        pc_put(host, t, row, cn, r.n[j]);
+        pc_put(host, t, row, co, r.obs[j]);
+        pc_put(host, t, row, ce, r.exp[j]);
+        if (r.exp[j] > 0) pc_put(host, t, row, c1, oe * oe / r.exp[j]);
+        if (r.var[j * ng + j] > 0) pc_put(host, t, row, c2, oe * oe / r.var[j * ng + j]);
         j++;
     }
     t = host->table_new(call, "test", label);
@@ -156,9 +151,9 @@ static int lr_run(const cohort_host *host, const cohort_call *call)
     int cd = host->table_column(t, "df", COHORT_COL_NUMBER, 0);
     int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
     size_t row = host->table_row(t);
-    lr_put(host, t, row, cx, r.chisq);
-    lr_put(host, t, row, cd, r.df);
-    lr_put(host, t, row, cp, r.p);
+    pc_put(host, t, row, cx, r.chisq);
+    pc_put(host, t, row, cd, r.df);
+    pc_put(host, t, row, cp, r.p);
     lr_fmt_p(r.p, pb, sizeof pb);
     host->note(call, "%s%s%s for %s by %s: chi-squared %.2f on %d df, %s", label,
                sa ? " stratified by " : "", sa ? sa->vec.name : "", s->name, by->vec.name,

@@ -31,11 +31,6 @@ static const cohort_param psm_params[] = {
      "caliper in standard deviations of the distance (e.g. 0.2); default none"},
 };
 
-static void put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
-{
-    if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
-}
-
 /* One balance row for covariate values x (n). */
 static void balance_row(const cohort_host *host, cohort_table *t, const int *col, const char *name,
                         size_t n, const double *x, const int *treat, const size_t *match,
@@ -45,12 +40,12 @@ static void balance_row(const cohort_host *host, cohort_table *t, const int *col
     psm_balance_of(n, x, treat, match, &b);
     size_t r = host->table_row(t);
     host->table_text(t, r, col[0], name);
-    put(host, t, r, col[1], b.mean_t);
-    put(host, t, r, col[2], b.mean_c);
-    put(host, t, r, col[3], b.smd);
-    put(host, t, r, col[4], b.mean_t_m);
-    put(host, t, r, col[5], b.mean_c_m);
-    put(host, t, r, col[6], b.smd_m);
+    pc_put(host, t, r, col[1], b.mean_t);
+    pc_put(host, t, r, col[2], b.mean_c);
+    pc_put(host, t, r, col[3], b.smd);
+    pc_put(host, t, r, col[4], b.mean_t_m);
+    pc_put(host, t, r, col[5], b.mean_c_m);
+    pc_put(host, t, r, col[6], b.smd_m);
     if (isfinite(b.smd) && fabs(b.smd) > *maxb) *maxb = fabs(b.smd);
     if (isfinite(b.smd_m) && fabs(b.smd_m) > *maxa) *maxa = fabs(b.smd_m);
 }
@@ -200,10 +195,10 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         for (size_t j = 1; j < f.p; j++) {
             size_t r = host->table_row(t);
             host->table_text(t, r, cterm, d.names[j - 1]);
-            put(host, t, r, cor, exp(f.coef[j]));
-            put(host, t, r, clo, exp(f.coef[j] - zq * f.se[j]));
-            put(host, t, r, cup, exp(f.coef[j] + zq * f.se[j]));
-            put(host, t, r, cp, f.pvalue[j]);
+            pc_put(host, t, r, cor, exp(f.coef[j]));
+            pc_put(host, t, r, clo, exp(f.coef[j] - zq * f.se[j]));
+            pc_put(host, t, r, cup, exp(f.coef[j] + zq * f.se[j]));
+            pc_put(host, t, r, cp, f.pvalue[j]);
         }
     }
     /* sample sizes */
@@ -226,8 +221,8 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         for (size_t k = 0; k < 3; k++) {
             size_t r = host->table_row(t);
             host->table_text(t, r, cs, rows[k].name);
-            put(host, t, r, ct, rows[k].t);
-            put(host, t, r, cc, rows[k].c);
+            pc_put(host, t, r, ct, rows[k].t);
+            pc_put(host, t, r, cc, rows[k].c);
         }
     }
     /* balance: the distance, then every covariate (every level of a factor) */
