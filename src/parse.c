@@ -23,6 +23,24 @@ static int run_parser(struct parse_ctx *ctx, int start)
     return rc;
 }
 
+/* Give the program ownership of source f and parse it from `start`
+ * into ctx.  Returns -1 (f freed) when out of memory. */
+static int parse_source(program *prog, srcfile *f, diag *dg, int start, struct parse_ctx *ctx)
+{
+    srcfile **files = realloc(prog->files, (prog->nfiles + 1) * sizeof *files);
+    if (!files) {
+        srcfile_free(f);
+        return -1;
+    }
+    prog->files = files;
+    prog->files[prog->nfiles++] = f;
+    ctx->prog = prog;
+    ctx->file = f;
+    ctx->dg = dg;
+    run_parser(ctx, start);
+    return 0;
+}
+
 /* The directory part of path (with trailing '/'), or "" */
 static size_t dir_len(const char *path)
 {
@@ -62,17 +80,9 @@ static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
         else diag_emit(dg, DIAG_ERROR, path, 0, 0, 0, NULL, 0, "cannot read rules file: %s", strerror(errno));
         return 1;
     }
-    srcfile **files = realloc(prog->files, (prog->nfiles + 1) * sizeof *files);
-    if (!files) { srcfile_free(f); return 1; }
-    prog->files = files;
-    prog->files[prog->nfiles++] = f;
-
     int before = dg->nerrors;
     struct parse_ctx ctx = {0};
-    ctx.prog = prog;
-    ctx.file = f;
-    ctx.dg = dg;
-    run_parser(&ctx, START_PROGRAM);
+    if (parse_source(prog, f, dg, START_PROGRAM, &ctx)) return 1;
     import_stack here = {real, up};
     for (size_t i = 0; i < ctx.nstmts; i++) {
         stmt *s = ctx.stmts[i];
@@ -102,15 +112,8 @@ expr *parse_expr(program *prog, const char *name, const char *text, diag *dg)
 {
     srcfile *f = srcfile_from_text(name, text, strlen(text));
     if (!f) return NULL;
-    srcfile **files = realloc(prog->files, (prog->nfiles + 1) * sizeof *files);
-    if (!files) { srcfile_free(f); return NULL; }
-    prog->files = files;
-    prog->files[prog->nfiles++] = f;
     int before = dg->nerrors;
     struct parse_ctx ctx = {0};
-    ctx.prog = prog;
-    ctx.file = f;
-    ctx.dg = dg;
-    run_parser(&ctx, START_EXPR);
+    if (parse_source(prog, f, dg, START_EXPR, &ctx)) return NULL;
     return dg->nerrors == before ? ctx.result : NULL;
 }

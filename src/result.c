@@ -41,47 +41,50 @@ static char *vformat(const char *fmt, va_list ap)
     return strdup(buf);
 }
 
-static void h_error(const cohort_call *call, const char *fmt, ...)
+enum { MSG_ERROR, MSG_WARNING, MSG_NOTE };
+
+/* An error or warning goes to the diagnostics, located at the estimate;
+ * warnings and notes are also kept with the estimate's results. */
+static void message(const cohort_call *call, int kind, const char *fmt, va_list ap)
 {
     call_ctx *c = ctx_of(call);
+    char *m = vformat(fmt, ap);
+    if (!m) return;
+    if (kind != MSG_NOTE)
+        diag_at(c->dg, kind == MSG_ERROR ? DIAG_ERROR : DIAG_WARNING, c->where, "%s: %s", call->estimator, m);
+    if (kind == MSG_ERROR) {
+        c->cur->failed = 1;
+        free(m);
+        return;
+    }
+    char ***list = kind == MSG_WARNING ? &c->cur->warnings : &c->cur->notes;
+    size_t *n = kind == MSG_WARNING ? &c->cur->nwarnings : &c->cur->nnotes, cnt = *n;
+    if (push((void **)list, &cnt, sizeof(char *)) == 0) (*list)[(*n)++] = m;
+    else free(m);
+}
+
+static void h_error(const cohort_call *call, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    char *m = vformat(fmt, ap);
+    message(call, MSG_ERROR, fmt, ap);
     va_end(ap);
-    if (!m) return;
-    diag_at(c->dg, DIAG_ERROR, c->where, "%s: %s", call->estimator, m);
-    c->cur->failed = 1;
-    free(m);
 }
 
 static void h_warning(const cohort_call *call, const char *fmt, ...)
 {
-    call_ctx *c = ctx_of(call);
     va_list ap;
     va_start(ap, fmt);
-    char *m = vformat(fmt, ap);
+    message(call, MSG_WARNING, fmt, ap);
     va_end(ap);
-    if (!m) return;
-    diag_at(c->dg, DIAG_WARNING, c->where, "%s: %s", call->estimator, m);
-    size_t n = c->cur->nwarnings;
-    if (push((void **)&c->cur->warnings, &n, sizeof(char *)) == 0) {
-        c->cur->warnings[c->cur->nwarnings++] = m;
-    } else {
-        free(m);
-    }
 }
 
 static void h_note(const cohort_call *call, const char *fmt, ...)
 {
-    call_ctx *c = ctx_of(call);
     va_list ap;
     va_start(ap, fmt);
-    char *m = vformat(fmt, ap);
+    message(call, MSG_NOTE, fmt, ap);
     va_end(ap);
-    if (!m) return;
-    size_t n = c->cur->nnotes;
-    if (push((void **)&c->cur->notes, &n, sizeof(char *)) == 0) c->cur->notes[c->cur->nnotes++] = m;
-    else free(m);
 }
 
 static cohort_table *table_new(const char *id, const char *title)
