@@ -190,25 +190,37 @@ static loaded *load(plugin_reg *r, const char *name, const char *path, int estim
     return l;
 }
 
-const cohort_estimator *plugin_estimator(plugin_reg *r, const char *name, loc where, diag *dg,
-                                         const cohort_plugin **owner)
+/* Find NAME.so on the path and load it (an estimator plugin, verified, or
+ * an extern library); on failure report at `where` and return NULL. */
+static loaded *find_and_load(plugin_reg *r, const char *name, int estimator, loc where, diag *dg)
 {
     char *path = find_file(r, name);
     if (!path) {
         char dirs[1024];
         path_text(r, dirs, sizeof dirs);
         r->failures++;
-        diag_at(dg, DIAG_ERROR, where, "no estimator plugin '%s' (looked for %s.so in %s)", name, name, dirs);
+        if (estimator)
+            diag_at(dg, DIAG_ERROR, where, "no estimator plugin '%s' (looked for %s.so in %s)", name, name, dirs);
+        else
+            diag_at(dg, DIAG_ERROR, where, "no library '%s' on the plugin path (looked for %s.so in %s)", name,
+                    name, dirs);
         return NULL;
     }
     char why[1024];
-    loaded *l = load(r, name, path, 1, why, sizeof why);
+    loaded *l = load(r, name, path, estimator, why, sizeof why);
     free(path);
     if (!l) {
         r->failures++;
         diag_at(dg, DIAG_ERROR, where, "%s", why);
-        return NULL;
     }
+    return l;
+}
+
+const cohort_estimator *plugin_estimator(plugin_reg *r, const char *name, loc where, diag *dg,
+                                         const cohort_plugin **owner)
+{
+    loaded *l = find_and_load(r, name, 1, where, dg);
+    if (!l) return NULL;
     for (size_t i = 0; i < l->pl->nestimators; i++)
         if (strcmp(l->pl->estimators[i].name, name) == 0) {
             if (owner) *owner = l->pl;
@@ -221,23 +233,8 @@ const cohort_estimator *plugin_estimator(plugin_reg *r, const char *name, loc wh
 
 void *plugin_library(plugin_reg *r, const char *lib, loc where, diag *dg)
 {
-    char *path = find_file(r, lib);
-    if (!path) {
-        char dirs[1024];
-        path_text(r, dirs, sizeof dirs);
-        r->failures++;
-        diag_at(dg, DIAG_ERROR, where, "no library '%s' on the plugin path (looked for %s.so in %s)", lib, lib, dirs);
-        return NULL;
-    }
-    char why[1024];
-    loaded *l = load(r, lib, path, 0, why, sizeof why);
-    free(path);
-    if (!l) {
-        r->failures++;
-        diag_at(dg, DIAG_ERROR, where, "%s", why);
-        return NULL;
-    }
-    return l->handle;
+    loaded *l = find_and_load(r, lib, 0, where, dg);
+    return l ? l->handle : NULL;
 }
 
 void plugin_list(plugin_reg *r, diag *dg,
