@@ -322,7 +322,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
         int ct = host->table_column(tab, "time", COHORT_COL_TIME, 1);
         int cr = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);
-        int ce = host->table_column(tab, "n.event", COHORT_COL_COUNT, 0);
+        int ce = host->table_column(tab, "cum.event", COHORT_COL_COUNT, 0);
         int cs = host->table_column(tab, "survival", COHORT_COL_PERCENT, 1);
         int cse = host->table_column(tab, "std.err", COHORT_COL_PERCENT, 1);
         int cl = o.conf != KM_CONF_NONE ? host->table_column(tab, "lower", COHORT_COL_PERCENT, 1) : -1;
