@@ -218,13 +218,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
     double level = 0.95, rho = 0;
     const double *at = NULL;
     size_t nat = 0;
-    if ((a = cohort_arg_get(call, "conf_level"))) {
-        level = a->num;
-        if (!(level > 0 && level < 1)) {
-            host->error(call, "conf_level %g is not between 0 and 1", level);
-            return 1;
-        }
-    }
+    if (pc_conf_level(host, call, &level)) return 1;
     if ((a = cohort_arg_get(call, "rho"))) {
         rho = a->num;
         if (!isfinite(rho) || rho < 0) {

@@ -125,3 +125,27 @@ void pc_fmt_p(double p, char *buf, size_t size)
     if (p < 0.001) snprintf(buf, size, "p < 0.001");
     else snprintf(buf, size, "p = %.3f", p);
 }
+
+int pc_conf_level(const cohort_host *host, const cohort_call *call, double *out)
+{
+    const cohort_arg *a = cohort_arg_get(call, "conf_level");
+    if (!a) return 0;
+    if (!(a->num > 0 && a->num < 1)) {
+        host->error(call, "conf_level %g is not between 0 and 1", a->num);
+        return 1;
+    }
+    *out = a->num;
+    return 0;
+}
+
+int pc_iterations(const cohort_host *host, const cohort_call *call, const char *name, int *out)
+{
+    const cohort_arg *a = cohort_arg_get(call, name);
+    if (!a) return 0;
+    if (!(a->num >= 1 && a->num <= 1000 && a->num == floor(a->num))) {
+        host->error(call, "%s %g: give a whole number of iterations (1-1000)", name, a->num);
+        return 1;
+    }
+    *out = (int)a->num;
+    return 0;
+}

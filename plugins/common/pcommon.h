@@ -28,6 +28,12 @@ const char *pc_count_text(const cohort_host *host, const cohort_call *call, doub
 /* Set a numeric cell only when the column exists and x is finite (a cell
  * left unset prints as missing, never as NaN). */
 void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x);
+/* Options shared by the bundled estimators.  Each reads its argument if it
+ * was given (leaving *out as it was otherwise) and returns 0, or 1 after
+ * host->error for a bad value.  conf_level must lie in (0, 1); an
+ * iteration limit `name` must be a whole number from 1 to 1000. */
+int pc_conf_level(const cohort_host *host, const cohort_call *call, double *out);
+int pc_iterations(const cohort_host *host, const cohort_call *call, const char *name, int *out);
 /* A p-value for a sentence: "p < 0.001" or "p = 0.012". */
 void pc_fmt_p(double p, char *buf, size_t size);
 #endif

@@ -74,3 +74,15 @@ int pc_screen(const cohort_host *host, const cohort_call *call, const cohort_for
     free(one);
     return 0;
 }
+
+int pc_screen_threshold(const cohort_host *host, const cohort_call *call, double *threshold)
+{
+    const cohort_arg *a = cohort_arg_get(call, "screen");
+    if (!a) return 0;
+    if (!(a->num > 0 && a->num <= 1)) {
+        host->error(call, "screen %g: give a p-value threshold in (0, 1], e.g. 0.2", a->num);
+        return 1;
+    }
+    *threshold = a->num;
+    return 0;
+}

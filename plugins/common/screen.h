@@ -25,6 +25,10 @@ typedef struct pc_uni {
 typedef int (*pc_uni_fit)(void *ctx, const unsigned char *sel, pc_uni *u);
 typedef void (*pc_uni_release)(void *ctx);
 
+/* Read the `screen` argument (a p-value threshold in (0, 1]) if given;
+ * returns 0, or 1 after host->error. */
+int pc_screen_threshold(const cohort_host *host, const cohort_call *call, double *threshold);
+
 /* Fit each term of fm alone and report a "univariable" table titled with
  * `model` (e.g. "Cox") whose ratio column is `ratio` ("HR", "sHR"); sets
  * keep[t] for the selected terms.  Returns 0, or 1 after host->error. */

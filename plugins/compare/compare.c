@@ -144,13 +144,7 @@ static int cmp_get_args(const cohort_host *host, const cohort_call *call, cmp_ar
         a->nat = x->list.n;
     }
     a->level = 0.95;
-    if ((x = cohort_arg_get(call, "conf_level"))) {
-        a->level = x->num;
-        if (!(a->level > 0 && a->level < 1)) {
-            host->error(call, "conf_level %g is not between 0 and 1", a->level);
-            return 1;
-        }
-    }
+    if (pc_conf_level(host, call, &a->level)) return 1;
     return 0;
 }
 

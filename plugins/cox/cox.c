@@ -371,27 +371,9 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
             return 1;
         }
     }
-    if ((a = cohort_arg_get(call, "conf_level"))) {
-        level = a->num;
-        if (!(level > 0 && level < 1)) {
-            host->error(call, "conf_level %g is not between 0 and 1", level);
-            return 1;
-        }
-    }
-    if ((a = cohort_arg_get(call, "screen"))) {
-        threshold = a->num;
-        if (!(threshold > 0 && threshold <= 1)) {
-            host->error(call, "screen %g: give a p-value threshold in (0, 1], e.g. 0.2", threshold);
-            return 1;
-        }
-    }
-    if ((a = cohort_arg_get(call, "iter_max"))) {
-        if (!(a->num >= 1 && a->num <= 1000 && a->num == floor(a->num))) {
-            host->error(call, "iter_max %g: give a whole number of iterations (1-1000)", a->num);
-            return 1;
-        }
-        o.iter_max = (int)a->num;
-    }
+    if (pc_conf_level(host, call, &level)) return 1;
+    if (pc_screen_threshold(host, call, &threshold)) return 1;
+    if (pc_iterations(host, call, "iter_max", &o.iter_max)) return 1;
     a = cohort_arg_get(call, "formula");
     if (a && a->kind == COHORT_ARG_FORMULA && !a->formula.lhs_is_endpoint) {
         host->error(call, "the left of the formula, %s, is not an endpoint: cox models an endpoint "

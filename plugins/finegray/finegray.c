@@ -320,27 +320,9 @@ static int fg_run(const cohort_host *host, const cohort_call *call)
     crr_options_default(&o);
     double level = 0.95, threshold = NAN;
     const cohort_arg *a;
-    if ((a = cohort_arg_get(call, "conf_level"))) {
-        level = a->num;
-        if (!(level > 0 && level < 1)) {
-            host->error(call, "conf_level %g is not between 0 and 1", level);
-            return 1;
-        }
-    }
-    if ((a = cohort_arg_get(call, "screen"))) {
-        threshold = a->num;
-        if (!(threshold > 0 && threshold <= 1)) {
-            host->error(call, "screen %g: give a p-value threshold in (0, 1], e.g. 0.2", threshold);
-            return 1;
-        }
-    }
-    if ((a = cohort_arg_get(call, "maxiter"))) {
-        if (!(a->num >= 1 && a->num <= 1000 && a->num == floor(a->num))) {
-            host->error(call, "maxiter %g: give a whole number of iterations (1-1000)", a->num);
-            return 1;
-        }
-        o.maxiter = (int)a->num;
-    }
+    if (pc_conf_level(host, call, &level)) return 1;
+    if (pc_screen_threshold(host, call, &threshold)) return 1;
+    if (pc_iterations(host, call, "maxiter", &o.maxiter)) return 1;
     if ((a = cohort_arg_get(call, "gtol"))) {
         if (!(a->num > 0 && a->num < 1)) {
             host->error(call, "gtol %g: give a small positive tolerance, e.g. 1e-6", a->num);

@@ -189,13 +189,7 @@ static int km_options(const cohort_host *host, const cohort_call *call, km_opts 
                     a->text);
         return 1;
     }
-    if ((a = cohort_arg_get(call, "conf_level"))) {
-        o->level = a->num;
-        if (!(o->level > 0 && o->level < 1)) {
-            host->error(call, "conf_level %g is not between 0 and 1", o->level);
-            return 1;
-        }
-    }
+    if (pc_conf_level(host, call, &o->level)) return 1;
     if ((a = cohort_arg_get(call, "at"))) {
         if (a->list.n > 0 && a->list.type != COHORT_TYPE_DURATION) {
             host->error(call, "at: give durations, e.g. [12 months, 24 months]");

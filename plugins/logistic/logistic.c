@@ -36,20 +36,8 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
     logit_options_default(&o);
     double level = 0.95;
     const cohort_arg *a;
-    if ((a = cohort_arg_get(call, "conf_level"))) {
-        level = a->num;
-        if (!(level > 0 && level < 1)) {
-            host->error(call, "conf_level %g is not between 0 and 1", level);
-            return 1;
-        }
-    }
-    if ((a = cohort_arg_get(call, "maxit"))) {
-        if (!(a->num >= 1 && a->num <= 1000 && a->num == floor(a->num))) {
-            host->error(call, "maxit %g: give a whole number of iterations (1-1000)", a->num);
-            return 1;
-        }
-        o.maxit = (int)a->num;
-    }
+    if (pc_conf_level(host, call, &level)) return 1;
+    if (pc_iterations(host, call, "maxit", &o.maxit)) return 1;
     a = cohort_arg_get(call, "formula");
     if (a && a->kind == COHORT_ARG_FORMULA && a->formula.lhs_is_endpoint) {
         host->error(call, "the left of the formula, %s, is an endpoint: logistic needs a binary "
