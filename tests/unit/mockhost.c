@@ -1,0 +1,155 @@
+/* mockhost.c: the recording host of the plugin unit tests (mockhost.h). */
+#include "mockhost.h"
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void mock_msg(const cohort_call *call, char kind, const char *fmt, va_list ap)
+{
+    mock *m = call->host_private;
+    if (m->nmsgs >= 64) return;
+    m->msgs[m->nmsgs][0] = kind;
+    m->msgs[m->nmsgs][1] = ':';
+    m->msgs[m->nmsgs][2] = ' ';
+    vsnprintf(m->msgs[m->nmsgs] + 3, sizeof m->msgs[0] - 3, fmt, ap);
+    m->nmsgs++;
+}
+
+static void mock_error(const cohort_call *call, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mock_msg(call, 'E', fmt, ap);
+    va_end(ap);
+}
+
+static void mock_warning(const cohort_call *call, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mock_msg(call, 'W', fmt, ap);
+    va_end(ap);
+}
+
+static void mock_note(const cohort_call *call, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mock_msg(call, 'N', fmt, ap);
+    va_end(ap);
+}
+
+static cohort_table *mock_table_new(const cohort_call *call, const char *id, const char *title)
+{
+    (void)title;
+    mock *m = call->host_private;
+    CU_ASSERT_FATAL(m->ntables < 8);
+    mock_table *t = &m->tables[m->ntables++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->id, sizeof t->id, "%s", id);
+    return (cohort_table *)t;
+}
+
+static int mock_column(cohort_table *tp, const char *name, int kind, int digits)
+{
+    (void)digits;
+    mock_table *t = (mock_table *)tp;
+    CU_ASSERT_FATAL(t->ncol < MAXCOL);
+    snprintf(t->names[t->ncol], sizeof t->names[0], "%s", name);
+    t->kinds[t->ncol] = kind;
+    return (int)t->ncol++;
+}
+
+static size_t mock_row(cohort_table *tp)
+{
+    mock_table *t = (mock_table *)tp;
+    t->num = realloc(t->num, (t->nrow + 1) * MAXCOL * sizeof *t->num);
+    t->text = realloc(t->text, (t->nrow + 1) * MAXCOL * sizeof *t->text);
+    CU_ASSERT_FATAL(t->num && t->text);
+    for (size_t j = 0; j < MAXCOL; j++) {
+        t->num[t->nrow * MAXCOL + j] = NAN;
+        t->text[t->nrow * MAXCOL + j] = NULL;
+    }
+    return t->nrow++;
+}
+
+static void mock_num(cohort_table *tp, size_t row, int col, double v)
+{
+    mock_table *t = (mock_table *)tp;
+    CU_ASSERT_FATAL(row < t->nrow && col >= 0 && (size_t)col < t->ncol);
+    CU_ASSERT(isfinite(v));
+    CU_ASSERT(t->kinds[col] != COHORT_COL_TEXT);
+    t->num[row * MAXCOL + (size_t)col] = v;
+}
+
+static void mock_text(cohort_table *tp, size_t row, int col, const char *s)
+{
+    mock_table *t = (mock_table *)tp;
+    CU_ASSERT_FATAL(row < t->nrow && col >= 0 && (size_t)col < t->ncol);
+    CU_ASSERT(t->kinds[col] == COHORT_COL_TEXT);
+    free(t->text[row * MAXCOL + (size_t)col]);
+    t->text[row * MAXCOL + (size_t)col] = strdup(s);
+}
+
+static void mock_detail(cohort_table *tp)
+{
+    mock_table *t = (mock_table *)tp;
+    t->detail = 1;
+}
+
+void mock_free(mock *m)
+{
+    for (size_t i = 0; i < m->ntables; i++) {
+        mock_table *t = &m->tables[i];
+        for (size_t k = 0; k < t->nrow * MAXCOL; k++) free(t->text[k]);
+        free(t->text);
+        free(t->num);
+    }
+    m->ntables = 0;
+    m->nmsgs = 0;
+}
+
+static int mock_format_count(const cohort_call *call, double n, char *buf, size_t size)
+{
+    const mock *m = call->host_private;
+    if (n > 0 && n < m->min_cell) {
+        snprintf(buf, size, "<%d", m->min_cell);
+        return 1;
+    }
+    snprintf(buf, size, "%.0f", n);
+    return 0;
+}
+
+const cohort_host mock_host = {
+    .size = sizeof(cohort_host),
+    .abi_major = COHORT_ABI_MAJOR,
+    .abi_minor = COHORT_ABI_MINOR,
+    .error = mock_error,
+    .warning = mock_warning,
+    .table_new = mock_table_new,
+    .table_column = mock_column,
+    .table_row = mock_row,
+    .table_num = mock_num,
+    .table_text = mock_text,
+    .note = mock_note,
+    .table_detail = mock_detail,
+    .format_count = mock_format_count,
+};
+
+mock_table *mock_get(mock *m, const char *id)
+{
+    for (size_t i = 0; i < m->ntables; i++)
+        if (strcmp(m->tables[i].id, id) == 0) return &m->tables[i];
+    return NULL;
+}
+
+int mock_colidx(const mock_table *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncol; j++)
+        if (strcmp(t->names[j], name) == 0) return (int)j;
+    return -1;
+}
+
