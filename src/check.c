@@ -160,8 +160,10 @@ static const char *suggest_name(scope *sc, const char *name, int table_only)
 static void unknown(scope *sc, const expr *e, const char *what, const char *name, int table_only)
 {
     const char *s = suggest_name(sc, name, table_only);
-    if (s) err(sc, e, "unknown %s '%s' (did you mean '%s'?)", what, name, s);
-    else err(sc, e, "unknown %s '%s'", what, name);
+    char shown[256], sshown[256];
+    diag_name(name, shown, sizeof shown);
+    if (s) err(sc, e, "unknown %s %s (did you mean %s?)", what, shown, diag_name(s, sshown, sizeof sshown));
+    else err(sc, e, "unknown %s %s", what, shown);
 }
 
 static ty column_type(const column *c)

@@ -141,7 +141,8 @@ static const char *suggest(const table *t, const char *name, char *buf, size_t n
     if (!names) return buf;
     for (size_t i = 0; i < t->ncols; i++) names[i] = t->cols[i].name;
     const char *s = diag_suggest(name, names, t->ncols);
-    if (s) snprintf(buf, n, " (did you mean '%s'?)", s);
+    char shown[256];
+    if (s) snprintf(buf, n, " (did you mean %s?)", diag_name(s, shown, sizeof shown));
     free(names);
     return buf;
 }

@@ -97,3 +97,12 @@ const char *diag_suggest(const char *name, const char *const *cands, size_t n)
     size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
     return bestd <= limit ? best : NULL;
 }
+
+const char *diag_name(const char *name, char *buf, size_t size)
+{
+    int plain = (name[0] == '_' || (name[0] | 32) >= 'a') && (name[0] | 32) <= 'z';
+    for (const char *c = name; plain && *c; c++)
+        plain = *c == '_' || ((*c | 32) >= 'a' && (*c | 32) <= 'z') || (*c >= '0' && *c <= '9');
+    snprintf(buf, size, plain ? "'%s'" : "`%s`", name);
+    return buf;
+}

@@ -42,4 +42,7 @@ void diag_print_cb(void *ud, const diagnostic *d);
 /* Closest of `n` candidate names to `name` by edit distance, or NULL when
  * none is close enough to be a plausible misspelling. */
 const char *diag_suggest(const char *name, const char *const *cands, size_t n);
+/* A name as a message shows it: 'name', or in backquotes as the rules must
+ * write it (`ph.ecog`) when it is not a plain identifier.  Returns buf. */
+const char *diag_name(const char *name, char *buf, size_t size);
 #endif

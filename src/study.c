@@ -84,7 +84,8 @@ static const char *unit_name(int u)
     return dunit_name(u);
 }
 
-/* The text of an expression as written (first line of its span). */
+/* The text of an expression as written (first line of its span), without
+ * the backquotes of quoted names: the label of a column in the output. */
 static char *loc_text(loc l)
 {
     size_t n = 0;
@@ -95,7 +96,12 @@ static char *loc_text(loc l)
     int start = l.col - 1;
     if (start < 0) start = 0;
     if (end < start) end = start;
-    return strndup(line + start, (size_t)(end - start));
+    char *t = strndup(line + start, (size_t)(end - start));
+    size_t k = 0;
+    for (size_t i = 0; t && t[i]; i++)
+        if (t[i] != '`') t[k++] = t[i];
+    if (t) t[k] = 0;
+    return t;
 }
 
 /* The statement as written, over several lines joined by single spaces. */
