@@ -20,7 +20,7 @@ static loc SPAN(struct parse_ctx *c, YYLTYPE a, YYLTYPE b);
 static stmt *mkstmt(struct parse_ctx *c, skind k, YYLTYPE l);
 static void add_stmt(struct parse_ctx *c, stmt *s);
 static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE l);
-static expr *quant(struct parse_ctx *c, int q, char *table, YYLTYPE tl, char *var, expr *where, expr *body, YYLTYPE l);
+static expr *quant(struct parse_ctx *c, int q, expr *range, char *var, expr *where, expr *body, YYLTYPE l);
 static expr *sign(struct parse_ctx *c, int op, expr *a, YYLTYPE l);
 static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 }
@@ -61,7 +61,7 @@ static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 %token <str> IDENT "name" STRING "string"
 
 %type <e> expr cmp arith primary exprs_opt exprs map_items whens number argval
-%type <e> ep_items
+%type <e> ep_items qrange
 %type <a> args_opt args arg settings
 %type <i> qword xtype
 %type <str> argname
@@ -414,17 +414,30 @@ expr
     : expr "or" expr        { $$ = bin(ctx, E_BINARY, OP_OR, $1, $3, @$); }
     | expr "and" expr       { $$ = bin(ctx, E_BINARY, OP_AND, $1, $3, @$); }
     | "not" expr            { $$ = bin(ctx, E_UNARY, OP_NOT, $2, NULL, @$); }
-    | qword IDENT IDENT ':' expr %prec QUANT
-        { $$ = quant(ctx, (int)$1, $2, @2, $3, NULL, $5, @$); }
-    | qword IDENT IDENT "where" expr ':' expr %prec QUANT
-        { $$ = quant(ctx, (int)$1, $2, @2, $3, $5, $7, @$); }
-    | "count" IDENT IDENT %prec QUANT
-        { $$ = quant(ctx, Q_COUNT, $2, @2, $3, NULL, NULL, @$); }
-    | "count" IDENT IDENT ':' expr %prec QUANT
-        { $$ = quant(ctx, Q_COUNT, $2, @2, $3, $5, NULL, @$); }
-    | "count" IDENT IDENT "where" expr %prec QUANT
-        { $$ = quant(ctx, Q_COUNT, $2, @2, $3, $5, NULL, @$); }
+    | qword qrange IDENT ':' expr %prec QUANT
+        { $$ = quant(ctx, (int)$1, $2, $3, NULL, $5, @$); }
+    | qword qrange IDENT "where" expr ':' expr %prec QUANT
+        { $$ = quant(ctx, (int)$1, $2, $3, $5, $7, @$); }
+    | "count" qrange IDENT %prec QUANT
+        { $$ = quant(ctx, Q_COUNT, $2, $3, NULL, NULL, @$); }
+    | "count" qrange IDENT ':' expr %prec QUANT
+        { $$ = quant(ctx, Q_COUNT, $2, $3, $5, NULL, @$); }
+    | "count" qrange IDENT "where" expr %prec QUANT
+        { $$ = quant(ctx, Q_COUNT, $2, $3, $5, NULL, @$); }
     | cmp                   { $$ = $1; }
+    ;
+
+/* the rows a quantifier ranges over: a table, reached from the enclosing row
+ * variable or the unit (`lesions`), or from a named row (`c.lesions`,
+ * `patient.lesions`); a scratch E_QUANT node that quant() completes */
+qrange
+    : IDENT
+        { $$ = ast_expr(ctx->prog, E_QUANT, L(ctx, @1)); if ($$) { $$->name = $1; $$->name_loc = L(ctx, @1); } }
+    | IDENT '.' IDENT
+        {
+            $$ = ast_expr(ctx->prog, E_QUANT, L(ctx, @$));
+            if ($$) { $$->via = $1; $$->via_loc = L(ctx, @1); $$->name = $3; $$->name_loc = L(ctx, @3); }
+        }
     ;
 
 qword
@@ -498,6 +511,17 @@ primary
                 $$->a = ast_expr(ctx->prog, E_NAME, L(ctx, @1));
                 if ($$->a) $$->a->name = $1;
                 $$->name = $3;
+            }
+        }
+    | IDENT '.' IDENT '.' IDENT
+        {
+            /* a column of an ancestor of a row variable's row: l.course.dose_gy */
+            $$ = ast_expr(ctx->prog, E_FIELD, L(ctx, @$));
+            if ($$) {
+                $$->a = ast_expr(ctx->prog, E_NAME, L(ctx, @1));
+                if ($$->a) $$->a->name = $1;
+                $$->via = $3; $$->via_loc = L(ctx, @3);
+                $$->name = $5;
             }
         }
     | IDENT '(' exprs_opt ')'
@@ -616,17 +640,15 @@ static expr *sign(struct parse_ctx *c, int op, expr *a, YYLTYPE l)
     return bin(c, E_UNARY, op, a, NULL, l);
 }
 
-static expr *quant(struct parse_ctx *c, int q, char *table, YYLTYPE tl, char *var, expr *where, expr *body, YYLTYPE l)
+static expr *quant(struct parse_ctx *c, int q, expr *range, char *var, expr *where, expr *body, YYLTYPE l)
 {
-    expr *e = ast_expr(c->prog, E_QUANT, L(c, l));
-    if (!e) return NULL;
-    e->op = q;
-    e->name = table;
-    e->name_loc = L(c, tl);
-    e->var = var;
-    e->a = where;
-    e->b = body;
-    return e;
+    if (!range) return NULL;
+    range->loc = L(c, l);
+    range->op = q;
+    range->var = var;
+    range->a = where;
+    range->b = body;
+    return range;
 }
 
 static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l)

@@ -63,6 +63,8 @@ typedef enum {
     R_NONE,
     R_COLUMN,      /* column `col` of table `table` reached from the unit */
     R_VARCOL,      /* column `col` of the row bound to quantifier variable `slot` */
+    R_VARANC,      /* column `col` of table `table`, an ancestor of the row bound to
+                      quantifier variable `slot` (a row of table `anchor_table`) */
     R_LET,         /* let number `slot` */
     R_PARAM,       /* param number `slot` */
     R_ENDPOINT,    /* endpoint number `slot` (as an argument) */
@@ -84,6 +86,9 @@ struct expr {
     char *name;            /* E_NAME, E_FIELD (the field), E_CALL, E_QUANT (table) */
     char *var;             /* E_QUANT: the row variable */
     loc name_loc;          /* E_QUANT: where the table is named */
+    char *via;             /* E_QUANT: the row or table before the table (`c` of `c.lesions`);
+                              E_FIELD: the ancestor table of a row (`course` of `l.course.dose_gy`) */
+    loc via_loc;
     int64_t ival;          /* E_INT, E_BOOL */
     double rval;           /* E_REAL, E_DURATION (count) */
     int dunit;             /* E_DURATION */
@@ -98,6 +103,9 @@ struct expr {
     int is_const;          /* no reference to a unit: same for every unit */
     int row_only;          /* a conjunct of a quantifier that depends only on its row */
     int qslot;             /* E_QUANT: its number among the program's quantifiers */
+    int anchor_slot;       /* E_QUANT: the row variable whose row (or whose ancestor's row,
+                              table `col`) holds the rows ranged over; -1: the unit's */
+    int anchor_table;      /* E_QUANT with anchor_slot >= 0, R_VARANC: that variable's table */
     int prefiltered;       /* E_QUANT: has row-only conjuncts (see eval.c) */
     int pf_col;            /* E_QUANT: the one column of its row those conjuncts read, or -1 */
     int uses_unit;         /* refers to the unit (column, let, endpoint) */

@@ -83,6 +83,18 @@ static int find_table(const study *st, const char *name)
     return -1;
 }
 
+/* The word that names one row of table t in paths: its alias, or its
+ * singular (`patient` for patients), or its name. */
+static void table_word(const study *st, int t, char *buf, size_t size)
+{
+    const tabledecl *td = decl_of(st, t);
+    const char *name = td ? td->name : "?";
+    size_t n = strlen(name);
+    if (td && td->alias) snprintf(buf, size, "%s", td->alias);
+    else if (n > 1 && name[n - 1] == 's') snprintf(buf, size, "%.*s", (int)(n - 1), name);
+    else snprintf(buf, size, "%s", name);
+}
+
 /* is a an ancestor of t (or t itself)? */
 static int is_ancestor_or_self(const cohort_data *d, int a, int t)
 {
@@ -239,21 +251,38 @@ static ty resolve_field(scope *sc, expr *e)
     const char *base = e->a->name, *field = e->name;
     for (int v = sc->nvars - 1; v >= 0; v--)
         if (strcmp(sc->vars[v].name, base) == 0) {
-            const table *t = &sc->d->tables[sc->vars[v].table];
+            int vt = sc->vars[v].table, ti = vt;
+            if (e->via) {
+                /* l.course.dose_gy: an ancestor of the row's table */
+                ti = find_table(st, e->via);
+                if (ti < 0 || ti == vt || !is_ancestor_or_self(sc->d, ti, vt)) {
+                    expr at = *e;
+                    at.loc = e->via_loc;
+                    err(sc, &at, "'%s' is not a table above %s, the table of row %s", e->via,
+                        sc->d->tables[vt].name, base);
+                    return T_ERR;
+                }
+            }
+            const table *t = &sc->d->tables[ti];
             int c = data_column_index(t, field);
             if (c < 0) {
-                const char *s = suggest_name(sc, field, sc->vars[v].table);
+                const char *s = suggest_name(sc, field, ti);
                 if (s) err(sc, e, "unknown column '%s' in table %s (did you mean '%s'?)", field, t->name, s);
                 else err(sc, e, "unknown column '%s' in table %s", field, t->name);
                 return T_ERR;
             }
-            e->rkind = R_VARCOL;
+            e->rkind = ti == vt ? R_VARCOL : R_VARANC;
             e->slot = v;
-            e->table = sc->vars[v].table;
+            e->table = ti;
+            e->anchor_table = vt;
             e->col = c;
             e->uses_unit = 1;
             return column_type(&t->cols[c]);
         }
+    if (e->via) {
+        unknown(sc, e->a, "row variable", base, -1);
+        return T_ERR;
+    }
     int i;
     if ((i = find_endpoint(st, base)) >= 0) {
         static const char *const members[] = {"time", "status", "event_date", "end_date"};
@@ -426,7 +455,7 @@ static int row_only(const study *st, const expr *e, int slot)
     case E_INT: case E_REAL: case E_TEXT: case E_DATE: case E_BOOL: case E_MISSING: case E_DURATION:
         return 1;
     case E_NAME: case E_FIELD:
-        if (e->rkind == R_VARCOL) return e->slot == slot;
+        if (e->rkind == R_VARCOL || e->rkind == R_VARANC) return e->slot == slot;
         if (e->rkind == R_PARAM) return 1;
         if (e->rkind == R_LET) return st->lets[e->slot].is_const;
         return 0;
@@ -461,6 +490,8 @@ static int mark_conjuncts(const study *st, expr *e, int slot)
 static int row_column(const expr *e, int slot, int col)
 {
     if (!e || col == -2) return col;
+    if ((e->kind == E_NAME || e->kind == E_FIELD) && e->rkind == R_VARANC && e->slot == slot)
+        return -2;   /* a column of another table: no single column of the row */
     if ((e->kind == E_NAME || e->kind == E_FIELD) && e->rkind == R_VARCOL && e->slot == slot)
         return col == -1 || col == e->col ? e->col : -2;
     col = row_column(e->a, slot, col);
@@ -494,6 +525,98 @@ static void mark_prefilter(study *st, expr *e)
     if (e->qslot < 0) e->qslot = (int)st->nquants++;
 }
 
+/* Where the rows a quantifier ranges over hang (see "Scope" in
+ * cohort-rules(5)).  Sets e->col (the anchor table: the rows of q under
+ * one row of it), e->anchor_slot (the row variable giving that row, or -1
+ * for the unit) and e->anchor_table (the variable's table).  Returns -1
+ * after reporting an error. */
+static int resolve_range(scope *sc, expr *e, int q)
+{
+    const cohort_data *d = sc->d;
+    int ctx = sc->st->unit, slot = -1;
+    expr at = *e;
+    at.loc = e->name_loc;
+    if (e->via) {
+        /* c.lesions (a row) or patient.lesions (the unit's row in a table) */
+        expr vat = *e;
+        vat.loc = e->via_loc;
+        int v = sc->nvars - 1;
+        while (v >= 0 && strcmp(sc->vars[v].name, e->via) != 0) v--;
+        if (v >= 0) {
+            ctx = sc->vars[v].table;
+            slot = v;
+        } else {
+            ctx = find_table(sc->st, e->via);
+            if (ctx < 0) {
+                unknown(sc, &vat, "row variable or table", e->via, -1);
+                return -1;
+            }
+            if (!is_ancestor_or_self(d, ctx, sc->st->unit)) {
+                err(sc, &vat, "table %s is not the unit (%s) or one of its ancestors, so it has no "
+                    "row of its own here", d->tables[ctx].name, d->tables[sc->st->unit].name);
+                return -1;
+            }
+        }
+        if (ctx == q || !is_ancestor_or_self(d, ctx, q)) {
+            /* name the table it does hang from, e.g. patient.drugs */
+            int a = d->tables[ctx].parent;
+            while (a >= 0 && (a == q || !is_ancestor_or_self(d, a, q))) a = d->tables[a].parent;
+            if (a >= 0) {
+                char w[128];
+                table_word(sc->st, a, w, sizeof w);
+                err(sc, &at, "table %s is not below %s, so '%s.%s' has no rows (did you mean '%s.%s'?)",
+                    d->tables[q].name, d->tables[ctx].name, e->via, e->name, w, e->name);
+            } else {
+                err(sc, &at, "table %s is not below %s, so '%s.%s' has no rows", d->tables[q].name,
+                    d->tables[ctx].name, e->via, e->name);
+            }
+            return -1;
+        }
+    } else {
+        /* from the enclosing row variable, else from the unit */
+        if (sc->nvars > 0) {
+            slot = sc->nvars - 1;
+            ctx = sc->vars[slot].table;
+        }
+        if (ctx == q || !is_ancestor_or_self(d, ctx, q)) {
+            /* not below the context: through the context's ancestors above which it is */
+            int found[16], nf = 0;
+            for (int a = d->tables[ctx].parent; a >= 0; a = d->tables[a].parent)
+                if (a != q && is_ancestor_or_self(d, a, q) && nf < 16) found[nf++] = a;
+            char from[160];
+            if (slot >= 0) snprintf(from, sizeof from, "row %s (%s)", sc->vars[slot].name, d->tables[ctx].name);
+            else snprintf(from, sizeof from, "the unit (%s)", d->tables[ctx].name);
+            if (nf == 0) {
+                err(sc, &at, "table %s is not linked to %s", d->tables[q].name, from);
+                return -1;
+            }
+            if (nf > 1) {
+                char opts[512] = "";
+                size_t len = 0;
+                for (int k = 0; k < nf && len < sizeof opts; k++) {
+                    char w[128];
+                    table_word(sc->st, found[k], w, sizeof w);
+                    len += (size_t)snprintf(opts + len, sizeof opts - len, "%s'%s.%s'",
+                                            k == 0 ? "" : k + 1 == nf ? " or " : ", ", w, e->name);
+                }
+                err(sc, &at, "ambiguous: which %s of %s? write %s", d->tables[q].name, from, opts);
+                return -1;
+            }
+            ctx = found[0];
+            if (slot >= 0) {
+                e->anchor_table = sc->vars[slot].table;
+                e->anchor_slot = slot;
+                e->col = ctx;
+                return 0;
+            }
+        }
+    }
+    e->anchor_slot = slot;
+    e->anchor_table = slot >= 0 ? sc->vars[slot].table : -1;
+    e->col = ctx;
+    return 0;
+}
+
 static ty check_quant(scope *sc, expr *e)
 {
     study *st = sc->st;
@@ -504,21 +627,12 @@ static ty check_quant(scope *sc, expr *e)
         unknown(sc, &at, "table", e->name, -1);
         return T_ERR;
     }
-    /* the nearest table on the unit's ancestor line of which q is a strict descendant */
-    int link = -1;
-    for (int a = st->unit; a >= 0; a = sc->d->tables[a].parent)
-        if (a != q && is_ancestor_or_self(sc->d, a, q)) { link = a; break; }
-    if (link < 0) {
-        err(sc, e, "table %s is not linked to the unit %s (it must be a child, grandchild... of the "
-            "unit or of one of its ancestors)", sc->d->tables[q].name, sc->d->tables[st->unit].name);
-        return T_ERR;
-    }
+    if (resolve_range(sc, e, q) < 0) return T_ERR;
     if (sc->nvars == MAX_QUANT_DEPTH) {
         err(sc, e, "quantifiers nested more than %d deep", MAX_QUANT_DEPTH);
         return T_ERR;
     }
     e->table = q;
-    e->col = link;
     e->slot = sc->nvars;
     e->uses_unit = 1;
     sc->vars[sc->nvars].name = e->var;

@@ -283,7 +283,9 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     quant_state *qs = &ev->quants[e->qslot];
     if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
     const group_index *g = qs->groups;
-    int64_t a = ev->anc[e->col];
+    /* the anchor row: the unit's row in table col, or the enclosing row's (or its ancestor's) */
+    int64_t a = e->anchor_slot < 0 ? ev->anc[e->col]
+        : data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->anchor_slot], e->col);
     if (!g || a < 0) return V_MISSING;
     const uint32_t *rows = g->rows + g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
@@ -519,6 +521,9 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
         switch (e->rkind) {
         case R_COLUMN: return column_value(&ev->d->tables[e->table].cols[e->col], ev->anc[e->table]);
         case R_VARCOL: return column_value(&ev->d->tables[e->table].cols[e->col], (int64_t)ev->var_row[e->slot]);
+        case R_VARANC:
+            return column_value(&ev->d->tables[e->table].cols[e->col],
+                                data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->slot], e->table));
         case R_LET: {
             value v = eval_let(ev, e->slot);
             if (e->type.kind == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);

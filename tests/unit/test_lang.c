@@ -88,12 +88,12 @@ static const char header[] =
 
 /* Parse, check and prepare evaluation of header + body.  Returns the
  * number of errors (diagnostics in f->cap). */
-static int setup(fixture *f, const char *body)
+static int setup_with(fixture *f, const char *hdr, const char *body)
 {
     memset(f, 0, sizeof *f);
     diag_init(&f->dg, capture, &f->cap);
-    char *rules = malloc(strlen(header) + strlen(tmpdir) + strlen(body) + 16);
-    sprintf(rules, header, tmpdir);
+    char *rules = malloc(strlen(hdr) + strlen(tmpdir) + strlen(body) + 16);
+    sprintf(rules, hdr, tmpdir);
     strcat(rules, body);
     write_file("t.rules", rules);
     free(rules);
@@ -112,6 +112,11 @@ static int setup(fixture *f, const char *body)
     if (check_resolve(f->st, f->d, f->plugins, &f->dg)) return f->dg.nerrors;
     f->ev = eval_new(f->st, f->d, &f->dg);
     return f->dg.nerrors;
+}
+
+static int setup(fixture *f, const char *body)
+{
+    return setup_with(f, header, body);
 }
 
 static void teardown(fixture *f)
@@ -357,6 +362,68 @@ static void test_quantifiers(void)
     teardown(&f);
 }
 
+/* ---- quantifier scope ----------------------------------------------------------------- */
+
+/* three levels: patients 1 and 2 have courses 10, 11 and 20; course 10 has
+ * lesions 100 and 101, course 11 lesion 110, course 20 lesion 200 */
+static const char courses_csv[] = "course_id,patient_id,start_date\n"
+                                  "10,1,2019-01-10\n11,1,2019-06-01\n20,2,2019-03-01\n";
+static const char lesions_csv[] = "lesion_id,course_id,volume_cc\n"
+                                  "100,10,0.5\n101,10,2.0\n110,11,1.5\n200,20,0.2\n";
+static const char levels_header[] =
+    "study \"t\";\n"
+    "data csv \"%s\" {\n"
+    "  table patients key patient_id;\n"
+    "  table courses key course_id in patients order by start_date;\n"
+    "  table lesions key lesion_id in courses;\n"
+    "  table drugs in patients;\n"
+    "}\n";
+
+static void test_nested_scope(void)
+{
+    fixture f;
+    /* a nested quantifier ranges over the rows of the enclosing row */
+    CU_ASSERT_EQUAL_FATAL(setup_with(&f, levels_header,
+        "unit patients;\n"
+        "let n = sum courses c: count lesions l;\n"
+        "let mx = max courses c: count lesions l;\n"
+        "let big = count courses c: any c.lesions l: l.volume_cc > 1;\n"), 0);
+    /* patient 1: 2 + 1 lesions (counting the patient's 3 per course would give 6) */
+    CU_ASSERT_EQUAL(let_at(&f, "n", 0).u.i, 3);
+    CU_ASSERT_EQUAL(let_at(&f, "n", 1).u.i, 1);
+    CU_ASSERT_EQUAL(let_at(&f, "n", 2).u.i, 0);
+    CU_ASSERT_EQUAL(let_at(&f, "mx", 0).u.i, 2);
+    CU_ASSERT(v_missing(let_at(&f, "mx", 2)));
+    /* courses 10 (101: 2.0) and 11 (110: 1.5) of patient 1; none of patient 2 */
+    CU_ASSERT_EQUAL(let_at(&f, "big", 0).u.i, 2);
+    CU_ASSERT_EQUAL(let_at(&f, "big", 1).u.i, 0);
+    teardown(&f);
+
+    /* from a lesion: its course's lesions, its patient's, others of the patient */
+    CU_ASSERT_EQUAL_FATAL(setup_with(&f, levels_header,
+        "unit lesions;\n"
+        "let sib = count course.lesions l;\n"
+        "let every = count patient.lesions l;\n"
+        "let larger = count course.lesions l where l.volume_cc > volume_cc;\n"
+        "let first_start = min patient.lesions l: l.course.start_date;\n"), 0);
+    CU_ASSERT_EQUAL(let_at(&f, "sib", 0).u.i, 2);     /* lesion 100 */
+    CU_ASSERT_EQUAL(let_at(&f, "sib", 2).u.i, 1);     /* lesion 110 */
+    CU_ASSERT_EQUAL(let_at(&f, "every", 2).u.i, 3);
+    CU_ASSERT_EQUAL(let_at(&f, "every", 3).u.i, 1);     /* lesion 200 */
+    CU_ASSERT_EQUAL(let_at(&f, "larger", 0).u.i, 1);  /* 101 is larger than 100 */
+    CU_ASSERT_EQUAL(let_at(&f, "larger", 1).u.i, 0);
+    CU_ASSERT_DOUBLE_EQUAL(let_at(&f, "first_start", 2).u.r, 17906, 0);   /* 2019-01-10 */
+    teardown(&f);
+
+    /* an ambiguous reach is an error, never a guess */
+    captured cap;
+    memset(&cap, 0, sizeof cap);
+    CU_ASSERT_EQUAL(setup_with(&f, levels_header, "unit lesions;\nlet a = count lesions l;\n"), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(f.cap.text, "ambiguous: which lesions of the unit (lesions)? "
+                                              "write 'course.lesions' or 'patient.lesions'"));
+    teardown(&f);
+}
+
 /* ---- endpoints ---------------------------------------------------------------------- */
 
 static void test_endpoints(void)
@@ -422,6 +489,8 @@ int main(void)
     if (!mkdtemp(tmpdir)) return 1;
     write_file("patients.csv", patients_csv);
     write_file("drugs.csv", drugs_csv);
+    write_file("courses.csv", courses_csv);
+    write_file("lesions.csv", lesions_csv);
     if (CU_initialize_registry() != CUE_SUCCESS) return 1;
     CU_pSuite s = CU_add_suite("language", NULL, NULL);
     CU_add_test(s, "scanner errors", test_scanner_errors);
@@ -432,6 +501,7 @@ int main(void)
     CU_add_test(s, "window boundaries", test_windows);
     CU_add_test(s, "three-valued logic", test_three_valued);
     CU_add_test(s, "quantifiers", test_quantifiers);
+    CU_add_test(s, "nested and cross-level scope", test_nested_scope);
     CU_add_test(s, "endpoints", test_endpoints);
     CU_add_test(s, "plugin refusal", test_plugin_refusal);
     CU_basic_set_mode(CU_BRM_VERBOSE);
