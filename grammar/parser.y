@@ -12,6 +12,7 @@ typedef void *yyscan_t;
 
 %code {
 #include <string.h>
+#include "interval.h"
 #include "parse.h"
 int rules_lex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 static void rules_error(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg);
@@ -22,6 +23,9 @@ static void add_stmt(struct parse_ctx *c, stmt *s);
 static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE l);
 static expr *quant(struct parse_ctx *c, int q, expr *range, char *var, expr *where, expr *body, YYLTYPE l);
 static expr *sign(struct parse_ctx *c, int op, expr *a, YYLTYPE l);
+static expr *window(struct parse_ctx *c, expr *x, expr *w, expr *t, YYLTYPE l);
+static expr *interval_end(expr *e, int which);
+static expr *pair(struct parse_ctx *c, expr *items, int open, YYLTYPE l);
 static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 }
 
@@ -52,6 +56,7 @@ static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 %token TIMESCALE "timescale" DEFINE "define"
 %token AND "and" OR "or" NOT "not" TRUE_ "true" FALSE_ "false" MISSING "missing"
 %token WITHIN "within" OF "of" BEFORE "before" AFTER "after" OVERLAPS "overlaps"
+%token MEETS "meets" DURING "during" ENDS "ends"
 %token BETWEEN "between" ANY "any" ALL "all" COUNT "count" FIRST "first"
 %token LAST "last" MIN "min" MAX "max" SUM "sum" WHERE "where"
 %token CASE "case" WHEN "when" THEN "then" ELSE "else" END "end"
@@ -459,19 +464,14 @@ cmp
     | arith "in" arith             { $$ = bin(ctx, E_IN, 0, $1, $3, @$); }
     | arith "not" "in" arith
         { $$ = bin(ctx, E_UNARY, OP_NOT, bin(ctx, E_IN, 0, $1, $4, @$), NULL, @$); }
-    | arith "within" arith "of" arith
-        {
-            if ($3 && $3->kind == E_LIST && $3->nitems == 2) {
-                $$ = bin(ctx, E_WITHIN2, 0, $1, $3->items[0], @$);
-                if ($$) { $$->c = $3->items[1]; $$->d = $5; }
-            } else {
-                $$ = bin(ctx, E_WITHIN, 0, $1, $3, @$);
-                if ($$) $$->c = $5;
-            }
-        }
+    | arith "within" arith "of" arith          { $$ = window(ctx, $1, $3, $5, @$); }
+    | arith "starts" "within" arith "of" arith { $$ = window(ctx, interval_end($1, 0), $4, $6, @$); }
+    | arith "ends" "within" arith "of" arith   { $$ = window(ctx, interval_end($1, 1), $4, $6, @$); }
     | arith "before" arith         { $$ = bin(ctx, E_BEFORE, 0, $1, $3, @$); }
     | arith "after" arith          { $$ = bin(ctx, E_AFTER, 0, $1, $3, @$); }
     | arith "overlaps" arith       { $$ = bin(ctx, E_OVERLAPS, 0, $1, $3, @$); }
+    | arith "meets" arith          { $$ = bin(ctx, E_RELATION, REL_MEETS, $1, $3, @$); }
+    | arith "during" arith         { $$ = bin(ctx, E_RELATION, REL_DURING, $1, $3, @$); }
     ;
 
 arith
@@ -537,7 +537,14 @@ primary
                 memmove($$->items + 1, $$->items, ($$->nitems - 1) * sizeof(expr *));
                 $$->items[0] = first;
                 $$->loc = L(ctx, @$);
+                $$->op = IV_PAREN;
             }
+        }
+    | '[' exprs ')'                 { $$ = pair(ctx, $2, IV_EOPEN, @$); }
+    | '(' expr ',' exprs ']'
+        {
+            $$ = pair(ctx, $4, IV_SOPEN, @$);
+            if ($$ && $$->nitems == 2) { $$->items[1] = $$->items[0]; $$->items[0] = $2; }
         }
     | '[' exprs_opt ']'     { $$ = $2; if ($$) $$->loc = L(ctx, @$); }
     | '{' map_items '}'     { $$ = $2; if ($$) $$->loc = L(ctx, @$); }
@@ -638,6 +645,43 @@ static expr *sign(struct parse_ctx *c, int op, expr *a, YYLTYPE l)
         return a;
     }
     return bin(c, E_UNARY, op, a, NULL, l);
+}
+
+/* x within w of t: a width gives the symmetric window, an interval of two
+ * durations [a, b] (or with open ends, [a, b)...) the asymmetric one */
+static expr *window(struct parse_ctx *c, expr *x, expr *w, expr *t, YYLTYPE l)
+{
+    expr *e;
+    if (w && w->kind == E_LIST && w->nitems == 2) {
+        e = bin(c, E_WITHIN2, w->op, x, w->items[0], l);
+        if (e) { e->c = w->items[1]; e->d = t; }
+    } else {
+        e = bin(c, E_WITHIN, 0, x, w, l);
+        if (e) e->c = t;
+    }
+    return e;
+}
+
+/* the start (which 0) or end (1) of an interval [s, e]; a date is both */
+static expr *interval_end(expr *e, int which)
+{
+    return e && e->kind == E_LIST && e->nitems == 2 ? e->items[which] : e;
+}
+
+/* an interval with an open end, [a, b) or (a, b]: two ends (for (a, b],
+ * `items` holds b alone and the caller puts a first) */
+static expr *pair(struct parse_ctx *c, expr *items, int open, YYLTYPE l)
+{
+    if (!items) return NULL;
+    size_t want = open == IV_EOPEN ? 2 : 1;
+    if (items->nitems != want) {
+        diag_at(c->dg, DIAG_ERROR, L(c, l), "an interval has two ends, [start, end)");
+        return NULL;
+    }
+    if (want == 1) ast_push_item(c->prog, items, items->items[0]);
+    items->op = open;
+    items->loc = L(c, l);
+    return items;
 }
 
 static expr *quant(struct parse_ctx *c, int q, expr *range, char *var, expr *where, expr *body, YYLTYPE l)

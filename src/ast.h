@@ -30,7 +30,8 @@ typedef enum {
 
 typedef enum {
     E_INT, E_REAL, E_TEXT, E_DATE, E_BOOL, E_MISSING, E_DURATION,
-    E_LIST,        /* [a, b, ...] or (a, b, ...) after `in` */
+    E_LIST,        /* [a, b, ...] or (a, b, ...) after `in`; op: IV_* ends of an
+                      interval [a, b), (a, b], (a, b) (interval.h) */
     E_MAP,         /* { "key": value, ... }: items alternate key, value */
     E_NAME,        /* name */
     E_FIELD,       /* a.name: a is E_NAME (table, row variable, endpoint) */
@@ -43,6 +44,8 @@ typedef enum {
     E_BEFORE,      /* a before b */
     E_AFTER,       /* a after b */
     E_OVERLAPS,    /* [a, b] overlaps [c, d] */
+    E_RELATION,    /* a REL b, op = relation (interval.h): meets, during, and
+                      before/after/overlaps of intervals after checking */
     E_QUANT,       /* quant table var [where a]: b */
     E_CALL,        /* name(items) */
     E_CASE,        /* case when items[0] then items[1] ... else a end */

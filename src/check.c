@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtins.h"
+#include "interval.h"
 #include "xcall.h"
 #include "parse.h"
 #include "strpool.h"
@@ -673,7 +674,7 @@ static ty check_quant(scope *sc, expr *e)
 
 static ty check_interval(scope *sc, expr *e, const char *what)
 {
-    /* [start, end] of dates */
+    /* [start, end] of dates, with open ends [s, e), (s, e], (s, e) */
     if (e->kind != E_LIST || e->nitems != 2) {
         ty t = check_expr(sc, e);
         if (t.kind == TY_DATE || is_any(t) || is_err(t)) return t;
@@ -787,6 +788,9 @@ static ty check_expr_inner(scope *sc, expr *e)
     case E_LIST: {
         ty el = mk(TY_ANY);
         int c = 1;
+        if (e->op & (IV_SOPEN | IV_EOPEN))
+            err(sc, e, "an interval with an open end is an operand of overlaps, before, after, "
+                       "meets or during, or a window of within");
         for (size_t i = 0; i < e->nitems; i++) {
             ty t = check_expr(sc, e->items[i]);
             c &= e->items[i]->is_const;
@@ -897,6 +901,12 @@ static ty check_expr_inner(scope *sc, expr *e)
         return mk(TY_BOOL);
     }
     case E_BEFORE: case E_AFTER: {
+        if ((e->a->kind == E_LIST && e->a->nitems == 2) || (e->b->kind == E_LIST && e->b->nitems == 2)) {
+            /* an interval: every point of one before every point of the other */
+            e->op = e->kind == E_BEFORE ? REL_BEFORE : REL_AFTER;
+            e->kind = E_RELATION;
+            return check_expr_inner(sc, e);
+        }
         ty a = check_expr(sc, e->a), b = check_expr(sc, e->b);
         e->is_const = e->a->is_const && e->b->is_const;
         if (!compatible(a, b) || !ordered(a) || a.kind == TY_TEXT)
@@ -905,10 +915,19 @@ static ty check_expr_inner(scope *sc, expr *e)
         return mk(TY_BOOL);
     }
     case E_OVERLAPS:
-        check_interval(sc, e->a, "the left of 'overlaps'");
-        check_interval(sc, e->b, "the right of 'overlaps'");
+        e->kind = E_RELATION;
+        e->op = REL_OVERLAPS;
+        return check_expr_inner(sc, e);
+    case E_RELATION: {
+        static const char *const names[] = {"overlaps", "before", "after", "meets", "during"};
+        char what[64];
+        snprintf(what, sizeof what, "the left of '%s'", names[e->op]);
+        check_interval(sc, e->a, what);
+        snprintf(what, sizeof what, "the right of '%s'", names[e->op]);
+        check_interval(sc, e->b, what);
         e->is_const = e->a->is_const && e->b->is_const;
         return mk(TY_BOOL);
+    }
     case E_QUANT: return check_quant(sc, e);
     case E_CALL: return check_call(sc, e);
     case E_CASE: {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtins.h"
+#include "interval.h"
 #include "xcall.h"
 
 #define CONST_GEN UINT32_MAX
@@ -457,21 +458,24 @@ static int in_window(double x, double lo, double hi)
     return x >= lo && x <= hi;
 }
 
-/* interval ends of an overlaps operand: [s, e] or a single date */
-static void interval(evaluator *ev, const expr *e, value *s, value *t)
+/* an interval operand of a relation: [s, e] (ends open as written) or a
+ * single date, the closed interval of one day */
+static ivl interval(evaluator *ev, const expr *e)
 {
+    ivl r = {0, 0, 0, 0, 0, 0};
+    value s, t;
     if (e->kind == E_LIST && e->nitems == 2) {
-        *s = eval_expr(ev, e->items[0]);
-        *t = eval_expr(ev, e->items[1]);
+        s = eval_expr(ev, e->items[0]);
+        t = eval_expr(ev, e->items[1]);
+        interval_flags(e->op, &r.s_open, &r.e_open);
     } else {
-        *s = *t = eval_expr(ev, e);
+        s = t = eval_expr(ev, e);
     }
-}
-
-static int le3(value a, value b)
-{
-    if (v_missing(a) || v_missing(b)) return U;
-    return a.u.r <= b.u.r ? T : F;
+    r.s_known = !v_missing(s);
+    r.e_known = !v_missing(t);
+    r.s = r.s_known ? v_num(s) : 0;
+    r.e = r.e_known ? v_num(t) : 0;
+    return r;
 }
 
 
@@ -617,7 +621,11 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
     case E_WITHIN2: {
         value x = eval_expr(ev, e->a), lo = eval_expr(ev, e->b), hi = eval_expr(ev, e->c), t = eval_expr(ev, e->d);
         if (v_missing(x) || v_missing(lo) || v_missing(hi) || v_missing(t)) return V_MISSING;
-        return v_bool(in_window(x.u.r, t.u.r + lo.u.r, t.u.r + hi.u.r));
+        if (!e->op) return v_bool(in_window(x.u.r, t.u.r + lo.u.r, t.u.r + hi.u.r));
+        /* a window with an open end: the day x during [t + lo, t + hi) ... */
+        ivl p = {x.u.r, x.u.r, 1, 1, 0, 0}, w = {t.u.r + lo.u.r, t.u.r + hi.u.r, 1, 1, 0, 0};
+        interval_flags(e->op, &w.s_open, &w.e_open);
+        return from_tv(interval_relation(REL_DURING, &p, &w));
     }
     case E_BEFORE: case E_AFTER: {
         value a = eval_expr(ev, e->a), b = eval_expr(ev, e->b);
@@ -625,12 +633,9 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
         int c = compare(a, b);
         return v_bool(e->kind == E_BEFORE ? c < 0 : c > 0);
     }
-    case E_OVERLAPS: {
-        value s1, e1, s2, e2;
-        interval(ev, e->a, &s1, &e1);
-        interval(ev, e->b, &s2, &e2);
-        /* closed intervals meet when s1 <= e2 and s2 <= e1 */
-        return from_tv(and3(le3(s1, e2), le3(s2, e1)));
+    case E_OVERLAPS: case E_RELATION: {
+        ivl a = interval(ev, e->a), b = interval(ev, e->b);
+        return from_tv(interval_relation(e->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)e->op, &a, &b));
     }
     case E_QUANT: return eval_quant(ev, e);
     case E_CALL:

@@ -19,7 +19,7 @@ syn keyword cohortStatement   endpoint estimate extern exposure timescale define
 syn keyword cohortKeyword     csv table key as order by file origin event
 syn keyword cohortKeyword     competing censor from accepts starts at
 " operators written as words, windows
-syn keyword cohortOperatorWord and or not in within of before after overlaps between
+syn keyword cohortOperatorWord and or not in within of before after overlaps meets during ends between
 " quantifiers
 syn keyword cohortQuantifier  any all count first last min max sum where
 syn keyword cohortConditional case when then else end
