@@ -691,10 +691,11 @@ static ty check_interval(scope *sc, expr *e, const char *what)
     return e->type;
 }
 
+static ty call_type(scope *sc, expr *e, const ty *at, size_t n, int ok);
+
 static ty check_call(scope *sc, expr *e)
 {
     int ok = 1;
-    ty at[16];
     size_t n = e->nitems;
     /* a map-valued let or param is a lookup function: halflife(agent) */
     int li = find_let(sc->st, e->name);
@@ -719,10 +720,24 @@ static ty check_call(scope *sc, expr *e)
         e->uses_unit = !e->is_const;
         return mk(mt.elem);
     }
-    for (size_t i = 0; i < n; i++) {
-        at[i < 16 ? i : 15] = check_expr(sc, e->items[i]);
-        if (is_err(at[i < 16 ? i : 15])) ok = 0;
+    /* every argument is typed, however many there are */
+    ty *at = malloc((n + 1) * sizeof *at);
+    if (!at) {
+        err(sc, e, "out of memory");
+        return T_ERR;
     }
+    for (size_t i = 0; i < n; i++) {
+        at[i] = check_expr(sc, e->items[i]);
+        if (is_err(at[i])) ok = 0;
+    }
+    ty r = call_type(sc, e, at, n, ok);
+    free(at);
+    return r;
+}
+
+/* The type of call `e` to a builtin or an extern, given its argument types. */
+static ty call_type(scope *sc, expr *e, const ty *at, size_t n, int ok)
+{
     int allconst = 1;
     for (size_t i = 0; i < n; i++) allconst &= e->items[i]->is_const;
     e->is_const = allconst;
@@ -732,7 +747,7 @@ static ty check_call(scope *sc, expr *e)
         e->fn = b;
         if (!ok) return T_ERR;
         char msg[256];
-        ty r = builtin_check(b, at, n < 16 ? n : 16, msg, sizeof msg);
+        ty r = builtin_check(b, at, n, msg, sizeof msg);
         if (is_err(r)) err(sc, e, "%s", msg);
         if (builtin_is_formula_only(b)) {
             err(sc, e, "%s() may only be used as a term of a formula", e->name);
@@ -751,10 +766,10 @@ static ty check_call(scope *sc, expr *e)
         }
         for (size_t k = 0; k < n && ok; k++) {
             ty want_t = mk(XT_LANG(x->xparams[k].type));
-            if (!compatible(at[k < 16 ? k : 15], want_t) ||
-                (XT_LANG(x->xparams[k].type) == TY_INT && at[k < 16 ? k : 15].kind == TY_REAL)) {
+            if (!compatible(at[k], want_t) ||
+                (XT_LANG(x->xparams[k].type) == TY_INT && at[k].kind == TY_REAL)) {
                 err(sc, e->items[k], "argument %zu of %s must be %s (parameter '%s'), not %s", k + 1,
-                    e->name, ty_name(want_t), x->xparams[k].name, ty_name(at[k < 16 ? k : 15]));
+                    e->name, ty_name(want_t), x->xparams[k].name, ty_name(at[k]));
             }
         }
         return mk(XT_LANG(x->rettype));
