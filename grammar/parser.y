@@ -13,6 +13,9 @@ typedef void *yyscan_t;
 %code {
 #include <string.h>
 #include "interval.h"
+/* the parser's stack limit (bison's default), named in its error message */
+#define YYMAXDEPTH 10000
+#define YYMAXDEPTH_TEXT "10000"
 #include "parse.h"
 int rules_lex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 static void rules_error(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg);
@@ -716,5 +719,8 @@ static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l)
 static void rules_error(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg)
 {
     (void)scanner;
+    /* bison's message when its stack (YYMAXDEPTH entries) is full */
+    if (strcmp(msg, "memory exhausted") == 0)
+        msg = "nested too deeply for the parser (more than " YYMAXDEPTH_TEXT " open constructs)";
     diag_at(ctx->dg, DIAG_ERROR, L(ctx, *l), "%s", msg);
 }

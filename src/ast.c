@@ -77,12 +77,17 @@ expr *ast_expr(program *p, ekind kind, loc l)
 
 void ast_push_item(program *p, expr *e, expr *item)
 {
-    /* arena arrays grow by copying; lists in rules are short */
-    expr **items = ast_alloc(p, (e->nitems + 1) * sizeof *items);
-    if (!items) return;
-    if (e->nitems) memcpy(items, e->items, e->nitems * sizeof *items);
-    items[e->nitems++] = item;
-    e->items = items;
+    /* arena arrays cannot grow in place: double the room when it is full,
+     * so a list of n items costs O(n) time and memory */
+    if (e->nitems >= e->items_cap) {
+        size_t cap = e->nitems ? 2 * e->nitems : 4;
+        expr **items = ast_alloc(p, cap * sizeof *items);
+        if (!items) return;
+        if (e->nitems) memcpy(items, e->items, e->nitems * sizeof *items);
+        e->items = items;
+        e->items_cap = cap;
+    }
+    e->items[e->nitems++] = item;
 }
 
 int program_add(program *p, stmt *s)

@@ -86,6 +86,7 @@ struct expr {
     expr *a, *b, *c, *d;
     expr **items;
     size_t nitems;
+    size_t items_cap;      /* room in items (ast_push_item doubles it) */
     char *name;            /* E_NAME, E_FIELD (the field), E_CALL, E_QUANT (table) */
     char *var;             /* E_QUANT: the row variable */
     loc name_loc;          /* E_QUANT: where the table is named */

@@ -15,4 +15,9 @@ int date_valid(int y, int m, int d);
 int date_parse(const char *s, size_t len, int32_t *out);
 /* Write "YYYY-MM-DD" and a NUL into buf (at least 11 bytes); returns 10. */
 size_t date_format(int32_t days, char *buf);
+/* The dates the language has: 0000-01-01 to 9999-12-31 (day numbers).  A
+ * computed date outside them is missing, never a wrapped year. */
+#define DATE_MIN_DAYS (-719528)
+#define DATE_MAX_DAYS 2932896
+static inline int date_in_range(double days) { return days >= DATE_MIN_DAYS && days < DATE_MAX_DAYS + 1.0; }
 #endif

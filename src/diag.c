@@ -36,25 +36,58 @@ static const char *level_name(diag_level l)
     return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
 }
 
+/* A quoted source line longer than this is cut to a window of QUOTE_WINDOW
+ * characters around the column, marked with "..." at each cut. */
+#define QUOTE_MAX 160
+#define QUOTE_WINDOW 120
+
+/* Append to buf (of size `size`, `*n` used) without overflowing. */
+static void put(char *buf, size_t size, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void put(char *buf, size_t size, size_t *n, const char *fmt, ...)
+{
+    if (*n >= size) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *n, size - *n, fmt, ap);
+    va_end(ap);
+    if (k > 0) *n = *n + (size_t)k < size ? *n + (size_t)k : size - 1;
+}
+
 void diag_print(FILE *out, const diagnostic *d)
 {
+    /* the whole diagnostic is formatted first and written at once */
+    char buf[8192 + 4 * QUOTE_WINDOW];
+    size_t n = 0;
     if (d->file && d->line > 0)
-        fprintf(out, "%s:%d:%d: ", d->file, d->line, d->col > 0 ? d->col : 1);
+        put(buf, sizeof buf, &n, "%s:%d:%d: ", d->file, d->line, d->col > 0 ? d->col : 1);
     else if (d->file)
-        fprintf(out, "%s: ", d->file);
-    fprintf(out, "%s: %s\n", level_name(d->level), d->msg);
-    if (!d->srcline || d->col < 1) return;
-    size_t n = d->srclen;
-    while (n > 0 && (d->srcline[n - 1] == '\n' || d->srcline[n - 1] == '\r')) n--;
-    fprintf(out, "%5d | %.*s\n      | ", d->line, (int)n, d->srcline);
-    /* Keep tabs so the caret lines up under tab-indented text. */
-    for (int i = 0; i < d->col - 1; i++)
-        fputc((size_t)i < n && d->srcline[i] == '\t' ? '\t' : ' ', out);
-    int width = d->len;
-    if ((size_t)(d->col - 1) < n && (size_t)(d->col - 1 + width) > n) width = (int)(n - (size_t)(d->col - 1));
-    if (width < 1) width = 1;
-    for (int i = 0; i < width; i++) fputc('^', out);
-    fputc('\n', out);
+        put(buf, sizeof buf, &n, "%s: ", d->file);
+    put(buf, sizeof buf, &n, "%s: %s\n", level_name(d->level), d->msg);
+    if (d->srcline && d->col >= 1) {
+        size_t len = d->srclen;
+        while (len > 0 && (d->srcline[len - 1] == '\n' || d->srcline[len - 1] == '\r')) len--;
+        size_t col = (size_t)d->col - 1, from = 0, to = len;
+        if (len > QUOTE_MAX) {
+            from = col > QUOTE_WINDOW / 2 ? col - QUOTE_WINDOW / 2 : 0;
+            if (from > len) from = len > QUOTE_WINDOW ? len - QUOTE_WINDOW : 0;
+            to = from + QUOTE_WINDOW < len ? from + QUOTE_WINDOW : len;
+        }
+        const char *pre = from > 0 ? "..." : "", *post = to < len ? "..." : "";
+        put(buf, sizeof buf, &n, "%5d | %s%.*s%s\n      | %s", d->line, pre, (int)(to - from), d->srcline + from,
+            post, from > 0 ? "   " : "");
+        /* Keep tabs so the caret lines up under tab-indented text. */
+        size_t stop = to < len && col > to ? to : col;
+        for (size_t i = from; i < stop; i++)
+            put(buf, sizeof buf, &n, "%c", i < len && d->srcline[i] == '\t' ? '\t' : ' ');
+        size_t width = (size_t)d->len;
+        if (col < to && col + width > to) width = to - col;
+        if (to < len && col >= to) width = 1;
+        if (width < 1) width = 1;
+        for (size_t i = 0; i < width; i++) put(buf, sizeof buf, &n, "^");
+        put(buf, sizeof buf, &n, "\n");
+    }
+    fwrite(buf, 1, n, out);
 }
 
 void diag_print_cb(void *ud, const diagnostic *d)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "builtins.h"
 #include "interval.h"
+#include "date.h"
 #include "xcall.h"
 
 #define CONST_GEN UINT32_MAX
@@ -51,7 +52,37 @@ struct evaluator {
     int shares_quants;     /* a clone: quants and seen belong to another evaluator */
     uint8_t *seen;         /* per endpoint and unit: problems already counted */
     size_t nunits;
+    size_t out_of_range;   /* results made missing: overflow, dates beyond 9999 */
+    const expr *range_at;  /* the earliest expression in the source that made one */
 };
+
+/* Does a come before b in the rules (file name, line, column)? */
+static int loc_before(const expr *a, const expr *b)
+{
+    if (a->loc.file != b->loc.file) {
+        int c = a->loc.file && b->loc.file ? strcmp(a->loc.file->name, b->loc.file->name) : 0;
+        if (c) return c < 0;
+    }
+    return a->loc.line != b->loc.line ? a->loc.line < b->loc.line : a->loc.col < b->loc.col;
+}
+
+/* A result that does not fit its type (an integer overflow, a date
+ * outside 0000..9999, an infinite number) is missing; it is counted and the
+ * caller warns once with the place (eval_range_problems). */
+static value out_of_range(evaluator *ev, const expr *e)
+{
+    ev->out_of_range++;
+    if (!ev->range_at || loc_before(e, ev->range_at)) ev->range_at = e;
+    return V_MISSING;
+}
+
+/* v, or missing when it is a date, a real or a duration out of range */
+static value in_range(evaluator *ev, const expr *e, value v)
+{
+    if (v.t == TY_DATE && !date_in_range(v.u.r)) return out_of_range(ev, e);
+    if ((v.t == TY_REAL || v.t == TY_DURATION) && !isfinite(v.u.r)) return out_of_range(ev, e);
+    return v;
+}
 
 static void *ev_alloc(evaluator *ev, size_t size)
 {
@@ -391,6 +422,7 @@ static value eval_builtin(evaluator *ev, const expr *e)
     double x = v_num(a), r;
     switch (e->fn) {
     case BI_ABS:
+        if (a.t == TY_INT && a.u.i == INT64_MIN) return out_of_range(ev, e);
         if (a.t == TY_INT) return v_int(a.u.i < 0 ? -a.u.i : a.u.i);
         a.u.r = fabs(x);
         return a;
@@ -413,7 +445,7 @@ static value eval_builtin(evaluator *ev, const expr *e)
     case BI_SQRT: if (x < 0) return V_MISSING; r = sqrt(x); break;
     default: return V_MISSING;
     }
-    if (!isfinite(r)) return V_MISSING;
+    if (!isfinite(r)) return e->fn == BI_EXP ? out_of_range(ev, e) : V_MISSING;
     return e->type.kind == TY_DURATION ? v_dur(r) : v_real(r);
 }
 
@@ -426,16 +458,17 @@ static value map_lookup(const vmap *m, const char *key)
 
 /* ---- expressions --------------------------------------------------------- */
 
-static value arith(int op, value a, value b, ty rt)
+static value arith(evaluator *ev, const expr *e, value a, value b)
 {
     if (v_missing(a) || v_missing(b)) return V_MISSING;
-    if (rt.kind == TY_INT) {
-        int64_t x = a.u.i, y = b.u.i;
-        switch (op) {
-        case OP_ADD: return v_int(x + y);
-        case OP_SUB: return v_int(x - y);
-        case OP_MUL: return v_int(x * y);
-        }
+    int op = e->op;
+    if (e->type.kind == TY_INT) {
+        int64_t x = a.u.i, y = b.u.i, r = 0;
+        int over = op == OP_ADD ? __builtin_add_overflow(x, y, &r)
+                 : op == OP_SUB ? __builtin_sub_overflow(x, y, &r)
+                 : op == OP_MUL ? __builtin_mul_overflow(x, y, &r) : 0;
+        if (over) return out_of_range(ev, e);
+        if (op != OP_DIV) return v_int(r);
     }
     double x = v_num(a), y = v_num(b), r = 0;
     switch (op) {
@@ -448,9 +481,9 @@ static value arith(int op, value a, value b, ty rt)
         break;
     }
     value v;
-    v.t = rt.kind;
+    v.t = e->type.kind;
     v.u.r = r;
-    return v;
+    return in_range(ev, e, v);
 }
 
 static int in_window(double x, double lo, double hi)
@@ -554,6 +587,7 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
             return from_tv(t == U ? U : t == T ? F : T);
         }
         if (v_missing(a) || e->op == OP_PLUS) return a;
+        if (a.t == TY_INT && a.u.i == INT64_MIN) return out_of_range(ev, e);
         if (a.t == TY_INT) a.u.i = -a.u.i;
         else a.u.r = -a.u.r;
         return a;
@@ -573,7 +607,7 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
             return from_tv(a == U || b == U ? U : F);
         }
         value a = eval_expr(ev, e->a), b = eval_expr(ev, e->b);
-        if (e->op < OP_EQ) return arith(e->op, a, b, e->type);
+        if (e->op < OP_EQ) return arith(ev, e, a, b);
         if (v_missing(a) || v_missing(b)) return V_MISSING;
         switch (e->op) {
         case OP_EQ: return v_bool(equal(a, b));
@@ -741,6 +775,15 @@ void eval_add_counts(evaluator *ev, const evaluator *clone)
         ev->counts[i].before_origin += clone->counts[i].before_origin;
         ev->counts[i].after_censor += clone->counts[i].after_censor;
     }
+    ev->out_of_range += clone->out_of_range;
+    if (clone->range_at && (!ev->range_at || loc_before(clone->range_at, ev->range_at)))
+        ev->range_at = clone->range_at;
+}
+
+size_t eval_range_problems(const evaluator *ev, loc *where)
+{
+    if (ev->range_at) *where = ev->range_at->loc;
+    return ev->out_of_range;
 }
 
 /* Prepare the quantifiers in e and below. */

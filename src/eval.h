@@ -47,4 +47,8 @@ size_t eval_prepare(evaluator *ev, const expr ***todo);
 size_t eval_prefilter_alloc(evaluator *ev, const expr *e);
 void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi);
 void eval_add_counts(evaluator *ev, const evaluator *clone);
+/* How many results were made missing because they were out of range (an
+ * integer overflow, a date outside 0000-01-01..9999-12-31, an infinite
+ * number); *where is set to the first such expression in the rules. */
+size_t eval_range_problems(const evaluator *ev, loc *where);
 #endif

@@ -2,6 +2,7 @@
  * `import` (relative to the importing file, each file once, cycles are
  * errors), and parses single expressions for --set. */
 #include "parse.h"
+#include "nesting.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -51,7 +52,12 @@ static size_t dir_len(const char *path)
 typedef struct import_stack {
     const char *real;
     const struct import_stack *up;
+    int depth;             /* 1 for the main file */
 } import_stack;
+
+/* Imports nest at most this deep (each level costs a parser and two
+ * path buffers on the stack). */
+#define IMPORT_DEPTH_MAX 100
 
 static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
                      const import_stack *up)
@@ -62,6 +68,11 @@ static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
             diag_at(dg, DIAG_ERROR, *from, "cannot import '%s': %s", path, strerror(errno));
         else
             diag_emit(dg, DIAG_ERROR, path, 0, 0, 0, NULL, 0, "cannot read rules file: %s", strerror(errno));
+        return 1;
+    }
+    if (up && up->depth >= IMPORT_DEPTH_MAX) {
+        diag_at(dg, DIAG_ERROR, *from, "cannot import '%s': imports nest more than %d deep", path,
+                IMPORT_DEPTH_MAX);
         return 1;
     }
     for (const import_stack *s = up; s; s = s->up)
@@ -83,9 +94,11 @@ static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
     int before = dg->nerrors;
     struct parse_ctx ctx = {0};
     if (parse_source(prog, f, dg, START_PROGRAM, &ctx)) return 1;
-    import_stack here = {real, up};
+    import_stack here = {real, up, up ? up->depth + 1 : 1};
     for (size_t i = 0; i < ctx.nstmts; i++) {
         stmt *s = ctx.stmts[i];
+        /* a statement too deep for the recursive phases is left out */
+        if (nesting_check_stmt(s, dg)) continue;
         if (s->kind != S_IMPORT) {
             program_add(prog, s);
             continue;
@@ -115,5 +128,6 @@ expr *parse_expr(program *prog, const char *name, const char *text, diag *dg)
     int before = dg->nerrors;
     struct parse_ctx ctx = {0};
     if (parse_source(prog, f, dg, START_EXPR, &ctx)) return NULL;
+    if (dg->nerrors == before && ctx.result && nesting_check_expr(ctx.result, dg)) return NULL;
     return dg->nerrors == before ? ctx.result : NULL;
 }

@@ -747,11 +747,23 @@ static void record_inputs(results *res, const loaded *l)
     }
 }
 
+/* Warn once about the results made missing because they were out of range. */
+static void report_range(const evaluator *ev, diag *dg)
+{
+    loc where = {0};
+    size_t n = eval_range_problems(ev, &where);
+    if (n)
+        diag_at(dg, DIAG_WARNING, where, "%zu result%s out of range made missing (an integer beyond "
+                "+/-9223372036854775807, a date outside 0000-01-01..9999-12-31, or an infinite number)",
+                n, n == 1 ? "" : "s");
+}
+
 /* Warn about the data problems met evaluating endpoints (each unit counted
  * once, on whichever thread evaluated it). */
 static void report_endpoint_problems(const study *st, const evpool *pool, const results *res, diag *dg)
 {
     for (int t = 1; t < pool->n; t++) eval_add_counts(pool->ev[0], pool->ev[t]);
+    report_range(pool->ev[0], dg);
     for (size_t e = 0; e < st->neps; e++) {
         const ep_counts *c = eval_ep_counts(pool->ev[0], (int)e);
         char cw[64];
@@ -1085,6 +1097,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             }
             fputc('\n', f);
         }
+        report_range(ev, dg);
         int bad = ferror(f);
         if (fclose(f) != 0 || bad || rename(tmp, csv_path) != 0) {
             diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", csv_path, strerror(errno));

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE 1
 #endif
 #include "xcall.h"
+#include "date.h"
 #include <dlfcn.h>
 #include <link.h>
 #include <ffi.h>
@@ -182,7 +183,7 @@ value xcall_call(const externinfo *x, const value *args, size_t n, strpool *pool
     case TY_REAL: return isfinite(ret.d) ? v_real(ret.d) : V_MISSING;
     case TY_BOOL: return v_bool((uint8_t)ret.a != 0);
     case TY_TEXT: return ret.s ? v_text(strpool_intern(pool, ret.s, strlen(ret.s))) : V_MISSING;
-    case TY_DATE: return v_date((double)(int)ret.sa);
+    case TY_DATE: return date_in_range((double)(int)ret.sa) ? v_date((double)(int)ret.sa) : V_MISSING;
     }
     return V_MISSING;
 }
