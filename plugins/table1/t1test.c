@@ -9,29 +9,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void t1_clear(t1_test *out)
+void t1_test_clear(t1_test *out)
 {
     out->statistic = out->df = out->df2 = out->p = NAN;
     out->exact = 0;
     out->min_expected = NAN;
+    out->estimate = out->lower = out->upper = NAN;
 }
 
-int t1_chisq(const double *tab, size_t nr, size_t nc, int yates, t1_test *out)
+/* Row and column totals of an nr x nc table; returns the total. */
+static double t1_margins(const double *tab, size_t nr, size_t nc, double *rs, double *cs)
 {
-    t1_clear(out);
-    double *rs = calloc(nr + 1, sizeof *rs), *cs = calloc(nc + 1, sizeof *cs);
-    if (!rs || !cs) {
-        free(rs);
-        free(cs);
-        return -2;
-    }
     double n = 0;
+    for (size_t i = 0; i < nr; i++) rs[i] = 0;
+    for (size_t j = 0; j < nc; j++) cs[j] = 0;
     for (size_t i = 0; i < nr; i++)
         for (size_t j = 0; j < nc; j++) {
             rs[i] += tab[i * nc + j];
             cs[j] += tab[i * nc + j];
             n += tab[i * nc + j];
         }
+    return n;
+}
+
+int t1_expected(const double *tab, size_t nr, size_t nc, double *e)
+{
+    double *rs = malloc((nr + 1) * sizeof *rs), *cs = malloc((nc + 1) * sizeof *cs);
+    if (!rs || !cs) {
+        free(rs);
+        free(cs);
+        return -2;
+    }
+    double n = t1_margins(tab, nr, nc, rs, cs);
+    for (size_t i = 0; i < nr; i++)
+        for (size_t j = 0; j < nc; j++) e[i * nc + j] = n > 0 ? rs[i] * cs[j] / n : NAN;
+    free(rs);
+    free(cs);
+    return 0;
+}
+
+int t1_chisq(const double *tab, size_t nr, size_t nc, int yates, t1_test *out)
+{
+    t1_test_clear(out);
+    double *rs = calloc(nr + 1, sizeof *rs), *cs = calloc(nc + 1, sizeof *cs);
+    if (!rs || !cs) {
+        free(rs);
+        free(cs);
+        return -2;
+    }
+    double n = t1_margins(tab, nr, nc, rs, cs);
     size_t r = 0, c = 0;
     for (size_t i = 0; i < nr; i++) r += rs[i] > 0;
     for (size_t j = 0; j < nc; j++) c += cs[j] > 0;
@@ -69,7 +95,7 @@ int t1_chisq(const double *tab, size_t nr, size_t nc, int yates, t1_test *out)
 
 int t1_fisher2x2(const double tab[4], t1_test *out)
 {
-    t1_clear(out);
+    t1_test_clear(out);
     /* x = tab[0] ~ hypergeometric: m = first column total, n = second,
      * k = first row total */
     double m = tab[0] + tab[2], n = tab[1] + tab[3], k = tab[0] + tab[1];
@@ -92,9 +118,9 @@ int t1_fisher2x2(const double tab[4], t1_test *out)
 }
 
 int t1_ttest(const double *x, size_t nx, const double *y, size_t ny,
-             int var_equal, t1_test *out)
+             int var_equal, double conf_level, t1_test *out)
 {
-    t1_clear(out);
+    t1_test_clear(out);
     if (var_equal ? (nx < 1 || ny < 1 || nx + ny < 3) : (nx < 2 || ny < 2)) return -1;
     double mx = ds_mean(x, nx), my = ds_mean(y, ny);
     double vx = nx > 1 ? pow(ds_sd(x, nx), 2) : 0, vy = ny > 1 ? pow(ds_sd(y, ny), 2) : 0;
@@ -117,13 +143,18 @@ int t1_ttest(const double *x, size_t nx, const double *y, size_t ny,
     out->statistic = t;
     out->df = df;
     out->p = 2 * pt(-fabs(t), df, 1, 0);
+    /* as t.test: mu + (t +- q) * se with mu = 0 */
+    double q = qt(1 - (1 - conf_level) / 2, df, 1, 0);
+    out->estimate = mx - my;
+    out->lower = (t - q) * se;
+    out->upper = (t + q) * se;
     return 0;
 }
 
 int t1_oneway(const double *x, const int *g, size_t n, size_t k,
               int var_equal, t1_test *out)
 {
-    t1_clear(out);
+    t1_test_clear(out);
     if (k < 2) return -1;
     double *cnt = calloc(k, sizeof *cnt), *mean = calloc(k, sizeof *mean),
            *var = calloc(k, sizeof *var);
@@ -229,9 +260,10 @@ double t1_rank(const double *x, size_t n, double *r)
     return ties;
 }
 
-int t1_wilcox(const double *x, size_t nx, const double *y, size_t ny, t1_test *out)
+int t1_wilcox(const double *x, size_t nx, const double *y, size_t ny, int correct,
+              t1_test *out)
 {
-    t1_clear(out);
+    t1_test_clear(out);
     if (nx < 1 || ny < 1) return -1;
     size_t n = nx + ny;
     double *v = malloc(n * sizeof *v), *r = malloc(n * sizeof *r);
@@ -265,7 +297,7 @@ int t1_wilcox(const double *x, size_t nx, const double *y, size_t ny, t1_test *o
     double sigma = sqrt(dx * dy / 12 * ((dn + 1) - ties / (dn * (dn - 1))));
     if (!(sigma > 0)) return -1;
     double z = w - dx * dy / 2;
-    double corr = z > 0 ? 0.5 : z < 0 ? -0.5 : 0;
+    double corr = !correct ? 0 : z > 0 ? 0.5 : z < 0 ? -0.5 : 0;
     z = (z - corr) / sigma;
     out->p = 2 * fmin2(pnorm(z, 0, 1, 1, 0), pnorm(z, 0, 1, 0, 0));
     return 0;
@@ -273,7 +305,7 @@ int t1_wilcox(const double *x, size_t nx, const double *y, size_t ny, t1_test *o
 
 int t1_kruskal(const double *x, const int *g, size_t n, size_t k, t1_test *out)
 {
-    t1_clear(out);
+    t1_test_clear(out);
     if (n < 2 || k < 2) return -1;
     double *r = malloc(n * sizeof *r), *rs = calloc(k, sizeof *rs), *cnt = calloc(k, sizeof *cnt);
     if (!r || !rs || !cnt) {

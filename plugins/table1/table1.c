@@ -2,8 +2,8 @@
  * characteristics by group as in the papers' Table 1 -- n (%) of each level
  * of categorical characteristics, mean (SD) or median [IQR] of continuous
  * ones, with p-values of tests between the groups and standardised mean
- * differences.  The statistics come from t1test.c, fexact.c, smd.c and
- * ../describe/summary.c.
+ * differences.  The statistics come from t1test.c, fexact.c, fisheror.c,
+ * smd.c and ../describe/summary.c.
  *
  * Rows whose `by` is missing are dropped (with a warning); missing values
  * of a characteristic are left out of its summary and test and counted on
@@ -12,6 +12,7 @@
 #include <cohort/plugin.h>
 #include "t1test.h"
 #include "fexact.h"
+#include "fisheror.h"
 #include "smd.h"
 #include "../describe/summary.h"
 #include "../common/pcommon.h"
@@ -36,6 +37,10 @@ static const cohort_param t1_params[] = {
     {"overall", COHORT_ARG_BOOL, 0, "add a column for all groups together, default true"},
     {"missing", COHORT_ARG_BOOL, 0, "show the number of missing values of each var, default true"},
     {"digits", COHORT_ARG_NUMBER, 0, "decimals of means, SDs, medians and percentages, default 1"},
+    {"conf_level", COHORT_ARG_NUMBER, 0,
+     "level of the intervals of mean differences (t tests) and odds ratios (2 x 2 Fisher), default 0.95"},
+    {"continuity", COHORT_ARG_BOOL, 0,
+     "continuity correction of Wilcoxon tests' normal approximation, default true (as wilcox.test)"},
 };
 
 enum { T1_CONT = 1, T1_CAT = 2, T1_DATE = 3 };
@@ -47,7 +52,8 @@ static const char *const t1_test_names[] = {
     "one-way ANOVA", "Welch one-way test", "Kruskal-Wallis"};
 
 typedef struct t1_opts {
-    int tests, smd, yates, welch, overall, missing, digits;
+    int tests, smd, yates, welch, overall, missing, digits, continuity;
+    double conf_level;
 } t1_opts;
 
 /* One characteristic, summarised. */
@@ -61,6 +67,7 @@ typedef struct t1_var {
     size_t nlev;            /* levels with rows */
     size_t *levmap;         /* level index of each used level */
     double *count;          /* categorical: count[l * (ng + 1) + g] */
+    double *expected;       /* chi-squared: expected counts, laid out as count; NULL if none */
     int test;               /* T1_* */
     t1_test res;
     int has_p;
@@ -90,6 +97,7 @@ static void t1_ctx_free(t1_ctx *c)
         free(v->num);
         free(v->levmap);
         free(v->count);
+        free(v->expected);
         pc_factor_free(&v->f);
     }
     free(c->vars);
@@ -155,6 +163,9 @@ static int t1_setup(t1_ctx *c)
     c->o.welch = t1_bool(call, "welch", 1);
     c->o.overall = t1_bool(call, "overall", 1);
     c->o.missing = t1_bool(call, "missing", 1);
+    c->o.continuity = t1_bool(call, "continuity", 1);
+    c->o.conf_level = 0.95;
+    if (pc_conf_level(host, call, &c->o.conf_level) != 0) return 1;
     c->o.digits = 1;
     const cohort_arg *a = cohort_arg_get(call, "digits");
     if (a) {
@@ -354,6 +365,25 @@ static int t1_test_rc(t1_ctx *c, t1_var *v, int rc)
     return 0;
 }
 
+/* The expected counts of the chi-squared test on tab (levels x the gk
+ * groups with values) into v->expected, laid out as v->count.  Returns 0 or
+ * -2 when memory ran out. */
+static int t1_cat_expected(t1_var *v, size_t ng, const double *tab, size_t gk)
+{
+    size_t nl = v->nlev;
+    double *e = malloc(nl * gk * sizeof *e);
+    v->expected = malloc(nl * (ng + 1) * sizeof *v->expected);
+    if (!e || !v->expected || t1_expected(tab, nl, gk, e) != 0) {
+        free(e);
+        return -2;
+    }
+    for (size_t l = 0; l < nl; l++)
+        for (size_t g = 0, k = 0; g <= ng; g++)
+            v->expected[l * (ng + 1) + g] = g < ng && v->nobs[g] ? e[l * gk + k++] : NAN;
+    free(e);
+    return 0;
+}
+
 /* Test and SMD of categorical var v. */
 static int t1_cat_stats(t1_ctx *c, t1_var *v)
 {
@@ -371,15 +401,21 @@ static int t1_cat_stats(t1_ctx *c, t1_var *v)
         for (size_t l = 0; l < nl; l++)
             memmove(tab + l * gk, tab + l * ng, gk * sizeof *tab);
         int rc = -1;
+        t1_test_clear(&v->res);
         if (gk >= 2) {
             if (v->exact) {
                 v->test = T1_FISHER;
                 rc = nl == 2 && gk == 2 ? t1_fisher2x2(tab, &v->res)
                                         : t1_fisher_rxc(tab, nl, gk, 0, &v->res.p);
                 if (rc == 0) v->res.exact = 1;
+                if (rc == 0 && nl == 2 && gk == 2 &&
+                    t1_fisher_or(tab, c->o.conf_level, &v->res.estimate, &v->res.lower,
+                                 &v->res.upper) == -2)
+                    rc = -2;
             } else {
                 v->test = T1_CHISQ;
                 rc = t1_chisq(tab, nl, gk, c->o.yates, &v->res);
+                if (rc == 0) rc = t1_cat_expected(v, ng, tab, gk);
             }
         } else {
             v->test = v->exact ? T1_FISHER : T1_CHISQ;
@@ -446,8 +482,8 @@ static int t1_cont_stats(t1_ctx *c, t1_var *v)
             while (recode[b] != 1) b++;
             size_t na = t1_select(x, g, m, (int)a, sub);
             size_t nb = t1_select(x, g, m, (int)b, sub + na);
-            trc = rank ? t1_wilcox(sub, na, sub + na, nb, &v->res)
-                       : t1_ttest(sub, na, sub + na, nb, !c->o.welch, &v->res);
+            trc = rank ? t1_wilcox(sub, na, sub + na, nb, c->o.continuity, &v->res)
+                       : t1_ttest(sub, na, sub + na, nb, !c->o.welch, c->o.conf_level, &v->res);
         } else if (gk > 2) {
             for (size_t i = 0; i < m; i++) g[i] = recode[g[i]];
             trc = rank ? t1_kruskal(x, g, m, gk, &v->res)
@@ -681,6 +717,10 @@ static void t1_tests_table(t1_ctx *c)
     int cdf = host->table_column(t, "df", COHORT_COL_NUMBER, 2);
     int cdf2 = host->table_column(t, "df2", COHORT_COL_NUMBER, 2);
     int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    int ce = host->table_column(t, "effect", COHORT_COL_TEXT, 0);
+    int cest = host->table_column(t, "estimate", COHORT_COL_NUMBER, 3);
+    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 3);
+    int chi = host->table_column(t, "upper", COHORT_COL_NUMBER, 3);
     int cs = host->table_column(t, "SMD", COHORT_COL_NUMBER, 3);
     for (size_t i = 0; i < c->nvars; i++) {
         const t1_var *v = &c->vars[i];
@@ -692,6 +732,14 @@ static void t1_tests_table(t1_ctx *c)
             t1_put(host, t, r, cdf, v->res.df);
             t1_put(host, t, r, cdf2, v->res.df2);
             t1_put(host, t, r, cp, v->res.p);
+            if (!isnan(v->res.estimate)) {
+                /* an infinite odds ratio or limit (a zero cell) is left missing */
+                host->table_text(t, r, ce, v->test == T1_FISHER ? "odds ratio (conditional MLE)"
+                                                                : "difference in means");
+                t1_put(host, t, r, cest, v->res.estimate);
+                t1_put(host, t, r, clo, v->res.lower);
+                t1_put(host, t, r, chi, v->res.upper);
+            }
         }
         t1_put(host, t, r, cs, v->smd);
     }
@@ -713,6 +761,7 @@ static void t1_stats_table(t1_ctx *c)
     int cm = host->table_column(t, "missing", COHORT_COL_COUNT, 0);
     int cc = host->table_column(t, "count", COHORT_COL_COUNT, 0);
     int cpc = host->table_column(t, "percent", COHORT_COL_PERCENT, c->o.digits);
+    int cex = host->table_column(t, "expected", COHORT_COL_NUMBER, c->o.digits);
     int cmean = host->table_column(t, "mean", COHORT_COL_NUMBER, c->o.digits);
     int csd = host->table_column(t, "sd", COHORT_COL_NUMBER, c->o.digits);
     int cmed = host->table_column(t, "median", COHORT_COL_NUMBER, c->o.digits);
@@ -736,6 +785,7 @@ static void t1_stats_table(t1_ctx *c)
                     host->table_text(t, r, cl, v->f.labels[v->levmap[l]]);
                     t1_put(host, t, r, cc, cnt);
                     if (v->nobs[k]) t1_put(host, t, r, cpc, cnt / (double)v->nobs[k]);
+                    if (v->expected) t1_put(host, t, r, cex, v->expected[l * (ng + 1) + k]);
                     continue;
                 }
                 const ds_numeric *s = &v->num[k];

@@ -1,7 +1,9 @@
 # table1.R: writes the input data and R's reference results for the
 # describe and table1 plugins (mean, sd, quantile type 7; chisq.test,
 # fisher.test, t.test, oneway.test, wilcox.test, kruskal.test; standardised
-# mean differences written out below, as tableone defines them).
+# mean differences written out below, as tableone defines them): p-values,
+# statistics, t.test's conf.int, wilcox.test with and without correct,
+# chisq.test's expected counts, fisher.test's estimate and conf.int (2 x 2).
 # Run from the top of the source tree:  Rscript tests/R/table1.R
 # Output: tests/ref/describe_lung_data.txt, tests/ref/describe_ref.txt,
 #         tests/ref/table1_<name>_data.txt, tests/ref/table1_ref.txt.
@@ -103,14 +105,18 @@ cont2 <- function(id, df, gname, vars) {
         x1 <- x[g == levels(g)[1]]; x2 <- x[g == levels(g)[2]]
         w <- t.test(x1, x2); s <- t.test(x1, x2, var.equal = TRUE)
         wx <- suppressWarnings(wilcox.test(x1, x2))
+        wn <- suppressWarnings(wilcox.test(x1, x2, correct = FALSE))
         data.frame(data = id, grp = col_index(df, gname), var = col_index(df, v),
                    n1 = length(x1), n2 = length(x2),
                    mean1 = mean(x1), sd1 = sd(x1), mean2 = mean(x2), sd2 = sd(x2),
                    welch_t = unname(w$statistic), welch_df = unname(w$parameter),
                    welch_p = w$p.value,
+                   welch_lo = w$conf.int[1], welch_hi = w$conf.int[2],
+                   student_lo = s$conf.int[1], student_hi = s$conf.int[2],
                    student_t = unname(s$statistic), student_df = unname(s$parameter),
                    student_p = s$p.value,
                    wilcox_w = unname(wx$statistic), wilcox_p = wx$p.value,
+                   wilcox_nc_p = wn$p.value,
                    wilcox_exact = as.integer(grepl("exact", wx$method)),
                    smd = smd_cont(mean(x1), sd(x1), mean(x2), sd(x2)))
     }))
@@ -145,6 +151,13 @@ fisher_p <- function(tab) {
 fisher_default <- function(tab) {
     tryCatch(fisher.test(tab)$p.value, error = function(e) NA)
 }
+# conditional MLE of the odds ratio and its 95% interval (2 x 2 only)
+fisher_or <- function(tab) {
+    if (!all(dim(tab) == 2)) return(c(NA, NA, NA))
+    f <- fisher.test(tab)
+    c(unname(f$estimate), f$conf.int[1], f$conf.int[2])
+}
+expected_rows <- list()
 cat_ref <- function(id, df, gname, vars) {
     do.call(rbind, lapply(vars, function(v) {
         ok <- !is.na(df[[v]]) & !is.na(df[[gname]])
@@ -155,6 +168,12 @@ cat_ref <- function(id, df, gname, vars) {
         ys <- if (is2) suppressWarnings(chisq.test(tab, correct = TRUE)) else NULL
         prop <- sweep(tab, 2, colSums(tab), "/")
         smd <- pairs_mean(nlevels(g), function(i, j) smd_cat(prop[, i], prop[, j]))
+        fo <- fisher_or(tab)
+        e <- cs$expected
+        expected_rows[[length(expected_rows) + 1]] <<- data.frame(
+            data = id, grp = col_index(df, gname), var = col_index(df, v),
+            level = rep(seq_len(nrow(e)) - 1, ncol(e)), group = rep(seq_len(ncol(e)) - 1, each = nrow(e)),
+            expected = as.vector(e))
         data.frame(data = id, grp = col_index(df, gname), var = col_index(df, v),
                    nlevels = nlevels(x), ngroups = nlevels(g),
                    chisq_stat = unname(cs$statistic), chisq_df = unname(cs$parameter),
@@ -162,6 +181,7 @@ cat_ref <- function(id, df, gname, vars) {
                    yates_stat = if (is2) unname(ys$statistic) else NA,
                    yates_p = if (is2) ys$p.value else NA,
                    fisher_p = fisher_p(tab), fisher_default = fisher_default(tab), smd = smd,
+                   fisher_or = fo[1], fisher_lo = fo[2], fisher_hi = fo[3],
                    min_expected = min(cs$expected))
     }))
 }
@@ -200,6 +220,10 @@ while (length(tables) < 150) {
     if (is.na(fisher_default(t))) next
     tables[[length(tables) + 1]] <- t
 }
+# 2 x 2 tables at the ends of the odds ratio's support and with large counts
+tables <- c(tables, list(matrix(c(0, 12, 9, 4), 2), matrix(c(7, 0, 3, 5), 2),
+                         matrix(c(1, 30, 29, 1), 2), matrix(c(250, 180, 160, 240), 2),
+                         matrix(c(2, 1, 1, 2), 2), matrix(c(12, 5, 3, 0), 2)))
 tab_rows <- do.call(rbind, lapply(tables, function(t) {
     cells <- rep(NA, 25); cells[seq_along(t)] <- as.vector(t(t))
     cs <- suppressWarnings(chisq.test(t, correct = FALSE))
@@ -211,11 +235,13 @@ tab_rows <- do.call(rbind, lapply(tables, function(t) {
     r$yates_p <- if (is.null(ys)) NA else ys$p.value
     r$fisher_p <- fisher_p(t)
     r$fisher_default <- fisher_default(t)
+    fo <- fisher_or(t)
+    r$fisher_or <- fo[1]; r$fisher_lo <- fo[2]; r$fisher_hi <- fo[3]
     r
 }))
 
 writeLines(c(section("cont2", c2), section("contk", ck), section("cat", ct),
-             section("tables", tab_rows)),
+             section("tables", tab_rows), section("expected", do.call(rbind, expected_rows))),
            file.path(outdir, "table1_ref.txt"))
 
 # ---- describe: lung by sex ----------------------------------------------------

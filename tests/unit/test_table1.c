@@ -2,10 +2,14 @@
  * fisher.test, t.test, oneway.test, wilcox.test, kruskal.test) and SMDs on
  * survival's pbc, colon, ovarian, lung and simulated data and on small
  * contingency tables (tests/ref/table1_ref.txt, written by
- * tests/R/table1.R), then the plugin's run() through a recording host. */
+ * tests/R/table1.R): p-values, statistics, t.test's conf.int, wilcox.test
+ * with and without continuity correction, chisq.test's expected counts and
+ * fisher.test's conditional-MLE odds ratio with its interval; then the
+ * plugin's run() through a recording host. */
 #include "mockhost.h"
 #include "../../plugins/table1/t1test.h"
 #include "../../plugins/table1/fexact.h"
+#include "../../plugins/table1/fisheror.h"
 #include "../../plugins/table1/smd.h"
 #include "../../plugins/describe/summary.h"
 #include <cohort/plugin.h>
@@ -113,18 +117,28 @@ static void test_cont2(void)
         rd_check(&tl, what, m2, rd_get(t, r, "mean2"), RTOL, ATOL);
         rd_check(&tl, what, s2, rd_get(t, r, "sd2"), RTOL, ATOL);
         t1_test res;
-        CU_ASSERT_EQUAL(t1_ttest(a, na, b, nb, 0, &res), 0);
+        CU_ASSERT_EQUAL(t1_ttest(a, na, b, nb, 0, 0.95, &res), 0);
         rd_check(&tl, what, res.statistic, rd_get(t, r, "welch_t"), RTOL, ATOL);
         rd_check(&tl, what, res.df, rd_get(t, r, "welch_df"), RTOL, ATOL);
         rd_check_p(&tl, what, res.p, rd_get(t, r, "welch_p"), RTOL);
-        CU_ASSERT_EQUAL(t1_ttest(a, na, b, nb, 1, &res), 0);
+        rd_check(&tl, what, res.estimate, m1 - m2, RTOL, ATOL);
+        rd_check(&tl, what, res.lower, rd_get(t, r, "welch_lo"), RTOL, ATOL);
+        rd_check(&tl, what, res.upper, rd_get(t, r, "welch_hi"), RTOL, ATOL);
+        CU_ASSERT_EQUAL(t1_ttest(a, na, b, nb, 1, 0.95, &res), 0);
         rd_check(&tl, what, res.statistic, rd_get(t, r, "student_t"), RTOL, ATOL);
         rd_check(&tl, what, res.df, rd_get(t, r, "student_df"), RTOL, ATOL);
         rd_check_p(&tl, what, res.p, rd_get(t, r, "student_p"), RTOL);
-        CU_ASSERT_EQUAL(t1_wilcox(a, na, b, nb, &res), 0);
+        rd_check(&tl, what, res.lower, rd_get(t, r, "student_lo"), RTOL, ATOL);
+        rd_check(&tl, what, res.upper, rd_get(t, r, "student_hi"), RTOL, ATOL);
+        CU_ASSERT_EQUAL(t1_wilcox(a, na, b, nb, 1, &res), 0);
         rd_check(&tl, what, res.statistic, rd_get(t, r, "wilcox_w"), RTOL, ATOL);
         rd_check_p(&tl, what, res.p, rd_get(t, r, "wilcox_p"), RTOL);
         CU_ASSERT_EQUAL(res.exact, (int)rd_get(t, r, "wilcox_exact"));
+        CU_ASSERT_EQUAL(t1_wilcox(a, na, b, nb, 0, &res), 0);
+        rd_check(&tl, what, res.statistic, rd_get(t, r, "wilcox_w"), RTOL, ATOL);
+        rd_check_p(&tl, what, res.p, rd_get(t, r, "wilcox_nc_p"), RTOL);
+        /* the correction only moves the normal approximation */
+        if (!res.exact) CU_ASSERT(rd_get(t, r, "wilcox_nc_p") != rd_get(t, r, "wilcox_p"));
         rd_check(&tl, what, t1_smd_cont(m1, s1, m2, s2), rd_get(t, r, "smd"), RTOL, ATOL);
         free(x);
         free(a);
@@ -184,8 +198,8 @@ static void test_contk(void)
 
 /* chisq (plain and Yates) and Fisher on an nr x nc table against a row of
  * R's results. */
-static void check_table(rd_tally *tl, const char *what, const double *tab, size_t nr, size_t nc,
-                        const rd_table *t, size_t r)
+static void check_table(rd_tally *tl, rd_tally *tor, const char *what, const double *tab,
+                        size_t nr, size_t nc, const rd_table *t, size_t r)
 {
     t1_test res;
     double want = rd_get(t, r, "chisq_p");
@@ -226,13 +240,45 @@ static void check_table(rd_tally *tl, const char *what, const double *tab, size_
         CU_ASSERT_EQUAL(t1_fisher_rxc(tab, nr, nc, 0, &p), 0);
         rd_check_p(tl, what, p, want, RTOL);
     }
+    /* fisher.test's estimate and conf.int (0 and Inf at the ends of the
+     * support must agree exactly) */
+    if (nr == 2 && nc == 2) {
+        double est, lo, hi;
+        CU_ASSERT_EQUAL(t1_fisher_or(tab, 0.95, &est, &lo, &hi), 0);
+        rd_check(tor, what, est, rd_get(t, r, "fisher_or"), RTOL, 0);
+        rd_check(tor, what, lo, rd_get(t, r, "fisher_lo"), RTOL, 0);
+        rd_check(tor, what, hi, rd_get(t, r, "fisher_hi"), RTOL, 0);
+    }
+}
+
+/* chisq.test's expected counts: rows of [expected] for data set id,
+ * grouping column g and var v against the table tab (nl x k). */
+static void check_expected(rd_tally *tl, const char *what, const double *tab, size_t nl,
+                           size_t k, double id, size_t g, size_t v)
+{
+    const rd_table *e = rd_table_get(&ref, "expected");
+    CU_ASSERT_FATAL(e != NULL);
+    double *got = malloc(nl * k * sizeof *got);
+    CU_ASSERT_EQUAL_FATAL(t1_expected(tab, nl, k, got), 0);
+    size_t seen = 0;
+    for (size_t r = 0; r < e->nrow; r++) {
+        if (rd_get(e, r, "data") != id || rd_get(e, r, "grp") != (double)g ||
+            rd_get(e, r, "var") != (double)v)
+            continue;
+        size_t l = (size_t)rd_get(e, r, "level"), j = (size_t)rd_get(e, r, "group");
+        CU_ASSERT_FATAL(l < nl && j < k);
+        rd_check(tl, what, got[l * k + j], rd_get(e, r, "expected"), RTOL, ATOL);
+        seen++;
+    }
+    CU_ASSERT_EQUAL(seen, nl * k);
+    free(got);
 }
 
 static void test_cat(void)
 {
     const rd_table *t = rd_table_get(&ref, "cat");
     CU_ASSERT_FATAL(t != NULL);
-    rd_tally tl = {0};
+    rd_tally tl = {0}, tor = {0};
     char what[128];
     for (size_t r = 0; r < t->nrow; r++) {
         const rd_table *d = dataset(rd_get(t, r, "data"));
@@ -261,7 +307,8 @@ static void test_cat(void)
             tab[j * k + (size_t)grp[i]] += 1;
             tot[grp[i]] += 1;
         }
-        check_table(&tl, what, tab, nl, k, t, r);
+        check_table(&tl, &tor, what, tab, nl, k, t, r);
+        check_expected(&tl, what, tab, nl, k, rd_get(t, r, "data"), g, v);
         for (size_t j = 0; j < nl; j++)
             for (size_t gi = 0; gi < k; gi++) prop[gi * nl + j] = tab[j * k + gi] / tot[gi];
         double smd = k == 2 ? t1_smd_cat(prop, prop + nl, nl) : t1_smd_cat_groups(prop, k, nl);
@@ -272,8 +319,9 @@ static void test_cat(void)
         free(prop);
         free(tot);
     }
-    fprintf(stderr, "\n  cat: %zu values, max rel diff %.2g ", tl.checked, tl.maxrel);
-    CU_ASSERT_EQUAL(tl.failed, 0);
+    fprintf(stderr, "\n  cat: %zu values, max rel diff %.2g; Fisher OR and CI: %zu values, "
+            "max rel diff %.2g ", tl.checked, tl.maxrel, tor.checked, tor.maxrel);
+    CU_ASSERT_EQUAL(tl.failed + tor.failed, 0);
     CU_ASSERT(t->nrow >= 15);
 }
 
@@ -281,9 +329,9 @@ static void test_tables(void)
 {
     const rd_table *t = rd_table_get(&ref, "tables");
     CU_ASSERT_FATAL(t != NULL);
-    rd_tally tl = {0};
+    rd_tally tl = {0}, tor = {0};
     char what[64];
-    size_t nfisher = 0;
+    size_t nfisher = 0, nor = 0;
     for (size_t r = 0; r < t->nrow; r++) {
         size_t nr = (size_t)rd_get(t, r, "nr"), nc = (size_t)rd_get(t, r, "nc");
         double tab[25];
@@ -293,12 +341,14 @@ static void test_tables(void)
             tab[i] = rd_get(t, r, name);
         }
         snprintf(what, sizeof what, "table %zu (%zu x %zu)", r + 1, nr, nc);
-        check_table(&tl, what, tab, nr, nc, t, r);
+        check_table(&tl, &tor, what, tab, nr, nc, t, r);
         nfisher += !isnan(rd_get(t, r, "fisher_default"));
+        nor += !isnan(rd_get(t, r, "fisher_or"));
     }
-    fprintf(stderr, "\n  tables: %zu tables (%zu with R's Fisher p by default), %zu values, max rel diff %.2g ",
-            t->nrow, nfisher, tl.checked, tl.maxrel);
-    CU_ASSERT_EQUAL(tl.failed, 0);
+    fprintf(stderr, "\n  tables: %zu tables (%zu with R's Fisher p by default), %zu values, max rel diff %.2g; "
+            "%zu Fisher ORs with CI: %zu values, max rel diff %.2g ",
+            t->nrow, nfisher, tl.checked, tl.maxrel, nor, tor.checked, tor.maxrel);
+    CU_ASSERT_EQUAL(tl.failed + tor.failed, 0);
     CU_ASSERT(t->nrow >= 100);
 }
 
@@ -307,11 +357,11 @@ static void test_edges(void)
 {
     t1_test res;
     double c1[] = {5, 5, 5}, c2[] = {5, 5};
-    CU_ASSERT_EQUAL(t1_ttest(c1, 3, c2, 2, 0, &res), -1);    /* constant */
-    CU_ASSERT_EQUAL(t1_ttest(c1, 1, c2, 2, 0, &res), -1);    /* Welch needs 2 + 2 */
+    CU_ASSERT_EQUAL(t1_ttest(c1, 3, c2, 2, 0, 0.95, &res), -1);    /* constant */
+    CU_ASSERT_EQUAL(t1_ttest(c1, 1, c2, 2, 0, 0.95, &res), -1);    /* Welch needs 2 + 2 */
     double a[] = {1, 2, 3}, b[] = {4};
-    CU_ASSERT_EQUAL(t1_ttest(a, 3, b, 1, 1, &res), 0);       /* Student: 3 + 1 is enough */
-    CU_ASSERT_EQUAL(t1_wilcox(c1, 3, c2, 2, &res), -1);      /* all tied */
+    CU_ASSERT_EQUAL(t1_ttest(a, 3, b, 1, 1, 0.95, &res), 0);       /* Student: 3 + 1 is enough */
+    CU_ASSERT_EQUAL(t1_wilcox(c1, 3, c2, 2, 1, &res), -1);      /* all tied */
     double one_row[] = {3, 4};
     CU_ASSERT_EQUAL(t1_chisq(one_row, 1, 2, 0, &res), -1);
     /* zero row dropped: same as the 2 x 2 table */
@@ -429,6 +479,35 @@ static const char *display_text(const mock_table *t, long r, const char *col)
     return t->text[(size_t)r * MAXCOL + (size_t)c];
 }
 
+/* A number of the stats table at (characteristic, level, group). */
+static double stats_num(const mock_table *t, const char *var, const char *level,
+                        const char *group, const char *col)
+{
+    int cv = mock_colidx(t, "characteristic"), cl = mock_colidx(t, "level"),
+        cg = mock_colidx(t, "grp"), c = mock_colidx(t, col);
+    CU_ASSERT_FATAL(cv >= 0 && cl >= 0 && cg >= 0 && c >= 0);
+    for (size_t r = 0; r < t->nrow; r++) {
+        const char *const *row = (const char *const *)t->text + r * MAXCOL;
+        if (row[cv] && row[cl] && row[cg] && strcmp(row[cv], var) == 0 &&
+            strcmp(row[cl], level) == 0 && strcmp(row[cg], group) == 0)
+            return t->num[r * MAXCOL + (size_t)c];
+    }
+    CU_FAIL("stats row not found");
+    return NAN;
+}
+
+/* The [expected] value of data set id, group column g, var v, level l and
+ * group j (0-based). */
+static double ref_expected(double id, double g, double v, double l, double j)
+{
+    const rd_table *e = rd_table_get(&ref, "expected");
+    for (size_t r = 0; e && r < e->nrow; r++)
+        if (rd_get(e, r, "data") == id && rd_get(e, r, "grp") == g && rd_get(e, r, "var") == v &&
+            rd_get(e, r, "level") == l && rd_get(e, r, "group") == j)
+            return rd_get(e, r, "expected");
+    return NAN;
+}
+
 static const cohort_estimator *table1_estimator(void)
 {
     const cohort_plugin *p = cohort_plugin_entry();
@@ -505,6 +584,40 @@ static void test_plugin_pbc(void)
     rd_check(&tl, "plugin stage smd", display_num(t, "stage", "SMD"), rd_get(ct, (size_t)r, "smd"), RTOL, ATOL);
     r = ref_row("cat", 1, 0, d, "spiders");
     rd_check_p(&tl, "plugin spiders p", display_num(t, "spiders", "p"), rd_get(ct, (size_t)r, "fisher_p"), RTOL);
+    /* the tests table: Fisher 2 x 2 has R's odds ratio and interval but no
+     * statistic or df; Fisher r x c neither; Welch's t its mean difference */
+    mock_table *tt = mock_get(&m, "tests");
+    CU_ASSERT_FATAL(tt != NULL);
+    rd_check(&tl, "plugin spiders OR", display_num(tt, "spiders", "estimate"), rd_get(ct, (size_t)r, "fisher_or"), RTOL, 0);
+    rd_check(&tl, "plugin spiders lo", display_num(tt, "spiders", "lower"), rd_get(ct, (size_t)r, "fisher_lo"), RTOL, 0);
+    rd_check(&tl, "plugin spiders hi", display_num(tt, "spiders", "upper"), rd_get(ct, (size_t)r, "fisher_hi"), RTOL, 0);
+    CU_ASSERT_STRING_EQUAL(display_text(tt, mock_find(tt, "spiders"), "effect"), "odds ratio (conditional MLE)");
+    CU_ASSERT(isnan(display_num(tt, "spiders", "statistic")));
+    CU_ASSERT(isnan(display_num(tt, "spiders", "df")));
+    CU_ASSERT(isnan(display_num(tt, "stage", "statistic")));
+    CU_ASSERT(isnan(display_num(tt, "stage", "df")));
+    CU_ASSERT(isnan(display_num(tt, "stage", "estimate")));
+    CU_ASSERT(!isnan(display_num(tt, "stage", "p")));
+    r = ref_row("cont2", 1, 0, d, "age");
+    rd_check(&tl, "plugin age diff", display_num(tt, "age", "estimate"),
+             rd_get(c2, (size_t)r, "mean1") - rd_get(c2, (size_t)r, "mean2"), RTOL, ATOL);
+    rd_check(&tl, "plugin age lo", display_num(tt, "age", "lower"), rd_get(c2, (size_t)r, "welch_lo"), RTOL, ATOL);
+    rd_check(&tl, "plugin age hi", display_num(tt, "age", "upper"), rd_get(c2, (size_t)r, "welch_hi"), RTOL, ATOL);
+    CU_ASSERT_STRING_EQUAL(display_text(tt, mock_find(tt, "age"), "effect"), "difference in means");
+    CU_ASSERT(isnan(display_num(tt, "bili", "estimate")));
+    /* the stats table: chi-squared expected counts of sex and edema (R's),
+     * none for Fisher's stage or the overall column */
+    mock_table *st0 = mock_get(&m, "stats");
+    CU_ASSERT_FATAL(st0 != NULL);
+    double vsex = rd_col(d, "sex"), vedema = rd_col(d, "edema");
+    rd_check(&tl, "plugin sex expected", stats_num(st0, "sex", "false", "1", "expected"),
+             ref_expected(1, 0, vsex, 0, 0), RTOL, ATOL);
+    rd_check(&tl, "plugin sex expected", stats_num(st0, "sex", "true", "2", "expected"),
+             ref_expected(1, 0, vsex, 1, 1), RTOL, ATOL);
+    rd_check(&tl, "plugin edema expected", stats_num(st0, "edema", "0.5", "2", "expected"),
+             ref_expected(1, 0, vedema, 1, 1), RTOL, ATOL);
+    CU_ASSERT(isnan(stats_num(st0, "sex", "true", "overall", "expected")));
+    CU_ASSERT(isnan(stats_num(st0, "stage", "1", "1", "expected")));
     CU_ASSERT_EQUAL(tl.failed, 0);
     /* cells: the n row, a level row, the missing row of chol */
     CU_ASSERT_STRING_EQUAL(display_text(t, 0, "characteristic"), "n");
