@@ -30,6 +30,10 @@ static expr *window(struct parse_ctx *c, expr *x, expr *w, expr *t, YYLTYPE l);
 static expr *interval_end(expr *e, int which);
 static expr *pair(struct parse_ctx *c, expr *items, int open, YYLTYPE l);
 static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
+static void add_competing(struct parse_ctx *c, stmt *s, expr *e, char *name);
+static expr *censored(struct parse_ctx *c, const char *word, YYLTYPE wl, expr *codes);
+static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTYPE wl, expr *col,
+                           int unit, expr *event_codes, expr *censor_codes);
 }
 
 %define api.pure full
@@ -69,7 +73,8 @@ static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 %token <str> IDENT "name" STRING "string"
 
 %type <e> expr cmp arith primary exprs_opt exprs map_items whens number argval
-%type <e> ep_items qrange
+%type <e> qrange colref codes code
+%type <s> ep_items
 %type <a> args_opt args arg settings
 %type <i> qword xtype
 %type <str> argname
@@ -121,16 +126,10 @@ stmt
         { stmt *s = mkstmt(ctx, S_LET, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $4; add_stmt(ctx, s); } }
     | "endpoint" IDENT '{' ep_items '}' opt_semi
         {
-            stmt *s = mkstmt(ctx, S_ENDPOINT, @1);
-            if (s && $4) {
+            stmt *s = $4;
+            if (s) {
+                s->loc = L(ctx, @1);
                 s->name = $2; s->name_loc = L(ctx, @2);
-                /* ep_items collected the parts in a scratch expression */
-                s->origin = $4->a; s->event = $4->b; s->censor = $4->c;
-                s->ncompeting = $4->nitems;
-                s->competing = $4->items;
-                s->competing_names = ast_alloc(ctx->prog, ($4->nitems + 1) * sizeof(char *));
-                for (size_t i = 0; i < $4->nitems; i++)
-                    s->competing_names[i] = $4->items[i]->var;
                 add_stmt(ctx, s);
             }
         }
@@ -275,16 +274,57 @@ coldecls
 
 /* ---- endpoints ----------------------------------------------------------- */
 
+/* the items of an endpoint block, collected into its statement; the
+ * column items (time, status, entry) start with a contextual keyword */
 ep_items
-    : %empty    { $$ = ast_expr(ctx->prog, E_LIST, L(ctx, @$)); }
-    | ep_items "origin" expr ';'     { $$ = $1; if ($$) $$->a = $3; }
-    | ep_items "event" expr ';'      { $$ = $1; if ($$) $$->b = $3; }
-    | ep_items "censor" expr ';'     { $$ = $1; if ($$) $$->c = $3; }
+    : %empty    { $$ = mkstmt(ctx, S_ENDPOINT, @$); }
+    | ep_items "origin" expr ';'     { $$ = $1; if ($$) $$->origin = $3; }
+    | ep_items "event" expr ';'      { $$ = $1; if ($$) $$->event = $3; }
+    | ep_items "censor" expr ';'     { $$ = $1; if ($$) $$->censor = $3; }
     | ep_items "competing" expr ';'
-        { $$ = $1; if ($$ && $3) { $3->var = NULL; ast_push_item(ctx->prog, $$, $3); } }
+        { $$ = $1; if ($$ && $3) add_competing(ctx, $$, $3, NULL); }
     | ep_items "competing" expr "as" STRING ';'
-        { $$ = $1; if ($$ && $3) { ast_push_item(ctx->prog, $$, $3); $3->var = $5; } }
+        { $$ = $1; if ($$ && $3) add_competing(ctx, $$, $3, $5); }
+    | ep_items IDENT colref DUNIT ';'
+        { $$ = $1; if ($$) ep_column_item(ctx, $$, $2, @2, $3, (int)$4, NULL, NULL); }
+    | ep_items IDENT colref ';'
+        { $$ = $1; if ($$) ep_column_item(ctx, $$, $2, @2, $3, -1, NULL, NULL); }
+    | ep_items IDENT colref "event" codes ';'
+        { $$ = $1; if ($$) ep_column_item(ctx, $$, $2, @2, $3, -1, $5, NULL); }
+    | ep_items IDENT colref IDENT codes ';'
+        { $$ = $1; if ($$) ep_column_item(ctx, $$, $2, @2, $3, -1, NULL, censored(ctx, $4, @4, $5)); }
+    | ep_items IDENT colref "event" codes IDENT codes ';'
+        { $$ = $1; if ($$) ep_column_item(ctx, $$, $2, @2, $3, -1, $5, censored(ctx, $6, @6, $7)); }
     | ep_items error ';'  { $$ = $1; yyerrok; }
+    ;
+
+/* a column (or let) named by an endpoint's column items */
+colref
+    : IDENT
+        { $$ = ast_expr(ctx->prog, E_NAME, L(ctx, @1)); if ($$) $$->name = $1; }
+    | IDENT '.' IDENT
+        {
+            $$ = ast_expr(ctx->prog, E_FIELD, L(ctx, @$));
+            if ($$) {
+                $$->a = ast_expr(ctx->prog, E_NAME, L(ctx, @1));
+                if ($$->a) $$->a->name = $1;
+                $$->name = $3;
+            }
+        }
+    ;
+
+/* status codes: 1, 2 or "dead" or true */
+codes
+    : code             { $$ = ast_expr(ctx->prog, E_LIST, L(ctx, @$)); if ($$) ast_push_item(ctx->prog, $$, $1); }
+    | codes ',' code   { $$ = $1; if ($$) { ast_push_item(ctx->prog, $$, $3); $$->loc = L(ctx, @$); } }
+    ;
+
+code
+    : INT        { $$ = ast_expr(ctx->prog, E_INT, L(ctx, @1)); if ($$) $$->ival = $1; }
+    | '-' INT    { $$ = ast_expr(ctx->prog, E_INT, L(ctx, @$)); if ($$) $$->ival = -$2; }
+    | STRING     { $$ = ast_expr(ctx->prog, E_TEXT, L(ctx, @1)); if ($$) $$->sval = $1; }
+    | "true"     { $$ = ast_expr(ctx->prog, E_BOOL, L(ctx, @1)); if ($$) $$->ival = 1; }
+    | "false"    { $$ = ast_expr(ctx->prog, E_BOOL, L(ctx, @1)); if ($$) $$->ival = 0; }
     ;
 
 /* ---- externs ------------------------------------------------------------- */
@@ -714,6 +754,67 @@ static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l)
         diag_at(c->dg, DIAG_ERROR, L(c, l),
                 "unknown type '%s' (types: integer, real, text, date, boolean, duration)", name);
     return TY_ERROR;
+}
+
+static void add_competing(struct parse_ctx *c, stmt *s, expr *e, char *name)
+{
+    expr **items = ast_alloc(c->prog, (s->ncompeting + 1) * sizeof *items);
+    char **names = ast_alloc(c->prog, (s->ncompeting + 2) * sizeof *names);
+    if (!items || !names) return;
+    if (s->ncompeting) {
+        memcpy(items, s->competing, s->ncompeting * sizeof *items);
+        memcpy(names, s->competing_names, s->ncompeting * sizeof *names);
+    }
+    items[s->ncompeting] = e;
+    names[s->ncompeting++] = name;
+    s->competing = items;
+    s->competing_names = names;
+}
+
+/* `censored CODES` after a status column: the word is checked here */
+static expr *censored(struct parse_ctx *c, const char *word, YYLTYPE wl, expr *codes)
+{
+    if (strcmp(word, "censored") != 0)
+        diag_at(c->dg, DIAG_ERROR, L(c, wl), "expected 'event' or 'censored' and status codes, not '%s'", word);
+    return codes;
+}
+
+/* The column items of an endpoint: time COLUMN UNIT; status COLUMN [event
+ * CODES] [censored CODES]; entry COLUMN. */
+static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTYPE wl, expr *col,
+                           int unit, expr *event_codes, expr *censor_codes)
+{
+    static const char *const words[] = {"time", "status", "entry"};
+    loc at = L(c, wl);
+    int w = 0;
+    while (w < 3 && strcmp(word, words[w]) != 0) w++;
+    if (w == 3) {
+        const char *sug = diag_suggest(word, words, 3);
+        diag_at(c->dg, DIAG_ERROR, at, "unknown endpoint item '%s'%s%s%s (items: origin, event, competing, "
+                "censor, time, status, entry)", word, sug ? " (did you mean '" : "", sug ? sug : "",
+                sug ? "'?)" : "");
+        return;
+    }
+    if ((w == 0) != (unit >= 0)) {
+        if (w == 0) diag_at(c->dg, DIAG_ERROR, at, "the time of an endpoint needs its unit, e.g. 'time %s days;'", col->name);
+        else diag_at(c->dg, DIAG_ERROR, at, "only the time of an endpoint has a unit (the %s is in the time's unit)", word);
+        return;
+    }
+    if (w != 1 && (event_codes || censor_codes)) {
+        diag_at(c->dg, DIAG_ERROR, at, "only the status of an endpoint has event and censored codes");
+        return;
+    }
+    expr **slot = w == 0 ? &s->ep_time : w == 1 ? &s->ep_status : &s->ep_entry;
+    if (*slot) {
+        diag_at(c->dg, DIAG_ERROR, at, "endpoint has two '%s' items", word);
+        return;
+    }
+    *slot = col;
+    if (w == 0) s->ep_time_unit = unit;
+    if (w == 1) {
+        s->ep_event_codes = event_codes;
+        s->ep_censor_codes = censor_codes;
+    }
 }
 
 static void rules_error(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg)

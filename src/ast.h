@@ -156,9 +156,13 @@ typedef struct stmt {
     size_t ntables;
     /* endpoint */
     expr *origin, *event, *censor;
-    expr **competing;
+    expr **competing;      /* dates; with ep_status, status codes (literal or list) */
     char **competing_names;
     size_t ncompeting;
+    /* endpoint from columns (time COL UNIT; status COL ...; entry COL) */
+    expr *ep_time, *ep_status, *ep_entry;
+    int ep_time_unit;      /* dunit of ep_time and ep_entry */
+    expr *ep_event_codes, *ep_censor_codes;   /* E_LIST of literals, or NULL: the defaults */
     /* estimate */
     arg *args;
     size_t nargs;

@@ -361,6 +361,104 @@ static int want(scope *sc, expr *e, ty got, int kind, const char *what)
     return 0;
 }
 
+/* One list of status codes of a column endpoint (a literal or a list of
+ * literals of the status column's type) into ep->codes, each code once. */
+static void add_codes(scope *sc, endpointinfo *ep, expr *list, int status, ty st_type)
+{
+    size_t n = list->kind == E_LIST ? list->nitems : 1;
+    for (size_t k = 0; k < n; k++) {
+        expr *c = list->kind == E_LIST ? list->items[k] : list;
+        ty t = check_expr(sc, c);
+        if (is_err(t)) continue;
+        if (!(c->kind == E_INT || c->kind == E_TEXT || c->kind == E_BOOL ||
+              (c->kind == E_UNARY && c->op == OP_NEG && c->a->kind == E_INT))) {
+            err(sc, c, "a status code must be a literal (e.g. 2, \"dead\" or true)");
+            continue;
+        }
+        if (!is_err(st_type) && t.kind != st_type.kind) {
+            err(sc, c, "the status column of endpoint %s is %s %s: its codes must be too, not %s %s", ep->s->name,
+                an(ty_name(st_type)), ty_name(st_type), an(ty_name(t)), ty_name(t));
+            continue;
+        }
+        epcode code = {c->kind == E_UNARY ? -c->a->ival : c->ival, c->kind == E_TEXT ? c->text : NULL, status};
+        for (size_t j = 0; j < ep->ncodes; j++)
+            if (ep->codes[j].i == code.i && ep->codes[j].s == code.s) {
+                err(sc, c, "status code given twice in endpoint %s", ep->s->name);
+                return;
+            }
+        epcode *x = realloc(ep->codes, (ep->ncodes + 1) * sizeof *x);
+        if (!x) return;
+        ep->codes = x;
+        ep->codes[ep->ncodes++] = code;
+    }
+}
+
+/* A column named by a column endpoint's time, status or entry: a column of
+ * the unit or of an ancestor (so that its values are checked against the
+ * codes and signs before any unit is evaluated, see epdata.c). */
+static ty check_ep_column(scope *sc, expr *e, const char *what, const char *epname)
+{
+    ty t = check_expr(sc, e);
+    if (!is_err(t) && e->rkind != R_COLUMN) {
+        err(sc, e, "the %s of endpoint %s must be a column of the unit or of one of its ancestors", what, epname);
+        return T_ERR;
+    }
+    return t;
+}
+
+/* An endpoint given by time and status columns: the time (and entry) are
+ * numbers in the time's unit, the status codes say which value is the
+ * event, a censoring or a competing cause (default event 1 censored 0, or
+ * true and false); an origin date is optional. */
+static void check_column_endpoint(scope *sc, endpointinfo *ep)
+{
+    stmt *s = ep->s;
+    ep->from_columns = 1;
+    if (!s->ep_time || !s->ep_status) {
+        diag_at(sc->dg, DIAG_ERROR, s->name_loc, "endpoint %s has %s column but no %s column", s->name,
+                s->ep_time ? "a time" : "a status", s->ep_time ? "status" : "time");
+        return;
+    }
+    expr *dates[2] = {s->event, s->censor};
+    for (int k = 0; k < 2; k++)
+        if (dates[k])
+            err(sc, dates[k], "endpoint %s is given by its time and status columns: %s",
+                s->name, k == 0 ? "its event is a status code (status COLUMN event CODE)"
+                                : "a censoring is a status code (status COLUMN censored CODE)");
+    char what[128];
+    snprintf(what, sizeof what, "the origin of endpoint %s", s->name);
+    if (s->origin) want(sc, s->origin, check_expr(sc, s->origin), TY_DATE, what);
+    expr *nums[2] = {s->ep_time, s->ep_entry};
+    for (int k = 0; k < 2; k++) {
+        if (!nums[k]) continue;
+        snprintf(what, sizeof what, "the %s of endpoint %s", k ? "entry" : "time", s->name);
+        want(sc, nums[k], check_ep_column(sc, nums[k], k ? "entry" : "time", s->name), TY_REAL, what);
+    }
+    ty st = check_ep_column(sc, s->ep_status, "status", s->name);
+    if (!is_err(st) && st.kind != TY_INT && st.kind != TY_BOOL && st.kind != TY_TEXT) {
+        err(sc, s->ep_status, "the status column of endpoint %s must hold integers, booleans or texts, not %s",
+            s->name, ty_name(st));
+        return;
+    }
+    if (!is_err(st) && st.kind == TY_TEXT && (!s->ep_event_codes || !s->ep_censor_codes)) {
+        err(sc, s->ep_status, "the status column of endpoint %s holds texts: give its codes "
+            "(status %s event \"...\" censored \"...\")", s->name, s->ep_status->name);
+        return;
+    }
+    /* the defaults: event 1 censored 0 (true and false for a boolean column) */
+    for (int k = 0; k < 2; k++) {
+        expr *list = k ? s->ep_censor_codes : s->ep_event_codes;
+        if (list) add_codes(sc, ep, list, 1 - k, st);
+        else {
+            epcode *x = realloc(ep->codes, (ep->ncodes + 1) * sizeof *x);
+            if (!x) return;
+            ep->codes = x;
+            ep->codes[ep->ncodes++] = (epcode){1 - k, NULL, 1 - k};
+        }
+    }
+    for (size_t k = 0; k < s->ncompeting; k++) add_codes(sc, ep, s->competing[k], (int)k + 2, st);
+}
+
 static int check_endpoint(scope *sc, int i, const expr *use)
 {
     endpointinfo *ep = &sc->st->eps[i];
@@ -373,6 +471,16 @@ static int check_endpoint(scope *sc, int i, const expr *use)
     scope inner = *sc;
     inner.nvars = 0;
     stmt *s = ep->s;
+    if (s->ep_time || s->ep_status) {
+        check_column_endpoint(&inner, ep);
+        ep->state = 2;
+        return 0;
+    }
+    if (s->ep_entry) {
+        char what[128];
+        snprintf(what, sizeof what, "the entry of endpoint %s", s->name);
+        want(&inner, s->ep_entry, check_expr(&inner, s->ep_entry), TY_DATE, what);
+    }
     struct { expr *e; const char *what; } parts[] = {
         {s->origin, "origin"}, {s->event, "event"}, {s->censor, "censor"}};
     for (size_t k = 0; k < 3; k++) {
@@ -1062,6 +1170,10 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
                         err(sc, inner, "a formula can have one time-varying exposure");
                     else if (!ba->endpoint)
                         err(sc, inner, "a time-varying exposure needs an endpoint on the left of the formula");
+                    else if (e->a->rkind == R_ENDPOINT && sc->st->eps[e->a->slot].s->ep_time &&
+                             !sc->st->eps[e->a->slot].s->origin)
+                        err(sc, inner, "endpoint %s has no origin date to place the exposure's start on its "
+                            "time axis (add 'origin DATE;' to it)", e->a->name);
                     ba->exposure = inner->slot;
                     ba->exposure_term = i;
                 }
@@ -1579,10 +1691,15 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
         ep->cause_names[0] = ep->s->name;
         for (size_t k = 0; k < ep->s->ncompeting; k++) {
             const char *nm = ep->s->competing_names[k];
-            if (!nm) {
-                expr *c = ep->s->competing[k];
-                nm = c->kind == E_FIELD || c->kind == E_NAME || c->kind == E_CALL ? c->name : "competing";
+            expr *c = ep->s->competing[k];
+            if (!nm && (ep->s->ep_time || ep->s->ep_status) && (c->kind == E_INT || c->kind == E_TEXT)) {
+                /* a status code: "status 2" */
+                char buf[96];
+                if (c->kind == E_INT) snprintf(buf, sizeof buf, "status %lld", (long long)c->ival);
+                else snprintf(buf, sizeof buf, "status %s", c->sval);
+                nm = ast_strdup(st->prog, buf, strlen(buf));
             }
+            if (!nm) nm = c->kind == E_FIELD || c->kind == E_NAME || c->kind == E_CALL ? c->name : "competing";
             ep->cause_names[k + 1] = nm;
         }
     }
@@ -1612,7 +1729,10 @@ void study_free(study *st)
     for (size_t i = 0; i < st->nspecs; i++) free((char *)st->specs[i].path);
     free(st->specs);
     free(st->data_dir);
-    for (size_t i = 0; i < st->neps; i++) free(st->eps[i].cause_names);
+    for (size_t i = 0; i < st->neps; i++) {
+        free(st->eps[i].cause_names);
+        free(st->eps[i].codes);
+    }
     for (size_t i = 0; i < st->nests; i++) free(st->ests[i].args);
     for (size_t i = 0; i < st->nexterns; i++) xcall_free(&st->externs[i]);
     free(st->params);

@@ -24,11 +24,21 @@ typedef struct letinfo {
     int is_const;
 } letinfo;
 
+/* A status code of an endpoint given by columns, and the status it means. */
+typedef struct epcode {
+    int64_t i;             /* integer and boolean codes */
+    const char *s;         /* text codes (interned) */
+    int status;            /* 0 censored, 1 event, k >= 2 competing cause k-1 */
+} epcode;
+
 typedef struct endpointinfo {
     stmt *s;
     int ncauses;           /* 1 + competing */
     const char **cause_names;
     int state;
+    int from_columns;      /* time and status columns (stmt ep_time, ep_status) */
+    epcode *codes;         /* from_columns: every status code (owned) */
+    size_t ncodes;
 } endpointinfo;
 
 /* How an estimate argument is passed to the plugin. */

@@ -146,6 +146,46 @@ static value eval_let(evaluator *ev, int i)
     return m->v;
 }
 
+/* An endpoint given by columns: time in its unit, status by its codes
+ * (the data were checked against both before evaluation, epdata.c; a
+ * value that still does not fit leaves the endpoint unknown). */
+static void eval_column_endpoint(evaluator *ev, const endpointinfo *ep, ep_value *r)
+{
+    const stmt *s = ep->s;
+    value t = eval_expr(ev, s->ep_time), st = eval_expr(ev, s->ep_status);
+    if (v_missing(t) || v_missing(st)) return;
+    double days = v_num(t) * ev->st->unit_days[s->ep_time_unit];
+    size_t k = 0;
+    while (k < ep->ncodes && (st.t == TY_TEXT ? ep->codes[k].s != st.u.s : ep->codes[k].i != st.u.i)) k++;
+    if (k == ep->ncodes || !(days >= 0)) return;
+    value origin = s->origin ? eval_expr(ev, s->origin) : V_MISSING;
+    r->known = 1;
+    r->time = days;
+    r->status = ep->codes[k].status;
+    r->end_date = v_missing(origin) ? NAN : origin.u.r + days;
+    r->event_date = r->status == 1 ? r->end_date : NAN;
+}
+
+/* Delayed entry: days from the origin to the entry.  A missing entry
+ * leaves the endpoint unknown; an entry on or after the end of follow-up
+ * too (counted); an entry on or before the origin is no delay. */
+static void eval_entry(evaluator *ev, int i, ep_value *r, double origin, uint8_t *seen)
+{
+    const stmt *s = ev->st->eps[i].s;
+    value e = eval_expr(ev, s->ep_entry);
+    if (v_missing(e)) { r->known = 0; return; }
+    double d = s->ep_time ? v_num(e) * ev->st->unit_days[s->ep_time_unit] : e.u.r - origin;
+    if (d >= r->time) {
+        r->known = 0;
+        if (!(*seen & 4)) {
+            *seen |= 4;
+            ev->counts[i].entry_after_end++;
+        }
+        return;
+    }
+    if (d > 0) r->entry = d;
+}
+
 const ep_value *eval_endpoint(evaluator *ev, int i)
 {
     ep_memo *m = &ev->eps[i];
@@ -153,7 +193,15 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     m->gen = ev->gen;
     ep_value *r = &m->v;
     memset(r, 0, sizeof *r);
+    r->entry = NAN;
     const stmt *s = ev->st->eps[i].s;
+    /* data problems are counted once per unit, however often it is evaluated */
+    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
+    if (ev->st->eps[i].from_columns) {
+        eval_column_endpoint(ev, &ev->st->eps[i], r);
+        if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
+        return r;
+    }
     value origin = eval_expr(ev, s->origin);
     value censor = eval_expr(ev, s->censor);
     double best = 0;
@@ -171,8 +219,6 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
             status = (int)k + 1;
         }
     }
-    /* data problems are counted once per unit, however often it is evaluated */
-    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
     if (after_censor && !(*seen & 1)) {
         *seen |= 1;
         ev->counts[i].after_censor += after_censor;
@@ -194,6 +240,7 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     r->status = status;
     r->end_date = end;
     r->event_date = status == 1 ? best : NAN;
+    if (s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
     return r;
 }
 
@@ -573,8 +620,8 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
             switch (e->col) {
             case EPM_TIME: return v_dur(p->time);
             case EPM_STATUS: return v_int(p->status);
-            case EPM_EVENT_DATE: return p->status == 1 ? v_date(p->event_date) : V_MISSING;
-            case EPM_END_DATE: return v_date(p->end_date);
+            case EPM_EVENT_DATE: return p->status == 1 && !isnan(p->event_date) ? v_date(p->event_date) : V_MISSING;
+            case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
             }
             return V_MISSING;
         }
@@ -774,6 +821,7 @@ void eval_add_counts(evaluator *ev, const evaluator *clone)
     for (size_t i = 0; i < ev->st->neps; i++) {
         ev->counts[i].before_origin += clone->counts[i].before_origin;
         ev->counts[i].after_censor += clone->counts[i].after_censor;
+        ev->counts[i].entry_after_end += clone->counts[i].entry_after_end;
     }
     ev->out_of_range += clone->out_of_range;
     if (clone->range_at && (!ev->range_at || loc_before(clone->range_at, ev->range_at)))

@@ -14,7 +14,9 @@ typedef struct ep_value {
     double time;           /* days from origin */
     int status;            /* 0 censored, 1 event, k >= 2 competing cause k-1 */
     double event_date;     /* date of the endpoint's event (status 1) */
-    double end_date;       /* origin + time */
+    double end_date;       /* origin + time (NAN: an endpoint from columns without origin) */
+    double entry;          /* delayed entry, days from the origin: the unit is at
+                              risk on (entry, time]; NAN: from the origin */
 } ep_value;
 
 /* Counters of data problems met while evaluating endpoints, reported as
@@ -22,6 +24,7 @@ typedef struct ep_value {
 typedef struct ep_counts {
     size_t before_origin;  /* end of follow-up before the origin: unknown */
     size_t after_censor;   /* an event after the censoring date: ignored */
+    size_t entry_after_end;/* delayed entry on or after the end of follow-up: unknown */
 } ep_counts;
 
 evaluator *eval_new(study *st, cohort_data *d, diag *dg);

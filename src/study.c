@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "date.h"
+#include "epdata.h"
 #include "eval.h"
 #include "hash.h"
 #include "report.h"
@@ -76,7 +77,7 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     tm->resolve = now() - t1;
     int errors = dg->nerrors - before;
     if (errors) return errors == plugin_reg_failures(l->plugins) ? EXIT_PLUGIN : EXIT_RULES;
-    return EXIT_OK;
+    return epdata_validate(l->st, l->data, dg) ? EXIT_DATA : EXIT_OK;
 }
 
 static const char *unit_name(int u)
@@ -366,6 +367,11 @@ typedef struct filler {
     double *origin;        /* with surv: each unit's origin date (for exposures) */
 } filler;
 
+/* A unit's first interval starts a day before its origin, so that an event
+ * on the origin day (time 0) is at risk as in the right-censored analysis;
+ * with a delayed entry it starts at the entry. */
+#define FIRST_START (-1.0)
+
 static int vec_init(colbuf *b, cohort_vec *v, const expr *e, size_t n)
 {
     v->name = cb_keep(b, loc_text(e->loc));
@@ -388,6 +394,7 @@ static int surv_init(colbuf *b, cohort_surv *s, const endpointinfo *ep, size_t n
     s->missing = cb_alloc(b, n);
     s->ncauses = ep->ncauses;
     s->cause_names = ep->cause_names;
+    if (ep->s->ep_entry && !(s->start = cb_alloc(b, n * sizeof(double)))) return -1;
     return s->time && s->status && s->missing ? 0 : -1;
 }
 
@@ -398,6 +405,7 @@ static void fill_row(evaluator *ev, const filler *f, size_t row)
         ((unsigned char *)f->surv->missing)[row] = !p->known;
         ((double *)f->surv->time)[row] = p->known ? p->time : 0;
         ((int *)f->surv->status)[row] = p->known ? p->status : 0;
+        if (f->surv->start) ((double *)f->surv->start)[row] = p->known && !isnan(p->entry) ? p->entry : FIRST_START;
         if (f->origin) f->origin[row] = p->known ? p->end_date - p->time : 0;
         return;
     }
@@ -597,14 +605,11 @@ static int expand_vec(colbuf *b, cohort_vec *v, const size_t *row_unit, size_t m
     return 0;
 }
 
-/* A unit's first interval starts a day before its origin, so that an event
- * on the origin day (time 0) is at risk as in the right-censored analysis. */
-#define FIRST_START (-1.0)
-
-/* Split each unit's follow-up (0, T] at its exposure start e (days from
- * origin): unexposed on (0, e], exposed on (e, T] with the unit's status on
- * the last interval.  Units exposed from the origin (e <= 0) have one exposed
- * row; units never exposed (missing start, or e >= T) one unexposed row.
+/* Split each unit's follow-up (s, T] (s: its delayed entry, or the origin)
+ * at its exposure start e (days from origin): unexposed on (s, e], exposed
+ * on (e, T] with the unit's status on the last interval.  Units exposed
+ * from the start (e <= s) have one exposed row; units never exposed
+ * (missing start, or e >= T) one unexposed row.
  * Every other per-unit argument is repeated on each of the unit's rows. */
 static int expand_exposure(colbuf *b, cohort_call *call, cohort_arg *args, size_t nargs, int ai,
                            size_t term, const double *origin)
@@ -616,7 +621,8 @@ static int expand_exposure(colbuf *b, cohort_call *call, cohort_arg *args, size_
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         double e = ex->missing[i] || sv->missing[i] ? NAN : ex->num[i] - origin[i];
-        m += (!isnan(e) && e > 0 && e < sv->time[i]) ? 2 : 1;
+        double s0 = sv->start ? sv->start[i] : FIRST_START;
+        m += (!isnan(e) && e > s0 && e > 0 && e < sv->time[i]) ? 2 : 1;
     }
     size_t *ru = cb_alloc(b, (m + 1) * sizeof *ru);
     double *start = cb_alloc(b, (m + 1) * sizeof *start), *stop = cb_alloc(b, (m + 1) * sizeof *stop);
@@ -628,12 +634,13 @@ static int expand_exposure(colbuf *b, cohort_call *call, cohort_arg *args, size_
     for (size_t i = 0; i < n; i++) {
         double T = sv->time[i];
         double e = ex->missing[i] || sv->missing[i] ? NAN : ex->num[i] - origin[i];
-        if (!isnan(e) && e > 0 && e < T) {
-            ru[r] = i; start[r] = FIRST_START; stop[r] = e; status[r] = 0; x[r] = 0; smiss[r] = 0; r++;
+        double s0 = sv->start ? sv->start[i] : FIRST_START;
+        if (!isnan(e) && e > s0 && e > 0 && e < T) {
+            ru[r] = i; start[r] = s0; stop[r] = e; status[r] = 0; x[r] = 0; smiss[r] = 0; r++;
             ru[r] = i; start[r] = e; stop[r] = T; status[r] = sv->status[i]; x[r] = 1; smiss[r] = 0; r++;
         } else {
-            ru[r] = i; start[r] = FIRST_START; stop[r] = T; status[r] = sv->status[i];
-            x[r] = !isnan(e) && e <= 0; smiss[r] = sv->missing[i]; r++;
+            ru[r] = i; start[r] = s0; stop[r] = T; status[r] = sv->status[i];
+            x[r] = !isnan(e) && (e <= 0 || e <= s0); smiss[r] = sv->missing[i]; r++;
         }
     }
     for (size_t k = 0; k < nargs; k++) {
@@ -776,6 +783,12 @@ static void report_endpoint_problems(const study *st, const evpool *pool, const 
         if (c->after_censor) {
             count_words(res->min_cell, c->after_censor, "event", "events", cw, sizeof cw);
             diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc, "endpoint %s: %s after the censoring date ignored",
+                    st->eps[e].s->name, cw);
+        }
+        if (c->entry_after_end) {
+            count_words(res->min_cell, c->entry_after_end, "unit", "units", cw, sizeof cw);
+            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
+                    "endpoint %s: %s whose follow-up ends on or before the entry (time and status unknown)",
                     st->eps[e].s->name, cw);
         }
     }
@@ -1054,7 +1067,9 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             first = 0;
         }
         for (size_t e = 0; e < st->neps; e++) {
-            fprintf(f, "%s%s_time_%s,%s_status", first ? "" : ",", st->eps[e].s->name, tu, st->eps[e].s->name);
+            const char *nm = st->eps[e].s->name;
+            if (st->eps[e].s->ep_entry) fprintf(f, "%s%s_entry_%s", first ? "" : ",", nm, tu);
+            fprintf(f, "%s%s_time_%s,%s_status", first && !st->eps[e].s->ep_entry ? "" : ",", nm, tu, nm);
             first = 0;
         }
         fputc('\n', f);
@@ -1091,6 +1106,11 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             for (size_t e = 0; e < st->neps; e++) {
                 const ep_value *p = eval_endpoint(ev, (int)e);
                 if (!first) fputc(',', f);
+                /* a delayed entry: its time from the origin (0 for none) */
+                if (st->eps[e].s->ep_entry) {
+                    if (p->known) fprintf(f, "%.17g", isnan(p->entry) ? 0 : p->entry / ud);
+                    fputc(',', f);
+                }
                 if (p->known) fprintf(f, "%.17g,%d", p->time / ud, p->status);
                 else fputc(',', f);
                 first = 0;
