@@ -73,7 +73,7 @@ static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTY
 %token <str> IDENT "name" STRING "string"
 
 %type <e> expr cmp arith primary exprs_opt exprs map_items whens number argval
-%type <e> qrange colref codes code
+%type <e> qrange colref codes code era_where era_by
 %type <s> ep_items
 %type <a> args_opt args arg settings
 %type <i> qword xtype
@@ -169,6 +169,23 @@ stmt
         { stmt *s = mkstmt(ctx, S_DEFINE, @$); if (s) { s->slot = (int)$2; s->value = $4; add_stmt(ctx, s); } }
     | "exposure" IDENT "starts" "at" expr ';'
         { stmt *s = mkstmt(ctx, S_EXPOSURE, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $5; add_stmt(ctx, s); } }
+    | IDENT IDENT "from" IDENT IDENT era_where IDENT expr "end" expr IDENT expr era_by ';'
+        {
+            /* era NAME from TABLE VAR [where C] start S end E gap G [by B]; (contextual words) */
+            const char *bad = strcmp($1, "era") ? $1 : strcmp($7, "start") ? $7 : strcmp($11, "gap") ? $11 : NULL;
+            YYLTYPE bl = strcmp($1, "era") ? @1 : strcmp($7, "start") ? @7 : @11;
+            const char *want = strcmp($1, "era") ? "era" : strcmp($7, "start") ? "start" : "gap";
+            if (bad) {
+                diag_at(ctx->dg, DIAG_ERROR, L(ctx, bl), "syntax error, unexpected name '%s', expecting '%s'", bad, want);
+            } else {
+                stmt *s = mkstmt(ctx, S_ERA, @$);
+                if (s) {
+                    s->name = $2; s->name_loc = L(ctx, @2); s->text = $4; s->text_loc = L(ctx, @4);
+                    s->var = $5; s->value = $6; s->start = $8; s->end = $10; s->gap = $12; s->by = $13;
+                    add_stmt(ctx, s);
+                }
+            }
+        }
     | IDENT IDENT '=' expr ';'
         {
             /* a setting: privacy min_cell = 5; plot time_limit = 24 months; */
@@ -188,6 +205,16 @@ stmt
         }
     | error ';'   { yyerrok; }
     | error '}'   { yyerrok; }
+    ;
+
+era_where
+    : %empty        { $$ = NULL; }
+    | "where" expr  { $$ = $2; }
+    ;
+
+era_by
+    : %empty        { $$ = NULL; }
+    | "by" expr     { $$ = $2; }
     ;
 
 /* ---- data blocks --------------------------------------------------------- */

@@ -125,6 +125,7 @@ typedef struct tabledecl {
     char *name;
     loc loc;
     char *key, *parent, *order, *file, *alias;
+    struct stmt *era;      /* a derived table made by this era statement (era.c) */
     char **colnames;
     int *coltypes;         /* TY_* scalar */
     loc *colloc;
@@ -140,6 +141,8 @@ typedef struct xparam {   /* an extern function's parameter */
 typedef enum {
     S_STUDY, S_IMPORT, S_DATA, S_PARAM, S_UNIT, S_INCLUDE, S_EXCLUDE, S_LET,
     S_ENDPOINT, S_ESTIMATE, S_EXTERN, S_TIMESCALE, S_DEFINE, S_EXPOSURE,
+    S_ERA,         /* era NAME from TABLE VAR [where value] start .. end .. gap .. [by ..];
+                      text = TABLE, var = VAR */
     S_SETTING      /* `SECTION KEY = value;` or `SECTION { KEY = value; ... }` (privacy,
                       plot): name = section, text = key, value; one statement per key */
 } skind;
@@ -171,8 +174,12 @@ typedef struct stmt {
     xparam *xparams;
     size_t nxparams;
     int accepts_missing;
+    /* era */
+    char *var;             /* the source table's row variable */
+    loc text_loc;          /* where the source table is named */
+    expr *start, *end, *gap, *by;
     /* filled by the checker */
-    int slot;
+    int slot;              /* era: table index of the derived table */
 } stmt;
 
 typedef struct arena arena;

@@ -1463,6 +1463,54 @@ static void check_setting(study *st, size_t i, diag *dg)
     }
 }
 
+/* Each era statement declares a derived table (era.c fills it after the
+ * data are read): appended to the data declaration after the CSV tables,
+ * in the order of the statements, so that table numbers agree with the
+ * schema's.  It hangs from the parent of its source table. */
+static void add_era_tables(study *st, stmt *d, diag *dg)
+{
+    if (!st->neras) return;
+    tabledecl *t = ast_alloc(st->prog, (d->ntables + st->neras) * sizeof *t);
+    if (!t) return;
+    memcpy(t, d->tables, d->ntables * sizeof *t);
+    d->tables = t;
+    for (size_t i = 0; i < st->neras; i++) {
+        stmt *e = st->eras[i];
+        size_t k;
+        for (k = 0; k < d->ntables; k++)
+            if (strcmp(t[k].name, e->name) == 0) break;
+        if (k < d->ntables) {
+            diag_at(dg, DIAG_ERROR, e->name_loc, "table %s is already declared at line %d", e->name,
+                    t[k].loc.line);
+            continue;
+        }
+        for (k = 0; k < d->ntables; k++)
+            if (strcmp(t[k].name, e->text) == 0) break;
+        if (k == d->ntables) {
+            const char *names[64];
+            size_t nn = 0;
+            for (size_t j = 0; j < d->ntables && nn < 64; j++) names[nn++] = t[j].name;
+            const char *sg = diag_suggest(e->text, names, nn);
+            diag_at(dg, DIAG_ERROR, e->text_loc, "unknown table '%s'%s%s%s", e->text,
+                    sg ? " (did you mean '" : "", sg ? sg : "", sg ? "'?)" : "");
+            continue;
+        }
+        if (!t[k].parent) {
+            diag_at(dg, DIAG_ERROR, e->text_loc, "table %s has no parent table, so its eras would "
+                    "belong to no row", e->text);
+            continue;
+        }
+        tabledecl *x = &t[d->ntables];
+        memset(x, 0, sizeof *x);
+        x->name = e->name;
+        x->loc = e->name_loc;
+        x->parent = t[k].parent;
+        x->order = ast_strdup(st->prog, "start_date", 10);
+        x->era = e;
+        e->slot = (int)d->ntables++;
+    }
+}
+
 study *check_prepare(program *prog, strpool *pool, const override *ov, size_t nov,
                      const char *data_dir_override, diag *dg)
 {
@@ -1485,7 +1533,8 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
     st->ests = calloc(n + 1, sizeof *st->ests);
     st->externs = calloc(n + 1, sizeof *st->externs);
     st->exposures = calloc(n + 1, sizeof *st->exposures);
-    if (!st->exposures || !st->params || !st->lets || !st->eps || !st->criteria || !st->ests || !st->externs) {
+    st->eras = calloc(n + 1, sizeof *st->eras);
+    if (!st->exposures || !st->eras || !st->params || !st->lets || !st->eps || !st->criteria || !st->ests || !st->externs) {
         study_free(st);
         return NULL;
     }
@@ -1530,6 +1579,7 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
             else const_duration(st, s->value, &st->unit_days[s->slot], dg);
             break;
         case S_EXPOSURE: st->exposures[st->nexposures++] = s; break;
+        case S_ERA: st->eras[st->neras++] = s; break;
         case S_IMPORT: break;
         case S_SETTING: break;
         }
@@ -1634,6 +1684,7 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
     } else if (d->ntables) {
         st->unit = 0;
     }
+    add_era_tables(st, (stmt *)d, dg);
     if (dg->nerrors != before) {
         study_free(st);
         return NULL;
@@ -1660,6 +1711,47 @@ int check_set_param(study *st, const char *name, const char *text, diag *dg)
 }
 
 /* ---- phase 2 --------------------------------------------------------------- */
+
+/* An era's condition, start, end and gap read only its source row,
+ * constants and params: era.c evaluates them once per row, before any
+ * unit, and the gap once per run.  `by` names a column of the row. */
+static void check_era(scope *sc, stmt *s)
+{
+    study *st = sc->st;
+    if (s->slot < 0) return;   /* its declaration failed */
+    int src = -1;
+    for (size_t k = 0; k < st->data->ntables && src < 0; k++)
+        if (strcmp(st->data->tables[k].name, s->text) == 0) src = (int)k;
+    if (src < 0) return;
+    scope es = *sc;
+    es.nvars = 1;
+    es.vars[0].name = s->var;
+    es.vars[0].table = src;
+    struct { expr *e; int kind; const char *what; } part[] = {
+        {s->value, TY_BOOL, "the condition of an era"},
+        {s->start, TY_DATE, "the start of an era"},
+        {s->end, TY_DATE, "the end of an era"},
+        {s->gap, TY_DURATION, "the gap of an era"},
+    };
+    for (size_t i = 0; i < 4; i++) {
+        expr *e = part[i].e;
+        if (!e || !want(&es, e, check_expr(&es, e), part[i].kind, part[i].what)) continue;
+        if (!row_only(st, e, 0))
+            err(&es, e, "%s may only read its row %s, constants and params", part[i].what, s->var);
+        else if (e == s->gap && !e->is_const)
+            err(&es, e, "the gap of an era is the same for every row: a constant or a param, not a column");
+        else if (e == s->gap && e->kind == E_DURATION && e->rval < 0)
+            err(&es, e, "the gap of an era cannot be negative");
+    }
+    if (s->by) {
+        ty t = check_expr(&es, s->by);
+        if (is_err(t)) return;
+        if (s->by->kind != E_FIELD || s->by->rkind != R_VARCOL || s->by->slot != 0)
+            err(&es, s->by, "an era is by a column of its row, e.g. by %s.agent", s->var);
+        else if (!strcmp(s->by->name, "start_date") || !strcmp(s->by->name, "end_date") || !strcmp(s->by->name, "n"))
+            err(&es, s->by, "an era table has its own column %s: choose another by column", s->by->name);
+    }
+}
 
 int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, diag *dg)
 {
@@ -1717,6 +1809,7 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
         case S_EXPOSURE:
             want(&sc, s->value, check_expr(&sc, s->value), TY_DATE, "the start of an exposure");
             break;
+        case S_ERA: check_era(&sc, s); break;
         default: break;
         }
     }
@@ -1742,6 +1835,7 @@ void study_free(study *st)
     free(st->ests);
     free(st->externs);
     free(st->exposures);
+    free(st->eras);
     free(st->na);
     free(st);
 }

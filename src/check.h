@@ -88,6 +88,7 @@ typedef struct study {
     estimateinfo *ests;  size_t nests;
     externinfo *externs; size_t nexterns;
     stmt **exposures;    size_t nexposures;   /* `exposure NAME starts at DATE;` */
+    stmt **eras;         size_t neras;        /* `era NAME from TABLE VAR ...;` (era.c) */
     size_t nquants;      /* quantifiers (each keeps its evaluation state, eval.c) */
     const cohort_data *schema;
 } study;

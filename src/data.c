@@ -1026,6 +1026,67 @@ void data_free(cohort_data *d)
     free(d);
 }
 
+/* ---- derived tables ---------------------------------------------------- */
+
+int data_add_table(cohort_data *d, const char *name, int parent, const char *const *names,
+                   const int *types, size_t ncols, int order)
+{
+    table *ts = realloc(d->tables, (d->ntables + 1) * sizeof *ts);
+    if (!ts) return -1;
+    d->tables = ts;
+    table *t = &ts[d->ntables];
+    memset(t, 0, sizeof *t);
+    t->key = t->fk = -1;
+    t->parent = parent;
+    t->order = order;
+    t->name = xstrdup(name);
+    t->path = xstrdup(name);
+    t->cols = calloc(ncols ? ncols : 1, sizeof *t->cols);
+    if (!t->name || !t->path || !t->cols) {
+        free(t->name);
+        free(t->path);
+        free(t->cols);
+        return -1;
+    }
+    d->ntables++;
+    t->ncols = ncols;
+    for (size_t j = 0; j < ncols; j++) {
+        t->cols[j].name = xstrdup(names[j]);
+        t->cols[j].type = types[j];
+        t->cols[j].declared = 1;
+        if (!t->cols[j].name) return -1;
+    }
+    return data_set_rows(d, (int)d->ntables - 1, 0);
+}
+
+int data_set_rows(cohort_data *d, int ti, size_t nrows)
+{
+    table *t = &d->tables[ti];
+    for (size_t k = 0; k < t->ngroups_built; k++) {
+        free(t->groups[k].off);
+        free(t->groups[k].rows);
+    }
+    free(t->groups);
+    t->groups = NULL;
+    t->ngroups_built = 0;
+    size_t n = nrows ? nrows : 1;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        void **v = col_values(c);
+        free(*v);
+        free(c->miss);
+        *v = calloc(n, type_size(c->type));
+        c->miss = calloc(n, 1);
+        c->n = nrows;
+        if (!*v || !c->miss) return -1;
+    }
+    free(t->parent_row);
+    t->parent_row = calloc(n, sizeof *t->parent_row);
+    if (!t->parent_row) return -1;
+    t->nrows = nrows;
+    return (int)(t - d->tables);
+}
+
 int data_table_index(const cohort_data *d, const char *name)
 {
     for (size_t k = 0; k < d->ntables; k++)

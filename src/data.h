@@ -92,6 +92,14 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
                        strpool *pool, diag *dg);
 void data_free(cohort_data *d);
 
+/* A derived table (drug eras): appended empty, with typed columns, a parent
+ * table (or -1) and an order column (or -1); returns its index or -1 when
+ * out of memory.  data_set_rows gives it nrows rows (all values zero, not
+ * missing, parent_row zero) for the caller to fill, and drops its row
+ * groups; returns the table index or -1. */
+int data_add_table(cohort_data *d, const char *name, int parent, const char *const *names,
+                   const int *types, size_t ncols, int order);
+int data_set_rows(cohort_data *d, int t, size_t nrows);
 int data_table_index(const cohort_data *d, const char *name);
 int data_column_index(const table *t, const char *name);
 /* The row of `ancestor` that row `row` of table `t` belongs to (t itself

@@ -806,6 +806,12 @@ static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *sh
     return ev;
 }
 
+value eval_row_value(evaluator *ev, const expr *e, size_t row)
+{
+    ev->var_row[0] = row;
+    return eval_expr(ev, e);
+}
+
 evaluator *eval_new(study *st, cohort_data *d, diag *dg)
 {
     return eval_make(st, d, dg, NULL, NULL);

@@ -34,6 +34,9 @@ void eval_unit(evaluator *ev, size_t row);
 value eval_expr(evaluator *ev, const expr *e);
 const ep_value *eval_endpoint(evaluator *ev, int ep);
 const ep_counts *eval_ep_counts(const evaluator *ev, int ep);
+/* e evaluated with the first quantifier variable bound to `row` (era.c:
+ * the expressions of an era read only their source row). */
+value eval_row_value(evaluator *ev, const expr *e, size_t row);
 /* Row of table t for the current unit (t must be the unit or an ancestor). */
 int64_t eval_row_of(const evaluator *ev, int t);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "date.h"
 #include "epdata.h"
+#include "era.h"
 #include "eval.h"
 #include "hash.h"
 #include "report.h"
@@ -68,6 +69,7 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     double t0 = now();
     l->data = data_load(l->st->specs, l->st->nspecs, &lo, l->pool, dg);
     if (!l->data) return EXIT_DATA;
+    if (era_declare(l->st, l->data)) return EXIT_DATA;
     double t1 = now();
     tm->ingest = t1 - t0;
     l->plugins = plugin_reg_new(o->plugin_dirs, o->nplugin_dirs);
@@ -801,6 +803,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
 {
     double t0 = now();
     const char *tu = unit_name(st->timescale);
+    if (era_build(st, d, dg)) return NULL;   /* per run: a param may set an era's gap */
     results *res = results_new(st->title, d->tables[st->unit].name, st->unit_days[st->timescale], tu);
     if (res) results_set_privacy(res, min_cell);
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
@@ -1038,7 +1041,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     }
     study *st = l.st;
     cohort_data *d = l.data;
-    results *res = results_new(st->title, d->tables[st->unit].name, 1, "days");
+    results *res = era_build(st, d, dg) ? NULL : results_new(st->title, d->tables[st->unit].name, 1, "days");
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     evpool pool;
     if (ev) pool_init(&pool, ev, st, 1);   /* rows are written in order by one thread */
