@@ -34,6 +34,7 @@ static void add_competing(struct parse_ctx *c, stmt *s, expr *e, char *name);
 static expr *censored(struct parse_ctx *c, const char *word, YYLTYPE wl, expr *codes);
 static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTYPE wl, expr *col,
                            int unit, expr *event_codes, expr *censor_codes);
+static void extern_typed(struct parse_ctx *c, const stmt *s);
 }
 
 %define api.pure full
@@ -51,6 +52,7 @@ static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTY
     expr *e;
     stmt *s;
     arg *a;
+    xparam *x;
 }
 
 %token START_PROGRAM START_EXPR
@@ -76,6 +78,7 @@ static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTY
 %type <e> qrange colref codes code era_where era_by
 %type <s> ep_items
 %type <a> args_opt args arg settings
+%type <x> xparam
 %type <i> qword xtype
 %type <str> argname
 %type <s> table_opts table_decl tables xparams_opt xparams coldecls
@@ -153,20 +156,28 @@ stmt
         {
             if ($5) {
                 $5->kind = S_EXTERN; $5->loc = L(ctx, @$); $5->rettype = (int)$2; $5->name = $3;
-                $5->name_loc = L(ctx, @3); $5->text = $8; add_stmt(ctx, $5);
+                $5->name_loc = L(ctx, @3); $5->text = $8; extern_typed(ctx, $5); add_stmt(ctx, $5);
             }
         }
     | "extern" xtype IDENT '(' xparams_opt ')' "from" STRING "accepts" "missing" ';'
         {
             if ($5) {
                 $5->kind = S_EXTERN; $5->loc = L(ctx, @$); $5->rettype = (int)$2; $5->name = $3;
-                $5->name_loc = L(ctx, @3); $5->text = $8; $5->accepts_missing = 1; add_stmt(ctx, $5);
+                $5->name_loc = L(ctx, @3); $5->text = $8; $5->accepts_missing = 1; extern_typed(ctx, $5); add_stmt(ctx, $5);
             }
         }
     | "timescale" DUNIT ';'
         { stmt *s = mkstmt(ctx, S_TIMESCALE, @$); if (s) { s->slot = (int)$2; add_stmt(ctx, s); } }
     | "define" DUNIT '=' expr ';'
         { stmt *s = mkstmt(ctx, S_DEFINE, @$); if (s) { s->slot = (int)$2; s->value = $4; add_stmt(ctx, s); } }
+    | "define" IDENT '(' xparams_opt ')' '=' expr ';'
+        {
+            /* a parametrised definition: define concurrent(agent, pre, post) = ...; */
+            if ($4) {
+                $4->kind = S_FUNC; $4->loc = L(ctx, @$); $4->name = $2; $4->name_loc = L(ctx, @2);
+                $4->value = $7; add_stmt(ctx, $4);
+            }
+        }
     | "exposure" IDENT "starts" "at" expr ';'
         { stmt *s = mkstmt(ctx, S_EXPOSURE, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $5; add_stmt(ctx, s); } }
     | IDENT IDENT "from" IDENT IDENT era_where IDENT expr "end" expr IDENT expr era_by ';'
@@ -363,28 +374,35 @@ xparams_opt
     | xparams  { $$ = $1; }
     ;
 
+/* parameters of an extern (typed) or of a define (typed or not: TY_ANY) */
 xparams
-    : xtype IDENT
+    : xparam
         {
             $$ = mkstmt(ctx, S_EXTERN, @$);
             if ($$) {
                 $$->xparams = ast_alloc(ctx->prog, sizeof(xparam));
-                $$->xparams[0] = (xparam){(int)$1, $2, SPAN(ctx, @1, @2)};
-                $$->nxparams = 1;
+                if ($$->xparams && $1) { $$->xparams[0] = *$1; $$->nxparams = 1; }
             }
         }
-    | xparams ',' xtype IDENT
+    | xparams ',' xparam
         {
             $$ = $1;
-            if ($$) {
+            if ($$ && $3) {
                 xparam *p = ast_alloc(ctx->prog, ($$->nxparams + 1) * sizeof *p);
                 if (p) {
                     memcpy(p, $$->xparams, $$->nxparams * sizeof *p);
-                    p[$$->nxparams++] = (xparam){(int)$3, $4, SPAN(ctx, @3, @4)};
+                    p[$$->nxparams++] = *$3;
                     $$->xparams = p;
                 }
             }
         }
+    ;
+
+xparam
+    : xtype IDENT
+        { $$ = ast_alloc(ctx->prog, sizeof(xparam)); if ($$) *$$ = (xparam){(int)$1, $2, SPAN(ctx, @1, @2)}; }
+    | IDENT
+        { $$ = ast_alloc(ctx->prog, sizeof(xparam)); if ($$) *$$ = (xparam){TY_ANY, $1, L(ctx, @1)}; }
     ;
 
 /* ---- settings blocks ------------------------------------------------------ */
@@ -842,6 +860,16 @@ static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTY
         s->ep_event_codes = event_codes;
         s->ep_censor_codes = censor_codes;
     }
+}
+
+/* every parameter of an extern has a C type (a define's may have none) */
+static void extern_typed(struct parse_ctx *c, const stmt *s)
+{
+    for (size_t i = 0; i < s->nxparams; i++)
+        if (s->xparams[i].type == TY_ANY)
+            diag_at(c->dg, DIAG_ERROR, s->xparams[i].loc,
+                    "parameter '%s' of extern %s needs a type (e.g. real %s)", s->xparams[i].name, s->name,
+                    s->xparams[i].name);
 }
 
 static void rules_error(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg)

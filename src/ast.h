@@ -132,7 +132,7 @@ typedef struct tabledecl {
     size_t ncols;
 } tabledecl;
 
-typedef struct xparam {   /* an extern function's parameter */
+typedef struct xparam {   /* a parameter of an extern or of a define NAME(...) */
     int type;
     char *name;
     loc loc;
@@ -143,6 +143,7 @@ typedef enum {
     S_ENDPOINT, S_ESTIMATE, S_EXTERN, S_TIMESCALE, S_DEFINE, S_EXPOSURE,
     S_ERA,         /* era NAME from TABLE VAR [where value] start .. end .. gap .. [by ..];
                       text = TABLE, var = VAR */
+    S_FUNC,        /* define NAME(xparams) = value; (parameters of type TY_ANY are untyped) */
     S_SETTING      /* `SECTION KEY = value;` or `SECTION { KEY = value; ... }` (privacy,
                       plot): name = section, text = key, value; one statement per key */
 } skind;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtins.h"
+#include "func.h"
 #include "interval.h"
 #include "xcall.h"
 #include "parse.h"
@@ -21,6 +22,7 @@ typedef struct scope {
     int nvars;
     struct { const char *name; int table; } vars[MAX_QUANT_DEPTH];
     int formula_term;      /* checking a formula term: exposures allowed */
+    const func_frame *active;  /* the definitions being expanded (func.c) */
 } scope;
 
 static const ty T_ERR = {TY_ERROR, 0};
@@ -128,6 +130,13 @@ static int find_param(const study *st, const char *name)
     return -1;
 }
 
+static int find_func(const study *st, const char *name)
+{
+    for (size_t i = 0; i < st->nfuncs; i++)
+        if (strcmp(st->funcs[i].s->name, name) == 0) return (int)i;
+    return -1;
+}
+
 static int find_exposure(const study *st, const char *name)
 {
     for (size_t i = 0; i < st->nexposures; i++)
@@ -223,6 +232,7 @@ static ty resolve_name(scope *sc, expr *e)
         e->rkind = R_PARAM;
         e->slot = i;
         e->is_const = 1;
+        st->params[i].used = 1;
         return st->params[i].type;
     }
     if ((i = find_endpoint(st, name)) >= 0) {
@@ -801,10 +811,60 @@ static ty check_interval(scope *sc, expr *e, const char *what)
 
 static ty call_type(scope *sc, expr *e, const ty *at, size_t n, int ok);
 
+/* Is e a bare row variable or table name (an argument for p.column)? */
+static int names_row(const scope *sc, const expr *e)
+{
+    if (e->kind != E_NAME) return 0;
+    for (int v = 0; v < sc->nvars; v++)
+        if (strcmp(sc->vars[v].name, e->name) == 0) return 1;
+    return find_table(sc->st, e->name) >= 0;
+}
+
+/* A call of a define NAME(params): its arguments are checked where they
+ * are written, then the expansion (func.c) replaces the call and is checked
+ * in its place; diagnostics inside the body also point at the call. */
+static ty check_func_call(scope *sc, expr *e, funcinfo *f)
+{
+    f->ncalls++;
+    const char *vars[MAX_QUANT_DEPTH];
+    for (int v = 0; v < sc->nvars; v++) vars[v] = sc->vars[v].name;
+    expr *x = func_expand(sc->st->prog, f->s, e, sc->active, vars, sc->nvars, &sc->st->fserial, sc->dg);
+    if (!x) return T_ERR;
+    int bad = 0;
+    for (size_t k = 0; k < e->nitems; k++) {
+        const xparam *p = &f->s->xparams[k];
+        if (p->type == TY_ANY && names_row(sc, e->items[k])) continue;   /* is_agent(d, ...): the body says d.agent */
+        ty t = check_expr(sc, e->items[k]);
+        ty want_t = mk(p->type & 0xff);
+        if (is_err(t)) {
+            bad = 1;
+        } else if (p->type != TY_ANY && !is_err(want_t) &&
+                   (!compatible(t, want_t) || (want_t.kind == TY_INT && t.kind == TY_REAL))) {
+            err(sc, e->items[k], "argument %zu of %s must be %s %s (parameter '%s'), not %s %s", k + 1,
+                f->s->name, an(ty_name(want_t)), ty_name(want_t), p->name, an(ty_name(t)), ty_name(t));
+            diag_at(sc->dg, DIAG_NOTE, p->loc, "parameter '%s' of %s is declared here", p->name, f->s->name);
+            bad = 1;
+        }
+    }
+    if (bad) return T_ERR;
+    scope inner = *sc;
+    for (int v = 0; v < sc->nvars; v++) inner.vars[v].name = vars[v];
+    func_frame fr = {f->s, sc->active};
+    inner.active = &fr;
+    diag_frame df;
+    diag_push(sc->dg, &df, e->loc, "in %s(...), called here", f->s->name);
+    *e = *x;
+    ty t = check_expr(&inner, e);
+    diag_pop(sc->dg, &df);
+    return t;
+}
+
 static ty check_call(scope *sc, expr *e)
 {
     int ok = 1;
     size_t n = e->nitems;
+    int fi = find_func(sc->st, e->name);
+    if (fi >= 0) return check_func_call(sc, e, &sc->st->funcs[fi]);
     /* a map-valued let or param is a lookup function: halflife(agent) */
     int li = find_let(sc->st, e->name);
     int pi = li < 0 ? find_param(sc->st, e->name) : -1;
@@ -823,6 +883,7 @@ static ty check_call(scope *sc, expr *e)
         want(sc, e->items[0], kt, TY_TEXT, "a map key");
         e->rkind = li >= 0 ? R_LET : R_PARAM;
         e->slot = li >= 0 ? li : pi;
+        if (pi >= 0) sc->st->params[pi].used = 1;
         e->fn = -2;
         e->is_const = e->items[0]->is_const && (li < 0 || sc->st->lets[li].is_const);
         e->uses_unit = !e->is_const;
@@ -885,6 +946,7 @@ static ty call_type(scope *sc, expr *e, const ty *at, size_t n, int ok)
     const char *names[64];
     size_t nn = builtin_names(names, 64);
     for (size_t i = 0; i < sc->st->nexterns && nn < 64; i++) names[nn++] = sc->st->externs[i].s->name;
+    for (size_t i = 0; i < sc->st->nfuncs && nn < 64; i++) names[nn++] = sc->st->funcs[i].s->name;
     const char *s = diag_suggest(e->name, names, nn);
     if (s) err(sc, e, "unknown function '%s' (did you mean '%s'?)", e->name, s);
     else err(sc, e, "unknown function '%s'", e->name);
@@ -1534,7 +1596,9 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
     st->externs = calloc(n + 1, sizeof *st->externs);
     st->exposures = calloc(n + 1, sizeof *st->exposures);
     st->eras = calloc(n + 1, sizeof *st->eras);
-    if (!st->exposures || !st->eras || !st->params || !st->lets || !st->eps || !st->criteria || !st->ests || !st->externs) {
+    st->funcs = calloc(n + 1, sizeof *st->funcs);
+    if (!st->exposures || !st->eras || !st->funcs || !st->params || !st->lets || !st->eps || !st->criteria ||
+        !st->ests || !st->externs) {
         study_free(st);
         return NULL;
     }
@@ -1542,7 +1606,8 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
     /* every name is defined once among params, lets, endpoints and externs */
     for (size_t i = 0; i < n; i++) {
         stmt *s = prog->stmts[i];
-#define NAMED(k) ((k) == S_PARAM || (k) == S_LET || (k) == S_ENDPOINT || (k) == S_EXTERN || (k) == S_EXPOSURE)
+#define NAMED(k) ((k) == S_PARAM || (k) == S_LET || (k) == S_ENDPOINT || (k) == S_EXTERN || (k) == S_EXPOSURE || \
+                  (k) == S_FUNC)
         if (!NAMED(s->kind)) continue;
         for (size_t j = 0; j < i; j++) {
             stmt *o = prog->stmts[j];
@@ -1580,6 +1645,18 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
             break;
         case S_EXPOSURE: st->exposures[st->nexposures++] = s; break;
         case S_ERA: st->eras[st->neras++] = s; break;
+        case S_FUNC:
+            st->funcs[st->nfuncs++].s = s;
+            if (builtin_find(s->name) >= 0)
+                diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' is a built-in function: choose another name", s->name);
+            for (size_t k = 0; k < s->nxparams; k++)
+                for (size_t j = 0; j < k; j++)
+                    if (strcmp(s->xparams[j].name, s->xparams[k].name) == 0) {
+                        diag_at(dg, DIAG_ERROR, s->xparams[k].loc, "%s has two parameters named '%s'", s->name,
+                                s->xparams[k].name);
+                        break;
+                    }
+            break;
         case S_IMPORT: break;
         case S_SETTING: break;
         }
@@ -1702,12 +1779,23 @@ int check_set_param(study *st, const char *name, const char *text, diag *dg)
     int before = dg->nerrors;
     if (bind_param(st, &st->params[k], text, dg)) return -1;
     /* re-check the new value: it must have the param's type and be constant */
-    scope sc = {st, st->schema, dg, NULL, 0, {{0}}, 0};
+    scope sc = {st, st->schema, dg, NULL, 0, {{0}}, 0, NULL};
     ty t = check_expr(&sc, st->params[k].value);
     if (!is_err(t) && !compatible(t, st->params[k].type))
         diag_at(dg, DIAG_ERROR, st->params[k].value->loc, "param %s is %s %s, not %s %s", name,
                 an(ty_name(st->params[k].type)), ty_name(st->params[k].type), an(ty_name(t)), ty_name(t));
     return dg->nerrors == before ? 0 : -1;
+}
+
+void check_warn_unused(const study *st, const char *const *names, size_t n, const char *option, diag *dg)
+{
+    for (size_t i = 0; i < n; i++) {
+        int k = find_param(st, names[i]);
+        if (k >= 0 && !st->params[k].used)
+            diag_at(dg, DIAG_WARNING, st->params[k].s->name_loc,
+                    "%s %s: no criterion, let, endpoint or estimate uses param %s, so it changes no result",
+                    option, names[i], names[i]);
+    }
 }
 
 /* ---- phase 2 --------------------------------------------------------------- */
@@ -1757,7 +1845,7 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
 {
     int before = dg->nerrors;
     st->schema = schema;
-    scope sc = {st, schema, dg, plugins, 0, {{0}}, 0};
+    scope sc = {st, schema, dg, plugins, 0, {{0}}, 0, NULL};
     for (int a = st->unit; a >= 0; a = schema->tables[a].parent) st->root = a;
     for (size_t i = 0; i < st->nexterns; i++) xcall_load(st, &st->externs[i], plugins, dg);
     for (size_t i = 0; i < st->nparams; i++) {
@@ -1813,6 +1901,10 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
         default: break;
         }
     }
+    for (size_t i = 0; i < st->nfuncs; i++)
+        if (!st->funcs[i].ncalls)
+            diag_at(dg, DIAG_WARNING, st->funcs[i].s->name_loc,
+                    "%s is never called (a definition is checked where it is called)", st->funcs[i].s->name);
     return dg->nerrors - before;
 }
 
@@ -1836,6 +1928,7 @@ void study_free(study *st)
     free(st->externs);
     free(st->exposures);
     free(st->eras);
+    free(st->funcs);
     free(st->na);
     free(st);
 }

@@ -15,6 +15,7 @@ typedef struct paraminfo {
     stmt *s;
     expr *value;           /* the rules' value or the --set override */
     ty type;
+    int used;              /* named by a checked expression (so it can change a result) */
 } paraminfo;
 
 typedef struct letinfo {
@@ -61,6 +62,11 @@ typedef struct estimateinfo {
     size_t nargs;
 } estimateinfo;
 
+typedef struct funcinfo {
+    stmt *s;               /* define NAME(params) = body; */
+    int ncalls;
+} funcinfo;
+
 typedef struct externinfo {
     stmt *s;
     void *fn;              /* the C function */
@@ -89,6 +95,8 @@ typedef struct study {
     externinfo *externs; size_t nexterns;
     stmt **exposures;    size_t nexposures;   /* `exposure NAME starts at DATE;` */
     stmt **eras;         size_t neras;        /* `era NAME from TABLE VAR ...;` (era.c) */
+    funcinfo *funcs;     size_t nfuncs;       /* parametrised definitions (func.c) */
+    unsigned fserial;    /* numbers the row variables renamed by func_expand */
     size_t nquants;      /* quantifiers (each keeps its evaluation state, eval.c) */
     const cohort_data *schema;
 } study;
@@ -108,6 +116,9 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
  * data or a sample) and the plugins.  Returns the number of errors. */
 int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, diag *dg);
 void study_free(study *st);
+/* Warn about each param given on the command line (--set, --sweep) that no
+ * criterion, let, endpoint or estimate uses: it cannot change any result. */
+void check_warn_unused(const study *st, const char *const *names, size_t n, const char *option, diag *dg);
 /* Re-bind a param to a new expression text (for --sweep); returns 0 or
  * reports an error. */
 int check_set_param(study *st, const char *name, const char *text, diag *dg);

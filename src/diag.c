@@ -8,6 +8,7 @@ void diag_init(diag *dg, diag_fn fn, void *ud)
     dg->fn = fn;
     dg->ud = ud;
     dg->nerrors = dg->nwarnings = 0;
+    dg->frames = NULL;
 }
 
 void diag_vemit(diag *dg, diag_level level, const char *file, int line, int col, int len,
@@ -20,6 +21,8 @@ void diag_vemit(diag *dg, diag_level level, const char *file, int line, int col,
     if (!dg->fn) return;
     diagnostic d = {level, file, line, col, len < 1 ? 1 : len, srcline, srclen, buf};
     dg->fn(dg->ud, &d);
+    if (level != DIAG_NOTE)
+        for (const diag_frame *f = dg->frames; f; f = f->up) dg->fn(dg->ud, &f->note);
 }
 
 void diag_emit(diag *dg, diag_level level, const char *file, int line, int col, int len,

@@ -21,10 +21,19 @@ typedef struct diagnostic {
 
 typedef void (*diag_fn)(void *ud, const diagnostic *d);
 
+/* A context that adds a note after every error and warning reported while
+ * it is pushed (e.g. "in the call of concurrent() here"). */
+typedef struct diag_frame {
+    const struct diag_frame *up;
+    diagnostic note;
+    char msg[256];
+} diag_frame;
+
 typedef struct diag {
     diag_fn fn;
     void *ud;
     int nerrors, nwarnings;
+    const diag_frame *frames;  /* innermost first */
 } diag;
 
 void diag_init(diag *dg, diag_fn fn, void *ud);

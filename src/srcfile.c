@@ -87,3 +87,23 @@ void diag_at(diag *dg, diag_level level, loc l, const char *fmt, ...)
     diag_vemit(dg, level, l.file ? l.file->name : NULL, l.line, l.col, width, line, n, fmt, ap);
     va_end(ap);
 }
+
+void diag_push(diag *dg, diag_frame *f, loc l, const char *fmt, ...)
+{
+    size_t n = 0;
+    const char *line = l.file ? srcfile_line(l.file, l.line, &n) : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->msg, sizeof f->msg, fmt, ap);
+    va_end(ap);
+    f->note = (diagnostic){DIAG_NOTE, l.file ? l.file->name : NULL, l.line, l.col,
+                           l.end_line == l.line ? l.end_col - l.col + 1 : (int)n - l.col + 1, line, n, f->msg};
+    if (f->note.len < 1) f->note.len = 1;
+    f->up = dg->frames;
+    dg->frames = f;
+}
+
+void diag_pop(diag *dg, const diag_frame *f)
+{
+    if (dg->frames == f) dg->frames = f->up;
+}

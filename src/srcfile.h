@@ -31,4 +31,9 @@ const char *srcfile_line(const srcfile *f, int line, size_t *len);
  * the span (up to the end of its first line). */
 void diag_at(diag *dg, diag_level level, loc l, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Push a frame whose note (at l) follows every error and warning until
+ * diag_pop; frames nest. */
+void diag_push(diag *dg, diag_frame *f, loc l, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_pop(diag *dg, const diag_frame *f);
 #endif
