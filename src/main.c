@@ -27,7 +27,10 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  --set NAME=VALUE        override a param (VALUE is an expression: 30days, 0.2, \"x\")\n"
-    "  --sweep NAME=V1,V2,...  run once per value and report the estimates side by side\n"
+    "  --sweep NAME=V1,V2,...  run once per value and report the estimates side by side;\n"
+    "                          several --sweep options run every combination\n"
+    "  --paired                with several --sweep, run the first values together, then\n"
+    "                          the second values... (all need as many values)\n"
     "  --data DIR              read the tables from DIR instead of the rules' data directory\n"
     "  --format text|json      output format of run (default text)\n"
     "  --out DIR               also write every table as CSV and JSON, every figure as SVG,\n"
@@ -54,7 +57,7 @@ static const struct {
               "Parse FILE and its imports, resolve every name and type against the tables'\n"
               "headers and a sample of 1000 rows, load every estimator plugin and extern\n"
               "library and check the arguments of every estimate. No estimate is computed.\n"},
-    {"run", "usage: cohort run FILE [--set NAME=VALUE]... [--sweep NAME=V1,V2,...] [--data DIR]\n"
+    {"run", "usage: cohort run FILE [--set NAME=VALUE]... [--sweep NAME=V1,V2,...]... [--paired] [--data DIR]\n"
             "                [--format text|json] [--out DIR] [--plugin-path DIRS]\n"
             "                [--min-cell N] [--time-limit DURATION] [--min-at-risk N] [--no-ci-bands]\n"
             "Print the attrition table and every estimate. With --out DIR, also write\n"
@@ -153,6 +156,53 @@ static void list_one(void *ud, const char *path, const cohort_plugin *p)
     }
 }
 
+/* The runs of --sweep: every combination of the values (the first param
+ * varies slowest), or with --paired the k-th value of every param together.
+ * *out holds nruns x np values, row by row. */
+static int sweep_runs(const char *const *names, const char ***vals, const size_t *nvals, size_t np, int paired,
+                      const char ***out, size_t *nruns)
+{
+    if (paired && np < 2) return usage_error("%s", "--paired needs two or more --sweep options");
+    size_t n = 1;
+    for (size_t j = 0; j < np; j++) {
+        if (paired && nvals[j] != nvals[0]) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "--paired: --sweep %s has %zu value%s but --sweep %s has %zu", names[j],
+                     nvals[j], nvals[j] == 1 ? "" : "s", names[0], nvals[0]);
+            return usage_error("%s", msg);
+        }
+        if (!paired) {
+            if (n > 10000 / nvals[j]) return usage_error("%s", "--sweep: more than 10000 combinations");
+            n *= nvals[j];
+        }
+    }
+    if (paired) n = nvals[0];
+    const char **v = calloc(n * np + 1, sizeof *v);
+    if (!v) return EXIT_DATA;
+    for (size_t k = 0; k < n; k++) {
+        size_t rest = k;
+        for (size_t j = np; j-- > 0;) {
+            v[k * np + j] = vals[j][paired ? k : rest % nvals[j]];
+            rest /= nvals[j];
+        }
+    }
+    *out = v;
+    *nruns = n;
+    return EXIT_OK;
+}
+
+static void sweeps_free(char **bufs, const char ***vals, size_t *nvals, const char **names)
+{
+    for (size_t j = 0; bufs[j]; j++) {
+        free(bufs[j]);
+        free(vals[j]);
+    }
+    free(bufs);
+    free(vals);
+    free(nvals);
+    free(names);
+}
+
 int main(int argc, char **argv)
 {
     diag dg;
@@ -178,8 +228,13 @@ int main(int argc, char **argv)
     run_opts o = {0};
     override *sets = calloc((size_t)argc, sizeof *sets);
     const char **dirs = calloc((size_t)argc + 3, sizeof *dirs);
-    const char **sweep = calloc((size_t)argc + 1, sizeof *sweep);
-    char *sweep_copy = NULL;
+    /* --sweep NAME=V1,V2: names[j], its values in one strdup'ed buffer (vals[j]) */
+    const char **sweep_names = calloc((size_t)argc + 1, sizeof *sweep_names);
+    char **sweep_bufs = calloc((size_t)argc + 1, sizeof *sweep_bufs);
+    const char ***sweep_vals = calloc((size_t)argc + 1, sizeof *sweep_vals);
+    size_t *sweep_nvals = calloc((size_t)argc + 1, sizeof *sweep_nvals);
+    const char **sweep = NULL;
+    int paired = 0;
     const char *outcsv = NULL, *file = NULL;
     size_t patients = 0;
     unsigned long long seed = 1;
@@ -187,7 +242,7 @@ int main(int argc, char **argv)
     int have_seed = 0;
     int rc = EXIT_OK;
     size_t ndirs = 0;
-    if (!sets || !dirs || !sweep) return EXIT_DATA;
+    if (!sets || !dirs || !sweep_names || !sweep_bufs || !sweep_vals || !sweep_nvals) return EXIT_DATA;
     for (int i = 2; i < argc && rc == EXIT_OK; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -196,7 +251,8 @@ int main(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             for (size_t k = 0; k < sizeof command_help / sizeof command_help[0]; k++)
                 if (!strcmp(cmd, command_help[k].cmd)) fputs(command_help[k].help, stdout);
-            free(sets); free(dirs); free(sweep);
+            free(sets); free(dirs);
+            sweeps_free(sweep_bufs, sweep_vals, sweep_nvals, sweep_names);
             return EXIT_OK;
         } else if (!strcmp(a, "--set")) {
             NEED();
@@ -208,17 +264,24 @@ int main(int argc, char **argv)
             NEED();
             const char *eq = strchr(v, '=');
             if (!eq || eq == v || !eq[1]) { rc = usage_error("--sweep needs NAME=V1,V2,..., got '%s'", v); break; }
-            free(sweep_copy);
-            sweep_copy = strdup(v);
-            sweep_copy[eq - v] = 0;
-            o.sweep_param = sweep_copy;
-            o.nsweep = 0;
-            for (char *s = sweep_copy + (eq - v) + 1; s;) {
+            size_t j = o.nsweep_params;
+            char *buf = sweep_bufs[j] = strdup(v);
+            sweep_vals[j] = calloc(strlen(v) + 1, sizeof *sweep_vals[j]);
+            if (!buf || !sweep_vals[j]) { rc = EXIT_DATA; break; }
+            buf[eq - v] = 0;
+            sweep_names[j] = buf;
+            o.nsweep_params++;
+            for (size_t k = 0; k < j && rc == EXIT_OK; k++)
+                if (!strcmp(sweep_names[k], buf)) rc = usage_error("--sweep %s is given twice", buf);
+            for (char *s = buf + (eq - v) + 1; s;) {
                 char *comma = strchr(s, ',');
                 if (comma) *comma = 0;
-                if (*s) sweep[o.nsweep++] = s;
+                if (*s) sweep_vals[j][sweep_nvals[j]++] = s;
                 s = comma ? comma + 1 : NULL;
             }
+            if (!sweep_nvals[j] && rc == EXIT_OK) rc = usage_error("--sweep %s has no values (e.g. NAME=7days,3months)", buf);
+        } else if (!strcmp(a, "--paired")) {
+            paired = 1;
         } else if (!strcmp(a, "--threads")) {
             NEED();
             char *end;
@@ -292,8 +355,12 @@ int main(int argc, char **argv)
     o.plugin_dirs = dirs;
     o.nplugin_dirs = ndirs;
     o.sets = sets;
-    o.sweep_values = sweep;
     o.rules = file;
+    if (rc == EXIT_OK && (o.nsweep_params || paired)) {
+        rc = sweep_runs(sweep_names, sweep_vals, sweep_nvals, o.nsweep_params, paired, &sweep, &o.nsweep);
+        o.sweep_params = sweep_names;
+        o.sweep_values = sweep;
+    }
 
     if (rc == EXIT_OK) {
         if (!strcmp(cmd, "simulate")) {
@@ -318,9 +385,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(cmd, "check")) {
             rc = study_check(&o, &dg, stdout);
         } else if (!strcmp(cmd, "run")) {
-            if (o.nsweep && o.nsets)
-                for (size_t k = 0; k < o.nsets; k++)
-                    if (!strcmp(sets[k].name, o.sweep_param)) rc = usage_error("'%s' is both --set and --sweep", o.sweep_param);
+            for (size_t j = 0; j < o.nsweep_params; j++)
+                for (size_t k = 0; k < o.nsets && rc == EXIT_OK; k++)
+                    if (!strcmp(sets[k].name, sweep_names[j])) rc = usage_error("'%s' is both --set and --sweep", sweep_names[j]);
             if (rc == EXIT_OK) rc = study_run(&o, &dg, stdout);
         } else if (!strcmp(cmd, "export")) {
             if (!outcsv) rc = usage_error("%s", "export needs -o OUT.csv");
@@ -334,6 +401,6 @@ int main(int argc, char **argv)
     free(sets);
     free(dirs);
     free(sweep);
-    free(sweep_copy);
+    sweeps_free(sweep_bufs, sweep_vals, sweep_nvals, sweep_names);
     return rc;
 }

@@ -344,12 +344,27 @@ est_result *results_estimate(results *r, const char *estimator, const char *sour
     return e;
 }
 
-results *results_merge(results *const *runs, const char *const *labels, size_t n, const char *param)
+/* "a = v, b = w": run k's values of the swept params */
+static void sweep_label(const char *const *params, size_t np, const char *const *values, size_t k, char *buf,
+                        size_t size)
+{
+    buf[0] = 0;
+    for (size_t j = 0; j < np; j++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, size - l, "%s%s = %s", j ? ", " : "", params[j], values[k * np + j]);
+    }
+}
+
+results *results_merge(results *const *runs, size_t n, const char *const *params, size_t np,
+                       const char *const *values)
 {
     if (n == 0) return NULL;
+    char(*labels)[512] = calloc(n, sizeof *labels);
+    if (!labels) return NULL;
+    for (size_t k = 0; k < n; k++) sweep_label(params, np, values, k, labels[k], sizeof labels[k]);
     const results *f = runs[0];
     results *m = results_new(f->title, f->unit, f->time_unit_days, f->time_unit);
-    if (!m) return NULL;
+    if (!m) { free(labels); return NULL; }
     m->min_cell = f->min_cell;
     for (size_t i = 0; i < f->ninputs; i++)
         results_input(m, f->inputs[i].kind, f->inputs[i].path, f->inputs[i].sha256);
@@ -359,7 +374,7 @@ results *results_merge(results *const *runs, const char *const *labels, size_t n
             if (a >= runs[k]->nattr) continue;
             const attrition_row *ar = &runs[k]->attr[a];
             char label[1024];
-            snprintf(label, sizeof label, "%s [%s = %s]", ar->label, param, labels[k]);
+            snprintf(label, sizeof label, "%s [%s]", ar->label, labels[k]);
             results_attrition(m, label, ar->before, ar->excluded, ar->unknown, ar->after);
         }
     for (size_t i = 0; i < f->nests; i++) {
@@ -374,19 +389,19 @@ results *results_merge(results *const *runs, const char *const *labels, size_t n
                 size_t cnt = me->nnotes;
                 if (push((void **)&me->notes, &cnt, sizeof(char *))) break;
                 char buf[4096];
-                snprintf(buf, sizeof buf, "[%s = %s] %s", param, labels[k], re->notes[w]);
+                snprintf(buf, sizeof buf, "[%s] %s", labels[k], re->notes[w]);
                 me->notes[me->nnotes++] = strdup(buf);
             }
             for (size_t w = 0; w < re->nwarnings; w++) {
                 size_t cnt = me->nwarnings;
                 if (push((void **)&me->warnings, &cnt, sizeof(char *))) break;
                 char buf[4096];
-                snprintf(buf, sizeof buf, "[%s = %s] %s", param, labels[k], re->warnings[w]);
+                snprintf(buf, sizeof buf, "[%s] %s", labels[k], re->warnings[w]);
                 me->warnings[me->nwarnings++] = strdup(buf);
             }
             for (size_t g = 0; g < re->nfigures; g++) {
                 char prefix[512];
-                snprintf(prefix, sizeof prefix, "[%s = %s]", param, labels[k]);
+                snprintf(prefix, sizeof prefix, "[%s]", labels[k]);
                 cohort_figure *cf = figure_copy(re->figures[g], prefix);
                 size_t cnt = me->nfigures;
                 if (!cf || push((void **)&me->figures, &cnt, sizeof(cohort_figure *))) {
@@ -404,25 +419,26 @@ results *results_merge(results *const *runs, const char *const *labels, size_t n
             size_t cnt = me->ntables;
             if (push((void **)&me->tables, &cnt, sizeof(cohort_table *))) { table_free(mt); continue; }
             me->tables[me->ntables++] = mt;
-            h_table_column(mt, param, COHORT_COL_TEXT, 0);
+            for (size_t j = 0; j < np; j++) h_table_column(mt, params[j], COHORT_COL_TEXT, 0);
             for (size_t c = 0; c < ft->ncols; c++) h_table_column(mt, ft->cols[c].name, ft->cols[c].kind, ft->cols[c].digits);
             for (size_t k = 0; k < n; k++) {
                 if (i >= runs[k]->nests || t >= runs[k]->ests[i].ntables) continue;
                 const cohort_table *rt = runs[k]->ests[i].tables[t];
                 for (size_t row = 0; row < rt->nrows; row++) {
                     size_t mr = h_table_row(mt);
-                    h_table_text(mt, mr, 0, labels[k]);
+                    for (size_t j = 0; j < np; j++) h_table_text(mt, mr, (int)j, values[k * np + j]);
                     h_table_row_count(mt, mr, rt->rowcount[row]);
-                    for (size_t c = 0; c < rt->ncols && c + 1 < mt->ncols; c++) {
+                    for (size_t c = 0; c < rt->ncols && c + np < mt->ncols; c++) {
                         const cell *src = &rt->cells[row * rt->ncols + c];
                         if (!src->set) continue;
-                        if (src->text) h_table_text(mt, mr, (int)c + 1, src->text);
-                        else h_table_num(mt, mr, (int)c + 1, src->num);
+                        if (src->text) h_table_text(mt, mr, (int)(c + np), src->text);
+                        else h_table_num(mt, mr, (int)(c + np), src->num);
                     }
                 }
             }
         }
     }
+    free(labels);
     return m;
 }
 

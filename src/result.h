@@ -91,9 +91,11 @@ results *results_new(const char *title, const char *unit, double unit_days, cons
 void results_free(results *r);
 void results_attrition(results *r, const char *label, size_t before, size_t excluded, size_t unknown, size_t after);
 est_result *results_estimate(results *r, const char *estimator, const char *source, const char *where);
-/* One results object from several runs of a --sweep: each table gains a
- * first column `param` with that run's label. */
-results *results_merge(results *const *runs, const char *const *labels, size_t n, const char *param);
+/* One results object from n runs of a --sweep over np params: each table
+ * gains a first column per param with that run's value (values: n x np, row
+ * by row), attrition steps and sentences are labelled [a = v, b = w]. */
+results *results_merge(results *const *runs, size_t n, const char *const *params, size_t np,
+                       const char *const *values);
 
 /* Small-cell rule: counts 0 < n < min_cell are hidden (min_cell <= 1: off). */
 void results_set_privacy(results *r, int min_cell);

@@ -79,6 +79,8 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     tm->resolve = now() - t1;
     int errors = dg->nerrors - before;
     if (errors) return errors == plugin_reg_failures(l->plugins) ? EXIT_PLUGIN : EXIT_RULES;
+    for (size_t i = 0; i < o->nsets; i++) check_warn_unused(l->st, &o->sets[i].name, 1, "--set", dg);
+    check_warn_unused(l->st, o->sweep_params, o->nsweep_params, "--sweep", dg);
     return epdata_validate(l->st, l->data, dg) ? EXIT_DATA : EXIT_OK;
 }
 
@@ -950,15 +952,16 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     if (o->nsweep) {
         results **runs = calloc(o->nsweep, sizeof *runs);
         size_t k;
-        for (k = 0; runs && k < o->nsweep; k++) {
-            if (check_set_param(l.st, o->sweep_param, o->sweep_values[k], dg)) {
-                rc = EXIT_RULES;
-                break;
-            }
+        for (k = 0; runs && k < o->nsweep && !rc; k++) {
+            for (size_t j = 0; j < o->nsweep_params && !rc; j++)
+                if (check_set_param(l.st, o->sweep_params[j], o->sweep_values[k * o->nsweep_params + j], dg))
+                    rc = EXIT_RULES;
+            if (rc) break;
             runs[k] = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell, o->threads);
             if (!runs[k]) { rc = EXIT_DATA; break; }
         }
-        if (!rc && runs) res = results_merge(runs, o->sweep_values, o->nsweep, o->sweep_param);
+        if (!rc && runs)
+            res = results_merge(runs, o->nsweep, o->sweep_params, o->nsweep_params, o->sweep_values);
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
         free(runs);
     } else {

@@ -26,9 +26,10 @@ typedef struct run_opts {
     const char *data_dir;              /* overrides the rules' data directory */
     const char *const *plugin_dirs;    /* searched in order */
     size_t nplugin_dirs;
-    const char *sweep_param;           /* --sweep name=v1,v2,... */
-    const char *const *sweep_values;
-    size_t nsweep;
+    const char *const *sweep_params;   /* --sweep name=v1,v2,... (one per option) */
+    size_t nsweep_params;
+    const char *const *sweep_values;   /* nsweep runs x nsweep_params values, row by row */
+    size_t nsweep;                     /* runs: the grid of values, or --paired: value k of each */
     int format;
     const char *outdir;
     size_t check_sample_rows;          /* rows read by `check` to learn types */
