@@ -32,7 +32,9 @@ static int occurs_free(const expr *e, const char *name)
 {
     if (!e) return 0;
     if (e->kind == E_NAME) return strcmp(e->name, name) == 0;
-    /* a quantifier's variable is bound in its where and its body */
+    /* a quantifier's range (`c` of `c.lesions`) is outside its variable's
+     * scope; the variable is bound in its where and its body */
+    if (e->kind == E_QUANT && e->via && strcmp(e->via, name) == 0) return 1;
     if (e->kind == E_QUANT && e->var && strcmp(e->var, name) == 0) return 0;
     if (occurs_free(e->a, name) || occurs_free(e->b, name) || occurs_free(e->c, name) || occurs_free(e->d, name))
         return 1;
@@ -49,6 +51,7 @@ static void rename_free(expr *e, const char *from, char *to)
         if (strcmp(e->name, from) == 0) e->name = to;
         return;
     }
+    if (e->kind == E_QUANT && e->via && strcmp(e->via, from) == 0) e->via = to;
     if (e->kind == E_QUANT && e->var && strcmp(e->var, from) == 0) return;
     rename_free(e->a, from, to);
     rename_free(e->b, from, to);
@@ -74,7 +77,7 @@ static expr *copy(program *p, const expr *e)
     *n = *e;
     n->type = (ty){TY_ERROR, 0};
     n->rkind = R_NONE;
-    n->table = n->col = n->slot = n->fn = n->qslot = n->pf_col = -1;
+    n->table = n->col = n->slot = n->fn = n->qslot = n->pf_col = n->anchor_slot = n->anchor_table = -1;
     n->days = 0;
     n->text = NULL;
     n->is_const = n->row_only = n->prefiltered = n->uses_unit = 0;
@@ -119,6 +122,18 @@ static void rename_bound(fctx *c, expr *e)
     for (size_t i = 0; i < e->nitems; i++) rename_bound(c, e->items[i]);
 }
 
+/* Is argument k, used as a row (`p.name` at `at`), a name?  Else report. */
+static int row_arg(fctx *c, int k, const char *p, const char *name, loc at)
+{
+    if (c->args[k]->kind == E_NAME) return 1;
+    diag_at(c->dg, DIAG_ERROR, c->call->items[k]->loc,
+            "argument %d of %s is used as a row ('%s.%s'): it must be a row variable or a table name", k + 1,
+            c->def->name, p, name);
+    diag_at(c->dg, DIAG_NOTE, at, "'%s' is used as a row here", p);
+    c->failed = 1;
+    return 0;
+}
+
 /* Replace the parameters in e (except those a quantifier of the body hides:
  * bit k of `hidden`) by copies of their arguments; returns the new e. */
 static expr *subst(fctx *c, expr *e, unsigned long long hidden)
@@ -133,18 +148,14 @@ static expr *subst(fctx *c, expr *e, unsigned long long hidden)
     if (e->kind == E_FIELD && e->a && e->a->kind == E_NAME) {
         int k = param_index(c->def, e->a->name);
         if (k >= 0 && !(hidden >> k & 1)) {
-            const expr *x = c->args[k];
-            if (x->kind != E_NAME) {
-                diag_at(c->dg, DIAG_ERROR, c->call->items[k]->loc,
-                        "argument %d of %s is used as a row ('%s.%s'): it must be a row variable or a table name",
-                        k + 1, c->def->name, e->a->name, e->name);
-                diag_at(c->dg, DIAG_NOTE, e->loc, "'%s' is used as a row here", e->a->name);
-                c->failed = 1;
-                return e;
-            }
-            e->a = copy(c->prog, x);
+            if (row_arg(c, k, e->a->name, e->name, e->loc)) e->a = copy(c->prog, c->args[k]);
             return e;
         }
+    }
+    if (e->kind == E_QUANT && e->via) {
+        /* any r.lesions l: ... with a parameter r */
+        int k = param_index(c->def, e->via);
+        if (k >= 0 && !(hidden >> k & 1) && row_arg(c, k, e->via, e->name, e->via_loc)) e->via = c->args[k]->name;
     }
     unsigned long long h = hidden;
     if (e->kind == E_QUANT && e->var) {
