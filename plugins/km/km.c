@@ -1,7 +1,9 @@
 /* km.c: the `km` estimator plugin (ABI glue): Kaplan-Meier curves of an
  * endpoint by group, as R survfit(Surv(time, status) ~ by): survival with
  * confidence limits at given times, median and other quantiles, restricted
- * means, and the full curves (table "curve", for plots).  The numbers come
+ * means, the Nelson-Aalen cumulative hazard with its standard error (as
+ * survfit's cumhaz and std.chaz), and the full curves (table "curve", for
+ * plots).  The numbers come
  * from kmcore.c. */
 #include <cohort/plugin.h>
 #include "kmcore.h"
@@ -17,7 +19,7 @@ static const cohort_param km_params[] = {
     {"at", COHORT_ARG_LIST, 0, "times (durations) at which to report survival"},
     {"probs", COHORT_ARG_LIST, 0, "quantiles to report (probabilities of the event), default [0.5]"},
     {"conf_type", COHORT_ARG_TEXT, 0,
-     "confidence interval: \"log\" (default), \"log-log\", \"plain\", \"none\""},
+     "confidence interval: \"log\" (default), \"log-log\", \"plain\", \"logit\", \"arcsin\", \"none\""},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
     {"rmean", COHORT_ARG_DURATION, 0, "report the restricted mean survival time up to this time"},
 };
@@ -185,8 +187,8 @@ static int km_options(const cohort_host *host, const cohort_call *call, km_opts 
     o->level = 0.95;
     const cohort_arg *a;
     if ((a = cohort_arg_get(call, "conf_type")) && km_conf_parse(a->text, &o->conf) != 0) {
-        host->error(call, "conf_type \"%s\": use \"log\", \"log-log\", \"plain\" or \"none\"",
-                    a->text);
+        host->error(call, "conf_type \"%s\": use \"log\", \"log-log\", \"plain\", \"logit\", "
+                    "\"arcsin\" or \"none\"", a->text);
         return 1;
     }
     if (pc_conf_level(host, call, &o->level)) return 1;
@@ -266,6 +268,31 @@ static void km_quantile_name(double p, const char *suffix, char *buf, size_t siz
     else snprintf(buf, size, "p%g%s", p * 100, suffix);
 }
 
+/* A table of values at the `at` times: its leading columns (group, time,
+ * n.risk, cum.event) into col[0..3]. */
+static cohort_table *km_at_table(const cohort_host *host, const cohort_call *call, const char *id,
+                                 const char *title, const char *gname, int col[4])
+{
+    cohort_table *tab = host->table_new(call, id, title);
+    col[0] = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
+    col[1] = host->table_column(tab, "time", COHORT_COL_TIME, 1);
+    col[2] = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);
+    col[3] = host->table_column(tab, "cum.event", COHORT_COL_COUNT, 0);
+    return tab;
+}
+
+/* A row of such a table for group label `label` at time t; returns it. */
+static size_t km_at_row(const cohort_host *host, cohort_table *tab, const int col[4],
+                        const char *label, double t, const km_point *p)
+{
+    size_t r = host->table_row(tab);
+    host->table_text(tab, r, col[0], label);
+    pc_put(host, tab, r, col[1], t);
+    pc_put(host, tab, r, col[2], p->nrisk);
+    pc_put(host, tab, r, col[3], p->nevent);
+    return r;
+}
+
 static int km_run(const cohort_host *host, const cohort_call *call)
 {
     km_input in;
@@ -309,32 +336,34 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         if (o.conf == KM_CONF_NONE)
             snprintf(buf, sizeof buf, "Kaplan-Meier survival");
         else
-            snprintf(buf, sizeof buf, "Kaplan-Meier survival (%s CI, %s)", lv,
-                     o.conf == KM_CONF_LOGLOG ? "log-log"
-                     : o.conf == KM_CONF_PLAIN ? "plain" : "log");
-        cohort_table *tab = host->table_new(call, "survival", buf);
-        int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
-        int ct = host->table_column(tab, "time", COHORT_COL_TIME, 1);
-        int cr = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);
-        int ce = host->table_column(tab, "cum.event", COHORT_COL_COUNT, 0);
+            snprintf(buf, sizeof buf, "Kaplan-Meier survival (%s CI, %s)", lv, km_conf_name(o.conf));
+        int lead[4];
+        cohort_table *tab = km_at_table(host, call, "survival", buf, gname, lead);
         int cs = host->table_column(tab, "survival", COHORT_COL_PERCENT, 1);
         int cse = host->table_column(tab, "std.err", COHORT_COL_PERCENT, 1);
         int cl = o.conf != KM_CONF_NONE ? host->table_column(tab, "lower", COHORT_COL_PERCENT, 1) : -1;
         int cu = o.conf != KM_CONF_NONE ? host->table_column(tab, "upper", COHORT_COL_PERCENT, 1) : -1;
+        /* the Nelson-Aalen cumulative hazard at the same times (detail: its
+         * rows are hidden whole when they rest on a hidden count) */
+        int hlead[4];
+        cohort_table *htab = km_at_table(host, call, "cumhaz", "Nelson-Aalen cumulative hazard",
+                                         gname, hlead);
+        host->table_detail(htab);
+        int cch = host->table_column(htab, "cumhaz", COHORT_COL_NUMBER, 3);
+        int csh = host->table_column(htab, "std.chaz", COHORT_COL_NUMBER, 3);
         int beyond = 0;
         for (size_t g = 0; g < in.ngroups; g++)
             for (size_t k = 0; k < o.nat; k++) {
                 km_point p;
                 km_at(&curves[g], o.at[k], &p);
-                size_t r = host->table_row(tab);
-                host->table_text(tab, r, cg, km_group_label(&in, g));
-                pc_put(host, tab, r, ct, o.at[k]);
-                pc_put(host, tab, r, cr, p.nrisk);
-                pc_put(host, tab, r, ce, p.nevent);
+                size_t r = km_at_row(host, tab, lead, km_group_label(&in, g), o.at[k], &p);
                 pc_put(host, tab, r, cs, p.surv);
                 pc_put(host, tab, r, cse, p.se);
                 pc_put(host, tab, r, cl, p.lower);
                 pc_put(host, tab, r, cu, p.upper);
+                size_t hr = km_at_row(host, htab, hlead, km_group_label(&in, g), o.at[k], &p);
+                pc_put(host, htab, hr, cch, p.cumhaz);
+                pc_put(host, htab, hr, csh, p.sechaz);
                 km_fmt_time(call, o.at[k], tb, sizeof tb);
                 if (isnan(p.surv)) {
                     beyond = 1;
@@ -455,6 +484,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         int cse = host->table_column(tab, "std.err", COHORT_COL_PERCENT, 1);
         int cl = o.conf != KM_CONF_NONE ? host->table_column(tab, "lower", COHORT_COL_PERCENT, 1) : -1;
         int cu = o.conf != KM_CONF_NONE ? host->table_column(tab, "upper", COHORT_COL_PERCENT, 1) : -1;
+        int cch = host->table_column(tab, "cumhaz", COHORT_COL_NUMBER, 3);
+        int csh = host->table_column(tab, "std.chaz", COHORT_COL_NUMBER, 3);
         for (size_t g = 0; g < in.ngroups; g++) {
             const km_curve *c = &curves[g];
             for (size_t i = 0; i < c->ntimes; i++) {
@@ -468,6 +499,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 pc_put(host, tab, r, cse, c->se[i]);
                 pc_put(host, tab, r, cl, c->lower[i]);
                 pc_put(host, tab, r, cu, c->upper[i]);
+                pc_put(host, tab, r, cch, c->cumhaz[i]);
+                pc_put(host, tab, r, csh, c->sechaz[i]);
             }
         }
     }

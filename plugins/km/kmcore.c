@@ -1,5 +1,5 @@
 /* kmcore.c: Kaplan-Meier curves, Greenwood variance, confidence limits,
- * quantiles, values at given times and restricted means (see kmcore.h).
+ * Nelson-Aalen cumulative hazards, quantiles, values at given times and restricted means (see kmcore.h).
  * The rules follow R survival 3.x so that results agree with survfit,
  * quantile.survfit and summary.survfit to rounding error. */
 #define MATHLIB_STANDALONE
@@ -23,17 +23,22 @@ static int km_cmp_obs(const void *a, const void *b)
     return (x->time > y->time) - (x->time < y->time);
 }
 
+/* R's names of the interval types, in the order of enum km_conf */
+static const char *const km_conf_names[] = {"log", "log-log", "plain", "none", "logit", "arcsin"};
+
 int km_conf_parse(const char *s, km_conf *out)
 {
-    static const struct { const char *name; km_conf conf; } names[] = {
-        {"log", KM_CONF_LOG}, {"log-log", KM_CONF_LOGLOG},
-        {"plain", KM_CONF_PLAIN}, {"none", KM_CONF_NONE}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(s, names[i].name) == 0) {
-            *out = names[i].conf;
+    for (size_t i = 0; i < sizeof km_conf_names / sizeof km_conf_names[0]; i++)
+        if (strcmp(s, km_conf_names[i]) == 0) {
+            *out = (km_conf)i;
             return 0;
         }
     return -1;
+}
+
+const char *km_conf_name(km_conf conf)
+{
+    return km_conf_names[conf];
 }
 
 void km_free(km_curve *c)
@@ -47,6 +52,8 @@ void km_free(km_curve *c)
     free(c->se);
     free(c->lower);
     free(c->upper);
+    free(c->cumhaz);
+    free(c->sechaz);
     memset(c, 0, sizeof *c);
 }
 
@@ -75,6 +82,21 @@ void km_ci(double s, double selog, km_conf conf, double conf_level,
         double ll = log(-log(s));
         *lower = exp(-exp(ll - w));
         *upper = exp(-exp(ll + w));
+        break;
+    }
+    case KM_CONF_LOGIT: {
+        /* undefined at S = 1 (R gives NaN) and S = 0 */
+        if (s == 0 || s == 1) return;
+        double w = z * selog * (1 + s / (1 - s)), lo = log(s / (1 - s));
+        *lower = 1 - 1 / (1 + exp(lo - w));
+        *upper = 1 - 1 / (1 + exp(lo + w));
+        break;
+    }
+    case KM_CONF_ARCSIN: {
+        if (s == 0 || s == 1) return;
+        double w = 0.5 * z * selog * sqrt(s / (1 - s)), a = asin(sqrt(s));
+        *lower = pow(sin(fmax(0, a - w)), 2);
+        *upper = pow(sin(fmin(M_PI / 2, a + w)), 2);
         break;
     }
     case KM_CONF_NONE:
@@ -113,7 +135,7 @@ int km_fit(const double *start, const double *time, const int *event, size_t n,
     for (size_t i = 0; i < n; i++)
         if (i == 0 || obs[i].time != obs[i - 1].time) m++;
     double **arrs[] = {&c->time, &c->nrisk, &c->nevent, &c->ncensor, &c->surv,
-                       &c->selog, &c->se, &c->lower, &c->upper};
+                       &c->selog, &c->se, &c->lower, &c->upper, &c->cumhaz, &c->sechaz};
     for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) {
         *arrs[k] = malloc((m + 1) * sizeof **arrs[k]);
         if (!*arrs[k]) {
@@ -125,6 +147,7 @@ int km_fit(const double *start, const double *time, const int *event, size_t n,
     }
     c->ntimes = m;
     double s = 1, gw = 0; /* survival, Greenwood sum */
+    double na = 0, nav = 0; /* Nelson-Aalen and its variance */
     size_t j = 0, nentered = 0; /* entries before the current time */
     for (size_t i = 0; i < n;) {
         size_t k = i;
@@ -140,6 +163,8 @@ int km_fit(const double *start, const double *time, const int *event, size_t n,
         if (d > 0) {
             s *= 1 - d / r;
             gw = d < r ? gw + d / (r * (r - d)) : INFINITY;
+            na += d / r;
+            nav += d / (r * r);
         }
         c->time[j] = obs[i].time;
         c->nrisk[j] = r;
@@ -148,6 +173,8 @@ int km_fit(const double *start, const double *time, const int *event, size_t n,
         c->surv[j] = s;
         c->selog[j] = sqrt(gw);
         c->se[j] = s > 0 ? c->selog[j] * s : NAN;
+        c->cumhaz[j] = na;
+        c->sechaz[j] = sqrt(nav);
         km_ci(s, c->selog[j], conf, conf_level, &c->lower[j], &c->upper[j]);
         c->nevents += d;
         j++;
@@ -245,17 +272,19 @@ void km_at(const km_curve *c, double t, km_point *p)
             break;
         }
     if (c->ntimes == 0 || t > c->time[c->ntimes - 1]) {
-        p->surv = p->se = p->lower = p->upper = NAN;
+        p->surv = p->se = p->lower = p->upper = p->cumhaz = p->sechaz = NAN;
     } else if (last == c->ntimes) {
         /* before the first time: the curve's start, S = 1 with limits 1 */
         p->surv = 1;
-        p->se = 0;
+        p->se = p->cumhaz = p->sechaz = 0;
         p->lower = p->upper = c->conf == KM_CONF_NONE ? NAN : 1;
     } else {
         p->surv = c->surv[last];
         p->se = c->se[last];
         p->lower = c->lower[last];
         p->upper = c->upper[last];
+        p->cumhaz = c->cumhaz[last];
+        p->sechaz = c->sechaz[last];
     }
 }
 

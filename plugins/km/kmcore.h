@@ -1,17 +1,20 @@
 /* kmcore.h: Kaplan-Meier estimation on plain arrays, as R's
  * survfit(Surv(time, status) ~ 1) or Surv(start, stop, status) with
- * Greenwood variance, its confidence intervals, quantiles
+ * Greenwood variance, its confidence intervals, the Nelson-Aalen cumulative
+ * hazard with its standard error (survfit's cumhaz and std.chaz), quantiles
  * (quantile.survfit), values at given times (summary.survfit(times =)) and
  * the restricted mean (survmean). */
 #ifndef COHORT_KMCORE_H
 #define COHORT_KMCORE_H
 #include <stddef.h>
 
-typedef enum km_conf {
+typedef enum km_conf { /* in step with km_conf_names in kmcore.c */
     KM_CONF_LOG,      /* exp(log S +- z se), upper capped at 1 (R's default) */
     KM_CONF_LOGLOG,   /* on log(-log S) */
     KM_CONF_PLAIN,    /* S +- z se(S), within [0, 1] */
-    KM_CONF_NONE
+    KM_CONF_NONE,
+    KM_CONF_LOGIT,    /* on log(S / (1 - S)) */
+    KM_CONF_ARCSIN    /* on asin(sqrt(S)) */
 } km_conf;
 
 /* One curve over the distinct times (events and censorings) of its data. */
@@ -25,6 +28,8 @@ typedef struct km_curve {
     double *selog;      /* std. error of log S (R's survfit std.err), INFINITY once S = 0 */
     double *se;         /* std. error of S (summary.survfit's), NAN once S = 0 */
     double *lower, *upper; /* confidence limits, NAN where undefined */
+    double *cumhaz;     /* Nelson-Aalen cumulative hazard, sum of d / r */
+    double *sechaz;     /* its std. error, sqrt of the sum of d / r^2 */
     km_conf conf;
     double conf_level;
 } km_curve;
@@ -34,10 +39,14 @@ typedef struct km_point {
     double nrisk;       /* at risk at t (0 beyond the last time) */
     double nevent;      /* events at or before t */
     double surv, se, lower, upper; /* NAN beyond the last time or undefined */
+    double cumhaz, sechaz;         /* Nelson-Aalen, NAN beyond the last time */
 } km_point;
 
-/* Parse "log", "log-log", "plain", "none" (R's names).  Returns 0 or -1. */
+/* Parse "log", "log-log", "plain", "logit", "arcsin", "none" (R's names).
+ * Returns 0 or -1. */
 int km_conf_parse(const char *s, km_conf *out);
+/* R's name of an interval type. */
+const char *km_conf_name(km_conf conf);
 
 /* Fit one curve.  event[i] != 0 marks an event at time[i] (finite).
  * start is NULL, or gives counting-process data: row i is at risk on

@@ -100,7 +100,7 @@ km_case <- function(name, d, g, ctype, level, probs, at, tau) {
         curve <- rbind(curve, data.frame(group = levs[k], time = f$time,
             n.risk = f$n.risk, n.event = f$n.event, n.censor = f$n.censor,
             surv = f$surv, std.err = se_s, selog = f$std.err,
-            lower = lo, upper = up))
+            lower = lo, upper = up, cumhaz = f$cumhaz, std.chaz = f$std.chaz))
         if (ctype != "none") {
             q <- quantile(f, probs)
             quant <- rbind(quant, data.frame(group = levs[k], prob = probs,
@@ -119,7 +119,8 @@ km_case <- function(name, d, g, ctype, level, probs, at, tau) {
             surv = na_if(s$surv),
             std.err = na_if(ifelse(s$surv == 0, NA, s$std.err)),
             lower = na_if(if (ctype == "none") NA else s$lower),
-            upper = na_if(if (ctype == "none") NA else s$upper)))
+            upper = na_if(if (ctype == "none") NA else s$upper),
+            cumhaz = na_if(s$cumhaz), std.chaz = na_if(s$std.chaz)))
         tab <- summary(f, rmean = tau)$table
         summ <- rbind(summ, data.frame(group = levs[k], n = tab[["records"]],
             events = tab[["events"]], rmean = tab[["rmean"]],
@@ -156,7 +157,18 @@ km <- c(
     km_case("jasa1_log", jasa_d, "transplant", "log", 0.95, probs,
             c(0.25, 1, 30, 100, 365, 1000, 2000), 365),
     km_case("jasa1_loglog", jasa_d, "transplant", "log-log", 0.95, probs,
-            c(0.25, 1, 30, 100, 365, 1000, 2000), 1000))
+            c(0.25, 1, 30, 100, 365, 1000, 2000), 1000),
+    # survfit's logit and arcsin intervals
+    km_case("lung_logit", lung_d, "sex", "logit", 0.95, probs,
+            c(0, 5, 100, 183, 365.25, 730.5, 1100), 730.5),
+    km_case("veteran_arcsin", vet_d, "celltype", "arcsin", 0.9, probs,
+            c(10, 30, 90, 180, 365, 1000), 200),
+    km_case("mid_logit", mid_d, "group", "logit", 0.95, c(0.25, 0.5, 0.75),
+            c(0.5, 1, 2.5, 3, 4, 6, 7, 9, 10), 6),
+    km_case("mid_arcsin", mid_d, "group", "arcsin", 0.95, c(0.25, 0.5, 0.75),
+            c(0.5, 1, 2.5, 3, 4, 6, 7, 9, 10), 6),
+    km_case("jasa1_arcsin", jasa_d, "transplant", "arcsin", 0.95, probs,
+            c(0.25, 1, 30, 100, 365, 1000, 2000), 365))
 write_ref(km, "km_ref.txt", "Kaplan-Meier references")
 
 # ---------------------------------------------------------------- logrank

@@ -1,6 +1,7 @@
 /* test_km.c: the Kaplan-Meier core against R survfit / quantile.survfit /
- * summary.survfit(times =) / restricted means (tests/ref/km_ref.txt,
- * written by tests/R/survival.R). */
+ * summary.survfit(times =) / restricted means, with every conf.type
+ * (log, log-log, plain, logit, arcsin, none) and the Nelson-Aalen cumhaz
+ * and std.chaz (tests/ref/km_ref.txt, written by tests/R/survival.R). */
 #include "../../plugins/km/kmcore.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
@@ -32,6 +33,11 @@ static const km_case cases[] = {
     {"mid_none", "tests/ref/km_mid_data.txt", "group", KM_CONF_NONE},
     {"jasa1_log", "tests/ref/km_jasa1_data.txt", "transplant", KM_CONF_LOG},
     {"jasa1_loglog", "tests/ref/km_jasa1_data.txt", "transplant", KM_CONF_LOGLOG},
+    {"lung_logit", "tests/ref/km_lung_data.txt", "sex", KM_CONF_LOGIT},
+    {"veteran_arcsin", "tests/ref/km_veteran_data.txt", "celltype", KM_CONF_ARCSIN},
+    {"mid_logit", "tests/ref/km_mid_data.txt", "group", KM_CONF_LOGIT},
+    {"mid_arcsin", "tests/ref/km_mid_data.txt", "group", KM_CONF_ARCSIN},
+    {"jasa1_arcsin", "tests/ref/km_jasa1_data.txt", "transplant", KM_CONF_ARCSIN},
 };
 
 static rd_file ref;
@@ -93,9 +99,11 @@ static void check_case(const km_case *kc, rd_tally *tally)
             if (rd_get(cv, i, "group") != g) continue;
             if (k >= c.ntimes) { k++; continue; }
             static const char *cols[] = {"time", "n.risk", "n.event", "n.censor", "surv",
-                                         "std.err", "selog", "lower", "upper"};
+                                         "std.err", "selog", "lower", "upper", "cumhaz",
+                                         "std.chaz"};
             const double got[] = {c.time[k], c.nrisk[k], c.nevent[k], c.ncensor[k], c.surv[k],
-                                  c.se[k], c.selog[k], c.lower[k], c.upper[k]};
+                                  c.se[k], c.selog[k], c.lower[k], c.upper[k], c.cumhaz[k],
+                                  c.sechaz[k]};
             for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
                 snprintf(what, sizeof what, "%s g=%g curve[%zu].%s", kc->name, g, k, cols[j]);
                 rd_check(tally, what, got[j], rd_get(cv, i, cols[j]), RTOL, ATOL);
@@ -125,8 +133,10 @@ static void check_case(const km_case *kc, rd_tally *tally)
             double t = rd_get(at, i, "time");
             km_point pt;
             km_at(&c, t, &pt);
-            static const char *cols[] = {"n.risk", "n.event", "surv", "std.err", "lower", "upper"};
-            const double got[] = {pt.nrisk, pt.nevent, pt.surv, pt.se, pt.lower, pt.upper};
+            static const char *cols[] = {"n.risk", "n.event", "surv", "std.err", "lower", "upper",
+                                         "cumhaz", "std.chaz"};
+            const double got[] = {pt.nrisk, pt.nevent, pt.surv, pt.se, pt.lower, pt.upper,
+                                  pt.cumhaz, pt.sechaz};
             for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
                 snprintf(what, sizeof what, "%s g=%g at %g %s", kc->name, g, t, cols[j]);
                 rd_check(tally, what, got[j], rd_get(at, i, cols[j]), RTOL, ATOL);
@@ -190,7 +200,12 @@ static void test_conf_parse(void)
     km_conf k;
     CU_ASSERT(km_conf_parse("log-log", &k) == 0 && k == KM_CONF_LOGLOG);
     CU_ASSERT(km_conf_parse("plain", &k) == 0 && k == KM_CONF_PLAIN);
-    CU_ASSERT(km_conf_parse("logit", &k) != 0);
+    CU_ASSERT(km_conf_parse("logit", &k) == 0 && k == KM_CONF_LOGIT);
+    CU_ASSERT(km_conf_parse("arcsin", &k) == 0 && k == KM_CONF_ARCSIN);
+    CU_ASSERT_STRING_EQUAL(km_conf_name(KM_CONF_ARCSIN), "arcsin");
+    CU_ASSERT_STRING_EQUAL(km_conf_name(KM_CONF_LOGLOG), "log-log");
+    CU_ASSERT(km_conf_parse("arcsine", &k) != 0);
+    CU_ASSERT(km_conf_parse("logistic", &k) != 0);
 }
 
 int main(void)
