@@ -1,14 +1,21 @@
 /* plugin.c: the plugin loader.  Plugins are shared objects NAME.so found on
  * the plugin path only; they are opened with RTLD_NOW | RTLD_LOCAL, their
  * descriptor is verified field by field, and they are never unloaded. */
+/* dladdr1 and dlinfo (to find which object defines a symbol) are GNU */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
 #include "plugin.h"
 #include <dirent.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "guard.h"
 #include "result.h"
+#include "study.h"
 
 typedef struct loaded {
     char *name;            /* NAME of NAME.so */
@@ -96,11 +103,69 @@ int plugin_verify(const cohort_plugin *p, char *why, size_t size)
     CHECK(sizeof_call, sizeof(cohort_call));
     CHECK(sizeof_arg, sizeof(cohort_arg));
 #undef CHECK
-    if (!n && (!p->name || !p->version || (!p->estimators && p->nestimators))) {
+    if (n) return -1;
+    if (!p->name || !p->version || (!p->estimators && p->nestimators)) {
         snprintf(why, size, "the descriptor lacks a name, a version or its estimator table");
         return -1;
     }
-    return n ? -1 : 0;
+    if (p->nestimators > PLUGIN_MAX_ESTIMATORS) {
+        snprintf(why, size, "nestimators is %zu, more than %d", p->nestimators, PLUGIN_MAX_ESTIMATORS);
+        return -1;
+    }
+    const unsigned all_kinds = (COHORT_ARG_ENDPOINTS << 1) - 1;
+    for (size_t i = 0; i < p->nestimators; i++) {
+        const cohort_estimator *e = &p->estimators[i];
+        if (!e->name || !e->name[0]) {
+            snprintf(why, size, "estimator %zu has no name", i + 1);
+            return -1;
+        }
+        if (!e->run) {
+            snprintf(why, size, "estimator %s has no run()", e->name);
+            return -1;
+        }
+        if (e->nparams > PLUGIN_MAX_PARAMS || (e->nparams && !e->params)) {
+            snprintf(why, size, "estimator %s: its parameter table is missing or has %zu entries", e->name,
+                     e->nparams);
+            return -1;
+        }
+        for (size_t k = 0; k < e->nparams; k++)
+            if (!e->params[k].name || !e->params[k].name[0] || !e->params[k].kinds ||
+                (e->params[k].kinds & ~all_kinds)) {
+                snprintf(why, size, "estimator %s: parameter %zu has no name or no valid kinds", e->name, k + 1);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+int plugin_function(void *h, const char *name, void **fn, char *why, size_t size)
+{
+    dlerror();
+    void *sym = dlsym(h, name);
+    const char *e = dlerror();
+    if (!sym || e) {
+        snprintf(why, size, "%s", e ? e : "symbol is NULL");
+        return PF_MISSING;
+    }
+    /* dlsym on a handle also searches the library's dependencies: only a
+     * symbol the library itself defines is taken (not libc's system()) */
+    struct link_map *lib = NULL, *def = NULL;
+    Dl_info info;
+    if (dlinfo(h, RTLD_DI_LINKMAP, &lib) != 0 || !dladdr1(sym, &info, (void **)&def, RTLD_DL_LINKMAP) ||
+        !lib || def != lib) {
+        snprintf(why, size, "'%s' is defined in a library it depends on, not in the library itself", name);
+        return PF_FOREIGN;
+    }
+    /* and it must be code: calling a variable would jump into data */
+    const ElfW(Sym) *es = NULL;
+    /* ELF32_ST_TYPE and ELF64_ST_TYPE are the same low 4 bits */
+    if (dladdr1(sym, &info, (void **)&es, RTLD_DL_SYMENT) && es && ELF64_ST_TYPE(es->st_info) != STT_FUNC &&
+        ELF64_ST_TYPE(es->st_info) != STT_GNU_IFUNC) {
+        snprintf(why, size, "'%s' is not a function", name);
+        return PF_NOT_CODE;
+    }
+    *fn = sym;
+    return 0;
 }
 
 /* Find NAME.so on the path; returns a malloc'd path or NULL. */
@@ -129,7 +194,29 @@ static void path_text(const plugin_reg *r, char *buf, size_t size)
 
 /* Open and (for estimators) verify and initialise.  On failure writes the
  * reason into why and returns NULL. */
-static loaded *load(plugin_reg *r, const char *name, const char *path, int estimator, char *why, size_t size)
+/* A plugin's entry point, verification and init(), run under the guard. */
+typedef struct entry_call {
+    void *sym;
+    const cohort_plugin *pl;
+    char *why;
+    size_t size;
+    int bad, init_failed;
+} entry_call;
+
+static int call_entry(void *p)
+{
+    entry_call *ec = p;
+    const cohort_plugin *(*entry)(void);
+    *(void **)&entry = ec->sym;
+    ec->pl = entry();
+    if (!ec->pl) return -1;
+    ec->bad = plugin_verify(ec->pl, ec->why, ec->size) != 0;
+    if (!ec->bad && ec->pl->init) ec->init_failed = ec->pl->init(result_host()) != 0;
+    return 0;
+}
+
+static loaded *load(plugin_reg *r, const char *name, const char *path, int estimator, loc where, char *why,
+                    size_t size)
 {
     for (size_t i = 0; i < r->nitems; i++)
         if (strcmp(r->items[i].path, path) == 0) {
@@ -146,31 +233,30 @@ static loaded *load(plugin_reg *r, const char *name, const char *path, int estim
     }
     const cohort_plugin *pl = NULL;
     if (estimator) {
-        dlerror();
-        void *sym = dlsym(h, COHORT_ENTRY_SYMBOL);
-        const char *e = dlerror();
-        if (!sym || e) {
-            snprintf(why, size, "%s has no %s(): %s", path, COHORT_ENTRY_SYMBOL, e ? e : "symbol is NULL");
+        void *sym = NULL;
+        char reason[512];
+        if (plugin_function(h, COHORT_ENTRY_SYMBOL, &sym, reason, sizeof reason)) {
+            snprintf(why, size, "%s has no %s(): %s", path, COHORT_ENTRY_SYMBOL, reason);
             dlclose(h);
             return NULL;
         }
-        const cohort_plugin *(*entry)(void);
-        *(void **)&entry = sym;
-        pl = entry();
-        char reason[512];
+        /* the plugin's own code runs under the crash guard */
+        entry_call ec = {sym, NULL, reason, sizeof reason, 0, 0};
+        guard_call(where, EXIT_PLUGIN, call_entry, &ec, "plugin %s crashed while loading", path);
+        pl = ec.pl;
         if (!pl) {
             snprintf(why, size, "%s: %s() returned NULL", path, COHORT_ENTRY_SYMBOL);
             dlclose(h);
             return NULL;
         }
-        if (plugin_verify(pl, reason, sizeof reason)) {
+        if (ec.bad) {
             snprintf(why, size, "%s is incompatible with this cohort (plugin ABI %u.%u, host ABI %d.%d): %s",
                      path, (unsigned)pl->abi_major, (unsigned)pl->abi_minor, COHORT_ABI_MAJOR,
                      COHORT_ABI_MINOR, reason);
             dlclose(h);
             return NULL;
         }
-        if (pl->init && pl->init(result_host()) != 0) {
+        if (ec.init_failed) {
             snprintf(why, size, "%s: its init() failed", path);
             dlclose(h);
             return NULL;
@@ -207,7 +293,7 @@ static loaded *find_and_load(plugin_reg *r, const char *name, int estimator, loc
         return NULL;
     }
     char why[1024];
-    loaded *l = load(r, name, path, estimator, why, sizeof why);
+    loaded *l = load(r, name, path, estimator, where, why, sizeof why);
     free(path);
     if (!l) {
         r->failures++;
@@ -274,7 +360,7 @@ void plugin_list(plugin_reg *r, diag *dg,
                 if (h) dlclose(h);
                 if (is_plugin) {
                     char why[1024];
-                    loaded *l = load(r, names[k], path, 1, why, sizeof why);
+                    loaded *l = load(r, names[k], path, 1, (loc){0}, why, sizeof why);
                     if (l) fn(ud, path, l->pl);
                     else diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0, "%s", why);
                 }

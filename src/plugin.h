@@ -30,4 +30,15 @@ void plugin_reg_failed(plugin_reg *r);
 /* Verify a plugin descriptor against this host; on mismatch writes why
  * (field by field) into why and returns -1. */
 int plugin_verify(const cohort_plugin *p, char *why, size_t size);
+
+/* Limits on a descriptor's tables (a larger count is taken as garbage). */
+#define PLUGIN_MAX_ESTIMATORS 256
+#define PLUGIN_MAX_PARAMS 256
+
+/* Look up function `name` in library handle h: it must exist, be defined
+ * in the library itself (not in a dependency such as libc) and be code
+ * (not a variable).  Returns 0 and sets *fn, or one of PF_* with the
+ * reason in why. */
+enum { PF_MISSING = 1, PF_FOREIGN = 2, PF_NOT_CODE = 3 };
+int plugin_function(void *h, const char *name, void **fn, char *why, size_t size);
 #endif

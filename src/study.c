@@ -17,6 +17,7 @@
 #include "epdata.h"
 #include "era.h"
 #include "eval.h"
+#include "guard.h"
 #include "hash.h"
 #include "report.h"
 #include "parse.h"
@@ -798,6 +799,18 @@ static void report_endpoint_problems(const study *st, const evpool *pool, const 
     }
 }
 
+/* One estimator call, run under the crash guard. */
+typedef struct est_call {
+    const cohort_estimator *est;
+    const cohort_call *call;
+} est_call;
+
+static int call_estimator(void *p)
+{
+    const est_call *ec = p;
+    return ec->est->run(result_host(), ec->call);
+}
+
 /* ---- one run ----------------------------------------------------------------- */
 
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
@@ -878,7 +891,10 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        int rc = ei->est->run(result_host(), &call);
+        est_call ec = {ei->est, &call};
+        int rc = guard_call(ei->s->loc, EXIT_ESTIMATE, call_estimator, &ec,
+                            "estimator %s (plugin %s %s) crashed in run(); no results were written",
+                            ei->est->name, ei->plugin->name, ei->plugin->version);
         tm->estimate += now() - t1;
         if (rc != 0) {
             if (!er->failed) diag_at(dg, DIAG_ERROR, ei->s->loc, "%s failed without saying why", ei->s->name);

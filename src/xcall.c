@@ -5,14 +5,9 @@
  * ffi_call once per row.  Types: integer -> long (or int when declared
  * `int`), real -> double, boolean -> bool, text -> const char *, date -> int
  * (days since 1970-01-01). */
-/* dladdr1 and dlinfo (to find which object defines a symbol) are GNU */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
 #include "xcall.h"
 #include "date.h"
 #include <dlfcn.h>
-#include <link.h>
 #include <ffi.h>
 #include <limits.h>
 #include <math.h>
@@ -76,34 +71,19 @@ int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
     }
     void *h = plugin_library(r, s->text, s->loc, dg);
     if (!h) return -1;
-    dlerror();
-    void *fn = dlsym(h, s->name);
-    const char *e = dlerror();
-    if (!fn || e) {
+    void *fn = NULL;
+    char why[512];
+    int bad = plugin_function(h, s->name, &fn, why, sizeof why);
+    if (bad) {
         plugin_reg_failed(r);
-        diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' not found in library '%s': %s", s->name,
-                s->text, e ? e : "symbol is NULL");
-        return -1;
-    }
-    /* dlsym on a handle also searches the library's dependencies: without
-     * this check `extern integer system(text c) from "radbio";` would reach
-     * libc.  Only functions the library itself defines may be called. */
-    struct link_map *lib = NULL, *def = NULL;
-    Dl_info info;
-    if (dlinfo(h, RTLD_DI_LINKMAP, &lib) != 0 || !dladdr1(fn, &info, (void **)&def, RTLD_DL_LINKMAP) ||
-        !lib || def != lib) {
-        plugin_reg_failed(r);
-        diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' is not defined in library '%s' itself but in a "
-                "library it depends on; only the library's own functions can be called", s->name, s->text);
-        return -1;
-    }
-    /* and it must be code: calling a variable would jump into data */
-    const ElfW(Sym) *sym = NULL;
-    /* ELF32_ST_TYPE and ELF64_ST_TYPE are the same low 4 bits */
-    if (dladdr1(fn, &info, (void **)&sym, RTLD_DL_SYMENT) && sym && ELF64_ST_TYPE(sym->st_info) != STT_FUNC &&
-        ELF64_ST_TYPE(sym->st_info) != STT_GNU_IFUNC) {
-        plugin_reg_failed(r);
-        diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' in library '%s' is not a function", s->name, s->text);
+        if (bad == PF_MISSING)
+            diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' not found in library '%s': %s", s->name, s->text,
+                    why);
+        else if (bad == PF_FOREIGN)
+            diag_at(dg, DIAG_ERROR, s->name_loc, "function '%s' is not defined in library '%s' itself but in a "
+                    "library it depends on; only the library's own functions can be called", s->name, s->text);
+        else
+            diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' in library '%s' is not a function", s->name, s->text);
         return -1;
     }
     xprep *p = calloc(1, sizeof *p);
