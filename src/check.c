@@ -953,6 +953,63 @@ static ty call_type(scope *sc, expr *e, const ty *at, size_t n, int ok)
     return T_ERR;
 }
 
+/* The value of a checked constant number or duration (in days), through
+ * params and constant lets; 0 when it is not a known constant. */
+static int const_days(const study *st, const expr *e, double *v, int depth)
+{
+    if (!e || !e->is_const || depth > 32) return 0;
+    double a, b;
+    switch (e->kind) {
+    case E_INT: *v = (double)e->ival; return 1;
+    case E_REAL: *v = e->rval; return 1;
+    case E_DURATION: *v = e->days; return 1;
+    case E_NAME:
+        if (e->rkind == R_PARAM) return const_days(st, st->params[e->slot].value, v, depth + 1);
+        if (e->rkind == R_LET) return const_days(st, st->lets[e->slot].s->value, v, depth + 1);
+        return 0;
+    case E_UNARY:
+        if (e->op == OP_NOT || !const_days(st, e->a, &a, depth + 1)) return 0;
+        *v = e->op == OP_NEG ? -a : a;
+        return 1;
+    case E_BINARY:
+        if (e->op < OP_ADD || e->op > OP_DIV || !const_days(st, e->a, &a, depth + 1) ||
+            !const_days(st, e->b, &b, depth + 1))
+            return 0;
+        *v = e->op == OP_ADD ? a + b : e->op == OP_SUB ? a - b : e->op == OP_MUL ? a * b : a / b;
+        return isfinite(*v);
+    default:
+        return 0;
+    }
+}
+
+/* After a diagnostic about a constant: where a param it names gets its value. */
+static void param_note(scope *sc, const expr *e)
+{
+    if (e->kind == E_NAME && e->rkind == R_PARAM)
+        diag_at(sc->dg, DIAG_NOTE, sc->st->params[e->slot].value->loc, "param %s is given its value here", e->name);
+}
+
+/* within [lo, hi] of t with constant bounds: an empty window ([21 days,
+ * -7 days], or [0 days, 0 days) with an open end) admits nothing. */
+static void check_window_bounds(scope *sc, expr *e)
+{
+    double lo, hi;
+    if (!const_days(sc->st, e->b, &lo, 0) || !const_days(sc->st, e->c, &hi, 0)) return;
+    unsigned char so, eo;
+    interval_flags(e->op, &so, &eo);
+    if (lo < hi || (lo == hi && !so && !eo)) return;
+    loc l = e->b->loc;
+    l.end_line = e->c->loc.end_line;
+    l.end_col = e->c->loc.end_col;
+    if (lo > hi)
+        diag_at(sc->dg, DIAG_ERROR, l, "empty window: its start (%g days) is after its end (%g days)%s", lo, hi,
+                lo > 0 && hi < 0 ? "; write the earlier bound first, e.g. [-7 days, 21 days]" : "");
+    else
+        diag_at(sc->dg, DIAG_ERROR, l, "empty window: it starts and ends at %g days and an end is open", lo);
+    param_note(sc, e->b);
+    param_note(sc, e->c);
+}
+
 static ty check_expr_inner(scope *sc, expr *e)
 {
     study *st = sc->st;
@@ -1067,7 +1124,14 @@ static ty check_expr_inner(scope *sc, expr *e)
         e->is_const = e->a->is_const && e->b->is_const && e->c->is_const;
         if (x.kind == TY_DATE || t.kind == TY_DATE) {
             want(sc, e->a, x, TY_DATE, "the left of 'within'");
-            want(sc, e->b, w, TY_DURATION, "the width of a window");
+            double days;
+            if (want(sc, e->b, w, TY_DURATION, "the width of a window") && w.kind == TY_DURATION &&
+                const_days(sc->st, e->b, &days, 0) && days < 0)
+            {
+                err(sc, e->b, "the width of a window cannot be negative (it is %g days): for a window before the "
+                    "date write within [%g days, 0 days] of ...", days, days);
+                param_note(sc, e->b);
+            }
             want(sc, e->c, t, TY_DATE, "the reference of a window");
         } else if (!(is_num(x) || is_any(x) || is_err(x)) || !(is_num(w) || is_any(w) || is_err(w)) ||
                    !(is_num(t) || is_any(t) || is_err(t))) {
@@ -1080,8 +1144,9 @@ static ty check_expr_inner(scope *sc, expr *e)
         ty x = check_expr(sc, e->a), lo = check_expr(sc, e->b), hi = check_expr(sc, e->c), t = check_expr(sc, e->d);
         e->is_const = e->a->is_const && e->b->is_const && e->c->is_const && e->d->is_const;
         want(sc, e->a, x, TY_DATE, "the left of 'within'");
-        want(sc, e->b, lo, TY_DURATION, "the start of a window");
-        want(sc, e->c, hi, TY_DURATION, "the end of a window");
+        if (want(sc, e->b, lo, TY_DURATION, "the start of a window") &
+            want(sc, e->c, hi, TY_DURATION, "the end of a window"))
+            check_window_bounds(sc, e);
         want(sc, e->d, t, TY_DATE, "the reference of a window");
         return mk(TY_BOOL);
     }
@@ -1422,6 +1487,11 @@ static char *join_path(const char *dir, size_t dl, const char *name)
 static int const_duration(study *st, expr *e, double *days, diag *dg)
 {
     if (e && e->kind == E_DURATION && (e->dunit == DU_DAY || e->dunit == DU_WEEK)) {
+        if (!(e->rval > 0)) {
+            diag_at(dg, DIAG_ERROR, e->loc, "a unit length must be positive, not %g %s", e->rval,
+                    dunit_name(e->dunit));
+            return -1;
+        }
         *days = e->rval * (e->dunit == DU_DAY ? 1 : 7);
         return 0;
     }
