@@ -35,6 +35,11 @@ static expr *censored(struct parse_ctx *c, const char *word, YYLTYPE wl, expr *c
 static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTYPE wl, expr *col,
                            int unit, expr *event_codes, expr *censor_codes);
 static void extern_typed(struct parse_ctx *c, const stmt *s);
+/* every token passes through lex_seen, which keeps the last two for the
+ * hints of rules_error */
+static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse_ctx *c);
+#undef yylex
+#define yylex(lval, lloc, scanner) lex_seen(lval, lloc, scanner, ctx)
 }
 
 %define api.pure full
@@ -872,11 +877,51 @@ static void extern_typed(struct parse_ctx *c, const stmt *s)
                     s->xparams[i].name);
 }
 
+static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse_ctx *c)
+{
+    int t = rules_lex(lval, lloc, scanner);
+    c->tok[1] = c->tok[0];
+    c->tok_text[1] = c->tok_text[0];
+    c->tok[0] = t;
+    c->tok_text[0] = t == IDENT ? lval->str : NULL;
+    return t;
+}
+
+/* A hint for a common slip, from the token the parser did not expect
+ * (tok[0]) and the one before it; NULL when none applies. */
+static const char *slip_hint(const struct parse_ctx *c, char *buf, size_t size)
+{
+    int t = c->tok[0], prev = c->tok[1];
+    if (t == '=' && (prev == IDENT || prev == INT || prev == REAL || prev == STRING || prev == DATE ||
+                     prev == DUNIT || prev == ')' || prev == ']' || prev == TRUE_ || prev == FALSE_))
+        return "to compare, write '=='";
+    if (t == IDENT && prev == IDENT) {
+        static const char *const quants[] = {"exists", "exist", "some", "forall", "every", "each"};
+        for (size_t i = 0; i < sizeof quants / sizeof quants[0]; i++)
+            if (strcmp(c->tok_text[1], quants[i]) == 0) {
+                snprintf(buf, size, "'%s' is not a word of the rules: write 'any %s x: ...' (or 'all' for every row)",
+                         quants[i], c->tok_text[0]);
+                return buf;
+            }
+    }
+    if (t == IDENT && (prev == INT || prev == REAL)) {
+        static const char *const units[] = {"days", "day", "weeks", "week", "months", "month", "years", "year"};
+        const char *sug = diag_suggest(c->tok_text[0], units, 8);
+        snprintf(buf, size, "'%s' is not a duration unit%s%s%s (units: day(s), week(s), month(s), year(s))",
+                 c->tok_text[0], sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+        return buf;
+    }
+    return NULL;
+}
+
 static void rules_error(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg)
 {
     (void)scanner;
     /* bison's message when its stack (YYMAXDEPTH entries) is full */
     if (strcmp(msg, "memory exhausted") == 0)
         msg = "nested too deeply for the parser (more than " YYMAXDEPTH_TEXT " open constructs)";
-    diag_at(ctx->dg, DIAG_ERROR, L(ctx, *l), "%s", msg);
+    char buf[256];
+    const char *hint = slip_hint(ctx, buf, sizeof buf);
+    if (hint) diag_at(ctx->dg, DIAG_ERROR, L(ctx, *l), "%s: %s", msg, hint);
+    else diag_at(ctx->dg, DIAG_ERROR, L(ctx, *l), "%s", msg);
 }

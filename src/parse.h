@@ -14,6 +14,8 @@ struct parse_ctx {
     int start_token;       /* first token to hand out (selects what to parse) */
     int line, col;         /* scanner position */
     expr *result;          /* parse_expr's expression */
+    int tok[2];            /* the last two tokens (tok[0] the latest), for hints after a syntax error */
+    const char *tok_text[2];   /* their text when they are names */
     stmt **stmts;          /* statements of this file, in order */
     size_t nstmts, cap;
 };
