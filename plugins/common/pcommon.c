@@ -1,4 +1,5 @@
-/* pcommon.c: factor coding shared by the bundled estimator plugins. */
+/* pcommon.c: factor coding, cells, counts, options and matrix tables
+ * shared by the bundled estimator plugins. */
 #include "pcommon.h"
 #include <math.h>
 #include <stdio.h>
@@ -118,6 +119,23 @@ const char *pc_count_text(const cohort_host *host, const cohort_call *call, doub
 void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x)
 {
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
+}
+
+void pc_matrix_table(const cohort_host *host, const cohort_call *call, const char *id,
+                     const char *title, const char *const *names, size_t p, const double *m)
+{
+    cohort_table *t = host->table_new(call, id, title);
+    if (COHORT_HOST_HAS(host, table_detail)) host->table_detail(t);
+    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    int *col = malloc((p + 1) * sizeof *col);
+    if (!col) return; /* the table stays empty */
+    for (size_t j = 0; j < p; j++) col[j] = host->table_column(t, names[j], COHORT_COL_NUMBER, 6);
+    for (size_t i = 0; i < p; i++) {
+        size_t r = host->table_row(t);
+        host->table_text(t, r, cterm, names[i]);
+        for (size_t j = 0; j < p; j++) pc_put(host, t, r, col[j], m[i * p + j]);
+    }
+    free(col);
 }
 
 void pc_fmt_p(double p, char *buf, size_t size)

@@ -34,6 +34,11 @@ void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, doubl
  * iteration limit `name` must be a whole number from 1 to 1000. */
 int pc_conf_level(const cohort_host *host, const cohort_call *call, double *out);
 int pc_iterations(const cohort_host *host, const cohort_call *call, const char *name, int *out);
+/* A detail table (JSON, CSV; not the text report) `id` holding the p x p
+ * matrix m (row-major), e.g. a variance matrix: a column "term" with the
+ * row names, then one column per name.  Non-finite entries are missing. */
+void pc_matrix_table(const cohort_host *host, const cohort_call *call, const char *id,
+                     const char *title, const char *const *names, size_t p, const double *m);
 /* A p-value for a sentence: "p < 0.001" or "p = 0.012". */
 void pc_fmt_p(double p, char *buf, size_t size);
 #endif

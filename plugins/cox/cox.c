@@ -298,6 +298,25 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     pc_put(host, tm, r, cc, f->concordance);
     pc_put(host, tm, r, ccs, f->concordance_se);
     pc_put(host, tm, r, ci, f->iter);
+    /* detail tables: the variance matrices and concordance()'s pair counts */
+    pc_matrix_table(host, call, "vcov",
+                    f->robust ? "Variance matrix of the coefficients (robust)"
+                              : "Variance matrix of the coefficients",
+                    (const char *const *)d->names, p, f->var);
+    if (f->robust)
+        pc_matrix_table(host, call, "naive_vcov", "Model-based variance matrix of the coefficients",
+                        (const char *const *)d->names, p, f->naive_var);
+    cohort_table *tc = host->table_new(call, "concordance", "Concordance: pairs of units");
+    host->table_detail(tc);
+    static const char *const pairs[] = {"concordant", "discordant", "tied.x", "tied.y", "tied.xy"};
+    int cpair[5];
+    for (size_t k = 0; k < 5; k++) cpair[k] = host->table_column(tc, pairs[k], COHORT_COL_NUMBER, 0);
+    int ccc = host->table_column(tc, "concordance", COHORT_COL_NUMBER, 3);
+    int ccse = host->table_column(tc, "std", COHORT_COL_NUMBER, 3);
+    r = host->table_row(tc);
+    for (size_t k = 0; k < 5; k++) pc_put(host, tc, r, cpair[k], f->conc_count[k]);
+    pc_put(host, tc, r, ccc, f->concordance);
+    pc_put(host, tc, r, ccse, f->concordance_se);
     pc_fmt_p(f->lr_p, pb, sizeof pb);
     if (isfinite(f->concordance))
         host->note(call, "Cox model of %s: %s events; likelihood-ratio test %.2f on %d df, %s; "

@@ -266,6 +266,8 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     pc_put(host, tm, r, clr, f->lr_test);
     pc_put(host, tm, r, cdf, (double)f->p);
     pc_put(host, tm, r, clp, f->lr_p);
+    pc_matrix_table(host, call, "vcov", "Variance matrix of the coefficients (sandwich, as crr)",
+                    (const char *const *)d->names, d->p, f->var);
     pc_fmt_p(f->lr_p, pb, sizeof pb);
     char c1[32], c2[32];
     host->note(call, "Fine-Gray model of %s with %s events, %s competing; pseudo likelihood-ratio "

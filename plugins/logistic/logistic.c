@@ -167,11 +167,10 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
             double orr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
             size_t r = host->table_row(t);
             host->table_text(t, r, cterm, j == 0 ? "(Intercept)" : d.names[j - 1]);
-            if (j > 0) {
-                pc_put(host, t, r, cor, orr);
-                pc_put(host, t, r, clo, lo);
-                pc_put(host, t, r, cup, hi);
-            }
+            /* the intercept's "OR" is the odds at all covariates 0 (reference levels) */
+            pc_put(host, t, r, cor, orr);
+            pc_put(host, t, r, clo, lo);
+            pc_put(host, t, r, cup, hi);
             pc_put(host, t, r, cp, f.pvalue[j]);
             pc_put(host, t, r, cb, b);
             pc_put(host, t, r, cse, se);
@@ -190,6 +189,8 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         int cnd = host->table_column(tm, "null deviance", COHORT_COL_NUMBER, 2);
         int cdv = host->table_column(tm, "deviance", COHORT_COL_NUMBER, 2);
         int cdf = host->table_column(tm, "df", COHORT_COL_NUMBER, 0);
+        int cdf0 = host->table_column(tm, "null df", COHORT_COL_NUMBER, 0);
+        int cll = host->table_column(tm, "log-likelihood", COHORT_COL_NUMBER, 2);
         int caic = host->table_column(tm, "AIC", COHORT_COL_NUMBER, 2);
         int clrp = host->table_column(tm, "LR p", COHORT_COL_PVALUE, 3);
         int ci = host->table_column(tm, "iterations", COHORT_COL_NUMBER, 0);
@@ -200,9 +201,22 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         pc_put(host, tm, r, cnd, f.null_deviance);
         pc_put(host, tm, r, cdv, f.deviance);
         pc_put(host, tm, r, cdf, (double)f.df_residual);
+        pc_put(host, tm, r, cdf0, (double)f.df_null);
+        /* as logLik.glm: rank - AIC / 2 */
+        pc_put(host, tm, r, cll, (double)f.p - f.aic / 2);
         pc_put(host, tm, r, caic, f.aic);
         if (d.p > 0) pc_put(host, tm, r, clrp, lrp);
         pc_put(host, tm, r, ci, f.iter);
+        /* the variance matrix, intercept first (as vcov(glm)) */
+        const char **vn = malloc((f.p + 1) * sizeof *vn);
+        if (!vn) {
+            host->error(call, "out of memory");
+            goto out;
+        }
+        vn[0] = "(Intercept)";
+        for (size_t j = 1; j < f.p; j++) vn[j] = d.names[j - 1];
+        pc_matrix_table(host, call, "vcov", "Variance matrix of the coefficients", vn, f.p, f.var);
+        free(vn);
         if (d.p > 0) {
             pc_fmt_p(lrp, pb, sizeof pb);
             char c1[32], c2[32];

@@ -154,6 +154,16 @@ static int lr_run(const cohort_host *host, const cohort_call *call)
     pc_put(host, t, row, cx, r.chisq);
     pc_put(host, t, row, cd, r.df);
     pc_put(host, t, row, cp, r.p);
+    /* the variance matrix of observed - expected, groups in the table's order */
+    const char **gn = malloc((ng + 1) * sizeof *gn);
+    if (!gn) {
+        host->error(call, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0, j = 0; k < fg.nlevels; k++)
+        if (present[k]) gn[j++] = fg.labels[k];
+    pc_matrix_table(host, call, "var", "Variance matrix of observed - expected events", gn, ng, r.var);
+    free(gn);
     lr_fmt_p(r.p, pb, sizeof pb);
     host->note(call, "%s%s%s for %s by %s: chi-squared %.2f on %d df, %s", label,
                sa ? " stratified by " : "", sa ? sa->vec.name : "", s->name, by->vec.name,

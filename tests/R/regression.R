@@ -83,7 +83,10 @@ cox_case <- function(name, formula, data, ties = "efron", note = "") {
             concordant = cc[["concordant"]], discordant = cc[["discordant"]],
             tied_x = cc[["tied.x"]], tied_y = cc[["tied.y"]], tied_xy = cc[["tied.xy"]],
             concordance = cc[["concordance"]], concordance_se = cc[["std"]])
-  write_ref(name, list(coef = coefs, fit = fitv))
+  # the variance matrix used (robust when clustered) and the model-based one
+  mats <- list(vcov = as.data.frame(unname(fit$var)))
+  if (!is.null(fit$naive.var)) mats$naive_vcov <- as.data.frame(unname(fit$naive.var))
+  write_ref(name, c(list(coef = coefs, fit = fitv), mats))
   invisible(fit)
 }
 
@@ -115,10 +118,14 @@ logit_case <- function(name, formula, data) {
   X <- fit$x[, -1, drop = FALSE]
   write_data(name, cbind(data.frame(y = fit$y), as.data.frame(X)))
   s <- summary(fit)$coefficients
-  write_ref(name, list(coef = data.frame(coef = s[, 1], se = s[, 2], z = s[, 3], p = s[, 4]),
+  ci <- exp(confint.default(fit))   # Wald intervals of the odds ratios, intercept included
+  write_ref(name, list(coef = data.frame(coef = s[, 1], se = s[, 2], z = s[, 3], p = s[, 4],
+                                         or = exp(s[, 1]), or_lo = ci[, 1], or_hi = ci[, 2]),
                        fit = c(n = length(fit$y), iter = fit$iter, deviance = fit$deviance,
                                null_deviance = fit$null.deviance, aic = fit$aic,
-                               df_residual = fit$df.residual, df_null = fit$df.null)))
+                               df_residual = fit$df.residual, df_null = fit$df.null,
+                               loglik = as.numeric(logLik(fit))),
+                       vcov = as.data.frame(unname(vcov(fit)))))
   invisible(fit)
 }
 logit_case("logistic_infert", case ~ age + parity + induced + spontaneous, infert)
@@ -146,7 +153,8 @@ crr_case <- function(name, time, status, X) {
                        fit = c(n = fit$n, loglik = fit$loglik, loglik0 = fit$loglik.null,
                                lr = -2 * (fit$loglik.null - fit$loglik),
                                lr_p = pchisq(-2 * (fit$loglik.null - fit$loglik), length(fit$coef),
-                                             lower.tail = FALSE))))
+                                             lower.tail = FALSE)),
+                       vcov = as.data.frame(unname(fit$var))))
   invisible(fit)
 }
 # simulated competing risks with ties (times rounded to whole days)

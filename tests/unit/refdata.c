@@ -205,3 +205,26 @@ int rd_check_p(rd_tally *t, const char *what, double got, double want, double rt
 {
     return rd_tally_add(t, what, got, want, rd_close_p(got, want, rtol));
 }
+
+size_t rd_check_matrix(rd_tally *t, const char *what, const double *got, size_t p,
+                       const rd_table *m, double rtol, double atol_scale)
+{
+    char buf[256];
+    size_t bad = 0;
+    if (!m || m->nrow != p || m->ncol != p) {
+        snprintf(buf, sizeof buf, "%s: R's matrix is not %zu x %zu", what, p, p);
+        rd_check(t, buf, 0, 1, 0, 0);
+        return 1;
+    }
+    double scale = 0;
+    for (size_t i = 0; i < p; i++) {
+        double d = fabs(m->v[i * p + i]);
+        if (d > scale) scale = d;
+    }
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < p; j++) {
+            snprintf(buf, sizeof buf, "%s[%zu][%zu]", what, i, j);
+            bad += !rd_check(t, buf, got[i * p + j], m->v[i * p + j], rtol, atol_scale * scale);
+        }
+    return bad;
+}

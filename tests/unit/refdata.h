@@ -47,4 +47,10 @@ typedef struct rd_tally {
 } rd_tally;
 int rd_check(rd_tally *t, const char *what, double got, double want, double rtol, double atol);
 int rd_check_p(rd_tally *t, const char *what, double got, double want, double rtol);
+/* A p x p matrix (row-major) against table m (p rows of p numbers, e.g.
+ * R's vcov): every entry with rd_check, absolute tolerance atol_scale times
+ * the largest |entry| of m's diagonal (near-zero covariances are compared
+ * on the scale of the variances).  Returns the number of mismatches. */
+size_t rd_check_matrix(rd_tally *t, const char *what, const double *got, size_t p,
+                       const rd_table *m, double rtol, double atol_scale);
 #endif

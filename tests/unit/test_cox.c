@@ -1,7 +1,8 @@
 /* test_cox.c: the Cox core (plugins/cox/coxfit.c) against R survival's
  * coxph on the datasets written by tests/R/regression.R: coefficients,
  * naive and robust standard errors, p-values, log likelihoods, the three
- * (four) tests and the concordance with its standard error, with Efron and
+ * (four) tests, the concordance with its pair counts and standard error,
+ * and the whole variance matrices (vcov, naive.var), with Efron and
  * Breslow ties, strata, clusters and counting-process data. */
 #include "../../plugins/cox/coxfit.h"
 #include "refdata.h"
@@ -86,6 +87,13 @@ static void run_case(const char *name)
         snprintf(what, sizeof what, "%s %s", name, fv[k].key);
         if (fv[k].is_p) rd_check_p(&t, what, fv[k].got, want, TOL);
         else rd_check(&t, what, fv[k].got, want, TOL, 0);
+    }
+    /* the whole variance matrices (robust and model-based when clustered) */
+    snprintf(what, sizeof what, "%s vcov", name);
+    rd_check_matrix(&t, what, f.var, p, rd_table_get(&rf, "vcov"), TOL, 1e-10);
+    if (robust) {
+        snprintf(what, sizeof what, "%s naive_vcov", name);
+        rd_check_matrix(&t, what, f.naive_var, p, rd_table_get(&rf, "naive_vcov"), TOL, 1e-10);
     }
     CU_ASSERT(t.checked > 0);
     CU_ASSERT_EQUAL(t.failed, 0);

@@ -58,6 +58,8 @@ static void run_case(const char *name)
     rd_check(&t, "loglik0", f.loglik0, rd_get(rfit, 0, "loglik0"), TOL, 0);
     rd_check(&t, "lr", f.lr_test, rd_get(rfit, 0, "lr"), TOL, 0);
     rd_check_p(&t, "lr_p", f.lr_p, rd_get(rfit, 0, "lr_p"), TOL);
+    snprintf(what, sizeof what, "%s vcov", name);
+    rd_check_matrix(&t, what, f.var, p, rd_table_get(&rf, "vcov"), TOL, 1e-10);
     CU_ASSERT_EQUAL(t.failed, 0);
     fprintf(stderr, "  %s: %zu values compared with R, largest relative difference %.2g\n", name,
             t.checked, t.maxrel);

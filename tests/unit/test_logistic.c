@@ -2,6 +2,8 @@
  * glm(family = binomial) on the datasets written by tests/R/regression.R
  * (coefficients, standard errors, z, p, deviances, AIC, iterations), and
  * its failure modes (separation, collinearity, constant outcome). */
+#define MATHLIB_STANDALONE
+#include <Rmath.h>
 #include "../../plugins/logistic/irls.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
@@ -47,6 +49,13 @@ static void run_case(const char *name)
         rd_check(&t, what, f.z[j], rd_get(rc_, j, "z"), TOL, 0);
         snprintf(what, sizeof what, "%s p[%zu]", name, j);
         rd_check_p(&t, what, f.pvalue[j], rd_get(rc_, j, "p"), TOL);
+        /* odds ratios with Wald intervals, the intercept's included (as
+         * exp(confint.default(fit))), computed as the plugin does */
+        double zq = qnorm(0.975, 0, 1, 1, 0);
+        snprintf(what, sizeof what, "%s OR[%zu]", name, j);
+        rd_check(&t, what, exp(f.coef[j]), rd_get(rc_, j, "or"), TOL, 0);
+        rd_check(&t, what, exp(f.coef[j] - zq * f.se[j]), rd_get(rc_, j, "or_lo"), TOL, 0);
+        rd_check(&t, what, exp(f.coef[j] + zq * f.se[j]), rd_get(rc_, j, "or_hi"), TOL, 0);
     }
     rd_check(&t, "n", (double)f.n, rd_get(rfit, 0, "n"), 0, 0);
     rd_check(&t, "iter", f.iter, rd_get(rfit, 0, "iter"), 0, 0);
@@ -55,6 +64,10 @@ static void run_case(const char *name)
     rd_check(&t, "aic", f.aic, rd_get(rfit, 0, "aic"), TOL, 0);
     rd_check(&t, "df_residual", (double)f.df_residual, rd_get(rfit, 0, "df_residual"), 0, 0);
     rd_check(&t, "df_null", (double)f.df_null, rd_get(rfit, 0, "df_null"), 0, 0);
+    /* logLik.glm: rank - AIC / 2, as the plugin reports it */
+    rd_check(&t, "loglik", (double)f.p - f.aic / 2, rd_get(rfit, 0, "loglik"), TOL, 0);
+    snprintf(what, sizeof what, "%s vcov", name);
+    rd_check_matrix(&t, what, f.var, f.p, rd_table_get(&rf, "vcov"), TOL, 1e-10);
     CU_ASSERT_EQUAL(t.failed, 0);
     fprintf(stderr, "  %s: %zu values compared with R, largest relative difference %.2g\n", name,
             t.checked, t.maxrel);
