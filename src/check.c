@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "builtins.h"
 #include "func.h"
 #include "interval.h"
@@ -953,6 +954,49 @@ static ty call_type(scope *sc, expr *e, const ty *at, size_t n, int ok)
     return T_ERR;
 }
 
+/* `col == "text"` (or `col in (..., "text")`) where col is a text column of
+ * the data and "text" never occurs in it (in the rows read: all of them for
+ * run, a sample for check): a warning naming the closest value present.
+ * For `in` (always = 0) only a near miss is reported, since a list of
+ * values may name ones a cohort lacks. */
+static void check_text_value(scope *sc, const expr *col, const expr *lit, int always)
+{
+    if (lit->kind != E_TEXT || !lit->text || (col->kind != E_NAME && col->kind != E_FIELD)) return;
+    if (col->rkind != R_COLUMN && col->rkind != R_VARCOL && col->rkind != R_VARANC) return;
+    if (col->table < 0 || (size_t)col->table >= sc->d->ntables) return;
+    const table *t = &sc->d->tables[col->table];
+    if (col->col < 0 || (size_t)col->col >= t->ncols || t->cols[col->col].type != CT_TEXT) return;
+    const column *c = &t->cols[col->col];
+    const char *seen[64], *nocase = NULL;
+    size_t nseen = 0, present = 0;
+    for (size_t r = 0; r < c->n; r++) {
+        if (c->miss[r]) continue;
+        present++;
+        const char *v = c->s[r];
+        if (v == lit->text || strcmp(v, lit->text) == 0) return;
+        if (!nocase && strcasecmp(v, lit->text) == 0) nocase = v;
+        size_t k = 0;
+        while (k < nseen && seen[k] != v) k++;
+        if (k == nseen && nseen < 64) seen[nseen++] = v;
+    }
+    if (!present) return;
+    /* an edit or two is a plausible typo only in a longer text */
+    const char *near = nocase ? nocase : strlen(lit->text) > 3 ? diag_suggest(lit->text, seen, nseen) : NULL;
+    if (!near && !always) return;
+    char vals[256] = "";
+    for (size_t k = 0; k < nseen && k < 6; k++) {
+        size_t l = strlen(vals);
+        snprintf(vals + l, sizeof vals - l, "%s\"%s\"%s", k ? ", " : "", seen[k], k == 5 && nseen > 6 ? ", ..." : "");
+    }
+    const char *where = sc->st->data_sampled ? " in the rows read by check" : "";
+    if (near)
+        diag_at(sc->dg, DIAG_WARNING, lit->loc, "\"%s\" never occurs in %s.%s%s (did you mean \"%s\"?)",
+                lit->text, t->name, c->name, where, near);
+    else
+        diag_at(sc->dg, DIAG_WARNING, lit->loc, "\"%s\" never occurs in %s.%s%s (its values: %s)", lit->text,
+                t->name, c->name, where, vals);
+}
+
 /* The value of a checked constant number or duration (in days), through
  * params and constant lets; 0 when it is not a known constant. */
 static int const_days(const study *st, const expr *e, double *v, int depth)
@@ -1095,6 +1139,10 @@ static ty check_expr_inner(scope *sc, expr *e)
             if (e->op != OP_EQ && e->op != OP_NE && (a.kind == TY_BOOL || b.kind == TY_BOOL)) {
                 err(sc, e, "booleans can only be compared with == and !=");
             }
+            if ((e->op == OP_EQ || e->op == OP_NE) && a.kind == TY_TEXT && b.kind == TY_TEXT) {
+                check_text_value(sc, e->a, e->b, 1);
+                check_text_value(sc, e->b, e->a, 1);
+            }
             return mk(TY_BOOL);
         }
         return check_arith(sc, e, a, b);
@@ -1117,6 +1165,8 @@ static ty check_expr_inner(scope *sc, expr *e)
         }
         if (!compatible(a, mk(l.elem)))
             err(sc, e, "cannot look for a %s in a %s", ty_name(a), ty_name(l));
+        else if (a.kind == TY_TEXT && e->b->kind == E_LIST)
+            for (size_t i = 0; i < e->b->nitems; i++) check_text_value(sc, e->a, e->b->items[i], 0);
         return mk(TY_BOOL);
     }
     case E_WITHIN: {

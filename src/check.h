@@ -97,6 +97,7 @@ typedef struct study {
     stmt **eras;         size_t neras;        /* `era NAME from TABLE VAR ...;` (era.c) */
     funcinfo *funcs;     size_t nfuncs;       /* parametrised definitions (func.c) */
     unsigned fserial;    /* numbers the row variables renamed by func_expand */
+    int data_sampled;    /* check_resolve sees a sample of the rows (check), not all (run) */
     size_t nquants;      /* quantifiers (each keeps its evaluation state, eval.c) */
     const cohort_data *schema;
 } study;

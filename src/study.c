@@ -76,6 +76,7 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     l->plugins = plugin_reg_new(o->plugin_dirs, o->nplugin_dirs);
     if (!l->plugins) return EXIT_PLUGIN;
     int before = dg->nerrors;
+    l->st->data_sampled = sample_rows > 0;
     check_resolve(l->st, l->data, l->plugins, dg);
     tm->resolve = now() - t1;
     int errors = dg->nerrors - before;
