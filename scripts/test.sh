@@ -22,6 +22,15 @@ make -j"$jobs" >/dev/null
 ASAN_OPTIONS=detect_leaks=1 make -j"$jobs" check || { cat test-suite.log; exit 1; }
 cd ..
 
+if command -v clang >/dev/null 2>&1; then
+    echo "== fuzz smoke run (libFuzzer, 60 s per target)"
+    rm -rf build-fuzz && mkdir build-fuzz && cd build-fuzz
+    CC=clang ../configure -q --enable-fuzz
+    make -j"$jobs" >/dev/null
+    make fuzz FUZZ_SECONDS=60
+    cd ..
+fi
+
 echo "== distcheck"
 cd build-test
 make -j"$jobs" distcheck >/dev/null 2>distcheck.log || { tail -50 distcheck.log; exit 1; }
