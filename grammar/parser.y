@@ -23,6 +23,7 @@ static loc L(struct parse_ctx *c, YYLTYPE a);
 static loc SPAN(struct parse_ctx *c, YYLTYPE a, YYLTYPE b);
 static stmt *mkstmt(struct parse_ctx *c, skind k, YYLTYPE l);
 static void add_stmt(struct parse_ctx *c, stmt *s);
+static void open_analysis(struct parse_ctx *c, const char *word, char *name, YYLTYPE wl, YYLTYPE nl);
 static expr *bin(struct parse_ctx *c, ekind k, int op, expr *a, expr *b, YYLTYPE l);
 static expr *quant(struct parse_ctx *c, int q, expr *range, char *var, expr *where, expr *body, YYLTYPE l);
 static expr *sign(struct parse_ctx *c, int op, expr *a, YYLTYPE l);
@@ -208,6 +209,8 @@ stmt
             stmt *s = mkstmt(ctx, S_SETTING, @$);
             if (s) { s->name = $1; s->name_loc = L(ctx, @1); s->text = $2; s->value = $4; add_stmt(ctx, s); }
         }
+    | IDENT IDENT '{' { open_analysis(ctx, $1, $2, @1, @2); } program '}' opt_semi
+        { ctx->analysis = 0; }
     | IDENT '{' settings '}' opt_semi
         {
             /* plot { time_limit = 24 months; min_at_risk = 10; }: one statement per key */
@@ -702,8 +705,41 @@ static stmt *mkstmt(struct parse_ctx *c, skind k, YYLTYPE l)
     return s;
 }
 
+/* `analysis NAME {`: the statements up to the matching `}` belong to it */
+static void open_analysis(struct parse_ctx *c, const char *word, char *name, YYLTYPE wl, YYLTYPE nl)
+{
+    if (strcmp(word, "analysis") != 0) {
+        const char *const words[] = {"analysis"};
+        const char *s = diag_suggest(word, words, 1);
+        diag_at(c->dg, DIAG_ERROR, L(c, wl), "unknown block '%s'%s", word,
+                s ? " (did you mean 'analysis'?)" : " (blocks: analysis NAME { ... })");
+        return;
+    }
+    if (c->analysis) {
+        diag_at(c->dg, DIAG_ERROR, L(c, wl), "analysis blocks do not nest");
+        return;
+    }
+    stmt *s = mkstmt(c, S_ANALYSIS, wl);
+    if (!s) return;
+    s->name = name;
+    s->name_loc = L(c, nl);
+    s->loc = SPAN(c, wl, nl);
+    s->slot = ++c->prog->nanalyses;
+    add_stmt(c, s);
+    c->analysis = s->slot;
+}
+
 static void add_stmt(struct parse_ctx *c, stmt *s)
 {
+    if (c->analysis && s->kind != S_UNIT && s->kind != S_INCLUDE && s->kind != S_EXCLUDE &&
+        s->kind != S_LET && s->kind != S_ENDPOINT && s->kind != S_ESTIMATE && s->kind != S_EXPOSURE &&
+        s->kind != S_TIMESCALE) {
+        diag_at(c->dg, DIAG_ERROR, s->loc, "only unit, include, exclude, let, endpoint, exposure, "
+                "timescale and estimate statements can be inside an analysis block; declare the rest "
+                "outside, shared by all analyses");
+        return;
+    }
+    s->analysis = c->analysis;
     if (c->nstmts == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 32;
         stmt **n = ast_alloc(c->prog, cap * sizeof *n);

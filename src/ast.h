@@ -144,6 +144,7 @@ typedef enum {
     S_ERA,         /* era NAME from TABLE VAR [where value] start .. end .. gap .. [by ..];
                       text = TABLE, var = VAR */
     S_FUNC,        /* define NAME(xparams) = value; (parameters of type TY_ANY are untyped) */
+    S_ANALYSIS,    /* `analysis NAME { ... }`: name; slot = its number (1, 2, ...) */
     S_SETTING      /* `SECTION KEY = value;` or `SECTION { KEY = value; ... }` (privacy,
                       plot): name = section, text = key, value; one statement per key */
 } skind;
@@ -179,6 +180,7 @@ typedef struct stmt {
     char *var;             /* the source table's row variable */
     loc text_loc;          /* where the source table is named */
     expr *start, *end, *gap, *by;
+    int analysis;          /* 0: shared; k >= 1: inside the k-th analysis block */
     /* filled by the checker */
     int slot;              /* era: table index of the derived table */
 } stmt;
@@ -191,6 +193,7 @@ typedef struct program {
     size_t nstmts, cap;
     srcfile **files;       /* the main file and every import, owned */
     size_t nfiles;
+    int nanalyses;         /* analysis blocks (0: the whole program is one analysis) */
 } program;
 
 program *program_new(void);

@@ -1693,12 +1693,25 @@ static void add_era_tables(study *st, stmt *d, diag *dg)
     }
 }
 
+/* Is statement s part of analysis k (0: the whole program)? */
+static int in_analysis(const stmt *s, int k)
+{
+    return k == 0 || s->analysis == 0 || s->analysis == k;
+}
+
 study *check_prepare(program *prog, strpool *pool, const override *ov, size_t nov,
                      const char *data_dir_override, diag *dg)
+{
+    return check_prepare_analysis(prog, pool, ov, nov, data_dir_override, 0, dg);
+}
+
+study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, size_t nov,
+                              const char *data_dir_override, int analysis, diag *dg)
 {
     study *st = calloc(1, sizeof *st);
     if (!st) return NULL;
     st->prog = prog;
+    st->analysis = analysis;
     st->pool = pool;
     st->unit = -1;
     st->unit_days[DU_DAY] = 1;
@@ -1722,16 +1735,17 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
         study_free(st);
         return NULL;
     }
-    const stmt *unit = NULL;
-    /* every name is defined once among params, lets, endpoints and externs */
+    const stmt *unit = NULL, *shared_unit = NULL;
+    /* every name is defined once among params, lets, endpoints and externs
+     * (of one analysis: two analysis blocks may each define the same name) */
     for (size_t i = 0; i < n; i++) {
         stmt *s = prog->stmts[i];
 #define NAMED(k) ((k) == S_PARAM || (k) == S_LET || (k) == S_ENDPOINT || (k) == S_EXTERN || (k) == S_EXPOSURE || \
                   (k) == S_FUNC)
-        if (!NAMED(s->kind)) continue;
+        if (!NAMED(s->kind) || !in_analysis(s, analysis)) continue;
         for (size_t j = 0; j < i; j++) {
             stmt *o = prog->stmts[j];
-            if (NAMED(o->kind) &&
+            if (NAMED(o->kind) && in_analysis(o, analysis) &&
                 strcmp(o->name, s->name) == 0) {
                 diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' is already defined at line %d%s%s", s->name,
                         o->loc.line, o->loc.file != s->loc.file ? " of " : "",
@@ -1742,21 +1756,33 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
     }
     for (size_t i = 0; i < n; i++) {
         stmt *s = prog->stmts[i];
+        if (!in_analysis(s, analysis)) continue;
         switch (s->kind) {
         case S_STUDY: st->title = s->text; break;
+        case S_ANALYSIS:
+            if (s->slot == analysis) st->analysis_name = s->name;
+            break;
         case S_DATA:
             if (st->data) diag_at(dg, DIAG_ERROR, s->loc, "only one data declaration is allowed (the first is at line %d)", st->data->loc.line);
             else st->data = s;
             break;
-        case S_UNIT:
-            if (unit) diag_at(dg, DIAG_ERROR, s->loc, "the unit is already set at line %d", unit->loc.line);
-            else unit = s;
+        case S_UNIT: {
+            /* an analysis block's unit stands in for the shared one */
+            const stmt **u = s->analysis ? &unit : &shared_unit;
+            if (*u) diag_at(dg, DIAG_ERROR, s->loc, "the unit is already set at line %d", (*u)->loc.line);
+            else *u = s;
             break;
+        }
         case S_PARAM: st->params[st->nparams].s = s; st->params[st->nparams++].value = s->value; break;
         case S_LET: st->lets[st->nlets++].s = s; break;
         case S_ENDPOINT: st->eps[st->neps++].s = s; break;
         case S_INCLUDE: case S_EXCLUDE: st->criteria[st->ncriteria++] = s; break;
-        case S_ESTIMATE: st->ests[st->nests++].s = s; break;
+        case S_ESTIMATE:
+            if (analysis && !s->analysis)
+                diag_at(dg, DIAG_ERROR, s->loc, "with analysis blocks, each estimate belongs to one: "
+                        "move this estimate into an analysis block");
+            st->ests[st->nests++].s = s;
+            break;
         case S_EXTERN: st->externs[st->nexterns++].s = s; break;
         case S_TIMESCALE: st->timescale = s->slot; break;
         case S_DEFINE:
@@ -1781,6 +1807,7 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
         case S_SETTING: break;
         }
     }
+    if (!unit) unit = shared_unit;
     /* after the loop: durations use the study's `define`d unit lengths */
     for (size_t i = 0; i < n; i++)
         if (prog->stmts[i]->kind == S_SETTING) check_setting(st, i, dg);
@@ -1907,11 +1934,18 @@ int check_set_param(study *st, const char *name, const char *text, diag *dg)
     return dg->nerrors == before ? 0 : -1;
 }
 
-void check_warn_unused(const study *st, const char *const *names, size_t n, const char *option, diag *dg)
+void check_warn_unused(const study *const *sts, size_t nsts, const char *const *names, size_t n,
+                       const char *option, diag *dg)
 {
+    const study *st = sts[0];
     for (size_t i = 0; i < n; i++) {
         int k = find_param(st, names[i]);
-        if (k >= 0 && !st->params[k].used)
+        int used = 0;   /* by any analysis */
+        for (size_t a = 0; k >= 0 && a < nsts; a++) {
+            int ka = find_param(sts[a], names[i]);
+            used |= ka >= 0 && sts[a]->params[ka].used;
+        }
+        if (k >= 0 && !used)
             diag_at(dg, DIAG_WARNING, st->params[k].s->name_loc,
                     "%s %s: no criterion, let, endpoint or estimate uses param %s, so it changes no result",
                     option, names[i], names[i]);
@@ -2007,9 +2041,19 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
     size_t nl = 0, ne = 0, ns = 0;
     for (size_t i = 0; i < st->prog->nstmts; i++) {
         stmt *s = st->prog->stmts[i];
+        if (!in_analysis(s, st->analysis)) continue;
+        /* with analysis blocks, a shared let or endpoint is checked (at the
+         * analysis' unit) only where it is used */
+        int lazy = st->analysis && !s->analysis;
         switch (s->kind) {
-        case S_LET: check_let(&sc, (int)nl++, NULL); break;
-        case S_ENDPOINT: check_endpoint(&sc, (int)ne++, NULL); break;
+        case S_LET:
+            if (lazy) nl++;
+            else check_let(&sc, (int)nl++, NULL);
+            break;
+        case S_ENDPOINT:
+            if (lazy) ne++;
+            else check_endpoint(&sc, (int)ne++, NULL);
+            break;
         case S_INCLUDE: case S_EXCLUDE:
             want(&sc, s->value, check_expr(&sc, s->value), TY_BOOL, "a criterion");
             break;

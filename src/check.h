@@ -100,6 +100,8 @@ typedef struct study {
     int data_sampled;    /* check_resolve sees a sample of the rows (check), not all (run) */
     size_t nquants;      /* quantifiers (each keeps its evaluation state, eval.c) */
     const cohort_data *schema;
+    int analysis;        /* which analysis block (0: the whole program) */
+    const char *analysis_name;   /* its name, or NULL */
 } study;
 
 /* --set overrides, name=value (value parsed as an expression). */
@@ -113,13 +115,19 @@ typedef struct override {
  * Phase 1 needs no data: it yields the table specs to load. */
 study *check_prepare(program *prog, strpool *pool, const override *ov, size_t nov,
                      const char *data_dir_override, diag *dg);
+/* The same for analysis block k (1, 2, ...) of a program with
+ * prog->nanalyses > 0: the shared statements and those of block k. */
+study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, size_t nov,
+                              const char *data_dir_override, int analysis, diag *dg);
 /* Phase 2: resolve every name and type against the loaded schema (full
  * data or a sample) and the plugins.  Returns the number of errors. */
 int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, diag *dg);
 void study_free(study *st);
 /* Warn about each param given on the command line (--set, --sweep) that no
- * criterion, let, endpoint or estimate uses: it cannot change any result. */
-void check_warn_unused(const study *st, const char *const *names, size_t n, const char *option, diag *dg);
+ * criterion, let, endpoint or estimate of any of the analyses sts uses: it
+ * cannot change any result. */
+void check_warn_unused(const study *const *sts, size_t nsts, const char *const *names, size_t n,
+                       const char *option, diag *dg);
 /* Re-bind a param to a new expression text (for --sweep); returns 0 or
  * reports an error. */
 int check_set_param(study *st, const char *name, const char *text, diag *dg);

@@ -68,7 +68,7 @@ static const struct {
             "N;` in the rules; the larger wins) shows every count from 1 to N-1, and every\n"
             "percentage or curve step that would reveal one, as <N. The figure options\n"
             "override the rules' `plot { time_limit = ...; min_at_risk = ...; ci_bands = ...; }`.\n"},
-    {"export", "usage: cohort export FILE -o OUT.csv [--set NAME=VALUE]... [--data DIR]\n"
+    {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
                "timescale) and status (0 censored, 1 event, 2+ competing causes).\n"},
@@ -306,6 +306,9 @@ int main(int argc, char **argv)
                 rc = usage_error("--time-limit needs a positive duration such as 24months, not '%s'", v);
         } else if (!strcmp(a, "--no-ci-bands")) {
             o.no_ci_bands = 1;
+        } else if (!strcmp(a, "--analysis")) {
+            NEED();
+            o.analysis = v;
         } else if (!strcmp(a, "--data")) {
             NEED();
             o.data_dir = v;

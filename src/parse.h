@@ -18,6 +18,7 @@ struct parse_ctx {
     const char *tok_text[2];   /* their text when they are names */
     stmt **stmts;          /* statements of this file, in order */
     size_t nstmts, cap;
+    int analysis;          /* the analysis block being parsed (stmt.analysis), or 0 */
 };
 
 /* Parse `path` and everything it imports into prog.  Returns the number of

@@ -808,18 +808,30 @@ static void arrow(cairo_t *cr, double x1, double y1, double x2, double y2)
     cairo_fill(cr);
 }
 
+/* Does attrition row i start (or end) one analysis' steps? */
+static int flow_starts(const results *r, size_t i)
+{
+    return i == 0 || r->attr[i].analysis != r->attr[i - 1].analysis;
+}
+
+static int flow_ends(const results *r, size_t i)
+{
+    return i + 1 >= r->nattr || r->attr[i + 1].analysis != r->attr[i].analysis;
+}
+
 static void draw_flow(cairo_t *cr, const void *arg)
 {
     const flow_layout *L = arg;
     char buf[512];
     cairo_set_source_rgb(cr, 0, 0, 0);
     font(cr, 11, 1);
-    snprintf(buf, sizeof buf, "Attrition (unit: %s)", L->r->unit ? L->r->unit : "");
+    if (L->r->nanalyses) snprintf(buf, sizeof buf, "Attrition");
+    else snprintf(buf, sizeof buf, "Attrition (unit: %s)", L->r->unit ? L->r->unit : "");
     show(cr, 10, 22, buf, 0);
     for (size_t i = 0; i < L->n; i++) {
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_line_width(cr, 0.8);
-        if (i > 0) {
+        if (!flow_starts(L->r, i)) {
             double xc = L->mx + L->mw / 2;
             double y1 = L->main[i - 1].y + L->main[i - 1].h, y2 = L->main[i].y;
             arrow(cr, xc, y1, xc, y2);
@@ -856,7 +868,8 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
     char a[32], b[32], text[1024];
     for (size_t i = 0; i < L->n; i++) {
         const attrition_row *ar = &r->attr[i];
-        if (i > 0) {
+        if (i > 0 && flow_starts(r, i)) y += 16;   /* the next analysis */
+        if (!flow_starts(r, i)) {
             /* the step's exclusions beside the arrow into the next box */
             flow_box *s = &L->side[i];
             s->n = wrap(cr, ar->label, L->sw - 12, s->lines, FLOW_LINES - 2);
@@ -870,11 +883,24 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
         }
         flow_box *m = &L->main[i];
         count_text((double)ar->after, min_cell, a, sizeof a);
-        if (i == 0) snprintf(text, sizeof text, "%s", ar->label);
-        else if (i + 1 == L->n) snprintf(text, sizeof text, "Analysis set");
+        if (flow_starts(r, i) && ar->analysis > 0)
+            snprintf(text, sizeof text, "Analysis %s: %s", r->anames[ar->analysis - 1], ar->label);
+        else if (flow_starts(r, i)) snprintf(text, sizeof text, "%s", ar->label);
+        else if (flow_ends(r, i)) snprintf(text, sizeof text, "Analysis set");
         else snprintf(text, sizeof text, "Remaining");
-        m->n = wrap(cr, text, L->mw - 12, m->lines, FLOW_LINES - 1);
+        m->n = wrap(cr, text, L->mw - 12, m->lines, FLOW_LINES - 2);
         snprintf(m->lines[m->n++], LINE, "n = %s", a);
+        /* the patients (and courses) behind the units */
+        if (ar->nlev > 0) {
+            size_t len = 0;
+            m->lines[m->n][0] = 0;
+            for (int k = 0; k < ar->nlev && len < LINE; k++) {
+                count_text((double)ar->lev[k], min_cell, b, sizeof b);
+                len += (size_t)snprintf(m->lines[m->n] + len, LINE - len, "%s%s %s", k ? ", " : "", b,
+                                        ar->levname[k]);
+            }
+            m->n++;
+        }
         m->h = 8 + 12 * (double)m->n;
         m->y = y;
         y += m->h;

@@ -257,26 +257,46 @@ static void page_attrition(const results *r, const char *svg, size_t svglen, FIL
     char b[32], x[32], u[32], a[32];
     fputs("<section id=\"attrition\">\n<h2>Attrition</h2>\n", out);
     page_figure("Attrition", "attrition", svg, svglen, out);
-    fputs("<table>\n<thead><tr><th>step</th><th>before</th><th>excluded</th><th>unknown</th><th>after</th>"
-          "</tr></thead>\n<tbody>\n",
-          out);
-    for (size_t i = 0; i < r->nattr; i++) {
-        const attrition_row *ar = &r->attr[i];
-        results_count_text(r, (double)ar->before, b, sizeof b);
-        results_count_text(r, (double)ar->excluded, x, sizeof x);
-        results_count_text(r, (double)ar->unknown, u, sizeof u);
-        results_count_text(r, (double)ar->after, a, sizeof a);
-        fputs("<tr><td>", out);
-        html(out, ar->label);
-        fputs("</td>", out);
-        const char *v[4] = {b, x, u, a};
-        for (int k = 0; k < 4; k++) {
-            fputs("<td class=\"n\">", out);
-            html(out, v[k]);
-            fputs("</td>", out);
+    /* one table per analysis; the tables above the unit (patients...) as columns */
+    for (size_t lo = 0, hi; lo < r->nattr; lo = hi) {
+        int an = r->attr[lo].analysis;
+        for (hi = lo + 1; hi < r->nattr && r->attr[hi].analysis == an; hi++) {}
+        if (lo) fputs("</tbody></table>\n", out);
+        if (an > 0) {
+            fputs("<h3>Analysis ", out);
+            html(out, r->anames[an - 1]);
+            fputs(" (unit: ", out);
+            html(out, r->aunits[an - 1]);
+            fputs(")</h3>\n", out);
         }
-        fputs("</tr>\n", out);
+        fputs("<table>\n<thead><tr><th>step</th><th>before</th><th>excluded</th><th>unknown</th><th>after</th>", out);
+        for (int k = 0; k < r->attr[lo].nlev; k++) {
+            fputs("<th>", out);
+            html(out, r->attr[lo].levname[k]);
+            fputs("</th>", out);
+        }
+        fputs("</tr></thead>\n<tbody>\n", out);
+        for (size_t i = lo; i < hi; i++) {
+            const attrition_row *ar = &r->attr[i];
+            results_count_text(r, (double)ar->before, b, sizeof b);
+            results_count_text(r, (double)ar->excluded, x, sizeof x);
+            results_count_text(r, (double)ar->unknown, u, sizeof u);
+            results_count_text(r, (double)ar->after, a, sizeof a);
+            fputs("<tr><td>", out);
+            html(out, ar->label);
+            fputs("</td>", out);
+            const char *v[4] = {b, x, u, a};
+            for (int k = 0; k < 4 + ar->nlev; k++) {
+                char lv[32];
+                if (k >= 4) results_count_text(r, (double)ar->lev[k - 4], lv, sizeof lv);
+                fputs("<td class=\"n\">", out);
+                html(out, k < 4 ? v[k] : lv);
+                fputs("</td>", out);
+            }
+            fputs("</tr>\n", out);
+        }
     }
+    if (!r->nattr) fputs("<table><tbody>\n", out);
     fputs("</tbody></table>\n<p class=\"where\">Also as <a href=\"attrition.csv\">attrition.csv</a>.</p>\n"
           "</section>\n",
           out);

@@ -271,8 +271,17 @@ results *results_new(const char *title, const char *unit, double unit_days, cons
 void results_free(results *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->nattr; i++) free(r->attr[i].label);
+    for (size_t i = 0; i < r->nattr; i++) {
+        free(r->attr[i].label);
+        for (int k = 0; k < r->attr[i].nlev; k++) free(r->attr[i].levname[k]);
+    }
     free(r->attr);
+    for (size_t i = 0; i < r->nanalyses; i++) {
+        free(r->anames[i]);
+        free(r->aunits[i]);
+    }
+    free(r->anames);
+    free(r->aunits);
     for (size_t i = 0; i < r->nests; i++) {
         est_result *e = &r->ests[i];
         for (size_t k = 0; k < e->ntables; k++) table_free(e->tables[k]);
@@ -329,7 +338,57 @@ void results_attrition(results *r, const char *label, size_t before, size_t excl
 {
     size_t n = r->nattr;
     if (push((void **)&r->attr, &n, sizeof *r->attr)) return;
-    r->attr[r->nattr++] = (attrition_row){xstrdup(label), before, excluded, unknown, after};
+    memset(&r->attr[r->nattr], 0, sizeof r->attr[r->nattr]);
+    attrition_row *a = &r->attr[r->nattr++];
+    a->label = xstrdup(label);
+    a->before = before;
+    a->excluded = excluded;
+    a->unknown = unknown;
+    a->after = after;
+}
+
+void results_attrition_levels(results *r, int nlev, const char *const *names, const size_t *counts)
+{
+    if (!r->nattr) return;
+    attrition_row *a = &r->attr[r->nattr - 1];
+    for (int k = 0; k < nlev && a->nlev < ATTR_LEVELS; k++) {
+        a->levname[a->nlev] = xstrdup(names[k]);
+        a->lev[a->nlev++] = counts[k];
+    }
+}
+
+int results_adopt(results *dst, results *src, const char *name, const char *unit)
+{
+    size_t n = dst->nanalyses;
+    char *nm = xstrdup(name), *un = xstrdup(unit);
+    if (!nm || !un || push((void **)&dst->anames, &n, sizeof(char *))) goto fail;
+    n = dst->nanalyses;
+    if (push((void **)&dst->aunits, &n, sizeof(char *))) goto fail;
+    dst->anames[dst->nanalyses] = nm;
+    dst->aunits[dst->nanalyses] = un;
+    int idx = (int)++dst->nanalyses;
+    /* room first, so that nothing is half moved */
+    attrition_row *ar = realloc(dst->attr, (dst->nattr + src->nattr + 1) * sizeof *ar);
+    if (ar) dst->attr = ar;
+    est_result *er = realloc(dst->ests, (dst->nests + src->nests + 1) * sizeof *er);
+    if (er) dst->ests = er;
+    if (!ar || !er) return -1;
+    for (size_t i = 0; i < src->nattr; i++) {
+        dst->attr[dst->nattr] = src->attr[i];
+        dst->attr[dst->nattr++].analysis = idx;
+    }
+    src->nattr = 0;
+    for (size_t i = 0; i < src->nests; i++) {
+        dst->ests[dst->nests] = src->ests[i];
+        dst->ests[dst->nests++].analysis = idx;
+    }
+    src->nests = 0;
+    results_free(src);
+    return 0;
+fail:
+    free(nm);
+    free(un);
+    return -1;
 }
 
 est_result *results_estimate(results *r, const char *estimator, const char *source, const char *where)
@@ -366,6 +425,13 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
     results *m = results_new(f->title, f->unit, f->time_unit_days, f->time_unit);
     if (!m) { free(labels); return NULL; }
     m->min_cell = f->min_cell;
+    m->anames = calloc(f->nanalyses + 1, sizeof(char *));
+    m->aunits = calloc(f->nanalyses + 1, sizeof(char *));
+    for (size_t i = 0; m->anames && m->aunits && i < f->nanalyses; i++) {
+        m->anames[i] = xstrdup(f->anames[i]);
+        m->aunits[i] = xstrdup(f->aunits[i]);
+        m->nanalyses++;
+    }
     for (size_t i = 0; i < f->ninputs; i++)
         results_input(m, f->inputs[i].kind, f->inputs[i].path, f->inputs[i].sha256);
     /* attrition: one row per step and run */
@@ -376,11 +442,14 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             char label[1024];
             snprintf(label, sizeof label, "%s [%s]", ar->label, labels[k]);
             results_attrition(m, label, ar->before, ar->excluded, ar->unknown, ar->after);
+            results_attrition_levels(m, ar->nlev, (const char *const *)ar->levname, ar->lev);
+            m->attr[m->nattr - 1].analysis = ar->analysis;
         }
     for (size_t i = 0; i < f->nests; i++) {
         const est_result *fe = &f->ests[i];
         est_result *me = results_estimate(m, fe->estimator, fe->source, fe->where);
         if (!me) break;
+        me->analysis = fe->analysis;
         for (size_t k = 0; k < n; k++) {
             if (i >= runs[k]->nests) continue;
             const est_result *re = &runs[k]->ests[i];
@@ -567,15 +636,24 @@ static void print_table(const results *r, const cohort_table *t, FILE *out)
 void results_text(const results *r, FILE *out)
 {
     if (r->title && *r->title) fprintf(out, "%s\n\n", r->title);
-    if (r->nattr) {
-        fprintf(out, "Attrition (unit: %s)\n", r->unit);
+    /* one attrition table per analysis (consecutive rows of one analysis) */
+    for (size_t lo = 0, hi; lo < r->nattr; lo = hi) {
+        int an = r->attr[lo].analysis;
+        for (hi = lo + 1; hi < r->nattr && r->attr[hi].analysis == an; hi++) {}
+        if (lo) fputc('\n', out);
+        if (an > 0)
+            fprintf(out, "Attrition (analysis %s, unit: %s)\n", r->anames[an - 1], r->aunits[an - 1]);
+        else
+            fprintf(out, "Attrition (unit: %s)\n", r->unit);
         size_t lw = 4;
-        for (size_t i = 0; i < r->nattr; i++)
+        for (size_t i = lo; i < hi; i++)
             if (width(r->attr[i].label) > lw) lw = width(r->attr[i].label);
         fprintf(out, "  step");
         pad(out, lw - 4);
-        fprintf(out, "  %8s  %8s  %8s  %8s\n", "before", "excluded", "unknown", "after");
-        for (size_t i = 0; i < r->nattr; i++) {
+        fprintf(out, "  %8s  %8s  %8s  %8s", "before", "excluded", "unknown", "after");
+        for (int k = 0; k < r->attr[lo].nlev; k++) fprintf(out, "  %8s", r->attr[lo].levname[k]);
+        fputc('\n', out);
+        for (size_t i = lo; i < hi; i++) {
             const attrition_row *a = &r->attr[i];
             char b[32], x[32], u[32], f[32];
             results_count_text(r, (double)a->before, b, sizeof b);
@@ -584,12 +662,20 @@ void results_text(const results *r, FILE *out)
             results_count_text(r, (double)a->after, f, sizeof f);
             fprintf(out, "  %s", a->label);
             pad(out, lw - width(a->label));
-            fprintf(out, "  %8s  %8s  %8s  %8s\n", b, x, u, f);
+            fprintf(out, "  %8s  %8s  %8s  %8s", b, x, u, f);
+            for (int k = 0; k < a->nlev; k++) {
+                results_count_text(r, (double)a->lev[k], b, sizeof b);
+                fprintf(out, "  %8s", b);
+            }
+            fputc('\n', out);
         }
     }
     for (size_t i = 0; i < r->nests; i++) {
         const est_result *e = &r->ests[i];
-        fprintf(out, "\n%s  [%s]\n", e->source, e->where);
+        if (e->analysis > 0)
+            fprintf(out, "\n%s  [%s, analysis %s]\n", e->source, e->where, r->anames[e->analysis - 1]);
+        else
+            fprintf(out, "\n%s  [%s]\n", e->source, e->where);
         if (e->failed) fprintf(out, "  (failed: see the error above)\n");
         int printed = 0;
         for (size_t t = 0; t < e->ntables; t++) {
@@ -688,6 +774,16 @@ void results_json(const results *r, FILE *out)
         json_count(r, out, (double)a->unknown);
         fputs(", \"after\": ", out);
         json_count(r, out, (double)a->after);
+        for (int k = 0; k < a->nlev; k++) {
+            fputs(", ", out);
+            json_str(out, a->levname[k]);
+            fputs(": ", out);
+            json_count(r, out, (double)a->lev[k]);
+        }
+        if (a->analysis > 0) {
+            fputs(", \"analysis\": ", out);
+            json_str(out, r->anames[a->analysis - 1]);
+        }
         fputc('}', out);
     }
     fputs("],\n \"estimates\": [", out);
@@ -699,6 +795,10 @@ void results_json(const results *r, FILE *out)
         json_str(out, e->source);
         fputs(", \"where\": ", out);
         json_str(out, e->where);
+        if (e->analysis > 0) {
+            fputs(", \"analysis\": ", out);
+            json_str(out, r->anames[e->analysis - 1]);
+        }
         fprintf(out, ", \"failed\": %s", e->failed ? "true" : "false");
         fputs(",\n   \"tables\": [", out);
         for (size_t t = 0; t < e->ntables; t++) {
@@ -806,15 +906,45 @@ static void w_table_json(const void *obj, FILE *out)
 static void w_attr(const void *obj, FILE *out)
 {
     const results *r = obj;
-    fputs("step,before,excluded,unknown,after\n", out);
+    /* the level columns of every analysis (patients, courses...), in order of appearance */
+    const char *levs[2 * ATTR_LEVELS];
+    int nl = 0;
+    for (size_t i = 0; i < r->nattr; i++)
+        for (int k = 0; k < r->attr[i].nlev; k++) {
+            int j = 0;
+            while (j < nl && strcmp(levs[j], r->attr[i].levname[k]) != 0) j++;
+            if (j == nl && nl < 2 * ATTR_LEVELS) levs[nl++] = r->attr[i].levname[k];
+        }
+    fputs(r->nanalyses ? "analysis,step,before,excluded,unknown,after" : "step,before,excluded,unknown,after", out);
+    for (int j = 0; j < nl; j++) {
+        fputc(',', out);
+        csv_field(out, levs[j]);
+    }
+    fputc('\n', out);
     for (size_t i = 0; i < r->nattr; i++) {
+        const attrition_row *a = &r->attr[i];
         char b[32], x[32], u[32], f[32];
-        results_count_text(r, (double)r->attr[i].before, b, sizeof b);
-        results_count_text(r, (double)r->attr[i].excluded, x, sizeof x);
-        results_count_text(r, (double)r->attr[i].unknown, u, sizeof u);
-        results_count_text(r, (double)r->attr[i].after, f, sizeof f);
-        csv_field(out, r->attr[i].label);
-        fprintf(out, ",%s,%s,%s,%s\n", b, x, u, f);
+        results_count_text(r, (double)a->before, b, sizeof b);
+        results_count_text(r, (double)a->excluded, x, sizeof x);
+        results_count_text(r, (double)a->unknown, u, sizeof u);
+        results_count_text(r, (double)a->after, f, sizeof f);
+        if (r->nanalyses) {
+            csv_field(out, a->analysis > 0 ? r->anames[a->analysis - 1] : "");
+            fputc(',', out);
+        }
+        csv_field(out, a->label);
+        fprintf(out, ",%s,%s,%s,%s", b, x, u, f);
+        for (int j = 0; j < nl; j++) {
+            int k = 0;
+            while (k < a->nlev && strcmp(a->levname[k], levs[j]) != 0) k++;
+            if (k < a->nlev) {
+                results_count_text(r, (double)a->lev[k], b, sizeof b);
+                fprintf(out, ",%s", b);
+            } else {
+                fputc(',', out);
+            }
+        }
+        fputc('\n', out);
     }
 }
 

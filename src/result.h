@@ -31,9 +31,14 @@ struct cohort_table {
     double *rowcount;      /* caprows entries: units a row's percentages rest on, NAN: not given */
 };
 
+#define ATTR_LEVELS 4
 typedef struct attrition_row {
     char *label;           /* "include \"...\"" */
     size_t before, excluded, unknown, after;
+    int analysis;          /* 1-based index into results.analyses; 0: none */
+    int nlev;              /* tables above the unit (patients, courses): */
+    char *levname[ATTR_LEVELS];
+    size_t lev[ATTR_LEVELS];   /* their rows behind the units left after the step */
 } attrition_row;
 
 typedef struct est_result {
@@ -49,6 +54,7 @@ typedef struct est_result {
     int failed;
     cohort_figure **figures;
     size_t nfigures;
+    int analysis;          /* 1-based index into results.analyses; 0: none */
 } est_result;
 
 /* An input of the run, with its SHA-256 (for the report). */
@@ -72,6 +78,9 @@ typedef struct results {
     size_t nwarnings;
     run_input *inputs;
     size_t ninputs;
+    /* analysis blocks: names and units, when the study has several */
+    char **anames, **aunits;
+    size_t nanalyses;
 } results;
 
 /* What the host functions need to know about the call in progress; the
@@ -90,12 +99,19 @@ const cohort_host *result_host(void);
 results *results_new(const char *title, const char *unit, double unit_days, const char *unit_name);
 void results_free(results *r);
 void results_attrition(results *r, const char *label, size_t before, size_t excluded, size_t unknown, size_t after);
+/* The tables above the unit and how many of their rows are behind the units
+ * left after the last attrition row's step. */
+void results_attrition_levels(results *r, int nlev, const char *const *names, const size_t *counts);
 est_result *results_estimate(results *r, const char *estimator, const char *source, const char *where);
 /* One results object from n runs of a --sweep over np params: each table
  * gains a first column per param with that run's value (values: n x np, row
  * by row), attrition steps and sentences are labelled [a = v, b = w]. */
 results *results_merge(results *const *runs, size_t n, const char *const *params, size_t np,
                        const char *const *values);
+/* Move the attrition and estimates of src (one analysis block's run) to the
+ * end of dst, marked as analysis `name` with unit `unit`.  On success src
+ * is freed; on failure (-1) the caller still owns it. */
+int results_adopt(results *dst, results *src, const char *name, const char *unit);
 
 /* Small-cell rule: counts 0 < n < min_cell are hidden (min_cell <= 1: off). */
 void results_set_privacy(results *r, int min_cell);

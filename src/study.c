@@ -37,22 +37,119 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Everything a command holds; freed by loaded_free. */
+/* Everything a command holds; freed by loaded_free.  A study with
+ * analysis blocks has one checked study per block, each over its own parse
+ * of the rules (the checker annotates the tree, and a shared let may
+ * resolve differently at another unit); they share data and plugins. */
 typedef struct loaded {
-    program *prog;
+    program *prog;         /* progs[0] */
     strpool *pool;
-    study *st;
+    study *st;             /* sts[0] */
+    program **progs;
+    study **sts;
+    size_t nsts;
     cohort_data *data;
     plugin_reg *plugins;
 } loaded;
 
 static void loaded_free(loaded *l)
 {
-    study_free(l->st);
+    for (size_t k = 0; k < l->nsts; k++) study_free(l->sts[k]);
     data_free(l->data);
     plugin_reg_free(l->plugins);
-    program_free(l->prog);
+    for (size_t k = 0; k < l->nsts; k++) program_free(l->progs[k]);
+    if (!l->nsts) program_free(l->prog);
+    free(l->sts);
+    free(l->progs);
     strpool_free(l->pool);
+}
+
+/* A diagnostic about a shared statement would be reported once per
+ * analysis that checks it: report each once. */
+typedef struct dedupe_tap {
+    diag_fn fn;
+    void *ud;
+    diag *dg;
+    char **seen;
+    size_t n;
+} dedupe_tap;
+
+static void dedupe_cb(void *ud, const diagnostic *d)
+{
+    dedupe_tap *t = ud;
+    char key[2600];
+    snprintf(key, sizeof key, "%d:%s:%d:%d:%s", (int)d->level, d->file ? d->file : "", d->line, d->col, d->msg);
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->seen[i], key) == 0) {
+            if (d->level == DIAG_ERROR) t->dg->nerrors--;
+            if (d->level == DIAG_WARNING) t->dg->nwarnings--;
+            return;
+        }
+    char **s = realloc(t->seen, (t->n + 1) * sizeof *s);
+    if (s) {
+        t->seen = s;
+        if ((s[t->n] = strdup(key)) != NULL) t->n++;
+    }
+    if (t->fn) t->fn(t->ud, d);
+}
+
+/* Parse and prepare every analysis (one without analysis blocks). */
+static int prepare_all(const run_opts *o, diag *dg, loaded *l)
+{
+    if (parse_file(l->prog, o->rules, dg)) return EXIT_RULES;
+    size_t n = l->prog->nanalyses > 0 ? (size_t)l->prog->nanalyses : 1;
+    l->progs = calloc(n, sizeof *l->progs);
+    l->sts = calloc(n, sizeof *l->sts);
+    if (!l->progs || !l->sts) return EXIT_DATA;
+    l->progs[0] = l->prog;
+    l->nsts = n;
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0) {
+            diag quiet;
+            diag_init(&quiet, NULL, NULL);
+            l->progs[k] = program_new();
+            if (!l->progs[k] || parse_file(l->progs[k], o->rules, &quiet)) return EXIT_RULES;
+        }
+        l->sts[k] = check_prepare_analysis(l->progs[k], l->pool, o->sets, o->nsets, o->data_dir,
+                                           l->prog->nanalyses > 0 ? (int)k + 1 : 0, dg);
+        if (!l->sts[k]) return EXIT_RULES;
+    }
+    l->st = l->sts[0];
+    return EXIT_OK;
+}
+
+static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm);
+
+/* With analysis blocks a shared let or endpoint is checked where it is
+ * used: one that no analysis uses is never checked, so say so. */
+static void warn_unused_shared(const loaded *l, diag *dg)
+{
+    const study *st0 = l->sts[0];
+    for (size_t i = 0; i < st0->nlets + st0->neps; i++) {
+        int is_let = i < st0->nlets;
+        size_t j = is_let ? i : i - st0->nlets;
+        const stmt *s = is_let ? st0->lets[j].s : st0->eps[j].s;
+        if (s->analysis) continue;
+        /* its place among the shared ones, the same in every analysis' parse */
+        size_t o = 0;
+        for (size_t q = 0; q < j; q++) o += !(is_let ? st0->lets[q].s : st0->eps[q].s)->analysis;
+        int used = 0;
+        for (size_t k = 0; k < l->nsts && !used; k++) {
+            const study *st = l->sts[k];
+            size_t m = 0;
+            for (size_t q = 0; q < (is_let ? st->nlets : st->neps); q++) {
+                const stmt *t = is_let ? st->lets[q].s : st->eps[q].s;
+                if (t->analysis) continue;
+                if (m++ == o) {
+                    used = is_let ? st->lets[q].state == 2 : st->eps[q].state == 2;
+                    break;
+                }
+            }
+        }
+        if (!used)
+            diag_at(dg, DIAG_WARNING, s->name_loc, "%s %s is used by no analysis, so it is not checked",
+                    is_let ? "let" : "endpoint", s->name);
+    }
 }
 
 /* Parse, prepare, load the data (a sample when sample_rows > 0), resolve.
@@ -63,9 +160,21 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     l->prog = program_new();
     l->pool = strpool_new();
     if (!l->prog || !l->pool) return EXIT_DATA;
-    if (parse_file(l->prog, o->rules, dg)) return EXIT_RULES;
-    l->st = check_prepare(l->prog, l->pool, o->sets, o->nsets, o->data_dir, dg);
-    if (!l->st) return EXIT_RULES;
+    dedupe_tap tap = {dg->fn, dg->ud, dg, NULL, 0};
+    dg->fn = dedupe_cb;
+    dg->ud = &tap;
+    int rc = prepare_all(o, dg, l);
+    if (!rc) rc = load_resolve(o, sample_rows, dg, l, tm);
+    dg->fn = tap.fn;
+    dg->ud = tap.ud;
+    for (size_t i = 0; i < tap.n; i++) free(tap.seen[i]);
+    free(tap.seen);
+    return rc;
+}
+
+/* Load the data once and resolve every analysis against it. */
+static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
+{
     load_opts lo = {l->st->na, l->st->nna, sample_rows};
     double t0 = now();
     l->data = data_load(l->st->specs, l->st->nspecs, &lo, l->pool, dg);
@@ -76,14 +185,20 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     l->plugins = plugin_reg_new(o->plugin_dirs, o->nplugin_dirs);
     if (!l->plugins) return EXIT_PLUGIN;
     int before = dg->nerrors;
-    l->st->data_sampled = sample_rows > 0;
-    check_resolve(l->st, l->data, l->plugins, dg);
+    for (size_t k = 0; k < l->nsts; k++) {
+        l->sts[k]->data_sampled = sample_rows > 0;
+        check_resolve(l->sts[k], l->data, l->plugins, dg);
+    }
+    if (l->nsts > 1) warn_unused_shared(l, dg);
     tm->resolve = now() - t1;
     int errors = dg->nerrors - before;
     if (errors) return errors == plugin_reg_failures(l->plugins) ? EXIT_PLUGIN : EXIT_RULES;
-    for (size_t i = 0; i < o->nsets; i++) check_warn_unused(l->st, &o->sets[i].name, 1, "--set", dg);
-    check_warn_unused(l->st, o->sweep_params, o->nsweep_params, "--sweep", dg);
-    return epdata_validate(l->st, l->data, dg) ? EXIT_DATA : EXIT_OK;
+    for (size_t i = 0; i < o->nsets; i++)
+        check_warn_unused((const study *const *)l->sts, l->nsts, &o->sets[i].name, 1, "--set", dg);
+    check_warn_unused((const study *const *)l->sts, l->nsts, o->sweep_params, o->nsweep_params, "--sweep", dg);
+    int bad = 0;
+    for (size_t k = 0; k < l->nsts; k++) bad |= epdata_validate(l->sts[k], l->data, dg) != 0;
+    return bad ? EXIT_DATA : EXIT_OK;
 }
 
 static const char *unit_name(int u)
@@ -243,6 +358,7 @@ typedef struct crit_ctx {
     size_t kept[MAX_THREADS];          /* how many each part kept (at idx + lo) */
     size_t *excluded, *unknown;        /* MAX_THREADS x ncriteria */
     const uint8_t *eval_eps;           /* endpoints to evaluate for the units that pass, or NULL */
+    uint32_t *fate;                    /* per unit: how many steps it passed */
 } crit_ctx;
 
 static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
@@ -260,6 +376,7 @@ static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
             if (v_missing(v)) { unknown[j]++; break; }
             if ((v.u.i != 0) != (s->kind == S_INCLUDE)) { excluded[j]++; break; }
         }
+        c->fate[i] = (uint32_t)j;
         if (j < nc) continue;
         c->idx[lo + k++] = i;
         if (c->eval_eps)
@@ -283,11 +400,13 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     c.st = st;
     c.eval_eps = eval_eps;
     c.idx = malloc((n + 1) * sizeof *c.idx);
+    c.fate = malloc((n + 1) * sizeof *c.fate);
     c.excluded = calloc(MAX_THREADS * nc + 1, sizeof *c.excluded);
     c.unknown = calloc(MAX_THREADS * nc + 1, sizeof *c.unknown);
     size_t *excluded = calloc(nc + 1, sizeof *excluded), *unknown = calloc(nc + 1, sizeof *unknown);
-    if (!c.idx || !c.excluded || !c.unknown || !excluded || !unknown) {
+    if (!c.idx || !c.fate || !c.excluded || !c.unknown || !excluded || !unknown) {
         free(c.idx);
+        free(c.fate);
         free(c.excluded);
         free(c.unknown);
         free(excluded);
@@ -311,14 +430,48 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     char label[1024];
     snprintf(label, sizeof label, "all %s", d->tables[st->unit].name);
     results_attrition(res, label, n, 0, 0, n);
+    /* the patients (and courses...) behind the units left after each step */
+    int lev[ATTR_LEVELS];
+    int nlev = 0;
+    for (int a = d->tables[st->unit].parent; a >= 0 && nlev < ATTR_LEVELS; a = d->tables[a].parent)
+        lev[nlev++] = a;
+    size_t *behind = calloc((size_t)(nlev * (int)(nc + 1)) + 1, sizeof *behind);
+    for (int lv = 0; behind && lv < nlev; lv++) {
+        /* rows of the level table by the most steps any of their units passed */
+        size_t na = d->tables[lev[lv]].nrows;
+        int64_t *best = malloc((na + 1) * sizeof *best);
+        if (!best) { free(behind); behind = NULL; break; }
+        for (size_t r = 0; r < na; r++) best[r] = -1;
+        for (size_t i = 0; i < n; i++) {
+            int64_t ar = data_ancestor_row(d, st->unit, i, lev[lv]);
+            if (ar >= 0 && (int64_t)c.fate[i] > best[ar]) best[ar] = c.fate[i];
+        }
+        for (size_t r = 0; r < na; r++)
+            for (int64_t j = 0; j <= best[r]; j++) behind[(size_t)j * (size_t)nlev + (size_t)lv]++;
+        free(best);
+    }
+    free(c.fate);
+    /* outermost (patients) first */
+    const char *levnames[ATTR_LEVELS];
+    size_t counts[ATTR_LEVELS];
+    for (int lv = 0; lv < nlev; lv++) levnames[lv] = d->tables[lev[nlev - 1 - lv]].name;
+    if (behind) {
+        for (int lv = 0; lv < nlev; lv++) counts[lv] = behind[nlev - 1 - lv];
+        results_attrition_levels(res, nlev, levnames, counts);
+    }
     size_t before = n;
     for (size_t j = 0; j < nc; j++) {
         const stmt *s = st->criteria[j];
         size_t after = before - excluded[j] - unknown[j];
         snprintf(label, sizeof label, "%s \"%s\"", s->kind == S_INCLUDE ? "include" : "exclude", s->text);
         results_attrition(res, label, before, excluded[j], unknown[j], after);
+        if (behind) {
+            for (int lv = 0; lv < nlev; lv++) counts[lv] = behind[(j + 1) * (size_t)nlev + (size_t)(nlev - 1 - lv)];
+            results_attrition_levels(res, nlev, levnames, counts);
+        }
         before = after;
     }
+    free(behind);
     free(excluded);
     free(unknown);
     *nout = k;
@@ -843,6 +996,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     }
     {
         memset(eval_eps, 1, st->neps + 1);
+        /* a shared endpoint no estimate or let of this analysis uses is not checked here */
+        for (size_t k = 0; k < st->neps; k++)
+            if (st->eps[k].state != 2) eval_eps[k] = 0;
         for (size_t k = 0; st->nests && k < st->ests[0].nargs; k++) {
             const boundarg *ba = &st->ests[0].args[k];
             if (ba->kind == COHORT_ARG_ENDPOINT) eval_eps[ba->value->slot] = 0;
@@ -918,6 +1074,36 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     return res;
 }
 
+/* Run every analysis; with analysis blocks, their results one after the
+ * other, each marked with its analysis. */
+static results *run_all(const loaded *l, diag *dg, int *failed, timing *tm, int min_cell, int threads)
+{
+    if (l->nsts == 1) return run_once(l->st, l->data, dg, failed, tm, min_cell, threads);
+    const study *st0 = l->st;
+    results *all = results_new(st0->title, l->data->tables[st0->unit].name, st0->unit_days[st0->timescale],
+                               unit_name(st0->timescale));
+    if (!all) return NULL;
+    results_set_privacy(all, min_cell);
+    for (size_t k = 0; k < l->nsts; k++) {
+        study *st = l->sts[k];
+        results *r = run_once(st, l->data, dg, failed, tm, min_cell, threads);
+        if (!r || results_adopt(all, r, st->analysis_name, l->data->tables[st->unit].name)) {
+            results_free(r);
+            results_free(all);
+            return NULL;
+        }
+    }
+    return all;
+}
+
+/* Bind a --sweep value in every analysis. */
+static int set_param_all(const loaded *l, const char *name, const char *text, diag *dg)
+{
+    for (size_t k = 0; k < l->nsts; k++)
+        if (check_set_param(l->sts[k], name, text, dg)) return -1;
+    return 0;
+}
+
 static void print_timing(const timing *tm, const cohort_data *d, double total, FILE *err)
 {
     struct rusage ru;
@@ -971,10 +1157,10 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         size_t k;
         for (k = 0; runs && k < o->nsweep && !rc; k++) {
             for (size_t j = 0; j < o->nsweep_params && !rc; j++)
-                if (check_set_param(l.st, o->sweep_params[j], o->sweep_values[k * o->nsweep_params + j], dg))
+                if (set_param_all(&l, o->sweep_params[j], o->sweep_values[k * o->nsweep_params + j], dg))
                     rc = EXIT_RULES;
             if (rc) break;
-            runs[k] = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell, o->threads);
+            runs[k] = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads);
             if (!runs[k]) { rc = EXIT_DATA; break; }
         }
         if (!rc && runs)
@@ -982,7 +1168,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
         free(runs);
     } else {
-        res = run_once(l.st, l.data, dg, &failed, &tm, os.min_cell, o->threads);
+        res = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads);
         if (!res) rc = EXIT_DATA;
     }
     dg->fn = tap.fn;
@@ -1013,10 +1199,14 @@ int study_check(const run_opts *o, diag *dg, FILE *out)
     loaded l;
     timing tm;
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
-    if (!rc) {
-        study *st = l.st;
-        fprintf(out, "%s: ok: unit %s, %zu criteria, %zu lets, %zu endpoints, %zu estimates\n", o->rules,
-                l.data->tables[st->unit].name, st->ncriteria, st->nlets, st->neps, st->nests);
+    for (size_t k = 0; !rc && k < l.nsts; k++) {
+        const study *st = l.sts[k];
+        size_t nl = 0, ne = 0;   /* with analysis blocks, what this analysis uses */
+        for (size_t i = 0; i < st->nlets; i++) nl += st->lets[i].state == 2;
+        for (size_t i = 0; i < st->neps; i++) ne += st->eps[i].state == 2;
+        fprintf(out, "%s: ok: %s%s%sunit %s, %zu criteria, %zu lets, %zu endpoints, %zu estimates\n", o->rules,
+                st->analysis_name ? "analysis " : "", st->analysis_name ? st->analysis_name : "",
+                st->analysis_name ? ": " : "", l.data->tables[st->unit].name, st->ncriteria, nl, ne, st->nests);
     }
     loaded_free(&l);
     return rc;
@@ -1060,6 +1250,28 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         return rc;
     }
     study *st = l.st;
+    if (l.nsts > 1 || o->analysis) {
+        /* one analysis block's units: --analysis NAME */
+        char names[1024] = "";
+        size_t len = 0;
+        st = NULL;
+        for (size_t k = 0; k < l.nsts; k++) {
+            const char *nm = l.sts[k]->analysis_name;
+            if (nm && o->analysis && !strcmp(nm, o->analysis)) st = l.sts[k];
+            if (nm && len < sizeof names)
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", k ? ", " : "", nm);
+        }
+        if (!st) {
+            if (o->analysis)
+                diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "--analysis %s: %s%s", o->analysis,
+                          len ? "the rules' analyses are " : "the rules have no analysis blocks", names);
+            else
+                diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0,
+                          "the rules have several analyses: choose one with --analysis NAME (%s)", names);
+            loaded_free(&l);
+            return EXIT_USAGE;
+        }
+    }
     cohort_data *d = l.data;
     results *res = era_build(st, d, dg) ? NULL : results_new(st->title, d->tables[st->unit].name, 1, "days");
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
@@ -1084,12 +1296,14 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         if (st->root != st->unit && rkey >= 0) { if (!first) fputc(',', f); csv_text(f, rt->cols[rkey].name); first = 0; }
         for (size_t i = 0; i < st->nlets; i++) {
             int k = st->lets[i].type.kind;
-            if (k < TY_INT || k > TY_DURATION) continue;   /* lists and maps are not columns */
+            /* lists and maps are not columns; a shared let another analysis uses is not this one's */
+            if (k < TY_INT || k > TY_DURATION || st->lets[i].state != 2) continue;
             if (!first) fputc(',', f);
             csv_text(f, st->lets[i].s->name);
             first = 0;
         }
         for (size_t e = 0; e < st->neps; e++) {
+            if (st->eps[e].state != 2) continue;
             const char *nm = st->eps[e].s->name;
             if (st->eps[e].s->ep_entry) fprintf(f, "%s%s_entry_%s", first ? "" : ",", nm, tu);
             fprintf(f, "%s%s_time_%s,%s_status", first && !st->eps[e].s->ep_entry ? "" : ",", nm, tu, nm);
@@ -1114,7 +1328,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             }
             for (size_t i = 0; i < st->nlets; i++) {
                 int k = st->lets[i].type.kind;
-                if (k < TY_INT || k > TY_DURATION) continue;
+                if (k < TY_INT || k > TY_DURATION || st->lets[i].state != 2) continue;
                 if (!first) fputc(',', f);
                 expr e = {0};
                 e.kind = E_NAME;
@@ -1127,6 +1341,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 first = 0;
             }
             for (size_t e = 0; e < st->neps; e++) {
+                if (st->eps[e].state != 2) continue;
                 const ep_value *p = eval_endpoint(ev, (int)e);
                 if (!first) fputc(',', f);
                 /* a delayed entry: its time from the origin (0 for none) */

@@ -21,6 +21,7 @@ enum { FORMAT_TEXT, FORMAT_JSON };
 
 typedef struct run_opts {
     const char *rules;
+    const char *analysis;              /* export: which analysis block (by name) */
     const override *sets;
     size_t nsets;
     const char *data_dir;              /* overrides the rules' data directory */
