@@ -3,9 +3,11 @@
  * with confidence intervals, likelihood-ratio / Wald / score tests,
  * concordance; Efron or Breslow ties, strata, robust variance by cluster,
  * counting-process data; optional univariable screening (`screen`) before
- * the multivariable model.  The numbers come from coxfit.c. */
+ * the multivariable model; the test of proportional hazards (`zph`, as
+ * cox.zph).  The numbers come from coxfit.c and coxzph.c. */
 #include <cohort/plugin.h>
 #include "coxfit.h"
+#include "coxzph.h"
 #include "../common/design.h"
 #include "../common/pcommon.h"
 #include "../common/screen.h"
@@ -28,6 +30,8 @@ static const cohort_param cox_params[] = {
     {"screen", COHORT_ARG_NUMBER, 0,
      "fit each term alone first; terms with univariable Wald p < screen enter the model"},
     {"iter_max", COHORT_ARG_NUMBER, 0, "maximum Newton-Raphson iterations, default 20"},
+    {"zph", COHORT_ARG_BOOL, 0,
+     "test proportional hazards as cox.zph (km transform): per term and global, default false"},
 };
 
 typedef struct cox_input {
@@ -376,6 +380,86 @@ static void cox_screen_release(void *ctx)
     c->have = 0;
 }
 
+/* The test of proportional hazards of the fitted model (cox.zph's
+ * defaults) and its scaled Schoenfeld residuals.  Returns 0, or 1 after
+ * host->error. */
+static int report_zph(const cohort_host *host, const cohort_call *call, const cox_input *in,
+                      const cox_fit *f, const cox_options *o)
+{
+    const pc_design *d = &in->des;
+    if (in->start) {
+        host->error(call, "zph: the test of proportional hazards is available for right-censored "
+                    "data only, not for (start, stop] rows");
+        return 1;
+    }
+    cox_zph z;
+    int rc = cox_zph_compute(in->n, in->stop, in->event, in->strata, d->x, d->p, f->coef, d->term,
+                             d->nterms, o->efron, &z);
+    if (rc == -1) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    if (rc != 0) {
+        host->error(call, "zph: the information matrix of the test is singular");
+        return 1;
+    }
+    cohort_table *t = host->table_new(call, "zph",
+                                      "Test of proportional hazards (scaled Schoenfeld residuals, "
+                                      "Kaplan-Meier time)");
+    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    int cx = host->table_column(t, "chisq", COHORT_COL_NUMBER, 2);
+    int cd = host->table_column(t, "df", COHORT_COL_NUMBER, 0);
+    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    char pb[32], list[512];
+    size_t len = 0, nlow = 0;
+    list[0] = 0;
+    for (size_t k = 0; k <= z.nterm; k++) {
+        size_t r = host->table_row(t);
+        host->table_text(t, r, cterm, k < z.nterm ? d->term_name[k] : "GLOBAL");
+        pc_put(host, t, r, cx, z.chisq[k]);
+        pc_put(host, t, r, cd, z.df[k]);
+        pc_put(host, t, r, cp, z.p[k]);
+        if (k < z.nterm && z.p[k] < 0.05 && len < sizeof list) {
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", nlow ? ", " : "",
+                                    d->term_name[k]);
+            nlow++;
+        }
+    }
+    pc_fmt_p(z.p[z.nterm], pb, sizeof pb);
+    host->note(call, "proportional hazards (cox.zph, km): global test %.2f on %d df, %s; %s%s", 
+               z.chisq[z.nterm], z.df[z.nterm], pb,
+               nlow ? "p < 0.05 for " : "no term has p < 0.05", list);
+    /* the residuals are one row per event time: left out under a
+     * small-cell rule, as they would show single events */
+    char one[32];
+    if (pc_count(host, call, 1, one, sizeof one)) {
+        host->note(call, "scaled Schoenfeld residuals not written: the study hides small counts");
+    } else {
+        cohort_table *tr = host->table_new(call, "zph_resid",
+                                           "Scaled Schoenfeld residuals at the event times");
+        host->table_detail(tr);
+        int ct = host->table_column(tr, "time", COHORT_COL_TIME, 2);
+        int ck = host->table_column(tr, "km", COHORT_COL_NUMBER, 4);
+        int *cr = malloc((z.nterm + 1) * sizeof *cr);
+        if (!cr) {
+            cox_zph_free(&z);
+            host->error(call, "out of memory");
+            return 1;
+        }
+        for (size_t k = 0; k < z.nterm; k++)
+            cr[k] = host->table_column(tr, d->term_name[k], COHORT_COL_NUMBER, 4);
+        for (size_t e = 0; e < z.nevent; e++) {
+            size_t r = host->table_row(tr);
+            pc_put(host, tr, r, ct, z.time[e]);
+            pc_put(host, tr, r, ck, z.x[e]);
+            for (size_t k = 0; k < z.nterm; k++) pc_put(host, tr, r, cr[k], z.resid[e * z.nterm + k]);
+        }
+        free(cr);
+    }
+    cox_zph_free(&z);
+    return 0;
+}
+
 static int cox_run(const cohort_host *host, const cohort_call *call)
 {
     cox_options o;
@@ -431,7 +515,8 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
         cox_fit f;
         if (cox_fit_design(host, call, &in, &in.des, &o, &f, 1) == 0) {
             report_model(host, call, &in, &f, &o, level);
-            rc = 0;
+            a = cohort_arg_get(call, "zph");
+            rc = a && a->num != 0 ? report_zph(host, call, &in, &f, &o) : 0;
         }
         cox_fit_free(&f);
     }

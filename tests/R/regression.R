@@ -86,6 +86,16 @@ cox_case <- function(name, formula, data, ties = "efron", note = "") {
   # the variance matrix used (robust when clustered) and the model-based one
   mats <- list(vcov = as.data.frame(unname(fit$var)))
   if (!is.null(fit$naive.var)) mats$naive_vcov <- as.data.frame(unname(fit$naive.var))
+  # cox.zph with its defaults (right-censored data): the tests, the scaled
+  # Schoenfeld residuals, and the term of each column (fit$assign)
+  if (!counting) {
+    z <- cox.zph(fit)
+    asg <- integer(ncol(X))
+    for (k in seq_along(fit$assign)) asg[fit$assign[[k]]] <- k - 1L
+    mats$zph <- data.frame(chisq = z$table[, "chisq"], df = z$table[, "df"], p = z$table[, "p"])
+    mats$zph_resid <- data.frame(time = z$time, x = z$x, unname(as.data.frame(unclass(z$y))))
+    mats$assign <- data.frame(term = asg)
+  }
   write_ref(name, c(list(coef = coefs, fit = fitv), mats))
   invisible(fit)
 }

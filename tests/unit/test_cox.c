@@ -2,9 +2,11 @@
  * coxph on the datasets written by tests/R/regression.R: coefficients,
  * naive and robust standard errors, p-values, log likelihoods, the three
  * (four) tests, the concordance with its pair counts and standard error,
- * and the whole variance matrices (vcov, naive.var), with Efron and
+ * the whole variance matrices (vcov, naive.var) and, for right-censored
+ * data, cox.zph's tests and scaled Schoenfeld residuals, with Efron and
  * Breslow ties, strata, clusters and counting-process data. */
 #include "../../plugins/cox/coxfit.h"
+#include "../../plugins/cox/coxzph.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
 #include <math.h>
@@ -99,6 +101,45 @@ static void run_case(const char *name)
     CU_ASSERT_EQUAL(t.failed, 0);
     fprintf(stderr, "  %s: %zu values compared with R, largest relative difference %.2g\n", name,
             t.checked, t.maxrel);
+
+    /* cox.zph at the fitted coefficients */
+    const rd_table *zt = rd_table_get(&rf, "zph"), *zr = rd_table_get(&rf, "zph_resid"),
+                   *za = rd_table_get(&rf, "assign");
+    CU_ASSERT_EQUAL(zt != NULL, !counting);
+    if (zt && zr && za) {
+        rd_tally tz = {0};
+        size_t *term = malloc(p * sizeof *term), nterm = 0;
+        for (size_t j = 0; j < p; j++) {
+            term[j] = (size_t)rd_get(za, j, "term");
+            if (term[j] + 1 > nterm) nterm = term[j] + 1;
+        }
+        cox_zph z;
+        CU_ASSERT_EQUAL_FATAL(cox_zph_compute(n, stop, event, strata, x, p, f.coef, term, nterm,
+                                              o.efron, &z), 0);
+        CU_ASSERT_EQUAL_FATAL(zt->nrow, nterm + 1);
+        for (size_t k = 0; k <= nterm; k++) {
+            snprintf(what, sizeof what, "%s zph[%zu]", name, k);
+            rd_check(&tz, what, z.chisq[k], rd_get(zt, k, "chisq"), TOL, 1e-10);
+            rd_check(&tz, what, z.df[k], rd_get(zt, k, "df"), 0, 0);
+            rd_check_p(&tz, what, z.p[k], rd_get(zt, k, "p"), TOL);
+        }
+        CU_ASSERT_EQUAL_FATAL(zr->nrow, z.nevent);
+        CU_ASSERT_EQUAL_FATAL(zr->ncol, nterm + 2);
+        for (size_t e = 0; e < z.nevent; e++) {
+            snprintf(what, sizeof what, "%s zph time[%zu]", name, e);
+            rd_check(&tz, what, z.time[e], zr->v[e * zr->ncol], 0, 0);
+            rd_check(&tz, what, z.x[e], zr->v[e * zr->ncol + 1], TOL, 1e-12);
+            for (size_t k = 0; k < nterm; k++) {
+                snprintf(what, sizeof what, "%s zph resid[%zu][%zu]", name, e, k);
+                rd_check(&tz, what, z.resid[e * nterm + k], zr->v[e * zr->ncol + 2 + k], TOL, 1e-9);
+            }
+        }
+        CU_ASSERT_EQUAL(tz.failed, 0);
+        fprintf(stderr, "  %s cox.zph: %zu values compared with R, largest relative difference %.2g\n",
+                name, tz.checked, tz.maxrel);
+        cox_zph_free(&z);
+        free(term);
+    }
 
     cox_fit_free(&f);
     free(start); free(stop); free(x); free(event); free(strata); free(cluster);
