@@ -12,6 +12,7 @@ typedef void *yyscan_t;
 
 %code {
 #include <string.h>
+#include "date.h"
 #include "interval.h"
 /* the parser's stack limit (bison's default), named in its error message */
 #define YYMAXDEPTH 10000
@@ -30,6 +31,7 @@ static expr *sign(struct parse_ctx *c, int op, expr *a, YYLTYPE l);
 static expr *window(struct parse_ctx *c, expr *x, expr *w, expr *t, YYLTYPE l);
 static expr *interval_end(expr *e, int which);
 static expr *pair(struct parse_ctx *c, expr *items, int open, YYLTYPE l);
+static stmt *coldecl(struct parse_ctx *c, stmt *s, char *name, YYLTYPE l, int type, int impute);
 static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l);
 static void add_competing(struct parse_ctx *c, stmt *s, expr *e, char *name);
 static expr *censored(struct parse_ctx *c, const char *word, YYLTYPE wl, expr *codes);
@@ -85,7 +87,7 @@ static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse
 %type <s> ep_items
 %type <a> args_opt args arg settings
 %type <x> xparam
-%type <i> qword xtype
+%type <i> qword xtype impute
 %type <str> argname
 %type <s> table_opts table_decl tables xparams_opt xparams coldecls
 
@@ -266,6 +268,7 @@ table_decl
                 if ($5) {
                     $$->tables[0].colnames = $5->tables[0].colnames;
                     $$->tables[0].coltypes = $5->tables[0].coltypes;
+                    $$->tables[0].colimpute = $5->tables[0].colimpute;
                     $$->tables[0].colloc = $5->tables[0].colloc;
                     $$->tables[0].ncols = $5->tables[0].ncols;
                 }
@@ -294,28 +297,31 @@ coldecls
             if ($$) { $$->tables = ast_alloc(ctx->prog, sizeof(tabledecl)); $$->ntables = 1; }
         }
     | coldecls IDENT ':' IDENT ';'
+        { $$ = coldecl(ctx, $1, $2, @2, type_code(ctx, $4, @4) & 0xff, 0); }
+    | coldecls IDENT ':' IDENT IDENT impute ';'
         {
-            $$ = $1;
-            tabledecl *t = $$ ? &$$->tables[0] : NULL;
-            if (t) {
-                size_t n = t->ncols;
-                char **names = ast_alloc(ctx->prog, (n + 1) * sizeof *names);
-                int *types = ast_alloc(ctx->prog, (n + 1) * sizeof *types);
-                loc *locs = ast_alloc(ctx->prog, (n + 1) * sizeof *locs);
-                if (names && types && locs) {
-                    if (n) {
-                        memcpy(names, t->colnames, n * sizeof *names);
-                        memcpy(types, t->coltypes, n * sizeof *types);
-                        memcpy(locs, t->colloc, n * sizeof *locs);
-                    }
-                    names[n] = $2;
-                    types[n] = type_code(ctx, $4, @4) & 0xff;
-                    locs[n] = L(ctx, @2);
-                    t->colnames = names; t->coltypes = types; t->colloc = locs; t->ncols = n + 1;
-                }
-            }
+            /* kps: date impute first; (a contextual word) */
+            int t = type_code(ctx, $4, @4) & 0xff;
+            if (strcmp($5, "impute") != 0)
+                diag_at(ctx->dg, DIAG_ERROR, L(ctx, @5), "syntax error, unexpected name '%s', expecting ';' or 'impute'", $5);
+            else if (t != TY_DATE && t != TY_ERROR)
+                diag_at(ctx->dg, DIAG_ERROR, L(ctx, @6), "only a date column can impute partial dates, not %s %s",
+                        t == TY_INT ? "an" : "a", $4);
+            $$ = coldecl(ctx, $1, $2, @2, t, (int)$6);
         }
     | coldecls error ';' { $$ = $1; yyerrok; }
+    ;
+
+/* the day a partial date (YYYY-MM, YYYY) stands for: first, middle or last of its period */
+impute
+    : "first"   { $$ = IMPUTE_FIRST; }
+    | "last"    { $$ = IMPUTE_LAST; }
+    | IDENT
+        {
+            $$ = IMPUTE_MIDDLE;
+            if (strcmp($1, "middle") != 0)
+                diag_at(ctx->dg, DIAG_ERROR, L(ctx, @1), "unknown imputation '%s' (first, middle or last)", $1);
+        }
     ;
 
 /* ---- endpoints ----------------------------------------------------------- */
@@ -811,6 +817,31 @@ static expr *pair(struct parse_ctx *c, expr *items, int open, YYLTYPE l)
     items->op = open;
     items->loc = L(c, l);
     return items;
+}
+
+/* one more column declaration: name: type [impute rule] */
+static stmt *coldecl(struct parse_ctx *c, stmt *s, char *name, YYLTYPE l, int type, int impute)
+{
+    tabledecl *t = s ? &s->tables[0] : NULL;
+    if (!t) return s;
+    size_t n = t->ncols;
+    char **names = ast_alloc(c->prog, (n + 1) * sizeof *names);
+    int *types = ast_alloc(c->prog, (n + 1) * sizeof *types);
+    int *imputes = ast_alloc(c->prog, (n + 1) * sizeof *imputes);
+    loc *locs = ast_alloc(c->prog, (n + 1) * sizeof *locs);
+    if (!names || !types || !imputes || !locs) return s;
+    if (n) {
+        memcpy(names, t->colnames, n * sizeof *names);
+        memcpy(types, t->coltypes, n * sizeof *types);
+        memcpy(imputes, t->colimpute, n * sizeof *imputes);
+        memcpy(locs, t->colloc, n * sizeof *locs);
+    }
+    names[n] = name;
+    types[n] = type;
+    imputes[n] = impute;
+    locs[n] = L(c, l);
+    t->colnames = names; t->coltypes = types; t->colimpute = imputes; t->colloc = locs; t->ncols = n + 1;
+    return s;
 }
 
 static expr *quant(struct parse_ctx *c, int q, expr *range, char *var, expr *where, expr *body, YYLTYPE l)

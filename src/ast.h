@@ -128,6 +128,7 @@ typedef struct tabledecl {
     struct stmt *era;      /* a derived table made by this era statement (era.c) */
     char **colnames;
     int *coltypes;         /* TY_* scalar */
+    int *colimpute;        /* IMPUTE_* of a date column: how a partial date is read */
     loc *colloc;
     size_t ncols;
 } tabledecl;

@@ -21,6 +21,7 @@ static const struct {
     [BI_EXP] = {"exp", 1, 1},
     [BI_SQRT] = {"sqrt", 1, 1},
     [BI_REF] = {"ref", 2, 2},
+    [BI_ADD_MONTHS] = {"add_months", 2, 2},
 };
 
 int builtin_find(const char *name)
@@ -113,6 +114,13 @@ ty builtin_check(int b, const ty *at, size_t n, char *msg, size_t size)
         return mk(TY_REAL);
     case BI_REF:
         return at[0];
+    case BI_ADD_MONTHS:
+        if ((at[0].kind != TY_DATE && at[0].kind != TY_ANY) || (at[1].kind != TY_INT && at[1].kind != TY_ANY)) {
+            snprintf(msg, size, "add_months takes a date and an integer number of months, not %s and %s",
+                     ty_name(at[0]), ty_name(at[1]));
+            return err;
+        }
+        return mk(TY_DATE);
     }
     snprintf(msg, size, "%s needs a number, not %s", table[b].name, ty_name(at[0]));
     return err;

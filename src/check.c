@@ -1874,6 +1874,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         sp->ndecl = t->ncols;
         sp->decl_names = (const char *const *)t->colnames;
         sp->decl_types = t->coltypes;
+        sp->decl_impute = t->colimpute;
         size_t ll = 0;
         const char *line = srcfile_line(t->loc.file, t->loc.line, &ll);
         sp->site = (decl_site){t->loc.file->name, t->loc.line, t->loc.col,

@@ -33,6 +33,7 @@ typedef struct colstate {
     int fixed;              /* the type is given: declared, or a parent key's */
     const char *fixed_why;  /* "patients.patient_id" when from a parent key */
     size_t text_from;       /* rows [0, text_from) must be re-read as text */
+    int impute;             /* IMPUTE_* of a declared date column (date.h) */
 } colstate;
 
 /* A key or link problem found after the pass, located by a re-read. */
@@ -308,6 +309,7 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
         break;
     case CT_DATE:
         k = date_parse(p, len, &c->d[row]);
+        if (k == 0) k = date_parse_partial(p, len, L->cs[ci].impute, &c->d[row]);
         if (k == 1) return;
         if (k < 0) {
             bad_date(L, r, ci, f);
@@ -341,6 +343,10 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
         if (L->cs[ci].fixed_why)
             field_error(L, r, f, "column '%s' expects %s like the key %s, found '%.*s'%s", c->name,
                         type_expect(c->type), L->cs[ci].fixed_why, show_len(f), p, show_more(f));
+        else if (c->type == CT_DATE && date_parse_partial(p, len, IMPUTE_FIRST, &c->d[row]) == 1)
+            field_error(L, r, f, "column '%s' has a partial date '%.*s' and no rule to read it "
+                        "(declare it `%s: date impute first;`, or middle, or last)", c->name,
+                        show_len(f), p, c->name);
         else
             field_error(L, r, f, "column '%s' expects %s, found '%.*s'%s", c->name,
                         type_expect(c->type), show_len(f), p, show_more(f));
@@ -691,6 +697,7 @@ static void apply_spec(loader *L)
         t->cols[j].type = ty;
         t->cols[j].declared = 1;
         L->cs[j].fixed = 1;
+        L->cs[j].impute = sp->decl_impute ? sp->decl_impute[k] : IMPUTE_NONE;
     }
     if (sp->key) {
         t->key = find_col(t, sp->key);

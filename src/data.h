@@ -75,6 +75,7 @@ typedef struct table_spec {
     size_t ndecl;           /* declared column types */
     const char *const *decl_names;
     const int *decl_types;  /* CT_* */
+    const int *decl_impute; /* IMPUTE_* (date.h) per declared column, or NULL */
     decl_site site;
 } table_spec;
 

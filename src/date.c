@@ -33,6 +33,27 @@ int date_valid(int y, int m, int d)
     return d <= mdays[m - 1] + (m == 2 && leap);
 }
 
+static int month_days(int y, int m)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return mdays[m - 1] + (m == 2 && leap);
+}
+
+int date_add_months(int32_t days, int64_t n, int32_t *out)
+{
+    int y, m, d;
+    date_to_ymd(days, &y, &m, &d);
+    if (n > 12 * 10000 || n < -12 * 10000) return -1;
+    int64_t mm = (int64_t)y * 12 + (m - 1) + n;
+    int64_t ny = mm >= 0 ? mm / 12 : -((-mm + 11) / 12);
+    int nm = (int)(mm - ny * 12) + 1;
+    if (ny < 1 || ny > 9999) return -1;
+    int last = month_days((int)ny, nm);
+    *out = date_from_ymd((int)ny, nm, d < last ? d : last);
+    return 0;
+}
+
 static int digits(const char *s, int n, int *out)
 {
     int v = 0;
@@ -50,6 +71,24 @@ int date_parse(const char *s, size_t len, int32_t *out)
     if (len != 10 || s[4] != '-' || s[7] != '-') return 0;
     if (!digits(s, 4, &y) || !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d)) return 0;
     if (!date_valid(y, m, d)) return -1;
+    *out = date_from_ymd(y, m, d);
+    return 1;
+}
+
+int date_parse_partial(const char *s, size_t len, int rule, int32_t *out)
+{
+    int y, m = 0;
+    if (rule == IMPUTE_NONE || (len != 7 && len != 4) || !digits(s, 4, &y)) return 0;
+    if (len == 7 && (s[4] != '-' || !digits(s + 5, 2, &m))) return 0;
+    if (y < 1 || (len == 7 && (m < 1 || m > 12))) return -1;
+    int d;
+    if (len == 4) {
+        /* a year: 1 January, 1 July or 31 December */
+        m = rule == IMPUTE_FIRST ? 1 : rule == IMPUTE_MIDDLE ? 7 : 12;
+        d = rule == IMPUTE_LAST ? 31 : 1;
+    } else {
+        d = rule == IMPUTE_FIRST ? 1 : rule == IMPUTE_MIDDLE ? 15 : month_days(y, m);
+    }
     *out = date_from_ymd(y, m, d);
     return 1;
 }

@@ -462,6 +462,14 @@ static value eval_builtin(evaluator *ev, const expr *e)
         if (!v_missing(best) && e->type.kind == TY_REAL && best.t == TY_INT) return v_real((double)best.u.i);
         return best;
     }
+    case BI_ADD_MONTHS: {
+        value a = eval_expr(ev, e->items[0]), k = eval_expr(ev, e->items[1]);
+        if (v_missing(a) || v_missing(k)) return V_MISSING;
+        int32_t out;
+        /* a date that falls within a day counts as that day */
+        if (date_add_months((int32_t)floor(a.u.r), k.u.i, &out) < 0) return out_of_range(ev, e);
+        return v_date((double)out);
+    }
     default: break;
     }
     value a = eval_expr(ev, e->items[0]);

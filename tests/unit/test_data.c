@@ -1195,6 +1195,73 @@ static void test_groups_large(void)
     fx_close(&fx);
 }
 
+/* ---- calendar months and partial dates ----------------------------------- */
+
+static int32_t day_of(const char *s)
+{
+    int32_t d = INT32_MIN;
+    CU_ASSERT_EQUAL(date_parse(s, strlen(s), &d), 1);
+    return d;
+}
+
+static void check_months(const char *from, int64_t n, const char *want)
+{
+    int32_t out = 0;
+    CU_ASSERT_EQUAL_FATAL(date_add_months(day_of(from), n, &out), 0);
+    char buf[11];
+    date_format(out, buf);
+    CU_ASSERT_STRING_EQUAL(buf, want);
+}
+
+static void test_add_months(void)
+{
+    check_months("2020-01-31", 1, "2020-02-29");
+    check_months("2021-01-31", 1, "2021-02-28");
+    check_months("2020-03-31", -1, "2020-02-29");
+    check_months("2020-02-29", 12, "2021-02-28");
+    check_months("2020-02-29", 48, "2024-02-29");
+    check_months("2019-12-31", -12, "2018-12-31");
+    check_months("2020-12-15", 1, "2021-01-15");
+    check_months("2021-01-15", -1, "2020-12-15");
+    check_months("2020-01-15", -25, "2017-12-15");
+    check_months("2020-05-31", 0, "2020-05-31");
+    int32_t out;
+    CU_ASSERT_EQUAL(date_add_months(day_of("9999-12-01"), 1, &out), -1);
+    CU_ASSERT_EQUAL(date_add_months(day_of("0001-01-01"), -1, &out), -1);
+}
+
+static void check_partial(const char *cell, int rule, int rc, const char *want)
+{
+    int32_t out = 0;
+    CU_ASSERT_EQUAL(date_parse_partial(cell, strlen(cell), rule, &out), rc);
+    if (rc == 1 && want) {
+        char buf[11];
+        date_format(out, buf);
+        CU_ASSERT_STRING_EQUAL(buf, want);
+    }
+}
+
+static void test_partial_dates(void)
+{
+    check_partial("2020-02", IMPUTE_FIRST, 1, "2020-02-01");
+    check_partial("2020-02", IMPUTE_MIDDLE, 1, "2020-02-15");
+    check_partial("2020-02", IMPUTE_LAST, 1, "2020-02-29");
+    check_partial("1900-02", IMPUTE_LAST, 1, "1900-02-28");
+    check_partial("2000-02", IMPUTE_LAST, 1, "2000-02-29");
+    check_partial("2019", IMPUTE_FIRST, 1, "2019-01-01");
+    check_partial("2019", IMPUTE_MIDDLE, 1, "2019-07-01");
+    check_partial("2019", IMPUTE_LAST, 1, "2019-12-31");
+    check_partial("2019-11", IMPUTE_LAST, 1, "2019-11-30");
+    check_partial("2019-13", IMPUTE_FIRST, -1, NULL);
+    check_partial("2019-00", IMPUTE_FIRST, -1, NULL);
+    check_partial("0000", IMPUTE_FIRST, -1, NULL);
+    check_partial("2019-02", IMPUTE_NONE, 0, NULL);
+    check_partial("2019-2", IMPUTE_FIRST, 0, NULL);
+    check_partial("201x", IMPUTE_FIRST, 0, NULL);
+    check_partial("2019/02", IMPUTE_FIRST, 0, NULL);
+    check_partial("2019-02-01", IMPUTE_FIRST, 0, NULL);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
@@ -1231,6 +1298,8 @@ int main(void)
         {"sampled schema", test_sample_rows},
         {"order column", test_order_column},
         {"large groups", test_groups_large},
+        {"calendar months", test_add_months},
+        {"partial dates", test_partial_dates},
     };
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
         if (!CU_add_test(s, tests[i].name, tests[i].fn)) return 2;
