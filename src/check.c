@@ -1440,6 +1440,12 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
     return 0;
 }
 
+/* An estimator parameter that takes clusters for a robust variance. */
+static int is_cluster_param(const cohort_param *p)
+{
+    return strcmp(p->name, "cluster") == 0 && (p->kinds & COHORT_ARG_COLUMN);
+}
+
 static void check_estimate(scope *sc, estimateinfo *ei)
 {
     stmt *s = ei->s;
@@ -1501,11 +1507,34 @@ static void check_estimate(scope *sc, estimateinfo *ei)
             continue;
         }
         given[pi] = 1;
+        if (is_cluster_param(&est->params[pi]) && a->value->kind == E_NAME && !strcmp(a->value->name, "none"))
+            continue;   /* cluster: none: no clustering, not even the default */
         boundarg *ba = &ei->args[ei->nargs];
         ba->param = &est->params[pi];
         ba->exposure = -1;
         if (bind_arg(sc, ei, ba, a) == 0) ei->nargs++;
     }
+    /* below the patient level, clustered by patient unless told otherwise */
+    for (size_t pi = 0; pi < est->nparams; pi++)
+        if (is_cluster_param(&est->params[pi]) && !given[pi] && sc->st->unit != sc->st->root) {
+            const table *rt = &sc->d->tables[sc->st->root];
+            if (rt->key < 0) break;
+            expr *key = ast_expr(sc->st->prog, E_FIELD, s->loc);
+            expr *tab = ast_expr(sc->st->prog, E_NAME, s->loc);
+            if (!key || !tab) break;
+            tab->name = rt->name;
+            key->a = tab;
+            key->name = rt->cols[rt->key].name;
+            key->sval = rt->cols[rt->key].name;   /* its label in the output */
+            arg a = {(char *)est->params[pi].name, s->loc, key};
+            boundarg *ba = &ei->args[ei->nargs];
+            ba->param = &est->params[pi];
+            ba->exposure = -1;
+            if (bind_arg(sc, ei, ba, &a) == 0) {
+                ei->nargs++;
+                ei->default_cluster = 1;
+            }
+        }
     for (size_t pi = 0; pi < est->nparams; pi++)
         if (est->params[pi].required && !given[pi])
             diag_at(sc->dg, DIAG_ERROR, s->loc, "%s needs argument '%s' (%s)", est->name,

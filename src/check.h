@@ -60,6 +60,7 @@ typedef struct estimateinfo {
     const cohort_plugin *plugin;
     boundarg *args;
     size_t nargs;
+    int default_cluster;   /* `cluster` bound to the patient key by default (unit below the patient) */
 } estimateinfo;
 
 typedef struct funcinfo {

@@ -533,7 +533,8 @@ typedef struct filler {
 
 static int vec_init(colbuf *b, cohort_vec *v, const expr *e, size_t n)
 {
-    v->name = cb_keep(b, loc_text(e->loc));
+    /* a column the checker supplied (the default cluster) has no source text */
+    v->name = cb_keep(b, e->kind == E_FIELD && e->sval ? strdup(e->sval) : loc_text(e->loc));
     if (!v->name) v->name = "?";
     int t = e->type.kind;
     v->type = t == TY_ANY || t == TY_ERROR ? COHORT_TYPE_REAL : t;
@@ -967,6 +968,23 @@ static int call_estimator(void *p)
 
 /* ---- one run ----------------------------------------------------------------- */
 
+/* How many root rows (patients) the analysis rows belong to, as a count
+ * under the small-cell rule ("12" or "<5"). */
+static const char *count_patients(const results *res, const study *st, const cohort_data *d,
+                                  const size_t *rows, size_t n, char *buf, size_t size)
+{
+    size_t nr = d->tables[st->root].nrows, k = 0;
+    uint8_t *seen = calloc(nr + 1, 1);
+    if (!seen) return "?";
+    for (size_t i = 0; i < n; i++) {
+        int64_t r = data_ancestor_row(d, st->unit, rows[i], st->root);
+        if (r >= 0 && !seen[r]) { seen[r] = 1; k++; }
+    }
+    free(seen);
+    results_count_text(res, (double)k, buf, size);
+    return buf;
+}
+
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
                          int threads)
 {
@@ -1053,6 +1071,14 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
                             "estimator %s (plugin %s %s) crashed in run(); no results were written",
                             ei->est->name, ei->plugin->name, ei->plugin->version);
         tm->estimate += now() - t1;
+        if (rc == 0 && ei->default_cluster) {
+            char w[32];
+            const table *rt = &d->tables[st->root];
+            result_host()->note(&call, "standard errors are robust, clustered by %s (%s %s), the default "
+                                "when the unit (%s) is below %s; write cluster: none for model-based ones",
+                                rt->cols[rt->key].name, count_patients(res, st, d, rows, n, w, sizeof w),
+                                rt->name, d->tables[st->unit].name, rt->name);
+        }
         if (rc != 0) {
             if (!er->failed) diag_at(dg, DIAG_ERROR, ei->s->loc, "%s failed without saying why", ei->s->name);
             er->failed = 1;
