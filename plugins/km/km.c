@@ -2,11 +2,13 @@
  * endpoint by group, as R survfit(Surv(time, status) ~ by): survival with
  * confidence limits at given times, median and other quantiles, restricted
  * means, the Nelson-Aalen cumulative hazard with its standard error (as
- * survfit's cumhaz and std.chaz), and the full curves (table "curve", for
- * plots).  The numbers come
+ * survfit's cumhaz and std.chaz), the full curves (table "curve", for
+ * plots), and on request the follow-up: reverse Kaplan-Meier median
+ * follow-up, person-time and crude rates (followup.c).  The numbers come
  * from kmcore.c. */
 #include <cohort/plugin.h>
 #include "kmcore.h"
+#include "followup.h"
 #include "../common/pcommon.h"
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +24,8 @@ static const cohort_param km_params[] = {
      "confidence interval: \"log\" (default), \"log-log\", \"plain\", \"logit\", \"arcsin\", \"none\""},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
     {"rmean", COHORT_ARG_DURATION, 0, "report the restricted mean survival time up to this time"},
+    {"followup", COHORT_ARG_BOOL, 0,
+     "median follow-up (reverse Kaplan-Meier), person-years and events per 100 person-years, default false"},
 };
 
 /* The data of one call after dropping rows with missing values. */
@@ -30,6 +34,7 @@ typedef struct km_input {
     double *start;       /* NULL unless counting-process data */
     double *time;
     int *event;
+    int *censored;       /* 1: follow-up ended without any event (status 0) */
     int *group;          /* 0..ngroups-1 */
     size_t *unit;        /* unit of each row, or NULL */
     pc_factor f;         /* levels of `by` (empty without it) */
@@ -43,6 +48,7 @@ static void km_input_free(km_input *in)
     free(in->start);
     free(in->time);
     free(in->event);
+    free(in->censored);
     free(in->group);
     free(in->unit);
     free(in->level);
@@ -110,11 +116,12 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
     size_t nlev = by ? in->f.nlevels : 1;
     in->time = malloc((nrows + 1) * sizeof *in->time);
     in->event = malloc((nrows + 1) * sizeof *in->event);
+    in->censored = malloc((nrows + 1) * sizeof *in->censored);
     in->group = malloc((nrows + 1) * sizeof *in->group);
     if (s->start) in->start = malloc((nrows + 1) * sizeof *in->start);
     if (call->row_unit) in->unit = malloc((nrows + 1) * sizeof *in->unit);
     in->level = calloc(nlev + 1, sizeof *in->level);
-    if (!in->time || !in->event || !in->group || (s->start && !in->start) ||
+    if (!in->time || !in->event || !in->censored || !in->group || (s->start && !in->start) ||
         (call->row_unit && !in->unit) || !in->level) {
         host->error(call, "out of memory");
         return 1;
@@ -137,6 +144,7 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
         size_t k = in->n++;
         in->time[k] = s->time[i];
         in->event[k] = s->status[i] == 1;
+        in->censored[k] = s->status[i] == 0;
         if (s->status[i] >= 2) competing++;
         in->group[k] = by ? in->f.code[i] : 0;
         if (in->start) in->start[k] = s->start[i];
@@ -232,17 +240,97 @@ static int km_options(const cohort_host *host, const cohort_call *call, km_opts 
     return 0;
 }
 
-/* Rows of group g as arrays (pointers into scratch space). */
-static size_t km_select(const km_input *in, size_t g, double *t0, double *t, int *e)
+/* Rows of group g as arrays (pointers into scratch space); c (the
+ * censoring flags) may be NULL. */
+static size_t km_select(const km_input *in, size_t g, double *t0, double *t, int *e, int *c)
 {
     size_t m = 0;
     for (size_t i = 0; i < in->n; i++)
         if ((size_t)in->group[i] == g) {
             if (in->start) t0[m] = in->start[i];
+            if (c) c[m] = in->censored[i];
             t[m] = in->time[i];
             e[m++] = in->event[i];
         }
     return m;
+}
+
+/* The follow-up table: reverse Kaplan-Meier median follow-up, person-years
+ * and crude rates per 100 person-years, by group.  Returns 0, or 1 after
+ * host->error. */
+static int km_followup_table(const cohort_host *host, const cohort_call *call, const km_input *in,
+                             const km_opts *o, const char *gname, double *t0, double *t, int *e)
+{
+    if (in->start) {
+        host->error(call, "followup: the reverse Kaplan-Meier follow-up needs one row per unit, "
+                    "not (start, stop] rows");
+        return 1;
+    }
+    int *c = malloc((in->n + 1) * sizeof *c);
+    if (!c) {
+        host->error(call, "out of memory");
+        return 1;
+    }
+    const double year = 365.25;
+    cohort_table *tab = host->table_new(call, "followup",
+                                        "Follow-up: median by reverse Kaplan-Meier, crude rates");
+    int tk = COHORT_HOST_HAS(host, format_count) ? COHORT_COL_TIME_ESTIMATE : COHORT_COL_TIME;
+    int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
+    int cn = host->table_column(tab, "n", COHORT_COL_COUNT, 0);
+    int ce = host->table_column(tab, "events", COHORT_COL_COUNT, 0);
+    int cpy = host->table_column(tab, "person-years", COHORT_COL_NUMBER, 1);
+    int cr = host->table_column(tab, "rate per 100 PY", COHORT_COL_NUMBER, 2);
+    int crl = host->table_column(tab, "rate.lower", COHORT_COL_NUMBER, 2);
+    int cru = host->table_column(tab, "rate.upper", COHORT_COL_NUMBER, 2);
+    int cm = host->table_column(tab, "median follow-up", tk, 1);
+    int cml = o->conf != KM_CONF_NONE ? host->table_column(tab, "median.lower", tk, 1) : -1;
+    int cmu = o->conf != KM_CONF_NONE ? host->table_column(tab, "median.upper", tk, 1) : -1;
+    const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
+    double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
+    char lv[16], gb[256], ev[32];
+    snprintf(lv, sizeof lv, "%g%%", o->level * 100);
+    for (size_t g = 0; g < in->ngroups; g++) {
+        size_t m = km_select(in, g, t0, t, e, c);
+        km_fu fu;
+        if (km_followup(t, e, c, m, o->conf, o->level, 100 * year, &fu) != 0) {
+            free(c);
+            host->error(call, "out of memory");
+            return 1;
+        }
+        size_t r = host->table_row(tab);
+        host->table_text(tab, r, cg, km_group_label(in, g));
+        pc_put(host, tab, r, cn, fu.n);
+        pc_put(host, tab, r, ce, fu.events);
+        pc_put(host, tab, r, cpy, fu.person_time / year);
+        pc_put(host, tab, r, cm, fu.median);
+        pc_put(host, tab, r, cml, fu.lower);
+        pc_put(host, tab, r, cmu, fu.upper);
+        /* a rate would reveal a hidden count of events */
+        int hidden = pc_count(host, call, fu.events, ev, sizeof ev);
+        if (!hidden) {
+            pc_put(host, tab, r, cr, fu.rate);
+            pc_put(host, tab, r, crl, fu.rate_lower);
+            pc_put(host, tab, r, cru, fu.rate_upper);
+        }
+        char med[128], lo[32], hi[32];
+        km_fmt_q(call, fu.lower, lo, sizeof lo);
+        km_fmt_q(call, fu.upper, hi, sizeof hi);
+        if (isnan(fu.median)) snprintf(med, sizeof med, "median follow-up not reached");
+        else if (o->conf == KM_CONF_NONE)
+            snprintf(med, sizeof med, "median follow-up %.1f %s", fu.median / per, unit);
+        else
+            snprintf(med, sizeof med, "median follow-up %.1f %s (%s CI %s-%s)", fu.median / per,
+                     unit, lv, lo, hi);
+        if (hidden)
+            host->note(call, "%s; %s events in %.1f person-years%s", med, ev, fu.person_time / year,
+                       km_in(in, g, gb, sizeof gb));
+        else
+            host->note(call, "%s; %s events in %.1f person-years: %.2f per 100 person-years (%s CI "
+                       "%.2f-%.2f)%s", med, ev, fu.person_time / year, fu.rate, lv, fu.rate_lower,
+                       fu.rate_upper, km_in(in, g, gb, sizeof gb));
+    }
+    free(c);
+    return 0;
 }
 
 /* Distinct units among the rows of group g (rows when there are no units). */
@@ -301,6 +389,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     size_t *stamp = NULL;
     double *t0 = NULL, *t = NULL, *q = NULL;
     int *e = NULL, rc = 1;
+    const cohort_arg *a_fu;
     if (km_options(host, call, &o) != 0) goto out_opts;
     if (km_read(host, call, &in) != 0) goto out;
     const char *gname = cohort_arg_get(call, "by") ? cohort_arg_get(call, "by")->vec.name : "group";
@@ -316,7 +405,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     }
     double nevents = 0;
     for (size_t g = 0; g < in.ngroups; g++) {
-        size_t m = km_select(&in, g, t0, t, e);
+        size_t m = km_select(&in, g, t0, t, e, NULL);
         if (km_fit(in.start ? t0 : NULL, t, e, m, o.conf, o.level, &curves[g]) != 0) {
             host->error(call, "out of memory");
             goto out;
@@ -469,6 +558,10 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         }
         free(cq);
     }
+
+    if ((a_fu = cohort_arg_get(call, "followup")) && a_fu->num != 0 &&
+        km_followup_table(host, call, &in, &o, gname, t0, t, e) != 0)
+        goto out;
 
     /* the full curves */
     {

@@ -171,6 +171,35 @@ km <- c(
             c(0.25, 1, 30, 100, 365, 1000, 2000), 365))
 write_ref(km, "km_ref.txt", "Kaplan-Meier references")
 
+# ---------------------------------------------------------------- follow-up
+# Reverse Kaplan-Meier median follow-up (censoring as the event, the same
+# conf.type), person-time, and crude rates per 100 person-years with
+# poisson.test's exact interval.
+fu_case <- function(name, d, g, ctype, level) {
+    dd <- data.frame(d, grp = d[[g]])
+    fit <- survfit(Surv(time, status == 0) ~ grp, data = dd, conf.type = ctype, conf.int = level)
+    levs <- sort(unique(d[[g]]))
+    rows <- NULL
+    for (k in seq_along(levs)) {
+        q <- quantile(fit[k], 0.5)
+        x <- dd[dd$grp == levs[k], ]
+        pt <- sum(x$time) / (100 * 365.25)
+        ev <- sum(x$status == 1)
+        pois <- poisson.test(ev, pt, conf.level = level)
+        rows <- rbind(rows, data.frame(group = levs[k], n = nrow(x), events = ev,
+            person_time = sum(x$time), median = unname(q$quantile), lower = unname(q$lower),
+            upper = unname(q$upper), rate = unname(pois$estimate),
+            rate_lower = pois$conf.int[1], rate_upper = pois$conf.int[2]))
+    }
+    c(section(paste0(name, ".params"), data.frame(conf_level = level)),
+      section(paste0(name, ".followup"), rows))
+}
+fu <- c(fu_case("lung_log", lung_d, "sex", "log", 0.95),
+        fu_case("veteran_loglog", vet_d, "celltype", "log-log", 0.9),
+        fu_case("ovarian_log", ova_d, "rx", "log", 0.95),
+        fu_case("mid_plain", mid_d, "group", "plain", 0.95))
+write_ref(fu, "followup_ref.txt", "Follow-up references")
+
 # ---------------------------------------------------------------- logrank
 lr_case <- function(name, d, g, strat, rho) {
     dd <- data.frame(d, grp = d[[g]])

@@ -1,8 +1,11 @@
 /* test_km.c: the Kaplan-Meier core against R survfit / quantile.survfit /
  * summary.survfit(times =) / restricted means, with every conf.type
  * (log, log-log, plain, logit, arcsin, none) and the Nelson-Aalen cumhaz
- * and std.chaz (tests/ref/km_ref.txt, written by tests/R/survival.R). */
+ * and std.chaz (tests/ref/km_ref.txt, written by tests/R/survival.R); the
+ * reverse Kaplan-Meier median follow-up, person-time and poisson.test's
+ * crude rates (tests/ref/followup_ref.txt). */
 #include "../../plugins/km/kmcore.h"
+#include "../../plugins/km/followup.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
 #include <math.h>
@@ -173,6 +176,60 @@ static void test_against_r(void)
     }
 }
 
+/* Follow-up against R for the cases that have it in followup_ref.txt. */
+static void test_followup(void)
+{
+    rd_file fr;
+    CU_ASSERT_FATAL(rd_read("tests/ref/followup_ref.txt", &fr) == 0);
+    rd_tally tally = {0, 0, 0};
+    size_t ncases = 0;
+    char buf[160];
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const km_case *kc = &cases[k];
+        snprintf(buf, sizeof buf, "%s.followup", kc->name);
+        const rd_table *fu = rd_table_get(&fr, buf);
+        snprintf(buf, sizeof buf, "%s.params", kc->name);
+        const rd_table *par = rd_table_get(&fr, buf);
+        if (!fu || !par) continue;
+        ncases++;
+        rd_file data;
+        CU_ASSERT_FATAL(rd_read(kc->data, &data) == 0);
+        const rd_table *d = &data.tab[0];
+        double level = rd_get(par, 0, "conf_level");
+        double *t = malloc((d->nrow + 1) * sizeof *t);
+        int *e = malloc((d->nrow + 1) * sizeof *e), *c = malloc((d->nrow + 1) * sizeof *c);
+        for (size_t r = 0; r < fu->nrow; r++) {
+            double g = rd_get(fu, r, "group");
+            size_t n = 0;
+            for (size_t i = 0; i < d->nrow; i++) {
+                if (rd_get(d, i, kc->group) != g) continue;
+                t[n] = rd_get(d, i, "time");
+                e[n] = rd_get(d, i, "status") == 1;
+                c[n++] = rd_get(d, i, "status") == 0;
+            }
+            km_fu out;
+            CU_ASSERT_FATAL(km_followup(t, e, c, n, kc->conf, level, 100 * 365.25, &out) == 0);
+            static const char *cols[] = {"n", "events", "person_time", "median", "lower", "upper",
+                                         "rate", "rate_lower", "rate_upper"};
+            const double got[] = {out.n, out.events, out.person_time, out.median, out.lower,
+                                  out.upper, out.rate, out.rate_lower, out.rate_upper};
+            for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
+                snprintf(buf, sizeof buf, "%s g=%g followup %s", kc->name, g, cols[j]);
+                rd_check(&tally, buf, got[j], rd_get(fu, r, cols[j]), RTOL, ATOL);
+            }
+        }
+        free(t);
+        free(e);
+        free(c);
+        rd_free(&data);
+    }
+    fprintf(stderr, "  follow-up: %zu cases, %zu values compared with R, %zu differ (max rel. diff %.1e)\n",
+            ncases, tally.checked, tally.failed, tally.maxrel);
+    CU_ASSERT(ncases >= 4);
+    CU_ASSERT_EQUAL(tally.failed, 0);
+    rd_free(&fr);
+}
+
 /* The exact-midpoint rule, spelled out on the hand-made curves. */
 static void test_midpoint_rule(void)
 {
@@ -213,6 +270,7 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS) return 1;
     CU_pSuite s = CU_add_suite("km", setup, teardown);
     if (!s || !CU_add_test(s, "survfit parity", test_against_r) ||
+        !CU_add_test(s, "reverse Kaplan-Meier follow-up and crude rates", test_followup) ||
         !CU_add_test(s, "midpoint quantile rule", test_midpoint_rule) ||
         !CU_add_test(s, "conf_type names", test_conf_parse)) {
         CU_cleanup_registry();
