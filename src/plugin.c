@@ -138,7 +138,7 @@ int plugin_verify(const cohort_plugin *p, char *why, size_t size)
     return 0;
 }
 
-int plugin_function(void *h, const char *name, void **fn, char *why, size_t size)
+int plugin_symbol(void *h, const char *name, int code, void **out, char *why, size_t size)
 {
     dlerror();
     void *sym = dlsym(h, name);
@@ -156,15 +156,22 @@ int plugin_function(void *h, const char *name, void **fn, char *why, size_t size
         snprintf(why, size, "'%s' is defined in a library it depends on, not in the library itself", name);
         return PF_FOREIGN;
     }
-    /* and it must be code: calling a variable would jump into data */
+    /* and a function must be code (calling a variable would jump into
+     * data), a table must be data */
     const ElfW(Sym) *es = NULL;
-    /* ELF32_ST_TYPE and ELF64_ST_TYPE are the same low 4 bits */
-    if (dladdr1(sym, &info, (void **)&es, RTLD_DL_SYMENT) && es && ELF64_ST_TYPE(es->st_info) != STT_FUNC &&
-        ELF64_ST_TYPE(es->st_info) != STT_GNU_IFUNC) {
-        snprintf(why, size, "'%s' is not a function", name);
-        return PF_NOT_CODE;
+    if (dladdr1(sym, &info, (void **)&es, RTLD_DL_SYMENT) && es) {
+        /* ELF32_ST_TYPE and ELF64_ST_TYPE are the same low 4 bits */
+        int t = ELF64_ST_TYPE(es->st_info), is_code = t == STT_FUNC || t == STT_GNU_IFUNC;
+        if (code && !is_code) {
+            snprintf(why, size, "'%s' is not a function", name);
+            return PF_NOT_CODE;
+        }
+        if (!code && t != STT_OBJECT) {
+            snprintf(why, size, "'%s' is not a variable", name);
+            return PF_NOT_CODE;
+        }
     }
-    *fn = sym;
+    *out = sym;
     return 0;
 }
 
@@ -235,7 +242,7 @@ static loaded *load(plugin_reg *r, const char *name, const char *path, int estim
     if (estimator) {
         void *sym = NULL;
         char reason[512];
-        if (plugin_function(h, COHORT_ENTRY_SYMBOL, &sym, reason, sizeof reason)) {
+        if (plugin_symbol(h, COHORT_ENTRY_SYMBOL, 1, &sym, reason, sizeof reason)) {
             snprintf(why, size, "%s has no %s(): %s", path, COHORT_ENTRY_SYMBOL, reason);
             dlclose(h);
             return NULL;

@@ -35,10 +35,10 @@ int plugin_verify(const cohort_plugin *p, char *why, size_t size);
 #define PLUGIN_MAX_ESTIMATORS 256
 #define PLUGIN_MAX_PARAMS 256
 
-/* Look up function `name` in library handle h: it must exist, be defined
- * in the library itself (not in a dependency such as libc) and be code
- * (not a variable).  Returns 0 and sets *fn, or one of PF_* with the
- * reason in why. */
+/* Look up symbol `name` in library handle h: it must exist, be defined in
+ * the library itself (not in a dependency such as libc) and be code when
+ * `code` is set (a function, not a variable), data otherwise.  Returns 0
+ * and sets *out, or one of PF_* with the reason in why. */
 enum { PF_MISSING = 1, PF_FOREIGN = 2, PF_NOT_CODE = 3 };
-int plugin_function(void *h, const char *name, void **fn, char *why, size_t size);
+int plugin_symbol(void *h, const char *name, int code, void **out, char *why, size_t size);
 #endif

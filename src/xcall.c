@@ -6,7 +6,10 @@
  * `int`), real -> double, boolean -> bool, text -> const char *, date -> int
  * (days since 1970-01-01). */
 #include "xcall.h"
+#include <cohort/extern.h>
 #include "date.h"
+#include "guard.h"
+#include "study.h"
 #include <dlfcn.h>
 #include <ffi.h>
 #include <limits.h>
@@ -35,6 +38,103 @@ static ffi_type *ffi_of(int t)
     case TY_DATE: return &ffi_type_sint;
     }
     return NULL;
+}
+
+/* The signature letter of a declared type (see cohort/extern.h). */
+static char sig_letter(int t)
+{
+    if (t & XT_CINT) return 'i';
+    switch (XT_LANG(t)) {
+    case TY_INT: return 'l';
+    case TY_REAL: return 'd';
+    case TY_BOOL: return 'b';
+    case TY_TEXT: return 's';
+    case TY_DATE: return 'i';
+    }
+    return '?';
+}
+
+/* "double bed(double, long, double)" from a signature "d(dld)" */
+static void sig_c(const char *name, const char *sig, char *buf, size_t size)
+{
+    static const char *const letters = "lidbs";
+    static const char *const ctypes[] = {"long", "int", "double", "bool", "const char *"};
+    size_t n = 0;
+    for (const char *c = sig; *c && n < size; c++) {
+        const char *k = *c ? strchr(letters, *c) : NULL;
+        const char *word = k ? ctypes[k - letters] : "?";
+        if (*c == '(') n += (size_t)snprintf(buf + n, size - n, " %s(", name);
+        else if (*c == ')') n += (size_t)snprintf(buf + n, size - n, ")");
+        else n += (size_t)snprintf(buf + n, size - n, "%s%s", c > sig && c[-1] != '(' ? ", " : "", word);
+    }
+    if (n == 0) snprintf(buf, size, "?");
+}
+
+/* Find `name` in a library's table (run under the crash guard: the table
+ * is the library's data). */
+typedef struct table_lookup {
+    const cohort_externs *tab;
+    const char *name;
+    char sig[64];
+    int found, valid;
+} table_lookup;
+
+static int lookup_table(void *p)
+{
+    table_lookup *t = p;
+    t->valid = t->tab->magic == COHORT_EXTERN_MAGIC && t->tab->nfns <= 4096 && (t->tab->fns || !t->tab->nfns);
+    for (uint32_t i = 0; t->valid && i < t->tab->nfns; i++) {
+        const cohort_extern_fn *f = &t->tab->fns[i];
+        if (f->name && f->signature && strcmp(f->name, t->name) == 0) {
+            snprintf(t->sig, sizeof t->sig, "%s", f->signature);
+            t->found = 1;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Check the declaration against the library's own table of signatures
+ * (cohort_extern_table): the only thing trusted about a C function. */
+static int check_declared(void *h, const stmt *s, plugin_reg *r, diag *dg)
+{
+    char why[512];
+    void *sym = NULL;
+    table_lookup t = {NULL, s->name, "", 0, 0};
+    if (plugin_symbol(h, COHORT_EXTERN_SYMBOL, 0, &sym, why, sizeof why) == 0) {
+        t.tab = sym;
+        guard_call(s->loc, EXIT_PLUGIN, lookup_table, &t, "library '%s' crashed reading its %s", s->text,
+                   COHORT_EXTERN_SYMBOL);
+    }
+    if (!t.valid) {
+        plugin_reg_failed(r);
+        diag_at(dg, DIAG_ERROR, s->loc, "library '%s' does not declare its functions (no valid %s; see "
+                "cohort/extern.h): only declared functions can be called", s->text, COHORT_EXTERN_SYMBOL);
+        return -1;
+    }
+    if (!t.found) {
+        plugin_reg_failed(r);
+        diag_at(dg, DIAG_ERROR, s->name_loc, "library '%s' does not declare a function '%s' in its %s",
+                s->text, s->name, COHORT_EXTERN_SYMBOL);
+        return -1;
+    }
+    char want[XCALL_MAX_PARAMS + 4];
+    size_t n = 0;
+    want[n++] = sig_letter(s->rettype);
+    want[n++] = '(';
+    for (size_t i = 0; i < s->nxparams; i++) want[n++] = sig_letter(s->xparams[i].type);
+    want[n++] = ')';
+    want[n] = 0;
+    if (strcmp(want, t.sig) != 0) {
+        char decl[256], lib[256];
+        sig_c(s->name, want, decl, sizeof decl);
+        sig_c(s->name, t.sig, lib, sizeof lib);
+        plugin_reg_failed(r);
+        diag_at(dg, DIAG_ERROR, s->loc, "extern %s does not match library '%s': declared as %s, the library "
+                "declares %s", s->name, s->text, decl, lib);
+        return -1;
+    }
+    return 0;
 }
 
 int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
@@ -73,7 +173,7 @@ int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
     if (!h) return -1;
     void *fn = NULL;
     char why[512];
-    int bad = plugin_function(h, s->name, &fn, why, sizeof why);
+    int bad = plugin_symbol(h, s->name, 1, &fn, why, sizeof why);
     if (bad) {
         plugin_reg_failed(r);
         if (bad == PF_MISSING)
@@ -86,6 +186,7 @@ int xcall_load(study *st, externinfo *x, plugin_reg *r, diag *dg)
             diag_at(dg, DIAG_ERROR, s->name_loc, "'%s' in library '%s' is not a function", s->name, s->text);
         return -1;
     }
+    if (check_declared(h, s, r, dg)) return -1;
     xprep *p = calloc(1, sizeof *p);
     if (!p) return -1;
     for (size_t i = 0; i < s->nxparams; i++) p->atypes[i] = ffi_of(s->xparams[i].type);

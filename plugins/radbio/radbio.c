@@ -10,7 +10,11 @@
  *
  * Every function returns NaN, which the interpreter reads as missing, when
  * its arguments make no sense (no fractions, a negative dose, alpha/beta not
- * positive, an unknown agent); it never guesses. */
+ * positive, an unknown agent); it never guesses.
+ *
+ * The library declares these signatures in cohort_extern_table (see
+ * cohort/extern.h); cohort refuses a declaration that differs. */
+#include <cohort/extern.h>
 #include <ctype.h>
 #include <math.h>
 #include <stddef.h>
@@ -97,3 +101,11 @@ double halflife_days(const char *agent)
         if (same_name(agent, halflives[i].name)) return halflives[i].days;
     return NAN;
 }
+
+/* What cohort may call, with the C signatures (cohort/extern.h). */
+static const cohort_extern_fn fns[] = {
+    {"bed", "d(dld)"},
+    {"eqd2", "d(dld)"},
+    {"halflife_days", "d(s)"},
+};
+COHORT_EXTERN_TABLE(fns);

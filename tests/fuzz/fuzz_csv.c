@@ -6,17 +6,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "csv.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[] = "/tmp/cohort-fuzz-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) return 0;
-    int ok = write(fd, data, size) == (ssize_t)size;
-    close(fd);
-    csv_reader *r = ok ? csv_open(path, 64) : NULL;
+    if (fuzz_to_file(data, size, path)) return 0;
+    csv_reader *r = csv_open(path, 64);
     if (r) {
         size_t sum = 0;
         int rc;

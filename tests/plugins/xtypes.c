@@ -4,7 +4,9 @@
  * missing arguments, one mixing every type to catch misordered or mistyped
  * arguments, a counted function that shows whether a call was made, and an
  * exported variable that must not be called.
- * Built only for the tests (tests/ffi.am) into tests/plugins/.libs. */
+ * Built only for the tests (tests/ffi.am) into tests/plugins/.libs.  Its
+ * signature table (cohort/extern.h) is at the end. */
+#include <cohort/extern.h>
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -29,6 +31,7 @@ const char *xt_missing_name(const char *s);
 double xt_mixed(long a, int b, double c, bool d, int day, const char *s);
 double xt_counted(double x);
 long xt_calls(void);
+double xt_undeclared(double x);
 extern const double xt_data;
 
 /* an exported variable: declaring it as an extern function is refused */
@@ -105,3 +108,30 @@ double xt_counted(double x)
 }
 
 long xt_calls(void) { return ncalls; }
+
+/* exported but left out of the table below: cohort refuses to call it */
+double xt_undeclared(double x) { return x; }
+
+/* The signatures cohort checks declarations against (cohort/extern.h). */
+static const cohort_extern_fn fns[] = {
+    {"xt_long_add", "l(ll)"},
+    {"xt_long_big", "l()"},
+    {"xt_int_sub", "i(ii)"},
+    {"xt_int_neg", "i()"},
+    {"xt_real_scale", "d(dd)"},
+    {"xt_real_nan", "d()"},
+    {"xt_bool_xor", "b(bb)"},
+    {"xt_is_positive", "b(l)"},
+    {"xt_date_add", "i(ii)"},
+    {"xt_date_weekday", "i(i)"},
+    {"xt_text_grade", "s(d)"},
+    {"xt_text_echo", "s(s)"},
+    {"xt_text_null", "s()"},
+    {"xt_text_len", "l(s)"},
+    {"xt_missing_count", "d(dsd)"},
+    {"xt_missing_name", "s(s)"},
+    {"xt_mixed", "d(lidbis)"},
+    {"xt_counted", "d(d)"},
+    {"xt_calls", "l()"},
+};
+COHORT_EXTERN_TABLE(fns);
