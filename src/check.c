@@ -2095,7 +2095,8 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
         default: break;
         }
     }
-    for (size_t i = 0; i < st->nfuncs; i++)
+    /* (with analysis blocks, study.c warns about a definition no analysis calls) */
+    for (size_t i = 0; !st->analysis && i < st->nfuncs; i++)
         if (!st->funcs[i].ncalls)
             diag_at(dg, DIAG_WARNING, st->funcs[i].s->name_loc,
                     "%s is never called (a definition is checked where it is called)", st->funcs[i].s->name);

@@ -120,35 +120,48 @@ static int prepare_all(const run_opts *o, diag *dg, loaded *l)
 
 static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm);
 
-/* With analysis blocks a shared let or endpoint is checked where it is
- * used: one that no analysis uses is never checked, so say so. */
+/* With analysis blocks a shared let, endpoint or definition is checked
+ * where it is used: one that no analysis uses is never checked, so say so
+ * (for the main file's own; a library's are there to pick from). */
+static const stmt *shared_def(const study *st, int kind, size_t i, int *used)
+{
+    switch (kind) {
+    case 0: *used = st->lets[i].state == 2; return i < st->nlets ? st->lets[i].s : NULL;
+    case 1: *used = st->eps[i].state == 2; return i < st->neps ? st->eps[i].s : NULL;
+    default: *used = st->funcs[i].ncalls > 0; return i < st->nfuncs ? st->funcs[i].s : NULL;
+    }
+}
+
 static void warn_unused_shared(const loaded *l, diag *dg)
 {
+    static const char *const what[] = {"let", "endpoint", "definition"};
     const study *st0 = l->sts[0];
-    for (size_t i = 0; i < st0->nlets + st0->neps; i++) {
-        int is_let = i < st0->nlets;
-        size_t j = is_let ? i : i - st0->nlets;
-        const stmt *s = is_let ? st0->lets[j].s : st0->eps[j].s;
-        if (s->analysis) continue;
-        /* its place among the shared ones, the same in every analysis' parse */
-        size_t o = 0;
-        for (size_t q = 0; q < j; q++) o += !(is_let ? st0->lets[q].s : st0->eps[q].s)->analysis;
-        int used = 0;
-        for (size_t k = 0; k < l->nsts && !used; k++) {
-            const study *st = l->sts[k];
-            size_t m = 0;
-            for (size_t q = 0; q < (is_let ? st->nlets : st->neps); q++) {
-                const stmt *t = is_let ? st->lets[q].s : st->eps[q].s;
-                if (t->analysis) continue;
-                if (m++ == o) {
-                    used = is_let ? st->lets[q].state == 2 : st->eps[q].state == 2;
-                    break;
+    const srcfile *main_file = l->prog->nfiles ? l->prog->files[0] : NULL;
+    for (int kind = 0; kind < 3; kind++) {
+        size_t n0 = kind == 0 ? st0->nlets : kind == 1 ? st0->neps : st0->nfuncs;
+        for (size_t j = 0, o = 0; j < n0; j++) {
+            int used = 0;
+            const stmt *s = shared_def(st0, kind, j, &used);
+            if (s->analysis) continue;
+            /* its place among the shared ones, the same in every analysis' parse */
+            size_t ord = o++;
+            for (size_t k = 1; k < l->nsts && !used; k++) {
+                const study *st = l->sts[k];
+                size_t nk = kind == 0 ? st->nlets : kind == 1 ? st->neps : st->nfuncs;
+                for (size_t q = 0, m = 0; q < nk; q++) {
+                    int u = 0;
+                    const stmt *t = shared_def(st, kind, q, &u);
+                    if (t->analysis) continue;
+                    if (m++ == ord) {
+                        used = u;
+                        break;
+                    }
                 }
             }
+            if (!used && s->loc.file == main_file)
+                diag_at(dg, DIAG_WARNING, s->name_loc, "%s %s is used by no analysis, so it is not checked",
+                        what[kind], s->name);
         }
-        if (!used)
-            diag_at(dg, DIAG_WARNING, s->name_loc, "%s %s is used by no analysis, so it is not checked",
-                    is_let ? "let" : "endpoint", s->name);
     }
 }
 
