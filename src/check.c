@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "argspec.h"
 #include "builtins.h"
 #include "func.h"
 #include "interval.h"
@@ -1446,6 +1447,50 @@ static int is_cluster_param(const cohort_param *p)
     return strcmp(p->name, "cluster") == 0 && (p->kinds & COHORT_ARG_COLUMN);
 }
 
+/* The expression a constant name stands for (a param's or constant let's
+ * value), followed through names. */
+static const expr *const_source(const study *st, const expr *e)
+{
+    for (int depth = 0; e && e->kind == E_NAME && depth < 32; depth++) {
+        if (e->rkind == R_PARAM) e = st->params[e->slot].value;
+        else if (e->rkind == R_LET && st->lets[e->slot].is_const) e = st->lets[e->slot].s->value;
+        else break;
+    }
+    return e;
+}
+
+static argval fold_arg(const study *st, const expr *e)
+{
+    argval v = {e->type.kind, 0, 0, NULL, e->loc};
+    const expr *src = const_source(st, e);
+    if (v.type == TY_TEXT && src && src->kind == E_TEXT) {
+        v.text = src->sval;
+        v.known = 1;
+    } else if (v.type != TY_TEXT) {
+        v.known = const_days(st, e, &v.num, 0);
+    }
+    return v;
+}
+
+/* A constant argument against its parameter's spec (argspec.c). */
+static void check_arg_spec(scope *sc, const estimateinfo *ei, const boundarg *ba)
+{
+    const cohort_param_spec *sp = plugin_param_spec(ei->plugin, ei->est->name, ba->param->name);
+    if (!sp) return;
+    if (ba->kind & (COHORT_ARG_NUMBER | COHORT_ARG_DURATION | COHORT_ARG_TEXT)) {
+        argval v = fold_arg(sc->st, ba->value);
+        argspec_check(sp, ei->est->name, &v, 1, 0, sc->dg);
+    } else if (ba->kind == COHORT_ARG_LIST) {
+        const expr *list = const_source(sc->st, ba->value);
+        if (!list || list->kind != E_LIST || !list->nitems) return;
+        argval *vals = calloc(list->nitems, sizeof *vals);
+        if (!vals) return;
+        for (size_t i = 0; i < list->nitems; i++) vals[i] = fold_arg(sc->st, list->items[i]);
+        argspec_check(sp, ei->est->name, vals, list->nitems, 1, sc->dg);
+        free(vals);
+    }
+}
+
 static void check_estimate(scope *sc, estimateinfo *ei)
 {
     stmt *s = ei->s;
@@ -1512,7 +1557,10 @@ static void check_estimate(scope *sc, estimateinfo *ei)
         boundarg *ba = &ei->args[ei->nargs];
         ba->param = &est->params[pi];
         ba->exposure = -1;
-        if (bind_arg(sc, ei, ba, a) == 0) ei->nargs++;
+        if (bind_arg(sc, ei, ba, a) == 0) {
+            check_arg_spec(sc, ei, ba);
+            ei->nargs++;
+        }
     }
     /* below the patient level, clustered by patient unless told otherwise */
     for (size_t pi = 0; pi < est->nparams; pi++)

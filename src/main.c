@@ -6,6 +6,7 @@
 #include <string.h>
 #include "config.h"
 #include "diag.h"
+#include "argspec.h"
 #include "plugin.h"
 #include "result.h"
 #include "sim_presets.h"
@@ -78,9 +79,10 @@ static const struct {
                  "gives the same files. Presets calibrated to published cohorts (doc/presets.md):\n"
                  "mills2021 (Mills 2021: 16 patients) and chun2026 (Chun 2026: 113 patients);\n"
                  "--patients scales a preset up or down.\n"},
-    {"plugins", "usage: cohort plugins [--plugin-path DIRS]\n"
+    {"plugins", "usage: cohort plugins [ESTIMATOR] [--plugin-path DIRS]\n"
                 "List every estimator plugin found on the plugin path with its version and the\n"
-                "arguments each estimator accepts.\n"},
+                "arguments each estimator accepts. With ESTIMATOR (also: cohort help ESTIMATOR),\n"
+                "show its page: every argument, its kinds, what values it accepts and its default.\n"},
 };
 
 /* A positive whole number for an option, or -1. */
@@ -139,9 +141,40 @@ static const char *kind_words(unsigned k, char *buf, size_t size)
     return buf;
 }
 
+typedef struct list_ctx {
+    FILE *out;
+    const char *only;      /* one estimator's page, or NULL: the list */
+    int found;
+} list_ctx;
+
+/* `cohort plugins km`: every argument of one estimator, with its spec */
+static void estimator_page(FILE *out, const char *path, const cohort_plugin *p, const cohort_estimator *e)
+{
+    fprintf(out, "%s  (plugin %s %s, %s)\n  %s\n\n", e->name, p->name, p->version, path, e->summary ? e->summary : "");
+    for (size_t k = 0; k < e->nparams; k++) {
+        const cohort_param *pa = &e->params[k];
+        char kinds[128], spec[768];
+        fprintf(out, "  %s%s: %s%s\n", pa->name, k == 0 ? " (may be given without its name)" : "",
+                kind_words(pa->kinds, kinds, sizeof kinds), pa->required ? ", required" : "");
+        if (pa->help) fprintf(out, "      %s\n", pa->help);
+        const cohort_param_spec *sp = plugin_param_spec(p, e->name, pa->name);
+        if (sp) {
+            argspec_describe(sp, pa->kinds, spec, sizeof spec);
+            if (spec[0]) fprintf(out, "      %s\n", spec);
+        }
+    }
+}
+
 static void list_one(void *ud, const char *path, const cohort_plugin *p)
 {
-    FILE *out = ud;
+    list_ctx *lc = ud;
+    FILE *out = lc->out;
+    if (lc->only) {
+        for (size_t i = 0; i < p->nestimators; i++)
+            if (!strcmp(p->estimators[i].name, lc->only) && !lc->found++)
+                estimator_page(out, path, p, &p->estimators[i]);
+        return;
+    }
     fprintf(out, "%s %s  (%s)\n  %s\n", p->name, p->version, path, p->description ? p->description : "");
     for (size_t i = 0; i < p->nestimators; i++) {
         const cohort_estimator *e = &p->estimators[i];
@@ -212,7 +245,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    if (!strcmp(cmd, "help") && argc > 2 && argv[2][0] != '-') {
+        cmd = "plugins";   /* cohort help km: the estimator's page */
+    } else if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
@@ -378,11 +413,16 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(cmd, "plugins")) {
             plugin_reg *r = plugin_reg_new(dirs, ndirs);
+            list_ctx lc = {stdout, file, 0};
             if (r) {
-                plugin_list(r, &dg, list_one, stdout);
+                /* for one estimator's page, the other plugins' problems do not matter */
+                diag quiet;
+                diag_init(&quiet, NULL, NULL);
+                plugin_list(r, file ? &quiet : &dg, list_one, &lc);
                 plugin_reg_free(r);
             }
             rc = dg.nerrors ? EXIT_PLUGIN : EXIT_OK;
+            if (file && !lc.found) rc = usage_error("no estimator '%s' on the plugin path (cohort plugins lists them)", file);
         } else if (!file) {
             rc = usage_error("%s needs a rules file", cmd);
         } else if (!strcmp(cmd, "check")) {

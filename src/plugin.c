@@ -6,6 +6,7 @@
 #define _GNU_SOURCE 1
 #endif
 #include "plugin.h"
+#include <stddef.h>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <link.h>
@@ -80,6 +81,36 @@ void plugin_reg_free(plugin_reg *r)
     free(r);
 }
 
+/* Each spec names a parameter of one of the plugin's estimators. */
+static int verify_specs(const cohort_plugin *p, char *why, size_t size)
+{
+    if (p->abi_minor < 2 || p->sizeof_plugin < sizeof(cohort_plugin) || !p->nspecs) return 0;
+    if (p->sizeof_param_spec != sizeof(cohort_param_spec)) {
+        snprintf(why, size, "sizeof_param_spec is %lu, this host expects %lu", (unsigned long)p->sizeof_param_spec,
+                 (unsigned long)sizeof(cohort_param_spec));
+        return -1;
+    }
+    if (!p->specs || p->nspecs > PLUGIN_MAX_ESTIMATORS * PLUGIN_MAX_PARAMS) {
+        snprintf(why, size, "its spec table is missing or has %zu entries", p->nspecs);
+        return -1;
+    }
+    for (size_t i = 0; i < p->nspecs; i++) {
+        const cohort_param_spec *sp = &p->specs[i];
+        int found = 0;
+        for (size_t j = 0; sp->estimator && sp->param && j < p->nestimators && !found; j++) {
+            const cohort_estimator *e = &p->estimators[j];
+            if (strcmp(e->name, sp->estimator) != 0) continue;
+            for (size_t k = 0; k < e->nparams && !found; k++) found = !strcmp(e->params[k].name, sp->param);
+        }
+        if (!found) {
+            snprintf(why, size, "spec %zu (%s.%s) names no parameter of its estimators", i + 1,
+                     sp->estimator ? sp->estimator : "?", sp->param ? sp->param : "?");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int plugin_verify(const cohort_plugin *p, char *why, size_t size)
 {
     size_t n = 0;
@@ -97,7 +128,9 @@ int plugin_verify(const cohort_plugin *p, char *why, size_t size)
     if (p->abi_minor > COHORT_ABI_MINOR && n < size)
         n += (size_t)snprintf(why + n, size - n, "%sabi_minor is %u, newer than this host's %u",
                               n ? "; " : "", (unsigned)p->abi_minor, (unsigned)COHORT_ABI_MINOR);
-    CHECK(sizeof_plugin, sizeof(cohort_plugin));
+    /* a plugin built for ABI 1.0 or 1.1 ends before sizeof_param_spec */
+    if (!(p->abi_minor < 2 && p->sizeof_plugin == offsetof(cohort_plugin, sizeof_param_spec)))
+        CHECK(sizeof_plugin, sizeof(cohort_plugin));
     CHECK(sizeof_estimator, sizeof(cohort_estimator));
     CHECK(sizeof_param, sizeof(cohort_param));
     CHECK(sizeof_call, sizeof(cohort_call));
@@ -135,7 +168,25 @@ int plugin_verify(const cohort_plugin *p, char *why, size_t size)
                 return -1;
             }
     }
-    return 0;
+    return verify_specs(p, why, size);
+}
+
+/* The specs of a plugin (ABI 1.2), or none for an older one. */
+static size_t specs_of(const cohort_plugin *p, const cohort_param_spec **specs)
+{
+    *specs = NULL;
+    if (p->abi_minor < 2 || p->sizeof_plugin < sizeof(cohort_plugin) || !p->specs) return 0;
+    *specs = p->specs;
+    return p->nspecs;
+}
+
+const cohort_param_spec *plugin_param_spec(const cohort_plugin *p, const char *estimator, const char *param)
+{
+    const cohort_param_spec *s;
+    size_t n = p ? specs_of(p, &s) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(s[i].estimator, estimator) && !strcmp(s[i].param, param)) return &s[i];
+    return NULL;
 }
 
 int plugin_symbol(void *h, const char *name, int code, void **out, char *why, size_t size)

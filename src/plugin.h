@@ -31,6 +31,10 @@ void plugin_reg_failed(plugin_reg *r);
  * (field by field) into why and returns -1. */
 int plugin_verify(const cohort_plugin *p, char *why, size_t size);
 
+/* The spec (ABI 1.2) of parameter `param` of `estimator` in plugin p, or
+ * NULL (none declared, or an older plugin). */
+const cohort_param_spec *plugin_param_spec(const cohort_plugin *p, const char *estimator, const char *param);
+
 /* Limits on a descriptor's tables (a larger count is taken as garbage). */
 #define PLUGIN_MAX_ESTIMATORS 256
 #define PLUGIN_MAX_PARAMS 256

@@ -40,7 +40,7 @@ extern "C" {
 
 #define COHORT_PLUGIN_MAGIC 0x43485254u /* "CHRT" */
 #define COHORT_ABI_MAJOR 1
-#define COHORT_ABI_MINOR 1
+#define COHORT_ABI_MINOR 2
 
 /* Value types of vectors (same codes as the rules language). */
 enum cohort_type {
@@ -260,6 +260,32 @@ typedef struct cohort_param {
     const char *help;
 } cohort_param;
 
+/* (ABI 1.2) What a parameter accepts beyond its kinds, and its default.
+ * A plugin lists these in cohort_plugin.specs; the host checks every
+ * constant argument against them when the rules are checked, before any
+ * data is read (an error located at the argument), and `cohort plugins`
+ * shows them.  A plugin still validates its arguments in run(): an older
+ * host does not check them. */
+enum cohort_spec_flag {
+    COHORT_SPEC_MIN_OPEN = 1u << 0, /* the minimum itself is not allowed: (min, ... */
+    COHORT_SPEC_MAX_OPEN = 1u << 1, /* the maximum itself is not allowed: ..., max) */
+    COHORT_SPEC_INTEGER = 1u << 2   /* numbers must be whole */
+};
+
+typedef struct cohort_param_spec {
+    const char *estimator;         /* the estimator and ... */
+    const char *param;             /* ... its parameter this spec is about */
+    const char *const *choices;    /* TEXT (or a LIST of texts): the allowed values,
+                                      NULL-terminated; NULL: any text */
+    int list_type;                 /* LIST: the enum cohort_type its items must have
+                                      (numbers: INT or REAL); 0: any */
+    double min, max;               /* NUMBER, DURATION (days) and LIST items: the allowed
+                                      range, ends included unless flagged; NAN: no bound */
+    unsigned flags;                /* enum cohort_spec_flag */
+    const char *default_value;     /* the default as the rules would write it ("\"log\"",
+                                      "0.95", "[0.5]"), or NULL when there is none */
+} cohort_param_spec;
+
 typedef struct cohort_estimator {
     const char *name;
     const char *summary;
@@ -279,12 +305,20 @@ typedef struct cohort_plugin {
     const cohort_estimator *estimators;
     size_t nestimators;
     int (*init)(const cohort_host *host);   /* optional; 0 on success */
+    /* ---- ABI 1.2: fill with COHORT_PLUGIN_SPECS(table) after init, or leave out ---- */
+    uint32_t sizeof_param_spec;    /* sizeof(cohort_param_spec), or 0 without specs */
+    const cohort_param_spec *specs;
+    size_t nspecs;
 } cohort_plugin;
 
 #define COHORT_PLUGIN_HEADER                                              \
     COHORT_PLUGIN_MAGIC, COHORT_ABI_MAJOR, COHORT_ABI_MINOR,              \
     sizeof(cohort_plugin), sizeof(cohort_estimator), sizeof(cohort_param), \
     sizeof(cohort_call), sizeof(cohort_arg)
+
+/* The last members of a cohort_plugin initializer: its table of specs. */
+#define COHORT_PLUGIN_SPECS(table) \
+    sizeof(cohort_param_spec), (table), sizeof(table) / sizeof((table)[0])
 
 #define COHORT_ENTRY_SYMBOL "cohort_plugin_entry"
 const cohort_plugin *cohort_plugin_entry(void);

@@ -477,6 +477,14 @@ static const cohort_estimator cif_estimators[] = {
      cif_params, sizeof cif_params / sizeof cif_params[0], cif_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const cohort_param_spec cif_specs[] = {
+    {"cif", "at", NULL, COHORT_TYPE_DURATION, 0, NAN, 0, NULL},
+    {"cif", "rho", NULL, 0, 0, NAN, 0, "0"},
+    {"cif", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+};
+
 static const cohort_plugin cif_plugin = {
     COHORT_PLUGIN_HEADER,
     "cif",
@@ -485,6 +493,7 @@ static const cohort_plugin cif_plugin = {
     cif_estimators,
     sizeof cif_estimators / sizeof cif_estimators[0],
     NULL,
+    COHORT_PLUGIN_SPECS(cif_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -393,6 +393,14 @@ static const cohort_estimator cmp_estimators[] = {
      cmp_params, sizeof cmp_params / sizeof cmp_params[0], cmp_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const cohort_param_spec cmp_specs[] = {
+    {"compare", "sources", NULL, COHORT_TYPE_TEXT, NAN, NAN, 0, NULL},
+    {"compare", "at", NULL, COHORT_TYPE_DURATION, 0, NAN, 0, "[1 year, 2 years]"},
+    {"compare", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+};
+
 static const cohort_plugin cmp_plugin = {
     COHORT_PLUGIN_HEADER,
     "compare",
@@ -401,6 +409,7 @@ static const cohort_plugin cmp_plugin = {
     cmp_estimators,
     sizeof cmp_estimators / sizeof cmp_estimators[0],
     NULL,
+    COHORT_PLUGIN_SPECS(cmp_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

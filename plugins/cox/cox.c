@@ -530,6 +530,17 @@ static const cohort_estimator cox_estimators[] = {
      sizeof cox_params / sizeof cox_params[0], cox_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const char *const cox_ties[] = {"efron", "breslow", NULL};
+static const cohort_param_spec cox_specs[] = {
+    {"cox", "robust", NULL, 0, NAN, NAN, 0, "false"},
+    {"cox", "ties", cox_ties, 0, NAN, NAN, 0, "\"efron\""},
+    {"cox", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+    {"cox", "screen", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN, NULL},
+    {"cox", "iter_max", NULL, 0, 1, 1000, COHORT_SPEC_INTEGER, "20"},
+};
+
 static const cohort_plugin cox_plugin = {
     COHORT_PLUGIN_HEADER,
     "cox",
@@ -539,6 +550,7 @@ static const cohort_plugin cox_plugin = {
     cox_estimators,
     sizeof cox_estimators / sizeof cox_estimators[0],
     NULL,
+    COHORT_PLUGIN_SPECS(cox_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

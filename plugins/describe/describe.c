@@ -387,6 +387,13 @@ static const cohort_estimator ds_estimators[] = {
      sizeof ds_params / sizeof ds_params[0], ds_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const cohort_param_spec ds_specs[] = {
+    {"describe", "overall", NULL, 0, NAN, NAN, 0, "true"},
+    {"describe", "digits", NULL, 0, 0, 10, COHORT_SPEC_INTEGER, "1"},
+};
+
 static const cohort_plugin ds_plugin = {
     COHORT_PLUGIN_HEADER,
     "describe",
@@ -395,6 +402,7 @@ static const cohort_plugin ds_plugin = {
     ds_estimators,
     1,
     NULL,
+    COHORT_PLUGIN_SPECS(ds_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -387,6 +387,15 @@ static const cohort_estimator fg_estimators[] = {
      sizeof fg_params / sizeof fg_params[0], fg_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const cohort_param_spec fg_specs[] = {
+    {"finegray", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+    {"finegray", "screen", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN, NULL},
+    {"finegray", "maxiter", NULL, 0, 1, 1000, COHORT_SPEC_INTEGER, "10"},
+    {"finegray", "gtol", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "1e-6"},
+};
+
 static const cohort_plugin fg_plugin = {
     COHORT_PLUGIN_HEADER,
     "finegray",
@@ -395,6 +404,7 @@ static const cohort_plugin fg_plugin = {
     fg_estimators,
     sizeof fg_estimators / sizeof fg_estimators[0],
     NULL,
+    COHORT_PLUGIN_SPECS(fg_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

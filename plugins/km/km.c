@@ -638,6 +638,17 @@ static const cohort_estimator km_estimators[] = {
      sizeof km_params / sizeof km_params[0], km_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const char *const km_conf_types[] = {"log", "log-log", "plain", "logit", "arcsin", "none", NULL};
+static const cohort_param_spec km_specs[] = {
+    {"km", "at", NULL, COHORT_TYPE_DURATION, 0, NAN, 0, NULL},
+    {"km", "probs", NULL, COHORT_TYPE_REAL, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "[0.5]"},
+    {"km", "conf_type", km_conf_types, 0, NAN, NAN, 0, "\"log\""},
+    {"km", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+    {"km", "rmean", NULL, 0, 0, NAN, COHORT_SPEC_MIN_OPEN, NULL},
+};
+
 static const cohort_plugin km_plugin = {
     COHORT_PLUGIN_HEADER,
     "km",
@@ -646,6 +657,7 @@ static const cohort_plugin km_plugin = {
     km_estimators,
     sizeof km_estimators / sizeof km_estimators[0],
     NULL,
+    COHORT_PLUGIN_SPECS(km_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -240,6 +240,13 @@ static const cohort_estimator lg_estimators[] = {
      sizeof lg_params / sizeof lg_params[0], lg_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const cohort_param_spec lg_specs[] = {
+    {"logistic", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+    {"logistic", "maxit", NULL, 0, 1, 1000, COHORT_SPEC_INTEGER, "25"},
+};
+
 static const cohort_plugin lg_plugin = {
     COHORT_PLUGIN_HEADER,
     "logistic",
@@ -248,6 +255,7 @@ static const cohort_plugin lg_plugin = {
     lg_estimators,
     sizeof lg_estimators / sizeof lg_estimators[0],
     NULL,
+    COHORT_PLUGIN_SPECS(lg_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

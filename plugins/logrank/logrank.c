@@ -187,6 +187,12 @@ static const cohort_estimator lr_estimators[] = {
      sizeof lr_params / sizeof lr_params[0], lr_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const cohort_param_spec lr_specs[] = {
+    {"logrank", "rho", NULL, 0, 0, NAN, 0, "0"},
+};
+
 static const cohort_plugin lr_plugin = {
     COHORT_PLUGIN_HEADER,
     "logrank",
@@ -195,6 +201,7 @@ static const cohort_plugin lr_plugin = {
     lr_estimators,
     sizeof lr_estimators / sizeof lr_estimators[0],
     NULL,
+    COHORT_PLUGIN_SPECS(lr_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -300,6 +300,14 @@ static const cohort_estimator psm_estimators[] = {
      sizeof psm_params / sizeof psm_params[0], psm_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const char *const psm_distances[] = {"ps", "logit", NULL};
+static const cohort_param_spec psm_specs[] = {
+    {"psm", "distance", psm_distances, 0, NAN, NAN, 0, "\"ps\""},
+    {"psm", "caliper", NULL, 0, 0, NAN, COHORT_SPEC_MIN_OPEN, NULL},
+};
+
 static const cohort_plugin psm_plugin = {
     COHORT_PLUGIN_HEADER,
     "psm",
@@ -308,6 +316,7 @@ static const cohort_plugin psm_plugin = {
     psm_estimators,
     sizeof psm_estimators / sizeof psm_estimators[0],
     NULL,
+    COHORT_PLUGIN_SPECS(psm_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

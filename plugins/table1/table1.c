@@ -911,6 +911,20 @@ static const cohort_estimator t1_estimators[] = {
      t1_params, sizeof t1_params / sizeof t1_params[0], t1_run},
 };
 
+/* what each constant parameter accepts, and its default (ABI 1.2: checked by
+ * the host before any data is read; run() still validates for older hosts) */
+static const cohort_param_spec t1_specs[] = {
+    {"table1", "tests", NULL, 0, NAN, NAN, 0, "true"},
+    {"table1", "smd", NULL, 0, NAN, NAN, 0, "true"},
+    {"table1", "yates", NULL, 0, NAN, NAN, 0, "false"},
+    {"table1", "welch", NULL, 0, NAN, NAN, 0, "true"},
+    {"table1", "overall", NULL, 0, NAN, NAN, 0, "true"},
+    {"table1", "missing", NULL, 0, NAN, NAN, 0, "true"},
+    {"table1", "digits", NULL, 0, 0, 10, COHORT_SPEC_INTEGER, "1"},
+    {"table1", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+    {"table1", "continuity", NULL, 0, NAN, NAN, 0, "true"},
+};
+
 static const cohort_plugin t1_plugin = {
     COHORT_PLUGIN_HEADER,
     "table1",
@@ -920,6 +934,7 @@ static const cohort_plugin t1_plugin = {
     t1_estimators,
     1,
     NULL,
+    COHORT_PLUGIN_SPECS(t1_specs),
 };
 
 const cohort_plugin *cohort_plugin_entry(void)
