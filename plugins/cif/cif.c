@@ -3,7 +3,9 @@
  * cmprsk::cuminc(time, status, group, strata, rho): estimates with
  * confidence limits at given times (timepoints()), Gray's test per cause,
  * and the full curves (table "curve", for plots).  The numbers come from
- * cifcore.c.
+ * cifcore.c.  The variance is cuminc's, or with variance: "aalen-johansen"
+ * the infinitesimal-jackknife variance of survfit's Aalen-Johansen
+ * estimate.
  *
  * Confidence intervals: cuminc gives variances only; the limits are the
  * log(-log) transformed interval est^exp(-+z se / (est log est)), the one
@@ -24,6 +26,8 @@ static const cohort_param cif_params[] = {
     {"strata", COHORT_ARG_COLUMN, 0, "stratify Gray's test by this column"},
     {"rho", COHORT_ARG_NUMBER, 0, "weight (1 - F(t-))^rho of Gray's test, default 0"},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
+    {"variance", COHORT_ARG_TEXT, 0,
+     "\"gray\" (default, as cuminc) or \"aalen-johansen\" (infinitesimal jackknife, as survfit)"},
 };
 
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule
@@ -219,6 +223,14 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
     const double *at = NULL;
     size_t nat = 0;
     if (pc_conf_level(host, call, &level)) return 1;
+    int ij = 0;
+    if ((a = cohort_arg_get(call, "variance"))) {
+        if (strcmp(a->text, "aalen-johansen") == 0) ij = 1;
+        else if (strcmp(a->text, "gray") != 0) {
+            host->error(call, "variance \"%s\": use \"gray\" or \"aalen-johansen\"", a->text);
+            return 1;
+        }
+    }
     if ((a = cohort_arg_get(call, "rho"))) {
         rho = a->num;
         if (!isfinite(rho) || rho < 0) {
@@ -275,7 +287,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             }
         for (size_t c = 1; c <= maxcause; c++)
             if (nev[c] > 0 &&
-                cif_fit(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK) {
+                (cif_fit(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK ||
+                 (ij && cif_var_ij(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK))) {
                 host->error(call, "out of memory");
                 goto out;
             }
@@ -287,7 +300,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
 
     if (nat > 0) {
         char title[96];
-        snprintf(title, sizeof title, "Cumulative incidence (%s CI, log-log)", lv);
+        snprintf(title, sizeof title, "Cumulative incidence (%s CI, log-log%s)", lv,
+                 ij ? ", Aalen-Johansen IJ variance" : "");
         cohort_table *t = host->table_new(call, "cif", title);
         int cc = host->table_column(t, "cause", COHORT_COL_TEXT, 0);
         int cg = host->table_column(t, gname, COHORT_COL_TEXT, 0);

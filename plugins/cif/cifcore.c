@@ -54,12 +54,12 @@ static void cif_var_step(double v[3], double nd, double rs, double fk, double fk
     v[2] += t3 * t3 * t6;
 }
 
-int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curve *c)
+/* The observations of one sample sorted by time, kinds relative to
+ * `cause`; NULL when out of memory. */
+static cif_obs *cif_sorted(const double *time, const int *status, size_t n, int cause)
 {
-    memset(c, 0, sizeof *c);
-    c->n = n;
     cif_obs *obs = malloc((n + 1) * sizeof *obs);
-    if (!obs) return CIF_NOMEM;
+    if (!obs) return NULL;
     for (size_t i = 0; i < n; i++) {
         obs[i].stratum = 0;
         obs[i].time = time[i];
@@ -67,6 +67,15 @@ int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curv
         obs[i].group = 0;
     }
     qsort(obs, n, sizeof *obs, cif_cmp);
+    return obs;
+}
+
+int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curve *c)
+{
+    memset(c, 0, sizeof *c);
+    c->n = n;
+    cif_obs *obs = cif_sorted(time, status, n, cause);
+    if (!obs) return CIF_NOMEM;
     size_t m = 0; /* distinct times with an event of the cause */
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -334,4 +343,49 @@ int cif_gray(const double *time, const int *status, const int *group,
     free(blk);
     free(obs);
     return rc;
+}
+
+int cif_var_ij(const double *time, const int *status, size_t n, int cause, cif_curve *c)
+{
+    cif_obs *obs = cif_sorted(time, status, n, cause);
+    double *A = calloc(n + 1, sizeof *A), *C = calloc(n + 1, sizeof *C);
+    if (!obs || !A || !C) {
+        free(obs);
+        free(A);
+        free(C);
+        return CIF_NOMEM;
+    }
+    /* Per subject p (in time order): A[p] is the influence of its weight
+     * on -log S(t), C[p] on the incidence F(t) = sum S(s-) dk(s) / Y(s).
+     * At a time s with Y at risk (positions i..n-1), d events of which dk
+     * of the cause: dF = S(s-) dk/Y moves C by -S A[p] dk/Y + S (dNk[p] -
+     * Y[p] dk/Y) / Y, and A by (dN[p] - Y[p] d/Y) / (Y - d). */
+    double S = 1;
+    size_t step = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        double d = 0, dk = 0;
+        for (; j < n && obs[j].time == obs[i].time; j++) {
+            d += obs[j].kind != 0;
+            dk += obs[j].kind == 1;
+        }
+        double Y = (double)(n - i), h = d / Y, hk = dk / Y;
+        if (dk > 0) {
+            double v = 0;
+            for (size_t q = 0; q < n; q++) {
+                double dnk = q >= i && q < j && obs[q].kind == 1, yq = q >= i;
+                C[q] += -S * A[q] * hk + S * (dnk - yq * hk) / Y;
+                v += C[q] * C[q];
+            }
+            if (step < c->nsteps) c->var[step++] = v;
+        }
+        if (d > 0 && Y > d)
+            for (size_t q = i; q < n; q++) A[q] += ((q < j && obs[q].kind != 0) - h) / (Y - d);
+        S *= 1 - h;
+        i = j;
+    }
+    free(obs);
+    free(A);
+    free(C);
+    return CIF_OK;
 }

@@ -1,5 +1,6 @@
 /* cifcore.h: cumulative incidence of competing risks on plain arrays, as
- * R cmprsk::cuminc: the Aalen-Johansen estimate with cuminc's variance,
+ * R cmprsk::cuminc: the Aalen-Johansen estimate with cuminc's variance (or
+ * survfit's infinitesimal-jackknife variance),
  * values at given times as timepoints(), a log(-log) confidence interval,
  * and Gray's k-sample test (cuminc's $Tests). */
 #ifndef COHORT_CIFCORE_H
@@ -27,6 +28,13 @@ enum { CIF_OK = 0, CIF_NOMEM = -1, CIF_SINGULAR = -2, CIF_DEGENERATE = -3 };
  * value an event of that cause).  Returns CIF_OK or CIF_NOMEM. */
 int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curve *c);
 void cif_free(cif_curve *c);
+
+/* Replace c's variances (from cif_fit on the same data) by the
+ * infinitesimal-jackknife variance of the Aalen-Johansen estimate, as
+ * survfit(Surv(time, factor(status)) ~ 1)$std.err^2 with one row per
+ * subject: the sum over subjects of the squared influence of their weight
+ * on the estimate.  O(n x distinct times).  Returns CIF_OK or CIF_NOMEM. */
+int cif_var_ij(const double *time, const int *status, size_t n, int cause, cif_curve *c);
 
 /* The estimate and variance at time t (0 before the first step); NAN
  * beyond the end of follow-up (t > tmax), as timepoints(). */

@@ -267,9 +267,15 @@ cif_case <- function(name, d, g, strat, rho, at, level) {
         w <- ci[[paste(levs[k], c)]]
         nx <- length(w$time)
         i <- if (nx > 2) seq(3, nx - 1, by = 2) else integer(0)
+        # survfit's Aalen-Johansen estimate of the same group: its
+        # infinitesimal-jackknife variance at the same steps
+        dg <- d[d[[g]] == levs[k], ]
+        sf <- survfit(Surv(time, factor(status, levels = c(0, causes))) ~ 1, data = dg)
+        col <- match(c, causes) + 1
         if (length(i))
             curve <- rbind(curve, data.frame(group = levs[k], cause = c,
-                time = w$time[i], est = w$est[i], var = w$var[i]))
+                time = w$time[i], est = w$est[i], var = w$var[i],
+                var_ij = sf$std.err[match(w$time[i], sf$time), col]^2))
         tmax <- rbind(tmax, data.frame(group = levs[k], cause = c,
                                        tmax = w$time[nx]))
         e <- tp$est[paste(levs[k], c), ]

@@ -1,7 +1,8 @@
 /* test_cif.c: the cumulative incidence core against R cmprsk::cuminc and
  * timepoints (tests/ref/cif_ref.txt, written by tests/R/survival.R):
  * estimates and variances at every event time, values and log(-log)
- * intervals at given times, Gray's test with and without strata. */
+ * intervals at given times, Gray's test with and without strata; and the
+ * infinitesimal-jackknife variance of survfit's Aalen-Johansen estimate. */
 #include "../../plugins/cif/cifcore.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
@@ -50,7 +51,7 @@ static size_t group_values(const rd_table *tm, double *gv)
     return ng;
 }
 
-static void check_case(const cif_case *cc, rd_tally *tally)
+static void check_case(const cif_case *cc, rd_tally *tally, size_t *nij)
 {
     rd_file data;
     CU_ASSERT_FATAL(rd_read(cc->data, &data) == 0);
@@ -96,6 +97,22 @@ static void check_case(const cif_case *cc, rd_tally *tally)
         }
         snprintf(what, sizeof what, "%s g=%g cause %d steps", cc->name, g, cause);
         rd_check(tally, what, (double)c.nsteps, (double)k, 0, 0);
+        /* the infinitesimal-jackknife variance of survfit's Aalen-Johansen
+         * estimate at the same steps */
+        cif_curve cj;
+        CU_ASSERT_FATAL(cif_fit(t, st, m, cause, &cj) == CIF_OK);
+        CU_ASSERT_FATAL(cif_var_ij(t, st, m, cause, &cj) == CIF_OK);
+        k = 0;
+        for (size_t i = 0; i < cv->nrow; i++) {
+            if (rd_get(cv, i, "group") != g || rd_get(cv, i, "cause") != cause) continue;
+            if (k < cj.nsteps) {
+                snprintf(what, sizeof what, "%s g=%g cause %d step %zu var_ij", cc->name, g, cause, k);
+                rd_check(tally, what, cj.var[k], rd_get(cv, i, "var_ij"), RTOL, ATOL);
+                (*nij)++;
+            }
+            k++;
+        }
+        cif_free(&cj);
         for (size_t i = 0; i < at->nrow; i++) {
             if (rd_get(at, i, "group") != g || rd_get(at, i, "cause") != cause) continue;
             double tt = rd_get(at, i, "time"), e, v, lo, hi;
@@ -145,9 +162,11 @@ static void test_against_r(void)
 {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         rd_tally tally = {0, 0, 0};
-        check_case(&cases[i], &tally);
-        fprintf(stderr, "  %s: %zu values compared with R, %zu differ (max rel. diff %.1e)\n",
-                cases[i].name, tally.checked, tally.failed, tally.maxrel);
+        size_t nij = 0;
+        check_case(&cases[i], &tally, &nij);
+        fprintf(stderr, "  %s: %zu values compared with R (%zu IJ variances), %zu differ (max rel. diff %.1e)\n",
+                cases[i].name, tally.checked, nij, tally.failed, tally.maxrel);
+        CU_ASSERT(nij > 0);
         CU_ASSERT(tally.checked > 50);
         CU_ASSERT_EQUAL(tally.failed, 0);
     }
