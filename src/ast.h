@@ -78,6 +78,9 @@ typedef enum {
 
 typedef enum { EPM_TIME, EPM_STATUS, EPM_EVENT_DATE, EPM_END_DATE } epmember;
 
+/* expr.fn of an E_CALL that is not an ordinary builtin or extern */
+enum { FN_INCLUDED = -3 };
+
 typedef struct expr expr;
 struct expr {
     ekind kind;

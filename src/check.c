@@ -584,6 +584,7 @@ static int row_only(const study *st, const expr *e, int slot)
         return 0;
     case E_CALL:
         if (e->fn == -2 && e->rkind == R_LET && !st->lets[e->slot].is_const) return 0;
+        if (e->fn == FN_INCLUDED) return 0;   /* the analysis set is known only after the criteria */
         break;
     default:
         break;
@@ -861,10 +862,113 @@ static ty check_func_call(scope *sc, expr *e, funcinfo *f)
     return t;
 }
 
+/* The unit table of analysis k (0: no blocks). */
+static int analysis_unit(const study *st, int k)
+{
+    const char *own = NULL, *shared = NULL;
+    for (size_t i = 0; i < st->prog->nstmts; i++) {
+        const stmt *s = st->prog->stmts[i];
+        if (s->kind != S_UNIT) continue;
+        if (s->analysis == 0 && !shared) shared = s->name;
+        if (k && s->analysis == k && !own) own = s->name;
+    }
+    const char *u = own ? own : shared;
+    return u ? find_table(st, u) : 0;
+}
+
+/* included(r) or included(r, "analysis"): is row r (a row variable, or the
+ * unit's row of a table) in the analysis set -- the units left after the
+ * criteria -- of the analysis whose unit is r's table (this one if it
+ * is)?  Checked here; evaluated from the sets study.c fills. */
+static ty check_included(scope *sc, expr *e)
+{
+    study *st = sc->st;
+    if (e->nitems < 1 || e->nitems > 2 || e->items[0]->kind != E_NAME ||
+        (e->nitems == 2 && e->items[1]->kind != E_TEXT)) {
+        err(sc, e, "included takes a row and optionally an analysis name: included(c) or "
+            "included(c, \"sessions\")");
+        return T_ERR;
+    }
+    const char *name = e->items[0]->name;
+    int slot = -1, t = -1;
+    for (int v = sc->nvars - 1; v >= 0 && t < 0; v--)
+        if (strcmp(sc->vars[v].name, name) == 0) {
+            slot = v;
+            t = sc->vars[v].table;
+        }
+    if (t < 0) {
+        t = find_table(st, name);
+        if (t < 0 || !is_ancestor_or_self(sc->d, t, st->unit)) {
+            err(sc, e->items[0], "'%s' is not a row variable, the unit's table or one of its ancestors", name);
+            return T_ERR;
+        }
+    }
+    /* which analysis: by name, else this one if it is at that unit, else the only one */
+    int nblocks = st->prog->nanalyses, target = -1, ncand = 0;
+    for (int k = nblocks ? 1 : 0; k <= nblocks; k++) {
+        if (e->nitems == 2) {
+            for (size_t i = 0; i < st->prog->nstmts; i++) {
+                const stmt *s = st->prog->stmts[i];
+                if (s->kind == S_ANALYSIS && s->slot == k && strcmp(s->name, e->items[1]->sval) == 0) target = k;
+            }
+            continue;
+        }
+        if (analysis_unit(st, k) != t) continue;
+        ncand++;
+        if (target != st->analysis) target = k;
+    }
+    if (target < 0 || target > 63) {
+        if (e->nitems == 2) err(sc, e->items[1], "no analysis named %s", e->items[1]->sval);
+        else err(sc, e, "no analysis has unit %s, so its rows have no analysis set", sc->d->tables[t].name);
+        return T_ERR;
+    }
+    if (e->nitems == 2 && analysis_unit(st, target) != t) {
+        err(sc, e->items[1], "analysis %s is not at %s but at %s", e->items[1]->sval, sc->d->tables[t].name,
+            sc->d->tables[analysis_unit(st, target)].name);
+        return T_ERR;
+    }
+    if (e->nitems == 1 && ncand > 1 && target != st->analysis) {
+        err(sc, e, "several analyses have unit %s: name one, e.g. included(%s, \"name\")",
+            sc->d->tables[t].name, name);
+        return T_ERR;
+    }
+    if (!(st->needs_sets & (1ull << target))) st->set_use[target] = e->loc;
+    st->needs_sets |= 1ull << target;
+    e->fn = FN_INCLUDED;
+    e->slot = slot;
+    e->table = t;
+    e->col = target;
+    e->uses_unit = 1;
+    return mk(TY_BOOL);
+}
+
+/* Does e (through the lets it uses) read the analysis set of analysis k? */
+static const expr *reads_set(const study *st, const expr *e, int k, int depth)
+{
+    if (!e || depth > 64) return NULL;
+    if (e->kind == E_CALL && e->fn == FN_INCLUDED && e->col == k) return e;
+    if ((e->kind == E_NAME || e->kind == E_CALL) && e->rkind == R_LET && e->slot >= 0)
+        if (st->lets[e->slot].state == 2) {
+            const expr *r = reads_set(st, st->lets[e->slot].s->value, k, depth + 1);
+            if (r) return r;
+        }
+    const expr *kids[4] = {e->a, e->b, e->c, e->d};
+    for (size_t i = 0; i < 4; i++) {
+        const expr *r = reads_set(st, kids[i], k, depth + 1);
+        if (r) return r;
+    }
+    for (size_t i = 0; i < e->nitems; i++) {
+        const expr *r = reads_set(st, e->items[i], k, depth + 1);
+        if (r) return r;
+    }
+    return NULL;
+}
+
 static ty check_call(scope *sc, expr *e)
 {
     int ok = 1;
     size_t n = e->nitems;
+    if (strcmp(e->name, "included") == 0 && find_func(sc->st, e->name) < 0) return check_included(sc, e);
     int fi = find_func(sc->st, e->name);
     if (fi >= 0) return check_func_call(sc, e, &sc->st->funcs[fi]);
     /* a map-valued let or param is a lookup function: halflife(agent) */
@@ -2142,6 +2246,13 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
         case S_ERA: check_era(&sc, s); break;
         default: break;
         }
+    }
+    /* the criteria make the analysis set: they cannot read it */
+    for (size_t i = 0; i < st->ncriteria; i++) {
+        const expr *r = reads_set(st, st->criteria[i]->value, st->analysis, 0);
+        if (r)
+            diag_at(dg, DIAG_ERROR, r->loc, "a criterion cannot depend on the analysis set it makes "
+                    "(included() of this analysis' units): use it in lets, endpoints and estimates");
     }
     /* (with analysis blocks, study.c warns about a definition no analysis calls) */
     for (size_t i = 0; !st->analysis && i < st->nfuncs; i++)

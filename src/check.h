@@ -102,6 +102,10 @@ typedef struct study {
     size_t nquants;      /* quantifiers (each keeps its evaluation state, eval.c) */
     const cohort_data *schema;
     int analysis;        /* which analysis block (0: the whole program) */
+    uint64_t needs_sets; /* analyses (bit k: block k; bit 0: no blocks) whose analysis set
+                            included() reads */
+    loc set_use[64];     /* where each is first read */
+    uint8_t **insets;    /* per analysis number: its units in the analysis set (run time) */
     const char *analysis_name;   /* its name, or NULL */
 } study;
 

@@ -734,6 +734,13 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
             if (v_missing(m) || v_missing(k)) return V_MISSING;
             return map_lookup(m.u.m, k.u.s);
         }
+        if (e->fn == FN_INCLUDED) {
+            /* a row of the unit table of analysis e->col, in its analysis set? */
+            int64_t row = e->slot < 0 ? ev->anc[e->table] : (int64_t)ev->var_row[e->slot];
+            const uint8_t *set = ev->st->insets ? ev->st->insets[e->col] : NULL;
+            if (!set || row < 0) return V_MISSING;
+            return v_bool(set[row] != 0);
+        }
         if (e->rkind == R_EXTERN) {
             value args[32];
             size_t n = e->nitems < 32 ? e->nitems : 32;

@@ -119,6 +119,7 @@ static int prepare_all(const run_opts *o, diag *dg, loaded *l)
 }
 
 static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm);
+static int set_order(const loaded *l, size_t *order, diag *dg);
 
 /* With analysis blocks a shared let, endpoint or definition is checked
  * where it is used: one that no analysis uses is never checked, so say so
@@ -203,6 +204,13 @@ static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded 
         check_resolve(l->sts[k], l->data, l->plugins, dg);
     }
     if (l->nsts > 1) warn_unused_shared(l, dg);
+    if (dg->nerrors == before) {
+        /* analyses that read each other's sets cannot be run */
+        size_t *order = calloc(l->nsts + 1, sizeof *order);
+        if (!order) return EXIT_DATA;
+        set_order(l, order, dg);
+        free(order);
+    }
     tm->resolve = now() - t1;
     int errors = dg->nerrors - before;
     if (errors) return errors == plugin_reg_failures(l->plugins) ? EXIT_PLUGIN : EXIT_RULES;
@@ -979,6 +987,91 @@ static int call_estimator(void *p)
     return ec->est->run(result_host(), ec->call);
 }
 
+/* ---- analysis sets ------------------------------------------------------------ */
+
+/* Record the units that passed st's criteria as its analysis set, for
+ * included().  Returns 0, or -1 out of memory. */
+static int set_from_rows(study *st, const cohort_data *d, const size_t *rows, size_t n)
+{
+    if (!st->insets) return 0;
+    uint8_t *set = calloc(d->tables[st->unit].nrows + 1, 1);
+    if (!set) return -1;
+    for (size_t i = 0; i < n; i++) set[rows[i]] = 1;
+    free(st->insets[st->analysis]);
+    st->insets[st->analysis] = set;
+    return 0;
+}
+
+/* An order of the analyses in which each comes after those whose sets it
+ * reads (included()); -1 after reporting a cycle. */
+static int set_order(const loaded *l, size_t *order, diag *dg)
+{
+    uint64_t done = 0;
+    size_t n = 0;
+    while (n < l->nsts) {
+        size_t before = n;
+        for (size_t k = 0; k < l->nsts; k++) {
+            const study *st = l->sts[k];
+            uint64_t self = 1ull << st->analysis;
+            if ((done & self) || ((st->needs_sets & ~self) & ~done)) continue;
+            done |= self;
+            order[n++] = k;
+        }
+        if (n == before) {
+            for (size_t k = 0; k < l->nsts; k++) {
+                const study *st = l->sts[k];
+                uint64_t self = 1ull << st->analysis, wait = (st->needs_sets & ~self) & ~done;
+                if ((done & self) || !wait) continue;
+                int j = 0;
+                while (!(wait & (1ull << j))) j++;
+                diag_at(dg, DIAG_ERROR, st->set_use[j], "analyses read each other's analysis sets in a "
+                        "circle (included()): analysis %s cannot be run before the one it reads",
+                        st->analysis_name ? st->analysis_name : "?");
+                return -1;
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Make st's analysis set alone (for export, which runs one analysis). */
+static int compute_set(study *st, cohort_data *d, diag *dg)
+{
+    results *res = era_build(st, d, dg) ? NULL : results_new(st->title, d->tables[st->unit].name, 1, "days");
+    evaluator *ev = res ? eval_new(st, d, dg) : NULL;
+    int rc = -1;
+    if (ev) {
+        evpool pool;
+        pool_init(&pool, ev, st, 0);
+        size_t n = 0;
+        size_t *rows = apply_criteria(st, d, &pool, res, &n, NULL);
+        rc = rows ? set_from_rows(st, d, rows, n) : -1;
+        free(rows);
+        pool_free(&pool);
+    }
+    eval_free(ev);
+    results_free(res);
+    return rc;
+}
+
+/* Fill the analysis sets every analysis reads: each analysis' own set is
+ * made by its run; shared by the studies of one load, freed by sets_free. */
+static uint8_t **sets_new(const loaded *l)
+{
+    int nb = l->prog->nanalyses;
+    uint8_t **sets = calloc((size_t)nb + 2, sizeof *sets);
+    for (size_t k = 0; sets && k < l->nsts; k++) l->sts[k]->insets = sets;
+    return sets;
+}
+
+static void sets_free(const loaded *l, uint8_t **sets)
+{
+    for (int k = 0; sets && k <= l->prog->nanalyses; k++) free(sets[k]);
+    free(sets);
+    for (size_t k = 0; k < l->nsts; k++) l->sts[k]->insets = NULL;
+}
+
 /* ---- one run ----------------------------------------------------------------- */
 
 /* How many root rows (patients) the analysis rows belong to, as a count
@@ -1040,6 +1133,10 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     }
     size_t *rows = apply_criteria(st, d, &pool, res, &n, eval_eps);
     free(eval_eps);
+    if (rows && set_from_rows(st, d, rows, n)) {
+        free(rows);
+        rows = NULL;
+    }
     if (!rows) {
         pool_free(&pool);
         eval_free(ev);
@@ -1117,21 +1214,40 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
  * other, each marked with its analysis. */
 static results *run_all(const loaded *l, diag *dg, int *failed, timing *tm, int min_cell, int threads)
 {
-    if (l->nsts == 1) return run_once(l->st, l->data, dg, failed, tm, min_cell, threads);
-    const study *st0 = l->st;
-    results *all = results_new(st0->title, l->data->tables[st0->unit].name, st0->unit_days[st0->timescale],
-                               unit_name(st0->timescale));
-    if (!all) return NULL;
-    results_set_privacy(all, min_cell);
-    for (size_t k = 0; k < l->nsts; k++) {
-        study *st = l->sts[k];
-        results *r = run_once(st, l->data, dg, failed, tm, min_cell, threads);
-        if (!r || results_adopt(all, r, st->analysis_name, l->data->tables[st->unit].name)) {
-            results_free(r);
-            results_free(all);
-            return NULL;
-        }
+    uint8_t **sets = sets_new(l);
+    size_t *order = calloc(l->nsts + 1, sizeof *order);
+    results **rs = calloc(l->nsts + 1, sizeof *rs);
+    results *all = NULL;
+    if (!sets || !order || !rs || set_order(l, order, dg)) goto done;
+    /* run in the order the sets need; report in the order written */
+    for (size_t i = 0; i < l->nsts; i++) {
+        study *st = l->sts[order[i]];
+        rs[order[i]] = run_once(st, l->data, dg, failed, tm, min_cell, threads);
+        if (!rs[order[i]]) goto done;
     }
+    if (l->nsts == 1) {
+        all = rs[0];
+        rs[0] = NULL;
+        goto done;
+    }
+    const study *st0 = l->st;
+    all = results_new(st0->title, l->data->tables[st0->unit].name, st0->unit_days[st0->timescale],
+                      unit_name(st0->timescale));
+    if (all) results_set_privacy(all, min_cell);
+    for (size_t k = 0; all && k < l->nsts; k++) {
+        const study *st = l->sts[k];
+        if (results_adopt(all, rs[k], st->analysis_name, l->data->tables[st->unit].name)) {
+            results_free(all);
+            all = NULL;
+            break;
+        }
+        rs[k] = NULL;
+    }
+done:
+    for (size_t k = 0; rs && k < l->nsts; k++) results_free(rs[k]);
+    free(rs);
+    free(order);
+    sets_free(l, sets);
     return all;
 }
 
@@ -1312,12 +1428,28 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         }
     }
     cohort_data *d = l.data;
-    results *res = era_build(st, d, dg) ? NULL : results_new(st->title, d->tables[st->unit].name, 1, "days");
+    /* the analysis sets it reads (included()): those of the analyses before it */
+    uint8_t **sets = sets_new(&l);
+    size_t *order = calloc(l.nsts + 1, sizeof *order);
+    if (!sets || !order || set_order(&l, order, dg)) {
+        free(order);
+        sets_free(&l, sets);
+        loaded_free(&l);
+        return sets && order ? EXIT_RULES : EXIT_DATA;
+    }
+    for (size_t i = 0; i < l.nsts && l.sts[order[i]] != st; i++)
+        if (compute_set(l.sts[order[i]], d, dg)) rc = EXIT_DATA;
+    free(order);
+    results *res = rc || era_build(st, d, dg) ? NULL : results_new(st->title, d->tables[st->unit].name, 1, "days");
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     evpool pool;
     if (ev) pool_init(&pool, ev, st, 1);   /* rows are written in order by one thread */
     size_t n = 0;
     size_t *rows = ev ? apply_criteria(st, d, &pool, res, &n, NULL) : NULL;
+    if (rows && set_from_rows(st, d, rows, n)) {
+        free(rows);
+        rows = NULL;
+    }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", csv_path, (long)getpid());
     FILE *f = rows ? fopen(tmp, "w") : NULL;
@@ -1405,6 +1537,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     free(rows);
     eval_free(ev);
     results_free(res);
+    sets_free(&l, sets);
     loaded_free(&l);
     return rc;
 }
