@@ -5,6 +5,7 @@
  * the end of the buffer is moved to the front and tokenized again after the
  * next read. */
 #include "csv.h"
+#include "regfile.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -66,7 +67,7 @@ static inline char *scan_unquoted(char *p)
 
 csv_reader *csv_open(const char *path, size_t bufsize)
 {
-    int fd = open(path, O_RDONLY);
+    int fd = regfile_open(path);
     if (fd < 0) return NULL;
     struct stat st;
     size_t size = 0;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "csv.h"
+#include "regfile.h"
 #include "date.h"
 #include "valparse.h"
 
@@ -566,7 +567,7 @@ static void reread(loader *L, pending *pend, size_t npend)
     csv_reader *r = csv_open(t->path, 0);
     if (!r) {
         diag_emit(L->dg, DIAG_ERROR, t->path, 0, 0, 0, NULL, 0, "cannot reopen %s: %s", t->path,
-                  strerror(errno));
+                  regfile_error(errno));
         L->nerr++;
         goto done;
     }
@@ -803,14 +804,17 @@ static void read_rows(loader *L, csv_reader *r)
     L->d->bytes_read += csv_bytes_read(r);
 }
 
-/* After the pass: columns never seen with a value become text; arrays are
- * trimmed to the row count. */
+/* After the pass: columns never seen with a value become text, except the
+ * declared order column, which becomes a date column (no value says
+ * otherwise: a table with a header and no rows can still be ordered);
+ * arrays are trimmed to the row count. */
 static void finish_columns(loader *L)
 {
     table *t = L->t;
+    int order = L->spec->order ? find_col(t, L->spec->order) : -1;
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
-        if (c->type == CT_NONE && promote(L, j, CT_TEXT, 0) != 0) {
+        if (c->type == CT_NONE && promote(L, j, (int)j == order ? CT_DATE : CT_TEXT, 0) != 0) {
             oom(L);
             return;
         }
@@ -910,7 +914,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
     if (find_parent(L, specs, n, ti) != 0) return L->nerr;
     csv_reader *r = csv_open(t->path, 0);
     if (!r) {
-        site_error(L, "cannot open %s for table %s: %s", t->path, t->name, strerror(errno));
+        site_error(L, "cannot open %s for table %s: %s", t->path, t->name, regfile_error(errno));
         return L->nerr;
     }
     if (read_header(L, r) != 0) {

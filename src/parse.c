@@ -3,6 +3,7 @@
  * errors), and parses single expressions for --set. */
 #include "parse.h"
 #include "nesting.h"
+#include "regfile.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -87,8 +88,8 @@ static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
     }
     srcfile *f = srcfile_read(path);
     if (!f) {
-        if (from) diag_at(dg, DIAG_ERROR, *from, "cannot import '%s': %s", path, strerror(errno));
-        else diag_emit(dg, DIAG_ERROR, path, 0, 0, 0, NULL, 0, "cannot read rules file: %s", strerror(errno));
+        if (from) diag_at(dg, DIAG_ERROR, *from, "cannot import '%s': %s", path, regfile_error(errno));
+        else diag_emit(dg, DIAG_ERROR, path, 0, 0, 0, NULL, 0, "cannot read rules file: %s", regfile_error(errno));
         return 1;
     }
     int before = dg->nerrors;

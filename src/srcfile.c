@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "regfile.h"
 
 srcfile *srcfile_from_text(const char *name, const char *text, size_t len)
 {
@@ -36,8 +38,12 @@ srcfile *srcfile_from_text(const char *name, const char *text, size_t len)
 
 srcfile *srcfile_read(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
+    int fd = regfile_open(path);
+    FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!fp) {
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
     size_t cap = 8192, len = 0;
     char *buf = malloc(cap);
     size_t got;
