@@ -2164,8 +2164,13 @@ static void check_era(scope *sc, stmt *s)
             err(&es, e, "%s may only read its row %s, constants and params", part[i].what, s->var);
         else if (e == s->gap && !e->is_const)
             err(&es, e, "the gap of an era is the same for every row: a constant or a param, not a column");
-        else if (e == s->gap && e->kind == E_DURATION && e->rval < 0)
-            err(&es, e, "the gap of an era cannot be negative");
+        else if (e == s->gap) {
+            double days;
+            if (const_days(st, e, &days, 0) && days < 0) {
+                err(&es, e, "the gap of an era cannot be negative (%g days)", days);
+                param_note(&es, e);
+            }
+        }
     }
     if (s->by) {
         ty t = check_expr(&es, s->by);

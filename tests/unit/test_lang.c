@@ -10,6 +10,7 @@
 #include "check.h"
 #include "data.h"
 #include "eval.h"
+#include "interval.h"
 #include "parse.h"
 #include "plugin.h"
 #include "strpool.h"
@@ -485,6 +486,46 @@ static void test_plugin_refusal(void)
 
 /* ---- runner ------------------------------------------------------------------------------ */
 
+/* interval relations off whole days: fractional ends, open ends, missing
+ * ends (interval.c; the whole-day bounds are the e2e case interval_bounds) */
+static ivl iv(double s, double e, int so, int eo)
+{
+    ivl r = {s, e, 1, 1, (unsigned char)so, (unsigned char)eo};
+    return r;
+}
+
+static void test_interval_relations(void)
+{
+    /* [0, 10 + 0.4375) holds days 0..10, so it meets a start on day 11 */
+    ivl a = iv(0, 10.4375, 0, 1), b = iv(11, 20, 0, 0), c = iv(10, 20, 0, 0);
+    CU_ASSERT_EQUAL(interval_relation(REL_MEETS, &a, &b), IV_T);
+    CU_ASSERT_EQUAL(interval_relation(REL_MEETS, &b, &a), IV_T);
+    CU_ASSERT_EQUAL(interval_relation(REL_MEETS, &a, &c), IV_F);
+    CU_ASSERT_EQUAL(interval_relation(REL_OVERLAPS, &a, &c), IV_T);
+    /* [0, 10) holds days 0..9: it meets a start on day 10, and is before it */
+    ivl d = iv(0, 10, 0, 1);
+    CU_ASSERT_EQUAL(interval_relation(REL_MEETS, &d, &c), IV_T);
+    CU_ASSERT_EQUAL(interval_relation(REL_BEFORE, &d, &c), IV_T);
+    CU_ASSERT_EQUAL(interval_relation(REL_OVERLAPS, &d, &c), IV_F);
+    CU_ASSERT_EQUAL(interval_relation(REL_AFTER, &c, &d), IV_T);
+    /* (10, 20] during [10, 20): the end 20 is outside */
+    ivl e = iv(10, 20, 1, 0), f = iv(10, 20, 0, 1);
+    CU_ASSERT_EQUAL(interval_relation(REL_DURING, &e, &f), IV_F);
+    CU_ASSERT_EQUAL(interval_relation(REL_DURING, &f, &c), IV_T);
+    CU_ASSERT_EQUAL(interval_relation(REL_DURING, &e, &c), IV_T);
+    CU_ASSERT_EQUAL(interval_relation(REL_DURING, &c, &e), IV_F);
+    /* a missing end: unknown unless the known ends decide */
+    ivl g = {25, 0, 1, 0, 0, 0};
+    CU_ASSERT_EQUAL(interval_relation(REL_OVERLAPS, &g, &c), IV_F);
+    CU_ASSERT_EQUAL(interval_relation(REL_AFTER, &g, &c), IV_T);
+    ivl wide = iv(0, 30, 0, 0);
+    CU_ASSERT_EQUAL(interval_relation(REL_OVERLAPS, &g, &wide), IV_U);
+    /* empty: [5, 5) and [6, 5] */
+    ivl h = iv(5, 5, 0, 1), k = iv(6, 5, 0, 0);
+    CU_ASSERT_EQUAL(interval_relation(REL_OVERLAPS, &h, &c), IV_U);
+    CU_ASSERT_EQUAL(interval_relation(REL_BEFORE, &k, &c), IV_U);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cohort-lang-XXXXXX");
@@ -501,6 +542,7 @@ int main(void)
     CU_add_test(s, "checker errors", test_checker_errors);
     CU_add_test(s, "durations", test_durations);
     CU_add_test(s, "window boundaries", test_windows);
+    CU_add_test(s, "interval relations", test_interval_relations);
     CU_add_test(s, "three-valued logic", test_three_valued);
     CU_add_test(s, "quantifiers", test_quantifiers);
     CU_add_test(s, "nested and cross-level scope", test_nested_scope);
