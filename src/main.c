@@ -25,6 +25,7 @@ static const char usage_text[] =
     "  simulate --patients N --seed S --out DIR\n"
     "                          write a synthetic cohort (five CSV tables)\n"
     "  plugins                 list the estimator plugins on the plugin path\n"
+    "  help ESTIMATOR          one estimator's arguments, allowed values and defaults\n"
     "\n"
     "options:\n"
     "  --set NAME=VALUE        override a param (VALUE is an expression: 30days, 0.2, \"x\")\n"
