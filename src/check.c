@@ -408,14 +408,43 @@ static void add_codes(scope *sc, endpointinfo *ep, expr *list, int status, ty st
 /* A column named by a column endpoint's time, status or entry: a column of
  * the unit or of an ancestor (so that its values are checked against the
  * codes and signs before any unit is evaluated, see epdata.c). */
-static ty check_ep_column(scope *sc, expr *e, const char *what, const char *epname)
+static ty check_ep_column(scope *sc, endpointinfo *ep, expr *e, const char *what)
 {
-    ty t = check_expr(sc, e);
-    if (!is_err(t) && e->rkind != R_COLUMN) {
-        err(sc, e, "the %s of endpoint %s must be a column of the unit or of one of its ancestors", what, epname);
+    const char *epname = ep->s->name;
+    /* TABLE.column of a table below the unit: one interval per row */
+    int t = e->kind == E_FIELD ? find_table(sc->st, e->a->name) : -1;
+    if (t >= 0 && t != sc->st->unit && is_ancestor_or_self(sc->d, sc->st->unit, t)) {
+        const table *tb = &sc->d->tables[t];
+        int c = data_column_index(tb, e->name);
+        if (c < 0) {
+            const char *s = suggest_name(sc, e->name, t);
+            char shown[256], sshown[256];
+            diag_name(e->name, shown, sizeof shown);
+            if (s) err(sc, e, "unknown column %s in table %s (did you mean %s?)", shown, tb->name,
+                       diag_name(s, sshown, sizeof sshown));
+            else err(sc, e, "unknown column %s in table %s", shown, tb->name);
+            return T_ERR;
+        }
+        if (ep->rows_table >= 0 && ep->rows_table != t) {
+            err(sc, e, "the columns of endpoint %s must come from one table, here %s, not also %s", epname,
+                sc->d->tables[ep->rows_table].name, tb->name);
+            return T_ERR;
+        }
+        ep->rows_table = t;
+        e->rkind = R_COLUMN;
+        e->table = t;
+        e->col = c;
+        e->uses_unit = 1;
+        e->type = column_type(&tb->cols[c]);
+        return e->type;
+    }
+    ty ty_ = check_expr(sc, e);
+    if (!is_err(ty_) && e->rkind != R_COLUMN) {
+        err(sc, e, "the %s of endpoint %s must be a column of the unit, of one of its ancestors or of a table "
+            "below it (one interval per row)", what, epname);
         return T_ERR;
     }
-    return t;
+    return ty_;
 }
 
 /* An endpoint given by time and status columns: the time (and entry) are
@@ -426,6 +455,7 @@ static void check_column_endpoint(scope *sc, endpointinfo *ep)
 {
     stmt *s = ep->s;
     ep->from_columns = 1;
+    ep->rows_table = -1;
     if (!s->ep_time || !s->ep_status) {
         diag_at(sc->dg, DIAG_ERROR, s->name_loc, "endpoint %s has %s column but no %s column", s->name,
                 s->ep_time ? "a time" : "a status", s->ep_time ? "status" : "time");
@@ -444,9 +474,14 @@ static void check_column_endpoint(scope *sc, endpointinfo *ep)
     for (int k = 0; k < 2; k++) {
         if (!nums[k]) continue;
         snprintf(what, sizeof what, "the %s of endpoint %s", k ? "entry" : "time", s->name);
-        want(sc, nums[k], check_ep_column(sc, nums[k], k ? "entry" : "time", s->name), TY_REAL, what);
+        want(sc, nums[k], check_ep_column(sc, ep, nums[k], k ? "entry" : "time"), TY_REAL, what);
     }
-    ty st = check_ep_column(sc, s->ep_status, "status", s->name);
+    ty st = check_ep_column(sc, ep, s->ep_status, "status");
+    expr *cols[3] = {s->ep_time, s->ep_entry, s->ep_status};
+    for (int k = 0; k < 3 && ep->rows_table >= 0; k++)
+        if (cols[k] && cols[k]->rkind == R_COLUMN && cols[k]->table != ep->rows_table)
+            err(sc, cols[k], "the columns of endpoint %s must come from one table, here %s (one interval per row)",
+                s->name, sc->d->tables[ep->rows_table].name);
     if (!is_err(st) && st.kind != TY_INT && st.kind != TY_BOOL && st.kind != TY_TEXT) {
         err(sc, s->ep_status, "the status column of endpoint %s must hold integers, booleans or texts, not %s",
             s->name, ty_name(st));
@@ -1453,7 +1488,7 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
                     else if (!ba->endpoint)
                         err(sc, inner, "a time-varying exposure needs an endpoint on the left of the formula");
                     else if (e->a->rkind == R_ENDPOINT && sc->st->eps[e->a->slot].s->ep_time &&
-                             !sc->st->eps[e->a->slot].s->origin)
+                             !sc->st->eps[e->a->slot].s->origin && ep_rows_table(&sc->st->eps[e->a->slot]) < 0)
                         err(sc, inner, "endpoint %s has no origin date to place the exposure's start on its "
                             "time axis (add 'origin DATE;' to it)", e->a->name);
                     ba->exposure = inner->slot;
@@ -1692,6 +1727,26 @@ static void check_estimate(scope *sc, estimateinfo *ei)
             diag_at(sc->dg, DIAG_ERROR, s->loc, "%s needs argument '%s' (%s)", est->name,
                     est->params[pi].name, est->params[pi].help ? est->params[pi].help : "required");
     free(given);
+    /* an endpoint given by rows (counting-process data) is one argument of
+     * its own: not in a list, not split by an exposure, one per estimate */
+    int nrows_eps = 0;
+    for (size_t i = 0; i < ei->nargs; i++) {
+        const boundarg *ba = &ei->args[i];
+        int epi = ba->kind == COHORT_ARG_ENDPOINT ? ba->value->slot
+                : ba->kind == COHORT_ARG_FORMULA && ba->endpoint ? ba->value->a->slot : -1;
+        if (ba->kind == COHORT_ARG_ENDPOINTS)
+            for (size_t k = 0; k < ba->nitems; k++)
+                if (ep_rows_table(&sc->st->eps[ba->items[k]->slot]) >= 0)
+                    err(sc, ba->items[k], "endpoint %s has one interval per row of %s: it cannot be in a list of "
+                        "endpoints", ba->items[k]->name, sc->d->tables[sc->st->eps[ba->items[k]->slot].rows_table].name);
+        if (epi < 0 || ep_rows_table(&sc->st->eps[epi]) < 0) continue;
+        if (nrows_eps++)
+            err(sc, ba->value, "an estimate takes one endpoint with one interval per row");
+        if (ba->kind == COHORT_ARG_FORMULA && ba->exposure >= 0)
+            err(sc, ba->value->items[ba->exposure_term], "endpoint %s already has one interval per row of %s: a "
+                "time-varying exposure cannot split it", ba->value->a->name,
+                sc->d->tables[sc->st->eps[epi].rows_table].name);
+    }
     /* keep arguments in parameter order, as the ABI promises */
     for (size_t i = 1; i < ei->nargs; i++)
         for (size_t j = i; j > 0 && ei->args[j - 1].param > ei->args[j].param; j--) {

@@ -40,7 +40,16 @@ typedef struct endpointinfo {
     int from_columns;      /* time and status columns (stmt ep_time, ep_status) */
     epcode *codes;         /* from_columns: every status code (owned) */
     size_t ncodes;
+    int rows_table;        /* from_columns: the table below the unit whose rows are
+                              the unit's (entry, time] intervals (counting-process
+                              data), or -1: one interval per unit */
 } endpointinfo;
+
+/* The table whose rows are an endpoint's intervals, or -1. */
+static inline int ep_rows_table(const endpointinfo *ep)
+{
+    return ep->from_columns ? ep->rows_table : -1;
+}
 
 /* How an estimate argument is passed to the plugin. */
 typedef struct boundarg {

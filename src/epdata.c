@@ -1,8 +1,10 @@
-/* epdata.c: the values of the columns an endpoint is given by, checked
- * against its declaration when the data are loaded (in `check`, the rows it
- * samples): a status that is not one of the endpoint's codes, or a negative
- * or infinite time, is a data error that names the CSV file, the row and its
- * key, before any unit is evaluated (so never a silently wrong status). */
+/* epdata.c: the data of the endpoints given by columns.  Their values are
+ * checked against the declaration when the data are loaded (in `check`,
+ * the rows it samples): a status that is not one of the endpoint's codes,
+ * or a negative or infinite time, is a data error that names the CSV file,
+ * the row and its key, before any unit is evaluated (so never a silently
+ * wrong status).  An endpoint whose columns are in a table below the unit
+ * has one (entry, time] interval per row: epdata_intervals lists a unit's. */
 #include "epdata.h"
 #include <math.h>
 #include <stdio.h>
@@ -54,14 +56,20 @@ static void codes_text(const endpointinfo *ep, const column *c, char *buf, size_
     }
 }
 
-static int is_code(const endpointinfo *ep, const column *c, size_t r)
+/* The status that the code in row r of c means, or -1 when it is no code. */
+static int code_status(const endpointinfo *ep, const column *c, size_t r)
 {
     for (size_t k = 0; k < ep->ncodes; k++) {
         const epcode *x = &ep->codes[k];
         if (c->type == CT_TEXT ? x->s == c->s[r] : c->type == CT_BOOL ? x->i == c->b[r] : x->i == c->i[r])
-            return 1;
+            return x->status;
     }
-    return 0;
+    return -1;
+}
+
+static double num_at(const column *c, size_t r)
+{
+    return c->type == CT_INT ? (double)c->i[r] : c->r[r];
 }
 
 /* One column of one endpoint: what = "status", "time" or "entry". */
@@ -75,10 +83,9 @@ static int check_column(const endpointinfo *ep, const expr *e, const char *what,
     for (size_t r = 0; r < t->nrows; r++) {
         if (c->miss[r]) continue;
         int ok;
-        if (!strcmp(what, "status")) ok = is_code(ep, c, r);
-        else if (!strcmp(what, "time")) ok = isfinite(c->type == CT_INT ? (double)c->i[r] : c->r[r]) &&
-                                             (c->type == CT_INT ? (double)c->i[r] : c->r[r]) >= 0;
-        else ok = isfinite(c->type == CT_INT ? (double)c->i[r] : c->r[r]);
+        if (!strcmp(what, "status")) ok = code_status(ep, c, r) >= 0;
+        else if (!strcmp(what, "time")) ok = isfinite(num_at(c, r)) && num_at(c, r) >= 0;
+        else ok = isfinite(num_at(c, r));
         if (ok) continue;
         if (++bad > MAX_SHOWN) continue;
         char rt[256], v[96], codes[512];
@@ -102,15 +109,46 @@ static int check_column(const endpointinfo *ep, const expr *e, const char *what,
     return bad ? 1 : 0;
 }
 
-int epdata_validate(const study *st, const cohort_data *d, diag *dg)
+int epdata_prepare(const study *st, cohort_data *d, diag *dg)
 {
     int errors = 0;
     for (size_t i = 0; i < st->neps; i++) {
         const endpointinfo *ep = &st->eps[i];
         if (!ep->from_columns) continue;
+        if (ep->rows_table >= 0 && !data_groups(d, ep->rows_table, st->unit)) {
+            diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory indexing the rows of %s",
+                      d->tables[ep->rows_table].name);
+            errors++;
+        }
         errors += check_column(ep, ep->s->ep_status, "status", d, dg);
         errors += check_column(ep, ep->s->ep_time, "time", d, dg);
         errors += check_column(ep, ep->s->ep_entry, "entry", d, dg);
     }
     return errors;
+}
+
+size_t epdata_intervals(const study *st, cohort_data *d, int ep, size_t u, ep_interval *out, size_t *dropped)
+{
+    const endpointinfo *e = &st->eps[ep];
+    const stmt *s = e->s;
+    const group_index *g = data_groups(d, e->rows_table, st->unit);
+    if (!g || u >= g->ngroups) return 0;
+    const table *t = &d->tables[e->rows_table];
+    const column *tc = &t->cols[s->ep_time->col], *sc = &t->cols[s->ep_status->col];
+    const column *ec = s->ep_entry ? &t->cols[s->ep_entry->col] : NULL;
+    double days = st->unit_days[s->ep_time_unit];
+    size_t n = 0;
+    for (uint32_t k = g->off[u]; k < g->off[u + 1]; k++) {
+        size_t r = g->rows[k];
+        int status = sc->miss[r] ? -1 : code_status(e, sc, r);
+        double stop = tc->miss[r] ? NAN : num_at(tc, r) * days;
+        double start = !ec ? NAN : ec->miss[r] ? -INFINITY : num_at(ec, r) * days;
+        if (status < 0 || !(stop >= 0) || start == -INFINITY || start >= stop) {
+            if (dropped) (*dropped)++;
+            continue;
+        }
+        if (out) out[n] = (ep_interval){start, stop, status};
+        n++;
+    }
+    return n;
 }

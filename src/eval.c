@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtins.h"
+#include "epdata.h"
 #include "interval.h"
 #include "date.h"
 #include "xcall.h"
@@ -166,6 +167,29 @@ static void eval_column_endpoint(evaluator *ev, const endpointinfo *ep, ep_value
     r->event_date = r->status == 1 ? r->end_date : NAN;
 }
 
+/* An endpoint given by rows: the unit's last interval (the latest end; the
+ * first such row on a tie) gives its time and status. */
+static void eval_rows_endpoint(evaluator *ev, int i, ep_value *r, uint8_t *seen)
+{
+    size_t dropped = 0, u = (size_t)ev->anc[ev->st->unit];
+    size_t n = epdata_intervals(ev->st, ev->d, i, u, NULL, &dropped);
+    if (dropped && !(*seen & 8)) {
+        *seen |= 8;
+        ev->counts[i].rows_dropped += dropped;
+    }
+    ep_interval *iv = n ? malloc(n * sizeof *iv) : NULL;
+    if (!iv) return;
+    epdata_intervals(ev->st, ev->d, i, u, iv, NULL);
+    size_t last = 0;
+    for (size_t k = 1; k < n; k++)
+        if (iv[k].stop > iv[last].stop) last = k;
+    r->known = 1;
+    r->time = iv[last].stop;
+    r->status = iv[last].status;
+    r->end_date = r->event_date = NAN;
+    free(iv);
+}
+
 /* Delayed entry: days from the origin to the entry.  A missing entry
  * leaves the endpoint unknown; an entry on or after the end of follow-up
  * too (counted); an entry on or before the origin is no delay. */
@@ -197,6 +221,10 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     const stmt *s = ev->st->eps[i].s;
     /* data problems are counted once per unit, however often it is evaluated */
     uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
+    if (ep_rows_table(&ev->st->eps[i]) >= 0) {
+        eval_rows_endpoint(ev, i, r, seen);
+        return r;
+    }
     if (ev->st->eps[i].from_columns) {
         eval_column_endpoint(ev, &ev->st->eps[i], r);
         if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
@@ -843,6 +871,7 @@ void eval_add_counts(evaluator *ev, const evaluator *clone)
         ev->counts[i].before_origin += clone->counts[i].before_origin;
         ev->counts[i].after_censor += clone->counts[i].after_censor;
         ev->counts[i].entry_after_end += clone->counts[i].entry_after_end;
+        ev->counts[i].rows_dropped += clone->counts[i].rows_dropped;
     }
     ev->out_of_range += clone->out_of_range;
     if (clone->range_at && (!ev->range_at || loc_before(clone->range_at, ev->range_at)))

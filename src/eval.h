@@ -18,6 +18,8 @@ typedef struct ep_value {
     double entry;          /* delayed entry, days from the origin: the unit is at
                               risk on (entry, time]; NAN: from the origin */
 } ep_value;
+/* An endpoint given by rows (one interval per row of a table below the
+ * unit) has, as the unit's value, its last interval's end and status. */
 
 /* Counters of data problems met while evaluating endpoints, reported as
  * warnings by the caller. */
@@ -25,6 +27,7 @@ typedef struct ep_counts {
     size_t before_origin;  /* end of follow-up before the origin: unknown */
     size_t after_censor;   /* an event after the censoring date: ignored */
     size_t entry_after_end;/* delayed entry on or after the end of follow-up: unknown */
+    size_t rows_dropped;   /* an endpoint given by rows: rows left out (epdata_intervals) */
 } ep_counts;
 
 evaluator *eval_new(study *st, cohort_data *d, diag *dg);

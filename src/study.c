@@ -218,7 +218,7 @@ static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded 
         check_warn_unused((const study *const *)l->sts, l->nsts, &o->sets[i].name, 1, "--set", dg);
     check_warn_unused((const study *const *)l->sts, l->nsts, o->sweep_params, o->nsweep_params, "--sweep", dg);
     int bad = 0;
-    for (size_t k = 0; k < l->nsts; k++) bad |= epdata_validate(l->sts[k], l->data, dg) != 0;
+    for (size_t k = 0; k < l->nsts; k++) bad |= epdata_prepare(l->sts[k], l->data, dg) != 0;
     return bad ? EXIT_DATA : EXIT_OK;
 }
 
@@ -552,6 +552,40 @@ typedef struct filler {
  * with a delayed entry it starts at the entry. */
 #define FIRST_START (-1.0)
 
+/* The call's endpoint sv becomes m (start, stop] rows of the call's units
+ * (row_unit ru). */
+static void set_intervals(cohort_call *call, cohort_surv *sv, const double *start, const double *stop,
+                          const int *status, const unsigned char *miss, const size_t *ru, size_t m)
+{
+    sv->start = start;
+    sv->time = stop;
+    sv->status = status;
+    sv->missing = miss;
+    sv->n = m;
+    call->nunits = call->nrows;
+    call->nrows = m;
+    call->row_unit = ru;
+}
+
+/* Repeat every per-unit argument (columns, formula terms but term `term`
+ * of argument ai) on each of its unit's rows: m rows, row_unit ru. */
+static int expand_vec(colbuf *b, cohort_vec *v, const size_t *row_unit, size_t m);
+static int expand_args(colbuf *b, cohort_arg *args, size_t nargs, int ai, size_t term, const size_t *ru, size_t m)
+{
+    for (size_t k = 0; k < nargs; k++) {
+        cohort_arg *a = &args[k];
+        if (a->kind == COHORT_ARG_COLUMN && expand_vec(b, &a->vec, ru, m)) return -1;
+        if (a->kind == COHORT_ARG_COLUMNS)
+            for (size_t c = 0; c < a->columns.n; c++)
+                if (expand_vec(b, (cohort_vec *)&a->columns.vecs[c], ru, m)) return -1;
+        if (a->kind == COHORT_ARG_FORMULA)
+            for (size_t t = 0; t < a->formula.nterms; t++)
+                if (!((int)k == ai && t == term) &&
+                    expand_vec(b, (cohort_vec *)&a->formula.terms[t].vec, ru, m)) return -1;
+    }
+    return 0;
+}
+
 static int vec_init(colbuf *b, cohort_vec *v, const expr *e, size_t n)
 {
     /* a column the checker supplied (the default cluster) has no source text */
@@ -824,30 +858,69 @@ static int expand_exposure(colbuf *b, cohort_call *call, cohort_arg *args, size_
             x[r] = !isnan(e) && (e <= 0 || e <= s0); smiss[r] = sv->missing[i]; r++;
         }
     }
-    for (size_t k = 0; k < nargs; k++) {
-        cohort_arg *a = &args[k];
-        if (a->kind == COHORT_ARG_COLUMN && expand_vec(b, &a->vec, ru, m)) return -1;
-        if (a->kind == COHORT_ARG_COLUMNS)
-            for (size_t c = 0; c < a->columns.n; c++)
-                if (expand_vec(b, (cohort_vec *)&a->columns.vecs[c], ru, m)) return -1;
-        if (a->kind == COHORT_ARG_FORMULA)
-            for (size_t t = 0; t < a->formula.nterms; t++)
-                if (!((int)k == ai && t == term) &&
-                    expand_vec(b, (cohort_vec *)&a->formula.terms[t].vec, ru, m)) return -1;
-    }
-    sv->start = start;
-    sv->time = stop;
-    sv->status = status;
-    sv->missing = smiss;
-    sv->n = m;
+    if (expand_args(b, args, nargs, ai, term, ru, m)) return -1;
     ex->type = COHORT_TYPE_BOOL;
     ex->num = x;
     ex->text = NULL;
     ex->missing = xmiss;
     ex->n = m;
-    call->nrows = m;
-    call->row_unit = ru;
-    call->nunits = n;
+    set_intervals(call, sv, start, stop, status, smiss, ru, m);
+    return 0;
+}
+
+/* ---- endpoints given by rows ------------------------------------------------------- */
+
+/* The argument of estimate ei that is an endpoint given by rows, or -1. */
+static int rows_arg(const study *st, const estimateinfo *ei, int *ep)
+{
+    for (size_t i = 0; i < ei->nargs; i++) {
+        const boundarg *ba = &ei->args[i];
+        int e = ba->kind == COHORT_ARG_ENDPOINT ? ba->value->slot
+              : ba->kind == COHORT_ARG_FORMULA && ba->endpoint ? ba->value->a->slot : -1;
+        if (e >= 0 && ep_rows_table(&st->eps[e]) >= 0) {
+            *ep = e;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Replace each unit's row (units: rows of the unit table) by its intervals
+ * of the endpoint given by rows in argument ai: (start, stop] with each
+ * row's status, the start a day before the origin without an entry column
+ * (FIRST_START); a unit without any keeps one row, missing.  Every other
+ * per-unit argument is repeated on each of the unit's rows. */
+static int expand_intervals(colbuf *b, cohort_call *call, cohort_arg *args, size_t nargs, int ai,
+                            const study *st, cohort_data *d, const size_t *units, int ep)
+{
+    size_t n = call->nrows, m = 0, most = 1;
+    cohort_surv *sv = args[ai].kind == COHORT_ARG_FORMULA ? &args[ai].formula.surv : &args[ai].surv;
+    for (size_t i = 0; i < n; i++) {
+        size_t c = epdata_intervals(st, d, ep, units[i], NULL, NULL);
+        m += c ? c : 1;
+        if (c > most) most = c;
+    }
+    size_t *ru = cb_alloc(b, (m + 1) * sizeof *ru);
+    double *start = cb_alloc(b, (m + 1) * sizeof *start), *stop = cb_alloc(b, (m + 1) * sizeof *stop);
+    int *status = cb_alloc(b, (m + 1) * sizeof *status);
+    unsigned char *miss = cb_alloc(b, m + 1);
+    ep_interval *iv = cb_alloc(b, most * sizeof *iv);
+    if (!ru || !start || !stop || !status || !miss || !iv) return -1;
+    size_t r = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t c = epdata_intervals(st, d, ep, units[i], iv, NULL);
+        if (!c) {
+            ru[r] = i; start[r] = FIRST_START; stop[r] = 0; status[r] = 0; miss[r] = 1; r++;
+        }
+        for (size_t k = 0; k < c; k++, r++) {
+            ru[r] = i;
+            start[r] = isnan(iv[k].start) ? FIRST_START : iv[k].start;
+            stop[r] = iv[k].stop;
+            status[r] = iv[k].status;
+        }
+    }
+    if (expand_args(b, args, nargs, -1, 0, ru, m)) return -1;
+    set_intervals(call, sv, start, stop, status, miss, ru, m);
     return 0;
 }
 
@@ -965,6 +1038,12 @@ static void report_endpoint_problems(const study *st, const evpool *pool, const 
             count_words(res->min_cell, c->after_censor, "event", "events", cw, sizeof cw);
             diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc, "endpoint %s: %s after the censoring date ignored",
                     st->eps[e].s->name, cw);
+        }
+        if (c->rows_dropped) {
+            count_words(res->min_cell, c->rows_dropped, "row", "rows", cw, sizeof cw);
+            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
+                    "endpoint %s: %s of %s left out (a missing time, status or entry, or an entry not before "
+                    "the time)", st->eps[e].s->name, cw, st->data->tables[st->eps[e].rows_table].name);
         }
         if (c->entry_after_end) {
             count_words(res->min_cell, c->entry_after_end, "unit", "units", cw, sizeof cw);
@@ -1171,6 +1250,14 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
                             st->unit_days[st->timescale], tu};
         if (expo >= 0 && expand_exposure(&b, &call, args, ei->nargs, expo, ei->args[expo].exposure_term, origin)) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory splitting follow-up at the exposure");
+            er->failed = 1;
+            *failed = 1;
+            cb_free(&b);
+            continue;
+        }
+        int rep, ra = rows_arg(st, ei, &rep);
+        if (ra >= 0 && expand_intervals(&b, &call, args, ei->nargs, ra, st, d, rows, rep)) {
+            diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory listing the intervals of %s", st->eps[rep].s->name);
             er->failed = 1;
             *failed = 1;
             cb_free(&b);
@@ -1428,6 +1515,19 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         }
     }
     cohort_data *d = l.data;
+    /* with an endpoint given by rows, one line per interval (at most one such endpoint) */
+    int rep = -1;
+    for (size_t e = 0; e < st->neps; e++) {
+        if (ep_rows_table(&st->eps[e]) < 0) continue;
+        if (rep >= 0) {
+            diag_at(dg, DIAG_ERROR, st->eps[e].s->name_loc, "export writes one line per interval of one endpoint "
+                    "given by rows; %s is a second one (after %s)", st->eps[e].s->name, st->eps[rep].s->name);
+            loaded_free(&l);
+            return EXIT_RULES;
+        }
+        rep = (int)e;
+    }
+    ep_interval *iv = NULL;
     /* the analysis sets it reads (included()): those of the analyses before it */
     uint8_t **sets = sets_new(&l);
     size_t *order = calloc(l.nsts + 1, sizeof *order);
@@ -1476,13 +1576,25 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         for (size_t e = 0; e < st->neps; e++) {
             if (st->eps[e].state != 2) continue;
             const char *nm = st->eps[e].s->name;
-            if (st->eps[e].s->ep_entry) fprintf(f, "%s%s_entry_%s", first ? "" : ",", nm, tu);
-            fprintf(f, "%s%s_time_%s,%s_status", first && !st->eps[e].s->ep_entry ? "" : ",", nm, tu, nm);
+            if (!first) fputc(',', f);
+            if ((int)e == rep) fprintf(f, "%s_start_%s,%s_stop_%s,", nm, tu, nm, tu);
+            else if (st->eps[e].s->ep_entry) fprintf(f, "%s_entry_%s,", nm, tu);
+            if ((int)e == rep) fprintf(f, "%s_status", nm);
+            else fprintf(f, "%s_time_%s,%s_status", nm, tu, nm);
             first = 0;
         }
         fputc('\n', f);
-        for (size_t r = 0; r < n; r++) {
+        for (size_t r = 0, line = 0, nlines = 1; r < n; line + 1 < nlines ? line++ : (line = 0, r++)) {
             eval_unit(ev, rows[r]);
+            if (rep >= 0 && line == 0) {
+                /* the unit's intervals, one line each (one line, empty, without any) */
+                free(iv);
+                size_t c = epdata_intervals(st, d, rep, rows[r], NULL, NULL);
+                iv = malloc((c + 1) * sizeof *iv);
+                nlines = iv ? epdata_intervals(st, d, rep, rows[r], iv, NULL) : 0;
+                if (!nlines) nlines = 1;
+                if (!iv || !c) { free(iv); iv = NULL; }
+            }
             first = 1;
             if (ukey >= 0) {
                 int64_t row = (int64_t)rows[r];
@@ -1515,6 +1627,13 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 if (st->eps[e].state != 2) continue;
                 const ep_value *p = eval_endpoint(ev, (int)e);
                 if (!first) fputc(',', f);
+                first = 0;
+                if ((int)e == rep) {
+                    if (iv) fprintf(f, "%.17g,%.17g,%d", isnan(iv[line].start) ? 0 : iv[line].start / ud,
+                                    iv[line].stop / ud, iv[line].status);
+                    else fputs(",,", f);
+                    continue;
+                }
                 /* a delayed entry: its time from the origin (0 for none) */
                 if (st->eps[e].s->ep_entry) {
                     if (p->known) fprintf(f, "%.17g", isnan(p->entry) ? 0 : p->entry / ud);
@@ -1534,6 +1653,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             rc = EXIT_OUTPUT;
         }
     }
+    free(iv);
     free(rows);
     eval_free(ev);
     results_free(res);

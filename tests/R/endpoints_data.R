@@ -7,6 +7,9 @@
 #        survfit(Surv(time, status) ~ sex), coxph(~ age + sex + ph.ecog)
 #   tests/e2e/cases/entry_channing/data/channing.csv   boot::channing, with
 #     a row id -> survfit(Surv(entry, exit, cens) ~ sex) (delayed entry)
+#   tests/e2e/cases/recurrent_bladder2/data/{patients,intervals}.csv
+#     survival::bladder2 split into patients and their (start, stop] rows
+#     -> coxph(Surv(start, stop, event) ~ rx + number + size + cluster(id))
 # Run from the top of the source tree:  Rscript tests/R/endpoints_data.R
 # (survival and boot, both in Debian's r-base/r-cran-* packages).  Prints
 # one line per check; exits non-zero if any fails.
@@ -60,6 +63,29 @@ check_km <- function(case, fit, times, unit_days, groups) {
     }
 }
 
+# cox tables: terms (with the robust se of a clustered model), the tests
+# (Wald and the robust score of a clustered model as robust) and the summary
+# row (with the number of units when the rows are intervals)
+check_cox <- function(case, m, nunits) {
+    L <- out_lines(case)
+    sm <- summary(m)
+    co <- sm$coefficients
+    ci <- sm$conf.int
+    robust <- "robust se" %in% colnames(co)
+    for (v in rownames(co))
+        expect_row(L, case, c(v, f_num(ci[v, "exp(coef)"], 2), f_num(ci[v, "lower .95"], 2),
+                              f_num(ci[v, "upper .95"], 2), f_p(co[v, "Pr(>|z|)"]), f_num(co[v, "coef"], 4),
+                              f_num(co[v, "se(coef)"], 4), if (robust) f_num(co[v, "robust se"], 4),
+                              f_num(co[v, "z"], 2)))
+    test <- function(label, t) expect_row(L, case, c(label, f_num(t["test"], 2), t["df"], f_p(t["pvalue"])))
+    test("Likelihood ratio", sm$logtest)
+    test(if (robust) "Wald (robust)" else "Wald", sm$waldtest)
+    test("Score (log-rank)", sm$sctest)
+    if (robust) test("Robust score", sm$robscore)
+    expect_row(L, case, c(m$n, nunits, m$nevent, f_num(m$loglik[2], 2), f_num(m$concordance["concordance"], 3),
+                          f_num(m$concordance["std"], 3), m$iter))
+}
+
 # ---------------------------------------------------------------- lung
 lung_csv <- cbind(id = seq_len(nrow(lung)), lung)
 dir.create("examples/data/lung", showWarnings = FALSE, recursive = TRUE)
@@ -68,22 +94,7 @@ write.csv(lung_csv, "examples/data/lung/lung.csv", row.names = FALSE, na = "")
 fit <- survfit(Surv(time, status) ~ sex, data = lung)
 check_km("example_lung", fit, c(180, 365), 1, c("1", "2"))
 m <- coxph(Surv(time, status) ~ age + sex + ph.ecog, data = lung)
-L <- out_lines("example_lung")
-co <- summary(m)$coefficients
-ci <- summary(m)$conf.int
-for (v in rownames(co))
-    expect_row(L, "example_lung", c(v, f_num(ci[v, "exp(coef)"], 2), f_num(ci[v, "lower .95"], 2),
-                                    f_num(ci[v, "upper .95"], 2), f_p(co[v, "Pr(>|z|)"]),
-                                    f_num(co[v, "coef"], 4), f_num(co[v, "se(coef)"], 4), f_num(co[v, "z"], 2)))
-sm <- summary(m)
-expect_row(L, "example_lung", c("Likelihood ratio", f_num(sm$logtest["test"], 2), sm$logtest["df"],
-                                f_p(sm$logtest["pvalue"])))
-expect_row(L, "example_lung", c("Wald", f_num(sm$waldtest["test"], 2), sm$waldtest["df"],
-                                f_p(sm$waldtest["pvalue"])))
-expect_row(L, "example_lung", c("Score (log-rank)", f_num(sm$sctest["test"], 2), sm$sctest["df"],
-                                f_p(sm$sctest["pvalue"])))
-expect_row(L, "example_lung", c(m$n, m$nevent, f_num(m$loglik[2], 2), f_num(m$concordance["concordance"], 3),
-                                f_num(m$concordance["std"], 3), m$iter))
+check_cox("example_lung", m, NULL)
 
 # ---------------------------------------------------------------- channing
 ch <- cbind(id = seq_len(nrow(channing)), channing)
@@ -95,6 +106,14 @@ fit <- suppressWarnings(survfit(Surv(entry, exit, cens) ~ sex, data = channing))
 MONTH <- 30.4375
 # the rules give ages in months; cohort keeps days (x 30.4375) and prints months
 check_km("entry_channing", fit, c(900, 1000), 1, c("Female", "Male"))
+
+# ---------------------------------------------------------------- bladder2
+dd <- "tests/e2e/cases/recurrent_bladder2/data"
+dir.create(dd, showWarnings = FALSE, recursive = TRUE)
+write.csv(unique(bladder2[, c("id", "rx", "number", "size")]), file.path(dd, "patients.csv"), row.names = FALSE)
+write.csv(bladder2[, c("id", "start", "stop", "event", "enum")], file.path(dd, "intervals.csv"), row.names = FALSE)
+m <- coxph(Surv(start, stop, event) ~ rx + number + size + cluster(id), data = bladder2)
+check_cox("recurrent_bladder2", m, length(unique(bladder2$id)))
 
 cat(sprintf("%d checks, %d failed\n", n_ok + n_fail, n_fail))
 quit(status = if (n_fail) 1 else 0)
