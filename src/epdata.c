@@ -115,7 +115,9 @@ int epdata_prepare(const study *st, cohort_data *d, diag *dg)
     for (size_t i = 0; i < st->neps; i++) {
         const endpointinfo *ep = &st->eps[i];
         if (!ep->from_columns) continue;
-        if (ep->rows_table >= 0 && !data_groups(d, ep->rows_table, st->unit)) {
+        /* (the rows `check` samples are not linked: nothing to index) */
+        if (ep->rows_table >= 0 && d->tables[ep->rows_table].parent_row &&
+            !data_groups(d, ep->rows_table, st->unit)) {
             diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory indexing the rows of %s",
                       d->tables[ep->rows_table].name);
             errors++;
