@@ -5,6 +5,7 @@
  * every number of such a row of a detail table (a whole curve), is written
  * as "<N" in all three. */
 #include "result.h"
+#include "outfile.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -859,16 +860,15 @@ static void csv_table(const results *r, const cohort_table *t, FILE *out)
     }
 }
 
-/* write to DIR/.NAME.tmp, then rename to DIR/NAME */
+/* write to a new DIR/.NAME.XXXXXX (outfile_create), then rename to DIR/NAME */
 int results_write_atomic(const char *dir, const char *name, results_writer w, const void *obj, char *err,
                          size_t errsize)
 {
     char tmp[4096], final[4096];
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
     snprintf(final, sizeof final, "%s/%s", dir, name);
-    FILE *f = fopen(tmp, "w");
+    FILE *f = outfile_create(final, tmp, sizeof tmp);
     if (!f) {
-        snprintf(err, errsize, "cannot write %s: %s", tmp, strerror(errno));
+        snprintf(err, errsize, "cannot write %s: %s", final, strerror(errno));
         return -1;
     }
     w(obj, f);

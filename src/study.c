@@ -19,6 +19,7 @@
 #include "eval.h"
 #include "guard.h"
 #include "hash.h"
+#include "outfile.h"
 #include "report.h"
 #include "parse.h"
 #include "plugin.h"
@@ -1551,10 +1552,9 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         rows = NULL;
     }
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", csv_path, (long)getpid());
-    FILE *f = rows ? fopen(tmp, "w") : NULL;
+    FILE *f = rows ? outfile_create(csv_path, tmp, sizeof tmp) : NULL;
     if (!f) {
-        if (rows) diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", tmp, strerror(errno));
+        if (rows) diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", csv_path, strerror(errno));
         rc = rows ? EXIT_OUTPUT : EXIT_DATA;
     } else {
         const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];

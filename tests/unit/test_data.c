@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "csv.h"
 #include "data.h"
 #include "date.h"
+#include "outfile.h"
 #include "strpool.h"
 #include "valparse.h"
 
@@ -1265,6 +1267,42 @@ static void test_partial_dates(void)
     check_partial("2019-02-01", IMPUTE_FIRST, 0, NULL);
 }
 
+/* Output temporary files: a symlink planted at the old predictable name
+ * (DIR/.NAME.tmp) must not be followed; the file made is new and regular. */
+static void test_outfile_symlink(void)
+{
+    char dir[] = "/tmp/cohort-outfile-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char victim[256], link[256], final[256], tmp[256];
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    snprintf(link, sizeof link, "%s/.out.csv.tmp", dir);
+    snprintf(final, sizeof final, "%s/out.csv", dir);
+    FILE *v = fopen(victim, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    fputs("keep\n", v);
+    fclose(v);
+    CU_ASSERT_EQUAL(symlink(victim, link), 0);
+    FILE *f = outfile_create(final, tmp, sizeof tmp);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("new\n", f);
+    CU_ASSERT_EQUAL(fclose(f), 0);
+    struct stat st;
+    CU_ASSERT_EQUAL(lstat(tmp, &st), 0);
+    CU_ASSERT(S_ISREG(st.st_mode));
+    CU_ASSERT_STRING_NOT_EQUAL(tmp, link);
+    CU_ASSERT_EQUAL(strncmp(tmp, link, strlen(dir) + 10), 0);   /* DIR/.out.csv. */
+    char buf[16] = {0};
+    v = fopen(victim, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    CU_ASSERT_PTR_NOT_NULL(fgets(buf, sizeof buf, v));
+    fclose(v);
+    CU_ASSERT_STRING_EQUAL(buf, "keep\n");
+    unlink(tmp);
+    unlink(link);
+    unlink(victim);
+    rmdir(dir);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
@@ -1292,6 +1330,7 @@ int main(void)
         {"impossible dates", test_impossible_date},
         {"too many errors", test_too_many_errors},
         {"header errors", test_header_errors},
+        {"output temporary files do not follow symlinks", test_outfile_symlink},
         {"unterminated quote while loading", test_unterminated_in_load},
         {"duplicate and missing keys", test_duplicate_keys},
         {"unknown parent key", test_unknown_parent_key},
