@@ -38,6 +38,8 @@ static expr *censored(struct parse_ctx *c, const char *word, YYLTYPE wl, expr *c
 static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTYPE wl, expr *col,
                            int unit, expr *event_codes, expr *censor_codes);
 static void extern_typed(struct parse_ctx *c, const stmt *s);
+static void data_source(struct parse_ctx *c, stmt *s, char *source, YYLTYPE sl, char *text,
+                        YYLTYPE tl, expr *missing, YYLTYPE l);
 /* every token passes through lex_seen, which keeps the last two for the
  * hints of rules_error */
 static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse_ctx *c);
@@ -125,6 +127,10 @@ stmt
         { if ($5) { $5->text = $3; $5->loc = L(ctx, @1); add_stmt(ctx, $5); } }
     | "data" "csv" STRING "missing" '(' exprs ')' '{' tables '}' opt_semi
         { if ($9) { $9->text = $3; $9->value = $6; $9->loc = L(ctx, @1); add_stmt(ctx, $9); } }
+    | "data" IDENT STRING '{' tables '}' opt_semi
+        { data_source(ctx, $5, $2, @2, $3, @3, NULL, @1); }
+    | "data" IDENT STRING "missing" '(' exprs ')' '{' tables '}' opt_semi
+        { data_source(ctx, $9, $2, @2, $3, @3, $6, @1); }
     | "param" IDENT '=' expr ';'
         { stmt *s = mkstmt(ctx, S_PARAM, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $4; add_stmt(ctx, s); } }
     | "unit" IDENT ';'
@@ -286,6 +292,8 @@ table_opts
     | table_opts "in" IDENT       { $$ = $1; if ($$) $$->tables[0].parent = $3; }
     | table_opts "order" "by" IDENT { $$ = $1; if ($$) $$->tables[0].order = $4; }
     | table_opts "file" STRING    { $$ = $1; if ($$) $$->tables[0].file = $3; }
+    | table_opts "from" STRING
+        { $$ = $1; if ($$) { $$->tables[0].from = $3; $$->tables[0].from_loc = L(ctx, @3); } }
     | table_opts "as" IDENT       { $$ = $1; if ($$) $$->tables[0].alias = $3; }
     ;
 
@@ -853,6 +861,26 @@ static expr *quant(struct parse_ctx *c, int q, expr *range, char *var, expr *whe
     range->a = where;
     range->b = body;
     return range;
+}
+
+/* `data postgres "CONNINFO" { ... }`: the source is a contextual keyword
+ * (csv is the reserved one); the connection string's location is kept in
+ * name_loc for the diagnostics about it. */
+static void data_source(struct parse_ctx *c, stmt *s, char *source, YYLTYPE sl, char *text,
+                        YYLTYPE tl, expr *missing, YYLTYPE l)
+{
+    if (strcmp(source, "postgres") != 0) {
+        diag_at(c->dg, DIAG_ERROR, L(c, sl), "unknown data source '%s' (expected csv or postgres)",
+                source);
+        return;
+    }
+    if (!s) return;
+    s->data_source = DS_POSTGRES;
+    s->text = text;
+    s->name_loc = L(c, tl);
+    s->value = missing;
+    s->loc = L(c, l);
+    add_stmt(c, s);
 }
 
 static int type_code(struct parse_ctx *c, const char *name, YYLTYPE l)

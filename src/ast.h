@@ -129,6 +129,8 @@ typedef struct tabledecl {
     loc loc;
     char *key, *parent, *order, *file, *alias;
     struct stmt *era;      /* a derived table made by this era statement (era.c) */
+    char *from;            /* postgres: the relation, "schema.table" (NULL: the name) */
+    loc from_loc;
     char **colnames;
     int *coltypes;         /* TY_* scalar */
     int *colimpute;        /* IMPUTE_* of a date column: how a partial date is read */
@@ -153,6 +155,8 @@ typedef enum {
                       plot): name = section, text = key, value; one statement per key */
 } skind;
 
+enum { DS_CSV = 0, DS_POSTGRES = 1 };   /* where a data statement's tables come from */
+
 typedef struct stmt {
     skind kind;
     loc loc;
@@ -161,6 +165,8 @@ typedef struct stmt {
     char *text;            /* study title, criterion label, data directory, extern library */
     expr *value;           /* param/let/criterion/define value, exposure start */
     /* data */
+    int data_source;       /* DS_CSV or DS_POSTGRES (text: the connection string,
+                              name_loc: where it is written) */
     tabledecl *tables;
     size_t ntables;
     /* endpoint */

@@ -1770,6 +1770,87 @@ static char *join_path(const char *dir, size_t dl, const char *name)
     return p;
 }
 
+/* ---- the names the rules can use as columns (postgres reads only these) --- */
+
+typedef struct namelist {
+    const char **v;
+    size_t n, cap;
+    int oom;
+} namelist;
+
+static void add_name(namelist *nl, const char *name)
+{
+    if (!name || nl->oom) return;
+    if (nl->n == nl->cap) {
+        size_t cap = nl->cap ? 2 * nl->cap : 64;
+        const char **v = realloc(nl->v, cap * sizeof *v);
+        if (!v) { nl->oom = 1; return; }
+        nl->v = v;
+        nl->cap = cap;
+    }
+    nl->v[nl->n++] = name;
+}
+
+static void expr_names(namelist *nl, const expr *e)
+{
+    if (!e) return;
+    if (e->kind == E_NAME || e->kind == E_FIELD) add_name(nl, e->name);
+    expr_names(nl, e->a);
+    expr_names(nl, e->b);
+    expr_names(nl, e->c);
+    expr_names(nl, e->d);
+    for (size_t i = 0; i < e->nitems; i++) expr_names(nl, e->items[i]);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every name written in an expression or as a key, order or declared
+ * column, sorted and unique: a superset of the columns the study reads. */
+static int used_names(study *st)
+{
+    namelist nl = {0};
+    for (size_t i = 0; i < st->prog->nstmts; i++) {
+        const stmt *s = st->prog->stmts[i];
+        expr_names(&nl, s->value);
+        expr_names(&nl, s->origin);
+        expr_names(&nl, s->event);
+        expr_names(&nl, s->censor);
+        expr_names(&nl, s->ep_time);
+        expr_names(&nl, s->ep_status);
+        expr_names(&nl, s->ep_entry);
+        for (size_t k = 0; k < s->ncompeting; k++) expr_names(&nl, s->competing[k]);
+        for (size_t k = 0; k < s->nargs; k++) expr_names(&nl, s->args[k].value);
+        for (size_t k = 0; k < s->ntables; k++) {
+            const tabledecl *t = &s->tables[k];
+            add_name(&nl, t->key);
+            add_name(&nl, t->order);
+            for (size_t j = 0; j < t->ncols; j++) add_name(&nl, t->colnames[j]);
+        }
+    }
+    if (nl.oom) {
+        free(nl.v);
+        return -1;
+    }
+    if (nl.n) qsort(nl.v, nl.n, sizeof *nl.v, str_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < nl.n; i++)
+        if (k == 0 || strcmp(nl.v[k - 1], nl.v[i]) != 0) nl.v[k++] = nl.v[i];
+    st->want = nl.v;
+    st->nwant = k;
+    return 0;
+}
+
+static decl_site site_of(loc l)
+{
+    size_t ll = 0;
+    const char *line = srcfile_line(l.file, l.line, &ll);
+    int len = l.end_line == l.line ? l.end_col - l.col + 1 : (int)ll - l.col + 1;
+    return (decl_site){l.file->name, l.line, l.col, len > 0 ? len : 1, line, ll};
+}
+
 static int const_duration(study *st, expr *e, double *days, diag *dg)
 {
     if (e && e->kind == E_DURATION && (e->dunit == DU_DAY || e->dunit == DU_WEEK)) {
@@ -2067,9 +2148,15 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         study_free(st);
         return NULL;
     }
-    /* table specs: CSV files in the data directory, relative to the rules file */
+    /* table specs: CSV files in the data directory, relative to the rules
+     * file, or tables of a PostgreSQL database */
     const stmt *d = st->data;
-    if (data_dir_override) {
+    if (d->data_source == DS_POSTGRES) {
+        st->conninfo = strdup(data_dir_override ? data_dir_override : d->text);
+        st->conninfo_site = site_of(d->name_loc);
+        st->data_dir = strdup("");
+        if (!st->conninfo || used_names(st) != 0) { study_free(st); return NULL; }
+    } else if (data_dir_override) {
         st->data_dir = strdup(data_dir_override);
     } else if (d->text[0] == '/') {
         st->data_dir = strdup(d->text);
@@ -2097,7 +2184,16 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
             if (strcmp(d->tables[j].name, t->name) == 0)
                 diag_at(dg, DIAG_ERROR, t->loc, "table %s is declared twice", t->name);
         sp->name = t->name;
-        if (t->file) {
+        if (d->data_source == DS_POSTGRES) {
+            if (t->file)
+                diag_at(dg, DIAG_ERROR, t->loc, "table %s: 'file' is for data csv; a PostgreSQL table is named with from \"schema.table\"", t->name);
+            sp->relation = t->from ? t->from : t->name;
+            sp->rel_site = site_of(t->from ? t->from_loc : t->loc);
+            sp->want = st->want;
+            sp->nwant = st->nwant;
+        } else if (t->from) {
+            diag_at(dg, DIAG_ERROR, t->from_loc, "'from' names a table of data postgres; a CSV table is read from a file (file \"%s\")", t->from);
+        } else if (t->file) {
             sp->path = t->file[0] == '/' ? strdup(t->file) : join_path(st->data_dir, strlen(st->data_dir), t->file);
         } else {
             char fn[512];
@@ -2111,10 +2207,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         sp->decl_names = (const char *const *)t->colnames;
         sp->decl_types = t->coltypes;
         sp->decl_impute = t->colimpute;
-        size_t ll = 0;
-        const char *line = srcfile_line(t->loc.file, t->loc.line, &ll);
-        sp->site = (decl_site){t->loc.file->name, t->loc.line, t->loc.col,
-                               t->loc.end_col - t->loc.col + 1, line, ll};
+        sp->site = site_of(t->loc);
         if (t->parent) {
             size_t j;
             for (j = 0; j < i; j++)
@@ -2328,6 +2421,8 @@ void study_free(study *st)
     for (size_t i = 0; i < st->nspecs; i++) free((char *)st->specs[i].path);
     free(st->specs);
     free(st->data_dir);
+    free(st->conninfo);
+    free(st->want);
     for (size_t i = 0; i < st->neps; i++) {
         free(st->eps[i].cause_names);
         free(st->eps[i].codes);

@@ -88,7 +88,11 @@ typedef struct study {
     strpool *pool;
     const char *title;
     const stmt *data;      /* the data statement */
-    char *data_dir;        /* resolved directory */
+    char *data_dir;        /* resolved directory ("" for postgres) */
+    char *conninfo;        /* data postgres: the connection string, else NULL */
+    decl_site conninfo_site;
+    const char **want;     /* data postgres: the names the rules use (used_names) */
+    size_t nwant;
     table_spec *specs;
     size_t nspecs;
     const char **na;       /* cell texts read as missing (data csv "dir" missing (...)) */

@@ -564,7 +564,7 @@ static void reread(loader *L, pending *pend, size_t npend)
             if (pend[k].kind == PEND_KEY_DUP) refrow[nref++] = pend[k].ref;
         qsort(refrow, nref, sizeof *refrow, size_cmp);
     }
-    csv_reader *r = csv_open(t->path, 0);
+    csv_reader *r = csv_open(t->file, 0);
     if (!r) {
         diag_emit(L->dg, DIAG_ERROR, t->path, 0, 0, 0, NULL, 0, "cannot reopen %s: %s", t->path,
                   regfile_error(errno));
@@ -897,8 +897,9 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
     L->reread_text = 0;
     t->key = t->parent = t->fk = t->order = -1;
     t->name = xstrdup(sp->name ? sp->name : "");
-    t->path = xstrdup(sp->path ? sp->path : "");
-    if (!t->name || !t->path) {
+    t->path = xstrdup(sp->label ? sp->label : sp->path ? sp->path : "");
+    t->file = xstrdup(sp->path ? sp->path : "");
+    if (!t->name || !t->path || !t->file) {
         diag_emit(L->dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory");
         return 1;
     }
@@ -912,7 +913,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         return L->nerr;
     }
     if (find_parent(L, specs, n, ti) != 0) return L->nerr;
-    csv_reader *r = csv_open(t->path, 0);
+    csv_reader *r = csv_open(t->file, 0);
     if (!r) {
         site_error(L, "cannot open %s for table %s: %s", t->path, t->name, regfile_error(errno));
         return L->nerr;
@@ -1023,6 +1024,7 @@ void data_free(cohort_data *d)
         free(t->cols);
         free(t->name);
         free(t->path);
+        free(t->file);
         free(t->parent_row);
         for (size_t k = 0; k < t->ngroups_built; k++) {
             free(t->groups[k].off);

@@ -1,4 +1,5 @@
-/* data.h: a cohort's tables in columnar typed storage, loaded from CSV.
+/* data.h: a cohort's tables in columnar typed storage, loaded from CSV (a
+ * file of the data directory, or a database table spooled as CSV).
  * Each table has an optional key, at most one parent table (linked through
  * a column of the same name as the parent's key), and on demand an index
  * that groups its rows by an ancestor row, ordered by the table's date
@@ -38,7 +39,8 @@ typedef struct group_index {
 
 typedef struct table {
     char *name;
-    char *path;             /* the CSV file */
+    char *path;             /* the CSV file, or the label of the source (diagnostics) */
+    char *file;             /* the file read */
     size_t nrows, ncols;
     column *cols;
     int key;                /* column index of the key, or -1 */
@@ -69,6 +71,11 @@ typedef struct decl_site {
 typedef struct table_spec {
     const char *name;
     const char *path;       /* CSV file to read */
+    const char *label;      /* the table's source in diagnostics (NULL: path) */
+    const char *relation;   /* postgres: "schema.table" to read (NULL: name) */
+    decl_site rel_site;     /* postgres: where the relation is written */
+    const char *const *want;/* postgres: the column names the rules can use */
+    size_t nwant;           /*   (sorted; a superset is fine) */
     const char *key;        /* key column, or NULL */
     const char *parent;     /* parent table name, or NULL */
     const char *order;      /* ordering date column, or NULL: the first date column */

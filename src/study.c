@@ -24,6 +24,7 @@
 #include "parse.h"
 #include "plugin.h"
 #include "result.h"
+#include "source_pg.h"
 #include "strpool.h"
 
 /* Wall-clock seconds spent in each phase, for --timing. */
@@ -51,6 +52,7 @@ typedef struct loaded {
     size_t nsts;
     cohort_data *data;
     plugin_reg *plugins;
+    pg_spool *spool;        /* data postgres: the tables as read */
 } loaded;
 
 static void loaded_free(loaded *l)
@@ -58,6 +60,7 @@ static void loaded_free(loaded *l)
     for (size_t k = 0; k < l->nsts; k++) study_free(l->sts[k]);
     data_free(l->data);
     plugin_reg_free(l->plugins);
+    pg_spool_free(l->spool);
     for (size_t k = 0; k < l->nsts; k++) program_free(l->progs[k]);
     if (!l->nsts) program_free(l->prog);
     free(l->sts);
@@ -192,7 +195,13 @@ static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded 
 {
     load_opts lo = {l->st->na, l->st->nna, sample_rows};
     double t0 = now();
-    l->data = data_load(l->st->specs, l->st->nspecs, &lo, l->pool, dg);
+    if (l->st->conninfo) {
+        int rc = pg_fetch(l->st->conninfo, &l->st->conninfo_site, l->st->specs, l->st->nspecs,
+                          sample_rows, dg, &l->spool);
+        if (rc) return rc == 1 ? EXIT_RULES : EXIT_DATA;
+    }
+    l->data = data_load(l->spool ? pg_spool_specs(l->spool) : l->st->specs, l->st->nspecs, &lo,
+                        l->pool, dg);
     if (!l->data) return EXIT_DATA;
     if (era_declare(l->st, l->data)) return EXIT_DATA;
     double t1 = now();
@@ -1003,10 +1012,11 @@ static void record_inputs(results *res, const loaded *l)
         sha256_mem(f->text, f->len, hex);
         results_input(res, "rules", f->name, hex);
     }
-    for (size_t i = 0; i < l->st->nspecs; i++) {
-        const char *path = l->st->specs[i].path;
-        results_input(res, "data", path, sha256_file(path, hex) == 0 ? hex : NULL);
-    }
+    /* a database table: its label, and the hash of the rows as read */
+    const table_spec *sp = l->spool ? pg_spool_specs(l->spool) : l->st->specs;
+    for (size_t i = 0; i < l->st->nspecs; i++)
+        results_input(res, "data", sp[i].label ? sp[i].label : sp[i].path,
+                      sha256_file(sp[i].path, hex) == 0 ? hex : NULL);
 }
 
 /* Warn once about the results made missing because they were out of range. */

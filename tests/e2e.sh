@@ -5,7 +5,8 @@
 # `expected.out` (stdout), `expected.err` (stderr, exact diagnostics) and
 # `expected.status` (exit code, default 0).  A file `expected.files` lists
 # files under $TMP to compare with expected/<name>.  Prints one line per case
-# and "N passed, M failed".
+# and "N passed, M failed".  E2E_CASES names another folder of cases
+# (tests/pg.sh: tests/pg/cases, with $PGPORT written for the server's port).
 set -u
 : "${COHORT:?COHORT must name the cohort binary}"
 : "${srcdir:=.}"
@@ -16,12 +17,14 @@ normalize() {
     sed -e "s#$tmp#\$TMP#g" \
         -e "s#${COHORT_BAD_PLUGINS:-/nonexistent-bad}#\$BADPLUGINS#g" \
         -e "s#${COHORT_TEST_PLUGINS:-/nonexistent-test}#\$PLUGINS#g" \
-        -e "s#${COHORT_INSTALLED_PLUGINS:-/nonexistent-installed}#\$PLUGINDIR#g"
+        -e "s#${COHORT_INSTALLED_PLUGINS:-/nonexistent-installed}#\$PLUGINDIR#g" \
+        -e "s#port ${PGPORT:-nonexistent-port}#port \$PGPORT#g" \
+        -e "s#${PGPASSFILE:-/nonexistent-pgpass}#\$PGPASSFILE#g"
 }
 pass=0
 fail=0
 failed=""
-for dir in "$srcdir"/tests/e2e/cases/*/; do
+for dir in "${E2E_CASES:-$srcdir/tests/e2e/cases}"/*/; do
     name=$(basename "$dir")
     [ -f "$dir/cmd" ] || continue
     tmp=$(mktemp -d)
