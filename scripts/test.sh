@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 jobs=$(nproc)
+# tests/pg.sh must run here (it would skip without a PostgreSQL server)
+COHORT_REQUIRE_PG=1
+export COHORT_REQUIRE_PG
 
 echo "== build and test"
 rm -rf build-test && mkdir build-test && cd build-test

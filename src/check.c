@@ -2153,7 +2153,9 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
     const stmt *d = st->data;
     if (d->data_source == DS_POSTGRES) {
         st->conninfo = strdup(data_dir_override ? data_dir_override : d->text);
-        st->conninfo_site = site_of(d->name_loc);
+        /* a connection string from --data is reported as such */
+        st->conninfo_site = data_dir_override ? (decl_site){"--data", 0, 0, 1, NULL, 0}
+                                              : site_of(d->name_loc);
         st->data_dir = strdup("");
         if (!st->conninfo || used_names(st) != 0) { study_free(st); return NULL; }
     } else if (data_dir_override) {
@@ -2192,7 +2194,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
             sp->want = st->want;
             sp->nwant = st->nwant;
         } else if (t->from) {
-            diag_at(dg, DIAG_ERROR, t->from_loc, "'from' names a table of data postgres; a CSV table is read from a file (file \"%s\")", t->from);
+            diag_at(dg, DIAG_ERROR, t->from_loc, "'from' names a table of data postgres; a table of data csv is read from a file (by default file \"%s.csv\")", t->name);
         } else if (t->file) {
             sp->path = t->file[0] == '/' ? strdup(t->file) : join_path(st->data_dir, strlen(st->data_dir), t->file);
         } else {
