@@ -10,7 +10,8 @@
  * parses them exactly as it parses the same values in a CSV file; a NULL
  * is an empty unquoted cell, read as missing.  Any failure (connection,
  * authentication, a missing table, an unmappable type, a query cancelled
- * or failed part-way, a full disk) leaves no file behind. */
+ * or failed part-way, a full disk) leaves nothing read in use, and the
+ * files are removed from their folder as soon as they are created. */
 #include "source_pg.h"
 #include <errno.h>
 #include <libpq-fe.h>
@@ -23,7 +24,8 @@
 struct pg_spool {
     table_spec *specs;
     size_t n;
-    char **files;           /* per table: the temporary file, or NULL */
+    char **files;           /* per table: "/dev/fd/N" of the temporary file, or NULL */
+    int *fds;               /* per table: N, the open, already removed file, or -1 */
     char **labels;          /* per table: "postgres:schema.table" */
     char ***names;          /* per table: declared column names (the rules' and the catalog's) */
     int **types;
@@ -75,10 +77,8 @@ void pg_spool_free(pg_spool *s)
 {
     if (!s) return;
     for (size_t i = 0; i < s->n; i++) {
-        if (s->files && s->files[i]) {
-            unlink(s->files[i]);
-            free(s->files[i]);
-        }
+        if (s->fds && s->fds[i] >= 0) close(s->fds[i]);
+        if (s->files) free(s->files[i]);
         if (s->labels) free(s->labels[i]);
         if (s->names && s->names[i]) {
             for (size_t k = 0; s->names[i][k]; k++) free(s->names[i][k]);
@@ -88,6 +88,7 @@ void pg_spool_free(pg_spool *s)
         if (s->imputes) free(s->imputes[i]);
     }
     free(s->files);
+    free(s->fds);
     free(s->labels);
     free(s->names);
     free(s->types);
@@ -170,7 +171,7 @@ static void sb_ident(sbuf *b, PGconn *c, const char *name)
 
 /* Stream the COPY of one table into its file; 0 or -1 (reported). */
 static int copy_table(PGconn *c, const table_spec *sp, const char *label, const char *sql,
-                      const char *path, FILE *f, diag *dg)
+                      const char *dir, FILE *f, diag *dg)
 {
     PGresult *r = PQexec(c, sql);
     if (PQresultStatus(r) != PGRES_COPY_OUT) {
@@ -208,7 +209,7 @@ static int copy_table(PGconn *c, const table_spec *sp, const char *label, const 
     if (fflush(f) != 0 && !werr) werr = errno ? errno : EIO;
     if (werr && !failed) {
         site_diag(dg, DIAG_ERROR, &sp->rel_site, "cannot write the rows of table %s to %s: %s",
-                  sp->name, path, strerror(werr));
+                  sp->name, dir, strerror(werr));
         failed = 1;
     }
     return failed ? -1 : 0;
@@ -323,6 +324,8 @@ static int fetch_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, dia
     sbuf sql = {0};
     int rc = prepare_table(c, s, i, sample_rows, &sql, dg);
     if (rc == 0) {
+        /* the file is removed at once and read back through /dev/fd/N
+         * (Linux reopens it from the start), so none is ever left behind */
         const char *dir = getenv("TMPDIR");
         if (!dir || !*dir) dir = "/tmp";
         size_t pl = strlen(dir) + 32;
@@ -333,24 +336,27 @@ static int fetch_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, dia
         }
         snprintf(path, pl, "%s/cohort-pg-XXXXXX", dir);
         int fd = mkstemp(path);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (fd >= 0) unlink(path);
+        int wfd = fd >= 0 ? dup(fd) : -1;
+        FILE *f = wfd >= 0 ? fdopen(wfd, "w") : NULL;
         if (!f) {
             site_diag(dg, DIAG_ERROR, &s->specs[i].rel_site,
                       "cannot create a temporary file for table %s in %s: %s", s->specs[i].name,
                       dir, strerror(errno));
-            if (fd >= 0) {
-                close(fd);
-                unlink(path);
-            }
+            if (wfd >= 0) close(wfd);
+            if (fd >= 0) close(fd);
             free(path);
             free(sql.p);
             return -1;
         }
+        s->fds[i] = fd;
+        snprintf(path, pl, "/dev/fd/%d", fd);
         s->files[i] = path;
         s->specs[i].path = path;
-        rc = copy_table(c, &s->specs[i], s->labels[i], sql.p, path, f, dg);
+        rc = copy_table(c, &s->specs[i], s->labels[i], sql.p, dir, f, dg);
         if (fclose(f) != 0 && rc == 0) {
-            site_diag(dg, DIAG_ERROR, &s->specs[i].rel_site, "cannot write %s: %s", path,
+            site_diag(dg, DIAG_ERROR, &s->specs[i].rel_site,
+                      "cannot write the rows of table %s to %s: %s", s->specs[i].name, dir,
                       strerror(errno));
             rc = -1;
         }
@@ -391,11 +397,14 @@ int pg_fetch(const char *conninfo, const decl_site *where, const table_spec *spe
     s->n = n;
     s->specs = calloc(n ? n : 1, sizeof *s->specs);
     s->files = calloc(n ? n : 1, sizeof *s->files);
+    s->fds = malloc((n ? n : 1) * sizeof *s->fds);
+    for (size_t i = 0; s->fds && i < n; i++) s->fds[i] = -1;
     s->labels = calloc(n ? n : 1, sizeof *s->labels);
     s->names = calloc(n ? n : 1, sizeof *s->names);
     s->types = calloc(n ? n : 1, sizeof *s->types);
     s->imputes = calloc(n ? n : 1, sizeof *s->imputes);
-    if (!s->specs || !s->files || !s->labels || !s->names || !s->types || !s->imputes) goto oom;
+    if (!s->specs || !s->files || !s->fds || !s->labels || !s->names || !s->types || !s->imputes)
+        goto oom;
     for (size_t i = 0; i < n; i++) {
         s->specs[i] = specs[i];
         s->specs[i].ndecl = 0;      /* until names[i] holds them */

@@ -19,7 +19,7 @@ typedef struct pg_spool pg_spool;
  * refused (it has a password, or does not parse; located at `where`) or 2
  * when the data could not be read (nothing is kept).  The spool's specs
  * are copies of `specs` with the file, label and column types filled in;
- * pg_spool_free removes the files. */
+ * pg_spool_free closes the files (already removed from their folder). */
 int pg_fetch(const char *conninfo, const decl_site *where, const table_spec *specs, size_t n,
              size_t sample_rows, diag *dg, pg_spool **out);
 const table_spec *pg_spool_specs(const pg_spool *s);
