@@ -157,6 +157,8 @@ typedef enum {
 
 enum { DS_CSV = 0, DS_POSTGRES = 1 };   /* where a data statement's tables come from */
 
+/* Every expression a statement holds must also be walked by used_names in
+ * check.c: data postgres reads only the columns named there. */
 typedef struct stmt {
     skind kind;
     loc loc;

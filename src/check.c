@@ -1821,6 +1821,10 @@ static int used_names(study *st)
         expr_names(&nl, s->ep_time);
         expr_names(&nl, s->ep_status);
         expr_names(&nl, s->ep_entry);
+        expr_names(&nl, s->start);
+        expr_names(&nl, s->end);
+        expr_names(&nl, s->gap);
+        expr_names(&nl, s->by);
         for (size_t k = 0; k < s->ncompeting; k++) expr_names(&nl, s->competing[k]);
         for (size_t k = 0; k < s->nargs; k++) expr_names(&nl, s->args[k].value);
         for (size_t k = 0; k < s->ntables; k++) {

@@ -4,7 +4,8 @@
 # as an unprivileged user when run as root, password authentication only),
 # loads the example data (examples/data/*, one schema per folder, column
 # types as cohort's CSV loader infers them: tests/pg/csvddl), then:
-#  - runs every example study (examples/studies/*.rules) and exports its
+#  - runs every example study (examples/studies/*.rules, and
+#    tests/pg/studies/*.rules for features they do not use) and exports its
 #    analysis dataset from the CSV files and from PostgreSQL (the data
 #    statement rewritten to `data postgres "" { table T from "SCHEMA.T" ... }`)
 #    and requires byte-identical output, status and diagnostics;
@@ -123,11 +124,13 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # copied twice so that both runs name their rules files with the same text.
 mkdir -p "$tmp/csv" "$tmp/pg/examples/studies"
 cp -R "$srcdir/examples" "$tmp/csv/"
+chmod -R u+w "$tmp/csv"
+cp "$srcdir"/tests/pg/studies/*.rules "$tmp/csv/examples/studies/"
 cp -R "$srcdir/examples/lib" "$tmp/pg/examples/"
 chmod -R u+w "$tmp/csv" "$tmp/pg"
 COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
 export COHORT_PLUGIN_PATH
-for rules in "$srcdir"/examples/studies/*.rules; do
+for rules in "$tmp"/csv/examples/studies/*.rules; do
     name=$(basename "$rules" .rules)
     # data csv "../data/DIR" { table T ... }  ->  data postgres "" { table T from "DIR.T" ... }
     awk '
