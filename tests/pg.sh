@@ -6,7 +6,8 @@
 # types as cohort's CSV loader infers them: tests/pg/csvddl), then:
 #  - runs every example study (examples/studies/*.rules, and
 #    tests/pg/studies/*.rules for features they do not use) and exports its
-#    analysis dataset from the CSV files and from PostgreSQL (the data
+#    analysis dataset (of each analysis block) from the CSV files and from
+#    PostgreSQL (the data
 #    statement rewritten to `data postgres "" { table T from "SCHEMA.T" ... }`)
 #    and requires byte-identical output, status and diagnostics;
 #  - runs the cases of tests/pg/cases/ with tests/e2e.sh (exact output and
@@ -149,13 +150,22 @@ for rules in "$tmp"/csv/examples/studies/*.rules; do
         continue
     fi
     same=1
-    for cmd in run export; do
+    # export: once per analysis block, or once
+    analyses=$(sed -n 's/^analysis \([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$rules")
+    exports=""
+    for a in $analyses; do exports="$exports export:$a"; done
+    [ -n "$exports" ] || exports=export
+    for cmd in run $exports; do
         for src in csv pg; do
             if [ $cmd = run ]; then
                 (cd "$tmp/$src/examples/studies" && "$COHORT" run "$name.rules") \
                     >"$tmp/$src.out" 2>"$tmp/$src.err"
-            else
+            elif [ $cmd = export ]; then
                 (cd "$tmp/$src/examples/studies" && "$COHORT" export "$name.rules" -o "$tmp/$src.out") \
+                    >/dev/null 2>"$tmp/$src.err"
+            else
+                (cd "$tmp/$src/examples/studies" &&
+                    "$COHORT" export "$name.rules" --analysis "${cmd#export:}" -o "$tmp/$src.out") \
                     >/dev/null 2>"$tmp/$src.err"
             fi
             echo $? >"$tmp/$src.status"
