@@ -227,8 +227,19 @@ static void page_head(const results *r, FILE *out)
     fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
     fputs("<header>\n<h1>", out);
     html(out, r->title && *r->title ? r->title : "Study");
-    fputs("</h1>\n<p>Report written by cohort " PACKAGE_VERSION ". Unit of analysis: ", out);
-    html(out, r->unit);
+    if (r->nanalyses) {
+        fputs("</h1>\n<p>Report written by cohort " PACKAGE_VERSION ". Analyses: ", out);
+        for (size_t k = 0; k < r->nanalyses; k++) {
+            if (k) fputs(", ", out);
+            html(out, r->anames[k]);
+            fputs(" (unit: ", out);
+            html(out, r->aunits[k]);
+            fputs(")", out);
+        }
+    } else {
+        fputs("</h1>\n<p>Report written by cohort " PACKAGE_VERSION ". Unit of analysis: ", out);
+        html(out, r->unit);
+    }
     fputs("; times in ", out);
     html(out, r->time_unit);
     fputs(".", out);
@@ -330,6 +341,10 @@ int report_write(const results *r, const render_opts *ro, const char *dir, char 
         html(out, e->source);
         fputs("</code></h2>\n<p class=\"where\">", out);
         html(out, e->where);
+        if (e->analysis > 0) {
+            fputs(", analysis ", out);
+            html(out, r->anames[e->analysis - 1]);
+        }
         fputs("</p>\n", out);
         if (e->failed) fputs("<p class=\"failed\">This estimate failed.</p>\n", out);
         for (size_t t = 0; t < e->ntables; t++) {
