@@ -431,7 +431,10 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
             if (v_missing(v)) return V_MISSING;
             if (!have) { best = v; have = 1; break; }
             if (e->op == Q_SUM) {
-                if (best.t == TY_INT && v.t == TY_INT) best.u.i += v.u.i;
+                if (best.t == TY_INT && v.t == TY_INT) {
+                    /* an integer sum that overflows is missing, never wrapped */
+                    if (__builtin_add_overflow(best.u.i, v.u.i, &best.u.i)) return out_of_range(ev, e);
+                }
                 else { double s = v_num(best) + v_num(v); best.u.r = s; if (best.t == TY_INT) best.t = TY_REAL; }
             } else {
                 int c = compare(v, best);
@@ -447,7 +450,7 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     case Q_SUM:
         if (!have) return e->type.kind == TY_DURATION ? v_dur(0) : e->type.kind == TY_REAL ? v_real(0) : v_int(0);
         if (e->type.kind == TY_REAL && best.t == TY_INT) return v_real((double)best.u.i);
-        return best;
+        return in_range(ev, e, best);   /* a real sum may overflow to infinity */
     default: return best;
     }
 }

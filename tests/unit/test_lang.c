@@ -339,7 +339,11 @@ static void test_quantifiers(void)
         "let mx = max drugs d: d.start_date;\n"
         "let s = sum drugs d: (d.end_date - d.start_date) / 1 day;\n"
         "let lx = last drugs d where d.agent == \"T-DM1\": d.start_date;\n"
-        "let nested = any drugs d: lx > d.start_date;\n"), 0);
+        "let nested = any drugs d: lx > d.start_date;\n"
+        "let huge = sum drugs d: 9223372036854775807;\n"), 0);
+    /* an integer sum that overflows is missing (patient 1 has 3 drugs), not wrapped */
+    CU_ASSERT(v_missing(let_at(&f, "huge", 0)));
+    CU_ASSERT_EQUAL(let_at(&f, "huge", 1).u.i, INT64_MAX);
     CU_ASSERT_EQUAL(let_at(&f, "n", 0).u.i, 3);
     CU_ASSERT_EQUAL(let_at(&f, "n", 3).u.i, 0);
     CU_ASSERT_EQUAL(let_at(&f, "nt", 0).u.i, 2);
