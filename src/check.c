@@ -1871,10 +1871,10 @@ static int const_duration(study *st, expr *e, double *days, diag *dg)
     return -1;
 }
 
-static int bind_param(study *st, paraminfo *pi, const char *text, diag *dg)
+static int bind_param(study *st, paraminfo *pi, const char *text, const char *option, diag *dg)
 {
     char name[300];
-    snprintf(name, sizeof name, "--set %s", pi->s->name);
+    snprintf(name, sizeof name, "%s %s", option ? option : "--set", pi->s->name);
     expr *e = parse_expr(st->prog, name, text, dg);
     if (!e) return -1;
     pi->value = e;
@@ -2139,11 +2139,12 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
             size_t nn = st->nparams < 256 ? st->nparams : 256;
             for (size_t j = 0; j < nn; j++) names[j] = st->params[j].s->name;
             const char *s = diag_suggest(ov[i].name, names, nn);
-            diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "--set %s: the rules have no param '%s'%s%s%s",
-                      ov[i].name, ov[i].name, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+            diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s %s: the rules have no param '%s'%s%s%s",
+                      ov[i].option ? ov[i].option : "--set", ov[i].name, ov[i].name, s ? " (did you mean '" : "",
+                      s ? s : "", s ? "'?)" : "");
             continue;
         }
-        bind_param(st, &st->params[k], ov[i].text, dg);
+        bind_param(st, &st->params[k], ov[i].text, ov[i].option, dg);
     }
     (void)find_stmt;
     if (!st->data) {
@@ -2260,7 +2261,7 @@ int check_set_param(study *st, const char *name, const char *text, diag *dg)
         return -1;
     }
     int before = dg->nerrors;
-    if (bind_param(st, &st->params[k], text, dg)) return -1;
+    if (bind_param(st, &st->params[k], text, "--sweep", dg)) return -1;
     /* re-check the new value: it must have the param's type and be constant */
     scope sc = {st, st->schema, dg, NULL, 0, {{0}}, 0, NULL};
     ty t = check_expr(&sc, st->params[k].value);

@@ -126,6 +126,7 @@ typedef struct study {
 typedef struct override {
     const char *name;
     const char *text;
+    const char *option;   /* where it was given, for diagnostics: "--sweep"; NULL: "--set" */
 } override;
 
 /* Build a study from a parsed program: find the data declaration and unit,

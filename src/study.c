@@ -69,7 +69,8 @@ static void loaded_free(loaded *l)
 }
 
 /* A diagnostic about a shared statement would be reported once per
- * analysis that checks it: report each once. */
+ * analysis that checks it, and one about an era or a data row once per
+ * --sweep run: report each once. */
 typedef struct dedupe_tap {
     diag_fn fn;
     void *ud;
@@ -95,6 +96,21 @@ static void dedupe_cb(void *ud, const diagnostic *d)
         if ((s[t->n] = strdup(key)) != NULL) t->n++;
     }
     if (t->fn) t->fn(t->ud, d);
+}
+
+static void dedupe_begin(dedupe_tap *t, diag *dg)
+{
+    *t = (dedupe_tap){dg->fn, dg->ud, dg, NULL, 0};
+    dg->fn = dedupe_cb;
+    dg->ud = t;
+}
+
+static void dedupe_end(dedupe_tap *t)
+{
+    t->dg->fn = t->fn;
+    t->dg->ud = t->ud;
+    for (size_t i = 0; i < t->n; i++) free(t->seen[i]);
+    free(t->seen);
 }
 
 /* Parse and prepare every analysis (one without analysis blocks). */
@@ -123,6 +139,7 @@ static int prepare_all(const run_opts *o, diag *dg, loaded *l)
 }
 
 static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm);
+static int check_sweeps(const run_opts *o, diag *dg, loaded *l);
 static int set_order(const loaded *l, size_t *order, diag *dg);
 
 /* With analysis blocks a shared let, endpoint or definition is checked
@@ -178,15 +195,48 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     l->prog = program_new();
     l->pool = strpool_new();
     if (!l->prog || !l->pool) return EXIT_DATA;
-    dedupe_tap tap = {dg->fn, dg->ud, dg, NULL, 0};
-    dg->fn = dedupe_cb;
-    dg->ud = &tap;
+    dedupe_tap tap;
+    dedupe_begin(&tap, dg);
     int rc = prepare_all(o, dg, l);
     if (!rc) rc = load_resolve(o, sample_rows, dg, l, tm);
-    dg->fn = tap.fn;
-    dg->ud = tap.ud;
-    for (size_t i = 0; i < tap.n; i++) free(tap.seen[i]);
-    free(tap.seen);
+    if (!rc) rc = check_sweeps(o, dg, l);
+    dedupe_end(&tap);
+    return rc;
+}
+
+/* Every --sweep combination is checked as --set would check it (windows,
+ * era gaps, types), before any run: a fresh parse of each analysis with
+ * the combination's values, resolved against the loaded schema.  The
+ * first combination with errors stops the run. */
+static int check_sweeps(const run_opts *o, diag *dg, loaded *l)
+{
+    size_t nov = o->nsets + o->nsweep_params;
+    override *ov = calloc(nov + 1, sizeof *ov);
+    if (!ov) return EXIT_DATA;
+    for (size_t i = 0; i < o->nsets; i++) ov[i] = o->sets[i];
+    int rc = EXIT_OK;
+    for (size_t k = 0; k < o->nsweep && !rc; k++) {
+        for (size_t j = 0; j < o->nsweep_params; j++)
+            ov[o->nsets + j] = (override){o->sweep_params[j], o->sweep_values[k * o->nsweep_params + j], "--sweep"};
+        int before = dg->nerrors;
+        for (size_t a = 0; a < l->nsts && dg->nerrors == before; a++) {
+            diag quiet;
+            diag_init(&quiet, NULL, NULL);
+            program *p = program_new();
+            if (!p || parse_file(p, o->rules, &quiet)) {
+                program_free(p);
+                rc = EXIT_RULES;
+                break;
+            }
+            study *st = check_prepare_analysis(p, l->pool, ov, nov, o->data_dir,
+                                               l->prog->nanalyses > 0 ? (int)a + 1 : 0, dg);
+            if (st) check_resolve(st, l->data, l->plugins, dg);
+            study_free(st);
+            program_free(p);
+        }
+        if (dg->nerrors != before) rc = EXIT_RULES;
+    }
+    free(ov);
     return rc;
 }
 
@@ -1408,6 +1458,8 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     if (o->nsweep) {
         results **runs = calloc(o->nsweep, sizeof *runs);
         size_t k;
+        dedupe_tap once;
+        dedupe_begin(&once, dg);
         for (k = 0; runs && k < o->nsweep && !rc; k++) {
             for (size_t j = 0; j < o->nsweep_params && !rc; j++)
                 if (set_param_all(&l, o->sweep_params[j], o->sweep_values[k * o->nsweep_params + j], dg))
@@ -1416,6 +1468,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
             runs[k] = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads);
             if (!runs[k]) { rc = EXIT_DATA; break; }
         }
+        dedupe_end(&once);
         if (!rc && runs)
             res = results_merge(runs, o->nsweep, o->sweep_params, o->nsweep_params, o->sweep_values);
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
