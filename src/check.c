@@ -181,6 +181,18 @@ static const char *suggest_name(scope *sc, const char *name, int table_only)
     return s;
 }
 
+/* The one message for a column a table does not have (a name that needs
+ * quoting is shown in backquotes, as it is written). */
+static void unknown_column(scope *sc, expr *e, const char *field, int ti)
+{
+    const char *s = suggest_name(sc, field, ti);
+    char shown[256], sshown[256];
+    diag_name(field, shown, sizeof shown);
+    if (s) err(sc, e, "unknown column %s in table %s (did you mean %s?)", shown, sc->d->tables[ti].name,
+               diag_name(s, sshown, sizeof sshown));
+    else err(sc, e, "unknown column %s in table %s", shown, sc->d->tables[ti].name);
+}
+
 static void unknown(scope *sc, const expr *e, const char *what, const char *name, int table_only)
 {
     const char *s = suggest_name(sc, name, table_only);
@@ -279,9 +291,7 @@ static ty resolve_field(scope *sc, expr *e)
             const table *t = &sc->d->tables[ti];
             int c = data_column_index(t, field);
             if (c < 0) {
-                const char *s = suggest_name(sc, field, ti);
-                if (s) err(sc, e, "unknown column '%s' in table %s (did you mean '%s'?)", field, t->name, s);
-                else err(sc, e, "unknown column '%s' in table %s", field, t->name);
+                unknown_column(sc, e, field, ti);
                 return T_ERR;
             }
             e->rkind = ti == vt ? R_VARCOL : R_VARANC;
@@ -327,9 +337,7 @@ static ty resolve_field(scope *sc, expr *e)
     }
     int c = data_column_index(&sc->d->tables[t], field);
     if (c < 0) {
-        const char *s = suggest_name(sc, field, t);
-        if (s) err(sc, e, "unknown column '%s' in table %s (did you mean '%s'?)", field, sc->d->tables[t].name, s);
-        else err(sc, e, "unknown column '%s' in table %s", field, sc->d->tables[t].name);
+        unknown_column(sc, e, field, t);
         return T_ERR;
     }
     e->rkind = R_COLUMN;
@@ -417,12 +425,7 @@ static ty check_ep_column(scope *sc, endpointinfo *ep, expr *e, const char *what
         const table *tb = &sc->d->tables[t];
         int c = data_column_index(tb, e->name);
         if (c < 0) {
-            const char *s = suggest_name(sc, e->name, t);
-            char shown[256], sshown[256];
-            diag_name(e->name, shown, sizeof shown);
-            if (s) err(sc, e, "unknown column %s in table %s (did you mean %s?)", shown, tb->name,
-                       diag_name(s, sshown, sizeof sshown));
-            else err(sc, e, "unknown column %s in table %s", shown, tb->name);
+            unknown_column(sc, e, e->name, t);
             return T_ERR;
         }
         if (ep->rows_table >= 0 && ep->rows_table != t) {
