@@ -1,9 +1,13 @@
-/* csv.c: the streaming RFC 4180 tokenizer.  The file is read with read()
- * into one buffer; a record is tokenized in place (fields point into the
- * buffer; only quoted fields with "" escapes are unescaped, into a scratch
- * buffer, so the input lines stay intact for diagnostics).  A record cut by
- * the end of the buffer is moved to the front and tokenized again after the
- * next read. */
+/* csv.c: the streaming RFC 4180 tokenizer.  A regular file is mapped into
+ * memory whole (no copy; every line stays available to diagnostics, however
+ * long); anything else is read with read() into one buffer.  A record is
+ * tokenized in place (fields point into the buffer; only quoted fields with
+ * "" escapes are unescaped, into a scratch buffer, so the input lines stay
+ * intact for diagnostics).  When reading, a record cut by the end of the
+ * buffer is moved to the front and tokenized again after the next read. */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1   /* MAP_ANONYMOUS, madvise */
+#endif
 #include "csv.h"
 #include "regfile.h"
 #include <errno.h>
@@ -12,12 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 struct csv_reader {
     int fd;
     char *buf;              /* cap + 1 + CSV_PAD bytes: room for a sentinel */
+    size_t maplen;          /* > 0: buf is a mapping of the whole file */
+    size_t dropped;         /* mapped: [0, dropped) given back to the kernel */
     size_t cap, len, pos;   /* capacity, bytes held, start of the next record */
     int eof, bom_checked;
     long line;              /* physical line at pos */
@@ -65,6 +72,32 @@ static inline char *scan_unquoted(char *p)
 #endif
 }
 
+/* Map the whole regular file of `size` bytes (> 0) privately, followed by
+ * zeroed anonymous memory for the sentinel and the pad: the sentinel is
+ * written into the private copy, never into the file.  0 or -1. */
+static int map_file(csv_reader *r, size_t size)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t page = pg > 0 ? (size_t)pg : 4096;
+    size_t len = (size + 1 + CSV_PAD + page - 1) / page * page;
+    void *area = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED) return -1;
+    void *m = mmap(area, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, r->fd, 0);
+    if (m == MAP_FAILED) {
+        munmap(area, len);
+        return -1;
+    }
+#ifdef MADV_SEQUENTIAL
+    madvise(area, size, MADV_SEQUENTIAL);
+#endif
+    r->buf = area;
+    r->maplen = len;
+    r->cap = r->len = r->bytes = size;
+    r->eof = 1;
+    r->buf[size] = '\n';  /* the sentinel; the pad after it is zero */
+    return 0;
+}
+
 csv_reader *csv_open(const char *path, size_t bufsize)
 {
     int fd = regfile_open(path);
@@ -72,6 +105,7 @@ csv_reader *csv_open(const char *path, size_t bufsize)
     struct stat st;
     size_t size = 0;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) size = (size_t)st.st_size;
+    int asked = bufsize != 0;
     if (bufsize == 0) {
         bufsize = CSV_DEFAULT_BUFSIZE;
         /* small files get a buffer of their size */
@@ -82,8 +116,12 @@ csv_reader *csv_open(const char *path, size_t bufsize)
     if (!r) goto fail;
     r->size = size;
     r->fd = fd;
-    r->cap = bufsize;
-    r->buf = malloc(r->cap + 1 + CSV_PAD);
+    /* a file too small to map gains nothing; one that cannot be mapped is
+     * read, and so is any file when the caller asks for a buffer size */
+    if (asked || size < ((size_t)1 << 16) || map_file(r, size) != 0) {
+        r->cap = bufsize;
+        r->buf = malloc(r->cap + 1 + CSV_PAD);
+    }
     r->fcap = 16;
     r->f = malloc(r->fcap * sizeof *r->f);
     if (!r->buf || !r->f) goto fail;
@@ -92,7 +130,8 @@ csv_reader *csv_open(const char *path, size_t bufsize)
 fail:;
     int e = errno;
     if (r) {
-        free(r->buf);
+        if (r->maplen) munmap(r->buf, r->maplen);
+        else free(r->buf);
         free(r->f);
         free(r);
     }
@@ -105,7 +144,8 @@ void csv_close(csv_reader *r)
 {
     if (!r) return;
     close(r->fd);
-    free(r->buf);
+    if (r->maplen) munmap(r->buf, r->maplen);
+    else free(r->buf);
     free(r->f);
     free(r->scratch);
     free(r);
@@ -298,8 +338,25 @@ static int parse_record(csv_reader *r)
     return 1;
 }
 
+/* Mapped: give the pages of the records already read back to the kernel
+ * every 32 MiB, so the file is not resident as a whole (they would be read
+ * again from the file if touched; the sentinel's page is never dropped). */
+static void drop_read_pages(csv_reader *r)
+{
+    enum { DROP_EVERY = 32 << 20 };
+    if (!r->maplen || r->pos - r->dropped < DROP_EVERY) return;
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t page = pg > 0 ? (size_t)pg : 4096;
+    size_t upto = r->pos / page * page;
+    if (upto > r->dropped) {
+        madvise(r->buf + r->dropped, upto - r->dropped, MADV_DONTNEED);
+        r->dropped = upto;
+    }
+}
+
 int csv_next(csv_reader *r)
 {
+    drop_read_pages(r);
     if (!r->bom_checked) {
         while (r->len < 3 && !r->eof)
             if (csv_refill(r) != 0) return -1;

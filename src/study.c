@@ -1411,12 +1411,15 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
+    /* CSV sizes in decimal megabytes (MB = 10^6 bytes), memory in MiB
+     * (2^20 bytes, as ru_maxrss counts KiB); the ratio is of bytes to bytes */
     double mb = (double)d->bytes_read / 1e6;
+    double rss_bytes = (double)ru.ru_maxrss * 1024.0;
     double eval = tm->evaluate - tm->estimate;
     fprintf(err, "timing: csv %.1f MB, ingest %.3f s (%.0f MB/s), resolve %.3f s, evaluation %.3f s, "
-                 "estimates %.3f s, total %.3f s, peak RSS %.1f MB (%.2fx the CSV bytes)\n",
+                 "estimates %.3f s, total %.3f s, peak RSS %.1f MiB (%.2fx the CSV bytes)\n",
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
-            (double)ru.ru_maxrss / 1024.0, mb > 0 ? (double)ru.ru_maxrss / 1024.0 / mb : 0);
+            rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)

@@ -2,6 +2,7 @@
  * shared by the bundled estimator plugins. */
 #include "pcommon.h"
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,61 @@ void pc_factor_free(pc_factor *f)
     memset(f, 0, sizeof *f);
 }
 
+/* Hash of row i's value: text by its bytes, numbers by their bits (-0 as
+ * +0, which compare equal). */
+static uint64_t row_hash(const cohort_vec *v, size_t i)
+{
+    uint64_t h = 1469598103934665603ull;
+    if (v->type == COHORT_TYPE_TEXT) {
+        for (const unsigned char *p = (const unsigned char *)v->text[i]; *p; p++)
+            h = (h ^ *p) * 1099511628211ull;
+    } else {
+        double x = v->num[i] == 0 ? 0 : v->num[i];
+        memcpy(&h, &x, sizeof h);
+        h *= 0x9E3779B97F4A7C15ull;
+    }
+    return h ^ (h >> 29);
+}
+
+/* The distinct values of the rows idx[0..m): first[l] is the first row
+ * holding level l's value (levels in order of first appearance) and
+ * code[row] the level.  Linear: open addressing, grown at half load.
+ * Returns the number of distinct values, or (size_t)-1 without memory. */
+static size_t distinct_rows(const cohort_vec *v, const size_t *idx, size_t m, size_t *first, int *code)
+{
+    size_t cap = 64, nd = 0;
+    size_t *slot = malloc(cap * sizeof *slot);   /* level + 1, 0: empty */
+    if (!slot) return (size_t)-1;
+    memset(slot, 0, cap * sizeof *slot);
+    for (size_t k = 0; k < m; k++) {
+        size_t i = idx[k];
+        if (2 * (nd + 1) > cap) {
+            size_t ncap = cap * 2, *ns = calloc(ncap, sizeof *ns);
+            if (!ns) {
+                free(slot);
+                return (size_t)-1;
+            }
+            for (size_t l = 0; l < nd; l++) {
+                size_t j = row_hash(v, first[l]) & (ncap - 1);
+                while (ns[j]) j = (j + 1) & (ncap - 1);
+                ns[j] = l + 1;
+            }
+            free(slot);
+            slot = ns;
+            cap = ncap;
+        }
+        size_t j = row_hash(v, i) & (cap - 1);
+        while (slot[j] && cmp_rows(v, first[slot[j] - 1], i) != 0) j = (j + 1) & (cap - 1);
+        if (!slot[j]) {
+            first[nd] = i;
+            slot[j] = ++nd;
+        }
+        code[i] = (int)slot[j] - 1;
+    }
+    free(slot);
+    return nd;
+}
+
 int pc_factor_make(const cohort_vec *v, const char *ref, pc_factor *f)
 {
     memset(f, 0, sizeof *f);
@@ -65,19 +121,55 @@ int pc_factor_make(const cohort_vec *v, const char *ref, pc_factor *f)
     f->code = malloc((n + 1) * sizeof *f->code);
     f->labels = malloc((n + 1) * sizeof *f->labels);
     if (!idx || !tmp || !f->code || !f->labels) goto fail;
+    int nan = 0;
     for (size_t i = 0; i < n; i++) {
         f->code[i] = -1;
-        if (!v->missing[i]) idx[m++] = i;
-    }
-    sort_rows(v, idx, tmp, m);
-    char buf[64];
-    for (size_t k = 0; k < m; k++) {
-        if (k == 0 || cmp_rows(v, idx[k - 1], idx[k]) != 0) {
-            f->labels[f->nlevels] = strdup(pc_label(v, idx[k], buf, sizeof buf));
-            if (!f->labels[f->nlevels]) goto fail;
-            f->nlevels++;
+        if (!v->missing[i]) {
+            idx[m++] = i;
+            if (v->type != COHORT_TYPE_TEXT && v->num[i] != v->num[i]) nan = 1;
         }
-        f->code[idx[k]] = (int)f->nlevels - 1;
+    }
+    char buf[64];
+    /* Levels are the distinct values (hashed, linear), sorted among
+     * themselves; each is labelled by its first row, as a stable sort of
+     * the rows would.  A NaN equals nothing: then the rows are sorted. */
+    size_t nd = nan ? (size_t)-1 : distinct_rows(v, idx, m, tmp, f->code);
+    if (nd != (size_t)-1) {
+        size_t *rank = idx;   /* idx is no longer needed: reused */
+        size_t *order = malloc((nd + 1) * sizeof *order), *otmp = malloc((nd + 1) * sizeof *otmp);
+        if (!order || !otmp) {
+            free(order);
+            free(otmp);
+            goto fail;
+        }
+        memcpy(order, tmp, nd * sizeof *order);   /* first rows, sorted by value */
+        sort_rows(v, order, otmp, nd);
+        for (size_t l = 0; l < nd; l++) {
+            f->labels[l] = strdup(pc_label(v, order[l], buf, sizeof buf));
+            if (!f->labels[l]) {
+                f->nlevels = l;
+                free(order);
+                free(otmp);
+                goto fail;
+            }
+            rank[(size_t)f->code[order[l]]] = l;
+        }
+        f->nlevels = nd;
+        for (size_t i = 0; i < n; i++)
+            if (f->code[i] >= 0) f->code[i] = (int)rank[f->code[i]];
+        free(order);
+        free(otmp);
+    } else {
+        for (size_t i = 0; i < n; i++) f->code[i] = -1;
+        sort_rows(v, idx, tmp, m);
+        for (size_t k = 0; k < m; k++) {
+            if (k == 0 || cmp_rows(v, idx[k - 1], idx[k]) != 0) {
+                f->labels[f->nlevels] = strdup(pc_label(v, idx[k], buf, sizeof buf));
+                if (!f->labels[f->nlevels]) goto fail;
+                f->nlevels++;
+            }
+            f->code[idx[k]] = (int)f->nlevels - 1;
+        }
     }
     if (ref) {
         size_t r = 0;

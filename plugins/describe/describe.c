@@ -129,8 +129,12 @@ static int ds_is_cat(const cohort_vec *v)
     return v->type == COHORT_TYPE_BOOL || v->type == COHORT_TYPE_TEXT;
 }
 
-/* Summaries of v in every group and overall (cells[ng]).  f: levels of a
- * categorical v.  Returns 0, or -1 when memory ran out. */
+/* Summaries of v in every group and, when shown, overall (cells[ng]).
+ * f: levels of a categorical v.  Numbers are sorted once: each group's
+ * values (gathered in row order by one counting pass) are sorted, and the
+ * overall values are the merge of the sorted groups.  Means and SDs are
+ * taken over the values in row order.  Returns 0, or -1 when memory ran
+ * out. */
 static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, ds_cell *cells)
 {
     size_t ng = c->ng, n = c->call->nrows;
@@ -157,20 +161,34 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, ds_c
         }
     }
     if (cat) return 0;
-    /* group values are gathered into the front of c->x in turn */
-    double *vals = malloc((m + 1) * sizeof *vals);
-    if (!vals) return -1;
-    for (size_t k = 0; k <= ng; k++) {
-        size_t mk = 0;
-        for (size_t i = 0; i < m; i++)
-            if (k == ng || c->sub[i] == (double)k) vals[mk++] = c->x[i];
-        if (ds_numeric_summary(vals, mk, &cells[k].num) != 0) {
-            free(vals);
-            return -1;
-        }
+    /* the values of each group together, in row order: vals[off[k]..off[k+1]) */
+    double *vals = malloc((2 * m + 1) * sizeof *vals);
+    size_t *off = calloc(ng + 2, sizeof *off);
+    if (!vals || !off) {
+        free(vals);
+        free(off);
+        return -1;
+    }
+    double *sorted = vals + m;
+    for (size_t i = 0; i < m; i++) off[(size_t)c->sub[i] + 1]++;
+    for (size_t k = 0; k < ng; k++) off[k + 1] += off[k];
+    for (size_t i = 0; i < m; i++) vals[off[(size_t)c->sub[i]]++] = c->x[i];
+    for (size_t k = ng; k > 0; k--) off[k] = off[k - 1];
+    off[0] = 0;
+    memcpy(sorted, vals, m * sizeof *sorted);
+    for (size_t k = 0; k < ng; k++) {
+        size_t mk = off[k + 1] - off[k];
+        ds_sort(sorted + off[k], mk);
+        ds_summary_sorted(vals + off[k], sorted + off[k], mk, &cells[k].num);
+    }
+    int rc = 0;
+    if (c->overall) {
+        if (ds_merge_runs(sorted, off, ng) == 0) ds_summary_sorted(c->x, sorted, m, &cells[ng].num);
+        else rc = -1;
     }
     free(vals);
-    return 0;
+    free(off);
+    return rc;
 }
 
 static void ds_cells_free(ds_cell *cells, size_t n)

@@ -17,8 +17,14 @@ double ds_sd(const double *x, size_t n);
 /* Quantile of already sorted values as R's quantile(type = 7);
  * NAN when n == 0. */
 double ds_quantile7(const double *sorted, size_t n, double prob);
-/* Sort x ascending in place. */
+/* Sort x ascending in place (stable, linear: a radix sort). */
 void ds_sort(double *x, size_t n);
+/* x[off[k]..off[k+1]) for k < nruns are sorted runs: merge them so that
+ * x[0..off[nruns]) is sorted.  Returns 0, or -1 if memory ran out. */
+int ds_merge_runs(double *x, const size_t *off, size_t nruns);
+/* Summarise x[0..n-1] (mean and SD in that order) given the same values
+ * sorted (quantiles and range). */
+void ds_summary_sorted(const double *x, const double *sorted, size_t n, ds_numeric *out);
 /* Summarise x[0..n-1] (not modified); returns 0, or -1 if memory ran out.
  * With n == 0 every statistic is NAN. */
 int ds_numeric_summary(const double *x, size_t n, ds_numeric *out);

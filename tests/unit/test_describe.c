@@ -4,6 +4,7 @@
  * the summary core and through the plugin's run() with a recording host. */
 #include "mockhost.h"
 #include "../../plugins/describe/summary.h"
+#include "../../plugins/common/pcommon.h"
 #include <cohort/plugin.h>
 #include "refdata.h"
 #include <CUnit/Basic.h>
@@ -323,6 +324,111 @@ static void test_dates(void)
     mock_free(&m);
 }
 
+/* The radix sort against qsort on values with negatives, -0, duplicates,
+ * subnormals and infinities, at sizes on both sides of its qsort cut-off;
+ * merging sorted runs gives the sorted whole. */
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_sort(void)
+{
+    static const double special[] = {0.0, -0.0, 1e-310, -1e-310, INFINITY, -INFINITY, 1e300, -1e300,
+                                     3.5, -3.5, 1, 1, 2};
+    size_t sizes[] = {0, 1, 2, 13, 511, 512, 5000, 100003};
+    unsigned seed = 12345;
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        size_t n = sizes[z];
+        double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+        CU_ASSERT_FATAL(x && y);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            if (i % 7 == 0) x[i] = special[(seed >> 8) % (sizeof special / sizeof special[0])];
+            else if (i % 3 == 0) x[i] = (double)((int)(seed >> 16) % 50 - 25);   /* many ties */
+            else x[i] = ((double)(seed >> 1) / 1e6 - 1000) * ((seed & 1) ? 1e-3 : 1e5);
+        }
+        memcpy(y, x, n * sizeof *y);
+        ds_sort(x, n);
+        qsort(y, n, sizeof *y, cmp_dbl);
+        int same = 1;
+        for (size_t i = 0; i < n; i++) same &= x[i] == y[i];
+        CU_ASSERT(same);
+        /* the same values cut into 4 runs, each sorted, then merged */
+        if (n >= 4) {
+            size_t off[5] = {0, n / 5, n / 2, n / 2 + 1, n};
+            memcpy(x, y, n * sizeof *x);
+            seed = 99;
+            for (size_t i = n; i > 1; i--) {   /* shuffle, then sort each run */
+                seed = seed * 1103515245u + 12345u;
+                size_t j = (seed >> 4) % i;
+                double t = x[i - 1]; x[i - 1] = x[j]; x[j] = t;
+            }
+            for (size_t k = 0; k < 4; k++) ds_sort(x + off[k], off[k + 1] - off[k]);
+            CU_ASSERT_EQUAL(ds_merge_runs(x, off, 4), 0);
+            same = 1;
+            for (size_t i = 0; i < n; i++) same &= x[i] == y[i];
+            CU_ASSERT(same);
+        }
+        free(x);
+        free(y);
+    }
+}
+
+/* Factor coding: levels sorted (numbers, text by bytes, -0 and 0 one
+ * level labelled by its first row), codes per row, missing rows -1, ref. */
+static void test_factor(void)
+{
+    const char *txt[] = {"b", "a", NULL, "c", "a", "b", "", "c"};
+    unsigned char miss[] = {0, 0, 1, 0, 0, 0, 0, 0};
+    cohort_vec v = {0};
+    v.name = "t";
+    v.type = COHORT_TYPE_TEXT;
+    v.n = 8;
+    v.text = txt;
+    v.missing = miss;
+    pc_factor f;
+    CU_ASSERT_EQUAL_FATAL(pc_factor_make(&v, NULL, &f), 0);
+    CU_ASSERT_EQUAL(f.nlevels, 4);
+    CU_ASSERT_STRING_EQUAL(f.labels[0], "");
+    CU_ASSERT_STRING_EQUAL(f.labels[1], "a");
+    CU_ASSERT_STRING_EQUAL(f.labels[3], "c");
+    int want[] = {2, 1, -1, 3, 1, 2, 0, 3};
+    for (size_t i = 0; i < 8; i++) CU_ASSERT_EQUAL(f.code[i], want[i]);
+    pc_factor_free(&f);
+    CU_ASSERT_EQUAL_FATAL(pc_factor_make(&v, "c", &f), 0);
+    CU_ASSERT_STRING_EQUAL(f.labels[0], "c");
+    CU_ASSERT_STRING_EQUAL(f.labels[1], "");
+    CU_ASSERT_EQUAL(f.code[3], 0);
+    CU_ASSERT_EQUAL(f.code[6], 1);
+    pc_factor_free(&f);
+    /* numbers; 5000 rows so that the hash table grows */
+    size_t n = 5000;
+    double *x = malloc(n * sizeof *x);
+    unsigned char *m = calloc(n, 1);
+    CU_ASSERT_FATAL(x && m);
+    for (size_t i = 0; i < n; i++) x[i] = (double)((i * 37) % 1000) - 500;
+    x[0] = -0.0;   /* 0 first seen as -0 */
+    cohort_vec w = {0};
+    w.name = "x";
+    w.type = COHORT_TYPE_REAL;
+    w.n = n;
+    w.num = x;
+    w.missing = m;
+    CU_ASSERT_EQUAL_FATAL(pc_factor_make(&w, NULL, &f), 0);
+    CU_ASSERT_EQUAL(f.nlevels, 1000);
+    CU_ASSERT_STRING_EQUAL(f.labels[0], "-500");
+    CU_ASSERT_STRING_EQUAL(f.labels[500], "-0");
+    CU_ASSERT_STRING_EQUAL(f.labels[999], "499");
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) ok &= f.code[i] == (int)(x[i] + 500);
+    CU_ASSERT(ok);
+    pc_factor_free(&f);
+    free(x);
+    free(m);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 1;
@@ -330,7 +436,8 @@ int main(void)
     if (!s || !CU_add_test(s, "summaries vs R", test_summary) ||
         !CU_add_test(s, "type-7 quantiles", test_quantile) ||
         !CU_add_test(s, "plugin on lung", test_plugin) ||
-        !CU_add_test(s, "dates", test_dates)) {
+        !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
+        !CU_add_test(s, "factor coding", test_factor)) {
         CU_cleanup_registry();
         return 1;
     }
