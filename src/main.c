@@ -62,6 +62,7 @@ static const struct {
     {"run", "usage: cohort run FILE [--set NAME=VALUE]... [--sweep NAME=V1,V2,...]... [--paired] [--data DIR]\n"
             "                [--format text|json] [--out DIR] [--plugin-path DIRS]\n"
             "                [--min-cell N] [--time-limit DURATION] [--min-at-risk N] [--no-ci-bands]\n"
+            "                [--allow-plugin-path DIR] [--timing] [--threads N]\n"
             "Print the attrition table and every estimate. With --out DIR, also write\n"
             "attrition.csv, each result table as CSV and JSON, each figure as SVG, PNG and\n"
             "PDF (with its data as JSON), results.json and report.html (one self-contained\n"
@@ -69,7 +70,10 @@ static const struct {
             "nothing is written if an estimate fails. --min-cell N (or `privacy min_cell =\n"
             "N;` in the rules; the larger wins) shows every count from 1 to N-1, and every\n"
             "percentage or curve step that would reveal one, as <N. The figure options\n"
-            "override the rules' `plot { time_limit = ...; min_at_risk = ...; ci_bands = ...; }`.\n"},
+            "override the rules' `plot { time_limit = ...; min_at_risk = ...; ci_bands = ...; }`.\n"
+            "--allow-plugin-path DIR also loads plugins and extern libraries from DIR; --timing\n"
+            "prints phase timings and peak memory to stderr; --threads N evaluates units on N\n"
+            "threads (default: one per processor, at most 8).\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"

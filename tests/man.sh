@@ -139,6 +139,28 @@ for o in $(cat "$tmp/options"); do
         bad "option '$o' (cohort --help) is not described in OPTIONS of doc/cohort.1"
     fi
 done
+# every option of `cohort --help` that run takes is in `cohort run --help`
+sed -n '/^options:/,/^$/p' "$tmp/help" | grep -oE '^  --?[a-z][a-z-]*' | sed 's/^  //' >"$tmp/options.global"
+for o in $(cat "$tmp/options.global"); do
+    case $o in -h|--help|--version) continue ;; esac
+    if grep -qE "(^|[][ ,|(])$o([] ,|=]|$)" "$tmp/help.run"; then
+        ok
+    else
+        bad "option '$o' (cohort --help) is not in cohort run --help"
+    fi
+done
+# the installed cohort.1 (built as man/cohort.1) names this build's paths
+if [ -f man/cohort.1 ]; then
+    if grep -q '\$(' man/cohort.1; then
+        bad "man/cohort.1 has a literal \$(...): $(grep -m1 '\$(' man/cohort.1)"
+    elif [ -n "${COHORT_INSTALLED_PLUGINS:-}" ] && ! grep -qF "$COHORT_INSTALLED_PLUGINS" man/cohort.1; then
+        bad "man/cohort.1 does not name the plugin directory $COHORT_INSTALLED_PLUGINS"
+    else
+        ok
+    fi
+else
+    bad "man/cohort.1 (the page make install installs) was not built"
+fi
 codes=$(sed -n '/^exit codes:/,/^[^ e]/p' "$tmp/help" | grep -oE '(^|[ :,])[0-9]+ [a-z]' | grep -oE '[0-9]+' | sort -n | tr '\n' ' ')
 section "$tmp/cohort.1" "EXIT STATUS" | sed -n 's/^\.B \([0-9][0-9]*\)$/\1/p' | sort -n | tr '\n' ' ' >"$tmp/codes.1"
 if [ -z "$codes" ]; then

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/rmst_plugin.sh: builds the out-of-tree example plugin
-# examples/plugins/rmst/rmst.c the way a plugin author would (against the
-# header only, here from the source tree), runs it through `cohort run` on
+# examples/plugins/rmst/ the way its README says (make && make install with
+# its Makefile and pkg-config; the header from the source tree), runs it through `cohort run` on
 # the lung and veteran data of tests/ref, and compares every RMST, standard
 # error, confidence limit, contrast and test with R's values in
 # tests/ref/rmst_ref.txt (written by tests/R/rmst.R): relative difference
@@ -19,16 +19,35 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# --- the plugin, built as an installed-header build would build it ---------
-mkdir "$tmp/plugins"
-if ! ${CC:-cc} -std=c11 -O2 -shared -fPIC -fvisibility=hidden -I"$srcdir/include" \
-        $(pkg-config --cflags libRmath) -o "$tmp/plugins/rmst.so" \
-        "$srcdir/examples/plugins/rmst/rmst.c" $(pkg-config --libs libRmath) -lm; then
-    bad "compiling examples/plugins/rmst/rmst.c"
+# --- the plugin, built as its README says: `make && make install` with its
+# Makefile, pkg-config finding a cohort.pc that points at this source tree's
+# header (as an installed one points at the installed header) ------------
+mkdir "$tmp/plugins" "$tmp/pc" "$tmp/rmst"
+cp "$srcdir/examples/plugins/rmst/Makefile" "$srcdir/examples/plugins/rmst/rmst.c" "$tmp/rmst/"
+cat >"$tmp/pc/cohort.pc" <<EOF
+includedir=$srcdir/include
+plugindir=$tmp/plugins
+
+Name: cohort
+Description: plugin ABI of the cohort study-rules interpreter (test)
+Version: 0
+Cflags: -I\${includedir}
+Libs:
+EOF
+if ! PKG_CONFIG_PATH="$tmp/pc${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" ${MAKE:-make} -s -C "$tmp/rmst" \
+        CC="${CC:-cc}" all install >"$tmp/make.log" 2>&1 || [ ! -f "$tmp/plugins/rmst.so" ]; then
+    bad "make && make install in examples/plugins/rmst"
+    cat "$tmp/make.log"
     echo "$pass passed, $fail failed"
     exit 1
 fi
 ok
+# one exported symbol, as the README says
+if nm -D --defined-only "$tmp/plugins/rmst.so" 2>/dev/null | awk '{print $3}' | grep -v '^_' | grep -qvx cohort_plugin_entry; then
+    bad "rmst.so exports more than cohort_plugin_entry"
+else
+    ok
+fi
 
 # --- data: one patients.csv per data set, times as dates from one origin ---
 for d in lung veteran; do

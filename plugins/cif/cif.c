@@ -40,25 +40,6 @@ static double cif_events_by(const cif_curve *c, double t)
     return n;
 }
 
-static void cif_fmt_p(double p, char *buf, size_t size)
-{
-    if (p < 0.001) snprintf(buf, size, "p < 0.001");
-    else snprintf(buf, size, "p = %.3f", p);
-}
-
-/* A time in the study's unit for notes, e.g. "12 months" or "1 year". */
-static void cif_fmt_time(const cohort_call *call, double days, char *buf, size_t size)
-{
-    double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
-    const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
-    double v = round(days / per * 10) / 10;
-    size_t len = strlen(unit);
-    if (v == 1 && len > 1 && unit[len - 1] == 's')
-        snprintf(buf, size, "1 %.*s", (int)(len - 1), unit);
-    else
-        snprintf(buf, size, "%g %s", v, unit);
-}
-
 /* The data of one call after dropping rows with missing values. */
 typedef struct cif_input {
     size_t n, ngroups;
@@ -333,7 +314,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                         beyond = 1;
                         continue;
                     }
-                    cif_fmt_time(call, at[k], tb, sizeof tb);
+                    pc_fmt_time(call, at[k], tb, sizeof tb);
                     char cb[32];
                     if (pc_count(host, call, nby, cb, sizeof cb))
                         host->note(call, "CIF of %s at %s rests on %s events: not shown%s",
@@ -384,7 +365,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             pc_put(host, t, r, cx, stat);
             pc_put(host, t, r, cp, p);
             char pb[32];
-            cif_fmt_p(p, pb, sizeof pb);
+            pc_fmt_p(p, pb, sizeof pb);
             host->note(call, "Gray's test for %s by %s%s%s: chi-squared %.2f on %d df, %s",
                        cif_cause_name(s, c, cname, sizeof cname), by->vec.name, sa ? " stratified by " : "",
                        sa ? sa->vec.name : "", stat, df, pb);

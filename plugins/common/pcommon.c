@@ -230,6 +230,22 @@ void pc_matrix_table(const cohort_host *host, const cohort_call *call, const cha
     free(col);
 }
 
+void pc_fmt_time(const cohort_call *call, double days, char *buf, size_t size)
+{
+    double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
+    const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
+    char num[64];
+    /* the host's tables print times with "%.1f": the same rounding here */
+    snprintf(num, sizeof num, "%.1f", days / per);
+    size_t n = strlen(num);
+    if (n > 2 && !strcmp(num + n - 2, ".0")) num[n - 2] = 0;
+    size_t len = strlen(unit);
+    if (!strcmp(num, "1") && len > 1 && unit[len - 1] == 's')
+        snprintf(buf, size, "1 %.*s", (int)(len - 1), unit);
+    else
+        snprintf(buf, size, "%s %s", num, unit);
+}
+
 void pc_fmt_p(double p, char *buf, size_t size)
 {
     if (p < 0.001) snprintf(buf, size, "p < 0.001");

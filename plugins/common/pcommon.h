@@ -39,6 +39,11 @@ int pc_iterations(const cohort_host *host, const cohort_call *call, const char *
  * row names, then one column per name.  Non-finite entries are missing. */
 void pc_matrix_table(const cohort_host *host, const cohort_call *call, const char *id,
                      const char *title, const char *const *names, size_t p, const double *m);
+/* A time for a sentence in the study's unit: "12 months", "1 year",
+ * "365.2 days".  One decimal rounded as the host's tables round it ("%.1f"),
+ * a trailing ".0" dropped, so a time reads the same in a table and a
+ * sentence. */
+void pc_fmt_time(const cohort_call *call, double days, char *buf, size_t size);
 /* A p-value for a sentence: "p < 0.001" or "p = 0.012". */
 void pc_fmt_p(double p, char *buf, size_t size);
 #endif

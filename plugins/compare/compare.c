@@ -37,25 +37,6 @@ static const cohort_param cmp_params[] = {
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level of the sHR, default 0.95"},
 };
 
-static void cmp_fmt_p(double p, char *buf, size_t size)
-{
-    if (p < 0.001) snprintf(buf, size, "p < 0.001");
-    else snprintf(buf, size, "p = %.3f", p);
-}
-
-/* A time in the study's unit, e.g. "12 months" or "1 year". */
-static void cmp_fmt_time(const cohort_call *call, double days, char *buf, size_t size)
-{
-    double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
-    const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
-    double v = round(days / per * 10) / 10;
-    size_t len = strlen(unit);
-    if (v == 1 && len > 1 && unit[len - 1] == 's')
-        snprintf(buf, size, "1 %.*s", (int)(len - 1), unit);
-    else
-        snprintf(buf, size, "%g %s", v, unit);
-}
-
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule.
  * Returns 1 when the count is hidden. */
 /* A percentage for notes, or "-" when missing. */
@@ -169,7 +150,7 @@ static int cmp_make_cols(const cohort_host *host, const cohort_call *call, const
     c->e1 = host->table_column(t, "events exp", COHORT_COL_COUNT, 0);
     c->e0 = host->table_column(t, "events unexp", COHORT_COL_COUNT, 0);
     for (size_t k = 0; k < a->nat; k++) {
-        cmp_fmt_time(call, a->at[k], tb, sizeof tb);
+        pc_fmt_time(call, a->at[k], tb, sizeof tb);
         snprintf(name, sizeof name, "CIF exp %s", tb);
         c->c1[k] = host->table_column(t, name, COHORT_COL_PERCENT, 1);
         snprintf(name, sizeof name, "CIF unexp %s", tb);
@@ -204,7 +185,7 @@ static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp
         int h = hidden;
         h |= pc_count(host, call, (double)r->nby[1][t], n1, sizeof n1);
         h |= pc_count(host, call, (double)r->nby[0][t], n0, sizeof n0);
-        cmp_fmt_time(call, a->at[t], tb, sizeof tb);
+        pc_fmt_time(call, a->at[t], tb, sizeof tb);
         if (h) {
             CMP_ADD("; CIF at %s not shown (small counts)", tb);
             continue;
@@ -214,13 +195,13 @@ static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp
         CMP_ADD("; CIF at %s %s vs %s", tb, p1, p0);
     }
     if (r->fit == CMP_FIT_OK) {
-        cmp_fmt_p(r->p, pb, sizeof pb);
+        pc_fmt_p(r->p, pb, sizeof pb);
         CMP_ADD("; sHR %.2f (%g%% CI %.2f-%.2f), %s", r->shr, a->level * 100, r->lower, r->upper, pb);
     } else {
         CMP_ADD("; sHR not estimable (%s)", cmp_fit_text(r->fit));
     }
     if (r->gray_ok) {
-        cmp_fmt_p(r->gray_p, pb, sizeof pb);
+        pc_fmt_p(r->gray_p, pb, sizeof pb);
         CMP_ADD("; Gray's test %s", pb);
     }
 #undef CMP_ADD

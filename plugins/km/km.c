@@ -55,19 +55,6 @@ static void km_input_free(km_input *in)
     pc_factor_free(&in->f);
 }
 
-/* A time in the study's unit for notes, e.g. "12 months" or "1.5 years". */
-static void km_fmt_time(const cohort_call *call, double days, char *buf, size_t size)
-{
-    double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
-    const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
-    double v = round(days / per * 10) / 10;
-    size_t len = strlen(unit);
-    if (v == 1 && len > 1 && unit[len - 1] == 's')
-        snprintf(buf, size, "1 %.*s", (int)(len - 1), unit);
-    else
-        snprintf(buf, size, "%g %s", v, unit);
-}
-
 /* Format a time that may be missing (quantile not reached). */
 static void km_fmt_q(const cohort_call *call, double days, char *buf, size_t size)
 {
@@ -453,7 +440,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 size_t hr = km_at_row(host, htab, hlead, km_group_label(&in, g), o.at[k], &p);
                 pc_put(host, htab, hr, cch, p.cumhaz);
                 pc_put(host, htab, hr, csh, p.sechaz);
-                km_fmt_time(call, o.at[k], tb, sizeof tb);
+                pc_fmt_time(call, o.at[k], tb, sizeof tb);
                 if (isnan(p.surv)) {
                     beyond = 1;
                     continue;
@@ -545,7 +532,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 if (km_rmean(c, o.rmean, &mean, &se) == 0) {
                     pc_put(host, tab, r, cm, mean);
                     pc_put(host, tab, r, cms, se);
-                    km_fmt_time(call, o.rmean, tb, sizeof tb);
+                    pc_fmt_time(call, o.rmean, tb, sizeof tb);
                     km_fmt_q(call, mean, sb, sizeof sb);
                     host->note(call, "restricted mean survival up to %s: %s %s%s", tb, sb,
                                call->time_unit && *call->time_unit ? call->time_unit : "days",

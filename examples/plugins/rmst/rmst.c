@@ -211,11 +211,14 @@ static void rmst_fmt_time(const cohort_call *call, double days, char *buf, size_
     snprintf(buf, size, "%.1f", days / per);
 }
 
-/* A horizon in the study's unit, one decimal at most, e.g. "12" or "365.3". */
+/* A horizon in the study's unit, one decimal at most, e.g. "12" or "365.2":
+ * rounded as the host's tables round times ("%.1f"), a trailing ".0" dropped. */
 static void rmst_fmt_tau(const cohort_call *call, double days, char *buf, size_t size)
 {
     double per = call->time_unit_days > 0 ? call->time_unit_days : 1;
-    snprintf(buf, size, "%g", round(days / per * 10) / 10);
+    snprintf(buf, size, "%.1f", days / per);
+    size_t n = strlen(buf);
+    if (n > 2 && !strcmp(buf + n - 2, ".0")) buf[n - 2] = 0;
 }
 
 static const char *rmst_unit(const cohort_call *call)
