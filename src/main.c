@@ -22,6 +22,8 @@ static const char usage_text[] =
     "  run FILE                attrition, then every estimate\n"
     "  export FILE -o OUT.csv  the analysis dataset: one row per unit, every let,\n"
     "                          each endpoint's time and status\n"
+    "  sql FILE                the SQL query that computes the analysis dataset in\n"
+    "                          PostgreSQL (export --in-database runs it)\n"
     "  simulate --patients N --seed S --out DIR\n"
     "                          write a synthetic cohort (five CSV tables)\n"
     "  plugins                 list the estimator plugins on the plugin path\n"
@@ -75,9 +77,17 @@ static const struct {
             "prints phase timings and peak memory to stderr; --threads N evaluates units on N\n"
             "threads (default: one per processor, at most 8).\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
+               "                   [--in-database]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
-               "timescale) and status (0 censored, 1 event, 2+ competing causes).\n"},
+               "timescale) and status (0 censored, 1 event, 2+ competing causes).\n"
+               "--in-database (data postgres only): compute it in PostgreSQL with the query of\n"
+               "cohort sql; cohort reads only the resulting rows.\n"},
+    {"sql", "usage: cohort sql FILE [--analysis NAME] [--set NAME=VALUE]...\n"
+            "Print the one SQL query per analysis that computes the analysis dataset (the\n"
+            "rows of export) in PostgreSQL: criteria, lets, quantifiers, windows, endpoints.\n"
+            "What cannot be evaluated in the database (extern functions, included(), era\n"
+            "tables, endpoints given by rows) is an error at its place in the rules.\n"},
     {"simulate", "usage: cohort simulate [--patients N] [--preset NAME] --seed S --out DIR\n"
                  "Write DIR/{patients,courses,lesions,drugs,events}.csv: a synthetic cohort with\n"
                  "SRS/FSRT courses, lesions, HER2 drugs, MRI follow-up and outcomes. The same seed\n"
@@ -349,6 +359,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--analysis")) {
             NEED();
             o.analysis = v;
+        } else if (!strcmp(a, "--in-database")) {
+            o.in_database = 1;
         } else if (!strcmp(a, "--data")) {
             NEED();
             o.data_dir = v;
@@ -430,6 +442,8 @@ int main(int argc, char **argv)
             if (file && !lc.found) rc = usage_error("no estimator '%s' on the plugin path (cohort plugins lists them)", file);
         } else if (!file) {
             rc = usage_error("%s needs a rules file", cmd);
+        } else if (o.in_database && strcmp(cmd, "export")) {
+            rc = usage_error("--in-database is an option of export, not of %s", cmd);
         } else if (!strcmp(cmd, "check")) {
             rc = study_check(&o, &dg, stdout);
         } else if (!strcmp(cmd, "run")) {
@@ -440,6 +454,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(cmd, "export")) {
             if (!outcsv) rc = usage_error("%s", "export needs -o OUT.csv");
             else rc = study_export(&o, outcsv, &dg);
+        } else if (!strcmp(cmd, "sql")) {
+            rc = study_sql(&o, &dg, stdout);
         }
     }
     if (dg.nerrors && rc == EXIT_OK) rc = EXIT_RULES;

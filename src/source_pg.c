@@ -449,3 +449,52 @@ oom:
     pg_spool_free(s);
     return 2;
 }
+
+int pg_query_rows(const char *conninfo, const decl_site *where, const char *sql, pg_row_fn fn, void *ud,
+                  diag *dg)
+{
+    if (check_conninfo(conninfo, where, dg)) return 1;
+    PGconn *c = PQconnectdb(conninfo);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        server_error(dg, where, "cannot connect to PostgreSQL", c ? PQerrorMessage(c) : NULL);
+        PQfinish(c);
+        return 2;
+    }
+    /* round-trip float digits: each float8 reads back as the same double */
+    PGresult *r = PQexec(c, "SET extra_float_digits = 3; SET client_encoding = 'UTF8'; "
+                            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    int rc = 0;
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        server_error(dg, where, "cannot start reading from PostgreSQL", result_message(r));
+        rc = 2;
+    }
+    PQclear(r);
+    /* rows one at a time: only the current row is held */
+    if (!rc && (!PQsendQuery(c, sql) || !PQsetSingleRowMode(c))) {
+        server_error(dg, where, "cannot run the analysis query in PostgreSQL", PQerrorMessage(c));
+        rc = 2;
+    }
+    const char **cells = NULL;
+    int stopped = 0;
+    while (!rc && (r = PQgetResult(c)) != NULL) {
+        ExecStatusType stt = PQresultStatus(r);
+        if (stt == PGRES_SINGLE_TUPLE && !stopped) {
+            int n = PQnfields(r);
+            if (!cells) cells = calloc((size_t)n + 1, sizeof *cells);
+            if (!cells) {
+                diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory");
+                stopped = 2;
+            } else {
+                for (int k = 0; k < n; k++) cells[k] = PQgetisnull(r, 0, k) ? NULL : PQgetvalue(r, 0, k);
+                if (fn(ud, n, cells)) stopped = 2;
+            }
+        } else if (stt != PGRES_SINGLE_TUPLE && stt != PGRES_TUPLES_OK) {
+            server_error(dg, where, "the analysis query failed in PostgreSQL", result_message(r));
+            stopped = 2;
+        }
+        PQclear(r);
+    }
+    free(cells);
+    PQfinish(c);
+    return rc ? rc : stopped;
+}

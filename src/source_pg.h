@@ -3,7 +3,8 @@
  * all in one read-only snapshot, projected to the columns the rules can use
  * and typed from the catalog; data_load then reads the files like the CSV
  * tables of a data directory, with the same checks.  Knows nothing of the
- * rules beyond the table specs. */
+ * rules beyond the table specs.  Also runs a query whose rows are the
+ * analysis dataset (export --in-database). */
 #ifndef COHORT_SOURCE_PG_H
 #define COHORT_SOURCE_PG_H
 #include <stddef.h>
@@ -24,4 +25,12 @@ int pg_fetch(const char *conninfo, const decl_site *where, const table_spec *spe
              size_t sample_rows, diag *dg, pg_spool **out);
 const table_spec *pg_spool_specs(const pg_spool *s);
 void pg_spool_free(pg_spool *s);
+
+/* Run one query (the analysis query of sqlgen.h) in a read-only snapshot
+ * and hand each row to fn as text cells (NULL: a null), one row at a time;
+ * fn returns non-zero to stop.  Returns 0, 1 (the connection string is
+ * refused, as for pg_fetch) or 2 after reporting (connection, query, fn). */
+typedef int (*pg_row_fn)(void *ud, int ncells, const char *const *cells);
+int pg_query_rows(const char *conninfo, const decl_site *where, const char *sql, pg_row_fn fn, void *ud,
+                  diag *dg);
 #endif

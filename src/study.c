@@ -25,6 +25,7 @@
 #include "plugin.h"
 #include "result.h"
 #include "source_pg.h"
+#include "sqlgen.h"
 #include "strpool.h"
 
 /* Wall-clock seconds spent in each phase, for --timing. */
@@ -1549,37 +1550,51 @@ static void csv_value(FILE *f, value v)
     }
 }
 
+/* The analysis --analysis NAME names; without it the only one (need_one), or
+ * NULL for all.  Reports and returns NULL when it names none or when one is
+ * needed among several; *bad is set then. */
+static study *find_analysis(const run_opts *o, const loaded *l, int need_one, int *bad, diag *dg)
+{
+    *bad = 0;
+    if (l->nsts == 1 && !o->analysis) return l->st;
+    char names[1024] = "";
+    size_t len = 0;
+    study *st = NULL;
+    for (size_t k = 0; k < l->nsts; k++) {
+        const char *nm = l->sts[k]->analysis_name;
+        if (nm && o->analysis && !strcmp(nm, o->analysis)) st = l->sts[k];
+        if (nm && len < sizeof names)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", k ? ", " : "", nm);
+    }
+    if (st || (!o->analysis && !need_one)) return st;
+    if (o->analysis)
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "--analysis %s: %s%s", o->analysis,
+                  len ? "the rules' analyses are " : "the rules have no analysis blocks", names);
+    else
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0,
+                  "the rules have several analyses: choose one with --analysis NAME (%s)", names);
+    *bad = 1;
+    return NULL;
+}
+
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep);
+static int export_in_database(const loaded *l, const study *st, const char *csv_path, diag *dg);
+
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
     timing tm;
-    int rc = load_all(o, 0, dg, &l, &tm);
+    /* in the database, the schema is all cohort reads (from a sample of rows) */
+    int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
     if (rc) {
         loaded_free(&l);
         return rc;
     }
-    study *st = l.st;
-    if (l.nsts > 1 || o->analysis) {
-        /* one analysis block's units: --analysis NAME */
-        char names[1024] = "";
-        size_t len = 0;
-        st = NULL;
-        for (size_t k = 0; k < l.nsts; k++) {
-            const char *nm = l.sts[k]->analysis_name;
-            if (nm && o->analysis && !strcmp(nm, o->analysis)) st = l.sts[k];
-            if (nm && len < sizeof names)
-                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", k ? ", " : "", nm);
-        }
-        if (!st) {
-            if (o->analysis)
-                diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "--analysis %s: %s%s", o->analysis,
-                          len ? "the rules' analyses are " : "the rules have no analysis blocks", names);
-            else
-                diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0,
-                          "the rules have several analyses: choose one with --analysis NAME (%s)", names);
-            loaded_free(&l);
-            return EXIT_USAGE;
-        }
+    int none;
+    study *st = find_analysis(o, &l, 1, &none, dg);
+    if (!st) {
+        loaded_free(&l);
+        return EXIT_USAGE;
     }
     cohort_data *d = l.data;
     /* with an endpoint given by rows, one line per interval (at most one such endpoint) */
@@ -1593,6 +1608,11 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             return EXIT_RULES;
         }
         rep = (int)e;
+    }
+    if (o->in_database) {
+        rc = export_in_database(&l, st, csv_path, dg);
+        loaded_free(&l);
+        return rc;
     }
     ep_interval *iv = NULL;
     /* the analysis sets it reads (included()): those of the analyses before it */
@@ -1624,32 +1644,9 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         rc = rows ? EXIT_OUTPUT : EXIT_DATA;
     } else {
         const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
-        const char *tu = unit_name(st->timescale);
         double ud = st->unit_days[st->timescale];
-        int ukey = ut->key, rkey = rt->key;
-        /* header: unit key, patient (root) key, lets, endpoint time/status */
-        int first = 1;
-        if (ukey >= 0) { csv_text(f, ut->cols[ukey].name); first = 0; }
-        if (st->root != st->unit && rkey >= 0) { if (!first) fputc(',', f); csv_text(f, rt->cols[rkey].name); first = 0; }
-        for (size_t i = 0; i < st->nlets; i++) {
-            int k = st->lets[i].type.kind;
-            /* lists and maps are not columns; a shared let another analysis uses is not this one's */
-            if (k < TY_INT || k > TY_DURATION || st->lets[i].state != 2) continue;
-            if (!first) fputc(',', f);
-            csv_text(f, st->lets[i].s->name);
-            first = 0;
-        }
-        for (size_t e = 0; e < st->neps; e++) {
-            if (st->eps[e].state != 2) continue;
-            const char *nm = st->eps[e].s->name;
-            if (!first) fputc(',', f);
-            if ((int)e == rep) fprintf(f, "%s_start_%s,%s_stop_%s,", nm, tu, nm, tu);
-            else if (st->eps[e].s->ep_entry) fprintf(f, "%s_entry_%s,", nm, tu);
-            if ((int)e == rep) fprintf(f, "%s_status", nm);
-            else fprintf(f, "%s_time_%s,%s_status", nm, tu, nm);
-            first = 0;
-        }
-        fputc('\n', f);
+        int ukey = ut->key, rkey = rt->key, first;
+        export_header(f, st, d, rep);
         for (size_t r = 0, line = 0, nlines = 1; r < n; line + 1 < nlines ? line++ : (line = 0, r++)) {
             eval_unit(ev, rows[r]);
             if (rep >= 0 && line == 0) {
@@ -1724,6 +1721,169 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     eval_free(ev);
     results_free(res);
     sets_free(&l, sets);
+    loaded_free(&l);
+    return rc;
+}
+
+/* The header of the exported dataset: unit key, patient (root) key, lets,
+ * endpoint time/status (start, stop and status of the endpoint given by
+ * rows, rep). */
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep)
+{
+    const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
+    const char *tu = unit_name(st->timescale);
+    int ukey = ut->key, rkey = rt->key;
+    int first = 1;
+    if (ukey >= 0) { csv_text(f, ut->cols[ukey].name); first = 0; }
+    if (st->root != st->unit && rkey >= 0) { if (!first) fputc(',', f); csv_text(f, rt->cols[rkey].name); first = 0; }
+    for (size_t i = 0; i < st->nlets; i++) {
+        int k = st->lets[i].type.kind;
+        /* lists and maps are not columns; a shared let another analysis uses is not this one's */
+        if (k < TY_INT || k > TY_DURATION || st->lets[i].state != 2) continue;
+        if (!first) fputc(',', f);
+        csv_text(f, st->lets[i].s->name);
+        first = 0;
+    }
+    for (size_t e = 0; e < st->neps; e++) {
+        if (st->eps[e].state != 2) continue;
+        const char *nm = st->eps[e].s->name;
+        if (!first) fputc(',', f);
+        if ((int)e == rep) fprintf(f, "%s_start_%s,%s_stop_%s,", nm, tu, nm, tu);
+        else if (st->eps[e].s->ep_entry) fprintf(f, "%s_entry_%s,", nm, tu);
+        if ((int)e == rep) fprintf(f, "%s_status", nm);
+        else fprintf(f, "%s_time_%s,%s_status", nm, tu, nm);
+        first = 0;
+    }
+    fputc('\n', f);
+}
+
+/* ---- export in the database ------------------------------------------------------ */
+
+typedef struct db_export {
+    FILE *f;
+    const study *st;
+    const cohort_data *d;
+} db_export;
+
+/* A key cell as csv_value writes the key column's value. */
+static void db_key(FILE *f, int type, const char *text)
+{
+    if (!text) return;
+    if (type == CT_INT) fputs(text, f);
+    else csv_text(f, text);
+}
+
+/* A let cell (sqlgen.h) as csv_value writes the let's value. */
+static void db_let(FILE *f, int kind, const char *text)
+{
+    char buf[16];
+    if (!text) return;
+    switch (kind) {
+    case TY_INT: fputs(text, f); break;
+    case TY_BOOL: fputs(text[0] == 't' ? "true" : "false", f); break;
+    case TY_REAL: case TY_DURATION: fprintf(f, "%.17g", strtod(text, NULL)); break;
+    case TY_DATE: date_format((int32_t)floor(strtod(text, NULL)), buf); fputs(buf, f); break;
+    default: csv_text(f, text); break;
+    }
+}
+
+/* One row of the analysis query written as export writes a unit's line. */
+static int db_row(void *ud, int ncells, const char *const *cells)
+{
+    db_export *x = ud;
+    const study *st = x->st;
+    const table *ut = &x->d->tables[st->unit], *rt = &x->d->tables[st->root];
+    double ud_days = st->unit_days[st->timescale];
+    FILE *f = x->f;
+    int k = 0, first = 1;
+#define CELL() (k < ncells ? cells[k++] : NULL)
+    if (ut->key >= 0) { db_key(f, ut->cols[ut->key].type, CELL()); first = 0; }
+    if (st->root != st->unit && rt->key >= 0) {
+        if (!first) fputc(',', f);
+        db_key(f, rt->cols[rt->key].type, CELL());
+        first = 0;
+    }
+    for (size_t i = 0; i < st->nlets; i++) {
+        int kind = st->lets[i].type.kind;
+        if (kind < TY_INT || kind > TY_DURATION || st->lets[i].state != 2) continue;
+        if (!first) fputc(',', f);
+        db_let(f, kind, CELL());
+        first = 0;
+    }
+    for (size_t e = 0; e < st->neps; e++) {
+        if (st->eps[e].state != 2) continue;
+        if (!first) fputc(',', f);
+        first = 0;
+        const char *entry = st->eps[e].s->ep_entry ? CELL() : NULL;
+        const char *time = CELL(), *status = CELL();
+        if (st->eps[e].s->ep_entry) {
+            /* a delayed entry: its time from the origin (0 for none) */
+            if (time) fprintf(f, "%.17g", entry ? strtod(entry, NULL) / ud_days : 0);
+            fputc(',', f);
+        }
+        if (time && status) fprintf(f, "%.17g,%s", strtod(time, NULL) / ud_days, status);
+        else fputc(',', f);
+    }
+#undef CELL
+    fputc('\n', f);
+    return ferror(f) != 0;
+}
+
+/* export --in-database: the analysis query of sqlgen.c run by PostgreSQL,
+ * its rows written as export writes the units it evaluates. */
+static int export_in_database(const loaded *l, const study *st, const char *csv_path, diag *dg)
+{
+    if (!st->conninfo) {
+        diag_at(dg, DIAG_ERROR, st->data->loc, "export --in-database needs a data postgres statement "
+                "(these rules read CSV files)");
+        return EXIT_USAGE;
+    }
+    char *sql = sqlgen_analysis(st, l->data, dg);
+    if (!sql) return EXIT_RULES;
+    char tmp[4096];
+    FILE *f = outfile_create(csv_path, tmp, sizeof tmp);
+    if (!f) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", csv_path, strerror(errno));
+        free(sql);
+        return EXIT_OUTPUT;
+    }
+    export_header(f, st, l->data, -1);
+    db_export x = {f, st, l->data};
+    int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, db_row, &x, dg);
+    free(sql);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", csv_path, strerror(errno));
+        unlink(tmp);
+        return EXIT_OUTPUT;
+    }
+    if (q) {
+        unlink(tmp);   /* nothing partial */
+        return q == 1 ? EXIT_RULES : EXIT_DATA;
+    }
+    if (rename(tmp, csv_path) != 0) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", csv_path, strerror(errno));
+        unlink(tmp);
+        return EXIT_OUTPUT;
+    }
+    return EXIT_OK;
+}
+
+int study_sql(const run_opts *o, diag *dg, FILE *out)
+{
+    loaded l;
+    timing tm;
+    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
+    int bad = 0;
+    study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);
+    if (bad) rc = EXIT_USAGE;
+    for (size_t k = 0; !rc && k < l.nsts; k++) {
+        if (one && l.sts[k] != one) continue;
+        char *sql = sqlgen_analysis(l.sts[k], l.data, dg);
+        if (!sql) { rc = EXIT_RULES; break; }
+        fprintf(out, "%s%s;\n", k && !one ? "\n" : "", sql);
+        free(sql);
+    }
     loaded_free(&l);
     return rc;
 }

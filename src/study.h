@@ -43,9 +43,12 @@ typedef struct run_opts {
     int time_limit_unit;               /* ... in this dunit (the study's own unit lengths apply) */
     int min_at_risk;                   /* --min-at-risk N; 0: not given */
     int no_ci_bands;                   /* --no-ci-bands */
+    int in_database;                   /* export --in-database: the per-unit phase in PostgreSQL */
 } run_opts;
 
 int study_check(const run_opts *o, diag *dg, FILE *out);
 int study_run(const run_opts *o, diag *dg, FILE *out);
 int study_export(const run_opts *o, const char *csv_path, diag *dg);
+/* Print the SQL of each analysis (or of --analysis NAME) (sqlgen.h). */
+int study_sql(const run_opts *o, diag *dg, FILE *out);
 #endif

@@ -1,0 +1,1105 @@
+/* sqlgen.c: a checked analysis as one PostgreSQL query (sqlgen.h).
+ *
+ * The query reads the unit table joined to its ancestors (aliases t<table>),
+ * adds one LATERAL sub-select per let and per endpoint in the order they
+ * depend on each other (l<let>.v, e<endpoint>.*), keeps the units whose
+ * criteria all hold (an include true, an exclude false: unknown drops the
+ * unit, as in the attrition table) and orders them as the in-memory engine
+ * does, by the unit table's physical order (ctid, the order COPY reads).
+ * Everything is per unit, so the query partitions by patient.
+ *
+ * Values: integers are bigint, reals float8, texts text (compared byte by
+ * byte, COLLATE "C"; the empty text and the data statement's missing
+ * markers are NULL), booleans boolean; dates are float8 day numbers since
+ * 1970-01-01 and durations float8 days, so that a fraction of a day
+ * (6 months = 182.625 days) compares exactly as in eval.c.  Missing is NULL:
+ * SQL's AND, OR, NOT, IN and single comparisons are the language's
+ * three-valued logic; where SQL is not (BETWEEN and windows with one missing
+ * bound, aggregates that skip NULLs, SUM of no rows) the text below says so.
+ * A quantifier is a correlated sub-select over the rows of its table below
+ * the anchor row, ordered like data_groups (order column, missing last,
+ * ties in physical order) for first, last and sums.
+ *
+ * Not translated (reported where written): extern functions, included(),
+ * tables made by era statements, endpoints given by rows, lists and maps
+ * other than literals.  An integer overflow or a real overflow is an error
+ * of the query where the in-memory engine makes the value missing. */
+#include "sqlgen.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "builtins.h"
+#include "interval.h"
+
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (b->n + n + 1 > cap) cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) { b->oom = 1; return; }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void sb_add(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0) { b->oom = 1; return; }
+    if ((size_t)n < sizeof buf) { sb_put(b, buf, (size_t)n); return; }
+    char *big = malloc((size_t)n + 1);
+    if (!big) { b->oom = 1; return; }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb_put(b, big, (size_t)n);
+    free(big);
+}
+
+static void sb_cat(sbuf *b, sbuf *x)
+{
+    if (x->oom) b->oom = 1;
+    else if (x->p) sb_put(b, x->p, x->n);
+    free(x->p);
+    memset(x, 0, sizeof *x);
+}
+
+/* "name" */
+static void sb_ident(sbuf *b, const char *s)
+{
+    sb_add(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"') sb_add(b, "\"");
+        sb_put(b, s, 1);
+    }
+    sb_add(b, "\"");
+}
+
+/* 'text' */
+static void sb_literal(sbuf *b, const char *s)
+{
+    sb_add(b, "'");
+    for (; *s; s++) {
+        if (*s == '\'') sb_add(b, "'");
+        sb_put(b, s, 1);
+    }
+    sb_add(b, "'");
+}
+
+static void sb_real(sbuf *b, double x)
+{
+    sb_printf(b, "CAST('%.17g' AS float8)", x);
+}
+
+typedef struct gen {
+    const study *st;
+    const cohort_data *d;
+    diag *dg;
+    int errors;
+    sbuf from;             /* the unit's path, then the LATERALs of lets and endpoints */
+    uint8_t *let_state;    /* 0: not written, 1: being written, 2: written */
+    uint8_t *ep_state;
+    int var_q[MAX_QUANT_DEPTH];      /* alias number (q<n>) of the row at each quantifier depth */
+    int var_table[MAX_QUANT_DEPTH];
+    int nalias;
+    loc told[16];          /* places already reported (an expression may be written out twice) */
+    int ntold;
+} gen;
+
+static void ex(gen *g, sbuf *b, const expr *e);
+
+static void cannot(gen *g, loc l, const char *what)
+{
+    for (int k = 0; k < g->ntold; k++)
+        if (g->told[k].file == l.file && g->told[k].line == l.line && g->told[k].col == l.col) return;
+    if (g->ntold < 16) g->told[g->ntold++] = l;
+    diag_at(g->dg, DIAG_ERROR, l, "%s cannot be evaluated in the database", what);
+    g->errors++;
+}
+
+static const char *sql_type(int kind)
+{
+    switch (kind) {
+    case TY_INT: return "bigint";
+    case TY_TEXT: return "text";
+    case TY_BOOL: return "boolean";
+    case TY_REAL: case TY_DATE: case TY_DURATION: return "float8";
+    default: return NULL;
+    }
+}
+
+static void null_of(sbuf *b, int kind)
+{
+    const char *t = sql_type(kind);
+    if (t) sb_printf(b, "CAST(NULL AS %s)", t);
+    else sb_add(b, "NULL");
+}
+
+/* e as a value of the SQL type of `kind` (an integer where a real is wanted) */
+static void ex_as(gen *g, sbuf *b, const expr *e, int kind)
+{
+    const char *t = sql_type(kind);
+    if (!t || e->type.kind == TY_ANY) {
+        if (e->type.kind == TY_ANY && e->kind == E_MISSING) { null_of(b, kind); return; }
+        ex(g, b, e);
+        return;
+    }
+    sb_add(b, "CAST(");
+    ex(g, b, e);
+    sb_printf(b, " AS %s)", t);
+}
+
+/* ---- tables and columns ---------------------------------------------------- */
+
+static const table_spec *spec_of(const gen *g, int t)
+{
+    const char *name = g->d->tables[t].name;
+    for (size_t i = 0; i < g->st->nspecs; i++)
+        if (strcmp(g->st->specs[i].name, name) == 0) return &g->st->specs[i];
+    return NULL;
+}
+
+/* The relation of table t as the data statement names it (its `from`, or
+ * the table's name), as source_pg.c reads it; 0, or -1 after reporting. */
+static int rel_name(gen *g, sbuf *b, int t, loc where)
+{
+    const table_spec *sp = spec_of(g, t);
+    if (!sp) {
+        char what[300];
+        snprintf(what, sizeof what, "table %s, made by an era statement,", g->d->tables[t].name);
+        cannot(g, where, what);
+        return -1;
+    }
+    sb_add(b, sp->relation ? sp->relation : sp->name);
+    return 0;
+}
+
+/* Column c of table t at alias `alias`, as the loader reads it. */
+static void col_ref(gen *g, sbuf *b, const char *alias, int t, int c)
+{
+    const column *col = &g->d->tables[t].cols[c];
+    sbuf r = {0};
+    sb_printf(&r, "%s.", alias);
+    sb_ident(&r, col->name);
+    const char *v = r.p ? r.p : "";
+    switch (col->type) {
+    case CT_INT: sb_printf(b, "CAST(%s AS bigint)", v); break;
+    case CT_REAL: sb_printf(b, "CAST(%s AS float8)", v); break;
+    case CT_BOOL: sb_printf(b, "CAST(%s AS boolean)", v); break;
+    case CT_DATE: sb_printf(b, "CAST(CAST(%s AS date) - DATE '1970-01-01' AS float8)", v); break;
+    default: {
+        /* the empty text and the missing markers (default NA) are missing */
+        static const char *const default_na[] = {"NA"};
+        const char *const *na = g->st->nna ? g->st->na : default_na;
+        size_t nna = g->st->nna ? g->st->nna : 1;
+        sb_printf(b, "CASE WHEN CAST(%s AS text) IN (''", v);
+        for (size_t k = 0; k < nna; k++) {
+            sb_add(b, ", ");
+            sb_literal(b, na[k]);
+        }
+        sb_printf(b, ") THEN NULL ELSE CAST(%s AS text) END", v);
+    }
+    }
+    free(r.p);
+}
+
+/* The raw key (not cast) of the row of table `to` that is an ancestor of the
+ * row of table `from` at `alias`. */
+static void anc_key(gen *g, sbuf *b, const char *alias, int from, int to, loc where)
+{
+    const table *tf = &g->d->tables[from];
+    if (from == to) {
+        sb_printf(b, "%s.", alias);
+        sb_ident(b, tf->cols[tf->key].name);
+        return;
+    }
+    int p = tf->parent;
+    if (p == to) {
+        sb_printf(b, "%s.", alias);
+        sb_ident(b, tf->cols[tf->fk].name);
+        return;
+    }
+    int a = ++g->nalias;
+    const table *tp = &g->d->tables[p];
+    char pa[32];
+    snprintf(pa, sizeof pa, "a%d", a);
+    sb_add(b, "(SELECT ");
+    anc_key(g, b, pa, p, to, where);
+    sb_add(b, " FROM ");
+    rel_name(g, b, p, where);
+    sb_printf(b, " AS %s WHERE %s.", pa, pa);
+    sb_ident(b, tp->cols[tp->key].name);
+    sb_printf(b, " = %s.", alias);
+    sb_ident(b, tf->cols[tf->fk].name);
+    sb_add(b, ")");
+}
+
+/* ---- lets and endpoints ------------------------------------------------------ */
+
+static void need_let(gen *g, int i, loc where);
+static void need_ep(gen *g, int i, loc where);
+
+static void need_let(gen *g, int i, loc where)
+{
+    if (g->let_state[i] == 2) return;
+    if (g->let_state[i] == 1) {
+        cannot(g, where, "a let that depends on itself");
+        return;
+    }
+    g->let_state[i] = 1;
+    const letinfo *li = &g->st->lets[i];
+    sbuf x = {0};
+    sb_add(&x, "SELECT ");
+    if (!sql_type(li->type.kind) && li->type.kind != TY_ANY) {
+        /* a list or a map: used only through `in` and lookups, inlined there */
+        sb_add(&x, "NULL");
+    } else {
+        ex_as(g, &x, li->s->value, li->type.kind);
+    }
+    /* OFFSET 0 keeps the let one sub-select: without it the planner may copy
+     * its expression (and sub-plans) into every place that reads l<i>.v */
+    sb_printf(&g->from, "\n  CROSS JOIN LATERAL (%s AS v OFFSET 0) AS l%d", x.p ? x.p : "", i);
+    if (x.oom) g->from.oom = 1;
+    free(x.p);
+    g->let_state[i] = 2;
+}
+
+/* An endpoint from its dates: the earliest of the event and competing
+ * events not after the censoring date (the first written on a tie), else the
+ * censoring date; unknown without an origin or an end, or when the end is
+ * before the origin; with an entry, unknown when it is missing or not
+ * before the end (eval.c eval_endpoint). */
+static void ep_dates(gen *g, sbuf *b, int i)
+{
+    const stmt *s = g->st->eps[i].s;
+    size_t nk = s->ncompeting + 1;
+    sb_add(b, "SELECT z.time_, z.status_, z.entry_, "
+              "CASE WHEN z.status_ = 1 THEN z.best END AS event_date, "
+              "CASE WHEN z.time_ IS NOT NULL THEN z.en END AS end_date FROM (SELECT y.best, y.en, ");
+    const char *known = s->ep_entry ? "y.o IS NOT NULL AND y.en IS NOT NULL AND y.en >= y.o "
+                                      "AND y.ent IS NOT NULL AND y.ent - y.o < y.en - y.o"
+                                    : "y.o IS NOT NULL AND y.en IS NOT NULL AND y.en >= y.o";
+    sb_printf(b, "CASE WHEN %s THEN y.en - y.o END AS time_, ", known);
+    sb_printf(b, "CASE WHEN %s THEN CASE WHEN y.best IS NULL THEN 0", known);
+    for (size_t k = 0; k < nk; k++) sb_printf(b, " WHEN y.v%zu = y.best THEN %zu", k, k + 1);
+    sb_add(b, " END END AS status_, ");
+    if (s->ep_entry) sb_printf(b, "CASE WHEN %s AND y.ent - y.o > 0 THEN y.ent - y.o END AS entry_ ", known);
+    else sb_add(b, "CAST(NULL AS float8) AS entry_ ");
+    sb_add(b, "FROM (SELECT x.*, COALESCE(x.best, x.c) AS en FROM (SELECT w.*, LEAST(");
+    for (size_t k = 0; k < nk; k++) sb_printf(b, "%sw.v%zu", k ? ", " : "", k);
+    sb_add(b, ") AS best FROM (SELECT u.o, u.c, u.ent");
+    for (size_t k = 0; k < nk; k++)
+        sb_printf(b, ", CASE WHEN u.c IS NOT NULL AND u.d%zu > u.c THEN NULL ELSE u.d%zu END AS v%zu", k, k, k);
+    sb_add(b, " FROM (SELECT ");
+    ex_as(g, b, s->origin, TY_DATE);
+    sb_add(b, " AS o, ");
+    if (s->censor) ex_as(g, b, s->censor, TY_DATE);
+    else sb_add(b, "CAST(NULL AS float8)");
+    sb_add(b, " AS c, ");
+    if (s->ep_entry) ex_as(g, b, s->ep_entry, TY_DATE);
+    else sb_add(b, "CAST(NULL AS float8)");
+    sb_add(b, " AS ent");
+    for (size_t k = 0; k < nk; k++) {
+        sb_add(b, ", ");
+        const expr *d = k == 0 ? s->event : s->competing[k - 1];
+        if (d) ex_as(g, b, d, TY_DATE);
+        else sb_add(b, "CAST(NULL AS float8)");
+        sb_printf(b, " AS d%zu", k);
+    }
+    sb_add(b, " OFFSET 0) u) w) x) y) z");
+}
+
+/* An endpoint from columns: the time in its unit, the status by its codes
+ * (eval.c eval_column_endpoint); unknown when either is missing, the status
+ * is not a code or the time is negative. */
+static void ep_columns(gen *g, sbuf *b, int i)
+{
+    const endpointinfo *ep = &g->st->eps[i];
+    const stmt *s = ep->s;
+    double ud = g->st->unit_days[s->ep_time_unit];
+    sb_add(b, "SELECT z.time_, z.status_, z.entry_, CASE WHEN z.status_ = 1 THEN z.o + z.time_ END AS event_date, "
+              "CASE WHEN z.time_ IS NOT NULL THEN z.o + z.time_ END AS end_date FROM (SELECT y.o, ");
+    const char *known = s->ep_entry ? "y.st IS NOT NULL AND y.days >= 0 AND y.ent IS NOT NULL AND y.ent < y.days"
+                                    : "y.st IS NOT NULL AND y.days >= 0";
+    sb_printf(b, "CASE WHEN %s THEN y.days END AS time_, CASE WHEN %s THEN y.st END AS status_, ", known, known);
+    if (s->ep_entry) sb_printf(b, "CASE WHEN %s AND y.ent > 0 THEN y.ent END AS entry_ ", known);
+    else sb_add(b, "CAST(NULL AS float8) AS entry_ ");
+    sb_add(b, "FROM (SELECT x.o, x.t * ");
+    sb_real(b, ud);
+    sb_add(b, " AS days, x.e * ");
+    sb_real(b, ud);
+    sb_add(b, " AS ent, CASE x.s");
+    int text = s->ep_status->type.kind == TY_TEXT;
+    for (size_t k = 0; k < ep->ncodes; k++) {
+        sb_add(b, " WHEN ");
+        if (text) sb_literal(b, ep->codes[k].s);
+        else if (s->ep_status->type.kind == TY_BOOL) sb_add(b, ep->codes[k].i ? "TRUE" : "FALSE");
+        else sb_printf(b, "CAST(%lld AS bigint)", (long long)ep->codes[k].i);
+        sb_printf(b, " THEN %d", ep->codes[k].status);
+    }
+    sb_add(b, " END AS st FROM (SELECT ");
+    ex_as(g, b, s->ep_time, TY_REAL);
+    sb_add(b, " AS t, ");
+    ex(g, b, s->ep_status);
+    sb_add(b, " AS s, ");
+    if (s->origin) ex_as(g, b, s->origin, TY_DATE);
+    else sb_add(b, "CAST(NULL AS float8)");
+    sb_add(b, " AS o, ");
+    if (s->ep_entry) ex_as(g, b, s->ep_entry, TY_REAL);
+    else sb_add(b, "CAST(NULL AS float8)");
+    sb_add(b, " AS e OFFSET 0) x) y) z");
+}
+
+static void need_ep(gen *g, int i, loc where)
+{
+    if (g->ep_state[i] == 2) return;
+    if (g->ep_state[i] == 1) {
+        cannot(g, where, "an endpoint that depends on itself");
+        return;
+    }
+    const endpointinfo *ep = &g->st->eps[i];
+    if (ep_rows_table(ep) >= 0) {
+        char what[300];
+        snprintf(what, sizeof what, "endpoint %s, given by rows of %s,", ep->s->name,
+                 g->d->tables[ep->rows_table].name);
+        cannot(g, ep->s->name_loc, what);
+        g->ep_state[i] = 2;
+        return;
+    }
+    g->ep_state[i] = 1;
+    sbuf x = {0};
+    if (ep->from_columns) ep_columns(g, &x, i);
+    else ep_dates(g, &x, i);
+    sb_printf(&g->from, "\n  CROSS JOIN LATERAL (%s) AS e%d", x.p ? x.p : "", i);
+    if (x.oom) g->from.oom = 1;
+    free(x.p);
+    g->ep_state[i] = 2;
+}
+
+/* ---- quantifiers ------------------------------------------------------------- */
+
+/* The rows of the quantifier's table below its anchor row: FROM ... WHERE
+ * link (without the condition), the row at alias q<n>. */
+static void quant_rows(gen *g, sbuf *b, const expr *e, int q)
+{
+    const cohort_data *d = g->d;
+    int T = e->table, A = e->col;
+    char qa[32], cur[64];
+    snprintf(qa, sizeof qa, "q%d", q);
+    snprintf(cur, sizeof cur, "%s", qa);
+    sb_add(b, " FROM ");
+    rel_name(g, b, T, e->name_loc);
+    sb_printf(b, " AS %s", qa);
+    int t = T, level = 0;
+    while (d->tables[t].parent >= 0 && d->tables[t].parent != A) {
+        int p = d->tables[t].parent;
+        char pa[64];
+        snprintf(pa, sizeof pa, "q%d_%d", q, ++level);
+        sb_add(b, " JOIN ");
+        rel_name(g, b, p, e->name_loc);
+        sb_printf(b, " AS %s ON %s.", pa, pa);
+        sb_ident(b, d->tables[p].cols[d->tables[p].key].name);
+        sb_printf(b, " = %s.", cur);
+        sb_ident(b, d->tables[t].cols[d->tables[t].fk].name);
+        snprintf(cur, sizeof cur, "%s", pa);
+        t = p;
+    }
+    sb_printf(b, " WHERE %s.", cur);
+    sb_ident(b, d->tables[t].cols[d->tables[t].fk].name);
+    sb_add(b, " = ");
+    if (e->anchor_slot < 0) {
+        char ta[32];
+        snprintf(ta, sizeof ta, "t%d", A);
+        anc_key(g, b, ta, A, A, e->loc);
+    } else {
+        char va[32];
+        snprintf(va, sizeof va, "q%d", g->var_q[e->anchor_slot]);
+        anc_key(g, b, va, e->anchor_table, A, e->loc);
+    }
+}
+
+/* ORDER BY of the rows as data_groups orders them, or backwards for last */
+static void quant_order(gen *g, sbuf *b, const char *alias, int T, int backwards)
+{
+    const table *t = &g->d->tables[T];
+    sb_add(b, " ORDER BY ");
+    if (t->order >= 0) {
+        sb_printf(b, "%s.", alias);
+        sb_ident(b, t->cols[t->order].name);
+        sb_add(b, backwards ? " DESC NULLS FIRST, " : " NULLS LAST, ");
+    }
+    sb_printf(b, "%s.ctid%s", alias, backwards ? " DESC" : "");
+}
+
+static void ex_quant(gen *g, sbuf *b, const expr *e)
+{
+    if (e->slot < 0 || e->slot >= MAX_QUANT_DEPTH) {
+        cannot(g, e->loc, "this quantifier");
+        return;
+    }
+    sbuf probe = {0};
+    int no_table = rel_name(g, &probe, e->table, e->name_loc);
+    free(probe.p);
+    if (no_table) return;
+    int q = ++g->nalias;
+    int saved_q = g->var_q[e->slot], saved_t = g->var_table[e->slot];
+    g->var_q[e->slot] = q;
+    g->var_table[e->slot] = e->table;
+    char qa[32];
+    snprintf(qa, sizeof qa, "q%d", q);
+    sbuf rows = {0};
+    quant_rows(g, &rows, e, q);
+    if (e->a) {
+        sb_add(&rows, " AND (");
+        ex(g, &rows, e->a);
+        sb_add(&rows, ") IS TRUE");
+    }
+    int kind = e->type.kind;
+    switch (e->op) {
+    case Q_ANY: case Q_ALL:
+        /* any: true if a row is true, else unknown if one is unknown; all: false if a
+         * row is false, else unknown if one is unknown (aggregates skip NULLs) */
+        sb_printf(b, e->op == Q_ANY
+                  ? "(SELECT CASE WHEN bool_or(x%d.b) THEN TRUE WHEN count(*) > count(x%d.b) THEN NULL ELSE FALSE END"
+                  : "(SELECT CASE WHEN NOT bool_and(x%d.b) THEN FALSE WHEN count(*) > count(x%d.b) THEN NULL ELSE TRUE END",
+                  q, q);
+        sb_add(b, " FROM (SELECT ");
+        ex(g, b, e->b);
+        sb_add(b, " AS b");
+        sb_cat(b, &rows);
+        sb_printf(b, ") x%d)", q);
+        break;
+    case Q_COUNT:
+        sb_add(b, "(SELECT count(*)");
+        sb_cat(b, &rows);
+        if (e->b) {
+            sb_add(b, " AND (");
+            ex(g, b, e->b);
+            sb_add(b, ") IS TRUE");
+        }
+        sb_add(b, ")");
+        break;
+    case Q_FIRST: case Q_LAST:
+        sb_add(b, "(SELECT ");
+        ex_as(g, b, e->b, kind);
+        sb_cat(b, &rows);
+        quant_order(g, b, qa, e->table, e->op == Q_LAST);
+        sb_add(b, " LIMIT 1)");
+        break;
+    case Q_MIN: case Q_MAX: case Q_SUM: {
+        /* missing as soon as one value is missing; a sum of no rows is 0, added in
+         * the rows' order like eval.c */
+        const char *coll = kind == TY_TEXT ? " COLLATE \"C\"" : "";
+        sb_printf(b, "(SELECT CASE WHEN count(*) > count(x%d.b) THEN NULL ELSE ", q);
+        if (e->op == Q_SUM) {
+            sb_printf(b, "CAST(COALESCE(sum(x%d.b ORDER BY x%d.k), 0) AS %s)", q, q, sql_type(kind) ? sql_type(kind) : "float8");
+        } else {
+            sb_printf(b, "%s(x%d.b%s)", e->op == Q_MIN ? "min" : "max", q, coll);
+        }
+        sb_add(b, " END FROM (SELECT ");
+        ex_as(g, b, e->b, kind);
+        sb_add(b, " AS b, row_number() OVER (");
+        quant_order(g, b, qa, e->table, 0);
+        sb_add(b, ") AS k");
+        sb_cat(b, &rows);
+        sb_printf(b, ") x%d)", q);
+        break;
+    }
+    default:
+        cannot(g, e->loc, "this quantifier");
+    }
+    free(rows.p);
+    g->var_q[e->slot] = saved_q;
+    g->var_table[e->slot] = saved_t;
+}
+
+/* ---- expressions --------------------------------------------------------------- */
+
+/* The literal list or map behind a name (a param's or a constant let's), or NULL. */
+static const expr *literal_of(const gen *g, const expr *e, int kind)
+{
+    for (int depth = 0; e && depth < 16; depth++) {
+        if ((int)e->kind == kind) return e;
+        if ((e->kind == E_NAME || e->kind == E_FIELD || e->kind == E_CALL) && e->rkind == R_PARAM)
+            e = g->st->params[e->slot].value;
+        else if ((e->kind == E_NAME || e->kind == E_FIELD || e->kind == E_CALL) && e->rkind == R_LET &&
+                 g->st->lets[e->slot].is_const)
+            e = g->st->lets[e->slot].s->value;
+        else
+            return NULL;
+    }
+    return NULL;
+}
+
+static int is_text(const expr *e) { return e->type.kind == TY_TEXT; }
+
+/* Sub-expressions evaluated once: (SELECT f(x.p0, x.p1, ...) FROM (SELECT p0, p1 ...) x) */
+typedef struct once {
+    sbuf inner;
+    int n, alias;
+} once;
+
+static void once_begin(gen *g, once *o)
+{
+    memset(o, 0, sizeof *o);
+    o->alias = ++g->nalias;
+}
+
+/* add e as x<alias>.p<k>; returns k */
+static int once_add(gen *g, once *o, const expr *e, int kind)
+{
+    sb_add(&o->inner, o->n ? ", " : "SELECT ");
+    if (kind) ex_as(g, &o->inner, e, kind);
+    else ex(g, &o->inner, e);
+    sb_printf(&o->inner, " AS p%d", o->n);
+    return o->n++;
+}
+
+static void once_end(once *o, sbuf *b, sbuf *body)
+{
+    sb_add(b, "(SELECT ");
+    sb_cat(b, body);
+    sb_add(b, " FROM (");
+    sb_cat(b, &o->inner);
+    sb_printf(b, " OFFSET 0) x%d)", o->alias);
+}
+
+static void ex_compare(gen *g, sbuf *b, const expr *l, const char *op, const expr *r)
+{
+    int text = is_text(l) || is_text(r);
+    int bools = l->type.kind == TY_BOOL || r->type.kind == TY_BOOL;
+    int num = !text && !bools;
+    sb_add(b, "(");
+    if (num) ex_as(g, b, l, TY_REAL);
+    else ex(g, b, l);
+    if (text && strcmp(op, "=") && strcmp(op, "<>")) sb_add(b, " COLLATE \"C\"");
+    sb_printf(b, " %s ", op);
+    if (num) ex_as(g, b, r, TY_REAL);
+    else ex(g, b, r);
+    sb_add(b, ")");
+}
+
+static void ex_arith(gen *g, sbuf *b, const expr *e)
+{
+    static const char *const ops[] = {"-", "NOT", "+", "+", "-", "*", "/"};
+    int kind = e->type.kind;
+    if (kind == TY_ANY || e->a->type.kind == TY_ANY || e->b->type.kind == TY_ANY) {
+        null_of(b, kind);
+        return;
+    }
+    if (kind == TY_INT) {
+        sb_add(b, "(");
+        ex_as(g, b, e->a, TY_INT);
+        sb_printf(b, " %s ", ops[e->op]);
+        ex_as(g, b, e->b, TY_INT);
+        sb_add(b, ")");
+        return;
+    }
+    sb_add(b, "(");
+    ex_as(g, b, e->a, TY_REAL);
+    if (e->op == OP_DIV) {
+        /* division by zero is missing */
+        sb_add(b, " / NULLIF(");
+        ex_as(g, b, e->b, TY_REAL);
+        sb_add(b, ", 0))");
+        return;
+    }
+    sb_printf(b, " %s ", ops[e->op]);
+    ex_as(g, b, e->b, TY_REAL);
+    sb_add(b, ")");
+}
+
+/* One end of an interval operand: its start and end (a single value is
+ * both), and whether each is open. */
+typedef struct ivx {
+    const expr *s, *e;
+    int s_open, e_open;
+} ivx;
+
+static ivx interval_of(const expr *e)
+{
+    ivx r = {e, e, 0, 0};
+    if (e->kind == E_LIST && e->nitems == 2) {
+        unsigned char so, eo;
+        interval_flags(e->op, &so, &eo);
+        r.s = e->items[0];
+        r.e = e->items[1];
+        r.s_open = so;
+        r.e_open = eo;
+    }
+    return r;
+}
+
+/* interval_relation (interval.c) over x.p<as>, x.p<ae>, x.p<bs>, x.p<be> */
+static void relation_sql(sbuf *b, int rel, int x, const int *p, const int *open)
+{
+    /* p: a.s, a.e, b.s, b.e; open likewise */
+#define P(k) x, p[k]
+    sb_add(b, "CASE WHEN ");
+    for (int k = 0; k < 2; k++) {
+        int s = 2 * k, en = 2 * k + 1;
+        sb_printf(b, "%s(x%d.p%d IS NOT NULL AND x%d.p%d IS NOT NULL AND (x%d.p%d > x%d.p%d", k ? " OR " : "",
+                  P(s), P(en), P(s), P(en));
+        if (open[s] || open[en]) sb_printf(b, " OR x%d.p%d = x%d.p%d", P(s), P(en));
+        sb_add(b, "))");
+    }
+    sb_add(b, " THEN NULL ELSE ");
+    switch (rel) {
+    case REL_OVERLAPS:
+        sb_printf(b, "(x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d)", P(0), open[0] || open[3] ? "<" : "<=", P(3),
+                  P(2), open[2] || open[1] ? "<" : "<=", P(1));
+        break;
+    case REL_BEFORE:
+        sb_printf(b, "(x%d.p%d %s x%d.p%d)", P(1), !(open[1] || open[2]) ? "<" : "<=", P(2));
+        break;
+    case REL_AFTER:
+        sb_printf(b, "(x%d.p%d %s x%d.p%d)", P(3), !(open[3] || open[0]) ? "<" : "<=", P(0));
+        break;
+    case REL_MEETS: {
+        /* a's last day is the day before b's first, or b's the day before a's */
+        char last[2][96], first[2][96];
+        for (int k = 0; k < 2; k++) {
+            int s = 2 * k, en = 2 * k + 1;
+            if (open[en]) snprintf(last[k], sizeof last[k], "(ceil(x%d.p%d) - 1)", P(en));
+            else snprintf(last[k], sizeof last[k], "floor(x%d.p%d)", P(en));
+            if (open[s]) snprintf(first[k], sizeof first[k], "(floor(x%d.p%d) + 1)", P(s));
+            else snprintf(first[k], sizeof first[k], "ceil(x%d.p%d)", P(s));
+        }
+        sb_printf(b, "(%s + 1 = %s OR %s + 1 = %s)", last[0], first[1], last[1], first[0]);
+        break;
+    }
+    case REL_DURING:
+        sb_printf(b, "(x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d)", P(2), open[2] && !open[0] ? "<" : "<=", P(0),
+                  P(1), open[3] && !open[1] ? "<" : "<=", P(3));
+        break;
+    }
+#undef P
+    sb_add(b, " END");
+}
+
+static void ex_relation(gen *g, sbuf *b, const expr *e)
+{
+    ivx a = interval_of(e->a), c = interval_of(e->b);
+    int rel = e->kind == E_OVERLAPS ? REL_OVERLAPS : e->op;
+    once o;
+    once_begin(g, &o);
+    int p[4] = {once_add(g, &o, a.s, TY_REAL), once_add(g, &o, a.e, TY_REAL),
+                once_add(g, &o, c.s, TY_REAL), once_add(g, &o, c.e, TY_REAL)};
+    int open[4] = {a.s_open, a.e_open, c.s_open, c.e_open};
+    sbuf body = {0};
+    relation_sql(&body, rel, o.alias, p, open);
+    once_end(&o, b, &body);
+}
+
+static void ex_call(gen *g, sbuf *b, const expr *e)
+{
+    char what[300];
+    if (e->fn == -2) {
+        /* m[k] of a literal map */
+        const expr *m = literal_of(g, e, E_MAP);
+        if (!m || e->rkind != R_PARAM) m = NULL;
+        if (!m && e->rkind == R_LET && g->st->lets[e->slot].is_const)
+            m = literal_of(g, g->st->lets[e->slot].s->value, E_MAP);
+        if (!m) {
+            cannot(g, e->loc, "a lookup in a map that is not written as a literal");
+            return;
+        }
+        sb_add(b, "CASE ");
+        ex(g, b, e->items[0]);
+        for (size_t i = 0; i + 1 < m->nitems; i += 2) {
+            sb_add(b, " WHEN ");
+            sb_literal(b, m->items[i]->text);
+            sb_add(b, " THEN ");
+            ex_as(g, b, m->items[i + 1], e->type.kind);
+        }
+        sb_add(b, " ELSE ");
+        null_of(b, e->type.kind);
+        sb_add(b, " END");
+        return;
+    }
+    if (e->fn == FN_INCLUDED) { cannot(g, e->loc, "included()"); return; }
+    if (e->rkind == R_EXTERN) {
+        snprintf(what, sizeof what, "the extern function %s", e->name);
+        cannot(g, e->loc, what);
+        return;
+    }
+    int kind = e->type.kind;
+    size_t n = e->nitems;
+    switch (e->fn) {
+    case BI_MISSING:
+        sb_add(b, "(");
+        ex(g, b, e->items[0]);
+        sb_add(b, " IS NULL)");
+        return;
+    case BI_COALESCE: case BI_FIRST_OF: case BI_LAST_OF: case BI_LEAST: case BI_GREATEST: {
+        /* LEAST and GREATEST skip NULLs, as first_of and friends skip missing values */
+        const char *f = e->fn == BI_COALESCE ? "COALESCE"
+                      : e->fn == BI_FIRST_OF || e->fn == BI_LEAST ? "LEAST" : "GREATEST";
+        sb_printf(b, "%s(", f);
+        for (size_t i = 0; i < n; i++) {
+            if (i) sb_add(b, ", ");
+            ex_as(g, b, e->items[i], kind);
+            if (kind == TY_TEXT && e->fn != BI_COALESCE) sb_add(b, " COLLATE \"C\"");
+        }
+        sb_add(b, ")");
+        return;
+    }
+    case BI_ADD_MONTHS:
+        /* calendar months, the day clamped to the month's last (as date_add_months) */
+        sb_add(b, "CAST(CAST(DATE '1970-01-01' + CAST(floor(");
+        ex_as(g, b, e->items[0], TY_REAL);
+        sb_add(b, ") AS integer) + make_interval(months => CAST(");
+        ex(g, b, e->items[1]);
+        sb_add(b, " AS integer)) AS date) - DATE '1970-01-01' AS float8)");
+        return;
+    case BI_ABS:
+        sb_add(b, "abs(");
+        ex_as(g, b, e->items[0], kind);
+        sb_add(b, ")");
+        return;
+    case BI_ROUND: {
+        /* half to even on the scaled value (rint), as R */
+        once o;
+        once_begin(g, &o);
+        int x = once_add(g, &o, e->items[0], TY_REAL);
+        int dg = n == 2 ? once_add(g, &o, e->items[1], TY_REAL) : -1;
+        sbuf body = {0};
+        if (dg < 0) sb_printf(&body, "round(x%d.p%d)", o.alias, x);
+        else sb_printf(&body, "round(x%d.p%d * power(CAST(10 AS float8), x%d.p%d)) / power(CAST(10 AS float8), x%d.p%d)",
+                       o.alias, x, o.alias, dg, o.alias, dg);
+        once_end(&o, b, &body);
+        return;
+    }
+    case BI_FLOOR: case BI_CEIL:
+        sb_printf(b, "%s(", e->fn == BI_FLOOR ? "floor" : "ceil");
+        ex_as(g, b, e->items[0], TY_REAL);
+        sb_add(b, ")");
+        return;
+    case BI_LOG: case BI_SQRT: {
+        once o;
+        once_begin(g, &o);
+        int x = once_add(g, &o, e->items[0], TY_REAL);
+        sbuf body = {0};
+        sb_printf(&body, "CASE WHEN x%d.p%d %s 0 THEN %s(x%d.p%d) END", o.alias, x, e->fn == BI_LOG ? ">" : ">=",
+                  e->fn == BI_LOG ? "ln" : "sqrt", o.alias, x);
+        once_end(&o, b, &body);
+        return;
+    }
+    case BI_EXP:
+        sb_add(b, "exp(");
+        ex_as(g, b, e->items[0], TY_REAL);
+        sb_add(b, ")");
+        return;
+    default:
+        snprintf(what, sizeof what, "the function %s", e->name ? e->name : "?");
+        cannot(g, e->loc, what);
+    }
+}
+
+static void ex_name(gen *g, sbuf *b, const expr *e)
+{
+    char alias[32];
+    switch (e->rkind) {
+    case R_COLUMN:
+        snprintf(alias, sizeof alias, "t%d", e->table);
+        col_ref(g, b, alias, e->table, e->col);
+        return;
+    case R_VARCOL:
+        snprintf(alias, sizeof alias, "q%d", g->var_q[e->slot]);
+        col_ref(g, b, alias, e->table, e->col);
+        return;
+    case R_VARANC: {
+        snprintf(alias, sizeof alias, "q%d", g->var_q[e->slot]);
+        int a = ++g->nalias;
+        char pa[32];
+        snprintf(pa, sizeof pa, "a%d", a);
+        const table *t = &g->d->tables[e->table];
+        sb_add(b, "(SELECT ");
+        col_ref(g, b, pa, e->table, e->col);
+        sb_add(b, " FROM ");
+        rel_name(g, b, e->table, e->loc);
+        sb_printf(b, " AS %s WHERE %s.", pa, pa);
+        sb_ident(b, t->cols[t->key].name);
+        sb_add(b, " = ");
+        anc_key(g, b, alias, e->anchor_table, e->table, e->loc);
+        sb_add(b, ")");
+        return;
+    }
+    case R_LET:
+        if (!sql_type(g->st->lets[e->slot].type.kind)) {
+            cannot(g, e->loc, "a list or a map used as a value");
+            return;
+        }
+        need_let(g, e->slot, e->loc);
+        if (e->type.kind == TY_REAL && g->st->lets[e->slot].type.kind == TY_INT)
+            sb_printf(b, "CAST(l%d.v AS float8)", e->slot);
+        else
+            sb_printf(b, "l%d.v", e->slot);
+        return;
+    case R_PARAM:
+        ex_as(g, b, g->st->params[e->slot].value, g->st->params[e->slot].type.kind);
+        return;
+    case R_EPMEMBER:
+        need_ep(g, e->slot, e->loc);
+        switch (e->col) {
+        case EPM_TIME: sb_printf(b, "e%d.time_", e->slot); return;
+        case EPM_STATUS: sb_printf(b, "CAST(e%d.status_ AS bigint)", e->slot); return;
+        case EPM_EVENT_DATE: sb_printf(b, "e%d.event_date", e->slot); return;
+        case EPM_END_DATE: sb_printf(b, "e%d.end_date", e->slot); return;
+        }
+        return;
+    default:
+        cannot(g, e->loc, "this name");
+    }
+}
+
+static void ex(gen *g, sbuf *b, const expr *e)
+{
+    switch (e->kind) {
+    case E_INT: sb_printf(b, "CAST(%lld AS bigint)", (long long)e->ival); return;
+    case E_REAL: sb_real(b, e->rval); return;
+    case E_BOOL: sb_add(b, e->ival ? "TRUE" : "FALSE"); return;
+    case E_MISSING: null_of(b, e->type.kind); return;
+    case E_TEXT: sb_literal(b, e->text ? e->text : ""); return;
+    case E_DATE: case E_DURATION: sb_real(b, e->days); return;
+    case E_LIST: cannot(g, e->loc, "a list used as a value"); return;
+    case E_MAP: cannot(g, e->loc, "a map used as a value"); return;
+    case E_NAME: case E_FIELD: ex_name(g, b, e); return;
+    case E_UNARY:
+        if (e->op == OP_NOT) {
+            sb_add(b, "(NOT ");
+            ex(g, b, e->a);
+            sb_add(b, ")");
+        } else if (e->op == OP_NEG) {
+            sb_add(b, "(-");
+            ex_as(g, b, e->a, e->type.kind);
+            sb_add(b, ")");
+        } else {
+            ex(g, b, e->a);
+        }
+        return;
+    case E_BINARY:
+        switch (e->op) {
+        case OP_AND: case OP_OR:
+            sb_add(b, "(");
+            ex(g, b, e->a);
+            sb_add(b, e->op == OP_AND ? " AND " : " OR ");
+            ex(g, b, e->b);
+            sb_add(b, ")");
+            return;
+        case OP_EQ: ex_compare(g, b, e->a, "=", e->b); return;
+        case OP_NE: ex_compare(g, b, e->a, "<>", e->b); return;
+        case OP_LT: ex_compare(g, b, e->a, "<", e->b); return;
+        case OP_LE: ex_compare(g, b, e->a, "<=", e->b); return;
+        case OP_GT: ex_compare(g, b, e->a, ">", e->b); return;
+        case OP_GE: ex_compare(g, b, e->a, ">=", e->b); return;
+        default: ex_arith(g, b, e); return;
+        }
+    case E_BETWEEN: {
+        /* missing when any of the three is (SQL's BETWEEN can be false) */
+        int kind = is_text(e->a) ? 0 : TY_REAL;
+        once o;
+        once_begin(g, &o);
+        int x = once_add(g, &o, e->a, kind), lo = once_add(g, &o, e->b, kind), hi = once_add(g, &o, e->c, kind);
+        const char *coll = kind ? "" : " COLLATE \"C\"";
+        sbuf body = {0};
+        sb_printf(&body, "CASE WHEN x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL THEN NULL "
+                  "ELSE x%d.p%d%s >= x%d.p%d AND x%d.p%d%s <= x%d.p%d END", o.alias, x, o.alias, lo, o.alias, hi,
+                  o.alias, x, coll, o.alias, lo, o.alias, x, coll, o.alias, hi);
+        once_end(&o, b, &body);
+        return;
+    }
+    case E_IN: {
+        const expr *l = e->b->kind == E_LIST ? e->b : literal_of(g, e->b, E_LIST);
+        if (!l) {
+            cannot(g, e->b->loc, "`in` a list that is not written as a literal");
+            return;
+        }
+        int kind = is_text(e->a) ? TY_TEXT : e->a->type.kind == TY_BOOL ? TY_BOOL : TY_REAL;
+        if (l->nitems == 0) {
+            sb_add(b, "CASE WHEN ");
+            ex(g, b, e->a);
+            sb_add(b, " IS NULL THEN NULL ELSE FALSE END");
+            return;
+        }
+        /* IN is true on a match, else unknown when an item (or the value) is missing */
+        sb_add(b, "(");
+        ex_as(g, b, e->a, kind);
+        sb_add(b, " IN (");
+        for (size_t i = 0; i < l->nitems; i++) {
+            if (i) sb_add(b, ", ");
+            ex_as(g, b, l->items[i], kind);
+        }
+        sb_add(b, "))");
+        return;
+    }
+    case E_WITHIN:
+        sb_add(b, "(abs(");
+        ex_as(g, b, e->a, TY_REAL);
+        sb_add(b, " - ");
+        ex_as(g, b, e->c, TY_REAL);
+        sb_add(b, ") <= ");
+        ex_as(g, b, e->b, TY_REAL);
+        sb_add(b, ")");
+        return;
+    case E_WITHIN2: {
+        /* x within [lo, hi] of t: t + lo <= x <= t + hi, missing when any is; an
+         * open end makes that comparison strict and an empty window unknown */
+        once o;
+        once_begin(g, &o);
+        int x = once_add(g, &o, e->a, TY_REAL), lo = once_add(g, &o, e->b, TY_REAL);
+        int hi = once_add(g, &o, e->c, TY_REAL), t = once_add(g, &o, e->d, TY_REAL);
+        int A = o.alias;
+        sbuf body = {0};
+        sb_printf(&body, "CASE WHEN x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL THEN NULL ",
+                  A, x, A, lo, A, hi, A, t);
+        if (!e->op) {
+            sb_printf(&body, "ELSE x%d.p%d >= x%d.p%d + x%d.p%d AND x%d.p%d <= x%d.p%d + x%d.p%d END",
+                      A, x, A, t, A, lo, A, x, A, t, A, hi);
+        } else {
+            unsigned char so, eo;
+            interval_flags(e->op, &so, &eo);
+            sb_printf(&body, "WHEN x%d.p%d + x%d.p%d > x%d.p%d + x%d.p%d", A, t, A, lo, A, t, A, hi);
+            if (so || eo) sb_printf(&body, " OR x%d.p%d + x%d.p%d = x%d.p%d + x%d.p%d", A, t, A, lo, A, t, A, hi);
+            sb_printf(&body, " THEN NULL ELSE x%d.p%d + x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d + x%d.p%d END",
+                      A, t, A, lo, so ? "<" : "<=", A, x, A, x, eo ? "<" : "<=", A, t, A, hi);
+        }
+        once_end(&o, b, &body);
+        return;
+    }
+    case E_BEFORE: ex_compare(g, b, e->a, "<", e->b); return;
+    case E_AFTER: ex_compare(g, b, e->a, ">", e->b); return;
+    case E_OVERLAPS: case E_RELATION: ex_relation(g, b, e); return;
+    case E_QUANT: ex_quant(g, b, e); return;
+    case E_CALL: ex_call(g, b, e); return;
+    case E_CASE:
+        sb_add(b, "CASE");
+        for (size_t i = 0; i + 1 < e->nitems; i += 2) {
+            sb_add(b, " WHEN (");
+            ex(g, b, e->items[i]);
+            sb_add(b, ") IS TRUE THEN ");
+            ex_as(g, b, e->items[i + 1], e->type.kind);
+        }
+        sb_add(b, " ELSE ");
+        if (e->a) ex_as(g, b, e->a, e->type.kind);
+        else null_of(b, e->type.kind);
+        sb_add(b, " END");
+        return;
+    case E_FORMULA: cannot(g, e->loc, "a formula"); return;
+    }
+}
+
+/* ---- the query ----------------------------------------------------------------- */
+
+/* FROM the unit table joined to its ancestors, t<table> each */
+static void unit_path(gen *g, loc where)
+{
+    const cohort_data *d = g->d;
+    int t = g->st->unit;
+    sb_add(&g->from, "FROM ");
+    rel_name(g, &g->from, t, where);
+    sb_printf(&g->from, " AS t%d", t);
+    while (d->tables[t].parent >= 0) {
+        int p = d->tables[t].parent;
+        sb_add(&g->from, "\n  LEFT JOIN ");
+        rel_name(g, &g->from, p, where);
+        sb_printf(&g->from, " AS t%d ON t%d.", p, p);
+        sb_ident(&g->from, d->tables[p].cols[d->tables[p].key].name);
+        sb_printf(&g->from, " = t%d.", t);
+        sb_ident(&g->from, d->tables[t].cols[d->tables[t].fk].name);
+        t = p;
+    }
+}
+
+char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg)
+{
+    gen g;
+    memset(&g, 0, sizeof g);
+    g.st = st;
+    g.d = schema;
+    g.dg = dg;
+    g.let_state = calloc(st->nlets + 1, 1);
+    g.ep_state = calloc(st->neps + 1, 1);
+    sbuf sel = {0}, where = {0}, out = {0};
+    if (!g.let_state || !g.ep_state) goto oom;
+    loc at = st->data ? st->data->loc : (loc){0};
+    unit_path(&g, at);
+    const table *ut = &schema->tables[st->unit], *rt = &schema->tables[st->root];
+    int ncol = 0;
+    char alias[32];
+    if (ut->key >= 0) {
+        snprintf(alias, sizeof alias, "t%d", st->unit);
+        sb_printf(&sel, "CAST(%s.", alias);
+        sb_ident(&sel, ut->cols[ut->key].name);
+        sb_add(&sel, " AS text) AS unit_key");
+        ncol++;
+    }
+    if (st->root != st->unit && rt->key >= 0) {
+        snprintf(alias, sizeof alias, "t%d", st->root);
+        sb_printf(&sel, "%sCAST(%s.", ncol++ ? ", " : "", alias);
+        sb_ident(&sel, rt->cols[rt->key].name);
+        sb_add(&sel, " AS text) AS root_key");
+    }
+    /* criteria in order: a unit passes when every include is true and every exclude false */
+    for (size_t j = 0; j < st->ncriteria; j++) {
+        const stmt *s = st->criteria[j];
+        sb_add(&where, j ? "\n  AND (" : "\nWHERE (");
+        ex(&g, &where, s->value);
+        sb_add(&where, s->kind == S_INCLUDE ? ") IS TRUE" : ") IS FALSE");
+    }
+    for (size_t i = 0; i < st->nlets; i++) {
+        int k = st->lets[i].type.kind;
+        if (k < TY_INT || k > TY_DURATION || st->lets[i].state != 2) continue;
+        need_let(&g, (int)i, st->lets[i].s->name_loc);
+        sb_printf(&sel, "%sl%zu.v AS let_%zu", ncol++ ? ", " : "", i, i);
+    }
+    for (size_t e = 0; e < st->neps; e++) {
+        if (st->eps[e].state != 2) continue;
+        need_ep(&g, (int)e, st->eps[e].s->name_loc);
+        if (st->eps[e].s->ep_entry) sb_printf(&sel, "%se%zu.entry_ AS ep_%zu_entry", ncol++ ? ", " : "", e, e);
+        sb_printf(&sel, "%se%zu.time_ AS ep_%zu_time, e%zu.status_ AS ep_%zu_status", ncol++ ? ", " : "", e, e, e, e);
+    }
+    if (!ncol) sb_add(&sel, "1 AS unit");
+    if (g.errors) goto fail;
+    if (st->analysis_name) sb_printf(&out, "-- cohort: analysis %s, one row per %s\n", st->analysis_name, ut->name);
+    else sb_printf(&out, "-- cohort: the analysis dataset, one row per %s\n", ut->name);
+    sb_add(&out, "SELECT ");
+    sb_cat(&out, &sel);
+    sb_add(&out, "\n");
+    sb_cat(&out, &g.from);
+    sb_cat(&out, &where);
+    sb_printf(&out, "\nORDER BY t%d.ctid", st->unit);
+    if (out.oom) goto oom;
+    free(g.let_state);
+    free(g.ep_state);
+    return out.p;
+oom:
+    diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory generating SQL");
+fail:
+    free(sel.p);
+    free(where.p);
+    free(out.p);
+    free(g.from.p);
+    free(g.let_state);
+    free(g.ep_state);
+    return NULL;
+}
