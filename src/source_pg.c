@@ -11,7 +11,9 @@
  * is an empty unquoted cell, read as missing.  Any failure (connection,
  * authentication, a missing table, an unmappable type, a query cancelled
  * or failed part-way, a full disk) leaves nothing read in use, and the
- * files are removed from their folder as soon as they are created. */
+ * files are removed from their folder as soon as they are created.
+ * pg_query_rows runs one query the same way and streams its rows (the
+ * analysis query of export --in-database). */
 #include "source_pg.h"
 #include <errno.h>
 #include <libpq-fe.h>
@@ -387,6 +389,28 @@ static int check_conninfo(const char *conninfo, const decl_site *where, diag *dg
     return bad;
 }
 
+/* A connection in one read-only snapshot, after the settings `set`; NULL
+ * after reporting a refused connection; *rc = 2 after reporting a failed
+ * start (the connection is still returned, to be finished). */
+static PGconn *open_snapshot(const char *conninfo, const decl_site *where, const char *set, int *rc, diag *dg)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        server_error(dg, where, "cannot connect to PostgreSQL", c ? PQerrorMessage(c) : NULL);
+        PQfinish(c);
+        return NULL;
+    }
+    char sql[512];
+    snprintf(sql, sizeof sql, "%sSET client_encoding = 'UTF8'; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", set);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        server_error(dg, where, "cannot start reading from PostgreSQL", result_message(r));
+        *rc = 2;
+    }
+    PQclear(r);
+    return c;
+}
+
 int pg_fetch(const char *conninfo, const decl_site *where, const table_spec *specs, size_t n,
              size_t sample_rows, diag *dg, pg_spool **out)
 {
@@ -409,22 +433,12 @@ int pg_fetch(const char *conninfo, const decl_site *where, const table_spec *spe
         s->specs[i] = specs[i];
         s->specs[i].ndecl = 0;      /* until names[i] holds them */
     }
-    PGconn *c = PQconnectdb(conninfo);
-    if (!c || PQstatus(c) != CONNECTION_OK) {
-        server_error(dg, where, "cannot connect to PostgreSQL", c ? PQerrorMessage(c) : NULL);
-        PQfinish(c);
+    int rc = 0;
+    PGconn *c = open_snapshot(conninfo, where, "SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 1; ", &rc, dg);
+    if (!c) {
         pg_spool_free(s);
         return 2;
     }
-    PGresult *r = PQexec(c, "SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 1; "
-                            "SET client_encoding = 'UTF8'; "
-                            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    int rc = 0;
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        server_error(dg, where, "cannot start reading from PostgreSQL", result_message(r));
-        rc = 2;
-    }
-    PQclear(r);
     int errors = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         int e = fetch_table(c, s, i, sample_rows, dg);
@@ -454,21 +468,11 @@ int pg_query_rows(const char *conninfo, const decl_site *where, const char *sql,
                   diag *dg)
 {
     if (check_conninfo(conninfo, where, dg)) return 1;
-    PGconn *c = PQconnectdb(conninfo);
-    if (!c || PQstatus(c) != CONNECTION_OK) {
-        server_error(dg, where, "cannot connect to PostgreSQL", c ? PQerrorMessage(c) : NULL);
-        PQfinish(c);
-        return 2;
-    }
     /* round-trip float digits: each float8 reads back as the same double */
-    PGresult *r = PQexec(c, "SET extra_float_digits = 3; SET client_encoding = 'UTF8'; "
-                            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     int rc = 0;
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        server_error(dg, where, "cannot start reading from PostgreSQL", result_message(r));
-        rc = 2;
-    }
-    PQclear(r);
+    PGconn *c = open_snapshot(conninfo, where, "SET extra_float_digits = 3; ", &rc, dg);
+    if (!c) return 2;
+    PGresult *r;
     /* rows one at a time: only the current row is held */
     if (!rc && (!PQsendQuery(c, sql) || !PQsetSingleRowMode(c))) {
         server_error(dg, where, "cannot run the analysis query in PostgreSQL", PQerrorMessage(c));

@@ -10,6 +10,11 @@
 #    PostgreSQL (the data
 #    statement rewritten to `data postgres "" { table T from "SCHEMA.T" ... }`)
 #    and requires byte-identical output, status and diagnostics;
+#  - exports each analysis again with --in-database (the query of cohort
+#    sql run by PostgreSQL) and requires the same file, or a located
+#    "cannot be evaluated in the database" error;
+#  - runs the differential test of the two engines (tests/pg/difftest.py)
+#    and replays the minimised cases it found (tests/pg/diff/);
 #  - runs the cases of tests/pg/cases/ with tests/e2e.sh (exact output and
 #    diagnostics: type mapping, connection refused, bad password, password
 #    in the rules, missing table and column, unmappable type, a query
@@ -225,6 +230,32 @@ if [ $indb_same -ge 10 ]; then
     ok "export --in-database: $indb_same analyses identical to the in-memory export, $indb_refused refused with a located error"
 else
     bad "export --in-database: only $indb_same analyses identical"
+fi
+
+# the differential test: random cohorts and random valid rules, exported by
+# both engines (tests/pg/difftest.py; a short pass here, DIFFTEST_PROGRAMS
+# and DIFFTEST_SEED for longer ones), then the minimised cases it found
+if command -v python3 >/dev/null 2>&1; then
+    PSQL=$psql
+    export PSQL
+    if python3 "$srcdir/tests/pg/difftest.py" --cohort "$COHORT" --programs "${DIFFTEST_PROGRAMS:-40}" \
+            --seed "${DIFFTEST_SEED:-1}" >"$tmp/diff.log" 2>&1; then
+        ok "differential test: $(tail -n 1 "$tmp/diff.log")"
+    else
+        cat "$tmp/diff.log"
+        bad "differential test"
+    fi
+    set -- "$srcdir"/tests/pg/diff/*/
+    if [ -d "$1" ]; then
+        if python3 "$srcdir/tests/pg/difftest.py" --cohort "$COHORT" --replay "$@" >"$tmp/diff.log" 2>&1; then
+            ok "differential test: $(tail -n 1 "$tmp/diff.log")"
+        else
+            cat "$tmp/diff.log"
+            bad "differential test regression cases"
+        fi
+    fi
+else
+    bad "the differential test needs python3"
 fi
 
 # the comparison can fail: SRS one day later in the database changes the
