@@ -22,6 +22,7 @@ static const struct {
     [BI_SQRT] = {"sqrt", 1, 1},
     [BI_REF] = {"ref", 2, 2},
     [BI_ADD_MONTHS] = {"add_months", 2, 2},
+    [BI_STRATA] = {"strata", 1, 1},
 };
 
 int builtin_find(const char *name)
@@ -40,7 +41,7 @@ size_t builtin_names(const char **out, size_t max)
 
 int builtin_is_formula_only(int b)
 {
-    return b == BI_REF;
+    return b == BI_REF || b == BI_STRATA;
 }
 
 static ty mk(int k) { ty t = {(uint8_t)k, 0}; return t; }
@@ -112,7 +113,7 @@ ty builtin_check(int b, const ty *at, size_t n, char *msg, size_t size)
     case BI_LOG: case BI_EXP: case BI_SQRT:
         if (!num(at[0])) break;
         return mk(TY_REAL);
-    case BI_REF:
+    case BI_REF: case BI_STRATA:
         return at[0];
     case BI_ADD_MONTHS:
         if ((at[0].kind != TY_DATE && at[0].kind != TY_ANY) || (at[1].kind != TY_INT && at[1].kind != TY_ANY)) {

@@ -1633,6 +1633,55 @@ static void check_arg_spec(scope *sc, const estimateinfo *ei, const boundarg *ba
     }
 }
 
+/* strata(x) as a term of a formula, as R writes coxph(Surv(t, s) ~ a +
+ * strata(x)): not a term but the estimator's `strata` argument.  The term
+ * leaves the formula and binds that argument (given[] marks it given). */
+static void bind_formula_strata(scope *sc, estimateinfo *ei, int *given)
+{
+    const cohort_estimator *est = ei->est;
+    stmt *s = ei->s;
+    for (size_t i = 0; i < s->nargs; i++) {
+        expr *f = s->args[i].value;
+        if (f->kind != E_FORMULA) continue;
+        size_t k = 0;
+        for (size_t t = 0; t < f->nitems; t++) {
+            expr *term = f->items[t];
+            if (term->kind != E_CALL || strcmp(term->name, "strata") != 0) {
+                f->items[k++] = term;
+                continue;
+            }
+            size_t pi = 0;
+            while (pi < est->nparams &&
+                   !(strcmp(est->params[pi].name, "strata") == 0 && (est->params[pi].kinds & COHORT_ARG_COLUMN)))
+                pi++;
+            if (term->nitems != 1)
+                err(sc, term, "strata() in a formula takes one value (for several, stratify by a let that "
+                    "combines them)");
+            else if (pi == est->nparams)
+                err(sc, term, "%s has no strata argument: strata() in a formula is for estimators that "
+                    "stratify (cox)", est->name);
+            else if (given[pi])
+                err(sc, term, "strata() may appear once in a formula");
+            else {
+                int named = 0;
+                for (size_t a = 0; a < s->nargs; a++)
+                    named |= s->args[a].name && strcmp(s->args[a].name, "strata") == 0;
+                if (named) {
+                    err(sc, term, "strata given twice: in the formula and as the argument strata:");
+                    continue;
+                }
+                arg a = {(char *)est->params[pi].name, term->loc, term->items[0]};
+                boundarg *ba = &ei->args[ei->nargs];
+                ba->param = &est->params[pi];
+                ba->exposure = -1;
+                given[pi] = 1;
+                if (bind_arg(sc, ei, ba, &a) == 0) ei->nargs++;
+            }
+        }
+        f->nitems = k;
+    }
+}
+
 static void check_estimate(scope *sc, estimateinfo *ei)
 {
     stmt *s = ei->s;
@@ -1661,6 +1710,7 @@ static void check_estimate(scope *sc, estimateinfo *ei)
     if (!ei->args) return;
     int *given = calloc(est->nparams + 1, sizeof *given);
     if (!given) return;
+    bind_formula_strata(sc, ei, given);
     size_t npos = 0;
     for (size_t i = 0; i < s->nargs; i++) {
         arg *a = &s->args[i];
