@@ -1,4 +1,4 @@
-/* pcommon.c: factor coding, cells, counts, options and matrix tables
+/* pcommon.c: factor coding, cells, counts, options, case weights and matrix tables
  * shared by the bundled estimator plugins. */
 #include "pcommon.h"
 #include <math.h>
@@ -273,5 +273,38 @@ int pc_iterations(const cohort_host *host, const cohort_call *call, const char *
         return 1;
     }
     *out = (int)a->num;
+    return 0;
+}
+
+const cohort_vec *pc_weights(const cohort_call *call)
+{
+    const cohort_arg *a = cohort_arg_get(call, "weights");
+    return a && (a->kind & COHORT_ARG_COLUMN) ? &a->vec : NULL;
+}
+
+int pc_weight_missing(const cohort_vec *w, size_t i)
+{
+    return w && w->missing[i];
+}
+
+int pc_weights_check(const cohort_host *host, const cohort_call *call, const cohort_vec *w,
+                     const unsigned char *use, int *nonint)
+{
+    *nonint = 0;
+    if (!w) return 0;
+    if (!w->num || w->type == COHORT_TYPE_BOOL || w->type == COHORT_TYPE_DATE) {
+        host->error(call, "weights: %s is not a number per row", w->name);
+        return 1;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        if ((use && !use[i]) || w->missing[i]) continue;
+        double x = w->num[i];
+        if (!(isfinite(x) && x > 0)) {
+            host->error(call, "weights: %s is %g in row %zu; case weights must be numbers > 0", w->name,
+                        x, i + 1);
+            return 1;
+        }
+        if (x != floor(x)) *nonint = 1;
+    }
     return 0;
 }

@@ -44,6 +44,16 @@ void pc_matrix_table(const cohort_host *host, const cohort_call *call, const cha
  * a trailing ".0" dropped, so a time reads the same in a table and a
  * sentence. */
 void pc_fmt_time(const cohort_call *call, double days, char *buf, size_t size);
+/* Case weights: the call's `weights` argument (a column), or NULL when not
+ * given.  A row whose weight is missing is dropped like any other missing
+ * variable (pc_weight_missing); a known weight must be a finite number > 0
+ * (pc_weights_check, which says so for the first bad row through
+ * host->error and returns 1).  *nonint is set when a weight is not a whole
+ * number (R then makes the variance robust by default). */
+const cohort_vec *pc_weights(const cohort_call *call);
+int pc_weight_missing(const cohort_vec *w, size_t i);
+int pc_weights_check(const cohort_host *host, const cohort_call *call, const cohort_vec *w,
+                     const unsigned char *use, int *nonint);
 /* A p-value for a sentence: "p < 0.001" or "p = 0.012". */
 void pc_fmt_p(double p, char *buf, size_t size);
 #endif

@@ -2,7 +2,7 @@
  * regression of an endpoint on formula terms, as R's coxph: hazard ratios
  * with confidence intervals, likelihood-ratio / Wald / score tests,
  * concordance; Efron or Breslow ties, strata, robust variance by cluster,
- * counting-process data; optional univariable screening (`screen`) before
+ * case weights, counting-process data; optional univariable screening (`screen`) before
  * the multivariable model; the test of proportional hazards (`zph`, as
  * cox.zph).  The numbers come from coxfit.c and coxzph.c. */
 #include <cohort/plugin.h>
@@ -24,7 +24,9 @@ static const cohort_param cox_params[] = {
     {"strata", COHORT_ARG_COLUMN, 0, "stratify the baseline hazard by this column"},
     {"cluster", COHORT_ARG_COLUMN, 0, "robust (sandwich) variance with these clusters, e.g. patient_id"},
     {"robust", COHORT_ARG_BOOL, 0,
-     "robust variance without `cluster`: clusters are the analysis units (default false)"},
+     "robust variance without `cluster`: clusters are the analysis units (default false, "
+     "true with non-integer weights as coxph)"},
+    {"weights", COHORT_ARG_COLUMN, 0, "case weights (numbers > 0), as coxph's weights"},
     {"ties", COHORT_ARG_TEXT, 0, "\"efron\" (default) or \"breslow\""},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
     {"screen", COHORT_ARG_NUMBER, 0,
@@ -38,6 +40,7 @@ typedef struct cox_input {
     size_t n;
     double *start, *stop;
     int *event, *strata, *cluster;
+    double *weight;     /* case weights, or NULL */
     size_t ncluster, nunits;
     size_t competing;   /* competing events among the rows used (censored) */
     pc_design des;
@@ -51,6 +54,7 @@ static void input_free(cox_input *in)
     free(in->event);
     free(in->strata);
     free(in->cluster);
+    free(in->weight);
     pc_design_free(&in->des);
 }
 
@@ -65,6 +69,8 @@ static int cox_read(const cohort_host *host, const cohort_call *call, const unsi
     const cohort_arg *sa = cohort_arg_get(call, "strata");
     const cohort_arg *ca = cohort_arg_get(call, "cluster");
     const cohort_arg *ra = cohort_arg_get(call, "robust");
+    const cohort_vec *wv = pc_weights(call);
+    int nonint = 0;
     if (!fa || fa->kind != COHORT_ARG_FORMULA || !fa->formula.lhs_is_endpoint) {
         host->error(call, "cox needs a formula with an endpoint on the left: endpoint ~ terms");
         return 1;
@@ -86,9 +92,11 @@ static int cox_read(const cohort_host *host, const cohort_call *call, const unsi
         if (!sel || sel[t]) terms[nt++] = fm->terms[t];
     if (sa && pc_factor_make(&sa->vec, NULL, &sf) != 0) goto nomem;
     if (ca && pc_factor_make(&ca->vec, NULL, &cf) != 0) goto nomem;
+    if (pc_weights_check(host, call, wv, NULL, &nonint)) goto out;
     size_t dropped = 0, competing = 0;
     for (size_t i = 0; i < nrows; i++) {
-        int miss = s->missing[i] || (sa && sf.code[i] < 0) || (ca && cf.code[i] < 0);
+        int miss = s->missing[i] || (sa && sf.code[i] < 0) || (ca && cf.code[i] < 0) ||
+                   pc_weight_missing(wv, i);
         for (size_t t = 0; t < nt && !miss; t++) miss = terms[t].vec.missing[i] != 0;
         if (miss) {
             dropped++;
@@ -128,11 +136,13 @@ static int cox_read(const cohort_host *host, const cohort_call *call, const unsi
     in->event = malloc((n + 1) * sizeof *in->event);
     if (s->start) in->start = malloc((n + 1) * sizeof *in->start);
     if (sa) in->strata = malloc((n + 1) * sizeof *in->strata);
-    int robust = ca || (ra && ra->num != 0);
+    /* as coxph: robust with a cluster, when asked, or with non-integer weights */
+    int robust = ca || (ra ? ra->num != 0 : nonint);
     if (robust) in->cluster = malloc((n + 1) * sizeof *in->cluster);
+    if (wv) in->weight = malloc((n + 1) * sizeof *in->weight);
     size_t *ucode = call->row_unit ? malloc((call->nunits + 1) * sizeof *ucode) : NULL;
     if (!in->stop || !in->event || (s->start && !in->start) || (sa && !in->strata) ||
-        (robust && !in->cluster) || (call->row_unit && !ucode)) {
+        (robust && !in->cluster) || (call->row_unit && !ucode) || (wv && !in->weight)) {
         free(ucode);
         goto nomem;
     }
@@ -145,6 +155,7 @@ static int cox_read(const cohort_host *host, const cohort_call *call, const unsi
         in->event[k] = s->status[i] == 1;
         if (in->start) in->start[k] = s->start[i];
         if (in->strata) in->strata[k] = sf.code[i];
+        if (in->weight) in->weight[k] = wv->num[i];
         if (ucode && ucode[call->row_unit[i]] == (size_t)-1) ucode[call->row_unit[i]] = in->nunits++;
         if (robust) {
             if (ca) in->cluster[k] = cf.code[i];
@@ -175,7 +186,7 @@ static int cox_fit_design(const cohort_host *host, const cohort_call *call, cons
                           const pc_design *d, const cox_options *o, cox_fit *f, int report)
 {
     cox_data cd = {in->n, d->p, in->start, in->stop, in->event, d->x, in->strata, in->cluster,
-                   in->ncluster};
+                   in->ncluster, in->weight};
     int st = cox_fit_model(&cd, o, f);
     if (st == COX_OK) return 0;
     if (!report) return 1;
@@ -221,6 +232,8 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
                        in->epname, o->efron ? "Efron" : "Breslow");
     if (in->stname && off < (int)sizeof title)
         off += snprintf(title + off, sizeof title - (size_t)off, ", strata %s", in->stname);
+    if (in->weight && off < (int)sizeof title)
+        off += snprintf(title + off, sizeof title - (size_t)off, ", weights %s", pc_weights(call)->name);
     if (f->robust && off < (int)sizeof title)
         off += snprintf(title + off, sizeof title - (size_t)off, ", robust SE by %s", in->clname);
     if (off < (int)sizeof title) snprintf(title + off, sizeof title - (size_t)off, ")");
@@ -310,6 +323,13 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     if (f->robust)
         pc_matrix_table(host, call, "naive_vcov", "Model-based variance matrix of the coefficients",
                         (const char *const *)d->names, p, f->naive_var);
+    pc_fmt_p(f->lr_p, pb, sizeof pb);
+    if (in->weight) {
+        host->note(call, "Cox model of %s: %s events; likelihood-ratio test %.2f on %d df, %s; "
+                   "concordance not computed with case weights", in->epname,
+                   pc_count_text(host, call, (double)f->nevents, cnt, sizeof cnt), f->lr_test, f->df, pb);
+        return;
+    }
     cohort_table *tc = host->table_new(call, "concordance", "Concordance: pairs of units");
     host->table_detail(tc);
     static const char *const pairs[] = {"concordant", "discordant", "tied.x", "tied.y", "tied.xy"};
@@ -321,7 +341,6 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     for (size_t k = 0; k < 5; k++) pc_put(host, tc, r, cpair[k], f->conc_count[k]);
     pc_put(host, tc, r, ccc, f->concordance);
     pc_put(host, tc, r, ccse, f->concordance_se);
-    pc_fmt_p(f->lr_p, pb, sizeof pb);
     if (isfinite(f->concordance))
         host->note(call, "Cox model of %s: %s events; likelihood-ratio test %.2f on %d df, %s; "
                    "concordance %.3f (SE %.3f)", in->epname,
@@ -516,7 +535,13 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
         if (cox_fit_design(host, call, &in, &in.des, &o, &f, 1) == 0) {
             report_model(host, call, &in, &f, &o, level);
             a = cohort_arg_get(call, "zph");
-            rc = a && a->num != 0 ? report_zph(host, call, &in, &f, &o) : 0;
+            if (a && a->num != 0 && in.weight) {
+                host->error(call, "zph: the test of proportional hazards is not available with "
+                            "case weights");
+                rc = 1;
+            } else {
+                rc = a && a->num != 0 ? report_zph(host, call, &in, &f, &o) : 0;
+            }
         }
         cox_fit_free(&f);
     }

@@ -14,6 +14,7 @@
 
 typedef struct work {
     const cox_data *d;
+    const double *wt;     /* case weights, or NULL (all 1) */
     size_t n, p;
     int efron;
     double *x;            /* centred covariates, n x p */
@@ -95,6 +96,7 @@ static int work_init(work *w, const cox_data *d, int efron)
     memset(w, 0, sizeof *w);
     size_t n = d->n, p = d->p;
     w->d = d;
+    w->wt = d->weight;
     w->n = n;
     w->p = p;
     w->efron = efron;
@@ -149,6 +151,12 @@ static void set_eta(work *w, const double *beta)
     }
 }
 
+/* the case weight of row r */
+static double wt(const work *w, size_t r)
+{
+    return w->wt ? w->wt[r] : 1;
+}
+
 /* s0 += sign * r, s1 += sign * r x, s2 += sign * r x x' (upper triangle) */
 static void accumulate(size_t p, double sign, double r, const double *x, double *s0, double *s1, double *s2)
 {
@@ -181,34 +189,39 @@ static double coxlik(work *w, const double *beta, double *u, double *imat)
             if (d->start)
                 for (; js < b && d->start[w->ords[js]] >= t; js++) {
                     size_t r = w->ords[js];
-                    accumulate(p, -1, w->risk[r], w->x + r * p, &s0, w->s1, w->s2);
+                    accumulate(p, -1, wt(w, r) * w->risk[r], w->x + r * p, &s0, w->s1, w->s2);
                 }
-            double d0 = 0;
+            double d0 = 0, dw = 0;
             size_t nd = 0;
             memset(w->d1, 0, p * sizeof *w->d1);
             memset(w->d2, 0, p * p * sizeof *w->d2);
             for (; i < b && d->stop[w->ord[i]] == t; i++) {
                 size_t r = w->ord[i];
                 const double *xr = w->x + r * p;
-                accumulate(p, 1, w->risk[r], xr, &s0, w->s1, w->s2);
+                double wr = wt(w, r);
+                accumulate(p, 1, wr * w->risk[r], xr, &s0, w->s1, w->s2);
                 if (d->event[r]) {
-                    accumulate(p, 1, w->risk[r], xr, &d0, w->d1, w->d2);
+                    accumulate(p, 1, wr * w->risk[r], xr, &d0, w->d1, w->d2);
                     nd++;
-                    loglik += w->eta[r];
-                    for (size_t j = 0; j < p; j++) u[j] += xr[j];
+                    dw += wr;
+                    loglik += wr * w->eta[r];
+                    for (size_t j = 0; j < p; j++) u[j] += wr * xr[j];
                 }
             }
+            /* Efron: each of the nd steps carries the deaths' mean weight */
+            double mw = nd ? dw / (double)nd : 0;
             for (size_t k = 0; k < nd; k++) {
                 double f = w->efron ? (double)k / (double)nd : 0;
                 double den = s0 - f * d0;
-                loglik -= log(den);
+                loglik -= mw * log(den);
                 for (size_t j = 0; j < p; j++) {
                     w->xb[j] = (w->s1[j] - f * w->d1[j]) / den;
-                    u[j] -= w->xb[j];
+                    u[j] -= mw * w->xb[j];
                 }
                 for (size_t j = 0; j < p; j++)
                     for (size_t m = j; m < p; m++)
-                        imat[j * p + m] += (w->s2[j * p + m] - f * w->d2[j * p + m]) / den - w->xb[j] * w->xb[m];
+                        imat[j * p + m] += mw * ((w->s2[j * p + m] - f * w->d2[j * p + m]) / den -
+                                                 w->xb[j] * w->xb[m]);
             }
         }
     }
@@ -251,35 +264,39 @@ static int score_resid(work *w, const double *beta, double *res)
                 for (; js < b && d->start[w->ords[js]] >= t; js++) {
                     size_t r = w->ords[js];
                     mhi[r] = nt;
-                    accumulate(p, -1, w->risk[r], w->x + r * p, &s0, w->s1, w->s2);
+                    accumulate(p, -1, wt(w, r) * w->risk[r], w->x + r * p, &s0, w->s1, w->s2);
                 }
-            double d0 = 0;
+            double d0 = 0, dw = 0;
             size_t nd = 0, i0 = i;
             memset(w->d1, 0, p * sizeof *w->d1);
             for (; i < b && d->stop[w->ord[i]] == t; i++) {
                 size_t r = w->ord[i];
                 const double *xr = w->x + r * p;
+                double wr = wt(w, r);
                 mlo[r] = nt;
-                accumulate(p, 1, w->risk[r], xr, &s0, w->s1, w->s2);
+                accumulate(p, 1, wr * w->risk[r], xr, &s0, w->s1, w->s2);
                 if (d->event[r]) {
-                    d0 += w->risk[r];
-                    for (size_t j = 0; j < p; j++) w->d1[j] += w->risk[r] * xr[j];
+                    d0 += wr * w->risk[r];
+                    for (size_t j = 0; j < p; j++) w->d1[j] += wr * w->risk[r] * xr[j];
                     nd++;
+                    dw += wr;
                 }
             }
             if (nd == 0) continue;
+            /* hazard increments of the Efron steps: mean death weight / den */
+            double mw = dw / (double)nd;
             double sa = 0, sa2 = 0;
             double *sb = qb + nt * p, *sb2 = qb2 + nt * p, *sm = qm + nt * p;
             for (size_t j = 0; j < p; j++) sb[j] = sb2[j] = sm[j] = 0;
             for (size_t k = 0; k < nd; k++) {
                 double f = w->efron ? (double)k / (double)nd : 0;
                 double den = s0 - f * d0;
-                sa += 1 / den;
-                sa2 += (1 - f) / den;
+                sa += mw / den;
+                sa2 += mw * (1 - f) / den;
                 for (size_t j = 0; j < p; j++) {
                     double xb = (w->s1[j] - f * w->d1[j]) / den;
-                    sb[j] += xb / den;
-                    sb2[j] += (1 - f) * xb / den;
+                    sb[j] += mw * xb / den;
+                    sb2[j] += mw * (1 - f) * xb / den;
                     sm[j] += xb / (double)nd;
                 }
             }
@@ -331,7 +348,8 @@ static int score_resid(work *w, const double *beta, double *res)
     return 0;
 }
 
-/* Score residuals summed within clusters: ncl x p. */
+/* Score residuals, times the case weights, summed within clusters: ncl x p
+ * (as residuals(coxph, "score", weighted = TRUE, collapse = cluster)). */
 static int cluster_resid(work *w, const double *beta, const int *cluster, size_t ncl, double *out)
 {
     size_t n = w->n, p = w->p;
@@ -343,7 +361,7 @@ static int cluster_resid(work *w, const double *beta, const int *cluster, size_t
     memset(out, 0, ncl * p * sizeof *out);
     for (size_t i = 0; i < n; i++) {
         size_t c = cluster ? (size_t)cluster[i] : i;
-        for (size_t j = 0; j < p; j++) out[c * p + j] += res[i * p + j];
+        for (size_t j = 0; j < p; j++) out[c * p + j] += wt(w, i) * res[i * p + j];
     }
     free(res);
     return 0;
@@ -367,6 +385,7 @@ static int check_input(const cox_data *d, cox_fit *f)
         if (d->start && !(isfinite(d->start[i]) && d->start[i] < d->stop[i])) return COX_EINPUT;
         if (d->event[i] != 0 && d->event[i] != 1) return COX_EINPUT;
         if (d->cluster && (d->cluster[i] < 0 || (size_t)d->cluster[i] >= d->ncluster)) return COX_EINPUT;
+        if (d->weight && !(isfinite(d->weight[i]) && d->weight[i] > 0)) return COX_EINPUT;
         for (size_t j = 0; j < d->p; j++)
             if (!isfinite(d->x[i * d->p + j])) return COX_EINPUT;
         ne += d->event[i] != 0;
@@ -516,7 +535,14 @@ int cox_fit_model(const cox_data *d, const cox_options *o, cox_fit *f)
     f->score_p = pchisq(f->score_test, f->df, 0, 0);
     f->robust_score_p = f->robust ? pchisq(f->robust_score_test, f->df, 0, 0) : NAN;
 
-    /* concordance of the linear predictor (centred: ranks are unchanged) */
+    /* concordance of the linear predictor (centred: ranks are unchanged);
+     * not computed with case weights (missing) */
+    if (d->weight) {
+        for (size_t k = 0; k < 5; k++) f->conc_count[k] = NAN;
+        f->concordance = f->concordance_se = NAN;
+        st = COX_OK;
+        goto done;
+    }
     set_eta(&w, f->coef);
     if (cox_concordance(n, d->start, d->stop, d->event, d->strata, w.eta, d->cluster, d->ncluster,
                         f->conc_count, &f->concordance, &f->concordance_se) != 0) {

@@ -1,8 +1,8 @@
 /* coxfit.h: Cox proportional hazards regression on plain arrays, with the
  * semantics of R survival's coxph (3.5): Newton-Raphson from beta = 0 with
  * step halving and coxph.control's convergence rule, Efron or Breslow ties,
- * strata, counting-process (start, stop] data, robust (cluster sandwich)
- * variance, likelihood-ratio / Wald / score tests and concordance. */
+ * strata, counting-process (start, stop] data, case weights, robust
+ * (cluster sandwich) variance, likelihood-ratio / Wald / score tests and concordance. */
 #ifndef COHORT_COXFIT_H
 #define COHORT_COXFIT_H
 #include <stddef.h>
@@ -16,6 +16,10 @@ typedef struct cox_data {
     const int *strata;     /* NULL, or stratum code per row (any ints) */
     const int *cluster;    /* NULL, or cluster code per row, 0..ncluster-1: robust variance */
     size_t ncluster;
+    const double *weight;  /* NULL, or case weights > 0 (as coxph's weights): the
+                            * likelihood, score and information are weighted,
+                            * the score residuals of the robust variance too;
+                            * the concordance is then not computed (missing) */
 } cox_data;
 
 typedef struct cox_options {

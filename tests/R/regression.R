@@ -46,8 +46,11 @@ write_ref <- function(name, sections) {
 # Data columns: start stop event strata cluster then the model.matrix
 # columns.  start is NA for right-censored data; strata/cluster are integer
 # codes (0 when not used).
-cox_case <- function(name, formula, data, ties = "efron", note = "") {
-  fit <- coxph(formula, data = data, ties = ties, model = TRUE, x = TRUE)
+# With case weights (weights = a vector) a column `weight` follows cluster.
+cox_case <- function(name, formula, data, ties = "efron", note = "", weights = NULL) {
+  if (is.null(weights)) fit <- coxph(formula, data = data, ties = ties, model = TRUE, x = TRUE)
+  else fit <- coxph(formula, data = cbind(data, .w = weights), weights = .w, ties = ties,
+                    model = TRUE, x = TRUE)
   X <- fit$x
   y <- fit$y
   mf <- fit$model
@@ -56,10 +59,13 @@ cox_case <- function(name, formula, data, ties = "efron", note = "") {
   st <- if (!is.null(fit$strata)) as.integer(fit$strata) else rep(0L, n)
   if (is.null(fit$strata) && length(attr(fit$terms, "specials")$strata)) st <- as.integer(strata(mf[[attr(fit$terms, "specials")$strata]]))
   cl_col <- grep("^\\(cluster\\)$|^cluster\\(", names(mf))
-  cl <- if (length(cl_col)) match(mf[[cl_col]], sort(unique(mf[[cl_col]]))) - 1L else rep(0L, n)
+  # robust without a cluster term (non-integer weights): each row its own cluster
+  cl <- if (length(cl_col)) match(mf[[cl_col]], sort(unique(mf[[cl_col]]))) - 1L
+        else if (!is.null(fit$naive.var)) seq_len(n) - 1L else rep(0L, n)
   df <- data.frame(start = if (counting) y[, 1] else NA,
                    stop = if (counting) y[, 2] else y[, 1],
                    event = y[, ncol(y)], strata = st, cluster = cl)
+  if (!is.null(weights)) df$weight <- weights
   df <- cbind(df, as.data.frame(X))
   write_data(name, df)
 
@@ -88,7 +94,7 @@ cox_case <- function(name, formula, data, ties = "efron", note = "") {
   if (!is.null(fit$naive.var)) mats$naive_vcov <- as.data.frame(unname(fit$naive.var))
   # cox.zph with its defaults (right-censored data): the tests, the scaled
   # Schoenfeld residuals, and the term of each column (fit$assign)
-  if (!counting) {
+  if (!counting && is.null(weights)) {
     z <- cox.zph(fit)
     asg <- integer(ncol(X))
     for (k in seq_along(fit$assign)) asg[fit$assign[[k]]] <- k - 1L
@@ -120,6 +126,20 @@ cox_case("cox_cgd", Surv(tstart, tstop, status) ~ treat + age + inherit + steroi
 # colon: two event types per patient, strata by type, clusters
 colon2 <- na.omit(colon[, c("id", "time", "status", "rx", "sex", "age", "obstruct", "nodes", "etype")])
 cox_case("cox_colon", Surv(time, status) ~ rx + sex + age + obstruct + nodes + strata(etype) + cluster(id), colon2)
+
+# case weights (coxph's weights): inverse-probability weights of sex from a
+# logistic model of age and ph.ecog (non-integer), model-based and robust
+# (clustered by institution) variance, Efron and Breslow ties
+ps_lung <- fitted(glm(I(sex == 2) ~ age + ph.ecog, family = binomial, data = lung2))
+w_lung <- ifelse(lung2$sex == 2, 1 / ps_lung, 1 / (1 - ps_lung))
+cox_case("cox_lung_wt", Surv(time, status) ~ age + sex + ph.ecog + wt.loss, lung2, weights = w_lung)
+cox_case("cox_lung_wt_breslow", Surv(time, status) ~ age + sex + ph.ecog + wt.loss, lung2,
+         ties = "breslow", weights = w_lung)
+cox_case("cox_lung_wt_cluster", Surv(time, status) ~ age + sex + ph.ecog + wt.loss + cluster(inst),
+         lung2, weights = w_lung)
+# counting process with weights and clusters: bladder2 with weights by size
+cox_case("cox_bladder2_wt", Surv(start, stop, event) ~ rx + number + cluster(id), bladder2,
+         weights = 1 + bladder2$size / 4)
 
 ## ---- logistic -----------------------------------------------------------
 # Data columns: y then the model.matrix columns without the intercept.
@@ -189,6 +209,41 @@ crr_case("finegray_small", c(1, 2, 2, 3, 3, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 1
          c(1, 0, 2, 1, 0, 1, 2, 1, 0, 2, 1, 0, 1, 2, 1, 0, 1, 2, 0, 1),
          cbind(z = c(1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0),
                w = c(0.5, 1.2, -0.3, 2.0, 0.1, -1.1, 0.7, 0.2, -0.6, 1.5, 0.9, -0.2, 0.4, -1.4, 0.8, 0.3, -0.9, 1.1, 0.0, 0.6)))
+
+# Fine-Gray by survival::finegray (the weighted counting-process data) and
+# a weighted coxph with cluster-robust variance.  Data columns: time status
+# cluster then the covariate matrix; cluster codes 0..k-1 (the robust
+# variance groups rows by it; each row its own cluster when unclustered).
+fgc_case <- function(name, time, status, X, cluster = seq_along(time)) {
+  X <- as.matrix(X)
+  cl <- match(cluster, sort(unique(cluster))) - 1L
+  d <- data.frame(time = time, status = factor(status, 0:2, c("censor", "event", "compete")),
+                  cl = cl, X)
+  fg <- finegray(Surv(time, status) ~ ., data = d, etype = "event")
+  f <- as.formula(paste("Surv(fgstart, fgstop, fgstatus) ~", paste(colnames(X), collapse = " + ")))
+  fit <- coxph(f, data = fg, weights = fgwt, cluster = cl)
+  write_data(name, cbind(data.frame(time = time, status = status, cluster = cl), as.data.frame(X)))
+  s <- summary(fit)$coefficients
+  write_ref(name, list(coef = data.frame(coef = coef(fit), se = s[, "se(coef)"],
+                                         robust_se = s[, "robust se"], p = s[, ncol(s)]),
+                       fit = c(n = length(time), nrow = nrow(fg), nevent = fit$nevent,
+                               loglik0 = fit$loglik[1], loglik = fit$loglik[2],
+                               wald = fit$wald.test, rscore = fit$rscore),
+                       vcov = as.data.frame(unname(fit$var)),
+                       naive_vcov = as.data.frame(unname(fit$naive.var))))
+  invisible(fit)
+}
+fgc_case("fgc_mgus2", mtime, mstat, model.matrix(~ age + sex + mspike, m)[, -1])
+# the same with clusters of three consecutive subjects (a grouping made up
+# to exercise the clustered sandwich on real data)
+fgc_case("fgc_mgus2_cl", mtime, mstat, model.matrix(~ age + sex + mspike, m)[, -1],
+         cluster = (seq_along(mtime) - 1) %/% 3)
+fgc_case("fgc_sim", tt, ss, cbind(x1 = x1, x2 = x2, x3 = x3))
+fgc_case("fgc_small", c(1, 2, 2, 3, 3, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 12, 12, 13, 14),
+         c(1, 0, 2, 1, 0, 1, 2, 1, 0, 2, 1, 0, 1, 2, 1, 0, 1, 2, 0, 1),
+         cbind(z = c(1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0),
+               w = c(0.5, 1.2, -0.3, 2.0, 0.1, -1.1, 0.7, 0.2, -0.6, 1.5, 0.9, -0.2, 0.4, -1.4, 0.8, 0.3, -0.9, 1.1, 0.0, 0.6)),
+         cluster = c(1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10))
 
 ## ---- propensity-score matching -------------------------------------------
 # Data columns: treat (0/1) then the covariate matrix.  The propensity score
