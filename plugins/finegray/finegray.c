@@ -1,11 +1,16 @@
 /* finegray.c: the `finegray` estimator plugin (ABI glue): Fine-Gray
  * competing-risks regression of an endpoint's cumulative incidence on
- * formula terms, as R cmprsk's crr: subdistribution hazard ratios with
- * confidence intervals and p-values, the pseudo likelihood-ratio test, and
- * optional univariable screening (`screen`).  The numbers come from crr.c. */
+ * formula terms, by one of two named methods: "crr", as R cmprsk's crr
+ * (subdistribution hazard ratios with crr's sandwich variance, the pseudo
+ * likelihood-ratio test, optional univariable screening), the default; and
+ * "finegray", as survival's finegray() + a weighted coxph with a
+ * cluster-robust variance, the default when clustered (a `cluster`, given
+ * or the patient by default below the patient level).  The numbers come
+ * from crr.c and fgcox.c. */
 #include <cohort/plugin.h>
 #include "../common/pcommon.h"
 #include "crr.h"
+#include "fgcox.h"
 #include "../common/design.h"
 #include "../common/linalg.h"
 #include "../common/screen.h"
@@ -23,8 +28,14 @@ static const cohort_param fg_params[] = {
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
     {"screen", COHORT_ARG_NUMBER, 0,
      "fit each term alone first; terms with univariable Wald p < screen enter the model"},
-    {"maxiter", COHORT_ARG_NUMBER, 0, "maximum Newton iterations, default 10 (as crr)"},
+    {"maxiter", COHORT_ARG_NUMBER, 0,
+     "maximum Newton iterations, default 10 (as crr; 20 as coxph with method \"finegray\")"},
     {"gtol", COHORT_ARG_NUMBER, 0, "convergence tolerance of the score, default 1e-6 (as crr)"},
+    {"method", COHORT_ARG_TEXT, 0,
+     "\"crr\" (cmprsk's crr; the default without a cluster) or \"finegray\" (survival's finegray + "
+     "weighted coxph, cluster-robust; the default with one)"},
+    {"cluster", COHORT_ARG_COLUMN, 0,
+     "robust variance with these clusters, e.g. patient_id (method \"finegray\")"},
 };
 
 typedef struct fg_input {
@@ -32,6 +43,9 @@ typedef struct fg_input {
     double *time;
     int *status;        /* 0 censored, 1 cause of interest, 2 other causes */
     pc_design des;
+    int *cluster;       /* NULL, or cluster codes 0..ncluster-1 (`cluster`) */
+    size_t ncluster;
+    const char *clname;
     const char *epname, *cause;
     int other_cause;    /* `cause` names a competing cause */
     char label[256];    /* "rn", or "rn (cause death)" when another cause is modelled */
@@ -42,6 +56,7 @@ static void input_free(fg_input *in)
 {
     free(in->time);
     free(in->status);
+    free(in->cluster);
     pc_design_free(&in->des);
 }
 
@@ -92,13 +107,16 @@ static int fg_read(const cohort_host *host, const cohort_call *call, const unsig
     size_t nrows = call->nrows, nt = 0;
     unsigned char *use = calloc(nrows + 1, 1);
     cohort_term *terms = malloc((fm->nterms + 1) * sizeof *terms);
+    const cohort_arg *ca = cohort_arg_get(call, "cluster");
+    pc_factor cf = {0};
     int rc = 1;
     if (!use || !terms) goto nomem;
+    if (ca && pc_factor_make(&ca->vec, NULL, &cf) != 0) goto nomem;
     for (size_t t = 0; t < fm->nterms; t++)
         if (!sel || sel[t]) terms[nt++] = fm->terms[t];
     size_t dropped = 0;
     for (size_t i = 0; i < nrows; i++) {
-        int miss = s->missing[i] != 0;
+        int miss = s->missing[i] != 0 || (ca && cf.code[i] < 0);
         for (size_t t = 0; t < nt && !miss; t++) miss = terms[t].vec.missing[i] != 0;
         if (miss) {
             dropped++;
@@ -128,10 +146,16 @@ static int fg_read(const cohort_host *host, const cohort_call *call, const unsig
     }
     in->time = malloc((in->n + 1) * sizeof *in->time);
     in->status = malloc((in->n + 1) * sizeof *in->status);
-    if (!in->time || !in->status) goto nomem;
+    if (ca) in->cluster = malloc((in->n + 1) * sizeof *in->cluster);
+    if (!in->time || !in->status || (ca && !in->cluster)) goto nomem;
+    if (ca) {
+        in->ncluster = cf.nlevels;
+        in->clname = ca->vec.name;
+    }
     size_t k = 0;
     for (size_t i = 0; i < nrows; i++) {
         if (!use[i]) continue;
+        if (ca) in->cluster[k] = cf.code[i];
         in->time[k] = s->time[i];
         in->status[k] = s->status[i] == 0 ? 0 : s->status[i] == code ? 1 : 2;
         k++;
@@ -143,17 +167,17 @@ nomem:
 out:
     free(use);
     free(terms);
+    pc_factor_free(&cf);
     return rc;
 }
 
-static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_input *in,
-                  const crr_options *o, crr_fit *f, int report)
+/* A factor level (or its reference) without events of interest has an
+ * infinite sHR; the fit may still "converge" to a huge or null estimate, so
+ * refuse it rather than print one.  Returns 0, or 1 (after host->error when
+ * report is set). */
+static int fg_levels_ok(const cohort_host *host, const cohort_call *call, const fg_input *in, int report)
 {
-    /* A factor level (or its reference) without events of interest has an
-     * infinite sHR; crr may still "converge" to a huge or null estimate, so
-     * refuse it rather than print one. */
     const pc_design *d = &in->des;
-    memset(f, 0, sizeof *f);   /* the caller frees f whatever happens */
     size_t nev = 0;
     for (size_t i = 0; i < in->n; i++) nev += in->status[i] == 1;
     for (size_t j = 0; nev && j < d->p; j++) {
@@ -171,6 +195,14 @@ static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_inp
                         with ? "outside" : "in", d->term_name[d->term[j]], d->level[j], d->names[j]);
         return 1;
     }
+    return 0;
+}
+
+static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_input *in,
+                  const crr_options *o, crr_fit *f, int report)
+{
+    memset(f, 0, sizeof *f);   /* the caller frees f whatever happens */
+    if (fg_levels_ok(host, call, in, report) != 0) return 1;
     crr_data cd = {in->n, in->des.p, in->time, in->status, in->des.x};
     int st = crr_fit_model(&cd, o, f);
     if (st == CRR_OK || !report) return st != CRR_OK;
@@ -275,14 +307,144 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
                pc_count_text(host, call, (double)f->ncompeting, c2, sizeof c2), f->lr_test, f->p, pb);
 }
 
+/* Method "finegray": survival::finegray's weighted rows and a weighted Cox
+ * model with a cluster-robust variance.  Returns 0, or 1 after host->error. */
+static int fgc_fit(const cohort_host *host, const cohort_call *call, const fg_input *in,
+                   cox_fit *f, size_t *nrows, int report)
+{
+    memset(f, 0, sizeof *f);
+    if (fg_levels_ok(host, call, in, report) != 0) return 1;
+    cox_options o;
+    cox_options_default(&o);   /* coxph's: Efron ties, iter.max 20 unless maxiter */
+    if (cohort_arg_get(call, "maxiter")) o.iter_max = (int)cohort_arg_get(call, "maxiter")->num;
+    fgc_data d = {in->n, in->des.p, in->time, in->status, in->des.x, in->cluster, in->ncluster};
+    int st = fgc_fit_model(&d, &o, f, nrows);
+    if (st == COX_OK) return 0;
+    if (!report) return 1;
+    switch (st) {
+    case COX_ENOEVENTS:
+        host->error(call, "no events of %s among the %zu rows used: nothing to estimate", in->label,
+                    in->n);
+        break;
+    case COX_ESINGULAR:
+        host->error(call, "singular information: %s is collinear with the other terms or has no "
+                    "events in one group", in->des.names[f->bad]);
+        break;
+    case COX_EINFINITE:
+        host->error(call, "the coefficient of %s may be infinite (monotone likelihood, e.g. no "
+                    "events in one group)", in->des.names[f->bad]);
+        break;
+    case COX_ENOCONV:
+        host->error(call, "the Fine-Gray model did not converge in %d iteration%s (maxiter)", o.iter_max,
+                    o.iter_max == 1 ? "" : "s");
+        break;
+    default:
+        host->error(call, "finegray: %s", cox_status_text(st));
+    }
+    return 1;
+}
+
+static void report_fgc(const cohort_host *host, const cohort_call *call, const fg_input *in,
+                       const cox_fit *f, size_t nrows, double level)
+{
+    const pc_design *d = &in->des;
+    size_t p = d->p;
+    double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
+    char title[768], lv[16], pb[32], lb[256];
+    const char *by = in->clname ? in->clname : "unit";
+    snprintf(lv, sizeof lv, "%g%%", level * 100);
+    if (in->other_cause)
+        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (a cause of "
+                 "endpoint %s; competing: %s; weighted Cox as survival::finegray, robust SE by %s)",
+                 in->cause, in->epname, in->others, by);
+    else
+        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: "
+                 "%s; weighted Cox as survival::finegray, robust SE by %s)", in->epname, in->others, by);
+    cohort_table *t = host->table_new(call, "coef", title);
+    cohort_figure *fig = NULL;
+    if (COHORT_HOST_HAS(host, figure_new)) {
+        char xl[80];
+        fig = host->figure_new(call, "forest", COHORT_FIG_FOREST, title);
+        snprintf(xl, sizeof xl, "Subdistribution hazard ratio (%s CI)", lv);
+        host->figure_labels(fig, xl, NULL);
+    }
+    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    int chr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
+    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    int cb = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
+    int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
+    int crse = host->table_column(t, "robust se", COHORT_COL_NUMBER, 4);
+    int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
+    for (size_t j = 0; j < p; j++) {
+        double b = f->coef[j], se = sqrt(f->var[j * p + j]);
+        double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
+        size_t r = host->table_row(t);
+        host->table_text(t, r, cterm, d->names[j]);
+        pc_put(host, t, r, chr, hr);
+        pc_put(host, t, r, clo, lo);
+        pc_put(host, t, r, cup, hi);
+        pc_put(host, t, r, cp, f->pvalue[j]);
+        pc_put(host, t, r, cb, b);
+        pc_put(host, t, r, cse, sqrt(f->naive_var[j * p + j]));
+        pc_put(host, t, r, crse, se);
+        pc_put(host, t, r, cz, b / se);
+        pc_fmt_p(f->pvalue[j], pb, sizeof pb);
+        host->note(call, "%s: sHR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr, lv,
+                   lo, hi, pb);
+        if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, f->pvalue[j]);
+    }
+    size_t ncomp = 0, ncens = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        ncomp += in->status[i] == 2;
+        ncens += in->status[i] == 0;
+    }
+    cohort_table *tm = host->table_new(call, "model", "Model summary");
+    int cn = host->table_column(tm, "n", COHORT_COL_COUNT, 0);
+    int cw = host->table_column(tm, "weighted rows", COHORT_COL_NUMBER, 0);
+    int ce = host->table_column(tm, "events", COHORT_COL_COUNT, 0);
+    int cc = host->table_column(tm, "competing", COHORT_COL_COUNT, 0);
+    int ccen = host->table_column(tm, "censored", COHORT_COL_COUNT, 0);
+    int cwd = host->table_column(tm, "Wald test (robust)", COHORT_COL_NUMBER, 2);
+    int cdf = host->table_column(tm, "df", COHORT_COL_NUMBER, 0);
+    int cwp = host->table_column(tm, "p", COHORT_COL_PVALUE, 3);
+    int crs = host->table_column(tm, "robust score", COHORT_COL_NUMBER, 2);
+    int crp = host->table_column(tm, "score p", COHORT_COL_PVALUE, 3);
+    size_t r = host->table_row(tm);
+    pc_put(host, tm, r, cn, (double)in->n);
+    pc_put(host, tm, r, cw, (double)nrows);
+    pc_put(host, tm, r, ce, (double)f->nevents);
+    pc_put(host, tm, r, cc, (double)ncomp);
+    pc_put(host, tm, r, ccen, (double)ncens);
+    pc_put(host, tm, r, cwd, f->wald_test);
+    pc_put(host, tm, r, cdf, (double)f->df);
+    pc_put(host, tm, r, cwp, f->wald_p);
+    pc_put(host, tm, r, crs, f->robust_score_test);
+    pc_put(host, tm, r, crp, f->robust_score_p);
+    pc_matrix_table(host, call, "vcov", "Variance matrix of the coefficients (robust)",
+                    (const char *const *)d->names, p, f->var);
+    pc_matrix_table(host, call, "naive_vcov", "Model-based variance matrix of the coefficients",
+                    (const char *const *)d->names, p, f->naive_var);
+    char c1[32], c2[32];
+    pc_fmt_p(f->wald_p, pb, sizeof pb);
+    host->note(call, "Fine-Gray model of %s with %s events, %s competing (survival::finegray + weighted "
+               "coxph, robust SE by %s); robust Wald test %.2f on %d df, %s", in->label,
+               pc_count_text(host, call, (double)f->nevents, c1, sizeof c1),
+               pc_count_text(host, call, (double)ncomp, c2, sizeof c2), by, f->wald_test, f->df, pb);
+}
+
 /* Screening (shared with cox in plugins/common/screen.c): one Fine-Gray
  * model per term; the term's p is the joint Wald test. */
 typedef struct fg_screen {
     const cohort_host *host;
     const cohort_call *call;
     const crr_options *o;
+    int fgc;            /* method "finegray" */
     fg_input in;
     crr_fit f;
+    cox_fit cf;
+    double *se;
     int have;
 } fg_screen;
 
@@ -290,14 +452,34 @@ static int fg_screen_fit(void *ctx, const unsigned char *sel, pc_uni *u)
 {
     fg_screen *c = ctx;
     c->have = 1;
+    c->se = NULL;
     memset(&c->f, 0, sizeof c->f);
+    memset(&c->cf, 0, sizeof c->cf);
     if (fg_read(c->host, c->call, sel, 0, &c->in) != 0) return -1;
     const pc_design *d = &c->in.des;
+    u->n = c->in.n;
+    u->des = d;
+    if (c->fgc) {
+        size_t nrows;
+        u->failed = fgc_fit(c->host, c->call, &c->in, &c->cf, &nrows, 0);
+        u->why = u->failed ? cox_status_text(c->cf.status) : NULL;
+        u->nevents = c->cf.nevents;
+        if (u->failed) return 0;
+        c->se = malloc((d->p + 1) * sizeof *c->se);
+        if (!c->se) {
+            c->host->error(c->call, "out of memory");
+            return -1;
+        }
+        for (size_t j = 0; j < d->p; j++) c->se[j] = sqrt(c->cf.var[j * d->p + j]);
+        u->coef = c->cf.coef;
+        u->se = c->se;
+        u->pvalue = c->cf.pvalue;
+        u->term_p = c->cf.wald_p;
+        return 0;
+    }
     u->failed = fg_fit(c->host, c->call, &c->in, c->o, &c->f, 0);
     u->why = u->failed ? crr_status_text(c->f.status) : NULL;
-    u->n = c->in.n;
     u->nevents = c->f.nevents;
-    u->des = d;
     if (!u->failed) {
         u->coef = c->f.coef;
         u->se = c->f.se;
@@ -312,6 +494,9 @@ static void fg_screen_release(void *ctx)
     fg_screen *c = ctx;
     if (!c->have) return;
     crr_fit_free(&c->f);
+    cox_fit_free(&c->cf);
+    free(c->se);
+    c->se = NULL;
     input_free(&c->in);
     c->have = 0;
 }
@@ -343,6 +528,25 @@ static int fg_run(const cohort_host *host, const cohort_call *call)
         return 1;
     }
     const cohort_formula *fm = &a->formula;
+    /* the method: crr unless clustered */
+    int clustered = cohort_arg_get(call, "cluster") != NULL, use_fgc = clustered;
+    if ((a = cohort_arg_get(call, "method"))) {
+        if (strcmp(a->text, "finegray") == 0) use_fgc = 1;
+        else if (strcmp(a->text, "crr") == 0) use_fgc = 0;
+        else {
+            host->error(call, "method \"%s\": use \"crr\" or \"finegray\"", a->text);
+            return 1;
+        }
+        if (!use_fgc && clustered) {
+            host->error(call, "method \"crr\" has no cluster-robust variance: use method "
+                        "\"finegray\", or write cluster: none");
+            return 1;
+        }
+    }
+    if (use_fgc && cohort_arg_get(call, "gtol")) {
+        host->error(call, "gtol is crr's tolerance: method \"finegray\" uses coxph's rule");
+        return 1;
+    }
     unsigned char *keep = NULL;
     if (!isnan(threshold)) {
         keep = calloc(fm->nterms + 1, 1);
@@ -350,7 +554,7 @@ static int fg_run(const cohort_host *host, const cohort_call *call)
             host->error(call, "out of memory");
             return 1;
         }
-        fg_screen sc = {host, call, &o, {0}, {0}, 0};
+        fg_screen sc = {host, call, &o, use_fgc, {0}, {0}, {0}, NULL, 0};
         if (pc_screen(host, call, fm, "Fine-Gray", "sHR", level, threshold, fg_screen_fit, fg_screen_release,
                       &sc, keep) != 0) {
             free(keep);
@@ -366,6 +570,20 @@ static int fg_run(const cohort_host *host, const cohort_call *call)
     }
     fg_input in;
     int rc = 1;
+    if (use_fgc) {
+        if (fg_read(host, call, keep, 1, &in) == 0) {
+            cox_fit f;
+            size_t nrows = 0;
+            if (fgc_fit(host, call, &in, &f, &nrows, 1) == 0) {
+                report_fgc(host, call, &in, &f, nrows, level);
+                rc = 0;
+            }
+            cox_fit_free(&f);
+        }
+        input_free(&in);
+        free(keep);
+        return rc;
+    }
     if (fg_read(host, call, keep, 1, &in) == 0) {
         crr_fit f;
         if (fg_fit(host, call, &in, &o, &f, 1) == 0) {
@@ -389,11 +607,13 @@ static const cohort_estimator fg_estimators[] = {
 
 /* what each constant parameter accepts, and its default (ABI 1.2: checked by
  * the host before any data is read; run() still validates for older hosts) */
+static const char *const fg_methods[] = {"crr", "finegray", NULL};
 static const cohort_param_spec fg_specs[] = {
     {"finegray", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
     {"finegray", "screen", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN, NULL},
     {"finegray", "maxiter", NULL, 0, 1, 1000, COHORT_SPEC_INTEGER, "10"},
     {"finegray", "gtol", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "1e-6"},
+    {"finegray", "method", fg_methods, 0, NAN, NAN, 0, "\"crr\""},
 };
 
 static const cohort_plugin fg_plugin = {
