@@ -233,19 +233,26 @@ static const char *term_label(const pc_design *d, size_t j, char *buf, size_t si
     return buf;
 }
 
-static void report_model(const cohort_host *host, const cohort_call *call, const fg_input *in,
-                         const crr_fit *f, double level)
+/* The coefficient table, the notes and the forest plot of a fitted model:
+ * var is the variance used (crr's sandwich, or the robust one), naive the
+ * model-based one (method "finegray": its own column) or NULL; how, when
+ * given, ends the title (e.g. "weighted Cox ..., robust SE by patient_id"). */
+static void coef_table(const cohort_host *host, const cohort_call *call, const fg_input *in,
+                       const char *how, const double *coef, const double *var, const double *naive,
+                       const double *pvalue, double level)
 {
     const pc_design *d = &in->des;
+    size_t p = d->p;
     double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
-    char title[640], lv[16], pb[32], lb[256];
+    char title[768], lv[16], pb[32], lb[256], tail[300];
     snprintf(lv, sizeof lv, "%g%%", level * 100);
+    snprintf(tail, sizeof tail, "%s%s", how ? "; " : "", how ? how : "");
     if (in->other_cause)
         snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (a cause of "
-                 "endpoint %s; competing: %s)", in->cause, in->epname, in->others);
+                 "endpoint %s; competing: %s%s)", in->cause, in->epname, in->others, tail);
     else
-        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: %s)",
-                 in->epname, in->others);
+        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: %s%s)",
+                 in->epname, in->others, tail);
     cohort_table *t = host->table_new(call, "coef", title);
     /* the forest plot of the subdistribution hazard ratios, drawn by the host */
     cohort_figure *fig = NULL;
@@ -262,24 +269,34 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
     int cb = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
     int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
+    int crse = naive ? host->table_column(t, "robust se", COHORT_COL_NUMBER, 4) : -1;
     int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
-    for (size_t j = 0; j < d->p; j++) {
-        double b = f->coef[j], se = f->se[j];
+    for (size_t j = 0; j < p; j++) {
+        double b = coef[j], se = sqrt(var[j * p + j]);
         double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
         size_t r = host->table_row(t);
         host->table_text(t, r, cterm, d->names[j]);
         pc_put(host, t, r, chr, hr);
         pc_put(host, t, r, clo, lo);
         pc_put(host, t, r, cup, hi);
-        pc_put(host, t, r, cp, f->pvalue[j]);
+        pc_put(host, t, r, cp, pvalue[j]);
         pc_put(host, t, r, cb, b);
-        pc_put(host, t, r, cse, se);
-        pc_put(host, t, r, cz, f->z[j]);
-        pc_fmt_p(f->pvalue[j], pb, sizeof pb);
+        pc_put(host, t, r, cse, naive ? sqrt(naive[j * p + j]) : se);
+        pc_put(host, t, r, crse, se);
+        pc_put(host, t, r, cz, b / se);
+        pc_fmt_p(pvalue[j], pb, sizeof pb);
         host->note(call, "%s: sHR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr, lv,
                    lo, hi, pb);
-        if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, f->pvalue[j]);
+        if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, pvalue[j]);
     }
+}
+
+static void report_model(const cohort_host *host, const cohort_call *call, const fg_input *in,
+                         const crr_fit *f, double level)
+{
+    const pc_design *d = &in->des;
+    char pb[32];
+    coef_table(host, call, in, NULL, f->coef, f->var, NULL, f->pvalue, level);
     cohort_table *tm = host->table_new(call, "model", "Model summary");
     int cn = host->table_column(tm, "n", COHORT_COL_COUNT, 0);
     int ce = host->table_column(tm, "events", COHORT_COL_COUNT, 0);
@@ -349,52 +366,10 @@ static void report_fgc(const cohort_host *host, const cohort_call *call, const f
 {
     const pc_design *d = &in->des;
     size_t p = d->p;
-    double zq = qnorm(1 - (1 - level) / 2, 0, 1, 1, 0);
-    char title[768], lv[16], pb[32], lb[256];
+    char how[300], pb[32];
     const char *by = in->clname ? in->clname : "unit";
-    snprintf(lv, sizeof lv, "%g%%", level * 100);
-    if (in->other_cause)
-        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (a cause of "
-                 "endpoint %s; competing: %s; weighted Cox as survival::finegray, robust SE by %s)",
-                 in->cause, in->epname, in->others, by);
-    else
-        snprintf(title, sizeof title, "Fine-Gray model of the cumulative incidence of %s (competing: "
-                 "%s; weighted Cox as survival::finegray, robust SE by %s)", in->epname, in->others, by);
-    cohort_table *t = host->table_new(call, "coef", title);
-    cohort_figure *fig = NULL;
-    if (COHORT_HOST_HAS(host, figure_new)) {
-        char xl[80];
-        fig = host->figure_new(call, "forest", COHORT_FIG_FOREST, title);
-        snprintf(xl, sizeof xl, "Subdistribution hazard ratio (%s CI)", lv);
-        host->figure_labels(fig, xl, NULL);
-    }
-    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
-    int chr = host->table_column(t, "sHR", COHORT_COL_NUMBER, 2);
-    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
-    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
-    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
-    int cb = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
-    int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
-    int crse = host->table_column(t, "robust se", COHORT_COL_NUMBER, 4);
-    int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
-    for (size_t j = 0; j < p; j++) {
-        double b = f->coef[j], se = sqrt(f->var[j * p + j]);
-        double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
-        size_t r = host->table_row(t);
-        host->table_text(t, r, cterm, d->names[j]);
-        pc_put(host, t, r, chr, hr);
-        pc_put(host, t, r, clo, lo);
-        pc_put(host, t, r, cup, hi);
-        pc_put(host, t, r, cp, f->pvalue[j]);
-        pc_put(host, t, r, cb, b);
-        pc_put(host, t, r, cse, sqrt(f->naive_var[j * p + j]));
-        pc_put(host, t, r, crse, se);
-        pc_put(host, t, r, cz, b / se);
-        pc_fmt_p(f->pvalue[j], pb, sizeof pb);
-        host->note(call, "%s: sHR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr, lv,
-                   lo, hi, pb);
-        if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, f->pvalue[j]);
-    }
+    snprintf(how, sizeof how, "weighted Cox as survival::finegray, robust SE by %s", by);
+    coef_table(host, call, in, how, f->coef, f->var, f->naive_var, f->pvalue, level);
     size_t ncomp = 0, ncens = 0;
     for (size_t i = 0; i < in->n; i++) {
         ncomp += in->status[i] == 2;
