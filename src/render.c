@@ -873,8 +873,8 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
             /* the step's exclusions beside the arrow into the next box */
             flow_box *s = &L->side[i];
             s->n = wrap(cr, ar->label, L->sw - 12, s->lines, FLOW_LINES - 2);
-            count_text((double)ar->excluded, min_cell, a, sizeof a);
-            count_text((double)ar->unknown, min_cell, b, sizeof b);
+            results_attr_text(r, ar, ATTR_EXCLUDED, a, sizeof a);
+            results_attr_text(r, ar, ATTR_UNKNOWN, b, sizeof b);
             snprintf(s->lines[s->n++], LINE, "excluded: %s", a);
             snprintf(s->lines[s->n++], LINE, "unknown: %s", b);
             s->h = 8 + 12 * (double)s->n;
@@ -882,7 +882,7 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
             y = s->y + s->h + 10;
         }
         flow_box *m = &L->main[i];
-        count_text((double)ar->after, min_cell, a, sizeof a);
+        results_attr_text(r, ar, ATTR_AFTER, a, sizeof a);
         if (flow_starts(r, i) && ar->analysis > 0)
             snprintf(text, sizeof text, "Analysis %s: %s", r->anames[ar->analysis - 1], ar->label);
         else if (flow_starts(r, i)) snprintf(text, sizeof text, "%s", ar->label);

@@ -289,10 +289,10 @@ static void page_attrition(const results *r, const char *svg, size_t svglen, FIL
         fputs("</tr></thead>\n<tbody>\n", out);
         for (size_t i = lo; i < hi; i++) {
             const attrition_row *ar = &r->attr[i];
-            results_count_text(r, (double)ar->before, b, sizeof b);
-            results_count_text(r, (double)ar->excluded, x, sizeof x);
-            results_count_text(r, (double)ar->unknown, u, sizeof u);
-            results_count_text(r, (double)ar->after, a, sizeof a);
+            results_attr_text(r, ar, ATTR_BEFORE, b, sizeof b);
+            results_attr_text(r, ar, ATTR_EXCLUDED, x, sizeof x);
+            results_attr_text(r, ar, ATTR_UNKNOWN, u, sizeof u);
+            results_attr_text(r, ar, ATTR_AFTER, a, sizeof a);
             fputs("<tr><td>", out);
             html(out, ar->label);
             fputs("</td>", out);

@@ -129,7 +129,7 @@ static int h_table_column(cohort_table *t, const char *name, int kind, int digit
     if (!t || t->nrows) return -1;   /* columns come before rows */
     size_t n = t->ncols;
     if (push((void **)&t->cols, &n, sizeof(rcol))) return -1;
-    t->cols[t->ncols] = (rcol){xstrdup(name), kind, digits};
+    t->cols[t->ncols] = (rcol){xstrdup(name), kind, digits, 0};
     return (int)t->ncols++;
 }
 
@@ -205,6 +205,13 @@ static void h_table_row_count(cohort_table *t, size_t row, double n)
     if (t && row < t->nrows && isfinite(n)) t->rowcount[row] = n;
 }
 
+static void h_table_count_role(cohort_table *t, int col, int role)
+{
+    if (t && col >= 0 && (size_t)col < t->ncols && t->cols[col].kind == COHORT_COL_COUNT &&
+        role >= COHORT_COUNT_UNITS && role <= COHORT_COUNT_STEP_CENSORED)
+        t->cols[col].role = role;
+}
+
 static cohort_figure *h_figure_new(const cohort_call *call, const char *id, int kind, const char *title)
 {
     call_ctx *c = ctx_of(call);
@@ -248,7 +255,7 @@ static const cohort_host host = {
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
     h_table_text, h_note, h_keep_rows, h_table_detail,
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
-    h_figure_step, h_figure_estimate,
+    h_figure_step, h_figure_estimate, h_table_count_role,
 };
 
 const cohort_host *result_host(void)
@@ -401,6 +408,7 @@ est_result *results_estimate(results *r, const char *estimator, const char *sour
     e->estimator = xstrdup(estimator);
     e->source = xstrdup(source);
     e->where = xstrdup(where);
+    e->nunits = NAN;
     return e;
 }
 
@@ -490,7 +498,10 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             if (push((void **)&me->tables, &cnt, sizeof(cohort_table *))) { table_free(mt); continue; }
             me->tables[me->ntables++] = mt;
             for (size_t j = 0; j < np; j++) h_table_column(mt, params[j], COHORT_COL_TEXT, 0);
-            for (size_t c = 0; c < ft->ncols; c++) h_table_column(mt, ft->cols[c].name, ft->cols[c].kind, ft->cols[c].digits);
+            for (size_t c = 0; c < ft->ncols; c++) {
+                int mc = h_table_column(mt, ft->cols[c].name, ft->cols[c].kind, ft->cols[c].digits);
+                h_table_count_role(mt, mc, ft->cols[c].role);
+            }
             for (size_t k = 0; k < n; k++) {
                 if (i >= runs[k]->nests || t >= runs[k]->ests[i].ntables) continue;
                 const cohort_table *rt = runs[k]->ests[i].tables[t];
@@ -534,20 +545,79 @@ static int row_hides_percent(const results *r, const cohort_table *t, size_t row
     return 0;
 }
 
-int results_cell_hidden(const results *r, const cohort_table *t, size_t row, size_t col)
+/* Does a row hold a count hidden as a complement (suppress.c)? */
+static int row_has_complement(const cohort_table *t, size_t row)
 {
-    if (r->min_cell <= 1 || row >= t->nrows || col >= t->ncols) return 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (t->cols[c].kind == COHORT_COL_COUNT && t->cells[row * t->ncols + c].hide == HIDE_COMPLEMENT) return 1;
+    return 0;
+}
+
+/* How a cell is hidden (enum hide_mark): a count below min_cell, and the
+ * percentages and estimated times of its row, are "<5"; a count hidden as a
+ * complement, and the percentages of its row (a percentage of a known
+ * total gives the count back), "x". */
+static int cell_mark(const results *r, const cohort_table *t, size_t row, size_t col)
+{
+    if (r->min_cell <= 1 || row >= t->nrows || col >= t->ncols) return HIDE_NONE;
     const cell *x = &t->cells[row * t->ncols + col];
-    if (!x->set || x->text) return 0;
+    if (!x->set || x->text) return HIDE_NONE;
     /* a detail table (a whole curve) lists single event times: a row that
      * rests on a hidden count is hidden whole, its time included */
-    if (t->detail && row_hides_percent(r, t, row)) return 1;
+    if (t->detail && row_hides_percent(r, t, row)) return HIDE_SMALL;
+    if (t->detail && row_has_complement(t, row)) return HIDE_COMPLEMENT;
     switch (t->cols[col].kind) {
-    case COHORT_COL_COUNT: return privacy_hides(x->num, r->min_cell);
+    case COHORT_COL_COUNT:
+        return privacy_hides(x->num, r->min_cell) ? HIDE_SMALL : x->hide ? HIDE_COMPLEMENT : HIDE_NONE;
     case COHORT_COL_PERCENT:
-    case COHORT_COL_TIME_ESTIMATE: return row_hides_percent(r, t, row);
-    default: return 0;
+        return row_hides_percent(r, t, row) ? HIDE_SMALL : row_has_complement(t, row) ? HIDE_COMPLEMENT : HIDE_NONE;
+    case COHORT_COL_TIME_ESTIMATE: return row_hides_percent(r, t, row) ? HIDE_SMALL : HIDE_NONE;
+    default: return HIDE_NONE;
     }
+}
+
+int results_cell_hidden(const results *r, const cohort_table *t, size_t row, size_t col)
+{
+    return cell_mark(r, t, row, col) != HIDE_NONE;
+}
+
+/* "<5" or "x" */
+static void mark_text(const results *r, int mark, char *buf, size_t size)
+{
+    if (mark == HIDE_COMPLEMENT) snprintf(buf, size, "x");
+    else snprintf(buf, size, "<%d", r->min_cell);
+}
+
+static size_t attr_value(const attrition_row *ar, int which)
+{
+    switch (which) {
+    case ATTR_BEFORE: return ar->before;
+    case ATTR_EXCLUDED: return ar->excluded;
+    case ATTR_UNKNOWN: return ar->unknown;
+    default: return ar->after;
+    }
+}
+
+static int attr_mark(const results *r, const attrition_row *ar, int which)
+{
+    if (r->min_cell <= 1) return HIDE_NONE;
+    if (privacy_hides((double)attr_value(ar, which), r->min_cell)) return HIDE_SMALL;
+    return ar->hide[which] == HIDE_COMPLEMENT ? HIDE_COMPLEMENT : HIDE_NONE;
+}
+
+void results_attr_text(const results *r, const attrition_row *ar, int which, char *buf, size_t size)
+{
+    int m = attr_mark(r, ar, which);
+    if (m) mark_text(r, m, buf, size);
+    else snprintf(buf, size, "%zu", attr_value(ar, which));
+}
+
+void results_attr_json(const results *r, const attrition_row *ar, int which, FILE *out)
+{
+    int m = attr_mark(r, ar, which);
+    if (m == HIDE_COMPLEMENT) fputs("\"x\"", out);
+    else if (m) fprintf(out, "\"<%d\"", r->min_cell);
+    else fprintf(out, "%zu", attr_value(ar, which));
 }
 
 static void format_cell(const results *r, const rcol *col, const cell *c, char *buf, size_t size)
@@ -572,7 +642,8 @@ static void format_cell(const results *r, const rcol *col, const cell *c, char *
 void results_cell_text(const results *r, const cohort_table *t, size_t row, size_t col, char *buf,
                        size_t size)
 {
-    if (results_cell_hidden(r, t, row, col)) snprintf(buf, size, "<%d", r->min_cell);
+    int m = cell_mark(r, t, row, col);
+    if (m) mark_text(r, m, buf, size);
     else format_cell(r, &t->cols[col], &t->cells[row * t->ncols + col], buf, size);
 }
 
@@ -657,10 +728,10 @@ void results_text(const results *r, FILE *out)
         for (size_t i = lo; i < hi; i++) {
             const attrition_row *a = &r->attr[i];
             char b[32], x[32], u[32], f[32];
-            results_count_text(r, (double)a->before, b, sizeof b);
-            results_count_text(r, (double)a->excluded, x, sizeof x);
-            results_count_text(r, (double)a->unknown, u, sizeof u);
-            results_count_text(r, (double)a->after, f, sizeof f);
+            results_attr_text(r, a, ATTR_BEFORE, b, sizeof b);
+            results_attr_text(r, a, ATTR_EXCLUDED, x, sizeof x);
+            results_attr_text(r, a, ATTR_UNKNOWN, u, sizeof u);
+            results_attr_text(r, a, ATTR_AFTER, f, sizeof f);
             fprintf(out, "  %s", a->label);
             pad(out, lw - width(a->label));
             fprintf(out, "  %8s  %8s  %8s  %8s", b, x, u, f);
@@ -745,7 +816,11 @@ static void json_table(const results *r, const cohort_table *t, FILE *out)
             if (c) fputs(", ", out);
             if (!x->set) fputs("null", out);
             else if (x->text) json_str(out, x->text);
-            else if (results_cell_hidden(r, t, row, c)) fprintf(out, "\"<%d\"", r->min_cell);
+            else if (results_cell_hidden(r, t, row, c)) {
+                char m[32];
+                results_cell_text(r, t, row, c, m, sizeof m);
+                fprintf(out, "\"%s\"", m);
+            }
             else fprintf(out, "%.17g", x->num);
         }
         fputc(']', out);
@@ -768,13 +843,13 @@ void results_json(const results *r, FILE *out)
         fputs(i ? ",\n  {\"step\": " : "\n  {\"step\": ", out);
         json_str(out, a->label);
         fputs(", \"before\": ", out);
-        json_count(r, out, (double)a->before);
+        results_attr_json(r, a, ATTR_BEFORE, out);
         fputs(", \"excluded\": ", out);
-        json_count(r, out, (double)a->excluded);
+        results_attr_json(r, a, ATTR_EXCLUDED, out);
         fputs(", \"unknown\": ", out);
-        json_count(r, out, (double)a->unknown);
+        results_attr_json(r, a, ATTR_UNKNOWN, out);
         fputs(", \"after\": ", out);
-        json_count(r, out, (double)a->after);
+        results_attr_json(r, a, ATTR_AFTER, out);
         for (int k = 0; k < a->nlev; k++) {
             fputs(", ", out);
             json_str(out, a->levname[k]);
@@ -853,7 +928,11 @@ static void csv_table(const results *r, const cohort_table *t, FILE *out)
             if (c) fputc(',', out);
             if (!x->set) continue;
             if (x->text) csv_field(out, x->text);
-            else if (results_cell_hidden(r, t, row, c)) fprintf(out, "<%d", r->min_cell);
+            else if (results_cell_hidden(r, t, row, c)) {
+                char m[32];
+                results_cell_text(r, t, row, c, m, sizeof m);
+                fputs(m, out);
+            }
             else fprintf(out, "%.17g", x->num);
         }
         fputc('\n', out);
@@ -924,10 +1003,10 @@ static void w_attr(const void *obj, FILE *out)
     for (size_t i = 0; i < r->nattr; i++) {
         const attrition_row *a = &r->attr[i];
         char b[32], x[32], u[32], f[32];
-        results_count_text(r, (double)a->before, b, sizeof b);
-        results_count_text(r, (double)a->excluded, x, sizeof x);
-        results_count_text(r, (double)a->unknown, u, sizeof u);
-        results_count_text(r, (double)a->after, f, sizeof f);
+        results_attr_text(r, a, ATTR_BEFORE, b, sizeof b);
+        results_attr_text(r, a, ATTR_EXCLUDED, x, sizeof x);
+        results_attr_text(r, a, ATTR_UNKNOWN, u, sizeof u);
+        results_attr_text(r, a, ATTR_AFTER, f, sizeof f);
         if (r->nanalyses) {
             csv_field(out, a->analysis > 0 ? r->anames[a->analysis - 1] : "");
             fputc(',', out);

@@ -13,12 +13,19 @@ typedef struct cell {
     int set;
     double num;
     char *text;
+    unsigned char hide;    /* the small-cell decision (suppress.c): enum hide_mark */
 } cell;
+
+/* How a hidden number is shown: "<5" (it rests on a count below min_cell)
+ * or "x" (hidden so that a hidden count cannot be recovered from the
+ * others: complementary suppression). */
+enum hide_mark { HIDE_NONE = 0, HIDE_SMALL = 1, HIDE_COMPLEMENT = 2 };
 
 typedef struct rcol {
     char *name;
     int kind;              /* enum cohort_col_kind */
     int digits;
+    int role;              /* COUNT columns: enum cohort_count_role, 0: not said */
 } rcol;
 
 struct cohort_table {
@@ -39,6 +46,7 @@ typedef struct attrition_row {
     int nlev;              /* tables above the unit (patients, courses): */
     char *levname[ATTR_LEVELS];
     size_t lev[ATTR_LEVELS];   /* their rows behind the units left after the step */
+    unsigned char hide[4];     /* before, excluded, unknown, after: enum hide_mark */
 } attrition_row;
 
 typedef struct est_result {
@@ -55,6 +63,7 @@ typedef struct est_result {
     cohort_figure **figures;
     size_t nfigures;
     int analysis;          /* 1-based index into results.analyses; 0: none */
+    double nunits;         /* the units the estimator was given (NAN: not known) */
 } est_result;
 
 /* An input of the run, with its SHA-256 (for the report). */
@@ -120,6 +129,12 @@ void results_warning(results *r, const char *text);
 /* Record an input file and its hash (sha256 may be NULL). */
 void results_input(results *r, const char *kind, const char *path, const char *sha256);
 
+/* Attrition cells: */
+enum { ATTR_BEFORE, ATTR_EXCLUDED, ATTR_UNKNOWN, ATTR_AFTER };
+/* An attrition count (which: ATTR_...) as text: "12", "<5" or "x". */
+void results_attr_text(const results *r, const attrition_row *ar, int which, char *buf, size_t size);
+/* The same for JSON: 12, "<5" or "x". */
+void results_attr_json(const results *r, const attrition_row *ar, int which, FILE *out);
 /* Is this cell hidden by the small-cell rule? */
 int results_cell_hidden(const results *r, const cohort_table *t, size_t row, size_t col);
 /* A cell as the text report shows it ("-" when missing, "<5" when hidden). */

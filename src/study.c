@@ -27,6 +27,7 @@
 #include "source_pg.h"
 #include "sqlgen.h"
 #include "strpool.h"
+#include "suppress.h"
 
 /* Wall-clock seconds spent in each phase, for --timing. */
 typedef struct timing {
@@ -1307,6 +1308,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             continue;
         }
         call_ctx cc = {res, er, dg, ei->s->loc, NULL, n};
+        er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
                             st->unit_days[st->timescale], tu};
@@ -1483,6 +1485,9 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     }
     dg->fn = tap.fn;
     dg->ud = tap.ud;
+    if (res && suppress_run(res))
+        diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 1, NULL, 0,
+                  "the small-cell rule could not protect every hidden count by hiding others: every count is hidden");
     if (res) {
         if (o->outdir) record_inputs(res, &l);   /* hashes only for the report */
         for (size_t i = 0; i < tap.n; i++) results_warning(res, tap.w[i]);

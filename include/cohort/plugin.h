@@ -243,7 +243,34 @@ typedef struct cohort_host {
      * (e.g. a reference level). */
     void (*figure_estimate)(cohort_figure *f, const char *label, double estimate, double lower,
                             double upper, double p);
+
+    /* ---- appended after ABI 1.2 (test with COHORT_HOST_HAS) ---- */
+
+    /* Say what a COUNT column counts (enum cohort_count_role), so that the
+     * small-cell rule can hide, besides the counts below min_cell, the
+     * cells from which one could be recovered by adding or subtracting
+     * (complementary suppression).  The rows of one group are the rows
+     * with the same texts in the table's TEXT columns; a group's rows are
+     * in time order. */
+    void (*table_count_role)(cohort_table *t, int col, int role);
 } cohort_host;
+
+/* What a COUNT column counts (cohort_host.table_count_role).  "The group"
+ * is the units of a row's group (by: level, or all the estimate's units). */
+enum cohort_count_role {
+    COHORT_COUNT_UNITS = 1,      /* the units of the group; the groups are disjoint parts
+                                    of the estimate's units (those with missing values
+                                    dropped) */
+    COHORT_COUNT_EVENTS = 2,     /* all the events of the group */
+    COHORT_COUNT_AT_RISK = 3,    /* at risk at the row's time: never increases from row to
+                                    row, and is at most the group's UNITS */
+    COHORT_COUNT_CUMULATIVE = 4, /* events up to the row's time: never decreases from row to
+                                    row, and is at most the group's EVENTS */
+    COHORT_COUNT_STEP_EVENTS = 5,   /* events at the row's time (a whole curve, one row per
+                                       time: AT_RISK of the next row = AT_RISK - STEP_EVENTS
+                                       - STEP_CENSORED; their sum is the group's EVENTS) */
+    COHORT_COUNT_STEP_CENSORED = 6  /* censored at the row's time (with STEP_EVENTS) */
+};
 
 /* Does the running host provide member `m` (added after ABI 1.0)?  E.g.
  * if (COHORT_HOST_HAS(host, figure_new)) { ... } */

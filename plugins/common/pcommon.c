@@ -195,6 +195,13 @@ fail:
     return -1;
 }
 
+void pc_count_role(const cohort_host *host, const cohort_call *call, int plain, cohort_table *t, int col,
+                   int role)
+{
+    if (plain && !call->row_unit && col >= 0 && COHORT_HOST_HAS(host, table_count_role))
+        host->table_count_role(t, col, role);
+}
+
 int pc_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
 {
     if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);

@@ -28,6 +28,12 @@ const char *pc_count_text(const cohort_host *host, const cohort_call *call, doub
 /* Set a numeric cell only when the column exists and x is finite (a cell
  * left unset prints as missing, never as NaN). */
 void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x);
+/* Say what COUNT column col counts (enum cohort_count_role) for the host's
+ * complementary small-cell suppression, when the host can hear it and the
+ * counts add up as the role says (one row per unit: call->row_unit NULL and
+ * no (start, stop] rows, which the caller says with `plain`). */
+void pc_count_role(const cohort_host *host, const cohort_call *call, int plain, cohort_table *t, int col,
+                   int role);
 /* Options shared by the bundled estimators.  Each reads its argument if it
  * was given (leaving *out as it was otherwise) and returns 0, or 1 after
  * host->error for a bad value.  conf_level must lie in (0, 1); an

@@ -303,6 +303,8 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     int cn = host->table_column(tm, "n", COHORT_COL_COUNT, 0);
     int cu = in->nunits ? host->table_column(tm, "units", COHORT_COL_COUNT, 0) : -1;
     int ce = host->table_column(tm, "events", COHORT_COL_COUNT, 0);
+    pc_count_role(host, call, !in->start, tm, cn, COHORT_COUNT_UNITS);
+    pc_count_role(host, call, !in->start, tm, ce, COHORT_COUNT_EVENTS);
     int cll = host->table_column(tm, "log-likelihood", COHORT_COL_NUMBER, 2);
     int cc = host->table_column(tm, "concordance", COHORT_COL_NUMBER, 3);
     int ccs = host->table_column(tm, "concordance se", COHORT_COL_NUMBER, 3);

@@ -302,6 +302,7 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     int ce = host->table_column(tm, "events", COHORT_COL_COUNT, 0);
     int cc = host->table_column(tm, "competing", COHORT_COL_COUNT, 0);
     int ccen = host->table_column(tm, "censored", COHORT_COL_COUNT, 0);
+    pc_count_role(host, call, 1, tm, cn, COHORT_COUNT_UNITS);
     int cll = host->table_column(tm, "pseudo log-likelihood", COHORT_COL_NUMBER, 2);
     int clr = host->table_column(tm, "LR test", COHORT_COL_NUMBER, 2);
     int cdf = host->table_column(tm, "df", COHORT_COL_NUMBER, 0);

@@ -80,6 +80,15 @@ static const char *km_in(const km_input *in, size_t g, char *buf, size_t size)
     return buf;
 }
 
+/* Say what COUNT column col counts (enum cohort_count_role), for the
+ * host's complementary small-cell suppression; only when the counts add up
+ * as the roles say: one row per unit, no delayed entry. */
+static void km_role(const cohort_host *host, const cohort_call *call, const km_input *in,
+                    cohort_table *t, int col, int role)
+{
+    pc_count_role(host, call, !in->start, t, col, role);
+}
+
 /* Read the endpoint and `by`, drop rows with missing values, check times.
  * Returns 0 or 1 after host->error. */
 static int km_read(const cohort_host *host, const cohort_call *call, km_input *in)
@@ -265,6 +274,8 @@ static int km_followup_table(const cohort_host *host, const cohort_call *call, c
     int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
     int cn = host->table_column(tab, "n", COHORT_COL_COUNT, 0);
     int ce = host->table_column(tab, "events", COHORT_COL_COUNT, 0);
+    km_role(host, call, in, tab, cn, COHORT_COUNT_UNITS);
+    km_role(host, call, in, tab, ce, COHORT_COUNT_EVENTS);
     int cpy = host->table_column(tab, "person-years", COHORT_COL_NUMBER, 1);
     int cr = host->table_column(tab, "rate per 100 PY", COHORT_COL_NUMBER, 2);
     int crl = host->table_column(tab, "rate.lower", COHORT_COL_NUMBER, 2);
@@ -415,6 +426,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
             snprintf(buf, sizeof buf, "Kaplan-Meier survival (%s CI, %s)", lv, km_conf_name(o.conf));
         int lead[4];
         cohort_table *tab = km_at_table(host, call, "survival", buf, gname, lead);
+        km_role(host, call, &in, tab, lead[2], COHORT_COUNT_AT_RISK);
+        km_role(host, call, &in, tab, lead[3], COHORT_COUNT_CUMULATIVE);
         int cs = host->table_column(tab, "survival", COHORT_COL_PERCENT, 1);
         int cse = host->table_column(tab, "std.err", COHORT_COL_PERCENT, 1);
         int cl = o.conf != KM_CONF_NONE ? host->table_column(tab, "lower", COHORT_COL_PERCENT, 1) : -1;
@@ -424,6 +437,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         int hlead[4];
         cohort_table *htab = km_at_table(host, call, "cumhaz", "Nelson-Aalen cumulative hazard",
                                          gname, hlead);
+        km_role(host, call, &in, htab, hlead[2], COHORT_COUNT_AT_RISK);
+        km_role(host, call, &in, htab, hlead[3], COHORT_COUNT_CUMULATIVE);
         host->table_detail(htab);
         int cch = host->table_column(htab, "cumhaz", COHORT_COL_NUMBER, 3);
         int csh = host->table_column(htab, "std.chaz", COHORT_COL_NUMBER, 3);
@@ -473,6 +488,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
         int cn = host->table_column(tab, "n", COHORT_COL_COUNT, 0);
         int ce = host->table_column(tab, "events", COHORT_COL_COUNT, 0);
+        km_role(host, call, &in, tab, cn, COHORT_COUNT_UNITS);
+        km_role(host, call, &in, tab, ce, COHORT_COUNT_EVENTS);
         /* times estimated from the data: hidden with a row of too few events */
         int tk = COHORT_HOST_HAS(host, format_count) ? COHORT_COL_TIME_ESTIMATE : COHORT_COL_TIME;
         int *cq = malloc((3 * o.nprobs + 1) * sizeof *cq);
@@ -560,6 +577,9 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         int cr = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);
         int ce = host->table_column(tab, "n.event", COHORT_COL_COUNT, 0);
         int cc = host->table_column(tab, "n.censor", COHORT_COL_COUNT, 0);
+        km_role(host, call, &in, tab, cr, COHORT_COUNT_AT_RISK);
+        km_role(host, call, &in, tab, ce, COHORT_COUNT_STEP_EVENTS);
+        km_role(host, call, &in, tab, cc, COHORT_COUNT_STEP_CENSORED);
         int cs = host->table_column(tab, "survival", COHORT_COL_PERCENT, 1);
         int cse = host->table_column(tab, "std.err", COHORT_COL_PERCENT, 1);
         int cl = o.conf != KM_CONF_NONE ? host->table_column(tab, "lower", COHORT_COL_PERCENT, 1) : -1;

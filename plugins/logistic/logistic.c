@@ -186,6 +186,7 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         cohort_table *tm = host->table_new(call, "model", "Model summary");
         int cn = host->table_column(tm, "n", COHORT_COL_COUNT, 0);
         int ce = host->table_column(tm, "events", COHORT_COL_COUNT, 0);
+        pc_count_role(host, call, 1, tm, cn, COHORT_COUNT_UNITS);
         int cnd = host->table_column(tm, "null deviance", COHORT_COL_NUMBER, 2);
         int cdv = host->table_column(tm, "deviance", COHORT_COL_NUMBER, 2);
         int cdf = host->table_column(tm, "df", COHORT_COL_NUMBER, 0);

@@ -131,6 +131,8 @@ static int lr_run(const cohort_host *host, const cohort_call *call)
     int cg = host->table_column(t, by->vec.name, COHORT_COL_TEXT, 0);
     int cn = host->table_column(t, "n", COHORT_COL_COUNT, 0);
     int co = host->table_column(t, "observed", rho == 0 ? COHORT_COL_COUNT : COHORT_COL_NUMBER, 1);
+    pc_count_role(host, call, 1, t, cn, COHORT_COUNT_UNITS);
+    if (rho == 0) pc_count_role(host, call, 1, t, co, COHORT_COUNT_EVENTS);
     int ce = host->table_column(t, "expected", COHORT_COL_NUMBER, 1);
     int c1 = host->table_column(t, "(O-E)^2/E", COHORT_COL_NUMBER, 2);
     int c2 = host->table_column(t, "(O-E)^2/V", COHORT_COL_NUMBER, 2);
