@@ -504,6 +504,8 @@ static size_t fixed_new(model *M, double v)
     return d;
 }
 
+static int has_number(const char *s, double v);
+
 static void build(model *M, results *r)
 {
     /* attrition: before = excluded + unknown + after; a step's before is
@@ -537,6 +539,13 @@ static void build(model *M, results *r)
             if (L.g[i].role == COHORT_COUNT_UNITS) n++, sum += M->v[L.g[i].var].v;
         int an = er->analysis;
         size_t tot = an >= 0 && (size_t)an <= r->nanalyses ? after[an] : SIZE_MAX;
+        /* a warning printed during the run ("5 of 124 rows dropped") shows
+         * the analysis set: it cannot be hidden */
+        for (size_t w = 0; tot != SIZE_MAX && w < er->nwarnings; w++)
+            if (isfinite(er->nunits) && er->nunits == M->v[tot].v && has_number(er->warnings[w], er->nunits)) {
+                rel_eq(M, tot, fixed_new(M, er->nunits));
+                break;
+            }
         if (!n || tot == SIZE_MAX || !isfinite(er->nunits) || er->nunits != M->v[tot].v || sum > er->nunits)
             continue;
         size_t *vars = malloc((n + 2) * sizeof *vars);

@@ -1,0 +1,61 @@
+#!/bin/sh
+# tests/privacy.sh: the small-cell attacker (tests/privacy/attack.c) on the
+# whole results.json of several studies run with a minimum cell size: it
+# must recover no hidden count below it, and -- where complementary
+# suppression hid something -- it must recover one when the "x" cells are
+# read as their true values (the rule without complements), so that the
+# relations it tries are the ones that matter.  The true values come from
+# the same rules run without `privacy min_cell` (the data path made
+# absolute, so that the copy can live in a temporary folder).
+set -u
+: "${COHORT:?COHORT must name the cohort binary}"
+: "${srcdir:=.}"
+ATTACK=${ATTACK:-./tests/privacy/attack}
+COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
+export COHORT_PLUGIN_PATH
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+n=0
+# rules file, min_cell
+check() {
+    rules=$1 m=$2
+    dir=$(cd "$(dirname "$rules")" && pwd)
+    name=$(basename "$rules" .rules)
+    [ "$name" = study ] && name=$(basename "$dir")
+    n=$((n + 1))
+    if ! "$COHORT" run "$rules" --format json --min-cell "$m" >"$tmp/pub.json" 2>"$tmp/err"; then
+        echo "FAIL: $name: the run failed"; head -5 "$tmp/err"; fail=$((fail + 1)); return
+    fi
+    sed -e '/^ *privacy min_cell/d' \
+        -e "s#data csv \"\\([^/\"][^\"]*\\)\"#data csv \"$dir/\\1\"#" \
+        -e "s#import \"\\([^/\"][^\"]*\\)\"#import \"$dir/\\1\"#" "$rules" >"$tmp/truth.rules"
+    if ! "$COHORT" run "$tmp/truth.rules" --format json >"$tmp/truth.json" 2>"$tmp/err"; then
+        echo "FAIL: $name: the run without min_cell failed"; head -5 "$tmp/err"; fail=$((fail + 1)); return
+    fi
+    if ! "$ATTACK" "$tmp/pub.json" "$tmp/truth.json" "$m" >"$tmp/out"; then
+        echo "FAIL: $name (min_cell $m): a hidden count can be computed"
+        cat "$tmp/out"
+        fail=$((fail + 1))
+        return
+    fi
+    line=$(tail -1 "$tmp/out")
+    if grep -q '"x"' "$tmp/pub.json"; then
+        if "$ATTACK" "$tmp/pub.json" "$tmp/truth.json" "$m" primary-only >"$tmp/out2"; then
+            echo "FAIL: $name (min_cell $m): without its x cells nothing is found: the attacker misses the relations"
+            fail=$((fail + 1))
+            return
+        fi
+        echo "ok: $name (min_cell $m): $line; without complements: $(grep -c derivable: "$tmp/out2") found"
+    else
+        echo "ok: $name (min_cell $m): $line; no complement needed"
+    fi
+}
+check "$srcdir/tests/e2e/cases/privacy_text/study.rules" 5
+check "$srcdir/tests/e2e/cases/privacy_json/study.rules" 5
+check "$srcdir/tests/e2e/cases/privacy_complement/study.rules" 5
+check "$srcdir/examples/studies/lung.rules" 25
+check "$srcdir/examples/studies/mills2021.rules" 10
+check "$srcdir/examples/studies/stumpf2019.rules" 5
+echo "$n studies, $fail failed"
+[ "$fail" = 0 ]
