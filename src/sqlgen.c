@@ -158,8 +158,11 @@ static void null_of(sbuf *b, int kind)
 static void ex_as(gen *g, sbuf *b, const expr *e, int kind)
 {
     const char *t = sql_type(kind);
-    if (!t || e->type.kind == TY_ANY) {
-        if (e->type.kind == TY_ANY && e->kind == E_MISSING) { null_of(b, kind); return; }
+    if (e->type.kind == TY_ANY && e->kind != E_LIST && e->kind != E_MAP) {
+        null_of(b, kind);
+        return;
+    }
+    if (!t) {
         ex(g, b, e);
         return;
     }
@@ -483,7 +486,7 @@ static void ex_quant(gen *g, sbuf *b, const expr *e)
                   : "(SELECT CASE WHEN NOT bool_and(x%d.b) THEN FALSE WHEN count(*) > count(x%d.b) THEN NULL ELSE TRUE END",
                   q, q);
         sb_add(b, " FROM (SELECT ");
-        ex(g, b, e->b);
+        ex_as(g, b, e->b, TY_BOOL);
         sb_add(b, " AS b");
         sb_cat(b, &rows);
         sb_printf(b, ") x%d)", q);
@@ -874,6 +877,11 @@ static void ex_name(gen *g, sbuf *b, const expr *e)
 
 static void ex(gen *g, sbuf *b, const expr *e)
 {
+    if (e->type.kind == TY_ANY && e->kind != E_LIST && e->kind != E_MAP) {
+        /* of no type yet: made only of `missing`, so missing */
+        sb_add(b, "NULL");
+        return;
+    }
     switch (e->kind) {
     case E_INT: sb_printf(b, "CAST(%lld AS bigint)", (long long)e->ival); return;
     case E_REAL: sb_real(b, e->rval); return;

@@ -191,6 +191,8 @@ class Gen:
         return "(" + s + (": " + b if body else "") + ")"
 
     def col_or(self, ty, d, fallback):
+        if self.chance(0.07):
+            return "missing"     # the literal: every operator meets a missing operand
         cs = self.columns(ty)
         if cs and (d <= 0 or self.chance(0.45)):
             return self.pick(cs)
