@@ -4,6 +4,7 @@
  * arguments to its plugin's parameters, so all errors in the rules are
  * reported before any data is evaluated. */
 #include "check.h"
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "interval.h"
 #include "xcall.h"
 #include "parse.h"
+#include "render.h"
 #include "strpool.h"
 
 typedef struct scope {
@@ -1940,7 +1942,7 @@ static int bind_param(study *st, paraminfo *pi, const char *text, const char *op
  * time_limit = 24 months; }`): section, key, the form of the value.  The
  * checker validates them and leaves a duration's length in value->days;
  * study.c reads them from the program. */
-enum { SET_COUNT, SET_DURATION, SET_BOOL };
+enum { SET_COUNT, SET_DURATION, SET_BOOL, SET_INCHES, SET_LIMITS, SET_COLOURS, SET_LINES };
 static const struct {
     const char *section, *key;
     int form;
@@ -1950,21 +1952,131 @@ static const struct {
     {"plot", "time_limit", SET_DURATION, "plot time_limit = 24 months;"},
     {"plot", "min_at_risk", SET_COUNT, "plot min_at_risk = 10;"},
     {"plot", "ci_bands", SET_BOOL, "plot ci_bands = false;"},
+    {"plot", "annotate", SET_BOOL, "plot annotate = true;"},
+    {"plot", "breaks", SET_DURATION, "plot breaks = 6 months;"},
+    {"plot", "y_limits", SET_LIMITS, "plot y_limits = [0, 0.5];"},
+    {"plot", "colours", SET_COLOURS, "plot colours = [\"#0072B2\", \"#D55E00\"];"},
+    {"plot", "line_types", SET_LINES, "plot line_types = [\"solid\", \"dashed\"];"},
+    {"plot", "width", SET_INCHES, "plot width = 7;"},
+    {"plot", "height", SET_INCHES, "plot height = 5;"},
 };
 #define NKNOWN_SETTINGS (sizeof known_settings / sizeof known_settings[0])
+
+/* A number literal (integer or real, possibly negated) into *x. */
+static int setting_number(const expr *v, double *x)
+{
+    int neg = 0;
+    if (v->kind == E_UNARY && v->op == OP_NEG && v->a) {
+        neg = 1;
+        v = v->a;
+    }
+    if (v->kind == E_INT) *x = (double)v->ival;
+    else if (v->kind == E_REAL) *x = v->rval;
+    else return -1;
+    if (neg) *x = -*x;
+    return 0;
+}
+
+/* Is s a colour "#RRGGBB"? */
+static int hex_colour(const char *s)
+{
+    if (!s || s[0] != '#' || strlen(s) != 7) return 0;
+    for (int i = 1; i < 7; i++)
+        if (!isxdigit((unsigned char)s[i])) return 0;
+    return 1;
+}
+
+/* Check the value of setting k (known_settings[k]) written as v; `name`
+ * and `key` are the section and key as written.  Leaves a duration's
+ * length in v->days. */
+static void check_setting_value(study *st, size_t k, const char *name, const char *key, expr *v, diag *dg)
+{
+    double x, y;
+    switch (known_settings[k].form) {
+    case SET_COUNT:
+        if (v->kind != E_INT || v->ival < 0 || v->ival > 1000000)
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be a whole number >= 0, e.g. %s", name, key,
+                    known_settings[k].example);
+        break;
+    case SET_DURATION:
+        if (v->kind != E_DURATION || !(v->rval > 0))
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be a positive duration, e.g. %s", name, key,
+                    known_settings[k].example);
+        else
+            v->days = v->rval * st->unit_days[v->dunit];
+        break;
+    case SET_INCHES:
+        if (setting_number(v, &x) || !(x >= 2 && x <= 30))
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be a number of inches from 2 to 30, e.g. %s", name, key,
+                    known_settings[k].example);
+        break;
+    case SET_LIMITS:
+        if (v->kind != E_LIST || v->nitems != 2 || setting_number(v->items[0], &x) ||
+            setting_number(v->items[1], &y) || !(x >= 0 && y <= 1 && x < y))
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be [lower, upper] with 0 <= lower < upper <= 1, e.g. %s",
+                    name, key, known_settings[k].example);
+        break;
+    case SET_COLOURS:
+    case SET_LINES:
+        if (v->kind != E_LIST || v->nitems == 0 || v->nitems > RENDER_MAX_STYLES) {
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be a list of 1 to %d texts, e.g. %s", name, key,
+                    RENDER_MAX_STYLES, known_settings[k].example);
+            break;
+        }
+        for (size_t i = 0; i < v->nitems; i++) {
+            const expr *e = v->items[i];
+            const char *t = e->kind == E_TEXT ? e->sval : NULL;
+            if (known_settings[k].form == SET_COLOURS && !hex_colour(t))
+                diag_at(dg, DIAG_ERROR, e->loc, "%s %s: a colour is written \"#RRGGBB\" (hexadecimal), e.g. %s",
+                        name, key, known_settings[k].example);
+            else if (known_settings[k].form == SET_LINES && (!t || render_line_type(t) < 0))
+                diag_at(dg, DIAG_ERROR, e->loc,
+                        "%s %s: a line type is \"solid\", \"dashed\", \"dotted\", \"dotdash\", \"longdash\" or "
+                        "\"twodash\"", name, key);
+        }
+        break;
+    default:
+        if (v->kind != E_BOOL)
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be true or false, e.g. %s", name, key,
+                    known_settings[k].example);
+        break;
+    }
+}
+
+/* The index of setting section.key in known_settings, NKNOWN_SETTINGS when
+ * the section has no such key, or -1 when there is no such section. */
+static long find_setting(const char *section, const char *key)
+{
+    long found = -1;
+    for (size_t k = 0; k < NKNOWN_SETTINGS; k++)
+        if (!strcmp(known_settings[k].section, section)) {
+            found = (long)NKNOWN_SETTINGS;
+            if (!strcmp(known_settings[k].key, key)) return (long)k;
+        }
+    return found;
+}
+
+/* "time_limit, min_at_risk, ..." and the nearest to `key`, of section's keys. */
+static const char *setting_keys(const char *section, const char *key, char *list, size_t size)
+{
+    const char *keys[NKNOWN_SETTINGS];
+    size_t nk = 0;
+    list[0] = 0;
+    for (size_t j = 0; j < NKNOWN_SETTINGS; j++)
+        if (!strcmp(known_settings[j].section, section)) {
+            keys[nk++] = known_settings[j].key;
+            size_t len = strlen(list);
+            snprintf(list + len, size - len, "%s%s", len ? ", " : "", known_settings[j].key);
+        }
+    return diag_suggest(key, keys, nk);
+}
 
 static void check_setting(study *st, size_t i, diag *dg)
 {
     program *prog = st->prog;
     stmt *s = prog->stmts[i];
-    int section = 0;
-    size_t k;
-    for (k = 0; k < NKNOWN_SETTINGS; k++)
-        if (!strcmp(known_settings[k].section, s->name)) {
-            section = 1;
-            if (!strcmp(known_settings[k].key, s->text)) break;
-        }
-    if (!section) {
+    long k = find_setting(s->name, s->text);
+    if (k < 0) {
         static const char *const words[] = {"privacy", "plot", "param", "let", "include", "exclude",
                                             "endpoint", "estimate", "unit", "study", "import", "data",
                                             "define", "timescale", "exposure", "extern"};
@@ -1973,17 +2085,9 @@ static void check_setting(study *st, size_t i, diag *dg)
                 sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
         return;
     }
-    if (k == NKNOWN_SETTINGS) {
-        const char *keys[NKNOWN_SETTINGS];
-        size_t nk = 0;
-        char list[256] = "";
-        for (size_t j = 0; j < NKNOWN_SETTINGS; j++)
-            if (!strcmp(known_settings[j].section, s->name)) {
-                keys[nk++] = known_settings[j].key;
-                size_t len = strlen(list);
-                snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", known_settings[j].key);
-            }
-        const char *sug = diag_suggest(s->text, keys, nk);
+    if (k == (long)NKNOWN_SETTINGS) {
+        char list[256];
+        const char *sug = setting_keys(s->name, s->text, list, sizeof list);
         if (sug) diag_at(dg, DIAG_ERROR, s->loc, "%s has no setting '%s' (did you mean '%s'?)", s->name, s->text, sug);
         else diag_at(dg, DIAG_ERROR, s->loc, "%s has no setting '%s' (it has %s)", s->name, s->text, list);
         return;
@@ -1996,27 +2100,39 @@ static void check_setting(study *st, size_t i, diag *dg)
             return;
         }
     }
-    expr *v = s->value;
-    if (!v) return;
-    switch (known_settings[k].form) {
-    case SET_COUNT:
-        if (v->kind != E_INT || v->ival < 0 || v->ival > 1000000)
-            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be a whole number >= 0, e.g. %s", s->name, s->text,
-                    known_settings[k].example);
-        break;
-    case SET_DURATION:
-        if (v->kind != E_DURATION || !(v->rval > 0))
-            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be a positive duration, e.g. %s", s->name, s->text,
-                    known_settings[k].example);
-        else
-            v->days = v->rval * st->unit_days[v->dunit];
-        break;
-    default:
-        if (v->kind != E_BOOL)
-            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be true or false, e.g. %s", s->name, s->text,
-                    known_settings[k].example);
-        break;
+    if (s->value) check_setting_value(st, (size_t)k, s->name, s->text, s->value, dg);
+}
+
+int check_plot_option(study *st, const char *key, const char *text, diag *dg)
+{
+    long k = find_setting("plot", key);
+    if (k < 0 || k == (long)NKNOWN_SETTINGS) {
+        char list[256];
+        const char *sug = setting_keys("plot", key, list, sizeof list);
+        if (sug) diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "--plot %s: plot has no setting '%s' (did you mean '%s'?)", key, key, sug);
+        else diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "--plot %s: plot has no setting '%s' (it has %s)", key, key, list);
+        return -1;
     }
+    char name[300];
+    snprintf(name, sizeof name, "--plot %s", key);
+    int before = dg->nerrors;
+    expr *v = parse_expr(st->prog, name, text, dg);
+    if (!v) return -1;
+    check_setting_value(st, (size_t)k, "plot", key, v, dg);
+    if (dg->nerrors != before) return -1;
+    stmt *s = ast_alloc(st->prog, sizeof *s);
+    stmt **l = ast_alloc(st->prog, (st->nplot_options + 1) * sizeof *l);
+    if (!s || !l) return -1;
+    memset(s, 0, sizeof *s);
+    s->kind = S_SETTING;
+    s->name = ast_strdup(st->prog, "plot", 4);
+    s->text = ast_strdup(st->prog, key, strlen(key));
+    s->value = v;
+    if (!s->text || !s->name) return -1;
+    if (st->nplot_options) memcpy(l, st->plot_options, st->nplot_options * sizeof *l);
+    l[st->nplot_options++] = s;
+    st->plot_options = l;
+    return 0;
 }
 
 /* Each era statement declares a derived table (era.c fills it after the

@@ -120,6 +120,8 @@ typedef struct study {
     loc set_use[64];     /* where each is first read */
     uint8_t **insets;    /* per analysis number: its units in the analysis set (run time) */
     const char *analysis_name;   /* its name, or NULL */
+    stmt **plot_options;  /* `--plot KEY=VALUE` settings, checked (arena), in order */
+    size_t nplot_options;
 } study;
 
 /* --set overrides, name=value (value parsed as an expression). */
@@ -150,4 +152,8 @@ void check_warn_unused(const study *const *sts, size_t nsts, const char *const *
 /* Re-bind a param to a new expression text (for --sweep); returns 0 or
  * reports an error. */
 int check_set_param(study *st, const char *name, const char *text, diag *dg);
+/* A `--plot KEY=VALUE` option: VALUE is parsed and checked as the rules'
+ * `plot KEY = VALUE;` would be, and kept in st->plot_options (it overrides
+ * the rules' setting).  Returns 0 or reports an error and returns -1. */
+int check_plot_option(study *st, const char *key, const char *text, diag *dg);
 #endif

@@ -30,6 +30,11 @@ void figure_free(cohort_figure *f)
         free(f->series[i].pts);
     }
     for (size_t i = 0; i < f->nrows; i++) free(f->rows[i].label);
+    for (size_t i = 0; i < f->ngroups; i++) free(f->groups[i]);
+    for (size_t i = 0; i < f->noutcomes; i++) free(f->outcomes[i]);
+    free(f->groups);
+    free(f->outcomes);
+    free(f->annotation);
     free(f->series);
     free(f->rows);
     free(f->id);
@@ -57,9 +62,23 @@ int figure_set_labels(cohort_figure *f, const char *xlabel, const char *ylabel)
     return 0;
 }
 
-int figure_add_series(cohort_figure *f, const char *label, double start)
+/* The index of `name` in list (added when absent, or when `fresh`: a
+ * group of its own), or -1 (out of memory). */
+static int name_index(char ***list, size_t *n, const char *name, int fresh)
 {
-    if (!f || f->kind != COHORT_FIG_STEP || !isfinite(start)) return -1;
+    for (size_t i = 0; !fresh && i < *n; i++)
+        if (!strcmp((*list)[i], name)) return (int)i;
+    char **l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l) return -1;
+    *list = l;
+    if (!(l[*n] = strdup(name))) return -1;
+    return (int)(*n)++;
+}
+
+/* A new series of group g and outcome o (-1: none). */
+static int add_series(cohort_figure *f, const char *label, double start, int g, int o)
+{
+    if (g < 0) return -1;
     fig_series *s = realloc(f->series, (f->nseries + 1) * sizeof *s);
     if (!s) return -1;
     f->series = s;
@@ -68,7 +87,41 @@ int figure_add_series(cohort_figure *f, const char *label, double start)
     n->label = strdup(label ? label : "");
     if (!n->label) return -1;
     n->start = start;
+    n->group = g;
+    n->outcome = o;
     return (int)f->nseries++;
+}
+
+int figure_add_series(cohort_figure *f, const char *label, double start)
+{
+    if (!f || f->kind != COHORT_FIG_STEP || !isfinite(start)) return -1;
+    return add_series(f, label, start, name_index(&f->groups, &f->ngroups, label ? label : "", 1), -1);
+}
+
+int figure_add_curve(cohort_figure *f, const char *group, const char *outcome, double start)
+{
+    if (!f || f->kind != COHORT_FIG_STEP || !isfinite(start) || !outcome) return -1;
+    if (!group) group = "";
+    int o = name_index(&f->outcomes, &f->noutcomes, outcome, 0);
+    if (o < 0) return -1;
+    size_t n = strlen(group) + strlen(outcome) + 3;
+    char *label = malloc(n);
+    if (!label) return -1;
+    if (*group) snprintf(label, n, "%s: %s", group, outcome);
+    else snprintf(label, n, "%s", outcome);
+    int k = add_series(f, label, start, name_index(&f->groups, &f->ngroups, group, 0), o);
+    free(label);
+    return k;
+}
+
+int figure_set_annotation(cohort_figure *f, const char *text)
+{
+    if (!f) return -1;
+    char *a = text ? strdup(text) : NULL;
+    if (text && !a) return -1;
+    free(f->annotation);
+    f->annotation = a;
+    return 0;
 }
 
 int figure_add_point(cohort_figure *f, int series, const fig_point *p)
@@ -124,9 +177,14 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix)
         return NULL;
     }
     c->protected_for = f->protected_for;
+    if (figure_set_annotation(c, f->annotation)) { figure_free(c); return NULL; }
+    for (size_t i = 0; i < f->ngroups; i++)
+        if (name_index(&c->groups, &c->ngroups, f->groups[i], 1) < 0) { figure_free(c); return NULL; }
+    for (size_t i = 0; i < f->noutcomes; i++)
+        if (name_index(&c->outcomes, &c->noutcomes, f->outcomes[i], 1) < 0) { figure_free(c); return NULL; }
     for (size_t i = 0; i < f->nseries; i++) {
         const fig_series *s = &f->series[i];
-        int k = figure_add_series(c, s->label, s->start);
+        int k = add_series(c, s->label, s->start, s->group, s->outcome);
         if (k < 0) { figure_free(c); return NULL; }
         fig_series *d = &c->series[k];
         d->suppressed = s->suppressed;
@@ -306,6 +364,9 @@ void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int
     fputs(", \"ylabel\": ", out);
     jstr(out, f->ylabel);
     fprintf(out, ", \"min_cell\": %d", min_cell > 1 ? min_cell : 0);
+    fputs(", \"annotation\": ", out);
+    if (f->annotation) jstr(out, f->annotation);
+    else fputs("null", out);
     if (f->kind == COHORT_FIG_STEP) {
         fputs(",\n \"step_columns\": [\"time_days\", \"value\", \"lower\", \"upper\", \"n.event\"]", out);
         fputs(",\n \"series\": [", out);
@@ -313,6 +374,11 @@ void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int
             const fig_series *s = &f->series[i];
             fputs(i ? ",\n  {\"label\": " : "\n  {\"label\": ", out);
             jstr(out, s->label);
+            fputs(", \"group\": ", out);
+            jstr(out, f->groups[s->group]);
+            fputs(", \"outcome\": ", out);
+            if (s->outcome >= 0) jstr(out, f->outcomes[s->outcome]);
+            else fputs("null", out);
             fputs(", \"start\": ", out);
             jnum(out, s->start);
             fprintf(out, ", \"suppressed\": %s,\n   \"steps\": [", s->suppressed ? "true" : "false");

@@ -22,6 +22,8 @@ typedef struct fig_series {
     fig_point *pts;
     size_t npts, cap;
     int suppressed;        /* set by figure_protect: fewer than min_cell events */
+    int group;             /* index into the figure's groups: colour, risk-table row */
+    int outcome;           /* index into its outcomes (line type), -1: none */
 } fig_series;
 
 typedef struct fig_row {
@@ -38,6 +40,12 @@ struct cohort_figure {
     fig_row *rows;
     size_t nrows;
     int protected_for;     /* min_cell the data was protected for (0: raw) */
+    /* STEP figures: the groups (one colour and one risk-table row each) and
+     * the outcomes (one line type each) of the curves.  A curve added with
+     * figure_add_series is a group of its own, with no outcome. */
+    char **groups, **outcomes;
+    size_t ngroups, noutcomes;
+    char *annotation;      /* a test or estimate to show in the plot on request, or NULL */
 };
 
 cohort_figure *figure_create(const char *id, int kind, const char *title);
@@ -46,6 +54,13 @@ void figure_free(cohort_figure *f);
 int figure_set_labels(cohort_figure *f, const char *xlabel, const char *ylabel);
 /* Index of the new series, or -1 (not a STEP figure, out of memory). */
 int figure_add_series(cohort_figure *f, const char *label, double start);
+/* A curve of `group` for `outcome` (a cause of a competing-risks panel):
+ * curves of one group share a colour and a risk-table row, curves of one
+ * outcome a line type.  Its label is "GROUP: OUTCOME" (only OUTCOME with
+ * an empty group).  Index of the new series, or -1. */
+int figure_add_curve(cohort_figure *f, const char *group, const char *outcome, double start);
+/* Set the annotation (NULL clears it).  Returns 0 or -1. */
+int figure_set_annotation(cohort_figure *f, const char *text);
 /* Append a point; refused (-1) when the series does not exist, the time is
  * not finite or earlier than the previous point's, or the value is not
  * finite. */

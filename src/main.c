@@ -43,6 +43,9 @@ static const char usage_text[] =
     "  --time-limit DURATION   end the time axis of curves there, e.g. 24months\n"
     "  --min-at-risk N         cut each curve where fewer than N remain at risk\n"
     "  --no-ci-bands           draw curves without confidence bands\n"
+    "  --plot KEY=VALUE        a plot setting, as `plot KEY = VALUE;` in the rules would be:\n"
+    "                          annotate=true, breaks=6months, y_limits=[0,0.5], width=7,\n"
+    "                          height=5, colours=[\"#0072B2\"], line_types=[\"dashed\"]\n"
     "  --plugin-path DIRS      search DIRS (':'-separated) for plugins first\n"
     "  --allow-plugin-path DIR also load plugins and extern libraries from DIR\n"
     "  --timing                print phase timings and peak memory to stderr (run)\n"
@@ -64,7 +67,7 @@ static const struct {
     {"run", "usage: cohort run FILE [--set NAME=VALUE]... [--sweep NAME=V1,V2,...]... [--paired] [--data DIR]\n"
             "                [--format text|json] [--out DIR] [--plugin-path DIRS]\n"
             "                [--min-cell N] [--time-limit DURATION] [--min-at-risk N] [--no-ci-bands]\n"
-            "                [--allow-plugin-path DIR] [--timing] [--threads N]\n"
+            "                [--plot KEY=VALUE]... [--allow-plugin-path DIR] [--timing] [--threads N]\n"
             "Print the attrition table and every estimate. With --out DIR, also write\n"
             "attrition.csv, each result table as CSV and JSON, each figure as SVG, PNG and\n"
             "PDF (with its data as JSON), results.json and report.html (one self-contained\n"
@@ -72,7 +75,9 @@ static const struct {
             "nothing is written if an estimate fails. --min-cell N (or `privacy min_cell =\n"
             "N;` in the rules; the larger wins) shows every count from 1 to N-1, and every\n"
             "percentage or curve step that would reveal one, as <N. The figure options\n"
-            "override the rules' `plot { time_limit = ...; min_at_risk = ...; ci_bands = ...; }`.\n"
+            "override the rules' `plot { time_limit = ...; min_at_risk = ...; ci_bands = ...; }`;\n"
+            "--plot KEY=VALUE overrides any plot setting (annotate, breaks, y_limits, colours,\n"
+            "line_types, width, height, ...) and is checked as the rules' would be.\n"
             "--allow-plugin-path DIR also loads plugins and extern libraries from DIR; --timing\n"
             "prints phase timings and peak memory to stderr; --threads N evaluates units on N\n"
             "threads (default: one per processor, at most 8).\n"},
@@ -277,6 +282,7 @@ int main(int argc, char **argv)
 
     run_opts o = {0};
     override *sets = calloc((size_t)argc, sizeof *sets);
+    override *plots = calloc((size_t)argc, sizeof *plots);
     const char **dirs = calloc((size_t)argc + 3, sizeof *dirs);
     /* --sweep NAME=V1,V2: names[j], its values in one strdup'ed buffer (vals[j]) */
     const char **sweep_names = calloc((size_t)argc + 1, sizeof *sweep_names);
@@ -292,7 +298,7 @@ int main(int argc, char **argv)
     int have_seed = 0;
     int rc = EXIT_OK;
     size_t ndirs = 0;
-    if (!sets || !dirs || !sweep_names || !sweep_bufs || !sweep_vals || !sweep_nvals) return EXIT_DATA;
+    if (!sets || !plots || !dirs || !sweep_names || !sweep_bufs || !sweep_vals || !sweep_nvals) return EXIT_DATA;
     for (int i = 2; i < argc && rc == EXIT_OK; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -301,7 +307,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             for (size_t k = 0; k < sizeof command_help / sizeof command_help[0]; k++)
                 if (!strcmp(cmd, command_help[k].cmd)) fputs(command_help[k].help, stdout);
-            free(sets); free(dirs);
+            free(sets); free(plots); free(dirs);
             sweeps_free(sweep_bufs, sweep_vals, sweep_nvals, sweep_names);
             return EXIT_OK;
         } else if (!strcmp(a, "--set")) {
@@ -310,6 +316,12 @@ int main(int argc, char **argv)
             if (!eq || eq == v) { rc = usage_error("--set needs NAME=VALUE, got '%s'", v); break; }
             sets[o.nsets].name = strndup(v, (size_t)(eq - v));
             sets[o.nsets++].text = eq + 1;
+        } else if (!strcmp(a, "--plot")) {
+            NEED();
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v || !eq[1]) { rc = usage_error("--plot needs KEY=VALUE (e.g. annotate=true), got '%s'", v); break; }
+            plots[o.nplots].name = strndup(v, (size_t)(eq - v));
+            plots[o.nplots++].text = eq + 1;
         } else if (!strcmp(a, "--sweep")) {
             NEED();
             const char *eq = strchr(v, '=');
@@ -410,6 +422,7 @@ int main(int argc, char **argv)
     o.plugin_dirs = dirs;
     o.nplugin_dirs = ndirs;
     o.sets = sets;
+    o.plots = plots;
     o.rules = file;
     if (rc == EXIT_OK && (o.nsweep_params || paired)) {
         rc = sweep_runs(sweep_names, sweep_vals, sweep_nvals, o.nsweep_params, paired, &sweep, &o.nsweep);
@@ -462,7 +475,9 @@ int main(int argc, char **argv)
     if (dg.nerrors > 1)
         fprintf(stderr, "%d errors\n", dg.nerrors);
     for (size_t k = 0; k < o.nsets; k++) free((char *)sets[k].name);
+    for (size_t k = 0; k < o.nplots; k++) free((char *)plots[k].name);
     free(sets);
+    free(plots);
     free(dirs);
     free(sweep);
     sweeps_free(sweep_bufs, sweep_vals, sweep_nvals, sweep_names);

@@ -22,21 +22,57 @@ static const unsigned palette[] = {0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7,
                                    0xE69F00, 0x56B4E9, 0x000000, 0x999933};
 #define NPALETTE (sizeof palette / sizeof palette[0])
 
+static void rgb(cairo_t *cr, unsigned c, double alpha)
+{
+    cairo_set_source_rgba(cr, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0, alpha);
+}
+
 static void set_colour(cairo_t *cr, size_t k, double alpha)
 {
-    unsigned c = palette[k % NPALETTE];
-    cairo_set_source_rgba(cr, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0, alpha);
+    rgb(cr, palette[k % NPALETTE], alpha);
+}
+
+static void line_dash(cairo_t *cr, int type)
+{
+    static const double d1[] = {6, 3}, d2[] = {1.5, 2.5}, d3[] = {7, 2.5, 1.5, 2.5}, d4[] = {12, 4},
+                        d5[] = {6, 2.5, 12, 2.5};
+    switch (type) {
+    case LINE_DASHED: cairo_set_dash(cr, d1, 2, 0); break;
+    case LINE_DOTTED: cairo_set_dash(cr, d2, 2, 0); break;
+    case LINE_DOTDASH: cairo_set_dash(cr, d3, 4, 0); break;
+    case LINE_LONGDASH: cairo_set_dash(cr, d4, 2, 0); break;
+    case LINE_TWODASH: cairo_set_dash(cr, d5, 4, 0); break;
+    default: cairo_set_dash(cr, NULL, 0, 0); break;
+    }
 }
 
 static void set_dash(cairo_t *cr, size_t k)
 {
-    static const double d1[] = {6, 3}, d2[] = {1.5, 2.5}, d3[] = {7, 2.5, 1.5, 2.5};
-    switch ((k / NPALETTE + k) % 4) {
-    case 0: cairo_set_dash(cr, NULL, 0, 0); break;
-    case 1: cairo_set_dash(cr, d1, 2, 0); break;
-    case 2: cairo_set_dash(cr, d2, 2, 0); break;
-    default: cairo_set_dash(cr, d3, 4, 0); break;
-    }
+    static const int cycle[] = {LINE_SOLID, LINE_DASHED, LINE_DOTTED, LINE_DOTDASH};
+    line_dash(cr, cycle[(k / NPALETTE + k) % 4]);
+}
+
+int render_line_type(const char *name)
+{
+    static const char *const names[] = {"solid", "dashed", "dotted", "dotdash", "longdash", "twodash"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(name, names[i])) return (int)i;
+    return -1;
+}
+
+/* A curve's colour: the plot option's for its group, or the palette's. */
+static void curve_colour(cairo_t *cr, const render_opts *o, size_t group, double alpha)
+{
+    if (o->ncolours) rgb(cr, o->colours[group % o->ncolours], alpha);
+    else set_colour(cr, group, alpha);
+}
+
+/* A curve's line type: by outcome in a competing-risks panel, else by
+ * group; the plot option's, or solid, dashed, dotted, dot-dash. */
+static void curve_dash(cairo_t *cr, const render_opts *o, size_t k)
+{
+    if (o->nline_types) line_dash(cr, o->line_types[k % o->nline_types]);
+    else set_dash(cr, k);
 }
 
 /* ---- text ------------------------------------------------------------------------ */
@@ -276,23 +312,39 @@ static double time_step(double xmax, const char *unit)
     }
 }
 
-/* The end of the time axis in the study's unit and its tick step. */
+static size_t series_end(const fig_series *s, const render_opts *o);
+
+/* The end of the time axis in the study's unit and its tick step: the
+ * time limit, else where the last curve ends (its last time, or where it
+ * is cut for too few at risk); ticks every `breaks`, else at a step that
+ * gives at most about 8. */
 static void time_axis(const cohort_figure *f, const render_opts *o, double *xmax, double *step)
 {
     double ud = o->time_unit_days > 0 ? o->time_unit_days : 1;
+    double x;
     if (isfinite(o->time_limit) && o->time_limit > 0) {
-        *xmax = o->time_limit / ud;
-        *step = time_step(*xmax, o->time_unit);
-        return;
+        x = o->time_limit / ud;
+    } else {
+        double tmax = 0;
+        for (size_t i = 0; i < f->nseries; i++) {
+            const fig_series *s = &f->series[i];
+            if (!s->npts) continue;
+            size_t end = series_end(s, o);
+            double t = s->pts[end < s->npts ? end : s->npts - 1].time;
+            if (t > tmax) tmax = t;
+        }
+        x = tmax / ud;
     }
-    double tmax = 0;
-    for (size_t i = 0; i < f->nseries; i++)
-        if (f->series[i].npts && f->series[i].pts[f->series[i].npts - 1].time > tmax)
-            tmax = f->series[i].pts[f->series[i].npts - 1].time;
-    double x = tmax / ud;
-    if (x <= 0) x = 1;
-    *step = time_step(x, o->time_unit);
-    *xmax = ceil(x / *step - 1e-9) * *step;
+    if (!(x > 0)) x = 1;
+    *xmax = x;
+    *step = isfinite(o->breaks) && o->breaks > 0 ? o->breaks / ud : time_step(x, o->time_unit);
+}
+
+double render_time_end(const cohort_figure *f, const render_opts *o)
+{
+    double xmax, step;
+    time_axis(f, o, &xmax, &step);
+    return xmax * (o->time_unit_days > 0 ? o->time_unit_days : 1);
 }
 
 size_t render_time_ticks(const cohort_figure *f, const render_opts *o, double *ticks, size_t max)
@@ -316,7 +368,7 @@ typedef struct step_layout {
     double w, h;
     double ml, pt, pw, ph;     /* plot rectangle: left, top, width, height */
     double xmax, xstep;        /* in the study's unit */
-    double ymax;               /* 0..1 */
+    double ymin, ymax;         /* 0..1 */
     double legend_y;           /* baseline of the first legend row */
     size_t legend_rows;
     double risk_y;             /* baseline of "Number at risk" */
@@ -324,40 +376,105 @@ typedef struct step_layout {
     size_t nticks;
 } step_layout;
 
-static const char *series_label(const fig_series *s, int min_cell, char *buf, size_t size)
+/* A group's name in the legend and the risk table ("All" for the whole
+ * cohort of a competing-risks panel). */
+static const char *group_name(const cohort_figure *f, size_t g)
 {
-    if (s->suppressed) snprintf(buf, size, "%s (fewer than %d events: not shown)", s->label, min_cell);
-    else snprintf(buf, size, "%s", s->label);
-    return buf;
+    return g < f->ngroups && *f->groups[g] ? f->groups[g] : "All";
+}
+
+/* The first curve of group g (its number at risk is the group's). */
+static const fig_series *group_series(const cohort_figure *f, size_t g)
+{
+    for (size_t k = 0; k < f->nseries; k++)
+        if ((size_t)f->series[k].group == g) return &f->series[k];
+    return NULL;
+}
+
+/* The line-type index of curve k: its outcome in a panel, else its group. */
+static size_t curve_line(const fig_series *s)
+{
+    return s->outcome >= 0 ? (size_t)s->outcome : (size_t)s->group;
+}
+
+/* One legend item: a line sample (colour, or dark grey when colour < 0;
+ * line type, or solid when LEGEND_SOLID) and its text. */
+#define LEGEND_SOLID ((size_t)-1)
+typedef struct legend_item {
+    char text[512];
+    int colour;
+    size_t line;
+} legend_item;
+
+/* The legend: one item per curve; in a competing-risks panel one per
+ * group (colour) and one per outcome (line type), and a note for each
+ * curve hidden by the small-cell rule.  Returns how many (at most max). */
+static size_t legend_items(const step_layout *L, legend_item *it, size_t max)
+{
+    const cohort_figure *f = L->f;
+    size_t n = 0;
+    int mc = L->o->min_cell;
+    if (!f->noutcomes) {
+        if (f->nseries < 2 && !(f->nseries == 1 && f->series[0].suppressed)) return 0;
+        for (size_t k = 0; k < f->nseries && n < max; k++, n++) {
+            const fig_series *s = &f->series[k];
+            if (s->suppressed) snprintf(it[n].text, sizeof it[n].text, "%s (fewer than %d events: not shown)", s->label, mc);
+            else snprintf(it[n].text, sizeof it[n].text, "%s", s->label);
+            it[n].colour = s->group;
+            it[n].line = curve_line(s);
+        }
+        return n;
+    }
+    for (size_t g = 0; f->ngroups > 1 && g < f->ngroups && n < max; g++, n++) {
+        snprintf(it[n].text, sizeof it[n].text, "%s", group_name(f, g));
+        it[n].colour = (int)g;
+        it[n].line = LEGEND_SOLID;
+    }
+    for (size_t k = 0; k < f->noutcomes && n < max; k++, n++) {
+        snprintf(it[n].text, sizeof it[n].text, "%s", f->outcomes[k]);
+        it[n].colour = f->ngroups > 1 ? -1 : 0;
+        it[n].line = k;
+    }
+    for (size_t k = 0; k < f->nseries && n < max; k++) {
+        const fig_series *s = &f->series[k];
+        if (!s->suppressed) continue;
+        snprintf(it[n].text, sizeof it[n].text, "%s: fewer than %d events, not shown", s->label, mc);
+        it[n].colour = s->group;
+        it[n].line = curve_line(s);
+        n++;
+    }
+    return n;
 }
 
 /* Legend rows: items laid left to right, wrapped at the plot's width. */
+#define MAX_LEGEND 64
 static size_t legend_layout(cairo_t *cr, const step_layout *L, int draw, double y0)
 {
-    const cohort_figure *f = L->f;
-    if (f->nseries < 2 && !(f->nseries == 1 && f->series[0].suppressed)) return 0;
+    legend_item it[MAX_LEGEND];
+    size_t n = legend_items(L, it, MAX_LEGEND);
+    if (!n) return 0;
     font(cr, 9, 0);
     double x = L->ml, y = y0;
     size_t rows = 1;
-    for (size_t i = 0; i < f->nseries; i++) {
-        char lab[512];
-        series_label(&f->series[i], L->o->min_cell, lab, sizeof lab);
-        double iw = 22 + text_w(cr, lab);
+    for (size_t i = 0; i < n; i++) {
+        double iw = 24 + text_w(cr, it[i].text);
         if (x > L->ml && x + iw > L->ml + L->pw) {
             x = L->ml;
             y += 14;
             rows++;
         }
         if (draw) {
-            set_colour(cr, i, 1);
-            set_dash(cr, i);
+            if (it[i].colour >= 0) curve_colour(cr, L->o, (size_t)it[i].colour, 1);
+            else cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+            if (it[i].line == LEGEND_SOLID) cairo_set_dash(cr, NULL, 0, 0);
+            else curve_dash(cr, L->o, it[i].line);
             cairo_set_line_width(cr, 1.6);
             cairo_move_to(cr, x, y - 3.2);
-            cairo_line_to(cr, x + 18, y - 3.2);
+            cairo_line_to(cr, x + 20, y - 3.2);
             cairo_stroke(cr);
             cairo_set_dash(cr, NULL, 0, 0);
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            show(cr, x + 22, y, lab, 0);
+            show(cr, x + 24, y, it[i].text, 0);
         }
         x += iw + 14;
     }
@@ -372,7 +489,7 @@ static double px(const step_layout *L, double days)
 
 static double py(const step_layout *L, double v)
 {
-    return L->pt + L->ph * (1 - v / L->ymax);
+    return L->pt + L->ph * (1 - (v - L->ymin) / (L->ymax - L->ymin));
 }
 
 /* The index after the last point drawn: the curve stops at the first
@@ -419,12 +536,13 @@ static void draw_series(cairo_t *cr, const step_layout *L, size_t k)
     size_t end = series_end(s, L->o);
     /* the curve runs to the last point drawn, or to where it was cut */
     double tend = end < s->npts ? s->pts[end].time : s->pts[s->npts - 1].time;
-    if (L->o->ci_bands) {
-        set_colour(cr, k, 0.16);
+    /* a competing-risks panel has too many curves for bands */
+    if (L->o->ci_bands && !L->f->noutcomes) {
+        curve_colour(cr, L->o, (size_t)s->group, 0.16);
         draw_band(cr, L, s, end, tend);
     }
-    set_colour(cr, k, 1);
-    set_dash(cr, k);
+    curve_colour(cr, L->o, (size_t)s->group, 1);
+    curve_dash(cr, L->o, curve_line(s));
     cairo_set_line_width(cr, 1.6);
     double prev = s->start;
     cairo_move_to(cr, px(L, 0), py(L, prev));
@@ -436,13 +554,16 @@ static void draw_series(cairo_t *cr, const step_layout *L, size_t k)
     cairo_line_to(cr, px(L, tend), py(L, prev));
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    /* censor marks: a short vertical tick on the curve */
-    cairo_set_line_width(cr, 1.0);
+    /* censor marks: a solid "+" on the curve (as survminer and ggsurvfit),
+     * so that they stay visible on a dashed or dotted line */
+    cairo_set_line_width(cr, 0.9);
     for (size_t i = 0; i < end; i++) {
         if (!(s->pts[i].ncensor > 0)) continue;
         double x = px(L, s->pts[i].time), y = py(L, s->pts[i].value);
-        cairo_move_to(cr, x, y - 3);
-        cairo_line_to(cr, x, y + 3);
+        cairo_move_to(cr, x, y - 3.2);
+        cairo_line_to(cr, x, y + 3.2);
+        cairo_move_to(cr, x - 3.2, y);
+        cairo_line_to(cr, x + 3.2, y);
     }
     cairo_stroke(cr);
 }
@@ -450,6 +571,12 @@ static void draw_series(cairo_t *cr, const step_layout *L, size_t k)
 static void fmt_tick(double v, char *buf, size_t size)
 {
     snprintf(buf, size, "%g", fabs(v) < 1e-9 ? 0 : v);
+}
+
+/* The step between y-axis ticks for a range of `span` (0..1). */
+static double y_step(double span)
+{
+    return span > 0.5 ? 0.2 : span > 0.2 ? 0.1 : span > 0.1 ? 0.05 : span > 0.04 ? 0.02 : 0.01;
 }
 
 static void draw_step(cairo_t *cr, const void *arg)
@@ -463,17 +590,31 @@ static void draw_step(cairo_t *cr, const void *arg)
     /* grid and axes */
     cairo_set_line_width(cr, 0.5);
     cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
-    double ystep = L->ymax > 0.5 ? 0.2 : L->ymax > 0.2 ? 0.1 : L->ymax > 0.1 ? 0.05 : 0.02;
-    for (double v = ystep; v <= L->ymax + 1e-9; v += ystep) {
+    double ystep = y_step(L->ymax - L->ymin);
+    double y0 = ceil(L->ymin / ystep - 1e-9) * ystep + 0.0;   /* never -0 */
+    for (double v = y0; v <= L->ymax + 1e-9; v += ystep) {
+        if (v <= L->ymin + 1e-9) continue;
         cairo_move_to(cr, L->ml, py(L, v));
         cairo_line_to(cr, L->ml + L->pw, py(L, v));
     }
     cairo_stroke(cr);
     cairo_save(cr);
-    cairo_rectangle(cr, L->ml, L->pt - 4, L->pw, L->ph + 6);
+    /* a little room for the line width at the axis ends; none below a
+     * y-axis limit the user set */
+    double below = o->ylim[1] > o->ylim[0] && o->ylim[0] > 0 ? 0 : 2;
+    cairo_rectangle(cr, L->ml - 1, L->pt - 2, L->pw + 2, L->ph + 2 + below);
     cairo_clip(cr);
     for (size_t k = 0; k < f->nseries; k++) draw_series(cr, L, k);
     cairo_restore(cr);
+    /* the annotation: where the curves leave room (bottom left under falling
+     * curves, top left above rising ones) */
+    if (o->annotate && f->annotation && *f->annotation) {
+        int falling = f->nseries && f->series[0].start > 0.5;
+        font(cr, 9, 0);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        show(cr, L->ml + 8, falling ? L->pt + L->ph - 8 : L->pt + 12,
+             fit(cr, f->annotation, L->pw - 16, buf, sizeof buf), 0);
+    }
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, 0.8);
     cairo_move_to(cr, L->ml, L->pt);
@@ -481,11 +622,11 @@ static void draw_step(cairo_t *cr, const void *arg)
     cairo_line_to(cr, L->ml + L->pw, L->pt + L->ph);
     cairo_stroke(cr);
     font(cr, 8.5, 0);
-    for (double v = 0; v <= L->ymax + 1e-9; v += ystep) {
+    for (double v = y0; v <= L->ymax + 1e-9; v += ystep) {
         cairo_move_to(cr, L->ml - 4, py(L, v));
         cairo_line_to(cr, L->ml, py(L, v));
         cairo_stroke(cr);
-        snprintf(buf, sizeof buf, "%g%%", round(v * 1000) / 10);
+        snprintf(buf, sizeof buf, "%g%%", fabs(v) < 1e-9 ? 0 : round(v * 1000) / 10);
         show(cr, L->ml - 6, py(L, v) + 3, buf, 1);
     }
     double ud = o->time_unit_days > 0 ? o->time_unit_days : 1;
@@ -506,16 +647,17 @@ static void draw_step(cairo_t *cr, const void *arg)
     cairo_rotate(cr, -M_PI / 2);
     show(cr, 0, 0, f->ylabel, 0.5);
     cairo_restore(cr);
-    /* number at risk */
+    /* number at risk: one row per group */
     font(cr, 8.5, 1);
     cairo_set_source_rgb(cr, 0, 0, 0);
     show(cr, 8, L->risk_y, "Number at risk", 0);
-    for (size_t k = 0; k < f->nseries; k++) {
-        const fig_series *s = &f->series[k];
-        double y = L->risk_y + 13 * (double)(k + 1);
+    for (size_t g = 0; g < f->ngroups; g++) {
+        const fig_series *s = group_series(f, g);
+        if (!s) continue;
+        double y = L->risk_y + 13 * (double)(g + 1);
         font(cr, 8.5, 0);
-        set_colour(cr, k, 1);
-        show(cr, 8, y, fit(cr, s->label, L->ml - 16, buf, sizeof buf), 0);
+        curve_colour(cr, o, g, 1);
+        show(cr, 8, y, fit(cr, group_name(f, g), L->ml - 16, buf, sizeof buf), 0);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         for (size_t i = 0; i < L->nticks; i++) {
             count_text(figure_at_risk(s, L->ticks[i]), o->min_cell, buf, sizeof buf);
@@ -529,24 +671,26 @@ static void step_layout_make(step_layout *L, const cohort_figure *f, const rende
     memset(L, 0, sizeof *L);
     L->f = f;
     L->o = o;
-    L->w = FIG_W;
+    L->w = isfinite(o->width) && o->width > 0 ? 72 * o->width : FIG_W;
     cairo_surface_t *ms;
     cairo_t *cr = measure_context(&ms);
-    /* left margin: the y axis, and the curve labels of the risk table */
+    /* left margin: the y axis, and the group labels of the risk table */
     font(cr, 8.5, 0);
     double lw = 0;
-    for (size_t k = 0; k < f->nseries; k++) {
-        double w = text_w(cr, f->series[k].label);
+    for (size_t g = 0; g < f->ngroups; g++) {
+        double w = text_w(cr, group_name(f, g));
         if (w > lw) lw = w;
     }
     L->ml = 8 + lw + 18;
     if (L->ml < 64) L->ml = 64;
     if (L->ml > 170) L->ml = 170;
     L->pw = L->w - L->ml - 18;
+    if (L->pw < 100) L->pw = 100;
     L->ph = 236;
     time_axis(f, o, &L->xmax, &L->xstep);
     L->nticks = render_time_ticks(f, o, L->ticks, MAX_TICKS);
-    /* y range: 0-100%, or a shorter one for low incidence curves */
+    /* y range: the option's, else 0-100%, or a shorter one for low
+     * incidence curves */
     double top = 0;
     int rising = f->nseries > 0;
     for (size_t k = 0; k < f->nseries; k++) {
@@ -555,22 +699,34 @@ static void step_layout_make(step_layout *L, const cohort_figure *f, const rende
         if (s->start > top) top = s->start;
         for (size_t i = 0; i < s->npts; i++) {
             if (s->pts[i].value > top) top = s->pts[i].value;
-            if (o->ci_bands && isfinite(s->pts[i].upper) && s->pts[i].upper > top) top = s->pts[i].upper;
+            if (o->ci_bands && !f->noutcomes && isfinite(s->pts[i].upper) && s->pts[i].upper > top)
+                top = s->pts[i].upper;
         }
     }
     static const double tops[] = {0.1, 0.2, 0.3, 0.4, 0.5};
+    L->ymin = 0;
     L->ymax = 1;
-    if (rising)
+    if (o->ylim[1] > o->ylim[0]) {
+        L->ymin = o->ylim[0];
+        L->ymax = o->ylim[1];
+    } else if (rising) {
         for (size_t i = 0; i < sizeof tops / sizeof *tops; i++)
             if (top <= tops[i]) { L->ymax = tops[i]; break; }
+    }
     title_make(cr, f->title, L->w - 16, &L->title);
     double y = L->title.n ? 26 + 14 * (double)L->title.n : 16;
     L->legend_y = y;
     L->legend_rows = legend_layout(cr, L, 0, y);
     y += 14 * (double)L->legend_rows;
     L->pt = y + 4;
+    double below = 52 + 13 * (double)f->ngroups + 10;   /* axis, risk table */
+    if (isfinite(o->height) && o->height > 0) {
+        /* the plot takes what the title, legend and risk table leave */
+        L->ph = 72 * o->height - L->pt - below;
+        if (L->ph < 60) L->ph = 60;
+    }
     L->risk_y = L->pt + L->ph + 52;
-    L->h = L->risk_y + 13 * (double)f->nseries + 10;
+    L->h = L->pt + L->ph + below;
     cairo_destroy(cr);
     cairo_surface_destroy(ms);
 }
@@ -602,6 +758,25 @@ static void fmt_est(double v, char *buf, size_t size)
     else snprintf(buf, size, "%.2f", v);
 }
 
+/* The estimate column's header from the axis label: "Hazard ratio (95%
+ * CI)" gives "HR (95% CI)", "Subdistribution hazard ratio" "sHR", "Odds
+ * ratio" "OR"; another label is used as it is. */
+static void forest_header(const char *xlabel, char *buf, size_t size)
+{
+    static const struct { const char *name, *abbr; } abbr[] = {
+        {"Hazard ratio", "HR"}, {"Subdistribution hazard ratio", "sHR"}, {"Odds ratio", "OR"},
+        {"Risk ratio", "RR"}, {"Risk difference", "RD"},
+    };
+    const char *paren = strstr(xlabel, " (");
+    size_t n = paren ? (size_t)(paren - xlabel) : strlen(xlabel);
+    for (size_t i = 0; i < sizeof abbr / sizeof *abbr; i++)
+        if (strlen(abbr[i].name) == n && !strncmp(xlabel, abbr[i].name, n)) {
+            snprintf(buf, size, "%s%s", abbr[i].abbr, paren ? paren : " (CI)");
+            return;
+        }
+    snprintf(buf, size, "%s%s", xlabel, paren ? "" : " (CI)");
+}
+
 static void draw_forest(cairo_t *cr, const void *arg)
 {
     const forest_layout *L = arg;
@@ -610,7 +785,8 @@ static void draw_forest(cairo_t *cr, const void *arg)
     title_draw(cr, &L->title, 10);
     font(cr, 8.5, 1);
     double hy = L->top - 6;
-    show(cr, L->tx, hy, "Estimate (CI)", 0);
+    forest_header(f->xlabel, buf, sizeof buf);
+    show(cr, L->tx, hy, buf, 0);
     show(cr, L->pxc, hy, "p", 1);
     double bottom = L->top + L->rowh * (double)f->nrows;
     /* reference line */
@@ -703,12 +879,12 @@ static void draw_forest(cairo_t *cr, const void *arg)
     show(cr, L->x0 + L->pw / 2, bottom + 34, f->xlabel, 0.5);
 }
 
-static void forest_layout_make(forest_layout *L, const cohort_figure *f)
+static void forest_layout_make(forest_layout *L, const cohort_figure *f, const render_opts *o)
 {
     memset(L, 0, sizeof *L);
     L->f = f;
     L->logscale = f->kind == COHORT_FIG_FOREST;
-    L->w = FIG_W;
+    L->w = isfinite(o->width) && o->width > 0 ? 72 * o->width : FIG_W;
     cairo_surface_t *ms;
     cairo_t *cr = measure_context(&ms);
     font(cr, 9, 1);
@@ -766,6 +942,7 @@ static void forest_layout_make(forest_layout *L, const cohort_figure *f)
 /* ---- the attrition flow ------------------------------------------------------------ */
 
 #define FLOW_LINES 8
+#define FLOW_NOTES 6
 typedef struct flow_box {
     char lines[FLOW_LINES][LINE];
     size_t n;
@@ -779,6 +956,9 @@ typedef struct flow_layout {
     double sx, sw;             /* side column */
     flow_box *main, *side;     /* main[i]: units after step i; side[i]: step i's exclusions (i >= 1) */
     size_t n;
+    char note[FLOW_NOTES][LINE];   /* the footnote naming the folded steps */
+    size_t nnote;
+    double note_y;
 } flow_layout;
 
 static void draw_box(cairo_t *cr, double x, double y, double w, const flow_box *b, int bold_first)
@@ -808,15 +988,41 @@ static void arrow(cairo_t *cr, double x1, double y1, double x2, double y2)
     cairo_fill(cr);
 }
 
-/* Does attrition row i start (or end) one analysis' steps? */
+/* Does attrition row i start one analysis' steps? */
 static int flow_starts(const results *r, size_t i)
 {
     return i == 0 || r->attr[i].analysis != r->attr[i - 1].analysis;
 }
 
-static int flow_ends(const results *r, size_t i)
+/* A step that excluded no unit is folded away (named in a footnote). */
+static int flow_folded(const results *r, size_t i)
 {
-    return i + 1 >= r->nattr || r->attr[i + 1].analysis != r->attr[i].analysis;
+    if (flow_starts(r, i) || r->attr[i].excluded || r->attr[i].unknown) return 0;
+    /* as shown: a count the small-cell rule hides is never folded away */
+    char a[32], b[32];
+    results_attr_text(r, &r->attr[i], ATTR_EXCLUDED, a, sizeof a);
+    results_attr_text(r, &r->attr[i], ATTR_UNKNOWN, b, sizeof b);
+    return !strcmp(a, "0") && !strcmp(b, "0");
+}
+
+/* Is row i the last box drawn of its analysis? */
+static int flow_last(const results *r, size_t i)
+{
+    for (size_t j = i + 1; j < r->nattr && !flow_starts(r, j); j++)
+        if (!flow_folded(r, j)) return 0;
+    return 1;
+}
+
+/* A criterion's label as the reader of a diagram wants it: `include "X"`
+ * excludes the units that are "not X", `exclude "X"` those that are "X". */
+static void flow_step_name(const char *label, char *buf, size_t size)
+{
+    size_t n = strlen(label);
+    int inc = !strncmp(label, "include \"", 9), exc = !strncmp(label, "exclude \"", 9);
+    if ((inc || exc) && n > 10 && label[n - 1] == '"')
+        snprintf(buf, size, "Excluded: %s%.*s", inc ? "not " : "", (int)(n - 10), label + 9);
+    else
+        snprintf(buf, size, "Excluded: %s", label);
 }
 
 static void draw_flow(cairo_t *cr, const void *arg)
@@ -828,12 +1034,14 @@ static void draw_flow(cairo_t *cr, const void *arg)
     if (L->r->nanalyses) snprintf(buf, sizeof buf, "Attrition");
     else snprintf(buf, sizeof buf, "Attrition (unit: %s)", L->r->unit ? L->r->unit : "");
     show(cr, 10, 22, buf, 0);
+    size_t prev = 0;
     for (size_t i = 0; i < L->n; i++) {
+        if (flow_folded(L->r, i)) continue;
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_line_width(cr, 0.8);
         if (!flow_starts(L->r, i)) {
             double xc = L->mx + L->mw / 2;
-            double y1 = L->main[i - 1].y + L->main[i - 1].h, y2 = L->main[i].y;
+            double y1 = L->main[prev].y + L->main[prev].h, y2 = L->main[i].y;
             arrow(cr, xc, y1, xc, y2);
             const flow_box *s = &L->side[i];
             double ys = s->y + s->h / 2;
@@ -841,7 +1049,11 @@ static void draw_flow(cairo_t *cr, const void *arg)
             draw_box(cr, L->sx, s->y, L->sw, s, 0);
         }
         draw_box(cr, L->mx, L->main[i].y, L->mw, &L->main[i], 1);
+        prev = i;
     }
+    font(cr, 8.5, 0);
+    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+    for (size_t k = 0; k < L->nnote; k++) show(cr, 10, L->note_y + 11 * (double)k, L->note[k], 0);
 }
 
 static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
@@ -865,18 +1077,26 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
     cairo_t *cr = measure_context(&ms);
     font(cr, 9, 0);
     double y = 40;
-    char a[32], b[32], text[1024];
+    char a[32], b[32], text[1024], folded[2048] = "";
     for (size_t i = 0; i < L->n; i++) {
         const attrition_row *ar = &r->attr[i];
+        if (flow_folded(r, i)) {
+            size_t len = strlen(folded);
+            snprintf(folded + len, sizeof folded - len, "%s%s", len ? "; " : "", ar->label);
+            continue;
+        }
         if (i > 0 && flow_starts(r, i)) y += 16;   /* the next analysis */
         if (!flow_starts(r, i)) {
             /* the step's exclusions beside the arrow into the next box */
             flow_box *s = &L->side[i];
-            s->n = wrap(cr, ar->label, L->sw - 12, s->lines, FLOW_LINES - 2);
+            flow_step_name(ar->label, text, sizeof text);
+            s->n = wrap(cr, text, L->sw - 12, s->lines, FLOW_LINES - 2);
             results_attr_text(r, ar, ATTR_EXCLUDED, a, sizeof a);
-            results_attr_text(r, ar, ATTR_UNKNOWN, b, sizeof b);
-            snprintf(s->lines[s->n++], LINE, "excluded: %s", a);
-            snprintf(s->lines[s->n++], LINE, "unknown: %s", b);
+            snprintf(s->lines[s->n++], LINE, "n = %s", a);
+            if (ar->unknown) {
+                results_attr_text(r, ar, ATTR_UNKNOWN, b, sizeof b);
+                snprintf(s->lines[s->n++], LINE, "and %s whose criterion is unknown", b);
+            }
             s->h = 8 + 12 * (double)s->n;
             s->y = y + 10;
             y = s->y + s->h + 10;
@@ -886,7 +1106,7 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
         if (flow_starts(r, i) && ar->analysis > 0)
             snprintf(text, sizeof text, "Analysis %s: %s", r->anames[ar->analysis - 1], ar->label);
         else if (flow_starts(r, i)) snprintf(text, sizeof text, "%s", ar->label);
-        else if (flow_ends(r, i)) snprintf(text, sizeof text, "Analysis set");
+        else if (flow_last(r, i)) snprintf(text, sizeof text, "Analysis set");
         else snprintf(text, sizeof text, "Remaining");
         m->n = wrap(cr, text, L->mw - 12, m->lines, FLOW_LINES - 2);
         snprintf(m->lines[m->n++], LINE, "n = %s", a);
@@ -904,6 +1124,15 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
         m->h = 8 + 12 * (double)m->n;
         m->y = y;
         y += m->h;
+    }
+    if (*folded) {
+        /* the steps that excluded no unit, as a footnote */
+        font(cr, 8.5, 0);
+        char note[2100];
+        snprintf(note, sizeof note, "Steps that excluded no unit (not shown): %s.", folded);
+        L->nnote = wrap(cr, note, L->w - 20, L->note, FLOW_NOTES);
+        L->note_y = y + 20;
+        y = L->note_y + 11 * (double)(L->nnote - 1);
     }
     L->h = y + 16;
     cairo_destroy(cr);
@@ -927,7 +1156,7 @@ int render_figure(const cohort_figure *f, const render_opts *o, int format, FILE
     }
     if (f->kind == COHORT_FIG_FOREST || f->kind == COHORT_FIG_FOREST_DIFF) {
         forest_layout L;
-        forest_layout_make(&L, f);
+        forest_layout_make(&L, f, o);
         return emit(format, L.w, L.h, draw_forest, &L, out);
     }
     return -1;

@@ -366,7 +366,7 @@ int report_write(const results *r, const render_opts *ro, const char *dir, char 
             /* the drawn part of the axis, as render.c will draw it */
             double ticks[64], horizon = NAN;
             size_t nt = render_time_ticks(e->figures[g], &o, ticks, 64);
-            if (nt) horizon = ticks[nt - 1];
+            if (nt) horizon = render_time_end(e->figures[g], &o);
             cohort_figure *pf = figure_protect(e->figures[g], o.min_cell, horizon, o.min_at_risk);
             if (!pf) {
                 snprintf(err, errsize, "out of memory drawing figure %s", name);

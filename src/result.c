@@ -250,12 +250,22 @@ static void h_figure_estimate(cohort_figure *f, const char *label, double est, d
     if (f) figure_add_row(f, label, est, lower, upper, p);
 }
 
+static void h_figure_annotate(cohort_figure *f, const char *text)
+{
+    if (f) figure_set_annotation(f, text);
+}
+
+static int h_figure_curve(cohort_figure *f, const char *group, const char *outcome, double start)
+{
+    return f ? figure_add_curve(f, group, outcome, start) : -1;
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
     h_table_text, h_note, h_keep_rows, h_table_detail,
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
-    h_figure_step, h_figure_estimate, h_table_count_role,
+    h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
 };
 
 const cohort_host *result_host(void)

@@ -135,6 +135,13 @@ static int prepare_all(const run_opts *o, diag *dg, loaded *l)
         l->sts[k] = check_prepare_analysis(l->progs[k], l->pool, o->sets, o->nsets, o->data_dir,
                                            l->prog->nanalyses > 0 ? (int)k + 1 : 0, dg);
         if (!l->sts[k]) return EXIT_RULES;
+        /* --plot options: checked once, kept by every analysis */
+        diag quiet;
+        diag_init(&quiet, NULL, NULL);
+        int bad = 0;
+        for (size_t i = 0; i < o->nplots; i++)
+            bad |= check_plot_option(l->sts[k], o->plots[i].name, o->plots[i].text, k ? &quiet : dg) != 0;
+        if (bad) return EXIT_RULES;
     }
     l->st = l->sts[0];
     return EXIT_OK;
@@ -995,6 +1002,47 @@ typedef struct out_settings {
     render_opts ro;
 } out_settings;
 
+/* One `plot` or `privacy` setting (checked) into os. */
+static void out_setting(const stmt *s, out_settings *os)
+{
+    const expr *v = s->value;
+    render_opts *ro = &os->ro;
+    const char *k = s->text;
+    if (!strcmp(s->name, "privacy")) {
+        if (!strcmp(k, "min_cell")) os->min_cell = (int)v->ival;
+        return;
+    }
+    if (!strcmp(k, "time_limit")) ro->time_limit = v->days;
+    else if (!strcmp(k, "min_at_risk")) ro->min_at_risk = (double)v->ival;
+    else if (!strcmp(k, "ci_bands")) ro->ci_bands = v->ival != 0;
+    else if (!strcmp(k, "annotate")) ro->annotate = v->ival != 0;
+    else if (!strcmp(k, "breaks")) ro->breaks = v->days;
+    else if (!strcmp(k, "width") || !strcmp(k, "height") || !strcmp(k, "y_limits")) {
+        /* numbers, checked: literals, possibly negated */
+        const expr *const *it = v->kind == E_LIST ? (const expr *const *)v->items : &v;
+        size_t n = v->kind == E_LIST ? v->nitems : 1;
+        double x[2] = {0, 0};
+        for (size_t i = 0; i < n && i < 2; i++) {
+            const expr *e = it[i];
+            int neg = e->kind == E_UNARY && e->a;
+            if (neg) e = e->a;
+            x[i] = e->kind == E_INT ? (double)e->ival : e->rval;
+            if (neg) x[i] = -x[i];
+        }
+        if (!strcmp(k, "width")) ro->width = x[0];
+        else if (!strcmp(k, "height")) ro->height = x[0];
+        else { ro->ylim[0] = x[0]; ro->ylim[1] = x[1]; }
+    } else if (!strcmp(k, "colours")) {
+        ro->ncolours = 0;
+        for (size_t i = 0; i < v->nitems && i < RENDER_MAX_STYLES; i++)
+            ro->colours[ro->ncolours++] = (unsigned)strtoul(v->items[i]->sval + 1, NULL, 16);
+    } else if (!strcmp(k, "line_types")) {
+        ro->nline_types = 0;
+        for (size_t i = 0; i < v->nitems && i < RENDER_MAX_STYLES; i++)
+            ro->line_types[ro->nline_types++] = render_line_type(v->items[i]->sval);
+    }
+}
+
 static void out_settings_make(const study *st, const run_opts *o, out_settings *os)
 {
     memset(os, 0, sizeof *os);
@@ -1004,13 +1052,10 @@ static void out_settings_make(const study *st, const run_opts *o, out_settings *
     os->ro.ci_bands = 1;
     for (size_t i = 0; i < st->prog->nstmts; i++) {
         const stmt *s = st->prog->stmts[i];
-        if (s->kind != S_SETTING || !s->value) continue;
-        const expr *v = s->value;
-        if (!strcmp(s->name, "privacy") && !strcmp(s->text, "min_cell")) os->min_cell = (int)v->ival;
-        else if (!strcmp(s->name, "plot") && !strcmp(s->text, "time_limit")) os->ro.time_limit = v->days;
-        else if (!strcmp(s->name, "plot") && !strcmp(s->text, "min_at_risk")) os->ro.min_at_risk = (double)v->ival;
-        else if (!strcmp(s->name, "plot") && !strcmp(s->text, "ci_bands")) os->ro.ci_bands = v->ival != 0;
+        if (s->kind == S_SETTING && s->value) out_setting(s, os);
     }
+    /* the command line: --plot KEY=VALUE, then the options of their own */
+    for (size_t i = 0; i < st->nplot_options; i++) out_setting(st->plot_options[i], os);
     if (o->min_cell > os->min_cell) os->min_cell = o->min_cell;
     if (os->min_cell < 2) os->min_cell = 0;
     if (o->time_limit > 0 && o->time_limit_unit >= DU_DAY && o->time_limit_unit <= DU_YEAR)

@@ -44,6 +44,8 @@ typedef struct run_opts {
     int min_at_risk;                   /* --min-at-risk N; 0: not given */
     int no_ci_bands;                   /* --no-ci-bands */
     int in_database;                   /* export --in-database: the per-unit phase in PostgreSQL */
+    const override *plots;             /* --plot KEY=VALUE: name is KEY, text VALUE */
+    size_t nplots;
 } run_opts;
 
 int study_check(const run_opts *o, diag *dg, FILE *out);

@@ -36,7 +36,7 @@ check "run exits 0" test $? = 0
 check "run --min-cell 5 exits 0" test $? = 0
 
 # -- the files -------------------------------------------------------------------
-figs="attrition 01-km-survival 02-cif-incidence-rn 02-cif-incidence-death 03-cox-forest"
+figs="attrition 01-km-survival 02-cif-incidence 02-cif-incidence-rn 02-cif-incidence-death 03-cox-forest"
 missing=""
 for f in $figs; do
     for ext in svg png pdf; do [ -s "$tmp/a/$f.$ext" ] || missing="$missing $f.$ext"; done
@@ -74,10 +74,30 @@ done
 check "report.html gives the SHA-256 of the rules and of each data file${hashes:+ (missing:$hashes)}" test -z "$hashes"
 
 # -- the figures as images -----------------------------------------------------------
-for f in attrition 01-km-survival 02-cif-incidence-rn 03-cox-forest; do
+for f in attrition 01-km-survival 02-cif-incidence 02-cif-incidence-rn 03-cox-forest; do
     check "figure $f.png matches the expected image" "$PNGCMP" "$expected/$f.png" "$tmp/a/$f.png"
 done
-for f in 01-km-survival 02-cif-incidence-rn; do
+# the plot options: the tests annotated, other colours and line types,
+# y-axis limits, ticks every 6 months, a 5 x 4 inch figure
+"$COHORT" run "$rules" --out "$tmp/c" --plot annotate=true --plot 'colours=["#000000","#999999"]' \
+    --plot 'line_types=["dotted","solid"]' --plot 'y_limits=[0.2,1]' --plot breaks=6months \
+    --plot width=5 --plot height=4 >/dev/null 2>&1
+check "run with --plot options exits 0" test $? = 0
+for f in 01-km-survival 02-cif-incidence; do
+    check "figure $f.png with --plot options matches the expected image" \
+        "$PNGCMP" "$expected/options-$f.png" "$tmp/c/$f.png"
+done
+# the annotations, as R gives them on the exported data (tests/R/figures.R):
+# survdiff chi-squared 3.65 on 1 df, p = 0.0560; cuminc's Gray tests
+# p = 0.3245 (rn) and 0.0686 (death)
+check "figure data: the km figure's log-rank p as R's survdiff" \
+    grep -q '"annotation": "Log-rank p = 0.056"' "$tmp/a/01-km-survival.figure.json"
+check "figure data: the cif panel's Gray p-values as R's cuminc" \
+    grep -q '"annotation": "Gray.s test: rn p = 0.325; death p = 0.069"' "$tmp/a/02-cif-incidence.figure.json"
+check "figure data: the cif panel has a curve per group and cause" sh -c \
+    "test \$(grep -c '\"outcome\": \"rn\"' '$tmp/a/02-cif-incidence.figure.json') = 2 &&
+     test \$(grep -c '\"outcome\": \"death\"' '$tmp/a/02-cif-incidence.figure.json') = 2"
+for f in 01-km-survival 02-cif-incidence 02-cif-incidence-rn; do
     check "figure $f.png under --min-cell 5 matches the expected image" \
         "$PNGCMP" "$expected/private-$f.png" "$tmp/b/$f.png"
 done

@@ -40,7 +40,7 @@ extern "C" {
 
 #define COHORT_PLUGIN_MAGIC 0x43485254u /* "CHRT" */
 #define COHORT_ABI_MAJOR 1
-#define COHORT_ABI_MINOR 2
+#define COHORT_ABI_MINOR 3
 
 /* Value types of vectors (same codes as the rules language). */
 enum cohort_type {
@@ -253,6 +253,19 @@ typedef struct cohort_host {
      * with the same texts in the table's TEXT columns; a group's rows are
      * in time order. */
     void (*table_count_role)(cohort_table *t, int col, int role);
+
+    /* ---- ABI 1.3: figures (test COHORT_HOST_HAS) ---- */
+
+    /* The test or estimate that summarises a figure, e.g. "Log-rank p = 0.012"
+     * or "Gray's test p = 0.21"; the host draws it in the plot when the
+     * rules ask for it (`plot annotate = true;`).  NULL clears it. */
+    void (*figure_annotate)(cohort_figure *f, const char *text);
+    /* STEP: start a curve of `group` (e.g. "tdxd = true"; "" for the whole
+     * cohort) for `outcome` (e.g. a cause of a competing-risks panel) at
+     * value `start`.  The curves of a group share a colour and one row of
+     * the number at risk; the curves of an outcome share a line type.
+     * Returns its index for figure_step, or -1. */
+    int (*figure_curve)(cohort_figure *f, const char *group, const char *outcome, double start);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

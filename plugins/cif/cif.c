@@ -236,7 +236,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
     cif_input in;
     int rc = 1;
     size_t maxcause = 0;
-    double *sub_t = NULL, *nev = NULL;
+    double *sub_t = NULL, *nev = NULL, *gray_p = NULL;
     int *sub_s = NULL;
     cif_curve *curves = NULL;
     if (cif_read(host, call, &in) != 0) goto out;
@@ -252,12 +252,14 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
     sub_t = malloc((in.n + 1) * sizeof *sub_t);
     sub_s = malloc((in.n + 1) * sizeof *sub_s);
     nev = calloc(maxcause + 1, sizeof *nev);
+    gray_p = malloc((maxcause + 1) * sizeof *gray_p);
     curves = calloc(ng * maxcause + 1, sizeof *curves);
-    if (!sub_t || !sub_s || !nev || !curves) {
+    if (!sub_t || !sub_s || !nev || !gray_p || !curves) {
         host->error(call, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < in.n; i++) nev[in.status[i]]++;
+    for (size_t c = 0; c <= maxcause; c++) gray_p[c] = NAN;
     /* curves[(cause - 1) * ng + g] */
     for (size_t g = 0; g < ng; g++) {
         size_t m = 0;
@@ -364,6 +366,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             }
             pc_put(host, t, r, cx, stat);
             pc_put(host, t, r, cp, p);
+            gray_p[c] = p;
             char pb[32];
             pc_fmt_p(p, pb, sizeof pb);
             host->note(call, "Gray's test for %s by %s%s%s: chi-squared %.2f on %d df, %s",
@@ -407,14 +410,33 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
         }
     }
 
-    /* one figure per cause: a step curve per group, drawn by the host; a
-     * point at every distinct time of the group's data (any cause or
-     * censoring) gives the number at risk and the censor marks */
+    /* one figure per cause (a step curve per group), and with two causes
+     * or more one panel of them all (a colour per group, a line type per
+     * cause); Gray's p-values are the figures' annotations */
     if (COHORT_HOST_HAS(host, figure_new)) {
         size_t *ord = malloc((in.n + 1) * sizeof *ord);
         if (!ord) {
             host->error(call, "out of memory");
             goto out;
+        }
+        int panel = COHORT_HOST_HAS(host, figure_curve);
+        size_t ncauses = 0;
+        for (size_t c = 1; c <= maxcause; c++) ncauses += nev[c] > 0;
+        cohort_figure *all = NULL;
+        char note[600] = "";
+        if (panel && ncauses >= 2) {
+            char title[300];
+            size_t len = 0;
+            len += (size_t)snprintf(title + len, sizeof title - len, "Cumulative incidence of ");
+            for (size_t c = 1, k = 0; c <= maxcause && len < sizeof title; c++) {
+                if (nev[c] == 0) continue;
+                len += (size_t)snprintf(title + len, sizeof title - len, "%s%s", k == 0 ? "" : k + 1 == ncauses ? " and " : ", ",
+                                        cif_cause_name(s, c, cname, sizeof cname));
+                k++;
+            }
+            if (by && len < sizeof title) snprintf(title + len, sizeof title - len, " by %s", by->vec.name);
+            all = host->figure_new(call, "incidence", COHORT_FIG_STEP, title);
+            host->figure_labels(all, NULL, "Cumulative incidence");
         }
         for (size_t c = 1; c <= maxcause; c++) {
             if (nev[c] == 0) continue;
@@ -426,11 +448,20 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             cohort_figure *fig = host->figure_new(call, id, COHORT_FIG_STEP, title);
             snprintf(title, sizeof title, "Cumulative incidence of %s", cn);
             host->figure_labels(fig, NULL, title);
+            if (isfinite(gray_p[c]) && COHORT_HOST_HAS(host, figure_annotate)) {
+                char pb[32], ann[300];
+                cif_fmt_p(gray_p[c], pb, sizeof pb);
+                snprintf(ann, sizeof ann, "Gray's test %s", pb);
+                host->figure_annotate(fig, ann);
+                size_t len = strlen(note);
+                snprintf(note + len, sizeof note - len, "%s%s %s", len ? "; " : "Gray's test: ", cn, pb);
+            }
             for (size_t g = 0; g < ng; g++) {
                 const cif_curve *cv_ = &curves[(c - 1) * ng + g];
                 if (by) snprintf(gb, sizeof gb, "%s = %s", by->vec.name, cif_group_label(&in, g));
                 else snprintf(gb, sizeof gb, "%s", cn);
                 int sx = host->figure_series(fig, gb, 0.0);
+                int ax = all ? host->figure_curve(all, by ? gb : "", cn, 0.0) : -1;
                 /* the group's times in order, statuses carried along */
                 size_t m = 0;
                 for (size_t i = 0; i < in.n; i++)
@@ -449,10 +480,12 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                     cif_at(cv_, sub_t[i], &est, &var);
                     cif_ci(est, var, level, &lo, &hi);
                     host->figure_step(fig, sx, sub_t[i], est, lo, hi, (double)(m - i), d, cens);
+                    if (ax >= 0) host->figure_step(all, ax, sub_t[i], est, lo, hi, (double)(m - i), d, cens);
                     i = j;
                 }
             }
         }
+        if (all && *note && COHORT_HOST_HAS(host, figure_annotate)) host->figure_annotate(all, note);
         free(ord);
     }
     rc = 0;
@@ -463,6 +496,7 @@ out:
     free(sub_t);
     free(sub_s);
     free(nev);
+    free(gray_p);
     cif_input_free(&in);
     return rc;
 }

@@ -8,6 +8,7 @@
  * from kmcore.c. */
 #include <cohort/plugin.h>
 #include "kmcore.h"
+#include "../logrank/lrcore.h"
 #include "followup.h"
 #include "../common/pcommon.h"
 #include <math.h>
@@ -612,6 +613,17 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         else snprintf(buf, sizeof buf, "Kaplan-Meier estimate of %s", epn);
         cohort_figure *fig = host->figure_new(call, "survival", COHORT_FIG_STEP, buf);
         host->figure_labels(fig, NULL, "Survival");
+        /* the log-rank test of the groups (as survdiff), drawn on request */
+        if (in.ngroups >= 2 && !in.start && COHORT_HOST_HAS(host, figure_annotate)) {
+            lr_result lr;
+            if (lr_test(in.time, in.event, in.group, NULL, in.n, in.ngroups, 0, &lr) == LR_OK && isfinite(lr.p)) {
+                char pb[32];
+                pc_fmt_p(lr.p, pb, sizeof pb);
+                snprintf(buf, sizeof buf, "Log-rank %s", pb);
+                host->figure_annotate(fig, buf);
+            }
+            lr_free(&lr);
+        }
         for (size_t g = 0; g < in.ngroups; g++) {
             const km_curve *c = &curves[g];
             if (in.byname) snprintf(gb, sizeof gb, "%s = %s", in.byname, km_group_label(&in, g));

@@ -209,7 +209,7 @@ static size_t draw(const cohort_figure *f, const results *r, int format, char **
 {
     size_t len = 0;
     FILE *m = open_memstream(buf, &len);
-    render_opts o = {30.4375, "months", NAN, 0, 1, 0};
+    render_opts o = {.time_unit_days = 30.4375, .time_unit = "months", .time_limit = NAN, .min_at_risk = 0, .ci_bands = 1, .min_cell = 0};
     int rc = f ? render_figure(f, &o, format, m) : render_flow(r, &o, format, m);
     fclose(m);
     CU_ASSERT_EQUAL(rc, 0);
@@ -230,6 +230,20 @@ static void check_magic(const cohort_figure *f, const results *r)
     free(b);
 }
 
+static void check_magic_opts(const cohort_figure *f, const render_opts *o)
+{
+    static const char *const magic[] = {"<svg", "\x89PNG", "%PDF"};
+    for (int k = 0; k < 3; k++) {
+        char *b = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&b, &len);
+        CU_ASSERT_EQUAL(render_figure(f, o, k == 0 ? RENDER_SVG : k == 1 ? RENDER_PNG : RENDER_PDF, m), 0);
+        fclose(m);
+        CU_ASSERT_TRUE(len > 100 && (k == 0 ? strstr(b, magic[0]) != NULL : memcmp(b, magic[k], 4) == 0));
+        free(b);
+    }
+}
+
 static void test_render(void)
 {
     cohort_figure *f = sample_step();
@@ -246,19 +260,91 @@ static void test_render(void)
     results_attrition(r, "include \"HER2-positive or HER2-low\"", 100, 3, 1, 96);
     check_magic(NULL, r);
     /* time ticks in the study's unit: 24 months in steps of 3 */
-    render_opts o = {30.4375, "months", 24 * 30.4375, 0, 1, 0};
+    render_opts o = {.time_unit_days = 30.4375, .time_unit = "months", .time_limit = 24 * 30.4375, .min_at_risk = 0, .ci_bands = 1, .min_cell = 0};
     double t[64];
     size_t n = render_time_ticks(f, &o, t, 64);
     CU_ASSERT_EQUAL(n, 9);
     CU_ASSERT_DOUBLE_EQUAL(t[1], 3 * 30.4375, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(t[8], 24 * 30.4375, 1e-9);
-    /* without a limit the axis ends at the next tick after the data (7 days) */
-    render_opts d = {1, "days", NAN, 0, 1, 0};
+    /* without a limit the axis ends where the data end (7 days) */
+    render_opts d = {.time_unit_days = 1, .time_unit = "days", .time_limit = NAN, .min_at_risk = 0, .ci_bands = 1, .min_cell = 0};
     n = render_time_ticks(f, &d, t, 64);
     CU_ASSERT_EQUAL(n, 8);
     CU_ASSERT_DOUBLE_EQUAL(t[7], 7, 1e-9);
     CU_ASSERT_EQUAL(render_time_ticks(g, &o, t, 64), 0);
     results_free(r);
+    figure_free(g);
+    figure_free(f);
+}
+
+/* Curves by group and outcome, the annotation, the plot options. */
+static void test_curves(void)
+{
+    cohort_figure *f = figure_create("incidence", COHORT_FIG_STEP, "CIF");
+    int a = figure_add_curve(f, "tdxd = true", "rn", 0);
+    int b = figure_add_curve(f, "tdxd = false", "rn", 0);
+    int c = figure_add_curve(f, "tdxd = true", "death", 0);
+    int d = figure_add_curve(f, "", "death", 0);
+    CU_ASSERT_EQUAL(a, 0);
+    CU_ASSERT_EQUAL(d, 3);
+    CU_ASSERT_EQUAL(f->ngroups, 3);
+    CU_ASSERT_EQUAL(f->noutcomes, 2);
+    CU_ASSERT_EQUAL(f->series[c].group, f->series[a].group);
+    CU_ASSERT_EQUAL(f->series[c].outcome, 1);
+    CU_ASSERT_EQUAL(f->series[b].outcome, 0);
+    CU_ASSERT_STRING_EQUAL(f->series[c].label, "tdxd = true: death");
+    CU_ASSERT_STRING_EQUAL(f->series[d].label, "death");
+    CU_ASSERT_EQUAL(figure_add_curve(f, "x", NULL, 0), -1);
+    /* a plain series is a group of its own, even with a label seen before */
+    int e = figure_add_series(f, "tdxd = true", 0);
+    CU_ASSERT_EQUAL(f->series[e].outcome, -1);
+    CU_ASSERT_EQUAL((size_t)f->series[e].group, f->ngroups - 1);
+    CU_ASSERT_EQUAL(figure_set_annotation(f, "Gray's test p = 0.012"), 0);
+    fig_point p = {30, 0.1, 0.05, 0.2, 10, 1, 0}, q = {60, 0.2, 0.1, 0.3, 5, 1, 1};
+    figure_add_point(f, a, &p);
+    figure_add_point(f, a, &q);
+    figure_add_point(f, c, &p);
+    /* the copy keeps groups, outcomes and the annotation */
+    cohort_figure *g = figure_copy(f, NULL);
+    CU_ASSERT_EQUAL(g->ngroups, f->ngroups);
+    CU_ASSERT_EQUAL(g->noutcomes, 2);
+    CU_ASSERT_STRING_EQUAL(g->annotation, "Gray's test p = 0.012");
+    CU_ASSERT_STRING_EQUAL(g->outcomes[g->series[c].outcome], "death");
+    CU_ASSERT_EQUAL(g->series[e].group, f->series[e].group);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    figure_json(g, NULL, 0, 0, m);
+    fclose(m);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"annotation\": \"Gray's test p = 0.012\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "{\"label\": \"death\", \"group\": \"\", \"outcome\": \"death\""));
+    free(buf);
+    CU_ASSERT_EQUAL(figure_set_annotation(g, NULL), 0);
+    CU_ASSERT_PTR_NULL(g->annotation);
+    /* drawn with every plot option */
+    render_opts o = {.time_unit_days = 30.4375, .time_unit = "months", .time_limit = NAN, .min_at_risk = 0, .ci_bands = 1, .min_cell = 0};
+    o.annotate = 1;
+    o.ylim[0] = 0.05;
+    o.ylim[1] = 0.5;
+    o.breaks = 15;
+    o.width = 5;
+    o.height = 4;
+    o.colours[0] = 0x000000;
+    o.ncolours = 1;
+    o.line_types[0] = render_line_type("twodash");
+    o.nline_types = 1;
+    check_magic_opts(f, &o);
+    /* the axis ends at the data (60 days), ticks every 15 days */
+    double t[64];
+    CU_ASSERT_DOUBLE_EQUAL(render_time_end(f, &o), 60, 1e-9);
+    CU_ASSERT_EQUAL(render_time_ticks(f, &o, t, 64), 5);
+    CU_ASSERT_DOUBLE_EQUAL(t[4], 60, 1e-9);
+    /* cut where fewer than 11 are at risk: the first point (30 days, 10
+     * at risk) ends the curves, and the axis */
+    o.min_at_risk = 11;
+    CU_ASSERT_DOUBLE_EQUAL(render_time_end(f, &o), 30, 1e-9);
+    CU_ASSERT_EQUAL(render_line_type("dotted"), LINE_DOTTED);
+    CU_ASSERT_EQUAL(render_line_type("wavy"), -1);
     figure_free(g);
     figure_free(f);
 }
@@ -393,7 +479,7 @@ static void test_report(void)
     results_input(r, "rules", "s.rules", "00");
     char dir[] = "/tmp/cohort-report-XXXXXX";
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-    render_opts o = {30.4375, "months", NAN, 0, 1, 0};
+    render_opts o = {.time_unit_days = 30.4375, .time_unit = "months", .time_limit = NAN, .min_at_risk = 0, .ci_bands = 1, .min_cell = 0};
     char err[512] = "";
     CU_ASSERT_EQUAL(report_write(r, &o, dir, err, sizeof err), 0);
     static const char *const files[] = {"report.html", "attrition.svg", "attrition.png", "attrition.pdf",
@@ -453,6 +539,7 @@ int main(void)
     CU_add_test(s, "suppressed curves", test_protect_suppress);
     CU_add_test(s, "number at risk, refused data", test_at_risk_and_checks);
     CU_add_test(s, "drawing on SVG, PNG, PDF", test_render);
+    CU_add_test(s, "curves by group and outcome, plot options", test_curves);
     CU_add_test(s, "small-cell rule of tables", test_table_privacy);
     CU_add_test(s, "report files", test_report);
     CU_basic_set_mode(CU_BRM_VERBOSE);
