@@ -299,7 +299,13 @@ cohort_figure *figure_protect(const cohort_figure *f, int min_cell, double horiz
     cohort_figure *c = figure_copy(f, NULL);
     if (!c || min_cell <= 1) return c;
     c->protected_for = min_cell;
-    for (size_t i = 0; i < c->nseries; i++) protect_series(&c->series[i], min_cell, horizon, min_at_risk);
+    int hidden = 0;
+    for (size_t i = 0; i < c->nseries; i++) {
+        protect_series(&c->series[i], min_cell, horizon, min_at_risk);
+        hidden |= c->series[i].suppressed;
+    }
+    /* a test of groups of which one is hidden is not shown either */
+    if (hidden) figure_set_annotation(c, NULL);
     return c;
 }
 

@@ -81,7 +81,9 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix);
  *    curve keeps its previous value until the last time of a pool and then
  *    takes the value after it, so each visible step rests on >= min_cell
  *    events;
- *  - censor marks of fewer than min_cell units are dropped.
+ *  - censor marks of fewer than min_cell units are dropped;
+ *  - when a curve is suppressed, so is the annotation (a test of the
+ *    groups).
  * After the drawn part the curve stays at its last visible value.  The
  * numbers at risk stay in the copy (for figure_at_risk); outputs show those
  * below min_cell as "<min_cell".  min_cell <= 1 gives a plain copy. */
