@@ -450,7 +450,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             host->figure_labels(fig, NULL, title);
             if (isfinite(gray_p[c]) && COHORT_HOST_HAS(host, figure_annotate)) {
                 char pb[32], ann[300];
-                cif_fmt_p(gray_p[c], pb, sizeof pb);
+                pc_fmt_p(gray_p[c], pb, sizeof pb);
                 snprintf(ann, sizeof ann, "Gray's test %s", pb);
                 host->figure_annotate(fig, ann);
                 size_t len = strlen(note);
