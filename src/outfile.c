@@ -18,6 +18,11 @@ FILE *outfile_create(const char *final, char *tmp, size_t size)
         errno = ENAMETOOLONG;
         return NULL;
     }
+    const char *fail = getenv("COHORT_TEST_FAIL_WRITE");
+    if (fail && !strcmp(fail, final + dirlen)) {
+        errno = EIO;
+        return NULL;
+    }
     int fd = mkstemp(tmp);
     if (fd < 0) return NULL;
     mode_t mask = umask(0);

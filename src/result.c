@@ -963,7 +963,7 @@ int results_write_atomic(const char *dir, const char *name, results_writer w, co
     w(obj, f);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {
-        snprintf(err, errsize, "cannot write %s: %s", tmp, strerror(errno));
+        snprintf(err, errsize, "cannot write %s: %s", final, strerror(errno ? errno : EIO));
         unlink(tmp);
         return -1;
     }
@@ -1039,10 +1039,6 @@ static void w_attr(const void *obj, FILE *out)
 
 int results_write_dir(const results *r, const char *dir, char *err, size_t errsize)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, errsize, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
-    }
     if (results_write_atomic(dir, "attrition.csv", w_attr, r, err, errsize)) return -1;
     for (size_t i = 0; i < r->nests; i++)
         for (size_t t = 0; t < r->ests[i].ntables; t++) {

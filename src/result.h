@@ -152,11 +152,12 @@ void results_table_json(const results *r, const cohort_table *t, FILE *out);
 
 /* A writer of one output file. */
 typedef void (*results_writer)(const void *obj, FILE *out);
-/* Write DIR/NAME through w: to DIR/.NAME.tmp, then renamed.  Returns 0 or
+/* Write DIR/NAME through w: to DIR/.NAME.XXXXXX, then renamed.  Returns 0 or
  * -1 with a message in err. */
 int results_write_atomic(const char *dir, const char *name, results_writer w, const void *obj,
                          char *err, size_t errsize);
-/* Every table as DIR/NAME.csv and the whole as DIR/results.json, each
- * written to a temporary name and renamed.  Returns 0 or -1 (errno). */
+/* Every table as DIR/NAME.csv and the whole as DIR/results.json into the
+ * existing folder DIR (the private folder of outdir.h), each written to a
+ * temporary name and renamed.  Returns 0 or -1 with a message in err. */
 int results_write_dir(const results *r, const char *dir, char *err, size_t errsize);
 #endif

@@ -57,6 +57,7 @@
  *     days after the first course) and the study end 2025-06-30.
  */
 #include "simulate.h"
+#include "outdir.h"
 #include "sim_presets.h"
 #include "date.h"
 #include <errno.h>
@@ -1042,9 +1043,28 @@ int simulate_write(const sim_opts *o, diag *dg)
         return -1;
     }
     size_t npatients = o->patients ? o->patients : params.patients;
-    int e = make_dirs(o->outdir);
+    /* the folders above DIR are made; DIR itself is written as a set (outdir.h) */
+    char tmp[4096], err[1024];
+    char *parent = strdup(o->outdir);
+    if (!parent) {
+        report(dg, o->outdir, "cannot create output directory", ENOMEM);
+        return -1;
+    }
+    size_t plen = strlen(parent);
+    while (plen > 1 && parent[plen - 1] == '/') parent[--plen] = 0;
+    char *slash = strrchr(parent, '/');
+    int e = 0;
+    if (slash && slash != parent) {
+        *slash = 0;
+        e = make_dirs(parent);
+    }
+    free(parent);
     if (e) {
         report(dg, o->outdir, "cannot create output directory", e);
+        return -1;
+    }
+    if (outdir_begin(o->outdir, tmp, sizeof tmp, err, sizeof err)) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", err);
         return -1;
     }
 
@@ -1052,17 +1072,19 @@ int simulate_write(const sim_opts *o, diag *dg)
     for (int i = 0; i < F_COUNT; i++)
         f[i] = (outfile){file_names[i], NULL, NULL, -1, NULL, 0, 0};
     for (int i = 0; i < F_COUNT; i++) {
-        f[i].final = join_path(o->outdir, f[i].name);
+        f[i].final = join_path(tmp, f[i].name);
         f[i].buf = malloc(OUT_CAP);
         if (!f[i].final || !f[i].buf) {
             close_all(f, 1);
+            outdir_abort(tmp, o->outdir, NULL, 0);
             report(dg, o->outdir, "cannot write the simulated cohort", ENOMEM);
             return -1;
         }
-        e = open_temp(&f[i], o->outdir);
+        e = open_temp(&f[i], tmp);
         if (e) {
-            report(dg, f[i].tmp ? f[i].tmp : o->outdir, "cannot create file", e);
             close_all(f, 1);
+            outdir_abort(tmp, o->outdir, NULL, 0);
+            report(dg, o->outdir, "cannot create file", e);
             return -1;
         }
         char *p = of_row(&f[i]);
@@ -1092,6 +1114,7 @@ int simulate_write(const sim_opts *o, diag *dg)
     free(w.e);
     if (w.oom) {
         close_all(f, 1);
+        outdir_abort(tmp, o->outdir, NULL, 0);
         report(dg, o->outdir, "cannot simulate the cohort", ENOMEM);
         return -1;
     }
@@ -1102,21 +1125,28 @@ int simulate_write(const sim_opts *o, diag *dg)
         if (f[k].err) failed = k;
     }
     if (failed >= 0) {
-        report(dg, f[failed].final, "cannot write", f[failed].err);
+        snprintf(err, sizeof err, "%s/%s", o->outdir, f[failed].name);
+        report(dg, err, "cannot write", f[failed].err);
         close_all(f, 1);
+        outdir_abort(tmp, o->outdir, NULL, 0);
         return -1;
     }
     for (int k = 0; k < F_COUNT; k++) {
         if (rename(f[k].tmp, f[k].final) != 0) {
             e = errno;
-            report(dg, f[k].final, "cannot rename the temporary file", e);
-            for (int j = 0; j < k; j++) unlink(f[j].final);
+            snprintf(err, sizeof err, "%s/%s", o->outdir, f[k].name);
+            report(dg, err, "cannot rename the temporary file", e);
             close_all(f, 1);
+            outdir_abort(tmp, o->outdir, NULL, 0);
             return -1;
         }
         free(f[k].tmp);
         f[k].tmp = NULL;
     }
     close_all(f, 0);
+    if (outdir_commit(tmp, o->outdir, "simulate", err, sizeof err)) {
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", err);
+        return -1;
+    }
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "eval.h"
 #include "guard.h"
 #include "hash.h"
+#include "outdir.h"
 #include "outfile.h"
 #include "report.h"
 #include "parse.h"
@@ -1475,9 +1476,15 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
     if (o->format == FORMAT_JSON) results_json(res, out);
     else results_text(res, out);
     if (o->outdir) {
-        char err[1024];
-        if (results_write_dir(res, o->outdir, err, sizeof err) ||
-            report_write(res, &os->ro, o->outdir, err, sizeof err)) {
+        /* into a private folder beside DIR that then replaces DIR (outdir.h) */
+        char err[1024], tmp[4096];
+        int bad = outdir_begin(o->outdir, tmp, sizeof tmp, err, sizeof err);
+        if (!bad && (results_write_dir(res, tmp, err, sizeof err) || report_write(res, &os->ro, tmp, err, sizeof err))) {
+            outdir_abort(tmp, o->outdir, err, sizeof err);
+            bad = 1;
+        }
+        if (!bad) bad = outdir_commit(tmp, o->outdir, "run", err, sizeof err);
+        if (bad) {
             diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", err);
             return EXIT_OUTPUT;
         }
@@ -1490,6 +1497,12 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     loaded l;
     timing tm = {0, 0, 0, 0};
     double start = now();
+    char oerr[1024];
+    if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
+        /* refused before anything is computed (and checked again at the end) */
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", oerr);
+        return EXIT_OUTPUT;
+    }
     warn_tap tap = {dg->fn, dg->ud, NULL, 0};
     dg->fn = tap_cb;
     dg->ud = &tap;

@@ -7,6 +7,11 @@
 # files under $TMP to compare with expected/<name>.  Prints one line per case
 # and "N passed, M failed".  E2E_CASES names another folder of cases
 # (tests/pg.sh: tests/pg/cases, with $PGPORT written for the server's port).
+# A file `setup` is run by sh in the case's folder before `cmd`, with TMP
+# set (to put files in place, e.g. an earlier output folder); a file
+# `expected.tree` lists every path under $TMP after the run, sorted (hidden
+# files included), to show what was left behind.  A file `env` holds
+# NAME=VALUE words set in cmd's environment (e.g. a testing hook).
 set -u
 : "${COHORT:?COHORT must name the cohort binary}"
 : "${srcdir:=.}"
@@ -31,10 +36,16 @@ for dir in "${E2E_CASES:-$srcdir/tests/e2e/cases}"/*/; do
     want_status=0
     [ -f "$dir/expected.status" ] && want_status=$(cat "$dir/expected.status")
     args=$(sed "s#\$TMP#$tmp#g; s#\$BADPLUGINS#${COHORT_BAD_PLUGINS:-}#g" "$dir/cmd")
-    (cd "$dir" && eval "\"\$COHORT\" $args") >"$tmp/.stdout" 2>"$tmp/.stderr"
-    status=$?
     ok=1
     why=""
+    if [ -f "$dir/setup" ] && ! (cd "$dir" && TMP="$tmp" sh ./setup) >/dev/null 2>&1; then
+        ok=0
+        why="setup failed"
+    fi
+    envs=""
+    [ -f "$dir/env" ] && envs=$(tr '\n' ' ' <"$dir/env")
+    (cd "$dir" && eval "$envs \"\$COHORT\" $args") >"$tmp/.stdout" 2>"$tmp/.stderr"
+    status=$?
     if [ "$status" != "$want_status" ]; then ok=0; why="exit status $status, expected $want_status"; fi
     for stream in out err; do
         if [ -f "$dir/expected.$stream" ]; then
@@ -59,6 +70,14 @@ for dir in "${E2E_CASES:-$srcdir/tests/e2e/cases}"/*/; do
                 diff -u "$dir/expected/$f" "$tmp/$f" 2>&1 | head -40 >&2
             fi
         done <"$dir/expected.files"
+    fi
+    if [ -f "$dir/expected.tree" ]; then
+        (cd "$tmp" && find . -mindepth 1 ! -name '.std*' | sed 's#^\./##' | LC_ALL=C sort) >"$tmp/.stdtree"
+        if ! cmp -s "$dir/expected.tree" "$tmp/.stdtree"; then
+            ok=0
+            why="$why${why:+; }files under \$TMP differ"
+            diff -u "$dir/expected.tree" "$tmp/.stdtree" | head -40 >&2
+        fi
     fi
     if [ $ok = 1 ]; then
         pass=$((pass + 1))
