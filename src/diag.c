@@ -1,5 +1,6 @@
 /* diag.c: formatting and delivery of diagnostics, and spelling suggestions. */
 #include "diag.h"
+#include "safetext.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,16 +58,38 @@ static void put(char *buf, size_t size, size_t *n, const char *fmt, ...)
     if (k > 0) *n = *n + (size_t)k < size ? *n + (size_t)k : size - 1;
 }
 
+/* Append s[0..n) for a terminal (safetext.h): control characters and
+ * invalid UTF-8 as \xHH, tabs kept when keep_tab. */
+static void put_safe(char *buf, size_t size, size_t *n, const char *s, size_t len, int keep_tab)
+{
+    while (len > 0) {
+        char form[16];
+        size_t used = safetext_char(s, len, keep_tab, form);
+        put(buf, size, n, "%s", form);
+        s += used;
+        len -= used;
+    }
+}
+
 void diag_print(FILE *out, const diagnostic *d)
 {
     /* the whole diagnostic is formatted first and written at once */
     char buf[8192 + 4 * QUOTE_WINDOW];
     size_t n = 0;
+    if (d->file) put_safe(buf, sizeof buf, &n, d->file, strlen(d->file), 0);
     if (d->file && d->line > 0)
-        put(buf, sizeof buf, &n, "%s:%d:%d: ", d->file, d->line, d->col > 0 ? d->col : 1);
+        put(buf, sizeof buf, &n, ":%d:%d: ", d->line, d->col > 0 ? d->col : 1);
     else if (d->file)
-        put(buf, sizeof buf, &n, "%s: ", d->file);
-    put(buf, sizeof buf, &n, "%s: %s\n", level_name(d->level), d->msg);
+        put(buf, sizeof buf, &n, ": ");
+    put(buf, sizeof buf, &n, "%s: ", level_name(d->level));
+    /* a message may quote data: its lines kept, anything else escaped */
+    for (const char *m = d->msg; *m;) {
+        size_t k = strcspn(m, "\n");
+        put_safe(buf, sizeof buf, &n, m, k, 1);
+        m += k;
+        if (*m) put(buf, sizeof buf, &n, "%c", *m++);
+    }
+    put(buf, sizeof buf, &n, "\n");
     if (d->srcline && d->col >= 1) {
         size_t len = d->srclen;
         while (len > 0 && (d->srcline[len - 1] == '\n' || d->srcline[len - 1] == '\r')) len--;
@@ -75,16 +98,36 @@ void diag_print(FILE *out, const diagnostic *d)
             from = col > QUOTE_WINDOW / 2 ? col - QUOTE_WINDOW / 2 : 0;
             if (from > len) from = len > QUOTE_WINDOW ? len - QUOTE_WINDOW : 0;
             to = from + QUOTE_WINDOW < len ? from + QUOTE_WINDOW : len;
+            /* cut at character boundaries */
+            while (from > 0 && ((unsigned char)d->srcline[from] & 0xC0) == 0x80) from--;
+            while (to < len && ((unsigned char)d->srcline[to] & 0xC0) == 0x80) to++;
         }
         const char *pre = from > 0 ? "..." : "", *post = to < len ? "..." : "";
-        put(buf, sizeof buf, &n, "%5d | %s%.*s%s\n      | %s", d->line, pre, (int)(to - from), d->srcline + from,
-            post, from > 0 ? "   " : "");
-        /* Keep tabs so the caret lines up under tab-indented text. */
+        put(buf, sizeof buf, &n, "%5d | %s", d->line, pre);
+        put_safe(buf, sizeof buf, &n, d->srcline + from, to - from, 1);
+        put(buf, sizeof buf, &n, "%s\n      | %s", post, from > 0 ? "   " : "");
+        /* Under each character as much room as its shown form takes (tabs
+         * kept, so the caret lines up under tab-indented text), then one
+         * caret per column of the underlined characters. */
         size_t stop = to < len && col > to ? to : col;
-        for (size_t i = from; i < stop; i++)
-            put(buf, sizeof buf, &n, "%c", i < len && d->srcline[i] == '\t' ? '\t' : ' ');
+        for (size_t i = from; i < stop;) {
+            char form[16];
+            size_t used = i < len ? safetext_char(d->srcline + i, len - i, 1, form) : 1;
+            if (i >= len) put(buf, sizeof buf, &n, " ");
+            else if (form[0] == '	') put(buf, sizeof buf, &n, "	");
+            else put(buf, sizeof buf, &n, "%*s", (int)safetext_width(form), "");
+            i += used;
+        }
         size_t width = (size_t)d->len;
-        if (col < to && col + width > to) width = to - col;
+        if (col < to) {
+            size_t end = col + width < to ? col + width : to;
+            width = 0;
+            for (size_t i = col; i < end;) {
+                char form[16];
+                i += safetext_char(d->srcline + i, len - i, 1, form);
+                width += safetext_width(form);
+            }
+        }
         if (to < len && col >= to) width = 1;
         if (width < 1) width = 1;
         for (size_t i = 0; i < width; i++) put(buf, sizeof buf, &n, "^");

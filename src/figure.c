@@ -2,6 +2,7 @@
  * small-cell protection of step curves (pooling steps of fewer than
  * min_cell events), the number at risk at a time, and the figure's JSON. */
 #include "figure.h"
+#include "safetext.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,17 +325,10 @@ double figure_at_risk(const fig_series *s, double t)
 
 /* ---- JSON --------------------------------------------------------------------- */
 
+/* a JSON string, valid whatever the bytes (safetext.h) */
 static void jstr(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
-        else if (ch == '\n') fputs("\\n", out);
-        else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
-        else fputc(ch, out);
-    }
-    fputc('"', out);
+    safetext_json(out, s);
 }
 
 static void jnum(FILE *out, double v)

@@ -14,8 +14,9 @@
 static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS};
 #define NFATAL (sizeof fatal / sizeof fatal[0])
 
-/* where the signal's name goes in a report */
-#define SIGNAL_MARK '\x01'
+/* where the signal's name goes in a report (printable: diag_print escapes
+ * control characters) */
+#define SIGNAL_MARK "@@cohort-signal@@"
 
 typedef struct armed {
     const char *report;
@@ -53,14 +54,14 @@ static void on_fatal(int sig)
 {
     const armed *a = guard_armed;
     if (!a) _exit(128 + sig);
-    const char *s = a->report, *mark = strchr(s, SIGNAL_MARK);
+    const char *s = a->report, *mark = strstr(s, SIGNAL_MARK);
     if (!mark) {
         put(s, strlen(s));
     } else {
         const char *name = guard_signal_name(sig);
         put(s, (size_t)(mark - s));
         put(name, strlen(name));
-        put(mark + 1, strlen(mark + 1));
+        put(mark + strlen(SIGNAL_MARK), strlen(mark + strlen(SIGNAL_MARK)));
     }
     _exit(a->exit_code);
 }
@@ -76,8 +77,8 @@ static char *render(loc where, const char *fmt, va_list ap)
     if (!m) return NULL;
     diag dg;
     diag_init(&dg, diag_print_cb, m);
-    if (where.file) diag_at(&dg, DIAG_ERROR, where, "%s: %c", msg, SIGNAL_MARK);
-    else diag_emit(&dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s: %c", msg, SIGNAL_MARK);
+    if (where.file) diag_at(&dg, DIAG_ERROR, where, "%s: %s", msg, SIGNAL_MARK);
+    else diag_emit(&dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s: %s", msg, SIGNAL_MARK);
     if (fclose(m) != 0) { free(text); return NULL; }
     return text;
 }

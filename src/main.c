@@ -46,6 +46,8 @@ static const char usage_text[] =
     "  --plot KEY=VALUE        a plot setting, as `plot KEY = VALUE;` in the rules would be:\n"
     "                          annotate=true, breaks=6months, y_limits=[0,0.5], width=7,\n"
     "                          height=5, colours=[\"#0072B2\"], line_types=[\"dashed\"]\n"
+    "  --raw-csv               export: write text cells as they are, without the quote put\n"
+    "                          before a leading = + - @ (formula injection)\n"
     "  --plugin-path DIRS      search DIRS (':'-separated) for plugins first\n"
     "  --allow-plugin-path DIR also load plugins and extern libraries from DIR\n"
     "  --timing                print phase timings and peak memory to stderr (run)\n"
@@ -71,8 +73,9 @@ static const struct {
             "Print the attrition table and every estimate. With --out DIR, also write\n"
             "attrition.csv, each result table as CSV and JSON, each figure as SVG, PNG and\n"
             "PDF (with its data as JSON), results.json and report.html (one self-contained\n"
-            "page) into DIR; each file is written to a temporary name and renamed, and\n"
-            "nothing is written if an estimate fails. --min-cell N (or `privacy min_cell =\n"
+            "page) into DIR, as a set: a new folder that replaces DIR once complete (a DIR\n"
+            "that cohort did not write is refused, never replaced); nothing is written if\n"
+            "an estimate fails. --min-cell N (or `privacy min_cell =\n"
             "N;` in the rules; the larger wins) shows every count from 1 to N-1, and every\n"
             "percentage or curve step that would reveal one, as <N. The figure options\n"
             "override the rules' `plot { time_limit = ...; min_at_risk = ...; ci_bands = ...; }`;\n"
@@ -82,10 +85,11 @@ static const struct {
             "prints phase timings and peak memory to stderr; --threads N evaluates units on N\n"
             "threads (default: one per processor, at most 8).\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
-               "                   [--in-database]\n"
+               "                   [--in-database] [--raw-csv]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
-               "timescale) and status (0 censored, 1 event, 2+ competing causes).\n"
+               "timescale) and status (0 censored, 1 event, 2+ competing causes). A text cell\n"
+               "starting with = + - @ (a spreadsheet formula) gets a ' in front unless --raw-csv.\n"
                "--in-database (data postgres only): compute it in PostgreSQL with the query of\n"
                "cohort sql; cohort reads only the resulting rows.\n"},
     {"sql", "usage: cohort sql FILE [--analysis NAME] [--set NAME=VALUE]...\n"
@@ -368,6 +372,8 @@ int main(int argc, char **argv)
                 rc = usage_error("--time-limit needs a positive duration such as 24months, not '%s'", v);
         } else if (!strcmp(a, "--no-ci-bands")) {
             o.no_ci_bands = 1;
+        } else if (!strcmp(a, "--raw-csv")) {
+            o.raw_csv = 1;
         } else if (!strcmp(a, "--analysis")) {
             NEED();
             o.analysis = v;

@@ -5,6 +5,8 @@
  * every number of such a row of a detail table (a whole curve), is written
  * as "<N" in all three. */
 #include "result.h"
+#include "csvcell.h"
+#include "safetext.h"
 #include "outfile.h"
 #include <errno.h>
 #include <math.h>
@@ -633,7 +635,7 @@ void results_attr_json(const results *r, const attrition_row *ar, int which, FIL
 static void format_cell(const results *r, const rcol *col, const cell *c, char *buf, size_t size)
 {
     if (!c->set) { snprintf(buf, size, "-"); return; }
-    if (c->text) { snprintf(buf, size, "%s", c->text); return; }
+    if (c->text) { safetext(c->text, buf, size); return; }   /* data: never raw to a terminal */
     double v = c->num;
     int d = col->digits;
     switch (col->kind) {
@@ -662,14 +664,31 @@ void results_col_header(const results *r, const rcol *col, char *buf, size_t siz
     if (col->kind == COHORT_COL_TIME || col->kind == COHORT_COL_TIME_ESTIMATE)
         snprintf(buf, size, "%s (%s)", col->name, r->time_unit);
     else snprintf(buf, size, "%s", col->name);
+    char raw[512];
+    snprintf(raw, sizeof raw, "%s", buf);
+    safetext(raw, buf, size);
 }
 
-/* display width of UTF-8 text (code points) */
+/* Text from the rules or the data for a terminal (safetext.h), written to
+ * out unless out is NULL; returns its shown width (code points, \xHH
+ * escapes). */
+static size_t put_text(FILE *out, const char *s)
+{
+    size_t w = 0, n = strlen(s);
+    while (n > 0) {
+        char form[16];
+        size_t used = safetext_char(s, n, 0, form);
+        if (out) fputs(form, out);
+        w += safetext_width(form);
+        s += used;
+        n -= used;
+    }
+    return w;
+}
+
 static size_t width(const char *s)
 {
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
+    return put_text(NULL, s);
 }
 
 static void pad(FILE *out, size_t n)
@@ -679,7 +698,11 @@ static void pad(FILE *out, size_t n)
 
 static void print_table(const results *r, const cohort_table *t, FILE *out)
 {
-    if (t->title && *t->title) fprintf(out, "  %s\n", t->title);
+    if (t->title && *t->title) {
+        fputs("  ", out);
+        put_text(out, t->title);
+        fputc('\n', out);
+    }
     size_t nc = t->ncols;
     size_t *w = calloc(nc + 1, sizeof *w);
     if (!w) return;
@@ -717,23 +740,36 @@ static void print_table(const results *r, const cohort_table *t, FILE *out)
 
 void results_text(const results *r, FILE *out)
 {
-    if (r->title && *r->title) fprintf(out, "%s\n\n", r->title);
+    if (r->title && *r->title) {
+        put_text(out, r->title);
+        fputs("\n\n", out);
+    }
     /* one attrition table per analysis (consecutive rows of one analysis) */
     for (size_t lo = 0, hi; lo < r->nattr; lo = hi) {
         int an = r->attr[lo].analysis;
         for (hi = lo + 1; hi < r->nattr && r->attr[hi].analysis == an; hi++) {}
         if (lo) fputc('\n', out);
-        if (an > 0)
-            fprintf(out, "Attrition (analysis %s, unit: %s)\n", r->anames[an - 1], r->aunits[an - 1]);
-        else
-            fprintf(out, "Attrition (unit: %s)\n", r->unit);
+        fputs("Attrition (", out);
+        if (an > 0) {
+            fputs("analysis ", out);
+            put_text(out, r->anames[an - 1]);
+            fputs(", unit: ", out);
+            put_text(out, r->aunits[an - 1]);
+        } else {
+            fputs("unit: ", out);
+            put_text(out, r->unit);
+        }
+        fputs(")\n", out);
         size_t lw = 4;
         for (size_t i = lo; i < hi; i++)
             if (width(r->attr[i].label) > lw) lw = width(r->attr[i].label);
         fprintf(out, "  step");
         pad(out, lw - 4);
         fprintf(out, "  %8s  %8s  %8s  %8s", "before", "excluded", "unknown", "after");
-        for (int k = 0; k < r->attr[lo].nlev; k++) fprintf(out, "  %8s", r->attr[lo].levname[k]);
+        for (int k = 0; k < r->attr[lo].nlev; k++) {
+            pad(out, 2 + (width(r->attr[lo].levname[k]) < 8 ? 8 - width(r->attr[lo].levname[k]) : 0));
+            put_text(out, r->attr[lo].levname[k]);
+        }
         fputc('\n', out);
         for (size_t i = lo; i < hi; i++) {
             const attrition_row *a = &r->attr[i];
@@ -742,7 +778,8 @@ void results_text(const results *r, FILE *out)
             results_attr_text(r, a, ATTR_EXCLUDED, x, sizeof x);
             results_attr_text(r, a, ATTR_UNKNOWN, u, sizeof u);
             results_attr_text(r, a, ATTR_AFTER, f, sizeof f);
-            fprintf(out, "  %s", a->label);
+            fputs("  ", out);
+            put_text(out, a->label);
             pad(out, lw - width(a->label));
             fprintf(out, "  %8s  %8s  %8s  %8s", b, x, u, f);
             for (int k = 0; k < a->nlev; k++) {
@@ -754,10 +791,15 @@ void results_text(const results *r, FILE *out)
     }
     for (size_t i = 0; i < r->nests; i++) {
         const est_result *e = &r->ests[i];
-        if (e->analysis > 0)
-            fprintf(out, "\n%s  [%s, analysis %s]\n", e->source, e->where, r->anames[e->analysis - 1]);
-        else
-            fprintf(out, "\n%s  [%s]\n", e->source, e->where);
+        fputc('\n', out);
+        put_text(out, e->source);
+        fputs("  [", out);
+        put_text(out, e->where);
+        if (e->analysis > 0) {
+            fputs(", analysis ", out);
+            put_text(out, r->anames[e->analysis - 1]);
+        }
+        fputs("]\n", out);
         if (e->failed) fprintf(out, "  (failed: see the error above)\n");
         int printed = 0;
         for (size_t t = 0; t < e->ntables; t++) {
@@ -765,24 +807,20 @@ void results_text(const results *r, FILE *out)
             if (printed++) fputc('\n', out);
             print_table(r, e->tables[t], out);
         }
-        for (size_t k = 0; k < e->nnotes; k++) fprintf(out, "  %s\n", e->notes[k]);
+        for (size_t k = 0; k < e->nnotes; k++) {
+            fputs("  ", out);
+            put_text(out, e->notes[k]);
+            fputc('\n', out);
+        }
     }
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+/* a JSON string, valid whatever the bytes (safetext.h) */
 static void json_str(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
-        else if (ch == '\n') fputs("\\n", out);
-        else if (ch == '\t') fputs("\\t", out);
-        else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
-        else fputc(ch, out);
-    }
-    fputc('"', out);
+    safetext_json(out, s);
 }
 
 static const char *kind_name(int k)
@@ -914,15 +952,10 @@ void results_table_json(const results *r, const cohort_table *t, FILE *out)
 
 /* ---- CSV files --------------------------------------------------------------- */
 
+/* a text cell of a result CSV: always neutralised against formulas */
 static void csv_field(FILE *out, const char *s)
 {
-    if (!strpbrk(s, ",\"\n\r")) { fputs(s, out); return; }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    csvcell_write(out, s, 1);
 }
 
 static void csv_table(const results *r, const cohort_table *t, FILE *out)

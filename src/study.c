@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "csvcell.h"
 #include "date.h"
 #include "epdata.h"
 #include "era.h"
@@ -1587,18 +1588,13 @@ int study_check(const run_opts *o, diag *dg, FILE *out)
 
 /* ---- export -------------------------------------------------------------------- */
 
-static void csv_text(FILE *f, const char *s)
+/* a text cell of export: neutralised against formulas unless --raw-csv (csvcell.h) */
+static void csv_text(FILE *f, const char *s, int safe)
 {
-    if (!strpbrk(s, ",\"\n\r")) { fputs(s, f); return; }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    csvcell_write(f, s, safe);
 }
 
-static void csv_value(FILE *f, value v)
+static void csv_value(FILE *f, value v, int safe)
 {
     char buf[16];
     switch (v.t) {
@@ -1608,7 +1604,7 @@ static void csv_value(FILE *f, value v)
     case TY_REAL: fprintf(f, "%.17g", v.u.r); break;
     case TY_DURATION: fprintf(f, "%.17g", v.u.r); break;
     case TY_DATE: date_format((int32_t)floor(v.u.r), buf); fputs(buf, f); break;
-    case TY_TEXT: csv_text(f, v.u.s); break;
+    case TY_TEXT: csv_text(f, v.u.s, safe); break;
     default: break;
     }
 }
@@ -1640,8 +1636,8 @@ static study *find_analysis(const run_opts *o, const loaded *l, int need_one, in
     return NULL;
 }
 
-static void export_header(FILE *f, const study *st, const cohort_data *d, int rep);
-static int export_in_database(const loaded *l, const study *st, const char *csv_path, diag *dg);
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe);
+static int export_in_database(const loaded *l, const study *st, const char *csv_path, int safe, diag *dg);
 
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
@@ -1673,7 +1669,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         rep = (int)e;
     }
     if (o->in_database) {
-        rc = export_in_database(&l, st, csv_path, dg);
+        rc = export_in_database(&l, st, csv_path, !o->raw_csv, dg);
         loaded_free(&l);
         return rc;
     }
@@ -1709,7 +1705,8 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
         double ud = st->unit_days[st->timescale];
         int ukey = ut->key, rkey = rt->key, first;
-        export_header(f, st, d, rep);
+        int safe = !o->raw_csv;   /* text cells neutralised against formulas unless --raw-csv */
+        export_header(f, st, d, rep, safe);
         for (size_t r = 0, line = 0, nlines = 1; r < n; line + 1 < nlines ? line++ : (line = 0, r++)) {
             eval_unit(ev, rows[r]);
             if (rep >= 0 && line == 0) {
@@ -1725,14 +1722,14 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             if (ukey >= 0) {
                 int64_t row = (int64_t)rows[r];
                 const column *c = &ut->cols[ukey];
-                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]));
+                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe);
                 first = 0;
             }
             if (st->root != st->unit && rkey >= 0) {
                 int64_t row = eval_row_of(ev, st->root);
                 const column *c = &rt->cols[rkey];
                 if (!first) fputc(',', f);
-                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]));
+                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe);
                 first = 0;
             }
             for (size_t i = 0; i < st->nlets; i++) {
@@ -1746,7 +1743,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 e.type = st->lets[i].type;
                 value v = eval_expr(ev, &e);
                 if (v.t == TY_DURATION) v = v_real(v.u.r);   /* durations in days */
-                csv_value(f, v);
+                csv_value(f, v, safe);
                 first = 0;
             }
             for (size_t e = 0; e < st->neps; e++) {
@@ -1791,20 +1788,20 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
 /* The header of the exported dataset: unit key, patient (root) key, lets,
  * endpoint time/status (start, stop and status of the endpoint given by
  * rows, rep). */
-static void export_header(FILE *f, const study *st, const cohort_data *d, int rep)
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe)
 {
     const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
     const char *tu = unit_name(st->timescale);
     int ukey = ut->key, rkey = rt->key;
     int first = 1;
-    if (ukey >= 0) { csv_text(f, ut->cols[ukey].name); first = 0; }
-    if (st->root != st->unit && rkey >= 0) { if (!first) fputc(',', f); csv_text(f, rt->cols[rkey].name); first = 0; }
+    if (ukey >= 0) { csv_text(f, ut->cols[ukey].name, safe); first = 0; }
+    if (st->root != st->unit && rkey >= 0) { if (!first) fputc(',', f); csv_text(f, rt->cols[rkey].name, safe); first = 0; }
     for (size_t i = 0; i < st->nlets; i++) {
         int k = st->lets[i].type.kind;
         /* lists and maps are not columns; a shared let another analysis uses is not this one's */
         if (k < TY_INT || k > TY_DURATION || st->lets[i].state != 2) continue;
         if (!first) fputc(',', f);
-        csv_text(f, st->lets[i].s->name);
+        csv_text(f, st->lets[i].s->name, safe);
         first = 0;
     }
     for (size_t e = 0; e < st->neps; e++) {
@@ -1824,20 +1821,21 @@ static void export_header(FILE *f, const study *st, const cohort_data *d, int re
 
 typedef struct db_export {
     FILE *f;
+    int safe;                  /* text cells neutralised (not --raw-csv) */
     const study *st;
     const cohort_data *d;
 } db_export;
 
 /* A key cell as csv_value writes the key column's value. */
-static void db_key(FILE *f, int type, const char *text)
+static void db_key(FILE *f, int type, const char *text, int safe)
 {
     if (!text) return;
     if (type == CT_INT) fputs(text, f);
-    else csv_text(f, text);
+    else csv_text(f, text, safe);
 }
 
 /* A let cell (sqlgen.h) as csv_value writes the let's value. */
-static void db_let(FILE *f, int kind, const char *text)
+static void db_let(FILE *f, int kind, const char *text, int safe)
 {
     char buf[16];
     if (!text) return;
@@ -1846,7 +1844,7 @@ static void db_let(FILE *f, int kind, const char *text)
     case TY_BOOL: fputs(text[0] == 't' ? "true" : "false", f); break;
     case TY_REAL: case TY_DURATION: fprintf(f, "%.17g", strtod(text, NULL)); break;
     case TY_DATE: date_format((int32_t)floor(strtod(text, NULL)), buf); fputs(buf, f); break;
-    default: csv_text(f, text); break;
+    default: csv_text(f, text, safe); break;
     }
 }
 
@@ -1860,17 +1858,17 @@ static int db_row(void *ud, int ncells, const char *const *cells)
     FILE *f = x->f;
     int k = 0, first = 1;
 #define CELL() (k < ncells ? cells[k++] : NULL)
-    if (ut->key >= 0) { db_key(f, ut->cols[ut->key].type, CELL()); first = 0; }
+    if (ut->key >= 0) { db_key(f, ut->cols[ut->key].type, CELL(), x->safe); first = 0; }
     if (st->root != st->unit && rt->key >= 0) {
         if (!first) fputc(',', f);
-        db_key(f, rt->cols[rt->key].type, CELL());
+        db_key(f, rt->cols[rt->key].type, CELL(), x->safe);
         first = 0;
     }
     for (size_t i = 0; i < st->nlets; i++) {
         int kind = st->lets[i].type.kind;
         if (kind < TY_INT || kind > TY_DURATION || st->lets[i].state != 2) continue;
         if (!first) fputc(',', f);
-        db_let(f, kind, CELL());
+        db_let(f, kind, CELL(), x->safe);
         first = 0;
     }
     for (size_t e = 0; e < st->neps; e++) {
@@ -1894,7 +1892,7 @@ static int db_row(void *ud, int ncells, const char *const *cells)
 
 /* export --in-database: the analysis query of sqlgen.c run by PostgreSQL,
  * its rows written as export writes the units it evaluates. */
-static int export_in_database(const loaded *l, const study *st, const char *csv_path, diag *dg)
+static int export_in_database(const loaded *l, const study *st, const char *csv_path, int safe, diag *dg)
 {
     if (!st->conninfo) {
         diag_at(dg, DIAG_ERROR, st->data->loc, "export --in-database needs a data postgres statement "
@@ -1910,8 +1908,8 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
         free(sql);
         return EXIT_OUTPUT;
     }
-    export_header(f, st, l->data, -1);
-    db_export x = {f, st, l->data};
+    export_header(f, st, l->data, -1, safe);
+    db_export x = {f, safe, st, l->data};
     int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, db_row, &x, dg);
     free(sql);
     int bad = ferror(f);

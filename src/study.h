@@ -46,6 +46,7 @@ typedef struct run_opts {
     int in_database;                   /* export --in-database: the per-unit phase in PostgreSQL */
     const override *plots;             /* --plot KEY=VALUE: name is KEY, text VALUE */
     size_t nplots;
+    int raw_csv;                       /* --raw-csv: export's text cells not neutralised (csvcell.h) */
 } run_opts;
 
 int study_check(const run_opts *o, diag *dg, FILE *out);
