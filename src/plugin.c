@@ -8,12 +8,16 @@
 #include "plugin.h"
 #include <stddef.h>
 #include <dirent.h>
+#include <errno.h>
 #include <dlfcn.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "guard.h"
 #include "result.h"
 #include "study.h"
@@ -381,6 +385,59 @@ void *plugin_library(plugin_reg *r, const char *lib, loc where, diag *dg)
     return l ? l->handle : NULL;
 }
 
+/* Seconds a plugin may take to load in the listing's probe. */
+#define PROBE_SECONDS 10
+
+/* Before `cohort plugins` loads a plugin into its own process, a child
+ * process loads it first: a plugin whose entry point or init() crashes (or
+ * hangs) then costs only the child, and the listing goes on with the
+ * others.  Returns 0 when the child loaded it without crashing (the plugin
+ * may still be refused, which load() then says), -1 with the reason in why
+ * otherwise. */
+static int probe(plugin_reg *r, const char *name, const char *path, char *why, size_t size)
+{
+    int fds[2];
+    if (pipe(fds) != 0) return 0;   /* no probe: load as before */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return 0;
+    }
+    if (pid == 0) {
+        /* the child: the guard's report goes to the pipe */
+        close(fds[0]);
+        dup2(fds[1], 2);
+        alarm(PROBE_SECONDS);
+        char w[1024];
+        _exit(load(r, name, path, 1, (loc){0}, w, sizeof w) ? 0 : 1);
+    }
+    close(fds[1]);
+    char text[2048];
+    size_t n = 0;
+    ssize_t k;
+    while ((k = read(fds[0], text + n, sizeof text - 1 - n)) > 0 || (k < 0 && errno == EINTR))
+        if (k > 0) n += (size_t)k;
+    close(fds[0]);
+    text[n] = 0;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (WIFEXITED(status) && WEXITSTATUS(status) <= 1) return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_PLUGIN && !strncmp(text, "error: ", 7)) {
+        /* the guard's "error: plugin PATH crashed while loading: SIGNAL" */
+        text[strcspn(text, "\n")] = 0;
+        snprintf(why, size, "%.1000s", text + 7);
+    } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+        snprintf(why, size, "plugin %s did not finish loading within %d seconds", path, PROBE_SECONDS);
+    } else if (WIFSIGNALED(status)) {
+        snprintf(why, size, "plugin %s crashed while loading: %s", path, guard_signal_name(WTERMSIG(status)));
+    } else {
+        snprintf(why, size, "plugin %s ended the process while loading (exit status %d)", path, WEXITSTATUS(status));
+    }
+    return -1;
+}
+
 void plugin_list(plugin_reg *r, diag *dg,
                  void (*fn)(void *ud, const char *path, const cohort_plugin *p), void *ud)
 {
@@ -416,8 +473,11 @@ void plugin_list(plugin_reg *r, diag *dg,
                 if (!h) diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0, "cannot load %s: %s", path, dlerror());
                 int is_plugin = h && dlsym(h, COHORT_ENTRY_SYMBOL);
                 if (h) dlclose(h);
-                if (is_plugin) {
-                    char why[1024];
+                char why[1024];
+                if (is_plugin && probe(r, names[k], path, why, sizeof why) != 0) {
+                    /* reported, and the listing goes on */
+                    diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", why);
+                } else if (is_plugin) {
                     loaded *l = load(r, names[k], path, 1, (loc){0}, why, sizeof why);
                     if (l) fn(ud, path, l->pl);
                     else diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0, "%s", why);

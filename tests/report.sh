@@ -46,7 +46,9 @@ for f in report.html results.json attrition.csv 01-km-survival.csv 01-km-surviva
     [ -s "$tmp/a/$f" ] || missing="$missing $f"
 done
 check "every file of the report is written${missing:+ (missing:$missing)}" test -z "$missing"
-check "no temporary file is left" test -z "$(ls -A "$tmp/a" "$tmp/b" | grep '^\.')"
+check "no temporary file or folder is left" test -z "$(ls -A "$tmp" "$tmp/a" "$tmp/b" | grep '^\.' | grep -v '^\.cohort-manifest$' | grep -v '^\.check$')"
+check "the manifest names every file of the folder" \
+    test "$(tail -n +2 "$tmp/a/.cohort-manifest")" = "$(cd "$tmp/a" && LC_ALL=C ls | LC_ALL=C sort)"
 check "SVG, PNG and PDF files are what they say" sh -c \
     "head -c 200 '$tmp/a/01-km-survival.svg' | grep -q '<svg' &&
      head -c 4 '$tmp/a/01-km-survival.png' | grep -q PNG &&
