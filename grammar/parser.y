@@ -91,7 +91,7 @@ static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse
 %type <x> xparam
 %type <i> qword xtype impute
 %type <str> argname
-%type <s> table_opts table_decl tables xparams_opt xparams coldecls
+%type <s> table_opts table_decl tables data_body xparams_opt xparams coldecls
 
 %precedence QUANT
 %precedence ':'
@@ -123,14 +123,20 @@ stmt
         { stmt *s = mkstmt(ctx, S_STUDY, @$); if (s) { s->text = $2; add_stmt(ctx, s); } }
     | "import" STRING ';'
         { stmt *s = mkstmt(ctx, S_IMPORT, @2); if (s) { s->text = $2; add_stmt(ctx, s); } }
-    | "data" "csv" STRING '{' tables '}' opt_semi
-        { if ($5) { $5->text = $3; $5->loc = L(ctx, @1); add_stmt(ctx, $5); } }
-    | "data" "csv" STRING "missing" '(' exprs ')' '{' tables '}' opt_semi
-        { if ($9) { $9->text = $3; $9->value = $6; $9->loc = L(ctx, @1); add_stmt(ctx, $9); } }
-    | "data" IDENT STRING '{' tables '}' opt_semi
-        { data_source(ctx, $5, $2, @2, $3, @3, NULL, @1); }
-    | "data" IDENT STRING "missing" '(' exprs ')' '{' tables '}' opt_semi
-        { data_source(ctx, $9, $2, @2, $3, @3, $6, @1); }
+    | "data" "csv" STRING data_body
+        { if ($4) { $4->text = $3; $4->loc = L(ctx, @1); add_stmt(ctx, $4); } }
+    | "data" "csv" STRING "missing" '(' exprs ')' data_body
+        { if ($8) { $8->text = $3; $8->value = $6; $8->loc = L(ctx, @1); add_stmt(ctx, $8); } }
+    | "data" IDENT STRING data_body
+        { data_source(ctx, $4, $2, @2, $3, @3, NULL, @1); }
+    | "data" IDENT STRING "missing" '(' exprs ')' data_body
+        { data_source(ctx, $8, $2, @2, $3, @3, $6, @1); }
+    | table_decl
+        {
+            /* a table declared outside the data block (a library's, e.g.
+             * examples/lib/omop.rules): it belongs to the study's data statement */
+            if ($1) { $1->kind = S_TABLE; $1->loc = $1->tables[0].loc; add_stmt(ctx, $1); }
+        }
     | "param" IDENT '=' expr ';'
         { stmt *s = mkstmt(ctx, S_PARAM, @$); if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->value = $4; add_stmt(ctx, s); } }
     | "unit" IDENT ';'
@@ -213,9 +219,16 @@ stmt
         }
     | IDENT IDENT '=' expr ';'
         {
-            /* a setting: privacy min_cell = 5; plot time_limit = 24 months; */
-            stmt *s = mkstmt(ctx, S_SETTING, @$);
-            if (s) { s->name = $1; s->name_loc = L(ctx, @1); s->text = $2; s->value = $4; add_stmt(ctx, s); }
+            /* a setting: privacy min_cell = 5; plot time_limit = 24 months;
+             * or a concept set: concepts NAME = descendants(...); (concepts.c) */
+            if (strcmp($1, "concepts") == 0) {
+                stmt *s = mkstmt(ctx, S_LET, @$);
+                expr *l = ast_expr(ctx->prog, E_LIST, L(ctx, @4));
+                if (s && l) { s->name = $2; s->name_loc = L(ctx, @2); s->concepts = $4; s->value = l; add_stmt(ctx, s); }
+            } else {
+                stmt *s = mkstmt(ctx, S_SETTING, @$);
+                if (s) { s->name = $1; s->name_loc = L(ctx, @1); s->text = $2; s->value = $4; add_stmt(ctx, s); }
+            }
         }
     | IDENT IDENT '{' { open_analysis(ctx, $1, $2, @1, @2); } program '}' opt_semi
         { ctx->analysis = 0; }
@@ -245,6 +258,13 @@ era_by
     ;
 
 /* ---- data blocks --------------------------------------------------------- */
+
+/* the tables of a data statement: a block, or none (`data csv "dir";` when
+ * the tables are declared outside it, e.g. by an imported library) */
+data_body
+    : '{' tables '}' opt_semi   { $$ = $2; }
+    | ';'                       { $$ = mkstmt(ctx, S_DATA, @$); }
+    ;
 
 tables
     : %empty            { $$ = mkstmt(ctx, S_DATA, @$); }

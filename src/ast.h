@@ -152,7 +152,9 @@ typedef enum {
     S_FUNC,        /* define NAME(xparams) = value; (parameters of type TY_ANY are untyped) */
     S_ANALYSIS,    /* `analysis NAME { ... }`: name; slot = its number (1, 2, ...) */
     S_SETTING      /* `SECTION KEY = value;` or `SECTION { KEY = value; ... }` (privacy,
-                      plot): name = section, text = key, value; one statement per key */
+                      plot): name = section, text = key, value; one statement per key */,
+    S_TABLE        /* `table NAME ...;` outside a data block: tables[0], added to the
+                      study's data statement where it is written (check.c) */
 } skind;
 
 enum { DS_CSV = 0, DS_POSTGRES = 1 };   /* where a data statement's tables come from */
@@ -192,6 +194,9 @@ typedef struct stmt {
     char *var;             /* the source table's row variable */
     loc text_loc;          /* where the source table is named */
     expr *start, *end, *gap, *by;
+    /* concept set (`concepts NAME = descendants(...);`, a let whose value is
+     * a list filled from concept_ancestor when the data are read: concepts.c) */
+    expr *concepts;        /* the set as written */
     int analysis;          /* 0: shared; k >= 1: inside the k-th analysis block */
     /* filled by the checker */
     int slot;              /* era: table index of the derived table */

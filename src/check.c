@@ -11,6 +11,7 @@
 #include <strings.h>
 #include "argspec.h"
 #include "builtins.h"
+#include "concepts.h"
 #include "func.h"
 #include "interval.h"
 #include "xcall.h"
@@ -360,6 +361,14 @@ static ty check_let(scope *sc, int i, const expr *use)
         return T_ERR;
     }
     li->state = 1;
+    if (li->s->concepts) {
+        /* a concept set: a constant list of concept ids, read from the data at load */
+        li->type = concepts_check(sc->st, sc->d, li->s, sc->dg) ? T_ERR : mklist(TY_INT);
+        li->s->value->type = li->type;
+        li->s->value->is_const = li->is_const = 1;
+        li->state = 2;
+        return li->type;
+    }
     /* a let is checked in the unit's scope, not inside the quantifier that uses it */
     scope inner = *sc;
     inner.nvars = 0;
@@ -1889,6 +1898,13 @@ static int used_names(study *st)
             for (size_t j = 0; j < t->ncols; j++) add_name(&nl, t->colnames[j]);
         }
     }
+    for (size_t i = 0; i < st->prog->nstmts; i++)
+        if (st->prog->stmts[i]->concepts) {
+            /* descendants() reads concept_ancestor (concepts.c) */
+            add_name(&nl, "ancestor_concept_id");
+            add_name(&nl, "descendant_concept_id");
+            break;
+        }
     if (nl.oom) {
         free(nl.v);
         return -1;
@@ -1924,6 +1940,34 @@ static int const_duration(study *st, expr *e, double *days, diag *dg)
     if (e) diag_at(dg, DIAG_ERROR, e->loc, "a unit length must be a number of days or weeks, e.g. 30 days");
     (void)st;
     return -1;
+}
+
+/* The tables declared outside the data block (`table person key
+ * person_id;` in a library) join the data statement's own, all in the
+ * order written (an import stands where it is written), so a parent comes
+ * before its children as in one block.  st->data becomes a copy with every
+ * table; 0, or -1 when out of memory. */
+static int join_tables(study *st, program *prog)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < prog->nstmts; i++)
+        if (prog->stmts[i]->kind == S_TABLE) n++;
+    if (!n) return 0;
+    stmt *d = ast_alloc(prog, sizeof *d);
+    tabledecl *t = ast_alloc(prog, (n + st->data->ntables) * sizeof *t);
+    if (!d || !t) return -1;
+    *d = *st->data;
+    d->tables = t;
+    d->ntables = 0;
+    for (size_t i = 0; i < prog->nstmts; i++) {
+        const stmt *s = prog->stmts[i];
+        if (s == st->data)
+            for (size_t k = 0; k < s->ntables; k++) t[d->ntables++] = s->tables[k];
+        else if (s->kind == S_TABLE)
+            t[d->ntables++] = s->tables[0];
+    }
+    st->data = d;
+    return 0;
 }
 
 static int bind_param(study *st, paraminfo *pi, const char *text, const char *option, diag *dg)
@@ -2295,6 +2339,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
             break;
         case S_IMPORT: break;
         case S_SETTING: break;
+        case S_TABLE: break;   /* joined to the data statement below */
         }
     }
     if (!unit) unit = shared_unit;
@@ -2322,6 +2367,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         study_free(st);
         return NULL;
     }
+    if (join_tables(st, prog)) { study_free(st); return NULL; }
     /* table specs: CSV files in the data directory, relative to the rules
      * file, or tables of a PostgreSQL database */
     const stmt *d = st->data;
@@ -2583,9 +2629,10 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
             diag_at(dg, DIAG_ERROR, r->loc, "a criterion cannot depend on the analysis set it makes "
                     "(included() of this analysis' units): use it in lets, endpoints and estimates");
     }
-    /* (with analysis blocks, study.c warns about a definition no analysis calls) */
+    /* (with analysis blocks, study.c warns about a definition no analysis
+     * calls); a library's definitions are there to pick from */
     for (size_t i = 0; !st->analysis && i < st->nfuncs; i++)
-        if (!st->funcs[i].ncalls)
+        if (!st->funcs[i].ncalls && st->prog->nfiles && st->funcs[i].s->loc.file == st->prog->files[0])
             diag_at(dg, DIAG_WARNING, st->funcs[i].s->name_loc,
                     "%s is never called (a definition is checked where it is called)", st->funcs[i].s->name);
     return dg->nerrors - before;

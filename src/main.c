@@ -25,8 +25,8 @@ static const char usage_text[] =
     "                          starting with = + - @ written without a ' in front)\n"
     "  sql FILE                the SQL query that computes the analysis dataset in\n"
     "                          PostgreSQL (export --in-database runs it)\n"
-    "  simulate --patients N --seed S --out DIR\n"
-    "                          write a synthetic cohort (five CSV tables)\n"
+    "  simulate --patients N --seed S --out DIR [--format omop]\n"
+    "                          write a synthetic cohort (five CSV tables, or OMOP CDM)\n"
     "  plugins                 list the estimator plugins on the plugin path\n"
     "  help ESTIMATOR          one estimator's arguments, allowed values and defaults\n"
     "\n"
@@ -96,12 +96,15 @@ static const struct {
             "rows of export) in PostgreSQL: criteria, lets, quantifiers, windows, endpoints.\n"
             "What cannot be evaluated in the database (extern functions, included(), era\n"
             "tables, endpoints given by rows) is an error at its place in the rules.\n"},
-    {"simulate", "usage: cohort simulate [--patients N] [--preset NAME] --seed S --out DIR\n"
+    {"simulate", "usage: cohort simulate [--patients N] [--preset NAME] --seed S --out DIR [--format omop]\n"
                  "Write DIR/{patients,courses,lesions,drugs,events}.csv: a synthetic cohort with\n"
                  "SRS/FSRT courses, lesions, HER2 drugs, MRI follow-up and outcomes. The same seed\n"
                  "gives the same files. Presets calibrated to published cohorts (doc/presets.md):\n"
                  "mills2021 (Mills 2021: 16 patients) and chun2026 (Chun 2026: 113 patients);\n"
-                 "--patients scales a preset up or down.\n"},
+                 "--patients scales a preset up or down. --format omop writes the same patients\n"
+                 "as OMOP CDM v5.4 tables (person, observation_period, drug_exposure,\n"
+                 "procedure_occurrence, condition_occurrence, measurement, death) with a small\n"
+                 "synthetic vocabulary (concept, concept_ancestor); see cohort(1).\n"},
     {"plugins", "usage: cohort plugins [ESTIMATOR] [--plugin-path DIRS]\n"
                 "List every estimator plugin found on the plugin path with its version and the\n"
                 "arguments each estimator accepts. With ESTIMATOR (also: cohort help ESTIMATOR),\n"
@@ -298,6 +301,7 @@ int main(int argc, char **argv)
     size_t patients = 0;
     unsigned long long seed = 1;
     const char *preset = NULL;
+    int sim_format = SIM_FORMAT_DEFAULT;   /* simulate --format omop */
     int have_seed = 0;
     int rc = EXIT_OK;
     size_t ndirs = 0;
@@ -383,7 +387,10 @@ int main(int argc, char **argv)
             o.data_dir = v;
         } else if (!strcmp(a, "--format")) {
             NEED();
-            if (!strcmp(v, "text")) o.format = FORMAT_TEXT;
+            if (!strcmp(cmd, "simulate")) {
+                if (!strcmp(v, "omop")) sim_format = SIM_FORMAT_OMOP;
+                else rc = usage_error("simulate --format must be omop (OMOP CDM tables), not '%s'", v);
+            } else if (!strcmp(v, "text")) o.format = FORMAT_TEXT;
             else if (!strcmp(v, "json")) o.format = FORMAT_JSON;
             else rc = usage_error("--format must be text or json, not '%s'", v);
         } else if (!strcmp(a, "--out")) {
@@ -443,7 +450,7 @@ int main(int argc, char **argv)
             else if (preset && !known_preset(preset))
                 rc = usage_error("unknown preset '%s' (cohort simulate --help lists them)", preset);
             else {
-                sim_opts so = {patients, have_seed ? seed : 1, o.outdir, preset};
+                sim_opts so = {patients, have_seed ? seed : 1, o.outdir, preset, sim_format};
                 rc = simulate_write(&so, &dg) ? EXIT_OUTPUT : EXIT_OK;
             }
         } else if (!strcmp(cmd, "plugins")) {

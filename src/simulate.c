@@ -58,6 +58,7 @@
  */
 #include "simulate.h"
 #include "outdir.h"
+#include "sim_cohort.h"
 #include "sim_presets.h"
 #include "date.h"
 #include <errno.h>
@@ -155,7 +156,6 @@ static int pick(rng *r, const double *w, int n)
 
 /* ---- vocabularies (each name table is in step with its enum) ---- */
 
-enum { H_POS, H_LOW, H_NEG };
 static const char *const her2_names[] = {"positive", "low", "negative"};
 
 static const char *const hist_names[] = {"IDC", "ILC", "other"};
@@ -166,21 +166,14 @@ static const char *const loc_names[] = {"frontal", "parietal", "temporal", "occi
                                         "cerebellum", "brainstem", "thalamus", "basal ganglia"};
 static const double loc_w[] = {0.27, 0.18, 0.14, 0.10, 0.20, 0.04, 0.04, 0.03};
 
-enum {
-    A_TDM1, A_TDXD, A_TRAS, A_PERT, A_LAPA, A_TUCA,
-    A_CAPE, A_PACL, A_ERIB, A_VINO, A_NAGENTS
-};
 static const char *const agent_names[A_NAGENTS] = {
     "T-DM1", "T-DXd", "trastuzumab", "pertuzumab", "lapatinib", "tucatinib",
     "capecitabine", "paclitaxel", "eribulin", "vinorelbine"};
-enum { C_ADC, C_MAB, C_TKI, C_CHEMO };
 static const char *const class_names[] = {
     "antibody-drug conjugate", "monoclonal antibody", "tyrosine kinase inhibitor", "chemotherapy"};
 static const int agent_class[A_NAGENTS] = {
     C_ADC, C_ADC, C_MAB, C_MAB, C_TKI, C_TKI, C_CHEMO, C_CHEMO, C_CHEMO, C_CHEMO};
 
-/* Event types, in the order rows of one day are written. */
-enum { E_MRI, E_LF, E_DF, E_LEPTO, E_RN, E_SRN, E_SYS, E_NTYPES };
 static const char *const event_names[E_NTYPES] = {
     "mri", "local_failure", "distant_failure", "leptomeningeal",
     "radionecrosis", "symptomatic_rn", "systemic_progression"};
@@ -190,9 +183,6 @@ static const char *const event_names[E_NTYPES] = {
 #define RN_HR 2.0
 #define EXPO_WINDOW 91
 
-#define MAX_COURSES SIM_MAX_COURSES
-#define MAX_LESIONS SIM_MAX_LESIONS
-#define NO_DATE INT32_MIN
 
 /* The parameters with their calendar dates as day numbers. */
 typedef struct sim_model {
@@ -222,48 +212,6 @@ static void model_init(sim_model *m, const sim_params *p)
 
 /* ---- one simulated patient ---- */
 
-typedef struct sim_course {
-    int32_t date;
-    int first_lesion, nles;
-    int fsrt, dose10, fx, vol100;   /* dose in 0.1 Gy, volume in 0.01 cc */
-    int surgery, wbrt;              /* cumulative: before or at this course */
-} sim_course;
-
-typedef struct sim_lesion {
-    int loc, vol100, postop;
-} sim_lesion;
-
-typedef struct sim_drug {
-    int agent;
-    int32_t start, end;             /* end NO_DATE: ongoing at last follow-up */
-} sim_drug;
-
-typedef struct sim_event {
-    int32_t date;
-    int type;
-    int course, lesion;             /* indexes in the patient, -1 if none */
-} sim_event;
-
-/* Everything about the patient being generated; arrays are reused. */
-typedef struct sim_ws {
-    int32_t birth, primary, bm, death, lastfu, lastmri;
-    int sex_f, hist, er, pr, her2, kps, center;
-    double df;                      /* distant failure per MRI */
-    sim_course c[MAX_COURSES];
-    int nc;
-    sim_lesion l[MAX_COURSES * MAX_LESIONS];
-    int nl;
-    int32_t *mri;
-    int *mri_course;
-    size_t nmri, cap_mri;
-    sim_drug *d;
-    size_t nd, cap_d;
-    sim_event *e;
-    size_t ne, cap_e;
-    int forced_agent;               /* a line a preset places, or -1 */
-    int32_t forced_start, forced_end, forced_min_end; /* NO_DATE: free */
-    int oom;
-} sim_ws;
 
 static int grow(void **p, size_t *cap, size_t need, size_t elsize)
 {
@@ -738,19 +686,8 @@ static void gen_patient(sim_ws *w, rng *r, const sim_model *m)
 
 /* ---- buffered output with hand formatting ---- */
 
-#define OUT_CAP ((size_t)1 << 21)
-#define ROW_MAX 512
 
-typedef struct outfile {
-    const char *name;       /* e.g. "patients.csv" */
-    char *tmp, *final;      /* full paths */
-    int fd;
-    char *buf;
-    size_t len;
-    int err;                /* errno of the first failure, 0 if none */
-} outfile;
-
-static void of_flush(outfile *f)
+static void of_flush(sim_file *f)
 {
     size_t off = 0;
     while (off < f->len && !f->err) {
@@ -767,26 +704,26 @@ static void of_flush(outfile *f)
 }
 
 /* Room for one row; returns where to write it. */
-static char *of_row(outfile *f)
+char *sim_row(sim_file *f)
 {
     if (OUT_CAP - f->len < ROW_MAX) of_flush(f);
     return f->buf + f->len;
 }
 
-static void of_end(outfile *f, char *p)
+void sim_end(sim_file *f, char *p)
 {
     *p++ = '\n';
     f->len = (size_t)(p - f->buf);
 }
 
-static char *put_str(char *p, const char *s)
+char *sim_put_str(char *p, const char *s)
 {
     size_t n = strlen(s);
     memcpy(p, s, n);
     return p + n;
 }
 
-static char *put_u64(char *p, uint64_t v)
+char *sim_put_u64(char *p, uint64_t v)
 {
     char tmp[20];
     int n = 0;
@@ -799,17 +736,17 @@ static char *put_u64(char *p, uint64_t v)
 }
 
 /* A non-negative fixed-point number v / 10^dec with `dec` decimals. */
-static char *put_fixed(char *p, int v, int dec)
+char *sim_put_fixed(char *p, int v, int dec)
 {
     int scale = dec == 1 ? 10 : 100;
-    p = put_u64(p, (uint64_t)(v / scale));
+    p = sim_put_u64(p, (uint64_t)(v / scale));
     *p++ = '.';
     if (dec == 2) *p++ = (char)('0' + v / 10 % 10);
     *p++ = (char)('0' + v % 10);
     return p;
 }
 
-static char *put_date(char *p, int32_t d)
+char *sim_put_date(char *p, int32_t d)
 {
     if (d == NO_DATE) return p;
     char buf[11];
@@ -818,9 +755,9 @@ static char *put_date(char *p, int32_t d)
     return p + 10;
 }
 
-static char *put_bool(char *p, int b)
+char *sim_put_bool(char *p, int b)
 {
-    return put_str(p, b ? "true" : "false");
+    return sim_put_str(p, b ? "true" : "false");
 }
 
 enum { F_PATIENTS, F_COURSES, F_LESIONS, F_DRUGS, F_EVENTS, F_COUNT };
@@ -835,120 +772,118 @@ static const char *const file_headers[F_COUNT] = {
     "patient_id,agent,drug_class,start_date,end_date\n",
     "patient_id,date,type,course_id,lesion_id\n"};
 
-/* Ids of the first course and lesion of the patient being written. */
-typedef struct id_base {
-    uint64_t course, lesion;
-} id_base;
-
-static void write_patient(outfile *f, const sim_ws *w, uint64_t pid, id_base *ids)
+static void write_patient(sim_file *f, const sim_ws *w, uint64_t pid, id_base *ids)
 {
-    char *p = of_row(&f[F_PATIENTS]);
-    p = put_u64(p, pid);
+    char *p = sim_row(&f[F_PATIENTS]);
+    p = sim_put_u64(p, pid);
     *p++ = ',';
-    p = put_date(p, w->birth);
+    p = sim_put_date(p, w->birth);
     *p++ = ',';
     *p++ = w->sex_f ? 'F' : 'M';
     *p++ = ',';
-    p = put_str(p, hist_names[w->hist]);
+    p = sim_put_str(p, hist_names[w->hist]);
     *p++ = ',';
-    p = put_str(p, w->er ? "positive" : "negative");
+    p = sim_put_str(p, w->er ? "positive" : "negative");
     *p++ = ',';
-    p = put_str(p, w->pr ? "positive" : "negative");
+    p = sim_put_str(p, w->pr ? "positive" : "negative");
     *p++ = ',';
-    p = put_str(p, her2_names[w->her2]);
+    p = sim_put_str(p, her2_names[w->her2]);
     *p++ = ',';
-    if (w->kps >= 0) p = put_u64(p, (uint64_t)w->kps);
+    if (w->kps >= 0) p = sim_put_u64(p, (uint64_t)w->kps);
     *p++ = ',';
-    p = put_date(p, w->primary);
+    p = sim_put_date(p, w->primary);
     *p++ = ',';
-    p = put_date(p, w->bm);
+    p = sim_put_date(p, w->bm);
     *p++ = ',';
-    p = put_date(p, w->death);
+    p = sim_put_date(p, w->death);
     *p++ = ',';
-    p = put_date(p, w->lastfu);
+    p = sim_put_date(p, w->lastfu);
     *p++ = ',';
-    p = put_date(p, w->lastmri);
+    p = sim_put_date(p, w->lastmri);
     *p++ = ',';
     *p++ = (char)('A' + w->center);
-    of_end(&f[F_PATIENTS], p);
+    sim_end(&f[F_PATIENTS], p);
 
     for (int k = 0; k < w->nc; k++) {
         const sim_course *c = &w->c[k];
-        p = of_row(&f[F_COURSES]);
-        p = put_u64(p, ids->course + (uint64_t)k);
+        p = sim_row(&f[F_COURSES]);
+        p = sim_put_u64(p, ids->course + (uint64_t)k);
         *p++ = ',';
-        p = put_u64(p, pid);
+        p = sim_put_u64(p, pid);
         *p++ = ',';
-        p = put_date(p, c->date);
+        p = sim_put_date(p, c->date);
         *p++ = ',';
-        p = put_str(p, c->fsrt ? "FSRT" : "SRS");
+        p = sim_put_str(p, c->fsrt ? "FSRT" : "SRS");
         *p++ = ',';
-        p = put_fixed(p, c->dose10, 1);
+        p = sim_put_fixed(p, c->dose10, 1);
         *p++ = ',';
-        p = put_u64(p, (uint64_t)c->fx);
+        p = sim_put_u64(p, (uint64_t)c->fx);
         *p++ = ',';
-        p = put_u64(p, (uint64_t)c->nles);
+        p = sim_put_u64(p, (uint64_t)c->nles);
         *p++ = ',';
-        p = put_fixed(p, c->vol100, 2);
+        p = sim_put_fixed(p, c->vol100, 2);
         *p++ = ',';
-        p = put_bool(p, c->surgery);
+        p = sim_put_bool(p, c->surgery);
         *p++ = ',';
-        p = put_bool(p, c->wbrt);
+        p = sim_put_bool(p, c->wbrt);
         *p++ = ',';
-        p = put_bool(p, k > 0);
-        of_end(&f[F_COURSES], p);
+        p = sim_put_bool(p, k > 0);
+        sim_end(&f[F_COURSES], p);
         for (int i = 0; i < c->nles; i++) {
             const sim_lesion *l = &w->l[c->first_lesion + i];
-            p = of_row(&f[F_LESIONS]);
-            p = put_u64(p, ids->lesion + (uint64_t)(c->first_lesion + i));
+            p = sim_row(&f[F_LESIONS]);
+            p = sim_put_u64(p, ids->lesion + (uint64_t)(c->first_lesion + i));
             *p++ = ',';
-            p = put_u64(p, ids->course + (uint64_t)k);
+            p = sim_put_u64(p, ids->course + (uint64_t)k);
             *p++ = ',';
-            p = put_str(p, loc_names[l->loc]);
+            p = sim_put_str(p, loc_names[l->loc]);
             *p++ = ',';
-            p = put_fixed(p, l->vol100, 2);
+            p = sim_put_fixed(p, l->vol100, 2);
             *p++ = ',';
-            p = put_fixed(p, c->dose10, 1);
+            p = sim_put_fixed(p, c->dose10, 1);
             *p++ = ',';
-            p = put_u64(p, (uint64_t)c->fx);
+            p = sim_put_u64(p, (uint64_t)c->fx);
             *p++ = ',';
-            p = put_bool(p, l->postop);
-            of_end(&f[F_LESIONS], p);
+            p = sim_put_bool(p, l->postop);
+            sim_end(&f[F_LESIONS], p);
         }
     }
 
     for (size_t i = 0; i < w->nd; i++) {
         const sim_drug *d = &w->d[i];
-        p = of_row(&f[F_DRUGS]);
-        p = put_u64(p, pid);
+        p = sim_row(&f[F_DRUGS]);
+        p = sim_put_u64(p, pid);
         *p++ = ',';
-        p = put_str(p, agent_names[d->agent]);
+        p = sim_put_str(p, agent_names[d->agent]);
         *p++ = ',';
-        p = put_str(p, class_names[agent_class[d->agent]]);
+        p = sim_put_str(p, class_names[agent_class[d->agent]]);
         *p++ = ',';
-        p = put_date(p, d->start);
+        p = sim_put_date(p, d->start);
         *p++ = ',';
-        p = put_date(p, d->end);
-        of_end(&f[F_DRUGS], p);
+        p = sim_put_date(p, d->end);
+        sim_end(&f[F_DRUGS], p);
     }
 
     for (size_t i = 0; i < w->ne; i++) {
         const sim_event *e = &w->e[i];
-        p = of_row(&f[F_EVENTS]);
-        p = put_u64(p, pid);
+        p = sim_row(&f[F_EVENTS]);
+        p = sim_put_u64(p, pid);
         *p++ = ',';
-        p = put_date(p, e->date);
+        p = sim_put_date(p, e->date);
         *p++ = ',';
-        p = put_str(p, event_names[e->type]);
+        p = sim_put_str(p, event_names[e->type]);
         *p++ = ',';
-        if (e->course >= 0) p = put_u64(p, ids->course + (uint64_t)e->course);
+        if (e->course >= 0) p = sim_put_u64(p, ids->course + (uint64_t)e->course);
         *p++ = ',';
-        if (e->lesion >= 0) p = put_u64(p, ids->lesion + (uint64_t)e->lesion);
-        of_end(&f[F_EVENTS], p);
+        if (e->lesion >= 0) p = sim_put_u64(p, ids->lesion + (uint64_t)e->lesion);
+        sim_end(&f[F_EVENTS], p);
     }
     ids->course += (uint64_t)w->nc;
     ids->lesion += (uint64_t)w->nl;
 }
+
+/* the five tables of the rules language (the default format) */
+static const sim_format default_format = {F_COUNT, file_names, file_headers, write_patient, NULL};
 
 /* ---- files and directories ---- */
 
@@ -990,7 +925,7 @@ static int make_dirs(const char *path)
 }
 
 /* Create a fresh temporary file next to f->final. */
-static int open_temp(outfile *f, const char *dir)
+static int open_temp(sim_file *f, const char *dir)
 {
     char name[96];
     for (int n = 0; n < 100; n++) {
@@ -1005,9 +940,9 @@ static int open_temp(outfile *f, const char *dir)
     return EEXIST;
 }
 
-static void close_all(outfile *f, int unlink_temps)
+static void close_all(sim_file *f, size_t n, int unlink_temps)
 {
-    for (int i = 0; i < F_COUNT; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (f[i].fd >= 0) close(f[i].fd);
         f[i].fd = -1;
         if (unlink_temps && f[i].tmp) unlink(f[i].tmp);
@@ -1068,27 +1003,29 @@ int simulate_write(const sim_opts *o, diag *dg)
         return -1;
     }
 
-    outfile f[F_COUNT];
-    for (int i = 0; i < F_COUNT; i++)
-        f[i] = (outfile){file_names[i], NULL, NULL, -1, NULL, 0, 0};
-    for (int i = 0; i < F_COUNT; i++) {
+    const sim_format *fmt = o->format == SIM_FORMAT_OMOP ? &sim_omop_format : &default_format;
+    size_t nf = fmt->nfiles;
+    sim_file f[SIM_MAX_FILES];
+    for (size_t i = 0; i < nf; i++)
+        f[i] = (sim_file){fmt->names[i], NULL, NULL, -1, NULL, 0, 0};
+    for (size_t i = 0; i < nf; i++) {
         f[i].final = join_path(tmp, f[i].name);
         f[i].buf = malloc(OUT_CAP);
         if (!f[i].final || !f[i].buf) {
-            close_all(f, 1);
+            close_all(f, nf, 1);
             outdir_abort(tmp, o->outdir, NULL, 0);
             report(dg, o->outdir, "cannot write the simulated cohort", ENOMEM);
             return -1;
         }
         e = open_temp(&f[i], tmp);
         if (e) {
-            close_all(f, 1);
+            close_all(f, nf, 1);
             outdir_abort(tmp, o->outdir, NULL, 0);
             report(dg, o->outdir, "cannot create file", e);
             return -1;
         }
-        char *p = of_row(&f[i]);
-        p = put_str(p, file_headers[i]);
+        char *p = sim_row(&f[i]);
+        p = sim_put_str(p, fmt->headers[i]);
         f[i].len = (size_t)(p - f[i].buf);
     }
 
@@ -1096,54 +1033,55 @@ int simulate_write(const sim_opts *o, diag *dg)
     model_init(&model, &params);
     sim_ws w;
     memset(&w, 0, sizeof w);
-    id_base ids = {1, 1};
+    id_base ids = {1, 1, 1};
     int failed = -1; /* index of a file that failed, or -1 */
     for (size_t i = 0; i < npatients && failed < 0 && !w.oom; i++) {
         rng r;
         rng_seed(&r, o->seed, (uint64_t)i + 1);
         gen_patient(&w, &r, &model);
         if (w.oom) break;
-        write_patient(f, &w, (uint64_t)i + 1, &ids);
+        fmt->write_patient(f, &w, (uint64_t)i + 1, &ids);
         if ((i & 1023) == 0)
-            for (int k = 0; k < F_COUNT; k++)
-                if (f[k].err) failed = k;
+            for (size_t k = 0; k < nf; k++)
+                if (f[k].err) failed = (int)k;
     }
     free(w.mri);
     free(w.mri_course);
     free(w.d);
     free(w.e);
     if (w.oom) {
-        close_all(f, 1);
+        close_all(f, nf, 1);
         outdir_abort(tmp, o->outdir, NULL, 0);
         report(dg, o->outdir, "cannot simulate the cohort", ENOMEM);
         return -1;
     }
-    for (int k = 0; k < F_COUNT && failed < 0; k++) {
+    if (fmt->write_tail && failed < 0) fmt->write_tail(f);
+    for (size_t k = 0; k < nf && failed < 0; k++) {
         of_flush(&f[k]);
         if (!f[k].err && close(f[k].fd) != 0) f[k].err = errno;
         f[k].fd = -1;
-        if (f[k].err) failed = k;
+        if (f[k].err) failed = (int)k;
     }
     if (failed >= 0) {
         snprintf(err, sizeof err, "%s/%s", o->outdir, f[failed].name);
         report(dg, err, "cannot write", f[failed].err);
-        close_all(f, 1);
+        close_all(f, nf, 1);
         outdir_abort(tmp, o->outdir, NULL, 0);
         return -1;
     }
-    for (int k = 0; k < F_COUNT; k++) {
+    for (size_t k = 0; k < nf; k++) {
         if (rename(f[k].tmp, f[k].final) != 0) {
             e = errno;
             snprintf(err, sizeof err, "%s/%s", o->outdir, f[k].name);
             report(dg, err, "cannot rename the temporary file", e);
-            close_all(f, 1);
+            close_all(f, nf, 1);
             outdir_abort(tmp, o->outdir, NULL, 0);
             return -1;
         }
         free(f[k].tmp);
         f[k].tmp = NULL;
     }
-    close_all(f, 0);
+    close_all(f, nf, 0);
     if (outdir_commit(tmp, o->outdir, "simulate", err, sizeof err)) {
         diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", err);
         return -1;

@@ -16,6 +16,7 @@
 #include "csvcell.h"
 #include "date.h"
 #include "epdata.h"
+#include "concepts.h"
 #include "era.h"
 #include "eval.h"
 #include "guard.h"
@@ -289,7 +290,11 @@ static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded 
         check_warn_unused((const study *const *)l->sts, l->nsts, &o->sets[i].name, 1, "--set", dg);
     check_warn_unused((const study *const *)l->sts, l->nsts, o->sweep_params, o->nsweep_params, "--sweep", dg);
     int bad = 0;
-    for (size_t k = 0; k < l->nsts; k++) bad |= epdata_prepare(l->sts[k], l->data, dg) != 0;
+    for (size_t k = 0; k < l->nsts; k++) {
+        bad |= epdata_prepare(l->sts[k], l->data, dg) != 0;
+        /* concept sets list the vocabulary's ids (a sample has not all of them) */
+        if (!sample_rows) bad |= concepts_resolve(l->sts[k], l->data, dg) != 0;
+    }
     return bad ? EXIT_DATA : EXIT_OK;
 }
 
