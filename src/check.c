@@ -2439,8 +2439,12 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
                 size_t nn = 0;
                 for (size_t k = 0; k < d->ntables && nn < 64; k++) names[nn++] = d->tables[k].name;
                 const char *s = diag_suggest(t->parent, names, nn);
-                diag_at(dg, DIAG_ERROR, t->loc, "parent table '%s' of %s must be declared before it%s%s%s",
-                        t->parent, t->name, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+                if (s && strcmp(s, t->parent) == 0)
+                    diag_at(dg, DIAG_ERROR, t->loc, "parent table '%s' of %s must be declared before it "
+                            "(it is declared after)", t->parent, t->name);
+                else
+                    diag_at(dg, DIAG_ERROR, t->loc, "parent table '%s' of %s must be declared before it%s%s%s",
+                            t->parent, t->name, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
             }
         }
     }

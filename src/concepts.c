@@ -63,7 +63,7 @@ static int check_set(const study *st, const cohort_data *d, const stmt *s, const
         }
         for (size_t i = 0; i < e->nitems; i++)
             if (!is_id(e->items[i])) {
-                diag_at(dg, DIAG_ERROR, e->items[i]->loc, "a concept id is an integer, e.g. 1387104");
+                diag_at(dg, DIAG_ERROR, e->items[i]->loc, "a concept id is an integer (a concept_id of the vocabulary)");
                 return 1;
             }
         int t = data_table_index(d, ANCESTOR_TABLE);
@@ -77,7 +77,7 @@ static int check_set(const study *st, const cohort_data *d, const stmt *s, const
         if (e->op & (IV_SOPEN | IV_EOPEN)) break;
         for (size_t i = 0; i < e->nitems; i++)
             if (!is_id(e->items[i])) {
-                diag_at(dg, DIAG_ERROR, e->items[i]->loc, "a concept id is an integer, e.g. 1387104");
+                diag_at(dg, DIAG_ERROR, e->items[i]->loc, "a concept id is an integer (a concept_id of the vocabulary)");
                 return 1;
             }
         return 0;

@@ -4,6 +4,9 @@
 # as an unprivileged user when run as root, password authentication only),
 # loads the example data (examples/data/*, one schema per folder, column
 # types as cohort's CSV loader infers them: tests/pg/csvddl), then:
+#  - loads the OMOP CDM example (examples/data/omop400) with the CDM DDL
+#    (examples/omop/ddl.sql) and COPY, read through lib/omop.rules with the
+#    schema on the search path (koide2024_omop.rules);
 #  - runs every example study (examples/studies/*.rules, and
 #    tests/pg/studies/*.rules for features they do not use) and exports its
 #    analysis dataset (of each analysis block) from the CSV files and from
@@ -107,14 +110,22 @@ chmod 600 "$tmp/pgpass"
 sql() { "$psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 sql -d postgres -c "CREATE DATABASE cohort" || { echo "FAIL: createdb"; exit 99; }
 
-# the example data: one schema per folder
+# the example data: one schema per folder; the OMOP CDM tables
+# (examples/data/omop400) with the CDM's DDL, examples/omop/ddl.sql
 for dir in "$srcdir"/examples/data/*/; do
     schema=$(basename "$dir")
     sql -c "CREATE SCHEMA \"$schema\"" || exit 99
+    if [ -f "$dir/concept_ancestor.csv" ]; then
+        sql -c "SET search_path = \"$schema\"" -f "$srcdir/examples/omop/ddl.sql" ||
+            { echo "FAIL: examples/omop/ddl.sql"; exit 99; }
+    fi
     for f in "$dir"*.csv; do
         t=$(basename "$f" .csv)
-        ddl=$("$CSVDDL" "$schema.$t" "$f") || { echo "FAIL: csvddl $f"; exit 99; }
-        sql -c "$ddl" -c "\\copy \"$schema\".\"$t\" FROM '$f' WITH (FORMAT csv, HEADER true)" ||
+        if [ ! -f "$dir/concept_ancestor.csv" ]; then
+            ddl=$("$CSVDDL" "$schema.$t" "$f") || { echo "FAIL: csvddl $f"; exit 99; }
+            sql -c "$ddl" || { echo "FAIL: creating $schema.$t"; exit 99; }
+        fi
+        sql -c "\\copy \"$schema\".\"$t\" FROM '$f' WITH (FORMAT csv, HEADER true)" ||
             { echo "FAIL: loading $f"; exit 99; }
     done
 done
@@ -138,8 +149,14 @@ COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
 export COHORT_PLUGIN_PATH
 for rules in "$tmp"/csv/examples/studies/*.rules; do
     name=$(basename "$rules" .rules)
-    # data csv "../data/DIR" { table T ... }  ->  data postgres "" { table T from "DIR.T" ... }
+    # data csv "../data/DIR" { table T ... }  ->  data postgres "" { table T from "DIR.T" ... };
+    # data csv "../data/DIR"; (the tables of a library, lib/omop.rules)  ->
+    # data postgres "options='-c search_path=DIR'";
     awk '
+        /^data csv "[^"]*";/ {
+            n = split($3, parts, "/"); schema = parts[n]; gsub(/[";]/, "", schema)
+            sub(/^data csv "[^"]*"/, "data postgres \"options=\047-c search_path=" schema "\047\""); print; next
+        }
         /^data csv "/ {
             n = split($3, parts, "/"); schema = parts[n]; gsub(/"/, "", schema)
             sub(/^data csv "[^"]*"/, "data postgres \"\""); indata = 1; print; next
@@ -150,7 +167,7 @@ for rules in "$tmp"/csv/examples/studies/*.rules; do
             $0 = substr($0, 1, RSTART + RLENGTH - 1) " from \"" schema "." w[2] "\"" substr($0, RSTART + RLENGTH)
         }
         { print }' "$rules" >"$tmp/pg/examples/studies/$name.rules"
-    if ! grep -q '^data postgres ""' "$tmp/pg/examples/studies/$name.rules"; then
+    if ! grep -q '^data postgres "' "$tmp/pg/examples/studies/$name.rules"; then
         bad "$name: no data csv statement to rewrite"
         continue
     fi
