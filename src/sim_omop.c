@@ -176,20 +176,11 @@ static char *event_row(sim_file *f, id_base *ids, uint64_t pid, int64_t concept,
     return sim_put_date(p, date);
 }
 
-static void procedure(sim_file *f, id_base *ids, uint64_t pid, int64_t concept, int32_t date,
-                      const char *source)
-{
-    char *p = event_row(f, ids, pid, concept, date);
-    p = skip(p, 4);
-    p = put_id(p, TYPE_EHR);
-    p = skip(p, 6);
-    p = sim_put_str(p, source);
-    p = skip(p, 2);
-    sim_end(f, p);
-}
-
-static void condition(sim_file *f, id_base *ids, uint64_t pid, int64_t concept, int32_t date,
-                      const char *source)
+/* a procedure_occurrence or condition_occurrence row: the two tables have
+ * their date, three optional columns, the type, five optional columns and
+ * the source value at the same places (16 columns) */
+static void occurrence(sim_file *f, id_base *ids, uint64_t pid, int64_t concept, int32_t date,
+                       const char *source)
 {
     char *p = event_row(f, ids, pid, concept, date);
     p = skip(p, 4);
@@ -281,11 +272,11 @@ static void write_patient(sim_file *f, const sim_ws *w, uint64_t pid, id_base *i
     measurement(&f[T_MEAS], ids, pid, L + 402, w->primary, w->pr ? L + 410 : L + 412, -1, "PR");
     if (w->kps >= 0) measurement(&f[T_MEAS], ids, pid, L + 403, w->bm, 0, w->kps, "KPS");
 
-    condition(&f[T_COND], ids, pid, hist_concept[w->hist], w->primary, hist_source[w->hist]);
-    condition(&f[T_COND], ids, pid, L + 305, w->bm, "brain metastasis");
+    occurrence(&f[T_COND], ids, pid, hist_concept[w->hist], w->primary, hist_source[w->hist]);
+    occurrence(&f[T_COND], ids, pid, L + 305, w->bm, "brain metastasis");
 
     for (int k = 0; k < w->nc; k++)
-        procedure(&f[T_PROC], ids, pid, w->c[k].fsrt ? L + 202 : L + 201, w->c[k].date,
+        occurrence(&f[T_PROC], ids, pid, w->c[k].fsrt ? L + 202 : L + 201, w->c[k].date,
                   w->c[k].fsrt ? "FSRT" : "SRS");
 
     for (size_t i = 0; i < w->nd; i++) {
@@ -306,10 +297,8 @@ static void write_patient(sim_file *f, const sim_ws *w, uint64_t pid, id_base *i
 
     for (size_t i = 0; i < w->ne; i++) {
         const sim_event *e = &w->e[i];
-        if (e->type == E_MRI)
-            procedure(&f[T_PROC], ids, pid, event_concept[e->type], e->date, event_source[e->type]);
-        else
-            condition(&f[T_COND], ids, pid, event_concept[e->type], e->date, event_source[e->type]);
+        occurrence(&f[e->type == E_MRI ? T_PROC : T_COND], ids, pid, event_concept[e->type], e->date,
+                   event_source[e->type]);
     }
     ids->course += (uint64_t)w->nc;
     ids->lesion += (uint64_t)w->nl;
