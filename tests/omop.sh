@@ -77,8 +77,8 @@ else
 fi
 # the estimates: from the first `estimate` line on, the file names aside
 if "$COHORT" run "$csv" >"$tmp/csv.out" 2>"$tmp/err1" && "$COHORT" run "$omop" >"$tmp/omop.out" 2>"$tmp/err2"; then
-    sed -n '/^estimate /,$p' "$tmp/csv.out" | sed 's/koide2024\.rules/RULES/' >"$tmp/csv.est"
-    sed -n '/^estimate /,$p' "$tmp/omop.out" | sed 's/koide2024_omop\.rules/RULES/' >"$tmp/omop.est"
+    sed -n '/^estimate /,$p' "$tmp/csv.out" | sed 's/koide2024\.rules:[0-9]*/RULES/' >"$tmp/csv.est"
+    sed -n '/^estimate /,$p' "$tmp/omop.out" | sed 's/koide2024_omop\.rules:[0-9]*/RULES/' >"$tmp/omop.est"
     if [ "$(grep -c '^estimate ' "$tmp/csv.est")" -eq 2 ] && cmp -s "$tmp/csv.est" "$tmp/omop.est"; then ok
     else bad "koide2024: the OMOP estimates differ"; diff "$tmp/csv.est" "$tmp/omop.est" | head -20; fi
     # and the analysis set: the last attrition row's count of units
