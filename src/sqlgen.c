@@ -545,8 +545,8 @@ static const expr *literal_of(const gen *g, const expr *e, int kind)
         if ((e->kind == E_NAME || e->kind == E_FIELD || e->kind == E_CALL) && e->rkind == R_PARAM)
             e = g->st->params[e->slot].value;
         else if ((e->kind == E_NAME || e->kind == E_FIELD || e->kind == E_CALL) && e->rkind == R_LET &&
-                 g->st->lets[e->slot].is_const)
-            e = g->st->lets[e->slot].s->value;
+                 g->st->lets[e->slot].is_const && !g->st->lets[e->slot].s->concepts)
+            e = g->st->lets[e->slot].s->value;   /* (a concept set's list is filled from the data) */
         else
             return NULL;
     }
@@ -938,6 +938,10 @@ static void ex(gen *g, sbuf *b, const expr *e)
     }
     case E_IN: {
         const expr *l = e->b->kind == E_LIST ? e->b : literal_of(g, e->b, E_LIST);
+        if (e->b->kind == E_NAME && e->b->rkind == R_LET && g->st->lets[e->b->slot].s->concepts) {
+            cannot(g, e->b->loc, "a concept set (read from concept_ancestor when the data are loaded)");
+            return;
+        }
         if (!l) {
             cannot(g, e->b->loc, "`in` a list that is not written as a literal");
             return;
