@@ -40,6 +40,8 @@ static void ep_column_item(struct parse_ctx *c, stmt *s, const char *word, YYLTY
 static void extern_typed(struct parse_ctx *c, const stmt *s);
 static void data_source(struct parse_ctx *c, stmt *s, char *source, YYLTYPE sl, char *text,
                         YYLTYPE tl, expr *missing, YYLTYPE l);
+static void estimate_stmt(struct parse_ctx *c, YYLTYPE l, char *label, YYLTYPE ll, char *estimator,
+                          YYLTYPE el, arg *args);
 /* every token passes through lex_seen, which keeps the last two for the
  * hints of rules_error */
 static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse_ctx *c);
@@ -162,15 +164,11 @@ stmt
             if (s) { s->name = $2; s->name_loc = L(ctx, @2); s->event = $4; s->origin = $6; s->censor = $8; add_stmt(ctx, s); }
         }
     | "estimate" IDENT '(' args_opt ')' ';'
+        { estimate_stmt(ctx, @$, NULL, @2, $2, @2, $4); }
+    | "estimate" IDENT '=' IDENT '(' args_opt ')' ';'
         {
-            stmt *s = mkstmt(ctx, S_ESTIMATE, @$);
-            if (s) {
-                s->name = $2; s->name_loc = L(ctx, @2);
-                size_t n = 0;
-                for (arg *a = $4; a && a->name != (char *)-1; a++) n++;
-                s->args = $4; s->nargs = n;
-                add_stmt(ctx, s);
-            }
+            /* a named estimate: estimate rn_cif = cif(rn, by: tdxd); */
+            estimate_stmt(ctx, @$, $2, @2, $4, @4, $6);
         }
     | "extern" xtype IDENT '(' xparams_opt ')' "from" STRING ';'
         {
@@ -900,6 +898,26 @@ static void data_source(struct parse_ctx *c, stmt *s, char *source, YYLTYPE sl, 
     s->name_loc = L(c, tl);
     s->value = missing;
     s->loc = L(c, l);
+    add_stmt(c, s);
+}
+
+/* `estimate [LABEL =] ESTIMATOR(ARGS);`: the estimator in name, the
+ * estimate's own name (or NULL) in text, where it is written in text_loc. */
+static void estimate_stmt(struct parse_ctx *c, YYLTYPE l, char *label, YYLTYPE ll, char *estimator,
+                          YYLTYPE el, arg *args)
+{
+    stmt *s = mkstmt(c, S_ESTIMATE, l);
+    if (!s) return;
+    s->name = estimator;
+    s->name_loc = L(c, el);
+    if (label) {
+        s->text = label;
+        s->text_loc = L(c, ll);
+    }
+    size_t n = 0;
+    for (arg *a = args; a && a->name != (char *)-1; a++) n++;
+    s->args = args;
+    s->nargs = n;
     add_stmt(c, s);
 }
 

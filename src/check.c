@@ -2239,6 +2239,35 @@ study *check_prepare(program *prog, strpool *pool, const override *ov, size_t no
     return check_prepare_analysis(prog, pool, ov, nov, data_dir_override, 0, dg);
 }
 
+/* Named estimates (`estimate rn_cif = cif(...)`): a name names the
+ * estimate's output files and its entry in results.json, so it is unique in
+ * the whole program (all analysis blocks write into one directory) and
+ * made of letters, digits and '_'. */
+static void check_estimate_names(const program *prog, diag *dg)
+{
+    for (size_t i = 0; i < prog->nstmts; i++) {
+        const stmt *s = prog->stmts[i];
+        if (s->kind != S_ESTIMATE || !s->text) continue;
+        int ok = !(s->text[0] >= '0' && s->text[0] <= '9');
+        for (const char *c = s->text; *c && ok; c++)
+            ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_';
+        if (!ok) {
+            diag_at(dg, DIAG_ERROR, s->text_loc, "the name of an estimate names its output files: use letters, "
+                    "digits and '_', not '%s'", s->text);
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            const stmt *o = prog->stmts[j];
+            if (o->kind == S_ESTIMATE && o->text && strcmp(o->text, s->text) == 0) {
+                diag_at(dg, DIAG_ERROR, s->text_loc, "estimate '%s' is already named at line %d%s%s", s->text,
+                        o->loc.line, o->loc.file != s->loc.file ? " of " : "",
+                        o->loc.file != s->loc.file ? o->loc.file->name : "");
+                break;
+            }
+        }
+    }
+}
+
 study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, size_t nov,
                               const char *data_dir_override, int analysis, diag *dg)
 {
@@ -2288,6 +2317,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
             }
         }
     }
+    if (analysis <= 1) check_estimate_names(prog, dg);   /* once: the names are the run's, not an analysis's */
     for (size_t i = 0; i < n; i++) {
         stmt *s = prog->stmts[i];
         if (!in_analysis(s, analysis)) continue;

@@ -255,7 +255,13 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     double end;
     if (status) end = best;
     else if (!v_missing(censor)) end = censor.u.r;
-    else return r;
+    else {
+        if (!(*seen & 16)) {
+            *seen |= 16;
+            ev->counts[i].no_end++;
+        }
+        return r;
+    }
     if (end < origin.u.r) {
         if (!(*seen & 2)) {
             *seen |= 2;
@@ -875,6 +881,7 @@ void eval_add_counts(evaluator *ev, const evaluator *clone)
         ev->counts[i].after_censor += clone->counts[i].after_censor;
         ev->counts[i].entry_after_end += clone->counts[i].entry_after_end;
         ev->counts[i].rows_dropped += clone->counts[i].rows_dropped;
+        ev->counts[i].no_end += clone->counts[i].no_end;
     }
     ev->out_of_range += clone->out_of_range;
     if (clone->range_at && (!ev->range_at || loc_before(clone->range_at, ev->range_at)))

@@ -28,6 +28,7 @@ typedef struct ep_counts {
     size_t after_censor;   /* an event after the censoring date: ignored */
     size_t entry_after_end;/* delayed entry on or after the end of follow-up: unknown */
     size_t rows_dropped;   /* an endpoint given by rows: rows left out (epdata_intervals) */
+    size_t no_end;         /* an origin but neither an event nor a censoring date: unknown */
 } ep_counts;
 
 evaluator *eval_new(study *st, cohort_data *d, diag *dg);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "config.h"
 #include "diag.h"
 #include "argspec.h"
@@ -428,6 +429,19 @@ int main(int argc, char **argv)
         }
 #undef NEED
     }
+    /* the date results.json records: SOURCE_DATE_EPOCH (reproducible outputs) or now */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    o.run_epoch = (long long)time(NULL);
+    if (sde && *sde && rc == EXIT_OK) {
+        char *end;
+        errno = 0;
+        long long t = strtoll(sde, &end, 10);
+        if (errno || *end || t < 0 || t > 253402300799LL)
+            rc = usage_error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not '%s'", sde);
+        else o.run_epoch = t;
+    }
+    o.args = (const char *const *)argv + 1;
+    o.nargs = (size_t)argc - 1;
     const char *env = getenv("COHORT_PLUGIN_PATH");
     if (env && *env) dirs[ndirs++] = env;
     dirs[ndirs++] = COHORT_PLUGIN_DIR;

@@ -336,7 +336,7 @@ int report_write(const results *r, const render_opts *ro, const char *dir, char 
     for (size_t i = 0; i < r->nests; i++) {
         const est_result *e = &r->ests[i];
         char base[256], name[600];
-        safe_name(e->estimator, base, sizeof base);
+        results_est_stem(r, i, base, sizeof base);
         fprintf(out, "<section class=\"estimate\" id=\"estimate-%zu\">\n<h2><code>", i + 1);
         html(out, e->source);
         fputs("</code></h2>\n<p class=\"where\">", out);
@@ -349,13 +349,13 @@ int report_write(const results *r, const render_opts *ro, const char *dir, char 
         if (e->failed) fputs("<p class=\"failed\">This estimate failed.</p>\n", out);
         for (size_t t = 0; t < e->ntables; t++) {
             /* the names results_write_dir uses for the CSV and JSON files */
-            snprintf(name, sizeof name, "%02zu-%s-%s", i + 1, e->estimator, e->tables[t]->id);
+            snprintf(name, sizeof name, "%s-%s", base, e->tables[t]->id);
             page_table(r, e->tables[t], name, out);
         }
         for (size_t g = 0; g < e->nfigures; g++) {
             char id[256];
             safe_name(e->figures[g]->id, id, sizeof id);
-            snprintf(name, sizeof name, "%02zu-%s-%s", i + 1, base, id);
+            snprintf(name, sizeof name, "%s-%s", base, id);
             /* a figure id used twice in one estimate (a --sweep) gets a number */
             size_t same = 0;
             for (size_t k = 0; k < g; k++) same += strcmp(e->figures[k]->id, e->figures[g]->id) == 0;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char *xstrdup(const char *s)
@@ -277,6 +278,46 @@ const cohort_host *result_host(void)
 
 /* ---- results --------------------------------------------------------------- */
 
+static void kv_push(kv **arr, size_t *n, const char *key, const char *value)
+{
+    size_t m = *n;
+    if (push((void **)arr, &m, sizeof **arr)) return;
+    char *k = xstrdup(key), *v = xstrdup(value);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return;
+    }
+    (*arr)[(*n)++] = (kv){k, v};
+}
+
+static void kv_free(kv *arr, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(arr[i].key);
+        free(arr[i].value);
+    }
+    free(arr);
+}
+
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+/* n copies of strings (NULL on failure) */
+static char **strv_copy(const char *const *v, size_t n)
+{
+    char **c = calloc(n + 1, sizeof *c);
+    for (size_t i = 0; c && i < n; i++)
+        if (!(c[i] = xstrdup(v[i] ? v[i] : ""))) {
+            strv_free(c, i);
+            return NULL;
+        }
+    return c;
+}
+
 results *results_new(const char *title, const char *unit, double unit_days, const char *unit_name)
 {
     results *r = calloc(1, sizeof *r);
@@ -313,6 +354,11 @@ void results_free(results *r)
         free(e->notes);
         free(e->warnings);
         free(e->estimator);
+        free(e->name);
+        free(e->plugin);
+        free(e->plugin_version);
+        kv_free(e->args, e->nargs);
+        free(e->note_run);
         free(e->source);
         free(e->where);
     }
@@ -325,6 +371,12 @@ void results_free(results *r)
         free(r->inputs[i].sha256);
     }
     free(r->inputs);
+    free(r->version);
+    strv_free(r->command, r->ncommand);
+    free(r->run_date);
+    kv_free(r->params, r->nparams);
+    strv_free(r->sweep_params, r->nsweep_params);
+    strv_free(r->sweep_values, r->nsweep_runs * r->nsweep_params);
     free(r->title);
     free(r->unit);
     free(r->time_unit);
@@ -345,6 +397,39 @@ void results_warning(results *r, const char *text)
         return;
     }
     r->warnings[r->nwarnings++] = w;
+}
+
+void results_provenance(results *r, const char *version, const char *const *args, size_t nargs, long long epoch)
+{
+    free(r->version);
+    r->version = xstrdup(version);
+    strv_free(r->command, r->ncommand);
+    r->command = strv_copy(args, nargs);
+    r->ncommand = r->command ? nargs : 0;
+    char date[64] = "";
+    time_t t = (time_t)epoch;
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    free(r->run_date);
+    r->run_date = xstrdup(date);
+}
+
+void results_param(results *r, const char *name, const char *value)
+{
+    kv_push(&r->params, &r->nparams, name, value);
+}
+
+void results_est_plugin(est_result *e, const char *plugin, const char *version)
+{
+    free(e->plugin);
+    free(e->plugin_version);
+    e->plugin = xstrdup(plugin);
+    e->plugin_version = xstrdup(version);
+}
+
+void results_est_arg(est_result *e, const char *param, const char *value)
+{
+    kv_push(&e->args, &e->nargs, param, value);
 }
 
 void results_input(results *r, const char *kind, const char *path, const char *sha256)
@@ -411,17 +496,26 @@ fail:
     return -1;
 }
 
-est_result *results_estimate(results *r, const char *estimator, const char *source, const char *where)
+est_result *results_estimate(results *r, const char *estimator, const char *name, const char *source,
+                             const char *where)
 {
     size_t n = r->nests;
     if (push((void **)&r->ests, &n, sizeof *r->ests)) return NULL;
     est_result *e = &r->ests[r->nests++];
     memset(e, 0, sizeof *e);
     e->estimator = xstrdup(estimator);
+    e->name = name ? xstrdup(name) : NULL;
     e->source = xstrdup(source);
     e->where = xstrdup(where);
     e->nunits = NAN;
     return e;
+}
+
+void results_est_stem(const results *r, size_t i, char *buf, size_t size)
+{
+    const est_result *e = &r->ests[i];
+    if (e->name) snprintf(buf, size, "%s", e->name);
+    else snprintf(buf, size, "%02zu-%s", i + 1, e->estimator);
 }
 
 /* "a = v, b = w": run k's values of the swept params */
@@ -455,6 +549,9 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
     }
     for (size_t i = 0; i < f->ninputs; i++)
         results_input(m, f->inputs[i].kind, f->inputs[i].path, f->inputs[i].sha256);
+    /* the swept values as fields of results.json, beside the labels of the text */
+    if ((m->sweep_params = strv_copy(params, np))) m->nsweep_params = np;
+    if ((m->sweep_values = strv_copy(values, n * np))) m->nsweep_runs = n;
     /* attrition: one row per step and run */
     for (size_t a = 0; a < f->nattr; a++)
         for (size_t k = 0; k < n; k++) {
@@ -468,9 +565,11 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
         }
     for (size_t i = 0; i < f->nests; i++) {
         const est_result *fe = &f->ests[i];
-        est_result *me = results_estimate(m, fe->estimator, fe->source, fe->where);
+        est_result *me = results_estimate(m, fe->estimator, fe->name, fe->source, fe->where);
         if (!me) break;
         me->analysis = fe->analysis;
+        results_est_plugin(me, fe->plugin, fe->plugin_version);
+        for (size_t k = 0; k < fe->nargs; k++) results_est_arg(me, fe->args[k].key, fe->args[k].value);
         for (size_t k = 0; k < n; k++) {
             if (i >= runs[k]->nests) continue;
             const est_result *re = &runs[k]->ests[i];
@@ -480,6 +579,10 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
                 if (push((void **)&me->notes, &cnt, sizeof(char *))) break;
                 char buf[4096];
                 snprintf(buf, sizeof buf, "[%s] %s", labels[k], re->notes[w]);
+                size_t *nr = realloc(me->note_run, (me->nnotes + 1) * sizeof *nr);
+                if (!nr) break;
+                me->note_run = nr;
+                nr[me->nnotes] = k;
                 me->notes[me->nnotes++] = strdup(buf);
             }
             for (size_t w = 0; w < re->nwarnings; w++) {
@@ -876,6 +979,68 @@ static void json_table(const results *r, const cohort_table *t, FILE *out)
     fputs("]}", out);
 }
 
+static void json_kv_object(const kv *a, size_t n, FILE *out)
+{
+    fputc('{', out);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputs(", ", out);
+        json_str(out, a[i].key);
+        fputs(": ", out);
+        json_str(out, a[i].value);
+    }
+    fputc('}', out);
+}
+
+/* "run": how the results were made: cohort's version, the command line,
+ * the date, the params, the inputs with their SHA-256, the swept values. */
+static void json_run(const results *r, FILE *out)
+{
+    fputs(",\n \"run\": {\"cohort_version\": ", out);
+    json_str(out, r->version ? r->version : "");
+    fputs(", \"command\": [\"cohort\"", out);
+    for (size_t i = 0; i < r->ncommand; i++) {
+        fputs(", ", out);
+        json_str(out, r->command[i]);
+    }
+    fputs("], \"run_date\": ", out);
+    if (r->run_date) json_str(out, r->run_date);
+    else fputs("null", out);
+    fputs(",\n  \"params\": ", out);
+    json_kv_object(r->params, r->nparams, out);
+    fputs(",\n  \"inputs\": [", out);
+    for (size_t i = 0; i < r->ninputs; i++) {
+        fputs(i ? ", {\"kind\": " : "{\"kind\": ", out);
+        json_str(out, r->inputs[i].kind);
+        fputs(", \"path\": ", out);
+        json_str(out, r->inputs[i].path);
+        fputs(", \"sha256\": ", out);
+        if (r->inputs[i].sha256) json_str(out, r->inputs[i].sha256);
+        else fputs("null", out);
+        fputc('}', out);
+    }
+    fputc(']', out);
+    if (r->nsweep_runs && r->nsweep_params) {
+        fputs(",\n  \"sweep\": {\"params\": [", out);
+        for (size_t j = 0; j < r->nsweep_params; j++) {
+            if (j) fputs(", ", out);
+            json_str(out, r->sweep_params[j]);
+        }
+        fputs("], \"runs\": [", out);
+        for (size_t k = 0; k < r->nsweep_runs; k++) {
+            fputs(k ? ", {" : "{", out);
+            for (size_t j = 0; j < r->nsweep_params; j++) {
+                if (j) fputs(", ", out);
+                json_str(out, r->sweep_params[j]);
+                fputs(": ", out);
+                json_str(out, r->sweep_values[k * r->nsweep_params + j]);
+            }
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fputc('}', out);
+}
+
 void results_json(const results *r, FILE *out)
 {
     fputs("{\"study\": ", out);
@@ -885,6 +1050,7 @@ void results_json(const results *r, FILE *out)
     fputs(", \"time_unit\": ", out);
     json_str(out, r->time_unit);
     fprintf(out, ", \"time_unit_days\": %.17g", r->time_unit_days);
+    json_run(r, out);
     fputs(",\n \"attrition\": [", out);
     for (size_t i = 0; i < r->nattr; i++) {
         const attrition_row *a = &r->attr[i];
@@ -913,9 +1079,21 @@ void results_json(const results *r, FILE *out)
     fputs("],\n \"estimates\": [", out);
     for (size_t i = 0; i < r->nests; i++) {
         const est_result *e = &r->ests[i];
-        fputs(i ? ",\n  {\"estimator\": " : "\n  {\"estimator\": ", out);
+        char stem[256];
+        results_est_stem(r, i, stem, sizeof stem);
+        fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", out);
+        json_str(out, stem);
+        fputs(", \"estimator\": ", out);
         json_str(out, e->estimator);
-        fputs(", \"source\": ", out);
+        if (e->plugin) {
+            fputs(", \"plugin\": ", out);
+            json_str(out, e->plugin);
+            fputs(", \"plugin_version\": ", out);
+            json_str(out, e->plugin_version ? e->plugin_version : "");
+        }
+        fputs(", \"arguments\": ", out);
+        json_kv_object(e->args, e->nargs, out);
+        fputs(",\n   \"source\": ", out);
         json_str(out, e->source);
         fputs(", \"where\": ", out);
         json_str(out, e->where);
@@ -929,10 +1107,15 @@ void results_json(const results *r, FILE *out)
             fputs(t ? ",\n    " : "\n    ", out);
             json_table(r, e->tables[t], out);
         }
-        fputs("],\n   \"notes\": [", out);
+        fputs("],\n   \"sentences\": [", out);
         for (size_t k = 0; k < e->nnotes; k++) {
             if (k) fputs(", ", out);
             json_str(out, e->notes[k]);
+        }
+        if (e->note_run) {
+            /* --sweep: the run of each sentence, an index into run.sweep.runs */
+            fputs("], \"sentence_runs\": [", out);
+            for (size_t k = 0; k < e->nnotes; k++) fprintf(out, "%s%zu", k ? ", " : "", e->note_run[k]);
         }
         fputs("], \"warnings\": [", out);
         for (size_t k = 0; k < e->nwarnings; k++) {
@@ -1075,11 +1258,12 @@ int results_write_dir(const results *r, const char *dir, char *err, size_t errsi
     if (results_write_atomic(dir, "attrition.csv", w_attr, r, err, errsize)) return -1;
     for (size_t i = 0; i < r->nests; i++)
         for (size_t t = 0; t < r->ests[i].ntables; t++) {
-            char name[512];
+            char name[512], stem[256];
             table_of to = {r, r->ests[i].tables[t]};
-            snprintf(name, sizeof name, "%02zu-%s-%s.csv", i + 1, r->ests[i].estimator, r->ests[i].tables[t]->id);
+            results_est_stem(r, i, stem, sizeof stem);
+            snprintf(name, sizeof name, "%s-%s.csv", stem, r->ests[i].tables[t]->id);
             if (results_write_atomic(dir, name, w_table, &to, err, errsize)) return -1;
-            snprintf(name, sizeof name, "%02zu-%s-%s.json", i + 1, r->ests[i].estimator, r->ests[i].tables[t]->id);
+            snprintf(name, sizeof name, "%s-%s.json", stem, r->ests[i].tables[t]->id);
             if (results_write_atomic(dir, name, w_table_json, &to, err, errsize)) return -1;
         }
     return results_write_atomic(dir, "results.json", w_json, r, err, errsize);

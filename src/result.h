@@ -49,8 +49,18 @@ typedef struct attrition_row {
     unsigned char hide[4];     /* before, excluded, unknown, after: enum hide_mark */
 } attrition_row;
 
+/* A name and its value as written (a param, an estimate's argument). */
+typedef struct kv {
+    char *key, *value;
+} kv;
+
 typedef struct est_result {
     char *estimator;
+    char *name;            /* `estimate NAME = ...`, or NULL */
+    char *plugin, *plugin_version;   /* the plugin that provides the estimator */
+    kv *args;              /* each argument bound to its parameter, as written */
+    size_t nargs;
+    size_t *note_run;      /* --sweep: the run (0-based) of each note; NULL otherwise */
     char *source;          /* the estimate statement as written */
     char *where;           /* file:line */
     cohort_table **tables;
@@ -87,6 +97,17 @@ typedef struct results {
     size_t nwarnings;
     run_input *inputs;
     size_t ninputs;
+    /* provenance (results.json "run") */
+    char *version;         /* cohort's */
+    char **command;        /* the arguments after the program name */
+    size_t ncommand;
+    char *run_date;        /* ISO 8601 UTC (SOURCE_DATE_EPOCH when set) */
+    kv *params;            /* every param with the value the run used */
+    size_t nparams;
+    char **sweep_params;   /* --sweep: the params, and nsweep_runs x nsweep_params values */
+    size_t nsweep_params;
+    char **sweep_values;
+    size_t nsweep_runs;
     /* analysis blocks: names and units, when the study has several */
     char **anames, **aunits;
     size_t nanalyses;
@@ -111,7 +132,14 @@ void results_attrition(results *r, const char *label, size_t before, size_t excl
 /* The tables above the unit and how many of their rows are behind the units
  * left after the last attrition row's step. */
 void results_attrition_levels(results *r, int nlev, const char *const *names, const size_t *counts);
-est_result *results_estimate(results *r, const char *estimator, const char *source, const char *where);
+/* A new estimate's results; name is the estimate's own name (`estimate
+ * rn_cif = cif(...)`) or NULL. */
+est_result *results_estimate(results *r, const char *estimator, const char *name, const char *source,
+                             const char *where);
+/* The stem of the i-th estimate's file names and its key in results.json:
+ * its name, or for an unnamed estimate its position and estimator
+ * ("02-cif"), so that naming an estimate never renames another's files. */
+void results_est_stem(const results *r, size_t i, char *buf, size_t size);
 /* One results object from n runs of a --sweep over np params: each table
  * gains a first column per param with that run's value (values: n x np, row
  * by row), attrition steps and sentences are labelled [a = v, b = w]. */
@@ -121,6 +149,16 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
  * end of dst, marked as analysis `name` with unit `unit`.  On success src
  * is freed; on failure (-1) the caller still owns it. */
 int results_adopt(results *dst, results *src, const char *name, const char *unit);
+
+/* Provenance for results.json: cohort's version, the command line's
+ * arguments (after the program name) and the run's date (seconds since
+ * 1970, shown as ISO 8601 UTC). */
+void results_provenance(results *r, const char *version, const char *const *args, size_t nargs, long long epoch);
+/* A param and the value (as written) the run used. */
+void results_param(results *r, const char *name, const char *value);
+/* The plugin of an estimate, and each argument bound to its parameter. */
+void results_est_plugin(est_result *e, const char *plugin, const char *version);
+void results_est_arg(est_result *e, const char *param, const char *value);
 
 /* Small-cell rule: counts 0 < n < min_cell are hidden (min_cell <= 1: off). */
 void results_set_privacy(results *r, int min_cell);

@@ -4,6 +4,7 @@
  * with --out the CSV/JSON files, the figures and report.html, all under the
  * small-cell rule).  Also `check` (schema from a sample, no evaluation) and
  * `export`, the one command that writes rows. */
+#include "config.h"
 #include "study.h"
 #include <errno.h>
 #include <math.h>
@@ -323,18 +324,19 @@ static char *loc_text(loc l)
     return t;
 }
 
-/* The statement as written, over several lines joined by single spaces. */
-static char *stmt_text(const stmt *s)
+/* The text at l as written, over several lines joined by single spaces. */
+static char *span_text(loc l)
 {
-    const srcfile *f = s->loc.file;
+    const srcfile *f = l.file;
     size_t cap = 256, n = 0;
+    if (!f) return NULL;
     char *buf = malloc(cap);
     if (!buf) return NULL;
-    for (int ln = s->loc.line; ln <= s->loc.end_line; ln++) {
+    for (int ln = l.line; ln <= l.end_line; ln++) {
         size_t len = 0;
         const char *line = srcfile_line(f, ln, &len);
-        size_t a = ln == s->loc.line ? (size_t)(s->loc.col - 1) : 0;
-        size_t b = ln == s->loc.end_line ? (size_t)s->loc.end_col : len;
+        size_t a = ln == l.line ? (size_t)(l.col - 1) : 0;
+        size_t b = ln == l.end_line ? (size_t)l.end_col : len;
         if (b > len) b = len;
         /* drop a trailing comment */
         for (size_t k = a; k < b; k++) {
@@ -354,6 +356,14 @@ static char *stmt_text(const stmt *s)
         n += b - a;
     }
     buf[n] = 0;
+    return buf;
+}
+
+/* The statement as written, without its ';'. */
+static char *stmt_text(const stmt *s)
+{
+    char *buf = span_text(s->loc);
+    size_t n = buf ? strlen(buf) : 0;
     if (n && buf[n - 1] == ';') buf[n - 1] = 0;
     return buf;
 }
@@ -1123,6 +1133,24 @@ static void record_inputs(results *res, const loaded *l)
                       sha256_file(sp[i].path, hex) == 0 ? hex : NULL);
 }
 
+/* How the results were made (results.json "run"): the command line, the
+ * date, and every param with the value of the run (a swept param with the
+ * values of its runs, under "sweep"). */
+static void record_provenance(results *res, const run_opts *o, const loaded *l)
+{
+    results_provenance(res, PACKAGE_VERSION, o->args, o->nargs, o->run_epoch);
+    const study *st = l->st;
+    for (size_t i = 0; i < st->nparams; i++) {
+        const char *name = st->params[i].s->name;
+        int swept = 0;
+        for (size_t j = 0; j < o->nsweep_params; j++) swept |= !strcmp(o->sweep_params[j], name);
+        if (swept) continue;
+        char *v = span_text(st->params[i].value->loc);
+        results_param(res, name, v ? v : "");
+        free(v);
+    }
+}
+
 /* Warn once about the results made missing because they were out of range. */
 static void report_range(const evaluator *ev, diag *dg)
 {
@@ -1147,6 +1175,12 @@ static void report_endpoint_problems(const study *st, const evpool *pool, const 
             count_words(res->min_cell, c->before_origin, "unit", "units", cw, sizeof cw);
             diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
                     "endpoint %s: %s whose follow-up ends before the origin (time and status unknown)",
+                    st->eps[e].s->name, cw);
+        }
+        if (c->no_end) {
+            count_words(res->min_cell, c->no_end, "unit", "units", cw, sizeof cw);
+            diag_at(dg, DIAG_WARNING, st->eps[e].s->name_loc,
+                    "endpoint %s: %s with neither an event nor a censoring date (time and status unknown)",
                     st->eps[e].s->name, cw);
         }
         if (c->after_censor) {
@@ -1343,9 +1377,15 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         char where[512];
         snprintf(where, sizeof where, "%s:%d", ei->s->loc.file->name, ei->s->loc.line);
         char *src = stmt_text(ei->s);
-        est_result *er = results_estimate(res, ei->s->name, src ? src : ei->s->name, where);
+        est_result *er = results_estimate(res, ei->s->name, ei->s->text, src ? src : ei->s->name, where);
         free(src);
         if (!er) break;
+        results_est_plugin(er, ei->plugin ? ei->plugin->name : NULL, ei->plugin ? ei->plugin->version : NULL);
+        for (size_t k = 0; k < ei->nargs; k++) {
+            char *v = ei->args[k].value ? span_text(ei->args[k].value->loc) : NULL;
+            if (v && ei->args[k].param) results_est_arg(er, ei->args[k].param->name, v);
+            free(v);
+        }
         colbuf b = {0};
         double *origin = NULL;
         int expo = -1;
@@ -1553,7 +1593,9 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 1, NULL, 0,
                   "the small-cell rule could not protect every hidden count by hiding others: every count is hidden");
     if (res) {
-        if (o->outdir) record_inputs(res, &l);   /* hashes only for the report */
+        /* hashes for the report and the JSON document (not for text alone) */
+        if (o->outdir || o->format == FORMAT_JSON) record_inputs(res, &l);
+        record_provenance(res, o, &l);
         for (size_t i = 0; i < tap.n; i++) results_warning(res, tap.w[i]);
         if (failed) {
             /* results are incomplete: print them, but write no output files */

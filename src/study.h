@@ -47,6 +47,10 @@ typedef struct run_opts {
     const override *plots;             /* --plot KEY=VALUE: name is KEY, text VALUE */
     size_t nplots;
     int raw_csv;                       /* --raw-csv: export's text cells not neutralised (csvcell.h) */
+    /* provenance written into results.json */
+    const char *const *args;           /* the command line after the program name */
+    size_t nargs;
+    long long run_epoch;               /* the run's date: SOURCE_DATE_EPOCH, or now */
 } run_opts;
 
 int study_check(const run_opts *o, diag *dg, FILE *out);

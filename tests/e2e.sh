@@ -4,7 +4,9 @@
 # fresh temporary directory), the rules and data it needs, and the expected
 # `expected.out` (stdout), `expected.err` (stderr, exact diagnostics) and
 # `expected.status` (exit code, default 0).  A file `expected.files` lists
-# files under $TMP to compare with expected/<name>.  Prints one line per case
+# files under $TMP to compare with expected/<name> (after the same
+# replacement of paths as the output).  SOURCE_DATE_EPOCH is fixed, so the
+# run date in results.json is too.  Prints one line per case
 # and "N passed, M failed".  E2E_CASES names another folder of cases
 # (tests/pg.sh: tests/pg/cases, with $PGPORT written for the server's port).
 # A file `setup` is run by sh in the case's folder before `cmd`, with TMP
@@ -16,7 +18,9 @@ set -u
 : "${COHORT:?COHORT must name the cohort binary}"
 : "${srcdir:=.}"
 COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
-export COHORT_PLUGIN_PATH
+# results.json records the run's date: a fixed one (2026-01-01T00:00:00Z)
+SOURCE_DATE_EPOCH=1767225600
+export COHORT_PLUGIN_PATH SOURCE_DATE_EPOCH
 # paths that differ between machines are replaced by names
 normalize() {
     sed -e "s#$tmp#\$TMP#g" \
@@ -64,10 +68,11 @@ for dir in "${E2E_CASES:-$srcdir/tests/e2e/cases}"/*/; do
     if [ -f "$dir/expected.files" ]; then
         while read -r f; do
             [ -n "$f" ] || continue
-            if ! cmp -s "$dir/expected/$f" "$tmp/$f"; then
+            # the files name $TMP too (results.json records the command line)
+            if [ ! -f "$tmp/$f" ] || ! normalize <"$tmp/$f" | cmp -s "$dir/expected/$f" -; then
                 ok=0
                 why="$why${why:+; }$f differs"
-                diff -u "$dir/expected/$f" "$tmp/$f" 2>&1 | head -40 >&2
+                normalize <"$tmp/$f" 2>/dev/null | diff -u "$dir/expected/$f" - 2>&1 | head -40 >&2
             fi
         done <"$dir/expected.files"
     fi

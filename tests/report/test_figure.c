@@ -356,7 +356,7 @@ static results *sample_results(cohort_call *call, call_ctx *cc)
     results *r = results_new("Privacy", "courses", 30.4375, "months");
     results_attrition(r, "all courses", 40, 0, 0, 40);
     results_attrition(r, "include \"x\"", 40, 3, 0, 37);
-    est_result *e = results_estimate(r, "demo", "estimate demo()", "s.rules:1");
+    est_result *e = results_estimate(r, "demo", NULL, "estimate demo()", "s.rules:1");
     memset(cc, 0, sizeof *cc);
     cc->res = r;
     cc->cur = e;
