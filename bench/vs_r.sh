@@ -8,7 +8,8 @@
 # median ratio of the pairs, cohort's peak RSS against the CSV bytes and its
 # ingest MB/s (decimal megabytes, from --timing).
 # Usage: bench/vs_r.sh [BUILD_DIR]   env: RUNS (default 3), SIZES (default
-# "100000 1000000"), BENCH_DIR (default /tmp/cohort-bench).
+# "100000 1000000"), THREADS (default "2 1"), BENCH_DIR (default
+# /tmp/cohort-bench).
 # Installs r-base-core, r-cran-data.table, r-cran-survival and r-cran-cmprsk
 # with apt-get when Rscript or data.table is missing.
 set -e
@@ -47,7 +48,7 @@ for n in $sizes; do
     printf '%s patients: ' "$n"
     Rscript "$here/vs_r_compare.R" "$chk/cohort" "$chk/export.csv" "$chk/r"
     # 2. paired runs
-    for t in 2 1; do
+    for t in ${THREADS:-2 1}; do
         rm -f "$chk/c$t" "$chk/r$t" "$chk/ing$t"
         i=0
         while [ $i -lt "$runs" ]; do
@@ -66,7 +67,7 @@ for n in $sizes; do
         echo "  $t thread(s), median of $runs pairs: cohort wall ${cw} s (cpu ${cc} s), R wall ${rw} s (cpu ${rc} s); R/cohort wall ${ratio}x, cpu ${cratio}x"
         awk -v k="$rss" -v rk="$rrss" -v b="$bytes" -v ing="$ing" 'BEGIN {
             printf "    cohort peak RSS %.1f MiB = %.2fx the CSV bytes (%.1f MB); R peak RSS %.1f MiB; cohort ingest %.3f s = %.0f MB/s over all CSV bytes\n",
-                k / 1024, k * 1024 / b, b / 1e6, rk / 1024, ing, ing > 0 ? b / 1e6 / ing : 0 }'
+                k / 1024, k * 1024 / b, b / 1e6, rk / 1024, ing, (ing > 0 ? b / 1e6 / ing : 0) }'
         awk -v n="$n" -v w="$cw" 'BEGIN { printf "    cohort time per patient %.2f us\n", w * 1e6 / n }'
     done
 done

@@ -2407,7 +2407,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         st->conninfo_site = data_dir_override ? (decl_site){"--data", 0, 0, 1, NULL, 0}
                                               : site_of(d->name_loc);
         st->data_dir = strdup("");
-        if (!st->conninfo || used_names(st) != 0) { study_free(st); return NULL; }
+        if (!st->conninfo) { study_free(st); return NULL; }
     } else if (data_dir_override) {
         st->data_dir = strdup(data_dir_override);
     } else if (d->text[0] == '/') {
@@ -2427,7 +2427,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         }
     }
     st->specs = calloc(d->ntables + 1, sizeof *st->specs);
-    if (!st->data_dir || !st->specs) { study_free(st); return NULL; }
+    if (!st->data_dir || !st->specs || used_names(st) != 0) { study_free(st); return NULL; }
     st->nspecs = d->ntables;
     for (size_t i = 0; i < d->ntables; i++) {
         const tabledecl *t = &d->tables[i];
@@ -2436,13 +2436,13 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
             if (strcmp(d->tables[j].name, t->name) == 0)
                 diag_at(dg, DIAG_ERROR, t->loc, "table %s is declared twice", t->name);
         sp->name = t->name;
+        sp->want = st->want;    /* CSV: the other columns are read, not kept */
+        sp->nwant = st->nwant;
         if (d->data_source == DS_POSTGRES) {
             if (t->file)
                 diag_at(dg, DIAG_ERROR, t->loc, "table %s: 'file' is for data csv; a PostgreSQL table is named with from \"schema.table\"", t->name);
             sp->relation = t->from ? t->from : t->name;
             sp->rel_site = site_of(t->from ? t->from_loc : t->loc);
-            sp->want = st->want;
-            sp->nwant = st->nwant;
         } else if (t->from) {
             diag_at(dg, DIAG_ERROR, t->from_loc, "'from' names a table of data postgres; a table of data csv is read from a file (by default file \"%s.csv\")", t->name);
         } else if (t->file) {

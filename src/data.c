@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "csv.h"
+#include "progress.h"
 #include "regfile.h"
 #include "date.h"
 #include "valparse.h"
@@ -39,6 +40,10 @@ typedef struct colstate {
     const char *fixed_why;  /* "patients.patient_id" when from a parent key */
     size_t text_from;       /* rows [0, text_from) must be re-read as text */
     int impute;             /* IMPUTE_* of a declared date column (date.h) */
+    int refill;             /* reread: parse and store every cell again */
+    int skip;               /* projected: each value is parsed into row 0 of a
+                               one-row array (the same checks, the same type),
+                               then dropped */
 } colstate;
 
 /* A key or link problem found after the pass, located by a re-read. */
@@ -62,6 +67,7 @@ typedef struct loader {
     size_t cap;             /* rows allocated in every column */
     int nerr, stopped;      /* errors in this file; gave up on it */
     int reread_text;        /* some column became text after its first rows */
+    struct progress *progress;
     unsigned char *failed;  /* per table: it had errors */
     char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
 } loader;
@@ -210,16 +216,17 @@ static int grow_columns(loader *L, size_t cap)
     table *t = L->t;
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
-        uint8_t *m = realloc(c->miss, cap ? cap : 1);
+        size_t rows = L->cs && L->cs[j].skip ? 1 : cap ? cap : 1;
+        uint8_t *m = realloc(c->miss, rows);
         if (!m) return -1;
         c->miss = m;
-        if (cap > L->cap) huge_hint(m, cap);
+        if (cap > L->cap) huge_hint(m, rows);
         void **v = col_values(c);
         if (v) {
-            void *nv = realloc(*v, (cap ? cap : 1) * type_size(c->type));
+            void *nv = realloc(*v, rows * type_size(c->type));
             if (!nv) return -1;
             *v = nv;
-            if (cap > L->cap) huge_hint(nv, cap * type_size(c->type));
+            if (cap > L->cap) huge_hint(nv, rows * type_size(c->type));
         }
     }
     L->cap = cap;
@@ -252,9 +259,9 @@ static int promote(loader *L, size_t ci, int to, size_t row)
     }
     c->type = to;
     void **v = col_values(c);
-    *v = calloc(L->cap ? L->cap : 1, type_size(to));
+    *v = calloc(L->cap && !L->cs[ci].skip ? L->cap : 1, type_size(to));
     if (!*v) return -1;
-    if (to == CT_TEXT && from != CT_NONE && row > 0) {
+    if (to == CT_TEXT && from != CT_NONE && row > 0 && !L->cs[ci].skip) {
         L->cs[ci].text_from = row;
         L->reread_text = 1;
     }
@@ -355,6 +362,7 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
             set_missing(c, row);
             return;
         }
+        if (L->cs[ci].skip) return;
         c->s[row] = strpool_intern(L->pool, p, len);
         if (!c->s[row]) oom(L);
         return;
@@ -567,8 +575,10 @@ static void reread(loader *L, pending *pend, size_t npend)
 {
     table *t = L->t;
     size_t limit = 0;
-    for (size_t j = 0; j < t->ncols; j++)
+    for (size_t j = 0; j < t->ncols; j++) {
         if (L->cs[j].text_from > limit) limit = L->cs[j].text_from;
+        if (L->cs[j].refill) limit = t->nrows;
+    }
     size_t nref = 0, *refrow = NULL;
     long *refline = NULL;
     if (npend) {
@@ -600,6 +610,7 @@ static void reread(loader *L, pending *pend, size_t npend)
         const csv_field *f = csv_fields(r);
         for (size_t j = 0; j < t->ncols; j++) {
             column *c = &t->cols[j];
+            if (L->cs[j].refill) store_cell(L, r, j, row, &f[j]);
             if (row < L->cs[j].text_from && !c->miss[row]) {
                 c->s[row] = strpool_intern(L->pool, f[j].p, f[j].len);
                 if (!c->s[row]) {
@@ -698,6 +709,30 @@ static int read_header(loader *L, csv_reader *r)
     return bad ? -1 : 0;
 }
 
+static int name_cmp(const void *key, const void *elem)
+{
+    return strcmp(*(const char *const *)key, *(const char *const *)elem);
+}
+
+/* Which columns are kept.  On a full read with the rules' names known, a
+ * column that no name in the rules can refer to is projected: each of its
+ * values is read and checked as any other (the same errors, the same type),
+ * but none is kept.  The key, the link to the parent, declared columns and
+ * the order column are always kept. */
+static void choose_projection(loader *L)
+{
+    const table_spec *sp = L->spec;
+    table *t = L->t;
+    if (L->sample || !sp->want) return;
+    int order = sp->order ? find_col(t, sp->order) : -1;
+    for (size_t j = 0; j < t->ncols; j++) {
+        const column *c = &t->cols[j];
+        if ((int)j == t->key || (int)j == t->fk || (int)j == order || c->declared) continue;
+        if (bsearch(&c->name, sp->want, sp->nwant, sizeof *sp->want, name_cmp)) continue;
+        L->cs[j].skip = 1;
+    }
+}
+
 /* Declared types, key, parent link: everything the spec says about the
  * columns before any data row is read. */
 static void apply_spec(loader *L)
@@ -781,7 +816,9 @@ static void read_rows(loader *L, csv_reader *r)
         oom(L);
         return;
     }
-    size_t row = 0;
+    size_t row = 0, size = csv_file_size(r);
+    char what[300];
+    snprintf(what, sizeof what, "reading %s", t->path);
     for (;;) {
         if (L->sample && row >= L->sample) break;
         int rc = csv_next(r);
@@ -818,8 +855,10 @@ static void read_rows(loader *L, csv_reader *r)
                 break;
             }
         }
-        for (size_t j = 0; j < t->ncols; j++) store_cell(L, r, j, row, &f[j]);
+        for (size_t j = 0; j < t->ncols; j++) store_cell(L, r, j, L->cs[j].skip ? 0 : row, &f[j]);
         row++;
+        if (L->progress && (row & 0xffff) == 0)
+            progress_update(L->progress, what, size ? (double)csv_offset(r) / (double)size : 0);
         t->nrows = row;
         if (L->stopped) break;
     }
@@ -843,6 +882,41 @@ static void finish_columns(loader *L)
         c->n = t->nrows;
     }
     if (L->cap > t->nrows && grow_columns(L, t->nrows) != 0) oom(L);
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        if (!L->cs[j].skip) continue;
+        void **v = col_values(c);
+        if (v) {
+            free(*v);
+            *v = NULL;
+        }
+        free(c->miss);
+        c->miss = NULL;
+        c->n = 0;
+        c->projected = 1;
+    }
+}
+
+/* The default order column (the first date column) of a child table turned
+ * out to be a projected one: keep it after all, its values read again from
+ * the file. */
+static void unproject_order(loader *L)
+{
+    table *t = L->t;
+    column *c = &t->cols[t->order];
+    size_t n = t->nrows ? t->nrows : 1;
+    c->miss = calloc(n, 1);
+    c->d = calloc(n, sizeof *c->d);
+    if (!c->miss || !c->d) {
+        oom(L);
+        return;
+    }
+    c->n = t->nrows;
+    c->projected = 0;
+    L->cs[t->order].skip = 0;
+    L->cs[t->order].refill = 1;
+    reread(L, NULL, 0);
+    L->cs[t->order].refill = 0;
 }
 
 /* Key type and order column, checked once the types are known. */
@@ -945,6 +1019,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         goto out;
     }
     apply_spec(L);
+    choose_projection(L);
     if (L->nerr) {
         csv_close(r);
         goto out;
@@ -959,6 +1034,11 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         for (size_t j = 0; j < t->ncols; j++) L->cs[j].text_from = 0;
     }
     check_schema(L);
+    if (t->order >= 0 && t->cols[t->order].projected && !L->nerr) {
+        /* only the rows of a child table are ordered (in their groups) */
+        if (t->parent >= 0) unproject_order(L);
+        else t->order = -1;
+    }
     pending *pend = NULL;
     size_t npend = 0, pcap = 0;
     if (!L->sample && !L->nerr) {
@@ -997,6 +1077,7 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
         L.nna = 1;
     }
     L.sample = opts ? opts->sample_rows : 0;
+    L.progress = opts ? opts->progress : NULL;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
     if (!d->tables || !L.nalen || !L.failed) {

@@ -25,6 +25,8 @@ typedef struct column {
     uint8_t *b;             /* CT_BOOL: 0/1 */
     const char **s;         /* CT_TEXT: interned in the data's pool */
     uint8_t *miss;          /* miss[row] != 0: missing (always allocated) */
+    int projected;          /* the rules never name it: every value was read and
+                               checked, but none kept (n = 0, no arrays) */
 } column;
 
 /* Rows of a table grouped by the row of one ancestor table (the parent, the
@@ -74,8 +76,8 @@ typedef struct table_spec {
     const char *label;      /* the table's source in diagnostics (NULL: path) */
     const char *relation;   /* postgres: "schema.table" to read (NULL: name) */
     decl_site rel_site;     /* postgres: where the relation is written */
-    const char *const *want;/* postgres: the column names the rules can use */
-    size_t nwant;           /*   (sorted; a superset is fine) */
+    const char *const *want;/* the column names the rules can use (sorted; a */
+    size_t nwant;           /*   superset is fine); NULL: every column is used */
     const char *key;        /* key column, or NULL */
     const char *parent;     /* parent table name, or NULL */
     const char *order;      /* ordering date column, or NULL: the first date column */
@@ -86,11 +88,14 @@ typedef struct table_spec {
     decl_site site;
 } table_spec;
 
+struct progress;
+
 typedef struct load_opts {
     const char *const *na;  /* strings read as missing besides the empty cell */
     size_t nna;             /* (default when nna == 0: "NA") */
     size_t sample_rows;     /* 0: read everything; >0: read at most this many
                                rows per table to learn the schema (no links) */
+    struct progress *progress;  /* the progress line (progress.h), or NULL */
 } load_opts;
 
 /* Load the tables in order (a parent must come before its children, else

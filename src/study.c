@@ -27,15 +27,18 @@
 #include "report.h"
 #include "parse.h"
 #include "plugin.h"
+#include "progress.h"
 #include "result.h"
 #include "source_pg.h"
 #include "sqlgen.h"
 #include "strpool.h"
 #include "suppress.h"
 
-/* Wall-clock seconds spent in each phase, for --timing. */
+/* The run's clocks: wall-clock seconds spent in each phase, for --timing,
+ * and the progress line of a long run on a terminal (or NULL). */
 typedef struct timing {
     double ingest, resolve, evaluate, estimate;
+    progress *pg;
 } timing;
 
 static double now(void)
@@ -256,7 +259,7 @@ static int check_sweeps(const run_opts *o, diag *dg, loaded *l)
 /* Load the data once and resolve every analysis against it. */
 static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
 {
-    load_opts lo = {l->st->na, l->st->nna, sample_rows};
+    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg};
     double t0 = now();
     if (l->st->conninfo) {
         int rc = pg_fetch(l->st->conninfo, &l->st->conninfo_site, l->st->specs, l->st->nspecs,
@@ -379,6 +382,7 @@ static char *stmt_text(const stmt *s)
 typedef struct evpool {
     evaluator *ev[MAX_THREADS];
     int n;
+    progress *pg;           /* the progress line, or NULL */
 } evpool;
 
 typedef void (*unit_fn)(void *ctx, evaluator *ev, int part, size_t lo, size_t hi);
@@ -401,6 +405,7 @@ static int pool_init(evpool *p, evaluator *ev, const study *st, int threads)
     if (st->nexterns) n = 1;
     p->ev[0] = ev;
     p->n = 1;
+    p->pg = NULL;
     while (p->n < n && (p->ev[p->n] = eval_clone(ev)) != NULL) p->n++;
     if (p->n > 1) {
         /* the clones share the quantifiers' state: build it all now, the
@@ -465,6 +470,7 @@ typedef struct crit_ctx {
     size_t kept[MAX_THREADS];          /* how many each part kept (at idx + lo) */
     size_t *excluded, *unknown;        /* MAX_THREADS x ncriteria */
     const uint8_t *eval_eps;           /* endpoints to evaluate for the units that pass, or NULL */
+    progress *pg;                      /* updated by part 0, for all (parts are equal) */
     uint32_t *fate;                    /* per unit: how many steps it passed */
 } crit_ctx;
 
@@ -475,6 +481,8 @@ static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
     size_t nc = st->ncriteria, k = 0;
     size_t *excluded = c->excluded + (size_t)part * nc, *unknown = c->unknown + (size_t)part * nc;
     for (size_t i = lo; i < hi; i++) {
+        if (part == 0 && c->pg && ((i - lo) & 0xfff) == 0)
+            progress_update(c->pg, "evaluating units", (double)(i - lo) / (double)(hi - lo));
         eval_unit(ev, i);
         size_t j;
         for (j = 0; j < nc; j++) {
@@ -506,6 +514,7 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     memset(&c, 0, sizeof c);
     c.st = st;
     c.eval_eps = eval_eps;
+    c.pg = pool->pg;
     c.idx = malloc((n + 1) * sizeof *c.idx);
     c.fate = malloc((n + 1) * sizeof *c.fate);
     c.excluded = calloc(MAX_THREADS * nc + 1, sizeof *c.excluded);
@@ -1096,6 +1105,7 @@ typedef struct warn_tap {
     void *ud;
     char **w;
     size_t n;
+    progress *pg;           /* erased before a diagnostic is printed */
 } warn_tap;
 
 static void tap_cb(void *ud, const diagnostic *d)
@@ -1113,6 +1123,7 @@ static void tap_cb(void *ud, const diagnostic *d)
             if (t->w[t->n]) t->n++;
         }
     }
+    progress_clear(t->pg);
     if (t->fn) t->fn(t->ud, d);
 }
 
@@ -1334,6 +1345,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     }
     evpool pool;
     pool_init(&pool, ev, st, threads);
+    pool.pg = tm->pg;
     size_t n = 0;
     /* Every endpoint is evaluated for every unit that passes, so that data
      * problems are counted even for an endpoint no estimate uses: in the
@@ -1375,6 +1387,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     for (size_t i = 0; i < st->nests; i++) {
         const estimateinfo *ei = &st->ests[i];
         char where[512];
+        snprintf(where, sizeof where, "estimate %s", ei->s->name);
+        progress_update(tm->pg, where, (double)i / (double)st->nests);
         snprintf(where, sizeof where, "%s:%d", ei->s->loc.file->name, ei->s->loc.line);
         char *src = stmt_text(ei->s);
         est_result *er = results_estimate(res, ei->s->name, ei->s->text, src ? src : ei->s->name, where);
@@ -1541,7 +1555,7 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, progress_new()};
     double start = now();
     char oerr[1024];
     if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
@@ -1549,11 +1563,12 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", oerr);
         return EXIT_OUTPUT;
     }
-    warn_tap tap = {dg->fn, dg->ud, NULL, 0};
+    warn_tap tap = {dg->fn, dg->ud, NULL, 0, tm.pg};
     dg->fn = tap_cb;
     dg->ud = &tap;
     int rc = load_all(o, 0, dg, &l, &tm);
     if (rc) {
+        progress_free(tm.pg);
         dg->fn = tap.fn;
         dg->ud = tap.ud;
         for (size_t i = 0; i < tap.n; i++) free(tap.w[i]);
@@ -1587,6 +1602,8 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         res = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads);
         if (!res) rc = EXIT_DATA;
     }
+    progress_free(tm.pg);   /* erased before the results are printed */
+    tm.pg = tap.pg = NULL;
     dg->fn = tap.fn;
     dg->ud = tap.ud;
     if (res && suppress_run(res))
@@ -1618,7 +1635,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm;
+    timing tm = {0, 0, 0, 0, NULL};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
     for (size_t k = 0; !rc && k < l.nsts; k++) {
         const study *st = l.sts[k];
@@ -1689,7 +1706,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    timing tm;
+    timing tm = {0, 0, 0, 0, NULL};
     /* in the database, the schema is all cohort reads (from a sample of rows) */
     int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
     if (rc) {
@@ -1980,7 +1997,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_sql(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm;
+    timing tm = {0, 0, 0, 0, NULL};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
     int bad = 0;
     study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);

@@ -726,6 +726,66 @@ static void test_impossible_date(void)
     fx_close(&fx);
 }
 
+/* Projection: with the rules' names given (want), a column no name refers
+ * to is read and checked but not kept; the key, the parent link and the
+ * default order column (the first date column of a child table, read again
+ * when it was projected) are kept; a root table's rows are never ordered,
+ * so its first date column may go; a sample keeps everything. */
+static void test_projection(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *pp = fx_file(&fx, "p.csv", "id,born,x\n1,2000-01-01,5\n2,2001-02-03,6\n");
+    const char *cp = fx_file(&fx, "c.csv", "cid,id,when,note,v\n10,1,2020-01-05,a,1.5\n"
+                                           "11,1,2020-01-02,b,2\n12,2,,c,3\n");
+    static const char *const want[] = {"cid", "v"};
+    table_spec sp[2] = {{.name = "p", .path = pp, .key = "id", .want = want, .nwant = 2},
+                        {.name = "c", .path = cp, .key = "cid", .parent = "p", .want = want, .nwant = 2}};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(sp, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    const column *born = col_named(d, 0, "born"), *x = col_named(d, 0, "x");
+    CU_ASSERT(born->projected && born->n == 0 && born->type == CT_DATE && !born->d && !born->miss);
+    CU_ASSERT_EQUAL(d->tables[0].order, -1);
+    CU_ASSERT(x->projected && x->type == CT_INT && !x->i);
+    CU_ASSERT(!col_named(d, 0, "id")->projected);
+    const column *when = col_named(d, 1, "when"), *note = col_named(d, 1, "note");
+    const column *v = col_named(d, 1, "v"), *id = col_named(d, 1, "id");
+    CU_ASSERT(note->projected && note->type == CT_TEXT && !note->s);
+    CU_ASSERT(!id->projected && id->n == 3 && id->i[2] == 2);
+    CU_ASSERT_FATAL(!when->projected && when->n == 3);
+    CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "when"));
+    CU_ASSERT_EQUAL(when->d[0], ymd(2020, 1, 5));
+    CU_ASSERT_EQUAL(when->d[1], ymd(2020, 1, 2));
+    CU_ASSERT(!when->miss[0] && !when->miss[1] && when->miss[2]);
+    CU_ASSERT_FATAL(!v->projected && v->type == CT_REAL && v->n == 3);
+    CU_ASSERT_DOUBLE_EQUAL(v->r[0], 1.5, 0);
+    CU_ASSERT_DOUBLE_EQUAL(v->r[1], 2, 0);
+    /* rows grouped by the parent, ordered by the re-read dates */
+    const group_index *g = data_groups(d, 1, 0);
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT(g->off[1] == 2 && g->rows[0] == 1 && g->rows[1] == 0);
+    data_free(d);
+
+    /* a projected column's values are still checked */
+    const char *qp = fx_file(&fx, "q.csv", "id,bad\n1,2019-02-30\n");
+    table_spec q = {.name = "q", .path = qp, .key = "id", .want = want, .nwant = 2};
+    CU_ASSERT_PTR_NULL(load1(&q, 1, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 'bad' has an impossible date '2019-02-30'");
+
+    /* a sample keeps every column */
+    load_opts o = {NULL, 0, 10, NULL};
+    d = load1(sp, 2, &o, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT(!col_named(d, 0, "born")->projected && col_named(d, 0, "born")->n == 2);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
 static void test_too_many_errors(void)
 {
     fixture fx;
@@ -1328,6 +1388,7 @@ int main(void)
         {"custom missing-value strings", test_na_strings},
         {"ragged rows", test_ragged_rows},
         {"impossible dates", test_impossible_date},
+        {"projected columns", test_projection},
         {"too many errors", test_too_many_errors},
         {"header errors", test_header_errors},
         {"output temporary files do not follow symlinks", test_outfile_symlink},
