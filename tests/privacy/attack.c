@@ -101,6 +101,17 @@ static const char *parse(const char *p, json *v)
     return end > p ? end : p + 1;
 }
 
+static void json_free(json *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        json_free(&v->items[i]);
+        if (v->keys) free(v->keys[i]);
+    }
+    free(v->items);
+    free(v->keys);
+    free(v->str);
+}
+
 static const json *get(const json *o, const char *key)
 {
     for (size_t i = 0; o && o->type == J_OBJ && i < o->n; i++)
@@ -487,5 +498,12 @@ int main(int argc, char **argv)
         }
     }
     printf("%zu counts, %zu relations, %zu hidden, %zu derivable below %d\n", A->nv, nrel, hidden, leaks, A->M);
+    json_free(P);
+    json_free(Tr);
+    free(P);
+    free(Tr);
+    free(A->V);
+    free(A->T);
+    free(A->Nm);
     return leaks ? 1 : 0;
 }
