@@ -2478,6 +2478,9 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
             }
         }
     }
+    if (!d->ntables)
+        diag_at(dg, DIAG_ERROR, d->loc, "the data declaration has no tables: give them in its block "
+                "(data csv \"%s\" { table patients key patient_id; }) or with table statements", d->text);
     if (unit) {
         int u = -1;
         for (size_t i = 0; i < d->ntables; i++)
