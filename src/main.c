@@ -49,13 +49,17 @@ static const char usage_text[] =
     "                          annotate=true, breaks=6months, y_limits=[0,0.5], width=7,\n"
     "                          height=5, colours=[\"#0072B2\"], line_types=[\"dashed\"]\n"
     "  --plugin-path DIRS      search DIRS (':'-separated) for plugins first\n"
-    "  --allow-plugin-path DIR also load plugins and extern libraries from DIR\n"
+    "  --allow-import-path DIR also allow imports from DIR (besides the rules file's folder\n"
+    "                          and $COHORT_RULES_PATH)\n"
+    "  --allow-plugin-path DIR also load plugins and extern libraries from DIR, searched\n"
+    "                          last (never shadows an installed plugin)\n"
     "  --timing                print phase timings and peak memory to stderr (run)\n"
     "  --threads N             evaluate units on N threads (default: one per processor, at most 8)\n"
     "  -h, --help              this help; cohort COMMAND --help for one command\n"
     "  --version               print the version\n"
     "\n"
-    "plugin path: --plugin-path, then $COHORT_PLUGIN_PATH, then " COHORT_PLUGIN_DIR "\n"
+    "plugin path: --plugin-path, then $COHORT_PLUGIN_PATH (absolute folders only), then\n"
+    "             " COHORT_PLUGIN_DIR ", then --allow-plugin-path\n"
     "exit codes: 0 ok, 1 rules error, 2 data error, 3 plugin error, 4 an estimate failed,\n"
     "            5 output not written, 64 usage error\n";
 
@@ -69,7 +73,8 @@ static const struct {
     {"run", "usage: cohort run FILE [--set NAME=VALUE]... [--sweep NAME=V1,V2,...]... [--paired] [--data DIR]\n"
             "                [--format text|json] [--out DIR] [--plugin-path DIRS]\n"
             "                [--min-cell N] [--time-limit DURATION] [--min-at-risk N] [--no-ci-bands]\n"
-            "                [--plot KEY=VALUE]... [--allow-plugin-path DIR] [--timing] [--threads N]\n"
+            "                [--plot KEY=VALUE]... [--allow-import-path DIR] [--allow-plugin-path DIR]\n"
+            "                [--timing] [--threads N]\n"
             "Print the attrition table and every estimate. With --out DIR, also write\n"
             "attrition.csv, each result table as CSV and JSON, each figure as SVG, PNG and\n"
             "PDF (with its data as JSON), results.json and report.html (one self-contained\n"
@@ -81,7 +86,9 @@ static const struct {
             "override the rules' `plot { time_limit = ...; min_at_risk = ...; ci_bands = ...; }`;\n"
             "--plot KEY=VALUE overrides any plot setting (annotate, breaks, y_limits, colours,\n"
             "line_types, width, height, ...) and is checked as the rules' would be.\n"
-            "--allow-plugin-path DIR also loads plugins and extern libraries from DIR; --timing\n"
+            "--allow-import-path DIR also allows imports from DIR (besides the study's folder\n"
+            "tree and $COHORT_RULES_PATH); --allow-plugin-path DIR also loads plugins and\n"
+            "extern libraries from DIR, searched last; --timing\n"
             "prints phase timings and peak memory to stderr; --threads N evaluates units on N\n"
             "threads (default: one per processor, at most 8).\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
@@ -263,6 +270,34 @@ static void sweeps_free(char **bufs, const char ***vals, size_t *nvals, const ch
     free(names);
 }
 
+/* The colon-separated folders of environment variable `var` that are
+ * absolute, as one malloc'd string (NULL when unset); a relative entry
+ * would depend on the folder cohort is started from, so it is left out
+ * with a warning. */
+static char *absolute_entries(const char *var, diag *dg)
+{
+    const char *v = getenv(var);
+    char *out = v ? malloc(strlen(v) + 1) : NULL;
+    if (!out) return NULL;
+    size_t n = 0;
+    for (const char *s = v; *s;) {
+        size_t len = strcspn(s, ":");
+        if (len && s[0] != '/')
+            diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
+                      "%s: '%.*s' is not an absolute folder and is ignored (give folders as absolute paths)", var,
+                      (int)len, s);
+        else if (len) {
+            if (n) out[n++] = ':';
+            memcpy(out + n, s, len);
+            n += len;
+        }
+        s += len;
+        if (*s == ':') s++;
+    }
+    out[n] = 0;
+    return out;
+}
+
 int main(int argc, char **argv)
 {
     diag dg;
@@ -291,6 +326,11 @@ int main(int argc, char **argv)
     override *sets = calloc((size_t)argc, sizeof *sets);
     override *plots = calloc((size_t)argc, sizeof *plots);
     const char **dirs = calloc((size_t)argc + 3, sizeof *dirs);
+    const char **allow = calloc((size_t)argc + 1, sizeof *allow);   /* --allow-plugin-path: searched last */
+    size_t nallow = 0;
+    /* folders imports may come from: --allow-import-path, then COHORT_RULES_PATH */
+    const char **imports = calloc((size_t)argc + 64, sizeof *imports);
+    size_t nimports = 0;
     /* --sweep NAME=V1,V2: names[j], its values in one strdup'ed buffer (vals[j]) */
     const char **sweep_names = calloc((size_t)argc + 1, sizeof *sweep_names);
     char **sweep_bufs = calloc((size_t)argc + 1, sizeof *sweep_bufs);
@@ -306,7 +346,7 @@ int main(int argc, char **argv)
     int have_seed = 0;
     int rc = EXIT_OK;
     size_t ndirs = 0;
-    if (!sets || !plots || !dirs || !sweep_names || !sweep_bufs || !sweep_vals || !sweep_nvals) return EXIT_DATA;
+    if (!sets || !plots || !dirs || !allow || !imports || !sweep_names || !sweep_bufs || !sweep_vals || !sweep_nvals) return EXIT_DATA;
     for (int i = 2; i < argc && rc == EXIT_OK; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -400,9 +440,15 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-o")) {
             NEED();
             outcsv = v;
-        } else if (!strcmp(a, "--plugin-path") || !strcmp(a, "--allow-plugin-path")) {
+        } else if (!strcmp(a, "--plugin-path")) {
             NEED();
             dirs[ndirs++] = v;
+        } else if (!strcmp(a, "--allow-plugin-path")) {
+            NEED();
+            allow[nallow++] = v;
+        } else if (!strcmp(a, "--allow-import-path")) {
+            NEED();
+            imports[nimports++] = v;
         } else if (!strcmp(a, "--patients")) {
             NEED();
             char *end;
@@ -442,9 +488,19 @@ int main(int argc, char **argv)
     }
     o.args = (const char *const *)argv + 1;
     o.nargs = (size_t)argc - 1;
-    const char *env = getenv("COHORT_PLUGIN_PATH");
+    char *env = absolute_entries("COHORT_PLUGIN_PATH", &dg);
     if (env && *env) dirs[ndirs++] = env;
     dirs[ndirs++] = COHORT_PLUGIN_DIR;
+    /* an allowed folder never shadows an installed plugin: it comes last */
+    for (size_t k = 0; k < nallow; k++) dirs[ndirs++] = allow[k];
+    char *rules_path = absolute_entries("COHORT_RULES_PATH", &dg);
+    for (char *s = rules_path, *t; s && *s && nimports < (size_t)argc + 63; s = t) {
+        t = s + strcspn(s, ":");
+        if (*t) *t++ = 0;
+        imports[nimports++] = s;
+    }
+    o.import_dirs = imports;
+    o.nimport_dirs = nimports;
     o.plugin_dirs = dirs;
     o.nplugin_dirs = ndirs;
     o.sets = sets;
@@ -505,6 +561,10 @@ int main(int argc, char **argv)
     free(sets);
     free(plots);
     free(dirs);
+    free(allow);
+    free(env);
+    free(imports);
+    free(rules_path);
     free(sweep);
     sweeps_free(sweep_bufs, sweep_vals, sweep_nvals, sweep_names);
     return rc;

@@ -1,10 +1,14 @@
 /* parse.c: drives the scanner and parser over rules files, resolves
  * `import` (relative to the importing file, each file once, cycles are
- * errors), and parses single expressions for --set. */
+ * errors, only within the rules file's folder tree, or its project's
+ * (a .cohort-root file), and the allowed library folders), and parses
+ * single expressions for --set. */
 #include "parse.h"
 #include "nesting.h"
 #include "regfile.h"
 #include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,18 +54,36 @@ static size_t dir_len(const char *path)
     return slash ? (size_t)(slash - path) + 1 : 0;
 }
 
+/* The folders imports may come from: real paths, malloc'd. */
+typedef struct import_roots {
+    char **dirs;
+    size_t n;
+} import_roots;
+
 typedef struct import_stack {
     const char *real;
     const struct import_stack *up;
     int depth;             /* 1 for the main file */
+    const import_roots *roots;
 } import_stack;
+
+/* Is the real path `real` in or below one of the roots? */
+static int inside(const import_roots *roots, const char *real)
+{
+    for (size_t i = 0; i < roots->n; i++) {
+        size_t len = strlen(roots->dirs[i]);
+        if (len == 1 && roots->dirs[i][0] == '/') return 1;
+        if (!strncmp(real, roots->dirs[i], len) && (real[len] == '/' || real[len] == 0)) return 1;
+    }
+    return 0;
+}
 
 /* Imports nest at most this deep (each level costs a parser and two
  * path buffers on the stack). */
 #define IMPORT_DEPTH_MAX 100
 
 static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
-                     const import_stack *up)
+                     const import_stack *up, const import_roots *roots)
 {
     char real[PATH_MAX];
     if (!realpath(path, real)) {
@@ -69,6 +91,12 @@ static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
             diag_at(dg, DIAG_ERROR, *from, "cannot import '%s': %s", path, strerror(errno));
         else
             diag_emit(dg, DIAG_ERROR, path, 0, 0, 0, NULL, 0, "cannot read rules file: %s", strerror(errno));
+        return 1;
+    }
+    if (up && !inside(up->roots, real)) {
+        /* never read: an error must not quote a file outside the rules' folders */
+        diag_at(dg, DIAG_ERROR, *from, "cannot import '%s': it is outside the study's folder tree and the library "
+                "folders (COHORT_RULES_PATH, --allow-import-path DIR)", path);
         return 1;
     }
     if (up && up->depth >= IMPORT_DEPTH_MAX) {
@@ -95,7 +123,7 @@ static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
     int before = dg->nerrors;
     struct parse_ctx ctx = {0};
     if (parse_source(prog, f, dg, START_PROGRAM, &ctx)) return 1;
-    import_stack here = {real, up, up ? up->depth + 1 : 1};
+    import_stack here = {real, up, up ? up->depth + 1 : 1, roots};
     for (size_t i = 0; i < ctx.nstmts; i++) {
         stmt *s = ctx.stmts[i];
         /* a statement too deep for the recursive phases is left out */
@@ -111,15 +139,60 @@ static int parse_one(program *prog, const char *path, const loc *from, diag *dg,
         if (!p) continue;
         memcpy(p, path, dl);
         memcpy(p + dl, s->text, tl + 1);
-        parse_one(prog, p, &s->loc, dg, &here);
+        parse_one(prog, p, &s->loc, dg, &here, roots);
         free(p);
     }
     return dg->nerrors - before;
 }
 
-int parse_file(program *prog, const char *path, diag *dg)
+/* add the real path of folder dir to roots (a folder that does not exist
+ * allows nothing) */
+static void add_root(import_roots *roots, const char *dir)
 {
-    return parse_one(prog, path, NULL, dg, NULL);
+    char real[PATH_MAX];
+    if (!realpath(dir, real)) return;
+    char **d = realloc(roots->dirs, (roots->n + 1) * sizeof *d);
+    if (!d) return;
+    roots->dirs = d;
+    if ((d[roots->n] = strdup(real)) != NULL) roots->n++;
+}
+
+/* The folder tree imports of the rules file in `dir` may come from: the
+ * nearest folder at or above dir holding a regular file named
+ * PROJECT_MARKER (a study project declares its root once), else dir. */
+#define PROJECT_MARKER ".cohort-root"
+static void add_project_root(import_roots *roots, const char *dir)
+{
+    char real[PATH_MAX];
+    if (!realpath(dir, real)) return;
+    size_t len = strlen(real);
+    for (;;) {
+        char marker[PATH_MAX + sizeof PROJECT_MARKER + 1];
+        struct stat st;
+        snprintf(marker, sizeof marker, "%.*s/%s", (int)len, real, PROJECT_MARKER);
+        if (lstat(marker, &st) == 0 && S_ISREG(st.st_mode)) {
+            real[len ? len : 1] = 0;
+            add_root(roots, real);
+            return;
+        }
+        if (len == 0) break;
+        do len--; while (len > 0 && real[len] != '/');
+    }
+    add_root(roots, dir);
+}
+
+int parse_file(program *prog, const char *path, const char *const *allowed, size_t nallowed, diag *dg)
+{
+    import_roots roots = {NULL, 0};
+    size_t dl = dir_len(path);
+    char *dir = dl ? strndup(path, dl) : strdup(".");
+    if (dir) add_project_root(&roots, dir);
+    free(dir);
+    for (size_t i = 0; i < nallowed; i++) add_root(&roots, allowed[i]);
+    int rc = parse_one(prog, path, NULL, dg, NULL, &roots);
+    for (size_t i = 0; i < roots.n; i++) free(roots.dirs[i]);
+    free(roots.dirs);
+    return rc;
 }
 
 expr *parse_expr(program *prog, const char *name, const char *text, diag *dg)

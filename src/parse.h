@@ -21,9 +21,13 @@ struct parse_ctx {
     int analysis;          /* the analysis block being parsed (stmt.analysis), or 0 */
 };
 
-/* Parse `path` and everything it imports into prog.  Returns the number of
+/* Parse `path` and everything it imports into prog.  An imported file
+ * must lie, once symbolic links are resolved, in the folder of `path` or
+ * below it, or in or below one of the `nallowed` folders `allowed`
+ * (COHORT_RULES_PATH, --allow-import-path); an import elsewhere is an
+ * error at the import that never reads the file.  Returns the number of
  * errors reported (0 on success). */
-int parse_file(program *prog, const char *path, diag *dg);
+int parse_file(program *prog, const char *path, const char *const *allowed, size_t nallowed, diag *dg);
 /* Parse one expression from text (named `name` in diagnostics); NULL after
  * reporting an error. */
 expr *parse_expr(program *prog, const char *name, const char *text, diag *dg);

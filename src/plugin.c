@@ -230,16 +230,21 @@ int plugin_symbol(void *h, const char *name, int code, void **out, char *why, si
     return 0;
 }
 
-/* Find NAME.so on the path; returns a malloc'd path or NULL. */
-static char *find_file(const plugin_reg *r, const char *name)
+/* Find NAME.so on the path; returns a malloc'd path or NULL.  A symbolic
+ * link is not followed (lstat): a link planted in a plugin folder cannot
+ * point cohort at code elsewhere; the first one met is named in note. */
+static char *find_file(const plugin_reg *r, const char *name, char *note, size_t size)
 {
+    note[0] = 0;
     for (size_t i = 0; i < r->ndirs; i++) {
         size_t len = strlen(r->dirs[i]) + strlen(name) + 5;
         char *p = malloc(len);
         if (!p) return NULL;
         snprintf(p, len, "%s/%s.so", r->dirs[i], name);
         struct stat sb;
-        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) return p;
+        if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) return p;
+        if (!note[0] && lstat(p, &sb) == 0 && S_ISLNK(sb.st_mode))
+            snprintf(note, size, "; %s is a symbolic link, which cohort does not follow", p);
         free(p);
     }
     return NULL;
@@ -342,16 +347,18 @@ static loaded *load(plugin_reg *r, const char *name, const char *path, int estim
  * an extern library); on failure report at `where` and return NULL. */
 static loaded *find_and_load(plugin_reg *r, const char *name, int estimator, loc where, diag *dg)
 {
-    char *path = find_file(r, name);
+    char note[1200];
+    char *path = find_file(r, name, note, sizeof note);
     if (!path) {
         char dirs[1024];
         path_text(r, dirs, sizeof dirs);
         r->failures++;
         if (estimator)
-            diag_at(dg, DIAG_ERROR, where, "no estimator plugin '%s' (looked for %s.so in %s)", name, name, dirs);
+            diag_at(dg, DIAG_ERROR, where, "no estimator plugin '%s' (looked for %s.so in %s%s)", name, name, dirs,
+                    note);
         else
-            diag_at(dg, DIAG_ERROR, where, "no library '%s' on the plugin path (looked for %s.so in %s)", name,
-                    name, dirs);
+            diag_at(dg, DIAG_ERROR, where, "no library '%s' on the plugin path (looked for %s.so in %s%s)", name,
+                    name, dirs, note);
         return NULL;
     }
     char why[1024];
@@ -466,8 +473,14 @@ void plugin_list(plugin_reg *r, diag *dg,
         for (size_t k = 0; k < n; k++) {
             size_t len = strlen(r->dirs[i]) + strlen(names[k]) + 5;
             char *path = malloc(len);
-            if (path) {
-                snprintf(path, len, "%s/%s.so", r->dirs[i], names[k]);
+            struct stat sb;
+            if (path) snprintf(path, len, "%s/%s.so", r->dirs[i], names[k]);
+            if (path && lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+                /* not followed, as when an estimate names it */
+                if (S_ISLNK(sb.st_mode))
+                    diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
+                              "%s is a symbolic link, which cohort does not follow: not loaded", path);
+            } else if (path) {
                 /* only files exporting the entry point are estimator plugins */
                 void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
                 if (!h) diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0, "cannot load %s: %s", path, dlerror());

@@ -125,7 +125,7 @@ static void dedupe_end(dedupe_tap *t)
 /* Parse and prepare every analysis (one without analysis blocks). */
 static int prepare_all(const run_opts *o, diag *dg, loaded *l)
 {
-    if (parse_file(l->prog, o->rules, dg)) return EXIT_RULES;
+    if (parse_file(l->prog, o->rules, o->import_dirs, o->nimport_dirs, dg)) return EXIT_RULES;
     size_t n = l->prog->nanalyses > 0 ? (size_t)l->prog->nanalyses : 1;
     l->progs = calloc(n, sizeof *l->progs);
     l->sts = calloc(n, sizeof *l->sts);
@@ -137,7 +137,7 @@ static int prepare_all(const run_opts *o, diag *dg, loaded *l)
             diag quiet;
             diag_init(&quiet, NULL, NULL);
             l->progs[k] = program_new();
-            if (!l->progs[k] || parse_file(l->progs[k], o->rules, &quiet)) return EXIT_RULES;
+            if (!l->progs[k] || parse_file(l->progs[k], o->rules, o->import_dirs, o->nimport_dirs, &quiet)) return EXIT_RULES;
         }
         l->sts[k] = check_prepare_analysis(l->progs[k], l->pool, o->sets, o->nsets, o->data_dir,
                                            l->prog->nanalyses > 0 ? (int)k + 1 : 0, dg);
@@ -239,7 +239,7 @@ static int check_sweeps(const run_opts *o, diag *dg, loaded *l)
             diag quiet;
             diag_init(&quiet, NULL, NULL);
             program *p = program_new();
-            if (!p || parse_file(p, o->rules, &quiet)) {
+            if (!p || parse_file(p, o->rules, o->import_dirs, o->nimport_dirs, &quiet)) {
                 program_free(p);
                 rc = EXIT_RULES;
                 break;

@@ -46,6 +46,8 @@ typedef struct run_opts {
     int in_database;                   /* export --in-database: the per-unit phase in PostgreSQL */
     const override *plots;             /* --plot KEY=VALUE: name is KEY, text VALUE */
     size_t nplots;
+    const char *const *import_dirs;    /* folders imports may come from besides the rules file's (parse.h) */
+    size_t nimport_dirs;
     int raw_csv;                       /* --raw-csv: export's text cells not neutralised (csvcell.h) */
     /* provenance written into results.json */
     const char *const *args;           /* the command line after the program name */

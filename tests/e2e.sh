@@ -21,6 +21,9 @@ COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
 # results.json records the run's date: a fixed one (2026-01-01T00:00:00Z)
 SOURCE_DATE_EPOCH=1767225600
 export COHORT_PLUGIN_PATH SOURCE_DATE_EPOCH
+# imports may come from the shared test data and the examples' library
+COHORT_RULES_PATH="$(cd "$srcdir/tests/e2e/data" && pwd):$(cd "$srcdir/examples/lib" && pwd)"
+export COHORT_RULES_PATH
 # paths that differ between machines are replaced by names
 normalize() {
     sed -e "s#$tmp#\$TMP#g" \

@@ -36,7 +36,7 @@ estimate km(os, by: tdxd, at: [12 months, 24 months]);
 estimate rn_cif = cif(rn, by: tdxd, at: [12 months]);
 estimate cox(os ~ tdxd + age);
 EOF
-if ! (cd "$tmp" && "$COHORT" run study.rules --out results >/dev/null 2>"$tmp/err"); then
+if ! (cd "$tmp" && "$COHORT" run study.rules --allow-import-path "$srcdir/tests/e2e/data" --out results >/dev/null 2>"$tmp/err"); then
     bad "cohort run failed"
     cat "$tmp/err"
     echo "$pass passed, $fail failed"

@@ -147,6 +147,9 @@ cp -R "$srcdir/examples/lib" "$tmp/pg/examples/"
 chmod -R u+w "$tmp/csv" "$tmp/pg"
 COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
 export COHORT_PLUGIN_PATH
+# the example studies import ../lib/*.rules, outside their folder
+COHORT_RULES_PATH="$tmp/csv/examples/lib:$tmp/pg/examples/lib"
+export COHORT_RULES_PATH
 for rules in "$tmp"/csv/examples/studies/*.rules; do
     name=$(basename "$rules" .rules)
     # data csv "../data/DIR" { table T ... }  ->  data postgres "" { table T from "DIR.T" ... };

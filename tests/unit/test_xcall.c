@@ -101,7 +101,7 @@ static int setup(fixture *f, const char *body)
     snprintf(path, sizeof path, "%s/x.rules", tmpdir);
     f->prog = program_new();
     f->pool = strpool_new();
-    if (parse_file(f->prog, path, &f->dg)) return f->dg.nerrors;
+    if (parse_file(f->prog, path, NULL, 0, &f->dg)) return f->dg.nerrors;
     f->st = check_prepare(f->prog, f->pool, NULL, 0, NULL, &f->dg);
     if (!f->st) return f->dg.nerrors;
     load_opts lo = {NULL, 0, 0};
