@@ -242,6 +242,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
     if (cif_read(host, call, &in) != 0) goto out;
     for (size_t i = 0; i < in.n; i++)
         if ((size_t)in.status[i] > maxcause) maxcause = (size_t)in.status[i];
+    /* every cause the endpoint names is shown, one without events too */
+    if (maxcause > 0 && s->ncauses > 0 && (size_t)s->ncauses > maxcause) maxcause = (size_t)s->ncauses;
     if (maxcause == 0) {
         host->error(call, "no events of any cause of %s: nothing to estimate", s->name);
         goto out;
@@ -269,9 +271,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                 sub_s[m++] = in.status[i];
             }
         for (size_t c = 1; c <= maxcause; c++)
-            if (nev[c] > 0 &&
-                (cif_fit(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK ||
-                 (ij && cif_var_ij(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK))) {
+            if (cif_fit(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK ||
+                (ij && cif_var_ij(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK)) {
                 host->error(call, "out of memory");
                 goto out;
             }
@@ -279,6 +280,10 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
 
     char lv[16], tb[64], gb[256], cname[64];
     snprintf(lv, sizeof lv, "%g%%", level * 100);
+    for (size_t c = 1; c <= maxcause; c++)
+        if (nev[c] == 0)
+            host->warning(call, "no events of %s: its cumulative incidence is 0 throughout (shown, without "
+                          "confidence limits)", cif_cause_name(s, c, cname, sizeof cname));
     const char *gname = by ? by->vec.name : "group";
 
     if (nat > 0) {
@@ -295,7 +300,6 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
         int cu = host->table_column(t, "upper", COHORT_COL_PERCENT, 1);
         int beyond = 0;
         for (size_t c = 1; c <= maxcause; c++) {
-            if (nev[c] == 0) continue;
             for (size_t g = 0; g < ng; g++)
                 for (size_t k = 0; k < nat; k++) {
                     double est, var, lo, hi;
@@ -439,7 +443,6 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             host->figure_labels(all, NULL, "Cumulative incidence");
         }
         for (size_t c = 1; c <= maxcause; c++) {
-            if (nev[c] == 0) continue;
             char title[300], id[96];
             const char *cn = cif_cause_name(s, c, cname, sizeof cname);
             if (by) snprintf(title, sizeof title, "Cumulative incidence of %s by %s", cn, by->vec.name);
