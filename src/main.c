@@ -74,7 +74,7 @@ static const struct {
             "                [--format text|json] [--out DIR] [--plugin-path DIRS]\n"
             "                [--min-cell N] [--time-limit DURATION] [--min-at-risk N] [--no-ci-bands]\n"
             "                [--plot KEY=VALUE]... [--allow-import-path DIR] [--allow-plugin-path DIR]\n"
-            "                [--timing] [--threads N]\n"
+            "                [--timing] [--threads N] [--in-database]\n"
             "Print the attrition table and every estimate. With --out DIR, also write\n"
             "attrition.csv, each result table as CSV and JSON, each figure as SVG, PNG and\n"
             "PDF (with its data as JSON), results.json and report.html (one self-contained\n"
@@ -90,7 +90,9 @@ static const struct {
             "tree and $COHORT_RULES_PATH); --allow-plugin-path DIR also loads plugins and\n"
             "extern libraries from DIR, searched last; --timing\n"
             "prints phase timings and peak memory to stderr; --threads N evaluates units on N\n"
-            "threads (default: one per processor, at most 8).\n"},
+            "threads (default: one per processor, at most 8). --in-database (data postgres\n"
+            "only): the per-unit phase (criteria, lets, endpoints, the estimates' columns)\n"
+            "runs in PostgreSQL; cohort reads the attrition counts and the analysis rows.\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
                "                   [--in-database] [--raw-csv]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
@@ -537,8 +539,8 @@ int main(int argc, char **argv)
             if (file && !lc.found) rc = usage_error("no estimator '%s' on the plugin path (cohort plugins lists them)", file);
         } else if (!file) {
             rc = usage_error("%s needs a rules file", cmd);
-        } else if (o.in_database && strcmp(cmd, "export")) {
-            rc = usage_error("--in-database is an option of export, not of %s", cmd);
+        } else if (o.in_database && strcmp(cmd, "export") && strcmp(cmd, "run")) {
+            rc = usage_error("--in-database is an option of run and export, not of %s", cmd);
         } else if (!strcmp(cmd, "check")) {
             rc = study_check(&o, &dg, stdout);
         } else if (!strcmp(cmd, "run")) {

@@ -297,7 +297,12 @@ static void ep_dates(gen *g, sbuf *b, int i)
     size_t nk = s->ncompeting + 1;
     sb_add(b, "SELECT z.time_, z.status_, z.entry_, "
               "CASE WHEN z.status_ = 1 THEN z.best END AS event_date, "
-              "CASE WHEN z.time_ IS NOT NULL THEN z.en END AS end_date FROM (SELECT y.best, y.en, ");
+              "CASE WHEN z.time_ IS NOT NULL THEN z.en END AS end_date, z.ac_, z.pb_ FROM (SELECT y.best, y.en, y.ac_, ");
+    /* the data problems eval.c counts (ep_counts): 1 the end before the origin,
+     * 2 neither an event nor a censoring date, 3 the entry not before the end */
+    sb_add(b, "CASE WHEN y.o IS NULL THEN 0 WHEN y.en IS NULL THEN 2 WHEN y.en < y.o THEN 1");
+    if (s->ep_entry) sb_add(b, " WHEN y.ent IS NOT NULL AND y.ent - y.o >= y.en - y.o THEN 3");
+    sb_add(b, " ELSE 0 END AS pb_, ");
     const char *known = s->ep_entry ? "y.o IS NOT NULL AND y.en IS NOT NULL AND y.en >= y.o "
                                       "AND y.ent IS NOT NULL AND y.ent - y.o < y.en - y.o"
                                     : "y.o IS NOT NULL AND y.en IS NOT NULL AND y.en >= y.o";
@@ -309,7 +314,9 @@ static void ep_dates(gen *g, sbuf *b, int i)
     else sb_add(b, "CAST(NULL AS float8) AS entry_ ");
     sb_add(b, "FROM (SELECT x.*, COALESCE(x.best, x.c) AS en FROM (SELECT w.*, LEAST(");
     for (size_t k = 0; k < nk; k++) sb_printf(b, "%sw.v%zu", k ? ", " : "", k);
-    sb_add(b, ") AS best FROM (SELECT u.o, u.c, u.ent");
+    sb_add(b, ") AS best FROM (SELECT u.o, u.c, u.ent, 0");
+    for (size_t k = 0; k < nk; k++) sb_printf(b, " + CASE WHEN u.d%zu > u.c THEN 1 ELSE 0 END", k);
+    sb_add(b, " AS ac_");
     for (size_t k = 0; k < nk; k++)
         sb_printf(b, ", CASE WHEN u.c IS NOT NULL AND u.d%zu > u.c THEN NULL ELSE u.d%zu END AS v%zu", k, k, k);
     sb_add(b, " FROM (SELECT ");
@@ -340,7 +347,10 @@ static void ep_columns(gen *g, sbuf *b, int i)
     const stmt *s = ep->s;
     double ud = g->st->unit_days[s->ep_time_unit];
     sb_add(b, "SELECT z.time_, z.status_, z.entry_, CASE WHEN z.status_ = 1 THEN z.o + z.time_ END AS event_date, "
-              "CASE WHEN z.time_ IS NOT NULL THEN z.o + z.time_ END AS end_date FROM (SELECT y.o, ");
+              "CASE WHEN z.time_ IS NOT NULL THEN z.o + z.time_ END AS end_date, 0 AS ac_, z.pb_ FROM (SELECT y.o, ");
+    if (s->ep_entry) sb_add(b, "CASE WHEN y.st IS NOT NULL AND y.days >= 0 AND y.ent IS NOT NULL AND y.ent >= y.days "
+                               "THEN 3 ELSE 0 END AS pb_, ");
+    else sb_add(b, "0 AS pb_, ");
     const char *known = s->ep_entry ? "y.st IS NOT NULL AND y.days >= 0 AND y.ent IS NOT NULL AND y.ent < y.days"
                                     : "y.st IS NOT NULL AND y.days >= 0";
     sb_printf(b, "CASE WHEN %s THEN y.days END AS time_, CASE WHEN %s THEN y.st END AS status_, ", known, known);
@@ -1042,34 +1052,64 @@ static void unit_path(gen *g, loc where)
     }
 }
 
+static int gen_init(gen *g, const study *st, const cohort_data *schema, diag *dg)
+{
+    memset(g, 0, sizeof *g);
+    g->st = st;
+    g->d = schema;
+    g->dg = dg;
+    g->let_state = calloc(st->nlets + 1, 1);
+    g->ep_state = calloc(st->neps + 1, 1);
+    if (!g->let_state || !g->ep_state) return -1;
+    unit_path(g, st->data ? st->data->loc : (loc){0});
+    return 0;
+}
+
+static void gen_clear(gen *g)
+{
+    free(g->from.p);
+    free(g->let_state);
+    free(g->ep_state);
+}
+
+/* The query out, or NULL after reporting (what cannot be translated, or
+ * out of memory); frees the generator and the parts a and b. */
+static char *gen_finish(gen *g, sbuf *out, sbuf *a, sbuf *b)
+{
+    int oom = out->oom || a->oom || b->oom || g->from.oom;
+    free(a->p);
+    free(b->p);
+    gen_clear(g);
+    if (!oom && !g->errors) return out->p;
+    if (!g->errors) diag_emit(g->dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory generating SQL");
+    free(out->p);
+    return NULL;
+}
+
+/* CAST(t<table>.key AS text) AS name */
+static void key_text(sbuf *b, const cohort_data *d, int t, const char *name)
+{
+    const table *tb = &d->tables[t];
+    sb_printf(b, "CAST(t%d.", t);
+    sb_ident(b, tb->cols[tb->key].name);
+    sb_printf(b, " AS text) AS %s", name);
+}
+
 char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg)
 {
     gen g;
-    memset(&g, 0, sizeof g);
-    g.st = st;
-    g.d = schema;
-    g.dg = dg;
-    g.let_state = calloc(st->nlets + 1, 1);
-    g.ep_state = calloc(st->neps + 1, 1);
     sbuf sel = {0}, where = {0}, out = {0};
-    if (!g.let_state || !g.ep_state) goto oom;
-    loc at = st->data ? st->data->loc : (loc){0};
-    unit_path(&g, at);
+    if (gen_init(&g, st, schema, dg)) out.oom = 1;
+    if (out.oom) return gen_finish(&g, &out, &sel, &where);
     const table *ut = &schema->tables[st->unit], *rt = &schema->tables[st->root];
     int ncol = 0;
-    char alias[32];
     if (ut->key >= 0) {
-        snprintf(alias, sizeof alias, "t%d", st->unit);
-        sb_printf(&sel, "CAST(%s.", alias);
-        sb_ident(&sel, ut->cols[ut->key].name);
-        sb_add(&sel, " AS text) AS unit_key");
+        key_text(&sel, schema, st->unit, "unit_key");
         ncol++;
     }
     if (st->root != st->unit && rt->key >= 0) {
-        snprintf(alias, sizeof alias, "t%d", st->root);
-        sb_printf(&sel, "%sCAST(%s.", ncol++ ? ", " : "", alias);
-        sb_ident(&sel, rt->cols[rt->key].name);
-        sb_add(&sel, " AS text) AS root_key");
+        if (ncol++) sb_add(&sel, ", ");
+        key_text(&sel, schema, st->root, "root_key");
     }
     /* criteria in order: a unit passes when every include is true and every exclude false */
     for (size_t j = 0; j < st->ncriteria; j++) {
@@ -1091,7 +1131,6 @@ char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg)
         sb_printf(&sel, "%se%zu.time_ AS ep_%zu_time, e%zu.status_ AS ep_%zu_status", ncol++ ? ", " : "", e, e, e, e);
     }
     if (!ncol) sb_add(&sel, "1 AS unit");
-    if (g.errors) goto fail;
     if (st->analysis_name) sb_printf(&out, "-- cohort: analysis %s, one row per %s\n", st->analysis_name, ut->name);
     else sb_printf(&out, "-- cohort: the analysis dataset, one row per %s\n", ut->name);
     sb_add(&out, "SELECT ");
@@ -1100,18 +1139,90 @@ char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg)
     sb_cat(&out, &g.from);
     sb_cat(&out, &where);
     sb_printf(&out, "\nORDER BY t%d.ctid", st->unit);
-    if (out.oom) goto oom;
-    free(g.let_state);
-    free(g.ep_state);
-    return out.p;
-oom:
-    diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory generating SQL");
-fail:
-    free(sel.p);
-    free(where.p);
-    free(out.p);
-    free(g.from.p);
-    free(g.let_state);
-    free(g.ep_state);
-    return NULL;
+    return gen_finish(&g, &out, &sel, &where);
+}
+
+/* The fate of a unit (sqlgen.h): criteria j.. nested so that, as in the
+ * attrition pass of study.c, a criterion is evaluated only for the units
+ * that passed the ones before it (CASE x WHEN evaluates x once). */
+static void fate(gen *g, sbuf *b, size_t j)
+{
+    const study *st = g->st;
+    if (j == st->ncriteria) {
+        sb_printf(b, "%zu", 2 * j);
+        return;
+    }
+    const stmt *s = st->criteria[j];
+    sb_add(b, "CASE (");
+    ex(g, b, s->value);
+    sb_add(b, s->kind == S_INCLUDE ? ") WHEN TRUE THEN " : ") WHEN FALSE THEN ");
+    fate(g, b, j + 1);
+    sb_printf(b, " WHEN %s THEN %zu ELSE %zu END", s->kind == S_INCLUDE ? "FALSE" : "TRUE", 2 * j, 2 * j + 1);
+}
+
+char *sqlgen_run(const study *st, const cohort_data *schema, const expr *const *cols, size_t ncols, diag *dg)
+{
+    gen g;
+    sbuf f = {0}, units = {0}, out = {0};
+    if (gen_init(&g, st, schema, dg)) out.oom = 1;
+    if (out.oom) return gen_finish(&g, &out, &f, &units);
+    const cohort_data *d = schema;
+    const table *ut = &d->tables[st->unit];
+    size_t nout = 0;   /* the unit rows' columns after kind_, x_, n_, ord_ */
+    sb_add(&f, "SELECT ");
+    fate(&g, &f, 0);
+    sb_printf(&f, " AS fate_, t%d.ctid AS ord_", st->unit);
+    int nlev = 0;
+    for (int a = ut->parent; a >= 0; a = d->tables[a].parent, nlev++) {
+        sb_printf(&f, ", t%d.", a);
+        sb_ident(&f, d->tables[a].cols[d->tables[a].key].name);
+        sb_printf(&f, " AS lv%d_", nlev);
+    }
+    sb_add(&units, "SELECT 99 AS kind_, CAST(NULL AS bigint) AS x_, CAST(1 AS bigint) AS n_, ord_");
+    if (st->root != st->unit && d->tables[st->root].key >= 0) {
+        sb_add(&f, ", ");
+        key_text(&f, d, st->root, "root_key");
+        sb_add(&units, ", root_key");
+        nout++;
+    }
+    for (size_t k = 0; k < ncols; k++) {
+        int kind = cols[k]->type.kind;
+        if (kind < TY_INT || kind > TY_DURATION) kind = TY_REAL;
+        sb_add(&f, ", ");
+        ex_as(&g, &f, cols[k], kind);
+        sb_printf(&f, " AS c%zu_", k);
+        sb_printf(&units, ", c%zu_", k);
+        nout++;
+    }
+    for (size_t e = 0; e < st->neps; e++) {
+        if (st->eps[e].state != 2) continue;
+        need_ep(&g, (int)e, st->eps[e].s->name_loc);
+        sb_printf(&f, ", e%zu.entry_ AS e%zu_entry, e%zu.time_ AS e%zu_time, CAST(e%zu.status_ AS bigint) AS e%zu_status, "
+                  "e%zu.end_date AS e%zu_end, CAST(e%zu.ac_ AS bigint) AS e%zu_ac, CAST(e%zu.pb_ AS bigint) AS e%zu_pb",
+                  e, e, e, e, e, e, e, e, e, e, e, e);
+        sb_printf(&units, ", e%zu_entry, e%zu_time, e%zu_status, e%zu_end, e%zu_ac, e%zu_pb", e, e, e, e, e, e);
+        nout += 6;
+    }
+    sb_add(&f, "\n  ");
+    sb_cat(&f, &g.from);
+    /* the unit rows first: their types decide the union's */
+    if (st->analysis_name) sb_printf(&out, "-- cohort: analysis %s, the attrition and one row per %s that passes\n",
+                                     st->analysis_name, ut->name);
+    else sb_printf(&out, "-- cohort: the attrition and one row per %s that passes\n", ut->name);
+    sb_add(&out, "WITH f AS MATERIALIZED (");
+    sb_cat(&out, &f);
+    sb_add(&out, ")\n");
+    sb_cat(&out, &units);
+    sb_printf(&out, " FROM f WHERE fate_ = %zu", 2 * st->ncriteria);
+    sb_add(&out, "\nUNION ALL SELECT 0, CAST(fate_ AS bigint), count(*), NULL");
+    for (size_t k = 0; k < nout; k++) sb_add(&out, ", NULL");
+    sb_add(&out, " FROM f GROUP BY fate_");
+    for (int lv = 0; lv < nlev; lv++) {
+        sb_printf(&out, "\nUNION ALL SELECT %d, m, count(*), NULL", 1 + lv);
+        for (size_t k = 0; k < nout; k++) sb_add(&out, ", NULL");
+        sb_printf(&out, " FROM (SELECT CAST(max(fate_ / 2) AS bigint) AS m FROM f WHERE lv%d_ IS NOT NULL "
+                  "GROUP BY lv%d_) AS l%d GROUP BY m", lv, lv, lv);
+    }
+    sb_add(&out, "\nORDER BY kind_, x_, ord_");
+    return gen_finish(&g, &out, &f, &units);
 }

@@ -22,6 +22,7 @@
 #include "eval.h"
 #include "guard.h"
 #include "hash.h"
+#include "indb.h"
 #include "outdir.h"
 #include "outfile.h"
 #include "report.h"
@@ -501,6 +502,52 @@ static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
     c->kept[part] = k;
 }
 
+/* The unit table's ancestors counted in the attrition (lev[0] its parent,
+ * then upwards; at most ATTR_LEVELS); lev may be NULL.  Returns how many. */
+static int attr_levels(const study *st, const cohort_data *d, int *lev)
+{
+    int nlev = 0;
+    for (int a = d->tables[st->unit].parent; a >= 0 && nlev < ATTR_LEVELS; a = d->tables[a].parent) {
+        if (lev) lev[nlev] = a;
+        nlev++;
+    }
+    return nlev;
+}
+
+/* The attrition table of n units: each criterion's excluded and unknown
+ * units, and behind[j * nlev + lv] the rows of level lv (attr_levels) with
+ * a unit that passed j steps (or NULL). */
+static void record_attrition(const study *st, const cohort_data *d, results *res, size_t n,
+                             const size_t *excluded, const size_t *unknown, const size_t *behind)
+{
+    size_t nc = st->ncriteria;
+    char label[1024];
+    snprintf(label, sizeof label, "all %s", d->tables[st->unit].name);
+    results_attrition(res, label, n, 0, 0, n);
+    int lev[ATTR_LEVELS];
+    int nlev = attr_levels(st, d, lev);
+    /* outermost (patients) first */
+    const char *levnames[ATTR_LEVELS];
+    size_t counts[ATTR_LEVELS];
+    for (int lv = 0; lv < nlev; lv++) levnames[lv] = d->tables[lev[nlev - 1 - lv]].name;
+    if (behind) {
+        for (int lv = 0; lv < nlev; lv++) counts[lv] = behind[nlev - 1 - lv];
+        results_attrition_levels(res, nlev, levnames, counts);
+    }
+    size_t before = n;
+    for (size_t j = 0; j < nc; j++) {
+        const stmt *s = st->criteria[j];
+        size_t after = before - excluded[j] - unknown[j];
+        snprintf(label, sizeof label, "%s \"%s\"", s->kind == S_INCLUDE ? "include" : "exclude", s->text);
+        results_attrition(res, label, before, excluded[j], unknown[j], after);
+        if (behind) {
+            for (int lv = 0; lv < nlev; lv++) counts[lv] = behind[(j + 1) * (size_t)nlev + (size_t)(nlev - 1 - lv)];
+            results_attrition_levels(res, nlev, levnames, counts);
+        }
+        before = after;
+    }
+}
+
 /* Apply include/exclude steps in order, in one pass over the units (each
  * unit's lets are computed once for all steps); returns the indices of the
  * units that pass (count in *nout) and records the attrition.  With
@@ -543,14 +590,9 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     }
     free(c.excluded);
     free(c.unknown);
-    char label[1024];
-    snprintf(label, sizeof label, "all %s", d->tables[st->unit].name);
-    results_attrition(res, label, n, 0, 0, n);
     /* the patients (and courses...) behind the units left after each step */
     int lev[ATTR_LEVELS];
-    int nlev = 0;
-    for (int a = d->tables[st->unit].parent; a >= 0 && nlev < ATTR_LEVELS; a = d->tables[a].parent)
-        lev[nlev++] = a;
+    int nlev = attr_levels(st, d, lev);
     size_t *behind = calloc((size_t)(nlev * (int)(nc + 1)) + 1, sizeof *behind);
     for (int lv = 0; behind && lv < nlev; lv++) {
         /* rows of the level table by the most steps any of their units passed */
@@ -567,26 +609,7 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
         free(best);
     }
     free(c.fate);
-    /* outermost (patients) first */
-    const char *levnames[ATTR_LEVELS];
-    size_t counts[ATTR_LEVELS];
-    for (int lv = 0; lv < nlev; lv++) levnames[lv] = d->tables[lev[nlev - 1 - lv]].name;
-    if (behind) {
-        for (int lv = 0; lv < nlev; lv++) counts[lv] = behind[nlev - 1 - lv];
-        results_attrition_levels(res, nlev, levnames, counts);
-    }
-    size_t before = n;
-    for (size_t j = 0; j < nc; j++) {
-        const stmt *s = st->criteria[j];
-        size_t after = before - excluded[j] - unknown[j];
-        snprintf(label, sizeof label, "%s \"%s\"", s->kind == S_INCLUDE ? "include" : "exclude", s->text);
-        results_attrition(res, label, before, excluded[j], unknown[j], after);
-        if (behind) {
-            for (int lv = 0; lv < nlev; lv++) counts[lv] = behind[(j + 1) * (size_t)nlev + (size_t)(nlev - 1 - lv)];
-            results_attrition_levels(res, nlev, levnames, counts);
-        }
-        before = after;
-    }
+    record_attrition(st, d, res, n, excluded, unknown, behind);
     free(behind);
     free(excluded);
     free(unknown);
@@ -640,6 +663,7 @@ typedef struct filler {
     cohort_surv *surv;
     int ep;
     double *origin;        /* with surv: each unit's origin date (for exposures) */
+    size_t col;            /* in the database: e's column of the analysis dataset */
 } filler;
 
 /* A unit's first interval starts a day before its origin, so that an event
@@ -708,10 +732,10 @@ static int surv_init(colbuf *b, cohort_surv *s, const endpointinfo *ep, size_t n
     return s->time && s->status && s->missing ? 0 : -1;
 }
 
-static void fill_row(evaluator *ev, const filler *f, size_t row)
+/* Row `row` of f: the value v, or the endpoint p (f->surv) */
+static void fill_put(const filler *f, size_t row, value v, const ep_value *p)
 {
     if (f->surv) {
-        const ep_value *p = eval_endpoint(ev, f->ep);
         ((unsigned char *)f->surv->missing)[row] = !p->known;
         ((double *)f->surv->time)[row] = p->known ? p->time : 0;
         ((int *)f->surv->status)[row] = p->known ? p->status : 0;
@@ -719,7 +743,6 @@ static void fill_row(evaluator *ev, const filler *f, size_t row)
         if (f->origin) f->origin[row] = p->known ? p->end_date - p->time : 0;
         return;
     }
-    value v = eval_expr(ev, f->e);
     cohort_vec *vec = f->vec;
     ((unsigned char *)vec->missing)[row] = v_missing(v);
     if (vec->type == COHORT_TYPE_TEXT) ((const char **)vec->text)[row] = v_missing(v) ? "" : v.u.s;
@@ -747,11 +770,13 @@ static void fill_list(evaluator *ev, cohort_list *l, colbuf *b, expr **items, si
     }
 }
 
-/* Build the call's arguments over the analysis rows `rows`. */
+/* Build the call's arguments over the analysis rows `rows`: units
+ * evaluated, or rows of the analysis dataset computed in the database. */
 typedef struct fill_ctx {
     const size_t *rows;
     const filler *fill;
     size_t nfill;
+    const indb_set *db;
 } fill_ctx;
 
 static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
@@ -759,13 +784,72 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
     const fill_ctx *c = ctxp;
     (void)part;
     for (size_t r = lo; r < hi; r++) {
-        eval_unit(ev, c->rows[r]);
-        for (size_t k = 0; k < c->nfill; k++) fill_row(ev, &c->fill[k], r);
+        size_t u = c->rows[r];
+        if (!c->db) eval_unit(ev, u);
+        for (size_t k = 0; k < c->nfill; k++) {
+            const filler *f = &c->fill[k];
+            if (c->db)
+                fill_put(f, r, f->surv ? V_MISSING : indb_value(c->db, f->col, u),
+                         f->surv ? indb_endpoint(c->db, f->ep, u) : NULL);
+            else
+                fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
+        }
     }
 }
 
+/* The columns of the analysis dataset: each distinct expression ei's
+ * per-row arguments evaluate (add_column); the endpoints come with it. */
+typedef struct db_cols {
+    const expr **e;
+    size_t n, cap;
+    int oom;
+} db_cols;
+
+static size_t add_column(db_cols *c, const expr *e)
+{
+    for (size_t k = 0; k < c->n; k++)
+        if (c->e[k] == e) return k;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 16;
+        const expr **x = realloc(c->e, cap * sizeof *x);
+        if (!x) { c->oom = 1; return 0; }
+        c->e = x;
+        c->cap = cap;
+    }
+    c->e[c->n] = e;
+    return c->n++;
+}
+
+/* The expression that fills term k of formula argument ba: the variable of
+ * ref(x, "level"), an exposure's start date, or the term */
+static const expr *term_value(const study *st, const boundarg *ba, size_t k, const char **ref)
+{
+    const expr *t = ba->items[k];
+    if (t->kind == E_CALL && strcmp(t->name, "ref") == 0 && t->nitems == 2) {
+        if (ref) *ref = t->items[1]->text;
+        t = t->items[0];
+    }
+    return ba->exposure >= 0 && k == ba->exposure_term ? st->exposures[ba->exposure]->value : t;
+}
+
+/* Every per-row expression of the estimates' arguments into c */
+static void estimate_columns(const study *st, db_cols *c)
+{
+    for (size_t i = 0; i < st->nests; i++)
+        for (size_t a = 0; a < st->ests[i].nargs; a++) {
+            const boundarg *ba = &st->ests[i].args[a];
+            if (ba->kind == COHORT_ARG_COLUMN) add_column(c, ba->value);
+            if (ba->kind == COHORT_ARG_COLUMNS)
+                for (size_t k = 0; k < ba->nitems; k++) add_column(c, ba->items[k]);
+            if (ba->kind != COHORT_ARG_FORMULA) continue;
+            if (!ba->endpoint) add_column(c, ba->value->a);
+            for (size_t k = 0; k < ba->nitems; k++) add_column(c, term_value(st, ba, k, NULL));
+        }
+}
+
 static int build_args(study *st, const evpool *pool, const estimateinfo *ei, const size_t *rows, size_t n,
-                      cohort_arg *args, colbuf *b, double **origin, int *expo_arg)
+                      cohort_arg *args, colbuf *b, double **origin, int *expo_arg, const indb_set *db,
+                      db_cols *dbc)
 {
     evaluator *ev = pool->ev[0];
     *origin = NULL;
@@ -774,7 +858,7 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
     size_t nfill = 0, capfill = 0;
 #define ADDFILL(...) do { \
         if (nfill == capfill) { capfill = capfill ? 2 * capfill : 16; filler *x_ = realloc(fill, capfill * sizeof *x_); if (!x_) { free(fill); return -1; } fill = x_; } \
-        fill[nfill++] = (filler){__VA_ARGS__}; } while (0)
+        fill[nfill++] = (filler){__VA_ARGS__, 0}; } while (0)
     for (size_t i = 0; i < ei->nargs; i++) {
         const boundarg *ba = &ei->args[i];
         cohort_arg *a = &args[i];
@@ -862,17 +946,9 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
             cohort_term *terms = cb_alloc(b, (ba->nitems + 1) * sizeof *terms);
             if (!terms) { free(fill); return -1; }
             for (size_t k = 0; k < ba->nitems; k++) {
-                const expr *t = ba->items[k];
-                const expr *val = t;
-                if (t->kind == E_CALL && strcmp(t->name, "ref") == 0 && t->nitems == 2) {
-                    val = t->items[0];
-                    terms[k].ref = t->items[1]->text;
-                }
-                if (ba->exposure >= 0 && k == ba->exposure_term) {
-                    /* filled with the exposure's start date, turned into 0/1 per
-                     * (start, stop] interval by expand_exposure */
-                    val = st->exposures[ba->exposure]->value;
-                }
+                /* an exposure's term is filled with its start date, turned into
+                 * 0/1 per (start, stop] interval by expand_exposure */
+                const expr *val = term_value(st, ba, k, &terms[k].ref);
                 if (vec_init(b, &terms[k].vec, val, n)) { free(fill); return -1; }
                 if (ba->exposure >= 0 && k == ba->exposure_term)
                     terms[k].vec.name = st->exposures[ba->exposure]->name;
@@ -885,7 +961,9 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
         }
     }
 #undef ADDFILL
-    fill_ctx fc = {rows, fill, nfill};
+    for (size_t k = 0; db && k < nfill; k++)
+        if (!fill[k].surv) fill[k].col = add_column(dbc, fill[k].e);
+    fill_ctx fc = {rows, fill, nfill, db};
     parallel_for(pool, n, fill_part, &fc);
     free(fill);
     return 0;
@@ -1128,7 +1206,7 @@ static void tap_cb(void *ud, const diagnostic *d)
 }
 
 /* The rules files (the exact bytes parsed) and the data files, hashed. */
-static void record_inputs(results *res, const loaded *l)
+static void record_inputs(results *res, const loaded *l, int in_db)
 {
     char hex[65];
     for (size_t i = 0; i < l->prog->nfiles; i++) {
@@ -1141,7 +1219,7 @@ static void record_inputs(results *res, const loaded *l)
     const table_spec *sp = l->spool ? pg_spool_specs(l->spool) : l->st->specs;
     for (size_t i = 0; i < l->st->nspecs; i++)
         results_input(res, "data", sp[i].label ? sp[i].label : sp[i].path,
-                      sha256_file(sp[i].path, hex) == 0 ? hex : NULL);
+                      !in_db && sha256_file(sp[i].path, hex) == 0 ? hex : NULL);   /* in the database: rows not read */
 }
 
 /* How the results were made (results.json "run"): the command line, the
@@ -1175,12 +1253,16 @@ static void report_range(const evaluator *ev, diag *dg)
 
 /* Warn about the data problems met evaluating endpoints (each unit counted
  * once, on whichever thread evaluated it). */
-static void report_endpoint_problems(const study *st, const evpool *pool, const results *res, diag *dg)
+static void report_endpoint_problems(const study *st, const evpool *pool, const indb_set *db, const results *res,
+                                     diag *dg)
 {
-    for (int t = 1; t < pool->n; t++) eval_add_counts(pool->ev[0], pool->ev[t]);
-    report_range(pool->ev[0], dg);
+    if (!db) {
+        for (int t = 1; t < pool->n; t++) eval_add_counts(pool->ev[0], pool->ev[t]);
+        report_range(pool->ev[0], dg);
+    }
     for (size_t e = 0; e < st->neps; e++) {
-        const ep_counts *c = eval_ep_counts(pool->ev[0], (int)e);
+        ep_counts counts = db ? indb_ep_counts(db, (int)e) : *eval_ep_counts(pool->ev[0], (int)e);
+        const ep_counts *c = &counts;
         char cw[64];
         if (c->before_origin) {
             count_words(res->min_cell, c->before_origin, "unit", "units", cw, sizeof cw);
@@ -1315,10 +1397,27 @@ static void sets_free(const loaded *l, uint8_t **sets)
 
 /* How many root rows (patients) the analysis rows belong to, as a count
  * under the small-cell rule ("12" or "<5"). */
-static const char *count_patients(const results *res, const study *st, const cohort_data *d,
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(const char *const *)a, y = (uintptr_t)*(const char *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+static const char *count_patients(const results *res, const study *st, const cohort_data *d, const indb_set *db,
                                   const size_t *rows, size_t n, char *buf, size_t size)
 {
     size_t nr = d->tables[st->root].nrows, k = 0;
+    if (db) {
+        /* the patients' keys, interned: as many patients as distinct pointers */
+        const char **keys = malloc((n + 1) * sizeof *keys);
+        if (!keys) return "?";
+        for (size_t i = 0; i < n; i++) keys[i] = indb_root(db, rows[i]);
+        qsort(keys, n, sizeof *keys, cmp_ptr);
+        for (size_t i = 0; i < n; i++) k += keys[i] && (i == 0 || keys[i] != keys[i - 1]);
+        free(keys);
+        results_count_text(res, (double)k, buf, size);
+        return buf;
+    }
     uint8_t *seen = calloc(nr + 1, 1);
     if (!seen) return "?";
     for (size_t i = 0; i < n; i++) {
@@ -1330,12 +1429,54 @@ static const char *count_patients(const results *res, const study *st, const coh
     return buf;
 }
 
+/* The per-unit phase in the database (run --in-database): the columns the
+ * estimates read and the endpoints fetched (indb.h), the attrition recorded
+ * from its counts; rows (0 .. n - 1) are the rows of the fetched set. */
+static indb_set *db_units(study *st, cohort_data *d, results *res, db_cols *dbc, size_t **rows, size_t *n,
+                          diag *dg, int *why)
+{
+    estimate_columns(st, dbc);
+    if (dbc->oom) return NULL;
+    indb_set *db = indb_fetch(st, d, dbc->e, dbc->n, dg, why);
+    if (!db) return NULL;
+    size_t nc = st->ncriteria, total = indb_total(db);
+    int nlev = attr_levels(st, d, NULL);
+    size_t *ex = calloc(nc + 1, sizeof *ex), *unk = calloc(nc + 1, sizeof *unk);
+    size_t *behind = calloc((nc + 1) * (size_t)nlev + 1, sizeof *behind);
+    *n = indb_units(db);
+    *rows = malloc((*n + 1) * sizeof **rows);
+    if (!ex || !unk || !behind || !*rows) {
+        free(ex);
+        free(unk);
+        free(behind);
+        free(*rows);
+        *rows = NULL;
+        indb_free(db);
+        *why = EXIT_DATA;
+        return NULL;
+    }
+    for (size_t j = 0; j < nc; j++) {
+        ex[j] = indb_excluded(db, j);
+        unk[j] = indb_unknown(db, j);
+    }
+    for (size_t j = 0; j <= nc; j++)
+        for (int lv = 0; lv < nlev; lv++) behind[j * (size_t)nlev + (size_t)lv] = indb_behind(db, lv, j);
+    record_attrition(st, d, res, total, ex, unk, behind);
+    for (size_t i = 0; i < *n; i++) (*rows)[i] = i;
+    free(ex);
+    free(unk);
+    free(behind);
+    return db;
+}
+
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
-                         int threads)
+                         int threads, int in_db, int *why)
 {
     double t0 = now();
+    *why = EXIT_DATA;
     const char *tu = unit_name(st->timescale);
-    if (era_build(st, d, dg)) return NULL;   /* per run: a param may set an era's gap */
+    /* per run: a param may set an era's gap (in the database the data are a sample, not linked) */
+    if (!in_db && era_build(st, d, dg)) return NULL;
     results *res = results_new(st->title, d->tables[st->unit].name, st->unit_days[st->timescale], tu);
     if (res) results_set_privacy(res, min_cell);
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
@@ -1344,9 +1485,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         return NULL;
     }
     evpool pool;
-    pool_init(&pool, ev, st, threads);
+    pool_init(&pool, ev, st, in_db ? 1 : threads);
     pool.pg = tm->pg;
     size_t n = 0;
+    indb_set *db = NULL;
+    db_cols dbc = {NULL, 0, 0, 0};
     /* Every endpoint is evaluated for every unit that passes, so that data
      * problems are counted even for an endpoint no estimate uses: in the
      * criteria pass, except the endpoints the first estimate takes as
@@ -1371,19 +1514,25 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
                 for (size_t j = 0; j < ba->nitems; j++) eval_eps[ba->items[j]->slot] = 0;
         }
     }
-    size_t *rows = apply_criteria(st, d, &pool, res, &n, eval_eps);
+    size_t *rows = NULL;
+    if (in_db) {
+        db = db_units(st, d, res, &dbc, &rows, &n, dg, why);
+    } else {
+        rows = apply_criteria(st, d, &pool, res, &n, eval_eps);
+    }
     free(eval_eps);
-    if (rows && set_from_rows(st, d, rows, n)) {
+    if (rows && !db && set_from_rows(st, d, rows, n)) {
         free(rows);
         rows = NULL;
     }
     if (!rows) {
+        free(dbc.e);
         pool_free(&pool);
         eval_free(ev);
         results_free(res);
         return NULL;
     }
-    if (!st->nests) report_endpoint_problems(st, &pool, res, dg);
+    if (!st->nests) report_endpoint_problems(st, &pool, db, res, dg);
     for (size_t i = 0; i < st->nests; i++) {
         const estimateinfo *ei = &st->ests[i];
         char where[512];
@@ -1404,8 +1553,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         double *origin = NULL;
         int expo = -1;
         cohort_arg *args = cb_alloc(&b, (ei->nargs + 1) * sizeof *args);
-        int built = args && !build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo);
-        if (i == 0) report_endpoint_problems(st, &pool, res, dg);
+        int built = args && !build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo, db, &dbc);
+        if (i == 0) report_endpoint_problems(st, &pool, db, res, dg);
         if (!built) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
             er->failed = 1;
@@ -1443,7 +1592,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             const table *rt = &d->tables[st->root];
             result_host()->note(&call, "standard errors are robust, clustered by %s (%s %s), the default "
                                 "when the unit (%s) is below %s; write cluster: none for model-based ones",
-                                rt->cols[rt->key].name, count_patients(res, st, d, rows, n, w, sizeof w),
+                                rt->cols[rt->key].name, count_patients(res, st, d, db, rows, n, w, sizeof w),
                                 rt->name, d->tables[st->unit].name, rt->name);
         }
         if (rc != 0) {
@@ -1461,6 +1610,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         cb_free(&b);
     }
     free(rows);
+    indb_free(db);
+    free(dbc.e);
     pool_free(&pool);
     eval_free(ev);
     tm->evaluate += now() - t0;
@@ -1469,7 +1620,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
 
 /* Run every analysis; with analysis blocks, their results one after the
  * other, each marked with its analysis. */
-static results *run_all(const loaded *l, diag *dg, int *failed, timing *tm, int min_cell, int threads)
+static results *run_all(const loaded *l, diag *dg, int *failed, timing *tm, int min_cell, int threads, int in_db,
+                        int *why)
 {
     uint8_t **sets = sets_new(l);
     size_t *order = calloc(l->nsts + 1, sizeof *order);
@@ -1479,7 +1631,7 @@ static results *run_all(const loaded *l, diag *dg, int *failed, timing *tm, int 
     /* run in the order the sets need; report in the order written */
     for (size_t i = 0; i < l->nsts; i++) {
         study *st = l->sts[order[i]];
-        rs[order[i]] = run_once(st, l->data, dg, failed, tm, min_cell, threads);
+        rs[order[i]] = run_once(st, l->data, dg, failed, tm, min_cell, threads, in_db, why);
         if (!rs[order[i]]) goto done;
     }
     if (l->nsts == 1) {
@@ -1566,7 +1718,13 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     warn_tap tap = {dg->fn, dg->ud, NULL, 0, tm.pg};
     dg->fn = tap_cb;
     dg->ud = &tap;
-    int rc = load_all(o, 0, dg, &l, &tm);
+    /* in the database, the schema is all cohort reads (from a sample of rows) */
+    int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
+    if (!rc && o->in_database && !l.st->conninfo) {
+        diag_at(dg, DIAG_ERROR, l.st->data->loc, "run --in-database needs a data postgres statement "
+                "(these rules read CSV files)");
+        rc = EXIT_USAGE;
+    }
     if (rc) {
         progress_free(tm.pg);
         dg->fn = tap.fn;
@@ -1578,7 +1736,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     }
     out_settings os;
     out_settings_make(l.st, o, &os);
-    int failed = 0;
+    int failed = 0, why = EXIT_DATA;
     results *res = NULL;
     if (o->nsweep) {
         results **runs = calloc(o->nsweep, sizeof *runs);
@@ -1590,8 +1748,8 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
                 if (set_param_all(&l, o->sweep_params[j], o->sweep_values[k * o->nsweep_params + j], dg))
                     rc = EXIT_RULES;
             if (rc) break;
-            runs[k] = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads);
-            if (!runs[k]) { rc = EXIT_DATA; break; }
+            runs[k] = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads, o->in_database, &why);
+            if (!runs[k]) { rc = why; break; }
         }
         dedupe_end(&once);
         if (!rc && runs)
@@ -1599,8 +1757,8 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
         free(runs);
     } else {
-        res = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads);
-        if (!res) rc = EXIT_DATA;
+        res = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads, o->in_database, &why);
+        if (!res) rc = why;
     }
     progress_free(tm.pg);   /* erased before the results are printed */
     tm.pg = tap.pg = NULL;
@@ -1611,7 +1769,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
                   "the small-cell rule could not protect every hidden count by hiding others: every count is hidden");
     if (res) {
         /* hashes for the report and the JSON document (not for text alone) */
-        if (o->outdir || o->format == FORMAT_JSON) record_inputs(res, &l);
+        if (o->outdir || o->format == FORMAT_JSON) record_inputs(res, &l, o->in_database);
         record_provenance(res, o, &l);
         for (size_t i = 0; i < tap.n; i++) results_warning(res, tap.w[i]);
         if (failed) {

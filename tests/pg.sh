@@ -16,6 +16,9 @@
 #  - exports each analysis again with --in-database (the query of cohort
 #    sql run by PostgreSQL) and requires the same file, or a located
 #    "cannot be evaluated in the database" error;
+#  - runs each study with run --in-database (attrition and the estimates'
+#    columns computed by PostgreSQL) and requires the in-memory run's
+#    output (text and JSON), warnings and status, or that located error;
 #  - runs the differential test of the two engines (tests/pg/difftest.py)
 #    and replays the minimised cases it found (tests/pg/diff/);
 #  - runs the cases of tests/pg/cases/ with tests/e2e.sh (exact output and
@@ -252,6 +255,49 @@ else
     bad "export --in-database: only $indb_same analyses identical"
 fi
 
+# run --in-database: the attrition counts and the estimates' columns
+# computed by PostgreSQL (the query of sqlgen_run), the estimators run on
+# them: the same output (the text report and the JSON document), the same
+# warnings and status as the in-memory run of the same rules, or a located
+# "cannot be evaluated in the database" error and nothing printed.
+run_same=0 run_refused=0
+SOURCE_DATE_EPOCH=1700000000   # the same run date in both documents
+export SOURCE_DATE_EPOCH
+for rules in "$tmp"/pg/examples/studies/*.rules; do
+    name=$(basename "$rules" .rules)
+    for fmt in text json; do
+        (cd "$tmp/pg/examples/studies" && "$COHORT" run "$name.rules" --format $fmt) >"$tmp/mem.out" 2>"$tmp/mem.err"
+        echo $? >"$tmp/mem.status"
+        (cd "$tmp/pg/examples/studies" && "$COHORT" run "$name.rules" --format $fmt --in-database) \
+            >"$tmp/db.out" 2>"$tmp/db.err"
+        echo $? >"$tmp/db.status"
+        if [ $fmt = json ]; then
+            # the data's hashes (in the database cohort reads no rows) and the command line
+            for f in mem db; do
+                sed -e 's/"sha256": "[0-9a-f]*"/"sha256": null/g' -e 's/, "--in-database"\]/]/' "$tmp/$f.out" \
+                    >"$tmp/$f.json" && mv "$tmp/$f.json" "$tmp/$f.out"
+            done
+        fi
+        if cmp -s "$tmp/mem.out" "$tmp/db.out" && cmp -s "$tmp/mem.err" "$tmp/db.err" &&
+                cmp -s "$tmp/mem.status" "$tmp/db.status"; then
+            [ $fmt = text ] && run_same=$((run_same + 1))
+        elif [ "$(cat "$tmp/db.status")" = 1 ] && [ ! -s "$tmp/db.out" ] &&
+                grep -q '^[^ ]*:[0-9]*:[0-9]*: error: .* cannot be evaluated in the database$' "$tmp/db.err"; then
+            [ $fmt = text ] && run_refused=$((run_refused + 1))
+        else
+            bad "$name: run --in-database --format $fmt (status $(cat "$tmp/db.status")) differs from the in-memory run"
+            diff "$tmp/mem.out" "$tmp/db.out" | head -20
+            diff "$tmp/mem.err" "$tmp/db.err" | head -20
+        fi
+    done
+done
+if [ $run_same -ge 10 ]; then
+    ok "run --in-database: $run_same studies print the same as in memory, $run_refused refused with a located error"
+else
+    bad "run --in-database: only $run_same studies print the same as in memory"
+fi
+unset SOURCE_DATE_EPOCH
+
 # the differential test: random cohorts and random valid rules, exported by
 # both engines (tests/pg/difftest.py; a short pass here, DIFFTEST_PROGRAMS
 # and DIFFTEST_SEED for longer ones), then the minimised cases it found
@@ -295,6 +341,14 @@ if [ -s "$tmp/db.out" ] && cmp -s "$tmp/pg.out" "$tmp/db.out" && ! cmp -s "$tmp/
     ok "courses moved by a day: export --in-database changes as the in-memory export does"
 else
     bad "courses moved by a day: export --in-database differs from the in-memory export"
+fi
+(cd "$tmp/csv/examples/studies" && "$COHORT" run tdxd_srs.rules) >"$tmp/csv.out" 2>/dev/null
+(cd "$tmp/pg/examples/studies" && "$COHORT" run tdxd_srs.rules) >"$tmp/pg.out" 2>/dev/null
+(cd "$tmp/pg/examples/studies" && "$COHORT" run tdxd_srs.rules --in-database) >"$tmp/db.out" 2>/dev/null
+if [ -s "$tmp/db.out" ] && cmp -s "$tmp/pg.out" "$tmp/db.out" && ! cmp -s "$tmp/csv.out" "$tmp/db.out"; then
+    ok "courses moved by a day: run --in-database changes as the in-memory run does"
+else
+    bad "courses moved by a day: run --in-database differs from the in-memory run"
 fi
 
 # the cases with exact diagnostics

@@ -1,0 +1,203 @@
+/* indb.c: the per-unit phase of `run --in-database` (indb.h): the query of
+ * sqlgen_run run by PostgreSQL, its rows read into the attrition counts and
+ * a columnar analysis dataset (values as eval.c makes them, endpoints as
+ * eval_endpoint gives them, the data problems as it counts them). */
+#include "indb.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "source_pg.h"
+#include "sqlgen.h"
+#include "study.h"
+
+struct indb_set {
+    const study *st;
+    strpool *pool;
+    size_t ncols, neps, nlev;
+    int *kinds;                /* per column: the value's type */
+    int *ep_at;                /* per endpoint of st: its place among those fetched, or -1 */
+    int has_root;
+    size_t total, n, cap;      /* all units; unit rows read, and room */
+    size_t *excluded, *unknown;   /* per criterion */
+    size_t *behind;            /* nlev x (ncriteria + 1): rows whose best unit passed exactly j */
+    value *vals;               /* n x ncols */
+    ep_value *eps;             /* n x neps */
+    const char **roots;        /* n */
+    ep_counts *counts;         /* neps */
+    int bad;                   /* a row that does not read */
+};
+
+static int grow(indb_set *s)
+{
+    size_t cap = s->cap ? 2 * s->cap : 1024;
+    value *v = realloc(s->vals, (cap * s->ncols + 1) * sizeof *v);
+    if (v) s->vals = v;
+    ep_value *e = realloc(s->eps, (cap * s->neps + 1) * sizeof *e);
+    if (e) s->eps = e;
+    const char **r = realloc(s->roots, cap * sizeof *r);
+    if (r) s->roots = r;
+    if (!v || !e || !r) return -1;
+    s->cap = cap;
+    return 0;
+}
+
+static value cell_value(indb_set *s, int kind, const char *c)
+{
+    if (!c) return V_MISSING;
+    switch (kind) {
+    case TY_INT: return v_int(strtoll(c, NULL, 10));
+    case TY_BOOL: return v_bool(c[0] == 't');
+    case TY_DATE: return v_date(strtod(c, NULL));
+    case TY_DURATION: return v_dur(strtod(c, NULL));
+    case TY_TEXT: {
+        const char *t = strpool_intern(s->pool, c, strlen(c));
+        return t ? v_text(t) : V_MISSING;
+    }
+    default: return v_real(strtod(c, NULL));
+    }
+}
+
+static double num_or_nan(const char *c) { return c ? strtod(c, NULL) : NAN; }
+
+static int unit_row(indb_set *s, int ncells, const char *const *cells)
+{
+    size_t want = 4 + (size_t)s->has_root + s->ncols + 6 * s->neps;
+    if ((size_t)ncells != want) return -1;
+    if (s->n == s->cap && grow(s)) return -1;
+    int k = 4;
+    s->roots[s->n] = NULL;
+    if (s->has_root) {
+        const char *c = cells[k++];
+        s->roots[s->n] = c ? strpool_intern(s->pool, c, strlen(c)) : NULL;
+    }
+    for (size_t j = 0; j < s->ncols; j++) s->vals[s->n * s->ncols + j] = cell_value(s, s->kinds[j], cells[k++]);
+    for (size_t e = 0; e < s->neps; e++, k += 6) {
+        ep_value *p = &s->eps[s->n * s->neps + e];
+        memset(p, 0, sizeof *p);
+        p->entry = NAN;
+        ep_counts *cnt = &s->counts[e];
+        cnt->after_censor += cells[k + 4] ? (size_t)strtoull(cells[k + 4], NULL, 10) : 0;
+        int pb = cells[k + 5] ? atoi(cells[k + 5]) : 0;
+        cnt->before_origin += pb == 1;
+        cnt->no_end += pb == 2;
+        cnt->entry_after_end += pb == 3;
+        if (!cells[k + 1] || !cells[k + 2]) continue;   /* unknown */
+        p->known = 1;
+        p->entry = num_or_nan(cells[k]);
+        p->time = strtod(cells[k + 1], NULL);
+        p->status = atoi(cells[k + 2]);
+        p->end_date = num_or_nan(cells[k + 3]);
+        p->event_date = p->status == 1 ? p->end_date : NAN;
+    }
+    s->n++;
+    return 0;
+}
+
+static int on_row(void *ud, int ncells, const char *const *cells)
+{
+    indb_set *s = ud;
+    if (ncells < 4 || !cells[0] || !cells[2]) return s->bad = 1;
+    int kind = atoi(cells[0]);
+    size_t x = cells[1] ? (size_t)strtoull(cells[1], NULL, 10) : 0, cnt = (size_t)strtoull(cells[2], NULL, 10);
+    size_t nc = s->st->ncriteria;
+    if (kind == 99) {
+        if (unit_row(s, ncells, cells)) s->bad = 1;
+    } else if (kind == 0 && x <= 2 * nc) {
+        s->total += cnt;
+        if (x < 2 * nc) (x % 2 ? s->unknown : s->excluded)[x / 2] += cnt;
+    } else if (kind >= 1 && (size_t)kind <= s->nlev && x <= nc) {
+        s->behind[(size_t)(kind - 1) * (nc + 1) + x] += cnt;
+    } else {
+        s->bad = 1;
+    }
+    return s->bad;
+}
+
+indb_set *indb_fetch(const study *st, const cohort_data *schema, const expr *const *cols, size_t ncols,
+                     diag *dg, int *rc)
+{
+    *rc = EXIT_RULES;
+    char *sql = sqlgen_run(st, schema, cols, ncols, dg);
+    if (!sql) return NULL;
+    *rc = EXIT_DATA;
+    indb_set *s = calloc(1, sizeof *s);
+    size_t nc = st->ncriteria;
+    if (!s) goto oom;
+    s->st = st;
+    s->pool = schema->pool;
+    s->ncols = ncols;
+    for (int a = schema->tables[st->unit].parent; a >= 0; a = schema->tables[a].parent) s->nlev++;
+    s->has_root = st->root != st->unit && schema->tables[st->root].key >= 0;
+    s->kinds = calloc(ncols + 1, sizeof *s->kinds);
+    s->ep_at = calloc(st->neps + 1, sizeof *s->ep_at);
+    s->excluded = calloc(nc + 1, sizeof *s->excluded);
+    s->unknown = calloc(nc + 1, sizeof *s->unknown);
+    s->behind = calloc(s->nlev * (nc + 1) + 1, sizeof *s->behind);
+    s->counts = calloc(st->neps + 1, sizeof *s->counts);
+    if (!s->kinds || !s->ep_at || !s->excluded || !s->unknown || !s->behind || !s->counts) goto oom;
+    for (size_t k = 0; k < ncols; k++) s->kinds[k] = cols[k]->type.kind;
+    for (size_t e = 0; e < st->neps; e++) s->ep_at[e] = st->eps[e].state == 2 ? (int)s->neps++ : -1;
+    int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, on_row, s, dg);
+    if (s->bad && q == 2)
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "the analysis query returned a row cohort cannot read");
+    if (q) {
+        *rc = q == 1 ? EXIT_RULES : EXIT_DATA;
+        free(sql);
+        indb_free(s);
+        return NULL;
+    }
+    free(sql);
+    *rc = EXIT_OK;
+    return s;
+oom:
+    diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory reading the analysis query's rows");
+    free(sql);
+    indb_free(s);
+    return NULL;
+}
+
+void indb_free(indb_set *s)
+{
+    if (!s) return;
+    free(s->kinds);
+    free(s->ep_at);
+    free(s->excluded);
+    free(s->unknown);
+    free(s->behind);
+    free(s->vals);
+    free(s->eps);
+    free(s->roots);
+    free(s->counts);
+    free(s);
+}
+
+size_t indb_total(const indb_set *s) { return s->total; }
+size_t indb_units(const indb_set *s) { return s->n; }
+size_t indb_excluded(const indb_set *s, size_t j) { return s->excluded[j]; }
+size_t indb_unknown(const indb_set *s, size_t j) { return s->unknown[j]; }
+
+size_t indb_behind(const indb_set *s, int lv, size_t j)
+{
+    size_t nc = s->st->ncriteria, k = 0;
+    if (lv < 0 || (size_t)lv >= s->nlev) return 0;
+    for (size_t m = j; m <= nc; m++) k += s->behind[(size_t)lv * (nc + 1) + m];
+    return k;
+}
+
+value indb_value(const indb_set *s, size_t k, size_t r) { return s->vals[r * s->ncols + k]; }
+
+const ep_value *indb_endpoint(const indb_set *s, int ep, size_t r)
+{
+    static const ep_value unknown = {0, 0, 0, 0, 0, NAN};
+    int at = ep >= 0 && (size_t)ep < s->st->neps ? s->ep_at[ep] : -1;
+    return at < 0 ? &unknown : &s->eps[r * s->neps + (size_t)at];
+}
+
+const char *indb_root(const indb_set *s, size_t r) { return s->roots[r]; }
+
+ep_counts indb_ep_counts(const indb_set *s, int ep)
+{
+    ep_counts none = {0, 0, 0, 0, 0};
+    int at = ep >= 0 && (size_t)ep < s->st->neps ? s->ep_at[ep] : -1;
+    return at < 0 ? none : s->counts[at];
+}
