@@ -5,7 +5,9 @@
  * and the full curves (table "curve", for plots).  The numbers come from
  * cifcore.c.  The variance is cuminc's, or with variance: "aalen-johansen"
  * the infinitesimal-jackknife variance of survfit's Aalen-Johansen
- * estimate.
+ * estimate, which case weights (`weights`, as survfit's) and clusters
+ * (`cluster`: the influences summed within clusters; by default the
+ * patient when the unit is below it, as cox) imply.
  *
  * Confidence intervals: cuminc gives variances only; the limits are the
  * log(-log) transformed interval est^exp(-+z se / (est log est)), the one
@@ -27,7 +29,11 @@ static const cohort_param cif_params[] = {
     {"rho", COHORT_ARG_NUMBER, 0, "weight (1 - F(t-))^rho of Gray's test, default 0"},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
     {"variance", COHORT_ARG_TEXT, 0,
-     "\"gray\" (default, as cuminc) or \"aalen-johansen\" (infinitesimal jackknife, as survfit)"},
+     "\"gray\" (default, as cuminc) or \"aalen-johansen\" (infinitesimal jackknife, as survfit; "
+     "the default with weights or a cluster)"},
+    {"weights", COHORT_ARG_COLUMN, 0,
+     "case weights (numbers > 0), as survfit's weights; the variance is then the Aalen-Johansen one "
+     "and Gray's test is not computed"},
 };
 
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule
@@ -45,7 +51,10 @@ typedef struct cif_input {
     size_t n, ngroups;
     double *time;
     int *status, *group, *strata;
-    pc_factor fg, fs;
+    double *wt;          /* case weights, or NULL */
+    size_t *cl;          /* cluster of each row (0..ncluster-1), or NULL */
+    size_t ncluster;
+    pc_factor fg, fs, fc;
     size_t *level;       /* factor level of each group (levels without rows dropped) */
 } cif_input;
 
@@ -55,9 +64,12 @@ static void cif_input_free(cif_input *in)
     free(in->status);
     free(in->group);
     free(in->strata);
+    free(in->wt);
+    free(in->cl);
     free(in->level);
     pc_factor_free(&in->fg);
     pc_factor_free(&in->fs);
+    pc_factor_free(&in->fc);
 }
 
 static int cif_read(const cohort_host *host, const cohort_call *call, cif_input *in)
@@ -65,21 +77,29 @@ static int cif_read(const cohort_host *host, const cohort_call *call, cif_input 
     memset(in, 0, sizeof *in);
     const cohort_surv *s = &cohort_arg_get(call, "endpoint")->surv;
     const cohort_arg *by = cohort_arg_get(call, "by"), *sa = cohort_arg_get(call, "strata");
+    const cohort_arg *ca = cohort_arg_get(call, "cluster");
+    const cohort_vec *wv = pc_weights(call);
+    int nonint;
     if (s->start) {
         host->error(call, "cif does not take (start, stop] data");
         return 1;
     }
+    if (pc_weights_check(host, call, wv, NULL, &nonint)) return 1;
     size_t nrows = call->nrows;
     in->time = malloc((nrows + 1) * sizeof *in->time);
     in->status = malloc((nrows + 1) * sizeof *in->status);
     in->group = malloc((nrows + 1) * sizeof *in->group);
     in->strata = malloc((nrows + 1) * sizeof *in->strata);
-    if (!in->time || !in->status || !in->group || !in->strata ||
+    if (wv) in->wt = malloc((nrows + 1) * sizeof *in->wt);
+    if (ca) in->cl = malloc((nrows + 1) * sizeof *in->cl);
+    if (!in->time || !in->status || !in->group || !in->strata || (wv && !in->wt) || (ca && !in->cl) ||
         (by && pc_factor_make(&by->vec, NULL, &in->fg) != 0) ||
-        (sa && pc_factor_make(&sa->vec, NULL, &in->fs) != 0)) {
+        (sa && pc_factor_make(&sa->vec, NULL, &in->fs) != 0) ||
+        (ca && pc_factor_make(&ca->vec, NULL, &in->fc) != 0)) {
         host->error(call, "out of memory");
         return 1;
     }
+    in->ncluster = ca ? in->fc.nlevels : 0;
     size_t nlev = by ? in->fg.nlevels : 1, dropped = 0;
     int *present = calloc(nlev + 1, sizeof *present);
     in->level = malloc((nlev + 1) * sizeof *in->level);
@@ -89,7 +109,8 @@ static int cif_read(const cohort_host *host, const cohort_call *call, cif_input 
         return 1;
     }
     for (size_t i = 0; i < nrows; i++) {
-        if (s->missing[i] || (by && in->fg.code[i] < 0) || (sa && in->fs.code[i] < 0)) {
+        if (s->missing[i] || (by && in->fg.code[i] < 0) || (sa && in->fs.code[i] < 0) ||
+            (ca && in->fc.code[i] < 0) || pc_weight_missing(wv, i)) {
             dropped++;
             continue;
         }
@@ -104,15 +125,18 @@ static int cif_read(const cohort_host *host, const cohort_call *call, cif_input 
         in->status[k] = s->status[i];
         in->group[k] = by ? in->fg.code[i] : 0;
         in->strata[k] = sa ? in->fs.code[i] : 0;
+        if (in->wt) in->wt[k] = wv->num[i];
+        if (in->cl) in->cl[k] = (size_t)in->fc.code[i];
         present[in->group[k]] = 1;
     }
     if (dropped) {
         char c1[32], c2[32];
         pc_count(host, call, (double)dropped, c1, sizeof c1);
         pc_count(host, call, (double)nrows, c2, sizeof c2);
-        host->warning(call, "%s of %s rows dropped for missing values of %s%s%s%s%s", c1, c2,
+        host->warning(call, "%s of %s rows dropped for missing values of %s%s%s%s%s%s%s%s%s", c1, c2,
                       s->name, by ? ", " : "", by ? by->vec.name : "", sa ? ", " : "",
-                      sa ? sa->vec.name : "");
+                      sa ? sa->vec.name : "", ca ? ", " : "", ca ? ca->vec.name : "",
+                      wv ? ", " : "", wv ? wv->name : "");
     }
     size_t *map = malloc((nlev + 1) * sizeof *map);
     if (!map) {
@@ -204,11 +228,19 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
     const double *at = NULL;
     size_t nat = 0;
     if (pc_conf_level(host, call, &level)) return 1;
-    int ij = 0;
+    /* weights and clusters have the jackknife variance only */
+    const cohort_vec *wv = pc_weights(call);
+    const cohort_arg *ca = cohort_arg_get(call, "cluster");
+    int ij = wv || ca;
     if ((a = cohort_arg_get(call, "variance"))) {
         if (strcmp(a->text, "aalen-johansen") == 0) ij = 1;
         else if (strcmp(a->text, "gray") != 0) {
             host->error(call, "variance \"%s\": use \"gray\" or \"aalen-johansen\"", a->text);
+            return 1;
+        } else if (ij) {
+            host->error(call, "variance \"gray\" (cuminc's) has no form with %s%s; use "
+                        "\"aalen-johansen\"%s", wv ? "case weights" : "clusters",
+                        wv && ca ? " or clusters" : "", ca && !wv ? " or cluster: none" : "");
             return 1;
         }
     }
@@ -236,7 +268,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
     cif_input in;
     int rc = 1;
     size_t maxcause = 0;
-    double *sub_t = NULL, *nev = NULL, *gray_p = NULL;
+    double *sub_t = NULL, *sub_w = NULL, *nev = NULL, *gray_p = NULL;
+    size_t *sub_c = NULL;
     int *sub_s = NULL;
     cif_curve *curves = NULL;
     if (cif_read(host, call, &in) != 0) goto out;
@@ -253,10 +286,12 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
         host->warning(call, "strata only apply to Gray's test, which needs `by` with two or more groups");
     sub_t = malloc((in.n + 1) * sizeof *sub_t);
     sub_s = malloc((in.n + 1) * sizeof *sub_s);
+    sub_w = malloc((in.n + 1) * sizeof *sub_w);
+    sub_c = malloc((in.n + 1) * sizeof *sub_c);
     nev = calloc(maxcause + 1, sizeof *nev);
     gray_p = malloc((maxcause + 1) * sizeof *gray_p);
     curves = calloc(ng * maxcause + 1, sizeof *curves);
-    if (!sub_t || !sub_s || !nev || !gray_p || !curves) {
+    if (!sub_t || !sub_s || !sub_w || !sub_c || !nev || !gray_p || !curves) {
         host->error(call, "out of memory");
         goto out;
     }
@@ -268,14 +303,29 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
         for (size_t i = 0; i < in.n; i++)
             if ((size_t)in.group[i] == g) {
                 sub_t[m] = in.time[i];
+                if (in.wt) sub_w[m] = in.wt[i];
+                if (in.cl) sub_c[m] = in.cl[i];
                 sub_s[m++] = in.status[i];
             }
+        const double *w = in.wt ? sub_w : NULL;
         for (size_t c = 1; c <= maxcause; c++)
-            if (cif_fit(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK ||
-                (ij && cif_var_ij(sub_t, sub_s, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK)) {
+            if (cif_fit_w(sub_t, sub_s, w, m, (int)c, &curves[(c - 1) * ng + g]) != CIF_OK ||
+                (ij && cif_var_ij_w(sub_t, sub_s, w, in.cl ? sub_c : NULL, in.ncluster, m, (int)c,
+                                    &curves[(c - 1) * ng + g]) != CIF_OK)) {
                 host->error(call, "out of memory");
                 goto out;
             }
+    }
+    if (wv || ca) {
+        char c1[32], wb[160] = "";
+        if (wv) snprintf(wb, sizeof wb, "case weights %s: ", wv->name);
+        if (ca)
+            host->note(call, "%sAalen-Johansen estimate with the infinitesimal-jackknife variance "
+                       "summed within %s clusters of %s (as survfit)", wb,
+                       pc_count_text(host, call, (double)in.ncluster, c1, sizeof c1), ca->vec.name);
+        else
+            host->note(call, "%sAalen-Johansen estimate with the infinitesimal-jackknife variance "
+                       "(as survfit)", wb);
     }
 
     char lv[16], tb[64], gb[256], cname[64];
@@ -288,8 +338,8 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
 
     if (nat > 0) {
         char title[96];
-        snprintf(title, sizeof title, "Cumulative incidence (%s CI, log-log%s)", lv,
-                 ij ? ", Aalen-Johansen IJ variance" : "");
+        snprintf(title, sizeof title, "Cumulative incidence (%s CI, log-log%s%s)", lv,
+                 ij ? ", Aalen-Johansen IJ variance" : "", ca ? " by cluster" : "");
         cohort_table *t = host->table_new(call, "cif", title);
         int cc = host->table_column(t, "cause", COHORT_COL_TEXT, 0);
         int cg = host->table_column(t, gname, COHORT_COL_TEXT, 0);
@@ -340,7 +390,9 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             host->warning(call, "incidence is not reported at times after the last follow-up of a group");
     }
 
-    if (ng >= 2) {
+    if (ng >= 2 && wv)
+        host->note(call, "Gray's test is not computed with case weights (cuminc has none)");
+    if (ng >= 2 && !wv) {
         char title[128];
         snprintf(title, sizeof title, "Gray's test%s%s (rho = %g)", sa ? ", stratified by " : "",
                  sa ? sa->vec.name : "", rho);
@@ -497,6 +549,8 @@ out:
         for (size_t k = 0; k < in.ngroups * maxcause; k++) cif_free(&curves[k]);
     free(curves);
     free(sub_t);
+    free(sub_w);
+    free(sub_c);
     free(sub_s);
     free(nev);
     free(gray_p);

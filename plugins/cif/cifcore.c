@@ -15,6 +15,8 @@ typedef struct cif_obs {
     double time;
     int kind;   /* 0 censored, 1 the cause, 2 another cause */
     int group;
+    double wt;  /* case weight (1 without weights) */
+    size_t cl;  /* cluster (the row itself without clusters) */
 } cif_obs;
 
 static int cif_cmp(const void *a, const void *b)
@@ -55,8 +57,10 @@ static void cif_var_step(double v[3], double nd, double rs, double fk, double fk
 }
 
 /* The observations of one sample sorted by time, kinds relative to
- * `cause`; NULL when out of memory. */
-static cif_obs *cif_sorted(const double *time, const int *status, size_t n, int cause)
+ * `cause`, with their weights (wt NULL: 1) and clusters (cluster NULL:
+ * each row its own); NULL when out of memory. */
+static cif_obs *cif_sorted(const double *time, const int *status, const double *wt,
+                           const size_t *cluster, size_t n, int cause)
 {
     cif_obs *obs = malloc((n + 1) * sizeof *obs);
     if (!obs) return NULL;
@@ -65,6 +69,8 @@ static cif_obs *cif_sorted(const double *time, const int *status, size_t n, int 
         obs[i].time = time[i];
         obs[i].kind = cif_kind(status[i], cause);
         obs[i].group = 0;
+        obs[i].wt = wt ? wt[i] : 1;
+        obs[i].cl = cluster ? cluster[i] : i;
     }
     qsort(obs, n, sizeof *obs, cif_cmp);
     return obs;
@@ -72,9 +78,15 @@ static cif_obs *cif_sorted(const double *time, const int *status, size_t n, int 
 
 int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curve *c)
 {
+    return cif_fit_w(time, status, NULL, n, cause, c);
+}
+
+int cif_fit_w(const double *time, const int *status, const double *wt, size_t n, int cause,
+              cif_curve *c)
+{
     memset(c, 0, sizeof *c);
     c->n = n;
-    cif_obs *obs = cif_sorted(time, status, n, cause);
+    cif_obs *obs = cif_sorted(time, status, wt, NULL, n, cause);
     if (!obs) return CIF_NOMEM;
     size_t m = 0; /* distinct times with an event of the cause */
     for (size_t i = 0; i < n;) {
@@ -94,14 +106,19 @@ int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curv
         }
     }
     c->tmax = n > 0 ? obs[n - 1].time : NAN;
-    double fk = 1, f = 0, v[3] = {0, 0, 0}, rs = (double)n;
+    /* rs, nd1, nd2: sums of weights; the counts reported (nrisk, nevent)
+     * are of rows, as multi-state survfit's n.risk and n.event */
+    double fk = 1, f = 0, v[3] = {0, 0, 0}, rs = 0;
+    for (size_t i = 0; i < n; i++) rs += obs[i].wt;
     size_t s = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        double nd1 = 0, nd2 = 0;
+        double nd1 = 0, nd2 = 0, gone = 0, k1 = 0;
         while (j < n && obs[j].time == obs[i].time) {
-            nd1 += obs[j].kind == 1;
-            nd2 += obs[j].kind == 2;
+            nd1 += obs[j].kind == 1 ? obs[j].wt : 0;
+            nd2 += obs[j].kind == 2 ? obs[j].wt : 0;
+            k1 += obs[j].kind == 1;
+            gone += obs[j].wt;
             j++;
         }
         if (nd1 + nd2 > 0) {
@@ -113,14 +130,14 @@ int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curv
                 c->time[s] = obs[i].time;
                 c->est[s] = f;
                 c->var[s] = v[0] + f * f * v[2] - 2 * f * v[1];
-                c->nrisk[s] = rs;
-                c->nevent[s] = nd1;
-                c->nevents += nd1;
+                c->nrisk[s] = (double)(n - i);
+                c->nevent[s] = k1;
+                c->nevents += k1;
                 s++;
             }
             fk = fkn;
         }
-        rs -= (double)(j - i);
+        rs = j < n ? rs - gone : 0;
         i = j;
     }
     c->nsteps = s;
@@ -347,36 +364,52 @@ int cif_gray(const double *time, const int *status, const int *group,
 
 int cif_var_ij(const double *time, const int *status, size_t n, int cause, cif_curve *c)
 {
-    cif_obs *obs = cif_sorted(time, status, n, cause);
+    return cif_var_ij_w(time, status, NULL, NULL, 0, n, cause, c);
+}
+
+int cif_var_ij_w(const double *time, const int *status, const double *wt, const size_t *cluster,
+                 size_t ncluster, size_t n, int cause, cif_curve *c)
+{
+    size_t ng = cluster ? ncluster : n;
+    cif_obs *obs = cif_sorted(time, status, wt, cluster, n, cause);
     double *A = calloc(n + 1, sizeof *A), *C = calloc(n + 1, sizeof *C);
-    if (!obs || !A || !C) {
+    double *G = calloc(ng + 1, sizeof *G), *left = malloc((n + 1) * sizeof *left);
+    if (!obs || !A || !C || !G || !left) {
         free(obs);
         free(A);
         free(C);
+        free(G);
+        free(left);
         return CIF_NOMEM;
     }
+    left[n] = 0;
+    for (size_t i = n; i-- > 0;) left[i] = left[i + 1] + obs[i].wt;
     /* Per subject p (in time order): A[p] is the influence of its weight
      * on -log S(t), C[p] on the incidence F(t) = sum S(s-) dk(s) / Y(s).
      * At a time s with Y at risk (positions i..n-1), d events of which dk
      * of the cause: dF = S(s-) dk/Y moves C by -S A[p] dk/Y + S (dNk[p] -
-     * Y[p] dk/Y) / Y, and A by (dN[p] - Y[p] d/Y) / (Y - d). */
+     * Y[p] dk/Y) / Y, and A by (dN[p] - Y[p] d/Y) / (Y - d).  Y, d and dk
+     * are sums of weights; the variance is the sum over clusters of the
+     * squared weighted influence sum_p w[p] C[p]. */
     double S = 1;
     size_t step = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
         double d = 0, dk = 0;
         for (; j < n && obs[j].time == obs[i].time; j++) {
-            d += obs[j].kind != 0;
-            dk += obs[j].kind == 1;
+            d += obs[j].kind != 0 ? obs[j].wt : 0;
+            dk += obs[j].kind == 1 ? obs[j].wt : 0;
         }
-        double Y = (double)(n - i), h = d / Y, hk = dk / Y;
+        double Y = left[i], h = d / Y, hk = dk / Y;
         if (dk > 0) {
             double v = 0;
+            memset(G, 0, ng * sizeof *G);
             for (size_t q = 0; q < n; q++) {
                 double dnk = q >= i && q < j && obs[q].kind == 1, yq = q >= i;
                 C[q] += -S * A[q] * hk + S * (dnk - yq * hk) / Y;
-                v += C[q] * C[q];
+                G[obs[q].cl] += obs[q].wt * C[q];
             }
+            for (size_t g = 0; g < ng; g++) v += G[g] * G[g];
             if (step < c->nsteps) c->var[step++] = v;
         }
         if (d > 0 && Y > d)
@@ -387,5 +420,7 @@ int cif_var_ij(const double *time, const int *status, size_t n, int cause, cif_c
     free(obs);
     free(A);
     free(C);
+    free(G);
+    free(left);
     return CIF_OK;
 }

@@ -27,6 +27,13 @@ enum { CIF_OK = 0, CIF_NOMEM = -1, CIF_SINGULAR = -2, CIF_DEGENERATE = -3 };
 /* Estimate the incidence of `cause` from status[i] (0 censored, any other
  * value an event of that cause).  Returns CIF_OK or CIF_NOMEM. */
 int cif_fit(const double *time, const int *status, size_t n, int cause, cif_curve *c);
+/* The same with case weights wt (> 0; NULL: all 1), as survfit's weights
+ * (the estimate from sums of weights; nrisk, nevent and nevents stay counts
+ * of rows, as multi-state survfit's n.risk and n.event).  The variances it sets
+ * are Gray's formula on those sums, which no R function reports: with
+ * weights use cif_var_ij_w. */
+int cif_fit_w(const double *time, const int *status, const double *wt, size_t n, int cause,
+              cif_curve *c);
 void cif_free(cif_curve *c);
 
 /* Replace c's variances (from cif_fit on the same data) by the
@@ -35,6 +42,13 @@ void cif_free(cif_curve *c);
  * subject: the sum over subjects of the squared influence of their weight
  * on the estimate.  O(n x distinct times).  Returns CIF_OK or CIF_NOMEM. */
 int cif_var_ij(const double *time, const int *status, size_t n, int cause, cif_curve *c);
+/* The same with case weights wt (NULL: all 1, as cif_fit_w) and clusters:
+ * cluster NULL (each row its own) or each row's cluster 0..ncluster-1,
+ * as survfit(Surv(time, factor(status)) ~ 1, weights = wt, id = row,
+ * cluster = cluster)$std.err^2: the sum over clusters of the squared sum
+ * of the weighted influences of their rows. */
+int cif_var_ij_w(const double *time, const int *status, const double *wt, const size_t *cluster,
+                 size_t ncluster, size_t n, int cause, cif_curve *c);
 
 /* The estimate and variance at time t (0 before the first step); NAN
  * beyond the end of follow-up (t > tmax), as timepoints(). */

@@ -24,7 +24,7 @@ int km_followup(const double *time, const int *event, const int *censored, size_
     }
     /* the reverse curve: censoring is the event */
     km_curve c;
-    if (km_fit(NULL, time, censored, n, conf, level, &c) != 0) return -1;
+    if (km_fit(NULL, time, censored, NULL, n, conf, level, &c) != 0) return -1;
     const double half = 0.5;
     km_quantile(&c, &half, 1, &out->median, &out->lower, &out->upper);
     km_free(&c);

@@ -27,6 +27,9 @@ static const cohort_param km_params[] = {
     {"rmean", COHORT_ARG_DURATION, 0, "report the restricted mean survival time up to this time"},
     {"followup", COHORT_ARG_BOOL, 0,
      "median follow-up (reverse Kaplan-Meier), person-years and events per 100 person-years, default false"},
+    {"weights", COHORT_ARG_COLUMN, 0,
+     "case weights (numbers > 0), as survfit's weights: weighted numbers at risk and events; "
+     "robust (infinitesimal-jackknife) standard errors when a weight is not a whole number"},
 };
 
 /* The data of one call after dropping rows with missing values. */
@@ -37,6 +40,8 @@ typedef struct km_input {
     int *event;
     int *censored;       /* 1: follow-up ended without any event (status 0) */
     int *group;          /* 0..ngroups-1 */
+    double *wt;          /* case weights, or NULL */
+    int robust;          /* a weight is not whole: infinitesimal-jackknife variance */
     size_t *unit;        /* unit of each row, or NULL */
     pc_factor f;         /* levels of `by` (empty without it) */
     const char *byname;  /* name of `by`, or NULL */
@@ -51,6 +56,7 @@ static void km_input_free(km_input *in)
     free(in->event);
     free(in->censored);
     free(in->group);
+    free(in->wt);
     free(in->unit);
     free(in->level);
     pc_factor_free(&in->f);
@@ -87,7 +93,15 @@ static const char *km_in(const km_input *in, size_t g, char *buf, size_t size)
 static void km_role(const cohort_host *host, const cohort_call *call, const km_input *in,
                     cohort_table *t, int col, int role)
 {
-    pc_count_role(host, call, !in->start, t, col, role);
+    pc_count_role(host, call, !in->start && !in->wt, t, col, role);
+}
+
+/* A column of numbers of units at risk or events: counts, or sums of
+ * weights (two decimals) under case weights. */
+static int km_count_column(const cohort_host *host, const km_input *in, cohort_table *t,
+                           const char *name)
+{
+    return host->table_column(t, name, in->wt ? COHORT_COL_NUMBER : COHORT_COL_COUNT, in->wt ? 2 : 0);
 }
 
 /* Read the endpoint and `by`, drop rows with missing values, check times.
@@ -97,10 +111,12 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
     memset(in, 0, sizeof *in);
     const cohort_arg *ep = cohort_arg_get(call, "endpoint");
     const cohort_arg *by = cohort_arg_get(call, "by");
+    const cohort_vec *wv = pc_weights(call);
     if (!ep || ep->kind != COHORT_ARG_ENDPOINT) {
         host->error(call, "km needs an endpoint");
         return 1;
     }
+    if (pc_weights_check(host, call, wv, NULL, &in->robust)) return 1;
     const cohort_surv *s = &ep->surv;
     size_t nrows = call->nrows;
     if (by) {
@@ -117,15 +133,16 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
     in->group = malloc((nrows + 1) * sizeof *in->group);
     if (s->start) in->start = malloc((nrows + 1) * sizeof *in->start);
     if (call->row_unit) in->unit = malloc((nrows + 1) * sizeof *in->unit);
+    if (wv) in->wt = malloc((nrows + 1) * sizeof *in->wt);
     in->level = calloc(nlev + 1, sizeof *in->level);
     if (!in->time || !in->event || !in->censored || !in->group || (s->start && !in->start) ||
-        (call->row_unit && !in->unit) || !in->level) {
+        (call->row_unit && !in->unit) || (wv && !in->wt) || !in->level) {
         host->error(call, "out of memory");
         return 1;
     }
     size_t dropped = 0, competing = 0;
     for (size_t i = 0; i < nrows; i++) {
-        if (s->missing[i] || (by && in->f.code[i] < 0)) {
+        if (s->missing[i] || (by && in->f.code[i] < 0) || pc_weight_missing(wv, i)) {
             dropped++;
             continue;
         }
@@ -146,13 +163,15 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
         in->group[k] = by ? in->f.code[i] : 0;
         if (in->start) in->start[k] = s->start[i];
         if (in->unit) in->unit[k] = call->row_unit[i];
+        if (in->wt) in->wt[k] = wv->num[i];
     }
     char c1[32], c2[32];
     if (dropped) {
         pc_count(host, call, (double)dropped, c1, sizeof c1);
         pc_count(host, call, (double)nrows, c2, sizeof c2);
-        host->warning(call, "%s of %s rows dropped for missing values of %s%s%s", c1, c2, s->name,
-                      by ? " or " : "", by ? by->vec.name : "");
+        host->warning(call, "%s of %s rows dropped for missing values of %s%s%s%s%s", c1, c2, s->name,
+                      by ? (wv ? ", " : " or ") : "", by ? by->vec.name : "", wv ? " or " : "",
+                      wv ? wv->name : "");
     }
     if (competing) {
         pc_count(host, call, (double)competing, c1, sizeof c1);
@@ -238,18 +257,45 @@ static int km_options(const cohort_host *host, const cohort_call *call, km_opts 
 }
 
 /* Rows of group g as arrays (pointers into scratch space); c (the
- * censoring flags) may be NULL. */
-static size_t km_select(const km_input *in, size_t g, double *t0, double *t, int *e, int *c)
+ * censoring flags), w (the weights) and u (the units) may be NULL. */
+static size_t km_select(const km_input *in, size_t g, double *t0, double *t, int *e, int *c,
+                        double *w, size_t *u)
 {
     size_t m = 0;
     for (size_t i = 0; i < in->n; i++)
         if ((size_t)in->group[i] == g) {
             if (in->start) t0[m] = in->start[i];
             if (c) c[m] = in->censored[i];
+            if (w && in->wt) w[m] = in->wt[i];
+            if (u && in->unit) u[m] = in->unit[i];
             t[m] = in->time[i];
             e[m++] = in->event[i];
         }
     return m;
+}
+
+/* Fit the curve of group g: weighted when the call has weights, with the
+ * robust variance when a weight is not whole (clustered by unit for
+ * (start, stop] rows, as survfit(..., id = unit)).  Scratch space t0, t,
+ * e, w (n each) and u (n + nunits).  Returns 0, or -1 if memory ran out. */
+static int km_fit_group(const km_input *in, const km_opts *o, size_t nunits, size_t g, double *t0,
+                        double *t, int *e, double *w, size_t *u, km_curve *c)
+{
+    size_t m = km_select(in, g, t0, t, e, NULL, w, u);
+    if (km_fit(in->start ? t0 : NULL, t, e, in->wt ? w : NULL, m, o->conf, o->level, c) != 0)
+        return -1;
+    if (!in->robust) return 0;
+    size_t ncl = 0, *cl = NULL;
+    if (in->unit) { /* the group's units, numbered 0..ncl-1 */
+        size_t *num = u + in->n;
+        for (size_t k = 0; k < nunits; k++) num[k] = (size_t)-1;
+        for (size_t i = 0; i < m; i++) {
+            if (num[u[i]] == (size_t)-1) num[u[i]] = ncl++;
+            u[i] = num[u[i]];
+        }
+        cl = u;
+    }
+    return km_var_ij(in->start ? t0 : NULL, t, e, w, cl, ncl, m, c);
 }
 
 /* The follow-up table: reverse Kaplan-Meier median follow-up, person-years
@@ -289,7 +335,7 @@ static int km_followup_table(const cohort_host *host, const cohort_call *call, c
     char lv[16], gb[256], ev[32];
     snprintf(lv, sizeof lv, "%g%%", o->level * 100);
     for (size_t g = 0; g < in->ngroups; g++) {
-        size_t m = km_select(in, g, t0, t, e, c);
+        size_t m = km_select(in, g, t0, t, e, c, NULL, NULL);
         km_fu fu;
         if (km_followup(t, e, c, m, o->conf, o->level, 100 * year, &fu) != 0) {
             free(c);
@@ -357,14 +403,14 @@ static void km_quantile_name(double p, const char *suffix, char *buf, size_t siz
 
 /* A table of values at the `at` times: its leading columns (group, time,
  * n.risk, cum.event) into col[0..3]. */
-static cohort_table *km_at_table(const cohort_host *host, const cohort_call *call, const char *id,
-                                 const char *title, const char *gname, int col[4])
+static cohort_table *km_at_table(const cohort_host *host, const cohort_call *call, const km_input *in,
+                                 const char *id, const char *title, const char *gname, int col[4])
 {
     cohort_table *tab = host->table_new(call, id, title);
     col[0] = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
     col[1] = host->table_column(tab, "time", COHORT_COL_TIME, 1);
-    col[2] = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);
-    col[3] = host->table_column(tab, "cum.event", COHORT_COL_COUNT, 0);
+    col[2] = km_count_column(host, in, tab, "n.risk");
+    col[3] = km_count_column(host, in, tab, "cum.event");
     return tab;
 }
 
@@ -386,26 +432,33 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     km_opts o;
     km_curve *curves = NULL;
     size_t *stamp = NULL;
-    double *t0 = NULL, *t = NULL, *q = NULL;
+    double *t0 = NULL, *t = NULL, *q = NULL, *w = NULL;
+    size_t *u = NULL;
     int *e = NULL, rc = 1;
     const cohort_arg *a_fu;
     if (km_options(host, call, &o) != 0) goto out_opts;
     if (km_read(host, call, &in) != 0) goto out;
+    if ((a_fu = cohort_arg_get(call, "followup")) && a_fu->num != 0 && in.wt) {
+        host->error(call, "followup: the follow-up (reverse Kaplan-Meier, person-time) is not "
+                    "computed with case weights; give it in a km without weights");
+        goto out;
+    }
     const char *gname = cohort_arg_get(call, "by") ? cohort_arg_get(call, "by")->vec.name : "group";
     curves = calloc(in.ngroups, sizeof *curves);
     t0 = malloc((in.n + 1) * sizeof *t0);
     t = malloc((in.n + 1) * sizeof *t);
     e = malloc((in.n + 1) * sizeof *e);
+    w = malloc((in.n + 1) * sizeof *w);
+    u = malloc((in.n + call->nunits + 1) * sizeof *u);
     q = malloc((3 * o.nprobs + 1) * sizeof *q);
     stamp = calloc(call->nunits + 1, sizeof *stamp);
-    if (!curves || !t0 || !t || !e || !q || !stamp) {
+    if (!curves || !t0 || !t || !e || !w || !u || !q || !stamp) {
         host->error(call, "out of memory");
         goto out;
     }
     double nevents = 0;
     for (size_t g = 0; g < in.ngroups; g++) {
-        size_t m = km_select(&in, g, t0, t, e, NULL);
-        if (km_fit(in.start ? t0 : NULL, t, e, m, o.conf, o.level, &curves[g]) != 0) {
+        if (km_fit_group(&in, &o, call->nunits, g, t0, t, e, w, u, &curves[g]) != 0) {
             host->error(call, "out of memory");
             goto out;
         }
@@ -418,6 +471,11 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     }
     char lv[16], tb[64], sb[64], buf[96], gb[256];
     snprintf(lv, sizeof lv, "%g%%", o.level * 100);
+    if (in.wt)
+        host->note(call, "case weights %s: numbers at risk and events are sums of weights; %s "
+                   "standard errors", pc_weights(call)->name,
+                   in.robust ? "robust (infinitesimal jackknife, as survfit with weights that are not "
+                               "whole numbers)" : "Greenwood");
 
     /* survival at the requested times */
     if (o.nat > 0) {
@@ -426,7 +484,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         else
             snprintf(buf, sizeof buf, "Kaplan-Meier survival (%s CI, %s)", lv, km_conf_name(o.conf));
         int lead[4];
-        cohort_table *tab = km_at_table(host, call, "survival", buf, gname, lead);
+        cohort_table *tab = km_at_table(host, call, &in, "survival", buf, gname, lead);
         km_role(host, call, &in, tab, lead[2], COHORT_COUNT_AT_RISK);
         km_role(host, call, &in, tab, lead[3], COHORT_COUNT_CUMULATIVE);
         int cs = host->table_column(tab, "survival", COHORT_COL_PERCENT, 1);
@@ -436,7 +494,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         /* the Nelson-Aalen cumulative hazard at the same times (detail: its
          * rows are hidden whole when they rest on a hidden count) */
         int hlead[4];
-        cohort_table *htab = km_at_table(host, call, "cumhaz", "Nelson-Aalen cumulative hazard",
+        cohort_table *htab = km_at_table(host, call, &in, "cumhaz", "Nelson-Aalen cumulative hazard",
                                          gname, hlead);
         km_role(host, call, &in, htab, hlead[2], COHORT_COUNT_AT_RISK);
         km_role(host, call, &in, htab, hlead[3], COHORT_COUNT_CUMULATIVE);
@@ -488,7 +546,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                                                 ? "Median survival time" : "Survival time quantiles");
         int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
         int cn = host->table_column(tab, "n", COHORT_COL_COUNT, 0);
-        int ce = host->table_column(tab, "events", COHORT_COL_COUNT, 0);
+        int ce = km_count_column(host, &in, tab, "events");
         km_role(host, call, &in, tab, cn, COHORT_COUNT_UNITS);
         km_role(host, call, &in, tab, ce, COHORT_COUNT_EVENTS);
         /* times estimated from the data: hidden with a row of too few events */
@@ -575,9 +633,9 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         host->table_detail(tab);
         int cg = host->table_column(tab, gname, COHORT_COL_TEXT, 0);
         int ct = host->table_column(tab, "time", COHORT_COL_TIME, 2);
-        int cr = host->table_column(tab, "n.risk", COHORT_COL_COUNT, 0);
-        int ce = host->table_column(tab, "n.event", COHORT_COL_COUNT, 0);
-        int cc = host->table_column(tab, "n.censor", COHORT_COL_COUNT, 0);
+        int cr = km_count_column(host, &in, tab, "n.risk");
+        int ce = km_count_column(host, &in, tab, "n.event");
+        int cc = km_count_column(host, &in, tab, "n.censor");
         km_role(host, call, &in, tab, cr, COHORT_COUNT_AT_RISK);
         km_role(host, call, &in, tab, ce, COHORT_COUNT_STEP_EVENTS);
         km_role(host, call, &in, tab, cc, COHORT_COUNT_STEP_CENSORED);
@@ -614,7 +672,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         cohort_figure *fig = host->figure_new(call, "survival", COHORT_FIG_STEP, buf);
         host->figure_labels(fig, NULL, "Survival");
         /* the log-rank test of the groups (as survdiff), drawn on request */
-        if (in.ngroups >= 2 && !in.start && COHORT_HOST_HAS(host, figure_annotate)) {
+        if (in.ngroups >= 2 && !in.start && !in.wt && COHORT_HOST_HAS(host, figure_annotate)) {
             lr_result lr;
             if (lr_test(in.time, in.event, in.group, NULL, in.n, in.ngroups, 0, &lr) == LR_OK && isfinite(lr.p)) {
                 char pb[32];
@@ -644,6 +702,8 @@ out:
     free(t0);
     free(t);
     free(e);
+    free(w);
+    free(u);
     free(q);
     free(stamp);
     km_input_free(&in);

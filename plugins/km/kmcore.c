@@ -15,7 +15,18 @@
 typedef struct km_obs {
     double time;
     int event;
+    double wt;
 } km_obs;
+
+typedef struct km_entry {
+    double start, wt;
+} km_entry;
+
+static int km_cmp_entry(const void *a, const void *b)
+{
+    const km_entry *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
 
 static int km_cmp_obs(const void *a, const void *b)
 {
@@ -104,13 +115,7 @@ void km_ci(double s, double selog, km_conf conf, double conf_level,
     }
 }
 
-static int km_cmp_double(const void *a, const void *b)
-{
-    const double *x = a, *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
-int km_fit(const double *start, const double *time, const int *event, size_t n,
+int km_fit(const double *start, const double *time, const int *event, const double *wt, size_t n,
            km_conf conf, double conf_level, km_curve *c)
 {
     memset(c, 0, sizeof *c);
@@ -118,7 +123,7 @@ int km_fit(const double *start, const double *time, const int *event, size_t n,
     c->conf_level = conf_level;
     c->n = n;
     km_obs *obs = malloc((n + 1) * sizeof *obs);
-    double *entry = malloc((n + 1) * sizeof *entry);
+    km_entry *entry = malloc((n + 1) * sizeof *entry);
     if (!obs || !entry) {
         free(obs);
         free(entry);
@@ -127,10 +132,12 @@ int km_fit(const double *start, const double *time, const int *event, size_t n,
     for (size_t i = 0; i < n; i++) {
         obs[i].time = time[i];
         obs[i].event = event[i] != 0;
-        entry[i] = start ? start[i] : -INFINITY;
+        obs[i].wt = wt ? wt[i] : 1;
+        entry[i].start = start ? start[i] : -INFINITY;
+        entry[i].wt = obs[i].wt;
     }
     qsort(obs, n, sizeof *obs, km_cmp_obs);
-    qsort(entry, n, sizeof *entry, km_cmp_double);
+    qsort(entry, n, sizeof *entry, km_cmp_entry);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (i == 0 || obs[i].time != obs[i - 1].time) m++;
@@ -148,18 +155,30 @@ int km_fit(const double *start, const double *time, const int *event, size_t n,
     c->ntimes = m;
     double s = 1, gw = 0; /* survival, Greenwood sum */
     double na = 0, nav = 0; /* Nelson-Aalen and its variance */
+    /* weight of the rows from position i on, and of those not entered yet */
+    double *left = malloc((n + 1) * sizeof *left);
+    if (!left) {
+        free(obs);
+        free(entry);
+        km_free(c);
+        return -1;
+    }
+    left[n] = 0;
+    for (size_t i = n; i-- > 0;) left[i] = left[i + 1] + obs[i].wt;
+    double waiting = left[0];
     size_t j = 0, nentered = 0; /* entries before the current time */
     for (size_t i = 0; i < n;) {
         size_t k = i;
         double d = 0, cens = 0;
         while (k < n && obs[k].time == obs[i].time) {
-            if (obs[k].event) d++;
-            else cens++;
+            if (obs[k].event) d += obs[k].wt;
+            else cens += obs[k].wt;
             k++;
         }
         /* at risk at t: (start, stop] holds t, i.e. stop >= t and start < t */
-        while (nentered < n && entry[nentered] < obs[i].time) nentered++;
-        double r = (double)(n - i) - (double)(n - nentered);
+        while (nentered < n && entry[nentered].start < obs[i].time) waiting -= entry[nentered++].wt;
+        if (nentered == n) waiting = 0;
+        double r = left[i] - waiting;
         if (d > 0) {
             s *= 1 - d / r;
             gw = d < r ? gw + d / (r * (r - d)) : INFINITY;
@@ -180,8 +199,64 @@ int km_fit(const double *start, const double *time, const int *event, size_t n,
         j++;
         i = k;
     }
+    free(left);
     free(obs);
     free(entry);
+    return 0;
+}
+
+int km_var_ij(const double *start, const double *time, const int *event, const double *wt,
+              const size_t *cluster, size_t ncluster, size_t n, km_curve *c)
+{
+    size_t ng = cluster ? ncluster : n;
+    double *A = calloc(n + 1, sizeof *A), *B = calloc(n + 1, sizeof *B);
+    double *ga = calloc(ng + 1, sizeof *ga), *gb = calloc(ng + 1, sizeof *gb);
+    if (!A || !B || !ga || !gb) {
+        free(A);
+        free(B);
+        free(ga);
+        free(gb);
+        return -1;
+    }
+    /* A[q]: influence of row q's weight on -log S(t); B[q] on the
+     * Nelson-Aalen H(t).  At a time s with (weighted) Y at risk and d
+     * events, h = d / Y: A moves by (dN_q - Y_q h) / (Y - d) and B by
+     * (dN_q - Y_q h) / Y.  The variance is the sum over clusters of the
+     * squared weighted influence sum_q w_q A[q]. */
+    double va = 0, vb = 0;
+    for (size_t j = 0; j < c->ntimes; j++) {
+        double s = c->time[j], d = c->nevent[j], Y = c->nrisk[j];
+        if (d > 0) {
+            double h = d / Y;
+            memset(ga, 0, ng * sizeof *ga);
+            memset(gb, 0, ng * sizeof *gb);
+            for (size_t q = 0; q < n; q++) {
+                double yq = time[q] >= s && (!start || start[q] < s);
+                double dn = time[q] == s && event[q] != 0;
+                double u = dn - yq * h;
+                if (Y > d) A[q] += u / (Y - d);
+                B[q] += u / Y;
+                double w = wt ? wt[q] : 1;
+                size_t g = cluster ? cluster[q] : q;
+                ga[g] += w * A[q];
+                gb[g] += w * B[q];
+            }
+            va = vb = 0;
+            for (size_t g = 0; g < ng; g++) {
+                va += ga[g] * ga[g];
+                vb += gb[g] * gb[g];
+            }
+        }
+        double sv = c->surv[j];
+        c->se[j] = sv * sqrt(va);
+        c->selog[j] = sv > 0 ? sqrt(va) : INFINITY;
+        c->sechaz[j] = sqrt(vb);
+        km_ci(sv, c->selog[j], c->conf, c->conf_level, &c->lower[j], &c->upper[j]);
+    }
+    free(A);
+    free(B);
+    free(ga);
+    free(gb);
     return 0;
 }
 

@@ -51,10 +51,22 @@ const char *km_conf_name(km_conf conf);
 /* Fit one curve.  event[i] != 0 marks an event at time[i] (finite).
  * start is NULL, or gives counting-process data: row i is at risk on
  * (start[i], time[i]] (delayed entry, time-varying groups), as
- * Surv(start, stop, event).  Returns 0, or -1 if memory ran out (c is then
- * empty). */
-int km_fit(const double *start, const double *time, const int *event, size_t n,
+ * Surv(start, stop, event).  wt is NULL, or case weights > 0 (as
+ * survfit's weights: numbers at risk, events and censorings are sums of
+ * weights, the Greenwood variance is computed from them).  Returns 0, or -1
+ * if memory ran out (c is then empty). */
+int km_fit(const double *start, const double *time, const int *event, const double *wt, size_t n,
            km_conf conf, double conf_level, km_curve *c);
+
+/* Replace the Greenwood and Nelson-Aalen standard errors of c (from km_fit
+ * on the same rows) by the infinitesimal-jackknife (robust) ones, as
+ * survfit does with non-integer weights or a cluster: the sum over
+ * clusters of the squared weighted influence of the rows on S(t) and
+ * H(t).  cluster is NULL (each row its own cluster) or gives each row's
+ * cluster 0..ncluster-1.  The limits are recomputed.  O(n x event times).
+ * Returns 0, or -1 if memory ran out. */
+int km_var_ij(const double *start, const double *time, const int *event, const double *wt,
+              const size_t *cluster, size_t ncluster, size_t n, km_curve *c);
 void km_free(km_curve *c);
 
 /* Confidence limits of survival s with std. error selog of log s. */

@@ -25,6 +25,7 @@ void logit_options_default(logit_options *o)
     o->epsilon = 1e-8;
     o->maxit = 25;
     o->allow_separation = 0;
+    o->weights = NULL;
 }
 
 const char *logit_status_text(int status)
@@ -54,10 +55,16 @@ static double mu_eta(double eta)
     return (eta > LOGIT_THRESH || eta < -LOGIT_THRESH) ? DBL_EPSILON : e / (o * o);
 }
 
-static double deviance(size_t n, const double *y, const double *mu)
+/* prior weight of row i (glm's weights; 1 without) */
+static double pw(const double *wt, size_t i)
+{
+    return wt ? wt[i] : 1;
+}
+
+static double deviance(size_t n, const double *y, const double *mu, const double *wt)
 {
     double d = 0;
-    for (size_t i = 0; i < n; i++) d += y[i] != 0 ? -2 * log(mu[i]) : -2 * log1p(-mu[i]);
+    for (size_t i = 0; i < n; i++) d += pw(wt, i) * (y[i] != 0 ? -2 * log(mu[i]) : -2 * log1p(-mu[i]));
     return d;
 }
 
@@ -108,6 +115,9 @@ int logit_fit_model(size_t n, size_t p0, const double *x, const double *y,
             if (!isfinite(x[i * p0 + j])) return f->status = LOGIT_EINPUT;
     }
     if (n1 == 0 || n1 == n) return f->status = LOGIT_ECONSTANT;
+    const double *wt = o->weights;
+    for (size_t i = 0; wt && i < n; i++)
+        if (!(isfinite(wt[i]) && wt[i] > 0)) return f->status = LOGIT_EINPUT;
 
     int st = LOGIT_OK;
     double *xs = malloc((n * p0 + 1) * sizeof *xs), *m = calloc(p + 1, sizeof *m);
@@ -137,18 +147,19 @@ int logit_fit_model(size_t n, size_t p0, const double *x, const double *y,
         for (size_t i = 0; i < n; i++) xs[i * p0 + j] = (x[i * p0 + j] - mean) / sd;
     }
 
+    /* binomial()$initialize: mustart = (weights y + 0.5) / (weights + 1) */
     for (size_t i = 0; i < n; i++) {
-        mu[i] = (y[i] + 0.5) / 2;
+        mu[i] = (pw(wt, i) * y[i] + 0.5) / (pw(wt, i) + 1);
         eta[i] = log(mu[i] / (1 - mu[i]));
     }
-    double devold = deviance(n, y, mu), dev = devold;
+    double devold = deviance(n, y, mu, wt), dev = devold;
     int conv = 0, have_old = 0, iter;
     for (iter = 1; iter <= o->maxit; iter++) {
         /* working response and weights at the current eta */
         for (size_t i = 0; i < n; i++) {
             double me = mu_eta(eta[i]), var = mu[i] * (1 - mu[i]);
             zz[i] = eta[i] + (y[i] - mu[i]) / me;
-            w2[i] = me * me / var;
+            w2[i] = pw(wt, i) * me * me / var;
         }
         /* weighted least squares: (X'WX) b = X'Wz */
         memset(a, 0, p * p * sizeof *a);
@@ -179,7 +190,7 @@ int logit_fit_model(size_t n, size_t p0, const double *x, const double *y,
         if (!finite) break;
         linpred(n, p, xs, b, eta);
         for (size_t i = 0; i < n; i++) mu[i] = linkinv(eta[i]);
-        dev = deviance(n, y, mu);
+        dev = deviance(n, y, mu, wt);
         /* step halving while the deviance is not finite */
         for (int ii = 0; !isfinite(dev); ii++) {
             if (!have_old || ii >= o->maxit) {
@@ -189,7 +200,7 @@ int logit_fit_model(size_t n, size_t p0, const double *x, const double *y,
             for (size_t j = 0; j < p; j++) b[j] = (b[j] + bold[j]) / 2;
             linpred(n, p, xs, b, eta);
             for (size_t i = 0; i < n; i++) mu[i] = linkinv(eta[i]);
-            dev = deviance(n, y, mu);
+            dev = deviance(n, y, mu, wt);
         }
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < o->epsilon) {
             conv = 1;
@@ -265,10 +276,23 @@ int logit_fit_model(size_t n, size_t p0, const double *x, const double *y,
     }
     f->deviance = dev;
     {
-        double ybar = (double)n1 / (double)n;
-        f->null_deviance = -2 * ((double)n1 * log(ybar) + (double)(n - n1) * log1p(-ybar));
+        /* the intercept-only fit: the weighted mean of y */
+        double w1 = 0, wall = 0;
+        for (size_t i = 0; i < n; i++) {
+            wall += pw(wt, i);
+            if (y[i] != 0) w1 += pw(wt, i);
+        }
+        double ybar = w1 / wall;
+        f->null_deviance = -2 * (w1 * log(ybar) + (wall - w1) * log1p(-ybar));
     }
+    /* binomial()$aic: -2 sum dbinom(round(w y), round(w), mu, log) + 2 p,
+     * which is dev + 2 p when the weights are whole numbers */
     f->aic = dev + 2 * (double)p;
+    if (wt) {
+        double ll = 0;
+        for (size_t i = 0; i < n; i++) ll += dbinom(nearbyint(wt[i] * y[i]), nearbyint(wt[i]), mu[i], 1);
+        f->aic = -2 * ll + 2 * (double)p;
+    }
     f->df_residual = n - p;
     f->df_null = n - 1;
 done:

@@ -17,6 +17,9 @@ typedef struct logit_options {
     int maxit;             /* 25 */
     int allow_separation;  /* 0 (default): separation is LOGIT_ESEPARATION; 1: the fit is
                               returned as glm returns it, with f->separated set */
+    const double *weights; /* NULL (default), or n prior weights > 0, as glm's weights:
+                              weighted deviance, information and null deviance; the AIC
+                              as binomial()$aic (weights rounded when not whole) */
 } logit_options;
 
 enum logit_status {

@@ -2,8 +2,8 @@
  * regression of a binary column on formula terms, as R's
  * glm(family = binomial): odds ratios with Wald confidence intervals
  * (exp(b +- z se), as confint.default) and Wald p-values, deviances and
- * AIC.  Separation and non-convergence are errors.  The numbers come from
- * irls.c. */
+ * AIC; prior weights as glm's `weights`.  Separation and non-convergence
+ * are errors.  The numbers come from irls.c. */
 #include <cohort/plugin.h>
 #include "irls.h"
 #include "../common/design.h"
@@ -21,6 +21,9 @@ static const cohort_param lg_params[] = {
      "(the second in sort order is the event)"},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
     {"maxit", COHORT_ARG_NUMBER, 0, "maximum IRLS iterations, default 25 (as glm.control)"},
+    {"weights", COHORT_ARG_COLUMN, 0,
+     "prior weights (numbers > 0), as glm's weights: weighted likelihood, model-based standard "
+     "errors"},
 };
 
 static const char *term_label(const pc_design *d, size_t j, char *buf, size_t size)
@@ -54,15 +57,18 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
     size_t nrows = call->nrows;
     int rc = 1;
     unsigned char *use = calloc(nrows + 1, 1);
-    double *y = malloc((nrows + 1) * sizeof *y);
+    double *y = malloc((nrows + 1) * sizeof *y), *w = malloc((nrows + 1) * sizeof *w);
+    const cohort_vec *wv = pc_weights(call);
+    int nonint = 0;
     pc_factor yf = {0};
     pc_design d = {0};
     logit_fit f;
     memset(&f, 0, sizeof f);
-    if (!use || !y) {
+    if (!use || !y || !w) {
         host->error(call, "out of memory");
         goto out;
     }
+    if (pc_weights_check(host, call, wv, NULL, &nonint)) goto out;
     if (lhs->type == COHORT_TYPE_TEXT) {
         if (pc_factor_make(lhs, NULL, &yf) != 0) {
             host->error(call, "out of memory");
@@ -79,7 +85,7 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
     }
     size_t n = 0, dropped = 0;
     for (size_t i = 0; i < nrows; i++) {
-        int miss = lhs->missing[i] != 0;
+        int miss = lhs->missing[i] != 0 || pc_weight_missing(wv, i);
         for (size_t t = 0; t < fm->nterms && !miss; t++) miss = fm->terms[t].vec.missing[i] != 0;
         if (miss) {
             dropped++;
@@ -92,6 +98,7 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
             goto out;
         }
         use[i] = 1;
+        w[n] = wv ? wv->num[i] : 1;
         y[n++] = v;
     }
     if (dropped) {
@@ -109,6 +116,12 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         host->error(call, "%s", err);
         goto out;
     }
+    if (wv) o.weights = w;
+    if (nonint)
+        host->warning(call, "weights: %s is not a whole number in some rows: the estimates are glm's "
+                      "(which warns \"non-integer #successes\"), the standard errors model-based, "
+                      "and the log-likelihood and AIC follow glm's rounding of the weights",
+                      wv->name);
     int st = logit_fit_model(n, d.p, d.x, y, &o, &f);
     switch (st) {
     case LOGIT_OK: break;
@@ -142,9 +155,11 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         char title[256], lv[16], pb[32], lb[256];
         snprintf(lv, sizeof lv, "%g%%", level * 100);
         if (lhs->type == COHORT_TYPE_TEXT)
-            snprintf(title, sizeof title, "Logistic regression of %s = %s", lhs->name, yf.labels[1]);
+            snprintf(title, sizeof title, "Logistic regression of %s = %s%s%s", lhs->name, yf.labels[1],
+                     wv ? ", weights " : "", wv ? wv->name : "");
         else
-            snprintf(title, sizeof title, "Logistic regression of %s", lhs->name);
+            snprintf(title, sizeof title, "Logistic regression of %s%s%s", lhs->name,
+                     wv ? ", weights " : "", wv ? wv->name : "");
         cohort_table *t = host->table_new(call, "coef", title);
         int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
         int cor = host->table_column(t, "OR", COHORT_COL_NUMBER, 2);
@@ -233,6 +248,7 @@ out:
     pc_factor_free(&yf);
     free(use);
     free(y);
+    free(w);
     return rc;
 }
 

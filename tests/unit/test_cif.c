@@ -2,7 +2,9 @@
  * timepoints (tests/ref/cif_ref.txt, written by tests/R/survival.R):
  * estimates and variances at every event time, values and log(-log)
  * intervals at given times, Gray's test with and without strata; and the
- * infinitesimal-jackknife variance of survfit's Aalen-Johansen estimate. */
+ * infinitesimal-jackknife variance of survfit's Aalen-Johansen estimate;
+ * with case weights and clusters against survfit(..., weights =, id =,
+ * cluster =) (tests/ref/weights_ref.txt, written by tests/R/weights.R). */
 #include "../../plugins/cif/cifcore.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
@@ -172,6 +174,95 @@ static void test_against_r(void)
     }
 }
 
+/* Case weights and clusters: survfit's Aalen-Johansen estimate, numbers at
+ * risk and events (sums of weights), and its grouped infinitesimal-jackknife
+ * variance, at every step and at given times. */
+typedef struct cifw_case {
+    const char *name, *weight, *cluster;
+} cifw_case;
+
+static void test_weights_clusters(void)
+{
+    static const cifw_case wcases[] = {
+        {"cif_mgus2_wr", "wr", NULL},
+        {"cif_mgus2_cl", NULL, "cl"},
+        {"cif_mgus2_wr_cl", "wr", "cl"},
+    };
+    rd_file wref, data;
+    CU_ASSERT_FATAL(rd_read("tests/ref/weights_ref.txt", &wref) == 0);
+    CU_ASSERT_FATAL(rd_read("tests/ref/weights_mgus2_data.txt", &data) == 0);
+    const rd_table *d = &data.tab[0];
+    size_t n = d->nrow;
+    double *t = malloc(n * sizeof *t), *w = malloc(n * sizeof *w);
+    int *st = malloc(n * sizeof *st);
+    size_t *cl = malloc(n * sizeof *cl);
+    char what[160];
+    for (size_t k = 0; k < sizeof wcases / sizeof wcases[0]; k++) {
+        const cifw_case *wc = &wcases[k];
+        rd_tally tally = {0, 0, 0};
+        snprintf(what, sizeof what, "%s.curve", wc->name);
+        const rd_table *cv = rd_table_get(&wref, what);
+        snprintf(what, sizeof what, "%s.at", wc->name);
+        const rd_table *at = rd_table_get(&wref, what);
+        CU_ASSERT_FATAL(cv && at);
+        for (double g = 0; g <= 1; g++)
+            for (int cause = 1; cause <= 2; cause++) {
+                size_t m = 0, ncl = 0;
+                for (size_t i = 0; i < n; i++) {
+                    if (rd_get(d, i, "sex") != g) continue;
+                    t[m] = rd_get(d, i, "time");
+                    st[m] = (int)rd_get(d, i, "status");
+                    w[m] = wc->weight ? rd_get(d, i, wc->weight) : 1;
+                    /* cluster values are small whole numbers: use them as the
+                     * cluster indices (clusters without rows in the group add 0) */
+                    cl[m] = wc->cluster ? (size_t)rd_get(d, i, wc->cluster) : 0;
+                    if (cl[m] + 1 > ncl) ncl = cl[m] + 1;
+                    m++;
+                }
+                cif_curve c;
+                CU_ASSERT_FATAL(cif_fit_w(t, st, wc->weight ? w : NULL, m, cause, &c) == CIF_OK);
+                CU_ASSERT_FATAL(cif_var_ij_w(t, st, wc->weight ? w : NULL, wc->cluster ? cl : NULL, ncl,
+                                             m, cause, &c) == CIF_OK);
+                size_t s = 0;
+                for (size_t i = 0; i < cv->nrow; i++) {
+                    if (rd_get(cv, i, "group") != g || rd_get(cv, i, "cause") != cause) continue;
+                    if (s < c.nsteps) {
+                        static const char *cols[] = {"time", "est", "var", "nrisk", "nevent"};
+                        const double got[] = {c.time[s], c.est[s], c.var[s], c.nrisk[s], c.nevent[s]};
+                        for (size_t j = 0; j < 5; j++) {
+                            snprintf(what, sizeof what, "%s g=%g cause %d step %zu %s", wc->name, g,
+                                     cause, s, cols[j]);
+                            rd_check(&tally, what, got[j], rd_get(cv, i, cols[j]), RTOL, ATOL);
+                        }
+                    }
+                    s++;
+                }
+                snprintf(what, sizeof what, "%s g=%g cause %d steps", wc->name, g, cause);
+                rd_check(&tally, what, (double)c.nsteps, (double)s, 0, 0);
+                for (size_t i = 0; i < at->nrow; i++) {
+                    if (rd_get(at, i, "group") != g || rd_get(at, i, "cause") != cause) continue;
+                    double tt = rd_get(at, i, "time"), e, v;
+                    cif_at(&c, tt, &e, &v);
+                    snprintf(what, sizeof what, "%s g=%g cause %d at %g est", wc->name, g, cause, tt);
+                    rd_check(&tally, what, e, rd_get(at, i, "est"), RTOL, ATOL);
+                    snprintf(what, sizeof what, "%s g=%g cause %d at %g var", wc->name, g, cause, tt);
+                    rd_check(&tally, what, v, rd_get(at, i, "var"), RTOL, ATOL);
+                }
+                cif_free(&c);
+            }
+        fprintf(stderr, "  %s: %zu values compared with R, %zu differ (max rel. diff %.1e)\n",
+                wc->name, tally.checked, tally.failed, tally.maxrel);
+        CU_ASSERT(tally.checked > 500);
+        CU_ASSERT_EQUAL(tally.failed, 0);
+    }
+    free(t);
+    free(w);
+    free(st);
+    free(cl);
+    rd_free(&data);
+    rd_free(&wref);
+}
+
 /* Without competing events the incidence is 1 - Kaplan-Meier. */
 static void test_no_competing(void)
 {
@@ -197,7 +288,8 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS) return 1;
     CU_pSuite s = CU_add_suite("cif", setup, teardown);
     if (!s || !CU_add_test(s, "cuminc parity", test_against_r) ||
-        !CU_add_test(s, "no competing risks", test_no_competing)) {
+        !CU_add_test(s, "no competing risks", test_no_competing) ||
+        !CU_add_test(s, "weights and clusters (survfit)", test_weights_clusters)) {
         CU_cleanup_registry();
         return 1;
     }

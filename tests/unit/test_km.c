@@ -3,7 +3,10 @@
  * (log, log-log, plain, logit, arcsin, none) and the Nelson-Aalen cumhaz
  * and std.chaz (tests/ref/km_ref.txt, written by tests/R/survival.R); the
  * reverse Kaplan-Meier median follow-up, person-time and poisson.test's
- * crude rates (tests/ref/followup_ref.txt). */
+ * crude rates (tests/ref/followup_ref.txt); case weights as survfit's
+ * weights, with the Greenwood variance for whole weights and the robust
+ * infinitesimal-jackknife one otherwise (tests/ref/weights_ref.txt,
+ * written by tests/R/weights.R). */
 #include "../../plugins/km/kmcore.h"
 #include "../../plugins/km/followup.h"
 #include "refdata.h"
@@ -21,6 +24,7 @@ typedef struct km_case {
     const char *data;   /* data file */
     const char *group;  /* group column */
     km_conf conf;
+    const char *weight; /* weight column (its cases are in weights_ref.txt), or NULL */
 } km_case;
 
 static const km_case cases[] = {
@@ -41,28 +45,39 @@ static const km_case cases[] = {
     {"mid_logit", "tests/ref/km_mid_data.txt", "group", KM_CONF_LOGIT},
     {"mid_arcsin", "tests/ref/km_mid_data.txt", "group", KM_CONF_ARCSIN},
     {"jasa1_arcsin", "tests/ref/km_jasa1_data.txt", "transplant", KM_CONF_ARCSIN},
+    {"km_lung_wi", "tests/ref/weights_lung_data.txt", "sex", KM_CONF_LOG, "wi"},
+    {"km_lung_wr", "tests/ref/weights_lung_data.txt", "sex", KM_CONF_LOG, "wr"},
+    {"km_lung_wr_loglog", "tests/ref/weights_lung_data.txt", "sex", KM_CONF_LOGLOG, "wr"},
+    {"km_veteran_wr", "tests/ref/weights_veteran_data.txt", "celltype", KM_CONF_LOG, "wr"},
+    {"km_jasa1_wi", "tests/ref/weights_jasa1_data.txt", "transplant", KM_CONF_LOG, "wi"},
 };
 
-static rd_file ref;
+static rd_file ref, wref;
 
-static int setup(void) { return rd_read("tests/ref/km_ref.txt", &ref); }
-static int teardown(void) { rd_free(&ref); return 0; }
+static int setup(void)
+{
+    return rd_read("tests/ref/km_ref.txt", &ref) || rd_read("tests/ref/weights_ref.txt", &wref);
+}
+static int teardown(void) { rd_free(&ref); rd_free(&wref); return 0; }
 
 static const rd_table *section(const char *caseName, const char *part)
 {
     char buf[128];
     snprintf(buf, sizeof buf, "%s.%s", caseName, part);
     const rd_table *t = rd_table_get(&ref, buf);
+    if (!t) t = rd_table_get(&wref, buf);
     if (!t) fprintf(stderr, "  missing section [%s]\n", buf);
     return t;
 }
 
 /* Fit the curve of group value g (rows with a missing group dropped); a
- * "start" column makes counting-process data. */
+ * "start" column makes counting-process data; wcol names the case weights
+ * (NULL: none), robust asks for the infinitesimal-jackknife variance. */
 static int fit_group(const rd_table *d, const char *gcol, double g, km_conf conf,
-                     double level, km_curve *c)
+                     double level, const char *wcol, int robust, km_curve *c)
 {
     double *t = malloc((d->nrow + 1) * sizeof *t), *t0 = malloc((d->nrow + 1) * sizeof *t0);
+    double *w = malloc((d->nrow + 1) * sizeof *w);
     int *e = malloc((d->nrow + 1) * sizeof *e);
     int counting = rd_col(d, "start") >= 0;
     size_t n = 0;
@@ -70,11 +85,14 @@ static int fit_group(const rd_table *d, const char *gcol, double g, km_conf conf
         if (rd_get(d, i, gcol) != g) continue;
         t0[n] = counting ? rd_get(d, i, "start") : 0;
         t[n] = rd_get(d, i, "time");
+        w[n] = wcol ? rd_get(d, i, wcol) : 1;
         e[n++] = rd_get(d, i, "status") == 1;
     }
-    int rc = km_fit(counting ? t0 : NULL, t, e, n, conf, level, c);
+    int rc = km_fit(counting ? t0 : NULL, t, e, wcol ? w : NULL, n, conf, level, c);
+    if (rc == 0 && robust) rc = km_var_ij(counting ? t0 : NULL, t, e, wcol ? w : NULL, NULL, 0, n, c);
     free(t);
     free(t0);
+    free(w);
     free(e);
     return rc;
 }
@@ -89,12 +107,13 @@ static void check_case(const km_case *kc, rd_tally *tally)
                    *sm = section(kc->name, "summary");
     CU_ASSERT_FATAL(par && cv && qt && at && sm);
     double level = rd_get(par, 0, "conf_level"), tau = rd_get(par, 0, "tau");
+    int robust = rd_get(par, 0, "robust") == 1;
     char what[160];
     size_t ncurve = 0;
     for (size_t r = 0; r < sm->nrow; r++) {
         double g = rd_get(sm, r, "group");
         km_curve c;
-        CU_ASSERT_FATAL(fit_group(d, kc->group, g, kc->conf, level, &c) == 0);
+        CU_ASSERT_FATAL(fit_group(d, kc->group, g, kc->conf, level, kc->weight, robust, &c) == 0);
 
         /* the curve, row by row */
         size_t k = 0;
@@ -152,7 +171,8 @@ static void check_case(const km_case *kc, rd_tally *tally)
         snprintf(what, sizeof what, "%s g=%g n", kc->name, g);
         rd_check(tally, what, (double)c.n, rd_get(sm, r, "n"), 0, 0);
         snprintf(what, sizeof what, "%s g=%g events", kc->name, g);
-        rd_check(tally, what, c.nevents, rd_get(sm, r, "events"), 0, 0);
+        /* a sum of weights is compared to rounding */
+        rd_check(tally, what, c.nevents, rd_get(sm, r, "events"), kc->weight ? RTOL : 0, 0);
         snprintf(what, sizeof what, "%s g=%g rmean(%g)", kc->name, g, tau);
         rd_check(tally, what, mean, rd_get(sm, r, "rmean"), RTOL, ATOL);
         snprintf(what, sizeof what, "%s g=%g se(rmean)", kc->name, g);
@@ -242,11 +262,11 @@ static void test_midpoint_rule(void)
     const double half = 0.5;
     km_curve c;
     double q;
-    CU_ASSERT_FATAL(km_fit(NULL, t1, e1, 6, KM_CONF_LOG, 0.95, &c) == 0);
+    CU_ASSERT_FATAL(km_fit(NULL, t1, e1, NULL, 6, KM_CONF_LOG, 0.95, &c) == 0);
     km_quantile(&c, &half, 1, &q, NULL, NULL);
     CU_ASSERT_DOUBLE_EQUAL(q, 4.5, 1e-12);
     km_free(&c);
-    CU_ASSERT_FATAL(km_fit(NULL, t2, e2, 4, KM_CONF_LOG, 0.95, &c) == 0);
+    CU_ASSERT_FATAL(km_fit(NULL, t2, e2, NULL, 4, KM_CONF_LOG, 0.95, &c) == 0);
     km_quantile(&c, &half, 1, &q, NULL, NULL);
     CU_ASSERT_DOUBLE_EQUAL(q, 6.5, 1e-12);
     km_free(&c);

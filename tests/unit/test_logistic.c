@@ -1,7 +1,8 @@
 /* test_logistic.c: the IRLS core (plugins/logistic/irls.c) against R's
  * glm(family = binomial) on the datasets written by tests/R/regression.R
- * (coefficients, standard errors, z, p, deviances, AIC, iterations), and
- * its failure modes (separation, collinearity, constant outcome). */
+ * (coefficients, standard errors, z, p, deviances, AIC, iterations), with
+ * prior weights as glm's weights (whole and not whole: tests/R/weights.R),
+ * and its failure modes (separation, collinearity, constant outcome). */
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 #include "../../plugins/logistic/irls.h"
@@ -25,14 +26,18 @@ static void run_case(const char *name)
     const rd_table *rfit = rd_table_get(&rf, "fit");
     CU_ASSERT_FATAL(data && rc_ && rfit && data->ncol >= 2);
 
-    size_t n = data->nrow, p0 = data->ncol - 1;
-    double *y = malloc(n * sizeof *y), *x = malloc(n * p0 * sizeof *x);
+    /* a last column "w" holds glm's prior weights */
+    int weighted = rd_col(data, "w") == (int)data->ncol - 1;
+    size_t n = data->nrow, p0 = data->ncol - 1 - (size_t)weighted;
+    double *y = malloc(n * sizeof *y), *x = malloc(n * p0 * sizeof *x), *w = malloc(n * sizeof *w);
     for (size_t i = 0; i < n; i++) {
         y[i] = data->v[i * data->ncol];
         for (size_t j = 0; j < p0; j++) x[i * p0 + j] = data->v[i * data->ncol + 1 + j];
+        w[i] = weighted ? rd_get(data, i, "w") : 1;
     }
     logit_options o;
     logit_options_default(&o);
+    if (weighted) o.weights = w;
     logit_fit f;
     int rc = logit_fit_model(n, p0, x, y, &o, &f);
     if (rc != LOGIT_OK) fprintf(stderr, "  %s: %s\n", name, logit_status_text(rc));
@@ -75,6 +80,7 @@ static void run_case(const char *name)
     logit_fit_free(&f);
     free(x);
     free(y);
+    free(w);
     rd_free(&df);
     rd_free(&rf);
 }
@@ -83,6 +89,8 @@ static void test_infert(void) { run_case("logistic_infert"); }
 static void test_infert_factor(void) { run_case("logistic_infert_factor"); }
 static void test_lung(void) { run_case("logistic_lung"); }
 static void test_colon(void) { run_case("logistic_colon"); }
+static void test_lung_wi(void) { run_case("logistic_lung_wi"); }
+static void test_infert_wr(void) { run_case("logistic_infert_wr"); }
 
 static void test_errors(void)
 {
@@ -154,6 +162,8 @@ int main(void)
     CU_add_test(s, "infert (factors)", test_infert_factor);
     CU_add_test(s, "lung", test_lung);
     CU_add_test(s, "colon", test_colon);
+    CU_add_test(s, "lung, whole weights", test_lung_wi);
+    CU_add_test(s, "infert, weights not whole", test_infert_wr);
     CU_add_test(s, "errors", test_errors);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
