@@ -129,5 +129,8 @@ void argspec_describe(const cohort_param_spec *sp, unsigned kinds, char *buf, si
     }
     if ((sp->flags & COHORT_SPEC_INTEGER) && l < size)
         l += (size_t)snprintf(buf + l, size - l, "%swhole", l ? "; " : "");
+    if ((sp->flags & (COHORT_SPEC_GROUPS | COHORT_SPEC_LEVELS)) && l < size)
+        l += (size_t)snprintf(buf + l, size - l, "%s%s shown as labels", l ? "; " : "",
+                              (sp->flags & COHORT_SPEC_GROUPS) ? "values" : "text and boolean values");
     if (sp->default_value && l < size) snprintf(buf + l, size - l, "%sdefault %s", l ? "; " : "", sp->default_value);
 }

@@ -4,6 +4,7 @@
  * arguments to its plugin's parameters, so all errors in the rules are
  * reported before any data is evaluated. */
 #include "check.h"
+#include "disclose.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -1811,6 +1812,7 @@ static void check_estimate(scope *sc, estimateinfo *ei)
                 "time-varying exposure cannot split it", ba->value->a->name,
                 sc->d->tables[sc->st->eps[epi].rows_table].name);
     }
+    disclose_check_keys(sc->st, sc->d, ei, sc->dg);
     /* keep arguments in parameter order, as the ABI promises */
     for (size_t i = 1; i < ei->nargs; i++)
         for (size_t j = i; j > 0 && ei->args[j - 1].param > ei->args[j].param; j--) {
@@ -1993,6 +1995,7 @@ static const struct {
     const char *example;
 } known_settings[] = {
     {"privacy", "min_cell", SET_COUNT, "privacy min_cell = 5;"},
+    {"privacy", "show_keys", SET_BOOL, "privacy show_keys = true;"},
     {"plot", "time_limit", SET_DURATION, "plot time_limit = 24 months;"},
     {"plot", "min_at_risk", SET_COUNT, "plot min_at_risk = 10;"},
     {"plot", "ci_bands", SET_BOOL, "plot ci_bands = false;"},

@@ -6,6 +6,7 @@
  * `export`, the one command that writes rows. */
 #include "config.h"
 #include "study.h"
+#include "disclose.h"
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -1555,8 +1556,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         cohort_arg *args = cb_alloc(&b, (ei->nargs + 1) * sizeof *args);
         int built = args && !build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo, db, &dbc);
         if (i == 0) report_endpoint_problems(st, &pool, db, res, dg);
-        if (!built) {
-            diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
+        if (!built) diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
+        if (!built || disclose_check_levels(ei, args, n, min_cell, dg)) {
             er->failed = 1;
             *failed = 1;
             cb_free(&b);

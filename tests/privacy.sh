@@ -55,7 +55,7 @@ check "$srcdir/tests/e2e/cases/privacy_text/study.rules" 5
 check "$srcdir/tests/e2e/cases/privacy_json/study.rules" 5
 check "$srcdir/tests/e2e/cases/privacy_complement/study.rules" 5
 check "$srcdir/examples/studies/lung.rules" 25
-check "$srcdir/examples/studies/mills2021.rules" 10
+check "$srcdir/examples/studies/mills2021.rules" 5
 check "$srcdir/examples/studies/stumpf2019.rules" 5
 echo "$n studies, $fail failed"
 [ "$fail" = 0 ]

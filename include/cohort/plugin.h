@@ -309,7 +309,13 @@ typedef struct cohort_param {
 enum cohort_spec_flag {
     COHORT_SPEC_MIN_OPEN = 1u << 0, /* the minimum itself is not allowed: (min, ... */
     COHORT_SPEC_MAX_OPEN = 1u << 1, /* the maximum itself is not allowed: ..., max) */
-    COHORT_SPEC_INTEGER = 1u << 2   /* numbers must be whole */
+    COHORT_SPEC_INTEGER = 1u << 2,  /* numbers must be whole */
+    /* (ABI 1.3) per-unit arguments whose values the output shows as labels:
+     * the host refuses a key column there (unless the rules allow it) and,
+     * under min_cell, a grouping with more levels than n / min_cell */
+    COHORT_SPEC_GROUPS = 1u << 3,   /* every value is a group (by:) */
+    COHORT_SPEC_LEVELS = 1u << 4    /* text and boolean values are levels (vars:); numbers are
+                                       summarised */
 };
 
 typedef struct cohort_param_spec {

@@ -569,6 +569,7 @@ static const cohort_param_spec cif_specs[] = {
     {"cif", "at", NULL, COHORT_TYPE_DURATION, 0, NAN, 0, NULL},
     {"cif", "rho", NULL, 0, 0, NAN, 0, "0"},
     {"cif", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+    {"cif", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
 };
 
 static const cohort_plugin cif_plugin = {

@@ -410,6 +410,8 @@ static const cohort_estimator ds_estimators[] = {
 static const cohort_param_spec ds_specs[] = {
     {"describe", "overall", NULL, 0, NAN, NAN, 0, "true"},
     {"describe", "digits", NULL, 0, 0, 10, COHORT_SPEC_INTEGER, "1"},
+    {"describe", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
+    {"describe", "vars", NULL, 0, NAN, NAN, COHORT_SPEC_LEVELS, NULL},
 };
 
 static const cohort_plugin ds_plugin = {

@@ -727,6 +727,7 @@ static const cohort_param_spec km_specs[] = {
     {"km", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
     {"km", "rmean", NULL, 0, 0, NAN, COHORT_SPEC_MIN_OPEN, NULL},
     {"km", "followup", NULL, 0, NAN, NAN, 0, "false"},
+    {"km", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
 };
 
 static const cohort_plugin km_plugin = {

@@ -193,6 +193,7 @@ static const cohort_estimator lr_estimators[] = {
  * the host before any data is read; run() still validates for older hosts) */
 static const cohort_param_spec lr_specs[] = {
     {"logrank", "rho", NULL, 0, 0, NAN, 0, "0"},
+    {"logrank", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
 };
 
 static const cohort_plugin lr_plugin = {

@@ -923,6 +923,9 @@ static const cohort_param_spec t1_specs[] = {
     {"table1", "digits", NULL, 0, 0, 10, COHORT_SPEC_INTEGER, "1"},
     {"table1", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
     {"table1", "continuity", NULL, 0, NAN, NAN, 0, "true"},
+    {"table1", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
+    {"table1", "vars", NULL, 0, NAN, NAN, COHORT_SPEC_LEVELS, NULL},
+    {"table1", "factor", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
 };
 
 static const cohort_plugin t1_plugin = {
