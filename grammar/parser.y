@@ -42,6 +42,9 @@ static void data_source(struct parse_ctx *c, stmt *s, char *source, YYLTYPE sl, 
                         YYLTYPE tl, expr *missing, YYLTYPE l);
 static void estimate_stmt(struct parse_ctx *c, YYLTYPE l, char *label, YYLTYPE ll, char *estimator,
                           YYLTYPE el, arg *args);
+enum { LP_TEXT = 1, LP_LEVELS, LP_REFERENCE };   /* expr.op of a label part */
+static expr *label_word(struct parse_ctx *c, const char *word, YYLTYPE wl, const char *want, expr *e, int part);
+static stmt *label_part(struct parse_ctx *c, stmt *s, expr *part);
 /* every token passes through lex_seen, which keeps the last two for the
  * hints of rules_error */
 static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse_ctx *c);
@@ -87,7 +90,8 @@ static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse
 %token <str> IDENT "name" STRING "string"
 
 %type <e> expr cmp arith primary exprs_opt exprs map_items whens number argval
-%type <e> qrange colref codes code era_where era_by
+%type <e> qrange colref codes code era_where era_by label_part level_items level_item
+%type <s> label_parts
 %type <s> ep_items
 %type <a> args_opt args arg settings
 %type <x> xparam
@@ -226,6 +230,16 @@ stmt
             } else {
                 stmt *s = mkstmt(ctx, S_SETTING, @$);
                 if (s) { s->name = $1; s->name_loc = L(ctx, @1); s->text = $2; s->value = $4; add_stmt(ctx, s); }
+            }
+        }
+    | IDENT colref label_parts ';'
+        {
+            /* label NAME ["text"] [levels (L: "text", ...)] [reference L]; (contextual words) */
+            if (strcmp($1, "label") != 0) {
+                diag_at(ctx->dg, DIAG_ERROR, L(ctx, @1), "syntax error, unexpected name '%s', expecting 'label'", $1);
+            } else if ($3) {
+                $3->kind = S_LABEL; $3->loc = L(ctx, @$); $3->value = $2; $3->name_loc = $2 ? $2->loc : L(ctx, @2);
+                add_stmt(ctx, $3);
             }
         }
     | IDENT IDENT '{' { open_analysis(ctx, $1, $2, @1, @2); } program '}' opt_semi
@@ -388,6 +402,50 @@ colref
                 if ($$->a) $$->a->name = $1;
                 $$->name = $3;
             }
+        }
+    ;
+
+/* the parts of a label statement, each at most once: its text, its levels
+ * (in the order to show them, each with a text or none) and its reference */
+label_parts
+    : label_part                { $$ = label_part(ctx, mkstmt(ctx, S_LABEL, @1), $1); }
+    | label_parts label_part    { $$ = label_part(ctx, $1, $2); }
+    ;
+
+label_part
+    : STRING
+        { $$ = ast_expr(ctx->prog, E_TEXT, L(ctx, @1)); if ($$) { $$->sval = $1; $$->op = LP_TEXT; } }
+    | IDENT '(' level_items ')'
+        { $$ = label_word(ctx, $1, @1, "levels", $3, LP_LEVELS); }
+    | IDENT code
+        { $$ = label_word(ctx, $1, @1, "reference", $2, LP_REFERENCE); }
+    ;
+
+/* levels (false: "No T-DXd", true: "T-DXd"): items alternate level and text (E_MISSING: none) */
+level_items
+    : level_item                  { $$ = $1; }
+    | level_items ',' level_item
+        {
+            $$ = $1;
+            if ($$ && $3) {
+                for (size_t k = 0; k < $3->nitems; k++) ast_push_item(ctx->prog, $$, $3->items[k]);
+                $$->loc = L(ctx, @$);
+            }
+        }
+    ;
+
+level_item
+    : code
+        {
+            $$ = ast_expr(ctx->prog, E_MAP, L(ctx, @$));
+            expr *none = ast_expr(ctx->prog, E_MISSING, L(ctx, @1));
+            if ($$ && none) { ast_push_item(ctx->prog, $$, $1); ast_push_item(ctx->prog, $$, none); }
+        }
+    | code ':' STRING
+        {
+            $$ = ast_expr(ctx->prog, E_MAP, L(ctx, @$));
+            expr *t = ast_expr(ctx->prog, E_TEXT, L(ctx, @3));
+            if ($$ && t) { t->sval = $3; ast_push_item(ctx->prog, $$, $1); ast_push_item(ctx->prog, $$, t); }
         }
     ;
 
@@ -734,6 +792,33 @@ static stmt *mkstmt(struct parse_ctx *c, skind k, YYLTYPE l)
     s->kind = k;
     s->loc = L(c, l);
     s->slot = -1;
+    return s;
+}
+
+/* A part of a label statement introduced by a contextual word: `levels`
+ * or `reference`; any other word is a syntax error. */
+static expr *label_word(struct parse_ctx *c, const char *word, YYLTYPE wl, const char *want, expr *e, int part)
+{
+    if (strcmp(word, want) != 0) {
+        diag_at(c->dg, DIAG_ERROR, L(c, wl), "syntax error, unexpected name '%s', expecting '%s'", word, want);
+        return NULL;
+    }
+    if (e) e->op = part;
+    return e;
+}
+
+/* Put one part into the label statement s; a part given twice is an error. */
+static stmt *label_part(struct parse_ctx *c, stmt *s, expr *part)
+{
+    if (!s || !part) return s;
+    expr **slot = part->op == LP_TEXT ? &s->label_text : part->op == LP_LEVELS ? &s->levels : &s->reference;
+    static const char *const what[] = {"", "text is", "levels are", "reference is"};
+    if (*slot) {
+        diag_at(c->dg, DIAG_ERROR, part->loc, "the label's %s already given at column %d", what[part->op],
+                (*slot)->loc.col);
+        return s;
+    }
+    *slot = part;
     return s;
 }
 

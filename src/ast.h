@@ -153,8 +153,10 @@ typedef enum {
     S_ANALYSIS,    /* `analysis NAME { ... }`: name; slot = its number (1, 2, ...) */
     S_SETTING      /* `SECTION KEY = value;` or `SECTION { KEY = value; ... }` (privacy,
                       plot): name = section, text = key, value; one statement per key */,
-    S_TABLE        /* `table NAME ...;` outside a data block: tables[0], added to the
+    S_TABLE,       /* `table NAME ...;` outside a data block: tables[0], added to the
                       study's data statement where it is written (check.c) */
+    S_LABEL        /* `label NAME "text" levels (L: "text", ...) reference L;`: value =
+                      the name (E_NAME or E_FIELD), label_text, levels, reference (labels.c) */
 } skind;
 
 enum { DS_CSV = 0, DS_POSTGRES = 1 };   /* where a data statement's tables come from */
@@ -197,6 +199,9 @@ typedef struct stmt {
     /* concept set (`concepts NAME = descendants(...);`, a let whose value is
      * a list filled from concept_ancestor when the data are read: concepts.c) */
     expr *concepts;        /* the set as written */
+    /* label: its text (E_TEXT), levels (E_MAP: level, E_TEXT or E_MISSING, ...),
+     * reference level (a literal); each NULL when not given */
+    expr *label_text, *levels, *reference;
     int analysis;          /* 0: shared; k >= 1: inside the k-th analysis block */
     /* filled by the checker */
     int slot;              /* era: table index of the derived table */

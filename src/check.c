@@ -2373,6 +2373,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         case S_IMPORT: break;
         case S_SETTING: break;
         case S_TABLE: break;   /* joined to the data statement below */
+        case S_LABEL: break;   /* checked with the names (check_label) */
         }
     }
     if (!unit) unit = shared_unit;
@@ -2592,6 +2593,32 @@ static void check_era(scope *sc, stmt *s)
     }
 }
 
+/* A label statement names an endpoint, a time-varying exposure, a let or a
+ * column the unit reaches (resolved as an expression naming it would be);
+ * labels.c checks its levels. */
+static void check_label(scope *sc, stmt *s)
+{
+    expr *e = s->value;
+    int ep = e->kind == E_NAME ? find_endpoint(sc->st, e->name) : -1;
+    int ex = e->kind == E_NAME && ep < 0 ? find_exposure(sc->st, e->name) : -1;
+    ty t = ep >= 0 ? mk(TY_ENDPOINT) : ex >= 0 ? mk(TY_BOOL) : check_expr(sc, e);
+    if (is_err(t)) return;
+    if (ep < 0 && ex < 0 && e->rkind != R_COLUMN && e->rkind != R_LET) {
+        err(sc, e, "a label names an endpoint, an exposure, a let or a column of the unit");
+        return;
+    }
+    if (labels_add(&sc->st->labels, s, t.kind, sc->dg) || e->rkind != R_COLUMN) return;
+    /* a text level the column never holds (in the rows read) is warned about */
+    for (size_t k = 0; s->levels && k < s->levels->nitems; k += 2) {
+        check_expr(sc, s->levels->items[k]);
+        check_text_value(sc, e, s->levels->items[k], 1);
+    }
+    if (s->reference && !s->levels) {
+        check_expr(sc, s->reference);
+        check_text_value(sc, e, s->reference, 1);
+    }
+}
+
 int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, diag *dg)
 {
     int before = dg->nerrors;
@@ -2659,6 +2686,7 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
             want(&sc, s->value, check_expr(&sc, s->value), TY_DATE, "the start of an exposure");
             break;
         case S_ERA: check_era(&sc, s); break;
+        case S_LABEL: check_label(&sc, s); break;
         default: break;
         }
     }
@@ -2702,5 +2730,6 @@ void study_free(study *st)
     free(st->eras);
     free(st->funcs);
     free(st->na);
+    labels_free(st->labels);
     free(st);
 }

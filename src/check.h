@@ -8,6 +8,7 @@
 #include "data.h"
 #include "plugin.h"
 #include "value.h"
+#include "labels.h"
 
 #define MAX_QUANT_DEPTH 8
 
@@ -120,6 +121,7 @@ typedef struct study {
     loc set_use[64];     /* where each is first read */
     uint8_t **insets;    /* per analysis number: its units in the analysis set (run time) */
     const char *analysis_name;   /* its name, or NULL */
+    labelset *labels;     /* `label` statements, checked (labels.c); NULL: none */
     stmt **plot_options;  /* `--plot KEY=VALUE` settings, checked (arena), in order */
     size_t nplot_options;
 } study;

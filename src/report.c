@@ -167,16 +167,18 @@ static void page_table(const results *r, const cohort_table *t, const char *file
 {
     char buf[512];
     size_t nrows = t->nrows;
+    char *title = t->title && *t->title ? results_show(r, t->title) : NULL;
     if (t->detail) {
         fputs("<details><summary>", out);
-        html(out, t->title && *t->title ? t->title : t->id);
+        html(out, title ? title : t->id);
         fprintf(out, " (%zu rows)</summary>\n", t->nrows);
         if (nrows > DETAIL_ROWS) nrows = DETAIL_ROWS;
-    } else if (t->title && *t->title) {
+    } else if (title) {
         fputs("<h3>", out);
-        html(out, t->title);
+        html(out, title);
         fputs("</h3>\n", out);
     }
+    free(title);
     fputs("<table>\n<thead><tr>", out);
     for (size_t c = 0; c < t->ncols; c++) {
         results_col_header(r, &t->cols[c], buf, sizeof buf);

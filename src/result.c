@@ -61,6 +61,10 @@ static void message(const cohort_call *call, int kind, const char *fmt, va_list 
         free(m);
         return;
     }
+    if (kind == MSG_NOTE && c->res->labels) {
+        char *shown = labels_show(c->res->labels, m);
+        if (shown) { free(m); m = shown; }
+    }
     char ***list = kind == MSG_WARNING ? &c->cur->warnings : &c->cur->notes;
     size_t *n = kind == MSG_WARNING ? &c->cur->nwarnings : &c->cur->nnotes, cnt = *n;
     if (push((void **)list, &cnt, sizeof(char *)) == 0) (*list)[(*n)++] = m;
@@ -263,12 +267,24 @@ static int h_figure_curve(cohort_figure *f, const char *group, const char *outco
     return f ? figure_add_curve(f, group, outcome, start) : -1;
 }
 
+static const char *h_label(const cohort_call *call, const char *name, const char *level)
+{
+    const labelset *ls = ctx_of(call)->res->labels;
+    return level ? labels_level(ls, name, level) : labels_name(ls, name);
+}
+
+static int h_level_rank(const cohort_call *call, const char *name, const char *level)
+{
+    return labels_rank(ctx_of(call)->res->labels, name, level);
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
     h_table_text, h_note, h_keep_rows, h_table_detail,
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
+    h_label, h_level_rank,
 };
 
 const cohort_host *result_host(void)
@@ -380,7 +396,43 @@ void results_free(results *r)
     free(r->title);
     free(r->unit);
     free(r->time_unit);
+    labels_free(r->labels);
     free(r);
+}
+
+void results_set_labels(results *r, const labelset *ls)
+{
+    labels_free(r->labels);
+    r->labels = labels_copy(ls);
+}
+
+/* Replace *s by the text people read (labels.h); kept as it is when out of memory. */
+static void relabel(const labelset *ls, char **s)
+{
+    if (!*s) return;
+    char *shown = labels_show(ls, *s);
+    if (!shown) return;
+    free(*s);
+    *s = shown;
+}
+
+char *results_show(const results *r, const char *text)
+{
+    return labels_show(r->labels, text);
+}
+
+void results_label_figures(const results *r, est_result *e)
+{
+    if (!r->labels) return;
+    for (size_t k = 0; k < e->nfigures; k++) {
+        cohort_figure *f = e->figures[k];
+        relabel(r->labels, &f->title);
+        relabel(r->labels, &f->ylabel);
+        for (size_t i = 0; i < f->nseries; i++) relabel(r->labels, &f->series[i].label);
+        for (size_t i = 0; i < f->ngroups; i++) relabel(r->labels, &f->groups[i]);
+        for (size_t i = 0; i < f->noutcomes; i++) relabel(r->labels, &f->outcomes[i]);
+        for (size_t i = 0; i < f->nrows; i++) relabel(r->labels, &f->rows[i].label);
+    }
 }
 
 void results_set_privacy(results *r, int min_cell)
@@ -488,6 +540,10 @@ int results_adopt(results *dst, results *src, const char *name, const char *unit
         dst->ests[dst->nests++].analysis = idx;
     }
     src->nests = 0;
+    if (!dst->labels) {
+        dst->labels = src->labels;
+        src->labels = NULL;
+    }
     results_free(src);
     return 0;
 fail:
@@ -540,6 +596,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
     results *m = results_new(f->title, f->unit, f->time_unit_days, f->time_unit);
     if (!m) { free(labels); return NULL; }
     m->min_cell = f->min_cell;
+    m->labels = labels_copy(f->labels);
     m->anames = calloc(f->nanalyses + 1, sizeof(char *));
     m->aunits = calloc(f->nanalyses + 1, sizeof(char *));
     for (size_t i = 0; m->anames && m->aunits && i < f->nanalyses; i++) {
@@ -758,15 +815,23 @@ void results_cell_text(const results *r, const cohort_table *t, size_t row, size
                        size_t size)
 {
     int m = cell_mark(r, t, row, col);
+    const cell *c = &t->cells[row * t->ncols + col];
+    const char *lv = c->set && c->text ? labels_level(r->labels, t->cols[col].name, c->text) : NULL;
+    char *shown = c->set && c->text && !lv && r->labels ? labels_show(r->labels, c->text) : NULL;
     if (m) mark_text(r, m, buf, size);
-    else format_cell(r, &t->cols[col], &t->cells[row * t->ncols + col], buf, size);
+    else if (lv || shown) safetext(lv ? lv : shown, buf, size);
+    else format_cell(r, &t->cols[col], c, buf, size);
+    free(shown);
 }
 
 void results_col_header(const results *r, const rcol *col, char *buf, size_t size)
 {
+    char *shown = r->labels ? labels_show(r->labels, col->name) : NULL;
+    const char *name = shown ? shown : col->name;
     if (col->kind == COHORT_COL_TIME || col->kind == COHORT_COL_TIME_ESTIMATE)
-        snprintf(buf, size, "%s (%s)", col->name, r->time_unit);
-    else snprintf(buf, size, "%s", col->name);
+        snprintf(buf, size, "%s (%s)", name, r->time_unit);
+    else snprintf(buf, size, "%s", name);
+    free(shown);
     char raw[512];
     snprintf(raw, sizeof raw, "%s", buf);
     safetext(raw, buf, size);
@@ -802,9 +867,11 @@ static void pad(FILE *out, size_t n)
 static void print_table(const results *r, const cohort_table *t, FILE *out)
 {
     if (t->title && *t->title) {
+        char *shown = results_show(r, t->title);
         fputs("  ", out);
-        put_text(out, t->title);
+        put_text(out, shown ? shown : t->title);
         fputc('\n', out);
+        free(shown);
     }
     size_t nc = t->ncols;
     size_t *w = calloc(nc + 1, sizeof *w);
@@ -946,6 +1013,20 @@ static void json_count(const results *r, FILE *out, double n)
     else fprintf(out, "%.17g", n);
 }
 
+/* Is column c a text column of a labelled name (`label exposed ...`)?  In
+ * JSON and CSV it is followed by a column NAME_label with the level labels
+ * (the level itself where none is given), so that a program has both. */
+static int labelled_col(const results *r, const cohort_table *t, size_t c)
+{
+    return t->cols[c].kind == COHORT_COL_TEXT && labels_has(r->labels, t->cols[c].name);
+}
+
+static const char *level_shown(const results *r, const cohort_table *t, size_t c, const char *level)
+{
+    const char *l = labels_level(r->labels, t->cols[c].name, level);
+    return l ? l : level;
+}
+
 static void json_table(const results *r, const cohort_table *t, FILE *out)
 {
     fputs("{\"id\": ", out);
@@ -958,6 +1039,13 @@ static void json_table(const results *r, const cohort_table *t, FILE *out)
         fputs(c ? ", {\"name\": " : "{\"name\": ", out);
         json_str(out, t->cols[c].name);
         fprintf(out, ", \"kind\": \"%s\"}", kind_name(t->cols[c].kind));
+        if (labelled_col(r, t, c)) {
+            fputs(", {\"name\": ", out);
+            char nm[512];
+            snprintf(nm, sizeof nm, "%s_label", t->cols[c].name);
+            json_str(out, nm);
+            fputs(", \"kind\": \"text\"}", out);
+        }
     }
     fputs("], \"rows\": [", out);
     for (size_t row = 0; row < t->nrows; row++) {
@@ -973,6 +1061,11 @@ static void json_table(const results *r, const cohort_table *t, FILE *out)
                 fprintf(out, "\"%s\"", m);
             }
             else fprintf(out, "%.17g", x->num);
+            if (labelled_col(r, t, c)) {
+                fputs(", ", out);
+                if (x->set && x->text) json_str(out, level_shown(r, t, c, x->text));
+                else fputs("null", out);
+            }
         }
         fputc(']', out);
     }
@@ -1041,6 +1134,34 @@ static void json_run(const results *r, FILE *out)
     fputc('}', out);
 }
 
+/* The study's labels, when it has any: "labels": {NAME: {"label": ...,
+ * "levels": [{"level": ..., "label": ...}, ...]}}, levels in their order
+ * (the reference first), so that a program can show what the report shows. */
+static void json_labels(const labelset *ls, FILE *out)
+{
+    if (!ls || !ls->n) return;
+    fputs(",\n \"labels\": {", out);
+    for (size_t i = 0; i < ls->n; i++) {
+        const label_entry *e = &ls->e[i];
+        fputs(i ? ",\n  " : "\n  ", out);
+        json_str(out, e->name);
+        fputs(": {\"label\": ", out);
+        if (e->text) json_str(out, e->text);
+        else fputs("null", out);
+        fputs(", \"levels\": [", out);
+        for (size_t k = 0; k < e->nlevels; k++) {
+            fputs(k ? ", {\"level\": " : "{\"level\": ", out);
+            json_str(out, e->levels[k].level);
+            fputs(", \"label\": ", out);
+            if (e->levels[k].text) json_str(out, e->levels[k].text);
+            else fputs("null", out);
+            fputc('}', out);
+        }
+        fprintf(out, "], \"reference\": %s}", e->has_reference ? "true" : "false");
+    }
+    fputs("}", out);
+}
+
 void results_json(const results *r, FILE *out)
 {
     fputs("{\"study\": ", out);
@@ -1051,6 +1172,7 @@ void results_json(const results *r, FILE *out)
     json_str(out, r->time_unit);
     fprintf(out, ", \"time_unit_days\": %.17g", r->time_unit_days);
     json_run(r, out);
+    json_labels(r->labels, out);
     fputs(",\n \"attrition\": [", out);
     for (size_t i = 0; i < r->nattr; i++) {
         const attrition_row *a = &r->attr[i];
@@ -1146,13 +1268,22 @@ static void csv_table(const results *r, const cohort_table *t, FILE *out)
     for (size_t c = 0; c < t->ncols; c++) {
         if (c) fputc(',', out);
         csv_field(out, t->cols[c].name);
+        if (labelled_col(r, t, c)) {
+            char nm[512];
+            snprintf(nm, sizeof nm, "%s_label", t->cols[c].name);
+            fputc(',', out);
+            csv_field(out, nm);
+        }
     }
     fputc('\n', out);
     for (size_t row = 0; row < t->nrows; row++) {
         for (size_t c = 0; c < t->ncols; c++) {
             const cell *x = &t->cells[row * t->ncols + c];
             if (c) fputc(',', out);
-            if (!x->set) continue;
+            if (!x->set) {
+                if (labelled_col(r, t, c)) fputc(',', out);
+                continue;
+            }
             if (x->text) csv_field(out, x->text);
             else if (results_cell_hidden(r, t, row, c)) {
                 char m[32];
@@ -1160,6 +1291,10 @@ static void csv_table(const results *r, const cohort_table *t, FILE *out)
                 fputs(m, out);
             }
             else fprintf(out, "%.17g", x->num);
+            if (labelled_col(r, t, c)) {
+                fputc(',', out);
+                if (x->set && x->text) csv_field(out, level_shown(r, t, c, x->text));
+            }
         }
         fputc('\n', out);
     }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include "figure.h"
 #include "srcfile.h"
+#include "labels.h"
 
 typedef struct cell {
     int set;
@@ -108,6 +109,7 @@ typedef struct results {
     size_t nsweep_params;
     char **sweep_values;
     size_t nsweep_runs;
+    labelset *labels;      /* the study's labels (owned copy), or NULL */
     /* analysis blocks: names and units, when the study has several */
     char **anames, **aunits;
     size_t nanalyses;
@@ -159,6 +161,16 @@ void results_param(results *r, const char *name, const char *value);
 /* The plugin of an estimate, and each argument bound to its parameter. */
 void results_est_plugin(est_result *e, const char *plugin, const char *version);
 void results_est_arg(est_result *e, const char *param, const char *value);
+
+/* The study's labels (copied; NULL: none), shown in place of names and
+ * levels in the text report, notes and figures; results.json lists them. */
+void results_set_labels(results *r, const labelset *ls);
+/* Show the labels in the figures of estimate e (titles, axis labels,
+ * curves, groups, forest rows), once its plugin has returned. */
+void results_label_figures(const results *r, est_result *e);
+/* A text (a table's title) with the labels shown (labels_show; malloc'd,
+ * NULL when out of memory). */
+char *results_show(const results *r, const char *text);
 
 /* Small-cell rule: counts 0 < n < min_cell are hidden (min_cell <= 1: off). */
 void results_set_privacy(results *r, int min_cell);

@@ -953,6 +953,8 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
                 if (vec_init(b, &terms[k].vec, val, n)) { free(fill); return -1; }
                 if (ba->exposure >= 0 && k == ba->exposure_term)
                     terms[k].vec.name = st->exposures[ba->exposure]->name;
+                /* without ref(), the first level of the rules' order (labels.h) */
+                if (!terms[k].ref) terms[k].ref = labels_reference(st->labels, terms[k].vec.name);
                 ADDFILL(val, &terms[k].vec, NULL, -1, NULL);
             }
             fm->nterms = ba->nitems;
@@ -1480,6 +1482,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     if (!in_db && era_build(st, d, dg)) return NULL;
     results *res = results_new(st->title, d->tables[st->unit].name, st->unit_days[st->timescale], tu);
     if (res) results_set_privacy(res, min_cell);
+    if (res) results_set_labels(res, st->labels);
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     if (!ev) {
         results_free(res);
@@ -1588,6 +1591,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
                             "estimator %s (plugin %s %s) crashed in run(); no results were written",
                             ei->est->name, ei->plugin->name, ei->plugin->version);
         tm->estimate += now() - t1;
+        results_label_figures(res, er);
         if (rc == 0 && ei->default_cluster) {
             char w[32];
             const table *rt = &d->tables[st->root];

@@ -40,7 +40,7 @@ extern "C" {
 
 #define COHORT_PLUGIN_MAGIC 0x43485254u /* "CHRT" */
 #define COHORT_ABI_MAJOR 1
-#define COHORT_ABI_MINOR 3
+#define COHORT_ABI_MINOR 4
 
 /* Value types of vectors (same codes as the rules language). */
 enum cohort_type {
@@ -266,6 +266,23 @@ typedef struct cohort_host {
      * the number at risk; the curves of an outcome share a line type.
      * Returns its index for figure_step, or -1. */
     int (*figure_curve)(cohort_figure *f, const char *group, const char *outcome, double start);
+
+    /* ---- ABI 1.4: labels (test COHORT_HOST_HAS) ---- */
+
+    /* The label the rules give (`label NAME "text" levels (L: "text", ...)`)
+     * to `name` -- a column's or endpoint's name as the call gives it
+     * (cohort_vec.name, cohort_surv.name) -- when level is NULL, or to its
+     * level `level` written as a table cell would be ("true", "12", "low");
+     * NULL when the rules give none.  The host shows labels in place of the
+     * names and levels plugins write in tables, notes and figures ("NAME =
+     * LEVEL" groups, "by NAME", "NAME (A vs B)" terms), so a plugin needs
+     * this only to word a sentence (km: "local control at 12 months"). */
+    const char *(*label)(const cohort_call *call, const char *name, const char *level);
+    /* The place of `level` in the order the rules give the levels of `name`
+     * (0 first; the reference level of the models is first), or -1 when
+     * the rules do not list it: show listed levels in this order, then the
+     * others in their usual order. */
+    int (*level_rank)(const cohort_call *call, const char *name, const char *level);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

@@ -93,7 +93,7 @@ static int cif_read(const cohort_host *host, const cohort_call *call, cif_input 
     if (wv) in->wt = malloc((nrows + 1) * sizeof *in->wt);
     if (ca) in->cl = malloc((nrows + 1) * sizeof *in->cl);
     if (!in->time || !in->status || !in->group || !in->strata || (wv && !in->wt) || (ca && !in->cl) ||
-        (by && pc_factor_make(&by->vec, NULL, &in->fg) != 0) ||
+        (by && (pc_factor_make(&by->vec, NULL, &in->fg) != 0 || pc_factor_order(host, call, &by->vec, &in->fg) != 0)) ||
         (sa && pc_factor_make(&sa->vec, NULL, &in->fs) != 0) ||
         (ca && pc_factor_make(&ca->vec, NULL, &in->fc) != 0)) {
         host->error(call, "out of memory");

@@ -195,6 +195,40 @@ fail:
     return -1;
 }
 
+int pc_factor_order(const cohort_host *host, const cohort_call *call, const cohort_vec *v, pc_factor *f)
+{
+    if (!COHORT_HOST_HAS(host, level_rank) || f->nlevels < 2) return 0;
+    size_t n = f->nlevels;
+    int *rank = malloc(n * sizeof *rank);
+    size_t *order = malloc(n * sizeof *order), *place = malloc(n * sizeof *place);
+    char **lab = malloc(n * sizeof *lab);
+    if (!rank || !order || !place || !lab) {
+        free(rank); free(order); free(place); free(lab);
+        return -1;
+    }
+    /* listed levels by their rank, then the others in their order (a stable insertion sort) */
+    for (size_t l = 0; l < n; l++) {
+        rank[l] = host->level_rank(call, v->name, f->labels[l]);
+        size_t k = l;
+        while (k > 0) {
+            int a = rank[order[k - 1]], b = rank[l];
+            if (!(b >= 0 && (a < 0 || a > b))) break;
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = l;
+    }
+    for (size_t k = 0; k < n; k++) {
+        lab[k] = f->labels[order[k]];
+        place[order[k]] = k;
+    }
+    memcpy(f->labels, lab, n * sizeof *lab);
+    for (size_t i = 0; i < v->n; i++)
+        if (f->code[i] >= 0) f->code[i] = (int)place[f->code[i]];
+    free(rank); free(order); free(place); free(lab);
+    return 0;
+}
+
 void pc_count_role(const cohort_host *host, const cohort_call *call, int plain, cohort_table *t, int col,
                    int role)
 {

@@ -16,6 +16,12 @@ typedef struct pc_factor {
  * then empty). */
 int pc_factor_make(const cohort_vec *v, const char *ref, pc_factor *f);
 void pc_factor_free(pc_factor *f);
+/* Put the levels of f (made from v) in the order the rules give (ABI 1.4,
+ * host->level_rank: `label v levels (...)`): the listed levels first in
+ * their order, then the others as pc_factor_make sorted them.  A host
+ * without labels leaves f as it is.  Returns 0, or -1 when memory ran out
+ * (f unchanged). */
+int pc_factor_order(const cohort_host *host, const cohort_call *call, const cohort_vec *v, pc_factor *f);
 /* Text label of row i of v ("true"/"false", "%g", a date "YYYY-MM-DD"),
  * written into buf (at least 32 bytes unless TEXT, which returns the text). */
 const char *pc_label(const cohort_vec *v, size_t i, char *buf, size_t size);

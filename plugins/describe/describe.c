@@ -85,7 +85,7 @@ static int ds_setup(ds_ctx *c)
         return 0;
     }
     c->by = &by->vec;
-    if (pc_factor_make(c->by, NULL, &c->bf) != 0) {
+    if (pc_factor_make(c->by, NULL, &c->bf) != 0 || pc_factor_order(host, call, c->by, &c->bf) != 0) {
         host->error(call, "out of memory coding %s", c->by->name);
         return 1;
     }
@@ -304,7 +304,7 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
         int cat = ds_is_cat(v);
         pc_factor f;
         memset(&f, 0, sizeof f);
-        if ((cat && pc_factor_make(v, NULL, &f) != 0) || ds_summarise(&c, v, &f, cells) != 0) {
+        if ((cat && (pc_factor_make(v, NULL, &f) != 0 || pc_factor_order(host, call, v, &f) != 0)) || ds_summarise(&c, v, &f, cells) != 0) {
             ds_cells_free(cells, ng + 1);
             pc_factor_free(&f);
             host->error(call, "out of memory");
@@ -329,7 +329,9 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
                                 : cat ? f.labels[r - 2]
                                 : v->type == COHORT_TYPE_DATE ? daterows[r - 2] : numrows[r - 2];
             if (cat && r >= 2) {
-                snprintf(buf, sizeof buf, "%s, n (%%)", label);
+                /* the level's label from the rules (ABI 1.4), if any */
+                const char *shown = COHORT_HOST_HAS(host, label) ? host->label(call, v->name, label) : NULL;
+                snprintf(buf, sizeof buf, "%s, n (%%)", shown ? shown : label);
                 host->table_text(t, row, cs, buf);
             } else {
                 host->table_text(t, row, cs, label);

@@ -120,7 +120,7 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
     const cohort_surv *s = &ep->surv;
     size_t nrows = call->nrows;
     if (by) {
-        if (pc_factor_make(&by->vec, NULL, &in->f) != 0) {
+        if (pc_factor_make(&by->vec, NULL, &in->f) != 0 || pc_factor_order(host, call, &by->vec, &in->f) != 0) {
             host->error(call, "out of memory coding %s", by->vec.name);
             return 1;
         }
@@ -469,7 +469,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                     cohort_arg_get(call, "endpoint")->surv.name);
         goto out;
     }
-    char lv[16], tb[64], sb[64], buf[96], gb[256];
+    char lv[16], tb[64], sb[64], buf[256], gb[256];
     snprintf(lv, sizeof lv, "%g%%", o.level * 100);
     if (in.wt)
         host->note(call, "case weights %s: numbers at risk and events are sums of weights; %s "
@@ -477,12 +477,18 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                    in.robust ? "robust (infinitesimal jackknife, as survfit with weights that are not "
                                "whole numbers)" : "Greenwood");
 
+    /* what the curve is called: the endpoint's label (ABI 1.4; "local
+     * control"), else "survival" */
+    const char *eplabel = COHORT_HOST_HAS(host, label)
+                              ? host->label(call, cohort_arg_get(call, "endpoint")->surv.name, NULL) : NULL;
+    const char *what = eplabel ? eplabel : "survival";
+
     /* survival at the requested times */
     if (o.nat > 0) {
         if (o.conf == KM_CONF_NONE)
-            snprintf(buf, sizeof buf, "Kaplan-Meier survival");
+            snprintf(buf, sizeof buf, "Kaplan-Meier %s", what);
         else
-            snprintf(buf, sizeof buf, "Kaplan-Meier survival (%s CI, %s)", lv, km_conf_name(o.conf));
+            snprintf(buf, sizeof buf, "Kaplan-Meier %s (%s CI, %s)", what, lv, km_conf_name(o.conf));
         int lead[4];
         cohort_table *tab = km_at_table(host, call, &in, "survival", buf, gname, lead);
         km_role(host, call, &in, tab, lead[2], COHORT_COUNT_AT_RISK);
@@ -525,14 +531,14 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 int hide = pc_count(host, call, p.nevent, cb, sizeof cb);
                 hide |= pc_count(host, call, p.nrisk, crisk, sizeof crisk);
                 if (hide)
-                    host->note(call, "survival at %s not shown: %s at risk, %s events%s", tb, crisk, cb,
+                    host->note(call, "%s at %s not shown: %s at risk, %s events%s", what, tb, crisk, cb,
                                km_in(&in, g, gb, sizeof gb));
                 else if (isfinite(p.lower) && isfinite(p.upper))
-                    host->note(call, "survival at %s %.1f%% (%s CI %.1f-%.1f)%s", tb,
+                    host->note(call, "%s at %s %.1f%% (%s CI %.1f-%.1f)%s", what, tb,
                                100 * p.surv, lv, 100 * p.lower, 100 * p.upper,
                                km_in(&in, g, gb, sizeof gb));
                 else
-                    host->note(call, "survival at %s %.1f%%%s", tb, 100 * p.surv,
+                    host->note(call, "%s at %s %.1f%%%s", what, tb, 100 * p.surv,
                                km_in(&in, g, gb, sizeof gb));
             }
         if (beyond)
@@ -670,7 +676,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         if (in.byname) snprintf(buf, sizeof buf, "Kaplan-Meier estimate of %s by %s", epn, in.byname);
         else snprintf(buf, sizeof buf, "Kaplan-Meier estimate of %s", epn);
         cohort_figure *fig = host->figure_new(call, "survival", COHORT_FIG_STEP, buf);
-        host->figure_labels(fig, NULL, "Survival");
+        host->figure_labels(fig, NULL, eplabel ? eplabel : "Survival");
         /* the log-rank test of the groups (as survdiff), drawn on request */
         if (in.ngroups >= 2 && !in.start && !in.wt && COHORT_HOST_HAS(host, figure_annotate)) {
             lr_result lr;

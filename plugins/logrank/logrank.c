@@ -47,7 +47,7 @@ static int lr_run(const cohort_host *host, const cohort_call *call)
     }
     pc_factor fg, fs;
     memset(&fs, 0, sizeof fs);
-    if (pc_factor_make(&by->vec, NULL, &fg) != 0) {
+    if (pc_factor_make(&by->vec, NULL, &fg) != 0 || pc_factor_order(host, call, &by->vec, &fg) != 0) {
         host->error(call, "out of memory coding %s", by->vec.name);
         return 1;
     }

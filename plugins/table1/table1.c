@@ -186,7 +186,7 @@ static int t1_setup(t1_ctx *c)
         return 1;
     }
     c->by = &by->vec;
-    if (pc_factor_make(c->by, NULL, &c->bf) != 0) {
+    if (pc_factor_make(c->by, NULL, &c->bf) != 0 || pc_factor_order(c->host, c->call, c->by, &c->bf) != 0) {
         host->error(call, "out of memory coding %s", c->by->name);
         return 1;
     }
@@ -284,7 +284,7 @@ static int t1_setup(t1_ctx *c)
 static int t1_count(t1_ctx *c, t1_var *v)
 {
     size_t ng = c->ng, n = c->call->nrows;
-    if (pc_factor_make(v->v, NULL, &v->f) != 0) return -2;
+    if (pc_factor_make(v->v, NULL, &v->f) != 0 || pc_factor_order(c->host, c->call, v->v, &v->f) != 0) return -2;
     size_t nl = v->f.nlevels;
     double *all = calloc((nl + 1) * (ng + 1), sizeof *all);
     v->levmap = calloc(nl + 1, sizeof *v->levmap);
@@ -670,7 +670,10 @@ static int t1_display(t1_ctx *c)
             for (size_t l = 0; l < v->nlev; l++) {
                 size_t rr = host->table_row(t);
                 host->table_text(t, rr, cv, lab);
-                host->table_text(t, rr, cl, v->f.labels[v->levmap[l]]);
+                /* the level's label from the rules (ABI 1.4), if any */
+                const char *lv = v->f.labels[v->levmap[l]];
+                const char *shown = COHORT_HOST_HAS(host, label) ? host->label(c->call, v->v->name, lv) : NULL;
+                host->table_text(t, rr, cl, shown ? shown : lv);
                 for (size_t k = 0; k < ncol; k++) {
                     size_t gi = k < ng ? k : ng;
                     t1_fmt_count(c, v->count[l * (ng + 1) + gi], v->nobs[gi], buf, sizeof buf);

@@ -382,6 +382,16 @@ cox_check(B, "est_cox", "4", f, c("tdxdtrue", "age", "kps", "her2low"),
           c("tdxd (true vs false)", "age", "kps", "her2 (low vs positive)"))
 f <- coxph(Surv(os_time, os_status == 1) ~ tdxd + age + strata(technique), data = d, ties = "breslow")
 cox_check(B, "est_cox", "5", f, c("tdxdtrue", "age"), c("tdxd (true vs false)", "age"))
+# labels_reference: the same model with the reference levels chosen by label
+# statements (tdxd: reference true; her2: "positive", its first level listed)
+B2 <- read_blocks("labels_reference")
+dl <- d
+dl$tdxd <- relevel(d$tdxd, ref = "true")
+dl$her2 <- relevel(factor(as.character(d$her2)), ref = "positive")
+f <- coxph(Surv(os_time, os_status == 1) ~ tdxd + age + kps + her2, data = dl, cluster = patient_id)
+cox_check(B2, "labels_reference", "24", f, c("tdxdfalse", "age", "kps", "her2low"),
+          c("T-DXd (No T-DXd vs T-DXd)", "age", "kps", "HER2 status (HER2-low vs HER2-positive)"),
+          epname = "overall survival")
 # screening: each term alone (robust Wald p of the term), p < 0.2 enters
 terms <- c("tdxd", "age", "kps", "prior_surgery", "prior_wbrt", "dose_gy", "er", "histology")
 sel <- character(0)
