@@ -34,6 +34,9 @@ static const cohort_param cif_params[] = {
     {"weights", COHORT_ARG_COLUMN, 0,
      "case weights (numbers > 0), as survfit's weights; the variance is then the Aalen-Johansen one "
      "and Gray's test is not computed"},
+    {"cluster", COHORT_ARG_COLUMN, 0,
+     "robust variance with these clusters (the infinitesimal jackknife summed within clusters), e.g. "
+     "patient_id; the default below the patient level, `cluster: none` for none"},
 };
 
 /* A count for a sentence: "12", or "<5" under the study's small-cell rule
@@ -316,17 +319,11 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                 goto out;
             }
     }
-    if (wv || ca) {
-        char c1[32], wb[160] = "";
-        if (wv) snprintf(wb, sizeof wb, "case weights %s: ", wv->name);
-        if (ca)
-            host->note(call, "%sAalen-Johansen estimate with the infinitesimal-jackknife variance "
-                       "summed within %s clusters of %s (as survfit)", wb,
-                       pc_count_text(host, call, (double)in.ncluster, c1, sizeof c1), ca->vec.name);
-        else
-            host->note(call, "%sAalen-Johansen estimate with the infinitesimal-jackknife variance "
-                       "(as survfit)", wb);
-    }
+    /* with a cluster the title says so (and the host's note when it is the
+     * default below the patient level) */
+    if (wv)
+        host->note(call, "case weights %s: Aalen-Johansen estimate with the infinitesimal-jackknife "
+                   "variance%s (as survfit)", wv->name, ca ? " summed within clusters" : "");
 
     char lv[16], tb[64], gb[256], cname[64];
     snprintf(lv, sizeof lv, "%g%%", level * 100);
