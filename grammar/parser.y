@@ -14,6 +14,7 @@ typedef void *yyscan_t;
 #include <string.h>
 #include "date.h"
 #include "interval.h"
+#include "formula.h"
 /* the parser's stack limit (bison's default), named in its error message */
 #define YYMAXDEPTH 10000
 #define YYMAXDEPTH_TEXT "10000"
@@ -89,7 +90,7 @@ static int lex_seen(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct parse
 %token <r> REAL "number"
 %token <str> IDENT "name" STRING "string"
 
-%type <e> expr cmp arith primary exprs_opt exprs map_items whens number argval
+%type <e> expr cmp arith primary atom fsum fprod fint fatom exprs_opt exprs map_items whens number argval
 %type <e> qrange colref codes code era_where era_by label_part level_items level_item
 %type <s> label_parts
 %type <s> ep_items
@@ -577,26 +578,39 @@ argname
 
 argval
     : expr            { $$ = $1; }
-    | expr '~' expr
+    | expr '~' fsum
         {
-            /* terms: the top-level chain of '+' on the right */
+            /* the terms, expanded as R expands a formula (formula.c) */
             $$ = ast_expr(ctx->prog, E_FORMULA, L(ctx, @$));
             if ($$) {
                 $$->a = $1;
-                expr *stack[256];
-                size_t n = 0;
-                stack[n++] = $3;
-                while (n) {
-                    expr *t = stack[--n];
-                    if (t && t->kind == E_BINARY && t->op == OP_ADD && n + 2 < 256) {
-                        stack[n++] = t->b;
-                        stack[n++] = t->a;
-                    } else {
-                        ast_push_item(ctx->prog, $$, t);
-                    }
-                }
+                formula_terms(ctx->prog, $$, $3);
             }
         }
+    ;
+
+/* The right of a formula, as R writes it: `+` joins terms, `a * b` is
+ * a + b + a:b, `a:b` an interaction (binding tighter than `*`), parentheses
+ * group terms.  A term is a name, a field or a call (ref(), strata(),
+ * I(...)); arithmetic goes inside I(...) or a let. */
+fsum
+    : fprod                 { $$ = $1; }
+    | fsum '+' fprod        { $$ = bin(ctx, E_BINARY, OP_ADD, $1, $3, @$); }
+    ;
+
+fprod
+    : fint                  { $$ = $1; }
+    | fprod '*' fint        { $$ = bin(ctx, E_BINARY, OP_MUL, $1, $3, @$); }
+    ;
+
+fint
+    : fatom                 { $$ = $1; }
+    | fint ':' fatom        { $$ = bin(ctx, E_INTERACT, 0, $1, $3, @$); }
+    ;
+
+fatom
+    : atom                  { $$ = $1; }
+    | '(' fsum ')'          { $$ = $2; }
     ;
 
 /* ---- expressions --------------------------------------------------------- */
@@ -676,6 +690,31 @@ number
     ;
 
 primary
+    : atom                  { $$ = $1; }
+    | '(' expr ')'          { $$ = $2; }
+    | '(' expr ',' exprs ')'
+        {
+            $$ = $4;
+            if ($$) {
+                /* prepend $2 */
+                expr *first = $2;
+                ast_push_item(ctx->prog, $$, NULL);
+                memmove($$->items + 1, $$->items, ($$->nitems - 1) * sizeof(expr *));
+                $$->items[0] = first;
+                $$->loc = L(ctx, @$);
+                $$->op = IV_PAREN;
+            }
+        }
+    | '[' exprs ')'                 { $$ = pair(ctx, $2, IV_EOPEN, @$); }
+    | '(' expr ',' exprs ']'
+        {
+            $$ = pair(ctx, $4, IV_SOPEN, @$);
+            if ($$ && $$->nitems == 2) { $$->items[1] = $$->items[0]; $$->items[0] = $2; }
+        }
+    ;
+
+/* a primary that does not start with '(' (a formula term) */
+atom
     : number                { $$ = $1; }
     | number DUNIT
         {
@@ -712,26 +751,6 @@ primary
         }
     | IDENT '(' exprs_opt ')'
         { $$ = $3; if ($$) { $$->kind = E_CALL; $$->name = $1; $$->loc = L(ctx, @$); } }
-    | '(' expr ')'          { $$ = $2; }
-    | '(' expr ',' exprs ')'
-        {
-            $$ = $4;
-            if ($$) {
-                /* prepend $2 */
-                expr *first = $2;
-                ast_push_item(ctx->prog, $$, NULL);
-                memmove($$->items + 1, $$->items, ($$->nitems - 1) * sizeof(expr *));
-                $$->items[0] = first;
-                $$->loc = L(ctx, @$);
-                $$->op = IV_PAREN;
-            }
-        }
-    | '[' exprs ')'                 { $$ = pair(ctx, $2, IV_EOPEN, @$); }
-    | '(' expr ',' exprs ']'
-        {
-            $$ = pair(ctx, $4, IV_SOPEN, @$);
-            if ($$ && $$->nitems == 2) { $$->items[1] = $$->items[0]; $$->items[0] = $2; }
-        }
     | '[' exprs_opt ']'     { $$ = $2; if ($$) $$->loc = L(ctx, @$); }
     | '{' map_items '}'     { $$ = $2; if ($$) $$->loc = L(ctx, @$); }
     | "case" whens "end"    { $$ = $2; if ($$) $$->loc = L(ctx, @$); }

@@ -49,7 +49,8 @@ typedef enum {
     E_QUANT,       /* quant table var [where a]: b */
     E_CALL,        /* name(items) */
     E_CASE,        /* case when items[0] then items[1] ... else a end */
-    E_FORMULA      /* a ~ items */
+    E_FORMULA,     /* a ~ items */
+    E_INTERACT     /* a formula term a:b (formula.h): items are its variables; op: contrast bits */
 } ekind;
 
 typedef enum {

@@ -23,6 +23,7 @@ static const struct {
     [BI_REF] = {"ref", 2, 2},
     [BI_ADD_MONTHS] = {"add_months", 2, 2},
     [BI_STRATA] = {"strata", 1, 1},
+    [BI_I] = {"I", 1, 1},   /* its argument as it is: I(age * age) as a formula term, as in R */
 };
 
 int builtin_find(const char *name)
@@ -113,7 +114,7 @@ ty builtin_check(int b, const ty *at, size_t n, char *msg, size_t size)
     case BI_LOG: case BI_EXP: case BI_SQRT:
         if (!num(at[0])) break;
         return mk(TY_REAL);
-    case BI_REF: case BI_STRATA:
+    case BI_REF: case BI_STRATA: case BI_I:
         return at[0];
     case BI_ADD_MONTHS:
         if ((at[0].kind != TY_DATE && at[0].kind != TY_ANY) || (at[1].kind != TY_INT && at[1].kind != TY_ANY)) {

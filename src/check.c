@@ -5,6 +5,7 @@
  * reported before any data is evaluated. */
 #include "check.h"
 #include "disclose.h"
+#include "formula.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -630,7 +631,7 @@ static int row_only(const study *st, const expr *e, int slot)
         if (e->rkind == R_PARAM) return 1;
         if (e->rkind == R_LET) return st->lets[e->slot].is_const;
         return 0;
-    case E_QUANT: case E_FORMULA:
+    case E_QUANT: case E_FORMULA: case E_INTERACT:
         return 0;
     case E_CALL:
         if (e->fn == -2 && e->rkind == R_LET && !st->lets[e->slot].is_const) return 0;
@@ -1407,6 +1408,9 @@ static ty check_expr_inner(scope *sc, expr *e)
     case E_FORMULA:
         err(sc, e, "a formula (a ~ b) can only be an argument of an estimate");
         return T_ERR;
+    case E_INTERACT:
+        err(sc, e, "an interaction (a:b) can only be a term of a formula");
+        return T_ERR;
     }
     return T_ERR;
 }
@@ -1467,6 +1471,57 @@ static int is_per_unit_scalar(ty t)
     return t.kind >= TY_INT && t.kind <= TY_DURATION;
 }
 
+/* A variable of a formula term: x, or ref(x, "level") (its inner x). */
+static expr *check_term_var(scope *sc, expr *t)
+{
+    if (t->kind == E_CALL && strcmp(t->name, "ref") == 0) {
+        if (t->nitems != 2 || t->items[1]->kind != E_TEXT) {
+            err(sc, t, "ref() takes a term and its reference level as text, e.g. ref(her2, \"negative\")");
+            return NULL;
+        }
+        t->items[1]->text = strpool_intern(sc->st->pool, t->items[1]->sval, strlen(t->items[1]->sval));
+        t->type = check_expr(sc, t->items[0]);
+        t->is_const = t->items[0]->is_const;
+        return t->items[0];
+    }
+    return t;
+}
+
+/* An interaction term a:b (formula.h): each variable a single value per
+ * unit; no strata() and no time-varying exposure in it.  Its columns are
+ * made from the data (interact.h). */
+static void check_interaction(scope *sc, expr *ia)
+{
+    if (ia->ival) {
+        err(sc, ia, "an interaction may join at most %d variables", FORMULA_MAX_VARS);
+        return;
+    }
+    for (size_t k = 0; k < ia->nitems; k++) {
+        expr *v = ia->items[k];
+        if (v->kind == E_CALL && strcmp(v->name, "strata") == 0) {
+            err(sc, v, "strata() cannot be part of an interaction: stratify by the variable alone "
+                "(strata(x) as a term), or interact with x itself");
+            continue;
+        }
+        expr *inner = check_term_var(sc, v);
+        if (!inner) continue;
+        if (inner != v) {
+            /* type already checked */
+        } else {
+            sc->formula_term = inner->kind == E_NAME;
+            check_expr(sc, inner);
+            sc->formula_term = 0;
+        }
+        if (inner->rkind == R_EXPOSURE) {
+            err(sc, inner, "a time-varying exposure cannot be part of an interaction");
+            continue;
+        }
+        if (!is_err(inner->type) && !is_per_unit_scalar(inner->type))
+            err(sc, inner, "a formula term must be a single value per unit, not a %s", ty_name(inner->type));
+    }
+    ia->type.kind = TY_REAL;
+}
+
 /* Check and classify one argument for a parameter. */
 static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
 {
@@ -1484,15 +1539,12 @@ static int bind_arg(scope *sc, estimateinfo *ei, boundarg *ba, arg *a)
         for (size_t i = 0; i < e->nitems; i++) {
             expr *t = e->items[i];
             expr *inner = t;
+            if (t->kind == E_INTERACT) {
+                check_interaction(sc, t);
+                continue;
+            }
             if (t->kind == E_CALL && strcmp(t->name, "ref") == 0) {
-                if (t->nitems != 2 || t->items[1]->kind != E_TEXT) {
-                    err(sc, t, "ref() takes a term and its reference level as text, e.g. ref(her2, \"negative\")");
-                    continue;
-                }
-                inner = t->items[0];
-                t->items[1]->text = strpool_intern(sc->st->pool, t->items[1]->sval, strlen(t->items[1]->sval));
-                t->type = check_expr(sc, inner);
-                t->is_const = inner->is_const;
+                if (!(inner = check_term_var(sc, t))) continue;
             } else {
                 sc->formula_term = inner->kind == E_NAME;
                 check_expr(sc, inner);
@@ -1706,9 +1758,14 @@ static void check_estimate(scope *sc, estimateinfo *ei)
             expr *e = s->args[i].value;
             if (e->kind == E_FORMULA) {
                 check_expr(sc, e->a);
-                for (size_t k = 0; k < e->nitems; k++)
-                    check_expr(sc, e->items[k]->kind == E_CALL && !strcmp(e->items[k]->name, "ref") &&
-                                   e->items[k]->nitems ? e->items[k]->items[0] : e->items[k]);
+                for (size_t k = 0; k < e->nitems; k++) {
+                    expr *t = e->items[k];
+                    size_t nv = t->kind == E_INTERACT ? t->nitems : 1;
+                    for (size_t v = 0; v < nv; v++) {
+                        expr *x = t->kind == E_INTERACT ? t->items[v] : t;
+                        check_expr(sc, x->kind == E_CALL && !strcmp(x->name, "ref") && x->nitems ? x->items[0] : x);
+                    }
+                }
             } else if (e->kind == E_LIST) {
                 for (size_t k = 0; k < e->nitems; k++) check_expr(sc, e->items[k]);
             } else {

@@ -499,6 +499,8 @@ static value eval_builtin(evaluator *ev, const expr *e)
         if (!v_missing(best) && e->type.kind == TY_REAL && best.t == TY_INT) return v_real((double)best.u.i);
         return best;
     }
+    case BI_I:
+        return eval_expr(ev, e->items[0]);
     case BI_ADD_MONTHS: {
         value a = eval_expr(ev, e->items[0]), k = eval_expr(ev, e->items[1]);
         if (v_missing(a) || v_missing(k)) return V_MISSING;
@@ -798,7 +800,7 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
             return v;
         }
         return V_MISSING;
-    case E_FORMULA: return V_MISSING;
+    case E_FORMULA: case E_INTERACT: return V_MISSING;
     }
     return V_MISSING;
 }

@@ -784,6 +784,9 @@ static void ex_call(gen *g, sbuf *b, const expr *e)
         ex(g, b, e->items[1]);
         sb_add(b, " AS integer)) AS date) - DATE '1970-01-01' AS float8)");
         return;
+    case BI_I:
+        ex(g, b, e->items[0]);
+        return;
     case BI_ABS:
         sb_add(b, "abs(");
         ex_as(g, b, e->items[0], kind);
@@ -1026,7 +1029,7 @@ static void ex(gen *g, sbuf *b, const expr *e)
         else null_of(b, e->type.kind);
         sb_add(b, " END");
         return;
-    case E_FORMULA: cannot(g, e->loc, "a formula"); return;
+    case E_FORMULA: case E_INTERACT: cannot(g, e->loc, "a formula"); return;
     }
 }
 

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "study.h"
 #include "disclose.h"
+#include "interact.h"
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -823,13 +824,18 @@ static size_t add_column(db_cols *c, const expr *e)
 
 /* The expression that fills term k of formula argument ba: the variable of
  * ref(x, "level"), an exposure's start date, or the term */
-static const expr *term_value(const study *st, const boundarg *ba, size_t k, const char **ref)
+static const expr *unref(const expr *t, const char **ref)
 {
-    const expr *t = ba->items[k];
     if (t->kind == E_CALL && strcmp(t->name, "ref") == 0 && t->nitems == 2) {
         if (ref) *ref = t->items[1]->text;
         t = t->items[0];
     }
+    return t;
+}
+
+static const expr *term_value(const study *st, const boundarg *ba, size_t k, const char **ref)
+{
+    const expr *t = unref(ba->items[k], ref);
     return ba->exposure >= 0 && k == ba->exposure_term ? st->exposures[ba->exposure]->value : t;
 }
 
@@ -844,7 +850,12 @@ static void estimate_columns(const study *st, db_cols *c)
                 for (size_t k = 0; k < ba->nitems; k++) add_column(c, ba->items[k]);
             if (ba->kind != COHORT_ARG_FORMULA) continue;
             if (!ba->endpoint) add_column(c, ba->value->a);
-            for (size_t k = 0; k < ba->nitems; k++) add_column(c, term_value(st, ba, k, NULL));
+            for (size_t k = 0; k < ba->nitems; k++) {
+                const expr *t = ba->items[k];
+                if (t->kind != E_INTERACT) add_column(c, term_value(st, ba, k, NULL));
+                for (size_t v = 0; t->kind == E_INTERACT && v < t->nitems; v++)
+                    add_column(c, unref(t->items[v], NULL));
+            }
         }
 }
 
@@ -946,7 +957,10 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
             }
             cohort_term *terms = cb_alloc(b, (ba->nitems + 1) * sizeof *terms);
             if (!terms) { free(fill); return -1; }
+            size_t nmain = 0;
             for (size_t k = 0; k < ba->nitems; k++) {
+                if (ba->items[k]->kind == E_INTERACT) continue;   /* after the main effects: add_interactions */
+                nmain++;
                 /* an exposure's term is filled with its start date, turned into
                  * 0/1 per (start, stop] interval by expand_exposure */
                 const expr *val = term_value(st, ba, k, &terms[k].ref);
@@ -957,7 +971,7 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
                 if (!terms[k].ref) terms[k].ref = labels_reference(st->labels, terms[k].vec.name);
                 ADDFILL(val, &terms[k].vec, NULL, -1, NULL);
             }
-            fm->nterms = ba->nitems;
+            fm->nterms = nmain;
             fm->terms = terms;
             break;
         }
@@ -969,6 +983,81 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
     fill_ctx fc = {rows, fill, nfill, db};
     parallel_for(pool, n, fill_part, &fc);
     free(fill);
+    return 0;
+}
+
+/* ---- interactions ------------------------------------------------------------------ */
+
+static void *cb_alloc_cb(void *b, size_t size)
+{
+    return cb_alloc(b, size);
+}
+
+/* Append the columns of formula argument a's interaction terms (interact.h)
+ * to its terms: their variables are evaluated over the rows, and factors
+ * coded on the rows where the left side and every variable of the formula
+ * are known.  Returns 0, or 1 after a located error (-1: out of memory). */
+static int add_interactions(const evpool *pool, const estimateinfo *ei, const boundarg *ba, cohort_arg *a,
+                            const size_t *rows, size_t n, colbuf *b, const indb_set *db, db_cols *dbc, diag *dg)
+{
+    cohort_formula *fm = &a->formula;
+    size_t nia = 0, nvar = 0;
+    for (size_t k = 0; k < ba->nitems; k++)
+        if (ba->items[k]->kind == E_INTERACT) nia++, nvar += ba->items[k]->nitems;
+    if (!nia) return 0;
+    ia_term *ia = cb_alloc(b, nia * sizeof *ia);
+    filler *fill = cb_alloc(b, nvar * sizeof *fill);
+    if (!ia || !fill) return -1;
+    size_t f = 0, t = 0;
+    for (size_t k = 0; k < ba->nitems; k++) {
+        const expr *it = ba->items[k];
+        if (it->kind != E_INTERACT) continue;
+        cohort_vec *vars = cb_alloc(b, it->nitems * sizeof *vars);
+        const char **ref = cb_alloc(b, it->nitems * sizeof *ref);
+        if (!vars || !ref) return -1;
+        for (size_t v = 0; v < it->nitems; v++) {
+            const expr *x = unref(it->items[v], &ref[v]);
+            if (vec_init(b, &vars[v], x, n)) return -1;
+            fill[f] = (filler){x, &vars[v], NULL, -1, NULL};
+            if (db) fill[f].col = add_column(dbc, x);
+            f++;
+        }
+        ia[t++] = (ia_term){it->nitems, vars, ref, (unsigned)it->op};
+    }
+    fill_ctx fc = {rows, fill, f, db};
+    parallel_for(pool, n, fill_part, &fc);
+
+    unsigned char *use = cb_alloc(b, n + 1);
+    if (!use) return -1;
+    for (size_t i = 0; i < n; i++) {
+        int known = !(fm->lhs_is_endpoint ? fm->surv.missing[i] : fm->lhs.missing[i]);
+        for (size_t k = 0; k < fm->nterms && known; k++) known = !fm->terms[k].vec.missing[i];
+        for (size_t k = 0; k < f && known; k++) known = !fill[k].vec->missing[i];
+        use[i] = (unsigned char)known;
+    }
+    cohort_term **cols = cb_alloc(b, nia * sizeof *cols);
+    size_t *ncol = cb_alloc(b, nia * sizeof *ncol), total = fm->nterms;
+    if (!cols || !ncol) return -1;
+    t = 0;
+    for (size_t k = 0; k < ba->nitems; k++) {
+        const expr *it = ba->items[k];
+        if (it->kind != E_INTERACT) continue;
+        char err[512];
+        ncol[t] = ia_columns(&ia[t], n, use, cb_alloc_cb, b, &cols[t], err, sizeof err);
+        if (!ncol[t]) {
+            diag_at(dg, DIAG_ERROR, it->loc, "%s: %s", ei->est->name, err);
+            return 1;
+        }
+        total += ncol[t++];
+    }
+    cohort_term *terms = cb_alloc(b, (total + 1) * sizeof *terms);
+    if (!terms) return -1;
+    memcpy(terms, fm->terms, fm->nterms * sizeof *terms);
+    size_t j = fm->nterms;
+    for (t = 0; t < nia; t++)
+        for (size_t c = 0; c < ncol[t]; c++) terms[j++] = cols[t][c];
+    fm->terms = terms;
+    fm->nterms = total;
     return 0;
 }
 
@@ -1560,7 +1649,16 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         int built = args && !build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo, db, &dbc);
         if (i == 0) report_endpoint_problems(st, &pool, db, res, dg);
         if (!built) diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
-        if (!built || disclose_check_levels(ei, args, n, min_cell, dg)) {
+        /* (the levels shown are those of the terms as written: before interactions add columns) */
+        int bad = !built || disclose_check_levels(ei, args, n, min_cell, dg);
+        for (size_t k = 0; !bad && k < ei->nargs; k++)
+            if (ei->args[k].kind == COHORT_ARG_FORMULA) {
+                int rc = add_interactions(&pool, ei, &ei->args[k], &args[k], rows, n, &b, db, &dbc, dg);
+                if (rc < 0)
+                    diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
+                bad = rc != 0;
+            }
+        if (bad) {
             er->failed = 1;
             *failed = 1;
             cb_free(&b);

@@ -186,7 +186,7 @@ done
 for k in $(cat "$tmp/keywords.5"); do
     if has_word "$k" "$tmp/keywords"; then ok; else bad "'$k' is in KEYWORDS of doc/cohort-rules.5 but is not a keyword of grammar/scanner.l"; fi
 done
-grep -oE '\[BI_[A-Z_]+\] *= *\{"[a-z_]+"' "$srcdir/src/builtins.c" | sed 's/.*{"\([a-z_]*\)"/\1/' | sort -u >"$tmp/builtins"
+grep -oE '\[BI_[A-Z_]+\] *= *\{"[A-Za-z_]+"' "$srcdir/src/builtins.c" | sed 's/.*{"\([A-Za-z_]*\)"/\1/' | sort -u >"$tmp/builtins"
 if [ ! -s "$tmp/builtins" ]; then
     bad "no built-in functions found in src/builtins.c"
 fi
@@ -255,12 +255,12 @@ done
 # ---- contrib: vim and VS Code keyword and function lists ------------------------
 vim=$srcdir/contrib/vim/syntax/cohort.vim
 sed -n 's/^syn keyword cohort[A-Za-z]* *//p' "$vim" | grep -v 'contained' | tr ' ' '\n' | grep . | sort -u >"$tmp/vim.keywords"
-sed -n 's/^syn match cohortFunction "[^(]*(\([a-z_\\|]*\)\\).*/\1/p' "$vim" | sed 's/\\|/\n/g' | grep . | sort -u >"$tmp/vim.functions"
+sed -n 's/^syn match cohortFunction "[^(]*(\([A-Za-z_\\|]*\)\\).*/\1/p' "$vim" | sed 's/\\|/\n/g' | grep . | sort -u >"$tmp/vim.functions"
 tm=$srcdir/contrib/vscode/syntaxes/cohort.tmLanguage.json
 grep -E '"name": "(keyword|constant\.language)\.[^"]*", "match": "\\\\b\([a-z_|]+\)\\\\b"' "$tm" |
     sed 's/.*"match": "\\\\b(\([a-z_|]*\))\\\\b".*/\1/' | tr '|' '\n' | grep . | sort -u >"$tmp/tm.keywords"
-grep -E '"name": "support\.function\.[^"]*", "match": "\\\\b\([a-z_|]+\)' "$tm" |
-    sed 's/.*"match": "\\\\b(\([a-z_|]*\)).*/\1/' | tr '|' '\n' | grep . | sort -u >"$tmp/tm.functions"
+grep -E '"name": "support\.function\.[^"]*", "match": "\\\\b\([A-Za-z_|]+\)' "$tm" |
+    sed 's/.*"match": "\\\\b(\([A-Za-z_|]*\)).*/\1/' | tr '|' '\n' | grep . | sort -u >"$tmp/tm.functions"
 # functions highlighted as such: the built-ins that are not keywords
 comm -23 "$tmp/builtins" "$tmp/keywords" >"$tmp/functions"
 for pair in "vim.keywords:keywords:contrib/vim/syntax/cohort.vim keywords:grammar/scanner.l keywords" \

@@ -28,7 +28,7 @@ syn keyword cohortMissing     missing
 syn keyword cohortUnit        day days week weeks month months year years
 
 " built-in functions (missing() is the keyword above), when called
-syn match cohortFunction "\<\%(coalesce\|first_of\|last_of\|least\|greatest\|abs\|round\|floor\|ceil\|log\|exp\|sqrt\|ref\|add_months\|strata\)\ze\s*("
+syn match cohortFunction "\<\%(coalesce\|first_of\|last_of\|least\|greatest\|abs\|round\|floor\|ceil\|log\|exp\|sqrt\|ref\|add_months\|strata\|I\)\ze\s*("
 
 " type names: in column declarations `{ col: type; }` and in extern
 " declarations; elsewhere they are ordinary names (e.g. a column `date`)
