@@ -54,7 +54,7 @@ static expr *parse_formula(program *prog, const char *rhs)
     fclose(f);
     diag dg;
     diag_init(&dg, noprint, NULL);
-    int nerr = parse_file(prog, path, &dg);
+    int nerr = parse_file(prog, path, NULL, 0, &dg);
     unlink(path);
     if (nerr) return NULL;
     for (size_t i = 0; i < prog->nstmts; i++) {
