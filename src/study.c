@@ -1018,8 +1018,8 @@ static int add_interactions(const evpool *pool, const estimateinfo *ei, const bo
         for (size_t v = 0; v < it->nitems; v++) {
             const expr *x = unref(it->items[v], &ref[v]);
             if (vec_init(b, &vars[v], x, n)) return -1;
-            fill[f] = (filler){x, &vars[v], NULL, -1, NULL};
-            if (db) fill[f].col = add_column(dbc, x);
+            fill[f] = (filler){x, &vars[v], NULL, -1, NULL, 0};
+            if (db) fill[f].col = add_column(dbc, x);   /* fetched with the others (estimate_columns) */
             f++;
         }
         ia[t++] = (ia_term){it->nitems, vars, ref, (unsigned)it->op};
