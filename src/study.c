@@ -997,7 +997,7 @@ static void *cb_alloc_cb(void *b, size_t size)
  * to its terms: their variables are evaluated over the rows, and factors
  * coded on the rows where the left side and every variable of the formula
  * are known.  Returns 0, or 1 after a located error (-1: out of memory). */
-static int add_interactions(const evpool *pool, const estimateinfo *ei, const boundarg *ba, cohort_arg *a,
+static int add_interactions(const study *st, const evpool *pool, const estimateinfo *ei, const boundarg *ba, cohort_arg *a,
                             const size_t *rows, size_t n, colbuf *b, const indb_set *db, db_cols *dbc, diag *dg)
 {
     cohort_formula *fm = &a->formula;
@@ -1018,6 +1018,8 @@ static int add_interactions(const evpool *pool, const estimateinfo *ei, const bo
         for (size_t v = 0; v < it->nitems; v++) {
             const expr *x = unref(it->items[v], &ref[v]);
             if (vec_init(b, &vars[v], x, n)) return -1;
+            /* without ref(), the first level of the rules' order, as for a main effect */
+            if (!ref[v]) ref[v] = labels_reference(st->labels, vars[v].name);
             fill[f] = (filler){x, &vars[v], NULL, -1, NULL, 0};
             if (db) fill[f].col = add_column(dbc, x);   /* fetched with the others (estimate_columns) */
             f++;
@@ -1653,7 +1655,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         int bad = !built || disclose_check_levels(ei, args, n, min_cell, dg);
         for (size_t k = 0; !bad && k < ei->nargs; k++)
             if (ei->args[k].kind == COHORT_ARG_FORMULA) {
-                int rc = add_interactions(&pool, ei, &ei->args[k], &args[k], rows, n, &b, db, &dbc, dg);
+                int rc = add_interactions(st, &pool, ei, &ei->args[k], &args[k], rows, n, &b, db, &dbc, dg);
                 if (rc < 0)
                     diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
                 bad = rc != 0;
