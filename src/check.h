@@ -120,6 +120,9 @@ typedef struct study {
                             included() reads */
     loc set_use[64];     /* where each is first read */
     uint8_t **insets;    /* per analysis number: its units in the analysis set (run time) */
+    struct study **analyses;   /* every analysis of the program (study.c), for the database's
+                                  included(): sqlgen.c; NULL alone */
+    size_t nanalyses;
     const char *analysis_name;   /* its name, or NULL */
     labelset *labels;     /* `label` statements, checked (labels.c); NULL: none */
     stmt **plot_options;  /* `--plot KEY=VALUE` settings, checked (arena), in order */

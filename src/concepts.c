@@ -20,12 +20,11 @@
 #include <string.h>
 #include "interval.h"
 
-#define ANCESTOR_TABLE "concept_ancestor"
-#define ANCESTOR_COL "ancestor_concept_id"
-#define DESCENDANT_COL "descendant_concept_id"
+#define ANCESTOR_TABLE CONCEPTS_ANCESTOR_TABLE
+#define ANCESTOR_COL CONCEPTS_ANCESTOR_COL
+#define DESCENDANT_COL CONCEPTS_DESCENDANT_COL
 
-/* The concept set defined by an earlier let named `name`, or NULL. */
-static const stmt *earlier_set(const study *st, const stmt *s, const char *name)
+const stmt *concepts_earlier(const study *st, const stmt *s, const char *name)
 {
     for (size_t i = 0; i < st->nlets && st->lets[i].s != s; i++)
         if (st->lets[i].s->concepts && strcmp(st->lets[i].s->name, name) == 0) return st->lets[i].s;
@@ -82,7 +81,7 @@ static int check_set(const study *st, const cohort_data *d, const stmt *s, const
             }
         return 0;
     case E_NAME:
-        if (earlier_set(st, s, e->name)) return 0;
+        if (concepts_earlier(st, s, e->name)) return 0;
         diag_at(dg, DIAG_ERROR, e->loc, "'%s' is not a concept set defined before %s", e->name, s->name);
         return 1;
     case E_BINARY:
@@ -175,7 +174,7 @@ static int eval_set(const study *st, const cohort_data *d, const stmt *s, const 
             if (push(out, e->items[i]->ival)) return -1;
         break;
     case E_NAME:
-        if (add_list(out, earlier_set(st, s, e->name)->value)) return -1;
+        if (add_list(out, concepts_earlier(st, s, e->name)->value)) return -1;
         break;
     default: {   /* E_BINARY + or - */
         if (eval_set(st, d, s, e->a, out)) return -1;

@@ -104,8 +104,8 @@ static const struct {
     {"sql", "usage: cohort sql FILE [--analysis NAME] [--set NAME=VALUE]...\n"
             "Print the one SQL query per analysis that computes the analysis dataset (the\n"
             "rows of export) in PostgreSQL: criteria, lets, quantifiers, windows, endpoints.\n"
-            "What cannot be evaluated in the database (extern functions, included(), era\n"
-            "tables, endpoints given by rows) is an error at its place in the rules.\n"},
+            "What cannot be evaluated in the database (extern functions, endpoints given by\n"
+            "rows) is an error at its place in the rules.\n"},
     {"simulate", "usage: cohort simulate [--patients N] [--preset NAME] --seed S --out DIR [--format omop]\n"
                  "Write DIR/{patients,courses,lesions,drugs,events}.csv: a synthetic cohort with\n"
                  "SRS/FSRT courses, lesions, HER2 drugs, MRI follow-up and outcomes. The same seed\n"

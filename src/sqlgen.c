@@ -20,8 +20,11 @@
  * the anchor row, ordered like data_groups (order column, missing last,
  * ties in physical order) for first, last and sums.
  *
- * Not translated (reported where written): extern functions, included(),
- * tables made by era statements, endpoints given by rows, lists and maps
+ * A concept set is a sub-select of its ids (from concept_ancestor).
+ * An era's table is a sub-select that merges its source rows (era_rows).
+ * included() asks whether its row passes the other analysis' criteria.
+ * Not translated (reported where written): extern functions,
+ * endpoints given by rows, lists and maps
  * other than literals.  An integer overflow or a real overflow is an error
  * of the query where the in-memory engine makes the value missing. */
 #include "sqlgen.h"
@@ -30,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtins.h"
+#include "concepts.h"
 #include "interval.h"
 
 typedef struct sbuf {
@@ -123,9 +127,11 @@ typedef struct gen {
     int nalias;
     loc told[16];          /* places already reported (an expression may be written out twice) */
     int ntold;
+    int depth;             /* generators of included() inside one another */
 } gen;
 
 static void ex(gen *g, sbuf *b, const expr *e);
+static void ex_included(gen *g, sbuf *b, const expr *e);
 
 static void cannot(gen *g, loc l, const char *what)
 {
@@ -181,14 +187,40 @@ static const table_spec *spec_of(const gen *g, int t)
     return NULL;
 }
 
+/* The era statement that makes table t, or NULL */
+static const stmt *era_of(const gen *g, int t)
+{
+    for (size_t i = 0; i < g->st->neras; i++)
+        if (g->st->eras[i]->slot == t) return g->st->eras[i];
+    return NULL;
+}
+
+/* The column of an era's rows that links them to their parent row */
+#define ERA_PARENT "cohort_parent_"
+
+/* The column of table t that links a row to its parent row */
+static const char *fk_name(const gen *g, int t)
+{
+    const table *tb = &g->d->tables[t];
+    return tb->fk >= 0 ? tb->cols[tb->fk].name : ERA_PARENT;
+}
+
+static void era_rows(gen *g, sbuf *b, const stmt *s, int t);
+
 /* The relation of table t as the data statement names it (its `from`, or
- * the table's name), as source_pg.c reads it; 0, or -1 after reporting. */
+ * the table's name), as source_pg.c reads it, or an era's rows as a
+ * sub-select; 0, or -1 after reporting. */
 static int rel_name(gen *g, sbuf *b, int t, loc where)
 {
     const table_spec *sp = spec_of(g, t);
+    const stmt *era = sp ? NULL : era_of(g, t);
+    if (era) {
+        era_rows(g, b, era, t);
+        return 0;
+    }
     if (!sp) {
         char what[300];
-        snprintf(what, sizeof what, "table %s, made by an era statement,", g->d->tables[t].name);
+        snprintf(what, sizeof what, "table %s", g->d->tables[t].name);
         cannot(g, where, what);
         return -1;
     }
@@ -200,6 +232,12 @@ static int rel_name(gen *g, sbuf *b, int t, loc where)
 static void col_ref(gen *g, sbuf *b, const char *alias, int t, int c)
 {
     const column *col = &g->d->tables[t].cols[c];
+    if (!spec_of(g, t)) {
+        /* an era's columns are values already (era_rows) */
+        sb_printf(b, "%s.", alias);
+        sb_ident(b, col->name);
+        return;
+    }
     sbuf r = {0};
     sb_printf(&r, "%s.", alias);
     sb_ident(&r, col->name);
@@ -238,7 +276,7 @@ static void anc_key(gen *g, sbuf *b, const char *alias, int from, int to, loc wh
     int p = tf->parent;
     if (p == to) {
         sb_printf(b, "%s.", alias);
-        sb_ident(b, tf->cols[tf->fk].name);
+        sb_ident(b, fk_name(g, from));
         return;
     }
     int a = ++g->nalias;
@@ -252,7 +290,7 @@ static void anc_key(gen *g, sbuf *b, const char *alias, int from, int to, loc wh
     sb_printf(b, " AS %s WHERE %s.", pa, pa);
     sb_ident(b, tp->cols[tp->key].name);
     sb_printf(b, " = %s.", alias);
-    sb_ident(b, tf->cols[tf->fk].name);
+    sb_ident(b, fk_name(g, from));
     sb_add(b, ")");
 }
 
@@ -408,6 +446,71 @@ static void need_ep(gen *g, int i, loc where)
     g->ep_state[i] = 2;
 }
 
+/* ---- eras ---------------------------------------------------------------------- */
+
+/* The rows of era s (table t) as era.c makes them: the source rows whose
+ * condition is true and whose start is known, as whole days (an end before
+ * the start taken as the start, a missing end ongoing), per parent row and
+ * `by` value in order of start (then known ends first, then end, then
+ * physical order); a row starts a new era unless its start is on or before
+ * the latest end of the rows before it plus the gap (an ongoing row's end
+ * is infinite: every later row joins).  Each era: its first start, its
+ * latest end (missing when ongoing), how many rows, the by value, the
+ * parent's key (ERA_PARENT), and as "ctid" its place in era.c's order. */
+static void era_rows(gen *g, sbuf *b, const stmt *s, int t)
+{
+    const cohort_data *d = g->d;
+    int src = data_table_index(d, s->text);
+    if (src < 0 || !spec_of(g, src)) {
+        cannot(g, s->text_loc, "this era's source table");
+        return;
+    }
+    const table *T = &d->tables[t];
+    int q = ++g->nalias;
+    int saved_q = g->var_q[0], saved_t = g->var_table[0];
+    g->var_q[0] = q;
+    g->var_table[0] = src;
+    int text_by = s->by && s->by->type.kind == TY_TEXT;
+    const char *by_order = text_by ? " COLLATE \"C\" NULLS FIRST" : " NULLS FIRST";
+    const char *win = "PARTITION BY i.p_, i.by_ ORDER BY i.s_, i.ek_, i.e_, i.rn_";
+    sb_add(b, "(SELECT k.p_ AS " ERA_PARENT ", CAST(min(k.s_) AS float8) AS \"start_date\", "
+              "CASE WHEN bool_and(k.ek_ = 0) THEN CAST(max(k.e_) AS float8) END AS \"end_date\", count(*) AS \"n\"");
+    if (T->ncols > 3) {
+        sb_add(b, ", k.by_ AS ");
+        sb_ident(b, T->cols[3].name);
+    }
+    sb_printf(b, ", row_number() OVER (ORDER BY k.p_, k.by_%s, min(k.s_)) AS ctid FROM (SELECT j.*, "
+              "sum(j.new_) OVER (PARTITION BY j.p_, j.by_ ORDER BY j.s_, j.ek_, j.e_, j.rn_ ROWS UNBOUNDED PRECEDING) "
+              "AS era_ FROM (SELECT i.*, CASE WHEN max(CASE WHEN i.ek_ = 1 THEN CAST('Infinity' AS float8) ELSE i.e_ END) "
+              "OVER (%s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + i.gap_ >= i.s_ THEN 0 ELSE 1 END AS new_ "
+              "FROM (SELECT h.p_, h.s_, CASE WHEN h.e0_ IS NULL THEN NULL WHEN h.e0_ < h.s_ THEN h.s_ ELSE h.e0_ END AS e_, "
+              "CASE WHEN h.e0_ IS NULL THEN 1 ELSE 0 END AS ek_, h.by_, h.rn_, h.gap_ FROM (SELECT q%d.",
+              by_order, win, q);
+    sb_ident(b, fk_name(g, src));
+    sb_add(b, " AS p_, floor(");
+    ex_as(g, b, s->start, TY_DATE);
+    sb_add(b, ") AS s_, floor(");
+    ex_as(g, b, s->end, TY_DATE);
+    sb_add(b, ") AS e0_, ");
+    if (s->by) ex_as(g, b, s->by, s->by->type.kind);
+    else sb_add(b, "NULL");
+    sb_printf(b, " AS by_, q%d.ctid AS rn_, ", q);
+    ex_as(g, b, s->gap, TY_DURATION);
+    sb_add(b, " AS gap_ FROM ");
+    rel_name(g, b, src, s->text_loc);
+    sb_printf(b, " AS q%d WHERE (", q);
+    ex_as(g, b, s->start, TY_DATE);
+    sb_add(b, ") IS NOT NULL");
+    if (s->value) {
+        sb_add(b, " AND (");
+        ex(g, b, s->value);
+        sb_add(b, ") IS TRUE");
+    }
+    sb_printf(b, " OFFSET 0) h) i) j) k GROUP BY k.p_, k.by_, k.era_)");
+    g->var_q[0] = saved_q;
+    g->var_table[0] = saved_t;
+}
+
 /* ---- quantifiers ------------------------------------------------------------- */
 
 /* The rows of the quantifier's table below its anchor row: FROM ... WHERE
@@ -432,12 +535,12 @@ static void quant_rows(gen *g, sbuf *b, const expr *e, int q)
         sb_printf(b, " AS %s ON %s.", pa, pa);
         sb_ident(b, d->tables[p].cols[d->tables[p].key].name);
         sb_printf(b, " = %s.", cur);
-        sb_ident(b, d->tables[t].cols[d->tables[t].fk].name);
+        sb_ident(b, fk_name(g, t));
         snprintf(cur, sizeof cur, "%s", pa);
         t = p;
     }
     sb_printf(b, " WHERE %s.", cur);
-    sb_ident(b, d->tables[t].cols[d->tables[t].fk].name);
+    sb_ident(b, fk_name(g, t));
     sb_add(b, " = ");
     if (e->anchor_slot < 0) {
         char ta[32];
@@ -596,6 +699,57 @@ static void once_end(once *o, sbuf *b, sbuf *body)
     sb_printf(b, " OFFSET 0) x%d)", o->alias);
 }
 
+/* The ids of concept set expression e of set s (concepts.c) as a query of
+ * one float8 column: descendants() from the vocabulary's concept_ancestor
+ * (the ids themselves and every descendant), lists as VALUES, + and - as
+ * UNION and EXCEPT. */
+static void concept_ids(gen *g, sbuf *b, const stmt *s, const expr *e, int depth)
+{
+    switch (e->kind) {
+    case E_CALL: case E_LIST:
+        sb_add(b, "SELECT CAST(v AS float8) AS id FROM (VALUES ");
+        for (size_t i = 0; i < e->nitems; i++) sb_printf(b, "%s(%lld)", i ? ", " : "", (long long)e->items[i]->ival);
+        sb_add(b, ") AS ids(v)");
+        if (e->kind == E_CALL) {
+            int t = data_table_index(g->d, CONCEPTS_ANCESTOR_TABLE);
+            sb_add(b, " UNION SELECT CAST(" CONCEPTS_DESCENDANT_COL " AS float8) FROM ");
+            if (t < 0 || rel_name(g, b, t, e->loc)) return;
+            sb_add(b, " WHERE " CONCEPTS_DESCENDANT_COL " IS NOT NULL AND " CONCEPTS_ANCESTOR_COL " IN (");
+            for (size_t i = 0; i < e->nitems; i++) sb_printf(b, "%s%lld", i ? ", " : "", (long long)e->items[i]->ival);
+            sb_add(b, ")");
+        }
+        return;
+    case E_NAME: {
+        const stmt *d = concepts_earlier(g->st, s, e->name);
+        if (!d || depth > 64) { cannot(g, e->loc, "this concept set"); return; }
+        concept_ids(g, b, d, d->concepts, depth + 1);
+        return;
+    }
+    case E_BINARY:
+        sb_add(b, "(");
+        concept_ids(g, b, s, e->a, depth + 1);
+        sb_add(b, e->op == OP_ADD ? ") UNION (" : ") EXCEPT (");
+        concept_ids(g, b, s, e->b, depth + 1);
+        sb_add(b, ")");
+        return;
+    default:
+        cannot(g, e->loc, "this concept set");
+    }
+}
+
+/* x in a concept set: missing when x is, else whether the vocabulary lists x */
+static void ex_in_concepts(gen *g, sbuf *b, const expr *x, const stmt *set)
+{
+    once o;
+    once_begin(g, &o);
+    int p = once_add(g, &o, x, TY_REAL);
+    sbuf body = {0};
+    sb_printf(&body, "CASE WHEN x%d.p%d IS NULL THEN NULL ELSE x%d.p%d IN (", o.alias, p, o.alias, p);
+    concept_ids(g, &body, set, set->concepts, 0);
+    sb_add(&body, ") END");
+    once_end(&o, b, &body);
+}
+
 static void ex_compare(gen *g, sbuf *b, const expr *l, const char *op, const expr *r)
 {
     int text = is_text(l) || is_text(r);
@@ -749,7 +903,7 @@ static void ex_call(gen *g, sbuf *b, const expr *e)
         sb_add(b, " END");
         return;
     }
-    if (e->fn == FN_INCLUDED) { cannot(g, e->loc, "included()"); return; }
+    if (e->fn == FN_INCLUDED) { ex_included(g, b, e); return; }
     if (e->rkind == R_EXTERN) {
         snprintf(what, sizeof what, "the extern function %s", e->name);
         cannot(g, e->loc, what);
@@ -829,6 +983,44 @@ static void ex_call(gen *g, sbuf *b, const expr *e)
         snprintf(what, sizeof what, "the function %s", e->name ? e->name : "?");
         cannot(g, e->loc, what);
     }
+}
+
+static int gen_init(gen *g, const study *st, const cohort_data *schema, diag *dg);
+static void gen_clear(gen *g);
+static void fate(gen *g, sbuf *b, size_t j);
+
+/* included(r, analysis k): r's row (by its ctid) passes every criterion of
+ * analysis k, written by a generator of its own over k's unit path (its
+ * aliases shadow these: it reads only inc<n>.k); missing without a row. */
+static void ex_included(gen *g, sbuf *b, const expr *e)
+{
+    const study *sk = NULL;
+    for (size_t i = 0; i < g->st->nanalyses; i++)
+        if (g->st->analyses[i]->analysis == e->col) sk = g->st->analyses[i];
+    if (!g->st->nanalyses && e->col == g->st->analysis) sk = g->st;
+    if (!sk || g->depth > 16) {
+        cannot(g, e->loc, "included()");
+        return;
+    }
+    int n = ++g->nalias;
+    sb_add(b, "(SELECT CASE WHEN inc");
+    sb_printf(b, "%d.k IS NULL THEN NULL ELSE COALESCE((SELECT ", n);
+    gen in;
+    if (gen_init(&in, sk, g->d, g->dg)) {
+        gen_clear(&in);
+        b->oom = 1;
+        return;
+    }
+    in.depth = g->depth + 1;
+    fate(&in, b, 0);
+    sb_printf(b, " = %zu ", 2 * sk->ncriteria);
+    sb_cat(b, &in.from);
+    sb_printf(b, " WHERE t%d.ctid = inc%d.k), FALSE) END FROM (SELECT ", sk->unit, n);
+    g->errors += in.errors;
+    gen_clear(&in);
+    if (e->slot < 0) sb_printf(b, "t%d.ctid", e->table);
+    else sb_printf(b, "q%d.ctid", g->var_q[e->slot]);
+    sb_printf(b, " AS k OFFSET 0) AS inc%d)", n);
 }
 
 static void ex_name(gen *g, sbuf *b, const expr *e)
@@ -952,14 +1144,16 @@ static void ex(gen *g, sbuf *b, const expr *e)
     case E_IN: {
         const expr *l = e->b->kind == E_LIST ? e->b : literal_of(g, e->b, E_LIST);
         if (e->b->kind == E_NAME && e->b->rkind == R_LET && g->st->lets[e->b->slot].s->concepts) {
-            cannot(g, e->b->loc, "a concept set (read from concept_ancestor when the data are loaded)");
+            ex_in_concepts(g, b, e->a, g->st->lets[e->b->slot].s);
             return;
         }
         if (!l) {
             cannot(g, e->b->loc, "`in` a list that is not written as a literal");
             return;
         }
-        int kind = is_text(e->a) ? TY_TEXT : e->a->type.kind == TY_BOOL ? TY_BOOL : TY_REAL;
+        /* a value of no type yet (made of missing) takes the list's */
+        int ka = e->a->type.kind == TY_ANY ? l->type.elem : e->a->type.kind;
+        int kind = ka == TY_TEXT ? TY_TEXT : ka == TY_BOOL ? TY_BOOL : TY_REAL;
         if (l->nitems == 0) {
             sb_add(b, "CASE WHEN ");
             ex(g, b, e->a);

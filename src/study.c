@@ -154,6 +154,10 @@ static int prepare_all(const run_opts *o, diag *dg, loaded *l)
         if (bad) return EXIT_RULES;
     }
     l->st = l->sts[0];
+    for (size_t k = 0; k < n; k++) {
+        l->sts[k]->analyses = l->sts;
+        l->sts[k]->nanalyses = n;
+    }
     return EXIT_OK;
 }
 

@@ -36,7 +36,8 @@ TABLES = {
     "courses": [("course_id", "bigint"), ("patient_id", "bigint"), ("start_date", "date"), ("dose", "float8"),
                 ("fractions", "integer"), ("technique", "text")],
     "drugs": [("patient_id", "bigint"), ("agent", "text"), ("start_date", "date"), ("end_date", "date"),
-              ("amount", "numeric")],
+              ("amount", "numeric"), ("concept_id", "bigint")],
+    "concept_ancestor": [("ancestor_concept_id", "bigint"), ("descendant_concept_id", "bigint")],
 }
 
 
@@ -78,12 +79,17 @@ def gen_data(rng):
                             maybe(rng, rng.randint(1, 5)), text_cell(rng, ["SRS", "FSRT"])])
         for _ in range(rng.randint(0, 4)):
             s = maybe(rng, day(rng, 0, 200), 0.1)
-            drugs.append([p, text_cell(rng, ["A", "B", "C"]), s, maybe(rng, day(rng, 100, 300), 0.3),
-                          maybe(rng, rng.choice(["1", "2.5", "0.333", "10"]))])
+            # ends before starts now and then (an era takes them to end on the start day)
+            drugs.append([p, text_cell(rng, ["A", "B", "C"]), s, maybe(rng, day(rng, 0, 300), 0.3),
+                          maybe(rng, rng.choice(["1", "2.5", "0.333", "10"])), maybe(rng, rng.randint(1, 9))])
+    # a small vocabulary: concepts 1..9, each its own ancestor, a few links
+    anc = [[c, c] for c in range(1, 10)]
+    for _ in range(rng.randint(0, 8)):
+        anc.append([maybe(rng, rng.randint(1, 9), 0.05), maybe(rng, rng.randint(1, 9), 0.05)])
     # physical order different from key order
-    for rows in (pats, courses, drugs):
+    for rows in (pats, courses, drugs, anc):
         rng.shuffle(rows)
-    return {"patients": pats, "courses": courses, "drugs": drugs}
+    return {"patients": pats, "courses": courses, "drugs": drugs, "concept_ancestor": anc}
 
 
 def csv_cell(v):
@@ -121,9 +127,15 @@ def load(schema, folder):
     sql = ["DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;" % (schema, schema)]
     for t, cols in TABLES.items():
         sql.append("CREATE TABLE %s.%s (%s);" % (schema, t, ", ".join("%s %s" % c for c in cols)))
-        sql.append("\\copy %s.%s FROM '%s' WITH (FORMAT csv, HEADER true)" %
-                   (schema, t, os.path.join(folder, t + ".csv")))
-        sql.append("CREATE INDEX ON %s.%s (patient_id);" % (schema, t))
+        # a kept case from before a table or column was added has its own header
+        path = os.path.join(folder, t + ".csv")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            header = f.readline().strip()
+        sql.append("\\copy %s.%s (%s) FROM '%s' WITH (FORMAT csv, HEADER true)" % (schema, t, header, path))
+        if t != "concept_ancestor":
+            sql.append("CREATE INDEX ON %s.%s (patient_id);" % (schema, t))
     psql("\n".join(sql) + "\n")
 
 
@@ -134,7 +146,10 @@ COLS = {  # table -> type -> columns
                  "real": ["weight"], "bool": ["smoker"]},
     "courses": {"date": ["start_date"], "text": ["technique"], "int": ["fractions", "course_id"],
                 "real": ["dose"], "bool": []},
-    "drugs": {"date": ["start_date", "end_date"], "text": ["agent"], "int": [], "real": ["amount"], "bool": []},
+    "drugs": {"date": ["start_date", "end_date"], "text": ["agent"], "int": ["concept_id"], "real": ["amount"],
+              "bool": []},
+    # the era of the program, when it has one (Gen.era_by: with its by column)
+    "eras": {"date": ["start_date", "end_date"], "text": [], "int": ["n"], "real": [], "bool": []},
 }
 TEXTS = {"sex": ["F", "M", "X", "Z"], "technique": ["SRS", "FSRT"], "agent": ["A", "B", "C"]}
 CHILDREN = {"patients": ["courses", "drugs"], "courses": []}
@@ -147,6 +162,10 @@ class Gen:
         self.vars = []        # (name, table)
         self.lets = []        # (name, type)
         self.nvar = 0
+        self.era = False      # an era table `eras` of drugs
+        self.concepts = []    # concept set names
+        self.included = False # included() may be used (in lets, not criteria)
+        self.era_by = False
 
     def pick(self, xs):
         return self.rng.choice(xs)
@@ -163,6 +182,8 @@ class Gen:
             out += ["patient." + c for c in COLS["patients"][ty]]
         for v, t in self.vars:
             out += ["%s.%s" % (v, c) for c in COLS[t][ty]]
+            if t == "eras" and ty == "text" and self.era_by:
+                out.append("%s.agent" % v)
             if t != "patients" and self.chance(0.3):
                 out += ["%s.patient.%s" % (v, c) for c in COLS["patients"][ty]]
         out += [n for n, t in self.lets if t == ty]
@@ -174,11 +195,15 @@ class Gen:
     def quant_tables(self):
         # tables a quantifier can range over from here
         ts = ["courses", "drugs"]
+        if self.era:
+            ts.append("eras")
         return ts
 
     def quant(self, kind, d, body):
         t = self.pick(self.quant_tables())
         if len(self.vars) >= 2:
+            t = "drugs"
+        if t == "eras" and any(vt == "eras" for _, vt in self.vars):
             t = "drugs"
         self.nvar += 1
         v = "%s%d" % (t[0], self.nvar)
@@ -252,6 +277,13 @@ class Gen:
         if k == 15:
             return "(case when %s then %s else %s end)" % (self.bool(d - 1), self.bool(d - 1), self.bool(d - 1))
         if k == 16: return "coalesce(%s, %s)" % (self.bool(d - 1), self.bool(d - 1))
+        if k == 17 and self.concepts:
+            cs = self.columns("int")
+            c = self.pick([x for x in cs if x.endswith("concept_id")] or cs or ["1"])
+            return "(%s in %s)" % (c, self.pick(self.concepts))
+        if k == 18 and self.included:
+            rows = [v for v, t in self.vars if t == self.unit] + [self.unit]
+            return "included(%s)" % self.pick(rows)
         return self.bool(0)
 
     def num(self, d):
@@ -328,9 +360,33 @@ def gen_rules(rng, schema):
              '  table patients from "%s.patients" key patient_id;' % schema,
              '  table courses from "%s.courses" key course_id in patients;' % schema,
              '  table drugs from "%s.drugs" in patients order by start_date;' % schema,
+             '  table concept_ancestor from "%s.concept_ancestor";' % schema,
              '}',
              'unit %s;' % unit]
     stmts = []
+    # concept sets: descendants, lists, earlier sets, + and -
+    for i in range(rng.randint(0, 2)):
+        forms = ["descendants(%s)" % ", ".join(str(rng.randint(1, 9)) for _ in range(rng.randint(1, 2))),
+                 "[%s]" % ", ".join(str(rng.randint(1, 9)) for _ in range(rng.randint(1, 3)))]
+        if g.concepts:
+            forms.append(rng.choice(g.concepts))
+        e = rng.choice(forms)
+        if rng.random() < 0.4:
+            e = "%s %s %s" % (e, rng.choice(["+", "-"]), rng.choice(forms))
+        stmts.append("concepts cs%d = %s;" % (i, e))
+        g.concepts.append("cs%d" % i)
+    # an era of drugs: merged by a random gap, maybe per agent, maybe only some rows
+    g.era_by = False
+    if rng.random() < 0.4:
+        g.era = True
+        # the condition reads only the row d
+        conds = ['d.agent in ["A", "B"]', "d.amount > 1", "missing(d.end_date)", "d.start_date >= 2020-02-01",
+                 "not (d.agent == \"C\")"] + ["d.concept_id in %s" % c for c in g.concepts]
+        where = " where %s" % rng.choice(conds) if rng.random() < 0.5 else ""
+        g.era_by = rng.random() < 0.5
+        stmts.append("era eras from drugs d%s start d.start_date end d.end_date gap %s%s;" %
+                     (where, rng.choice(["0 days", "1 day", "7 days", "30 days", "1 month"]),
+                      " by d.agent" if g.era_by else ""))
     for i in range(rng.randint(1, 6)):
         ty = rng.choice(["bool", "int", "real", "date", "dur", "text"])
         e = getattr(g, ty)(rng.randint(1, 3))
@@ -338,8 +394,24 @@ def gen_rules(rng, schema):
         stmts.append("let %s = %s;" % (name, e))
         if ty != "dur":
             g.lets.append((name, ty))
+    crit = []
     for i in range(rng.randint(0, 2)):
-        stmts.append('%s "c%d": %s;' % (rng.choice(["include", "exclude"]), i, g.bool(rng.randint(1, 3))))
+        crit.append('%s "c%d": %s;' % (rng.choice(["include", "exclude"]), i, g.bool(rng.randint(1, 3))))
+    # included(): in lets after the criteria (a criterion cannot read the set it makes)
+    g.included = rng.random() < 0.3
+    for i in range(rng.randint(1, 2) if g.included else 0):
+        inc = "included(%s)" % unit
+        if unit == "courses" and rng.random() < 0.6:
+            q = rng.choice(["any", "all", "count"])
+            inc = "(%s patient.courses c8: included(c8)%s)" % (q, "" if q == "count" else " or c8.dose > 20")
+            if q == "count":
+                inc = "(%s > 1)" % inc
+        if unit == "patients" and rng.random() < 0.5:
+            inc = "(any courses c9: included(patient))"
+        stmts.append("let w%d = %s;" % (i, inc if rng.random() < 0.5 else "(%s %s %s)" %
+                                        (inc, rng.choice(["and", "or"]), g.bool(rng.randint(0, 2)))))
+    g.included = False
+    stmts += crit
     origin = "start_date" if unit == "courses" else "(first courses c0: c0.start_date)"
     censor = "patient.last_fu" if unit == "courses" else "last_fu"
     stmts.append("endpoint ep { origin %s; event %s; competing %s as \"other\"; censor %s; }" %
