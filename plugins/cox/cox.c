@@ -27,7 +27,7 @@ static const cohort_param cox_params[] = {
      "robust variance without `cluster`: clusters are the analysis units (default false, "
      "true with non-integer weights as coxph)"},
     {"weights", COHORT_ARG_COLUMN, 0, "case weights (numbers > 0), as coxph's weights"},
-    {"ties", COHORT_ARG_TEXT, 0, "\"efron\" (default) or \"breslow\""},
+    {"ties", COHORT_ARG_TEXT, 0, "\"efron\" (default), \"breslow\" or \"exact\""},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
     {"screen", COHORT_ARG_NUMBER, 0,
      "fit each term alone first; terms with univariable Wald p < screen enter the model"},
@@ -229,7 +229,7 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     char title[512], lv[16], pb[32], lb[256];
     snprintf(lv, sizeof lv, "%g%%", level * 100);
     int off = snprintf(title, sizeof title, "Cox proportional hazards model of %s (%s ties",
-                       in->epname, o->efron ? "Efron" : "Breslow");
+                       in->epname, o->exact ? "exact" : o->efron ? "Efron" : "Breslow");
     if (in->stname && off < (int)sizeof title)
         off += snprintf(title + off, sizeof title - (size_t)off, ", strata %s", in->stname);
     if (in->weight && off < (int)sizeof title)
@@ -490,10 +490,24 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
     if ((a = cohort_arg_get(call, "ties"))) {
         if (strcmp(a->text, "efron") == 0) o.efron = 1;
         else if (strcmp(a->text, "breslow") == 0) o.efron = 0;
+        else if (strcmp(a->text, "exact") == 0) o.exact = 1;
         else {
-            host->error(call, "ties \"%s\": use \"efron\" or \"breslow\"", a->text);
+            host->error(call, "ties \"%s\": use \"efron\", \"breslow\" or \"exact\"", a->text);
             return 1;
         }
+    }
+    /* the exact partial likelihood (coxph ties = "exact") has no weighted
+     * form and no score residuals here: no robust variance, no zph */
+    const cohort_arg *ra = cohort_arg_get(call, "robust"), *za = cohort_arg_get(call, "zph");
+    const char *exact_no = !o.exact ? NULL
+                           : pc_weights(call) ? "case weights"
+                           : cohort_arg_get(call, "cluster") || (ra && ra->num != 0)
+                               ? "a robust variance (give cluster: none)"
+                           : za && za->num != 0 ? "zph" : NULL;
+    if (exact_no) {
+        host->error(call, "ties \"exact\" (the exact partial likelihood) is not available with %s; "
+                    "use ties: \"efron\"", exact_no);
+        return 1;
     }
     if (pc_conf_level(host, call, &level)) return 1;
     if (pc_screen_threshold(host, call, &threshold)) return 1;
@@ -559,7 +573,7 @@ static const cohort_estimator cox_estimators[] = {
 
 /* what each constant parameter accepts, and its default (ABI 1.2: checked by
  * the host before any data is read; run() still validates for older hosts) */
-static const char *const cox_ties[] = {"efron", "breslow", NULL};
+static const char *const cox_ties[] = {"efron", "breslow", "exact", NULL};
 static const cohort_param_spec cox_specs[] = {
     {"cox", "robust", NULL, 0, NAN, NAN, 0, "false"},
     {"cox", "ties", cox_ties, 0, NAN, NAN, 0, "\"efron\""},

@@ -16,7 +16,7 @@ typedef struct work {
     const cox_data *d;
     const double *wt;     /* case weights, or NULL (all 1) */
     size_t n, p;
-    int efron;
+    int efron, exact;
     double *x;            /* centred covariates, n x p */
     size_t *ord;          /* rows by (stratum, stop descending) */
     size_t *ords;         /* rows by (stratum, start descending), counting process */
@@ -33,6 +33,7 @@ void cox_options_default(cox_options *o)
     o->iter_max = 20;
     o->toler_chol = pow(DBL_EPSILON, 0.75);
     o->toler_inf = sqrt(o->eps);
+    o->exact = 0;
 }
 
 const char *cox_status_text(int status)
@@ -169,8 +170,57 @@ static void accumulate(size_t p, double sign, double r, const double *x, double 
     }
 }
 
+/* The exact partial likelihood's term of nd deaths tied at time t among the
+ * rows ord[a..b) at risk (stop >= t; with start times, start < t): minus
+ * the log of D = the sum over every set of nd rows at risk of the product
+ * of their risks, with its derivatives, by the recursion of Gail, Lubin
+ * and Rubinstein (1981) as in R's coxexact: over the rows j, for k = nd
+ * down to 1, D_k += r_j D_(k-1) (and the same for the first and second
+ * derivatives by the product rule).  Returns 0, or -1 without memory. */
+static int exact_term(work *w, size_t a, size_t b, double t, size_t nd, double *loglik, double *u,
+                      double *imat)
+{
+    const cox_data *d = w->d;
+    size_t p = w->p, pp = p * p;
+    double *f = calloc(nd + 1, sizeof *f), *df = calloc((nd + 1) * p, sizeof *df);
+    double *d2f = calloc((nd + 1) * pp, sizeof *d2f);
+    if (!f || !df || !d2f) {
+        free(f);
+        free(df);
+        free(d2f);
+        return -1;
+    }
+    f[0] = 1;
+    size_t seen = 0;
+    for (size_t q = a; q < b; q++) {
+        size_t r = w->ord[q];
+        if (d->start && d->start[r] >= t) continue;
+        const double *x = w->x + r * p;
+        double rr = w->risk[r];
+        seen++;
+        for (size_t k = seen < nd ? seen : nd; k >= 1; k--) {
+            double *d2k = d2f + k * pp, *d2m = d2f + (k - 1) * pp, *dk = df + k * p, *dm = df + (k - 1) * p;
+            for (size_t j = 0; j < p; j++)
+                for (size_t m = j; m < p; m++)
+                    d2k[j * p + m] += rr * (x[j] * x[m] * f[k - 1] + x[j] * dm[m] + dm[j] * x[m] + d2m[j * p + m]);
+            for (size_t j = 0; j < p; j++) dk[j] += rr * (x[j] * f[k - 1] + dm[j]);
+            f[k] += rr * f[k - 1];
+        }
+    }
+    double D = f[nd];
+    const double *dD = df + nd * p, *d2D = d2f + nd * pp;
+    *loglik -= log(D);
+    for (size_t j = 0; j < p; j++) u[j] -= dD[j] / D;
+    for (size_t j = 0; j < p; j++)
+        for (size_t m = j; m < p; m++) imat[j * p + m] += d2D[j * p + m] / D - dD[j] * dD[m] / (D * D);
+    free(f);
+    free(df);
+    free(d2f);
+    return 0;
+}
+
 /* Partial log likelihood at beta, its score u and information imat (full
- * symmetric p x p). */
+ * symmetric p x p); NaN without memory (exact ties). */
 static double coxlik(work *w, const double *beta, double *u, double *imat)
 {
     const cox_data *d = w->d;
@@ -207,6 +257,10 @@ static double coxlik(work *w, const double *beta, double *u, double *imat)
                     loglik += wr * w->eta[r];
                     for (size_t j = 0; j < p; j++) u[j] += wr * xr[j];
                 }
+            }
+            if (w->exact && nd > 1) {
+                if (exact_term(w, a, i, t, nd, &loglik, u, imat) != 0) return NAN;
+                continue;
             }
             /* Efron: each of the nd steps carries the deaths' mean weight */
             double mw = nd ? dw / (double)nd : 0;
@@ -409,7 +463,9 @@ int cox_fit_model(const cox_data *d, const cox_options *o, cox_fit *f)
     if (st != COX_OK) return f->status = st;
 
     work w;
+    if ((o->exact && d->weight) || (o->exact && d->cluster)) return f->status = COX_EINPUT;
     if (work_init(&w, d, o->efron) != 0) return f->status = COX_ENOMEM;
+    w.exact = o->exact;
     double *beta = calloc(p + 1, sizeof *beta), *newbeta = calloc(p + 1, sizeof *newbeta);
     double *u = malloc((p + 1) * sizeof *u), *a = malloc((p + 1) * sizeof *a);
     double *imat = malloc((p * p + 1) * sizeof *imat);

@@ -28,6 +28,9 @@ typedef struct cox_options {
     int iter_max;          /* 20 */
     double toler_chol;     /* eps^0.75 of double = 1.8e-12 */
     double toler_inf;      /* sqrt(eps) */
+    int exact;             /* 1: the exact partial likelihood of tied deaths (coxph ties =
+                              "exact": the conditional logistic likelihood); then no case
+                              weights, and no score residuals (robust variance) */
 } cox_options;
 
 enum cox_status {

@@ -4,7 +4,8 @@
  * (four) tests, the concordance with its pair counts and standard error,
  * the whole variance matrices (vcov, naive.var) and, for right-censored
  * data, cox.zph's tests and scaled Schoenfeld residuals, with Efron and
- * Breslow ties, strata, clusters and counting-process data. */
+ * Breslow ties, strata, clusters and counting-process data; and the exact
+ * partial likelihood (ties = "exact") on the data of tests/R/cox_exact.R. */
 #include "../../plugins/cox/coxfit.h"
 #include "../../plugins/cox/coxzph.h"
 #include "refdata.h"
@@ -55,6 +56,7 @@ static void run_case(const char *name)
     cox_options o;
     cox_options_default(&o);
     o.efron = rd_get(rfit, 0, "efron") == 1;
+    o.exact = rd_get(rfit, 0, "exact") == 1;   /* tests/R/cox_exact.R (NaN in the others: 0) */
     cox_fit f;
     int rc = cox_fit_model(&d, &o, &f);
     if (rc != COX_OK) fprintf(stderr, "  %s: %s\n", name, cox_status_text(rc));
@@ -118,7 +120,7 @@ static void run_case(const char *name)
     /* cox.zph at the fitted coefficients */
     const rd_table *zt = rd_table_get(&rf, "zph"), *zr = rd_table_get(&rf, "zph_resid"),
                    *za = rd_table_get(&rf, "assign");
-    CU_ASSERT_EQUAL(zt != NULL, !counting && !weighted);
+    CU_ASSERT_EQUAL(zt != NULL, !counting && !weighted && !o.exact);
     if (zt && zr && za) {
         rd_tally tz = {0};
         size_t *term = malloc(p * sizeof *term), nterm = 0;
@@ -175,6 +177,8 @@ static void test_lung_wt(void) { run_case("cox_lung_wt"); }
 static void test_lung_wt_breslow(void) { run_case("cox_lung_wt_breslow"); }
 static void test_lung_wt_cluster(void) { run_case("cox_lung_wt_cluster"); }
 static void test_bladder2_wt(void) { run_case("cox_bladder2_wt"); }
+static void test_lung_exact(void) { run_case("cox_lung_exact"); }
+static void test_veteran_exact(void) { run_case("cox_veteran_exact"); }
 
 /* Failure modes: monotone likelihood, collinear columns, no events. */
 static void test_errors(void)
@@ -236,6 +240,8 @@ int main(void)
     CU_add_test(s, "lung, case weights, Breslow", test_lung_wt_breslow);
     CU_add_test(s, "lung, case weights, cluster", test_lung_wt_cluster);
     CU_add_test(s, "bladder2, case weights, counting process, cluster", test_bladder2_wt);
+    CU_add_test(s, "lung, exact ties (tests/R/cox_exact.R)", test_lung_exact);
+    CU_add_test(s, "veteran, exact ties", test_veteran_exact);
     CU_add_test(s, "errors", test_errors);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
