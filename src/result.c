@@ -219,6 +219,40 @@ static void h_table_count_role(cohort_table *t, int col, int role)
         t->cols[col].role = role;
 }
 
+/* ---- appended after ABI 1.3: counts in text cells, relations ---- */
+
+static void h_table_cell_count(cohort_table *t, size_t row, int col, double n)
+{
+    cell *c = t ? cell_at(t, row, col) : NULL;
+    if (!c || !isfinite(n) || n < 0) return;
+    c->counted = 1;
+    c->count = n;
+}
+
+static void h_count_relation(const cohort_call *call, const cohort_cell_ref *cells, const int *coef, size_t n)
+{
+    est_result *er = ctx_of(call)->cur;
+    if (!er || !cells || !coef || n < 2 || n > 100000) return;
+    for (size_t i = 0; i < n; i++)   /* a relation with a cell that does not exist says nothing */
+        if (cells[i].table && !cell_at(cells[i].table, cells[i].row, cells[i].col)) return;
+    size_t cnt = er->nrels;
+    if (push((void **)&er->rels, &cnt, sizeof *er->rels)) return;
+    count_rel *r = &er->rels[er->nrels];
+    r->cells = malloc(n * sizeof *r->cells);
+    r->coef = malloc(n * sizeof *r->coef);
+    if (!r->cells || !r->coef) {
+        free(r->cells);
+        free(r->coef);
+        return;
+    }
+    memcpy(r->cells, cells, n * sizeof *cells);
+    memcpy(r->coef, coef, n * sizeof *coef);
+    for (size_t i = 0; i < n; i++)   /* the plugin's texts are its own */
+        r->cells[i].group = cells[i].table || !cells[i].group ? NULL : xstrdup(cells[i].group);
+    r->n = n;
+    er->nrels++;
+}
+
 static cohort_figure *h_figure_new(const cohort_call *call, const char *id, int kind, const char *title)
 {
     call_ctx *c = ctx_of(call);
@@ -284,7 +318,7 @@ static const cohort_host host = {
     h_table_text, h_note, h_keep_rows, h_table_detail,
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
-    h_label, h_level_rank,
+    h_label, h_level_rank, h_table_cell_count, h_count_relation,
 };
 
 const cohort_host *result_host(void)
@@ -365,6 +399,12 @@ void results_free(results *r)
         for (size_t k = 0; k < e->nnotes; k++) free(e->notes[k]);
         for (size_t k = 0; k < e->nwarnings; k++) free(e->warnings[k]);
         for (size_t k = 0; k < e->nfigures; k++) figure_free(e->figures[k]);
+        for (size_t k = 0; k < e->nrels; k++) {
+            for (size_t j = 0; j < e->rels[k].n; j++) free((char *)e->rels[k].cells[j].group);
+            free(e->rels[k].cells);
+            free(e->rels[k].coef);
+        }
+        free(e->rels);
         free(e->figures);
         free(e->tables);
         free(e->notes);
@@ -733,7 +773,8 @@ static int cell_mark(const results *r, const cohort_table *t, size_t row, size_t
 {
     if (r->min_cell <= 1 || row >= t->nrows || col >= t->ncols) return HIDE_NONE;
     const cell *x = &t->cells[row * t->ncols + col];
-    if (!x->set || x->text) return HIDE_NONE;
+    if (x->set && x->text) return x->counted && x->hide == HIDE_COMPLEMENT ? HIDE_COMPLEMENT : HIDE_NONE;
+    if (!x->set) return HIDE_NONE;
     /* a detail table (a whole curve) lists single event times: a row that
      * rests on a hidden count is hidden whole, its time included */
     if (t->detail && row_hides_percent(r, t, row)) return HIDE_SMALL;
@@ -1054,12 +1095,12 @@ static void json_table(const results *r, const cohort_table *t, FILE *out)
             const cell *x = &t->cells[row * t->ncols + c];
             if (c) fputs(", ", out);
             if (!x->set) fputs("null", out);
-            else if (x->text) json_str(out, x->text);
             else if (results_cell_hidden(r, t, row, c)) {
                 char m[32];
                 results_cell_text(r, t, row, c, m, sizeof m);
                 fprintf(out, "\"%s\"", m);
             }
+            else if (x->text) json_str(out, x->text);
             else fprintf(out, "%.17g", x->num);
             if (labelled_col(r, t, c)) {
                 fputs(", ", out);
@@ -1284,12 +1325,12 @@ static void csv_table(const results *r, const cohort_table *t, FILE *out)
                 if (labelled_col(r, t, c)) fputc(',', out);
                 continue;
             }
-            if (x->text) csv_field(out, x->text);
-            else if (results_cell_hidden(r, t, row, c)) {
+            if (results_cell_hidden(r, t, row, c)) {
                 char m[32];
                 results_cell_text(r, t, row, c, m, sizeof m);
                 fputs(m, out);
             }
+            else if (x->text) csv_field(out, x->text);
             else fprintf(out, "%.17g", x->num);
             if (labelled_col(r, t, c)) {
                 fputc(',', out);

@@ -15,6 +15,8 @@ typedef struct cell {
     double num;
     char *text;
     unsigned char hide;    /* the small-cell decision (suppress.c): enum hide_mark */
+    unsigned char counted; /* a TEXT cell that shows count `count` (table_cell_count) */
+    double count;
 } cell;
 
 /* How a hidden number is shown: "<5" (it rests on a count below min_cell)
@@ -75,7 +77,16 @@ typedef struct est_result {
     size_t nfigures;
     int analysis;          /* 1-based index into results.analyses; 0: none */
     double nunits;         /* the units the estimator was given (NAN: not known) */
+    struct count_rel *rels;    /* additive relations its plugin declared (count_relation) */
+    size_t nrels;
 } est_result;
+
+/* sum of coef[i] * count(cells[i]) = 0 (cohort_host.count_relation) */
+typedef struct count_rel {
+    cohort_cell_ref *cells;
+    int *coef;
+    size_t n;
+} count_rel;
 
 /* An input of the run, with its SHA-256 (for the report). */
 typedef struct run_input {

@@ -506,6 +506,103 @@ static size_t fixed_new(model *M, double v)
 
 static int has_number(const char *s, double v);
 
+/* One variable per cell of an estimate's declared relations (a cell in
+ * several relations is one variable). */
+typedef struct cellvar {
+    const cell *c;
+    size_t var;
+} cellvar;
+
+static size_t declared_var(model *M, cellvar **cv, size_t *ncv, size_t *cap, cohort_table *t, size_t row, int col)
+{
+    cell *x = &t->cells[row * t->ncols + (size_t)col];
+    for (size_t i = 0; i < *ncv; i++)
+        if ((*cv)[i].c == x) return (*cv)[i].var;
+    double v = x->counted ? x->count : x->set && !x->text ? x->num : NAN;
+    if (!isfinite(v) || v < 0) return SIZE_MAX;
+    size_t var = var_new(M, v, &x->hide, 0);
+    if (var == SIZE_MAX || grow((void **)cv, cap, *ncv + 1, sizeof **cv)) {
+        M->oom = 1;
+        return SIZE_MAX;
+    }
+    (*cv)[(*ncv)++] = (cellvar){x, var};
+    return var;
+}
+
+/* The units of a group named in declared relations: one variable per
+ * analysis, group and number, shared by the estimates that name it. */
+typedef struct namedgroup {
+    int analysis;
+    const char *group;
+    double v;
+    size_t var;
+} namedgroup;
+
+typedef struct grouplist {
+    namedgroup *g;
+    size_t n, cap;
+} grouplist;
+
+/* The value of the one group term of relation rel (from its other cells),
+ * or NAN. */
+static double group_value(const count_rel *rel, size_t gi)
+{
+    double sum = 0;
+    for (size_t i = 0; i < rel->n; i++) {
+        if (i == gi) continue;
+        const cohort_cell_ref *c = &rel->cells[i];
+        if (!c->table) return NAN;
+        const cell *x = &c->table->cells[c->row * c->table->ncols + (size_t)c->col];
+        double v = x->counted ? x->count : x->set && !x->text ? x->num : NAN;
+        sum += rel->coef[i] * v;
+    }
+    return -sum / rel->coef[gi];
+}
+
+static size_t group_var(model *M, grouplist *G, int analysis, const char *group, double v)
+{
+    if (!isfinite(v) || v < 0) return SIZE_MAX;
+    for (size_t i = 0; i < G->n; i++)
+        if (G->g[i].analysis == analysis && G->g[i].v == v && !strcmp(G->g[i].group, group)) return G->g[i].var;
+    size_t var = var_new(M, v, NULL, 0);
+    if (var == SIZE_MAX || grow((void **)&G->g, &G->cap, G->n + 1, sizeof *G->g)) {
+        M->oom = 1;
+        return SIZE_MAX;
+    }
+    G->g[G->n++] = (namedgroup){analysis, group, v, var};
+    return var;
+}
+
+/* The relations estimate er's plugin declared (count_relation); `tot` is
+ * the analysis set after the criteria (a variable), or SIZE_MAX. */
+static void declared_relations(model *M, const est_result *er, size_t tot, grouplist *G)
+{
+    if (!er->nrels) return;
+    cellvar *cv = NULL;
+    size_t ncv = 0, cap = 0, units = SIZE_MAX;
+    if (isfinite(er->nunits)) {
+        units = var_new(M, er->nunits, NULL, 0);
+        /* the estimate's units are the analysis set less the rows it
+         * dropped, a number its warning states (none: no warning) */
+        if (tot != SIZE_MAX && M->v[tot].v >= er->nunits)
+            rel_sum(M, tot, units, fixed_new(M, M->v[tot].v - er->nunits), NONE);
+    }
+    for (size_t k = 0; k < er->nrels && !M->oom; k++) {
+        const count_rel *rel = &er->rels[k];
+        size_t *vars = malloc(rel->n * sizeof *vars);
+        if (!vars) { M->oom = 1; break; }
+        for (size_t i = 0; i < rel->n; i++) {
+            const cohort_cell_ref *c = &rel->cells[i];
+            vars[i] = c->table ? declared_var(M, &cv, &ncv, &cap, c->table, c->row, c->col)
+                      : c->group ? group_var(M, G, er->analysis, c->group, group_value(rel, i))
+                      : units;
+        }
+        rel_add(M, vars, rel->coef, rel->n);   /* skipped when a cell has no count */
+        free(vars);
+    }
+    free(cv);
+}
+
 static void build(model *M, results *r)
 {
     /* attrition: before = excluded + unknown + after; a step's before is
@@ -527,6 +624,7 @@ static void build(model *M, results *r)
         if (ar->analysis >= 0 && (size_t)ar->analysis <= r->nanalyses) after[ar->analysis] = f;
     }
     gvlist L = {0};
+    grouplist G = {0};
     for (size_t e = 0; e < r->nests && !M->oom; e++) {
         est_result *er = &r->ests[e];
         size_t first = L.n;
@@ -539,6 +637,7 @@ static void build(model *M, results *r)
             if (L.g[i].role == COHORT_COUNT_UNITS) n++, sum += M->v[L.g[i].var].v;
         int an = er->analysis;
         size_t tot = an >= 0 && (size_t)an <= r->nanalyses ? after[an] : SIZE_MAX;
+        declared_relations(M, er, tot, &G);
         /* a warning printed during the run ("5 of 124 rows dropped") shows
          * the analysis set: it cannot be hidden */
         for (size_t w = 0; tot != SIZE_MAX && w < er->nwarnings; w++)
@@ -575,6 +674,7 @@ static void build(model *M, results *r)
         if (!strcmp(L.same[i - 1].key, L.same[i].key)) rel_eq(M, L.same[i - 1].var, L.same[i].var);
     free(L.same);
     free(L.g);
+    free(G.g);
     free(after);
 }
 
@@ -593,15 +693,30 @@ static int has_number(const char *s, double v)
     return 0;
 }
 
-/* A sentence that repeats a count hidden as a complement says so instead. */
+/* Does one of er's tables hold a text cell hidden as a complement? */
+static int hides_text(const est_result *er)
+{
+    for (size_t k = 0; k < er->ntables; k++) {
+        const cohort_table *t = er->tables[k];
+        for (size_t i = 0; i < t->nrows * t->ncols; i++)
+            if (t->cells[i].counted && t->cells[i].hide == HIDE_COMPLEMENT) return 1;
+    }
+    return 0;
+}
+
+/* A sentence that repeats a count hidden as a complement says so instead,
+ * and so does a percentage of an estimate whose table hides a count in a
+ * text cell (a percentage of a shown total gives the count back). */
 static void hide_sentences(const model *M, results *r)
 {
     for (size_t e = 0; e < r->nests; e++) {
         est_result *er = &r->ests[e];
+        int pct = hides_text(er);
         for (size_t k = 0; k < er->nnotes; k++)
             for (size_t i = 0; i < M->nv; i++) {
                 const svar *x = &M->v[i];
-                if (!x->pub || x->state != HIDE_COMPLEMENT || x->v == 0 || !has_number(er->notes[k], x->v))
+                if (!(pct && strchr(er->notes[k], '%')) &&
+                    (!x->pub || x->state != HIDE_COMPLEMENT || x->v == 0 || !has_number(er->notes[k], x->v)))
                     continue;
                 char *s = strdup("(not shown: it would reveal a count hidden by the small-cell rule)");
                 if (s) {

@@ -13,6 +13,9 @@ set -u
 ATTACK=${ATTACK:-./tests/privacy/attack}
 COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
 export COHORT_PLUGIN_PATH
+# imports may come from the shared test data (as in tests/e2e.sh)
+COHORT_RULES_PATH="$(cd "$srcdir/tests/e2e/data" && pwd)"
+export COHORT_RULES_PATH
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -54,6 +57,7 @@ check() {
 check "$srcdir/tests/e2e/cases/privacy_text/study.rules" 5
 check "$srcdir/tests/e2e/cases/privacy_json/study.rules" 5
 check "$srcdir/tests/e2e/cases/privacy_complement/study.rules" 5
+check "$srcdir/tests/e2e/cases/privacy_crosstab/study.rules" 20
 check "$srcdir/examples/studies/lung.rules" 25
 check "$srcdir/examples/studies/mills2021.rules" 5
 check "$srcdir/examples/studies/stumpf2019.rules" 5

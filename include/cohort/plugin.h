@@ -177,6 +177,17 @@ enum cohort_fig_kind {
 typedef struct cohort_figure cohort_figure;
 
 /* Functions the host provides.  Append-only: never reorder or remove. */
+/* A cell of a result table (cohort_host.count_relation). */
+typedef struct cohort_cell_ref {
+    cohort_table *table;           /* NULL: the units of `group` */
+    size_t row;
+    int col;
+    const char *group;             /* table NULL: "column = value" (e.g. "tdxd = true"), the
+                                      units of the analysis set with that value, the same in
+                                      every estimate that gives them; NULL: the estimate's
+                                      units (those it was given less those it dropped) */
+} cohort_cell_ref;
+
 typedef struct cohort_host {
     uint32_t size;                 /* sizeof(cohort_host) of the running host */
     uint16_t abi_major, abi_minor;
@@ -283,6 +294,21 @@ typedef struct cohort_host {
      * the rules do not list it: show listed levels in this order, then the
      * others in their usual order. */
     int (*level_rank)(const cohort_call *call, const char *name, const char *level);
+
+    /* ---- ABI 1.4: counts in text cells for the small-cell rule ---- */
+
+    /* Cell (row, col) of t shows count n: a COUNT cell, or a TEXT cell such
+     * as "271 (83.4%)", which the host then shows whole as "x" when the
+     * small-cell rule hides n as a complement.  (A count below min_cell the
+     * plugin writes as format_count does.) */
+    void (*table_cell_count)(cohort_table *t, size_t row, int col, double n);
+    /* An additive relation between counts of the call's tables: the sum of
+     * coef[i] times the count of cells[i] is 0 (each cell declared with
+     * table_cell_count, or a COUNT cell); a cell whose table is NULL stands
+     * for units not shown as such (cohort_cell_ref.group).  The small-cell
+     * rule then hides further cells so that no hidden count can be
+     * recovered through the relation. */
+    void (*count_relation)(const cohort_call *call, const cohort_cell_ref *cells, const int *coef, size_t n);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

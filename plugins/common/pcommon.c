@@ -236,6 +236,27 @@ void pc_count_role(const cohort_host *host, const cohort_call *call, int plain, 
         host->table_count_role(t, col, role);
 }
 
+void pc_cell_count(const cohort_host *host, cohort_table *t, size_t row, int col, double n)
+{
+    if (col >= 0 && COHORT_HOST_HAS(host, table_cell_count)) host->table_cell_count(t, row, col, n);
+}
+
+void pc_sum(const cohort_host *host, const cohort_call *call, pc_cell total, const pc_cell *parts, size_t nparts)
+{
+    if (!nparts || !COHORT_HOST_HAS(host, count_relation) || total.col < 0) return;
+    pc_cell *cells = malloc((nparts + 1) * sizeof *cells);
+    int *coef = malloc((nparts + 1) * sizeof *coef);
+    size_t n = 0;
+    if (cells && coef) {
+        cells[n] = total, coef[n++] = 1;
+        for (size_t i = 0; i < nparts; i++)
+            if (parts[i].col >= 0) cells[n] = parts[i], coef[n++] = -1;
+        if (n == nparts + 1) host->count_relation(call, cells, coef, n);
+    }
+    free(cells);
+    free(coef);
+}
+
 int pc_count(const cohort_host *host, const cohort_call *call, double n, char *buf, size_t size)
 {
     if (COHORT_HOST_HAS(host, format_count)) return host->format_count(call, n, buf, size);

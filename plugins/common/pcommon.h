@@ -40,6 +40,16 @@ void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, doubl
  * no (start, stop] rows, which the caller says with `plain`). */
 void pc_count_role(const cohort_host *host, const cohort_call *call, int plain, cohort_table *t, int col,
                    int role);
+/* A cell of a cross-tabulation of counts (describe, table1): the
+ * reference, or table NULL for the estimate's units. */
+typedef cohort_cell_ref pc_cell;
+#define PC_CELL(t, row, col) ((pc_cell){(t), (row), (col), NULL})
+/* Say that cell (row, col) of t shows count n (host table_cell_count,
+ * after ABI 1.3), when the host can hear it. */
+void pc_cell_count(const cohort_host *host, cohort_table *t, size_t row, int col, double n);
+/* Say that the counts of parts[0..nparts) add up to the count of total
+ * (host count_relation, after ABI 1.3), when the host can hear it. */
+void pc_sum(const cohort_host *host, const cohort_call *call, pc_cell total, const pc_cell *parts, size_t nparts);
 /* Options shared by the bundled estimators.  Each reads its argument if it
  * was given (leaving *out as it was otherwise) and returns 0, or 1 after
  * host->error for a bad value.  conf_level must lie in (0, 1); an

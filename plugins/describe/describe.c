@@ -249,6 +249,69 @@ static int ds_col(const ds_ctx *c, const int *cg, size_t k)
     return c->overall ? cg[c->ng] : -1;
 }
 
+/* The counts of one variable's display rows (drow[r]: row of statistic r,
+ * SIZE_MAX when not shown; 0 n, 1 missing, 2.. levels) and how they add
+ * up, for the host's small-cell rule: the levels to n in each column, the
+ * groups to the overall column, and n + missing to the group's units, the
+ * same for every variable (`first`: the first variable's n and missing
+ * rows, set when `set_first`); the groups' units to the estimate's units
+ * when no unit was left out for a missing group. */
+static void ds_relations(const ds_ctx *c, cohort_table *t, const int *cg, const ds_cell *cells,
+                         const size_t *drow, size_t nrow, int cat, size_t *set_first, const size_t *first)
+{
+    const cohort_host *host = c->host;
+    size_t ng = c->ng, units = 0;
+    if (set_first) set_first[0] = drow[0], set_first[1] = drow[1];
+    pc_cell *parts = malloc((nrow + ng + 2) * sizeof *parts);
+    if (!parts) return;
+    for (size_t k = 0; k <= ng; k++) {
+        int col = ds_col(c, cg, k);
+        if (col < 0) continue;
+        const ds_cell *x = &cells[k];
+        pc_cell_count(host, t, drow[0], col, (double)x->n);
+        pc_cell_count(host, t, drow[1], col, (double)x->missing);
+        size_t np = 0;
+        for (size_t r = 2; cat && r < nrow; r++) {
+            if (drow[r] == SIZE_MAX) continue;
+            pc_cell_count(host, t, drow[r], col, x->count[r - 2]);
+            parts[np++] = PC_CELL(t, drow[r], col);
+        }
+        if (cat) pc_sum(host, c->call, PC_CELL(t, drow[0], col), parts, np);
+        /* n + missing is the group's units, whatever the variable */
+        pc_cell a[2] = {PC_CELL(t, drow[0], col), PC_CELL(t, drow[1], col)};
+        pc_cell b[2] = {PC_CELL(t, first[0], col), PC_CELL(t, first[1], col)};
+        if (!set_first && COHORT_HOST_HAS(host, count_relation)) {
+            pc_cell four[4] = {a[0], a[1], b[0], b[1]};
+            int coef[4] = {1, 1, -1, -1};
+            host->count_relation(c->call, four, coef, 4);
+        }
+        if (k < ng) units += x->n + x->missing;
+        /* ... the units of the group, as other estimates may show them */
+        if (set_first && c->by && k < ng) {
+            char gname[512];
+            snprintf(gname, sizeof gname, "%s = %s", c->by->name, c->bf.labels[c->glevel[k]]);
+            pc_sum(host, c->call, (pc_cell){NULL, 0, 0, gname}, a, 2);
+        }
+    }
+    /* the overall column is the sum of the groups' */
+    int oc = ds_col(c, cg, ng);
+    for (size_t r = 0; oc >= 0 && r < nrow; r++) {
+        if (drow[r] == SIZE_MAX) continue;
+        for (size_t k = 0; k < ng; k++) parts[k] = PC_CELL(t, drow[r], cg[k]);
+        pc_sum(host, c->call, PC_CELL(t, drow[r], oc), parts, ng);
+    }
+    /* the groups' units are the estimate's units */
+    if (set_first && units == c->call->nrows) {
+        size_t np = 0;
+        for (size_t k = 0; k < ng; k++) {
+            parts[np++] = PC_CELL(t, drow[0], cg[k]);
+            parts[np++] = PC_CELL(t, drow[1], cg[k]);
+        }
+        pc_sum(host, c->call, PC_CELL(NULL, 0, 0), parts, np);
+    }
+    free(parts);
+}
+
 static int ds_run(const cohort_host *host, const cohort_call *call)
 {
     ds_ctx c;
@@ -299,6 +362,7 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
         smin = host->table_column(st, "min", COHORT_COL_NUMBER, c.digits);
         smax = host->table_column(st, "max", COHORT_COL_NUMBER, c.digits);
     }
+    size_t first[2] = {SIZE_MAX, SIZE_MAX};   /* the first variable's n and missing rows */
     for (size_t j = 0; j < vars->n; j++) {
         const cohort_vec *v = &vars->vecs[j];
         int cat = ds_is_cat(v);
@@ -320,10 +384,19 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
         static const char *const numrows[] = {"mean (SD)", "median [IQR]", "range"};
         static const char *const daterows[] = {"median [IQR]", "range"};
         size_t nrow = 2 + (cat ? f.nlevels : v->type == COHORT_TYPE_DATE ? 2 : 3);
+        size_t *drow = malloc(nrow * sizeof *drow);   /* display row of each statistic */
+        if (!drow) {
+            ds_cells_free(cells, ng + 1);
+            pc_factor_free(&f);
+            host->error(call, "out of memory");
+            goto out;
+        }
         for (size_t r = 0; r < nrow; r++) {
+            drow[r] = SIZE_MAX;
             /* levels never seen among the rows kept are not shown */
             if (cat && r >= 2 && cells[ng].count[r - 2] == 0) continue;
             size_t row = host->table_row(t);
+            drow[r] = row;
             host->table_text(t, row, cv, name);
             const char *label = r == 0 ? "n" : r == 1 ? "missing"
                                 : cat ? f.labels[r - 2]
@@ -357,6 +430,7 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
                 host->table_text(t, row, col, buf);
             }
         }
+        ds_relations(&c, t, cg, cells, drow, nrow, cat, j == 0 ? first : NULL, first);
         /* every number, for machines */
         for (size_t k = 0; k <= ng; k++) {
             if (k == ng && !c.overall) continue;
@@ -372,6 +446,12 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
                 host->table_text(st, row, sg, gl);
                 pc_put(host, st, row, sn, (double)cell->n);
                 pc_put(host, st, row, smi, (double)cell->missing);
+                /* the same counts as the display table's */
+                int dc = ds_col(&c, cg, k);
+                pc_cell same[][2] = {{PC_CELL(st, row, sn), PC_CELL(t, drow[0], dc)},
+                                     {PC_CELL(st, row, smi), PC_CELL(t, drow[1], dc)},
+                                     {PC_CELL(st, row, sc), PC_CELL(t, cat ? drow[2 + l] : 0, cat ? dc : -1)}};
+                for (size_t q = 0; q < 3; q++) pc_sum(host, call, same[q][0], &same[q][1], 1);
                 if (cat) {
                     host->table_text(st, row, sl, f.labels[l]);
                     pc_put(host, st, row, sc, cell->count[l]);
@@ -391,6 +471,7 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
                 pc_put(host, st, row, smax, cell->num.max / scale);
             }
         }
+        free(drow);
         ds_cells_free(cells, ng + 1);
         pc_factor_free(&f);
     }

@@ -72,6 +72,7 @@ typedef struct t1_var {
     t1_test res;
     int has_p;
     double smd;
+    size_t drow, dmiss;     /* display rows: the first level's (or the summary's); missing, or SIZE_MAX */
 } t1_var;
 
 typedef struct t1_ctx {
@@ -86,6 +87,9 @@ typedef struct t1_ctx {
     size_t *gn;             /* rows per group, [ng] = all */
     size_t nvars;
     t1_var *vars;
+    cohort_table *disp;     /* the display table, its count columns (group k, [ng] overall or -1) */
+    int *dcol;
+    size_t nrow;            /* its "n" row */
 } t1_ctx;
 
 static void t1_ctx_free(t1_ctx *c)
@@ -101,6 +105,7 @@ static void t1_ctx_free(t1_ctx *c)
         pc_factor_free(&v->f);
     }
     free(c->vars);
+    free(c->dcol);
     free(c->glevel);
     free(c->grp);
     free(c->gn);
@@ -630,11 +635,58 @@ static const char *t1_var_label(const t1_ctx *c, const t1_var *v, char *buf, siz
     return buf;
 }
 
+/* How the display table's counts add up, for the host's small-cell rule:
+ * the groups' n to the overall n and to the estimate's units (when no unit
+ * was left out for a missing group), and for each categorical
+ * characteristic the levels (and missing) to the group's n and the groups
+ * to the overall column. */
+static void t1_relations(const t1_ctx *c)
+{
+    const cohort_host *host = c->host;
+    size_t ng = c->ng, units = 0;
+    cohort_table *t = c->disp;
+    const int *cg = c->dcol;
+    size_t most = ng + 1;
+    for (size_t i = 0; i < c->nvars; i++)
+        if (c->vars[i].nlev + 1 > most) most = c->vars[i].nlev + 1;
+    pc_cell *parts = malloc((most + 1) * sizeof *parts);
+    if (!parts) return;
+    for (size_t k = 0; k < ng; k++) {
+        parts[k] = PC_CELL(t, c->nrow, cg[k]);
+        units += c->gn[k];
+        /* the units of the group, as other estimates may show them */
+        char gname[512];
+        snprintf(gname, sizeof gname, "%s = %s", c->by->name, c->bf.labels[c->glevel[k]]);
+        pc_sum(host, c->call, (pc_cell){NULL, 0, 0, gname}, &parts[k], 1);
+    }
+    if (cg[ng] >= 0) pc_sum(host, c->call, PC_CELL(t, c->nrow, cg[ng]), parts, ng);
+    if (units == c->call->nrows) pc_sum(host, c->call, PC_CELL(NULL, 0, 0), parts, ng);
+    for (size_t i = 0; i < c->nvars; i++) {
+        const t1_var *v = &c->vars[i];
+        if (v->kind != T1_CAT) continue;
+        int whole = v->dmiss != SIZE_MAX || v->nmiss[ng] == 0;   /* the levels and missing rows add up to n */
+        for (size_t k = 0; k <= ng && whole; k++) {
+            if (cg[k] < 0) continue;
+            size_t np = 0;
+            for (size_t l = 0; l < v->nlev; l++) parts[np++] = PC_CELL(t, v->drow + l, cg[k]);
+            if (v->dmiss != SIZE_MAX) parts[np++] = PC_CELL(t, v->dmiss, cg[k]);
+            pc_sum(host, c->call, PC_CELL(t, c->nrow, cg[k]), parts, np);
+        }
+        for (size_t l = 0; l <= v->nlev && cg[ng] >= 0; l++) {
+            size_t row = l < v->nlev ? v->drow + l : v->dmiss;
+            if (row == SIZE_MAX) continue;
+            for (size_t k = 0; k < ng; k++) parts[k] = PC_CELL(t, row, cg[k]);
+            pc_sum(host, c->call, PC_CELL(t, row, cg[ng]), parts, ng);
+        }
+    }
+    free(parts);
+}
+
 static int t1_display(t1_ctx *c)
 {
     const cohort_host *host = c->host;
     size_t ng = c->ng, ncol = ng + (c->o.overall ? 1 : 0);
-    int *cg = malloc((ncol + 1) * sizeof *cg);
+    int *cg = malloc((ng + 2) * sizeof *cg);
     if (!cg) {
         host->error(c->call, "out of memory");
         return 1;
@@ -649,26 +701,34 @@ static int t1_display(t1_ctx *c)
         cg[g] = host->table_column(t, buf, COHORT_COL_TEXT, 0);
     }
     if (c->o.overall) cg[ng] = host->table_column(t, "overall", COHORT_COL_TEXT, 0);
+    else cg[ng] = -1;
+    c->disp = t;
+    c->dcol = cg;
     int use_tests = c->o.tests && ng >= 2, use_smd = c->o.smd && ng >= 2;
     int cp = use_tests ? host->table_column(t, "p", COHORT_COL_PVALUE, 3) : -1;
     int ct = use_tests ? host->table_column(t, "test", COHORT_COL_TEXT, 0) : -1;
     int cs = use_smd ? host->table_column(t, "SMD", COHORT_COL_NUMBER, 3) : -1;
 
     size_t r = host->table_row(t);
+    c->nrow = r;
     host->table_text(t, r, cv, "n");
     for (size_t k = 0; k < ncol; k++) {
         t1_count_text(c, (double)c->gn[k], buf, sizeof buf);
         host->table_text(t, r, cg[k], buf);
+        pc_cell_count(host, t, r, cg[k], (double)c->gn[k]);
     }
     for (size_t i = 0; i < c->nvars; i++) {
-        const t1_var *v = &c->vars[i];
+        t1_var *v = &c->vars[i];
         t1_var_label(c, v, lab, sizeof lab);
         size_t first = host->table_row(t);
+        v->drow = first;
+        v->dmiss = SIZE_MAX;
         host->table_text(t, first, cv, lab);
         if (v->kind == T1_CAT) {
             host->table_text(t, first, cl, "n (%)");
             for (size_t l = 0; l < v->nlev; l++) {
                 size_t rr = host->table_row(t);
+                if (l == 0) v->drow = rr;
                 host->table_text(t, rr, cv, lab);
                 /* the level's label from the rules (ABI 1.4), if any */
                 const char *lv = v->f.labels[v->levmap[l]];
@@ -678,6 +738,7 @@ static int t1_display(t1_ctx *c)
                     size_t gi = k < ng ? k : ng;
                     t1_fmt_count(c, v->count[l * (ng + 1) + gi], v->nobs[gi], buf, sizeof buf);
                     host->table_text(t, rr, cg[k], buf);
+                    pc_cell_count(host, t, rr, cg[k], v->count[l * (ng + 1) + gi]);
                 }
             }
         } else {
@@ -695,15 +756,17 @@ static int t1_display(t1_ctx *c)
         t1_put(host, t, first, cs, v->smd);
         if (c->o.missing && v->nmiss[ng] > 0) {
             size_t rr = host->table_row(t);
+            v->dmiss = rr;
             host->table_text(t, rr, cv, lab);
             host->table_text(t, rr, cl, "missing");
             for (size_t k = 0; k < ncol; k++) {
                 t1_count_text(c, (double)v->nmiss[k < ng ? k : ng], buf, sizeof buf);
                 host->table_text(t, rr, cg[k], buf);
+                pc_cell_count(host, t, rr, cg[k], (double)v->nmiss[k < ng ? k : ng]);
             }
         }
     }
-    free(cg);
+    t1_relations(c);
     return 0;
 }
 
@@ -754,6 +817,8 @@ static void t1_stats_table(t1_ctx *c)
 {
     const cohort_host *host = c->host;
     size_t ng = c->ng;
+    char one[32];
+    int privacy = t1_count_text(c, 1, one, sizeof one);   /* a small-cell rule is in force */
     cohort_table *t = host->table_new(c->call, "stats", "Baseline statistics");
     t1_detail(host, t);
     int cv = host->table_column(t, "characteristic", COHORT_COL_TEXT, 0);
@@ -774,21 +839,32 @@ static void t1_stats_table(t1_ctx *c)
     int cmax = host->table_column(t, "max", COHORT_COL_NUMBER, c->o.digits);
     for (size_t i = 0; i < c->nvars; i++) {
         const t1_var *v = &c->vars[i];
+        size_t nl = v->kind == T1_CAT ? v->nlev : 1;
+        size_t *rows = malloc((ng + 1) * nl * sizeof *rows);   /* rows[k * nl + l] */
+        if (!rows) return;
         for (size_t k = 0; k <= ng; k++) {
             const char *gl = k < ng ? c->bf.labels[c->glevel[k]] : "overall";
-            size_t nl = v->kind == T1_CAT ? v->nlev : 1;
             for (size_t l = 0; l < nl; l++) {
                 size_t r = host->table_row(t);
+                rows[k * nl + l] = r;
                 host->table_text(t, r, cv, v->v->name);
                 host->table_text(t, r, cgr, gl);
                 t1_put(host, t, r, cn, (double)v->nobs[k]);
                 t1_put(host, t, r, cm, (double)v->nmiss[k]);
+                /* the same counts as the display table's: n + missing is the group's n */
+                int dc = c->dcol[k];
+                pc_cell sum[2] = {PC_CELL(t, r, cn), PC_CELL(t, r, cm)};
+                pc_sum(host, c->call, PC_CELL(c->disp, c->nrow, dc), sum, 2);
+                if (v->dmiss != SIZE_MAX) pc_sum(host, c->call, PC_CELL(c->disp, v->dmiss, dc), &sum[1], 1);
                 if (v->kind == T1_CAT) {
                     double cnt = v->count[l * (ng + 1) + k];
                     host->table_text(t, r, cl, v->f.labels[v->levmap[l]]);
                     t1_put(host, t, r, cc, cnt);
+                    pc_cell same = PC_CELL(t, r, cc);
+                    pc_sum(host, c->call, PC_CELL(c->disp, v->drow + l, dc), &same, 1);
                     if (v->nobs[k]) t1_put(host, t, r, cpc, cnt / (double)v->nobs[k]);
-                    if (v->expected) t1_put(host, t, r, cex, v->expected[l * (ng + 1) + k]);
+                    /* products of the margins: they would give a hidden margin back */
+                    if (v->expected && !privacy) t1_put(host, t, r, cex, v->expected[l * (ng + 1) + k]);
                     continue;
                 }
                 const ds_numeric *s = &v->num[k];
@@ -804,6 +880,18 @@ static void t1_stats_table(t1_ctx *c)
                 t1_put(host, t, r, cmax, s->max / sc);
             }
         }
+        /* the overall row is the sum of the groups' (shown here even when
+         * the display table has no overall column) */
+        int cols[3] = {cn, cm, v->kind == T1_CAT ? cc : -1};
+        pc_cell *parts = malloc((ng + 1) * sizeof *parts);
+        for (size_t l = 0; parts && l < nl; l++)
+            for (size_t q = 0; q < 3; q++) {
+                if (cols[q] < 0) continue;
+                for (size_t k = 0; k < ng; k++) parts[k] = PC_CELL(t, rows[k * nl + l], cols[q]);
+                pc_sum(host, c->call, PC_CELL(t, rows[ng * nl + l], cols[q]), parts, ng);
+            }
+        free(parts);
+        free(rows);
     }
 }
 

@@ -8,7 +8,10 @@
  * step above's after; the groups' n + dropped = the analysis set; n -
  * events >= 0; consecutive n.risk and cum.* of a group, from its n and up
  * to its events; a curve's n.risk - n.event - n.censor = next n.risk; the
- * same cell in two tables), then narrows every unknown to the interval the
+ * same cell in two tables; in the text cells of describe and table1, the
+ * levels adding up to n, the groups to the overall column, n + missing to
+ * the group's size, shared with other estimates, and the sizes to the
+ * analysis set), then narrows every unknown to the interval the
  * shown values allow ("<m" is 1..m-1, "x" is 0 or >= m, counts >= 0) until
  * nothing changes.  It fails (exit 1) when a hidden count below m, or a
  * difference below m that no table shows, is known exactly and equals the
@@ -18,6 +21,7 @@
  * without complementary suppression), where it must find something. */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +435,127 @@ static void table(attacker *A, const json *pt, const json *tt, size_t e, int tot
     free(vars);
 }
 
+/* ---- cross-tabulations shown as text: describe and table1 ---- */
+
+/* A count in a text cell ("271 (83.4%)", "<5", "x"): a variable, or -1. */
+static int text_count(attacker *A, const json *pc, const json *tc, const char *what)
+{
+    if (pc->type != J_STR || tc->type != J_STR) return -1;
+    const char *p = pc->str, *t = tc->str;
+    if (!isdigit((unsigned char)*t)) return -1;
+    json shown = {0};
+    if (isdigit((unsigned char)*p)) { shown.type = J_NUM; shown.num = atof(p); }
+    else if (*p == '<' || !strcmp(p, "x")) { shown.type = J_STR; shown.str = (char *)(*p == '<' ? "<" : "x"); }
+    else return -1;
+    return var_new(A, atof(t), &shown, 0, what);
+}
+
+/* the text of a cell, "" when it has none */
+static const char *cell_str(const json *row, size_t c)
+{
+    return c < row->n && row->items[c].type == J_STR ? row->items[c].str : "";
+}
+
+/* sum of parts[0..n) (-1: absent, then nothing is known) = total */
+static void sum_of(attacker *A, int total, const int *parts, int n)
+{
+    int *v = malloc((size_t)(n + 1) * sizeof *v), *g = calloc((size_t)n + 1, sizeof *g);
+    v[0] = total;
+    for (int i = 0; i < n; i++) v[i + 1] = parts[i], g[i + 1] = 1;
+    rel(A, v, g, n + 1);
+    free(v);
+    free(g);
+}
+
+/* The display table of describe or table1: the levels add up to n in each
+ * column, the group columns to "overall", n + missing of every variable is
+ * the group's size (the same group in other estimates when the number is),
+ * and the groups' sizes to the analysis set less the rows dropped. */
+static void crosstab(attacker *A, const json *pt, const json *tt, size_t e, int total, const json *pw,
+                     const json *tw, double ntotal, int is_t1)
+{
+    const json *prow = get(pt, "rows"), *trow = get(tt, "rows"), *cols = get(pt, "columns");
+    size_t ncol = cols->n, nrow = prow->n;
+    size_t first = 2, oc = SIZE_MAX, last = ncol;   /* group columns first .. last-1 */
+    for (size_t c = 0; c < ncol; c++) {
+        const char *nm = get(&cols->items[c], "name")->str;
+        if (!strcmp(nm, "overall")) oc = c;
+        if (is_t1 && (!strcmp(nm, "p") || !strcmp(nm, "test") || !strcmp(nm, "SMD")) && c < last) last = c;
+    }
+    if (oc != SIZE_MAX && oc < last) last = oc;
+    int *V = malloc((nrow * ncol + 1) * sizeof *V);
+    for (size_t r = 0; r < nrow; r++)
+        for (size_t c = 0; c < ncol; c++) {
+            char what[200];
+            snprintf(what, sizeof what, "estimate %zu table %s row %zu column %s", e + 1, get(pt, "id")->str, r + 1,
+                     get(&cols->items[c], "name")->str);
+            V[r * ncol + c] = c >= first ? text_count(A, &prow->items[r].items[c], &trow->items[r].items[c], what) : -1;
+        }
+    size_t ng = last - first;
+    int *parts = malloc((nrow + ncol + 2) * sizeof *parts);
+    /* the overall column */
+    for (size_t r = 0; oc != SIZE_MAX && r < nrow; r++) {
+        for (size_t k = 0; k < ng; k++) parts[k] = V[r * ncol + first + k];
+        sum_of(A, V[r * ncol + oc], parts, (int)ng);
+    }
+    /* blocks of one variable: rows with the same first cell */
+    int *gsize = malloc((ncol + 1) * sizeof *gsize);
+    for (size_t c = 0; c < ncol; c++) gsize[c] = -1;
+    size_t nrow_n = SIZE_MAX;   /* table1's "n" row */
+    for (size_t r = 0; r < nrow;) {
+        const char *name = cell_str(&prow->items[r], 0);
+        size_t end = r;
+        while (end < nrow && !strcmp(cell_str(&prow->items[end], 0), name)) end++;
+        if (is_t1 && !strcmp(name, "n") && end == r + 1) nrow_n = r;
+        size_t rn = SIZE_MAX, rm = SIZE_MAX;
+        int nlev = 0;
+        for (size_t q = r; q < end; q++) {
+            const char *st = cell_str(&prow->items[q], 1);
+            if (!is_t1 && !strcmp(st, "n")) rn = q;
+            else if (!strcmp(st, "missing")) rm = q;
+            else if (is_t1 ? q > r && strcmp(st, "missing") : strstr(st, ", n (%)") != NULL) nlev++;
+        }
+        if (is_t1 && nrow_n != SIZE_MAX && nrow_n != r) rn = nrow_n;
+        for (size_t c = first; c < ncol && (nlev || rm != SIZE_MAX) && rn != SIZE_MAX; c++) {
+            if (c >= last && c != oc) continue;
+            int np = 0;
+            for (size_t q = r; q < end; q++) {
+                const char *st = cell_str(&prow->items[q], 1);
+                int lev = is_t1 ? q > r && strcmp(st, "missing") : strstr(st, ", n (%)") != NULL;
+                if (lev) parts[np++] = V[q * ncol + c];
+                if (is_t1 && q == rm) parts[np++] = V[q * ncol + c];
+            }
+            if (nlev) sum_of(A, V[rn * ncol + c], parts, np);
+            if (!is_t1 && rm != SIZE_MAX && c < last) {
+                /* n + missing: the group's size, the same for every variable */
+                int size = var_new(A, A->V[V[rn * ncol + c]].truth + A->V[V[rm * ncol + c]].truth, NULL, 0, "group size");
+                sum3(A, size, V[rn * ncol + c], V[rm * ncol + c], -2);
+                if (gsize[c] >= 0) eq(A, gsize[c], size);
+                else gsize[c] = size;
+            }
+        }
+        r = end;
+    }
+    if (is_t1 && nrow_n != SIZE_MAX)
+        for (size_t c = first; c < last; c++) gsize[c] = V[nrow_n * ncol + c];
+    /* groups by name across estimates, and their sum */
+    int np = 0, ok = 1;
+    for (size_t c = first; c < last; c++) {
+        if (gsize[c] < 0) { ok = 0; continue; }
+        char key[400];
+        snprintf(key, sizeof key, "group/%s/%g", get(&cols->items[c], "name")->str, A->V[gsize[c]].truth);
+        named_add(A, key, gsize[c]);
+        parts[np++] = gsize[c];
+    }
+    if (ok && np && total >= 0) {
+        parts[np++] = dropped(A, pw, tw, total, ntotal, e);
+        sum_of(A, total, parts, np);
+    }
+    free(gsize);
+    free(parts);
+    free(V);
+}
+
 /* 1-based index of an analysis block's name (0: none) */
 static int analysis_index(attacker *A, const json *an)
 {
@@ -481,9 +606,15 @@ int main(int argc, char **argv)
         const json *pts = get(&pe->items[e], "tables"), *tts = get(&te->items[e], "tables");
         int a = analysis_index(A, get(&pe->items[e], "analysis"));
         if (last_after[a] < 0) a = 0;
-        for (size_t k = 0; pts && k < pts->n; k++)
+        for (size_t k = 0; pts && k < pts->n; k++) {
+            const char *id = get(&pts->items[k], "id")->str;
+            int detail = get(&pts->items[k], "detail") && get(&pts->items[k], "detail")->num;
+            if (!detail && (!strcmp(id, "describe") || !strcmp(id, "table1")))
+                crosstab(A, &pts->items[k], &tts->items[k], e, last_after[a], get(&pe->items[e], "warnings"),
+                         get(&te->items[e], "warnings"), last_total[a], !strcmp(id, "table1"));
             table(A, &pts->items[k], &tts->items[k], e, last_after[a], get(&pe->items[e], "warnings"),
                   get(&te->items[e], "warnings"), last_total[a]);
+        }
     }
     solve(A);
     size_t hidden = 0, leaks = 0, nrel = 0;
