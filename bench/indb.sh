@@ -9,7 +9,9 @@
 #   csv   export from the CSV files (in memory)
 #   pg    export from PostgreSQL, per-unit phase in memory
 #   indb  export --in-database (the per-unit phase in PostgreSQL)
-# and whether the three files are identical.
+# and whether the three files are identical; then runs the study (attrition
+# and the describe estimate) from the CSV files and with run --in-database
+# and whether the two outputs are identical.
 # Usage: bench/indb.sh [BUILD_DIR] [N...]   (BENCH_DIR: where the CSV go)
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,11 +24,11 @@ work=${BENCH_DIR:-/tmp/cohort-bench}
 COHORT_PLUGIN_PATH="$build/plugins/.libs"
 export COHORT_PLUGIN_PATH
 [ -x "$csvddl" ] || (cd "$build" && make tests/pg/csvddl >/dev/null)
-mkdir -p "$work"
+mkdir -p "$work/pg"   # the rules read from PostgreSQL, under the same file name
 measure() {   # label, then the command: wall seconds and peak RSS of the command
     label=$1
     shift
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" ||
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt" ||
         { cat "$work/err.txt"; exit 1; }
     set -- $(cat "$work/time.txt")
     echo "  $label: $1 s, peak RSS $(echo "scale=1; $2 / 1024" | bc) MB"
@@ -45,15 +47,28 @@ for n in $sizes; do
         psql -X -q -c "CREATE INDEX ON $schema.lesions (course_id)" -c "ANALYZE"
     fi
     sed "s#^data csv \"data\"#data postgres \"\"#; s#^\\(  table \\([a-z]*\\)\\)#\\1 from \"$schema.\\2\"#" \
-        "$here/course_study.rules" >"$work/pg_study.rules"
+        "$here/course_study.rules" >"$work/pg/course_study.rules"
     echo "$n patients:"
     measure csv "$cohort" export "$here/course_study.rules" --data "$dir" -o "$work/csv.csv"
-    measure pg "$cohort" export "$work/pg_study.rules" -o "$work/pg.csv"
-    measure indb "$cohort" export "$work/pg_study.rules" --in-database -o "$work/indb.csv"
+    measure pg "$cohort" export "$work/pg/course_study.rules" -o "$work/pg.csv"
+    measure indb "$cohort" export "$work/pg/course_study.rules" --in-database -o "$work/indb.csv"
     if cmp -s "$work/csv.csv" "$work/indb.csv" && cmp -s "$work/pg.csv" "$work/indb.csv"; then
         echo "  the three exports are identical ($(($(wc -l <"$work/indb.csv") - 1)) units)"
     else
         echo "  the exports DIFFER"
+        exit 1
+    fi
+    measure "run csv" "$cohort" run "$here/course_study.rules" --data "$dir"
+    cp "$work/out.txt" "$work/run_csv.txt"
+    measure "run indb" "$cohort" run "$work/pg/course_study.rules" --in-database
+    # (the estimates name their place in the rules: the same file name, in another folder)
+    for f in out run_csv; do
+        sed 's#  \[[^]]*/course_study\.rules:#  [course_study.rules:#' "$work/$f.txt" >"$work/$f.cmp"
+    done
+    if cmp -s "$work/out.cmp" "$work/run_csv.cmp"; then
+        echo "  the two runs print the same"
+    else
+        echo "  the runs DIFFER"
         exit 1
     fi
 done
