@@ -357,7 +357,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             for (size_t k = 0; k < sizeof command_help / sizeof command_help[0]; k++)
                 if (!strcmp(cmd, command_help[k].cmd)) fputs(command_help[k].help, stdout);
-            free(sets); free(plots); free(dirs);
+            free(sets); free(plots); free(dirs); free(allow); free(imports);
             sweeps_free(sweep_bufs, sweep_vals, sweep_nvals, sweep_names);
             return EXIT_OK;
         } else if (!strcmp(a, "--set")) {
