@@ -414,13 +414,36 @@ static cohort_table *km_at_table(const cohort_host *host, const cohort_call *cal
     return tab;
 }
 
-/* A row of such a table for group label `label` at time t; returns it. */
-static size_t km_at_row(const cohort_host *host, cohort_table *tab, const int col[4],
-                        const char *label, double t, const km_point *p)
+/* Under case weights the small-cell rule looks at the rows behind a
+ * weighted number: with nrisk rows at risk and nevent events (counts, from
+ * the unweighted curve), returns 1 when either is hidden, after telling
+ * the host that the row's percentages rest on the hidden count; the caller
+ * then leaves the row's sums of weights unset.  0 without weights. */
+static int km_weighted_hidden(const cohort_host *host, const cohort_call *call, const km_input *in,
+                              cohort_table *tab, size_t r, double nrisk, double nevent)
+{
+    char b[32];
+    if (!in->wt) return 0;
+    double n = pc_count(host, call, nevent, b, sizeof b) ? nevent
+             : pc_count(host, call, nrisk, b, sizeof b) ? nrisk : NAN;
+    if (isnan(n)) return 0;
+    if (COHORT_HOST_HAS(host, table_row_count)) host->table_row_count(tab, r, n);
+    return 1;
+}
+
+/* A row of such a table for group label `label` at time t (p the curve's
+ * point, pn the counts' point: the same curve without weights); returns it,
+ * with *hidden set when its sums of weights are hidden (km_weighted_hidden:
+ * the caller leaves its other numbers unset too). */
+static size_t km_at_row(const cohort_host *host, const cohort_call *call, const km_input *in,
+                        cohort_table *tab, const int col[4], const char *label, double t,
+                        const km_point *p, const km_point *pn, int *hidden)
 {
     size_t r = host->table_row(tab);
     host->table_text(tab, r, col[0], label);
     pc_put(host, tab, r, col[1], t);
+    *hidden = km_weighted_hidden(host, call, in, tab, r, pn->nrisk, pn->nevent);
+    if (*hidden) return r;
     pc_put(host, tab, r, col[2], p->nrisk);
     pc_put(host, tab, r, col[3], p->nevent);
     return r;
@@ -430,7 +453,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
 {
     km_input in;
     km_opts o;
-    km_curve *curves = NULL;
+    km_curve *curves = NULL, *counts = NULL;
     size_t *stamp = NULL;
     double *t0 = NULL, *t = NULL, *q = NULL, *w = NULL;
     size_t *u = NULL;
@@ -445,6 +468,9 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     }
     const char *gname = cohort_arg_get(call, "by") ? cohort_arg_get(call, "by")->vec.name : "group";
     curves = calloc(in.ngroups, sizeof *curves);
+    /* under weights, the same curves without them: the rows behind each
+     * sum of weights, for the small-cell rule and the figure */
+    counts = in.wt ? calloc(in.ngroups, sizeof *counts) : curves;
     t0 = malloc((in.n + 1) * sizeof *t0);
     t = malloc((in.n + 1) * sizeof *t);
     e = malloc((in.n + 1) * sizeof *e);
@@ -452,13 +478,15 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     u = malloc((in.n + call->nunits + 1) * sizeof *u);
     q = malloc((3 * o.nprobs + 1) * sizeof *q);
     stamp = calloc(call->nunits + 1, sizeof *stamp);
-    if (!curves || !t0 || !t || !e || !w || !u || !q || !stamp) {
+    if (!curves || !counts || !t0 || !t || !e || !w || !u || !q || !stamp) {
         host->error(call, "out of memory");
         goto out;
     }
     double nevents = 0;
     for (size_t g = 0; g < in.ngroups; g++) {
-        if (km_fit_group(&in, &o, call->nunits, g, t0, t, e, w, u, &curves[g]) != 0) {
+        if (km_fit_group(&in, &o, call->nunits, g, t0, t, e, w, u, &curves[g]) != 0 ||
+            (in.wt && km_fit(in.start ? t0 : NULL, t, e, NULL, km_select(&in, g, t0, t, e, NULL, NULL, NULL),
+                             o.conf, o.level, &counts[g]) != 0)) {
             host->error(call, "out of memory");
             goto out;
         }
@@ -510,16 +538,24 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         int beyond = 0;
         for (size_t g = 0; g < in.ngroups; g++)
             for (size_t k = 0; k < o.nat; k++) {
-                km_point p;
+                km_point p, pn;
                 km_at(&curves[g], o.at[k], &p);
-                size_t r = km_at_row(host, tab, lead, km_group_label(&in, g), o.at[k], &p);
-                pc_put(host, tab, r, cs, p.surv);
-                pc_put(host, tab, r, cse, p.se);
-                pc_put(host, tab, r, cl, p.lower);
-                pc_put(host, tab, r, cu, p.upper);
-                size_t hr = km_at_row(host, htab, hlead, km_group_label(&in, g), o.at[k], &p);
-                pc_put(host, htab, hr, cch, p.cumhaz);
-                pc_put(host, htab, hr, csh, p.sechaz);
+                km_at(&counts[g], o.at[k], &pn);
+                int hid;
+                size_t r = km_at_row(host, call, &in, tab, lead, km_group_label(&in, g), o.at[k], &p, &pn,
+                                     &hid);
+                if (!hid) {
+                    pc_put(host, tab, r, cs, p.surv);
+                    pc_put(host, tab, r, cse, p.se);
+                    pc_put(host, tab, r, cl, p.lower);
+                    pc_put(host, tab, r, cu, p.upper);
+                }
+                size_t hr = km_at_row(host, call, &in, htab, hlead, km_group_label(&in, g), o.at[k], &p,
+                                      &pn, &hid);
+                if (!hid) {
+                    pc_put(host, htab, hr, cch, p.cumhaz);
+                    pc_put(host, htab, hr, csh, p.sechaz);
+                }
                 pc_fmt_time(call, o.at[k], tb, sizeof tb);
                 if (isnan(p.surv)) {
                     beyond = 1;
@@ -528,8 +564,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 char cb[32], crisk[32];
                 /* under the small-cell rule, as the table's row: not shown when
                  * the events or the units at risk are too few */
-                int hide = pc_count(host, call, p.nevent, cb, sizeof cb);
-                hide |= pc_count(host, call, p.nrisk, crisk, sizeof crisk);
+                int hide = pc_count(host, call, pn.nevent, cb, sizeof cb);
+                hide |= pc_count(host, call, pn.nrisk, crisk, sizeof crisk);
                 if (hide)
                     host->note(call, "%s at %s not shown: %s at risk, %s events%s", what, tb, crisk, cb,
                                km_in(&in, g, gb, sizeof gb));
@@ -583,7 +619,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
             size_t r = host->table_row(tab);
             host->table_text(tab, r, cg, km_group_label(&in, g));
             pc_put(host, tab, r, cn, km_units(&in, g, stamp));
-            pc_put(host, tab, r, ce, c->nevents);
+            if (!km_weighted_hidden(host, call, &in, tab, r, (double)counts[g].n, counts[g].nevents))
+                pc_put(host, tab, r, ce, c->nevents);
             km_quantile(c, o.probs, o.nprobs, q, q + o.nprobs, q + 2 * o.nprobs);
             for (size_t k = 0; k < o.nprobs; k++) {
                 pc_put(host, tab, r, cq[3 * k], q[k]);
@@ -593,7 +630,7 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 const char *unit = call->time_unit && *call->time_unit ? call->time_unit : "days";
                 km_fmt_q(call, q[k], tb, sizeof tb);
                 char ev[32];
-                if (pc_count(host, call, c->nevents, ev, sizeof ev)) {
+                if (pc_count(host, call, counts[g].nevents, ev, sizeof ev)) {
                     /* as the table's row: a median resting on too few events */
                     host->note(call, "median survival not shown: %s events%s", ev, km_in(&in, g, gb, sizeof gb));
                 } else if (isnan(q[k])) {
@@ -657,6 +694,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
                 size_t r = host->table_row(tab);
                 host->table_text(tab, r, cg, km_group_label(&in, g));
                 pc_put(host, tab, r, ct, c->time[i]);
+                if (km_weighted_hidden(host, call, &in, tab, r, counts[g].nrisk[i], counts[g].nevent[i]))
+                    continue;
                 pc_put(host, tab, r, cr, c->nrisk[i]);
                 pc_put(host, tab, r, ce, c->nevent[i]);
                 pc_put(host, tab, r, cc, c->ncensor[i]);
@@ -696,14 +735,18 @@ static int km_run(const cohort_host *host, const cohort_call *call)
             for (size_t i = 0; i < c->ntimes; i++)
                 host->figure_step(fig, sx, c->time[i], c->surv[i],
                                   o.conf != KM_CONF_NONE ? c->lower[i] : NAN,
-                                  o.conf != KM_CONF_NONE ? c->upper[i] : NAN, c->nrisk[i],
-                                  c->nevent[i], c->ncensor[i]);
+                                  o.conf != KM_CONF_NONE ? c->upper[i] : NAN, counts[g].nrisk[i],
+                                  counts[g].nevent[i], counts[g].ncensor[i]);
         }
     }
     rc = 0;
 out:
     if (curves)
         for (size_t g = 0; g < in.ngroups; g++) km_free(&curves[g]);
+    if (counts && counts != curves) {
+        for (size_t g = 0; g < in.ngroups; g++) km_free(&counts[g]);
+        free(counts);
+    }
     free(curves);
     free(t0);
     free(t);
