@@ -9,6 +9,7 @@ void diag_init(diag *dg, diag_fn fn, void *ud)
     dg->fn = fn;
     dg->ud = ud;
     dg->nerrors = dg->nwarnings = 0;
+    dg->muted = 0;
     dg->frames = NULL;
 }
 
@@ -19,7 +20,16 @@ void diag_vemit(diag *dg, diag_level level, const char *file, int line, int col,
     vsnprintf(buf, sizeof buf, fmt, ap);
     if (level == DIAG_ERROR) dg->nerrors++;
     if (level == DIAG_WARNING) dg->nwarnings++;
-    if (!dg->fn) return;
+    if (!dg->fn || dg->muted) return;
+    if (level == DIAG_ERROR && dg->nerrors > DIAG_MAX_SHOWN_ERRORS) {
+        dg->muted = 1;
+        char note[128];
+        snprintf(note, sizeof note, "too many errors: only the first %d are shown",
+                 DIAG_MAX_SHOWN_ERRORS);
+        diagnostic d = {DIAG_NOTE, file, 0, 0, 1, NULL, 0, note};
+        dg->fn(dg->ud, &d);
+        return;
+    }
     diagnostic d = {level, file, line, col, len < 1 ? 1 : len, srcline, srclen, buf};
     dg->fn(dg->ud, &d);
     if (level != DIAG_NOTE)

@@ -29,10 +29,16 @@ typedef struct diag_frame {
     char msg[256];
 } diag_frame;
 
+/* At most this many errors are delivered; the rest are counted (the exit
+ * status still says error) but not shown, after one note saying so, so that
+ * a garbage file cannot produce megabytes of messages. */
+#define DIAG_MAX_SHOWN_ERRORS 100
+
 typedef struct diag {
     diag_fn fn;
     void *ud;
     int nerrors, nwarnings;
+    int muted;                 /* DIAG_MAX_SHOWN_ERRORS reached */
     const diag_frame *frames;  /* innermost first */
 } diag;
 
