@@ -636,6 +636,10 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
     results *m = results_new(f->title, f->unit, f->time_unit_days, f->time_unit);
     if (!m) { free(labels); return NULL; }
     m->min_cell = f->min_cell;
+    /* each run was protected on its own (its plugins' declared relations
+     * name its own tables); the merge keeps those decisions */
+    m->suppressed = 1;
+    for (size_t k = 0; k < n; k++) m->suppressed &= runs[k]->suppressed;
     m->labels = labels_copy(f->labels);
     m->anames = calloc(f->nanalyses + 1, sizeof(char *));
     m->aunits = calloc(f->nanalyses + 1, sizeof(char *));
@@ -659,6 +663,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             results_attrition(m, label, ar->before, ar->excluded, ar->unknown, ar->after);
             results_attrition_levels(m, ar->nlev, (const char *const *)ar->levname, ar->lev);
             m->attr[m->nattr - 1].analysis = ar->analysis;
+            memcpy(m->attr[m->nattr - 1].hide, ar->hide, sizeof ar->hide);
         }
     for (size_t i = 0; i < f->nests; i++) {
         const est_result *fe = &f->ests[i];
@@ -726,6 +731,10 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
                         if (!src->set) continue;
                         if (src->text) h_table_text(mt, mr, (int)(c + np), src->text);
                         else h_table_num(mt, mr, (int)(c + np), src->num);
+                        cell *dst = &mt->cells[mr * mt->ncols + c + np];
+                        dst->hide = src->hide;
+                        dst->counted = src->counted;
+                        dst->count = src->count;
                     }
                 }
             }

@@ -105,6 +105,8 @@ typedef struct results {
     est_result *ests;
     size_t nests;
     int min_cell;          /* counts 0 < n < min_cell are shown as "<min_cell"; 0: off */
+    int suppressed;        /* suppress_run has decided its marks (a sweep's runs each
+                              before results_merge, which carries the marks over) */
     char **warnings;       /* every warning of the run, as printed (for the report) */
     size_t nwarnings;
     run_input *inputs;

@@ -1845,7 +1845,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     }
     out_settings os;
     out_settings_make(l.st, o, &os);
-    int failed = 0, why = EXIT_DATA;
+    int failed = 0, why = EXIT_DATA, unprotected = 0;
     results *res = NULL;
     if (o->nsweep) {
         results **runs = calloc(o->nsweep, sizeof *runs);
@@ -1859,6 +1859,9 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
             if (rc) break;
             runs[k] = run_all(&l, dg, &failed, &tm, os.min_cell, o->threads, o->in_database, &why);
             if (!runs[k]) { rc = why; break; }
+            /* protected run by run: the relations its plugins declared
+             * name its own tables, which the merge replaces */
+            if (suppress_run(runs[k])) unprotected = 1;
         }
         dedupe_end(&once);
         if (!rc && runs)
@@ -1873,7 +1876,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     tm.pg = tap.pg = NULL;
     dg->fn = tap.fn;
     dg->ud = tap.ud;
-    if (res && suppress_run(res))
+    if (res && (suppress_run(res) || unprotected))
         diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 1, NULL, 0,
                   "the small-cell rule could not protect every hidden count by hiding others: every count is hidden");
     if (res) {

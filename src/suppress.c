@@ -730,7 +730,8 @@ static void hide_sentences(const model *M, results *r)
 
 int suppress_run(results *r)
 {
-    if (r->min_cell <= 1) return 0;
+    if (r->min_cell <= 1 || r->suppressed) return 0;
+    r->suppressed = 1;
     model M = {0};
     M.m = r->min_cell;
     build(&M, r);
