@@ -3,6 +3,7 @@
  * min_cell events), the number at risk at a time, and the figure's JSON. */
 #include "figure.h"
 #include "safetext.h"
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ void figure_free(cohort_figure *f)
     free(f->groups);
     free(f->outcomes);
     free(f->annotation);
+    free(f->risk_t);
+    free(f->risk_hide);
     free(f->series);
     free(f->rows);
     free(f->id);
@@ -200,7 +203,50 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix)
         const fig_row *r = &f->rows[i];
         if (figure_add_row(c, r->label, r->est, r->lower, r->upper, r->p)) { figure_free(c); return NULL; }
     }
+    if (f->nrisk_t) {
+        if (figure_risk_times(c, f->risk_t, f->nrisk_t)) { figure_free(c); return NULL; }
+        memcpy(c->risk_hide, f->risk_hide, f->ngroups * f->nrisk_t);
+    }
     return c;
+}
+
+int figure_risk_times(cohort_figure *f, const double *t, size_t n)
+{
+    free(f->risk_t);
+    free(f->risk_hide);
+    f->risk_t = NULL;
+    f->risk_hide = NULL;
+    f->nrisk_t = 0;
+    if (!n || !f->ngroups) return 0;
+    f->risk_t = malloc(n * sizeof *f->risk_t);
+    f->risk_hide = calloc(f->ngroups * n, 1);
+    if (!f->risk_t || !f->risk_hide) {
+        free(f->risk_t);
+        free(f->risk_hide);
+        f->risk_t = NULL;
+        f->risk_hide = NULL;
+        return -1;
+    }
+    memcpy(f->risk_t, t, n * sizeof *t);
+    f->nrisk_t = n;
+    return 0;
+}
+
+unsigned char *figure_risk_mark(const cohort_figure *f, size_t g, double t)
+{
+    if (g >= f->ngroups) return NULL;
+    for (size_t i = 0; i < f->nrisk_t; i++)
+        if (fabs(f->risk_t[i] - t) <= 1e-9 * (fabs(t) + 1)) return &f->risk_hide[g * f->nrisk_t + i];
+    return NULL;
+}
+
+void figure_risk_text(const cohort_figure *f, size_t g, double n, double t, int min_cell, char *buf, size_t size)
+{
+    const unsigned char *m = figure_risk_mark(f, g, t);
+    if (!isfinite(n)) snprintf(buf, size, "-");
+    else if (privacy_hides(n, min_cell)) snprintf(buf, size, "<%d", min_cell);
+    else if (min_cell > 1 && m && *m == HIDE_COMPLEMENT) snprintf(buf, size, "x");
+    else snprintf(buf, size, "%.0f", n);
 }
 
 int privacy_hides(double n, int min_cell)
@@ -418,7 +464,11 @@ void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int
                 fputs(k ? ", [" : "[", out);
                 jnum(out, ticks[k]);
                 fputs(", ", out);
-                jcount(out, figure_at_risk(s, ticks[k]), min_cell);
+                char shown[32];
+                double n = figure_at_risk(s, ticks[k]);
+                figure_risk_text(f, (size_t)s->group, n, ticks[k], min_cell, shown, sizeof shown);
+                if (!isfinite(n) || isdigit((unsigned char)shown[0])) jnum(out, n);
+                else jstr(out, shown);
                 fputc(']', out);
             }
             fputs("]}", out);

@@ -6,6 +6,11 @@
 #include <cohort/plugin.h>
 #include <stdio.h>
 
+/* How a hidden number is shown: "<5" (it rests on a count below min_cell)
+ * or "x" (hidden so that a hidden count cannot be recovered from the
+ * others: complementary suppression). */
+enum hide_mark { HIDE_NONE = 0, HIDE_SMALL = 1, HIDE_COMPLEMENT = 2 };
+
 /* One distinct time of a step curve (see cohort_host.figure_step). */
 typedef struct fig_point {
     double time;           /* days */
@@ -46,6 +51,12 @@ struct cohort_figure {
     char **groups, **outcomes;
     size_t ngroups, noutcomes;
     char *annotation;      /* a test or estimate to show in the plot on request, or NULL */
+    /* the small-cell decisions of the number-at-risk table (suppress.c): at
+     * the times risk_t (days), group by group (ngroups x nrisk_t), an enum
+     * hide_mark; none until figure_risk_times */
+    double *risk_t;
+    size_t nrisk_t;
+    unsigned char *risk_hide;
 };
 
 cohort_figure *figure_create(const char *id, int kind, const char *title);
@@ -92,6 +103,16 @@ cohort_figure *figure_protect(const cohort_figure *f, int min_cell, double horiz
 /* Units at risk at time t: nrisk of the first point at or after t, 0 after
  * the last point, the first point's nrisk before it. */
 double figure_at_risk(const fig_series *s, double t);
+
+/* Room for the small-cell decisions of the number at risk at the n times t
+ * (days) of each group, all HIDE_NONE.  Returns 0 or -1 (out of memory). */
+int figure_risk_times(cohort_figure *f, const double *t, size_t n);
+/* Where the decision for group g at time t goes, or NULL (no such time). */
+unsigned char *figure_risk_mark(const cohort_figure *f, size_t g, double t);
+/* The number at risk of group g at time t as shown under min_cell: "-"
+ * when unknown, "<min_cell" when small, "x" when hidden as a complement,
+ * else the count. */
+void figure_risk_text(const cohort_figure *f, size_t g, double n, double t, int min_cell, char *buf, size_t size);
 
 /* Is count n hidden by min_cell (0 < n < min_cell)? */
 int privacy_hides(double n, int min_cell);

@@ -289,76 +289,6 @@ static int emit(int format, double w, double h, draw_fn draw, const void *layout
 
 /* ---- axes ------------------------------------------------------------------------ */
 
-/* A tick step giving at most about 8 ticks up to xmax (in the study's unit). */
-static double time_step(double xmax, const char *unit)
-{
-    static const double months[] = {1, 2, 3, 6, 12, 24, 36, 60, 120, 240};
-    static const double weeks[] = {1, 2, 4, 8, 13, 26, 52, 104, 260};
-    static const double days[] = {1, 2, 5, 7, 14, 30, 60, 90, 180, 365, 730, 1825, 3650};
-    const double *c = NULL;
-    size_t n = 0;
-    if (unit && !strcmp(unit, "months")) { c = months; n = sizeof months / sizeof *months; }
-    else if (unit && !strcmp(unit, "weeks")) { c = weeks; n = sizeof weeks / sizeof *weeks; }
-    else if (unit && !strcmp(unit, "days")) { c = days; n = sizeof days / sizeof *days; }
-    for (size_t i = 0; i < n; i++)
-        if (xmax / c[i] <= 8) return c[i];
-    /* 1, 2, 5 x 10^k */
-    double p = pow(10, floor(log10(xmax > 0 ? xmax / 8 : 1)));
-    for (;;) {
-        if (xmax / p <= 8) return p;
-        if (xmax / (2 * p) <= 8) return 2 * p;
-        if (xmax / (5 * p) <= 8) return 5 * p;
-        p *= 10;
-    }
-}
-
-static size_t series_end(const fig_series *s, const render_opts *o);
-
-/* The end of the time axis in the study's unit and its tick step: the
- * time limit, else where the last curve ends (its last time, or where it
- * is cut for too few at risk); ticks every `breaks`, else at a step that
- * gives at most about 8. */
-static void time_axis(const cohort_figure *f, const render_opts *o, double *xmax, double *step)
-{
-    double ud = o->time_unit_days > 0 ? o->time_unit_days : 1;
-    double x;
-    if (isfinite(o->time_limit) && o->time_limit > 0) {
-        x = o->time_limit / ud;
-    } else {
-        double tmax = 0;
-        for (size_t i = 0; i < f->nseries; i++) {
-            const fig_series *s = &f->series[i];
-            if (!s->npts) continue;
-            size_t end = series_end(s, o);
-            double t = s->pts[end < s->npts ? end : s->npts - 1].time;
-            if (t > tmax) tmax = t;
-        }
-        x = tmax / ud;
-    }
-    if (!(x > 0)) x = 1;
-    *xmax = x;
-    *step = isfinite(o->breaks) && o->breaks > 0 ? o->breaks / ud : time_step(x, o->time_unit);
-}
-
-double render_time_end(const cohort_figure *f, const render_opts *o)
-{
-    double xmax, step;
-    time_axis(f, o, &xmax, &step);
-    return xmax * (o->time_unit_days > 0 ? o->time_unit_days : 1);
-}
-
-size_t render_time_ticks(const cohort_figure *f, const render_opts *o, double *ticks, size_t max)
-{
-    if (f->kind != COHORT_FIG_STEP) return 0;
-    double xmax, step, ud = o->time_unit_days > 0 ? o->time_unit_days : 1;
-    time_axis(f, o, &xmax, &step);
-    size_t n = 0;
-    for (double x = 0; x <= xmax * (1 + 1e-9) && n < max; x = step * (double)(n)) {
-        ticks[n++] = x * ud;
-    }
-    return n;
-}
-
 /* ---- step curves ------------------------------------------------------------------- */
 
 typedef struct step_layout {
@@ -492,16 +422,6 @@ static double py(const step_layout *L, double v)
     return L->pt + L->ph * (1 - (v - L->ymin) / (L->ymax - L->ymin));
 }
 
-/* The index after the last point drawn: the curve stops at the first
- * point where fewer than min_at_risk remain at risk. */
-static size_t series_end(const fig_series *s, const render_opts *o)
-{
-    if (!(o->min_at_risk > 0)) return s->npts;
-    for (size_t i = 0; i < s->npts; i++)
-        if (isfinite(s->pts[i].nrisk) && s->pts[i].nrisk < o->min_at_risk) return i;
-    return s->npts;
-}
-
 static void draw_band(cairo_t *cr, const step_layout *L, const fig_series *s, size_t end, double tend)
 {
     /* runs of consecutive points with finite limits; each point's band holds
@@ -533,7 +453,7 @@ static void draw_series(cairo_t *cr, const step_layout *L, size_t k)
 {
     const fig_series *s = &L->f->series[k];
     if (s->suppressed || s->npts == 0) return;
-    size_t end = series_end(s, L->o);
+    size_t end = render_series_end(s, L->o);
     /* the curve runs to the last point drawn, or to where it was cut */
     double tend = end < s->npts ? s->pts[end].time : s->pts[s->npts - 1].time;
     /* a competing-risks panel has too many curves for bands */
@@ -660,7 +580,7 @@ static void draw_step(cairo_t *cr, const void *arg)
         show(cr, 8, y, fit(cr, group_name(f, g), L->ml - 16, buf, sizeof buf), 0);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         for (size_t i = 0; i < L->nticks; i++) {
-            count_text(figure_at_risk(s, L->ticks[i]), o->min_cell, buf, sizeof buf);
+            figure_risk_text(f, g, figure_at_risk(s, L->ticks[i]), L->ticks[i], o->min_cell, buf, sizeof buf);
             show(cr, px(L, L->ticks[i]), y, buf, 0.5);
         }
     }
@@ -687,7 +607,7 @@ static void step_layout_make(step_layout *L, const cohort_figure *f, const rende
     L->pw = L->w - L->ml - 18;
     if (L->pw < 100) L->pw = 100;
     L->ph = 236;
-    time_axis(f, o, &L->xmax, &L->xstep);
+    render_time_axis(f, o, &L->xmax, &L->xstep);
     L->nticks = render_time_ticks(f, o, L->ticks, MAX_TICKS);
     /* y range: the option's, else 0-100%, or a shorter one for low
      * incidence curves */

@@ -1,4 +1,4 @@
-/* render.h: drawing figures with cairo.  One drawing path per kind of
+/* render.h: drawing figures with cairo (render.c; the time axis in axis.c).  One drawing path per kind of
  * figure (step curves with bands, censor marks and the number at risk;
  * forest plots; the attrition flow diagram) onto any cairo surface, so SVG,
  * PNG and PDF are the same picture. */
@@ -59,4 +59,11 @@ size_t render_time_ticks(const cohort_figure *f, const render_opts *o, double *t
 /* The end of the time axis of a STEP figure (days): the time limit, else
  * where the last curve ends. */
 double render_time_end(const cohort_figure *f, const render_opts *o);
+
+/* The end of the time axis and its tick step, in the study's unit. */
+void render_time_axis(const cohort_figure *f, const render_opts *o, double *xmax, double *step);
+
+/* The index after the last point of curve s that is drawn: it stops at the
+ * first point where fewer than min_at_risk remain at risk. */
+size_t render_series_end(const fig_series *s, const render_opts *o);
 #endif

@@ -19,10 +19,6 @@ typedef struct cell {
     double count;
 } cell;
 
-/* How a hidden number is shown: "<5" (it rests on a count below min_cell)
- * or "x" (hidden so that a hidden count cannot be recovered from the
- * others: complementary suppression). */
-enum hide_mark { HIDE_NONE = 0, HIDE_SMALL = 1, HIDE_COMPLEMENT = 2 };
 
 typedef struct rcol {
     char *name;

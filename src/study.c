@@ -1861,7 +1861,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
             if (!runs[k]) { rc = why; break; }
             /* protected run by run: the relations its plugins declared
              * name its own tables, which the merge replaces */
-            if (suppress_run(runs[k])) unprotected = 1;
+            if (suppress_run(runs[k], &os.ro)) unprotected = 1;
         }
         dedupe_end(&once);
         if (!rc && runs)
@@ -1876,7 +1876,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     tm.pg = tap.pg = NULL;
     dg->fn = tap.fn;
     dg->ud = tap.ud;
-    if (res && (suppress_run(res) || unprotected))
+    if (res && (suppress_run(res, &os.ro) || unprotected))
         diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 1, NULL, 0,
                   "the small-cell rule could not protect every hidden count by hiding others: every count is hidden");
     if (res) {

@@ -13,6 +13,7 @@
  * relations (a hidden "<m" lies in 1..m-1, an "x" is 0 or at least m, every
  * count is >= 0) until nothing changes.  Renderers only read the marks. */
 #include "suppress.h"
+#include "render.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -350,11 +351,21 @@ typedef struct groupvar {
     size_t var;
 } groupvar;
 
+/* A number at risk of a table at a time (days), for the figures' risk
+ * tables of the same estimate. */
+typedef struct atrisk {
+    size_t est;
+    double t;
+    size_t var;
+} atrisk;
+
 typedef struct gvlist {
     groupvar *g;
     size_t n, cap;
     groupvar *same;        /* at-risk and cumulative counts: key = group, time, value */
     size_t nsame, capsame;
+    atrisk *ar;
+    size_t nar, capar;
 } gvlist;
 
 /* The same count in two tables of an estimate (the survival and the
@@ -374,6 +385,18 @@ static void same_add(model *M, gvlist *L, const cohort_table *t, size_t row, con
     g->role = role;
     g->est = est;
     g->var = var;
+}
+
+static void atrisk_add(model *M, gvlist *L, const cohort_table *t, size_t row, size_t est, size_t var)
+{
+    if (var == SIZE_MAX) return;
+    for (size_t c = 0; c < t->ncols; c++) {
+        const cell *x = &t->cells[row * t->ncols + c];
+        if (t->cols[c].kind != COHORT_COL_TIME || !x->set || x->text) continue;
+        if (grow((void **)&L->ar, &L->capar, L->nar + 1, sizeof *L->ar)) { M->oom = 1; return; }
+        L->ar[L->nar++] = (atrisk){est, x->num, var};
+        return;
+    }
 }
 
 static int same_cmp(const void *a, const void *b)
@@ -471,6 +494,7 @@ static void table_relations(model *M, cohort_table *t, size_t est, int analysis,
         size_t sc = csc >= 0 ? cell_var(M, t, row, (size_t)csc) : SIZE_MAX;
         if (!t->detail) {
             same_add(M, L, t, row, key, COHORT_COUNT_AT_RISK, est, r);
+            atrisk_add(M, L, t, row, est, r);
             same_add(M, L, t, row, key, COHORT_COUNT_CUMULATIVE, est, c);
         }
         if (first) {
@@ -603,7 +627,44 @@ static void declared_relations(model *M, const est_result *er, size_t tot, group
     free(cv);
 }
 
-static void build(model *M, results *r)
+/* The number-at-risk tables of estimate est's step figures, at the ticks
+ * the renderer will use: each count shown, the difference of two
+ * consecutive ones (who left the risk set in between) unpublished, and a
+ * count equal to a number at risk of the estimate's tables at the same
+ * time, or at time 0 to a group's units, taken for the same count (a
+ * reader would). */
+static void figure_relations(model *M, est_result *er, size_t est, const render_opts *ro, gvlist *L)
+{
+    for (size_t k = 0; k < er->nfigures && !M->oom; k++) {
+        cohort_figure *f = er->figures[k];
+        double ticks[64];
+        size_t nt = ro && f->kind == COHORT_FIG_STEP ? render_time_ticks(f, ro, ticks, 64) : 0;
+        if (!nt) continue;
+        if (figure_risk_times(f, ticks, nt)) { M->oom = 1; return; }
+        for (size_t g = 0; g < f->ngroups; g++) {
+            const fig_series *s = NULL;
+            for (size_t i = 0; i < f->nseries && !s; i++)
+                if ((size_t)f->series[i].group == g) s = &f->series[i];
+            size_t prev = SIZE_MAX;
+            for (size_t i = 0; s && i < nt; i++) {
+                double n = figure_at_risk(s, ticks[i]);
+                size_t v = isfinite(n) && n >= 0 ? var_new(M, n, figure_risk_mark(f, g, ticks[i]), 0) : SIZE_MAX;
+                if (v != SIZE_MAX && prev != SIZE_MAX) diff_new(M, prev, v);
+                prev = v;
+                if (v == SIZE_MAX) continue;
+                for (size_t j = 0; j < L->nar; j++)
+                    if (L->ar[j].est == est && fabs(L->ar[j].t - ticks[i]) <= 1e-9 * (fabs(ticks[i]) + 1) &&
+                        M->v[L->ar[j].var].v == n)
+                        rel_eq(M, L->ar[j].var, v);
+                for (size_t j = 0; i == 0 && j < L->n; j++)
+                    if (L->g[j].est == est && L->g[j].role == COHORT_COUNT_UNITS && M->v[L->g[j].var].v == n)
+                        rel_eq(M, L->g[j].var, v);
+            }
+        }
+    }
+}
+
+static void build(model *M, results *r, const render_opts *ro)
 {
     /* attrition: before = excluded + unknown + after; a step's before is
      * the step above's after */
@@ -629,6 +690,7 @@ static void build(model *M, results *r)
         est_result *er = &r->ests[e];
         size_t first = L.n;
         for (size_t k = 0; k < er->ntables; k++) table_relations(M, er->tables[k], e, er->analysis, &L);
+        figure_relations(M, er, e, ro, &L);
         /* the groups' units are parts of the estimate's units (those with
          * missing values dropped: a count a warning may state) */
         size_t n = 0, nunits = 0;
@@ -673,6 +735,7 @@ static void build(model *M, results *r)
     for (size_t i = 1; i < L.nsame; i++)
         if (!strcmp(L.same[i - 1].key, L.same[i].key)) rel_eq(M, L.same[i - 1].var, L.same[i].var);
     free(L.same);
+    free(L.ar);
     free(L.g);
     free(G.g);
     free(after);
@@ -728,13 +791,13 @@ static void hide_sentences(const model *M, results *r)
     }
 }
 
-int suppress_run(results *r)
+int suppress_run(results *r, const render_opts *ro)
 {
     if (r->min_cell <= 1 || r->suppressed) return 0;
     r->suppressed = 1;
     model M = {0};
     M.m = r->min_cell;
-    build(&M, r);
+    build(&M, r, ro);
     int rc = M.oom ? -1 : decide(&M);
     if (rc) {
         /* out of memory, or a count that cannot be protected: hide every count */

@@ -4,7 +4,8 @@
 # must recover no hidden count below it, and -- where complementary
 # suppression hid something -- it must recover one when the "x" cells are
 # read as their true values (the rule without complements), so that the
-# relations it tries are the ones that matter.  The true values come from
+# relations it tries are the ones that matter.  The figures' numbers at
+# risk (their JSON in each run's --out folder) are read with the tables.  The true values come from
 # the same rules run without `privacy min_cell` (the data path made
 # absolute, so that the copy can live in a temporary folder).
 set -u
@@ -36,7 +37,15 @@ check() {
     if ! "$COHORT" run "$tmp/truth.rules" --allow-import-path "$dir/.." --format json >"$tmp/truth.json" 2>"$tmp/err"; then
         echo "FAIL: $name: the run without min_cell failed"; head -5 "$tmp/err"; fail=$((fail + 1)); return
     fi
-    if ! "$ATTACK" "$tmp/pub.json" "$tmp/truth.json" "$m" >"$tmp/out"; then
+    # the figures' number-at-risk tables, from each run's --out folder
+    rm -rf "$tmp/pubout" "$tmp/truthout"
+    "$COHORT" run "$rules" --min-cell "$m" --out "$tmp/pubout" >/dev/null 2>&1
+    "$COHORT" run "$tmp/truth.rules" --allow-import-path "$dir/.." --out "$tmp/truthout" >/dev/null 2>&1
+    figs=""
+    for f in "$tmp"/pubout/*.figure.json; do
+        [ -f "$f" ] && [ -f "$tmp/truthout/$(basename "$f")" ] && figs="$figs $f $tmp/truthout/$(basename "$f")"
+    done
+    if ! "$ATTACK" "$tmp/pub.json" "$tmp/truth.json" "$m" all $figs >"$tmp/out"; then
         echo "FAIL: $name (min_cell $m): a hidden count can be computed"
         cat "$tmp/out"
         fail=$((fail + 1))
@@ -44,12 +53,12 @@ check() {
     fi
     line=$(tail -1 "$tmp/out")
     if grep -q '"x"' "$tmp/pub.json"; then
-        if "$ATTACK" "$tmp/pub.json" "$tmp/truth.json" "$m" primary-only >"$tmp/out2"; then
+        if "$ATTACK" "$tmp/pub.json" "$tmp/truth.json" "$m" primary-only $figs >"$tmp/out2"; then
             echo "FAIL: $name (min_cell $m): without its x cells nothing is found: the attacker misses the relations"
             fail=$((fail + 1))
             return
         fi
-        echo "ok: $name (min_cell $m): $line; without complements: $(grep -c derivable: "$tmp/out2") found"
+        echo "ok: $name (min_cell $m, $(echo $figs | wc -w | awk '{print $1/2}') figures): $line; without complements: $(grep -c derivable: "$tmp/out2") found"
     else
         echo "ok: $name (min_cell $m): $line; no complement needed"
     fi

@@ -16,9 +16,11 @@
  * nothing changes.  It fails (exit 1) when a hidden count below m, or a
  * difference below m that no table shows, is known exactly and equals the
  * true value.  Written apart from src/suppress.c: it sees only the JSON.
- * Usage: attack PUBLISHED TRUTH MIN_CELL [primary-only]; with
- * primary-only it reads every "x" as its true value (the small-cell rule
- * without complementary suppression), where it must find something. */
+ * Usage: attack PUBLISHED TRUTH MIN_CELL [primary-only|all] [PUBFIG
+ * TRUTHFIG]...; with primary-only it reads every "x" as its true value (the
+ * small-cell rule without complementary suppression), where it must find
+ * something.  Each PUBFIG TRUTHFIG pair is a figure's JSON from the two
+ * runs' --out folders: its number-at-risk table is read too. */
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
@@ -557,6 +559,47 @@ static void crosstab(attacker *A, const json *pt, const json *tt, size_t e, int 
 }
 
 /* 1-based index of an analysis block's name (0: none) */
+/* A figure's number-at-risk table (a NN-ESTIMATE-ID.figure.json of --out,
+ * estimate NN): a count per group and tick; between two ticks, who left the
+ * risk set (unpublished, >= 0); the same count as a table's n.risk of the
+ * group at that time, and at time 0 as the group's n, as a reader would
+ * take them. */
+static void figure(attacker *A, const char *pubpath, const char *truthpath)
+{
+    json *P = load(pubpath), *T = load(truthpath);
+    const char *base = strrchr(pubpath, '/');
+    base = base ? base + 1 : pubpath;
+    size_t e = (size_t)atoi(base) - 1;
+    const json *ps = get(P, "series"), *ts = get(T, "series");
+    for (size_t i = 0; ps && ts && i < ps->n && i < ts->n; i++) {
+        const json *pa = get(&ps->items[i], "at_risk"), *ta = get(&ts->items[i], "at_risk");
+        const json *gl = get(&ps->items[i], "group");
+        const char *g = gl && gl->type == J_STR ? gl->str : "";
+        const char *eqs = strstr(g, " = ");
+        char gk[200];
+        snprintf(gk, sizeof gk, "%s|", eqs ? eqs + 3 : g);
+        int prev = -1;
+        for (size_t k = 0; pa && ta && k < pa->n && k < ta->n; k++) {
+            double t = pa->items[k].items[0].num;
+            const json *tv = &ta->items[k].items[1];
+            if (tv->type != J_NUM) { prev = -1; continue; }
+            char what[160], key[400];
+            snprintf(what, sizeof what, "%s: at risk in %s at %g days", base, g, t);
+            int v = var_new(A, tv->num, &pa->items[k].items[1], 0, what);
+            if (prev >= 0) diff(A, prev, v, "left between two ticks of a risk table");
+            snprintf(key, sizeof key, "%zu/%s/%.17g|/n.risk", e, gk, t);
+            named_add(A, key, v);
+            snprintf(key, sizeof key, "%zu/%s/n", e, gk);
+            if (t == 0 && named_find(A, key) >= 0) eq(A, named_find(A, key), v);
+            prev = v;
+        }
+    }
+    json_free(P);
+    json_free(T);
+    free(P);
+    free(T);
+}
+
 static int analysis_index(attacker *A, const json *an)
 {
     if (!an || an->type != J_STR) return 0;
@@ -569,12 +612,12 @@ static int analysis_index(attacker *A, const json *an)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4 && argc != 5) {
-        fprintf(stderr, "usage: attack PUBLISHED TRUTH MIN_CELL [primary-only]\n");
+    if (argc < 4 || (argc > 4 && (argc - 5) % 2)) {
+        fprintf(stderr, "usage: attack PUBLISHED TRUTH MIN_CELL [primary-only|all] [PUBFIG TRUTHFIG]...\n");
         return 2;
     }
     attacker st = {0}, *A = &st;
-    A->primary_only = argc == 5 && !strcmp(argv[4], "primary-only");
+    A->primary_only = argc >= 5 && !strcmp(argv[4], "primary-only");
     json *P = load(argv[1]), *Tr = load(argv[2]);
     A->M = atoi(argv[3]);
     const json *pa = get(P, "attrition"), *ta = get(Tr, "attrition");
@@ -616,6 +659,7 @@ int main(int argc, char **argv)
                   get(&te->items[e], "warnings"), last_total[a]);
         }
     }
+    for (int i = 5; i + 1 < argc; i += 2) figure(A, argv[i], argv[i + 1]);
     solve(A);
     size_t hidden = 0, leaks = 0, nrel = 0;
     for (size_t i = 0; i < A->nt; i++) nrel += A->T[i] < 0;
