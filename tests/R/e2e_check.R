@@ -331,9 +331,35 @@ lr_check("6", survdiff(Surv(os_time, os_status == 1) ~ er, data = d, rho = 1), "
 cat("== est_cif\n")
 B <- read_blocks("est_cif")
 # cuminc with log(-log) limits est^exp(-+z se / (est log est))
-cif_check <- function(B, case, line, ci, at, level, var, causes = c("rn", "death")) {
+# Below the patient, cif's standard errors are the Aalen-Johansen
+# infinitesimal-jackknife ones summed within patients (the default cluster;
+# cuminc's variance is Gray's, unclustered).  As in tests/R/weights.R:
+# survival's multi-state survfit ignores `cluster`, so the clustered
+# variance is taken from its influence matrix, rowsum()ed by cluster.  A
+# list shaped like cmprsk::timepoints (rows "GROUP CAUSE"), at times `at`
+# (the last step at or before each).
+aj_timepoints <- function(time, status, group, cluster, at) {
+    grp <- as.character(group)
+    rn <- character(0); est <- NULL; var <- NULL
+    for (g in sort(unique(grp))) {
+        i <- grp == g
+        dg <- data.frame(time = time[i], status = status[i], cl = cluster[i], row = seq_len(sum(i)))
+        sf <- survfit(Surv(time, factor(status, levels = 0:2)) ~ 1, data = dg, id = row, influence = TRUE)
+        j <- findInterval(at, sf$time)
+        for (k in 1:2) {
+            v <- colSums(rowsum(sf$influence.pstate[, -1, k + 1], dg$cl)^2)
+            rn <- c(rn, paste(g, k))
+            est <- rbind(est, ifelse(j == 0, 0, sf$pstate[pmax(j, 1), k + 1]))
+            var <- rbind(var, ifelse(j == 0, 0, v[pmax(j, 1)]))
+        }
+    }
+    rownames(est) <- rownames(var) <- rn
+    list(est = est, var = var)
+}
+
+cif_check <- function(B, case, line, ci, at, level, var, causes = c("rn", "death"), tp = NULL) {
     z <- qnorm(1 - (1 - level) / 2)
-    tp <- timepoints(ci[names(ci) != "Tests"], at)
+    if (is.null(tp)) tp <- timepoints(ci[names(ci) != "Tests"], at)
     for (nm in rownames(tp$est)) {
         parts <- strsplit(nm, " ")[[1]]
         grp <- if (is.null(var)) "all" else parts[1]
@@ -362,10 +388,13 @@ cif_check <- function(B, case, line, ci, at, level, var, causes = c("rn", "death
         }
     }
 }
-cif_check(B, "est_cif", "4", cuminc(d$rn_time, d$rn_status, as.character(d$tdxd)), c(12, 24) * MONTH, 0.95, "tdxd")
-cif_check(B, "est_cif", "5", cuminc(d$rn_time, d$rn_status, as.character(d$her2), d$technique), YEAR, 0.9, "her2")
+cif_check(B, "est_cif", "4", cuminc(d$rn_time, d$rn_status, as.character(d$tdxd)), c(12, 24) * MONTH, 0.95, "tdxd",
+          tp = aj_timepoints(d$rn_time, d$rn_status, d$tdxd, d$patient_id, c(12, 24) * MONTH))
+cif_check(B, "est_cif", "5", cuminc(d$rn_time, d$rn_status, as.character(d$her2), d$technique), YEAR, 0.9, "her2",
+          tp = aj_timepoints(d$rn_time, d$rn_status, d$her2, d$patient_id, YEAR))
 ci <- cuminc(d$rn_time, d$rn_status)
-cif_check(B, "est_cif", "6", ci, 36 * MONTH, 0.95, NULL)
+cif_check(B, "est_cif", "6", ci, 36 * MONTH, 0.95, NULL,
+          tp = aj_timepoints(d$rn_time, d$rn_status, rep("1", nrow(d)), d$patient_id, 36 * MONTH))
 for (k in 1:2) {
     g <- cuminc(d$rn_time, d$rn_status, as.character(d$tdxd))$Tests
     expect_note(B, "est_cif", "4", sprintf("Gray's test for %s by tdxd: chi-squared %.2f on %d df, %s",
@@ -380,8 +409,12 @@ dc$her2 <- lvl(as.character(d$her2), "positive")
 f <- coxph(Surv(os_time, os_status == 1) ~ tdxd + age + kps + her2, data = dc, cluster = patient_id)
 cox_check(B, "est_cox", "4", f, c("tdxdtrue", "age", "kps", "her2low"),
           c("tdxd (true vs false)", "age", "kps", "her2 (low vs positive)"))
-f <- coxph(Surv(os_time, os_status == 1) ~ tdxd + age + strata(technique), data = d, ties = "breslow")
+# below the patient, cox clusters by patient unless told `cluster: none` (line 9)
+f <- coxph(Surv(os_time, os_status == 1) ~ tdxd + age + strata(technique), data = d, ties = "breslow",
+           cluster = patient_id)
 cox_check(B, "est_cox", "5", f, c("tdxdtrue", "age"), c("tdxd (true vs false)", "age"))
+f <- coxph(Surv(os_time, os_status == 1) ~ tdxd + age + strata(technique), data = d, ties = "breslow")
+cox_check(B, "est_cox", "9", f, c("tdxdtrue", "age"), c("tdxd (true vs false)", "age"))
 # labels_reference: the same model with the reference levels chosen by label
 # statements (tdxd: reference true; her2: "positive", its first level listed)
 B2 <- read_blocks("labels_reference")
@@ -480,7 +513,8 @@ glm_check <- function(B, case, line, fit, names, labels, level = 0.95) {
     cf <- summary(fit)$coefficients
     for (j in seq_len(nrow(cf))) {
         b <- cf[j, 1]; se <- cf[j, 2]
-        or <- if (j == 1) c("-", "-", "-") else c(f_num(exp(b)), f_num(exp(b - z * se)), f_num(exp(b + z * se)))
+        # the intercept's "OR" is the odds at the reference (exp(b)), with its Wald limits
+        or <- c(f_num(exp(b)), f_num(exp(b - z * se)), f_num(exp(b + z * se)))
         expect_row(B, case, line, c(names[j], or, f_p(cf[j, 4]), f_num(b, 4), f_num(se, 4), f_num(cf[j, 3])))
         if (j > 1) expect_note(B, case, line, sprintf("%s: OR %.2f (%g%% CI %.2f-%.2f), %s", labels[j - 1], exp(b),
                                                       level * 100, exp(b - z * se), exp(b + z * se), n_p(cf[j, 4])))
@@ -489,7 +523,8 @@ glm_check <- function(B, case, line, fit, names, labels, level = 0.95) {
     df <- fit$df.null - fit$df.residual
     lp <- pchisq(lr, df, lower.tail = FALSE)
     expect_row(B, case, line, c(f_cnt(length(fit$y)), f_cnt(sum(fit$y)), f_num(fit$null.deviance), f_num(fit$deviance),
-                                fit$df.residual, f_num(fit$aic), f_p(lp), fit$iter))
+                                fit$df.residual, fit$df.null, f_num(as.numeric(logLik(fit))), f_num(fit$aic),
+                                f_p(lp), fit$iter))
 }
 f <- glm(prior_surgery ~ age + kps + her2 + tdxd, data = d, family = binomial)
 glm_check(B, "est_logistic", "4", f, c("(Intercept)", "age", "kps", "her2positive", "tdxdtrue"),
@@ -612,7 +647,7 @@ close_to("01-km-median.csv median and limits", c(md$median, md$median.lower, md$
          c(q$quantile, q$lower, q$upper))
 ci <- cuminc(dA$rn_time, dA$rn_status, as.character(dA$tdxd))
 cc <- csv("02-cif-cif.csv")
-tp <- timepoints(ci[names(ci) != "Tests"], c(12, 24) * MONTH)
+tp <- aj_timepoints(dA$rn_time, dA$rn_status, dA$tdxd, dA$patient_id, c(12, 24) * MONTH)
 key <- match(paste(cc$tdxd, ifelse(cc$cause == "rn", 1, 2)), rownames(tp$est))
 close_to("02-cif-cif.csv cif", cc$cif, tp$est[cbind(key, ifelse(cc$time == 12 * MONTH, 1, 2))])
 close_to("02-cif-cif.csv std.err", cc$std.err, sqrt(tp$var[cbind(key, ifelse(cc$time == 12 * MONTH, 1, 2))]))
@@ -630,9 +665,9 @@ cv <- csv("02-cif-curve.csv")
 for (nm in c("false 1", "true 1", "false 2", "true 2")) {
     parts <- strsplit(nm, " ")[[1]]
     rows <- cv[cv$tdxd == parts[1] & cv$cause == c("rn", "death")[as.integer(parts[2])], ]
-    tpc <- timepoints(ci[nm], rows$time)
-    close_to(sprintf("02-cif-curve.csv %s cif at its times", nm), rows$cif, tpc$est[1, ])
-    close_to(sprintf("02-cif-curve.csv %s std.err at its times", nm), rows$std.err, sqrt(tpc$var[1, ]))
+    tpc <- aj_timepoints(dA$rn_time, dA$rn_status, dA$tdxd, dA$patient_id, rows$time)
+    close_to(sprintf("02-cif-curve.csv %s cif at its times", nm), rows$cif, tpc$est[nm, ])
+    close_to(sprintf("02-cif-curve.csv %s std.err at its times", nm), rows$std.err, sqrt(tpc$var[nm, ]))
 }
 f <- coxph(Surv(os_time, os_status == 1) ~ tdxd + age + kps, data = dA, cluster = patient_id)
 co <- csv("03-cox-coef.csv")
@@ -715,15 +750,21 @@ close_to("json cox (time-varying) tests", num(tab(E[[2]], "test")$statistic), c(
 cm <- tab(E[[2]], "model")
 close_to("json cox (time-varying) n, events, loglik, concordance", num(c(cm$n, cm$events, cm$`log-likelihood`, cm$concordance, cm$`concordance se`)),
          c(f$n, f$nevent, f$loglik[2], f$concordance["concordance"], f$concordance["std"]))
-# finegray
-f <- crr(d$rn_time, d$rn_status, mm(~ tdxd + age, d), failcode = 1, cencode = 0)
+# finegray below the patient: by default survival::finegray's weighted rows
+# and a weighted coxph clustered by patient (crr is checked in est_finegray)
+dd <- data.frame(time = d$rn_time, status = factor(d$rn_status, 0:2, c("censor", "rn", "death")),
+                 tdxd = d$tdxd, age = d$age, patient_id = d$patient_id)
+fg <- finegray(Surv(time, status) ~ ., data = dd, etype = "rn")
+f <- coxph(Surv(fgstart, fgstop, fgstatus) ~ tdxd + age, data = fg, weights = fgwt, cluster = patient_id)
 co <- tab(E[[3]], "coef")
-close_to("json finegray coef", num(co$coef), f$coef, 1e-5)
-close_to("json finegray se", num(co$se), sqrt(diag(f$var)), 1e-5)
-close_to("json finegray p", num(co$p), 2 * pnorm(-abs(f$coef / sqrt(diag(f$var)))), 1e-5)
+b <- coef(f)
+close_to("json finegray coef", num(co$coef), b)
+close_to("json finegray se, robust se", c(num(co$se), num(co$`robust se`)), c(sqrt(diag(f$naive.var)), sqrt(diag(f$var))))
+close_to("json finegray p", num(co$p), 2 * pnorm(-abs(b / sqrt(diag(f$var)))))
 cm <- tab(E[[3]], "model")
-close_to("json finegray pseudo log-likelihood, LR test", num(c(cm$`pseudo log-likelihood`, cm$`LR test`)),
-         c(f$loglik, 2 * (f$loglik - f$loglik.null)), 1e-5)
+close_to("json finegray weighted rows, events, robust Wald and score",
+         num(c(cm$`weighted rows`, cm$events, cm$`Wald test (robust)`, cm$`robust score`)),
+         c(nrow(fg), f$nevent, f$wald.test, f$rscore))
 # logistic
 f <- glm(prior_surgery ~ age + kps + her2 + tdxd, data = d, family = binomial)
 co <- tab(E[[4]], "coef")
@@ -761,7 +802,8 @@ expect_row(B, "est_err_group_no_events", "12", c("true", lr$n[2], f_cnt(lr$obs[2
                                                  f_num((lr$obs[2] - lr$exp[2])^2 / lr$exp[2]),
                                                  f_num((lr$obs[2] - lr$exp[2])^2 / lr$var[2, 2])))
 dk <- d[k, ]
-cif_check(B, "est_err_group_no_events", "13", cuminc(dk$rn_time, dk$rn_status, as.character(dk$kps100)), YEAR, 0.95, "kps100")
+cif_check(B, "est_err_group_no_events", "13", cuminc(dk$rn_time, dk$rn_status, as.character(dk$kps100)), YEAR, 0.95, "kps100",
+          tp = aj_timepoints(dk$rn_time, dk$rn_status, dk$kps100, dk$patient_id, YEAR))
 # est_err_separation: dose separates SRS from FSRT
 check("est_err_separation: no SRS course above 24 Gy, no FSRT course below 24 Gy",
       max(d$dose_gy[d$technique == "SRS"]) == 24 && min(d$dose_gy[d$technique == "FSRT"]) == 24)
