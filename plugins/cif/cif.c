@@ -15,6 +15,7 @@
  * and used by tidycmprsk. */
 #include <cohort/plugin.h>
 #include "cifcore.h"
+#include "../common/fitcheck.h"
 #include "../common/pcommon.h"
 #include <math.h>
 #include <stdio.h>
@@ -140,6 +141,12 @@ static int cif_read(const cohort_host *host, const cohort_call *call, cif_input 
                       s->name, by ? ", " : "", by ? by->vec.name : "", sa ? ", " : "",
                       sa ? sa->vec.name : "", ca ? ", " : "", ca ? ca->vec.name : "",
                       wv ? ", " : "", wv ? wv->name : "");
+    }
+    if (in->n > 0 &&
+        ((by && pc_fit_varies_codes(host, call, PC_FIT_BY, by->vec.name, &in->fg, in->group, in->n)) ||
+         (sa && pc_fit_varies_codes(host, call, PC_FIT_STRATA, sa->vec.name, &in->fs, in->strata, in->n)))) {
+        free(present);
+        return 1;
     }
     size_t *map = malloc((nlev + 1) * sizeof *map);
     if (!map) {

@@ -1,6 +1,7 @@
 /* design.c: design matrix of formula terms (numeric terms as they are,
  * BOOL/TEXT terms as treatment-coded factors) for the regression plugins. */
 #include "design.h"
+#include "fitcheck.h"
 #include "pcommon.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,8 +108,8 @@ int pc_design_make(const cohort_term *terms, size_t nterms, size_t nrows,
                 goto fail;
             }
             if (fac[t].nlevels < 2) {
-                snprintf(err, errsize, "%s has only one value (%s) in the %zu rows used", tm->vec.name,
-                         fac[t].nlevels ? fac[t].labels[0] : "none", n);
+                pc_fit_one_value_text(err, errsize, PC_FIT_COVARIATE, tm->vec.name,
+                                      fac[t].nlevels ? fac[t].labels[0] : NULL, n);
                 goto fail;
             }
             d->term_ref[t] = dup_str(fac[t].labels[0]);
@@ -118,8 +119,9 @@ int pc_design_make(const cohort_term *terms, size_t nterms, size_t nrows,
             size_t i = 1;
             while (i < n && tm->vec.num[rows[i]] == tm->vec.num[rows[0]]) i++;
             if (n > 0 && i == n) {
-                snprintf(err, errsize, "%s is constant (%g) in the %zu rows used", tm->vec.name,
-                         tm->vec.num[rows[0]], n);
+                char vb[32];
+                snprintf(vb, sizeof vb, "%g", tm->vec.num[rows[0]]);
+                pc_fit_one_value_text(err, errsize, PC_FIT_COVARIATE, tm->vec.name, vb, n);
                 goto fail;
             }
             p++;

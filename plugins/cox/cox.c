@@ -9,6 +9,7 @@
 #include "coxfit.h"
 #include "coxzph.h"
 #include "../common/design.h"
+#include "../common/fitcheck.h"
 #include "../common/pcommon.h"
 #include "../common/screen.h"
 #define MATHLIB_STANDALONE
@@ -131,6 +132,7 @@ static int cox_read(const cohort_host *host, const cohort_call *call, const unsi
         host->error(call, "%s", err);
         goto out;
     }
+    if (sa && pc_fit_varies(host, call, PC_FIT_STRATA, &sa->vec, use, in->n)) goto out;
     size_t n = in->n;
     in->stop = malloc((n + 1) * sizeof *in->stop);
     in->event = malloc((n + 1) * sizeof *in->event);
@@ -185,6 +187,12 @@ out:
 static int cox_fit_design(const cohort_host *host, const cohort_call *call, const cox_input *in,
                           const pc_design *d, const cox_options *o, cox_fit *f, int report)
 {
+    /* a factor level without events: the shared rule (fitcheck.h) */
+    if (pc_fit_levels(report ? host : NULL, call, d, in->event, 1, PC_FIT_EVENTS, in->epname, "HR")) {
+        memset(f, 0, sizeof *f);   /* the caller frees f whatever happens */
+        f->status = COX_EINFINITE;
+        return 1;
+    }
     cox_data cd = {in->n, d->p, in->start, in->stop, in->event, d->x, in->strata, in->cluster,
                    in->ncluster, in->weight};
     int st = cox_fit_model(&cd, o, f);
@@ -195,8 +203,7 @@ static int cox_fit_design(const cohort_host *host, const cohort_call *call, cons
         host->error(call, "no events of %s among the %zu rows used: nothing to estimate", in->epname, in->n);
         break;
     case COX_ESINGULAR:
-        host->error(call, "singular design: %s is collinear with the other terms (or constant "
-                    "within strata)", d->names[f->bad]);
+        pc_fit_singular(host, call, NULL, d->names[f->bad], in->strata ? "(or constant within strata)" : NULL);
         break;
     case COX_EINFINITE:
         host->error(call, "the coefficient of %s may be infinite (monotone likelihood, e.g. no "

@@ -8,6 +8,7 @@
  * or the patient by default below the patient level).  The numbers come
  * from crr.c and fgcox.c. */
 #include <cohort/plugin.h>
+#include "../common/fitcheck.h"
 #include "../common/pcommon.h"
 #include "crr.h"
 #include "fgcox.h"
@@ -173,29 +174,11 @@ out:
 
 /* A factor level (or its reference) without events of interest has an
  * infinite sHR; the fit may still "converge" to a huge or null estimate, so
- * refuse it rather than print one.  Returns 0, or 1 (after host->error when
- * report is set). */
+ * refuse it rather than print one (the shared rule, fitcheck.h).  Returns
+ * 0, or 1 (after host->error when report is set). */
 static int fg_levels_ok(const cohort_host *host, const cohort_call *call, const fg_input *in, int report)
 {
-    const pc_design *d = &in->des;
-    size_t nev = 0;
-    for (size_t i = 0; i < in->n; i++) nev += in->status[i] == 1;
-    for (size_t j = 0; nev && j < d->p; j++) {
-        if (!d->level[j]) continue;
-        size_t with = 0, without = 0;
-        for (size_t i = 0; i < in->n; i++)
-            if (in->status[i] == 1) {
-                if (d->x[i * d->p + j] != 0) with++;
-                else without++;
-            }
-        if (with && without) continue;
-        if (report)
-            host->error(call, "no events of %s %s %s = %s: the sHR of %s cannot be estimated "
-                        "(it would be infinite); merge or drop the level", in->label,
-                        with ? "outside" : "in", d->term_name[d->term[j]], d->level[j], d->names[j]);
-        return 1;
-    }
-    return 0;
+    return pc_fit_levels(report ? host : NULL, call, &in->des, in->status, 1, PC_FIT_EVENTS, in->label, "sHR");
 }
 
 static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_input *in,
@@ -212,8 +195,7 @@ static int fg_fit(const cohort_host *host, const cohort_call *call, const fg_inp
                     in->n);
         break;
     case CRR_ESINGULAR:
-        host->error(call, "singular information: %s is collinear with the other terms or has no "
-                    "events in one group", in->des.names[f->bad]);
+        pc_fit_singular(host, call, NULL, in->des.names[f->bad], NULL);
         break;
     case CRR_ENOCONV:
         host->error(call, "the Fine-Gray model did not converge in %d iteration%s (maxiter; a "
@@ -345,8 +327,7 @@ static int fgc_fit(const cohort_host *host, const cohort_call *call, const fg_in
                     in->n);
         break;
     case COX_ESINGULAR:
-        host->error(call, "singular information: %s is collinear with the other terms or has no "
-                    "events in one group", in->des.names[f->bad]);
+        pc_fit_singular(host, call, NULL, in->des.names[f->bad], NULL);
         break;
     case COX_EINFINITE:
         host->error(call, "the coefficient of %s may be infinite (monotone likelihood, e.g. no "

@@ -7,6 +7,7 @@
 #include <cohort/plugin.h>
 #include "irls.h"
 #include "../common/design.h"
+#include "../common/fitcheck.h"
 #include "../common/pcommon.h"
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
@@ -62,6 +63,7 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
     int nonint = 0;
     pc_factor yf = {0};
     pc_design d = {0};
+    int *yi = NULL;
     logit_fit f;
     memset(&f, 0, sizeof f);
     if (!use || !y || !w) {
@@ -111,11 +113,20 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         host->error(call, "no rows with all variables of the model known");
         goto out;
     }
+    if (pc_fit_varies(host, call, PC_FIT_OUTCOME, lhs, use, n)) goto out;
     char err[256];
     if (fm->nterms > 0 && pc_design_make(fm->terms, fm->nterms, nrows, use, &d, err, sizeof err) != 0) {
         host->error(call, "%s", err);
         goto out;
     }
+    /* a factor level in which the outcome takes one value (the shared rule) */
+    yi = malloc((n + 1) * sizeof *yi);
+    if (!yi) {
+        host->error(call, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) yi[i] = y[i] != 0;
+    if (pc_fit_levels(host, call, &d, yi, 1, PC_FIT_BOTH, lhs->name, "odds ratio")) goto out;
     if (wv) o.weights = w;
     if (nonint)
         host->warning(call, "weights: %s is not a whole number in some rows: the estimates are glm's "
@@ -129,7 +140,7 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
         host->error(call, "%s takes one value only in the %zu rows used", lhs->name, n);
         goto out;
     case LOGIT_ESINGULAR:
-        host->error(call, "singular design: %s is collinear with the other terms", d.names[f.bad]);
+        pc_fit_singular(host, call, NULL, d.names[f.bad], NULL);
         goto out;
     case LOGIT_ESEPARATION:
         if (f.bad < d.p)
@@ -248,6 +259,7 @@ out:
     pc_factor_free(&yf);
     free(use);
     free(y);
+    free(yi);
     free(w);
     return rc;
 }

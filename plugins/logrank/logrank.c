@@ -5,6 +5,7 @@
  * from lrcore.c. */
 #include <cohort/plugin.h>
 #include "lrcore.h"
+#include "../common/fitcheck.h"
 #include "../common/pcommon.h"
 #include <math.h>
 #include <stdio.h>
@@ -93,14 +94,13 @@ static int lr_run(const cohort_host *host, const cohort_call *call)
         pc_count(host, call, (double)competing, wa, sizeof wa);
         host->warning(call, "%s competing events treated as censored; use cif for Gray's test", wa);
     }
+    if (pc_fit_varies_codes(host, call, PC_FIT_BY, by->vec.name, &fg, group, n) ||
+        (sa && pc_fit_varies_codes(host, call, PC_FIT_STRATA, sa->vec.name, &fs, strata, n)))
+        goto out;
     /* levels left without rows (after dropping) are not groups */
     size_t ng = 0;
     for (size_t k = 0; k < fg.nlevels; k++) map[k] = present[k] ? ng++ : (size_t)-1;
     for (size_t i = 0; i < n; i++) group[i] = (int)map[group[i]];
-    if (ng < 2) {
-        host->error(call, "%s has fewer than two groups with data: nothing to compare", by->vec.name);
-        goto out;
-    }
     int st = lr_test(time, event, group, sa ? strata : NULL, n, ng, rho, &r);
     if (st == LR_NOMEM) {
         host->error(call, "out of memory");

@@ -12,6 +12,7 @@
 #include "match.h"
 #include "../logistic/irls.h"
 #include "../common/design.h"
+#include "../common/fitcheck.h"
 #include "../common/pcommon.h"
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
@@ -132,13 +133,9 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         host->warning(call, "%s of %s units dropped for missing treatment or covariates; they are "
                       "not in the matched cohort", c1, c2);
     }
+    if (pc_fit_varies(host, call, PC_FIT_OUTCOME, lhs, use, n)) goto out;
     size_t nt = 0;
     for (size_t i = 0; i < n; i++) nt += treat[i] != 0;
-    if (nt == 0 || nt == n) {
-        host->error(call, "%s: no %s units among the %zu with all covariates known", lhs->name,
-                    nt == 0 ? "treated" : "control", n);
-        goto out;
-    }
     char err[256];
     if (pc_design_make(fm->terms, fm->nterms, nrows, use, &d, err, sizeof err) != 0) {
         host->error(call, "%s", err);
@@ -150,8 +147,7 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
     int st = logit_fit_model(n, d.p, d.x, y, &o, &f);
     if (st != LOGIT_OK) {
         if (st == LOGIT_ESINGULAR)
-            host->error(call, "propensity model: singular design, %s is collinear with the other "
-                        "covariates", d.names[f.bad]);
+            pc_fit_singular(host, call, "propensity model", d.names[f.bad], NULL);
         else
             host->error(call, "propensity model: %s", logit_status_text(st));
         goto out;

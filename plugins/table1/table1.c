@@ -15,6 +15,7 @@
 #include "fisheror.h"
 #include "smd.h"
 #include "../describe/summary.h"
+#include "../common/fitcheck.h"
 #include "../common/pcommon.h"
 #include <math.h>
 #include <stddef.h>
@@ -247,9 +248,13 @@ static int t1_setup(t1_ctx *c)
         host->error(call, "no rows with %s known", c->by->name);
         return 1;
     }
-    if (c->ng < 2 && (c->o.tests || c->o.smd))
-        host->warning(call, "%s has a single value (%s): no tests or SMDs", c->by->name,
-                      c->bf.labels[c->glevel[0]]);
+    if (c->ng < 2 && (c->o.tests || c->o.smd)) {
+        /* nothing to compare: the shared rule (fitcheck.h) */
+        char msg[512];
+        pc_fit_one_value_text(msg, sizeof msg, PC_FIT_BY, c->by->name, c->bf.labels[c->glevel[0]], c->gn[c->ng]);
+        host->error(call, "%s", msg);
+        return 1;
+    }
     for (size_t k = 0; k < c->nvars; k++) {
         t1_var *v = &c->vars[k];
         v->v = &vars->columns.vecs[k];
@@ -281,6 +286,21 @@ static int t1_setup(t1_ctx *c)
             host->error(call, "nonnormal: %s is categorical", v->v->name);
             return 1;
         }
+    }
+    /* a characteristic with one value cannot be compared (the shared rule) */
+    if (c->o.tests || c->o.smd) {
+        unsigned char *use = malloc(n + 1);
+        if (!use) {
+            host->error(call, "out of memory");
+            return 1;
+        }
+        for (size_t i = 0; i < n; i++) use[i] = c->grp[i] >= 0;
+        for (size_t k = 0; k < c->nvars; k++)
+            if (pc_fit_varies(host, call, PC_FIT_VAR, c->vars[k].v, use, c->gn[c->ng])) {
+                free(use);
+                return 1;
+            }
+        free(use);
     }
     return 0;
 }

@@ -1,8 +1,10 @@
 /* test_design.c: the design matrix of formula terms (plugins/common/
  * design.c): numeric terms as they are, TEXT/BOOL factors with treatment
  * contrasts against the reference level (given or first), R-style column
- * names, levels taken from the rows used only, term selection, errors. */
+ * names, levels taken from the rows used only, term selection, errors;
+ * the shared check of factor levels (fitcheck.c). */
 #include "../../plugins/common/design.h"
+#include "../../plugins/common/fitcheck.h"
 #include <CUnit/Basic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,12 +101,61 @@ static void test_errors(void)
     unsigned char use[N] = {0, 1, 0, 1, 0, 0};
     t.ref = NULL;
     CU_ASSERT_EQUAL(pc_design_make(&t, 1, N, use, &d, err, sizeof err), -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "one value"));
+    CU_ASSERT_STRING_EQUAL(err, "her2 takes one value only (low) in the 2 rows used: its effect cannot be "
+                                "estimated");
     /* a constant numeric term */
     double k[N] = {3, 3, 3, 3, 3, 3};
     cohort_term c = num_term("dose", k);
     CU_ASSERT_EQUAL(pc_design_make(&c, 1, N, NULL, &d, err, sizeof err), -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "constant"));
+    CU_ASSERT_STRING_EQUAL(err, "dose takes one value only (3) in the 6 rows used: its effect cannot be "
+                                "estimated");
+}
+
+/* The shared unfittable-model rule (plugins/common/fitcheck.c): every
+ * level of a factor term, the reference included, needs an event (survival
+ * models) or both outcomes (logistic); host NULL checks silently. */
+static void test_levels(void)
+{
+    cohort_term t[2] = {num_term("age", age), num_term("her2", NULL)};
+    t[1].vec.type = COHORT_TYPE_TEXT;
+    t[1].vec.text = her2;
+    t[1].ref = "low";
+    /* rows 0-4: levels positive, low, negative, low, positive */
+    unsigned char use[N] = {1, 1, 1, 1, 1, 0};
+    pc_design d;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(pc_design_make(t, 2, N, use, &d, err, sizeof err), 0);
+    /* an event in every level */
+    const int ev_all[5] = {1, 1, 1, 0, 0};
+    CU_ASSERT_EQUAL(pc_fit_levels(NULL, NULL, &d, ev_all, 1, PC_FIT_EVENTS, "os", "HR"), 0);
+    /* none in negative (a level with a column) */
+    const int ev_neg[5] = {1, 1, 0, 0, 0};
+    CU_ASSERT_EQUAL(pc_fit_levels(NULL, NULL, &d, ev_neg, 1, PC_FIT_EVENTS, "os", "HR"), 1);
+    /* none in the reference level low (rows 1 and 3) */
+    const int ev_ref[5] = {1, 0, 1, 0, 0};
+    CU_ASSERT_EQUAL(pc_fit_levels(NULL, NULL, &d, ev_ref, 1, PC_FIT_EVENTS, "os", "HR"), 1);
+    /* no events at all: left to the estimator's own message */
+    const int ev_none[5] = {0, 0, 0, 0, 0};
+    CU_ASSERT_EQUAL(pc_fit_levels(NULL, NULL, &d, ev_none, 1, PC_FIT_EVENTS, "os", "HR"), 0);
+    /* logistic: positive (rows 0, 4) has both outcomes, low (1, 3) both,
+     * negative (row 2) one only: separation */
+    const int y_sep[5] = {1, 1, 0, 0, 0};
+    CU_ASSERT_EQUAL(pc_fit_levels(NULL, NULL, &d, y_sep, 1, PC_FIT_BOTH, "y", "odds ratio"), 1);
+    /* ev_all passes the events rule but not the logistic one: negative has
+     * one row, so one outcome only */
+    CU_ASSERT_EQUAL(pc_fit_levels(NULL, NULL, &d, ev_all, 1, PC_FIT_BOTH, "y", "odds ratio"), 1);
+    /* the outcome coded 2 (e.g. a competing cause) is not an event */
+    const int st[5] = {1, 2, 1, 1, 0};
+    CU_ASSERT_EQUAL(pc_fit_levels(NULL, NULL, &d, st, 1, PC_FIT_EVENTS, "rn", "sHR"), 0);
+    const int st2[5] = {1, 2, 1, 2, 0};
+    CU_ASSERT_EQUAL(pc_fit_levels(NULL, NULL, &d, st2, 1, PC_FIT_EVENTS, "rn", "sHR"), 1);
+    pc_design_free(&d);
+    /* the message of each role */
+    pc_fit_one_value_text(err, sizeof err, PC_FIT_STRATA, "center", "E", 40);
+    CU_ASSERT_STRING_EQUAL(err, "strata center takes one value only (E) in the 40 rows used: nothing to "
+                                "stratify by");
+    pc_fit_one_value_text(err, sizeof err, PC_FIT_BY, "tdxd", NULL, 0);
+    CU_ASSERT_STRING_EQUAL(err, "by tdxd has no values in the 0 rows used: nothing to compare");
 }
 
 int main(void)
@@ -113,6 +164,7 @@ int main(void)
     CU_pSuite s = CU_add_suite("design", NULL, NULL);
     CU_add_test(s, "coding and names", test_coding);
     CU_add_test(s, "default reference level", test_default_ref);
+    CU_add_test(s, "levels without events or with one outcome", test_levels);
     CU_add_test(s, "errors", test_errors);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
