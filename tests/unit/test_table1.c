@@ -757,8 +757,10 @@ static void test_plugin_colon(void)
     vec_free(&sex);
 }
 
-/* A by with one value: the table without tests; a constant variable: a
- * warning, no p. */
+/* The shared unfittable-model rule (plugins/common/fitcheck.c): a
+ * constant variable or a by with one value cannot be compared, an error;
+ * with tests: false and smd: false nothing is compared and the table is
+ * made, without tests. */
 static void test_plugin_degenerate(void)
 {
     const rd_table *d = dataset(3);
@@ -769,7 +771,7 @@ static void test_plugin_degenerate(void)
     for (size_t i = 0; i < d->nrow; i++) cst.num[i] = 7;
     cst.vec.name = "seven";
     cohort_vec vecs[] = {age.vec, cst.vec};
-    cohort_arg args[2];
+    cohort_arg args[4];
     memset(args, 0, sizeof args);
     args[0].name = "by";
     args[0].kind = COHORT_ARG_COLUMN;
@@ -778,20 +780,35 @@ static void test_plugin_degenerate(void)
     args[1].kind = COHORT_ARG_COLUMNS;
     args[1].columns.n = 2;
     args[1].columns.vecs = vecs;
+    args[2].name = "tests";
+    args[2].kind = COHORT_ARG_BOOL;
+    args[2].num = 0;
+    args[3].name = "smd";
+    args[3].kind = COHORT_ARG_BOOL;
+    args[3].num = 0;
     mock m;
     memset(&m, 0, sizeof m);
     cohort_call call = {&m, "table1", "test.rules:3", d->nrow, NULL, 0, 2, args, 30.4375, "months"};
     const cohort_estimator *e = table1_estimator();
+    CU_ASSERT_EQUAL(e->run(&mock_host, &call), 1);
+    CU_ASSERT(mock_has(&m, 'E', "seven takes one value only (7) in the "));
+    CU_ASSERT(mock_has(&m, 'E', "nothing to test or standardise"));
+    mock_free(&m);
+    /* tests and SMDs off: described */
+    call.nargs = 4;
     CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
-    CU_ASSERT(mock_has(&m, 'W', "seven: Welch t test not computed"));
+    CU_ASSERT(!mock_has(&m, 'E', ""));
     mock_table *t = mock_get(&m, "table1");
-    CU_ASSERT(isnan(display_num(t, "seven", "p")));
-    CU_ASSERT(isnan(display_num(t, "seven", "SMD")));
-    CU_ASSERT(!isnan(display_num(t, "age", "p")));
+    CU_ASSERT(mock_colidx(t, "p") < 0);
     mock_free(&m);
     for (size_t i = 0; i < d->nrow; i++) by.num[i] = 1;
+    args[0].vec = by.vec;
+    call.nargs = 2;
+    CU_ASSERT_EQUAL(e->run(&mock_host, &call), 1);
+    CU_ASSERT(mock_has(&m, 'E', "by grp takes one value only (1) in the "));
+    mock_free(&m);
+    call.nargs = 4;
     CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
-    CU_ASSERT(mock_has(&m, 'W', "single value"));
     t = mock_get(&m, "table1");
     CU_ASSERT(mock_colidx(t, "p") < 0);
     CU_ASSERT(mock_get(&m, "tests") == NULL);
