@@ -6,6 +6,7 @@
 #include "check.h"
 #include "disclose.h"
 #include "formula.h"
+#include "future.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -1870,6 +1871,7 @@ static void check_estimate(scope *sc, estimateinfo *ei)
                 sc->d->tables[sc->st->eps[epi].rows_table].name);
     }
     disclose_check_keys(sc->st, sc->d, ei, sc->dg);
+    future_check(sc->st, ei, sc->dg);
     /* keep arguments in parameter order, as the ABI promises */
     for (size_t i = 1; i < ei->nargs; i++)
         for (size_t j = i; j > 0 && ei->args[j - 1].param > ei->args[j].param; j--) {

@@ -357,8 +357,13 @@ enum cohort_spec_flag {
      * the host refuses a key column there (unless the rules allow it) and,
      * under min_cell, a grouping with more levels than n / min_cell */
     COHORT_SPEC_GROUPS = 1u << 3,   /* every value is a group (by:) */
-    COHORT_SPEC_LEVELS = 1u << 4    /* text and boolean values are levels (vars:); numbers are
+    COHORT_SPEC_LEVELS = 1u << 4,   /* text and boolean values are levels (vars:); numbers are
                                        summarised */
+    /* (ABI 1.4) per-unit definitions of exposure decided at time zero
+     * (compare's exposures): the host warns about one that reads an
+     * endpoint's time, status or dates, directly or through lets
+     * (information from after time zero) */
+    COHORT_SPEC_EXPOSURE = 1u << 5
 };
 
 typedef struct cohort_param_spec {

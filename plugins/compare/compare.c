@@ -22,6 +22,7 @@
  * per endpoint shows the sHR of every definition. */
 #include <cohort/plugin.h>
 #include "cmpcore.h"
+#include "agree.h"
 #include "../common/pcommon.h"
 #include <math.h>
 #include <stdio.h>
@@ -219,6 +220,58 @@ static double cmp_row_basis(const cmp_row *r)
     return m;
 }
 
+/* How the definitions classify the same units: one row per pair (the
+ * lower triangle of the agreement matrix), with the 2 x 2 counts, the
+ * share classified the same and Cohen's kappa (agree.c).  Misclassification
+ * between definitions explains much of the spread between studies. */
+enum { CMP_AGREE_PRINTED = 6 };   /* up to 15 pairs are printed in the text report */
+
+static void cmp_agreement_table(const cohort_host *host, const cohort_call *call, const cmp_args *a)
+{
+    cohort_table *t = host->table_new(call, "agreement",
+                                      "Agreement between definitions (units classified the same, Cohen's kappa)");
+    int ca = host->table_column(t, "definition", COHORT_COL_TEXT, 0);
+    int cb = host->table_column(t, "versus", COHORT_COL_TEXT, 0);
+    int cn = host->table_column(t, "n", COHORT_COL_COUNT, 0);
+    int c11 = host->table_column(t, "both", COHORT_COL_COUNT, 0);
+    int c00 = host->table_column(t, "neither", COHORT_COL_COUNT, 0);
+    int c10 = host->table_column(t, "first only", COHORT_COL_COUNT, 0);
+    int c01 = host->table_column(t, "second only", COHORT_COL_COUNT, 0);
+    int cag = host->table_column(t, "same", COHORT_COL_PERCENT, 1);
+    int ck = host->table_column(t, "kappa", COHORT_COL_NUMBER, 2);
+    /* many definitions make many pairs: then the table goes to the files and
+     * the report only */
+    if (a->nex > CMP_AGREE_PRINTED) {
+        host->table_detail(t);
+        host->note(call, "agreement between the %zu definitions: %zu pairs, in the table agreement (CSV, JSON, "
+                   "report)", a->nex, a->nex * (a->nex - 1) / 2);
+    }
+    for (size_t i = 0; i < a->nex; i++)
+        for (size_t j = i + 1; j < a->nex; j++) {
+            const cohort_vec *x = &a->exs[i], *y = &a->exs[j];
+            cmp_agreement g;
+            cmp_agree(x->num, x->missing, y->num, y->missing, x->n, &g);
+            size_t row = host->table_row(t);
+            host->table_text(t, row, ca, x->name);
+            host->table_text(t, row, cb, y->name);
+            pc_put(host, t, row, cn, (double)g.n);
+            pc_put(host, t, row, c11, (double)g.both);
+            pc_put(host, t, row, c00, (double)g.neither);
+            pc_put(host, t, row, c10, (double)g.only_a);
+            pc_put(host, t, row, c01, (double)g.only_b);
+            pc_put(host, t, row, cag, g.agree);
+            pc_put(host, t, row, ck, g.kappa);
+            /* the share classified the same rests on the disagreeing units too */
+            if (COHORT_HOST_HAS(host, table_row_count)) {
+                double m = 0;
+                size_t c[4] = {g.both, g.neither, g.only_a, g.only_b};
+                for (int k = 0; k < 4; k++)
+                    if (c[k] > 0 && (m == 0 || (double)c[k] < m)) m = (double)c[k];
+                host->table_row_count(t, row, m);
+            }
+        }
+}
+
 static int cmp_run(const cohort_host *host, const cohort_call *call)
 {
     cmp_args a;
@@ -354,6 +407,7 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
     }
     if (beyond)
         host->warning(call, "incidence is not reported at times after the last follow-up of a group");
+    if (a.nex >= 2) cmp_agreement_table(host, call, &a);
     rc = 0;
     goto out;
 nomem:
@@ -377,6 +431,7 @@ static const cohort_estimator cmp_estimators[] = {
 /* what each constant parameter accepts, and its default (ABI 1.2: checked by
  * the host before any data is read; run() still validates for older hosts) */
 static const cohort_param_spec cmp_specs[] = {
+    {"compare", "exposures", NULL, 0, NAN, NAN, COHORT_SPEC_EXPOSURE, NULL},
     {"compare", "sources", NULL, COHORT_TYPE_TEXT, NAN, NAN, 0, NULL},
     {"compare", "at", NULL, COHORT_TYPE_DURATION, 0, NAN, 0, "[1 year, 2 years]"},
     {"compare", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
