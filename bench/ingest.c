@@ -2,7 +2,9 @@
  * directory (patients, courses, lesions, drugs, events, linked as in the
  * rules language) and reports throughput and peak memory; with --simulate N
  * it first writes a synthetic cohort of N patients there.
- *   bench/ingest [--simulate N] DIR */
+ * --threads N reads each large file on N threads (default: one per
+ * processor, at most 8), as `cohort run --threads N` does.
+ *   bench/ingest [--simulate N] [--threads N] DIR */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +30,20 @@ static long peak_rss_kb(void)
 int main(int argc, char **argv)
 {
     size_t simulate = 0;
-    int a = 1;
-    if (a + 1 < argc && strcmp(argv[a], "--simulate") == 0) {
-        simulate = (size_t)strtoull(argv[a + 1], NULL, 10);
-        a += 2;
+    int a = 1, threads = 0;
+    for (;;) {
+        if (a + 1 < argc && strcmp(argv[a], "--simulate") == 0) {
+            simulate = (size_t)strtoull(argv[a + 1], NULL, 10);
+            a += 2;
+        } else if (a + 1 < argc && strcmp(argv[a], "--threads") == 0) {
+            threads = atoi(argv[a + 1]);
+            a += 2;
+        } else {
+            break;
+        }
     }
     if (a >= argc) {
-        fprintf(stderr, "usage: %s [--simulate N] DIR\n", argv[0]);
+        fprintf(stderr, "usage: %s [--simulate N] [--threads N] DIR\n", argv[0]);
         return 2;
     }
     const char *dir = argv[a];
@@ -59,7 +68,8 @@ int main(int argc, char **argv)
     strpool *pool = strpool_new();
     long rss0 = peak_rss_kb();
     double w0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
-    cohort_data *d = data_load(sp, 5, NULL, pool, &dg);
+    load_opts lo = {.threads = threads};
+    cohort_data *d = data_load(sp, 5, &lo, pool, &dg);
     double wall = seconds(CLOCK_MONOTONIC) - w0, cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     if (!d) {
         strpool_free(pool);

@@ -26,7 +26,10 @@ struct csv_reader {
     size_t maplen;          /* > 0: buf is a mapping of the whole file */
     size_t dropped;         /* mapped: [0, dropped) given back to the kernel */
     size_t cap, len, pos;   /* capacity, bytes held, start of the next record */
+    size_t limit;           /* > 0: no record starts at or after this offset */
     int eof, bom_checked;
+    int view;               /* a view of another reader's mapping (borrowed) */
+    int can_drop;           /* the buffer is a file mapping: pages may be dropped */
     long line;              /* physical line at pos */
     size_t bytes, size;
     csv_field *f;
@@ -92,13 +95,26 @@ static int map_file(csv_reader *r, size_t size)
 #endif
     r->buf = area;
     r->maplen = len;
+    r->can_drop = 1;
     r->cap = r->len = r->bytes = size;
     r->eof = 1;
     r->buf[size] = '\n';  /* the sentinel; the pad after it is zero */
     return 0;
 }
 
+static csv_reader *open_reader(const char *path, size_t bufsize, int map_small);
+
 csv_reader *csv_open(const char *path, size_t bufsize)
+{
+    return open_reader(path, bufsize, 0);
+}
+
+csv_reader *csv_open_mapped(const char *path)
+{
+    return open_reader(path, 0, 1);
+}
+
+static csv_reader *open_reader(const char *path, size_t bufsize, int map_small)
 {
     int fd = regfile_open(path);
     if (fd < 0) return NULL;
@@ -118,7 +134,8 @@ csv_reader *csv_open(const char *path, size_t bufsize)
     r->fd = fd;
     /* a file too small to map gains nothing; one that cannot be mapped is
      * read, and so is any file when the caller asks for a buffer size */
-    if (asked || size < ((size_t)1 << 16) || map_file(r, size) != 0) {
+    if (asked || (size < ((size_t)1 << 16) && !(map_small && size > 0)) ||
+        map_file(r, size) != 0) {
         r->cap = bufsize;
         r->buf = malloc(r->cap + 1 + CSV_PAD);
     }
@@ -140,12 +157,17 @@ fail:;
     return NULL;
 }
 
+static void drop_pages(csv_reader *r, size_t upto);
+
 void csv_close(csv_reader *r)
 {
     if (!r) return;
-    close(r->fd);
-    if (r->maplen) munmap(r->buf, r->maplen);
-    else free(r->buf);
+    if (r->view) drop_pages(r, r->pos);   /* what it read, of its own range */
+    if (!r->view) {
+        close(r->fd);
+        if (r->maplen) munmap(r->buf, r->maplen);
+        else free(r->buf);
+    }
     free(r->f);
     free(r->scratch);
     free(r);
@@ -344,10 +366,17 @@ static int parse_record(csv_reader *r)
 static void drop_read_pages(csv_reader *r)
 {
     enum { DROP_EVERY = 32 << 20 };
-    if (!r->maplen || r->pos - r->dropped < DROP_EVERY) return;
+    if (r->pos < r->dropped || r->pos - r->dropped < DROP_EVERY) return;
+    drop_pages(r, r->pos);
+}
+
+/* Give back the whole pages in [dropped, upto). */
+static void drop_pages(csv_reader *r, size_t upto)
+{
+    if (!r->can_drop) return;
     long pg = sysconf(_SC_PAGESIZE);
     size_t page = pg > 0 ? (size_t)pg : 4096;
-    size_t upto = r->pos / page * page;
+    upto = upto / page * page;
     if (upto > r->dropped) {
         madvise(r->buf + r->dropped, upto - r->dropped, MADV_DONTNEED);
         r->dropped = upto;
@@ -364,6 +393,10 @@ int csv_next(csv_reader *r)
         r->bom_checked = 1;
     }
     for (;;) {
+        if (r->limit && r->pos >= r->limit) {
+            r->nf = 0;
+            return 0;
+        }
         if (r->pos == r->len) {
             if (r->eof) {
                 r->nf = 0;
@@ -402,4 +435,53 @@ const char *csv_error(const csv_reader *r, long *line, int *col, const char **sr
     *srclen = 0;
     if (r->errpos) *srcline = csv_line_of(r, r->errpos, srclen, col);
     return r->err;
+}
+
+int csv_mapped(const csv_reader *r)
+{
+    return r->maplen > 0 && !r->view;
+}
+
+long csv_line(const csv_reader *r)
+{
+    return r->line;
+}
+
+size_t csv_next_line_start(const csv_reader *r, size_t off)
+{
+    if (off >= r->len) return r->len;
+    const char *nl = off == 0 ? r->buf : memchr(r->buf + off - 1, '\n', r->len - (off - 1));
+    if (!nl) return r->len;
+    if (off == 0) return 0;
+    return (size_t)(nl - r->buf) + 1;
+}
+
+csv_reader *csv_view(const csv_reader *r, size_t start, size_t limit)
+{
+    csv_reader *v = calloc(1, sizeof *v);
+    if (!v) return NULL;
+    v->fd = -1;
+    v->view = 1;
+    v->buf = r->buf;
+    v->cap = r->cap;
+    v->len = r->len;
+    v->bytes = r->bytes;
+    v->size = r->size;
+    v->eof = 1;
+    v->bom_checked = 1;
+    v->pos = start;
+    v->limit = limit;
+    v->line = 1;
+    v->can_drop = r->can_drop;
+    /* pages of this view's own range may be given back as it is read */
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t page = pg > 0 ? (size_t)pg : 4096;
+    v->dropped = (start + page - 1) / page * page;
+    v->fcap = 16;
+    v->f = malloc(v->fcap * sizeof *v->f);
+    if (!v->f) {
+        free(v);
+        return NULL;
+    }
+    return v;
 }

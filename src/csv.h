@@ -24,6 +24,9 @@ typedef struct csv_reader csv_reader;
  * default).  Returns NULL with errno set on failure. */
 csv_reader *csv_open(const char *path, size_t bufsize);
 void csv_close(csv_reader *r);
+/* csv_open with the default buffer, mapping the file however small it is
+ * (when it is a regular file and not empty). */
+csv_reader *csv_open_mapped(const char *path);
 
 /* Read the next record.  Returns 1 when a record is available, 0 at the end
  * of the input, -1 on an error (malformed quoting or a read error; see
@@ -52,4 +55,21 @@ size_t csv_bytes_read(const csv_reader *r);
 size_t csv_offset(const csv_reader *r);
 /* Size of the file when it is a regular file, else 0. */
 size_t csv_file_size(const csv_reader *r);
+
+/* ---- reading one mapped file on several threads ---- */
+
+/* 1 when r holds the whole file in memory (mapped), so views can share it. */
+int csv_mapped(const csv_reader *r);
+/* Physical line (1-based) at the start of the next record. */
+long csv_line(const csv_reader *r);
+/* The offset just after the first '\n' at or after off - 1 (off itself when
+ * it follows a '\n'), or the input's length.  Not quote-aware: a candidate
+ * record start, to be proven by the reader of the part before it. */
+size_t csv_next_line_start(const csv_reader *r, size_t off);
+/* A reader over r's mapped input (which must outlive it) that starts at
+ * offset start, counting lines from 1 there, and reads records until one
+ * would start at or after limit (csv_next then returns 0 and csv_offset is
+ * the offset where that record starts: the proven start of the next part).
+ * Closed with csv_close; NULL when out of memory. */
+csv_reader *csv_view(const csv_reader *r, size_t start, size_t limit);
 #endif

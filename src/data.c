@@ -12,7 +12,9 @@
 #endif
 #include "data.h"
 #include <errno.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,14 @@ typedef struct loader {
     int nerr, stopped;      /* errors in this file; gave up on it */
     int reread_text;        /* some column became text after its first rows */
     struct progress *progress;
+    pthread_mutex_t *pool_lock; /* reading a part on a worker thread: held
+                               around interning into the shared pool */
+    size_t span0, span1;    /* reading a part: its offsets in the file */
+    void **slice;           /* reading a part: per column, where its rows go in
+                               the table's arrays (cap rows; never grown) */
+    int overflow;           /* reading a part: more rows than counted */
+    int threads;            /* threads reading one file (parts.h) */
+    size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     unsigned char *failed;  /* per table: it had errors */
     char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
 } loader;
@@ -253,13 +263,20 @@ static int promote(loader *L, size_t ci, int to, size_t row)
         return 0;
     }
     void **old = col_values(c);
+    int inplace = L->slice && !L->cs[ci].skip;
     if (old) {
-        free(*old);
+        if (!inplace) free(*old);
         *old = NULL;
     }
     c->type = to;
     void **v = col_values(c);
-    *v = calloc(L->cap && !L->cs[ci].skip ? L->cap : 1, type_size(to));
+    if (inplace) {
+        /* a part's slice of the table's array: 8 bytes a row reserved */
+        *v = L->slice[ci];
+        memset(*v, 0, L->cap * type_size(to));
+    } else {
+        *v = calloc(L->cap && !L->cs[ci].skip ? L->cap : 1, type_size(to));
+    }
     if (!*v) return -1;
     if (to == CT_TEXT && from != CT_NONE && row > 0 && !L->cs[ci].skip) {
         L->cs[ci].text_from = row;
@@ -363,7 +380,9 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
             return;
         }
         if (L->cs[ci].skip) return;
+        if (L->pool_lock) pthread_mutex_lock(L->pool_lock);
         c->s[row] = strpool_intern(L->pool, p, len);
+        if (L->pool_lock) pthread_mutex_unlock(L->pool_lock);
         if (!c->s[row]) oom(L);
         return;
     }
@@ -799,7 +818,8 @@ static void apply_spec(loader *L)
 static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
 {
     size_t cap = L->cap * 2;
-    size_t off = csv_offset(r), size = csv_file_size(r);
+    size_t off = csv_offset(r) - L->span0;
+    size_t size = (L->span1 ? L->span1 : csv_file_size(r)) - L->span0;
     if (off > 0 && size > off && !L->sample) {
         double est = (double)row * ((double)size / (double)off) * 1.02 + 16;
         if (est > (double)cap && est < (double)INT32_MAX) cap = (size_t)est;
@@ -808,11 +828,11 @@ static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
     return cap;
 }
 
-/* The data rows. */
-static void read_rows(loader *L, csv_reader *r)
+/* The data rows (of one part, when reading a part on a worker thread). */
+static void read_records(loader *L, csv_reader *r)
 {
     table *t = L->t;
-    if (grow_columns(L, FIRST_ROWS) != 0) {
+    if (!L->slice && grow_columns(L, FIRST_ROWS) != 0) {
         oom(L);
         return;
     }
@@ -842,6 +862,11 @@ static void read_rows(loader *L, csv_reader *r)
             if (L->stopped) break;
             continue;
         }
+        if (row == L->cap && L->slice) {
+            L->overflow = 1;    /* the file changed since its rows were counted */
+            L->stopped = 1;
+            break;
+        }
         if (row == L->cap) {
             if (row >= (size_t)INT32_MAX - 1) {
                 diag_emit(L->dg, DIAG_ERROR, t->path, (int)csv_record_line(r), 1, 1, NULL, 0,
@@ -862,6 +887,453 @@ static void read_rows(loader *L, csv_reader *r)
         t->nrows = row;
         if (L->stopped) break;
     }
+}
+
+
+/* ---- one file read in parts on several threads --------------------------
+ *
+ * A mapped file is cut into parts at candidate record starts (just after a
+ * '\n'; not quote-aware).  First every part is tokenized on the worker
+ * threads, counting its rows (records with as many fields as the header)
+ * and noting where the record after its last one starts.  Then, in file
+ * order, each part is proven: the part before it, itself proven, ended
+ * exactly where it starts (else the candidate was inside a quoted field or
+ * a record, and the part is counted again from the proven start).  The
+ * counts give every part its first row, so the table's arrays are
+ * allocated once, at their size, and the workers read the parts again,
+ * each storing its rows in its slice of them, with its own type guesses
+ * (undeclared columns get 8 bytes a row until their type is known) and
+ * its diagnostics held, not emitted.  Then the held diagnostics are
+ * replayed in file order with their lines rebased, counted as the one-pass
+ * reader counts them (the same limit, the same stop), and each column's
+ * type is the join of the parts' guesses (integer and real give real, two
+ * other types text): integers are converted, values moved to their final
+ * width, and rows of a part that guessed another type than text are read
+ * again as text afterwards, as in one pass.  So the tables and the
+ * diagnostics are those of one pass, for any number of threads.
+ * COHORT_CSV_PART_BYTES (a test hook) sets the size of the parts and reads
+ * in parts even on one thread. */
+
+enum { PART_MIN = 2 << 20 };
+
+typedef struct held_diag {
+    diag_level level;
+    int line, col, len;
+    const char *srcline;    /* into the mapped file */
+    size_t srclen;
+    char *msg;
+} held_diag;
+
+typedef struct part {
+    size_t start, limit;    /* candidate start; no record of it starts at or after limit */
+    size_t end;             /* where the record after its last one starts */
+    long lines;             /* physical lines from start to end */
+    size_t rows, first;     /* rows counted; the table's row of its first */
+    int bad;                /* the count met malformed quoting */
+    table t;                /* its columns: slices of the table's arrays */
+    colstate *cs;
+    void **slice;
+    int nerr, stopped, hard, nomem, overflow;
+    diag dg;
+    held_diag *held;
+    size_t nheld, heldcap;
+} part;
+
+typedef struct part_run {
+    const loader *L;
+    csv_reader *r;
+    part *parts;
+    size_t nparts, next, done;
+    double from, to;        /* the progress line's span for this pass */
+    int store;              /* 0: count the parts' rows; 1: store them */
+    void **vals;            /* per column: the table's value array */
+    size_t *stride;         /* per column: bytes a row in it while reading */
+    pthread_mutex_t lock;   /* next, done */
+    pthread_mutex_t pool_lock;
+} part_run;
+
+static void hold_diag(void *ud, const diagnostic *d)
+{
+    part *p = ud;
+    if (p->nheld == p->heldcap) {
+        size_t nc = p->heldcap ? p->heldcap * 2 : 8;
+        held_diag *n = realloc(p->held, nc * sizeof *n);
+        if (!n) {
+            p->nomem = 1;
+            return;
+        }
+        p->held = n;
+        p->heldcap = nc;
+    }
+    size_t ml = strlen(d->msg) + 1;
+    char *m = malloc(ml);
+    if (!m) {
+        p->nomem = 1;
+        return;
+    }
+    memcpy(m, d->msg, ml);
+    p->held[p->nheld++] = (held_diag){d->level, d->line, d->col, d->len, d->srcline, d->srclen, m};
+}
+
+/* Free what reading a part allocated (not the slices: the table's). */
+static void part_free(part *p, const loader *L)
+{
+    for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) {
+        if (!L->cs[j].skip) continue;
+        column *c = &p->t.cols[j];
+        void **v = col_values(c);
+        if (v) free(*v);
+        free(c->miss);
+    }
+    free(p->t.cols);
+    free(p->cs);
+    free(p->slice);
+    for (size_t k = 0; k < p->nheld; k++) free(p->held[k].msg);
+    free(p->held);
+    p->t.cols = NULL;
+    p->cs = NULL;
+    p->slice = NULL;
+    p->held = NULL;
+    p->nheld = p->heldcap = 0;
+}
+
+/* Tokenize a part from its start: its rows, its end and its lines. */
+static void count_part(const loader *L, csv_reader *r, part *p)
+{
+    csv_reader *v = csv_view(r, p->start, p->limit);
+    if (!v) {
+        p->nomem = 1;
+        return;
+    }
+    size_t rows = 0, ncols = L->t->ncols;
+    int rc;
+    while ((rc = csv_next(v)) == 1)
+        if (csv_nfields(v) == ncols) rows++;
+    p->bad = rc < 0;
+    p->rows = rows;
+    p->end = csv_offset(v);
+    p->lines = csv_line(v) - 1;
+    csv_close(v);
+}
+
+/* Read a proven part as one pass reads it, storing its rows in its slice
+ * of the table's arrays. */
+static void store_part(const part_run *pr, part *p, pthread_mutex_t *pool_lock)
+{
+    const loader *L = pr->L;
+    table *t = L->t;
+    p->t = *t;
+    p->t.nrows = 0;
+    p->t.cols = calloc(t->ncols, sizeof *p->t.cols);
+    p->cs = malloc(t->ncols * sizeof *p->cs);
+    p->slice = calloc(t->ncols, sizeof *p->slice);
+    csv_reader *v =
+        p->t.cols && p->cs && p->slice ? csv_view(pr->r, p->start, p->limit) : NULL;
+    if (!v) {
+        p->nomem = 1;
+        return;
+    }
+    size_t cap = p->rows ? p->rows : 1;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &p->t.cols[j];
+        c->name = t->cols[j].name;
+        c->type = t->cols[j].type;
+        c->declared = t->cols[j].declared;
+        void **cv = col_values(c);
+        if (L->cs[j].skip) {
+            /* one row, as in one pass */
+            c->miss = calloc(1, 1);
+            if (cv) *cv = calloc(1, type_size(c->type));
+            if (!c->miss || (cv && !*cv)) p->nomem = 1;
+            continue;
+        }
+        c->miss = t->cols[j].miss + p->first;
+        p->slice[j] = (char *)pr->vals[j] + p->first * pr->stride[j];
+        if (cv) *cv = p->slice[j];
+    }
+    memcpy(p->cs, L->cs, t->ncols * sizeof *p->cs);
+    diag_init(&p->dg, hold_diag, p);
+    loader W = *L;
+    W.t = &p->t;
+    W.cs = p->cs;
+    W.dg = &p->dg;
+    W.cap = cap;
+    W.nerr = W.stopped = W.reread_text = W.overflow = 0;
+    W.progress = NULL;
+    W.pool_lock = pool_lock;
+    W.span0 = p->start;
+    W.span1 = p->limit;
+    W.slice = p->slice;
+    if (!p->nomem) read_records(&W, v);
+    p->nerr = W.nerr;
+    p->stopped = W.stopped;
+    p->overflow = W.overflow;
+    /* stopped by a malformed record or no memory (not by the error count):
+     * its last diagnostic ends the file */
+    p->hard = W.stopped && p->nheld && p->held[p->nheld - 1].level == DIAG_ERROR;
+    csv_close(v);
+}
+
+static void run_part(part_run *pr, size_t i)
+{
+    if (pr->store) store_part(pr, &pr->parts[i], &pr->pool_lock);
+    else count_part(pr->L, pr->r, &pr->parts[i]);
+}
+
+/* Take parts until none is left; the thread that keeps the progress line
+ * (show) updates it after each. */
+static void take_parts(part_run *pr, int show)
+{
+    char what[300];
+    if (show) snprintf(what, sizeof what, "reading %s", pr->L->t->path);
+    for (;;) {
+        pthread_mutex_lock(&pr->lock);
+        size_t i = pr->next++;
+        pthread_mutex_unlock(&pr->lock);
+        if (i >= pr->nparts) break;
+        run_part(pr, i);
+        pthread_mutex_lock(&pr->lock);
+        double frac = (double)++pr->done / (double)pr->nparts;
+        pthread_mutex_unlock(&pr->lock);
+        if (show) progress_update(pr->L->progress, what, pr->from + (pr->to - pr->from) * frac);
+    }
+}
+
+static void *part_worker(void *arg)
+{
+    take_parts(arg, 0);
+    return NULL;
+}
+
+/* Run every part (pr->store says how) on `threads` threads, this one
+ * included, which also keeps the progress line (from `from` to `to`). */
+static void run_parts(part_run *pr, int threads, double from, double to)
+{
+    pthread_t th[64];
+    int started[64] = {0};
+    if (threads > 64) threads = 64;
+    pr->next = pr->done = 0;
+    pr->from = from;
+    pr->to = to;
+    for (int i = 1; i < threads && (size_t)i < pr->nparts; i++)
+        started[i] = pthread_create(&th[i], NULL, part_worker, pr) == 0;
+    take_parts(pr, pr->L->progress != NULL);
+    for (int i = 1; i < threads && (size_t)i < pr->nparts; i++)
+        if (started[i]) pthread_join(th[i], NULL);
+}
+
+/* Replay a part's held diagnostics as the one-pass reader emits them, with
+ * lines counted from `base` (the line where the part starts). */
+static void replay_part(loader *L, const part *p, long base)
+{
+    for (size_t k = 0; k < p->nheld && !L->stopped; k++) {
+        const held_diag *h = &p->held[k];
+        if (h->level == DIAG_NOTE) continue;    /* the part's own error limit */
+        diag_emit(L->dg, h->level, L->t->path, h->line > 0 ? (int)(base + h->line - 1) : 0,
+                  h->col, h->len, h->srcline, h->srclen, "%s", h->msg);
+        if (p->hard && k + 1 == p->nheld) {
+            L->nerr++;
+            L->stopped = 1;
+        } else {
+            count_error(L);
+        }
+    }
+}
+
+/* The type a column has after reading a then b. */
+static int join_type(int a, int b)
+{
+    if (a == CT_NONE || a == b) return b;
+    if (b == CT_NONE) return a;
+    if ((a == CT_INT && b == CT_REAL) || (a == CT_REAL && b == CT_INT)) return CT_REAL;
+    return CT_TEXT;
+}
+
+/* Give every column of the table its final type from the parts' guesses,
+ * its values their final width, and the rows to read again as text. */
+static int join_parts(loader *L, part_run *pr, size_t n, size_t rows)
+{
+    table *t = L->t;
+    part *parts = pr->parts;
+    size_t alloc = rows ? rows : 1;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        int ty = c->type;
+        for (size_t k = 0; k < n; k++) ty = join_type(ty, parts[k].t.cols[j].type);
+        if (L->cs[j].skip) {
+            for (size_t k = 0; k < n; k++) {
+                column *pc = &parts[k].t.cols[j];
+                void **pv = col_values(pc);
+                if (pv) free(*pv);
+                free(pc->miss);
+                *pc = (column){0};
+            }
+            c->type = ty;
+            void **v = col_values(c);
+            if (v && !(*v = calloc(1, type_size(ty)))) return -1;
+            continue;
+        }
+        char *vals = pr->vals[j];
+        size_t w = type_size(ty), stride = pr->stride[j], text_from = 0;
+        for (size_t k = 0; k < n && stride; k++) {
+            const part *p = &parts[k];
+            int pt = p->t.cols[j].type;
+            char *src = vals + p->first * stride, *dst = vals + p->first * w;
+            if (pt == ty && ty != CT_NONE) {
+                if (dst != src) memmove(dst, src, p->rows * w);
+                if (ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
+            } else if (ty == CT_REAL && pt == CT_INT) {
+                for (size_t i = 0; i < p->rows; i++) {
+                    int64_t x;
+                    memcpy(&x, src + i * 8, 8);
+                    double y = (double)x;
+                    memcpy(src + i * 8, &y, 8);
+                }
+            } else if (w) {
+                memset(dst, 0, p->rows * w);
+                if (pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
+            }
+        }
+        c->type = ty;
+        void **v = col_values(c);
+        if (!v) {
+            free(vals);
+        } else {
+            if (stride > w) {
+                char *sh = realloc(vals, alloc * w);
+                if (sh) vals = sh;
+            }
+            *v = vals;
+        }
+        pr->vals[j] = NULL;
+        L->cs[j].text_from = text_from;
+        if (text_from) L->reread_text = 1;
+    }
+    t->nrows = rows;
+    L->cap = alloc;
+    return 0;
+}
+
+/* Threads and parts for a file of `len` bytes of records; 0 parts: read
+ * it in one pass. */
+static size_t plan_parts(const loader *L, size_t len, int *threads)
+{
+    int th = L->threads;
+    if (th <= 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        th = c > 0 ? (c > 8 ? 8 : (int)c) : 1;
+    }
+    *threads = th;
+    if (L->part_bytes) return len / L->part_bytes + 1;
+    if (th < 2 || len < 2 * (size_t)PART_MIN) return 0;
+    size_t n = (size_t)th * 4;
+    if (len / n < PART_MIN) n = len / PART_MIN;
+    return n;
+}
+
+/* Allocate the table's arrays for `rows` rows: missing flags, and values
+ * at their width when the type is declared, else 8 bytes a row. */
+static int alloc_table(loader *L, part_run *pr, size_t rows)
+{
+    table *t = L->t;
+    size_t alloc = rows ? rows : 1;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        if (L->cs[j].skip) continue;
+        c->miss = malloc(alloc);
+        pr->stride[j] = L->cs[j].fixed ? type_size(c->type) : 8;
+        pr->vals[j] = malloc(alloc * pr->stride[j]);
+        if (!c->miss || !pr->vals[j]) return -1;
+        huge_hint(c->miss, alloc);
+        huge_hint(pr->vals[j], alloc * pr->stride[j]);
+    }
+    return 0;
+}
+
+/* Read the data rows in parts; 0, or -1 when they must be read in one
+ * pass instead (nothing was emitted, the table is untouched). */
+static int read_parts(loader *L, csv_reader *r)
+{
+    if (L->sample || !csv_mapped(r)) return -1;
+    size_t start = csv_offset(r), size = csv_file_size(r);
+    if (start >= size) return -1;
+    int threads;
+    size_t n = plan_parts(L, size - start, &threads);
+    if (n == 0) return -1;
+    table *t = L->t;
+    part *parts = calloc(n, sizeof *parts);
+    void **vals = calloc(t->ncols, sizeof *vals);
+    size_t *stride = calloc(t->ncols, sizeof *stride);
+    if (!parts || !vals || !stride) {
+        free(parts);
+        free(vals);
+        free(stride);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t len = size - start, at = len / n * k + len % n * k / n;
+        parts[k].start = k ? csv_next_line_start(r, start + at) : start;
+        if (k) parts[k - 1].limit = parts[k].start;
+    }
+    parts[n - 1].limit = size;
+    part_run pr = {.L = L, .r = r, .parts = parts, .nparts = n, .vals = vals, .stride = stride};
+    pthread_mutex_init(&pr.lock, NULL);
+    pthread_mutex_init(&pr.pool_lock, NULL);
+    run_parts(&pr, threads, 0, 0.3);
+    /* prove each part's start, counting again the parts that started inside
+     * a record; the parts after one with malformed quoting are not needed */
+    size_t at = start, used = n, rows = 0;
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++) {
+        part *p = &parts[k];
+        if (p->start != at) {
+            p->start = at;
+            if (p->limit < at) p->limit = at;
+            count_part(L, r, p);
+        }
+        p->first = rows;
+        rows += p->rows;
+        if (p->nomem || rows >= (size_t)INT32_MAX - 1) rc = -1;   /* one pass says it */
+        if (p->bad) used = k + 1;
+        if (p->bad) break;
+        at = p->end;
+    }
+    if (!rc && alloc_table(L, &pr, rows) != 0) rc = -1;
+    if (!rc) {
+        pr.store = 1;
+        pr.nparts = used;
+        run_parts(&pr, threads, 0.3, 1);
+        for (size_t k = 0; k < used; k++)
+            if (parts[k].nomem || parts[k].overflow) rc = -1;
+    }
+    pthread_mutex_destroy(&pr.lock);
+    pthread_mutex_destroy(&pr.pool_lock);
+    if (!rc) {
+        long line = csv_line(r);
+        for (size_t k = 0; k < used && !L->stopped; k++) {
+            replay_part(L, &parts[k], line);
+            line += parts[k].lines;
+        }
+        if (join_parts(L, &pr, used, L->stopped ? 0 : rows) != 0) oom(L);
+    }
+    for (size_t k = 0; k < n; k++) part_free(&parts[k], L);
+    for (size_t j = 0; j < t->ncols; j++) free(vals[j]);
+    if (rc)
+        for (size_t j = 0; j < t->ncols; j++) {
+            free(t->cols[j].miss);
+            t->cols[j].miss = NULL;
+        }
+    free(parts);
+    free(vals);
+    free(stride);
+    return rc;
+}
+
+/* The data rows: in parts on several threads when the file is large and
+ * mapped, else in one pass. */
+static void read_rows(loader *L, csv_reader *r)
+{
+    if (read_parts(L, r) != 0) read_records(L, r);
     L->d->bytes_read += csv_bytes_read(r);
 }
 
@@ -1009,7 +1481,8 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         return L->nerr;
     }
     if (find_parent(L, specs, n, ti) != 0) return L->nerr;
-    csv_reader *r = csv_open(t->file, 0);
+    /* the test hook reads in parts, so maps, however small the file */
+    csv_reader *r = L->part_bytes ? csv_open_mapped(t->file) : csv_open(t->file, 0);
     if (!r) {
         site_error(L, "cannot open %s for table %s: %s", t->path, t->name, regfile_error(errno));
         return L->nerr;
@@ -1078,6 +1551,9 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     }
     L.sample = opts ? opts->sample_rows : 0;
     L.progress = opts ? opts->progress : NULL;
+    L.threads = opts ? opts->threads : 0;
+    const char *pb = getenv("COHORT_CSV_PART_BYTES");
+    if (pb && *pb) L.part_bytes = (size_t)strtoull(pb, NULL, 10);
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
     if (!d->tables || !L.nalen || !L.failed) {

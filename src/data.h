@@ -96,6 +96,9 @@ typedef struct load_opts {
     size_t sample_rows;     /* 0: read everything; >0: read at most this many
                                rows per table to learn the schema (no links) */
     struct progress *progress;  /* the progress line (progress.h), or NULL */
+    int threads;            /* threads reading one large file (0: one per
+                               processor, at most 8); the tables and the
+                               diagnostics are the same for any number */
 } load_opts;
 
 /* Load the tables in order (a parent must come before its children, else

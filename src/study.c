@@ -266,7 +266,7 @@ static int check_sweeps(const run_opts *o, diag *dg, loaded *l)
 /* Load the data once and resolve every analysis against it. */
 static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
 {
-    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg};
+    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads};
     double t0 = now();
     if (l->st->conninfo) {
         int rc = pg_fetch(l->st->conninfo, &l->st->conninfo_site, l->st->specs, l->st->nspecs,
