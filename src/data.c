@@ -273,7 +273,8 @@ static int promote(loader *L, size_t ci, int to, size_t row)
     if (inplace) {
         /* a part's slice of the table's array: 8 bytes a row reserved */
         *v = L->slice[ci];
-        memset(*v, 0, L->cap * type_size(to));
+        /* rows before this one were missing (zero); the rest are stored */
+        memset(*v, 0, row * type_size(to));
     } else {
         *v = calloc(L->cap && !L->cs[ci].skip ? L->cap : 1, type_size(to));
     }
