@@ -36,6 +36,13 @@ typedef struct keyhash {
     uint32_t *slot;
 } keyhash;
 
+/* A string recently interned by a part (intern()). */
+enum { INTERN_CACHE = 1024 };
+typedef struct intern_slot {
+    const char *s;
+    size_t len;
+} intern_slot;
+
 /* What the loader knows about a column while reading. */
 typedef struct colstate {
     int fixed;              /* the type is given: declared, or a parent key's */
@@ -72,6 +79,7 @@ typedef struct loader {
     struct progress *progress;
     pthread_mutex_t *pool_lock; /* reading a part on a worker thread: held
                                around interning into the shared pool */
+    struct intern_slot *icache; /* reading a part: INTERN_CACHE slots */
     size_t span0, span1;    /* reading a part: its offsets in the file */
     void **slice;           /* reading a part: per column, where its rows go in
                                the table's arrays (cap rows; never grown) */
@@ -336,6 +344,25 @@ static void bad_date(loader *L, const csv_reader *r, size_t ci, const csv_field 
                 (int)f->len, f->p);
 }
 
+/* The pool's copy of p[0..len).  Reading a part on a worker thread: from
+ * the part's cache of recently interned strings when there, else from the
+ * shared pool under its lock (most cells of a text column repeat a few
+ * values, so they need not wait for the lock). */
+static const char *intern(loader *L, const char *p, size_t len)
+{
+    if (!L->icache) return strpool_intern(L->pool, p, len);
+    uint32_t h = (uint32_t)len * 0x9e3779b1u;
+    for (size_t i = 0; i < len && i < 16; i++) h = (h ^ (unsigned char)p[i]) * 0x01000193u;
+    if (len) h = (h ^ (unsigned char)p[len - 1]) * 0x01000193u;
+    intern_slot *sl = &L->icache[(h >> 16) & (INTERN_CACHE - 1)];
+    if (sl->s && sl->len == len && memcmp(sl->s, p, len) == 0) return sl->s;
+    pthread_mutex_lock(L->pool_lock);
+    const char *s = strpool_intern(L->pool, p, len);
+    pthread_mutex_unlock(L->pool_lock);
+    if (s) *sl = (intern_slot){s, len};
+    return s;
+}
+
 /* Parse and store one cell. */
 static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, const csv_field *f)
 {
@@ -381,9 +408,7 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
             return;
         }
         if (L->cs[ci].skip) return;
-        if (L->pool_lock) pthread_mutex_lock(L->pool_lock);
-        c->s[row] = strpool_intern(L->pool, p, len);
-        if (L->pool_lock) pthread_mutex_unlock(L->pool_lock);
+        c->s[row] = intern(L, p, len);
         if (!c->s[row]) oom(L);
         return;
     }
@@ -1062,10 +1087,13 @@ static void store_part(const part_run *pr, part *p, pthread_mutex_t *pool_lock)
     W.nerr = W.stopped = W.reread_text = W.overflow = 0;
     W.progress = NULL;
     W.pool_lock = pool_lock;
+    W.icache = calloc(INTERN_CACHE, sizeof *W.icache);
     W.span0 = p->start;
     W.span1 = p->limit;
     W.slice = p->slice;
+    if (!W.icache) p->nomem = 1;
     if (!p->nomem) read_records(&W, v);
+    free(W.icache);
     p->nerr = W.nerr;
     p->stopped = W.stopped;
     p->overflow = W.overflow;
