@@ -12,7 +12,8 @@
  * Confidence intervals: cuminc gives variances only; the limits are the
  * log(-log) transformed interval est^exp(-+z se / (est log est)), the one
  * recommended by Pintilie (Competing Risks: A Practical Perspective, 2006)
- * and used by tidycmprsk. */
+ * and used by tidycmprsk, or with conf_type: "log" survfit's default for a
+ * multi-state curve, est exp(-+z se / est) capped at 1. */
 #include <cohort/plugin.h>
 #include "cifcore.h"
 #include "../common/fitcheck.h"
@@ -29,6 +30,9 @@ static const cohort_param cif_params[] = {
     {"strata", COHORT_ARG_COLUMN, 0, "stratify Gray's test by this column"},
     {"rho", COHORT_ARG_NUMBER, 0, "weight (1 - F(t-))^rho of Gray's test, default 0"},
     {"conf_level", COHORT_ARG_NUMBER, 0, "confidence level, default 0.95"},
+    {"conf_type", COHORT_ARG_TEXT, 0,
+     "scale of the confidence limits: \"log-log\" (default, est^exp(+-z se / (est log est))) or "
+     "\"log\" (est exp(+-z se / est), survfit's default for a multi-state curve)"},
     {"variance", COHORT_ARG_TEXT, 0,
      "\"gray\" (default, as cuminc) or \"aalen-johansen\" (infinitesimal jackknife, as survfit; "
      "the default with weights or a cluster)"},
@@ -254,6 +258,14 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
             return 1;
         }
     }
+    cif_ci_type ctype = CIF_CI_LOGLOG;
+    if ((a = cohort_arg_get(call, "conf_type"))) {
+        if (strcmp(a->text, "log") == 0) ctype = CIF_CI_LOG;
+        else if (strcmp(a->text, "log-log") != 0) {
+            host->error(call, "conf_type \"%s\": use \"log-log\" or \"log\"", a->text);
+            return 1;
+        }
+    }
     if ((a = cohort_arg_get(call, "rho"))) {
         rho = a->num;
         if (!isfinite(rho) || rho < 0) {
@@ -342,8 +354,9 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
 
     if (nat > 0) {
         char title[96];
-        snprintf(title, sizeof title, "Cumulative incidence (%s CI, log-log%s%s)", lv,
-                 ij ? ", Aalen-Johansen IJ variance" : "", ca ? " by cluster" : "");
+        snprintf(title, sizeof title, "Cumulative incidence (%s CI, %s%s%s)", lv,
+                 ctype == CIF_CI_LOG ? "log" : "log-log", ij ? ", Aalen-Johansen IJ variance" : "",
+                 ca ? " by cluster" : "");
         cohort_table *t = host->table_new(call, "cif", title);
         int cc = host->table_column(t, "cause", COHORT_COL_TEXT, 0);
         int cg = host->table_column(t, gname, COHORT_COL_TEXT, 0);
@@ -358,7 +371,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                 for (size_t k = 0; k < nat; k++) {
                     double est, var, lo, hi;
                     cif_at(&curves[(c - 1) * ng + g], at[k], &est, &var);
-                    cif_ci(est, var, level, &lo, &hi);
+                    cif_ci(est, var, level, ctype, &lo, &hi);
                     size_t r = host->table_row(t);
                     host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
                     host->table_text(t, r, cg, cif_group_label(&in, g));
@@ -454,7 +467,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                 const cif_curve *cv_ = &curves[(c - 1) * ng + g];
                 for (size_t i = 0; i < cv_->nsteps; i++) {
                     double lo, hi;
-                    cif_ci(cv_->est[i], cv_->var[i], level, &lo, &hi);
+                    cif_ci(cv_->est[i], cv_->var[i], level, ctype, &lo, &hi);
                     size_t r = host->table_row(t);
                     host->table_text(t, r, cc, cif_cause_name(s, c, cname, sizeof cname));
                     host->table_text(t, r, cg, cif_group_label(&in, g));
@@ -537,7 +550,7 @@ static int cif_run(const cohort_host *host, const cohort_call *call)
                     }
                     double est, var, lo, hi;
                     cif_at(cv_, sub_t[i], &est, &var);
-                    cif_ci(est, var, level, &lo, &hi);
+                    cif_ci(est, var, level, ctype, &lo, &hi);
                     host->figure_step(fig, sx, sub_t[i], est, lo, hi, (double)(m - i), d, cens);
                     if (ax >= 0) host->figure_step(all, ax, sub_t[i], est, lo, hi, (double)(m - i), d, cens);
                     i = j;
@@ -569,10 +582,12 @@ static const cohort_estimator cif_estimators[] = {
 
 /* what each constant parameter accepts, and its default (ABI 1.2: checked by
  * the host before any data is read; run() still validates for older hosts) */
+static const char *const cif_conf_types[] = {"log-log", "log", NULL};
 static const cohort_param_spec cif_specs[] = {
     {"cif", "at", NULL, COHORT_TYPE_DURATION, 0, NAN, 0, NULL},
     {"cif", "rho", NULL, 0, 0, NAN, 0, "0"},
     {"cif", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
+    {"cif", "conf_type", cif_conf_types, 0, NAN, NAN, 0, "\"log-log\""},
     {"cif", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
 };
 

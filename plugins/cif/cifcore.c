@@ -158,11 +158,18 @@ void cif_at(const cif_curve *c, double t, double *est, double *var)
     }
 }
 
-void cif_ci(double est, double var, double conf_level, double *lower, double *upper)
+void cif_ci(double est, double var, double conf_level, cif_ci_type type, double *lower, double *upper)
 {
     *lower = *upper = NAN;
-    if (!(est > 0 && est < 1) || !(var >= 0)) return;
     double z = qnorm(1 - (1 - conf_level) / 2, 0, 1, 1, 0);
+    if (type == CIF_CI_LOG) {
+        if (!(est > 0) || !(var >= 0)) return;
+        double w = z * sqrt(var) / est;
+        *lower = est * exp(-w);
+        *upper = fmin(est * exp(w), 1);
+        return;
+    }
+    if (!(est > 0 && est < 1) || !(var >= 0)) return;
     double w = z * sqrt(var) / (est * log(est));
     *lower = pow(est, exp(-w));
     *upper = pow(est, exp(w));

@@ -54,10 +54,17 @@ int cif_var_ij_w(const double *time, const int *status, const double *wt, const 
  * beyond the end of follow-up (t > tmax), as timepoints(). */
 void cif_at(const cif_curve *c, double t, double *est, double *var);
 
-/* Confidence limits est^exp(-+z sqrt(var) / (est log est)) (the log(-log)
- * interval recommended by Pintilie and used by tidycmprsk); NAN when est
- * is 0 or 1 or var is missing. */
-void cif_ci(double est, double var, double conf_level, double *lower, double *upper);
+/* The scale of a confidence interval. */
+typedef enum cif_ci_type {
+    CIF_CI_LOGLOG,      /* est^exp(-+z se / (est log est)): the log(-log) interval recommended
+                         * by Pintilie and used by tidycmprsk; NAN when est is 0 or 1 */
+    CIF_CI_LOG          /* est exp(-+z se / est), the upper limit at most 1: survfit's default
+                         * (conf.type = "log") for a multi-state curve; NAN when est is 0 */
+} cif_ci_type;
+
+/* Confidence limits of est with variance var on scale `type`; NAN when var
+ * is missing or the scale has no interval at est. */
+void cif_ci(double est, double var, double conf_level, cif_ci_type type, double *lower, double *upper);
 
 /* Gray's test that the incidence of `cause` is equal in groups group[i]
  * (0..ngroups-1, ngroups >= 2), within strata strata[i] (any ints, NULL for

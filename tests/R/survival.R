@@ -270,12 +270,17 @@ cif_case <- function(name, d, g, strat, rho, at, level) {
         # survfit's Aalen-Johansen estimate of the same group: its
         # infinitesimal-jackknife variance at the same steps
         dg <- d[d[[g]] == levs[k], ]
-        sf <- survfit(Surv(time, factor(status, levels = c(0, causes))) ~ 1, data = dg)
+        # and its limits on survfit's default scale (conf.type = "log")
+        sf <- survfit(Surv(time, factor(status, levels = c(0, causes))) ~ 1, data = dg,
+                      conf.int = level)
         col <- match(c, causes) + 1
-        if (length(i))
+        if (length(i)) {
+            at_sf <- match(w$time[i], sf$time)
             curve <- rbind(curve, data.frame(group = levs[k], cause = c,
                 time = w$time[i], est = w$est[i], var = w$var[i],
-                var_ij = sf$std.err[match(w$time[i], sf$time), col]^2))
+                var_ij = sf$std.err[at_sf, col]^2,
+                lower_log = sf$lower[at_sf, col], upper_log = sf$upper[at_sf, col]))
+        }
         tmax <- rbind(tmax, data.frame(group = levs[k], cause = c,
                                        tmax = w$time[nx]))
         e <- tp$est[paste(levs[k], c), ]

@@ -2,7 +2,8 @@
  * timepoints (tests/ref/cif_ref.txt, written by tests/R/survival.R):
  * estimates and variances at every event time, values and log(-log)
  * intervals at given times, Gray's test with and without strata; and the
- * infinitesimal-jackknife variance of survfit's Aalen-Johansen estimate;
+ * infinitesimal-jackknife variance of survfit's Aalen-Johansen estimate
+ * with survfit's default (log) confidence limits;
  * with case weights and clusters against survfit(..., weights =, id =,
  * cluster =) (tests/ref/weights_ref.txt, written by tests/R/weights.R). */
 #include "../../plugins/cif/cifcore.h"
@@ -110,6 +111,13 @@ static void check_case(const cif_case *cc, rd_tally *tally, size_t *nij)
             if (k < cj.nsteps) {
                 snprintf(what, sizeof what, "%s g=%g cause %d step %zu var_ij", cc->name, g, cause, k);
                 rd_check(tally, what, cj.var[k], rd_get(cv, i, "var_ij"), RTOL, ATOL);
+                /* survfit's limits on its default scale (conf.type "log") */
+                double lo, hi;
+                cif_ci(cj.est[k], cj.var[k], level, CIF_CI_LOG, &lo, &hi);
+                snprintf(what, sizeof what, "%s g=%g cause %d step %zu lower_log", cc->name, g, cause, k);
+                rd_check(tally, what, lo, rd_get(cv, i, "lower_log"), RTOL, ATOL);
+                snprintf(what, sizeof what, "%s g=%g cause %d step %zu upper_log", cc->name, g, cause, k);
+                rd_check(tally, what, hi, rd_get(cv, i, "upper_log"), RTOL, ATOL);
                 (*nij)++;
             }
             k++;
@@ -119,7 +127,7 @@ static void check_case(const cif_case *cc, rd_tally *tally, size_t *nij)
             if (rd_get(at, i, "group") != g || rd_get(at, i, "cause") != cause) continue;
             double tt = rd_get(at, i, "time"), e, v, lo, hi;
             cif_at(&c, tt, &e, &v);
-            cif_ci(e, v, level, &lo, &hi);
+            cif_ci(e, v, level, CIF_CI_LOGLOG, &lo, &hi);
             static const char *cols[] = {"est", "var", "lower", "upper"};
             const double got[] = {e, v, lo, hi};
             for (size_t j = 0; j < 4; j++) {
