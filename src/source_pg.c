@@ -4,8 +4,8 @@
  * tables.  Per table: the catalog gives the columns and their types; the
  * columns named by the rules are kept, each mapped to a cohort type
  * (integers, numeric and floating point, text, date, boolean); then
- * COPY (SELECT col::text ... FROM relation) TO STDOUT (FORMAT csv, HEADER)
- * streams the rows into a temporary file.  Values are rendered by the
+ * COPY (SELECT col::text ... FROM relation [ORDER BY key]) TO STDOUT
+ * (FORMAT csv, HEADER) streams the rows into a temporary file.  Values are rendered by the
  * server with DateStyle ISO and round-trip float digits, so data_load
  * parses them exactly as it parses the same values in a CSV file; a NULL
  * is an empty unquoted cell, read as missing.  Any failure (connection,
@@ -273,7 +273,7 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
         if (declared(sp, col) >= 0 || wanted(sp, col, PQgetvalue(r, k, 3), sample_rows)) first = nrows;
         else if (map_type(PQgetvalue(r, k, 3)) != CT_NONE) first = k;
     }
-    int bad = 0, ncols = 0;
+    int bad = 0, ncols = 0, key_text = 0;
     sb_add(sql, "COPY (SELECT ");
     for (int k = 0; k < nrows; k++) {
         const char *col = PQgetvalue(r, k, 1);
@@ -289,6 +289,7 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
             bad = 1;
             continue;
         }
+        if (sp->key && strcmp(col, sp->key) == 0) key_text = (dt >= 0 ? sp->decl_types[dt] : ct) == CT_TEXT;
         if (dt < 0) {
             s->types[i][nd] = ct;
             if (!(s->names[i][nd++] = xstrdup(col))) { PQclear(r); return -2; }
@@ -305,6 +306,15 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
     }
     sb_add(sql, " FROM ");
     sb_add(sql, PQgetvalue(r, 0, 0));
+    sb_add(sql, " AS r_");
+    /* a table with a key is read in key order (texts byte by byte), the
+     * order the query of sqlgen.c gives: a table has no order of its own in
+     * the database (a partitioned one is read partition by partition) */
+    if (sp->key) {
+        sb_add(sql, key_text ? " ORDER BY CAST(r_." : " ORDER BY r_.");
+        sb_ident(sql, c, sp->key);
+        sb_add(sql, key_text ? " AS text) COLLATE \"C\"" : "");
+    }
     if (sample_rows) {
         char lim[40];
         snprintf(lim, sizeof lim, " LIMIT %zu", sample_rows);

@@ -5,8 +5,9 @@
  * depend on each other (l<let>.v, e<endpoint>.*), keeps the units whose
  * criteria all hold (an include true, an exclude false: unknown drops the
  * unit, as in the attrition table) and orders them as the in-memory engine
- * does, by the unit table's physical order (ctid, the order COPY reads).
- * Everything is per unit, so the query partitions by patient.
+ * does, by the order it reads the unit table in: its key (row_order), else
+ * its physical order (ctid).  Everything is per unit, so the query
+ * partitions by patient.
  *
  * Values: integers are bigint, reals float8, texts text (compared byte by
  * byte, COLLATE "C"; the empty text and the data statement's missing
@@ -18,7 +19,7 @@
  * bound, aggregates that skip NULLs, SUM of no rows) the text below says so.
  * A quantifier is a correlated sub-select over the rows of its table below
  * the anchor row, ordered like data_groups (order column, missing last,
- * ties in physical order) for first, last and sums.
+ * ties in the order rows are read: key, else ctid) for first, last and sums.
  *
  * A concept set is a sub-select of its ids (from concept_ancestor).
  * An era's table is a sub-select that merges its source rows (era_rows).
@@ -206,6 +207,35 @@ static const char *fk_name(const gen *g, int t)
 }
 
 static void era_rows(gen *g, sbuf *b, const stmt *s, int t);
+
+/* What identifies a row of table t at `alias`: its key, else its ctid
+ * (unique only within a partition). */
+static void row_id(gen *g, sbuf *b, const char *alias, int t)
+{
+    const table *tb = &g->d->tables[t];
+    sb_printf(b, "%s.", alias);
+    if (tb->key < 0 || !spec_of(g, t)) sb_add(b, "ctid");
+    else sb_ident(b, tb->cols[tb->key].name);
+}
+
+/* The order of table t's rows at `alias` where the in-memory engine uses
+ * the order it read them in: a table with a key is read in key order (texts
+ * byte by byte, source_pg.c), which no partitioning changes; a table
+ * without one (and an era's rows, numbered in era.c's order) by ctid,
+ * which orders the rows of one partition only. */
+static void row_order(gen *g, sbuf *b, const char *alias, int t, int backwards)
+{
+    const table *tb = &g->d->tables[t];
+    const char *dir = backwards ? " DESC" : "";
+    if (tb->key < 0 || !spec_of(g, t)) {
+        sb_printf(b, "%s.ctid%s", alias, dir);
+        return;
+    }
+    int text = tb->cols[tb->key].type == CT_TEXT;
+    sb_printf(b, text ? "CAST(%s." : "%s.", alias);
+    sb_ident(b, tb->cols[tb->key].name);
+    sb_printf(b, "%s%s", text ? " AS text) COLLATE \"C\"" : "", dir);
+}
 
 /* The relation of table t as the data statement names it (its `from`, or
  * the table's name), as source_pg.c reads it, or an era's rows as a
@@ -494,7 +524,11 @@ static void era_rows(gen *g, sbuf *b, const stmt *s, int t)
     sb_add(b, ") AS e0_, ");
     if (s->by) ex_as(g, b, s->by, s->by->type.kind);
     else sb_add(b, "NULL");
-    sb_printf(b, " AS by_, q%d.ctid AS rn_, ", q);
+    sb_add(b, " AS by_, ");
+    char qa[32];
+    snprintf(qa, sizeof qa, "q%d", q);
+    row_order(g, b, qa, src, 0);
+    sb_add(b, " AS rn_, ");
     ex_as(g, b, s->gap, TY_DURATION);
     sb_add(b, " AS gap_ FROM ");
     rel_name(g, b, src, s->text_loc);
@@ -563,7 +597,7 @@ static void quant_order(gen *g, sbuf *b, const char *alias, int T, int backwards
         sb_ident(b, t->cols[t->order].name);
         sb_add(b, backwards ? " DESC NULLS FIRST, " : " NULLS LAST, ");
     }
-    sb_printf(b, "%s.ctid%s", alias, backwards ? " DESC" : "");
+    row_order(g, b, alias, T, backwards);
 }
 
 static void ex_quant(gen *g, sbuf *b, const expr *e)
@@ -989,7 +1023,7 @@ static int gen_init(gen *g, const study *st, const cohort_data *schema, diag *dg
 static void gen_clear(gen *g);
 static void fate(gen *g, sbuf *b, size_t j);
 
-/* included(r, analysis k): r's row (by its ctid) passes every criterion of
+/* included(r, analysis k): r's row (by its key, else its ctid) passes every criterion of
  * analysis k, written by a generator of its own over k's unit path (its
  * aliases shadow these: it reads only inc<n>.k); missing without a row. */
 static void ex_included(gen *g, sbuf *b, const expr *e)
@@ -1015,11 +1049,16 @@ static void ex_included(gen *g, sbuf *b, const expr *e)
     fate(&in, b, 0);
     sb_printf(b, " = %zu ", 2 * sk->ncriteria);
     sb_cat(b, &in.from);
-    sb_printf(b, " WHERE t%d.ctid = inc%d.k), FALSE) END FROM (SELECT ", sk->unit, n);
+    char alias[32];
+    snprintf(alias, sizeof alias, "t%d", sk->unit);
+    sb_add(b, " WHERE ");
+    row_id(g, b, alias, sk->unit);
+    sb_printf(b, " = inc%d.k), FALSE) END FROM (SELECT ", n);
     g->errors += in.errors;
     gen_clear(&in);
-    if (e->slot < 0) sb_printf(b, "t%d.ctid", e->table);
-    else sb_printf(b, "q%d.ctid", g->var_q[e->slot]);
+    if (e->slot < 0) snprintf(alias, sizeof alias, "t%d", e->table);
+    else snprintf(alias, sizeof alias, "q%d", g->var_q[e->slot]);
+    row_id(g, b, alias, e->table);
     sb_printf(b, " AS k OFFSET 0) AS inc%d)", n);
 }
 
@@ -1335,7 +1374,10 @@ char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg)
     sb_add(&out, "\n");
     sb_cat(&out, &g.from);
     sb_cat(&out, &where);
-    sb_printf(&out, "\nORDER BY t%d.ctid", st->unit);
+    char ua[32];
+    snprintf(ua, sizeof ua, "t%d", st->unit);
+    sb_add(&out, "\nORDER BY ");
+    row_order(&g, &out, ua, st->unit, 0);
     return gen_finish(&g, &out, &sel, &where);
 }
 
@@ -1368,7 +1410,11 @@ char *sqlgen_run(const study *st, const cohort_data *schema, const expr *const *
     size_t nout = 0;   /* the unit rows' columns after kind_, x_, n_, ord_ */
     sb_add(&f, "SELECT ");
     fate(&g, &f, 0);
-    sb_printf(&f, " AS fate_, t%d.ctid AS ord_", st->unit);
+    char ua[32];
+    snprintf(ua, sizeof ua, "t%d", st->unit);
+    sb_add(&f, " AS fate_, ");
+    row_order(&g, &f, ua, st->unit, 0);
+    sb_add(&f, " AS ord_");
     int nlev = 0;
     for (int a = ut->parent; a >= 0; a = d->tables[a].parent, nlev++) {
         sb_printf(&f, ", t%d.", a);

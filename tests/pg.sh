@@ -31,74 +31,9 @@
 set -u
 : "${COHORT:?COHORT must name the cohort binary}"
 : "${srcdir:=.}"
-CSVDDL=${CSVDDL:-$(dirname "$COHORT")/tests/pg/csvddl}
-LC_ALL=C
-export LC_ALL
-
-skip() {
-    echo "SKIP: $*"
-    if [ -n "${COHORT_REQUIRE_PG:-}" ]; then echo "FAIL: COHORT_REQUIRE_PG is set"; exit 1; fi
-    exit 77
-}
-bindir=""
-for d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
-    [ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ] && { bindir=$d; break; }
-done
-[ -z "$bindir" ] && command -v pg_ctl >/dev/null 2>&1 && bindir=$(dirname "$(command -v pg_ctl)")
-[ -n "$bindir" ] || skip "no PostgreSQL server binaries (sh scripts/deps.sh installs postgresql)"
-psql="$bindir/psql"
-[ -x "$psql" ] || psql=psql
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cohort-pg.XXXXXX") || exit 99
-chmod 755 "$tmp"
-# the server runs as an unprivileged user when we are root
-as_server() { "$@"; }
-if [ "$(id -u)" = 0 ]; then
-    user=postgres
-    if ! id "$user" >/dev/null 2>&1; then
-        user=cohortpg
-        id "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /bin/false "$user" ||
-            { echo "FAIL: cannot create user $user"; exit 99; }
-    fi
-    as_server() { runuser -u "$user" -- "$@"; }
-    mkdir "$tmp/db" "$tmp/run" && chown "$user" "$tmp/db" "$tmp/run"
-else
-    mkdir "$tmp/db" "$tmp/run"
-fi
-started=0
-cleanup() {
-    [ $started = 1 ] && as_server "$bindir/pg_ctl" -D "$tmp/db" -m immediate stop >/dev/null 2>&1
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-password=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
-printf '%s\n' "$password" >"$tmp/run/pw"
-[ "$(id -u)" = 0 ] && chown "$user" "$tmp/run/pw"
-if ! as_server "$bindir/initdb" -D "$tmp/db" -U cohort --pwfile="$tmp/run/pw" \
-        --auth=scram-sha-256 -E UTF8 --locale=C >"$tmp/initdb.log" 2>&1; then
-    cat "$tmp/initdb.log"
-    echo "FAIL: initdb"
-    exit 99
-fi
-# a free port: try from a pseudo-random base until the server starts
-base=$(( ($$ % 5000) * 4 + 20000 ))
-port=""
-for k in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-    p=$((base + k * 37))
-    if as_server "$bindir/pg_ctl" -D "$tmp/db" -l "$tmp/run/server.log" -w -t 30 \
-            -o "-p $p -k $tmp/run -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null 2>&1; then
-        port=$p
-        started=1
-        break
-    fi
-done
-if [ -z "$port" ]; then
-    cat "$tmp/run/server.log" 2>/dev/null
-    echo "FAIL: the PostgreSQL server did not start"
-    exit 99
-fi
+. "$srcdir/tests/pg/server.sh"
+pg_init
+pg_start db
 
 # credentials: the environment and a password file, as the manual says
 for v in PGSERVICE PGSERVICEFILE PGPASSWORD PGOPTIONS PGSSLMODE PGHOSTADDR; do unset "$v"; done
@@ -135,44 +70,11 @@ done
 # the fixtures of tests/pg/cases
 sql -f "$srcdir/tests/pg/fixtures.sql" || { echo "FAIL: tests/pg/fixtures.sql"; exit 99; }
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# Every example study from CSV and from PostgreSQL.  The examples tree is
-# copied twice so that both runs name their rules files with the same text.
-mkdir -p "$tmp/csv" "$tmp/pg/examples/studies"
-cp -R "$srcdir/examples" "$tmp/csv/"
-chmod -R u+w "$tmp/csv"
-cp "$srcdir"/tests/pg/studies/*.rules "$tmp/csv/examples/studies/"
-cp -R "$srcdir/examples/lib" "$tmp/pg/examples/"
-chmod -R u+w "$tmp/csv" "$tmp/pg"
-COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
-export COHORT_PLUGIN_PATH
-# the example studies import ../lib/*.rules, outside their folder
-COHORT_RULES_PATH="$tmp/csv/examples/lib:$tmp/pg/examples/lib"
-export COHORT_RULES_PATH
+# Every example study from CSV and from PostgreSQL.
+pg_examples "$srcdir"/tests/pg/studies/*.rules
 for rules in "$tmp"/csv/examples/studies/*.rules; do
     name=$(basename "$rules" .rules)
-    # data csv "../data/DIR" { table T ... }  ->  data postgres "" { table T from "DIR.T" ... };
-    # data csv "../data/DIR"; (the tables of a library, lib/omop.rules)  ->
-    # data postgres "options='-c search_path=DIR'";
-    awk '
-        /^data csv "[^"]*";/ {
-            n = split($3, parts, "/"); schema = parts[n]; gsub(/[";]/, "", schema)
-            sub(/^data csv "[^"]*"/, "data postgres \"options=\047-c search_path=" schema "\047\""); print; next
-        }
-        /^data csv "/ {
-            n = split($3, parts, "/"); schema = parts[n]; gsub(/"/, "", schema)
-            sub(/^data csv "[^"]*"/, "data postgres \"\""); indata = 1; print; next
-        }
-        indata && /^}/ { indata = 0 }
-        indata && match($0, /table[ \t]+[A-Za-z_][A-Za-z0-9_]*/) {
-            decl = substr($0, RSTART, RLENGTH); split(decl, w, /[ \t]+/)
-            $0 = substr($0, 1, RSTART + RLENGTH - 1) " from \"" schema "." w[2] "\"" substr($0, RSTART + RLENGTH)
-        }
-        { print }' "$rules" >"$tmp/pg/examples/studies/$name.rules"
+    awk -f "$srcdir/tests/pg/topg.awk" "$rules" >"$tmp/pg/examples/studies/$name.rules"
     if ! grep -q '^data postgres "' "$tmp/pg/examples/studies/$name.rules"; then
         bad "$name: no data csv statement to rewrite"
         continue
@@ -345,7 +247,7 @@ else
     bad "courses moved by a day in PostgreSQL did not change the exported dataset"
 fi
 # ... and the database engine sees the change as the in-memory one does (an
-# UPDATE also moves the rows: ctid order is what both engines read)
+# UPDATE also moves the rows: both engines read the courses in key order)
 (cd "$tmp/pg/examples/studies" && "$COHORT" export tdxd_srs.rules --in-database -o "$tmp/db.out") >/dev/null 2>&1
 if [ -s "$tmp/db.out" ] && cmp -s "$tmp/pg.out" "$tmp/db.out" && ! cmp -s "$tmp/csv.out" "$tmp/db.out"; then
     ok "courses moved by a day: export --in-database changes as the in-memory export does"
