@@ -149,9 +149,11 @@ if [ $same = $nstudies ]; then
 else
     bad "only $same of $nstudies studies give through the shards what they give from CSV"
 fi
-# the test can fail: the generated SQL ordered by ctid (which orders the
-# rows of one partition only) gives the units in another order
-(cd "$tmp/pg/examples/studies" && "$COHORT" sql tdxd_srs.rules) >"$tmp/q.sql" 2>/dev/null
+# the test can fail: the first study's query ordered by ctid (which orders
+# the rows of one partition only: the shards' ctids interleave) gives the
+# units in another order
+set -- $studies
+(cd "$tmp/pg/examples/studies" && "$COHORT" sql "$1.rules") >"$tmp/q.sql" 2>/dev/null
 sed 's/^ORDER BY t\([0-9]*\)\..*;$/ORDER BY t\1.ctid;/' "$tmp/q.sql" >"$tmp/q_ctid.sql"
 sql $port0 -At -F, -f "$tmp/q.sql" >"$tmp/q.out" 2>&1
 sql $port0 -At -F, -f "$tmp/q_ctid.sql" >"$tmp/q_ctid.out" 2>&1
