@@ -273,11 +273,12 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
         if (declared(sp, col) >= 0 || wanted(sp, col, PQgetvalue(r, k, 3), sample_rows)) first = nrows;
         else if (map_type(PQgetvalue(r, k, 3)) != CT_NONE) first = k;
     }
-    int bad = 0, ncols = 0, key_text = 0;
+    int bad = 0, ncols = 0, key_text = 0, key_at = -1;
     sb_add(sql, "COPY (SELECT ");
     for (int k = 0; k < nrows; k++) {
         const char *col = PQgetvalue(r, k, 1);
         int dt = declared(sp, col);
+        if (sp->key && strcmp(col, sp->key) == 0) key_at = k;
         if (dt < 0 && !wanted(sp, col, PQgetvalue(r, k, 3), sample_rows) && k != first) continue;
         int ct = map_type(PQgetvalue(r, k, 3));
         if (dt < 0 && ct == CT_NONE) {
@@ -310,7 +311,7 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
     /* a table with a key is read in key order (texts byte by byte), the
      * order the query of sqlgen.c gives: a table has no order of its own in
      * the database (a partitioned one is read partition by partition) */
-    if (sp->key) {
+    if (key_at >= 0) {   /* (a key the table lacks is reported by data_load) */
         sb_add(sql, key_text ? " ORDER BY CAST(r_." : " ORDER BY r_.");
         sb_ident(sql, c, sp->key);
         sb_add(sql, key_text ? " AS text) COLLATE \"C\"" : "");
