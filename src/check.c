@@ -2250,7 +2250,7 @@ static void add_era_tables(study *st, stmt *d, diag *dg)
     if (!st->neras) return;
     tabledecl *t = ast_alloc(st->prog, (d->ntables + st->neras) * sizeof *t);
     if (!t) return;
-    memcpy(t, d->tables, d->ntables * sizeof *t);
+    if (d->ntables) memcpy(t, d->tables, d->ntables * sizeof *t);
     d->tables = t;
     for (size_t i = 0; i < st->neras; i++) {
         stmt *e = st->eras[i];

@@ -1058,7 +1058,7 @@ static int add_interactions(const study *st, const evpool *pool, const estimatei
     }
     cohort_term *terms = cb_alloc(b, (total + 1) * sizeof *terms);
     if (!terms) return -1;
-    memcpy(terms, fm->terms, fm->nterms * sizeof *terms);
+    if (fm->nterms) memcpy(terms, fm->terms, fm->nterms * sizeof *terms);
     size_t j = fm->nterms;
     for (t = 0; t < nia; t++)
         for (size_t c = 0; c < ncol[t]; c++) terms[j++] = cols[t][c];
