@@ -28,8 +28,10 @@ void cmp_row_free(cmp_row *r)
     for (int g = 0; g < 2; g++) {
         free(r->cif[g]);
         free(r->var[g]);
+        free(r->cif_lower[g]);
+        free(r->cif_upper[g]);
         free(r->nby[g]);
-        r->cif[g] = r->var[g] = NULL;
+        r->cif[g] = r->var[g] = r->cif_lower[g] = r->cif_upper[g] = NULL;
         r->nby[g] = NULL;
     }
 }
@@ -75,10 +77,13 @@ int cmp_compute(const double *time, const int *status, const int *exposed, size_
     for (int g = 0; g < 2; g++) {
         r->cif[g] = malloc((nat + 1) * sizeof *r->cif[g]);
         r->var[g] = malloc((nat + 1) * sizeof *r->var[g]);
+        r->cif_lower[g] = malloc((nat + 1) * sizeof *r->cif_lower[g]);
+        r->cif_upper[g] = malloc((nat + 1) * sizeof *r->cif_upper[g]);
         r->nby[g] = calloc(nat + 1, sizeof *r->nby[g]);
     }
     if (!sub_t || !x || !sub_s || !grp || !r->cif[0] || !r->cif[1] || !r->var[0] || !r->var[1] ||
-        !r->nby[0] || !r->nby[1])
+        !r->cif_lower[0] || !r->cif_lower[1] || !r->cif_upper[0] || !r->cif_upper[1] || !r->nby[0] ||
+        !r->nby[1])
         goto out;
     for (size_t i = 0; i < n; i++)
         if (status[i] == 1)
@@ -87,6 +92,9 @@ int cmp_compute(const double *time, const int *status, const int *exposed, size_
         if (cmp_group_cif(time, status, exposed, n, g, at, nat, r->cif[g], r->var[g], sub_t, sub_s) !=
             CMP_OK)
             goto out;
+    for (int g = 0; g < 2; g++)
+        for (size_t k = 0; k < nat; k++)
+            cif_ci(r->cif[g][k], r->var[g][k], conf_level, &r->cif_lower[g][k], &r->cif_upper[g][k]);
 
     if (r->n[0] == 0 || r->n[1] == 0) {
         r->fit = CMP_FIT_EMPTY_GROUP;

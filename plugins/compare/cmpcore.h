@@ -6,7 +6,7 @@
  * Fine-Gray subdistribution hazard ratio of exposed vs unexposed with its
  * Wald confidence interval and p-value (crr.c), i.e. what R gives with
  * cmprsk::cuminc(time, status, exposed) and cmprsk::crr(time, status,
- * exposed). */
+ * exposed), with the cumulative incidences' log(-log) limits. */
 #ifndef COHORT_CMPCORE_H
 #define COHORT_CMPCORE_H
 #include <stddef.h>
@@ -29,6 +29,8 @@ typedef struct cmp_row {
     size_t nat;
     double *cif[2];         /* nat values per group; NAN after the group's last follow-up */
     double *var[2];         /* their variances (cuminc's) */
+    double *cif_lower[2], *cif_upper[2];   /* their conf_level limits, log(-log) as the cif
+                                      plugin's (cif_ci); NAN at an estimate of 0 or 1 */
     size_t *nby[2];         /* nat counts per group: events (status 1) at or before at[k] */
     int gray_ok;            /* Gray's test available */
     double gray_stat, gray_p;
@@ -39,7 +41,7 @@ typedef struct cmp_row {
 
 /* Compute one row from n observations (time >= 0, status >= 0, exposed 0
  * or 1) at the times at[0..nat-1] (days), with conf_level for the sHR's
- * interval.  Returns CMP_OK or CMP_NOMEM; free r with cmp_row_free in
+ * interval and the incidences' limits.  Returns CMP_OK or CMP_NOMEM; free r with cmp_row_free in
  * every case. */
 int cmp_compute(const double *time, const int *status, const int *exposed, size_t n,
                 const double *at, size_t nat, double conf_level, cmp_row *r);

@@ -13,6 +13,11 @@
  *   estimate compare(endpoints: [rn, srn], exposures: [mills2021, lebow2023],
  *                    sources: ["Mills 2021", "Lebow 2023"], at: [1 year, 2 years]);
  *
+ * Each row states its comparison: the labels the rules give the
+ * definition's levels (true: "concurrent", false: "sequential"), else
+ * exposed vs unexposed; the sentences and the table cif give each group's
+ * incidence with its log(-log) confidence limits.
+ *
  * Rows whose endpoint or exposure is missing are left out of that row
  * (counted in a warning).  A sHR that cannot be estimated (a group without
  * events or without rows, a fit that fails) is left empty and said why in
@@ -45,6 +50,33 @@ static void cmp_fmt_pct(double x, char *buf, size_t size)
 {
     if (isfinite(x)) snprintf(buf, size, "%.1f%%", 100 * x);
     else snprintf(buf, size, "-");
+}
+
+/* Group g's incidence at the t-th time with its interval, "3.7% (95% CI
+ * 2.1-6.0)", or the estimate alone when it has none (0, or after the
+ * group's last follow-up: "-"). */
+static void cmp_fmt_cif(const cmp_row *r, int g, size_t t, double level, char *buf, size_t size)
+{
+    cmp_fmt_pct(r->cif[g][t], buf, size);
+    if (isfinite(r->cif_lower[g][t]) && isfinite(r->cif_upper[g][t])) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, " (%g%% CI %.1f-%.1f)", level * 100, 100 * r->cif_lower[g][t],
+                 100 * r->cif_upper[g][t]);
+    }
+}
+
+/* What definition `name` compares: the labels the rules give its levels
+ * (`label lebow2023 levels (true: "concurrent", false: "sequential")`),
+ * else "exposed" and "unexposed". */
+static void cmp_levels(const cohort_host *host, const cohort_call *call, const char *name, const char **yes,
+                       const char **no)
+{
+    *yes = "exposed";
+    *no = "unexposed";
+    if (!COHORT_HOST_HAS(host, label)) return;
+    const char *t = host->label(call, name, "true"), *f = host->label(call, name, "false");
+    if (t) *yes = t;
+    if (f) *no = f;
 }
 
 /* The arguments, checked. */
@@ -132,7 +164,7 @@ static int cmp_get_args(const cohort_host *host, const cohort_call *call, cmp_ar
 
 /* Table columns, indices as returned by host->table_column. */
 typedef struct cmp_cols {
-    int ep, def, src, n1, n0, e1, e0, shr, lo, hi, p, gray;
+    int ep, def, src, cmp, n1, n0, e1, e0, shr, lo, hi, p, gray;
     int *c1, *c0;        /* CIF columns per time, exposed and unexposed */
 } cmp_cols;
 
@@ -146,6 +178,7 @@ static int cmp_make_cols(const cohort_host *host, const cohort_call *call, const
     c->ep = host->table_column(t, "endpoint", COHORT_COL_TEXT, 0);
     c->def = host->table_column(t, "definition", COHORT_COL_TEXT, 0);
     c->src = a->sources ? host->table_column(t, "source", COHORT_COL_TEXT, 0) : -1;
+    c->cmp = host->table_column(t, "comparison", COHORT_COL_TEXT, 0);
     c->n1 = host->table_column(t, "n exp", COHORT_COL_COUNT, 0);
     c->n0 = host->table_column(t, "n unexp", COHORT_COL_COUNT, 0);
     c->e1 = host->table_column(t, "events exp", COHORT_COL_COUNT, 0);
@@ -170,7 +203,7 @@ static int cmp_make_cols(const cohort_host *host, const cohort_call *call, const
 static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp_args *a,
                      const cohort_surv *s, size_t k, const cmp_row *r)
 {
-    char line[1024], tb[64], p1[32], p0[32], pb[32], c[4][32];
+    char line[2048], tb[64], p1[96], p0[96], pb[32], c[4][32];
     size_t off = 0;
     int hidden = 0;
     hidden |= pc_count(host, call, (double)r->events[1], c[0], sizeof c[0]);
@@ -178,9 +211,16 @@ static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp
     hidden |= pc_count(host, call, (double)r->events[0], c[2], sizeof c[2]);
     hidden |= pc_count(host, call, (double)r->n[0], c[3], sizeof c[3]);
 #define CMP_ADD(...) do { if (off < sizeof line) off += (size_t)snprintf(line + off, sizeof line - off, __VA_ARGS__); } while (0)
-    CMP_ADD("%s", a->exs[k].name);
+    const char *yes, *no;
+    cmp_levels(host, call, a->exs[k].name, &yes, &no);
+    /* the definition and endpoint as the rules label them */
+    const char *dname = COHORT_HOST_HAS(host, label) ? host->label(call, a->exs[k].name, NULL) : NULL;
+    const char *ename = COHORT_HOST_HAS(host, label) ? host->label(call, s->name, NULL) : NULL;
+    if (!dname) dname = a->exs[k].name;
+    if (!ename) ename = s->name;
+    CMP_ADD("%s", dname);
     if (a->sources) CMP_ADD(" (%s)", a->sources[k]);
-    CMP_ADD(", %s: %s/%s exposed vs %s/%s unexposed with %s", s->name, c[0], c[1], c[2], c[3], s->name);
+    CMP_ADD(", %s: %s/%s %s vs %s/%s %s with %s", ename, c[0], c[1], yes, c[2], c[3], no, ename);
     for (size_t t = 0; t < a->nat; t++) {
         char n1[32], n0[32];
         int h = hidden;
@@ -191,8 +231,8 @@ static void cmp_note(const cohort_host *host, const cohort_call *call, const cmp
             CMP_ADD("; CIF at %s not shown (small counts)", tb);
             continue;
         }
-        cmp_fmt_pct(r->cif[1][t], p1, sizeof p1);
-        cmp_fmt_pct(r->cif[0][t], p0, sizeof p0);
+        cmp_fmt_cif(r, 1, t, a->level, p1, sizeof p1);
+        cmp_fmt_cif(r, 0, t, a->level, p0, sizeof p0);
         CMP_ADD("; CIF at %s %s vs %s", tb, p1, p0);
     }
     if (r->fit == CMP_FIT_OK) {
@@ -317,10 +357,12 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
     char title[256];
     snprintf(title, sizeof title,
              "Every definition on one cohort: cumulative incidence by exposure, univariable Fine-Gray "
-             "sHR exposed vs unexposed (%g%% CI)", a.level * 100);
+             "sHR of the comparison's first group vs its second (%g%% CI)", a.level * 100);
     cohort_table *t = host->table_new(call, "compare", title);
     if (cmp_make_cols(host, call, &a, t, &c) != 0) goto nomem;
-    cohort_table *d = host->table_new(call, "cif", "Cumulative incidence by definition and group");
+    snprintf(title, sizeof title, "Cumulative incidence by definition and group (%g%% CI, log-log)",
+             a.level * 100);
+    cohort_table *d = host->table_new(call, "cif", title);
     host->table_detail(d);
     int dep = host->table_column(d, "endpoint", COHORT_COL_TEXT, 0);
     int ddef = host->table_column(d, "definition", COHORT_COL_TEXT, 0);
@@ -328,6 +370,8 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
     int dtime = host->table_column(d, "time", COHORT_COL_TIME, 1);
     int dcif = host->table_column(d, "cif", COHORT_COL_PERCENT, 1);
     int dse = host->table_column(d, "std.err", COHORT_COL_PERCENT, 1);
+    int dlo = host->table_column(d, "lower", COHORT_COL_PERCENT, 1);
+    int dhi = host->table_column(d, "upper", COHORT_COL_PERCENT, 1);
 
     int beyond = 0;
     int figures = COHORT_HOST_HAS(host, figure_new) && COHORT_HOST_HAS(host, figure_estimate);
@@ -361,6 +405,11 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
             host->table_text(t, row, c.ep, s->name);
             host->table_text(t, row, c.def, v->name);
             if (a.sources) host->table_text(t, row, c.src, a.sources[k]);
+            const char *yes, *no;
+            char vs[256];
+            cmp_levels(host, call, v->name, &yes, &no);
+            snprintf(vs, sizeof vs, "%s vs %s", yes, no);
+            host->table_text(t, row, c.cmp, vs);
             pc_put(host, t, row, c.n1, (double)r.n[1]);
             pc_put(host, t, row, c.n0, (double)r.n[0]);
             pc_put(host, t, row, c.e1, (double)r.events[1]);
@@ -373,10 +422,12 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
                     size_t dr = host->table_row(d);
                     host->table_text(d, dr, dep, s->name);
                     host->table_text(d, dr, ddef, v->name);
-                    host->table_text(d, dr, dgrp, g ? "exposed" : "unexposed");
+                    host->table_text(d, dr, dgrp, g ? yes : no);
                     pc_put(host, d, dr, dtime, a.at[q]);
                     pc_put(host, d, dr, dcif, r.cif[g][q]);
                     pc_put(host, d, dr, dse, sqrt(r.var[g][q]));
+                    pc_put(host, d, dr, dlo, r.cif_lower[g][q]);
+                    pc_put(host, d, dr, dhi, r.cif_upper[g][q]);
                     if (COHORT_HOST_HAS(host, table_row_count))
                         host->table_row_count(d, dr, (double)r.nby[g][q]);
                 }

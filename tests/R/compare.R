@@ -23,9 +23,11 @@ read_ref <- function(f) read.table(file.path(outdir, f), header = TRUE)
 
 # One case: the data file, the exposure (0/1 per row), times, confidence level.
 # Sections: <name>_counts (group n events competing), <name>_cif (group time
-# est var nby; NA after a group's last follow-up), <name>_test (gray_stat
+# est var lower upper nby; NA after a group's last follow-up), <name>_test (gray_stat
 # gray_p coef se shr lower upper p; NA where not estimable).  nby: events
-# of cause 1 at or before the time (what a percentage rests on).
+# of cause 1 at or before the time (what a percentage rests on).  lower,
+# upper: the level's log(-log) limits est^exp(-+z se / (est log est)), as
+# the cif plugin gives them (cuminc gives variances only); NA at 0 or 1.
 compare_case <- function(name, d, exposed, at, level) {
     counts <- data.frame(group = 0:1,
                          n = c(sum(exposed == 0), sum(exposed == 1)),
@@ -33,12 +35,19 @@ compare_case <- function(name, d, exposed, at, level) {
                          competing = c(sum(d$status >= 2 & exposed == 0), sum(d$status >= 2 & exposed == 1)))
     ci <- cuminc(d$time, d$status, exposed, cencode = 0)
     tp <- timepoints(ci, at)
+    z <- qnorm(1 - (1 - level) / 2)
     rows <- list()
     for (g in 0:1) {
         key <- paste(g, 1)
+        est <- as.numeric(tp$est[key, ])
+        se <- sqrt(as.numeric(tp$var[key, ]))
+        inside <- !is.na(est) & est > 0 & est < 1
+        w <- ifelse(inside, z * se / (est * log(est)), NA)
         rows[[length(rows) + 1]] <- data.frame(group = g, time = at,
-                                               est = as.numeric(tp$est[key, ]),
+                                               est = est,
                                                var = as.numeric(tp$var[key, ]),
+                                               lower = ifelse(inside, est^exp(-w), NA),
+                                               upper = ifelse(inside, est^exp(w), NA),
                                                nby = sapply(at, function(a)
                                                    sum(d$status == 1 & exposed == g & d$time <= a)))
     }

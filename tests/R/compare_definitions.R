@@ -2,7 +2,8 @@
 # recomputes every row of the `compare` table of
 # examples/studies/compare_definitions.rules with cmprsk (cuminc, timepoints,
 # crr) from the analysis data set that `cohort export` writes, and prints
-# the rows in the table's layout to compare by eye with expected.out.
+# the rows in the table's layout to compare by eye with expected.out, each
+# followed by the cumulative incidences' 95% limits of its sentence.
 # Usage (from the top of the source tree):
 #   cohort export examples/studies/compare_definitions.rules -o /tmp/cmp.csv
 #   Rscript tests/R/compare_definitions.R /tmp/cmp.csv
@@ -24,7 +25,13 @@ for (ep in c("rn", "srn")) for (x in exposures) {
     ok <- !is.na(t) & !is.na(s) & !is.na(g)
     t <- t[ok]; s <- s[ok]; g <- g[ok]
     ci <- cuminc(t, s, g, cencode = 0)
-    tp <- timepoints(ci, at)$est
+    tpv <- timepoints(ci, at)
+    tp <- tpv$est
+    # the sentences' limits: log(-log), est^exp(-+z se / (est log est))
+    lim <- function(key, k) {
+        e <- tp[key, k]; w <- z * sqrt(tpv$var[key, k]) / (e * log(e))
+        if (is.na(e) || e <= 0 || e >= 1) "" else sprintf(" (%.1f-%.1f)", 100 * e^exp(-w), 100 * e^exp(w))
+    }
     shr <- lo <- hi <- p <- NA
     if (sum(s == 1 & g == 1) > 0 && sum(s == 1 & g == 0) > 0) {
         f <- crr(t, s, cbind(g), failcode = 1, cencode = 0)
@@ -37,4 +44,6 @@ for (ep in c("rn", "srn")) for (x in exposures) {
                 ep, x, sum(g == 1), sum(g == 0), sum(s == 1 & g == 1), sum(s == 1 & g == 0),
                 100 * tp["1 1", 1], 100 * tp["0 1", 1], 100 * tp["1 1", 2], 100 * tp["0 1", 2],
                 shr, lo, hi, p, ci$Tests["1", "pv"]))
+    cat(sprintf("     CIF at 1 year%s vs%s; at 2 years%s vs%s\n", lim("1 1", 1), lim("0 1", 1),
+                lim("1 1", 2), lim("0 1", 2)))
 }

@@ -82,6 +82,10 @@ static void check_case(const cmp_case *cc, rd_tally *tally)
         rd_check(tally, what, row.cif[g][k], rd_get(cif, r, "est"), RTOL, ATOL);
         snprintf(what, sizeof what, "%s var[%d] at %g", cc->name, g, at[k]);
         rd_check(tally, what, row.var[g][k], rd_get(cif, r, "var"), RTOL, ATOL);
+        snprintf(what, sizeof what, "%s lower[%d] at %g", cc->name, g, at[k]);
+        rd_check(tally, what, row.cif_lower[g][k], rd_get(cif, r, "lower"), RTOL, ATOL);
+        snprintf(what, sizeof what, "%s upper[%d] at %g", cc->name, g, at[k]);
+        rd_check(tally, what, row.cif_upper[g][k], rd_get(cif, r, "upper"), RTOL, ATOL);
         snprintf(what, sizeof what, "%s nby[%d] at %g", cc->name, g, at[k]);
         rd_check(tally, what, (double)row.nby[g][k], rd_get(cif, r, "nby"), 0, 0);
     }
