@@ -3,7 +3,9 @@
  * and the figure files it describes: SVG, PNG and PDF from the one drawing
  * path in render.c, plus each figure's data as JSON.  The page is built in
  * memory and written last, so it never names a file that was not written;
- * every file goes through a temporary name. */
+ * every file goes through a temporary name.  The page: contents, the run
+ * (date, command line, params, sweep values), inputs, attrition, one
+ * foldable section per estimate, warnings; a print stylesheet. */
 #include "report.h"
 #include <math.h>
 #include <stdio.h>
@@ -26,6 +28,14 @@ static void html(FILE *out, const char *s)
         default: fputc(*s, out);
         }
     }
+}
+
+/* before, text escaped, after: one cell or element of the page */
+static void wrap(FILE *out, const char *before, const char *text, const char *after)
+{
+    fputs(before, out);
+    html(out, text);
+    fputs(after, out);
 }
 
 static void base64(FILE *out, const unsigned char *p, size_t n)
@@ -159,7 +169,15 @@ static const char style[] =
     "figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}\n"
     "figcaption{font-size:.85em;color:#444}.where{color:#666;font-size:.85em;margin-top:0}\n"
     ".note{margin:.2em 0}.warn{color:#8a4b00}.failed{color:#a00;font-weight:bold}\n"
-    "details{margin:.5em 0}summary{cursor:pointer;color:#333}\n";
+    "details{margin:.5em 0}summary{cursor:pointer;color:#333}\n"
+    "details.section>summary{list-style-position:outside}details.section>summary h2{display:inline}\n"
+    "nav#contents ol{margin:.3em 0;padding-left:1.5em}nav#contents li{margin:.1em 0}\n"
+    "#run td:first-child{white-space:nowrap;color:#444}\n"
+    /* print to PDF: the full width, no link colours, nothing split across pages */
+    "@media print{body{max-width:none;margin:0;font-size:10pt}a{color:inherit;text-decoration:none}\n"
+    "summary{list-style:none}summary::-webkit-details-marker{display:none}\n"
+    "h2{break-after:avoid}table,figure,tr{break-inside:avoid}\n"
+    "section.estimate{break-before:page}nav#contents{break-after:page}}\n";
 
 #define DETAIL_ROWS 500
 
@@ -218,6 +236,59 @@ static void page_figure(const char *title, const char *name, const char *svg, si
     fputs("</figcaption></figure>\n", out);
 }
 
+/* The table of contents: the fixed sections and one line per estimate. */
+static void page_contents(const results *r, FILE *out)
+{
+    fputs("<nav id=\"contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#run\">Run</a></li>\n"
+          "<li><a href=\"#inputs\">Inputs</a></li>\n<li><a href=\"#attrition\">Attrition</a></li>\n",
+          out);
+    for (size_t i = 0; i < r->nests; i++) {
+        fprintf(out, "<li><a href=\"#estimate-%zu\">", i + 1);
+        wrap(out, "<code>", r->ests[i].source, "</code></a>");
+        if (r->ests[i].failed) fputs(" (failed)", out);
+        fputs("</li>\n", out);
+    }
+    fputs("<li><a href=\"#warnings\">Warnings</a></li>\n</ol>\n</nav>\n", out);
+}
+
+/* The run: when, by which command line, with which parameter values (and
+ * a sweep's values, one row per run), as results.json's "run". */
+static void page_run(const results *r, FILE *out)
+{
+    wrap(out, "<section id=\"run\">\n<h2>Run</h2>\n<table>\n<tbody>\n<tr><td>run date</td><td>",
+         r->run_date ? r->run_date : "-", "</td></tr>\n<tr><td>command line</td><td><code>cohort");
+    for (size_t i = 0; i < r->ncommand; i++) {
+        fputc(' ', out);
+        html(out, r->command[i]);
+    }
+    wrap(out, "</code></td></tr>\n<tr><td>cohort version</td><td>", r->version ? r->version : PACKAGE_VERSION,
+         "</td></tr>\n</tbody></table>\n");
+    if (r->nparams) {
+        fputs("<h3>Parameters</h3>\n<table>\n<thead><tr><th>param</th><th>value</th></tr></thead>\n<tbody>\n",
+              out);
+        for (size_t i = 0; i < r->nparams; i++) {
+            wrap(out, "<tr><td><code>", r->params[i].key, "</code></td>");
+            wrap(out, "<td>", r->params[i].value, "</td></tr>\n");
+        }
+        fputs("</tbody></table>\n", out);
+    } else if (!r->nsweep_params) {
+        fputs("<p>The rules declare no parameters.</p>\n", out);
+    }
+    if (r->nsweep_params && r->nsweep_runs) {
+        fputs("<h3>Sweep</h3>\n<table>\n<thead><tr><th>run</th>", out);
+        for (size_t j = 0; j < r->nsweep_params; j++) wrap(out, "<th><code>", r->sweep_params[j], "</code></th>");
+        fputs("</tr></thead>\n<tbody>\n", out);
+        for (size_t k = 0; k < r->nsweep_runs; k++) {
+            fprintf(out, "<tr><td class=\"n\">%zu</td>", k + 1);
+            for (size_t j = 0; j < r->nsweep_params; j++)
+                wrap(out, "<td>", r->sweep_values[k * r->nsweep_params + j], "</td>");
+            fputs("</tr>\n", out);
+        }
+        fputs("</tbody></table>\n", out);
+    }
+    fputs("</section>\n", out);
+}
+
 static void page_head(const results *r, FILE *out)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", out);
@@ -250,6 +321,8 @@ static void page_head(const results *r, FILE *out)
                      "shown as &lt;%d; curve steps pool at least %d events.",
                 r->min_cell - 1, r->min_cell, r->min_cell);
     fputs("</p>\n</header>\n", out);
+    page_contents(r, out);
+    page_run(r, out);
     fputs("<section id=\"inputs\">\n<h2>Inputs</h2>\n<table>\n<thead><tr><th>input</th><th>file</th>"
           "<th>SHA-256</th></tr></thead>\n<tbody>\n",
           out);
@@ -339,9 +412,10 @@ int report_write(const results *r, const render_opts *ro, const char *dir, char 
         const est_result *e = &r->ests[i];
         char base[256], name[600];
         results_est_stem(r, i, base, sizeof base);
-        fprintf(out, "<section class=\"estimate\" id=\"estimate-%zu\">\n<h2><code>", i + 1);
+        fprintf(out, "<section class=\"estimate\" id=\"estimate-%zu\">\n<details class=\"section\" open>"
+                     "<summary><h2><code>", i + 1);
         html(out, e->source);
-        fputs("</code></h2>\n<p class=\"where\">", out);
+        fputs("</code></h2></summary>\n<p class=\"where\">", out);
         html(out, e->where);
         if (e->analysis > 0) {
             fputs(", analysis ", out);
@@ -396,7 +470,7 @@ int report_write(const results *r, const render_opts *ro, const char *dir, char 
             }
             fputs("</ul>\n", out);
         }
-        fputs("</section>\n", out);
+        fputs("</details>\n</section>\n", out);
     }
     fputs("<section id=\"warnings\">\n<h2>Warnings</h2>\n", out);
     if (r->nwarnings == 0) fputs("<p>None.</p>\n", out);

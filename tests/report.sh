@@ -68,6 +68,24 @@ check "report.html names the study, every estimate and the warnings" sh -c \
     "grep -q 'Report test: radionecrosis after SRS' '$page' &&
      test \$(grep -c 'class=\"estimate\"' '$page') = 3 &&
      grep -q 'id=\"warnings\"' '$page'"
+check "report.html has a table of contents linking the run, inputs, attrition, each estimate and the warnings" sh -c \
+    "test \$(grep -c '<li><a href=\"#estimate-[0-9]*\"><code>estimate ' '$page') = 3 &&
+     grep -q '<li><a href=\"#run\">Run</a></li>' '$page' &&
+     grep -q '<li><a href=\"#warnings\">Warnings</a></li>' '$page'"
+check "report.html gives the run date, the command line and the cohort version" sh -c \
+    "grep -q '<td>run date</td><td>[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T' '$page' &&
+     grep -q '<td>command line</td><td><code>cohort run [^<]*--out $tmp/a</code>' '$page' &&
+     grep -q '<td>cohort version</td><td>[0-9]' '$page'"
+check "report.html's estimates are collapsible sections, open, and it has a print stylesheet" sh -c \
+    "test \$(grep -c '<details class=\"section\" open><summary><h2>' '$page') = 3 &&
+     grep -q '@media print' '$page'"
+# the parameter values and a sweep's, in the study of e2e json_provenance
+"$COHORT" run "$srcdir/tests/e2e/cases/json_provenance/study.rules" --set conf=0.9 \
+    --sweep horizon=100days,12months --out "$tmp/p" >/dev/null 2>&1
+check "report.html gives the parameter values (--set) and the values of each run of a sweep" sh -c \
+    "grep -q '<tr><td><code>conf</code></td><td>0.9</td></tr>' '$tmp/p/report.html' &&
+     grep -q '<th>run</th><th><code>horizon</code></th>' '$tmp/p/report.html' &&
+     grep -q '<tr><td class=\"n\">2</td><td>12months</td></tr>' '$tmp/p/report.html'"
 hashes=""
 for f in "$rules" "$srcdir"/tests/report/data/*.csv; do
     h=$(sha256sum "$f" | cut -d' ' -f1)
