@@ -94,7 +94,7 @@ int cmp_compute(const double *time, const int *status, const int *exposed, size_
             goto out;
     for (int g = 0; g < 2; g++)
         for (size_t k = 0; k < nat; k++)
-            cif_ci(r->cif[g][k], r->var[g][k], conf_level, &r->cif_lower[g][k], &r->cif_upper[g][k]);
+            cif_ci(r->cif[g][k], r->var[g][k], conf_level, CIF_CI_LOGLOG, &r->cif_lower[g][k], &r->cif_upper[g][k]);
 
     if (r->n[0] == 0 || r->n[1] == 0) {
         r->fit = CMP_FIT_EMPTY_GROUP;
