@@ -1,4 +1,5 @@
-/* axis.c: the time axis of step figures -- where it ends, its ticks (where
+/* axis.c: the parts of drawing that need no cairo, kept in the host: the
+ * names of line types (checked with the rules) and the time axis of step figures -- where it ends, its ticks (where
  * the number at risk is given) and where each curve stops for too few at
  * risk.  Pure arithmetic on the figure's data and the plot options, shared
  * by the renderer (render.c), the figure JSON (report.c) and the small-cell
@@ -81,4 +82,12 @@ size_t render_time_ticks(const cohort_figure *f, const render_opts *o, double *t
         ticks[n++] = x * ud;
     }
     return n;
+}
+
+int render_line_type(const char *name)
+{
+    static const char *const names[] = {"solid", "dashed", "dotted", "dotdash", "longdash", "twodash"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(name, names[i])) return (int)i;
+    return -1;
 }

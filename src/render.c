@@ -1,4 +1,5 @@
-/* render.c: cairo drawing of figures.  Each kind has a layout step (sizes
+/* render.c: cairo drawing of figures (built into the render module,
+ * render_module.c, which the host loads on demand).  Each kind has a layout step (sizes
  * measured on a scratch surface with the same font options) and one draw
  * function that paints onto whatever surface emit() made: SVG, PDF (in
  * points) or PNG (the same points at RENDER_PNG_DPI).  Sizes are in points
@@ -50,14 +51,6 @@ static void set_dash(cairo_t *cr, size_t k)
 {
     static const int cycle[] = {LINE_SOLID, LINE_DASHED, LINE_DOTTED, LINE_DOTDASH};
     line_dash(cr, cycle[(k / NPALETTE + k) % 4]);
-}
-
-int render_line_type(const char *name)
-{
-    static const char *const names[] = {"solid", "dashed", "dotted", "dotdash", "longdash", "twodash"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (!strcmp(name, names[i])) return (int)i;
-    return -1;
 }
 
 /* A curve's colour: the plot option's for its group, or the palette's. */

@@ -1,4 +1,6 @@
-/* render.h: drawing figures with cairo (render.c; the time axis in axis.c).  One drawing path per kind of
+/* render.h: drawing figures with cairo (render.c, in the render module:
+ * module.h, render_host.c; the time axis and line type names in axis.c,
+ * in the host).  One drawing path per kind of
  * figure (step curves with bands, censor marks and the number at risk;
  * forest plots; the attrition flow diagram) onto any cairo surface, so SVG,
  * PNG and PDF are the same picture. */
@@ -51,6 +53,10 @@ int render_flow(const results *r, const render_opts *o, int format, FILE *out);
  * drawing follows (before exit), so that a leak checker sees a clean heap;
  * drawing afterwards would reload them. */
 void render_release(void);
+
+/* Load the render module now (it draws every figure): 0, or -1 with why in
+ * err (a run with --out asks before computing anything). */
+int render_available(char *err, size_t errsize);
 
 /* The times (days) of the time axis ticks of a STEP figure, where the
  * number at risk is given; at most max.  Returns how many. */

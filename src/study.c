@@ -271,7 +271,7 @@ static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded 
     if (l->st->conninfo) {
         int rc = pg_fetch(l->st->conninfo, &l->st->conninfo_site, l->st->specs, l->st->nspecs,
                           sample_rows, dg, &l->spool);
-        if (rc) return rc == 1 ? EXIT_RULES : EXIT_DATA;
+        if (rc) return rc == 1 ? EXIT_RULES : rc == 3 ? EXIT_PLUGIN : EXIT_DATA;
     }
     l->data = data_load(l->spool ? pg_spool_specs(l->spool) : l->st->specs, l->st->nspecs, &lo,
                         l->pool, dg);
@@ -1823,6 +1823,11 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         /* refused before anything is computed (and checked again at the end) */
         diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "%s", oerr);
         return EXIT_OUTPUT;
+    }
+    if (o->outdir && render_available(oerr, sizeof oerr)) {
+        /* the figures of --out need the render module: say so before computing */
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot load the figure module: %s", oerr);
+        return EXIT_PLUGIN;
     }
     warn_tap tap = {dg->fn, dg->ud, NULL, 0, tm.pg};
     dg->fn = tap_cb;
