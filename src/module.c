@@ -81,7 +81,8 @@ const void *module_load(const char *name, const void *host, int only_loaded, cha
     void *h = dlopen(path, only_loaded ? RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD : RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
-        if (!only_loaded) snprintf(err, errsize, "cannot load %s: %s", path, why ? why : "unknown error");
+        /* dlerror() names the file */
+        if (!only_loaded) snprintf(err, errsize, "%s", why ? why : path);
         return NULL;
     }
     void *sym = dlsym(h, COHORT_MODULE_ENTRY);
