@@ -383,6 +383,9 @@ static char *stmt_text(const stmt *s)
 /* ---- evaluating units on several threads ------------------------------------------ */
 
 #define MAX_THREADS 8
+/* Fewer units (or prefilter rows) than this per thread are not worth a
+ * thread: starting one costs about as much as evaluating them. */
+#define MIN_PER_THREAD 64
 
 /* The evaluators of a run, one per thread: [0] is the run's own, the
  * others clones that share its prepared quantifiers (eval_prepare). */
@@ -402,13 +405,14 @@ static void prefilter_part(void *ctx, evaluator *ev, int part, size_t lo, size_t
 }
 
 /* Threads to use: `threads` (0: the processors online), at most
- * MAX_THREADS, and 1 when the rules call extern C functions (they need not
- * be thread-safe). */
-static int pool_init(evpool *p, evaluator *ev, const study *st, int threads)
+ * MAX_THREADS and one per MIN_PER_THREAD of the `units`, and 1 when the
+ * rules call extern C functions (they need not be thread-safe). */
+static int pool_init(evpool *p, evaluator *ev, const study *st, int threads, size_t units)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int n = threads > 0 ? threads : cpus > 0 ? (int)cpus : 1;
     if (n > MAX_THREADS) n = MAX_THREADS;
+    if ((size_t)n > units / MIN_PER_THREAD) n = units >= 2 * MIN_PER_THREAD ? (int)(units / MIN_PER_THREAD) : 1;
     if (st->nexterns) n = 1;
     p->ev[0] = ev;
     p->n = 1;
@@ -454,7 +458,7 @@ static void *job_run(void *jp)
 static int parallel_for(const evpool *p, size_t n, unit_fn fn, void *ctx)
 {
     int parts = p->n;
-    if ((size_t)parts > n) parts = n ? (int)n : 1;
+    if ((size_t)parts > n / MIN_PER_THREAD) parts = n >= 2 * MIN_PER_THREAD ? (int)(n / MIN_PER_THREAD) : 1;
     job jobs[MAX_THREADS];
     pthread_t th[MAX_THREADS];
     int started[MAX_THREADS] = {0};
@@ -1462,7 +1466,7 @@ static int compute_set(study *st, cohort_data *d, diag *dg)
     int rc = -1;
     if (ev) {
         evpool pool;
-        pool_init(&pool, ev, st, 0);
+        pool_init(&pool, ev, st, 0, d->tables[st->unit].nrows);
         size_t n = 0;
         size_t *rows = apply_criteria(st, d, &pool, res, &n, NULL);
         rc = rows ? set_from_rows(st, d, rows, n) : -1;
@@ -1584,7 +1588,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         return NULL;
     }
     evpool pool;
-    pool_init(&pool, ev, st, in_db ? 1 : threads);
+    pool_init(&pool, ev, st, in_db ? 1 : threads, d->tables[st->unit].nrows);
     pool.pg = tm->pg;
     size_t n = 0;
     indb_set *db = NULL;
@@ -2028,7 +2032,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     results *res = rc || era_build(st, d, dg) ? NULL : results_new(st->title, d->tables[st->unit].name, 1, "days");
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     evpool pool;
-    if (ev) pool_init(&pool, ev, st, 1);   /* rows are written in order by one thread */
+    if (ev) pool_init(&pool, ev, st, 1, 1);   /* rows are written in order by one thread */
     size_t n = 0;
     size_t *rows = ev ? apply_criteria(st, d, &pool, res, &n, NULL) : NULL;
     if (rows && set_from_rows(st, d, rows, n)) {
