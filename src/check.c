@@ -840,7 +840,8 @@ static ty check_quant(scope *sc, expr *e)
             err(sc, e->b, "sum needs numbers or durations, not %s", ty_name(body));
             return T_ERR;
         }
-        return body;
+        /* a body made only of `missing` sums to the integer 0 over no rows */
+        return is_any(body) ? mk(TY_INT) : body;
     }
     return T_ERR;
 }
