@@ -104,16 +104,30 @@ static size_t collapse(item *it, size_t n, double gap)
     return m;
 }
 
+int era_gap_bad(diag *dg, const stmt *s, double gap)
+{
+    if (!isnan(gap) && gap >= 0) return 0;
+    diag_at(dg, DIAG_ERROR, s->gap->loc, "the gap of era %s is %s", s->name, isnan(gap) ? "missing" : "negative");
+    return -1;
+}
+
+void era_report(diag *dg, const stmt *s, const char *source, size_t nostart, size_t reversed)
+{
+    if (nostart)
+        diag_at(dg, DIAG_WARNING, s->start->loc, "era %s: %zu row%s of %s with a missing start left out",
+                s->name, nostart, nostart == 1 ? "" : "s", source);
+    if (reversed)
+        diag_at(dg, DIAG_WARNING, s->end->loc, "era %s: %zu row%s of %s ending before %s start, taken "
+                "to end on %s start day", s->name, reversed, reversed == 1 ? "" : "s", source,
+                reversed == 1 ? "its" : "their", reversed == 1 ? "its" : "their");
+}
+
 static int build_one(evaluator *ev, const stmt *s, cohort_data *d, diag *dg)
 {
     int src = data_table_index(d, s->text);
     const table *S = &d->tables[src];
     value g = eval_expr(ev, s->gap);
-    if (v_missing(g) || g.u.r < 0) {
-        diag_at(dg, DIAG_ERROR, s->gap->loc, "the gap of era %s is %s", s->name,
-                v_missing(g) ? "missing" : "negative");
-        return -1;
-    }
+    if (era_gap_bad(dg, s, v_missing(g) ? NAN : g.u.r)) return -1;
     item *it = malloc((S->nrows ? S->nrows : 1) * sizeof *it);
     if (!it) return -1;
     size_t n = 0, nostart = 0, reversed = 0;
@@ -144,13 +158,7 @@ static int build_one(evaluator *ev, const stmt *s, cohort_data *d, diag *dg)
         T->parent_row[k] = it[k].parent;
     }
     free(it);
-    if (nostart)
-        diag_at(dg, DIAG_WARNING, s->start->loc, "era %s: %zu row%s of %s with a missing start left out",
-                s->name, nostart, nostart == 1 ? "" : "s", S->name);
-    if (reversed)
-        diag_at(dg, DIAG_WARNING, s->end->loc, "era %s: %zu row%s of %s ending before %s start, taken "
-                "to end on %s start day", s->name, reversed, reversed == 1 ? "" : "s", S->name,
-                reversed == 1 ? "its" : "their", reversed == 1 ? "its" : "their");
+    era_report(dg, s, S->name, nostart, reversed);
     return 0;
 }
 

@@ -13,4 +13,8 @@ int era_declare(study *st, cohort_data *d);
  * with the run's params.  Reports a missing or negative gap as an error and
  * rows left out as warnings; returns 0 or -1. */
 int era_build(study *st, cohort_data *d, diag *dg);
+/* Shared by both engines: a gap that is missing (NaN) or negative is an
+ * error (returns -1, else 0); the rows left out or clipped are warnings. */
+int era_gap_bad(diag *dg, const stmt *s, double gap);
+void era_report(diag *dg, const stmt *s, const char *source, size_t nostart, size_t reversed);
 #endif

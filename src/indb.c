@@ -1,11 +1,13 @@
 /* indb.c: the per-unit phase of `run --in-database` (indb.h): the query of
  * sqlgen_run run by PostgreSQL, its rows read into the attrition counts and
  * a columnar analysis dataset (values as eval.c makes them, endpoints as
- * eval_endpoint gives them, the data problems as it counts them). */
+ * eval_endpoint gives them, the data problems as it counts them), and the
+ * eras' data problems, reported as era.c reports them. */
 #include "indb.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "era.h"
 #include "source_pg.h"
 #include "sqlgen.h"
 #include "study.h"
@@ -200,4 +202,47 @@ ep_counts indb_ep_counts(const indb_set *s, int ep)
     ep_counts none = {0, 0, 0, 0, 0};
     int at = ep >= 0 && (size_t)ep < s->st->neps ? s->ep_at[ep] : -1;
     return at < 0 ? none : s->counts[at];
+}
+
+/* ---- eras ---------------------------------------------------------------------- */
+
+typedef struct era_check {
+    const study *st;
+    const cohort_data *schema;
+    diag *dg;
+    size_t next;   /* the era expected next */
+    int failed;    /* a gap that is missing or negative: stop */
+} era_check;
+
+static int on_era(void *ud, int ncells, const char *const *cells)
+{
+    era_check *c = ud;
+    if (ncells != 4 || !cells[0] || !cells[1] || !cells[2]) return c->failed = -2;
+    size_t i = (size_t)strtoull(cells[0], NULL, 10);
+    if (i != c->next++ || i >= c->st->neras) return c->failed = -2;
+    const stmt *s = c->st->eras[i];
+    if (era_gap_bad(c->dg, s, cells[3] ? strtod(cells[3], NULL) : NAN)) return c->failed = -1;
+    const table *S = &c->schema->tables[data_table_index(c->schema, s->text)];
+    era_report(c->dg, s, S->name, (size_t)strtoull(cells[1], NULL, 10), (size_t)strtoull(cells[2], NULL, 10));
+    return 0;
+}
+
+int indb_era_check(const study *st, const cohort_data *schema, diag *dg, int *rc)
+{
+    *rc = EXIT_OK;
+    if (!st->neras) return 0;
+    *rc = EXIT_RULES;
+    char *sql = sqlgen_era_problems(st, schema, dg);
+    if (!sql) return -1;
+    era_check c = {st, schema, dg, 0, 0};
+    int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, on_era, &c, dg);
+    free(sql);
+    if (c.failed == -2 && q == 2)
+        diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "the eras' query returned a row cohort cannot read");
+    if (q) {
+        *rc = q == 1 && !c.failed ? EXIT_RULES : EXIT_DATA;
+        return -1;
+    }
+    *rc = EXIT_OK;
+    return 0;
 }

@@ -34,4 +34,9 @@ const ep_value *indb_endpoint(const indb_set *s, int ep, size_t r);
 const char *indb_root(const indb_set *s, size_t r);
 /* The data problems of endpoint ep over the units that passed (eval.h) */
 ep_counts indb_ep_counts(const indb_set *s, int ep);
+/* Before the run query: count, in the database, the eras' source rows with
+ * a missing start or an end before the start and check each era's gap,
+ * reported as era_build reports them (warnings; a missing or negative gap
+ * is an error).  Returns 0, or -1 with *rc the exit status. */
+int indb_era_check(const study *st, const cohort_data *schema, diag *dg, int *rc);
 #endif

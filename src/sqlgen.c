@@ -1469,3 +1469,45 @@ char *sqlgen_run(const study *st, const cohort_data *schema, const expr *const *
     sb_add(&out, "\nORDER BY kind_, x_, ord_");
     return gen_finish(&g, &out, &f, &units);
 }
+
+/* The eras' data problems (sqlgen.h): per era, as era.c counts them, the
+ * rows whose condition holds with a missing start, those whose end is before
+ * their start, and the gap. */
+char *sqlgen_era_problems(const study *st, const cohort_data *schema, diag *dg)
+{
+    gen g;
+    sbuf out = {0}, none = {0}, none2 = {0};
+    if (gen_init(&g, st, schema, dg)) out.oom = 1;
+    if (out.oom) return gen_finish(&g, &out, &none, &none2);
+    sb_add(&out, "-- cohort: the eras' rows with a missing start, ending before their start, and gaps\n");
+    for (size_t i = 0; i < st->neras; i++) {
+        const stmt *s = st->eras[i];
+        int src = data_table_index(schema, s->text);
+        if (src < 0 || !spec_of(&g, src)) {
+            cannot(&g, s->text_loc, "this era's source table");
+            continue;
+        }
+        int q = ++g.nalias;
+        g.var_q[0] = q;
+        g.var_table[0] = src;
+        if (i) sb_add(&out, "\nUNION ALL ");
+        sb_printf(&out, "SELECT CAST(%zu AS bigint) AS era_, count(*) FILTER (WHERE x.s_ IS NULL) AS nostart_, "
+                  "count(*) FILTER (WHERE x.e0_ < x.s_) AS reversed_, ", i);
+        ex_as(&g, &out, s->gap, TY_DURATION);
+        sb_add(&out, " AS gap_ FROM (SELECT floor(");
+        ex_as(&g, &out, s->start, TY_DATE);
+        sb_add(&out, ") AS s_, floor(");
+        ex_as(&g, &out, s->end, TY_DATE);
+        sb_add(&out, ") AS e0_ FROM ");
+        rel_name(&g, &out, src, s->text_loc);
+        sb_printf(&out, " AS q%d", q);
+        if (s->value) {
+            sb_add(&out, " WHERE (");
+            ex(&g, &out, s->value);
+            sb_add(&out, ") IS TRUE");
+        }
+        sb_add(&out, ") x");
+    }
+    sb_add(&out, "\nORDER BY era_");
+    return gen_finish(&g, &out, &none, &none2);
+}

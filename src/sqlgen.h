@@ -41,4 +41,10 @@ char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg);
  *                            entry not before the end), as eval.c counts them.
  * Returns NULL after reporting what cannot be evaluated in the database. */
 char *sqlgen_run(const study *st, const cohort_data *schema, const expr *const *cols, size_t ncols, diag *dg);
+
+/* The query of the eras' data problems, one row per era of st in order:
+ * era_ (its index), nostart_ (rows whose condition holds with a missing
+ * start), reversed_ (rows ending before their start), gap_ (days, float8).
+ * NULL after reporting what cannot be evaluated in the database. */
+char *sqlgen_era_problems(const study *st, const cohort_data *schema, diag *dg);
 #endif

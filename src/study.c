@@ -1578,7 +1578,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     *why = EXIT_DATA;
     const char *tu = unit_name(st->timescale);
     /* per run: a param may set an era's gap (in the database the data are a sample, not linked) */
-    if (!in_db && era_build(st, d, dg)) return NULL;
+    if (in_db ? indb_era_check(st, d, dg, why) : era_build(st, d, dg)) return NULL;
     results *res = results_new(st->title, d->tables[st->unit].name, st->unit_days[st->timescale], tu);
     if (res) results_set_privacy(res, min_cell);
     if (res) results_set_labels(res, st->labels);
@@ -2242,6 +2242,8 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
                 "(these rules read CSV files)");
         return EXIT_USAGE;
     }
+    int erc;
+    if (indb_era_check(st, l->data, dg, &erc)) return erc;
     char *sql = sqlgen_analysis(st, l->data, dg);
     if (!sql) return EXIT_RULES;
     char tmp[4096];
