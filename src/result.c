@@ -193,6 +193,27 @@ static int h_keep_rows(const cohort_call *call, const unsigned char *keep)
     return 0;
 }
 
+static int h_set_weights(const cohort_call *call, const double *w, const char *name)
+{
+    call_ctx *c = ctx_of(call);
+    if (call->row_unit || !w || !name) return -1;
+    for (size_t i = 0; i < c->nrows; i++)
+        if (!isnan(w[i]) && !(w[i] > 0 && isfinite(w[i]))) return -1;
+    double *k = malloc((c->nrows + 1) * sizeof *k);
+    char *nm = strdup(name);
+    if (!k || !nm) {
+        free(k);
+        free(nm);
+        return -1;
+    }
+    memcpy(k, w, c->nrows * sizeof *k);
+    free(c->weights);
+    free(c->weights_name);
+    c->weights = k;
+    c->weights_name = nm;
+    return 0;
+}
+
 static void h_table_detail(cohort_table *t)
 {
     if (t) t->detail = 1;
@@ -318,7 +339,7 @@ static const cohort_host host = {
     h_table_text, h_note, h_keep_rows, h_table_detail,
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
-    h_label, h_level_rank, h_table_cell_count, h_count_relation,
+    h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights,
 };
 
 const cohort_host *result_host(void)

@@ -133,6 +133,8 @@ typedef struct call_ctx {
     loc where;
     unsigned char *keep;   /* set by keep_rows (malloc'd copy), or NULL */
     size_t nrows;
+    double *weights;       /* set by set_weights (malloc'd copy of nrows), or NULL */
+    char *weights_name;    /* their name (malloc'd), or NULL */
 } call_ctx;
 
 const cohort_host *result_host(void);

@@ -1571,6 +1571,46 @@ static indb_set *db_units(study *st, cohort_data *d, results *res, db_cols *dbc,
     return db;
 }
 
+/* The weights an earlier estimate set (set_weights: w by row, named name,
+ * from estimate `from`) for estimate ei: an estimator with a `weights`
+ * parameter the rules do not give receives them as that argument (after
+ * the call's others); one given its own keeps them, and one without the
+ * parameter runs unweighted, each with a warning.  Returns -1 when out of
+ * memory. */
+static int pass_weights(colbuf *b, const estimateinfo *ei, cohort_call *call, cohort_arg *args,
+                        const double *w, const char *name, const char *from, est_result *er)
+{
+    int takes = 0;
+    for (size_t k = 0; k < ei->est->nparams; k++) takes |= !strcmp(ei->est->params[k].name, "weights");
+    if (!takes) {
+        result_host()->warning(call, "%s takes no weights: it is not weighted by %s's %s (it uses the units "
+                               "that have them)", ei->est->name, from, name);
+        return 0;
+    }
+    if (cohort_arg_get(call, "weights")) {
+        result_host()->warning(call, "the weights given here are used, not %s's %s", from, name);
+        return 0;
+    }
+    size_t n = call->nrows;
+    cohort_arg *a = &args[call->nargs];
+    memset(a, 0, sizeof *a);
+    double *x = cb_alloc(b, (n + 1) * sizeof *x);
+    unsigned char *miss = cb_alloc(b, n + 1);
+    if (!x || !miss) return -1;
+    memcpy(x, w, n * sizeof *x);
+    memset(miss, 0, n + 1);
+    a->name = "weights";
+    a->kind = COHORT_ARG_COLUMN;
+    a->vec.name = name;
+    a->vec.type = COHORT_TYPE_REAL;
+    a->vec.n = n;
+    a->vec.num = x;
+    a->vec.missing = miss;
+    call->nargs++;
+    results_est_arg(er, "weights", name);
+    return 0;
+}
+
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
                          int threads, int in_db, int *why)
 {
@@ -1636,6 +1676,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         return NULL;
     }
     if (!st->nests) report_endpoint_problems(st, &pool, db, res, dg);
+    double *wts = NULL;          /* weights for the estimates that follow (set_weights), by row */
+    char *wname = NULL;          /* their name */
+    const char *wfrom = NULL;    /* the estimate that set them */
     for (size_t i = 0; i < st->nests; i++) {
         const estimateinfo *ei = &st->ests[i];
         char where[512];
@@ -1655,7 +1698,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         colbuf b = {0};
         double *origin = NULL;
         int expo = -1;
-        cohort_arg *args = cb_alloc(&b, (ei->nargs + 1) * sizeof *args);
+        cohort_arg *args = cb_alloc(&b, (ei->nargs + 2) * sizeof *args);
         int built = args && !build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo, db, &dbc);
         if (i == 0) report_endpoint_problems(st, &pool, db, res, dg);
         if (!built) diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
@@ -1674,12 +1717,19 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n};
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL};
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
                             st->unit_days[st->timescale], tu};
-        if (expo >= 0 && expand_exposure(&b, &call, args, ei->nargs, expo, ei->args[expo].exposure_term, origin)) {
+        if (wts && pass_weights(&b, ei, &call, args, wts, wname, wfrom, er)) {
+            diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
+            er->failed = 1;
+            *failed = 1;
+            cb_free(&b);
+            continue;
+        }
+        if (expo >= 0 && expand_exposure(&b, &call, args, call.nargs, expo, ei->args[expo].exposure_term, origin)) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory splitting follow-up at the exposure");
             er->failed = 1;
             *failed = 1;
@@ -1687,7 +1737,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             continue;
         }
         int rep, ra = rows_arg(st, ei, &rep);
-        if (ra >= 0 && expand_intervals(&b, &call, args, ei->nargs, ra, st, d, rows, rep)) {
+        if (ra >= 0 && expand_intervals(&b, &call, args, call.nargs, ra, st, d, rows, rep)) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory listing the intervals of %s", st->eps[rep].s->name);
             er->failed = 1;
             *failed = 1;
@@ -1713,16 +1763,34 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             er->failed = 1;
             *failed = 1;
         }
-        if (cc.keep && rc == 0) {
+        if (cc.weights && rc == 0) {
+            /* the weights of the estimates that follow, from this one's */
+            free(wts);
+            free(wname);
+            wts = cc.weights;
+            wname = cc.weights_name;
+            cc.weights = NULL;
+            cc.weights_name = NULL;
+            wfrom = ei->s->name;
+        }
+        if ((cc.keep || (wts && wfrom == ei->s->name)) && rc == 0) {
+            /* rows kept (keep_rows), and with a weight when this one set them */
             size_t k = 0;
             for (size_t r = 0; r < n; r++)
-                if (cc.keep[r]) rows[k++] = rows[r];
+                if ((!cc.keep || cc.keep[r]) && (!wts || !isnan(wts[r]))) {
+                    if (wts) wts[k] = wts[r];
+                    rows[k++] = rows[r];
+                }
             n = k;
         }
         free(cc.keep);
+        free(cc.weights);
+        free(cc.weights_name);
         cb_free(&b);
     }
     free(rows);
+    free(wts);
+    free(wname);
     indb_free(db);
     free(dbc.e);
     pool_free(&pool);

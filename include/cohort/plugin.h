@@ -40,7 +40,7 @@ extern "C" {
 
 #define COHORT_PLUGIN_MAGIC 0x43485254u /* "CHRT" */
 #define COHORT_ABI_MAJOR 1
-#define COHORT_ABI_MINOR 4
+#define COHORT_ABI_MINOR 5
 
 /* Value types of vectors (same codes as the rules language). */
 enum cohort_type {
@@ -309,6 +309,17 @@ typedef struct cohort_host {
      * rule then hides further cells so that no hidden count can be
      * recovered through the relation. */
     void (*count_relation)(const cohort_call *call, const cohort_cell_ref *cells, const int *coef, size_t n);
+
+    /* ---- ABI 1.5: weights for the estimates that follow (test COHORT_HOST_HAS) ---- */
+
+    /* Weight the estimates that follow this one (e.g. inverse probability
+     * of treatment weights): w[i] > 0 is row i's weight, NAN leaves row i
+     * out of them (as keep_rows).  An estimate with a `weights` parameter
+     * that the rules do not give receives these weights as that argument,
+     * a column called `name`; the others run unweighted on the rows kept,
+     * with a warning.  Only for calls with row_unit == NULL.  Returns 0 on
+     * success. */
+    int (*set_weights)(const cohort_call *call, const double *w, const char *name);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

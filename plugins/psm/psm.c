@@ -10,12 +10,7 @@
  * of the following estimates to the matched units (host->keep_rows). */
 #include <cohort/plugin.h>
 #include "match.h"
-#include "../logistic/irls.h"
-#include "../common/design.h"
-#include "../common/fitcheck.h"
-#include "../common/pcommon.h"
-#define MATHLIB_STANDALONE
-#include <Rmath.h>
+#include "pscore.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,24 +46,26 @@ static void balance_row(const cohort_host *host, cohort_table *t, const int *col
     if (isfinite(b.smd_m) && fabs(b.smd_m) > *maxa) *maxa = fabs(b.smd_m);
 }
 
+/* balance_row over the columns of the propensity model (ps_model_columns) */
+typedef struct bal_ctx {
+    const cohort_host *host;
+    cohort_table *t;
+    const int *col;
+    size_t n;
+    const int *treat;
+    const size_t *match;
+    double maxb, maxa;
+} bal_ctx;
+
+static void balance_column(void *ud, const char *name, const double *x)
+{
+    bal_ctx *b = ud;
+    balance_row(b->host, b->t, b->col, name, b->n, x, b->treat, b->match, &b->maxb, &b->maxa);
+}
+
 static int psm_run(const cohort_host *host, const cohort_call *call)
 {
-    const cohort_arg *a = cohort_arg_get(call, "formula");
-    if (a && a->kind == COHORT_ARG_FORMULA && a->formula.lhs_is_endpoint) {
-        host->error(call, "the left of the formula, %s, is an endpoint: psm needs the treatment there "
-                    "(treatment ~ covariates)", a->formula.surv.name);
-        return 1;
-    }
-    if (!a || a->kind != COHORT_ARG_FORMULA || a->formula.nterms == 0) {
-        host->error(call, "psm needs a formula: treatment ~ covariates");
-        return 1;
-    }
-    if (call->row_unit) {
-        host->error(call, "psm needs one row per unit; it cannot match (start, stop] episodes");
-        return 1;
-    }
-    const cohort_formula *fm = &a->formula;
-    const cohort_vec *lhs = &fm->lhs;
+    const cohort_arg *a;
     int use_logit = 0;
     double caliper = 0;
     if ((a = cohort_arg_get(call, "distance"))) {
@@ -85,81 +82,24 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
             return 1;
         }
     }
-    size_t nrows = call->nrows, n = 0, dropped = 0;
+    size_t nrows = call->nrows;
     int rc = 1;
-    unsigned char *use = calloc(nrows + 1, 1), *keep = calloc(nrows + 1, 1);
-    double *y = malloc((nrows + 1) * sizeof *y), *col = malloc((nrows + 1) * sizeof *col);
-    size_t *rowof = malloc((nrows + 1) * sizeof *rowof), *match = malloc((nrows + 1) * sizeof *match);
-    int *treat = malloc((nrows + 1) * sizeof *treat);
-    pc_factor yf = {0};
-    pc_design d = {0};
-    logit_fit f;
-    memset(&f, 0, sizeof f);
-    if (!use || !keep || !y || !col || !rowof || !match || !treat) {
+    ps_model pm;
+    unsigned char *keep = NULL;
+    double *col = NULL;
+    size_t *match = NULL;
+    if (ps_model_fit(host, call, "psm", "they are not in the matched cohort", &pm)) goto out;
+    size_t n = pm.n, nt = pm.nt;
+    const int *treat = pm.treat;
+    keep = calloc(nrows + 1, 1);
+    col = malloc((n + 1) * sizeof *col);
+    match = malloc((n + 1) * sizeof *match);
+    if (!keep || !col || !match) {
         host->error(call, "out of memory");
         goto out;
     }
-    if (lhs->type == COHORT_TYPE_TEXT) {
-        if (pc_factor_make(lhs, NULL, &yf) != 0 || yf.nlevels != 2) {
-            host->error(call, "%s must take exactly two values to be a treatment", lhs->name);
-            goto out;
-        }
-    } else if (lhs->type == COHORT_TYPE_DATE || lhs->type == COHORT_TYPE_DURATION) {
-        host->error(call, "%s is not a treatment indicator (use true/false or 0/1)", lhs->name);
-        goto out;
-    }
-    for (size_t i = 0; i < nrows; i++) {
-        int miss = lhs->missing[i] != 0;
-        for (size_t t = 0; t < fm->nterms && !miss; t++) miss = fm->terms[t].vec.missing[i] != 0;
-        if (miss) {
-            dropped++;
-            continue;
-        }
-        double v = lhs->type == COHORT_TYPE_TEXT ? (double)yf.code[i] : lhs->num[i];
-        if (v != 0 && v != 1) {
-            host->error(call, "%s is not a treatment indicator: it takes the value %g (give a "
-                        "true/false or 0/1 column)", lhs->name, v);
-            goto out;
-        }
-        use[i] = 1;
-        rowof[n] = i;
-        treat[n] = v == 1;
-        y[n++] = v;
-    }
     char c1[32], c2[32], c3[32], c4[32];
-    if (dropped) {
-        pc_count(host, call, (double)dropped, c1, sizeof c1);
-        pc_count(host, call, (double)nrows, c2, sizeof c2);
-        host->warning(call, "%s of %s units dropped for missing treatment or covariates; they are "
-                      "not in the matched cohort", c1, c2);
-    }
-    if (pc_fit_varies(host, call, PC_FIT_OUTCOME, lhs, use, n)) goto out;
-    size_t nt = 0;
-    for (size_t i = 0; i < n; i++) nt += treat[i] != 0;
-    char err[256];
-    if (pc_design_make(fm->terms, fm->nterms, nrows, use, &d, err, sizeof err) != 0) {
-        host->error(call, "%s", err);
-        goto out;
-    }
-    logit_options o;
-    logit_options_default(&o);
-    o.allow_separation = 1; /* as MatchIt, which uses glm's fit whatever it warns */
-    int st = logit_fit_model(n, d.p, d.x, y, &o, &f);
-    if (st != LOGIT_OK) {
-        if (st == LOGIT_ESINGULAR)
-            pc_fit_singular(host, call, "propensity model", d.names[f.bad], NULL);
-        else
-            host->error(call, "propensity model: %s", logit_status_text(st));
-        goto out;
-    }
-    if (f.separated && f.bad < d.p)
-        host->warning(call, "propensity model: %s predicts %s perfectly in some units (separation); "
-                      "their scores are near 0 or 1 and they can hardly be matched", d.names[f.bad],
-                      lhs->name);
-    else if (f.separated)
-        host->warning(call, "propensity model: fitted scores numerically 0 or 1 (separation): the groups "
-                      "do not overlap everywhere");
-    const double *dist = use_logit ? f.eta : f.mu;
+    const double *dist = use_logit ? pm.f.eta : pm.f.mu;
     double width = caliper > 0 ? caliper * psm_sd(n, dist) : 0;
     if (nt > n - nt) {
         pc_count(host, call, (double)(n - nt), c1, sizeof c1);
@@ -177,26 +117,7 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         goto out;
     }
 
-    /* the propensity model */
-    {
-        double zq = qnorm(0.975, 0, 1, 1, 0);
-        char title[256];
-        snprintf(title, sizeof title, "Propensity score model (logistic regression of %s)", lhs->name);
-        cohort_table *t = host->table_new(call, "ps_model", title);
-        int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
-        int cor = host->table_column(t, "OR", COHORT_COL_NUMBER, 2);
-        int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
-        int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
-        int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
-        for (size_t j = 1; j < f.p; j++) {
-            size_t r = host->table_row(t);
-            host->table_text(t, r, cterm, d.names[j - 1]);
-            pc_put(host, t, r, cor, exp(f.coef[j]));
-            pc_put(host, t, r, clo, exp(f.coef[j] - zq * f.se[j]));
-            pc_put(host, t, r, cup, exp(f.coef[j] + zq * f.se[j]));
-            pc_put(host, t, r, cp, f.pvalue[j]);
-        }
-    }
+    ps_model_table(host, call, &pm);
     /* sample sizes */
     size_t mt = 0, mc = 0;
     for (size_t i = 0; i < n; i++)
@@ -238,22 +159,10 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
         double dummy_b = 0, dummy_a = 0;
         balance_row(host, t, c, use_logit ? "distance (logit)" : "distance (propensity score)", n, dist,
                     treat, match, &dummy_b, &dummy_a);
-        char name[256];
-        for (size_t j = 0; j < d.p; j++) {
-            size_t term = d.term[j];
-            if (d.level[j] && (j == 0 || d.term[j - 1] != term)) {
-                /* the factor's reference level: all its columns 0 */
-                for (size_t i = 0; i < n; i++) {
-                    double s = 0;
-                    for (size_t k = j; k < d.p && d.term[k] == term; k++) s += d.x[i * d.p + k];
-                    col[i] = s == 0 ? 1 : 0;
-                }
-                snprintf(name, sizeof name, "%s%s", d.term_name[term], d.term_ref[term]);
-                balance_row(host, t, c, name, n, col, treat, match, &maxb, &maxa);
-            }
-            for (size_t i = 0; i < n; i++) col[i] = d.x[i * d.p + j];
-            balance_row(host, t, c, d.names[j], n, col, treat, match, &maxb, &maxa);
-        }
+        bal_ctx bc = {host, t, c, n, treat, match, 0, 0};
+        ps_model_columns(&pm, col, balance_column, &bc);
+        maxb = bc.maxb;
+        maxa = bc.maxa;
     }
     char cal[128] = "";
     if (caliper > 0)
@@ -269,7 +178,7 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
                maxb, maxa);
 
     for (size_t i = 0; i < n; i++)
-        if (match[i] != PSM_NONE) keep[rowof[i]] = 1;
+        if (match[i] != PSM_NONE) keep[pm.rowof[i]] = 1;
     if (host->keep_rows(call, keep) != 0) {
         host->error(call, "the matched cohort could not be applied to the following estimates");
         goto out;
@@ -278,16 +187,10 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
     host->note(call, "the following estimates use the %s matched units", c1);
     rc = 0;
 out:
-    logit_fit_free(&f);
-    pc_design_free(&d);
-    pc_factor_free(&yf);
-    free(use);
+    ps_model_free(&pm);
     free(keep);
-    free(y);
     free(col);
-    free(rowof);
     free(match);
-    free(treat);
     return rc;
 }
 
