@@ -1578,17 +1578,18 @@ static indb_set *db_units(study *st, cohort_data *d, results *res, db_cols *dbc,
  * parameter runs unweighted, each with a warning.  Returns -1 when out of
  * memory. */
 static int pass_weights(colbuf *b, const estimateinfo *ei, cohort_call *call, cohort_arg *args,
-                        const double *w, const char *name, const char *from, est_result *er)
+                        const double *w, const char *name, const stmt *from, est_result *er)
 {
     int takes = 0;
     for (size_t k = 0; k < ei->est->nparams; k++) takes |= !strcmp(ei->est->params[k].name, "weights");
     if (!takes) {
-        result_host()->warning(call, "%s takes no weights: it is not weighted by %s's %s (it uses the units "
-                               "that have them)", ei->est->name, from, name);
+        result_host()->warning(call, "no weights parameter: the weights of the %s at line %d do not apply "
+                               "(it uses the units that have one)", from->name, from->loc.line);
         return 0;
     }
     if (cohort_arg_get(call, "weights")) {
-        result_host()->warning(call, "the weights given here are used, not %s's %s", from, name);
+        result_host()->warning(call, "the weights given here are used, not those of the %s at line %d",
+                               from->name, from->loc.line);
         return 0;
     }
     size_t n = call->nrows;
@@ -1678,7 +1679,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     if (!st->nests) report_endpoint_problems(st, &pool, db, res, dg);
     double *wts = NULL;          /* weights for the estimates that follow (set_weights), by row */
     char *wname = NULL;          /* their name */
-    const char *wfrom = NULL;    /* the estimate that set them */
+    const stmt *wfrom = NULL;    /* the estimate that set them */
     for (size_t i = 0; i < st->nests; i++) {
         const estimateinfo *ei = &st->ests[i];
         char where[512];
@@ -1771,9 +1772,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             wname = cc.weights_name;
             cc.weights = NULL;
             cc.weights_name = NULL;
-            wfrom = ei->s->name;
+            wfrom = ei->s;
         }
-        if ((cc.keep || (wts && wfrom == ei->s->name)) && rc == 0) {
+        if ((cc.keep || (wts && wfrom == ei->s)) && rc == 0) {
             /* rows kept (keep_rows), and with a weight when this one set them */
             size_t k = 0;
             for (size_t r = 0; r < n; r++)
