@@ -15,16 +15,7 @@
 # and tests/ref/iptw_NAME_ref.txt (sections, %.17g, NA missing).
 suppressPackageStartupMessages(library(survival))
 outdir <- "tests/ref"
-fmt <- function(x) {
-    x <- as.numeric(x)
-    ifelse(is.na(x), "NA", sprintf("%.17g", x))
-}
-lines_of <- function(df) {
-    m <- sapply(df, fmt)
-    if (!is.matrix(m)) m <- matrix(m, nrow = 1)
-    c(paste(names(df), collapse = " "), apply(m, 1, paste, collapse = " "))
-}
-section <- function(name, df) c(paste0("[", name, "]"), lines_of(df))
+source("tests/R/refio.R")
 
 weights_of <- function(treat, ps, estimand, stabilized) {
     p <- mean(treat)
