@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "colcache.h"
 #include "csv.h"
 #include "progress.h"
 #include "regfile.h"
@@ -87,8 +88,18 @@ typedef struct loader {
     int threads;            /* threads reading one file (parts.h) */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     unsigned char *failed;  /* per table: it had errors */
+    const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
+    struct cache_state *cache; /* per table: its cache entry's identity */
     char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
 } loader;
+
+/* A table's place in the rerun cache. */
+typedef struct cache_state {
+    int use;                /* the file is worth caching and was identified */
+    int hit;                /* restored from the cache */
+    colcache_ident id;
+    uint64_t spec;
+} cache_state;
 
 /* ---- diagnostics ------------------------------------------------------- */
 
@@ -1480,6 +1491,94 @@ static char *xstrdup(const char *s)
     return d;
 }
 
+/* ---- the rerun cache --------------------------------------------------- */
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    s = s ? s : "";
+    return (h ^ colcache_hash(s, strlen(s) + 1)) * 0x100000001b3ULL + 1;
+}
+
+/* Everything besides the file's bytes that decides how it is read: the
+ * table's declaration (name, key, order, declared types and date rules),
+ * the type of the parent's key (its link column takes it) and the strings
+ * read as missing.  Not the projection: restore_cached checks it. */
+static uint64_t spec_hash(const loader *L)
+{
+    const table_spec *sp = L->spec;
+    const table *t = L->t;
+    uint64_t h = hash_str(0, sp->name);
+    h = hash_str(h, sp->key);
+    h = hash_str(h, sp->order);
+    h = hash_str(h, sp->parent);
+    if (t->parent >= 0) {
+        const table *pt = &L->d->tables[t->parent];
+        h = hash_str(h, pt->key >= 0 ? pt->cols[pt->key].name : NULL);
+        h = h * 31 + (uint64_t)(pt->key >= 0 ? pt->cols[pt->key].type : -1);
+    }
+    for (size_t k = 0; k < sp->ndecl; k++) {
+        h = hash_str(h, sp->decl_names[k]);
+        h = h * 31 + (uint64_t)sp->decl_types[k];
+        h = h * 31 + (uint64_t)(sp->decl_impute ? sp->decl_impute[k] : IMPUTE_NONE);
+    }
+    for (size_t k = 0; k < L->nna; k++) h = hash_str(h, L->na[k]);
+    return h * 31 + L->nna;
+}
+
+/* Drop what a failed restore left in the table. */
+static void unrestore(table *t)
+{
+    data_free_columns(t->cols, t->ncols);
+    t->cols = NULL;
+    t->ncols = t->nrows = 0;
+    t->key = t->fk = t->order = -1;
+}
+
+/* The table from the rerun cache, as the parse below would leave it; 1, or
+ * 0 to parse the file (no cache, a miss, or a column the rules use that the
+ * entry did not keep).  Columns the entry kept that these rules never name
+ * are dropped, as the parse would have projected them. */
+static int restore_cached(loader *L, cache_state *cs)
+{
+    table *t = L->t;
+    int parent = t->parent;
+    cs->use = L->cache_dir && !L->sample && (parent < 0 || !L->failed[parent]) &&
+              colcache_ident_of(t->file, &cs->id) == 0;
+    if (!cs->use) return 0;
+    cs->spec = spec_hash(L);
+    if (!colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool)) return 0;
+    t->parent = parent;
+    L->cs = calloc(t->ncols, sizeof *L->cs);
+    if (!L->cs) {
+        unrestore(t);
+        return 0;
+    }
+    choose_projection(L);
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        int wanted = !L->cs[j].skip || (int)j == t->order;
+        if (wanted && c->projected) {
+            free(L->cs);
+            L->cs = NULL;
+            unrestore(t);
+            return 0;
+        }
+        if (!wanted && !c->projected) {
+            void **v = col_values(c);
+            free(*v);
+            *v = NULL;
+            free(c->miss);
+            c->miss = NULL;
+            c->n = 0;
+            c->projected = 1;
+        }
+    }
+    cs->hit = 1;
+    L->d->tables_cached++;
+    L->d->bytes_read += cs->id.size;
+    return 1;
+}
+
 /* Load specs[ti] into d->tables[ti]; returns the number of errors. */
 static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
 {
@@ -1510,6 +1609,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         return L->nerr;
     }
     if (find_parent(L, specs, n, ti) != 0) return L->nerr;
+    if (restore_cached(L, &L->cache[ti])) goto checks;
     /* the test hook reads in parts, so maps, however small the file */
     csv_reader *r = L->part_bytes ? csv_open_mapped(t->file) : csv_open(t->file, 0);
     if (!r) {
@@ -1541,6 +1641,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         if (t->parent >= 0) unproject_order(L);
         else t->order = -1;
     }
+checks:;
     pending *pend = NULL;
     size_t npend = 0, pcap = 0;
     if (!L->sample && !L->nerr) {
@@ -1583,12 +1684,15 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     L.threads = opts ? opts->threads : 0;
     const char *pb = getenv("COHORT_CSV_PART_BYTES");
     if (pb && *pb) L.part_bytes = (size_t)strtoull(pb, NULL, 10);
+    L.cache_dir = opts ? opts->cache_dir : NULL;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
-    if (!d->tables || !L.nalen || !L.failed) {
+    L.cache = calloc(n ? n : 1, sizeof *L.cache);
+    if (!d->tables || !L.nalen || !L.failed || !L.cache) {
         diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory");
         free(L.nalen);
         free(L.failed);
+        free(L.cache);
         data_free(d);
         return NULL;
     }
@@ -1602,6 +1706,12 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     }
     free(L.nalen);
     free(L.failed);
+    /* a table parsed without error (and its parent's) is kept for the next run */
+    for (size_t ti = 0; ti < n && !errors; ti++)
+        if (L.cache[ti].use && !L.cache[ti].hit)
+            colcache_store(L.cache_dir, d->tables[ti].file, &L.cache[ti].id, L.cache[ti].spec,
+                           &d->tables[ti]);
+    free(L.cache);
     if (errors) {
         data_free(d);
         return NULL;
@@ -1614,22 +1724,27 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     return d;
 }
 
+void data_free_columns(column *cols, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        column *c = &cols[j];
+        free(c->name);
+        free(c->i);
+        free(c->r);
+        free(c->d);
+        free(c->b);
+        free((void *)c->s);
+        free(c->miss);
+    }
+    free(cols);
+}
+
 void data_free(cohort_data *d)
 {
     if (!d) return;
     for (size_t ti = 0; ti < d->ntables; ti++) {
         table *t = &d->tables[ti];
-        for (size_t j = 0; j < t->ncols; j++) {
-            column *c = &t->cols[j];
-            free(c->name);
-            free(c->i);
-            free(c->r);
-            free(c->d);
-            free(c->b);
-            free((void *)c->s);
-            free(c->miss);
-        }
-        free(t->cols);
+        data_free_columns(t->cols, t->ncols);
         free(t->name);
         free(t->path);
         free(t->file);

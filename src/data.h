@@ -60,6 +60,7 @@ typedef struct cohort_data {
     size_t ntables;
     strpool *pool;          /* not owned */
     size_t bytes_read;      /* CSV bytes read, for the benchmark */
+    size_t tables_cached;   /* tables restored from the rerun cache (colcache.h) */
 } cohort_data;
 
 /* Where a table was declared in the rules, for diagnostics about it. */
@@ -99,6 +100,8 @@ typedef struct load_opts {
     int threads;            /* threads reading one large file (0: one per
                                processor, at most 8); the tables and the
                                diagnostics are the same for any number */
+    const char *cache_dir;  /* the rerun cache's folder (colcache.h), or NULL:
+                               every file is parsed and nothing is written */
 } load_opts;
 
 /* Load the tables in order (a parent must come before its children, else
@@ -107,6 +110,8 @@ typedef struct load_opts {
 cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
                        strpool *pool, diag *dg);
 void data_free(cohort_data *d);
+/* Free n columns' names and arrays, and the array cols itself. */
+void data_free_columns(column *cols, size_t n);
 
 /* A derived table (drug eras): appended empty, with typed columns, a parent
  * table (or -1) and an order column (or -1); returns its index or -1 when

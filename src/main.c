@@ -56,6 +56,9 @@ static const char usage_text[] =
     "  --timing                print phase timings and peak memory to stderr (run)\n"
     "  --threads N             read large CSV files and evaluate units on N threads\n"
     "                          (default: one per processor, at most 8)\n"
+    "  --no-cache              parse every CSV file; neither read nor write the rerun\n"
+    "                          cache ($COHORT_CACHE_DIR, $XDG_CACHE_HOME/cohort or\n"
+    "                          ~/.cache/cohort; COHORT_CACHE=off disables it too)\n"
     "  -h, --help              this help; cohort COMMAND --help for one command\n"
     "  --version               print the version\n"
     "\n"
@@ -402,6 +405,8 @@ int main(int argc, char **argv)
             long t = strtol(v, &end, 10);
             if (*end || !*v || t < 1 || t > 64) rc = usage_error("--threads needs a number from 1 to 64, not '%s'", v);
             o.threads = (int)t;
+        } else if (!strcmp(a, "--no-cache")) {
+            o.no_cache = 1;
         } else if (!strcmp(a, "--timing")) {
             o.timing = 1;
         } else if (!strcmp(a, "--min-cell")) {

@@ -23,6 +23,7 @@
 #include "era.h"
 #include "eval.h"
 #include "guard.h"
+#include "colcache.h"
 #include "hash.h"
 #include "indb.h"
 #include "outdir.h"
@@ -266,7 +267,9 @@ static int check_sweeps(const run_opts *o, diag *dg, loaded *l)
 /* Load the data once and resolve every analysis against it. */
 static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
 {
-    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads};
+    /* the rerun cache: CSV files only (a database's spool is new each time) */
+    char *cache = o->no_cache || l->st->conninfo || sample_rows ? NULL : colcache_dir();
+    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads, cache};
     double t0 = now();
     if (l->st->conninfo) {
         int rc = pg_fetch(l->st->conninfo, &l->st->conninfo_site, l->st->specs, l->st->nspecs,
@@ -275,6 +278,7 @@ static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded 
     }
     l->data = data_load(l->spool ? pg_spool_specs(l->spool) : l->st->specs, l->st->nspecs, &lo,
                         l->pool, dg);
+    free(cache);
     if (!l->data) return EXIT_DATA;
     if (era_declare(l->st, l->data)) return EXIT_DATA;
     double t1 = now();
@@ -1863,6 +1867,7 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
                  "estimates %.3f s, total %.3f s, peak RSS %.1f MiB (%.2fx the CSV bytes)\n",
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
+    fprintf(err, "cache: %zu tables restored from the rerun cache\n", d->tables_cached);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)

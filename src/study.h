@@ -36,6 +36,7 @@ typedef struct run_opts {
     size_t check_sample_rows;          /* rows read by `check` to learn types */
     int timing;                        /* print phase timings and peak RSS to stderr */
     int threads;                       /* threads evaluating units (0: one per processor) */
+    int no_cache;                      /* --no-cache: parse every CSV file, write no cache (colcache.h) */
     /* outputs: the command line's privacy and plot options (the rules'
      * `privacy` and `plot` statements give the defaults) */
     int min_cell;                      /* --min-cell N: the stricter of this and the rules' wins; 0: not given */
