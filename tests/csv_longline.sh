@@ -4,12 +4,7 @@
 # tokenizer's read buffer, where it used to be cut; issue 12).  The file is
 # generated here: rows of padding up to 40 bytes before the mark, then a row
 # with a bad quote whose line runs 80 bytes past it.
-set -u
-: "${COHORT:?COHORT must name the cohort binary}"
-COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
-export COHORT_PLUGIN_PATH
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "${srcdir:-.}/tests/preamble.sh"
 mkdir "$tmp/data"
 cat >"$tmp/study.rules" <<'RULES'
 study "a syntax error across the 16 MiB mark";

@@ -14,12 +14,7 @@
 # errors and its note), an unterminated quote at the end, a duplicate key,
 # an unknown parent and a ragged row after multi-line fields (errors located
 # by reading again), and a partial date in a declared date column.
-set -u
-: "${COHORT:?COHORT must name the cohort binary}"
-COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
-export COHORT_PLUGIN_PATH
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "${srcdir:-.}/tests/preamble.sh"
 
 gen() {
     mkdir -p "$1/data"
@@ -62,12 +57,6 @@ let born = patient.birth_date;
 let n_before = count courses c: c.start_date before start_date;
 estimate describe(vars: [kps, dose_gy, site, n_before]);
 RULES
-}
-
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
 }
 
 # compare `run` (and `export` when $2 is 1) of the study in $1 read in parts

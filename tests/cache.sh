@@ -1,0 +1,215 @@
+#!/bin/sh
+# tests/cache.sh: the rerun cache (src/colcache.c, issue 11).  Every run is
+# compared byte for byte (stdout, stderr without the timing line, exit
+# status, and the exported file) with the same run under --no-cache, and
+# the `cache:` line of --timing says how many tables came from the cache:
+# - the first run writes an entry per table, the second restores both, on
+#   1, 2 and 7 threads and with the file read in parts, and reports the
+#   same data warnings (a value that never occurs, deaths after the
+#   censoring date: derived from the data, after loading);
+# - --no-cache and COHORT_CACHE=off neither read nor write it;
+# - rules that use a column the entry did not keep parse that table again;
+#   rules that use fewer columns restore it;
+# - a stale entry is never used: one byte of the CSV changed with its size
+#   and mtime kept (the content hash), the file shortened, touched, a
+#   parent changed under a restored child (the link error is reported as
+#   without the cache), an entry corrupted, truncated or emptied, an entry
+#   of another cohort version or ABI;
+# - four runs at once write the entry through a temporary file each: all
+#   give the reference output, no temporary file is left, the next run
+#   restores the tables;
+# - a file with a data error writes no entry and reports the same errors.
+# (The other tests run with COHORT_CACHE=off, from Makefile.am, so that
+# the suite writes nothing under the home folder.)
+. "${srcdir:-.}/tests/preamble.sh"
+COHORT_CACHE_DIR="$tmp/cache"
+COHORT_CACHE_MIN_BYTES=0
+export COHORT_CACHE_DIR COHORT_CACHE_MIN_BYTES
+unset COHORT_CACHE COHORT_CSV_PART_BYTES
+
+mkdir -p "$tmp/s/data"
+awk -v dir="$tmp/s/data" 'BEGIN {
+    p = dir "/patients.csv"; c = dir "/courses.csv"
+    print "patient_id,note,kps,site,birth_date,death_date,last_followup,flag" > p
+    print "course_id,patient_id,start_date,dose_gy,technique" > c
+    cid = 1
+    for (i = 1; i <= 1501; i++) {
+        note = i % 5 == 0 ? "\"a, \"\"quoted\"\"\nnote\"" : (i % 5 == 1 ? "" : "n" i % 37)
+        kps = i % 9 == 0 ? "" : 60 + i % 5 * 10
+        bd = sprintf("19%02d-%02d-%02d", 40 + i % 50, 1 + i % 12, 1 + i % 28)
+        death = i % 3 == 0 ? sprintf("2021-%02d-%02d", 1 + i % 12, 1 + i % 28) : ""
+        fu = sprintf("2021-%02d-15", 1 + (i * 5) % 12)
+        printf "%d,%s,%s,S%d,%s,%s,%s,%s\n", i, note, kps, i % 4, bd, death, fu,
+            i % 2 ? "true" : "false" > p
+        for (k = 0; k < 1 + i % 3; k++)
+            printf "%d,%d,2019-%02d-%02d,%s,%s\n", cid++, i, 1 + (i + k * 5) % 12,
+                1 + (i * 3 + k) % 28, k == 2 ? "" : 18 + k + (i % 4) / 2, i % 7 ? "SRS" : "FSRT" > c
+    }
+}'
+cat >"$tmp/s/study.rules" <<'RULES'
+study "cache";
+data csv "data" {
+  table patients key patient_id;
+  table courses key course_id in patients order by start_date;
+}
+unit courses;
+include "site seen": patient.site != "S9";
+let kps = patient.kps;
+let site = patient.site;
+let born = patient.birth_date;
+let flag = patient.flag;
+let n_before = count courses c: c.start_date before start_date;
+timescale months;
+endpoint os { origin start_date; event patient.death_date; censor patient.last_followup; }
+estimate describe(vars: [kps, dose_gy, site, technique, n_before, flag], by: flag);
+estimate km(os, at: [6 months]);
+RULES
+# the same study reading also note, a column the first entry did not keep
+sed 's/^let flag = patient.flag;/let flag = patient.flag;\nlet note = patient.note;/' \
+    "$tmp/s/study.rules" >"$tmp/s/more.rules"
+# and one reading fewer columns
+grep -v '^let kps\|^estimate describe' "$tmp/s/study.rules" >"$tmp/s/fewer.rules"
+
+# go NAME RULES [ARGS...]: run and export; outputs under $tmp/NAME.*
+go() {
+    name=$1
+    rules=$2
+    shift 2
+    (cd "$tmp/s" && "$COHORT" run "$rules" --timing "$@") >"$tmp/$name.out" 2>"$tmp/$name.raw"
+    echo $? >"$tmp/$name.status"
+    grep -v '^timing: ' "$tmp/$name.raw" | grep -v '^cache: ' >"$tmp/$name.err"
+    sed -n 's/^cache: \([0-9]*\) tables restored.*/\1/p' "$tmp/$name.raw" >"$tmp/$name.cached"
+    (cd "$tmp/s" && "$COHORT" export "$rules" -o "$tmp/$name.csv" "$@") >/dev/null 2>&1
+}
+
+# same NAME REF CACHED: NAME's outputs equal REF's, CACHED tables restored
+# (any: not checked; empty: a failed run, which prints no timing)
+same() {
+    for s in out err status; do
+        cmp -s "$tmp/$2.$s" "$tmp/$1.$s" || fail "$1: $s differs from $2"
+    done
+    if [ -f "$tmp/$2.csv" ] || [ -f "$tmp/$1.csv" ]; then
+        cmp -s "$tmp/$2.csv" "$tmp/$1.csv" || fail "$1: export differs from $2"
+    fi
+    got=$(cat "$tmp/$1.cached")
+    [ "$3" = any ] || [ "$got" = "$3" ] || fail "$1: $got tables restored from the cache, expected $3"
+}
+
+entries() {
+    ls "$COHORT_CACHE_DIR" 2>/dev/null | grep -c '\.cohortcache$'
+}
+
+# the reference, without the cache: nothing written
+go ref study.rules --no-cache
+[ -e "$COHORT_CACHE_DIR" ] && fail "--no-cache created the cache folder"
+COHORT_CACHE=off go off study.rules
+same off ref 0
+[ -e "$COHORT_CACHE_DIR" ] && fail "COHORT_CACHE=off created the cache folder"
+grep -q 'never occurs in patients.site' "$tmp/ref.err" || fail "ref: no warning about S9"
+grep -q 'after the censoring date' "$tmp/ref.err" || fail "ref: no warning about deaths after censoring"
+[ "$(cat "$tmp/ref.status")" = 0 ] || fail "ref: exit status $(cat "$tmp/ref.status")"
+
+# first run writes (the file read in parts of 61 bytes), then restores
+COHORT_CSV_PART_BYTES=61 go first study.rules --threads 2
+same first ref 0
+[ "$(entries)" = 2 ] || fail "first: $(entries) cache entries, expected 2"
+for th in 1 2 7; do
+    go "again$th" study.rules --threads $th
+    same "again$th" ref 2
+done
+
+# a column the entry lacks: patients parsed again (and its entry rewritten)
+go more_ref more.rules --no-cache
+go more more.rules
+same more more_ref 1
+go more2 more.rules
+same more2 more_ref 2
+go fewer_ref fewer.rules --no-cache
+go fewer fewer.rules
+same fewer fewer_ref 2
+
+# one byte changed, size and mtime kept: the content hash sees it
+P="$tmp/s/data/patients.csv"
+cp -p "$P" "$tmp/orig.csv"
+sed -i '2s/^1,,70,/1,,90,/' "$P"
+touch -r "$tmp/orig.csv" "$P"
+[ "$(stat -c '%s %y' "$P")" = "$(stat -c '%s %y' "$tmp/orig.csv")" ] ||
+    fail "the test could not keep size and mtime"
+cmp -s "$P" "$tmp/orig.csv" && fail "the test did not change the file"
+go byte_ref study.rules --no-cache
+cmp -s "$tmp/byte_ref.csv" "$tmp/ref.csv" && fail "byte: the changed kps does not show"
+go byte study.rules
+same byte byte_ref 1
+
+# shortened (the last patient's line: a parent changed under the restored
+# courses, whose link to it is an error, located as without the cache)
+cp -p "$tmp/orig.csv" "$P"
+go back study.rules
+same back ref 1
+sed -i '$d' "$P"
+go trunc_ref study.rules --no-cache
+go trunc study.rules
+same trunc trunc_ref ""
+grep -q 'patient_id 1501 not found in patients' "$tmp/trunc.err" || fail "trunc: no link error"
+[ "$(cat "$tmp/trunc.status")" = 2 ] || fail "trunc: exit status $(cat "$tmp/trunc.status")"
+
+# touched: the same bytes, another mtime
+cp "$tmp/orig.csv" "$P"
+go touch1 study.rules
+same touch1 ref 1
+touch -d '2030-01-01 00:00:00.5' "$P"
+go touch2 study.rules
+same touch2 ref 1
+go touch3 study.rules
+same touch3 ref 2
+
+# damaged entries: one payload byte changed, cut in half, emptied, another
+# version, another ABI tag (header: magic 8 bytes, format 4, ABI 4, version 32)
+damage() {
+    for e in "$COHORT_CACHE_DIR"/*.cohortcache; do
+        case $1 in
+        flip) size=$(stat -c %s "$e")
+              b=$(od -An -tu1 -j $((size - 9)) -N1 "$e" | tr -d ' ')
+              printf "$(printf '\\%03o' $(((b + 1) % 256)))" |
+                  dd of="$e" bs=1 seek=$((size - 9)) conv=notrunc 2>/dev/null ;;
+        half) truncate -s $(($(stat -c %s "$e") / 2)) "$e" ;;
+        empty) : >"$e" ;;
+        version) printf '0.0.0-other' | dd of="$e" bs=1 seek=16 conv=notrunc 2>/dev/null ;;
+        abi) printf '\377' | dd of="$e" bs=1 seek=12 conv=notrunc 2>/dev/null ;;
+        esac
+    done
+}
+for how in flip half empty version abi; do
+    damage $how
+    go "damaged_$how" study.rules
+    same "damaged_$how" ref 0
+    go "repaired_$how" study.rules
+    same "repaired_$how" ref 2
+done
+
+# four writers at once
+rm -rf "$COHORT_CACHE_DIR"
+for k in 1 2 3 4; do
+    go "conc$k" study.rules &
+done
+wait
+for k in 1 2 3 4; do same "conc$k" ref any; done
+left=$(ls "$COHORT_CACHE_DIR" | grep -v '\.cohortcache$')
+[ -z "$left" ] || fail "concurrent: left $left"
+[ "$(entries)" = 2 ] || fail "concurrent: $(entries) entries"
+go after study.rules
+same after ref 2
+
+# a data error: no entry for the broken table, the same errors every time
+rm -rf "$COHORT_CACHE_DIR"
+sed -i '3s/,2019-\([0-9][0-9]\)-[0-9][0-9],/,2019-02-30,/' "$tmp/s/data/courses.csv"
+go bad_ref study.rules --no-cache
+go bad1 study.rules
+same bad1 bad_ref ""
+go bad2 study.rules
+same bad2 bad_ref ""
+grep -q 'impossible date' "$tmp/bad_ref.err" || fail "bad: no error about the date"
+[ "$(entries)" = 0 ] || fail "bad: $(entries) entries written for a study with a data error"
+
+[ $fails = 0 ] && echo "PASS: cache"
+[ $fails = 0 ]
