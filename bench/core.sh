@@ -21,7 +21,7 @@ for n in 100000 1000000; do
         echo "simulate $n patients: $(echo "$end - $start" | bc) s, $(du -sm "$dir" | cut -f1) MB"
     fi
     sync
-    out=$("$cohort" run "$here/course_study.rules" --data "$dir" --plugin-path "$plugins" --timing 2>&1 >/dev/null | grep '^timing:')
+    out=$("$cohort" run "$here/course_study.rules" --data "$dir" --plugin-path "$plugins" --timing --no-cache 2>&1 >/dev/null | grep '^timing:')
     echo "$n patients: $out"
     total=$(echo "$out" | sed 's/.*total \([0-9.]*\) s.*/\1/')
     eval "total_$n=$total"

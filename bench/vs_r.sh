@@ -6,7 +6,9 @@
 # 1e-9), then times paired runs (cohort, then R, RUNS times) with 2 threads
 # and with 1 thread each, and prints the medians of wall and CPU time, the
 # median ratio of the pairs, cohort's peak RSS against the CSV bytes and its
-# ingest MB/s (decimal megabytes, from --timing).
+# ingest MB/s (decimal megabytes, from --timing).  cohort runs with
+# --no-cache, as R reads the CSV files each time (bench/rerun.sh measures
+# the rerun cache).
 # Usage: bench/vs_r.sh [BUILD_DIR]   env: RUNS (default 3), SIZES (default
 # "100000 1000000"), THREADS (default "2 1"), BENCH_DIR (default
 # /tmp/cohort-bench).
@@ -52,7 +54,7 @@ for n in $sizes; do
         rm -f "$chk/c$t" "$chk/r$t" "$chk/ing$t"
         i=0
         while [ $i -lt "$runs" ]; do
-            run_timed "$chk/c$t" "$cohort" run "$rules" --data "$dir" --plugin-path "$plugins" --threads $t --timing
+            run_timed "$chk/c$t" "$cohort" run "$rules" --data "$dir" --plugin-path "$plugins" --threads $t --timing --no-cache
             sed -n 's/.*ingest \([0-9.]*\) s.*/\1/p' "$chk/c$t.err" >>"$chk/ing$t"
             run_timed "$chk/r$t" Rscript "$here/course_study.R" "$dir" $t
             i=$((i + 1))

@@ -6,10 +6,12 @@
  * table's shape, the payload's length and checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
  * flags and its values (text: the distinct strings once, then a 32-bit id
- * per row).  Every section starts 8-byte aligned.  Read by mapping the file
- * and copying the arrays out, after the checksum proved it whole. */
+ * per row).  Every section is padded with zeros to 8 bytes.  Read with
+ * pread straight into the columns' arrays (no mapping: no page faults on
+ * it, and its pages never count in the process's memory); the checksum
+ * chains a hash of each section, checked once all are read. */
 #ifndef _DEFAULT_SOURCE
-#define _DEFAULT_SOURCE 1   /* realpath, madvise */
+#define _DEFAULT_SOURCE 1   /* realpath */
 #endif
 #include "colcache.h"
 #include <errno.h>
@@ -18,13 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 1, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 2, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
 
 typedef struct cc_header {
@@ -112,6 +113,13 @@ uint64_t colcache_hash(const void *data, size_t n)
     return h;
 }
 
+/* The hash of a sequence of sections: each section's hash and length
+ * folded in order. */
+static uint64_t chain(uint64_t h, uint64_t section, size_t n)
+{
+    return rotl((h ^ section) * K1 + (uint64_t)n, 29) * K2;
+}
+
 /* ---- where ------------------------------------------------------------- */
 
 static char *join(const char *a, const char *b)
@@ -171,17 +179,23 @@ int colcache_ident_of(const char *path, colcache_ident *id)
         close(fd);
         return -1;
     }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* read in blocks (a mapping would hold the whole file in the process's
+     * resident memory); the blocks' hashes chained */
+    enum { BLOCK = 4 << 20 };
+    unsigned char *buf = malloc(BLOCK);
+    uint64_t h = 0, total = 0;
+    ssize_t got = 0;
+    while (buf && (got = read(fd, buf, BLOCK)) > 0) {
+        h = chain(h, colcache_hash(buf, (size_t)got), (size_t)got);
+        total += (uint64_t)got;
+    }
+    free(buf);
     close(fd);
-    if (p == MAP_FAILED) return -1;
-#ifdef MADV_SEQUENTIAL
-    madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-#endif
+    if (!buf || got < 0 || total != (uint64_t)st.st_size) return -1;
     id->size = (uint64_t)st.st_size;
     id->sec = (int64_t)st.st_mtim.tv_sec;
     id->nsec = (int64_t)st.st_mtim.tv_nsec;
-    id->hash = colcache_hash(p, (size_t)st.st_size);
-    munmap(p, (size_t)st.st_size);
+    id->hash = h;
     return 0;
 }
 
@@ -214,91 +228,108 @@ static size_t pad8(size_t n)
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* A bounds-checked cursor over the payload. */
-typedef struct cursor {
-    const unsigned char *p;
-    size_t left;
-} cursor;
+/* Sections read in order from the entry, each padded to 8 bytes. */
+typedef struct reader {
+    int fd;
+    uint64_t off, end;      /* next byte; the payload's end */
+    uint64_t check;         /* chained hash of the sections read */
+} reader;
 
-static const void *take(cursor *c, size_t n)
+/* Read the next section of n bytes into dst (room for pad8(n) bytes), its
+ * padding zero; 0 or -1. */
+static int fetch(reader *rd, void *dst, size_t n)
 {
     size_t k = pad8(n);
-    if (k < n || k > c->left) return NULL;
-    const void *r = c->p;
-    c->p += k;
-    c->left -= k;
-    return r;
+    if (k < n || k > rd->end - rd->off) return -1;
+    unsigned char *p = dst;
+    size_t done = 0;
+    while (done < k) {
+        ssize_t got = pread(rd->fd, p + done, k - done, (off_t)(rd->off + done));
+        if (got <= 0) return -1;
+        done += (size_t)got;
+    }
+    for (size_t i = n; i < k; i++)
+        if (p[i]) return -1;
+    rd->off += k;
+    rd->check = chain(rd->check, colcache_hash(p, n), n);
+    return 0;
+}
+
+/* A fresh array for a section of n bytes (its padding included). */
+static void *room(size_t n)
+{
+    return malloc(pad8(n ? n : 1));
 }
 
 /* One text column's values: intern the distinct strings, then map ids. */
-static int read_text(cursor *cu, const cc_col *h, column *c, size_t nrows, strpool *pool)
+static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
 {
-    if (h->ndict > UINT32_MAX || h->ndict > SIZE_MAX / sizeof(uint64_t) - 1) return -1;
-    const uint64_t *off = take(cu, ((size_t)h->ndict + 1) * sizeof *off);
-    const char *bytes = take(cu, (size_t)h->dictbytes);
-    const uint32_t *ids = take(cu, nrows * sizeof *ids);
-    if (!off || (!bytes && h->dictbytes) || !ids) return -1;
-    const char **dict = malloc(((size_t)h->ndict + 1) * sizeof *dict);
-    c->s = malloc((nrows ? nrows : 1) * sizeof *c->s);
-    if (!dict || !c->s) {
-        free(dict);
-        return -1;
-    }
-    int rc = 0;
-    for (size_t k = 0; k < h->ndict && !rc; k++) {
+    if (h->ndict > UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
+    size_t nd = (size_t)h->ndict;
+    uint64_t *off = room((nd + 1) * sizeof *off);
+    char *bytes = room((size_t)h->dictbytes);
+    uint32_t *ids = room(nrows * sizeof *ids);
+    const char **dict = room(nd * sizeof *dict);
+    c->s = room(nrows * sizeof *c->s);
+    int rc = !off || !bytes || !ids || !dict || !c->s ? -1 : 0;
+    if (!rc)
+        rc = fetch(rd, off, (nd + 1) * sizeof *off) || fetch(rd, bytes, (size_t)h->dictbytes) ||
+             fetch(rd, ids, nrows * sizeof *ids);
+    for (size_t k = 0; k < nd && !rc; k++) {
         if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
         else if (!(dict[k] = strpool_intern(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
             rc = -1;
     }
     for (size_t r = 0; r < nrows && !rc; r++) {
         if (ids[r] == UINT32_MAX) c->s[r] = NULL;
-        else if (ids[r] < h->ndict) c->s[r] = dict[ids[r]];
+        else if (ids[r] < nd) c->s[r] = dict[ids[r]];
         else rc = -1;
     }
+    free(off);
+    free(bytes);
+    free(ids);
     free(dict);
-    return rc;
+    return rc ? -1 : 0;
 }
 
-static int read_column(cursor *cu, column *c, size_t nrows, strpool *pool)
+static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
 {
-    const cc_col *h = take(cu, sizeof *h);
-    if (!h || h->type < CT_INT || h->type > CT_BOOL || h->namelen > 4096) return -1;
-    const char *name = take(cu, h->namelen);
-    if (!name && h->namelen) return -1;
-    c->name = malloc(h->namelen + 1);
-    if (!c->name) return -1;
-    memcpy(c->name, name, h->namelen);
-    c->name[h->namelen] = 0;
-    c->type = (int)h->type;
-    c->declared = h->declared != 0;
-    c->projected = h->projected != 0;
+    cc_col h;
+    if (fetch(rd, &h, sizeof h) || h.type < CT_INT || h.type > CT_BOOL || h.namelen > 4096)
+        return -1;
+    c->name = room(h.namelen + 1);
+    if (!c->name || fetch(rd, c->name, h.namelen)) return -1;
+    c->name[h.namelen] = 0;
+    c->type = (int)h.type;
+    c->declared = h.declared != 0;
+    c->projected = h.projected != 0;
     if (c->projected) return 0;
     c->n = nrows;
-    size_t alloc = nrows ? nrows : 1;
-    const uint8_t *miss = take(cu, nrows);
-    c->miss = calloc(alloc, 1);
-    if ((!miss && nrows) || !c->miss) return -1;
-    if (nrows) memcpy(c->miss, miss, nrows);
-    if (c->type == CT_TEXT) return read_text(cu, h, c, nrows, pool);
+    c->miss = room(nrows);
+    if (!c->miss || fetch(rd, c->miss, nrows)) return -1;
+    if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
     size_t sz = type_size(c->type);
-    const void *v = take(cu, nrows * sz);
-    void *dst = calloc(alloc, sz);
-    if ((!v && nrows) || !dst) {
-        free(dst);
-        return -1;
-    }
-    if (nrows) memcpy(dst, v, nrows * sz);
+    void *dst = room(nrows * sz);
     switch (c->type) {
     case CT_INT: c->i = dst; break;
     case CT_REAL: c->r = dst; break;
     case CT_DATE: c->d = dst; break;
     default: c->b = dst; break;
     }
-    return 0;
+    return !dst || fetch(rd, dst, nrows * sz) ? -1 : 0;
+}
+
+/* The entry's checksum: the sections' chained hashes, then the header's
+ * (its check field zero), so that no byte of the entry goes unchecked. */
+static uint64_t entry_check(const cc_header *h, uint64_t sections)
+{
+    cc_header c = *h;
+    c.check = 0;
+    return chain(sections, colcache_hash(&c, sizeof c), sizeof c);
 }
 
 static int header_matches(const cc_header *h, const colcache_ident *id, uint64_t spec,
-                          size_t filesize)
+                          uint64_t filesize)
 {
     char version[sizeof h->version] = {0};
     snprintf(version, sizeof version, "%s", PACKAGE_VERSION);
@@ -320,37 +351,30 @@ int colcache_load(const char *dir, const char *path, const colcache_ident *id, u
     free(ep);
     if (fd < 0) return 0;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size <= sizeof(cc_header)) {
+    cc_header h;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size <= sizeof h ||
+        pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+        !header_matches(&h, id, spec, (uint64_t)st.st_size)) {
         close(fd);
         return 0;
     }
-    size_t fsize = (size_t)st.st_size;
-    void *map = mmap(NULL, fsize, PROT_READ, MAP_PRIVATE, fd, 0);
+    size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows;
+    column *cols = calloc(ncols, sizeof *cols);
+    reader rd = {fd, sizeof h, (uint64_t)st.st_size, 0};
+    int bad = !cols;
+    for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool);
     close(fd);
-    if (map == MAP_FAILED) return 0;
-    const cc_header *h = map;
-    const unsigned char *payload = (const unsigned char *)map + sizeof *h;
-    int hit = 0;
-    if (header_matches(h, id, spec, fsize) && colcache_hash(payload, h->payload) == h->check) {
-        size_t ncols = (size_t)h->ncols, nrows = (size_t)h->nrows;
-        column *cols = calloc(ncols, sizeof *cols);
-        cursor cu = {payload, (size_t)h->payload};
-        int bad = !cols;
-        for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&cu, &cols[j], nrows, pool);
-        if (bad || cu.left) {
-            if (cols) data_free_columns(cols, ncols);
-        } else {
-            t->cols = cols;
-            t->ncols = ncols;
-            t->nrows = nrows;
-            t->key = (int)h->key;
-            t->fk = (int)h->fk;
-            t->order = (int)h->order;
-            hit = 1;
-        }
+    if (bad || rd.off != rd.end || entry_check(&h, rd.check) != h.check) {
+        if (cols) data_free_columns(cols, ncols);
+        return 0;
     }
-    munmap(map, fsize);
-    return hit;
+    t->cols = cols;
+    t->ncols = ncols;
+    t->nrows = nrows;
+    t->key = (int)h.key;
+    t->fk = (int)h.fk;
+    t->order = (int)h.order;
+    return 1;
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -391,15 +415,17 @@ static int ptr_grow(ptrmap *m)
     return 0;
 }
 
-static int put(FILE *f, const void *p, size_t n)
+/* A section: n bytes, zeros to 8, its hash chained into *check. */
+static int put(FILE *f, uint64_t *check, const void *p, size_t n)
 {
     static const char zero[8];
     size_t k = pad8(n) - n;
+    *check = chain(*check, n ? colcache_hash(p, n) : colcache_hash(zero, 0), n);
     return (n && fwrite(p, 1, n, f) != n) || (k && fwrite(zero, 1, k, f) != k) ? -1 : 0;
 }
 
 /* A text column: its distinct strings in order of first use, then ids. */
-static int write_text(FILE *f, cc_col *h, const column *c, size_t nrows)
+static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size_t nrows)
 {
     ptrmap m = {calloc(1024, sizeof *m.key), malloc(1024 * sizeof *m.id), 1024, 0};
     uint32_t *ids = malloc((nrows ? nrows : 1) * sizeof *ids);
@@ -439,22 +465,25 @@ static int write_text(FILE *f, cc_col *h, const column *c, size_t nrows)
         ids[r] = m.id[i];
     }
     uint64_t *off = rc ? NULL : malloc((m.n + 1) * sizeof *off);
+    char *bytes = NULL;
     if (!off) rc = -1;
     if (!rc) {
         off[0] = 0;
         for (size_t k = 0; k < m.n; k++) off[k + 1] = off[k] + strlen(order[k]);
         h->ndict = m.n;
         h->dictbytes = off[m.n];
-        rc = put(f, h, sizeof *h) || put(f, c->name, h->namelen) || put(f, c->miss, nrows) ||
-             put(f, off, (m.n + 1) * sizeof *off);
-        static const char zero[8];
+        bytes = malloc(off[m.n] ? (size_t)off[m.n] : 1);
+        if (!bytes) rc = -1;
         for (size_t k = 0; k < m.n && !rc; k++)
-            rc = fwrite(order[k], 1, off[k + 1] - off[k], f) != off[k + 1] - off[k];
-        size_t k = pad8(h->dictbytes) - h->dictbytes;
-        if (!rc && k) rc = fwrite(zero, 1, k, f) != k;
-        if (!rc) rc = put(f, ids, nrows * sizeof *ids);
+            memcpy(bytes + off[k], order[k], (size_t)(off[k + 1] - off[k]));
+        if (!rc)
+            rc = put(f, check, h, sizeof *h) || put(f, check, c->name, h->namelen) ||
+                 put(f, check, c->miss, nrows) || put(f, check, off, (m.n + 1) * sizeof *off) ||
+                 put(f, check, bytes, (size_t)h->dictbytes) ||
+                 put(f, check, ids, nrows * sizeof *ids);
     }
     free(off);
+    free(bytes);
     free(m.key);
     free(m.id);
     free(ids);
@@ -462,28 +491,26 @@ static int write_text(FILE *f, cc_col *h, const column *c, size_t nrows)
     return rc ? -1 : 0;
 }
 
-static int write_column(FILE *f, const column *c, size_t nrows)
+static int write_column(FILE *f, uint64_t *check, const column *c, size_t nrows)
 {
     cc_col h = {(uint32_t)c->type, (uint32_t)c->declared, (uint32_t)c->projected,
                 (uint32_t)strlen(c->name), 0, 0};
-    if (!c->projected && c->type == CT_TEXT) return write_text(f, &h, c, nrows);
-    if (put(f, &h, sizeof h) || put(f, c->name, h.namelen)) return -1;
+    if (!c->projected && c->type == CT_TEXT) return write_text(f, check, &h, c, nrows);
+    if (put(f, check, &h, sizeof h) || put(f, check, c->name, h.namelen)) return -1;
     if (c->projected) return 0;
-    return put(f, c->miss, nrows) || put(f, values_of(c), nrows * type_size(c->type)) ? -1 : 0;
+    return put(f, check, c->miss, nrows) ||
+           put(f, check, values_of(c), nrows * type_size(c->type)) ? -1 : 0;
 }
 
-/* The checksum of what was written after the header, then the header. */
-static int seal(int fd, cc_header *h)
+/* The header, now that the payload's length and checksum are known. */
+static int seal(FILE *f, cc_header *h, uint64_t check)
 {
+    if (fflush(f) != 0) return -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || (size_t)st.st_size <= sizeof *h) return -1;
-    size_t n = (size_t)st.st_size;
-    void *p = mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0);
-    if (p == MAP_FAILED) return -1;
-    h->payload = n - sizeof *h;
-    h->check = colcache_hash((const unsigned char *)p + sizeof *h, h->payload);
-    munmap(p, n);
-    return pwrite(fd, h, sizeof *h, 0) == (ssize_t)sizeof *h ? 0 : -1;
+    if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size <= sizeof *h) return -1;
+    h->payload = (uint64_t)st.st_size - sizeof *h;
+    h->check = entry_check(h, check);
+    return pwrite(fileno(f), h, sizeof *h, 0) == (ssize_t)sizeof *h ? 0 : -1;
 }
 
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
@@ -528,9 +555,10 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     h.key = t->key;
     h.fk = t->fk;
     h.order = t->order;
-    int rc = put(f, &h, sizeof h);
-    for (size_t j = 0; j < t->ncols && !rc; j++) rc = write_column(f, &t->cols[j], t->nrows);
-    if (!rc) rc = fflush(f) != 0 || seal(fileno(f), &h) != 0;
+    uint64_t check = 0;
+    int rc = fwrite(&h, sizeof h, 1, f) != 1;
+    for (size_t j = 0; j < t->ncols && !rc; j++) rc = write_column(f, &check, &t->cols[j], t->nrows);
+    if (!rc) rc = seal(f, &h, check);
     if (fclose(f) != 0) rc = -1;
     if (rc || rename(tmp, ep) != 0) unlink(tmp);
 out:

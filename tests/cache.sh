@@ -13,8 +13,8 @@
 # - a stale entry is never used: one byte of the CSV changed with its size
 #   and mtime kept (the content hash), the file shortened, touched, a
 #   parent changed under a restored child (the link error is reported as
-#   without the cache), an entry corrupted, truncated or emptied, an entry
-#   of another cohort version or ABI;
+#   without the cache), an entry corrupted (in its data or its header),
+#   truncated or emptied, an entry of another cohort version or ABI;
 # - four runs at once write the entry through a temporary file each: all
 #   give the reference output, no temporary file is left, the next run
 #   restores the tables;
@@ -164,7 +164,10 @@ go touch3 study.rules
 same touch3 ref 2
 
 # damaged entries: one payload byte changed, cut in half, emptied, another
-# version, another ABI tag (header: magic 8 bytes, format 4, ABI 4, version 32)
+# version, another ABI tag, the key column's index changed from 0 to 1 (a
+# header field that still looks valid: the checksum covers the header too);
+# the header: magic 8 bytes, format 4, ABI 4, version 32, then 8-byte
+# fields: spec, size, mtime (2), content hash, rows, columns, key at 104)
 damage() {
     for e in "$COHORT_CACHE_DIR"/*.cohortcache; do
         case $1 in
@@ -176,10 +179,11 @@ damage() {
         empty) : >"$e" ;;
         version) printf '0.0.0-other' | dd of="$e" bs=1 seek=16 conv=notrunc 2>/dev/null ;;
         abi) printf '\377' | dd of="$e" bs=1 seek=12 conv=notrunc 2>/dev/null ;;
+        key) printf '\001' | dd of="$e" bs=1 seek=104 conv=notrunc 2>/dev/null ;;
         esac
     done
 }
-for how in flip half empty version abi; do
+for how in flip half empty version abi key; do
     damage $how
     go "damaged_$how" study.rules
     same "damaged_$how" ref 0

@@ -1,0 +1,65 @@
+#!/bin/sh
+# bench/rerun.sh: the rerun cache (issue 11).  On the simulated cohort of
+# N patients (seed 1, under $BENCH_DIR), runs course_study.rules with an
+# empty cache (it parses every file and writes the cache), then a changed
+# copy of the rules (T-DXd's window of 3 months made 6) RUNS times on the
+# unchanged data (each restores the tables from the cache), and the
+# changed rules with --no-cache; checks that the cached and uncached
+# outputs of the changed rules are identical; prints the wall and CPU time
+# (user + system), ingest time (--timing) and peak RSS of each, and the
+# speed-ups of the rerun over the first run.
+# Usage: bench/rerun.sh [BUILD_DIR]   env: SIZES (default "100000 1000000"),
+# RUNS (default 3), THREADS (default 2), BENCH_DIR (default /tmp/cohort-bench).
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+cohort="$build/cohort"
+plugins="$build/plugins/.libs"
+work=${BENCH_DIR:-/tmp/cohort-bench}
+runs=${RUNS:-3}
+threads=${THREADS:-2}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+COHORT_CACHE_DIR="$tmp/cache"
+export COHORT_CACHE_DIR
+unset COHORT_CACHE
+cp "$here/course_study.rules" "$tmp/first.rules"
+sed 's/within 3 months of start_date/within 6 months of start_date/' "$here/course_study.rules" >"$tmp/changed.rules"
+cmp -s "$tmp/first.rules" "$tmp/changed.rules" && { echo "rerun.sh: the rules were not changed" >&2; exit 1; }
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# timed NAME RULES [ARGS]: appends "wall cpu maxrss_kib ingest" to $tmp/NAME
+timed() {
+    name=$1; rules=$2; shift 2
+    /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$cohort" run "$tmp/$rules" --data "$dir" \
+        --plugin-path "$plugins" --threads "$threads" --timing "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+    ing=$(sed -n 's/.*ingest \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
+    awk -v ing="$ing" '{printf "%s %.2f %s %s\n", $1, $2 + $3, $4, ing}' "$tmp/t" >>"$tmp/$name"
+}
+show() {
+    printf '  %-32s wall %6.2f s  cpu %6.2f s  ingest %6.3f s  peak RSS %7.1f MiB\n' "$1" \
+        "$(cut -d' ' -f1 "$tmp/$2" | median)" "$(cut -d' ' -f2 "$tmp/$2" | median)" \
+        "$(cut -d' ' -f4 "$tmp/$2" | median)" "$(cut -d' ' -f3 "$tmp/$2" | sort -n | tail -1 | awk '{print $1 / 1024}')"
+}
+echo "cohort $("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
+for n in ${SIZES:-100000 1000000}; do
+    dir="$work/seed1-$n"
+    [ -f "$dir/events.csv" ] || "$cohort" simulate --patients "$n" --seed 1 --out "$dir" >/dev/null
+    rm -rf "$COHORT_CACHE_DIR" "$tmp/first" "$tmp/rerun" "$tmp/nocache"
+    timed first first.rules
+    i=0
+    while [ $i -lt "$runs" ]; do
+        timed rerun changed.rules
+        timed nocache changed.rules --no-cache
+        i=$((i + 1))
+    done
+    grep -q '^cache: 5 tables restored' "$tmp/rerun.err" || { echo "rerun.sh: the rerun did not use the cache" >&2; exit 1; }
+    cmp -s "$tmp/rerun.out" "$tmp/nocache.out" || { echo "rerun.sh: outputs differ with and without the cache" >&2; exit 1; }
+    echo "$n patients ($(cat "$dir"/*.csv | wc -c) CSV bytes; cache $(du -sm "$COHORT_CACHE_DIR" | cut -f1) MiB), medians of $runs:"
+    show "first run (parses, writes cache)" first
+    show "changed rules, cached" rerun
+    show "changed rules, --no-cache" nocache
+    awk -v a="$(cut -d' ' -f1 "$tmp/first" | median)" -v b="$(cut -d' ' -f1 "$tmp/rerun" | median)" \
+        -v c="$(cut -d' ' -f2 "$tmp/first" | median)" -v d="$(cut -d' ' -f2 "$tmp/rerun" | median)" \
+        -v e="$(cut -d' ' -f4 "$tmp/first" | median)" -v f="$(cut -d' ' -f4 "$tmp/rerun" | median)" \
+        'BEGIN { printf "  rerun speed-up: wall %.2fx, cpu %.2fx, ingest %.1fx\n", a / b, c / (d > 0 ? d : 0.01), e / (f > 0 ? f : 0.001) }'
+done
