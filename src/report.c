@@ -167,7 +167,7 @@ static const char style[] =
     "code,.hash{font-family:'DejaVu Sans Mono',monospace;font-size:.85em}\n"
     "#inputs td{word-break:break-all}\n"
     "figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}\n"
-    "figcaption{font-size:.85em;color:#444}.where{color:#666;font-size:.85em;margin-top:0}\n"
+    "figcaption{font-size:.85em;color:#444}.where{color:#666;font-size:.85em;margin-top:0}.footnote{font-size:.85em;margin:.2em 0}\n"
     ".note{margin:.2em 0}.warn{color:#8a4b00}.failed{color:#a00;font-weight:bold}\n"
     "details{margin:.5em 0}summary{cursor:pointer;color:#333}\n"
     "details.section>summary{list-style-position:outside}details.section>summary h2{display:inline}\n"
@@ -209,13 +209,23 @@ static void page_table(const results *r, const cohort_table *t, const char *file
         fputs("<tr>", out);
         for (size_t c = 0; c < t->ncols; c++) {
             results_cell_text(r, t, row, c, buf, sizeof buf);
-            fputs(t->cols[c].kind == COHORT_COL_TEXT ? "<td>" : "<td class=\"n\">", out);
-            html(out, buf);
+            /* leading spaces indent (the levels under their variable in Table 1) */
+            size_t lead = 0;
+            while (t->cols[c].kind == COHORT_COL_TEXT && buf[lead] == ' ') lead++;
+            if (t->cols[c].kind != COHORT_COL_TEXT) fputs("<td class=\"n\">", out);
+            else if (lead) fprintf(out, "<td style=\"padding-left:%.1fem\">", 0.5 * (double)lead);
+            else fputs("<td>", out);
+            html(out, buf + lead);
             fputs("</td>", out);
         }
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table>\n", out);
+    for (size_t f = 0; f < t->nfootnotes; f++) {
+        fputs("<p class=\"footnote\">", out);
+        html(out, t->footnotes[f]);
+        fputs("</p>\n", out);
+    }
     fputs("<p class=\"where\">", out);
     if (nrows < t->nrows) fprintf(out, "The first %zu of %zu rows; all of them in ", nrows, t->nrows);
     else fputs("Also as ", out);

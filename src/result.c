@@ -111,6 +111,8 @@ static void table_free(cohort_table *t)
     for (size_t i = 0; i < t->ncols; i++) free(t->cols[i].name);
     free(t->cells);
     free(t->rowcount);
+    for (size_t i = 0; i < t->nfootnotes; i++) free(t->footnotes[i]);
+    free(t->footnotes);
     free(t->cols);
     free(t->id);
     free(t->title);
@@ -274,6 +276,20 @@ static void h_count_relation(const cohort_call *call, const cohort_cell_ref *cel
     er->nrels++;
 }
 
+/* ---- appended after ABI 1.4: footnotes ---- */
+
+static void h_table_footnote(cohort_table *t, const char *text)
+{
+    if (!t || !text || !*text) return;
+    size_t n = t->nfootnotes;
+    char *s = strdup(text);
+    if (!s || push((void **)&t->footnotes, &n, sizeof(char *))) {
+        free(s);
+        return;
+    }
+    t->footnotes[t->nfootnotes++] = s;
+}
+
 static cohort_figure *h_figure_new(const cohort_call *call, const char *id, int kind, const char *title)
 {
     call_ctx *c = ctx_of(call);
@@ -339,7 +355,7 @@ static const cohort_host host = {
     h_table_text, h_note, h_keep_rows, h_table_detail,
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
-    h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights,
+    h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights, h_table_footnote,
 };
 
 const cohort_host *result_host(void)
@@ -732,6 +748,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             cohort_table *mt = table_new(ft->id, ft->title);
             if (!mt) continue;
             mt->detail = ft->detail;
+            for (size_t fn = 0; fn < ft->nfootnotes; fn++) h_table_footnote(mt, ft->footnotes[fn]);
             size_t cnt = me->ntables;
             if (push((void **)&me->tables, &cnt, sizeof(cohort_table *))) { table_free(mt); continue; }
             me->tables[me->ntables++] = mt;
@@ -935,6 +952,35 @@ static void pad(FILE *out, size_t n)
     while (n--) fputc(' ', out);
 }
 
+/* A footnote under a table, wrapped at spaces to fit 100 columns (the
+ * lines after the first indented by two more). */
+static void print_wrapped(FILE *out, const char *text)
+{
+    size_t col = 0;
+    const char *s = text;
+    while (*s) {
+        size_t len = strcspn(s, " ");
+        char word[512];
+        snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), s);
+        size_t ww = width(word);
+        if (col == 0) {
+            fputs("  ", out);
+            col = 2;
+        } else if (col + 1 + ww > 100) {
+            fputs("\n    ", out);
+            col = 4;
+        } else {
+            fputc(' ', out);
+            col++;
+        }
+        put_text(out, word);
+        col += ww;
+        s += len;
+        while (*s == ' ') s++;
+    }
+    fputc('\n', out);
+}
+
 static void print_table(const results *r, const cohort_table *t, FILE *out)
 {
     if (t->title && *t->title) {
@@ -976,6 +1022,7 @@ static void print_table(const results *r, const cohort_table *t, FILE *out)
         }
         fputc('\n', out);
     }
+    for (size_t f = 0; f < t->nfootnotes; f++) print_wrapped(out, t->footnotes[f]);
     free(w);
 }
 
@@ -1105,6 +1152,14 @@ static void json_table(const results *r, const cohort_table *t, FILE *out)
     fputs(", \"title\": ", out);
     json_str(out, t->title);
     fprintf(out, ", \"detail\": %s", t->detail ? "true" : "false");
+    if (t->nfootnotes) {
+        fputs(", \"footnotes\": [", out);
+        for (size_t f = 0; f < t->nfootnotes; f++) {
+            if (f) fputs(", ", out);
+            json_str(out, t->footnotes[f]);
+        }
+        fputc(']', out);
+    }
     fputs(", \"columns\": [", out);
     for (size_t c = 0; c < t->ncols; c++) {
         fputs(c ? ", {\"name\": " : "{\"name\": ", out);

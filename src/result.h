@@ -35,6 +35,8 @@ struct cohort_table {
     size_t nrows, caprows;
     int detail;            /* not printed in text */
     double *rowcount;      /* caprows entries: units a row's percentages rest on, NAN: not given */
+    char **footnotes;      /* lines printed under the table (table_footnote) */
+    size_t nfootnotes;
 };
 
 #define ATTR_LEVELS 4

@@ -320,6 +320,13 @@ typedef struct cohort_host {
      * with a warning.  Only for calls with row_unit == NULL.  Returns 0 on
      * success. */
     int (*set_weights)(const cohort_call *call, const double *w, const char *name);
+
+    /* ---- appended after ABI 1.5: footnotes (test COHORT_HOST_HAS) ---- */
+
+    /* A line printed under table t in the text report and report.html and
+     * kept in its JSON ("footnotes"), e.g. the statistics shown and the
+     * tests used ("n (%); median [IQR]").  Not written to CSV files. */
+    void (*table_footnote)(cohort_table *t, const char *text);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

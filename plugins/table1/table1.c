@@ -28,10 +28,17 @@ static const cohort_param t1_params[] = {
     {"vars", COHORT_ARG_COLUMNS, 1, "the characteristics (rows of the table)"},
     {"tests", COHORT_ARG_BOOL, 0, "p-values of tests between the groups, default true"},
     {"smd", COHORT_ARG_BOOL, 0, "standardised mean differences, default true"},
+    {"summary", COHORT_ARG_TEXT, 0,
+     "how continuous vars are shown: \"median\" (median [IQR], Wilcoxon / Kruskal-Wallis tests) or "
+     "\"mean\" (mean (SD), t tests / one-way tests), default \"median\""},
     {"nonnormal", COHORT_ARG_COLUMNS | COHORT_ARG_LIST, 0,
      "continuous vars shown as median [IQR] and compared by Wilcoxon / Kruskal-Wallis tests"},
+    {"normal", COHORT_ARG_COLUMNS | COHORT_ARG_LIST, 0,
+     "continuous vars shown as mean (SD) and compared by t tests / one-way tests"},
     {"exact", COHORT_ARG_COLUMNS | COHORT_ARG_LIST, 0,
      "categorical vars compared by Fisher's exact test instead of chi-squared"},
+    {"auto_exact", COHORT_ARG_BOOL, 0,
+     "Fisher's exact test in place of chi-squared when an expected count is below 5, default true"},
     {"factor", COHORT_ARG_COLUMNS | COHORT_ARG_LIST, 0, "numeric vars treated as categorical"},
     {"yates", COHORT_ARG_BOOL, 0, "Yates' continuity correction of 2 x 2 chi-squared tests, default false"},
     {"welch", COHORT_ARG_BOOL, 0, "unequal variances in t tests and one-way tests (Welch), default true"},
@@ -45,22 +52,34 @@ static const cohort_param t1_params[] = {
 };
 
 enum { T1_CONT = 1, T1_CAT = 2, T1_DATE = 3 };
+/* the indentation of a level under its var in the display table (HTML
+ * turns leading spaces into a margin) */
+#define T1_INDENT "    "
 enum { T1_NONE = 0, T1_CHISQ, T1_FISHER, T1_WELCH, T1_STUDENT, T1_WILCOX, T1_ANOVA,
        T1_WANOVA, T1_KRUSKAL };
 /* names of the tests, in step with the enum above */
 static const char *const t1_test_names[] = {
     "", "chi-squared", "Fisher's exact", "Welch t test", "t test", "Wilcoxon rank-sum",
     "one-way ANOVA", "Welch one-way test", "Kruskal-Wallis"};
+/* their names in the table's footnote, in step with the enum above */
+static const char *const t1_test_notes[] = {
+    "", "Pearson's chi-squared test", "Fisher's exact test", "Welch two-sample t test",
+    "two-sample t test", "Wilcoxon rank-sum test", "one-way ANOVA", "Welch one-way test",
+    "Kruskal-Wallis rank-sum test"};
 
 typedef struct t1_opts {
-    int tests, smd, yates, welch, overall, missing, digits, continuity;
+    int tests, smd, yates, welch, overall, missing, digits, continuity, auto_exact;
+    int mean;               /* summary: "mean" */
     double conf_level;
 } t1_opts;
 
 /* One characteristic, summarised. */
 typedef struct t1_var {
     const cohort_vec *v;
-    int kind, nonnormal, exact, factor;
+    int kind, nonnormal, normal, exact, factor;
+    int median;             /* continuous: shown as median [IQR], rank tests */
+    int onerow;             /* boolean: one row, n (%) of true */
+    int auto_fisher;        /* Fisher's test chosen for a small expected count */
     double scale;           /* divide values by this for display (durations) */
     size_t *nobs, *nmiss;   /* per group, [ng] = overall */
     ds_numeric *num;        /* continuous: per group and overall */
@@ -73,7 +92,8 @@ typedef struct t1_var {
     t1_test res;
     int has_p;
     double smd;
-    size_t drow, dmiss;     /* display rows: the first level's (or the summary's); missing, or SIZE_MAX */
+    size_t drow, dmiss;     /* display rows: the var's; missing, or SIZE_MAX */
+    size_t *lrow;           /* categorical: display row of each used level, or SIZE_MAX */
 } t1_var;
 
 typedef struct t1_ctx {
@@ -90,7 +110,8 @@ typedef struct t1_ctx {
     t1_var *vars;
     cohort_table *disp;     /* the display table, its count columns (group k, [ng] overall or -1) */
     int *dcol;
-    size_t nrow;            /* its "n" row */
+    size_t nrow;            /* its "n" row (SIZE_MAX: N = n in the headers) */
+    int privacy;            /* a small-cell rule is in force */
 } t1_ctx;
 
 static void t1_ctx_free(t1_ctx *c)
@@ -101,6 +122,7 @@ static void t1_ctx_free(t1_ctx *c)
         free(v->nmiss);
         free(v->num);
         free(v->levmap);
+        free(v->lrow);
         free(v->count);
         free(v->expected);
         pc_factor_free(&v->f);
@@ -170,6 +192,15 @@ static int t1_setup(t1_ctx *c)
     c->o.overall = t1_bool(call, "overall", 1);
     c->o.missing = t1_bool(call, "missing", 1);
     c->o.continuity = t1_bool(call, "continuity", 1);
+    c->o.auto_exact = t1_bool(call, "auto_exact", 1);
+    const cohort_arg *sm = cohort_arg_get(call, "summary");
+    if (sm && sm->kind == COHORT_ARG_TEXT) {
+        if (strcmp(sm->text, "mean") != 0 && strcmp(sm->text, "median") != 0) {
+            host->error(call, "summary: give \"median\" or \"mean\"");
+            return 1;
+        }
+        c->o.mean = strcmp(sm->text, "mean") == 0;
+    }
     c->o.conf_level = 0.95;
     if (pc_conf_level(host, call, &c->o.conf_level) != 0) return 1;
     c->o.digits = 1;
@@ -271,6 +302,7 @@ static int t1_setup(t1_ctx *c)
         }
     }
     if (t1_mark(c, "nonnormal", offsetof(t1_var, nonnormal)) != 0 ||
+        t1_mark(c, "normal", offsetof(t1_var, normal)) != 0 ||
         t1_mark(c, "exact", offsetof(t1_var, exact)) != 0 ||
         t1_mark(c, "factor", offsetof(t1_var, factor)) != 0)
         return 1;
@@ -282,10 +314,16 @@ static int t1_setup(t1_ctx *c)
                         v->v->name);
             return 1;
         }
-        if (v->nonnormal && v->kind == T1_CAT) {
-            host->error(call, "nonnormal: %s is categorical", v->v->name);
+        if ((v->nonnormal || v->normal) && v->kind == T1_CAT) {
+            host->error(call, "%s: %s is categorical", v->nonnormal ? "nonnormal" : "normal", v->v->name);
             return 1;
         }
+        if (v->nonnormal && v->normal) {
+            host->error(call, "%s is in both normal and nonnormal", v->v->name);
+            return 1;
+        }
+        v->median = v->kind == T1_DATE || v->nonnormal || (!v->normal && !c->o.mean);
+        v->onerow = v->kind == T1_CAT && v->v->type == COHORT_TYPE_BOOL && !v->factor;
     }
     /* a characteristic with one value cannot be compared (the shared rule) */
     if (c->o.tests || c->o.smd) {
@@ -409,7 +447,22 @@ static int t1_cat_expected(t1_var *v, size_t ng, const double *tab, size_t gk)
     return 0;
 }
 
-/* Test and SMD of categorical var v. */
+/* Fisher's exact test of the nl x gk table tab into v->res, with the odds
+ * ratio of a 2 x 2 table.  Returns 0, -1, -2 (memory) or -3 (too large). */
+static int t1_fisher(const t1_ctx *c, t1_var *v, const double *tab, size_t nl, size_t gk)
+{
+    t1_test_clear(&v->res);
+    int rc = nl == 2 && gk == 2 ? t1_fisher2x2(tab, &v->res) : t1_fisher_rxc(tab, nl, gk, 0, &v->res.p);
+    if (rc == 0) v->res.exact = 1;
+    if (rc == 0 && nl == 2 && gk == 2 &&
+        t1_fisher_or(tab, c->o.conf_level, &v->res.estimate, &v->res.lower, &v->res.upper) == -2)
+        rc = -2;
+    return rc;
+}
+
+/* Test and SMD of categorical var v: Fisher's exact test when listed in
+ * exact, else Pearson's chi-squared test, replaced by Fisher's when an
+ * expected count is below 5 (auto_exact, as gtsummary's add_p). */
 static int t1_cat_stats(t1_ctx *c, t1_var *v)
 {
     size_t ng = c->ng, nl = v->nlev, gk = 0;
@@ -430,17 +483,27 @@ static int t1_cat_stats(t1_ctx *c, t1_var *v)
         if (gk >= 2) {
             if (v->exact) {
                 v->test = T1_FISHER;
-                rc = nl == 2 && gk == 2 ? t1_fisher2x2(tab, &v->res)
-                                        : t1_fisher_rxc(tab, nl, gk, 0, &v->res.p);
-                if (rc == 0) v->res.exact = 1;
-                if (rc == 0 && nl == 2 && gk == 2 &&
-                    t1_fisher_or(tab, c->o.conf_level, &v->res.estimate, &v->res.lower,
-                                 &v->res.upper) == -2)
-                    rc = -2;
+                rc = t1_fisher(c, v, tab, nl, gk);
             } else {
                 v->test = T1_CHISQ;
                 rc = t1_chisq(tab, nl, gk, c->o.yates, &v->res);
                 if (rc == 0) rc = t1_cat_expected(v, ng, tab, gk);
+                if (rc == 0 && c->o.auto_exact && v->res.min_expected < 5) {
+                    t1_test chisq = v->res;
+                    int frc = t1_fisher(c, v, tab, nl, gk);
+                    if (frc == 0) {
+                        v->test = T1_FISHER;
+                        v->auto_fisher = 1;
+                    } else if (frc == -3) {
+                        v->res = chisq;
+                        c->host->warning(c->call, "%s: an expected count is below 5 but the table is too "
+                                         "large for Fisher's exact test: chi-squared test kept",
+                                         v->v->name);
+                    } else {
+                        v->test = T1_FISHER;
+                        rc = frc;
+                    }
+                }
             }
         } else {
             v->test = v->exact ? T1_FISHER : T1_CHISQ;
@@ -496,7 +559,7 @@ static int t1_cont_stats(t1_ctx *c, t1_var *v)
     for (size_t k = 0; k < ng; k++) recode[k] = v->nobs[k] ? (int)gk++ : -1;
     if (c->o.tests && ng >= 2) {
         int trc = -1;
-        int rank = v->nonnormal || v->kind == T1_DATE;
+        int rank = v->median;
         if (gk == 2 || (gk < 2 && ng == 2)) v->test = rank ? T1_WILCOX : c->o.welch ? T1_WELCH : T1_STUDENT;
         else v->test = rank ? T1_KRUSKAL : c->o.welch ? T1_WANOVA : T1_ANOVA;
         if (gk == 2) {
@@ -613,7 +676,7 @@ static void t1_fmt_cont(const t1_ctx *c, const t1_var *v, const ds_numeric *s, c
         char a[32], b[32], m[32];
         snprintf(buf, size, "%s [%s, %s]", t1_date(s->median, m, sizeof m),
                  t1_date(s->q1, a, sizeof a), t1_date(s->q3, b, sizeof b));
-    } else if (v->nonnormal) {
+    } else if (v->median) {
         snprintf(buf, size, "%.*f [%.*f, %.*f]", d, s->median / v->scale, d, s->q1 / v->scale, d,
                  s->q3 / v->scale);
     } else if (isfinite(s->sd)) {
@@ -646,20 +709,44 @@ static void t1_fmt_p(double p, char *buf, size_t size)
     else snprintf(buf, size, "p = %.3f", p);
 }
 
+/* The var as people read it: its label from the rules (ABI 1.4), or its
+ * name; a duration with the study's unit. */
 static const char *t1_var_label(const t1_ctx *c, const t1_var *v, char *buf, size_t size)
 {
+    const char *shown = COHORT_HOST_HAS(c->host, label) ? c->host->label(c->call, v->v->name, NULL) : NULL;
+    if (!shown) shown = v->v->name;
     if (v->kind == T1_CONT && v->scale != 1 && c->call->time_unit && *c->call->time_unit)
-        snprintf(buf, size, "%s (%s)", v->v->name, c->call->time_unit);
+        snprintf(buf, size, "%s (%s)", shown, c->call->time_unit);
     else
-        snprintf(buf, size, "%s", v->v->name);
+        snprintf(buf, size, "%s", shown);
     return buf;
 }
 
-/* How the display table's counts add up, for the host's small-cell rule:
- * the groups' n to the overall n and to the estimate's units (when no unit
- * was left out for a missing group), and for each categorical
- * characteristic the levels (and missing) to the group's n and the groups
- * to the overall column. */
+/* The level l of categorical var v as people read it, indented under the
+ * var. */
+static void t1_level_label(const t1_ctx *c, const t1_var *v, size_t l, char *buf, size_t size)
+{
+    const char *lv = v->f.labels[v->levmap[l]];
+    const char *shown = COHORT_HOST_HAS(c->host, label) ? c->host->label(c->call, v->v->name, lv) : NULL;
+    snprintf(buf, size, "%s%s", T1_INDENT, shown ? shown : lv);
+}
+
+/* The used level of boolean v that is true, or SIZE_MAX when no row has
+ * it. */
+static size_t t1_true_level(const t1_var *v)
+{
+    for (size_t l = 0; l < v->nlev; l++)
+        if (strcmp(v->f.labels[v->levmap[l]], "true") == 0) return l;
+    return SIZE_MAX;
+}
+
+/* How the display table's counts add up, for the host's small-cell rule
+ * (only then does the table have its "n" row): the groups' n to the overall
+ * n and to the estimate's units (when no unit was left out for a missing
+ * group), and for each categorical characteristic the levels (and missing)
+ * to the group's n and the groups to the overall column.  A boolean shown
+ * on one row has its false count in the stats table only: its relation to
+ * n is declared there (t1_stats_table). */
 static void t1_relations(const t1_ctx *c)
 {
     const cohort_host *host = c->host;
@@ -684,16 +771,16 @@ static void t1_relations(const t1_ctx *c)
     for (size_t i = 0; i < c->nvars; i++) {
         const t1_var *v = &c->vars[i];
         if (v->kind != T1_CAT) continue;
-        int whole = v->dmiss != SIZE_MAX || v->nmiss[ng] == 0;   /* the levels and missing rows add up to n */
+        int whole = !v->onerow && (v->dmiss != SIZE_MAX || v->nmiss[ng] == 0);   /* the levels and missing rows add up to n */
         for (size_t k = 0; k <= ng && whole; k++) {
             if (cg[k] < 0) continue;
             size_t np = 0;
-            for (size_t l = 0; l < v->nlev; l++) parts[np++] = PC_CELL(t, v->drow + l, cg[k]);
+            for (size_t l = 0; l < v->nlev; l++) parts[np++] = PC_CELL(t, v->lrow[l], cg[k]);
             if (v->dmiss != SIZE_MAX) parts[np++] = PC_CELL(t, v->dmiss, cg[k]);
             pc_sum(host, c->call, PC_CELL(t, c->nrow, cg[k]), parts, np);
         }
         for (size_t l = 0; l <= v->nlev && cg[ng] >= 0; l++) {
-            size_t row = l < v->nlev ? v->drow + l : v->dmiss;
+            size_t row = l < v->nlev ? v->lrow[l] : v->dmiss;
             if (row == SIZE_MAX) continue;
             for (size_t k = 0; k < ng; k++) parts[k] = PC_CELL(t, row, cg[k]);
             pc_sum(host, c->call, PC_CELL(t, row, cg[ng]), parts, ng);
@@ -702,6 +789,101 @@ static void t1_relations(const t1_ctx *c)
     free(parts);
 }
 
+/* The count cells of one display row: count[gi * stride] of nobs[gi] for
+ * each column. */
+static void t1_count_row(t1_ctx *c, size_t row, const double *count, size_t stride, const size_t *of)
+{
+    size_t ng = c->ng, ncol = ng + (c->o.overall ? 1 : 0);
+    char buf[256];
+    for (size_t k = 0; k < ncol; k++) {
+        size_t gi = k < ng ? k : ng;
+        double n = count ? count[gi * stride] : 0;
+        t1_fmt_count(c, n, of[gi], buf, sizeof buf);
+        c->host->table_text(c->disp, row, c->dcol[k], buf);
+        pc_cell_count(c->host, c->disp, row, c->dcol[k], n);
+    }
+}
+
+/* Append "; " and text to a footnote being built. */
+static void t1_note_add(char *buf, size_t size, const char *text)
+{
+    size_t len = strlen(buf);
+    if (len + 1 < size) snprintf(buf + len, size - len, "%s%s", len ? "; " : "", text);
+}
+
+/* The footnotes of the display table: the statistics shown, and each test
+ * with the characteristics it compared (as gtsummary's footnotes). */
+static void t1_footnotes(t1_ctx *c)
+{
+    const cohort_host *host = c->host;
+    if (!COHORT_HOST_HAS(host, table_footnote)) return;
+    char stat[1024] = "", tests[2048] = "", lab[256], one[512];
+    int nmean = 0, nmed = 0, ncat = 0;
+    for (size_t i = 0; i < c->nvars; i++) {
+        const t1_var *v = &c->vars[i];
+        if (v->kind == T1_CAT) ncat++;
+        else if (v->median) nmed++;
+        else nmean++;
+    }
+    /* the statistics: named per var only when both summaries are used */
+    for (int pass = 0; pass < 2; pass++) {
+        int want_med = pass == 0;
+        if (!(want_med ? nmed : nmean)) continue;
+        snprintf(one, sizeof one, "%s", want_med ? "median [IQR]" : "mean (SD)");
+        if (nmed && nmean) {
+            size_t len = strlen(one);
+            int first = 1;
+            for (size_t i = 0; i < c->nvars; i++) {
+                const t1_var *v = &c->vars[i];
+                if (v->kind == T1_CAT || v->median != want_med) continue;
+                t1_var_label(c, v, lab, sizeof lab);
+                if (len + 1 < sizeof one)
+                    len += (size_t)snprintf(one + len, sizeof one - len, "%s%s", first ? ": " : ", ", lab);
+                first = 0;
+            }
+        }
+        t1_note_add(stat, sizeof stat, one);
+    }
+    if (ncat) t1_note_add(stat, sizeof stat, "n (%)");
+    if (*stat) {
+        char line[1100];
+        snprintf(line, sizeof line, "Statistics: %s", stat);
+        host->table_footnote(c->disp, line);
+    }
+    /* the tests, in the order of their first use */
+    int done[sizeof t1_test_names / sizeof t1_test_names[0]] = {0};
+    for (size_t i = 0; i < c->nvars; i++) {
+        int test = c->vars[i].test;
+        if (!c->vars[i].has_p || done[test]) continue;
+        done[test] = 1;
+        size_t len = (size_t)snprintf(one, sizeof one, "%s%s (", t1_test_notes[test],
+                                      test == T1_CHISQ && c->o.yates ? " (Yates' correction of 2 x 2 tables)" : "");
+        int first = 1;
+        for (size_t j = i; j < c->nvars; j++) {
+            const t1_var *v = &c->vars[j];
+            if (!v->has_p || v->test != test) continue;
+            t1_var_label(c, v, lab, sizeof lab);
+            if (len + 1 < sizeof one)
+                len += (size_t)snprintf(one + len, sizeof one - len, "%s%s%s", first ? "" : ", ", lab,
+                                        v->auto_fisher ? ": expected count below 5" : "");
+            first = 0;
+        }
+        if (len + 1 < sizeof one) snprintf(one + len, sizeof one - len, ")");
+        t1_note_add(tests, sizeof tests, one);
+    }
+    if (*tests) {
+        char line[2100];
+        snprintf(line, sizeof line, "Tests: %s", tests);
+        host->table_footnote(c->disp, line);
+    }
+}
+
+/* The table as gtsummary's tbl_summary() |> add_p() lays it out: one row
+ * per characteristic with its label, its levels indented under it (a
+ * boolean on its one row: n (%) of true), "N = n" in the column headers,
+ * the p-value and SMD on the characteristic's row, the statistics and tests
+ * in footnotes.  Under a small-cell rule the group sizes are an "n" row
+ * instead, which the rule can hide. */
 static int t1_display(t1_ctx *c)
 {
     const cohort_host *host = c->host;
@@ -711,31 +893,39 @@ static int t1_display(t1_ctx *c)
         host->error(c->call, "out of memory");
         return 1;
     }
-    char title[256], buf[256], lab[256];
+    char title[256], buf[256], lab[256], nb[32];
     snprintf(title, sizeof title, "Baseline characteristics by %s", c->by->name);
     cohort_table *t = host->table_new(c->call, "table1", title);
     int cv = host->table_column(t, "characteristic", COHORT_COL_TEXT, 0);
-    int cl = host->table_column(t, "level", COHORT_COL_TEXT, 0);
-    for (size_t g = 0; g < ng; g++) {
-        snprintf(buf, sizeof buf, "%s = %s", c->by->name, c->bf.labels[c->glevel[g]]);
+    for (size_t g = 0; g <= ng; g++) {
+        if (g == ng && !c->o.overall) {
+            cg[ng] = -1;
+            break;
+        }
+        int n = snprintf(buf, sizeof buf, g < ng ? "%s = %s" : "overall", c->by->name,
+                         g < ng ? c->bf.labels[c->glevel[g]] : "");
+        if (!c->privacy && n > 0 && (size_t)n < sizeof buf) {
+            t1_count_text(c, (double)c->gn[g], nb, sizeof nb);
+            snprintf(buf + n, sizeof buf - (size_t)n, ", N = %s", nb);
+        }
         cg[g] = host->table_column(t, buf, COHORT_COL_TEXT, 0);
     }
-    if (c->o.overall) cg[ng] = host->table_column(t, "overall", COHORT_COL_TEXT, 0);
-    else cg[ng] = -1;
     c->disp = t;
     c->dcol = cg;
     int use_tests = c->o.tests && ng >= 2, use_smd = c->o.smd && ng >= 2;
     int cp = use_tests ? host->table_column(t, "p", COHORT_COL_PVALUE, 3) : -1;
-    int ct = use_tests ? host->table_column(t, "test", COHORT_COL_TEXT, 0) : -1;
     int cs = use_smd ? host->table_column(t, "SMD", COHORT_COL_NUMBER, 3) : -1;
 
-    size_t r = host->table_row(t);
-    c->nrow = r;
-    host->table_text(t, r, cv, "n");
-    for (size_t k = 0; k < ncol; k++) {
-        t1_count_text(c, (double)c->gn[k], buf, sizeof buf);
-        host->table_text(t, r, cg[k], buf);
-        pc_cell_count(host, t, r, cg[k], (double)c->gn[k]);
+    c->nrow = SIZE_MAX;
+    if (c->privacy) {
+        size_t r = host->table_row(t);
+        c->nrow = r;
+        host->table_text(t, r, cv, "n");
+        for (size_t k = 0; k < ncol; k++) {
+            t1_count_text(c, (double)c->gn[k], buf, sizeof buf);
+            host->table_text(t, r, cg[k], buf);
+            pc_cell_count(host, t, r, cg[k], (double)c->gn[k]);
+        }
     }
     for (size_t i = 0; i < c->nvars; i++) {
         t1_var *v = &c->vars[i];
@@ -745,40 +935,36 @@ static int t1_display(t1_ctx *c)
         v->dmiss = SIZE_MAX;
         host->table_text(t, first, cv, lab);
         if (v->kind == T1_CAT) {
-            host->table_text(t, first, cl, "n (%)");
-            for (size_t l = 0; l < v->nlev; l++) {
+            v->lrow = malloc((v->nlev + 1) * sizeof *v->lrow);
+            if (!v->lrow) {
+                host->error(c->call, "out of memory");
+                return 1;
+            }
+            for (size_t l = 0; l < v->nlev; l++) v->lrow[l] = SIZE_MAX;
+            if (v->onerow) {
+                size_t lt = t1_true_level(v);
+                if (lt != SIZE_MAX) v->lrow[lt] = first;
+                t1_count_row(c, first, lt != SIZE_MAX ? v->count + lt * (ng + 1) : NULL, 1, v->nobs);
+            }
+            for (size_t l = 0; l < v->nlev && !v->onerow; l++) {
                 size_t rr = host->table_row(t);
-                if (l == 0) v->drow = rr;
-                host->table_text(t, rr, cv, lab);
-                /* the level's label from the rules (ABI 1.4), if any */
-                const char *lv = v->f.labels[v->levmap[l]];
-                const char *shown = COHORT_HOST_HAS(host, label) ? host->label(c->call, v->v->name, lv) : NULL;
-                host->table_text(t, rr, cl, shown ? shown : lv);
-                for (size_t k = 0; k < ncol; k++) {
-                    size_t gi = k < ng ? k : ng;
-                    t1_fmt_count(c, v->count[l * (ng + 1) + gi], v->nobs[gi], buf, sizeof buf);
-                    host->table_text(t, rr, cg[k], buf);
-                    pc_cell_count(host, t, rr, cg[k], v->count[l * (ng + 1) + gi]);
-                }
+                v->lrow[l] = rr;
+                t1_level_label(c, v, l, buf, sizeof buf);
+                host->table_text(t, rr, cv, buf);
+                t1_count_row(c, rr, v->count + l * (ng + 1), 1, v->nobs);
             }
         } else {
-            host->table_text(t, first, cl,
-                             v->kind == T1_DATE || v->nonnormal ? "median [IQR]" : "mean (SD)");
             for (size_t k = 0; k < ncol; k++) {
                 t1_fmt_cont(c, v, &v->num[k < ng ? k : ng], buf, sizeof buf);
                 host->table_text(t, first, cg[k], buf);
             }
         }
-        if (v->has_p) {
-            t1_put(host, t, first, cp, v->res.p);
-            host->table_text(t, first, ct, t1_test_names[v->test]);
-        }
+        if (v->has_p) t1_put(host, t, first, cp, v->res.p);
         t1_put(host, t, first, cs, v->smd);
         if (c->o.missing && v->nmiss[ng] > 0) {
             size_t rr = host->table_row(t);
             v->dmiss = rr;
-            host->table_text(t, rr, cv, lab);
-            host->table_text(t, rr, cl, "missing");
+            host->table_text(t, rr, cv, T1_INDENT "missing");
             for (size_t k = 0; k < ncol; k++) {
                 t1_count_text(c, (double)v->nmiss[k < ng ? k : ng], buf, sizeof buf);
                 host->table_text(t, rr, cg[k], buf);
@@ -786,7 +972,8 @@ static int t1_display(t1_ctx *c)
             }
         }
     }
-    t1_relations(c);
+    if (c->privacy) t1_relations(c);
+    t1_footnotes(c);
     return 0;
 }
 
@@ -837,8 +1024,7 @@ static void t1_stats_table(t1_ctx *c)
 {
     const cohort_host *host = c->host;
     size_t ng = c->ng;
-    char one[32];
-    int privacy = t1_count_text(c, 1, one, sizeof one);   /* a small-cell rule is in force */
+    int privacy = c->privacy;
     cohort_table *t = host->table_new(c->call, "stats", "Baseline statistics");
     t1_detail(host, t);
     int cv = host->table_column(t, "characteristic", COHORT_COL_TEXT, 0);
@@ -874,14 +1060,22 @@ static void t1_stats_table(t1_ctx *c)
                 /* the same counts as the display table's: n + missing is the group's n */
                 int dc = c->dcol[k];
                 pc_cell sum[2] = {PC_CELL(t, r, cn), PC_CELL(t, r, cm)};
-                pc_sum(host, c->call, PC_CELL(c->disp, c->nrow, dc), sum, 2);
-                if (v->dmiss != SIZE_MAX) pc_sum(host, c->call, PC_CELL(c->disp, v->dmiss, dc), &sum[1], 1);
+                if (privacy) {
+                    pc_sum(host, c->call, PC_CELL(c->disp, c->nrow, dc), sum, 2);
+                    if (v->dmiss != SIZE_MAX) pc_sum(host, c->call, PC_CELL(c->disp, v->dmiss, dc), &sum[1], 1);
+                }
                 if (v->kind == T1_CAT) {
                     double cnt = v->count[l * (ng + 1) + k];
                     host->table_text(t, r, cl, v->f.labels[v->levmap[l]]);
                     t1_put(host, t, r, cc, cnt);
                     pc_cell same = PC_CELL(t, r, cc);
-                    pc_sum(host, c->call, PC_CELL(c->disp, v->drow + l, dc), &same, 1);
+                    if (privacy && v->lrow[l] != SIZE_MAX) {
+                        pc_sum(host, c->call, PC_CELL(c->disp, v->lrow[l], dc), &same, 1);
+                    } else if (privacy && (v->dmiss != SIZE_MAX || v->nmiss[ng] == 0)) {
+                        /* a boolean's false count, shown here only: n = true + false + missing */
+                        pc_cell parts[3] = {PC_CELL(c->disp, v->drow, dc), same, PC_CELL(c->disp, v->dmiss, dc)};
+                        pc_sum(host, c->call, PC_CELL(c->disp, c->nrow, dc), parts, v->dmiss != SIZE_MAX ? 3 : 2);
+                    }
                     if (v->nobs[k]) t1_put(host, t, r, cpc, cnt / (double)v->nobs[k]);
                     /* products of the margins: they would give a hidden margin back */
                     if (v->expected && !privacy) t1_put(host, t, r, cex, v->expected[l * (ng + 1) + k]);
@@ -944,7 +1138,7 @@ static void t1_notes(t1_ctx *c)
                            c->bf.labels[c->glevel[1]], pb, t1_test_names[v->test]);
             } else if (ng == 2 && v->kind == T1_CONT) {
                 const ds_numeric *a = &v->num[0], *b = &v->num[1];
-                int med = v->nonnormal;
+                int med = v->median;
                 host->note(c->call, "%s: %s %.*f in %s = %s vs %.*f in %s = %s (%s, %s)", lab,
                            med ? "median" : "mean", d, (med ? a->median : a->mean) / v->scale,
                            c->by->name, c->bf.labels[c->glevel[0]], d,
@@ -1006,10 +1200,12 @@ static int t1_run(const cohort_host *host, const cohort_call *call)
     c.call = call;
     int rc = 1;
     if (t1_setup(&c) != 0 || t1_summarise(&c) != 0) goto out;
+    char one[32];
+    c.privacy = t1_count_text(&c, 1, one, sizeof one);   /* a small-cell rule is in force */
     if (t1_display(&c) != 0) goto out;
     t1_tests_table(&c);
     t1_stats_table(&c);
-    t1_small_expected(&c);
+    if (!c.o.auto_exact) t1_small_expected(&c);
     t1_notes(&c);
     rc = 0;
 out:
@@ -1024,6 +1220,7 @@ static const cohort_estimator t1_estimators[] = {
 
 /* what each constant parameter accepts, and its default (ABI 1.2: checked by
  * the host before any data is read; run() still validates for older hosts) */
+static const char *const t1_summaries[] = {"median", "mean", NULL};
 static const cohort_param_spec t1_specs[] = {
     {"table1", "tests", NULL, 0, NAN, NAN, 0, "true"},
     {"table1", "smd", NULL, 0, NAN, NAN, 0, "true"},
@@ -1034,6 +1231,8 @@ static const cohort_param_spec t1_specs[] = {
     {"table1", "digits", NULL, 0, 0, 10, COHORT_SPEC_INTEGER, "1"},
     {"table1", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
     {"table1", "continuity", NULL, 0, NAN, NAN, 0, "true"},
+    {"table1", "auto_exact", NULL, 0, NAN, NAN, 0, "true"},
+    {"table1", "summary", t1_summaries, 0, NAN, NAN, 0, "\"median\""},
     {"table1", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
     {"table1", "vars", NULL, 0, NAN, NAN, COHORT_SPEC_LEVELS, NULL},
     {"table1", "factor", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
