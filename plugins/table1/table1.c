@@ -722,6 +722,13 @@ static const char *t1_var_label(const t1_ctx *c, const t1_var *v, char *buf, siz
     return buf;
 }
 
+/* The groups' column as people read it: its label, or its name. */
+static const char *t1_by_label(const t1_ctx *c)
+{
+    const char *shown = COHORT_HOST_HAS(c->host, label) ? c->host->label(c->call, c->by->name, NULL) : NULL;
+    return shown ? shown : c->by->name;
+}
+
 /* The level l of categorical var v as people read it, indented under the
  * var. */
 static void t1_level_label(const t1_ctx *c, const t1_var *v, size_t l, char *buf, size_t size)
@@ -1145,13 +1152,13 @@ static void t1_notes(t1_ctx *c)
                            (med ? b->median : b->mean) / v->scale, c->by->name,
                            c->bf.labels[c->glevel[1]], pb, t1_test_names[v->test]);
             } else {
-                host->note(c->call, "%s differs between %s groups (%s, %s)", lab, c->by->name, pb,
+                host->note(c->call, "%s differs between %s groups (%s, %s)", lab, t1_by_label(c), pb,
                            t1_test_names[v->test]);
             }
         }
         if (ntest > 0 && nsig == 0)
             host->note(c->call, "no characteristic differs between %s groups at p < 0.05 "
-                       "(%zu tested)", c->by->name, ntest);
+                       "(%zu tested)", t1_by_label(c), ntest);
     }
     if (c->o.smd) {
         size_t nbig = 0, nsmd = 0, imax = 0;
@@ -1169,7 +1176,7 @@ static void t1_notes(t1_ctx *c)
         if (nsmd > 0)
             host->note(c->call, "SMD > 0.1 for %zu of %zu characteristics%s (largest: %s, %.2f)",
                        nbig, nsmd, ng > 2 ? " (mean over pairs of groups)" : "",
-                       c->vars[imax].v->name, smax);
+                       t1_var_label(c, &c->vars[imax], lab, sizeof lab), smax);
     }
 }
 

@@ -143,6 +143,9 @@ contk <- function(id, df, gname, vars) {
 }
 
 # ---- categorical ------------------------------------------------------------
+# addp_test, addp_p: the test gtsummary's add_p() chooses by default and its
+# p-value -- chisq.test(correct = FALSE) ("chisq.test.no.correct") when
+# every expected count is at least 5, else fisher.test() (1 and 2)
 # fisher.test with a large workspace; fisher_default: NA where R's default
 # workspace (200000) is too small
 fisher_p <- function(tab) {
@@ -182,7 +185,9 @@ cat_ref <- function(id, df, gname, vars) {
                    yates_p = if (is2) ys$p.value else NA,
                    fisher_p = fisher_p(tab), fisher_default = fisher_default(tab), smd = smd,
                    fisher_or = fo[1], fisher_lo = fo[2], fisher_hi = fo[3],
-                   min_expected = min(cs$expected))
+                   min_expected = min(cs$expected),
+                   addp_test = if (min(cs$expected) >= 5) 1 else 2,
+                   addp_p = if (min(cs$expected) >= 5) cs$p.value else fisher_default(tab))
     }))
 }
 

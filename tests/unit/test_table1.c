@@ -508,6 +508,15 @@ static double ref_expected(double id, double g, double v, double l, double j)
     return NAN;
 }
 
+/* Argument a: `name: [vecs...]`. */
+static void arg_columns(cohort_arg *a, const char *name, cohort_vec *vecs, size_t n)
+{
+    a->name = name;
+    a->kind = COHORT_ARG_COLUMNS;
+    a->columns.n = n;
+    a->columns.vecs = vecs;
+}
+
 static const cohort_estimator *table1_estimator(void)
 {
     const cohort_plugin *p = cohort_plugin_entry();
@@ -533,30 +542,21 @@ static void test_plugin_pbc(void)
     cohort_vec nn[] = {v[1].vec};              /* bili: nonnormal */
     cohort_vec ex[] = {v[6].vec, v[7].vec};    /* stage, spiders: exact */
     cohort_vec fa[] = {v[5].vec, v[6].vec};    /* edema, stage: factors */
-    cohort_arg args[5];
+    cohort_arg args[6];
     memset(args, 0, sizeof args);
     args[0].name = "by";
     args[0].kind = COHORT_ARG_COLUMN;
     args[0].vec = by.vec;
-    args[1].name = "vars";
-    args[1].kind = COHORT_ARG_COLUMNS;
-    args[1].columns.n = 8;
-    args[1].columns.vecs = vecs;
-    args[2].name = "nonnormal";
-    args[2].kind = COHORT_ARG_COLUMNS;
-    args[2].columns.n = 1;
-    args[2].columns.vecs = nn;
-    args[3].name = "exact";
-    args[3].kind = COHORT_ARG_COLUMNS;
-    args[3].columns.n = 2;
-    args[3].columns.vecs = ex;
-    args[4].name = "factor";
-    args[4].kind = COHORT_ARG_COLUMNS;
-    args[4].columns.n = 2;
-    args[4].columns.vecs = fa;
+    arg_columns(&args[1], "vars", vecs, 8);
+    arg_columns(&args[2], "nonnormal", nn, 1);
+    arg_columns(&args[3], "exact", ex, 2);
+    arg_columns(&args[4], "factor", fa, 2);
+    args[5].name = "summary";   /* mean (SD) and t tests, but for the nonnormal bili */
+    args[5].kind = COHORT_ARG_TEXT;
+    args[5].text = "mean";
     mock m;
     memset(&m, 0, sizeof m);
-    cohort_call call = {&m, "table1", "test.rules:1", d->nrow, NULL, 0, 5, args, 30.4375, "months"};
+    cohort_call call = {&m, "table1", "test.rules:1", d->nrow, NULL, 0, 6, args, 30.4375, "months"};
     const cohort_estimator *e = table1_estimator();
     CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
     mock_table *t = mock_get(&m, "table1");
@@ -619,21 +619,28 @@ static void test_plugin_pbc(void)
     CU_ASSERT(isnan(stats_num(st0, "sex", "true", "overall", "expected")));
     CU_ASSERT(isnan(stats_num(st0, "stage", "1", "1", "expected")));
     CU_ASSERT_EQUAL(tl.failed, 0);
-    /* cells: the n row, a level row, the missing row of chol */
-    CU_ASSERT_STRING_EQUAL(display_text(t, 0, "characteristic"), "n");
-    CU_ASSERT_STRING_EQUAL(display_text(t, 0, "grp = 1"), "158");
-    CU_ASSERT_STRING_EQUAL(display_text(t, 0, "grp = 2"), "154");
-    CU_ASSERT_STRING_EQUAL(display_text(t, 0, "overall"), "312");
-    CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "age"), "level"), "mean (SD)");
-    CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "bili"), "level"), "median [IQR]");
-    CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "stage"), "test"), "Fisher's exact");
-    CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "sex"), "test"), "chi-squared");
+    /* cells: N = n in the headers (no n row), the var's row first, its
+     * levels indented under it, a boolean on its one row (n (%) of true),
+     * the missing row of chol */
+    CU_ASSERT(mock_colidx(t, "grp = 1, N = 158") >= 0);
+    CU_ASSERT(mock_colidx(t, "grp = 2, N = 154") >= 0);
+    CU_ASSERT(mock_colidx(t, "overall, N = 312") >= 0);
+    CU_ASSERT(mock_colidx(t, "level") < 0 && mock_colidx(t, "test") < 0);
+    CU_ASSERT_STRING_EQUAL(display_text(t, 0, "characteristic"), "age");
+    CU_ASSERT(strchr(display_text(t, mock_find(t, "age"), "overall, N = 312"), '[') == NULL);
+    CU_ASSERT(strchr(display_text(t, mock_find(t, "bili"), "overall, N = 312"), '[') != NULL);
+    CU_ASSERT_STRING_EQUAL(display_text(tt, mock_find(tt, "stage"), "test"), "Fisher's exact");
+    CU_ASSERT_STRING_EQUAL(display_text(tt, mock_find(tt, "sex"), "test"), "chi-squared");
     long chol = mock_find(t, "chol");
-    CU_ASSERT_STRING_EQUAL(display_text(t, chol + 1, "level"), "missing");
-    CU_ASSERT_STRING_EQUAL(display_text(t, chol + 1, "overall"), "28");
+    CU_ASSERT_STRING_EQUAL(display_text(t, chol + 1, "characteristic"), "    missing");
+    CU_ASSERT_STRING_EQUAL(display_text(t, chol + 1, "overall, N = 312"), "28");
     long edema = mock_find(t, "edema");
-    CU_ASSERT_STRING_EQUAL(display_text(t, edema + 1, "level"), "0");
-    CU_ASSERT_STRING_EQUAL(display_text(t, edema + 2, "level"), "0.5");
+    CU_ASSERT(display_text(t, edema, "grp = 1, N = 158") == NULL);
+    CU_ASSERT_STRING_EQUAL(display_text(t, edema + 1, "characteristic"), "    0");
+    CU_ASSERT_STRING_EQUAL(display_text(t, edema + 2, "characteristic"), "    0.5");
+    long sexr = mock_find(t, "sex");   /* sex == f: 137 of 158 and 139 of 154 */
+    CU_ASSERT_STRING_EQUAL(display_text(t, sexr, "grp = 1, N = 158"), "137 (86.7%)");
+    CU_ASSERT_STRING_EQUAL(display_text(t, sexr + 1, "characteristic"), "edema");
     /* the numbers table has every group and level */
     mock_table *st = mock_get(&m, "stats");
     CU_ASSERT_FATAL(st != NULL);
@@ -648,7 +655,9 @@ static void test_plugin_pbc(void)
     CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
     t = mock_get(&m, "table1");
     long stage = mock_find(t, "stage");
-    CU_ASSERT_STRING_EQUAL(display_text(t, stage + 1, "level"), "1");
+    CU_ASSERT_STRING_EQUAL(display_text(t, 0, "characteristic"), "n");   /* the group sizes can be hidden */
+    CU_ASSERT_STRING_EQUAL(display_text(t, 0, "grp = 1"), "158");
+    CU_ASSERT_STRING_EQUAL(display_text(t, stage + 1, "characteristic"), "    1");
     CU_ASSERT_STRING_EQUAL(display_text(t, stage + 1, "grp = 1"), "<20");
     CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "chol") + 1, "grp = 1"), "<20");
     CU_ASSERT(strchr(display_text(t, stage + 3, "grp = 1"), '%') != NULL);
@@ -686,7 +695,7 @@ static void test_plugin_colon(void)
     cohort_vec nn[] = {nodes.vec};
     const char *exact[] = {"differ"};
     const char *factor[] = {"differ"};
-    cohort_arg args[5];
+    cohort_arg args[6];
     memset(args, 0, sizeof args);
     args[0].name = "by";
     args[0].kind = COHORT_ARG_COLUMN;
@@ -709,9 +718,12 @@ static void test_plugin_colon(void)
     args[4].list.n = 1;
     args[4].list.type = COHORT_TYPE_TEXT;
     args[4].list.text = factor;
+    args[5].name = "summary";
+    args[5].kind = COHORT_ARG_TEXT;
+    args[5].text = "mean";
     mock m;
     memset(&m, 0, sizeof m);
-    cohort_call call = {&m, "table1", "test.rules:2", d->nrow, NULL, 0, 5, args, 30.4375, "months"};
+    cohort_call call = {&m, "table1", "test.rules:2", d->nrow, NULL, 0, 6, args, 30.4375, "months"};
     const cohort_estimator *e = table1_estimator();
     CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
     mock_table *t = mock_get(&m, "table1");
@@ -729,32 +741,96 @@ static void test_plugin_colon(void)
     r = ref_row("cat", 2, 0, d, "sex");
     rd_check_p(&tl, "colon sex p", display_num(t, "sex", "p"), rd_get(ct, (size_t)r, "chisq_p"), RTOL);
     CU_ASSERT_EQUAL(tl.failed, 0);
-    CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "age"), "test"), "Welch one-way test");
-    CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "nodes"), "test"), "Kruskal-Wallis");
+    mock_table *tt = mock_get(&m, "tests");
+    CU_ASSERT_FATAL(tt != NULL);
+    CU_ASSERT_STRING_EQUAL(display_text(tt, mock_find(tt, "age"), "test"), "Welch one-way test");
+    CU_ASSERT_STRING_EQUAL(display_text(tt, mock_find(tt, "nodes"), "test"), "Kruskal-Wallis");
     mock_free(&m);
 
     /* rows with rx missing are dropped and said so; Student / F test */
     by.miss[0] = by.miss[1] = 1;
     args[3].list.n = 0;
-    cohort_arg args2[6];
+    cohort_arg args2[7];
     memcpy(args2, args, sizeof args);
-    args2[5] = args[0];
-    args2[5].name = "welch";
-    args2[5].kind = COHORT_ARG_BOOL;
-    args2[5].num = 0;
+    args2[6] = args[0];
+    args2[6].name = "welch";
+    args2[6].kind = COHORT_ARG_BOOL;
+    args2[6].num = 0;
     call.args = args2;
-    call.nargs = 6;
+    call.nargs = 7;
     CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
     CU_ASSERT(mock_has(&m, 'W', "2 of 929 rows dropped: grp is missing"));
     t = mock_get(&m, "table1");
-    CU_ASSERT_STRING_EQUAL(display_text(t, mock_find(t, "age"), "test"), "one-way ANOVA");
-    CU_ASSERT_STRING_EQUAL(display_text(t, 0, "overall"), "927");
+    tt = mock_get(&m, "tests");
+    CU_ASSERT_STRING_EQUAL(display_text(tt, mock_find(tt, "age"), "test"), "one-way ANOVA");
+    CU_ASSERT(mock_colidx(t, "overall, N = 927") >= 0);
     mock_free(&m);
     vec_free(&by);
     vec_free(&age);
     vec_free(&nodes);
     vec_free(&differ);
     vec_free(&sex);
+}
+
+/* The plugin's defaults against gtsummary's add_p() as tests/R/table1.R
+ * computes it, on every characteristic of the R script's data sets:
+ * categorical ones by chisq.test(correct = FALSE) when every expected count
+ * is at least 5, else fisher.test(); continuous ones by wilcox.test() (two
+ * groups) or kruskal.test() (more). */
+static void test_plugin_addp(void)
+{
+    static const struct { const char *sec, *pcol, *test; } secs[] = {
+        {"cat", "addp_p", NULL}, {"cont2", "wilcox_p", "Wilcoxon rank-sum"},
+        {"contk", "kw_p", "Kruskal-Wallis"}};
+    const cohort_estimator *e = table1_estimator();
+    rd_tally tl = {0};
+    size_t nfisher = 0, nchisq = 0;
+    for (size_t k = 0; k < sizeof secs / sizeof secs[0]; k++) {
+        const rd_table *rt = rd_table_get(&ref, secs[k].sec);
+        CU_ASSERT_FATAL(rt != NULL);
+        for (size_t r = 0; r < rt->nrow; r++) {
+            double want = rd_get(rt, r, secs[k].pcol);
+            if (isnan(want)) continue;   /* fisher.test's default workspace too small */
+            const rd_table *d = dataset(rd_get(rt, r, "data"));
+            const char *gname = d->cols[(size_t)rd_get(rt, r, "grp")];
+            const char *vname = d->cols[(size_t)rd_get(rt, r, "var")];
+            vecbuf by, v;
+            vec_make(&by, d, gname, COHORT_TYPE_INT);
+            vec_make(&v, d, vname, COHORT_TYPE_REAL);
+            cohort_arg args[3];
+            memset(args, 0, sizeof args);
+            args[0].name = "by";
+            args[0].kind = COHORT_ARG_COLUMN;
+            args[0].vec = by.vec;
+            arg_columns(&args[1], "vars", &v.vec, 1);
+            arg_columns(&args[2], "factor", &v.vec, 1);
+            mock m;
+            memset(&m, 0, sizeof m);
+            cohort_call call = {&m, "table1", "test.rules:4", d->nrow, NULL, 0, k == 0 ? 3 : 2, args,
+                                30.4375, "months"};
+            CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
+            mock_table *t = mock_get(&m, "table1"), *tt = mock_get(&m, "tests");
+            CU_ASSERT_FATAL(t != NULL && tt != NULL);
+            char what[128];
+            snprintf(what, sizeof what, "add_p %s data %g %s p", secs[k].sec, rd_get(rt, r, "data"), vname);
+            rd_check_p(&tl, what, display_num(t, vname, "p"), want, RTOL);
+            const char *test = secs[k].test;
+            if (!test) {
+                int fisher = rd_get(rt, r, "addp_test") == 2;
+                test = fisher ? "Fisher's exact" : "chi-squared";
+                nfisher += (size_t)fisher;
+                nchisq += (size_t)!fisher;
+            }
+            CU_ASSERT_STRING_EQUAL(display_text(tt, mock_find(tt, vname), "test"), test);
+            mock_free(&m);
+            vec_free(&by);
+            vec_free(&v);
+        }
+    }
+    printf("\n  add_p's defaults: %zu p-values (categorical: %zu chi-squared, %zu Fisher), max rel diff %.2g ",
+           tl.checked, nchisq, nfisher, tl.maxrel);
+    CU_ASSERT(nfisher > 0 && nchisq > 0);
+    CU_ASSERT_EQUAL(tl.failed, 0);
 }
 
 /* The shared unfittable-model rule (plugins/common/fitcheck.c): a
@@ -829,6 +905,7 @@ int main(void)
         !CU_add_test(s, "edge cases", test_edges) ||
         !CU_add_test(s, "plugin on pbc", test_plugin_pbc) ||
         !CU_add_test(s, "plugin on colon", test_plugin_colon) ||
+        !CU_add_test(s, "plugin defaults as gtsummary's add_p", test_plugin_addp) ||
         !CU_add_test(s, "plugin degenerate input", test_plugin_degenerate)) {
         CU_cleanup_registry();
         return 1;
