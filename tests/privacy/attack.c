@@ -469,6 +469,51 @@ static void sum_of(attacker *A, int total, const int *parts, int n)
     free(g);
 }
 
+/* table1 shows the group sizes as "N = n" in its headers, or under a
+ * small-cell rule as a first row "n": the TRUTH table (without the rule)
+ * made into the PUBLISHED one's shape -- its headers' sizes as that row.
+ * Returns tt itself, or a table to free with align_free. */
+static const json *t1_align(const json *pt, const json *tt)
+{
+    const json *prow = get(pt, "rows"), *trow = get(tt, "rows"), *tcols = get(tt, "columns");
+    if (!prow || !trow || !tcols || prow->n != trow->n + 1 || !prow->n ||
+        strcmp(cell_str(&prow->items[0], 0), "n") != 0)
+        return tt;
+    json *t = calloc(1, sizeof *t), *rows = calloc(1, sizeof *rows);
+    *t = *tt;
+    t->items = malloc(tt->n * sizeof *t->items);
+    memcpy(t->items, tt->items, tt->n * sizeof *t->items);
+    rows->type = J_ARR;
+    rows->n = trow->n + 1;
+    rows->items = calloc(rows->n, sizeof *rows->items);
+    memcpy(rows->items + 1, trow->items, trow->n * sizeof *trow->items);
+    json *n = &rows->items[0];
+    n->type = J_ARR;
+    n->n = tcols->n;
+    n->items = calloc(n->n, sizeof *n->items);
+    for (size_t c = 0; c < tcols->n; c++) {
+        const char *nm = get(&tcols->items[c], "name")->str, *at = strstr(nm, ", N = ");
+        n->items[c].type = c == 0 || at ? J_STR : J_NULL;
+        n->items[c].str = c == 0 ? strdup("n") : at ? strdup(at + 6) : NULL;
+    }
+    for (size_t k = 0; k < t->n; k++)
+        if (!strcmp(t->keys[k], "rows")) t->items[k] = *rows;
+    free(rows);
+    return t;
+}
+
+static void align_free(const json *t, const json *tt)
+{
+    if (t == tt) return;
+    const json *rows = get(t, "rows");
+    json *n = &rows->items[0];
+    for (size_t c = 0; c < n->n; c++) free(n->items[c].str);
+    free(n->items);
+    free(rows->items);
+    free(t->items);
+    free((json *)t);
+}
+
 /* The display table of describe or table1: the levels add up to n in each
  * column, the group columns to "overall", n + missing of every variable is
  * the group's size (the same group in other estimates when the number is),
@@ -478,10 +523,12 @@ static void crosstab(attacker *A, const json *pt, const json *tt, size_t e, int 
 {
     const json *prow = get(pt, "rows"), *trow = get(tt, "rows"), *cols = get(pt, "columns");
     size_t ncol = cols->n, nrow = prow->n;
-    size_t first = 2, oc = SIZE_MAX, last = ncol;   /* group columns first .. last-1 */
+    /* group columns first .. last-1; table1 has one text column before them
+     * (its levels are indented rows), describe two */
+    size_t first = is_t1 ? 1 : 2, oc = SIZE_MAX, last = ncol;
     for (size_t c = 0; c < ncol; c++) {
         const char *nm = get(&cols->items[c], "name")->str;
-        if (!strcmp(nm, "overall")) oc = c;
+        if (!strncmp(nm, "overall", 7) && (!nm[7] || nm[7] == ',')) oc = c;
         if (is_t1 && (!strcmp(nm, "p") || !strcmp(nm, "test") || !strcmp(nm, "SMD")) && c < last) last = c;
     }
     if (oc != SIZE_MAX && oc < last) last = oc;
@@ -500,22 +547,29 @@ static void crosstab(attacker *A, const json *pt, const json *tt, size_t e, int 
         for (size_t k = 0; k < ng; k++) parts[k] = V[r * ncol + first + k];
         sum_of(A, V[r * ncol + oc], parts, (int)ng);
     }
-    /* blocks of one variable: rows with the same first cell */
+    /* blocks of one variable: rows with the same first cell (describe), or
+     * a row and the indented rows under it (table1) */
     int *gsize = malloc((ncol + 1) * sizeof *gsize);
     for (size_t c = 0; c < ncol; c++) gsize[c] = -1;
     size_t nrow_n = SIZE_MAX;   /* table1's "n" row */
     for (size_t r = 0; r < nrow;) {
         const char *name = cell_str(&prow->items[r], 0);
         size_t end = r;
-        while (end < nrow && !strcmp(cell_str(&prow->items[end], 0), name)) end++;
+        if (is_t1) {
+            end = r + 1;
+            while (end < nrow && cell_str(&prow->items[end], 0)[0] == ' ') end++;
+        } else {
+            while (end < nrow && !strcmp(cell_str(&prow->items[end], 0), name)) end++;
+        }
         if (is_t1 && !strcmp(name, "n") && end == r + 1) nrow_n = r;
         size_t rn = SIZE_MAX, rm = SIZE_MAX;
         int nlev = 0;
         for (size_t q = r; q < end; q++) {
-            const char *st = cell_str(&prow->items[q], 1);
+            const char *st = is_t1 ? cell_str(&prow->items[q], 0) + strspn(cell_str(&prow->items[q], 0), " ")
+                                   : cell_str(&prow->items[q], 1);
             if (!is_t1 && !strcmp(st, "n")) rn = q;
-            else if (!strcmp(st, "missing")) rm = q;
-            else if (is_t1 ? q > r && strcmp(st, "missing") : strstr(st, ", n (%)") != NULL) nlev++;
+            else if (!strcmp(st, "missing") && (!is_t1 || q > r)) rm = q;
+            else if (is_t1 ? q > r : strstr(st, ", n (%)") != NULL) nlev++;
         }
         if (is_t1 && nrow_n != SIZE_MAX && nrow_n != r) rn = nrow_n;
         for (size_t c = first; c < ncol && (nlev || rm != SIZE_MAX) && rn != SIZE_MAX; c++) {
@@ -523,7 +577,7 @@ static void crosstab(attacker *A, const json *pt, const json *tt, size_t e, int 
             int np = 0;
             for (size_t q = r; q < end; q++) {
                 const char *st = cell_str(&prow->items[q], 1);
-                int lev = is_t1 ? q > r && strcmp(st, "missing") : strstr(st, ", n (%)") != NULL;
+                int lev = is_t1 ? q > r && q != rm : strstr(st, ", n (%)") != NULL;
                 if (lev) parts[np++] = V[q * ncol + c];
                 if (is_t1 && q == rm) parts[np++] = V[q * ncol + c];
             }
@@ -652,11 +706,14 @@ int main(int argc, char **argv)
         for (size_t k = 0; pts && k < pts->n; k++) {
             const char *id = get(&pts->items[k], "id")->str;
             int detail = get(&pts->items[k], "detail") && get(&pts->items[k], "detail")->num;
+            const json *tt = !detail && !strcmp(id, "table1") ? t1_align(&pts->items[k], &tts->items[k])
+                                                               : &tts->items[k];
             if (!detail && (!strcmp(id, "describe") || !strcmp(id, "table1")))
-                crosstab(A, &pts->items[k], &tts->items[k], e, last_after[a], get(&pe->items[e], "warnings"),
+                crosstab(A, &pts->items[k], tt, e, last_after[a], get(&pe->items[e], "warnings"),
                          get(&te->items[e], "warnings"), last_total[a], !strcmp(id, "table1"));
-            table(A, &pts->items[k], &tts->items[k], e, last_after[a], get(&pe->items[e], "warnings"),
+            table(A, &pts->items[k], tt, e, last_after[a], get(&pe->items[e], "warnings"),
                   get(&te->items[e], "warnings"), last_total[a]);
+            align_free(tt, &tts->items[k]);
         }
     }
     for (int i = 5; i + 1 < argc; i += 2) figure(A, argv[i], argv[i + 1]);
