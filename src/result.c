@@ -8,6 +8,7 @@
 #include "csvcell.h"
 #include "safetext.h"
 #include "outfile.h"
+#include "docx.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1469,6 +1470,10 @@ static void w_table_json(const void *obj, FILE *out)
     const table_of *to = obj;
     results_table_json(to->r, to->t, out);
 }
+static void w_docx(const void *obj, FILE *out)
+{
+    docx_tables(obj, out);
+}
 static void w_attr(const void *obj, FILE *out)
 {
     const results *r = obj;
@@ -1527,5 +1532,6 @@ int results_write_dir(const results *r, const char *dir, char *err, size_t errsi
             snprintf(name, sizeof name, "%s-%s.json", stem, r->ests[i].tables[t]->id);
             if (results_write_atomic(dir, name, w_table_json, &to, err, errsize)) return -1;
         }
+    if (results_write_atomic(dir, "tables.docx", w_docx, r, err, errsize)) return -1;
     return results_write_atomic(dir, "results.json", w_json, r, err, errsize);
 }
