@@ -1184,6 +1184,11 @@ static int const_days(const study *st, const expr *e, double *v, int depth)
     }
 }
 
+int check_const_days(const study *st, const expr *e, double *days)
+{
+    return const_days(st, e, days, 0);
+}
+
 /* After a diagnostic about a constant: where a param it names gets its value. */
 static void param_note(scope *sc, const expr *e)
 {

@@ -149,6 +149,9 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
  * data or a sample) and the plugins.  Returns the number of errors. */
 int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, diag *dg);
 void study_free(study *st);
+/* The value of a constant number or duration expression (durations in
+ * days), through params and lets; 0 when e is not constant. */
+int check_const_days(const study *st, const expr *e, double *days);
 /* Warn about each param given on the command line (--set, --sweep) that no
  * criterion, let, endpoint or estimate of any of the analyses sts uses: it
  * cannot change any result. */

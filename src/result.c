@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -350,13 +351,27 @@ static int h_level_rank(const cohort_call *call, const char *name, const char *l
     return labels_rank(ctx_of(call)->res->labels, name, level);
 }
 
+static const char *h_window(const cohort_call *call, const char *name, double *from, double *to)
+{
+    const results *r = ctx_of(call)->res;
+    for (size_t i = 0; name && i < r->nwindows; i++)
+        if (!strcmp(r->windows[i].name, name)) {
+            if (from) *from = r->windows[i].from;
+            if (to) *to = r->windows[i].to;
+            return r->windows[i].text;
+        }
+    if (from) *from = NAN;
+    if (to) *to = NAN;
+    return NULL;
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
     h_table_text, h_note, h_keep_rows, h_table_detail,
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
-    h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights, h_table_footnote,
+    h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights, h_table_footnote, h_window,
 };
 
 const cohort_host *result_host(void)
@@ -475,7 +490,29 @@ void results_free(results *r)
     free(r->unit);
     free(r->time_unit);
     labels_free(r->labels);
+    for (size_t i = 0; i < r->nwindows; i++) {
+        free(r->windows[i].name);
+        free(r->windows[i].text);
+    }
+    free(r->windows);
     free(r);
+}
+
+void results_window(results *r, const char *name, const char *text, double from, double to)
+{
+    size_t n = r->nwindows;
+    if (push((void **)&r->windows, &n, sizeof *r->windows)) return;
+    def_window *w = &r->windows[r->nwindows];
+    w->name = xstrdup(name);
+    w->text = xstrdup(text);
+    w->from = from;
+    w->to = to;
+    if (!w->name || !w->text) {
+        free(w->name);
+        free(w->text);
+        return;
+    }
+    r->nwindows++;
 }
 
 void results_set_labels(results *r, const labelset *ls)
@@ -953,31 +990,55 @@ static void pad(FILE *out, size_t n)
     while (n--) fputc(' ', out);
 }
 
-/* A footnote under a table, wrapped at spaces to fit 100 columns (the
- * lines after the first indented by two more). */
-static void print_wrapped(FILE *out, const char *text)
+/* One line of a text table: the header (row SIZE_MAX) or a row, with the
+ * columns cols[0..n) padded to their widths w (text left, numbers right). */
+static void print_line(const results *r, const cohort_table *t, size_t row, const size_t *cols, size_t n,
+                       const size_t *w, FILE *out)
 {
-    size_t col = 0;
-    const char *s = text;
-    while (*s) {
+    char buf[512];
+    for (size_t i = 0; i < n; i++) {
+        size_t c = cols[i];
+        if (row == SIZE_MAX) results_col_header(r, &t->cols[c], buf, sizeof buf);
+        else results_cell_text(r, t, row, c, buf, sizeof buf);
+        fputs("  ", out);
+        int left = t->cols[c].kind == COHORT_COL_TEXT;
+        if (!left) pad(out, w[c] - width(buf));
+        fputs(buf, out);
+        if (left && i + 1 < n) pad(out, w[c] - width(buf));
+    }
+    fputc('\n', out);
+}
+
+/* The text report fits TEXT_WIDTH columns: a wider table is printed in
+ * parts, each repeating the leading text columns that name its rows (as
+ * many as fit in TEXT_KEY_WIDTH, at least the first) and taking as many of
+ * the other columns, in order, as fit beside them (at least one). */
+enum { TEXT_WIDTH = 100, TEXT_KEY_WIDTH = 40 };
+
+/* A table's title or footnote, indented by 2 and broken between words into lines of at
+ * most TEXT_WIDTH columns (the following lines indented by 4). */
+static void put_wrapped(FILE *out, const char *s)
+{
+    size_t col = 2;
+    fputs("  ", out);
+    for (int first = 1; *s;) {
+        while (*s == ' ') s++;
         size_t len = strcspn(s, " ");
-        char word[512];
-        snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), s);
-        size_t ww = width(word);
-        if (col == 0) {
-            fputs("  ", out);
-            col = 2;
-        } else if (col + 1 + ww > 100) {
+        if (!len) break;
+        char *word = strndup(s, len);
+        size_t ww = word ? width(word) : len;
+        if (!first && col + 1 + ww > TEXT_WIDTH) {
             fputs("\n    ", out);
             col = 4;
-        } else {
+        } else if (!first) {
             fputc(' ', out);
             col++;
         }
-        put_text(out, word);
+        if (word) put_text(out, word);
+        free(word);
         col += ww;
         s += len;
-        while (*s == ' ') s++;
+        first = 0;
     }
     fputc('\n', out);
 }
@@ -986,15 +1047,18 @@ static void print_table(const results *r, const cohort_table *t, FILE *out)
 {
     if (t->title && *t->title) {
         char *shown = results_show(r, t->title);
-        fputs("  ", out);
-        put_text(out, shown ? shown : t->title);
-        fputc('\n', out);
+        put_wrapped(out, shown ? shown : t->title);
         free(shown);
     }
     size_t nc = t->ncols;
-    size_t *w = calloc(nc + 1, sizeof *w);
-    if (!w) return;
+    size_t *w = calloc(nc + 1, sizeof *w), *cols = calloc(nc + 1, sizeof *cols);
+    if (!w || !cols) {
+        free(w);
+        free(cols);
+        return;
+    }
     char buf[512];
+    size_t total = 0;
     for (size_t c = 0; c < nc; c++) {
         results_col_header(r, &t->cols[c], buf, sizeof buf);
         w[c] = width(buf);
@@ -1002,29 +1066,28 @@ static void print_table(const results *r, const cohort_table *t, FILE *out)
             results_cell_text(r, t, row, c, buf, sizeof buf);
             if (width(buf) > w[c]) w[c] = width(buf);
         }
+        total += 2 + w[c];
     }
-    for (size_t c = 0; c < nc; c++) {
-        results_col_header(r, &t->cols[c], buf, sizeof buf);
-        fputs(c ? "  " : "  ", out);
-        int left = t->cols[c].kind == COHORT_COL_TEXT;
-        if (!left) pad(out, w[c] - width(buf));
-        fputs(buf, out);
-        if (left && c + 1 < nc) pad(out, w[c] - width(buf));
-    }
-    fputc('\n', out);
-    for (size_t row = 0; row < t->nrows; row++) {
-        for (size_t c = 0; c < nc; c++) {
-            results_cell_text(r, t, row, c, buf, sizeof buf);
-            fputs("  ", out);
-            int left = t->cols[c].kind == COHORT_COL_TEXT;
-            if (!left) pad(out, w[c] - width(buf));
-            fputs(buf, out);
-            if (left && c + 1 < nc) pad(out, w[c] - width(buf));
+    size_t nkey = 0, keyw = 0;
+    if (total > TEXT_WIDTH)
+        while (nkey < nc && t->cols[nkey].kind == COHORT_COL_TEXT &&
+               (nkey == 0 || keyw + 2 + w[nkey] <= TEXT_KEY_WIDTH))
+            keyw += 2 + w[nkey++];
+    else nkey = nc;
+    for (size_t c = 0; c < nkey; c++) cols[c] = c;
+    for (size_t next = nkey, part = 0; next < nc || part == 0; part++) {
+        size_t n = nkey, used = keyw;
+        while (next < nc && (n == nkey || used + 2 + w[next] <= TEXT_WIDTH)) {
+            used += 2 + w[next];
+            cols[n++] = next++;
         }
-        fputc('\n', out);
+        if (part) fputc('\n', out);
+        print_line(r, t, SIZE_MAX, cols, n, w, out);
+        for (size_t row = 0; row < t->nrows; row++) print_line(r, t, row, cols, n, w, out);
     }
-    for (size_t f = 0; f < t->nfootnotes; f++) print_wrapped(out, t->footnotes[f]);
+    for (size_t f = 0; f < t->nfootnotes; f++) put_wrapped(out, t->footnotes[f]);
     free(w);
+    free(cols);
 }
 
 void results_text(const results *r, FILE *out)

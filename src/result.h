@@ -86,6 +86,12 @@ typedef struct count_rel {
     size_t n;
 } count_rel;
 
+/* The window a definition states (window.h), for cohort_host.window. */
+typedef struct def_window {
+    char *name, *text;
+    double from, to;       /* days from the unit's date, NAN: not constant or open */
+} def_window;
+
 /* An input of the run, with its SHA-256 (for the report). */
 typedef struct run_input {
     char *kind;            /* "rules" or "data" */
@@ -121,6 +127,8 @@ typedef struct results {
     char **sweep_values;
     size_t nsweep_runs;
     labelset *labels;      /* the study's labels (owned copy), or NULL */
+    struct def_window *windows;   /* the window each boolean let states (window.h) */
+    size_t nwindows;
     /* analysis blocks: names and units, when the study has several */
     char **anames, **aunits;
     size_t nanalyses;
@@ -143,6 +151,8 @@ const cohort_host *result_host(void);
 
 results *results_new(const char *title, const char *unit, double unit_days, const char *unit_name);
 void results_free(results *r);
+/* The window definition `name` states (window.h); text is copied. */
+void results_window(results *r, const char *name, const char *text, double from, double to);
 void results_attrition(results *r, const char *label, size_t before, size_t excluded, size_t unknown, size_t after);
 /* The tables above the unit and how many of their rows are behind the units
  * left after the last attrition row's step. */

@@ -113,3 +113,38 @@ void diag_pop(diag *dg, const diag_frame *f)
 {
     if (dg->frames == f) dg->frames = f->up;
 }
+
+/* The text at l as written, over several lines joined by single spaces. */
+char *srcfile_span(loc l)
+{
+    const srcfile *f = l.file;
+    size_t cap = 256, n = 0;
+    if (!f) return NULL;
+    char *buf = malloc(cap);
+    if (!buf) return NULL;
+    for (int ln = l.line; ln <= l.end_line; ln++) {
+        size_t len = 0;
+        const char *line = srcfile_line(f, ln, &len);
+        size_t a = ln == l.line ? (size_t)(l.col - 1) : 0;
+        size_t b = ln == l.end_line ? (size_t)l.end_col : len;
+        if (b > len) b = len;
+        /* drop a trailing comment */
+        for (size_t k = a; k < b; k++) {
+            if (line[k] == '"') { while (++k < b && line[k] != '"') {} continue; }
+            if (line[k] == '#') { b = k; break; }
+        }
+        while (a < b && (line[a] == ' ' || line[a] == '\t')) a++;
+        while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) b--;
+        if (n + (b - a) + 2 >= cap) {
+            while (n + (b - a) + 2 >= cap) cap *= 2;
+            char *x = realloc(buf, cap);
+            if (!x) { free(buf); return NULL; }
+            buf = x;
+        }
+        if (n && b > a) buf[n++] = ' ';
+        memcpy(buf + n, line + a, b - a);
+        n += b - a;
+    }
+    buf[n] = 0;
+    return buf;
+}

@@ -26,6 +26,9 @@ srcfile *srcfile_from_text(const char *name, const char *text, size_t len);
 void srcfile_free(srcfile *f);
 /* The text of line `line` (no newline) and its length. */
 const char *srcfile_line(const srcfile *f, int line, size_t *len);
+/* The text at l as written (malloc'd), over several lines joined by single
+ * spaces, without a trailing comment; NULL without a file or memory. */
+char *srcfile_span(loc l);
 
 /* Report at a location: file:line:col, the source line and a caret under
  * the span (up to the end of its first line). */

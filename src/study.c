@@ -6,6 +6,7 @@
  * `export`, the one command that writes rows. */
 #include "config.h"
 #include "study.h"
+#include "window.h"
 #include "disclose.h"
 #include "interact.h"
 #include <errno.h>
@@ -338,45 +339,10 @@ static char *loc_text(loc l)
     return t;
 }
 
-/* The text at l as written, over several lines joined by single spaces. */
-static char *span_text(loc l)
-{
-    const srcfile *f = l.file;
-    size_t cap = 256, n = 0;
-    if (!f) return NULL;
-    char *buf = malloc(cap);
-    if (!buf) return NULL;
-    for (int ln = l.line; ln <= l.end_line; ln++) {
-        size_t len = 0;
-        const char *line = srcfile_line(f, ln, &len);
-        size_t a = ln == l.line ? (size_t)(l.col - 1) : 0;
-        size_t b = ln == l.end_line ? (size_t)l.end_col : len;
-        if (b > len) b = len;
-        /* drop a trailing comment */
-        for (size_t k = a; k < b; k++) {
-            if (line[k] == '"') { while (++k < b && line[k] != '"') {} continue; }
-            if (line[k] == '#') { b = k; break; }
-        }
-        while (a < b && (line[a] == ' ' || line[a] == '\t')) a++;
-        while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) b--;
-        if (n + (b - a) + 2 >= cap) {
-            while (n + (b - a) + 2 >= cap) cap *= 2;
-            char *x = realloc(buf, cap);
-            if (!x) { free(buf); return NULL; }
-            buf = x;
-        }
-        if (n && b > a) buf[n++] = ' ';
-        memcpy(buf + n, line + a, b - a);
-        n += b - a;
-    }
-    buf[n] = 0;
-    return buf;
-}
-
 /* The statement as written, without its ';'. */
 static char *stmt_text(const stmt *s)
 {
-    char *buf = span_text(s->loc);
+    char *buf = srcfile_span(s->loc);
     size_t n = buf ? strlen(buf) : 0;
     if (n && buf[n - 1] == ';') buf[n - 1] = 0;
     return buf;
@@ -1340,7 +1306,7 @@ static void record_provenance(results *res, const run_opts *o, const loaded *l)
         int swept = 0;
         for (size_t j = 0; j < o->nsweep_params; j++) swept |= !strcmp(o->sweep_params[j], name);
         if (swept) continue;
-        char *v = span_text(st->params[i].value->loc);
+        char *v = srcfile_span(st->params[i].value->loc);
         results_param(res, name, v ? v : "");
         free(v);
     }
@@ -1627,6 +1593,13 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     results *res = results_new(st->title, d->tables[st->unit].name, st->unit_days[st->timescale], tu);
     if (res) results_set_privacy(res, min_cell);
     if (res) results_set_labels(res, st->labels);
+    /* the window each boolean definition states, with this run's params */
+    for (size_t i = 0; res && i < st->nlets; i++) {
+        char w[512];
+        double from, to;
+        if (st->lets[i].type.kind == TY_BOOL && window_of(st, st->lets[i].s->value, w, sizeof w, &from, &to))
+            results_window(res, st->lets[i].s->name, w, from, to);
+    }
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     if (!ev) {
         results_free(res);
@@ -1696,7 +1669,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         if (!er) break;
         results_est_plugin(er, ei->plugin ? ei->plugin->name : NULL, ei->plugin ? ei->plugin->version : NULL);
         for (size_t k = 0; k < ei->nargs; k++) {
-            char *v = ei->args[k].value ? span_text(ei->args[k].value->loc) : NULL;
+            char *v = ei->args[k].value ? srcfile_span(ei->args[k].value->loc) : NULL;
             if (v && ei->args[k].param) results_est_arg(er, ei->args[k].param->name, v);
             free(v);
         }

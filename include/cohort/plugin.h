@@ -327,6 +327,18 @@ typedef struct cohort_host {
      * kept in its JSON ("footnotes"), e.g. the statistics shown and the
      * tests used ("n (%); median [IQR]").  Not written to CSV files. */
     void (*table_footnote)(cohort_table *t, const char *text);
+
+    /* ---- appended after ABI 1.5: definitions (test COHORT_HOST_HAS) ---- */
+
+    /* The window around the unit's date that the rules' definition `name`
+     * (a boolean let, as cohort_vec.name gives it) states, as written:
+     * "-7/+21 days" for `[d.start_date, d.end_date] overlaps [start_date -
+     * 7 days, start_date + 21 days]`, "-3/+3 months" for `within 3 months
+     * of start_date`, "after", "before" or "during" for an order alone,
+     * several joined by " and "; NULL when it states none.  *from and *to
+     * (when not NULL) get its bounds in days from the unit's date, NAN
+     * when a bound is open or not a constant. */
+    const char *(*window)(const cohort_call *call, const char *name, double *from, double *to);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

@@ -164,7 +164,7 @@ static int cmp_get_args(const cohort_host *host, const cohort_call *call, cmp_ar
 
 /* Table columns, indices as returned by host->table_column. */
 typedef struct cmp_cols {
-    int ep, def, src, cmp, n1, n0, e1, e0, shr, lo, hi, p, gray;
+    int ep, def, src, cmp, win, n1, n0, e1, e0, shr, lo, hi, p, gray;
     int *c1, *c0;        /* CIF columns per time, exposed and unexposed */
 } cmp_cols;
 
@@ -179,6 +179,11 @@ static int cmp_make_cols(const cohort_host *host, const cohort_call *call, const
     c->def = host->table_column(t, "definition", COHORT_COL_TEXT, 0);
     c->src = a->sources ? host->table_column(t, "source", COHORT_COL_TEXT, 0) : -1;
     c->cmp = host->table_column(t, "comparison", COHORT_COL_TEXT, 0);
+    /* a window column when a definition states one (host->window) */
+    c->win = -1;
+    for (size_t k = 0; COHORT_HOST_HAS(host, window) && k < a->nex && c->win < 0; k++)
+        if (host->window(call, a->exs[k].name, NULL, NULL))
+            c->win = host->table_column(t, "window", COHORT_COL_TEXT, 0);
     c->n1 = host->table_column(t, "n exp", COHORT_COL_COUNT, 0);
     c->n0 = host->table_column(t, "n unexp", COHORT_COL_COUNT, 0);
     c->e1 = host->table_column(t, "events exp", COHORT_COL_COUNT, 0);
@@ -312,6 +317,27 @@ static void cmp_agreement_table(const cohort_host *host, const cohort_call *call
         }
 }
 
+/* Each definition's window as the rules state it (host->window), with its
+ * bounds as times from the unit's date (files and report only). */
+static void cmp_windows_table(const cohort_host *host, const cohort_call *call, const cmp_args *a)
+{
+    cohort_table *t = host->table_new(call, "windows", "Each definition's window around the unit's date");
+    host->table_detail(t);
+    int cd = host->table_column(t, "definition", COHORT_COL_TEXT, 0);
+    int cw = host->table_column(t, "window", COHORT_COL_TEXT, 0);
+    int cf = host->table_column(t, "from", COHORT_COL_TIME, 2);
+    int ct = host->table_column(t, "to", COHORT_COL_TIME, 2);
+    for (size_t k = 0; k < a->nex; k++) {
+        double from, to;
+        const char *w = host->window(call, a->exs[k].name, &from, &to);
+        size_t row = host->table_row(t);
+        host->table_text(t, row, cd, a->exs[k].name);
+        if (w) host->table_text(t, row, cw, w);
+        pc_put(host, t, row, cf, from);
+        pc_put(host, t, row, ct, to);
+    }
+}
+
 static int cmp_run(const cohort_host *host, const cohort_call *call)
 {
     cmp_args a;
@@ -373,6 +399,8 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
     int dlo = host->table_column(d, "lower", COHORT_COL_PERCENT, 1);
     int dhi = host->table_column(d, "upper", COHORT_COL_PERCENT, 1);
 
+    if (c.win >= 0) cmp_windows_table(host, call, &a);
+
     int beyond = 0;
     int figures = COHORT_HOST_HAS(host, figure_new) && COHORT_HOST_HAS(host, figure_estimate);
     for (size_t e = 0; e < a.nep; e++) {
@@ -410,6 +438,10 @@ static int cmp_run(const cohort_host *host, const cohort_call *call)
             cmp_levels(host, call, v->name, &yes, &no);
             snprintf(vs, sizeof vs, "%s vs %s", yes, no);
             host->table_text(t, row, c.cmp, vs);
+            if (c.win >= 0) {
+                const char *w = host->window(call, v->name, NULL, NULL);
+                if (w) host->table_text(t, row, c.win, w);
+            }
             pc_put(host, t, row, c.n1, (double)r.n[1]);
             pc_put(host, t, row, c.n0, (double)r.n[0]);
             pc_put(host, t, row, c.e1, (double)r.events[1]);
