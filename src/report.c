@@ -181,6 +181,34 @@ static const char style[] =
 
 #define DETAIL_ROWS 500
 
+/* A failed estimate: each error where it was reported, under --sweep with
+ * the run that failed (the others' results follow). */
+static void failed_html(const results *r, const est_result *e, FILE *out)
+{
+    if (!e->nerrors) {
+        fputs("<p class=\"failed\">This estimate failed.</p>\n", out);
+        return;
+    }
+    for (size_t k = 0; k < e->nerrors; k++) {
+        const est_error *x = &e->errors[k];
+        char label[512], where[1024];
+        results_run_label(r, x->run, label, sizeof label);
+        fputs("<p class=\"failed\">Failed", out);
+        if (*label) {
+            fputs(" [", out);
+            html(out, label);
+            fputc(']', out);
+        }
+        fputs(": ", out);
+        if (x->file) {
+            snprintf(where, sizeof where, "%s:%d:%d: ", x->file, x->line, x->col);
+            html(out, where);
+        }
+        html(out, x->message);
+        fputs("</p>\n", out);
+    }
+}
+
 static void page_table(const results *r, const cohort_table *t, const char *file, FILE *out)
 {
     char buf[512];
@@ -432,7 +460,7 @@ int report_write(const results *r, const render_opts *ro, const char *dir, char 
             html(out, r->anames[e->analysis - 1]);
         }
         fputs("</p>\n", out);
-        if (e->failed) fputs("<p class=\"failed\">This estimate failed.</p>\n", out);
+        if (e->failed) failed_html(r, e, out);
         for (size_t t = 0; t < e->ntables; t++) {
             /* the names results_write_dir uses for the CSV and JSON files */
             snprintf(name, sizeof name, "%s-%s", base, e->tables[t]->id);

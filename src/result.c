@@ -467,6 +467,11 @@ void results_free(results *r)
         free(e->plugin);
         free(e->plugin_version);
         kv_free(e->args, e->nargs);
+        for (size_t k = 0; k < e->nerrors; k++) {
+            free(e->errors[k].message);
+            free(e->errors[k].file);
+        }
+        free(e->errors);
         free(e->note_run);
         free(e->source);
         free(e->where);
@@ -599,6 +604,24 @@ void results_est_arg(est_result *e, const char *param, const char *value)
     kv_push(&e->args, &e->nargs, param, value);
 }
 
+void results_est_error(est_result *e, const char *file, int line, int col, const char *message, size_t run)
+{
+    size_t n = e->nerrors;
+    if (push((void **)&e->errors, &n, sizeof *e->errors)) return;
+    est_error *x = &e->errors[e->nerrors];
+    x->message = xstrdup(message ? message : "");
+    x->file = xstrdup(file);
+    x->line = line;
+    x->col = col;
+    x->run = run;
+    if (!x->message || (file && !x->file)) {
+        free(x->message);
+        free(x->file);
+        return;
+    }
+    e->nerrors++;
+}
+
 void results_input(results *r, const char *kind, const char *path, const char *sha256)
 {
     size_t n = r->ninputs;
@@ -700,6 +723,87 @@ static void sweep_label(const char *const *params, size_t np, const char *const 
     }
 }
 
+/* The merged table with rt's id in me, made on first sight: the swept
+ * params' columns, then rt's. */
+static cohort_table *merged_table(est_result *me, const cohort_table *rt, const char *const *params, size_t np)
+{
+    for (size_t t = 0; t < me->ntables; t++)
+        if (!strcmp(me->tables[t]->id, rt->id)) return me->tables[t];
+    cohort_table *mt = table_new(rt->id, rt->title);
+    if (!mt) return NULL;
+    mt->detail = rt->detail;
+    for (size_t fn = 0; fn < rt->nfootnotes; fn++) h_table_footnote(mt, rt->footnotes[fn]);
+    size_t cnt = me->ntables;
+    if (push((void **)&me->tables, &cnt, sizeof(cohort_table *))) {
+        table_free(mt);
+        return NULL;
+    }
+    me->tables[me->ntables++] = mt;
+    for (size_t j = 0; j < np; j++) h_table_column(mt, params[j], COHORT_COL_TEXT, 0);
+    return mt;
+}
+
+/* A column added to a table that has rows already (left unset in them);
+ * its index, or -1 when out of memory. */
+static int column_late(cohort_table *t, const rcol *col)
+{
+    if (!t->nrows) return h_table_column(t, col->name, col->kind, col->digits);
+    size_t nc = t->ncols + 1, cap = t->caprows ? t->caprows : 1;
+    cell *c = calloc(cap * nc, sizeof *c);
+    rcol *cols = realloc(t->cols, nc * sizeof *cols);
+    if (!c || !cols) {
+        free(c);
+        if (cols) t->cols = cols;
+        return -1;
+    }
+    t->cols = cols;
+    for (size_t r = 0; r < t->nrows; r++) memcpy(c + r * nc, t->cells + r * t->ncols, t->ncols * sizeof *c);
+    free(t->cells);
+    t->cells = c;
+    t->cols[t->ncols] = (rcol){xstrdup(col->name), col->kind, col->digits, 0};
+    return (int)t->ncols++;
+}
+
+/* Append the rows of run table rt (the run's param values vals) to its
+ * merged table; a column is found by name (a run may have one the first
+ * had not, e.g. compare's window).  -1 when out of memory. */
+static int merge_table(est_result *me, const cohort_table *rt, const char *const *params, size_t np,
+                       const char *const *vals)
+{
+    cohort_table *mt = merged_table(me, rt, params, np);
+    int *map = malloc((rt->ncols + 1) * sizeof *map);
+    if (!mt || !map) {
+        free(map);
+        return -1;
+    }
+    for (size_t c = 0; c < rt->ncols; c++) {
+        map[c] = -1;
+        for (size_t mc = np; mc < mt->ncols && map[c] < 0; mc++)
+            if (!strcmp(mt->cols[mc].name, rt->cols[c].name)) map[c] = (int)mc;
+        if (map[c] < 0) {
+            map[c] = column_late(mt, &rt->cols[c]);
+            if (map[c] >= 0) h_table_count_role(mt, map[c], rt->cols[c].role);
+        }
+    }
+    for (size_t row = 0; row < rt->nrows; row++) {
+        size_t mr = h_table_row(mt);
+        for (size_t j = 0; j < np; j++) h_table_text(mt, mr, (int)j, vals[j]);
+        h_table_row_count(mt, mr, rt->rowcount[row]);
+        for (size_t c = 0; c < rt->ncols; c++) {
+            const cell *src = &rt->cells[row * rt->ncols + c];
+            if (!src->set || map[c] < 0) continue;
+            if (src->text) h_table_text(mt, mr, map[c], src->text);
+            else h_table_num(mt, mr, map[c], src->num);
+            cell *dst = &mt->cells[mr * mt->ncols + (size_t)map[c]];
+            dst->hide = src->hide;
+            dst->counted = src->counted;
+            dst->count = src->count;
+        }
+    }
+    free(map);
+    return 0;
+}
+
 results *results_merge(results *const *runs, size_t n, const char *const *params, size_t np,
                        const char *const *values)
 {
@@ -751,6 +855,19 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             if (i >= runs[k]->nests) continue;
             const est_result *re = &runs[k]->ests[i];
             me->failed |= re->failed;
+            for (size_t w = 0; w < re->nerrors; w++) {
+                const est_error *x = &re->errors[w];
+                results_est_error(me, x->file, x->line, x->col, x->message, k);
+            }
+            for (size_t w = 0; w < re->nwarnings; w++) {
+                size_t cnt = me->nwarnings;
+                if (push((void **)&me->warnings, &cnt, sizeof(char *))) break;
+                char buf[4096];
+                snprintf(buf, sizeof buf, "[%s] %s", labels[k], re->warnings[w]);
+                me->warnings[me->nwarnings++] = strdup(buf);
+            }
+            /* a failed run's results are left out: the others' are whole */
+            if (re->failed) continue;
             for (size_t w = 0; w < re->nnotes; w++) {
                 size_t cnt = me->nnotes;
                 if (push((void **)&me->notes, &cnt, sizeof(char *))) break;
@@ -761,13 +878,6 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
                 me->note_run = nr;
                 nr[me->nnotes] = k;
                 me->notes[me->nnotes++] = strdup(buf);
-            }
-            for (size_t w = 0; w < re->nwarnings; w++) {
-                size_t cnt = me->nwarnings;
-                if (push((void **)&me->warnings, &cnt, sizeof(char *))) break;
-                char buf[4096];
-                snprintf(buf, sizeof buf, "[%s] %s", labels[k], re->warnings[w]);
-                me->warnings[me->nwarnings++] = strdup(buf);
             }
             for (size_t g = 0; g < re->nfigures; g++) {
                 char prefix[512];
@@ -781,39 +891,11 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
                 me->figures[me->nfigures++] = cf;
             }
         }
-        for (size_t t = 0; t < fe->ntables; t++) {
-            const cohort_table *ft = fe->tables[t];
-            cohort_table *mt = table_new(ft->id, ft->title);
-            if (!mt) continue;
-            mt->detail = ft->detail;
-            for (size_t fn = 0; fn < ft->nfootnotes; fn++) h_table_footnote(mt, ft->footnotes[fn]);
-            size_t cnt = me->ntables;
-            if (push((void **)&me->tables, &cnt, sizeof(cohort_table *))) { table_free(mt); continue; }
-            me->tables[me->ntables++] = mt;
-            for (size_t j = 0; j < np; j++) h_table_column(mt, params[j], COHORT_COL_TEXT, 0);
-            for (size_t c = 0; c < ft->ncols; c++) {
-                int mc = h_table_column(mt, ft->cols[c].name, ft->cols[c].kind, ft->cols[c].digits);
-                h_table_count_role(mt, mc, ft->cols[c].role);
-            }
-            for (size_t k = 0; k < n; k++) {
-                if (i >= runs[k]->nests || t >= runs[k]->ests[i].ntables) continue;
-                const cohort_table *rt = runs[k]->ests[i].tables[t];
-                for (size_t row = 0; row < rt->nrows; row++) {
-                    size_t mr = h_table_row(mt);
-                    for (size_t j = 0; j < np; j++) h_table_text(mt, mr, (int)j, values[k * np + j]);
-                    h_table_row_count(mt, mr, rt->rowcount[row]);
-                    for (size_t c = 0; c < rt->ncols && c + np < mt->ncols; c++) {
-                        const cell *src = &rt->cells[row * rt->ncols + c];
-                        if (!src->set) continue;
-                        if (src->text) h_table_text(mt, mr, (int)(c + np), src->text);
-                        else h_table_num(mt, mr, (int)(c + np), src->num);
-                        cell *dst = &mt->cells[mr * mt->ncols + c + np];
-                        dst->hide = src->hide;
-                        dst->counted = src->counted;
-                        dst->count = src->count;
-                    }
-                }
-            }
+        for (size_t k = 0; k < n; k++) {
+            if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
+            const est_result *re = &runs[k]->ests[i];
+            for (size_t t = 0; t < re->ntables; t++)
+                if (merge_table(me, re->tables[t], params, np, values + k * np)) break;
         }
     }
     free(labels);
@@ -1090,6 +1172,35 @@ static void print_table(const results *r, const cohort_table *t, FILE *out)
     free(cols);
 }
 
+void results_run_label(const results *r, size_t run, char *buf, size_t size)
+{
+    if (run < r->nsweep_runs)
+        sweep_label((const char *const *)r->sweep_params, r->nsweep_params, (const char *const *)r->sweep_values,
+                    run, buf, size);
+    else if (size) buf[0] = 0;
+}
+
+/* A failed estimate in the text report: under --sweep, each run that
+ * failed (the others' results are shown). */
+static void failed_text(const results *r, const est_result *e, FILE *out)
+{
+    int said = 0;
+    for (size_t k = 0; k < e->nerrors; k++) {
+        size_t run = e->errors[k].run;
+        if (run == SIZE_MAX || run >= r->nsweep_runs) continue;
+        int again = 0;
+        for (size_t j = 0; j < k; j++) again |= e->errors[j].run == run;
+        if (again) continue;
+        char label[512];
+        results_run_label(r, run, label, sizeof label);
+        fputs("  (failed [", out);
+        put_text(out, label);
+        fputs("]: see the error above)\n", out);
+        said = 1;
+    }
+    if (!said) fputs("  (failed: see the error above)\n", out);
+}
+
 void results_text(const results *r, FILE *out)
 {
     if (r->title && *r->title) {
@@ -1152,7 +1263,7 @@ void results_text(const results *r, FILE *out)
             put_text(out, r->anames[e->analysis - 1]);
         }
         fputs("]\n", out);
-        if (e->failed) fprintf(out, "  (failed: see the error above)\n");
+        if (e->failed) failed_text(r, e, out);
         int printed = 0;
         for (size_t t = 0; t < e->ntables; t++) {
             if (e->tables[t]->detail) continue;
@@ -1414,6 +1525,23 @@ void results_json(const results *r, FILE *out)
             json_str(out, r->anames[e->analysis - 1]);
         }
         fprintf(out, ", \"failed\": %s", e->failed ? "true" : "false");
+        if (e->nerrors) {
+            /* each error where it was reported; under --sweep, its run (an index into run.sweep.runs) */
+            fputs(",\n   \"errors\": [", out);
+            for (size_t k = 0; k < e->nerrors; k++) {
+                const est_error *x = &e->errors[k];
+                fputs(k ? ", {\"message\": " : "{\"message\": ", out);
+                json_str(out, x->message);
+                if (x->file) {
+                    fputs(", \"file\": ", out);
+                    json_str(out, x->file);
+                    fprintf(out, ", \"line\": %d, \"col\": %d", x->line, x->col);
+                }
+                if (x->run != SIZE_MAX) fprintf(out, ", \"run\": %zu", x->run);
+                fputc('}', out);
+            }
+            fputc(']', out);
+        }
         fputs(",\n   \"tables\": [", out);
         for (size_t t = 0; t < e->ntables; t++) {
             fputs(t ? ",\n    " : "\n    ", out);

@@ -55,6 +55,14 @@ typedef struct kv {
     char *key, *value;
 } kv;
 
+/* An error of an estimate, where the diagnostic put it. */
+typedef struct est_error {
+    char *message;
+    char *file;            /* NULL when not about a file */
+    int line, col;
+    size_t run;            /* --sweep: the run (0-based); SIZE_MAX otherwise */
+} est_error;
+
 typedef struct est_result {
     char *estimator;
     char *name;            /* `estimate NAME = ...`, or NULL */
@@ -71,6 +79,8 @@ typedef struct est_result {
     char **warnings;
     size_t nwarnings;
     int failed;
+    est_error *errors;     /* its errors (a failed estimate's), in the order reported */
+    size_t nerrors;
     cohort_figure **figures;
     size_t nfigures;
     int analysis;          /* 1-based index into results.analyses; 0: none */
@@ -184,6 +194,10 @@ void results_param(results *r, const char *name, const char *value);
 /* The plugin of an estimate, and each argument bound to its parameter. */
 void results_est_plugin(est_result *e, const char *plugin, const char *version);
 void results_est_arg(est_result *e, const char *param, const char *value);
+/* "a = v, b = w": the values of run `run` of a --sweep ("" otherwise). */
+void results_run_label(const results *r, size_t run, char *buf, size_t size);
+/* Record an error of estimate e (of run `run` of a sweep, or SIZE_MAX). */
+void results_est_error(est_result *e, const char *file, int line, int col, const char *message, size_t run);
 
 /* The study's labels (copied; NULL: none), shown in place of names and
  * levels in the text report, notes and figures; results.json lists them. */

@@ -1582,6 +1582,21 @@ static int pass_weights(colbuf *b, const estimateinfo *ei, cohort_call *call, co
     return 0;
 }
 
+/* The errors reported while an estimate runs are kept with it (results.json
+ * says why it failed, and under --sweep in which run). */
+typedef struct est_tap {
+    diag_fn fn;
+    void *ud;
+    est_result *er;
+} est_tap;
+
+static void est_tap_cb(void *ud, const diagnostic *d)
+{
+    est_tap *t = ud;
+    if (d->level == DIAG_ERROR && t->er) results_est_error(t->er, d->file, d->line, d->col, d->msg, SIZE_MAX);
+    if (t->fn) t->fn(t->ud, d);
+}
+
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
                          int threads, int in_db, int *why)
 {
@@ -1657,6 +1672,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     double *wts = NULL;          /* weights for the estimates that follow (set_weights), by row */
     char *wname = NULL;          /* their name */
     const stmt *wfrom = NULL;    /* the estimate that set them */
+    est_tap etap = {dg->fn, dg->ud, NULL};
+    dg->fn = est_tap_cb;
+    dg->ud = &etap;
     for (size_t i = 0; i < st->nests; i++) {
         const estimateinfo *ei = &st->ests[i];
         char where[512];
@@ -1667,6 +1685,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         est_result *er = results_estimate(res, ei->s->name, ei->s->text, src ? src : ei->s->name, where);
         free(src);
         if (!er) break;
+        etap.er = er;
         results_est_plugin(er, ei->plugin ? ei->plugin->name : NULL, ei->plugin ? ei->plugin->version : NULL);
         for (size_t k = 0; k < ei->nargs; k++) {
             char *v = ei->args[k].value ? srcfile_span(ei->args[k].value->loc) : NULL;
@@ -1766,6 +1785,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         free(cc.weights_name);
         cb_free(&b);
     }
+    dg->fn = etap.fn;
+    dg->ud = etap.ud;
     free(rows);
     free(wts);
     free(wname);
@@ -1940,7 +1961,12 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         if (o->outdir || o->format == FORMAT_JSON) record_inputs(res, &l, o->in_database);
         record_provenance(res, o, &l);
         for (size_t i = 0; i < tap.n; i++) results_warning(res, tap.w[i]);
-        if (failed) {
+        if (failed && o->nsweep) {
+            /* a sweep's runs that succeeded are whole: write them, with the
+             * failures in results.json, and still say that one failed */
+            rc = output(o, res, &os, dg, out);
+            if (rc == EXIT_OK) rc = EXIT_ESTIMATE;
+        } else if (failed) {
             /* results are incomplete: print them, but write no output files */
             if (o->format == FORMAT_JSON) results_json(res, out);
             else results_text(res, out);
