@@ -165,7 +165,7 @@ static const char style[] =
     "th,td{padding:.15em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\n"
     "td.n{text-align:right;font-variant-numeric:tabular-nums}th{border-bottom:2px solid #888}\n"
     "code,.hash{font-family:'DejaVu Sans Mono',monospace;font-size:.85em}\n"
-    "#inputs td{word-break:break-all}\n"
+    "#inputs td{word-break:break-all}pre.rules{white-space:pre-wrap;background:#f6f6f6;padding:.5em}\n"
     "figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}\n"
     "figcaption{font-size:.85em;color:#444}.where{color:#666;font-size:.85em;margin-top:0}.footnote{font-size:.85em;margin:.2em 0}\n"
     ".note{margin:.2em 0}.warn{color:#8a4b00}.failed{color:#a00;font-weight:bold}\n"
@@ -274,11 +274,29 @@ static void page_figure(const char *title, const char *name, const char *svg, si
     fputs("</figcaption></figure>\n", out);
 }
 
+/* The rules as parsed, escaped, in a section that folds away (closed):
+ * the study's file first, then each file it imports, named. */
+static void page_rules(const results *r, FILE *out)
+{
+    fputs("<section id=\"rules\">\n<details class=\"section\"><summary><h2>Rules</h2></summary>\n", out);
+    int first = 1;
+    for (size_t i = 0; i < r->ninputs; i++) {
+        const run_input *in = &r->inputs[i];
+        if (strcmp(in->kind, "rules") || !in->text) continue;
+        wrap(out, "<h3><code>", in->path, "</code>");
+        fputs(first ? " (the study)</h3>\n" : " (imported)</h3>\n", out);
+        wrap(out, "<pre class=\"rules\">", in->text, "</pre>\n");
+        first = 0;
+    }
+    fputs("</details>\n</section>\n", out);
+}
+
 /* The table of contents: the fixed sections and one line per estimate. */
 static void page_contents(const results *r, FILE *out)
 {
     fputs("<nav id=\"contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#run\">Run</a></li>\n"
-          "<li><a href=\"#inputs\">Inputs</a></li>\n<li><a href=\"#attrition\">Attrition</a></li>\n",
+          "<li><a href=\"#inputs\">Inputs</a></li>\n<li><a href=\"#rules\">Rules</a></li>\n"
+          "<li><a href=\"#attrition\">Attrition</a></li>\n",
           out);
     for (size_t i = 0; i < r->nests; i++) {
         fprintf(out, "<li><a href=\"#estimate-%zu\">", i + 1);
@@ -374,6 +392,7 @@ static void page_head(const results *r, FILE *out)
         fputs("</td></tr>\n", out);
     }
     fputs("</tbody></table>\n</section>\n", out);
+    page_rules(r, out);
 }
 
 static void page_attrition(const results *r, const char *svg, size_t svglen, FILE *out)

@@ -483,6 +483,7 @@ void results_free(results *r)
         free(r->inputs[i].kind);
         free(r->inputs[i].path);
         free(r->inputs[i].sha256);
+        free(r->inputs[i].text);
     }
     free(r->inputs);
     free(r->version);
@@ -626,7 +627,14 @@ void results_input(results *r, const char *kind, const char *path, const char *s
 {
     size_t n = r->ninputs;
     if (push((void **)&r->inputs, &n, sizeof *r->inputs)) return;
-    r->inputs[r->ninputs++] = (run_input){xstrdup(kind), xstrdup(path), xstrdup(sha256)};
+    r->inputs[r->ninputs++] = (run_input){xstrdup(kind), xstrdup(path), xstrdup(sha256), NULL};
+}
+
+void results_input_text(results *r, const char *text)
+{
+    if (!r->ninputs) return;
+    free(r->inputs[r->ninputs - 1].text);
+    r->inputs[r->ninputs - 1].text = xstrdup(text);
 }
 
 void results_attrition(results *r, const char *label, size_t before, size_t excluded, size_t unknown, size_t after)
@@ -828,7 +836,10 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
         m->nanalyses++;
     }
     for (size_t i = 0; i < f->ninputs; i++)
+    {
         results_input(m, f->inputs[i].kind, f->inputs[i].path, f->inputs[i].sha256);
+        if (f->inputs[i].text) results_input_text(m, f->inputs[i].text);
+    }
     /* the swept values as fields of results.json, beside the labels of the text */
     if ((m->sweep_params = strv_copy(params, np))) m->nsweep_params = np;
     if ((m->sweep_values = strv_copy(values, n * np))) m->nsweep_runs = n;

@@ -107,6 +107,7 @@ typedef struct run_input {
     char *kind;            /* "rules" or "data" */
     char *path;
     char *sha256;          /* 64 hex digits, or NULL when it could not be read */
+    char *text;            /* a rules file: its text as parsed (the report shows it); else NULL */
 } run_input;
 
 typedef struct results {
@@ -215,6 +216,8 @@ void results_set_privacy(results *r, int min_cell);
 void results_warning(results *r, const char *text);
 /* Record an input file and its hash (sha256 may be NULL). */
 void results_input(results *r, const char *kind, const char *path, const char *sha256);
+/* The text of the last input (a rules file), copied. */
+void results_input_text(results *r, const char *text);
 
 /* Attrition cells: */
 enum { ATTR_BEFORE, ATTR_EXCLUDED, ATTR_UNKNOWN, ATTR_AFTER };

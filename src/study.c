@@ -1286,6 +1286,7 @@ static void record_inputs(results *res, const loaded *l, int in_db)
         if (!f->name || f->name[0] == '-') continue;   /* a --set value, not a file */
         sha256_mem(f->text, f->len, hex);
         results_input(res, "rules", f->name, hex);
+        results_input_text(res, f->text);
     }
     /* a database table: its label, and the hash of the rows as read */
     const table_spec *sp = l->spool ? pg_spool_specs(l->spool) : l->st->specs;

@@ -79,6 +79,20 @@ check "report.html gives the run date, the command line and the cohort version" 
 check "report.html's estimates are collapsible sections, open, and it has a print stylesheet" sh -c \
     "test \$(grep -c '<details class=\"section\" open><summary><h2>' '$page') = 3 &&
      grep -q '@media print' '$page'"
+# the rules as parsed, escaped, in a section that folds away; imports named
+sed -e 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g' -e "s/'/\\&#39;/g" "$rules" | grep -v '^$' >"$tmp/rules.esc"
+check "report.html shows the rules, escaped, in a closed section listed in the contents" sh -c \
+    "grep -q '<li><a href=\"#rules\">Rules</a></li>' '$page' &&
+     grep -q '<section id=\"rules\">' '$page' && grep -q '<details class=\"section\"><summary><h2>Rules</h2>' '$page' &&
+     grep -q '(the study)</h3>' '$page' &&
+     while IFS= read -r line; do grep -qF -- \"\$line\" '$page' || exit 1; done <'$tmp/rules.esc'"
+"$COHORT" run "$srcdir/tests/e2e/cases/est_sweep/study.rules" --allow-import-path "$srcdir/tests/e2e/data" \
+    --out "$tmp/imp" >/dev/null 2>&1
+check "report.html names each imported rules file with its text" sh -c \
+    "grep -q 'est_sweep/study.rules</code> (the study)</h3>' '$tmp/imp/report.html' &&
+     grep -q 'est.rules</code> (imported)</h3>' '$tmp/imp/report.html' &&
+     grep -q 'let concurrent = any drugs d: d.agent == &quot;T-DXd&quot;' '$tmp/imp/report.html'"
+rm -rf "$tmp/imp"   # (its data are not the report test's: the identifier checks below read $tmp)
 # the parameter values and a sweep's, in the study of e2e json_provenance
 "$COHORT" run "$srcdir/tests/e2e/cases/json_provenance/study.rules" --set conf=0.9 \
     --sweep horizon=100days,12months --out "$tmp/p" >/dev/null 2>&1
@@ -123,8 +137,10 @@ for f in 01-km-survival 02-cif-incidence 02-cif-incidence-rn; do
 done
 
 # -- no identifiers, except where asked for ------------------------------------------
+# (report.html's rules section quotes the rules, whose comments describe the identifiers)
 check "no output file or stream holds a patient or course identifier" sh -c \
-    "! grep -rl 'HOSP-' '$tmp/a' '$tmp/b' '$tmp/a.out' '$tmp/a.err' '$tmp/b.out' '$tmp/b.err'"
+    "! grep -rl --exclude=report.html 'HOSP-' '$tmp/a' '$tmp/b' '$tmp/a.out' '$tmp/a.err' '$tmp/b.out' '$tmp/b.err' &&
+     for p in a b; do sed '/<section id=\"rules\">/,/<\/section>/d' '$tmp/'\$p/report.html | grep -q 'HOSP-' && exit 1; done; exit 0"
 "$COHORT" export "$rules" -o "$tmp/rows.csv" 2>/dev/null
 check "cohort export, the one place rows are written, does hold them" grep -q 'HOSP-C0001' "$tmp/rows.csv"
 
