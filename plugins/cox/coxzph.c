@@ -42,6 +42,7 @@ void cox_zph_free(cox_zph *z)
     free(z->time);
     free(z->x);
     free(z->resid);
+    free(z->var);
     memset(z, 0, sizeof *z);
 }
 
@@ -212,6 +213,10 @@ static int zph_scale(cox_zph *z, size_t p, const double *M, const double *sch, c
                 for (size_t l = 0; l < p; l++) v += tm[j * nt + a] * vm[j * p + l] * tm[l * nt + b];
             vt[a * nt + b] = v;
         }
+    /* cox.zph's var: solve(vmean) */
+    memcpy(z->var, vt, nt * nt * sizeof *vt);
+    if (pc_chol(z->var, nt, ZPH_TOLER) == (int)nt) pc_chol_inv(z->var, nt);
+    else for (size_t a = 0; a < nt * nt; a++) z->var[a] = NAN;
     for (size_t e = 0; e < ne; e++)
         for (size_t a = 0; a < nt; a++) {
             double v = 0;
@@ -278,9 +283,10 @@ int cox_zph_compute(size_t n, const double *time, const int *event, const int *s
     z->time = malloc((ne + 1) * sizeof *z->time);
     z->x = malloc((ne + 1) * sizeof *z->x);
     z->resid = malloc((ne * nterm + 1) * sizeof *z->resid);
+    z->var = malloc((nterm * nterm + 1) * sizeof *z->var);
     int rc = -1;
     if (!ord || !tt || !xc || !r || !u || !M || !sch || !work || !idx || !z->chisq || !z->p ||
-        !z->df || !z->time || !z->x || !z->resid)
+        !z->df || !z->time || !z->x || !z->resid || !z->var)
         goto out;
     /* g(t): the km transform, centred at its mean over the events */
     zph_km(n, time, event, ord, tt);

@@ -18,6 +18,9 @@ typedef struct cox_zph {
     double *x;          /* nevent transformed times (cox.zph's x) */
     double *resid;      /* nevent x nterm scaled Schoenfeld residuals, row-major (cox.zph's y);
                            NAN where the term is constant in the event's stratum */
+    double *var;        /* nterm x nterm: cox.zph's var, the inverse of the information per
+                           event of the terms (its diagonal scales plot.cox.zph's bands);
+                           NAN when that information is singular */
 } cox_zph;
 
 /* n rows: time, event (1/0), strata (NULL or codes, any ints), the n x p

@@ -5,9 +5,12 @@
  * the whole variance matrices (vcov, naive.var) and, for right-censored
  * data, cox.zph's tests and scaled Schoenfeld residuals, with Efron and
  * Breslow ties, strata, clusters and counting-process data; and the exact
- * partial likelihood (ties = "exact") on the data of tests/R/cox_exact.R. */
+ * partial likelihood (ties = "exact") on the data of tests/R/cox_exact.R;
+ * and plot.cox.zph's smooth, bands and time axis (plugins/cox/zphsmooth.c)
+ * on the residuals computed here, against tests/R/coxzph_plot.R. */
 #include "../../plugins/cox/coxfit.h"
 #include "../../plugins/cox/coxzph.h"
+#include "../../plugins/cox/zphsmooth.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
 #include <math.h>
@@ -16,6 +19,55 @@
 #include <string.h>
 
 #define TOL 1e-6
+
+#define ZPH_PLOT_TOL 1e-8
+
+/* plot.cox.zph's numbers from our cox.zph z against NAME_zphplot.txt: the
+ * variance matrix, each term's smooth with its bands, the axis ticks. */
+static void check_zph_plot(const char *name, const cox_zph *z)
+{
+    char path[512], what[128];
+    rd_file rf;
+    snprintf(path, sizeof path, "tests/ref/%s_zphplot.txt", name);
+    CU_ASSERT_EQUAL_FATAL(rd_read(path, &rf), 0);
+    const rd_table *rv = rd_table_get(&rf, "var"), *rs = rd_table_get(&rf, "smooth"),
+                   *ra = rd_table_get(&rf, "axis");
+    CU_ASSERT_FATAL(rv && rs && ra);
+    CU_ASSERT_EQUAL_FATAL(rs->nrow, z->nterm * ZPH_NSMO);
+    CU_ASSERT_EQUAL_FATAL(ra->nrow, ZPH_NTICK);
+    rd_tally t = {0};
+    snprintf(what, sizeof what, "%s zph var", name);
+    rd_check_matrix(&t, what, z->var, z->nterm, rv, ZPH_PLOT_TOL, 1e-14);
+    double *y = malloc((z->nevent + 1) * sizeof *y);
+    CU_ASSERT_FATAL(y != NULL);
+    for (size_t k = 0; k < z->nterm; k++) {
+        zph_smooth sm;
+        for (size_t e = 0; e < z->nevent; e++) y[e] = z->resid[e * z->nterm + k];
+        CU_ASSERT_EQUAL_FATAL(zph_smooth_fit(z->nevent, z->x, y, z->var[k * z->nterm + k], &sm), 0);
+        for (size_t j = 0; j < ZPH_NSMO; j++) {
+            size_t r = k * ZPH_NSMO + j;
+            snprintf(what, sizeof what, "%s zph smooth[%zu][%zu]", name, k, j);
+            CU_ASSERT_EQUAL(rd_get(rs, r, "term"), (double)k);
+            rd_check(&t, what, sm.x[j], rd_get(rs, r, "x"), ZPH_PLOT_TOL, 1e-14);
+            rd_check(&t, what, sm.fit[j], rd_get(rs, r, "fit"), ZPH_PLOT_TOL, 1e-12);
+            rd_check(&t, what, sm.lower[j], rd_get(rs, r, "lower"), ZPH_PLOT_TOL, 1e-12);
+            rd_check(&t, what, sm.upper[j], rd_get(rs, r, "upper"), ZPH_PLOT_TOL, 1e-12);
+        }
+    }
+    double at[ZPH_NTICK], label[ZPH_NTICK];
+    zph_axis(z->nevent, z->x, z->time, 1, at, label);
+    for (size_t k = 0; k < ZPH_NTICK; k++) {
+        snprintf(what, sizeof what, "%s zph axis[%zu]", name, k);
+        rd_check(&t, what, at[k], rd_get(ra, k, "at"), ZPH_PLOT_TOL, 1e-14);
+        rd_check(&t, what, label[k], rd_get(ra, k, "label"), 0, 0);
+    }
+    CU_ASSERT(t.checked > 0);
+    CU_ASSERT_EQUAL(t.failed, 0);
+    fprintf(stderr, "  %s plot.cox.zph: %zu values compared with R, largest relative difference %.2g\n",
+            name, t.checked, t.maxrel);
+    free(y);
+    rd_free(&rf);
+}
 
 static void run_case(const char *name)
 {
@@ -152,6 +204,10 @@ static void run_case(const char *name)
         CU_ASSERT_EQUAL(tz.failed, 0);
         fprintf(stderr, "  %s cox.zph: %zu values compared with R, largest relative difference %.2g\n",
                 name, tz.checked, tz.maxrel);
+        /* the cases of tests/R/coxzph_plot.R */
+        static const char *const plotted[] = {"cox_lung", "cox_lung_strata", "cox_ovarian", "cox_veteran"};
+        for (size_t k = 0; k < sizeof plotted / sizeof *plotted; k++)
+            if (strcmp(name, plotted[k]) == 0) check_zph_plot(name, &z);
         cox_zph_free(&z);
         free(term);
     }
