@@ -1,4 +1,4 @@
-/* figure.c: figure data (step curves and forest rows), its deep copy, the
+/* figure.c: figure data (step curves, forest rows, scatter points), its deep copy, the
  * small-cell protection of step curves (pooling steps of fewer than
  * min_cell events), the number at risk at a time, and the figure's JSON. */
 #include "figure.h"
@@ -39,6 +39,10 @@ void figure_free(cohort_figure *f)
     free(f->annotation);
     free(f->risk_t);
     free(f->risk_hide);
+    for (size_t i = 0; i < f->nxticks; i++) free(f->xticks[i].label);
+    free(f->xticks);
+    free(f->points);
+    free(f->smooth);
     free(f->series);
     free(f->rows);
     free(f->id);
@@ -165,6 +169,31 @@ int figure_add_row(cohort_figure *f, const char *label, double est, double lower
     return 0;
 }
 
+int figure_add_xy(cohort_figure *f, int smooth, double x, double y, double lower, double upper)
+{
+    if (!f || f->kind != COHORT_FIG_SCATTER || !isfinite(x) || !isfinite(y)) return -1;
+    fig_xy **a = smooth ? &f->smooth : &f->points;
+    size_t *n = smooth ? &f->nsmooth : &f->npoints;
+    if (smooth && *n && x < (*a)[*n - 1].x) return -1;
+    fig_xy *g = realloc(*a, (*n + 1) * sizeof *g);
+    if (!g) return -1;
+    *a = g;
+    int band = smooth && isfinite(lower) && isfinite(upper);
+    g[(*n)++] = (fig_xy){x, y, band ? lower : NAN, band ? upper : NAN};
+    return 0;
+}
+
+int figure_add_tick(cohort_figure *f, double at, const char *label)
+{
+    if (!f || f->kind != COHORT_FIG_SCATTER || !isfinite(at)) return -1;
+    fig_tick *t = realloc(f->xticks, (f->nxticks + 1) * sizeof *t);
+    if (!t) return -1;
+    f->xticks = t;
+    if (!(t[f->nxticks].label = strdup(label ? label : ""))) return -1;
+    t[f->nxticks++].at = at;
+    return 0;
+}
+
 cohort_figure *figure_copy(const cohort_figure *f, const char *prefix)
 {
     char *title = NULL;
@@ -203,6 +232,14 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix)
         const fig_row *r = &f->rows[i];
         if (figure_add_row(c, r->label, r->est, r->lower, r->upper, r->p)) { figure_free(c); return NULL; }
     }
+    for (size_t i = 0; i < f->npoints; i++)
+        if (figure_add_xy(c, 0, f->points[i].x, f->points[i].y, NAN, NAN)) { figure_free(c); return NULL; }
+    for (size_t i = 0; i < f->nsmooth; i++) {
+        const fig_xy *p = &f->smooth[i];
+        if (figure_add_xy(c, 1, p->x, p->y, p->lower, p->upper)) { figure_free(c); return NULL; }
+    }
+    for (size_t i = 0; i < f->nxticks; i++)
+        if (figure_add_tick(c, f->xticks[i].at, f->xticks[i].label)) { figure_free(c); return NULL; }
     if (f->nrisk_t) {
         if (figure_risk_times(c, f->risk_t, f->nrisk_t)) { figure_free(c); return NULL; }
         memcpy(c->risk_hide, f->risk_hide, f->ngroups * f->nrisk_t);
@@ -346,6 +383,9 @@ cohort_figure *figure_protect(const cohort_figure *f, int min_cell, double horiz
     cohort_figure *c = figure_copy(f, NULL);
     if (!c || min_cell <= 1) return c;
     c->protected_for = min_cell;
+    free(c->points);
+    c->points = NULL;
+    c->npoints = 0;
     int hidden = 0;
     for (size_t i = 0; i < c->nseries; i++) {
         protect_series(&c->series[i], min_cell, horizon, min_at_risk);
@@ -395,8 +435,42 @@ static const char *kind_word(int k)
     case COHORT_FIG_STEP: return "step";
     case COHORT_FIG_FOREST: return "forest";
     case COHORT_FIG_FOREST_DIFF: return "forest_difference";
+    case COHORT_FIG_SCATTER: return "scatter";
     default: return "unknown";
     }
+}
+
+/* a JSON array of n numbers, after ", " unless first */
+static void jarray(FILE *out, const double *v, size_t n, int first)
+{
+    fputs(first ? "[" : ", [", out);
+    for (size_t k = 0; k < n; k++) {
+        if (k) fputs(", ", out);
+        jnum(out, v[k]);
+    }
+    fputc(']', out);
+}
+
+/* the rest of a SCATTER figure's JSON: points, smooth, ticks */
+static void scatter_json(const cohort_figure *f, FILE *out)
+{
+    fputs(",\n \"points\": [", out);
+    for (size_t i = 0; i < f->npoints; i++)
+        jarray(out, (const double[]){f->points[i].x, f->points[i].y}, 2, i == 0);
+    fputs("],\n \"smooth_columns\": [\"x\", \"fit\", \"lower\", \"upper\"],\n \"smooth\": [", out);
+    for (size_t i = 0; i < f->nsmooth; i++) {
+        const fig_xy *p = &f->smooth[i];
+        jarray(out, (const double[]){p->x, p->y, p->lower, p->upper}, 4, i == 0);
+    }
+    fputs("],\n \"xticks\": [", out);
+    for (size_t i = 0; i < f->nxticks; i++) {
+        fputs(i ? ", [" : "[", out);
+        jnum(out, f->xticks[i].at);
+        fputs(", ", out);
+        jstr(out, f->xticks[i].label);
+        fputc(']', out);
+    }
+    fputs("]}\n", out);
 }
 
 void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int min_cell, FILE *out)
@@ -474,6 +548,10 @@ void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int
             fputs("]}", out);
         }
         fputs("]}\n", out);
+        return;
+    }
+    if (f->kind == COHORT_FIG_SCATTER) {
+        scatter_json(f, out);
         return;
     }
     fputs(",\n \"rows\": [", out);

@@ -36,6 +36,18 @@ typedef struct fig_row {
     double est, lower, upper, p;   /* NAN when not applicable */
 } fig_row;
 
+/* A point of a SCATTER figure: a residual (x, y; lower and upper NAN), or
+ * a point of the smooth with its band. */
+typedef struct fig_xy {
+    double x, y, lower, upper;
+} fig_xy;
+
+/* A labelled tick of a SCATTER figure's x axis. */
+typedef struct fig_tick {
+    double at;
+    char *label;
+} fig_tick;
+
 struct cohort_figure {
     char *id, *title;
     char *xlabel, *ylabel;
@@ -57,6 +69,11 @@ struct cohort_figure {
     double *risk_t;
     size_t nrisk_t;
     unsigned char *risk_hide;
+    /* SCATTER figures: the points, the smooth (x ascending), the x ticks */
+    fig_xy *points, *smooth;
+    size_t npoints, nsmooth;
+    fig_tick *xticks;
+    size_t nxticks;
 };
 
 cohort_figure *figure_create(const char *id, int kind, const char *title);
@@ -79,6 +96,13 @@ int figure_add_point(cohort_figure *f, int series, const fig_point *p);
 /* Append a forest row; -1 when not a FOREST figure or out of memory. */
 int figure_add_row(cohort_figure *f, const char *label, double est, double lower, double upper,
                    double p);
+/* SCATTER: append a point (smooth 0; lower, upper ignored) or a point of
+ * the smooth (smooth 1; x not below the previous one's).  -1 when not a
+ * SCATTER figure, a number is not finite (the limits may be NAN), or out
+ * of memory. */
+int figure_add_xy(cohort_figure *f, int smooth, double x, double y, double lower, double upper);
+/* SCATTER: a tick of the x axis.  Returns 0 or -1. */
+int figure_add_tick(cohort_figure *f, double at, const char *label);
 /* A deep copy; its title is "PREFIX TITLE" when prefix is not NULL. */
 cohort_figure *figure_copy(const cohort_figure *f, const char *prefix);
 
@@ -95,6 +119,8 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix);
  *  - censor marks of fewer than min_cell units are dropped;
  *  - when a curve is suppressed, so is the annotation (a test of the
  *    groups).
+ * The points of a SCATTER figure (one unit's each) are dropped; its
+ * smooth stays.
  * After the drawn part the curve stays at its last visible value.  The
  * numbers at risk stay in the copy (for figure_at_risk); outputs show those
  * below min_cell as "<min_cell".  min_cell <= 1 gives a plain copy. */

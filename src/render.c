@@ -486,6 +486,14 @@ static void fmt_tick(double v, char *buf, size_t size)
     snprintf(buf, size, "%g", fabs(v) < 1e-9 ? 0 : v);
 }
 
+/* The step between ticks of a linear axis over `span`: 1, 2 or 5 times a
+ * power of 10, at most 5 steps. */
+static double lin_step(double span)
+{
+    double p = pow(10, floor(log10(span / 5)));
+    return span / p <= 5 ? p : span / (2 * p) <= 5 ? 2 * p : 5 * p;
+}
+
 /* The step between y-axis ticks for a range of `span` (0..1). */
 static double y_step(double span)
 {
@@ -777,8 +785,7 @@ static void draw_forest(cairo_t *cr, const void *arg)
             show(cr, x, bottom + 18, buf, 0.5);
         }
     } else {
-        double span = L->hi - L->lo, p = pow(10, floor(log10(span / 5)));
-        double step = span / p <= 5 ? p : span / (2 * p) <= 5 ? 2 * p : 5 * p;
+        double step = lin_step(L->hi - L->lo);
         for (double v = ceil(L->lo / step) * step; v <= L->hi + 1e-9; v += step) {
             double x = fx(L, v);
             cairo_move_to(cr, x, bottom + 4);
@@ -1052,6 +1059,151 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
     cairo_surface_destroy(ms);
 }
 
+/* ---- scatter plots with a smooth ------------------------------------------------- */
+
+/* As R's plot.cox.zph: the points as open circles, the smooth solid, its
+ * band dashed; the x axis labelled at the plugin's ticks. */
+typedef struct scatter_layout {
+    const cohort_figure *f;
+    title_block title;
+    double w, h;
+    double ml, pt, pw, ph;     /* plot rectangle */
+    double x0, x1, y0, y1;     /* data range shown */
+} scatter_layout;
+
+static double sx(const scatter_layout *L, double x)
+{
+    return L->ml + (x - L->x0) / (L->x1 - L->x0) * L->pw;
+}
+
+static double sy(const scatter_layout *L, double y)
+{
+    return L->pt + L->ph - (y - L->y0) / (L->y1 - L->y0) * L->ph;
+}
+
+/* A curve through the smooth's values (0 fit, -1 lower, 1 upper limit). */
+static void smooth_path(cairo_t *cr, const scatter_layout *L, int which)
+{
+    int started = 0;
+    for (size_t i = 0; i < L->f->nsmooth; i++) {
+        const fig_xy *p = &L->f->smooth[i];
+        double v = which < 0 ? p->lower : which > 0 ? p->upper : p->y;
+        if (!isfinite(v)) { started = 0; continue; }
+        if (started) cairo_line_to(cr, sx(L, p->x), sy(L, v));
+        else cairo_move_to(cr, sx(L, p->x), sy(L, v));
+        started = 1;
+    }
+    cairo_stroke(cr);
+}
+
+static void draw_scatter(cairo_t *cr, const void *arg)
+{
+    const scatter_layout *L = arg;
+    const cohort_figure *f = L->f;
+    char buf[512];
+    title_draw(cr, &L->title, 8);
+    cairo_save(cr);
+    cairo_rectangle(cr, L->ml, L->pt, L->pw, L->ph);
+    cairo_clip(cr);
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    cairo_set_line_width(cr, 0.6);
+    for (size_t i = 0; i < f->npoints; i++) {
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, sx(L, f->points[i].x), sy(L, f->points[i].y), 1.8, 0, 2 * M_PI);
+        cairo_stroke(cr);
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 1.2);
+    smooth_path(cr, L, 0);
+    line_dash(cr, LINE_DASHED);
+    cairo_set_line_width(cr, 0.9);
+    smooth_path(cr, L, -1);
+    smooth_path(cr, L, 1);
+    line_dash(cr, LINE_SOLID);
+    cairo_restore(cr);
+    /* the frame, as R's */
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_rectangle(cr, L->ml, L->pt, L->pw, L->ph);
+    cairo_stroke(cr);
+    font(cr, 8.5, 0);
+    double step = lin_step(L->y1 - L->y0);
+    for (double v = ceil(L->y0 / step - 1e-9) * step; v <= L->y1 + 1e-9; v += step) {
+        cairo_move_to(cr, L->ml - 4, sy(L, v));
+        cairo_line_to(cr, L->ml, sy(L, v));
+        cairo_stroke(cr);
+        fmt_tick(fabs(v) < step * 1e-9 ? 0 : v, buf, sizeof buf);
+        show(cr, L->ml - 6, sy(L, v) + 3, buf, 1);
+    }
+    for (size_t i = 0; i < f->nxticks; i++) {
+        double x = sx(L, f->xticks[i].at);
+        if (x < L->ml - 1e-6 || x > L->ml + L->pw + 1e-6) continue;
+        cairo_move_to(cr, x, L->pt + L->ph);
+        cairo_line_to(cr, x, L->pt + L->ph + 4);
+        cairo_stroke(cr);
+        show(cr, x, L->pt + L->ph + 14, f->xticks[i].label, 0.5);
+    }
+    if (!f->nxticks) {
+        double xs = lin_step(L->x1 - L->x0);
+        for (double v = ceil(L->x0 / xs - 1e-9) * xs; v <= L->x1 + 1e-9; v += xs) {
+            cairo_move_to(cr, sx(L, v), L->pt + L->ph);
+            cairo_line_to(cr, sx(L, v), L->pt + L->ph + 4);
+            cairo_stroke(cr);
+            fmt_tick(v, buf, sizeof buf);
+            show(cr, sx(L, v), L->pt + L->ph + 14, buf, 0.5);
+        }
+    }
+    font(cr, 9.5, 0);
+    show(cr, L->ml + L->pw / 2, L->pt + L->ph + 30, f->xlabel, 0.5);
+    cairo_save(cr);
+    cairo_translate(cr, L->ml - 40, L->pt + L->ph / 2);
+    cairo_rotate(cr, -M_PI / 2);
+    show(cr, 0, 0, fit(cr, f->ylabel, L->ph, buf, sizeof buf), 0.5);
+    cairo_restore(cr);
+}
+
+/* The range of the points and the smooth with its band; R's 4% margin. */
+static void scatter_layout_make(scatter_layout *L, const cohort_figure *f, const render_opts *o)
+{
+    memset(L, 0, sizeof *L);
+    L->f = f;
+    L->w = isfinite(o->width) && o->width > 0 ? 72 * o->width : FIG_W;
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < f->npoints; i++) {
+        const fig_xy *p = &f->points[i];
+        x0 = fmin(x0, p->x);
+        x1 = fmax(x1, p->x);
+        y0 = fmin(y0, p->y);
+        y1 = fmax(y1, p->y);
+    }
+    for (size_t i = 0; i < f->nsmooth; i++) {
+        const fig_xy *p = &f->smooth[i];
+        if (!f->npoints) {
+            x0 = fmin(x0, p->x);
+            x1 = fmax(x1, p->x);
+        }
+        y0 = fmin(y0, isfinite(p->lower) ? fmin(p->y, p->lower) : p->y);
+        y1 = fmax(y1, isfinite(p->upper) ? fmax(p->y, p->upper) : p->y);
+    }
+    if (!(x1 > x0)) { x0 = isfinite(x0) ? x0 - 1 : 0; x1 = x0 + 2; }
+    if (!(y1 > y0)) { y0 = isfinite(y0) ? y0 - 1 : 0; y1 = y0 + 2; }
+    L->x0 = x0 - 0.04 * (x1 - x0);
+    L->x1 = x1 + 0.04 * (x1 - x0);
+    L->y0 = y0 - 0.04 * (y1 - y0);
+    L->y1 = y1 + 0.04 * (y1 - y0);
+    cairo_surface_t *ms;
+    cairo_t *cr = measure_context(&ms);
+    title_make(cr, f->title, L->w - 16, &L->title);
+    cairo_destroy(cr);
+    cairo_surface_destroy(ms);
+    L->ml = 64;
+    L->pw = L->w - L->ml - 18;
+    L->pt = (L->title.n ? 26 + 14 * (double)L->title.n : 16) + 4;
+    L->ph = isfinite(o->height) && o->height > 0 ? 72 * o->height - L->pt - 44 : 300;
+    if (L->ph < 60) L->ph = 60;
+    L->h = L->pt + L->ph + 44;
+}
+
 /* ---- entry points ------------------------------------------------------------------ */
 
 void render_release(void)
@@ -1071,6 +1223,11 @@ int render_figure(const cohort_figure *f, const render_opts *o, int format, FILE
         forest_layout L;
         forest_layout_make(&L, f, o);
         return emit(format, L.w, L.h, draw_forest, &L, out);
+    }
+    if (f->kind == COHORT_FIG_SCATTER) {
+        scatter_layout L;
+        scatter_layout_make(&L, f, o);
+        return emit(format, L.w, L.h, draw_scatter, &L, out);
     }
     return -1;
 }

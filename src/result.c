@@ -295,7 +295,9 @@ static void h_table_footnote(cohort_table *t, const char *text)
 static cohort_figure *h_figure_new(const cohort_call *call, const char *id, int kind, const char *title)
 {
     call_ctx *c = ctx_of(call);
-    if (kind != COHORT_FIG_STEP && kind != COHORT_FIG_FOREST && kind != COHORT_FIG_FOREST_DIFF) return NULL;
+    if (kind != COHORT_FIG_STEP && kind != COHORT_FIG_FOREST && kind != COHORT_FIG_FOREST_DIFF &&
+        kind != COHORT_FIG_SCATTER)
+        return NULL;
     cohort_figure *f = figure_create(id, kind, title);
     if (!f) return NULL;
     size_t n = c->cur->nfigures;
@@ -340,6 +342,21 @@ static int h_figure_curve(cohort_figure *f, const char *group, const char *outco
     return f ? figure_add_curve(f, group, outcome, start) : -1;
 }
 
+static void h_figure_point(cohort_figure *f, double x, double y)
+{
+    if (f) figure_add_xy(f, 0, x, y, NAN, NAN);
+}
+
+static void h_figure_smooth(cohort_figure *f, double x, double fit, double lower, double upper)
+{
+    if (f) figure_add_xy(f, 1, x, fit, lower, upper);
+}
+
+static void h_figure_tick(cohort_figure *f, double x, const char *label)
+{
+    if (f) figure_add_tick(f, x, label);
+}
+
 static const char *h_label(const cohort_call *call, const char *name, const char *level)
 {
     const labelset *ls = ctx_of(call)->res->labels;
@@ -372,6 +389,7 @@ static const cohort_host host = {
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
     h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights, h_table_footnote, h_window,
+    h_figure_point, h_figure_smooth, h_figure_tick,
 };
 
 const cohort_host *result_host(void)

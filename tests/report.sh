@@ -121,6 +121,25 @@ for f in 01-km-survival 02-cif-incidence; do
     check "figure $f.png with --plot options matches the expected image" \
         "$PNGCMP" "$expected/options-$f.png" "$tmp/c/$f.png"
 done
+# the scaled Schoenfeld residual plot of cox(zph_plot: true): one figure per
+# term, drawn as plot.cox.zph (its numbers are checked against R by
+# test_cox: tests/R/coxzph_plot.R); not drawn under a small-cell rule
+zph="$srcdir/tests/report/zph.rules"
+"$COHORT" run "$zph" --out "$tmp/z" >/dev/null 2>&1
+check "run with cox(zph_plot: true) exits 0" test $? = 0
+for f in concurrent age; do
+    check "figure 01-cox-zph-$f.png matches the expected image" \
+        "$PNGCMP" "$expected/zph-$f.png" "$tmp/z/01-cox-zph-$f.png"
+done
+zfig="$tmp/z/01-cox-zph-age.figure.json"
+zevents=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "events") c = i } NR == 2 { print $c }' "$tmp/z/01-cox-model.csv")
+check "figure data: the zph figure has a point per event ($zevents), the 40-point smooth and 8 time ticks" sh -c \
+    "test \$(grep '\"points\": ' '$zfig' | tr '[' '\n' | grep -c '^[0-9.e-]*, [0-9.e-]*\]') = '$zevents' &&
+     test \$(grep '\"smooth\": ' '$zfig' | tr '[' '\n' | grep -c '^[0-9.e-]*, [0-9.e-]*, [0-9.e-]*, [0-9.e-]*\]') = 40 &&
+     test \$(grep '\"xticks\": ' '$zfig' | tr '[' '\n' | grep -c '^[0-9.e-]*, \"[0-9.]*\"\]') = 8"
+"$COHORT" run "$zph" --min-cell 5 --out "$tmp/zm" >/dev/null 2>&1
+check "under --min-cell 5 the residuals are neither written nor plotted" sh -c \
+    "test -s '$tmp/zm/01-cox-zph.csv' && ! ls '$tmp/zm' | grep -q 'zph-\\|zph_resid\\|zph_smooth'"
 # the annotations, as R gives them on the exported data (tests/R/figures.R):
 # survdiff chi-squared 3.65 on 1 df, p = 0.0560; cuminc's Gray tests
 # p = 0.3245 (rn) and 0.0686 (death)

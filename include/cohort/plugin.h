@@ -171,7 +171,10 @@ enum cohort_fig_kind {
                                 confidence bands, censor marks, number at risk under the axis */
     COHORT_FIG_FOREST = 2,   /* one estimate per row with its interval, ratio (log) scale,
                                 reference line at 1 (HR, sHR, OR) */
-    COHORT_FIG_FOREST_DIFF = 3 /* the same on a linear scale, reference line at 0 (differences) */
+    COHORT_FIG_FOREST_DIFF = 3, /* the same on a linear scale, reference line at 0 (differences) */
+    COHORT_FIG_SCATTER = 4   /* (after ABI 1.5) points with a smooth curve and its band against
+                                an x axis whose ticks the plugin labels (cox.zph's residuals
+                                against transformed time) */
 };
 
 typedef struct cohort_figure cohort_figure;
@@ -339,6 +342,19 @@ typedef struct cohort_host {
      * (when not NULL) get its bounds in days from the unit's date, NAN
      * when a bound is open or not a constant. */
     const char *(*window)(const cohort_call *call, const char *name, double *from, double *to);
+
+    /* ---- appended after ABI 1.5: scatter figures (test COHORT_HOST_HAS) ---- */
+
+    /* SCATTER: a point (x, y), e.g. a residual; not drawn under a
+     * small-cell rule (each point is one unit's).  figure_labels sets the
+     * axis labels as given (the host adds no unit). */
+    void (*figure_point)(cohort_figure *f, double x, double y);
+    /* SCATTER: the next point of the smooth curve, x ascending: its value
+     * and the limits of its band (NAN: none). */
+    void (*figure_smooth)(cohort_figure *f, double x, double fit, double lower, double upper);
+    /* SCATTER: a tick of the x axis at x, labelled `label` (e.g. the
+     * untransformed time); without ticks the axis shows x. */
+    void (*figure_tick)(cohort_figure *f, double x, const char *label);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

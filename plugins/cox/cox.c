@@ -8,6 +8,7 @@
 #include <cohort/plugin.h>
 #include "coxfit.h"
 #include "coxzph.h"
+#include "zphsmooth.h"
 #include "../common/design.h"
 #include "../common/fitcheck.h"
 #include "../common/pcommon.h"
@@ -35,6 +36,9 @@ static const cohort_param cox_params[] = {
     {"iter_max", COHORT_ARG_NUMBER, 0, "maximum Newton-Raphson iterations, default 20"},
     {"zph", COHORT_ARG_BOOL, 0,
      "test proportional hazards as cox.zph (km transform): per term and global, default false"},
+    {"zph_plot", COHORT_ARG_BOOL, 0,
+     "zph, and plot.cox.zph's figure per term: scaled Schoenfeld residuals against km-transformed "
+     "time, a natural spline smooth (df 4) with +/- 2 SE bands; default false"},
 };
 
 typedef struct cox_input {
@@ -408,11 +412,85 @@ static void cox_screen_release(void *ctx)
     c->have = 0;
 }
 
+/* plot.cox.zph's numbers (table zph_smooth) and one figure per term:
+ * the residuals against the km-transformed time, labelled with times in
+ * the study's unit, the smooth and its band.  A term whose spline fit is
+ * singular is skipped with a warning, as R does. */
+static void report_zph_plot(const cohort_host *host, const cohort_call *call, const pc_design *d,
+                            const cox_zph *z)
+{
+    double *y = malloc((z->nevent + 1) * sizeof *y);
+    if (!y) {
+        host->warning(call, "zph_plot: out of memory");
+        return;
+    }
+    cohort_table *t = NULL;   /* made with the first term that has a smooth */
+    int cterm = 0, cx = 0, cf = 0, cl = 0, cu = 0;
+    double at[ZPH_NTICK], lab[ZPH_NTICK];
+    double ud = call->time_unit_days > 0 ? call->time_unit_days : 1;
+    zph_axis(z->nevent, z->x, z->time, ud, at, lab);
+    int figs = COHORT_HOST_HAS(host, figure_tick);
+    for (size_t k = 0; k < z->nterm; k++) {
+        zph_smooth sm;
+        for (size_t e = 0; e < z->nevent; e++) y[e] = z->resid[e * z->nterm + k];
+        int rc = zph_smooth_fit(z->nevent, z->x, y, z->var[k * z->nterm + k], &sm);
+        if (rc == -1) {
+            host->warning(call, "zph_plot: out of memory");
+            break;
+        }
+        if (rc != 0) {
+            host->warning(call, "zph_plot: the spline fit for %s is singular (fewer than %d distinct "
+                          "event times): no plot of that term, as plot.cox.zph", d->term_name[k],
+                          ZPH_DF);
+            continue;
+        }
+        if (!t) {
+            t = host->table_new(call, "zph_smooth",
+                                "Smooth of the scaled Schoenfeld residuals (plot.cox.zph)");
+            host->table_detail(t);
+            cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+            cx = host->table_column(t, "km", COHORT_COL_NUMBER, 4);
+            cf = host->table_column(t, "beta_t", COHORT_COL_NUMBER, 4);
+            cl = host->table_column(t, "lower", COHORT_COL_NUMBER, 4);
+            cu = host->table_column(t, "upper", COHORT_COL_NUMBER, 4);
+        }
+        for (size_t j = 0; j < ZPH_NSMO; j++) {
+            size_t r = host->table_row(t);
+            host->table_text(t, r, cterm, d->term_name[k]);
+            pc_put(host, t, r, cx, sm.x[j]);
+            pc_put(host, t, r, cf, sm.fit[j]);
+            pc_put(host, t, r, cl, sm.lower[j]);
+            pc_put(host, t, r, cu, sm.upper[j]);
+        }
+        if (!figs) continue;
+        const char *name = d->term_name[k];
+        const char *lb = COHORT_HOST_HAS(host, label) ? host->label(call, name, NULL) : NULL;
+        char id[256], title[512], xl[128], yl[512], tick[32];
+        snprintf(id, sizeof id, "zph-%s", name);
+        snprintf(title, sizeof title, "Scaled Schoenfeld residuals: %s", lb ? lb : name);
+        snprintf(xl, sizeof xl, "Time (%s)", call->time_unit && *call->time_unit ? call->time_unit : "days");
+        snprintf(yl, sizeof yl, "Beta(t) for %s", lb ? lb : name);
+        cohort_figure *fig = host->figure_new(call, id, COHORT_FIG_SCATTER, title);
+        if (!fig) continue;
+        host->figure_labels(fig, xl, yl);
+        for (size_t e = 0; e < z->nevent; e++)
+            if (!isnan(y[e])) host->figure_point(fig, z->x[e], y[e]);
+        for (size_t j = 0; j < ZPH_NSMO; j++)
+            host->figure_smooth(fig, sm.x[j], sm.fit[j], sm.lower[j], sm.upper[j]);
+        for (size_t j = 0; j < ZPH_NTICK; j++)
+            if (isfinite(at[j])) {
+                snprintf(tick, sizeof tick, "%g", lab[j]);
+                host->figure_tick(fig, at[j], tick);
+            }
+    }
+    free(y);
+}
+
 /* The test of proportional hazards of the fitted model (cox.zph's
  * defaults) and its scaled Schoenfeld residuals.  Returns 0, or 1 after
  * host->error. */
 static int report_zph(const cohort_host *host, const cohort_call *call, const cox_input *in,
-                      const cox_fit *f, const cox_options *o)
+                      const cox_fit *f, const cox_options *o, int plot)
 {
     const pc_design *d = &in->des;
     if (in->start) {
@@ -461,7 +539,8 @@ static int report_zph(const cohort_host *host, const cohort_call *call, const co
      * small-cell rule, as they would show single events */
     char one[32];
     if (pc_count(host, call, 1, one, sizeof one)) {
-        host->note(call, "scaled Schoenfeld residuals not written: the study hides small counts");
+        host->note(call, "scaled Schoenfeld residuals not written%s: the study hides small counts",
+                   plot ? " nor plotted" : "");
     } else {
         cohort_table *tr = host->table_new(call, "zph_resid",
                                            "Scaled Schoenfeld residuals at the event times");
@@ -483,6 +562,7 @@ static int report_zph(const cohort_host *host, const cohort_call *call, const co
             for (size_t k = 0; k < z.nterm; k++) pc_put(host, tr, r, cr[k], z.resid[e * z.nterm + k]);
         }
         free(cr);
+        if (plot) report_zph_plot(host, call, d, &z);
     }
     cox_zph_free(&z);
     return 0;
@@ -505,12 +585,14 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
     }
     /* the exact partial likelihood (coxph ties = "exact") has no weighted
      * form and no score residuals here: no robust variance, no zph */
-    const cohort_arg *ra = cohort_arg_get(call, "robust"), *za = cohort_arg_get(call, "zph");
+    const cohort_arg *ra = cohort_arg_get(call, "robust"), *za = cohort_arg_get(call, "zph"),
+                     *zp = cohort_arg_get(call, "zph_plot");
     const char *exact_no = !o.exact ? NULL
                            : pc_weights(call) ? "case weights"
                            : cohort_arg_get(call, "cluster") || (ra && ra->num != 0)
                                ? "a robust variance (give cluster: none)"
-                           : za && za->num != 0 ? "zph" : NULL;
+                           : za && za->num != 0 ? "zph"
+                           : zp && zp->num != 0 ? "zph_plot" : NULL;
     if (exact_no) {
         host->error(call, "ties \"exact\" (the exact partial likelihood) is not available with %s; "
                     "use ties: \"efron\"", exact_no);
@@ -558,12 +640,14 @@ static int cox_run(const cohort_host *host, const cohort_call *call)
         if (cox_fit_design(host, call, &in, &in.des, &o, &f, 1) == 0) {
             report_model(host, call, &in, &f, &o, level);
             a = cohort_arg_get(call, "zph");
-            if (a && a->num != 0 && in.weight) {
+            const cohort_arg *pa = cohort_arg_get(call, "zph_plot");
+            int plot = pa && pa->num != 0, zph = plot || (a && a->num != 0);
+            if (zph && in.weight) {
                 host->error(call, "zph: the test of proportional hazards is not available with "
                             "case weights");
                 rc = 1;
             } else {
-                rc = a && a->num != 0 ? report_zph(host, call, &in, &f, &o) : 0;
+                rc = zph ? report_zph(host, call, &in, &f, &o, plot) : 0;
             }
         }
         cox_fit_free(&f);

@@ -1,4 +1,5 @@
-/* test_figure.c: CUnit tests of the figure data (figure.c), its small-cell
+/* test_figure.c: CUnit tests of the figure data (figure.c: step, forest and
+ * scatter figures), its small-cell
  * protection, SHA-256 (hash.c), the small-cell rule of tables and the
  * host's format_count (result.c), drawing on every surface (render.c) and
  * the report's files (report.c). */
@@ -277,6 +278,47 @@ static void test_render(void)
     figure_free(f);
 }
 
+/* Scatter figures: points, the smooth with its band, labelled ticks; the
+ * refused data, the copy, the small-cell rule, the JSON and the drawing. */
+static void test_scatter(void)
+{
+    cohort_figure *f = figure_create("zph-age", COHORT_FIG_SCATTER, "Scaled Schoenfeld residuals: age");
+    cohort_figure *g = figure_create("forest", COHORT_FIG_FOREST, "Hazard ratios");
+    CU_ASSERT_EQUAL(figure_add_xy(g, 0, 0.1, 0.2, NAN, NAN), -1);
+    CU_ASSERT_EQUAL(figure_add_tick(g, 0.1, "3"), -1);
+    for (int i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(figure_add_xy(f, 0, i / 20.0, sin(i), NAN, NAN), 0);
+    CU_ASSERT_EQUAL(figure_add_xy(f, 0, NAN, 1, NAN, NAN), -1);
+    for (int j = 0; j < 40; j++)
+        CU_ASSERT_EQUAL(figure_add_xy(f, 1, j / 39.0, 0.1 * j / 39.0, -0.5, 0.5 + j / 39.0), 0);
+    CU_ASSERT_EQUAL(figure_add_xy(f, 1, 0.5, 0, NAN, NAN), -1);   /* x going back */
+    CU_ASSERT_EQUAL(figure_add_tick(f, 0.25, "2.8"), 0);
+    CU_ASSERT_EQUAL(figure_add_tick(f, 0.75, "13"), 0);
+    CU_ASSERT_EQUAL(f->npoints, 20);
+    CU_ASSERT_EQUAL(f->nsmooth, 40);
+    CU_ASSERT_EQUAL(f->nxticks, 2);
+    check_magic(f, NULL);
+    cohort_figure *c = figure_copy(f, NULL);
+    CU_ASSERT_TRUE(c && c->npoints == 20 && c->nsmooth == 40 && c->nxticks == 2 &&
+                   !strcmp(c->xticks[1].label, "13") && c->smooth[39].upper == 1.5);
+    /* each point is one unit's: none under the small-cell rule */
+    cohort_figure *p = figure_protect(f, 5, NAN, 0);
+    CU_ASSERT_TRUE(p && p->npoints == 0 && p->nsmooth == 40);
+    check_magic(p, NULL);
+    char *b = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&b, &len);
+    figure_json(f, NULL, 0, 0, m);
+    fclose(m);
+    CU_ASSERT_TRUE(strstr(b, "\"kind\": \"scatter\"") && strstr(b, "\"points\": [[0, 0], [0.050000000000000003, ") &&
+                   strstr(b, "\"smooth\": [[0, 0, -0.5, 0.5], ") && strstr(b, "\"xticks\": [[0.25, \"2.8\"], [0.75, \"13\"]]"));
+    free(b);
+    figure_free(p);
+    figure_free(c);
+    figure_free(g);
+    figure_free(f);
+}
+
 /* Curves by group and outcome, the annotation, the plot options. */
 static void test_curves(void)
 {
@@ -540,6 +582,7 @@ int main(void)
     CU_add_test(s, "number at risk, refused data", test_at_risk_and_checks);
     CU_add_test(s, "drawing on SVG, PNG, PDF", test_render);
     CU_add_test(s, "curves by group and outcome, plot options", test_curves);
+    CU_add_test(s, "scatter figures", test_scatter);
     CU_add_test(s, "small-cell rule of tables", test_table_privacy);
     CU_add_test(s, "report files", test_report);
     CU_basic_set_mode(CU_BRM_VERBOSE);
