@@ -131,6 +131,12 @@ for f in concurrent age; do
     check "figure 01-cox-zph-$f.png matches the expected image" \
         "$PNGCMP" "$expected/zph-$f.png" "$tmp/z/01-cox-zph-$f.png"
 done
+# km(hr: true) with plot annotate = true: the hazard ratio as R's coxph
+# (tests/R/figures.R: HR 0.5828, 95% CI 0.3327-1.0210) and survdiff's p
+check "figure data: the km figure's annotation gives coxph's HR and survdiff's p" \
+    grep -q '"annotation": "HR 0.58 (95% CI 0.33-1.02); log-rank p = 0.056"' "$tmp/z/02-km-survival.figure.json"
+check "figure 02-km-survival.png annotated with the HR matches the expected image" \
+    "$PNGCMP" "$expected/hr-km-survival.png" "$tmp/z/02-km-survival.png"
 zfig="$tmp/z/01-cox-zph-age.figure.json"
 zevents=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "events") c = i } NR == 2 { print $c }' "$tmp/z/01-cox-model.csv")
 check "figure data: the zph figure has a point per event ($zevents), the 40-point smooth and 8 time ticks" sh -c \

@@ -275,6 +275,31 @@ void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, doubl
     if (col >= 0 && isfinite(x)) host->table_num(t, row, col, x);
 }
 
+void pc_ratio_columns(const cohort_host *host, cohort_table *t, const char *name, pc_ratio_cols *c)
+{
+    c->term = host->table_column(t, "term", COHORT_COL_TEXT, 0);
+    c->est = host->table_column(t, name, COHORT_COL_NUMBER, 2);
+    c->lower = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
+    c->upper = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
+    c->p = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
+    c->coef = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
+    c->se = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
+}
+
+size_t pc_ratio_row(const cohort_host *host, cohort_table *t, const pc_ratio_cols *c, const char *term,
+                    double est, double lower, double upper, double p, double coef, double se)
+{
+    size_t r = host->table_row(t);
+    host->table_text(t, r, c->term, term);
+    pc_put(host, t, r, c->est, est);
+    pc_put(host, t, r, c->lower, lower);
+    pc_put(host, t, r, c->upper, upper);
+    pc_put(host, t, r, c->p, p);
+    pc_put(host, t, r, c->coef, coef);
+    pc_put(host, t, r, c->se, se);
+    return r;
+}
+
 void pc_matrix_table(const cohort_host *host, const cohort_call *call, const char *id,
                      const char *title, const char *const *names, size_t p, const double *m)
 {

@@ -34,6 +34,14 @@ const char *pc_count_text(const cohort_host *host, const cohort_call *call, doub
 /* Set a numeric cell only when the column exists and x is finite (a cell
  * left unset prints as missing, never as NaN). */
 void pc_put(const cohort_host *host, cohort_table *t, size_t row, int col, double x);
+/* The columns of a table of ratios from a model (cox, km's hr): term,
+ * `name` (e.g. "HR"), lower, upper, p, coef, se; further columns may
+ * follow. */
+typedef struct pc_ratio_cols { int term, est, lower, upper, p, coef, se; } pc_ratio_cols;
+void pc_ratio_columns(const cohort_host *host, cohort_table *t, const char *name, pc_ratio_cols *c);
+/* A row of such a table: the term, exp(coef) with its limits, p, coef, se. */
+size_t pc_ratio_row(const cohort_host *host, cohort_table *t, const pc_ratio_cols *c, const char *term,
+                    double est, double lower, double upper, double p, double coef, double se);
 /* Say what COUNT column col counts (enum cohort_count_role) for the host's
  * complementary small-cell suppression, when the host can hear it and the
  * counts add up as the role says (one row per unit: call->row_unit NULL and

@@ -249,13 +249,8 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
         off += snprintf(title + off, sizeof title - (size_t)off, ", robust SE by %s", in->clname);
     if (off < (int)sizeof title) snprintf(title + off, sizeof title - (size_t)off, ")");
     cohort_table *t = host->table_new(call, "coef", title);
-    int cterm = host->table_column(t, "term", COHORT_COL_TEXT, 0);
-    int chr = host->table_column(t, "HR", COHORT_COL_NUMBER, 2);
-    int clo = host->table_column(t, "lower", COHORT_COL_NUMBER, 2);
-    int cup = host->table_column(t, "upper", COHORT_COL_NUMBER, 2);
-    int cp = host->table_column(t, "p", COHORT_COL_PVALUE, 3);
-    int cb = host->table_column(t, "coef", COHORT_COL_NUMBER, 4);
-    int cse = host->table_column(t, "se", COHORT_COL_NUMBER, 4);
+    pc_ratio_cols rc;
+    pc_ratio_columns(host, t, "HR", &rc);
     int crse = f->robust ? host->table_column(t, "robust se", COHORT_COL_NUMBER, 4) : -1;
     int cz = host->table_column(t, "z", COHORT_COL_NUMBER, 2);
     char cnt[32];
@@ -275,14 +270,8 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
     for (size_t j = 0; j < p; j++) {
         double b = f->coef[j], se = sqrt(f->var[j * p + j]);
         double hr = exp(b), lo = exp(b - zq * se), hi = exp(b + zq * se);
-        size_t r = host->table_row(t);
-        host->table_text(t, r, cterm, d->names[j]);
-        pc_put(host, t, r, chr, hr);
-        pc_put(host, t, r, clo, lo);
-        pc_put(host, t, r, cup, hi);
-        pc_put(host, t, r, cp, f->pvalue[j]);
-        pc_put(host, t, r, cb, b);
-        pc_put(host, t, r, cse, sqrt(f->naive_var[j * p + j]));
+        size_t r = pc_ratio_row(host, t, &rc, d->names[j], hr, lo, hi, f->pvalue[j], b,
+                                sqrt(f->naive_var[j * p + j]));
         pc_put(host, t, r, crse, se);
         pc_put(host, t, r, cz, b / se);
         pc_fmt_p(f->pvalue[j], pb, sizeof pb);

@@ -9,6 +9,8 @@
 #include <cohort/plugin.h>
 #include "kmcore.h"
 #include "../logrank/lrcore.h"
+#include "kmhr.h"
+#include "../cox/coxfit.h"
 #include "followup.h"
 #include "../common/pcommon.h"
 #include <math.h>
@@ -30,6 +32,10 @@ static const cohort_param km_params[] = {
     {"weights", COHORT_ARG_COLUMN, 0,
      "case weights (numbers > 0), as survfit's weights: weighted numbers at risk and events; "
      "robust (infinitesimal-jackknife) standard errors when a weight is not a whole number"},
+    {"hr", COHORT_ARG_BOOL, 0,
+     "for two groups: the hazard ratio of the second against the first as coxph(Surv(time, "
+     "status) ~ group) (Efron ties, Wald CI and p), reported and shown in the figure's "
+     "annotation with the log-rank p; default false"},
 };
 
 /* The data of one call after dropping rows with missing values. */
@@ -449,6 +455,33 @@ static size_t km_at_row(const cohort_host *host, const cohort_call *call, const 
     return r;
 }
 
+/* The hazard ratio of the two groups (hr: true): table hr and a sentence;
+ * its text for the figure's annotation goes to ann.  Returns 0, or 1
+ * after host->error. */
+static int km_report_hr(const cohort_host *host, const cohort_call *call, const km_input *in,
+                        const km_opts *o, char *ann, size_t annsize)
+{
+    km_hr_result r;
+    int st = km_hr(in->n, in->start, in->time, in->event, in->group, o->level, &r);
+    if (st != COX_OK) {
+        host->error(call, "hr: the Cox model of the two groups cannot be fitted: %s",
+                    cox_status_text(st));
+        return 1;
+    }
+    char term[512], lv[16], pb[32];
+    snprintf(term, sizeof term, "%s (%s vs %s)", in->byname, km_group_label(in, 1), km_group_label(in, 0));
+    snprintf(lv, sizeof lv, "%g%%", o->level * 100);
+    cohort_table *t = host->table_new(call, "hr", "Hazard ratio of the groups (Cox model, Efron ties)");
+    pc_ratio_cols c;
+    pc_ratio_columns(host, t, "HR", &c);
+    pc_ratio_row(host, t, &c, term, r.hr, r.lower, r.upper, r.p, r.coef, r.se);
+    pc_fmt_p(r.p, pb, sizeof pb);
+    host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s (Cox model, Efron ties)", term, r.hr, lv,
+               r.lower, r.upper, pb);
+    snprintf(ann, annsize, "HR %.2f (%s CI %.2f-%.2f)", r.hr, lv, r.lower, r.upper);
+    return 0;
+}
+
 static int km_run(const cohort_host *host, const cohort_call *call)
 {
     km_input in;
@@ -464,6 +497,17 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     if ((a_fu = cohort_arg_get(call, "followup")) && a_fu->num != 0 && in.wt) {
         host->error(call, "followup: the follow-up (reverse Kaplan-Meier, person-time) is not "
                     "computed with case weights; give it in a km without weights");
+        goto out;
+    }
+    const cohort_arg *a_hr = cohort_arg_get(call, "hr");
+    int want_hr = a_hr && a_hr->num != 0;
+    if (want_hr && (in.wt || in.ngroups != 2 || !in.byname)) {
+        if (in.wt)
+            host->error(call, "hr: the hazard ratio is not computed with case weights; use cox "
+                        "with weights");
+        else
+            host->error(call, "hr: the hazard ratio needs `by` with two groups (here %zu); use cox "
+                        "for more", in.byname ? in.ngroups : (size_t)1);
         goto out;
     }
     const char *gname = cohort_arg_get(call, "by") ? cohort_arg_get(call, "by")->vec.name : "group";
@@ -709,6 +753,9 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         }
     }
 
+    char hrtext[128] = "";
+    if (want_hr && km_report_hr(host, call, &in, &o, hrtext, sizeof hrtext)) goto out;
+
     /* the figure: one step curve per group, drawn by the host */
     if (COHORT_HOST_HAS(host, figure_new)) {
         const char *epn = cohort_arg_get(call, "endpoint")->surv.name;
@@ -716,13 +763,16 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         else snprintf(buf, sizeof buf, "Kaplan-Meier estimate of %s", epn);
         cohort_figure *fig = host->figure_new(call, "survival", COHORT_FIG_STEP, buf);
         host->figure_labels(fig, NULL, eplabel ? eplabel : "Survival");
-        /* the log-rank test of the groups (as survdiff), drawn on request */
+        /* the log-rank test of the groups (as survdiff), after the hazard
+         * ratio when asked for (alone on (start, stop] rows), drawn on request */
+        if (*hrtext && in.start && COHORT_HOST_HAS(host, figure_annotate)) host->figure_annotate(fig, hrtext);
         if (in.ngroups >= 2 && !in.start && !in.wt && COHORT_HOST_HAS(host, figure_annotate)) {
             lr_result lr;
             if (lr_test(in.time, in.event, in.group, NULL, in.n, in.ngroups, 0, &lr) == LR_OK && isfinite(lr.p)) {
                 char pb[32];
                 pc_fmt_p(lr.p, pb, sizeof pb);
-                snprintf(buf, sizeof buf, "Log-rank %s", pb);
+                if (*hrtext) snprintf(buf, sizeof buf, "%s; log-rank %s", hrtext, pb);
+                else snprintf(buf, sizeof buf, "Log-rank %s", pb);
                 host->figure_annotate(fig, buf);
             }
             lr_free(&lr);

@@ -5,10 +5,12 @@
 #   COHORT_PLUGIN_PATH=build/plugins/.libs build/cohort export \
 #       tests/report/study.rules -o /tmp/report-rows.csv
 #   Rscript tests/R/figures.R /tmp/report-rows.csv [OUTDIR]
-# Prints the log-rank test of os by concurrent (survival::survdiff) and
+# Prints the log-rank test of os by concurrent (survival::survdiff), the
+# hazard ratio of concurrent (survival::coxph, Efron ties) and
 # Gray's tests of rn by concurrent (cmprsk::cuminc); tests/report.sh checks
 # that the figure data carry the same p-values, rounded to 3 decimals
-# (survdiff: p = 0.0560; cuminc: rn 0.3245, death 0.0686).  With OUTDIR
+# (survdiff: p = 0.0560; coxph: HR 0.5828 (0.3327-1.0210), p 0.0591;
+# cuminc: rn 0.3245, death 0.0686).  With OUTDIR
 # and survminer installed, also writes OUTDIR/survminer-km.png and
 # OUTDIR/survminer-cif.png.
 suppressPackageStartupMessages({
@@ -21,6 +23,12 @@ lr <- survdiff(Surv(os_time_months, os_status == 1) ~ concurrent, data = d)
 p <- pchisq(lr$chisq, length(lr$n) - 1, lower.tail = FALSE)
 cat(sprintf("log-rank os ~ concurrent: chisq %.4f, p %.4f (annotation \"Log-rank p = %.3f\")\n",
             lr$chisq, p, p))
+# the hazard ratio km(os, by: concurrent, hr: true) reports (tests/report/zph.rules)
+hr <- coxph(Surv(os_time_months, os_status == 1) ~ concurrent, data = d)
+hci <- summary(hr)$conf.int
+cat(sprintf("coxph os ~ concurrent: HR %.4f (95%% CI %.4f-%.4f), p %.4f (annotation \"HR %.2f (95%% CI %.2f-%.2f); log-rank p = %.3f\")\n",
+            hci[1, 1], hci[1, 3], hci[1, 4], summary(hr)$coefficients[1, 5], hci[1, 1], hci[1, 3],
+            hci[1, 4], p))
 ci <- cuminc(d$rn_time_months, d$rn_status, d$concurrent)
 for (k in rownames(ci$Tests))
     cat(sprintf("Gray cause %s: stat %.4f, p %.4f\n", k, ci$Tests[k, "stat"], ci$Tests[k, "pv"]))

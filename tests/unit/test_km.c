@@ -9,6 +9,7 @@
  * written by tests/R/weights.R). */
 #include "../../plugins/km/kmcore.h"
 #include "../../plugins/km/followup.h"
+#include "../../plugins/km/kmhr.h"
 #include "refdata.h"
 #include <CUnit/Basic.h>
 #include <math.h>
@@ -285,6 +286,55 @@ static void test_conf_parse(void)
     CU_ASSERT(km_conf_parse("logistic", &k) != 0);
 }
 
+/* The hazard ratio of two groups (hr: true) against R's coxph
+ * (tests/R/km_hr.R): the second level of the group column against the
+ * first, right-censored and counting-process data. */
+static void test_hr(void)
+{
+    static const struct { const char *name, *data, *group; int counting; } hc[] = {
+        {"lung", "tests/ref/km_lung_data.txt", "sex", 0},
+        {"ovarian", "tests/ref/km_ovarian_data.txt", "rx", 0},
+        {"veteran", "tests/ref/km_veteran_data.txt", "trt", 0},
+        {"jasa1", "tests/ref/km_jasa1_data.txt", "transplant", 1},
+    };
+    rd_file hr_ref;
+    CU_ASSERT_FATAL(rd_read("tests/ref/km_hr_ref.txt", &hr_ref) == 0);
+    rd_tally tally = {0, 0, 0};
+    char buf[160];
+    for (size_t k = 0; k < sizeof hc / sizeof hc[0]; k++) {
+        const rd_table *rt = rd_table_get(&hr_ref, hc[k].name);
+        rd_file data;
+        CU_ASSERT_FATAL(rt != NULL && rd_read(hc[k].data, &data) == 0);
+        const rd_table *d = &data.tab[0];
+        size_t n = d->nrow;
+        double *st = malloc((n + 1) * sizeof *st), *t = malloc((n + 1) * sizeof *t), lo = INFINITY;
+        int *e = malloc((n + 1) * sizeof *e), *g = malloc((n + 1) * sizeof *g);
+        CU_ASSERT_FATAL(st && t && e && g);
+        for (size_t i = 0; i < n; i++) lo = fmin(lo, rd_get(d, i, hc[k].group));
+        for (size_t i = 0; i < n; i++) {
+            st[i] = hc[k].counting ? rd_get(d, i, "start") : 0;
+            t[i] = rd_get(d, i, "time");
+            e[i] = rd_get(d, i, "status") == 1;
+            g[i] = rd_get(d, i, hc[k].group) != lo;
+        }
+        km_hr_result r;
+        CU_ASSERT_EQUAL_FATAL(km_hr(n, hc[k].counting ? st : NULL, t, e, g, 0.95, &r), 0);
+        static const char *cols[] = {"coef", "se", "hr", "lower", "upper", "p", "nevent"};
+        const double got[] = {r.coef, r.se, r.hr, r.lower, r.upper, r.p, (double)r.nevent};
+        for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
+            snprintf(buf, sizeof buf, "%s hr %s", hc[k].name, cols[j]);
+            rd_check(&tally, buf, got[j], rd_get(rt, 0, cols[j]), 1e-8, 0);
+        }
+        free(st); free(t); free(e); free(g);
+        rd_free(&data);
+    }
+    CU_ASSERT(tally.checked == 28);
+    CU_ASSERT_EQUAL(tally.failed, 0);
+    fprintf(stderr, "  coxph HR of two groups: %zu values compared with R, largest relative difference %.2g\n",
+            tally.checked, tally.maxrel);
+    rd_free(&hr_ref);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 1;
@@ -292,7 +342,8 @@ int main(void)
     if (!s || !CU_add_test(s, "survfit parity", test_against_r) ||
         !CU_add_test(s, "reverse Kaplan-Meier follow-up and crude rates", test_followup) ||
         !CU_add_test(s, "midpoint quantile rule", test_midpoint_rule) ||
-        !CU_add_test(s, "conf_type names", test_conf_parse)) {
+        !CU_add_test(s, "conf_type names", test_conf_parse) ||
+        !CU_add_test(s, "hazard ratio of two groups (coxph)", test_hr)) {
         CU_cleanup_registry();
         return 1;
     }
