@@ -38,7 +38,7 @@ static const cohort_param cox_params[] = {
      "test proportional hazards as cox.zph (km transform): per term and global, default false"},
     {"zph_plot", COHORT_ARG_BOOL, 0,
      "zph, and plot.cox.zph's figure per term: scaled Schoenfeld residuals against km-transformed "
-     "time, a natural spline smooth (df 4) with +/- 2 SE bands; default false"},
+     "time, a natural spline smooth (df 4) with +/- 2 SE bands"},
 };
 
 typedef struct cox_input {
@@ -656,6 +656,8 @@ static const cohort_estimator cox_estimators[] = {
 static const char *const cox_ties[] = {"efron", "breslow", "exact", NULL};
 static const cohort_param_spec cox_specs[] = {
     {"cox", "robust", NULL, 0, NAN, NAN, 0, "false"},
+    {"cox", "zph", NULL, 0, NAN, NAN, 0, "false"},
+    {"cox", "zph_plot", NULL, 0, NAN, NAN, 0, "false"},
     {"cox", "ties", cox_ties, 0, NAN, NAN, 0, "\"efron\""},
     {"cox", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
     {"cox", "screen", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN, NULL},

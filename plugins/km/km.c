@@ -35,7 +35,7 @@ static const cohort_param km_params[] = {
     {"hr", COHORT_ARG_BOOL, 0,
      "for two groups: the hazard ratio of the second against the first as coxph(Surv(time, "
      "status) ~ group) (Efron ties, Wald CI and p), reported and shown in the figure's "
-     "annotation with the log-rank p; default false"},
+     "annotation with the log-rank p"},
 };
 
 /* The data of one call after dropping rows with missing values. */
@@ -826,6 +826,7 @@ static const cohort_param_spec km_specs[] = {
     {"km", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
     {"km", "rmean", NULL, 0, 0, NAN, COHORT_SPEC_MIN_OPEN, NULL},
     {"km", "followup", NULL, 0, NAN, NAN, 0, "false"},
+    {"km", "hr", NULL, 0, NAN, NAN, 0, "false"},
     {"km", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
 };
 
