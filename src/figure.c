@@ -165,7 +165,18 @@ int figure_add_row(cohort_figure *f, const char *label, double est, double lower
     n->lower = isfinite(lower) ? lower : NAN;
     n->upper = isfinite(upper) ? upper : NAN;
     n->p = isfinite(p) ? p : NAN;
+    n->n = n->events = NAN;
+    n->hide_n = n->hide_events = HIDE_NONE;
     f->nrows++;
+    return 0;
+}
+
+int figure_row_counts(cohort_figure *f, double n, double events)
+{
+    if (!f || !f->nrows || (f->kind != COHORT_FIG_FOREST && f->kind != COHORT_FIG_FOREST_DIFF)) return -1;
+    fig_row *r = &f->rows[f->nrows - 1];
+    r->n = isfinite(n) && n >= 0 ? n : NAN;
+    r->events = isfinite(events) && events >= 0 ? events : NAN;
     return 0;
 }
 
@@ -231,6 +242,11 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix)
     for (size_t i = 0; i < f->nrows; i++) {
         const fig_row *r = &f->rows[i];
         if (figure_add_row(c, r->label, r->est, r->lower, r->upper, r->p)) { figure_free(c); return NULL; }
+        fig_row *d = &c->rows[c->nrows - 1];
+        d->n = r->n;
+        d->events = r->events;
+        d->hide_n = r->hide_n;
+        d->hide_events = r->hide_events;
     }
     for (size_t i = 0; i < f->npoints; i++)
         if (figure_add_xy(c, 0, f->points[i].x, f->points[i].y, NAN, NAN)) { figure_free(c); return NULL; }
@@ -378,6 +394,23 @@ static void protect_series(fig_series *s, int n, double horizon, double min_at_r
     free(pool);
 }
 
+/* The counts of forest rows: those below min_cell hidden, and then every
+ * other as a complement (a level's count is the model's less the others'). */
+static void protect_rows(cohort_figure *c, int min_cell)
+{
+    int any = 0;
+    for (size_t i = 0; i < c->nrows; i++) {
+        fig_row *r = &c->rows[i];
+        if (privacy_hides(r->n, min_cell)) r->hide_n = HIDE_SMALL, any = 1;
+        if (privacy_hides(r->events, min_cell)) r->hide_events = HIDE_SMALL, any = 1;
+    }
+    for (size_t i = 0; any && i < c->nrows; i++) {
+        fig_row *r = &c->rows[i];
+        if (!r->hide_n && isfinite(r->n)) r->hide_n = HIDE_COMPLEMENT;
+        if (!r->hide_events && isfinite(r->events)) r->hide_events = HIDE_COMPLEMENT;
+    }
+}
+
 cohort_figure *figure_protect(const cohort_figure *f, int min_cell, double horizon, double min_at_risk)
 {
     cohort_figure *c = figure_copy(f, NULL);
@@ -393,6 +426,7 @@ cohort_figure *figure_protect(const cohort_figure *f, int min_cell, double horiz
     }
     /* a test of groups of which one is hidden is not shown either */
     if (hidden) figure_set_annotation(c, NULL);
+    protect_rows(c, min_cell);
     return c;
 }
 
@@ -426,6 +460,14 @@ static void jnum(FILE *out, double v)
 static void jcount(FILE *out, double v, int min_cell)
 {
     if (privacy_hides(v, min_cell)) fprintf(out, "\"<%d\"", min_cell);
+    else jnum(out, v);
+}
+
+/* a count with its small-cell decision: "<N", "x", or the number */
+static void jhidden(FILE *out, double v, int mark, int min_cell)
+{
+    if (mark == HIDE_SMALL) fprintf(out, "\"<%d\"", min_cell);
+    else if (mark == HIDE_COMPLEMENT) fputs("\"x\"", out);
     else jnum(out, v);
 }
 
@@ -567,6 +609,10 @@ void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int
         jnum(out, r->upper);
         fputs(", \"p\": ", out);
         jnum(out, r->p);
+        fputs(", \"n\": ", out);
+        jhidden(out, r->n, r->hide_n, min_cell);
+        fputs(", \"events\": ", out);
+        jhidden(out, r->events, r->hide_events, min_cell);
         fputc('}', out);
     }
     fputs("]}\n", out);

@@ -34,6 +34,8 @@ typedef struct fig_series {
 typedef struct fig_row {
     char *label;
     double est, lower, upper, p;   /* NAN when not applicable */
+    double n, events;              /* units and events behind the row, NAN: not given */
+    unsigned char hide_n, hide_events;   /* enum hide_mark (figure_protect) */
 } fig_row;
 
 /* A point of a SCATTER figure: a residual (x, y; lower and upper NAN), or
@@ -96,6 +98,8 @@ int figure_add_point(cohort_figure *f, int series, const fig_point *p);
 /* Append a forest row; -1 when not a FOREST figure or out of memory. */
 int figure_add_row(cohort_figure *f, const char *label, double est, double lower, double upper,
                    double p);
+/* FOREST: the units and events behind the last row.  Returns 0 or -1. */
+int figure_row_counts(cohort_figure *f, double n, double events);
 /* SCATTER: append a point (smooth 0; lower, upper ignored) or a point of
  * the smooth (smooth 1; x not below the previous one's).  -1 when not a
  * SCATTER figure, a number is not finite (the limits may be NAN), or out
@@ -120,7 +124,9 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix);
  *  - when a curve is suppressed, so is the annotation (a test of the
  *    groups).
  * The points of a SCATTER figure (one unit's each) are dropped; its
- * smooth stays.
+ * smooth stays.  The counts of FOREST rows below min_cell are hidden, and
+ * then all the others of the figure as complements (the levels' counts
+ * add up to the model's).
  * After the drawn part the curve stays at its last visible value.  The
  * numbers at risk stay in the copy (for figure_at_risk); outputs show those
  * below min_cell as "<min_cell".  min_cell <= 1 gives a plain copy. */

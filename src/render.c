@@ -664,6 +664,9 @@ typedef struct forest_layout {
     double top, rowh;
     double lo, hi;             /* axis range (log10 for ratios) */
     int logscale;
+    int counts;                /* columns N and Events (a row gives them) */
+    double nx, ex;             /* their right edges */
+    int min_cell;
 } forest_layout;
 
 static double fx(const forest_layout *L, double v)
@@ -698,6 +701,16 @@ static void forest_header(const char *xlabel, char *buf, size_t size)
     snprintf(buf, size, "%s%s", xlabel, paren ? "" : " (CI)");
 }
 
+/* A forest row's count as shown: "" when not given, "<N" or "x" when
+ * hidden (figure_protect), else the count. */
+static void row_count(double n, int mark, int min_cell, char *buf, size_t size)
+{
+    if (!isfinite(n)) snprintf(buf, size, "%s", "");
+    else if (mark == HIDE_COMPLEMENT) snprintf(buf, size, "x");
+    else if (mark == HIDE_SMALL) snprintf(buf, size, "<%d", min_cell);
+    else count_text(n, min_cell, buf, size);
+}
+
 static void draw_forest(cairo_t *cr, const void *arg)
 {
     const forest_layout *L = arg;
@@ -709,6 +722,10 @@ static void draw_forest(cairo_t *cr, const void *arg)
     forest_header(f->xlabel, buf, sizeof buf);
     show(cr, L->tx, hy, buf, 0);
     show(cr, L->pxc, hy, "p", 1);
+    if (L->counts) {
+        show(cr, L->nx, hy, "N", 1);
+        show(cr, L->ex, hy, "Events", 1);
+    }
     double bottom = L->top + L->rowh * (double)f->nrows;
     /* reference line */
     double ref = L->logscale ? 1 : 0;
@@ -727,6 +744,13 @@ static void draw_forest(cairo_t *cr, const void *arg)
         cairo_set_source_rgb(cr, 0, 0, 0);
         font(cr, 9, heading);
         show(cr, 10, yc + 3.2, fit(cr, r->label, L->lw, buf, sizeof buf), 0);
+        if (L->counts) {
+            font(cr, 9, 0);
+            row_count(r->n, r->hide_n, L->min_cell, a, sizeof a);
+            show(cr, L->nx, yc + 3.2, a, 1);
+            row_count(r->events, r->hide_events, L->min_cell, a, sizeof a);
+            show(cr, L->ex, yc + 3.2, a, 1);
+        }
         if (heading) continue;
         font(cr, 9, 0);
         fmt_est(r->est, a, sizeof a);
@@ -817,7 +841,16 @@ static void forest_layout_make(forest_layout *L, const cohort_figure *f, const r
     title_make(cr, f->title, L->w - 20, &L->title);
     cairo_destroy(cr);
     cairo_surface_destroy(ms);
+    L->min_cell = o->min_cell;
+    for (size_t i = 0; i < f->nrows; i++)
+        if (isfinite(f->rows[i].n) || isfinite(f->rows[i].events)) L->counts = 1;
     L->x0 = 10 + L->lw + 14;
+    if (L->counts) {
+        /* N and Events right-aligned after the labels */
+        L->nx = L->x0 + 26;
+        L->ex = L->nx + 40;
+        L->x0 = L->ex + 16;
+    }
     L->pxc = L->w - 10;
     L->tx = L->pxc - 45 - 110;
     L->pw = L->tx - 14 - L->x0;

@@ -382,6 +382,19 @@ static const char *h_window(const cohort_call *call, const char *name, double *f
     return NULL;
 }
 
+static void h_figure_estimate_counts(cohort_figure *f, double n, double events)
+{
+    if (f) figure_row_counts(f, n, events);
+}
+
+static const char *h_unit(const cohort_call *call, const char *name)
+{
+    const results *r = ctx_of(call)->res;
+    for (size_t i = 0; name && i < r->nvar_units; i++)
+        if (!strcmp(r->var_units[i].name, name)) return r->var_units[i].text;
+    return NULL;
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
@@ -389,7 +402,7 @@ static const cohort_host host = {
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
     h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights, h_table_footnote, h_window,
-    h_figure_point, h_figure_smooth, h_figure_tick,
+    h_figure_point, h_figure_smooth, h_figure_tick, h_figure_estimate_counts, h_unit,
 };
 
 const cohort_host *result_host(void)
@@ -519,6 +532,11 @@ void results_free(results *r)
         free(r->windows[i].text);
     }
     free(r->windows);
+    for (size_t i = 0; i < r->nvar_units; i++) {
+        free(r->var_units[i].name);
+        free(r->var_units[i].text);
+    }
+    free(r->var_units);
     free(r);
 }
 
@@ -537,6 +555,22 @@ void results_window(results *r, const char *name, const char *text, double from,
         return;
     }
     r->nwindows++;
+}
+
+void results_var_unit(results *r, const char *name, const char *text)
+{
+    size_t n = r->nvar_units;
+    if (push((void **)&r->var_units, &n, sizeof *r->var_units)) return;
+    def_window *w = &r->var_units[r->nvar_units];
+    w->name = xstrdup(name);
+    w->text = xstrdup(text);
+    w->from = w->to = NAN;
+    if (!w->name || !w->text) {
+        free(w->name);
+        free(w->text);
+        return;
+    }
+    r->nvar_units++;
 }
 
 void results_set_labels(results *r, const labelset *ls)

@@ -140,6 +140,8 @@ typedef struct results {
     labelset *labels;      /* the study's labels (owned copy), or NULL */
     struct def_window *windows;   /* the window each boolean let states (window.h) */
     size_t nwindows;
+    struct def_window *var_units;   /* the unit each number let states (name, text "1 year") */
+    size_t nvar_units;
     /* analysis blocks: names and units, when the study has several */
     char **anames, **aunits;
     size_t nanalyses;
@@ -164,6 +166,8 @@ results *results_new(const char *title, const char *unit, double unit_days, cons
 void results_free(results *r);
 /* The window definition `name` states (window.h); text is copied. */
 void results_window(results *r, const char *name, const char *text, double from, double to);
+/* The unit a number definition `name` states ("1 year"; study.c); copied. */
+void results_var_unit(results *r, const char *name, const char *text);
 void results_attrition(results *r, const char *label, size_t before, size_t excluded, size_t unknown, size_t after);
 /* The tables above the unit and how many of their rows are behind the units
  * left after the last attrition row's step. */

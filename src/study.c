@@ -1598,6 +1598,20 @@ static void est_tap_cb(void *ud, const diagnostic *d)
     if (t->fn) t->fn(t->ud, d);
 }
 
+/* The unit a number definition states: "1 year" for a value `X / 1 year`
+ * (a duration divided by a constant one); 0 when it states none. */
+static int unit_of(const expr *e, char *buf, size_t size)
+{
+    if (!e || e->kind != E_BINARY || e->op != OP_DIV || !e->b || e->b->kind != E_DURATION ||
+        e->a->type.kind != TY_DURATION)
+        return 0;
+    const char *u = dunit_name(e->b->dunit);
+    size_t len = strlen(u);
+    /* "1 year", "3 months" */
+    snprintf(buf, size, "%g %.*s", e->b->rval, (int)(e->b->rval == 1 ? len - 1 : len), u);
+    return 1;
+}
+
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
                          int threads, int in_db, int *why)
 {
@@ -1615,6 +1629,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         double from, to;
         if (st->lets[i].type.kind == TY_BOOL && window_of(st, st->lets[i].s->value, w, sizeof w, &from, &to))
             results_window(res, st->lets[i].s->name, w, from, to);
+        else if ((st->lets[i].type.kind == TY_REAL || st->lets[i].type.kind == TY_INT) &&
+                 unit_of(st->lets[i].s->value, w, sizeof w))
+            results_var_unit(res, st->lets[i].s->name, w);
     }
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     if (!ev) {

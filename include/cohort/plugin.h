@@ -355,6 +355,18 @@ typedef struct cohort_host {
     /* SCATTER: a tick of the x axis at x, labelled `label` (e.g. the
      * untransformed time); without ticks the axis shows x. */
     void (*figure_tick)(cohort_figure *f, double x, const char *label);
+
+    /* ---- appended after ABI 1.5: forest details (test COHORT_HOST_HAS) ---- */
+
+    /* FOREST: the units and events behind the last row added (a level:
+     * the units at that level; a continuous term or the whole model: all
+     * of them), shown in columns N and Events beside the labels; NAN: not
+     * shown.  Hidden under a small-cell rule as counts are. */
+    void (*figure_estimate_counts)(cohort_figure *f, double n, double events);
+    /* The unit of a number the rules define as a duration divided by a
+     * constant one (`let age = (start_date - birth_date) / 1 year;`): "1
+     * year"; NULL when the rules state none.  `name` as cohort_vec.name. */
+    const char *(*unit)(const cohort_call *call, const char *name);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

@@ -9,6 +9,7 @@
 #include "coxfit.h"
 #include "coxzph.h"
 #include "zphsmooth.h"
+#include "../common/forest.h"
 #include "../common/design.h"
 #include "../common/fitcheck.h"
 #include "../common/pcommon.h"
@@ -277,7 +278,14 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
         pc_fmt_p(f->pvalue[j], pb, sizeof pb);
         host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr,
                    lv, lo, hi, pb);
-        if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, f->pvalue[j]);
+        if (fig) {
+            char ub[512];
+            host->figure_estimate(fig, pc_forest_label(host, call, d, j, term_label(d, j, lb, sizeof lb),
+                                                       ub, sizeof ub), hr, lo, hi, f->pvalue[j]);
+            /* the units and events of the level (all for a numeric term);
+             * (start, stop] rows are not units: none then */
+            if (!in->start) pc_forest_counts(host, fig, d, j, in->event, 1);
+        }
     }
 
     cohort_table *tt = host->table_new(call, "test", "Tests of the model (all coefficients zero)");

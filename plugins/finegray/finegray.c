@@ -7,6 +7,7 @@
  * cluster-robust variance, the default when clustered (a `cluster`, given
  * or the patient by default below the patient level).  The numbers come
  * from crr.c and fgcox.c. */
+#include "../common/forest.h"
 #include <cohort/plugin.h>
 #include "../common/fitcheck.h"
 #include "../common/pcommon.h"
@@ -269,7 +270,12 @@ static void coef_table(const cohort_host *host, const cohort_call *call, const f
         pc_fmt_p(pvalue[j], pb, sizeof pb);
         host->note(call, "%s: sHR %.2f (%s CI %.2f-%.2f), %s", term_label(d, j, lb, sizeof lb), hr, lv,
                    lo, hi, pb);
-        if (fig) host->figure_estimate(fig, term_label(d, j, lb, sizeof lb), hr, lo, hi, pvalue[j]);
+        if (fig) {
+            char ub[512];
+            host->figure_estimate(fig, pc_forest_label(host, call, d, j, term_label(d, j, lb, sizeof lb),
+                                                       ub, sizeof ub), hr, lo, hi, pvalue[j]);
+            pc_forest_counts(host, fig, d, j, in->status, 1);   /* events of the cause modelled */
+        }
     }
 }
 

@@ -4,6 +4,7 @@
  * (exp(b +- z se), as confint.default) and Wald p-values, deviances and
  * AIC; prior weights as glm's `weights`.  Separation and non-convergence
  * are errors.  The numbers come from irls.c. */
+#include "../common/forest.h"
 #include <cohort/plugin.h>
 #include "irls.h"
 #include "../common/design.h"
@@ -205,7 +206,13 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
             pc_fmt_p(f.pvalue[j], pb, sizeof pb);
             host->note(call, "%s: OR %.2f (%s CI %.2f-%.2f), %s", term_label(&d, j - 1, lb, sizeof lb),
                        orr, lv, lo, hi, pb);
-            if (fig) host->figure_estimate(fig, term_label(&d, j - 1, lb, sizeof lb), orr, lo, hi, f.pvalue[j]);
+            if (fig) {
+                char ub[512];
+                host->figure_estimate(fig, pc_forest_label(host, call, &d, j - 1,
+                                                           term_label(&d, j - 1, lb, sizeof lb), ub,
+                                                           sizeof ub), orr, lo, hi, f.pvalue[j]);
+                pc_forest_counts(host, fig, &d, j - 1, yi, 1);   /* events: the outcome true */
+            }
         }
         size_t events = 0;
         for (size_t i = 0; i < n; i++) events += y[i] == 1;

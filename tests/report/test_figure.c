@@ -278,6 +278,17 @@ static void test_render(void)
     figure_free(f);
 }
 
+/* The figure's JSON (no time ticks), malloc'd. */
+static char *json_of(const cohort_figure *f, int min_cell)
+{
+    char *b = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&b, &len);
+    figure_json(f, NULL, 0, min_cell, m);
+    fclose(m);
+    return b;
+}
+
 /* Scatter figures: points, the smooth with its band, labelled ticks; the
  * refused data, the copy, the small-cell rule, the JSON and the drawing. */
 static void test_scatter(void)
@@ -305,17 +316,44 @@ static void test_scatter(void)
     cohort_figure *p = figure_protect(f, 5, NAN, 0);
     CU_ASSERT_TRUE(p && p->npoints == 0 && p->nsmooth == 40);
     check_magic(p, NULL);
-    char *b = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&b, &len);
-    figure_json(f, NULL, 0, 0, m);
-    fclose(m);
+    char *b = json_of(f, 0);
     CU_ASSERT_TRUE(strstr(b, "\"kind\": \"scatter\"") && strstr(b, "\"points\": [[0, 0], [0.050000000000000003, ") &&
                    strstr(b, "\"smooth\": [[0, 0, -0.5, 0.5], ") && strstr(b, "\"xticks\": [[0.25, \"2.8\"], [0.75, \"13\"]]"));
     free(b);
     figure_free(p);
     figure_free(c);
     figure_free(g);
+    figure_free(f);
+}
+
+/* Forest rows with their units and events: given, copied, hidden under
+ * the small-cell rule (the others then as complements), in the JSON. */
+static void test_forest_counts(void)
+{
+    cohort_figure *f = figure_create("forest", COHORT_FIG_FOREST, "Hazard ratios");
+    CU_ASSERT_EQUAL(figure_row_counts(f, 10, 5), -1);          /* no row yet */
+    figure_add_row(f, "tdxd (true vs false)", 0.31, 0.13, 0.75, 0.009);
+    CU_ASSERT_EQUAL(figure_row_counts(f, 3, 2), 0);
+    figure_add_row(f, "age (per 1 year)", 1.01, 0.99, 1.03, 0.2);
+    CU_ASSERT_EQUAL(figure_row_counts(f, 40, 21), 0);
+    figure_add_row(f, "her2 (reference: positive)", NAN, NAN, NAN, NAN);
+    CU_ASSERT_TRUE(isnan(f->rows[2].n) && isnan(f->rows[2].events));
+    check_magic(f, NULL);
+    cohort_figure *c = figure_copy(f, NULL);
+    CU_ASSERT_TRUE(c && c->rows[0].n == 3 && c->rows[1].events == 21);
+    cohort_figure *p = figure_protect(f, 5, NAN, 0);
+    CU_ASSERT_TRUE(p && p->rows[0].hide_n == HIDE_SMALL && p->rows[0].hide_events == HIDE_SMALL &&
+                   p->rows[1].hide_n == HIDE_COMPLEMENT && p->rows[1].hide_events == HIDE_COMPLEMENT);
+    check_magic(p, NULL);
+    cohort_figure *q = figure_protect(f, 2, NAN, 0);           /* nothing below 2 */
+    CU_ASSERT_TRUE(q && q->rows[0].hide_n == HIDE_NONE && q->rows[1].hide_n == HIDE_NONE);
+    char *b = json_of(p, 5);
+    CU_ASSERT_TRUE(strstr(b, "\"n\": \"<5\", \"events\": \"<5\"") && strstr(b, "\"n\": \"x\", \"events\": \"x\"") &&
+                   strstr(b, "\"n\": null, \"events\": null"));
+    free(b);
+    figure_free(q);
+    figure_free(p);
+    figure_free(c);
     figure_free(f);
 }
 
@@ -583,6 +621,7 @@ int main(void)
     CU_add_test(s, "drawing on SVG, PNG, PDF", test_render);
     CU_add_test(s, "curves by group and outcome, plot options", test_curves);
     CU_add_test(s, "scatter figures", test_scatter);
+    CU_add_test(s, "forest rows' units and events", test_forest_counts);
     CU_add_test(s, "small-cell rule of tables", test_table_privacy);
     CU_add_test(s, "report files", test_report);
     CU_basic_set_mode(CU_BRM_VERBOSE);
