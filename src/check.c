@@ -2053,7 +2053,7 @@ static int bind_param(study *st, paraminfo *pi, const char *text, const char *op
  * time_limit = 24 months; }`): section, key, the form of the value.  The
  * checker validates them and leaves a duration's length in value->days;
  * study.c reads them from the program. */
-enum { SET_COUNT, SET_DURATION, SET_BOOL, SET_INCHES, SET_LIMITS, SET_COLOURS, SET_LINES };
+enum { SET_COUNT, SET_DURATION, SET_BOOL, SET_INCHES, SET_LIMITS, SET_COLOURS, SET_LINES, SET_NAME };
 static const struct {
     const char *section, *key;
     int form;
@@ -2071,6 +2071,7 @@ static const struct {
     {"plot", "line_types", SET_LINES, "plot line_types = [\"solid\", \"dashed\"];"},
     {"plot", "width", SET_INCHES, "plot width = 7;"},
     {"plot", "height", SET_INCHES, "plot height = 5;"},
+    {"plot", "attrition_by", SET_NAME, "plot attrition_by = tdxd;"},
 };
 #define NKNOWN_SETTINGS (sizeof known_settings / sizeof known_settings[0])
 
@@ -2147,12 +2148,30 @@ static void check_setting_value(study *st, size_t k, const char *name, const cha
                         "\"twodash\"", name, key);
         }
         break;
+    case SET_NAME:
+        /* its type is checked with the lets (check_resolve: attrition_by) */
+        if (v->kind != E_NAME && v->kind != E_FIELD)
+            diag_at(dg, DIAG_ERROR, v->loc, "%s %s must name a value of the unit, e.g. %s", name, key,
+                    known_settings[k].example);
+        break;
     default:
         if (v->kind != E_BOOL)
             diag_at(dg, DIAG_ERROR, v->loc, "%s %s must be true or false, e.g. %s", name, key,
                     known_settings[k].example);
         break;
     }
+}
+
+/* `plot attrition_by = NAME;` (the rules' or --plot's): NAME is a true or
+ * false, text or whole-number value of the unit. */
+static void check_attrition_by(scope *sc, stmt *s)
+{
+    if (!s->value || strcmp(s->name, "plot") || strcmp(s->text, "attrition_by")) return;
+    if (s->value->kind != E_NAME && s->value->kind != E_FIELD) return;
+    ty t = check_expr(sc, s->value);
+    if (!is_err(t) && t.kind != TY_BOOL && t.kind != TY_TEXT && t.kind != TY_INT)
+        diag_at(sc->dg, DIAG_ERROR, s->value->loc, "plot attrition_by must name a true or false, text or "
+                "whole-number value of the unit to split the last step by, not %s", ty_name(t));
 }
 
 /* The index of setting section.key in known_settings, NKNOWN_SETTINGS when
@@ -2762,6 +2781,9 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
             diag_at(dg, DIAG_ERROR, r->loc, "a criterion cannot depend on the analysis set it makes "
                     "(included() of this analysis' units): use it in lets, endpoints and estimates");
     }
+    for (size_t i = 0; i < st->prog->nstmts; i++)
+        if (st->prog->stmts[i]->kind == S_SETTING) check_attrition_by(&sc, st->prog->stmts[i]);
+    for (size_t i = 0; i < st->nplot_options; i++) check_attrition_by(&sc, st->plot_options[i]);
     /* (with analysis blocks, study.c warns about a definition no analysis
      * calls); a library's definitions are there to pick from */
     for (size_t i = 0; !st->analysis && i < st->nfuncs; i++)

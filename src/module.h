@@ -42,6 +42,8 @@ typedef struct render_host {
     void (*render_time_axis)(const cohort_figure *f, const render_opts *o, double *xmax, double *step);
     size_t (*render_time_ticks)(const cohort_figure *f, const render_opts *o, double *ticks, size_t max);
     void (*results_attr_text)(const results *r, const attrition_row *ar, int which, char *buf, size_t size);
+    void (*results_arm_text)(const results *r, size_t k, char *buf, size_t size);
+    char *(*results_arm_name)(const results *r, size_t k);
 } render_host;
 
 /* The render module (render.c): render.h's functions of the same names. */

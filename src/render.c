@@ -909,6 +909,10 @@ typedef struct flow_layout {
     double sx, sw;             /* side column */
     flow_box *main, *side;     /* main[i]: units after step i; side[i]: step i's exclusions (i >= 1) */
     size_t n;
+    flow_box *arms;            /* the last box's units by arm (plot attrition_by), or NULL */
+    size_t narms;
+    double aw;                 /* an arm box's width */
+    size_t last;               /* the last box drawn */
     char note[FLOW_NOTES][LINE];   /* the footnote naming the folded steps */
     size_t nnote;
     double note_y;
@@ -1004,6 +1008,25 @@ static void draw_flow(cairo_t *cr, const void *arg)
         draw_box(cr, L->mx, L->main[i].y, L->mw, &L->main[i], 1);
         prev = i;
     }
+    /* the arms under the last box: a line down to a bar over them, an
+     * arrow down into each */
+    if (L->narms) {
+        const flow_box *m = &L->main[L->last];
+        double xc = L->mx + L->mw / 2, ybar = (m->y + m->h + L->arms[0].y) / 2;
+        double x0 = L->mx + L->aw / 2, x1 = L->mx + (L->aw + 10) * (double)(L->narms - 1) + L->aw / 2;
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_set_line_width(cr, 0.8);
+        cairo_move_to(cr, xc, m->y + m->h);
+        cairo_line_to(cr, xc, ybar);
+        cairo_move_to(cr, fmin(x0, xc), ybar);
+        cairo_line_to(cr, fmax(x1, xc), ybar);
+        cairo_stroke(cr);
+        for (size_t k = 0; k < L->narms; k++) {
+            double x = L->mx + (L->aw + 10) * (double)k;
+            arrow(cr, x + L->aw / 2, ybar, x + L->aw / 2, L->arms[k].y);
+            draw_box(cr, x, L->arms[k].y, L->aw, &L->arms[k], 1);
+        }
+    }
     font(cr, 8.5, 0);
     cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
     for (size_t k = 0; k < L->nnote; k++) show(cr, 10, L->note_y + 11 * (double)k, L->note[k], 0);
@@ -1077,6 +1100,28 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
         m->h = 8 + 12 * (double)m->n;
         m->y = y;
         y += m->h;
+    }
+    for (size_t i = 0; i < L->n; i++)
+        if (!flow_folded(r, i)) L->last = i;
+    if (r->narms && !r->nanalyses && L->n) {
+        /* the arms side by side across the figure, under the last box */
+        L->arms = calloc(r->narms, sizeof *L->arms);
+        L->narms = L->arms ? r->narms : 0;
+        L->aw = L->narms ? (L->w - L->mx - 14 - 10 * (double)(L->narms - 1)) / (double)L->narms : 0;
+        double top = y + 30, bottom = top;
+        for (size_t k = 0; k < L->narms; k++) {
+            flow_box *ab = &L->arms[k];
+            char *g = results_arm_name(r, k);
+            ab->n = wrap(cr, g ? g : r->arm_level[k], L->aw - 12, ab->lines, FLOW_LINES - 2);
+            free(g);
+            results_arm_text(r, k, b, sizeof b);
+            snprintf(ab->lines[ab->n++], LINE, "n = %s", b);
+            ab->h = 8 + 12 * (double)ab->n;
+            ab->y = top;
+            if (top + ab->h > bottom) bottom = top + ab->h;
+        }
+        for (size_t k = 0; k < L->narms; k++) L->arms[k].h = bottom - top;   /* one height */
+        y = bottom;
     }
     if (*folded) {
         /* the steps that excluded no unit, as a footnote */
@@ -1272,5 +1317,6 @@ int render_flow(const results *r, const render_opts *o, int format, FILE *out)
     int rc = emit(format, L.w, L.h, draw_flow, &L, out);
     free(L.main);
     free(L.side);
+    free(L.arms);
     return rc;
 }

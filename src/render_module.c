@@ -43,6 +43,16 @@ void results_attr_text(const results *r, const attrition_row *ar, int which, cha
     host->results_attr_text(r, ar, which, buf, size);
 }
 
+void results_arm_text(const results *r, size_t k, char *buf, size_t size)
+{
+    host->results_arm_text(r, k, buf, size);
+}
+
+char *results_arm_name(const results *r, size_t k)
+{
+    return host->results_arm_name(r, k);
+}
+
 static const render_fns fns = {render_figure, render_flow, render_release};
 static const cohort_module description = {COHORT_MODULE_MAGIC, COHORT_MODULE_ABI, "render", PACKAGE_VERSION,
                                           MODULE_SIZES, &fns};

@@ -532,6 +532,7 @@ void results_free(results *r)
         free(r->windows[i].text);
     }
     free(r->windows);
+    results_arms_free(r);
     for (size_t i = 0; i < r->nvar_units; i++) {
         free(r->var_units[i].name);
         free(r->var_units[i].text);
@@ -1315,6 +1316,18 @@ void results_text(const results *r, FILE *out)
             fputc('\n', out);
         }
     }
+    if (r->narms) {
+        fputs("  the last step's units by arm:", out);
+        for (size_t k = 0; k < r->narms; k++) {
+            char b[32], *g = results_arm_name(r, k);
+            results_arm_text(r, k, b, sizeof b);
+            fputs(k ? "; " : " ", out);
+            put_text(out, g ? g : r->arm_level[k]);
+            fprintf(out, " %s", b);
+            free(g);
+        }
+        fputc('\n', out);
+    }
     for (size_t i = 0; i < r->nests; i++) {
         const est_result *e = &r->ests[i];
         fputc('\n', out);
@@ -1562,7 +1575,24 @@ void results_json(const results *r, FILE *out)
         }
         fputc('}', out);
     }
-    fputs("],\n \"estimates\": [", out);
+    fputc(']', out);
+    if (r->narms) {
+        fputs(",\n \"attrition_arms\": {\"by\": ", out);
+        json_str(out, r->arms_by);
+        fputs(", \"arms\": [", out);
+        for (size_t k = 0; k < r->narms; k++) {
+            char b[32];
+            results_arm_text(r, k, b, sizeof b);
+            fputs(k ? ", {\"level\": " : "{\"level\": ", out);
+            json_str(out, r->arm_level[k]);
+            fputs(", \"n\": ", out);
+            if (b[0] >= '0' && b[0] <= '9') fputs(b, out);
+            else json_str(out, b);
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fputs(",\n \"estimates\": [", out);
     for (size_t i = 0; i < r->nests; i++) {
         const est_result *e = &r->ests[i];
         char stem[256];

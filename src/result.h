@@ -140,6 +140,10 @@ typedef struct results {
     labelset *labels;      /* the study's labels (owned copy), or NULL */
     struct def_window *windows;   /* the window each boolean let states (window.h) */
     size_t nwindows;
+    /* the last step's units split by `plot attrition_by` (arms.c) */
+    char *arms_by;
+    char **arm_level;                /* narms levels as a table cell shows them */
+    size_t *arm_n, narms;
     struct def_window *var_units;   /* the unit each number let states (name, text "1 year") */
     size_t nvar_units;
     /* analysis blocks: names and units, when the study has several */
@@ -166,6 +170,16 @@ results *results_new(const char *title, const char *unit, double unit_days, cons
 void results_free(results *r);
 /* The window definition `name` states (window.h); text is copied. */
 void results_window(results *r, const char *name, const char *text, double from, double to);
+/* The last step's units split by `by`: n[k] units with level[k]
+ * (copied).  Replaces an earlier split. */
+void results_arms(results *r, const char *by, const char *const *level, const size_t *n, size_t narms);
+/* Arm k's count as shown: "<5" below min_cell, "x" when another arm's is
+ * hidden (the arms add up to the last step's units), else the count. */
+void results_arm_text(const results *r, size_t k, char *buf, size_t size);
+void results_arms_free(results *r);
+/* Arm k as people read it: "NAME = LEVEL" with the rules' labels
+ * (malloc'd; NULL when out of memory). */
+char *results_arm_name(const results *r, size_t k);
 /* The unit a number definition `name` states ("1 year"; study.c); copied. */
 void results_var_unit(results *r, const char *name, const char *text);
 void results_attrition(results *r, const char *label, size_t before, size_t excluded, size_t unknown, size_t after);

@@ -1598,6 +1598,72 @@ static void est_tap_cb(void *ud, const diagnostic *d)
     if (t->fn) t->fn(t->ud, d);
 }
 
+/* The expression of `plot attrition_by` (--plot's first), or NULL. */
+static const expr *attrition_by(const study *st)
+{
+    for (size_t i = 0; i < st->nplot_options; i++)
+        if (!strcmp(st->plot_options[i]->text, "attrition_by")) return st->plot_options[i]->value;
+    for (size_t i = 0; i < st->prog->nstmts; i++) {
+        const stmt *s = st->prog->stmts[i];
+        if (s->kind == S_SETTING && s->value && !strcmp(s->name, "plot") && !strcmp(s->text, "attrition_by"))
+            return s->value;
+    }
+    return NULL;
+}
+
+/* The n units `rows` that passed every step, counted by the value of `by`
+ * (levels in order: false before true, numbers ascending, texts as strcmp;
+ * units without a value last, as "missing"), into the results' arms. */
+static void record_arms(evaluator *ev, results *res, const expr *by, const size_t *rows, size_t n)
+{
+    char **lev = NULL, buf[64];
+    size_t *cnt = NULL, nl = 0;
+    int64_t *key = NULL;
+    for (size_t k = 0; k < n; k++) {
+        eval_unit(ev, rows[k]);
+        value v = eval_expr(ev, by);
+        const char *t;
+        int64_t kk = 0;
+        if (v_missing(v)) t = "missing";
+        else if (v.t == TY_BOOL) t = v.u.i ? "true" : "false", kk = v.u.i;
+        else if (v.t == TY_INT) snprintf(buf, sizeof buf, "%lld", (long long)v.u.i), t = buf, kk = v.u.i;
+        else t = v.u.s;
+        size_t j = 0;
+        while (j < nl && strcmp(lev[j], t)) j++;
+        if (j == nl) {
+            char **l2 = realloc(lev, (nl + 1) * sizeof *l2);
+            size_t *c2 = realloc(cnt, (nl + 1) * sizeof *c2);
+            int64_t *k2 = realloc(key, (nl + 1) * sizeof *k2);
+            if (l2) lev = l2;
+            if (c2) cnt = c2;
+            if (k2) key = k2;
+            if (!l2 || !c2 || !k2 || !(lev[nl] = strdup(t))) goto out;
+            cnt[nl] = 0;
+            key[nl++] = v_missing(v) ? INT64_MAX : v.t == TY_TEXT ? 0 : kk;
+        }
+        cnt[j]++;
+    }
+    /* order: by key (bool, int), then text; "missing" last */
+    for (size_t a = 1; a < nl; a++)
+        for (size_t b = a; b > 0; b--) {
+            int later = key[b - 1] > key[b] || (key[b - 1] == key[b] && key[b] != INT64_MAX &&
+                                                 strcmp(lev[b - 1], lev[b]) > 0 && by->type.kind == TY_TEXT);
+            if (!later) break;
+            char *tl = lev[b]; lev[b] = lev[b - 1]; lev[b - 1] = tl;
+            size_t tc = cnt[b]; cnt[b] = cnt[b - 1]; cnt[b - 1] = tc;
+            int64_t tk = key[b]; key[b] = key[b - 1]; key[b - 1] = tk;
+        }
+    char name[512];
+    if (by->kind == E_FIELD && by->a && by->a->name) snprintf(name, sizeof name, "%s.%s", by->a->name, by->name);
+    else snprintf(name, sizeof name, "%s", by->name ? by->name : "arm");
+    results_arms(res, name, (const char *const *)lev, cnt, nl);
+out:
+    for (size_t j = 0; j < nl; j++) free(lev[j]);
+    free(lev);
+    free(cnt);
+    free(key);
+}
+
 /* The unit a number definition states: "1 year" for a value `X / 1 year`
  * (a duration divided by a constant one); 0 when it states none. */
 static int unit_of(const expr *e, char *buf, size_t size)
@@ -1686,6 +1752,12 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         results_free(res);
         return NULL;
     }
+    const expr *arms_by = attrition_by(st);
+    if (arms_by && db)
+        diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
+                  "plot attrition_by: the split into arms is not computed in the database");
+    else if (arms_by && !st->analysis)
+        record_arms(ev, res, arms_by, rows, n);
     if (!st->nests) report_endpoint_problems(st, &pool, db, res, dg);
     double *wts = NULL;          /* weights for the estimates that follow (set_weights), by row */
     char *wname = NULL;          /* their name */

@@ -137,6 +137,12 @@ check "figure data: the km figure's annotation gives coxph's HR and survdiff's p
     grep -q '"annotation": "HR 0.58 (95% CI 0.33-1.02); log-rank p = 0.056"' "$tmp/z/02-km-survival.figure.json"
 check "figure 02-km-survival.png annotated with the HR matches the expected image" \
     "$PNGCMP" "$expected/hr-km-survival.png" "$tmp/z/02-km-survival.png"
+# plot attrition_by = concurrent: the last step's 130 courses in arms, as
+# km's groups count them (false 100, true 30: tests/R/figures.R's table)
+check "attrition.png split into arms matches the expected image" \
+    "$PNGCMP" "$expected/arms-attrition.png" "$tmp/z/attrition.png"
+check "results.json: the arms add up to the analysis set and match km's groups" \
+    grep -q '"attrition_arms": {"by": "concurrent", "arms": \[{"level": "false", "n": 100}, {"level": "true", "n": 30}\]}' "$tmp/z/results.json"
 zfig="$tmp/z/01-cox-zph-age.figure.json"
 zevents=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "events") c = i } NR == 2 { print $c }' "$tmp/z/01-cox-model.csv")
 check "figure data: the zph figure has a point per event ($zevents), the 40-point smooth and 8 time ticks" sh -c \

@@ -29,6 +29,8 @@ hci <- summary(hr)$conf.int
 cat(sprintf("coxph os ~ concurrent: HR %.4f (95%% CI %.4f-%.4f), p %.4f (annotation \"HR %.2f (95%% CI %.2f-%.2f); log-rank p = %.3f\")\n",
             hci[1, 1], hci[1, 3], hci[1, 4], summary(hr)$coefficients[1, 5], hci[1, 1], hci[1, 3],
             hci[1, 4], p))
+# the arms of the attrition diagram (plot attrition_by = concurrent)
+print(table(concurrent = d$concurrent))
 ci <- cuminc(d$rn_time_months, d$rn_status, d$concurrent)
 for (k in rownames(ci$Tests))
     cat(sprintf("Gray cause %s: stat %.4f, p %.4f\n", k, ci$Tests[k, "stat"], ci$Tests[k, "pv"]))
