@@ -742,7 +742,7 @@ static void draw_forest(cairo_t *cr, const void *arg)
         double yc = L->top + L->rowh * ((double)i + 0.5);
         int heading = !isfinite(r->est);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        font(cr, 9, heading);
+        font(cr, 9, heading && !isfinite(r->n));   /* a reference level with its counts is a row */
         show(cr, 10, yc + 3.2, fit(cr, r->label, L->lw, buf, sizeof buf), 0);
         if (L->counts) {
             font(cr, 9, 0);
@@ -751,7 +751,15 @@ static void draw_forest(cairo_t *cr, const void *arg)
             row_count(r->events, r->hide_events, L->min_cell, a, sizeof a);
             show(cr, L->ex, yc + 3.2, a, 1);
         }
-        if (heading) continue;
+        if (heading) {
+            /* a reference level (a heading with its counts) */
+            if (isfinite(r->n)) {
+                font(cr, 9, 0);
+                cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+                show(cr, L->tx, yc + 3.2, "reference", 0);
+            }
+            continue;
+        }
         font(cr, 9, 0);
         fmt_est(r->est, a, sizeof a);
         if (isfinite(r->lower) && isfinite(r->upper)) {

@@ -13,6 +13,12 @@
 void pc_forest_counts(const cohort_host *host, cohort_figure *f, const pc_design *d, size_t j,
                       const int *status, int event);
 
+/* Before the first column j of a factor term: a heading row for its
+ * reference level, "NAME = REF", with the units and events at that level
+ * (a host that shows counts only). */
+void pc_forest_reference(const cohort_host *host, cohort_figure *f, const pc_design *d, size_t j,
+                         const int *status, int event);
+
 /* The label of column j for a forest plot: `fallback` (the model's term
  * label), or for a numeric term whose definition states a unit "NAME (per
  * 1 year)", NAME the rules' label of the term or its name. */

@@ -280,6 +280,7 @@ static void report_model(const cohort_host *host, const cohort_call *call, const
                    lv, lo, hi, pb);
         if (fig) {
             char ub[512];
+            if (!in->start) pc_forest_reference(host, fig, d, j, in->event, 1);
             host->figure_estimate(fig, pc_forest_label(host, call, d, j, term_label(d, j, lb, sizeof lb),
                                                        ub, sizeof ub), hr, lo, hi, f->pvalue[j]);
             /* the units and events of the level (all for a numeric term);

@@ -272,6 +272,7 @@ static void coef_table(const cohort_host *host, const cohort_call *call, const f
                    lo, hi, pb);
         if (fig) {
             char ub[512];
+            pc_forest_reference(host, fig, d, j, in->status, 1);
             host->figure_estimate(fig, pc_forest_label(host, call, d, j, term_label(d, j, lb, sizeof lb),
                                                        ub, sizeof ub), hr, lo, hi, pvalue[j]);
             pc_forest_counts(host, fig, d, j, in->status, 1);   /* events of the cause modelled */

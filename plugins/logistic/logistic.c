@@ -208,6 +208,7 @@ static int lg_run(const cohort_host *host, const cohort_call *call)
                        orr, lv, lo, hi, pb);
             if (fig) {
                 char ub[512];
+                pc_forest_reference(host, fig, &d, j - 1, yi, 1);
                 host->figure_estimate(fig, pc_forest_label(host, call, &d, j - 1,
                                                            term_label(&d, j - 1, lb, sizeof lb), ub,
                                                            sizeof ub), orr, lo, hi, f.pvalue[j]);
