@@ -3,6 +3,7 @@
 # R with survival 3.5-3 and splines).  For each right-censored case of
 # tests/R/regression.R that has a cox.zph section it refits the same model
 # and writes tests/ref/NAME_zphplot.txt:
+#   [resid]   cox.zph(fit)'s time, x and y (one column per term): the points
 #   [var]     cox.zph(fit)$var, the nterm x nterm matrix
 #   [smooth]  per term (term, 0-based) and point of pred.x: x, the fit and
 #             the +/- 2 SE limits, computed exactly as survival:::plot.cox.zph
@@ -47,14 +48,15 @@ zph_plot_numbers <- function(x, df = 4, nsmo = 40) {
   apr1 <- approx(xx[indx], xtime[indx], seq(min(xx), max(xx), length = 17)[2 * (1:8)])
   temp <- signif(apr1$y, 2)
   apr2 <- approx(xtime[indx], xx[indx], temp)
-  list(var = as.data.frame(unname(x$var)), smooth = smooth,
+  list(resid = data.frame(time = x$time, x = xx, unname(as.data.frame(unclass(yy)))),
+       var = as.data.frame(unname(x$var)), smooth = smooth,
        axis = data.frame(at = apr2$y, label = temp))
 }
 
 zph_case <- function(name, formula, data) {
   z <- cox.zph(coxph(formula, data = data, model = TRUE, x = TRUE))
   r <- zph_plot_numbers(z)
-  writeLines(c(section("var", r$var), section("smooth", r$smooth), section("axis", r$axis)),
+  writeLines(c(section("resid", r$resid), section("var", r$var), section("smooth", r$smooth), section("axis", r$axis)),
              file.path(outdir, paste0(name, "_zphplot.txt")))
 }
 

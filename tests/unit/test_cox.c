@@ -23,7 +23,8 @@
 #define ZPH_PLOT_TOL 1e-8
 
 /* plot.cox.zph's numbers from our cox.zph z against NAME_zphplot.txt: the
- * variance matrix, each term's smooth with its bands, the axis ticks. */
+ * points (time, x, y), the variance matrix, each term's smooth with its
+ * bands, the axis ticks. */
 static void check_zph_plot(const char *name, const cox_zph *z)
 {
     char path[512], what[128];
@@ -31,11 +32,21 @@ static void check_zph_plot(const char *name, const cox_zph *z)
     snprintf(path, sizeof path, "tests/ref/%s_zphplot.txt", name);
     CU_ASSERT_EQUAL_FATAL(rd_read(path, &rf), 0);
     const rd_table *rv = rd_table_get(&rf, "var"), *rs = rd_table_get(&rf, "smooth"),
-                   *ra = rd_table_get(&rf, "axis");
-    CU_ASSERT_FATAL(rv && rs && ra);
+                   *ra = rd_table_get(&rf, "axis"), *rr = rd_table_get(&rf, "resid");
+    CU_ASSERT_FATAL(rv && rs && ra && rr);
+    CU_ASSERT_EQUAL_FATAL(rr->nrow, z->nevent);
+    CU_ASSERT_EQUAL_FATAL(rr->ncol, z->nterm + 2);
     CU_ASSERT_EQUAL_FATAL(rs->nrow, z->nterm * ZPH_NSMO);
     CU_ASSERT_EQUAL_FATAL(ra->nrow, ZPH_NTICK);
     rd_tally t = {0};
+    /* the points: cox.zph's time, x and y */
+    for (size_t e = 0; e < z->nevent; e++) {
+        snprintf(what, sizeof what, "%s zph point[%zu]", name, e);
+        rd_check(&t, what, z->time[e], rr->v[e * rr->ncol], 0, 0);
+        rd_check(&t, what, z->x[e], rr->v[e * rr->ncol + 1], ZPH_PLOT_TOL, 1e-14);
+        for (size_t k = 0; k < z->nterm; k++)
+            rd_check(&t, what, z->resid[e * z->nterm + k], rr->v[e * rr->ncol + 2 + k], ZPH_PLOT_TOL, 1e-12);
+    }
     snprintf(what, sizeof what, "%s zph var", name);
     rd_check_matrix(&t, what, z->var, z->nterm, rv, ZPH_PLOT_TOL, 1e-14);
     double *y = malloc((z->nevent + 1) * sizeof *y);
