@@ -42,20 +42,16 @@ static void test_sha256(void)
         sha256_mem(a, as[i].n, hex);
         CU_ASSERT_STRING_EQUAL(hex, as[i].hex);
     }
-    /* one million 'a', fed in uneven pieces */
-    sha256_ctx c;
-    unsigned char d[32];
-    sha256_init(&c);
-    size_t left = 1000000, k = 1;
-    while (left) {
-        size_t n = k % 97 + 1 < left ? k % 97 + 1 : left;
-        sha256_update(&c, a, n);
-        left -= n;
-        k += 13;
-    }
-    sha256_final(&c, d);
-    sha256_hex(d, hex);
-    CU_ASSERT_STRING_EQUAL(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    /* three million 'a' in a file, read in chunks of 1 MiB (the digest from
+     * coreutils' sha256sum) */
+    char path[] = "/tmp/cohort-sha256-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    for (int i = 0; i < 30000; i++) CU_ASSERT_FATAL(write(fd, a, 100) == 100);
+    close(fd);
+    CU_ASSERT_EQUAL(sha256_file(path, hex), 0);
+    CU_ASSERT_STRING_EQUAL(hex, "2a152c894398719c0570f83fac34ac03a0f6e8e474b995c2403aa5434f7b9dd4");
+    unlink(path);
     CU_ASSERT_EQUAL(sha256_file("/nonexistent/cohort-file", hex), -1);
 }
 
