@@ -812,16 +812,73 @@ static int merge_table(est_result *me, const cohort_table *rt, const char *const
     return 0;
 }
 
+/* Estimate i's forest plots once more, each run's rows side by side
+ * (figure_sweep), after the runs' own copies. */
+static void sweep_forests(est_result *me, results *const *runs, size_t n, size_t i,
+                          const char *const *labels, const char *swept)
+{
+    const cohort_figure **figs = calloc(n, sizeof *figs);
+    if (!figs) return;
+    for (size_t k0 = 0; k0 < n; k0++) {
+        if (i >= runs[k0]->nests || runs[k0]->ests[i].failed) continue;
+        const est_result *e0 = &runs[k0]->ests[i];
+        for (size_t g = 0; g < e0->nfigures; g++) {
+            const cohort_figure *f0 = e0->figures[g];
+            if (f0->kind != COHORT_FIG_FOREST && f0->kind != COHORT_FIG_FOREST_DIFF) continue;
+            /* once per id: at the first run that has it */
+            int done = 0;
+            for (size_t k = 0; k < k0 && !done; k++) {
+                if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
+                for (size_t h = 0; h < runs[k]->ests[i].nfigures && !done; h++)
+                    done = !strcmp(runs[k]->ests[i].figures[h]->id, f0->id);
+            }
+            for (size_t h = 0; h < g && !done; h++) done = !strcmp(e0->figures[h]->id, f0->id);
+            if (done) continue;
+            for (size_t k = 0; k < n; k++) {
+                figs[k] = NULL;
+                if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
+                for (size_t h = 0; h < runs[k]->ests[i].nfigures && !figs[k]; h++)
+                    if (!strcmp(runs[k]->ests[i].figures[h]->id, f0->id)) figs[k] = runs[k]->ests[i].figures[h];
+            }
+            cohort_figure *sf = figure_sweep(figs, labels, n, swept);
+            size_t cnt = me->nfigures;
+            if (!sf || push((void **)&me->figures, &cnt, sizeof(cohort_figure *))) {
+                figure_free(sf);
+                continue;
+            }
+            me->figures[me->nfigures++] = sf;
+        }
+    }
+    free(figs);
+}
+
 results *results_merge(results *const *runs, size_t n, const char *const *params, size_t np,
                        const char *const *values)
 {
     if (n == 0) return NULL;
     char(*labels)[512] = calloc(n, sizeof *labels);
-    if (!labels) return NULL;
-    for (size_t k = 0; k < n; k++) sweep_label(params, np, values, k, labels[k], sizeof labels[k]);
+    char **run_labels = calloc(n, sizeof *run_labels);
+    if (!labels || !run_labels) {
+        free(labels);
+        free(run_labels);
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
+        sweep_label(params, np, values, k, labels[k], sizeof labels[k]);
+        run_labels[k] = labels[k];
+    }
+    char swept[512] = "";   /* "a, b": the swept params */
+    for (size_t j = 0; j < np; j++) {
+        size_t l = strlen(swept);
+        snprintf(swept + l, sizeof swept - l, "%s%s", j ? ", " : "", params[j]);
+    }
     const results *f = runs[0];
     results *m = results_new(f->title, f->unit, f->time_unit_days, f->time_unit);
-    if (!m) { free(labels); return NULL; }
+    if (!m) {
+        free(labels);
+        free(run_labels);
+        return NULL;
+    }
     m->min_cell = f->min_cell;
     /* each run was protected on its own (its plugins' declared relations
      * name its own tables); the merge keeps those decisions */
@@ -902,6 +959,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
                 me->figures[me->nfigures++] = cf;
             }
         }
+        sweep_forests(me, runs, n, i, (const char *const *)run_labels, swept);
         for (size_t k = 0; k < n; k++) {
             if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
             const est_result *re = &runs[k]->ests[i];
@@ -910,6 +968,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
         }
     }
     free(labels);
+    free(run_labels);
     return m;
 }
 
