@@ -1089,13 +1089,29 @@ static void format_cell(const results *r, const rcol *col, const cell *c, char *
     }
 }
 
+/* The formula of the estimate that made table t, or NULL. */
+static const char *table_formula(const results *r, const cohort_table *t)
+{
+    for (size_t i = 0; i < r->nests; i++)
+        for (size_t k = 0; k < r->ests[i].ntables; k++)
+            if (r->ests[i].tables[k] == t) {
+                for (size_t a = 0; a < r->ests[i].nargs; a++)
+                    if (!strcmp(r->ests[i].args[a].key, "formula")) return r->ests[i].args[a].value;
+                return NULL;
+            }
+    return NULL;
+}
+
 void results_cell_text(const results *r, const cohort_table *t, size_t row, size_t col, char *buf,
                        size_t size)
 {
     int m = cell_mark(r, t, row, col);
     const cell *c = &t->cells[row * t->ncols + col];
     const char *lv = c->set && c->text ? labels_level(r->labels, t->cols[col].name, c->text) : NULL;
-    char *shown = c->set && c->text && !lv && r->labels ? labels_show(r->labels, c->text) : NULL;
+    char *shown = NULL;
+    if (c->set && c->text && !lv && r->labels && !strcmp(t->cols[col].name, "term"))
+        shown = labels_term(r->labels, table_formula(r, t), c->text);
+    if (c->set && c->text && !lv && !shown && r->labels) shown = labels_show(r->labels, c->text);
     if (m) mark_text(r, m, buf, size);
     else if (lv || shown) safetext(lv ? lv : shown, buf, size);
     else format_cell(r, &t->cols[col], c, buf, size);
