@@ -910,6 +910,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             results_attrition(m, label, ar->before, ar->excluded, ar->unknown, ar->after);
             results_attrition_levels(m, ar->nlev, (const char *const *)ar->levname, ar->lev);
             m->attr[m->nattr - 1].analysis = ar->analysis;
+            m->attr[m->nattr - 1].run = (int)k + 1;
             memcpy(m->attr[m->nattr - 1].hide, ar->hide, sizeof ar->hide);
         }
     for (size_t i = 0; i < f->nests; i++) {

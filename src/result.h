@@ -44,6 +44,7 @@ typedef struct attrition_row {
     char *label;           /* "include \"...\"" */
     size_t before, excluded, unknown, after;
     int analysis;          /* 1-based index into results.analyses; 0: none */
+    int run;               /* --sweep: 1-based index of the run; 0: not a sweep */
     int nlev;              /* tables above the unit (patients, courses): */
     char *levname[ATTR_LEVELS];
     size_t lev[ATTR_LEVELS];   /* their rows behind the units left after the step */

@@ -379,6 +379,60 @@ static results *sample_results(cohort_call *call, call_ctx *cc)
     return r;
 }
 
+/* --sweep: the merged attrition rows know their run (render_flow draws
+ * one flow per run), and each forest is drawn once more with the runs side
+ * by side (figure_sweep). */
+static void test_sweep_merge(void)
+{
+    results *runs[2];
+    const char *params[] = {"w"}, *values[] = {"30days", "90days"};
+    const double est[2] = {4, 10};
+    for (int k = 0; k < 2; k++) {
+        runs[k] = results_new("t", "patients", 1, "days");
+        results_attrition(runs[k], "all patients", 12, 0, 0, 12);
+        results_attrition(runs[k], "include \"x\"", 12, 2, 0, 10);
+        est_result *e = results_estimate(runs[k], "logistic", NULL, "estimate logistic(rn ~ exposed)", "s.rules:7");
+        cohort_figure *f = figure_create("forest", COHORT_FIG_FOREST, "Logistic regression of rn");
+        figure_add_row(f, "exposed (true vs false)", est[k], est[k] / 16, est[k] * 16, 0.3);
+        figure_add_row(f, "sex (reference: f)", NAN, NAN, NAN, NAN);   /* a heading in both */
+        if (k == 1) figure_add_row(f, "age", 1.1, 1.0, 1.2, 0.04);      /* only in the second run */
+        e->figures = malloc(sizeof *e->figures);
+        e->figures[0] = f;
+        e->nfigures = 1;
+    }
+    results *m = results_merge(runs, 2, params, 1, values);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(m->nattr, 4);
+    static const int run[] = {1, 2, 1, 2};
+    for (size_t i = 0; i < 4 && i < m->nattr; i++) CU_ASSERT_EQUAL(m->attr[i].run, run[i]);
+    CU_ASSERT_STRING_EQUAL(m->attr[1].label, "all patients [w = 90days]");
+    CU_ASSERT_EQUAL_FATAL(m->ests[0].nfigures, 3);   /* each run's forest, then the sweep's */
+    const cohort_figure *sf = m->ests[0].figures[2];
+    CU_ASSERT_STRING_EQUAL(sf->id, "forest-sweep");
+    CU_ASSERT_STRING_EQUAL(sf->title, "Logistic regression of rn, by w");
+    static const char *const labels[] = {"exposed (true vs false)", "w = 30days", "w = 90days",
+                                         "sex (reference: f)", "age", "w = 90days"};
+    static const double ests[] = {NAN, 4, 10, NAN, NAN, 1.1};
+    CU_ASSERT_EQUAL_FATAL(sf->nrows, 6);
+    for (size_t i = 0; i < 6; i++) {
+        CU_ASSERT_STRING_EQUAL(sf->rows[i].label, labels[i]);
+        if (isnan(ests[i])) {
+            CU_ASSERT_TRUE(isnan(sf->rows[i].est));
+        } else {
+            CU_ASSERT_DOUBLE_EQUAL(sf->rows[i].est, ests[i], 1e-12);
+        }
+    }
+    CU_ASSERT_DOUBLE_EQUAL(sf->rows[2].upper, 160, 1e-12);
+    check_magic(NULL, m);
+    /* fewer than two runs with the figure: no sweep forest */
+    const cohort_figure *one[2] = {runs[0]->ests[0].figures[0], NULL};
+    const char *run_labels[2] = {"w = 30days", "w = 90days"};
+    CU_ASSERT_PTR_NULL(figure_sweep(one, run_labels, 2, "w"));
+    results_free(m);
+    results_free(runs[0]);
+    results_free(runs[1]);
+}
+
 static void test_table_privacy(void)
 {
     cohort_call call;
@@ -537,6 +591,7 @@ int main(void)
     CU_add_test(s, "drawing on SVG, PNG, PDF", test_render);
     CU_add_test(s, "curves by group and outcome, plot options", test_curves);
     CU_add_test(s, "small-cell rule of tables", test_table_privacy);
+    CU_add_test(s, "--sweep: attrition runs, forests side by side", test_sweep_merge);
     CU_add_test(s, "report files", test_report);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
