@@ -38,6 +38,7 @@
 #include "sqlgen.h"
 #include "strpool.h"
 #include "suppress.h"
+#include "unitcols.h"
 
 /* The run's clocks: wall-clock seconds spent in each phase, for --timing,
  * and the progress line of a long run on a terminal (or NULL). */
@@ -1598,8 +1599,26 @@ static void est_tap_cb(void *ud, const diagnostic *d)
     if (t->fn) t->fn(t->ud, d);
 }
 
+/* The values per unit estimate ei reported (unit_values), into uc as
+ * columns NAME_value (NAME: the estimate's own name, else its estimator's)
+ * by the unit rows of its call's rows.  Returns 0, or 1 after an error. */
+static int gather_values(unitcols *uc, const estimateinfo *ei, call_ctx *cc, const size_t *rows, size_t n,
+                         diag *dg)
+{
+    const char *dup = NULL;
+    int rc = unitcols_add(uc, ei->s->text ? ei->s->text : ei->s->name, cc->uv_names, cc->uv, cc->nuv, rows, n,
+                          &dup);
+    if (rc < 0) diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory keeping the values of %s", ei->s->name);
+    if (rc > 0)
+        diag_at(dg, DIAG_ERROR, ei->s->loc, "export --unit-values: an earlier estimate writes the column %s too; "
+                "name this one (estimate NAME = %s(...))", dup, ei->s->name);
+    return rc != 0;
+}
+
+/* One run of analysis st.  uc (export --unit-values) gathers the values
+ * per unit the estimates report, else NULL. */
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
-                         int threads, int in_db, int *why)
+                         int threads, int in_db, int *why, unitcols *uc)
 {
     double t0 = now();
     *why = EXIT_DATA;
@@ -1715,7 +1734,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL};
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0};
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
@@ -1761,6 +1780,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             er->failed = 1;
             *failed = 1;
         }
+        if (uc && rc == 0 && cc.nuv && gather_values(uc, ei, &cc, rows, n, dg)) {
+            er->failed = 1;
+            *failed = 1;
+        }
+        call_ctx_free_values(&cc);
         if (cc.weights && rc == 0) {
             /* the weights of the estimates that follow, from this one's */
             free(wts);
@@ -1812,7 +1836,7 @@ static results *run_all(const loaded *l, diag *dg, int *failed, timing *tm, int 
     /* run in the order the sets need; report in the order written */
     for (size_t i = 0; i < l->nsts; i++) {
         study *st = l->sts[order[i]];
-        rs[order[i]] = run_once(st, l->data, dg, failed, tm, min_cell, threads, in_db, why);
+        rs[order[i]] = run_once(st, l->data, dg, failed, tm, min_cell, threads, in_db, why, NULL);
         if (!rs[order[i]]) goto done;
     }
     if (l->nsts == 1) {
@@ -2053,7 +2077,7 @@ static study *find_analysis(const run_opts *o, const loaded *l, int need_one, in
     return NULL;
 }
 
-static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe);
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, const unitcols *uc);
 static int export_in_database(const loaded *l, const study *st, const char *csv_path, int safe, diag *dg);
 
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
@@ -2103,6 +2127,19 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     for (size_t i = 0; i < l.nsts && l.sts[order[i]] != st; i++)
         if (compute_set(l.sts[order[i]], d, dg)) rc = EXIT_DATA;
     free(order);
+    /* --unit-values: the analysis's estimates run as by run, for the values
+     * per unit they report (a diagnostic of the units' pass is said once) */
+    unitcols *uc = NULL;
+    dedupe_tap once;
+    dedupe_begin(&once, dg);
+    if (!rc && o->unit_values) {
+        int failed = 0, why = EXIT_DATA;
+        uc = unitcols_new(d->tables[st->unit].nrows);
+        results *r = uc ? run_once(st, d, dg, &failed, &tm, 0, 1, 0, &why, uc) : NULL;
+        if (!r) rc = uc ? why : EXIT_DATA;
+        else if (failed) rc = EXIT_ESTIMATE;
+        results_free(r);
+    }
     results *res = rc || era_build(st, d, dg) ? NULL : results_new(st->title, d->tables[st->unit].name, 1, "days");
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     evpool pool;
@@ -2117,13 +2154,13 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     FILE *f = rows ? outfile_create(csv_path, tmp, sizeof tmp) : NULL;
     if (!f) {
         if (rows) diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", csv_path, strerror(errno));
-        rc = rows ? EXIT_OUTPUT : EXIT_DATA;
+        if (!rc) rc = rows ? EXIT_OUTPUT : EXIT_DATA;
     } else {
         const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
         double ud = st->unit_days[st->timescale];
         int ukey = ut->key, rkey = rt->key, first;
         int safe = !o->raw_csv;   /* text cells neutralised against formulas unless --raw-csv */
-        export_header(f, st, d, rep, safe);
+        export_header(f, st, d, rep, safe, uc);
         for (size_t r = 0, line = 0, nlines = 1; r < n; line + 1 < nlines ? line++ : (line = 0, r++)) {
             eval_unit(ev, rows[r]);
             if (rep >= 0 && line == 0) {
@@ -2183,6 +2220,12 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 else fputc(',', f);
                 first = 0;
             }
+            for (size_t k = 0; k < unitcols_count(uc); k++) {
+                double x = unitcols_value(uc, k, rows[r]);
+                if (!first) fputc(',', f);
+                first = 0;
+                if (!isnan(x)) fprintf(f, "%.17g", x);
+            }
             fputc('\n', f);
         }
         report_range(ev, dg);
@@ -2197,6 +2240,8 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     free(rows);
     eval_free(ev);
     results_free(res);
+    unitcols_free(uc);
+    dedupe_end(&once);
     sets_free(&l, sets);
     loaded_free(&l);
     return rc;
@@ -2205,7 +2250,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
 /* The header of the exported dataset: unit key, patient (root) key, lets,
  * endpoint time/status (start, stop and status of the endpoint given by
  * rows, rep). */
-static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe)
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, const unitcols *uc)
 {
     const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
     const char *tu = unit_name(st->timescale);
@@ -2229,6 +2274,11 @@ static void export_header(FILE *f, const study *st, const cohort_data *d, int re
         else if (st->eps[e].s->ep_entry) fprintf(f, "%s_entry_%s,", nm, tu);
         if ((int)e == rep) fprintf(f, "%s_status", nm);
         else fprintf(f, "%s_time_%s,%s_status", nm, tu, nm);
+        first = 0;
+    }
+    for (size_t k = 0; k < unitcols_count(uc); k++) {
+        if (!first) fputc(',', f);
+        csv_text(f, unitcols_name(uc, k), safe);
         first = 0;
     }
     fputc('\n', f);
@@ -2327,7 +2377,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
         free(sql);
         return EXIT_OUTPUT;
     }
-    export_header(f, st, l->data, -1, safe);
+    export_header(f, st, l->data, -1, safe, NULL);
     db_export x = {f, safe, st, l->data};
     int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, db_row, &x, dg);
     free(sql);
