@@ -101,6 +101,7 @@ static const struct {
             "runs in PostgreSQL; cohort reads the attrition counts and the analysis rows.\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
                "                   [--in-database] [--raw-csv] [--no-cache] [--unit-values]\n"
+               "                   [--status-labels] [--booleans true|01|TRUE]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
                "timescale) and status (0 censored, 1 event, 2+ competing causes). A text cell\n"
@@ -108,7 +109,9 @@ static const struct {
                "--in-database (data postgres only): compute it in PostgreSQL with the query of\n"
                "cohort sql; cohort reads only the resulting rows.\n"
                "--unit-values: run the estimates and add the values per unit they compute\n"
-               "(psm: E_ps, E_logit, E_matched, E_weight; iptw: E_ps, E_logit, E_weight).\n"},
+               "(psm: E_ps, E_logit, E_matched, E_weight; iptw: E_ps, E_logit, E_weight).\n"
+               "--status-labels adds NAME_status_label (censored, the event's or cause's label);\n"
+               "--booleans writes boolean lets as true/false (default), 1/0 or TRUE/FALSE.\n"},
     {"sql", "usage: cohort sql FILE [--analysis NAME] [--set NAME=VALUE]...\n"
             "Print the one SQL query per analysis that computes the analysis dataset (the\n"
             "rows of export) in PostgreSQL: criteria, lets, quantifiers, windows, endpoints.\n"
@@ -433,6 +436,16 @@ int main(int argc, char **argv)
             o.raw_csv = 1;
         } else if (!strcmp(a, "--unit-values")) {
             o.unit_values = 1;
+            export_opt = a;
+        } else if (!strcmp(a, "--status-labels")) {
+            o.status_labels = 1;
+            export_opt = a;
+        } else if (!strcmp(a, "--booleans")) {
+            NEED();
+            if (!strcmp(v, "true")) o.booleans = 0;
+            else if (!strcmp(v, "01")) o.booleans = 1;
+            else if (!strcmp(v, "TRUE")) o.booleans = 2;
+            else rc = usage_error("--booleans needs true (true/false), 01 (1/0) or TRUE (TRUE/FALSE), not '%s'", v);
             export_opt = a;
         } else if (!strcmp(a, "--analysis")) {
             NEED();

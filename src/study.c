@@ -2035,13 +2035,31 @@ static void csv_text(FILE *f, const char *s, int safe)
     csvcell_write(f, s, safe);
 }
 
-static void csv_value(FILE *f, value v, int safe)
+/* a boolean as --booleans asks: true/false (default), 1/0 or TRUE/FALSE */
+static void csv_bool(FILE *f, int b, int style)
+{
+    static const char *const words[3][2] = {{"false", "true"}, {"0", "1"}, {"FALSE", "TRUE"}};
+    fputs(words[style >= 0 && style < 3 ? style : 0][b != 0], f);
+}
+
+/* The label of status code `status` of endpoint e (--status-labels):
+ * "censored", the event's or a competing cause's label or name. */
+static const char *status_label(const study *st, size_t e, int status)
+{
+    const endpointinfo *ep = &st->eps[e];
+    if (status <= 0 || status > ep->ncauses || !ep->cause_names) return "censored";
+    const char *nm = ep->cause_names[status - 1];
+    const char *lb = st->labels ? labels_name(st->labels, nm) : NULL;
+    return lb ? lb : nm;
+}
+
+static void csv_value(FILE *f, value v, int safe, int bools)
 {
     char buf[16];
     switch (v.t) {
     case 0: break;
     case TY_INT: fprintf(f, "%lld", (long long)v.u.i); break;
-    case TY_BOOL: fputs(v.u.i ? "true" : "false", f); break;
+    case TY_BOOL: csv_bool(f, (int)v.u.i, bools); break;
     case TY_REAL: fprintf(f, "%.17g", v.u.r); break;
     case TY_DURATION: fprintf(f, "%.17g", v.u.r); break;
     case TY_DATE: date_format((int32_t)floor(v.u.r), buf); fputs(buf, f); break;
@@ -2077,8 +2095,10 @@ static study *find_analysis(const run_opts *o, const loaded *l, int need_one, in
     return NULL;
 }
 
-static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, const unitcols *uc);
-static int export_in_database(const loaded *l, const study *st, const char *csv_path, int safe, diag *dg);
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, int labels,
+                          const unitcols *uc);
+static int export_in_database(const loaded *l, const study *st, const char *csv_path, const run_opts *o,
+                              diag *dg);
 
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
@@ -2110,7 +2130,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         rep = (int)e;
     }
     if (o->in_database) {
-        rc = export_in_database(&l, st, csv_path, !o->raw_csv, dg);
+        rc = export_in_database(&l, st, csv_path, o, dg);
         loaded_free(&l);
         return rc;
     }
@@ -2160,7 +2180,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         double ud = st->unit_days[st->timescale];
         int ukey = ut->key, rkey = rt->key, first;
         int safe = !o->raw_csv;   /* text cells neutralised against formulas unless --raw-csv */
-        export_header(f, st, d, rep, safe, uc);
+        export_header(f, st, d, rep, safe, o->status_labels, uc);
         for (size_t r = 0, line = 0, nlines = 1; r < n; line + 1 < nlines ? line++ : (line = 0, r++)) {
             eval_unit(ev, rows[r]);
             if (rep >= 0 && line == 0) {
@@ -2176,14 +2196,14 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             if (ukey >= 0) {
                 int64_t row = (int64_t)rows[r];
                 const column *c = &ut->cols[ukey];
-                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe);
+                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe, 0);
                 first = 0;
             }
             if (st->root != st->unit && rkey >= 0) {
                 int64_t row = eval_row_of(ev, st->root);
                 const column *c = &rt->cols[rkey];
                 if (!first) fputc(',', f);
-                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe);
+                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe, 0);
                 first = 0;
             }
             for (size_t i = 0; i < st->nlets; i++) {
@@ -2197,7 +2217,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 e.type = st->lets[i].type;
                 value v = eval_expr(ev, &e);
                 if (v.t == TY_DURATION) v = v_real(v.u.r);   /* durations in days */
-                csv_value(f, v, safe);
+                csv_value(f, v, safe, o->booleans);
                 first = 0;
             }
             for (size_t e = 0; e < st->neps; e++) {
@@ -2209,6 +2229,8 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                     if (iv) fprintf(f, "%.17g,%.17g,%d", isnan(iv[line].start) ? 0 : iv[line].start / ud,
                                     iv[line].stop / ud, iv[line].status);
                     else fputs(",,", f);
+                    if (o->status_labels) fputc(',', f);
+                    if (o->status_labels && iv) csv_text(f, status_label(st, e, iv[line].status), safe);
                     continue;
                 }
                 /* a delayed entry: its time from the origin (0 for none) */
@@ -2218,6 +2240,8 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 }
                 if (p->known) fprintf(f, "%.17g,%d", p->time / ud, p->status);
                 else fputc(',', f);
+                if (o->status_labels) fputc(',', f);
+                if (o->status_labels && p->known) csv_text(f, status_label(st, e, p->status), safe);
                 first = 0;
             }
             for (size_t k = 0; k < unitcols_count(uc); k++) {
@@ -2250,7 +2274,8 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
 /* The header of the exported dataset: unit key, patient (root) key, lets,
  * endpoint time/status (start, stop and status of the endpoint given by
  * rows, rep). */
-static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, const unitcols *uc)
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, int labels,
+                          const unitcols *uc)
 {
     const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
     const char *tu = unit_name(st->timescale);
@@ -2274,6 +2299,7 @@ static void export_header(FILE *f, const study *st, const cohort_data *d, int re
         else if (st->eps[e].s->ep_entry) fprintf(f, "%s_entry_%s,", nm, tu);
         if ((int)e == rep) fprintf(f, "%s_status", nm);
         else fprintf(f, "%s_time_%s,%s_status", nm, tu, nm);
+        if (labels) fprintf(f, ",%s_status_label", nm);
         first = 0;
     }
     for (size_t k = 0; k < unitcols_count(uc); k++) {
@@ -2289,6 +2315,8 @@ static void export_header(FILE *f, const study *st, const cohort_data *d, int re
 typedef struct db_export {
     FILE *f;
     int safe;                  /* text cells neutralised (not --raw-csv) */
+    int labels;                /* --status-labels */
+    int bools;                 /* --booleans */
     const study *st;
     const cohort_data *d;
 } db_export;
@@ -2302,13 +2330,13 @@ static void db_key(FILE *f, int type, const char *text, int safe)
 }
 
 /* A let cell (sqlgen.h) as csv_value writes the let's value. */
-static void db_let(FILE *f, int kind, const char *text, int safe)
+static void db_let(FILE *f, int kind, const char *text, int safe, int bools)
 {
     char buf[16];
     if (!text) return;
     switch (kind) {
     case TY_INT: fputs(text, f); break;
-    case TY_BOOL: fputs(text[0] == 't' ? "true" : "false", f); break;
+    case TY_BOOL: csv_bool(f, text[0] == 't', bools); break;
     case TY_REAL: case TY_DURATION: fprintf(f, "%.17g", strtod(text, NULL)); break;
     case TY_DATE: date_format((int32_t)floor(strtod(text, NULL)), buf); fputs(buf, f); break;
     default: csv_text(f, text, safe); break;
@@ -2335,7 +2363,7 @@ static int db_row(void *ud, int ncells, const char *const *cells)
         int kind = st->lets[i].type.kind;
         if (kind < TY_INT || kind > TY_DURATION || st->lets[i].state != 2) continue;
         if (!first) fputc(',', f);
-        db_let(f, kind, CELL(), x->safe);
+        db_let(f, kind, CELL(), x->safe, x->bools);
         first = 0;
     }
     for (size_t e = 0; e < st->neps; e++) {
@@ -2351,6 +2379,8 @@ static int db_row(void *ud, int ncells, const char *const *cells)
         }
         if (time && status) fprintf(f, "%.17g,%s", strtod(time, NULL) / ud_days, status);
         else fputc(',', f);
+        if (x->labels) fputc(',', f);
+        if (x->labels && time && status) csv_text(f, status_label(st, e, atoi(status)), x->safe);
     }
 #undef CELL
     fputc('\n', f);
@@ -2359,8 +2389,10 @@ static int db_row(void *ud, int ncells, const char *const *cells)
 
 /* export --in-database: the analysis query of sqlgen.c run by PostgreSQL,
  * its rows written as export writes the units it evaluates. */
-static int export_in_database(const loaded *l, const study *st, const char *csv_path, int safe, diag *dg)
+static int export_in_database(const loaded *l, const study *st, const char *csv_path, const run_opts *o,
+                              diag *dg)
 {
+    int safe = !o->raw_csv;
     if (!st->conninfo) {
         diag_at(dg, DIAG_ERROR, st->data->loc, "export --in-database needs a data postgres statement "
                 "(these rules read CSV files)");
@@ -2377,8 +2409,8 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
         free(sql);
         return EXIT_OUTPUT;
     }
-    export_header(f, st, l->data, -1, safe, NULL);
-    db_export x = {f, safe, st, l->data};
+    export_header(f, st, l->data, -1, safe, o->status_labels, NULL);
+    db_export x = {f, safe, o->status_labels, o->booleans, st, l->data};
     int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, db_row, &x, dg);
     free(sql);
     int bad = ferror(f);
