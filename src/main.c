@@ -101,7 +101,7 @@ static const struct {
             "runs in PostgreSQL; cohort reads the attrition counts and the analysis rows.\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
                "                   [--in-database] [--raw-csv] [--no-cache] [--unit-values]\n"
-               "                   [--status-labels] [--booleans true|01|TRUE]\n"
+               "                   [--status-labels] [--booleans true|01|TRUE] [--covariates]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
                "timescale) and status (0 censored, 1 event, 2+ competing causes). A text cell\n"
@@ -111,7 +111,8 @@ static const struct {
                "--unit-values: run the estimates and add the values per unit they compute\n"
                "(psm: E_ps, E_logit, E_matched, E_weight; iptw: E_ps, E_logit, E_weight).\n"
                "--status-labels adds NAME_status_label (censored, the event's or cause's label);\n"
-               "--booleans writes boolean lets as true/false (default), 1/0 or TRUE/FALSE.\n"},
+               "--booleans writes boolean lets as true/false (default), 1/0 or TRUE/FALSE;\n"
+               "--covariates adds the columns the estimates read that are not lets.\n"},
     {"sql", "usage: cohort sql FILE [--analysis NAME] [--set NAME=VALUE]...\n"
             "Print the one SQL query per analysis that computes the analysis dataset (the\n"
             "rows of export) in PostgreSQL: criteria, lets, quantifiers, windows, endpoints.\n"
@@ -437,6 +438,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--unit-values")) {
             o.unit_values = 1;
             export_opt = a;
+        } else if (!strcmp(a, "--covariates")) {
+            o.covariates = 1;
+            export_opt = a;
         } else if (!strcmp(a, "--status-labels")) {
             o.status_labels = 1;
             export_opt = a;
@@ -573,6 +577,8 @@ int main(int argc, char **argv)
         } else if (o.in_database && o.unit_values) {
             rc = usage_error("%s", "--unit-values runs the estimators on the units cohort evaluates: "
                              "not with --in-database");
+        } else if (o.in_database && o.covariates) {
+            rc = usage_error("%s", "--covariates is not computed in the database: not with --in-database");
         } else if (!strcmp(cmd, "check")) {
             rc = study_check(&o, &dg, stdout);
         } else if (!strcmp(cmd, "run")) {

@@ -2095,8 +2095,54 @@ static study *find_analysis(const run_opts *o, const loaded *l, int need_one, in
     return NULL;
 }
 
+/* export --covariates: the columns the estimates' arguments read (formula
+ * terms, by, strata, cluster, weights...) that are a table's column rather
+ * than a let, each once by its name as written, the unit's and patient's
+ * keys left out (they are the first columns). */
+typedef struct covcols {
+    const expr **e;
+    char **names;
+    size_t n;
+} covcols;
+
+static void covcols_free(covcols *cv)
+{
+    for (size_t k = 0; k < cv->n; k++) free(cv->names[k]);
+    free(cv->names);
+    free(cv->e);
+    memset(cv, 0, sizeof *cv);
+}
+
+/* Returns 0, or -1 out of memory. */
+static int covcols_make(const study *st, const cohort_data *d, covcols *cv)
+{
+    db_cols c = {NULL, 0, 0, 0};
+    memset(cv, 0, sizeof *cv);
+    estimate_columns(st, &c);
+    const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
+    const char *ukey = ut->key >= 0 ? ut->cols[ut->key].name : NULL;
+    const char *rkey = st->root != st->unit && rt->key >= 0 ? rt->cols[rt->key].name : NULL;
+    cv->e = calloc(c.n + 1, sizeof *cv->e);
+    cv->names = calloc(c.n + 1, sizeof *cv->names);
+    int bad = c.oom || !cv->e || !cv->names;
+    for (size_t k = 0; !bad && k < c.n; k++) {
+        const expr *e = c.e[k];
+        if (!(e->kind == E_FIELD || (e->kind == E_NAME && e->rkind == R_COLUMN))) continue;
+        char *nm = e->kind == E_FIELD && e->sval ? strdup(e->sval) : loc_text(e->loc);
+        if (!nm) { bad = 1; break; }
+        int seen = (ukey && !strcmp(nm, ukey)) || (rkey && !strcmp(nm, rkey));
+        for (size_t j = 0; !seen && j < cv->n; j++) seen = !strcmp(cv->names[j], nm);
+        if (seen) { free(nm); continue; }
+        cv->e[cv->n] = e;
+        cv->names[cv->n++] = nm;
+    }
+    free(c.e);
+    if (bad) covcols_free(cv);
+    return bad ? -1 : 0;
+}
+
 static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, int labels,
-                          const unitcols *uc);
+                          const covcols *cv, const unitcols *uc);
 static int export_in_database(const loaded *l, const study *st, const char *csv_path, const run_opts *o,
                               diag *dg);
 
@@ -2147,6 +2193,8 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     for (size_t i = 0; i < l.nsts && l.sts[order[i]] != st; i++)
         if (compute_set(l.sts[order[i]], d, dg)) rc = EXIT_DATA;
     free(order);
+    covcols cv = {NULL, NULL, 0};
+    if (!rc && o->covariates && covcols_make(st, d, &cv)) rc = EXIT_DATA;
     /* --unit-values: the analysis's estimates run as by run, for the values
      * per unit they report (a diagnostic of the units' pass is said once) */
     unitcols *uc = NULL;
@@ -2180,7 +2228,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         double ud = st->unit_days[st->timescale];
         int ukey = ut->key, rkey = rt->key, first;
         int safe = !o->raw_csv;   /* text cells neutralised against formulas unless --raw-csv */
-        export_header(f, st, d, rep, safe, o->status_labels, uc);
+        export_header(f, st, d, rep, safe, o->status_labels, &cv, uc);
         for (size_t r = 0, line = 0, nlines = 1; r < n; line + 1 < nlines ? line++ : (line = 0, r++)) {
             eval_unit(ev, rows[r]);
             if (rep >= 0 && line == 0) {
@@ -2217,6 +2265,13 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 e.type = st->lets[i].type;
                 value v = eval_expr(ev, &e);
                 if (v.t == TY_DURATION) v = v_real(v.u.r);   /* durations in days */
+                csv_value(f, v, safe, o->booleans);
+                first = 0;
+            }
+            for (size_t k = 0; k < cv.n; k++) {
+                value v = eval_expr(ev, cv.e[k]);
+                if (v.t == TY_DURATION) v = v_real(v.u.r);
+                if (!first) fputc(',', f);
                 csv_value(f, v, safe, o->booleans);
                 first = 0;
             }
@@ -2265,6 +2320,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     eval_free(ev);
     results_free(res);
     unitcols_free(uc);
+    covcols_free(&cv);
     dedupe_end(&once);
     sets_free(&l, sets);
     loaded_free(&l);
@@ -2275,7 +2331,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
  * endpoint time/status (start, stop and status of the endpoint given by
  * rows, rep). */
 static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, int labels,
-                          const unitcols *uc)
+                          const covcols *cv, const unitcols *uc)
 {
     const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
     const char *tu = unit_name(st->timescale);
@@ -2289,6 +2345,11 @@ static void export_header(FILE *f, const study *st, const cohort_data *d, int re
         if (k < TY_INT || k > TY_DURATION || st->lets[i].state != 2) continue;
         if (!first) fputc(',', f);
         csv_text(f, st->lets[i].s->name, safe);
+        first = 0;
+    }
+    for (size_t k = 0; cv && k < cv->n; k++) {
+        if (!first) fputc(',', f);
+        csv_text(f, cv->names[k], safe);
         first = 0;
     }
     for (size_t e = 0; e < st->neps; e++) {
@@ -2409,7 +2470,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
         free(sql);
         return EXIT_OUTPUT;
     }
-    export_header(f, st, l->data, -1, safe, o->status_labels, NULL);
+    export_header(f, st, l->data, -1, safe, o->status_labels, NULL, NULL);
     db_export x = {f, safe, o->status_labels, o->booleans, st, l->data};
     int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, db_row, &x, dg);
     free(sql);
