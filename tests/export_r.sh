@@ -6,8 +6,13 @@
 #     where missing);
 #   --booleans 01: each as an integer column of 0/1 equal to it;
 #   the default (true/false): as text, which is why the option exists;
-# and the numeric column the same in all three.  Skipped (77) without
-# Rscript.  Prints "N passed, M failed".
+# and the numeric column the same in all three.  And a model can be fitted
+# again from the file: the study of tests/e2e/cases/est_psm exported with
+# --covariates --unit-values --booleans TRUE holds every variable of its
+# propensity model (lets and columns), and R's glm(tdxd ~ age + her2 (reference "positive")
+# + prior_surgery + volume_cc, binomial) on it must give psm's score of
+# every unit (relative difference <= 1e-6; the largest is printed).
+# Skipped (77) without Rscript.  Prints "N passed, M failed".
 . "${srcdir:=.}/tests/preamble.sh"
 command -v Rscript >/dev/null 2>&1 || { echo "SKIP: Rscript is not installed"; exit 77; }
 case_dir="$srcdir/tests/e2e/cases/export_booleans_TRUE"
@@ -31,5 +36,24 @@ for (v in bools) {
 if (!identical(lg$days_fu, n01$days_fu) || !identical(lg$days_fu, tx$days_fu)) stop("days_fu differs")
 if (sum(lg$died) != 1 || !lg$unknown_fu[4]) stop("unexpected values")
 EOF
+cat >"$tmp/psm.rules" <<EOF
+study "refit";
+import "$srcdir/tests/e2e/data/est/est.rules";
+estimate m = psm(tdxd ~ age + ref(her2, "positive") + prior_surgery + volume_cc, caliper: 0.2);
+EOF
+(cd "$tmp" && "$COHORT" export psm.rules -o "$tmp/psm.csv" --covariates --unit-values --booleans TRUE --no-cache \
+    --allow-import-path "$srcdir/tests/e2e/data") 2>"$tmp/err" || fail "export --covariates failed: $(head -3 "$tmp/err")"
+Rscript - "$tmp/psm.csv" >"$tmp/r.out" 2>&1 <<'EOF' || fail "R refit: $(cat "$tmp/r.out")"
+x <- read.csv(commandArgs(trailingOnly = TRUE)[1])
+x$her2 <- relevel(factor(x$her2), ref = "positive")
+fit <- glm(tdxd ~ age + her2 + prior_surgery + volume_cc, family = binomial, data = x)
+ps <- fitted(fit)
+used <- as.integer(names(ps))
+if (length(used) != sum(!is.na(x$m_ps))) stop("R used ", length(used), " units, psm ", sum(!is.na(x$m_ps)))
+d <- max(abs(ps - x$m_ps[used]) / ps)
+cat(sprintf("largest relative difference of the score, R glm refitted from the file: %.3g\n", d))
+if (!(d <= 1e-6)) stop("psm's scores differ from R's glm on the exported file")
+EOF
+cat "$tmp/r.out"
 echo "$((1 - (fails > 0))) passed, $((fails > 0)) failed"
 [ "$fails" = 0 ]
