@@ -197,12 +197,10 @@ static int h_keep_rows(const cohort_call *call, const unsigned char *keep)
     return 0;
 }
 
-static int h_set_weights(const cohort_call *call, const double *w, const char *name)
+/* Copies of a call's values by row (nrows) and of their name; -1 when out
+ * of memory (nothing kept). */
+static int copy_named(const call_ctx *c, const double *v, const char *name, double **vout, char **nout)
 {
-    call_ctx *c = ctx_of(call);
-    if (call->row_unit || !w || !name) return -1;
-    for (size_t i = 0; i < c->nrows; i++)
-        if (!isnan(w[i]) && !(w[i] > 0 && isfinite(w[i]))) return -1;
     double *k = malloc((c->nrows + 1) * sizeof *k);
     char *nm = strdup(name);
     if (!k || !nm) {
@@ -210,7 +208,21 @@ static int h_set_weights(const cohort_call *call, const double *w, const char *n
         free(nm);
         return -1;
     }
-    memcpy(k, w, c->nrows * sizeof *k);
+    memcpy(k, v, c->nrows * sizeof *k);
+    *vout = k;
+    *nout = nm;
+    return 0;
+}
+
+static int h_set_weights(const cohort_call *call, const double *w, const char *name)
+{
+    call_ctx *c = ctx_of(call);
+    if (call->row_unit || !w || !name) return -1;
+    for (size_t i = 0; i < c->nrows; i++)
+        if (!isnan(w[i]) && !(w[i] > 0 && isfinite(w[i]))) return -1;
+    double *k;
+    char *nm;
+    if (copy_named(c, w, name, &k, &nm)) return -1;
     free(c->weights);
     free(c->weights_name);
     c->weights = k;
@@ -365,6 +377,36 @@ static const char *h_window(const cohort_call *call, const char *name, double *f
     return NULL;
 }
 
+static int h_unit_values(const cohort_call *call, const char *name, const double *v)
+{
+    call_ctx *c = ctx_of(call);
+    if (call->row_unit || !v || !name || !name[0]) return -1;
+    for (size_t i = 0; i < c->nuv; i++)
+        if (!strcmp(c->uv_names[i], name)) return -1;
+    char **nn = realloc(c->uv_names, (c->nuv + 1) * sizeof *nn);
+    if (!nn) return -1;
+    c->uv_names = nn;
+    double **vv = realloc(c->uv, (c->nuv + 1) * sizeof *vv);
+    if (!vv) return -1;
+    c->uv = vv;
+    if (copy_named(c, v, name, &c->uv[c->nuv], &c->uv_names[c->nuv])) return -1;
+    c->nuv++;
+    return 0;
+}
+
+void call_ctx_free_values(call_ctx *c)
+{
+    for (size_t i = 0; i < c->nuv; i++) {
+        free(c->uv_names[i]);
+        free(c->uv[i]);
+    }
+    free(c->uv_names);
+    free(c->uv);
+    c->uv_names = NULL;
+    c->uv = NULL;
+    c->nuv = 0;
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
@@ -372,6 +414,7 @@ static const cohort_host host = {
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
     h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights, h_table_footnote, h_window,
+    h_unit_values,
 };
 
 const cohort_host *result_host(void)

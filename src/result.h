@@ -157,7 +157,13 @@ typedef struct call_ctx {
     size_t nrows;
     double *weights;       /* set by set_weights (malloc'd copy of nrows), or NULL */
     char *weights_name;    /* their name (malloc'd), or NULL */
+    char **uv_names;       /* unit_values: the names given (malloc'd) ... */
+    double **uv;           /* ... and their values (nrows each, malloc'd) */
+    size_t nuv;
 } call_ctx;
+
+/* Free what unit_values stored in c. */
+void call_ctx_free_values(call_ctx *c);
 
 const cohort_host *result_host(void);
 
