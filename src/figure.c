@@ -205,6 +205,18 @@ int figure_add_tick(cohort_figure *f, double at, const char *label)
     return 0;
 }
 
+/* Append a copy of forest row r under another label: 0 or -1. */
+static int copy_row(cohort_figure *f, const fig_row *r, const char *label)
+{
+    if (figure_add_row(f, label, r->est, r->lower, r->upper, r->p)) return -1;
+    fig_row *d = &f->rows[f->nrows - 1];
+    d->n = r->n;
+    d->events = r->events;
+    d->hide_n = r->hide_n;
+    d->hide_events = r->hide_events;
+    return 0;
+}
+
 cohort_figure *figure_copy(const cohort_figure *f, const char *prefix)
 {
     char *title = NULL;
@@ -239,15 +251,8 @@ cohort_figure *figure_copy(const cohort_figure *f, const char *prefix)
             d->npts = d->cap = s->npts;
         }
     }
-    for (size_t i = 0; i < f->nrows; i++) {
-        const fig_row *r = &f->rows[i];
-        if (figure_add_row(c, r->label, r->est, r->lower, r->upper, r->p)) { figure_free(c); return NULL; }
-        fig_row *d = &c->rows[c->nrows - 1];
-        d->n = r->n;
-        d->events = r->events;
-        d->hide_n = r->hide_n;
-        d->hide_events = r->hide_events;
-    }
+    for (size_t i = 0; i < f->nrows; i++)
+        if (copy_row(c, &f->rows[i], f->rows[i].label)) { figure_free(c); return NULL; }
     for (size_t i = 0; i < f->npoints; i++)
         if (figure_add_xy(c, 0, f->points[i].x, f->points[i].y, NAN, NAN)) { figure_free(c); return NULL; }
     for (size_t i = 0; i < f->nsmooth; i++) {
@@ -616,4 +621,67 @@ void figure_json(const cohort_figure *f, const double *ticks, size_t nticks, int
         fputc('}', out);
     }
     fputs("]}\n", out);
+}
+
+/* The row labelled `label` in forest f, or NULL. */
+static const fig_row *row_named(const cohort_figure *f, const char *label)
+{
+    for (size_t i = 0; f && i < f->nrows; i++)
+        if (!strcmp(f->rows[i].label, label)) return &f->rows[i];
+    return NULL;
+}
+
+cohort_figure *figure_sweep(const cohort_figure *const *figs, const char *const *labels, size_t n,
+                            const char *params)
+{
+    const cohort_figure *first = NULL;
+    size_t have = 0;
+    for (size_t k = 0; k < n; k++)
+        if (figs[k]) {
+            if (!first) first = figs[k];
+            have++;
+        }
+    if (have < 2) return NULL;
+    size_t idn = strlen(first->id) + sizeof "-sweep", tn = strlen(first->title) + strlen(params) + 8;
+    char *id = malloc(idn), *title = malloc(tn);
+    cohort_figure *c = NULL;
+    if (id && title) {
+        snprintf(id, idn, "%s-sweep", first->id);
+        snprintf(title, tn, "%s, by %s", first->title, params);
+        c = figure_create(id, first->kind, title);
+    }
+    free(id);
+    free(title);
+    if (!c || figure_set_labels(c, first->xlabel, first->ylabel)) goto fail;
+    /* each row label once, in the order the runs first give it */
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; figs[k] && i < figs[k]->nrows; i++) {
+            const char *label = figs[k]->rows[i].label;
+            int seen = 0;
+            for (size_t j = 0; j < k && !seen; j++) seen = row_named(figs[j], label) != NULL;
+            for (size_t j = 0; j < i && !seen; j++) seen = !strcmp(figs[k]->rows[j].label, label);
+            if (seen) continue;
+            /* a heading (no estimate and no counts in any run) stays one row;
+             * a reference level (counts, no estimate) gets a row per run */
+            int estimated = 0;
+            for (size_t j = k; j < n && !estimated; j++) {
+                const fig_row *r = row_named(figs[j], label);
+                estimated = r && (isfinite(r->est) || isfinite(r->n));
+            }
+            if (figure_add_row(c, label, NAN, NAN, NAN, NAN)) goto fail;
+            if (!estimated) continue;
+            for (size_t j = 0; j < n; j++) {
+                const fig_row *r = row_named(figs[j], label);
+                if (!r) continue;
+                char sub[600];
+                if (isfinite(r->est) || isfinite(r->n)) snprintf(sub, sizeof sub, "%s", labels[j]);
+                else snprintf(sub, sizeof sub, "%s: not estimable", labels[j]);
+                if (copy_row(c, r, sub)) goto fail;
+            }
+        }
+    }
+    return c;
+fail:
+    figure_free(c);
+    return NULL;
 }

@@ -110,6 +110,18 @@ int figure_add_tick(cohort_figure *f, double at, const char *label);
 /* A deep copy; its title is "PREFIX TITLE" when prefix is not NULL. */
 cohort_figure *figure_copy(const cohort_figure *f, const char *prefix);
 
+/* Under --sweep: the forests figs[0..n-1] (the same figure of each run,
+ * NULL for a run without it: it failed) as one forest, the estimate against
+ * the swept values: each row label of the runs once, as a heading, and
+ * under it one row per run that has it, labelled with that run's values
+ * (labels[k], "w = 30days"; "...: not estimable" when it has no estimate);
+ * a label no run estimates nor counts (a heading) stays one row; a
+ * reference level (counts, no estimate) has a row per run.  Its id is "ID-sweep"
+ * and its title "TITLE, by PARAMS".  NULL when fewer than two runs have the
+ * figure, or out of memory. */
+cohort_figure *figure_sweep(const cohort_figure *const *figs, const char *const *labels, size_t n,
+                            const char *params);
+
 /* The small-cell rule for step curves, applied to a copy.  Only the part
  * that is drawn counts: the points up to `horizon` (days; the end of the
  * time axis, NAN or <= 0 for all) and before the first point with fewer

@@ -358,3 +358,89 @@ char *labels_show(const labelset *ls, const char *text)
     if (b.oom) { free(b.s); return NULL; }
     return b.s;
 }
+
+/* ---- a model's coefficient names ----------------------------------------------- */
+
+/* Does `name` (n bytes) occur in the formula's right-hand side as a variable
+ * (a word, or `a backquoted name`, not followed by "(")? */
+static int formula_names(const char *formula, const char *name, size_t n)
+{
+    const char *p = strchr(formula, '~');
+    for (p = p ? p + 1 : formula; *p;) {
+        if (*p == '`') {
+            const char *e = strchr(p + 1, '`');
+            if (!e) return 0;
+            if ((size_t)(e - p - 1) == n && !strncmp(p + 1, name, n)) return 1;
+            p = e + 1;
+        } else if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *e = p;
+            while (word_char(*e)) e++;
+            const char *after = e;
+            while (*after == ' ') after++;
+            if ((size_t)(e - p) == n && !strncmp(p, name, n) && *after != '(') return 1;
+            p = e;
+        } else if (*p == '"') {
+            const char *e = strchr(p + 1, '"');   /* a text: a reference level */
+            p = e ? e + 1 : p + strlen(p);
+        } else {
+            p++;
+        }
+    }
+    return 0;
+}
+
+/* The longest variable of the formula that `part` (n bytes) starts with:
+ * its length, or 0. */
+static size_t term_variable(const char *formula, const char *part, size_t n)
+{
+    for (size_t len = n; len > 0; len--)
+        if (formula_names(formula, part, len)) return len;
+    return 0;
+}
+
+/* The labelled variable that term part p (n bytes) starts with: its entry,
+ * the variable's length in *v; NULL when none. */
+static const label_entry *term_label(const labelset *ls, const char *formula, const char *p, size_t n,
+                                     size_t *v)
+{
+    char name[256];
+    *v = term_variable(formula, p, n);
+    if (!*v || *v >= sizeof name) return NULL;
+    memcpy(name, p, *v);
+    name[*v] = 0;
+    return find(ls, name);
+}
+
+char *labels_term(const labelset *ls, const char *formula, const char *text)
+{
+    if (!ls || !formula || !text) return NULL;
+    int labelled = 0;
+    for (const char *p = text; *p && !labelled;) {
+        size_t n = strcspn(p, ":"), v;
+        labelled = term_label(ls, formula, p, n, &v) != NULL;
+        p += n + (p[n] == ':');
+    }
+    if (!labelled) return NULL;
+    sbuf b = {0};
+    puts_(&b, "");
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, ":"), v;
+        const label_entry *e = term_label(ls, formula, p, n, &v);
+        if (p != text) puts_(&b, " \xc3\x97 ");   /* U+00D7, the multiplication sign */
+        if (!e) {
+            put(&b, p, n);
+        } else {
+            puts_(&b, e->text ? e->text : e->name);
+            if (v < n) {
+                puts_(&b, ": ");
+                put_level(&b, e, p + v, n - v);
+            }
+        }
+        p += n + (p[n] == ':');
+    }
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}

@@ -58,4 +58,14 @@ const char *labels_reference(const labelset *ls, const char *name);
  * has one; "by NAME", "of NAME" and "for NAME" use the label, and a model term "NAME (A vs B)" is
  * "LABEL (LA vs LB)". */
 char *labels_show(const labelset *ls, const char *text);
+/* A model's coefficient name (a cell of a "term" column) as people read
+ * it, malloc'd; NULL when it involves no labelled variable (or out of
+ * memory).  Like R, the models name a factor's coefficient NAMELEVEL
+ * ("armB", "tdxdtrue") and an interaction's parts joined by ":"; NAME is
+ * the longest variable of `formula` (the estimate's, as written) that the
+ * part starts with.  A part of a labelled variable becomes "LABEL" or
+ * "LABEL: LEVEL" (the level's label where it has one), and the parts of
+ * an interaction with a labelled variable are joined by " x " with the
+ * multiplication sign U+00D7 for the x. */
+char *labels_term(const labelset *ls, const char *formula, const char *text);
 #endif

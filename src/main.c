@@ -100,13 +100,19 @@ static const struct {
             "only): the per-unit phase (criteria, lets, endpoints, the estimates' columns)\n"
             "runs in PostgreSQL; cohort reads the attrition counts and the analysis rows.\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
-               "                   [--in-database] [--raw-csv] [--no-cache]\n"
+               "                   [--in-database] [--raw-csv] [--no-cache] [--unit-values]\n"
+               "                   [--status-labels] [--booleans true|01|TRUE] [--covariates]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
                "timescale) and status (0 censored, 1 event, 2+ competing causes). A text cell\n"
                "starting with = + - @ (a spreadsheet formula) gets a ' in front unless --raw-csv.\n"
                "--in-database (data postgres only): compute it in PostgreSQL with the query of\n"
-               "cohort sql; cohort reads only the resulting rows.\n"},
+               "cohort sql; cohort reads only the resulting rows.\n"
+               "--unit-values: run the estimates and add the values per unit they compute\n"
+               "(psm: E_ps, E_logit, E_matched, E_weight; iptw: E_ps, E_logit, E_weight).\n"
+               "--status-labels adds NAME_status_label (censored, the event's or cause's label);\n"
+               "--booleans writes boolean lets as true/false (default), 1/0 or TRUE/FALSE;\n"
+               "--covariates adds the columns the estimates read that are not lets.\n"},
     {"sql", "usage: cohort sql FILE [--analysis NAME] [--set NAME=VALUE]...\n"
             "Print the one SQL query per analysis that computes the analysis dataset (the\n"
             "rows of export) in PostgreSQL: criteria, lets, quantifiers, windows, endpoints.\n"
@@ -347,6 +353,7 @@ int main(int argc, char **argv)
     const char **sweep = NULL;
     int paired = 0;
     const char *outcsv = NULL, *file = NULL;
+    const char *export_opt = NULL;   /* the last option only export takes, for the usage error */
     size_t patients = 0;
     unsigned long long seed = 1;
     const char *preset = NULL;
@@ -428,6 +435,22 @@ int main(int argc, char **argv)
             o.no_ci_bands = 1;
         } else if (!strcmp(a, "--raw-csv")) {
             o.raw_csv = 1;
+        } else if (!strcmp(a, "--unit-values")) {
+            o.unit_values = 1;
+            export_opt = a;
+        } else if (!strcmp(a, "--covariates")) {
+            o.covariates = 1;
+            export_opt = a;
+        } else if (!strcmp(a, "--status-labels")) {
+            o.status_labels = 1;
+            export_opt = a;
+        } else if (!strcmp(a, "--booleans")) {
+            NEED();
+            if (!strcmp(v, "true")) o.booleans = 0;
+            else if (!strcmp(v, "01")) o.booleans = 1;
+            else if (!strcmp(v, "TRUE")) o.booleans = 2;
+            else rc = usage_error("--booleans needs true (true/false), 01 (1/0) or TRUE (TRUE/FALSE), not '%s'", v);
+            export_opt = a;
         } else if (!strcmp(a, "--analysis")) {
             NEED();
             o.analysis = v;
@@ -549,6 +572,13 @@ int main(int argc, char **argv)
             rc = usage_error("%s needs a rules file", cmd);
         } else if (o.in_database && strcmp(cmd, "export") && strcmp(cmd, "run")) {
             rc = usage_error("--in-database is an option of run and export, not of %s", cmd);
+        } else if (export_opt && strcmp(cmd, "export")) {
+            rc = usage_error("%s is an option of export only", export_opt);
+        } else if (o.in_database && o.unit_values) {
+            rc = usage_error("%s", "--unit-values runs the estimators on the units cohort evaluates: "
+                             "not with --in-database");
+        } else if (o.in_database && o.covariates) {
+            rc = usage_error("%s", "--covariates is not computed in the database: not with --in-database");
         } else if (!strcmp(cmd, "check")) {
             rc = study_check(&o, &dg, stdout);
         } else if (!strcmp(cmd, "run")) {

@@ -806,9 +806,22 @@ static void draw_forest(cairo_t *cr, const void *arg)
     if (L->logscale) {
         static const double cand[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1,
                                       2, 5, 10, 20, 50, 100, 200, 500, 1000};
+        /* 1, 2, 5 times the powers of ten, or only the powers when their
+         * labels would run into each other (a narrow plot) */
+        int crowded = 0;
+        double right = -INFINITY;
         for (size_t i = 0; i < sizeof cand / sizeof *cand; i++) {
             double u = log10(cand[i]);
             if (u < L->lo - 1e-9 || u > L->hi + 1e-9) continue;
+            snprintf(buf, sizeof buf, "%g", cand[i]);
+            double x = fx(L, cand[i]), w = text_w(cr, buf);
+            if (x - w / 2 < right + 3) crowded = 1;
+            right = x + w / 2;
+        }
+        for (size_t i = 0; i < sizeof cand / sizeof *cand; i++) {
+            double u = log10(cand[i]);
+            if (u < L->lo - 1e-9 || u > L->hi + 1e-9) continue;
+            if (crowded && fabs(u - round(u)) > 1e-9) continue;
             double x = fx(L, cand[i]);
             cairo_move_to(cr, x, bottom + 4);
             cairo_line_to(cr, x, bottom + 8);
@@ -953,10 +966,11 @@ static void arrow(cairo_t *cr, double x1, double y1, double x2, double y2)
     cairo_fill(cr);
 }
 
-/* Does attrition row i start one analysis' steps? */
+/* Does attrition row i start one analysis' steps (or, under --sweep, one
+ * run's: render_flow puts each run's rows together)? */
 static int flow_starts(const results *r, size_t i)
 {
-    return i == 0 || r->attr[i].analysis != r->attr[i - 1].analysis;
+    return i == 0 || r->attr[i].analysis != r->attr[i - 1].analysis || r->attr[i].run != r->attr[i - 1].run;
 }
 
 /* A step that excluded no unit is folded away (named in a footnote). */
@@ -1318,13 +1332,41 @@ int render_figure(const cohort_figure *f, const render_opts *o, int format, FILE
     return -1;
 }
 
+/* Order attrition rows by run, then as they were (the merge of --sweep
+ * lists each step's runs together). */
+static int by_run(const void *a, const void *b)
+{
+    const attrition_row *x = *(const attrition_row *const *)a, *y = *(const attrition_row *const *)b;
+    if (x->run != y->run) return x->run < y->run ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
 int render_flow(const results *r, const render_opts *o, int format, FILE *out)
 {
+    /* under --sweep, one flow per run, one below the other: a view of r
+     * whose rows are each run's steps in order */
+    results view = *r;
+    attrition_row *rows = NULL;
+    if (r->nattr && r->attr[r->nattr - 1].run) {
+        const attrition_row **p = malloc(r->nattr * sizeof *p);
+        rows = malloc(r->nattr * sizeof *rows);
+        if (!p || !rows) {
+            free(p);
+            free(rows);
+            return -1;
+        }
+        for (size_t i = 0; i < r->nattr; i++) p[i] = &r->attr[i];
+        qsort(p, r->nattr, sizeof *p, by_run);
+        for (size_t i = 0; i < r->nattr; i++) rows[i] = *p[i];
+        free(p);
+        view.attr = rows;
+    }
     flow_layout L;
-    flow_layout_make(&L, r, o->min_cell);
+    flow_layout_make(&L, &view, o->min_cell);
     int rc = emit(format, L.w, L.h, draw_flow, &L, out);
     free(L.main);
     free(L.side);
     free(L.arms);
+    free(rows);
     return rc;
 }

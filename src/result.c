@@ -197,12 +197,10 @@ static int h_keep_rows(const cohort_call *call, const unsigned char *keep)
     return 0;
 }
 
-static int h_set_weights(const cohort_call *call, const double *w, const char *name)
+/* Copies of a call's values by row (nrows) and of their name; -1 when out
+ * of memory (nothing kept). */
+static int copy_named(const call_ctx *c, const double *v, const char *name, double **vout, char **nout)
 {
-    call_ctx *c = ctx_of(call);
-    if (call->row_unit || !w || !name) return -1;
-    for (size_t i = 0; i < c->nrows; i++)
-        if (!isnan(w[i]) && !(w[i] > 0 && isfinite(w[i]))) return -1;
     double *k = malloc((c->nrows + 1) * sizeof *k);
     char *nm = strdup(name);
     if (!k || !nm) {
@@ -210,7 +208,21 @@ static int h_set_weights(const cohort_call *call, const double *w, const char *n
         free(nm);
         return -1;
     }
-    memcpy(k, w, c->nrows * sizeof *k);
+    memcpy(k, v, c->nrows * sizeof *k);
+    *vout = k;
+    *nout = nm;
+    return 0;
+}
+
+static int h_set_weights(const cohort_call *call, const double *w, const char *name)
+{
+    call_ctx *c = ctx_of(call);
+    if (call->row_unit || !w || !name) return -1;
+    for (size_t i = 0; i < c->nrows; i++)
+        if (!isnan(w[i]) && !(w[i] > 0 && isfinite(w[i]))) return -1;
+    double *k;
+    char *nm;
+    if (copy_named(c, w, name, &k, &nm)) return -1;
     free(c->weights);
     free(c->weights_name);
     c->weights = k;
@@ -395,6 +407,36 @@ static const char *h_unit(const cohort_call *call, const char *name)
     return NULL;
 }
 
+static int h_unit_values(const cohort_call *call, const char *name, const double *v)
+{
+    call_ctx *c = ctx_of(call);
+    if (call->row_unit || !v || !name || !name[0]) return -1;
+    for (size_t i = 0; i < c->nuv; i++)
+        if (!strcmp(c->uv_names[i], name)) return -1;
+    char **nn = realloc(c->uv_names, (c->nuv + 1) * sizeof *nn);
+    if (!nn) return -1;
+    c->uv_names = nn;
+    double **vv = realloc(c->uv, (c->nuv + 1) * sizeof *vv);
+    if (!vv) return -1;
+    c->uv = vv;
+    if (copy_named(c, v, name, &c->uv[c->nuv], &c->uv_names[c->nuv])) return -1;
+    c->nuv++;
+    return 0;
+}
+
+void call_ctx_free_values(call_ctx *c)
+{
+    for (size_t i = 0; i < c->nuv; i++) {
+        free(c->uv_names[i]);
+        free(c->uv[i]);
+    }
+    free(c->uv_names);
+    free(c->uv);
+    c->uv_names = NULL;
+    c->uv = NULL;
+    c->nuv = 0;
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
@@ -402,6 +444,7 @@ static const cohort_host host = {
     h_format_count, h_table_row_count, h_figure_new, h_figure_labels, h_figure_series,
     h_figure_step, h_figure_estimate, h_table_count_role, h_figure_annotate, h_figure_curve,
     h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights, h_table_footnote, h_window,
+    h_unit_values,
     h_figure_point, h_figure_smooth, h_figure_tick, h_figure_estimate_counts, h_unit,
 };
 
@@ -865,16 +908,73 @@ static int merge_table(est_result *me, const cohort_table *rt, const char *const
     return 0;
 }
 
+/* Estimate i's forest plots once more, each run's rows side by side
+ * (figure_sweep), after the runs' own copies. */
+static void sweep_forests(est_result *me, results *const *runs, size_t n, size_t i,
+                          const char *const *labels, const char *swept)
+{
+    const cohort_figure **figs = calloc(n, sizeof *figs);
+    if (!figs) return;
+    for (size_t k0 = 0; k0 < n; k0++) {
+        if (i >= runs[k0]->nests || runs[k0]->ests[i].failed) continue;
+        const est_result *e0 = &runs[k0]->ests[i];
+        for (size_t g = 0; g < e0->nfigures; g++) {
+            const cohort_figure *f0 = e0->figures[g];
+            if (f0->kind != COHORT_FIG_FOREST && f0->kind != COHORT_FIG_FOREST_DIFF) continue;
+            /* once per id: at the first run that has it */
+            int done = 0;
+            for (size_t k = 0; k < k0 && !done; k++) {
+                if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
+                for (size_t h = 0; h < runs[k]->ests[i].nfigures && !done; h++)
+                    done = !strcmp(runs[k]->ests[i].figures[h]->id, f0->id);
+            }
+            for (size_t h = 0; h < g && !done; h++) done = !strcmp(e0->figures[h]->id, f0->id);
+            if (done) continue;
+            for (size_t k = 0; k < n; k++) {
+                figs[k] = NULL;
+                if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
+                for (size_t h = 0; h < runs[k]->ests[i].nfigures && !figs[k]; h++)
+                    if (!strcmp(runs[k]->ests[i].figures[h]->id, f0->id)) figs[k] = runs[k]->ests[i].figures[h];
+            }
+            cohort_figure *sf = figure_sweep(figs, labels, n, swept);
+            size_t cnt = me->nfigures;
+            if (!sf || push((void **)&me->figures, &cnt, sizeof(cohort_figure *))) {
+                figure_free(sf);
+                continue;
+            }
+            me->figures[me->nfigures++] = sf;
+        }
+    }
+    free(figs);
+}
+
 results *results_merge(results *const *runs, size_t n, const char *const *params, size_t np,
                        const char *const *values)
 {
     if (n == 0) return NULL;
     char(*labels)[512] = calloc(n, sizeof *labels);
-    if (!labels) return NULL;
-    for (size_t k = 0; k < n; k++) sweep_label(params, np, values, k, labels[k], sizeof labels[k]);
+    char **run_labels = calloc(n, sizeof *run_labels);
+    if (!labels || !run_labels) {
+        free(labels);
+        free(run_labels);
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
+        sweep_label(params, np, values, k, labels[k], sizeof labels[k]);
+        run_labels[k] = labels[k];
+    }
+    char swept[512] = "";   /* "a, b": the swept params */
+    for (size_t j = 0; j < np; j++) {
+        size_t l = strlen(swept);
+        snprintf(swept + l, sizeof swept - l, "%s%s", j ? ", " : "", params[j]);
+    }
     const results *f = runs[0];
     results *m = results_new(f->title, f->unit, f->time_unit_days, f->time_unit);
-    if (!m) { free(labels); return NULL; }
+    if (!m) {
+        free(labels);
+        free(run_labels);
+        return NULL;
+    }
     m->min_cell = f->min_cell;
     /* each run was protected on its own (its plugins' declared relations
      * name its own tables); the merge keeps those decisions */
@@ -906,6 +1006,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             results_attrition(m, label, ar->before, ar->excluded, ar->unknown, ar->after);
             results_attrition_levels(m, ar->nlev, (const char *const *)ar->levname, ar->lev);
             m->attr[m->nattr - 1].analysis = ar->analysis;
+            m->attr[m->nattr - 1].run = (int)k + 1;
             memcpy(m->attr[m->nattr - 1].hide, ar->hide, sizeof ar->hide);
         }
     for (size_t i = 0; i < f->nests; i++) {
@@ -955,6 +1056,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
                 me->figures[me->nfigures++] = cf;
             }
         }
+        sweep_forests(me, runs, n, i, (const char *const *)run_labels, swept);
         for (size_t k = 0; k < n; k++) {
             if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
             const est_result *re = &runs[k]->ests[i];
@@ -963,6 +1065,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
         }
     }
     free(labels);
+    free(run_labels);
     return m;
 }
 
@@ -1083,13 +1186,29 @@ static void format_cell(const results *r, const rcol *col, const cell *c, char *
     }
 }
 
+/* The formula of the estimate that made table t, or NULL. */
+static const char *table_formula(const results *r, const cohort_table *t)
+{
+    for (size_t i = 0; i < r->nests; i++)
+        for (size_t k = 0; k < r->ests[i].ntables; k++)
+            if (r->ests[i].tables[k] == t) {
+                for (size_t a = 0; a < r->ests[i].nargs; a++)
+                    if (!strcmp(r->ests[i].args[a].key, "formula")) return r->ests[i].args[a].value;
+                return NULL;
+            }
+    return NULL;
+}
+
 void results_cell_text(const results *r, const cohort_table *t, size_t row, size_t col, char *buf,
                        size_t size)
 {
     int m = cell_mark(r, t, row, col);
     const cell *c = &t->cells[row * t->ncols + col];
     const char *lv = c->set && c->text ? labels_level(r->labels, t->cols[col].name, c->text) : NULL;
-    char *shown = c->set && c->text && !lv && r->labels ? labels_show(r->labels, c->text) : NULL;
+    char *shown = NULL;
+    if (c->set && c->text && !lv && r->labels && !strcmp(t->cols[col].name, "term"))
+        shown = labels_term(r->labels, table_formula(r, t), c->text);
+    if (c->set && c->text && !lv && !shown && r->labels) shown = labels_show(r->labels, c->text);
     if (m) mark_text(r, m, buf, size);
     else if (lv || shown) safetext(lv ? lv : shown, buf, size);
     else format_cell(r, &t->cols[col], c, buf, size);

@@ -44,6 +44,7 @@ typedef struct attrition_row {
     char *label;           /* "include \"...\"" */
     size_t before, excluded, unknown, after;
     int analysis;          /* 1-based index into results.analyses; 0: none */
+    int run;               /* --sweep: 1-based index of the run; 0: not a sweep */
     int nlev;              /* tables above the unit (patients, courses): */
     char *levname[ATTR_LEVELS];
     size_t lev[ATTR_LEVELS];   /* their rows behind the units left after the step */
@@ -162,7 +163,13 @@ typedef struct call_ctx {
     size_t nrows;
     double *weights;       /* set by set_weights (malloc'd copy of nrows), or NULL */
     char *weights_name;    /* their name (malloc'd), or NULL */
+    char **uv_names;       /* unit_values: the names given (malloc'd) ... */
+    double **uv;           /* ... and their values (nrows each, malloc'd) */
+    size_t nuv;
 } call_ctx;
+
+/* Free what unit_values stored in c. */
+void call_ctx_free_values(call_ctx *c);
 
 const cohort_host *result_host(void);
 

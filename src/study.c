@@ -38,6 +38,7 @@
 #include "sqlgen.h"
 #include "strpool.h"
 #include "suppress.h"
+#include "unitcols.h"
 
 /* The run's clocks: wall-clock seconds spent in each phase, for --timing,
  * and the progress line of a long run on a terminal (or NULL). */
@@ -1678,8 +1679,26 @@ static int unit_of(const expr *e, char *buf, size_t size)
     return 1;
 }
 
+/* The values per unit estimate ei reported (unit_values), into uc as
+ * columns NAME_value (NAME: the estimate's own name, else its estimator's)
+ * by the unit rows of its call's rows.  Returns 0, or 1 after an error. */
+static int gather_values(unitcols *uc, const estimateinfo *ei, call_ctx *cc, const size_t *rows, size_t n,
+                         diag *dg)
+{
+    const char *dup = NULL;
+    int rc = unitcols_add(uc, ei->s->text ? ei->s->text : ei->s->name, cc->uv_names, cc->uv, cc->nuv, rows, n,
+                          &dup);
+    if (rc < 0) diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory keeping the values of %s", ei->s->name);
+    if (rc > 0)
+        diag_at(dg, DIAG_ERROR, ei->s->loc, "export --unit-values: an earlier estimate writes the column %s too; "
+                "name this one (estimate NAME = %s(...))", dup, ei->s->name);
+    return rc != 0;
+}
+
+/* One run of analysis st.  uc (export --unit-values) gathers the values
+ * per unit the estimates report, else NULL. */
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
-                         int threads, int in_db, int *why)
+                         int threads, int in_db, int *why, unitcols *uc)
 {
     double t0 = now();
     *why = EXIT_DATA;
@@ -1804,7 +1823,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL};
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0};
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
@@ -1850,6 +1869,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             er->failed = 1;
             *failed = 1;
         }
+        if (uc && rc == 0 && cc.nuv && gather_values(uc, ei, &cc, rows, n, dg)) {
+            er->failed = 1;
+            *failed = 1;
+        }
+        call_ctx_free_values(&cc);
         if (cc.weights && rc == 0) {
             /* the weights of the estimates that follow, from this one's */
             free(wts);
@@ -1901,7 +1925,7 @@ static results *run_all(const loaded *l, diag *dg, int *failed, timing *tm, int 
     /* run in the order the sets need; report in the order written */
     for (size_t i = 0; i < l->nsts; i++) {
         study *st = l->sts[order[i]];
-        rs[order[i]] = run_once(st, l->data, dg, failed, tm, min_cell, threads, in_db, why);
+        rs[order[i]] = run_once(st, l->data, dg, failed, tm, min_cell, threads, in_db, why, NULL);
         if (!rs[order[i]]) goto done;
     }
     if (l->nsts == 1) {
@@ -2100,13 +2124,31 @@ static void csv_text(FILE *f, const char *s, int safe)
     csvcell_write(f, s, safe);
 }
 
-static void csv_value(FILE *f, value v, int safe)
+/* a boolean as --booleans asks: true/false (default), 1/0 or TRUE/FALSE */
+static void csv_bool(FILE *f, int b, int style)
+{
+    static const char *const words[3][2] = {{"false", "true"}, {"0", "1"}, {"FALSE", "TRUE"}};
+    fputs(words[style >= 0 && style < 3 ? style : 0][b != 0], f);
+}
+
+/* The label of status code `status` of endpoint e (--status-labels):
+ * "censored", the event's or a competing cause's label or name. */
+static const char *status_label(const study *st, size_t e, int status)
+{
+    const endpointinfo *ep = &st->eps[e];
+    if (status <= 0 || status > ep->ncauses || !ep->cause_names) return "censored";
+    const char *nm = ep->cause_names[status - 1];
+    const char *lb = st->labels ? labels_name(st->labels, nm) : NULL;
+    return lb ? lb : nm;
+}
+
+static void csv_value(FILE *f, value v, int safe, int bools)
 {
     char buf[16];
     switch (v.t) {
     case 0: break;
     case TY_INT: fprintf(f, "%lld", (long long)v.u.i); break;
-    case TY_BOOL: fputs(v.u.i ? "true" : "false", f); break;
+    case TY_BOOL: csv_bool(f, (int)v.u.i, bools); break;
     case TY_REAL: fprintf(f, "%.17g", v.u.r); break;
     case TY_DURATION: fprintf(f, "%.17g", v.u.r); break;
     case TY_DATE: date_format((int32_t)floor(v.u.r), buf); fputs(buf, f); break;
@@ -2142,8 +2184,56 @@ static study *find_analysis(const run_opts *o, const loaded *l, int need_one, in
     return NULL;
 }
 
-static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe);
-static int export_in_database(const loaded *l, const study *st, const char *csv_path, int safe, diag *dg);
+/* export --covariates: the columns the estimates' arguments read (formula
+ * terms, by, strata, cluster, weights...) that are a table's column rather
+ * than a let, each once by its name as written, the unit's and patient's
+ * keys left out (they are the first columns). */
+typedef struct covcols {
+    const expr **e;
+    char **names;
+    size_t n;
+} covcols;
+
+static void covcols_free(covcols *cv)
+{
+    for (size_t k = 0; k < cv->n; k++) free(cv->names[k]);
+    free(cv->names);
+    free(cv->e);
+    memset(cv, 0, sizeof *cv);
+}
+
+/* Returns 0, or -1 out of memory. */
+static int covcols_make(const study *st, const cohort_data *d, covcols *cv)
+{
+    db_cols c = {NULL, 0, 0, 0};
+    memset(cv, 0, sizeof *cv);
+    estimate_columns(st, &c);
+    const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
+    const char *ukey = ut->key >= 0 ? ut->cols[ut->key].name : NULL;
+    const char *rkey = st->root != st->unit && rt->key >= 0 ? rt->cols[rt->key].name : NULL;
+    cv->e = calloc(c.n + 1, sizeof *cv->e);
+    cv->names = calloc(c.n + 1, sizeof *cv->names);
+    int bad = c.oom || !cv->e || !cv->names;
+    for (size_t k = 0; !bad && k < c.n; k++) {
+        const expr *e = c.e[k];
+        if (!(e->kind == E_FIELD || (e->kind == E_NAME && e->rkind == R_COLUMN))) continue;
+        char *nm = e->kind == E_FIELD && e->sval ? strdup(e->sval) : loc_text(e->loc);
+        if (!nm) { bad = 1; break; }
+        int seen = (ukey && !strcmp(nm, ukey)) || (rkey && !strcmp(nm, rkey));
+        for (size_t j = 0; !seen && j < cv->n; j++) seen = !strcmp(cv->names[j], nm);
+        if (seen) { free(nm); continue; }
+        cv->e[cv->n] = e;
+        cv->names[cv->n++] = nm;
+    }
+    free(c.e);
+    if (bad) covcols_free(cv);
+    return bad ? -1 : 0;
+}
+
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, int labels,
+                          const covcols *cv, const unitcols *uc);
+static int export_in_database(const loaded *l, const study *st, const char *csv_path, const run_opts *o,
+                              diag *dg);
 
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
@@ -2175,7 +2265,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
         rep = (int)e;
     }
     if (o->in_database) {
-        rc = export_in_database(&l, st, csv_path, !o->raw_csv, dg);
+        rc = export_in_database(&l, st, csv_path, o, dg);
         loaded_free(&l);
         return rc;
     }
@@ -2192,6 +2282,21 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     for (size_t i = 0; i < l.nsts && l.sts[order[i]] != st; i++)
         if (compute_set(l.sts[order[i]], d, dg)) rc = EXIT_DATA;
     free(order);
+    covcols cv = {NULL, NULL, 0};
+    if (!rc && o->covariates && covcols_make(st, d, &cv)) rc = EXIT_DATA;
+    /* --unit-values: the analysis's estimates run as by run, for the values
+     * per unit they report (a diagnostic of the units' pass is said once) */
+    unitcols *uc = NULL;
+    dedupe_tap once;
+    dedupe_begin(&once, dg);
+    if (!rc && o->unit_values) {
+        int failed = 0, why = EXIT_DATA;
+        uc = unitcols_new(d->tables[st->unit].nrows);
+        results *r = uc ? run_once(st, d, dg, &failed, &tm, 0, 1, 0, &why, uc) : NULL;
+        if (!r) rc = uc ? why : EXIT_DATA;
+        else if (failed) rc = EXIT_ESTIMATE;
+        results_free(r);
+    }
     results *res = rc || era_build(st, d, dg) ? NULL : results_new(st->title, d->tables[st->unit].name, 1, "days");
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     evpool pool;
@@ -2206,13 +2311,13 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     FILE *f = rows ? outfile_create(csv_path, tmp, sizeof tmp) : NULL;
     if (!f) {
         if (rows) diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "cannot write %s: %s", csv_path, strerror(errno));
-        rc = rows ? EXIT_OUTPUT : EXIT_DATA;
+        if (!rc) rc = rows ? EXIT_OUTPUT : EXIT_DATA;
     } else {
         const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
         double ud = st->unit_days[st->timescale];
         int ukey = ut->key, rkey = rt->key, first;
         int safe = !o->raw_csv;   /* text cells neutralised against formulas unless --raw-csv */
-        export_header(f, st, d, rep, safe);
+        export_header(f, st, d, rep, safe, o->status_labels, &cv, uc);
         for (size_t r = 0, line = 0, nlines = 1; r < n; line + 1 < nlines ? line++ : (line = 0, r++)) {
             eval_unit(ev, rows[r]);
             if (rep >= 0 && line == 0) {
@@ -2228,14 +2333,14 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             if (ukey >= 0) {
                 int64_t row = (int64_t)rows[r];
                 const column *c = &ut->cols[ukey];
-                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe);
+                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe, 0);
                 first = 0;
             }
             if (st->root != st->unit && rkey >= 0) {
                 int64_t row = eval_row_of(ev, st->root);
                 const column *c = &rt->cols[rkey];
                 if (!first) fputc(',', f);
-                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe);
+                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe, 0);
                 first = 0;
             }
             for (size_t i = 0; i < st->nlets; i++) {
@@ -2249,7 +2354,14 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 e.type = st->lets[i].type;
                 value v = eval_expr(ev, &e);
                 if (v.t == TY_DURATION) v = v_real(v.u.r);   /* durations in days */
-                csv_value(f, v, safe);
+                csv_value(f, v, safe, o->booleans);
+                first = 0;
+            }
+            for (size_t k = 0; k < cv.n; k++) {
+                value v = eval_expr(ev, cv.e[k]);
+                if (v.t == TY_DURATION) v = v_real(v.u.r);
+                if (!first) fputc(',', f);
+                csv_value(f, v, safe, o->booleans);
                 first = 0;
             }
             for (size_t e = 0; e < st->neps; e++) {
@@ -2261,6 +2373,8 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                     if (iv) fprintf(f, "%.17g,%.17g,%d", isnan(iv[line].start) ? 0 : iv[line].start / ud,
                                     iv[line].stop / ud, iv[line].status);
                     else fputs(",,", f);
+                    if (o->status_labels) fputc(',', f);
+                    if (o->status_labels && iv) csv_text(f, status_label(st, e, iv[line].status), safe);
                     continue;
                 }
                 /* a delayed entry: its time from the origin (0 for none) */
@@ -2270,7 +2384,15 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
                 }
                 if (p->known) fprintf(f, "%.17g,%d", p->time / ud, p->status);
                 else fputc(',', f);
+                if (o->status_labels) fputc(',', f);
+                if (o->status_labels && p->known) csv_text(f, status_label(st, e, p->status), safe);
                 first = 0;
+            }
+            for (size_t k = 0; k < unitcols_count(uc); k++) {
+                double x = unitcols_value(uc, k, rows[r]);
+                if (!first) fputc(',', f);
+                first = 0;
+                if (!isnan(x)) fprintf(f, "%.17g", x);
             }
             fputc('\n', f);
         }
@@ -2286,6 +2408,9 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     free(rows);
     eval_free(ev);
     results_free(res);
+    unitcols_free(uc);
+    covcols_free(&cv);
+    dedupe_end(&once);
     sets_free(&l, sets);
     loaded_free(&l);
     return rc;
@@ -2294,7 +2419,8 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
 /* The header of the exported dataset: unit key, patient (root) key, lets,
  * endpoint time/status (start, stop and status of the endpoint given by
  * rows, rep). */
-static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe)
+static void export_header(FILE *f, const study *st, const cohort_data *d, int rep, int safe, int labels,
+                          const covcols *cv, const unitcols *uc)
 {
     const table *ut = &d->tables[st->unit], *rt = &d->tables[st->root];
     const char *tu = unit_name(st->timescale);
@@ -2310,6 +2436,11 @@ static void export_header(FILE *f, const study *st, const cohort_data *d, int re
         csv_text(f, st->lets[i].s->name, safe);
         first = 0;
     }
+    for (size_t k = 0; cv && k < cv->n; k++) {
+        if (!first) fputc(',', f);
+        csv_text(f, cv->names[k], safe);
+        first = 0;
+    }
     for (size_t e = 0; e < st->neps; e++) {
         if (st->eps[e].state != 2) continue;
         const char *nm = st->eps[e].s->name;
@@ -2318,6 +2449,12 @@ static void export_header(FILE *f, const study *st, const cohort_data *d, int re
         else if (st->eps[e].s->ep_entry) fprintf(f, "%s_entry_%s,", nm, tu);
         if ((int)e == rep) fprintf(f, "%s_status", nm);
         else fprintf(f, "%s_time_%s,%s_status", nm, tu, nm);
+        if (labels) fprintf(f, ",%s_status_label", nm);
+        first = 0;
+    }
+    for (size_t k = 0; k < unitcols_count(uc); k++) {
+        if (!first) fputc(',', f);
+        csv_text(f, unitcols_name(uc, k), safe);
         first = 0;
     }
     fputc('\n', f);
@@ -2328,6 +2465,8 @@ static void export_header(FILE *f, const study *st, const cohort_data *d, int re
 typedef struct db_export {
     FILE *f;
     int safe;                  /* text cells neutralised (not --raw-csv) */
+    int labels;                /* --status-labels */
+    int bools;                 /* --booleans */
     const study *st;
     const cohort_data *d;
 } db_export;
@@ -2341,13 +2480,13 @@ static void db_key(FILE *f, int type, const char *text, int safe)
 }
 
 /* A let cell (sqlgen.h) as csv_value writes the let's value. */
-static void db_let(FILE *f, int kind, const char *text, int safe)
+static void db_let(FILE *f, int kind, const char *text, int safe, int bools)
 {
     char buf[16];
     if (!text) return;
     switch (kind) {
     case TY_INT: fputs(text, f); break;
-    case TY_BOOL: fputs(text[0] == 't' ? "true" : "false", f); break;
+    case TY_BOOL: csv_bool(f, text[0] == 't', bools); break;
     case TY_REAL: case TY_DURATION: fprintf(f, "%.17g", strtod(text, NULL)); break;
     case TY_DATE: date_format((int32_t)floor(strtod(text, NULL)), buf); fputs(buf, f); break;
     default: csv_text(f, text, safe); break;
@@ -2374,7 +2513,7 @@ static int db_row(void *ud, int ncells, const char *const *cells)
         int kind = st->lets[i].type.kind;
         if (kind < TY_INT || kind > TY_DURATION || st->lets[i].state != 2) continue;
         if (!first) fputc(',', f);
-        db_let(f, kind, CELL(), x->safe);
+        db_let(f, kind, CELL(), x->safe, x->bools);
         first = 0;
     }
     for (size_t e = 0; e < st->neps; e++) {
@@ -2390,6 +2529,8 @@ static int db_row(void *ud, int ncells, const char *const *cells)
         }
         if (time && status) fprintf(f, "%.17g,%s", strtod(time, NULL) / ud_days, status);
         else fputc(',', f);
+        if (x->labels) fputc(',', f);
+        if (x->labels && time && status) csv_text(f, status_label(st, e, atoi(status)), x->safe);
     }
 #undef CELL
     fputc('\n', f);
@@ -2398,8 +2539,10 @@ static int db_row(void *ud, int ncells, const char *const *cells)
 
 /* export --in-database: the analysis query of sqlgen.c run by PostgreSQL,
  * its rows written as export writes the units it evaluates. */
-static int export_in_database(const loaded *l, const study *st, const char *csv_path, int safe, diag *dg)
+static int export_in_database(const loaded *l, const study *st, const char *csv_path, const run_opts *o,
+                              diag *dg)
 {
+    int safe = !o->raw_csv;
     if (!st->conninfo) {
         diag_at(dg, DIAG_ERROR, st->data->loc, "export --in-database needs a data postgres statement "
                 "(these rules read CSV files)");
@@ -2416,8 +2559,8 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
         free(sql);
         return EXIT_OUTPUT;
     }
-    export_header(f, st, l->data, -1, safe);
-    db_export x = {f, safe, st, l->data};
+    export_header(f, st, l->data, -1, safe, o->status_labels, NULL, NULL);
+    db_export x = {f, safe, o->status_labels, o->booleans, st, l->data};
     int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, db_row, &x, dg);
     free(sql);
     int bad = ferror(f);

@@ -50,6 +50,10 @@ typedef struct run_opts {
     const char *const *import_dirs;    /* folders imports may come from besides the rules file's (parse.h) */
     size_t nimport_dirs;
     int raw_csv;                       /* --raw-csv: export's text cells not neutralised (csvcell.h) */
+    int unit_values;                   /* export --unit-values: the values per unit estimates report */
+    int status_labels;                 /* export --status-labels: NAME_status_label after NAME_status */
+    int booleans;                      /* export --booleans: 0 true/false, 1 as 1/0, 2 TRUE/FALSE */
+    int covariates;                    /* export --covariates: the columns the estimates read */
     /* provenance written into results.json */
     const char *const *args;           /* the command line after the program name */
     size_t nargs;

@@ -11,11 +11,9 @@
 # the table; the same check runs on the XML itself with Python's standard
 # library, so that it holds where python-docx is missing.  Two runs give the
 # same bytes.  Prints "N passed, M failed".
-set -u
-: "${COHORT:?COHORT must name the cohort binary}" "${srcdir:=.}"
-export COHORT_PLUGIN_PATH="${COHORT_TEST_PLUGINS:-}"
-tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT || exit 1
-pass=0 fail=0
+: "${srcdir:=.}"
+. "$srcdir/tests/preamble.sh"
+pass=0
 # check WHAT COMMAND...: one line PASS or FAIL (with the command's output)
 check() {
     what=$1
@@ -24,8 +22,7 @@ check() {
         pass=$((pass + 1))
         echo "PASS: $what"
     else
-        fail=$((fail + 1))
-        echo "FAIL: $what"
+        fail "$what"
         head -20 "$tmp/check.out"
     fi
 }
@@ -133,5 +130,5 @@ if [ -n "$pydocx" ]; then
 else
     echo "SKIP: python-docx (install python3-docx)"
 fi
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+echo "$pass passed, $fails failed"
+[ $fails = 0 ]

@@ -343,6 +343,16 @@ typedef struct cohort_host {
      * when a bound is open or not a constant. */
     const char *(*window)(const cohort_call *call, const char *name, double *from, double *to);
 
+    /* ---- appended after ABI 1.5: values per unit (test COHORT_HOST_HAS) ---- */
+
+    /* A value the estimate computed for each of the call's rows, named
+     * `name` (e.g. "ps", a propensity score): v[i] for row i, NAN where it
+     * has none.  `cohort export --unit-values` writes it as a column
+     * ESTIMATE_name of the unit's row; `run` does not use it.  Only for
+     * calls with row_unit NULL.  Returns 0, or -1 (out of memory, a name
+     * given twice). */
+    int (*unit_values)(const cohort_call *call, const char *name, const double *v);
+
     /* ---- appended after ABI 1.5: scatter figures (test COHORT_HOST_HAS) ---- */
 
     /* SCATTER: a point (x, y), e.g. a residual; not drawn under a

@@ -133,6 +133,11 @@ static int iptw_run(const cohort_host *host, const cohort_call *call)
                stabilized ? ", stabilised" : "", pm.treatment);
     host->note(call, "largest absolute standardised mean difference: %.3f before, %.3f after weighting",
                maxb, maxa);
+    /* each unit's score, logit and weight for export (none for a unit dropped) */
+    if (ps_unit_values(host, call, &pm, "ps", pm.f.mu, NAN, rw) ||
+        ps_unit_values(host, call, &pm, "logit", pm.f.eta, NAN, rw) ||
+        ps_unit_values(host, call, &pm, "weight", w, NAN, rw))
+        goto out;
     for (size_t i = 0; i < call->nrows; i++) rw[i] = NAN;
     for (size_t i = 0; i < n; i++) rw[pm.rowof[i]] = w[i];
     if (host->set_weights(call, rw, "iptw") != 0) {

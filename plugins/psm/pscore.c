@@ -158,3 +158,14 @@ void ps_model_columns(const ps_model *m, double *col,
         fn(ud, d->names[j], col);
     }
 }
+
+int ps_unit_values(const cohort_host *host, const cohort_call *call, const ps_model *m, const char *name,
+                   const double *x, double other, double *scratch)
+{
+    if (!COHORT_HOST_HAS(host, unit_values)) return 0;
+    for (size_t r = 0; r < call->nrows; r++) scratch[r] = other;
+    for (size_t i = 0; i < m->n; i++) scratch[m->rowof[i]] = x[i];
+    if (host->unit_values(call, name, scratch) == 0) return 0;
+    host->error(call, "the values per unit (%s) could not be kept", name);
+    return -1;
+}

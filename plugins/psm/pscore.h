@@ -38,4 +38,11 @@ void ps_model_table(const cohort_host *host, const cohort_call *call, const ps_m
  * columns are 0).  col is scratch of n values. */
 void ps_model_columns(const ps_model *m, double *col,
                       void (*fn)(void *ud, const char *name, const double *x), void *ud);
+/* Report x (one value per unit used, n) to the host as values per unit
+ * named `name` (host->unit_values: for export --unit-values), the call's
+ * rows without a unit used getting `other`; scratch holds call->nrows
+ * values.  Does nothing for a host without unit_values.  Returns 0, or -1
+ * after reporting an error. */
+int ps_unit_values(const cohort_host *host, const cohort_call *call, const ps_model *m, const char *name,
+                   const double *x, double other, double *scratch);
 #endif

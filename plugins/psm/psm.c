@@ -247,6 +247,14 @@ static int psm_run(const cohort_host *host, const cohort_call *call)
     pc_count(host, call, (double)mc, c3, sizeof c3);
     pc_count(host, call, (double)(n - nt), c4, sizeof c4);
     pair_tables(host, call, &pm, id, pairs, np, mw);
+    /* each unit's score, logit, match and weight for export (a unit dropped
+     * for a missing value has no score and is not matched) */
+    for (size_t i = 0; i < n; i++) col[i] = mw[i] > 0;
+    if (ps_unit_values(host, call, &pm, "ps", pm.f.mu, NAN, rw) ||
+        ps_unit_values(host, call, &pm, "logit", pm.f.eta, NAN, rw) ||
+        ps_unit_values(host, call, &pm, "matched", col, 0, rw) ||
+        ps_unit_values(host, call, &pm, "weight", mw, 0, rw))
+        goto out;
     host->note(call, "matched %s of %s treated to %s of %s controls (%zu:1 nearest neighbour "
                "%s replacement on the %s, largest first%s)", c1, c2, c3, c4, ratio,
                replace ? "with" : "without", use_logit ? "logit of the propensity score" : "propensity score",

@@ -43,20 +43,16 @@ static void test_sha256(void)
         sha256_mem(a, as[i].n, hex);
         CU_ASSERT_STRING_EQUAL(hex, as[i].hex);
     }
-    /* one million 'a', fed in uneven pieces */
-    sha256_ctx c;
-    unsigned char d[32];
-    sha256_init(&c);
-    size_t left = 1000000, k = 1;
-    while (left) {
-        size_t n = k % 97 + 1 < left ? k % 97 + 1 : left;
-        sha256_update(&c, a, n);
-        left -= n;
-        k += 13;
-    }
-    sha256_final(&c, d);
-    sha256_hex(d, hex);
-    CU_ASSERT_STRING_EQUAL(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    /* three million 'a' in a file, read in chunks of 1 MiB (the digest from
+     * coreutils' sha256sum) */
+    char path[] = "/tmp/cohort-sha256-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    for (int i = 0; i < 30000; i++) CU_ASSERT_FATAL(write(fd, a, 100) == 100);
+    close(fd);
+    CU_ASSERT_EQUAL(sha256_file(path, hex), 0);
+    CU_ASSERT_STRING_EQUAL(hex, "2a152c894398719c0570f83fac34ac03a0f6e8e474b995c2403aa5434f7b9dd4");
+    unlink(path);
     CU_ASSERT_EQUAL(sha256_file("/nonexistent/cohort-file", hex), -1);
 }
 
@@ -463,6 +459,60 @@ static results *sample_results(cohort_call *call, call_ctx *cc)
     return r;
 }
 
+/* --sweep: the merged attrition rows know their run (render_flow draws
+ * one flow per run), and each forest is drawn once more with the runs side
+ * by side (figure_sweep). */
+static void test_sweep_merge(void)
+{
+    results *runs[2];
+    const char *params[] = {"w"}, *values[] = {"30days", "90days"};
+    const double est[2] = {4, 10};
+    for (int k = 0; k < 2; k++) {
+        runs[k] = results_new("t", "patients", 1, "days");
+        results_attrition(runs[k], "all patients", 12, 0, 0, 12);
+        results_attrition(runs[k], "include \"x\"", 12, 2, 0, 10);
+        est_result *e = results_estimate(runs[k], "logistic", NULL, "estimate logistic(rn ~ exposed)", "s.rules:7");
+        cohort_figure *f = figure_create("forest", COHORT_FIG_FOREST, "Logistic regression of rn");
+        figure_add_row(f, "exposed (true vs false)", est[k], est[k] / 16, est[k] * 16, 0.3);
+        figure_add_row(f, "sex (reference: f)", NAN, NAN, NAN, NAN);   /* a heading in both */
+        if (k == 1) figure_add_row(f, "age", 1.1, 1.0, 1.2, 0.04);      /* only in the second run */
+        e->figures = malloc(sizeof *e->figures);
+        e->figures[0] = f;
+        e->nfigures = 1;
+    }
+    results *m = results_merge(runs, 2, params, 1, values);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(m->nattr, 4);
+    static const int run[] = {1, 2, 1, 2};
+    for (size_t i = 0; i < 4 && i < m->nattr; i++) CU_ASSERT_EQUAL(m->attr[i].run, run[i]);
+    CU_ASSERT_STRING_EQUAL(m->attr[1].label, "all patients [w = 90days]");
+    CU_ASSERT_EQUAL_FATAL(m->ests[0].nfigures, 3);   /* each run's forest, then the sweep's */
+    const cohort_figure *sf = m->ests[0].figures[2];
+    CU_ASSERT_STRING_EQUAL(sf->id, "forest-sweep");
+    CU_ASSERT_STRING_EQUAL(sf->title, "Logistic regression of rn, by w");
+    static const char *const labels[] = {"exposed (true vs false)", "w = 30days", "w = 90days",
+                                         "sex (reference: f)", "age", "w = 90days"};
+    static const double ests[] = {NAN, 4, 10, NAN, NAN, 1.1};
+    CU_ASSERT_EQUAL_FATAL(sf->nrows, 6);
+    for (size_t i = 0; i < 6; i++) {
+        CU_ASSERT_STRING_EQUAL(sf->rows[i].label, labels[i]);
+        if (isnan(ests[i])) {
+            CU_ASSERT_TRUE(isnan(sf->rows[i].est));
+        } else {
+            CU_ASSERT_DOUBLE_EQUAL(sf->rows[i].est, ests[i], 1e-12);
+        }
+    }
+    CU_ASSERT_DOUBLE_EQUAL(sf->rows[2].upper, 160, 1e-12);
+    check_magic(NULL, m);
+    /* fewer than two runs with the figure: no sweep forest */
+    const cohort_figure *one[2] = {runs[0]->ests[0].figures[0], NULL};
+    const char *run_labels[2] = {"w = 30days", "w = 90days"};
+    CU_ASSERT_PTR_NULL(figure_sweep(one, run_labels, 2, "w"));
+    results_free(m);
+    results_free(runs[0]);
+    results_free(runs[1]);
+}
+
 static void test_table_privacy(void)
 {
     cohort_call call;
@@ -623,6 +673,7 @@ int main(void)
     CU_add_test(s, "scatter figures", test_scatter);
     CU_add_test(s, "forest rows' units and events", test_forest_counts);
     CU_add_test(s, "small-cell rule of tables", test_table_privacy);
+    CU_add_test(s, "--sweep: attrition runs, forests side by side", test_sweep_merge);
     CU_add_test(s, "report files", test_report);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

@@ -11,6 +11,7 @@
 #include "data.h"
 #include "eval.h"
 #include "interval.h"
+#include "labels.h"
 #include "parse.h"
 #include "plugin.h"
 #include "strpool.h"
@@ -459,6 +460,35 @@ static void test_endpoints(void)
 
 /* ---- plugins -------------------------------------------------------------------------- */
 
+/* A model's coefficient names shown with the labels (labels_term): the
+ * longest variable of the formula that a name starts with decides. */
+static void test_labels_term(void)
+{
+    fixture f;
+    CU_ASSERT_EQUAL_FATAL(setup(&f, "let flag_txt = txt;\n"
+                                    "label flag \"Flagged\" levels (true: \"yes\");\n"
+                                    "label txt \"Text\";\n"),
+                          0);
+    const labelset *ls = f.st->labels;
+    const char *fm = "y ~ flag + txt * flag_txt + strata(num) + ref(txt, \"a\")";
+    char *s;
+    CU_ASSERT_STRING_EQUAL((s = labels_term(ls, fm, "flagtrue")), "Flagged: yes");
+    free(s);
+    CU_ASSERT_STRING_EQUAL((s = labels_term(ls, fm, "txtb")), "Text: b");
+    free(s);
+    CU_ASSERT_STRING_EQUAL((s = labels_term(ls, fm, "txt")), "Text");
+    free(s);
+    /* flag_txt is the longer variable, and has no label */
+    CU_ASSERT_PTR_NULL(labels_term(ls, fm, "flag_txtb"));
+    CU_ASSERT_STRING_EQUAL((s = labels_term(ls, fm, "txtb:flag_txtc")), "Text: b \xc3\x97 flag_txtc");
+    free(s);
+    /* not a variable of the formula: "strata" is a function, "num" unlabelled */
+    CU_ASSERT_PTR_NULL(labels_term(ls, fm, "(Intercept)"));
+    CU_ASSERT_PTR_NULL(labels_term(ls, "y ~ num", "flagtrue"));
+    CU_ASSERT_PTR_NULL(labels_term(ls, NULL, "flagtrue"));
+    teardown(&f);
+}
+
 static void test_plugin_refusal(void)
 {
     const char *dir = getenv("COHORT_BAD_PLUGINS");
@@ -552,6 +582,7 @@ int main(void)
     CU_add_test(s, "nested and cross-level scope", test_nested_scope);
     CU_add_test(s, "endpoints", test_endpoints);
     CU_add_test(s, "plugin refusal", test_plugin_refusal);
+    CU_add_test(s, "labels of coefficient names", test_labels_term);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failures = CU_get_number_of_failures();
