@@ -18,6 +18,7 @@ cd "$top/examples/studies"
 "$cohort" run tdxd_srs.rules --out "$tmp/tdxd" >/dev/null 2>&1
 "$cohort" run compare_definitions.rules --out "$tmp/compare" >/dev/null 2>&1
 "$cohort" export tdxd_srs.rules -o "$tmp/tdxd.csv" 2>/dev/null
+(cd "$top/tests/report" && "$cohort" run zph.rules --out "$tmp/zph" >/dev/null 2>&1)
 "$cohort" run "$out/sweep.rules" --sweep concurrent=1month,3months,6months,12months --out "$tmp/sweep" >/dev/null 2>&1
 cp "$tmp/lung/01-km-survival.png" "$out/km-lung.png"
 cp "$tmp/lung/02-cox-forest.png" "$out/cox-lung-forest.png"
@@ -25,5 +26,8 @@ cp "$tmp/tdxd/02-cif-incidence.png" "$out/cif-tdxd.png"
 cp "$tmp/tdxd/attrition.png" "$out/attrition-tdxd.png"
 cp "$tmp/compare/01-compare-forest_rn.png" "$out/compare-forest-rn.png"
 cp "$tmp/sweep/01-finegray-forest-sweep.png" "$out/sweep-forest.png"
+for f in "$tmp"/zph/*-zph-age.png; do cp "$f" "$out/zph-age.png"; done
+for f in "$tmp"/zph/*-km-survival.png; do cp "$f" "$out/km-hr.png"; done
+cp "$tmp/zph/attrition.png" "$out/attrition-arms.png"
 Rscript "$out/survminer.R" "$top/examples/data/lung/lung.csv" "$tmp/tdxd.csv" "$out"
 ls -l "$out"/*.png
