@@ -56,6 +56,11 @@ size_t csv_offset(const csv_reader *r);
 /* Size of the file when it is a regular file, else 0. */
 size_t csv_file_size(const csv_reader *r);
 
+/* Plain records (no quoted field, no lone CR) are tokenized by a fast path
+ * that gives the same fields as the general tokenizer; on = 0 turns it off
+ * (a test hook: the unit tests and the fuzz target compare the two). */
+void csv_set_fast(csv_reader *r, int on);
+
 /* ---- reading one mapped file on several threads ---- */
 
 /* 1 when r holds the whole file in memory (mapped), so views can share it. */

@@ -71,6 +71,8 @@ typedef struct loader {
     strpool *pool;
     const char *const *na;
     size_t nna, *nalen;
+    uint64_t nalens;        /* bit k: some missing-value string has k bytes
+                               (bit 0: one of 64 bytes or more) */
     size_t sample;
     table *t;
     colstate *cs;
@@ -87,6 +89,7 @@ typedef struct loader {
     int overflow;           /* reading a part: more rows than counted */
     int threads;            /* threads reading one file (parts.h) */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
+    int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
     unsigned char *failed;  /* per table: it had errors */
     const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
     struct cache_state *cache; /* per table: its cache entry's identity */
@@ -372,6 +375,52 @@ static const char *intern(loader *L, const char *p, size_t len)
     pthread_mutex_unlock(L->pool_lock);
     if (s) *sl = (intern_slot){s, len};
     return s;
+}
+
+/* Could p[0..len) be read as missing?  Cheap: by the lengths of the
+ * missing-value strings (is_missing decides). */
+static inline int maybe_missing(const loader *L, size_t len)
+{
+    return len == 0 || ((L->nalens >> (len < 64 ? len : 0)) & 1);
+}
+
+/* The common cell, stored without store_cell's checks: a value that is not
+ * missing and fits its column's current type as it is.  1 when stored; 0
+ * for anything else (store_cell then reads the cell from the start, with
+ * its diagnostics and promotions). */
+static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field *f)
+{
+    column *c = &L->t->cols[ci];
+    const char *p = f->p;
+    size_t len = f->len;
+    if (maybe_missing(L, len)) return 0;
+    switch (c->type) {
+    case CT_INT:
+        if (vp_int(p, len, &c->i[row]) != 1) return 0;
+        break;
+    case CT_REAL:
+        if (!vp_real(p, len, &c->r[row])) return 0;
+        break;
+    case CT_DATE:
+        if (date_parse(p, len, &c->d[row]) != 1) return 0;
+        break;
+    case CT_BOOL:
+        if (!vp_bool(p, len, &c->b[row])) return 0;
+        break;
+    case CT_TEXT:
+        /* a date-shaped text may be an impossible date (an error) */
+        if (len == 10 && p[4] == '-' && p[7] == '-' && !L->cs[ci].fixed) return 0;
+        if (!L->cs[ci].skip) {
+            const char *is = intern(L, p, len);
+            if (!is) return 0;
+            c->s[row] = is;
+        }
+        break;
+    default:
+        return 0;
+    }
+    c->miss[row] = 0;
+    return 1;
 }
 
 /* Parse and store one cell. */
@@ -917,7 +966,10 @@ static void read_records(loader *L, csv_reader *r)
                 break;
             }
         }
-        for (size_t j = 0; j < t->ncols; j++) store_cell(L, r, j, L->cs[j].skip ? 0 : row, &f[j]);
+        for (size_t j = 0; j < t->ncols; j++) {
+            size_t at = L->cs[j].skip ? 0 : row;
+            if (L->slow || !store_plain(L, j, at, &f[j])) store_cell(L, r, j, at, &f[j]);
+        }
         row++;
         if (L->progress && (row & 0xffff) == 0)
             progress_update(L->progress, what, size ? (double)csv_offset(r) / (double)size : 0);
@@ -1616,6 +1668,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         site_error(L, "cannot open %s for table %s: %s", t->path, t->name, regfile_error(errno));
         return L->nerr;
     }
+    csv_set_fast(r, !L->slow);     /* its views inherit it */
     if (read_header(L, r) != 0) {
         csv_close(r);
         goto out;
@@ -1684,6 +1737,8 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     L.threads = opts ? opts->threads : 0;
     const char *pb = getenv("COHORT_CSV_PART_BYTES");
     if (pb && *pb) L.part_bytes = (size_t)strtoull(pb, NULL, 10);
+    const char *slow = getenv("COHORT_CSV_SLOW");
+    L.slow = slow && strcmp(slow, "1") == 0;
     L.cache_dir = opts ? opts->cache_dir : NULL;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
@@ -1696,7 +1751,10 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
         data_free(d);
         return NULL;
     }
-    for (size_t k = 0; k < L.nna; k++) L.nalen[k] = strlen(L.na[k]);
+    for (size_t k = 0; k < L.nna; k++) {
+        L.nalen[k] = strlen(L.na[k]);
+        L.nalens |= (uint64_t)1 << (L.nalen[k] < 64 ? L.nalen[k] : 0);
+    }
     int errors = 0;
     for (size_t ti = 0; ti < n; ti++) {
         d->ntables = ti + 1;

@@ -15,6 +15,7 @@
 #include "outfile.h"
 #include "strpool.h"
 #include "valparse.h"
+#include "../fuzz/csv_agree.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -1327,6 +1328,272 @@ static void test_partial_dates(void)
     check_partial("2019-02-01", IMPUTE_FIRST, 0, NULL);
 }
 
+
+/* ---- the fast paths agree with the general ones ------------------------ */
+
+/* date_parse (the loader's fixed-width path) against date_valid and
+ * date_from_ymd on every year 0000-9999, every month 00-13 and every day
+ * 00-32 (leap days of 1900, 2000, 2019, 2020 among them), and on texts of
+ * the wrong shape. */
+static void test_date_parse_every_day(void)
+{
+    int bad = 0;
+    for (int y = 0; y <= 9999; y++)
+        for (int m = 0; m <= 13; m++)
+            for (int d = 0; d <= 32; d++) {
+                char s[16];
+                snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
+                int32_t out = 12345;
+                int rc = date_parse(s, 10, &out);
+                int ok = m >= 1 && m <= 12 && date_valid(y, m, d);
+                if (rc != (ok ? 1 : -1) || (ok && out != date_from_ymd(y, m, d)) ||
+                    (!ok && out != 12345))
+                    bad++;
+            }
+    CU_ASSERT_EQUAL(bad, 0);
+    static const struct {
+        const char *s;
+        int rc;
+    } cases[] = {
+        {"2019-02-29", -1}, {"2020-02-29", 1},  {"1900-02-29", -1}, {"2000-02-29", 1},
+        {"2019-02-28", 1},  {"2019-04-31", -1}, {"2019-00-10", -1}, {"2019-13-01", -1},
+        {"2019-12-00", -1}, {"2019-2-28", 0},   {"2019-02-2", 0},   {" 2019-02-28", 0},
+        {"2019-02-28 ", 0}, {"2019/02/28", 0},  {"2019-02-2a", 0},  {"+019-02-28", 0},
+        {"-019-02-28", 0},  {"2019-0a-28", 0},  {"2019-02--1", 0},  {"201a-02-28", 0},
+        {"2019:02-28", 0},  {"\"2019-02-2", 0}, {"20190228", 0},    {"", 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        int32_t out;
+        CU_ASSERT_EQUAL(date_parse(cases[k].s, strlen(cases[k].s), &out), cases[k].rc);
+    }
+    /* every representable day formats and parses back to itself */
+    bad = 0;
+    for (int32_t x = DATE_MIN_DAYS; x <= DATE_MAX_DAYS; x += 1) {
+        char buf[11];
+        int32_t back;
+        date_format(x, buf);
+        if (date_parse(buf, 10, &back) != 1 || back != x) bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void test_csv_fast_agrees(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    char wide[2048];
+    size_t w = 0;
+    /* 100 fields of growing length: field ends on every byte of a 64-byte
+     * block, records longer than a block, more fields than the first array */
+    for (int k = 0; k < 100; k++) w += (size_t)snprintf(wide + w, sizeof wide - w, "%s%.*s",
+                                                         k ? "," : "", k % 17, "abcdefghijklmnopq");
+    w += (size_t)snprintf(wide + w, sizeof wide - w, "\r\n");
+    static const char *const texts[] = {
+        "a,b,c\n1,2,3\n", "a,b,c\r\n1,2,3\r\n", "a,b\n1,2", "a,b\r\n1,2\r", "a,b\n1,2\r\n",
+        "a,b\n\n\n1,2\n\r\n3,4\n", "a,b\n1,x\"y\"z\n", "a,b\n1,\"q,\"\"x\"\"\"\n",
+        "a,b\n\"1\",2\n", "a,b\n1,\"open\n", "a,b\n1,\"x\"y\n", "a,b\nlone\rcr,2\n",
+        "a,b\n1,2\r3\n", "\xEF\xBB\xBF" "a,b\n1,2\n", ",\n,\n", "\n", "", "a\n\"\"\n",
+        "a,b\n1,2\n\"", "a\nx\r", "a\r", "\r\n\r\n", "a,b\n1,\"\"\r\n",
+    };
+    int bad = 0;
+    for (size_t k = 0; k <= sizeof texts / sizeof *texts; k++) {
+        const char *text = k < sizeof texts / sizeof *texts ? texts[k] : wide;
+        size_t len = k < sizeof texts / sizeof *texts ? strlen(text) : w;
+        char name[32];
+        snprintf(name, sizeof name, "f%zu.csv", k);
+        const char *p = fx_write(&fx, name, text, len);
+        if (!p) {
+            bad++;
+            continue;
+        }
+        int ok = tokenizers_agree(p, 0, 1);
+        for (size_t bs = 1; bs <= 150 && ok; bs += bs < 80 ? 1 : 7) ok = tokenizers_agree(p, bs, 0);
+        if (!ok) {
+            bad++;
+            fprintf(stderr, "tokenizers differ on text %zu\n", k);
+        }
+        unlink(p);
+        fx.n--;
+    }
+    /* random texts over the bytes that matter, CRLF and the CR before a
+     * block's end among them */
+    static const char alphabet[] = "ab,,,\n\n\r\"\" 9";
+    unsigned seed = 12345;
+    char text[700];
+    for (int k = 0; k < 3000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 16) % sizeof text;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            text[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        const char *p = fx_write(&fx, "r.csv", text, len);
+        if (!p || !tokenizers_agree(p, 0, 1) || !tokenizers_agree(p, 64, 0) ||
+            !tokenizers_agree(p, 7, 0)) {
+            bad++;
+            fprintf(stderr, "tokenizers differ on random text %d\n", k);
+        }
+        if (p) unlink(p);
+        fx.n--;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    fx_close(&fx);
+}
+
+/* Two loads of the same tables: the same rows, types, missing flags,
+ * values (reals bit for bit, texts as strings) and diagnostics. */
+static int loads_agree(const cohort_data *a, const capture *ca, const cohort_data *b,
+                       const capture *cb)
+{
+    if (ca->n != cb->n || !a != !b) return 0;
+    for (int k = 0; k < ca->n; k++)
+        if (ca->r[k].level != cb->r[k].level || strcmp(ca->r[k].msg, cb->r[k].msg) != 0 ||
+            ca->r[k].line != cb->r[k].line || ca->r[k].col != cb->r[k].col ||
+            ca->r[k].len != cb->r[k].len || strcmp(ca->r[k].src, cb->r[k].src) != 0)
+            return 0;
+    if (!a) return 1;
+    if (a->ntables != b->ntables) return 0;
+    for (size_t t = 0; t < a->ntables; t++) {
+        const table *x = &a->tables[t], *y = &b->tables[t];
+        if (x->nrows != y->nrows || x->ncols != y->ncols) return 0;
+        for (size_t j = 0; j < x->ncols; j++) {
+            const column *cx = &x->cols[j], *cy = &y->cols[j];
+            if (cx->type != cy->type || cx->projected != cy->projected || cx->n != cy->n) return 0;
+            for (size_t i = 0; i < cx->n; i++) {
+                if (cx->miss[i] != cy->miss[i]) return 0;
+                if (cx->miss[i]) continue;
+                switch (cx->type) {
+                case CT_INT: if (cx->i[i] != cy->i[i]) return 0; break;
+                case CT_REAL: if (memcmp(&cx->r[i], &cy->r[i], sizeof(double)) != 0) return 0; break;
+                case CT_DATE: if (cx->d[i] != cy->d[i]) return 0; break;
+                case CT_BOOL: if (cx->b[i] != cy->b[i]) return 0; break;
+                case CT_TEXT: if (strcmp(cx->s[i], cy->s[i]) != 0) return 0; break;
+                default: break;
+                }
+            }
+        }
+    }
+    return 1;
+}
+
+/* Load with the fast paths and again without (COHORT_CSV_SLOW=1): equal;
+ * the loaded tables are returned through *out for further checks. */
+static int fast_load_agrees(const table_spec *sp, size_t n, const load_opts *o, strpool *pool,
+                            cohort_data **out, capture *cap)
+{
+    static capture slowcap;
+    unsetenv("COHORT_CSV_SLOW");
+    cohort_data *a = load1(sp, n, o, pool, cap);
+    setenv("COHORT_CSV_SLOW", "1", 1);
+    cohort_data *b = load1(sp, n, o, pool, &slowcap);
+    unsetenv("COHORT_CSV_SLOW");
+    int same = loads_agree(a, cap, b, &slowcap);
+    data_free(b);
+    *out = a;
+    return same;
+}
+
+/* The loader's fast path for cells (a value that fits its column's type as
+ * it is) against store_cell alone, on the edge cases of each type:
+ * undeclared columns (types guessed, promoted) and declared ones. */
+static void test_cells_fast_agrees(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    /* no errors: signs, leading zeros, extreme integers and reals, leap
+     * days, spaces, quoted numbers and dates, CRLF and LF; i turns real at
+     * "+7", q (quoted cells) turns text at the date */
+    static const char csv[] =
+        "id,i,r,d,b,t,q\r\n"
+        "1,7,1.5,2020-02-29,true,a,\"5\"\r\n"
+        "2,-7,-0.25,2019-02-28,FALSE,2019-02-28,\"-3\"\r\n"
+        "3,+7,+2.5,2000-02-29,True,x y,\"2019-02-28\"\n"
+        "4,007,007.50,1900-02-28,false, 5,\"\"\r\n"
+        "5,-0,-0.0,0001-01-01,NA,5 ,NA\n"
+        "6,9223372036854775807,1e308,9999-12-31,,NA,\"x\"\"y\"\n"
+        "7,-9223372036854775808,4.9e-324,1970-01-01,true,-,1\n"
+        "8,,0.1,,false,,2\n"
+        "9,NA,.5,0000-02-29,true,2019-2-28,3\n"
+        "10,12,5.,2019-12-31,false,2019-02-28T00,4\n";
+    const char *p = fx_write(&fx, "cells.csv", csv, sizeof csv - 1);
+    /* promotions late in the file: i to real then text (overflow, "- 3"),
+     * r to text (1e999), d to text (2020-1-3); and impossible dates in
+     * columns of every type (errors) */
+    static const char more[] =
+        "id,i,r,d,b,t\n1,1,1.0,2020-01-01,true,a\n2,-1,2,2020-01-02,false,b\n"
+        "3,9223372036854775808,1e999,2020-1-3,true,c\n4,-9223372036854775809,-,2020-01-04,x,d\n"
+        "5,- 3,+,\"2020-01-05\",true,e\n";
+    const char *p2 = fx_write(&fx, "more.csv", more, sizeof more - 1);
+    static const char errs[] =
+        "id,i,r,d,b,t\r\n1,1,1.5,2020-01-01,true,a\r\n2,2019-02-29,2019-02-30,2019-02-29,"
+        "2019-04-31,2019-13-01\r\n3,2,2.5,1900-02-29,false,2019-00-10\r\n";
+    const char *p3 = fx_write(&fx, "errs.csv", errs, sizeof errs - 1);
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d;
+    table_spec sp = {.name = "t", .path = p, .key = "id"};
+    CU_ASSERT(fast_load_agrees(&sp, 1, NULL, pool, &d, &cap));
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    /* by hand, as the general path reads them */
+    const column *c = col_named(d, 0, "i");
+    CU_ASSERT_EQUAL(c->type, CT_REAL);
+    CU_ASSERT(c->r[0] == 7 && c->r[1] == -7 && c->r[2] == 7 && c->r[3] == 7 && c->r[4] == 0 &&
+              c->r[5] == 9223372036854775807.0 && c->r[6] == -9223372036854775808.0 &&
+              c->miss[7] && c->miss[8] && c->r[9] == 12);
+    c = col_named(d, 0, "r");
+    CU_ASSERT_EQUAL(c->type, CT_REAL);
+    CU_ASSERT(c->r[3] == 7.5 && signbit(c->r[4]) && c->r[5] == 1e308 && c->r[6] == 4.9e-324 &&
+              c->r[8] == 0.5 && c->r[9] == 5);
+    c = col_named(d, 0, "d");
+    CU_ASSERT_EQUAL(c->type, CT_DATE);
+    CU_ASSERT(c->d[0] == ymd(2020, 2, 29) && c->d[2] == ymd(2000, 2, 29) &&
+              c->d[3] == ymd(1900, 2, 28) && c->d[4] == ymd(1, 1, 1) &&
+              c->d[5] == ymd(9999, 12, 31) && c->d[6] == 0 && c->miss[7] &&
+              c->d[8] == ymd(0, 2, 29));
+    c = col_named(d, 0, "t");
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(c->s[3], " 5");
+    CU_ASSERT_STRING_EQUAL(c->s[4], "5 ");
+    c = col_named(d, 0, "q");
+    CU_ASSERT_EQUAL(c->type, CT_TEXT);
+    CU_ASSERT_STRING_EQUAL(c->s[0], "5");
+    CU_ASSERT_STRING_EQUAL(c->s[5], "x\"y");
+    data_free(d);
+    table_spec s2 = {.name = "m", .path = p2};
+    CU_ASSERT(fast_load_agrees(&s2, 1, NULL, pool, &d, &cap));
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(col_named(d, 0, "i")->type, CT_TEXT);
+    CU_ASSERT_EQUAL(col_named(d, 0, "r")->type, CT_TEXT);
+    CU_ASSERT_EQUAL(col_named(d, 0, "d")->type, CT_TEXT);
+    CU_ASSERT_EQUAL(col_named(d, 0, "b")->type, CT_TEXT);
+    data_free(d);
+    table_spec s3 = {.name = "e", .path = p3};
+    CU_ASSERT(fast_load_agrees(&s3, 1, NULL, pool, &d, &cap));
+    CU_ASSERT_PTR_NULL(d);
+    CU_ASSERT_EQUAL(cap.n, 7);  /* the six impossible dates of row 2, 1900-02-29 */
+    /* declared types: "+7", "-0.0"... against declared columns (errors) */
+    static const char *const dn[] = {"i", "r", "d", "b"};
+    static const int dt[] = {CT_INT, CT_REAL, CT_DATE, CT_BOOL};
+    table_spec sd = {.name = "t", .path = p, .key = "id", .ndecl = 4, .decl_names = dn,
+                     .decl_types = dt};
+    CU_ASSERT(fast_load_agrees(&sd, 1, NULL, pool, &d, &cap));
+    CU_ASSERT_PTR_NULL(d);
+    CU_ASSERT(cap.n > 0);
+    /* custom missing strings of several lengths, one of 64 bytes or more */
+    static const char *const na[] = {"-", ".", "missing", "n/a", "x y",
+        "a missing-value string of sixty-four bytes or more, which is long"};
+    load_opts o = {.na = na, .nna = 6};
+    CU_ASSERT(fast_load_agrees(&sp, 1, &o, pool, &d, &cap));
+    CU_ASSERT_PTR_NOT_NULL(d);
+    data_free(d);
+    CU_ASSERT(fast_load_agrees(&s2, 1, &o, pool, &d, &cap));
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
 /* Output temporary files: a symlink planted at the old predictable name
  * (DIR/.NAME.tmp) must not be followed; the file made is new and regular. */
 static void test_outfile_symlink(void)
@@ -1403,6 +1670,9 @@ int main(void)
         {"large groups", test_groups_large},
         {"calendar months", test_add_months},
         {"partial dates", test_partial_dates},
+        {"date fast path on every day", test_date_parse_every_day},
+        {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
+        {"cell fast path agrees with the general one", test_cells_fast_agrees},
     };
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
         if (!CU_add_test(s, tests[i].name, tests[i].fn)) return 2;

@@ -1,0 +1,66 @@
+/* csv_agree.h: the CSV tokenizer's fast path against its general one on
+ * the same file (csv_set_fast), for the unit tests (tests/unit/test_data.c)
+ * and the CSV fuzz target (fuzz_csv.c).  Header-only: each includes it
+ * once. */
+#ifndef COHORT_CSV_AGREE_H
+#define COHORT_CSV_AGREE_H
+#include <string.h>
+#include "csv.h"
+
+/* Every record and every field of the file at path, read with the fast path and
+ * without it, mapped or through a buffer of `bufsize` bytes: the same
+ * fields (text, offset in the line, length in the file, line), records,
+ * record lines, errors and their places. */
+static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
+{
+    csv_reader *a = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
+    csv_reader *b = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
+    if (!a || !b) {
+        csv_close(a);
+        csv_close(b);
+        return 0;
+    }
+    csv_set_fast(b, 0);
+    int same = 1;
+    for (;;) {
+        int ra = csv_next(a), rb = csv_next(b);
+        if (ra != rb) {
+            same = 0;
+            break;
+        }
+        if (ra < 0) {
+            long la, lb;
+            int ca, cb;
+            const char *sa, *sb;
+            size_t na, nb;
+            const char *ma = csv_error(a, &la, &ca, &sa, &na);
+            const char *mb = csv_error(b, &lb, &cb, &sb, &nb);
+            same = strcmp(ma, mb) == 0 && la == lb && ca == cb && na == nb &&
+                   (na == 0 || memcmp(sa, sb, na) == 0);
+            break;
+        }
+        if (ra == 0) break;
+        size_t n = csv_nfields(a);
+        if (n != csv_nfields(b) || csv_record_line(a) != csv_record_line(b) ||
+            csv_offset(a) != csv_offset(b) || csv_line(a) != csv_line(b)) {
+            same = 0;
+            break;
+        }
+        const csv_field *fa = csv_fields(a), *fb = csv_fields(b);
+        for (size_t j = 0; j < n && same; j++) {
+            size_t la, lb;
+            int ca, cb;
+            csv_line_of(a, fa[j].raw, &la, &ca);
+            csv_line_of(b, fb[j].raw, &lb, &cb);
+            same = fa[j].len == fb[j].len && memcmp(fa[j].p, fb[j].p, fa[j].len) == 0 &&
+                   fa[j].rawlen == fb[j].rawlen && fa[j].line == fb[j].line && la == lb &&
+                   ca == cb;
+        }
+        if (!same) break;
+    }
+    csv_close(a);
+    csv_close(b);
+    return same;
+}
+
+#endif
