@@ -53,6 +53,9 @@ struct csv_reader {
     uint64_t mm;            /* its special bytes not yet consumed */
 };
 
+/* Mapped: the pages of the records read are given back every so often. */
+enum { DROP_EVERY = 32 << 20 };
+
 /* Bytes of slack after the sentinel, so word-at-a-time scans may overread
  * (the fast path reads 64 bytes from a point at or before the sentinel). */
 enum { CSV_PAD = 64 };
@@ -271,45 +274,60 @@ static csv_field *new_field(csv_reader *r)
 
 /* ---- the fast path ---- */
 
-/* Bit k set when byte b[k] is , \n \r or " (k < 64). */
-static inline uint64_t block_mask(const char *b)
+/* Bit k of *comma, *nl and *other set when byte b[k] is ',', '\n', and
+ * '\r' or '"' (k < 64). */
+static inline void block_masks(const char *b, uint64_t *comma, uint64_t *nl, uint64_t *other)
 {
+    uint64_t mc = 0, mn = 0, mo = 0;
 #if defined(__SSE2__)
-    const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n');
-    const __m128i cr = _mm_set1_epi8('\r'), quote = _mm_set1_epi8('"');
-    uint64_t m = 0;
+    const __m128i vc = _mm_set1_epi8(','), vn = _mm_set1_epi8('\n');
+    const __m128i vr = _mm_set1_epi8('\r'), vq = _mm_set1_epi8('"');
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
-        __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)));
-        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * k);
+        mc |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vc)) << (16 * k);
+        mn |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)) << (16 * k);
+        mo |= (uint64_t)(uint16_t)_mm_movemask_epi8(
+                  _mm_or_si128(_mm_cmpeq_epi8(v, vr), _mm_cmpeq_epi8(v, vq)))
+              << (16 * k);
     }
-    return m;
 #else
     /* exact per byte (no borrow between bytes): the high bit of each byte
      * equal to c, gathered into eight bits by a multiplication */
     const uint64_t low7 = ~HIGHS;
-    uint64_t m = 0;
     for (int k = 0; k < 8; k++) {
-        uint64_t w, hit = 0;
+        uint64_t w;
         memcpy(&w, b + 8 * k, 8);
+        uint64_t x, hit[3] = {0, 0, 0};
         static const char sp[4] = {',', '\n', '\r', '"'};
         for (int c = 0; c < 4; c++) {
-            uint64_t x = w ^ (ONES * (unsigned char)sp[c]);
-            hit |= ~(((x & low7) + low7) | x) & HIGHS;
+            x = w ^ (ONES * (unsigned char)sp[c]);
+            hit[c < 2 ? c : 2] |= ~(((x & low7) + low7) | x) & HIGHS;
         }
-        m |= ((hit >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
+        mc |= ((hit[0] >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
+        mn |= ((hit[1] >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
+        mo |= ((hit[2] >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
     }
-    return m;
 #endif
+    *comma = mc;
+    *nl = mn;
+    *other = mo;
+}
+
+/* Bit k set when byte b[k] is , \n \r or " (k < 64). */
+static inline uint64_t block_mask(const char *b)
+{
+    uint64_t c, n, o;
+    block_masks(b, &c, &n, &o);
+    return c | n | o;
 }
 
 /* Tokenize the record at r->pos when it is plain: no field starts with a
  * quote, no CR but in a CRLF line end, and it ends before the end of the
  * buffered input unless that is the end of the file.  1 or 2 as
  * parse_record; 0 when it is not plain (nothing changed but the fields:
- * parse_record reads it). */
-static int fast_record(csv_reader *r)
+ * parse_record reads it).  With store = 0 the fields are only counted
+ * (r->nf), not stored. */
+static inline int fast_record(csv_reader *r, int store)
 {
     const char *const end = r->buf + r->len;
     const char *p = r->buf + r->pos, *b = r->mb;
@@ -331,24 +349,27 @@ static int fast_record(csv_reader *r)
         q = b + __builtin_ctzll(m);
         m &= m - 1;
         char c = *q;
-        if (c == ',' || c == '\n' || c == '\r') {
+        if (c == '"') {
+            if (q == s) return 0;   /* a quoted field */
+            continue;               /* a quote inside an unquoted field is data */
+        }
+        if (store) {
             if (nf == r->fcap) {
                 csv_field *f = realloc(r->f, r->fcap * 2 * sizeof *f);
                 if (!f) return 0;
                 r->f = f;
                 r->fcap *= 2;
             }
-            csv_field *f = &r->f[nf++];
+            csv_field *f = &r->f[nf];
             f->p = f->raw = s;
             f->len = f->rawlen = (size_t)(q - s);
             f->line = r->line;
-            s = q + 1;
-            if (c == ',') continue;
-            break;
         }
-        if (q == s) return 0;    /* a quoted field */
-        /* a quote inside an unquoted field is data */
+        nf++;
+        if (c != ',') break;
+        s = q + 1;
     }
+    int blank = nf == 1 && q == p;
     if (*q == '\r') {
         if (q + 1 >= end || q[1] != '\n') return 0;    /* a lone or final CR */
         q++;
@@ -367,8 +388,7 @@ static int fast_record(csv_reader *r)
     r->pos = (size_t)(q - r->buf);
     r->mb = b;
     r->mm = m;
-    if (nf == 1 && r->f[0].rawlen == 0) return 2;   /* a blank line */
-    return 1;
+    return blank ? 2 : 1;
 }
 
 /* Tokenize the record at r->pos.  1: a complete record (r->pos and r->line
@@ -480,7 +500,6 @@ static int parse_record(csv_reader *r)
  * again from the file if touched; the sentinel's page is never dropped). */
 static void drop_read_pages(csv_reader *r)
 {
-    enum { DROP_EVERY = 32 << 20 };
     if (r->pos < r->dropped || r->pos - r->dropped < DROP_EVERY) return;
     drop_pages(r, r->pos);
 }
@@ -498,15 +517,22 @@ static void drop_pages(csv_reader *r, size_t upto)
     }
 }
 
-int csv_next(csv_reader *r)
+/* csv_next; with store = 0 the fields of plain records are counted, not
+ * stored (csv_count). */
+/* Skip a UTF-8 byte order mark at the start of the input.  0 or -1. */
+static int check_bom(csv_reader *r)
+{
+    while (r->len < 3 && !r->eof)
+        if (csv_refill(r) != 0) return -1;
+    if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+    r->bom_checked = 1;
+    return 0;
+}
+
+static inline int next_record(csv_reader *r, int store)
 {
     drop_read_pages(r);
-    if (!r->bom_checked) {
-        while (r->len < 3 && !r->eof)
-            if (csv_refill(r) != 0) return -1;
-        if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
-        r->bom_checked = 1;
-    }
+    if (!r->bom_checked && check_bom(r) != 0) return -1;
     for (;;) {
         if (r->limit && r->pos >= r->limit) {
             r->nf = 0;
@@ -520,7 +546,7 @@ int csv_next(csv_reader *r)
             if (csv_refill(r) != 0) return -1;
             continue;
         }
-        int rc = r->slow ? 0 : fast_record(r);
+        int rc = r->slow ? 0 : fast_record(r, store);
         if (rc == 0) {
             r->mb = NULL;
             rc = parse_record(r);
@@ -530,6 +556,95 @@ int csv_next(csv_reader *r)
         if (rc < 0) return -1;
         if (csv_refill(r) != 0) return -1;
     }
+}
+
+int csv_next(csv_reader *r)
+{
+    return next_record(r, 1);
+}
+
+int csv_count(csv_reader *r)
+{
+    return next_record(r, 0);
+}
+
+/* Count the plain lines (no quote, no CR: each is one record, or a blank
+ * line) from r->pos on, 64 bytes at a time by their commas: *rows counts
+ * those with `want` fields.  0 when the line at r->pos is not plain
+ * (csv_count reads it); -1 at the end of the input or of the view.  The
+ * input is held whole (eof). */
+static int count_lines(csv_reader *r, size_t want, size_t *rows)
+{
+    const char *const end = r->buf + r->len;
+    const char *const lim = r->limit && r->limit < r->len ? r->buf + r->limit : end;
+    const char *p = r->buf + r->pos, *b = p;
+    size_t commas = 0, n = *rows;
+    long line = r->line;
+    int rc = -1;
+    uint64_t mc, mn, mo;
+    block_masks(b, &mc, &mn, &mo);
+    /* bits below the current point are cleared; p starts the current line */
+    while (p < lim) {
+        if (mn) {
+            uint64_t bit = mn & (0 - mn), below = bit - 1;
+            if (mo & below) {
+                rc = 0;
+                break;
+            }
+            const char *q = b + __builtin_ctzll(mn);
+            commas += (size_t)__builtin_popcountll(mc & below);
+            if (q > p && commas + 1 == want) n++;
+            if (q == end) {     /* the sentinel: the last line has no '\n' */
+                p = q;
+                break;
+            }
+            line++;
+            p = q + 1;
+            commas = 0;
+            mc &= ~(below | bit);
+            mn &= ~(below | bit);
+            mo &= ~(below | bit);
+            continue;
+        }
+        if (mo) {
+            rc = 0;
+            break;
+        }
+        commas += (size_t)__builtin_popcountll(mc);
+        b += 64;
+        block_masks(b, &mc, &mn, &mo);
+        if ((size_t)(p - r->buf) >= r->dropped + DROP_EVERY) {
+            r->pos = (size_t)(p - r->buf);
+            drop_read_pages(r);
+        }
+    }
+    r->pos = (size_t)(p - r->buf);
+    r->line = line;
+    *rows = n;
+    return rc;
+}
+
+int csv_count_rows(csv_reader *r, size_t want, size_t *rows)
+{
+    size_t n = 0;
+    if (!r->bom_checked && check_bom(r) != 0) {
+        *rows = 0;
+        return -1;
+    }
+    int rc = 0, lines = r->eof && !r->slow;
+    r->mb = NULL;
+    for (;;) {
+        if (lines && count_lines(r, want, &n) < 0) {
+            rc = 0;
+            break;
+        }
+        rc = next_record(r, 0);
+        if (rc != 1) break;
+        if (r->nf == want) n++;
+    }
+    r->nf = 0;
+    *rows = n;
+    return rc;
 }
 
 const char *csv_line_of(const csv_reader *r, const char *pos, size_t *len, int *col)

@@ -1094,10 +1094,8 @@ static void count_part(const loader *L, csv_reader *r, part *p)
         p->nomem = 1;
         return;
     }
-    size_t rows = 0, ncols = L->t->ncols;
-    int rc;
-    while ((rc = csv_next(v)) == 1)
-        if (csv_nfields(v) == ncols) rows++;
+    size_t rows = 0;
+    int rc = csv_count_rows(v, L->t->ncols, &rows);
     p->bad = rc < 0;
     p->rows = rows;
     p->end = csv_offset(v);
@@ -2017,10 +2015,28 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
         if (!t->groups) return NULL;
     }
     size_t n = t->nrows, ng = d->tables[anc].nrows;
-    uint32_t *arow = malloc((n ? n : 1) * sizeof *arow);
+    uint32_t *arow = NULL;
     uint32_t *off = calloc(ng + 1, sizeof *off);
     uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
-    if (!arow || !off || !rows) goto fail;
+    if (!off || !rows) goto fail;
+    if (t->parent == anc) {
+        /* rows that come in the order of their parents (as files usually
+         * list them) are already grouped: the counting sort below would
+         * leave them in place */
+        const int32_t *pr = t->parent_row;
+        size_t i = 1;
+        while (i < n && pr[i] >= pr[i - 1]) i++;
+        if (i >= n) {
+            for (i = 0; i < n; i++) {
+                off[pr[i] + 1]++;
+                rows[i] = (uint32_t)i;
+            }
+            for (size_t g = 0; g < ng; g++) off[g + 1] += off[g];
+            goto grouped;
+        }
+    }
+    arow = malloc((n ? n : 1) * sizeof *arow);
+    if (!arow) goto fail;
     for (size_t i = 0; i < n; i++) arow[i] = (uint32_t)i;
     for (int cur = ti; cur != anc; cur = d->tables[cur].parent) {
         const int32_t *pr = d->tables[cur].parent_row;
@@ -2034,6 +2050,7 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
     off[0] = 0;
     free(arow);
     arow = NULL;
+grouped:
     if (t->order >= 0 && order_groups(t, off, ng, rows) != 0) goto fail;
     group_index *gi = &t->groups[t->ngroups_built++];
     gi->ancestor = anc;
