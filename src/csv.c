@@ -8,7 +8,9 @@
  * Records without quoted fields or lone CRs take a fast path: a bit mask
  * of the bytes , \n \r " of 64 bytes at a time (SSE2, or eight bytes at a
  * time elsewhere), one field per set bit; anything else is left to the
- * general tokenizer, which gives the same fields. */
+ * general tokenizer, which gives the same fields.  Counting the records of
+ * a mapped file (csv_count_rows) goes by lines: a line without quotes or
+ * CRs is one record with its commas plus one fields. */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE 1   /* MAP_ANONYMOUS, madvise */
 #endif
@@ -271,7 +273,6 @@ static csv_field *new_field(csv_reader *r)
     return &r->f[r->nf++];
 }
 
-
 /* ---- the fast path ---- */
 
 /* Bit k of *comma, *nl and *other set when byte b[k] is ',', '\n', and
@@ -517,8 +518,6 @@ static void drop_pages(csv_reader *r, size_t upto)
     }
 }
 
-/* csv_next; with store = 0 the fields of plain records are counted, not
- * stored (csv_count). */
 /* Skip a UTF-8 byte order mark at the start of the input.  0 or -1. */
 static int check_bom(csv_reader *r)
 {
@@ -529,6 +528,8 @@ static int check_bom(csv_reader *r)
     return 0;
 }
 
+/* csv_next; with store = 0 the fields of plain records are counted, not
+ * stored (csv_count). */
 static inline int next_record(csv_reader *r, int store)
 {
     drop_read_pages(r);
