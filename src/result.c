@@ -910,6 +910,15 @@ static int merge_table(est_result *me, const cohort_table *rt, const char *const
 
 /* Estimate i's forest plots once more, each run's rows side by side
  * (figure_sweep), after the runs' own copies. */
+/* run r's first figure `id` of estimate i, or NULL (failed, or no such figure) */
+static const cohort_figure *run_figure(const results *r, size_t i, const char *id)
+{
+    if (i >= r->nests || r->ests[i].failed) return NULL;
+    for (size_t h = 0; h < r->ests[i].nfigures; h++)
+        if (!strcmp(r->ests[i].figures[h]->id, id)) return r->ests[i].figures[h];
+    return NULL;
+}
+
 static void sweep_forests(est_result *me, results *const *runs, size_t n, size_t i,
                           const char *const *labels, const char *swept)
 {
@@ -921,21 +930,11 @@ static void sweep_forests(est_result *me, results *const *runs, size_t n, size_t
         for (size_t g = 0; g < e0->nfigures; g++) {
             const cohort_figure *f0 = e0->figures[g];
             if (f0->kind != COHORT_FIG_FOREST && f0->kind != COHORT_FIG_FOREST_DIFF) continue;
-            /* once per id: at the first run that has it */
-            int done = 0;
-            for (size_t k = 0; k < k0 && !done; k++) {
-                if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
-                for (size_t h = 0; h < runs[k]->ests[i].nfigures && !done; h++)
-                    done = !strcmp(runs[k]->ests[i].figures[h]->id, f0->id);
-            }
-            for (size_t h = 0; h < g && !done; h++) done = !strcmp(e0->figures[h]->id, f0->id);
+            /* once per id: at its first figure of the first run that has it */
+            int done = run_figure(runs[k0], i, f0->id) != f0;
+            for (size_t k = 0; k < k0 && !done; k++) done = run_figure(runs[k], i, f0->id) != NULL;
             if (done) continue;
-            for (size_t k = 0; k < n; k++) {
-                figs[k] = NULL;
-                if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
-                for (size_t h = 0; h < runs[k]->ests[i].nfigures && !figs[k]; h++)
-                    if (!strcmp(runs[k]->ests[i].figures[h]->id, f0->id)) figs[k] = runs[k]->ests[i].figures[h];
-            }
+            for (size_t k = 0; k < n; k++) figs[k] = run_figure(runs[k], i, f0->id);
             cohort_figure *sf = figure_sweep(figs, labels, n, swept);
             size_t cnt = me->nfigures;
             if (!sf || push((void **)&me->figures, &cnt, sizeof(cohort_figure *))) {
