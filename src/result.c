@@ -1481,6 +1481,18 @@ static void json_str(FILE *out, const char *s)
     safetext_json(out, s);
 }
 
+/* A column's name for machines (JSON and CSV): a time column's values are
+ * in days whatever the study's unit, so its name says so -- "median"
+ * becomes "median_days" -- as export's NAME_time_days; the text tables
+ * show the unit in their header instead. */
+static const char *machine_name(const cohort_table *t, size_t c, char *buf, size_t size)
+{
+    const char *n = t->cols[c].name;
+    if (t->cols[c].kind != COHORT_COL_TIME && t->cols[c].kind != COHORT_COL_TIME_ESTIMATE) return n;
+    snprintf(buf, size, "%s_days", n);
+    return buf;
+}
+
 static const char *kind_name(int k)
 {
     switch (k) {
@@ -1532,8 +1544,9 @@ static void json_table(const results *r, const cohort_table *t, FILE *out)
     }
     fputs(", \"columns\": [", out);
     for (size_t c = 0; c < t->ncols; c++) {
+        char mn[512];
         fputs(c ? ", {\"name\": " : "{\"name\": ", out);
-        json_str(out, t->cols[c].name);
+        json_str(out, machine_name(t, c, mn, sizeof mn));
         fprintf(out, ", \"kind\": \"%s\"}", kind_name(t->cols[c].kind));
         if (labelled_col(r, t, c)) {
             fputs(", {\"name\": ", out);
@@ -1796,8 +1809,9 @@ static void csv_field(FILE *out, const char *s)
 static void csv_table(const results *r, const cohort_table *t, FILE *out)
 {
     for (size_t c = 0; c < t->ncols; c++) {
+        char mn[512];
         if (c) fputc(',', out);
-        csv_field(out, t->cols[c].name);
+        csv_field(out, machine_name(t, c, mn, sizeof mn));
         if (labelled_col(r, t, c)) {
             char nm[512];
             snprintf(nm, sizeof nm, "%s_label", t->cols[c].name);
