@@ -1717,6 +1717,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         else if ((st->lets[i].type.kind == TY_REAL || st->lets[i].type.kind == TY_INT) &&
                  unit_of(st->lets[i].s->value, w, sizeof w))
             results_var_unit(res, st->lets[i].s->name, w);
+        else if (st->lets[i].type.kind == TY_DURATION)
+            results_var_unit(res, st->lets[i].s->name, "1 day");   /* a model reads a duration in days */
     }
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     if (!ev) {
