@@ -782,6 +782,7 @@ int results_adopt(results *dst, results *src, const char *name, const char *unit
         dst->ests[dst->nests++].analysis = idx;
     }
     src->nests = 0;
+    results_arms_add(dst, src, idx, -1);   /* the block's arms (all or none: arms.c) */
     if (!dst->labels) {
         dst->labels = src->labels;
         src->labels = NULL;
@@ -1009,6 +1010,8 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             m->attr[m->nattr - 1].run = (int)k + 1;
             memcpy(m->attr[m->nattr - 1].hide, ar->hide, sizeof ar->hide);
         }
+    /* each run's arms, as its flows' (all or none: arms.c) */
+    for (size_t k = 0; k < n; k++) results_arms_add(m, runs[k], -1, (int)k + 1);
     for (size_t i = 0; i < f->nests; i++) {
         const est_result *fe = &f->ests[i];
         est_result *me = results_estimate(m, fe->estimator, fe->name, fe->source, fe->where);
@@ -1384,6 +1387,30 @@ static void failed_text(const results *r, const est_result *e, FILE *out)
     if (!said) fputs("  (failed: see the error above)\n", out);
 }
 
+/* "  the last step's units by arm [RUN]: NAME = LEVEL N; ...": the n arms
+ * of one set from arm k */
+static void arms_line(const results *r, size_t k, size_t n, FILE *out)
+{
+    fputs("  the last step's units by arm", out);
+    if (r->arms[k].run > 0) {
+        char rl[512];
+        results_run_label(r, (size_t)r->arms[k].run - 1, rl, sizeof rl);
+        fputs(" [", out);
+        put_text(out, rl);
+        fputc(']', out);
+    }
+    fputc(':', out);
+    for (size_t j = k; j < k + n; j++) {
+        char b[32], *g = results_arm_name(r, j);
+        results_arm_text(r, j, b, sizeof b);
+        fputs(j > k ? "; " : " ", out);
+        put_text(out, g ? g : r->arms[j].level);
+        fprintf(out, " %s", b);
+        free(g);
+    }
+    fputc('\n', out);
+}
+
 void results_text(const results *r, FILE *out)
 {
     if (r->title && *r->title) {
@@ -1434,18 +1461,11 @@ void results_text(const results *r, FILE *out)
             }
             fputc('\n', out);
         }
-    }
-    if (r->narms) {
-        fputs("  the last step's units by arm:", out);
-        for (size_t k = 0; k < r->narms; k++) {
-            char b[32], *g = results_arm_name(r, k);
-            results_arm_text(r, k, b, sizeof b);
-            fputs(k ? "; " : " ", out);
-            put_text(out, g ? g : r->arm_level[k]);
-            fprintf(out, " %s", b);
-            free(g);
+        /* this analysis' arms: a line per set (per run under --sweep) */
+        for (size_t k = 0, lo2, n2; k < r->narms; k += n2) {
+            n2 = results_arm_set(r, k, &lo2);
+            if (r->arms[k].analysis == an) arms_line(r, k, n2, out);
         }
-        fputc('\n', out);
     }
     for (size_t i = 0; i < r->nests; i++) {
         const est_result *e = &r->ests[i];
@@ -1716,10 +1736,15 @@ void results_json(const results *r, FILE *out)
             char b[32];
             results_arm_text(r, k, b, sizeof b);
             fputs(k ? ", {\"level\": " : "{\"level\": ", out);
-            json_str(out, r->arm_level[k]);
+            json_str(out, r->arms[k].level);
             fputs(", \"n\": ", out);
             if (b[0] >= '0' && b[0] <= '9') fputs(b, out);
             else json_str(out, b);
+            if (r->arms[k].analysis > 0) {
+                fputs(", \"analysis\": ", out);
+                json_str(out, r->anames[r->arms[k].analysis - 1]);
+            }
+            if (r->arms[k].run > 0) fprintf(out, ", \"run\": %d", r->arms[k].run - 1);
             fputc('}', out);
         }
         fputs("]}", out);

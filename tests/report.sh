@@ -145,6 +145,13 @@ check "attrition.png split into arms matches the expected image" \
     "$PNGCMP" "$expected/arms-attrition.png" "$tmp/z/attrition.png"
 check "results.json: the arms add up to the analysis set and match km's groups" \
     grep -q '"attrition_arms": {"by": "concurrent", "arms": \[{"level": "false", "n": 100}, {"level": "true", "n": 30}\]}' "$tmp/z/results.json"
+# with analysis blocks under --sweep, each block's flow of each run has its
+# arms under its last box (the e2e case fig_attrition_arms_runs_json gives
+# their counts by hand)
+"$COHORT" run "$srcdir/tests/e2e/cases/fig_attrition_arms_runs_json/study.rules" --sweep cut=2,1 \
+    --out "$tmp/ar" >/dev/null 2>&1
+check "attrition.png of blocks and runs, each flow split into its arms, matches the expected image" \
+    "$PNGCMP" "$expected/arms-runs-attrition.png" "$tmp/ar/attrition.png"
 zfig="$tmp/z/01-cox-zph-age.figure.json"
 zevents=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "events") c = i } NR == 2 { print $c }' "$tmp/z/01-cox-model.csv")
 check "figure data: the zph figure has a point per event ($zevents), the 40-point smooth and 8 time ticks" sh -c \
