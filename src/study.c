@@ -1717,6 +1717,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         else if ((st->lets[i].type.kind == TY_REAL || st->lets[i].type.kind == TY_INT) &&
                  unit_of(st->lets[i].s->value, w, sizeof w))
             results_var_unit(res, st->lets[i].s->name, w);
+        else if (st->lets[i].type.kind == TY_DURATION)
+            results_var_unit(res, st->lets[i].s->name, "1 day");   /* a model reads a duration in days */
     }
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     if (!ev) {
@@ -1775,11 +1777,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     if (arms_by && db)
         diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
                   "plot attrition_by: the split into arms is not computed in the database");
-    else if (arms_by && !st->analysis)
+    else if (arms_by)   /* this analysis' (this run's) flow: results_adopt and results_merge keep them apart */
         record_arms(ev, res, arms_by, rows, n);
-    else if (arms_by && st->analysis == 1)   /* said once, at the first block */
-        diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
-                  "plot attrition_by: with analysis blocks the attrition diagram is not split into arms");
     if (!st->nests) report_endpoint_problems(st, &pool, db, res, dg);
     double *wts = NULL;          /* weights for the estimates that follow (set_weights), by row */
     char *wname = NULL;          /* their name */
@@ -2058,9 +2057,6 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
             if (suppress_run(runs[k], &os.ro)) unprotected = 1;
         }
         dedupe_end(&once);
-        if (!rc && runs && runs[0]->narms)
-            diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
-                      "plot attrition_by: under --sweep the attrition diagram is not split into arms");
         if (!rc && runs)
             res = results_merge(runs, o->nsweep, o->sweep_params, o->nsweep_params, o->sweep_values);
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);
