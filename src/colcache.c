@@ -2,14 +2,26 @@
  *
  * An entry is one file, named by a hash of the CSV file's real path and the
  * table's name: a header (magic, format, ABI tag, cohort's version, the
- * declaration's hash, the CSV file's size, mtime and content hash, the
- * table's shape, the payload's length and checksum) and the payload, every
+ * declaration's hash, the CSV file's identity and when it was taken, its
+ * content hash and SHA-256, the table's shape, the payload's length and
+ * chained hash, and the header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
  * flags and its values (text: the distinct strings once, then a 32-bit id
  * per row).  Every section is padded with zeros to 8 bytes.  Read with
- * pread straight into the columns' arrays (no mapping: no page faults on
- * it, and its pages never count in the process's memory); the checksum
- * chains a hash of each section, checked once all are read. */
+ * pread straight into the columns' arrays; the payload's hash chains a hash
+ * of each section, checked once all are read.
+ *
+ * Racy identities.  The content hash recorded with an identity is reused
+ * without reading the file only when the identity's modification and
+ * change times are more than RACY_NS older than the clock read before the
+ * file was hashed.  A write to the file after that moment sets its change
+ * time to the moment of the write, which no user can set back (utimensat
+ * sets the modification time and, with it, the change time to now), so the
+ * identity then differs; a write before it, within the same tick of a
+ * filesystem's coarse timestamps as the recorded times, is what the margin
+ * excludes (git distrusts an index entry whose file is not older than the
+ * index, for the same reason).  An identity not yet old enough is simply
+ * hashed again at the next run, and renewed in the entry's header. */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE 1   /* realpath */
 #endif
@@ -21,23 +33,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "config.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 2, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 3, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
+/* how much older than the moment it was hashed a file's times must be for
+ * its identity to vouch for its content (2 s: FAT's timestamps, the
+ * coarsest of the usual filesystems, and the kernel's coarse clock;
+ * $COHORT_CACHE_RACY_NS, a test hook, sets another) */
+#define RACY_NS 2000000000LL
 
 typedef struct cc_header {
     char magic[8];
     uint32_t format, abi;
     char version[32];
-    uint64_t spec, size;
-    int64_t sec, nsec;
+    uint64_t spec;
+    uint64_t dev, ino, size;
+    int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, seen_sec, seen_nsec;
     uint64_t hash;
+    uint8_t sha256[SHA256_BYTES];
+    uint64_t has_sha256;
     uint64_t nrows, ncols;
     int64_t key, fk, order;
-    uint64_t payload, check;
+    uint64_t payload, sections;     /* the payload's length and chained hash */
+    uint64_t check;                 /* hash of this header, check zero */
 } cc_header;
 
 typedef struct cc_col {
@@ -167,35 +189,90 @@ static char *entry_path(const char *dir, const char *path, const char *tname)
     return e;
 }
 
-int colcache_ident_of(const char *path, colcache_ident *id)
+/* ---- identity and content ---------------------------------------------- */
+
+static void set_identity(colcache_ident *id, const struct stat *st)
+{
+    id->dev = (uint64_t)st->st_dev;
+    id->ino = (uint64_t)st->st_ino;
+    id->size = (uint64_t)st->st_size;
+    id->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+    id->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+    id->ctime_sec = (int64_t)st->st_ctim.tv_sec;
+    id->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
+}
+
+static int same_identity(const colcache_ident *a, const colcache_ident *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
+           a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
+}
+
+/* (sec, nsec) more than margin nanoseconds before (ref_sec, ref_nsec). */
+static int older(int64_t sec, int64_t nsec, int64_t ref_sec, int64_t ref_nsec, int64_t margin)
+{
+    int64_t s = ref_sec - margin / 1000000000, ns = ref_nsec - margin % 1000000000;
+    if (ns < 0) {
+        ns += 1000000000;
+        s--;
+    }
+    return sec < s || (sec == s && nsec < ns);
+}
+
+/* The identity can vouch for the content hashed at id->seen (see "Racy
+ * identities" above). */
+static int settled(const colcache_ident *id)
+{
+    int64_t margin = RACY_NS;
+    const char *m = getenv("COHORT_CACHE_RACY_NS");
+    if (m && *m) margin = strtoll(m, NULL, 10);
+    return older(id->mtime_sec, id->mtime_nsec, id->seen_sec, id->seen_nsec, margin) &&
+           older(id->ctime_sec, id->ctime_nsec, id->seen_sec, id->seen_nsec, margin);
+}
+
+int colcache_ident_of(const char *path, int want_sha256, colcache_ident *id)
 {
     size_t min = CC_MIN_BYTES;
     const char *m = getenv("COHORT_CACHE_MIN_BYTES");
     if (m && *m) min = (size_t)strtoull(m, NULL, 10);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < min ||
+        st.st_size == 0)
+        return -1;
+    memset(id, 0, sizeof *id);
+    set_identity(id, &st);
+    id->want_sha256 = want_sha256;
+    return 0;
+}
+
+static void chain_block(void *ud, const void *block, size_t n)
+{
+    uint64_t *h = ud;
+    *h = chain(*h, colcache_hash(block, n), n);
+}
+
+/* Read the whole file: its identity (taken after the clock, before the
+ * first byte is read), content hash and, when asked, SHA-256.  0 or -1. */
+static int hash_file(const char *path, colcache_ident *id)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0) return -1;
     int fd = regfile_open(path);
     if (fd < 0) return -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < min || st.st_size == 0) {
-        close(fd);
-        return -1;
-    }
-    /* read in blocks (a mapping would hold the whole file in the process's
-     * resident memory); the blocks' hashes chained */
-    enum { BLOCK = 4 << 20 };
-    unsigned char *buf = malloc(BLOCK);
-    uint64_t h = 0, total = 0;
-    ssize_t got = 0;
-    while (buf && (got = read(fd, buf, BLOCK)) > 0) {
-        h = chain(h, colcache_hash(buf, (size_t)got), (size_t)got);
-        total += (uint64_t)got;
-    }
-    free(buf);
+    uint64_t h = 0;
+    int64_t got = fstat(fd, &st) == 0 ? hash_fd(fd, chain_block, &h,
+                                                id->want_sha256 ? id->sha256 : NULL)
+                                      : -1;
     close(fd);
-    if (!buf || got < 0 || total != (uint64_t)st.st_size) return -1;
-    id->size = (uint64_t)st.st_size;
-    id->sec = (int64_t)st.st_mtim.tv_sec;
-    id->nsec = (int64_t)st.st_mtim.tv_nsec;
+    if (got < 0 || (uint64_t)got != (uint64_t)st.st_size) return -1;
+    set_identity(id, &st);
+    id->seen_sec = (int64_t)now.tv_sec;
+    id->seen_nsec = (int64_t)now.tv_nsec;
     id->hash = h;
+    id->hashed = id->computed = 1;
+    id->has_sha256 = id->want_sha256;
     return 0;
 }
 
@@ -319,43 +396,82 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
     return !dst || fetch(rd, dst, nrows * sz) ? -1 : 0;
 }
 
-/* The entry's checksum: the sections' chained hashes, then the header's
- * (its check field zero), so that no byte of the entry goes unchecked. */
-static uint64_t entry_check(const cc_header *h, uint64_t sections)
+/* The header's checksum: its hash with the check field zero (the payload
+ * is covered by the sections' chained hash, a field of the header). */
+static uint64_t header_check(const cc_header *h)
 {
     cc_header c = *h;
     c.check = 0;
-    return chain(sections, colcache_hash(&c, sizeof c), sizeof c);
+    return colcache_hash(&c, sizeof c);
 }
 
-static int header_matches(const cc_header *h, const colcache_ident *id, uint64_t spec,
-                          uint64_t filesize)
+/* A whole header of this format, version and ABI for this declaration and
+ * an entry file of filesize bytes. */
+static int header_valid(const cc_header *h, uint64_t spec, uint64_t filesize)
 {
     char version[sizeof h->version] = {0};
     snprintf(version, sizeof version, "%s", PACKAGE_VERSION);
     return !memcmp(h->magic, cc_magic, sizeof cc_magic) && h->format == CC_FORMAT &&
            h->abi == abi_tag() && !memcmp(h->version, version, sizeof version) &&
-           h->spec == spec && h->size == id->size && h->sec == id->sec && h->nsec == id->nsec &&
-           h->hash == id->hash && h->payload == filesize - sizeof *h && h->nrows <= INT32_MAX &&
-           h->ncols > 0 && h->ncols <= 65536 && h->key >= -1 && h->key < (int64_t)h->ncols &&
-           h->fk >= -1 && h->fk < (int64_t)h->ncols && h->order >= -1 &&
-           h->order < (int64_t)h->ncols;
+           h->check == header_check(h) && h->spec == spec &&
+           h->payload == filesize - sizeof *h && h->nrows <= INT32_MAX && h->ncols > 0 &&
+           h->ncols <= 65536 && h->key >= -1 && h->key < (int64_t)h->ncols && h->fk >= -1 &&
+           h->fk < (int64_t)h->ncols && h->order >= -1 && h->order < (int64_t)h->ncols;
 }
 
-int colcache_load(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
+/* The file as the header records it. */
+static colcache_ident header_ident(const cc_header *h)
+{
+    colcache_ident id = {h->dev, h->ino, h->size, h->mtime_sec, h->mtime_nsec, h->ctime_sec,
+                         h->ctime_nsec, h->seen_sec, h->seen_nsec, 0, 1, 0,
+                         h->has_sha256 != 0, h->hash, {0}};
+    memcpy(id.sha256, h->sha256, sizeof id.sha256);
+    return id;
+}
+
+/* Record the file (identity, when it was taken, content hashes) in h. */
+static void set_file(cc_header *h, const colcache_ident *id)
+{
+    h->dev = id->dev;
+    h->ino = id->ino;
+    h->size = id->size;
+    h->mtime_sec = id->mtime_sec;
+    h->mtime_nsec = id->mtime_nsec;
+    h->ctime_sec = id->ctime_sec;
+    h->ctime_nsec = id->ctime_nsec;
+    h->seen_sec = id->seen_sec;
+    h->seen_nsec = id->seen_nsec;
+    h->hash = id->hash;
+    h->has_sha256 = id->has_sha256 != 0;
+    memcpy(h->sha256, id->sha256, sizeof h->sha256);
+    h->check = header_check(h);
+}
+
+int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
                   table *t, strpool *pool)
 {
     char *ep = entry_path(dir, path, t->name);
-    if (!ep) return 0;
-    int fd = open(ep, O_RDONLY | O_CLOEXEC);
+    int fd = ep ? open(ep, O_RDONLY | O_CLOEXEC) : -1;
     free(ep);
-    if (fd < 0) return 0;
     struct stat st;
     cc_header h;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size <= sizeof h ||
-        pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
-        !header_matches(&h, id, spec, (uint64_t)st.st_size)) {
-        close(fd);
+    int valid = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                (uint64_t)st.st_size > sizeof h &&
+                pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+                header_valid(&h, spec, (uint64_t)st.st_size);
+    /* the content hash: the entry's, when the file is still the one it
+     * hashed and was settled then; else read the file */
+    colcache_ident rec;
+    if (valid) rec = header_ident(&h);
+    if (valid && same_identity(&rec, id) && settled(&rec) &&
+        (rec.has_sha256 || !id->want_sha256)) {
+        rec.want_sha256 = id->want_sha256;
+        *id = rec;
+    } else if (hash_file(path, id) != 0) {
+        id->hashed = 0;
+    }
+    if (!valid || !id->hashed || id->hash != h.hash || id->size != h.size) {
+        if (fd >= 0) close(fd);
         return 0;
     }
     size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows;
@@ -363,11 +479,33 @@ int colcache_load(const char *dir, const char *path, const colcache_ident *id, u
     reader rd = {fd, sizeof h, (uint64_t)st.st_size, 0};
     int bad = !cols;
     for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool);
-    close(fd);
-    if (bad || rd.off != rd.end || entry_check(&h, rd.check) != h.check) {
+    if (bad || rd.off != rd.end || rd.check != h.sections) {
+        close(fd);
         if (cols) data_free_columns(cols, ncols);
         return 0;
     }
+    if (id->computed) {
+        /* the same content under a new identity (touched, copied back...),
+         * or one that was not yet settled: renew it, so that the next run
+         * need not hash the file (in place: a reader that meets a torn
+         * header finds its checksum wrong and parses the file) */
+        if (!id->has_sha256 && h.has_sha256) {
+            id->has_sha256 = 1;
+            memcpy(id->sha256, h.sha256, sizeof id->sha256);
+        }
+        cc_header renewed = h;
+        set_file(&renewed, id);
+        char *wp = entry_path(dir, path, t->name);
+        int wfd = wp ? open(wp, O_WRONLY | O_CLOEXEC) : -1;
+        struct stat wst;
+        /* only the entry just read (not one renamed into its place since) */
+        if (wfd >= 0 && fstat(wfd, &wst) == 0 && wst.st_ino == st.st_ino &&
+            wst.st_dev == st.st_dev)
+            (void)!pwrite(wfd, &renewed, sizeof renewed, 0);
+        if (wfd >= 0) close(wfd);
+        free(wp);
+    }
+    close(fd);
     t->cols = cols;
     t->ncols = ncols;
     t->nrows = nrows;
@@ -509,7 +647,8 @@ static int seal(FILE *f, cc_header *h, uint64_t check)
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size <= sizeof *h) return -1;
     h->payload = (uint64_t)st.st_size - sizeof *h;
-    h->check = entry_check(h, check);
+    h->sections = check;
+    h->check = header_check(h);
     return pwrite(fileno(f), h, sizeof *h, 0) == (ssize_t)sizeof *h ? 0 : -1;
 }
 
@@ -517,9 +656,10 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
                     const table *t)
 {
     struct stat st;
-    if (stat(path, &st) != 0 || (uint64_t)st.st_size != id->size ||
-        (int64_t)st.st_mtim.tv_sec != id->sec || (int64_t)st.st_mtim.tv_nsec != id->nsec)
-        return;   /* changed while it was read: the parse may not match id */
+    colcache_ident now = *id;
+    if (!id->hashed || stat(path, &st) != 0) return;
+    set_identity(&now, &st);
+    if (!same_identity(&now, id)) return;   /* changed while it was read: the parse may not match id */
     if (t->nrows > INT32_MAX) return;
     for (size_t j = 0; j < t->ncols; j++)
         if (t->cols[j].type < CT_INT || t->cols[j].type > CT_BOOL) return;
@@ -546,10 +686,7 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     h.abi = abi_tag();
     snprintf(h.version, sizeof h.version, "%s", PACKAGE_VERSION);
     h.spec = spec;
-    h.size = id->size;
-    h.sec = id->sec;
-    h.nsec = id->nsec;
-    h.hash = id->hash;
+    set_file(&h, id);
     h.nrows = t->nrows;
     h.ncols = t->ncols;
     h.key = t->key;

@@ -89,6 +89,7 @@ typedef struct loader {
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     unsigned char *failed;  /* per table: it had errors */
     const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
+    int sha256;             /* record each cached file's SHA-256 (load_opts) */
     struct cache_state *cache; /* per table: its cache entry's identity */
     char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
 } loader;
@@ -1543,10 +1544,13 @@ static int restore_cached(loader *L, cache_state *cs)
     table *t = L->t;
     int parent = t->parent;
     cs->use = L->cache_dir && !L->sample && (parent < 0 || !L->failed[parent]) &&
-              colcache_ident_of(t->file, &cs->id) == 0;
+              colcache_ident_of(t->file, L->sha256, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
-    if (!colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool)) return 0;
+    int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool);
+    L->d->files_hashed += cs->id.computed != 0;
+    if (cs->id.has_sha256) sha256_hex(cs->id.sha256, t->sha256);
+    if (!hit) return 0;
     t->parent = parent;
     L->cs = calloc(t->ncols, sizeof *L->cs);
     if (!L->cs) {
@@ -1685,6 +1689,7 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     const char *pb = getenv("COHORT_CSV_PART_BYTES");
     if (pb && *pb) L.part_bytes = (size_t)strtoull(pb, NULL, 10);
     L.cache_dir = opts ? opts->cache_dir : NULL;
+    L.sha256 = opts ? opts->sha256 : 0;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
     L.cache = calloc(n ? n : 1, sizeof *L.cache);

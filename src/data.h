@@ -53,6 +53,9 @@ typedef struct table {
     group_index *groups;    /* built on demand, one per ancestor */
     size_t ngroups_built;
     void *keyhash;          /* key value -> row (private to data.c) */
+    char sha256[65];        /* the file's SHA-256 as the rerun cache knew or
+                               computed it while loading (load_opts.sha256),
+                               or "" */
 } table;
 
 typedef struct cohort_data {
@@ -61,6 +64,7 @@ typedef struct cohort_data {
     strpool *pool;          /* not owned */
     size_t bytes_read;      /* CSV bytes read, for the benchmark */
     size_t tables_cached;   /* tables restored from the rerun cache (colcache.h) */
+    size_t files_hashed;    /* CSV files the rerun cache read to hash them */
 } cohort_data;
 
 /* Where a table was declared in the rules, for diagnostics about it. */
@@ -102,6 +106,8 @@ typedef struct load_opts {
                                diagnostics are the same for any number */
     const char *cache_dir;  /* the rerun cache's folder (colcache.h), or NULL:
                                every file is parsed and nothing is written */
+    int sha256;             /* with the cache: each cached file's SHA-256
+                               too, in table.sha256 (results.json) */
 } load_opts;
 
 /* Load the tables in order (a parent must come before its children, else
