@@ -7,9 +7,16 @@
  * chained hash, and the header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
  * flags and its values (text: the distinct strings once, then a 32-bit id
- * per row).  Every section is padded with zeros to 8 bytes.  Read with
- * pread straight into the columns' arrays; the payload's hash chains a hash
- * of each section, checked once all are read.
+ * per row).  Every section is padded with zeros to 8 bytes.  An entry is
+ * mapped (privately, populated at once) and its columns' missing flags and
+ * numeric values point into the mapping, which the table keeps (data.h:
+ * column.mapped, table.map); only text columns are built (a pointer per
+ * row into the interned strings).  The payload's hash chains a hash of each
+ * section, checked before the table is used (about 7 GB/s: a damaged entry
+ * is never used).  cohort never changes an entry's payload in place (it
+ * renames a new entry over it, and renews only the header in place), so a
+ * mapping stays whole; truncating an entry by hand while a run has it
+ * mapped would end that run (SIGBUS), like truncating any mapped file.
  *
  * Racy identities.  The content hash recorded with an identity is reused
  * without reading the file only when the identity's modification and
@@ -32,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -305,37 +313,25 @@ static size_t pad8(size_t n)
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* Sections read in order from the entry, each padded to 8 bytes. */
+/* Sections taken in order from the mapped entry, each padded to 8 bytes. */
 typedef struct reader {
-    int fd;
+    const unsigned char *base;
     uint64_t off, end;      /* next byte; the payload's end */
-    uint64_t check;         /* chained hash of the sections read */
+    uint64_t check;         /* chained hash of the sections taken */
 } reader;
 
-/* Read the next section of n bytes into dst (room for pad8(n) bytes), its
- * padding zero; 0 or -1. */
-static int fetch(reader *rd, void *dst, size_t n)
+/* The next section of n bytes, its padding zero and its hash chained into
+ * the check; NULL when the entry is too short or the padding is not zero. */
+static const void *view(reader *rd, size_t n)
 {
     size_t k = pad8(n);
-    if (k < n || k > rd->end - rd->off) return -1;
-    unsigned char *p = dst;
-    size_t done = 0;
-    while (done < k) {
-        ssize_t got = pread(rd->fd, p + done, k - done, (off_t)(rd->off + done));
-        if (got <= 0) return -1;
-        done += (size_t)got;
-    }
+    if (k < n || k > rd->end - rd->off) return NULL;
+    const unsigned char *p = rd->base + rd->off;
     for (size_t i = n; i < k; i++)
-        if (p[i]) return -1;
+        if (p[i]) return NULL;
     rd->off += k;
     rd->check = chain(rd->check, colcache_hash(p, n), n);
-    return 0;
-}
-
-/* A fresh array for a section of n bytes (its padding included). */
-static void *room(size_t n)
-{
-    return malloc(pad8(n ? n : 1));
+    return p;
 }
 
 /* One text column's values: intern the distinct strings, then map ids. */
@@ -343,15 +339,12 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
 {
     if (h->ndict > UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
     size_t nd = (size_t)h->ndict;
-    uint64_t *off = room((nd + 1) * sizeof *off);
-    char *bytes = room((size_t)h->dictbytes);
-    uint32_t *ids = room(nrows * sizeof *ids);
-    const char **dict = room(nd * sizeof *dict);
-    c->s = room(nrows * sizeof *c->s);
-    int rc = !off || !bytes || !ids || !dict || !c->s ? -1 : 0;
-    if (!rc)
-        rc = fetch(rd, off, (nd + 1) * sizeof *off) || fetch(rd, bytes, (size_t)h->dictbytes) ||
-             fetch(rd, ids, nrows * sizeof *ids);
+    const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
+    const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
+    const uint32_t *ids = bytes ? view(rd, nrows * sizeof *ids) : NULL;
+    const char **dict = malloc((nd ? nd : 1) * sizeof *dict);
+    c->s = malloc((nrows ? nrows : 1) * sizeof *c->s);
+    int rc = !ids || !dict || !c->s ? -1 : 0;
     for (size_t k = 0; k < nd && !rc; k++) {
         if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
         else if (!(dict[k] = strpool_intern(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
@@ -362,38 +355,41 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
         else if (ids[r] < nd) c->s[r] = dict[ids[r]];
         else rc = -1;
     }
-    free(off);
-    free(bytes);
-    free(ids);
     free(dict);
     return rc ? -1 : 0;
 }
 
+/* One column; its missing flags and numeric values point into the mapping
+ * (c->mapped), a text column's strings are interned into pool. */
 static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
 {
+    const cc_col *hp = view(rd, sizeof(cc_col));
+    if (!hp) return -1;
     cc_col h;
-    if (fetch(rd, &h, sizeof h) || h.type < CT_INT || h.type > CT_BOOL || h.namelen > 4096)
-        return -1;
-    c->name = room(h.namelen + 1);
-    if (!c->name || fetch(rd, c->name, h.namelen)) return -1;
+    memcpy(&h, hp, sizeof h);
+    if (h.type < CT_INT || h.type > CT_BOOL || h.namelen > 4096) return -1;
+    const char *name = view(rd, h.namelen);
+    c->name = name ? malloc(h.namelen + 1) : NULL;
+    if (!c->name) return -1;
+    memcpy(c->name, name, h.namelen);
     c->name[h.namelen] = 0;
     c->type = (int)h.type;
     c->declared = h.declared != 0;
     c->projected = h.projected != 0;
     if (c->projected) return 0;
     c->n = nrows;
-    c->miss = room(nrows);
-    if (!c->miss || fetch(rd, c->miss, nrows)) return -1;
+    c->mapped = 1;
+    c->miss = (uint8_t *)view(rd, nrows);
+    if (!c->miss) return -1;
     if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
-    size_t sz = type_size(c->type);
-    void *dst = room(nrows * sz);
+    void *v = (void *)view(rd, nrows * type_size(c->type));
     switch (c->type) {
-    case CT_INT: c->i = dst; break;
-    case CT_REAL: c->r = dst; break;
-    case CT_DATE: c->d = dst; break;
-    default: c->b = dst; break;
+    case CT_INT: c->i = v; break;
+    case CT_REAL: c->r = v; break;
+    case CT_DATE: c->d = v; break;
+    default: c->b = v; break;
     }
-    return !dst || fetch(rd, dst, nrows * sz) ? -1 : 0;
+    return v ? 0 : -1;
 }
 
 /* The header's checksum: its hash with the check field zero (the payload
@@ -474,14 +470,19 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
         if (fd >= 0) close(fd);
         return 0;
     }
-    size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows;
-    column *cols = calloc(ncols, sizeof *cols);
-    reader rd = {fd, sizeof h, (uint64_t)st.st_size, 0};
+    /* mapped read-only (the page cache's own pages: a writable private
+     * mapping would copy each one when populated) and populated at once:
+     * the columns point into it, with neither copy nor fault */
+    size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows, len = (size_t)st.st_size;
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    column *cols = map == MAP_FAILED ? NULL : calloc(ncols, sizeof *cols);
+    reader rd = {map, sizeof h, len, 0};
     int bad = !cols;
     for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool);
     if (bad || rd.off != rd.end || rd.check != h.sections) {
         close(fd);
         if (cols) data_free_columns(cols, ncols);
+        if (map != MAP_FAILED) munmap(map, len);
         return 0;
     }
     if (id->computed) {
@@ -512,6 +513,8 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     t->key = (int)h.key;
     t->fk = (int)h.fk;
     t->order = (int)h.order;
+    t->map = map;
+    t->maplen = len;
     return 1;
 }
 

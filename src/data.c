@@ -1530,6 +1530,8 @@ static uint64_t spec_hash(const loader *L)
 static void unrestore(table *t)
 {
     data_free_columns(t->cols, t->ncols);
+    if (t->map) munmap(t->map, t->maplen);
+    t->map = NULL;
     t->cols = NULL;
     t->ncols = t->nrows = 0;
     t->key = t->fk = t->order = -1;
@@ -1569,9 +1571,9 @@ static int restore_cached(loader *L, cache_state *cs)
         }
         if (!wanted && !c->projected) {
             void **v = col_values(c);
-            free(*v);
+            if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own pointers */
             *v = NULL;
-            free(c->miss);
+            if (!c->mapped) free(c->miss);
             c->miss = NULL;
             c->n = 0;
             c->projected = 1;
@@ -1734,11 +1736,12 @@ void data_free_columns(column *cols, size_t n)
     for (size_t j = 0; j < n; j++) {
         column *c = &cols[j];
         free(c->name);
+        free((void *)c->s);
+        if (c->mapped) continue;   /* the rest points into the table's map */
         free(c->i);
         free(c->r);
         free(c->d);
         free(c->b);
-        free((void *)c->s);
         free(c->miss);
     }
     free(cols);
@@ -1750,6 +1753,7 @@ void data_free(cohort_data *d)
     for (size_t ti = 0; ti < d->ntables; ti++) {
         table *t = &d->tables[ti];
         data_free_columns(t->cols, t->ncols);
+        if (t->map) munmap(t->map, t->maplen);
         free(t->name);
         free(t->path);
         free(t->file);

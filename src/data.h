@@ -27,6 +27,8 @@ typedef struct column {
     uint8_t *miss;          /* miss[row] != 0: missing (always allocated) */
     int projected;          /* the rules never name it: every value was read and
                                checked, but none kept (n = 0, no arrays) */
+    int mapped;             /* miss and the numeric values point into the
+                               table's map: read-only, not freed one by one */
 } column;
 
 /* Rows of a table grouped by the row of one ancestor table (the parent, the
@@ -53,6 +55,9 @@ typedef struct table {
     group_index *groups;    /* built on demand, one per ancestor */
     size_t ngroups_built;
     void *keyhash;          /* key value -> row (private to data.c) */
+    void *map;              /* the rerun cache's entry the columns point into
+                               (colcache.h), unmapped with the table; or NULL */
+    size_t maplen;
     char sha256[65];        /* the file's SHA-256 as the rerun cache knew or
                                computed it while loading (load_opts.sha256),
                                or "" */
