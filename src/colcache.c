@@ -643,6 +643,25 @@ static int write_column(FILE *f, uint64_t *check, const column *c, size_t nrows)
            put(f, check, values_of(c), nrows * type_size(c->type)) ? -1 : 0;
 }
 
+/* dir and its missing parents (~/.cache need not exist yet), private to
+ * the user; 0 or -1. */
+static int make_dirs(const char *dir)
+{
+    char *p = join(dir, "");
+    if (!p) return -1;
+    int rc = 0;
+    for (char *s = p + 1; !rc; s++) {
+        if (*s && *s != '/') continue;
+        char c = *s;
+        *s = 0;
+        if (mkdir(p, 0700) != 0 && errno != EEXIST) rc = -1;
+        *s = c;
+        if (!c) break;
+    }
+    free(p);
+    return rc;
+}
+
 /* The header, now that the payload's length and checksum are known. */
 static int seal(FILE *f, cc_header *h, uint64_t check)
 {
@@ -666,7 +685,7 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     if (t->nrows > INT32_MAX) return;
     for (size_t j = 0; j < t->ncols; j++)
         if (t->cols[j].type < CT_INT || t->cols[j].type > CT_BOOL) return;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) return;
+    if (make_dirs(dir) != 0) return;
     char *ep = entry_path(dir, path, t->name);
     if (!ep) return;
     size_t n = strlen(ep) + 8;

@@ -7,7 +7,8 @@
 #   1, 2 and 7 threads and with the file read in parts, and reports the
 #   same data warnings (a value that never occurs, deaths after the
 #   censoring date: derived from the data, after loading);
-# - --no-cache and COHORT_CACHE=off neither read nor write it;
+# - --no-cache and COHORT_CACHE=off neither read nor write it; a cache
+#   folder whose parents are missing is created;
 # - rules that use a column the entry did not keep parse that table again;
 #   rules that use fewer columns restore it;
 # - the file's identity (device, inode, size, mtime, ctime) vouches for
@@ -127,6 +128,13 @@ for th in 1 2 7; do
     go "again$th" study.rules --threads $th
     same "again$th" ref 2
 done
+
+# a cache folder whose parents do not exist yet (a fresh home without
+# ~/.cache): created, private to the user
+COHORT_CACHE_DIR="$tmp/home/.cache/cohort" go nested study.rules
+same nested ref 0
+[ "$(ls "$tmp/home/.cache/cohort" | grep -c '\.cohortcache$')" = 2 ] || fail "nested: no entries written"
+[ "$(stat -c %a "$tmp/home/.cache")" = 700 ] || fail "nested: $tmp/home/.cache is not private"
 
 # a column the entry lacks: patients parsed again (and its entry rewritten)
 go more_ref more.rules --no-cache
