@@ -7,7 +7,8 @@
  * chained hash, and the header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
  * flags and its values (text: the distinct strings once, then a 32-bit id
- * per row).  Every section is padded with zeros to 8 bytes.  An entry is
+ * per row), then the links to the parent table when kept (each row's parent
+ * row, the groups' offsets and rows).  Every section is padded with zeros to 8 bytes.  An entry is
  * mapped (privately, populated at once) and its columns' missing flags and
  * numeric values point into the mapping, which the table keeps (data.h:
  * column.mapped, table.map); only text columns are built (a pointer per
@@ -66,6 +67,7 @@ typedef struct cc_header {
     uint64_t has_sha256;
     uint64_t nrows, ncols;
     int64_t key, fk, order;
+    uint64_t links, parent_hash, parent_spec, ngroups;  /* colcache_links */
     uint64_t payload, sections;     /* the payload's length and chained hash */
     uint64_t check;                 /* hash of this header, check zero */
 } cc_header;
@@ -443,8 +445,30 @@ static void set_file(cc_header *h, const colcache_ident *id)
     h->check = header_check(h);
 }
 
+/* The links section: whole, every parent row and row in range, the
+ * offsets rising from 0 to the rows (a damaged entry must not index out of
+ * bounds even if its checksum held by chance). */
+static int read_links(reader *rd, const cc_header *h, colcache_links *l)
+{
+    size_t n = (size_t)h->nrows;
+    if (h->ngroups > INT32_MAX) return -1;
+    l->parent_hash = h->parent_hash;
+    l->parent_spec = h->parent_spec;
+    l->ngroups = (size_t)h->ngroups;
+    l->parent_row = view(rd, n * sizeof *l->parent_row);
+    l->off = l->parent_row ? view(rd, (l->ngroups + 1) * sizeof *l->off) : NULL;
+    l->rows = l->off ? view(rd, n * sizeof *l->rows) : NULL;
+    if (!l->rows || l->off[0] != 0 || l->off[l->ngroups] != n) return -1;
+    for (size_t g = 0; g < l->ngroups; g++)
+        if (l->off[g] > l->off[g + 1]) return -1;
+    for (size_t r = 0; r < n; r++)
+        if (l->parent_row[r] < 0 || (size_t)l->parent_row[r] >= l->ngroups || l->rows[r] >= n)
+            return -1;
+    return 0;
+}
+
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool)
+                  table *t, strpool *pool, colcache_links *links)
 {
     char *ep = entry_path(dir, path, t->name);
     int fd = ep ? open(ep, O_RDONLY | O_CLOEXEC) : -1;
@@ -479,6 +503,8 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     reader rd = {map, sizeof h, len, 0};
     int bad = !cols;
     for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool);
+    colcache_links got = {0};
+    if (!bad && h.links) bad = read_links(&rd, &h, &got);
     if (bad || rd.off != rd.end || rd.check != h.sections) {
         close(fd);
         if (cols) data_free_columns(cols, ncols);
@@ -515,6 +541,7 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     t->order = (int)h.order;
     t->map = map;
     t->maplen = len;
+    *links = got;
     return 1;
 }
 
@@ -675,7 +702,7 @@ static int seal(FILE *f, cc_header *h, uint64_t check)
 }
 
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
-                    const table *t)
+                    const table *t, const colcache_links *links)
 {
     struct stat st;
     colcache_ident now = *id;
@@ -714,9 +741,19 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     h.key = t->key;
     h.fk = t->fk;
     h.order = t->order;
+    if (links && links->parent_row) {
+        h.links = 1;
+        h.parent_hash = links->parent_hash;
+        h.parent_spec = links->parent_spec;
+        h.ngroups = links->ngroups;
+    }
     uint64_t check = 0;
     int rc = fwrite(&h, sizeof h, 1, f) != 1;
     for (size_t j = 0; j < t->ncols && !rc; j++) rc = write_column(f, &check, &t->cols[j], t->nrows);
+    if (!rc && h.links)
+        rc = put(f, &check, links->parent_row, t->nrows * sizeof *links->parent_row) ||
+             put(f, &check, links->off, (links->ngroups + 1) * sizeof *links->off) ||
+             put(f, &check, links->rows, t->nrows * sizeof *links->rows);
     if (!rc) rc = seal(f, &h, check);
     if (fclose(f) != 0) rc = -1;
     if (rc || rename(tmp, ep) != 0) unlink(tmp);

@@ -33,6 +33,17 @@ typedef struct colcache_ident {
     uint8_t sha256[SHA256_BYTES];
 } colcache_ident;
 
+/* A child table's links to its parent, as data_load builds them: each
+ * row's parent row, and the rows grouped by parent row (data.h's
+ * group_index).  Valid only for the parent's content and declaration they
+ * were built from. */
+typedef struct colcache_links {
+    uint64_t parent_hash, parent_spec;  /* the parent file's content hash, its spec */
+    size_t ngroups;                     /* the parent's rows */
+    const int32_t *parent_row;          /* nrows; NULL: no links */
+    const uint32_t *off, *rows;         /* ngroups + 1; nrows */
+} colcache_links;
+
 /* The cache folder: $COHORT_CACHE_DIR, else $XDG_CACHE_HOME/cohort, else
  * $HOME/.cache/cohort; NULL (no cache) when COHORT_CACHE is "off" or "0"
  * or no folder can be named.  The caller frees it. */
@@ -51,15 +62,17 @@ int colcache_ident_of(const char *path, int want_sha256, colcache_ident *id);
  * when it matches id's content and spec (a hash of everything the
  * declaration says that changes how the file is read).  On a hit fills
  * t->cols, ncols, nrows, key, fk and order (text interned into pool) and
- * returns 1; otherwise leaves t as it was and returns 0.  Either way id
- * then holds the file's content hash (id->hashed) unless the file could
+ * returns 1, and the links the entry keeps in *links (pointing into the
+ * table's mapping; parent_row NULL when it has none; checked whole and in
+ * range, but the caller must check they are of its parent); otherwise
+ * leaves t as it was and returns 0.  Either way id then holds the file's content hash (id->hashed) unless the file could
  * not be read, with its SHA-256 when asked. */
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool);
+                  table *t, strpool *pool, colcache_links *links);
 
-/* Write table t's entry; silently nothing when the file's identity changed
+/* Write table t's entry, with its links unless links is NULL; silently nothing when the file's identity changed
  * since id was hashed or the cache cannot be written (the cache only saves
  * time). */
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
-                    const table *t);
+                    const table *t, const colcache_links *links);
 #endif

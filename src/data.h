@@ -70,6 +70,7 @@ typedef struct cohort_data {
     size_t bytes_read;      /* CSV bytes read, for the benchmark */
     size_t tables_cached;   /* tables restored from the rerun cache (colcache.h) */
     size_t files_hashed;    /* CSV files the rerun cache read to hash them */
+    size_t tables_linked;   /* restored with their links to the parent */
 } cohort_data;
 
 /* Where a table was declared in the rules, for diagnostics about it. */

@@ -1985,8 +1985,8 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
                  "estimates %.3f s, total %.3f s, peak RSS %.1f MiB (%.2fx the CSV bytes)\n",
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
-    fprintf(err, "cache: %zu tables restored from the rerun cache, %zu files hashed\n",
-            d->tables_cached, d->files_hashed);
+    fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed\n",
+            d->tables_cached, d->tables_linked, d->files_hashed);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)

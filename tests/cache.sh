@@ -19,7 +19,10 @@
 #   same bytes: restored, the identity renewed), touched to the past
 #   (trusted once hashed again) and to the future (never trusted), another
 #   inode, the file shortened (a parent changed under a restored child:
-#   the link error is reported as without the cache); with the default
+#   the link error is reported as without the cache); a child's links to
+#   its parent are taken from its entry only while the parent's content is
+#   the one they were built from (then the entry is written again with the
+#   new links); with the default
 #   2 s margin a file changed just now is hashed at every run until a run
 #   hashes it 2 s after the change;
 # - results.json's SHA-256 of the files is sha256sum's, with and without
@@ -155,6 +158,12 @@ hashed() {
     got=$(sed -n 's/^cache: .*, \([0-9]*\) files hashed$/\1/p' "$tmp/$1.raw")
     [ "$got" = "$2" ] || fail "$1: ${got:-no} files hashed, expected $2"
 }
+# `linked NAME N`: N tables (here courses, or none) took their links to the
+# parent (each row's parent row, the rows grouped by parent) from the entry.
+linked() {
+    got=$(sed -n 's/^cache: .*(\([0-9]*\) with their links to the parent).*/\1/p' "$tmp/$1.raw")
+    [ "$got" = "$2" ] || fail "$1: ${got:-no} tables linked from the cache, expected $2"
+}
 COHORT_CACHE_RACY_NS=0
 export COHORT_CACHE_RACY_NS
 P="$tmp/s/data/patients.csv"
@@ -164,6 +173,7 @@ same settle ref 2
 go settled study.rules
 same settled ref 2
 hashed settled 0
+linked settled 1
 
 # ctime alone: one byte changed in place (the same inode), size and mtime
 # put back; a cache that trusted size and mtime would serve the old kps
@@ -179,9 +189,11 @@ cmp -s "$tmp/byte_ref.csv" "$tmp/ref.csv" && fail "byte: the changed kps does no
 go byte study.rules
 same byte byte_ref 1
 hashed byte 1
+linked byte 0
 go byte2 study.rules
 same byte2 byte_ref 2
 hashed byte2 0
+linked byte2 1
 # the byte put back, mtime kept again: the entry is of the other content
 printf 7 | dd of="$P" bs=1 seek=$(($(head -1 "$P" | wc -c) + 3)) conv=notrunc 2>/dev/null
 touch -r "$tmp/orig.csv" "$P"
@@ -252,7 +264,7 @@ want=$(sha256sum "$P" "$tmp/s/data/courses.csv" | cut -d' ' -f1)
 [ "$(shas)" = "$want" ] || fail "sha256: first json run"
 grep -q ', 2 files hashed$' "$tmp/sha.raw" || fail "sha256: the entries had no SHA-256: $(grep '^cache' "$tmp/sha.raw")"
 [ "$(shas)" = "$want" ] || fail "sha256: from the entries"
-grep -q '^cache: 2 tables restored from the rerun cache, 0 files hashed$' "$tmp/sha.raw" ||
+grep -q '^cache: 2 tables restored from the rerun cache (1 with their links to the parent), 0 files hashed$' "$tmp/sha.raw" ||
     fail "sha256: not taken from the entries: $(grep '^cache' "$tmp/sha.raw")"
 
 # with the default margin: a file changed just now is hashed at every run
