@@ -1529,9 +1529,10 @@ static uint64_t spec_hash(const loader *L)
     return h * 31 + L->nna;
 }
 
-/* Drop what a failed restore left in the table. */
-static void unrestore(table *t)
+/* Drop what a failed restore left in the table (and the links into it). */
+static void unrestore(table *t, cache_state *cs)
 {
+    memset(&cs->links, 0, sizeof cs->links);
     data_free_columns(t->cols, t->ncols);
     if (t->map) munmap(t->map, t->maplen);
     t->map = NULL;
@@ -1559,7 +1560,7 @@ static int restore_cached(loader *L, cache_state *cs)
     t->parent = parent;
     L->cs = calloc(t->ncols, sizeof *L->cs);
     if (!L->cs) {
-        unrestore(t);
+        unrestore(t, cs);
         return 0;
     }
     choose_projection(L);
@@ -1569,7 +1570,7 @@ static int restore_cached(loader *L, cache_state *cs)
         if (wanted && c->projected) {
             free(L->cs);
             L->cs = NULL;
-            unrestore(t);
+            unrestore(t, cs);
             return 0;
         }
         if (!wanted && !c->projected) {
