@@ -27,6 +27,8 @@ typedef struct column {
     uint8_t *miss;          /* miss[row] != 0: missing (always allocated) */
     int projected;          /* the rules never name it: every value was read and
                                checked, but none kept (n = 0, no arrays) */
+    int mapped;             /* miss and the numeric values point into the
+                               table's map: read-only, not freed one by one */
 } column;
 
 /* Rows of a table grouped by the row of one ancestor table (the parent, the
@@ -53,6 +55,12 @@ typedef struct table {
     group_index *groups;    /* built on demand, one per ancestor */
     size_t ngroups_built;
     void *keyhash;          /* key value -> row (private to data.c) */
+    void *map;              /* the rerun cache's entry the columns point into
+                               (colcache.h), unmapped with the table; or NULL */
+    size_t maplen;
+    char sha256[65];        /* the file's SHA-256 as the rerun cache knew or
+                               computed it while loading (load_opts.sha256),
+                               or "" */
 } table;
 
 typedef struct cohort_data {
@@ -61,6 +69,8 @@ typedef struct cohort_data {
     strpool *pool;          /* not owned */
     size_t bytes_read;      /* CSV bytes read, for the benchmark */
     size_t tables_cached;   /* tables restored from the rerun cache (colcache.h) */
+    size_t files_hashed;    /* CSV files the rerun cache read to hash them */
+    size_t tables_linked;   /* restored with their links to the parent */
 } cohort_data;
 
 /* Where a table was declared in the rules, for diagnostics about it. */
@@ -102,6 +112,8 @@ typedef struct load_opts {
                                diagnostics are the same for any number */
     const char *cache_dir;  /* the rerun cache's folder (colcache.h), or NULL:
                                every file is parsed and nothing is written */
+    int sha256;             /* with the cache: each cached file's SHA-256
+                               too, in table.sha256 (results.json) */
 } load_opts;
 
 /* Load the tables in order (a parent must come before its children, else
