@@ -164,15 +164,19 @@ linked() {
     got=$(sed -n 's/^cache: .*(\([0-9]*\) with their links to the parent).*/\1/p' "$tmp/$1.raw")
     [ "$got" = "$2" ] || fail "$1: ${got:-no} tables linked from the cache, expected $2"
 }
+# `step NAME REF CACHED HASHED`: go, same and hashed for study.rules
+step() {
+    go "$1" study.rules
+    same "$1" "$2" "$3"
+    hashed "$1" "$4"
+}
 COHORT_CACHE_RACY_NS=0
 export COHORT_CACHE_RACY_NS
 P="$tmp/s/data/patients.csv"
 cp -p "$P" "$tmp/orig.csv"
 go settle study.rules
 same settle ref 2
-go settled study.rules
-same settled ref 2
-hashed settled 0
+step settled ref 2 0
 linked settled 1
 
 # ctime alone: one byte changed in place (the same inode), size and mtime
@@ -186,55 +190,35 @@ cmp -s "$P" "$tmp/orig.csv" && fail "the test did not change the file"
 sed -n 2p "$P" | grep -q '^1,,90,' || fail "the test changed another byte: $(sed -n 2p "$P")"
 go byte_ref study.rules --no-cache
 cmp -s "$tmp/byte_ref.csv" "$tmp/ref.csv" && fail "byte: the changed kps does not show"
-go byte study.rules
-same byte byte_ref 1
-hashed byte 1
+step byte byte_ref 1 1
 linked byte 0
-go byte2 study.rules
-same byte2 byte_ref 2
-hashed byte2 0
+step byte2 byte_ref 2 0
 linked byte2 1
 # the byte put back, mtime kept again: the entry is of the other content
 printf 7 | dd of="$P" bs=1 seek=$(($(head -1 "$P" | wc -c) + 3)) conv=notrunc 2>/dev/null
 touch -r "$tmp/orig.csv" "$P"
 cmp -s "$P" "$tmp/orig.csv" || fail "the test did not restore the file"
-go back study.rules
-same back ref 1
-hashed back 1
+step back ref 1 1
 
 # ctime alone, the same content (chmod): hashed again, restored, and the
 # new identity kept, so the next run reads nothing
 chmod 600 "$P"
-go mode study.rules
-same mode ref 2
-hashed mode 1
-go mode2 study.rules
-same mode2 ref 2
-hashed mode2 0
+step mode ref 2 1
+step mode2 ref 2 0
 
 # touched, the same bytes: a past mtime is trusted once hashed again; a
 # future one never is (it is not older than the moment it was hashed)
 touch -d '2020-01-01 00:00:00.5' "$P"
-go touch1 study.rules
-same touch1 ref 2
-hashed touch1 1
-go touch2 study.rules
-same touch2 ref 2
-hashed touch2 0
+step touch1 ref 2 1
+step touch2 ref 2 0
 touch -d '2030-01-01 00:00:00.5' "$P"
-go future1 study.rules
-same future1 ref 2
-hashed future1 1
-go future2 study.rules
-same future2 ref 2
-hashed future2 1
+step future1 ref 2 1
+step future2 ref 2 1
 
 # another inode, the same bytes and mtime (copied and renamed over)
 cp -p "$P" "$P.new"
 mv "$P.new" "$P"
-go inode study.rules
-same inode ref 2
-hashed inode 1
+step inode ref 2 1
 
 # the size: shortened by the last patient's line (a parent changed under
 # the restored courses, whose link to it is an error, located as without
@@ -279,9 +263,7 @@ hashed settled0 0
 changed=$(date +%s%N)
 printf 9 | dd of="$P" bs=1 seek=$(($(head -1 "$P" | wc -c) + 3)) conv=notrunc 2>/dev/null
 touch -r "$tmp/orig.csv" "$P"
-go racy1 study.rules
-same racy1 byte_ref 1
-hashed racy1 1
+step racy1 byte_ref 1 1
 go racy2 study.rules
 same racy2 byte_ref 2
 # racy1 hashed the file less than 2 s after the change (unless the machine
@@ -294,13 +276,9 @@ fi
 sleep 3
 go racy3 study.rules
 same racy3 byte_ref 2
-go racy4 study.rules
-same racy4 byte_ref 2
-hashed racy4 0
+step racy4 byte_ref 2 0
 cp "$tmp/orig.csv" "$P"
-go racy5 study.rules
-same racy5 ref 1
-hashed racy5 1
+step racy5 ref 1 1
 
 # damaged entries: one payload byte changed, cut in half, emptied, another
 # version, another ABI tag, the key column's index changed from 0 to 1 (a
