@@ -13,11 +13,7 @@
 # Usage: bench/rerun.sh [BUILD_DIR]   env: SIZES (default "100000 1000000"),
 # RUNS (default 3), THREADS (default 2), BENCH_DIR (default /tmp/cohort-bench).
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:-$here/../build}" && pwd)
-cohort="$build/cohort"
-plugins="$build/plugins/.libs"
-work=${BENCH_DIR:-/tmp/cohort-bench}
+. "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-3}
 threads=${THREADS:-2}
 tmp=$(mktemp -d)
@@ -28,7 +24,6 @@ unset COHORT_CACHE
 cp "$here/course_study.rules" "$tmp/first.rules"
 sed 's/within 3 months of start_date/within 6 months of start_date/' "$here/course_study.rules" >"$tmp/changed.rules"
 cmp -s "$tmp/first.rules" "$tmp/changed.rules" && { echo "rerun.sh: the rules were not changed" >&2; exit 1; }
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 # timed NAME RULES [ARGS]: appends "wall cpu maxrss_kib ingest" to $tmp/NAME
 timed() {
     name=$1; rules=$2; shift 2
