@@ -286,17 +286,6 @@ static int hash_file(const char *path, colcache_ident *id)
     return 0;
 }
 
-static size_t type_size(int type)
-{
-    switch (type) {
-    case CT_INT: return sizeof(int64_t);
-    case CT_REAL: return sizeof(double);
-    case CT_DATE: return sizeof(int32_t);
-    case CT_BOOL: return sizeof(uint8_t);
-    default: return 0;
-    }
-}
-
 static void *values_of(const column *c)
 {
     switch (c->type) {
@@ -384,7 +373,7 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
     c->miss = (uint8_t *)view(rd, nrows);
     if (!c->miss) return -1;
     if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
-    void *v = (void *)view(rd, nrows * type_size(c->type));
+    void *v = (void *)view(rd, nrows * data_type_size(c->type));
     switch (c->type) {
     case CT_INT: c->i = v; break;
     case CT_REAL: c->r = v; break;
@@ -667,7 +656,7 @@ static int write_column(FILE *f, uint64_t *check, const column *c, size_t nrows)
     if (put(f, check, &h, sizeof h) || put(f, check, c->name, h.namelen)) return -1;
     if (c->projected) return 0;
     return put(f, check, c->miss, nrows) ||
-           put(f, check, values_of(c), nrows * type_size(c->type)) ? -1 : 0;
+           put(f, check, values_of(c), nrows * data_type_size(c->type)) ? -1 : 0;
 }
 
 /* dir and its missing parents (~/.cache need not exist yet), private to

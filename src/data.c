@@ -206,6 +206,11 @@ static size_t type_size(int type)
     }
 }
 
+size_t data_type_size(int type)
+{
+    return type_size(type);
+}
+
 /* The value array of the column's current type (NULL for CT_NONE). */
 static void **col_values(column *c)
 {

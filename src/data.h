@@ -13,6 +13,8 @@
 
 /* Column types; the codes equal enum cohort_type of cohort/plugin.h. */
 enum { CT_NONE = 0, CT_INT = 1, CT_REAL = 2, CT_TEXT = 3, CT_DATE = 4, CT_BOOL = 5 };
+/* the bytes of one value of a column of type CT_* (0 for CT_NONE) */
+size_t data_type_size(int type);
 
 typedef struct column {
     char *name;
