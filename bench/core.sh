@@ -6,11 +6,7 @@
 # Targets (issue 2): ingest >= 200 MB/s; evaluation < 1/4 of ingest time;
 # peak RSS < 1.5x the CSV bytes; time per patient at 1M within 1.3x of 100k.
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../build}
-cohort="$build/cohort"
-plugins="$build/plugins/.libs"
-work=${BENCH_DIR:-/tmp/cohort-bench}
+. "$(dirname "$0")/preamble.sh"
 mkdir -p "$work"
 for n in 100000 1000000; do
     dir="$work/sim$n"

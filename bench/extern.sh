@@ -13,11 +13,7 @@
 # ROWS (default 1000000), PATIENTS (simulated, default 200000: about 6.2
 # lesions per patient), REPS (default 5).
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../build}
-cohort="$build/cohort"
-plugins="$build/plugins/.libs"
-work=${BENCH_DIR:-/tmp/cohort-bench}
+. "$(dirname "$0")/preamble.sh"
 rows=${ROWS:-1000000}
 patients=${PATIENTS:-200000}
 reps=${REPS:-5}

@@ -12,9 +12,10 @@
 # and whether the three files are identical; then runs the study (attrition
 # and the describe estimate) from the CSV files and with run --in-database
 # and whether the two outputs are identical.
-# With BENCH_ONLY=indb, only export --in-database runs (at 10,000,000
-# patients the in-memory engine needs about 15 GB for the tables), and
-# prints how many units it wrote (not compared with the other engines).
+# With BENCH_ONLY=indb, only the database engine runs (at 10,000,000
+# patients the in-memory engine needs about 15 GB for the tables):
+# export --in-database, printing how many units it wrote, then run
+# --in-database (not compared with the other engine).
 # Usage: bench/indb.sh [BUILD_DIR] [N...]   (BENCH_DIR: where the CSV go)
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,21 +41,31 @@ for n in $sizes; do
     dir="$work/sim$n"
     [ -f "$dir/events.csv" ] || "$cohort" simulate --patients "$n" --seed 7 --out "$dir" >/dev/null
     schema="sim$n"
+    echo "$n patients:"
     if ! psql -X -q -At -c "SELECT 1 FROM $schema.events LIMIT 1" >/dev/null 2>&1; then
+        start=$(date +%s)
         psql -X -q -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
+        # the five tables at once (COPY is bound by the server's parsing, one core each)
+        pids=""
         for t in patients courses lesions drugs events; do
-            psql -X -q -c "$("$csvddl" "$schema.$t" "$dir/$t.csv")" \
-                 -c "\\copy $schema.$t FROM '$dir/$t.csv' WITH (FORMAT csv, HEADER true)"
+            psql -X -q -v ON_ERROR_STOP=1 -c "$("$csvddl" "$schema.$t" "$dir/$t.csv")" \
+                 -c "\\copy $schema.$t FROM '$dir/$t.csv' WITH (FORMAT csv, HEADER true)" &
+            pids="$pids $!"
         done
-        for t in courses drugs events; do psql -X -q -c "CREATE INDEX ON $schema.$t (patient_id)"; done
-        psql -X -q -c "CREATE INDEX ON $schema.lesions (course_id)" -c "ANALYZE"
+        for p in $pids; do wait "$p" || { echo "loading $schema failed"; exit 1; }; done
+        pids=""
+        for t in courses drugs events; do psql -X -q -c "CREATE INDEX ON $schema.$t (patient_id)" & pids="$pids $!"; done
+        psql -X -q -c "CREATE INDEX ON $schema.lesions (course_id)" &
+        for p in $pids $!; do wait "$p" || { echo "indexing $schema failed"; exit 1; }; done
+        psql -X -q -c "ANALYZE"
+        echo "  loaded into PostgreSQL in $(($(date +%s) - start)) s ($(psql -X -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))"))"
     fi
     sed "s#^data csv \"data\"#data postgres \"\"#; s#^\\(  table \\([a-z]*\\)\\)#\\1 from \"$schema.\\2\"#" \
         "$here/course_study.rules" >"$work/pg/course_study.rules"
-    echo "$n patients:"
     if [ "${BENCH_ONLY:-}" = indb ]; then
         measure indb "$cohort" export "$work/pg/course_study.rules" --in-database -o "$work/indb.csv"
         echo "  $(($(wc -l <"$work/indb.csv") - 1)) units exported"
+        measure "run indb" "$cohort" run "$work/pg/course_study.rules" --in-database
         continue
     fi
     measure csv "$cohort" export "$here/course_study.rules" --data "$dir" -o "$work/csv.csv"

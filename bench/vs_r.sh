@@ -15,11 +15,7 @@
 # Installs r-base-core, r-cran-data.table, r-cran-survival and r-cran-cmprsk
 # with apt-get when Rscript or data.table is missing.
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:-$here/../build}" && pwd)
-cohort="$build/cohort"
-plugins="$build/plugins/.libs"
-work=${BENCH_DIR:-/tmp/cohort-bench}
+. "$(dirname "$0")/preamble.sh"
 runs=${RUNS:-3}
 sizes=${SIZES:-"100000 1000000"}
 rules="$here/course_study.rules"
@@ -27,7 +23,6 @@ if ! Rscript -e 'library(data.table)' >/dev/null 2>&1; then
     apt-get install -y r-base-core r-cran-data.table r-cran-survival r-cran-cmprsk >/dev/null
 fi
 mkdir -p "$work"
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 # run_timed OUTFILE CMD...: appends "wall cpu maxrss_kib" to OUTFILE
 run_timed() {
     f=$1; shift

@@ -1704,6 +1704,50 @@ static void check_arg_spec(scope *sc, const estimateinfo *ei, const boundarg *ba
     }
 }
 
+/* The estimator's booleans flagged COHORT_SPEC_GROUP_MODEL (km's hr: a
+ * model between the groups of `by`; *name the first one's name).  Returns
+ * -1 when it has none, else 1 when one is given true (or as a value the
+ * checker cannot fold), 0 when none is.  A constant true one without the
+ * argument of the groups it compares (COHORT_SPEC_GROUPS) is a located
+ * error. */
+static int group_model(scope *sc, const estimateinfo *ei, const char **name)
+{
+    int on = 0, groups = 0;
+    const boundarg *model = NULL;
+    *name = NULL;
+    for (size_t pi = 0; pi < ei->est->nparams && !*name; pi++) {
+        const cohort_param_spec *sp = plugin_param_spec(ei->plugin, ei->est->name, ei->est->params[pi].name);
+        if (sp && (sp->flags & COHORT_SPEC_GROUP_MODEL) && (ei->est->params[pi].kinds & COHORT_ARG_BOOL))
+            *name = ei->est->params[pi].name;
+    }
+    if (!*name) return -1;
+    for (size_t i = 0; i < ei->nargs; i++) {
+        const boundarg *ba = &ei->args[i];
+        const cohort_param_spec *sp = plugin_param_spec(ei->plugin, ei->est->name, ba->param->name);
+        if (!sp) continue;
+        groups |= (sp->flags & COHORT_SPEC_GROUPS) != 0;
+        if (!(sp->flags & COHORT_SPEC_GROUP_MODEL) || ba->kind != COHORT_ARG_BOOL) continue;
+        const expr *v = const_source(sc->st, ba->value);   /* true, false, or a name of one */
+        int known = v && v->kind == E_BOOL;
+        if (!known || v->ival != 0) on = 1;
+        if (known && v->ival != 0 && !model) model = ba;
+    }
+    if (model && !groups) {
+        const char *gname = NULL;
+        for (size_t pi = 0; pi < ei->est->nparams && !gname; pi++) {
+            const cohort_param_spec *sp = plugin_param_spec(ei->plugin, ei->est->name, ei->est->params[pi].name);
+            if (sp && (sp->flags & COHORT_SPEC_GROUPS)) gname = sp->param;
+        }
+        loc l = model->value->loc;
+        for (size_t a = 0; a < ei->s->nargs; a++)
+            if (ei->s->args[a].name && !strcmp(ei->s->args[a].name, model->param->name)) l = ei->s->args[a].loc;
+        diag_at(sc->dg, DIAG_ERROR, l, "%s: true compares the groups of `%s`, which %s is not given; give it "
+                "(e.g. %s(..., %s: g, %s: true))", model->param->name, gname ? gname : "by", ei->est->name,
+                ei->est->name, gname ? gname : "by", model->param->name);
+    }
+    return on;
+}
+
 /* strata(x) as a term of a formula, as R writes coxph(Surv(t, s) ~ a +
  * strata(x)): not a term but the estimator's `strata` argument.  The term
  * leaves the formula and binds that argument (given[] marks it given). */
@@ -1830,9 +1874,22 @@ static void check_estimate(scope *sc, estimateinfo *ei)
             ei->nargs++;
         }
     }
-    /* below the patient level, clustered by patient unless told otherwise */
+    /* below the patient level, clustered by patient unless told otherwise;
+     * an estimator whose cluster serves a model between its groups (km's
+     * hr) only when that model is asked for */
+    const char *gmname;
+    int gm = group_model(sc, ei, &gmname);
     for (size_t pi = 0; pi < est->nparams; pi++)
-        if (is_cluster_param(&est->params[pi]) && !given[pi] && sc->st->unit != sc->st->root) {
+        if (is_cluster_param(&est->params[pi]) && given[pi] && gm == 0) {
+            for (size_t a = 0; a < s->nargs; a++)
+                if (s->args[a].name && !strcmp(s->args[a].name, est->params[pi].name) &&
+                    !(s->args[a].value->kind == E_NAME && !strcmp(s->args[a].value->name, "none")))
+                    diag_at(sc->dg, DIAG_WARNING, s->args[a].loc, "%s: %s uses it only with %s: true (see "
+                            "cohort help %s); it is ignored here", est->params[pi].name, est->name, gmname,
+                            est->name);
+        }
+    for (size_t pi = 0; pi < est->nparams; pi++)
+        if (is_cluster_param(&est->params[pi]) && !given[pi] && gm != 0 && sc->st->unit != sc->st->root) {
             const table *rt = &sc->d->tables[sc->st->root];
             if (rt->key < 0) break;
             expr *key = ast_expr(sc->st->prog, E_FIELD, s->loc);

@@ -2,14 +2,34 @@
  *
  * An entry is one file, named by a hash of the CSV file's real path and the
  * table's name: a header (magic, format, ABI tag, cohort's version, the
- * declaration's hash, the CSV file's size, mtime and content hash, the
- * table's shape, the payload's length and checksum) and the payload, every
+ * declaration's hash, the CSV file's identity and when it was taken, its
+ * content hash and SHA-256, the table's shape, the payload's length and
+ * chained hash, and the header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
  * flags and its values (text: the distinct strings once, then a 32-bit id
- * per row).  Every section is padded with zeros to 8 bytes.  Read with
- * pread straight into the columns' arrays (no mapping: no page faults on
- * it, and its pages never count in the process's memory); the checksum
- * chains a hash of each section, checked once all are read. */
+ * per row), then the links to the parent table when kept (each row's parent
+ * row, the groups' offsets and rows).  Every section is padded with zeros to 8 bytes.  An entry is
+ * mapped (privately, populated at once) and its columns' missing flags and
+ * numeric values point into the mapping, which the table keeps (data.h:
+ * column.mapped, table.map); only text columns are built (a pointer per
+ * row into the interned strings).  The payload's hash chains a hash of each
+ * section, checked before the table is used (about 7 GB/s: a damaged entry
+ * is never used).  cohort never changes an entry's payload in place (it
+ * renames a new entry over it, and renews only the header in place), so a
+ * mapping stays whole; truncating an entry by hand while a run has it
+ * mapped would end that run (SIGBUS), like truncating any mapped file.
+ *
+ * Racy identities.  The content hash recorded with an identity is reused
+ * without reading the file only when the identity's modification and
+ * change times are more than RACY_NS older than the clock read before the
+ * file was hashed.  A write to the file after that moment sets its change
+ * time to the moment of the write, which no user can set back (utimensat
+ * sets the modification time and, with it, the change time to now), so the
+ * identity then differs; a write before it, within the same tick of a
+ * filesystem's coarse timestamps as the recorded times, is what the margin
+ * excludes (git distrusts an index entry whose file is not older than the
+ * index, for the same reason).  An identity not yet old enough is simply
+ * hashed again at the next run, and renewed in the entry's header. */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE 1   /* realpath */
 #endif
@@ -20,24 +40,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "config.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 2, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 3, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
+/* how much older than the moment it was hashed a file's times must be for
+ * its identity to vouch for its content (2 s: FAT's timestamps, the
+ * coarsest of the usual filesystems, and the kernel's coarse clock;
+ * $COHORT_CACHE_RACY_NS, a test hook, sets another) */
+#define RACY_NS 2000000000LL
 
 typedef struct cc_header {
     char magic[8];
     uint32_t format, abi;
     char version[32];
-    uint64_t spec, size;
-    int64_t sec, nsec;
+    uint64_t spec;
+    uint64_t dev, ino, size;
+    int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, seen_sec, seen_nsec;
     uint64_t hash;
+    uint8_t sha256[SHA256_BYTES];
+    uint64_t has_sha256;
     uint64_t nrows, ncols;
     int64_t key, fk, order;
-    uint64_t payload, check;
+    uint64_t links, parent_hash, parent_spec, ngroups;  /* colcache_links */
+    uint64_t payload, sections;     /* the payload's length and chained hash */
+    uint64_t check;                 /* hash of this header, check zero */
 } cc_header;
 
 typedef struct cc_col {
@@ -167,47 +199,91 @@ static char *entry_path(const char *dir, const char *path, const char *tname)
     return e;
 }
 
-int colcache_ident_of(const char *path, colcache_ident *id)
+/* ---- identity and content ---------------------------------------------- */
+
+static void set_identity(colcache_ident *id, const struct stat *st)
+{
+    id->dev = (uint64_t)st->st_dev;
+    id->ino = (uint64_t)st->st_ino;
+    id->size = (uint64_t)st->st_size;
+    id->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+    id->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+    id->ctime_sec = (int64_t)st->st_ctim.tv_sec;
+    id->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
+}
+
+static int same_identity(const colcache_ident *a, const colcache_ident *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
+           a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
+}
+
+/* (sec, nsec) more than margin nanoseconds before (ref_sec, ref_nsec). */
+static int older(int64_t sec, int64_t nsec, int64_t ref_sec, int64_t ref_nsec, int64_t margin)
+{
+    int64_t s = ref_sec - margin / 1000000000, ns = ref_nsec - margin % 1000000000;
+    if (ns < 0) {
+        ns += 1000000000;
+        s--;
+    }
+    return sec < s || (sec == s && nsec < ns);
+}
+
+/* The identity can vouch for the content hashed at id->seen (see "Racy
+ * identities" above). */
+static int settled(const colcache_ident *id)
+{
+    int64_t margin = RACY_NS;
+    const char *m = getenv("COHORT_CACHE_RACY_NS");
+    if (m && *m) margin = strtoll(m, NULL, 10);
+    return older(id->mtime_sec, id->mtime_nsec, id->seen_sec, id->seen_nsec, margin) &&
+           older(id->ctime_sec, id->ctime_nsec, id->seen_sec, id->seen_nsec, margin);
+}
+
+int colcache_ident_of(const char *path, int want_sha256, colcache_ident *id)
 {
     size_t min = CC_MIN_BYTES;
     const char *m = getenv("COHORT_CACHE_MIN_BYTES");
     if (m && *m) min = (size_t)strtoull(m, NULL, 10);
-    int fd = regfile_open(path);
-    if (fd < 0) return -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < min || st.st_size == 0) {
-        close(fd);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < min ||
+        st.st_size == 0)
         return -1;
-    }
-    /* read in blocks (a mapping would hold the whole file in the process's
-     * resident memory); the blocks' hashes chained */
-    enum { BLOCK = 4 << 20 };
-    unsigned char *buf = malloc(BLOCK);
-    uint64_t h = 0, total = 0;
-    ssize_t got = 0;
-    while (buf && (got = read(fd, buf, BLOCK)) > 0) {
-        h = chain(h, colcache_hash(buf, (size_t)got), (size_t)got);
-        total += (uint64_t)got;
-    }
-    free(buf);
-    close(fd);
-    if (!buf || got < 0 || total != (uint64_t)st.st_size) return -1;
-    id->size = (uint64_t)st.st_size;
-    id->sec = (int64_t)st.st_mtim.tv_sec;
-    id->nsec = (int64_t)st.st_mtim.tv_nsec;
-    id->hash = h;
+    memset(id, 0, sizeof *id);
+    set_identity(id, &st);
+    id->want_sha256 = want_sha256;
     return 0;
 }
 
-static size_t type_size(int type)
+static void chain_block(void *ud, const void *block, size_t n)
 {
-    switch (type) {
-    case CT_INT: return sizeof(int64_t);
-    case CT_REAL: return sizeof(double);
-    case CT_DATE: return sizeof(int32_t);
-    case CT_BOOL: return sizeof(uint8_t);
-    default: return 0;
-    }
+    uint64_t *h = ud;
+    *h = chain(*h, colcache_hash(block, n), n);
+}
+
+/* Read the whole file: its identity (taken after the clock, before the
+ * first byte is read), content hash and, when asked, SHA-256.  0 or -1. */
+static int hash_file(const char *path, colcache_ident *id)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0) return -1;
+    int fd = regfile_open(path);
+    if (fd < 0) return -1;
+    struct stat st;
+    uint64_t h = 0;
+    int64_t got = fstat(fd, &st) == 0 ? hash_fd(fd, chain_block, &h,
+                                                id->want_sha256 ? id->sha256 : NULL)
+                                      : -1;
+    close(fd);
+    if (got < 0 || (uint64_t)got != (uint64_t)st.st_size) return -1;
+    set_identity(id, &st);
+    id->seen_sec = (int64_t)now.tv_sec;
+    id->seen_nsec = (int64_t)now.tv_nsec;
+    id->hash = h;
+    id->hashed = id->computed = 1;
+    id->has_sha256 = id->want_sha256;
+    return 0;
 }
 
 static void *values_of(const column *c)
@@ -228,37 +304,25 @@ static size_t pad8(size_t n)
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* Sections read in order from the entry, each padded to 8 bytes. */
+/* Sections taken in order from the mapped entry, each padded to 8 bytes. */
 typedef struct reader {
-    int fd;
+    const unsigned char *base;
     uint64_t off, end;      /* next byte; the payload's end */
-    uint64_t check;         /* chained hash of the sections read */
+    uint64_t check;         /* chained hash of the sections taken */
 } reader;
 
-/* Read the next section of n bytes into dst (room for pad8(n) bytes), its
- * padding zero; 0 or -1. */
-static int fetch(reader *rd, void *dst, size_t n)
+/* The next section of n bytes, its padding zero and its hash chained into
+ * the check; NULL when the entry is too short or the padding is not zero. */
+static const void *view(reader *rd, size_t n)
 {
     size_t k = pad8(n);
-    if (k < n || k > rd->end - rd->off) return -1;
-    unsigned char *p = dst;
-    size_t done = 0;
-    while (done < k) {
-        ssize_t got = pread(rd->fd, p + done, k - done, (off_t)(rd->off + done));
-        if (got <= 0) return -1;
-        done += (size_t)got;
-    }
+    if (k < n || k > rd->end - rd->off) return NULL;
+    const unsigned char *p = rd->base + rd->off;
     for (size_t i = n; i < k; i++)
-        if (p[i]) return -1;
+        if (p[i]) return NULL;
     rd->off += k;
     rd->check = chain(rd->check, colcache_hash(p, n), n);
-    return 0;
-}
-
-/* A fresh array for a section of n bytes (its padding included). */
-static void *room(size_t n)
-{
-    return malloc(pad8(n ? n : 1));
+    return p;
 }
 
 /* One text column's values: intern the distinct strings, then map ids. */
@@ -266,15 +330,12 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
 {
     if (h->ndict > UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
     size_t nd = (size_t)h->ndict;
-    uint64_t *off = room((nd + 1) * sizeof *off);
-    char *bytes = room((size_t)h->dictbytes);
-    uint32_t *ids = room(nrows * sizeof *ids);
-    const char **dict = room(nd * sizeof *dict);
-    c->s = room(nrows * sizeof *c->s);
-    int rc = !off || !bytes || !ids || !dict || !c->s ? -1 : 0;
-    if (!rc)
-        rc = fetch(rd, off, (nd + 1) * sizeof *off) || fetch(rd, bytes, (size_t)h->dictbytes) ||
-             fetch(rd, ids, nrows * sizeof *ids);
+    const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
+    const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
+    const uint32_t *ids = bytes ? view(rd, nrows * sizeof *ids) : NULL;
+    const char **dict = malloc((nd ? nd : 1) * sizeof *dict);
+    c->s = malloc((nrows ? nrows : 1) * sizeof *c->s);
+    int rc = !ids || !dict || !c->s ? -1 : 0;
     for (size_t k = 0; k < nd && !rc; k++) {
         if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
         else if (!(dict[k] = strpool_intern(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
@@ -285,95 +346,191 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
         else if (ids[r] < nd) c->s[r] = dict[ids[r]];
         else rc = -1;
     }
-    free(off);
-    free(bytes);
-    free(ids);
     free(dict);
     return rc ? -1 : 0;
 }
 
+/* One column; its missing flags and numeric values point into the mapping
+ * (c->mapped), a text column's strings are interned into pool. */
 static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
 {
+    const cc_col *hp = view(rd, sizeof(cc_col));
+    if (!hp) return -1;
     cc_col h;
-    if (fetch(rd, &h, sizeof h) || h.type < CT_INT || h.type > CT_BOOL || h.namelen > 4096)
-        return -1;
-    c->name = room(h.namelen + 1);
-    if (!c->name || fetch(rd, c->name, h.namelen)) return -1;
+    memcpy(&h, hp, sizeof h);
+    if (h.type < CT_INT || h.type > CT_BOOL || h.namelen > 4096) return -1;
+    const char *name = view(rd, h.namelen);
+    c->name = name ? malloc(h.namelen + 1) : NULL;
+    if (!c->name) return -1;
+    memcpy(c->name, name, h.namelen);
     c->name[h.namelen] = 0;
     c->type = (int)h.type;
     c->declared = h.declared != 0;
     c->projected = h.projected != 0;
     if (c->projected) return 0;
     c->n = nrows;
-    c->miss = room(nrows);
-    if (!c->miss || fetch(rd, c->miss, nrows)) return -1;
+    c->mapped = 1;
+    c->miss = (uint8_t *)view(rd, nrows);
+    if (!c->miss) return -1;
     if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
-    size_t sz = type_size(c->type);
-    void *dst = room(nrows * sz);
+    void *v = (void *)view(rd, nrows * data_type_size(c->type));
     switch (c->type) {
-    case CT_INT: c->i = dst; break;
-    case CT_REAL: c->r = dst; break;
-    case CT_DATE: c->d = dst; break;
-    default: c->b = dst; break;
+    case CT_INT: c->i = v; break;
+    case CT_REAL: c->r = v; break;
+    case CT_DATE: c->d = v; break;
+    default: c->b = v; break;
     }
-    return !dst || fetch(rd, dst, nrows * sz) ? -1 : 0;
+    return v ? 0 : -1;
 }
 
-/* The entry's checksum: the sections' chained hashes, then the header's
- * (its check field zero), so that no byte of the entry goes unchecked. */
-static uint64_t entry_check(const cc_header *h, uint64_t sections)
+/* The header's checksum: its hash with the check field zero (the payload
+ * is covered by the sections' chained hash, a field of the header). */
+static uint64_t header_check(const cc_header *h)
 {
     cc_header c = *h;
     c.check = 0;
-    return chain(sections, colcache_hash(&c, sizeof c), sizeof c);
+    return colcache_hash(&c, sizeof c);
 }
 
-static int header_matches(const cc_header *h, const colcache_ident *id, uint64_t spec,
-                          uint64_t filesize)
+/* A whole header of this format, version and ABI for this declaration and
+ * an entry file of filesize bytes. */
+static int header_valid(const cc_header *h, uint64_t spec, uint64_t filesize)
 {
     char version[sizeof h->version] = {0};
     snprintf(version, sizeof version, "%s", PACKAGE_VERSION);
     return !memcmp(h->magic, cc_magic, sizeof cc_magic) && h->format == CC_FORMAT &&
            h->abi == abi_tag() && !memcmp(h->version, version, sizeof version) &&
-           h->spec == spec && h->size == id->size && h->sec == id->sec && h->nsec == id->nsec &&
-           h->hash == id->hash && h->payload == filesize - sizeof *h && h->nrows <= INT32_MAX &&
-           h->ncols > 0 && h->ncols <= 65536 && h->key >= -1 && h->key < (int64_t)h->ncols &&
-           h->fk >= -1 && h->fk < (int64_t)h->ncols && h->order >= -1 &&
-           h->order < (int64_t)h->ncols;
+           h->check == header_check(h) && h->spec == spec &&
+           h->payload == filesize - sizeof *h && h->nrows <= INT32_MAX && h->ncols > 0 &&
+           h->ncols <= 65536 && h->key >= -1 && h->key < (int64_t)h->ncols && h->fk >= -1 &&
+           h->fk < (int64_t)h->ncols && h->order >= -1 && h->order < (int64_t)h->ncols;
 }
 
-int colcache_load(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool)
+/* The file as the header records it. */
+static colcache_ident header_ident(const cc_header *h)
+{
+    colcache_ident id = {h->dev, h->ino, h->size, h->mtime_sec, h->mtime_nsec, h->ctime_sec,
+                         h->ctime_nsec, h->seen_sec, h->seen_nsec, 0, 1, 0,
+                         h->has_sha256 != 0, h->hash, {0}};
+    memcpy(id.sha256, h->sha256, sizeof id.sha256);
+    return id;
+}
+
+/* Record the file (identity, when it was taken, content hashes) in h. */
+static void set_file(cc_header *h, const colcache_ident *id)
+{
+    h->dev = id->dev;
+    h->ino = id->ino;
+    h->size = id->size;
+    h->mtime_sec = id->mtime_sec;
+    h->mtime_nsec = id->mtime_nsec;
+    h->ctime_sec = id->ctime_sec;
+    h->ctime_nsec = id->ctime_nsec;
+    h->seen_sec = id->seen_sec;
+    h->seen_nsec = id->seen_nsec;
+    h->hash = id->hash;
+    h->has_sha256 = id->has_sha256 != 0;
+    memcpy(h->sha256, id->sha256, sizeof h->sha256);
+    h->check = header_check(h);
+}
+
+/* The links section: whole, every parent row and row in range, the
+ * offsets rising from 0 to the rows (a damaged entry must not index out of
+ * bounds even if its checksum held by chance). */
+static int read_links(reader *rd, const cc_header *h, colcache_links *l)
+{
+    size_t n = (size_t)h->nrows;
+    if (h->ngroups > INT32_MAX) return -1;
+    l->parent_hash = h->parent_hash;
+    l->parent_spec = h->parent_spec;
+    l->ngroups = (size_t)h->ngroups;
+    l->parent_row = view(rd, n * sizeof *l->parent_row);
+    l->off = l->parent_row ? view(rd, (l->ngroups + 1) * sizeof *l->off) : NULL;
+    l->rows = l->off ? view(rd, n * sizeof *l->rows) : NULL;
+    if (!l->rows || l->off[0] != 0 || l->off[l->ngroups] != n) return -1;
+    for (size_t g = 0; g < l->ngroups; g++)
+        if (l->off[g] > l->off[g + 1]) return -1;
+    for (size_t r = 0; r < n; r++)
+        if (l->parent_row[r] < 0 || (size_t)l->parent_row[r] >= l->ngroups || l->rows[r] >= n)
+            return -1;
+    return 0;
+}
+
+int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
+                  table *t, strpool *pool, colcache_links *links)
 {
     char *ep = entry_path(dir, path, t->name);
-    if (!ep) return 0;
-    int fd = open(ep, O_RDONLY | O_CLOEXEC);
+    int fd = ep ? open(ep, O_RDONLY | O_CLOEXEC) : -1;
     free(ep);
-    if (fd < 0) return 0;
     struct stat st;
     cc_header h;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size <= sizeof h ||
-        pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
-        !header_matches(&h, id, spec, (uint64_t)st.st_size)) {
-        close(fd);
+    int valid = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                (uint64_t)st.st_size > sizeof h &&
+                pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+                header_valid(&h, spec, (uint64_t)st.st_size);
+    /* the content hash: the entry's, when the file is still the one it
+     * hashed and was settled then; else read the file */
+    colcache_ident rec;
+    if (valid) rec = header_ident(&h);
+    if (valid && same_identity(&rec, id) && settled(&rec) &&
+        (rec.has_sha256 || !id->want_sha256)) {
+        rec.want_sha256 = id->want_sha256;
+        *id = rec;
+    } else if (hash_file(path, id) != 0) {
+        id->hashed = 0;
+    }
+    if (!valid || !id->hashed || id->hash != h.hash || id->size != h.size) {
+        if (fd >= 0) close(fd);
         return 0;
     }
-    size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows;
-    column *cols = calloc(ncols, sizeof *cols);
-    reader rd = {fd, sizeof h, (uint64_t)st.st_size, 0};
+    /* mapped read-only (the page cache's own pages: a writable private
+     * mapping would copy each one when populated) and populated at once:
+     * the columns point into it, with neither copy nor fault */
+    size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows, len = (size_t)st.st_size;
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    column *cols = map == MAP_FAILED ? NULL : calloc(ncols, sizeof *cols);
+    reader rd = {map, sizeof h, len, 0};
     int bad = !cols;
     for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool);
-    close(fd);
-    if (bad || rd.off != rd.end || entry_check(&h, rd.check) != h.check) {
+    colcache_links got = {0};
+    if (!bad && h.links) bad = read_links(&rd, &h, &got);
+    if (bad || rd.off != rd.end || rd.check != h.sections) {
+        close(fd);
         if (cols) data_free_columns(cols, ncols);
+        if (map != MAP_FAILED) munmap(map, len);
         return 0;
     }
+    if (id->computed) {
+        /* the same content under a new identity (touched, copied back...),
+         * or one that was not yet settled: renew it, so that the next run
+         * need not hash the file (in place: a reader that meets a torn
+         * header finds its checksum wrong and parses the file) */
+        if (!id->has_sha256 && h.has_sha256) {
+            id->has_sha256 = 1;
+            memcpy(id->sha256, h.sha256, sizeof id->sha256);
+        }
+        cc_header renewed = h;
+        set_file(&renewed, id);
+        char *wp = entry_path(dir, path, t->name);
+        int wfd = wp ? open(wp, O_WRONLY | O_CLOEXEC) : -1;
+        struct stat wst;
+        /* only the entry just read (not one renamed into its place since) */
+        if (wfd >= 0 && fstat(wfd, &wst) == 0 && wst.st_ino == st.st_ino &&
+            wst.st_dev == st.st_dev)
+            (void)!pwrite(wfd, &renewed, sizeof renewed, 0);
+        if (wfd >= 0) close(wfd);
+        free(wp);
+    }
+    close(fd);
     t->cols = cols;
     t->ncols = ncols;
     t->nrows = nrows;
     t->key = (int)h.key;
     t->fk = (int)h.fk;
     t->order = (int)h.order;
+    t->map = map;
+    t->maplen = len;
+    *links = got;
     return 1;
 }
 
@@ -499,7 +656,26 @@ static int write_column(FILE *f, uint64_t *check, const column *c, size_t nrows)
     if (put(f, check, &h, sizeof h) || put(f, check, c->name, h.namelen)) return -1;
     if (c->projected) return 0;
     return put(f, check, c->miss, nrows) ||
-           put(f, check, values_of(c), nrows * type_size(c->type)) ? -1 : 0;
+           put(f, check, values_of(c), nrows * data_type_size(c->type)) ? -1 : 0;
+}
+
+/* dir and its missing parents (~/.cache need not exist yet), private to
+ * the user; 0 or -1. */
+static int make_dirs(const char *dir)
+{
+    char *p = join(dir, "");
+    if (!p) return -1;
+    int rc = 0;
+    for (char *s = p + 1; !rc; s++) {
+        if (*s && *s != '/') continue;
+        char c = *s;
+        *s = 0;
+        if (mkdir(p, 0700) != 0 && errno != EEXIST) rc = -1;
+        *s = c;
+        if (!c) break;
+    }
+    free(p);
+    return rc;
 }
 
 /* The header, now that the payload's length and checksum are known. */
@@ -509,21 +685,23 @@ static int seal(FILE *f, cc_header *h, uint64_t check)
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size <= sizeof *h) return -1;
     h->payload = (uint64_t)st.st_size - sizeof *h;
-    h->check = entry_check(h, check);
+    h->sections = check;
+    h->check = header_check(h);
     return pwrite(fileno(f), h, sizeof *h, 0) == (ssize_t)sizeof *h ? 0 : -1;
 }
 
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
-                    const table *t)
+                    const table *t, const colcache_links *links)
 {
     struct stat st;
-    if (stat(path, &st) != 0 || (uint64_t)st.st_size != id->size ||
-        (int64_t)st.st_mtim.tv_sec != id->sec || (int64_t)st.st_mtim.tv_nsec != id->nsec)
-        return;   /* changed while it was read: the parse may not match id */
+    colcache_ident now = *id;
+    if (!id->hashed || stat(path, &st) != 0) return;
+    set_identity(&now, &st);
+    if (!same_identity(&now, id)) return;   /* changed while it was read: the parse may not match id */
     if (t->nrows > INT32_MAX) return;
     for (size_t j = 0; j < t->ncols; j++)
         if (t->cols[j].type < CT_INT || t->cols[j].type > CT_BOOL) return;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) return;
+    if (make_dirs(dir) != 0) return;
     char *ep = entry_path(dir, path, t->name);
     if (!ep) return;
     size_t n = strlen(ep) + 8;
@@ -546,18 +724,25 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     h.abi = abi_tag();
     snprintf(h.version, sizeof h.version, "%s", PACKAGE_VERSION);
     h.spec = spec;
-    h.size = id->size;
-    h.sec = id->sec;
-    h.nsec = id->nsec;
-    h.hash = id->hash;
+    set_file(&h, id);
     h.nrows = t->nrows;
     h.ncols = t->ncols;
     h.key = t->key;
     h.fk = t->fk;
     h.order = t->order;
+    if (links && links->parent_row) {
+        h.links = 1;
+        h.parent_hash = links->parent_hash;
+        h.parent_spec = links->parent_spec;
+        h.ngroups = links->ngroups;
+    }
     uint64_t check = 0;
     int rc = fwrite(&h, sizeof h, 1, f) != 1;
     for (size_t j = 0; j < t->ncols && !rc; j++) rc = write_column(f, &check, &t->cols[j], t->nrows);
+    if (!rc && h.links)
+        rc = put(f, &check, links->parent_row, t->nrows * sizeof *links->parent_row) ||
+             put(f, &check, links->off, (links->ngroups + 1) * sizeof *links->off) ||
+             put(f, &check, links->rows, t->nrows * sizeof *links->rows);
     if (!rc) rc = seal(f, &h, check);
     if (fclose(f) != 0) rc = -1;
     if (rc || rename(tmp, ep) != 0) unlink(tmp);

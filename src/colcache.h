@@ -2,23 +2,47 @@
  * columnar binary file (typed values, missing flags, each text column's
  * distinct strings and one 32-bit id per row) in a cache folder, and
  * restored on the next run without parsing.  An entry is used only when
- * the CSV file has the same size, modification time (nanoseconds) and
- * content hash as when it was written, the table is declared the same way,
- * and the entry was written by this version of cohort on this ABI and is
- * whole (its own checksum).  Anything else is a miss: the file is parsed
- * and the entry written again (a temporary file renamed into place, so
- * concurrent writers never leave a half-written entry). */
+ * the CSV file has the content hash it had when the entry was written, the
+ * table is declared the same way, and the entry was written by this
+ * version of cohort on this ABI and is whole (its own checksum).  The
+ * content hash is taken from the entry without reading the file when the
+ * file's identity (device, inode, size, modification and change times to
+ * the nanosecond) is the one recorded with it and that identity was
+ * already old when the file was hashed (a change within the same clock
+ * tick could keep it: see "racy" in colcache.c); otherwise the file is
+ * hashed again, and an entry whose content still matches is used and its
+ * identity renewed.  Anything else is a miss: the file is parsed and the
+ * entry written again (a temporary file renamed into place, so concurrent
+ * writers never leave a half-written entry). */
 #ifndef COHORT_COLCACHE_H
 #define COHORT_COLCACHE_H
 #include <stdint.h>
 #include "data.h"
+#include "hash.h"
 
-/* What identifies a CSV file's content. */
+/* A CSV file as the cache knows it. */
 typedef struct colcache_ident {
-    uint64_t size;
-    int64_t sec, nsec;      /* modification time */
-    uint64_t hash;          /* colcache_hash of the whole file */
+    /* what stat says; seen: the clock when it was taken, before hashing */
+    uint64_t dev, ino, size;
+    int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, seen_sec, seen_nsec;
+    int want_sha256;        /* asked for: also the file's SHA-256 */
+    int hashed;             /* hash (and sha256 when asked) are known */
+    int computed;           /* the file was read and hashed by this process */
+    int has_sha256;
+    uint64_t hash;          /* colcache_hash of the file's blocks, chained */
+    uint8_t sha256[SHA256_BYTES];
 } colcache_ident;
+
+/* A child table's links to its parent, as data_load builds them: each
+ * row's parent row, and the rows grouped by parent row (data.h's
+ * group_index).  Valid only for the parent's content and declaration they
+ * were built from. */
+typedef struct colcache_links {
+    uint64_t parent_hash, parent_spec;  /* the parent file's content hash, its spec */
+    size_t ngroups;                     /* the parent's rows */
+    const int32_t *parent_row;          /* nrows; NULL: no links */
+    const uint32_t *off, *rows;         /* ngroups + 1; nrows */
+} colcache_links;
 
 /* The cache folder: $COHORT_CACHE_DIR, else $XDG_CACHE_HOME/cohort, else
  * $HOME/.cache/cohort; NULL (no cache) when COHORT_CACHE is "off" or "0"
@@ -28,21 +52,27 @@ char *colcache_dir(void);
 /* A fast 64-bit hash of n bytes (not cryptographic: it detects changes). */
 uint64_t colcache_hash(const void *p, size_t n);
 
-/* The identity of the CSV file at path; 0, or -1 when it cannot be read or
- * is smaller than the size worth caching (1 MiB, or
- * $COHORT_CACHE_MIN_BYTES: a test hook). */
-int colcache_ident_of(const char *path, colcache_ident *id);
+/* The identity of the CSV file at path (stat only: nothing hashed yet;
+ * want_sha256 set as asked); 0, or -1 when it is not a regular file or is
+ * smaller than the size worth caching (1 MiB, or $COHORT_CACHE_MIN_BYTES:
+ * a test hook). */
+int colcache_ident_of(const char *path, int want_sha256, colcache_ident *id);
 
 /* Restore table t's columns from the cache entry of (path, table name)
- * when it matches id and spec (a hash of everything the declaration says
- * that changes how the file is read).  On a hit fills t->cols, ncols,
- * nrows, key, fk and order (text interned into pool) and returns 1;
- * otherwise leaves t as it was and returns 0. */
-int colcache_load(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool);
+ * when it matches id's content and spec (a hash of everything the
+ * declaration says that changes how the file is read).  On a hit fills
+ * t->cols, ncols, nrows, key, fk and order (text interned into pool) and
+ * returns 1, and the links the entry keeps in *links (pointing into the
+ * table's mapping; parent_row NULL when it has none; checked whole and in
+ * range, but the caller must check they are of its parent); otherwise
+ * leaves t as it was and returns 0.  Either way id then holds the file's content hash (id->hashed) unless the file could
+ * not be read, with its SHA-256 when asked. */
+int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
+                  table *t, strpool *pool, colcache_links *links);
 
-/* Write table t's entry; silently nothing when the file changed since id
- * was taken or the cache cannot be written (the cache only saves time). */
+/* Write table t's entry, with its links unless links is NULL; silently nothing when the file's identity changed
+ * since id was hashed or the cache cannot be written (the cache only saves
+ * time). */
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
-                    const table *t);
+                    const table *t, const colcache_links *links);
 #endif

@@ -92,6 +92,7 @@ typedef struct loader {
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
     unsigned char *failed;  /* per table: it had errors */
     const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
+    int sha256;             /* record each cached file's SHA-256 (load_opts) */
     struct cache_state *cache; /* per table: its cache entry's identity */
     char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
 } loader;
@@ -100,8 +101,11 @@ typedef struct loader {
 typedef struct cache_state {
     int use;                /* the file is worth caching and was identified */
     int hit;                /* restored from the cache */
+    int dropped;            /* restored without columns its entry keeps */
+    int linked;             /* its links came from the entry */
     colcache_ident id;
     uint64_t spec;
+    colcache_links links;   /* the entry's links to the parent, if any */
 } cache_state;
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -203,6 +207,11 @@ static size_t type_size(int type)
     case CT_TEXT: return sizeof(const char *);
     default: return 0;
     }
+}
+
+size_t data_type_size(int type)
+{
+    return type_size(type);
 }
 
 /* The value array of the column's current type (NULL for CT_NONE). */
@@ -1575,10 +1584,13 @@ static uint64_t spec_hash(const loader *L)
     return h * 31 + L->nna;
 }
 
-/* Drop what a failed restore left in the table. */
-static void unrestore(table *t)
+/* Drop what a failed restore left in the table (and the links into it). */
+static void unrestore(table *t, cache_state *cs)
 {
+    memset(&cs->links, 0, sizeof cs->links);
     data_free_columns(t->cols, t->ncols);
+    if (t->map) munmap(t->map, t->maplen);
+    t->map = NULL;
     t->cols = NULL;
     t->ncols = t->nrows = 0;
     t->key = t->fk = t->order = -1;
@@ -1593,14 +1605,17 @@ static int restore_cached(loader *L, cache_state *cs)
     table *t = L->t;
     int parent = t->parent;
     cs->use = L->cache_dir && !L->sample && (parent < 0 || !L->failed[parent]) &&
-              colcache_ident_of(t->file, &cs->id) == 0;
+              colcache_ident_of(t->file, L->sha256, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
-    if (!colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool)) return 0;
+    int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links);
+    L->d->files_hashed += cs->id.computed != 0;
+    if (cs->id.has_sha256) sha256_hex(cs->id.sha256, t->sha256);
+    if (!hit) return 0;
     t->parent = parent;
     L->cs = calloc(t->ncols, sizeof *L->cs);
     if (!L->cs) {
-        unrestore(t);
+        unrestore(t, cs);
         return 0;
     }
     choose_projection(L);
@@ -1610,15 +1625,16 @@ static int restore_cached(loader *L, cache_state *cs)
         if (wanted && c->projected) {
             free(L->cs);
             L->cs = NULL;
-            unrestore(t);
+            unrestore(t, cs);
             return 0;
         }
         if (!wanted && !c->projected) {
             void **v = col_values(c);
-            free(*v);
+            if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own pointers */
             *v = NULL;
-            free(c->miss);
+            if (!c->mapped) free(c->miss);
             c->miss = NULL;
+            cs->dropped = 1;
             c->n = 0;
             c->projected = 1;
         }
@@ -1627,6 +1643,61 @@ static int restore_cached(loader *L, cache_state *cs)
     L->d->tables_cached++;
     L->d->bytes_read += cs->id.size;
     return 1;
+}
+
+/* A restored table's links from its entry, when they were built from the
+ * parent's content and declaration of this run (what link_parent and
+ * data_groups would build again, and find no error in: the entry was
+ * written by a run without errors); 1, or 0 to build them. */
+static int cached_links(loader *L, size_t ti)
+{
+    table *t = L->t;
+    cache_state *cs = &L->cache[ti], *ps = &L->cache[t->parent];
+    const colcache_links *k = &cs->links;
+    if (!cs->hit || !k->parent_row || !ps->use || !ps->id.hashed ||
+        k->parent_hash != ps->id.hash || k->parent_spec != ps->spec ||
+        k->ngroups != L->d->tables[t->parent].nrows)
+        return 0;
+    t->parent_row = (int32_t *)k->parent_row;   /* in t->map: not freed */
+    cs->linked = 1;
+    L->d->tables_linked++;
+    return 1;
+}
+
+/* The grouping by parent of a table whose links came from its entry. */
+static int cached_groups(cohort_data *d, int ti, const colcache_links *k)
+{
+    table *t = &d->tables[ti];
+    t->groups = calloc(d->ntables, sizeof *t->groups);
+    if (!t->groups) return -1;
+    t->groups[0] = (group_index){t->parent, k->ngroups, (uint32_t *)k->off, (uint32_t *)k->rows};
+    t->ngroups_built = 1;
+    return 0;
+}
+
+/* Store the tables parsed without error (and their parents') in the cache,
+ * with their links to the parent when its content is known; and a restored
+ * table whose links were of another parent, unless the rules dropped
+ * columns its entry keeps. */
+static void store_cached(const loader *L, size_t n)
+{
+    cohort_data *d = L->d;
+    for (size_t ti = 0; ti < n; ti++) {
+        const cache_state *cs = &L->cache[ti];
+        const table *t = &d->tables[ti];
+        if (!cs->use || (cs->hit && (cs->linked || !cs->links.parent_row || cs->dropped)))
+            continue;
+        if (cs->hit && t->parent < 0) continue;
+        colcache_links k = {0};
+        const cache_state *ps = t->parent >= 0 ? &L->cache[t->parent] : NULL;
+        if (ps && ps->use && ps->id.hashed && t->parent_row && t->ngroups_built &&
+            t->groups[0].ancestor == t->parent)
+            k = (colcache_links){ps->id.hash, ps->spec, t->groups[0].ngroups, t->parent_row,
+                                 t->groups[0].off, t->groups[0].rows};
+        else if (cs->hit)
+            continue;
+        colcache_store(L->cache_dir, t->file, &cs->id, cs->spec, t, k.parent_row ? &k : NULL);
+    }
 }
 
 /* Load specs[ti] into d->tables[ti]; returns the number of errors. */
@@ -1699,7 +1770,7 @@ checks:;
         int bad = 0;
         if (t->key >= 0) bad = build_keyhash(L, &pend, &npend, &pcap);
         if (!bad && t->parent >= 0 && t->fk >= 0 && !L->failed[t->parent] &&
-            L->d->tables[t->parent].keyhash)
+            L->d->tables[t->parent].keyhash && !cached_links(L, ti))
             bad = link_parent(L, &pend, &npend, &pcap);
         if (bad) oom(L);
     }
@@ -1738,6 +1809,7 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     const char *slow = getenv("COHORT_CSV_SLOW");
     L.slow = slow && strcmp(slow, "1") == 0;
     L.cache_dir = opts ? opts->cache_dir : NULL;
+    L.sha256 = opts ? opts->sha256 : 0;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
     L.cache = calloc(n ? n : 1, sizeof *L.cache);
@@ -1762,21 +1834,21 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     }
     free(L.nalen);
     free(L.failed);
-    /* a table parsed without error (and its parent's) is kept for the next run */
-    for (size_t ti = 0; ti < n && !errors; ti++)
-        if (L.cache[ti].use && !L.cache[ti].hit)
-            colcache_store(L.cache_dir, d->tables[ti].file, &L.cache[ti].id, L.cache[ti].spec,
-                           &d->tables[ti]);
-    free(L.cache);
     if (errors) {
+        free(L.cache);
         data_free(d);
         return NULL;
     }
     /* index every child table by its parent, ordered by date, as part of
-     * loading (groups by grandparents are built when first needed) */
+     * loading (groups by grandparents are built when first needed); then
+     * keep the tables for the next run */
     if (!L.sample)
         for (size_t ti = 0; ti < n; ti++)
-            if (d->tables[ti].parent >= 0) data_groups(d, (int)ti, d->tables[ti].parent);
+            if (d->tables[ti].parent >= 0 &&
+                !(L.cache[ti].linked && cached_groups(d, (int)ti, &L.cache[ti].links) == 0))
+                data_groups(d, (int)ti, d->tables[ti].parent);
+    if (L.cache_dir) store_cached(&L, n);
+    free(L.cache);
     return d;
 }
 
@@ -1785,14 +1857,21 @@ void data_free_columns(column *cols, size_t n)
     for (size_t j = 0; j < n; j++) {
         column *c = &cols[j];
         free(c->name);
+        free((void *)c->s);
+        if (c->mapped) continue;   /* the rest points into the table's map */
         free(c->i);
         free(c->r);
         free(c->d);
         free(c->b);
-        free((void *)c->s);
         free(c->miss);
     }
     free(cols);
+}
+
+static int in_map(const table *t, const void *p)
+{
+    const char *m = t->map, *q = p;
+    return m && q >= m && q < m + t->maplen;
 }
 
 void data_free(cohort_data *d)
@@ -1804,11 +1883,13 @@ void data_free(cohort_data *d)
         free(t->name);
         free(t->path);
         free(t->file);
-        free(t->parent_row);
+        /* links from the rerun cache's entry point into its mapping */
+        if (!in_map(t, t->parent_row)) free(t->parent_row);
         for (size_t k = 0; k < t->ngroups_built; k++) {
-            free(t->groups[k].off);
-            free(t->groups[k].rows);
+            if (!in_map(t, t->groups[k].off)) free(t->groups[k].off);
+            if (!in_map(t, t->groups[k].rows)) free(t->groups[k].rows);
         }
+        if (t->map) munmap(t->map, t->maplen);
         free(t->groups);
         keyhash *h = t->keyhash;
         if (h) free(h->slot);

@@ -13,6 +13,8 @@
 
 /* Column types; the codes equal enum cohort_type of cohort/plugin.h. */
 enum { CT_NONE = 0, CT_INT = 1, CT_REAL = 2, CT_TEXT = 3, CT_DATE = 4, CT_BOOL = 5 };
+/* the bytes of one value of a column of type CT_* (0 for CT_NONE) */
+size_t data_type_size(int type);
 
 typedef struct column {
     char *name;
@@ -27,6 +29,8 @@ typedef struct column {
     uint8_t *miss;          /* miss[row] != 0: missing (always allocated) */
     int projected;          /* the rules never name it: every value was read and
                                checked, but none kept (n = 0, no arrays) */
+    int mapped;             /* miss and the numeric values point into the
+                               table's map: read-only, not freed one by one */
 } column;
 
 /* Rows of a table grouped by the row of one ancestor table (the parent, the
@@ -53,6 +57,12 @@ typedef struct table {
     group_index *groups;    /* built on demand, one per ancestor */
     size_t ngroups_built;
     void *keyhash;          /* key value -> row (private to data.c) */
+    void *map;              /* the rerun cache's entry the columns point into
+                               (colcache.h), unmapped with the table; or NULL */
+    size_t maplen;
+    char sha256[65];        /* the file's SHA-256 as the rerun cache knew or
+                               computed it while loading (load_opts.sha256),
+                               or "" */
 } table;
 
 typedef struct cohort_data {
@@ -61,6 +71,8 @@ typedef struct cohort_data {
     strpool *pool;          /* not owned */
     size_t bytes_read;      /* CSV bytes read, for the benchmark */
     size_t tables_cached;   /* tables restored from the rerun cache (colcache.h) */
+    size_t files_hashed;    /* CSV files the rerun cache read to hash them */
+    size_t tables_linked;   /* restored with their links to the parent */
 } cohort_data;
 
 /* Where a table was declared in the rules, for diagnostics about it. */
@@ -102,6 +114,8 @@ typedef struct load_opts {
                                diagnostics are the same for any number */
     const char *cache_dir;  /* the rerun cache's folder (colcache.h), or NULL:
                                every file is parsed and nothing is written */
+    int sha256;             /* with the cache: each cached file's SHA-256
+                               too, in table.sha256 (results.json) */
 } load_opts;
 
 /* Load the tables in order (a parent must come before its children, else

@@ -1,7 +1,8 @@
 /* hash.c: SHA-256 of memory and of files (hash.h), computed by Nettle,
  * which uses the processor's SHA instructions where it has them (about
  * eight times the speed of portable C: results.json hashes every data
- * file).  Checked against FIPS 180-4's test vectors in test_figure. */
+ * file), and the block reader shared with the rerun cache's content hash.
+ * Checked against FIPS 180-4's test vectors in test_figure. */
 #include "hash.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -9,10 +10,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static void to_hex(const uint8_t digest[SHA256_DIGEST_SIZE], char hex[65])
+void sha256_hex(const uint8_t digest[SHA256_BYTES], char hex[65])
 {
     static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
+    for (int i = 0; i < SHA256_BYTES; i++) {
         hex[2 * i] = digits[digest[i] >> 4];
         hex[2 * i + 1] = digits[digest[i] & 15];
     }
@@ -26,40 +27,62 @@ void sha256_mem(const void *data, size_t n, char hex[65])
     sha256_init(&c);
     sha256_update(&c, n, data);
     sha256_digest(&c, sizeof d, d);
-    to_hex(d, hex);
+    sha256_hex(d, hex);
+}
+
+int64_t hash_fd(int fd, void (*each)(void *ud, const void *block, size_t n), void *ud,
+                uint8_t digest[SHA256_BYTES])
+{
+#ifdef POSIX_FADV_SEQUENTIAL
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    uint8_t *buf = malloc(HASH_BLOCK);
+    if (!buf) {
+        errno = ENOMEM;
+        return -1;
+    }
+    struct sha256_ctx c;
+    sha256_init(&c);
+    int64_t total = 0;
+    for (;;) {
+        /* whole blocks, however read() splits them: the blocks are part of
+         * the cache's content hash */
+        size_t have = 0;
+        while (have < HASH_BLOCK) {
+            ssize_t n = read(fd, buf + have, HASH_BLOCK - have);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                int e = errno;
+                free(buf);
+                errno = e;
+                return -1;
+            }
+            if (n == 0) break;
+            have += (size_t)n;
+        }
+        if (!have) break;
+        if (digest) sha256_update(&c, have, buf);
+        if (each) each(ud, buf, have);
+        total += (int64_t)have;
+        if (have < HASH_BLOCK) break;
+    }
+    free(buf);
+    if (digest) sha256_digest(&c, SHA256_DIGEST_SIZE, digest);
+    return total;
 }
 
 int sha256_file(const char *path, char hex[65])
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
-#ifdef POSIX_FADV_SEQUENTIAL
-    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-    enum { CHUNK = 1 << 20 };
-    uint8_t *buf = malloc(CHUNK), d[SHA256_DIGEST_SIZE];
-    if (!buf) {
-        close(fd);
-        errno = ENOMEM;
+    uint8_t d[SHA256_BYTES];
+    int64_t n = hash_fd(fd, NULL, NULL, d);
+    int e = errno;
+    close(fd);
+    if (n < 0) {
+        errno = e;
         return -1;
     }
-    struct sha256_ctx c;
-    sha256_init(&c);
-    ssize_t n;
-    while ((n = read(fd, buf, CHUNK)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            free(buf);
-            close(fd);
-            errno = e;
-            return -1;
-        }
-        sha256_update(&c, (size_t)n, buf);
-    }
-    free(buf);
-    close(fd);
-    sha256_digest(&c, sizeof d, d);
-    to_hex(d, hex);
+    sha256_hex(d, hex);
     return 0;
 }

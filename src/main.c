@@ -70,7 +70,9 @@ static const char usage_text[] =
 static const struct {
     const char *cmd, *help;
 } command_help[] = {
-    {"check", "usage: cohort check FILE [--set NAME=VALUE]... [--data DIR] [--plugin-path DIRS]\n"
+    {"check", "usage: cohort check FILE [--set NAME=VALUE]... [--sweep NAME=V1,V2,...]... [--paired] [--data DIR]\n"
+              "                  [--plot KEY=VALUE]... [--plugin-path DIRS] [--allow-import-path DIR]\n"
+              "                  [--allow-plugin-path DIR]\n"
               "Parse FILE and its imports, resolve every name and type against the tables'\n"
               "headers and a sample of 1000 rows, load every estimator plugin and extern\n"
               "library and check the arguments of every estimate. No estimate is computed.\n"},
@@ -101,7 +103,8 @@ static const struct {
             "runs in PostgreSQL; cohort reads the attrition counts and the analysis rows.\n"},
     {"export", "usage: cohort export FILE -o OUT.csv [--analysis NAME] [--set NAME=VALUE]... [--data DIR]\n"
                "                   [--in-database] [--raw-csv] [--no-cache] [--unit-values]\n"
-               "                   [--status-labels] [--booleans true|01|TRUE] [--covariates]\n"
+               "                   [--status-labels] [--booleans true|01|TRUE] [--covariates] [--threads N]\n"
+               "                   [--plugin-path DIRS] [--allow-import-path DIR] [--allow-plugin-path DIR]\n"
                "Write the analysis dataset: one row per unit that passes the criteria, with the\n"
                "unit's key, the patient key, every let and each endpoint's time (in the study's\n"
                "timescale) and status (0 censored, 1 event, 2+ competing causes). A text cell\n"
@@ -113,7 +116,8 @@ static const struct {
                "--status-labels adds NAME_status_label (censored, the event's or cause's label);\n"
                "--booleans writes boolean lets as true/false (default), 1/0 or TRUE/FALSE;\n"
                "--covariates adds the columns the estimates read that are not lets.\n"},
-    {"sql", "usage: cohort sql FILE [--analysis NAME] [--set NAME=VALUE]...\n"
+    {"sql", "usage: cohort sql FILE [--analysis NAME] [--set NAME=VALUE]... [--data DIR] [--plugin-path DIRS]\n"
+            "                [--allow-import-path DIR] [--allow-plugin-path DIR]\n"
             "Print the one SQL query per analysis that computes the analysis dataset (the\n"
             "rows of export) in PostgreSQL: criteria, lets, quantifiers, windows, endpoints.\n"
             "What cannot be evaluated in the database (extern functions, endpoints given by\n"
@@ -127,11 +131,40 @@ static const struct {
                  "as OMOP CDM v5.4 tables (person, observation_period, drug_exposure,\n"
                  "procedure_occurrence, condition_occurrence, measurement, death) with a small\n"
                  "synthetic vocabulary (concept, concept_ancestor); see cohort(1).\n"},
-    {"plugins", "usage: cohort plugins [ESTIMATOR] [--plugin-path DIRS]\n"
+    {"plugins", "usage: cohort plugins [ESTIMATOR] [--plugin-path DIRS] [--allow-plugin-path DIR]\n"
                 "List every estimator plugin found on the plugin path with its version and the\n"
                 "arguments each estimator accepts. With ESTIMATOR (also: cohort help ESTIMATOR),\n"
                 "show its page: every argument, its kinds, what values it accepts and its default.\n"},
 };
+
+/* Is `opt` in `synopsis` (the lines of a command's help that start with
+ * "usage:" or a space) as a word of its own ("[--raw-csv]", "-o OUT")? */
+static int in_synopsis(const char *synopsis, const char *opt)
+{
+    size_t n = strlen(opt);
+    for (const char *line = synopsis; *line && (!strncmp(line, "usage:", 6) || *line == ' ');) {
+        const char *end = strchr(line, '\n');
+        if (!end) end = line + strlen(line);
+        for (const char *p = line; (p = strstr(p, opt)) && p < end; p += n)
+            if ((p[-1] == ' ' || p[-1] == '[') && (p[n] == ' ' || p[n] == ']' || p[n] == '\n' || !p[n])) return 1;
+        line = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* The options a command takes are those of its usage lines: -1 if `opt` is
+ * no command's option, 0 if it is another command's, 1 if it is `cmd`'s. */
+static int option_of(const char *cmd, const char *opt)
+{
+    int other = -1;
+    if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) return 1;
+    for (size_t k = 0; k < sizeof command_help / sizeof command_help[0]; k++)
+        if (in_synopsis(command_help[k].help, opt)) {
+            if (!strcmp(cmd, command_help[k].cmd)) return 1;
+            other = 0;
+        }
+    return other;
+}
 
 /* A positive whole number for an option, or -1. */
 static long positive(const char *v)
@@ -353,7 +386,6 @@ int main(int argc, char **argv)
     const char **sweep = NULL;
     int paired = 0;
     const char *outcsv = NULL, *file = NULL;
-    const char *export_opt = NULL;   /* the last option only export takes, for the usage error */
     size_t patients = 0;
     unsigned long long seed = 1;
     const char *preset = NULL;
@@ -367,6 +399,12 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 /* a missing value ends the loop (break applies to the for, not a wrapper) */
 #define NEED() if (!v) { rc = usage_error("option %s needs a value", a); break; } else i++
+        if (a[0] == '-' && a[1] && !option_of(cmd, a)) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%s is not an option of %s (cohort %s --help lists them)", a, cmd, cmd);
+            rc = usage_error("%s", msg);
+            break;
+        }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             for (size_t k = 0; k < sizeof command_help / sizeof command_help[0]; k++)
                 if (!strcmp(cmd, command_help[k].cmd)) fputs(command_help[k].help, stdout);
@@ -437,20 +475,16 @@ int main(int argc, char **argv)
             o.raw_csv = 1;
         } else if (!strcmp(a, "--unit-values")) {
             o.unit_values = 1;
-            export_opt = a;
         } else if (!strcmp(a, "--covariates")) {
             o.covariates = 1;
-            export_opt = a;
         } else if (!strcmp(a, "--status-labels")) {
             o.status_labels = 1;
-            export_opt = a;
         } else if (!strcmp(a, "--booleans")) {
             NEED();
             if (!strcmp(v, "true")) o.booleans = 0;
             else if (!strcmp(v, "01")) o.booleans = 1;
             else if (!strcmp(v, "TRUE")) o.booleans = 2;
             else rc = usage_error("--booleans needs true (true/false), 01 (1/0) or TRUE (TRUE/FALSE), not '%s'", v);
-            export_opt = a;
         } else if (!strcmp(a, "--analysis")) {
             NEED();
             o.analysis = v;
@@ -570,10 +604,6 @@ int main(int argc, char **argv)
             if (file && !lc.found) rc = usage_error("no estimator '%s' on the plugin path (cohort plugins lists them)", file);
         } else if (!file) {
             rc = usage_error("%s needs a rules file", cmd);
-        } else if (o.in_database && strcmp(cmd, "export") && strcmp(cmd, "run")) {
-            rc = usage_error("--in-database is an option of run and export, not of %s", cmd);
-        } else if (export_opt && strcmp(cmd, "export")) {
-            rc = usage_error("%s is an option of export only", export_opt);
         } else if (o.in_database && o.unit_values) {
             rc = usage_error("%s", "--unit-values runs the estimators on the units cohort evaluates: "
                              "not with --in-database");

@@ -44,6 +44,7 @@ typedef struct render_host {
     void (*results_attr_text)(const results *r, const attrition_row *ar, int which, char *buf, size_t size);
     void (*results_arm_text)(const results *r, size_t k, char *buf, size_t size);
     char *(*results_arm_name)(const results *r, size_t k);
+    size_t (*results_arm_set)(const results *r, size_t k, size_t *first);
 } render_host;
 
 /* The render module (render.c): render.h's functions of the same names. */

@@ -921,6 +921,8 @@ typedef struct flow_box {
     char lines[FLOW_LINES][LINE];
     size_t n;
     double y, h;
+    double x, w;               /* an arm's box: its place across the figure */
+    size_t under;              /* an arm's box: the main box it hangs from */
 } flow_box;
 
 typedef struct flow_layout {
@@ -930,10 +932,8 @@ typedef struct flow_layout {
     double sx, sw;             /* side column */
     flow_box *main, *side;     /* main[i]: units after step i; side[i]: step i's exclusions (i >= 1) */
     size_t n;
-    flow_box *arms;            /* the last box's units by arm (plot attrition_by), or NULL */
+    flow_box *arms;            /* each flow's last box's units by arm (plot attrition_by), or NULL */
     size_t narms;
-    double aw;                 /* an arm box's width */
-    size_t last;               /* the last box drawn */
     char note[FLOW_NOTES][LINE];   /* the footnote naming the folded steps */
     size_t nnote;
     double note_y;
@@ -1030,12 +1030,14 @@ static void draw_flow(cairo_t *cr, const void *arg)
         draw_box(cr, L->mx, L->main[i].y, L->mw, &L->main[i], 1);
         prev = i;
     }
-    /* the arms under the last box: a line down to a bar over them, an
-     * arrow down into each */
-    if (L->narms) {
-        const flow_box *m = &L->main[L->last];
-        double xc = L->mx + L->mw / 2, ybar = (m->y + m->h + L->arms[0].y) / 2;
-        double x0 = L->mx + L->aw / 2, x1 = L->mx + (L->aw + 10) * (double)(L->narms - 1) + L->aw / 2;
+    /* each flow's arms under its last box: a line down to a bar over
+     * them, an arrow down into each */
+    for (size_t k = 0, n; k < L->narms; k += n) {
+        const flow_box *a = &L->arms[k];
+        for (n = 1; k + n < L->narms && L->arms[k + n].under == a->under; n++) {}
+        const flow_box *m = &L->main[a->under], *z = &L->arms[k + n - 1];
+        double xc = L->mx + L->mw / 2, ybar = (m->y + m->h + a->y) / 2;
+        double x0 = a->x + a->w / 2, x1 = z->x + z->w / 2;
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_line_width(cr, 0.8);
         cairo_move_to(cr, xc, m->y + m->h);
@@ -1043,15 +1045,47 @@ static void draw_flow(cairo_t *cr, const void *arg)
         cairo_move_to(cr, fmin(x0, xc), ybar);
         cairo_line_to(cr, fmax(x1, xc), ybar);
         cairo_stroke(cr);
-        for (size_t k = 0; k < L->narms; k++) {
-            double x = L->mx + (L->aw + 10) * (double)k;
-            arrow(cr, x + L->aw / 2, ybar, x + L->aw / 2, L->arms[k].y);
-            draw_box(cr, x, L->arms[k].y, L->aw, &L->arms[k], 1);
+        for (size_t j = k; j < k + n; j++) {
+            const flow_box *b = &L->arms[j];
+            arrow(cr, b->x + b->w / 2, ybar, b->x + b->w / 2, b->y);
+            draw_box(cr, b->x, b->y, b->w, b, 1);
         }
     }
     font(cr, 8.5, 0);
     cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
     for (size_t k = 0; k < L->nnote; k++) show(cr, 10, L->note_y + 11 * (double)k, L->note[k], 0);
+}
+
+/* The arms of the flow whose last box is main[i] (those of its analysis
+ * and run), side by side across the figure below y; returns the y under
+ * them (y when the flow has none). */
+static double flow_arms(flow_layout *L, cairo_t *cr, size_t i, double y)
+{
+    const results *r = L->r;
+    const attrition_row *ar = &r->attr[i];
+    size_t k = 0;
+    while (k < r->narms && !(r->arms[k].analysis == ar->analysis && r->arms[k].run == ar->run)) k++;
+    if (k == r->narms) return y;
+    size_t n = results_arm_set(r, k, &k);
+    if (!L->arms && !(L->arms = calloc(r->narms, sizeof *L->arms))) return y;
+    double aw = (L->w - L->mx - 14 - 10 * (double)(n - 1)) / (double)n, top = y + 30, bottom = top;
+    for (size_t j = 0; j < n; j++) {
+        flow_box *ab = &L->arms[L->narms + j];
+        char *g = results_arm_name(r, k + j), b[32];
+        ab->n = wrap(cr, g ? g : r->arms[k + j].level, aw - 12, ab->lines, FLOW_LINES - 2);
+        free(g);
+        results_arm_text(r, k + j, b, sizeof b);
+        snprintf(ab->lines[ab->n++], LINE, "n = %s", b);
+        ab->x = L->mx + (aw + 10) * (double)j;
+        ab->w = aw;
+        ab->under = i;
+        ab->y = top;
+        ab->h = 8 + 12 * (double)ab->n;
+        if (top + ab->h > bottom) bottom = top + ab->h;
+    }
+    for (size_t j = 0; j < n; j++) L->arms[L->narms + j].h = bottom - top;   /* one height */
+    L->narms += n;
+    return bottom;
 }
 
 static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
@@ -1122,28 +1156,7 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
         m->h = 8 + 12 * (double)m->n;
         m->y = y;
         y += m->h;
-    }
-    for (size_t i = 0; i < L->n; i++)
-        if (!flow_folded(r, i)) L->last = i;
-    if (r->narms && !r->nanalyses && L->n) {
-        /* the arms side by side across the figure, under the last box */
-        L->arms = calloc(r->narms, sizeof *L->arms);
-        L->narms = L->arms ? r->narms : 0;
-        L->aw = L->narms ? (L->w - L->mx - 14 - 10 * (double)(L->narms - 1)) / (double)L->narms : 0;
-        double top = y + 30, bottom = top;
-        for (size_t k = 0; k < L->narms; k++) {
-            flow_box *ab = &L->arms[k];
-            char *g = results_arm_name(r, k);
-            ab->n = wrap(cr, g ? g : r->arm_level[k], L->aw - 12, ab->lines, FLOW_LINES - 2);
-            free(g);
-            results_arm_text(r, k, b, sizeof b);
-            snprintf(ab->lines[ab->n++], LINE, "n = %s", b);
-            ab->h = 8 + 12 * (double)ab->n;
-            ab->y = top;
-            if (top + ab->h > bottom) bottom = top + ab->h;
-        }
-        for (size_t k = 0; k < L->narms; k++) L->arms[k].h = bottom - top;   /* one height */
-        y = bottom;
+        if (flow_last(r, i)) y = flow_arms(L, cr, i, y);
     }
     if (*folded) {
         /* the steps that excluded no unit, as a footnote */

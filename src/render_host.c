@@ -6,7 +6,7 @@
 
 static const render_host host = {figure_at_risk, figure_risk_text, privacy_hides, render_series_end,
                                  render_time_axis, render_time_ticks, results_attr_text, results_arm_text,
-                                 results_arm_name};
+                                 results_arm_name, results_arm_set};
 
 int render_available(char *err, size_t errsize)
 {

@@ -53,6 +53,11 @@ char *results_arm_name(const results *r, size_t k)
     return host->results_arm_name(r, k);
 }
 
+size_t results_arm_set(const results *r, size_t k, size_t *first)
+{
+    return host->results_arm_set(r, k, first);
+}
+
 static const render_fns fns = {render_figure, render_flow, render_release};
 static const cohort_module description = {COHORT_MODULE_MAGIC, COHORT_MODULE_ABI, "render", PACKAGE_VERSION,
                                           MODULE_SIZES, &fns};

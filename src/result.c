@@ -782,6 +782,7 @@ int results_adopt(results *dst, results *src, const char *name, const char *unit
         dst->ests[dst->nests++].analysis = idx;
     }
     src->nests = 0;
+    results_arms_add(dst, src, idx, -1);   /* the block's arms (all or none: arms.c) */
     if (!dst->labels) {
         dst->labels = src->labels;
         src->labels = NULL;
@@ -910,6 +911,15 @@ static int merge_table(est_result *me, const cohort_table *rt, const char *const
 
 /* Estimate i's forest plots once more, each run's rows side by side
  * (figure_sweep), after the runs' own copies. */
+/* run r's first figure `id` of estimate i, or NULL (failed, or no such figure) */
+static const cohort_figure *run_figure(const results *r, size_t i, const char *id)
+{
+    if (i >= r->nests || r->ests[i].failed) return NULL;
+    for (size_t h = 0; h < r->ests[i].nfigures; h++)
+        if (!strcmp(r->ests[i].figures[h]->id, id)) return r->ests[i].figures[h];
+    return NULL;
+}
+
 static void sweep_forests(est_result *me, results *const *runs, size_t n, size_t i,
                           const char *const *labels, const char *swept)
 {
@@ -921,21 +931,11 @@ static void sweep_forests(est_result *me, results *const *runs, size_t n, size_t
         for (size_t g = 0; g < e0->nfigures; g++) {
             const cohort_figure *f0 = e0->figures[g];
             if (f0->kind != COHORT_FIG_FOREST && f0->kind != COHORT_FIG_FOREST_DIFF) continue;
-            /* once per id: at the first run that has it */
-            int done = 0;
-            for (size_t k = 0; k < k0 && !done; k++) {
-                if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
-                for (size_t h = 0; h < runs[k]->ests[i].nfigures && !done; h++)
-                    done = !strcmp(runs[k]->ests[i].figures[h]->id, f0->id);
-            }
-            for (size_t h = 0; h < g && !done; h++) done = !strcmp(e0->figures[h]->id, f0->id);
+            /* once per id: at its first figure of the first run that has it */
+            int done = run_figure(runs[k0], i, f0->id) != f0;
+            for (size_t k = 0; k < k0 && !done; k++) done = run_figure(runs[k], i, f0->id) != NULL;
             if (done) continue;
-            for (size_t k = 0; k < n; k++) {
-                figs[k] = NULL;
-                if (i >= runs[k]->nests || runs[k]->ests[i].failed) continue;
-                for (size_t h = 0; h < runs[k]->ests[i].nfigures && !figs[k]; h++)
-                    if (!strcmp(runs[k]->ests[i].figures[h]->id, f0->id)) figs[k] = runs[k]->ests[i].figures[h];
-            }
+            for (size_t k = 0; k < n; k++) figs[k] = run_figure(runs[k], i, f0->id);
             cohort_figure *sf = figure_sweep(figs, labels, n, swept);
             size_t cnt = me->nfigures;
             if (!sf || push((void **)&me->figures, &cnt, sizeof(cohort_figure *))) {
@@ -1009,6 +1009,8 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             m->attr[m->nattr - 1].run = (int)k + 1;
             memcpy(m->attr[m->nattr - 1].hide, ar->hide, sizeof ar->hide);
         }
+    /* each run's arms, as its flows' (all or none: arms.c) */
+    for (size_t k = 0; k < n; k++) results_arms_add(m, runs[k], -1, (int)k + 1);
     for (size_t i = 0; i < f->nests; i++) {
         const est_result *fe = &f->ests[i];
         est_result *me = results_estimate(m, fe->estimator, fe->name, fe->source, fe->where);
@@ -1384,6 +1386,30 @@ static void failed_text(const results *r, const est_result *e, FILE *out)
     if (!said) fputs("  (failed: see the error above)\n", out);
 }
 
+/* "  the last step's units by arm [RUN]: NAME = LEVEL N; ...": the n arms
+ * of one set from arm k */
+static void arms_line(const results *r, size_t k, size_t n, FILE *out)
+{
+    fputs("  the last step's units by arm", out);
+    if (r->arms[k].run > 0) {
+        char rl[512];
+        results_run_label(r, (size_t)r->arms[k].run - 1, rl, sizeof rl);
+        fputs(" [", out);
+        put_text(out, rl);
+        fputc(']', out);
+    }
+    fputc(':', out);
+    for (size_t j = k; j < k + n; j++) {
+        char b[32], *g = results_arm_name(r, j);
+        results_arm_text(r, j, b, sizeof b);
+        fputs(j > k ? "; " : " ", out);
+        put_text(out, g ? g : r->arms[j].level);
+        fprintf(out, " %s", b);
+        free(g);
+    }
+    fputc('\n', out);
+}
+
 void results_text(const results *r, FILE *out)
 {
     if (r->title && *r->title) {
@@ -1434,18 +1460,11 @@ void results_text(const results *r, FILE *out)
             }
             fputc('\n', out);
         }
-    }
-    if (r->narms) {
-        fputs("  the last step's units by arm:", out);
-        for (size_t k = 0; k < r->narms; k++) {
-            char b[32], *g = results_arm_name(r, k);
-            results_arm_text(r, k, b, sizeof b);
-            fputs(k ? "; " : " ", out);
-            put_text(out, g ? g : r->arm_level[k]);
-            fprintf(out, " %s", b);
-            free(g);
+        /* this analysis' arms: a line per set (per run under --sweep) */
+        for (size_t k = 0, lo2, n2; k < r->narms; k += n2) {
+            n2 = results_arm_set(r, k, &lo2);
+            if (r->arms[k].analysis == an) arms_line(r, k, n2, out);
         }
-        fputc('\n', out);
     }
     for (size_t i = 0; i < r->nests; i++) {
         const est_result *e = &r->ests[i];
@@ -1479,6 +1498,18 @@ void results_text(const results *r, FILE *out)
 static void json_str(FILE *out, const char *s)
 {
     safetext_json(out, s);
+}
+
+/* A column's name for machines (JSON and CSV): a time column's values are
+ * in days whatever the study's unit, so its name says so -- "median"
+ * becomes "median_days" -- as export's NAME_time_days; the text tables
+ * show the unit in their header instead. */
+static const char *machine_name(const cohort_table *t, size_t c, char *buf, size_t size)
+{
+    const char *n = t->cols[c].name;
+    if (t->cols[c].kind != COHORT_COL_TIME && t->cols[c].kind != COHORT_COL_TIME_ESTIMATE) return n;
+    snprintf(buf, size, "%s_days", n);
+    return buf;
 }
 
 static const char *kind_name(int k)
@@ -1532,8 +1563,9 @@ static void json_table(const results *r, const cohort_table *t, FILE *out)
     }
     fputs(", \"columns\": [", out);
     for (size_t c = 0; c < t->ncols; c++) {
+        char mn[512];
         fputs(c ? ", {\"name\": " : "{\"name\": ", out);
-        json_str(out, t->cols[c].name);
+        json_str(out, machine_name(t, c, mn, sizeof mn));
         fprintf(out, ", \"kind\": \"%s\"}", kind_name(t->cols[c].kind));
         if (labelled_col(r, t, c)) {
             fputs(", {\"name\": ", out);
@@ -1703,10 +1735,15 @@ void results_json(const results *r, FILE *out)
             char b[32];
             results_arm_text(r, k, b, sizeof b);
             fputs(k ? ", {\"level\": " : "{\"level\": ", out);
-            json_str(out, r->arm_level[k]);
+            json_str(out, r->arms[k].level);
             fputs(", \"n\": ", out);
             if (b[0] >= '0' && b[0] <= '9') fputs(b, out);
             else json_str(out, b);
+            if (r->arms[k].analysis > 0) {
+                fputs(", \"analysis\": ", out);
+                json_str(out, r->anames[r->arms[k].analysis - 1]);
+            }
+            if (r->arms[k].run > 0) fprintf(out, ", \"run\": %d", r->arms[k].run - 1);
             fputc('}', out);
         }
         fputs("]}", out);
@@ -1796,8 +1833,9 @@ static void csv_field(FILE *out, const char *s)
 static void csv_table(const results *r, const cohort_table *t, FILE *out)
 {
     for (size_t c = 0; c < t->ncols; c++) {
+        char mn[512];
         if (c) fputc(',', out);
-        csv_field(out, t->cols[c].name);
+        csv_field(out, machine_name(t, c, mn, sizeof mn));
         if (labelled_col(r, t, c)) {
             char nm[512];
             snprintf(nm, sizeof nm, "%s_label", t->cols[c].name);

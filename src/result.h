@@ -51,6 +51,13 @@ typedef struct attrition_row {
     unsigned char hide[4];     /* before, excluded, unknown, after: enum hide_mark */
 } attrition_row;
 
+/* One arm of the attrition diagram (`plot attrition_by`, arms.c). */
+typedef struct attrition_arm {
+    char *level;           /* the level as a table cell shows it */
+    size_t n;              /* the last step's units at that level */
+    int analysis, run;     /* its flow: as attrition_row's analysis and run */
+} attrition_arm;
+
 /* A name and its value as written (a param, an estimate's argument). */
 typedef struct kv {
     char *key, *value;
@@ -141,10 +148,12 @@ typedef struct results {
     labelset *labels;      /* the study's labels (owned copy), or NULL */
     struct def_window *windows;   /* the window each boolean let states (window.h) */
     size_t nwindows;
-    /* the last step's units split by `plot attrition_by` (arms.c) */
+    /* the last step's units split by `plot attrition_by` (arms.c): one
+     * set of arms per flow of the attrition diagram (analysis block and
+     * --sweep run), each set's arms consecutive */
     char *arms_by;
-    char **arm_level;                /* narms levels as a table cell shows them */
-    size_t *arm_n, narms;
+    struct attrition_arm *arms;
+    size_t narms;
     struct def_window *var_units;   /* the unit each number let states (name, text "1 year") */
     size_t nvar_units;
     /* analysis blocks: names and units, when the study has several */
@@ -178,10 +187,17 @@ void results_free(results *r);
 /* The window definition `name` states (window.h); text is copied. */
 void results_window(results *r, const char *name, const char *text, double from, double to);
 /* The last step's units split by `by`: n[k] units with level[k]
- * (copied).  Replaces an earlier split. */
+ * (copied), one set (analysis 0, run 0).  Replaces an earlier split. */
 void results_arms(results *r, const char *by, const char *const *level, const size_t *n, size_t narms);
-/* Arm k's count as shown: "<5" below min_cell, "x" when another arm's is
- * hidden (the arms add up to the last step's units), else the count. */
+/* Append src's arms to dst's, as those of analysis `analysis` (< 0: each
+ * keeps its own) and run `run` (< 0: likewise): analysis blocks adopted
+ * into one results, --sweep runs merged.  Returns 0, or -1 when out of
+ * memory (dst's arms are then left out whole). */
+int results_arms_add(results *dst, const results *src, int analysis, int run);
+/* The set of arm k (the arms of its flow): its first arm and their number. */
+size_t results_arm_set(const results *r, size_t k, size_t *first);
+/* Arm k's count as shown: "<5" below min_cell, "x" when another arm of its
+ * set is hidden (they add up to the last step's units), else the count. */
 void results_arm_text(const results *r, size_t k, char *buf, size_t size);
 void results_arms_free(results *r);
 /* Arm k as people read it: "NAME = LEVEL" with the rules' labels

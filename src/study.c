@@ -271,7 +271,10 @@ static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded 
 {
     /* the rerun cache: CSV files only (a database's spool is new each time) */
     char *cache = o->no_cache || l->st->conninfo || sample_rows ? NULL : colcache_dir();
-    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads, cache};
+    /* results.json and the report record each data file's SHA-256: the
+     * cache knows it, or computes it while hashing the file anyway */
+    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads, cache,
+                    o->outdir || o->format == FORMAT_JSON};
     double t0 = now();
     if (l->st->conninfo) {
         int rc = pg_fetch(l->st->conninfo, &l->st->conninfo_site, l->st->specs, l->st->nspecs,
@@ -1291,9 +1294,13 @@ static void record_inputs(results *res, const loaded *l, int in_db)
     }
     /* a database table: its label, and the hash of the rows as read */
     const table_spec *sp = l->spool ? pg_spool_specs(l->spool) : l->st->specs;
-    for (size_t i = 0; i < l->st->nspecs; i++)
-        results_input(res, "data", sp[i].label ? sp[i].label : sp[i].path,
-                      !in_db && sha256_file(sp[i].path, hex) == 0 ? hex : NULL);   /* in the database: rows not read */
+    for (size_t i = 0; i < l->st->nspecs; i++) {
+        /* as loaded when the rerun cache knew it (the bytes the tables came
+         * from), else read now; in the database: rows not read */
+        const char *known = l->data && i < l->data->ntables ? l->data->tables[i].sha256 : "";
+        const char *sha = in_db ? NULL : *known ? known : sha256_file(sp[i].path, hex) == 0 ? hex : NULL;
+        results_input(res, "data", sp[i].label ? sp[i].label : sp[i].path, sha);
+    }
 }
 
 /* How the results were made (results.json "run"): the command line, the
@@ -1717,6 +1724,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         else if ((st->lets[i].type.kind == TY_REAL || st->lets[i].type.kind == TY_INT) &&
                  unit_of(st->lets[i].s->value, w, sizeof w))
             results_var_unit(res, st->lets[i].s->name, w);
+        else if (st->lets[i].type.kind == TY_DURATION)
+            results_var_unit(res, st->lets[i].s->name, "1 day");   /* a model reads a duration in days */
     }
     evaluator *ev = res ? eval_new(st, d, dg) : NULL;
     if (!ev) {
@@ -1775,11 +1784,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     if (arms_by && db)
         diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
                   "plot attrition_by: the split into arms is not computed in the database");
-    else if (arms_by && !st->analysis)
+    else if (arms_by)   /* this analysis' (this run's) flow: results_adopt and results_merge keep them apart */
         record_arms(ev, res, arms_by, rows, n);
-    else if (arms_by && st->analysis == 1)   /* said once, at the first block */
-        diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
-                  "plot attrition_by: with analysis blocks the attrition diagram is not split into arms");
     if (!st->nests) report_endpoint_problems(st, &pool, db, res, dg);
     double *wts = NULL;          /* weights for the estimates that follow (set_weights), by row */
     char *wname = NULL;          /* their name */
@@ -1978,7 +1984,8 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
                  "estimates %.3f s, total %.3f s, peak RSS %.1f MiB (%.2fx the CSV bytes)\n",
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
-    fprintf(err, "cache: %zu tables restored from the rerun cache\n", d->tables_cached);
+    fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed\n",
+            d->tables_cached, d->tables_linked, d->files_hashed);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
@@ -2058,9 +2065,6 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
             if (suppress_run(runs[k], &os.ro)) unprotected = 1;
         }
         dedupe_end(&once);
-        if (!rc && runs && runs[0]->narms)
-            diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
-                      "plot attrition_by: under --sweep the attrition diagram is not split into arms");
         if (!rc && runs)
             res = results_merge(runs, o->nsweep, o->sweep_params, o->nsweep_params, o->sweep_values);
         for (size_t i = 0; runs && i < o->nsweep; i++) results_free(runs[i]);

@@ -7,13 +7,27 @@
 #   1, 2 and 7 threads and with the file read in parts, and reports the
 #   same data warnings (a value that never occurs, deaths after the
 #   censoring date: derived from the data, after loading);
-# - --no-cache and COHORT_CACHE=off neither read nor write it;
+# - --no-cache and COHORT_CACHE=off neither read nor write it; a cache
+#   folder whose parents are missing is created;
 # - rules that use a column the entry did not keep parse that table again;
 #   rules that use fewer columns restore it;
-# - a stale entry is never used: one byte of the CSV changed with its size
-#   and mtime kept (the content hash), the file shortened, touched, a
-#   parent changed under a restored child (the link error is reported as
-#   without the cache), an entry corrupted (in its data or its header),
+# - the file's identity (device, inode, size, mtime, ctime) vouches for
+#   its content without reading it (the `cache:` line's "files hashed"),
+#   once settled; each part of it changed alone makes the run hash the
+#   file again: one byte changed in place with size and mtime put back
+#   (only the ctime differs; the table is parsed again), chmod (ctime; the
+#   same bytes: restored, the identity renewed), touched to the past
+#   (trusted once hashed again) and to the future (never trusted), another
+#   inode, the file shortened (a parent changed under a restored child:
+#   the link error is reported as without the cache); a child's links to
+#   its parent are taken from its entry only while the parent's content is
+#   the one they were built from (then the entry is written again with the
+#   new links); with the default
+#   2 s margin a file changed just now is hashed at every run until a run
+#   hashes it 2 s after the change;
+# - results.json's SHA-256 of the files is sha256sum's, with and without
+#   the cache, and comes from the entries once they have it;
+# - a damaged entry is never used: corrupted (in its data or its header),
 #   truncated or emptied, an entry of another cohort version or ABI;
 # - four runs at once write the entry through a temporary file each: all
 #   give the reference output, no temporary file is left, the next run
@@ -118,6 +132,13 @@ for th in 1 2 7; do
     same "again$th" ref 2
 done
 
+# a cache folder whose parents do not exist yet (a fresh home without
+# ~/.cache): created, private to the user
+COHORT_CACHE_DIR="$tmp/home/.cache/cohort" go nested study.rules
+same nested ref 0
+[ "$(ls "$tmp/home/.cache/cohort" | grep -c '\.cohortcache$')" = 2 ] || fail "nested: no entries written"
+[ "$(stat -c %a "$tmp/home/.cache")" = 700 ] || fail "nested: $tmp/home/.cache is not private"
+
 # a column the entry lacks: patients parsed again (and its entry rewritten)
 go more_ref more.rules --no-cache
 go more more.rules
@@ -128,46 +149,143 @@ go fewer_ref fewer.rules --no-cache
 go fewer fewer.rules
 same fewer fewer_ref 2
 
-# one byte changed, size and mtime kept: the content hash sees it
+# The file's identity.  COHORT_CACHE_RACY_NS=0 (a test hook) trusts an
+# identity as soon as the file was hashed after it was taken (by default
+# it must be 2 s older than that, tested further below), so that each
+# part of the identity is seen alone.  `hashed NAME N`: the run read N CSV
+# files to hash them.
+hashed() {
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) files hashed$/\1/p' "$tmp/$1.raw")
+    [ "$got" = "$2" ] || fail "$1: ${got:-no} files hashed, expected $2"
+}
+# `linked NAME N`: N tables (here courses, or none) took their links to the
+# parent (each row's parent row, the rows grouped by parent) from the entry.
+linked() {
+    got=$(sed -n 's/^cache: .*(\([0-9]*\) with their links to the parent).*/\1/p' "$tmp/$1.raw")
+    [ "$got" = "$2" ] || fail "$1: ${got:-no} tables linked from the cache, expected $2"
+}
+# `step NAME REF CACHED HASHED`: go, same and hashed for study.rules
+step() {
+    go "$1" study.rules
+    same "$1" "$2" "$3"
+    hashed "$1" "$4"
+}
+COHORT_CACHE_RACY_NS=0
+export COHORT_CACHE_RACY_NS
 P="$tmp/s/data/patients.csv"
 cp -p "$P" "$tmp/orig.csv"
-sed -i '2s/^1,,70,/1,,90,/' "$P"
+go settle study.rules
+same settle ref 2
+step settled ref 2 0
+linked settled 1
+
+# ctime alone: one byte changed in place (the same inode), size and mtime
+# put back; a cache that trusted size and mtime would serve the old kps
+ino=$(stat -c %i "$P")
+printf 9 | dd of="$P" bs=1 seek=$(($(head -1 "$P" | wc -c) + 3)) conv=notrunc 2>/dev/null
 touch -r "$tmp/orig.csv" "$P"
-[ "$(stat -c '%s %y' "$P")" = "$(stat -c '%s %y' "$tmp/orig.csv")" ] ||
-    fail "the test could not keep size and mtime"
+[ "$(stat -c '%i %s %y' "$P")" = "$ino $(stat -c '%s %y' "$tmp/orig.csv")" ] ||
+    fail "the test could not keep inode, size and mtime"
 cmp -s "$P" "$tmp/orig.csv" && fail "the test did not change the file"
+sed -n 2p "$P" | grep -q '^1,,90,' || fail "the test changed another byte: $(sed -n 2p "$P")"
 go byte_ref study.rules --no-cache
 cmp -s "$tmp/byte_ref.csv" "$tmp/ref.csv" && fail "byte: the changed kps does not show"
-go byte study.rules
-same byte byte_ref 1
+step byte byte_ref 1 1
+linked byte 0
+step byte2 byte_ref 2 0
+linked byte2 1
+# the byte put back, mtime kept again: the entry is of the other content
+printf 7 | dd of="$P" bs=1 seek=$(($(head -1 "$P" | wc -c) + 3)) conv=notrunc 2>/dev/null
+touch -r "$tmp/orig.csv" "$P"
+cmp -s "$P" "$tmp/orig.csv" || fail "the test did not restore the file"
+step back ref 1 1
 
-# shortened (the last patient's line: a parent changed under the restored
-# courses, whose link to it is an error, located as without the cache)
+# ctime alone, the same content (chmod): hashed again, restored, and the
+# new identity kept, so the next run reads nothing
+chmod 600 "$P"
+step mode ref 2 1
+step mode2 ref 2 0
+
+# touched, the same bytes: a past mtime is trusted once hashed again; a
+# future one never is (it is not older than the moment it was hashed)
+touch -d '2020-01-01 00:00:00.5' "$P"
+step touch1 ref 2 1
+step touch2 ref 2 0
+touch -d '2030-01-01 00:00:00.5' "$P"
+step future1 ref 2 1
+step future2 ref 2 1
+
+# another inode, the same bytes and mtime (copied and renamed over)
+cp -p "$P" "$P.new"
+mv "$P.new" "$P"
+step inode ref 2 1
+
+# the size: shortened by the last patient's line (a parent changed under
+# the restored courses, whose link to it is an error, located as without
+# the cache)
 cp -p "$tmp/orig.csv" "$P"
-go back study.rules
-same back ref 1
+go back2 study.rules
+same back2 ref 2
 sed -i '$d' "$P"
 go trunc_ref study.rules --no-cache
 go trunc study.rules
 same trunc trunc_ref ""
 grep -q 'patient_id 1501 not found in patients' "$tmp/trunc.err" || fail "trunc: no link error"
 [ "$(cat "$tmp/trunc.status")" = 2 ] || fail "trunc: exit status $(cat "$tmp/trunc.status")"
-
-# touched: the same bytes, another mtime
 cp "$tmp/orig.csv" "$P"
-go touch1 study.rules
-same touch1 ref 1
-touch -d '2030-01-01 00:00:00.5' "$P"
-go touch2 study.rules
-same touch2 ref 1
-go touch3 study.rules
-same touch3 ref 2
+go restored study.rules
+same restored ref 2
+
+# results.json's SHA-256 of each file: computed with the content hash when
+# the file is read, kept in the entry, and the same as sha256sum's from
+# the cache, from a settled identity, and without the cache
+shas() {
+    (cd "$tmp/s" && "$COHORT" run study.rules --format json --timing "$@") 2>"$tmp/sha.raw" |
+        grep -o '"path": "[^"]*\.csv", "sha256": "[0-9a-f]*"' | sed 's/.*"\([0-9a-f]*\)"$/\1/'
+}
+want=$(sha256sum "$P" "$tmp/s/data/courses.csv" | cut -d' ' -f1)
+[ "$(shas --no-cache)" = "$want" ] || fail "sha256: without the cache $(shas --no-cache)"
+[ "$(shas)" = "$want" ] || fail "sha256: first json run"
+grep -q ', 2 files hashed$' "$tmp/sha.raw" || fail "sha256: the entries had no SHA-256: $(grep '^cache' "$tmp/sha.raw")"
+[ "$(shas)" = "$want" ] || fail "sha256: from the entries"
+grep -q '^cache: 2 tables restored from the rerun cache (1 with their links to the parent), 0 files hashed$' "$tmp/sha.raw" ||
+    fail "sha256: not taken from the entries: $(grep '^cache' "$tmp/sha.raw")"
+
+# with the default margin: a file changed just now is hashed at every run
+# (its identity might not show a second change within the same tick) until
+# a run hashes it more than 2 s after the change, which renews the identity
+unset COHORT_CACHE_RACY_NS
+sleep 3
+go racy0 study.rules
+same racy0 ref 2
+go settled0 study.rules
+hashed settled0 0
+changed=$(date +%s%N)
+printf 9 | dd of="$P" bs=1 seek=$(($(head -1 "$P" | wc -c) + 3)) conv=notrunc 2>/dev/null
+touch -r "$tmp/orig.csv" "$P"
+step racy1 byte_ref 1 1
+go racy2 study.rules
+same racy2 byte_ref 2
+# racy1 hashed the file less than 2 s after the change (unless the machine
+# is so slow that racy2 ended later than that): racy2 must hash it again
+if [ $(($(date +%s%N) - changed)) -lt 1900000000 ]; then
+    hashed racy2 1
+else
+    echo "note: racy2 not checked: the runs took more than 1.9 s"
+fi
+sleep 3
+go racy3 study.rules
+same racy3 byte_ref 2
+step racy4 byte_ref 2 0
+cp "$tmp/orig.csv" "$P"
+step racy5 ref 1 1
 
 # damaged entries: one payload byte changed, cut in half, emptied, another
 # version, another ABI tag, the key column's index changed from 0 to 1 (a
 # header field that still looks valid: the checksum covers the header too);
 # the header: magic 8 bytes, format 4, ABI 4, version 32, then 8-byte
-# fields: spec, size, mtime (2), content hash, rows, columns, key at 104)
+# fields: spec, device, inode, size, mtime (2), ctime (2), when seen (2),
+# content hash, SHA-256 (32 bytes), has SHA-256, rows, columns, key at 192)
 damage() {
     for e in "$COHORT_CACHE_DIR"/*.cohortcache; do
         case $1 in
@@ -179,7 +297,7 @@ damage() {
         empty) : >"$e" ;;
         version) printf '0.0.0-other' | dd of="$e" bs=1 seek=16 conv=notrunc 2>/dev/null ;;
         abi) printf '\377' | dd of="$e" bs=1 seek=12 conv=notrunc 2>/dev/null ;;
-        key) printf '\001' | dd of="$e" bs=1 seek=104 conv=notrunc 2>/dev/null ;;
+        key) printf '\001' | dd of="$e" bs=1 seek=192 conv=notrunc 2>/dev/null ;;
         esac
     done
 }

@@ -4,7 +4,8 @@
 # results.json of a real run (Kaplan-Meier, cumulative incidence and Cox on
 # tests/e2e/data/est, one estimate named, counts below 5 hidden), and each
 # table they load is compared cell by cell with the CSV file cohort wrote
-# for it (same rows, same numbers, "<5" and missing where the CSV has them).
+# for it (same rows, same numbers, "<5" and missing where the CSV has them);
+# every time column (kind time_days) has a name ending in _days, no other does.
 # Python's standard library is required; the R snippet runs when Rscript
 # and jsonlite are installed (scripts/deps.sh installs them) and is
 # otherwise reported as skipped.  Prints "N passed, M failed".
@@ -70,6 +71,16 @@ for key, rows in tables.items():
 want = {"01-km-survival", "rn_cif-cif", "rn_cif-test", "03-cox-coef"}
 if not want <= set(tables):
     print("tables missing:", sorted(want - set(tables))); problems += 1
+# a time column (values in days) says so in its name, and only a time column
+ntime = 0
+for e in res["estimates"]:
+    for t in e["tables"]:
+        for c in t["columns"]:
+            ntime += c["kind"] == "time_days"
+            if (c["kind"] == "time_days") != c["name"].endswith("_days"):
+                print("table", e["name"] + "-" + t["id"], "column", c["name"], "of kind", c["kind"]); problems += 1
+if ntime < 8:   # km: time, median and its limits; cif: time (twice); cox's zph: none asked
+    print("only", ntime, "time columns"); problems += 1
 print("python:", len(tables), "tables")
 sys.exit(1 if problems else 0)
 EOF

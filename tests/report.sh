@@ -132,9 +132,11 @@ for f in concurrent age; do
         "$PNGCMP" "$expected/zph-$f.png" "$tmp/z/01-cox-zph-$f.png"
 done
 # km(hr: true) with plot annotate = true: the hazard ratio as R's coxph
-# (tests/R/figures.R: HR 0.5828, 95% CI 0.3327-1.0210) and survdiff's p
+# with cluster(patient_id) -- the unit is the course, so km clusters by
+# patient as cox does (tests/R/figures.R: HR 0.5828, 95% CI 0.3776-0.8996)
+# -- and survdiff's p
 check "figure data: the km figure's annotation gives coxph's HR and survdiff's p" \
-    grep -q '"annotation": "HR 0.58 (95% CI 0.33-1.02); log-rank p = 0.056"' "$tmp/z/02-km-survival.figure.json"
+    grep -q '"annotation": "HR 0.58 (95% CI 0.38-0.90); log-rank p = 0.056"' "$tmp/z/02-km-survival.figure.json"
 check "figure 02-km-survival.png annotated with the HR matches the expected image" \
     "$PNGCMP" "$expected/hr-km-survival.png" "$tmp/z/02-km-survival.png"
 # plot attrition_by = concurrent: the last step's 130 courses in arms, as
@@ -143,6 +145,13 @@ check "attrition.png split into arms matches the expected image" \
     "$PNGCMP" "$expected/arms-attrition.png" "$tmp/z/attrition.png"
 check "results.json: the arms add up to the analysis set and match km's groups" \
     grep -q '"attrition_arms": {"by": "concurrent", "arms": \[{"level": "false", "n": 100}, {"level": "true", "n": 30}\]}' "$tmp/z/results.json"
+# with analysis blocks under --sweep, each block's flow of each run has its
+# arms under its last box (the e2e case fig_attrition_arms_runs_json gives
+# their counts by hand)
+"$COHORT" run "$srcdir/tests/e2e/cases/fig_attrition_arms_runs_json/study.rules" --sweep cut=2,1 \
+    --out "$tmp/ar" >/dev/null 2>&1
+check "attrition.png of blocks and runs, each flow split into its arms, matches the expected image" \
+    "$PNGCMP" "$expected/arms-runs-attrition.png" "$tmp/ar/attrition.png"
 zfig="$tmp/z/01-cox-zph-age.figure.json"
 zevents=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "events") c = i } NR == 2 { print $c }' "$tmp/z/01-cox-model.csv")
 check "figure data: the zph figure has a point per event ($zevents), the 40-point smooth and 8 time ticks" sh -c \

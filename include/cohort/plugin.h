@@ -431,7 +431,14 @@ enum cohort_spec_flag {
      * (compare's exposures): the host warns about one that reads an
      * endpoint's time, status or dates, directly or through lets
      * (information from after time zero) */
-    COHORT_SPEC_EXPOSURE = 1u << 5
+    COHORT_SPEC_EXPOSURE = 1u << 5,
+    /* (after ABI 1.5) a boolean that asks for a model between the groups of
+     * the estimator's COHORT_SPEC_GROUPS argument (km's hr): the host
+     * refuses it constant true without that argument when the rules are
+     * checked, and binds the estimator's `cluster` by default (the
+     * patient key below the patient level) only when it is true -- the
+     * cluster serves that model alone.  An older host ignores the flag. */
+    COHORT_SPEC_GROUP_MODEL = 1u << 6
 };
 
 typedef struct cohort_param_spec {

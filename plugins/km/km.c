@@ -34,8 +34,12 @@ static const cohort_param km_params[] = {
      "robust (infinitesimal-jackknife) standard errors when a weight is not a whole number"},
     {"hr", COHORT_ARG_BOOL, 0,
      "for two groups: the hazard ratio of the second against the first as coxph(Surv(time, "
-     "status) ~ group) (Efron ties, Wald CI and p), reported and shown in the figure's "
-     "annotation with the log-rank p"},
+     "status) ~ group) (Efron ties, Wald CI and p; with `cluster`, below the patient level by "
+     "default, its robust variance as cox), reported and shown in the figure's annotation with "
+     "the log-rank p"},
+    {"cluster", COHORT_ARG_COLUMN, 0,
+     "with hr: the hazard ratio's robust (sandwich) variance with these clusters, as cox; below the "
+     "patient level the patient key by default (cluster: none for the model-based one)"},
 };
 
 /* The data of one call after dropping rows with missing values. */
@@ -53,6 +57,9 @@ typedef struct km_input {
     const char *byname;  /* name of `by`, or NULL */
     size_t ngroups;
     size_t *level;       /* factor level of each group (levels without rows dropped) */
+    pc_factor cf;        /* levels of `cluster` (hr only; empty without it) */
+    int *cluster;        /* cluster of each row (hr with `cluster`), or NULL */
+    const char *clname;  /* name of `cluster`, or NULL */
 } km_input;
 
 static void km_input_free(km_input *in)
@@ -65,7 +72,9 @@ static void km_input_free(km_input *in)
     free(in->wt);
     free(in->unit);
     free(in->level);
+    free(in->cluster);
     pc_factor_free(&in->f);
+    pc_factor_free(&in->cf);
 }
 
 /* Format a time that may be missing (quantile not reached). */
@@ -110,13 +119,16 @@ static int km_count_column(const cohort_host *host, const km_input *in, cohort_t
     return host->table_column(t, name, in->wt ? COHORT_COL_NUMBER : COHORT_COL_COUNT, in->wt ? 2 : 0);
 }
 
-/* Read the endpoint and `by`, drop rows with missing values, check times.
- * Returns 0 or 1 after host->error. */
-static int km_read(const cohort_host *host, const cohort_call *call, km_input *in)
+/* Read the endpoint and `by`, drop rows with missing values, check times;
+ * with want_hr, also `cluster` (a row without a cluster is an error: the
+ * curves and the hazard ratio rest on the same rows).  Returns 0 or 1
+ * after host->error. */
+static int km_read(const cohort_host *host, const cohort_call *call, int want_hr, km_input *in)
 {
     memset(in, 0, sizeof *in);
     const cohort_arg *ep = cohort_arg_get(call, "endpoint");
     const cohort_arg *by = cohort_arg_get(call, "by");
+    const cohort_arg *ca = want_hr ? cohort_arg_get(call, "cluster") : NULL;
     const cohort_vec *wv = pc_weights(call);
     if (!ep || ep->kind != COHORT_ARG_ENDPOINT) {
         host->error(call, "km needs an endpoint");
@@ -132,6 +144,13 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
         }
         in->byname = by->vec.name;
     }
+    if (ca) {
+        if (pc_factor_make(&ca->vec, NULL, &in->cf) != 0) {
+            host->error(call, "out of memory coding %s", ca->vec.name);
+            return 1;
+        }
+        in->clname = ca->vec.name;
+    }
     size_t nlev = by ? in->f.nlevels : 1;
     in->time = malloc((nrows + 1) * sizeof *in->time);
     in->event = malloc((nrows + 1) * sizeof *in->event);
@@ -140,9 +159,10 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
     if (s->start) in->start = malloc((nrows + 1) * sizeof *in->start);
     if (call->row_unit) in->unit = malloc((nrows + 1) * sizeof *in->unit);
     if (wv) in->wt = malloc((nrows + 1) * sizeof *in->wt);
+    if (ca) in->cluster = malloc((nrows + 1) * sizeof *in->cluster);
     in->level = calloc(nlev + 1, sizeof *in->level);
     if (!in->time || !in->event || !in->censored || !in->group || (s->start && !in->start) ||
-        (call->row_unit && !in->unit) || (wv && !in->wt) || !in->level) {
+        (call->row_unit && !in->unit) || (wv && !in->wt) || (ca && !in->cluster) || !in->level) {
         host->error(call, "out of memory");
         return 1;
     }
@@ -161,7 +181,13 @@ static int km_read(const cohort_host *host, const cohort_call *call, km_input *i
                         s->time[i], i + 1);
             return 1;
         }
+        if (ca && in->cf.code[i] < 0) {
+            host->error(call, "hr: %s is missing in row %zu; the robust variance of the hazard ratio needs "
+                        "every row's cluster", ca->vec.name, i + 1);
+            return 1;
+        }
         size_t k = in->n++;
+        if (ca) in->cluster[k] = in->cf.code[i];
         in->time[k] = s->time[i];
         in->event[k] = s->status[i] == 1;
         in->censored[k] = s->status[i] == 0;
@@ -462,7 +488,7 @@ static int km_report_hr(const cohort_host *host, const cohort_call *call, const 
                         const km_opts *o, char *ann, size_t annsize)
 {
     km_hr_result r;
-    int st = km_hr(in->n, in->start, in->time, in->event, in->group, o->level, &r);
+    int st = km_hr(in->n, in->start, in->time, in->event, in->group, in->cluster, in->cf.nlevels, o->level, &r);
     if (st != COX_OK) {
         host->error(call, "hr: the Cox model of the two groups cannot be fitted: %s",
                     cox_status_text(st));
@@ -471,13 +497,16 @@ static int km_report_hr(const cohort_host *host, const cohort_call *call, const 
     char term[512], lv[16], pb[32];
     snprintf(term, sizeof term, "%s (%s vs %s)", in->byname, km_group_label(in, 1), km_group_label(in, 0));
     snprintf(lv, sizeof lv, "%g%%", o->level * 100);
-    cohort_table *t = host->table_new(call, "hr", "Hazard ratio of the groups (Cox model, Efron ties)");
+    char title[600], how[560];
+    if (in->clname) snprintf(how, sizeof how, "Cox model, Efron ties, robust SE by %s", in->clname);
+    else snprintf(how, sizeof how, "Cox model, Efron ties");
+    snprintf(title, sizeof title, "Hazard ratio of the groups (%s)", how);
+    cohort_table *t = host->table_new(call, "hr", title);
     pc_ratio_cols c;
     pc_ratio_columns(host, t, "HR", &c);
     pc_ratio_row(host, t, &c, term, r.hr, r.lower, r.upper, r.p, r.coef, r.se);
     pc_fmt_p(r.p, pb, sizeof pb);
-    host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s (Cox model, Efron ties)", term, r.hr, lv,
-               r.lower, r.upper, pb);
+    host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s (%s)", term, r.hr, lv, r.lower, r.upper, pb, how);
     snprintf(ann, annsize, "HR %.2f (%s CI %.2f-%.2f)", r.hr, lv, r.lower, r.upper);
     return 0;
 }
@@ -492,15 +521,15 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     size_t *u = NULL;
     int *e = NULL, rc = 1;
     const cohort_arg *a_fu;
+    const cohort_arg *a_hr = cohort_arg_get(call, "hr");
+    int want_hr = a_hr && a_hr->num != 0;
     if (km_options(host, call, &o) != 0) goto out_opts;
-    if (km_read(host, call, &in) != 0) goto out;
+    if (km_read(host, call, want_hr, &in) != 0) goto out;
     if ((a_fu = cohort_arg_get(call, "followup")) && a_fu->num != 0 && in.wt) {
         host->error(call, "followup: the follow-up (reverse Kaplan-Meier, person-time) is not "
                     "computed with case weights; give it in a km without weights");
         goto out;
     }
-    const cohort_arg *a_hr = cohort_arg_get(call, "hr");
-    int want_hr = a_hr && a_hr->num != 0;
     if (want_hr && (in.wt || in.ngroups != 2 || !in.byname)) {
         if (in.wt)
             host->error(call, "hr: the hazard ratio is not computed with case weights; use cox "
@@ -826,7 +855,7 @@ static const cohort_param_spec km_specs[] = {
     {"km", "conf_level", NULL, 0, 0, 1, COHORT_SPEC_MIN_OPEN | COHORT_SPEC_MAX_OPEN, "0.95"},
     {"km", "rmean", NULL, 0, 0, NAN, COHORT_SPEC_MIN_OPEN, NULL},
     {"km", "followup", NULL, 0, NAN, NAN, 0, "false"},
-    {"km", "hr", NULL, 0, NAN, NAN, 0, "false"},
+    {"km", "hr", NULL, 0, NAN, NAN, COHORT_SPEC_GROUP_MODEL, "false"},
     {"km", "by", NULL, 0, NAN, NAN, COHORT_SPEC_GROUPS, NULL},
 };
 

@@ -1,5 +1,6 @@
 /* kmhr.c: the hazard ratio of km's two groups (see kmhr.h), fitted by the
- * cox plugin's core (plugins/cox/coxfit.c) on the group indicator. */
+ * cox plugin's core (plugins/cox/coxfit.c) on the group indicator, with
+ * the robust variance when clustered. */
 #include "kmhr.h"
 #include "../cox/coxfit.h"
 #define MATHLIB_STANDALONE
@@ -8,12 +9,13 @@
 #include <stdlib.h>
 
 int km_hr(size_t n, const double *start, const double *time, const int *event, const int *group,
-          double level, km_hr_result *r)
+          const int *cluster, size_t ncluster, double level, km_hr_result *r)
 {
     double *x = malloc((n + 1) * sizeof *x);
     if (!x) return COX_ENOMEM;
     for (size_t i = 0; i < n; i++) x[i] = group[i] == 1;
-    cox_data d = {.n = n, .p = 1, .start = start, .stop = time, .event = event, .x = x};
+    cox_data d = {.n = n, .p = 1, .start = start, .stop = time, .event = event, .x = x,
+                  .cluster = cluster, .ncluster = cluster ? ncluster : 0};
     cox_options o;
     cox_options_default(&o);
     cox_fit f;

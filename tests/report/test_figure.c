@@ -513,6 +513,56 @@ static void test_sweep_merge(void)
     results_free(runs[1]);
 }
 
+/* plot attrition_by with analysis blocks under --sweep: each run's blocks
+ * adopted into one results, the runs merged; every arm keeps its block and
+ * run, a set is its flow's arms, and the small-cell rule works per set. */
+static void test_arms_flows(void)
+{
+    results *runs[2];
+    const char *params[] = {"cut"}, *values[] = {"2", "1"};
+    const char *lv[] = {"false", "true"};
+    const size_t everyone[2][2] = {{1, 6}, {1, 0}};   /* run 2: one arm only */
+    for (int k = 0; k < 2; k++) {
+        runs[k] = results_new("t", "patients", 1, "days");
+        results *a = results_new("t", "patients", 1, "days"), *b = results_new("t", "patients", 1, "days");
+        CU_ASSERT_FATAL(runs[k] && a && b);
+        results_attrition(a, "all patients", 7, 0, 0, 7);
+        results_arms(a, "treated", lv, everyone[k], k ? 1 : 2);
+        results_attrition(b, "all patients", 7, 0, 0, 7);
+        results_arms(b, "treated", lv + 1, (const size_t[]){6}, 1);
+        CU_ASSERT_EQUAL(results_adopt(runs[k], a, "everyone", "patients"), 0);
+        CU_ASSERT_EQUAL(results_adopt(runs[k], b, "treated_only", "patients"), 0);
+    }
+    CU_ASSERT_EQUAL_FATAL(runs[0]->narms, 3);
+    CU_ASSERT_EQUAL(runs[0]->arms[2].analysis, 2);
+    results *m = results_merge(runs, 2, params, 1, values);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    static const int an[] = {1, 1, 2, 1, 2}, run[] = {1, 1, 1, 2, 2};
+    static const size_t n[] = {1, 6, 6, 1, 6}, setsize[] = {2, 2, 1, 1, 1};
+    CU_ASSERT_EQUAL_FATAL(m->narms, 5);
+    CU_ASSERT_STRING_EQUAL(m->arms_by, "treated");
+    for (size_t k = 0; k < 5; k++) {
+        size_t first;
+        CU_ASSERT_EQUAL(m->arms[k].analysis, an[k]);
+        CU_ASSERT_EQUAL(m->arms[k].run, run[k]);
+        CU_ASSERT_EQUAL(m->arms[k].n, n[k]);
+        CU_ASSERT_EQUAL(results_arm_set(m, k, &first), setsize[k]);
+        CU_ASSERT_EQUAL(first, k == 1 ? 0 : k);
+    }
+    /* min_cell 5: the arm of 1 is "<5" and its set's other "x"; the other
+     * sets show their counts (6), and a set of one arm of 1 only "<5" */
+    m->min_cell = 5;
+    static const char *const shown[] = {"<5", "x", "6", "<5", "6"};
+    for (size_t k = 0; k < 5; k++) {
+        char b[32];
+        results_arm_text(m, k, b, sizeof b);
+        CU_ASSERT_STRING_EQUAL(b, shown[k]);
+    }
+    results_free(m);
+    results_free(runs[0]);
+    results_free(runs[1]);
+}
+
 static void test_table_privacy(void)
 {
     cohort_call call;
@@ -674,6 +724,7 @@ int main(void)
     CU_add_test(s, "forest rows' units and events", test_forest_counts);
     CU_add_test(s, "small-cell rule of tables", test_table_privacy);
     CU_add_test(s, "--sweep: attrition runs, forests side by side", test_sweep_merge);
+    CU_add_test(s, "attrition arms per block and run", test_arms_flows);
     CU_add_test(s, "report files", test_report);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

@@ -288,14 +288,19 @@ static void test_conf_parse(void)
 
 /* The hazard ratio of two groups (hr: true) against R's coxph
  * (tests/R/km_hr.R): the second level of the group column against the
- * first, right-censored and counting-process data. */
+ * first, right-censored and counting-process data; with clusters (rats by
+ * litter, colon by patient, jasa1's intervals by patient) the robust
+ * variance of coxph(... + cluster(C)). */
 static void test_hr(void)
 {
-    static const struct { const char *name, *data, *group; int counting; } hc[] = {
-        {"lung", "tests/ref/km_lung_data.txt", "sex", 0},
-        {"ovarian", "tests/ref/km_ovarian_data.txt", "rx", 0},
-        {"veteran", "tests/ref/km_veteran_data.txt", "trt", 0},
-        {"jasa1", "tests/ref/km_jasa1_data.txt", "transplant", 1},
+    static const struct { const char *name, *data, *group; int counting; const char *cluster; } hc[] = {
+        {"lung", "tests/ref/km_lung_data.txt", "sex", 0, NULL},
+        {"ovarian", "tests/ref/km_ovarian_data.txt", "rx", 0, NULL},
+        {"veteran", "tests/ref/km_veteran_data.txt", "trt", 0, NULL},
+        {"jasa1", "tests/ref/km_jasa1_data.txt", "transplant", 1, NULL},
+        {"rats_litter", "tests/ref/km_rats_data.txt", "rx", 0, "litter"},
+        {"colon_id", "tests/ref/km_colon_data.txt", "sex", 0, "id"},
+        {"jasa1_id", "tests/ref/km_jasa1_data.txt", "transplant", 1, "id"},
     };
     rd_file hr_ref;
     CU_ASSERT_FATAL(rd_read("tests/ref/km_hr_ref.txt", &hr_ref) == 0);
@@ -309,7 +314,8 @@ static void test_hr(void)
         size_t n = d->nrow;
         double *st = malloc((n + 1) * sizeof *st), *t = malloc((n + 1) * sizeof *t), lo = INFINITY;
         int *e = malloc((n + 1) * sizeof *e), *g = malloc((n + 1) * sizeof *g);
-        CU_ASSERT_FATAL(st && t && e && g);
+        int *cl = malloc((n + 1) * sizeof *cl);
+        CU_ASSERT_FATAL(st && t && e && g && cl);
         for (size_t i = 0; i < n; i++) lo = fmin(lo, rd_get(d, i, hc[k].group));
         for (size_t i = 0; i < n; i++) {
             st[i] = hc[k].counting ? rd_get(d, i, "start") : 0;
@@ -317,18 +323,27 @@ static void test_hr(void)
             e[i] = rd_get(d, i, "status") == 1;
             g[i] = rd_get(d, i, hc[k].group) != lo;
         }
+        /* the clusters coded 0..ncl-1 in order of first appearance */
+        size_t ncl = 0;
+        for (size_t i = 0; hc[k].cluster && i < n; i++) {
+            double v = rd_get(d, i, hc[k].cluster);
+            size_t j = 0;
+            while (j < i && rd_get(d, j, hc[k].cluster) != v) j++;
+            cl[i] = j < i ? cl[j] : (int)ncl++;
+        }
         km_hr_result r;
-        CU_ASSERT_EQUAL_FATAL(km_hr(n, hc[k].counting ? st : NULL, t, e, g, 0.95, &r), 0);
+        CU_ASSERT_EQUAL_FATAL(km_hr(n, hc[k].counting ? st : NULL, t, e, g, hc[k].cluster ? cl : NULL, ncl,
+                                    0.95, &r), 0);
         static const char *cols[] = {"coef", "se", "hr", "lower", "upper", "p", "nevent"};
         const double got[] = {r.coef, r.se, r.hr, r.lower, r.upper, r.p, (double)r.nevent};
         for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
             snprintf(buf, sizeof buf, "%s hr %s", hc[k].name, cols[j]);
             rd_check(&tally, buf, got[j], rd_get(rt, 0, cols[j]), 1e-8, 0);
         }
-        free(st); free(t); free(e); free(g);
+        free(st); free(t); free(e); free(g); free(cl);
         rd_free(&data);
     }
-    CU_ASSERT(tally.checked == 28);
+    CU_ASSERT(tally.checked == 49);
     CU_ASSERT_EQUAL(tally.failed, 0);
     fprintf(stderr, "  coxph HR of two groups: %zu values compared with R, largest relative difference %.2g\n",
             tally.checked, tally.maxrel);
