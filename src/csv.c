@@ -314,6 +314,20 @@ static inline void block_masks(const char *b, uint64_t *comma, uint64_t *nl, uin
     *other = mo;
 }
 
+/* The number of bits set in x (inline: without -mpopcnt the builtin is a
+ * call into libgcc). */
+static inline size_t bits_set(uint64_t x)
+{
+#if defined(__POPCNT__)
+    return (size_t)__builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (size_t)((x * ONES) >> 56);
+#endif
+}
+
 /* Bit k set when byte b[k] is , \n \r or " (k < 64). */
 static inline uint64_t block_mask(const char *b)
 {
@@ -593,7 +607,7 @@ static int count_lines(csv_reader *r, size_t want, size_t *rows)
                 break;
             }
             const char *q = b + __builtin_ctzll(mn);
-            commas += (size_t)__builtin_popcountll(mc & below);
+            commas += bits_set(mc & below);
             if (q > p && commas + 1 == want) n++;
             if (q == end) {     /* the sentinel: the last line has no '\n' */
                 p = q;
@@ -611,7 +625,7 @@ static int count_lines(csv_reader *r, size_t want, size_t *rows)
             rc = 0;
             break;
         }
-        commas += (size_t)__builtin_popcountll(mc);
+        commas += bits_set(mc);
         b += 64;
         block_masks(b, &mc, &mn, &mo);
         if ((size_t)(p - r->buf) >= r->dropped + DROP_EVERY) {
