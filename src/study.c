@@ -769,9 +769,10 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         if (!c->db) eval_unit(ev, u);
         for (size_t k = 0; k < c->nfill; k++) {
             const filler *f = &c->fill[k];
-            if (c->db)
-                fill_put(f, r, f->surv ? V_MISSING : indb_value(c->db, f->col, u),
-                         f->surv ? indb_endpoint(c->db, f->ep, u) : NULL);
+            if (c->db) {
+                ep_value p = f->surv ? indb_endpoint(c->db, f->ep, u) : (ep_value){0, 0, 0, 0, 0, 0};
+                fill_put(f, r, f->surv ? V_MISSING : indb_value(c->db, f->col, u), f->surv ? &p : NULL);
+            }
             else
                 fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
         }
