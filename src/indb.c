@@ -1,7 +1,8 @@
 /* indb.c: the per-unit phase of `run --in-database` (indb.h): the query of
  * sqlgen_run run by PostgreSQL, its rows read into the attrition counts and
- * a columnar analysis dataset (values as eval.c makes them, endpoints as
- * eval_endpoint gives them, the data problems as it counts them), and the
+ * a columnar analysis dataset (each cell at its type's width, handed out
+ * as eval.c makes the value, endpoints as eval_endpoint gives them, the
+ * data problems as it counts them), and the
  * eras' data problems, reported as era.c reports them. */
 #include "indb.h"
 #include <math.h>
@@ -12,35 +13,81 @@
 #include "sqlgen.h"
 #include "study.h"
 
+/* The dataset is kept by column, each cell in as few bytes as its type
+ * needs (a true/false 1, another value 8: its payload, as a value holds
+ * it), with a bit per cell for a missing value; each endpoint by field
+ * (the delayed entry only once a unit has one).  run --in-database holds
+ * only this, so its size is cohort's (issue 14). */
+typedef struct indb_col {
+    int kind;                  /* the value's type */
+    unsigned char *cells;      /* cap x width */
+    unsigned char *missing;    /* a bit per cell */
+} indb_col;
+
+typedef struct indb_ep {
+    double *time, *end_date, *entry;   /* entry: NULL while every unit's is none (NAN) */
+    int *status;
+    unsigned char *known;      /* a bit per unit */
+} indb_ep;
+
 struct indb_set {
     const study *st;
     strpool *pool;
     size_t ncols, neps, nlev;
-    int *kinds;                /* per column: the value's type */
     int *ep_at;                /* per endpoint of st: its place among those fetched, or -1 */
     int has_root;
     size_t total, n, cap;      /* all units; unit rows read, and room */
     size_t *excluded, *unknown;   /* per criterion */
     size_t *behind;            /* nlev x (ncriteria + 1): rows whose best unit passed exactly j */
-    value *vals;               /* n x ncols */
-    ep_value *eps;             /* n x neps */
+    indb_col *cols;            /* ncols */
+    indb_ep *eps;              /* neps */
     const char **roots;        /* n */
     ep_counts *counts;         /* neps */
     int bad;                   /* a row that does not read */
 };
 
+static size_t width(int kind) { return kind == TY_BOOL ? 1 : sizeof(int64_t); }
+
+static int bit(const unsigned char *b, size_t r) { return b[r / 8] >> (r % 8) & 1; }
+
+static void set_bit(unsigned char *b, size_t r, int on)
+{
+    if (on) b[r / 8] |= (unsigned char)(1u << (r % 8));
+    else b[r / 8] &= (unsigned char)~(1u << (r % 8));
+}
+
+/* *p resized to cap x size bytes; 0, or -1 (then *p is unchanged) */
+static int resize(void *p, size_t cap, size_t size)
+{
+    void *x = realloc(*(void **)p, cap * size + 1);
+    if (!x) return -1;
+    *(void **)p = x;
+    return 0;
+}
+
 static int grow(indb_set *s)
 {
-    size_t cap = s->cap ? 2 * s->cap : 1024;
-    value *v = realloc(s->vals, (cap * s->ncols + 1) * sizeof *v);
-    if (v) s->vals = v;
-    ep_value *e = realloc(s->eps, (cap * s->neps + 1) * sizeof *e);
-    if (e) s->eps = e;
-    const char **r = realloc(s->roots, cap * sizeof *r);
-    if (r) s->roots = r;
-    if (!v || !e || !r) return -1;
+    size_t cap = s->cap ? 2 * s->cap : 1024, bits = cap / 8 + 1;
+    int bad = resize(&s->roots, cap, sizeof *s->roots);
+    for (size_t k = 0; k < s->ncols; k++)
+        bad |= resize(&s->cols[k].cells, cap, width(s->cols[k].kind)) | resize(&s->cols[k].missing, bits, 1);
+    for (size_t e = 0; e < s->neps; e++) {
+        indb_ep *p = &s->eps[e];
+        bad |= resize(&p->time, cap, sizeof *p->time) | resize(&p->end_date, cap, sizeof *p->end_date) |
+               resize(&p->status, cap, sizeof *p->status) | resize(&p->known, bits, 1);
+        if (p->entry) bad |= resize(&p->entry, cap, sizeof *p->entry);
+    }
+    if (bad) return -1;
     s->cap = cap;
     return 0;
+}
+
+/* Cell r of column c: the value v (the cell's kind or missing) */
+static void cell_put(indb_col *c, size_t r, value v)
+{
+    set_bit(c->missing, r, v_missing(v));
+    if (c->kind == TY_BOOL) c->cells[r] = (unsigned char)(!v_missing(v) && v.u.i);
+    else memcpy(c->cells + r * sizeof(int64_t), &v.u, sizeof(int64_t));
 }
 
 static value cell_value(indb_set *s, int kind, const char *c)
@@ -66,30 +113,34 @@ static int unit_row(indb_set *s, int ncells, const char *const *cells)
     size_t want = 4 + (size_t)s->has_root + s->ncols + 6 * s->neps;
     if ((size_t)ncells != want) return -1;
     if (s->n == s->cap && grow(s)) return -1;
+    size_t r = s->n;
     int k = 4;
-    s->roots[s->n] = NULL;
+    s->roots[r] = NULL;
     if (s->has_root) {
         const char *c = cells[k++];
-        s->roots[s->n] = c ? strpool_intern(s->pool, c, strlen(c)) : NULL;
+        s->roots[r] = c ? strpool_intern(s->pool, c, strlen(c)) : NULL;
     }
-    for (size_t j = 0; j < s->ncols; j++) s->vals[s->n * s->ncols + j] = cell_value(s, s->kinds[j], cells[k++]);
+    for (size_t j = 0; j < s->ncols; j++) cell_put(&s->cols[j], r, cell_value(s, s->cols[j].kind, cells[k++]));
     for (size_t e = 0; e < s->neps; e++, k += 6) {
-        ep_value *p = &s->eps[s->n * s->neps + e];
-        memset(p, 0, sizeof *p);
-        p->entry = NAN;
+        indb_ep *p = &s->eps[e];
         ep_counts *cnt = &s->counts[e];
         cnt->after_censor += cells[k + 4] ? (size_t)strtoull(cells[k + 4], NULL, 10) : 0;
         int pb = cells[k + 5] ? atoi(cells[k + 5]) : 0;
         cnt->before_origin += pb == 1;
         cnt->no_end += pb == 2;
         cnt->entry_after_end += pb == 3;
-        if (!cells[k + 1] || !cells[k + 2]) continue;   /* unknown */
-        p->known = 1;
-        p->entry = num_or_nan(cells[k]);
-        p->time = strtod(cells[k + 1], NULL);
-        p->status = atoi(cells[k + 2]);
-        p->end_date = num_or_nan(cells[k + 3]);
-        p->event_date = p->status == 1 ? p->end_date : NAN;
+        int known = cells[k + 1] && cells[k + 2];   /* else unknown */
+        double entry = known ? num_or_nan(cells[k]) : NAN;
+        set_bit(p->known, r, known);
+        p->time[r] = known ? strtod(cells[k + 1], NULL) : 0;
+        p->status[r] = known ? atoi(cells[k + 2]) : 0;
+        p->end_date[r] = known ? num_or_nan(cells[k + 3]) : 0;
+        if (!isnan(entry) && !p->entry) {
+            /* the first delayed entry: the units before had none */
+            if (resize(&p->entry, s->cap, sizeof *p->entry)) return -1;
+            for (size_t i = 0; i < r; i++) p->entry[i] = NAN;
+        }
+        if (p->entry) p->entry[r] = entry;
     }
     s->n++;
     return 0;
@@ -130,14 +181,15 @@ indb_set *indb_fetch(const study *st, const cohort_data *schema, const expr *con
     s->ncols = ncols;
     for (int a = schema->tables[st->unit].parent; a >= 0; a = schema->tables[a].parent) s->nlev++;
     s->has_root = st->root != st->unit && schema->tables[st->root].key >= 0;
-    s->kinds = calloc(ncols + 1, sizeof *s->kinds);
+    s->cols = calloc(ncols + 1, sizeof *s->cols);
     s->ep_at = calloc(st->neps + 1, sizeof *s->ep_at);
     s->excluded = calloc(nc + 1, sizeof *s->excluded);
     s->unknown = calloc(nc + 1, sizeof *s->unknown);
     s->behind = calloc(s->nlev * (nc + 1) + 1, sizeof *s->behind);
     s->counts = calloc(st->neps + 1, sizeof *s->counts);
-    if (!s->kinds || !s->ep_at || !s->excluded || !s->unknown || !s->behind || !s->counts) goto oom;
-    for (size_t k = 0; k < ncols; k++) s->kinds[k] = cols[k]->type.kind;
+    s->eps = calloc(st->neps + 1, sizeof *s->eps);
+    if (!s->cols || !s->ep_at || !s->excluded || !s->unknown || !s->behind || !s->counts || !s->eps) goto oom;
+    for (size_t k = 0; k < ncols; k++) s->cols[k].kind = cols[k]->type.kind;
     for (size_t e = 0; e < st->neps; e++) s->ep_at[e] = st->eps[e].state == 2 ? (int)s->neps++ : -1;
     int q = pg_query_rows(st->conninfo, &st->conninfo_site, sql, on_row, s, dg);
     if (s->bad && q == 2)
@@ -161,12 +213,23 @@ oom:
 void indb_free(indb_set *s)
 {
     if (!s) return;
-    free(s->kinds);
+    for (size_t k = 0; s->cols && k < s->ncols; k++) {
+        free(s->cols[k].cells);
+        free(s->cols[k].missing);
+    }
+    for (size_t e = 0; s->eps && e < s->neps; e++) {
+        indb_ep *p = &s->eps[e];
+        free(p->time);
+        free(p->end_date);
+        free(p->entry);
+        free(p->status);
+        free(p->known);
+    }
+    free(s->cols);
     free(s->ep_at);
     free(s->excluded);
     free(s->unknown);
     free(s->behind);
-    free(s->vals);
     free(s->eps);
     free(s->roots);
     free(s->counts);
@@ -186,13 +249,32 @@ size_t indb_behind(const indb_set *s, int lv, size_t j)
     return k;
 }
 
-value indb_value(const indb_set *s, size_t k, size_t r) { return s->vals[r * s->ncols + k]; }
-
-const ep_value *indb_endpoint(const indb_set *s, int ep, size_t r)
+value indb_value(const indb_set *s, size_t k, size_t r)
 {
-    static const ep_value unknown = {0, 0, 0, 0, 0, NAN};
+    const indb_col *c = &s->cols[k];
+    if (bit(c->missing, r)) return V_MISSING;
+    if (c->kind == TY_BOOL) return v_bool(c->cells[r]);
+    /* the type cell_value gives the kind */
+    int t = c->kind == TY_INT || c->kind == TY_DATE || c->kind == TY_DURATION || c->kind == TY_TEXT ? c->kind : TY_REAL;
+    value v = {(uint8_t)t, {0}};
+    memcpy(&v.u, c->cells + r * sizeof(int64_t), sizeof(int64_t));
+    return v;
+}
+
+ep_value indb_endpoint(const indb_set *s, int ep, size_t r)
+{
+    ep_value v = {0, 0, 0, 0, 0, NAN};
     int at = ep >= 0 && (size_t)ep < s->st->neps ? s->ep_at[ep] : -1;
-    return at < 0 ? &unknown : &s->eps[r * s->neps + (size_t)at];
+    if (at < 0) return v;   /* unknown */
+    const indb_ep *p = &s->eps[at];
+    v.known = bit(p->known, r);
+    if (!v.known) return v;
+    v.time = p->time[r];
+    v.status = p->status[r];
+    v.end_date = p->end_date[r];
+    v.event_date = v.status == 1 ? v.end_date : NAN;
+    v.entry = p->entry ? p->entry[r] : NAN;
+    return v;
 }
 
 const char *indb_root(const indb_set *s, size_t r) { return s->roots[r]; }

@@ -30,7 +30,7 @@ size_t indb_unknown(const indb_set *s, size_t j);
 size_t indb_behind(const indb_set *s, int lv, size_t j);
 /* Unit row r (0 .. indb_units - 1): column k, endpoint ep, its patient's key */
 value indb_value(const indb_set *s, size_t k, size_t r);
-const ep_value *indb_endpoint(const indb_set *s, int ep, size_t r);
+ep_value indb_endpoint(const indb_set *s, int ep, size_t r);
 const char *indb_root(const indb_set *s, size_t r);
 /* The data problems of endpoint ep over the units that passed (eval.h) */
 ep_counts indb_ep_counts(const indb_set *s, int ep);

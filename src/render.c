@@ -669,6 +669,13 @@ typedef struct forest_layout {
     int min_cell;
 } forest_layout;
 
+/* The font of a row's label: 9 pt, bold for a heading (a row without an
+ * estimate) unless it is a reference level with its counts. */
+static void forest_label_font(cairo_t *cr, const fig_row *r)
+{
+    font(cr, 9, !isfinite(r->est) && !isfinite(r->n));
+}
+
 static double fx(const forest_layout *L, double v)
 {
     double u = L->logscale ? log10(v) : v;
@@ -742,7 +749,7 @@ static void draw_forest(cairo_t *cr, const void *arg)
         double yc = L->top + L->rowh * ((double)i + 0.5);
         int heading = !isfinite(r->est);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        font(cr, 9, heading && !isfinite(r->n));   /* a reference level with its counts is a row */
+        forest_label_font(cr, r);
         show(cr, 10, yc + 3.2, fit(cr, r->label, L->lw, buf, sizeof buf), 0);
         if (L->counts) {
             font(cr, 9, 0);
@@ -852,8 +859,8 @@ static void forest_layout_make(forest_layout *L, const cohort_figure *f, const r
     L->w = isfinite(o->width) && o->width > 0 ? 72 * o->width : FIG_W;
     cairo_surface_t *ms;
     cairo_t *cr = measure_context(&ms);
-    font(cr, 9, 1);
     for (size_t i = 0; i < f->nrows; i++) {
+        forest_label_font(cr, &f->rows[i]);
         double w = text_w(cr, f->rows[i].label);
         if (w > L->lw) L->lw = w;
     }
@@ -921,6 +928,7 @@ typedef struct flow_box {
     char lines[FLOW_LINES][LINE];
     size_t n;
     double y, h;
+    size_t bold;               /* lines[0 .. bold-1], the box's heading, are bold */
     double x, w;               /* an arm's box: its place across the figure */
     size_t under;              /* an arm's box: the main box it hangs from */
 } flow_box;
@@ -939,7 +947,22 @@ typedef struct flow_layout {
     double note_y;
 } flow_layout;
 
-static void draw_box(cairo_t *cr, double x, double y, double w, const flow_box *b, int bold_first)
+/* The font of a box's lines: 9 pt, its heading's bold. */
+static void box_font(cairo_t *cr, int bold)
+{
+    font(cr, 9, bold);
+}
+
+/* Wrap text into b's lines after those it holds, measured in the font they
+ * are drawn in (box_font); a heading (bold) must come first. */
+static void box_text(cairo_t *cr, flow_box *b, const char *text, double maxw, int bold, size_t maxlines)
+{
+    box_font(cr, bold);
+    b->n += wrap(cr, text, maxw, b->lines + b->n, maxlines - b->n);
+    if (bold) b->bold = b->n;
+}
+
+static void draw_box(cairo_t *cr, double x, double y, double w, const flow_box *b)
 {
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_rectangle(cr, x, y, w, b->h);
@@ -948,7 +971,7 @@ static void draw_box(cairo_t *cr, double x, double y, double w, const flow_box *
     cairo_set_line_width(cr, 0.8);
     cairo_stroke(cr);
     for (size_t i = 0; i < b->n; i++) {
-        font(cr, 9, bold_first && i == 0);
+        box_font(cr, i < b->bold);
         show(cr, x + w / 2, y + 14 + 12 * (double)i, b->lines[i], 0.5);
     }
 }
@@ -1025,9 +1048,9 @@ static void draw_flow(cairo_t *cr, const void *arg)
             const flow_box *s = &L->side[i];
             double ys = s->y + s->h / 2;
             arrow(cr, xc, ys, L->sx, ys);
-            draw_box(cr, L->sx, s->y, L->sw, s, 0);
+            draw_box(cr, L->sx, s->y, L->sw, s);
         }
-        draw_box(cr, L->mx, L->main[i].y, L->mw, &L->main[i], 1);
+        draw_box(cr, L->mx, L->main[i].y, L->mw, &L->main[i]);
         prev = i;
     }
     /* each flow's arms under its last box: a line down to a bar over
@@ -1048,7 +1071,7 @@ static void draw_flow(cairo_t *cr, const void *arg)
         for (size_t j = k; j < k + n; j++) {
             const flow_box *b = &L->arms[j];
             arrow(cr, b->x + b->w / 2, ybar, b->x + b->w / 2, b->y);
-            draw_box(cr, b->x, b->y, b->w, b, 1);
+            draw_box(cr, b->x, b->y, b->w, b);
         }
     }
     font(cr, 8.5, 0);
@@ -1071,11 +1094,12 @@ static double flow_arms(flow_layout *L, cairo_t *cr, size_t i, double y)
     double aw = (L->w - L->mx - 14 - 10 * (double)(n - 1)) / (double)n, top = y + 30, bottom = top;
     for (size_t j = 0; j < n; j++) {
         flow_box *ab = &L->arms[L->narms + j];
-        char *g = results_arm_name(r, k + j), b[32];
-        ab->n = wrap(cr, g ? g : r->arms[k + j].level, aw - 12, ab->lines, FLOW_LINES - 2);
+        char *g = results_arm_name(r, k + j), b[32], line[64];
+        box_text(cr, ab, g ? g : r->arms[k + j].level, aw - 12, 1, FLOW_LINES - 2);
         free(g);
         results_arm_text(r, k + j, b, sizeof b);
-        snprintf(ab->lines[ab->n++], LINE, "n = %s", b);
+        snprintf(line, sizeof line, "n = %s", b);
+        box_text(cr, ab, line, aw - 12, 0, FLOW_LINES);
         ab->x = L->mx + (aw + 10) * (double)j;
         ab->w = aw;
         ab->under = i;
@@ -1107,7 +1131,6 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
     }
     cairo_surface_t *ms;
     cairo_t *cr = measure_context(&ms);
-    font(cr, 9, 0);
     double y = 40;
     char a[32], b[32], text[1024], folded[2048] = "";
     for (size_t i = 0; i < L->n; i++) {
@@ -1122,12 +1145,14 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
             /* the step's exclusions beside the arrow into the next box */
             flow_box *s = &L->side[i];
             flow_step_name(ar->label, text, sizeof text);
-            s->n = wrap(cr, text, L->sw - 12, s->lines, FLOW_LINES - 2);
+            box_text(cr, s, text, L->sw - 12, 0, FLOW_LINES - 2);
             results_attr_text(r, ar, ATTR_EXCLUDED, a, sizeof a);
-            snprintf(s->lines[s->n++], LINE, "n = %s", a);
+            snprintf(text, sizeof text, "n = %s", a);
+            box_text(cr, s, text, L->sw - 12, 0, FLOW_LINES);
             if (ar->unknown) {
                 results_attr_text(r, ar, ATTR_UNKNOWN, b, sizeof b);
-                snprintf(s->lines[s->n++], LINE, "and %s whose criterion is unknown", b);
+                snprintf(text, sizeof text, "and %s whose criterion is unknown", b);
+                box_text(cr, s, text, L->sw - 12, 0, FLOW_LINES);
             }
             s->h = 8 + 12 * (double)s->n;
             s->y = y + 10;
@@ -1140,18 +1165,18 @@ static void flow_layout_make(flow_layout *L, const results *r, int min_cell)
         else if (flow_starts(r, i)) snprintf(text, sizeof text, "%s", ar->label);
         else if (flow_last(r, i)) snprintf(text, sizeof text, "Analysis set");
         else snprintf(text, sizeof text, "Remaining");
-        m->n = wrap(cr, text, L->mw - 12, m->lines, FLOW_LINES - 2);
-        snprintf(m->lines[m->n++], LINE, "n = %s", a);
+        box_text(cr, m, text, L->mw - 12, 1, FLOW_LINES - 2);
+        snprintf(text, sizeof text, "n = %s", a);
+        box_text(cr, m, text, L->mw - 12, 0, FLOW_LINES);
         /* the patients (and courses) behind the units */
         if (ar->nlev > 0) {
             size_t len = 0;
-            m->lines[m->n][0] = 0;
-            for (int k = 0; k < ar->nlev && len < LINE; k++) {
+            for (int k = 0; k < ar->nlev && len < sizeof text; k++) {
                 count_text((double)ar->lev[k], min_cell, b, sizeof b);
-                len += (size_t)snprintf(m->lines[m->n] + len, LINE - len, "%s%s %s", k ? ", " : "", b,
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s%s %s", k ? ", " : "", b,
                                         ar->levname[k]);
             }
-            m->n++;
+            box_text(cr, m, text, L->mw - 12, 0, FLOW_LINES);
         }
         m->h = 8 + 12 * (double)m->n;
         m->y = y;

@@ -1007,6 +1007,7 @@ results *results_merge(results *const *runs, size_t n, const char *const *params
             results_attrition_levels(m, ar->nlev, (const char *const *)ar->levname, ar->lev);
             m->attr[m->nattr - 1].analysis = ar->analysis;
             m->attr[m->nattr - 1].run = (int)k + 1;
+            m->attr[m->nattr - 1].step = strlen(ar->label);
             memcpy(m->attr[m->nattr - 1].hide, ar->hide, sizeof ar->hide);
         }
     /* each run's arms, as its flows' (all or none: arms.c) */
@@ -1705,7 +1706,14 @@ void results_json(const results *r, FILE *out)
     for (size_t i = 0; i < r->nattr; i++) {
         const attrition_row *a = &r->attr[i];
         fputs(i ? ",\n  {\"step\": " : "\n  {\"step\": ", out);
-        json_str(out, a->label);
+        if (a->run > 0) {
+            /* the step as the rules name it; its run's values are fields
+             * (run.sweep.runs[run]), not text */
+            char *step = strndup(a->label, a->step);
+            json_str(out, step ? step : a->label);
+            free(step);
+        } else
+            json_str(out, a->label);
         fputs(", \"before\": ", out);
         results_attr_json(r, a, ATTR_BEFORE, out);
         fputs(", \"excluded\": ", out);
@@ -1724,6 +1732,7 @@ void results_json(const results *r, FILE *out)
             fputs(", \"analysis\": ", out);
             json_str(out, r->anames[a->analysis - 1]);
         }
+        if (a->run > 0) fprintf(out, ", \"run\": %d", a->run - 1);
         fputc('}', out);
     }
     fputc(']', out);

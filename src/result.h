@@ -49,6 +49,7 @@ typedef struct attrition_row {
     char *levname[ATTR_LEVELS];
     size_t lev[ATTR_LEVELS];   /* their rows behind the units left after the step */
     unsigned char hide[4];     /* before, excluded, unknown, after: enum hide_mark */
+    size_t step;           /* --sweep: label's length before " [the run's values]" */
 } attrition_row;
 
 /* One arm of the attrition diagram (`plot attrition_by`, arms.c). */

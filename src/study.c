@@ -772,9 +772,10 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         if (!c->db) eval_unit(ev, u);
         for (size_t k = 0; k < c->nfill; k++) {
             const filler *f = &c->fill[k];
-            if (c->db)
-                fill_put(f, r, f->surv ? V_MISSING : indb_value(c->db, f->col, u),
-                         f->surv ? indb_endpoint(c->db, f->ep, u) : NULL);
+            if (c->db) {
+                ep_value p = f->surv ? indb_endpoint(c->db, f->ep, u) : (ep_value){0, 0, 0, 0, 0, 0};
+                fill_put(f, r, f->surv ? V_MISSING : indb_value(c->db, f->col, u), f->surv ? &p : NULL);
+            }
             else
                 fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
         }
@@ -1510,13 +1511,28 @@ static const char *count_patients(const results *res, const study *st, const coh
     return buf;
 }
 
+/* The expression of `plot attrition_by` (--plot's first), or NULL. */
+static const expr *attrition_by(const study *st)
+{
+    for (size_t i = 0; i < st->nplot_options; i++)
+        if (!strcmp(st->plot_options[i]->text, "attrition_by")) return st->plot_options[i]->value;
+    for (size_t i = 0; i < st->prog->nstmts; i++) {
+        const stmt *s = st->prog->stmts[i];
+        if (s->kind == S_SETTING && s->value && !strcmp(s->name, "plot") && !strcmp(s->text, "attrition_by"))
+            return s->value;
+    }
+    return NULL;
+}
+
 /* The per-unit phase in the database (run --in-database): the columns the
- * estimates read and the endpoints fetched (indb.h), the attrition recorded
- * from its counts; rows (0 .. n - 1) are the rows of the fetched set. */
+ * estimates read (and the value `plot attrition_by` splits the units by)
+ * and the endpoints fetched (indb.h), the attrition recorded from its
+ * counts; rows (0 .. n - 1) are the rows of the fetched set. */
 static indb_set *db_units(study *st, cohort_data *d, results *res, db_cols *dbc, size_t **rows, size_t *n,
                           diag *dg, int *why)
 {
     estimate_columns(st, dbc);
+    if (attrition_by(st)) add_column(dbc, attrition_by(st));
     if (dbc->oom) return NULL;
     indb_set *db = indb_fetch(st, d, dbc->e, dbc->n, dg, why);
     if (!db) return NULL;
@@ -1606,30 +1622,20 @@ static void est_tap_cb(void *ud, const diagnostic *d)
     if (t->fn) t->fn(t->ud, d);
 }
 
-/* The expression of `plot attrition_by` (--plot's first), or NULL. */
-static const expr *attrition_by(const study *st)
-{
-    for (size_t i = 0; i < st->nplot_options; i++)
-        if (!strcmp(st->plot_options[i]->text, "attrition_by")) return st->plot_options[i]->value;
-    for (size_t i = 0; i < st->prog->nstmts; i++) {
-        const stmt *s = st->prog->stmts[i];
-        if (s->kind == S_SETTING && s->value && !strcmp(s->name, "plot") && !strcmp(s->text, "attrition_by"))
-            return s->value;
-    }
-    return NULL;
-}
-
 /* The n units `rows` that passed every step, counted by the value of `by`
  * (levels in order: false before true, numbers ascending, texts as strcmp;
- * units without a value last, as "missing"), into the results' arms. */
-static void record_arms(evaluator *ev, results *res, const expr *by, const size_t *rows, size_t n)
+ * units without a value last, as "missing"), into the results' arms.  The
+ * values are evaluated, or with db read from its column col (computed in
+ * the database as the evaluator computes them). */
+static void record_arms(evaluator *ev, const indb_set *db, size_t col, results *res, const expr *by,
+                        const size_t *rows, size_t n)
 {
     char **lev = NULL, buf[64];
     size_t *cnt = NULL, nl = 0;
     int64_t *key = NULL;
     for (size_t k = 0; k < n; k++) {
-        eval_unit(ev, rows[k]);
-        value v = eval_expr(ev, by);
+        if (!db) eval_unit(ev, rows[k]);
+        value v = db ? indb_value(db, col, rows[k]) : eval_expr(ev, by);
         const char *t;
         int64_t kk = 0;
         if (v_missing(v)) t = "missing";
@@ -1780,12 +1786,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         results_free(res);
         return NULL;
     }
+    /* this analysis' (this run's) flow: results_adopt and results_merge
+     * keep them apart; in the database the value is a column db_units
+     * fetched (add_column finds it again) */
     const expr *arms_by = attrition_by(st);
-    if (arms_by && db)
-        diag_emit(dg, DIAG_WARNING, NULL, 0, 0, 0, NULL, 0,
-                  "plot attrition_by: the split into arms is not computed in the database");
-    else if (arms_by)   /* this analysis' (this run's) flow: results_adopt and results_merge keep them apart */
-        record_arms(ev, res, arms_by, rows, n);
+    if (arms_by) record_arms(ev, db, db ? add_column(&dbc, arms_by) : 0, res, arms_by, rows, n);
     if (!st->nests) report_endpoint_problems(st, &pool, db, res, dg);
     double *wts = NULL;          /* weights for the estimates that follow (set_weights), by row */
     char *wname = NULL;          /* their name */
