@@ -25,19 +25,17 @@ void date_to_ymd(int32_t days, int *y, int *m, int *d)
     *y = (int)yoe + era * 400 + (*m <= 2);
 }
 
-int date_valid(int y, int m, int d)
-{
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1) return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
-}
-
-static int month_days(int y, int m)
+/* The days of month m (1-12) of year y. */
+static inline int month_days(int y, int m)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return mdays[m - 1] + (m == 2 && leap);
+}
+
+int date_valid(int y, int m, int d)
+{
+    return m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
 }
 
 int date_add_months(int32_t days, int64_t n, int32_t *out)
@@ -65,29 +63,19 @@ static int digits(const char *s, int n, int *out)
     return 1;
 }
 
-/* The CSV loader's hot path: every byte is checked and the day number
- * computed in one piece, without branches on the digits (the result is
- * date_valid's and date_from_ymd's; test_data checks every day of every
- * year, and the impossible ones). */
+/* The CSV loader's hot path: every byte checked at once, then the checks
+ * and the day number of date_valid and date_from_ymd (inlined here). */
 int date_parse(const char *s, size_t len, int32_t *out)
 {
-    /* day of the March-based year at which each month starts */
-    static const uint16_t mstart[13] = {0, 306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
-    static const uint8_t mdays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (len != 10 || s[4] != '-' || s[7] != '-') return 0;
     const unsigned char *u = (const unsigned char *)s;
     unsigned y0 = u[0] - 48u, y1 = u[1] - 48u, y2 = u[2] - 48u, y3 = u[3] - 48u;
     unsigned m0 = u[5] - 48u, m1 = u[6] - 48u, d0 = u[8] - 48u, d1 = u[9] - 48u;
     if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9))
         return 0;
-    unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1, d = d0 * 10 + d1;
-    if (m - 1 > 11) return -1;
-    unsigned leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0));
-    if (d - 1 >= mdays[m] + (unsigned)(m == 2) * leap) return -1;
-    /* 400 years (146097 days) added keep the year of March positive */
-    unsigned yy = y + 400 - (m <= 2);
-    unsigned days = 365 * yy + yy / 4 - yy / 100 + yy / 400 + mstart[m] + d - 1;
-    *out = (int32_t)((int)days - 719468 - 146097);
+    int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), m = (int)(m0 * 10 + m1), d = (int)(d0 * 10 + d1);
+    if (!date_valid(y, m, d)) return -1;
+    *out = date_from_ymd(y, m, d);
     return 1;
 }
 
