@@ -1128,7 +1128,7 @@ static void check_text_value(scope *sc, const expr *col, const expr *lit, int al
     const char *seen[64], *nocase = NULL;
     size_t nseen = 0, present = 0;
     for (size_t r = 0; r < c->n; r++) {
-        if (c->miss[r]) continue;
+        if (col_missing(c, r)) continue;
         present++;
         const char *v = c->s[r];
         if (v == lit->text || strcmp(v, lit->text) == 0) return;

@@ -6,7 +6,7 @@
  * content hash and SHA-256, the table's shape, the payload's length and
  * chained hash, and the header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
- * flags and its values (text: the distinct strings once, then a 32-bit id
+ * flags (one bit a row, data.h) and its values (text: the distinct strings once, then a 32-bit id
  * per row), then the links to the parent table when kept (each row's parent
  * row, the groups' offsets and rows).  Every section is padded with zeros to 8 bytes.  An entry is
  * mapped (privately, populated at once) and its columns' missing flags and
@@ -47,7 +47,7 @@
 #include "config.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 3, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 4, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
 /* how much older than the moment it was hashed a file's times must be for
  * its identity to vouch for its content (2 s: FAT's timestamps, the
@@ -370,7 +370,7 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
     if (c->projected) return 0;
     c->n = nrows;
     c->mapped = 1;
-    c->miss = (uint8_t *)view(rd, nrows);
+    c->miss = (uint64_t *)view(rd, miss_words(nrows) * sizeof *c->miss);
     if (!c->miss) return -1;
     if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
     void *v = (void *)view(rd, nrows * data_type_size(c->type));
@@ -635,7 +635,7 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
             memcpy(bytes + off[k], order[k], (size_t)(off[k + 1] - off[k]));
         if (!rc)
             rc = put(f, check, h, sizeof *h) || put(f, check, c->name, h->namelen) ||
-                 put(f, check, c->miss, nrows) || put(f, check, off, (m.n + 1) * sizeof *off) ||
+                 put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) || put(f, check, off, (m.n + 1) * sizeof *off) ||
                  put(f, check, bytes, (size_t)h->dictbytes) ||
                  put(f, check, ids, nrows * sizeof *ids);
     }
@@ -655,7 +655,7 @@ static int write_column(FILE *f, uint64_t *check, const column *c, size_t nrows)
     if (!c->projected && c->type == CT_TEXT) return write_text(f, check, &h, c, nrows);
     if (put(f, check, &h, sizeof h) || put(f, check, c->name, h.namelen)) return -1;
     if (c->projected) return 0;
-    return put(f, check, c->miss, nrows) ||
+    return put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) ||
            put(f, check, values_of(c), nrows * data_type_size(c->type)) ? -1 : 0;
 }
 

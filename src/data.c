@@ -257,11 +257,14 @@ static int grow_columns(loader *L, size_t cap)
     table *t = L->t;
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
-        size_t rows = L->cs && L->cs[j].skip ? 1 : cap ? cap : 1;
-        uint8_t *m = realloc(c->miss, rows);
+        int skip = L->cs && L->cs[j].skip;
+        size_t rows = skip ? 1 : cap ? cap : 1;
+        /* the flags of rows not yet read are clear: store_plain sets none */
+        size_t oldw = c->miss ? miss_words(skip ? 1 : L->cap) : 0, nw = miss_words(rows);
+        uint64_t *m = realloc(c->miss, nw * sizeof *m);
         if (!m) return -1;
+        if (nw > oldw) memset(m + oldw, 0, (nw - oldw) * sizeof *m);
         c->miss = m;
-        if (cap > L->cap) huge_hint(m, rows);
         void **v = col_values(c);
         if (v) {
             void *nv = realloc(*v, rows * type_size(c->type));
@@ -332,7 +335,7 @@ static int is_missing(const loader *L, const char *p, size_t len)
 
 static void set_missing(column *c, size_t row)
 {
-    c->miss[row] = 1;
+    col_set_missing(c, row);
     switch (c->type) {
     case CT_INT: c->i[row] = 0; break;
     case CT_REAL: c->r[row] = 0; break;
@@ -428,8 +431,7 @@ static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field 
     default:
         return 0;
     }
-    c->miss[row] = 0;
-    return 1;
+    return 1;   /* the row's missing flag is clear already */
 }
 
 /* Parse and store one cell. */
@@ -442,7 +444,7 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
         set_missing(c, row);
         return;
     }
-    c->miss[row] = 0;
+    col_clear_missing(c, row);
     int k;
     switch (c->type) {
     case CT_INT:
@@ -580,7 +582,7 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
     if (kc->type == CT_INT) {
         int64_t lo = INT64_MAX, hi = INT64_MIN;
         for (size_t row = 0; row < t->nrows; row++) {
-            if (kc->miss[row]) continue;
+            if (col_missing(kc, row)) continue;
             if (kc->i[row] < lo) lo = kc->i[row];
             if (kc->i[row] > hi) hi = kc->i[row];
         }
@@ -594,7 +596,7 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
     h->slot = calloc(h->nslots, sizeof *h->slot);
     if (!h->slot) return -1;
     for (size_t row = 0; row < t->nrows; row++) {
-        if (kc->miss[row]) {
+        if (col_missing(kc, row)) {
             if (*np < MAX_FILE_ERRORS &&
                 add_pending(pv, np, pcap, (pending){row, t->key, PEND_KEY_MISSING, 0}) != 0)
                 return -1;
@@ -623,9 +625,9 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap)
     for (size_t row = 0; row < t->nrows; row++) {
         int64_t pr = -1;
         int kind = -1;
-        if (fc->miss[row])
+        if (col_missing(fc, row))
             kind = PEND_FK_MISSING;
-        else if (row > 0 && !fc->miss[row - 1] && t->parent_row[row - 1] >= 0 &&
+        else if (row > 0 && !col_missing(fc, row - 1) && t->parent_row[row - 1] >= 0 &&
                  key_eq(fc, row - 1, fc, row))
             pr = t->parent_row[row - 1];    /* rows of one parent usually come together */
         else if ((pr = key_find(pt, fc, row)) < 0)
@@ -725,7 +727,7 @@ static void reread(loader *L, pending *pend, size_t npend)
         for (size_t j = 0; j < t->ncols; j++) {
             column *c = &t->cols[j];
             if (L->cs[j].refill) store_cell(L, r, j, row, &f[j]);
-            if (row < L->cs[j].text_from && !c->miss[row]) {
+            if (row < L->cs[j].text_from && !col_missing(c, row)) {
                 c->s[row] = strpool_intern(L->pool, f[j].p, f[j].len);
                 if (!c->s[row]) {
                     oom(L);
@@ -1077,11 +1079,11 @@ static void hold_diag(void *ud, const diagnostic *d)
 static void part_free(part *p, const loader *L)
 {
     for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) {
-        if (!L->cs[j].skip) continue;
         column *c = &p->t.cols[j];
+        free(c->miss);
+        if (!L->cs[j].skip) continue;
         void **v = col_values(c);
         if (v) free(*v);
-        free(c->miss);
     }
     free(p->t.cols);
     free(p->cs);
@@ -1138,12 +1140,15 @@ static void store_part(const part_run *pr, part *p, pthread_mutex_t *pool_lock)
         void **cv = col_values(c);
         if (L->cs[j].skip) {
             /* one row, as in one pass */
-            c->miss = calloc(1, 1);
+            c->miss = calloc(1, sizeof *c->miss);
             if (cv) *cv = calloc(1, type_size(c->type));
             if (!c->miss || (cv && !*cv)) p->nomem = 1;
             continue;
         }
-        c->miss = t->cols[j].miss + p->first;
+        /* its own flags from its first row, merged into the table's by
+         * merge_flags (neighbouring parts share words of the table's) */
+        c->miss = calloc(miss_words(cap), sizeof *c->miss);
+        if (!c->miss) p->nomem = 1;
         p->slice[j] = (char *)pr->vals[j] + p->first * pr->stride[j];
         if (cv) *cv = p->slice[j];
     }
@@ -1236,6 +1241,30 @@ static void replay_part(loader *L, const part *p, long base)
         } else {
             count_error(L);
         }
+    }
+}
+
+/* OR n missing flags from src (from its bit 0) into dst from bit `at` on;
+ * src's bits from n on are clear. */
+static void or_flags(uint64_t *dst, size_t at, const uint64_t *src, size_t n)
+{
+    size_t w = at >> 6, sh = at & 63;
+    for (size_t k = 0; k < (n + 63) / 64; k++) {
+        uint64_t x = src[k];
+        if (!x) continue;
+        dst[w + k] |= x << sh;
+        if (sh && x >> (64 - sh)) dst[w + k + 1] |= x >> (64 - sh);
+    }
+}
+
+/* The parts' missing flags into the table's columns. */
+static void merge_flags(loader *L, const part *parts, size_t n)
+{
+    table *t = L->t;
+    for (size_t j = 0; j < t->ncols; j++) {
+        if (L->cs[j].skip) continue;
+        for (size_t k = 0; k < n; k++)
+            or_flags(t->cols[j].miss, parts[k].first, parts[k].t.cols[j].miss, parts[k].rows);
     }
 }
 
@@ -1339,11 +1368,10 @@ static int alloc_table(loader *L, part_run *pr, size_t rows)
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
         if (L->cs[j].skip) continue;
-        c->miss = malloc(alloc);
+        c->miss = calloc(miss_words(alloc), sizeof *c->miss);
         pr->stride[j] = L->cs[j].fixed ? type_size(c->type) : 8;
         pr->vals[j] = malloc(alloc * pr->stride[j]);
         if (!c->miss || !pr->vals[j]) return -1;
-        huge_hint(c->miss, alloc);
         huge_hint(pr->vals[j], alloc * pr->stride[j]);
     }
     return 0;
@@ -1404,6 +1432,7 @@ static int read_parts(loader *L, csv_reader *r)
         run_parts(&pr, threads, 0.3, 1);
         for (size_t k = 0; k < used; k++)
             if (parts[k].nomem || parts[k].overflow) rc = -1;
+        if (!rc) merge_flags(L, parts, used);
     }
     pthread_mutex_destroy(&pr.lock);
     pthread_mutex_destroy(&pr.pool_lock);
@@ -1476,7 +1505,7 @@ static void unproject_order(loader *L)
     table *t = L->t;
     column *c = &t->cols[t->order];
     size_t n = t->nrows ? t->nrows : 1;
-    c->miss = calloc(n, 1);
+    c->miss = calloc(miss_words(n), sizeof *c->miss);
     c->d = calloc(n, sizeof *c->d);
     if (!c->miss || !c->d) {
         oom(L);
@@ -1949,7 +1978,7 @@ int data_set_rows(cohort_data *d, int ti, size_t nrows)
         free(*v);
         free(c->miss);
         *v = calloc(n, type_size(c->type));
-        c->miss = calloc(n, 1);
+        c->miss = calloc(miss_words(n), sizeof *c->miss);
         c->n = nrows;
         if (!*v || !c->miss) return -1;
     }
@@ -2069,7 +2098,7 @@ static int order_groups(const table *t, const uint32_t *off, size_t ng, uint32_t
         if (n < 2) continue;
         int sorted = 1;
         for (size_t k = 0; k < n; k++) {
-            it[k].miss = c->miss[r[k]];
+            it[k].miss = (uint32_t)col_missing(c, r[k]);
             it[k].key = it[k].miss ? 0 : order_key(c, r[k]);
             it[k].row = r[k];
             if (k > 0 && item_less(&it[k], &it[k - 1])) sorted = 0;

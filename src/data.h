@@ -26,12 +26,34 @@ typedef struct column {
     int32_t *d;             /* CT_DATE: days since 1970-01-01 */
     uint8_t *b;             /* CT_BOOL: 0/1 */
     const char **s;         /* CT_TEXT: interned in the data's pool */
-    uint8_t *miss;          /* miss[row] != 0: missing (always allocated) */
+    uint64_t *miss;         /* missing flags, one bit a row: bit row % 64 of
+                               word row / 64 (always allocated, at least one
+                               word; read and set only through col_missing,
+                               col_set_missing, col_clear_missing) */
     int projected;          /* the rules never name it: every value was read and
                                checked, but none kept (n = 0, no arrays) */
     int mapped;             /* miss and the numeric values point into the
                                table's map: read-only, not freed one by one */
 } column;
+
+/* The 64-bit words of missing flags for n rows (at least one). */
+static inline size_t miss_words(size_t n)
+{
+    return n ? (n + 63) / 64 : 1;
+}
+/* Is row `row` of column c missing? */
+static inline int col_missing(const column *c, size_t row)
+{
+    return (int)((c->miss[row >> 6] >> (row & 63)) & 1);
+}
+static inline void col_set_missing(column *c, size_t row)
+{
+    c->miss[row >> 6] |= (uint64_t)1 << (row & 63);
+}
+static inline void col_clear_missing(column *c, size_t row)
+{
+    c->miss[row >> 6] &= ~((uint64_t)1 << (row & 63));
+}
 
 /* Rows of a table grouped by the row of one ancestor table (the parent, the
  * grandparent...), each group ordered by the table's order column (missing

@@ -74,7 +74,7 @@ static int item_cmp(const void *pa, const void *pb)
 
 static void put_value(column *c, size_t k, value v)
 {
-    if (v_missing(v)) { c->miss[k] = 1; return; }
+    if (v_missing(v)) { col_set_missing(c, k); return; }
     switch (c->type) {
     case CT_INT: c->i[k] = v.u.i; break;
     case CT_REAL: c->r[k] = v_num(v); break;
@@ -152,7 +152,7 @@ static int build_one(evaluator *ev, const stmt *s, cohort_data *d, diag *dg)
     for (size_t k = 0; k < m; k++) {
         T->cols[0].d[k] = (int32_t)it[k].s;
         if (it[k].e_known) T->cols[1].d[k] = (int32_t)it[k].e;
-        else T->cols[1].miss[k] = 1;
+        else col_set_missing(&T->cols[1], k);
         T->cols[2].i[k] = it[k].row;
         if (T->ncols > 3) put_value(&T->cols[3], k, it[k].by);
         T->parent_row[k] = it[k].parent;

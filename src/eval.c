@@ -96,7 +96,7 @@ static void *ev_alloc(evaluator *ev, size_t size)
 
 static inline value column_value(const column *c, int64_t row)
 {
-    if (row < 0 || c->miss[row]) return V_MISSING;
+    if (row < 0 || col_missing(c, (size_t)row)) return V_MISSING;
     switch (c->type) {
     case CT_INT: return v_int(c->i[row]);
     case CT_REAL: return v_real(c->r[row]);
@@ -321,7 +321,7 @@ static int prefilter_by_value(evaluator *ev, const expr *e, uint8_t *pass, size_
     size_t nkeys = 0;
     memset(used, 0, sizeof used);
     for (size_t r = lo; r < hi; r++) {
-        if (c->miss[r]) {
+        if (col_missing(c, r)) {
             if (!have_missing) { missing_val = prefilter_row(ev, e, r); have_missing = 1; }
             pass[r] = missing_val;
             continue;

@@ -424,30 +424,30 @@ static void test_infer_types(void)
     CU_ASSERT_EQUAL(c->type, CT_INT);
     CU_ASSERT_EQUAL(c->declared, 0);
     CU_ASSERT_EQUAL(c->n, 4);
-    CU_ASSERT(c->i[0] == 1 && c->i[1] == -2 && !c->miss[0] && !c->miss[1] && c->miss[2] && c->miss[3]);
+    CU_ASSERT(c->i[0] == 1 && c->i[1] == -2 && !col_missing(c, 0) && !col_missing(c, 1) && col_missing(c, 2) && col_missing(c, 3));
     c = col_named(d, 0, "r");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
-    CU_ASSERT(c->r[0] == 1.5 && c->r[1] == 1e-3 && c->miss[2] && c->r[3] == 7.0);
+    CU_ASSERT(c->r[0] == 1.5 && c->r[1] == 1e-3 && col_missing(c, 2) && c->r[3] == 7.0);
     c = col_named(d, 0, "b");
     CU_ASSERT_EQUAL(c->type, CT_BOOL);
-    CU_ASSERT(c->b[0] == 1 && c->b[1] == 0 && c->miss[2] && c->b[3] == 1);
+    CU_ASSERT(c->b[0] == 1 && c->b[1] == 0 && col_missing(c, 2) && c->b[3] == 1);
     c = col_named(d, 0, "d");
     CU_ASSERT_EQUAL(c->type, CT_DATE);
-    CU_ASSERT(c->d[0] == ymd(2020, 1, 31) && c->miss[1] && c->miss[2] && c->d[3] == ymd(2024, 2, 29));
+    CU_ASSERT(c->d[0] == ymd(2020, 1, 31) && col_missing(c, 1) && col_missing(c, 2) && c->d[3] == ymd(2024, 2, 29));
     c = col_named(d, 0, "t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
     CU_ASSERT_STRING_EQUAL(c->s[0], "a");
     CU_ASSERT_STRING_EQUAL(c->s[1], "b");
-    CU_ASSERT(c->miss[2] && c->s[2] == NULL);
+    CU_ASSERT(col_missing(c, 2) && c->s[2] == NULL);
     CU_ASSERT_PTR_EQUAL(c->s[3], c->s[0]);      /* interned: same pointer */
     CU_ASSERT_PTR_EQUAL(c->s[0], strpool_intern(pool, "a", 1));
     c = col_named(d, 0, "none");                /* never a value: text, all missing */
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT(c->miss[0] && c->miss[1] && c->miss[2] && c->miss[3]);
+    CU_ASSERT(col_missing(c, 0) && col_missing(c, 1) && col_missing(c, 2) && col_missing(c, 3));
     c = col_named(d, 0, "i2r");                 /* integers promoted to real */
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT_PTR_NULL(c->i);
-    CU_ASSERT(c->r[0] == 1.0 && c->r[1] == 2.0 && c->r[2] == 2.5 && c->miss[3]);
+    CU_ASSERT(c->r[0] == 1.0 && c->r[1] == 2.0 && c->r[2] == 2.5 && col_missing(c, 3));
     c = col_named(d, 0, "i2t");                 /* integers, then text: earlier rows re-read */
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
     CU_ASSERT_STRING_EQUAL(c->s[0], "1");
@@ -457,7 +457,7 @@ static void test_infer_types(void)
     c = col_named(d, 0, "d2t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
     CU_ASSERT_STRING_EQUAL(c->s[0], "2020-01-01");
-    CU_ASSERT(c->miss[1] && c->s[1] == NULL);
+    CU_ASSERT(col_missing(c, 1) && c->s[1] == NULL);
     CU_ASSERT_STRING_EQUAL(c->s[2], "later");
     CU_ASSERT_STRING_EQUAL(c->s[3], "2020-01-02");
     c = col_named(d, 0, "b2t");
@@ -465,13 +465,13 @@ static void test_infer_types(void)
     CU_ASSERT_STRING_EQUAL(c->s[0], "TRUE");
     CU_ASSERT_STRING_EQUAL(c->s[1], "false");
     CU_ASSERT_STRING_EQUAL(c->s[2], "no");
-    CU_ASSERT(c->miss[3]);
+    CU_ASSERT(col_missing(c, 3));
     c = col_named(d, 0, "big");                 /* beyond int64: real */
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[1] == 1e20 && c->r[3] == 4.0);
     c = col_named(d, 0, "neg");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
-    CU_ASSERT(c->r[0] == -3.0 && c->r[1] == -0.5 && c->miss[2] && c->r[3] == 2.0);
+    CU_ASSERT(c->r[0] == -3.0 && c->r[1] == -0.5 && col_missing(c, 2) && c->r[3] == 2.0);
     CU_ASSERT_EQUAL(t->order, 3);               /* the first date column */
     CU_ASSERT_EQUAL(t->key, -1);
     CU_ASSERT_EQUAL(t->parent, -1);
@@ -524,10 +524,10 @@ static void test_quoted_cells(void)
     CU_ASSERT_STRING_EQUAL(c->s[0], "a, b");
     CU_ASSERT_STRING_EQUAL(c->s[1], "say \"hi\"");
     CU_ASSERT_STRING_EQUAL(c->s[2], "two\nlines");
-    CU_ASSERT(c->miss[3]);
+    CU_ASSERT(col_missing(c, 3));
     CU_ASSERT_STRING_EQUAL(c->s[4], "lone\rcr");
     c = col_named(d, 0, "val");
-    CU_ASSERT(!c->miss[0] && c->miss[1] && c->miss[2]);  /* "" is missing too */
+    CU_ASSERT(!col_missing(c, 0) && col_missing(c, 1) && col_missing(c, 2));  /* "" is missing too */
     CU_ASSERT_STRING_EQUAL(c->s[3], "q\"");
     CU_ASSERT_STRING_EQUAL(c->s[4], "end");
     data_free(d);
@@ -563,7 +563,7 @@ static void test_declared_types(void)
     c = col_named(d, 0, "ok");
     CU_ASSERT_EQUAL(c->type, CT_BOOL);
     CU_ASSERT(c->b[0] == 1 && c->b[1] == 0);
-    CU_ASSERT(col_named(d, 0, "when")->miss[1]);
+    CU_ASSERT(col_missing(col_named(d, 0, "when"), 1));
     CU_ASSERT_EQUAL(col_named(d, 0, "course_id")->declared, 1);
     data_free(d);
     strpool_free(pool);
@@ -656,10 +656,10 @@ static void test_na_strings(void)
     /* "NA" is not missing when the list does not name it */
     CU_ASSERT_EQUAL(a->type, CT_TEXT);
     CU_ASSERT_STRING_EQUAL(a->s[0], "1");
-    CU_ASSERT(a->miss[1]);
+    CU_ASSERT(col_missing(a, 1));
     CU_ASSERT_STRING_EQUAL(a->s[2], "NA");
     CU_ASSERT_EQUAL(b->type, CT_INT);
-    CU_ASSERT(b->miss[0] && b->i[1] == 2 && b->i[2] == 3);
+    CU_ASSERT(col_missing(b, 0) && b->i[1] == 2 && b->i[2] == 3);
     data_free(d);
     strpool_free(pool);
     fx_close(&fx);
@@ -760,7 +760,7 @@ static void test_projection(void)
     CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "when"));
     CU_ASSERT_EQUAL(when->d[0], ymd(2020, 1, 5));
     CU_ASSERT_EQUAL(when->d[1], ymd(2020, 1, 2));
-    CU_ASSERT(!when->miss[0] && !when->miss[1] && when->miss[2]);
+    CU_ASSERT(!col_missing(when, 0) && !col_missing(when, 1) && col_missing(when, 2));
     CU_ASSERT_FATAL(!v->projected && v->type == CT_REAL && v->n == 3);
     CU_ASSERT_DOUBLE_EQUAL(v->r[0], 1.5, 0);
     CU_ASSERT_DOUBLE_EQUAL(v->r[1], 2, 0);
@@ -1247,8 +1247,8 @@ static void test_groups_large(void)
             if (k == g->off[grp]) continue;
             uint32_t q = g->rows[k - 1];
             /* q must come before r: (missing, date, row) ascending */
-            int before = dc->miss[q] != dc->miss[r] ? dc->miss[q] < dc->miss[r]
-                         : !dc->miss[q] && dc->d[q] != dc->d[r] ? dc->d[q] < dc->d[r]
+            int before = col_missing(dc, q) != col_missing(dc, r) ? col_missing(dc, q) < col_missing(dc, r)
+                         : !col_missing(dc, q) && dc->d[q] != dc->d[r] ? dc->d[q] < dc->d[r]
                          : q < r;
             if (!before) bad++;
         }
@@ -1460,8 +1460,8 @@ static int loads_agree(const cohort_data *a, const capture *ca, const cohort_dat
             const column *cx = &x->cols[j], *cy = &y->cols[j];
             if (cx->type != cy->type || cx->projected != cy->projected || cx->n != cy->n) return 0;
             for (size_t i = 0; i < cx->n; i++) {
-                if (cx->miss[i] != cy->miss[i]) return 0;
-                if (cx->miss[i]) continue;
+                if (col_missing(cx, i) != col_missing(cy, i)) return 0;
+                if (col_missing(cx, i)) continue;
                 switch (cx->type) {
                 case CT_INT: if (cx->i[i] != cy->i[i]) return 0; break;
                 case CT_REAL: if (memcmp(&cx->r[i], &cy->r[i], sizeof(double)) != 0) return 0; break;
@@ -1540,7 +1540,7 @@ static void test_cells_fast_agrees(void)
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[0] == 7 && c->r[1] == -7 && c->r[2] == 7 && c->r[3] == 7 && c->r[4] == 0 &&
               c->r[5] == 9223372036854775807.0 && c->r[6] == -9223372036854775808.0 &&
-              c->miss[7] && c->miss[8] && c->r[9] == 12);
+              col_missing(c, 7) && col_missing(c, 8) && c->r[9] == 12);
     c = col_named(d, 0, "r");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[3] == 7.5 && signbit(c->r[4]) && c->r[5] == 1e308 && c->r[6] == 4.9e-324 &&
@@ -1549,7 +1549,7 @@ static void test_cells_fast_agrees(void)
     CU_ASSERT_EQUAL(c->type, CT_DATE);
     CU_ASSERT(c->d[0] == ymd(2020, 2, 29) && c->d[2] == ymd(2000, 2, 29) &&
               c->d[3] == ymd(1900, 2, 28) && c->d[4] == ymd(1, 1, 1) &&
-              c->d[5] == ymd(9999, 12, 31) && c->d[6] == 0 && c->miss[7] &&
+              c->d[5] == ymd(9999, 12, 31) && c->d[6] == 0 && col_missing(c, 7) &&
               c->d[8] == ymd(0, 2, 29));
     c = col_named(d, 0, "t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
