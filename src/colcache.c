@@ -74,6 +74,7 @@ typedef struct cc_header {
 
 typedef struct cc_col {
     uint32_t type, declared, projected, namelen;
+    uint32_t width, pad;    /* bytes a value (4: a 32-bit CT_INT column) */
     uint64_t ndict, dictbytes;
 } cc_col;
 
@@ -289,7 +290,7 @@ static int hash_file(const char *path, colcache_ident *id)
 static void *values_of(const column *c)
 {
     switch (c->type) {
-    case CT_INT: return c->i;
+    case CT_INT: return c->i32 ? (void *)c->i32 : (void *)c->i;
     case CT_REAL: return c->r;
     case CT_DATE: return c->d;
     case CT_BOOL: return c->b;
@@ -373,9 +374,14 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
     c->miss = (uint64_t *)view(rd, miss_words(nrows) * sizeof *c->miss);
     if (!c->miss) return -1;
     if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
-    void *v = (void *)view(rd, nrows * data_type_size(c->type));
+    int narrow = c->type == CT_INT && h.width == sizeof *c->i32;
+    if (!narrow && h.width != data_type_size(c->type)) return -1;
+    void *v = (void *)view(rd, nrows * h.width);
     switch (c->type) {
-    case CT_INT: c->i = v; break;
+    case CT_INT:
+        if (narrow) c->i32 = v;
+        else c->i = v;
+        break;
     case CT_REAL: c->r = v; break;
     case CT_DATE: c->d = v; break;
     default: c->b = v; break;
@@ -651,12 +657,12 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
 static int write_column(FILE *f, uint64_t *check, const column *c, size_t nrows)
 {
     cc_col h = {(uint32_t)c->type, (uint32_t)c->declared, (uint32_t)c->projected,
-                (uint32_t)strlen(c->name), 0, 0};
+                (uint32_t)strlen(c->name), (uint32_t)data_col_width(c), 0, 0, 0};
     if (!c->projected && c->type == CT_TEXT) return write_text(f, check, &h, c, nrows);
     if (put(f, check, &h, sizeof h) || put(f, check, c->name, h.namelen)) return -1;
     if (c->projected) return 0;
     return put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) ||
-           put(f, check, values_of(c), nrows * data_type_size(c->type)) ? -1 : 0;
+           put(f, check, values_of(c), nrows * h.width) ? -1 : 0;
 }
 
 /* dir and its missing parents (~/.cache need not exist yet), private to

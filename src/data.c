@@ -214,11 +214,16 @@ size_t data_type_size(int type)
     return type_size(type);
 }
 
+size_t data_col_width(const column *c)
+{
+    return c->type == CT_INT && c->i32 ? sizeof *c->i32 : type_size(c->type);
+}
+
 /* The value array of the column's current type (NULL for CT_NONE). */
 static void **col_values(column *c)
 {
     switch (c->type) {
-    case CT_INT: return (void **)&c->i;
+    case CT_INT: return c->i32 ? (void **)&c->i32 : (void **)&c->i;
     case CT_REAL: return (void **)&c->r;
     case CT_DATE: return (void **)&c->d;
     case CT_BOOL: return (void **)&c->b;
@@ -528,12 +533,12 @@ static uint64_t mix64(uint64_t x)
 
 static uint64_t key_hash(const column *c, size_t row)
 {
-    return c->type == CT_INT ? mix64((uint64_t)c->i[row]) : mix64((uint64_t)(uintptr_t)c->s[row]);
+    return c->type == CT_INT ? mix64((uint64_t)col_int(c, row)) : mix64((uint64_t)(uintptr_t)c->s[row]);
 }
 
 static int key_eq(const column *a, size_t ra, const column *b, size_t rb)
 {
-    return a->type == CT_INT ? a->i[ra] == b->i[rb] : a->s[ra] == b->s[rb];
+    return a->type == CT_INT ? col_int(a, ra) == col_int(b, rb) : a->s[ra] == b->s[rb];
 }
 
 /* The slot holding c's value at row in h, or the empty slot where it
@@ -541,7 +546,7 @@ static int key_eq(const column *a, size_t ra, const column *b, size_t rb)
 static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, size_t row)
 {
     if (h->dense) {
-        uint64_t k = (uint64_t)c->i[row] - (uint64_t)h->base;
+        uint64_t k = (uint64_t)col_int(c, row) - (uint64_t)h->base;
         return k < h->nslots ? &h->slot[k] : NULL;
     }
     size_t mask = h->nslots - 1, i = (size_t)key_hash(c, row) & mask;
@@ -583,8 +588,9 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
         int64_t lo = INT64_MAX, hi = INT64_MIN;
         for (size_t row = 0; row < t->nrows; row++) {
             if (col_missing(kc, row)) continue;
-            if (kc->i[row] < lo) lo = kc->i[row];
-            if (kc->i[row] > hi) hi = kc->i[row];
+            int64_t v = col_int(kc, row);
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
         }
         uint64_t range = lo <= hi ? (uint64_t)hi - (uint64_t)lo + 1 : 1;
         if (range <= (uint64_t)h->nslots) {
@@ -1497,6 +1503,31 @@ static void finish_columns(loader *L)
     }
 }
 
+/* Integer columns whose values all fit 32 bits keep them in 32 (missing
+ * rows hold 0), converted in place and the array shrunk. */
+static void narrow_ints(loader *L)
+{
+    table *t = L->t;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        if (c->type != CT_INT || !c->i || c->projected) continue;
+        int fits = 1;
+        for (size_t k = 0; k < c->n && fits; k++) fits = c->i[k] >= INT32_MIN && c->i[k] <= INT32_MAX;
+        if (!fits) continue;
+        char *mem = (char *)c->i;
+        for (size_t k = 0; k < c->n; k++) {
+            /* byte-wise: the 32-bit value k overlaps 64-bit values < k only */
+            int64_t v;
+            memcpy(&v, mem + k * sizeof v, sizeof v);
+            int32_t w = (int32_t)v;
+            memcpy(mem + k * sizeof w, &w, sizeof w);
+        }
+        int32_t *sh = realloc(mem, (c->n ? c->n : 1) * sizeof *sh);
+        c->i32 = sh ? sh : (int32_t *)(void *)mem;
+        c->i = NULL;
+    }
+}
+
 /* The default order column (the first date column) of a child table turned
  * out to be a projected one: keep it after all, its values read again from
  * the file. */
@@ -1792,6 +1823,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         if (t->parent >= 0) unproject_order(L);
         else t->order = -1;
     }
+    if (!L->nerr) narrow_ints(L);
 checks:;
     pending *pend = NULL;
     size_t npend = 0, pcap = 0;
@@ -1889,6 +1921,7 @@ void data_free_columns(column *cols, size_t n)
         free((void *)c->s);
         if (c->mapped) continue;   /* the rest points into the table's map */
         free(c->i);
+        free(c->i32);
         free(c->r);
         free(c->d);
         free(c->b);
@@ -2024,7 +2057,7 @@ static uint64_t order_key(const column *c, size_t row)
 {
     switch (c->type) {
     case CT_DATE: return (uint64_t)((uint32_t)c->d[row] ^ 0x80000000u);
-    case CT_INT: return (uint64_t)c->i[row] ^ 0x8000000000000000ull;
+    case CT_INT: return (uint64_t)col_int(c, row) ^ 0x8000000000000000ull;
     default: {
         double x = c->r[row];
         if (x == 0) x = 0;     /* -0.0 ties with 0.0 */

@@ -21,7 +21,10 @@ typedef struct column {
     int type;               /* CT_* */
     int declared;           /* 1 if the type came from the rules */
     size_t n;
-    int64_t *i;             /* CT_INT */
+    int64_t *i;             /* CT_INT, 64 bits a value: while loading, in derived
+                               tables, and when a value needs more than 32 */
+    int32_t *i32;           /* CT_INT when every value fits 32 bits (then i is
+                               NULL): read CT_INT values through col_int */
     double *r;              /* CT_REAL */
     int32_t *d;             /* CT_DATE: days since 1970-01-01 */
     uint8_t *b;             /* CT_BOOL: 0/1 */
@@ -54,6 +57,14 @@ static inline void col_clear_missing(column *c, size_t row)
 {
     c->miss[row >> 6] &= ~((uint64_t)1 << (row & 63));
 }
+
+/* Value `row` of a CT_INT column, of either width. */
+static inline int64_t col_int(const column *c, size_t row)
+{
+    return c->i32 ? (int64_t)c->i32[row] : c->i[row];
+}
+/* The bytes of one value of column c as stored (4 for a 32-bit CT_INT). */
+size_t data_col_width(const column *c);
 
 /* Rows of a table grouped by the row of one ancestor table (the parent, the
  * grandparent...), each group ordered by the table's order column (missing

@@ -16,7 +16,7 @@
 static void cell_text(const column *c, size_t r, char *buf, size_t n)
 {
     switch (c->type) {
-    case CT_INT: snprintf(buf, n, "%lld", (long long)c->i[r]); break;
+    case CT_INT: snprintf(buf, n, "%lld", (long long)col_int(c, r)); break;
     case CT_REAL: snprintf(buf, n, "%g", c->r[r]); break;
     case CT_BOOL: snprintf(buf, n, "%s", c->b[r] ? "true" : "false"); break;
     case CT_TEXT: snprintf(buf, n, "\"%s\"", c->s[r]); break;
@@ -61,7 +61,7 @@ static int code_status(const endpointinfo *ep, const column *c, size_t r)
 {
     for (size_t k = 0; k < ep->ncodes; k++) {
         const epcode *x = &ep->codes[k];
-        if (c->type == CT_TEXT ? x->s == c->s[r] : c->type == CT_BOOL ? x->i == c->b[r] : x->i == c->i[r])
+        if (c->type == CT_TEXT ? x->s == c->s[r] : c->type == CT_BOOL ? x->i == c->b[r] : x->i == col_int(c, r))
             return x->status;
     }
     return -1;
@@ -69,7 +69,7 @@ static int code_status(const endpointinfo *ep, const column *c, size_t r)
 
 static double num_at(const column *c, size_t r)
 {
-    return c->type == CT_INT ? (double)c->i[r] : c->r[r];
+    return c->type == CT_INT ? (double)col_int(c, r) : c->r[r];
 }
 
 /* One column of one endpoint: what = "status", "time" or "entry". */

@@ -98,7 +98,7 @@ static inline value column_value(const column *c, int64_t row)
 {
     if (row < 0 || col_missing(c, (size_t)row)) return V_MISSING;
     switch (c->type) {
-    case CT_INT: return v_int(c->i[row]);
+    case CT_INT: return v_int(col_int(c, (size_t)row));
     case CT_REAL: return v_real(c->r[row]);
     case CT_DATE: return v_date((double)c->d[row]);
     case CT_BOOL: return v_bool(c->b[row]);

@@ -424,7 +424,7 @@ static void test_infer_types(void)
     CU_ASSERT_EQUAL(c->type, CT_INT);
     CU_ASSERT_EQUAL(c->declared, 0);
     CU_ASSERT_EQUAL(c->n, 4);
-    CU_ASSERT(c->i[0] == 1 && c->i[1] == -2 && !col_missing(c, 0) && !col_missing(c, 1) && col_missing(c, 2) && col_missing(c, 3));
+    CU_ASSERT(col_int(c, 0) == 1 && col_int(c, 1) == -2 && !col_missing(c, 0) && !col_missing(c, 1) && col_missing(c, 2) && col_missing(c, 3));
     c = col_named(d, 0, "r");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[0] == 1.5 && c->r[1] == 1e-3 && col_missing(c, 2) && c->r[3] == 7.0);
@@ -447,6 +447,7 @@ static void test_infer_types(void)
     c = col_named(d, 0, "i2r");                 /* integers promoted to real */
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT_PTR_NULL(c->i);
+    CU_ASSERT_PTR_NULL(c->i32);
     CU_ASSERT(c->r[0] == 1.0 && c->r[1] == 2.0 && c->r[2] == 2.5 && col_missing(c, 3));
     c = col_named(d, 0, "i2t");                 /* integers, then text: earlier rows re-read */
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
@@ -659,7 +660,7 @@ static void test_na_strings(void)
     CU_ASSERT(col_missing(a, 1));
     CU_ASSERT_STRING_EQUAL(a->s[2], "NA");
     CU_ASSERT_EQUAL(b->type, CT_INT);
-    CU_ASSERT(col_missing(b, 0) && b->i[1] == 2 && b->i[2] == 3);
+    CU_ASSERT(col_missing(b, 0) && col_int(b, 1) == 2 && col_int(b, 2) == 3);
     data_free(d);
     strpool_free(pool);
     fx_close(&fx);
@@ -750,12 +751,12 @@ static void test_projection(void)
     const column *born = col_named(d, 0, "born"), *x = col_named(d, 0, "x");
     CU_ASSERT(born->projected && born->n == 0 && born->type == CT_DATE && !born->d && !born->miss);
     CU_ASSERT_EQUAL(d->tables[0].order, -1);
-    CU_ASSERT(x->projected && x->type == CT_INT && !x->i);
+    CU_ASSERT(x->projected && x->type == CT_INT && !x->i && !x->i32);
     CU_ASSERT(!col_named(d, 0, "id")->projected);
     const column *when = col_named(d, 1, "when"), *note = col_named(d, 1, "note");
     const column *v = col_named(d, 1, "v"), *id = col_named(d, 1, "id");
     CU_ASSERT(note->projected && note->type == CT_TEXT && !note->s);
-    CU_ASSERT(!id->projected && id->n == 3 && id->i[2] == 2);
+    CU_ASSERT(!id->projected && id->n == 3 && col_int(id, 2) == 2);
     CU_ASSERT_FATAL(!when->projected && when->n == 3);
     CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "when"));
     CU_ASSERT_EQUAL(when->d[0], ymd(2020, 1, 5));
@@ -1463,7 +1464,7 @@ static int loads_agree(const cohort_data *a, const capture *ca, const cohort_dat
                 if (col_missing(cx, i) != col_missing(cy, i)) return 0;
                 if (col_missing(cx, i)) continue;
                 switch (cx->type) {
-                case CT_INT: if (cx->i[i] != cy->i[i]) return 0; break;
+                case CT_INT: if (col_int(cx, i) != col_int(cy, i)) return 0; break;
                 case CT_REAL: if (memcmp(&cx->r[i], &cy->r[i], sizeof(double)) != 0) return 0; break;
                 case CT_DATE: if (cx->d[i] != cy->d[i]) return 0; break;
                 case CT_BOOL: if (cx->b[i] != cy->b[i]) return 0; break;
