@@ -1130,7 +1130,7 @@ static void check_text_value(scope *sc, const expr *col, const expr *lit, int al
     for (size_t r = 0; r < c->n; r++) {
         if (col_missing(c, r)) continue;
         present++;
-        const char *v = c->s[r];
+        const char *v = col_text(c, r);
         if (v == lit->text || strcmp(v, lit->text) == 0) return;
         if (!nocase && strcasecmp(v, lit->text) == 0) nocase = v;
         size_t k = 0;

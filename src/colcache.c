@@ -334,17 +334,17 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
     const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
     const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
     const uint32_t *ids = bytes ? view(rd, nrows * sizeof *ids) : NULL;
-    const char **dict = malloc((nd ? nd : 1) * sizeof *dict);
-    c->s = malloc((nrows ? nrows : 1) * sizeof *c->s);
-    int rc = !ids || !dict || !c->s ? -1 : 0;
+    uint32_t *dict = malloc((nd ? nd : 1) * sizeof *dict);
+    c->sid = malloc((nrows ? nrows : 1) * sizeof *c->sid);
+    int rc = !ids || !dict || !c->sid ? -1 : 0;
     for (size_t k = 0; k < nd && !rc; k++) {
         if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
-        else if (!(dict[k] = strpool_intern(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
+        else if (!(dict[k] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
             rc = -1;
     }
     for (size_t r = 0; r < nrows && !rc; r++) {
-        if (ids[r] == UINT32_MAX) c->s[r] = NULL;
-        else if (ids[r] < nd) c->s[r] = dict[ids[r]];
+        if (ids[r] == UINT32_MAX) c->sid[r] = 0;
+        else if (ids[r] < nd) c->sid[r] = dict[ids[r]];
         else rc = -1;
     }
     free(dict);
@@ -366,6 +366,7 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
     memcpy(c->name, name, h.namelen);
     c->name[h.namelen] = 0;
     c->type = (int)h.type;
+    c->strs = strpool_strings(pool);
     c->declared = h.declared != 0;
     c->projected = h.projected != 0;
     if (c->projected) return 0;
@@ -596,7 +597,7 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
     size_t ocap = 1024;
     int rc = !m.key || !m.id || !ids || !order ? -1 : 0;
     for (size_t r = 0; r < nrows && !rc; r++) {
-        const char *s = c->s[r];
+        const char *s = col_text(c, r);
         if (!s) {
             ids[r] = UINT32_MAX;
             continue;

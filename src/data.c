@@ -42,6 +42,7 @@ enum { INTERN_CACHE = 1024 };
 typedef struct intern_slot {
     const char *s;
     size_t len;
+    uint32_t id;
 } intern_slot;
 
 /* What the loader knows about a column while reading. */
@@ -204,7 +205,7 @@ static size_t type_size(int type)
     case CT_REAL: return sizeof(double);
     case CT_DATE: return sizeof(int32_t);
     case CT_BOOL: return sizeof(uint8_t);
-    case CT_TEXT: return sizeof(const char *);
+    case CT_TEXT: return sizeof(uint32_t);
     default: return 0;
     }
 }
@@ -227,7 +228,7 @@ static void **col_values(column *c)
     case CT_REAL: return (void **)&c->r;
     case CT_DATE: return (void **)&c->d;
     case CT_BOOL: return (void **)&c->b;
-    case CT_TEXT: return (void **)&c->s;
+    case CT_TEXT: return (void **)&c->sid;
     default: return NULL;
     }
 }
@@ -346,7 +347,7 @@ static void set_missing(column *c, size_t row)
     case CT_REAL: c->r[row] = 0; break;
     case CT_DATE: c->d[row] = 0; break;
     case CT_BOOL: c->b[row] = 0; break;
-    case CT_TEXT: c->s[row] = NULL; break;
+    case CT_TEXT: c->sid[row] = 0; break;
     default: break;
     }
 }
@@ -375,23 +376,24 @@ static void bad_date(loader *L, const csv_reader *r, size_t ci, const csv_field 
                 (int)f->len, f->p);
 }
 
-/* The pool's copy of p[0..len).  Reading a part on a worker thread: from
- * the part's cache of recently interned strings when there, else from the
- * shared pool under its lock (most cells of a text column repeat a few
- * values, so they need not wait for the lock). */
-static const char *intern(loader *L, const char *p, size_t len)
+/* The pool's id of p[0..len) (0: out of memory).  Reading a part on a
+ * worker thread: from the part's cache of recently interned strings when
+ * there, else from the shared pool under its lock (most cells of a text
+ * column repeat a few values, so they need not wait for the lock). */
+static uint32_t intern(loader *L, const char *p, size_t len)
 {
-    if (!L->icache) return strpool_intern(L->pool, p, len);
+    if (!L->icache) return strpool_id(L->pool, p, len);
     uint32_t h = (uint32_t)len * 0x9e3779b1u;
     for (size_t i = 0; i < len && i < 16; i++) h = (h ^ (unsigned char)p[i]) * 0x01000193u;
     if (len) h = (h ^ (unsigned char)p[len - 1]) * 0x01000193u;
     intern_slot *sl = &L->icache[(h >> 16) & (INTERN_CACHE - 1)];
-    if (sl->s && sl->len == len && memcmp(sl->s, p, len) == 0) return sl->s;
+    if (sl->s && sl->len == len && memcmp(sl->s, p, len) == 0) return sl->id;
     pthread_mutex_lock(L->pool_lock);
-    const char *s = strpool_intern(L->pool, p, len);
+    uint32_t id = strpool_id(L->pool, p, len);
+    const char *s = id ? (*strpool_strings(L->pool))[id] : NULL;
     pthread_mutex_unlock(L->pool_lock);
-    if (s) *sl = (intern_slot){s, len};
-    return s;
+    if (id) *sl = (intern_slot){s, len, id};
+    return id;
 }
 
 /* Could p[0..len) be read as missing?  Cheap: by the lengths of the
@@ -428,9 +430,9 @@ static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field 
         /* a date-shaped text may be an impossible date (an error) */
         if (len == 10 && p[4] == '-' && p[7] == '-' && !L->cs[ci].fixed) return 0;
         if (!L->cs[ci].skip) {
-            const char *is = intern(L, p, len);
-            if (!is) return 0;
-            c->s[row] = is;
+            uint32_t id = intern(L, p, len);
+            if (!id) return 0;
+            c->sid[row] = id;
         }
         break;
     default:
@@ -484,8 +486,8 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
             return;
         }
         if (L->cs[ci].skip) return;
-        c->s[row] = intern(L, p, len);
-        if (!c->s[row]) oom(L);
+        c->sid[row] = intern(L, p, len);
+        if (!c->sid[row]) oom(L);
         return;
     }
     default: break;
@@ -533,12 +535,12 @@ static uint64_t mix64(uint64_t x)
 
 static uint64_t key_hash(const column *c, size_t row)
 {
-    return c->type == CT_INT ? mix64((uint64_t)col_int(c, row)) : mix64((uint64_t)(uintptr_t)c->s[row]);
+    return c->type == CT_INT ? mix64((uint64_t)col_int(c, row)) : mix64((uint64_t)(uintptr_t)col_text(c, row));
 }
 
 static int key_eq(const column *a, size_t ra, const column *b, size_t rb)
 {
-    return a->type == CT_INT ? col_int(a, ra) == col_int(b, rb) : a->s[ra] == b->s[rb];
+    return a->type == CT_INT ? col_int(a, ra) == col_int(b, rb) : col_text(a, ra) == col_text(b, rb);
 }
 
 /* The slot holding c's value at row in h, or the empty slot where it
@@ -734,8 +736,8 @@ static void reread(loader *L, pending *pend, size_t npend)
             column *c = &t->cols[j];
             if (L->cs[j].refill) store_cell(L, r, j, row, &f[j]);
             if (row < L->cs[j].text_from && !col_missing(c, row)) {
-                c->s[row] = strpool_intern(L->pool, f[j].p, f[j].len);
-                if (!c->s[row]) {
+                c->sid[row] = strpool_id(L->pool, f[j].p, f[j].len);
+                if (!c->sid[row]) {
                     oom(L);
                     goto done;
                 }
@@ -808,6 +810,7 @@ static int read_header(loader *L, csv_reader *r)
     int bad = 0;
     for (size_t j = 0; j < n; j++) {
         column *c = &t->cols[j];
+        c->strs = strpool_strings(L->pool);
         c->name = malloc(f[j].len + 1);
         if (!c->name) {
             oom(L);
@@ -1143,6 +1146,7 @@ static void store_part(const part_run *pr, part *p, pthread_mutex_t *pool_lock)
         c->name = t->cols[j].name;
         c->type = t->cols[j].type;
         c->declared = t->cols[j].declared;
+        c->strs = t->cols[j].strs;
         void **cv = col_values(c);
         if (L->cs[j].skip) {
             /* one row, as in one pass */
@@ -1918,7 +1922,7 @@ void data_free_columns(column *cols, size_t n)
     for (size_t j = 0; j < n; j++) {
         column *c = &cols[j];
         free(c->name);
-        free((void *)c->s);
+        free(c->sid);
         if (c->mapped) continue;   /* the rest points into the table's map */
         free(c->i);
         free(c->i32);
@@ -1989,6 +1993,7 @@ int data_add_table(cohort_data *d, const char *name, int parent, const char *con
         t->cols[j].name = xstrdup(names[j]);
         t->cols[j].type = types[j];
         t->cols[j].declared = 1;
+        t->cols[j].strs = strpool_strings(d->pool);
         if (!t->cols[j].name) return -1;
     }
     return data_set_rows(d, (int)d->ntables - 1, 0);

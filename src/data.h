@@ -28,7 +28,10 @@ typedef struct column {
     double *r;              /* CT_REAL */
     int32_t *d;             /* CT_DATE: days since 1970-01-01 */
     uint8_t *b;             /* CT_BOOL: 0/1 */
-    const char **s;         /* CT_TEXT: interned in the data's pool */
+    uint32_t *sid;          /* CT_TEXT: ids of strings interned in the data's
+                               pool (0: missing); read through col_text */
+    const char *const *const *strs; /* the pool's strings by id
+                               (strpool_strings), set for every column */
     uint64_t *miss;         /* missing flags, one bit a row: bit row % 64 of
                                word row / 64 (always allocated, at least one
                                word; read and set only through col_missing,
@@ -62,6 +65,12 @@ static inline void col_clear_missing(column *c, size_t row)
 static inline int64_t col_int(const column *c, size_t row)
 {
     return c->i32 ? (int64_t)c->i32[row] : c->i[row];
+}
+/* Value `row` of a CT_TEXT column: the pool's string (NULL when missing);
+ * equal strings give one pointer, as they have one id. */
+static inline const char *col_text(const column *c, size_t row)
+{
+    return (*c->strs)[c->sid[row]];
 }
 /* The bytes of one value of column c as stored (4 for a 32-bit CT_INT). */
 size_t data_col_width(const column *c);

@@ -19,7 +19,7 @@ static void cell_text(const column *c, size_t r, char *buf, size_t n)
     case CT_INT: snprintf(buf, n, "%lld", (long long)col_int(c, r)); break;
     case CT_REAL: snprintf(buf, n, "%g", c->r[r]); break;
     case CT_BOOL: snprintf(buf, n, "%s", c->b[r] ? "true" : "false"); break;
-    case CT_TEXT: snprintf(buf, n, "\"%s\"", c->s[r]); break;
+    case CT_TEXT: snprintf(buf, n, "\"%s\"", col_text(c, r)); break;
     default: snprintf(buf, n, "?"); break;
     }
 }
@@ -61,7 +61,7 @@ static int code_status(const endpointinfo *ep, const column *c, size_t r)
 {
     for (size_t k = 0; k < ep->ncodes; k++) {
         const epcode *x = &ep->codes[k];
-        if (c->type == CT_TEXT ? x->s == c->s[r] : c->type == CT_BOOL ? x->i == c->b[r] : x->i == col_int(c, r))
+        if (c->type == CT_TEXT ? x->s == col_text(c, r) : c->type == CT_BOOL ? x->i == c->b[r] : x->i == col_int(c, r))
             return x->status;
     }
     return -1;

@@ -102,7 +102,7 @@ static inline value column_value(const column *c, int64_t row)
     case CT_REAL: return v_real(c->r[row]);
     case CT_DATE: return v_date((double)c->d[row]);
     case CT_BOOL: return v_bool(c->b[row]);
-    case CT_TEXT: return v_text(c->s[row]);
+    case CT_TEXT: return v_text(col_text(c, (size_t)row));
     }
     return V_MISSING;
 }
@@ -326,7 +326,7 @@ static int prefilter_by_value(evaluator *ev, const expr *e, uint8_t *pass, size_
             pass[r] = missing_val;
             continue;
         }
-        const void *key = c->type == CT_TEXT ? (const void *)c->s[r] : (const void *)(uintptr_t)(c->b[r] + 1);
+        const void *key = c->type == CT_TEXT ? (const void *)col_text(c, r) : (const void *)(uintptr_t)(c->b[r] + 1);
         size_t h = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull >> 56;   /* 0..255 */
         while (used[h] && keys[h] != key) h = (h + 1) & (CAP - 1);
         if (!used[h]) {

@@ -2348,14 +2348,14 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             if (ukey >= 0) {
                 int64_t row = (int64_t)rows[r];
                 const column *c = &ut->cols[ukey];
-                csv_value(f, col_missing(c, row) ? V_MISSING : c->type == CT_INT ? v_int(col_int(c, row)) : v_text(c->s[row]), safe, 0);
+                csv_value(f, col_missing(c, row) ? V_MISSING : c->type == CT_INT ? v_int(col_int(c, row)) : v_text(col_text(c, row)), safe, 0);
                 first = 0;
             }
             if (st->root != st->unit && rkey >= 0) {
                 int64_t row = eval_row_of(ev, st->root);
                 const column *c = &rt->cols[rkey];
                 if (!first) fputc(',', f);
-                csv_value(f, col_missing(c, row) ? V_MISSING : c->type == CT_INT ? v_int(col_int(c, row)) : v_text(c->s[row]), safe, 0);
+                csv_value(f, col_missing(c, row) ? V_MISSING : c->type == CT_INT ? v_int(col_int(c, row)) : v_text(col_text(c, row)), safe, 0);
                 first = 0;
             }
             for (size_t i = 0; i < st->nlets; i++) {

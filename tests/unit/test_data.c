@@ -436,11 +436,11 @@ static void test_infer_types(void)
     CU_ASSERT(c->d[0] == ymd(2020, 1, 31) && col_missing(c, 1) && col_missing(c, 2) && c->d[3] == ymd(2024, 2, 29));
     c = col_named(d, 0, "t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "a");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "b");
-    CU_ASSERT(col_missing(c, 2) && c->s[2] == NULL);
-    CU_ASSERT_PTR_EQUAL(c->s[3], c->s[0]);      /* interned: same pointer */
-    CU_ASSERT_PTR_EQUAL(c->s[0], strpool_intern(pool, "a", 1));
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "a");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "b");
+    CU_ASSERT(col_missing(c, 2) && col_text(c, 2) == NULL);
+    CU_ASSERT_PTR_EQUAL(col_text(c, 3), col_text(c, 0));      /* interned: same pointer */
+    CU_ASSERT_PTR_EQUAL(col_text(c, 0), strpool_intern(pool, "a", 1));
     c = col_named(d, 0, "none");                /* never a value: text, all missing */
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
     CU_ASSERT(col_missing(c, 0) && col_missing(c, 1) && col_missing(c, 2) && col_missing(c, 3));
@@ -451,21 +451,21 @@ static void test_infer_types(void)
     CU_ASSERT(c->r[0] == 1.0 && c->r[1] == 2.0 && c->r[2] == 2.5 && col_missing(c, 3));
     c = col_named(d, 0, "i2t");                 /* integers, then text: earlier rows re-read */
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "1");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "2");
-    CU_ASSERT_STRING_EQUAL(c->s[2], "x");
-    CU_ASSERT_STRING_EQUAL(c->s[3], "007");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "1");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "2");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 2), "x");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 3), "007");
     c = col_named(d, 0, "d2t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "2020-01-01");
-    CU_ASSERT(col_missing(c, 1) && c->s[1] == NULL);
-    CU_ASSERT_STRING_EQUAL(c->s[2], "later");
-    CU_ASSERT_STRING_EQUAL(c->s[3], "2020-01-02");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "2020-01-01");
+    CU_ASSERT(col_missing(c, 1) && col_text(c, 1) == NULL);
+    CU_ASSERT_STRING_EQUAL(col_text(c, 2), "later");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 3), "2020-01-02");
     c = col_named(d, 0, "b2t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "TRUE");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "false");
-    CU_ASSERT_STRING_EQUAL(c->s[2], "no");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "TRUE");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "false");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 2), "no");
     CU_ASSERT(col_missing(c, 3));
     c = col_named(d, 0, "big");                 /* beyond int64: real */
     CU_ASSERT_EQUAL(c->type, CT_REAL);
@@ -496,11 +496,11 @@ static void test_infer_not_numbers(void)
     cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     CU_ASSERT_EQUAL(col_named(d, 0, "a")->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(col_named(d, 0, "a")->s[1], "2");
+    CU_ASSERT_STRING_EQUAL(col_text(col_named(d, 0, "a"), 1), "2");
     CU_ASSERT_EQUAL(col_named(d, 0, "b")->type, CT_TEXT);
     CU_ASSERT_EQUAL(col_named(d, 0, "c")->type, CT_TEXT);
     CU_ASSERT_EQUAL(col_named(d, 0, "e")->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(col_named(d, 0, "e")->s[1], " 4");
+    CU_ASSERT_STRING_EQUAL(col_text(col_named(d, 0, "e"), 1), " 4");
     data_free(d);
     strpool_free(pool);
     fx_close(&fx);
@@ -522,15 +522,15 @@ static void test_quoted_cells(void)
     CU_ASSERT_STRING_EQUAL(t->cols[0].name, "id");  /* the BOM is not part of the name */
     const column *c = col_named(d, 0, "note");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "a, b");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "say \"hi\"");
-    CU_ASSERT_STRING_EQUAL(c->s[2], "two\nlines");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "a, b");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "say \"hi\"");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 2), "two\nlines");
     CU_ASSERT(col_missing(c, 3));
-    CU_ASSERT_STRING_EQUAL(c->s[4], "lone\rcr");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 4), "lone\rcr");
     c = col_named(d, 0, "val");
     CU_ASSERT(!col_missing(c, 0) && col_missing(c, 1) && col_missing(c, 2));  /* "" is missing too */
-    CU_ASSERT_STRING_EQUAL(c->s[3], "q\"");
-    CU_ASSERT_STRING_EQUAL(c->s[4], "end");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 3), "q\"");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 4), "end");
     data_free(d);
     strpool_free(pool);
     fx_close(&fx);
@@ -556,8 +556,8 @@ static void test_declared_types(void)
     const column *c = col_named(d, 0, "code");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
     CU_ASSERT_EQUAL(c->declared, 1);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "007");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "12");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "007");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "12");
     c = col_named(d, 0, "dose_gy");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[0] == 18.0 && c->r[1] == 21.5);
@@ -656,9 +656,9 @@ static void test_na_strings(void)
     const column *a = col_named(d, 0, "a"), *b = col_named(d, 0, "b");
     /* "NA" is not missing when the list does not name it */
     CU_ASSERT_EQUAL(a->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(a->s[0], "1");
+    CU_ASSERT_STRING_EQUAL(col_text(a, 0), "1");
     CU_ASSERT(col_missing(a, 1));
-    CU_ASSERT_STRING_EQUAL(a->s[2], "NA");
+    CU_ASSERT_STRING_EQUAL(col_text(a, 2), "NA");
     CU_ASSERT_EQUAL(b->type, CT_INT);
     CU_ASSERT(col_missing(b, 0) && col_int(b, 1) == 2 && col_int(b, 2) == 3);
     data_free(d);
@@ -755,7 +755,7 @@ static void test_projection(void)
     CU_ASSERT(!col_named(d, 0, "id")->projected);
     const column *when = col_named(d, 1, "when"), *note = col_named(d, 1, "note");
     const column *v = col_named(d, 1, "v"), *id = col_named(d, 1, "id");
-    CU_ASSERT(note->projected && note->type == CT_TEXT && !note->s);
+    CU_ASSERT(note->projected && note->type == CT_TEXT && !note->sid);
     CU_ASSERT(!id->projected && id->n == 3 && col_int(id, 2) == 2);
     CU_ASSERT_FATAL(!when->projected && when->n == 3);
     CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "when"));
@@ -1468,7 +1468,7 @@ static int loads_agree(const cohort_data *a, const capture *ca, const cohort_dat
                 case CT_REAL: if (memcmp(&cx->r[i], &cy->r[i], sizeof(double)) != 0) return 0; break;
                 case CT_DATE: if (cx->d[i] != cy->d[i]) return 0; break;
                 case CT_BOOL: if (cx->b[i] != cy->b[i]) return 0; break;
-                case CT_TEXT: if (strcmp(cx->s[i], cy->s[i]) != 0) return 0; break;
+                case CT_TEXT: if (strcmp(col_text(cx, i), col_text(cy, i)) != 0) return 0; break;
                 default: break;
                 }
             }
@@ -1554,12 +1554,12 @@ static void test_cells_fast_agrees(void)
               c->d[8] == ymd(0, 2, 29));
     c = col_named(d, 0, "t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[3], " 5");
-    CU_ASSERT_STRING_EQUAL(c->s[4], "5 ");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 3), " 5");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 4), "5 ");
     c = col_named(d, 0, "q");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "5");
-    CU_ASSERT_STRING_EQUAL(c->s[5], "x\"y");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "5");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 5), "x\"y");
     data_free(d);
     table_spec s2 = {.name = "m", .path = p2};
     CU_ASSERT(fast_load_agrees(&s2, 1, NULL, pool, &d, &cap));
