@@ -1995,8 +1995,10 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Every name written in an expression or as a key, order or declared
- * column, sorted and unique: a superset of the columns the study reads. */
+/* Every name written in an expression or as a declared column, sorted and
+ * unique: a superset of the columns the study reads.  Keys, links and order
+ * columns are kept by the loader as such (data.c: choose_projection), so a
+ * key's name here means the rules read it. */
 static int used_names(study *st)
 {
     namelist nl = {0};
@@ -2017,8 +2019,6 @@ static int used_names(study *st)
         for (size_t k = 0; k < s->nargs; k++) expr_names(&nl, s->args[k].value);
         for (size_t k = 0; k < s->ntables; k++) {
             const tabledecl *t = &s->tables[k];
-            add_name(&nl, t->key);
-            add_name(&nl, t->order);
             for (size_t j = 0; j < t->ncols; j++) add_name(&nl, t->colnames[j]);
         }
     }

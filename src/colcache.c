@@ -67,7 +67,8 @@ typedef struct cc_header {
     uint64_t has_sha256;
     uint64_t nrows, ncols;
     int64_t key, fk, order;
-    uint64_t links, parent_hash, parent_spec, ngroups;  /* colcache_links */
+    uint64_t links, parent_hash, parent_spec, ngroups;  /* colcache_links (links
+                                       1: with the grouped rows, 2: in file order) */
     uint64_t payload, sections;     /* the payload's length and chained hash */
     uint64_t check;                 /* hash of this header, check zero */
 } cc_header;
@@ -447,18 +448,20 @@ static void set_file(cc_header *h, const colcache_ident *id)
 static int read_links(reader *rd, const cc_header *h, colcache_links *l)
 {
     size_t n = (size_t)h->nrows;
-    if (h->ngroups > INT32_MAX) return -1;
+    if (h->ngroups > INT32_MAX || h->links > 2) return -1;
     l->parent_hash = h->parent_hash;
     l->parent_spec = h->parent_spec;
     l->ngroups = (size_t)h->ngroups;
     l->parent_row = view(rd, n * sizeof *l->parent_row);
     l->off = l->parent_row ? view(rd, (l->ngroups + 1) * sizeof *l->off) : NULL;
-    l->rows = l->off ? view(rd, n * sizeof *l->rows) : NULL;
-    if (!l->rows || l->off[0] != 0 || l->off[l->ngroups] != n) return -1;
+    l->rows = l->off && h->links == 1 ? view(rd, n * sizeof *l->rows) : NULL;
+    if (!l->off || (h->links == 1 && !l->rows) || l->off[0] != 0 || l->off[l->ngroups] != n)
+        return -1;
     for (size_t g = 0; g < l->ngroups; g++)
         if (l->off[g] > l->off[g + 1]) return -1;
     for (size_t r = 0; r < n; r++)
-        if (l->parent_row[r] < 0 || (size_t)l->parent_row[r] >= l->ngroups || l->rows[r] >= n)
+        if (l->parent_row[r] < 0 || (size_t)l->parent_row[r] >= l->ngroups ||
+            (l->rows && l->rows[r] >= n))
             return -1;
     return 0;
 }
@@ -738,7 +741,7 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     h.fk = t->fk;
     h.order = t->order;
     if (links && links->parent_row) {
-        h.links = 1;
+        h.links = links->rows ? 1 : 2;
         h.parent_hash = links->parent_hash;
         h.parent_spec = links->parent_spec;
         h.ngroups = links->ngroups;
@@ -749,7 +752,7 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     if (!rc && h.links)
         rc = put(f, &check, links->parent_row, t->nrows * sizeof *links->parent_row) ||
              put(f, &check, links->off, (links->ngroups + 1) * sizeof *links->off) ||
-             put(f, &check, links->rows, t->nrows * sizeof *links->rows);
+             (links->rows && put(f, &check, links->rows, t->nrows * sizeof *links->rows));
     if (!rc) rc = seal(f, &h, check);
     if (fclose(f) != 0) rc = -1;
     if (rc || rename(tmp, ep) != 0) unlink(tmp);

@@ -41,7 +41,8 @@ typedef struct colcache_links {
     uint64_t parent_hash, parent_spec;  /* the parent file's content hash, its spec */
     size_t ngroups;                     /* the parent's rows */
     const int32_t *parent_row;          /* nrows; NULL: no links */
-    const uint32_t *off, *rows;         /* ngroups + 1; nrows */
+    const uint32_t *off, *rows;         /* ngroups + 1; nrows, or NULL when
+                                           the rows are in file order */
 } colcache_links;
 
 /* The cache folder: $COHORT_CACHE_DIR, else $XDG_CACHE_HOME/cohort, else

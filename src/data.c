@@ -1649,6 +1649,20 @@ static uint64_t spec_hash(const loader *L)
 }
 
 /* Drop what a failed restore left in the table (and the links into it). */
+/* Keep none of column c's values: projected, as if never kept. */
+static void drop_column(column *c)
+{
+    void **v = col_values(c);
+    if (v) {
+        if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own ids */
+        *v = NULL;
+    }
+    if (!c->mapped) free(c->miss);
+    c->miss = NULL;
+    c->n = 0;
+    c->projected = 1;
+}
+
 static void unrestore(table *t, cache_state *cs)
 {
     memset(&cs->links, 0, sizeof cs->links);
@@ -1693,14 +1707,8 @@ static int restore_cached(loader *L, cache_state *cs)
             return 0;
         }
         if (!wanted && !c->projected) {
-            void **v = col_values(c);
-            if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own pointers */
-            *v = NULL;
-            if (!c->mapped) free(c->miss);
-            c->miss = NULL;
+            drop_column(c);
             cs->dropped = 1;
-            c->n = 0;
-            c->projected = 1;
         }
     }
     cs->hit = 1;
@@ -1847,6 +1855,18 @@ out:
     return L->nerr;
 }
 
+/* A child's link column the rules never name, once its rows are linked
+ * (and the rerun cache has it): parent_row holds what it says. */
+static void drop_link(table *t, const table_spec *sp)
+{
+    if (!sp->want || t->fk < 0 || !t->parent_row || t->fk == t->order) return;
+    column *c = &t->cols[t->fk];
+    if (c->declared || c->projected ||
+        bsearch(&c->name, sp->want, sp->nwant, sizeof *sp->want, name_cmp))
+        return;
+    drop_column(c);
+}
+
 cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts, strpool *pool,
                        diag *dg)
 {
@@ -1914,6 +1934,8 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
                 data_groups(d, (int)ti, d->tables[ti].parent);
     if (L.cache_dir) store_cached(&L, n);
     free(L.cache);
+    if (!L.sample)
+        for (size_t ti = 0; ti < n; ti++) drop_link(&d->tables[ti], &specs[ti]);
     return d;
 }
 
@@ -2200,6 +2222,12 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
     arow = NULL;
 grouped:
     if (t->order >= 0 && order_groups(t, off, ng, rows) != 0) goto fail;
+    size_t same = 0;
+    while (same < n && rows[same] == same) same++;
+    if (same == n) {
+        free(rows);     /* the file's order: group_row needs no array */
+        rows = NULL;
+    }
     group_index *gi = &t->groups[t->ngroups_built++];
     gi->ancestor = anc;
     gi->ngroups = ng;

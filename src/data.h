@@ -82,8 +82,15 @@ typedef struct group_index {
     int ancestor;           /* table index */
     size_t ngroups;         /* rows of the ancestor */
     uint32_t *off;          /* ngroups + 1 offsets into rows */
-    uint32_t *rows;         /* row numbers of this table */
+    uint32_t *rows;         /* row numbers of this table, or NULL when they
+                               are 0, 1, 2...: read through group_row */
 } group_index;
+
+/* The k-th row of the table in the order of g (groups one after another). */
+static inline size_t group_row(const group_index *g, size_t k)
+{
+    return g->rows ? g->rows[k] : k;
+}
 
 typedef struct table {
     char *name;
@@ -131,8 +138,11 @@ typedef struct table_spec {
     const char *label;      /* the table's source in diagnostics (NULL: path) */
     const char *relation;   /* postgres: "schema.table" to read (NULL: name) */
     decl_site rel_site;     /* postgres: where the relation is written */
-    const char *const *want;/* the column names the rules can use (sorted; a */
-    size_t nwant;           /*   superset is fine); NULL: every column is used */
+    const char *const *want;/* the column names the rules can use (sorted; a
+                               superset is fine): the other columns but the
+                               key, the link and the order column are not
+                               kept, nor the link once the rows are linked */
+    size_t nwant;           /* NULL: every column is used */
     const char *key;        /* key column, or NULL */
     const char *parent;     /* parent table name, or NULL */
     const char *order;      /* ordering date column, or NULL: the first date column */

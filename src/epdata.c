@@ -141,7 +141,7 @@ size_t epdata_intervals(const study *st, cohort_data *d, int ep, size_t u, ep_in
     double days = st->unit_days[s->ep_time_unit];
     size_t n = 0;
     for (uint32_t k = g->off[u]; k < g->off[u + 1]; k++) {
-        size_t r = g->rows[k];
+        size_t r = group_row(g, k);
         int status = col_missing(sc, r) ? -1 : code_status(e, sc, r);
         double stop = col_missing(tc, r) ? NAN : num_at(tc, r) * days;
         double start = !ec ? NAN : col_missing(ec, r) ? -INFINITY : num_at(ec, r) * days;

@@ -400,7 +400,7 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     int64_t a = e->anchor_slot < 0 ? ev->anc[e->col]
         : data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->anchor_slot], e->col);
     if (!g || a < 0) return V_MISSING;
-    const uint32_t *rows = g->rows + g->off[a];
+    size_t first = g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
     size_t *slot = &ev->var_row[e->slot];
@@ -410,9 +410,9 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     int have = 0;
     for (size_t k = 0; k < n; k++) {
         size_t idx = e->op == Q_LAST ? n - 1 - k : k;
-        int pv = pass ? pass[rows[idx]] : 0;
+        int pv = pass ? pass[group_row(g, first + idx)] : 0;
         if (pass && !pv) continue;
-        *slot = rows[idx];
+        *slot = group_row(g, first + idx);
         if (e->a && (pass ? rest_tv(ev, e->a) : tv(eval_expr(ev, e->a))) != T) continue;
         switch (e->op) {
         case Q_ANY: {
