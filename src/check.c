@@ -1979,15 +1979,36 @@ static void add_name(namelist *nl, const char *name)
     nl->v[nl->n++] = name;
 }
 
-static void expr_names(namelist *nl, const expr *e)
+typedef void (*expr_fn)(void *ud, const expr *e);
+
+/* f on e and every expression below it. */
+static void each_expr(const expr *e, expr_fn f, void *ud)
 {
     if (!e) return;
-    if (e->kind == E_NAME || e->kind == E_FIELD) add_name(nl, e->name);
-    expr_names(nl, e->a);
-    expr_names(nl, e->b);
-    expr_names(nl, e->c);
-    expr_names(nl, e->d);
-    for (size_t i = 0; i < e->nitems; i++) expr_names(nl, e->items[i]);
+    f(ud, e);
+    each_expr(e->a, f, ud);
+    each_expr(e->b, f, ud);
+    each_expr(e->c, f, ud);
+    each_expr(e->d, f, ud);
+    for (size_t i = 0; i < e->nitems; i++) each_expr(e->items[i], f, ud);
+}
+
+/* f on every expression of the program's statements (and below). */
+static void stmt_exprs(const program *p, expr_fn f, void *ud)
+{
+    for (size_t i = 0; i < p->nstmts; i++) {
+        const stmt *s = p->stmts[i];
+        const expr *one[] = {s->value, s->origin, s->event, s->censor, s->ep_time, s->ep_status,
+                             s->ep_entry, s->start, s->end, s->gap, s->by};
+        for (size_t k = 0; k < sizeof one / sizeof *one; k++) each_expr(one[k], f, ud);
+        for (size_t k = 0; k < s->ncompeting; k++) each_expr(s->competing[k], f, ud);
+        for (size_t k = 0; k < s->nargs; k++) each_expr(s->args[k].value, f, ud);
+    }
+}
+
+static void expr_name(void *ud, const expr *e)
+{
+    if (e->kind == E_NAME || e->kind == E_FIELD) add_name(ud, e->name);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -2002,21 +2023,9 @@ static int str_cmp(const void *a, const void *b)
 static int used_names(study *st)
 {
     namelist nl = {0};
+    stmt_exprs(st->prog, expr_name, &nl);
     for (size_t i = 0; i < st->prog->nstmts; i++) {
         const stmt *s = st->prog->stmts[i];
-        expr_names(&nl, s->value);
-        expr_names(&nl, s->origin);
-        expr_names(&nl, s->event);
-        expr_names(&nl, s->censor);
-        expr_names(&nl, s->ep_time);
-        expr_names(&nl, s->ep_status);
-        expr_names(&nl, s->ep_entry);
-        expr_names(&nl, s->start);
-        expr_names(&nl, s->end);
-        expr_names(&nl, s->gap);
-        expr_names(&nl, s->by);
-        for (size_t k = 0; k < s->ncompeting; k++) expr_names(&nl, s->competing[k]);
-        for (size_t k = 0; k < s->nargs; k++) expr_names(&nl, s->args[k].value);
         for (size_t k = 0; k < s->ntables; k++) {
             const tabledecl *t = &s->tables[k];
             for (size_t j = 0; j < t->ncols; j++) add_name(&nl, t->colnames[j]);
@@ -2040,6 +2049,39 @@ static int used_names(study *st)
     st->want = nl.v;
     st->nwant = k;
     return 0;
+}
+
+/* ---- the columns the resolved rules read -------------------------------- */
+
+typedef struct readmarks {
+    const cohort_data *d;
+    unsigned char **read;   /* [table][column] */
+} readmarks;
+
+static void mark_read(void *ud, const expr *e)
+{
+    readmarks *m = ud;
+    int c = -1;
+    if (e->rkind == R_COLUMN || e->rkind == R_VARCOL || e->rkind == R_VARANC) c = e->col;
+    else if (e->kind == E_QUANT) c = e->pf_col;     /* its prefilter's column */
+    if (c < 0 || e->table < 0 || (size_t)e->table >= m->d->ntables ||
+        (size_t)c >= m->d->tables[e->table].ncols)
+        return;
+    m->read[e->table][c] = 1;
+}
+
+int check_drop_unread(const study *const *sts, size_t n, cohort_data *d)
+{
+    unsigned char **read = calloc(d->ntables + 1, sizeof *read);
+    int rc = read ? 0 : -1;
+    for (size_t t = 0; t < d->ntables && !rc; t++)
+        if (!(read[t] = calloc(d->tables[t].ncols + 1, 1))) rc = -1;
+    readmarks m = {d, read};
+    for (size_t k = 0; k < n && !rc; k++) stmt_exprs(sts[k]->prog, mark_read, &m);
+    if (!rc) data_drop_unread(d, (const unsigned char *const *)read);
+    for (size_t t = 0; read && t < d->ntables; t++) free(read[t]);
+    free(read);
+    return rc;
 }
 
 static decl_site site_of(loc l)

@@ -1855,16 +1855,13 @@ out:
     return L->nerr;
 }
 
-/* A child's link column the rules never name, once its rows are linked
- * (and the rerun cache has it): parent_row holds what it says. */
-static void drop_link(table *t, const table_spec *sp)
+/* The key hash serves linking the children while loading; then it goes. */
+static void free_keyhash(table *t)
 {
-    if (!sp->want || t->fk < 0 || !t->parent_row || t->fk == t->order) return;
-    column *c = &t->cols[t->fk];
-    if (c->declared || c->projected ||
-        bsearch(&c->name, sp->want, sp->nwant, sizeof *sp->want, name_cmp))
-        return;
-    drop_column(c);
+    keyhash *h = t->keyhash;
+    if (h) free(h->slot);
+    free(h);
+    t->keyhash = NULL;
 }
 
 cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts, strpool *pool,
@@ -1934,8 +1931,7 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
                 data_groups(d, (int)ti, d->tables[ti].parent);
     if (L.cache_dir) store_cached(&L, n);
     free(L.cache);
-    if (!L.sample)
-        for (size_t ti = 0; ti < n; ti++) drop_link(&d->tables[ti], &specs[ti]);
+    for (size_t ti = 0; ti < n; ti++) free_keyhash(&d->tables[ti]);
     return d;
 }
 
@@ -1979,12 +1975,25 @@ void data_free(cohort_data *d)
         }
         if (t->map) munmap(t->map, t->maplen);
         free(t->groups);
-        keyhash *h = t->keyhash;
-        if (h) free(h->slot);
-        free(h);
+        free_keyhash(t);
     }
     free(d->tables);
     free(d);
+}
+
+void data_drop_unread(cohort_data *d, const unsigned char *const *read)
+{
+    for (size_t ti = 0; ti < d->ntables; ti++) {
+        table *t = &d->tables[ti];
+        if (!t->file) continue;     /* derived (data_add_table) */
+        for (size_t j = 0; j < t->ncols; j++) {
+            column *c = &t->cols[j];
+            if (read[ti][j] || (int)j == t->key || (int)j == t->order || c->declared ||
+                c->projected)
+                continue;
+            drop_column(c);
+        }
+    }
 }
 
 /* ---- derived tables ---------------------------------------------------- */

@@ -105,7 +105,8 @@ typedef struct table {
     int order;              /* column index ordering rows in groups, or -1 */
     group_index *groups;    /* built on demand, one per ancestor */
     size_t ngroups_built;
-    void *keyhash;          /* key value -> row (private to data.c) */
+    void *keyhash;          /* key value -> row (private to data.c; freed
+                               once the tables are loaded) */
     void *map;              /* the rerun cache's entry the columns point into
                                (colcache.h), unmapped with the table; or NULL */
     size_t maplen;
@@ -141,7 +142,8 @@ typedef struct table_spec {
     const char *const *want;/* the column names the rules can use (sorted; a
                                superset is fine): the other columns but the
                                key, the link and the order column are not
-                               kept, nor the link once the rows are linked */
+                               kept (data_drop_unread frees more once the
+                               rules are resolved) */
     size_t nwant;           /* NULL: every column is used */
     const char *key;        /* key column, or NULL */
     const char *parent;     /* parent table name, or NULL */
@@ -187,6 +189,11 @@ void data_free_columns(column *cols, size_t n);
 int data_add_table(cohort_data *d, const char *name, int parent, const char *const *names,
                    const int *types, size_t ncols, int order);
 int data_set_rows(cohort_data *d, int t, size_t nrows);
+/* Free the values of every column of the loaded tables (not the derived)
+ * that read[table][column] does not mark, but keys, order columns and
+ * declared columns: projected, as if never kept (the rules, resolved, are
+ * known to read no other). */
+void data_drop_unread(cohort_data *d, const unsigned char *const *read);
 int data_table_index(const cohort_data *d, const char *name);
 int data_column_index(const table *t, const char *name);
 /* The row of `ancestor` that row `row` of table `t` belongs to (t itself

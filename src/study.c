@@ -226,6 +226,7 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     int rc = prepare_all(o, dg, l);
     if (!rc) rc = load_resolve(o, sample_rows, dg, l, tm);
     if (!rc) rc = check_sweeps(o, dg, l);
+    if (!rc && !sample_rows) check_drop_unread((const study *const *)l->sts, l->nsts, l->data);
     dedupe_end(&tap);
     return rc;
 }

@@ -729,9 +729,8 @@ static void test_impossible_date(void)
 }
 
 /* Projection: with the rules' names given (want), a column no name refers
- * to is read and checked but not kept; the key, the parent link (until the
- * rows are linked: then parent_row says it, so the link goes too unless
- * named) and the default order column (the first date column of a child table, read again
+ * to is read and checked but not kept; the key, the parent link and the
+ * default order column (the first date column of a child table, read again
  * when it was projected) are kept; a root table's rows are never ordered,
  * so its first date column may go; a sample keeps everything. */
 static void test_projection(void)
@@ -757,8 +756,7 @@ static void test_projection(void)
     const column *when = col_named(d, 1, "when"), *note = col_named(d, 1, "note");
     const column *v = col_named(d, 1, "v"), *id = col_named(d, 1, "id");
     CU_ASSERT(note->projected && note->type == CT_TEXT && !note->sid);
-    CU_ASSERT(id->projected && id->n == 0 && !id->i32 && !id->i && !id->miss);
-    CU_ASSERT(d->tables[1].parent_row[0] == 0 && d->tables[1].parent_row[2] == 1);
+    CU_ASSERT(!id->projected && id->n == 3 && col_int(id, 2) == 2);
     CU_ASSERT_FATAL(!when->projected && when->n == 3);
     CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "when"));
     CU_ASSERT_EQUAL(when->d[0], ymd(2020, 1, 5));
@@ -1633,6 +1631,140 @@ static void test_outfile_symlink(void)
     rmdir(dir);
 }
 
+/* The missing-flag accessors on one bit per row: bits on both sides of
+ * word boundaries set and cleared one at a time, the others untouched. */
+static void test_missing_bits(void)
+{
+    uint64_t words[3] = {0, 0, 0};
+    column c = {.miss = words};
+    static const size_t at[] = {0, 1, 62, 63, 64, 65, 127, 128, 191};
+    for (size_t k = 0; k < sizeof at / sizeof *at; k++) col_set_missing(&c, at[k]);
+    for (size_t r = 0; r < 192; r++) {
+        int want = 0;
+        for (size_t k = 0; k < sizeof at / sizeof *at; k++) want |= at[k] == r;
+        CU_ASSERT_EQUAL(col_missing(&c, r), want);
+    }
+    CU_ASSERT_EQUAL(words[0], 0x8000000000000000ull | 0x4000000000000000ull | 3);
+    CU_ASSERT_EQUAL(words[1], 0x8000000000000000ull | 3);
+    CU_ASSERT_EQUAL(words[2], 0x8000000000000000ull | 1);
+    col_clear_missing(&c, 63);
+    col_clear_missing(&c, 64);
+    CU_ASSERT(!col_missing(&c, 63) && !col_missing(&c, 64) && col_missing(&c, 62) &&
+              col_missing(&c, 65));
+    CU_ASSERT_EQUAL(miss_words(0), 1);
+    CU_ASSERT_EQUAL(miss_words(64), 1);
+    CU_ASSERT_EQUAL(miss_words(65), 2);
+}
+
+/* One table of 300 rows read in one pass and in parts of 97 bytes on 1, 2
+ * and 3 threads (COHORT_CSV_PART_BYTES): each part's first row falls
+ * anywhere in a word of missing flags.  m is missing on rows next to word
+ * boundaries; a fits 32 bits but for INT32_MAX + 1 in row 150, b but for
+ * INT32_MIN - 1 in row 151 (both stay 64-bit, every value exact); c holds
+ * INT32_MAX and INT32_MIN (kept in 32 bits); t is text (ids). */
+static void test_lean_columns(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    enum { ROWS = 300 };
+    static const size_t gaps[] = {0, 62, 63, 64, 65, 127, 128, 150, 191, 192, 255, 256, 299};
+    size_t cap = 64 + ROWS * 80;
+    char *csv = malloc(cap);
+    CU_ASSERT_FATAL(csv != NULL);
+    size_t len = (size_t)snprintf(csv, cap, "id,m,a,b,c,t\n");
+    for (size_t r = 0; r < ROWS; r++) {
+        int gap = 0;
+        for (size_t k = 0; k < sizeof gaps / sizeof *gaps; k++) gap |= gaps[k] == r;
+        long long a = r == 150 ? (long long)INT32_MAX + 1 : (long long)r;
+        long long b = r == 151 ? (long long)INT32_MIN - 1 : -(long long)r;
+        long long cv = r % 2 ? INT32_MAX : INT32_MIN;
+        len += (size_t)snprintf(csv + len, cap - len, "%zu,%s,%lld,%lld,%lld,%s\n", r,
+                                gap ? "" : "1.5", a, b, cv, r % 3 ? "x" : "yz");
+    }
+    const char *path = fx_write(&fx, "lean.csv", csv, len);
+    free(csv);
+    table_spec sp = {.name = "t", .path = path, .key = "id"};
+    strpool *pool = strpool_new();
+    capture cap1, cap2;
+    unsetenv("COHORT_CSV_PART_BYTES");
+    load_opts one = {.threads = 1};
+    cohort_data *d1 = load1(&sp, 1, &one, pool, &cap1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d1);
+    const column *m = col_named(d1, 0, "m"), *a = col_named(d1, 0, "a");
+    const column *b = col_named(d1, 0, "b"), *c = col_named(d1, 0, "c"), *t = col_named(d1, 0, "t");
+    for (size_t r = 0; r < ROWS; r++) {
+        int gap = 0;
+        for (size_t k = 0; k < sizeof gaps / sizeof *gaps; k++) gap |= gaps[k] == r;
+        CU_ASSERT_EQUAL(col_missing(m, r), gap);
+    }
+    CU_ASSERT(a->i && !a->i32 && col_int(a, 150) == (int64_t)INT32_MAX + 1 && col_int(a, 149) == 149);
+    CU_ASSERT(b->i && !b->i32 && col_int(b, 151) == (int64_t)INT32_MIN - 1 && col_int(b, 152) == -152);
+    CU_ASSERT(c->i32 && !c->i && col_int(c, 0) == INT32_MIN && col_int(c, 1) == INT32_MAX);
+    CU_ASSERT(col_named(d1, 0, "id")->i32 != NULL);
+    CU_ASSERT_EQUAL(data_col_width(c), 4);
+    CU_ASSERT_EQUAL(data_col_width(a), 8);
+    CU_ASSERT_STRING_EQUAL(col_text(t, 0), "yz");
+    CU_ASSERT_PTR_EQUAL(col_text(t, 1), col_text(t, 2));   /* one id, one pointer */
+    CU_ASSERT_EQUAL(t->sid[1], t->sid[2]);
+    setenv("COHORT_CSV_PART_BYTES", "97", 1);
+    for (int th = 1; th <= 3; th++) {
+        load_opts o = {.threads = th};
+        cohort_data *d2 = load1(&sp, 1, &o, pool, &cap2);
+        CU_ASSERT(loads_agree(d1, &cap1, d2, &cap2));
+        CU_ASSERT(d2 && col_named(d2, 0, "a")->i && col_named(d2, 0, "c")->i32);
+        data_free(d2);
+    }
+    unsetenv("COHORT_CSV_PART_BYTES");
+    data_free(d1);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+/* data_drop_unread: the columns not marked go but keys, order columns and
+ * declared columns; the links stay in parent_row, the groups still order
+ * by the kept date; a derived table is left alone. */
+static void test_drop_unread(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *pp = fx_file(&fx, "p.csv", "id,born,x\n1,2000-01-01,5\n2,2001-02-03,6\n");
+    const char *cp = fx_file(&fx, "c.csv", "cid,id,when,note,v,w\n10,1,2020-01-05,a,1.5,1\n"
+                                           "11,1,2020-01-02,b,2,2\n12,2,,c,3,3\n");
+    static const char *const names[] = {"w"};
+    static const int types[] = {CT_INT};
+    table_spec sp[2] = {{.name = "p", .path = pp, .key = "id"},
+                        {.name = "c", .path = cp, .key = "cid", .parent = "p",
+                         .ndecl = 1, .decl_names = names, .decl_types = types}};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(sp, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    static const char *const en[] = {"s"};
+    static const int et[] = {CT_DATE};
+    int e = data_add_table(d, "era", 0, en, et, 1, 0);
+    CU_ASSERT_FATAL(e == 2 && data_set_rows(d, e, 2) == e);
+    unsigned char rp[3] = {0, 0, 0}, rc[6] = {0, 0, 0, 0, 1, 0}, re[1] = {0};
+    const unsigned char *const read[] = {rp, rc, re};
+    data_drop_unread(d, read);
+    /* p's first date column is its order column (no want list: nothing projected) */
+    CU_ASSERT_EQUAL(d->tables[0].order, data_column_index(&d->tables[0], "born"));
+    CU_ASSERT(!col_named(d, 0, "id")->projected && !col_named(d, 0, "born")->projected &&
+              col_named(d, 0, "x")->projected && !col_named(d, 0, "x")->i32);
+    const column *id = col_named(d, 1, "id"), *note = col_named(d, 1, "note");
+    CU_ASSERT(id->projected && id->n == 0 && !id->i32 && !id->miss);
+    CU_ASSERT(note->projected && !note->sid);
+    CU_ASSERT(!col_named(d, 1, "cid")->projected && !col_named(d, 1, "when")->projected &&
+              !col_named(d, 1, "v")->projected && !col_named(d, 1, "w")->projected);
+    CU_ASSERT(!d->tables[2].cols[0].projected && d->tables[2].cols[0].n == 2);
+    CU_ASSERT(d->tables[1].parent_row[1] == 0 && d->tables[1].parent_row[2] == 1);
+    const group_index *g = data_groups(d, 1, 0);
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT(g->off[1] == 2 && group_row(g, 0) == 1 && group_row(g, 1) == 0 && group_row(g, 2) == 2);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
@@ -1659,6 +1791,9 @@ int main(void)
         {"ragged rows", test_ragged_rows},
         {"impossible dates", test_impossible_date},
         {"projected columns", test_projection},
+        {"missing flags as bits", test_missing_bits},
+        {"lean columns: flags, 32-bit integers, text ids, parts", test_lean_columns},
+        {"columns the rules do not read are dropped", test_drop_unread},
         {"too many errors", test_too_many_errors},
         {"header errors", test_header_errors},
         {"output temporary files do not follow symlinks", test_outfile_symlink},
