@@ -2056,31 +2056,53 @@ static int used_names(study *st)
 typedef struct readmarks {
     const cohort_data *d;
     unsigned char **read;   /* [table][column] */
+    unsigned char *need;    /* [table] */
 } readmarks;
+
+static void mark_table(readmarks *m, int t)
+{
+    if (t >= 0 && (size_t)t < m->d->ntables) m->need[t] = 1;
+}
 
 static void mark_read(void *ud, const expr *e)
 {
     readmarks *m = ud;
     int c = -1;
-    if (e->rkind == R_COLUMN || e->rkind == R_VARCOL || e->rkind == R_VARANC) c = e->col;
-    else if (e->kind == E_QUANT) c = e->pf_col;     /* its prefilter's column */
-    if (c < 0 || e->table < 0 || (size_t)e->table >= m->d->ntables ||
-        (size_t)c >= m->d->tables[e->table].ncols)
+    if (e->rkind == R_COLUMN || e->rkind == R_VARCOL || e->rkind == R_VARANC) {
+        c = e->col;
+        mark_table(m, e->rkind == R_VARANC ? e->anchor_table : -1);
+    } else if (e->kind == E_QUANT) {
+        c = e->pf_col;      /* its prefilter's column */
+        mark_table(m, e->col);  /* the ancestor its rows are grouped by */
+        mark_table(m, e->anchor_slot >= 0 ? e->anchor_table : -1);
+    }
+    if (e->table < 0 || (size_t)e->table >= m->d->ntables || (c < 0 && e->kind != E_QUANT))
         return;
-    m->read[e->table][c] = 1;
+    m->need[e->table] = 1;
+    if (c >= 0 && (size_t)c < m->d->tables[e->table].ncols) m->read[e->table][c] = 1;
 }
 
 int check_drop_unread(const study *const *sts, size_t n, cohort_data *d)
 {
     unsigned char **read = calloc(d->ntables + 1, sizeof *read);
-    int rc = read ? 0 : -1;
+    unsigned char *need = calloc(d->ntables + 1, 1);
+    int rc = read && need ? 0 : -1;
     for (size_t t = 0; t < d->ntables && !rc; t++)
         if (!(read[t] = calloc(d->tables[t].ncols + 1, 1))) rc = -1;
-    readmarks m = {d, read};
-    for (size_t k = 0; k < n && !rc; k++) stmt_exprs(sts[k]->prog, mark_read, &m);
-    if (!rc) data_drop_unread(d, (const unsigned char *const *)read);
+    readmarks m = {d, read, need};
+    for (size_t k = 0; k < n && !rc; k++) {
+        stmt_exprs(sts[k]->prog, mark_read, &m);
+        mark_table(&m, sts[k]->unit);
+        mark_table(&m, sts[k]->root);
+    }
+    /* and their ancestors: rows reach them through parent_row */
+    for (size_t t = 0; t < d->ntables && !rc; t++)
+        for (int p = need[t] ? d->tables[t].parent : -1; p >= 0; p = d->tables[p].parent)
+            need[p] = 1;
+    if (!rc) data_drop_unread(d, (const unsigned char *const *)read, need);
     for (size_t t = 0; read && t < d->ntables; t++) free(read[t]);
     free(read);
+    free(need);
     return rc;
 }
 

@@ -151,7 +151,9 @@ int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, dia
 void study_free(study *st);
 /* Once every analysis sts[0..n) is resolved (and its concept sets and
  * endpoint columns checked): free the values of the loaded columns none of
- * them reads (data_drop_unread).  0, or -1 when out of memory (nothing is
+ * them reads, and all of a table none of them reaches (not the unit, the
+ * root, a table an expression names, nor an ancestor of one:
+ * data_drop_unread).  0, or -1 when out of memory (nothing is
  * freed). */
 int check_drop_unread(const study *const *sts, size_t n, cohort_data *d);
 /* The value of a constant number or duration expression (durations in

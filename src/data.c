@@ -220,11 +220,12 @@ size_t data_col_width(const column *c)
     return c->type == CT_INT && c->i32 ? sizeof *c->i32 : type_size(c->type);
 }
 
-/* The value array of the column's current type (NULL for CT_NONE). */
+/* The value array of the column's current type (NULL for CT_NONE); an
+ * integer column is 32-bit until it is known to need 64 (put_int). */
 static void **col_values(column *c)
 {
     switch (c->type) {
-    case CT_INT: return c->i32 ? (void **)&c->i32 : (void **)&c->i;
+    case CT_INT: return c->i ? (void **)&c->i : (void **)&c->i32;
     case CT_REAL: return (void **)&c->r;
     case CT_DATE: return (void **)&c->d;
     case CT_BOOL: return (void **)&c->b;
@@ -283,22 +284,64 @@ static int grow_columns(loader *L, size_t cap)
     return 0;
 }
 
+/* n integers at mem (32-bit when narrow, else 64) as doubles, in place:
+ * from the last, so no value is overwritten before it is read. */
+static void ints_to_reals(char *mem, size_t n, int narrow)
+{
+    for (size_t k = n; k-- > 0;) {
+        int64_t v;
+        if (narrow) {
+            int32_t w;
+            memcpy(&w, mem + k * sizeof w, sizeof w);
+            v = w;
+        } else {
+            memcpy(&v, mem + k * sizeof v, sizeof v);
+        }
+        double x = (double)v;
+        memcpy(mem + k * sizeof x, &x, sizeof x);
+    }
+}
+
+/* n 32-bit integers at mem widened to 64 in place (from the last). */
+static void widen_ints(char *mem, size_t n)
+{
+    for (size_t k = n; k-- > 0;) {
+        int32_t w;
+        memcpy(&w, mem + k * sizeof w, sizeof w);
+        int64_t v = w;
+        memcpy(mem + k * sizeof v, &v, sizeof v);
+    }
+}
+
+/* Store integer v in row `row` of c: in 32 bits while every value fits,
+ * else the rows before it are widened to 64 in place (8 bytes a row are
+ * allocated while reading) and the column stays 64-bit. */
+static inline void put_int(column *c, size_t row, int64_t v)
+{
+    if (c->i) {
+        c->i[row] = v;
+    } else if (v >= INT32_MIN && v <= INT32_MAX) {
+        c->i32[row] = (int32_t)v;
+    } else {
+        widen_ints((char *)c->i32, row);
+        c->i = (int64_t *)(void *)c->i32;
+        c->i32 = NULL;
+        c->i[row] = v;
+    }
+}
+
 /* Give column c the type `to` at row `row` (rows before it are stored). */
 static int promote(loader *L, size_t ci, int to, size_t row)
 {
     column *c = &L->t->cols[ci];
     int from = c->type;
     if (from == CT_INT && to == CT_REAL) {
-        /* in place: an int64 and a double have the same size */
-        void *mem = c->i;
-        for (size_t k = 0; k < row; k++) {
-            int64_t v;
-            memcpy(&v, (char *)mem + k * 8, 8);
-            double x = (double)v;
-            memcpy((char *)mem + k * 8, &x, 8);
-        }
+        /* in place: 8 bytes a row are there (type_size) */
+        char *mem = c->i ? (char *)c->i : (char *)c->i32;
+        ints_to_reals(mem, row, c->i == NULL);
         c->i = NULL;
-        c->r = mem;
+        c->i32 = NULL;
+        c->r = (double *)(void *)mem;
         c->type = CT_REAL;
         return 0;
     }
@@ -343,7 +386,7 @@ static void set_missing(column *c, size_t row)
 {
     col_set_missing(c, row);
     switch (c->type) {
-    case CT_INT: c->i[row] = 0; break;
+    case CT_INT: put_int(c, row, 0); break;
     case CT_REAL: c->r[row] = 0; break;
     case CT_DATE: c->d[row] = 0; break;
     case CT_BOOL: c->b[row] = 0; break;
@@ -414,9 +457,12 @@ static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field 
     size_t len = f->len;
     if (maybe_missing(L, len)) return 0;
     switch (c->type) {
-    case CT_INT:
-        if (vp_int(p, len, &c->i[row]) != 1) return 0;
+    case CT_INT: {
+        int64_t v;
+        if (vp_int(p, len, &v) != 1) return 0;
+        put_int(c, row, v);
         break;
+    }
     case CT_REAL:
         if (!vp_real(p, len, &c->r[row])) return 0;
         break;
@@ -453,9 +499,13 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
     }
     col_clear_missing(c, row);
     int k;
+    int64_t iv;
     switch (c->type) {
     case CT_INT:
-        if (vp_int(p, len, &c->i[row]) == 1) return;
+        if (vp_int(p, len, &iv) == 1) {
+            put_int(c, row, iv);
+            return;
+        }
         break;
     case CT_REAL:
         if (vp_real(p, len, &c->r[row])) return;
@@ -1312,28 +1362,28 @@ static int join_parts(loader *L, part_run *pr, size_t n, size_t rows)
             continue;
         }
         char *vals = pr->vals[j];
-        size_t w = type_size(ty), stride = pr->stride[j], text_from = 0;
+        int wide = 0;   /* some part's integers need 64 bits (put_int) */
+        for (size_t k = 0; k < n && ty == CT_INT; k++) wide |= parts[k].t.cols[j].i != NULL;
+        size_t w = ty == CT_INT && !wide ? sizeof(int32_t) : type_size(ty);
+        size_t stride = pr->stride[j], text_from = 0;
         for (size_t k = 0; k < n && stride; k++) {
             const part *p = &parts[k];
-            int pt = p->t.cols[j].type;
+            const column *pc = &p->t.cols[j];
+            int pt = pc->type;
             char *src = vals + p->first * stride, *dst = vals + p->first * w;
             if (pt == ty && ty != CT_NONE) {
+                if (ty == CT_INT && wide && !pc->i) widen_ints(src, p->rows);
                 if (dst != src) memmove(dst, src, p->rows * w);
                 if (ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
             } else if (ty == CT_REAL && pt == CT_INT) {
-                for (size_t i = 0; i < p->rows; i++) {
-                    int64_t x;
-                    memcpy(&x, src + i * 8, 8);
-                    double y = (double)x;
-                    memcpy(src + i * 8, &y, 8);
-                }
+                ints_to_reals(src, p->rows, pc->i == NULL);
             } else if (w) {
                 memset(dst, 0, p->rows * w);
                 if (pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
             }
         }
         c->type = ty;
-        void **v = col_values(c);
+        void **v = ty == CT_INT && wide ? (void **)&c->i : col_values(c);
         if (!v) {
             free(vals);
         } else {
@@ -1507,28 +1557,16 @@ static void finish_columns(loader *L)
     }
 }
 
-/* Integer columns whose values all fit 32 bits keep them in 32 (missing
- * rows hold 0), converted in place and the array shrunk. */
+/* Integer columns still 32-bit once read (every value fits) give back the
+ * other half of the 8 bytes a row they had while reading. */
 static void narrow_ints(loader *L)
 {
     table *t = L->t;
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
-        if (c->type != CT_INT || !c->i || c->projected) continue;
-        int fits = 1;
-        for (size_t k = 0; k < c->n && fits; k++) fits = c->i[k] >= INT32_MIN && c->i[k] <= INT32_MAX;
-        if (!fits) continue;
-        char *mem = (char *)c->i;
-        for (size_t k = 0; k < c->n; k++) {
-            /* byte-wise: the 32-bit value k overlaps 64-bit values < k only */
-            int64_t v;
-            memcpy(&v, mem + k * sizeof v, sizeof v);
-            int32_t w = (int32_t)v;
-            memcpy(mem + k * sizeof w, &w, sizeof w);
-        }
-        int32_t *sh = realloc(mem, (c->n ? c->n : 1) * sizeof *sh);
-        c->i32 = sh ? sh : (int32_t *)(void *)mem;
-        c->i = NULL;
+        if (c->type != CT_INT || !c->i32 || c->projected) continue;
+        int32_t *sh = realloc(c->i32, (c->n ? c->n : 1) * sizeof *sh);
+        if (sh) c->i32 = sh;
     }
 }
 
@@ -1855,6 +1893,27 @@ out:
     return L->nerr;
 }
 
+static int in_map(const table *t, const void *p)
+{
+    const char *m = t->map, *q = p;
+    return m && q >= m && q < m + t->maplen;
+}
+
+/* A table's links to its parent and its row groups (those in the rerun
+ * cache's mapping stay mapped until data_free). */
+static void drop_links(table *t)
+{
+    if (!in_map(t, t->parent_row)) free(t->parent_row);
+    t->parent_row = NULL;
+    for (size_t k = 0; k < t->ngroups_built; k++) {
+        if (!in_map(t, t->groups[k].off)) free(t->groups[k].off);
+        if (!in_map(t, t->groups[k].rows)) free(t->groups[k].rows);
+    }
+    free(t->groups);
+    t->groups = NULL;
+    t->ngroups_built = 0;
+}
+
 /* The key hash serves linking the children while loading; then it goes. */
 static void free_keyhash(table *t)
 {
@@ -1952,12 +2011,6 @@ void data_free_columns(column *cols, size_t n)
     free(cols);
 }
 
-static int in_map(const table *t, const void *p)
-{
-    const char *m = t->map, *q = p;
-    return m && q >= m && q < m + t->maplen;
-}
-
 void data_free(cohort_data *d)
 {
     if (!d) return;
@@ -1968,31 +2021,28 @@ void data_free(cohort_data *d)
         free(t->path);
         free(t->file);
         /* links from the rerun cache's entry point into its mapping */
-        if (!in_map(t, t->parent_row)) free(t->parent_row);
-        for (size_t k = 0; k < t->ngroups_built; k++) {
-            if (!in_map(t, t->groups[k].off)) free(t->groups[k].off);
-            if (!in_map(t, t->groups[k].rows)) free(t->groups[k].rows);
-        }
+        drop_links(t);
         if (t->map) munmap(t->map, t->maplen);
-        free(t->groups);
         free_keyhash(t);
     }
     free(d->tables);
     free(d);
 }
 
-void data_drop_unread(cohort_data *d, const unsigned char *const *read)
+void data_drop_unread(cohort_data *d, const unsigned char *const *read,
+                      const unsigned char *need)
 {
     for (size_t ti = 0; ti < d->ntables; ti++) {
         table *t = &d->tables[ti];
         if (!t->file) continue;     /* derived (data_add_table) */
         for (size_t j = 0; j < t->ncols; j++) {
             column *c = &t->cols[j];
-            if (read[ti][j] || (int)j == t->key || (int)j == t->order || c->declared ||
-                c->projected)
-                continue;
+            int keep = (int)j == t->key || (int)j == t->order || c->declared;
+            if (read[ti][j] || (keep && need[ti]) || c->projected) continue;
             drop_column(c);
         }
+        if (need[ti]) continue;
+        drop_links(t);
     }
 }
 
@@ -2043,7 +2093,8 @@ int data_set_rows(cohort_data *d, int ti, size_t nrows)
     size_t n = nrows ? nrows : 1;
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
-        void **v = col_values(c);
+        /* a derived table's integers are 64-bit (era.c writes them) */
+        void **v = c->type == CT_INT ? (void **)&c->i : col_values(c);
         free(*v);
         free(c->miss);
         *v = calloc(n, type_size(c->type));

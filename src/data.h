@@ -192,8 +192,10 @@ int data_set_rows(cohort_data *d, int t, size_t nrows);
 /* Free the values of every column of the loaded tables (not the derived)
  * that read[table][column] does not mark, but keys, order columns and
  * declared columns: projected, as if never kept (the rules, resolved, are
- * known to read no other). */
-void data_drop_unread(cohort_data *d, const unsigned char *const *read);
+ * known to read no other); of a table need[table] does not mark, every
+ * column, its links and groups too (only its rows are counted). */
+void data_drop_unread(cohort_data *d, const unsigned char *const *read,
+                      const unsigned char *need);
 int data_table_index(const cohort_data *d, const char *name);
 int data_column_index(const table *t, const char *name);
 /* The row of `ancestor` that row `row` of table `t` belongs to (t itself

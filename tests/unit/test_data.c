@@ -1722,7 +1722,8 @@ static void test_lean_columns(void)
 
 /* data_drop_unread: the columns not marked go but keys, order columns and
  * declared columns; the links stay in parent_row, the groups still order
- * by the kept date; a derived table is left alone. */
+ * by the kept date; a derived table is left alone; of a table not needed
+ * (l) nothing stays but its row count. */
 static void test_drop_unread(void)
 {
     fixture fx;
@@ -1730,22 +1731,29 @@ static void test_drop_unread(void)
     const char *pp = fx_file(&fx, "p.csv", "id,born,x\n1,2000-01-01,5\n2,2001-02-03,6\n");
     const char *cp = fx_file(&fx, "c.csv", "cid,id,when,note,v,w\n10,1,2020-01-05,a,1.5,1\n"
                                            "11,1,2020-01-02,b,2,2\n12,2,,c,3,3\n");
+    const char *lp = fx_file(&fx, "l.csv", "lid,cid,z\n1,10,x\n2,12,y\n");
     static const char *const names[] = {"w"};
     static const int types[] = {CT_INT};
-    table_spec sp[2] = {{.name = "p", .path = pp, .key = "id"},
+    table_spec sp[3] = {{.name = "p", .path = pp, .key = "id"},
                         {.name = "c", .path = cp, .key = "cid", .parent = "p",
-                         .ndecl = 1, .decl_names = names, .decl_types = types}};
+                         .ndecl = 1, .decl_names = names, .decl_types = types},
+                        {.name = "l", .path = lp, .key = "lid", .parent = "c"}};
     strpool *pool = strpool_new();
     capture cap;
-    cohort_data *d = load1(sp, 2, NULL, pool, &cap);
+    cohort_data *d = load1(sp, 3, NULL, pool, &cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     static const char *const en[] = {"s"};
     static const int et[] = {CT_DATE};
     int e = data_add_table(d, "era", 0, en, et, 1, 0);
-    CU_ASSERT_FATAL(e == 2 && data_set_rows(d, e, 2) == e);
-    unsigned char rp[3] = {0, 0, 0}, rc[6] = {0, 0, 0, 0, 1, 0}, re[1] = {0};
-    const unsigned char *const read[] = {rp, rc, re};
-    data_drop_unread(d, read);
+    CU_ASSERT_FATAL(e == 3 && data_set_rows(d, e, 2) == e);
+    CU_ASSERT_FATAL(d->tables[2].parent_row && d->tables[2].ngroups_built == 1);
+    unsigned char rp[3] = {0, 0, 0}, rc[6] = {0, 0, 0, 0, 1, 0}, rl[3] = {0, 0, 0}, re[1] = {0};
+    const unsigned char *const read[] = {rp, rc, rl, re};
+    unsigned char need[4] = {1, 1, 0, 0};
+    data_drop_unread(d, read, need);
+    const table *l = &d->tables[2];
+    CU_ASSERT(l->nrows == 2 && !l->parent_row && !l->groups && l->ngroups_built == 0);
+    for (size_t j = 0; j < l->ncols; j++) CU_ASSERT(l->cols[j].projected && !l->cols[j].miss);
     /* p's first date column is its order column (no want list: nothing projected) */
     CU_ASSERT_EQUAL(d->tables[0].order, data_column_index(&d->tables[0], "born"));
     CU_ASSERT(!col_named(d, 0, "id")->projected && !col_named(d, 0, "born")->projected &&
@@ -1755,7 +1763,7 @@ static void test_drop_unread(void)
     CU_ASSERT(note->projected && !note->sid);
     CU_ASSERT(!col_named(d, 1, "cid")->projected && !col_named(d, 1, "when")->projected &&
               !col_named(d, 1, "v")->projected && !col_named(d, 1, "w")->projected);
-    CU_ASSERT(!d->tables[2].cols[0].projected && d->tables[2].cols[0].n == 2);
+    CU_ASSERT(!d->tables[3].cols[0].projected && d->tables[3].cols[0].n == 2);
     CU_ASSERT(d->tables[1].parent_row[1] == 0 && d->tables[1].parent_row[2] == 1);
     const group_index *g = data_groups(d, 1, 0);
     CU_ASSERT_FATAL(g != NULL);
