@@ -1914,7 +1914,8 @@ static void drop_links(table *t)
     t->ngroups_built = 0;
 }
 
-/* The key hash serves linking the children while loading; then it goes. */
+/* The key hash serves linking the children while loading: it goes when
+ * the last table that may link to it is loaded. */
 static void free_keyhash(table *t)
 {
     keyhash *h = t->keyhash;
@@ -1972,6 +1973,14 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
         int e = load_table(&L, specs, n, ti);
         L.failed[ti] = e > 0;
         errors += e;
+        /* the key hashes no table still to load links to */
+        for (size_t p = 0; p <= ti; p++) {
+            size_t k = ti + 1;
+            while (k < n && !(specs[k].parent && specs[p].name &&
+                              strcmp(specs[k].parent, specs[p].name) == 0))
+                k++;
+            if (k == n) free_keyhash(&d->tables[p]);
+        }
     }
     free(L.nalen);
     free(L.failed);
@@ -1990,7 +1999,6 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
                 data_groups(d, (int)ti, d->tables[ti].parent);
     if (L.cache_dir) store_cached(&L, n);
     free(L.cache);
-    for (size_t ti = 0; ti < n; ti++) free_keyhash(&d->tables[ti]);
     return d;
 }
 
