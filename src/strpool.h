@@ -17,6 +17,9 @@ size_t strpool_count(const strpool *p);
  * strings were first interned; 0 when out of memory. */
 uint32_t strpool_id(strpool *p, const char *s, size_t len);
 /* Where the pool keeps its strings by id (entry 0 is NULL): the array moves
- * as strings are added, so keep this address and read (*strs)[id]. */
+ * as strings are added, so keep this address and read (*strs)[id], never
+ * while another thread interns (the threads that read a CSV file intern
+ * under a lock and read no ids; extern calls, which intern their text
+ * results, are evaluated on one thread). */
 const char *const *const *strpool_strings(const strpool *p);
 #endif
