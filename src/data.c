@@ -2211,6 +2211,29 @@ static void sort_items(sort_item *it, sort_item *tmp, size_t n)
 }
 
 /* Order each group's rows (already in file order) by the order column. */
+/* Row `row` as a sort item of the order column c. */
+static sort_item item_of(const column *c, size_t row)
+{
+    sort_item it;
+    it.miss = (uint32_t)col_missing(c, row);
+    it.key = it.miss ? 0 : order_key(c, row);
+    it.row = (uint32_t)row;
+    return it;
+}
+
+/* Are the groups of consecutive rows (off) each in order already? */
+static int groups_in_order(const table *t, const uint32_t *off, size_t ng)
+{
+    if (t->order < 0) return 1;
+    const column *c = &t->cols[t->order];
+    for (size_t g = 0; g < ng; g++)
+        for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
+            sort_item a = item_of(c, r - 1), b = item_of(c, r);
+            if (item_less(&b, &a)) return 0;
+        }
+    return 1;
+}
+
 static int order_groups(const table *t, const uint32_t *off, size_t ng, uint32_t *rows)
 {
     const column *c = &t->cols[t->order];
@@ -2226,9 +2249,7 @@ static int order_groups(const table *t, const uint32_t *off, size_t ng, uint32_t
         if (n < 2) continue;
         int sorted = 1;
         for (size_t k = 0; k < n; k++) {
-            it[k].miss = (uint32_t)col_missing(c, r[k]);
-            it[k].key = it[k].miss ? 0 : order_key(c, r[k]);
-            it[k].row = r[k];
+            it[k] = item_of(c, r[k]);
             if (k > 0 && item_less(&it[k], &it[k - 1])) sorted = 0;
         }
         if (sorted) continue;
@@ -2253,26 +2274,27 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
         if (!t->groups) return NULL;
     }
     size_t n = t->nrows, ng = d->tables[anc].nrows;
-    uint32_t *arow = NULL;
+    uint32_t *arow = NULL, *rows = NULL;
     uint32_t *off = calloc(ng + 1, sizeof *off);
-    uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
-    if (!off || !rows) goto fail;
+    if (!off) goto fail;
     if (t->parent == anc) {
         /* rows that come in the order of their parents (as files usually
          * list them) are already grouped: the counting sort below would
-         * leave them in place */
+         * leave them in place; in date order too, they need no array */
         const int32_t *pr = t->parent_row;
         size_t i = 1;
         while (i < n && pr[i] >= pr[i - 1]) i++;
         if (i >= n) {
-            for (i = 0; i < n; i++) {
-                off[pr[i] + 1]++;
-                rows[i] = (uint32_t)i;
-            }
+            for (i = 0; i < n; i++) off[pr[i] + 1]++;
             for (size_t g = 0; g < ng; g++) off[g + 1] += off[g];
+            if (groups_in_order(t, off, ng)) goto indexed;
+            if (!(rows = malloc((n ? n : 1) * sizeof *rows))) goto fail;
+            for (i = 0; i < n; i++) rows[i] = (uint32_t)i;
             goto grouped;
         }
     }
+    rows = malloc((n ? n : 1) * sizeof *rows);
+    if (!rows) goto fail;
     arow = malloc((n ? n : 1) * sizeof *arow);
     if (!arow) goto fail;
     for (size_t i = 0; i < n; i++) arow[i] = (uint32_t)i;
@@ -2296,6 +2318,7 @@ grouped:
         free(rows);     /* the file's order: group_row needs no array */
         rows = NULL;
     }
+indexed:;
     group_index *gi = &t->groups[t->ngroups_built++];
     gi->ancestor = anc;
     gi->ngroups = ng;
