@@ -327,6 +327,15 @@ static const void *view(reader *rd, size_t n)
     return p;
 }
 
+void colcache_release(const void *p, size_t n)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    if (!p || pg <= 0) return;
+    uintptr_t mask = (uintptr_t)pg - 1;
+    uintptr_t a = ((uintptr_t)p + mask) & ~mask, e = ((uintptr_t)p + n) & ~mask;
+    if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
 /* One text column's values: intern the distinct strings, then map ids. */
 static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
 {
@@ -349,6 +358,12 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
         else rc = -1;
     }
     free(dict);
+    /* hashed when viewed, and copied: the column needs them no more */
+    if (!rc) {
+        colcache_release(off, (nd + 1) * sizeof *off);
+        colcache_release(bytes, (size_t)h->dictbytes);
+        colcache_release(ids, nrows * sizeof *ids);
+    }
     return rc ? -1 : 0;
 }
 

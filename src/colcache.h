@@ -74,6 +74,10 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
 /* Write table t's entry, with its links unless links is NULL; silently nothing when the file's identity changed
  * since id was hashed or the cache cannot be written (the cache only saves
  * time). */
+/* Give back the resident pages wholly inside p[0..n) of an entry's
+ * mapping (a column or links no longer used): read again from the entry
+ * file should they be touched again. */
+void colcache_release(const void *p, size_t n);
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
                     const table *t, const colcache_links *links);
 #endif

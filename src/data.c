@@ -1687,15 +1687,18 @@ static uint64_t spec_hash(const loader *L)
 }
 
 /* Drop what a failed restore left in the table (and the links into it). */
-/* Keep none of column c's values: projected, as if never kept. */
+/* Keep none of column c's values: projected, as if never kept (the pages
+ * of a mapped one given back). */
 static void drop_column(column *c)
 {
     void **v = col_values(c);
     if (v) {
         if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own ids */
+        else colcache_release(*v, c->n * data_col_width(c));
         *v = NULL;
     }
-    if (!c->mapped) free(c->miss);
+    if (c->mapped) colcache_release(c->miss, miss_words(c->n) * sizeof *c->miss);
+    else free(c->miss);
     c->miss = NULL;
     c->n = 0;
     c->projected = 1;
@@ -1904,10 +1907,14 @@ static int in_map(const table *t, const void *p)
 static void drop_links(table *t)
 {
     if (!in_map(t, t->parent_row)) free(t->parent_row);
+    else colcache_release(t->parent_row, t->nrows * sizeof *t->parent_row);
     t->parent_row = NULL;
     for (size_t k = 0; k < t->ngroups_built; k++) {
-        if (!in_map(t, t->groups[k].off)) free(t->groups[k].off);
-        if (!in_map(t, t->groups[k].rows)) free(t->groups[k].rows);
+        group_index *g = &t->groups[k];
+        if (!in_map(t, g->off)) free(g->off);
+        else colcache_release(g->off, (g->ngroups + 1) * sizeof *g->off);
+        if (!in_map(t, g->rows)) free(g->rows);
+        else colcache_release(g->rows, t->nrows * sizeof *g->rows);
     }
     free(t->groups);
     t->groups = NULL;
