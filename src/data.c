@@ -1686,7 +1686,6 @@ static uint64_t spec_hash(const loader *L)
     return h * 31 + L->nna;
 }
 
-/* Drop what a failed restore left in the table (and the links into it). */
 /* Keep none of column c's values: projected, as if never kept (the pages
  * of a mapped one given back). */
 static void drop_column(column *c)
@@ -1704,6 +1703,7 @@ static void drop_column(column *c)
     c->projected = 1;
 }
 
+/* Drop what a failed restore left in the table (and the links into it). */
 static void unrestore(table *t, cache_state *cs)
 {
     memset(&cs->links, 0, sizeof cs->links);
@@ -2217,7 +2217,6 @@ static void sort_items(sort_item *it, sort_item *tmp, size_t n)
     if (src != it) memcpy(it, src, n * sizeof *it);
 }
 
-/* Order each group's rows (already in file order) by the order column. */
 /* Row `row` as a sort item of the order column c. */
 static sort_item item_of(const column *c, size_t row)
 {
@@ -2241,6 +2240,7 @@ static int groups_in_order(const table *t, const uint32_t *off, size_t ng)
     return 1;
 }
 
+/* Order each group's rows (already in file order) by the order column. */
 static int order_groups(const table *t, const uint32_t *off, size_t ng, uint32_t *rows)
 {
     const column *c = &t->cols[t->order];
