@@ -542,10 +542,14 @@ static void record_attrition(const study *st, const cohort_data *d, results *res
 
 /* ---- the results cache (rescache.h) ---------------------------------------------- */
 
-/* Data problems the pool's evaluators have met so far (endpoints' counts,
- * out-of-range results).  A result is written to the results cache only
- * when computing it met none: taking it from the cache later then loses no
- * warning (the warnings of one that met some are computed every run). */
+/* Data problems the pool's evaluators have met so far in this run
+ * (endpoints' counts, out-of-range results).  A result is written to the
+ * results cache only while there is none: everything evaluated for it met
+ * none, so taking it from the cache later loses no warning, and evaluating
+ * an endpoint's unit again there (it counts each unit once per run) finds
+ * none either.  (Not "none while computing it": a unit counted by an
+ * earlier step is not counted again, and a later run may skip that step.)
+ * The results of a run with data warnings are computed every time. */
 static size_t problems(const evpool *p, const study *st)
 {
     size_t n = 0;
@@ -947,8 +951,8 @@ static int fill_restore(colbuf *b, const filler *f, size_t n, const rc_entry *e)
 }
 
 /* Fill the columns of fill[0..nfill) over rows: those the results cache
- * has from it, the others evaluated (and written to it when no data
- * problem was met: problems()). */
+ * has from it, the others evaluated (and written to it while the run has
+ * met no data problem: problems()). */
 static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler *fill, size_t nfill,
                          const size_t *rows, size_t n)
 {
@@ -964,10 +968,9 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
         }
         fill[left++] = fill[k];
     }
-    size_t before = keys ? problems(pool, st) : 0;
     fill_ctx fc = {rows, fill, left, NULL};
     if (left) parallel_for(pool, n, fill_part, &fc);
-    for (size_t k = 0; keys && k < left && problems(pool, st) == before; k++) {
+    for (size_t k = 0; keys && k < left && problems(pool, st) == 0; k++) {
         rc_entry e;
         void *keep = NULL;
         if (keys[k].hex[0] && fill_sections(&fill[k], n, &e, &keep)) rescache_put(pool->rc, &keys[k], &e);
