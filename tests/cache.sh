@@ -37,7 +37,7 @@
 #   results (the unit set, 8 columns) on 1, 2 and 7 threads; a changed let
 #   recomputes that let and the lets that read it, and nothing else; a
 #   renamed row variable or moved let recomputes nothing; a param (in the
-#   rules, --set), a criterion, the unit level, a declared column type and
+#   rules, --set, each --sweep run), a criterion, the unit level, a declared column type and
 #   a table file's content each recompute what depends on them; damaged
 #   result entries are recomputed; a study that warns about its data
 #   writes no result (its warnings come every run); every run's outputs
@@ -375,6 +375,15 @@ sed 's/^param minkps = 70;/param minkps = 80;/' "$tmp/s/r.rules" >"$tmp/s/r4.rul
 res r_param r4.rules 7
 res r_set r.rules 7 --set minkps=90
 res r_set2 r.rules 9 --set minkps=90
+# --sweep: each run keyed by its own value (70 and 90 were cached above,
+# 85 is new: its good and early are computed), then all 27 reused
+go r_sweep_ref r.rules --no-cache --sweep minkps=70,85,90
+go r_sweep r.rules --sweep minkps=70,85,90
+same r_sweep r_sweep_ref any
+results r_sweep 25 27
+go r_sweep2 r.rules --sweep minkps=70,85,90
+same r_sweep2 r_sweep_ref any
+results r_sweep2 27 27
 # a criterion: the unit set and so every column over it
 sed 's/"S3"/"S2"/' "$tmp/s/r.rules" >"$tmp/s/r5.rules"
 res r_crit r5.rules 0
