@@ -343,7 +343,8 @@ static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad)
         break;
     case E_QUANT:
         /* the table ranged over, reached from the unit or from a row */
-        kb_fmt(b, " %s %d %d %d", table_key(rc, e->table, bad), e->slot, e->anchor_slot, e->anchor_table);
+        kb_fmt(b, " %s %d %d %d %d", table_key(rc, e->table, bad), e->col, e->slot, e->anchor_slot,
+               e->anchor_table);
         kb_str(b, e->via);
         break;
     case E_CALL:
@@ -355,7 +356,8 @@ static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad)
     default:
         break;
     }
-    if (e->kind == E_NAME || e->kind == E_FIELD) {
+    /* a name, or a call reading a let or param (a map's lookup, m[k]) */
+    if (e->kind == E_NAME || e->kind == E_FIELD || (e->kind == E_CALL && e->rkind != R_NONE)) {
         kb_fmt(b, " r%d", e->rkind);
         switch (e->rkind) {
         case R_COLUMN: put_column(rc, b, e->table, e->col, bad); break;
@@ -368,7 +370,7 @@ static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad)
         case R_ENDPOINT: kb_fmt(b, " %s", ep_key(rc, e->slot, bad)); break;
         case R_EPMEMBER: kb_fmt(b, " %s m%d", ep_key(rc, e->slot, bad), e->col); break;
         case R_EXPOSURE: kb_fmt(b, " %s", expo_key(rc, e->slot, bad)); break;
-        default: *bad = 1; break;   /* unresolved or unknown: never cached */
+        default: *bad = 1; break;   /* unresolved, extern or unknown: never cached */
         }
     }
     /* a field's base (a table, row variable or endpoint) is resolved above */

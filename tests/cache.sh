@@ -384,6 +384,18 @@ results r_sweep 25 27
 go r_sweep2 r.rules --sweep minkps=70,85,90
 same r_sweep2 r_sweep_ref any
 results r_sweep2 27 27
+# a map a call reads (w(site)): the map's let is part of the call's key
+sed -e 's/^let site = patient.site;/let site = patient.site;\nlet w = {"S0": 1, "S1": 2, "S2": 3};\nlet sw = w(site);/' \
+    -e 's/, technique\]/, technique, sw]/' "$tmp/s/r.rules" >"$tmp/s/rm1.rules"
+sed 's/"S0": 1,/"S0": 5,/' "$tmp/s/rm1.rules" >"$tmp/s/rm2.rules"
+for m in rm1 rm1 rm2; do
+    go "${m}_ref" $m.rules --no-cache
+    go $m $m.rules
+    same $m "${m}_ref" any
+done
+results rm1 10 10
+results rm2 9 10
+cmp -s "$tmp/rm1.out" "$tmp/rm2.out" && fail "rm2: the changed map does not show"
 # a criterion: the unit set and so every column over it
 sed 's/"S3"/"S2"/' "$tmp/s/r.rules" >"$tmp/s/r5.rules"
 res r_crit r5.rules 0
