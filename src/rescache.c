@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "colcache.h"
@@ -509,42 +510,48 @@ int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
     if (fd < 0) return 0;
     struct stat st;
     rc_header h;
-    unsigned char *buf = NULL;
+    unsigned char *map = MAP_FAILED, *buf = NULL;
+    size_t len = 0;
     int ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= sizeof h &&
              pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h && !memcmp(h.magic, rc_magic, sizeof rc_magic) &&
              h.format == RC_FORMAT && !memcmp(h.key, key->hex, 64) && h.check == header_check(&h) &&
              h.nsec <= RC_MAXSEC && h.payload == (uint64_t)st.st_size - sizeof h;
     if (ok) {
-        buf = malloc(h.payload + 1);
-        ok = buf && pread(fd, buf, h.payload, sizeof h) == (ssize_t)h.payload &&
-             colcache_hash(buf, h.payload) == h.hash;
+        /* mapped read-only and populated at once (the page cache's pages,
+         * not copied), like the table cache's entries: a restored column
+         * points into it */
+        len = (size_t)st.st_size;
+        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        buf = map == MAP_FAILED ? NULL : map + sizeof h;
+        ok = buf && colcache_hash(buf, h.payload) == h.hash;
     }
     close(fd);
     size_t off = 0;
     for (size_t k = 0; ok && k < h.nsec; k++) {
-        uint64_t len;
+        uint64_t sl;
         if (h.payload - off < 8) { ok = 0; break; }
-        memcpy(&len, buf + off, 8);
+        memcpy(&sl, buf + off, 8);
         off += 8;
-        if (len > h.payload - off || pad8(len) > h.payload - off) { ok = 0; break; }
+        if (sl > h.payload - off || pad8(sl) > h.payload - off) { ok = 0; break; }
         out->p[k] = buf + off;
-        out->len[k] = len;
-        off += pad8(len);
+        out->len[k] = sl;
+        off += pad8(sl);
     }
     if (!ok || off != h.payload) {
-        free(buf);
+        if (map != MAP_FAILED) munmap(map, len);
         memset(out, 0, sizeof *out);
         return 0;
     }
     out->n = h.nsec;
-    out->buf = buf;
+    out->map = map;
+    out->maplen = len;
     rc->found++;
     return 1;
 }
 
 void rc_entry_free(rc_entry *e)
 {
-    free(e->buf);
+    if (e->map) munmap(e->map, e->maplen);
     memset(e, 0, sizeof *e);
 }
 

@@ -39,7 +39,9 @@ typedef struct rc_entry {
     size_t n;
     const void *p[RC_MAXSEC];
     size_t len[RC_MAXSEC];
-    void *buf;              /* rescache_get: the file read, freed by rc_entry_free */
+    void *map;              /* rescache_get: the file, mapped read-only (the sections
+                               point into it) until rc_entry_free */
+    size_t maplen;
 } rc_entry;
 
 /* The cache of one run of study st over data d in folder dir (NULL: off);

@@ -678,7 +678,7 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
         size_t meta[SET_META] = {n, k, nc, (size_t)nlev};
         rc_entry e = {5, {meta, idx, excluded, unknown, behind},
                       {sizeof meta, k * sizeof *idx, nc * sizeof *excluded, nc * sizeof *unknown,
-                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL};
+                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL, 0};
         rescache_put(pool->rc, &key, &e);
     }
     free(behind);
@@ -694,6 +694,8 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
 typedef struct colbuf {
     void **ptrs;
     size_t n, cap;
+    rc_entry *ents;         /* results cache entries columns point into */
+    size_t nents;
 } colbuf;
 
 static void *cb_alloc(colbuf *b, size_t size)
@@ -725,6 +727,8 @@ static void cb_free(colbuf *b)
 {
     for (size_t i = 0; i < b->n; i++) free(b->ptrs[i]);
     free(b->ptrs);
+    for (size_t i = 0; i < b->nents; i++) rc_entry_free(&b->ents[i]);
+    free(b->ents);
 }
 
 /* A per-row column to fill. */
@@ -888,12 +892,12 @@ static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
         const cohort_surv *sv = f->surv;
         *e = (rc_entry){5, {sv->missing, sv->time, sv->status, sv->start, f->origin},
                         {n, n * sizeof(double), n * sizeof(int), sv->start ? n * sizeof(double) : 0,
-                         f->origin ? n * sizeof(double) : 0}, NULL};
+                         f->origin ? n * sizeof(double) : 0}, NULL, 0};
         return e->n;
     }
     const cohort_vec *v = f->vec;
     if (v->type != COHORT_TYPE_TEXT) {
-        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL};
+        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL, 0};
         return e->n;
     }
     size_t bytes = 0;
@@ -909,44 +913,52 @@ static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
         at += len;
     }
     *keep = off;
-    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL};
+    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL, 0};
     return e->n;
 }
 
-/* f's n rows from entry e (fill_sections); 0, or -1 when it does not fit. */
-static int fill_restore(colbuf *b, const filler *f, size_t n, const rc_entry *e)
+/* f's n rows from entry e (fill_sections), pointing into it (the caller
+ * keeps it with the call's columns); 0, or -1 when it does not fit. */
+static int fill_restore(const filler *f, size_t n, const rc_entry *e)
 {
     if (f->surv) {
         cohort_surv *sv = f->surv;
         if (e->n != 5 || e->len[0] != n || e->len[1] != n * sizeof(double) || e->len[2] != n * sizeof(int) ||
             e->len[3] != (sv->start ? n * sizeof(double) : 0) || e->len[4] != (f->origin ? n * sizeof(double) : 0))
             return -1;
-        memcpy((void *)sv->missing, e->p[0], e->len[0]);
-        memcpy((void *)sv->time, e->p[1], e->len[1]);
-        memcpy((void *)sv->status, e->p[2], e->len[2]);
-        if (sv->start) memcpy((void *)sv->start, e->p[3], e->len[3]);
-        if (f->origin) memcpy(f->origin, e->p[4], e->len[4]);
+        sv->missing = e->p[0];
+        sv->time = e->p[1];
+        sv->status = e->p[2];
+        if (sv->start) sv->start = e->p[3];
+        if (f->origin) memcpy(f->origin, e->p[4], e->len[4]);   /* the caller's array (exposures) */
         return 0;
     }
     cohort_vec *v = f->vec;
     if (v->type != COHORT_TYPE_TEXT) {
         if (e->n != 2 || e->len[0] != n || e->len[1] != n * sizeof(double)) return -1;
-        memcpy((void *)v->missing, e->p[0], n);
-        memcpy((void *)v->num, e->p[1], e->len[1]);
+        v->missing = e->p[0];
+        v->num = e->p[1];
         return 0;
     }
     if (e->n != 3 || e->len[0] != n || e->len[1] != n * sizeof(uint64_t) || !e->len[2]) return -1;
     const uint64_t *off = e->p[1];
-    const char *src = e->p[2];
+    const char *blob = e->p[2];
     size_t bytes = e->len[2];
-    if (src[bytes - 1] != 0) return -1;
+    if (blob[bytes - 1] != 0) return -1;
     for (size_t r = 0; r < n; r++)
         if (off[r] >= bytes) return -1;
-    char *blob = cb_keep(b, malloc(bytes));
-    if (!blob) return -1;
-    memcpy(blob, src, bytes);
-    memcpy((void *)v->missing, e->p[0], n);
+    v->missing = e->p[0];
     for (size_t r = 0; r < n; r++) ((const char **)v->text)[r] = blob + off[r];
+    return 0;
+}
+
+/* Keep entry e with the call's columns (they point into it); 0 or -1. */
+static int cb_keep_entry(colbuf *b, const rc_entry *e)
+{
+    rc_entry *x = realloc(b->ents, (b->nents + 1) * sizeof *x);
+    if (!x) return -1;
+    b->ents = x;
+    b->ents[b->nents++] = *e;
     return 0;
 }
 
@@ -962,9 +974,18 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
         rc_entry e;
         if (keys) keys[left] = fill_key(pool->rc, &fill[k], rows, n);
         if (keys && rescache_get(pool->rc, &keys[left], &e)) {
-            int bad = fill_restore(b, &fill[k], n, &e);
+            /* a filler's arrays are its own until it is filled: restore a copy */
+            filler f = fill[k];
+            cohort_vec v = f.vec ? *f.vec : (cohort_vec){0};
+            cohort_surv sv = f.surv ? *f.surv : (cohort_surv){0};
+            if (f.vec) f.vec = &v;
+            if (f.surv) f.surv = &sv;
+            if (!fill_restore(&f, n, &e) && !cb_keep_entry(b, &e)) {
+                if (fill[k].vec) *fill[k].vec = v;
+                if (fill[k].surv) *fill[k].surv = sv;
+                continue;
+            }
             rc_entry_free(&e);
-            if (!bad) continue;
         }
         fill[left++] = fill[k];
     }
