@@ -189,10 +189,7 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
 /* ---- keys -------------------------------------------------------------- */
 
 static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad);
-static const char *let_key(rescache *rc, int i, int *bad);
-static const char *param_key(rescache *rc, int i, int *bad);
-static const char *ep_key(rescache *rc, int i, int *bad);
-static const char *expo_key(rescache *rc, int i, int *bad);
+static const char *ref_key(rescache *rc, int kind, int i, int *bad);
 
 /* The memo m computed by fn(rc, i, b, bad) into its text, hashed. */
 static const char *memoized(rescache *rc, memo *m, int i, void (*fn)(rescache *, int, kbuf *, int *), int *bad)
@@ -292,28 +289,21 @@ static void expo_text(rescache *rc, int i, kbuf *b, int *bad)
     put_expr(rc, b, rc->st->exposures[i]->value, bad);
 }
 
-static const char *let_key(rescache *rc, int i, int *bad)
+/* The key of definition i of a kind (what R_LET, R_PARAM, R_ENDPOINT and
+ * R_EXPOSURE name); a number out of range is never cached. */
+static const char *ref_key(rescache *rc, int kind, int i, int *bad)
 {
-    if (i < 0 || (size_t)i >= rc->st->nlets) { *bad = 1; return ""; }
-    return memoized(rc, &rc->lets[i], i, let_text, bad);
-}
-
-static const char *param_key(rescache *rc, int i, int *bad)
-{
-    if (i < 0 || (size_t)i >= rc->st->nparams) { *bad = 1; return ""; }
-    return memoized(rc, &rc->params[i], i, param_text, bad);
-}
-
-static const char *ep_key(rescache *rc, int i, int *bad)
-{
-    if (i < 0 || (size_t)i >= rc->st->neps) { *bad = 1; return ""; }
-    return memoized(rc, &rc->eps[i], i, ep_text, bad);
-}
-
-static const char *expo_key(rescache *rc, int i, int *bad)
-{
-    if (i < 0 || (size_t)i >= rc->st->nexposures) { *bad = 1; return ""; }
-    return memoized(rc, &rc->expos[i], i, expo_text, bad);
+    const study *st = rc->st;
+    memo *m = kind == R_LET ? rc->lets : kind == R_PARAM ? rc->params : kind == R_ENDPOINT ? rc->eps : rc->expos;
+    size_t n = kind == R_LET ? st->nlets : kind == R_PARAM ? st->nparams : kind == R_ENDPOINT ? st->neps
+               : st->nexposures;
+    void (*fn)(rescache *, int, kbuf *, int *) = kind == R_LET ? let_text : kind == R_PARAM ? param_text
+                                                 : kind == R_ENDPOINT ? ep_text : expo_text;
+    if (i < 0 || (size_t)i >= n) {
+        *bad = 1;
+        return "";
+    }
+    return memoized(rc, &m[i], i, fn, bad);
 }
 
 /* e as resolved: every field the evaluator reads, references by key. */
@@ -366,11 +356,10 @@ static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad)
             kb_fmt(b, " v%d a%d", e->slot, e->anchor_table);
             put_column(rc, b, e->table, e->col, bad);
             break;
-        case R_LET: kb_fmt(b, " %s", let_key(rc, e->slot, bad)); break;
-        case R_PARAM: kb_fmt(b, " %s", param_key(rc, e->slot, bad)); break;
-        case R_ENDPOINT: kb_fmt(b, " %s", ep_key(rc, e->slot, bad)); break;
-        case R_EPMEMBER: kb_fmt(b, " %s m%d", ep_key(rc, e->slot, bad), e->col); break;
-        case R_EXPOSURE: kb_fmt(b, " %s", expo_key(rc, e->slot, bad)); break;
+        case R_LET: case R_PARAM: case R_ENDPOINT: case R_EXPOSURE:
+            kb_fmt(b, " %s", ref_key(rc, e->rkind, e->slot, bad));
+            break;
+        case R_EPMEMBER: kb_fmt(b, " %s m%d", ref_key(rc, R_ENDPOINT, e->slot, bad), e->col); break;
         default: *bad = 1; break;   /* unresolved, extern or unknown: never cached */
         }
     }
@@ -407,7 +396,7 @@ rc_key rescache_key_set(rescache *rc, const uint8_t *eval_eps)
         kb_put(&b, "\n", 1);
     }
     for (size_t e = 0; e < rc->st->neps; e++)
-        if (eval_eps && eval_eps[e]) kb_fmt(&b, "with %s\n", ep_key(rc, (int)e, &bad));
+        if (eval_eps && eval_eps[e]) kb_fmt(&b, "with %s\n", ref_key(rc, R_ENDPOINT, (int)e, &bad));
     return finish(rc, &b, bad);
 }
 
@@ -416,7 +405,7 @@ rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, 
     kbuf b = {0};
     int bad = 0;
     kb_put(&b, rc->opening, strlen(rc->opening));
-    if (ep >= 0) kb_fmt(&b, "endpoint %s %u\n", ep_key(rc, ep, &bad), flags);
+    if (ep >= 0) kb_fmt(&b, "endpoint %s %u\n", ref_key(rc, R_ENDPOINT, ep, &bad), flags);
     else {
         kb_fmt(&b, "column %u ", flags);
         put_expr(rc, &b, e, &bad);
