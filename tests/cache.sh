@@ -296,8 +296,10 @@ step racy5 ref 1 1
 # the header: magic 8 bytes, format 4, ABI 4, version 32, then 8-byte
 # fields: spec, device, inode, size, mtime (2), ctime (2), when seen (2),
 # content hash, SHA-256 (32 bytes), has SHA-256, rows, columns, key at 192)
+# (`damage HOW cohortres`: the results cache's entries, whose header is
+# magic 8 bytes, format 8, then the key's 64 hex digits: rkey changes one)
 damage() {
-    for e in "$COHORT_CACHE_DIR"/*.cohortcache; do
+    for e in "$COHORT_CACHE_DIR"/*.${2:-cohortcache}; do
         case $1 in
         flip) size=$(stat -c %s "$e")
               b=$(od -An -tu1 -j $((size - 9)) -N1 "$e" | tr -d ' ')
@@ -308,6 +310,7 @@ damage() {
         version) printf '0.0.0-other' | dd of="$e" bs=1 seek=16 conv=notrunc 2>/dev/null ;;
         abi) printf '\377' | dd of="$e" bs=1 seek=12 conv=notrunc 2>/dev/null ;;
         key) printf '\001' | dd of="$e" bs=1 seek=192 conv=notrunc 2>/dev/null ;;
+        rkey) printf 'x' | dd of="$e" bs=1 seek=20 conv=notrunc 2>/dev/null ;;
         esac
     done
 }
@@ -431,21 +434,8 @@ cp -p "$tmp/orig_r.csv" "$P"
 res r_file3 r.rules 9
 # damaged result entries: one byte of a payload, one of a header's key, cut
 # in half, emptied: computed again (and written again)
-rdamage() {
-    for e in "$COHORT_CACHE_DIR"/*.cohortres; do
-        case $1 in
-        flip) size=$(stat -c %s "$e")
-              b=$(od -An -tu1 -j $((size - 1)) -N1 "$e" | tr -d ' ')
-              printf "$(printf '\\%03o' $(((b + 1) % 256)))" |
-                  dd of="$e" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null ;;
-        key) printf 'x' | dd of="$e" bs=1 seek=20 conv=notrunc 2>/dev/null ;;
-        half) truncate -s $(($(stat -c %s "$e") / 2)) "$e" ;;
-        empty) : >"$e" ;;
-        esac
-    done
-}
-for how in flip key half empty; do
-    rdamage $how
+for how in flip rkey half empty; do
+    damage $how cohortres
     res "r_damaged_$how" r.rules 0
     res "r_repaired_$how" r.rules 9
 done
