@@ -39,7 +39,7 @@
 #   renamed row variable or moved let recomputes nothing; a param (in the
 #   rules, --set, each --sweep run), a criterion, the unit level, a declared column type and
 #   a table file's content each recompute what depends on them; damaged
-#   result entries are recomputed; a study that warns about its data
+#   result entries are recomputed; four runs at once write them whole; a study that warns about its data
 #   writes no result (its warnings come every run); every run's outputs
 #   equal --no-cache's byte for byte;
 # - a file with a data error writes no entry and reports the same errors.
@@ -439,6 +439,17 @@ for how in flip rkey half empty; do
     res "r_damaged_$how" r.rules 0
     res "r_repaired_$how" r.rules 9
 done
+# four runs at once write the same results, each through a temporary file:
+# all as --no-cache, none left, the next run reuses all
+rm -rf "$COHORT_CACHE_DIR"
+for k in 1 2 3 4; do
+    go "r_conc$k" r.rules &
+done
+wait
+for k in 1 2 3 4; do same "r_conc$k" r_first_ref any; done
+left=$(ls "$COHORT_CACHE_DIR" | grep -v '\.cohortcache$\|\.cohortres$')
+[ -z "$left" ] || fail "r_conc: left $left"
+res r_conc r.rules 9
 # a run that warns (the study above: deaths after the censoring date)
 # writes no result, so its warnings come every time
 rm -rf "$COHORT_CACHE_DIR"
