@@ -14,19 +14,26 @@
  * reads another analysis), an era table or a table the table cache did not
  * hash gets no key: it is computed every run.
  *
- * Build identity.  The GNU build-id of every object loaded in the process
- * (the executable, which links libcohort statically, then libc, libm...
- * in load order): the linker computes it from the code and data, so a
- * rebuild with any change has another, and a system library updated under
- * the same name (libm's exp, say) changes it too.  An object without one
- * (built with --build-id=none) is identified by its file's SHA-256 (the
+ * Build identity.  The GNU build-id of each object whose code computes a
+ * value: the executable (it links libcohort statically: the evaluator),
+ * the math library and the C library, found by the address of one of
+ * their functions among the loaded objects (not the plugins: an estimate
+ * always runs, and which plugins a run loads depends on its rules).  The
+ * linker computes a build-id from the code and data, so a rebuild with
+ * any change has another, and a system library updated under the same
+ * name (libm's exp, say) changes it too.  An object without one (linked
+ * with --build-id=none) is identified by its file's SHA-256 (the
  * executable) or its device, inode, size and modification time.
+ * The units a column is computed for enter its key by a 64-bit hash of
+ * their row numbers (colcache_hash: it detects changes, and the rest of
+ * the key is the definition's).
  *
  * Entries.  dir/<the key's first 32 hex digits>.cohortres: a header (magic,
  * format, the whole key, the number of sections, the payload's length and
  * hash, the header's own hash) then each section's length and bytes,
  * padded to 8.  Any mismatch, a short file or a wrong hash makes it a
- * miss; a new entry is renamed over an old one (colcache_write). */
+ * miss; a new entry is renamed over an old one (colcache_write).  An
+ * entry read is mapped read-only: restored columns point into it. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1   /* dl_iterate_phdr */
 #endif

@@ -5,7 +5,7 @@
  * vector, an endpoint's time/status vectors) is kept as one file named by
  * a SHA-256 of everything its value depends on:
  *   - this build of cohort (the GNU build-ids of the executable and of
- *     every shared object loaded, rescache.c);
+ *     the C and math libraries, rescache.c);
  *   - the definition, as the checker resolved it (rescache.c: put_expr):
  *     each let, param, endpoint, exposure or column it reads is replaced
  *     by that one's own key, recursively, so a change anywhere below
@@ -15,7 +15,8 @@
  *   - the unit, the timescale, and the units it is computed for.
  * A definition that calls an extern C function, reads included() or an era
  * table, or reads a table whose content the table cache does not know,
- * has no key: it is computed every time.  An entry is used only when its
+ * has no key: it is computed every time.  (Whether a result may be written
+ * at all, given the run's data warnings, is the caller's: study.c.)  An entry is used only when its
  * header, key, length and checksum all match; writes go to a temporary
  * file renamed into place (colcache_write). */
 #ifndef COHORT_RESCACHE_H
