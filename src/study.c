@@ -398,18 +398,27 @@ static int pool_init(evpool *p, evaluator *ev, const study *st, int threads, siz
     p->pg = NULL;
     p->rc = NULL;
     while (p->n < n && (p->ev[p->n] = eval_clone(ev)) != NULL) p->n++;
-    if (p->n > 1) {
-        /* the clones share the quantifiers' state: build it all now, the
-         * prefilters on every thread */
-        const expr **todo = NULL;
-        size_t nt = eval_prepare(ev, &todo);
-        for (size_t i = 0; i < nt; i++) {
-            size_t rows = eval_prefilter_alloc(ev, todo[i]);
-            if (rows) parallel_for(p, rows, prefilter_part, (void *)todo[i]);
-        }
-        free(todo);
-    }
     return 0;
+}
+
+/* Before the threads evaluate the expressions roots[0..nroots) and the
+ * endpoints e with eps[e] set: the clones share the quantifiers' state,
+ * so build the state of every quantifier that can be reached from them
+ * now (eval_prepare_for), the prefilters on every thread; with neither
+ * roots nor eps, of every quantifier of the rules.  Only what is to be
+ * evaluated: a rerun that takes all but one let from the results cache
+ * builds that let's.  (One thread builds each as it meets it.) */
+static void pool_prepare(const evpool *p, const expr *const *roots, size_t nroots, const uint8_t *eps)
+{
+    if (p->n < 2) return;
+    const expr **todo = NULL;
+    size_t nt = roots || eps ? eval_prepare_for(p->ev[0], roots, nroots, eps, &todo)
+                             : eval_prepare(p->ev[0], &todo);
+    for (size_t i = 0; i < nt; i++) {
+        size_t rows = eval_prefilter_alloc(p->ev[0], todo[i]);
+        if (rows) parallel_for(p, rows, prefilter_part, (void *)todo[i]);
+    }
+    free(todo);
 }
 
 static void pool_free(evpool *p)
@@ -640,6 +649,11 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
         free(unknown);
         return NULL;
     }
+    const expr **roots = malloc((nc + 1) * sizeof *roots);
+    for (size_t j = 0; roots && j < nc; j++) roots[j] = st->criteria[j]->value;
+    if (roots) pool_prepare(pool, roots, nc, eval_eps);
+    else pool_prepare(pool, NULL, 0, NULL);
+    free(roots);
     int parts = parallel_for(pool, n, crit_part, &c);
     /* the parts' units, in order, to the front; their counts summed */
     size_t *idx = c.idx, k = 0;
@@ -990,6 +1004,17 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
         fill[left++] = fill[k];
     }
     fill_ctx fc = {rows, fill, left, NULL};
+    const expr **roots = left ? malloc(left * sizeof *roots) : NULL;
+    uint8_t *eps = left ? calloc(st->neps + 1, 1) : NULL;
+    size_t nroots = 0;
+    for (size_t k = 0; roots && eps && k < left; k++) {
+        if (fill[k].surv) eps[fill[k].ep] = 1;
+        else roots[nroots++] = fill[k].e;
+    }
+    if (left && roots && eps) pool_prepare(pool, roots, nroots, eps);
+    else if (left) pool_prepare(pool, NULL, 0, NULL);
+    free(roots);
+    free(eps);
     if (left) parallel_for(pool, n, fill_part, &fc);
     for (size_t k = 0; keys && k < left && problems(pool, st) == 0; k++) {
         rc_entry e;
@@ -1183,6 +1208,7 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
         if (!fill[k].surv) fill[k].col = add_column(dbc, fill[k].e);
     if (db) {
         fill_ctx fc = {rows, fill, nfill, db};
+        pool_prepare(pool, NULL, 0, NULL);
         parallel_for(pool, n, fill_part, &fc);
     } else {
         fill_columns(pool, st, b, fill, nfill, rows, n);
@@ -1232,6 +1258,7 @@ static int add_interactions(const study *st, const evpool *pool, const estimatei
         ia[t++] = (ia_term){it->nitems, vars, ref, (unsigned)it->op};
     }
     fill_ctx fc = {rows, fill, f, db};
+    pool_prepare(pool, NULL, 0, NULL);
     parallel_for(pool, n, fill_part, &fc);
 
     unsigned char *use = cb_alloc(b, n + 1);

@@ -439,16 +439,20 @@ for how in flip rkey half empty; do
     res "r_damaged_$how" r.rules 0
     res "r_repaired_$how" r.rules 9
 done
-# four runs at once write the same results, each through a temporary file:
-# all as --no-cache, none left, the next run reuses all
-rm -rf "$COHORT_CACHE_DIR"
-for k in 1 2 3 4; do
-    go "r_conc$k" r.rules &
-done
-wait
-for k in 1 2 3 4; do same "r_conc$k" r_first_ref any; done
-left=$(ls "$COHORT_CACHE_DIR" | grep -v '\.cohortcache$\|\.cohortres$')
-[ -z "$left" ] || fail "r_conc: left $left"
+# `four NAME RULES REF`: four runs at once from an empty cache, each writing
+# through a temporary file: all as REF, no temporary file left
+four() {
+    rm -rf "$COHORT_CACHE_DIR"
+    for k in 1 2 3 4; do
+        go "$1$k" "$2" &
+    done
+    wait
+    for k in 1 2 3 4; do same "$1$k" "$3" any; done
+    left=$(ls "$COHORT_CACHE_DIR" | grep -v '\.cohortcache$\|\.cohortres$')
+    [ -z "$left" ] || fail "$1: left $left"
+}
+# the same results at once: then all reused
+four r_conc r.rules r_first_ref
 res r_conc r.rules 9
 # a run that warns (the study above: deaths after the censoring date)
 # writes no result, so its warnings come every time
@@ -460,14 +464,7 @@ same w2 ref 2
 results w2 0 9
 
 # four writers at once
-rm -rf "$COHORT_CACHE_DIR"
-for k in 1 2 3 4; do
-    go "conc$k" study.rules &
-done
-wait
-for k in 1 2 3 4; do same "conc$k" ref any; done
-left=$(ls "$COHORT_CACHE_DIR" | grep -v '\.cohortcache$\|\.cohortres$')
-[ -z "$left" ] || fail "concurrent: left $left"
+four conc study.rules ref
 [ "$(entries)" = 2 ] || fail "concurrent: $(entries) entries"
 go after study.rules
 same after ref 2
