@@ -3,13 +3,16 @@
 # N patients (seed 1, under $BENCH_DIR), runs course_study.rules with an
 # empty cache (it parses every file and writes the cache), then a changed
 # copy of the rules (T-DXd's window of 3 months made 6) RUNS times on the
-# unchanged data (each restores the tables from the cache), and the
+# unchanged data (each restores the tables from the cache and reuses the
+# results of the unchanged definitions the first run wrote), and the
 # changed rules with --no-cache; checks that the cached and uncached
 # outputs of the changed rules are identical; prints the last rerun's
 # `cache:` line (tables restored and linked, files hashed: none when the
-# files' identities vouch for them), the wall and CPU time
-# (user + system), ingest time (--timing) and peak RSS of each, and the
-# speed-ups of the rerun over the first run.
+# files' identities vouch for them; results of the evaluation reused from
+# the results cache, src/rescache.c: all but the changed let), the wall
+# and CPU time (user + system), the ingest, evaluation and estimates times
+# (--timing) and peak RSS of each, and the speed-ups of the rerun over the
+# first run.
 # Usage: bench/rerun.sh [BUILD_DIR]   env: SIZES (default "100000 1000000"),
 # RUNS (default 3), THREADS (default 2), BENCH_DIR (default /tmp/cohort-bench).
 set -e
@@ -24,18 +27,22 @@ unset COHORT_CACHE
 cp "$here/course_study.rules" "$tmp/first.rules"
 sed 's/within 3 months of start_date/within 6 months of start_date/' "$here/course_study.rules" >"$tmp/changed.rules"
 cmp -s "$tmp/first.rules" "$tmp/changed.rules" && { echo "rerun.sh: the rules were not changed" >&2; exit 1; }
-# timed NAME RULES [ARGS]: appends "wall cpu maxrss_kib ingest" to $tmp/NAME
+# timed NAME RULES [ARGS]: appends "wall cpu maxrss_kib ingest evaluation
+# estimates" to $tmp/NAME
 timed() {
     name=$1; rules=$2; shift 2
     /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$cohort" run "$tmp/$rules" --data "$dir" \
         --plugin-path "$plugins" --threads "$threads" --timing "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
     ing=$(sed -n 's/.*ingest \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
-    awk -v ing="$ing" '{printf "%s %.2f %s %s\n", $1, $2 + $3, $4, ing}' "$tmp/t" >>"$tmp/$name"
+    ev=$(sed -n 's/.*evaluation \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
+    es=$(sed -n 's/.*estimates \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
+    awk -v ing="$ing" -v ev="$ev" -v es="$es" '{printf "%s %.2f %s %s %s %s\n", $1, $2 + $3, $4, ing, ev, es}' "$tmp/t" >>"$tmp/$name"
 }
 show() {
-    printf '  %-32s wall %6.2f s  cpu %6.2f s  ingest %6.3f s  peak RSS %7.1f MiB\n' "$1" \
+    printf '  %-32s wall %6.2f s  cpu %6.2f s  ingest %6.3f s  evaluation %6.3f s  estimates %6.3f s  peak RSS %7.1f MiB\n' "$1" \
         "$(cut -d' ' -f1 "$tmp/$2" | median)" "$(cut -d' ' -f2 "$tmp/$2" | median)" \
-        "$(cut -d' ' -f4 "$tmp/$2" | median)" "$(cut -d' ' -f3 "$tmp/$2" | sort -n | tail -1 | awk '{print $1 / 1024}')"
+        "$(cut -d' ' -f4 "$tmp/$2" | median)" "$(cut -d' ' -f5 "$tmp/$2" | median)" \
+        "$(cut -d' ' -f6 "$tmp/$2" | median)" "$(cut -d' ' -f3 "$tmp/$2" | sort -n | tail -1 | awk '{print $1 / 1024}')"
 }
 echo "cohort $("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
 for n in ${SIZES:-100000 1000000}; do
@@ -48,13 +55,19 @@ for n in ${SIZES:-100000 1000000}; do
     fi
     rm -rf "$COHORT_CACHE_DIR" "$tmp/first" "$tmp/rerun" "$tmp/nocache"
     timed first first.rules
+    # each rerun finds the cache as the first run left it: the results an
+    # earlier rerun wrote (the changed let's) are removed
+    ls "$COHORT_CACHE_DIR" >"$tmp/after-first"
     i=0
     while [ $i -lt "$runs" ]; do
+        ls "$COHORT_CACHE_DIR" | grep '\.cohortres$' | grep -vxF -f "$tmp/after-first" |
+            sed "s|^|$COHORT_CACHE_DIR/|" | xargs -r rm -f
         timed rerun changed.rules
         timed nocache changed.rules --no-cache
         i=$((i + 1))
     done
     grep -q '^cache: 5 tables restored' "$tmp/rerun.err" || { echo "rerun.sh: the rerun did not use the cache" >&2; exit 1; }
+    grep -q ' [1-9][0-9]* of [0-9]* results reused$' "$tmp/rerun.err" || { echo "rerun.sh: the rerun reused no result" >&2; exit 1; }
     cached=$(grep '^cache: ' "$tmp/rerun.err")
     cmp -s "$tmp/rerun.out" "$tmp/nocache.out" || { echo "rerun.sh: outputs differ with and without the cache" >&2; exit 1; }
     echo "$n patients ($(cat "$dir"/*.csv | wc -c) CSV bytes; cache $(du -sm "$COHORT_CACHE_DIR" | cut -f1) MiB), medians of $runs:"

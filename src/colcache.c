@@ -775,3 +775,45 @@ out:
     free(tmp);
     free(ep);
 }
+
+/* ---- for the results cache (rescache.c) ---------------------------------- */
+
+int colcache_unchanged(const char *path, const colcache_ident *id)
+{
+    struct stat st;
+    colcache_ident now = *id;
+    if (!id->hashed || stat(path, &st) != 0) return 0;
+    set_identity(&now, &st);
+    return same_identity(&now, id);
+}
+
+int colcache_write(const char *dir, const char *name, const void *const *parts, const size_t *lens, size_t n)
+{
+    if (make_dirs(dir) != 0) return -1;
+    char *ep = join(dir, "/");
+    char *path = ep ? join(ep, name) : NULL;
+    free(ep);
+    size_t len = path ? strlen(path) + 8 : 0;
+    char *tmp = path ? malloc(len) : NULL;
+    int rc = -1;
+    if (!tmp) goto out;
+    snprintf(tmp, len, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        goto out;
+    }
+    rc = 0;
+    for (size_t k = 0; k < n && !rc; k++)
+        rc = lens[k] && fwrite(parts[k], 1, lens[k], f) != lens[k];
+    if (fclose(f) != 0) rc = -1;
+    if (rc || rename(tmp, path) != 0) {
+        unlink(tmp);
+        rc = -1;
+    }
+out:
+    free(tmp);
+    free(path);
+    return rc;
+}

@@ -80,4 +80,13 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
 void colcache_release(const void *p, size_t n);
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
                     const table *t, const colcache_links *links);
+
+/* For the results cache (rescache.h), which keeps its entries in the same
+ * folder.  colcache_unchanged: 1 when the file at path still has the
+ * identity id was hashed with (a parse after the hash read those bytes).
+ * colcache_write: the file dir/name made of the n parts, written under a
+ * temporary name and renamed into place (dir created as for the table
+ * cache); 0, or -1 with nothing written. */
+int colcache_unchanged(const char *path, const colcache_ident *id);
+int colcache_write(const char *dir, const char *name, const void *const *parts, const size_t *lens, size_t n);
 #endif

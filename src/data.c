@@ -1797,7 +1797,15 @@ static void store_cached(const loader *L, size_t n)
     cohort_data *d = L->d;
     for (size_t ti = 0; ti < n; ti++) {
         const cache_state *cs = &L->cache[ti];
-        const table *t = &d->tables[ti];
+        table *t = &d->tables[ti];
+        /* the content the columns were restored or parsed from, for the
+         * results cache's keys: a parse counts only when the file kept the
+         * identity it was hashed with */
+        if (cs->use && cs->id.hashed && (cs->hit || colcache_unchanged(t->file, &cs->id))) {
+            uint64_t k[2] = {cs->id.hash, cs->spec};
+            t->content = colcache_hash(k, sizeof k);
+            t->has_content = 1;
+        }
         if (!cs->use || (cs->hit && (cs->linked || !cs->links.parent_row || cs->dropped)))
             continue;
         if (cs->hit && t->parent < 0) continue;

@@ -113,6 +113,10 @@ typedef struct table {
     char sha256[65];        /* the file's SHA-256 as the rerun cache knew or
                                computed it while loading (load_opts.sha256),
                                or "" */
+    uint64_t content;       /* the file's content hash and declaration as the
+                               rerun cache knew them when it was read (keys of
+                               the results cache, rescache.h); has_content: known */
+    int has_content;
 } table;
 
 typedef struct cohort_data {

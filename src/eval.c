@@ -896,12 +896,10 @@ size_t eval_range_problems(const evaluator *ev, loc *where)
     return ev->out_of_range;
 }
 
-/* Prepare the quantifiers in e and below. */
-/* Build the row groups of the quantifiers in e and below, and list the
- * prefilters still to compute. */
-static void prepare_expr(evaluator *ev, const expr *e, const expr **todo, size_t *ntodo)
+/* When e is a quantifier: build its row groups, and list its prefilter in
+ * todo when it is still to compute. */
+static void prepare_quant(evaluator *ev, const expr *e, const expr **todo, size_t *ntodo)
 {
-    if (!e) return;
     if (e->kind == E_QUANT && e->qslot >= 0) {
         quant_state *qs = &ev->quants[e->qslot];
         if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
@@ -911,6 +909,13 @@ static void prepare_expr(evaluator *ev, const expr *e, const expr **todo, size_t
             if (k == *ntodo) todo[(*ntodo)++] = e;
         }
     }
+}
+
+/* Prepare the quantifiers in e and below. */
+static void prepare_expr(evaluator *ev, const expr *e, const expr **todo, size_t *ntodo)
+{
+    if (!e) return;
+    prepare_quant(ev, e, todo, ntodo);
     prepare_expr(ev, e->a, todo, ntodo);
     prepare_expr(ev, e->b, todo, ntodo);
     prepare_expr(ev, e->c, todo, ntodo);
@@ -935,6 +940,66 @@ size_t eval_prepare(evaluator *ev, const expr ***todo)
         for (size_t k = 0; k < s->nargs; k++) prepare_expr(ev, s->args[k].value, list, &n);
     }
     return n;
+}
+
+/* What eval_prepare_for has walked: each let and endpoint once. */
+typedef struct reach {
+    uint8_t *let, *ep;
+    const expr **todo;
+    size_t n;
+} reach;
+
+static void reach_ep(evaluator *ev, reach *r, int i);
+
+/* prepare_expr over e and everything evaluating it can evaluate: the lets
+ * (also a map's, read by a call m(k)) and endpoints it names, recursively. */
+static void reach_expr(evaluator *ev, reach *r, const expr *e)
+{
+    if (!e) return;
+    prepare_quant(ev, e, r->todo, &r->n);
+    if ((e->kind == E_NAME || e->kind == E_FIELD || e->kind == E_CALL) && e->rkind == R_LET &&
+        e->slot >= 0 && (size_t)e->slot < ev->st->nlets && !r->let[e->slot]) {
+        r->let[e->slot] = 1;
+        reach_expr(ev, r, ev->st->lets[e->slot].s->value);
+    }
+    if ((e->kind == E_NAME || e->kind == E_FIELD) && (e->rkind == R_ENDPOINT || e->rkind == R_EPMEMBER))
+        reach_ep(ev, r, e->slot);
+    reach_expr(ev, r, e->a);
+    reach_expr(ev, r, e->b);
+    reach_expr(ev, r, e->c);
+    reach_expr(ev, r, e->d);
+    for (size_t i = 0; i < e->nitems; i++) reach_expr(ev, r, e->items[i]);
+}
+
+static void reach_ep(evaluator *ev, reach *r, int i)
+{
+    if (i < 0 || (size_t)i >= ev->st->neps || r->ep[i]) return;
+    r->ep[i] = 1;
+    const stmt *s = ev->st->eps[i].s;
+    const expr *parts[] = {s->origin, s->event, s->censor, s->ep_time, s->ep_status, s->ep_entry};
+    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) reach_expr(ev, r, parts[k]);
+    for (size_t k = 0; k < s->ncompeting; k++) reach_expr(ev, r, s->competing[k]);
+}
+
+size_t eval_prepare_for(evaluator *ev, const expr *const *roots, size_t nroots, const uint8_t *eps,
+                        const expr ***todo)
+{
+    reach r = {calloc(ev->st->nlets + 1, 1), calloc(ev->st->neps + 1, 1),
+               calloc(ev->st->nquants + 1, sizeof *r.todo), 0};
+    *todo = r.todo;
+    if (!r.let || !r.ep || !r.todo) {
+        free(r.let);
+        free(r.ep);
+        /* out of memory: everything, as eval_prepare */
+        free(r.todo);
+        return eval_prepare(ev, todo);
+    }
+    for (size_t i = 0; i < nroots; i++) reach_expr(ev, &r, roots[i]);
+    for (size_t i = 0; eps && i < ev->st->neps; i++)
+        if (eps[i]) reach_ep(ev, &r, (int)i);
+    free(r.let);
+    free(r.ep);
+    return r.n;
 }
 
 size_t eval_prefilter_alloc(evaluator *ev, const expr *e)

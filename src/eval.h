@@ -54,6 +54,13 @@ int64_t eval_row_of(const evaluator *ev, int t);
  * eval_add_counts adds a clone's endpoint problem counts to ev's. */
 evaluator *eval_clone(evaluator *ev);
 size_t eval_prepare(evaluator *ev, const expr ***todo);
+/* eval_prepare for what evaluating the expressions roots[0..nroots) and the
+ * endpoints e with eps[e] set (eps may be NULL) can reach: their
+ * quantifiers, and those of the lets and endpoints they name, recursively.
+ * A rerun that evaluates one changed let (the others from the results
+ * cache, rescache.h) then builds only that let's quantifiers' state. */
+size_t eval_prepare_for(evaluator *ev, const expr *const *roots, size_t nroots, const uint8_t *eps,
+                        const expr ***todo);
 size_t eval_prefilter_alloc(evaluator *ev, const expr *e);
 void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi);
 void eval_add_counts(evaluator *ev, const evaluator *clone);

@@ -30,6 +30,7 @@
 #include "outdir.h"
 #include "outfile.h"
 #include "report.h"
+#include "rescache.h"
 #include "parse.h"
 #include "plugin.h"
 #include "progress.h"
@@ -45,6 +46,9 @@
 typedef struct timing {
     double ingest, resolve, evaluate, estimate;
     progress *pg;
+    /* the results cache's folder (NULL: off), and its results asked for and found */
+    char *res_dir;
+    size_t res_asked, res_found;
 } timing;
 
 static double now(void)
@@ -368,6 +372,7 @@ typedef struct evpool {
     evaluator *ev[MAX_THREADS];
     int n;
     progress *pg;           /* the progress line, or NULL */
+    rescache *rc;           /* this run's results cache, or NULL */
 } evpool;
 
 typedef void (*unit_fn)(void *ctx, evaluator *ev, int part, size_t lo, size_t hi);
@@ -392,25 +397,37 @@ static int pool_init(evpool *p, evaluator *ev, const study *st, int threads, siz
     p->ev[0] = ev;
     p->n = 1;
     p->pg = NULL;
+    p->rc = NULL;
     while (p->n < n && (p->ev[p->n] = eval_clone(ev)) != NULL) p->n++;
-    if (p->n > 1) {
-        /* the clones share the quantifiers' state: build it all now, the
-         * prefilters on every thread */
-        const expr **todo = NULL;
-        size_t nt = eval_prepare(ev, &todo);
-        for (size_t i = 0; i < nt; i++) {
-            size_t rows = eval_prefilter_alloc(ev, todo[i]);
-            if (rows) parallel_for(p, rows, prefilter_part, (void *)todo[i]);
-        }
-        free(todo);
-    }
     return 0;
+}
+
+/* Before the threads evaluate the expressions roots[0..nroots) and the
+ * endpoints e with eps[e] set: the clones share the quantifiers' state,
+ * so build the state of every quantifier that can be reached from them
+ * now (eval_prepare_for), the prefilters on every thread; with neither
+ * roots nor eps, of every quantifier of the rules.  Only what is to be
+ * evaluated: a rerun that takes all but one let from the results cache
+ * builds that let's.  (One thread builds each as it meets it.) */
+static void pool_prepare(const evpool *p, const expr *const *roots, size_t nroots, const uint8_t *eps)
+{
+    if (p->n < 2) return;
+    const expr **todo = NULL;
+    size_t nt = roots || eps ? eval_prepare_for(p->ev[0], roots, nroots, eps, &todo)
+                             : eval_prepare(p->ev[0], &todo);
+    for (size_t i = 0; i < nt; i++) {
+        size_t rows = eval_prefilter_alloc(p->ev[0], todo[i]);
+        if (rows) parallel_for(p, rows, prefilter_part, (void *)todo[i]);
+    }
+    free(todo);
 }
 
 static void pool_free(evpool *p)
 {
     for (int i = 1; i < p->n; i++) eval_free(p->ev[i]);
     p->n = 1;
+    rescache_free(p->rc);
+    p->rc = NULL;
 }
 
 typedef struct job {
@@ -533,6 +550,72 @@ static void record_attrition(const study *st, const cohort_data *d, results *res
     }
 }
 
+/* ---- the results cache (rescache.h) ---------------------------------------------- */
+
+/* Data problems the pool's evaluators have met so far in this run
+ * (endpoints' counts, out-of-range results).  A result is written to the
+ * results cache only while there is none: everything evaluated for it met
+ * none, so taking it from the cache later loses no warning, and evaluating
+ * an endpoint's unit again there (it counts each unit once per run) finds
+ * none either.  (Not "none while computing it": a unit counted by an
+ * earlier step is not counted again, and a later run may skip that step.)
+ * The results of a run with data warnings are computed every time. */
+static size_t problems(const evpool *p, const study *st)
+{
+    size_t n = 0;
+    for (int t = 0; t < p->n; t++) {
+        loc where = {0};
+        n += eval_range_problems(p->ev[t], &where);
+        for (size_t e = 0; e < st->neps; e++) {
+            const ep_counts *c = eval_ep_counts(p->ev[t], (int)e);
+            n += c->before_origin + c->after_censor + c->entry_after_end + c->rows_dropped + c->no_end;
+        }
+    }
+    return n;
+}
+
+enum { SET_N, SET_KEPT, SET_NC, SET_NLEV, SET_META };
+
+/* The units that pass the criteria and the attrition, from the results
+ * cache entry of key (as apply_criteria computes them); NULL: none. */
+static size_t *set_from_cache(study *st, cohort_data *d, rescache *rc, const rc_key *key, results *res,
+                              size_t *nout)
+{
+    rc_entry e;
+    if (!rescache_get(rc, key, &e)) return NULL;
+    size_t meta[SET_META] = {0}, n = d->tables[st->unit].nrows, nc = st->ncriteria;
+    size_t nlev = (size_t)attr_levels(st, d, NULL);
+    int ok = e.n == 5 && e.len[0] == sizeof meta;
+    if (ok) memcpy(meta, e.p[0], sizeof meta);
+    ok = ok && meta[SET_N] == n && meta[SET_KEPT] <= n && meta[SET_NC] == nc && meta[SET_NLEV] == nlev &&
+         e.len[1] == meta[SET_KEPT] * sizeof(size_t) && e.len[2] == nc * sizeof(size_t) &&
+         e.len[3] == nc * sizeof(size_t) && (e.len[4] == 0 || e.len[4] == nlev * (nc + 1) * sizeof(size_t));
+    size_t k = ok ? meta[SET_KEPT] : 0;
+    size_t *idx = ok ? malloc((n + 1) * sizeof *idx) : NULL;
+    size_t *ex = ok ? calloc(nc + 1, sizeof *ex) : NULL, *un = ok ? calloc(nc + 1, sizeof *un) : NULL;
+    size_t *behind = ok && e.len[4] ? malloc(e.len[4]) : NULL;
+    ok = idx && ex && un && (!e.len[4] || behind);
+    if (ok) {
+        memcpy(idx, e.p[1], e.len[1]);
+        if (nc) memcpy(ex, e.p[2], e.len[2]);
+        if (nc) memcpy(un, e.p[3], e.len[3]);
+        if (behind) memcpy(behind, e.p[4], e.len[4]);
+        /* units in order, each once */
+        for (size_t i = 0; ok && i < k; i++) ok = idx[i] < n && (i == 0 || idx[i] > idx[i - 1]);
+    }
+    rc_entry_free(&e);
+    if (ok) record_attrition(st, d, res, n, ex, un, behind);
+    free(ex);
+    free(un);
+    free(behind);
+    if (!ok) {
+        free(idx);
+        return NULL;
+    }
+    *nout = k;
+    return idx;
+}
+
 /* Apply include/exclude steps in order, in one pass over the units (each
  * unit's lets are computed once for all steps); returns the indices of the
  * units that pass (count in *nout) and records the attrition.  With
@@ -542,6 +625,12 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
                               const uint8_t *eval_eps)
 {
     size_t n = d->tables[st->unit].nrows, nc = st->ncriteria;
+    rc_key key = {""};
+    if (pool->rc) {
+        key = rescache_key_set(pool->rc, eval_eps);
+        size_t *cached = set_from_cache(st, d, pool->rc, &key, res, nout);
+        if (cached) return cached;
+    }
     crit_ctx c;
     memset(&c, 0, sizeof c);
     c.st = st;
@@ -561,6 +650,11 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
         free(unknown);
         return NULL;
     }
+    const expr **roots = malloc((nc + 1) * sizeof *roots);
+    for (size_t j = 0; roots && j < nc; j++) roots[j] = st->criteria[j]->value;
+    if (roots) pool_prepare(pool, roots, nc, eval_eps);
+    else pool_prepare(pool, NULL, 0, NULL);
+    free(roots);
     int parts = parallel_for(pool, n, crit_part, &c);
     /* the parts' units, in order, to the front; their counts summed */
     size_t *idx = c.idx, k = 0;
@@ -595,6 +689,13 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     }
     free(c.fate);
     record_attrition(st, d, res, n, excluded, unknown, behind);
+    if (pool->rc && key.hex[0] && problems(pool, st) == 0) {
+        size_t meta[SET_META] = {n, k, nc, (size_t)nlev};
+        rc_entry e = {5, {meta, idx, excluded, unknown, behind},
+                      {sizeof meta, k * sizeof *idx, nc * sizeof *excluded, nc * sizeof *unknown,
+                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL, 0};
+        rescache_put(pool->rc, &key, &e);
+    }
     free(behind);
     free(excluded);
     free(unknown);
@@ -608,6 +709,8 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
 typedef struct colbuf {
     void **ptrs;
     size_t n, cap;
+    rc_entry *ents;         /* results cache entries columns point into */
+    size_t nents;
 } colbuf;
 
 static void *cb_alloc(colbuf *b, size_t size)
@@ -639,6 +742,8 @@ static void cb_free(colbuf *b)
 {
     for (size_t i = 0; i < b->n; i++) free(b->ptrs[i]);
     free(b->ptrs);
+    for (size_t i = 0; i < b->nents; i++) rc_entry_free(&b->ents[i]);
+    free(b->ents);
 }
 
 /* A per-row column to fill. */
@@ -781,6 +886,144 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
                 fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
         }
     }
+}
+
+/* A filler's key in the results cache: its expression (and the column's
+ * type), or its endpoint (and whether it keeps entries and origins), over
+ * the units rows[0..n). */
+static rc_key fill_key(rescache *rc, const filler *f, const size_t *rows, size_t n)
+{
+    if (f->surv) return rescache_key_column(rc, NULL, f->ep, (f->surv->start ? 1u : 0u) | (f->origin ? 2u : 0u), rows, n);
+    return rescache_key_column(rc, f->e, -1, (unsigned)f->vec->type, rows, n);
+}
+
+/* f's n rows as entry sections: missing flags, then values (text: each
+ * row's offset into the strings that follow, each with its NUL); returns
+ * the number of sections, 0 out of memory (*keep: to free after). */
+static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
+{
+    *keep = NULL;
+    if (f->surv) {
+        const cohort_surv *sv = f->surv;
+        *e = (rc_entry){5, {sv->missing, sv->time, sv->status, sv->start, f->origin},
+                        {n, n * sizeof(double), n * sizeof(int), sv->start ? n * sizeof(double) : 0,
+                         f->origin ? n * sizeof(double) : 0}, NULL, 0};
+        return e->n;
+    }
+    const cohort_vec *v = f->vec;
+    if (v->type != COHORT_TYPE_TEXT) {
+        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL, 0};
+        return e->n;
+    }
+    size_t bytes = 0;
+    for (size_t r = 0; r < n; r++) bytes += strlen(v->text[r]) + 1;
+    uint64_t *off = malloc((n + 1) * sizeof *off + bytes + 1);
+    if (!off) return 0;
+    char *blob = (char *)(off + n + 1);
+    size_t at = 0;
+    for (size_t r = 0; r < n; r++) {
+        size_t len = strlen(v->text[r]) + 1;
+        off[r] = at;
+        memcpy(blob + at, v->text[r], len);
+        at += len;
+    }
+    *keep = off;
+    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL, 0};
+    return e->n;
+}
+
+/* f's n rows from entry e (fill_sections), pointing into it (the caller
+ * keeps it with the call's columns); 0, or -1 when it does not fit. */
+static int fill_restore(const filler *f, size_t n, const rc_entry *e)
+{
+    if (f->surv) {
+        cohort_surv *sv = f->surv;
+        if (e->n != 5 || e->len[0] != n || e->len[1] != n * sizeof(double) || e->len[2] != n * sizeof(int) ||
+            e->len[3] != (sv->start ? n * sizeof(double) : 0) || e->len[4] != (f->origin ? n * sizeof(double) : 0))
+            return -1;
+        sv->missing = e->p[0];
+        sv->time = e->p[1];
+        sv->status = e->p[2];
+        if (sv->start) sv->start = e->p[3];
+        if (f->origin) memcpy(f->origin, e->p[4], e->len[4]);   /* the caller's array (exposures) */
+        return 0;
+    }
+    cohort_vec *v = f->vec;
+    if (v->type != COHORT_TYPE_TEXT) {
+        if (e->n != 2 || e->len[0] != n || e->len[1] != n * sizeof(double)) return -1;
+        v->missing = e->p[0];
+        v->num = e->p[1];
+        return 0;
+    }
+    if (e->n != 3 || e->len[0] != n || e->len[1] != n * sizeof(uint64_t) || !e->len[2]) return -1;
+    const uint64_t *off = e->p[1];
+    const char *blob = e->p[2];
+    size_t bytes = e->len[2];
+    if (blob[bytes - 1] != 0) return -1;
+    for (size_t r = 0; r < n; r++)
+        if (off[r] >= bytes) return -1;
+    v->missing = e->p[0];
+    for (size_t r = 0; r < n; r++) ((const char **)v->text)[r] = blob + off[r];
+    return 0;
+}
+
+/* Keep entry e with the call's columns (they point into it); 0 or -1. */
+static int cb_keep_entry(colbuf *b, const rc_entry *e)
+{
+    rc_entry *x = realloc(b->ents, (b->nents + 1) * sizeof *x);
+    if (!x) return -1;
+    b->ents = x;
+    b->ents[b->nents++] = *e;
+    return 0;
+}
+
+/* Fill the columns of fill[0..nfill) over rows: those the results cache
+ * has from it, the others evaluated (and written to it while the run has
+ * met no data problem: problems()). */
+static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler *fill, size_t nfill,
+                         const size_t *rows, size_t n)
+{
+    rc_key *keys = pool->rc ? calloc(nfill + 1, sizeof *keys) : NULL;
+    size_t left = 0;
+    for (size_t k = 0; k < nfill; k++) {
+        rc_entry e;
+        if (keys) keys[left] = fill_key(pool->rc, &fill[k], rows, n);
+        if (keys && rescache_get(pool->rc, &keys[left], &e)) {
+            /* a filler's arrays are its own until it is filled: restore a copy */
+            filler f = fill[k];
+            cohort_vec v = f.vec ? *f.vec : (cohort_vec){0};
+            cohort_surv sv = f.surv ? *f.surv : (cohort_surv){0};
+            if (f.vec) f.vec = &v;
+            if (f.surv) f.surv = &sv;
+            if (!fill_restore(&f, n, &e) && !cb_keep_entry(b, &e)) {
+                if (fill[k].vec) *fill[k].vec = v;
+                if (fill[k].surv) *fill[k].surv = sv;
+                continue;
+            }
+            rc_entry_free(&e);
+        }
+        fill[left++] = fill[k];
+    }
+    fill_ctx fc = {rows, fill, left, NULL};
+    const expr **roots = left ? malloc(left * sizeof *roots) : NULL;
+    uint8_t *eps = left ? calloc(st->neps + 1, 1) : NULL;
+    size_t nroots = 0;
+    for (size_t k = 0; roots && eps && k < left; k++) {
+        if (fill[k].surv) eps[fill[k].ep] = 1;
+        else roots[nroots++] = fill[k].e;
+    }
+    if (left && roots && eps) pool_prepare(pool, roots, nroots, eps);
+    else if (left) pool_prepare(pool, NULL, 0, NULL);
+    free(roots);
+    free(eps);
+    if (left) parallel_for(pool, n, fill_part, &fc);
+    for (size_t k = 0; keys && k < left && problems(pool, st) == 0; k++) {
+        rc_entry e;
+        void *keep = NULL;
+        if (keys[k].hex[0] && fill_sections(&fill[k], n, &e, &keep)) rescache_put(pool->rc, &keys[k], &e);
+        free(keep);
+    }
+    free(keys);
 }
 
 /* The columns of the analysis dataset: each distinct expression ei's
@@ -964,8 +1207,13 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
 #undef ADDFILL
     for (size_t k = 0; db && k < nfill; k++)
         if (!fill[k].surv) fill[k].col = add_column(dbc, fill[k].e);
-    fill_ctx fc = {rows, fill, nfill, db};
-    parallel_for(pool, n, fill_part, &fc);
+    if (db) {
+        fill_ctx fc = {rows, fill, nfill, db};
+        pool_prepare(pool, NULL, 0, NULL);
+        parallel_for(pool, n, fill_part, &fc);
+    } else {
+        fill_columns(pool, st, b, fill, nfill, rows, n);
+    }
     free(fill);
     return 0;
 }
@@ -1011,6 +1259,7 @@ static int add_interactions(const study *st, const evpool *pool, const estimatei
         ia[t++] = (ia_term){it->nitems, vars, ref, (unsigned)it->op};
     }
     fill_ctx fc = {rows, fill, f, db};
+    pool_prepare(pool, NULL, 0, NULL);
     parallel_for(pool, n, fill_part, &fc);
 
     unsigned char *use = cb_alloc(b, n + 1);
@@ -1742,6 +1991,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     evpool pool;
     pool_init(&pool, ev, st, in_db ? 1 : threads, d->tables[st->unit].nrows);
     pool.pg = tm->pg;
+    /* per run: a --sweep value changes the params' keys */
+    pool.rc = in_db || uc ? NULL : rescache_new(tm->res_dir, st, d);
     size_t n = 0;
     indb_set *db = NULL;
     db_cols dbc = {NULL, 0, 0, 0};
@@ -1921,6 +2172,10 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     free(wname);
     indb_free(db);
     free(dbc.e);
+    size_t asked, found;
+    rescache_counts(pool.rc, &asked, &found);
+    tm->res_asked += asked;
+    tm->res_found += found;
     pool_free(&pool);
     eval_free(ev);
     tm->evaluate += now() - t0;
@@ -1990,8 +2245,9 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
                  "estimates %.3f s, total %.3f s, peak RSS %.1f MiB (%.2fx the CSV bytes)\n",
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
-    fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed\n",
-            d->tables_cached, d->tables_linked, d->files_hashed);
+    fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed, "
+                 "%zu of %zu results reused\n",
+            d->tables_cached, d->tables_linked, d->files_hashed, tm->res_found, tm->res_asked);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
@@ -2018,7 +2274,7 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, progress_new()};
+    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0};
     double start = now();
     char oerr[1024];
     if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
@@ -2036,6 +2292,8 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     dg->ud = &tap;
     /* in the database, the schema is all cohort reads (from a sample of rows) */
     int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
+    /* the results cache: beside the table cache, with CSV data only */
+    tm.res_dir = rc || o->no_cache || o->in_database || l.st->conninfo ? NULL : colcache_dir();
     if (!rc && o->in_database && !l.st->conninfo) {
         diag_at(dg, DIAG_ERROR, l.st->data->loc, "run --in-database needs a data postgres statement "
                 "(these rules read CSV files)");
@@ -2106,6 +2364,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
         }
     }
     if (o->timing && l.data) print_timing(&tm, l.data, now() - start, stderr);
+    free(tm.res_dir);
     if (o->outdir) render_release();   /* the font caches the figures loaded */
     for (size_t i = 0; i < tap.n; i++) free(tap.w[i]);
     free(tap.w);
@@ -2117,7 +2376,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
     for (size_t k = 0; !rc && k < l.nsts; k++) {
         const study *st = l.sts[k];
@@ -2254,7 +2513,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
     /* in the database, the schema is all cohort reads (from a sample of rows) */
     int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
     if (rc) {
@@ -2600,7 +2859,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_sql(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
     int bad = 0;
     study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);

@@ -32,6 +32,16 @@
 # - four runs at once write the entry through a temporary file each: all
 #   give the reference output, no temporary file is left, the next run
 #   restores the tables;
+# - the results cache (src/rescache.c; the `cache:` line's "N of M results
+#   reused"): on a study without data warnings, a rerun reuses all 9
+#   results (the unit set, 8 columns) on 1, 2 and 7 threads; a changed let
+#   recomputes that let and the lets that read it, and nothing else; a
+#   renamed row variable or moved let recomputes nothing; a param (in the
+#   rules, --set, each --sweep run), a criterion, the unit level, a declared column type and
+#   a table file's content each recompute what depends on them; damaged
+#   result entries are recomputed; four runs at once write them whole; a study that warns about its data
+#   writes no result (its warnings come every run); every run's outputs
+#   equal --no-cache's byte for byte;
 # - a file with a data error writes no entry and reports the same errors.
 # (The other tests run with COHORT_CACHE=off, from Makefile.am, so that
 # the suite writes nothing under the home folder.)
@@ -155,7 +165,7 @@ same fewer fewer_ref 2
 # part of the identity is seen alone.  `hashed NAME N`: the run read N CSV
 # files to hash them.
 hashed() {
-    got=$(sed -n 's/^cache: .*, \([0-9]*\) files hashed$/\1/p' "$tmp/$1.raw")
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) files hashed, .*/\1/p' "$tmp/$1.raw")
     [ "$got" = "$2" ] || fail "$1: ${got:-no} files hashed, expected $2"
 }
 # `linked NAME N`: N tables (here courses, or none) took their links to the
@@ -246,9 +256,9 @@ shas() {
 want=$(sha256sum "$P" "$tmp/s/data/courses.csv" | cut -d' ' -f1)
 [ "$(shas --no-cache)" = "$want" ] || fail "sha256: without the cache $(shas --no-cache)"
 [ "$(shas)" = "$want" ] || fail "sha256: first json run"
-grep -q ', 2 files hashed$' "$tmp/sha.raw" || fail "sha256: the entries had no SHA-256: $(grep '^cache' "$tmp/sha.raw")"
+grep -q ', 2 files hashed, ' "$tmp/sha.raw" || fail "sha256: the entries had no SHA-256: $(grep '^cache' "$tmp/sha.raw")"
 [ "$(shas)" = "$want" ] || fail "sha256: from the entries"
-grep -q '^cache: 2 tables restored from the rerun cache (1 with their links to the parent), 0 files hashed$' "$tmp/sha.raw" ||
+grep -q '^cache: 2 tables restored from the rerun cache (1 with their links to the parent), 0 files hashed, ' "$tmp/sha.raw" ||
     fail "sha256: not taken from the entries: $(grep '^cache' "$tmp/sha.raw")"
 
 # with the default margin: a file changed just now is hashed at every run
@@ -286,8 +296,10 @@ step racy5 ref 1 1
 # the header: magic 8 bytes, format 4, ABI 4, version 32, then 8-byte
 # fields: spec, device, inode, size, mtime (2), ctime (2), when seen (2),
 # content hash, SHA-256 (32 bytes), has SHA-256, rows, columns, key at 192)
+# (`damage HOW cohortres`: the results cache's entries, whose header is
+# magic 8 bytes, format 8, then the key's 64 hex digits: rkey changes one)
 damage() {
-    for e in "$COHORT_CACHE_DIR"/*.cohortcache; do
+    for e in "$COHORT_CACHE_DIR"/*.${2:-cohortcache}; do
         case $1 in
         flip) size=$(stat -c %s "$e")
               b=$(od -An -tu1 -j $((size - 9)) -N1 "$e" | tr -d ' ')
@@ -298,6 +310,7 @@ damage() {
         version) printf '0.0.0-other' | dd of="$e" bs=1 seek=16 conv=notrunc 2>/dev/null ;;
         abi) printf '\377' | dd of="$e" bs=1 seek=12 conv=notrunc 2>/dev/null ;;
         key) printf '\001' | dd of="$e" bs=1 seek=192 conv=notrunc 2>/dev/null ;;
+        rkey) printf 'x' | dd of="$e" bs=1 seek=20 conv=notrunc 2>/dev/null ;;
         esac
     done
 }
@@ -309,15 +322,149 @@ for how in flip half empty version abi key; do
     same "repaired_$how" ref 2
 done
 
-# four writers at once
+# ---- the results cache (src/rescache.c) ----
+# A study whose evaluation meets no data problem (a run that warns about
+# its data writes no result: each is computed again, with its warnings).
+# `results NAME N M`: N of the run's M results came from the cache.
+results() {
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) results reused$/\1 \2/p' "$tmp/$1.raw")
+    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} results reused, expected $2 of $3"
+}
+# `res NAME RULES REUSED [ARGS]`: run RULES, with and without the cache, the
+# same outputs; REUSED of its 9 results (the unit set and 8 columns) reused
+res() {
+    rname=$1 rrules=$2 reused=$3
+    shift 3
+    go "${rname}_ref" "$rrules" --no-cache "$@"
+    go "$rname" "$rrules" "$@"
+    same "$rname" "${rname}_ref" any
+    results "$rname" "$reused" 9
+}
+cat >"$tmp/s/r.rules" <<'RULES'
+study "results";
+data csv "data" {
+  table patients key patient_id;
+  table courses key course_id in patients order by start_date;
+}
+unit courses;
+param minkps = 70;
+include "not site 3": patient.site != "S3";
+let kps = patient.kps;
+let good = kps >= minkps;
+let site = patient.site;
+let n_before = count courses c: c.start_date before start_date;
+let early = n_before == 0 and good;
+timescale months;
+endpoint os { origin start_date; event patient.death_date; censor coalesce(patient.death_date, patient.last_followup); }
+estimate describe(vars: [kps, good, site, n_before, early, dose_gy, technique]);
+estimate km(os, at: [6 months]);
+RULES
 rm -rf "$COHORT_CACHE_DIR"
-for k in 1 2 3 4; do
-    go "conc$k" study.rules &
+res r_first r.rules 0
+grep -q 'warning' "$tmp/r_first_ref.err" && fail "r_first: the study warns: $(cat "$tmp/r_first_ref.err")"
+for th in 1 2 7; do res "r_again$th" r.rules 9 --threads $th; done
+# one let changed: that let (early) alone is computed again; one its other
+# lets read (good): good and early
+sed 's/^let early = n_before == 0 and good;/let early = n_before <= 1 and good;/' "$tmp/s/r.rules" >"$tmp/s/r1.rules"
+res r_let r1.rules 8
+sed 's/^let good = kps >= minkps;/let good = kps > minkps;/' "$tmp/s/r.rules" >"$tmp/s/r2.rules"
+res r_dep r2.rules 7
+# renamed row variable, reordered lets: the same definitions, all reused
+sed 's/count courses c: c.start_date/count courses x: x.start_date/' "$tmp/s/r.rules" |
+    awk '/^let site/ { s = $0; next } { print } /^timescale/ { print s }' >"$tmp/s/r3.rules"
+res r_same r3.rules 9
+# a param (in the rules, and by --set and --sweep): good and early again
+sed 's/^param minkps = 70;/param minkps = 80;/' "$tmp/s/r.rules" >"$tmp/s/r4.rules"
+res r_param r4.rules 7
+res r_set r.rules 7 --set minkps=90
+res r_set2 r.rules 9 --set minkps=90
+# --sweep: each run keyed by its own value (70 and 90 were cached above,
+# 85 is new: its good and early are computed), then all 27 reused
+go r_sweep_ref r.rules --no-cache --sweep minkps=70,85,90
+go r_sweep r.rules --sweep minkps=70,85,90
+same r_sweep r_sweep_ref any
+results r_sweep 25 27
+go r_sweep2 r.rules --sweep minkps=70,85,90
+same r_sweep2 r_sweep_ref any
+results r_sweep2 27 27
+# a map a call reads (w(site)): the map's let is part of the call's key
+sed -e 's/^let site = patient.site;/let site = patient.site;\nlet w = {"S0": 1, "S1": 2, "S2": 3};\nlet sw = w(site);/' \
+    -e 's/, technique\]/, technique, sw]/' "$tmp/s/r.rules" >"$tmp/s/rm1.rules"
+sed 's/"S0": 1,/"S0": 5,/' "$tmp/s/rm1.rules" >"$tmp/s/rm2.rules"
+for m in rm1 rm1 rm2; do
+    go "${m}_ref" $m.rules --no-cache
+    go $m $m.rules
+    same $m "${m}_ref" any
 done
-wait
-for k in 1 2 3 4; do same "conc$k" ref any; done
-left=$(ls "$COHORT_CACHE_DIR" | grep -v '\.cohortcache$')
-[ -z "$left" ] || fail "concurrent: left $left"
+results rm1 10 10
+results rm2 9 10
+cmp -s "$tmp/rm1.out" "$tmp/rm2.out" && fail "rm2: the changed map does not show"
+# a criterion: the unit set and so every column over it
+sed 's/"S3"/"S2"/' "$tmp/s/r.rules" >"$tmp/s/r5.rules"
+res r_crit r5.rules 0
+# the unit level: every result (patients: the same lets where they exist)
+sed -e 's/^unit courses;/unit patients;/' -e '/^let n_before/d' -e '/^let early/d' -e '/^endpoint/d' \
+    -e '/^estimate km/d' -e 's/, n_before, early, dose_gy, technique//' \
+    -e 's/^include.*/include "not site 3": site != "S3";/' "$tmp/s/r.rules" >"$tmp/s/r6.rules"
+go r_unit_ref r6.rules --no-cache
+go r_unit r6.rules
+same r_unit r_unit_ref any
+results r_unit 0 4
+sed -e 's/^unit patients;/unit courses;/' "$tmp/s/r6.rules" >"$tmp/s/r7.rules"
+go r_unit2_ref r7.rules --no-cache
+go r_unit2 r7.rules
+same r_unit2 r_unit2_ref any
+# (its criterion reads the let site, not the column: another unit set's
+# key, but the same units as r.rules', whose columns kps, good and site are)
+results r_unit2 3 4
+cmp -s "$tmp/r_unit.out" "$tmp/r_unit2.out" && fail "r_unit: the unit level does not show"
+# a declared column type (kps read as real): every result of the table
+sed 's/^  table patients key patient_id;/  table patients key patient_id { kps: real; }/' "$tmp/s/r.rules" >"$tmp/s/r8.rules"
+res r_type r8.rules 0
+# a table file: the first patient's kps (70 made 90) and site (S1 made S3:
+# left out) changed
+cp -p "$P" "$tmp/orig_r.csv"
+res r_back r.rules 9
+sed -i '2s/^1,,70,S1,/1,,90,S3,/' "$P"
+cmp -s "$P" "$tmp/orig_r.csv" && fail "r_file: the test did not change the file"
+res r_file r.rules 0
+cmp -s "$tmp/r_file.out" "$tmp/r_back.out" && fail "r_file: the changed file does not show"
+res r_file2 r.rules 9
+cp -p "$tmp/orig_r.csv" "$P"
+res r_file3 r.rules 9
+# damaged result entries: one byte of a payload, one of a header's key, cut
+# in half, emptied: computed again (and written again)
+for how in flip rkey half empty; do
+    damage $how cohortres
+    res "r_damaged_$how" r.rules 0
+    res "r_repaired_$how" r.rules 9
+done
+# `four NAME RULES REF`: four runs at once from an empty cache, each writing
+# through a temporary file: all as REF, no temporary file left
+four() {
+    rm -rf "$COHORT_CACHE_DIR"
+    for k in 1 2 3 4; do
+        go "$1$k" "$2" &
+    done
+    wait
+    for k in 1 2 3 4; do same "$1$k" "$3" any; done
+    left=$(ls "$COHORT_CACHE_DIR" | grep -v '\.cohortcache$\|\.cohortres$')
+    [ -z "$left" ] || fail "$1: left $left"
+}
+# the same results at once: then all reused
+four r_conc r.rules r_first_ref
+res r_conc r.rules 9
+# a run that warns (the study above: deaths after the censoring date)
+# writes no result, so its warnings come every time
+rm -rf "$COHORT_CACHE_DIR"
+go w1 study.rules
+same w1 ref 0
+go w2 study.rules
+same w2 ref 2
+results w2 0 9
+
+# four writers at once
+four conc study.rules ref
 [ "$(entries)" = 2 ] || fail "concurrent: $(entries) entries"
 go after study.rules
 same after ref 2

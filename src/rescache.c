@@ -1,0 +1,591 @@
+/* rescache.c: the rerun cache of evaluated results (rescache.h).
+ *
+ * Keys.  A key is the SHA-256 of a text: a fixed opening (the format, this
+ * build's identity, the unit and its ancestors, the timescale) and the
+ * result's definition written out by put_expr as the checker resolved it.
+ * A reference to a let, param, endpoint or exposure is written as that
+ * definition's own key (computed once per run, memo[]), a column as its
+ * table's name, its name and type, and the key of its table: the table's
+ * content hash and declaration and those of its ancestors (a quantifier's
+ * rows are grouped through them).  Source spelling that does not change a
+ * value (a row variable's name, a let's position, the label of a
+ * criterion) is left out.  A result whose definition reaches an extern C
+ * function (its library can change under the same name), included() (it
+ * reads another analysis), an era table or a table the table cache did not
+ * hash gets no key: it is computed every run.
+ *
+ * Build identity.  The GNU build-id of each object whose code computes a
+ * value: the executable (it links libcohort statically: the evaluator),
+ * the math library and the C library, found by the address of one of
+ * their functions among the loaded objects (not the plugins: an estimate
+ * always runs, and which plugins a run loads depends on its rules).  The
+ * linker computes a build-id from the code and data, so a rebuild with
+ * any change has another, and a system library updated under the same
+ * name (libm's exp, say) changes it too.  An object without one (linked
+ * with --build-id=none) is identified by its file's SHA-256 (the
+ * executable) or its device, inode, size and modification time.
+ * The units a column is computed for enter its key by a 64-bit hash of
+ * their row numbers (colcache_hash: it detects changes, and the rest of
+ * the key is the definition's).
+ *
+ * Entries.  dir/<the key's first 32 hex digits>.cohortres: a header (magic,
+ * format, the whole key, the number of sections, the payload's length and
+ * hash, the header's own hash) then each section's length and bytes,
+ * padded to 8.  Any mismatch, a short file or a wrong hash makes it a
+ * miss; a new entry is renamed over an old one (colcache_write).  An
+ * entry read is mapped read-only: restored columns point into it. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1   /* dl_iterate_phdr */
+#endif
+#include "config.h"
+#include "rescache.h"
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "colcache.h"
+#include "hash.h"
+
+enum { RC_FORMAT = 1 };
+static const char rc_magic[8] = "COHRES1";
+
+typedef struct rc_header {
+    char magic[8];
+    uint64_t format;
+    char key[64];
+    uint64_t nsec, payload, hash, check;
+} rc_header;
+
+/* A growing text. */
+typedef struct kbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} kbuf;
+
+static void kb_put(kbuf *b, const void *p, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n + 1) cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, p, n);
+    b->n += n;
+    b->s[b->n] = 0;
+}
+
+static void kb_fmt(kbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void kb_fmt(kbuf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0) kb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* A string, length first (so that no text can pass for another). */
+static void kb_str(kbuf *b, const char *s)
+{
+    if (!s) {
+        kb_put(b, "-", 1);
+        return;
+    }
+    size_t n = strlen(s);
+    kb_fmt(b, "%zu:", n);
+    kb_put(b, s, n);
+}
+
+/* The memo of one definition's key: 0 not yet, 1 in progress, 2 done. */
+typedef struct memo {
+    int state;
+    int bad;
+    char hex[65];
+} memo;
+
+struct rescache {
+    char *dir;
+    const study *st;
+    const cohort_data *d;
+    char *opening;           /* the fixed part of every key */
+    memo *lets, *params, *eps, *expos, *tables;
+    size_t asked, found;
+};
+
+/* ---- build identity ------------------------------------------------------ */
+
+/* The objects whose code computes a result: the executable (it links
+ * libcohort statically), the math library and the C library. */
+typedef struct objects {
+    kbuf *b;
+    uintptr_t fn[3];        /* a function of each */
+} objects;
+
+static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
+{
+    (void)size;
+    objects *o = ud;
+    kbuf *b = o->b;
+    int wanted = 0;
+    for (int i = 0; i < info->dlpi_phnum && !wanted; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        for (int k = 0; ph->p_type == PT_LOAD && k < 3; k++)
+            wanted |= o->fn[k] >= lo && o->fn[k] - lo < ph->p_memsz;
+    }
+    if (!wanted) return 0;
+    const char *name = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : "(main)";
+    int found = 0;
+    for (int i = 0; i < info->dlpi_phnum && !found; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE) continue;
+        const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+        size_t off = 0;
+        while (off + sizeof(ElfW(Nhdr)) <= ph->p_memsz) {
+            const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)(p + off);
+            size_t namesz = (nh->n_namesz + 3) & ~(size_t)3, descsz = (nh->n_descsz + 3) & ~(size_t)3;
+            const unsigned char *desc = p + off + sizeof *nh + namesz;
+            if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+                memcmp(p + off + sizeof *nh, "GNU", 4) == 0) {
+                kb_fmt(b, "obj ");
+                kb_str(b, name);
+                kb_fmt(b, " id ");
+                for (size_t k = 0; k < nh->n_descsz; k++) kb_fmt(b, "%02x", desc[k]);
+                kb_put(b, "\n", 1);
+                found = 1;
+                break;
+            }
+            off += sizeof *nh + namesz + descsz;
+        }
+    }
+    if (!found) {
+        /* no build-id: the executable's bytes, another object's file identity */
+        char hex[65] = "";
+        struct stat st;
+        const char *path = *info->dlpi_name ? info->dlpi_name : "/proc/self/exe";
+        kb_fmt(b, "obj ");
+        kb_str(b, name);
+        if (!*info->dlpi_name && sha256_file(path, hex) == 0)
+            kb_fmt(b, " sha256 %s\n", hex);
+        else if (stat(path, &st) == 0)
+            kb_fmt(b, " file %llu %llu %lld %lld.%09ld\n", (unsigned long long)st.st_dev,
+                   (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                   st.st_mtim.tv_nsec);
+        else
+            kb_fmt(b, " unknown\n");
+    }
+    return 0;
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad);
+static const char *ref_key(rescache *rc, int kind, int i, int *bad);
+
+/* The memo m computed by fn(rc, i, b, bad) into its text, hashed. */
+static const char *memoized(rescache *rc, memo *m, int i, void (*fn)(rescache *, int, kbuf *, int *), int *bad)
+{
+    if (m->state == 1) {
+        /* a cycle cannot pass the checker; never trust one */
+        *bad = 1;
+        return "";
+    }
+    if (m->state == 0) {
+        m->state = 1;
+        kbuf b = {0};
+        int mb = 0;
+        fn(rc, i, &b, &mb);
+        if (b.oom) mb = 1;
+        m->bad = mb;
+        if (!mb) sha256_mem(b.s, b.n, m->hex);
+        free(b.s);
+        m->state = 2;
+    }
+    if (m->bad) *bad = 1;
+    return m->hex;
+}
+
+/* A table: its name, content and declaration, and its ancestors'. */
+static void table_text(rescache *rc, int ti, kbuf *b, int *bad)
+{
+    for (int t = ti; t >= 0; t = rc->d->tables[t].parent) {
+        const table *tb = &rc->d->tables[t];
+        if (!tb->has_content) *bad = 1;
+        kb_fmt(b, "table ");
+        kb_str(b, tb->name);
+        kb_fmt(b, " %016llx\n", (unsigned long long)tb->content);
+    }
+}
+
+static const char *table_key(rescache *rc, int ti, int *bad)
+{
+    if (ti < 0 || (size_t)ti >= rc->d->ntables) {
+        *bad = 1;
+        return "";
+    }
+    return memoized(rc, &rc->tables[ti], ti, table_text, bad);
+}
+
+/* A column of table ti by its table's key, name and type. */
+static void put_column(rescache *rc, kbuf *b, int ti, int col, int *bad)
+{
+    if (ti < 0 || (size_t)ti >= rc->d->ntables || col < 0 || (size_t)col >= rc->d->tables[ti].ncols) {
+        *bad = 1;
+        return;
+    }
+    const column *c = &rc->d->tables[ti].cols[col];
+    kb_fmt(b, " col %s ", table_key(rc, ti, bad));
+    kb_str(b, c->name);
+    kb_fmt(b, " %d", (int)c->type);
+}
+
+static void let_text(rescache *rc, int i, kbuf *b, int *bad)
+{
+    const letinfo *li = &rc->st->lets[i];
+    kb_fmt(b, "let %d.%d %d\n", li->type.kind, li->type.elem, li->is_const);
+    put_expr(rc, b, li->s->value, bad);
+}
+
+static void param_text(rescache *rc, int i, kbuf *b, int *bad)
+{
+    const paraminfo *p = &rc->st->params[i];
+    kb_fmt(b, "param %d.%d\n", p->type.kind, p->type.elem);
+    put_expr(rc, b, p->value, bad);
+}
+
+static void ep_text(rescache *rc, int i, kbuf *b, int *bad)
+{
+    const endpointinfo *ep = &rc->st->eps[i];
+    const stmt *s = ep->s;
+    kb_fmt(b, "endpoint %d %d %d %d\n", ep->ncauses, ep->from_columns, s->ep_time_unit,
+           ep->rows_table >= 0);
+    if (ep->rows_table >= 0) kb_fmt(b, " rows %s\n", table_key(rc, ep->rows_table, bad));
+    for (int k = 0; k < ep->ncauses; k++) kb_str(b, ep->cause_names ? ep->cause_names[k] : NULL);
+    for (size_t k = 0; k < ep->ncodes; k++) {
+        kb_fmt(b, " code %lld %d ", (long long)ep->codes[k].i, ep->codes[k].status);
+        kb_str(b, ep->codes[k].s);
+    }
+    const expr *parts[] = {s->origin, s->event, s->censor, s->ep_time, s->ep_status, s->ep_entry,
+                           s->ep_event_codes, s->ep_censor_codes};
+    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) put_expr(rc, b, parts[k], bad);
+    for (size_t k = 0; k < s->ncompeting; k++) {
+        kb_str(b, s->competing_names ? s->competing_names[k] : NULL);
+        put_expr(rc, b, s->competing[k], bad);
+    }
+}
+
+static void expo_text(rescache *rc, int i, kbuf *b, int *bad)
+{
+    kb_fmt(b, "exposure\n");
+    put_expr(rc, b, rc->st->exposures[i]->value, bad);
+}
+
+/* The key of definition i of a kind (what R_LET, R_PARAM, R_ENDPOINT and
+ * R_EXPOSURE name); a number out of range is never cached. */
+static const char *ref_key(rescache *rc, int kind, int i, int *bad)
+{
+    const study *st = rc->st;
+    memo *m = kind == R_LET ? rc->lets : kind == R_PARAM ? rc->params : kind == R_ENDPOINT ? rc->eps : rc->expos;
+    size_t n = kind == R_LET ? st->nlets : kind == R_PARAM ? st->nparams : kind == R_ENDPOINT ? st->neps
+               : st->nexposures;
+    void (*fn)(rescache *, int, kbuf *, int *) = kind == R_LET ? let_text : kind == R_PARAM ? param_text
+                                                 : kind == R_ENDPOINT ? ep_text : expo_text;
+    if (i < 0 || (size_t)i >= n) {
+        *bad = 1;
+        return "";
+    }
+    return memoized(rc, &m[i], i, fn, bad);
+}
+
+/* e as resolved: every field the evaluator reads, references by key. */
+static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad)
+{
+    if (!e) {
+        kb_put(b, "~", 1);
+        return;
+    }
+    kb_fmt(b, "(%d %d %d.%d", (int)e->kind, e->op, e->type.kind, e->type.elem);
+    switch (e->kind) {
+    case E_INT: case E_BOOL:
+        kb_fmt(b, " %lld", (long long)e->ival);
+        break;
+    case E_REAL:
+        kb_fmt(b, " %a", e->rval);
+        break;
+    case E_DURATION:
+        kb_fmt(b, " %a %d %a", e->rval, e->dunit, e->days);
+        break;
+    case E_DATE:
+        kb_fmt(b, " %a ", e->days);
+        kb_str(b, e->sval);
+        break;
+    case E_TEXT:
+        kb_put(b, " ", 1);
+        kb_str(b, e->text ? e->text : e->sval);
+        break;
+    case E_QUANT:
+        /* the table ranged over, reached from the unit or from a row */
+        kb_fmt(b, " %s %d %d %d %d", table_key(rc, e->table, bad), e->col, e->slot, e->anchor_slot,
+               e->anchor_table);
+        kb_str(b, e->via);
+        break;
+    case E_CALL:
+        if (e->rkind == R_EXTERN || e->fn == FN_INCLUDED) *bad = 1;
+        kb_put(b, " ", 1);
+        kb_str(b, e->name);
+        kb_fmt(b, " %d", e->fn);
+        break;
+    default:
+        break;
+    }
+    /* a name, or a call reading a let or param (a map's lookup, m[k]) */
+    if (e->kind == E_NAME || e->kind == E_FIELD || (e->kind == E_CALL && e->rkind != R_NONE)) {
+        kb_fmt(b, " r%d", e->rkind);
+        switch (e->rkind) {
+        case R_COLUMN: put_column(rc, b, e->table, e->col, bad); break;
+        case R_VARCOL: case R_VARANC:
+            kb_fmt(b, " v%d a%d", e->slot, e->anchor_table);
+            put_column(rc, b, e->table, e->col, bad);
+            break;
+        case R_LET: case R_PARAM: case R_ENDPOINT: case R_EXPOSURE:
+            kb_fmt(b, " %s", ref_key(rc, e->rkind, e->slot, bad));
+            break;
+        case R_EPMEMBER: kb_fmt(b, " %s m%d", ref_key(rc, R_ENDPOINT, e->slot, bad), e->col); break;
+        default: *bad = 1; break;   /* unresolved, extern or unknown: never cached */
+        }
+    }
+    /* a field's base (a table, row variable or endpoint) is resolved above */
+    const expr *sub[] = {e->kind == E_FIELD ? NULL : e->a, e->b, e->c, e->d};
+    for (size_t k = 0; k < 4; k++)
+        if (sub[k]) {
+            kb_fmt(b, " %zu", k);
+            put_expr(rc, b, sub[k], bad);
+        }
+    kb_fmt(b, " [%zu", e->nitems);
+    for (size_t k = 0; k < e->nitems; k++) put_expr(rc, b, e->items[k], bad);
+    kb_put(b, "])", 2);
+}
+
+static rc_key finish(rescache *rc, kbuf *b, int bad)
+{
+    rc_key k = {""};
+    rc->asked++;
+    if (!bad && !b->oom) sha256_mem(b->s, b->n, k.hex);
+    free(b->s);
+    return k;
+}
+
+rc_key rescache_key_set(rescache *rc, const uint8_t *eval_eps)
+{
+    kbuf b = {0};
+    int bad = 0;
+    kb_put(&b, rc->opening, strlen(rc->opening));
+    kb_fmt(&b, "set %zu\n", rc->st->ncriteria);
+    for (size_t j = 0; j < rc->st->ncriteria; j++) {
+        kb_fmt(&b, "%s ", rc->st->criteria[j]->kind == S_INCLUDE ? "include" : "exclude");
+        put_expr(rc, &b, rc->st->criteria[j]->value, &bad);
+        kb_put(&b, "\n", 1);
+    }
+    for (size_t e = 0; e < rc->st->neps; e++)
+        if (eval_eps && eval_eps[e]) kb_fmt(&b, "with %s\n", ref_key(rc, R_ENDPOINT, (int)e, &bad));
+    return finish(rc, &b, bad);
+}
+
+rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, const size_t *rows, size_t n)
+{
+    kbuf b = {0};
+    int bad = 0;
+    kb_put(&b, rc->opening, strlen(rc->opening));
+    if (ep >= 0) kb_fmt(&b, "endpoint %s %u\n", ref_key(rc, R_ENDPOINT, ep, &bad), flags);
+    else {
+        kb_fmt(&b, "column %u ", flags);
+        put_expr(rc, &b, e, &bad);
+    }
+    /* the units, as their row numbers */
+    kb_fmt(&b, "\nunits %zu %016llx\n", n, (unsigned long long)colcache_hash(rows, n * sizeof *rows));
+    return finish(rc, &b, bad);
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+rescache *rescache_new(const char *dir, const study *st, const cohort_data *d)
+{
+    if (!dir || st->nexterns || st->neras || st->conninfo) return NULL;
+    rescache *rc = calloc(1, sizeof *rc);
+    if (!rc) return NULL;
+    rc->dir = strdup(dir);
+    rc->st = st;
+    rc->d = d;
+    rc->lets = calloc(st->nlets + 1, sizeof *rc->lets);
+    rc->params = calloc(st->nparams + 1, sizeof *rc->params);
+    rc->eps = calloc(st->neps + 1, sizeof *rc->eps);
+    rc->expos = calloc(st->nexposures + 1, sizeof *rc->expos);
+    rc->tables = calloc(d->ntables + 1, sizeof *rc->tables);
+    kbuf b = {0};
+    kb_fmt(&b, "cohort results %d %s\n", RC_FORMAT, PACKAGE_VERSION);
+    double (*volatile fexp)(double) = exp;   /* libm's, not a builtin */
+    objects objs = {&b, {(uintptr_t)&rescache_new, (uintptr_t)fexp, (uintptr_t)&qsort}};
+    dl_iterate_phdr(phdr_cb, &objs);
+    int bad = 0;
+    kb_fmt(&b, "unit %s timescale %d days %a %a %a %a\n", table_key(rc, st->unit, &bad), st->timescale,
+           st->unit_days[0], st->unit_days[1], st->unit_days[2], st->unit_days[3]);
+    rc->opening = b.s;
+    if (!rc->dir || !rc->lets || !rc->params || !rc->eps || !rc->expos || !rc->tables || b.oom || !b.s || bad) {
+        rescache_free(rc);
+        return NULL;
+    }
+    return rc;
+}
+
+void rescache_free(rescache *rc)
+{
+    if (!rc) return;
+    free(rc->dir);
+    free(rc->opening);
+    free(rc->lets);
+    free(rc->params);
+    free(rc->eps);
+    free(rc->expos);
+    free(rc->tables);
+    free(rc);
+}
+
+void rescache_counts(const rescache *rc, size_t *asked, size_t *found)
+{
+    *asked = rc ? rc->asked : 0;
+    *found = rc ? rc->found : 0;
+}
+
+/* ---- entries ----------------------------------------------------------- */
+
+static size_t pad8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static void entry_name(const rc_key *key, char name[64])
+{
+    snprintf(name, 64, "%.32s.cohortres", key->hex);
+}
+
+static uint64_t header_check(const rc_header *h)
+{
+    rc_header c = *h;
+    c.check = 0;
+    return colcache_hash(&c, sizeof c);
+}
+
+int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!rc || !key->hex[0]) return 0;
+    char name[64];
+    entry_name(key, name);
+    size_t nd = strlen(rc->dir);
+    char *path = malloc(nd + 70);
+    if (!path) return 0;
+    snprintf(path, nd + 70, "%s/%s", rc->dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0) return 0;
+    struct stat st;
+    rc_header h;
+    unsigned char *map = MAP_FAILED, *buf = NULL;
+    size_t len = 0;
+    int ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= sizeof h &&
+             pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h && !memcmp(h.magic, rc_magic, sizeof rc_magic) &&
+             h.format == RC_FORMAT && !memcmp(h.key, key->hex, 64) && h.check == header_check(&h) &&
+             h.nsec <= RC_MAXSEC && h.payload == (uint64_t)st.st_size - sizeof h;
+    if (ok) {
+        /* mapped read-only and populated at once (the page cache's pages,
+         * not copied), like the table cache's entries: a restored column
+         * points into it */
+        len = (size_t)st.st_size;
+        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        buf = map == MAP_FAILED ? NULL : map + sizeof h;
+        ok = buf && colcache_hash(buf, h.payload) == h.hash;
+    }
+    close(fd);
+    size_t off = 0;
+    for (size_t k = 0; ok && k < h.nsec; k++) {
+        uint64_t sl;
+        if (h.payload - off < 8) { ok = 0; break; }
+        memcpy(&sl, buf + off, 8);
+        off += 8;
+        if (sl > h.payload - off || pad8(sl) > h.payload - off) { ok = 0; break; }
+        out->p[k] = buf + off;
+        out->len[k] = sl;
+        off += pad8(sl);
+    }
+    if (!ok || off != h.payload) {
+        if (map != MAP_FAILED) munmap(map, len);
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
+    out->n = h.nsec;
+    out->map = map;
+    out->maplen = len;
+    rc->found++;
+    return 1;
+}
+
+void rc_entry_free(rc_entry *e)
+{
+    if (e->map) munmap(e->map, e->maplen);
+    memset(e, 0, sizeof *e);
+}
+
+void rescache_put(rescache *rc, const rc_key *key, const rc_entry *e)
+{
+    if (!rc || !key->hex[0] || e->n > RC_MAXSEC) return;
+    static const char zero[8];
+    const void *parts[2];
+    size_t lens[2];
+    /* the payload in one buffer, to hash it (it is written from there) */
+    size_t total = 0;
+    for (size_t k = 0; k < e->n; k++) total += 8 + pad8(e->len[k]);
+    unsigned char *pay = malloc(total + 1);
+    if (!pay) return;
+    size_t off = 0;
+    for (size_t k = 0; k < e->n; k++) {
+        uint64_t len = e->len[k];
+        memcpy(pay + off, &len, 8);
+        off += 8;
+        if (e->len[k]) memcpy(pay + off, e->p[k], e->len[k]);
+        memcpy(pay + off + e->len[k], zero, pad8(e->len[k]) - e->len[k]);
+        off += pad8(e->len[k]);
+    }
+    rc_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, rc_magic, sizeof rc_magic);
+    h.format = RC_FORMAT;
+    memcpy(h.key, key->hex, 64);
+    h.nsec = e->n;
+    h.payload = total;
+    h.hash = colcache_hash(pay, total);
+    h.check = header_check(&h);
+    parts[0] = &h;
+    lens[0] = sizeof h;
+    parts[1] = pay;
+    lens[1] = total;
+    char name[64];
+    entry_name(key, name);
+    (void)colcache_write(rc->dir, name, parts, lens, 2);
+    free(pay);
+}
