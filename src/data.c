@@ -1904,24 +1904,26 @@ out:
     return L->nerr;
 }
 
-static int in_map(const table *t, const void *p)
+/* Whether the array p of n bytes lies in the table's mapping (an empty
+ * array of an entry's last section points at the mapping's very end). */
+static int in_map(const table *t, const void *p, size_t n)
 {
     const char *m = t->map, *q = p;
-    return m && q >= m && q < m + t->maplen;
+    return m && q >= m && (n ? q < m + t->maplen : q <= m + t->maplen);
 }
 
 /* A table's links to its parent and its row groups (those in the rerun
  * cache's mapping stay mapped until data_free). */
 static void drop_links(table *t)
 {
-    if (!in_map(t, t->parent_row)) free(t->parent_row);
+    if (!in_map(t, t->parent_row, t->nrows * sizeof *t->parent_row)) free(t->parent_row);
     else colcache_release(t->parent_row, t->nrows * sizeof *t->parent_row);
     t->parent_row = NULL;
     for (size_t k = 0; k < t->ngroups_built; k++) {
         group_index *g = &t->groups[k];
-        if (!in_map(t, g->off)) free(g->off);
+        if (!in_map(t, g->off, (g->ngroups + 1) * sizeof *g->off)) free(g->off);
         else colcache_release(g->off, (g->ngroups + 1) * sizeof *g->off);
-        if (!in_map(t, g->rows)) free(g->rows);
+        if (!in_map(t, g->rows, t->nrows * sizeof *g->rows)) free(g->rows);
         else colcache_release(g->rows, t->nrows * sizeof *g->rows);
     }
     free(t->groups);
