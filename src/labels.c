@@ -1,6 +1,7 @@
 /* labels.c: the labels of names and levels (`label` statements): their
  * checks, the order of the levels, and the text people read in place of
  * the names and levels the plugins write. */
+#include "textbuf.h"
 #include "labels.h"
 #include "ast.h"
 #include <ctype.h>
@@ -239,31 +240,6 @@ const char *labels_reference(const labelset *ls, const char *name)
 
 /* ---- text as people read it ---------------------------------------------------- */
 
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void put(sbuf *b, const char *s, size_t len)
-{
-    if (b->oom) return;
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = (b->n + len + 1) * 2;
-        char *p = realloc(b->s, cap);
-        if (!p) { b->oom = 1; return; }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = 0;
-}
-
-static void puts_(sbuf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
 
 static int word_char(char c)
 {
@@ -288,14 +264,14 @@ static const label_level *level_at(const label_entry *e, const char *s)
 }
 
 /* The level's text in a model term "(A vs B)": its label, or itself. */
-static void put_level(sbuf *b, const label_entry *e, const char *s, size_t len)
+static void put_level(textbuf *b, const label_entry *e, const char *s, size_t len)
 {
     for (size_t k = 0; k < e->nlevels; k++)
         if (e->levels[k].text && strlen(e->levels[k].level) == len && strncmp(e->levels[k].level, s, len) == 0) {
-            puts_(b, e->levels[k].text);
+            tb_add(b, e->levels[k].text);
             return;
         }
-    put(b, s, len);
+    tb_put(b, s, len);
 }
 
 /* Is text[i] preceded by the word `w` and one space ("by NAME")? */
@@ -308,12 +284,12 @@ static int after_word(const char *text, size_t i, const char *w)
 
 char *labels_show(const labelset *ls, const char *text)
 {
-    sbuf b = {0};
-    puts_(&b, "");
+    textbuf b = {0};
+    tb_add(&b, "");
     size_t i = 0, n = strlen(text);
     while (i < n) {
         if ((i > 0 && word_char(text[i - 1])) || !(isalpha((unsigned char)text[i]) || text[i] == '_')) {
-            put(&b, text + i++, 1);
+            tb_put(&b, text + i++, 1);
             continue;
         }
         size_t w = i;
@@ -326,32 +302,32 @@ char *labels_show(const labelset *ls, const char *text)
         const label_entry *e = find(ls, name);
         const char *rest = text + w, *shown = e && e->text ? e->text : name;
         if (!e) {
-            put(&b, text + i, w - i);
+            tb_put(&b, text + i, w - i);
         } else if (strncmp(rest, " = ", 3) == 0) {
             const label_level *l = level_at(e, rest + 3);
             if (l && l->text) {
-                puts_(&b, l->text);
+                tb_add(&b, l->text);
                 w += 3 + strlen(l->level);
             } else {
-                puts_(&b, shown);
-                puts_(&b, " = ");
+                tb_add(&b, shown);
+                tb_add(&b, " = ");
                 w += 3;
             }
         } else if (rest[0] == ' ' && rest[1] == '(' && strstr(rest, " vs ") && strchr(rest, ')') &&
                    strstr(rest, " vs ") < strchr(rest, ')')) {
             const char *a = rest + 2, *vs = strstr(rest, " vs "), *end = strchr(rest, ')');
-            puts_(&b, shown);
-            puts_(&b, " (");
+            tb_add(&b, shown);
+            tb_add(&b, " (");
             put_level(&b, e, a, (size_t)(vs - a));
-            puts_(&b, " vs ");
+            tb_add(&b, " vs ");
             put_level(&b, e, vs + 4, (size_t)(end - vs - 4));
-            puts_(&b, ")");
+            tb_add(&b, ")");
             w = (size_t)(end + 1 - text);
         } else if ((i == 0 && w == n) || after_word(text, i, "by") || after_word(text, i, "of") ||
                    after_word(text, i, "for")) {
-            puts_(&b, shown);
+            tb_add(&b, shown);
         } else {
-            put(&b, text + i, w - i);
+            tb_put(&b, text + i, w - i);
         }
         i = w;
     }
@@ -421,18 +397,18 @@ char *labels_term(const labelset *ls, const char *formula, const char *text)
         p += n + (p[n] == ':');
     }
     if (!labelled) return NULL;
-    sbuf b = {0};
-    puts_(&b, "");
+    textbuf b = {0};
+    tb_add(&b, "");
     for (const char *p = text; *p;) {
         size_t n = strcspn(p, ":"), v;
         const label_entry *e = term_label(ls, formula, p, n, &v);
-        if (p != text) puts_(&b, " \xc3\x97 ");   /* U+00D7, the multiplication sign */
+        if (p != text) tb_add(&b, " \xc3\x97 ");   /* U+00D7, the multiplication sign */
         if (!e) {
-            put(&b, p, n);
+            tb_put(&b, p, n);
         } else {
-            puts_(&b, e->text ? e->text : e->name);
+            tb_add(&b, e->text ? e->text : e->name);
             if (v < n) {
-                puts_(&b, ": ");
+                tb_add(&b, ": ");
                 put_level(&b, e, p + v, n - v);
             }
         }

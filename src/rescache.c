@@ -37,6 +37,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1   /* dl_iterate_phdr */
 #endif
+#include "textbuf.h"
 #include "config.h"
 #include "rescache.h"
 #include <elf.h>
@@ -63,53 +64,17 @@ typedef struct rc_header {
     uint64_t nsec, payload, hash, check;
 } rc_header;
 
-/* A growing text. */
-typedef struct kbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} kbuf;
-
-static void kb_put(kbuf *b, const void *p, size_t n)
-{
-    if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1) cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, p, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
-static void kb_fmt(kbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void kb_fmt(kbuf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) kb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 /* A string, length first (so that no text can pass for another). */
-static void kb_str(kbuf *b, const char *s)
+static void kb_str(textbuf *b, const char *s)
 {
     if (!s) {
-        kb_put(b, "-", 1);
+        tb_put(b, "-", 1);
         return;
     }
     size_t n = strlen(s);
-    kb_fmt(b, "%zu:", n);
-    kb_put(b, s, n);
+    tb_printf(b, "%zu:", n);
+    tb_put(b, s, n);
 }
 
 /* The memo of one definition's key: 0 not yet, 1 in progress, 2 done. */
@@ -133,7 +98,7 @@ struct rescache {
 /* The objects whose code computes a result: the executable (it links
  * libcohort statically), the math library and the C library. */
 typedef struct objects {
-    kbuf *b;
+    textbuf *b;
     uintptr_t fn[3];        /* a function of each */
 } objects;
 
@@ -141,7 +106,7 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
 {
     (void)size;
     objects *o = ud;
-    kbuf *b = o->b;
+    textbuf *b = o->b;
     int wanted = 0;
     for (int i = 0; i < info->dlpi_phnum && !wanted; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -163,11 +128,11 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
             const unsigned char *desc = p + off + sizeof *nh + namesz;
             if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
                 memcmp(p + off + sizeof *nh, "GNU", 4) == 0) {
-                kb_fmt(b, "obj ");
+                tb_printf(b, "obj ");
                 kb_str(b, name);
-                kb_fmt(b, " id ");
-                for (size_t k = 0; k < nh->n_descsz; k++) kb_fmt(b, "%02x", desc[k]);
-                kb_put(b, "\n", 1);
+                tb_printf(b, " id ");
+                for (size_t k = 0; k < nh->n_descsz; k++) tb_printf(b, "%02x", desc[k]);
+                tb_put(b, "\n", 1);
                 found = 1;
                 break;
             }
@@ -179,27 +144,27 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
         char hex[65] = "";
         struct stat st;
         const char *path = *info->dlpi_name ? info->dlpi_name : "/proc/self/exe";
-        kb_fmt(b, "obj ");
+        tb_printf(b, "obj ");
         kb_str(b, name);
         if (!*info->dlpi_name && sha256_file(path, hex) == 0)
-            kb_fmt(b, " sha256 %s\n", hex);
+            tb_printf(b, " sha256 %s\n", hex);
         else if (stat(path, &st) == 0)
-            kb_fmt(b, " file %llu %llu %lld %lld.%09ld\n", (unsigned long long)st.st_dev,
+            tb_printf(b, " file %llu %llu %lld %lld.%09ld\n", (unsigned long long)st.st_dev,
                    (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
                    st.st_mtim.tv_nsec);
         else
-            kb_fmt(b, " unknown\n");
+            tb_printf(b, " unknown\n");
     }
     return 0;
 }
 
 /* ---- keys -------------------------------------------------------------- */
 
-static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad);
+static void put_expr(rescache *rc, textbuf *b, const expr *e, int *bad);
 static const char *ref_key(rescache *rc, int kind, int i, int *bad);
 
 /* The memo m computed by fn(rc, i, b, bad) into its text, hashed. */
-static const char *memoized(rescache *rc, memo *m, int i, void (*fn)(rescache *, int, kbuf *, int *), int *bad)
+static const char *memoized(rescache *rc, memo *m, int i, void (*fn)(rescache *, int, textbuf *, int *), int *bad)
 {
     if (m->state == 1) {
         /* a cycle cannot pass the checker; never trust one */
@@ -208,7 +173,7 @@ static const char *memoized(rescache *rc, memo *m, int i, void (*fn)(rescache *,
     }
     if (m->state == 0) {
         m->state = 1;
-        kbuf b = {0};
+        textbuf b = {0};
         int mb = 0;
         fn(rc, i, &b, &mb);
         if (b.oom) mb = 1;
@@ -222,14 +187,14 @@ static const char *memoized(rescache *rc, memo *m, int i, void (*fn)(rescache *,
 }
 
 /* A table: its name, content and declaration, and its ancestors'. */
-static void table_text(rescache *rc, int ti, kbuf *b, int *bad)
+static void table_text(rescache *rc, int ti, textbuf *b, int *bad)
 {
     for (int t = ti; t >= 0; t = rc->d->tables[t].parent) {
         const table *tb = &rc->d->tables[t];
         if (!tb->has_content) *bad = 1;
-        kb_fmt(b, "table ");
+        tb_printf(b, "table ");
         kb_str(b, tb->name);
-        kb_fmt(b, " %016llx\n", (unsigned long long)tb->content);
+        tb_printf(b, " %016llx\n", (unsigned long long)tb->content);
     }
 }
 
@@ -243,42 +208,42 @@ static const char *table_key(rescache *rc, int ti, int *bad)
 }
 
 /* A column of table ti by its table's key, name and type. */
-static void put_column(rescache *rc, kbuf *b, int ti, int col, int *bad)
+static void put_column(rescache *rc, textbuf *b, int ti, int col, int *bad)
 {
     if (ti < 0 || (size_t)ti >= rc->d->ntables || col < 0 || (size_t)col >= rc->d->tables[ti].ncols) {
         *bad = 1;
         return;
     }
     const column *c = &rc->d->tables[ti].cols[col];
-    kb_fmt(b, " col %s ", table_key(rc, ti, bad));
+    tb_printf(b, " col %s ", table_key(rc, ti, bad));
     kb_str(b, c->name);
-    kb_fmt(b, " %d", (int)c->type);
+    tb_printf(b, " %d", (int)c->type);
 }
 
-static void let_text(rescache *rc, int i, kbuf *b, int *bad)
+static void let_text(rescache *rc, int i, textbuf *b, int *bad)
 {
     const letinfo *li = &rc->st->lets[i];
-    kb_fmt(b, "let %d.%d %d\n", li->type.kind, li->type.elem, li->is_const);
+    tb_printf(b, "let %d.%d %d\n", li->type.kind, li->type.elem, li->is_const);
     put_expr(rc, b, li->s->value, bad);
 }
 
-static void param_text(rescache *rc, int i, kbuf *b, int *bad)
+static void param_text(rescache *rc, int i, textbuf *b, int *bad)
 {
     const paraminfo *p = &rc->st->params[i];
-    kb_fmt(b, "param %d.%d\n", p->type.kind, p->type.elem);
+    tb_printf(b, "param %d.%d\n", p->type.kind, p->type.elem);
     put_expr(rc, b, p->value, bad);
 }
 
-static void ep_text(rescache *rc, int i, kbuf *b, int *bad)
+static void ep_text(rescache *rc, int i, textbuf *b, int *bad)
 {
     const endpointinfo *ep = &rc->st->eps[i];
     const stmt *s = ep->s;
-    kb_fmt(b, "endpoint %d %d %d %d\n", ep->ncauses, ep->from_columns, s->ep_time_unit,
+    tb_printf(b, "endpoint %d %d %d %d\n", ep->ncauses, ep->from_columns, s->ep_time_unit,
            ep->rows_table >= 0);
-    if (ep->rows_table >= 0) kb_fmt(b, " rows %s\n", table_key(rc, ep->rows_table, bad));
+    if (ep->rows_table >= 0) tb_printf(b, " rows %s\n", table_key(rc, ep->rows_table, bad));
     for (int k = 0; k < ep->ncauses; k++) kb_str(b, ep->cause_names ? ep->cause_names[k] : NULL);
     for (size_t k = 0; k < ep->ncodes; k++) {
-        kb_fmt(b, " code %lld %d ", (long long)ep->codes[k].i, ep->codes[k].status);
+        tb_printf(b, " code %lld %d ", (long long)ep->codes[k].i, ep->codes[k].status);
         kb_str(b, ep->codes[k].s);
     }
     const expr *parts[] = {s->origin, s->event, s->censor, s->ep_time, s->ep_status, s->ep_entry,
@@ -290,9 +255,9 @@ static void ep_text(rescache *rc, int i, kbuf *b, int *bad)
     }
 }
 
-static void expo_text(rescache *rc, int i, kbuf *b, int *bad)
+static void expo_text(rescache *rc, int i, textbuf *b, int *bad)
 {
-    kb_fmt(b, "exposure\n");
+    tb_printf(b, "exposure\n");
     put_expr(rc, b, rc->st->exposures[i]->value, bad);
 }
 
@@ -304,7 +269,7 @@ static const char *ref_key(rescache *rc, int kind, int i, int *bad)
     memo *m = kind == R_LET ? rc->lets : kind == R_PARAM ? rc->params : kind == R_ENDPOINT ? rc->eps : rc->expos;
     size_t n = kind == R_LET ? st->nlets : kind == R_PARAM ? st->nparams : kind == R_ENDPOINT ? st->neps
                : st->nexposures;
-    void (*fn)(rescache *, int, kbuf *, int *) = kind == R_LET ? let_text : kind == R_PARAM ? param_text
+    void (*fn)(rescache *, int, textbuf *, int *) = kind == R_LET ? let_text : kind == R_PARAM ? param_text
                                                  : kind == R_ENDPOINT ? ep_text : expo_text;
     if (i < 0 || (size_t)i >= n) {
         *bad = 1;
@@ -314,59 +279,59 @@ static const char *ref_key(rescache *rc, int kind, int i, int *bad)
 }
 
 /* e as resolved: every field the evaluator reads, references by key. */
-static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad)
+static void put_expr(rescache *rc, textbuf *b, const expr *e, int *bad)
 {
     if (!e) {
-        kb_put(b, "~", 1);
+        tb_put(b, "~", 1);
         return;
     }
-    kb_fmt(b, "(%d %d %d.%d", (int)e->kind, e->op, e->type.kind, e->type.elem);
+    tb_printf(b, "(%d %d %d.%d", (int)e->kind, e->op, e->type.kind, e->type.elem);
     switch (e->kind) {
     case E_INT: case E_BOOL:
-        kb_fmt(b, " %lld", (long long)e->ival);
+        tb_printf(b, " %lld", (long long)e->ival);
         break;
     case E_REAL:
-        kb_fmt(b, " %a", e->rval);
+        tb_printf(b, " %a", e->rval);
         break;
     case E_DURATION:
-        kb_fmt(b, " %a %d %a", e->rval, e->dunit, e->days);
+        tb_printf(b, " %a %d %a", e->rval, e->dunit, e->days);
         break;
     case E_DATE:
-        kb_fmt(b, " %a ", e->days);
+        tb_printf(b, " %a ", e->days);
         kb_str(b, e->sval);
         break;
     case E_TEXT:
-        kb_put(b, " ", 1);
+        tb_put(b, " ", 1);
         kb_str(b, e->text ? e->text : e->sval);
         break;
     case E_QUANT:
         /* the table ranged over, reached from the unit or from a row */
-        kb_fmt(b, " %s %d %d %d %d", table_key(rc, e->table, bad), e->col, e->slot, e->anchor_slot,
+        tb_printf(b, " %s %d %d %d %d", table_key(rc, e->table, bad), e->col, e->slot, e->anchor_slot,
                e->anchor_table);
         kb_str(b, e->via);
         break;
     case E_CALL:
         if (e->rkind == R_EXTERN || e->fn == FN_INCLUDED) *bad = 1;
-        kb_put(b, " ", 1);
+        tb_put(b, " ", 1);
         kb_str(b, e->name);
-        kb_fmt(b, " %d", e->fn);
+        tb_printf(b, " %d", e->fn);
         break;
     default:
         break;
     }
     /* a name, or a call reading a let or param (a map's lookup, m[k]) */
     if (e->kind == E_NAME || e->kind == E_FIELD || (e->kind == E_CALL && e->rkind != R_NONE)) {
-        kb_fmt(b, " r%d", e->rkind);
+        tb_printf(b, " r%d", e->rkind);
         switch (e->rkind) {
         case R_COLUMN: put_column(rc, b, e->table, e->col, bad); break;
         case R_VARCOL: case R_VARANC:
-            kb_fmt(b, " v%d a%d", e->slot, e->anchor_table);
+            tb_printf(b, " v%d a%d", e->slot, e->anchor_table);
             put_column(rc, b, e->table, e->col, bad);
             break;
         case R_LET: case R_PARAM: case R_ENDPOINT: case R_EXPOSURE:
-            kb_fmt(b, " %s", ref_key(rc, e->rkind, e->slot, bad));
+            tb_printf(b, " %s", ref_key(rc, e->rkind, e->slot, bad));
             break;
-        case R_EPMEMBER: kb_fmt(b, " %s m%d", ref_key(rc, R_ENDPOINT, e->slot, bad), e->col); break;
+        case R_EPMEMBER: tb_printf(b, " %s m%d", ref_key(rc, R_ENDPOINT, e->slot, bad), e->col); break;
         default: *bad = 1; break;   /* unresolved, extern or unknown: never cached */
         }
     }
@@ -374,15 +339,15 @@ static void put_expr(rescache *rc, kbuf *b, const expr *e, int *bad)
     const expr *sub[] = {e->kind == E_FIELD ? NULL : e->a, e->b, e->c, e->d};
     for (size_t k = 0; k < 4; k++)
         if (sub[k]) {
-            kb_fmt(b, " %zu", k);
+            tb_printf(b, " %zu", k);
             put_expr(rc, b, sub[k], bad);
         }
-    kb_fmt(b, " [%zu", e->nitems);
+    tb_printf(b, " [%zu", e->nitems);
     for (size_t k = 0; k < e->nitems; k++) put_expr(rc, b, e->items[k], bad);
-    kb_put(b, "])", 2);
+    tb_put(b, "])", 2);
 }
 
-static rc_key finish(rescache *rc, kbuf *b, int bad)
+static rc_key finish(rescache *rc, textbuf *b, int bad)
 {
     rc_key k = {""};
     rc->asked++;
@@ -393,32 +358,32 @@ static rc_key finish(rescache *rc, kbuf *b, int bad)
 
 rc_key rescache_key_set(rescache *rc, const uint8_t *eval_eps)
 {
-    kbuf b = {0};
+    textbuf b = {0};
     int bad = 0;
-    kb_put(&b, rc->opening, strlen(rc->opening));
-    kb_fmt(&b, "set %zu\n", rc->st->ncriteria);
+    tb_put(&b, rc->opening, strlen(rc->opening));
+    tb_printf(&b, "set %zu\n", rc->st->ncriteria);
     for (size_t j = 0; j < rc->st->ncriteria; j++) {
-        kb_fmt(&b, "%s ", rc->st->criteria[j]->kind == S_INCLUDE ? "include" : "exclude");
+        tb_printf(&b, "%s ", rc->st->criteria[j]->kind == S_INCLUDE ? "include" : "exclude");
         put_expr(rc, &b, rc->st->criteria[j]->value, &bad);
-        kb_put(&b, "\n", 1);
+        tb_put(&b, "\n", 1);
     }
     for (size_t e = 0; e < rc->st->neps; e++)
-        if (eval_eps && eval_eps[e]) kb_fmt(&b, "with %s\n", ref_key(rc, R_ENDPOINT, (int)e, &bad));
+        if (eval_eps && eval_eps[e]) tb_printf(&b, "with %s\n", ref_key(rc, R_ENDPOINT, (int)e, &bad));
     return finish(rc, &b, bad);
 }
 
 rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, const size_t *rows, size_t n)
 {
-    kbuf b = {0};
+    textbuf b = {0};
     int bad = 0;
-    kb_put(&b, rc->opening, strlen(rc->opening));
-    if (ep >= 0) kb_fmt(&b, "endpoint %s %u\n", ref_key(rc, R_ENDPOINT, ep, &bad), flags);
+    tb_put(&b, rc->opening, strlen(rc->opening));
+    if (ep >= 0) tb_printf(&b, "endpoint %s %u\n", ref_key(rc, R_ENDPOINT, ep, &bad), flags);
     else {
-        kb_fmt(&b, "column %u ", flags);
+        tb_printf(&b, "column %u ", flags);
         put_expr(rc, &b, e, &bad);
     }
     /* the units, as their row numbers */
-    kb_fmt(&b, "\nunits %zu %016llx\n", n, (unsigned long long)colcache_hash(rows, n * sizeof *rows));
+    tb_printf(&b, "\nunits %zu %016llx\n", n, (unsigned long long)colcache_hash(rows, n * sizeof *rows));
     return finish(rc, &b, bad);
 }
 
@@ -437,13 +402,13 @@ rescache *rescache_new(const char *dir, const study *st, const cohort_data *d)
     rc->eps = calloc(st->neps + 1, sizeof *rc->eps);
     rc->expos = calloc(st->nexposures + 1, sizeof *rc->expos);
     rc->tables = calloc(d->ntables + 1, sizeof *rc->tables);
-    kbuf b = {0};
-    kb_fmt(&b, "cohort results %d %s\n", RC_FORMAT, PACKAGE_VERSION);
+    textbuf b = {0};
+    tb_printf(&b, "cohort results %d %s\n", RC_FORMAT, PACKAGE_VERSION);
     double (*volatile fexp)(double) = exp;   /* libm's, not a builtin */
     objects objs = {&b, {(uintptr_t)&rescache_new, (uintptr_t)fexp, (uintptr_t)&qsort}};
     dl_iterate_phdr(phdr_cb, &objs);
     int bad = 0;
-    kb_fmt(&b, "unit %s timescale %d days %a %a %a %a\n", table_key(rc, st->unit, &bad), st->timescale,
+    tb_printf(&b, "unit %s timescale %d days %a %a %a %a\n", table_key(rc, st->unit, &bad), st->timescale,
            st->unit_days[0], st->unit_days[1], st->unit_days[2], st->unit_days[3]);
     rc->opening = b.s;
     if (!rc->dir || !rc->lets || !rc->params || !rc->eps || !rc->expos || !rc->tables || b.oom || !b.s || bad) {

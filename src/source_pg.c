@@ -14,6 +14,7 @@
  * files are removed from their folder as soon as they are created.
  * pg_query_rows runs one query the same way and streams its rows (the
  * analysis query of export --in-database). */
+#include "textbuf.h"
 #include "source_pg.h"
 #include <errno.h>
 #include <libpq-fe.h>
@@ -150,33 +151,12 @@ static int declared(const table_spec *sp, const char *col)
 }
 
 /* A growing string; 0 or -1 (out of memory, and stays failed). */
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
 
-static void sb_add(sbuf *b, const char *s)
-{
-    size_t l = strlen(s);
-    if (b->oom) return;
-    if (b->n + l + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + l + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) { b->oom = 1; return; }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, l + 1);
-    b->n += l;
-}
-
-static void sb_ident(sbuf *b, PGconn *c, const char *name)
+static void sb_ident(textbuf *b, PGconn *c, const char *name)
 {
     char *q = PQescapeIdentifier(c, name, strlen(name));
     if (!q) { b->oom = 1; return; }
-    sb_add(b, q);
+    tb_add(b, q);
     PQfreemem(q);
 }
 
@@ -229,7 +209,7 @@ static int copy_table(PGconn *c, const table_spec *sp, const char *label, const 
 /* The catalog columns of sp's relation and the COPY that reads the wanted
  * ones; fills the spool's declared names and types of table i.  0 or -1
  * (reported). */
-static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, sbuf *sql, diag *dg)
+static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, textbuf *sql, diag *dg)
 {
     const table_spec *sp = &s->specs[i];
     static const char *const catalog =
@@ -283,7 +263,7 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
         else if (map_type(PQgetvalue(r, k, 3)) != CT_NONE) first = k;
     }
     int bad = 0, ncols = 0, key_text = 0, key_at = -1;
-    sb_add(sql, "COPY (SELECT ");
+    tb_add(sql, "COPY (SELECT ");
     for (int k = 0; k < nrows; k++) {
         const char *col = PQgetvalue(r, k, 1);
         int dt = declared(sp, col);
@@ -304,9 +284,9 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
             s->types[i][nd] = ct;
             if (!(s->names[i][nd++] = xstrdup(col))) { PQclear(r); return -2; }
         }
-        if (ncols++) sb_add(sql, ", ");
+        if (ncols++) tb_add(sql, ", ");
         sb_ident(sql, c, col);
-        sb_add(sql, "::text AS ");
+        tb_add(sql, "::text AS ");
         sb_ident(sql, c, col);
     }
     if (ncols == 0 && !bad) {
@@ -314,23 +294,23 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
                   "table %s (%s) has no column that cohort can read", sp->name, label + 9);
         bad = 1;
     }
-    sb_add(sql, " FROM ");
-    sb_add(sql, PQgetvalue(r, 0, 0));
-    sb_add(sql, " AS r_");
+    tb_add(sql, " FROM ");
+    tb_add(sql, PQgetvalue(r, 0, 0));
+    tb_add(sql, " AS r_");
     /* a table with a key is read in key order (texts byte by byte), the
      * order the query of sqlgen.c gives: a table has no order of its own in
      * the database (a partitioned one is read partition by partition) */
     if (key_at >= 0) {   /* (a key the table lacks is reported by data_load) */
-        sb_add(sql, key_text ? " ORDER BY CAST(r_." : " ORDER BY r_.");
+        tb_add(sql, key_text ? " ORDER BY CAST(r_." : " ORDER BY r_.");
         sb_ident(sql, c, sp->key);
-        sb_add(sql, key_text ? " AS text) COLLATE \"C\"" : "");
+        tb_add(sql, key_text ? " AS text) COLLATE \"C\"" : "");
     }
     if (sample_rows) {
         char lim[40];
         snprintf(lim, sizeof lim, " LIMIT %zu", sample_rows);
-        sb_add(sql, lim);
+        tb_add(sql, lim);
     }
-    sb_add(sql, ") TO STDOUT WITH (FORMAT csv, HEADER true)");
+    tb_add(sql, ") TO STDOUT WITH (FORMAT csv, HEADER true)");
     PQclear(r);
     s->specs[i].ndecl = nd;
     s->specs[i].decl_names = (const char *const *)s->names[i];
@@ -343,7 +323,7 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
 /* Read one table into a new temporary file; 0, -1 (reported) or -2 (no memory). */
 static int fetch_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, diag *dg)
 {
-    sbuf sql = {0};
+    textbuf sql = {0};
     int rc = prepare_table(c, s, i, sample_rows, &sql, dg);
     if (rc == 0) {
         /* the file is removed at once and read back through /dev/fd/N
@@ -353,7 +333,7 @@ static int fetch_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, dia
         size_t pl = strlen(dir) + 32;
         char *path = malloc(pl);
         if (!path) {
-            free(sql.p);
+            free(sql.s);
             return -2;
         }
         snprintf(path, pl, "%s/cohort-pg-XXXXXX", dir);
@@ -368,14 +348,14 @@ static int fetch_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, dia
             if (wfd >= 0) close(wfd);
             if (fd >= 0) close(fd);
             free(path);
-            free(sql.p);
+            free(sql.s);
             return -1;
         }
         s->fds[i] = fd;
         snprintf(path, pl, "/dev/fd/%d", fd);
         s->files[i] = path;
         s->specs[i].path = path;
-        rc = copy_table(c, &s->specs[i], s->labels[i], sql.p, dir, f, dg);
+        rc = copy_table(c, &s->specs[i], s->labels[i], sql.s, dir, f, dg);
         if (fclose(f) != 0 && rc == 0) {
             site_diag(dg, DIAG_ERROR, &s->specs[i].rel_site,
                       "cannot write the rows of table %s to %s: %s", s->specs[i].name, dir,
@@ -383,7 +363,7 @@ static int fetch_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, dia
             rc = -1;
         }
     }
-    free(sql.p);
+    free(sql.s);
     return rc;
 }
 

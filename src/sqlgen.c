@@ -28,6 +28,7 @@
  * endpoints given by rows, lists and maps
  * other than literals.  An integer overflow or a real overflow is an error
  * of the query where the in-memory engine makes the value missing. */
+#include "textbuf.h"
 #include "sqlgen.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,82 +38,33 @@
 #include "concepts.h"
 #include "interval.h"
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
 
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (b->n + n + 1 > cap) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) { b->oom = 1; return; }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-static void sb_add(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0) { b->oom = 1; return; }
-    if ((size_t)n < sizeof buf) { sb_put(b, buf, (size_t)n); return; }
-    char *big = malloc((size_t)n + 1);
-    if (!big) { b->oom = 1; return; }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_put(b, big, (size_t)n);
-    free(big);
-}
-
-static void sb_cat(sbuf *b, sbuf *x)
-{
-    if (x->oom) b->oom = 1;
-    else if (x->p) sb_put(b, x->p, x->n);
-    free(x->p);
-    memset(x, 0, sizeof *x);
-}
 
 /* "name" */
-static void sb_ident(sbuf *b, const char *s)
+static void sb_ident(textbuf *b, const char *s)
 {
-    sb_add(b, "\"");
+    tb_add(b, "\"");
     for (; *s; s++) {
-        if (*s == '"') sb_add(b, "\"");
-        sb_put(b, s, 1);
+        if (*s == '"') tb_add(b, "\"");
+        tb_put(b, s, 1);
     }
-    sb_add(b, "\"");
+    tb_add(b, "\"");
 }
 
 /* 'text' */
-static void sb_literal(sbuf *b, const char *s)
+static void sb_literal(textbuf *b, const char *s)
 {
-    sb_add(b, "'");
+    tb_add(b, "'");
     for (; *s; s++) {
-        if (*s == '\'') sb_add(b, "'");
-        sb_put(b, s, 1);
+        if (*s == '\'') tb_add(b, "'");
+        tb_put(b, s, 1);
     }
-    sb_add(b, "'");
+    tb_add(b, "'");
 }
 
-static void sb_real(sbuf *b, double x)
+static void sb_real(textbuf *b, double x)
 {
-    sb_printf(b, "CAST('%.17g' AS float8)", x);
+    tb_printf(b, "CAST('%.17g' AS float8)", x);
 }
 
 typedef struct gen {
@@ -120,7 +72,7 @@ typedef struct gen {
     const cohort_data *d;
     diag *dg;
     int errors;
-    sbuf from;             /* the unit's path, then the LATERALs of lets and endpoints */
+    textbuf from;             /* the unit's path, then the LATERALs of lets and endpoints */
     uint8_t *let_state;    /* 0: not written, 1: being written, 2: written */
     uint8_t *ep_state;
     int var_q[MAX_QUANT_DEPTH];      /* alias number (q<n>) of the row at each quantifier depth */
@@ -131,8 +83,8 @@ typedef struct gen {
     int depth;             /* generators of included() inside one another */
 } gen;
 
-static void ex(gen *g, sbuf *b, const expr *e);
-static void ex_included(gen *g, sbuf *b, const expr *e);
+static void ex(gen *g, textbuf *b, const expr *e);
+static void ex_included(gen *g, textbuf *b, const expr *e);
 
 static void cannot(gen *g, loc l, const char *what)
 {
@@ -154,15 +106,15 @@ static const char *sql_type(int kind)
     }
 }
 
-static void null_of(sbuf *b, int kind)
+static void null_of(textbuf *b, int kind)
 {
     const char *t = sql_type(kind);
-    if (t) sb_printf(b, "CAST(NULL AS %s)", t);
-    else sb_add(b, "NULL");
+    if (t) tb_printf(b, "CAST(NULL AS %s)", t);
+    else tb_add(b, "NULL");
 }
 
 /* e as a value of the SQL type of `kind` (an integer where a real is wanted) */
-static void ex_as(gen *g, sbuf *b, const expr *e, int kind)
+static void ex_as(gen *g, textbuf *b, const expr *e, int kind)
 {
     const char *t = sql_type(kind);
     if (e->type.kind == TY_ANY && e->kind != E_LIST && e->kind != E_MAP) {
@@ -173,9 +125,9 @@ static void ex_as(gen *g, sbuf *b, const expr *e, int kind)
         ex(g, b, e);
         return;
     }
-    sb_add(b, "CAST(");
+    tb_add(b, "CAST(");
     ex(g, b, e);
-    sb_printf(b, " AS %s)", t);
+    tb_printf(b, " AS %s)", t);
 }
 
 /* ---- tables and columns ---------------------------------------------------- */
@@ -206,15 +158,15 @@ static const char *fk_name(const gen *g, int t)
     return tb->fk >= 0 ? tb->cols[tb->fk].name : ERA_PARENT;
 }
 
-static void era_rows(gen *g, sbuf *b, const stmt *s, int t);
+static void era_rows(gen *g, textbuf *b, const stmt *s, int t);
 
 /* What identifies a row of table t at `alias`: its key, else its ctid
  * (unique only within a partition). */
-static void row_id(gen *g, sbuf *b, const char *alias, int t)
+static void row_id(gen *g, textbuf *b, const char *alias, int t)
 {
     const table *tb = &g->d->tables[t];
-    sb_printf(b, "%s.", alias);
-    if (tb->key < 0 || !spec_of(g, t)) sb_add(b, "ctid");
+    tb_printf(b, "%s.", alias);
+    if (tb->key < 0 || !spec_of(g, t)) tb_add(b, "ctid");
     else sb_ident(b, tb->cols[tb->key].name);
 }
 
@@ -223,24 +175,24 @@ static void row_id(gen *g, sbuf *b, const char *alias, int t)
  * byte by byte, source_pg.c), which no partitioning changes; a table
  * without one (and an era's rows, numbered in era.c's order) by ctid,
  * which orders the rows of one partition only. */
-static void row_order(gen *g, sbuf *b, const char *alias, int t, int backwards)
+static void row_order(gen *g, textbuf *b, const char *alias, int t, int backwards)
 {
     const table *tb = &g->d->tables[t];
     const char *dir = backwards ? " DESC" : "";
     if (tb->key < 0 || !spec_of(g, t)) {
-        sb_printf(b, "%s.ctid%s", alias, dir);
+        tb_printf(b, "%s.ctid%s", alias, dir);
         return;
     }
     int text = tb->cols[tb->key].type == CT_TEXT;
-    sb_printf(b, text ? "CAST(%s." : "%s.", alias);
+    tb_printf(b, text ? "CAST(%s." : "%s.", alias);
     sb_ident(b, tb->cols[tb->key].name);
-    sb_printf(b, "%s%s", text ? " AS text) COLLATE \"C\"" : "", dir);
+    tb_printf(b, "%s%s", text ? " AS text) COLLATE \"C\"" : "", dir);
 }
 
 /* The relation of table t as the data statement names it (its `from`, or
  * the table's name), as source_pg.c reads it, or an era's rows as a
  * sub-select; 0, or -1 after reporting. */
-static int rel_name(gen *g, sbuf *b, int t, loc where)
+static int rel_name(gen *g, textbuf *b, int t, loc where)
 {
     const table_spec *sp = spec_of(g, t);
     const stmt *era = sp ? NULL : era_of(g, t);
@@ -254,58 +206,58 @@ static int rel_name(gen *g, sbuf *b, int t, loc where)
         cannot(g, where, what);
         return -1;
     }
-    sb_add(b, sp->relation ? sp->relation : sp->name);
+    tb_add(b, sp->relation ? sp->relation : sp->name);
     return 0;
 }
 
 /* Column c of table t at alias `alias`, as the loader reads it. */
-static void col_ref(gen *g, sbuf *b, const char *alias, int t, int c)
+static void col_ref(gen *g, textbuf *b, const char *alias, int t, int c)
 {
     const column *col = &g->d->tables[t].cols[c];
     if (!spec_of(g, t)) {
         /* an era's columns are values already (era_rows) */
-        sb_printf(b, "%s.", alias);
+        tb_printf(b, "%s.", alias);
         sb_ident(b, col->name);
         return;
     }
-    sbuf r = {0};
-    sb_printf(&r, "%s.", alias);
+    textbuf r = {0};
+    tb_printf(&r, "%s.", alias);
     sb_ident(&r, col->name);
-    const char *v = r.p ? r.p : "";
+    const char *v = r.s ? r.s : "";
     switch (col->type) {
-    case CT_INT: sb_printf(b, "CAST(%s AS bigint)", v); break;
-    case CT_REAL: sb_printf(b, "CAST(%s AS float8)", v); break;
-    case CT_BOOL: sb_printf(b, "CAST(%s AS boolean)", v); break;
-    case CT_DATE: sb_printf(b, "CAST(CAST(%s AS date) - DATE '1970-01-01' AS float8)", v); break;
+    case CT_INT: tb_printf(b, "CAST(%s AS bigint)", v); break;
+    case CT_REAL: tb_printf(b, "CAST(%s AS float8)", v); break;
+    case CT_BOOL: tb_printf(b, "CAST(%s AS boolean)", v); break;
+    case CT_DATE: tb_printf(b, "CAST(CAST(%s AS date) - DATE '1970-01-01' AS float8)", v); break;
     default: {
         /* the empty text and the missing markers (default NA) are missing */
         static const char *const default_na[] = {"NA"};
         const char *const *na = g->st->nna ? g->st->na : default_na;
         size_t nna = g->st->nna ? g->st->nna : 1;
-        sb_printf(b, "CASE WHEN CAST(%s AS text) IN (''", v);
+        tb_printf(b, "CASE WHEN CAST(%s AS text) IN (''", v);
         for (size_t k = 0; k < nna; k++) {
-            sb_add(b, ", ");
+            tb_add(b, ", ");
             sb_literal(b, na[k]);
         }
-        sb_printf(b, ") THEN NULL ELSE CAST(%s AS text) END", v);
+        tb_printf(b, ") THEN NULL ELSE CAST(%s AS text) END", v);
     }
     }
-    free(r.p);
+    free(r.s);
 }
 
 /* The raw key (not cast) of the row of table `to` that is an ancestor of the
  * row of table `from` at `alias`. */
-static void anc_key(gen *g, sbuf *b, const char *alias, int from, int to, loc where)
+static void anc_key(gen *g, textbuf *b, const char *alias, int from, int to, loc where)
 {
     const table *tf = &g->d->tables[from];
     if (from == to) {
-        sb_printf(b, "%s.", alias);
+        tb_printf(b, "%s.", alias);
         sb_ident(b, tf->cols[tf->key].name);
         return;
     }
     int p = tf->parent;
     if (p == to) {
-        sb_printf(b, "%s.", alias);
+        tb_printf(b, "%s.", alias);
         sb_ident(b, fk_name(g, from));
         return;
     }
@@ -313,15 +265,15 @@ static void anc_key(gen *g, sbuf *b, const char *alias, int from, int to, loc wh
     const table *tp = &g->d->tables[p];
     char pa[32];
     snprintf(pa, sizeof pa, "a%d", a);
-    sb_add(b, "(SELECT ");
+    tb_add(b, "(SELECT ");
     anc_key(g, b, pa, p, to, where);
-    sb_add(b, " FROM ");
+    tb_add(b, " FROM ");
     rel_name(g, b, p, where);
-    sb_printf(b, " AS %s WHERE %s.", pa, pa);
+    tb_printf(b, " AS %s WHERE %s.", pa, pa);
     sb_ident(b, tp->cols[tp->key].name);
-    sb_printf(b, " = %s.", alias);
+    tb_printf(b, " = %s.", alias);
     sb_ident(b, fk_name(g, from));
-    sb_add(b, ")");
+    tb_add(b, ")");
 }
 
 /* ---- lets and endpoints ------------------------------------------------------ */
@@ -338,19 +290,19 @@ static void need_let(gen *g, int i, loc where)
     }
     g->let_state[i] = 1;
     const letinfo *li = &g->st->lets[i];
-    sbuf x = {0};
-    sb_add(&x, "SELECT ");
+    textbuf x = {0};
+    tb_add(&x, "SELECT ");
     if (!sql_type(li->type.kind) && li->type.kind != TY_ANY) {
         /* a list or a map: used only through `in` and lookups, inlined there */
-        sb_add(&x, "NULL");
+        tb_add(&x, "NULL");
     } else {
         ex_as(g, &x, li->s->value, li->type.kind);
     }
     /* OFFSET 0 keeps the let one sub-select: without it the planner may copy
      * its expression (and sub-plans) into every place that reads l<i>.v */
-    sb_printf(&g->from, "\n  CROSS JOIN LATERAL (%s AS v OFFSET 0) AS l%d", x.p ? x.p : "", i);
+    tb_printf(&g->from, "\n  CROSS JOIN LATERAL (%s AS v OFFSET 0) AS l%d", x.s ? x.s : "", i);
     if (x.oom) g->from.oom = 1;
-    free(x.p);
+    free(x.s);
     g->let_state[i] = 2;
 }
 
@@ -359,95 +311,95 @@ static void need_let(gen *g, int i, loc where)
  * censoring date; unknown without an origin or an end, or when the end is
  * before the origin; with an entry, unknown when it is missing or not
  * before the end (eval.c eval_endpoint). */
-static void ep_dates(gen *g, sbuf *b, int i)
+static void ep_dates(gen *g, textbuf *b, int i)
 {
     const stmt *s = g->st->eps[i].s;
     size_t nk = s->ncompeting + 1;
-    sb_add(b, "SELECT z.time_, z.status_, z.entry_, "
+    tb_add(b, "SELECT z.time_, z.status_, z.entry_, "
               "CASE WHEN z.status_ = 1 THEN z.best END AS event_date, "
               "CASE WHEN z.time_ IS NOT NULL THEN z.en END AS end_date, z.ac_, z.pb_ FROM (SELECT y.best, y.en, y.ac_, ");
     /* the data problems eval.c counts (ep_counts): 1 the end before the origin,
      * 2 neither an event nor a censoring date, 3 the entry not before the end */
-    sb_add(b, "CASE WHEN y.o IS NULL THEN 0 WHEN y.en IS NULL THEN 2 WHEN y.en < y.o THEN 1");
-    if (s->ep_entry) sb_add(b, " WHEN y.ent IS NOT NULL AND y.ent - y.o >= y.en - y.o THEN 3");
-    sb_add(b, " ELSE 0 END AS pb_, ");
+    tb_add(b, "CASE WHEN y.o IS NULL THEN 0 WHEN y.en IS NULL THEN 2 WHEN y.en < y.o THEN 1");
+    if (s->ep_entry) tb_add(b, " WHEN y.ent IS NOT NULL AND y.ent - y.o >= y.en - y.o THEN 3");
+    tb_add(b, " ELSE 0 END AS pb_, ");
     const char *known = s->ep_entry ? "y.o IS NOT NULL AND y.en IS NOT NULL AND y.en >= y.o "
                                       "AND y.ent IS NOT NULL AND y.ent - y.o < y.en - y.o"
                                     : "y.o IS NOT NULL AND y.en IS NOT NULL AND y.en >= y.o";
-    sb_printf(b, "CASE WHEN %s THEN y.en - y.o END AS time_, ", known);
-    sb_printf(b, "CASE WHEN %s THEN CASE WHEN y.best IS NULL THEN 0", known);
-    for (size_t k = 0; k < nk; k++) sb_printf(b, " WHEN y.v%zu = y.best THEN %zu", k, k + 1);
-    sb_add(b, " END END AS status_, ");
-    if (s->ep_entry) sb_printf(b, "CASE WHEN %s AND y.ent - y.o > 0 THEN y.ent - y.o END AS entry_ ", known);
-    else sb_add(b, "CAST(NULL AS float8) AS entry_ ");
-    sb_add(b, "FROM (SELECT x.*, COALESCE(x.best, x.c) AS en FROM (SELECT w.*, LEAST(");
-    for (size_t k = 0; k < nk; k++) sb_printf(b, "%sw.v%zu", k ? ", " : "", k);
-    sb_add(b, ") AS best FROM (SELECT u.o, u.c, u.ent, 0");
-    for (size_t k = 0; k < nk; k++) sb_printf(b, " + CASE WHEN u.d%zu > u.c THEN 1 ELSE 0 END", k);
-    sb_add(b, " AS ac_");
+    tb_printf(b, "CASE WHEN %s THEN y.en - y.o END AS time_, ", known);
+    tb_printf(b, "CASE WHEN %s THEN CASE WHEN y.best IS NULL THEN 0", known);
+    for (size_t k = 0; k < nk; k++) tb_printf(b, " WHEN y.v%zu = y.best THEN %zu", k, k + 1);
+    tb_add(b, " END END AS status_, ");
+    if (s->ep_entry) tb_printf(b, "CASE WHEN %s AND y.ent - y.o > 0 THEN y.ent - y.o END AS entry_ ", known);
+    else tb_add(b, "CAST(NULL AS float8) AS entry_ ");
+    tb_add(b, "FROM (SELECT x.*, COALESCE(x.best, x.c) AS en FROM (SELECT w.*, LEAST(");
+    for (size_t k = 0; k < nk; k++) tb_printf(b, "%sw.v%zu", k ? ", " : "", k);
+    tb_add(b, ") AS best FROM (SELECT u.o, u.c, u.ent, 0");
+    for (size_t k = 0; k < nk; k++) tb_printf(b, " + CASE WHEN u.d%zu > u.c THEN 1 ELSE 0 END", k);
+    tb_add(b, " AS ac_");
     for (size_t k = 0; k < nk; k++)
-        sb_printf(b, ", CASE WHEN u.c IS NOT NULL AND u.d%zu > u.c THEN NULL ELSE u.d%zu END AS v%zu", k, k, k);
-    sb_add(b, " FROM (SELECT ");
+        tb_printf(b, ", CASE WHEN u.c IS NOT NULL AND u.d%zu > u.c THEN NULL ELSE u.d%zu END AS v%zu", k, k, k);
+    tb_add(b, " FROM (SELECT ");
     ex_as(g, b, s->origin, TY_DATE);
-    sb_add(b, " AS o, ");
+    tb_add(b, " AS o, ");
     if (s->censor) ex_as(g, b, s->censor, TY_DATE);
-    else sb_add(b, "CAST(NULL AS float8)");
-    sb_add(b, " AS c, ");
+    else tb_add(b, "CAST(NULL AS float8)");
+    tb_add(b, " AS c, ");
     if (s->ep_entry) ex_as(g, b, s->ep_entry, TY_DATE);
-    else sb_add(b, "CAST(NULL AS float8)");
-    sb_add(b, " AS ent");
+    else tb_add(b, "CAST(NULL AS float8)");
+    tb_add(b, " AS ent");
     for (size_t k = 0; k < nk; k++) {
-        sb_add(b, ", ");
+        tb_add(b, ", ");
         const expr *d = k == 0 ? s->event : s->competing[k - 1];
         if (d) ex_as(g, b, d, TY_DATE);
-        else sb_add(b, "CAST(NULL AS float8)");
-        sb_printf(b, " AS d%zu", k);
+        else tb_add(b, "CAST(NULL AS float8)");
+        tb_printf(b, " AS d%zu", k);
     }
-    sb_add(b, " OFFSET 0) u) w) x) y) z");
+    tb_add(b, " OFFSET 0) u) w) x) y) z");
 }
 
 /* An endpoint from columns: the time in its unit, the status by its codes
  * (eval.c eval_column_endpoint); unknown when either is missing, the status
  * is not a code or the time is negative. */
-static void ep_columns(gen *g, sbuf *b, int i)
+static void ep_columns(gen *g, textbuf *b, int i)
 {
     const endpointinfo *ep = &g->st->eps[i];
     const stmt *s = ep->s;
     double ud = g->st->unit_days[s->ep_time_unit];
-    sb_add(b, "SELECT z.time_, z.status_, z.entry_, CASE WHEN z.status_ = 1 THEN z.o + z.time_ END AS event_date, "
+    tb_add(b, "SELECT z.time_, z.status_, z.entry_, CASE WHEN z.status_ = 1 THEN z.o + z.time_ END AS event_date, "
               "CASE WHEN z.time_ IS NOT NULL THEN z.o + z.time_ END AS end_date, 0 AS ac_, z.pb_ FROM (SELECT y.o, ");
-    if (s->ep_entry) sb_add(b, "CASE WHEN y.st IS NOT NULL AND y.days >= 0 AND y.ent IS NOT NULL AND y.ent >= y.days "
+    if (s->ep_entry) tb_add(b, "CASE WHEN y.st IS NOT NULL AND y.days >= 0 AND y.ent IS NOT NULL AND y.ent >= y.days "
                                "THEN 3 ELSE 0 END AS pb_, ");
-    else sb_add(b, "0 AS pb_, ");
+    else tb_add(b, "0 AS pb_, ");
     const char *known = s->ep_entry ? "y.st IS NOT NULL AND y.days >= 0 AND y.ent IS NOT NULL AND y.ent < y.days"
                                     : "y.st IS NOT NULL AND y.days >= 0";
-    sb_printf(b, "CASE WHEN %s THEN y.days END AS time_, CASE WHEN %s THEN y.st END AS status_, ", known, known);
-    if (s->ep_entry) sb_printf(b, "CASE WHEN %s AND y.ent > 0 THEN y.ent END AS entry_ ", known);
-    else sb_add(b, "CAST(NULL AS float8) AS entry_ ");
-    sb_add(b, "FROM (SELECT x.o, x.t * ");
+    tb_printf(b, "CASE WHEN %s THEN y.days END AS time_, CASE WHEN %s THEN y.st END AS status_, ", known, known);
+    if (s->ep_entry) tb_printf(b, "CASE WHEN %s AND y.ent > 0 THEN y.ent END AS entry_ ", known);
+    else tb_add(b, "CAST(NULL AS float8) AS entry_ ");
+    tb_add(b, "FROM (SELECT x.o, x.t * ");
     sb_real(b, ud);
-    sb_add(b, " AS days, x.e * ");
+    tb_add(b, " AS days, x.e * ");
     sb_real(b, ud);
-    sb_add(b, " AS ent, CASE x.s");
+    tb_add(b, " AS ent, CASE x.s");
     int text = s->ep_status->type.kind == TY_TEXT;
     for (size_t k = 0; k < ep->ncodes; k++) {
-        sb_add(b, " WHEN ");
+        tb_add(b, " WHEN ");
         if (text) sb_literal(b, ep->codes[k].s);
-        else if (s->ep_status->type.kind == TY_BOOL) sb_add(b, ep->codes[k].i ? "TRUE" : "FALSE");
-        else sb_printf(b, "CAST(%lld AS bigint)", (long long)ep->codes[k].i);
-        sb_printf(b, " THEN %d", ep->codes[k].status);
+        else if (s->ep_status->type.kind == TY_BOOL) tb_add(b, ep->codes[k].i ? "TRUE" : "FALSE");
+        else tb_printf(b, "CAST(%lld AS bigint)", (long long)ep->codes[k].i);
+        tb_printf(b, " THEN %d", ep->codes[k].status);
     }
-    sb_add(b, " END AS st FROM (SELECT ");
+    tb_add(b, " END AS st FROM (SELECT ");
     ex_as(g, b, s->ep_time, TY_REAL);
-    sb_add(b, " AS t, ");
+    tb_add(b, " AS t, ");
     ex(g, b, s->ep_status);
-    sb_add(b, " AS s, ");
+    tb_add(b, " AS s, ");
     if (s->origin) ex_as(g, b, s->origin, TY_DATE);
-    else sb_add(b, "CAST(NULL AS float8)");
-    sb_add(b, " AS o, ");
+    else tb_add(b, "CAST(NULL AS float8)");
+    tb_add(b, " AS o, ");
     if (s->ep_entry) ex_as(g, b, s->ep_entry, TY_REAL);
-    else sb_add(b, "CAST(NULL AS float8)");
-    sb_add(b, " AS e OFFSET 0) x) y) z");
+    else tb_add(b, "CAST(NULL AS float8)");
+    tb_add(b, " AS e OFFSET 0) x) y) z");
 }
 
 static void need_ep(gen *g, int i, loc where)
@@ -467,12 +419,12 @@ static void need_ep(gen *g, int i, loc where)
         return;
     }
     g->ep_state[i] = 1;
-    sbuf x = {0};
+    textbuf x = {0};
     if (ep->from_columns) ep_columns(g, &x, i);
     else ep_dates(g, &x, i);
-    sb_printf(&g->from, "\n  CROSS JOIN LATERAL (%s) AS e%d", x.p ? x.p : "", i);
+    tb_printf(&g->from, "\n  CROSS JOIN LATERAL (%s) AS e%d", x.s ? x.s : "", i);
     if (x.oom) g->from.oom = 1;
-    free(x.p);
+    free(x.s);
     g->ep_state[i] = 2;
 }
 
@@ -487,7 +439,7 @@ static void need_ep(gen *g, int i, loc where)
  * is infinite: every later row joins).  Each era: its first start, its
  * latest end (missing when ongoing), how many rows, the by value, the
  * parent's key (ERA_PARENT), and as "ctid" its place in era.c's order. */
-static void era_rows(gen *g, sbuf *b, const stmt *s, int t)
+static void era_rows(gen *g, textbuf *b, const stmt *s, int t)
 {
     const cohort_data *d = g->d;
     int src = data_table_index(d, s->text);
@@ -503,13 +455,13 @@ static void era_rows(gen *g, sbuf *b, const stmt *s, int t)
     int text_by = s->by && s->by->type.kind == TY_TEXT;
     const char *by_order = text_by ? " COLLATE \"C\" NULLS FIRST" : " NULLS FIRST";
     const char *win = "PARTITION BY i.p_, i.by_ ORDER BY i.s_, i.ek_, i.e_, i.rn_";
-    sb_add(b, "(SELECT k.p_ AS " ERA_PARENT ", CAST(min(k.s_) AS float8) AS \"start_date\", "
+    tb_add(b, "(SELECT k.p_ AS " ERA_PARENT ", CAST(min(k.s_) AS float8) AS \"start_date\", "
               "CASE WHEN bool_and(k.ek_ = 0) THEN CAST(max(k.e_) AS float8) END AS \"end_date\", count(*) AS \"n\"");
     if (T->ncols > 3) {
-        sb_add(b, ", k.by_ AS ");
+        tb_add(b, ", k.by_ AS ");
         sb_ident(b, T->cols[3].name);
     }
-    sb_printf(b, ", row_number() OVER (ORDER BY k.p_, k.by_%s, min(k.s_)) AS ctid FROM (SELECT j.*, "
+    tb_printf(b, ", row_number() OVER (ORDER BY k.p_, k.by_%s, min(k.s_)) AS ctid FROM (SELECT j.*, "
               "sum(j.new_) OVER (PARTITION BY j.p_, j.by_ ORDER BY j.s_, j.ek_, j.e_, j.rn_ ROWS UNBOUNDED PRECEDING) "
               "AS era_ FROM (SELECT i.*, CASE WHEN max(CASE WHEN i.ek_ = 1 THEN CAST('Infinity' AS float8) ELSE i.e_ END) "
               "OVER (%s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + i.gap_ >= i.s_ THEN 0 ELSE 1 END AS new_ "
@@ -517,30 +469,30 @@ static void era_rows(gen *g, sbuf *b, const stmt *s, int t)
               "CASE WHEN h.e0_ IS NULL THEN 1 ELSE 0 END AS ek_, h.by_, h.rn_, h.gap_ FROM (SELECT q%d.",
               by_order, win, q);
     sb_ident(b, fk_name(g, src));
-    sb_add(b, " AS p_, floor(");
+    tb_add(b, " AS p_, floor(");
     ex_as(g, b, s->start, TY_DATE);
-    sb_add(b, ") AS s_, floor(");
+    tb_add(b, ") AS s_, floor(");
     ex_as(g, b, s->end, TY_DATE);
-    sb_add(b, ") AS e0_, ");
+    tb_add(b, ") AS e0_, ");
     if (s->by) ex_as(g, b, s->by, s->by->type.kind);
-    else sb_add(b, "NULL");
-    sb_add(b, " AS by_, ");
+    else tb_add(b, "NULL");
+    tb_add(b, " AS by_, ");
     char qa[32];
     snprintf(qa, sizeof qa, "q%d", q);
     row_order(g, b, qa, src, 0);
-    sb_add(b, " AS rn_, ");
+    tb_add(b, " AS rn_, ");
     ex_as(g, b, s->gap, TY_DURATION);
-    sb_add(b, " AS gap_ FROM ");
+    tb_add(b, " AS gap_ FROM ");
     rel_name(g, b, src, s->text_loc);
-    sb_printf(b, " AS q%d WHERE (", q);
+    tb_printf(b, " AS q%d WHERE (", q);
     ex_as(g, b, s->start, TY_DATE);
-    sb_add(b, ") IS NOT NULL");
+    tb_add(b, ") IS NOT NULL");
     if (s->value) {
-        sb_add(b, " AND (");
+        tb_add(b, " AND (");
         ex(g, b, s->value);
-        sb_add(b, ") IS TRUE");
+        tb_add(b, ") IS TRUE");
     }
-    sb_printf(b, " OFFSET 0) h) i) j) k GROUP BY k.p_, k.by_, k.era_)");
+    tb_printf(b, " OFFSET 0) h) i) j) k GROUP BY k.p_, k.by_, k.era_)");
     g->var_q[0] = saved_q;
     g->var_table[0] = saved_t;
 }
@@ -549,33 +501,33 @@ static void era_rows(gen *g, sbuf *b, const stmt *s, int t)
 
 /* The rows of the quantifier's table below its anchor row: FROM ... WHERE
  * link (without the condition), the row at alias q<n>. */
-static void quant_rows(gen *g, sbuf *b, const expr *e, int q)
+static void quant_rows(gen *g, textbuf *b, const expr *e, int q)
 {
     const cohort_data *d = g->d;
     int T = e->table, A = e->col;
     char qa[32], cur[64];
     snprintf(qa, sizeof qa, "q%d", q);
     snprintf(cur, sizeof cur, "%s", qa);
-    sb_add(b, " FROM ");
+    tb_add(b, " FROM ");
     rel_name(g, b, T, e->name_loc);
-    sb_printf(b, " AS %s", qa);
+    tb_printf(b, " AS %s", qa);
     int t = T, level = 0;
     while (d->tables[t].parent >= 0 && d->tables[t].parent != A) {
         int p = d->tables[t].parent;
         char pa[64];
         snprintf(pa, sizeof pa, "q%d_%d", q, ++level);
-        sb_add(b, " JOIN ");
+        tb_add(b, " JOIN ");
         rel_name(g, b, p, e->name_loc);
-        sb_printf(b, " AS %s ON %s.", pa, pa);
+        tb_printf(b, " AS %s ON %s.", pa, pa);
         sb_ident(b, d->tables[p].cols[d->tables[p].key].name);
-        sb_printf(b, " = %s.", cur);
+        tb_printf(b, " = %s.", cur);
         sb_ident(b, fk_name(g, t));
         snprintf(cur, sizeof cur, "%s", pa);
         t = p;
     }
-    sb_printf(b, " WHERE %s.", cur);
+    tb_printf(b, " WHERE %s.", cur);
     sb_ident(b, fk_name(g, t));
-    sb_add(b, " = ");
+    tb_add(b, " = ");
     if (e->anchor_slot < 0) {
         char ta[32];
         snprintf(ta, sizeof ta, "t%d", A);
@@ -588,27 +540,27 @@ static void quant_rows(gen *g, sbuf *b, const expr *e, int q)
 }
 
 /* ORDER BY of the rows as data_groups orders them, or backwards for last */
-static void quant_order(gen *g, sbuf *b, const char *alias, int T, int backwards)
+static void quant_order(gen *g, textbuf *b, const char *alias, int T, int backwards)
 {
     const table *t = &g->d->tables[T];
-    sb_add(b, " ORDER BY ");
+    tb_add(b, " ORDER BY ");
     if (t->order >= 0) {
-        sb_printf(b, "%s.", alias);
+        tb_printf(b, "%s.", alias);
         sb_ident(b, t->cols[t->order].name);
-        sb_add(b, backwards ? " DESC NULLS FIRST, " : " NULLS LAST, ");
+        tb_add(b, backwards ? " DESC NULLS FIRST, " : " NULLS LAST, ");
     }
     row_order(g, b, alias, T, backwards);
 }
 
-static void ex_quant(gen *g, sbuf *b, const expr *e)
+static void ex_quant(gen *g, textbuf *b, const expr *e)
 {
     if (e->slot < 0 || e->slot >= MAX_QUANT_DEPTH) {
         cannot(g, e->loc, "this quantifier");
         return;
     }
-    sbuf probe = {0};
+    textbuf probe = {0};
     int no_table = rel_name(g, &probe, e->table, e->name_loc);
-    free(probe.p);
+    free(probe.s);
     if (no_table) return;
     int q = ++g->nalias;
     int saved_q = g->var_q[e->slot], saved_t = g->var_table[e->slot];
@@ -616,68 +568,68 @@ static void ex_quant(gen *g, sbuf *b, const expr *e)
     g->var_table[e->slot] = e->table;
     char qa[32];
     snprintf(qa, sizeof qa, "q%d", q);
-    sbuf rows = {0};
+    textbuf rows = {0};
     quant_rows(g, &rows, e, q);
     if (e->a) {
-        sb_add(&rows, " AND (");
+        tb_add(&rows, " AND (");
         ex(g, &rows, e->a);
-        sb_add(&rows, ") IS TRUE");
+        tb_add(&rows, ") IS TRUE");
     }
     int kind = e->type.kind;
     switch (e->op) {
     case Q_ANY: case Q_ALL:
         /* any: true if a row is true, else unknown if one is unknown; all: false if a
          * row is false, else unknown if one is unknown (aggregates skip NULLs) */
-        sb_printf(b, e->op == Q_ANY
+        tb_printf(b, e->op == Q_ANY
                   ? "(SELECT CASE WHEN bool_or(x%d.b) THEN TRUE WHEN count(*) > count(x%d.b) THEN NULL ELSE FALSE END"
                   : "(SELECT CASE WHEN NOT bool_and(x%d.b) THEN FALSE WHEN count(*) > count(x%d.b) THEN NULL ELSE TRUE END",
                   q, q);
-        sb_add(b, " FROM (SELECT ");
+        tb_add(b, " FROM (SELECT ");
         ex_as(g, b, e->b, TY_BOOL);
-        sb_add(b, " AS b");
-        sb_cat(b, &rows);
-        sb_printf(b, ") x%d)", q);
+        tb_add(b, " AS b");
+        tb_cat(b, &rows);
+        tb_printf(b, ") x%d)", q);
         break;
     case Q_COUNT:
-        sb_add(b, "(SELECT count(*)");
-        sb_cat(b, &rows);
+        tb_add(b, "(SELECT count(*)");
+        tb_cat(b, &rows);
         if (e->b) {
-            sb_add(b, " AND (");
+            tb_add(b, " AND (");
             ex(g, b, e->b);
-            sb_add(b, ") IS TRUE");
+            tb_add(b, ") IS TRUE");
         }
-        sb_add(b, ")");
+        tb_add(b, ")");
         break;
     case Q_FIRST: case Q_LAST:
-        sb_add(b, "(SELECT ");
+        tb_add(b, "(SELECT ");
         ex_as(g, b, e->b, kind);
-        sb_cat(b, &rows);
+        tb_cat(b, &rows);
         quant_order(g, b, qa, e->table, e->op == Q_LAST);
-        sb_add(b, " LIMIT 1)");
+        tb_add(b, " LIMIT 1)");
         break;
     case Q_MIN: case Q_MAX: case Q_SUM: {
         /* missing as soon as one value is missing; a sum of no rows is 0, added in
          * the rows' order like eval.c */
         const char *coll = kind == TY_TEXT ? " COLLATE \"C\"" : "";
-        sb_printf(b, "(SELECT CASE WHEN count(*) > count(x%d.b) THEN NULL ELSE ", q);
+        tb_printf(b, "(SELECT CASE WHEN count(*) > count(x%d.b) THEN NULL ELSE ", q);
         if (e->op == Q_SUM) {
-            sb_printf(b, "CAST(COALESCE(sum(x%d.b ORDER BY x%d.k), 0) AS %s)", q, q, sql_type(kind) ? sql_type(kind) : "float8");
+            tb_printf(b, "CAST(COALESCE(sum(x%d.b ORDER BY x%d.k), 0) AS %s)", q, q, sql_type(kind) ? sql_type(kind) : "float8");
         } else {
-            sb_printf(b, "%s(x%d.b%s)", e->op == Q_MIN ? "min" : "max", q, coll);
+            tb_printf(b, "%s(x%d.b%s)", e->op == Q_MIN ? "min" : "max", q, coll);
         }
-        sb_add(b, " END FROM (SELECT ");
+        tb_add(b, " END FROM (SELECT ");
         ex_as(g, b, e->b, kind);
-        sb_add(b, " AS b, row_number() OVER (");
+        tb_add(b, " AS b, row_number() OVER (");
         quant_order(g, b, qa, e->table, 0);
-        sb_add(b, ") AS k");
-        sb_cat(b, &rows);
-        sb_printf(b, ") x%d)", q);
+        tb_add(b, ") AS k");
+        tb_cat(b, &rows);
+        tb_printf(b, ") x%d)", q);
         break;
     }
     default:
         cannot(g, e->loc, "this quantifier");
     }
-    free(rows.p);
+    free(rows.s);
     g->var_q[e->slot] = saved_q;
     g->var_table[e->slot] = saved_t;
 }
@@ -704,7 +656,7 @@ static int is_text(const expr *e) { return e->type.kind == TY_TEXT; }
 
 /* Sub-expressions evaluated once: (SELECT f(x.p0, x.p1, ...) FROM (SELECT p0, p1 ...) x) */
 typedef struct once {
-    sbuf inner;
+    textbuf inner;
     int n, alias;
 } once;
 
@@ -717,40 +669,40 @@ static void once_begin(gen *g, once *o)
 /* add e as x<alias>.p<k>; returns k */
 static int once_add(gen *g, once *o, const expr *e, int kind)
 {
-    sb_add(&o->inner, o->n ? ", " : "SELECT ");
+    tb_add(&o->inner, o->n ? ", " : "SELECT ");
     if (kind) ex_as(g, &o->inner, e, kind);
     else ex(g, &o->inner, e);
-    sb_printf(&o->inner, " AS p%d", o->n);
+    tb_printf(&o->inner, " AS p%d", o->n);
     return o->n++;
 }
 
-static void once_end(once *o, sbuf *b, sbuf *body)
+static void once_end(once *o, textbuf *b, textbuf *body)
 {
-    sb_add(b, "(SELECT ");
-    sb_cat(b, body);
-    sb_add(b, " FROM (");
-    sb_cat(b, &o->inner);
-    sb_printf(b, " OFFSET 0) x%d)", o->alias);
+    tb_add(b, "(SELECT ");
+    tb_cat(b, body);
+    tb_add(b, " FROM (");
+    tb_cat(b, &o->inner);
+    tb_printf(b, " OFFSET 0) x%d)", o->alias);
 }
 
 /* The ids of concept set expression e of set s (concepts.c) as a query of
  * one float8 column: descendants() from the vocabulary's concept_ancestor
  * (the ids themselves and every descendant), lists as VALUES, + and - as
  * UNION and EXCEPT. */
-static void concept_ids(gen *g, sbuf *b, const stmt *s, const expr *e, int depth)
+static void concept_ids(gen *g, textbuf *b, const stmt *s, const expr *e, int depth)
 {
     switch (e->kind) {
     case E_CALL: case E_LIST:
-        sb_add(b, "SELECT CAST(v AS float8) AS id FROM (VALUES ");
-        for (size_t i = 0; i < e->nitems; i++) sb_printf(b, "%s(%lld)", i ? ", " : "", (long long)e->items[i]->ival);
-        sb_add(b, ") AS ids(v)");
+        tb_add(b, "SELECT CAST(v AS float8) AS id FROM (VALUES ");
+        for (size_t i = 0; i < e->nitems; i++) tb_printf(b, "%s(%lld)", i ? ", " : "", (long long)e->items[i]->ival);
+        tb_add(b, ") AS ids(v)");
         if (e->kind == E_CALL) {
             int t = data_table_index(g->d, CONCEPTS_ANCESTOR_TABLE);
-            sb_add(b, " UNION SELECT CAST(" CONCEPTS_DESCENDANT_COL " AS float8) FROM ");
+            tb_add(b, " UNION SELECT CAST(" CONCEPTS_DESCENDANT_COL " AS float8) FROM ");
             if (t < 0 || rel_name(g, b, t, e->loc)) return;
-            sb_add(b, " WHERE " CONCEPTS_DESCENDANT_COL " IS NOT NULL AND " CONCEPTS_ANCESTOR_COL " IN (");
-            for (size_t i = 0; i < e->nitems; i++) sb_printf(b, "%s%lld", i ? ", " : "", (long long)e->items[i]->ival);
-            sb_add(b, ")");
+            tb_add(b, " WHERE " CONCEPTS_DESCENDANT_COL " IS NOT NULL AND " CONCEPTS_ANCESTOR_COL " IN (");
+            for (size_t i = 0; i < e->nitems; i++) tb_printf(b, "%s%lld", i ? ", " : "", (long long)e->items[i]->ival);
+            tb_add(b, ")");
         }
         return;
     case E_NAME: {
@@ -760,11 +712,11 @@ static void concept_ids(gen *g, sbuf *b, const stmt *s, const expr *e, int depth
         return;
     }
     case E_BINARY:
-        sb_add(b, "(");
+        tb_add(b, "(");
         concept_ids(g, b, s, e->a, depth + 1);
-        sb_add(b, e->op == OP_ADD ? ") UNION (" : ") EXCEPT (");
+        tb_add(b, e->op == OP_ADD ? ") UNION (" : ") EXCEPT (");
         concept_ids(g, b, s, e->b, depth + 1);
-        sb_add(b, ")");
+        tb_add(b, ")");
         return;
     default:
         cannot(g, e->loc, "this concept set");
@@ -772,34 +724,34 @@ static void concept_ids(gen *g, sbuf *b, const stmt *s, const expr *e, int depth
 }
 
 /* x in a concept set: missing when x is, else whether the vocabulary lists x */
-static void ex_in_concepts(gen *g, sbuf *b, const expr *x, const stmt *set)
+static void ex_in_concepts(gen *g, textbuf *b, const expr *x, const stmt *set)
 {
     once o;
     once_begin(g, &o);
     int p = once_add(g, &o, x, TY_REAL);
-    sbuf body = {0};
-    sb_printf(&body, "CASE WHEN x%d.p%d IS NULL THEN NULL ELSE x%d.p%d IN (", o.alias, p, o.alias, p);
+    textbuf body = {0};
+    tb_printf(&body, "CASE WHEN x%d.p%d IS NULL THEN NULL ELSE x%d.p%d IN (", o.alias, p, o.alias, p);
     concept_ids(g, &body, set, set->concepts, 0);
-    sb_add(&body, ") END");
+    tb_add(&body, ") END");
     once_end(&o, b, &body);
 }
 
-static void ex_compare(gen *g, sbuf *b, const expr *l, const char *op, const expr *r)
+static void ex_compare(gen *g, textbuf *b, const expr *l, const char *op, const expr *r)
 {
     int text = is_text(l) || is_text(r);
     int bools = l->type.kind == TY_BOOL || r->type.kind == TY_BOOL;
     int num = !text && !bools;
-    sb_add(b, "(");
+    tb_add(b, "(");
     if (num) ex_as(g, b, l, TY_REAL);
     else ex(g, b, l);
-    if (text && strcmp(op, "=") && strcmp(op, "<>")) sb_add(b, " COLLATE \"C\"");
-    sb_printf(b, " %s ", op);
+    if (text && strcmp(op, "=") && strcmp(op, "<>")) tb_add(b, " COLLATE \"C\"");
+    tb_printf(b, " %s ", op);
     if (num) ex_as(g, b, r, TY_REAL);
     else ex(g, b, r);
-    sb_add(b, ")");
+    tb_add(b, ")");
 }
 
-static void ex_arith(gen *g, sbuf *b, const expr *e)
+static void ex_arith(gen *g, textbuf *b, const expr *e)
 {
     static const char *const ops[] = {"-", "NOT", "+", "+", "-", "*", "/"};
     int kind = e->type.kind;
@@ -808,25 +760,25 @@ static void ex_arith(gen *g, sbuf *b, const expr *e)
         return;
     }
     if (kind == TY_INT) {
-        sb_add(b, "(");
+        tb_add(b, "(");
         ex_as(g, b, e->a, TY_INT);
-        sb_printf(b, " %s ", ops[e->op]);
+        tb_printf(b, " %s ", ops[e->op]);
         ex_as(g, b, e->b, TY_INT);
-        sb_add(b, ")");
+        tb_add(b, ")");
         return;
     }
-    sb_add(b, "(");
+    tb_add(b, "(");
     ex_as(g, b, e->a, TY_REAL);
     if (e->op == OP_DIV) {
         /* division by zero is missing */
-        sb_add(b, " / NULLIF(");
+        tb_add(b, " / NULLIF(");
         ex_as(g, b, e->b, TY_REAL);
-        sb_add(b, ", 0))");
+        tb_add(b, ", 0))");
         return;
     }
-    sb_printf(b, " %s ", ops[e->op]);
+    tb_printf(b, " %s ", ops[e->op]);
     ex_as(g, b, e->b, TY_REAL);
-    sb_add(b, ")");
+    tb_add(b, ")");
 }
 
 /* One end of an interval operand: its start and end (a single value is
@@ -851,29 +803,29 @@ static ivx interval_of(const expr *e)
 }
 
 /* interval_relation (interval.c) over x.p<as>, x.p<ae>, x.p<bs>, x.p<be> */
-static void relation_sql(sbuf *b, int rel, int x, const int *p, const int *open)
+static void relation_sql(textbuf *b, int rel, int x, const int *p, const int *open)
 {
     /* p: a.s, a.e, b.s, b.e; open likewise */
 #define P(k) x, p[k]
-    sb_add(b, "CASE WHEN ");
+    tb_add(b, "CASE WHEN ");
     for (int k = 0; k < 2; k++) {
         int s = 2 * k, en = 2 * k + 1;
-        sb_printf(b, "%s(x%d.p%d IS NOT NULL AND x%d.p%d IS NOT NULL AND (x%d.p%d > x%d.p%d", k ? " OR " : "",
+        tb_printf(b, "%s(x%d.p%d IS NOT NULL AND x%d.p%d IS NOT NULL AND (x%d.p%d > x%d.p%d", k ? " OR " : "",
                   P(s), P(en), P(s), P(en));
-        if (open[s] || open[en]) sb_printf(b, " OR x%d.p%d = x%d.p%d", P(s), P(en));
-        sb_add(b, "))");
+        if (open[s] || open[en]) tb_printf(b, " OR x%d.p%d = x%d.p%d", P(s), P(en));
+        tb_add(b, "))");
     }
-    sb_add(b, " THEN NULL ELSE ");
+    tb_add(b, " THEN NULL ELSE ");
     switch (rel) {
     case REL_OVERLAPS:
-        sb_printf(b, "(x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d)", P(0), open[0] || open[3] ? "<" : "<=", P(3),
+        tb_printf(b, "(x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d)", P(0), open[0] || open[3] ? "<" : "<=", P(3),
                   P(2), open[2] || open[1] ? "<" : "<=", P(1));
         break;
     case REL_BEFORE:
-        sb_printf(b, "(x%d.p%d %s x%d.p%d)", P(1), !(open[1] || open[2]) ? "<" : "<=", P(2));
+        tb_printf(b, "(x%d.p%d %s x%d.p%d)", P(1), !(open[1] || open[2]) ? "<" : "<=", P(2));
         break;
     case REL_AFTER:
-        sb_printf(b, "(x%d.p%d %s x%d.p%d)", P(3), !(open[3] || open[0]) ? "<" : "<=", P(0));
+        tb_printf(b, "(x%d.p%d %s x%d.p%d)", P(3), !(open[3] || open[0]) ? "<" : "<=", P(0));
         break;
     case REL_MEETS: {
         /* a's last day is the day before b's first, or b's the day before a's */
@@ -885,19 +837,19 @@ static void relation_sql(sbuf *b, int rel, int x, const int *p, const int *open)
             if (open[s]) snprintf(first[k], sizeof first[k], "(floor(x%d.p%d) + 1)", P(s));
             else snprintf(first[k], sizeof first[k], "ceil(x%d.p%d)", P(s));
         }
-        sb_printf(b, "(%s + 1 = %s OR %s + 1 = %s)", last[0], first[1], last[1], first[0]);
+        tb_printf(b, "(%s + 1 = %s OR %s + 1 = %s)", last[0], first[1], last[1], first[0]);
         break;
     }
     case REL_DURING:
-        sb_printf(b, "(x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d)", P(2), open[2] && !open[0] ? "<" : "<=", P(0),
+        tb_printf(b, "(x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d)", P(2), open[2] && !open[0] ? "<" : "<=", P(0),
                   P(1), open[3] && !open[1] ? "<" : "<=", P(3));
         break;
     }
 #undef P
-    sb_add(b, " END");
+    tb_add(b, " END");
 }
 
-static void ex_relation(gen *g, sbuf *b, const expr *e)
+static void ex_relation(gen *g, textbuf *b, const expr *e)
 {
     ivx a = interval_of(e->a), c = interval_of(e->b);
     int rel = e->kind == E_OVERLAPS ? REL_OVERLAPS : e->op;
@@ -906,12 +858,12 @@ static void ex_relation(gen *g, sbuf *b, const expr *e)
     int p[4] = {once_add(g, &o, a.s, TY_REAL), once_add(g, &o, a.e, TY_REAL),
                 once_add(g, &o, c.s, TY_REAL), once_add(g, &o, c.e, TY_REAL)};
     int open[4] = {a.s_open, a.e_open, c.s_open, c.e_open};
-    sbuf body = {0};
+    textbuf body = {0};
     relation_sql(&body, rel, o.alias, p, open);
     once_end(&o, b, &body);
 }
 
-static void ex_call(gen *g, sbuf *b, const expr *e)
+static void ex_call(gen *g, textbuf *b, const expr *e)
 {
     char what[300];
     if (e->fn == -2) {
@@ -924,17 +876,17 @@ static void ex_call(gen *g, sbuf *b, const expr *e)
             cannot(g, e->loc, "a lookup in a map that is not written as a literal");
             return;
         }
-        sb_add(b, "CASE ");
+        tb_add(b, "CASE ");
         ex(g, b, e->items[0]);
         for (size_t i = 0; i + 1 < m->nitems; i += 2) {
-            sb_add(b, " WHEN ");
+            tb_add(b, " WHEN ");
             sb_literal(b, m->items[i]->text);
-            sb_add(b, " THEN ");
+            tb_add(b, " THEN ");
             ex_as(g, b, m->items[i + 1], e->type.kind);
         }
-        sb_add(b, " ELSE ");
+        tb_add(b, " ELSE ");
         null_of(b, e->type.kind);
-        sb_add(b, " END");
+        tb_add(b, " END");
         return;
     }
     if (e->fn == FN_INCLUDED) { ex_included(g, b, e); return; }
@@ -947,38 +899,38 @@ static void ex_call(gen *g, sbuf *b, const expr *e)
     size_t n = e->nitems;
     switch (e->fn) {
     case BI_MISSING:
-        sb_add(b, "(");
+        tb_add(b, "(");
         ex(g, b, e->items[0]);
-        sb_add(b, " IS NULL)");
+        tb_add(b, " IS NULL)");
         return;
     case BI_COALESCE: case BI_FIRST_OF: case BI_LAST_OF: case BI_LEAST: case BI_GREATEST: {
         /* LEAST and GREATEST skip NULLs, as first_of and friends skip missing values */
         const char *f = e->fn == BI_COALESCE ? "COALESCE"
                       : e->fn == BI_FIRST_OF || e->fn == BI_LEAST ? "LEAST" : "GREATEST";
-        sb_printf(b, "%s(", f);
+        tb_printf(b, "%s(", f);
         for (size_t i = 0; i < n; i++) {
-            if (i) sb_add(b, ", ");
+            if (i) tb_add(b, ", ");
             ex_as(g, b, e->items[i], kind);
-            if (kind == TY_TEXT && e->fn != BI_COALESCE) sb_add(b, " COLLATE \"C\"");
+            if (kind == TY_TEXT && e->fn != BI_COALESCE) tb_add(b, " COLLATE \"C\"");
         }
-        sb_add(b, ")");
+        tb_add(b, ")");
         return;
     }
     case BI_ADD_MONTHS:
         /* calendar months, the day clamped to the month's last (as date_add_months) */
-        sb_add(b, "CAST(CAST(DATE '1970-01-01' + CAST(floor(");
+        tb_add(b, "CAST(CAST(DATE '1970-01-01' + CAST(floor(");
         ex_as(g, b, e->items[0], TY_REAL);
-        sb_add(b, ") AS integer) + make_interval(months => CAST(");
+        tb_add(b, ") AS integer) + make_interval(months => CAST(");
         ex(g, b, e->items[1]);
-        sb_add(b, " AS integer)) AS date) - DATE '1970-01-01' AS float8)");
+        tb_add(b, " AS integer)) AS date) - DATE '1970-01-01' AS float8)");
         return;
     case BI_I:
         ex(g, b, e->items[0]);
         return;
     case BI_ABS:
-        sb_add(b, "abs(");
+        tb_add(b, "abs(");
         ex_as(g, b, e->items[0], kind);
-        sb_add(b, ")");
+        tb_add(b, ")");
         return;
     case BI_ROUND: {
         /* half to even on the scaled value (rint), as R */
@@ -986,32 +938,32 @@ static void ex_call(gen *g, sbuf *b, const expr *e)
         once_begin(g, &o);
         int x = once_add(g, &o, e->items[0], TY_REAL);
         int dg = n == 2 ? once_add(g, &o, e->items[1], TY_REAL) : -1;
-        sbuf body = {0};
-        if (dg < 0) sb_printf(&body, "round(x%d.p%d)", o.alias, x);
-        else sb_printf(&body, "round(x%d.p%d * power(CAST(10 AS float8), x%d.p%d)) / power(CAST(10 AS float8), x%d.p%d)",
+        textbuf body = {0};
+        if (dg < 0) tb_printf(&body, "round(x%d.p%d)", o.alias, x);
+        else tb_printf(&body, "round(x%d.p%d * power(CAST(10 AS float8), x%d.p%d)) / power(CAST(10 AS float8), x%d.p%d)",
                        o.alias, x, o.alias, dg, o.alias, dg);
         once_end(&o, b, &body);
         return;
     }
     case BI_FLOOR: case BI_CEIL:
-        sb_printf(b, "%s(", e->fn == BI_FLOOR ? "floor" : "ceil");
+        tb_printf(b, "%s(", e->fn == BI_FLOOR ? "floor" : "ceil");
         ex_as(g, b, e->items[0], TY_REAL);
-        sb_add(b, ")");
+        tb_add(b, ")");
         return;
     case BI_LOG: case BI_SQRT: {
         once o;
         once_begin(g, &o);
         int x = once_add(g, &o, e->items[0], TY_REAL);
-        sbuf body = {0};
-        sb_printf(&body, "CASE WHEN x%d.p%d %s 0 THEN %s(x%d.p%d) END", o.alias, x, e->fn == BI_LOG ? ">" : ">=",
+        textbuf body = {0};
+        tb_printf(&body, "CASE WHEN x%d.p%d %s 0 THEN %s(x%d.p%d) END", o.alias, x, e->fn == BI_LOG ? ">" : ">=",
                   e->fn == BI_LOG ? "ln" : "sqrt", o.alias, x);
         once_end(&o, b, &body);
         return;
     }
     case BI_EXP:
-        sb_add(b, "exp(");
+        tb_add(b, "exp(");
         ex_as(g, b, e->items[0], TY_REAL);
-        sb_add(b, ")");
+        tb_add(b, ")");
         return;
     default:
         snprintf(what, sizeof what, "the function %s", e->name ? e->name : "?");
@@ -1021,12 +973,12 @@ static void ex_call(gen *g, sbuf *b, const expr *e)
 
 static int gen_init(gen *g, const study *st, const cohort_data *schema, diag *dg);
 static void gen_clear(gen *g);
-static void fate(gen *g, sbuf *b, size_t j);
+static void fate(gen *g, textbuf *b, size_t j);
 
 /* included(r, analysis k): r's row (by its key, else its ctid) passes every criterion of
  * analysis k, written by a generator of its own over k's unit path (its
  * aliases shadow these: it reads only inc<n>.k); missing without a row. */
-static void ex_included(gen *g, sbuf *b, const expr *e)
+static void ex_included(gen *g, textbuf *b, const expr *e)
 {
     const study *sk = NULL;
     for (size_t i = 0; i < g->st->nanalyses; i++)
@@ -1037,8 +989,8 @@ static void ex_included(gen *g, sbuf *b, const expr *e)
         return;
     }
     int n = ++g->nalias;
-    sb_add(b, "(SELECT CASE WHEN inc");
-    sb_printf(b, "%d.k IS NULL THEN NULL ELSE COALESCE((SELECT ", n);
+    tb_add(b, "(SELECT CASE WHEN inc");
+    tb_printf(b, "%d.k IS NULL THEN NULL ELSE COALESCE((SELECT ", n);
     gen in;
     if (gen_init(&in, sk, g->d, g->dg)) {
         gen_clear(&in);
@@ -1047,22 +999,22 @@ static void ex_included(gen *g, sbuf *b, const expr *e)
     }
     in.depth = g->depth + 1;
     fate(&in, b, 0);
-    sb_printf(b, " = %zu ", 2 * sk->ncriteria);
-    sb_cat(b, &in.from);
+    tb_printf(b, " = %zu ", 2 * sk->ncriteria);
+    tb_cat(b, &in.from);
     char alias[32];
     snprintf(alias, sizeof alias, "t%d", sk->unit);
-    sb_add(b, " WHERE ");
+    tb_add(b, " WHERE ");
     row_id(g, b, alias, sk->unit);
-    sb_printf(b, " = inc%d.k), FALSE) END FROM (SELECT ", n);
+    tb_printf(b, " = inc%d.k), FALSE) END FROM (SELECT ", n);
     g->errors += in.errors;
     gen_clear(&in);
     if (e->slot < 0) snprintf(alias, sizeof alias, "t%d", e->table);
     else snprintf(alias, sizeof alias, "q%d", g->var_q[e->slot]);
     row_id(g, b, alias, e->table);
-    sb_printf(b, " AS k OFFSET 0) AS inc%d)", n);
+    tb_printf(b, " AS k OFFSET 0) AS inc%d)", n);
 }
 
-static void ex_name(gen *g, sbuf *b, const expr *e)
+static void ex_name(gen *g, textbuf *b, const expr *e)
 {
     char alias[32];
     switch (e->rkind) {
@@ -1080,15 +1032,15 @@ static void ex_name(gen *g, sbuf *b, const expr *e)
         char pa[32];
         snprintf(pa, sizeof pa, "a%d", a);
         const table *t = &g->d->tables[e->table];
-        sb_add(b, "(SELECT ");
+        tb_add(b, "(SELECT ");
         col_ref(g, b, pa, e->table, e->col);
-        sb_add(b, " FROM ");
+        tb_add(b, " FROM ");
         rel_name(g, b, e->table, e->loc);
-        sb_printf(b, " AS %s WHERE %s.", pa, pa);
+        tb_printf(b, " AS %s WHERE %s.", pa, pa);
         sb_ident(b, t->cols[t->key].name);
-        sb_add(b, " = ");
+        tb_add(b, " = ");
         anc_key(g, b, alias, e->anchor_table, e->table, e->loc);
-        sb_add(b, ")");
+        tb_add(b, ")");
         return;
     }
     case R_LET:
@@ -1098,9 +1050,9 @@ static void ex_name(gen *g, sbuf *b, const expr *e)
         }
         need_let(g, e->slot, e->loc);
         if (e->type.kind == TY_REAL && g->st->lets[e->slot].type.kind == TY_INT)
-            sb_printf(b, "CAST(l%d.v AS float8)", e->slot);
+            tb_printf(b, "CAST(l%d.v AS float8)", e->slot);
         else
-            sb_printf(b, "l%d.v", e->slot);
+            tb_printf(b, "l%d.v", e->slot);
         return;
     case R_PARAM:
         ex_as(g, b, g->st->params[e->slot].value, g->st->params[e->slot].type.kind);
@@ -1108,10 +1060,10 @@ static void ex_name(gen *g, sbuf *b, const expr *e)
     case R_EPMEMBER:
         need_ep(g, e->slot, e->loc);
         switch (e->col) {
-        case EPM_TIME: sb_printf(b, "e%d.time_", e->slot); return;
-        case EPM_STATUS: sb_printf(b, "CAST(e%d.status_ AS bigint)", e->slot); return;
-        case EPM_EVENT_DATE: sb_printf(b, "e%d.event_date", e->slot); return;
-        case EPM_END_DATE: sb_printf(b, "e%d.end_date", e->slot); return;
+        case EPM_TIME: tb_printf(b, "e%d.time_", e->slot); return;
+        case EPM_STATUS: tb_printf(b, "CAST(e%d.status_ AS bigint)", e->slot); return;
+        case EPM_EVENT_DATE: tb_printf(b, "e%d.event_date", e->slot); return;
+        case EPM_END_DATE: tb_printf(b, "e%d.end_date", e->slot); return;
         }
         return;
     default:
@@ -1119,17 +1071,17 @@ static void ex_name(gen *g, sbuf *b, const expr *e)
     }
 }
 
-static void ex(gen *g, sbuf *b, const expr *e)
+static void ex(gen *g, textbuf *b, const expr *e)
 {
     if (e->type.kind == TY_ANY && e->kind != E_LIST && e->kind != E_MAP) {
         /* of no type yet: made only of `missing`, so missing */
-        sb_add(b, "NULL");
+        tb_add(b, "NULL");
         return;
     }
     switch (e->kind) {
-    case E_INT: sb_printf(b, "CAST(%lld AS bigint)", (long long)e->ival); return;
+    case E_INT: tb_printf(b, "CAST(%lld AS bigint)", (long long)e->ival); return;
     case E_REAL: sb_real(b, e->rval); return;
-    case E_BOOL: sb_add(b, e->ival ? "TRUE" : "FALSE"); return;
+    case E_BOOL: tb_add(b, e->ival ? "TRUE" : "FALSE"); return;
     case E_MISSING: null_of(b, e->type.kind); return;
     case E_TEXT: sb_literal(b, e->text ? e->text : ""); return;
     case E_DATE: case E_DURATION: sb_real(b, e->days); return;
@@ -1138,13 +1090,13 @@ static void ex(gen *g, sbuf *b, const expr *e)
     case E_NAME: case E_FIELD: ex_name(g, b, e); return;
     case E_UNARY:
         if (e->op == OP_NOT) {
-            sb_add(b, "(NOT ");
+            tb_add(b, "(NOT ");
             ex(g, b, e->a);
-            sb_add(b, ")");
+            tb_add(b, ")");
         } else if (e->op == OP_NEG) {
-            sb_add(b, "(-");
+            tb_add(b, "(-");
             ex_as(g, b, e->a, e->type.kind);
-            sb_add(b, ")");
+            tb_add(b, ")");
         } else {
             ex(g, b, e->a);
         }
@@ -1152,11 +1104,11 @@ static void ex(gen *g, sbuf *b, const expr *e)
     case E_BINARY:
         switch (e->op) {
         case OP_AND: case OP_OR:
-            sb_add(b, "(");
+            tb_add(b, "(");
             ex(g, b, e->a);
-            sb_add(b, e->op == OP_AND ? " AND " : " OR ");
+            tb_add(b, e->op == OP_AND ? " AND " : " OR ");
             ex(g, b, e->b);
-            sb_add(b, ")");
+            tb_add(b, ")");
             return;
         case OP_EQ: ex_compare(g, b, e->a, "=", e->b); return;
         case OP_NE: ex_compare(g, b, e->a, "<>", e->b); return;
@@ -1173,8 +1125,8 @@ static void ex(gen *g, sbuf *b, const expr *e)
         once_begin(g, &o);
         int x = once_add(g, &o, e->a, kind), lo = once_add(g, &o, e->b, kind), hi = once_add(g, &o, e->c, kind);
         const char *coll = kind ? "" : " COLLATE \"C\"";
-        sbuf body = {0};
-        sb_printf(&body, "CASE WHEN x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL THEN NULL "
+        textbuf body = {0};
+        tb_printf(&body, "CASE WHEN x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL THEN NULL "
                   "ELSE x%d.p%d%s >= x%d.p%d AND x%d.p%d%s <= x%d.p%d END", o.alias, x, o.alias, lo, o.alias, hi,
                   o.alias, x, coll, o.alias, lo, o.alias, x, coll, o.alias, hi);
         once_end(&o, b, &body);
@@ -1194,30 +1146,30 @@ static void ex(gen *g, sbuf *b, const expr *e)
         int ka = e->a->type.kind == TY_ANY ? l->type.elem : e->a->type.kind;
         int kind = ka == TY_TEXT ? TY_TEXT : ka == TY_BOOL ? TY_BOOL : TY_REAL;
         if (l->nitems == 0) {
-            sb_add(b, "CASE WHEN ");
+            tb_add(b, "CASE WHEN ");
             ex(g, b, e->a);
-            sb_add(b, " IS NULL THEN NULL ELSE FALSE END");
+            tb_add(b, " IS NULL THEN NULL ELSE FALSE END");
             return;
         }
         /* IN is true on a match, else unknown when an item (or the value) is missing */
-        sb_add(b, "(");
+        tb_add(b, "(");
         ex_as(g, b, e->a, kind);
-        sb_add(b, " IN (");
+        tb_add(b, " IN (");
         for (size_t i = 0; i < l->nitems; i++) {
-            if (i) sb_add(b, ", ");
+            if (i) tb_add(b, ", ");
             ex_as(g, b, l->items[i], kind);
         }
-        sb_add(b, "))");
+        tb_add(b, "))");
         return;
     }
     case E_WITHIN:
-        sb_add(b, "(abs(");
+        tb_add(b, "(abs(");
         ex_as(g, b, e->a, TY_REAL);
-        sb_add(b, " - ");
+        tb_add(b, " - ");
         ex_as(g, b, e->c, TY_REAL);
-        sb_add(b, ") <= ");
+        tb_add(b, ") <= ");
         ex_as(g, b, e->b, TY_REAL);
-        sb_add(b, ")");
+        tb_add(b, ")");
         return;
     case E_WITHIN2: {
         /* x within [lo, hi] of t: t + lo <= x <= t + hi, missing when any is; an
@@ -1227,18 +1179,18 @@ static void ex(gen *g, sbuf *b, const expr *e)
         int x = once_add(g, &o, e->a, TY_REAL), lo = once_add(g, &o, e->b, TY_REAL);
         int hi = once_add(g, &o, e->c, TY_REAL), t = once_add(g, &o, e->d, TY_REAL);
         int A = o.alias;
-        sbuf body = {0};
-        sb_printf(&body, "CASE WHEN x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL THEN NULL ",
+        textbuf body = {0};
+        tb_printf(&body, "CASE WHEN x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL OR x%d.p%d IS NULL THEN NULL ",
                   A, x, A, lo, A, hi, A, t);
         if (!e->op) {
-            sb_printf(&body, "ELSE x%d.p%d >= x%d.p%d + x%d.p%d AND x%d.p%d <= x%d.p%d + x%d.p%d END",
+            tb_printf(&body, "ELSE x%d.p%d >= x%d.p%d + x%d.p%d AND x%d.p%d <= x%d.p%d + x%d.p%d END",
                       A, x, A, t, A, lo, A, x, A, t, A, hi);
         } else {
             unsigned char so, eo;
             interval_flags(e->op, &so, &eo);
-            sb_printf(&body, "WHEN x%d.p%d + x%d.p%d > x%d.p%d + x%d.p%d", A, t, A, lo, A, t, A, hi);
-            if (so || eo) sb_printf(&body, " OR x%d.p%d + x%d.p%d = x%d.p%d + x%d.p%d", A, t, A, lo, A, t, A, hi);
-            sb_printf(&body, " THEN NULL ELSE x%d.p%d + x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d + x%d.p%d END",
+            tb_printf(&body, "WHEN x%d.p%d + x%d.p%d > x%d.p%d + x%d.p%d", A, t, A, lo, A, t, A, hi);
+            if (so || eo) tb_printf(&body, " OR x%d.p%d + x%d.p%d = x%d.p%d + x%d.p%d", A, t, A, lo, A, t, A, hi);
+            tb_printf(&body, " THEN NULL ELSE x%d.p%d + x%d.p%d %s x%d.p%d AND x%d.p%d %s x%d.p%d + x%d.p%d END",
                       A, t, A, lo, so ? "<" : "<=", A, x, A, x, eo ? "<" : "<=", A, t, A, hi);
         }
         once_end(&o, b, &body);
@@ -1250,17 +1202,17 @@ static void ex(gen *g, sbuf *b, const expr *e)
     case E_QUANT: ex_quant(g, b, e); return;
     case E_CALL: ex_call(g, b, e); return;
     case E_CASE:
-        sb_add(b, "CASE");
+        tb_add(b, "CASE");
         for (size_t i = 0; i + 1 < e->nitems; i += 2) {
-            sb_add(b, " WHEN (");
+            tb_add(b, " WHEN (");
             ex(g, b, e->items[i]);
-            sb_add(b, ") IS TRUE THEN ");
+            tb_add(b, ") IS TRUE THEN ");
             ex_as(g, b, e->items[i + 1], e->type.kind);
         }
-        sb_add(b, " ELSE ");
+        tb_add(b, " ELSE ");
         if (e->a) ex_as(g, b, e->a, e->type.kind);
         else null_of(b, e->type.kind);
-        sb_add(b, " END");
+        tb_add(b, " END");
         return;
     case E_FORMULA: case E_INTERACT: cannot(g, e->loc, "a formula"); return;
     }
@@ -1273,16 +1225,16 @@ static void unit_path(gen *g, loc where)
 {
     const cohort_data *d = g->d;
     int t = g->st->unit;
-    sb_add(&g->from, "FROM ");
+    tb_add(&g->from, "FROM ");
     rel_name(g, &g->from, t, where);
-    sb_printf(&g->from, " AS t%d", t);
+    tb_printf(&g->from, " AS t%d", t);
     while (d->tables[t].parent >= 0) {
         int p = d->tables[t].parent;
-        sb_add(&g->from, "\n  LEFT JOIN ");
+        tb_add(&g->from, "\n  LEFT JOIN ");
         rel_name(g, &g->from, p, where);
-        sb_printf(&g->from, " AS t%d ON t%d.", p, p);
+        tb_printf(&g->from, " AS t%d ON t%d.", p, p);
         sb_ident(&g->from, d->tables[p].cols[d->tables[p].key].name);
-        sb_printf(&g->from, " = t%d.", t);
+        tb_printf(&g->from, " = t%d.", t);
         sb_ident(&g->from, d->tables[t].cols[d->tables[t].fk].name);
         t = p;
     }
@@ -1303,38 +1255,38 @@ static int gen_init(gen *g, const study *st, const cohort_data *schema, diag *dg
 
 static void gen_clear(gen *g)
 {
-    free(g->from.p);
+    free(g->from.s);
     free(g->let_state);
     free(g->ep_state);
 }
 
 /* The query out, or NULL after reporting (what cannot be translated, or
  * out of memory); frees the generator and the parts a and b. */
-static char *gen_finish(gen *g, sbuf *out, sbuf *a, sbuf *b)
+static char *gen_finish(gen *g, textbuf *out, textbuf *a, textbuf *b)
 {
     int oom = out->oom || a->oom || b->oom || g->from.oom;
-    free(a->p);
-    free(b->p);
+    free(a->s);
+    free(b->s);
     gen_clear(g);
-    if (!oom && !g->errors) return out->p;
+    if (!oom && !g->errors) return out->s;
     if (!g->errors) diag_emit(g->dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory generating SQL");
-    free(out->p);
+    free(out->s);
     return NULL;
 }
 
 /* CAST(t<table>.key AS text) AS name */
-static void key_text(sbuf *b, const cohort_data *d, int t, const char *name)
+static void key_text(textbuf *b, const cohort_data *d, int t, const char *name)
 {
     const table *tb = &d->tables[t];
-    sb_printf(b, "CAST(t%d.", t);
+    tb_printf(b, "CAST(t%d.", t);
     sb_ident(b, tb->cols[tb->key].name);
-    sb_printf(b, " AS text) AS %s", name);
+    tb_printf(b, " AS text) AS %s", name);
 }
 
 char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg)
 {
     gen g;
-    sbuf sel = {0}, where = {0}, out = {0};
+    textbuf sel = {0}, where = {0}, out = {0};
     if (gen_init(&g, st, schema, dg)) out.oom = 1;
     if (out.oom) return gen_finish(&g, &out, &sel, &where);
     const table *ut = &schema->tables[st->unit], *rt = &schema->tables[st->root];
@@ -1344,39 +1296,39 @@ char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg)
         ncol++;
     }
     if (st->root != st->unit && rt->key >= 0) {
-        if (ncol++) sb_add(&sel, ", ");
+        if (ncol++) tb_add(&sel, ", ");
         key_text(&sel, schema, st->root, "root_key");
     }
     /* criteria in order: a unit passes when every include is true and every exclude false */
     for (size_t j = 0; j < st->ncriteria; j++) {
         const stmt *s = st->criteria[j];
-        sb_add(&where, j ? "\n  AND (" : "\nWHERE (");
+        tb_add(&where, j ? "\n  AND (" : "\nWHERE (");
         ex(&g, &where, s->value);
-        sb_add(&where, s->kind == S_INCLUDE ? ") IS TRUE" : ") IS FALSE");
+        tb_add(&where, s->kind == S_INCLUDE ? ") IS TRUE" : ") IS FALSE");
     }
     for (size_t i = 0; i < st->nlets; i++) {
         int k = st->lets[i].type.kind;
         if (k < TY_INT || k > TY_DURATION || st->lets[i].state != 2) continue;
         need_let(&g, (int)i, st->lets[i].s->name_loc);
-        sb_printf(&sel, "%sl%zu.v AS let_%zu", ncol++ ? ", " : "", i, i);
+        tb_printf(&sel, "%sl%zu.v AS let_%zu", ncol++ ? ", " : "", i, i);
     }
     for (size_t e = 0; e < st->neps; e++) {
         if (st->eps[e].state != 2) continue;
         need_ep(&g, (int)e, st->eps[e].s->name_loc);
-        if (st->eps[e].s->ep_entry) sb_printf(&sel, "%se%zu.entry_ AS ep_%zu_entry", ncol++ ? ", " : "", e, e);
-        sb_printf(&sel, "%se%zu.time_ AS ep_%zu_time, e%zu.status_ AS ep_%zu_status", ncol++ ? ", " : "", e, e, e, e);
+        if (st->eps[e].s->ep_entry) tb_printf(&sel, "%se%zu.entry_ AS ep_%zu_entry", ncol++ ? ", " : "", e, e);
+        tb_printf(&sel, "%se%zu.time_ AS ep_%zu_time, e%zu.status_ AS ep_%zu_status", ncol++ ? ", " : "", e, e, e, e);
     }
-    if (!ncol) sb_add(&sel, "1 AS unit");
-    if (st->analysis_name) sb_printf(&out, "-- cohort: analysis %s, one row per %s\n", st->analysis_name, ut->name);
-    else sb_printf(&out, "-- cohort: the analysis dataset, one row per %s\n", ut->name);
-    sb_add(&out, "SELECT ");
-    sb_cat(&out, &sel);
-    sb_add(&out, "\n");
-    sb_cat(&out, &g.from);
-    sb_cat(&out, &where);
+    if (!ncol) tb_add(&sel, "1 AS unit");
+    if (st->analysis_name) tb_printf(&out, "-- cohort: analysis %s, one row per %s\n", st->analysis_name, ut->name);
+    else tb_printf(&out, "-- cohort: the analysis dataset, one row per %s\n", ut->name);
+    tb_add(&out, "SELECT ");
+    tb_cat(&out, &sel);
+    tb_add(&out, "\n");
+    tb_cat(&out, &g.from);
+    tb_cat(&out, &where);
     char ua[32];
     snprintf(ua, sizeof ua, "t%d", st->unit);
-    sb_add(&out, "\nORDER BY ");
+    tb_add(&out, "\nORDER BY ");
     row_order(&g, &out, ua, st->unit, 0);
     return gen_finish(&g, &out, &sel, &where);
 }
@@ -1384,89 +1336,89 @@ char *sqlgen_analysis(const study *st, const cohort_data *schema, diag *dg)
 /* The fate of a unit (sqlgen.h): criteria j.. nested so that, as in the
  * attrition pass of study.c, a criterion is evaluated only for the units
  * that passed the ones before it (CASE x WHEN evaluates x once). */
-static void fate(gen *g, sbuf *b, size_t j)
+static void fate(gen *g, textbuf *b, size_t j)
 {
     const study *st = g->st;
     if (j == st->ncriteria) {
-        sb_printf(b, "%zu", 2 * j);
+        tb_printf(b, "%zu", 2 * j);
         return;
     }
     const stmt *s = st->criteria[j];
-    sb_add(b, "CASE (");
+    tb_add(b, "CASE (");
     ex(g, b, s->value);
-    sb_add(b, s->kind == S_INCLUDE ? ") WHEN TRUE THEN " : ") WHEN FALSE THEN ");
+    tb_add(b, s->kind == S_INCLUDE ? ") WHEN TRUE THEN " : ") WHEN FALSE THEN ");
     fate(g, b, j + 1);
-    sb_printf(b, " WHEN %s THEN %zu ELSE %zu END", s->kind == S_INCLUDE ? "FALSE" : "TRUE", 2 * j, 2 * j + 1);
+    tb_printf(b, " WHEN %s THEN %zu ELSE %zu END", s->kind == S_INCLUDE ? "FALSE" : "TRUE", 2 * j, 2 * j + 1);
 }
 
 char *sqlgen_run(const study *st, const cohort_data *schema, const expr *const *cols, size_t ncols, diag *dg)
 {
     gen g;
-    sbuf f = {0}, units = {0}, out = {0};
+    textbuf f = {0}, units = {0}, out = {0};
     if (gen_init(&g, st, schema, dg)) out.oom = 1;
     if (out.oom) return gen_finish(&g, &out, &f, &units);
     const cohort_data *d = schema;
     const table *ut = &d->tables[st->unit];
     size_t nout = 0;   /* the unit rows' columns after kind_, x_, n_, ord_ */
-    sb_add(&f, "SELECT ");
+    tb_add(&f, "SELECT ");
     fate(&g, &f, 0);
     char ua[32];
     snprintf(ua, sizeof ua, "t%d", st->unit);
-    sb_add(&f, " AS fate_, ");
+    tb_add(&f, " AS fate_, ");
     row_order(&g, &f, ua, st->unit, 0);
-    sb_add(&f, " AS ord_");
+    tb_add(&f, " AS ord_");
     int nlev = 0;
     for (int a = ut->parent; a >= 0; a = d->tables[a].parent, nlev++) {
-        sb_printf(&f, ", t%d.", a);
+        tb_printf(&f, ", t%d.", a);
         sb_ident(&f, d->tables[a].cols[d->tables[a].key].name);
-        sb_printf(&f, " AS lv%d_", nlev);
+        tb_printf(&f, " AS lv%d_", nlev);
     }
-    sb_add(&units, "SELECT 99 AS kind_, CAST(NULL AS bigint) AS x_, CAST(1 AS bigint) AS n_, ord_");
+    tb_add(&units, "SELECT 99 AS kind_, CAST(NULL AS bigint) AS x_, CAST(1 AS bigint) AS n_, ord_");
     if (st->root != st->unit && d->tables[st->root].key >= 0) {
-        sb_add(&f, ", ");
+        tb_add(&f, ", ");
         key_text(&f, d, st->root, "root_key");
-        sb_add(&units, ", root_key");
+        tb_add(&units, ", root_key");
         nout++;
     }
     for (size_t k = 0; k < ncols; k++) {
         int kind = cols[k]->type.kind;
         if (kind < TY_INT || kind > TY_DURATION) kind = TY_REAL;
-        sb_add(&f, ", ");
+        tb_add(&f, ", ");
         ex_as(&g, &f, cols[k], kind);
-        sb_printf(&f, " AS c%zu_", k);
-        sb_printf(&units, ", c%zu_", k);
+        tb_printf(&f, " AS c%zu_", k);
+        tb_printf(&units, ", c%zu_", k);
         nout++;
     }
     for (size_t e = 0; e < st->neps; e++) {
         if (st->eps[e].state != 2) continue;
         need_ep(&g, (int)e, st->eps[e].s->name_loc);
-        sb_printf(&f, ", e%zu.entry_ AS e%zu_entry, e%zu.time_ AS e%zu_time, CAST(e%zu.status_ AS bigint) AS e%zu_status, "
+        tb_printf(&f, ", e%zu.entry_ AS e%zu_entry, e%zu.time_ AS e%zu_time, CAST(e%zu.status_ AS bigint) AS e%zu_status, "
                   "e%zu.end_date AS e%zu_end, CAST(e%zu.ac_ AS bigint) AS e%zu_ac, CAST(e%zu.pb_ AS bigint) AS e%zu_pb",
                   e, e, e, e, e, e, e, e, e, e, e, e);
-        sb_printf(&units, ", e%zu_entry, e%zu_time, e%zu_status, e%zu_end, e%zu_ac, e%zu_pb", e, e, e, e, e, e);
+        tb_printf(&units, ", e%zu_entry, e%zu_time, e%zu_status, e%zu_end, e%zu_ac, e%zu_pb", e, e, e, e, e, e);
         nout += 6;
     }
-    sb_add(&f, "\n  ");
-    sb_cat(&f, &g.from);
+    tb_add(&f, "\n  ");
+    tb_cat(&f, &g.from);
     /* the unit rows first: their types decide the union's */
-    if (st->analysis_name) sb_printf(&out, "-- cohort: analysis %s, the attrition and one row per %s that passes\n",
+    if (st->analysis_name) tb_printf(&out, "-- cohort: analysis %s, the attrition and one row per %s that passes\n",
                                      st->analysis_name, ut->name);
-    else sb_printf(&out, "-- cohort: the attrition and one row per %s that passes\n", ut->name);
-    sb_add(&out, "WITH f AS MATERIALIZED (");
-    sb_cat(&out, &f);
-    sb_add(&out, ")\n");
-    sb_cat(&out, &units);
-    sb_printf(&out, " FROM f WHERE fate_ = %zu", 2 * st->ncriteria);
-    sb_add(&out, "\nUNION ALL SELECT 0, CAST(fate_ AS bigint), count(*), NULL");
-    for (size_t k = 0; k < nout; k++) sb_add(&out, ", NULL");
-    sb_add(&out, " FROM f GROUP BY fate_");
+    else tb_printf(&out, "-- cohort: the attrition and one row per %s that passes\n", ut->name);
+    tb_add(&out, "WITH f AS MATERIALIZED (");
+    tb_cat(&out, &f);
+    tb_add(&out, ")\n");
+    tb_cat(&out, &units);
+    tb_printf(&out, " FROM f WHERE fate_ = %zu", 2 * st->ncriteria);
+    tb_add(&out, "\nUNION ALL SELECT 0, CAST(fate_ AS bigint), count(*), NULL");
+    for (size_t k = 0; k < nout; k++) tb_add(&out, ", NULL");
+    tb_add(&out, " FROM f GROUP BY fate_");
     for (int lv = 0; lv < nlev; lv++) {
-        sb_printf(&out, "\nUNION ALL SELECT %d, m, count(*), NULL", 1 + lv);
-        for (size_t k = 0; k < nout; k++) sb_add(&out, ", NULL");
-        sb_printf(&out, " FROM (SELECT CAST(max(fate_ / 2) AS bigint) AS m FROM f WHERE lv%d_ IS NOT NULL "
+        tb_printf(&out, "\nUNION ALL SELECT %d, m, count(*), NULL", 1 + lv);
+        for (size_t k = 0; k < nout; k++) tb_add(&out, ", NULL");
+        tb_printf(&out, " FROM (SELECT CAST(max(fate_ / 2) AS bigint) AS m FROM f WHERE lv%d_ IS NOT NULL "
                   "GROUP BY lv%d_) AS l%d GROUP BY m", lv, lv, lv);
     }
-    sb_add(&out, "\nORDER BY kind_, x_, ord_");
+    tb_add(&out, "\nORDER BY kind_, x_, ord_");
     return gen_finish(&g, &out, &f, &units);
 }
 
@@ -1476,10 +1428,10 @@ char *sqlgen_run(const study *st, const cohort_data *schema, const expr *const *
 char *sqlgen_era_problems(const study *st, const cohort_data *schema, diag *dg)
 {
     gen g;
-    sbuf out = {0}, none = {0}, none2 = {0};
+    textbuf out = {0}, none = {0}, none2 = {0};
     if (gen_init(&g, st, schema, dg)) out.oom = 1;
     if (out.oom) return gen_finish(&g, &out, &none, &none2);
-    sb_add(&out, "-- cohort: the eras' rows with a missing start, ending before their start, and gaps\n");
+    tb_add(&out, "-- cohort: the eras' rows with a missing start, ending before their start, and gaps\n");
     for (size_t i = 0; i < st->neras; i++) {
         const stmt *s = st->eras[i];
         int src = data_table_index(schema, s->text);
@@ -1490,24 +1442,24 @@ char *sqlgen_era_problems(const study *st, const cohort_data *schema, diag *dg)
         int q = ++g.nalias;
         g.var_q[0] = q;
         g.var_table[0] = src;
-        if (i) sb_add(&out, "\nUNION ALL ");
-        sb_printf(&out, "SELECT CAST(%zu AS bigint) AS era_, count(*) FILTER (WHERE x.s_ IS NULL) AS nostart_, "
+        if (i) tb_add(&out, "\nUNION ALL ");
+        tb_printf(&out, "SELECT CAST(%zu AS bigint) AS era_, count(*) FILTER (WHERE x.s_ IS NULL) AS nostart_, "
                   "count(*) FILTER (WHERE x.e0_ < x.s_) AS reversed_, ", i);
         ex_as(&g, &out, s->gap, TY_DURATION);
-        sb_add(&out, " AS gap_ FROM (SELECT floor(");
+        tb_add(&out, " AS gap_ FROM (SELECT floor(");
         ex_as(&g, &out, s->start, TY_DATE);
-        sb_add(&out, ") AS s_, floor(");
+        tb_add(&out, ") AS s_, floor(");
         ex_as(&g, &out, s->end, TY_DATE);
-        sb_add(&out, ") AS e0_ FROM ");
+        tb_add(&out, ") AS e0_ FROM ");
         rel_name(&g, &out, src, s->text_loc);
-        sb_printf(&out, " AS q%d", q);
+        tb_printf(&out, " AS q%d", q);
         if (s->value) {
-            sb_add(&out, " WHERE (");
+            tb_add(&out, " WHERE (");
             ex(&g, &out, s->value);
-            sb_add(&out, ") IS TRUE");
+            tb_add(&out, ") IS TRUE");
         }
-        sb_add(&out, ") x");
+        tb_add(&out, ") x");
     }
-    sb_add(&out, "\nORDER BY era_");
+    tb_add(&out, "\nORDER BY era_");
     return gen_finish(&g, &out, &none, &none2);
 }
