@@ -715,6 +715,36 @@ static int seal(FILE *f, cc_header *h, uint64_t check)
     return pwrite(fileno(f), h, sizeof *h, 0) == (ssize_t)sizeof *h ? 0 : -1;
 }
 
+/* A new file beside path, to be renamed over it by temp_commit (entries
+ * appear whole or not at all); NULL when it cannot be made. */
+static FILE *temp_open(const char *path, char **tmp)
+{
+    size_t n = strlen(path) + 8;
+    *tmp = malloc(n);
+    if (!*tmp) return NULL;
+    snprintf(*tmp, n, "%s.XXXXXX", path);
+    int fd = mkstemp(*tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        free(*tmp);
+    }
+    return f;
+}
+
+/* Close f and, when rc is 0 and it was written whole, rename it to path;
+ * else remove it.  Frees tmp; returns 0 or -1. */
+static int temp_commit(FILE *f, char *tmp, const char *path, int rc)
+{
+    if (fclose(f) != 0) rc = -1;
+    if (rc || rename(tmp, path) != 0) {
+        unlink(tmp);
+        rc = -1;
+    }
+    free(tmp);
+    return rc;
+}
+
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
                     const table *t, const colcache_links *links)
 {
@@ -727,20 +757,11 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     for (size_t j = 0; j < t->ncols; j++)
         if (t->cols[j].type < CT_INT || t->cols[j].type > CT_BOOL) return;
     if (make_dirs(dir) != 0) return;
-    char *ep = entry_path(dir, path, t->name);
-    if (!ep) return;
-    size_t n = strlen(ep) + 8;
-    char *tmp = malloc(n);
-    if (!tmp) {
+    char *ep = entry_path(dir, path, t->name), *tmp;
+    FILE *f = ep ? temp_open(ep, &tmp) : NULL;
+    if (!f) {
         free(ep);
         return;
-    }
-    snprintf(tmp, n, "%s.XXXXXX", ep);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
-    if (!f) {
-        if (fd >= 0) close(fd);
-        goto out;
     }
     cc_header h;
     memset(&h, 0, sizeof h);
@@ -769,10 +790,7 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
              put(f, &check, links->off, (links->ngroups + 1) * sizeof *links->off) ||
              (links->rows && put(f, &check, links->rows, t->nrows * sizeof *links->rows));
     if (!rc) rc = seal(f, &h, check);
-    if (fclose(f) != 0) rc = -1;
-    if (rc || rename(tmp, ep) != 0) unlink(tmp);
-out:
-    free(tmp);
+    temp_commit(f, tmp, ep, rc);
     free(ep);
 }
 
@@ -793,27 +811,12 @@ int colcache_write(const char *dir, const char *name, const void *const *parts, 
     char *ep = join(dir, "/");
     char *path = ep ? join(ep, name) : NULL;
     free(ep);
-    size_t len = path ? strlen(path) + 8 : 0;
-    char *tmp = path ? malloc(len) : NULL;
-    int rc = -1;
-    if (!tmp) goto out;
-    snprintf(tmp, len, "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        if (fd >= 0) close(fd);
-        goto out;
-    }
-    rc = 0;
-    for (size_t k = 0; k < n && !rc; k++)
+    char *tmp;
+    FILE *f = path ? temp_open(path, &tmp) : NULL;
+    int rc = f ? 0 : -1;
+    for (size_t k = 0; f && k < n && !rc; k++)
         rc = lens[k] && fwrite(parts[k], 1, lens[k], f) != lens[k];
-    if (fclose(f) != 0) rc = -1;
-    if (rc || rename(tmp, path) != 0) {
-        unlink(tmp);
-        rc = -1;
-    }
-out:
-    free(tmp);
+    if (f) rc = temp_commit(f, tmp, path, rc);
     free(path);
     return rc;
 }
