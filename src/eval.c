@@ -2,7 +2,10 @@
  * in the README and cohort-rules): three-valued logic with missing as
  * unknown; windows are closed at both ends; before/after are strict; dates
  * are day numbers and a duration may carry a fraction of a day (6 months =
- * 182.625 days), so "within 6 months" admits 182 days but not 183. */
+ * 182.625 days), so "within 6 months" admits 182 days but not 183.
+ * Quantifiers compute their row-only conjuncts once per row (prefilters),
+ * and `any` whose other conjunct is a window on the row's date with fixed
+ * bounds runs as a tight loop (any_in_window). */
 #include "eval.h"
 #include <math.h>
 #include <stdlib.h>
@@ -118,6 +121,11 @@ static int and3(int a, int b)
     return a == U || b == U ? U : T;
 }
 static value from_tv(int t) { return t == U ? V_MISSING : v_bool(t == T); }
+
+static int in_window(double x, double lo, double hi)
+{
+    return x >= lo && x <= hi;
+}
 
 static int equal(value a, value b)
 {
@@ -391,6 +399,83 @@ static int rest_tv(evaluator *ev, const expr *e)
     return tv(eval_expr(ev, e));
 }
 
+/* The one conjunct of the `and` chain e that is not row-only, or NULL when
+ * there is none or more than one. */
+static const expr *sole_rest(const expr *e)
+{
+    if (!e || e->row_only) return NULL;
+    if (e->kind != E_BINARY || e->op != OP_AND) return e;
+    const expr *a = sole_rest(e->a), *b = sole_rest(e->b);
+    if (a && b) return NULL;
+    if (a) return e->b->row_only ? a : NULL;
+    return b && e->a->row_only ? b : NULL;
+}
+
+/* Is e the same for every row of a quantifier, and without effects when
+ * evaluated once instead of once per row: a literal, a column of the unit
+ * (or its ancestors), a parameter, or the sign of one (not of an integer,
+ * whose negation may overflow)? */
+static int fixed_operand(const expr *e)
+{
+    switch (e->kind) {
+    case E_INT: case E_REAL: case E_DATE: case E_DURATION: return 1;
+    case E_NAME: case E_FIELD: return e->rkind == R_COLUMN || e->rkind == R_PARAM;
+    case E_UNARY:
+        return (e->op == OP_NEG || e->op == OP_PLUS) && e->type.kind != TY_INT && e->type.kind != TY_ANY &&
+               fixed_operand(e->a);
+    default: return 0;
+    }
+}
+
+/* A window on a date column of the quantifier's own row whose width (or
+ * bounds) and reference are fixed_operand: `x.date within W of date` or
+ * `within [lo, hi] of` with closed ends. */
+static int fixed_window(const expr *q, const expr *w)
+{
+    if (!w || !(w->kind == E_WITHIN || (w->kind == E_WITHIN2 && !w->op))) return 0;
+    const expr *x = w->a;
+    if ((x->kind != E_NAME && x->kind != E_FIELD) || x->rkind != R_VARCOL || x->slot != q->slot ||
+        x->table != q->table || x->type.kind != TY_DATE)
+        return 0;
+    return fixed_operand(w->b) && fixed_operand(w->c) && (w->kind == E_WITHIN || fixed_operand(w->d));
+}
+
+/* `any` over the passing rows (prefilter pass) of a condition whose only
+ * other conjunct is a fixed_window w: the window's bounds are evaluated
+ * once, at the first passing row (where the tree walk would first evaluate
+ * them), and each row's date compared as E_WITHIN / E_WITHIN2 would. */
+static value any_in_window(evaluator *ev, const expr *w, const uint32_t *rows, size_t n,
+                           const uint8_t *pass)
+{
+    const column *c = &ev->d->tables[w->a->table].cols[w->a->col];
+    int acc = F, have = 0, known = 0;
+    double t = 0, lo = 0, hi = 0;
+    for (size_t k = 0; k < n; k++) {
+        int pv = pass[rows[k]];
+        if (!pv) continue;
+        if (!have) {
+            have = 1;
+            if (w->kind == E_WITHIN) {
+                value wv = eval_expr(ev, w->b), tv_ = eval_expr(ev, w->c);
+                known = !v_missing(wv) && !v_missing(tv_);
+                if (known) t = v_num(tv_), hi = v_num(wv);
+            } else {
+                value lv = eval_expr(ev, w->b), hv = eval_expr(ev, w->c), tv_ = eval_expr(ev, w->d);
+                known = !v_missing(lv) && !v_missing(hv) && !v_missing(tv_);
+                if (known) lo = tv_.u.r + lv.u.r, hi = tv_.u.r + hv.u.r;
+            }
+        }
+        value x = column_value(c, (int64_t)rows[k]);
+        int r = U;
+        if (known && !v_missing(x))
+            r = (w->kind == E_WITHIN ? fabs(v_num(x) - t) <= hi : in_window(x.u.r, lo, hi)) ? T : F;
+        if (!(pv & 2)) r = and3(U, r);   /* a row-only conjunct is unknown */
+        if (r == T) return v_bool(1);
+        if (r == U) acc = U;
+    }
+    return from_tv(acc);
+}
+
 static value eval_quant_rows(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
@@ -403,6 +488,10 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     const uint32_t *rows = g->rows + g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
+    if (pass && e->op == Q_ANY && !e->a) {
+        const expr *w = sole_rest(e->b);
+        if (fixed_window(e, w)) return any_in_window(ev, w, rows, n, pass);
+    }
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -580,10 +669,6 @@ static value arith(evaluator *ev, const expr *e, value a, value b)
     return in_range(ev, e, v);
 }
 
-static int in_window(double x, double lo, double hi)
-{
-    return x >= lo && x <= hi;
-}
 
 /* an interval operand of a relation: [s, e] (ends open as written) or a
  * single date, the closed interval of one day */
