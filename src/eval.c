@@ -4,8 +4,8 @@
  * are day numbers and a duration may carry a fraction of a day (6 months =
  * 182.625 days), so "within 6 months" admits 182 days but not 183.
  * Quantifiers compute their row-only conjuncts once per row (prefilters),
- * and `any` whose other conjunct is a window on the row's date with fixed
- * bounds runs as a tight loop (any_in_window). */
+ * and `any` whose other conjunct is a window or an interval relation with
+ * operands fixed for the unit evaluates those once (any_fixed_rest). */
 #include "eval.h"
 #include <math.h>
 #include <stdlib.h>
@@ -411,68 +411,108 @@ static const expr *sole_rest(const expr *e)
     return b && e->a->row_only ? b : NULL;
 }
 
-/* Is e the same for every row of a quantifier, and without effects when
- * evaluated once instead of once per row: a literal, a column of the unit
- * (or its ancestors), a parameter, or the sign of one (not of an integer,
- * whose negation may overflow)? */
+/* Is e the same for every row of a quantifier: a literal, a column of the
+ * unit (or its ancestors), a parameter, or signs and arithmetic of these?
+ * Evaluating one has no effect but counting an out-of-range result, which
+ * any_fixed_rest counts as often as the tree walk would. */
 static int fixed_operand(const expr *e)
 {
     switch (e->kind) {
     case E_INT: case E_REAL: case E_DATE: case E_DURATION: return 1;
     case E_NAME: case E_FIELD: return e->rkind == R_COLUMN || e->rkind == R_PARAM;
-    case E_UNARY:
-        return (e->op == OP_NEG || e->op == OP_PLUS) && e->type.kind != TY_INT && e->type.kind != TY_ANY &&
-               fixed_operand(e->a);
+    case E_UNARY: return (e->op == OP_NEG || e->op == OP_PLUS) && fixed_operand(e->a);
+    case E_BINARY: return e->op < OP_EQ && fixed_operand(e->a) && fixed_operand(e->b);
     default: return 0;
     }
 }
 
-/* A window on a date column of the quantifier's own row whose width (or
- * bounds) and reference are fixed_operand: `x.date within W of date` or
- * `within [lo, hi] of` with closed ends. */
-static int fixed_window(const expr *q, const expr *w)
+/* An interval operand [s, e] (interval()) or a date that is fixed_operand */
+static int fixed_interval(const expr *e)
 {
-    if (!w || !(w->kind == E_WITHIN || (w->kind == E_WITHIN2 && !w->op))) return 0;
-    const expr *x = w->a;
-    if ((x->kind != E_NAME && x->kind != E_FIELD) || x->rkind != R_VARCOL || x->slot != q->slot ||
-        x->table != q->table || x->type.kind != TY_DATE)
-        return 0;
-    return fixed_operand(w->b) && fixed_operand(w->c) && (w->kind == E_WITHIN || fixed_operand(w->d));
+    if (e->kind == E_LIST) return e->nitems == 2 && fixed_operand(e->items[0]) && fixed_operand(e->items[1]);
+    return fixed_operand(e);
 }
 
-/* `any` over the passing rows (prefilter pass) of a condition whose only
- * other conjunct is a fixed_window w: the window's bounds are evaluated
- * once, at the first passing row (where the tree walk would first evaluate
- * them), and each row's date compared as E_WITHIN / E_WITHIN2 would. */
-static value any_in_window(evaluator *ev, const expr *w, const uint32_t *rows, size_t n,
-                           const uint8_t *pass)
+/* A window (`within W of t`, `within [lo, hi] of t`) whose width or bounds
+ * and reference are fixed, or an interval relation (`overlaps`, `during`...)
+ * whose right side is: its fixed operands need evaluating once per unit. */
+static int fixed_rest(const expr *w)
 {
-    const column *c = &ev->d->tables[w->a->table].cols[w->a->col];
-    int acc = F, have = 0, known = 0;
-    double t = 0, lo = 0, hi = 0;
-    for (size_t k = 0; k < n; k++) {
+    if (!w) return 0;
+    switch (w->kind) {
+    case E_WITHIN: return fixed_operand(w->b) && fixed_operand(w->c);
+    case E_WITHIN2: return fixed_operand(w->b) && fixed_operand(w->c) && fixed_operand(w->d);
+    case E_OVERLAPS: case E_RELATION: return fixed_interval(w->b);
+    default: return 0;
+    }
+}
+
+/* x within a of t (E_WITHIN, a the width) or x within [a, b] of t
+ * (E_WITHIN2, ends as written), all four known. */
+static int window_tv(const expr *w, value x, value a, value b, value t)
+{
+    if (w->kind == E_WITHIN) return fabs(v_num(x) - v_num(t)) <= v_num(a) ? T : F;
+    if (!w->op) return in_window(x.u.r, t.u.r + a.u.r, t.u.r + b.u.r) ? T : F;
+    /* a window with an open end: the day x during [t + a, t + b) ... */
+    ivl p = {x.u.r, x.u.r, 1, 1, 0, 0}, win = {t.u.r + a.u.r, t.u.r + b.u.r, 1, 1, 0, 0};
+    interval_flags(w->op, &win.s_open, &win.e_open);
+    return interval_relation(REL_DURING, &p, &win);
+}
+
+static ivl interval(evaluator *ev, const expr *e);
+
+/* The relation of E_OVERLAPS / E_RELATION w between intervals a and b */
+static int relation_tv(const expr *w, const ivl *a, const ivl *b)
+{
+    return interval_relation(w->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)w->op, a, b);
+}
+
+/* `any` q over the rows its prefilter lets through (pass) when the
+ * condition's only other conjunct w is fixed_rest: w's fixed operands are
+ * evaluated once, at the first such row (where the tree walk first
+ * evaluated them), its other operand on every row, with the same
+ * three-valued result as eval_node's (a row-only conjunct unknown makes a
+ * true row unknown).  The tree walk evaluated the fixed operands at every
+ * row it visited: an out-of-range result they gave is counted as often. */
+static value any_fixed_rest(evaluator *ev, const expr *q, const expr *w, const uint32_t *rows, size_t n,
+                            const uint8_t *pass)
+{
+    int acc = F, have = 0;
+    size_t visits = 0, problems = 0;
+    value f[3] = {V_MISSING, V_MISSING, V_MISSING};   /* windows: width or bounds, reference */
+    ivl right = {0, 0, 0, 0, 0, 0};
+    for (size_t k = 0; k < n && acc != T; k++) {
         int pv = pass[rows[k]];
         if (!pv) continue;
-        if (!have) {
-            have = 1;
-            if (w->kind == E_WITHIN) {
-                value wv = eval_expr(ev, w->b), tv_ = eval_expr(ev, w->c);
-                known = !v_missing(wv) && !v_missing(tv_);
-                if (known) t = v_num(tv_), hi = v_num(wv);
-            } else {
-                value lv = eval_expr(ev, w->b), hv = eval_expr(ev, w->c), tv_ = eval_expr(ev, w->d);
-                known = !v_missing(lv) && !v_missing(hv) && !v_missing(tv_);
-                if (known) lo = tv_.u.r + lv.u.r, hi = tv_.u.r + hv.u.r;
+        visits++;
+        ev->var_row[q->slot] = rows[k];
+        int r;
+        if (w->kind == E_WITHIN || w->kind == E_WITHIN2) {
+            value x = eval_expr(ev, w->a);
+            if (!have) {
+                size_t before = ev->out_of_range;
+                f[0] = eval_expr(ev, w->b);
+                f[1] = eval_expr(ev, w->c);
+                if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
+                problems = ev->out_of_range - before;
+                have = 1;
             }
+            value t = w->kind == E_WITHIN ? f[1] : f[2], b = w->kind == E_WITHIN ? f[0] : f[1];
+            r = v_missing(x) || v_missing(f[0]) || v_missing(b) || v_missing(t) ? U : window_tv(w, x, f[0], b, t);
+        } else {
+            ivl left = interval(ev, w->a);
+            if (!have) {
+                size_t before = ev->out_of_range;
+                right = interval(ev, w->b);
+                problems = ev->out_of_range - before;
+                have = 1;
+            }
+            r = relation_tv(w, &left, &right);
         }
-        value x = column_value(c, (int64_t)rows[k]);
-        int r = U;
-        if (known && !v_missing(x))
-            r = (w->kind == E_WITHIN ? fabs(v_num(x) - t) <= hi : in_window(x.u.r, lo, hi)) ? T : F;
-        if (!(pv & 2)) r = and3(U, r);   /* a row-only conjunct is unknown */
-        if (r == T) return v_bool(1);
-        if (r == U) acc = U;
+        if (!(pv & 2)) r = and3(U, r);
+        if (r != F) acc = r == T ? T : U;
     }
+    ev->out_of_range += problems * (visits ? visits - 1 : 0);
     return from_tv(acc);
 }
 
@@ -490,7 +530,7 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
     if (pass && e->op == Q_ANY && !e->a) {
         const expr *w = sole_rest(e->b);
-        if (fixed_window(e, w)) return any_in_window(ev, w, rows, n, pass);
+        if (fixed_rest(w)) return any_fixed_rest(ev, e, w, rows, n, pass);
     }
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
@@ -828,17 +868,12 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
     case E_WITHIN: {
         value x = eval_expr(ev, e->a), w = eval_expr(ev, e->b), t = eval_expr(ev, e->c);
         if (v_missing(x) || v_missing(w) || v_missing(t)) return V_MISSING;
-        double d = v_num(w);
-        return v_bool(fabs(v_num(x) - v_num(t)) <= d);
+        return from_tv(window_tv(e, x, w, w, t));
     }
     case E_WITHIN2: {
         value x = eval_expr(ev, e->a), lo = eval_expr(ev, e->b), hi = eval_expr(ev, e->c), t = eval_expr(ev, e->d);
         if (v_missing(x) || v_missing(lo) || v_missing(hi) || v_missing(t)) return V_MISSING;
-        if (!e->op) return v_bool(in_window(x.u.r, t.u.r + lo.u.r, t.u.r + hi.u.r));
-        /* a window with an open end: the day x during [t + lo, t + hi) ... */
-        ivl p = {x.u.r, x.u.r, 1, 1, 0, 0}, w = {t.u.r + lo.u.r, t.u.r + hi.u.r, 1, 1, 0, 0};
-        interval_flags(e->op, &w.s_open, &w.e_open);
-        return from_tv(interval_relation(REL_DURING, &p, &w));
+        return from_tv(window_tv(e, x, lo, hi, t));
     }
     case E_BEFORE: case E_AFTER: {
         value a = eval_expr(ev, e->a), b = eval_expr(ev, e->b);
@@ -848,7 +883,7 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
     }
     case E_OVERLAPS: case E_RELATION: {
         ivl a = interval(ev, e->a), b = interval(ev, e->b);
-        return from_tv(interval_relation(e->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)e->op, &a, &b));
+        return from_tv(relation_tv(e, &a, &b));
     }
     case E_QUANT: return eval_quant(ev, e);
     case E_CALL:
