@@ -38,6 +38,8 @@ typedef struct block {
 typedef struct quant_state {
     const group_index *groups;
     uint8_t *pass;
+    const expr *fixed;     /* the conjunct any_fixed_rest evaluates, or NULL */
+    int fixed_known;       /* `fixed` has been worked out (fast_conjunct) */
 } quant_state;
 
 struct evaluator {
@@ -449,7 +451,7 @@ static int fixed_rest(const expr *w)
 
 /* x within a of t (E_WITHIN, a the width) or x within [a, b] of t
  * (E_WITHIN2, ends as written), all four known. */
-static int window_tv(const expr *w, value x, value a, value b, value t)
+static inline int window_tv(const expr *w, value x, value a, value b, value t)
 {
     if (w->kind == E_WITHIN) return fabs(v_num(x) - v_num(t)) <= v_num(a) ? T : F;
     if (!w->op) return in_window(x.u.r, t.u.r + a.u.r, t.u.r + b.u.r) ? T : F;
@@ -474,8 +476,8 @@ static int relation_tv(const expr *w, const ivl *a, const ivl *b)
  * three-valued result as eval_node's (a row-only conjunct unknown makes a
  * true row unknown).  The tree walk evaluated the fixed operands at every
  * row it visited: an out-of-range result they gave is counted as often. */
-static value any_fixed_rest(evaluator *ev, const expr *q, const expr *w, const uint32_t *rows, size_t n,
-                            const uint8_t *pass)
+static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
+                                                      const uint32_t *rows, size_t n, const uint8_t *pass)
 {
     int acc = F, have = 0;
     size_t visits = 0, problems = 0;
@@ -488,7 +490,10 @@ static value any_fixed_rest(evaluator *ev, const expr *q, const expr *w, const u
         ev->var_row[q->slot] = rows[k];
         int r;
         if (w->kind == E_WITHIN || w->kind == E_WITHIN2) {
-            value x = eval_expr(ev, w->a);
+            /* the row's own column (the usual case) read directly */
+            value x = w->a->rkind == R_VARCOL && (w->a->kind == E_NAME || w->a->kind == E_FIELD)
+                          ? column_value(&ev->d->tables[w->a->table].cols[w->a->col], (int64_t)ev->var_row[w->a->slot])
+                          : eval_expr(ev, w->a);
             if (!have) {
                 size_t before = ev->out_of_range;
                 f[0] = eval_expr(ev, w->b);
@@ -516,6 +521,19 @@ static value any_fixed_rest(evaluator *ev, const expr *q, const expr *w, const u
     return from_tv(acc);
 }
 
+/* The conjunct of quantifier e that any_fixed_rest can evaluate: e is a
+ * prefiltered `any` without `where` and its one other conjunct is
+ * fixed_rest.  NULL otherwise.  Worked out once per quantifier (qs). */
+static const expr *fast_conjunct(quant_state *qs, const expr *e)
+{
+    if (!qs->fixed_known) {
+        const expr *w = e->prefiltered && e->op == Q_ANY && !e->a ? sole_rest(e->b) : NULL;
+        qs->fixed = fixed_rest(w) ? w : NULL;
+        qs->fixed_known = 1;
+    }
+    return qs->fixed;
+}
+
 static value eval_quant_rows(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
@@ -528,10 +546,8 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     const uint32_t *rows = g->rows + g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
-    if (pass && e->op == Q_ANY && !e->a) {
-        const expr *w = sole_rest(e->b);
-        if (fixed_rest(w)) return any_fixed_rest(ev, e, w, rows, n, pass);
-    }
+    const expr *w = pass ? fast_conjunct(qs, e) : NULL;
+    if (w) return any_fixed_rest(ev, e, w, rows, n, pass);
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -1025,6 +1041,7 @@ static void prepare_expr(evaluator *ev, const expr *e, const expr **todo, size_t
     if (e->kind == E_QUANT && e->qslot >= 0) {
         quant_state *qs = &ev->quants[e->qslot];
         if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
+        fast_conjunct(qs, e);   /* before the clones share qs */
         if (e->prefiltered && !qs->pass) {
             size_t k = 0;
             while (k < *ntodo && todo[k]->qslot != e->qslot) k++;
