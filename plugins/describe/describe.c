@@ -131,6 +131,32 @@ static int ds_is_cat(const cohort_vec *v)
     return v->type == COHORT_TYPE_BOOL || v->type == COHORT_TYPE_TEXT;
 }
 
+/* Without groups: ds_summarise's counting pass over v in one tight loop
+ * (every row in group 0, and the same counts in the overall cell, which
+ * is not shown but gives the levels seen).  Returns the values gathered
+ * into c->x. */
+static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const int *blev, ds_cell *cells)
+{
+    size_t n = c->call->nrows, m = 0, miss = 0;
+    ds_cell *all = &cells[0], *over = &cells[c->ng];
+    if (ds_is_cat(v)) {
+        for (size_t i = 0; i < n; i++) {
+            if (v->missing[i]) miss++;
+            else all->count[blev ? blev[v->num[i] != 0] : f->code[i]] += 1;
+        }
+        memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            double x = v->num[i];
+            if (v->missing[i] || !isfinite(x)) miss++;
+            else c->x[m++] = x;
+        }
+    }
+    all->missing = over->missing = miss;
+    all->n = over->n = n - miss;
+    return m;
+}
+
 /* Summaries of v in every group and, when shown, overall (cells[ng]).
  * Categorical v: its rows counted per level, f->code[i] or, for a boolean
  * coded by ds_bool_levels, blev[value].  Numbers: one pass gathers the
@@ -147,9 +173,9 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, cons
         memset(&cells[k], 0, sizeof cells[k]);
         if (cat && !(cells[k].count = calloc(f->nlevels + 1, sizeof *cells[k].count))) return -1;
     }
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        int g = c->grp ? c->grp[i] : 0;
+    size_t m = c->grp ? 0 : ds_tally_all(c, v, f, blev, cells);
+    for (size_t i = 0; c->grp && i < n; i++) {
+        int g = c->grp[i];
         if (g < 0) continue;
         int miss = v->missing[i] || (!cat && !isfinite(v->num[i]));
         int lev = miss || !cat ? -1 : blev ? blev[v->num[i] != 0] : f->code[i];
