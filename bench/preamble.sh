@@ -10,3 +10,19 @@ cohort="$build/cohort"
 plugins="$build/plugins/.libs"
 work=${BENCH_DIR:-/tmp/cohort-bench}
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# What a fresh page of memory costs now (bench/pages.c): on this project's
+# virtual machine it ranges from about 1.5 to 40 us with the machine's
+# history, and a run at 1M patients takes about 400,000 of them, so every
+# benchmark prints it before its figures.  BENCH_WARM=MB first touches
+# that much memory once, so that the guest's never-used pages are not paid
+# for during the timed runs (by cohort and R alike).
+pages_bin="$work/pages"
+mkdir -p "$work"
+if [ ! -x "$pages_bin" ] || [ "$here/pages.c" -nt "$pages_bin" ]; then
+    ${CC:-cc} -O2 -o "$pages_bin" "$here/pages.c"
+fi
+if [ -n "${BENCH_WARM:-}" ]; then
+    echo "warming: touching ${BENCH_WARM} MiB once"
+    "$pages_bin" "$BENCH_WARM" >/dev/null
+fi
+"$pages_bin" 256

@@ -1128,9 +1128,9 @@ static void check_text_value(scope *sc, const expr *col, const expr *lit, int al
     const char *seen[64], *nocase = NULL;
     size_t nseen = 0, present = 0;
     for (size_t r = 0; r < c->n; r++) {
-        if (c->miss[r]) continue;
+        if (col_missing(c, r)) continue;
         present++;
-        const char *v = c->s[r];
+        const char *v = col_text(c, r);
         if (v == lit->text || strcmp(v, lit->text) == 0) return;
         if (!nocase && strcasecmp(v, lit->text) == 0) nocase = v;
         size_t k = 0;
@@ -1979,15 +1979,36 @@ static void add_name(namelist *nl, const char *name)
     nl->v[nl->n++] = name;
 }
 
-static void expr_names(namelist *nl, const expr *e)
+typedef void (*expr_fn)(void *ud, const expr *e);
+
+/* f on e and every expression below it. */
+static void each_expr(const expr *e, expr_fn f, void *ud)
 {
     if (!e) return;
-    if (e->kind == E_NAME || e->kind == E_FIELD) add_name(nl, e->name);
-    expr_names(nl, e->a);
-    expr_names(nl, e->b);
-    expr_names(nl, e->c);
-    expr_names(nl, e->d);
-    for (size_t i = 0; i < e->nitems; i++) expr_names(nl, e->items[i]);
+    f(ud, e);
+    each_expr(e->a, f, ud);
+    each_expr(e->b, f, ud);
+    each_expr(e->c, f, ud);
+    each_expr(e->d, f, ud);
+    for (size_t i = 0; i < e->nitems; i++) each_expr(e->items[i], f, ud);
+}
+
+/* f on every expression of the program's statements (and below). */
+static void stmt_exprs(const program *p, expr_fn f, void *ud)
+{
+    for (size_t i = 0; i < p->nstmts; i++) {
+        const stmt *s = p->stmts[i];
+        const expr *one[] = {s->value, s->origin, s->event, s->censor, s->ep_time, s->ep_status,
+                             s->ep_entry, s->start, s->end, s->gap, s->by};
+        for (size_t k = 0; k < sizeof one / sizeof *one; k++) each_expr(one[k], f, ud);
+        for (size_t k = 0; k < s->ncompeting; k++) each_expr(s->competing[k], f, ud);
+        for (size_t k = 0; k < s->nargs; k++) each_expr(s->args[k].value, f, ud);
+    }
+}
+
+static void expr_name(void *ud, const expr *e)
+{
+    if (e->kind == E_NAME || e->kind == E_FIELD) add_name(ud, e->name);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -1995,30 +2016,18 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Every name written in an expression or as a key, order or declared
- * column, sorted and unique: a superset of the columns the study reads. */
+/* Every name written in an expression or as a declared column, sorted and
+ * unique: a superset of the columns the study reads.  Keys, links and order
+ * columns are kept by the loader as such (data.c: choose_projection), so a
+ * key's name here means the rules read it. */
 static int used_names(study *st)
 {
     namelist nl = {0};
+    stmt_exprs(st->prog, expr_name, &nl);
     for (size_t i = 0; i < st->prog->nstmts; i++) {
         const stmt *s = st->prog->stmts[i];
-        expr_names(&nl, s->value);
-        expr_names(&nl, s->origin);
-        expr_names(&nl, s->event);
-        expr_names(&nl, s->censor);
-        expr_names(&nl, s->ep_time);
-        expr_names(&nl, s->ep_status);
-        expr_names(&nl, s->ep_entry);
-        expr_names(&nl, s->start);
-        expr_names(&nl, s->end);
-        expr_names(&nl, s->gap);
-        expr_names(&nl, s->by);
-        for (size_t k = 0; k < s->ncompeting; k++) expr_names(&nl, s->competing[k]);
-        for (size_t k = 0; k < s->nargs; k++) expr_names(&nl, s->args[k].value);
         for (size_t k = 0; k < s->ntables; k++) {
             const tabledecl *t = &s->tables[k];
-            add_name(&nl, t->key);
-            add_name(&nl, t->order);
             for (size_t j = 0; j < t->ncols; j++) add_name(&nl, t->colnames[j]);
         }
     }
@@ -2040,6 +2049,61 @@ static int used_names(study *st)
     st->want = nl.v;
     st->nwant = k;
     return 0;
+}
+
+/* ---- the columns the resolved rules read -------------------------------- */
+
+typedef struct readmarks {
+    const cohort_data *d;
+    unsigned char **read;   /* [table][column] */
+    unsigned char *need;    /* [table] */
+} readmarks;
+
+static void mark_table(readmarks *m, int t)
+{
+    if (t >= 0 && (size_t)t < m->d->ntables) m->need[t] = 1;
+}
+
+static void mark_read(void *ud, const expr *e)
+{
+    readmarks *m = ud;
+    int c = -1;
+    if (e->rkind == R_COLUMN || e->rkind == R_VARCOL || e->rkind == R_VARANC) {
+        c = e->col;
+        mark_table(m, e->rkind == R_VARANC ? e->anchor_table : -1);
+    } else if (e->kind == E_QUANT) {
+        c = e->pf_col;      /* its prefilter's column */
+        mark_table(m, e->col);  /* the ancestor its rows are grouped by */
+        mark_table(m, e->anchor_slot >= 0 ? e->anchor_table : -1);
+    }
+    if (e->table < 0 || (size_t)e->table >= m->d->ntables || (c < 0 && e->kind != E_QUANT))
+        return;
+    m->need[e->table] = 1;
+    if (c >= 0 && (size_t)c < m->d->tables[e->table].ncols) m->read[e->table][c] = 1;
+}
+
+int check_drop_unread(const study *const *sts, size_t n, cohort_data *d)
+{
+    unsigned char **read = calloc(d->ntables + 1, sizeof *read);
+    unsigned char *need = calloc(d->ntables + 1, 1);
+    int rc = read && need ? 0 : -1;
+    for (size_t t = 0; t < d->ntables && !rc; t++)
+        if (!(read[t] = calloc(d->tables[t].ncols + 1, 1))) rc = -1;
+    readmarks m = {d, read, need};
+    for (size_t k = 0; k < n && !rc; k++) {
+        stmt_exprs(sts[k]->prog, mark_read, &m);
+        mark_table(&m, sts[k]->unit);
+        mark_table(&m, sts[k]->root);
+    }
+    /* and their ancestors: rows reach them through parent_row */
+    for (size_t t = 0; t < d->ntables && !rc; t++)
+        for (int p = need[t] ? d->tables[t].parent : -1; p >= 0; p = d->tables[p].parent)
+            need[p] = 1;
+    if (!rc) data_drop_unread(d, (const unsigned char *const *)read, need);
+    for (size_t t = 0; read && t < d->ntables; t++) free(read[t]);
+    free(read);
+    free(need);
+    return rc;
 }
 
 static decl_site site_of(loc l)

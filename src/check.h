@@ -149,6 +149,13 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
  * data or a sample) and the plugins.  Returns the number of errors. */
 int check_resolve(study *st, const cohort_data *schema, plugin_reg *plugins, diag *dg);
 void study_free(study *st);
+/* Once every analysis sts[0..n) is resolved (and its concept sets and
+ * endpoint columns checked): free the values of the loaded columns none of
+ * them reads, and all of a table none of them reaches (not the unit, the
+ * root, a table an expression names, nor an ancestor of one:
+ * data_drop_unread).  0, or -1 when out of memory (nothing is
+ * freed). */
+int check_drop_unread(const study *const *sts, size_t n, cohort_data *d);
 /* The value of a constant number or duration expression (durations in
  * days), through params and lets; 0 when e is not constant. */
 int check_const_days(const study *st, const expr *e, double *days);

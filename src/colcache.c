@@ -6,7 +6,7 @@
  * content hash and SHA-256, the table's shape, the payload's length and
  * chained hash, and the header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
- * flags and its values (text: the distinct strings once, then a 32-bit id
+ * flags (one bit a row, data.h) and its values (text: the distinct strings once, then a 32-bit id
  * per row), then the links to the parent table when kept (each row's parent
  * row, the groups' offsets and rows).  Every section is padded with zeros to 8 bytes.  An entry is
  * mapped (privately, populated at once) and its columns' missing flags and
@@ -47,7 +47,7 @@
 #include "config.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 3, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 4, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
 /* how much older than the moment it was hashed a file's times must be for
  * its identity to vouch for its content (2 s: FAT's timestamps, the
@@ -67,13 +67,15 @@ typedef struct cc_header {
     uint64_t has_sha256;
     uint64_t nrows, ncols;
     int64_t key, fk, order;
-    uint64_t links, parent_hash, parent_spec, ngroups;  /* colcache_links */
+    uint64_t links, parent_hash, parent_spec, ngroups;  /* colcache_links (links
+                                       1: with the grouped rows, 2: in file order) */
     uint64_t payload, sections;     /* the payload's length and chained hash */
     uint64_t check;                 /* hash of this header, check zero */
 } cc_header;
 
 typedef struct cc_col {
     uint32_t type, declared, projected, namelen;
+    uint32_t width, pad;    /* bytes a value (4: a 32-bit CT_INT column) */
     uint64_t ndict, dictbytes;
 } cc_col;
 
@@ -289,7 +291,7 @@ static int hash_file(const char *path, colcache_ident *id)
 static void *values_of(const column *c)
 {
     switch (c->type) {
-    case CT_INT: return c->i;
+    case CT_INT: return c->i32 ? (void *)c->i32 : (void *)c->i;
     case CT_REAL: return c->r;
     case CT_DATE: return c->d;
     case CT_BOOL: return c->b;
@@ -325,6 +327,15 @@ static const void *view(reader *rd, size_t n)
     return p;
 }
 
+void colcache_release(const void *p, size_t n)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    if (!p || pg <= 0) return;
+    uintptr_t mask = (uintptr_t)pg - 1;
+    uintptr_t a = ((uintptr_t)p + mask) & ~mask, e = ((uintptr_t)p + n) & ~mask;
+    if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
 /* One text column's values: intern the distinct strings, then map ids. */
 static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
 {
@@ -333,20 +344,26 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
     const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
     const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
     const uint32_t *ids = bytes ? view(rd, nrows * sizeof *ids) : NULL;
-    const char **dict = malloc((nd ? nd : 1) * sizeof *dict);
-    c->s = malloc((nrows ? nrows : 1) * sizeof *c->s);
-    int rc = !ids || !dict || !c->s ? -1 : 0;
+    uint32_t *dict = malloc((nd ? nd : 1) * sizeof *dict);
+    c->sid = malloc((nrows ? nrows : 1) * sizeof *c->sid);
+    int rc = !ids || !dict || !c->sid ? -1 : 0;
     for (size_t k = 0; k < nd && !rc; k++) {
         if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
-        else if (!(dict[k] = strpool_intern(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
+        else if (!(dict[k] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
             rc = -1;
     }
     for (size_t r = 0; r < nrows && !rc; r++) {
-        if (ids[r] == UINT32_MAX) c->s[r] = NULL;
-        else if (ids[r] < nd) c->s[r] = dict[ids[r]];
+        if (ids[r] == UINT32_MAX) c->sid[r] = 0;
+        else if (ids[r] < nd) c->sid[r] = dict[ids[r]];
         else rc = -1;
     }
     free(dict);
+    /* hashed when viewed, and copied: the column needs them no more */
+    if (!rc) {
+        colcache_release(off, (nd + 1) * sizeof *off);
+        colcache_release(bytes, (size_t)h->dictbytes);
+        colcache_release(ids, nrows * sizeof *ids);
+    }
     return rc ? -1 : 0;
 }
 
@@ -365,17 +382,23 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
     memcpy(c->name, name, h.namelen);
     c->name[h.namelen] = 0;
     c->type = (int)h.type;
+    c->strs = strpool_strings(pool);
     c->declared = h.declared != 0;
     c->projected = h.projected != 0;
     if (c->projected) return 0;
     c->n = nrows;
     c->mapped = 1;
-    c->miss = (uint8_t *)view(rd, nrows);
+    c->miss = (uint64_t *)view(rd, miss_words(nrows) * sizeof *c->miss);
     if (!c->miss) return -1;
     if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
-    void *v = (void *)view(rd, nrows * data_type_size(c->type));
+    int narrow = c->type == CT_INT && h.width == sizeof *c->i32;
+    if (!narrow && h.width != data_type_size(c->type)) return -1;
+    void *v = (void *)view(rd, nrows * h.width);
     switch (c->type) {
-    case CT_INT: c->i = v; break;
+    case CT_INT:
+        if (narrow) c->i32 = v;
+        else c->i = v;
+        break;
     case CT_REAL: c->r = v; break;
     case CT_DATE: c->d = v; break;
     default: c->b = v; break;
@@ -440,18 +463,20 @@ static void set_file(cc_header *h, const colcache_ident *id)
 static int read_links(reader *rd, const cc_header *h, colcache_links *l)
 {
     size_t n = (size_t)h->nrows;
-    if (h->ngroups > INT32_MAX) return -1;
+    if (h->ngroups > INT32_MAX || h->links > 2) return -1;
     l->parent_hash = h->parent_hash;
     l->parent_spec = h->parent_spec;
     l->ngroups = (size_t)h->ngroups;
     l->parent_row = view(rd, n * sizeof *l->parent_row);
     l->off = l->parent_row ? view(rd, (l->ngroups + 1) * sizeof *l->off) : NULL;
-    l->rows = l->off ? view(rd, n * sizeof *l->rows) : NULL;
-    if (!l->rows || l->off[0] != 0 || l->off[l->ngroups] != n) return -1;
+    l->rows = l->off && h->links == 1 ? view(rd, n * sizeof *l->rows) : NULL;
+    if (!l->off || (h->links == 1 && !l->rows) || l->off[0] != 0 || l->off[l->ngroups] != n)
+        return -1;
     for (size_t g = 0; g < l->ngroups; g++)
         if (l->off[g] > l->off[g + 1]) return -1;
     for (size_t r = 0; r < n; r++)
-        if (l->parent_row[r] < 0 || (size_t)l->parent_row[r] >= l->ngroups || l->rows[r] >= n)
+        if (l->parent_row[r] < 0 || (size_t)l->parent_row[r] >= l->ngroups ||
+            (l->rows && l->rows[r] >= n))
             return -1;
     return 0;
 }
@@ -590,7 +615,7 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
     size_t ocap = 1024;
     int rc = !m.key || !m.id || !ids || !order ? -1 : 0;
     for (size_t r = 0; r < nrows && !rc; r++) {
-        const char *s = c->s[r];
+        const char *s = col_text(c, r);
         if (!s) {
             ids[r] = UINT32_MAX;
             continue;
@@ -635,7 +660,7 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
             memcpy(bytes + off[k], order[k], (size_t)(off[k + 1] - off[k]));
         if (!rc)
             rc = put(f, check, h, sizeof *h) || put(f, check, c->name, h->namelen) ||
-                 put(f, check, c->miss, nrows) || put(f, check, off, (m.n + 1) * sizeof *off) ||
+                 put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) || put(f, check, off, (m.n + 1) * sizeof *off) ||
                  put(f, check, bytes, (size_t)h->dictbytes) ||
                  put(f, check, ids, nrows * sizeof *ids);
     }
@@ -651,12 +676,12 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
 static int write_column(FILE *f, uint64_t *check, const column *c, size_t nrows)
 {
     cc_col h = {(uint32_t)c->type, (uint32_t)c->declared, (uint32_t)c->projected,
-                (uint32_t)strlen(c->name), 0, 0};
+                (uint32_t)strlen(c->name), (uint32_t)data_col_width(c), 0, 0, 0};
     if (!c->projected && c->type == CT_TEXT) return write_text(f, check, &h, c, nrows);
     if (put(f, check, &h, sizeof h) || put(f, check, c->name, h.namelen)) return -1;
     if (c->projected) return 0;
-    return put(f, check, c->miss, nrows) ||
-           put(f, check, values_of(c), nrows * data_type_size(c->type)) ? -1 : 0;
+    return put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) ||
+           put(f, check, values_of(c), nrows * h.width) ? -1 : 0;
 }
 
 /* dir and its missing parents (~/.cache need not exist yet), private to
@@ -731,7 +756,7 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     h.fk = t->fk;
     h.order = t->order;
     if (links && links->parent_row) {
-        h.links = 1;
+        h.links = links->rows ? 1 : 2;
         h.parent_hash = links->parent_hash;
         h.parent_spec = links->parent_spec;
         h.ngroups = links->ngroups;
@@ -742,7 +767,7 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
     if (!rc && h.links)
         rc = put(f, &check, links->parent_row, t->nrows * sizeof *links->parent_row) ||
              put(f, &check, links->off, (links->ngroups + 1) * sizeof *links->off) ||
-             put(f, &check, links->rows, t->nrows * sizeof *links->rows);
+             (links->rows && put(f, &check, links->rows, t->nrows * sizeof *links->rows));
     if (!rc) rc = seal(f, &h, check);
     if (fclose(f) != 0) rc = -1;
     if (rc || rename(tmp, ep) != 0) unlink(tmp);

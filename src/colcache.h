@@ -41,7 +41,8 @@ typedef struct colcache_links {
     uint64_t parent_hash, parent_spec;  /* the parent file's content hash, its spec */
     size_t ngroups;                     /* the parent's rows */
     const int32_t *parent_row;          /* nrows; NULL: no links */
-    const uint32_t *off, *rows;         /* ngroups + 1; nrows */
+    const uint32_t *off, *rows;         /* ngroups + 1; nrows, or NULL when
+                                           the rows are in file order */
 } colcache_links;
 
 /* The cache folder: $COHORT_CACHE_DIR, else $XDG_CACHE_HOME/cohort, else
@@ -73,6 +74,10 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
 /* Write table t's entry, with its links unless links is NULL; silently nothing when the file's identity changed
  * since id was hashed or the cache cannot be written (the cache only saves
  * time). */
+/* Give back the resident pages wholly inside p[0..n) of an entry's
+ * mapping (a column or links no longer used): read again from the entry
+ * file should they be touched again. */
+void colcache_release(const void *p, size_t n);
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
                     const table *t, const colcache_links *links);
 #endif

@@ -164,7 +164,7 @@ static int eval_set(const study *st, const cohort_data *d, const stmt *s, const 
         const column *de = &tb->cols[data_column_index(tb, DESCENDANT_COL)];
         for (size_t i = 0; i < roots.n && !rc; i++) rc = push(out, roots.v[i]);
         for (size_t r = 0; r < tb->nrows && !rc; r++)
-            if (!a->miss[r] && !de->miss[r] && has(&roots, a->i[r])) rc = push(out, de->i[r]);
+            if (!col_missing(a, r) && !col_missing(de, r) && has(&roots, col_int(a, r))) rc = push(out, col_int(de, r));
         free(roots.v);
         if (rc) return -1;
         break;

@@ -42,6 +42,7 @@ enum { INTERN_CACHE = 1024 };
 typedef struct intern_slot {
     const char *s;
     size_t len;
+    uint32_t id;
 } intern_slot;
 
 /* What the loader knows about a column while reading. */
@@ -204,7 +205,7 @@ static size_t type_size(int type)
     case CT_REAL: return sizeof(double);
     case CT_DATE: return sizeof(int32_t);
     case CT_BOOL: return sizeof(uint8_t);
-    case CT_TEXT: return sizeof(const char *);
+    case CT_TEXT: return sizeof(uint32_t);
     default: return 0;
     }
 }
@@ -214,15 +215,21 @@ size_t data_type_size(int type)
     return type_size(type);
 }
 
-/* The value array of the column's current type (NULL for CT_NONE). */
+size_t data_col_width(const column *c)
+{
+    return c->type == CT_INT && c->i32 ? sizeof *c->i32 : type_size(c->type);
+}
+
+/* The value array of the column's current type (NULL for CT_NONE); an
+ * integer column is 32-bit until it is known to need 64 (put_int). */
 static void **col_values(column *c)
 {
     switch (c->type) {
-    case CT_INT: return (void **)&c->i;
+    case CT_INT: return c->i ? (void **)&c->i : (void **)&c->i32;
     case CT_REAL: return (void **)&c->r;
     case CT_DATE: return (void **)&c->d;
     case CT_BOOL: return (void **)&c->b;
-    case CT_TEXT: return (void **)&c->s;
+    case CT_TEXT: return (void **)&c->sid;
     default: return NULL;
     }
 }
@@ -257,11 +264,14 @@ static int grow_columns(loader *L, size_t cap)
     table *t = L->t;
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
-        size_t rows = L->cs && L->cs[j].skip ? 1 : cap ? cap : 1;
-        uint8_t *m = realloc(c->miss, rows);
+        int skip = L->cs && L->cs[j].skip;
+        size_t rows = skip ? 1 : cap ? cap : 1;
+        /* the flags of rows not yet read are clear: store_plain sets none */
+        size_t oldw = c->miss ? miss_words(skip ? 1 : L->cap) : 0, nw = miss_words(rows);
+        uint64_t *m = realloc(c->miss, nw * sizeof *m);
         if (!m) return -1;
+        if (nw > oldw) memset(m + oldw, 0, (nw - oldw) * sizeof *m);
         c->miss = m;
-        if (cap > L->cap) huge_hint(m, rows);
         void **v = col_values(c);
         if (v) {
             void *nv = realloc(*v, rows * type_size(c->type));
@@ -274,22 +284,64 @@ static int grow_columns(loader *L, size_t cap)
     return 0;
 }
 
+/* n integers at mem (32-bit when narrow, else 64) as doubles, in place:
+ * from the last, so no value is overwritten before it is read. */
+static void ints_to_reals(char *mem, size_t n, int narrow)
+{
+    for (size_t k = n; k-- > 0;) {
+        int64_t v;
+        if (narrow) {
+            int32_t w;
+            memcpy(&w, mem + k * sizeof w, sizeof w);
+            v = w;
+        } else {
+            memcpy(&v, mem + k * sizeof v, sizeof v);
+        }
+        double x = (double)v;
+        memcpy(mem + k * sizeof x, &x, sizeof x);
+    }
+}
+
+/* n 32-bit integers at mem widened to 64 in place (from the last). */
+static void widen_ints(char *mem, size_t n)
+{
+    for (size_t k = n; k-- > 0;) {
+        int32_t w;
+        memcpy(&w, mem + k * sizeof w, sizeof w);
+        int64_t v = w;
+        memcpy(mem + k * sizeof v, &v, sizeof v);
+    }
+}
+
+/* Store integer v in row `row` of c: in 32 bits while every value fits,
+ * else the rows before it are widened to 64 in place (8 bytes a row are
+ * allocated while reading) and the column stays 64-bit. */
+static inline void put_int(column *c, size_t row, int64_t v)
+{
+    if (c->i) {
+        c->i[row] = v;
+    } else if (v >= INT32_MIN && v <= INT32_MAX) {
+        c->i32[row] = (int32_t)v;
+    } else {
+        widen_ints((char *)c->i32, row);
+        c->i = (int64_t *)(void *)c->i32;
+        c->i32 = NULL;
+        c->i[row] = v;
+    }
+}
+
 /* Give column c the type `to` at row `row` (rows before it are stored). */
 static int promote(loader *L, size_t ci, int to, size_t row)
 {
     column *c = &L->t->cols[ci];
     int from = c->type;
     if (from == CT_INT && to == CT_REAL) {
-        /* in place: an int64 and a double have the same size */
-        void *mem = c->i;
-        for (size_t k = 0; k < row; k++) {
-            int64_t v;
-            memcpy(&v, (char *)mem + k * 8, 8);
-            double x = (double)v;
-            memcpy((char *)mem + k * 8, &x, 8);
-        }
+        /* in place: 8 bytes a row are there (type_size) */
+        char *mem = c->i ? (char *)c->i : (char *)c->i32;
+        ints_to_reals(mem, row, c->i == NULL);
         c->i = NULL;
-        c->r = mem;
+        c->i32 = NULL;
+        c->r = (double *)(void *)mem;
         c->type = CT_REAL;
         return 0;
     }
@@ -332,13 +384,13 @@ static int is_missing(const loader *L, const char *p, size_t len)
 
 static void set_missing(column *c, size_t row)
 {
-    c->miss[row] = 1;
+    col_set_missing(c, row);
     switch (c->type) {
-    case CT_INT: c->i[row] = 0; break;
+    case CT_INT: put_int(c, row, 0); break;
     case CT_REAL: c->r[row] = 0; break;
     case CT_DATE: c->d[row] = 0; break;
     case CT_BOOL: c->b[row] = 0; break;
-    case CT_TEXT: c->s[row] = NULL; break;
+    case CT_TEXT: c->sid[row] = 0; break;
     default: break;
     }
 }
@@ -367,23 +419,24 @@ static void bad_date(loader *L, const csv_reader *r, size_t ci, const csv_field 
                 (int)f->len, f->p);
 }
 
-/* The pool's copy of p[0..len).  Reading a part on a worker thread: from
- * the part's cache of recently interned strings when there, else from the
- * shared pool under its lock (most cells of a text column repeat a few
- * values, so they need not wait for the lock). */
-static const char *intern(loader *L, const char *p, size_t len)
+/* The pool's id of p[0..len) (0: out of memory).  Reading a part on a
+ * worker thread: from the part's cache of recently interned strings when
+ * there, else from the shared pool under its lock (most cells of a text
+ * column repeat a few values, so they need not wait for the lock). */
+static uint32_t intern(loader *L, const char *p, size_t len)
 {
-    if (!L->icache) return strpool_intern(L->pool, p, len);
+    if (!L->icache) return strpool_id(L->pool, p, len);
     uint32_t h = (uint32_t)len * 0x9e3779b1u;
     for (size_t i = 0; i < len && i < 16; i++) h = (h ^ (unsigned char)p[i]) * 0x01000193u;
     if (len) h = (h ^ (unsigned char)p[len - 1]) * 0x01000193u;
     intern_slot *sl = &L->icache[(h >> 16) & (INTERN_CACHE - 1)];
-    if (sl->s && sl->len == len && memcmp(sl->s, p, len) == 0) return sl->s;
+    if (sl->s && sl->len == len && memcmp(sl->s, p, len) == 0) return sl->id;
     pthread_mutex_lock(L->pool_lock);
-    const char *s = strpool_intern(L->pool, p, len);
+    uint32_t id = strpool_id(L->pool, p, len);
+    const char *s = id ? (*strpool_strings(L->pool))[id] : NULL;
     pthread_mutex_unlock(L->pool_lock);
-    if (s) *sl = (intern_slot){s, len};
-    return s;
+    if (id) *sl = (intern_slot){s, len, id};
+    return id;
 }
 
 /* Could p[0..len) be read as missing?  Cheap: by the lengths of the
@@ -404,9 +457,12 @@ static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field 
     size_t len = f->len;
     if (maybe_missing(L, len)) return 0;
     switch (c->type) {
-    case CT_INT:
-        if (vp_int(p, len, &c->i[row]) != 1) return 0;
+    case CT_INT: {
+        int64_t v;
+        if (vp_int(p, len, &v) != 1) return 0;
+        put_int(c, row, v);
         break;
+    }
     case CT_REAL:
         if (!vp_real(p, len, &c->r[row])) return 0;
         break;
@@ -420,16 +476,15 @@ static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field 
         /* a date-shaped text may be an impossible date (an error) */
         if (len == 10 && p[4] == '-' && p[7] == '-' && !L->cs[ci].fixed) return 0;
         if (!L->cs[ci].skip) {
-            const char *is = intern(L, p, len);
-            if (!is) return 0;
-            c->s[row] = is;
+            uint32_t id = intern(L, p, len);
+            if (!id) return 0;
+            c->sid[row] = id;
         }
         break;
     default:
         return 0;
     }
-    c->miss[row] = 0;
-    return 1;
+    return 1;   /* the row's missing flag is clear already */
 }
 
 /* Parse and store one cell. */
@@ -442,11 +497,15 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
         set_missing(c, row);
         return;
     }
-    c->miss[row] = 0;
+    col_clear_missing(c, row);
     int k;
+    int64_t iv;
     switch (c->type) {
     case CT_INT:
-        if (vp_int(p, len, &c->i[row]) == 1) return;
+        if (vp_int(p, len, &iv) == 1) {
+            put_int(c, row, iv);
+            return;
+        }
         break;
     case CT_REAL:
         if (vp_real(p, len, &c->r[row])) return;
@@ -477,8 +536,8 @@ static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, co
             return;
         }
         if (L->cs[ci].skip) return;
-        c->s[row] = intern(L, p, len);
-        if (!c->s[row]) oom(L);
+        c->sid[row] = intern(L, p, len);
+        if (!c->sid[row]) oom(L);
         return;
     }
     default: break;
@@ -526,12 +585,12 @@ static uint64_t mix64(uint64_t x)
 
 static uint64_t key_hash(const column *c, size_t row)
 {
-    return c->type == CT_INT ? mix64((uint64_t)c->i[row]) : mix64((uint64_t)(uintptr_t)c->s[row]);
+    return c->type == CT_INT ? mix64((uint64_t)col_int(c, row)) : mix64((uint64_t)(uintptr_t)col_text(c, row));
 }
 
 static int key_eq(const column *a, size_t ra, const column *b, size_t rb)
 {
-    return a->type == CT_INT ? a->i[ra] == b->i[rb] : a->s[ra] == b->s[rb];
+    return a->type == CT_INT ? col_int(a, ra) == col_int(b, rb) : col_text(a, ra) == col_text(b, rb);
 }
 
 /* The slot holding c's value at row in h, or the empty slot where it
@@ -539,7 +598,7 @@ static int key_eq(const column *a, size_t ra, const column *b, size_t rb)
 static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, size_t row)
 {
     if (h->dense) {
-        uint64_t k = (uint64_t)c->i[row] - (uint64_t)h->base;
+        uint64_t k = (uint64_t)col_int(c, row) - (uint64_t)h->base;
         return k < h->nslots ? &h->slot[k] : NULL;
     }
     size_t mask = h->nslots - 1, i = (size_t)key_hash(c, row) & mask;
@@ -580,9 +639,10 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
     if (kc->type == CT_INT) {
         int64_t lo = INT64_MAX, hi = INT64_MIN;
         for (size_t row = 0; row < t->nrows; row++) {
-            if (kc->miss[row]) continue;
-            if (kc->i[row] < lo) lo = kc->i[row];
-            if (kc->i[row] > hi) hi = kc->i[row];
+            if (col_missing(kc, row)) continue;
+            int64_t v = col_int(kc, row);
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
         }
         uint64_t range = lo <= hi ? (uint64_t)hi - (uint64_t)lo + 1 : 1;
         if (range <= (uint64_t)h->nslots) {
@@ -594,7 +654,7 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
     h->slot = calloc(h->nslots, sizeof *h->slot);
     if (!h->slot) return -1;
     for (size_t row = 0; row < t->nrows; row++) {
-        if (kc->miss[row]) {
+        if (col_missing(kc, row)) {
             if (*np < MAX_FILE_ERRORS &&
                 add_pending(pv, np, pcap, (pending){row, t->key, PEND_KEY_MISSING, 0}) != 0)
                 return -1;
@@ -623,9 +683,9 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap)
     for (size_t row = 0; row < t->nrows; row++) {
         int64_t pr = -1;
         int kind = -1;
-        if (fc->miss[row])
+        if (col_missing(fc, row))
             kind = PEND_FK_MISSING;
-        else if (row > 0 && !fc->miss[row - 1] && t->parent_row[row - 1] >= 0 &&
+        else if (row > 0 && !col_missing(fc, row - 1) && t->parent_row[row - 1] >= 0 &&
                  key_eq(fc, row - 1, fc, row))
             pr = t->parent_row[row - 1];    /* rows of one parent usually come together */
         else if ((pr = key_find(pt, fc, row)) < 0)
@@ -725,9 +785,9 @@ static void reread(loader *L, pending *pend, size_t npend)
         for (size_t j = 0; j < t->ncols; j++) {
             column *c = &t->cols[j];
             if (L->cs[j].refill) store_cell(L, r, j, row, &f[j]);
-            if (row < L->cs[j].text_from && !c->miss[row]) {
-                c->s[row] = strpool_intern(L->pool, f[j].p, f[j].len);
-                if (!c->s[row]) {
+            if (row < L->cs[j].text_from && !col_missing(c, row)) {
+                c->sid[row] = strpool_id(L->pool, f[j].p, f[j].len);
+                if (!c->sid[row]) {
                     oom(L);
                     goto done;
                 }
@@ -800,6 +860,7 @@ static int read_header(loader *L, csv_reader *r)
     int bad = 0;
     for (size_t j = 0; j < n; j++) {
         column *c = &t->cols[j];
+        c->strs = strpool_strings(L->pool);
         c->name = malloc(f[j].len + 1);
         if (!c->name) {
             oom(L);
@@ -1077,11 +1138,11 @@ static void hold_diag(void *ud, const diagnostic *d)
 static void part_free(part *p, const loader *L)
 {
     for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) {
-        if (!L->cs[j].skip) continue;
         column *c = &p->t.cols[j];
+        free(c->miss);
+        if (!L->cs[j].skip) continue;
         void **v = col_values(c);
         if (v) free(*v);
-        free(c->miss);
     }
     free(p->t.cols);
     free(p->cs);
@@ -1135,15 +1196,19 @@ static void store_part(const part_run *pr, part *p, pthread_mutex_t *pool_lock)
         c->name = t->cols[j].name;
         c->type = t->cols[j].type;
         c->declared = t->cols[j].declared;
+        c->strs = t->cols[j].strs;
         void **cv = col_values(c);
         if (L->cs[j].skip) {
             /* one row, as in one pass */
-            c->miss = calloc(1, 1);
+            c->miss = calloc(1, sizeof *c->miss);
             if (cv) *cv = calloc(1, type_size(c->type));
             if (!c->miss || (cv && !*cv)) p->nomem = 1;
             continue;
         }
-        c->miss = t->cols[j].miss + p->first;
+        /* its own flags from its first row, merged into the table's by
+         * merge_flags (neighbouring parts share words of the table's) */
+        c->miss = calloc(miss_words(cap), sizeof *c->miss);
+        if (!c->miss) p->nomem = 1;
         p->slice[j] = (char *)pr->vals[j] + p->first * pr->stride[j];
         if (cv) *cv = p->slice[j];
     }
@@ -1239,6 +1304,30 @@ static void replay_part(loader *L, const part *p, long base)
     }
 }
 
+/* OR n missing flags from src (from its bit 0) into dst from bit `at` on;
+ * src's bits from n on are clear. */
+static void or_flags(uint64_t *dst, size_t at, const uint64_t *src, size_t n)
+{
+    size_t w = at >> 6, sh = at & 63;
+    for (size_t k = 0; k < (n + 63) / 64; k++) {
+        uint64_t x = src[k];
+        if (!x) continue;
+        dst[w + k] |= x << sh;
+        if (sh && x >> (64 - sh)) dst[w + k + 1] |= x >> (64 - sh);
+    }
+}
+
+/* The parts' missing flags into the table's columns. */
+static void merge_flags(loader *L, const part *parts, size_t n)
+{
+    table *t = L->t;
+    for (size_t j = 0; j < t->ncols; j++) {
+        if (L->cs[j].skip) continue;
+        for (size_t k = 0; k < n; k++)
+            or_flags(t->cols[j].miss, parts[k].first, parts[k].t.cols[j].miss, parts[k].rows);
+    }
+}
+
 /* The type a column has after reading a then b. */
 static int join_type(int a, int b)
 {
@@ -1273,28 +1362,28 @@ static int join_parts(loader *L, part_run *pr, size_t n, size_t rows)
             continue;
         }
         char *vals = pr->vals[j];
-        size_t w = type_size(ty), stride = pr->stride[j], text_from = 0;
+        int wide = 0;   /* some part's integers need 64 bits (put_int) */
+        for (size_t k = 0; k < n && ty == CT_INT; k++) wide |= parts[k].t.cols[j].i != NULL;
+        size_t w = ty == CT_INT && !wide ? sizeof(int32_t) : type_size(ty);
+        size_t stride = pr->stride[j], text_from = 0;
         for (size_t k = 0; k < n && stride; k++) {
             const part *p = &parts[k];
-            int pt = p->t.cols[j].type;
+            const column *pc = &p->t.cols[j];
+            int pt = pc->type;
             char *src = vals + p->first * stride, *dst = vals + p->first * w;
             if (pt == ty && ty != CT_NONE) {
+                if (ty == CT_INT && wide && !pc->i) widen_ints(src, p->rows);
                 if (dst != src) memmove(dst, src, p->rows * w);
                 if (ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
             } else if (ty == CT_REAL && pt == CT_INT) {
-                for (size_t i = 0; i < p->rows; i++) {
-                    int64_t x;
-                    memcpy(&x, src + i * 8, 8);
-                    double y = (double)x;
-                    memcpy(src + i * 8, &y, 8);
-                }
+                ints_to_reals(src, p->rows, pc->i == NULL);
             } else if (w) {
                 memset(dst, 0, p->rows * w);
                 if (pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
             }
         }
         c->type = ty;
-        void **v = col_values(c);
+        void **v = ty == CT_INT && wide ? (void **)&c->i : col_values(c);
         if (!v) {
             free(vals);
         } else {
@@ -1339,11 +1428,10 @@ static int alloc_table(loader *L, part_run *pr, size_t rows)
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
         if (L->cs[j].skip) continue;
-        c->miss = malloc(alloc);
+        c->miss = calloc(miss_words(alloc), sizeof *c->miss);
         pr->stride[j] = L->cs[j].fixed ? type_size(c->type) : 8;
         pr->vals[j] = malloc(alloc * pr->stride[j]);
         if (!c->miss || !pr->vals[j]) return -1;
-        huge_hint(c->miss, alloc);
         huge_hint(pr->vals[j], alloc * pr->stride[j]);
     }
     return 0;
@@ -1404,6 +1492,7 @@ static int read_parts(loader *L, csv_reader *r)
         run_parts(&pr, threads, 0.3, 1);
         for (size_t k = 0; k < used; k++)
             if (parts[k].nomem || parts[k].overflow) rc = -1;
+        if (!rc) merge_flags(L, parts, used);
     }
     pthread_mutex_destroy(&pr.lock);
     pthread_mutex_destroy(&pr.pool_lock);
@@ -1468,6 +1557,19 @@ static void finish_columns(loader *L)
     }
 }
 
+/* Integer columns still 32-bit once read (every value fits) give back the
+ * other half of the 8 bytes a row they had while reading. */
+static void narrow_ints(loader *L)
+{
+    table *t = L->t;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        if (c->type != CT_INT || !c->i32 || c->projected) continue;
+        int32_t *sh = realloc(c->i32, (c->n ? c->n : 1) * sizeof *sh);
+        if (sh) c->i32 = sh;
+    }
+}
+
 /* The default order column (the first date column) of a child table turned
  * out to be a projected one: keep it after all, its values read again from
  * the file. */
@@ -1476,7 +1578,7 @@ static void unproject_order(loader *L)
     table *t = L->t;
     column *c = &t->cols[t->order];
     size_t n = t->nrows ? t->nrows : 1;
-    c->miss = calloc(n, 1);
+    c->miss = calloc(miss_words(n), sizeof *c->miss);
     c->d = calloc(n, sizeof *c->d);
     if (!c->miss || !c->d) {
         oom(L);
@@ -1584,6 +1686,23 @@ static uint64_t spec_hash(const loader *L)
     return h * 31 + L->nna;
 }
 
+/* Keep none of column c's values: projected, as if never kept (the pages
+ * of a mapped one given back). */
+static void drop_column(column *c)
+{
+    void **v = col_values(c);
+    if (v) {
+        if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own ids */
+        else colcache_release(*v, c->n * data_col_width(c));
+        *v = NULL;
+    }
+    if (c->mapped) colcache_release(c->miss, miss_words(c->n) * sizeof *c->miss);
+    else free(c->miss);
+    c->miss = NULL;
+    c->n = 0;
+    c->projected = 1;
+}
+
 /* Drop what a failed restore left in the table (and the links into it). */
 static void unrestore(table *t, cache_state *cs)
 {
@@ -1629,14 +1748,8 @@ static int restore_cached(loader *L, cache_state *cs)
             return 0;
         }
         if (!wanted && !c->projected) {
-            void **v = col_values(c);
-            if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own pointers */
-            *v = NULL;
-            if (!c->mapped) free(c->miss);
-            c->miss = NULL;
+            drop_column(c);
             cs->dropped = 1;
-            c->n = 0;
-            c->projected = 1;
         }
     }
     cs->hit = 1;
@@ -1763,6 +1876,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         if (t->parent >= 0) unproject_order(L);
         else t->order = -1;
     }
+    if (!L->nerr) narrow_ints(L);
 checks:;
     pending *pend = NULL;
     size_t npend = 0, pcap = 0;
@@ -1780,6 +1894,41 @@ out:
     free(L->cs);
     L->cs = NULL;
     return L->nerr;
+}
+
+static int in_map(const table *t, const void *p)
+{
+    const char *m = t->map, *q = p;
+    return m && q >= m && q < m + t->maplen;
+}
+
+/* A table's links to its parent and its row groups (those in the rerun
+ * cache's mapping stay mapped until data_free). */
+static void drop_links(table *t)
+{
+    if (!in_map(t, t->parent_row)) free(t->parent_row);
+    else colcache_release(t->parent_row, t->nrows * sizeof *t->parent_row);
+    t->parent_row = NULL;
+    for (size_t k = 0; k < t->ngroups_built; k++) {
+        group_index *g = &t->groups[k];
+        if (!in_map(t, g->off)) free(g->off);
+        else colcache_release(g->off, (g->ngroups + 1) * sizeof *g->off);
+        if (!in_map(t, g->rows)) free(g->rows);
+        else colcache_release(g->rows, t->nrows * sizeof *g->rows);
+    }
+    free(t->groups);
+    t->groups = NULL;
+    t->ngroups_built = 0;
+}
+
+/* The key hash serves linking the children while loading: it goes when
+ * the last table that may link to it is loaded. */
+static void free_keyhash(table *t)
+{
+    keyhash *h = t->keyhash;
+    if (h) free(h->slot);
+    free(h);
+    t->keyhash = NULL;
 }
 
 cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts, strpool *pool,
@@ -1831,6 +1980,14 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
         int e = load_table(&L, specs, n, ti);
         L.failed[ti] = e > 0;
         errors += e;
+        /* the key hashes no table still to load links to */
+        for (size_t p = 0; p <= ti; p++) {
+            size_t k = ti + 1;
+            while (k < n && !(specs[k].parent && specs[p].name &&
+                              strcmp(specs[k].parent, specs[p].name) == 0))
+                k++;
+            if (k == n) free_keyhash(&d->tables[p]);
+        }
     }
     free(L.nalen);
     free(L.failed);
@@ -1857,21 +2014,16 @@ void data_free_columns(column *cols, size_t n)
     for (size_t j = 0; j < n; j++) {
         column *c = &cols[j];
         free(c->name);
-        free((void *)c->s);
+        free(c->sid);
         if (c->mapped) continue;   /* the rest points into the table's map */
         free(c->i);
+        free(c->i32);
         free(c->r);
         free(c->d);
         free(c->b);
         free(c->miss);
     }
     free(cols);
-}
-
-static int in_map(const table *t, const void *p)
-{
-    const char *m = t->map, *q = p;
-    return m && q >= m && q < m + t->maplen;
 }
 
 void data_free(cohort_data *d)
@@ -1884,19 +2036,29 @@ void data_free(cohort_data *d)
         free(t->path);
         free(t->file);
         /* links from the rerun cache's entry point into its mapping */
-        if (!in_map(t, t->parent_row)) free(t->parent_row);
-        for (size_t k = 0; k < t->ngroups_built; k++) {
-            if (!in_map(t, t->groups[k].off)) free(t->groups[k].off);
-            if (!in_map(t, t->groups[k].rows)) free(t->groups[k].rows);
-        }
+        drop_links(t);
         if (t->map) munmap(t->map, t->maplen);
-        free(t->groups);
-        keyhash *h = t->keyhash;
-        if (h) free(h->slot);
-        free(h);
+        free_keyhash(t);
     }
     free(d->tables);
     free(d);
+}
+
+void data_drop_unread(cohort_data *d, const unsigned char *const *read,
+                      const unsigned char *need)
+{
+    for (size_t ti = 0; ti < d->ntables; ti++) {
+        table *t = &d->tables[ti];
+        if (!t->file) continue;     /* derived (data_add_table) */
+        for (size_t j = 0; j < t->ncols; j++) {
+            column *c = &t->cols[j];
+            int keep = (int)j == t->key || (int)j == t->order || c->declared;
+            if (read[ti][j] || (keep && need[ti]) || c->projected) continue;
+            drop_column(c);
+        }
+        if (need[ti]) continue;
+        drop_links(t);
+    }
 }
 
 /* ---- derived tables ---------------------------------------------------- */
@@ -1927,6 +2089,7 @@ int data_add_table(cohort_data *d, const char *name, int parent, const char *con
         t->cols[j].name = xstrdup(names[j]);
         t->cols[j].type = types[j];
         t->cols[j].declared = 1;
+        t->cols[j].strs = strpool_strings(d->pool);
         if (!t->cols[j].name) return -1;
     }
     return data_set_rows(d, (int)d->ntables - 1, 0);
@@ -1945,11 +2108,12 @@ int data_set_rows(cohort_data *d, int ti, size_t nrows)
     size_t n = nrows ? nrows : 1;
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
-        void **v = col_values(c);
+        /* a derived table's integers are 64-bit (era.c writes them) */
+        void **v = c->type == CT_INT ? (void **)&c->i : col_values(c);
         free(*v);
         free(c->miss);
         *v = calloc(n, type_size(c->type));
-        c->miss = calloc(n, 1);
+        c->miss = calloc(miss_words(n), sizeof *c->miss);
         c->n = nrows;
         if (!*v || !c->miss) return -1;
     }
@@ -1995,7 +2159,7 @@ static uint64_t order_key(const column *c, size_t row)
 {
     switch (c->type) {
     case CT_DATE: return (uint64_t)((uint32_t)c->d[row] ^ 0x80000000u);
-    case CT_INT: return (uint64_t)c->i[row] ^ 0x8000000000000000ull;
+    case CT_INT: return (uint64_t)col_int(c, row) ^ 0x8000000000000000ull;
     default: {
         double x = c->r[row];
         if (x == 0) x = 0;     /* -0.0 ties with 0.0 */
@@ -2053,6 +2217,29 @@ static void sort_items(sort_item *it, sort_item *tmp, size_t n)
     if (src != it) memcpy(it, src, n * sizeof *it);
 }
 
+/* Row `row` as a sort item of the order column c. */
+static sort_item item_of(const column *c, size_t row)
+{
+    sort_item it;
+    it.miss = (uint32_t)col_missing(c, row);
+    it.key = it.miss ? 0 : order_key(c, row);
+    it.row = (uint32_t)row;
+    return it;
+}
+
+/* Are the groups of consecutive rows (off) each in order already? */
+static int groups_in_order(const table *t, const uint32_t *off, size_t ng)
+{
+    if (t->order < 0) return 1;
+    const column *c = &t->cols[t->order];
+    for (size_t g = 0; g < ng; g++)
+        for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
+            sort_item a = item_of(c, r - 1), b = item_of(c, r);
+            if (item_less(&b, &a)) return 0;
+        }
+    return 1;
+}
+
 /* Order each group's rows (already in file order) by the order column. */
 static int order_groups(const table *t, const uint32_t *off, size_t ng, uint32_t *rows)
 {
@@ -2069,9 +2256,7 @@ static int order_groups(const table *t, const uint32_t *off, size_t ng, uint32_t
         if (n < 2) continue;
         int sorted = 1;
         for (size_t k = 0; k < n; k++) {
-            it[k].miss = c->miss[r[k]];
-            it[k].key = it[k].miss ? 0 : order_key(c, r[k]);
-            it[k].row = r[k];
+            it[k] = item_of(c, r[k]);
             if (k > 0 && item_less(&it[k], &it[k - 1])) sorted = 0;
         }
         if (sorted) continue;
@@ -2096,26 +2281,27 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
         if (!t->groups) return NULL;
     }
     size_t n = t->nrows, ng = d->tables[anc].nrows;
-    uint32_t *arow = NULL;
+    uint32_t *arow = NULL, *rows = NULL;
     uint32_t *off = calloc(ng + 1, sizeof *off);
-    uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
-    if (!off || !rows) goto fail;
+    if (!off) goto fail;
     if (t->parent == anc) {
         /* rows that come in the order of their parents (as files usually
          * list them) are already grouped: the counting sort below would
-         * leave them in place */
+         * leave them in place; in date order too, they need no array */
         const int32_t *pr = t->parent_row;
         size_t i = 1;
         while (i < n && pr[i] >= pr[i - 1]) i++;
         if (i >= n) {
-            for (i = 0; i < n; i++) {
-                off[pr[i] + 1]++;
-                rows[i] = (uint32_t)i;
-            }
+            for (i = 0; i < n; i++) off[pr[i] + 1]++;
             for (size_t g = 0; g < ng; g++) off[g + 1] += off[g];
+            if (groups_in_order(t, off, ng)) goto indexed;
+            if (!(rows = malloc((n ? n : 1) * sizeof *rows))) goto fail;
+            for (i = 0; i < n; i++) rows[i] = (uint32_t)i;
             goto grouped;
         }
     }
+    rows = malloc((n ? n : 1) * sizeof *rows);
+    if (!rows) goto fail;
     arow = malloc((n ? n : 1) * sizeof *arow);
     if (!arow) goto fail;
     for (size_t i = 0; i < n; i++) arow[i] = (uint32_t)i;
@@ -2133,6 +2319,13 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
     arow = NULL;
 grouped:
     if (t->order >= 0 && order_groups(t, off, ng, rows) != 0) goto fail;
+    size_t same = 0;
+    while (same < n && rows[same] == same) same++;
+    if (same == n) {
+        free(rows);     /* the file's order: group_row needs no array */
+        rows = NULL;
+    }
+indexed:;
     group_index *gi = &t->groups[t->ngroups_built++];
     gi->ancestor = anc;
     gi->ngroups = ng;

@@ -21,17 +21,59 @@ typedef struct column {
     int type;               /* CT_* */
     int declared;           /* 1 if the type came from the rules */
     size_t n;
-    int64_t *i;             /* CT_INT */
+    int64_t *i;             /* CT_INT, 64 bits a value: while loading, in derived
+                               tables, and when a value needs more than 32 */
+    int32_t *i32;           /* CT_INT when every value fits 32 bits (then i is
+                               NULL): read CT_INT values through col_int */
     double *r;              /* CT_REAL */
     int32_t *d;             /* CT_DATE: days since 1970-01-01 */
     uint8_t *b;             /* CT_BOOL: 0/1 */
-    const char **s;         /* CT_TEXT: interned in the data's pool */
-    uint8_t *miss;          /* miss[row] != 0: missing (always allocated) */
+    uint32_t *sid;          /* CT_TEXT: ids of strings interned in the data's
+                               pool (0: missing); read through col_text */
+    const char *const *const *strs; /* the pool's strings by id
+                               (strpool_strings), set for every column */
+    uint64_t *miss;         /* missing flags, one bit a row: bit row % 64 of
+                               word row / 64 (always allocated, at least one
+                               word; read and set only through col_missing,
+                               col_set_missing, col_clear_missing) */
     int projected;          /* the rules never name it: every value was read and
                                checked, but none kept (n = 0, no arrays) */
     int mapped;             /* miss and the numeric values point into the
                                table's map: read-only, not freed one by one */
 } column;
+
+/* The 64-bit words of missing flags for n rows (at least one). */
+static inline size_t miss_words(size_t n)
+{
+    return n ? (n + 63) / 64 : 1;
+}
+/* Is row `row` of column c missing? */
+static inline int col_missing(const column *c, size_t row)
+{
+    return (int)((c->miss[row >> 6] >> (row & 63)) & 1);
+}
+static inline void col_set_missing(column *c, size_t row)
+{
+    c->miss[row >> 6] |= (uint64_t)1 << (row & 63);
+}
+static inline void col_clear_missing(column *c, size_t row)
+{
+    c->miss[row >> 6] &= ~((uint64_t)1 << (row & 63));
+}
+
+/* Value `row` of a CT_INT column, of either width. */
+static inline int64_t col_int(const column *c, size_t row)
+{
+    return c->i32 ? (int64_t)c->i32[row] : c->i[row];
+}
+/* Value `row` of a CT_TEXT column: the pool's string (NULL when missing);
+ * equal strings give one pointer, as they have one id. */
+static inline const char *col_text(const column *c, size_t row)
+{
+    return (*c->strs)[c->sid[row]];
+}
+/* The bytes of one value of column c as stored (4 for a 32-bit CT_INT). */
+size_t data_col_width(const column *c);
 
 /* Rows of a table grouped by the row of one ancestor table (the parent, the
  * grandparent...), each group ordered by the table's order column (missing
@@ -40,8 +82,15 @@ typedef struct group_index {
     int ancestor;           /* table index */
     size_t ngroups;         /* rows of the ancestor */
     uint32_t *off;          /* ngroups + 1 offsets into rows */
-    uint32_t *rows;         /* row numbers of this table */
+    uint32_t *rows;         /* row numbers of this table, or NULL when they
+                               are 0, 1, 2...: read through group_row */
 } group_index;
+
+/* The k-th row of the table in the order of g (groups one after another). */
+static inline size_t group_row(const group_index *g, size_t k)
+{
+    return g->rows ? g->rows[k] : k;
+}
 
 typedef struct table {
     char *name;
@@ -56,7 +105,8 @@ typedef struct table {
     int order;              /* column index ordering rows in groups, or -1 */
     group_index *groups;    /* built on demand, one per ancestor */
     size_t ngroups_built;
-    void *keyhash;          /* key value -> row (private to data.c) */
+    void *keyhash;          /* key value -> row (private to data.c; freed
+                               once the tables are loaded) */
     void *map;              /* the rerun cache's entry the columns point into
                                (colcache.h), unmapped with the table; or NULL */
     size_t maplen;
@@ -89,8 +139,12 @@ typedef struct table_spec {
     const char *label;      /* the table's source in diagnostics (NULL: path) */
     const char *relation;   /* postgres: "schema.table" to read (NULL: name) */
     decl_site rel_site;     /* postgres: where the relation is written */
-    const char *const *want;/* the column names the rules can use (sorted; a */
-    size_t nwant;           /*   superset is fine); NULL: every column is used */
+    const char *const *want;/* the column names the rules can use (sorted; a
+                               superset is fine): the other columns but the
+                               key, the link and the order column are not
+                               kept (data_drop_unread frees more once the
+                               rules are resolved) */
+    size_t nwant;           /* NULL: every column is used */
     const char *key;        /* key column, or NULL */
     const char *parent;     /* parent table name, or NULL */
     const char *order;      /* ordering date column, or NULL: the first date column */
@@ -135,6 +189,13 @@ void data_free_columns(column *cols, size_t n);
 int data_add_table(cohort_data *d, const char *name, int parent, const char *const *names,
                    const int *types, size_t ncols, int order);
 int data_set_rows(cohort_data *d, int t, size_t nrows);
+/* Free the values of every column of the loaded tables (not the derived)
+ * that read[table][column] does not mark, but keys, order columns and
+ * declared columns: projected, as if never kept (the rules, resolved, are
+ * known to read no other); of a table need[table] does not mark, every
+ * column, its links and groups too (only its rows are counted). */
+void data_drop_unread(cohort_data *d, const unsigned char *const *read,
+                      const unsigned char *need);
 int data_table_index(const cohort_data *d, const char *name);
 int data_column_index(const table *t, const char *name);
 /* The row of `ancestor` that row `row` of table `t` belongs to (t itself

@@ -16,10 +16,10 @@
 static void cell_text(const column *c, size_t r, char *buf, size_t n)
 {
     switch (c->type) {
-    case CT_INT: snprintf(buf, n, "%lld", (long long)c->i[r]); break;
+    case CT_INT: snprintf(buf, n, "%lld", (long long)col_int(c, r)); break;
     case CT_REAL: snprintf(buf, n, "%g", c->r[r]); break;
     case CT_BOOL: snprintf(buf, n, "%s", c->b[r] ? "true" : "false"); break;
-    case CT_TEXT: snprintf(buf, n, "\"%s\"", c->s[r]); break;
+    case CT_TEXT: snprintf(buf, n, "\"%s\"", col_text(c, r)); break;
     default: snprintf(buf, n, "?"); break;
     }
 }
@@ -28,7 +28,7 @@ static void cell_text(const column *c, size_t r, char *buf, size_t n)
 static void row_text(const table *t, size_t r, char *buf, size_t n)
 {
     char key[128] = "";
-    if (t->key >= 0 && !t->cols[t->key].miss[r]) {
+    if (t->key >= 0 && !col_missing(&t->cols[t->key], r)) {
         char v[96];
         cell_text(&t->cols[t->key], r, v, sizeof v);
         snprintf(key, sizeof key, " (%s %s)", t->cols[t->key].name, v);
@@ -61,7 +61,7 @@ static int code_status(const endpointinfo *ep, const column *c, size_t r)
 {
     for (size_t k = 0; k < ep->ncodes; k++) {
         const epcode *x = &ep->codes[k];
-        if (c->type == CT_TEXT ? x->s == c->s[r] : c->type == CT_BOOL ? x->i == c->b[r] : x->i == c->i[r])
+        if (c->type == CT_TEXT ? x->s == col_text(c, r) : c->type == CT_BOOL ? x->i == c->b[r] : x->i == col_int(c, r))
             return x->status;
     }
     return -1;
@@ -69,7 +69,7 @@ static int code_status(const endpointinfo *ep, const column *c, size_t r)
 
 static double num_at(const column *c, size_t r)
 {
-    return c->type == CT_INT ? (double)c->i[r] : c->r[r];
+    return c->type == CT_INT ? (double)col_int(c, r) : c->r[r];
 }
 
 /* One column of one endpoint: what = "status", "time" or "entry". */
@@ -81,7 +81,7 @@ static int check_column(const endpointinfo *ep, const expr *e, const char *what,
     const column *c = &t->cols[e->col];
     size_t bad = 0;
     for (size_t r = 0; r < t->nrows; r++) {
-        if (c->miss[r]) continue;
+        if (col_missing(c, r)) continue;
         int ok;
         if (!strcmp(what, "status")) ok = code_status(ep, c, r) >= 0;
         else if (!strcmp(what, "time")) ok = isfinite(num_at(c, r)) && num_at(c, r) >= 0;
@@ -141,10 +141,10 @@ size_t epdata_intervals(const study *st, cohort_data *d, int ep, size_t u, ep_in
     double days = st->unit_days[s->ep_time_unit];
     size_t n = 0;
     for (uint32_t k = g->off[u]; k < g->off[u + 1]; k++) {
-        size_t r = g->rows[k];
-        int status = sc->miss[r] ? -1 : code_status(e, sc, r);
-        double stop = tc->miss[r] ? NAN : num_at(tc, r) * days;
-        double start = !ec ? NAN : ec->miss[r] ? -INFINITY : num_at(ec, r) * days;
+        size_t r = group_row(g, k);
+        int status = col_missing(sc, r) ? -1 : code_status(e, sc, r);
+        double stop = col_missing(tc, r) ? NAN : num_at(tc, r) * days;
+        double start = !ec ? NAN : col_missing(ec, r) ? -INFINITY : num_at(ec, r) * days;
         if (status < 0 || !(stop >= 0) || start == -INFINITY || start >= stop) {
             if (dropped) (*dropped)++;
             continue;

@@ -72,16 +72,18 @@ static int item_cmp(const void *pa, const void *pb)
     return a->row < b->row ? -1 : a->row > b->row;
 }
 
-static void put_value(column *c, size_t k, value v)
+/* 0, or -1 when out of memory (a text value's id in the pool) */
+static int put_value(column *c, size_t k, value v, strpool *pool)
 {
-    if (v_missing(v)) { c->miss[k] = 1; return; }
+    if (v_missing(v)) { col_set_missing(c, k); return 0; }
     switch (c->type) {
     case CT_INT: c->i[k] = v.u.i; break;
     case CT_REAL: c->r[k] = v_num(v); break;
     case CT_DATE: c->d[k] = (int32_t)floor(v.u.r); break;
     case CT_BOOL: c->b[k] = (uint8_t)(v.u.i != 0); break;
-    case CT_TEXT: c->s[k] = v.u.s; break;
+    case CT_TEXT: if (!(c->sid[k] = strpool_id(pool, v.u.s, strlen(v.u.s)))) return -1; break;
     }
+    return 0;
 }
 
 /* Collapse the sorted items in place into eras (items[0..m)): s, e,
@@ -152,9 +154,9 @@ static int build_one(evaluator *ev, const stmt *s, cohort_data *d, diag *dg)
     for (size_t k = 0; k < m; k++) {
         T->cols[0].d[k] = (int32_t)it[k].s;
         if (it[k].e_known) T->cols[1].d[k] = (int32_t)it[k].e;
-        else T->cols[1].miss[k] = 1;
+        else col_set_missing(&T->cols[1], k);
         T->cols[2].i[k] = it[k].row;
-        if (T->ncols > 3) put_value(&T->cols[3], k, it[k].by);
+        if (T->ncols > 3 && put_value(&T->cols[3], k, it[k].by, d->pool) != 0) { free(it); return -1; }
         T->parent_row[k] = it[k].parent;
     }
     free(it);

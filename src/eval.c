@@ -101,13 +101,13 @@ static void *ev_alloc(evaluator *ev, size_t size)
 
 static inline value column_value(const column *c, int64_t row)
 {
-    if (row < 0 || c->miss[row]) return V_MISSING;
+    if (row < 0 || col_missing(c, (size_t)row)) return V_MISSING;
     switch (c->type) {
-    case CT_INT: return v_int(c->i[row]);
+    case CT_INT: return v_int(col_int(c, (size_t)row));
     case CT_REAL: return v_real(c->r[row]);
     case CT_DATE: return v_date((double)c->d[row]);
     case CT_BOOL: return v_bool(c->b[row]);
-    case CT_TEXT: return v_text(c->s[row]);
+    case CT_TEXT: return v_text(col_text(c, (size_t)row));
     }
     return V_MISSING;
 }
@@ -331,12 +331,12 @@ static int prefilter_by_value(evaluator *ev, const expr *e, uint8_t *pass, size_
     size_t nkeys = 0;
     memset(used, 0, sizeof used);
     for (size_t r = lo; r < hi; r++) {
-        if (c->miss[r]) {
+        if (col_missing(c, r)) {
             if (!have_missing) { missing_val = prefilter_row(ev, e, r); have_missing = 1; }
             pass[r] = missing_val;
             continue;
         }
-        const void *key = c->type == CT_TEXT ? (const void *)c->s[r] : (const void *)(uintptr_t)(c->b[r] + 1);
+        const void *key = c->type == CT_TEXT ? (const void *)col_text(c, r) : (const void *)(uintptr_t)(c->b[r] + 1);
         size_t h = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull >> 56;   /* 0..255 */
         while (used[h] && keys[h] != key) h = (h + 1) & (CAP - 1);
         if (!used[h]) {
@@ -477,17 +477,19 @@ static int relation_tv(const expr *w, const ivl *a, const ivl *b)
  * true row unknown).  The tree walk evaluated the fixed operands at every
  * row it visited: an out-of-range result they gave is counted as often. */
 static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
-                                                      const uint32_t *rows, size_t n, const uint8_t *pass)
+                                                      const group_index *g, size_t first, size_t n,
+                                                      const uint8_t *pass)
 {
     int acc = F, have = 0;
     size_t visits = 0, problems = 0;
     value f[3] = {V_MISSING, V_MISSING, V_MISSING};   /* windows: width or bounds, reference */
     ivl right = {0, 0, 0, 0, 0, 0};
     for (size_t k = 0; k < n && acc != T; k++) {
-        int pv = pass[rows[k]];
+        size_t row = group_row(g, first + k);
+        int pv = pass[row];
         if (!pv) continue;
         visits++;
-        ev->var_row[q->slot] = rows[k];
+        ev->var_row[q->slot] = row;
         int r;
         if (w->kind == E_WITHIN || w->kind == E_WITHIN2) {
             /* the row's own column (the usual case) read directly */
@@ -543,11 +545,11 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     int64_t a = e->anchor_slot < 0 ? ev->anc[e->col]
         : data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->anchor_slot], e->col);
     if (!g || a < 0) return V_MISSING;
-    const uint32_t *rows = g->rows + g->off[a];
+    size_t first = g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
     const expr *w = pass ? fast_conjunct(qs, e) : NULL;
-    if (w) return any_fixed_rest(ev, e, w, rows, n, pass);
+    if (w) return any_fixed_rest(ev, e, w, g, first, n, pass);
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -555,9 +557,9 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     int have = 0;
     for (size_t k = 0; k < n; k++) {
         size_t idx = e->op == Q_LAST ? n - 1 - k : k;
-        int pv = pass ? pass[rows[idx]] : 0;
+        int pv = pass ? pass[group_row(g, first + idx)] : 0;
         if (pass && !pv) continue;
-        *slot = rows[idx];
+        *slot = group_row(g, first + idx);
         if (e->a && (pass ? rest_tv(ev, e->a) : tv(eval_expr(ev, e->a))) != T) continue;
         switch (e->op) {
         case Q_ANY: {

@@ -144,7 +144,8 @@ static const char *fit(cairo_t *cr, const char *s, double maxw, char *buf, size_
 }
 
 /* Word-wrap s to lines of at most maxw points; returns the number of
- * lines written into lines[] (each of size LINE). */
+ * lines written into lines[] (each of size LINE).  A bracketed part
+ * ("[cut = 2]") is one word: it is never split across lines. */
 #define LINE 256
 static size_t wrap(cairo_t *cr, const char *s, double maxw, char lines[][LINE], size_t maxlines)
 {
@@ -155,7 +156,9 @@ static size_t wrap(cairo_t *cr, const char *s, double maxw, char lines[][LINE], 
         while (*p == ' ') p++;
         if (!*p) break;
         const char *e = p;
-        while (*e && *e != ' ' && *e != '\n') e++;
+        int depth = 0;
+        for (; *e && *e != '\n' && (depth > 0 || *e != ' '); e++)
+            depth += *e == '[' ? 1 : *e == ']' && depth > 0 ? -1 : 0;
         char word[LINE];
         snprintf(word, sizeof word, "%.*s", (int)(e - p), p);
         char trial[2 * LINE];

@@ -125,10 +125,19 @@ static int name_cmp(const void *key, const void *elem)
 
 /* Is the column read?  A sample (cohort check) reads every column that
  * maps, so that a misspelt name gets its suggestion; a full read only the
- * columns the rules name. */
-static int wanted(const table_spec *sp, const char *col, const char *typname, size_t sample_rows)
+ * columns the rules name, the key, the order column and the link. */
+static int wanted(const pg_spool *s, const table_spec *sp, const char *col, const char *typname,
+                  size_t sample_rows)
 {
     if (sample_rows && map_type(typname) != CT_NONE) return 1;
+    /* the key, the order column and the link to the parent (named like the
+     * parent's key) are read whether the rules name them or not (data.h) */
+    if ((sp->key && strcmp(col, sp->key) == 0) || (sp->order && strcmp(col, sp->order) == 0))
+        return 1;
+    for (size_t k = 0; sp->parent && k < s->n; k++)
+        if (s->specs[k].name && strcmp(s->specs[k].name, sp->parent) == 0 && s->specs[k].key &&
+            strcmp(col, s->specs[k].key) == 0)
+            return 1;
     return sp->want && bsearch(col, sp->want, sp->nwant, sizeof *sp->want, name_cmp) != NULL;
 }
 
@@ -270,7 +279,7 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
     int first = -1;
     for (int k = 0; k < nrows && first < 0; k++) {
         const char *col = PQgetvalue(r, k, 1);
-        if (declared(sp, col) >= 0 || wanted(sp, col, PQgetvalue(r, k, 3), sample_rows)) first = nrows;
+        if (declared(sp, col) >= 0 || wanted(s, sp, col, PQgetvalue(r, k, 3), sample_rows)) first = nrows;
         else if (map_type(PQgetvalue(r, k, 3)) != CT_NONE) first = k;
     }
     int bad = 0, ncols = 0, key_text = 0, key_at = -1;
@@ -279,7 +288,7 @@ static int prepare_table(PGconn *c, pg_spool *s, size_t i, size_t sample_rows, s
         const char *col = PQgetvalue(r, k, 1);
         int dt = declared(sp, col);
         if (sp->key && strcmp(col, sp->key) == 0) key_at = k;
-        if (dt < 0 && !wanted(sp, col, PQgetvalue(r, k, 3), sample_rows) && k != first) continue;
+        if (dt < 0 && !wanted(s, sp, col, PQgetvalue(r, k, 3), sample_rows) && k != first) continue;
         int ct = map_type(PQgetvalue(r, k, 3));
         if (dt < 0 && ct == CT_NONE) {
             site_diag(dg, DIAG_ERROR, &sp->rel_site,

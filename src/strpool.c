@@ -1,6 +1,7 @@
 /* strpool.c: string interning.  An open-addressing (linear probing) hash
- * table of {hash, length, pointer} slots over an arena of large blocks, so
- * interned strings never move and equal strings share one pointer. */
+ * table of {hash, length, pointer, id} slots over an arena of large blocks,
+ * so interned strings never move and equal strings share one pointer, and
+ * a table of the strings by id (their order of interning, from 1). */
 #include "strpool.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@ typedef struct pool_slot {
     const char *s;          /* NULL: empty slot */
     uint32_t hash;          /* low bits of the hash */
     uint32_t len;           /* strings of 4 GiB or more are not pooled */
+    uint32_t id;
 } pool_slot;
 
 typedef struct pool_block {
@@ -26,6 +28,8 @@ struct strpool {
     pool_block *blocks;
     char *cur;              /* free space in the newest block */
     size_t left;
+    const char **byid;      /* [id]: the string (byid[0] = NULL) */
+    size_t idcap;
 };
 
 static uint64_t load64(const char *s)
@@ -82,6 +86,13 @@ strpool *strpool_new(void)
         return NULL;
     }
     p->mask = POOL_MIN_SLOTS - 1;
+    p->idcap = POOL_MIN_SLOTS;
+    p->byid = calloc(p->idcap, sizeof *p->byid);
+    if (!p->byid) {
+        free(p->slots);
+        free(p);
+        return NULL;
+    }
     return p;
 }
 
@@ -95,6 +106,7 @@ void strpool_free(strpool *p)
         b = next;
     }
     free(p->slots);
+    free(p->byid);
     free(p);
 }
 
@@ -170,9 +182,10 @@ static int same_bytes(const char *a, const char *b, size_t n)
     return 1;
 }
 
-const char *strpool_intern(strpool *p, const char *s, size_t len)
+/* The slot of s[0..len), interned if new; NULL when out of memory. */
+static const pool_slot *pool_find(strpool *p, const char *s, size_t len)
 {
-    if (len >= UINT32_MAX) return NULL;
+    if (len >= UINT32_MAX || p->count + 1 >= UINT32_MAX) return NULL;
     /* keep the load factor at most 2/3; an empty slot must always remain */
     if ((p->count + 1) * 3 > (p->mask + 1) * 2 && pool_grow(p) != 0 &&
         p->count + 1 >= p->mask + 1)
@@ -182,12 +195,36 @@ const char *strpool_intern(strpool *p, const char *s, size_t len)
     for (;;) {
         pool_slot *sl = &p->slots[i];
         if (!sl->s) break;
-        if (sl->hash == h && sl->len == len && same_bytes(sl->s, s, len)) return sl->s;
+        if (sl->hash == h && sl->len == len && same_bytes(sl->s, s, len)) return sl;
         i = (i + 1) & p->mask;
+    }
+    if (p->count + 1 == p->idcap) {
+        const char **n = realloc(p->byid, 2 * p->idcap * sizeof *n);
+        if (!n) return NULL;
+        p->byid = n;
+        p->idcap *= 2;
     }
     const char *copy = pool_store(p, s, len);
     if (!copy) return NULL;
-    p->slots[i] = (pool_slot){copy, h, (uint32_t)len};
-    p->count++;
-    return copy;
+    uint32_t id = (uint32_t)++p->count;
+    p->byid[id] = copy;
+    p->slots[i] = (pool_slot){copy, h, (uint32_t)len, id};
+    return &p->slots[i];
+}
+
+const char *strpool_intern(strpool *p, const char *s, size_t len)
+{
+    const pool_slot *sl = pool_find(p, s, len);
+    return sl ? sl->s : NULL;
+}
+
+uint32_t strpool_id(strpool *p, const char *s, size_t len)
+{
+    const pool_slot *sl = pool_find(p, s, len);
+    return sl ? sl->id : 0;
+}
+
+const char *const *const *strpool_strings(const strpool *p)
+{
+    return (const char *const *const *)&p->byid;
 }

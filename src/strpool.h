@@ -1,8 +1,10 @@
 /* strpool.h: interned strings.  Equal strings interned in one pool share one
- * pointer, so text equality in the evaluator is a pointer comparison. */
+ * pointer, so text equality in the evaluator is a pointer comparison, and
+ * one 32-bit id (the tables' text columns hold ids, data.h). */
 #ifndef COHORT_STRPOOL_H
 #define COHORT_STRPOOL_H
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct strpool strpool;
 
@@ -11,4 +13,13 @@ void strpool_free(strpool *p);
 /* The pool's copy of s[0..len); NUL-terminated; lives as long as the pool. */
 const char *strpool_intern(strpool *p, const char *s, size_t len);
 size_t strpool_count(const strpool *p);
+/* The id of s[0..len), interned if new: ids count from 1 in the order the
+ * strings were first interned; 0 when out of memory. */
+uint32_t strpool_id(strpool *p, const char *s, size_t len);
+/* Where the pool keeps its strings by id (entry 0 is NULL): the array moves
+ * as strings are added, so keep this address and read (*strs)[id], never
+ * while another thread interns (the threads that read a CSV file intern
+ * under a lock and read no ids; extern calls, which intern their text
+ * results, are evaluated on one thread). */
+const char *const *const *strpool_strings(const strpool *p);
 #endif

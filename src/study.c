@@ -226,6 +226,7 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     int rc = prepare_all(o, dg, l);
     if (!rc) rc = load_resolve(o, sample_rows, dg, l, tm);
     if (!rc) rc = check_sweeps(o, dg, l);
+    if (!rc && !sample_rows) check_drop_unread((const study *const *)l->sts, l->nsts, l->data);
     dedupe_end(&tap);
     return rc;
 }
@@ -2348,14 +2349,14 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
             if (ukey >= 0) {
                 int64_t row = (int64_t)rows[r];
                 const column *c = &ut->cols[ukey];
-                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe, 0);
+                csv_value(f, col_missing(c, row) ? V_MISSING : c->type == CT_INT ? v_int(col_int(c, row)) : v_text(col_text(c, row)), safe, 0);
                 first = 0;
             }
             if (st->root != st->unit && rkey >= 0) {
                 int64_t row = eval_row_of(ev, st->root);
                 const column *c = &rt->cols[rkey];
                 if (!first) fputc(',', f);
-                csv_value(f, c->miss[row] ? V_MISSING : c->type == CT_INT ? v_int(c->i[row]) : v_text(c->s[row]), safe, 0);
+                csv_value(f, col_missing(c, row) ? V_MISSING : c->type == CT_INT ? v_int(col_int(c, row)) : v_text(col_text(c, row)), safe, 0);
                 first = 0;
             }
             for (size_t i = 0; i < st->nlets; i++) {

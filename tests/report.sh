@@ -134,9 +134,10 @@ done
 # km(hr: true) with plot annotate = true: the hazard ratio as R's coxph
 # with cluster(patient_id) -- the unit is the course, so km clusters by
 # patient as cox does (tests/R/figures.R: HR 0.5828, 95% CI 0.3776-0.8996)
-# -- and survdiff's p
-check "figure data: the km figure's annotation gives coxph's HR and survdiff's p" \
-    grep -q '"annotation": "HR 0.58 (95% CI 0.38-0.90); log-rank p = 0.056"' "$tmp/z/02-km-survival.figure.json"
+# -- and, clustered, coxph's robust score test (its rscore: p 0.0113), not
+# survdiff's p, which assumes independent rows
+check "figure data: the km figure's annotation gives coxph's clustered HR and robust score p" \
+    grep -q '"annotation": "HR 0.58 (95% CI 0.38-0.90); robust score p = 0.011"' "$tmp/z/02-km-survival.figure.json"
 check "figure 02-km-survival.png annotated with the HR matches the expected image" \
     "$PNGCMP" "$expected/hr-km-survival.png" "$tmp/z/02-km-survival.png"
 # plot attrition_by = concurrent: the last step's 130 courses in arms, as

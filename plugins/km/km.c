@@ -36,7 +36,7 @@ static const cohort_param km_params[] = {
      "for two groups: the hazard ratio of the second against the first as coxph(Surv(time, "
      "status) ~ group) (Efron ties, Wald CI and p; with `cluster`, below the patient level by "
      "default, its robust variance as cox), reported and shown in the figure's annotation with "
-     "the log-rank p"},
+     "the log-rank p, or when clustered with coxph's robust score p"},
     {"cluster", COHORT_ARG_COLUMN, 0,
      "with hr: the hazard ratio's robust (sandwich) variance with these clusters, as cox; below the "
      "patient level the patient key by default (cluster: none for the model-based one)"},
@@ -482,10 +482,11 @@ static size_t km_at_row(const cohort_host *host, const cohort_call *call, const 
 }
 
 /* The hazard ratio of the two groups (hr: true): table hr and a sentence;
- * its text for the figure's annotation goes to ann.  Returns 0, or 1
+ * its text for the figure's annotation goes to ann, and with clusters the
+ * p of the robust score test to *rscore_p (NaN without).  Returns 0, or 1
  * after host->error. */
 static int km_report_hr(const cohort_host *host, const cohort_call *call, const km_input *in,
-                        const km_opts *o, char *ann, size_t annsize)
+                        const km_opts *o, char *ann, size_t annsize, double *rscore_p)
 {
     km_hr_result r;
     int st = km_hr(in->n, in->start, in->time, in->event, in->group, in->cluster, in->cf.nlevels, o->level, &r);
@@ -508,6 +509,7 @@ static int km_report_hr(const cohort_host *host, const cohort_call *call, const 
     pc_fmt_p(r.p, pb, sizeof pb);
     host->note(call, "%s: HR %.2f (%s CI %.2f-%.2f), %s (%s)", term, r.hr, lv, r.lower, r.upper, pb, how);
     snprintf(ann, annsize, "HR %.2f (%s CI %.2f-%.2f)", r.hr, lv, r.lower, r.upper);
+    *rscore_p = r.rscore_p;
     return 0;
 }
 
@@ -783,7 +785,8 @@ static int km_run(const cohort_host *host, const cohort_call *call)
     }
 
     char hrtext[128] = "";
-    if (want_hr && km_report_hr(host, call, &in, &o, hrtext, sizeof hrtext)) goto out;
+    double rscore_p = NAN;
+    if (want_hr && km_report_hr(host, call, &in, &o, hrtext, sizeof hrtext, &rscore_p)) goto out;
 
     /* the figure: one step curve per group, drawn by the host */
     if (COHORT_HOST_HAS(host, figure_new)) {
@@ -793,12 +796,20 @@ static int km_run(const cohort_host *host, const cohort_call *call)
         cohort_figure *fig = host->figure_new(call, "survival", COHORT_FIG_STEP, buf);
         host->figure_labels(fig, NULL, eplabel ? eplabel : "Survival");
         /* the log-rank test of the groups (as survdiff), after the hazard
-         * ratio when asked for (alone on (start, stop] rows), drawn on request */
-        if (*hrtext && in.start && COHORT_HOST_HAS(host, figure_annotate)) host->figure_annotate(fig, hrtext);
-        if (in.ngroups >= 2 && !in.start && !in.wt && COHORT_HOST_HAS(host, figure_annotate)) {
+         * ratio when asked for (alone on (start, stop] rows), drawn on
+         * request; a clustered hazard ratio goes with the robust score
+         * test instead (as coxph's: the log-rank test assumes independent
+         * rows) */
+        char pb[32];
+        if (*hrtext && isfinite(rscore_p) && COHORT_HOST_HAS(host, figure_annotate)) {
+            pc_fmt_p(rscore_p, pb, sizeof pb);
+            snprintf(buf, sizeof buf, "%s; robust score %s", hrtext, pb);
+            host->figure_annotate(fig, buf);
+        } else if (*hrtext && in.start && COHORT_HOST_HAS(host, figure_annotate))
+            host->figure_annotate(fig, hrtext);
+        else if (in.ngroups >= 2 && !in.start && !in.wt && COHORT_HOST_HAS(host, figure_annotate)) {
             lr_result lr;
             if (lr_test(in.time, in.event, in.group, NULL, in.n, in.ngroups, 0, &lr) == LR_OK && isfinite(lr.p)) {
-                char pb[32];
                 pc_fmt_p(lr.p, pb, sizeof pb);
                 if (*hrtext) snprintf(buf, sizeof buf, "%s; log-rank %s", hrtext, pb);
                 else snprintf(buf, sizeof buf, "Log-rank %s", pb);

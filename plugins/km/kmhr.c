@@ -28,6 +28,7 @@ int km_hr(size_t n, const double *start, const double *time, const int *event, c
         r->lower = exp(r->coef - z * r->se);
         r->upper = exp(r->coef + z * r->se);
         r->p = f.pvalue[0];
+        r->rscore_p = f.robust ? f.robust_score_p : NAN;
         r->nevent = f.nevents;
     }
     cox_fit_free(&f);

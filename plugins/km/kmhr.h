@@ -3,13 +3,16 @@
  * Efron ties, Newton-Raphson from 0 -- the second group against the
  * first, with its Wald interval and Wald p; with clusters, coxph(... ~
  * group + cluster(C)): the robust (sandwich) variance, as the cox plugin
- * uses below the patient level. */
+ * uses below the patient level, and the robust score test that goes with
+ * it (the log-rank test assumes independent rows). */
 #ifndef COHORT_KMHR_H
 #define COHORT_KMHR_H
 #include <stddef.h>
 
 typedef struct km_hr_result {
     double coef, se, hr, lower, upper, p;
+    double rscore_p;        /* with clusters: the p of the robust score test
+                               (coxph's rscore, 1 df); NaN without */
     size_t nevent;
 } km_hr_result;
 

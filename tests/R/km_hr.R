@@ -7,7 +7,10 @@
 # With clusters (below the patient, km clusters by the patient key as
 # cox does): coxph(... ~ g + cluster(C)), whose se, interval and p are
 # the robust (sandwich) ones -- rats by litter, colon by patient id (two
-# rows per patient, recurrence and death), jasa1's intervals by id.
+# rows per patient, recurrence and death), jasa1's intervals by id -- and
+# rscore_p, the p of coxph's robust score test (fit$rscore, chi-square on
+# 1 df), which km's figure annotation gives beside a clustered HR in place
+# of survdiff's log-rank p (NA without clusters).
 # Run from the top of the source tree: Rscript tests/R/km_hr.R (R with
 # survival 3.5-3).  Reads the km test data of tests/R/survival.R and
 # writes tests/ref/km_rats_data.txt and km_colon_data.txt;
@@ -26,7 +29,9 @@ hr_case <- function(name, d, group, start = NULL, cl = NULL) {
   ci <- exp(confint(fit, level = 0.95))
   section(name, data.frame(coef = coef(fit), se = sqrt(fit$var[1, 1]), hr = exp(coef(fit)),
                            lower = ci[1, 1], upper = ci[1, 2], p = s$coefficients[1, "Pr(>|z|)"],
-                           nevent = fit$nevent, n = fit$n))
+                           nevent = fit$nevent, n = fit$n,
+                           rscore_p = if (is.null(cl)) NA else
+                             pchisq(fit$rscore, 1, lower.tail = FALSE)))
 }
 
 write_ref <- function(df, file)

@@ -424,54 +424,55 @@ static void test_infer_types(void)
     CU_ASSERT_EQUAL(c->type, CT_INT);
     CU_ASSERT_EQUAL(c->declared, 0);
     CU_ASSERT_EQUAL(c->n, 4);
-    CU_ASSERT(c->i[0] == 1 && c->i[1] == -2 && !c->miss[0] && !c->miss[1] && c->miss[2] && c->miss[3]);
+    CU_ASSERT(col_int(c, 0) == 1 && col_int(c, 1) == -2 && !col_missing(c, 0) && !col_missing(c, 1) && col_missing(c, 2) && col_missing(c, 3));
     c = col_named(d, 0, "r");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
-    CU_ASSERT(c->r[0] == 1.5 && c->r[1] == 1e-3 && c->miss[2] && c->r[3] == 7.0);
+    CU_ASSERT(c->r[0] == 1.5 && c->r[1] == 1e-3 && col_missing(c, 2) && c->r[3] == 7.0);
     c = col_named(d, 0, "b");
     CU_ASSERT_EQUAL(c->type, CT_BOOL);
-    CU_ASSERT(c->b[0] == 1 && c->b[1] == 0 && c->miss[2] && c->b[3] == 1);
+    CU_ASSERT(c->b[0] == 1 && c->b[1] == 0 && col_missing(c, 2) && c->b[3] == 1);
     c = col_named(d, 0, "d");
     CU_ASSERT_EQUAL(c->type, CT_DATE);
-    CU_ASSERT(c->d[0] == ymd(2020, 1, 31) && c->miss[1] && c->miss[2] && c->d[3] == ymd(2024, 2, 29));
+    CU_ASSERT(c->d[0] == ymd(2020, 1, 31) && col_missing(c, 1) && col_missing(c, 2) && c->d[3] == ymd(2024, 2, 29));
     c = col_named(d, 0, "t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "a");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "b");
-    CU_ASSERT(c->miss[2] && c->s[2] == NULL);
-    CU_ASSERT_PTR_EQUAL(c->s[3], c->s[0]);      /* interned: same pointer */
-    CU_ASSERT_PTR_EQUAL(c->s[0], strpool_intern(pool, "a", 1));
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "a");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "b");
+    CU_ASSERT(col_missing(c, 2) && col_text(c, 2) == NULL);
+    CU_ASSERT_PTR_EQUAL(col_text(c, 3), col_text(c, 0));      /* interned: same pointer */
+    CU_ASSERT_PTR_EQUAL(col_text(c, 0), strpool_intern(pool, "a", 1));
     c = col_named(d, 0, "none");                /* never a value: text, all missing */
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT(c->miss[0] && c->miss[1] && c->miss[2] && c->miss[3]);
+    CU_ASSERT(col_missing(c, 0) && col_missing(c, 1) && col_missing(c, 2) && col_missing(c, 3));
     c = col_named(d, 0, "i2r");                 /* integers promoted to real */
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT_PTR_NULL(c->i);
-    CU_ASSERT(c->r[0] == 1.0 && c->r[1] == 2.0 && c->r[2] == 2.5 && c->miss[3]);
+    CU_ASSERT_PTR_NULL(c->i32);
+    CU_ASSERT(c->r[0] == 1.0 && c->r[1] == 2.0 && c->r[2] == 2.5 && col_missing(c, 3));
     c = col_named(d, 0, "i2t");                 /* integers, then text: earlier rows re-read */
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "1");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "2");
-    CU_ASSERT_STRING_EQUAL(c->s[2], "x");
-    CU_ASSERT_STRING_EQUAL(c->s[3], "007");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "1");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "2");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 2), "x");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 3), "007");
     c = col_named(d, 0, "d2t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "2020-01-01");
-    CU_ASSERT(c->miss[1] && c->s[1] == NULL);
-    CU_ASSERT_STRING_EQUAL(c->s[2], "later");
-    CU_ASSERT_STRING_EQUAL(c->s[3], "2020-01-02");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "2020-01-01");
+    CU_ASSERT(col_missing(c, 1) && col_text(c, 1) == NULL);
+    CU_ASSERT_STRING_EQUAL(col_text(c, 2), "later");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 3), "2020-01-02");
     c = col_named(d, 0, "b2t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "TRUE");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "false");
-    CU_ASSERT_STRING_EQUAL(c->s[2], "no");
-    CU_ASSERT(c->miss[3]);
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "TRUE");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "false");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 2), "no");
+    CU_ASSERT(col_missing(c, 3));
     c = col_named(d, 0, "big");                 /* beyond int64: real */
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[1] == 1e20 && c->r[3] == 4.0);
     c = col_named(d, 0, "neg");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
-    CU_ASSERT(c->r[0] == -3.0 && c->r[1] == -0.5 && c->miss[2] && c->r[3] == 2.0);
+    CU_ASSERT(c->r[0] == -3.0 && c->r[1] == -0.5 && col_missing(c, 2) && c->r[3] == 2.0);
     CU_ASSERT_EQUAL(t->order, 3);               /* the first date column */
     CU_ASSERT_EQUAL(t->key, -1);
     CU_ASSERT_EQUAL(t->parent, -1);
@@ -495,11 +496,11 @@ static void test_infer_not_numbers(void)
     cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     CU_ASSERT_EQUAL(col_named(d, 0, "a")->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(col_named(d, 0, "a")->s[1], "2");
+    CU_ASSERT_STRING_EQUAL(col_text(col_named(d, 0, "a"), 1), "2");
     CU_ASSERT_EQUAL(col_named(d, 0, "b")->type, CT_TEXT);
     CU_ASSERT_EQUAL(col_named(d, 0, "c")->type, CT_TEXT);
     CU_ASSERT_EQUAL(col_named(d, 0, "e")->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(col_named(d, 0, "e")->s[1], " 4");
+    CU_ASSERT_STRING_EQUAL(col_text(col_named(d, 0, "e"), 1), " 4");
     data_free(d);
     strpool_free(pool);
     fx_close(&fx);
@@ -521,15 +522,15 @@ static void test_quoted_cells(void)
     CU_ASSERT_STRING_EQUAL(t->cols[0].name, "id");  /* the BOM is not part of the name */
     const column *c = col_named(d, 0, "note");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "a, b");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "say \"hi\"");
-    CU_ASSERT_STRING_EQUAL(c->s[2], "two\nlines");
-    CU_ASSERT(c->miss[3]);
-    CU_ASSERT_STRING_EQUAL(c->s[4], "lone\rcr");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "a, b");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "say \"hi\"");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 2), "two\nlines");
+    CU_ASSERT(col_missing(c, 3));
+    CU_ASSERT_STRING_EQUAL(col_text(c, 4), "lone\rcr");
     c = col_named(d, 0, "val");
-    CU_ASSERT(!c->miss[0] && c->miss[1] && c->miss[2]);  /* "" is missing too */
-    CU_ASSERT_STRING_EQUAL(c->s[3], "q\"");
-    CU_ASSERT_STRING_EQUAL(c->s[4], "end");
+    CU_ASSERT(!col_missing(c, 0) && col_missing(c, 1) && col_missing(c, 2));  /* "" is missing too */
+    CU_ASSERT_STRING_EQUAL(col_text(c, 3), "q\"");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 4), "end");
     data_free(d);
     strpool_free(pool);
     fx_close(&fx);
@@ -555,15 +556,15 @@ static void test_declared_types(void)
     const column *c = col_named(d, 0, "code");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
     CU_ASSERT_EQUAL(c->declared, 1);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "007");
-    CU_ASSERT_STRING_EQUAL(c->s[1], "12");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "007");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 1), "12");
     c = col_named(d, 0, "dose_gy");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[0] == 18.0 && c->r[1] == 21.5);
     c = col_named(d, 0, "ok");
     CU_ASSERT_EQUAL(c->type, CT_BOOL);
     CU_ASSERT(c->b[0] == 1 && c->b[1] == 0);
-    CU_ASSERT(col_named(d, 0, "when")->miss[1]);
+    CU_ASSERT(col_missing(col_named(d, 0, "when"), 1));
     CU_ASSERT_EQUAL(col_named(d, 0, "course_id")->declared, 1);
     data_free(d);
     strpool_free(pool);
@@ -655,11 +656,11 @@ static void test_na_strings(void)
     const column *a = col_named(d, 0, "a"), *b = col_named(d, 0, "b");
     /* "NA" is not missing when the list does not name it */
     CU_ASSERT_EQUAL(a->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(a->s[0], "1");
-    CU_ASSERT(a->miss[1]);
-    CU_ASSERT_STRING_EQUAL(a->s[2], "NA");
+    CU_ASSERT_STRING_EQUAL(col_text(a, 0), "1");
+    CU_ASSERT(col_missing(a, 1));
+    CU_ASSERT_STRING_EQUAL(col_text(a, 2), "NA");
     CU_ASSERT_EQUAL(b->type, CT_INT);
-    CU_ASSERT(b->miss[0] && b->i[1] == 2 && b->i[2] == 3);
+    CU_ASSERT(col_missing(b, 0) && col_int(b, 1) == 2 && col_int(b, 2) == 3);
     data_free(d);
     strpool_free(pool);
     fx_close(&fx);
@@ -750,24 +751,24 @@ static void test_projection(void)
     const column *born = col_named(d, 0, "born"), *x = col_named(d, 0, "x");
     CU_ASSERT(born->projected && born->n == 0 && born->type == CT_DATE && !born->d && !born->miss);
     CU_ASSERT_EQUAL(d->tables[0].order, -1);
-    CU_ASSERT(x->projected && x->type == CT_INT && !x->i);
+    CU_ASSERT(x->projected && x->type == CT_INT && !x->i && !x->i32);
     CU_ASSERT(!col_named(d, 0, "id")->projected);
     const column *when = col_named(d, 1, "when"), *note = col_named(d, 1, "note");
     const column *v = col_named(d, 1, "v"), *id = col_named(d, 1, "id");
-    CU_ASSERT(note->projected && note->type == CT_TEXT && !note->s);
-    CU_ASSERT(!id->projected && id->n == 3 && id->i[2] == 2);
+    CU_ASSERT(note->projected && note->type == CT_TEXT && !note->sid);
+    CU_ASSERT(!id->projected && id->n == 3 && col_int(id, 2) == 2);
     CU_ASSERT_FATAL(!when->projected && when->n == 3);
     CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "when"));
     CU_ASSERT_EQUAL(when->d[0], ymd(2020, 1, 5));
     CU_ASSERT_EQUAL(when->d[1], ymd(2020, 1, 2));
-    CU_ASSERT(!when->miss[0] && !when->miss[1] && when->miss[2]);
+    CU_ASSERT(!col_missing(when, 0) && !col_missing(when, 1) && col_missing(when, 2));
     CU_ASSERT_FATAL(!v->projected && v->type == CT_REAL && v->n == 3);
     CU_ASSERT_DOUBLE_EQUAL(v->r[0], 1.5, 0);
     CU_ASSERT_DOUBLE_EQUAL(v->r[1], 2, 0);
     /* rows grouped by the parent, ordered by the re-read dates */
     const group_index *g = data_groups(d, 1, 0);
     CU_ASSERT_FATAL(g != NULL);
-    CU_ASSERT(g->off[1] == 2 && g->rows[0] == 1 && g->rows[1] == 0);
+    CU_ASSERT(g->off[1] == 2 && group_row(g, 0) == 1 && group_row(g, 1) == 0);
     data_free(d);
 
     /* a projected column's values are still checked */
@@ -1062,7 +1063,7 @@ static cohort_data *load_cohort(strpool *pool, capture *cap, cohort_paths *cp, s
 static void check_group(const group_index *g, size_t grp, const uint32_t *want, size_t n)
 {
     CU_ASSERT_EQUAL_FATAL(g->off[grp + 1] - g->off[grp], n);
-    for (size_t k = 0; k < n; k++) CU_ASSERT_EQUAL(g->rows[g->off[grp] + k], want[k]);
+    for (size_t k = 0; k < n; k++) CU_ASSERT_EQUAL(group_row(g, g->off[grp] + k), want[k]);
 }
 
 static void test_groups(void)
@@ -1242,13 +1243,13 @@ static void test_groups_large(void)
     size_t total = 0;
     for (size_t grp = 0; grp < NP; grp++) {
         for (uint32_t k = g->off[grp]; k < g->off[grp + 1]; k++) {
-            uint32_t r = g->rows[k];
+            uint32_t r = (uint32_t)group_row(g, k);
             if (data_ancestor_row(d, 1, r, 0) != (int64_t)grp) bad++;
             if (k == g->off[grp]) continue;
-            uint32_t q = g->rows[k - 1];
+            uint32_t q = (uint32_t)group_row(g, k - 1);
             /* q must come before r: (missing, date, row) ascending */
-            int before = dc->miss[q] != dc->miss[r] ? dc->miss[q] < dc->miss[r]
-                         : !dc->miss[q] && dc->d[q] != dc->d[r] ? dc->d[q] < dc->d[r]
+            int before = col_missing(dc, q) != col_missing(dc, r) ? col_missing(dc, q) < col_missing(dc, r)
+                         : !col_missing(dc, q) && dc->d[q] != dc->d[r] ? dc->d[q] < dc->d[r]
                          : q < r;
             if (!before) bad++;
         }
@@ -1460,14 +1461,14 @@ static int loads_agree(const cohort_data *a, const capture *ca, const cohort_dat
             const column *cx = &x->cols[j], *cy = &y->cols[j];
             if (cx->type != cy->type || cx->projected != cy->projected || cx->n != cy->n) return 0;
             for (size_t i = 0; i < cx->n; i++) {
-                if (cx->miss[i] != cy->miss[i]) return 0;
-                if (cx->miss[i]) continue;
+                if (col_missing(cx, i) != col_missing(cy, i)) return 0;
+                if (col_missing(cx, i)) continue;
                 switch (cx->type) {
-                case CT_INT: if (cx->i[i] != cy->i[i]) return 0; break;
+                case CT_INT: if (col_int(cx, i) != col_int(cy, i)) return 0; break;
                 case CT_REAL: if (memcmp(&cx->r[i], &cy->r[i], sizeof(double)) != 0) return 0; break;
                 case CT_DATE: if (cx->d[i] != cy->d[i]) return 0; break;
                 case CT_BOOL: if (cx->b[i] != cy->b[i]) return 0; break;
-                case CT_TEXT: if (strcmp(cx->s[i], cy->s[i]) != 0) return 0; break;
+                case CT_TEXT: if (strcmp(col_text(cx, i), col_text(cy, i)) != 0) return 0; break;
                 default: break;
                 }
             }
@@ -1540,7 +1541,7 @@ static void test_cells_fast_agrees(void)
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[0] == 7 && c->r[1] == -7 && c->r[2] == 7 && c->r[3] == 7 && c->r[4] == 0 &&
               c->r[5] == 9223372036854775807.0 && c->r[6] == -9223372036854775808.0 &&
-              c->miss[7] && c->miss[8] && c->r[9] == 12);
+              col_missing(c, 7) && col_missing(c, 8) && c->r[9] == 12);
     c = col_named(d, 0, "r");
     CU_ASSERT_EQUAL(c->type, CT_REAL);
     CU_ASSERT(c->r[3] == 7.5 && signbit(c->r[4]) && c->r[5] == 1e308 && c->r[6] == 4.9e-324 &&
@@ -1549,16 +1550,16 @@ static void test_cells_fast_agrees(void)
     CU_ASSERT_EQUAL(c->type, CT_DATE);
     CU_ASSERT(c->d[0] == ymd(2020, 2, 29) && c->d[2] == ymd(2000, 2, 29) &&
               c->d[3] == ymd(1900, 2, 28) && c->d[4] == ymd(1, 1, 1) &&
-              c->d[5] == ymd(9999, 12, 31) && c->d[6] == 0 && c->miss[7] &&
+              c->d[5] == ymd(9999, 12, 31) && c->d[6] == 0 && col_missing(c, 7) &&
               c->d[8] == ymd(0, 2, 29));
     c = col_named(d, 0, "t");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[3], " 5");
-    CU_ASSERT_STRING_EQUAL(c->s[4], "5 ");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 3), " 5");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 4), "5 ");
     c = col_named(d, 0, "q");
     CU_ASSERT_EQUAL(c->type, CT_TEXT);
-    CU_ASSERT_STRING_EQUAL(c->s[0], "5");
-    CU_ASSERT_STRING_EQUAL(c->s[5], "x\"y");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 0), "5");
+    CU_ASSERT_STRING_EQUAL(col_text(c, 5), "x\"y");
     data_free(d);
     table_spec s2 = {.name = "m", .path = p2};
     CU_ASSERT(fast_load_agrees(&s2, 1, NULL, pool, &d, &cap));
@@ -1630,6 +1631,148 @@ static void test_outfile_symlink(void)
     rmdir(dir);
 }
 
+/* The missing-flag accessors on one bit per row: bits on both sides of
+ * word boundaries set and cleared one at a time, the others untouched. */
+static void test_missing_bits(void)
+{
+    uint64_t words[3] = {0, 0, 0};
+    column c = {.miss = words};
+    static const size_t at[] = {0, 1, 62, 63, 64, 65, 127, 128, 191};
+    for (size_t k = 0; k < sizeof at / sizeof *at; k++) col_set_missing(&c, at[k]);
+    for (size_t r = 0; r < 192; r++) {
+        int want = 0;
+        for (size_t k = 0; k < sizeof at / sizeof *at; k++) want |= at[k] == r;
+        CU_ASSERT_EQUAL(col_missing(&c, r), want);
+    }
+    CU_ASSERT_EQUAL(words[0], 0x8000000000000000ull | 0x4000000000000000ull | 3);
+    CU_ASSERT_EQUAL(words[1], 0x8000000000000000ull | 3);
+    CU_ASSERT_EQUAL(words[2], 0x8000000000000000ull | 1);
+    col_clear_missing(&c, 63);
+    col_clear_missing(&c, 64);
+    CU_ASSERT(!col_missing(&c, 63) && !col_missing(&c, 64) && col_missing(&c, 62) &&
+              col_missing(&c, 65));
+    CU_ASSERT_EQUAL(miss_words(0), 1);
+    CU_ASSERT_EQUAL(miss_words(64), 1);
+    CU_ASSERT_EQUAL(miss_words(65), 2);
+}
+
+/* One table of 300 rows read in one pass and in parts of 97 bytes on 1, 2
+ * and 3 threads (COHORT_CSV_PART_BYTES): each part's first row falls
+ * anywhere in a word of missing flags.  m is missing on rows next to word
+ * boundaries; a fits 32 bits but for INT32_MAX + 1 in row 150, b but for
+ * INT32_MIN - 1 in row 151 (both stay 64-bit, every value exact); c holds
+ * INT32_MAX and INT32_MIN (kept in 32 bits); t is text (ids). */
+static void test_lean_columns(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    enum { ROWS = 300 };
+    static const size_t gaps[] = {0, 62, 63, 64, 65, 127, 128, 150, 191, 192, 255, 256, 299};
+    size_t cap = 64 + ROWS * 80;
+    char *csv = malloc(cap);
+    CU_ASSERT_FATAL(csv != NULL);
+    size_t len = (size_t)snprintf(csv, cap, "id,m,a,b,c,t\n");
+    for (size_t r = 0; r < ROWS; r++) {
+        int gap = 0;
+        for (size_t k = 0; k < sizeof gaps / sizeof *gaps; k++) gap |= gaps[k] == r;
+        long long a = r == 150 ? (long long)INT32_MAX + 1 : (long long)r;
+        long long b = r == 151 ? (long long)INT32_MIN - 1 : -(long long)r;
+        long long cv = r % 2 ? INT32_MAX : INT32_MIN;
+        len += (size_t)snprintf(csv + len, cap - len, "%zu,%s,%lld,%lld,%lld,%s\n", r,
+                                gap ? "" : "1.5", a, b, cv, r % 3 ? "x" : "yz");
+    }
+    const char *path = fx_write(&fx, "lean.csv", csv, len);
+    free(csv);
+    table_spec sp = {.name = "t", .path = path, .key = "id"};
+    strpool *pool = strpool_new();
+    capture cap1, cap2;
+    unsetenv("COHORT_CSV_PART_BYTES");
+    load_opts one = {.threads = 1};
+    cohort_data *d1 = load1(&sp, 1, &one, pool, &cap1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d1);
+    const column *m = col_named(d1, 0, "m"), *a = col_named(d1, 0, "a");
+    const column *b = col_named(d1, 0, "b"), *c = col_named(d1, 0, "c"), *t = col_named(d1, 0, "t");
+    for (size_t r = 0; r < ROWS; r++) {
+        int gap = 0;
+        for (size_t k = 0; k < sizeof gaps / sizeof *gaps; k++) gap |= gaps[k] == r;
+        CU_ASSERT_EQUAL(col_missing(m, r), gap);
+    }
+    CU_ASSERT(a->i && !a->i32 && col_int(a, 150) == (int64_t)INT32_MAX + 1 && col_int(a, 149) == 149);
+    CU_ASSERT(b->i && !b->i32 && col_int(b, 151) == (int64_t)INT32_MIN - 1 && col_int(b, 152) == -152);
+    CU_ASSERT(c->i32 && !c->i && col_int(c, 0) == INT32_MIN && col_int(c, 1) == INT32_MAX);
+    CU_ASSERT(col_named(d1, 0, "id")->i32 != NULL);
+    CU_ASSERT_EQUAL(data_col_width(c), 4);
+    CU_ASSERT_EQUAL(data_col_width(a), 8);
+    CU_ASSERT_STRING_EQUAL(col_text(t, 0), "yz");
+    CU_ASSERT_PTR_EQUAL(col_text(t, 1), col_text(t, 2));   /* one id, one pointer */
+    CU_ASSERT_EQUAL(t->sid[1], t->sid[2]);
+    setenv("COHORT_CSV_PART_BYTES", "97", 1);
+    for (int th = 1; th <= 3; th++) {
+        load_opts o = {.threads = th};
+        cohort_data *d2 = load1(&sp, 1, &o, pool, &cap2);
+        CU_ASSERT(loads_agree(d1, &cap1, d2, &cap2));
+        CU_ASSERT(d2 && col_named(d2, 0, "a")->i && col_named(d2, 0, "c")->i32);
+        data_free(d2);
+    }
+    unsetenv("COHORT_CSV_PART_BYTES");
+    data_free(d1);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+/* data_drop_unread: the columns not marked go but keys, order columns and
+ * declared columns; the links stay in parent_row, the groups still order
+ * by the kept date; a derived table is left alone; of a table not needed
+ * (l) nothing stays but its row count. */
+static void test_drop_unread(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *pp = fx_file(&fx, "p.csv", "id,born,x\n1,2000-01-01,5\n2,2001-02-03,6\n");
+    const char *cp = fx_file(&fx, "c.csv", "cid,id,when,note,v,w\n10,1,2020-01-05,a,1.5,1\n"
+                                           "11,1,2020-01-02,b,2,2\n12,2,,c,3,3\n");
+    const char *lp = fx_file(&fx, "l.csv", "lid,cid,z\n1,10,x\n2,12,y\n");
+    static const char *const names[] = {"w"};
+    static const int types[] = {CT_INT};
+    table_spec sp[3] = {{.name = "p", .path = pp, .key = "id"},
+                        {.name = "c", .path = cp, .key = "cid", .parent = "p",
+                         .ndecl = 1, .decl_names = names, .decl_types = types},
+                        {.name = "l", .path = lp, .key = "lid", .parent = "c"}};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(sp, 3, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    static const char *const en[] = {"s"};
+    static const int et[] = {CT_DATE};
+    int e = data_add_table(d, "era", 0, en, et, 1, 0);
+    CU_ASSERT_FATAL(e == 3 && data_set_rows(d, e, 2) == e);
+    CU_ASSERT_FATAL(d->tables[2].parent_row && d->tables[2].ngroups_built == 1);
+    unsigned char rp[3] = {0, 0, 0}, rc[6] = {0, 0, 0, 0, 1, 0}, rl[3] = {0, 0, 0}, re[1] = {0};
+    const unsigned char *const read[] = {rp, rc, rl, re};
+    unsigned char need[4] = {1, 1, 0, 0};
+    data_drop_unread(d, read, need);
+    const table *l = &d->tables[2];
+    CU_ASSERT(l->nrows == 2 && !l->parent_row && !l->groups && l->ngroups_built == 0);
+    for (size_t j = 0; j < l->ncols; j++) CU_ASSERT(l->cols[j].projected && !l->cols[j].miss);
+    /* p's first date column is its order column (no want list: nothing projected) */
+    CU_ASSERT_EQUAL(d->tables[0].order, data_column_index(&d->tables[0], "born"));
+    CU_ASSERT(!col_named(d, 0, "id")->projected && !col_named(d, 0, "born")->projected &&
+              col_named(d, 0, "x")->projected && !col_named(d, 0, "x")->i32);
+    const column *id = col_named(d, 1, "id"), *note = col_named(d, 1, "note");
+    CU_ASSERT(id->projected && id->n == 0 && !id->i32 && !id->miss);
+    CU_ASSERT(note->projected && !note->sid);
+    CU_ASSERT(!col_named(d, 1, "cid")->projected && !col_named(d, 1, "when")->projected &&
+              !col_named(d, 1, "v")->projected && !col_named(d, 1, "w")->projected);
+    CU_ASSERT(!d->tables[3].cols[0].projected && d->tables[3].cols[0].n == 2);
+    CU_ASSERT(d->tables[1].parent_row[1] == 0 && d->tables[1].parent_row[2] == 1);
+    const group_index *g = data_groups(d, 1, 0);
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT(g->off[1] == 2 && group_row(g, 0) == 1 && group_row(g, 1) == 0 && group_row(g, 2) == 2);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
@@ -1656,6 +1799,9 @@ int main(void)
         {"ragged rows", test_ragged_rows},
         {"impossible dates", test_impossible_date},
         {"projected columns", test_projection},
+        {"missing flags as bits", test_missing_bits},
+        {"lean columns: flags, 32-bit integers, text ids, parts", test_lean_columns},
+        {"columns the rules do not read are dropped", test_drop_unread},
         {"too many errors", test_too_many_errors},
         {"header errors", test_header_errors},
         {"output temporary files do not follow symlinks", test_outfile_symlink},

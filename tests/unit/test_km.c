@@ -340,10 +340,16 @@ static void test_hr(void)
             snprintf(buf, sizeof buf, "%s hr %s", hc[k].name, cols[j]);
             rd_check(&tally, buf, got[j], rd_get(rt, 0, cols[j]), 1e-8, 0);
         }
+        /* the robust score test's p: only with clusters (NaN without) */
+        if (hc[k].cluster) {
+            snprintf(buf, sizeof buf, "%s hr rscore_p", hc[k].name);
+            rd_check(&tally, buf, r.rscore_p, rd_get(rt, 0, "rscore_p"), 1e-8, 0);
+        } else
+            CU_ASSERT(isnan(r.rscore_p));
         free(st); free(t); free(e); free(g); free(cl);
         rd_free(&data);
     }
-    CU_ASSERT(tally.checked == 49);
+    CU_ASSERT(tally.checked == 52);
     CU_ASSERT_EQUAL(tally.failed, 0);
     fprintf(stderr, "  coxph HR of two groups: %zu values compared with R, largest relative difference %.2g\n",
             tally.checked, tally.maxrel);
