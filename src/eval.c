@@ -2,7 +2,10 @@
  * in the README and cohort-rules): three-valued logic with missing as
  * unknown; windows are closed at both ends; before/after are strict; dates
  * are day numbers and a duration may carry a fraction of a day (6 months =
- * 182.625 days), so "within 6 months" admits 182 days but not 183. */
+ * 182.625 days), so "within 6 months" admits 182 days but not 183.
+ * Quantifiers compute their row-only conjuncts once per row (prefilters),
+ * and `any` whose other conjunct is a window or an interval relation with
+ * operands fixed for the unit evaluates those once (any_fixed_rest). */
 #include "eval.h"
 #include <math.h>
 #include <stdlib.h>
@@ -35,6 +38,8 @@ typedef struct block {
 typedef struct quant_state {
     const group_index *groups;
     uint8_t *pass;
+    const expr *fixed;     /* the conjunct any_fixed_rest evaluates, or NULL */
+    int fixed_known;       /* `fixed` has been worked out (fast_conjunct) */
 } quant_state;
 
 struct evaluator {
@@ -118,6 +123,11 @@ static int and3(int a, int b)
     return a == U || b == U ? U : T;
 }
 static value from_tv(int t) { return t == U ? V_MISSING : v_bool(t == T); }
+
+static int in_window(double x, double lo, double hi)
+{
+    return x >= lo && x <= hi;
+}
 
 static int equal(value a, value b)
 {
@@ -391,6 +401,141 @@ static int rest_tv(evaluator *ev, const expr *e)
     return tv(eval_expr(ev, e));
 }
 
+/* The one conjunct of the `and` chain e that is not row-only, or NULL when
+ * there is none or more than one. */
+static const expr *sole_rest(const expr *e)
+{
+    if (!e || e->row_only) return NULL;
+    if (e->kind != E_BINARY || e->op != OP_AND) return e;
+    const expr *a = sole_rest(e->a), *b = sole_rest(e->b);
+    if (a && b) return NULL;
+    if (a) return e->b->row_only ? a : NULL;
+    return b && e->a->row_only ? b : NULL;
+}
+
+/* Is e the same for every row of a quantifier: a literal, a column of the
+ * unit (or its ancestors), a parameter, or signs and arithmetic of these?
+ * Evaluating one has no effect but counting an out-of-range result, which
+ * any_fixed_rest counts as often as the tree walk would. */
+static int fixed_operand(const expr *e)
+{
+    switch (e->kind) {
+    case E_INT: case E_REAL: case E_DATE: case E_DURATION: return 1;
+    case E_NAME: case E_FIELD: return e->rkind == R_COLUMN || e->rkind == R_PARAM;
+    case E_UNARY: return (e->op == OP_NEG || e->op == OP_PLUS) && fixed_operand(e->a);
+    case E_BINARY: return e->op < OP_EQ && fixed_operand(e->a) && fixed_operand(e->b);
+    default: return 0;
+    }
+}
+
+/* An interval operand [s, e] (interval()) or a date that is fixed_operand */
+static int fixed_interval(const expr *e)
+{
+    if (e->kind == E_LIST) return e->nitems == 2 && fixed_operand(e->items[0]) && fixed_operand(e->items[1]);
+    return fixed_operand(e);
+}
+
+/* A window (`within W of t`, `within [lo, hi] of t`) whose width or bounds
+ * and reference are fixed, or an interval relation (`overlaps`, `during`...)
+ * whose right side is: its fixed operands need evaluating once per unit. */
+static int fixed_rest(const expr *w)
+{
+    if (!w) return 0;
+    switch (w->kind) {
+    case E_WITHIN: return fixed_operand(w->b) && fixed_operand(w->c);
+    case E_WITHIN2: return fixed_operand(w->b) && fixed_operand(w->c) && fixed_operand(w->d);
+    case E_OVERLAPS: case E_RELATION: return fixed_interval(w->b);
+    default: return 0;
+    }
+}
+
+/* x within a of t (E_WITHIN, a the width) or x within [a, b] of t
+ * (E_WITHIN2, ends as written), all four known. */
+static inline int window_tv(const expr *w, value x, value a, value b, value t)
+{
+    if (w->kind == E_WITHIN) return fabs(v_num(x) - v_num(t)) <= v_num(a) ? T : F;
+    if (!w->op) return in_window(x.u.r, t.u.r + a.u.r, t.u.r + b.u.r) ? T : F;
+    /* a window with an open end: the day x during [t + a, t + b) ... */
+    ivl p = {x.u.r, x.u.r, 1, 1, 0, 0}, win = {t.u.r + a.u.r, t.u.r + b.u.r, 1, 1, 0, 0};
+    interval_flags(w->op, &win.s_open, &win.e_open);
+    return interval_relation(REL_DURING, &p, &win);
+}
+
+static ivl interval(evaluator *ev, const expr *e);
+
+/* The relation of E_OVERLAPS / E_RELATION w between intervals a and b */
+static int relation_tv(const expr *w, const ivl *a, const ivl *b)
+{
+    return interval_relation(w->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)w->op, a, b);
+}
+
+/* `any` q over the rows its prefilter lets through (pass) when the
+ * condition's only other conjunct w is fixed_rest: w's fixed operands are
+ * evaluated once, at the first such row (where the tree walk first
+ * evaluated them), its other operand on every row, with the same
+ * three-valued result as eval_node's (a row-only conjunct unknown makes a
+ * true row unknown).  The tree walk evaluated the fixed operands at every
+ * row it visited: an out-of-range result they gave is counted as often. */
+static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
+                                                      const group_index *g, size_t first, size_t n,
+                                                      const uint8_t *pass)
+{
+    int acc = F, have = 0;
+    size_t visits = 0, problems = 0;
+    value f[3] = {V_MISSING, V_MISSING, V_MISSING};   /* windows: width or bounds, reference */
+    ivl right = {0, 0, 0, 0, 0, 0};
+    for (size_t k = 0; k < n && acc != T; k++) {
+        size_t row = group_row(g, first + k);
+        int pv = pass[row];
+        if (!pv) continue;
+        visits++;
+        ev->var_row[q->slot] = row;
+        int r;
+        if (w->kind == E_WITHIN || w->kind == E_WITHIN2) {
+            /* the row's own column (the usual case) read directly */
+            value x = w->a->rkind == R_VARCOL && (w->a->kind == E_NAME || w->a->kind == E_FIELD)
+                          ? column_value(&ev->d->tables[w->a->table].cols[w->a->col], (int64_t)ev->var_row[w->a->slot])
+                          : eval_expr(ev, w->a);
+            if (!have) {
+                size_t before = ev->out_of_range;
+                f[0] = eval_expr(ev, w->b);
+                f[1] = eval_expr(ev, w->c);
+                if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
+                problems = ev->out_of_range - before;
+                have = 1;
+            }
+            value t = w->kind == E_WITHIN ? f[1] : f[2], b = w->kind == E_WITHIN ? f[0] : f[1];
+            r = v_missing(x) || v_missing(f[0]) || v_missing(b) || v_missing(t) ? U : window_tv(w, x, f[0], b, t);
+        } else {
+            ivl left = interval(ev, w->a);
+            if (!have) {
+                size_t before = ev->out_of_range;
+                right = interval(ev, w->b);
+                problems = ev->out_of_range - before;
+                have = 1;
+            }
+            r = relation_tv(w, &left, &right);
+        }
+        if (!(pv & 2)) r = and3(U, r);
+        if (r != F) acc = r == T ? T : U;
+    }
+    ev->out_of_range += problems * (visits ? visits - 1 : 0);
+    return from_tv(acc);
+}
+
+/* The conjunct of quantifier e that any_fixed_rest can evaluate: e is a
+ * prefiltered `any` without `where` and its one other conjunct is
+ * fixed_rest.  NULL otherwise.  Worked out once per quantifier (qs). */
+static const expr *fast_conjunct(quant_state *qs, const expr *e)
+{
+    if (!qs->fixed_known) {
+        const expr *w = e->prefiltered && e->op == Q_ANY && !e->a ? sole_rest(e->b) : NULL;
+        qs->fixed = fixed_rest(w) ? w : NULL;
+        qs->fixed_known = 1;
+    }
+    return qs->fixed;
+}
+
 static value eval_quant_rows(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
@@ -403,6 +548,8 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     size_t first = g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
+    const expr *w = pass ? fast_conjunct(qs, e) : NULL;
+    if (w) return any_fixed_rest(ev, e, w, g, first, n, pass);
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -580,10 +727,6 @@ static value arith(evaluator *ev, const expr *e, value a, value b)
     return in_range(ev, e, v);
 }
 
-static int in_window(double x, double lo, double hi)
-{
-    return x >= lo && x <= hi;
-}
 
 /* an interval operand of a relation: [s, e] (ends open as written) or a
  * single date, the closed interval of one day */
@@ -743,17 +886,12 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
     case E_WITHIN: {
         value x = eval_expr(ev, e->a), w = eval_expr(ev, e->b), t = eval_expr(ev, e->c);
         if (v_missing(x) || v_missing(w) || v_missing(t)) return V_MISSING;
-        double d = v_num(w);
-        return v_bool(fabs(v_num(x) - v_num(t)) <= d);
+        return from_tv(window_tv(e, x, w, w, t));
     }
     case E_WITHIN2: {
         value x = eval_expr(ev, e->a), lo = eval_expr(ev, e->b), hi = eval_expr(ev, e->c), t = eval_expr(ev, e->d);
         if (v_missing(x) || v_missing(lo) || v_missing(hi) || v_missing(t)) return V_MISSING;
-        if (!e->op) return v_bool(in_window(x.u.r, t.u.r + lo.u.r, t.u.r + hi.u.r));
-        /* a window with an open end: the day x during [t + lo, t + hi) ... */
-        ivl p = {x.u.r, x.u.r, 1, 1, 0, 0}, w = {t.u.r + lo.u.r, t.u.r + hi.u.r, 1, 1, 0, 0};
-        interval_flags(e->op, &w.s_open, &w.e_open);
-        return from_tv(interval_relation(REL_DURING, &p, &w));
+        return from_tv(window_tv(e, x, lo, hi, t));
     }
     case E_BEFORE: case E_AFTER: {
         value a = eval_expr(ev, e->a), b = eval_expr(ev, e->b);
@@ -763,7 +901,7 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
     }
     case E_OVERLAPS: case E_RELATION: {
         ivl a = interval(ev, e->a), b = interval(ev, e->b);
-        return from_tv(interval_relation(e->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)e->op, &a, &b));
+        return from_tv(relation_tv(e, &a, &b));
     }
     case E_QUANT: return eval_quant(ev, e);
     case E_CALL:
@@ -903,6 +1041,7 @@ static void prepare_quant(evaluator *ev, const expr *e, const expr **todo, size_
     if (e->kind == E_QUANT && e->qslot >= 0) {
         quant_state *qs = &ev->quants[e->qslot];
         if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
+        fast_conjunct(qs, e);   /* before the clones share qs */
         if (e->prefiltered && !qs->pass) {
             size_t k = 0;
             while (k < *ntodo && todo[k]->qslot != e->qslot) k++;

@@ -29,8 +29,8 @@ typedef struct ds_ctx {
     pc_factor bf;
     size_t ng;              /* groups with rows (1 without by) */
     size_t *glevel;         /* factor level of each group */
-    int *grp;               /* per row: group, or -1 when dropped */
-    double *x, *sub;        /* work space: nrows values each */
+    int *grp;               /* per row: group, or -1 when dropped (NULL without by: all 0) */
+    double *x, *sub;        /* work space: nrows values each (sub only with by) */
 } ds_ctx;
 
 /* The summary of one variable in one group. */
@@ -70,18 +70,20 @@ static int ds_setup(ds_ctx *c)
         return 1;
     }
     size_t n = call->nrows;
-    c->grp = malloc((n + 1) * sizeof *c->grp);
+    const cohort_arg *by = cohort_arg_get(call, "by");
+    /* work space, reused by every variable; without by every row is in group 0 */
     c->x = malloc((n + 1) * sizeof *c->x);
-    c->sub = malloc((n + 1) * sizeof *c->sub);
-    if (!c->grp || !c->x || !c->sub) {
+    if (by) {
+        c->grp = malloc((n + 1) * sizeof *c->grp);
+        c->sub = malloc((n + 1) * sizeof *c->sub);
+    }
+    if (!c->x || (by && (!c->grp || !c->sub))) {
         host->error(call, "out of memory");
         return 1;
     }
-    const cohort_arg *by = cohort_arg_get(call, "by");
     if (!by) {
         c->ng = 1;
         c->overall = 0;
-        for (size_t i = 0; i < n; i++) c->grp[i] = 0;
         return 0;
     }
     c->by = &by->vec;
@@ -129,13 +131,41 @@ static int ds_is_cat(const cohort_vec *v)
     return v->type == COHORT_TYPE_BOOL || v->type == COHORT_TYPE_TEXT;
 }
 
+/* Without groups: ds_summarise's counting pass over v in one tight loop
+ * (every row in group 0, and the same counts in the overall cell, which
+ * is not shown but gives the levels seen).  Returns the values gathered
+ * into c->x. */
+static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const int *blev, ds_cell *cells)
+{
+    size_t n = c->call->nrows, m = 0, miss = 0;
+    ds_cell *all = &cells[0], *over = &cells[c->ng];
+    if (ds_is_cat(v)) {
+        for (size_t i = 0; i < n; i++) {
+            if (v->missing[i]) miss++;
+            else all->count[blev ? blev[v->num[i] != 0] : f->code[i]] += 1;
+        }
+        memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            double x = v->num[i];
+            if (v->missing[i] || !isfinite(x)) miss++;
+            else c->x[m++] = x;
+        }
+    }
+    all->missing = over->missing = miss;
+    all->n = over->n = n - miss;
+    return m;
+}
+
 /* Summaries of v in every group and, when shown, overall (cells[ng]).
- * f: levels of a categorical v.  Numbers are sorted once: each group's
- * values (gathered in row order by one counting pass) are sorted, and the
- * overall values are the merge of the sorted groups.  Means and SDs are
- * taken over the values in row order.  Returns 0, or -1 when memory ran
- * out. */
-static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, ds_cell *cells)
+ * Categorical v: its rows counted per level, f->code[i] or, for a boolean
+ * coded by ds_bool_levels, blev[value].  Numbers: one pass gathers the
+ * values in row order (c->x); with groups a second pass lays them out
+ * group by group, in row order within each (c->sub).  Means and SDs are
+ * taken over those orders, quantiles by selection in the same buffers
+ * (summary.h): no memory is taken per variable.  Returns 0, or -1 when
+ * memory ran out. */
+static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const int *blev, ds_cell *cells)
 {
     size_t ng = c->ng, n = c->call->nrows;
     int cat = ds_is_cat(v);
@@ -143,52 +173,83 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, ds_c
         memset(&cells[k], 0, sizeof cells[k]);
         if (cat && !(cells[k].count = calloc(f->nlevels + 1, sizeof *cells[k].count))) return -1;
     }
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t m = c->grp ? 0 : ds_tally_all(c, v, f, blev, cells);
+    for (size_t i = 0; c->grp && i < n; i++) {
         int g = c->grp[i];
         if (g < 0) continue;
         int miss = v->missing[i] || (!cat && !isfinite(v->num[i]));
+        int lev = miss || !cat ? -1 : blev ? blev[v->num[i] != 0] : f->code[i];
         size_t slots[2] = {(size_t)g, ng};
         for (size_t s = 0; s < 2; s++) {
             ds_cell *cell = &cells[slots[s]];
             if (miss) cell->missing++;
             else cell->n++;
-            if (!miss && cat) cell->count[f->code[i]] += 1;
+            if (lev >= 0) cell->count[lev] += 1;
         }
-        if (!miss && !cat) {
-            c->x[m] = v->num[i];
-            c->sub[m++] = (double)g;
-        }
+        if (!miss && !cat) c->x[m++] = v->num[i];
     }
     if (cat) return 0;
-    /* the values of each group together, in row order: vals[off[k]..off[k+1]) */
-    double *vals = malloc((2 * m + 1) * sizeof *vals);
-    size_t *off = calloc(ng + 2, sizeof *off);
-    if (!vals || !off) {
-        free(vals);
+    if (!c->by) {
+        ds_summary_select(c->x, m, &cells[0].num);
+        return 0;
+    }
+    /* the values of each group together, in row order: sub[off[k]..off[k+1]) */
+    size_t *off = malloc((ng + 2) * sizeof *off), *at = malloc((ng + 1) * sizeof *at);
+    if (!off || !at) {
         free(off);
+        free(at);
         return -1;
     }
-    double *sorted = vals + m;
-    for (size_t i = 0; i < m; i++) off[(size_t)c->sub[i] + 1]++;
-    for (size_t k = 0; k < ng; k++) off[k + 1] += off[k];
-    for (size_t i = 0; i < m; i++) vals[off[(size_t)c->sub[i]]++] = c->x[i];
-    for (size_t k = ng; k > 0; k--) off[k] = off[k - 1];
     off[0] = 0;
-    memcpy(sorted, vals, m * sizeof *sorted);
-    for (size_t k = 0; k < ng; k++) {
-        size_t mk = off[k + 1] - off[k];
-        ds_sort(sorted + off[k], mk);
-        ds_summary_sorted(vals + off[k], sorted + off[k], mk, &cells[k].num);
+    for (size_t k = 0; k < ng; k++) off[k + 1] = off[k] + cells[k].n, at[k] = off[k];
+    for (size_t i = 0; i < n; i++) {
+        int g = c->grp[i];
+        if (g >= 0 && !v->missing[i] && isfinite(v->num[i])) c->sub[at[g]++] = v->num[i];
     }
+    int sorted = 0;   /* some group held a negative zero: its values were sorted */
+    for (size_t k = 0; k < ng; k++)
+        sorted |= ds_summary_select(c->sub + off[k], off[k + 1] - off[k], &cells[k].num);
     int rc = 0;
-    if (c->overall) {
-        if (ds_merge_runs(sorted, off, ng) == 0) ds_summary_sorted(c->x, sorted, m, &cells[ng].num);
+    if (c->overall && !sorted) {
+        ds_summary_select(c->x, m, &cells[ng].num);
+    } else if (c->overall) {
+        /* as a sort would place the zeros: the groups sorted, then merged */
+        for (size_t k = 0; k < ng; k++) ds_sort(c->sub + off[k], off[k + 1] - off[k]);
+        if (ds_merge_runs(c->sub, off, ng) == 0) ds_summary_sorted(c->x, c->sub, m, &cells[ng].num);
         else rc = -1;
     }
-    free(vals);
     free(off);
+    free(at);
     return rc;
+}
+
+/* A boolean v's levels without a code per row: f holds the levels of its
+ * values (false, true: those present, in the order and with the labels
+ * pc_factor_make and pc_factor_order give), blev[b] the level of value b.
+ * Returns 0, 1 when v holds another value (then code it per row), or -1
+ * when memory ran out. */
+static int ds_bool_levels(const ds_ctx *c, const cohort_vec *v, pc_factor *f, int blev[2])
+{
+    int seen[2] = {0, 0};
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->missing[i]) continue;
+        double x = v->num[i];
+        if (x != 0 && x != 1) return 1;
+        seen[x != 0] = 1;
+    }
+    double vals[2];
+    unsigned char miss[2] = {0, 0};
+    size_t nv = 0;
+    for (int b = 0; b < 2; b++)
+        if (seen[b]) vals[nv++] = b;
+    cohort_vec one = *v;   /* the distinct values as a column of their own */
+    one.n = nv;
+    one.num = vals;
+    one.missing = miss;
+    if (pc_factor_make(&one, NULL, f) != 0 || pc_factor_order(c->host, c->call, &one, f) != 0) return -1;
+    blev[0] = blev[1] = -1;
+    for (size_t k = 0; k < nv; k++) blev[vals[k] != 0] = f->code[k];
+    return 0;
 }
 
 static void ds_cells_free(ds_cell *cells, size_t n)
@@ -368,7 +429,10 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
         int cat = ds_is_cat(v);
         pc_factor f;
         memset(&f, 0, sizeof f);
-        if ((cat && (pc_factor_make(v, NULL, &f) != 0 || pc_factor_order(host, call, v, &f) != 0)) || ds_summarise(&c, v, &f, cells) != 0) {
+        int blev[2], coded = v->type == COHORT_TYPE_BOOL ? ds_bool_levels(&c, v, &f, blev) : 1;
+        if (coded == 1 && cat && (pc_factor_make(v, NULL, &f) != 0 || pc_factor_order(host, call, v, &f) != 0))
+            coded = -1;
+        if (coded < 0 || ds_summarise(&c, v, &f, coded == 0 ? blev : NULL, cells) != 0) {
             ds_cells_free(cells, ng + 1);
             pc_factor_free(&f);
             host->error(call, "out of memory");

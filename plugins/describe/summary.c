@@ -1,5 +1,7 @@
 /* summary.c: descriptive statistics on plain arrays (mean, SD, type-7
- * quantiles, range) for the describe and table1 plugins. */
+ * quantiles, range) for the describe and table1 plugins.  Quantiles are
+ * taken by selection (three-way quickselect, linear on average, in place)
+ * rather than by sorting, so a summary needs no work space. */
 #include "summary.h"
 #include <math.h>
 #include <stdint.h>
@@ -18,10 +20,10 @@ double ds_mean(const double *x, size_t n)
     return (double)(m + t / (long double)n);
 }
 
-double ds_sd(const double *x, size_t n)
+/* SD of x about its mean m */
+static double sd_about(const double *x, size_t n, double m)
 {
     if (n < 2) return NAN;
-    double m = ds_mean(x, n);
     long double ss = 0;
     for (size_t i = 0; i < n; i++) {
         long double d = x[i] - m;
@@ -30,19 +32,36 @@ double ds_sd(const double *x, size_t n)
     return sqrt((double)(ss / (long double)(n - 1)));
 }
 
-double ds_quantile7(const double *sorted, size_t n, double prob)
+double ds_sd(const double *x, size_t n)
 {
-    if (n == 0) return NAN;
+    return n < 2 ? NAN : sd_about(x, n, ds_mean(x, n));
+}
+
+/* The 0-based rank (n - 1) * prob, prob clamped to [0, 1]. */
+static double q7_index(size_t n, double prob)
+{
     if (prob < 0) prob = 0;
     if (prob > 1) prob = 1;
-    double index = (double)(n - 1) * prob;   /* 0-based position */
-    double lo = floor(index), hi = ceil(index);
-    double qlo = sorted[(size_t)lo], qhi = sorted[(size_t)hi];
+    return (double)(n - 1) * prob;
+}
+
+/* Type-7 interpolation at `index` between the values of ranks floor(index)
+ * (qlo) and ceil(index) (qhi). */
+static double q7_value(double index, double qlo, double qhi)
+{
+    double lo = floor(index);
     if (index > lo && qhi != qlo) {
         double h = index - lo;
         return (1 - h) * qlo + h * qhi;
     }
     return qlo;
+}
+
+double ds_quantile7(const double *sorted, size_t n, double prob)
+{
+    if (n == 0) return NAN;
+    double index = q7_index(n, prob);
+    return q7_value(index, sorted[(size_t)floor(index)], sorted[(size_t)ceil(index)]);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -151,11 +170,9 @@ int ds_merge_runs(double *x, const size_t *off, size_t nruns)
     return 0;
 }
 
-void ds_summary_sorted(const double *x, const double *sorted, size_t n, ds_numeric *out)
+/* Quantiles and range of n sorted values (NAN when n == 0). */
+static void quantiles_sorted(const double *sorted, size_t n, ds_numeric *out)
 {
-    out->n = n;
-    out->mean = ds_mean(x, n);
-    out->sd = ds_sd(x, n);
     if (n == 0) {
         out->min = out->q1 = out->median = out->q3 = out->max = NAN;
         return;
@@ -167,13 +184,114 @@ void ds_summary_sorted(const double *x, const double *sorted, size_t n, ds_numer
     out->q3 = ds_quantile7(sorted, n, 0.75);
 }
 
+void ds_summary_sorted(const double *x, const double *sorted, size_t n, ds_numeric *out)
+{
+    out->n = n;
+    out->mean = ds_mean(x, n);
+    out->sd = n < 2 ? NAN : sd_about(x, n, out->mean);
+    quantiles_sorted(sorted, n, out);
+}
+
+/* Put the value of rank k of x[lo..hi) at x[k], the smaller ones before it
+ * and the larger ones after it (k in [lo, hi); no NaN).  Three-way
+ * partitions around a median of three: a run of equal values (few distinct
+ * values, as in a status column) ends the search at once.  After 64 rounds
+ * (an unlucky input) the rest is sorted. */
+static void select_rank(double *x, size_t lo, size_t hi, size_t k)
+{
+    for (int round = 0; hi - lo > 1; round++) {
+        if (round == 64) {
+            ds_sort(x + lo, hi - lo);
+            return;
+        }
+        double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi - 1];
+        double p = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        /* x[lo..lt) < p, x[lt..i) == p, x[gt..hi) > p */
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            double v = x[i];
+            if (v < p) {
+                x[i++] = x[lt];
+                x[lt++] = v;
+            } else if (v > p) {
+                x[i] = x[--gt];
+                x[gt] = v;
+            } else {
+                i++;
+            }
+        }
+        if (k < lt) hi = lt;
+        else if (k >= gt) lo = gt;
+        else return;
+    }
+}
+
+/* Move the smallest (dir < 0, to x[lo]) or largest (to x[hi - 1]) of
+ * x[lo..hi) to its end of the range: one pass. */
+static void swap_extreme(double *x, size_t lo, size_t hi, int dir)
+{
+    size_t best = lo;
+    for (size_t i = lo + 1; i < hi; i++)
+        if (dir < 0 ? x[i] < x[best] : x[i] > x[best]) best = i;
+    size_t to = dir < 0 ? lo : hi - 1;
+    double t = x[to];
+    x[to] = x[best];
+    x[best] = t;
+}
+
+/* Does x hold a negative zero or a NaN?  A negative zero's place among
+ * equal zeros depends on the order of a sort, and NaN is unordered, so
+ * such values are sorted (ds_sort, as before selection) instead. */
+static int needs_sort(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((x[i] == 0 && signbit(x[i])) || x[i] != x[i]) return 1;
+    return 0;
+}
+
+int ds_summary_select(double *x, size_t n, ds_numeric *out)
+{
+    out->n = n;
+    out->mean = ds_mean(x, n);
+    out->sd = n < 2 ? NAN : sd_about(x, n, out->mean);
+    if (n == 0) {
+        quantiles_sorted(x, 0, out);
+        return 0;
+    }
+    if (needs_sort(x, n)) {
+        ds_sort(x, n);
+        quantiles_sorted(x, n, out);
+        return 1;
+    }
+    static const double probs[3] = {0.25, 0.5, 0.75};
+    double *q[3] = {&out->q1, &out->median, &out->q3};
+    /* ranks in increasing order: each selection searches only above the last */
+    swap_extreme(x, 0, n, -1);
+    out->min = x[0];
+    /* every rank asked for below `done` was placed by an earlier selection,
+     * and x[0..done) are no greater than x[done..n) */
+    size_t done = 1;
+    for (int j = 0; j < 3; j++) {
+        double index = q7_index(n, probs[j]);
+        size_t r[2] = {(size_t)floor(index), (size_t)ceil(index)};
+        for (int e = 0; e < 2; e++)
+            if (r[e] >= done) {
+                select_rank(x, done, n, r[e]);
+                done = r[e] + 1;
+            }
+        *q[j] = q7_value(index, x[r[0]], x[r[1]]);
+    }
+    if (n - 1 >= done) swap_extreme(x, done, n, 1);
+    out->max = x[n - 1];
+    return 0;
+}
+
 int ds_numeric_summary(const double *x, size_t n, ds_numeric *out)
 {
     double *s = malloc((n + 1) * sizeof *s);
     if (!s) return -1;
     memcpy(s, x, n * sizeof *s);
-    ds_sort(s, n);
-    ds_summary_sorted(x, s, n, out);
+    ds_summary_select(s, n, out);
     free(s);
     return 0;
 }

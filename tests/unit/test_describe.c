@@ -333,6 +333,13 @@ static int cmp_dbl(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The next value of a linear congruential generator (as in rand()) */
+static unsigned lcg(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed;
+}
+
 static void test_sort(void)
 {
     static const double special[] = {0.0, -0.0, 1e-310, -1e-310, INFINITY, -INFINITY, 1e300, -1e300,
@@ -344,7 +351,7 @@ static void test_sort(void)
         double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
         CU_ASSERT_FATAL(x && y);
         for (size_t i = 0; i < n; i++) {
-            seed = seed * 1103515245u + 12345u;
+            lcg(&seed);
             if (i % 7 == 0) x[i] = special[(seed >> 8) % (sizeof special / sizeof special[0])];
             else if (i % 3 == 0) x[i] = (double)((int)(seed >> 16) % 50 - 25);   /* many ties */
             else x[i] = ((double)(seed >> 1) / 1e6 - 1000) * ((seed & 1) ? 1e-3 : 1e5);
@@ -374,6 +381,60 @@ static void test_sort(void)
         free(x);
         free(y);
     }
+}
+
+/* Quantiles by selection (ds_summary_select) against the sorted values
+ * (ds_sort, ds_summary_sorted): the same bits on random data with many
+ * ties, few distinct values (a status column), sorted and reversed input,
+ * and with a negative zero (then sorted: returns 1) or a NaN. */
+static void test_select(void)
+{
+    size_t sizes[] = {0, 1, 2, 3, 4, 5, 13, 100, 511, 4096, 100003};
+    unsigned seed = 777;
+    for (int shape = 0; shape < 6; shape++)
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+            size_t n = sizes[z];
+            double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+            double *s = malloc((n + 1) * sizeof *s);
+            CU_ASSERT_FATAL(x && y && s);
+            for (size_t i = 0; i < n; i++) {
+                unsigned r = lcg(&seed);
+                switch (shape) {
+                case 0: x[i] = (double)(r >> 8) / 7.0; break;                  /* distinct */
+                case 1: x[i] = (double)((r >> 16) % 3); break;                 /* 0, 1, 2 */
+                case 2: x[i] = (double)((r >> 16) % 50) * 0.5 + 15; break;    /* ties */
+                case 3: x[i] = (double)i; break;                                  /* sorted */
+                case 4: x[i] = (double)(n - i) * 1e-3; break;                     /* reversed */
+                default: x[i] = i == n / 2 ? -0.0 : (double)((r >> 16) % 5) - 2; break;
+                }
+            }
+            memcpy(y, x, n * sizeof *y);
+            ds_numeric a, b;
+            int rc = ds_summary_select(x, n, &a);
+            CU_ASSERT_EQUAL(rc, shape == 5 && n > 0 ? 1 : 0);
+            memcpy(s, y, n * sizeof *s);
+            ds_sort(s, n);
+            ds_summary_sorted(y, s, n, &b);
+            double ga[7] = {a.mean, a.sd, a.min, a.q1, a.median, a.q3, a.max};
+            double gb[7] = {b.mean, b.sd, b.min, b.q1, b.median, b.q3, b.max};
+            int same = a.n == b.n;
+            for (int k = 0; k < 7; k++)
+                same &= (isnan(ga[k]) && isnan(gb[k])) || memcmp(&ga[k], &gb[k], sizeof ga[k]) == 0;
+            if (!same) fprintf(stderr, "\n  shape %d n %zu: selection differs from the sort ", shape, n);
+            CU_ASSERT(same);
+            /* x holds the same values, reordered */
+            qsort(x, n, sizeof *x, cmp_dbl);
+            qsort(s, n, sizeof *s, cmp_dbl);
+            int perm = 1;
+            for (size_t i = 0; i < n; i++) perm &= x[i] == s[i];
+            CU_ASSERT(perm);
+            free(s);
+            free(x);
+            free(y);
+        }
+    double w[] = {2, NAN, 1};
+    ds_numeric q;
+    CU_ASSERT_EQUAL(ds_summary_select(w, 3, &q), 1);   /* sorted as before, not selected */
 }
 
 /* Factor coding: levels sorted (numbers, text by bytes, -0 and 0 one
@@ -437,6 +498,7 @@ int main(void)
         !CU_add_test(s, "type-7 quantiles", test_quantile) ||
         !CU_add_test(s, "plugin on lung", test_plugin) ||
         !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
+        !CU_add_test(s, "quantiles by selection", test_select) ||
         !CU_add_test(s, "factor coding", test_factor)) {
         CU_cleanup_registry();
         return 1;
