@@ -7,9 +7,6 @@
  * column's earlier cells from the file afterwards, which is rare).  Key and
  * link errors are found after the pass and located by re-reading the file up
  * to the last offending row, so no per-row line numbers are kept. */
-#ifndef _DEFAULT_SOURCE
-#define _DEFAULT_SOURCE 1   /* madvise */
-#endif
 #include "data.h"
 #include <errno.h>
 #include <pthread.h>
@@ -242,22 +239,6 @@ static void oom(loader *L)
     L->stopped = 1;
 }
 
-/* Ask for transparent huge pages under the 2 MiB-aligned part of a large
- * array not yet written: one page fault per 2 MiB instead of per 4 KiB
- * while the columns fill (a hint; nothing changes where it is refused). */
-static void huge_hint(void *p, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    if (bytes < 2 * huge) return;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
-
 /* Resize every column to `cap` rows.  0 or -1 (out of memory). */
 static int grow_columns(loader *L, size_t cap)
 {
@@ -277,7 +258,6 @@ static int grow_columns(loader *L, size_t cap)
             void *nv = realloc(*v, rows * type_size(c->type));
             if (!nv) return -1;
             *v = nv;
-            if (cap > L->cap) huge_hint(nv, rows * type_size(c->type));
         }
     }
     L->cap = cap;
@@ -1432,7 +1412,6 @@ static int alloc_table(loader *L, part_run *pr, size_t rows)
         pr->stride[j] = L->cs[j].fixed ? type_size(c->type) : 8;
         pr->vals[j] = malloc(alloc * pr->stride[j]);
         if (!c->miss || !pr->vals[j]) return -1;
-        huge_hint(pr->vals[j], alloc * pr->stride[j]);
     }
     return 0;
 }
