@@ -2006,49 +2006,173 @@ static void stmt_exprs(const program *p, expr_fn f, void *ud)
     }
 }
 
-static void expr_name(void *ud, const expr *e)
-{
-    if (e->kind == E_NAME || e->kind == E_FIELD) add_name(ud, e->name);
-}
-
 static int str_cmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Every name written in an expression or as a declared column, sorted and
- * unique: a superset of the columns the study reads.  Keys, links and order
- * columns are kept by the loader as such (data.c: choose_projection), so a
- * key's name here means the rules read it. */
-static int used_names(study *st)
+/* Sort nl and drop repeated names. */
+static void sort_unique(namelist *nl)
 {
-    namelist nl = {0};
-    stmt_exprs(st->prog, expr_name, &nl);
-    for (size_t i = 0; i < st->prog->nstmts; i++) {
-        const stmt *s = st->prog->stmts[i];
-        for (size_t k = 0; k < s->ntables; k++) {
-            const tabledecl *t = &s->tables[k];
-            for (size_t j = 0; j < t->ncols; j++) add_name(&nl, t->colnames[j]);
-        }
-    }
-    for (size_t i = 0; i < st->prog->nstmts; i++)
-        if (st->prog->stmts[i]->concepts) {
-            /* descendants() reads concept_ancestor (concepts.c) */
-            add_name(&nl, "ancestor_concept_id");
-            add_name(&nl, "descendant_concept_id");
-            break;
-        }
-    if (nl.oom) {
-        free(nl.v);
-        return -1;
-    }
-    if (nl.n) qsort(nl.v, nl.n, sizeof *nl.v, str_cmp);
+    if (nl->n) qsort(nl->v, nl->n, sizeof *nl->v, str_cmp);
     size_t k = 0;
-    for (size_t i = 0; i < nl.n; i++)
-        if (k == 0 || strcmp(nl.v[k - 1], nl.v[i]) != 0) nl.v[k++] = nl.v[i];
-    st->want = nl.v;
-    st->nwant = k;
+    for (size_t i = 0; i < nl->n; i++)
+        if (k == 0 || strcmp(nl->v[k - 1], nl->v[i]) != 0) nl->v[k++] = nl->v[i];
+    nl->n = k;
+}
+
+/* What the names of the rules can refer to, known before any row is read:
+ * the tables as declared, the units, the row variables of quantifiers and
+ * the parameters of definitions. */
+typedef struct wantscan {
+    const study *st;
+    size_t nt;
+    namelist *per;          /* [table]: names that can be its columns */
+    namelist all;           /* names that can be a column of any table */
+    int *parent;            /* [table]: the declared parent, or -1 */
+    unsigned char *unit;    /* [table]: a unit of some analysis */
+    int by_name;            /* every name goes to every table (eras) */
+    struct {                /* the quantifiers (add_quant) */
+        const expr **v;
+        size_t n, cap;
+        int oom;
+    } quant;
+} wantscan;
+
+/* name to table t and its ancestors (a name read through a row of t). */
+static void want_line(wantscan *ws, int t, const char *name)
+{
+    for (size_t steps = 0; t >= 0 && steps < ws->nt; steps++, t = ws->parent[t])
+        add_name(&ws->per[t], name);
+}
+
+/* Every quantifier's row variable and table (-1: not a declared table). */
+static void add_quant(void *ud, const expr *e)
+{
+    wantscan *ws = ud;
+    if (e->kind != E_QUANT || !e->var || ws->quant.oom) return;
+    if (ws->quant.n == ws->quant.cap) {
+        size_t cap = ws->quant.cap ? 2 * ws->quant.cap : 16;
+        const expr **v = realloc(ws->quant.v, cap * sizeof *v);
+        if (!v) { ws->quant.oom = 1; return; }
+        ws->quant.v = v;
+        ws->quant.cap = cap;
+    }
+    ws->quant.v[ws->quant.n++] = e;
+}
+
+static int func_param(const program *p, const char *name)
+{
+    for (size_t i = 0; i < p->nstmts; i++)
+        for (size_t k = 0; k < p->stmts[i]->nxparams; k++)
+            if (p->stmts[i]->xparams[k].name && strcmp(p->stmts[i]->xparams[k].name, name) == 0) return 1;
     return 0;
+}
+
+/* Where one name written in an expression can be a column (resolve_name,
+ * resolve_field, check_ep_column); a name that cannot be placed goes to
+ * every table. */
+static void want_expr(void *ud, const expr *e)
+{
+    wantscan *ws = ud;
+    const program *p = ws->st->prog;
+    if (e->kind == E_NAME) {
+        /* a bare name: a column of the unit or of one of its ancestors */
+        for (size_t t = 0; t < ws->nt; t++)
+            if (ws->unit[t]) want_line(ws, (int)t, e->name);
+        return;
+    }
+    if (e->kind != E_FIELD) return;
+    const char *base = e->a && e->a->kind == E_NAME ? e->a->name : NULL;
+    if (!base || ws->by_name || func_param(p, base)) {
+        add_name(&ws->all, e->name);
+        return;
+    }
+    /* base.field where base is a row variable of a quantifier over table q:
+     * a column of q or (through `v.course.x`) of one of its ancestors */
+    int placed = 0;
+    for (size_t i = 0; i < ws->quant.n; i++) {
+        const expr *q = ws->quant.v[i];
+        if (strcmp(q->var, base) != 0) continue;
+        int qt = find_table(ws->st, q->name);
+        if (qt >= 0) want_line(ws, qt, e->name);
+        else add_name(&ws->all, e->name);
+        placed = 1;
+    }
+    int t = find_table(ws->st, base);
+    if (t >= 0) {
+        add_name(&ws->per[t], e->name);
+        placed = 1;
+    }
+    if (!placed) add_name(&ws->all, e->name);   /* an endpoint's member, or unknown */
+}
+
+/* Per table, the names of its columns the rules can use, sorted and unique:
+ * a superset of the columns the study reads from it.  A bare name can be a
+ * column of a unit or of an ancestor of one; `v.x` of the table v ranges
+ * over (or of its ancestors); `table.x` of that table; declared columns of
+ * their table.  Keys, links and order columns are kept by the loader as
+ * such (data.c: choose_projection), so a key's name here means the rules
+ * read it.  With eras (which read their source table by the names of their
+ * by-list) every name goes to every table, as it would with no tables
+ * known. */
+static int table_wants(study *st)
+{
+    const program *p = st->prog;
+    size_t nt = st->data->ntables;
+    wantscan ws = {.st = st, .nt = nt, .per = calloc(nt + 1, sizeof *ws.per),
+                   .parent = calloc(nt + 1, sizeof *ws.parent), .unit = calloc(nt + 1, 1)};
+    int rc = -1;
+    st->wants = calloc(nt + 1, sizeof *st->wants);
+    if (!ws.per || !ws.parent || !ws.unit || !st->wants) goto out;
+    int has_unit = 0;
+    for (size_t t = 0; t < nt; t++) {
+        const tabledecl *td = &st->data->tables[t];
+        ws.parent[t] = td->parent ? find_table(st, td->parent) : -1;
+        for (size_t j = 0; j < td->ncols; j++) add_name(&ws.per[t], td->colnames[j]);
+    }
+    for (size_t i = 0; i < p->nstmts; i++) {
+        const stmt *s = p->stmts[i];
+        if (s->kind == S_ERA) ws.by_name = 1;
+        if (s->kind == S_UNIT) {
+            int u = s->name ? find_table(st, s->name) : -1;
+            if (u >= 0) ws.unit[u] = 1;
+            else ws.by_name = 1;    /* reported when the unit is resolved */
+            has_unit = 1;
+        }
+        if (s->concepts) {
+            /* descendants() reads concept_ancestor (concepts.c) */
+            add_name(&ws.all, "ancestor_concept_id");
+            add_name(&ws.all, "descendant_concept_id");
+        }
+    }
+    if (nt && (!has_unit || ws.by_name)) ws.unit[0] = 1;
+    if (ws.by_name)
+        for (size_t t = 0; t < nt; t++) ws.unit[t] = 1;
+    stmt_exprs(p, add_quant, &ws);
+    stmt_exprs(p, want_expr, &ws);
+    int oom = ws.all.oom | ws.quant.oom;
+    for (size_t t = 0; t < nt; t++) {
+        for (size_t k = 0; k < ws.all.n; k++) add_name(&ws.per[t], ws.all.v[k]);
+        oom |= ws.per[t].oom;
+    }
+    if (oom) goto out;
+    for (size_t t = 0; t < nt; t++) {
+        sort_unique(&ws.per[t]);
+        st->wants[t].v = ws.per[t].v;
+        st->wants[t].n = ws.per[t].n;
+        ws.per[t].v = NULL;
+    }
+    st->nwants = nt;
+    rc = 0;
+out:
+    for (size_t t = 0; ws.per && t < nt; t++) free(ws.per[t].v);
+    free(ws.per);
+    free(ws.all.v);
+    free(ws.parent);
+    free(ws.unit);
+    free(ws.quant.v);
+    return rc;
 }
 
 /* ---- the columns the resolved rules read -------------------------------- */
@@ -2636,7 +2760,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         }
     }
     st->specs = calloc(d->ntables + 1, sizeof *st->specs);
-    if (!st->data_dir || !st->specs || used_names(st) != 0) { study_free(st); return NULL; }
+    if (!st->data_dir || !st->specs || table_wants(st) != 0) { study_free(st); return NULL; }
     st->nspecs = d->ntables;
     for (size_t i = 0; i < d->ntables; i++) {
         const tabledecl *t = &d->tables[i];
@@ -2645,8 +2769,8 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
             if (strcmp(d->tables[j].name, t->name) == 0)
                 diag_at(dg, DIAG_ERROR, t->loc, "table %s is declared twice", t->name);
         sp->name = t->name;
-        sp->want = st->want;    /* CSV: the other columns are read, not kept */
-        sp->nwant = st->nwant;
+        sp->want = st->wants[i].v;  /* CSV: the other columns are read, not kept */
+        sp->nwant = st->wants[i].n;
         if (d->data_source == DS_POSTGRES) {
             if (t->file)
                 diag_at(dg, DIAG_ERROR, t->loc, "table %s: 'file' is for data csv; a PostgreSQL table is named with from \"schema.table\"", t->name);
@@ -2921,7 +3045,8 @@ void study_free(study *st)
     free(st->specs);
     free(st->data_dir);
     free(st->conninfo);
-    free(st->want);
+    for (size_t i = 0; st->wants && i < st->nwants; i++) free(st->wants[i].v);
+    free(st->wants);
     for (size_t i = 0; i < st->neps; i++) {
         free(st->eps[i].cause_names);
         free(st->eps[i].codes);

@@ -92,8 +92,12 @@ typedef struct study {
     char *data_dir;        /* resolved directory ("" for postgres) */
     char *conninfo;        /* data postgres: the connection string, else NULL */
     decl_site conninfo_site;
-    const char **want;     /* data postgres: the names the rules use (used_names) */
-    size_t nwant;
+    struct {               /* per declared table: the names that can be its
+                              columns (table_wants), a superset */
+        const char **v;
+        size_t n;
+    } *wants;
+    size_t nwants;
     table_spec *specs;
     size_t nspecs;
     const char **na;       /* cell texts read as missing (data csv "dir" missing (...)) */

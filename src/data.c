@@ -888,6 +888,19 @@ static void choose_projection(loader *L)
     }
 }
 
+/* Is the table's link to its parent a column the rules never name?  Then,
+ * once parent_row holds the links, it serves nothing more (the rerun cache
+ * stores it: not when there is one). */
+static int link_unread(const loader *L)
+{
+    const table_spec *sp = L->spec;
+    const table *t = L->t;
+    if (L->sample || !sp->want || t->fk < 0 || t->fk == t->key || t->fk == t->order) return 0;
+    const column *c = &t->cols[t->fk];
+    return !c->declared && !c->projected &&
+           !bsearch(&c->name, sp->want, sp->nwant, sizeof *sp->want, name_cmp);
+}
+
 /* Declared types, key, parent link: everything the spec says about the
  * columns before any data row is read. */
 static void apply_spec(loader *L)
@@ -1877,6 +1890,7 @@ checks:;
     }
     if (npend) reread(L, pend, npend);
     free(pend);
+    if (!L->nerr && !L->cache_dir && t->parent_row && link_unread(L)) drop_column(&t->cols[t->fk]);
 out:
     free(L->cs);
     L->cs = NULL;

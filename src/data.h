@@ -143,11 +143,13 @@ typedef struct table_spec {
     const char *label;      /* the table's source in diagnostics (NULL: path) */
     const char *relation;   /* postgres: "schema.table" to read (NULL: name) */
     decl_site rel_site;     /* postgres: where the relation is written */
-    const char *const *want;/* the column names the rules can use (sorted; a
-                               superset is fine): the other columns but the
-                               key, the link and the order column are not
-                               kept (data_drop_unread frees more once the
-                               rules are resolved) */
+    const char *const *want;/* the names the rules can use as columns of this
+                               table (sorted; a superset is fine): the other
+                               columns but the key, the link and the order
+                               column are not kept, and the link goes once
+                               linked when not named (and no rerun cache);
+                               data_drop_unread frees more once the rules are
+                               resolved */
     size_t nwant;           /* NULL: every column is used */
     const char *key;        /* key column, or NULL */
     const char *parent;     /* parent table name, or NULL */

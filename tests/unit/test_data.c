@@ -731,8 +731,10 @@ static void test_impossible_date(void)
 /* Projection: with the rules' names given (want), a column no name refers
  * to is read and checked but not kept; the key, the parent link and the
  * default order column (the first date column of a child table, read again
- * when it was projected) are kept; a root table's rows are never ordered,
- * so its first date column may go; a sample keeps everything. */
+ * when it was projected) are kept; the link goes once it has linked the
+ * rows (parent_row) unless a name refers to it; a root table's rows are
+ * never ordered, so its first date column may go; a sample keeps
+ * everything. */
 static void test_projection(void)
 {
     fixture fx;
@@ -756,7 +758,10 @@ static void test_projection(void)
     const column *when = col_named(d, 1, "when"), *note = col_named(d, 1, "note");
     const column *v = col_named(d, 1, "v"), *id = col_named(d, 1, "id");
     CU_ASSERT(note->projected && note->type == CT_TEXT && !note->sid);
-    CU_ASSERT(!id->projected && id->n == 3 && col_int(id, 2) == 2);
+    CU_ASSERT(id->projected && id->n == 0 && id->type == CT_INT && !id->i32 && !id->miss);
+    CU_ASSERT_FATAL(d->tables[1].parent_row != NULL);
+    CU_ASSERT(d->tables[1].parent_row[0] == 0 && d->tables[1].parent_row[1] == 0 &&
+              d->tables[1].parent_row[2] == 1);
     CU_ASSERT_FATAL(!when->projected && when->n == 3);
     CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "when"));
     CU_ASSERT_EQUAL(when->d[0], ymd(2020, 1, 5));
@@ -777,6 +782,17 @@ static void test_projection(void)
     CU_ASSERT_PTR_NULL(load1(&q, 1, NULL, pool, &cap));
     CU_ASSERT_EQUAL_FATAL(cap.n, 1);
     CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 'bad' has an impossible date '2019-02-30'");
+
+    /* a link a name refers to stays */
+    static const char *const want_id[] = {"cid", "id", "v"};
+    table_spec spi[2] = {sp[0], sp[1]};
+    spi[0].want = spi[1].want = want_id;
+    spi[0].nwant = spi[1].nwant = 3;
+    d = load1(spi, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    id = col_named(d, 1, "id");
+    CU_ASSERT(!id->projected && id->n == 3 && col_int(id, 2) == 2);
+    data_free(d);
 
     /* a sample keeps every column */
     load_opts o = {NULL, 0, 10, NULL};
