@@ -413,7 +413,7 @@ static uint32_t intern(loader *L, const char *p, size_t len)
     if (sl->s && sl->len == len && memcmp(sl->s, p, len) == 0) return sl->id;
     pthread_mutex_lock(L->pool_lock);
     uint32_t id = strpool_id(L->pool, p, len);
-    const char *s = id ? (*strpool_strings(L->pool))[id] : NULL;
+    const char *s = id ? strpool_text(strpool_strings(L->pool), id) : NULL;
     pthread_mutex_unlock(L->pool_lock);
     if (id) *sl = (intern_slot){s, len, id};
     return id;

@@ -70,7 +70,7 @@ static inline int64_t col_int(const column *c, size_t row)
  * equal strings give one pointer, as they have one id. */
 static inline const char *col_text(const column *c, size_t row)
 {
-    return (*c->strs)[c->sid[row]];
+    return strpool_text(c->strs, c->sid[row]);
 }
 /* The bytes of one value of column c as stored (4 for a 32-bit CT_INT). */
 size_t data_col_width(const column *c);

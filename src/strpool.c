@@ -1,13 +1,19 @@
 /* strpool.c: string interning.  An open-addressing (linear probing) hash
  * table of {hash, length, pointer, id} slots over an arena of large blocks,
  * so interned strings never move and equal strings share one pointer, and
- * a table of the strings by id (their order of interning, from 1). */
+ * a table of the strings by id (their order of interning, from 1), in
+ * chunks of POOL_CHUNK under a top array that never moves, so a thread may
+ * read the string of an id it was given while another interns. */
 #include "strpool.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { POOL_BLOCK = 64 * 1024, POOL_MIN_SLOTS = 64 };
+/* ids per chunk of the table by id, and chunks: 2^16 * 2^16 covers every uint32_t id */
+#define POOL_CHUNK_BITS 16
+#define POOL_CHUNK ((size_t)1 << POOL_CHUNK_BITS)
+#define POOL_NCHUNKS ((size_t)1 << (32 - POOL_CHUNK_BITS))
 
 typedef struct pool_slot {
     const char *s;          /* NULL: empty slot */
@@ -28,8 +34,8 @@ struct strpool {
     pool_block *blocks;
     char *cur;              /* free space in the newest block */
     size_t left;
-    const char **byid;      /* [id]: the string (byid[0] = NULL) */
-    size_t idcap;
+    const char **byid[POOL_NCHUNKS];  /* [id >> 16][id & 0xffff]: the string
+                               ([0][0] = NULL); chunks allocated as ids reach them */
 };
 
 static uint64_t load64(const char *s)
@@ -86,9 +92,8 @@ strpool *strpool_new(void)
         return NULL;
     }
     p->mask = POOL_MIN_SLOTS - 1;
-    p->idcap = POOL_MIN_SLOTS;
-    p->byid = calloc(p->idcap, sizeof *p->byid);
-    if (!p->byid) {
+    /* the first chunk at once: id 0 (missing) reads NULL from it */
+    if (!(p->byid[0] = calloc(POOL_CHUNK, sizeof *p->byid[0]))) {
         free(p->slots);
         free(p);
         return NULL;
@@ -106,7 +111,7 @@ void strpool_free(strpool *p)
         b = next;
     }
     free(p->slots);
-    free(p->byid);
+    for (size_t k = 0; k < POOL_NCHUNKS && p->byid[k]; k++) free(p->byid[k]);
     free(p);
 }
 
@@ -198,17 +203,13 @@ static const pool_slot *pool_find(strpool *p, const char *s, size_t len)
         if (sl->hash == h && sl->len == len && same_bytes(sl->s, s, len)) return sl;
         i = (i + 1) & p->mask;
     }
-    if (p->count + 1 == p->idcap) {
-        const char **n = realloc(p->byid, 2 * p->idcap * sizeof *n);
-        if (!n) return NULL;
-        p->byid = n;
-        p->idcap *= 2;
-    }
+    size_t id = p->count + 1, k = id >> POOL_CHUNK_BITS;
+    if (!p->byid[k] && !(p->byid[k] = calloc(POOL_CHUNK, sizeof *p->byid[k]))) return NULL;
     const char *copy = pool_store(p, s, len);
     if (!copy) return NULL;
-    uint32_t id = (uint32_t)++p->count;
-    p->byid[id] = copy;
-    p->slots[i] = (pool_slot){copy, h, (uint32_t)len, id};
+    p->count = id;
+    p->byid[k][id & (POOL_CHUNK - 1)] = copy;
+    p->slots[i] = (pool_slot){copy, h, (uint32_t)len, (uint32_t)id};
     return &p->slots[i];
 }
 
@@ -226,5 +227,5 @@ uint32_t strpool_id(strpool *p, const char *s, size_t len)
 
 const char *const *const *strpool_strings(const strpool *p)
 {
-    return (const char *const *const *)&p->byid;
+    return (const char *const *const *)p->byid;
 }

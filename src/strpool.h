@@ -16,10 +16,14 @@ size_t strpool_count(const strpool *p);
 /* The id of s[0..len), interned if new: ids count from 1 in the order the
  * strings were first interned; 0 when out of memory. */
 uint32_t strpool_id(strpool *p, const char *s, size_t len);
-/* Where the pool keeps its strings by id (entry 0 is NULL): the array moves
- * as strings are added, so keep this address and read (*strs)[id], never
- * while another thread interns (the threads that read a CSV file intern
- * under a lock and read no ids; extern calls, which intern their text
- * results, are evaluated on one thread). */
+/* Where the pool keeps its strings by id: chunks of 2^16 under a top array
+ * that never moves; the string of id is strs[id >> 16][id & 0xffff] (id 0:
+ * NULL), readable by any thread that was given the id, also while another
+ * thread interns (strpool_text). */
 const char *const *const *strpool_strings(const strpool *p);
+/* The string of an id, from the table strpool_strings gave. */
+static inline const char *strpool_text(const char *const *const *strs, uint32_t id)
+{
+    return strs[id >> 16][id & 0xffff];
+}
 #endif

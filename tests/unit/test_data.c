@@ -168,6 +168,37 @@ static void test_pool_many(void)
     strpool_free(p);
 }
 
+/* Ids across chunks of the table by id: the table's address never moves
+ * while strings are added, an id read through it before more were added
+ * still gives its string, and id 0 reads NULL in a fresh pool. */
+static void test_pool_ids(void)
+{
+    strpool *p = strpool_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    const char *const *const *strs = strpool_strings(p);
+    CU_ASSERT_PTR_NULL(strpool_text(strs, 0));
+    enum { N = 3 * 65536 + 17 };
+    char key[32];
+    uint32_t first = strpool_id(p, "first", 5);
+    const char *first_s = strpool_text(strs, first);
+    int bad = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        int n = snprintf(key, sizeof key, "id-%u", i);
+        uint32_t id = strpool_id(p, key, (size_t)n);
+        if (id != i + 2 || strcmp(strpool_text(strs, id), key) != 0) bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_PTR_EQUAL(strpool_strings(p), strs);
+    CU_ASSERT_PTR_EQUAL(strpool_text(strs, first), first_s);
+    CU_ASSERT_STRING_EQUAL(strpool_text(strs, first), "first");
+    /* the ids at each chunk's edges */
+    CU_ASSERT_STRING_EQUAL(strpool_text(strs, 65535), "id-65533");
+    CU_ASSERT_STRING_EQUAL(strpool_text(strs, 65536), "id-65534");
+    CU_ASSERT_STRING_EQUAL(strpool_text(strs, 131072), "id-131070");
+    CU_ASSERT_EQUAL(strpool_id(p, "id-65534", 8), 65536);
+    strpool_free(p);
+}
+
 /* ---- value parsing ------------------------------------------------------ */
 
 static void test_parse_values(void)
@@ -1800,6 +1831,7 @@ int main(void)
     } tests[] = {
         {"string pool basics", test_pool_basic},
         {"string pool growth and long strings", test_pool_many},
+        {"string ids across chunks, a table that never moves", test_pool_ids},
         {"integer, real and boolean parsing", test_parse_values},
         {"reals are correctly rounded", test_parse_reals_exact},
         {"csv quoting, CRLF, BOM, refills", test_csv_tricky},
