@@ -6,7 +6,8 @@
  * intact for diagnostics).  When reading, a record cut by the end of the
  * buffer is moved to the front and tokenized again after the next read.
  * Records without quoted fields or lone CRs take a fast path: a bit mask
- * of the bytes , \n \r " of 64 bytes at a time (SSE2, or eight bytes at a
+ * of the bytes , \n \r " of 64 bytes at a time (AVX-512BW or AVX2 when the
+ * processor has them, chosen at run time; else SSE2, or eight bytes at a
  * time elsewhere), one field per set bit; anything else is left to the
  * general tokenizer, which gives the same fields.  Counting the records of
  * a mapped file (csv_count_rows) goes by lines: a line without quotes or
@@ -27,6 +28,10 @@
 #include <unistd.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define CSV_X86_DISPATCH 1
 #endif
 
 struct csv_reader {
@@ -53,6 +58,7 @@ struct csv_reader {
     int slow;               /* the fast path is off (csv_set_fast) */
     const char *mb;         /* the fast path's current 64-byte block, or NULL */
     uint64_t mm;            /* its special bytes not yet consumed */
+    int (*fast)(csv_reader *, int); /* fast_record for this processor */
 };
 
 /* Mapped: the pages of the records read are given back every so often. */
@@ -119,6 +125,7 @@ static int map_file(csv_reader *r, size_t size)
 }
 
 static csv_reader *open_reader(const char *path, size_t bufsize, int map_small);
+static int (*pick_fast(const char *name))(csv_reader *, int);
 
 csv_reader *csv_open(const char *path, size_t bufsize)
 {
@@ -158,6 +165,7 @@ static csv_reader *open_reader(const char *path, size_t bufsize, int map_small)
     r->fcap = 16;
     r->f = malloc(r->fcap * sizeof *r->f);
     if (!r->buf || !r->f) goto fail;
+    r->fast = pick_fast(NULL);
     r->line = 1;
     return r;
 fail:;
@@ -342,7 +350,8 @@ static inline uint64_t block_mask(const char *b)
  * parse_record; 0 when it is not plain (nothing changed but the fields:
  * parse_record reads it).  With store = 0 the fields are only counted
  * (r->nf), not stored. */
-static inline int fast_record(csv_reader *r, int store)
+static inline __attribute__((always_inline)) int
+fast_record(csv_reader *r, int store, uint64_t (*mask)(const char *))
 {
     const char *const end = r->buf + r->len;
     const char *p = r->buf + r->pos, *b = r->mb;
@@ -351,7 +360,7 @@ static inline int fast_record(csv_reader *r, int store)
         m = r->mm;
     } else {
         b = p;
-        m = block_mask(b);
+        m = mask(b);
     }
     m &= ~(uint64_t)0 << (p - b);
     size_t nf = 0;
@@ -359,7 +368,7 @@ static inline int fast_record(csv_reader *r, int store)
     for (;;) {
         while (!m) {
             b += 64;
-            m = block_mask(b);
+            m = mask(b);
         }
         q = b + __builtin_ctzll(m);
         m &= m - 1;
@@ -404,6 +413,68 @@ static inline int fast_record(csv_reader *r, int store)
     r->mb = b;
     r->mm = m;
     return blank ? 2 : 1;
+}
+
+/* fast_record with the block mask of this build (SSE2 or portable). */
+static int fast_record_base(csv_reader *r, int store)
+{
+    return fast_record(r, store, block_mask);
+}
+
+#ifdef CSV_X86_DISPATCH
+/* The same masks with wider vectors, for processors that have them (chosen
+ * at run time by pick_fast). */
+static inline __attribute__((always_inline, target("avx2"))) uint64_t
+block_mask_avx2(const char *b)
+{
+    const __m256i vc = _mm256_set1_epi8(','), vn = _mm256_set1_epi8('\n');
+    const __m256i vr = _mm256_set1_epi8('\r'), vq = _mm256_set1_epi8('"');
+    uint64_t m = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32 * k));
+        __m256i x = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, vc), _mm256_cmpeq_epi8(v, vn)),
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, vr), _mm256_cmpeq_epi8(v, vq)));
+        m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << (32 * k);
+    }
+    return m;
+}
+
+static inline __attribute__((always_inline, target("avx512bw"))) uint64_t
+block_mask_avx512(const char *b)
+{
+    __m512i v = _mm512_loadu_si512((const void *)b);
+    return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(',')) |
+           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')) |
+           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')) |
+           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+}
+
+static __attribute__((target("avx2"))) int fast_record_avx2(csv_reader *r, int store)
+{
+    return fast_record(r, store, block_mask_avx2);
+}
+
+static __attribute__((target("avx512bw"))) int fast_record_avx512(csv_reader *r, int store)
+{
+    return fast_record(r, store, block_mask_avx512);
+}
+#endif
+
+/* The fast path with the named block mask ("base", "avx2", "avx512"), or
+ * the widest this processor has (name NULL); NULL when it lacks the one
+ * named. */
+static int (*pick_fast(const char *name))(csv_reader *, int)
+{
+    int any = name == NULL;
+#ifdef CSV_X86_DISPATCH
+    __builtin_cpu_init();
+    if ((any || strcmp(name, "avx512") == 0) && __builtin_cpu_supports("avx512bw"))
+        return fast_record_avx512;
+    if ((any || strcmp(name, "avx2") == 0) && __builtin_cpu_supports("avx2"))
+        return fast_record_avx2;
+#endif
+    return any || strcmp(name, "base") == 0 ? fast_record_base : NULL;
 }
 
 /* Tokenize the record at r->pos.  1: a complete record (r->pos and r->line
@@ -561,7 +632,7 @@ static inline int next_record(csv_reader *r, int store)
             if (csv_refill(r) != 0) return -1;
             continue;
         }
-        int rc = r->slow ? 0 : fast_record(r, store);
+        int rc = r->slow ? 0 : r->fast(r, store);
         if (rc == 0) {
             r->mb = NULL;
             rc = parse_record(r);
@@ -691,6 +762,15 @@ void csv_set_fast(csv_reader *r, int on)
     r->slow = !on;
 }
 
+int csv_set_simd(csv_reader *r, const char *name)
+{
+    int (*f)(csv_reader *, int) = pick_fast(name);
+    if (!f) return 0;
+    r->fast = f;
+    r->mb = NULL;   /* its block's mask would come from the other one */
+    return 1;
+}
+
 int csv_mapped(const csv_reader *r)
 {
     return r->maplen > 0 && !r->view;
@@ -728,6 +808,7 @@ csv_reader *csv_view(const csv_reader *r, size_t start, size_t limit)
     v->line = 1;
     v->can_drop = r->can_drop;
     v->slow = r->slow;
+    v->fast = r->fast;
     /* pages of this view's own range may be given back as it is read */
     long pg = sysconf(_SC_PAGESIZE);
     size_t page = pg > 0 ? (size_t)pg : 4096;

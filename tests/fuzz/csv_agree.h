@@ -1,5 +1,6 @@
 /* csv_agree.h: the CSV tokenizer's fast path against its general one on
- * the same file (csv_set_fast), and its counting (csv_count), for the unit tests (tests/unit/test_data.c)
+ * the same file (csv_set_fast) with each block mask the processor has
+ * (csv_set_simd), and its counting (csv_count), for the unit tests (tests/unit/test_data.c)
  * and the CSV fuzz target (fuzz_csv.c).  Header-only: each includes it
  * once. */
 #ifndef COHORT_CSV_AGREE_H
@@ -13,7 +14,8 @@
  * record lines, errors and their places; counting (csv_count,
  * csv_count_rows) gives the same records, numbers of fields, lines and
  * offsets. */
-static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
+static inline int tokenizers_agree_with(const char *path, size_t bufsize, int mapped,
+                                        const char *simd)
 {
     csv_reader *a = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
     csv_reader *b = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
@@ -25,6 +27,8 @@ static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
         return 0;
     }
     csv_set_fast(b, 0);
+    csv_set_simd(a, simd);
+    csv_set_simd(c, simd);
     int same = 1, ra;
     size_t with[4] = {0, 0, 0, 0};   /* records of 1, 2 and 3 fields */
     for (;;) {
@@ -72,6 +76,7 @@ static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
     for (size_t want = 1; want < 4 && same && (ra == 0 || ra == -1); want++) {
         csv_reader *d = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
         size_t rows = 0;
+        if (d) csv_set_simd(d, simd);
         if (!d || csv_count_rows(d, want, &rows) != ra || rows != with[want] ||
             csv_offset(d) != csv_offset(a) || csv_line(d) != csv_line(a))
             same = 0;
@@ -80,6 +85,21 @@ static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
     csv_close(a);
     csv_close(b);
     csv_close(c);
+    return same;
+}
+
+/* tokenizers_agree_with every block mask of this processor. */
+static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
+{
+    static const char *const simd[] = {"base", "avx2", "avx512"};
+    int same = 1;
+    for (size_t k = 0; k < sizeof simd / sizeof *simd && same; k++) {
+        csv_reader *r = csv_open(path, 64);
+        if (!r) return 0;
+        int has = csv_set_simd(r, simd[k]);
+        csv_close(r);
+        if (has) same = tokenizers_agree_with(path, bufsize, mapped, simd[k]);
+    }
     return same;
 }
 
