@@ -2230,16 +2230,32 @@ static sort_item item_of(const column *c, size_t row)
     return it;
 }
 
-/* Are the groups of consecutive rows (off) each in order already? */
+/* Are the groups of consecutive rows (off) each in order already?  Each
+ * row is compared with the one before it in its group (ties are in file
+ * order, as item_less wants them); date columns, the usual order, without
+ * building sort items. */
 static int groups_in_order(const table *t, const uint32_t *off, size_t ng)
 {
     if (t->order < 0) return 1;
     const column *c = &t->cols[t->order];
-    for (size_t g = 0; g < ng; g++)
+    if (c->type == CT_DATE) {
+        const int32_t *d = c->d;
+        for (size_t g = 0; g < ng; g++)
+            for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
+                int ma = col_missing(c, r - 1), mb = col_missing(c, r);
+                if (ma > mb || (!ma && !mb && d[r] < d[r - 1])) return 0;
+            }
+        return 1;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        if (off[g + 1] - off[g] < 2) continue;
+        sort_item a = item_of(c, off[g]);
         for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
-            sort_item a = item_of(c, r - 1), b = item_of(c, r);
+            sort_item b = item_of(c, r);
             if (item_less(&b, &a)) return 0;
+            a = b;
         }
+    }
     return 1;
 }
 
@@ -2293,16 +2309,17 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
          * leave them in place; in date order too, they need no array */
         const int32_t *pr = t->parent_row;
         size_t i = 1;
-        while (i < n && pr[i] >= pr[i - 1]) i++;
+        for (; i < n && pr[i] >= pr[i - 1]; i++)   /* off[g]: where group g starts */
+            for (int32_t g = pr[i - 1] + 1; g <= pr[i]; g++) off[g] = (uint32_t)i;
         if (i >= n) {
-            for (i = 0; i < n; i++) off[pr[i] + 1]++;
-            for (size_t g = 0; g < ng; g++) off[g + 1] += off[g];
+            for (size_t g = n ? (size_t)pr[n - 1] + 1 : 0; g <= ng; g++) off[g] = (uint32_t)n;
             if (groups_in_order(t, off, ng)) goto indexed;
             if (!(rows = malloc((n ? n : 1) * sizeof *rows))) goto fail;
             for (i = 0; i < n; i++) rows[i] = (uint32_t)i;
             goto grouped;
         }
     }
+    memset(off, 0, (ng + 1) * sizeof *off);
     rows = malloc((n ? n : 1) * sizeof *rows);
     if (!rows) goto fail;
     arow = malloc((n ? n : 1) * sizeof *arow);
