@@ -1084,12 +1084,17 @@ typedef struct part {
     size_t nheld, heldcap;
 } part;
 
+/* Parts read, then joined, on several threads: tasks taken in turn. */
 typedef struct part_run {
-    const loader *L;
+    loader *L;
     csv_reader *r;
     part *parts;
-    size_t nparts, next, done;
-    pthread_mutex_t lock;   /* next, done */
+    size_t nparts;          /* parts read; then the parts joined */
+    int join;               /* 0: a task reads a part; 1: joins a column */
+    size_t alloc;           /* joining: rows of the table's arrays */
+    int nomem;              /* joining: a column ran out of memory */
+    size_t ntasks, next, done;
+    pthread_mutex_t lock;   /* next, done, nomem */
     pthread_mutex_t pool_lock;
 } part_run;
 
@@ -1180,46 +1185,6 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
      * its last diagnostic ends the file */
     p->hard = W.stopped && p->nheld && p->held[p->nheld - 1].level == DIAG_ERROR;
     csv_close(v);
-}
-
-/* Take parts until none is left; the thread that keeps the progress line
- * (show) updates it after each. */
-static void take_parts(part_run *pr, int show)
-{
-    char what[300];
-    if (show) snprintf(what, sizeof what, "reading %s", pr->L->t->path);
-    for (;;) {
-        pthread_mutex_lock(&pr->lock);
-        size_t i = pr->next++;
-        pthread_mutex_unlock(&pr->lock);
-        if (i >= pr->nparts) break;
-        read_part(pr->L, pr->r, &pr->parts[i], &pr->pool_lock);
-        pthread_mutex_lock(&pr->lock);
-        double frac = (double)++pr->done / (double)pr->nparts;
-        pthread_mutex_unlock(&pr->lock);
-        if (show) progress_update(pr->L->progress, what, frac);
-    }
-}
-
-static void *part_worker(void *arg)
-{
-    take_parts(arg, 0);
-    return NULL;
-}
-
-/* Read every part on `threads` threads, this one included, which also
- * keeps the progress line. */
-static void run_parts(part_run *pr, int threads)
-{
-    pthread_t th[64];
-    int started[64] = {0};
-    if (threads > 64) threads = 64;
-    pr->next = pr->done = 0;
-    for (int i = 1; i < threads && (size_t)i < pr->nparts; i++)
-        started[i] = pthread_create(&th[i], NULL, part_worker, pr) == 0;
-    take_parts(pr, pr->L->progress != NULL);
-    for (int i = 1; i < threads && (size_t)i < pr->nparts; i++)
-        if (started[i]) pthread_join(th[i], NULL);
 }
 
 /* Replay a part's held diagnostics as the one-pass reader emits them, with
@@ -1347,23 +1312,76 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
     if (v) *v = vals;
     else free(vals);
     L->cs[j].text_from = text_from;
-    if (text_from) L->reread_text = 1;
     return 0;
 }
 
-/* The table from the parts: `rows` rows (0 when the file stopped: none is
- * kept).  0 or -1 (no memory). */
-static int join_parts(loader *L, part *parts, size_t n, size_t rows)
+/* Take tasks until none is left; the thread that keeps the progress line
+ * (show) updates it after each part read. */
+static void take_tasks(part_run *pr, int show)
 {
+    char what[300];
+    if (show) snprintf(what, sizeof what, "reading %s", pr->L->t->path);
+    for (;;) {
+        pthread_mutex_lock(&pr->lock);
+        size_t i = pr->next++;
+        pthread_mutex_unlock(&pr->lock);
+        if (i >= pr->ntasks) break;
+        if (pr->join) {
+            if (join_column(pr->L, pr->parts, pr->nparts, i, pr->alloc) != 0) {
+                pthread_mutex_lock(&pr->lock);
+                pr->nomem = 1;
+                pthread_mutex_unlock(&pr->lock);
+            }
+            continue;
+        }
+        read_part(pr->L, pr->r, &pr->parts[i], &pr->pool_lock);
+        pthread_mutex_lock(&pr->lock);
+        double frac = (double)++pr->done / (double)pr->ntasks;
+        pthread_mutex_unlock(&pr->lock);
+        if (show) progress_update(pr->L->progress, what, frac);
+    }
+}
+
+static void *part_worker(void *arg)
+{
+    take_tasks(arg, 0);
+    return NULL;
+}
+
+/* Run `ntasks` tasks on `threads` threads, this one included, which also
+ * keeps the progress line. */
+static void run_tasks(part_run *pr, int threads, size_t ntasks)
+{
+    pthread_t th[64];
+    int started[64] = {0};
+    if (threads > 64) threads = 64;
+    pr->ntasks = ntasks;
+    pr->next = pr->done = 0;
+    for (int i = 1; i < threads && (size_t)i < ntasks; i++)
+        started[i] = pthread_create(&th[i], NULL, part_worker, pr) == 0;
+    take_tasks(pr, pr->L->progress != NULL);
+    for (int i = 1; i < threads && (size_t)i < ntasks; i++)
+        if (started[i]) pthread_join(th[i], NULL);
+}
+
+/* The table from the first n parts, its columns joined on `threads`
+ * threads: `rows` rows (0 when the file stopped: none is kept).  0 or -1
+ * (no memory). */
+static int join_parts(part_run *pr, size_t n, size_t rows, int threads)
+{
+    loader *L = pr->L;
     table *t = L->t;
     if (!rows)
-        for (size_t k = 0; k < n; k++) parts[k].rows = parts[k].first = 0;
-    size_t alloc = rows ? rows : 1;
+        for (size_t k = 0; k < n; k++) pr->parts[k].rows = pr->parts[k].first = 0;
+    pr->join = 1;
+    pr->nparts = n;
+    pr->alloc = rows ? rows : 1;
+    run_tasks(pr, threads, t->ncols);
     for (size_t j = 0; j < t->ncols; j++)
-        if (join_column(L, parts, n, j, alloc) != 0) return -1;
+        if (L->cs[j].text_from) L->reread_text = 1;
     t->nrows = rows;
-    L->cap = alloc;
-    return 0;
+    L->cap = pr->alloc;
+    return pr->nomem ? -1 : 0;
 }
 
 /* Threads and parts for a file of `len` bytes of records; 0 parts: read
@@ -1404,7 +1422,7 @@ static int read_parts(loader *L, csv_reader *r)
     part_run pr = {.L = L, .r = r, .parts = parts, .nparts = n};
     pthread_mutex_init(&pr.lock, NULL);
     pthread_mutex_init(&pr.pool_lock, NULL);
-    run_parts(&pr, threads);
+    run_tasks(&pr, threads, n);
     /* prove each part's start, reading again the parts that started inside
      * a record; the parts after one that stopped are not needed */
     size_t at = start, used = n, rows = 0;
@@ -1424,16 +1442,16 @@ static int read_parts(loader *L, csv_reader *r)
         if (p->stopped) break;
         at = p->end;
     }
-    pthread_mutex_destroy(&pr.lock);
-    pthread_mutex_destroy(&pr.pool_lock);
     if (!rc) {
         long line = csv_line(r);
         for (size_t k = 0; k < used && !L->stopped; k++) {
             replay_part(L, &parts[k], line);
             line += parts[k].lines;
         }
-        if (join_parts(L, parts, used, L->stopped ? 0 : rows) != 0) oom(L);
+        if (join_parts(&pr, used, L->stopped ? 0 : rows, threads) != 0) oom(L);
     }
+    pthread_mutex_destroy(&pr.lock);
+    pthread_mutex_destroy(&pr.pool_lock);
     for (size_t k = 0; k < n; k++) part_free(&parts[k]);
     free(parts);
     return rc;
