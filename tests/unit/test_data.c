@@ -1992,6 +1992,87 @@ static void test_parts_grow(void)
     fx_close(&fx);
 }
 
+/* A generator of small random numbers (xorshift64), for test_parts_random. */
+static unsigned rand_below(unsigned long long *st, unsigned n)
+{
+    *st ^= *st << 13;
+    *st ^= *st >> 7;
+    *st ^= *st << 17;
+    return (unsigned)(*st % n);
+}
+
+/* Random files (integers, reals, booleans, dates, impossible and partial
+ * dates, texts, quoted fields with commas, "" and line ends, one that
+ * looks like records, blank lines, CRLF, ragged rows, malformed quoting,
+ * no final line end), each read in parts of 1 to 400 bytes on 1 to 3
+ * threads: the tables and the diagnostics of one pass, every time. */
+static void test_parts_random(void)
+{
+    static const char *cells[] = {
+        "1", "-7", "2.5", "", "NA", "true", "false", "2020-01-02", "abc",
+        "\"q,\"\"x\"\"\ny\"", "\"\"", "5000000000", "\"a\nb\"", "x y", "2020-13",
+        "\"\n\n1,2\n\"", "2019-02-30", "\"bad\"x"};
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    char *buf = malloc(1 << 16);
+    CU_ASSERT_FATAL(buf != NULL);
+    unsigned long long st = 88172645463325252ull;
+    static capture c1, c2;
+    int differ = 0, loaded = 0;
+    const char *path = NULL;
+    for (int it = 0; it < 400; it++) {
+        int ncol = 1 + (int)rand_below(&st, 4), nrow = (int)rand_below(&st, 120);
+        int bad = rand_below(&st, 4) == 0;  /* errors too */
+        size_t len = 0;
+        for (int j = 0; j < ncol; j++) len += (size_t)sprintf(buf + len, "%sc%d", j ? "," : "", j);
+        len += (size_t)sprintf(buf + len, "\n");
+        for (int i = 0; i < nrow; i++) {
+            int nf = bad && rand_below(&st, 40) == 0 ? 1 + (int)rand_below(&st, (unsigned)ncol + 2) : ncol;
+            if (rand_below(&st, 15) == 0) len += (size_t)sprintf(buf + len, rand_below(&st, 2) ? "\n" : "\r\n");
+            for (int j = 0; j < nf; j++) {
+                unsigned k = rand_below(&st, 100);
+                if (j == 0 && k < 90) {
+                    len += (size_t)sprintf(buf + len, "%d", i);
+                    continue;
+                }
+                const char *c = k < 60 ? cells[j % 3 == 1 ? 2 : 8] : cells[rand_below(&st, bad ? 18 : 16)];
+                len += (size_t)sprintf(buf + len, "%s%s", j ? "," : "", c);
+            }
+            len += (size_t)sprintf(buf + len, rand_below(&st, 10) == 0 ? "\r\n" : "\n");
+        }
+        if (rand_below(&st, 5) == 0) len--;     /* no final line end */
+        if (!path) path = fx_write(&fx, "random.csv", buf, len);
+        else {
+            FILE *f = fopen(path, "wb");
+            CU_ASSERT_FATAL(f != NULL);
+            fwrite(buf, 1, len, f);
+            fclose(f);
+        }
+        table_spec sp = {.name = "t", .path = path, .key = rand_below(&st, 2) ? "c0" : NULL};
+        strpool *pool = strpool_new();
+        unsetenv("COHORT_CSV_PART_BYTES");
+        load_opts o1 = {.threads = 1};
+        cohort_data *d1 = load1(&sp, 1, &o1, pool, &c1);
+        loaded += d1 != NULL;
+        for (int rep = 0; rep < 4; rep++) {
+            char num[16];
+            snprintf(num, sizeof num, "%u", 1 + rand_below(&st, rep == 3 ? 400 : 40));
+            setenv("COHORT_CSV_PART_BYTES", num, 1);
+            load_opts o = {.threads = 1 + (int)rand_below(&st, 3)};
+            cohort_data *d2 = load1(&sp, 1, &o, pool, &c2);
+            differ += !loads_agree(d1, &c1, d2, &c2);
+            data_free(d2);
+        }
+        unsetenv("COHORT_CSV_PART_BYTES");
+        data_free(d1);
+        strpool_free(pool);
+    }
+    CU_ASSERT_EQUAL(differ, 0);
+    CU_ASSERT(loaded > 100 && loaded < 300);    /* both kinds of files were read */
+    free(buf);
+    fx_close(&fx);
+}
+
 /* data_drop_unread: the columns not marked go but keys, order columns and
  * declared columns; the links stay in parent_row, the groups still order
  * by the kept date; a derived table is left alone; of a table not needed
@@ -2078,6 +2159,7 @@ int main(void)
         {"parts with no rows", test_parts_zero_rows},
         {"parts that guess different types", test_parts_types},
         {"parts that outgrow their first estimate", test_parts_grow},
+        {"random files read in parts agree with one pass", test_parts_random},
         {"columns the rules do not read are dropped", test_drop_unread},
         {"too many errors", test_too_many_errors},
         {"header errors", test_header_errors},
