@@ -54,6 +54,8 @@ typedef struct colstate {
                                then dropped */
 } colstate;
 
+static int rows_in_order(const column *c, size_t a, size_t b);
+
 /* A key or link problem found after the pass, located by a re-read. */
 enum { PEND_KEY_MISSING, PEND_KEY_DUP, PEND_FK_MISSING, PEND_FK_UNKNOWN };
 typedef struct pending {
@@ -89,6 +91,8 @@ typedef struct loader {
     const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
     int sha256;             /* record each cached file's SHA-256 (load_opts) */
     struct cache_state *cache; /* per table: its cache entry's identity */
+    uint32_t **group_off;   /* per table: its group starts by parent, found
+                               while linking (link_parent), or NULL */
     char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
 } loader;
 
@@ -641,32 +645,6 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
     return 0;
 }
 
-/* Link every row to its parent row; problems go to pending. */
-static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap)
-{
-    table *t = L->t;
-    const table *pt = &L->d->tables[t->parent];
-    const column *fc = &t->cols[t->fk];
-    t->parent_row = malloc((t->nrows ? t->nrows : 1) * sizeof *t->parent_row);
-    if (!t->parent_row) return -1;
-    for (size_t row = 0; row < t->nrows; row++) {
-        int64_t pr = -1;
-        int kind = -1;
-        if (col_missing(fc, row))
-            kind = PEND_FK_MISSING;
-        else if (row > 0 && !col_missing(fc, row - 1) && t->parent_row[row - 1] >= 0 &&
-                 key_eq(fc, row - 1, fc, row))
-            pr = t->parent_row[row - 1];    /* rows of one parent usually come together */
-        else if ((pr = key_find(pt, fc, row)) < 0)
-            kind = PEND_FK_UNKNOWN;
-        t->parent_row[row] = (int32_t)pr;
-        if (kind >= 0 && *np < MAX_FILE_ERRORS &&
-            add_pending(pv, np, pcap, (pending){row, t->fk, kind, 0}) != 0)
-            return -1;
-    }
-    return 0;
-}
-
 static int pending_cmp(const void *a, const void *b)
 {
     const pending *x = a, *y = b;
@@ -1084,15 +1062,22 @@ typedef struct part {
     size_t nheld, heldcap;
 } part;
 
-/* Parts read, then joined, on several threads: tasks taken in turn. */
+/* Parts read, then joined, on several threads: tasks taken in turn; the
+ * same runner links a table's rows to their parents in slices. */
+enum { TASK_READ, TASK_JOIN, TASK_LINK, TASK_GROUP };
+struct link_run;
+static int link_task(struct link_run *lr, const loader *L, size_t k);
+static int group_task(struct link_run *lr, const loader *L, size_t k);
+
 typedef struct part_run {
     loader *L;
     csv_reader *r;
     part *parts;
     size_t nparts;          /* parts read; then the parts joined */
-    int join;               /* 0: a task reads a part; 1: joins a column */
+    int kind;               /* TASK_*: what a task does */
     size_t alloc;           /* joining: rows of the table's arrays */
     int nomem;              /* joining: a column ran out of memory */
+    struct link_run *link;  /* linking: the slices of the rows */
     size_t ntasks, next, done;
     pthread_mutex_t lock;   /* next, done, nomem */
     pthread_mutex_t pool_lock;
@@ -1326,8 +1311,11 @@ static void take_tasks(part_run *pr, int show)
         size_t i = pr->next++;
         pthread_mutex_unlock(&pr->lock);
         if (i >= pr->ntasks) break;
-        if (pr->join) {
-            if (join_column(pr->L, pr->parts, pr->nparts, i, pr->alloc) != 0) {
+        if (pr->kind != TASK_READ) {
+            int rc = pr->kind == TASK_JOIN ? join_column(pr->L, pr->parts, pr->nparts, i, pr->alloc)
+                     : pr->kind == TASK_LINK ? link_task(pr->link, pr->L, i)
+                                             : group_task(pr->link, pr->L, i);
+            if (rc != 0) {
                 pthread_mutex_lock(&pr->lock);
                 pr->nomem = 1;
                 pthread_mutex_unlock(&pr->lock);
@@ -1359,7 +1347,7 @@ static void run_tasks(part_run *pr, int threads, size_t ntasks)
     pr->next = pr->done = 0;
     for (int i = 1; i < threads && (size_t)i < ntasks; i++)
         started[i] = pthread_create(&th[i], NULL, part_worker, pr) == 0;
-    take_tasks(pr, pr->L->progress != NULL);
+    take_tasks(pr, pr->kind == TASK_READ && pr->L->progress != NULL);
     for (int i = 1; i < threads && (size_t)i < ntasks; i++)
         if (started[i]) pthread_join(th[i], NULL);
 }
@@ -1373,7 +1361,7 @@ static int join_parts(part_run *pr, size_t n, size_t rows, int threads)
     table *t = L->t;
     if (!rows)
         for (size_t k = 0; k < n; k++) pr->parts[k].rows = pr->parts[k].first = 0;
-    pr->join = 1;
+    pr->kind = TASK_JOIN;
     pr->nparts = n;
     pr->alloc = rows ? rows : 1;
     run_tasks(pr, threads, t->ncols);
@@ -1384,15 +1372,20 @@ static int join_parts(part_run *pr, size_t n, size_t rows, int threads)
     return pr->nomem ? -1 : 0;
 }
 
+/* The threads that read a file or link a table: --threads, else one a
+ * core (at most 8). */
+static int load_threads(const loader *L)
+{
+    if (L->threads > 0) return L->threads;
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    return c > 0 ? (c > 8 ? 8 : (int)c) : 1;
+}
+
 /* Threads and parts for a file of `len` bytes of records; 0 parts: read
  * it in one pass. */
 static size_t plan_parts(const loader *L, size_t len, int *threads)
 {
-    int th = L->threads;
-    if (th <= 0) {
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        th = c > 0 ? (c > 8 ? 8 : (int)c) : 1;
-    }
+    int th = load_threads(L);
     *threads = th;
     if (L->part_bytes) return len / L->part_bytes + 1;
     if (th < 2 || len < 2 * (size_t)PART_MIN) return 0;
@@ -1463,6 +1456,130 @@ static void read_rows(loader *L, csv_reader *r)
 {
     if (read_parts(L, r) != 0) read_records(L, r);
     L->d->bytes_read += csv_bytes_read(r);
+}
+
+/* ---- links to the parent, on the run's threads ------------------------- */
+
+/* A child table's rows are linked to their parent rows in contiguous
+ * slices, a task each (the runner that reads and joins parts): the
+ * parent's key hash is only read.  Each slice keeps its first problems;
+ * merged in slice order they are the table's first, as one pass finds
+ * them.  Each also notes whether its parent rows never decrease and its
+ * rows of one parent are in order (the order column): when all are, and
+ * so are the rows on both sides of each slice's start, the grouping by
+ * parent is the file's order, and a second round of tasks marks where each
+ * group starts (what data_groups would find, here on every thread).
+ * COHORT_CSV_PART_BYTES (the test hook) also makes slices of that many
+ * rows. */
+enum { LINK_MIN = 1 << 16 };
+
+typedef struct link_slice {
+    size_t from, to;        /* rows */
+    pending pend[MAX_FILE_ERRORS];
+    size_t npend;
+    int mono, ordered;      /* parent rows never decrease; groups in order */
+} link_slice;
+
+typedef struct link_run {
+    const table *pt;        /* the parent */
+    link_slice *s;
+    size_t ns;
+    uint32_t *off;          /* grouping: pt->nrows + 1 group starts */
+} link_run;
+
+static int link_task(link_run *lr, const loader *L, size_t k)
+{
+    const table *t = L->t;
+    link_slice *s = &lr->s[k];
+    const column *fc = &t->cols[t->fk];
+    const column *oc = t->order >= 0 ? &t->cols[t->order] : NULL;
+    int32_t *prow = t->parent_row;
+    s->mono = s->ordered = 1;
+    for (size_t row = s->from; row < s->to; row++) {
+        int64_t pr = -1;
+        int kind = -1;
+        if (col_missing(fc, row))
+            kind = PEND_FK_MISSING;
+        else if (row > s->from && !col_missing(fc, row - 1) && prow[row - 1] >= 0 &&
+                 key_eq(fc, row - 1, fc, row))
+            pr = prow[row - 1];    /* rows of one parent usually come together */
+        else if ((pr = key_find(lr->pt, fc, row)) < 0)
+            kind = PEND_FK_UNKNOWN;
+        prow[row] = (int32_t)pr;
+        if (kind >= 0 && s->npend < MAX_FILE_ERRORS)
+            s->pend[s->npend++] = (pending){row, t->fk, kind, 0};
+        if (row > s->from && s->mono) {
+            if (pr < prow[row - 1]) s->mono = 0;
+            else if (pr == prow[row - 1] && oc && s->ordered && !rows_in_order(oc, row - 1, row))
+                s->ordered = 0;
+        }
+    }
+    return 0;
+}
+
+/* Group starts of the slice's rows (the parent rows never decrease). */
+static int group_task(link_run *lr, const loader *L, size_t k)
+{
+    const int32_t *pr = L->t->parent_row;
+    const link_slice *s = &lr->s[k];
+    for (size_t i = s->from ? s->from : 1; i < s->to; i++)
+        for (int32_t g = pr[i - 1] + 1; g <= pr[i]; g++) lr->off[g] = (uint32_t)i;
+    return 0;
+}
+
+/* Link every row to its parent row; problems go to pending.  When there
+ * is none and the grouping by parent is the file's order, *goff gets its
+ * group starts (else NULL: data_groups builds it).  0 or -1 (no memory). */
+static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32_t **goff)
+{
+    table *t = L->t;
+    size_t n = t->nrows;
+    int threads = load_threads(L);
+    link_run lr = {.pt = &L->d->tables[t->parent]};
+    if (L->part_bytes) {
+        lr.ns = n / L->part_bytes + 1;
+    } else {
+        lr.ns = threads < 2 ? 1 : n / LINK_MIN;
+        if (lr.ns > (size_t)threads * 4) lr.ns = (size_t)threads * 4;
+        if (lr.ns == 0) lr.ns = 1;
+    }
+    *goff = NULL;
+    t->parent_row = malloc((n ? n : 1) * sizeof *t->parent_row);
+    lr.s = calloc(lr.ns, sizeof *lr.s);
+    if (!t->parent_row || !lr.s) {
+        free(lr.s);
+        return -1;
+    }
+    for (size_t k = 0; k < lr.ns; k++) {
+        lr.s[k].from = n * k / lr.ns;
+        lr.s[k].to = n * (k + 1) / lr.ns;
+    }
+    part_run pr = {.L = L, .kind = TASK_LINK, .link = &lr};
+    pthread_mutex_init(&pr.lock, NULL);
+    run_tasks(&pr, threads, lr.ns);
+    const int32_t *prow = t->parent_row;
+    const column *oc = t->order >= 0 ? &t->cols[t->order] : NULL;
+    int rc = 0, grouped = 1;
+    for (size_t k = 0; k < lr.ns && !rc; k++) {
+        const link_slice *s = &lr.s[k];
+        for (size_t j = 0; j < s->npend && *np < MAX_FILE_ERRORS && !rc; j++)
+            rc = add_pending(pv, np, pcap, s->pend[j]);
+        if (s->npend || !s->mono || !s->ordered) grouped = 0;
+        size_t a = s->from;     /* the slice's first row and the one before */
+        if (a > 0 && a < s->to &&
+            (prow[a] < prow[a - 1] || (prow[a] == prow[a - 1] && oc && !rows_in_order(oc, a - 1, a))))
+            grouped = 0;
+    }
+    size_t ng = lr.pt->nrows;
+    if (!rc && grouped && !*np && (lr.off = calloc(ng + 1, sizeof *lr.off))) {
+        pr.kind = TASK_GROUP;
+        run_tasks(&pr, threads, lr.ns);
+        for (size_t g = n ? (size_t)prow[n - 1] + 1 : 0; g <= ng; g++) lr.off[g] = (uint32_t)n;
+        *goff = lr.off;
+    }
+    pthread_mutex_destroy(&pr.lock);
+    free(lr.s);
+    return rc;
 }
 
 /* After the pass: columns never seen with a value become text, except the
@@ -1717,13 +1834,14 @@ static int cached_links(loader *L, size_t ti)
     return 1;
 }
 
-/* The grouping by parent of a table whose links came from its entry. */
-static int cached_groups(cohort_data *d, int ti, const colcache_links *k)
+/* A table's grouping by parent, its group starts and rows (NULL: the
+ * file's order) found by linking or kept in its cache entry; 0 or -1. */
+static int set_groups(cohort_data *d, int ti, uint32_t *off, uint32_t *rows)
 {
     table *t = &d->tables[ti];
     t->groups = calloc(d->ntables, sizeof *t->groups);
     if (!t->groups) return -1;
-    t->groups[0] = (group_index){t->parent, k->ngroups, (uint32_t *)k->off, (uint32_t *)k->rows};
+    t->groups[0] = (group_index){t->parent, d->tables[t->parent].nrows, off, rows};
     t->ngroups_built = 1;
     return 0;
 }
@@ -1833,7 +1951,7 @@ checks:;
         if (t->key >= 0) bad = build_keyhash(L, &pend, &npend, &pcap);
         if (!bad && t->parent >= 0 && t->fk >= 0 && !L->failed[t->parent] &&
             L->d->tables[t->parent].keyhash && !cached_links(L, ti))
-            bad = link_parent(L, &pend, &npend, &pcap);
+            bad = link_parent(L, &pend, &npend, &pcap, &L->group_off[ti]);
         if (bad) oom(L);
     }
     if (npend) reread(L, pend, npend);
@@ -1913,11 +2031,13 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
     L.cache = calloc(n ? n : 1, sizeof *L.cache);
-    if (!d->tables || !L.nalen || !L.failed || !L.cache) {
+    L.group_off = calloc(n ? n : 1, sizeof *L.group_off);
+    if (!d->tables || !L.nalen || !L.failed || !L.cache || !L.group_off) {
         diag_emit(dg, DIAG_ERROR, NULL, 0, 0, 0, NULL, 0, "out of memory");
         free(L.nalen);
         free(L.failed);
         free(L.cache);
+        free(L.group_off);
         data_free(d);
         return NULL;
     }
@@ -1943,18 +2063,30 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     free(L.nalen);
     free(L.failed);
     if (errors) {
+        for (size_t ti = 0; ti < n; ti++) free(L.group_off[ti]);
+        free(L.group_off);
         free(L.cache);
         data_free(d);
         return NULL;
     }
     /* index every child table by its parent, ordered by date, as part of
-     * loading (groups by grandparents are built when first needed); then
-     * keep the tables for the next run */
-    if (!L.sample)
-        for (size_t ti = 0; ti < n; ti++)
-            if (d->tables[ti].parent >= 0 &&
-                !(L.cache[ti].linked && cached_groups(d, (int)ti, &L.cache[ti].links) == 0))
-                data_groups(d, (int)ti, d->tables[ti].parent);
+     * loading: most were grouped while linking, or kept in the cache
+     * (groups by grandparents are built when first needed); then keep the
+     * tables for the next run */
+    for (size_t ti = 0; ti < n; ti++) {
+        if (L.sample || d->tables[ti].parent < 0) continue;
+        if (L.cache[ti].linked &&
+            set_groups(d, (int)ti, (uint32_t *)L.cache[ti].links.off,
+                       (uint32_t *)L.cache[ti].links.rows) == 0)
+            continue;
+        if (L.group_off[ti] && set_groups(d, (int)ti, L.group_off[ti], NULL) == 0) {
+            L.group_off[ti] = NULL;
+            continue;
+        }
+        data_groups(d, (int)ti, d->tables[ti].parent);
+    }
+    for (size_t ti = 0; ti < n; ti++) free(L.group_off[ti]);
+    free(L.group_off);
     if (L.cache_dir) store_cached(&L, n);
     free(L.cache);
     return d;
@@ -2178,32 +2310,28 @@ static sort_item item_of(const column *c, size_t row)
     return it;
 }
 
+/* May row b follow row a in a group of the order column c?  (Ties are in
+ * file order, as item_less wants them; date columns, the usual order,
+ * without building sort items.) */
+static int rows_in_order(const column *c, size_t a, size_t b)
+{
+    if (c->type == CT_DATE) {
+        int ma = col_missing(c, a), mb = col_missing(c, b);
+        return !(ma > mb || (!ma && !mb && c->d[b] < c->d[a]));
+    }
+    sort_item x = item_of(c, a), y = item_of(c, b);
+    return !item_less(&y, &x);
+}
+
 /* Are the groups of consecutive rows (off) each in order already?  Each
- * row is compared with the one before it in its group (ties are in file
- * order, as item_less wants them); date columns, the usual order, without
- * building sort items. */
+ * row is compared with the one before it in its group. */
 static int groups_in_order(const table *t, const uint32_t *off, size_t ng)
 {
     if (t->order < 0) return 1;
     const column *c = &t->cols[t->order];
-    if (c->type == CT_DATE) {
-        const int32_t *d = c->d;
-        for (size_t g = 0; g < ng; g++)
-            for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
-                int ma = col_missing(c, r - 1), mb = col_missing(c, r);
-                if (ma > mb || (!ma && !mb && d[r] < d[r - 1])) return 0;
-            }
-        return 1;
-    }
-    for (size_t g = 0; g < ng; g++) {
-        if (off[g + 1] - off[g] < 2) continue;
-        sort_item a = item_of(c, off[g]);
-        for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
-            sort_item b = item_of(c, r);
-            if (item_less(&b, &a)) return 0;
-            a = b;
-        }
-    }
+    for (size_t g = 0; g < ng; g++)
+        for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++)
+            if (!rows_in_order(c, r - 1, r)) return 0;
     return 1;
 }
 
