@@ -54,7 +54,7 @@ typedef struct colstate {
                                then dropped */
 } colstate;
 
-static int rows_in_order(const column *c, size_t a, size_t b);
+static inline int rows_in_order(const column *c, size_t a, size_t b);
 
 /* A key or link problem found after the pass, located by a re-read. */
 enum { PEND_KEY_MISSING, PEND_KEY_DUP, PEND_FK_MISSING, PEND_FK_UNKNOWN };
@@ -2311,16 +2311,21 @@ static sort_item item_of(const column *c, size_t row)
 }
 
 /* May row b follow row a in a group of the order column c?  (Ties are in
- * file order, as item_less wants them; date columns, the usual order,
- * without building sort items.) */
-static int rows_in_order(const column *c, size_t a, size_t b)
+ * file order, as item_less wants them.) */
+static int items_in_order(const column *c, size_t a, size_t b)
+{
+    sort_item x = item_of(c, a), y = item_of(c, b);
+    return !item_less(&y, &x);
+}
+
+/* The same, inline for date columns, the usual order (no sort items). */
+static inline int rows_in_order(const column *c, size_t a, size_t b)
 {
     if (c->type == CT_DATE) {
         int ma = col_missing(c, a), mb = col_missing(c, b);
         return !(ma > mb || (!ma && !mb && c->d[b] < c->d[a]));
     }
-    sort_item x = item_of(c, a), y = item_of(c, b);
-    return !item_less(&y, &x);
+    return items_in_order(c, a, b);
 }
 
 /* Are the groups of consecutive rows (off) each in order already?  Each

@@ -12,10 +12,12 @@
 # earlier rows are read again as text), 600 courses ordered by date within
 # each patient.  Then broken copies: 25 impossible dates (the limit of 20
 # errors and its note), an unterminated quote at the end, a duplicate key,
-# an unknown parent and a ragged row after multi-line fields (errors located
-# by reading again), and a partial date in a declared date column.  Each is
-# also read without the fast paths of the tokenizer and the cells
-# (COHORT_CSV_SLOW=1), which must change nothing.
+# an unknown parent, 31 key and link problems in courses (the first 20 of
+# one pass, wherever the slices linking the rows begin) and a ragged row
+# after multi-line fields (errors located by reading again), and a partial
+# date in a declared date column.  Each is also read without the fast
+# paths of the tokenizer and the cells (COHORT_CSV_SLOW=1), which must
+# change nothing.
 . "${srcdir:-.}/tests/preamble.sh"
 
 gen() {
@@ -134,6 +136,20 @@ broken links 'duplicate key patient_id 15 (first at line'
 gen "$tmp/orphan"
 sed -i '300s/^\([0-9]*\),[0-9]*,/\1,999,/' "$tmp/orphan/data/courses.csv"
 broken orphan 'patient_id 999 not found in patients'
+
+# 25 link problems (unknown and missing parents) and 6 duplicate keys
+# spread over the courses: linked in slices of 1, 61 and 4096 rows (the
+# hook), the problems kept are those of one pass, in the same order
+gen "$tmp/links25"
+awk -F, -v OFS=, 'NR > 1 && NR % 23 == 0 && n < 25 { $2 = n % 2 ? "" : 900 + n; n++ }
+    NR > 1 && NR % 97 == 0 { $1 = 1 } { print }' \
+    "$tmp/links25/data/courses.csv" >"$tmp/links25/x" && mv "$tmp/links25/x" "$tmp/links25/data/courses.csv"
+broken links25 'too many errors'
+for p in 'duplicate key course_id 1 (first at line 2)' 'patient_id 900 not found in patients' \
+    'missing patient_id: every row of courses'; do
+    grep -q "$p" "$tmp/links25/ref.err" || fail "links25: no '$p'"
+done
+[ "$(grep -c 'error:' "$tmp/links25/ref.err")" = 20 ] || fail "links25: not 20 errors"
 
 # a ragged row after multi-line fields
 gen "$tmp/ragged"
