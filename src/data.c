@@ -599,52 +599,6 @@ static int add_pending(pending **pv, size_t *np, size_t *cap, pending p)
     return 0;
 }
 
-/* Build the key hash; missing and duplicate keys go to pending. */
-static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
-{
-    table *t = L->t;
-    const column *kc = &t->cols[t->key];
-    keyhash *h = calloc(1, sizeof *h);
-    if (!h) return -1;
-    t->keyhash = h;
-    h->nslots = 16;
-    while (h->nslots < t->nrows + t->nrows / 2) h->nslots *= 2;   /* load factor <= 2/3 */
-    if (kc->type == CT_INT) {
-        int64_t lo = INT64_MAX, hi = INT64_MIN;
-        for (size_t row = 0; row < t->nrows; row++) {
-            if (col_missing(kc, row)) continue;
-            int64_t v = col_int(kc, row);
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-        }
-        uint64_t range = lo <= hi ? (uint64_t)hi - (uint64_t)lo + 1 : 1;
-        if (range <= (uint64_t)h->nslots) {
-            h->dense = 1;
-            h->base = lo <= hi ? lo : 0;
-            h->nslots = (size_t)range;
-        }
-    }
-    h->slot = calloc(h->nslots, sizeof *h->slot);
-    if (!h->slot) return -1;
-    for (size_t row = 0; row < t->nrows; row++) {
-        if (col_missing(kc, row)) {
-            if (*np < MAX_FILE_ERRORS &&
-                add_pending(pv, np, pcap, (pending){row, t->key, PEND_KEY_MISSING, 0}) != 0)
-                return -1;
-            continue;
-        }
-        uint32_t *sl = key_slot(h, kc, kc, row);
-        if (*sl) {
-            if (*np < MAX_FILE_ERRORS &&
-                add_pending(pv, np, pcap, (pending){row, t->key, PEND_KEY_DUP, *sl - 1}) != 0)
-                return -1;
-            continue;
-        }
-        *sl = (uint32_t)row + 1;
-    }
-    return 0;
-}
-
 static int pending_cmp(const void *a, const void *b)
 {
     const pending *x = a, *y = b;
@@ -1064,10 +1018,7 @@ typedef struct part {
 
 /* Parts read, then joined, on several threads: tasks taken in turn; the
  * same runner links a table's rows to their parents in slices. */
-enum { TASK_READ, TASK_JOIN, TASK_LINK, TASK_GROUP };
-struct link_run;
-static int link_task(struct link_run *lr, const loader *L, size_t k);
-static int group_task(struct link_run *lr, const loader *L, size_t k);
+enum { TASK_READ, TASK_JOIN, TASK_SLICE };
 
 typedef struct part_run {
     loader *L;
@@ -1077,7 +1028,8 @@ typedef struct part_run {
     int kind;               /* TASK_*: what a task does */
     size_t alloc;           /* joining: rows of the table's arrays */
     int nomem;              /* joining: a column ran out of memory */
-    struct link_run *link;  /* linking: the slices of the rows */
+    int (*slice)(void *arg, const loader *L, size_t k); /* TASK_SLICE: does */
+    void *arg;              /* slice k of a table's rows */
     size_t ntasks, next, done;
     pthread_mutex_t lock;   /* next, done, nomem */
     pthread_mutex_t pool_lock;
@@ -1313,8 +1265,7 @@ static void take_tasks(part_run *pr, int show)
         if (i >= pr->ntasks) break;
         if (pr->kind != TASK_READ) {
             int rc = pr->kind == TASK_JOIN ? join_column(pr->L, pr->parts, pr->nparts, i, pr->alloc)
-                     : pr->kind == TASK_LINK ? link_task(pr->link, pr->L, i)
-                                             : group_task(pr->link, pr->L, i);
+                                           : pr->slice(pr->arg, pr->L, i);
             if (rc != 0) {
                 pthread_mutex_lock(&pr->lock);
                 pr->nomem = 1;
@@ -1458,21 +1409,172 @@ static void read_rows(loader *L, csv_reader *r)
     L->d->bytes_read += csv_bytes_read(r);
 }
 
-/* ---- links to the parent, on the run's threads ------------------------- */
+/* ---- keys and links, on the run's threads ----------------------------- */
 
-/* A child table's rows are linked to their parent rows in contiguous
- * slices, a task each (the runner that reads and joins parts): the
+/* A table's rows are checked and linked in contiguous slices, a task each,
+ * on the runner that reads and joins parts.  COHORT_CSV_PART_BYTES (the
+ * test hook) also makes slices of that many rows, on any thread count. */
+enum { SLICE_MIN = 1 << 16 };
+
+/* How many slices of a table's n rows for `threads` threads. */
+static size_t plan_slices(const loader *L, size_t n, int threads)
+{
+    if (L->part_bytes) return n / L->part_bytes + 1;
+    size_t ns = threads < 2 ? 1 : n / SLICE_MIN;
+    if (ns > (size_t)threads * 4) ns = (size_t)threads * 4;
+    return ns ? ns : 1;
+}
+
+/* The first row of slice k of ns of n rows. */
+static size_t slice_start(size_t n, size_t ns, size_t k)
+{
+    return n * k / ns;
+}
+
+/* Run fn(arg, L, k) for the ns slices on `threads` threads; 0 or -1 (some
+ * task ran out of memory). */
+static int run_slices(loader *L, int threads, size_t ns, int (*fn)(void *, const loader *, size_t),
+                      void *arg)
+{
+    part_run pr = {.L = L, .kind = TASK_SLICE, .slice = fn, .arg = arg};
+    pthread_mutex_init(&pr.lock, NULL);
+    run_tasks(&pr, threads, ns);
+    pthread_mutex_destroy(&pr.lock);
+    return pr.nomem ? -1 : 0;
+}
+
+/* An integer key within a narrow range (a dense key hash) is put in its
+ * slots on the threads: each slice finds its smallest and largest key,
+ * then writes its rows into their slots, then checks that each of its rows
+ * has a key and holds its slot (a duplicate's slot holds another row).
+ * Upon any problem the slots are filled again in one pass, which finds the
+ * problems in row order, as it does for other keys. */
+typedef struct key_slice {
+    size_t from, to;
+    int64_t lo, hi;         /* the smallest and largest key */
+    int bad;                /* a key missing or taken by another row */
+} key_slice;
+
+typedef struct key_run {
+    keyhash *h;
+    const column *kc;
+    key_slice *s;
+} key_run;
+
+static int key_range_task(void *arg, const loader *L, size_t k)
+{
+    (void)L;
+    key_run *kr = arg;
+    key_slice *s = &kr->s[k];
+    s->lo = INT64_MAX;
+    s->hi = INT64_MIN;
+    for (size_t row = s->from; row < s->to; row++) {
+        if (col_missing(kr->kc, row)) continue;
+        int64_t v = col_int(kr->kc, row);
+        if (v < s->lo) s->lo = v;
+        if (v > s->hi) s->hi = v;
+    }
+    return 0;
+}
+
+static int key_put_task(void *arg, const loader *L, size_t k)
+{
+    (void)L;
+    key_run *kr = arg;
+    const key_slice *s = &kr->s[k];
+    for (size_t row = s->from; row < s->to; row++)
+        if (!col_missing(kr->kc, row))
+            __atomic_store_n(key_slot(kr->h, kr->kc, kr->kc, row), (uint32_t)row + 1,
+                             __ATOMIC_RELAXED);   /* a duplicate's slot: by either row */
+    return 0;
+}
+
+static int key_check_task(void *arg, const loader *L, size_t k)
+{
+    (void)L;
+    key_run *kr = arg;
+    key_slice *s = &kr->s[k];
+    for (size_t row = s->from; row < s->to && !s->bad; row++)
+        s->bad = col_missing(kr->kc, row) || *key_slot(kr->h, kr->kc, kr->kc, row) != row + 1;
+    return 0;
+}
+
+/* Build the key hash; missing and duplicate keys go to pending. */
+static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
+{
+    table *t = L->t;
+    const column *kc = &t->cols[t->key];
+    keyhash *h = calloc(1, sizeof *h);
+    if (!h) return -1;
+    t->keyhash = h;
+    h->nslots = 16;
+    while (h->nslots < t->nrows + t->nrows / 2) h->nslots *= 2;   /* load factor <= 2/3 */
+    int threads = load_threads(L);
+    size_t ns = plan_slices(L, t->nrows, threads);
+    key_run kr = {h, kc, NULL};
+    if (kc->type == CT_INT) {
+        if (!(kr.s = calloc(ns, sizeof *kr.s))) return -1;
+        for (size_t k = 0; k < ns; k++) {
+            kr.s[k].from = slice_start(t->nrows, ns, k);
+            kr.s[k].to = slice_start(t->nrows, ns, k + 1);
+        }
+        run_slices(L, threads, ns, key_range_task, &kr);
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (size_t k = 0; k < ns; k++) {
+            if (kr.s[k].lo < lo) lo = kr.s[k].lo;
+            if (kr.s[k].hi > hi) hi = kr.s[k].hi;
+        }
+        uint64_t range = lo <= hi ? (uint64_t)hi - (uint64_t)lo + 1 : 1;
+        if (range <= (uint64_t)h->nslots) {
+            h->dense = 1;
+            h->base = lo <= hi ? lo : 0;
+            h->nslots = (size_t)range;
+        }
+    }
+    h->slot = calloc(h->nslots, sizeof *h->slot);
+    if (!h->slot) {
+        free(kr.s);
+        return -1;
+    }
+    if (h->dense && ns > 1) {
+        run_slices(L, threads, ns, key_put_task, &kr);
+        run_slices(L, threads, ns, key_check_task, &kr);
+        int bad = 0;
+        for (size_t k = 0; k < ns; k++) bad |= kr.s[k].bad;
+        if (!bad) {
+            free(kr.s);
+            return 0;
+        }
+        memset(h->slot, 0, h->nslots * sizeof *h->slot);
+    }
+    free(kr.s);
+    for (size_t row = 0; row < t->nrows; row++) {
+        if (col_missing(kc, row)) {
+            if (*np < MAX_FILE_ERRORS &&
+                add_pending(pv, np, pcap, (pending){row, t->key, PEND_KEY_MISSING, 0}) != 0)
+                return -1;
+            continue;
+        }
+        uint32_t *sl = key_slot(h, kc, kc, row);
+        if (*sl) {
+            if (*np < MAX_FILE_ERRORS &&
+                add_pending(pv, np, pcap, (pending){row, t->key, PEND_KEY_DUP, *sl - 1}) != 0)
+                return -1;
+            continue;
+        }
+        *sl = (uint32_t)row + 1;
+    }
+    return 0;
+}
+
+/* A child table's rows are linked to their parent rows in slices: the
  * parent's key hash is only read.  Each slice keeps its first problems;
  * merged in slice order they are the table's first, as one pass finds
  * them.  Each also notes whether its parent rows never decrease and its
  * rows of one parent are in order (the order column): when all are, and
  * so are the rows on both sides of each slice's start, the grouping by
  * parent is the file's order, and a second round of tasks marks where each
- * group starts (what data_groups would find, here on every thread).
- * COHORT_CSV_PART_BYTES (the test hook) also makes slices of that many
- * rows. */
-enum { LINK_MIN = 1 << 16 };
-
+ * group starts (what data_groups would find, here on every thread). */
 typedef struct link_slice {
     size_t from, to;        /* rows */
     pending pend[MAX_FILE_ERRORS];
@@ -1487,8 +1589,9 @@ typedef struct link_run {
     uint32_t *off;          /* grouping: pt->nrows + 1 group starts */
 } link_run;
 
-static int link_task(link_run *lr, const loader *L, size_t k)
+static int link_task(void *arg, const loader *L, size_t k)
 {
+    link_run *lr = arg;
     const table *t = L->t;
     link_slice *s = &lr->s[k];
     const column *fc = &t->cols[t->fk];
@@ -1518,8 +1621,9 @@ static int link_task(link_run *lr, const loader *L, size_t k)
 }
 
 /* Group starts of the slice's rows (the parent rows never decrease). */
-static int group_task(link_run *lr, const loader *L, size_t k)
+static int group_task(void *arg, const loader *L, size_t k)
 {
+    link_run *lr = arg;
     const int32_t *pr = L->t->parent_row;
     const link_slice *s = &lr->s[k];
     for (size_t i = s->from ? s->from : 1; i < s->to; i++)
@@ -1535,14 +1639,7 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
     table *t = L->t;
     size_t n = t->nrows;
     int threads = load_threads(L);
-    link_run lr = {.pt = &L->d->tables[t->parent]};
-    if (L->part_bytes) {
-        lr.ns = n / L->part_bytes + 1;
-    } else {
-        lr.ns = threads < 2 ? 1 : n / LINK_MIN;
-        if (lr.ns > (size_t)threads * 4) lr.ns = (size_t)threads * 4;
-        if (lr.ns == 0) lr.ns = 1;
-    }
+    link_run lr = {.pt = &L->d->tables[t->parent], .ns = plan_slices(L, n, threads)};
     *goff = NULL;
     t->parent_row = malloc((n ? n : 1) * sizeof *t->parent_row);
     lr.s = calloc(lr.ns, sizeof *lr.s);
@@ -1551,12 +1648,10 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
         return -1;
     }
     for (size_t k = 0; k < lr.ns; k++) {
-        lr.s[k].from = n * k / lr.ns;
-        lr.s[k].to = n * (k + 1) / lr.ns;
+        lr.s[k].from = slice_start(n, lr.ns, k);
+        lr.s[k].to = slice_start(n, lr.ns, k + 1);
     }
-    part_run pr = {.L = L, .kind = TASK_LINK, .link = &lr};
-    pthread_mutex_init(&pr.lock, NULL);
-    run_tasks(&pr, threads, lr.ns);
+    run_slices(L, threads, lr.ns, link_task, &lr);
     const int32_t *prow = t->parent_row;
     const column *oc = t->order >= 0 ? &t->cols[t->order] : NULL;
     int rc = 0, grouped = 1;
@@ -1572,12 +1667,10 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
     }
     size_t ng = lr.pt->nrows;
     if (!rc && grouped && !*np && (lr.off = calloc(ng + 1, sizeof *lr.off))) {
-        pr.kind = TASK_GROUP;
-        run_tasks(&pr, threads, lr.ns);
+        run_slices(L, threads, lr.ns, group_task, &lr);
         for (size_t g = n ? (size_t)prow[n - 1] + 1 : 0; g <= ng; g++) lr.off[g] = (uint32_t)n;
         *goff = lr.off;
     }
-    pthread_mutex_destroy(&pr.lock);
     free(lr.s);
     return rc;
 }

@@ -12,7 +12,7 @@
 # earlier rows are read again as text), 600 courses ordered by date within
 # each patient.  Then broken copies: 25 impossible dates (the limit of 20
 # errors and its note), an unterminated quote at the end, a duplicate key,
-# an unknown parent, 31 key and link problems in courses (the first 20 of
+# an unknown parent, 32 key and link problems in courses (the first 20 of
 # one pass, wherever the slices linking the rows begin) and a ragged row
 # after multi-line fields (errors located by reading again), and a partial
 # date in a declared date column.  Each is also read without the fast
@@ -137,15 +137,16 @@ gen "$tmp/orphan"
 sed -i '300s/^\([0-9]*\),[0-9]*,/\1,999,/' "$tmp/orphan/data/courses.csv"
 broken orphan 'patient_id 999 not found in patients'
 
-# 25 link problems (unknown and missing parents) and 6 duplicate keys
-# spread over the courses: linked in slices of 1, 61 and 4096 rows (the
+# 25 link problems (unknown and missing parents), 6 duplicate keys and a
+# missing one spread over the courses (the key hash: filled again in one pass): linked in slices of 1, 61 and 4096 rows (the
 # hook), the problems kept are those of one pass, in the same order
 gen "$tmp/links25"
 awk -F, -v OFS=, 'NR > 1 && NR % 23 == 0 && n < 25 { $2 = n % 2 ? "" : 900 + n; n++ }
-    NR > 1 && NR % 97 == 0 { $1 = 1 } { print }' \
+    NR > 1 && NR % 97 == 0 { $1 = 1 } NR == 250 { $1 = "" } { print }' \
     "$tmp/links25/data/courses.csv" >"$tmp/links25/x" && mv "$tmp/links25/x" "$tmp/links25/data/courses.csv"
 broken links25 'too many errors'
 for p in 'duplicate key course_id 1 (first at line 2)' 'patient_id 900 not found in patients' \
+    "missing value in key column 'course_id'" \
     'missing patient_id: every row of courses'; do
     grep -q "$p" "$tmp/links25/ref.err" || fail "links25: no '$p'"
 done
