@@ -6,7 +6,10 @@
  * real converts the stored values in place; anything -> text re-reads that
  * column's earlier cells from the file afterwards, which is rare).  Key and
  * link errors are found after the pass and located by re-reading the file up
- * to the last offending row, so no per-row line numbers are kept. */
+ * to the last offending row, so no per-row line numbers are kept.  Large
+ * files are read in parts on several threads, and keys checked and rows
+ * linked to their parents in slices on the same threads, with the tables
+ * and diagnostics of one pass. */
 #include "data.h"
 #include <errno.h>
 #include <pthread.h>
