@@ -1309,6 +1309,62 @@ static void test_groups_large(void)
     fx_close(&fx);
 }
 
+/* The grouping by parent found while linking in slices (data.c's test
+ * hook COHORT_CSV_PART_BYTES: slices of 1-6 rows, on 1-3 threads), each
+ * group's rows written here by hand: rows already grouped and in date order
+ * (ties, a missing date last) keep the file's order; a date that goes back
+ * or a parent row that goes back, wherever a slice begins, are ordered
+ * as always. */
+static void test_groups_linked(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    const char *pp = fx_file(&fx, "p.csv", "pid\n1\n2\n3\n4\n");
+    const char *files[3] = {
+        fx_file(&fx, "e1.csv", "pid,date\n1,2020-01-01\n1,2020-01-02\n1,2020-01-02\n"
+                               "2,2020-02-01\n4,2020-01-01\n4,\n"),
+        fx_file(&fx, "e2.csv", "pid,date\n1,2020-01-03\n1,2020-01-01\n2,2020-01-01\n2,\n"
+                               "2,2020-01-05\n"),
+        fx_file(&fx, "e3.csv", "pid,date\n2,2020-01-01\n2,2020-01-02\n1,2020-01-01\n"
+                               "3,2020-01-01\n1,2019-12-31\n"),
+    };
+    /* per file: each patient's rows, -1 ending a group */
+    static const int want[3][12] = {
+        {0, 1, 2, -1, 3, -1, -1, 4, 5, -1},
+        {1, 0, -1, 2, 4, 3, -1, -1, -1},
+        {4, 2, -1, 0, 1, -1, 3, -1, -1},
+    };
+    strpool *pool = strpool_new();
+    capture cap;
+    for (int f = 0; f < 3; f++)
+        for (int rows = 0; rows <= 6; rows++)
+            for (int th = 1; th <= 3; th++) {
+                char num[16];
+                snprintf(num, sizeof num, "%d", rows);
+                if (rows) setenv("COHORT_CSV_PART_BYTES", num, 1);
+                else unsetenv("COHORT_CSV_PART_BYTES");
+                table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
+                                    {.name = "e", .path = files[f], .parent = "p"}};
+                load_opts o = {.threads = th};
+                cohort_data *d = load1(sp, 2, &o, pool, &cap);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+                const group_index *g = data_groups(d, 1, 0);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+                CU_ASSERT_EQUAL(g->ngroups, 4);
+                size_t w = 0;
+                for (size_t grp = 0; grp < 4; grp++) {
+                    for (uint32_t k = g->off[grp]; k < g->off[grp + 1]; k++)
+                        CU_ASSERT_EQUAL(want[f][w++], (int)group_row(g, k));
+                    CU_ASSERT_EQUAL(want[f][w++], -1);
+                }
+                if (f == 0) CU_ASSERT_PTR_NULL(g->rows);    /* the file's order */
+                data_free(d);
+            }
+    unsetenv("COHORT_CSV_PART_BYTES");
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
 /* ---- calendar months and partial dates ----------------------------------- */
 
 static int32_t day_of(const char *s)
@@ -2173,6 +2229,7 @@ int main(void)
         {"sampled schema", test_sample_rows},
         {"order column", test_order_column},
         {"large groups", test_groups_large},
+        {"groups found while linking", test_groups_linked},
         {"calendar months", test_add_months},
         {"partial dates", test_partial_dates},
         {"date fast path on every day", test_date_parse_every_day},
