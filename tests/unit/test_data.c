@@ -1049,6 +1049,45 @@ static void test_text_keys(void)
     fx_close(&fx);
 }
 
+/* Texts that the loader's intern cache hashes alike (the same length and
+ * first and last eight bytes, differing in the middle; short texts
+ * differing in one byte; a prefix of another), alternating row by row:
+ * each row keeps its own text. */
+static void test_intern_cache(void)
+{
+    static const char *const texts[] = {
+        "abcdefgh-X-stuvwxyz", "abcdefgh-Y-stuvwxyz", "abcdefgh--stuvwxyz", "abcdefghstuvwxyz",
+        "abcdefghZstuvwxyz",   "abcdefghWstuvwxyz",   "aXc",                "aYc",
+        "ab",                  "ba",                  "a",                  "b",
+        "abcd",                "abXcd",               "abYcd",              "abcdefg",
+        "abcXefg",             "abcdefgh",            "abcdefgi",           "Aaa",
+    };
+    enum { NT = sizeof texts / sizeof *texts, ROWS = 3 * NT };
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "id,t\n");
+    for (int k = 0; k < ROWS; k++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d,%s\n", k, texts[(k * 7) % NT]);
+    const char *pp = fx_file(&fx, "patients.csv", text);
+    table_spec sp = {.name = "patients", .path = pp, .key = "id"};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const column *c = col_named(d, 0, "t");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL_FATAL(c->type, CT_TEXT);
+    int bad = 0;
+    for (int k = 0; k < ROWS; k++)
+        if (strcmp(col_text(c, (size_t)k), texts[(k * 7) % NT]) != 0) bad++;
+    CU_ASSERT_EQUAL(bad, 0);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
 static void test_spec_errors(void)
 {
     fixture fx;
@@ -1857,6 +1896,7 @@ int main(void)
         {"duplicate and missing keys", test_duplicate_keys},
         {"unknown parent key", test_unknown_parent_key},
         {"text keys", test_text_keys},
+        {"texts the intern cache hashes alike", test_intern_cache},
         {"table spec errors", test_spec_errors},
         {"groups by parent and grandparent", test_groups},
         {"sampled schema", test_sample_rows},
