@@ -448,15 +448,20 @@ static inline int maybe_missing(const loader *L, size_t len)
     return len == 0 || ((L->nalens >> (len < 64 ? len : 0)) & 1);
 }
 
-/* The common cell, stored without store_cell's checks: a value that is not
- * missing and fits its column's current type as it is.  1 when stored; 0
- * for anything else (store_cell then reads the cell from the start, with
- * its diagnostics and promotions). */
+/* The common cell, stored without store_cell's checks: an empty cell
+ * (missing, as store_cell stores it), or a value that is not missing and
+ * fits its column's current type as it is.  1 when stored; 0 for anything
+ * else (store_cell then reads the cell from the start, with its
+ * diagnostics and promotions). */
 static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field *f)
 {
     column *c = &L->t->cols[ci];
     const char *p = f->p;
     size_t len = f->len;
+    if (len == 0) {
+        set_missing(c, row);
+        return 1;
+    }
     if (maybe_missing(L, len)) return 0;
     switch (c->type) {
     case CT_INT: {
