@@ -432,7 +432,7 @@ static uint32_t intern(loader *L, const char *p, size_t len)
 {
     if (!L->icache) return strpool_id(L->pool, p, len);
     intern_slot *sl = &L->icache[cell_hash(p, len) & (INTERN_CACHE - 1)];
-    if (sl->s && sl->len == len && memcmp(sl->s, p, len) == 0) return sl->id;
+    if (sl->s && sl->len == len && strpool_same_bytes(sl->s, p, len)) return sl->id;
     if (L->pool_lock) pthread_mutex_lock(L->pool_lock);
     uint32_t id = strpool_id(L->pool, p, len);
     const char *s = id ? strpool_text(strpool_strings(L->pool), id) : NULL;
