@@ -16,6 +16,7 @@
 #include "strpool.h"
 #include "valparse.h"
 #include "../fuzz/csv_agree.h"
+#include "../fuzz/load_agree.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -1532,35 +1533,13 @@ static void test_csv_fast_agrees(void)
 static int loads_agree(const cohort_data *a, const capture *ca, const cohort_data *b,
                        const capture *cb)
 {
-    if (ca->n != cb->n || !a != !b) return 0;
+    if (ca->n != cb->n) return 0;
     for (int k = 0; k < ca->n; k++)
         if (ca->r[k].level != cb->r[k].level || strcmp(ca->r[k].msg, cb->r[k].msg) != 0 ||
             ca->r[k].line != cb->r[k].line || ca->r[k].col != cb->r[k].col ||
             ca->r[k].len != cb->r[k].len || strcmp(ca->r[k].src, cb->r[k].src) != 0)
             return 0;
-    if (!a) return 1;
-    if (a->ntables != b->ntables) return 0;
-    for (size_t t = 0; t < a->ntables; t++) {
-        const table *x = &a->tables[t], *y = &b->tables[t];
-        if (x->nrows != y->nrows || x->ncols != y->ncols) return 0;
-        for (size_t j = 0; j < x->ncols; j++) {
-            const column *cx = &x->cols[j], *cy = &y->cols[j];
-            if (cx->type != cy->type || cx->projected != cy->projected || cx->n != cy->n) return 0;
-            for (size_t i = 0; i < cx->n; i++) {
-                if (col_missing(cx, i) != col_missing(cy, i)) return 0;
-                if (col_missing(cx, i)) continue;
-                switch (cx->type) {
-                case CT_INT: if (col_int(cx, i) != col_int(cy, i)) return 0; break;
-                case CT_REAL: if (memcmp(&cx->r[i], &cy->r[i], sizeof(double)) != 0) return 0; break;
-                case CT_DATE: if (cx->d[i] != cy->d[i]) return 0; break;
-                case CT_BOOL: if (cx->b[i] != cy->b[i]) return 0; break;
-                case CT_TEXT: if (strcmp(col_text(cx, i), col_text(cy, i)) != 0) return 0; break;
-                default: break;
-                }
-            }
-        }
-    }
-    return 1;
+    return tables_agree(a, b);
 }
 
 /* Load with the fast paths and again without (COHORT_CSV_SLOW=1): equal;
