@@ -43,7 +43,7 @@ static inline int vp_int(const char *p, size_t len, int64_t *out)
 
 /* vp_real's way for what its fast path leaves (a shape already checked):
  * strtod, out of line so that the fast path is small enough to inline. */
-static __attribute__((noinline)) int vp_real_strtod(const char *p, size_t len, double *out)
+static __attribute__((noinline, unused)) int vp_real_strtod(const char *p, size_t len, double *out)
 {
     char small[64];
     char *buf = len < sizeof small ? small : malloc(len + 1);
