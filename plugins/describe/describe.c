@@ -139,10 +139,22 @@ static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, c
 {
     size_t n = c->call->nrows, m = 0, miss = 0;
     ds_cell *all = &cells[0], *over = &cells[c->ng];
-    if (ds_is_cat(v)) {
+    if (ds_is_cat(v) && blev) {
+        /* a boolean: its trues and missing values counted (no branch, no
+         * count in memory per row); whole counts, as adding ones gives */
+        size_t yes = 0;
+        for (size_t i = 0; i < n; i++) {
+            miss += v->missing[i] != 0;
+            yes += !v->missing[i] & (v->num[i] != 0);
+        }
+        size_t no = n - miss - yes;
+        if (blev[0] >= 0) all->count[blev[0]] = (double)no;
+        if (blev[1] >= 0) all->count[blev[1]] = (double)yes;
+        memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
+    } else if (ds_is_cat(v)) {
         for (size_t i = 0; i < n; i++) {
             if (v->missing[i]) miss++;
-            else all->count[blev ? blev[v->num[i] != 0] : f->code[i]] += 1;
+            else all->count[f->code[i]] += 1;
         }
         memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
     } else {
