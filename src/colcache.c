@@ -114,12 +114,25 @@ static uint64_t lane(uint64_t acc, uint64_t w)
 
 /* Four independent lanes over 32-byte blocks, then the tail.  Each step is
  * a bijection of its lane's state, so changing any one 8-byte word always
- * changes the result before the final mix (itself a bijection). */
-uint64_t colcache_hash(const void *data, size_t n)
+ * changes the result before the final mix (itself a bijection).  Taken in
+ * pieces (hash_begin, hash_blocks, hash_end) by view_checked, which checks
+ * each piece of a section while it is in the cache. */
+typedef struct hstate {
+    uint64_t a, b, c, d;
+} hstate;
+
+static void hash_begin(hstate *s, size_t n)
 {
-    const unsigned char *p = data;
-    uint64_t a = K1 ^ (uint64_t)n, b = K2, c = K3, d = ~K1;
-    size_t len = n;
+    s->a = K1 ^ (uint64_t)n;
+    s->b = K2;
+    s->c = K3;
+    s->d = ~K1;
+}
+
+/* The blocks of p[0..len), len a multiple of 32. */
+static void hash_blocks(hstate *s, const unsigned char *p, size_t len)
+{
+    uint64_t a = s->a, b = s->b, c = s->c, d = s->d;
     while (len >= 32) {
         a = lane(a, rd64(p));
         b = lane(b, rd64(p + 8));
@@ -128,7 +141,16 @@ uint64_t colcache_hash(const void *data, size_t n)
         p += 32;
         len -= 32;
     }
-    uint64_t h = rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18);
+    s->a = a;
+    s->b = b;
+    s->c = c;
+    s->d = d;
+}
+
+/* The tail p[0..len) (len < 32) and the final mix. */
+static uint64_t hash_end(const hstate *s, const unsigned char *p, size_t len)
+{
+    uint64_t h = rotl(s->a, 1) + rotl(s->b, 7) + rotl(s->c, 12) + rotl(s->d, 18);
     while (len >= 8) {
         h = rotl(h ^ lane(0, rd64(p)), 27) * K1 + K3;
         p += 8;
@@ -145,6 +167,15 @@ uint64_t colcache_hash(const void *data, size_t n)
     h *= K3;
     h ^= h >> 32;
     return h;
+}
+
+uint64_t colcache_hash(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    hstate s;
+    hash_begin(&s, n);
+    hash_blocks(&s, p, n & ~(size_t)31);
+    return hash_end(&s, p + (n & ~(size_t)31), n & 31);
 }
 
 /* The hash of a sequence of sections: each section's hash and length
@@ -313,18 +344,57 @@ typedef struct reader {
     uint64_t check;         /* chained hash of the sections taken */
 } reader;
 
+/* Checks a piece of a section, p[0..len) at byte `at` of it (pieces are
+ * whole 32-bit values): 0, or -1 when a value is out of range. */
+typedef int (*piece_fn)(void *ctx, const unsigned char *p, size_t at, size_t len);
+
 /* The next section of n bytes, its padding zero and its hash chained into
- * the check; NULL when the entry is too short or the padding is not zero. */
-static const void *view(reader *rd, size_t n)
+ * the check, and with `piece` each PIECE bytes of it checked right after
+ * they were hashed (read once from memory, not twice); NULL when the entry
+ * is too short, the padding is not zero or a piece fails. */
+enum { PIECE = 1 << 16 };
+static const void *view_checked(reader *rd, size_t n, piece_fn piece, void *ctx)
 {
     size_t k = pad8(n);
     if (k < n || k > rd->end - rd->off) return NULL;
     const unsigned char *p = rd->base + rd->off;
     for (size_t i = n; i < k; i++)
         if (p[i]) return NULL;
+    hstate s;
+    hash_begin(&s, n);
+    size_t blocks = n & ~(size_t)31;
+    for (size_t at = 0; at < blocks; at += PIECE) {
+        size_t len = blocks - at < PIECE ? blocks - at : PIECE;
+        hash_blocks(&s, p + at, len);
+        if (piece && piece(ctx, p + at, at, len) != 0) return NULL;
+    }
+    if (piece && blocks < n && piece(ctx, p + blocks, blocks, n - blocks) != 0) return NULL;
     rd->off += k;
-    rd->check = chain(rd->check, colcache_hash(p, n), n);
+    rd->check = chain(rd->check, hash_end(&s, p + blocks, n - blocks), n);
     return p;
+}
+
+static const void *view(reader *rd, size_t n)
+{
+    return view_checked(rd, n, NULL, NULL);
+}
+
+/* Every 32-bit value of a piece below bound (as unsigned: a negative
+ * int32_t fails). */
+typedef struct below {
+    uint32_t bound;
+} below;
+
+static int piece_below(void *ctx, const unsigned char *p, size_t at, size_t len)
+{
+    (void)at;
+    uint32_t bound = ((const below *)ctx)->bound, bad = 0;
+    for (size_t i = 0; i + 4 <= len; i += 4) {
+        uint32_t v;
+        memcpy(&v, p + i, 4);
+        bad |= v >= bound;
+    }
+    return bad ? -1 : 0;
 }
 
 void colcache_release(const void *p, size_t n)
@@ -336,6 +406,28 @@ void colcache_release(const void *p, size_t n)
     if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
+/* A text column's ids (UINT32_MAX: missing) mapped to the interned
+ * strings, a piece at a time: -1 for an id out of range. */
+typedef struct ids_map {
+    const uint32_t *dict;
+    uint32_t nd;
+    uint32_t *sid;
+} ids_map;
+
+static int piece_ids(void *ctx, const unsigned char *p, size_t at, size_t len)
+{
+    const ids_map *m = ctx;
+    uint32_t *sid = m->sid + at / 4;
+    for (size_t i = 0; i + 4 <= len; i += 4) {
+        uint32_t id;
+        memcpy(&id, p + i, 4);
+        if (id == UINT32_MAX) sid[i / 4] = 0;
+        else if (id < m->nd) sid[i / 4] = m->dict[id];
+        else return -1;
+    }
+    return 0;
+}
+
 /* One text column's values: intern the distinct strings, then map ids. */
 static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
 {
@@ -343,20 +435,18 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
     size_t nd = (size_t)h->ndict;
     const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
     const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
-    const uint32_t *ids = bytes ? view(rd, nrows * sizeof *ids) : NULL;
-    uint32_t *dict = malloc((nd ? nd : 1) * sizeof *dict);
-    c->sid = malloc((nrows ? nrows : 1) * sizeof *c->sid);
-    int rc = !ids || !dict || !c->sid ? -1 : 0;
+    uint32_t *dict = bytes ? malloc((nd ? nd : 1) * sizeof *dict) : NULL;
+    c->sid = dict ? malloc((nrows ? nrows : 1) * sizeof *c->sid) : NULL;
+    int rc = !c->sid ? -1 : 0;
     for (size_t k = 0; k < nd && !rc; k++) {
         if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
         else if (!(dict[k] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
             rc = -1;
     }
-    for (size_t r = 0; r < nrows && !rc; r++) {
-        if (ids[r] == UINT32_MAX) c->sid[r] = 0;
-        else if (ids[r] < nd) c->sid[r] = dict[ids[r]];
-        else rc = -1;
-    }
+    /* each row's id mapped to its string as the ids are hashed */
+    ids_map map = {dict, (uint32_t)nd, c->sid};
+    const uint32_t *ids = rc ? NULL : view_checked(rd, nrows * sizeof *ids, piece_ids, &map);
+    if (!ids) rc = -1;
     free(dict);
     /* hashed when viewed, and copied: the column needs them no more */
     if (!rc) {
@@ -467,17 +557,15 @@ static int read_links(reader *rd, const cc_header *h, colcache_links *l)
     l->parent_hash = h->parent_hash;
     l->parent_spec = h->parent_spec;
     l->ngroups = (size_t)h->ngroups;
-    l->parent_row = view(rd, n * sizeof *l->parent_row);
+    /* every parent row and row in range, checked as they are hashed */
+    below groups = {(uint32_t)l->ngroups}, rows = {(uint32_t)n};
+    l->parent_row = view_checked(rd, n * sizeof *l->parent_row, piece_below, &groups);
     l->off = l->parent_row ? view(rd, (l->ngroups + 1) * sizeof *l->off) : NULL;
-    l->rows = l->off && h->links == 1 ? view(rd, n * sizeof *l->rows) : NULL;
+    l->rows = l->off && h->links == 1 ? view_checked(rd, n * sizeof *l->rows, piece_below, &rows) : NULL;
     if (!l->off || (h->links == 1 && !l->rows) || l->off[0] != 0 || l->off[l->ngroups] != n)
         return -1;
     for (size_t g = 0; g < l->ngroups; g++)
         if (l->off[g] > l->off[g + 1]) return -1;
-    for (size_t r = 0; r < n; r++)
-        if (l->parent_row[r] < 0 || (size_t)l->parent_row[r] >= l->ngroups ||
-            (l->rows && l->rows[r] >= n))
-            return -1;
     return 0;
 }
 
