@@ -13,8 +13,11 @@
  * numeric values point into the mapping, which the table keeps (data.h:
  * column.mapped, table.map); only text columns are built (a pointer per
  * row into the interned strings).  The payload's hash chains a hash of each
- * section, checked before the table is used (about 7 GB/s: a damaged entry
- * is never used).  cohort never changes an entry's payload in place (it
+ * section, checked before the table is used (about 7 GB/s a thread: a
+ * damaged entry is never used): the sections are laid out first, then
+ * hashed on the run's threads, each checked piece by piece as it is
+ * hashed (links and ids in range, ids mapped to strings), and the hashes
+ * chained in order.  cohort never changes an entry's payload in place (it
  * renames a new entry over it, and renews only the header in place), so a
  * mapping stays whole; truncating an entry by hand while a run has it
  * mapped would end that run (SIGBUS), like truncating any mapped file.
@@ -37,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,64 +341,168 @@ static size_t pad8(size_t n)
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* Sections taken in order from the mapped entry, each padded to 8 bytes. */
+/* What is checked in a section, piece by piece as it is hashed. */
+enum { SEC_PLAIN, SEC_BELOW, SEC_IDS };
+
+/* A section of the mapped entry: where, what to check, and once hashed
+ * its hash and whether a check failed. */
+typedef struct section {
+    const unsigned char *p;
+    size_t n;
+    int kind, release;      /* release: its pages dropped once hashed (copied) */
+    uint32_t bound;         /* BELOW: every 32-bit value below it; IDS: ids known */
+    uint32_t *dict, *sid;   /* IDS: each id's string (owned), each row's */
+    uint64_t hash;
+    int bad;
+} section;
+
+/* Sections taken in order from the mapped entry, each padded to 8 bytes:
+ * first all laid out (colcache_load's walk over the columns), then all
+ * hashed and checked (hash_sections, on several threads), then their
+ * hashes chained in order and compared with the header's. */
 typedef struct reader {
     const unsigned char *base;
     uint64_t off, end;      /* next byte; the payload's end */
-    uint64_t check;         /* chained hash of the sections taken */
+    section *sec;
+    size_t nsec, cap;
+    size_t next;            /* hash_sections: the next section to take */
+    pthread_mutex_t lock;
 } reader;
 
-/* Checks a piece of a section, p[0..len) at byte `at` of it (pieces are
- * whole 32-bit values): 0, or -1 when a value is out of range. */
-typedef int (*piece_fn)(void *ctx, const unsigned char *p, size_t at, size_t len);
-
-/* The next section of n bytes, its padding zero and its hash chained into
- * the check, and with `piece` each PIECE bytes of it checked right after
- * they were hashed (read once from memory, not twice); NULL when the entry
- * is too short, the padding is not zero or a piece fails. */
-enum { PIECE = 1 << 16 };
-static const void *view_checked(reader *rd, size_t n, piece_fn piece, void *ctx)
+/* The next section of n bytes, its padding zero, to be checked as `kind`
+ * says when hashed; NULL when the entry is too short, the padding is not
+ * zero or memory ran out.  Its bytes are not yet verified: what the walk
+ * reads of them must be bounds-checked, and nothing is used before
+ * reader_verified. */
+static const void *view_checked(reader *rd, size_t n, int kind, uint32_t bound)
 {
     size_t k = pad8(n);
     if (k < n || k > rd->end - rd->off) return NULL;
     const unsigned char *p = rd->base + rd->off;
     for (size_t i = n; i < k; i++)
         if (p[i]) return NULL;
-    hstate s;
-    hash_begin(&s, n);
-    size_t blocks = n & ~(size_t)31;
-    for (size_t at = 0; at < blocks; at += PIECE) {
-        size_t len = blocks - at < PIECE ? blocks - at : PIECE;
-        hash_blocks(&s, p + at, len);
-        if (piece && piece(ctx, p + at, at, len) != 0) return NULL;
+    if (rd->nsec == rd->cap) {
+        size_t cap = rd->cap ? 2 * rd->cap : 64;
+        section *sec = realloc(rd->sec, cap * sizeof *sec);
+        if (!sec) return NULL;
+        rd->sec = sec;
+        rd->cap = cap;
     }
-    if (piece && blocks < n && piece(ctx, p + blocks, blocks, n - blocks) != 0) return NULL;
+    section *sc = &rd->sec[rd->nsec++];
+    memset(sc, 0, sizeof *sc);
+    sc->p = p;
+    sc->n = n;
+    sc->kind = kind;
+    sc->bound = bound;
     rd->off += k;
-    rd->check = chain(rd->check, hash_end(&s, p + blocks, n - blocks), n);
     return p;
 }
 
 static const void *view(reader *rd, size_t n)
 {
-    return view_checked(rd, n, NULL, NULL);
+    return view_checked(rd, n, SEC_PLAIN, 0);
 }
 
-/* Every 32-bit value of a piece below bound (as unsigned: a negative
- * int32_t fails). */
-typedef struct below {
-    uint32_t bound;
-} below;
-
-static int piece_below(void *ctx, const unsigned char *p, size_t at, size_t len)
+/* Check a piece p[0..len) at byte `at` of section sc (whole 32-bit values):
+ * every value below the bound (as unsigned: a negative int32_t fails), or
+ * each id mapped to its string.  0, or -1 when a value is out of range. */
+static int check_piece(const section *sc, const unsigned char *p, size_t at, size_t len)
 {
-    (void)at;
-    uint32_t bound = ((const below *)ctx)->bound, bad = 0;
-    for (size_t i = 0; i + 4 <= len; i += 4) {
-        uint32_t v;
-        memcpy(&v, p + i, 4);
-        bad |= v >= bound;
+    uint32_t bound = sc->bound, bad = 0;
+    if (sc->kind == SEC_BELOW) {
+        for (size_t i = 0; i + 4 <= len; i += 4) {
+            uint32_t v;
+            memcpy(&v, p + i, 4);
+            bad |= v >= bound;
+        }
+        return bad ? -1 : 0;
     }
-    return bad ? -1 : 0;
+    uint32_t *sid = sc->sid + at / 4;
+    for (size_t i = 0; i + 4 <= len; i += 4) {
+        uint32_t id;
+        memcpy(&id, p + i, 4);
+        if (id == UINT32_MAX) sid[i / 4] = 0;
+        else if (id < bound) sid[i / 4] = sc->dict[id];
+        else return -1;
+    }
+    return 0;
+}
+
+/* Hash section sc in PIECE-byte pieces, each checked right after it was
+ * hashed (read once from memory, not twice). */
+enum { PIECE = 1 << 16 };
+static void hash_section(section *sc)
+{
+    hstate s;
+    hash_begin(&s, sc->n);
+    size_t n = sc->n, blocks = n & ~(size_t)31;
+    int check = sc->kind != SEC_PLAIN;
+    for (size_t at = 0; at < blocks && !sc->bad; at += PIECE) {
+        size_t len = blocks - at < PIECE ? blocks - at : PIECE;
+        hash_blocks(&s, sc->p + at, len);
+        if (check && check_piece(sc, sc->p + at, at, len) != 0) sc->bad = 1;
+    }
+    if (check && !sc->bad && blocks < n && check_piece(sc, sc->p + blocks, blocks, n - blocks) != 0)
+        sc->bad = 1;
+    sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
+}
+
+/* Take the next section not yet taken (in the order laid out) and hash
+ * it, until none is left. */
+static void *hash_worker(void *arg)
+{
+    reader *rd = arg;
+    for (;;) {
+        pthread_mutex_lock(&rd->lock);
+        size_t i = rd->next++;
+        pthread_mutex_unlock(&rd->lock);
+        if (i >= rd->nsec) return NULL;
+        hash_section(&rd->sec[i]);
+    }
+}
+
+/* Every section hashed and checked, on up to `threads` threads (this one
+ * among them); the sections' hashes chained in order as the writer did
+ * (put) and compared with `sections`; 1 when they match and no check
+ * failed.  The text columns' copied sections are released. */
+static int reader_verified(reader *rd, int threads, uint64_t sections)
+{
+    enum { MAX_HELPERS = 7 };
+    pthread_t th[MAX_HELPERS];
+    int started[MAX_HELPERS] = {0};
+    if (threads <= 0) {   /* as many as the CSV reader takes (data.c) */
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (int)(c > 8 ? 8 : c) : 1;
+    }
+    int helpers = threads - 1;
+    if (helpers > MAX_HELPERS) helpers = MAX_HELPERS;
+    rd->next = 0;
+    pthread_mutex_init(&rd->lock, NULL);
+    for (int i = 0; i < helpers && (size_t)i + 1 < rd->nsec; i++)
+        started[i] = pthread_create(&th[i], NULL, hash_worker, rd) == 0;
+    hash_worker(rd);
+    for (int i = 0; i < helpers; i++)
+        if (started[i]) pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&rd->lock);
+    uint64_t check = 0;
+    int bad = 0;
+    for (size_t i = 0; i < rd->nsec; i++) {
+        section *sc = &rd->sec[i];
+        check = chain(check, sc->hash, sc->n);
+        bad |= sc->bad;
+    }
+    return !bad && check == sections;
+}
+
+/* Free what the sections own; release the pages of the copied ones. */
+static void reader_free(reader *rd, int release)
+{
+    for (size_t i = 0; i < rd->nsec; i++) {
+        section *sc = &rd->sec[i];
+        if (release && sc->release) colcache_release(sc->p, sc->n);
+        free(sc->dict);
+    }
+    free(rd->sec);
 }
 
 void colcache_release(const void *p, size_t n)
@@ -406,33 +514,14 @@ void colcache_release(const void *p, size_t n)
     if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
-/* A text column's ids (UINT32_MAX: missing) mapped to the interned
- * strings, a piece at a time: -1 for an id out of range. */
-typedef struct ids_map {
-    const uint32_t *dict;
-    uint32_t nd;
-    uint32_t *sid;
-} ids_map;
-
-static int piece_ids(void *ctx, const unsigned char *p, size_t at, size_t len)
-{
-    const ids_map *m = ctx;
-    uint32_t *sid = m->sid + at / 4;
-    for (size_t i = 0; i + 4 <= len; i += 4) {
-        uint32_t id;
-        memcpy(&id, p + i, 4);
-        if (id == UINT32_MAX) sid[i / 4] = 0;
-        else if (id < m->nd) sid[i / 4] = m->dict[id];
-        else return -1;
-    }
-    return 0;
-}
-
-/* One text column's values: intern the distinct strings, then map ids. */
+/* One text column's values: intern the distinct strings (bounds-checked:
+ * the entry is verified later), then each row's id is mapped to its
+ * string as the ids are hashed (reader_verified). */
 static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
 {
     if (h->ndict > UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
     size_t nd = (size_t)h->ndict;
+    size_t first = rd->nsec;
     const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
     const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
     uint32_t *dict = bytes ? malloc((nd ? nd : 1) * sizeof *dict) : NULL;
@@ -443,18 +532,17 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
         else if (!(dict[k] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
             rc = -1;
     }
-    /* each row's id mapped to its string as the ids are hashed */
-    ids_map map = {dict, (uint32_t)nd, c->sid};
-    const uint32_t *ids = rc ? NULL : view_checked(rd, nrows * sizeof *ids, piece_ids, &map);
-    if (!ids) rc = -1;
-    free(dict);
-    /* hashed when viewed, and copied: the column needs them no more */
-    if (!rc) {
-        colcache_release(off, (nd + 1) * sizeof *off);
-        colcache_release(bytes, (size_t)h->dictbytes);
-        colcache_release(ids, nrows * sizeof *ids);
+    const uint32_t *ids = rc ? NULL : view_checked(rd, nrows * sizeof *ids, SEC_IDS, (uint32_t)nd);
+    if (!ids) {
+        free(dict);
+        return -1;
     }
-    return rc ? -1 : 0;
+    section *sc = &rd->sec[rd->nsec - 1];
+    sc->dict = dict;
+    sc->sid = c->sid;
+    /* copied: the column needs them no more once they are hashed */
+    for (size_t i = first; i < rd->nsec; i++) rd->sec[i].release = 1;
+    return 0;
 }
 
 /* One column; its missing flags and numeric values point into the mapping
@@ -558,10 +646,9 @@ static int read_links(reader *rd, const cc_header *h, colcache_links *l)
     l->parent_spec = h->parent_spec;
     l->ngroups = (size_t)h->ngroups;
     /* every parent row and row in range, checked as they are hashed */
-    below groups = {(uint32_t)l->ngroups}, rows = {(uint32_t)n};
-    l->parent_row = view_checked(rd, n * sizeof *l->parent_row, piece_below, &groups);
+    l->parent_row = view_checked(rd, n * sizeof *l->parent_row, SEC_BELOW, (uint32_t)l->ngroups);
     l->off = l->parent_row ? view(rd, (l->ngroups + 1) * sizeof *l->off) : NULL;
-    l->rows = l->off && h->links == 1 ? view_checked(rd, n * sizeof *l->rows, piece_below, &rows) : NULL;
+    l->rows = l->off && h->links == 1 ? view_checked(rd, n * sizeof *l->rows, SEC_BELOW, (uint32_t)n) : NULL;
     if (!l->off || (h->links == 1 && !l->rows) || l->off[0] != 0 || l->off[l->ngroups] != n)
         return -1;
     for (size_t g = 0; g < l->ngroups; g++)
@@ -570,7 +657,7 @@ static int read_links(reader *rd, const cc_header *h, colcache_links *l)
 }
 
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool, colcache_links *links)
+                  table *t, strpool *pool, colcache_links *links, int threads)
 {
     char *ep = entry_path(dir, path, t->name);
     int fd = ep ? open(ep, O_RDONLY | O_CLOEXEC) : -1;
@@ -602,12 +689,18 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows, len = (size_t)st.st_size;
     void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     column *cols = map == MAP_FAILED ? NULL : calloc(ncols, sizeof *cols);
-    reader rd = {map, sizeof h, len, 0};
+    reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.base = map;
+    rd.off = sizeof h;
+    rd.end = len;
     int bad = !cols;
     for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool);
     colcache_links got = {0};
     if (!bad && h.links) bad = read_links(&rd, &h, &got);
-    if (bad || rd.off != rd.end || rd.check != h.sections) {
+    bad = bad || rd.off != rd.end || !reader_verified(&rd, threads, h.sections);
+    reader_free(&rd, !bad);
+    if (bad) {
         close(fd);
         if (cols) data_free_columns(cols, ncols);
         if (map != MAP_FAILED) munmap(map, len);
