@@ -119,7 +119,7 @@ static uint64_t lane(uint64_t acc, uint64_t w)
 /* Four independent lanes over 32-byte blocks, then the tail.  Each step is
  * a bijection of its lane's state, so changing any one 8-byte word always
  * changes the result before the final mix (itself a bijection).  Taken in
- * pieces (hash_begin, hash_blocks, hash_end) by view_checked, which checks
+ * pieces (hash_begin, hash_blocks, hash_end) by hash_section, which checks
  * each piece of a section while it is in the cache. */
 typedef struct hstate {
     uint64_t a, b, c, d;
@@ -358,14 +358,14 @@ typedef struct section {
 
 /* Sections taken in order from the mapped entry, each padded to 8 bytes:
  * first all laid out (colcache_load's walk over the columns), then all
- * hashed and checked (hash_sections, on several threads), then their
+ * hashed and checked (reader_verified, on several threads), then their
  * hashes chained in order and compared with the header's. */
 typedef struct reader {
     const unsigned char *base;
     uint64_t off, end;      /* next byte; the payload's end */
     section *sec;
     size_t nsec, cap;
-    size_t next;            /* hash_sections: the next section to take */
+    size_t next;            /* reader_verified: the next section to hash */
     pthread_mutex_t lock;
 } reader;
 
@@ -464,7 +464,7 @@ static void *hash_worker(void *arg)
 /* Every section hashed and checked, on up to `threads` threads (this one
  * among them); the sections' hashes chained in order as the writer did
  * (put) and compared with `sections`; 1 when they match and no check
- * failed.  The text columns' copied sections are released. */
+ * failed (reader_free then releases the text columns' copied sections). */
 static int reader_verified(reader *rd, int threads, uint64_t sections)
 {
     enum { MAX_HELPERS = 7 };
