@@ -480,10 +480,12 @@ static uint64_t section_encoding(const unsigned char *p, size_t len)
     return bytes ? RC_BYTES01 : RC_RAW;
 }
 
-/* Bytes a section of len bytes takes kept as enc. */
+/* Bytes a section of len bytes takes kept as enc (a bit a value, whole
+ * bytes; no overflow whatever a damaged length says). */
 static uint64_t stored_length(uint64_t len, uint64_t enc)
 {
-    return enc == RC_BYTES01 ? (len + 7) / 8 : enc == RC_DOUBLES01 ? (len / 8 + 7) / 8 : len;
+    uint64_t values = enc == RC_DOUBLES01 ? len / 8 : len;
+    return enc == RC_RAW ? len : values / 8 + (values % 8 != 0);
 }
 
 /* Section p[0..len) kept as enc into out (stored_length bytes). */
