@@ -1667,7 +1667,8 @@ static int restore_cached(loader *L, cache_state *cs)
               colcache_ident_of(t->file, L->sha256, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
-    int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links);
+    int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links,
+                            L->threads);
     L->d->files_hashed += cs->id.computed != 0;
     if (cs->id.has_sha256) sha256_hex(cs->id.sha256, t->sha256);
     if (!hit) return 0;

@@ -693,7 +693,7 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
         size_t meta[SET_META] = {n, k, nc, (size_t)nlev};
         rc_entry e = {5, {meta, idx, excluded, unknown, behind},
                       {sizeof meta, k * sizeof *idx, nc * sizeof *excluded, nc * sizeof *unknown,
-                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL, 0};
+                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL, 0, {0}};
         rescache_put(pool->rc, &key, &e);
     }
     free(behind);
@@ -907,12 +907,12 @@ static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
         const cohort_surv *sv = f->surv;
         *e = (rc_entry){5, {sv->missing, sv->time, sv->status, sv->start, f->origin},
                         {n, n * sizeof(double), n * sizeof(int), sv->start ? n * sizeof(double) : 0,
-                         f->origin ? n * sizeof(double) : 0}, NULL, 0};
+                         f->origin ? n * sizeof(double) : 0}, NULL, 0, {0}};
         return e->n;
     }
     const cohort_vec *v = f->vec;
     if (v->type != COHORT_TYPE_TEXT) {
-        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL, 0};
+        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL, 0, {0}};
         return e->n;
     }
     size_t bytes = 0;
@@ -928,7 +928,7 @@ static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
         at += len;
     }
     *keep = off;
-    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL, 0};
+    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL, 0, {0}};
     return e->n;
 }
 
