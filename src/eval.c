@@ -316,14 +316,52 @@ static int row_only_tv(evaluator *ev, const expr *e)
  * any true, nor unknown); for count, it must be true. */
 static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r);
 
+/* Text columns whose pool holds at most this many strings are prefiltered
+ * through a table by string id (one byte an id); others by hashing. */
+#define PF_MAX_IDS (1u << 20)
+/* Past this many distinct values, the rest of the rows are evaluated one by one */
+#define PF_MAX_KEYS 128
+
+/* prefilter_by_value for a text column by its string ids: the byte of an id
+ * is worked out at its first row (0xff: not yet), and past PF_MAX_KEYS
+ * distinct values every row's, as the hashing does. */
+static int prefilter_by_id(evaluator *ev, const expr *e, const column *c, uint8_t *pass, size_t lo, size_t hi)
+{
+    size_t nids = ev->d->pool ? strpool_count(ev->d->pool) + 1 : 0;
+    if (!c->sid || nids > PF_MAX_IDS) return 0;
+    uint8_t *byid = malloc(nids);
+    if (!byid) return 0;
+    memset(byid, 0xff, nids);
+    uint8_t missing_val = 0xff;
+    size_t nkeys = 0;
+    for (size_t r = lo; r < hi; r++) {
+        uint8_t *slot = col_missing(c, r) ? &missing_val : c->sid[r] < nids ? &byid[c->sid[r]] : NULL;
+        if (slot && *slot != 0xff) {
+            pass[r] = *slot;
+            continue;
+        }
+        if (slot && slot != &missing_val && nkeys++ == PF_MAX_KEYS) {
+            /* too many distinct values: evaluate the rest row by row */
+            for (; r < hi; r++) pass[r] = prefilter_row(ev, e, r);
+            break;
+        }
+        pass[r] = prefilter_row(ev, e, r);   /* (no slot: an id interned since) */
+        if (slot) *slot = pass[r];
+    }
+    free(byid);
+    return 1;
+}
+
 /* When the row-only conjuncts read one text or boolean column, their value
  * depends only on that (interned) value: compute it once per distinct value,
- * remembered in a small open-addressing table. */
+ * remembered by string id (prefilter_by_id) or in a small open-addressing
+ * table. */
 static int prefilter_by_value(evaluator *ev, const expr *e, uint8_t *pass, size_t lo, size_t hi)
 {
     const column *c = &ev->d->tables[e->table].cols[e->pf_col];
     if (c->type != CT_TEXT && c->type != CT_BOOL) return 0;
-    enum { CAP = 256 };
+    if (c->type == CT_TEXT && prefilter_by_id(ev, e, c, pass, lo, hi)) return 1;
+    enum { CAP = 2 * PF_MAX_KEYS };
     const void *keys[CAP];
     uint8_t vals[CAP], used[CAP];
     uint8_t missing_val = 0;
