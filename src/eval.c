@@ -507,6 +507,47 @@ static int relation_tv(const expr *w, const ivl *a, const ivl *b)
     return interval_relation(w->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)w->op, a, b);
 }
 
+/* Where x falls against window w whose fixed operands f are known: -1
+ * before it (false, and for every earlier x too), 1 after it (false, and
+ * for every later x), 0 in it or too near to tell without window_tv.  The
+ * comparisons are window_tv's own, so a row ruled out is one it rules out. */
+static inline int window_side(const expr *w, const value *f, double x)
+{
+    if (w->kind == E_WITHIN) {
+        double d = x - v_num(f[1]), a = v_num(f[0]);
+        return d < -a ? -1 : d > a ? 1 : 0;
+    }
+    return x < f[2].u.r + f[0].u.r ? -1 : x > f[2].u.r + f[1].u.r ? 1 : 0;
+}
+
+/* The column of the quantifier q's own rows that window w (of
+ * any_fixed_rest) tests, when it is the table's order column (a date): the
+ * rows of a group come in its order, missing last.  NULL otherwise, and
+ * for a window with an open end (an empty one is unknown, not false). */
+static const column *sorted_window_col(evaluator *ev, const expr *q, const expr *w)
+{
+    const expr *x = w->a;
+    if ((w->kind != E_WITHIN && (w->kind != E_WITHIN2 || w->op)) || (x->kind != E_NAME && x->kind != E_FIELD) ||
+        x->rkind != R_VARCOL || x->slot != q->slot || x->table != q->table)
+        return NULL;
+    const table *t = &ev->d->tables[q->table];
+    const column *c = &t->cols[x->col];
+    return x->col == t->order && c->type == CT_DATE && c->d ? c : NULL;
+}
+
+/* The first of the group's positions [lo, hi) (not missing in c, sorted)
+ * where window_side is above `side` (hi when none): a binary search. */
+static size_t window_bound(const expr *w, const value *f, const column *c, const group_index *g, size_t first,
+                           size_t lo, size_t hi, int side)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (window_side(w, f, (double)c->d[group_row(g, first + mid)]) <= side) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 /* `any` q over the rows its prefilter lets through (pass) when the
  * condition's only other conjunct w is fixed_rest: w's fixed operands are
  * evaluated once, at the first such row (where the tree walk first
@@ -522,7 +563,32 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     size_t visits = 0, problems = 0;
     value f[3] = {V_MISSING, V_MISSING, V_MISSING};   /* windows: width or bounds, reference */
     ivl right = {0, 0, 0, 0, 0, 0};
-    for (size_t k = 0; k < n && acc != T; k++) {
+    /* the group's positions to visit: [0, n), or for a window over the
+     * order column with its fixed operands known, those in the window
+     * [from, to) and the missing ones [miss, n): the others are false */
+    size_t from = 0, to = n, miss = n;
+    const column *xc = n ? sorted_window_col(ev, q, w) : NULL;
+    if (xc) {
+        /* worked out ahead, uncounted: the loop counts as the tree walk does */
+        size_t before = ev->out_of_range;
+        const expr *at = ev->range_at;
+        f[0] = eval_expr(ev, w->b);
+        f[1] = eval_expr(ev, w->c);
+        if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
+        int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
+                    (w->kind == E_WITHIN || !v_missing(f[2]));
+        ev->out_of_range = before;
+        ev->range_at = at;
+        if (known) {
+            have = 1;
+            while (miss > 0 && col_missing(xc, group_row(g, first + miss - 1))) miss--;
+            from = window_bound(w, f, xc, g, first, 0, miss, -1);
+            to = window_bound(w, f, xc, g, first, from, miss, 0);
+        }
+    }
+    for (size_t k = from; k < n && acc != T; k++) {
+        if (k == to) k = miss;
+        if (k >= n) break;
         size_t row = group_row(g, first + k);
         int pv = pass[row];
         if (!pv) continue;
