@@ -38,6 +38,9 @@ typedef struct block {
 typedef struct quant_state {
     const group_index *groups;
     uint8_t *pass;
+    uint32_t *span;        /* per group of a prefiltered one: the positions
+                              [span[2a], span[2a + 1]) from its first row that
+                              passes to its last (0, 0: none), or NULL */
     const expr *fixed;     /* the conjunct any_fixed_rest evaluates, or NULL */
     int fixed_known;       /* `fixed` has been worked out (fast_conjunct) */
 } quant_state;
@@ -414,15 +417,57 @@ static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r)
     return (uint8_t)(ok ? 1 | (all_true ? 2 : 0) : 0);
 }
 
+/* A prefilter is allocated with this many bytes more than its rows, zero,
+ * so that eight bytes can be read from any row. */
+#define PASS_PAD 8
+
+/* One bit (bit i: byte i is not zero) for each of the 8 bytes at p. */
+static inline uint64_t pass_bits8(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    x = (x | x >> 1) & 0x0101010101010101ull;   /* prefilter bytes are 0..3 */
+    return (x * 0x0102040810204080ull) >> 56;   /* byte i's bit to bit 56 + i */
+}
+
+/* The spans of the groups [lo, hi) of quantifier e (quant_state.span). */
+static void prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
+{
+    const quant_state *qs = &ev->quants[e->qslot];
+    const group_index *g = qs->groups;
+    for (size_t a = lo; a < hi; a++) {
+        size_t first = g->off[a], n = g->off[a + 1] - first, b = 0, f = n;
+        if (!g->rows && n <= 64) {
+            /* rows in the file's order (the usual case): a mask of the
+             * group's rows that pass, without a branch a row */
+            uint64_t m = 0;
+            for (size_t k = 0; k < n; k += 8) m |= pass_bits8(qs->pass + first + k) << k;
+            m &= n == 64 ? ~0ull : ((uint64_t)1 << n) - 1;
+            b = m ? (size_t)__builtin_ctzll(m) : n;
+            f = m ? 64 - (size_t)__builtin_clzll(m) : n;
+        } else {
+            while (b < n && !qs->pass[group_row(g, first + b)]) b++;
+            while (f > b && !qs->pass[group_row(g, first + f - 1)]) f--;
+        }
+        qs->span[2 * a] = (uint32_t)(b < n ? b : 0);
+        qs->span[2 * a + 1] = (uint32_t)(b < n ? f : 0);
+    }
+}
+
+/* The prefilter of quantifier e (computed now when no thread has), and its
+ * spans when there is memory for them. */
 static const uint8_t *prefilter(evaluator *ev, const expr *e)
 {
-    uint8_t **slot = &ev->quants[e->qslot].pass;
-    if (*slot) return *slot;
+    quant_state *qs = &ev->quants[e->qslot];
+    if (qs->pass) return qs->pass;
     size_t n = ev->d->tables[e->table].nrows;
-    uint8_t *pass = malloc(n + 1);
+    uint8_t *pass = malloc(n + PASS_PAD);
     if (!pass) return NULL;
+    memset(pass + n, 0, PASS_PAD);
     prefilter_rows(ev, e, pass, 0, n);
-    *slot = pass;
+    qs->pass = pass;
+    size_t ng = eval_prefilter_groups(ev, e);
+    if (ng) prefilter_spans(ev, e, 0, ng);
     return pass;
 }
 
@@ -652,6 +697,11 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     size_t first = g->off[a];
     size_t n = g->off[a + 1] - g->off[a];
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
+    if (pass && qs->span) {
+        /* the rows before the first that passes and after the last do not count */
+        first += qs->span[2 * a];
+        n = qs->span[2 * a + 1] - qs->span[2 * a];
+    }
     const expr *w = pass ? fast_conjunct(qs, e) : NULL;
     if (w) return any_fixed_rest(ev, e, w, g, first, n, pass);
     size_t *slot = &ev->var_row[e->slot];
@@ -1249,13 +1299,27 @@ size_t eval_prefilter_alloc(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
     size_t n = ev->d->tables[e->table].nrows;
-    if (!qs->pass) qs->pass = malloc(n + 1);
+    if (!qs->pass && (qs->pass = malloc(n + PASS_PAD)) != NULL) memset(qs->pass + n, 0, PASS_PAD);
     return qs->pass ? n : 0;
 }
 
 void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi)
 {
     prefilter_rows(ev, e, ev->quants[e->qslot].pass, lo, hi);
+}
+
+size_t eval_prefilter_groups(evaluator *ev, const expr *e)
+{
+    quant_state *qs = &ev->quants[e->qslot];
+    if (!qs->groups || !qs->pass) return 0;
+    size_t ng = qs->groups->ngroups;
+    if (!qs->span) qs->span = malloc((2 * ng + 1) * sizeof *qs->span);
+    return qs->span ? ng : 0;
+}
+
+void eval_prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
+{
+    prefilter_spans(ev, e, lo, hi);
 }
 
 void eval_free(evaluator *ev)
@@ -1266,7 +1330,10 @@ void eval_free(evaluator *ev)
         free(b);
     }
     if (!ev->shares_quants) {
-        for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) free(ev->quants[i].pass);
+        for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) {
+            free(ev->quants[i].pass);
+            free(ev->quants[i].span);
+        }
         free(ev->quants);
         free(ev->seen);
     }

@@ -384,6 +384,12 @@ static void prefilter_part(void *ctx, evaluator *ev, int part, size_t lo, size_t
     eval_prefilter_rows(ev, ctx, lo, hi);
 }
 
+static void span_part(void *ctx, evaluator *ev, int part, size_t lo, size_t hi)
+{
+    (void)part;
+    eval_prefilter_spans(ev, ctx, lo, hi);
+}
+
 /* Threads to use: `threads` (0: the processors online), at most
  * MAX_THREADS and one per MIN_PER_THREAD of the `units`, and 1 when the
  * rules call extern C functions (they need not be thread-safe). */
@@ -418,6 +424,8 @@ static void pool_prepare(const evpool *p, const expr *const *roots, size_t nroot
     for (size_t i = 0; i < nt; i++) {
         size_t rows = eval_prefilter_alloc(p->ev[0], todo[i]);
         if (rows) parallel_for(p, rows, prefilter_part, (void *)todo[i]);
+        size_t groups = rows ? eval_prefilter_groups(p->ev[0], todo[i]) : 0;
+        if (groups) parallel_for(p, groups, span_part, (void *)todo[i]);
     }
     free(todo);
 }
