@@ -552,10 +552,9 @@ static int relation_tv(const expr *w, const ivl *a, const ivl *b)
     return interval_relation(w->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)w->op, a, b);
 }
 
-/* Where x falls against window w whose fixed operands f are known: -1
- * before it (false, and for every earlier x too), 1 after it (false, and
- * for every later x), 0 in it or too near to tell without window_tv.  The
- * comparisons are window_tv's own, so a row ruled out is one it rules out. */
+/* Where x falls against window w (closed) whose fixed operands f are
+ * known: -1 before it, 1 after it (false, and for every later x too), 0 in
+ * it (true).  The comparisons are window_tv's own, so the result is its. */
 static inline int window_side(const expr *w, const value *f, double x)
 {
     if (w->kind == E_WITHIN) {
@@ -580,17 +579,28 @@ static const column *sorted_window_col(evaluator *ev, const expr *q, const expr 
     return x->col == t->order && c->type == CT_DATE && c->d ? c : NULL;
 }
 
-/* The first of the group's positions [lo, hi) (not missing in c, sorted)
- * where window_side is above `side` (hi when none): a binary search. */
-static size_t window_bound(const expr *w, const value *f, const column *c, const group_index *g, size_t first,
-                           size_t lo, size_t hi, int side)
+/* any_fixed_rest's result when its window w, with fixed operands f all
+ * known, tests the group's order column c: the rows up to the first after
+ * the window, then those with the date missing (last).  A row in the window
+ * is true, and with the date missing unknown, for window_tv; the rest false. */
+static int any_sorted_window(const expr *w, const value *f, const column *c, const group_index *g, size_t first,
+                             size_t n, const uint8_t *pass)
 {
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (window_side(w, f, (double)c->d[group_row(g, first + mid)]) <= side) lo = mid + 1;
-        else hi = mid;
+    int acc = F;
+    size_t miss = n;   /* the positions [miss, n) have the date missing */
+    while (miss > 0 && col_missing(c, group_row(g, first + miss - 1))) miss--;
+    for (size_t k = 0; k < miss; k++) {
+        size_t row = group_row(g, first + k);
+        int side = window_side(w, f, (double)c->d[row]);
+        if (side > 0) break;
+        if (side == 0 && pass[row]) {
+            if (pass[row] & 2) return T;
+            acc = U;   /* a row-only conjunct unknown */
+        }
     }
-    return lo;
+    for (size_t k = miss; k < n && acc == F; k++)
+        if (pass[group_row(g, first + k)]) acc = U;
+    return acc;
 }
 
 /* `any` q over the rows its prefilter lets through (pass) when the
@@ -599,7 +609,9 @@ static size_t window_bound(const expr *w, const value *f, const column *c, const
  * evaluated them), its other operand on every row, with the same
  * three-valued result as eval_node's (a row-only conjunct unknown makes a
  * true row unknown).  The tree walk evaluated the fixed operands at every
- * row it visited: an out-of-range result they gave is counted as often. */
+ * row it visited: an out-of-range result they gave is counted as often.
+ * A window over the order column whose fixed operands are known stops at
+ * the first row after it (any_sorted_window). */
 static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
                                                       const group_index *g, size_t first, size_t n,
                                                       const uint8_t *pass)
@@ -608,10 +620,6 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     size_t visits = 0, problems = 0;
     value f[3] = {V_MISSING, V_MISSING, V_MISSING};   /* windows: width or bounds, reference */
     ivl right = {0, 0, 0, 0, 0, 0};
-    /* the group's positions to visit: [0, n), or for a window over the
-     * order column with its fixed operands known, those in the window
-     * [from, to) and the missing ones [miss, n): the others are false */
-    size_t from = 0, to = n, miss = n;
     const column *xc = n ? sorted_window_col(ev, q, w) : NULL;
     if (xc) {
         /* worked out ahead, uncounted: the loop counts as the tree walk does */
@@ -624,16 +632,9 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
                     (w->kind == E_WITHIN || !v_missing(f[2]));
         ev->out_of_range = before;
         ev->range_at = at;
-        if (known) {
-            have = 1;
-            while (miss > 0 && col_missing(xc, group_row(g, first + miss - 1))) miss--;
-            from = window_bound(w, f, xc, g, first, 0, miss, -1);
-            to = window_bound(w, f, xc, g, first, from, miss, 0);
-        }
+        if (known) return from_tv(any_sorted_window(w, f, xc, g, first, n, pass));
     }
-    for (size_t k = from; k < n && acc != T; k++) {
-        if (k == to) k = miss;
-        if (k >= n) break;
+    for (size_t k = 0; k < n && acc != T; k++) {
         size_t row = group_row(g, first + k);
         int pv = pass[row];
         if (!pv) continue;
