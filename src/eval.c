@@ -338,6 +338,15 @@ static int prefilter_by_id(evaluator *ev, const expr *e, const column *c, uint8_
     uint8_t missing_val = 0xff;
     size_t nkeys = 0;
     for (size_t r = lo; r < hi; r++) {
+        if (!(r & 63) && hi - r >= 64 && !c->miss[r >> 6]) {
+            /* 64 rows, none missing: while their values are known, straight */
+            size_t end = r + 64;
+            for (uint32_t id; r < end && (id = c->sid[r]) < nids && byid[id] != 0xff; r++) pass[r] = byid[id];
+            if (r == end) {
+                r--;
+                continue;
+            }
+        }
         uint8_t *slot = col_missing(c, r) ? &missing_val : c->sid[r] < nids ? &byid[c->sid[r]] : NULL;
         if (slot && *slot != 0xff) {
             pass[r] = *slot;
