@@ -1113,6 +1113,18 @@ static void check_group(const group_index *g, size_t grp, const uint32_t *want, 
     for (size_t k = 0; k < n; k++) CU_ASSERT_EQUAL(group_row(g, g->off[grp] + k), want[k]);
 }
 
+/* Tables p (key pid) and its child c from the files pp and pc: c's rows
+ * grouped by p's (*d to free). */
+static const group_index *child_groups(const char *pp, const char *pc, strpool *pool, capture *cap, cohort_data **d)
+{
+    table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"}, {.name = "c", .path = pc, .parent = "p"}};
+    *d = load1(sp, 2, NULL, pool, cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*d);
+    const group_index *g = data_groups(*d, 1, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    return g;
+}
+
 /* Rows listed in their parents' order are grouped in place; a group whose
  * dates are in order (ties, missing last) needs no row array, else its rows
  * are sorted: a missing date before a known one, a later date before an
@@ -1136,13 +1148,10 @@ static void test_groups_in_place(void)
         snprintf(text, sizeof text, "pid,when\n%s", cases[i].rows);
         const char *pp = fx_file(&fx, "p.csv", "pid\n1\n2\n3\n");
         const char *cp = fx_file(&fx, "c.csv", text);
-        table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"}, {.name = "c", .path = cp, .parent = "p"}};
         strpool *pool = strpool_new();
         capture cap;
-        cohort_data *d = load1(sp, 2, NULL, pool, &cap);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-        const group_index *g = data_groups(d, 1, 0);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+        cohort_data *d;
+        const group_index *g = child_groups(pp, cp, pool, &cap, &d);
         CU_ASSERT_EQUAL(g->rows == NULL, cases[i].in_place);
         CU_ASSERT(g->off[0] == 0 && g->off[1] == 3 && g->off[2] == 5 && g->off[3] == 5);
         for (size_t k = 0; k < 5; k++) CU_ASSERT_EQUAL(group_row(g, k), cases[i].want[k]);
@@ -1316,14 +1325,10 @@ static void test_groups_large(void)
     }
     const char *pe = fx_file(&fx, "e.csv", text);
     free(text);
-    table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
-                        {.name = "e", .path = pe, .parent = "p"}};
     strpool *pool = strpool_new();
     capture cap;
-    cohort_data *d = load1(sp, 2, NULL, pool, &cap);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-    const group_index *g = data_groups(d, 1, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    cohort_data *d;
+    const group_index *g = child_groups(pp, pe, pool, &cap, &d);
     const column *dc = &d->tables[1].cols[1];
     int bad = 0;
     size_t total = 0;
