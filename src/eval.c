@@ -39,8 +39,8 @@ typedef struct quant_state {
     const group_index *groups;
     uint8_t *pass;
     uint32_t *span;        /* per group of a prefiltered one: the positions
-                              [span[2a], span[2a + 1]) from its first row that
-                              passes to its last (0, 0: none), or NULL */
+                              [span[2a], span[2a + 1]) in g from its first row
+                              that passes to its last (empty: none), or NULL */
     const expr *fixed;     /* the conjunct any_fixed_rest evaluates, or NULL */
     int fixed_known;       /* `fixed` has been worked out (fast_conjunct) */
 } quant_state;
@@ -458,8 +458,8 @@ static void prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
             while (b < n && !qs->pass[group_row(g, first + b)]) b++;
             while (f > b && !qs->pass[group_row(g, first + f - 1)]) f--;
         }
-        qs->span[2 * a] = (uint32_t)(b < n ? b : 0);
-        qs->span[2 * a + 1] = (uint32_t)(b < n ? f : 0);
+        qs->span[2 * a] = (uint32_t)(first + (b < n ? b : 0));
+        qs->span[2 * a + 1] = (uint32_t)(first + (b < n ? f : 0));
     }
 }
 
@@ -704,14 +704,10 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     int64_t a = e->anchor_slot < 0 ? ev->anc[e->col]
         : data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->anchor_slot], e->col);
     if (!g || a < 0) return V_MISSING;
-    size_t first = g->off[a];
-    size_t n = g->off[a + 1] - g->off[a];
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
-    if (pass && qs->span) {
-        /* the rows before the first that passes and after the last do not count */
-        first += qs->span[2 * a];
-        n = qs->span[2 * a + 1] - qs->span[2 * a];
-    }
+    /* the rows before the first that passes and after the last do not count */
+    const uint32_t *span = pass && qs->span ? qs->span + 2 * a : g->off + a;
+    size_t first = span[0], n = span[1] - span[0];
     const expr *w = pass ? fast_conjunct(qs, e) : NULL;
     if (w) return any_fixed_rest(ev, e, w, g, first, n, pass);
     size_t *slot = &ev->var_row[e->slot];
