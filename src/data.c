@@ -2187,7 +2187,7 @@ static int groups_in_order(const table *t, const uint32_t *off, size_t ng)
 {
     if (t->order < 0) return 1;
     const column *c = &t->cols[t->order];
-    if (c->type == CT_DATE) {
+    if (c->type == CT_DATE && c->d) {
         const int32_t *d = c->d;
         for (size_t g = 0; g < ng; g++)
             for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
