@@ -34,7 +34,7 @@ typedef struct keyhash {
     uint32_t *slot;
 } keyhash;
 
-/* A string recently interned by a part (intern()). */
+/* A string recently interned while reading rows (intern()). */
 enum { INTERN_CACHE = 1024 };
 typedef struct intern_slot {
     const char *s;
@@ -82,9 +82,6 @@ typedef struct loader {
                                around interning into the shared pool */
     struct intern_slot *icache; /* reading rows: INTERN_CACHE slots (intern) */
     size_t span0, span1;    /* reading a part: its offsets in the file */
-    void **slice;           /* reading a part: per column, where its rows go in
-                               the table's arrays (cap rows; never grown) */
-    int overflow;           /* reading a part: more rows than counted */
     int threads;            /* threads reading one file (parts.h) */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
@@ -326,21 +323,13 @@ static int promote(loader *L, size_t ci, int to, size_t row)
         return 0;
     }
     void **old = col_values(c);
-    int inplace = L->slice && !L->cs[ci].skip;
     if (old) {
-        if (!inplace) free(*old);
+        free(*old);
         *old = NULL;
     }
     c->type = to;
     void **v = col_values(c);
-    if (inplace) {
-        /* a part's slice of the table's array: 8 bytes a row reserved */
-        *v = L->slice[ci];
-        /* rows before this one were missing (zero); the rest are stored */
-        memset(*v, 0, row * type_size(to));
-    } else {
-        *v = calloc(L->cap && !L->cs[ci].skip ? L->cap : 1, type_size(to));
-    }
+    *v = calloc(L->cap && !L->cs[ci].skip ? L->cap : 1, type_size(to));
     if (!*v) return -1;
     if (to == CT_TEXT && from != CT_NONE && row > 0 && !L->cs[ci].skip) {
         L->cs[ci].text_from = row;
@@ -1008,7 +997,12 @@ static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
 static void read_records(loader *L, csv_reader *r)
 {
     table *t = L->t;
-    if (!L->slice && grow_columns(L, FIRST_ROWS) != 0) {
+    /* a part: no more rows than its span holds records of ncols - 1 commas
+     * and a line end (more are only a first estimate's miss: they grow) */
+    size_t first = FIRST_ROWS;
+    if (L->span1 && (L->span1 - L->span0) / (t->ncols ? t->ncols : 1) + 2 < first)
+        first = (L->span1 - L->span0) / (t->ncols ? t->ncols : 1) + 2;
+    if (grow_columns(L, first) != 0) {
         oom(L);
         return;
     }
@@ -1037,11 +1031,6 @@ static void read_records(loader *L, csv_reader *r)
             }
             if (L->stopped) break;
             continue;
-        }
-        if (row == L->cap && L->slice) {
-            L->overflow = 1;    /* the file changed since its rows were counted */
-            L->stopped = 1;
-            break;
         }
         if (row == L->cap) {
             if (row >= (size_t)INT32_MAX - 1) {
@@ -1072,26 +1061,32 @@ static void read_records(loader *L, csv_reader *r)
 /* ---- one file read in parts on several threads --------------------------
  *
  * A mapped file is cut into parts at candidate record starts (just after a
- * '\n'; not quote-aware).  First every part is tokenized on the worker
- * threads, counting its rows (records with as many fields as the header)
- * and noting where the record after its last one starts.  Then, in file
- * order, each part is proven: the part before it, itself proven, ended
- * exactly where it starts (else the candidate was inside a quoted field or
- * a record, and the part is counted again from the proven start).  The
- * counts give every part its first row, so the table's arrays are
- * allocated once, at their size, and the workers read the parts again,
- * each storing its rows in its slice of them, with its own type guesses
- * (undeclared columns get 8 bytes a row until their type is known) and
- * its diagnostics held, not emitted.  Then the held diagnostics are
- * replayed in file order with their lines rebased, counted as the one-pass
- * reader counts them (the same limit, the same stop), and each column's
- * type is the join of the parts' guesses (integer and real give real, two
- * other types text): integers are converted, values moved to their final
- * width, and rows of a part that guessed another type than text are read
- * again as text afterwards, as in one pass.  So the tables and the
- * diagnostics are those of one pass, for any number of threads.
- * COHORT_CSV_PART_BYTES (a test hook) sets the size of the parts and reads
- * in parts even on one thread. */
+ * '\n'; not quote-aware).  Every part is read once, on the worker threads,
+ * speculatively: as one pass reads it (read_records), from its candidate
+ * start, into arrays of its own that grow as one pass grows them (next_cap,
+ * from its span), with its own type guesses (integers get 8 bytes a row
+ * until their width is known, as in one pass) and its diagnostics held,
+ * not emitted; it notes where the record after its last one starts and
+ * how many lines it read.  Then, in file order, each part is proven: the
+ * part before it, itself proven, ended exactly where it starts.  Else the
+ * candidate was inside a quoted field or a record (rare): its result is
+ * discarded and it is read again from the proven start.  A part that
+ * stopped (malformed quoting, out of memory, its own 20 errors) ends the
+ * file: the parts after it are dropped, as one pass never reads them.
+ * Then the held diagnostics are replayed in file order with their lines
+ * rebased, counted as the one-pass reader counts them (the same limit, the
+ * same stop), and the parts are joined into the table: each column's type
+ * is the join of the parts' guesses (integer and real give real, two other
+ * types text); the first part's arrays, converted in place, are grown to
+ * the table's rows (no copy: a large realloc moves pages), the other parts'
+ * rows are converted in their own arrays and copied in after them, each
+ * part's array freed once copied, so the peak holds about one column more
+ * than the parts; rows of a part that guessed another type than text are
+ * read again as text afterwards, as in one pass.  So the tables and the
+ * diagnostics are those of one pass, for any number of threads.  Strings a
+ * discarded part interned stay in the pool, unused (ids are not in the
+ * outputs).  COHORT_CSV_PART_BYTES (a test hook) sets the size of the
+ * parts and reads in parts even on one thread. */
 
 enum { PART_MIN = 2 << 20 };
 
@@ -1107,27 +1102,26 @@ typedef struct part {
     size_t start, limit;    /* candidate start; no record of it starts at or after limit */
     size_t end;             /* where the record after its last one starts */
     long lines;             /* physical lines from start to end */
-    size_t rows, first;     /* rows counted; the table's row of its first */
-    int bad;                /* the count met malformed quoting */
-    table t;                /* its columns: slices of the table's arrays */
+    size_t rows, first;     /* rows read; the table's row of its first */
+    table t;                /* its columns, in arrays of its own */
     colstate *cs;
-    void **slice;
-    int nerr, stopped, hard, nomem, overflow;
+    int nerr, stopped, hard, nomem;
     diag dg;
     held_diag *held;
     size_t nheld, heldcap;
 } part;
 
+/* Parts read, then joined, on several threads: tasks taken in turn. */
 typedef struct part_run {
-    const loader *L;
+    loader *L;
     csv_reader *r;
     part *parts;
-    size_t nparts, next, done;
-    double from, to;        /* the progress line's span for this pass */
-    int store;              /* 0: count the parts' rows; 1: store them */
-    void **vals;            /* per column: the table's value array */
-    size_t *stride;         /* per column: bytes a row in it while reading */
-    pthread_mutex_t lock;   /* next, done */
+    size_t nparts;          /* parts read; then the parts joined */
+    int join;               /* 0: a task reads a part; 1: joins a column */
+    size_t alloc;           /* joining: rows of the table's arrays */
+    int nomem;              /* joining: a column ran out of memory */
+    size_t ntasks, next, done;
+    pthread_mutex_t lock;   /* next, done, nomem */
     pthread_mutex_t pool_lock;
 } part_run;
 
@@ -1154,83 +1148,44 @@ static void hold_diag(void *ud, const diagnostic *d)
     p->held[p->nheld++] = (held_diag){d->level, d->line, d->col, d->len, d->srcline, d->srclen, m};
 }
 
-/* Free what reading a part allocated (not the slices: the table's). */
-static void part_free(part *p, const loader *L)
+/* Free what reading a part allocated and forget its result (its place in
+ * the file, start and limit, stays). */
+static void part_free(part *p)
 {
     for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) {
         column *c = &p->t.cols[j];
         free(c->miss);
-        if (!L->cs[j].skip) continue;
         void **v = col_values(c);
         if (v) free(*v);
     }
     free(p->t.cols);
     free(p->cs);
-    free(p->slice);
     for (size_t k = 0; k < p->nheld; k++) free(p->held[k].msg);
     free(p->held);
-    p->t.cols = NULL;
-    p->cs = NULL;
-    p->slice = NULL;
-    p->held = NULL;
-    p->nheld = p->heldcap = 0;
+    size_t start = p->start, limit = p->limit;
+    *p = (part){.start = start, .limit = limit};
 }
 
-/* Tokenize a part from its start: its rows, its end and its lines. */
-static void count_part(const loader *L, csv_reader *r, part *p)
+/* Read a part from its start as one pass reads it, into arrays of its own:
+ * its rows, its end and its lines, its diagnostics held. */
+static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *pool_lock)
 {
-    csv_reader *v = csv_view(r, p->start, p->limit);
-    if (!v) {
-        p->nomem = 1;
-        return;
-    }
-    size_t rows = 0;
-    int rc = csv_count_rows(v, L->t->ncols, &rows);
-    p->bad = rc < 0;
-    p->rows = rows;
-    p->end = csv_offset(v);
-    p->lines = csv_line(v) - 1;
-    csv_close(v);
-}
-
-/* Read a proven part as one pass reads it, storing its rows in its slice
- * of the table's arrays. */
-static void store_part(const part_run *pr, part *p, pthread_mutex_t *pool_lock)
-{
-    const loader *L = pr->L;
     table *t = L->t;
     p->t = *t;
     p->t.nrows = 0;
     p->t.cols = calloc(t->ncols, sizeof *p->t.cols);
     p->cs = malloc(t->ncols * sizeof *p->cs);
-    p->slice = calloc(t->ncols, sizeof *p->slice);
-    csv_reader *v =
-        p->t.cols && p->cs && p->slice ? csv_view(pr->r, p->start, p->limit) : NULL;
+    csv_reader *v = p->t.cols && p->cs ? csv_view(r, p->start, p->limit) : NULL;
     if (!v) {
         p->nomem = 1;
         return;
     }
-    size_t cap = p->rows ? p->rows : 1;
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &p->t.cols[j];
         c->name = t->cols[j].name;
         c->type = t->cols[j].type;
         c->declared = t->cols[j].declared;
         c->strs = t->cols[j].strs;
-        void **cv = col_values(c);
-        if (L->cs[j].skip) {
-            /* one row, as in one pass */
-            c->miss = calloc(1, sizeof *c->miss);
-            if (cv) *cv = calloc(1, type_size(c->type));
-            if (!c->miss || (cv && !*cv)) p->nomem = 1;
-            continue;
-        }
-        /* its own flags from its first row, merged into the table's by
-         * merge_flags (neighbouring parts share words of the table's) */
-        c->miss = calloc(miss_words(cap), sizeof *c->miss);
-        if (!c->miss) p->nomem = 1;
-        p->slice[j] = (char *)pr->vals[j] + p->first * pr->stride[j];
-        if (cv) *cv = p->slice[j];
     }
     memcpy(p->cs, L->cs, t->ncols * sizeof *p->cs);
     diag_init(&p->dg, hold_diag, p);
@@ -1238,72 +1193,25 @@ static void store_part(const part_run *pr, part *p, pthread_mutex_t *pool_lock)
     W.t = &p->t;
     W.cs = p->cs;
     W.dg = &p->dg;
-    W.cap = cap;
-    W.nerr = W.stopped = W.reread_text = W.overflow = 0;
+    W.cap = 0;
+    W.nerr = W.stopped = W.reread_text = 0;
     W.progress = NULL;
     W.pool_lock = pool_lock;
     W.icache = calloc(INTERN_CACHE, sizeof *W.icache);
     W.span0 = p->start;
     W.span1 = p->limit;
-    W.slice = p->slice;
     if (!W.icache) p->nomem = 1;
     if (!p->nomem) read_records(&W, v);
     free(W.icache);
+    p->rows = p->t.nrows;
+    p->end = csv_offset(v);
+    p->lines = csv_line(v) - 1;
     p->nerr = W.nerr;
     p->stopped = W.stopped;
-    p->overflow = W.overflow;
     /* stopped by a malformed record or no memory (not by the error count):
      * its last diagnostic ends the file */
     p->hard = W.stopped && p->nheld && p->held[p->nheld - 1].level == DIAG_ERROR;
     csv_close(v);
-}
-
-static void run_part(part_run *pr, size_t i)
-{
-    if (pr->store) store_part(pr, &pr->parts[i], &pr->pool_lock);
-    else count_part(pr->L, pr->r, &pr->parts[i]);
-}
-
-/* Take parts until none is left; the thread that keeps the progress line
- * (show) updates it after each. */
-static void take_parts(part_run *pr, int show)
-{
-    char what[300];
-    if (show) snprintf(what, sizeof what, "reading %s", pr->L->t->path);
-    for (;;) {
-        pthread_mutex_lock(&pr->lock);
-        size_t i = pr->next++;
-        pthread_mutex_unlock(&pr->lock);
-        if (i >= pr->nparts) break;
-        run_part(pr, i);
-        pthread_mutex_lock(&pr->lock);
-        double frac = (double)++pr->done / (double)pr->nparts;
-        pthread_mutex_unlock(&pr->lock);
-        if (show) progress_update(pr->L->progress, what, pr->from + (pr->to - pr->from) * frac);
-    }
-}
-
-static void *part_worker(void *arg)
-{
-    take_parts(arg, 0);
-    return NULL;
-}
-
-/* Run every part (pr->store says how) on `threads` threads, this one
- * included, which also keeps the progress line (from `from` to `to`). */
-static void run_parts(part_run *pr, int threads, double from, double to)
-{
-    pthread_t th[64];
-    int started[64] = {0};
-    if (threads > 64) threads = 64;
-    pr->next = pr->done = 0;
-    pr->from = from;
-    pr->to = to;
-    for (int i = 1; i < threads && (size_t)i < pr->nparts; i++)
-        started[i] = pthread_create(&th[i], NULL, part_worker, pr) == 0;
-    take_parts(pr, pr->L->progress != NULL);
-    for (int i = 1; i < threads && (size_t)i < pr->nparts; i++)
-        if (started[i]) pthread_join(th[i], NULL);
 }
 
 /* Replay a part's held diagnostics as the one-pass reader emits them, with
@@ -1337,17 +1245,6 @@ static void or_flags(uint64_t *dst, size_t at, const uint64_t *src, size_t n)
     }
 }
 
-/* The parts' missing flags into the table's columns. */
-static void merge_flags(loader *L, const part *parts, size_t n)
-{
-    table *t = L->t;
-    for (size_t j = 0; j < t->ncols; j++) {
-        if (L->cs[j].skip) continue;
-        for (size_t k = 0; k < n; k++)
-            or_flags(t->cols[j].miss, parts[k].first, parts[k].t.cols[j].miss, parts[k].rows);
-    }
-}
-
 /* The type a column has after reading a then b. */
 static int join_type(int a, int b)
 {
@@ -1357,69 +1254,161 @@ static int join_type(int a, int b)
     return CT_TEXT;
 }
 
-/* Give every column of the table its final type from the parts' guesses,
- * its values their final width, and the rows to read again as text. */
-static int join_parts(loader *L, part_run *pr, size_t n, size_t rows)
+/* A part's missing flags of one column into the table's, which are the
+ * first part's grown to `alloc` rows.  0 or -1 (no memory). */
+static int join_flags(column *c, part *p, size_t k, column *pc, size_t alloc)
 {
-    table *t = L->t;
-    part *parts = pr->parts;
-    size_t alloc = rows ? rows : 1;
-    for (size_t j = 0; j < t->ncols; j++) {
-        column *c = &t->cols[j];
-        int ty = c->type;
-        for (size_t k = 0; k < n; k++) ty = join_type(ty, parts[k].t.cols[j].type);
-        if (L->cs[j].skip) {
-            for (size_t k = 0; k < n; k++) {
-                column *pc = &parts[k].t.cols[j];
-                void **pv = col_values(pc);
-                if (pv) free(*pv);
-                free(pc->miss);
-                *pc = (column){0};
-            }
-            c->type = ty;
-            void **v = col_values(c);
-            if (v && !(*v = calloc(1, type_size(ty)))) return -1;
-            continue;
-        }
-        char *vals = pr->vals[j];
-        int wide = 0;   /* some part's integers need 64 bits (put_int) */
-        for (size_t k = 0; k < n && ty == CT_INT; k++) wide |= parts[k].t.cols[j].i != NULL;
-        size_t w = ty == CT_INT && !wide ? sizeof(int32_t) : type_size(ty);
-        size_t stride = pr->stride[j], text_from = 0;
-        for (size_t k = 0; k < n && stride; k++) {
-            const part *p = &parts[k];
-            const column *pc = &p->t.cols[j];
-            int pt = pc->type;
-            char *src = vals + p->first * stride, *dst = vals + p->first * w;
-            if (pt == ty && ty != CT_NONE) {
-                if (ty == CT_INT && wide && !pc->i) widen_ints(src, p->rows);
-                if (dst != src) memmove(dst, src, p->rows * w);
-                if (ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
-            } else if (ty == CT_REAL && pt == CT_INT) {
-                ints_to_reals(src, p->rows, pc->i == NULL);
-            } else if (w) {
-                memset(dst, 0, p->rows * w);
-                if (pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
-            }
+    if (k == 0) {
+        size_t nw = miss_words(alloc), used = p->rows ? miss_words(p->rows) : 0;
+        uint64_t *m = realloc(pc->miss, nw * sizeof *m);
+        if (!m) return -1;
+        /* its bits past its rows are clear; the words past them may be new */
+        if (nw > used) memset(m + used, 0, (nw - used) * sizeof *m);
+        c->miss = m;
+    } else {
+        or_flags(c->miss, p->first, pc->miss, p->rows);
+        free(pc->miss);
+    }
+    pc->miss = NULL;
+    return 0;
+}
+
+/* Column j of the table from the parts' columns: its type the join of
+ * theirs, its values at their final width (the first part's array grown,
+ * the others' rows copied after it, each part's array freed once used), its
+ * flags, and the rows to read again as text.  0 or -1 (no memory). */
+static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
+{
+    column *c = &L->t->cols[j];
+    int ty = c->type;
+    for (size_t k = 0; k < n; k++) ty = join_type(ty, parts[k].t.cols[j].type);
+    if (L->cs[j].skip) {
+        /* projected: a one-row array, as in one pass */
+        for (size_t k = 0; k < n; k++) {
+            column *pc = &parts[k].t.cols[j];
+            void **pv = col_values(pc);
+            if (pv) free(*pv);
+            free(pc->miss);
+            *pc = (column){0};
         }
         c->type = ty;
-        void **v = ty == CT_INT && wide ? (void **)&c->i : col_values(c);
-        if (!v) {
-            free(vals);
-        } else {
-            if (stride > w) {
-                char *sh = realloc(vals, alloc * w);
-                if (sh) vals = sh;
-            }
-            *v = vals;
-        }
-        pr->vals[j] = NULL;
-        L->cs[j].text_from = text_from;
-        if (text_from) L->reread_text = 1;
+        void **v = col_values(c);
+        return v && !(*v = calloc(1, type_size(ty))) ? -1 : 0;
     }
-    t->nrows = rows;
-    L->cap = alloc;
+    int wide = 0;   /* some part's integers need 64 bits (put_int) */
+    for (size_t k = 0; k < n && ty == CT_INT; k++) wide |= parts[k].t.cols[j].i != NULL;
+    size_t w = ty == CT_INT && !wide ? sizeof(int32_t) : type_size(ty), text_from = 0;
+    char *vals = NULL;
+    for (size_t k = 0; k < n; k++) {
+        part *p = &parts[k];
+        column *pc = &p->t.cols[j];
+        int pt = pc->type;
+        void **pv = col_values(pc);
+        char *src = pv ? *pv : NULL;
+        /* its values, converted in place (8 bytes a row for integers) */
+        int kept = pt == ty && ty != CT_NONE;
+        if (ty == CT_REAL && pt == CT_INT) {
+            ints_to_reals(src, p->rows, pc->i == NULL);
+            kept = 1;
+        } else if (kept && ty == CT_INT && wide && !pc->i) {
+            widen_ints(src, p->rows);
+        }
+        if (kept && ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
+        if (!kept && pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
+        if (w && k == 0 && kept) {
+            char *g = realloc(src, alloc * w);
+            if (!g) return -1;
+            vals = g;
+            *pv = NULL;
+        } else if (w) {
+            if (!vals && !(vals = malloc(alloc * w))) return -1;
+            if (kept) memcpy(vals + p->first * w, src, p->rows * w);
+            else memset(vals + p->first * w, 0, p->rows * w);
+        }
+        if (pv) {
+            free(*pv);
+            *pv = NULL;
+        }
+        if (join_flags(c, p, k, pc, alloc) != 0) {
+            free(vals);
+            return -1;
+        }
+    }
+    c->type = ty;
+    void **v = ty == CT_INT && wide ? (void **)&c->i : col_values(c);
+    if (v) *v = vals;
+    else free(vals);
+    L->cs[j].text_from = text_from;
     return 0;
+}
+
+/* Take tasks until none is left; the thread that keeps the progress line
+ * (show) updates it after each part read. */
+static void take_tasks(part_run *pr, int show)
+{
+    char what[300];
+    if (show) snprintf(what, sizeof what, "reading %s", pr->L->t->path);
+    for (;;) {
+        pthread_mutex_lock(&pr->lock);
+        size_t i = pr->next++;
+        pthread_mutex_unlock(&pr->lock);
+        if (i >= pr->ntasks) break;
+        if (pr->join) {
+            if (join_column(pr->L, pr->parts, pr->nparts, i, pr->alloc) != 0) {
+                pthread_mutex_lock(&pr->lock);
+                pr->nomem = 1;
+                pthread_mutex_unlock(&pr->lock);
+            }
+            continue;
+        }
+        read_part(pr->L, pr->r, &pr->parts[i], &pr->pool_lock);
+        pthread_mutex_lock(&pr->lock);
+        double frac = (double)++pr->done / (double)pr->ntasks;
+        pthread_mutex_unlock(&pr->lock);
+        if (show) progress_update(pr->L->progress, what, frac);
+    }
+}
+
+static void *part_worker(void *arg)
+{
+    take_tasks(arg, 0);
+    return NULL;
+}
+
+/* Run `ntasks` tasks on `threads` threads, this one included, which also
+ * keeps the progress line. */
+static void run_tasks(part_run *pr, int threads, size_t ntasks)
+{
+    pthread_t th[64];
+    int started[64] = {0};
+    if (threads > 64) threads = 64;
+    pr->ntasks = ntasks;
+    pr->next = pr->done = 0;
+    for (int i = 1; i < threads && (size_t)i < ntasks; i++)
+        started[i] = pthread_create(&th[i], NULL, part_worker, pr) == 0;
+    take_tasks(pr, pr->L->progress != NULL);
+    for (int i = 1; i < threads && (size_t)i < ntasks; i++)
+        if (started[i]) pthread_join(th[i], NULL);
+}
+
+/* The table from the first n parts, its columns joined on `threads`
+ * threads: `rows` rows (0 when the file stopped: none is kept).  0 or -1
+ * (no memory). */
+static int join_parts(part_run *pr, size_t n, size_t rows, int threads)
+{
+    loader *L = pr->L;
+    table *t = L->t;
+    if (!rows)
+        for (size_t k = 0; k < n; k++) pr->parts[k].rows = pr->parts[k].first = 0;
+    pr->join = 1;
+    pr->nparts = n;
+    pr->alloc = rows ? rows : 1;
+    run_tasks(pr, threads, t->ncols);
+    for (size_t j = 0; j < t->ncols; j++)
+        if (L->cs[j].text_from) L->reread_text = 1;
+    t->nrows = rows;
+    L->cap = pr->alloc;
+    return pr->nomem ? -1 : 0;
 }
 
 /* Threads and parts for a file of `len` bytes of records; 0 parts: read
@@ -1439,23 +1428,6 @@ static size_t plan_parts(const loader *L, size_t len, int *threads)
     return n;
 }
 
-/* Allocate the table's arrays for `rows` rows: missing flags, and values
- * at their width when the type is declared, else 8 bytes a row. */
-static int alloc_table(loader *L, part_run *pr, size_t rows)
-{
-    table *t = L->t;
-    size_t alloc = rows ? rows : 1;
-    for (size_t j = 0; j < t->ncols; j++) {
-        column *c = &t->cols[j];
-        if (L->cs[j].skip) continue;
-        c->miss = calloc(miss_words(alloc), sizeof *c->miss);
-        pr->stride[j] = L->cs[j].fixed ? type_size(c->type) : 8;
-        pr->vals[j] = malloc(alloc * pr->stride[j]);
-        if (!c->miss || !pr->vals[j]) return -1;
-    }
-    return 0;
-}
-
 /* Read the data rows in parts; 0, or -1 when they must be read in one
  * pass instead (nothing was emitted, the table is untouched). */
 static int read_parts(loader *L, csv_reader *r)
@@ -1466,73 +1438,49 @@ static int read_parts(loader *L, csv_reader *r)
     int threads;
     size_t n = plan_parts(L, size - start, &threads);
     if (n == 0) return -1;
-    table *t = L->t;
     part *parts = calloc(n, sizeof *parts);
-    void **vals = calloc(t->ncols, sizeof *vals);
-    size_t *stride = calloc(t->ncols, sizeof *stride);
-    if (!parts || !vals || !stride) {
-        free(parts);
-        free(vals);
-        free(stride);
-        return -1;
-    }
+    if (!parts) return -1;
     for (size_t k = 0; k < n; k++) {
         size_t len = size - start, at = len / n * k + len % n * k / n;
         parts[k].start = k ? csv_next_line_start(r, start + at) : start;
         if (k) parts[k - 1].limit = parts[k].start;
     }
     parts[n - 1].limit = size;
-    part_run pr = {.L = L, .r = r, .parts = parts, .nparts = n, .vals = vals, .stride = stride};
+    part_run pr = {.L = L, .r = r, .parts = parts, .nparts = n};
     pthread_mutex_init(&pr.lock, NULL);
     pthread_mutex_init(&pr.pool_lock, NULL);
-    run_parts(&pr, threads, 0, 0.3);
-    /* prove each part's start, counting again the parts that started inside
-     * a record; the parts after one with malformed quoting are not needed */
+    run_tasks(&pr, threads, n);
+    /* prove each part's start, reading again the parts that started inside
+     * a record; the parts after one that stopped are not needed */
     size_t at = start, used = n, rows = 0;
     int rc = 0;
     for (size_t k = 0; k < n && !rc; k++) {
         part *p = &parts[k];
         if (p->start != at) {
+            part_free(p);
             p->start = at;
             if (p->limit < at) p->limit = at;
-            count_part(L, r, p);
+            read_part(L, r, p, &pr.pool_lock);
         }
         p->first = rows;
         rows += p->rows;
         if (p->nomem || rows >= (size_t)INT32_MAX - 1) rc = -1;   /* one pass says it */
-        if (p->bad) used = k + 1;
-        if (p->bad) break;
+        if (p->stopped) used = k + 1;
+        if (p->stopped) break;
         at = p->end;
     }
-    if (!rc && alloc_table(L, &pr, rows) != 0) rc = -1;
-    if (!rc) {
-        pr.store = 1;
-        pr.nparts = used;
-        run_parts(&pr, threads, 0.3, 1);
-        for (size_t k = 0; k < used; k++)
-            if (parts[k].nomem || parts[k].overflow) rc = -1;
-        if (!rc) merge_flags(L, parts, used);
-    }
-    pthread_mutex_destroy(&pr.lock);
-    pthread_mutex_destroy(&pr.pool_lock);
     if (!rc) {
         long line = csv_line(r);
         for (size_t k = 0; k < used && !L->stopped; k++) {
             replay_part(L, &parts[k], line);
             line += parts[k].lines;
         }
-        if (join_parts(L, &pr, used, L->stopped ? 0 : rows) != 0) oom(L);
+        if (join_parts(&pr, used, L->stopped ? 0 : rows, threads) != 0) oom(L);
     }
-    for (size_t k = 0; k < n; k++) part_free(&parts[k], L);
-    for (size_t j = 0; j < t->ncols; j++) free(vals[j]);
-    if (rc)
-        for (size_t j = 0; j < t->ncols; j++) {
-            free(t->cols[j].miss);
-            t->cols[j].miss = NULL;
-        }
+    pthread_mutex_destroy(&pr.lock);
+    pthread_mutex_destroy(&pr.pool_lock);
+    for (size_t k = 0; k < n; k++) part_free(&parts[k]);
     free(parts);
-    free(vals);
-    free(stride);
     return rc;
 }
 
@@ -1751,7 +1699,8 @@ static int restore_cached(loader *L, cache_state *cs)
               colcache_ident_of(t->file, L->sha256, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
-    int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links);
+    int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links,
+                            L->threads);
     L->d->files_hashed += cs->id.computed != 0;
     if (cs->id.has_sha256) sha256_hex(cs->id.sha256, t->sha256);
     if (!hit) return 0;
@@ -2262,16 +2211,32 @@ static sort_item item_of(const column *c, size_t row)
     return it;
 }
 
-/* Are the groups of consecutive rows (off) each in order already? */
+/* Are the groups of consecutive rows (off) each in order already?  Each
+ * row is compared with the one before it in its group (ties are in file
+ * order, as item_less wants them); date columns, the usual order, without
+ * building sort items. */
 static int groups_in_order(const table *t, const uint32_t *off, size_t ng)
 {
     if (t->order < 0) return 1;
     const column *c = &t->cols[t->order];
-    for (size_t g = 0; g < ng; g++)
+    if (c->type == CT_DATE && c->d) {
+        const int32_t *d = c->d;
+        for (size_t g = 0; g < ng; g++)
+            for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
+                int ma = col_missing(c, r - 1), mb = col_missing(c, r);
+                if (ma > mb || (!ma && !mb && d[r] < d[r - 1])) return 0;
+            }
+        return 1;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        if (off[g + 1] - off[g] < 2) continue;
+        sort_item a = item_of(c, off[g]);
         for (size_t r = (size_t)off[g] + 1; r < off[g + 1]; r++) {
-            sort_item a = item_of(c, r - 1), b = item_of(c, r);
+            sort_item b = item_of(c, r);
             if (item_less(&b, &a)) return 0;
+            a = b;
         }
+    }
     return 1;
 }
 
@@ -2325,16 +2290,17 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
          * leave them in place; in date order too, they need no array */
         const int32_t *pr = t->parent_row;
         size_t i = 1;
-        while (i < n && pr[i] >= pr[i - 1]) i++;
+        for (; i < n && pr[i] >= pr[i - 1]; i++)   /* off[g]: where group g starts */
+            for (int32_t g = pr[i - 1] + 1; g <= pr[i]; g++) off[g] = (uint32_t)i;
         if (i >= n) {
-            for (i = 0; i < n; i++) off[pr[i] + 1]++;
-            for (size_t g = 0; g < ng; g++) off[g + 1] += off[g];
+            for (size_t g = n ? (size_t)pr[n - 1] + 1 : 0; g <= ng; g++) off[g] = (uint32_t)n;
             if (groups_in_order(t, off, ng)) goto indexed;
             if (!(rows = malloc((n ? n : 1) * sizeof *rows))) goto fail;
             for (i = 0; i < n; i++) rows[i] = (uint32_t)i;
             goto grouped;
         }
     }
+    memset(off, 0, (ng + 1) * sizeof *off);
     rows = malloc((n ? n : 1) * sizeof *rows);
     if (!rows) goto fail;
     arow = malloc((n ? n : 1) * sizeof *arow);
