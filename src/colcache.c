@@ -13,8 +13,11 @@
  * numeric values point into the mapping, which the table keeps (data.h:
  * column.mapped, table.map); only text columns are built (a pointer per
  * row into the interned strings).  The payload's hash chains a hash of each
- * section, checked before the table is used (about 7 GB/s: a damaged entry
- * is never used).  cohort never changes an entry's payload in place (it
+ * section, checked before the table is used (about 7 GB/s a thread: a
+ * damaged entry is never used): the sections are laid out first, then
+ * hashed on the run's threads, each checked piece by piece as it is
+ * hashed (links and ids in range, ids mapped to strings), and the hashes
+ * chained in order.  cohort never changes an entry's payload in place (it
  * renames a new entry over it, and renews only the header in place), so a
  * mapping stays whole; truncating an entry by hand while a run has it
  * mapped would end that run (SIGBUS), like truncating any mapped file.
@@ -37,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,12 +118,25 @@ static uint64_t lane(uint64_t acc, uint64_t w)
 
 /* Four independent lanes over 32-byte blocks, then the tail.  Each step is
  * a bijection of its lane's state, so changing any one 8-byte word always
- * changes the result before the final mix (itself a bijection). */
-uint64_t colcache_hash(const void *data, size_t n)
+ * changes the result before the final mix (itself a bijection).  Taken in
+ * pieces (hash_begin, hash_blocks, hash_end) by hash_section, which checks
+ * each piece of a section while it is in the cache. */
+typedef struct hstate {
+    uint64_t a, b, c, d;
+} hstate;
+
+static void hash_begin(hstate *s, size_t n)
 {
-    const unsigned char *p = data;
-    uint64_t a = K1 ^ (uint64_t)n, b = K2, c = K3, d = ~K1;
-    size_t len = n;
+    s->a = K1 ^ (uint64_t)n;
+    s->b = K2;
+    s->c = K3;
+    s->d = ~K1;
+}
+
+/* The blocks of p[0..len), len a multiple of 32. */
+static void hash_blocks(hstate *s, const unsigned char *p, size_t len)
+{
+    uint64_t a = s->a, b = s->b, c = s->c, d = s->d;
     while (len >= 32) {
         a = lane(a, rd64(p));
         b = lane(b, rd64(p + 8));
@@ -128,7 +145,16 @@ uint64_t colcache_hash(const void *data, size_t n)
         p += 32;
         len -= 32;
     }
-    uint64_t h = rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18);
+    s->a = a;
+    s->b = b;
+    s->c = c;
+    s->d = d;
+}
+
+/* The tail p[0..len) (len < 32) and the final mix. */
+static uint64_t hash_end(const hstate *s, const unsigned char *p, size_t len)
+{
+    uint64_t h = rotl(s->a, 1) + rotl(s->b, 7) + rotl(s->c, 12) + rotl(s->d, 18);
     while (len >= 8) {
         h = rotl(h ^ lane(0, rd64(p)), 27) * K1 + K3;
         p += 8;
@@ -145,6 +171,15 @@ uint64_t colcache_hash(const void *data, size_t n)
     h *= K3;
     h ^= h >> 32;
     return h;
+}
+
+uint64_t colcache_hash(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    hstate s;
+    hash_begin(&s, n);
+    hash_blocks(&s, p, n & ~(size_t)31);
+    return hash_end(&s, p + (n & ~(size_t)31), n & 31);
 }
 
 /* The hash of a sequence of sections: each section's hash and length
@@ -306,25 +341,168 @@ static size_t pad8(size_t n)
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* Sections taken in order from the mapped entry, each padded to 8 bytes. */
+/* What is checked in a section, piece by piece as it is hashed. */
+enum { SEC_PLAIN, SEC_BELOW, SEC_IDS };
+
+/* A section of the mapped entry: where, what to check, and once hashed
+ * its hash and whether a check failed. */
+typedef struct section {
+    const unsigned char *p;
+    size_t n;
+    int kind, release;      /* release: its pages dropped once hashed (copied) */
+    uint32_t bound;         /* BELOW: every 32-bit value below it; IDS: ids known */
+    uint32_t *dict, *sid;   /* IDS: each id's string (owned), each row's */
+    uint64_t hash;
+    int bad;
+} section;
+
+/* Sections taken in order from the mapped entry, each padded to 8 bytes:
+ * first all laid out (colcache_load's walk over the columns), then all
+ * hashed and checked (reader_verified, on several threads), then their
+ * hashes chained in order and compared with the header's. */
 typedef struct reader {
     const unsigned char *base;
     uint64_t off, end;      /* next byte; the payload's end */
-    uint64_t check;         /* chained hash of the sections taken */
+    section *sec;
+    size_t nsec, cap;
+    size_t next;            /* reader_verified: the next section to hash */
+    pthread_mutex_t lock;
 } reader;
 
-/* The next section of n bytes, its padding zero and its hash chained into
- * the check; NULL when the entry is too short or the padding is not zero. */
-static const void *view(reader *rd, size_t n)
+/* The next section of n bytes, its padding zero, to be checked as `kind`
+ * says when hashed; NULL when the entry is too short, the padding is not
+ * zero or memory ran out.  Its bytes are not yet verified: what the walk
+ * reads of them must be bounds-checked, and nothing is used before
+ * reader_verified. */
+static const void *view_checked(reader *rd, size_t n, int kind, uint32_t bound)
 {
     size_t k = pad8(n);
     if (k < n || k > rd->end - rd->off) return NULL;
     const unsigned char *p = rd->base + rd->off;
     for (size_t i = n; i < k; i++)
         if (p[i]) return NULL;
+    if (rd->nsec == rd->cap) {
+        size_t cap = rd->cap ? 2 * rd->cap : 64;
+        section *sec = realloc(rd->sec, cap * sizeof *sec);
+        if (!sec) return NULL;
+        rd->sec = sec;
+        rd->cap = cap;
+    }
+    section *sc = &rd->sec[rd->nsec++];
+    memset(sc, 0, sizeof *sc);
+    sc->p = p;
+    sc->n = n;
+    sc->kind = kind;
+    sc->bound = bound;
     rd->off += k;
-    rd->check = chain(rd->check, colcache_hash(p, n), n);
     return p;
+}
+
+static const void *view(reader *rd, size_t n)
+{
+    return view_checked(rd, n, SEC_PLAIN, 0);
+}
+
+/* Check a piece p[0..len) at byte `at` of section sc (whole 32-bit values):
+ * every value below the bound (as unsigned: a negative int32_t fails), or
+ * each id mapped to its string.  0, or -1 when a value is out of range. */
+static int check_piece(const section *sc, const unsigned char *p, size_t at, size_t len)
+{
+    uint32_t bound = sc->bound, bad = 0;
+    if (sc->kind == SEC_BELOW) {
+        for (size_t i = 0; i + 4 <= len; i += 4) {
+            uint32_t v;
+            memcpy(&v, p + i, 4);
+            bad |= v >= bound;
+        }
+        return bad ? -1 : 0;
+    }
+    uint32_t *sid = sc->sid + at / 4;
+    for (size_t i = 0; i + 4 <= len; i += 4) {
+        uint32_t id;
+        memcpy(&id, p + i, 4);
+        if (id == UINT32_MAX) sid[i / 4] = 0;
+        else if (id < bound) sid[i / 4] = sc->dict[id];
+        else return -1;
+    }
+    return 0;
+}
+
+/* Hash section sc in PIECE-byte pieces, each checked right after it was
+ * hashed (read once from memory, not twice). */
+enum { PIECE = 1 << 16 };
+static void hash_section(section *sc)
+{
+    hstate s;
+    hash_begin(&s, sc->n);
+    size_t n = sc->n, blocks = n & ~(size_t)31;
+    int check = sc->kind != SEC_PLAIN;
+    for (size_t at = 0; at < blocks && !sc->bad; at += PIECE) {
+        size_t len = blocks - at < PIECE ? blocks - at : PIECE;
+        hash_blocks(&s, sc->p + at, len);
+        if (check && check_piece(sc, sc->p + at, at, len) != 0) sc->bad = 1;
+    }
+    if (check && !sc->bad && blocks < n && check_piece(sc, sc->p + blocks, blocks, n - blocks) != 0)
+        sc->bad = 1;
+    sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
+}
+
+/* Take the next section not yet taken (in the order laid out) and hash
+ * it, until none is left. */
+static void *hash_worker(void *arg)
+{
+    reader *rd = arg;
+    for (;;) {
+        pthread_mutex_lock(&rd->lock);
+        size_t i = rd->next++;
+        pthread_mutex_unlock(&rd->lock);
+        if (i >= rd->nsec) return NULL;
+        hash_section(&rd->sec[i]);
+    }
+}
+
+/* Every section hashed and checked, on up to `threads` threads (this one
+ * among them); the sections' hashes chained in order as the writer did
+ * (put) and compared with `sections`; 1 when they match and no check
+ * failed (reader_free then releases the text columns' copied sections). */
+static int reader_verified(reader *rd, int threads, uint64_t sections)
+{
+    enum { MAX_HELPERS = 7 };
+    pthread_t th[MAX_HELPERS];
+    int started[MAX_HELPERS] = {0};
+    if (threads <= 0) {   /* as many as the CSV reader takes (data.c) */
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (int)(c > 8 ? 8 : c) : 1;
+    }
+    int helpers = threads - 1;
+    if (helpers > MAX_HELPERS) helpers = MAX_HELPERS;
+    rd->next = 0;
+    pthread_mutex_init(&rd->lock, NULL);
+    for (int i = 0; i < helpers && (size_t)i + 1 < rd->nsec; i++)
+        started[i] = pthread_create(&th[i], NULL, hash_worker, rd) == 0;
+    hash_worker(rd);
+    for (int i = 0; i < helpers; i++)
+        if (started[i]) pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&rd->lock);
+    uint64_t check = 0;
+    int bad = 0;
+    for (size_t i = 0; i < rd->nsec; i++) {
+        section *sc = &rd->sec[i];
+        check = chain(check, sc->hash, sc->n);
+        bad |= sc->bad;
+    }
+    return !bad && check == sections;
+}
+
+/* Free what the sections own; release the pages of the copied ones. */
+static void reader_free(reader *rd, int release)
+{
+    for (size_t i = 0; i < rd->nsec; i++) {
+        section *sc = &rd->sec[i];
+        if (release && sc->release) colcache_release(sc->p, sc->n);
+        free(sc->dict);
+    }
+    free(rd->sec);
 }
 
 void colcache_release(const void *p, size_t n)
@@ -336,35 +514,35 @@ void colcache_release(const void *p, size_t n)
     if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
-/* One text column's values: intern the distinct strings, then map ids. */
+/* One text column's values: intern the distinct strings (bounds-checked:
+ * the entry is verified later), then each row's id is mapped to its
+ * string as the ids are hashed (reader_verified). */
 static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
 {
     if (h->ndict > UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
     size_t nd = (size_t)h->ndict;
+    size_t first = rd->nsec;
     const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
     const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
-    const uint32_t *ids = bytes ? view(rd, nrows * sizeof *ids) : NULL;
-    uint32_t *dict = malloc((nd ? nd : 1) * sizeof *dict);
-    c->sid = malloc((nrows ? nrows : 1) * sizeof *c->sid);
-    int rc = !ids || !dict || !c->sid ? -1 : 0;
+    uint32_t *dict = bytes ? malloc((nd ? nd : 1) * sizeof *dict) : NULL;
+    c->sid = dict ? malloc((nrows ? nrows : 1) * sizeof *c->sid) : NULL;
+    int rc = !c->sid ? -1 : 0;
     for (size_t k = 0; k < nd && !rc; k++) {
         if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
         else if (!(dict[k] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
             rc = -1;
     }
-    for (size_t r = 0; r < nrows && !rc; r++) {
-        if (ids[r] == UINT32_MAX) c->sid[r] = 0;
-        else if (ids[r] < nd) c->sid[r] = dict[ids[r]];
-        else rc = -1;
+    const uint32_t *ids = rc ? NULL : view_checked(rd, nrows * sizeof *ids, SEC_IDS, (uint32_t)nd);
+    if (!ids) {
+        free(dict);
+        return -1;
     }
-    free(dict);
-    /* hashed when viewed, and copied: the column needs them no more */
-    if (!rc) {
-        colcache_release(off, (nd + 1) * sizeof *off);
-        colcache_release(bytes, (size_t)h->dictbytes);
-        colcache_release(ids, nrows * sizeof *ids);
-    }
-    return rc ? -1 : 0;
+    section *sc = &rd->sec[rd->nsec - 1];
+    sc->dict = dict;
+    sc->sid = c->sid;
+    /* copied: the column needs them no more once they are hashed */
+    for (size_t i = first; i < rd->nsec; i++) rd->sec[i].release = 1;
+    return 0;
 }
 
 /* One column; its missing flags and numeric values point into the mapping
@@ -467,22 +645,19 @@ static int read_links(reader *rd, const cc_header *h, colcache_links *l)
     l->parent_hash = h->parent_hash;
     l->parent_spec = h->parent_spec;
     l->ngroups = (size_t)h->ngroups;
-    l->parent_row = view(rd, n * sizeof *l->parent_row);
+    /* every parent row and row in range, checked as they are hashed */
+    l->parent_row = view_checked(rd, n * sizeof *l->parent_row, SEC_BELOW, (uint32_t)l->ngroups);
     l->off = l->parent_row ? view(rd, (l->ngroups + 1) * sizeof *l->off) : NULL;
-    l->rows = l->off && h->links == 1 ? view(rd, n * sizeof *l->rows) : NULL;
+    l->rows = l->off && h->links == 1 ? view_checked(rd, n * sizeof *l->rows, SEC_BELOW, (uint32_t)n) : NULL;
     if (!l->off || (h->links == 1 && !l->rows) || l->off[0] != 0 || l->off[l->ngroups] != n)
         return -1;
     for (size_t g = 0; g < l->ngroups; g++)
         if (l->off[g] > l->off[g + 1]) return -1;
-    for (size_t r = 0; r < n; r++)
-        if (l->parent_row[r] < 0 || (size_t)l->parent_row[r] >= l->ngroups ||
-            (l->rows && l->rows[r] >= n))
-            return -1;
     return 0;
 }
 
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool, colcache_links *links)
+                  table *t, strpool *pool, colcache_links *links, int threads)
 {
     char *ep = entry_path(dir, path, t->name);
     int fd = ep ? open(ep, O_RDONLY | O_CLOEXEC) : -1;
@@ -514,12 +689,18 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows, len = (size_t)st.st_size;
     void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     column *cols = map == MAP_FAILED ? NULL : calloc(ncols, sizeof *cols);
-    reader rd = {map, sizeof h, len, 0};
+    reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.base = map;
+    rd.off = sizeof h;
+    rd.end = len;
     int bad = !cols;
     for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool);
     colcache_links got = {0};
     if (!bad && h.links) bad = read_links(&rd, &h, &got);
-    if (bad || rd.off != rd.end || rd.check != h.sections) {
+    bad = bad || rd.off != rd.end || !reader_verified(&rd, threads, h.sections);
+    reader_free(&rd, !bad);
+    if (bad) {
         close(fd);
         if (cols) data_free_columns(cols, ncols);
         if (map != MAP_FAILED) munmap(map, len);

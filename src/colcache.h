@@ -67,9 +67,10 @@ int colcache_ident_of(const char *path, int want_sha256, colcache_ident *id);
  * table's mapping; parent_row NULL when it has none; checked whole and in
  * range, but the caller must check they are of its parent); otherwise
  * leaves t as it was and returns 0.  Either way id then holds the file's content hash (id->hashed) unless the file could
- * not be read, with its SHA-256 when asked. */
+ * not be read, with its SHA-256 when asked.  The entry's sections are
+ * hashed (verified) on up to `threads` threads (0: one a core, at most 8). */
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool, colcache_links *links);
+                  table *t, strpool *pool, colcache_links *links, int threads);
 
 /* Write table t's entry, with its links unless links is NULL; silently nothing when the file's identity changed
  * since id was hashed or the cache cannot be written (the cache only saves

@@ -9,9 +9,7 @@
  * of the bytes , \n \r " of 64 bytes at a time (AVX-512BW or AVX2 when the
  * processor has them, chosen at run time; else SSE2, or eight bytes at a
  * time elsewhere), one field per set bit; anything else is left to the
- * general tokenizer, which gives the same fields.  Counting the records of
- * a mapped file (csv_count_rows) goes by lines: a line without quotes or
- * CRs is one record with its commas plus one fields. */
+ * general tokenizer, which gives the same fields. */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE 1   /* MAP_ANONYMOUS, madvise */
 #endif
@@ -58,7 +56,7 @@ struct csv_reader {
     int slow;               /* the fast path is off (csv_set_fast) */
     const char *mb;         /* the fast path's current 64-byte block, or NULL */
     uint64_t mm;            /* its special bytes not yet consumed */
-    int (*fast)(csv_reader *, int); /* fast_record for this processor */
+    int (*fast)(csv_reader *); /* fast_record for this processor */
 };
 
 /* Mapped: the pages of the records read are given back every so often. */
@@ -125,7 +123,7 @@ static int map_file(csv_reader *r, size_t size)
 }
 
 static csv_reader *open_reader(const char *path, size_t bufsize, int map_small);
-static int (*pick_fast(const char *name))(csv_reader *, int);
+static int (*pick_fast(const char *name))(csv_reader *);
 
 csv_reader *csv_open(const char *path, size_t bufsize)
 {
@@ -283,75 +281,44 @@ static csv_field *new_field(csv_reader *r)
 
 /* ---- the fast path ---- */
 
-/* Bit k of *comma, *nl and *other set when byte b[k] is ',', '\n', and
- * '\r' or '"' (k < 64). */
-static inline void block_masks(const char *b, uint64_t *comma, uint64_t *nl, uint64_t *other)
+/* Bit k set when byte b[k] is , \n \r or " (k < 64). */
+static inline uint64_t block_mask(const char *b)
 {
-    uint64_t mc = 0, mn = 0, mo = 0;
+    uint64_t m = 0;
 #if defined(__SSE2__)
     const __m128i vc = _mm_set1_epi8(','), vn = _mm_set1_epi8('\n');
     const __m128i vr = _mm_set1_epi8('\r'), vq = _mm_set1_epi8('"');
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
-        mc |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vc)) << (16 * k);
-        mn |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)) << (16 * k);
-        mo |= (uint64_t)(uint16_t)_mm_movemask_epi8(
-                  _mm_or_si128(_mm_cmpeq_epi8(v, vr), _mm_cmpeq_epi8(v, vq)))
-              << (16 * k);
+        __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vn)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, vr), _mm_cmpeq_epi8(v, vq)));
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(x) << (16 * k);
     }
 #else
     /* exact per byte (no borrow between bytes): the high bit of each byte
-     * equal to c, gathered into eight bits by a multiplication */
+     * equal to one of them, gathered into eight bits by a multiplication */
     const uint64_t low7 = ~HIGHS;
+    static const char sp[4] = {',', '\n', '\r', '"'};
     for (int k = 0; k < 8; k++) {
-        uint64_t w;
+        uint64_t w, hit = 0;
         memcpy(&w, b + 8 * k, 8);
-        uint64_t x, hit[3] = {0, 0, 0};
-        static const char sp[4] = {',', '\n', '\r', '"'};
         for (int c = 0; c < 4; c++) {
-            x = w ^ (ONES * (unsigned char)sp[c]);
-            hit[c < 2 ? c : 2] |= ~(((x & low7) + low7) | x) & HIGHS;
+            uint64_t x = w ^ (ONES * (unsigned char)sp[c]);
+            hit |= ~(((x & low7) + low7) | x) & HIGHS;
         }
-        mc |= ((hit[0] >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
-        mn |= ((hit[1] >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
-        mo |= ((hit[2] >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
+        m |= ((hit >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
     }
 #endif
-    *comma = mc;
-    *nl = mn;
-    *other = mo;
-}
-
-/* The number of bits set in x (inline: without -mpopcnt the builtin is a
- * call into libgcc). */
-static inline size_t bits_set(uint64_t x)
-{
-#if defined(__POPCNT__)
-    return (size_t)__builtin_popcountll(x);
-#else
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-    return (size_t)((x * ONES) >> 56);
-#endif
-}
-
-/* Bit k set when byte b[k] is , \n \r or " (k < 64). */
-static inline uint64_t block_mask(const char *b)
-{
-    uint64_t c, n, o;
-    block_masks(b, &c, &n, &o);
-    return c | n | o;
+    return m;
 }
 
 /* Tokenize the record at r->pos when it is plain: no field starts with a
  * quote, no CR but in a CRLF line end, and it ends before the end of the
  * buffered input unless that is the end of the file.  1 or 2 as
  * parse_record; 0 when it is not plain (nothing changed but the fields:
- * parse_record reads it).  With store = 0 the fields are only counted
- * (r->nf), not stored. */
+ * parse_record reads it). */
 static inline __attribute__((always_inline)) int
-fast_record(csv_reader *r, int store, uint64_t (*mask)(const char *))
+fast_record(csv_reader *r, uint64_t (*mask)(const char *))
 {
     const char *const end = r->buf + r->len;
     const char *p = r->buf + r->pos, *b = r->mb;
@@ -377,18 +344,16 @@ fast_record(csv_reader *r, int store, uint64_t (*mask)(const char *))
             if (q == s) return 0;   /* a quoted field */
             continue;               /* a quote inside an unquoted field is data */
         }
-        if (store) {
-            if (nf == r->fcap) {
-                csv_field *f = realloc(r->f, r->fcap * 2 * sizeof *f);
-                if (!f) return 0;
-                r->f = f;
-                r->fcap *= 2;
-            }
-            csv_field *f = &r->f[nf];
-            f->p = f->raw = s;
-            f->len = f->rawlen = (size_t)(q - s);
-            f->line = r->line;
+        if (nf == r->fcap) {
+            csv_field *f = realloc(r->f, r->fcap * 2 * sizeof *f);
+            if (!f) return 0;
+            r->f = f;
+            r->fcap *= 2;
         }
+        csv_field *f = &r->f[nf];
+        f->p = f->raw = s;
+        f->len = f->rawlen = (size_t)(q - s);
+        f->line = r->line;
         nf++;
         if (c != ',') break;
         s = q + 1;
@@ -416,9 +381,9 @@ fast_record(csv_reader *r, int store, uint64_t (*mask)(const char *))
 }
 
 /* fast_record with the block mask of this build (SSE2 or portable). */
-static int fast_record_base(csv_reader *r, int store)
+static int fast_record_base(csv_reader *r)
 {
-    return fast_record(r, store, block_mask);
+    return fast_record(r, block_mask);
 }
 
 #ifdef CSV_X86_DISPATCH
@@ -450,21 +415,21 @@ block_mask_avx512(const char *b)
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
 }
 
-static __attribute__((target("avx2"))) int fast_record_avx2(csv_reader *r, int store)
+static __attribute__((target("avx2"))) int fast_record_avx2(csv_reader *r)
 {
-    return fast_record(r, store, block_mask_avx2);
+    return fast_record(r, block_mask_avx2);
 }
 
-static __attribute__((target("avx512bw"))) int fast_record_avx512(csv_reader *r, int store)
+static __attribute__((target("avx512bw"))) int fast_record_avx512(csv_reader *r)
 {
-    return fast_record(r, store, block_mask_avx512);
+    return fast_record(r, block_mask_avx512);
 }
 #endif
 
 /* The fast path with the named block mask ("base", "avx2", "avx512"), or
  * the widest this processor has (name NULL); NULL when it lacks the one
  * named. */
-static int (*pick_fast(const char *name))(csv_reader *, int)
+static int (*pick_fast(const char *name))(csv_reader *)
 {
     int any = name == NULL;
 #ifdef CSV_X86_DISPATCH
@@ -613,9 +578,8 @@ static int check_bom(csv_reader *r)
     return 0;
 }
 
-/* csv_next; with store = 0 the fields of plain records are counted, not
- * stored (csv_count). */
-static inline int next_record(csv_reader *r, int store)
+/* csv_next. */
+static inline int next_record(csv_reader *r)
 {
     drop_read_pages(r);
     if (!r->bom_checked && check_bom(r) != 0) return -1;
@@ -632,7 +596,7 @@ static inline int next_record(csv_reader *r, int store)
             if (csv_refill(r) != 0) return -1;
             continue;
         }
-        int rc = r->slow ? 0 : r->fast(r, store);
+        int rc = r->slow ? 0 : r->fast(r);
         if (rc == 0) {
             r->mb = NULL;
             rc = parse_record(r);
@@ -646,91 +610,7 @@ static inline int next_record(csv_reader *r, int store)
 
 int csv_next(csv_reader *r)
 {
-    return next_record(r, 1);
-}
-
-int csv_count(csv_reader *r)
-{
-    return next_record(r, 0);
-}
-
-/* Count the plain lines (no quote, no CR: each is one record, or a blank
- * line) from r->pos on, 64 bytes at a time by their commas: *rows counts
- * those with `want` fields.  0 when the line at r->pos is not plain
- * (csv_count reads it); -1 at the end of the input or of the view.  The
- * input is held whole (eof). */
-static int count_lines(csv_reader *r, size_t want, size_t *rows)
-{
-    const char *const end = r->buf + r->len;
-    const char *const lim = r->limit && r->limit < r->len ? r->buf + r->limit : end;
-    const char *p = r->buf + r->pos, *b = p;
-    size_t commas = 0, n = *rows;
-    long line = r->line;
-    int rc = -1;
-    uint64_t mc, mn, mo;
-    block_masks(b, &mc, &mn, &mo);
-    /* bits below the current point are cleared; p starts the current line */
-    while (p < lim) {
-        if (mn) {
-            uint64_t bit = mn & (0 - mn), below = bit - 1;
-            if (mo & below) {
-                rc = 0;
-                break;
-            }
-            const char *q = b + __builtin_ctzll(mn);
-            commas += bits_set(mc & below);
-            if (q > p && commas + 1 == want) n++;
-            if (q == end) {     /* the sentinel: the last line has no '\n' */
-                p = q;
-                break;
-            }
-            line++;
-            p = q + 1;
-            commas = 0;
-            mc &= ~(below | bit);
-            mn &= ~(below | bit);
-            mo &= ~(below | bit);
-            continue;
-        }
-        if (mo) {
-            rc = 0;
-            break;
-        }
-        commas += bits_set(mc);
-        b += 64;
-        block_masks(b, &mc, &mn, &mo);
-        if ((size_t)(p - r->buf) >= r->dropped + DROP_EVERY) {
-            r->pos = (size_t)(p - r->buf);
-            drop_read_pages(r);
-        }
-    }
-    r->pos = (size_t)(p - r->buf);
-    r->line = line;
-    *rows = n;
-    return rc;
-}
-
-int csv_count_rows(csv_reader *r, size_t want, size_t *rows)
-{
-    size_t n = 0;
-    if (!r->bom_checked && check_bom(r) != 0) {
-        *rows = 0;
-        return -1;
-    }
-    int rc = 0, lines = r->eof && !r->slow;
-    r->mb = NULL;
-    for (;;) {
-        if (lines && count_lines(r, want, &n) < 0) {
-            rc = 0;
-            break;
-        }
-        rc = next_record(r, 0);
-        if (rc != 1) break;
-        if (r->nf == want) n++;
-    }
-    r->nf = 0;
-    *rows = n;
-    return rc;
+    return next_record(r);
 }
 
 const char *csv_line_of(const csv_reader *r, const char *pos, size_t *len, int *col)
@@ -764,7 +644,7 @@ void csv_set_fast(csv_reader *r, int on)
 
 int csv_set_simd(csv_reader *r, const char *name)
 {
-    int (*f)(csv_reader *, int) = pick_fast(name);
+    int (*f)(csv_reader *) = pick_fast(name);
     if (!f) return 0;
     r->fast = f;
     r->mb = NULL;   /* its block's mask would come from the other one */

@@ -34,16 +34,6 @@ csv_reader *csv_open_mapped(const char *path);
  * start of the input is skipped.  The fields, their text and the lines they
  * point into stay valid until the next call. */
 int csv_next(csv_reader *r);
-/* csv_next for counting: the same records, csv_nfields, lines and
- * offsets, but csv_fields is not to be read after it. */
-int csv_count(csv_reader *r);
-/* Read every remaining record (to the end, or to a view's limit) as
- * csv_count does, and count in *rows those with `want` fields; plain
- * lines (no quote, no CR) of an input held whole are counted 64 bytes at a
- * time by their commas.  Returns what the last csv_count returned: 0 at
- * the end, -1 on an error (the count stops there); csv_offset and csv_line
- * are then as after that csv_count. */
-int csv_count_rows(csv_reader *r, size_t want, size_t *rows);
 size_t csv_nfields(const csv_reader *r);
 const csv_field *csv_fields(const csv_reader *r);
 /* Physical line (1-based) where the current record starts. */

@@ -37,7 +37,7 @@ typedef struct keyhash {
     uint32_t *slot;
 } keyhash;
 
-/* A string recently interned by a part (intern()). */
+/* A string recently interned while reading rows (intern()). */
 enum { INTERN_CACHE = 1024 };
 typedef struct intern_slot {
     const char *s;
@@ -85,7 +85,7 @@ typedef struct loader {
     struct progress *progress;
     pthread_mutex_t *pool_lock; /* reading a part on a worker thread: held
                                around interning into the shared pool */
-    struct intern_slot *icache; /* reading a part: INTERN_CACHE slots */
+    struct intern_slot *icache; /* reading rows: INTERN_CACHE slots (intern) */
     size_t span0, span1;    /* reading a part: its offsets in the file */
     int threads;            /* threads reading one file (parts.h) */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
@@ -395,22 +395,44 @@ static void bad_date(loader *L, const csv_reader *r, size_t ci, const csv_field 
                 (int)f->len, f->p);
 }
 
-/* The pool's id of p[0..len) (0: out of memory).  Reading a part on a
- * worker thread: from the part's cache of recently interned strings when
- * there, else from the shared pool under its lock (most cells of a text
- * column repeat a few values, so they need not wait for the lock). */
+/* A cheap hash of a cell's text for intern()'s cache: its first and last
+ * eight bytes (overlapping words, or bytes, for shorter texts) and its
+ * length, mixed by one multiplication; texts alike but in the middle only
+ * share a slot (a miss, never a wrong id). */
+static inline uint32_t cell_hash(const char *p, size_t len)
+{
+    uint64_t a = 0, b = 0;
+    if (len >= 8) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, p, 4);
+        memcpy(&y, p + len - 4, 4);
+        a = x;
+        b = y;
+    } else if (len > 0) {
+        a = (unsigned char)p[0] | (uint64_t)(unsigned char)p[len / 2] << 8 |
+            (uint64_t)(unsigned char)p[len - 1] << 16;
+    }
+    uint64_t h = (a ^ (b << 29 | b >> 35) ^ len) * 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h >> 40);
+}
+
+/* The pool's id of p[0..len) (0: out of memory).  While reading rows
+ * (icache set): from the loader's cache of recently interned strings when
+ * there, else from the pool, under its lock on a worker thread (most cells
+ * of a text column repeat a few values: they need neither the pool's hash
+ * nor the lock). */
 static uint32_t intern(loader *L, const char *p, size_t len)
 {
     if (!L->icache) return strpool_id(L->pool, p, len);
-    uint32_t h = (uint32_t)len * 0x9e3779b1u;
-    for (size_t i = 0; i < len && i < 16; i++) h = (h ^ (unsigned char)p[i]) * 0x01000193u;
-    if (len) h = (h ^ (unsigned char)p[len - 1]) * 0x01000193u;
-    intern_slot *sl = &L->icache[(h >> 16) & (INTERN_CACHE - 1)];
-    if (sl->s && sl->len == len && memcmp(sl->s, p, len) == 0) return sl->id;
-    pthread_mutex_lock(L->pool_lock);
+    intern_slot *sl = &L->icache[cell_hash(p, len) & (INTERN_CACHE - 1)];
+    if (sl->s && sl->len == len && strpool_same_bytes(sl->s, p, len)) return sl->id;
+    if (L->pool_lock) pthread_mutex_lock(L->pool_lock);
     uint32_t id = strpool_id(L->pool, p, len);
     const char *s = id ? strpool_text(strpool_strings(L->pool), id) : NULL;
-    pthread_mutex_unlock(L->pool_lock);
+    if (L->pool_lock) pthread_mutex_unlock(L->pool_lock);
     if (id) *sl = (intern_slot){s, len, id};
     return id;
 }
@@ -422,15 +444,20 @@ static inline int maybe_missing(const loader *L, size_t len)
     return len == 0 || ((L->nalens >> (len < 64 ? len : 0)) & 1);
 }
 
-/* The common cell, stored without store_cell's checks: a value that is not
- * missing and fits its column's current type as it is.  1 when stored; 0
- * for anything else (store_cell then reads the cell from the start, with
- * its diagnostics and promotions). */
+/* The common cell, stored without store_cell's checks: an empty cell
+ * (missing, as store_cell stores it), or a value that is not missing and
+ * fits its column's current type as it is.  1 when stored; 0 for anything
+ * else (store_cell then reads the cell from the start, with its
+ * diagnostics and promotions). */
 static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field *f)
 {
     column *c = &L->t->cols[ci];
     const char *p = f->p;
     size_t len = f->len;
+    if (len == 0) {
+        set_missing(c, row);
+        return 1;
+    }
     if (maybe_missing(L, len)) return 0;
     switch (c->type) {
     case CT_INT: {
@@ -1408,7 +1435,12 @@ static int read_parts(loader *L, csv_reader *r)
  * mapped, else in one pass. */
 static void read_rows(loader *L, csv_reader *r)
 {
-    if (read_parts(L, r) != 0) read_records(L, r);
+    if (read_parts(L, r) != 0) {
+        L->icache = calloc(INTERN_CACHE, sizeof *L->icache);   /* NULL: none */
+        read_records(L, r);
+        free(L->icache);
+        L->icache = NULL;
+    }
     L->d->bytes_read += csv_bytes_read(r);
 }
 
@@ -1880,7 +1912,8 @@ static int restore_cached(loader *L, cache_state *cs)
               colcache_ident_of(t->file, L->sha256, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
-    int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links);
+    int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links,
+                            L->threads);
     L->d->files_hashed += cs->id.computed != 0;
     if (cs->id.has_sha256) sha256_hex(cs->id.sha256, t->sha256);
     if (!hit) return 0;
@@ -2417,7 +2450,7 @@ static int items_in_order(const column *c, size_t a, size_t b)
 /* The same, inline for date columns, the usual order (no sort items). */
 static inline int rows_in_order(const column *c, size_t a, size_t b)
 {
-    if (c->type == CT_DATE) {
+    if (c->type == CT_DATE && c->d) {
         int ma = col_missing(c, a), mb = col_missing(c, b);
         return !(ma > mb || (!ma && !mb && c->d[b] < c->d[a]));
     }

@@ -63,22 +63,6 @@ static int digits(const char *s, int n, int *out)
     return 1;
 }
 
-/* The CSV loader's hot path: every byte checked at once, then the checks
- * and the day number of date_valid and date_from_ymd (inlined here). */
-int date_parse(const char *s, size_t len, int32_t *out)
-{
-    if (len != 10 || s[4] != '-' || s[7] != '-') return 0;
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned y0 = u[0] - 48u, y1 = u[1] - 48u, y2 = u[2] - 48u, y3 = u[3] - 48u;
-    unsigned m0 = u[5] - 48u, m1 = u[6] - 48u, d0 = u[8] - 48u, d1 = u[9] - 48u;
-    if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9))
-        return 0;
-    int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), m = (int)(m0 * 10 + m1), d = (int)(d0 * 10 + d1);
-    if (!date_valid(y, m, d)) return -1;
-    *out = date_from_ymd(y, m, d);
-    return 1;
-}
-
 int date_parse_partial(const char *s, size_t len, int rule, int32_t *out)
 {
     int y, m = 0;

@@ -9,10 +9,6 @@ int32_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int32_t days, int *y, int *m, int *d);
 /* 1 if y-m-d is a real calendar day (rejects 2019-02-30). */
 int date_valid(int y, int m, int d);
-/* Parse exactly "YYYY-MM-DD" (len 10).  Returns 1 and sets *out on success,
- * 0 if the text does not have that shape, -1 if it has the shape but is not
- * a real day (e.g. 2019-02-30). */
-int date_parse(const char *s, size_t len, int32_t *out);
 /* The day n calendar months after `days` (before, for n < 0), clamped to
  * the last day of the month when that month is shorter (2020-01-31 + 1
  * month = 2020-02-29, as lubridate's %m+%).  0, or -1 when the year
@@ -33,4 +29,35 @@ size_t date_format(int32_t days, char *buf);
 #define DATE_MIN_DAYS (-719528)
 #define DATE_MAX_DAYS 2932896
 static inline int date_in_range(double days) { return days >= DATE_MIN_DAYS && days < DATE_MAX_DAYS + 1.0; }
+
+/* Parse exactly "YYYY-MM-DD" (len 10).  Returns 1 and sets *out on success,
+ * 0 if the text does not have that shape, -1 if it has the shape but is not
+ * a real day (e.g. 2019-02-30).  Inline: the CSV loader's hot path.  Every
+ * byte is checked at once; then the checks of date_valid and the day
+ * number of date_from_ymd by arithmetic of their own (no calls, no loops;
+ * tests/unit/test_data.c compares them on every day of 0000-9999): a leap year is one divisible by 4 and, if by 100
+ * (y = 25k with k % 4 == 0), by 400 (then also by 16); the leap years
+ * before year y (0000 is one) number (y+3)/4 - (y+99)/100 + (y+399)/400;
+ * and 0000-01-01 is day DATE_MIN_DAYS. */
+static inline __attribute__((always_inline)) int date_parse(const char *s, size_t len,
+                                                          int32_t *out)
+{
+    /* days before month m (1-12) of a common year, and its days */
+    static const uint16_t before[13] = {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    static const uint8_t mdays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (len != 10 || s[4] != '-' || s[7] != '-') return 0;
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned y0 = u[0] - 48u, y1 = u[1] - 48u, y2 = u[2] - 48u, y3 = u[3] - 48u;
+    unsigned m0 = u[5] - 48u, m1 = u[6] - 48u, d0 = u[8] - 48u, d1 = u[9] - 48u;
+    if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9))
+        return 0;
+    unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1, d = d0 * 10 + d1;
+    if (m - 1u > 11u || d == 0) return -1;
+    unsigned leap = (y & 3) == 0 && ((y2 | y3) != 0 || (y & 15) == 0);
+    if (d > (unsigned)mdays[m] + (m == 2 && leap)) return -1;
+    unsigned days = 365u * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400 + before[m] +
+                    (m > 2 && leap) + d - 1;
+    *out = (int32_t)days + DATE_MIN_DAYS;
+    return 1;
+}
 #endif

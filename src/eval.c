@@ -38,6 +38,9 @@ typedef struct block {
 typedef struct quant_state {
     const group_index *groups;
     uint8_t *pass;
+    uint32_t *span;        /* per group of a prefiltered one: the positions
+                              [span[2a], span[2a + 1]) in g from its first row
+                              that passes to its last (empty: none), or NULL */
     const expr *fixed;     /* the conjunct any_fixed_rest evaluates, or NULL */
     int fixed_known;       /* `fixed` has been worked out (fast_conjunct) */
 } quant_state;
@@ -316,14 +319,61 @@ static int row_only_tv(evaluator *ev, const expr *e)
  * any true, nor unknown); for count, it must be true. */
 static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r);
 
+/* Text columns whose pool holds at most this many strings are prefiltered
+ * through a table by string id (one byte an id); others by hashing. */
+#define PF_MAX_IDS (1u << 20)
+/* Past this many distinct values, the rest of the rows are evaluated one by one */
+#define PF_MAX_KEYS 128
+
+/* prefilter_by_value for a text column by its string ids: the byte of an id
+ * is worked out at its first row (0xff: not yet), and past PF_MAX_KEYS
+ * distinct values every row's, as the hashing does. */
+static int prefilter_by_id(evaluator *ev, const expr *e, const column *c, uint8_t *pass, size_t lo, size_t hi)
+{
+    size_t nids = ev->d->pool ? strpool_count(ev->d->pool) + 1 : 0;
+    if (!c->sid || nids > PF_MAX_IDS) return 0;
+    uint8_t *byid = malloc(nids);
+    if (!byid) return 0;
+    memset(byid, 0xff, nids);
+    uint8_t missing_val = 0xff;
+    size_t nkeys = 0;
+    for (size_t r = lo; r < hi; r++) {
+        if (!(r & 63) && hi - r >= 64 && !c->miss[r >> 6]) {
+            /* 64 rows, none missing: while their values are known, straight */
+            size_t end = r + 64;
+            for (uint32_t id; r < end && (id = c->sid[r]) < nids && byid[id] != 0xff; r++) pass[r] = byid[id];
+            if (r == end) {
+                r--;
+                continue;
+            }
+        }
+        uint8_t *slot = col_missing(c, r) ? &missing_val : c->sid[r] < nids ? &byid[c->sid[r]] : NULL;
+        if (slot && *slot != 0xff) {
+            pass[r] = *slot;
+            continue;
+        }
+        if (slot && slot != &missing_val && nkeys++ == PF_MAX_KEYS) {
+            /* too many distinct values: evaluate the rest row by row */
+            for (; r < hi; r++) pass[r] = prefilter_row(ev, e, r);
+            break;
+        }
+        pass[r] = prefilter_row(ev, e, r);   /* (no slot: an id interned since) */
+        if (slot) *slot = pass[r];
+    }
+    free(byid);
+    return 1;
+}
+
 /* When the row-only conjuncts read one text or boolean column, their value
  * depends only on that (interned) value: compute it once per distinct value,
- * remembered in a small open-addressing table. */
+ * remembered by string id (prefilter_by_id) or in a small open-addressing
+ * table. */
 static int prefilter_by_value(evaluator *ev, const expr *e, uint8_t *pass, size_t lo, size_t hi)
 {
     const column *c = &ev->d->tables[e->table].cols[e->pf_col];
     if (c->type != CT_TEXT && c->type != CT_BOOL) return 0;
-    enum { CAP = 256 };
+    if (c->type == CT_TEXT && prefilter_by_id(ev, e, c, pass, lo, hi)) return 1;
+    enum { CAP = 2 * PF_MAX_KEYS };
     const void *keys[CAP];
     uint8_t vals[CAP], used[CAP];
     uint8_t missing_val = 0;
@@ -376,15 +426,57 @@ static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r)
     return (uint8_t)(ok ? 1 | (all_true ? 2 : 0) : 0);
 }
 
+/* A prefilter is allocated with this many bytes more than its rows, zero,
+ * so that eight bytes can be read from any row. */
+#define PASS_PAD 8
+
+/* One bit (bit i: byte i is not zero) for each of the 8 bytes at p. */
+static inline uint64_t pass_bits8(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    x = (x | x >> 1) & 0x0101010101010101ull;   /* prefilter bytes are 0..3 */
+    return (x * 0x0102040810204080ull) >> 56;   /* byte i's bit to bit 56 + i */
+}
+
+/* The spans of the groups [lo, hi) of quantifier e (quant_state.span). */
+static void prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
+{
+    const quant_state *qs = &ev->quants[e->qslot];
+    const group_index *g = qs->groups;
+    for (size_t a = lo; a < hi; a++) {
+        size_t first = g->off[a], n = g->off[a + 1] - first, b = 0, f = n;
+        if (!g->rows && n <= 64) {
+            /* rows in the file's order (the usual case): a mask of the
+             * group's rows that pass, without a branch a row */
+            uint64_t m = 0;
+            for (size_t k = 0; k < n; k += 8) m |= pass_bits8(qs->pass + first + k) << k;
+            m &= n == 64 ? ~0ull : ((uint64_t)1 << n) - 1;
+            b = m ? (size_t)__builtin_ctzll(m) : n;
+            f = m ? 64 - (size_t)__builtin_clzll(m) : n;
+        } else {
+            while (b < n && !qs->pass[group_row(g, first + b)]) b++;
+            while (f > b && !qs->pass[group_row(g, first + f - 1)]) f--;
+        }
+        qs->span[2 * a] = (uint32_t)(first + (b < n ? b : 0));
+        qs->span[2 * a + 1] = (uint32_t)(first + (b < n ? f : 0));
+    }
+}
+
+/* The prefilter of quantifier e (computed now when no thread has), and its
+ * spans when there is memory for them. */
 static const uint8_t *prefilter(evaluator *ev, const expr *e)
 {
-    uint8_t **slot = &ev->quants[e->qslot].pass;
-    if (*slot) return *slot;
+    quant_state *qs = &ev->quants[e->qslot];
+    if (qs->pass) return qs->pass;
     size_t n = ev->d->tables[e->table].nrows;
-    uint8_t *pass = malloc(n + 1);
+    uint8_t *pass = malloc(n + PASS_PAD);
     if (!pass) return NULL;
+    memset(pass + n, 0, PASS_PAD);
     prefilter_rows(ev, e, pass, 0, n);
-    *slot = pass;
+    qs->pass = pass;
+    size_t ng = eval_prefilter_groups(ev, e);
+    if (ng) prefilter_spans(ev, e, 0, ng);
     return pass;
 }
 
@@ -469,13 +561,66 @@ static int relation_tv(const expr *w, const ivl *a, const ivl *b)
     return interval_relation(w->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)w->op, a, b);
 }
 
+/* Where x falls against window w (closed) whose fixed operands f are
+ * known: -1 before it, 1 after it (false, and for every later x too), 0 in
+ * it (true).  The comparisons are window_tv's own, so the result is its. */
+static inline int window_side(const expr *w, const value *f, double x)
+{
+    if (w->kind == E_WITHIN) {
+        double d = x - v_num(f[1]), a = v_num(f[0]);
+        return d < -a ? -1 : d > a ? 1 : 0;
+    }
+    return x < f[2].u.r + f[0].u.r ? -1 : x > f[2].u.r + f[1].u.r ? 1 : 0;
+}
+
+/* The column of the quantifier q's own rows that window w (of
+ * any_fixed_rest) tests, when it is the table's order column (a date): the
+ * rows of a group come in its order, missing last.  NULL otherwise, and
+ * for a window with an open end (an empty one is unknown, not false). */
+static const column *sorted_window_col(evaluator *ev, const expr *q, const expr *w)
+{
+    const expr *x = w->a;
+    if ((w->kind != E_WITHIN && (w->kind != E_WITHIN2 || w->op)) || (x->kind != E_NAME && x->kind != E_FIELD) ||
+        x->rkind != R_VARCOL || x->slot != q->slot || x->table != q->table)
+        return NULL;
+    const table *t = &ev->d->tables[q->table];
+    const column *c = &t->cols[x->col];
+    return x->col == t->order && c->type == CT_DATE && c->d ? c : NULL;
+}
+
+/* any_fixed_rest's result when its window w, with fixed operands f all
+ * known, tests the group's order column c: the rows up to the first after
+ * the window, then those with the date missing (last).  A row in the window
+ * is true, and with the date missing unknown, for window_tv; the rest false. */
+static int any_sorted_window(const expr *w, const value *f, const column *c, const group_index *g, size_t first,
+                             size_t n, const uint8_t *pass)
+{
+    int acc = F;
+    size_t miss = n;   /* the positions [miss, n) have the date missing */
+    while (miss > 0 && col_missing(c, group_row(g, first + miss - 1))) miss--;
+    for (size_t k = 0; k < miss; k++) {
+        size_t row = group_row(g, first + k);
+        int side = window_side(w, f, (double)c->d[row]);
+        if (side > 0) break;
+        if (side == 0 && pass[row]) {
+            if (pass[row] & 2) return T;
+            acc = U;   /* a row-only conjunct unknown */
+        }
+    }
+    for (size_t k = miss; k < n && acc == F; k++)
+        if (pass[group_row(g, first + k)]) acc = U;
+    return acc;
+}
+
 /* `any` q over the rows its prefilter lets through (pass) when the
  * condition's only other conjunct w is fixed_rest: w's fixed operands are
  * evaluated once, at the first such row (where the tree walk first
  * evaluated them), its other operand on every row, with the same
  * three-valued result as eval_node's (a row-only conjunct unknown makes a
  * true row unknown).  The tree walk evaluated the fixed operands at every
- * row it visited: an out-of-range result they gave is counted as often. */
+ * row it visited: an out-of-range result they gave is counted as often.
+ * A window over the order column whose fixed operands are known stops at
+ * the first row after it (any_sorted_window). */
 static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
                                                       const group_index *g, size_t first, size_t n,
                                                       const uint8_t *pass)
@@ -484,6 +629,20 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     size_t visits = 0, problems = 0;
     value f[3] = {V_MISSING, V_MISSING, V_MISSING};   /* windows: width or bounds, reference */
     ivl right = {0, 0, 0, 0, 0, 0};
+    const column *xc = n ? sorted_window_col(ev, q, w) : NULL;
+    if (xc) {
+        /* worked out ahead, uncounted: the loop counts as the tree walk does */
+        size_t before = ev->out_of_range;
+        const expr *at = ev->range_at;
+        f[0] = eval_expr(ev, w->b);
+        f[1] = eval_expr(ev, w->c);
+        if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
+        int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
+                    (w->kind == E_WITHIN || !v_missing(f[2]));
+        ev->out_of_range = before;
+        ev->range_at = at;
+        if (known) return from_tv(any_sorted_window(w, f, xc, g, first, n, pass));
+    }
     for (size_t k = 0; k < n && acc != T; k++) {
         size_t row = group_row(g, first + k);
         int pv = pass[row];
@@ -545,9 +704,10 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     int64_t a = e->anchor_slot < 0 ? ev->anc[e->col]
         : data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->anchor_slot], e->col);
     if (!g || a < 0) return V_MISSING;
-    size_t first = g->off[a];
-    size_t n = g->off[a + 1] - g->off[a];
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
+    /* the rows before the first that passes and after the last do not count */
+    const uint32_t *span = pass && qs->span ? qs->span + 2 * a : g->off + a;
+    size_t first = span[0], n = span[1] - span[0];
     const expr *w = pass ? fast_conjunct(qs, e) : NULL;
     if (w) return any_fixed_rest(ev, e, w, g, first, n, pass);
     size_t *slot = &ev->var_row[e->slot];
@@ -1145,13 +1305,27 @@ size_t eval_prefilter_alloc(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
     size_t n = ev->d->tables[e->table].nrows;
-    if (!qs->pass) qs->pass = malloc(n + 1);
+    if (!qs->pass && (qs->pass = malloc(n + PASS_PAD)) != NULL) memset(qs->pass + n, 0, PASS_PAD);
     return qs->pass ? n : 0;
 }
 
 void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi)
 {
     prefilter_rows(ev, e, ev->quants[e->qslot].pass, lo, hi);
+}
+
+size_t eval_prefilter_groups(evaluator *ev, const expr *e)
+{
+    quant_state *qs = &ev->quants[e->qslot];
+    if (!qs->groups || !qs->pass) return 0;
+    size_t ng = qs->groups->ngroups;
+    if (!qs->span) qs->span = malloc((2 * ng + 1) * sizeof *qs->span);
+    return qs->span ? ng : 0;
+}
+
+void eval_prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
+{
+    prefilter_spans(ev, e, lo, hi);
 }
 
 void eval_free(evaluator *ev)
@@ -1162,7 +1336,10 @@ void eval_free(evaluator *ev)
         free(b);
     }
     if (!ev->shares_quants) {
-        for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) free(ev->quants[i].pass);
+        for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) {
+            free(ev->quants[i].pass);
+            free(ev->quants[i].span);
+        }
         free(ev->quants);
         free(ev->seen);
     }

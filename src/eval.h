@@ -50,7 +50,11 @@ int64_t eval_row_of(const evaluator *ev, int t);
  * eval_prepare builds every quantifier's row groups and lists the
  * prefilters to compute (*todo, malloc'd); each is allocated once with
  * eval_prefilter_alloc (returns its row count, 0 on failure) and filled with
- * eval_prefilter_rows over disjoint row ranges, by ev or its clones.
+ * eval_prefilter_rows over disjoint row ranges, by ev or its clones; then
+ * the span of each row group (from its first row that passes to its last)
+ * allocated with eval_prefilter_groups (returns the number of groups, 0
+ * when there are none or on failure: the quantifier goes without) and
+ * filled with eval_prefilter_spans over disjoint ranges of groups.
  * eval_add_counts adds a clone's endpoint problem counts to ev's. */
 evaluator *eval_clone(evaluator *ev);
 size_t eval_prepare(evaluator *ev, const expr ***todo);
@@ -63,6 +67,8 @@ size_t eval_prepare_for(evaluator *ev, const expr *const *roots, size_t nroots, 
                         const expr ***todo);
 size_t eval_prefilter_alloc(evaluator *ev, const expr *e);
 void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi);
+size_t eval_prefilter_groups(evaluator *ev, const expr *e);
+void eval_prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi);
 void eval_add_counts(evaluator *ev, const evaluator *clone);
 /* How many results were made missing because they were out of range (an
  * integer overflow, a date outside 0000-01-01..9999-12-31, an infinite

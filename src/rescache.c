@@ -30,8 +30,13 @@
  *
  * Entries.  dir/<the key's first 32 hex digits>.cohortres: a header (magic,
  * format, the whole key, the number of sections, the payload's length and
- * hash, the header's own hash) then each section's length and bytes,
- * padded to 8.  Any mismatch, a short file or a wrong hash makes it a
+ * hash, the header's own hash) then each section's length, its encoding
+ * and its bytes, padded to 8: as they are (RC_RAW), or one bit a value
+ * when every byte is 0 or 1 (RC_BYTES01: missing flags, booleans in
+ * bytes) or every 8-byte word is the double 0.0 or 1.0 (RC_DOUBLES01: a
+ * boolean let, a 0/1 status) -- lossless, a boolean column's entry is 1/64
+ * of its size and writing it costs that much less; such a section is
+ * decoded into memory of its own when read, the others are used in place.  Any mismatch, a short file or a wrong hash makes it a
  * miss; a new entry is renamed over an old one (colcache_write).  An
  * entry read is mapped read-only: restored columns point into it. */
 #ifndef _GNU_SOURCE
@@ -54,8 +59,10 @@
 #include "colcache.h"
 #include "hash.h"
 
-enum { RC_FORMAT = 1 };
+enum { RC_FORMAT = 2 };
 static const char rc_magic[8] = "COHRES1";
+/* How a section's bytes are kept (the Entries paragraph above). */
+enum { RC_RAW, RC_BYTES01, RC_DOUBLES01 };
 
 typedef struct rc_header {
     char magic[8];
@@ -456,6 +463,56 @@ static uint64_t header_check(const rc_header *h)
     return colcache_hash(&c, sizeof c);
 }
 
+/* The encoding that keeps the len bytes of p in the fewest bytes. */
+static uint64_t section_encoding(const unsigned char *p, size_t len)
+{
+    if (len < 16) return RC_RAW;
+    int doubles = len % 8 == 0, bytes = 1;
+    for (size_t i = 0; doubles && i < len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        doubles = w == 0 || w == 0x3ff0000000000000ULL;   /* 0.0, 1.0 (not -0.0) */
+    }
+    if (doubles) return RC_DOUBLES01;
+    unsigned char any = 0;
+    for (size_t i = 0; i < len; i++) any |= p[i];
+    bytes = any <= 1;
+    return bytes ? RC_BYTES01 : RC_RAW;
+}
+
+/* Bytes a section of len bytes takes kept as enc (a bit a value, whole
+ * bytes; no overflow whatever a damaged length says). */
+static uint64_t stored_length(uint64_t len, uint64_t enc)
+{
+    uint64_t values = enc == RC_DOUBLES01 ? len / 8 : len;
+    return enc == RC_RAW ? len : values / 8 + (values % 8 != 0);
+}
+
+/* Section p[0..len) kept as enc into out (stored_length bytes). */
+static void encode_section(const unsigned char *p, size_t len, uint64_t enc, unsigned char *out)
+{
+    if (enc == RC_RAW) {
+        memcpy(out, p, len);
+        return;
+    }
+    size_t n = enc == RC_DOUBLES01 ? len / 8 : len, w = enc == RC_DOUBLES01 ? 8 : 1;
+    memset(out, 0, (n + 7) / 8);
+    for (size_t i = 0; i < n; i++) out[i >> 3] |= (unsigned char)((p[i * w] | p[i * w + w - 1]) != 0) << (i & 7);
+}
+
+/* The len bytes of a section kept as enc (not RC_RAW) from its bits. */
+static void decode_section(const unsigned char *bits, size_t len, uint64_t enc, unsigned char *out)
+{
+    if (enc == RC_BYTES01) {
+        for (size_t i = 0; i < len; i++) out[i] = (bits[i >> 3] >> (i & 7)) & 1;
+        return;
+    }
+    for (size_t i = 0; i < len / 8; i++) {
+        uint64_t w = -(uint64_t)((bits[i >> 3] >> (i & 7)) & 1) & 0x3ff0000000000000ULL;
+        memcpy(out + 8 * i, &w, 8);
+    }
+}
+
 int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
 {
     memset(out, 0, sizeof *out);
@@ -489,17 +546,28 @@ int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
     close(fd);
     size_t off = 0;
     for (size_t k = 0; ok && k < h.nsec; k++) {
-        uint64_t sl;
-        if (h.payload - off < 8) { ok = 0; break; }
+        uint64_t sl, enc;
+        if (h.payload - off < 16) { ok = 0; break; }
         memcpy(&sl, buf + off, 8);
-        off += 8;
-        if (sl > h.payload - off || pad8(sl) > h.payload - off) { ok = 0; break; }
-        out->p[k] = buf + off;
+        memcpy(&enc, buf + off + 8, 8);
+        off += 16;
+        uint64_t kept = stored_length(sl, enc);
+        if (enc > RC_DOUBLES01 || (enc == RC_DOUBLES01 && sl % 8) || kept > h.payload - off ||
+            pad8(kept) > h.payload - off || sl > SIZE_MAX - 1) { ok = 0; break; }
         out->len[k] = sl;
-        off += pad8(sl);
+        if (enc == RC_RAW) {
+            out->p[k] = buf + off;
+        } else if ((out->own[k] = malloc(sl + 1))) {
+            decode_section(buf + off, sl, enc, out->own[k]);
+            out->p[k] = out->own[k];
+        } else {
+            ok = 0;
+        }
+        off += pad8(kept);
     }
     if (!ok || off != h.payload) {
         if (map != MAP_FAILED) munmap(map, len);
+        for (size_t k = 0; k < RC_MAXSEC; k++) free(out->own[k]);
         memset(out, 0, sizeof *out);
         return 0;
     }
@@ -513,6 +581,7 @@ int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
 void rc_entry_free(rc_entry *e)
 {
     if (e->map) munmap(e->map, e->maplen);
+    for (size_t k = 0; k < RC_MAXSEC; k++) free(e->own[k]);
     memset(e, 0, sizeof *e);
 }
 
@@ -523,18 +592,24 @@ void rescache_put(rescache *rc, const rc_key *key, const rc_entry *e)
     const void *parts[2];
     size_t lens[2];
     /* the payload in one buffer, to hash it (it is written from there) */
+    uint64_t enc[RC_MAXSEC];
     size_t total = 0;
-    for (size_t k = 0; k < e->n; k++) total += 8 + pad8(e->len[k]);
+    for (size_t k = 0; k < e->n; k++) {
+        enc[k] = section_encoding(e->p[k], e->len[k]);
+        total += 16 + pad8(stored_length(e->len[k], enc[k]));
+    }
     unsigned char *pay = malloc(total + 1);
     if (!pay) return;
     size_t off = 0;
     for (size_t k = 0; k < e->n; k++) {
         uint64_t len = e->len[k];
+        size_t kept = stored_length(len, enc[k]);
         memcpy(pay + off, &len, 8);
-        off += 8;
-        if (e->len[k]) memcpy(pay + off, e->p[k], e->len[k]);
-        memcpy(pay + off + e->len[k], zero, pad8(e->len[k]) - e->len[k]);
-        off += pad8(e->len[k]);
+        memcpy(pay + off + 8, &enc[k], 8);
+        off += 16;
+        if (kept) encode_section(e->p[k], e->len[k], enc[k], pay + off);
+        memcpy(pay + off + kept, zero, pad8(kept) - kept);
+        off += pad8(kept);
     }
     rc_header h;
     memset(&h, 0, sizeof h);

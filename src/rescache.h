@@ -43,6 +43,9 @@ typedef struct rc_entry {
     void *map;              /* rescache_get: the file, mapped read-only (the sections
                                point into it) until rc_entry_free */
     size_t maplen;
+    void *own[RC_MAXSEC];   /* rescache_get: sections decoded from bits (a
+                               section of 0/1 bytes or of 0.0/1.0 doubles is
+                               kept as one bit a value), freed by rc_entry_free */
 } rc_entry;
 
 /* The cache of one run of study st over data d in folder dir (NULL: off);

@@ -173,20 +173,6 @@ static const char *pool_store(strpool *p, const char *s, size_t len)
     return d;
 }
 
-/* memcmp(a, b, n) == 0, inline for the short strings that dominate. */
-static int same_bytes(const char *a, const char *b, size_t n)
-{
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 < n; i += 8)
-            if (load64(a + i) != load64(b + i)) return 0;
-        return load64(a + n - 8) == load64(b + n - 8);
-    }
-    if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return 0;
-    return 1;
-}
-
 /* The slot of s[0..len), interned if new; NULL when out of memory. */
 static const pool_slot *pool_find(strpool *p, const char *s, size_t len)
 {
@@ -200,7 +186,7 @@ static const pool_slot *pool_find(strpool *p, const char *s, size_t len)
     for (;;) {
         pool_slot *sl = &p->slots[i];
         if (!sl->s) break;
-        if (sl->hash == h && sl->len == len && same_bytes(sl->s, s, len)) return sl;
+        if (sl->hash == h && sl->len == len && strpool_same_bytes(sl->s, s, len)) return sl;
         i = (i + 1) & p->mask;
     }
     size_t id = p->count + 1, k = id >> POOL_CHUNK_BITS;

@@ -5,6 +5,7 @@
 #define COHORT_STRPOOL_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct strpool strpool;
 
@@ -25,5 +26,32 @@ const char *const *const *strpool_strings(const strpool *p);
 static inline const char *strpool_text(const char *const *const *strs, uint32_t id)
 {
     return strs[id >> 16][id & 0xffff];
+}
+/* memcmp(a, b, n) == 0, inline for the short strings that dominate: by
+ * words (overlapping at the end), never past either string's end. */
+static inline int strpool_same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v, w, z;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&w, a + n - 4, 4);
+        memcpy(&z, b + n - 4, 4);
+        return u == v && w == z;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
 }
 #endif

@@ -384,6 +384,12 @@ static void prefilter_part(void *ctx, evaluator *ev, int part, size_t lo, size_t
     eval_prefilter_rows(ev, ctx, lo, hi);
 }
 
+static void span_part(void *ctx, evaluator *ev, int part, size_t lo, size_t hi)
+{
+    (void)part;
+    eval_prefilter_spans(ev, ctx, lo, hi);
+}
+
 /* Threads to use: `threads` (0: the processors online), at most
  * MAX_THREADS and one per MIN_PER_THREAD of the `units`, and 1 when the
  * rules call extern C functions (they need not be thread-safe). */
@@ -418,6 +424,8 @@ static void pool_prepare(const evpool *p, const expr *const *roots, size_t nroot
     for (size_t i = 0; i < nt; i++) {
         size_t rows = eval_prefilter_alloc(p->ev[0], todo[i]);
         if (rows) parallel_for(p, rows, prefilter_part, (void *)todo[i]);
+        size_t groups = rows ? eval_prefilter_groups(p->ev[0], todo[i]) : 0;
+        if (groups) parallel_for(p, groups, span_part, (void *)todo[i]);
     }
     free(todo);
 }
@@ -693,7 +701,7 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
         size_t meta[SET_META] = {n, k, nc, (size_t)nlev};
         rc_entry e = {5, {meta, idx, excluded, unknown, behind},
                       {sizeof meta, k * sizeof *idx, nc * sizeof *excluded, nc * sizeof *unknown,
-                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL, 0};
+                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL, 0, {0}};
         rescache_put(pool->rc, &key, &e);
     }
     free(behind);
@@ -907,12 +915,12 @@ static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
         const cohort_surv *sv = f->surv;
         *e = (rc_entry){5, {sv->missing, sv->time, sv->status, sv->start, f->origin},
                         {n, n * sizeof(double), n * sizeof(int), sv->start ? n * sizeof(double) : 0,
-                         f->origin ? n * sizeof(double) : 0}, NULL, 0};
+                         f->origin ? n * sizeof(double) : 0}, NULL, 0, {0}};
         return e->n;
     }
     const cohort_vec *v = f->vec;
     if (v->type != COHORT_TYPE_TEXT) {
-        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL, 0};
+        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL, 0, {0}};
         return e->n;
     }
     size_t bytes = 0;
@@ -928,7 +936,7 @@ static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
         at += len;
     }
     *keep = off;
-    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL, 0};
+    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL, 0, {0}};
     return e->n;
 }
 
@@ -1572,6 +1580,12 @@ static void record_provenance(results *res, const run_opts *o, const loaded *l)
     }
 }
 
+/* The endpoint whose member e is (rn.time, rn.status...), or -1 */
+static int ep_member(const expr *e)
+{
+    return (e->kind == E_NAME || e->kind == E_FIELD) && e->rkind == R_EPMEMBER ? e->slot : -1;
+}
+
 /* Warn once about the results made missing because they were out of range. */
 static void report_range(const evaluator *ev, diag *dg)
 {
@@ -1999,7 +2013,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     /* Every endpoint is evaluated for every unit that passes, so that data
      * problems are counted even for an endpoint no estimate uses: in the
      * criteria pass, except the endpoints the first estimate takes as
-     * arguments (it evaluates them for all those units itself). */
+     * arguments or whose members it takes as columns (it evaluates them
+     * for all those units itself: once a unit, not twice). */
     uint8_t *eval_eps = malloc(st->neps + 1);
     if (!eval_eps) {
         pool_free(&pool);
@@ -2018,6 +2033,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             if (ba->kind == COHORT_ARG_FORMULA && ba->endpoint) eval_eps[ba->value->a->slot] = 0;
             if (ba->kind == COHORT_ARG_ENDPOINTS)
                 for (size_t j = 0; j < ba->nitems; j++) eval_eps[ba->items[j]->slot] = 0;
+            /* a column that is an endpoint's member (rn.time) evaluates it for every unit too */
+            if (ba->kind == COHORT_ARG_COLUMN && ep_member(ba->value) >= 0) eval_eps[ep_member(ba->value)] = 0;
+            if (ba->kind == COHORT_ARG_COLUMNS)
+                for (size_t j = 0; j < ba->nitems; j++)
+                    if (ep_member(ba->items[j]) >= 0) eval_eps[ep_member(ba->items[j])] = 0;
         }
     }
     size_t *rows = NULL;

@@ -41,9 +41,25 @@ static inline int vp_int(const char *p, size_t len, int64_t *out)
     return 1;
 }
 
+/* vp_real's way for what its fast path leaves (a shape already checked):
+ * strtod, out of line so that the fast path is small enough to inline. */
+static __attribute__((noinline, unused)) int vp_real_strtod(const char *p, size_t len, double *out)
+{
+    char small[64];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf) return 0;
+    memcpy(buf, p, len);
+    buf[len] = 0;
+    double x = strtod(buf, NULL);
+    if (buf != small) free(buf);
+    if (isinf(x)) return 0;
+    *out = x;
+    return 1;
+}
+
 /* 1 and *out: a decimal number [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)? with a
  * finite value; 0 otherwise (this rejects inf, nan, hex and overflow). */
-static inline int vp_real(const char *p, size_t len, double *out)
+static inline __attribute__((always_inline)) int vp_real(const char *p, size_t len, double *out)
 {
     static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -104,16 +120,7 @@ static inline int vp_real(const char *p, size_t len, double *out)
             return 1;
         }
     }
-    char small[64];
-    char *buf = len < sizeof small ? small : malloc(len + 1);
-    if (!buf) return 0;
-    memcpy(buf, p, len);
-    buf[len] = 0;
-    double x = strtod(buf, NULL);
-    if (buf != small) free(buf);
-    if (isinf(x)) return 0;
-    *out = x;
-    return 1;
+    return vp_real_strtod(p, len, out);
 }
 
 /* 1 and *out: true or false in any letter case; 0 otherwise. */

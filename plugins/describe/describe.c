@@ -33,6 +33,13 @@ typedef struct ds_ctx {
     double *x, *sub;        /* work space: nrows values each (sub only with by) */
 } ds_ctx;
 
+/* A boolean coded without a code per row (ds_bool_levels): the level of
+ * each value (-1: not present) and the rows of each value and missing. */
+typedef struct ds_bool {
+    int lev[2];
+    size_t count[2], missing;
+} ds_bool;
+
 /* The summary of one variable in one group. */
 typedef struct ds_cell {
     size_t n, missing;
@@ -135,22 +142,33 @@ static int ds_is_cat(const cohort_vec *v)
  * (every row in group 0, and the same counts in the overall cell, which
  * is not shown but gives the levels seen).  Returns the values gathered
  * into c->x. */
-static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const int *blev, ds_cell *cells)
+static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl, ds_cell *cells)
 {
     size_t n = c->call->nrows, m = 0, miss = 0;
     ds_cell *all = &cells[0], *over = &cells[c->ng];
-    if (ds_is_cat(v)) {
+    if (ds_is_cat(v) && bl) {
+        /* a boolean: counted by ds_bool_levels (whole counts, as adding
+         * ones gives) */
+        miss = bl->missing;
+        for (int b = 0; b < 2; b++)
+            if (bl->lev[b] >= 0) all->count[bl->lev[b]] = (double)bl->count[b];
+        memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
+    } else if (ds_is_cat(v)) {
         for (size_t i = 0; i < n; i++) {
             if (v->missing[i]) miss++;
-            else all->count[blev ? blev[v->num[i] != 0] : f->code[i]] += 1;
+            else all->count[f->code[i]] += 1;
         }
         memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
     } else {
+        /* without a branch: every value is written, and kept by moving on
+         * (c->x has room for n + 1) */
         for (size_t i = 0; i < n; i++) {
             double x = v->num[i];
-            if (v->missing[i] || !isfinite(x)) miss++;
-            else c->x[m++] = x;
+            int skip = v->missing[i] || !isfinite(x);
+            c->x[m] = x;
+            m += !skip;
         }
+        miss = n - m;
     }
     all->missing = over->missing = miss;
     all->n = over->n = n - miss;
@@ -159,13 +177,13 @@ static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, c
 
 /* Summaries of v in every group and, when shown, overall (cells[ng]).
  * Categorical v: its rows counted per level, f->code[i] or, for a boolean
- * coded by ds_bool_levels, blev[value].  Numbers: one pass gathers the
+ * coded by ds_bool_levels, bl->lev[value].  Numbers: one pass gathers the
  * values in row order (c->x); with groups a second pass lays them out
  * group by group, in row order within each (c->sub).  Means and SDs are
  * taken over those orders, quantiles by selection in the same buffers
  * (summary.h): no memory is taken per variable.  Returns 0, or -1 when
  * memory ran out. */
-static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const int *blev, ds_cell *cells)
+static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl, ds_cell *cells)
 {
     size_t ng = c->ng, n = c->call->nrows;
     int cat = ds_is_cat(v);
@@ -173,12 +191,12 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, cons
         memset(&cells[k], 0, sizeof cells[k]);
         if (cat && !(cells[k].count = calloc(f->nlevels + 1, sizeof *cells[k].count))) return -1;
     }
-    size_t m = c->grp ? 0 : ds_tally_all(c, v, f, blev, cells);
+    size_t m = c->grp ? 0 : ds_tally_all(c, v, f, bl, cells);
     for (size_t i = 0; c->grp && i < n; i++) {
         int g = c->grp[i];
         if (g < 0) continue;
         int miss = v->missing[i] || (!cat && !isfinite(v->num[i]));
-        int lev = miss || !cat ? -1 : blev ? blev[v->num[i] != 0] : f->code[i];
+        int lev = miss || !cat ? -1 : bl ? bl->lev[v->num[i] != 0] : f->code[i];
         size_t slots[2] = {(size_t)g, ng};
         for (size_t s = 0; s < 2; s++) {
             ds_cell *cell = &cells[slots[s]];
@@ -225,18 +243,25 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, cons
 
 /* A boolean v's levels without a code per row: f holds the levels of its
  * values (false, true: those present, in the order and with the labels
- * pc_factor_make and pc_factor_order give), blev[b] the level of value b.
- * Returns 0, 1 when v holds another value (then code it per row), or -1
- * when memory ran out. */
-static int ds_bool_levels(const ds_ctx *c, const cohort_vec *v, pc_factor *f, int blev[2])
+ * pc_factor_make and pc_factor_order give), bl->lev[b] the level of value
+ * b, and bl its rows of each value and missing, counted in one pass
+ * without a branch.  Returns 0, 1 when v holds another value (then code it
+ * per row), or -1 when memory ran out. */
+static int ds_bool_levels(const ds_ctx *c, const cohort_vec *v, pc_factor *f, ds_bool *bl)
 {
-    int seen[2] = {0, 0};
+    size_t nmiss = 0, yes = 0, other = 0;
     for (size_t i = 0; i < v->n; i++) {
-        if (v->missing[i]) continue;
         double x = v->num[i];
-        if (x != 0 && x != 1) return 1;
-        seen[x != 0] = 1;
+        int known = !v->missing[i];
+        nmiss += !known;
+        yes += known & (x == 1);
+        other += known & (x != 0) & (x != 1);
     }
+    if (other) return 1;
+    bl->missing = nmiss;
+    bl->count[1] = yes;
+    bl->count[0] = v->n - nmiss - yes;
+    int seen[2] = {bl->count[0] > 0, bl->count[1] > 0};
     double vals[2];
     unsigned char miss[2] = {0, 0};
     size_t nv = 0;
@@ -247,8 +272,8 @@ static int ds_bool_levels(const ds_ctx *c, const cohort_vec *v, pc_factor *f, in
     one.num = vals;
     one.missing = miss;
     if (pc_factor_make(&one, NULL, f) != 0 || pc_factor_order(c->host, c->call, &one, f) != 0) return -1;
-    blev[0] = blev[1] = -1;
-    for (size_t k = 0; k < nv; k++) blev[vals[k] != 0] = f->code[k];
+    bl->lev[0] = bl->lev[1] = -1;
+    for (size_t k = 0; k < nv; k++) bl->lev[vals[k] != 0] = f->code[k];
     return 0;
 }
 
@@ -429,10 +454,11 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
         int cat = ds_is_cat(v);
         pc_factor f;
         memset(&f, 0, sizeof f);
-        int blev[2], coded = v->type == COHORT_TYPE_BOOL ? ds_bool_levels(&c, v, &f, blev) : 1;
+        ds_bool bl;
+        int coded = v->type == COHORT_TYPE_BOOL ? ds_bool_levels(&c, v, &f, &bl) : 1;
         if (coded == 1 && cat && (pc_factor_make(v, NULL, &f) != 0 || pc_factor_order(host, call, v, &f) != 0))
             coded = -1;
-        if (coded < 0 || ds_summarise(&c, v, &f, coded == 0 ? blev : NULL, cells) != 0) {
+        if (coded < 0 || ds_summarise(&c, v, &f, coded == 0 ? &bl : NULL, cells) != 0) {
             ds_cells_free(cells, ng + 1);
             pc_factor_free(&f);
             host->error(call, "out of memory");

@@ -1,23 +1,33 @@
 /* summary.c: descriptive statistics on plain arrays (mean, SD, type-7
  * quantiles, range) for the describe and table1 plugins.  Quantiles are
- * taken by selection (three-way quickselect, linear on average, in place)
- * rather than by sorting, so a summary needs no work space. */
+ * taken by selection rather than by sorting, in place: a count of the
+ * values per bucket of their top 16 bits finds the few buckets that hold
+ * the quartiles' ranks, and three-way quickselect searches only their
+ * values (ds_summary_select: three passes over the values in all, the
+ * work space 320 KiB of counts and tags). */
 #include "summary.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-double ds_mean(const double *x, size_t n)
+/* ds_mean's second pass, given the sum s of x[0..n-1] (n > 0) from its first:
+ * the same operations in the same order as R's mean. */
+static double mean_finish(const double *x, size_t n, long double s)
 {
-    if (n == 0) return NAN;
-    long double s = 0;
-    for (size_t i = 0; i < n; i++) s += x[i];
     long double m = s / (long double)n;
     /* second pass removes most of the rounding error of the first */
     long double t = 0;
     for (size_t i = 0; i < n; i++) t += x[i] - m;
     return (double)(m + t / (long double)n);
+}
+
+double ds_mean(const double *x, size_t n)
+{
+    if (n == 0) return NAN;
+    long double s = 0;
+    for (size_t i = 0; i < n; i++) s += x[i];
+    return mean_finish(x, n, s);
 }
 
 /* SD of x about its mean m */
@@ -226,63 +236,162 @@ static void select_rank(double *x, size_t lo, size_t hi, size_t k)
     }
 }
 
-/* Move the smallest (dir < 0, to x[lo]) or largest (to x[hi - 1]) of
- * x[lo..hi) to its end of the range: one pass. */
-static void swap_extreme(double *x, size_t lo, size_t hi, int dir)
+/* Buckets of the selection: the top 16 bits of sort_key, in the order of
+ * the numbers.  Inputs shorter than SELECT_BUCKETED select on the whole. */
+enum { BUCKET_BITS = 16, NBUCKETS = 1 << BUCKET_BITS, SELECT_BUCKETED = 4096 };
+
+/* sort_key's top bits without its branch (x is no negative zero) */
+static unsigned bucket_of(double x)
 {
-    size_t best = lo;
-    for (size_t i = lo + 1; i < hi; i++)
-        if (dir < 0 ? x[i] < x[best] : x[i] > x[best]) best = i;
-    size_t to = dir < 0 ? lo : hi - 1;
-    double t = x[to];
-    x[to] = x[best];
-    x[best] = t;
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    uint64_t flip = (uint64_t)((int64_t)u >> 63) | ((uint64_t)1 << 63);
+    return (unsigned)((u ^ flip) >> (64 - BUCKET_BITS));
 }
 
-/* Does x hold a negative zero or a NaN?  A negative zero's place among
- * equal zeros depends on the order of a sort, and NaN is unordered, so
- * such values are sorted (ds_sort, as before selection) instead. */
-static int needs_sort(const double *x, size_t n)
+/* The first pass over x[0..n-1] (n > 0): the sum as ds_mean's first pass
+ * takes it, the range, and with cnt the number of values per bucket.
+ * Returns 1 when x holds a negative zero or a NaN: a negative zero's
+ * place among equal zeros depends on the order of a sort, and NaN is
+ * unordered, so such values are sorted (ds_sort, as before selection). */
+static int first_pass(const double *x, size_t n, long double *sum, double *min, double *max,
+                      uint32_t *cnt)
 {
-    for (size_t i = 0; i < n; i++)
-        if ((x[i] == 0 && signbit(x[i])) || x[i] != x[i]) return 1;
-    return 0;
+    long double s = 0;
+    double lo = x[0], hi = x[0];
+    int odd = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        s += v;
+        uint64_t u;
+        memcpy(&u, &v, sizeof u);
+        odd |= (u == (uint64_t)1 << 63) | (v != v);   /* no branch: zeros are common */
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        if (cnt) cnt[bucket_of(v)]++;
+    }
+    *sum = s;
+    *min = lo;
+    *max = hi;
+    return odd;
 }
 
+/* The SD of x[0..n-1] about its mean m (as sd_about) in the same pass
+ * that, with tag, moves the values of the tagged buckets to x[0..*kept)
+ * in their order and takes the range of each tagged bucket's values
+ * (lo[tag], hi[tag]; [0] gathers the others).  Without a branch (a
+ * status column's values fall in and out of the tagged buckets at
+ * random): every value is swapped with x[w], which is x[i] itself or a
+ * value not kept, and w moves on only past a kept one, so x stays a
+ * permutation of its values and x[i] is still the value read in order. */
+static double sd_keep(double *x, size_t n, double m, const unsigned char *tag, size_t *kept,
+                      double *lo, double *hi)
+{
+    long double ss = 0;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        long double d = v - m;
+        ss += d * d;
+        if (tag) {
+            unsigned k = tag[bucket_of(v)];
+            lo[k] = v < lo[k] ? v : lo[k];
+            hi[k] = v > hi[k] ? v : hi[k];
+            x[i] = x[w];
+            x[w] = v;
+            w += k != 0;
+        }
+    }
+    *kept = w;
+    return n < 2 ? NAN : sqrt((double)(ss / (long double)(n - 1)));
+}
+
+/* Quantiles by selection: three passes over x (sum, range and buckets;
+ * ds_mean's second; the SD, keeping the values of the few buckets that
+ * hold a quartile's ranks at the front), then three-way quickselect on
+ * the kept values only, whose ranks among themselves follow from the
+ * buckets' counts; a rank in a bucket of one value (few distinct values,
+ * as in a status column) needs no search.  The value of a rank is the
+ * same whatever the order of the search (no -0 or NaN here), so the bits
+ * equal a sort's. */
 int ds_summary_select(double *x, size_t n, ds_numeric *out)
 {
     out->n = n;
-    out->mean = ds_mean(x, n);
-    out->sd = n < 2 ? NAN : sd_about(x, n, out->mean);
     if (n == 0) {
+        out->mean = out->sd = NAN;
         quantiles_sorted(x, 0, out);
         return 0;
     }
-    if (needs_sort(x, n)) {
+    uint32_t *cnt = n >= SELECT_BUCKETED && n <= UINT32_MAX ? calloc(NBUCKETS, sizeof *cnt) : NULL;
+    unsigned char *tag = cnt ? calloc(NBUCKETS, 1) : NULL;
+    if (!tag) {   /* small input, or no memory: select on the whole */
+        free(cnt);
+        cnt = NULL;
+    }
+    long double sum;
+    int odd = first_pass(x, n, &sum, &out->min, &out->max, cnt);
+    out->mean = mean_finish(x, n, sum);
+    /* the ranks asked for: floor and ceil of each quartile's index */
+    static const double probs[3] = {0.25, 0.5, 0.75};
+    double index[3], lo[7], hi[7];   /* by tag: [0] the values not kept */
+    size_t rank[6], at[6];   /* at: the rank among the kept values */
+    int slot[6];             /* the tag of the rank's bucket, or 0 */
+    for (int j = 0; j < 3; j++) {
+        index[j] = q7_index(n, probs[j]);
+        rank[2 * j] = (size_t)floor(index[j]);
+        rank[2 * j + 1] = (size_t)ceil(index[j]);
+    }
+    int bucketed = cnt && !odd, ntag = 0;
+    for (int r = 0; r < 7; r++) {
+        lo[r] = INFINITY;
+        hi[r] = -INFINITY;
+    }
+    for (int r = 0; r < 6; r++) {
+        at[r] = rank[r];
+        slot[r] = 0;
+    }
+    if (bucketed) {
+        /* the bucket of each rank (ranks ascend), tagged; the kept values
+         * below a bucket are those of the tagged buckets before it */
+        size_t below = 0, keptbelow = 0;
+        int r = 0;
+        for (size_t b = 0; b < NBUCKETS && r < 6; b++) {
+            size_t c = cnt[b];
+            for (; r < 6 && rank[r] < below + c; r++) {
+                if (!tag[b]) tag[b] = (unsigned char)++ntag;
+                slot[r] = tag[b];
+                at[r] = rank[r] - below + keptbelow;
+            }
+            if (tag[b]) keptbelow += c;
+            below += c;
+        }
+    }
+    size_t kept = n;
+    out->sd = sd_keep(x, n, out->mean, bucketed ? tag : NULL, &kept, lo, hi);
+    free(cnt);
+    free(tag);
+    if (odd) {
         ds_sort(x, n);
         quantiles_sorted(x, n, out);
         return 1;
     }
-    static const double probs[3] = {0.25, 0.5, 0.75};
-    double *q[3] = {&out->q1, &out->median, &out->q3};
-    /* ranks in increasing order: each selection searches only above the last */
-    swap_extreme(x, 0, n, -1);
-    out->min = x[0];
-    /* every rank asked for below `done` was placed by an earlier selection,
-     * and x[0..done) are no greater than x[done..n) */
-    size_t done = 1;
-    for (int j = 0; j < 3; j++) {
-        double index = q7_index(n, probs[j]);
-        size_t r[2] = {(size_t)floor(index), (size_t)ceil(index)};
-        for (int e = 0; e < 2; e++)
-            if (r[e] >= done) {
-                select_rank(x, done, n, r[e]);
-                done = r[e] + 1;
-            }
-        *q[j] = q7_value(index, x[r[0]], x[r[1]]);
+    if (!bucketed) kept = n;
+    double *q[3] = {&out->q1, &out->median, &out->q3}, val[6];
+    /* each selection searches only above the last: x[0..done) are placed
+     * and no greater than x[done..kept) */
+    size_t done = 0;
+    for (int r = 0; r < 6; r++) {
+        if (slot[r] && lo[slot[r]] == hi[slot[r]]) {
+            val[r] = lo[slot[r]];   /* its bucket holds one value */
+            continue;
+        }
+        if (at[r] >= done) {
+            select_rank(x, done, kept, at[r]);
+            done = at[r] + 1;
+        }
+        val[r] = x[at[r]];
     }
-    if (n - 1 >= done) swap_extreme(x, done, n, 1);
-    out->max = x[n - 1];
+    for (int j = 0; j < 3; j++) *q[j] = q7_value(index[j], val[2 * j], val[2 * j + 1]);
     return 0;
 }
 

@@ -2,16 +2,60 @@
  * file; every record is read (with a small read buffer, so that fields
  * cross buffer boundaries), then the error, if any, with its source line.
  * Then the tokenizer's fast path must give what its general path gives,
- * mapped and through small buffers (csv_agree.h); else abort(). */
+ * mapped and through small buffers (csv_agree.h), and the file loaded as
+ * a table with the loader's cell fast path must give what its general
+ * path gives (COHORT_CSV_SLOW=1): the same tables and diagnostics
+ * (load_agree.h); else abort(). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "csv.h"
 #include "csv_agree.h"
+#include "data.h"
 #include "fuzz_file.h"
+#include "load_agree.h"
+#include "textbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every diagnostic appended to a text (level, place, message, source
+ * line). */
+static void keep_diag(void *ud, const diagnostic *d)
+{
+    textbuf *t = ud;
+    tb_printf(t, "%d:%d:%d:%d:", (int)d->level, d->line, d->col, d->len);
+    tb_add(t, d->msg);
+    tb_put(t, "|", 1);
+    if (d->srcline) tb_put(t, d->srcline, d->srclen);
+    tb_put(t, "\n", 1);
+}
+
+/* The file loaded as one table (no key), with the loader's fast paths and
+ * without: 1 when both give the same (or memory ran out). */
+static int loads_agree(const char *path)
+{
+    table_spec sp = {.name = "t", .path = path};
+    textbuf ta = {0}, tb = {0};
+    diag da, db;
+    strpool *pool = strpool_new();
+    if (!pool) return 1;
+    diag_init(&da, keep_diag, &ta);
+    diag_init(&db, keep_diag, &tb);
+    unsetenv("COHORT_CSV_SLOW");
+    cohort_data *a = data_load(&sp, 1, NULL, pool, &da);
+    setenv("COHORT_CSV_SLOW", "1", 1);
+    cohort_data *b = data_load(&sp, 1, NULL, pool, &db);
+    unsetenv("COHORT_CSV_SLOW");
+    int same = ta.oom || tb.oom ||
+               (ta.n == tb.n && (ta.n == 0 || memcmp(ta.s, tb.s, ta.n) == 0) && tables_agree(a, b));
+    data_free(a);
+    data_free(b);
+    free(ta.s);
+    free(tb.s);
+    strpool_free(pool);
+    return same;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)sum;
     }
     if (!tokenizers_agree(path, 0, 1) || !tokenizers_agree(path, 64, 0) ||
-        !tokenizers_agree(path, 7, 0))
+        !tokenizers_agree(path, 7, 0) || !loads_agree(path))
         abort();
     unlink(path);
     return 0;

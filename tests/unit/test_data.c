@@ -16,6 +16,7 @@
 #include "strpool.h"
 #include "valparse.h"
 #include "../fuzz/csv_agree.h"
+#include "../fuzz/load_agree.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -1049,6 +1050,45 @@ static void test_text_keys(void)
     fx_close(&fx);
 }
 
+/* Texts that the loader's intern cache hashes alike (the same length and
+ * first and last eight bytes, differing in the middle; short texts
+ * differing in one byte; a prefix of another), alternating row by row:
+ * each row keeps its own text. */
+static void test_intern_cache(void)
+{
+    static const char *const texts[] = {
+        "abcdefgh-X-stuvwxyz", "abcdefgh-Y-stuvwxyz", "abcdefgh--stuvwxyz", "abcdefghstuvwxyz",
+        "abcdefghZstuvwxyz",   "abcdefghWstuvwxyz",   "aXc",                "aYc",
+        "ab",                  "ba",                  "a",                  "b",
+        "abcd",                "abXcd",               "abYcd",              "abcdefg",
+        "abcXefg",             "abcdefgh",            "abcdefgi",           "Aaa",
+    };
+    enum { NT = sizeof texts / sizeof *texts, ROWS = 3 * NT };
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "id,t\n");
+    for (int k = 0; k < ROWS; k++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d,%s\n", k, texts[(k * 7) % NT]);
+    const char *pp = fx_file(&fx, "patients.csv", text);
+    table_spec sp = {.name = "patients", .path = pp, .key = "id"};
+    strpool *pool = strpool_new();
+    capture cap;
+    cohort_data *d = load1(&sp, 1, NULL, pool, &cap);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const column *c = col_named(d, 0, "t");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL_FATAL(c->type, CT_TEXT);
+    int bad = 0;
+    for (int k = 0; k < ROWS; k++)
+        if (strcmp(col_text(c, (size_t)k), texts[(k * 7) % NT]) != 0) bad++;
+    CU_ASSERT_EQUAL(bad, 0);
+    data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
 static void test_spec_errors(void)
 {
     fixture fx;
@@ -1111,6 +1151,54 @@ static void check_group(const group_index *g, size_t grp, const uint32_t *want, 
 {
     CU_ASSERT_EQUAL_FATAL(g->off[grp + 1] - g->off[grp], n);
     for (size_t k = 0; k < n; k++) CU_ASSERT_EQUAL(group_row(g, g->off[grp] + k), want[k]);
+}
+
+/* Tables p (key pid) and its child c from the files pp and pc: c's rows
+ * grouped by p's (*d to free). */
+static const group_index *child_groups(const char *pp, const char *pc, strpool *pool, capture *cap, cohort_data **d)
+{
+    table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"}, {.name = "c", .path = pc, .parent = "p"}};
+    *d = load1(sp, 2, NULL, pool, cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*d);
+    const group_index *g = data_groups(*d, 1, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    return g;
+}
+
+/* Rows listed in their parents' order are grouped in place; a group whose
+ * dates are in order (ties, missing last) needs no row array, else its rows
+ * are sorted: a missing date before a known one, a later date before an
+ * earlier one (data_groups' date check). */
+static void test_groups_in_place(void)
+{
+    static const struct {
+        const char *rows;
+        int in_place;
+        uint32_t want[5];
+    } cases[] = {
+        {"1,2020-01-01\n1,2020-01-01\n1,\n2,2020-02-01\n2,2020-03-01\n", 1, {0, 1, 2, 3, 4}},
+        {"1,\n1,2020-01-01\n1,2020-01-05\n2,2020-03-01\n2,2020-03-02\n", 0, {1, 2, 0, 3, 4}},
+        {"1,2020-01-01\n1,2020-01-05\n1,\n2,2020-03-02\n2,2020-03-01\n", 0, {0, 1, 2, 4, 3}},
+        {"1,\n1,\n1,2019-12-31\n2,2020-03-01\n2,\n", 0, {2, 0, 1, 3, 4}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fixture fx;
+        CU_ASSERT_FATAL(fx_open(&fx) == 0);
+        char text[256];
+        snprintf(text, sizeof text, "pid,when\n%s", cases[i].rows);
+        const char *pp = fx_file(&fx, "p.csv", "pid\n1\n2\n3\n");
+        const char *cp = fx_file(&fx, "c.csv", text);
+        strpool *pool = strpool_new();
+        capture cap;
+        cohort_data *d;
+        const group_index *g = child_groups(pp, cp, pool, &cap, &d);
+        CU_ASSERT_EQUAL(g->rows == NULL, cases[i].in_place);
+        CU_ASSERT(g->off[0] == 0 && g->off[1] == 3 && g->off[2] == 5 && g->off[3] == 5);
+        for (size_t k = 0; k < 5; k++) CU_ASSERT_EQUAL(group_row(g, k), cases[i].want[k]);
+        data_free(d);
+        strpool_free(pool);
+        fx_close(&fx);
+    }
 }
 
 static void test_groups(void)
@@ -1277,14 +1365,10 @@ static void test_groups_large(void)
     }
     const char *pe = fx_file(&fx, "e.csv", text);
     free(text);
-    table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
-                        {.name = "e", .path = pe, .parent = "p"}};
     strpool *pool = strpool_new();
     capture cap;
-    cohort_data *d = load1(sp, 2, NULL, pool, &cap);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-    const group_index *g = data_groups(d, 1, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    cohort_data *d;
+    const group_index *g = child_groups(pp, pe, pool, &cap, &d);
     const column *dc = &d->tables[1].cols[1];
     int bad = 0;
     size_t total = 0;
@@ -1549,35 +1633,13 @@ static void test_csv_fast_agrees(void)
 static int loads_agree(const cohort_data *a, const capture *ca, const cohort_data *b,
                        const capture *cb)
 {
-    if (ca->n != cb->n || !a != !b) return 0;
+    if (ca->n != cb->n) return 0;
     for (int k = 0; k < ca->n; k++)
         if (ca->r[k].level != cb->r[k].level || strcmp(ca->r[k].msg, cb->r[k].msg) != 0 ||
             ca->r[k].line != cb->r[k].line || ca->r[k].col != cb->r[k].col ||
             ca->r[k].len != cb->r[k].len || strcmp(ca->r[k].src, cb->r[k].src) != 0)
             return 0;
-    if (!a) return 1;
-    if (a->ntables != b->ntables) return 0;
-    for (size_t t = 0; t < a->ntables; t++) {
-        const table *x = &a->tables[t], *y = &b->tables[t];
-        if (x->nrows != y->nrows || x->ncols != y->ncols) return 0;
-        for (size_t j = 0; j < x->ncols; j++) {
-            const column *cx = &x->cols[j], *cy = &y->cols[j];
-            if (cx->type != cy->type || cx->projected != cy->projected || cx->n != cy->n) return 0;
-            for (size_t i = 0; i < cx->n; i++) {
-                if (col_missing(cx, i) != col_missing(cy, i)) return 0;
-                if (col_missing(cx, i)) continue;
-                switch (cx->type) {
-                case CT_INT: if (col_int(cx, i) != col_int(cy, i)) return 0; break;
-                case CT_REAL: if (memcmp(&cx->r[i], &cy->r[i], sizeof(double)) != 0) return 0; break;
-                case CT_DATE: if (cx->d[i] != cy->d[i]) return 0; break;
-                case CT_BOOL: if (cx->b[i] != cy->b[i]) return 0; break;
-                case CT_TEXT: if (strcmp(col_text(cx, i), col_text(cy, i)) != 0) return 0; break;
-                default: break;
-                }
-            }
-        }
-    }
-    return 1;
+    return tables_agree(a, b);
 }
 
 /* Load with the fast paths and again without (COHORT_CSV_SLOW=1): equal;
@@ -2224,6 +2286,7 @@ int main(void)
         {"duplicate and missing keys", test_duplicate_keys},
         {"unknown parent key", test_unknown_parent_key},
         {"text keys", test_text_keys},
+        {"texts the intern cache hashes alike", test_intern_cache},
         {"table spec errors", test_spec_errors},
         {"groups by parent and grandparent", test_groups},
         {"sampled schema", test_sample_rows},
@@ -2235,6 +2298,7 @@ int main(void)
         {"date fast path on every day", test_date_parse_every_day},
         {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
         {"cell fast path agrees with the general one", test_cells_fast_agrees},
+        {"rows in their parents' order grouped in place", test_groups_in_place},
     };
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
         if (!CU_add_test(s, tests[i].name, tests[i].fn)) return 2;

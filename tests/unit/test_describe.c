@@ -324,6 +324,41 @@ static void test_dates(void)
     mock_free(&m);
 }
 
+/* Booleans without by (their trues and missing values counted, no code
+ * per row): counts by hand.  flag: 4 true, 3 false, 2 missing; only:
+ * 2 true, 1 missing and no false row (a level never seen is not shown). */
+static void test_bools(void)
+{
+    double flag[] = {1, 0, 1, 1, 0, 0, 1, 0, 1};
+    unsigned char fmiss[] = {0, 0, 0, 0, 0, 1, 0, 0, 1};
+    double only[] = {1, 1, 0, 1, 1, 1, 1, 1, 1};
+    unsigned char omiss[] = {1, 1, 1, 1, 1, 1, 0, 1, 0};
+    cohort_vec v[2] = {{"flag", COHORT_TYPE_BOOL, 9, flag, NULL, fmiss},
+                       {"only", COHORT_TYPE_BOOL, 9, only, NULL, omiss}};
+    cohort_arg a;
+    memset(&a, 0, sizeof a);
+    a.name = "vars";
+    a.kind = COHORT_ARG_COLUMNS;
+    a.columns.n = 2;
+    a.columns.vecs = v;
+    mock m;
+    memset(&m, 0, sizeof m);
+    cohort_call call = {&m, "describe", "test.rules:3", 9, NULL, 0, 1, &a, 1, NULL};
+    CU_ASSERT_EQUAL_FATAL(cohort_plugin_entry()->estimators[0].run(&mock_host, &call), 0);
+    mock_table *t = mock_get(&m, "describe");
+    const char *want[][3] = {{"flag", "n", "7"}, {"flag", "missing", "2"},
+                             {"flag", "false, n (%)", "3 (42.9%)"}, {"flag", "true, n (%)", "4 (57.1%)"},
+                             {"only", "n", "2"}, {"only", "missing", "7"},
+                             {"only", "true, n (%)", "2 (100.0%)"}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        long r = mock_find(t, "variable", want[k][0], "statistic", want[k][1], NULL, NULL);
+        CU_ASSERT_FATAL(r >= 0);
+        CU_ASSERT_STRING_EQUAL(mock_cell(t, (size_t)r, "all"), want[k][2]);
+    }
+    CU_ASSERT(mock_find(t, "variable", "only", "statistic", "false, n (%)", NULL, NULL) < 0);
+    mock_free(&m);
+}
+
 /* The radix sort against qsort on values with negatives, -0, duplicates,
  * subnormals and infinities, at sizes on both sides of its qsort cut-off;
  * merging sorted runs gives the sorted whole. */
@@ -386,12 +421,15 @@ static void test_sort(void)
 /* Quantiles by selection (ds_summary_select) against the sorted values
  * (ds_sort, ds_summary_sorted): the same bits on random data with many
  * ties, few distinct values (a status column), sorted and reversed input,
- * and with a negative zero (then sorted: returns 1) or a NaN. */
+ * and with a negative zero (then sorted: returns 1) or a NaN; from 4096
+ * values on the selection goes by buckets of the top 16 bits: distinct
+ * values all in one bucket, both signs with infinities and magnitudes
+ * from 1e-300 to 1e300, two values far apart (buckets of one value). */
 static void test_select(void)
 {
     size_t sizes[] = {0, 1, 2, 3, 4, 5, 13, 100, 511, 4096, 100003};
     unsigned seed = 777;
-    for (int shape = 0; shape < 6; shape++)
+    for (int shape = 0; shape < 9; shape++)
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
             size_t n = sizes[z];
             double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
@@ -405,6 +443,12 @@ static void test_select(void)
                 case 2: x[i] = (double)((r >> 16) % 50) * 0.5 + 15; break;    /* ties */
                 case 3: x[i] = (double)i; break;                                  /* sorted */
                 case 4: x[i] = (double)(n - i) * 1e-3; break;                     /* reversed */
+                case 6: x[i] = 1024 + (double)(r >> 8) * 1e-9; break;            /* one bucket */
+                case 7:                                                           /* wide, signed */
+                    x[i] = r % 97 == 0 ? (r & 1 ? INFINITY : -INFINITY)
+                                       : ((r & 1) ? -1 : 1) * pow(10, (double)((r >> 8) % 601) - 300);
+                    break;
+                case 8: x[i] = r & 256 ? 1e6 : -3.5; break;                       /* two values */
                 default: x[i] = i == n / 2 ? -0.0 : (double)((r >> 16) % 5) - 2; break;
                 }
             }
@@ -497,7 +541,7 @@ int main(void)
     if (!s || !CU_add_test(s, "summaries vs R", test_summary) ||
         !CU_add_test(s, "type-7 quantiles", test_quantile) ||
         !CU_add_test(s, "plugin on lung", test_plugin) ||
-        !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
+        !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
         !CU_add_test(s, "factor coding", test_factor)) {
         CU_cleanup_registry();
