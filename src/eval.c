@@ -477,15 +477,13 @@ static void prefilter_spans(evaluator *ev, const expr *e, const uint8_t *pass, s
 static const expr *fast_conjunct(quant_state *qs, const expr *e);
 static size_t spans_alloc(quant_state *qs);
 
-/* The row groups of quantifier e: built now when no thread has (by one
- * thread, under qlock, whichever threads meet it at once). */
-static const group_index *quant_groups(evaluator *ev, const expr *e)
+/* The row groups of quantifier e, built now (by one thread, under qlock,
+ * whichever threads meet them unbuilt at once). */
+static __attribute__((noinline)) const group_index *quant_groups_build(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
-    const group_index *g = atomic_load_explicit(&qs->groups, memory_order_acquire);
-    if (g) return g;
     pthread_mutex_lock(ev->qlock);
-    g = atomic_load_explicit(&qs->groups, memory_order_relaxed);
+    const group_index *g = atomic_load_explicit(&qs->groups, memory_order_relaxed);
     if (!g) {
         g = data_groups(ev->d, e->table, e->col);
         atomic_store_explicit(&qs->groups, g, memory_order_release);
@@ -494,16 +492,21 @@ static const group_index *quant_groups(evaluator *ev, const expr *e)
     return g;
 }
 
-/* The prefilter of quantifier e (its groups built): computed now when no
- * thread has (under qlock, as quant_groups), with its spans when there is
+/* The row groups of quantifier e: built now when no thread has. */
+static inline const group_index *quant_groups(evaluator *ev, const expr *e)
+{
+    const group_index *g = atomic_load_explicit(&ev->quants[e->qslot].groups, memory_order_acquire);
+    return g ? g : quant_groups_build(ev, e);
+}
+
+/* The prefilter of quantifier e (its groups built), computed now (under
+ * qlock, as quant_groups_build), with its spans when there is
  * memory for them and its fast conjunct, all before it is published. */
-static const uint8_t *prefilter(evaluator *ev, const expr *e)
+static __attribute__((noinline)) const uint8_t *prefilter_build(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
-    uint8_t *pass = atomic_load_explicit(&qs->pass, memory_order_acquire);
-    if (pass) return pass;
     pthread_mutex_lock(ev->qlock);
-    pass = atomic_load_explicit(&qs->pass, memory_order_relaxed);
+    uint8_t *pass = atomic_load_explicit(&qs->pass, memory_order_relaxed);
     size_t n = ev->d->tables[e->table].nrows;
     if (!pass && (pass = malloc(n + PASS_PAD)) != NULL) {
         memset(pass + n, 0, PASS_PAD);
@@ -515,6 +518,13 @@ static const uint8_t *prefilter(evaluator *ev, const expr *e)
     }
     pthread_mutex_unlock(ev->qlock);
     return pass;
+}
+
+/* The prefilter of quantifier e: computed now when no thread has. */
+static inline const uint8_t *prefilter(evaluator *ev, const expr *e)
+{
+    const uint8_t *pass = atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire);
+    return pass ? pass : prefilter_build(ev, e);
 }
 
 /* The truth value of an `and` chain whose row-only conjuncts are known to
