@@ -5,9 +5,15 @@
  * 182.625 days), so "within 6 months" admits 182 days but not 183.
  * Quantifiers compute their row-only conjuncts once per row (prefilters),
  * and `any` whose other conjunct is a window or an interval relation with
- * operands fixed for the unit evaluates those once (any_fixed_rest). */
+ * operands fixed for the unit evaluates those once (any_fixed_rest).
+ * A run's threads share the quantifiers' state (quant_state), built before
+ * they start (study.c pool_prepare); one a thread meets still unbuilt is
+ * built then under the evaluators' lock, once, and published with an
+ * atomic store, so the common path reads it without a lock. */
 #include "eval.h"
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "builtins.h"
@@ -34,10 +40,12 @@ typedef struct block {
 } block;
 
 /* What a quantifier keeps between units: its row groups, and for a
- * prefiltered one which rows may pass. */
+ * prefiltered one which rows may pass.  groups and pass are set once
+ * (release: quant_groups, prefilter, or before the threads start); span,
+ * fixed and fixed_known are set before pass is. */
 typedef struct quant_state {
-    const group_index *groups;
-    uint8_t *pass;
+    _Atomic(const group_index *) groups;
+    _Atomic(uint8_t *) pass;
     uint32_t *span;        /* per group of a prefiltered one: the positions
                               [span[2a], span[2a + 1]) in g from its first row
                               that passes to its last (empty: none), or NULL */
@@ -58,7 +66,9 @@ struct evaluator {
     value *params;
     block *mem;            /* constant lists and maps */
     quant_state *quants;   /* per quantifier (expr.qslot) */
-    int shares_quants;     /* a clone: quants and seen belong to another evaluator */
+    pthread_mutex_t *qlock;   /* serialises building quants' state (recursive: a
+                                 prefilter may meet a nested quantifier) */
+    int shares_quants;     /* a clone: quants, qlock and seen belong to another evaluator */
     uint8_t *seen;         /* per endpoint and unit: problems already counted */
     size_t nunits;
     size_t out_of_range;   /* results made missing: overflow, dates beyond 9999 */
@@ -439,45 +449,82 @@ static inline uint64_t pass_bits8(const uint8_t *p)
     return (x * 0x0102040810204080ull) >> 56;   /* byte i's bit to bit 56 + i */
 }
 
-/* The spans of the groups [lo, hi) of quantifier e (quant_state.span). */
-static void prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
+/* The spans of the groups [lo, hi) of quantifier e (quant_state.span),
+ * from its prefilter pass. */
+static void prefilter_spans(evaluator *ev, const expr *e, const uint8_t *pass, size_t lo, size_t hi)
 {
-    const quant_state *qs = &ev->quants[e->qslot];
-    const group_index *g = qs->groups;
+    quant_state *qs = &ev->quants[e->qslot];
+    const group_index *g = atomic_load_explicit(&qs->groups, memory_order_acquire);
     for (size_t a = lo; a < hi; a++) {
         size_t first = g->off[a], n = g->off[a + 1] - first, b = 0, f = n;
         if (!g->rows && n <= 64) {
             /* rows in the file's order (the usual case): a mask of the
              * group's rows that pass, without a branch a row */
             uint64_t m = 0;
-            for (size_t k = 0; k < n; k += 8) m |= pass_bits8(qs->pass + first + k) << k;
+            for (size_t k = 0; k < n; k += 8) m |= pass_bits8(pass + first + k) << k;
             m &= n == 64 ? ~0ull : ((uint64_t)1 << n) - 1;
             b = m ? (size_t)__builtin_ctzll(m) : n;
             f = m ? 64 - (size_t)__builtin_clzll(m) : n;
         } else {
-            while (b < n && !qs->pass[group_row(g, first + b)]) b++;
-            while (f > b && !qs->pass[group_row(g, first + f - 1)]) f--;
+            while (b < n && !pass[group_row(g, first + b)]) b++;
+            while (f > b && !pass[group_row(g, first + f - 1)]) f--;
         }
         qs->span[2 * a] = (uint32_t)(first + (b < n ? b : 0));
         qs->span[2 * a + 1] = (uint32_t)(first + (b < n ? f : 0));
     }
 }
 
-/* The prefilter of quantifier e (computed now when no thread has), and its
- * spans when there is memory for them. */
-static const uint8_t *prefilter(evaluator *ev, const expr *e)
+static const expr *fast_conjunct(quant_state *qs, const expr *e);
+static size_t spans_alloc(quant_state *qs);
+
+/* The row groups of quantifier e, built now (by one thread, under qlock,
+ * whichever threads meet them unbuilt at once). */
+static __attribute__((noinline)) const group_index *quant_groups_build(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
-    if (qs->pass) return qs->pass;
+    pthread_mutex_lock(ev->qlock);
+    const group_index *g = atomic_load_explicit(&qs->groups, memory_order_relaxed);
+    if (!g) {
+        g = data_groups(ev->d, e->table, e->col);
+        atomic_store_explicit(&qs->groups, g, memory_order_release);
+    }
+    pthread_mutex_unlock(ev->qlock);
+    return g;
+}
+
+/* The row groups of quantifier e: built now when no thread has. */
+static inline const group_index *quant_groups(evaluator *ev, const expr *e)
+{
+    const group_index *g = atomic_load_explicit(&ev->quants[e->qslot].groups, memory_order_acquire);
+    return g ? g : quant_groups_build(ev, e);
+}
+
+/* The prefilter of quantifier e (its groups built), computed now (under
+ * qlock, as quant_groups_build), with its spans when there is
+ * memory for them and its fast conjunct, all before it is published. */
+static __attribute__((noinline)) const uint8_t *prefilter_build(evaluator *ev, const expr *e)
+{
+    quant_state *qs = &ev->quants[e->qslot];
+    pthread_mutex_lock(ev->qlock);
+    uint8_t *pass = atomic_load_explicit(&qs->pass, memory_order_relaxed);
     size_t n = ev->d->tables[e->table].nrows;
-    uint8_t *pass = malloc(n + PASS_PAD);
-    if (!pass) return NULL;
-    memset(pass + n, 0, PASS_PAD);
-    prefilter_rows(ev, e, pass, 0, n);
-    qs->pass = pass;
-    size_t ng = eval_prefilter_groups(ev, e);
-    if (ng) prefilter_spans(ev, e, 0, ng);
+    if (!pass && (pass = malloc(n + PASS_PAD)) != NULL) {
+        memset(pass + n, 0, PASS_PAD);
+        prefilter_rows(ev, e, pass, 0, n);
+        fast_conjunct(qs, e);
+        size_t ng = spans_alloc(qs);
+        if (ng) prefilter_spans(ev, e, pass, 0, ng);
+        atomic_store_explicit(&qs->pass, pass, memory_order_release);
+    }
+    pthread_mutex_unlock(ev->qlock);
     return pass;
+}
+
+/* The prefilter of quantifier e: computed now when no thread has. */
+static inline const uint8_t *prefilter(evaluator *ev, const expr *e)
+{
+    const uint8_t *pass = atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire);
+    return pass ? pass : prefilter_build(ev, e);
 }
 
 /* The truth value of an `and` chain whose row-only conjuncts are known to
@@ -698,8 +745,7 @@ static const expr *fast_conjunct(quant_state *qs, const expr *e)
 static value eval_quant_rows(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
-    if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
-    const group_index *g = qs->groups;
+    const group_index *g = quant_groups(ev, e);
     /* the anchor row: the unit's row in table col, or the enclosing row's (or its ancestor's) */
     int64_t a = e->anchor_slot < 0 ? ev->anc[e->col]
         : data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->anchor_slot], e->col);
@@ -1124,7 +1170,26 @@ value eval_expr(evaluator *ev, const expr *e)
 
 /* ---- set-up -------------------------------------------------------------- */
 
-static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *shared, uint8_t *shared_seen)
+/* A recursive mutex (qlock), or NULL. */
+static pthread_mutex_t *qlock_new(void)
+{
+    pthread_mutex_t *m = malloc(sizeof *m);
+    pthread_mutexattr_t a;
+    if (!m || pthread_mutexattr_init(&a)) {
+        free(m);
+        return NULL;
+    }
+    int bad = pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE) || pthread_mutex_init(m, &a);
+    pthread_mutexattr_destroy(&a);
+    if (bad) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *shared, pthread_mutex_t *shared_lock,
+                            uint8_t *shared_seen)
 {
     evaluator *ev = calloc(1, sizeof *ev);
     if (!ev) return NULL;
@@ -1138,9 +1203,10 @@ static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *sh
     ev->params = calloc(st->nparams + 1, sizeof *ev->params);
     ev->shares_quants = shared != NULL;
     ev->quants = shared ? shared : calloc(st->nquants + 1, sizeof *ev->quants);
+    ev->qlock = shared ? shared_lock : qlock_new();
     ev->nunits = d->tables[st->unit].nrows;
     ev->seen = shared_seen ? shared_seen : calloc(st->neps * ev->nunits + 1, 1);
-    if (!ev->seen || !ev->quants || !ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
+    if (!ev->seen || !ev->quants || !ev->qlock || !ev->anc || !ev->lets || !ev->eps || !ev->counts || !ev->params) {
         eval_free(ev);
         return NULL;
     }
@@ -1166,12 +1232,12 @@ value eval_row_value(evaluator *ev, const expr *e, size_t row)
 
 evaluator *eval_new(study *st, cohort_data *d, diag *dg)
 {
-    return eval_make(st, d, dg, NULL, NULL);
+    return eval_make(st, d, dg, NULL, NULL, NULL);
 }
 
 evaluator *eval_clone(evaluator *ev)
 {
-    return eval_make(ev->st, ev->d, ev->dg, ev->quants, ev->seen);
+    return eval_make(ev->st, ev->d, ev->dg, ev->quants, ev->qlock, ev->seen);
 }
 
 void eval_add_counts(evaluator *ev, const evaluator *clone)
@@ -1200,9 +1266,9 @@ static void prepare_quant(evaluator *ev, const expr *e, const expr **todo, size_
 {
     if (e->kind == E_QUANT && e->qslot >= 0) {
         quant_state *qs = &ev->quants[e->qslot];
-        if (!qs->groups) qs->groups = data_groups(ev->d, e->table, e->col);
+        quant_groups(ev, e);
         fast_conjunct(qs, e);   /* before the clones share qs */
-        if (e->prefiltered && !qs->pass) {
+        if (e->prefiltered && !atomic_load_explicit(&qs->pass, memory_order_relaxed)) {
             size_t k = 0;
             while (k < *ntodo && todo[k]->qslot != e->qslot) k++;
             if (k == *ntodo) todo[(*ntodo)++] = e;
@@ -1301,31 +1367,44 @@ size_t eval_prepare_for(evaluator *ev, const expr *const *roots, size_t nroots, 
     return r.n;
 }
 
+/* (Called before the threads evaluate units: the pass is published at
+ * once, and filled by eval_prefilter_rows on every thread.) */
 size_t eval_prefilter_alloc(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
     size_t n = ev->d->tables[e->table].nrows;
-    if (!qs->pass && (qs->pass = malloc(n + PASS_PAD)) != NULL) memset(qs->pass + n, 0, PASS_PAD);
-    return qs->pass ? n : 0;
+    uint8_t *pass = atomic_load_explicit(&qs->pass, memory_order_relaxed);
+    if (!pass && (pass = malloc(n + PASS_PAD)) != NULL) {
+        memset(pass + n, 0, PASS_PAD);
+        atomic_store_explicit(&qs->pass, pass, memory_order_release);
+    }
+    return pass ? n : 0;
 }
 
 void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi)
 {
-    prefilter_rows(ev, e, ev->quants[e->qslot].pass, lo, hi);
+    prefilter_rows(ev, e, atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire), lo, hi);
+}
+
+/* The span array of a quantifier with groups: its number of groups, 0
+ * without groups or memory. */
+static size_t spans_alloc(quant_state *qs)
+{
+    const group_index *g = atomic_load_explicit(&qs->groups, memory_order_acquire);
+    if (!g) return 0;
+    if (!qs->span) qs->span = malloc((2 * g->ngroups + 1) * sizeof *qs->span);
+    return qs->span ? g->ngroups : 0;
 }
 
 size_t eval_prefilter_groups(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
-    if (!qs->groups || !qs->pass) return 0;
-    size_t ng = qs->groups->ngroups;
-    if (!qs->span) qs->span = malloc((2 * ng + 1) * sizeof *qs->span);
-    return qs->span ? ng : 0;
+    return atomic_load_explicit(&qs->pass, memory_order_acquire) ? spans_alloc(qs) : 0;
 }
 
 void eval_prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
 {
-    prefilter_spans(ev, e, lo, hi);
+    prefilter_spans(ev, e, atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire), lo, hi);
 }
 
 void eval_free(evaluator *ev)
@@ -1337,10 +1416,12 @@ void eval_free(evaluator *ev)
     }
     if (!ev->shares_quants) {
         for (size_t i = 0; ev->quants && i < ev->st->nquants; i++) {
-            free(ev->quants[i].pass);
+            free(atomic_load_explicit(&ev->quants[i].pass, memory_order_relaxed));
             free(ev->quants[i].span);
         }
         free(ev->quants);
+        if (ev->qlock) pthread_mutex_destroy(ev->qlock);
+        free(ev->qlock);
         free(ev->seen);
     }
     free(ev->anc);

@@ -414,7 +414,9 @@ static int pool_init(evpool *p, evaluator *ev, const study *st, int threads, siz
  * now (eval_prepare_for), the prefilters on every thread; with neither
  * roots nor eps, of every quantifier of the rules.  Only what is to be
  * evaluated: a rerun that takes all but one let from the results cache
- * builds that let's.  (One thread builds each as it meets it.) */
+ * builds that let's.  (One thread builds each as it meets it; should a
+ * thread meet one not built here, it is built once, under the evaluators'
+ * lock: eval.c quant_groups, prefilter.) */
 static void pool_prepare(const evpool *p, const expr *const *roots, size_t nroots, const uint8_t *eps)
 {
     if (p->n < 2) return;
