@@ -2500,7 +2500,11 @@ const group_index *data_groups(cohort_data *d, int ti, int anc)
 {
     if (ti < 0 || (size_t)ti >= d->ntables || anc < 0 || (size_t)anc >= d->ntables) return NULL;
     table *t = &d->tables[ti];
-    for (size_t k = 0; k < t->ngroups_built; k++)
+    /* a slot is filled before the count that publishes it (evaluation's
+     * threads read the index built so far while one builds another, under
+     * the evaluator's lock) */
+    size_t built = __atomic_load_n(&t->ngroups_built, __ATOMIC_ACQUIRE);
+    for (size_t k = 0; k < built; k++)
         if (t->groups[k].ancestor == anc) return &t->groups[k];
     for (int cur = ti; cur != anc; cur = d->tables[cur].parent)
         if (d->tables[cur].parent < 0 || !d->tables[cur].parent_row) return NULL;
@@ -2556,11 +2560,12 @@ grouped:
         rows = NULL;
     }
 indexed:;
-    group_index *gi = &t->groups[t->ngroups_built++];
+    group_index *gi = &t->groups[built];
     gi->ancestor = anc;
     gi->ngroups = ng;
     gi->off = off;
     gi->rows = rows;
+    __atomic_store_n(&t->ngroups_built, built + 1, __ATOMIC_RELEASE);
     return gi;
 fail:
     free(arow);
