@@ -299,9 +299,95 @@ static void chain_block(void *ud, const void *block, size_t n)
     *h = chain(*h, colcache_hash(block, n), n);
 }
 
+/* ---- on several threads -------------------------------------------------- */
+
+/* Items 0..n-1 taken in turn by up to `threads` threads (this one among
+ * them; 0: one a core, at most 8, as many as the CSV reader takes, data.c),
+ * each item handed to fn once. */
+typedef struct shared_work {
+    void (*fn)(void *ctx, size_t i);
+    void *ctx;
+    size_t n, next;
+    pthread_mutex_t lock;
+} shared_work;
+
+static void *work_loop(void *arg)
+{
+    shared_work *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        size_t i = w->next++;
+        pthread_mutex_unlock(&w->lock);
+        if (i >= w->n) return NULL;
+        w->fn(w->ctx, i);
+    }
+}
+
+static void run_shared(int threads, size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
+{
+    enum { MAX_HELPERS = 7 };
+    pthread_t th[MAX_HELPERS];
+    int started[MAX_HELPERS] = {0};
+    if (threads <= 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (int)(c > 8 ? 8 : c) : 1;
+    }
+    int helpers = threads - 1;
+    if (helpers > MAX_HELPERS) helpers = MAX_HELPERS;
+    shared_work w = {fn, ctx, n, 0, PTHREAD_MUTEX_INITIALIZER};
+    for (int i = 0; i < helpers && (size_t)i + 1 < n; i++)
+        started[i] = pthread_create(&th[i], NULL, work_loop, &w) == 0;
+    work_loop(&w);
+    for (int i = 0; i < helpers; i++)
+        if (started[i]) pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&w.lock);
+}
+
+/* The CSV file's content hash, taken from a mapping of it: its HASH_BLOCK
+ * blocks hashed on the run's threads, then chained in order, the same
+ * value hash_fd's blocks give read in turn (chain_block). */
+typedef struct file_blocks {
+    const unsigned char *p;
+    size_t n;
+    uint64_t *hash;     /* each block's */
+} file_blocks;
+
+static void hash_file_block(void *ctx, size_t i)
+{
+    const file_blocks *fb = ctx;
+    size_t at = i * HASH_BLOCK, len = fb->n - at < HASH_BLOCK ? fb->n - at : HASH_BLOCK;
+    fb->hash[i] = colcache_hash(fb->p + at, len);
+}
+
+/* The content hash of fd's n bytes (n > 0) on up to `threads` threads;
+ * 0 or -1 (no mapping, no memory: then hash_fd reads it). */
+static int hash_mapped(int fd, size_t n, int threads, uint64_t *h)
+{
+    size_t nb = n / HASH_BLOCK + (n % HASH_BLOCK != 0);
+    uint64_t *hash = malloc(nb * sizeof *hash);
+    void *m = hash ? mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+    if (m == MAP_FAILED) {
+        free(hash);
+        return -1;
+    }
+    file_blocks fb = {m, n, hash};
+    run_shared(threads, nb, hash_file_block, &fb);
+    munmap(m, n);
+    uint64_t c = 0;
+    for (size_t i = 0; i < nb; i++)
+        c = chain(c, hash[i], i + 1 < nb || n % HASH_BLOCK == 0 ? HASH_BLOCK : n % HASH_BLOCK);
+    free(hash);
+    *h = c;
+    return 0;
+}
+
 /* Read the whole file: its identity (taken after the clock, before the
- * first byte is read), content hash and, when asked, SHA-256.  0 or -1. */
-static int hash_file(const char *path, colcache_ident *id)
+ * first byte is read), content hash and, when asked, SHA-256 (read in
+ * turn by hash_fd, as results.json's digest is; else from a mapping on
+ * up to `threads` threads, hash_mapped).  0 or -1.  A file truncated by
+ * another process while mapped ends the run (SIGBUS), as it would while
+ * the CSV reader maps it (csv.c). */
+static int hash_file(const char *path, colcache_ident *id, int threads)
 {
     struct timespec now;
     if (clock_gettime(CLOCK_REALTIME, &now) != 0) return -1;
@@ -309,9 +395,13 @@ static int hash_file(const char *path, colcache_ident *id)
     if (fd < 0) return -1;
     struct stat st;
     uint64_t h = 0;
-    int64_t got = fstat(fd, &st) == 0 ? hash_fd(fd, chain_block, &h,
-                                                id->want_sha256 ? id->sha256 : NULL)
-                                      : -1;
+    int64_t got = -1;
+    if (fstat(fd, &st) == 0 && st.st_size > 0) {
+        if (!id->want_sha256 && hash_mapped(fd, (size_t)st.st_size, threads, &h) == 0)
+            got = (int64_t)st.st_size;
+        else
+            got = hash_fd(fd, chain_block, &h, id->want_sha256 ? id->sha256 : NULL);
+    }
     close(fd);
     if (got < 0 || (uint64_t)got != (uint64_t)st.st_size) return -1;
     set_identity(id, &st);
@@ -365,8 +455,6 @@ typedef struct reader {
     uint64_t off, end;      /* next byte; the payload's end */
     section *sec;
     size_t nsec, cap;
-    size_t next;            /* reader_verified: the next section to hash */
-    pthread_mutex_t lock;
 } reader;
 
 /* The next section of n bytes, its padding zero, to be checked as `kind`
@@ -447,43 +535,19 @@ static void hash_section(section *sc)
     sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
 }
 
-/* Take the next section not yet taken (in the order laid out) and hash
- * it, until none is left. */
-static void *hash_worker(void *arg)
+static void hash_section_at(void *ctx, size_t i)
 {
-    reader *rd = arg;
-    for (;;) {
-        pthread_mutex_lock(&rd->lock);
-        size_t i = rd->next++;
-        pthread_mutex_unlock(&rd->lock);
-        if (i >= rd->nsec) return NULL;
-        hash_section(&rd->sec[i]);
-    }
+    reader *rd = ctx;
+    hash_section(&rd->sec[i]);
 }
 
 /* Every section hashed and checked, on up to `threads` threads (this one
- * among them); the sections' hashes chained in order as the writer did
+ * among them, run_shared); the sections' hashes chained in order as the writer did
  * (put) and compared with `sections`; 1 when they match and no check
  * failed (reader_free then releases the text columns' copied sections). */
 static int reader_verified(reader *rd, int threads, uint64_t sections)
 {
-    enum { MAX_HELPERS = 7 };
-    pthread_t th[MAX_HELPERS];
-    int started[MAX_HELPERS] = {0};
-    if (threads <= 0) {   /* as many as the CSV reader takes (data.c) */
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = c > 0 ? (int)(c > 8 ? 8 : c) : 1;
-    }
-    int helpers = threads - 1;
-    if (helpers > MAX_HELPERS) helpers = MAX_HELPERS;
-    rd->next = 0;
-    pthread_mutex_init(&rd->lock, NULL);
-    for (int i = 0; i < helpers && (size_t)i + 1 < rd->nsec; i++)
-        started[i] = pthread_create(&th[i], NULL, hash_worker, rd) == 0;
-    hash_worker(rd);
-    for (int i = 0; i < helpers; i++)
-        if (started[i]) pthread_join(th[i], NULL);
-    pthread_mutex_destroy(&rd->lock);
+    run_shared(threads, rd->nsec, hash_section_at, rd);
     uint64_t check = 0;
     int bad = 0;
     for (size_t i = 0; i < rd->nsec; i++) {
@@ -676,7 +740,7 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
         (rec.has_sha256 || !id->want_sha256)) {
         rec.want_sha256 = id->want_sha256;
         *id = rec;
-    } else if (hash_file(path, id) != 0) {
+    } else if (hash_file(path, id, threads) != 0) {
         id->hashed = 0;
     }
     if (!valid || !id->hashed || id->hash != h.hash || id->size != h.size) {
