@@ -473,7 +473,8 @@ same after ref 2
 # from a mapping on the run's threads when no SHA-256 is wanted, read in
 # turn with it (--format json); both give the same content hash, so each
 # restores the entry the other wrote when the identity cannot vouch
-# (COHORT_CACHE_RACY_NS huge: the file is hashed at every run); a byte
+# (COHORT_CACHE_RACY_NS huge: the file is hashed at every run), also for a
+# file of exactly two blocks; a byte
 # changed in the second or the last block (size and mtime put back) is
 # seen on 1, 2 and 7 threads.
 mkdir -p "$tmp/b/data"
@@ -501,6 +502,19 @@ COHORT_CACHE_RACY_NS=999999999999999 go bmap2 big.rules
 same bmap2 bref 0
 COHORT_CACHE_RACY_NS=999999999999999 go bjson2 big.rules --format json
 grep -q '^cache: 1 tables restored' "$tmp/bjson2.raw" || fail "big: the read hash differs from the mapped one: $(grep '^cache' "$tmp/bjson2.raw")"
+# and a file of exactly two blocks (no partial last one): the same
+cp "$B" "$tmp/big_3.csv"
+head -c 2097000 "$tmp/big_3.csv" | sed '$d' >"$B"
+awk -v n=$((2097152 - $(wc -c <"$B"))) 'BEGIN {
+    s = "40001,70,S1,"; while (length(s) < n - 1) s = s "x"; print s }' >>"$B"
+[ "$(wc -c <"$B")" = 2097152 ] || fail "big: the 2-block file has $(wc -c <"$B") bytes"
+go bref2 big.rules --no-cache
+rm -rf "$COHORT_CACHE_DIR"
+COHORT_CACHE_RACY_NS=999999999999999 go bjson3 big.rules --format json
+COHORT_CACHE_RACY_NS=999999999999999 go bmap3 big.rules
+same bmap3 bref2 1
+hashed bmap3 1
+cp "$tmp/big_3.csv" "$B"
 cp -p "$B" "$tmp/big_orig.csv"
 # changed: the site of the row that holds byte $at, S0..S3 made S7 (a
 # new level of site in describe's output)
