@@ -357,6 +357,9 @@ static void hash_file_block(void *ctx, size_t i)
     const file_blocks *fb = ctx;
     size_t at = i * HASH_BLOCK, len = fb->n - at < HASH_BLOCK ? fb->n - at : HASH_BLOCK;
     fb->hash[i] = colcache_hash(fb->p + at, len);
+    /* its pages unmapped (they stay in the page cache for the parse): the
+     * run's resident size does not grow by the file while it is hashed */
+    colcache_release(fb->p + at, len);
 }
 
 /* The content hash of fd's n bytes (n > 0) on up to `threads` threads;
