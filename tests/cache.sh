@@ -476,7 +476,8 @@ same after ref 2
 # (COHORT_CACHE_RACY_NS huge: the file is hashed at every run), also for a
 # file of exactly two blocks; a byte
 # changed in the second or the last block (size and mtime put back) is
-# seen on 1, 2 and 7 threads.
+# seen on 1, 2 and 7 threads.  Its 40,000 rows also span three of the
+# chunks (16,384 ids) in which a text column's ids are written and hashed.
 mkdir -p "$tmp/b/data"
 awk -v f="$tmp/b/data/patients.csv" 'BEGIN {
     print "patient_id,kps,site,note" > f
