@@ -22,6 +22,11 @@
  * mapping stays whole; truncating an entry by hand while a run has it
  * mapped would end that run (SIGBUS), like truncating any mapped file.
  *
+ * A CSV file whose identity cannot vouch for it is hashed from a mapping,
+ * its 1 MiB blocks on the run's threads and chained in order (hash_file);
+ * an entry is written section by section straight from the table's
+ * arrays (a text column's ids through a small buffer, put_ids).
+ *
  * Racy identities.  The content hash recorded with an identity is reused
  * without reading the file only when the identity's modification and
  * change times are more than RACY_NS older than the clock read before the
