@@ -22,6 +22,11 @@
  * mapping stays whole; truncating an entry by hand while a run has it
  * mapped would end that run (SIGBUS), like truncating any mapped file.
  *
+ * A CSV file whose identity cannot vouch for it is hashed from a mapping,
+ * its 1 MiB blocks on the run's threads and chained in order (hash_file);
+ * an entry is written section by section straight from the table's
+ * arrays (a text column's ids through a small buffer, put_ids).
+ *
  * Racy identities.  The content hash recorded with an identity is reused
  * without reading the file only when the identity's modification and
  * change times are more than RACY_NS older than the clock read before the
@@ -299,9 +304,98 @@ static void chain_block(void *ud, const void *block, size_t n)
     *h = chain(*h, colcache_hash(block, n), n);
 }
 
+/* ---- on several threads -------------------------------------------------- */
+
+/* Items 0..n-1 taken in turn by up to `threads` threads (this one among
+ * them; 0: one a core, at most 8, as many as the CSV reader takes, data.c),
+ * each item handed to fn once. */
+typedef struct shared_work {
+    void (*fn)(void *ctx, size_t i);
+    void *ctx;
+    size_t n, next;
+    pthread_mutex_t lock;
+} shared_work;
+
+static void *work_loop(void *arg)
+{
+    shared_work *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        size_t i = w->next++;
+        pthread_mutex_unlock(&w->lock);
+        if (i >= w->n) return NULL;
+        w->fn(w->ctx, i);
+    }
+}
+
+static void run_shared(int threads, size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
+{
+    enum { MAX_HELPERS = 7 };
+    pthread_t th[MAX_HELPERS];
+    int started[MAX_HELPERS] = {0};
+    if (threads <= 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (int)(c > 8 ? 8 : c) : 1;
+    }
+    int helpers = threads - 1;
+    if (helpers > MAX_HELPERS) helpers = MAX_HELPERS;
+    shared_work w = {fn, ctx, n, 0, PTHREAD_MUTEX_INITIALIZER};
+    for (int i = 0; i < helpers && (size_t)i + 1 < n; i++)
+        started[i] = pthread_create(&th[i], NULL, work_loop, &w) == 0;
+    work_loop(&w);
+    for (int i = 0; i < helpers; i++)
+        if (started[i]) pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&w.lock);
+}
+
+/* The CSV file's content hash, taken from a mapping of it: its HASH_BLOCK
+ * blocks hashed on the run's threads, then chained in order, the same
+ * value hash_fd's blocks give read in turn (chain_block). */
+typedef struct file_blocks {
+    const unsigned char *p;
+    size_t n;
+    uint64_t *hash;     /* each block's */
+} file_blocks;
+
+static void hash_file_block(void *ctx, size_t i)
+{
+    const file_blocks *fb = ctx;
+    size_t at = i * HASH_BLOCK, len = fb->n - at < HASH_BLOCK ? fb->n - at : HASH_BLOCK;
+    fb->hash[i] = colcache_hash(fb->p + at, len);
+    /* its pages unmapped (they stay in the page cache for the parse): the
+     * run's resident size does not grow by the file while it is hashed */
+    colcache_release(fb->p + at, len);
+}
+
+/* The content hash of fd's n bytes (n > 0) on up to `threads` threads;
+ * 0 or -1 (no mapping, no memory: then hash_fd reads it). */
+static int hash_mapped(int fd, size_t n, int threads, uint64_t *h)
+{
+    size_t nb = n / HASH_BLOCK + (n % HASH_BLOCK != 0);
+    uint64_t *hash = malloc(nb * sizeof *hash);
+    void *m = hash ? mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+    if (m == MAP_FAILED) {
+        free(hash);
+        return -1;
+    }
+    file_blocks fb = {m, n, hash};
+    run_shared(threads, nb, hash_file_block, &fb);
+    munmap(m, n);
+    uint64_t c = 0;
+    for (size_t i = 0; i < nb; i++)
+        c = chain(c, hash[i], i + 1 < nb || n % HASH_BLOCK == 0 ? HASH_BLOCK : n % HASH_BLOCK);
+    free(hash);
+    *h = c;
+    return 0;
+}
+
 /* Read the whole file: its identity (taken after the clock, before the
- * first byte is read), content hash and, when asked, SHA-256.  0 or -1. */
-static int hash_file(const char *path, colcache_ident *id)
+ * first byte is read), content hash and, when asked, SHA-256 (read in
+ * turn by hash_fd, as results.json's digest is; else from a mapping on
+ * up to `threads` threads, hash_mapped).  0 or -1.  A file truncated by
+ * another process while mapped ends the run (SIGBUS), as it would while
+ * the CSV reader maps it (csv.c). */
+static int hash_file(const char *path, colcache_ident *id, int threads)
 {
     struct timespec now;
     if (clock_gettime(CLOCK_REALTIME, &now) != 0) return -1;
@@ -309,9 +403,13 @@ static int hash_file(const char *path, colcache_ident *id)
     if (fd < 0) return -1;
     struct stat st;
     uint64_t h = 0;
-    int64_t got = fstat(fd, &st) == 0 ? hash_fd(fd, chain_block, &h,
-                                                id->want_sha256 ? id->sha256 : NULL)
-                                      : -1;
+    int64_t got = -1;
+    if (fstat(fd, &st) == 0 && st.st_size > 0) {
+        if (!id->want_sha256 && hash_mapped(fd, (size_t)st.st_size, threads, &h) == 0)
+            got = (int64_t)st.st_size;
+        else
+            got = hash_fd(fd, chain_block, &h, id->want_sha256 ? id->sha256 : NULL);
+    }
     close(fd);
     if (got < 0 || (uint64_t)got != (uint64_t)st.st_size) return -1;
     set_identity(id, &st);
@@ -365,8 +463,6 @@ typedef struct reader {
     uint64_t off, end;      /* next byte; the payload's end */
     section *sec;
     size_t nsec, cap;
-    size_t next;            /* reader_verified: the next section to hash */
-    pthread_mutex_t lock;
 } reader;
 
 /* The next section of n bytes, its padding zero, to be checked as `kind`
@@ -447,43 +543,19 @@ static void hash_section(section *sc)
     sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
 }
 
-/* Take the next section not yet taken (in the order laid out) and hash
- * it, until none is left. */
-static void *hash_worker(void *arg)
+static void hash_section_at(void *ctx, size_t i)
 {
-    reader *rd = arg;
-    for (;;) {
-        pthread_mutex_lock(&rd->lock);
-        size_t i = rd->next++;
-        pthread_mutex_unlock(&rd->lock);
-        if (i >= rd->nsec) return NULL;
-        hash_section(&rd->sec[i]);
-    }
+    reader *rd = ctx;
+    hash_section(&rd->sec[i]);
 }
 
 /* Every section hashed and checked, on up to `threads` threads (this one
- * among them); the sections' hashes chained in order as the writer did
+ * among them, run_shared); the sections' hashes chained in order as the writer did
  * (put) and compared with `sections`; 1 when they match and no check
  * failed (reader_free then releases the text columns' copied sections). */
 static int reader_verified(reader *rd, int threads, uint64_t sections)
 {
-    enum { MAX_HELPERS = 7 };
-    pthread_t th[MAX_HELPERS];
-    int started[MAX_HELPERS] = {0};
-    if (threads <= 0) {   /* as many as the CSV reader takes (data.c) */
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = c > 0 ? (int)(c > 8 ? 8 : c) : 1;
-    }
-    int helpers = threads - 1;
-    if (helpers > MAX_HELPERS) helpers = MAX_HELPERS;
-    rd->next = 0;
-    pthread_mutex_init(&rd->lock, NULL);
-    for (int i = 0; i < helpers && (size_t)i + 1 < rd->nsec; i++)
-        started[i] = pthread_create(&th[i], NULL, hash_worker, rd) == 0;
-    hash_worker(rd);
-    for (int i = 0; i < helpers; i++)
-        if (started[i]) pthread_join(th[i], NULL);
-    pthread_mutex_destroy(&rd->lock);
+    run_shared(threads, rd->nsec, hash_section_at, rd);
     uint64_t check = 0;
     int bad = 0;
     for (size_t i = 0; i < rd->nsec; i++) {
@@ -676,7 +748,7 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
         (rec.has_sha256 || !id->want_sha256)) {
         rec.want_sha256 = id->want_sha256;
         *id = rec;
-    } else if (hash_file(path, id) != 0) {
+    } else if (hash_file(path, id, threads) != 0) {
         id->hashed = 0;
     }
     if (!valid || !id->hashed || id->hash != h.hash || id->size != h.size) {
@@ -787,20 +859,52 @@ static int put(FILE *f, uint64_t *check, const void *p, size_t n)
     return (n && fwrite(p, 1, n, f) != n) || (k && fwrite(zero, 1, k, f) != k) ? -1 : 0;
 }
 
+/* A text column's ids section: each row's id in the column's list of
+ * distinct strings m (UINT32_MAX when missing), looked up again row by
+ * row and written through a buffer of ID_CHUNK ids (a whole number of the
+ * hash's 32-byte blocks), hashed as it goes: the same bytes and hash as
+ * put() of the whole array, without an array of the rows' ids (at 1M
+ * patients 90 MB of new pages a first run). */
+enum { ID_CHUNK = 1 << 14 };
+static int put_ids(FILE *f, uint64_t *check, const ptrmap *m, const column *c, size_t nrows)
+{
+    static const char zero[8];
+    uint32_t *buf = malloc(ID_CHUNK * sizeof *buf);
+    if (!buf) return -1;
+    size_t n = nrows * sizeof *buf;
+    hstate s;
+    hash_begin(&s, n);
+    int rc = 0;
+    uint64_t h = 0;
+    for (size_t r = 0;; r += ID_CHUNK) {   /* once at least: hashes 0 rows too */
+        size_t k = nrows - r < ID_CHUNK ? nrows - r : ID_CHUNK;
+        for (size_t i = 0; i < k; i++) {
+            const char *t = col_text(c, r + i);
+            buf[i] = t ? m->id[ptr_slot(m, t)] : UINT32_MAX;
+        }
+        size_t len = k * sizeof *buf, blocks = len & ~(size_t)31;
+        hash_blocks(&s, (const unsigned char *)buf, blocks);
+        if (r + k == nrows) h = hash_end(&s, (const unsigned char *)buf + blocks, len - blocks);
+        if (len && fwrite(buf, 1, len, f) != len) rc = -1;
+        if (rc || r + k == nrows) break;
+    }
+    free(buf);
+    size_t pad = pad8(n) - n;
+    if (!rc && pad && fwrite(zero, 1, pad, f) != pad) rc = -1;
+    *check = chain(*check, h, n);
+    return rc;
+}
+
 /* A text column: its distinct strings in order of first use, then ids. */
 static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size_t nrows)
 {
     ptrmap m = {calloc(1024, sizeof *m.key), malloc(1024 * sizeof *m.id), 1024, 0};
-    uint32_t *ids = malloc((nrows ? nrows : 1) * sizeof *ids);
     const char **order = malloc(1024 * sizeof *order);
     size_t ocap = 1024;
-    int rc = !m.key || !m.id || !ids || !order ? -1 : 0;
+    int rc = !m.key || !m.id || !order ? -1 : 0;
     for (size_t r = 0; r < nrows && !rc; r++) {
         const char *s = col_text(c, r);
-        if (!s) {
-            ids[r] = UINT32_MAX;
-            continue;
-        }
+        if (!s) continue;
         size_t i = ptr_slot(&m, s);
         if (!m.key[i]) {
             if (m.n >= UINT32_MAX - 1) {
@@ -823,9 +927,7 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
                 rc = -1;
                 break;
             }
-            i = ptr_slot(&m, s);
         }
-        ids[r] = m.id[i];
     }
     uint64_t *off = rc ? NULL : malloc((m.n + 1) * sizeof *off);
     char *bytes = NULL;
@@ -842,14 +944,12 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
         if (!rc)
             rc = put(f, check, h, sizeof *h) || put(f, check, c->name, h->namelen) ||
                  put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) || put(f, check, off, (m.n + 1) * sizeof *off) ||
-                 put(f, check, bytes, (size_t)h->dictbytes) ||
-                 put(f, check, ids, nrows * sizeof *ids);
+                 put(f, check, bytes, (size_t)h->dictbytes) || put_ids(f, check, &m, c, nrows);
     }
     free(off);
     free(bytes);
     free(m.key);
     free(m.id);
-    free(ids);
     free(order);
     return rc ? -1 : 0;
 }
