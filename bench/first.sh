@@ -11,13 +11,7 @@
 # RUNS (default 3), THREADS (default 2), BENCH_DIR (default /tmp/cohort-bench).
 set -e
 . "$(dirname "$0")/preamble.sh"
-runs=${RUNS:-3}
-threads=${THREADS:-2}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-COHORT_CACHE_DIR="$tmp/cache"
-export COHORT_CACHE_DIR
-unset COHORT_CACHE
+cache_bench
 # timed NAME [ARGS]: appends "wall cpu ingest evaluation" to $tmp/NAME
 timed() {
     name=$1; shift
@@ -29,11 +23,7 @@ timed() {
 }
 echo "cohort $("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
 for n in ${SIZES:-100000 1000000}; do
-    dir="$work/seed1-$n"
-    if [ ! -f "$dir/events.csv" ]; then
-        "$cohort" simulate --patients "$n" --seed 1 --out "$dir" >/dev/null
-        sleep 3
-    fi
+    seed1_data "$n"
     rm -f "$tmp/first" "$tmp/nocache"
     i=0
     while [ $i -lt "$runs" ]; do

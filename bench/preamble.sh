@@ -26,3 +26,28 @@ if [ -n "${BENCH_WARM:-}" ]; then
     "$pages_bin" "$BENCH_WARM" >/dev/null
 fi
 "$pages_bin" 256
+
+# seed1_data N: $dir, the simulated cohort of N patients with seed 1 under
+# $work, made when missing.  A file changed less than 2 s before it is
+# hashed is hashed again at the next run (man cohort, RERUN CACHE), so the
+# runs wait 3 s after making it, as later runs of the same data would.
+seed1_data() {
+    dir="$work/seed1-$1"
+    if [ ! -f "$dir/events.csv" ]; then
+        "$cohort" simulate --patients "$1" --seed 1 --out "$dir" >/dev/null
+        sleep 3
+    fi
+}
+
+# cache_bench: what the cache benchmarks (rerun.sh, first.sh) share: RUNS
+# and THREADS, a scratch folder $tmp removed at exit, and the caches on,
+# in $tmp/cache.
+cache_bench() {
+    runs=${RUNS:-3}
+    threads=${THREADS:-2}
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    COHORT_CACHE_DIR="$tmp/cache"
+    export COHORT_CACHE_DIR
+    unset COHORT_CACHE
+}

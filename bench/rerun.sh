@@ -17,13 +17,7 @@
 # RUNS (default 3), THREADS (default 2), BENCH_DIR (default /tmp/cohort-bench).
 set -e
 . "$(dirname "$0")/preamble.sh"
-runs=${RUNS:-3}
-threads=${THREADS:-2}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-COHORT_CACHE_DIR="$tmp/cache"
-export COHORT_CACHE_DIR
-unset COHORT_CACHE
+cache_bench
 cp "$here/course_study.rules" "$tmp/first.rules"
 sed 's/within 3 months of start_date/within 6 months of start_date/' "$here/course_study.rules" >"$tmp/changed.rules"
 cmp -s "$tmp/first.rules" "$tmp/changed.rules" && { echo "rerun.sh: the rules were not changed" >&2; exit 1; }
@@ -46,13 +40,7 @@ show() {
 }
 echo "cohort $("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
 for n in ${SIZES:-100000 1000000}; do
-    dir="$work/seed1-$n"
-    if [ ! -f "$dir/events.csv" ]; then
-        "$cohort" simulate --patients "$n" --seed 1 --out "$dir" >/dev/null
-        # a file changed less than 2 s before it is hashed is hashed again
-        # at the next run (man cohort, RERUN CACHE): the reruns would too
-        sleep 3
-    fi
+    seed1_data "$n"
     rm -rf "$COHORT_CACHE_DIR" "$tmp/first" "$tmp/rerun" "$tmp/nocache"
     timed first first.rules
     # each rerun finds the cache as the first run left it: the results an

@@ -31,10 +31,7 @@ run_timed() {
 }
 echo "cohort $("$cohort" --version) against R $(Rscript -e 'cat(R.version$major, R.version$minor, sep=".")'), data.table $(Rscript -e 'cat(format(packageVersion("data.table")))'); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $sizes; do
-    dir="$work/seed1-$n"
-    if [ ! -f "$dir/events.csv" ]; then
-        "$cohort" simulate --patients "$n" --seed 1 --out "$dir" >/dev/null
-    fi
+    seed1_data "$n"
     bytes=$(cat "$dir"/*.csv | wc -c)
     # 1. the same work
     chk="$work/check-$n"
