@@ -42,10 +42,10 @@
 #define _DEFAULT_SOURCE 1   /* realpath */
 #endif
 #include "colcache.h"
+#include "tasks.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,50 +304,6 @@ static void chain_block(void *ud, const void *block, size_t n)
     *h = chain(*h, colcache_hash(block, n), n);
 }
 
-/* ---- on several threads -------------------------------------------------- */
-
-/* Items 0..n-1 taken in turn by up to `threads` threads (this one among
- * them; 0: one a core, at most 8, as many as the CSV reader takes, data.c),
- * each item handed to fn once. */
-typedef struct shared_work {
-    void (*fn)(void *ctx, size_t i);
-    void *ctx;
-    size_t n, next;
-    pthread_mutex_t lock;
-} shared_work;
-
-static void *work_loop(void *arg)
-{
-    shared_work *w = arg;
-    for (;;) {
-        pthread_mutex_lock(&w->lock);
-        size_t i = w->next++;
-        pthread_mutex_unlock(&w->lock);
-        if (i >= w->n) return NULL;
-        w->fn(w->ctx, i);
-    }
-}
-
-static void run_shared(int threads, size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
-{
-    enum { MAX_HELPERS = 7 };
-    pthread_t th[MAX_HELPERS];
-    int started[MAX_HELPERS] = {0};
-    if (threads <= 0) {
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = c > 0 ? (int)(c > 8 ? 8 : c) : 1;
-    }
-    int helpers = threads - 1;
-    if (helpers > MAX_HELPERS) helpers = MAX_HELPERS;
-    shared_work w = {fn, ctx, n, 0, PTHREAD_MUTEX_INITIALIZER};
-    for (int i = 0; i < helpers && (size_t)i + 1 < n; i++)
-        started[i] = pthread_create(&th[i], NULL, work_loop, &w) == 0;
-    work_loop(&w);
-    for (int i = 0; i < helpers; i++)
-        if (started[i]) pthread_join(th[i], NULL);
-    pthread_mutex_destroy(&w.lock);
-}
-
 /* The CSV file's content hash, taken from a mapping of it: its HASH_BLOCK
  * blocks hashed on the run's threads, then chained in order, the same
  * value hash_fd's blocks give read in turn (chain_block). */
@@ -357,8 +313,9 @@ typedef struct file_blocks {
     uint64_t *hash;     /* each block's */
 } file_blocks;
 
-static void hash_file_block(void *ctx, size_t i)
+static void hash_file_block(void *ctx, size_t i, int caller)
 {
+    (void)caller;
     const file_blocks *fb = ctx;
     size_t at = i * HASH_BLOCK, len = fb->n - at < HASH_BLOCK ? fb->n - at : HASH_BLOCK;
     fb->hash[i] = colcache_hash(fb->p + at, len);
@@ -379,7 +336,7 @@ static int hash_mapped(int fd, size_t n, int threads, uint64_t *h)
         return -1;
     }
     file_blocks fb = {m, n, hash};
-    run_shared(threads, nb, hash_file_block, &fb);
+    tasks_run(threads, nb, hash_file_block, &fb);
     munmap(m, n);
     uint64_t c = 0;
     for (size_t i = 0; i < nb; i++)
@@ -543,19 +500,20 @@ static void hash_section(section *sc)
     sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
 }
 
-static void hash_section_at(void *ctx, size_t i)
+static void hash_section_at(void *ctx, size_t i, int caller)
 {
+    (void)caller;
     reader *rd = ctx;
     hash_section(&rd->sec[i]);
 }
 
 /* Every section hashed and checked, on up to `threads` threads (this one
- * among them, run_shared); the sections' hashes chained in order as the writer did
+ * among them, tasks_run); the sections' hashes chained in order as the writer did
  * (put) and compared with `sections`; 1 when they match and no check
  * failed (reader_free then releases the text columns' copied sections). */
 static int reader_verified(reader *rd, int threads, uint64_t sections)
 {
-    run_shared(threads, rd->nsec, hash_section_at, rd);
+    tasks_run(threads, rd->nsec, hash_section_at, rd);
     uint64_t check = 0;
     int bad = 0;
     for (size_t i = 0; i < rd->nsec; i++) {

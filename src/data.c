@@ -22,6 +22,7 @@
 #include "csv.h"
 #include "progress.h"
 #include "regfile.h"
+#include "tasks.h"
 #include "date.h"
 #include "valparse.h"
 
@@ -1060,8 +1061,8 @@ typedef struct part_run {
     int nomem;              /* joining: a column ran out of memory */
     int (*slice)(void *arg, const loader *L, size_t k); /* TASK_SLICE: does */
     void *arg;              /* slice k of a table's rows */
-    size_t ntasks, next, done;
-    pthread_mutex_t lock;   /* next, done, nomem */
+    size_t ntasks, done;    /* tasks of this round; parts read */
+    pthread_mutex_t lock;   /* done, nomem */
     pthread_mutex_t pool_lock;
 } part_run;
 
@@ -1282,55 +1283,38 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
     return 0;
 }
 
-/* Take tasks until none is left; the thread that keeps the progress line
- * (show) updates it after each part read. */
-static void take_tasks(part_run *pr, int show)
+/* Task i of a part run; the calling thread keeps the progress line,
+ * updated after each part read. */
+static void part_task(void *ctx, size_t i, int caller)
 {
-    char what[300];
-    if (show) snprintf(what, sizeof what, "reading %s", pr->L->t->path);
-    for (;;) {
-        pthread_mutex_lock(&pr->lock);
-        size_t i = pr->next++;
-        pthread_mutex_unlock(&pr->lock);
-        if (i >= pr->ntasks) break;
-        if (pr->kind != TASK_READ) {
-            int rc = pr->kind == TASK_JOIN ? join_column(pr->L, pr->parts, pr->nparts, i, pr->alloc)
-                                           : pr->slice(pr->arg, pr->L, i);
-            if (rc != 0) {
-                pthread_mutex_lock(&pr->lock);
-                pr->nomem = 1;
-                pthread_mutex_unlock(&pr->lock);
-            }
-            continue;
+    part_run *pr = ctx;
+    if (pr->kind != TASK_READ) {
+        int rc = pr->kind == TASK_JOIN ? join_column(pr->L, pr->parts, pr->nparts, i, pr->alloc)
+                                       : pr->slice(pr->arg, pr->L, i);
+        if (rc != 0) {
+            pthread_mutex_lock(&pr->lock);
+            pr->nomem = 1;
+            pthread_mutex_unlock(&pr->lock);
         }
-        read_part(pr->L, pr->r, &pr->parts[i], &pr->pool_lock);
-        pthread_mutex_lock(&pr->lock);
-        double frac = (double)++pr->done / (double)pr->ntasks;
-        pthread_mutex_unlock(&pr->lock);
-        if (show) progress_update(pr->L->progress, what, frac);
+        return;
+    }
+    read_part(pr->L, pr->r, &pr->parts[i], &pr->pool_lock);
+    pthread_mutex_lock(&pr->lock);
+    double frac = (double)++pr->done / (double)pr->ntasks;
+    pthread_mutex_unlock(&pr->lock);
+    if (caller && pr->L->progress) {
+        char what[300];
+        snprintf(what, sizeof what, "reading %s", pr->L->t->path);
+        progress_update(pr->L->progress, what, frac);
     }
 }
 
-static void *part_worker(void *arg)
-{
-    take_tasks(arg, 0);
-    return NULL;
-}
-
-/* Run `ntasks` tasks on `threads` threads, this one included, which also
- * keeps the progress line. */
+/* Run `ntasks` tasks on `threads` threads, this one included. */
 static void run_tasks(part_run *pr, int threads, size_t ntasks)
 {
-    pthread_t th[64];
-    int started[64] = {0};
-    if (threads > 64) threads = 64;
     pr->ntasks = ntasks;
-    pr->next = pr->done = 0;
-    for (int i = 1; i < threads && (size_t)i < ntasks; i++)
-        started[i] = pthread_create(&th[i], NULL, part_worker, pr) == 0;
-    take_tasks(pr, pr->kind == TASK_READ && pr->L->progress != NULL);
-    for (int i = 1; i < threads && (size_t)i < ntasks; i++)
-        if (started[i]) pthread_join(th[i], NULL);
+    pr->done = 0;
+    tasks_run(threads, ntasks, part_task, pr);
 }
 
 /* The table from the first n parts, its columns joined on `threads`
@@ -1353,20 +1337,11 @@ static int join_parts(part_run *pr, size_t n, size_t rows, int threads)
     return pr->nomem ? -1 : 0;
 }
 
-/* The threads that read a file or link a table: --threads, else one a
- * core (at most 8). */
-static int load_threads(const loader *L)
-{
-    if (L->threads > 0) return L->threads;
-    long c = sysconf(_SC_NPROCESSORS_ONLN);
-    return c > 0 ? (c > 8 ? 8 : (int)c) : 1;
-}
-
 /* Threads and parts for a file of `len` bytes of records; 0 parts: read
  * it in one pass. */
 static size_t plan_parts(const loader *L, size_t len, int *threads)
 {
-    int th = load_threads(L);
+    int th = tasks_threads(L->threads);
     *threads = th;
     if (L->part_bytes) return len / L->part_bytes + 1;
     if (th < 2 || len < 2 * (size_t)PART_MIN) return 0;
@@ -1544,7 +1519,7 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
     t->keyhash = h;
     h->nslots = 16;
     while (h->nslots < t->nrows + t->nrows / 2) h->nslots *= 2;   /* load factor <= 2/3 */
-    int threads = load_threads(L);
+    int threads = tasks_threads(L->threads);
     size_t ns = plan_slices(L, t->nrows, threads);
     key_run kr = {h, kc, NULL};
     if (kc->type == CT_INT) {
@@ -1673,7 +1648,7 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
 {
     table *t = L->t;
     size_t n = t->nrows;
-    int threads = load_threads(L);
+    int threads = tasks_threads(L->threads);
     link_run lr = {.pt = &L->d->tables[t->parent], .ns = plan_slices(L, n, threads)};
     *goff = NULL;
     t->parent_row = malloc((n ? n : 1) * sizeof *t->parent_row);

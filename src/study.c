@@ -34,6 +34,7 @@
 #include "parse.h"
 #include "plugin.h"
 #include "progress.h"
+#include "tasks.h"
 #include "result.h"
 #include "source_pg.h"
 #include "sqlgen.h"
@@ -443,16 +444,18 @@ static void pool_free(evpool *p)
 typedef struct job {
     unit_fn fn;
     void *ctx;
-    evaluator *ev;
-    int part;
-    size_t lo, hi;
+    const evpool *p;
+    size_t n;
+    int parts;
 } job;
 
-static void *job_run(void *jp)
+/* Part i of a parallel_for: its units, on evaluator i. */
+static void job_task(void *ctx, size_t i, int caller)
 {
-    job *j = jp;
-    j->fn(j->ctx, j->ev, j->part, j->lo, j->hi);
-    return NULL;
+    (void)caller;
+    const job *j = ctx;
+    size_t parts = (size_t)j->parts;
+    j->fn(j->ctx, j->p->ev[i], (int)i, j->n * i / parts, j->n * (i + 1) / parts);
 }
 
 /* Run fn over [0, n) in p->n contiguous parts, part i on evaluator i.
@@ -461,17 +464,8 @@ static int parallel_for(const evpool *p, size_t n, unit_fn fn, void *ctx)
 {
     int parts = p->n;
     if ((size_t)parts > n / MIN_PER_THREAD) parts = n >= 2 * MIN_PER_THREAD ? (int)(n / MIN_PER_THREAD) : 1;
-    job jobs[MAX_THREADS];
-    pthread_t th[MAX_THREADS];
-    int started[MAX_THREADS] = {0};
-    for (int i = 0; i < parts; i++)
-        jobs[i] = (job){fn, ctx, p->ev[i], i, n * (size_t)i / (size_t)parts, n * (size_t)(i + 1) / (size_t)parts};
-    for (int i = 1; i < parts; i++) started[i] = pthread_create(&th[i], NULL, job_run, &jobs[i]) == 0;
-    job_run(&jobs[0]);
-    for (int i = 1; i < parts; i++) {
-        if (started[i]) pthread_join(th[i], NULL);
-        else job_run(&jobs[i]);   /* no thread: do its part here */
-    }
+    job j = {fn, ctx, p, n, parts};
+    tasks_run(parts, (size_t)parts, job_task, &j);
     return parts;
 }
 
