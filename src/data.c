@@ -1534,11 +1534,12 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
             if (kr.s[k].lo < lo) lo = kr.s[k].lo;
             if (kr.s[k].hi > hi) hi = kr.s[k].hi;
         }
-        uint64_t range = lo <= hi ? (uint64_t)hi - (uint64_t)lo + 1 : 1;
-        if (range <= (uint64_t)h->nslots) {
+        /* hi - lo, not the range: that is 2^64 for keys from INT64_MIN to INT64_MAX */
+        uint64_t span = lo <= hi ? (uint64_t)hi - (uint64_t)lo : 0;
+        if (span < (uint64_t)h->nslots) {
             h->dense = 1;
             h->base = lo <= hi ? lo : 0;
-            h->nslots = (size_t)range;
+            h->nslots = (size_t)span + 1;
         }
     }
     h->slot = calloc(h->nslots, sizeof *h->slot);
