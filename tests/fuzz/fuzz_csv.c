@@ -5,7 +5,9 @@
  * mapped and through small buffers (csv_agree.h), and the file loaded as
  * a table with the loader's cell fast path must give what its general
  * path gives (COHORT_CSV_SLOW=1): the same tables and diagnostics
- * (load_agree.h); else abort(). */
+ * (load_agree.h); else abort().  Last the file is loaded as a keyed table
+ * and as a child of itself, so that its values meet the key hash and the
+ * links (a crash is the finding). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,35 @@ static int loads_agree(const char *path)
     return same;
 }
 
+/* The file loaded as table p, keyed by its first column, and as table c,
+ * a child of p linked by that column: keys missing, duplicate, unknown or
+ * anywhere in the 64-bit range. */
+static void load_keyed(const char *path)
+{
+    char key[256];
+    csv_reader *r = csv_open(path, 0);
+    if (!r) return;
+    int ok = csv_next(r) > 0 && csv_nfields(r) > 0;
+    size_t len = ok ? csv_fields(r)[0].len : 0;
+    ok = ok && len > 0 && len < sizeof key;
+    if (ok) {
+        memcpy(key, csv_fields(r)[0].p, len);
+        key[len] = '\0';
+        ok = strlen(key) == len;
+    }
+    csv_close(r);
+    if (!ok) return;
+    table_spec sp[2] = {{.name = "p", .path = path, .key = key}, {.name = "c", .path = path, .parent = "p"}};
+    textbuf t = {0};
+    diag dg;
+    strpool *pool = strpool_new();
+    if (!pool) return;
+    diag_init(&dg, keep_diag, &t);
+    data_free(data_load(sp, 2, NULL, pool, &dg));
+    free(t.s);
+    strpool_free(pool);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[] = "/tmp/cohort-fuzz-XXXXXX";
@@ -88,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!tokenizers_agree(path, 0, 1) || !tokenizers_agree(path, 64, 0) ||
         !tokenizers_agree(path, 7, 0) || !loads_agree(path))
         abort();
+    load_keyed(path);
     unlink(path);
     return 0;
 }
