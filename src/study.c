@@ -2105,7 +2105,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0};
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads};
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
