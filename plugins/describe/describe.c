@@ -8,7 +8,7 @@
  * a warning; missing values of a variable are counted on its "missing" row.
  * The numbers' summaries and the booleans' counts are taken first, one task
  * per variable on the run's threads when the host runs tasks (ABI 1.6),
- * each with its own work space; the tables are then written in order. */
+ * in a work space per worker; the tables are then written in order. */
 #include <cohort/plugin.h>
 #include "summary.h"
 #include "../common/pcommon.h"
