@@ -574,7 +574,7 @@ int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
     out->n = h.nsec;
     out->map = map;
     out->maplen = len;
-    rc->found++;
+    __atomic_add_fetch(&rc->found, 1, __ATOMIC_RELAXED);   /* gets may run on several threads */
     return 1;
 }
 

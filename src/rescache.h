@@ -59,7 +59,9 @@ void rescache_free(rescache *rc);
 rc_key rescache_key_set(rescache *rc, const uint8_t *eval_eps);
 rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, const size_t *rows, size_t n);
 
-/* The entry of key: 1 (sections in *out) or 0 (none usable). */
+/* The entry of key: 1 (sections in *out) or 0 (none usable).  Several
+ * threads may get entries of one rescache at once (study.c reads a call's
+ * columns so). */
 int rescache_get(rescache *rc, const rc_key *key, rc_entry *out);
 void rc_entry_free(rc_entry *e);
 /* Write the entry of key (nothing when the cache cannot be written). */
