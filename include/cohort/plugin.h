@@ -393,7 +393,9 @@ typedef struct cohort_host {
      * (malloc and free are safe), and its result must not depend on the
      * worker or the order, so that outputs are the same for any thread
      * count.  Write tables, notes and errors after run_tasks returns
-     * (describe summarises its variables in tasks). */
+     * (describe summarises its variables in tasks).  The crash guard
+     * covers tasks but for a stack overflow off the calling thread: keep
+     * large arrays off a task's stack. */
     void (*run_tasks)(const cohort_call *call, size_t n, void (*fn)(void *ctx, size_t task, size_t worker),
                       void *ctx);
 } cohort_host;
