@@ -379,7 +379,12 @@ rc_key rescache_key_set(rescache *rc, const uint8_t *eval_eps)
     return finish(rc, &b, bad);
 }
 
-rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, const size_t *rows, size_t n)
+uint64_t rescache_units(const size_t *rows, size_t n)
+{
+    return colcache_hash(rows, n * sizeof *rows);
+}
+
+rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, uint64_t units, size_t n)
 {
     textbuf b = {0};
     int bad = 0;
@@ -390,7 +395,7 @@ rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, 
         put_expr(rc, &b, e, &bad);
     }
     /* the units, as their row numbers */
-    tb_printf(&b, "\nunits %zu %016llx\n", n, (unsigned long long)colcache_hash(rows, n * sizeof *rows));
+    tb_printf(&b, "\nunits %zu %016llx\n", n, (unsigned long long)units);
     return finish(rc, &b, bad);
 }
 

@@ -894,11 +894,11 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 
 /* A filler's key in the results cache: its expression (and the column's
  * type), or its endpoint (and whether it keeps entries and origins), over
- * the units rows[0..n). */
-static rc_key fill_key(rescache *rc, const filler *f, const size_t *rows, size_t n)
+ * n units whose row numbers hash to units (rescache_units). */
+static rc_key fill_key(rescache *rc, const filler *f, uint64_t units, size_t n)
 {
-    if (f->surv) return rescache_key_column(rc, NULL, f->ep, (f->surv->start ? 1u : 0u) | (f->origin ? 2u : 0u), rows, n);
-    return rescache_key_column(rc, f->e, -1, (unsigned)f->vec->type, rows, n);
+    if (f->surv) return rescache_key_column(rc, NULL, f->ep, (f->surv->start ? 1u : 0u) | (f->origin ? 2u : 0u), units, n);
+    return rescache_key_column(rc, f->e, -1, (unsigned)f->vec->type, units, n);
 }
 
 /* f's n rows as entry sections: missing flags, then values (text: each
@@ -1013,7 +1013,8 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
         keys = NULL;
         ents = NULL;
     }
-    for (size_t k = 0; keys && k < nfill; k++) keys[k] = fill_key(pool->rc, &fill[k], rows, n);
+    uint64_t units = keys ? rescache_units(rows, n) : 0;   /* the same units for every column */
+    for (size_t k = 0; keys && k < nfill; k++) keys[k] = fill_key(pool->rc, &fill[k], units, n);
     if (keys) {
         rc_gets g = {pool->rc, keys, ents, hit};
         tasks_run(pool->n, nfill, rc_get_task, &g);
