@@ -25,7 +25,9 @@
  * A CSV file whose identity cannot vouch for it is hashed from a mapping,
  * its 1 MiB blocks on the run's threads and chained in order (hash_file);
  * an entry is written section by section straight from the table's
- * arrays (a text column's ids through a small buffer, put_ids).
+ * arrays (a text column's ids through a small buffer, put_ids), in writes
+ * of at most 16 KiB (fput: small page-cache pages, which on this VM cost
+ * a tenth of large folios).
  *
  * Racy identities.  The content hash recorded with an identity is reused
  * without reading the file only when the identity's modification and
@@ -865,12 +867,29 @@ static int ptr_grow(ptrmap *m)
 }
 
 /* A section: n bytes, zeros to 8, its hash chained into *check. */
+/* n bytes to f as writes of at most WRITE_PIECE bytes (f's buffer is that
+ * size, temp_open): the page cache then takes small pages, not large
+ * folios.  Measured on this VM (Linux 6.18, ext4), 300 MB written to a new
+ * file: 1.5-6.6 us a 4 KiB page in writes of 4, 8 or 16 KiB, 12-52 us in
+ * writes of 32 KiB to 1 MiB: the large folios come from memory the host
+ * has not backed lately, each of its pages a fault on the host.  0 or -1. */
+enum { WRITE_PIECE = 16 << 10 };
+static int fput(FILE *f, const void *p, size_t n)
+{
+    const char *c = p;
+    for (size_t at = 0; at < n; at += WRITE_PIECE) {
+        size_t k = n - at < WRITE_PIECE ? n - at : WRITE_PIECE;
+        if (fwrite(c + at, 1, k, f) != k) return -1;
+    }
+    return 0;
+}
+
 static int put(FILE *f, uint64_t *check, const void *p, size_t n)
 {
     static const char zero[8];
     size_t k = pad8(n) - n;
     *check = chain(*check, n ? colcache_hash(p, n) : colcache_hash(zero, 0), n);
-    return (n && fwrite(p, 1, n, f) != n) || (k && fwrite(zero, 1, k, f) != k) ? -1 : 0;
+    return fput(f, p, n) || fput(f, zero, k) ? -1 : 0;
 }
 
 /* A text column's ids section: each row's id in the column's list of
@@ -899,12 +918,12 @@ static int put_ids(FILE *f, uint64_t *check, const ptrmap *m, const column *c, s
         size_t len = k * sizeof *buf, blocks = len & ~(size_t)31;
         hash_blocks(&s, (const unsigned char *)buf, blocks);
         if (r + k == nrows) h = hash_end(&s, (const unsigned char *)buf + blocks, len - blocks);
-        if (len && fwrite(buf, 1, len, f) != len) rc = -1;
+        if (fput(f, buf, len)) rc = -1;
         if (rc || r + k == nrows) break;
     }
     free(buf);
     size_t pad = pad8(n) - n;
-    if (!rc && pad && fwrite(zero, 1, pad, f) != pad) rc = -1;
+    if (!rc && fput(f, zero, pad)) rc = -1;
     *check = chain(*check, h, n);
     return rc;
 }
@@ -1023,6 +1042,8 @@ static FILE *temp_open(const char *path, char **tmp)
     if (!f) {
         if (fd >= 0) close(fd);
         free(*tmp);
+    } else {
+        (void)setvbuf(f, NULL, _IOFBF, WRITE_PIECE);   /* fput */
     }
     return f;
 }
@@ -1110,7 +1131,7 @@ int colcache_write(const char *dir, const char *name, const void *const *parts, 
     FILE *f = path ? temp_open(path, &tmp) : NULL;
     int rc = f ? 0 : -1;
     for (size_t k = 0; f && k < n && !rc; k++)
-        rc = lens[k] && fwrite(parts[k], 1, lens[k], f) != lens[k];
+        rc = fput(f, parts[k], lens[k]);
     if (f) rc = temp_commit(f, tmp, path, rc);
     free(path);
     return rc;
