@@ -93,7 +93,6 @@ typedef struct loader {
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
     unsigned char *failed;  /* per table: it had errors */
     const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
-    int sha256;             /* record each cached file's SHA-256 (load_opts) */
     struct cache_state *cache; /* per table: its cache entry's identity */
     uint32_t **group_off;   /* per table: its group starts by parent, found
                                while linking (link_parent), or NULL */
@@ -1904,13 +1903,12 @@ static int restore_cached(loader *L, cache_state *cs)
     table *t = L->t;
     int parent = t->parent;
     cs->use = L->cache_dir && !L->sample && (parent < 0 || !L->failed[parent]) &&
-              colcache_ident_of(t->file, L->sha256, &cs->id) == 0;
+              colcache_ident_of(t->file, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
     int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links,
                             L->threads);
     L->d->files_hashed += cs->id.computed != 0;
-    if (cs->id.has_sha256) sha256_hex(cs->id.sha256, t->sha256);
     if (!hit) return 0;
     t->parent = parent;
     L->cs = calloc(t->ncols, sizeof *L->cs);
@@ -2155,7 +2153,6 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     const char *slow = getenv("COHORT_CSV_SLOW");
     L.slow = slow && strcmp(slow, "1") == 0;
     L.cache_dir = opts ? opts->cache_dir : NULL;
-    L.sha256 = opts ? opts->sha256 : 0;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
     L.cache = calloc(n ? n : 1, sizeof *L.cache);

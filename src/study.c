@@ -25,6 +25,7 @@
 #include "eval.h"
 #include "guard.h"
 #include "colcache.h"
+#include "digests.h"
 #include "hash.h"
 #include "indb.h"
 #include "outdir.h"
@@ -50,6 +51,7 @@ typedef struct timing {
     /* the results cache's folder (NULL: off), and its results asked for and found */
     char *res_dir;
     size_t res_asked, res_found;
+    size_t digests;         /* data files read for their SHA-256 */
 } timing;
 
 static double now(void)
@@ -73,10 +75,19 @@ typedef struct loaded {
     cohort_data *data;
     plugin_reg *plugins;
     pg_spool *spool;        /* data postgres: the tables as read */
+    /* results.json's SHA-256 of the data files (record_inputs): those the
+     * rerun cache knew (by table, ok set), the others being computed in
+     * the background, and the cache's folder to record them in (or NULL) */
+    digest_of *sha_known;
+    digests *sha;
+    char *sha_cache;
 } loaded;
 
 static void loaded_free(loaded *l)
 {
+    digests_free(l->sha);   /* first: its threads read the spool's files */
+    free(l->sha_known);
+    free(l->sha_cache);
     for (size_t k = 0; k < l->nsts; k++) study_free(l->sts[k]);
     data_free(l->data);
     plugin_reg_free(l->plugins);
@@ -169,7 +180,8 @@ static int prepare_all(const run_opts *o, diag *dg, loaded *l)
     return EXIT_OK;
 }
 
-static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm);
+static int load_resolve(const run_opts *o, size_t sample_rows, int hash_data, diag *dg, loaded *l,
+                        timing *tm);
 static int check_sweeps(const run_opts *o, diag *dg, loaded *l);
 static int set_order(const loaded *l, size_t *order, diag *dg);
 
@@ -218,9 +230,11 @@ static void warn_unused_shared(const loaded *l, diag *dg)
     }
 }
 
-/* Parse, prepare, load the data (a sample when sample_rows > 0), resolve.
- * Returns an exit code. */
-static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
+/* Parse, prepare, load the data (a sample when sample_rows > 0), resolve;
+ * with hash_data (and all rows), the data files' SHA-256 are computed in
+ * the background meanwhile (record_inputs).  Returns an exit code. */
+static int load_all(const run_opts *o, size_t sample_rows, int hash_data, diag *dg, loaded *l,
+                    timing *tm)
 {
     memset(l, 0, sizeof *l);
     l->prog = program_new();
@@ -229,7 +243,7 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     dedupe_tap tap;
     dedupe_begin(&tap, dg);
     int rc = prepare_all(o, dg, l);
-    if (!rc) rc = load_resolve(o, sample_rows, dg, l, tm);
+    if (!rc) rc = load_resolve(o, sample_rows, hash_data, dg, l, tm);
     if (!rc) rc = check_sweeps(o, dg, l);
     if (!rc && !sample_rows) check_drop_unread((const study *const *)l->sts, l->nsts, l->data);
     dedupe_end(&tap);
@@ -272,23 +286,46 @@ static int check_sweeps(const run_opts *o, diag *dg, loaded *l)
     return rc;
 }
 
+/* Start computing the SHA-256 of the n data files in the background (on
+ * the run's threads, beside the load and the evaluation: 0.9 s of a core
+ * for the 1.5 GB of the 1M benchmark), but of those whose digest the
+ * rerun cache (folder cache, or NULL) knows.  Out of memory: nothing is
+ * started, and record_inputs reads the files itself. */
+static void start_digests(loaded *l, const table_spec *sp, size_t n, const char *cache, int threads)
+{
+    const char **paths = calloc(n + 1, sizeof *paths);
+    l->sha_known = calloc(n + 1, sizeof *l->sha_known);
+    l->sha_cache = cache ? strdup(cache) : NULL;
+    if (paths && l->sha_known && (!cache || l->sha_cache)) {
+        for (size_t i = 0; i < n; i++) {
+            if (cache && colcache_sha256_known(cache, sp[i].path, sp[i].name ? sp[i].name : "",
+                                               l->sha_known[i].sha256))
+                l->sha_known[i].ok = 1;
+            else
+                paths[i] = sp[i].path;
+        }
+        l->sha = digests_start(paths, n, threads);
+    }
+    free(paths);
+}
+
 /* Load the data once and resolve every analysis against it. */
-static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
+static int load_resolve(const run_opts *o, size_t sample_rows, int hash_data, diag *dg, loaded *l,
+                        timing *tm)
 {
     /* the rerun cache: CSV files only (a database's spool is new each time) */
     char *cache = o->no_cache || l->st->conninfo || sample_rows ? NULL : colcache_dir();
-    /* results.json and the report record each data file's SHA-256: the
-     * cache knows it, or computes it while hashing the file anyway */
-    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads, cache,
-                    o->outdir || o->format == FORMAT_JSON};
+    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads, cache};
     double t0 = now();
     if (l->st->conninfo) {
         int rc = pg_fetch(l->st->conninfo, &l->st->conninfo_site, l->st->specs, l->st->nspecs,
                           sample_rows, dg, &l->spool);
         if (rc) return rc == 1 ? EXIT_RULES : rc == 3 ? EXIT_PLUGIN : EXIT_DATA;
     }
-    l->data = data_load(l->spool ? pg_spool_specs(l->spool) : l->st->specs, l->st->nspecs, &lo,
-                        l->pool, dg);
+    const table_spec *specs = l->spool ? pg_spool_specs(l->spool) : l->st->specs;
+    /* results.json and the report record each data file's SHA-256 */
+    if (hash_data && !sample_rows) start_digests(l, specs, l->st->nspecs, cache, o->threads);
+    l->data = data_load(specs, l->st->nspecs, &lo, l->pool, dg);
     free(cache);
     if (!l->data) return EXIT_DATA;
     if (era_declare(l->st, l->data)) return EXIT_DATA;
@@ -1569,10 +1606,12 @@ static void tap_cb(void *ud, const diagnostic *d)
     if (t->fn) t->fn(t->ud, d);
 }
 
-/* The rules files (the exact bytes parsed) and the data files, hashed. */
-static void record_inputs(results *res, const loaded *l, int in_db)
+/* The rules files (the exact bytes parsed) and the data files, hashed;
+ * returns how many data files were read for it. */
+static size_t record_inputs(results *res, const loaded *l, int in_db)
 {
     char hex[65];
+    size_t read = 0;
     for (size_t i = 0; i < l->prog->nfiles; i++) {
         const srcfile *f = l->prog->files[i];
         if (!f->name || f->name[0] == '-') continue;   /* a --set value, not a file */
@@ -1583,12 +1622,30 @@ static void record_inputs(results *res, const loaded *l, int in_db)
     /* a database table: its label, and the hash of the rows as read */
     const table_spec *sp = l->spool ? pg_spool_specs(l->spool) : l->st->specs;
     for (size_t i = 0; i < l->st->nspecs; i++) {
-        /* as loaded when the rerun cache knew it (the bytes the tables came
-         * from), else read now; in the database: rows not read */
-        const char *known = l->data && i < l->data->ntables ? l->data->tables[i].sha256 : "";
-        const char *sha = in_db ? NULL : *known ? known : sha256_file(sp[i].path, hex) == 0 ? hex : NULL;
+        /* as the rerun cache knew it, else as computed in the background
+         * (then kept in the cache's entry) or, when that could not start,
+         * read now; in the database: rows not read */
+        const char *sha = NULL;
+        const digest_of *d = l->sha ? digests_wait(l->sha, i) : NULL;
+        if (in_db) {
+            sha = NULL;
+        } else if (l->sha_known && l->sha_known[i].ok) {
+            sha256_hex(l->sha_known[i].sha256, hex);
+            sha = hex;
+        } else if (d) {
+            read++;
+            if (d->ok) sha256_hex(d->sha256, hex);
+            sha = d->ok ? hex : NULL;
+            if (d->ok && d->unchanged && l->sha_cache)
+                colcache_note_sha256(l->sha_cache, sp[i].path, sp[i].name ? sp[i].name : "",
+                                     &d->st, &d->seen, d->sha256);
+        } else {
+            read++;
+            sha = sha256_file(sp[i].path, hex) == 0 ? hex : NULL;
+        }
         results_input(res, "data", sp[i].label ? sp[i].label : sp[i].path, sha);
     }
+    return read;
 }
 
 /* How the results were made (results.json "run"): the command line, the
@@ -2295,8 +2352,8 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
     fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed, "
-                 "%zu of %zu results reused\n",
-            d->tables_cached, d->tables_linked, d->files_hashed, tm->res_found, tm->res_asked);
+                 "%zu read for their SHA-256, %zu of %zu results reused\n",
+            d->tables_cached, d->tables_linked, d->files_hashed, tm->digests, tm->res_found, tm->res_asked);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
@@ -2323,7 +2380,7 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0};
+    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0};
     double start = now();
     char oerr[1024];
     if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
@@ -2340,7 +2397,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     dg->fn = tap_cb;
     dg->ud = &tap;
     /* in the database, the schema is all cohort reads (from a sample of rows) */
-    int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
+    int rc = load_all(o, o->in_database ? 1000 : 0, o->outdir || o->format == FORMAT_JSON, dg, &l, &tm);
     /* the results cache: beside the table cache, with CSV data only */
     tm.res_dir = rc || o->no_cache || o->in_database || l.st->conninfo ? NULL : colcache_dir();
     if (!rc && o->in_database && !l.st->conninfo) {
@@ -2395,7 +2452,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
                   "the small-cell rule could not protect every hidden count by hiding others: every count is hidden");
     if (res) {
         /* hashes for the report and the JSON document (not for text alone) */
-        if (o->outdir || o->format == FORMAT_JSON) record_inputs(res, &l, o->in_database);
+        if (o->outdir || o->format == FORMAT_JSON) tm.digests = record_inputs(res, &l, o->in_database);
         record_provenance(res, o, &l);
         for (size_t i = 0; i < tap.n; i++) results_warning(res, tap.w[i]);
         if (failed && o->nsweep) {
@@ -2425,8 +2482,8 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
-    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     for (size_t k = 0; !rc && k < l.nsts; k++) {
         const study *st = l.sts[k];
         size_t nl = 0, ne = 0;   /* with analysis blocks, what this analysis uses */
@@ -2562,9 +2619,9 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
     /* in the database, the schema is all cohort reads (from a sample of rows) */
-    int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
+    int rc = load_all(o, o->in_database ? 1000 : 0, 0, dg, &l, &tm);
     if (rc) {
         loaded_free(&l);
         return rc;
@@ -2908,8 +2965,8 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_sql(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
-    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     int bad = 0;
     study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);
     if (bad) rc = EXIT_USAGE;
