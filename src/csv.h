@@ -4,13 +4,18 @@
 #ifndef COHORT_CSV_H
 #define COHORT_CSV_H
 #include <stddef.h>
+#include <stdint.h>
 
 /* Default read buffer (grown only when one record does not fit). */
 #define CSV_DEFAULT_BUFSIZE ((size_t)16 << 20)
 
 typedef struct csv_field {
     const char *p;          /* content, quotes removed and "" unescaped;
-                               not NUL-terminated */
+                               not NUL-terminated; when p == raw (not
+                               quoted) at least 8 bytes from p + len on
+                               may be read (the buffer's sentinel and pad
+                               follow the input), for word-at-a-time
+                               parsers */
     size_t len;
     const char *raw;        /* where the field starts in the input (its opening
                                quote when quoted) */
@@ -35,6 +40,29 @@ csv_reader *csv_open_mapped(const char *path);
  * point into stay valid until the next call. */
 int csv_next(csv_reader *r);
 size_t csv_nfields(const csv_reader *r);
+/* A batch of plain records (csv_next_batch), for a caller that stores
+ * them column by column.  Record k starts at base + off[k * (nf + 1)]; its
+ * field i ends (at its ',' or line end) at base + off[k * (nf + 1) + 1 + i]
+ * and starts just after field i - 1's end (field 0: at the record's
+ * start).  Fields are as csv_field's p and len, never quoted (raw == p),
+ * so the pad after them may be read (csv_field).  Valid until the next
+ * call on the reader. */
+typedef struct csv_batch {
+    const char *base;
+    const uint32_t *off;
+    const long *line;       /* record k's physical line */
+    size_t nf, n;
+} csv_batch;
+/* Up to max records of exactly nf fields each into *b; b->n and the
+ * return value: their number.  Only records the fast path takes
+ * (csv_set_fast) that end in the input buffered: the batch ends before a
+ * record with quotes, a lone CR or another number of fields, or one that
+ * needs more input (and when out of memory); csv_next then reads it.
+ * Blank lines are skipped. */
+size_t csv_next_batch(csv_reader *r, size_t nf, size_t max, csv_batch *b);
+/* Read again from the start of record k of the last batch: csv_next gives
+ * that record and the ones after it once more. */
+void csv_rewind(csv_reader *r, const csv_batch *b, size_t k);
 const csv_field *csv_fields(const csv_reader *r);
 /* Physical line (1-based) where the current record starts. */
 long csv_record_line(const csv_reader *r);

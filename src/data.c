@@ -358,10 +358,11 @@ static int is_missing(const loader *L, const char *p, size_t len)
     return 0;
 }
 
-static void set_missing(column *c, size_t row)
+/* Mark row `row` of c missing, storing a zero of type `type` (c's type). */
+static inline __attribute__((always_inline)) void set_missing_as(column *c, size_t row, int type)
 {
     col_set_missing(c, row);
-    switch (c->type) {
+    switch (type) {
     case CT_INT: put_int(c, row, 0); break;
     case CT_REAL: c->r[row] = 0; break;
     case CT_DATE: c->d[row] = 0; break;
@@ -369,6 +370,11 @@ static void set_missing(column *c, size_t row)
     case CT_TEXT: c->sid[row] = 0; break;
     default: break;
     }
+}
+
+static void set_missing(column *c, size_t row)
+{
+    set_missing_as(c, row, c->type);
 }
 
 /* Most specific type of one non-missing value: CT_INT, CT_REAL, CT_BOOL,
@@ -444,36 +450,43 @@ static inline int maybe_missing(const loader *L, size_t len)
     return len == 0 || ((L->nalens >> (len < 64 ? len : 0)) & 1);
 }
 
-/* The common cell, stored without store_cell's checks: an empty cell
- * (missing, as store_cell stores it), or a value that is not missing and
- * fits its column's current type as it is.  1 when stored; 0 for anything
- * else (store_cell then reads the cell from the start, with its
- * diagnostics and promotions). */
-static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field *f)
+/* The common cell, stored without store_cell's checks: a missing cell
+ * (as store_cell stores it), or a value that fits its column's current
+ * type `type` as it is.  1 when stored; 0 for anything else (store_cell
+ * then reads the cell from the start, with its diagnostics and
+ * promotions).  No diagnostics, no promotion: cells of different columns
+ * may be stored in any order (store_column). */
+static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_t ci, size_t row,
+                                                               const char *p, size_t len,
+                                                               int padded, int type)
 {
     column *c = &L->t->cols[ci];
-    const char *p = f->p;
-    size_t len = f->len;
-    if (len == 0) {
-        set_missing(c, row);
+    if (len == 0 || (maybe_missing(L, len) && is_missing(L, p, len))) {
+        set_missing_as(c, row, type);
         return 1;
     }
-    if (maybe_missing(L, len)) return 0;
-    switch (c->type) {
+    switch (type) {
     case CT_INT: {
         int64_t v;
-        if (vp_int(p, len, &v) != 1) return 0;
+        if ((padded ? vp_int_padded(p, len, &v) : vp_int(p, len, &v)) != 1) return 0;
         put_int(c, row, v);
         break;
     }
     case CT_REAL:
         if (!vp_real(p, len, &c->r[row])) return 0;
         break;
-    case CT_DATE:
-        if (date_parse(p, len, &c->d[row]) != 1) return 0;
+    case CT_DATE: {
+        /* or a partial date under an impute rule, as store_cell reads it */
+        int k = date_parse(p, len, &c->d[row]);
+        if (k == 0 && L->cs[ci].impute) k = date_parse_partial(p, len, L->cs[ci].impute, &c->d[row]);
+        if (k != 1) return 0;
         break;
+    }
     case CT_BOOL:
-        if (!vp_bool(p, len, &c->b[row])) return 0;
+        if (vp_bool(p, len, &c->b[row])) break;
+        /* declared booleans may be coded 0/1, as store_cell reads them */
+        if (!L->cs[ci].fixed || len != 1 || (p[0] != '0' && p[0] != '1')) return 0;
+        c->b[row] = (uint8_t)(p[0] - '0');
         break;
     case CT_TEXT:
         /* a date-shaped text may be an impossible date (an error) */
@@ -488,6 +501,47 @@ static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field 
         return 0;
     }
     return 1;   /* the row's missing flag is clear already */
+}
+
+/* store_plain_as of one field: an unquoted one is followed by the
+ * tokenizer's pad (csv.h). */
+static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field *f)
+{
+    return store_plain_as(L, ci, row, f->p, f->len, f->p == f->raw, L->t->cols[ci].type);
+}
+
+/* store_plain_as of column ci for the records of batch b, record k in row
+ * `row` + k (a skipped column: all in row 0); the record before which it
+ * stopped (at a cell it does not take), or b->n. */
+static inline __attribute__((always_inline)) size_t plain_run(loader *L, size_t ci, size_t row,
+                                                             const csv_batch *b, int type)
+{
+    const size_t stride = b->nf + 1;
+    const uint32_t *o = b->off + ci;
+    const char *base = b->base;
+    size_t k = 0, n = b->n, d = ci ? 1 : 0;     /* field ci starts after the ',' ending ci - 1 */
+    if (L->cs[ci].skip) {
+        for (; k < n; k++, o += stride)
+            if (!store_plain_as(L, ci, 0, base + o[0] + d, o[1] - o[0] - d, 1, type)) break;
+    } else {
+        for (; k < n; k++, o += stride)
+            if (!store_plain_as(L, ci, row + k, base + o[0] + d, o[1] - o[0] - d, 1, type)) break;
+    }
+    return k;
+}
+
+/* The column pass of a batch: plain_run with the column's type chosen once
+ * for the batch, not per cell. */
+static size_t store_column(loader *L, size_t ci, size_t row, const csv_batch *b)
+{
+    switch (L->t->cols[ci].type) {
+    case CT_INT: return plain_run(L, ci, row, b, CT_INT);
+    case CT_REAL: return plain_run(L, ci, row, b, CT_REAL);
+    case CT_DATE: return plain_run(L, ci, row, b, CT_DATE);
+    case CT_BOOL: return plain_run(L, ci, row, b, CT_BOOL);
+    case CT_TEXT: return plain_run(L, ci, row, b, CT_TEXT);
+    default: return plain_run(L, ci, row, b, CT_NONE);
+    }
 }
 
 /* Parse and store one cell. */
@@ -928,6 +982,57 @@ static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
     return cap;
 }
 
+/* Store the cells of one record (fields f) in row `row`: every column's,
+ * but those a batch's column pass stored already (row < done[j]). */
+static void store_row(loader *L, const csv_reader *r, const csv_field *f, size_t row,
+                      const size_t *done)
+{
+    for (size_t j = 0; j < L->t->ncols; j++) {
+        if (done && row < done[j]) continue;
+        size_t at = L->cs[j].skip ? 0 : row;
+        if (L->slow || !store_plain(L, j, at, &f[j])) store_cell(L, r, j, at, &f[j]);
+    }
+}
+
+/* Records per batch: their offsets (4 bytes a field) within about 16 KiB,
+ * so the column pass finds them, and most of their text, in the
+ * first-level cache. */
+static size_t batch_rows(size_t ncols)
+{
+    size_t n = ((size_t)16 << 10) / (sizeof(uint32_t) * (ncols + 1));
+    return n < 16 ? 16 : n > 512 ? 512 : n;
+}
+
+/* A batch b of plain records of the table's width, at rows
+ * [row, row + b->n) (room allocated): stored column by column, each
+ * column's cells by store_plain_as of its type until one it does not take
+ * (done[j]: the row it stopped at); from the first such row on, the
+ * records are read again (csv_rewind) and stored row by row as one at a
+ * time, but the cells stored already, so diagnostics, promotions and the
+ * error limit come in the order of rows and columns as ever.  The rows
+ * stored (fewer than nb when the file's errors stopped it). */
+static size_t store_batch(loader *L, csv_reader *r, const csv_batch *b, size_t row, size_t *done)
+{
+    size_t nc = L->t->ncols, nb = b->n, first = nb;
+    for (size_t j = 0; j < nc; j++) {
+        size_t k = store_column(L, j, row, b);
+        done[j] = row + k;
+        if (k < first) first = k;
+    }
+    if (first == nb) return nb;
+    csv_rewind(r, b, first);
+    for (size_t k = first; k < nb; k++) {
+        /* the same records, plain, so the fast path's same fields */
+        if (csv_next(r) != 1 || csv_nfields(r) != nc) {
+            csv_failed(L, r);
+            return k;
+        }
+        store_row(L, r, csv_fields(r), row + k, done);
+        if (L->stopped) return k + 1;
+    }
+    return nb;
+}
+
 /* The data rows (of one part, when reading a part on a worker thread). */
 static void read_records(loader *L, csv_reader *r)
 {
@@ -937,15 +1042,37 @@ static void read_records(loader *L, csv_reader *r)
     size_t first = FIRST_ROWS;
     if (L->span1 && (L->span1 - L->span0) / (t->ncols ? t->ncols : 1) + 2 < first)
         first = (L->span1 - L->span0) / (t->ncols ? t->ncols : 1) + 2;
-    if (grow_columns(L, first) != 0) {
+    size_t *done = malloc((t->ncols ? t->ncols : 1) * sizeof *done);
+    if (!done || grow_columns(L, first) != 0) {
+        free(done);
         oom(L);
         return;
     }
-    size_t row = 0, size = csv_file_size(r);
+    size_t row = 0, size = csv_file_size(r), batch = L->slow ? 0 : batch_rows(t->ncols);
     char what[300];
     snprintf(what, sizeof what, "reading %s", t->path);
     for (;;) {
         if (L->sample && row >= L->sample) break;
+        size_t max = L->sample && L->sample - row < batch ? L->sample - row : batch;
+        csv_batch b;
+        size_t nb = row + max < (size_t)INT32_MAX - 1 ? csv_next_batch(r, t->ncols, max, &b) : 0;
+        if (nb > 0) {
+            if (row + nb > L->cap) {
+                size_t cap = next_cap(L, r, row + nb);
+                if (grow_columns(L, cap > row + nb ? cap : row + nb) != 0) {
+                    oom(L);
+                    break;
+                }
+            }
+            size_t stored = store_batch(L, r, &b, row, done);
+            if (L->progress && (row + stored) >> 16 != row >> 16)
+                progress_update(L->progress, what,
+                                size ? (double)csv_offset(r) / (double)size : 0);
+            row += stored;
+            t->nrows = row;
+            if (L->stopped || stored < nb) break;
+            continue;
+        }
         int rc = csv_next(r);
         if (rc == 0) break;
         if (rc < 0) {
@@ -980,16 +1107,14 @@ static void read_records(loader *L, csv_reader *r)
                 break;
             }
         }
-        for (size_t j = 0; j < t->ncols; j++) {
-            size_t at = L->cs[j].skip ? 0 : row;
-            if (L->slow || !store_plain(L, j, at, &f[j])) store_cell(L, r, j, at, &f[j]);
-        }
+        store_row(L, r, f, row, NULL);
         row++;
         if (L->progress && (row & 0xffff) == 0)
             progress_update(L->progress, what, size ? (double)csv_offset(r) / (double)size : 0);
         t->nrows = row;
         if (L->stopped) break;
     }
+    free(done);
 }
 
 

@@ -5,6 +5,7 @@
  * once. */
 #ifndef COHORT_CSV_AGREE_H
 #define COHORT_CSV_AGREE_H
+#include <stdint.h>
 #include <string.h>
 #include "csv.h"
 
@@ -60,6 +61,66 @@ static inline int tokenizers_agree_with(const char *path, size_t bufsize, int ma
                    ca == cb;
         }
         if (!same) break;
+    }
+    csv_close(a);
+    csv_close(b);
+    return same;
+}
+
+/* Every record of the file at path read in batches (csv_next_batch of the
+ * width of the record before, csv_next where a batch stops), against the
+ * general tokenizer: the same records, fields (text, start, line) and end
+ * offsets; and each batch read again from its middle record (csv_rewind,
+ * csv_next) gives its records once more. */
+static inline int batches_agree(const char *path, size_t bufsize, int mapped)
+{
+    csv_reader *a = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
+    csv_reader *b = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
+    enum { MAXREC = 7, MAXF = 64 };
+    uint32_t off[MAXREC * (MAXF + 1)];
+    long line[MAXREC];
+    int same = a && b;
+    if (same) csv_set_fast(b, 0);
+    size_t width = 1;
+    while (same) {
+        csv_batch bt;
+        size_t n = width <= MAXF ? csv_next_batch(a, width, MAXREC, &bt) : 0;
+        if (n == 0) {   /* one record as usual */
+            int ra = csv_next(a), rb = csv_next(b);
+            same = ra == rb && (ra <= 0 || (csv_nfields(a) == csv_nfields(b) &&
+                                           csv_offset(a) == csv_offset(b) &&
+                                           csv_record_line(a) == csv_record_line(b)));
+            if (ra <= 0) break;
+            width = csv_nfields(a);
+            continue;
+        }
+        memcpy(off, bt.off, n * (width + 1) * sizeof *off);
+        memcpy(line, bt.line, n * sizeof *line);
+        const char *base = bt.base;
+        for (size_t k = 0; k < n && same; k++) {
+            const uint32_t *o = off + k * (width + 1);
+            same = csv_next(b) == 1 && csv_nfields(b) == width && csv_record_line(b) == line[k];
+            const csv_field *f = csv_fields(b);
+            for (size_t j = 0; j < width && same; j++) {
+                size_t from = j ? o[j] + 1 : o[0];
+                same = f[j].raw == f[j].p && f[j].len == o[j + 1] - from &&
+                       memcmp(f[j].p, base + from, f[j].len) == 0 &&
+                       (size_t)(f[j].raw - f[0].raw) == from - o[0] && f[j].line == line[k];
+            }
+        }
+        if (!same || csv_offset(a) != csv_offset(b)) {
+            same = 0;
+            break;
+        }
+        size_t end = csv_offset(a), k0 = n / 2;
+        csv_rewind(a, &bt, k0);
+        for (size_t k = k0; k < n && same; k++) {
+            const uint32_t *o = off + k * (width + 1);
+            same = csv_next(a) == 1 && csv_nfields(a) == width && csv_record_line(a) == line[k] &&
+                   csv_fields(a)[0].p == base + o[0] &&
+                   csv_fields(a)[width - 1].p + csv_fields(a)[width - 1].len == base + o[width];
+        }
+        same = same && csv_offset(a) == end;
     }
     csv_close(a);
     csv_close(b);

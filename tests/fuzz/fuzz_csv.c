@@ -117,7 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)sum;
     }
     if (!tokenizers_agree(path, 0, 1) || !tokenizers_agree(path, 64, 0) ||
-        !tokenizers_agree(path, 7, 0) || !loads_agree(path))
+        !tokenizers_agree(path, 7, 0) || !batches_agree(path, 0, 1) ||
+        !batches_agree(path, 64, 0) || !loads_agree(path))
         abort();
     load_keyed(path);
     unlink(path);

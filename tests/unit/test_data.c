@@ -224,6 +224,48 @@ static void test_parse_values(void)
     CU_ASSERT_EQUAL(vp_int("1.0", 3, &i), 0);
     CU_ASSERT_EQUAL(vp_int("", 0, &i), 0);
 
+    /* vp_int_padded agrees with vp_int on every text, whatever follows it:
+     * every integer of up to 8 digits at a stride, with and without a
+     * sign and leading zeros, and random texts of bytes near the digits
+     * followed by random bytes */
+    char buf[64];
+    int64_t ia, ib;
+    int bad = 0;
+    for (int64_t v = 0; v < 100000000; v += v < 100000 ? 1 : 997) {
+        for (int form = 0; form < 3; form++) {
+            int n = snprintf(buf, sizeof buf, form == 0 ? "%lld" : form == 1 ? "-%lld" : "00%lld",
+                             (long long)v);
+            memset(buf + n, form == 2 ? '7' : ',', 16);
+            int ka = vp_int(buf, (size_t)n, &ia), kb = vp_int_padded(buf, (size_t)n, &ib);
+            if (ka != kb || (ka == 1 && ia != ib)) bad++;
+        }
+    }
+    static const char alpha[] = "0123456789-+./:\x00\xff\x20\x2f\x3a\x3f\x40\xb0\xb9";
+    uint64_t seed = 12345;
+    for (int k = 0; k < 2000000; k++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        size_t n = (size_t)(seed >> 59) % 22;
+        for (size_t j = 0; j < 40; j++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            buf[j] = j < n ? alpha[(seed >> 40) % (sizeof alpha - 1)] : (char)(seed >> 33);
+        }
+        int ka = vp_int(buf, n, &ia), kb = vp_int_padded(buf, n, &ib);
+        if (ka != kb || (ka == 1 && ia != ib)) bad++;
+    }
+    /* the edges: 8 digits, a sign and 8 digits, "-0", a lone sign, 9 digits */
+    static const char *const edge[] = {"99999999", "-99999999", "-00000001", "-0", "-", "1a",
+                                       "123456789", "--1", "0"};
+    for (size_t k = 0; k < sizeof edge / sizeof *edge; k++) {
+        size_t n = strlen(edge[k]);
+        memset(buf, 'x', sizeof buf);
+        memcpy(buf, edge[k], n);
+        int ka = vp_int(buf, n, &ia), kb = vp_int_padded(buf, n, &ib);
+        if (ka != kb || (ka == 1 && ia != ib)) bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(vp_int_padded("-99999999,xxxxxxxx", 9, &i), 1);
+    CU_ASSERT_EQUAL(i, -99999999);
+
     CU_ASSERT_EQUAL(vp_real("1e-3", 4, &x), 1);
     CU_ASSERT_EQUAL(x, 1e-3);
     CU_ASSERT_EQUAL(vp_real("-.5", 3, &x), 1);
@@ -1596,6 +1638,7 @@ static void test_csv_fast_agrees(void)
         }
         int ok = tokenizers_agree(p, 0, 1);
         for (size_t bs = 1; bs <= 150 && ok; bs += bs < 80 ? 1 : 7) ok = tokenizers_agree(p, bs, 0);
+        ok = ok && batches_agree(p, 0, 1) && batches_agree(p, 64, 0) && batches_agree(p, 7, 0);
         if (!ok) {
             bad++;
             fprintf(stderr, "tokenizers differ on text %zu\n", k);
@@ -1617,7 +1660,7 @@ static void test_csv_fast_agrees(void)
         }
         const char *p = fx_write(&fx, "r.csv", text, len);
         if (!p || !tokenizers_agree(p, 0, 1) || !tokenizers_agree(p, 64, 0) ||
-            !tokenizers_agree(p, 7, 0)) {
+            !tokenizers_agree(p, 7, 0) || !batches_agree(p, 0, 1) || !batches_agree(p, 64, 0)) {
             bad++;
             fprintf(stderr, "tokenizers differ on random text %d\n", k);
         }
