@@ -101,6 +101,7 @@ struct evcode {
     const evcode **items;      /* e's items */
     value v;                   /* a constant (fn c_const) */
     int t, col, slot;          /* a column's table and column, a row variable, let, param or endpoint */
+    int flag;                  /* a let: it is constant (k[0]: its value's node, or NULL) */
     const cohort_data *d;      /* a column: the data it was resolved in (ev->d), and there */
     const column *colp;
     const evaluator *owner;
@@ -228,16 +229,23 @@ static int compare(value a, value b)
 
 /* ---- lets, params, endpoints -------------------------------------------- */
 
-static value eval_let(evaluator *ev, int i)
+/* Let i's value for the current unit, computed on first use: its value
+ * expression x (its node k when compiled, else NULL) */
+static inline value let_memo(evaluator *ev, int i, int is_const, const expr *x, const evcode *k)
 {
     memo *m = &ev->lets[i];
     /* a constant is computed once (marked with generation CONST_GEN) */
-    uint32_t want = ev->st->lets[i].is_const ? CONST_GEN : ev->gen;
+    uint32_t want = is_const ? CONST_GEN : ev->gen;
     if (m->gen != want) {
-        m->v = eval_expr(ev, ev->st->lets[i].s->value);
+        m->v = k ? run(ev, k) : eval_expr(ev, x);
         m->gen = want;
     }
     return m->v;
+}
+
+static value eval_let(evaluator *ev, int i)
+{
+    return let_memo(ev, i, ev->st->lets[i].is_const, ev->st->lets[i].s->value, NULL);
 }
 
 /* An endpoint given by columns: time in its unit, status by its codes
@@ -739,27 +747,13 @@ static int any_sorted_window(const expr *w, const value *f, const column *c, con
  * A window over the order column whose fixed operands are known stops at
  * the first row after it (any_sorted_window). */
 static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
-                                                      const column *sorted, const group_index *g, size_t first, size_t n,
+                                                      const group_index *g, size_t first, size_t n,
                                                       const uint8_t *pass)
 {
     int acc = F, have = 0;
     size_t visits = 0, problems = 0;
     value f[3] = {V_MISSING, V_MISSING, V_MISSING};   /* windows: width or bounds, reference */
     ivl right = {0, 0, 0, 0, 0, 0};
-    const column *xc = n ? sorted : NULL;
-    if (xc) {
-        /* worked out ahead, uncounted: the loop counts as the tree walk does */
-        size_t before = ev->out_of_range;
-        const expr *at = ev->range_at;
-        f[0] = eval_expr(ev, w->b);
-        f[1] = eval_expr(ev, w->c);
-        if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
-        int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
-                    (w->kind == E_WITHIN || !v_missing(f[2]));
-        ev->out_of_range = before;
-        ev->range_at = at;
-        if (known) return from_tv(any_sorted_window(w, f, xc, g, first, n, pass));
-    }
     for (size_t k = 0; k < n && acc != T; k++) {
         size_t row = group_row(g, first + k);
         int pv = pass[row];
@@ -799,6 +793,26 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     return from_tv(acc);
 }
 
+/* any_fixed_rest's result (*r, returning 1) when its window w tests the
+ * group's order column xc (quant_state.sorted) and its fixed operands are
+ * known: any_sorted_window.  0: the caller takes any_fixed_rest's loop.
+ * (Kept apart and inline: the usual case, with a small frame.) */
+static inline int any_sorted(evaluator *ev, const expr *w, const column *xc, const group_index *g, size_t first,
+                             size_t n, const uint8_t *pass, value *r)
+{
+    /* worked out ahead, uncounted: any_fixed_rest's loop counts as the tree walk does */
+    size_t before = ev->out_of_range;
+    const expr *at = ev->range_at;
+    value f[3] = {eval_expr(ev, w->b), eval_expr(ev, w->c), V_MISSING};
+    if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
+    int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
+                (w->kind == E_WITHIN || !v_missing(f[2]));
+    ev->out_of_range = before;
+    ev->range_at = at;
+    if (known) *r = from_tv(any_sorted_window(w, f, xc, g, first, n, pass));
+    return known;
+}
+
 /* The conjunct of quantifier e that any_fixed_rest can evaluate: e is a
  * prefiltered `any` without `where` and its one other conjunct is
  * fixed_rest.  NULL otherwise.  Worked out once per quantifier (qs). */
@@ -824,9 +838,17 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
     /* the rows before the first that passes and after the last do not count */
     const uint32_t *span = pass && qs->span ? qs->span + 2 * a : g->off + a;
+    /* units come in order, and so do their groups: fetch the spans of those
+     * to come (the hardware's prefetcher misses these among the other
+     * columns a unit reads; a prefetch never faults) */
+    __builtin_prefetch(span + 64);
     size_t first = span[0], n = span[1] - span[0];
     const expr *w = pass ? fast_conjunct(ev, qs, e) : NULL;
-    if (w) return any_fixed_rest(ev, e, w, qs->sorted, g, first, n, pass);
+    if (w) {
+        value r;
+        if (qs->sorted && n && any_sorted(ev, w, qs->sorted, g, first, n, pass, &r)) return r;
+        return any_fixed_rest(ev, e, w, g, first, n, pass);
+    }
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -961,10 +983,11 @@ static ivl interval(evaluator *ev, const expr *e)
  * then come from k's children; NULL: from eval_expr). */
 #define OP static inline __attribute__((always_inline)) value
 
-/* a let's value (a real let holding an integer made real) */
-static inline value let_value(evaluator *ev, const expr *e)
+/* a let's value (a real let holding an integer made real); k: e's node
+ * (its let's value node k->k[0] when it has one), or NULL */
+static inline value let_value(evaluator *ev, const expr *e, const evcode *k)
 {
-    value v = eval_let(ev, e->slot);
+    value v = k && k->k[0] ? let_memo(ev, e->slot, k->flag, NULL, k->k[0]) : eval_let(ev, e->slot);
     if (e->type.kind == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
     return v;
 }
@@ -1220,7 +1243,7 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
         case R_VARANC:
             return column_value(&ev->d->tables[e->table].cols[e->col],
                                 data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->slot], e->table));
-        case R_LET: return let_value(ev, e);
+        case R_LET: return let_value(ev, e, NULL);
         case R_PARAM: return ev->params[e->slot];
         case R_EPMEMBER: return epm_value(ev, e);
         }
@@ -1325,7 +1348,7 @@ static value c_date_var(evaluator *ev, const evcode *c)
 }
 
 
-static value c_let(evaluator *ev, const evcode *c) { return let_value(ev, c->e); }
+static value c_let(evaluator *ev, const evcode *c) { return let_value(ev, c->e, c); }
 static value c_param(evaluator *ev, const evcode *c) { return ev->params[c->slot]; }
 static value c_epm(evaluator *ev, const evcode *c) { return epm_value(ev, c->e); }
 static value c_quant(evaluator *ev, const evcode *c) { return eval_quant(ev, c->e); }
@@ -1450,7 +1473,8 @@ static const evcode *compile(evaluator *ev, const expr *e)
     return n;
 }
 
-/* Compile the expressions of the rules' statements (ev is not a clone). */
+/* Compile the expressions of the rules' statements (ev is not a clone),
+ * then point each let's name at its value's node. */
 static void eval_compile(evaluator *ev)
 {
     const program *p = ev->st->prog;
@@ -1460,6 +1484,12 @@ static void eval_compile(evaluator *ev)
         for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) compile(ev, parts[k]);
         for (size_t k = 0; k < s->ncompeting; k++) compile(ev, s->competing[k]);
         for (size_t k = 0; k < s->nargs; k++) compile(ev, s->args[k].value);
+    }
+    for (evcode *n = ev->code; n; n = n->next) {
+        if (n->fn != c_let || n->slot < 0 || (size_t)n->slot >= ev->st->nlets) continue;
+        const expr *x = ev->st->lets[n->slot].s->value;
+        n->flag = ev->st->lets[n->slot].is_const;
+        n->k[0] = x->code && x->code->owner == ev ? x->code : NULL;
     }
 }
 
