@@ -1,8 +1,11 @@
-/* eval.c: the tree-walking evaluator.  Semantics worth knowing (documented
- * in the README and cohort-rules): three-valued logic with missing as
- * unknown; windows are closed at both ends; before/after are strict; dates
- * are day numbers and a duration may carry a fraction of a day (6 months =
- * 182.625 days), so "within 6 months" admits 182 days but not 183.
+/* eval.c: the evaluator: the rules' expressions compiled once into a tree
+ * of nodes with their operations chosen (evcode, eval_compile), and the
+ * tree walk that shares each operation's code with them.  Semantics worth
+ * knowing (documented in the README and cohort-rules): three-valued logic
+ * with missing as unknown; windows are closed at both ends; before/after
+ * are strict; dates are day numbers and a duration may carry a fraction
+ * of a day (6 months = 182.625 days), so "within 6 months" admits 182 days
+ * but not 183.
  * Quantifiers compute their row-only conjuncts once per row (prefilters),
  * and `any` whose other conjunct is a window or an interval relation with
  * operands fixed for the unit evaluates those once (any_fixed_rest).
@@ -678,7 +681,7 @@ static inline int window_tv(const expr *w, value x, value a, value b, value t)
     return interval_relation(REL_DURING, &p, &win);
 }
 
-static ivl interval(evaluator *ev, const expr *e);
+static inline ivl interval(evaluator *ev, const expr *e);
 
 /* The relation of E_OVERLAPS / E_RELATION w between intervals a and b */
 static int relation_tv(const expr *w, const ivl *a, const ivl *b)
@@ -958,7 +961,7 @@ static value arith(evaluator *ev, const expr *e, value a, value b)
 
 /* an interval operand of a relation: [s, e] (ends open as written) or a
  * single date, the closed interval of one day */
-static ivl interval(evaluator *ev, const expr *e)
+static inline __attribute__((always_inline)) ivl interval(evaluator *ev, const expr *e)
 {
     ivl r = {0, 0, 0, 0, 0, 0};
     value s, t;
