@@ -181,7 +181,7 @@ static inline const column *code_col(const evaluator *ev, const evcode *c)
 }
 
 /* a date column's row (the usual case: no dispatch on its type) */
-static inline value date_or_any(const column *col, int64_t row)
+static inline __attribute__((always_inline)) value date_or_any(const column *col, int64_t row)
 {
     return col->type == CT_DATE ? column_value_as(col, row, CT_DATE) : column_value(col, row);
 }
