@@ -117,6 +117,7 @@ struct expr {
     int prefiltered;       /* E_QUANT: has row-only conjuncts (see eval.c) */
     int pf_col;            /* E_QUANT: the one column of its row those conjuncts read, or -1 */
     int uses_unit;         /* refers to the unit (column, let, endpoint) */
+    const struct evcode *code;   /* eval.c: its compiled form while an evaluator has one, or NULL */
 };
 
 typedef struct arg {

@@ -1,8 +1,11 @@
-/* eval.c: the tree-walking evaluator.  Semantics worth knowing (documented
- * in the README and cohort-rules): three-valued logic with missing as
- * unknown; windows are closed at both ends; before/after are strict; dates
- * are day numbers and a duration may carry a fraction of a day (6 months =
- * 182.625 days), so "within 6 months" admits 182 days but not 183.
+/* eval.c: the evaluator: the rules' expressions compiled once into a tree
+ * of nodes with their operations chosen (evcode, eval_compile), and the
+ * tree walk that shares each operation's code with them.  Semantics worth
+ * knowing (documented in the README and cohort-rules): three-valued logic
+ * with missing as unknown; windows are closed at both ends; before/after
+ * are strict; dates are day numbers and a duration may carry a fraction
+ * of a day (6 months = 182.625 days), so "within 6 months" admits 182 days
+ * but not 183.
  * Quantifiers compute their row-only conjuncts once per row (prefilters),
  * and `any` whose other conjunct is a window or an interval relation with
  * operands fixed for the unit evaluates those once (any_fixed_rest).
@@ -51,6 +54,7 @@ typedef struct quant_state {
                               that passes to its last (empty: none), or NULL */
     const expr *fixed;     /* the conjunct any_fixed_rest evaluates, or NULL */
     int fixed_known;       /* `fixed` has been worked out (fast_conjunct) */
+    const column *sorted;  /* with fixed: the order column its window tests (sorted_window_col), or NULL */
 } quant_state;
 
 struct evaluator {
@@ -73,7 +77,46 @@ struct evaluator {
     size_t nunits;
     size_t out_of_range;   /* results made missing: overflow, dates beyond 9999 */
     const expr *range_at;  /* the earliest expression in the source that made one */
+    struct evcode *code;   /* the compiled nodes this evaluator made (eval_compile), or NULL */
 };
+
+/* ---- compiled expressions ------------------------------------------------
+ * Before the units run, the base evaluator compiles the rules' expressions
+ * into a tree of evcode nodes (eval_compile): each node's function is
+ * chosen once for its kind, resolution and operator, so that a unit does
+ * not dispatch again on them, its operands are its child nodes (called
+ * directly), and an operand made only of literals is computed once (when
+ * that gives no out-of-range result).  Every operation's semantics is
+ * written once, in the op_* functions below, which the tree walk (k ==
+ * NULL: operands through eval_expr) and the compiled nodes (k: operands
+ * through k's children) share; what is not compiled is walked (c_walk).
+ * expr.code points at a node while its evaluator lives. */
+typedef struct evcode evcode;
+typedef value (*evfn)(evaluator *ev, const evcode *c);
+/* How run() gets a node's value: leaves inline (a constant, a column of
+ * the unit's row or of a row variable's), the rest by calling fn. */
+enum { L_CALL, L_CONST, L_COL_UNIT, L_COL_VAR, L_DATE_UNIT, L_DATE_VAR };
+struct evcode {
+    evfn fn;
+    int leaf;                  /* L_*, as fn */
+    const expr *e;
+    const evcode *k[4];        /* operands a, b, c, d (NULL where e has none) */
+    const evcode **items;      /* e's items */
+    value v;                   /* a constant (fn c_const) */
+    int t, col, slot;          /* a column's table and column, a row variable, let, param or endpoint */
+    int flag;                  /* a let: it is constant (k[0]: its value's node, or NULL) */
+    const cohort_data *d;      /* a column: the data it was resolved in (ev->d), and there */
+    const column *colp;
+    const evaluator *owner;
+    evcode *next;              /* the owner's list */
+};
+
+
+/* Operand i (expression x) of the node being evaluated (k: compiled) */
+#define OPND(i, x) (k ? run(ev, k->k[i]) : eval_expr(ev, (x)))
+/* Item i of e, and of the list kl (the compiled list, or NULL) */
+#define ITEM(i) (k ? run(ev, k->items[i]) : eval_expr(ev, e->items[i]))
+#define LITEM(kl, l, i) ((kl) ? run(ev, (kl)->items[i]) : eval_expr(ev, (l)->items[i]))
 
 /* Does a come before b in the rules (file name, line, column)? */
 static int loc_before(const expr *a, const expr *b)
@@ -112,10 +155,11 @@ static void *ev_alloc(evaluator *ev, size_t size)
     return b->data;
 }
 
-static inline value column_value(const column *c, int64_t row)
+/* Row `row` of column c, whose type is `type` (c->type: column_value) */
+static inline __attribute__((always_inline)) value column_value_as(const column *c, int64_t row, int type)
 {
     if (row < 0 || col_missing(c, (size_t)row)) return V_MISSING;
-    switch (c->type) {
+    switch (type) {
     case CT_INT: return v_int(col_int(c, (size_t)row));
     case CT_REAL: return v_real(c->r[row]);
     case CT_DATE: return v_date((double)c->d[row]);
@@ -123,6 +167,34 @@ static inline value column_value(const column *c, int64_t row)
     case CT_TEXT: return v_text(col_text(c, (size_t)row));
     }
     return V_MISSING;
+}
+
+static inline value column_value(const column *c, int64_t row)
+{
+    return column_value_as(c, row, c->type);
+}
+
+/* A column node's column: resolved when compiled, for the same data */
+static inline const column *code_col(const evaluator *ev, const evcode *c)
+{
+    return c->d == ev->d ? c->colp : &ev->d->tables[c->t].cols[c->col];
+}
+
+/* a date column's row (the usual case: no dispatch on its type) */
+static inline __attribute__((always_inline)) value date_or_any(const column *col, int64_t row)
+{
+    return col->type == CT_DATE ? column_value_as(col, row, CT_DATE) : column_value(col, row);
+}
+
+/* c's value: a leaf's inline, as its fn computes it */
+static inline __attribute__((always_inline)) value run(evaluator *ev, const evcode *c)
+{
+    /* branches rather than a jump table: they predict better at a call site */
+    int leaf = c->leaf;
+    if (leaf == L_CALL) return c->fn(ev, c);
+    if (leaf == L_CONST) return c->v;
+    int64_t row = leaf == L_COL_UNIT || leaf == L_DATE_UNIT ? ev->anc[c->t] : (int64_t)ev->var_row[c->slot];
+    return leaf >= L_DATE_UNIT ? date_or_any(code_col(ev, c), row) : column_value(code_col(ev, c), row);
 }
 
 /* ---- three-valued helpers ---------------------------------------------- */
@@ -158,16 +230,23 @@ static int compare(value a, value b)
 
 /* ---- lets, params, endpoints -------------------------------------------- */
 
-static value eval_let(evaluator *ev, int i)
+/* Let i's value for the current unit, computed on first use: its value
+ * expression x (its node k when compiled, else NULL) */
+static inline value let_memo(evaluator *ev, int i, int is_const, const expr *x, const evcode *k)
 {
     memo *m = &ev->lets[i];
     /* a constant is computed once (marked with generation CONST_GEN) */
-    uint32_t want = ev->st->lets[i].is_const ? CONST_GEN : ev->gen;
+    uint32_t want = is_const ? CONST_GEN : ev->gen;
     if (m->gen != want) {
-        m->v = eval_expr(ev, ev->st->lets[i].s->value);
+        m->v = k ? run(ev, k) : eval_expr(ev, x);
         m->gen = want;
     }
     return m->v;
+}
+
+static value eval_let(evaluator *ev, int i)
+{
+    return let_memo(ev, i, ev->st->lets[i].is_const, ev->st->lets[i].s->value, NULL);
 }
 
 /* An endpoint given by columns: time in its unit, status by its codes
@@ -474,7 +553,7 @@ static void prefilter_spans(evaluator *ev, const expr *e, const uint8_t *pass, s
     }
 }
 
-static const expr *fast_conjunct(quant_state *qs, const expr *e);
+static const expr *fast_conjunct(evaluator *ev, quant_state *qs, const expr *e);
 static size_t spans_alloc(quant_state *qs);
 
 /* The row groups of quantifier e, built now (by one thread, under qlock,
@@ -511,7 +590,7 @@ static __attribute__((noinline)) const uint8_t *prefilter_build(evaluator *ev, c
     if (!pass && (pass = malloc(n + PASS_PAD)) != NULL) {
         memset(pass + n, 0, PASS_PAD);
         prefilter_rows(ev, e, pass, 0, n);
-        fast_conjunct(qs, e);
+        fast_conjunct(ev, qs, e);
         size_t ng = spans_alloc(qs);
         if (ng) prefilter_spans(ev, e, pass, 0, ng);
         atomic_store_explicit(&qs->pass, pass, memory_order_release);
@@ -600,7 +679,7 @@ static inline int window_tv(const expr *w, value x, value a, value b, value t)
     return interval_relation(REL_DURING, &p, &win);
 }
 
-static ivl interval(evaluator *ev, const expr *e);
+static inline ivl interval(evaluator *ev, const expr *e);
 
 /* The relation of E_OVERLAPS / E_RELATION w between intervals a and b */
 static int relation_tv(const expr *w, const ivl *a, const ivl *b)
@@ -676,20 +755,6 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     size_t visits = 0, problems = 0;
     value f[3] = {V_MISSING, V_MISSING, V_MISSING};   /* windows: width or bounds, reference */
     ivl right = {0, 0, 0, 0, 0, 0};
-    const column *xc = n ? sorted_window_col(ev, q, w) : NULL;
-    if (xc) {
-        /* worked out ahead, uncounted: the loop counts as the tree walk does */
-        size_t before = ev->out_of_range;
-        const expr *at = ev->range_at;
-        f[0] = eval_expr(ev, w->b);
-        f[1] = eval_expr(ev, w->c);
-        if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
-        int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
-                    (w->kind == E_WITHIN || !v_missing(f[2]));
-        ev->out_of_range = before;
-        ev->range_at = at;
-        if (known) return from_tv(any_sorted_window(w, f, xc, g, first, n, pass));
-    }
     for (size_t k = 0; k < n && acc != T; k++) {
         size_t row = group_row(g, first + k);
         int pv = pass[row];
@@ -729,14 +794,35 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     return from_tv(acc);
 }
 
+/* any_fixed_rest's result (*r, returning 1) when its window w tests the
+ * group's order column xc (quant_state.sorted) and its fixed operands are
+ * known: any_sorted_window.  0: the caller takes any_fixed_rest's loop.
+ * (Kept apart and inline: the usual case, with a small frame.) */
+static inline int any_sorted(evaluator *ev, const expr *w, const column *xc, const group_index *g, size_t first,
+                             size_t n, const uint8_t *pass, value *r)
+{
+    /* worked out ahead, uncounted: any_fixed_rest's loop counts as the tree walk does */
+    size_t before = ev->out_of_range;
+    const expr *at = ev->range_at;
+    value f[3] = {eval_expr(ev, w->b), eval_expr(ev, w->c), V_MISSING};
+    if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
+    int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
+                (w->kind == E_WITHIN || !v_missing(f[2]));
+    ev->out_of_range = before;
+    ev->range_at = at;
+    if (known) *r = from_tv(any_sorted_window(w, f, xc, g, first, n, pass));
+    return known;
+}
+
 /* The conjunct of quantifier e that any_fixed_rest can evaluate: e is a
  * prefiltered `any` without `where` and its one other conjunct is
  * fixed_rest.  NULL otherwise.  Worked out once per quantifier (qs). */
-static const expr *fast_conjunct(quant_state *qs, const expr *e)
+static const expr *fast_conjunct(evaluator *ev, quant_state *qs, const expr *e)
 {
     if (!qs->fixed_known) {
         const expr *w = e->prefiltered && e->op == Q_ANY && !e->a ? sole_rest(e->b) : NULL;
         qs->fixed = fixed_rest(w) ? w : NULL;
+        qs->sorted = qs->fixed ? sorted_window_col(ev, e, qs->fixed) : NULL;
         qs->fixed_known = 1;
     }
     return qs->fixed;
@@ -753,9 +839,17 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
     /* the rows before the first that passes and after the last do not count */
     const uint32_t *span = pass && qs->span ? qs->span + 2 * a : g->off + a;
+    /* units come in order, and so do their groups: fetch the spans of those
+     * to come (the hardware's prefetcher misses these among the other
+     * columns a unit reads; a prefetch never faults) */
+    __builtin_prefetch(span + 64);
     size_t first = span[0], n = span[1] - span[0];
-    const expr *w = pass ? fast_conjunct(qs, e) : NULL;
-    if (w) return any_fixed_rest(ev, e, w, g, first, n, pass);
+    const expr *w = pass ? fast_conjunct(ev, qs, e) : NULL;
+    if (w) {
+        value r;
+        if (qs->sorted && n && any_sorted(ev, w, qs->sorted, g, first, n, pass, &r)) return r;
+        return any_fixed_rest(ev, e, w, g, first, n, pass);
+    }
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -825,22 +919,227 @@ static value eval_quant(evaluator *ev, const expr *e)
     return v;
 }
 
+static value map_lookup(const vmap *m, const char *key)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->keys[i] == key) return m->vals[i];
+    return V_MISSING;
+}
+
+/* ---- expressions --------------------------------------------------------- */
+
+static value arith(evaluator *ev, const expr *e, value a, value b)
+{
+    if (v_missing(a) || v_missing(b)) return V_MISSING;
+    int op = e->op;
+    if (e->type.kind == TY_INT) {
+        int64_t x = a.u.i, y = b.u.i, r = 0;
+        int over = op == OP_ADD ? __builtin_add_overflow(x, y, &r)
+                 : op == OP_SUB ? __builtin_sub_overflow(x, y, &r)
+                 : op == OP_MUL ? __builtin_mul_overflow(x, y, &r) : 0;
+        if (over) return out_of_range(ev, e);
+        if (op != OP_DIV) return v_int(r);
+    }
+    double x = v_num(a), y = v_num(b), r = 0;
+    switch (op) {
+    case OP_ADD: r = x + y; break;
+    case OP_SUB: r = x - y; break;
+    case OP_MUL: r = x * y; break;
+    case OP_DIV:
+        if (y == 0) return V_MISSING;
+        r = x / y;
+        break;
+    }
+    value v;
+    v.t = e->type.kind;
+    v.u.r = r;
+    return in_range(ev, e, v);
+}
+
+
+/* an interval operand of a relation: [s, e] (ends open as written) or a
+ * single date, the closed interval of one day */
+static inline __attribute__((always_inline)) ivl interval(evaluator *ev, const expr *e)
+{
+    ivl r = {0, 0, 0, 0, 0, 0};
+    value s, t;
+    if (e->kind == E_LIST && e->nitems == 2) {
+        const evcode *kl = e->code;   /* the list compiled (its items), or NULL */
+        s = LITEM(kl, e, 0);
+        t = LITEM(kl, e, 1);
+        interval_flags(e->op, &r.s_open, &r.e_open);
+    } else {
+        s = t = eval_expr(ev, e);
+    }
+    r.s_known = !v_missing(s);
+    r.e_known = !v_missing(t);
+    r.s = r.s_known ? v_num(s) : 0;
+    r.e = r.e_known ? v_num(t) : 0;
+    return r;
+}
+
+
+/* ---- operations, shared by the tree walk and the compiled nodes ------------
+ * Each takes the expression e and, when compiled, its node k (operands
+ * then come from k's children; NULL: from eval_expr). */
+#define OP static inline __attribute__((always_inline)) value
+
+/* a let's value (a real let holding an integer made real); k: e's node
+ * (its let's value node k->k[0] when it has one), or NULL */
+static inline value let_value(evaluator *ev, const expr *e, const evcode *k)
+{
+    value v = k && k->k[0] ? let_memo(ev, e->slot, k->flag, NULL, k->k[0]) : eval_let(ev, e->slot);
+    if (e->type.kind == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
+    return v;
+}
+
+/* an endpoint's member (rn.time, rn.status, ...) */
+static value epm_value(evaluator *ev, const expr *e)
+{
+    const ep_value *p = eval_endpoint(ev, e->slot);
+    if (!p->known) return V_MISSING;
+    switch (e->col) {
+    case EPM_TIME: return v_dur(p->time);
+    case EPM_STATUS: return v_int(p->status);
+    case EPM_EVENT_DATE: return p->status == 1 && !isnan(p->event_date) ? v_date(p->event_date) : V_MISSING;
+    case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
+    }
+    return V_MISSING;
+}
+
+OP op_unary(evaluator *ev, const expr *e, const evcode *k)
+{
+    value a = OPND(0, e->a);
+    if (e->op == OP_NOT) {
+        int t = tv(a);
+        return from_tv(t == U ? U : t == T ? F : T);
+    }
+    if (v_missing(a) || e->op == OP_PLUS) return a;
+    if (a.t == TY_INT && a.u.i == INT64_MIN) return out_of_range(ev, e);
+    if (a.t == TY_INT) a.u.i = -a.u.i;
+    else a.u.r = -a.u.r;
+    return a;
+}
+
+OP op_and(evaluator *ev, const expr *e, const evcode *k)
+{
+    int a = tv(OPND(0, e->a));
+    if (a == F) return v_bool(0);
+    int b = tv(OPND(1, e->b));
+    return from_tv(and3(a, b));
+}
+
+OP op_or(evaluator *ev, const expr *e, const evcode *k)
+{
+    int a = tv(OPND(0, e->a));
+    if (a == T) return v_bool(1);
+    int b = tv(OPND(1, e->b));
+    if (b == T) return v_bool(1);
+    return from_tv(a == U || b == U ? U : F);
+}
+
+/* arithmetic (e->op < OP_EQ) and comparisons */
+OP op_binary(evaluator *ev, const expr *e, const evcode *k)
+{
+    value a = OPND(0, e->a), b = OPND(1, e->b);
+    if (e->op < OP_EQ) return arith(ev, e, a, b);
+    if (v_missing(a) || v_missing(b)) return V_MISSING;
+    switch (e->op) {
+    case OP_EQ: return v_bool(equal(a, b));
+    case OP_NE: return v_bool(!equal(a, b));
+    case OP_LT: return v_bool(compare(a, b) < 0);
+    case OP_LE: return v_bool(compare(a, b) <= 0);
+    case OP_GT: return v_bool(compare(a, b) > 0);
+    case OP_GE: return v_bool(compare(a, b) >= 0);
+    }
+    return V_MISSING;
+}
+
+OP op_between(evaluator *ev, const expr *e, const evcode *k)
+{
+    value a = OPND(0, e->a), lo = OPND(1, e->b), hi = OPND(2, e->c);
+    if (v_missing(a) || v_missing(lo) || v_missing(hi)) return V_MISSING;
+    return v_bool(compare(a, lo) >= 0 && compare(a, hi) <= 0);
+}
+
+OP op_in(evaluator *ev, const expr *e, const evcode *k)
+{
+    value a = OPND(0, e->a);
+    if (v_missing(a)) return V_MISSING;
+    int unknown = 0;
+    if (e->b->kind == E_LIST) {
+        /* a literal list: compare item by item without building it */
+        const evcode *kl = k && k->k[1]->items ? k->k[1] : NULL;   /* (not another evaluator's) */
+        for (size_t i = 0; i < e->b->nitems; i++) {
+            value v = LITEM(kl, e->b, i);
+            if (v_missing(v)) unknown = 1;
+            else if (equal(a, v)) return v_bool(1);
+        }
+    } else {
+        value l = OPND(1, e->b);
+        if (v_missing(l)) return V_MISSING;
+        for (size_t i = 0; i < l.u.l->n; i++) {
+            value v = l.u.l->items[i];
+            if (v_missing(v)) unknown = 1;
+            else if (equal(a, v)) return v_bool(1);
+        }
+    }
+    return unknown ? V_MISSING : v_bool(0);
+}
+
+OP op_within(evaluator *ev, const expr *e, const evcode *k)
+{
+    value x = OPND(0, e->a), w = OPND(1, e->b), t = OPND(2, e->c);
+    if (v_missing(x) || v_missing(w) || v_missing(t)) return V_MISSING;
+    return from_tv(window_tv(e, x, w, w, t));
+}
+
+OP op_within2(evaluator *ev, const expr *e, const evcode *k)
+{
+    value x = OPND(0, e->a), lo = OPND(1, e->b), hi = OPND(2, e->c), t = OPND(3, e->d);
+    if (v_missing(x) || v_missing(lo) || v_missing(hi) || v_missing(t)) return V_MISSING;
+    return from_tv(window_tv(e, x, lo, hi, t));
+}
+
+OP op_order(evaluator *ev, const expr *e, const evcode *k)
+{
+    value a = OPND(0, e->a), b = OPND(1, e->b);
+    if (v_missing(a) || v_missing(b)) return V_MISSING;
+    int c = compare(a, b);
+    return v_bool(e->kind == E_BEFORE ? c < 0 : c > 0);
+}
+
+OP op_relation(evaluator *ev, const expr *e)
+{
+    ivl a = interval(ev, e->a), b = interval(ev, e->b);
+    return from_tv(relation_tv(e, &a, &b));
+}
+
+OP op_missing(evaluator *ev, const expr *e, const evcode *k)
+{
+    return v_bool(v_missing(ITEM(0)));
+}
+
+OP op_coalesce(evaluator *ev, const expr *e, const evcode *k)
+{
+    for (size_t i = 0; i < e->nitems; i++) {
+        value v = ITEM(i);
+        if (!v_missing(v)) {
+            if (e->type.kind == TY_REAL && v.t == TY_INT) return v_real((double)v.u.i);
+            return v;
+        }
+    }
+    return V_MISSING;
+}
+
 /* ---- builtins ------------------------------------------------------------ */
 
 static value eval_builtin(evaluator *ev, const expr *e)
 {
     size_t n = e->nitems;
     switch (e->fn) {
-    case BI_MISSING: return v_bool(v_missing(eval_expr(ev, e->items[0])));
-    case BI_COALESCE:
-        for (size_t i = 0; i < n; i++) {
-            value v = eval_expr(ev, e->items[i]);
-            if (!v_missing(v)) {
-                if (e->type.kind == TY_REAL && v.t == TY_INT) return v_real((double)v.u.i);
-                return v;
-            }
-        }
-        return V_MISSING;
+    case BI_MISSING: return op_missing(ev, e, NULL);
+    case BI_COALESCE: return op_coalesce(ev, e, NULL);
     case BI_FIRST_OF: case BI_LAST_OF: case BI_LEAST: case BI_GREATEST: {
         int lowest = e->fn == BI_FIRST_OF || e->fn == BI_LEAST;
         value best = V_MISSING;
@@ -896,65 +1195,6 @@ static value eval_builtin(evaluator *ev, const expr *e)
     return e->type.kind == TY_DURATION ? v_dur(r) : v_real(r);
 }
 
-static value map_lookup(const vmap *m, const char *key)
-{
-    for (size_t i = 0; i < m->n; i++)
-        if (m->keys[i] == key) return m->vals[i];
-    return V_MISSING;
-}
-
-/* ---- expressions --------------------------------------------------------- */
-
-static value arith(evaluator *ev, const expr *e, value a, value b)
-{
-    if (v_missing(a) || v_missing(b)) return V_MISSING;
-    int op = e->op;
-    if (e->type.kind == TY_INT) {
-        int64_t x = a.u.i, y = b.u.i, r = 0;
-        int over = op == OP_ADD ? __builtin_add_overflow(x, y, &r)
-                 : op == OP_SUB ? __builtin_sub_overflow(x, y, &r)
-                 : op == OP_MUL ? __builtin_mul_overflow(x, y, &r) : 0;
-        if (over) return out_of_range(ev, e);
-        if (op != OP_DIV) return v_int(r);
-    }
-    double x = v_num(a), y = v_num(b), r = 0;
-    switch (op) {
-    case OP_ADD: r = x + y; break;
-    case OP_SUB: r = x - y; break;
-    case OP_MUL: r = x * y; break;
-    case OP_DIV:
-        if (y == 0) return V_MISSING;
-        r = x / y;
-        break;
-    }
-    value v;
-    v.t = e->type.kind;
-    v.u.r = r;
-    return in_range(ev, e, v);
-}
-
-
-/* an interval operand of a relation: [s, e] (ends open as written) or a
- * single date, the closed interval of one day */
-static ivl interval(evaluator *ev, const expr *e)
-{
-    ivl r = {0, 0, 0, 0, 0, 0};
-    value s, t;
-    if (e->kind == E_LIST && e->nitems == 2) {
-        s = eval_expr(ev, e->items[0]);
-        t = eval_expr(ev, e->items[1]);
-        interval_flags(e->op, &r.s_open, &r.e_open);
-    } else {
-        s = t = eval_expr(ev, e);
-    }
-    r.s_known = !v_missing(s);
-    r.e_known = !v_missing(t);
-    r.s = r.s_known ? v_num(s) : 0;
-    r.e = r.e_known ? v_num(t) : 0;
-    return r;
-}
-
-
 /* Interior nodes.  Kept out of line so that eval_expr, which handles the
  * leaves (most nodes evaluated: literals and column references), has a
  * small frame. */
@@ -1004,111 +1244,22 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
         case R_VARANC:
             return column_value(&ev->d->tables[e->table].cols[e->col],
                                 data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->slot], e->table));
-        case R_LET: {
-            value v = eval_let(ev, e->slot);
-            if (e->type.kind == TY_REAL && v.t == TY_INT) v = v_real((double)v.u.i);
-            return v;
-        }
+        case R_LET: return let_value(ev, e, NULL);
         case R_PARAM: return ev->params[e->slot];
-        case R_EPMEMBER: {
-            const ep_value *p = eval_endpoint(ev, e->slot);
-            if (!p->known) return V_MISSING;
-            switch (e->col) {
-            case EPM_TIME: return v_dur(p->time);
-            case EPM_STATUS: return v_int(p->status);
-            case EPM_EVENT_DATE: return p->status == 1 && !isnan(p->event_date) ? v_date(p->event_date) : V_MISSING;
-            case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
-            }
-            return V_MISSING;
-        }
+        case R_EPMEMBER: return epm_value(ev, e);
         }
         return V_MISSING;
-    case E_UNARY: {
-        value a = eval_expr(ev, e->a);
-        if (e->op == OP_NOT) {
-            int t = tv(a);
-            return from_tv(t == U ? U : t == T ? F : T);
-        }
-        if (v_missing(a) || e->op == OP_PLUS) return a;
-        if (a.t == TY_INT && a.u.i == INT64_MIN) return out_of_range(ev, e);
-        if (a.t == TY_INT) a.u.i = -a.u.i;
-        else a.u.r = -a.u.r;
-        return a;
-    }
-    case E_BINARY: {
-        if (e->op == OP_AND) {
-            int a = tv(eval_expr(ev, e->a));
-            if (a == F) return v_bool(0);
-            int b = tv(eval_expr(ev, e->b));
-            return from_tv(and3(a, b));
-        }
-        if (e->op == OP_OR) {
-            int a = tv(eval_expr(ev, e->a));
-            if (a == T) return v_bool(1);
-            int b = tv(eval_expr(ev, e->b));
-            if (b == T) return v_bool(1);
-            return from_tv(a == U || b == U ? U : F);
-        }
-        value a = eval_expr(ev, e->a), b = eval_expr(ev, e->b);
-        if (e->op < OP_EQ) return arith(ev, e, a, b);
-        if (v_missing(a) || v_missing(b)) return V_MISSING;
-        switch (e->op) {
-        case OP_EQ: return v_bool(equal(a, b));
-        case OP_NE: return v_bool(!equal(a, b));
-        case OP_LT: return v_bool(compare(a, b) < 0);
-        case OP_LE: return v_bool(compare(a, b) <= 0);
-        case OP_GT: return v_bool(compare(a, b) > 0);
-        case OP_GE: return v_bool(compare(a, b) >= 0);
-        }
-        return V_MISSING;
-    }
-    case E_BETWEEN: {
-        value a = eval_expr(ev, e->a), lo = eval_expr(ev, e->b), hi = eval_expr(ev, e->c);
-        if (v_missing(a) || v_missing(lo) || v_missing(hi)) return V_MISSING;
-        return v_bool(compare(a, lo) >= 0 && compare(a, hi) <= 0);
-    }
-    case E_IN: {
-        value a = eval_expr(ev, e->a);
-        if (v_missing(a)) return V_MISSING;
-        int unknown = 0;
-        if (e->b->kind == E_LIST) {
-            /* a literal list: compare item by item without building it */
-            for (size_t i = 0; i < e->b->nitems; i++) {
-                value v = eval_expr(ev, e->b->items[i]);
-                if (v_missing(v)) unknown = 1;
-                else if (equal(a, v)) return v_bool(1);
-            }
-        } else {
-            value l = eval_expr(ev, e->b);
-            if (v_missing(l)) return V_MISSING;
-            for (size_t i = 0; i < l.u.l->n; i++) {
-                value v = l.u.l->items[i];
-                if (v_missing(v)) unknown = 1;
-                else if (equal(a, v)) return v_bool(1);
-            }
-        }
-        return unknown ? V_MISSING : v_bool(0);
-    }
-    case E_WITHIN: {
-        value x = eval_expr(ev, e->a), w = eval_expr(ev, e->b), t = eval_expr(ev, e->c);
-        if (v_missing(x) || v_missing(w) || v_missing(t)) return V_MISSING;
-        return from_tv(window_tv(e, x, w, w, t));
-    }
-    case E_WITHIN2: {
-        value x = eval_expr(ev, e->a), lo = eval_expr(ev, e->b), hi = eval_expr(ev, e->c), t = eval_expr(ev, e->d);
-        if (v_missing(x) || v_missing(lo) || v_missing(hi) || v_missing(t)) return V_MISSING;
-        return from_tv(window_tv(e, x, lo, hi, t));
-    }
-    case E_BEFORE: case E_AFTER: {
-        value a = eval_expr(ev, e->a), b = eval_expr(ev, e->b);
-        if (v_missing(a) || v_missing(b)) return V_MISSING;
-        int c = compare(a, b);
-        return v_bool(e->kind == E_BEFORE ? c < 0 : c > 0);
-    }
-    case E_OVERLAPS: case E_RELATION: {
-        ivl a = interval(ev, e->a), b = interval(ev, e->b);
-        return from_tv(relation_tv(e, &a, &b));
-    }
+    case E_UNARY: return op_unary(ev, e, NULL);
+    case E_BINARY:
+        if (e->op == OP_AND) return op_and(ev, e, NULL);
+        if (e->op == OP_OR) return op_or(ev, e, NULL);
+        return op_binary(ev, e, NULL);
+    case E_BETWEEN: return op_between(ev, e, NULL);
+    case E_IN: return op_in(ev, e, NULL);
+    case E_WITHIN: return op_within(ev, e, NULL);
+    case E_WITHIN2: return op_within2(ev, e, NULL);
+    case E_BEFORE: case E_AFTER: return op_order(ev, e, NULL);
+    case E_OVERLAPS: case E_RELATION: return op_relation(ev, e);
     case E_QUANT: return eval_quant(ev, e);
     case E_CALL:
         if (e->fn == -2) {
@@ -1149,7 +1300,8 @@ static __attribute__((noinline)) value eval_node(evaluator *ev, const expr *e)
     return V_MISSING;
 }
 
-value eval_expr(evaluator *ev, const expr *e)
+/* The tree walk: leaves here, interior nodes in eval_node. */
+static value eval_walk(evaluator *ev, const expr *e)
 {
     switch (e->kind) {
     case E_TEXT: return v_text(e->text);
@@ -1166,6 +1318,192 @@ value eval_expr(evaluator *ev, const expr *e)
         break;
     }
     return eval_node(ev, e);
+}
+
+value eval_expr(evaluator *ev, const expr *e)
+{
+    const evcode *c = e->code;
+    return c ? run(ev, c) : eval_walk(ev, e);
+}
+
+/* ---- the compiled nodes' functions ---------------------------------------- */
+
+static value c_const(evaluator *ev, const evcode *c) { (void)ev; return c->v; }
+static value c_walk(evaluator *ev, const evcode *c) { return eval_walk(ev, c->e); }
+/* an operand another evaluator compiled: its node, while that one lives */
+static value c_ref(evaluator *ev, const evcode *c) { return eval_expr(ev, c->e); }
+/* the columns' (run() reads them inline) */
+static value c_col_unit(evaluator *ev, const evcode *c) { return column_value(code_col(ev, c), ev->anc[c->t]); }
+static value c_col_var(evaluator *ev, const evcode *c)
+{
+    return column_value(code_col(ev, c), (int64_t)ev->var_row[c->slot]);
+}
+static value c_col_anc(evaluator *ev, const evcode *c)
+{
+    return column_value(code_col(ev, c), data_ancestor_row(ev->d, c->e->anchor_table, ev->var_row[c->slot], c->t));
+}
+static value c_date_unit(evaluator *ev, const evcode *c) { return date_or_any(code_col(ev, c), ev->anc[c->t]); }
+static value c_date_var(evaluator *ev, const evcode *c)
+{
+    return date_or_any(code_col(ev, c), (int64_t)ev->var_row[c->slot]);
+}
+
+
+static value c_let(evaluator *ev, const evcode *c) { return let_value(ev, c->e, c); }
+static value c_param(evaluator *ev, const evcode *c) { return ev->params[c->slot]; }
+static value c_epm(evaluator *ev, const evcode *c) { return epm_value(ev, c->e); }
+static value c_quant(evaluator *ev, const evcode *c) { return eval_quant(ev, c->e); }
+static value c_unary(evaluator *ev, const evcode *c) { return op_unary(ev, c->e, c); }
+static value c_and(evaluator *ev, const evcode *c) { return op_and(ev, c->e, c); }
+static value c_or(evaluator *ev, const evcode *c) { return op_or(ev, c->e, c); }
+static value c_binary(evaluator *ev, const evcode *c) { return op_binary(ev, c->e, c); }
+static value c_between(evaluator *ev, const evcode *c) { return op_between(ev, c->e, c); }
+static value c_in(evaluator *ev, const evcode *c) { return op_in(ev, c->e, c); }
+static value c_within(evaluator *ev, const evcode *c) { return op_within(ev, c->e, c); }
+static value c_within2(evaluator *ev, const evcode *c) { return op_within2(ev, c->e, c); }
+static value c_order(evaluator *ev, const evcode *c) { return op_order(ev, c->e, c); }
+static value c_relation(evaluator *ev, const evcode *c) { return op_relation(ev, c->e); }
+static value c_missing(evaluator *ev, const evcode *c) { return op_missing(ev, c->e, c); }
+static value c_coalesce(evaluator *ev, const evcode *c) { return op_coalesce(ev, c->e, c); }
+
+/* The function of e's node: what eval_walk would do with it, chosen now;
+ * c_walk for what is not compiled. */
+static evfn code_fn(const expr *e)
+{
+    switch (e->kind) {
+    case E_INT: case E_REAL: case E_BOOL: case E_MISSING: case E_TEXT: case E_DATE: case E_DURATION:
+        return c_const;
+    case E_NAME: case E_FIELD:
+        switch (e->rkind) {
+        case R_COLUMN: return e->type.kind == TY_DATE ? c_date_unit : c_col_unit;
+        case R_VARCOL: return e->type.kind == TY_DATE ? c_date_var : c_col_var;
+        case R_VARANC: return c_col_anc;
+        case R_LET: return c_let;
+        case R_PARAM: return c_param;
+        case R_EPMEMBER: return c_epm;
+        }
+        return c_walk;
+    case E_UNARY: return c_unary;
+    case E_BINARY: return e->op == OP_AND ? c_and : e->op == OP_OR ? c_or : c_binary;
+    case E_BETWEEN: return c_between;
+    case E_IN: return c_in;
+    case E_WITHIN: return c_within;
+    case E_WITHIN2: return c_within2;
+    case E_BEFORE: case E_AFTER: return c_order;
+    case E_OVERLAPS: case E_RELATION: return c_relation;
+    case E_QUANT: return c_quant;
+    case E_CALL:
+        if (e->fn == -2 || e->fn == FN_INCLUDED || e->rkind == R_EXTERN) return c_walk;
+        return e->fn == BI_MISSING ? c_missing : e->fn == BI_COALESCE ? c_coalesce : c_walk;
+    default: return c_walk;
+    }
+}
+
+/* Can node n be computed once: an operation (not a name, a quantifier or
+ * a walked node) whose operands are all constants? */
+static int code_foldable(const evcode *n)
+{
+    if (n->fn == c_const || n->fn == c_walk || n->fn == c_ref || n->fn == c_quant || n->fn == c_let ||
+        n->fn == c_param || n->fn == c_epm || n->fn == c_col_unit || n->fn == c_col_var || n->fn == c_col_anc ||
+        n->fn == c_date_unit || n->fn == c_date_var)
+        return 0;
+    if (n->e->kind == E_OVERLAPS || n->e->kind == E_RELATION) return 0;   /* operands read by interval() */
+    for (int i = 0; i < 4; i++)
+        if (n->k[i] && n->k[i]->fn != c_const) return 0;
+    for (size_t i = 0; i < n->e->nitems; i++)
+        if (n->items[i]->fn != c_const) return 0;
+    return 1;
+}
+
+/* e's node, made now (and e->code set to it unless it is walked); NULL for
+ * no e or out of memory (the caller then walks). */
+static const evcode *compile(evaluator *ev, const expr *e)
+{
+    if (!e) return NULL;
+    if (e->code && e->code->owner == ev) return e->code;   /* a shared subtree */
+    evcode *n = calloc(1, sizeof *n);
+    if (!n) return NULL;
+    n->e = e;
+    n->owner = ev;
+    n->next = ev->code;
+    ev->code = n;
+    if (e->code) {
+        n->fn = c_ref;
+        return n;
+    }
+    n->fn = code_fn(e);
+    n->t = e->table;
+    n->col = e->col;
+    n->slot = e->slot;
+    if ((e->kind == E_NAME || e->kind == E_FIELD) &&
+        (e->rkind == R_COLUMN || e->rkind == R_VARCOL || e->rkind == R_VARANC) && e->table >= 0 &&
+        (size_t)e->table < ev->d->ntables && e->col >= 0 && (size_t)e->col < ev->d->tables[e->table].ncols &&
+        ev->d->tables[e->table].cols) {
+        n->d = ev->d;
+        n->colp = &ev->d->tables[e->table].cols[e->col];
+    }
+    const expr *ops[4] = {e->a, e->b, e->c, e->d};
+    int ok = 1;
+    for (int i = 0; i < 4; i++)
+        if (ops[i] && !(n->k[i] = compile(ev, ops[i]))) ok = 0;
+    if (e->nitems && !(n->items = calloc(e->nitems, sizeof *n->items))) ok = 0;
+    for (size_t i = 0; ok && i < e->nitems; i++)
+        if (!(n->items[i] = compile(ev, e->items[i]))) ok = 0;
+    if (!ok) {
+        n->fn = c_walk;   /* (never run: e->code stays unset) */
+        return n;
+    }
+    if (n->fn == c_const) n->v = eval_walk(ev, e);
+    else if (code_foldable(n)) {
+        /* computed once, unless that counts an out-of-range result: the
+         * walk counts one each time */
+        size_t before = ev->out_of_range;
+        const expr *at = ev->range_at;
+        value v = run(ev, n);
+        if (ev->out_of_range == before) {
+            n->fn = c_const;
+            n->v = v;
+        }
+        ev->out_of_range = before;
+        ev->range_at = at;
+    }
+    n->leaf = n->fn == c_const ? L_CONST : n->fn == c_col_unit ? L_COL_UNIT : n->fn == c_col_var ? L_COL_VAR
+            : n->fn == c_date_unit ? L_DATE_UNIT : n->fn == c_date_var ? L_DATE_VAR : L_CALL;
+    /* a list is walked (it is built), but interval() and `in` read its items' nodes */
+    if (n->fn != c_walk || e->kind == E_LIST) ((expr *)e)->code = n;   /* (a cache the evaluator owns) */
+    return n;
+}
+
+/* Compile the expressions of the rules' statements (ev is not a clone),
+ * then point each let's name at its value's node. */
+static void eval_compile(evaluator *ev)
+{
+    const program *p = ev->st->prog;
+    for (size_t i = 0; i < p->nstmts; i++) {
+        const stmt *s = p->stmts[i];
+        const expr *parts[] = {s->value, s->origin, s->event, s->censor, s->ep_time, s->ep_status, s->ep_entry};
+        for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) compile(ev, parts[k]);
+        for (size_t k = 0; k < s->ncompeting; k++) compile(ev, s->competing[k]);
+        for (size_t k = 0; k < s->nargs; k++) compile(ev, s->args[k].value);
+    }
+    for (evcode *n = ev->code; n; n = n->next) {
+        if (n->fn != c_let || n->slot < 0 || (size_t)n->slot >= ev->st->nlets) continue;
+        const expr *x = ev->st->lets[n->slot].s->value;
+        n->flag = ev->st->lets[n->slot].is_const;
+        n->k[0] = x->code && x->code->owner == ev ? x->code : NULL;
+    }
+}
+
+/* Forget ev's nodes (the expressions walk again). */
+static void eval_uncompile(evaluator *ev)
+{
+    for (evcode *n = ev->code, *next; n; n = next) {
+        next = n->next;
+        if (n->e->code == n) ((expr *)n->e)->code = NULL;
+        free(n->items);
+        free(n);
+    }
+    ev->code = NULL;
 }
 
 /* ---- set-up -------------------------------------------------------------- */
@@ -1221,6 +1559,7 @@ static evaluator *eval_make(study *st, cohort_data *d, diag *dg, quant_state *sh
     for (size_t i = 0; i < st->nlets; i++)
         if (st->lets[i].is_const) eval_let(ev, (int)i);
     ev->gen = 1;
+    if (!shared) eval_compile(ev);
     return ev;
 }
 
@@ -1267,7 +1606,7 @@ static void prepare_quant(evaluator *ev, const expr *e, const expr **todo, size_
     if (e->kind == E_QUANT && e->qslot >= 0) {
         quant_state *qs = &ev->quants[e->qslot];
         quant_groups(ev, e);
-        fast_conjunct(qs, e);   /* before the clones share qs */
+        fast_conjunct(ev, qs, e);   /* before the clones share qs */
         if (e->prefiltered && !atomic_load_explicit(&qs->pass, memory_order_relaxed)) {
             size_t k = 0;
             while (k < *ntodo && todo[k]->qslot != e->qslot) k++;
@@ -1410,6 +1749,7 @@ void eval_prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
 void eval_free(evaluator *ev)
 {
     if (!ev) return;
+    eval_uncompile(ev);
     for (block *b = ev->mem, *n; b; b = n) {
         n = b->next;
         free(b);
