@@ -1577,6 +1577,25 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
     return 0;
 }
 
+/* The key hash of restored table p, built when a child must be linked to
+ * it (the child's entry has no links to it, or none of this content): a
+ * restored table's keys were checked when its entry was written, from the
+ * same content and declaration, so the hash finds no missing or duplicate
+ * key and serves the links alone (a rerun whose children come with their
+ * links builds none).  0, or -1 out of memory (or a key problem, which a
+ * verified entry cannot hold). */
+static int restored_keyhash(loader *L, size_t p)
+{
+    table *t = L->t;
+    pending *pend = NULL;
+    size_t np = 0, cap = 0;
+    L->t = &L->d->tables[p];
+    int bad = build_keyhash(L, &pend, &np, &cap);
+    L->t = t;
+    free(pend);
+    return bad || np ? -1 : 0;
+}
+
 /* A child table's rows are linked to their parent rows in slices: the
  * parent's key hash is only read.  Each slice keeps its first problems;
  * merged in slice order they are the table's first, as one pass finds
@@ -2051,10 +2070,14 @@ checks:;
     size_t npend = 0, pcap = 0;
     if (!L->sample && !L->nerr) {
         int bad = 0;
-        if (t->key >= 0) bad = build_keyhash(L, &pend, &npend, &pcap);
-        if (!bad && t->parent >= 0 && t->fk >= 0 && !L->failed[t->parent] &&
-            L->d->tables[t->parent].keyhash && !cached_links(L, ti))
-            bad = link_parent(L, &pend, &npend, &pcap, &L->group_off[ti]);
+        /* a restored table's key hash only when a child links to it */
+        if (t->key >= 0 && !L->cache[ti].hit) bad = build_keyhash(L, &pend, &npend, &pcap);
+        const table *pt = t->parent >= 0 ? &L->d->tables[t->parent] : NULL;
+        if (!bad && pt && t->fk >= 0 && !L->failed[t->parent] &&
+            (pt->keyhash || (pt->key >= 0 && L->cache[t->parent].hit)) && !cached_links(L, ti)) {
+            bad = pt->keyhash ? 0 : restored_keyhash(L, (size_t)t->parent);
+            if (!bad) bad = link_parent(L, &pend, &npend, &pcap, &L->group_off[ti]);
+        }
         if (bad) oom(L);
     }
     if (npend) reread(L, pend, npend);

@@ -931,11 +931,11 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 
 /* A filler's key in the results cache: its expression (and the column's
  * type), or its endpoint (and whether it keeps entries and origins), over
- * the units rows[0..n). */
-static rc_key fill_key(rescache *rc, const filler *f, const size_t *rows, size_t n)
+ * n units whose row numbers hash to units (rescache_units). */
+static rc_key fill_key(rescache *rc, const filler *f, uint64_t units, size_t n)
 {
-    if (f->surv) return rescache_key_column(rc, NULL, f->ep, (f->surv->start ? 1u : 0u) | (f->origin ? 2u : 0u), rows, n);
-    return rescache_key_column(rc, f->e, -1, (unsigned)f->vec->type, rows, n);
+    if (f->surv) return rescache_key_column(rc, NULL, f->ep, (f->surv->start ? 1u : 0u) | (f->origin ? 2u : 0u), units, n);
+    return rescache_key_column(rc, f->e, -1, (unsigned)f->vec->type, units, n);
 }
 
 /* f's n rows as entry sections: missing flags, then values (text: each
@@ -1018,18 +1018,48 @@ static int cb_keep_entry(colbuf *b, const rc_entry *e)
     return 0;
 }
 
+/* The results cache's entries of keys[0..n) read on the run's threads
+ * (each is mapped, hashed whole and decoded: the bulk of a rerun's reuse). */
+typedef struct rc_gets {
+    rescache *rc;
+    const rc_key *keys;
+    rc_entry *ents;
+    uint8_t *hit;
+} rc_gets;
+
+static void rc_get_task(void *ctx, size_t k, int caller)
+{
+    const rc_gets *g = ctx;
+    (void)caller;
+    g->hit[k] = (uint8_t)rescache_get(g->rc, &g->keys[k], &g->ents[k]);
+}
+
 /* Fill the columns of fill[0..nfill) over rows: those the results cache
- * has from it, the others evaluated (and written to it while the run has
- * met no data problem: problems()). */
+ * has from it (read on the threads, restored in order), the others
+ * evaluated (and written to it while the run has met no data problem:
+ * problems()). */
 static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler *fill, size_t nfill,
                          const size_t *rows, size_t n)
 {
     rc_key *keys = pool->rc ? calloc(nfill + 1, sizeof *keys) : NULL;
+    rc_entry *ents = keys ? calloc(nfill + 1, sizeof *ents) : NULL;
+    uint8_t *hit = ents ? calloc(nfill + 1, 1) : NULL;
+    if (!hit) {
+        free(keys);
+        free(ents);
+        keys = NULL;
+        ents = NULL;
+    }
+    uint64_t units = keys ? rescache_units(rows, n) : 0;   /* the same units for every column */
+    for (size_t k = 0; keys && k < nfill; k++) keys[k] = fill_key(pool->rc, &fill[k], units, n);
+    if (keys) {
+        rc_gets g = {pool->rc, keys, ents, hit};
+        tasks_run(pool->n, nfill, rc_get_task, &g);
+    }
     size_t left = 0;
     for (size_t k = 0; k < nfill; k++) {
-        rc_entry e;
-        if (keys) keys[left] = fill_key(pool->rc, &fill[k], rows, n);
-        if (keys && rescache_get(pool->rc, &keys[left], &e)) {
+        if (keys && hit[k]) {
+            rc_entry e = ents[k];
             /* a filler's arrays are its own until it is filled: restore a copy */
             filler f = fill[k];
             cohort_vec v = f.vec ? *f.vec : (cohort_vec){0};
@@ -1043,8 +1073,11 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
             }
             rc_entry_free(&e);
         }
+        if (keys) keys[left] = keys[k];
         fill[left++] = fill[k];
     }
+    free(ents);
+    free(hit);
     fill_ctx fc = {rows, fill, left, NULL};
     const expr **roots = left ? malloc(left * sizeof *roots) : NULL;
     uint8_t *eps = left ? calloc(st->neps + 1, 1) : NULL;
@@ -2162,7 +2195,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0};
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads};
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
