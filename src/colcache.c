@@ -1121,18 +1121,70 @@ int colcache_unchanged(const char *path, const colcache_ident *id)
     return same_identity(&now, id);
 }
 
-int colcache_write(const char *dir, const char *name, const void *const *parts, const size_t *lens, size_t n)
+struct colcache_writer {
+    FILE *f;
+    char *tmp, *path;
+    hstate s;               /* the payload's hash so far (whole blocks) */
+    unsigned char carry[32];/* the bytes of a block not yet whole */
+    size_t ncarry;
+    uint64_t left;          /* payload bytes still to come */
+    int bad;
+};
+
+colcache_writer *colcache_writer_open(const char *dir, const char *name, size_t header, uint64_t payload)
 {
-    if (make_dirs(dir) != 0) return -1;
+    static const char zero[256];
+    if (header > sizeof zero || make_dirs(dir) != 0) return NULL;
+    colcache_writer *w = calloc(1, sizeof *w);
     char *ep = join(dir, "/");
-    char *path = ep ? join(ep, name) : NULL;
+    if (w) w->path = ep ? join(ep, name) : NULL;
     free(ep);
-    char *tmp;
-    FILE *f = path ? temp_open(path, &tmp) : NULL;
-    int rc = f ? 0 : -1;
-    for (size_t k = 0; f && k < n && !rc; k++)
-        rc = fput(f, parts[k], lens[k]);
-    if (f) rc = temp_commit(f, tmp, path, rc);
-    free(path);
+    if (w && w->path) w->f = temp_open(w->path, &w->tmp);
+    if (!w || !w->f) {
+        if (w) free(w->path);
+        free(w);
+        return NULL;
+    }
+    w->bad = fput(w->f, zero, header);   /* the header's place */
+    hash_begin(&w->s, (size_t)payload);
+    w->left = payload;
+    return w;
+}
+
+void colcache_writer_put(colcache_writer *w, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    if (n > w->left) w->bad = 1;
+    if (w->bad || !n) return;
+    w->left -= n;
+    w->bad = fput(w->f, c, n);
+    if (w->ncarry) {
+        size_t k = 32 - w->ncarry < n ? 32 - w->ncarry : n;
+        memcpy(w->carry + w->ncarry, c, k);
+        w->ncarry += k;
+        c += k;
+        n -= k;
+        if (w->ncarry < 32) return;
+        hash_blocks(&w->s, w->carry, 32);
+        w->ncarry = 0;
+    }
+    size_t whole = n & ~(size_t)31;
+    hash_blocks(&w->s, c, whole);
+    memcpy(w->carry, c + whole, n - whole);
+    w->ncarry = n - whole;
+}
+
+uint64_t colcache_writer_hash(const colcache_writer *w)
+{
+    return hash_end(&w->s, w->carry, w->ncarry);
+}
+
+int colcache_writer_commit(colcache_writer *w, const void *header, size_t n)
+{
+    int rc = w->bad || w->left || fflush(w->f) != 0 ||
+             pwrite(fileno(w->f), header, n, 0) != (ssize_t)n;
+    rc = temp_commit(w->f, w->tmp, w->path, rc ? -1 : 0);
+    free(w->path);
+    free(w);
     return rc;
 }

@@ -102,9 +102,19 @@ void colcache_note_sha256(const char *dir, const char *path, const char *tname,
 /* For the results cache (rescache.h), which keeps its entries in the same
  * folder.  colcache_unchanged: 1 when the file at path still has the
  * identity id was hashed with (a parse after the hash read those bytes).
- * colcache_write: the file dir/name made of the n parts, written under a
- * temporary name and renamed into place (dir created as for the table
- * cache); 0, or -1 with nothing written. */
+ * colcache_writer: the file dir/name written under a temporary name and
+ * renamed into place (dir created as for the table cache), piece by piece
+ * and never whole in memory: _open leaves room for a header of `header`
+ * bytes (at most 256) before a payload of `payload` bytes (NULL: nothing
+ * can be written), _put appends payload bytes (in writes of at most 16
+ * KiB, like the table entries), _hash is colcache_hash of the payload once
+ * all of it was put, and _commit writes the header in its place, renames
+ * the file and frees w: 0, or -1 with nothing written (a write failed, or
+ * not exactly `payload` bytes were put). */
 int colcache_unchanged(const char *path, const colcache_ident *id);
-int colcache_write(const char *dir, const char *name, const void *const *parts, const size_t *lens, size_t n);
+typedef struct colcache_writer colcache_writer;
+colcache_writer *colcache_writer_open(const char *dir, const char *name, size_t header, uint64_t payload);
+void colcache_writer_put(colcache_writer *w, const void *p, size_t n);
+uint64_t colcache_writer_hash(const colcache_writer *w);
+int colcache_writer_commit(colcache_writer *w, const void *header, size_t n);
 #endif

@@ -37,7 +37,7 @@
  * boolean let, a 0/1 status) -- lossless, a boolean column's entry is 1/64
  * of its size and writing it costs that much less; such a section is
  * decoded into memory of its own when read, the others are used in place.  Any mismatch, a short file or a wrong hash makes it a
- * miss; a new entry is renamed over an old one (colcache_write).  An
+ * miss; a new entry is renamed over an old one (colcache_writer).  An
  * entry read is mapped read-only: restored columns point into it. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1   /* dl_iterate_phdr */
@@ -616,43 +616,47 @@ void rescache_put(rescache *rc, const rc_key *key, const rc_entry *e)
 {
     if (!rc || !key->hex[0] || e->n > RC_MAXSEC) return;
     static const char zero[8];
-    const void *parts[2];
-    size_t lens[2];
-    /* the payload in one buffer, to hash it (it is written from there) */
     uint64_t enc[RC_MAXSEC];
     size_t total = 0;
     for (size_t k = 0; k < e->n; k++) {
         enc[k] = section_encoding(e->p[k], e->len[k]);
         total += 16 + pad8(stored_length(e->len[k], enc[k]));
     }
-    unsigned char *pay = malloc(total + 1);
-    if (!pay) return;
-    size_t off = 0;
+    char name[64];
+    entry_name(key, name);
+    rc_header h;
+    /* the payload streamed to the file and hashed as it goes: a section
+     * as it is, or its bits ENC_PIECE bytes at a time (no copy of the
+     * whole: at 1M patients 97 MB of new pages a first run) */
+    colcache_writer *w = colcache_writer_open(rc->dir, name, sizeof h, total);
+    if (!w) return;
+    enum { ENC_PIECE = 1 << 12 };
+    unsigned char bits[ENC_PIECE];
     for (size_t k = 0; k < e->n; k++) {
         uint64_t len = e->len[k];
         size_t kept = stored_length(len, enc[k]);
-        memcpy(pay + off, &len, 8);
-        memcpy(pay + off + 8, &enc[k], 8);
-        off += 16;
-        if (kept) encode_section(e->p[k], e->len[k], enc[k], pay + off);
-        memcpy(pay + off + kept, zero, pad8(kept) - kept);
-        off += pad8(kept);
+        colcache_writer_put(w, &len, 8);
+        colcache_writer_put(w, &enc[k], 8);
+        if (enc[k] == RC_RAW) {
+            colcache_writer_put(w, e->p[k], kept);
+        } else {
+            /* 8 * ENC_PIECE values a piece: whole bytes of bits */
+            size_t width = enc[k] == RC_DOUBLES01 ? 8 : 1, values = len / width;
+            for (size_t v = 0; v < values; v += 8 * (size_t)ENC_PIECE) {
+                size_t nv = values - v < 8 * (size_t)ENC_PIECE ? values - v : 8 * (size_t)ENC_PIECE;
+                encode_section((const unsigned char *)e->p[k] + v * width, nv * width, enc[k], bits);
+                colcache_writer_put(w, bits, nv / 8 + (nv % 8 != 0));
+            }
+        }
+        colcache_writer_put(w, zero, pad8(kept) - kept);
     }
-    rc_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, rc_magic, sizeof rc_magic);
     h.format = RC_FORMAT;
     memcpy(h.key, key->hex, 64);
     h.nsec = e->n;
     h.payload = total;
-    h.hash = colcache_hash(pay, total);
+    h.hash = colcache_writer_hash(w);
     h.check = header_check(&h);
-    parts[0] = &h;
-    lens[0] = sizeof h;
-    parts[1] = pay;
-    lens[1] = total;
-    char name[64];
-    entry_name(key, name);
-    (void)colcache_write(rc->dir, name, parts, lens, 2);
-    free(pay);
+    (void)colcache_writer_commit(w, &h, sizeof h);
 }

@@ -18,7 +18,7 @@
  * has no key: it is computed every time.  (Whether a result may be written
  * at all, given the run's data warnings, is the caller's: study.c.)  An entry is used only when its
  * header, key, length and checksum all match; writes go to a temporary
- * file renamed into place (colcache_write). */
+ * file renamed into place (colcache_writer). */
 #ifndef COHORT_RESCACHE_H
 #define COHORT_RESCACHE_H
 #include <stddef.h>
