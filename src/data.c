@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "colcache.h"
+#include "colmem.h"
 #include "csv.h"
 #include "progress.h"
 #include "regfile.h"
@@ -89,6 +90,10 @@ typedef struct loader {
     struct intern_slot *icache; /* reading rows: INTERN_CACHE slots (intern) */
     size_t span0, span1;    /* reading a part: its offsets in the file */
     int threads;            /* threads reading one file (parts.h) */
+    char **arena;           /* reading a part: per column, the reservation
+                               its values live in (colmem.h), or NULL */
+    size_t arena_rows;      /* rows of 8 bytes each reservation holds */
+    int arena_full;         /* a part had more rows than that */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
     unsigned char *failed;  /* per table: it had errors */
@@ -259,7 +264,14 @@ static int grow_columns(loader *L, size_t cap)
         if (nw > oldw) memset(m + oldw, 0, (nw - oldw) * sizeof *m);
         c->miss = m;
         void **v = col_values(c);
-        if (v) {
+        if (v && L->arena) {
+            /* a part's values stay in their reservation (read_part) */
+            if (rows > L->arena_rows) {
+                L->arena_full = 1;
+                return -1;
+            }
+            *v = L->arena[j];
+        } else if (v) {
             void *nv = realloc(*v, rows * type_size(c->type));
             if (!nv) return -1;
             *v = nv;
@@ -331,13 +343,21 @@ static int promote(loader *L, size_t ci, int to, size_t row)
         return 0;
     }
     void **old = col_values(c);
+    int had = old && *old;
     if (old) {
-        free(*old);
+        if (!L->arena) free(*old);
         *old = NULL;
     }
     c->type = to;
     void **v = col_values(c);
-    *v = calloc(L->cap && !L->cs[ci].skip ? L->cap : 1, type_size(to));
+    size_t rows = L->cap && !L->cs[ci].skip ? L->cap : 1;
+    if (L->arena) {
+        /* the part's reservation again: untouched pages are zero */
+        *v = L->arena[ci];
+        if (had) memset(*v, 0, rows * type_size(to));
+    } else {
+        *v = calloc(rows, type_size(to));
+    }
     if (!*v) return -1;
     if (to == CT_TEXT && from != CT_NONE && row > 0 && !L->cs[ci].skip) {
         L->cs[ci].text_from = row;
@@ -999,8 +1019,9 @@ static void read_records(loader *L, csv_reader *r)
  * A mapped file is cut into parts at candidate record starts (just after a
  * '\n'; not quote-aware).  Every part is read once, on the worker threads,
  * speculatively: as one pass reads it (read_records), from its candidate
- * start, into arrays of its own that grow as one pass grows them (next_cap,
- * from its span), with its own type guesses (integers get 8 bytes a row
+ * start, into arrays of its own, each in a reservation of address space
+ * for as many rows as its span can hold (colmem.h: they never move, and
+ * only the pages its rows use are ever backed), with its own type guesses (integers get 8 bytes a row
  * until their width is known, as in one pass) and its diagnostics held,
  * not emitted; it notes where the record after its last one starts and
  * how many lines it read.  Then, in file order, each part is proven: the
@@ -1013,11 +1034,11 @@ static void read_records(loader *L, csv_reader *r)
  * rebased, counted as the one-pass reader counts them (the same limit, the
  * same stop), and the parts are joined into the table: each column's type
  * is the join of the parts' guesses (integer and real give real, two other
- * types text); the first part's arrays, converted in place, are grown to
- * the table's rows (no copy: a large realloc moves pages), the other parts'
- * rows are converted in their own arrays and copied in after them, each
- * part's array freed once copied, so the peak holds about one column more
- * than the parts; rows of a part that guessed another type than text are
+ * types text); each part's rows are converted in place and moved into
+ * the table's array, its whole pages remapped rather than copied into
+ * fresh ones (colmem_move), so the join faults no new pages but the two a
+ * part shares with its neighbours, and the peak holds no more than the
+ * parts; rows of a part that guessed another type than text are
  * read again as text afterwards, as in one pass.  So the tables and the
  * diagnostics are those of one pass, for any number of threads.  Strings a
  * discarded part interned stay in the pool, unused (ids are not in the
@@ -1040,6 +1061,8 @@ typedef struct part {
     long lines;             /* physical lines from start to end */
     size_t rows, first;     /* rows read; the table's row of its first */
     table t;                /* its columns, in arrays of its own */
+    char **region;          /* per column: the reservation of its values */
+    size_t region_bytes, region_rows;
     colstate *cs;
     int nerr, stopped, hard, nomem;
     diag dg;
@@ -1089,16 +1112,36 @@ static void hold_diag(void *ud, const diagnostic *d)
     p->held[p->nheld++] = (held_diag){d->level, d->line, d->col, d->len, d->srcline, d->srclen, m};
 }
 
+/* Give back the reservation of column j's values in part p. */
+static void release_region(part *p, size_t j)
+{
+    colmem_release(p->region[j], p->region_bytes);
+    p->region[j] = NULL;
+}
+
+/* A reservation for each column's values in part p, as many rows as its
+ * span can hold: a record has ncols - 1 separators and a line end (the
+ * last one may have none), so at most span / ncols + 1 records start in
+ * it.  8 bytes a row: integers widen, and become reals, in place (a
+ * projected column touches one page of its own).  0 or -1 (no room). */
+static int reserve_regions(const loader *L, part *p)
+{
+    size_t nc = L->t->ncols ? L->t->ncols : 1;
+    p->region_rows = (p->limit - p->start) / nc + 2;
+    p->region_bytes = p->region_rows * sizeof(int64_t);
+    if (!(p->region = calloc(nc, sizeof *p->region))) return -1;
+    for (size_t j = 0; j < L->t->ncols; j++)
+        if (!(p->region[j] = colmem_reserve(p->region_bytes))) return -1;
+    return 0;
+}
+
 /* Free what reading a part allocated and forget its result (its place in
  * the file, start and limit, stays). */
 static void part_free(part *p)
 {
-    for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) {
-        column *c = &p->t.cols[j];
-        free(c->miss);
-        void **v = col_values(c);
-        if (v) free(*v);
-    }
+    for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) free(p->t.cols[j].miss);
+    for (size_t j = 0; p->region && j < p->t.ncols; j++) release_region(p, j);
+    free(p->region);
     free(p->t.cols);
     free(p->cs);
     for (size_t k = 0; k < p->nheld; k++) free(p->held[k].msg);
@@ -1116,7 +1159,9 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
     p->t.nrows = 0;
     p->t.cols = calloc(t->ncols, sizeof *p->t.cols);
     p->cs = malloc(t->ncols * sizeof *p->cs);
-    csv_reader *v = p->t.cols && p->cs ? csv_view(r, p->start, p->limit) : NULL;
+    if (p->cs) memcpy(p->cs, L->cs, t->ncols * sizeof *p->cs);
+    csv_reader *v = p->t.cols && p->cs && reserve_regions(L, p) == 0
+                        ? csv_view(r, p->start, p->limit) : NULL;
     if (!v) {
         p->nomem = 1;
         return;
@@ -1128,7 +1173,6 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
         c->declared = t->cols[j].declared;
         c->strs = t->cols[j].strs;
     }
-    memcpy(p->cs, L->cs, t->ncols * sizeof *p->cs);
     diag_init(&p->dg, hold_diag, p);
     loader W = *L;
     W.t = &p->t;
@@ -1141,8 +1185,12 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
     W.icache = calloc(INTERN_CACHE, sizeof *W.icache);
     W.span0 = p->start;
     W.span1 = p->limit;
+    W.arena = p->region;
+    W.arena_rows = p->region_rows;
+    W.arena_full = 0;
     if (!W.icache) p->nomem = 1;
     if (!p->nomem) read_records(&W, v);
+    if (W.arena_full) p->nomem = 1;     /* not expected (the bound): one pass reads it */
     free(W.icache);
     p->rows = p->t.nrows;
     p->end = csv_offset(v);
@@ -1215,9 +1263,9 @@ static int join_flags(column *c, part *p, size_t k, column *pc, size_t alloc)
 }
 
 /* Column j of the table from the parts' columns: its type the join of
- * theirs, its values at their final width (the first part's array grown,
- * the others' rows copied after it, each part's array freed once used), its
- * flags, and the rows to read again as text.  0 or -1 (no memory). */
+ * theirs, its values at their final width (each part's rows moved into the
+ * table's array, its reservation given back once used), its flags, and the
+ * rows to read again as text.  0 or -1 (no memory). */
 static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
 {
     column *c = &L->t->cols[j];
@@ -1227,10 +1275,9 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
         /* projected: a one-row array, as in one pass */
         for (size_t k = 0; k < n; k++) {
             column *pc = &parts[k].t.cols[j];
-            void **pv = col_values(pc);
-            if (pv) free(*pv);
             free(pc->miss);
             *pc = (column){0};
+            release_region(&parts[k], j);
         }
         c->type = ty;
         void **v = col_values(c);
@@ -1256,20 +1303,13 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
         }
         if (kept && ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
         if (!kept && pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
-        if (w && k == 0 && kept) {
-            char *g = realloc(src, alloc * w);
-            if (!g) return -1;
-            vals = g;
-            *pv = NULL;
-        } else if (w) {
+        if (w) {
             if (!vals && !(vals = malloc(alloc * w))) return -1;
-            if (kept) memcpy(vals + p->first * w, src, p->rows * w);
+            if (kept) colmem_move(vals + p->first * w, src, p->rows * w);
             else memset(vals + p->first * w, 0, p->rows * w);
         }
-        if (pv) {
-            free(*pv);
-            *pv = NULL;
-        }
+        if (pv) *pv = NULL;
+        release_region(p, j);
         if (join_flags(c, p, k, pc, alloc) != 0) {
             free(vals);
             return -1;

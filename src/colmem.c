@@ -1,0 +1,56 @@
+/* colmem.c: column memory for a file read in parts (colmem.h).  A part's
+ * arrays live in reservations made with mmap, so they never move while it
+ * grows; once the parts are joined, each part's whole pages are moved into
+ * the table's array with mremap (the page table changes, no page is
+ * cleared or copied), and only the bytes of the pages it shares with the
+ * parts before and after it are copied.  Where mremap cannot move pages
+ * the bytes are copied. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1   /* mremap */
+#endif
+#include "colmem.h"
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Fewer whole pages than this are copied: a remap costs a system call. */
+enum { MOVE_MIN_PAGES = 16 };
+
+static size_t page_size(void)
+{
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
+
+void *colmem_reserve(size_t bytes)
+{
+    void *m = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+void colmem_release(void *mem, size_t bytes)
+{
+    if (mem) munmap(mem, bytes ? bytes : 1);
+}
+
+void colmem_move(char *dst, char *src, size_t len)
+{
+#ifdef MREMAP_FIXED
+    size_t pg = page_size();
+    size_t head = (size_t)(-(uintptr_t)dst & (pg - 1));    /* to dst's first page boundary */
+    if (len > head && (len - head) / pg >= MOVE_MIN_PAGES) {
+        memcpy(dst, src, head);
+        size_t rest = len - head, whole = rest & ~(pg - 1);
+        if (head) memmove(src, src + head, rest);           /* within src's own pages */
+        if (mremap(src, whole, whole, MREMAP_MAYMOVE | MREMAP_FIXED, dst + head) != MAP_FAILED) {
+            memcpy(dst + head + whole, src + whole, rest - whole);
+            return;
+        }
+        memcpy(dst + head, src, rest);   /* mremap failed: nothing moved */
+        return;
+    }
+#endif
+    memcpy(dst, src, len);
+}
