@@ -617,14 +617,25 @@ static int key_eq(const column *a, size_t ra, const column *b, size_t rb)
     return a->type == CT_INT ? col_int(a, ra) == col_int(b, rb) : col_text(a, ra) == col_text(b, rb);
 }
 
+/* The slot of integer key v in a dense key hash; NULL when it has no
+ * room for the value. */
+static inline uint32_t *dense_slot(const keyhash *h, int64_t v)
+{
+    uint64_t k = (uint64_t)v - (uint64_t)h->base;
+    return k < h->nslots ? &h->slot[k] : NULL;
+}
+
+/* The row a slot holds, or -1 (no slot, or an empty one). */
+static inline int64_t slot_row(const uint32_t *sl)
+{
+    return sl && *sl ? (int64_t)*sl - 1 : -1;
+}
+
 /* The slot holding c's value at row in h, or the empty slot where it
  * belongs; NULL when a dense table has no room for the value. */
 static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, size_t row)
 {
-    if (h->dense) {
-        uint64_t k = (uint64_t)col_int(c, row) - (uint64_t)h->base;
-        return k < h->nslots ? &h->slot[k] : NULL;
-    }
+    if (h->dense) return dense_slot(h, col_int(c, row));
     size_t mask = h->nslots - 1, i = (size_t)key_hash(c, row) & mask;
     while (h->slot[i] && !key_eq(kc, h->slot[i] - 1, c, row)) i = (i + 1) & mask;
     return &h->slot[i];
@@ -633,8 +644,7 @@ static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, s
 /* The row of t's key equal to column c's value at row, or -1. */
 static int64_t key_find(const table *t, const column *c, size_t row)
 {
-    const uint32_t *sl = key_slot(t->keyhash, &t->cols[t->key], c, row);
-    return sl && *sl ? (int64_t)*sl - 1 : -1;
+    return slot_row(key_slot(t->keyhash, &t->cols[t->key], c, row));
 }
 
 static int add_pending(pending **pv, size_t *np, size_t *cap, pending p)
@@ -1243,21 +1253,14 @@ static int join_type(int a, int b)
     return CT_TEXT;
 }
 
-/* A part's missing flags of one column into the table's, which are the
- * first part's grown to `alloc` rows.  0 or -1 (no memory). */
+/* A part's missing flags of one column ORed into the table's, which part
+ * 0 allocates cleared for `alloc` rows (a fresh array's pages are only
+ * backed where some part has a missing value).  0 or -1 (no memory). */
 static int join_flags(column *c, part *p, size_t k, column *pc, size_t alloc)
 {
-    if (k == 0) {
-        size_t nw = miss_words(alloc), used = p->rows ? miss_words(p->rows) : 0;
-        uint64_t *m = realloc(pc->miss, nw * sizeof *m);
-        if (!m) return -1;
-        /* its bits past its rows are clear; the words past them may be new */
-        if (nw > used) memset(m + used, 0, (nw - used) * sizeof *m);
-        c->miss = m;
-    } else {
-        or_flags(c->miss, p->first, pc->miss, p->rows);
-        free(pc->miss);
-    }
+    if (k == 0 && !(c->miss = calloc(miss_words(alloc), sizeof *c->miss))) return -1;
+    or_flags(c->miss, p->first, pc->miss, p->rows);
+    free(pc->miss);
     pc->miss = NULL;
     return 0;
 }
@@ -1621,11 +1624,13 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
 /* A child table's rows are linked to their parent rows in slices: the
  * parent's key hash is only read.  Each slice keeps its first problems;
  * merged in slice order they are the table's first, as one pass finds
- * them.  Each also notes whether its parent rows never decrease and its
- * rows of one parent are in order (the order column): when all are, and
- * so are the rows on both sides of each slice's start, the grouping by
- * parent is the file's order, and a second round of tasks marks where each
- * group starts (what data_groups would find, here on every thread). */
+ * them.  Each also notes whether its parent rows never decrease from the
+ * row before it on (the parent of that row found again, as the slice
+ * before finds it) and its rows of one parent are in order (the order
+ * column), and while they do, marks where each parent's group starts.
+ * When every slice does, the grouping by parent is the file's order and
+ * those starts are what data_groups would find (a slice whose rows do not
+ * keep the order stops marking; its marks are then dropped). */
 typedef struct link_slice {
     size_t from, to;        /* rows */
     pending pend[MAX_FILE_ERRORS];
@@ -1637,8 +1642,24 @@ typedef struct link_run {
     const table *pt;        /* the parent */
     link_slice *s;
     size_t ns;
-    uint32_t *off;          /* grouping: pt->nrows + 1 group starts */
+    uint32_t *off;          /* grouping: pt->nrows + 1 group starts, or NULL */
 } link_run;
+
+/* The parent row of the child's row `row` (-1: its key is missing or
+ * unknown), found in the parent's key hash. */
+static int64_t parent_of(const table *pt, const column *fc, size_t row)
+{
+    return col_missing(fc, row) ? -1 : key_find(pt, fc, row);
+}
+
+/* The row of dense integer key v, or -1: without a branch that depends on
+ * the key (slot 0 stands in for a value out of range). */
+static inline int64_t dense_row(const keyhash *h, int64_t v)
+{
+    uint64_t k = (uint64_t)v - (uint64_t)h->base;
+    int in = k < h->nslots;
+    return in ? (int64_t)h->slot[in ? k : 0] - 1 : -1;
+}
 
 static int link_task(void *arg, const loader *L, size_t k)
 {
@@ -1647,38 +1668,49 @@ static int link_task(void *arg, const loader *L, size_t k)
     link_slice *s = &lr->s[k];
     const column *fc = &t->cols[t->fk];
     const column *oc = t->order >= 0 ? &t->cols[t->order] : NULL;
+    const int32_t *v32 = fc->type == CT_INT ? fc->i32 : NULL;   /* the usual key */
+    const keyhash *h = lr->pt->keyhash;
+    int dense = v32 && h->dense;    /* looked up in every row: cheaper than a test */
     int32_t *prow = t->parent_row;
+    uint32_t *off = lr->off, spare;
     s->mono = s->ordered = 1;
+    int64_t last = s->from ? parent_of(lr->pt, fc, s->from - 1) : -1;
     for (size_t row = s->from; row < s->to; row++) {
-        int64_t pr = -1;
+        int64_t pr;
         int kind = -1;
-        if (col_missing(fc, row))
+        if (dense)
+            pr = dense_row(h, v32[row]);
+        else if (row > s->from && prow[row - 1] >= 0 && key_eq(fc, row - 1, fc, row))
+            pr = prow[row - 1];   /* rows of one parent usually come together */
+        else
+            pr = col_missing(fc, row) ? -1 : key_find(lr->pt, fc, row);
+        if (col_missing(fc, row)) {
+            pr = -1;
             kind = PEND_FK_MISSING;
-        else if (row > s->from && !col_missing(fc, row - 1) && prow[row - 1] >= 0 &&
-                 key_eq(fc, row - 1, fc, row))
-            pr = prow[row - 1];    /* rows of one parent usually come together */
-        else if ((pr = key_find(lr->pt, fc, row)) < 0)
+        } else if (pr < 0) {
             kind = PEND_FK_UNKNOWN;
+        }
         prow[row] = (int32_t)pr;
         if (kind >= 0 && s->npend < MAX_FILE_ERRORS)
             s->pend[s->npend++] = (pending){row, t->fk, kind, 0};
-        if (row > s->from && s->mono) {
-            if (pr < prow[row - 1]) s->mono = 0;
-            else if (pr == prow[row - 1] && oc && s->ordered && !rows_in_order(oc, row - 1, row))
-                s->ordered = 0;
+        if (!s->mono) continue;
+        if (pr < last) {
+            s->mono = 0;
+            continue;
         }
+        /* a row of the last row's parent must not come before it */
+        if (pr == last && oc && row > 0 && !rows_in_order(oc, row - 1, row)) s->ordered = 0;
+        if (off && pr >= 0) {
+            /* groups (last, pr] start here: written by this slice only
+             * while its rows keep the order (atomic: a slice that breaks
+             * it may have marked some another one marks too); the usual
+             * row, of the last row's parent, writes aside */
+            for (int64_t g = last + 1; g < pr; g++)
+                __atomic_store_n(&off[g], (uint32_t)row, __ATOMIC_RELAXED);
+            __atomic_store_n(pr == last ? &spare : &off[pr], (uint32_t)row, __ATOMIC_RELAXED);
+        }
+        last = pr;
     }
-    return 0;
-}
-
-/* Group starts of the slice's rows (the parent rows never decrease). */
-static int group_task(void *arg, const loader *L, size_t k)
-{
-    link_run *lr = arg;
-    const int32_t *pr = L->t->parent_row;
-    const link_slice *s = &lr->s[k];
-    for (size_t i = s->from ? s->from : 1; i < s->to; i++)
-        for (int32_t g = pr[i - 1] + 1; g <= pr[i]; g++) lr->off[g] = (uint32_t)i;
     return 0;
 }
 
@@ -1691,6 +1723,7 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
     size_t n = t->nrows;
     int threads = tasks_threads(L->threads);
     link_run lr = {.pt = &L->d->tables[t->parent], .ns = plan_slices(L, n, threads)};
+    size_t ng = lr.pt->nrows;
     *goff = NULL;
     t->parent_row = malloc((n ? n : 1) * sizeof *t->parent_row);
     lr.s = calloc(lr.ns, sizeof *lr.s);
@@ -1698,29 +1731,25 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
         free(lr.s);
         return -1;
     }
+    lr.off = malloc((ng + 1) * sizeof *lr.off);     /* NULL: data_groups groups */
     for (size_t k = 0; k < lr.ns; k++) {
         lr.s[k].from = slice_start(n, lr.ns, k);
         lr.s[k].to = slice_start(n, lr.ns, k + 1);
     }
     run_slices(L, threads, lr.ns, link_task, &lr);
     const int32_t *prow = t->parent_row;
-    const column *oc = t->order >= 0 ? &t->cols[t->order] : NULL;
-    int rc = 0, grouped = 1;
+    int rc = 0, grouped = lr.off != NULL;
     for (size_t k = 0; k < lr.ns && !rc; k++) {
         const link_slice *s = &lr.s[k];
         for (size_t j = 0; j < s->npend && *np < MAX_FILE_ERRORS && !rc; j++)
             rc = add_pending(pv, np, pcap, s->pend[j]);
         if (s->npend || !s->mono || !s->ordered) grouped = 0;
-        size_t a = s->from;     /* the slice's first row and the one before */
-        if (a > 0 && a < s->to &&
-            (prow[a] < prow[a - 1] || (prow[a] == prow[a - 1] && oc && !rows_in_order(oc, a - 1, a))))
-            grouped = 0;
     }
-    size_t ng = lr.pt->nrows;
-    if (!rc && grouped && !*np && (lr.off = calloc(ng + 1, sizeof *lr.off))) {
-        run_slices(L, threads, lr.ns, group_task, &lr);
+    if (!rc && grouped && !*np) {
         for (size_t g = n ? (size_t)prow[n - 1] + 1 : 0; g <= ng; g++) lr.off[g] = (uint32_t)n;
         *goff = lr.off;
+    } else {
+        free(lr.off);
     }
     free(lr.s);
     return rc;
