@@ -3,8 +3,10 @@
  * grows; once the parts are joined, each part's whole pages are moved into
  * the table's array with mremap (the page table changes, no page is
  * cleared or copied), and only the bytes of the pages it shares with the
- * parts before and after it are copied.  Where mremap cannot move pages
- * the bytes are copied. */
+ * parts before and after it are copied.  The reservation keeps its whole
+ * range mapped (MREMAP_DONTUNMAP), so unmapping it later cannot take
+ * another mapping placed in a hole.  Where mremap cannot move pages (an
+ * older kernel: Linux 5.7 or later moves them) the bytes are copied. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1   /* mremap */
 #endif
@@ -30,6 +32,12 @@ void *colmem_reserve(size_t bytes)
     return m == MAP_FAILED ? NULL : m;
 }
 
+size_t colmem_page_round(size_t bytes)
+{
+    size_t pg = page_size();
+    return (bytes + pg - 1) & ~(pg - 1);
+}
+
 void colmem_release(void *mem, size_t bytes)
 {
     if (mem) munmap(mem, bytes ? bytes : 1);
@@ -37,14 +45,17 @@ void colmem_release(void *mem, size_t bytes)
 
 void colmem_move(char *dst, char *src, size_t len)
 {
-#ifdef MREMAP_FIXED
+#ifdef MREMAP_DONTUNMAP
     size_t pg = page_size();
     size_t head = (size_t)(-(uintptr_t)dst & (pg - 1));    /* to dst's first page boundary */
     if (len > head && (len - head) / pg >= MOVE_MIN_PAGES) {
         memcpy(dst, src, head);
         size_t rest = len - head, whole = rest & ~(pg - 1);
         if (head) memmove(src, src + head, rest);           /* within src's own pages */
-        if (mremap(src, whole, whole, MREMAP_MAYMOVE | MREMAP_FIXED, dst + head) != MAP_FAILED) {
+        /* DONTUNMAP: src's range stays mapped (empty), so no other mapping
+         * can be placed in it before its reservation is given back */
+        if (mremap(src, whole, whole, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, dst + head) !=
+            MAP_FAILED) {
             memcpy(dst + head + whole, src + whole, rest - whole);
             return;
         }

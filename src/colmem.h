@@ -10,10 +10,13 @@
  * page-aligned; NULL when the system has no room for the reservation. */
 void *colmem_reserve(size_t bytes);
 
+/* bytes rounded up to whole pages. */
+size_t colmem_page_round(size_t bytes);
+
 /* Give back a reservation (what colmem_move left of it, too). */
 void colmem_release(void *mem, size_t bytes);
 
-/* Put the `len` bytes at src, the start of a reservation, at dst (any
+/* Put the `len` bytes at src, a page boundary in a reservation, at dst (any
  * memory of this process that holds them, e.g. a malloc'd array): the
  * bytes of dst's first and last partial pages are copied, the whole pages
  * between are moved (src's bytes are shifted within its own pages first

@@ -1071,8 +1071,10 @@ typedef struct part {
     long lines;             /* physical lines from start to end */
     size_t rows, first;     /* rows read; the table's row of its first */
     table t;                /* its columns, in arrays of its own */
-    char **region;          /* per column: the reservation of its values */
-    size_t region_bytes, region_rows;
+    char *mem;              /* one reservation for its columns' values */
+    size_t mem_bytes;
+    char **region;          /* per column: its values' pages in mem */
+    size_t region_rows;     /* rows of 8 bytes a region holds */
     colstate *cs;
     int nerr, stopped, hard, nomem;
     diag dg;
@@ -1122,26 +1124,22 @@ static void hold_diag(void *ud, const diagnostic *d)
     p->held[p->nheld++] = (held_diag){d->level, d->line, d->col, d->len, d->srcline, d->srclen, m};
 }
 
-/* Give back the reservation of column j's values in part p. */
-static void release_region(part *p, size_t j)
-{
-    colmem_release(p->region[j], p->region_bytes);
-    p->region[j] = NULL;
-}
-
-/* A reservation for each column's values in part p, as many rows as its
- * span can hold: a record has ncols - 1 separators and a line end (the
- * last one may have none), so at most span / ncols + 1 records start in
- * it.  8 bytes a row: integers widen, and become reals, in place (a
- * projected column touches one page of its own).  0 or -1 (no room). */
+/* One reservation for the values of part p's columns, a region of whole
+ * pages each, of as many rows as its span can hold: a record has ncols - 1
+ * separators and a line end (the last one may have none), so at most
+ * span / ncols + 1 records start in it.  8 bytes a row: integers widen,
+ * and become reals, in place (a projected column touches one page).  Given
+ * back at once by part_free (one unmapping, not one per column: each costs
+ * the other threads' TLBs).  0 or -1 (no room). */
 static int reserve_regions(const loader *L, part *p)
 {
     size_t nc = L->t->ncols ? L->t->ncols : 1;
     p->region_rows = (p->limit - p->start) / nc + 2;
-    p->region_bytes = p->region_rows * sizeof(int64_t);
+    size_t stride = colmem_page_round(p->region_rows * sizeof(int64_t));
     if (!(p->region = calloc(nc, sizeof *p->region))) return -1;
-    for (size_t j = 0; j < L->t->ncols; j++)
-        if (!(p->region[j] = colmem_reserve(p->region_bytes))) return -1;
+    p->mem_bytes = stride * nc;
+    if (!(p->mem = colmem_reserve(p->mem_bytes))) return -1;
+    for (size_t j = 0; j < nc; j++) p->region[j] = p->mem + j * stride;
     return 0;
 }
 
@@ -1150,7 +1148,7 @@ static int reserve_regions(const loader *L, part *p)
 static void part_free(part *p)
 {
     for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) free(p->t.cols[j].miss);
-    for (size_t j = 0; p->region && j < p->t.ncols; j++) release_region(p, j);
+    colmem_release(p->mem, p->mem_bytes);
     free(p->region);
     free(p->t.cols);
     free(p->cs);
@@ -1280,7 +1278,6 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
             column *pc = &parts[k].t.cols[j];
             free(pc->miss);
             *pc = (column){0};
-            release_region(&parts[k], j);
         }
         c->type = ty;
         void **v = col_values(c);
@@ -1312,7 +1309,6 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
             else memset(vals + p->first * w, 0, p->rows * w);
         }
         if (pv) *pv = NULL;
-        release_region(p, j);
         if (join_flags(c, p, k, pc, alloc) != 0) {
             free(vals);
             return -1;
