@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "colmem.h"
 #include "csv.h"
 #include "data.h"
 #include "date.h"
@@ -1201,6 +1203,39 @@ static void test_groups_in_place(void)
     }
 }
 
+/* colmem_move puts a part's bytes into an array at any offset, for
+ * lengths below, at and above the pages it moves (16) and around a page
+ * boundary, and leaves its reservation mapped (msync fails on a hole):
+ * another mapping cannot be placed inside it before it is given back.
+ * Each byte is checked against the pattern written, as are the array's
+ * bytes before and after. */
+static void test_colmem_move(void)
+{
+    static const size_t lens[] = {0, 1, 4095, 4096, 4097, 15 * 4096 + 100, 17 * 4096,
+                                  17 * 4096 + 1, 300000};
+    static const size_t offs[] = {0, 1, 16, 4000, 4096, 4097};
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++)
+        for (size_t o = 0; o < sizeof offs / sizeof *offs; o++) {
+            size_t len = lens[i], bytes = colmem_page_round(len + 1) + 8192;
+            char *src = colmem_reserve(bytes);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+            for (size_t k = 0; k < len; k++) src[k] = (char)(k * 7 + len);
+            size_t alen = offs[o] + len + 64;
+            char *arr = malloc(alen);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+            memset(arr, 0x5a, alen);
+            colmem_move(arr + offs[o], src, len);
+            size_t bad = 0;
+            for (size_t k = 0; k < offs[o]; k++) bad += arr[k] != 0x5a;
+            for (size_t k = 0; k < len; k++) bad += arr[offs[o] + k] != (char)(k * 7 + len);
+            for (size_t k = offs[o] + len; k < alen; k++) bad += arr[k] != 0x5a;
+            CU_ASSERT_EQUAL(bad, 0);
+            CU_ASSERT_EQUAL(msync(src, bytes, MS_ASYNC), 0);
+            colmem_release(src, bytes);
+            free(arr);
+        }
+}
+
 static void test_groups(void)
 {
     strpool *pool = strpool_new();
@@ -2299,6 +2334,7 @@ int main(void)
         {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
         {"cell fast path agrees with the general one", test_cells_fast_agrees},
         {"rows in their parents' order grouped in place", test_groups_in_place},
+        {"column pages moved into an array", test_colmem_move},
     };
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
         if (!CU_add_test(s, tests[i].name, tests[i].fn)) return 2;
