@@ -38,6 +38,18 @@ size_t colmem_page_round(size_t bytes)
     return (bytes + pg - 1) & ~(pg - 1);
 }
 
+void colmem_populate(void *mem, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+    size_t pg = page_size();
+    uintptr_t a = (uintptr_t)mem & ~(uintptr_t)(pg - 1), e = (uintptr_t)mem + len;
+    if (len >= MOVE_MIN_PAGES * pg) madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)mem;
+    (void)len;
+#endif
+}
+
 void colmem_release(void *mem, size_t bytes)
 {
     if (mem) munmap(mem, bytes ? bytes : 1);

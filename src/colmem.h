@@ -10,6 +10,12 @@
  * page-aligned; NULL when the system has no room for the reservation. */
 void *colmem_reserve(size_t bytes);
 
+/* Back the pages of [mem, mem + len), which this process has mapped
+ * writable, in one system call, before they are written: each page
+ * written first costs a fault, about a quarter more on this VM.  Ranges
+ * under 16 pages are left to their faults.  Changes no byte. */
+void colmem_populate(void *mem, size_t len);
+
 /* bytes rounded up to whole pages. */
 size_t colmem_page_round(size_t bytes);
 

@@ -271,6 +271,8 @@ static int grow_columns(loader *L, size_t cap)
                 return -1;
             }
             *v = L->arena[j];
+            size_t w = data_col_width(c), was = skip ? 1 : L->cap;
+            if (rows > was) colmem_populate(L->arena[j] + was * w, (rows - was) * w);
         } else if (v) {
             void *nv = realloc(*v, rows * type_size(c->type));
             if (!nv) return -1;
@@ -1670,6 +1672,7 @@ static int link_task(void *arg, const loader *L, size_t k)
     int32_t *prow = t->parent_row;
     uint32_t *off = lr->off, spare;
     s->mono = s->ordered = 1;
+    colmem_populate(prow + s->from, (s->to - s->from) * sizeof *prow);
     int64_t last = s->from ? parent_of(lr->pt, fc, s->from - 1) : -1;
     for (size_t row = s->from; row < s->to; row++) {
         int64_t pr;
