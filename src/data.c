@@ -1533,6 +1533,10 @@ static int key_put_task(void *arg, const loader *L, size_t k)
     (void)L;
     key_run *kr = arg;
     const key_slice *s = &kr->s[k];
+    /* its keys' slots, when they are about one range of its own (keys in
+     * the file's order usually are) */
+    if (s->lo <= s->hi && (uint64_t)s->hi - (uint64_t)s->lo < 2 * (uint64_t)(s->to - s->from))
+        colmem_populate(dense_slot(kr->h, s->lo), ((uint64_t)s->hi - (uint64_t)s->lo + 1) * sizeof *kr->h->slot);
     for (size_t row = s->from; row < s->to; row++)
         if (!col_missing(kr->kc, row))
             __atomic_store_n(key_slot(kr->h, kr->kc, kr->kc, row), (uint32_t)row + 1,
