@@ -948,12 +948,17 @@ static void apply_spec(loader *L)
 
 /* Rows to allocate when `row` rows are full: double, or more when the rest
  * of the file promises more rows (so big tables grow once or twice).  A
- * part's arrays never move (read_part): they grow by a sixteenth, so the
- * pages backed at once (colmem_populate) are about those it uses, and
- * never past its reservation (which holds all the rows it can have). */
+ * part's arrays never move (read_part): they grow by a sixteenth whatever
+ * its rows promise, so the pages backed at once (colmem_populate) are about
+ * those it uses, and never past its reservation (which holds all the rows
+ * it can have). */
 static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
 {
-    size_t cap = L->arena ? L->cap + L->cap / 16 + FIRST_ROWS : L->cap * 2;
+    if (L->arena) {
+        size_t cap = L->cap + L->cap / 16 + FIRST_ROWS;
+        return cap > L->arena_rows && row < L->arena_rows ? L->arena_rows : cap;
+    }
+    size_t cap = L->cap * 2;
     size_t off = csv_offset(r) - L->span0;
     size_t size = (L->span1 ? L->span1 : csv_file_size(r)) - L->span0;
     if (off > 0 && size > off && !L->sample) {
@@ -961,7 +966,6 @@ static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
         if (est > (double)cap && est < (double)INT32_MAX) cap = (size_t)est;
     }
     if (cap > (size_t)INT32_MAX) cap = (size_t)INT32_MAX;
-    if (L->arena && cap > L->arena_rows && row < L->arena_rows) cap = L->arena_rows;
     return cap;
 }
 
