@@ -17,6 +17,8 @@
 #ifndef COHORT_COLCACHE_H
 #define COHORT_COLCACHE_H
 #include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
 #include "data.h"
 #include "hash.h"
 
@@ -25,10 +27,9 @@ typedef struct colcache_ident {
     /* what stat says; seen: the clock when it was taken, before hashing */
     uint64_t dev, ino, size;
     int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, seen_sec, seen_nsec;
-    int want_sha256;        /* asked for: also the file's SHA-256 */
-    int hashed;             /* hash (and sha256 when asked) are known */
+    int hashed;             /* hash is known */
     int computed;           /* the file was read and hashed by this process */
-    int has_sha256;
+    int has_sha256;         /* sha256 is known (recorded in the entry) */
     uint64_t hash;          /* colcache_hash of the file's blocks, chained */
     uint8_t sha256[SHA256_BYTES];
 } colcache_ident;
@@ -53,11 +54,11 @@ char *colcache_dir(void);
 /* A fast 64-bit hash of n bytes (not cryptographic: it detects changes). */
 uint64_t colcache_hash(const void *p, size_t n);
 
-/* The identity of the CSV file at path (stat only: nothing hashed yet;
- * want_sha256 set as asked); 0, or -1 when it is not a regular file or is
+/* The identity of the CSV file at path (stat only: nothing hashed yet);
+ * 0, or -1 when it is not a regular file or is
  * smaller than the size worth caching (1 MiB, or $COHORT_CACHE_MIN_BYTES:
  * a test hook). */
-int colcache_ident_of(const char *path, int want_sha256, colcache_ident *id);
+int colcache_ident_of(const char *path, colcache_ident *id);
 
 /* Restore table t's columns from the cache entry of (path, table name)
  * when it matches id's content and spec (a hash of everything the
@@ -67,7 +68,7 @@ int colcache_ident_of(const char *path, int want_sha256, colcache_ident *id);
  * table's mapping; parent_row NULL when it has none; checked whole and in
  * range, but the caller must check they are of its parent); otherwise
  * leaves t as it was and returns 0.  Either way id then holds the file's content hash (id->hashed) unless the file could
- * not be read, with its SHA-256 when asked.  The entry's sections are
+ * not be read.  The entry's sections are
  * hashed (verified) on up to `threads` threads (0: one a core, at most 8). */
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
                   table *t, strpool *pool, colcache_links *links, int threads);
@@ -81,6 +82,22 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
 void colcache_release(const void *p, size_t n);
 void colcache_store(const char *dir, const char *path, const colcache_ident *id, uint64_t spec,
                     const table *t, const colcache_links *links);
+
+/* results.json's SHA-256 of a CSV file, kept in the header of the entry of
+ * (path, table name tname) so that a later run need not read the file for
+ * it.  colcache_sha256_known: 1 with the digest when the entry is whole,
+ * has one, and records the file's present identity, settled when it was
+ * hashed (the rule by which the content hash is reused); else 0.
+ * colcache_note_sha256: record the digest of the file computed from its
+ * bytes after the clock read `seen`, under the identity st that was the
+ * same after the last byte was read, in the entry when it records the
+ * same identity, settled then and at `seen`, and no digest yet (the
+ * header renewed in place; nothing when anything differs). */
+int colcache_sha256_known(const char *dir, const char *path, const char *tname,
+                          uint8_t sha256[SHA256_BYTES]);
+void colcache_note_sha256(const char *dir, const char *path, const char *tname,
+                          const struct stat *st, const struct timespec *seen,
+                          const uint8_t sha256[SHA256_BYTES]);
 
 /* For the results cache (rescache.h), which keeps its entries in the same
  * folder.  colcache_unchanged: 1 when the file at path still has the

@@ -98,7 +98,6 @@ typedef struct loader {
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
     unsigned char *failed;  /* per table: it had errors */
     const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
-    int sha256;             /* record each cached file's SHA-256 (load_opts) */
     struct cache_state *cache; /* per table: its cache entry's identity */
     uint32_t **group_off;   /* per table: its group starts by parent, found
                                while linking (link_parent), or NULL */
@@ -1631,6 +1630,25 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
     return 0;
 }
 
+/* The key hash of restored table p, built when a child must be linked to
+ * it (the child's entry has no links to it, or none of this content): a
+ * restored table's keys were checked when its entry was written, from the
+ * same content and declaration, so the hash finds no missing or duplicate
+ * key and serves the links alone (a rerun whose children come with their
+ * links builds none).  0, or -1 out of memory (or a key problem, which a
+ * verified entry cannot hold). */
+static int restored_keyhash(loader *L, size_t p)
+{
+    table *t = L->t;
+    pending *pend = NULL;
+    size_t np = 0, cap = 0;
+    L->t = &L->d->tables[p];
+    int bad = build_keyhash(L, &pend, &np, &cap);
+    L->t = t;
+    free(pend);
+    return bad || np ? -1 : 0;
+}
+
 /* A child table's rows are linked to their parent rows in slices: the
  * parent's key hash is only read.  Each slice keeps its first problems;
  * merged in slice order they are the table's first, as one pass finds
@@ -2003,13 +2021,12 @@ static int restore_cached(loader *L, cache_state *cs)
     table *t = L->t;
     int parent = t->parent;
     cs->use = L->cache_dir && !L->sample && (parent < 0 || !L->failed[parent]) &&
-              colcache_ident_of(t->file, L->sha256, &cs->id) == 0;
+              colcache_ident_of(t->file, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
     int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links,
                             L->threads);
     L->d->files_hashed += cs->id.computed != 0;
-    if (cs->id.has_sha256) sha256_hex(cs->id.sha256, t->sha256);
     if (!hit) return 0;
     t->parent = parent;
     L->cs = calloc(t->ncols, sizeof *L->cs);
@@ -2171,10 +2188,14 @@ checks:;
     size_t npend = 0, pcap = 0;
     if (!L->sample && !L->nerr) {
         int bad = 0;
-        if (t->key >= 0) bad = build_keyhash(L, &pend, &npend, &pcap);
-        if (!bad && t->parent >= 0 && t->fk >= 0 && !L->failed[t->parent] &&
-            L->d->tables[t->parent].keyhash && !cached_links(L, ti))
-            bad = link_parent(L, &pend, &npend, &pcap, &L->group_off[ti]);
+        /* a restored table's key hash only when a child links to it */
+        if (t->key >= 0 && !L->cache[ti].hit) bad = build_keyhash(L, &pend, &npend, &pcap);
+        const table *pt = t->parent >= 0 ? &L->d->tables[t->parent] : NULL;
+        if (!bad && pt && t->fk >= 0 && !L->failed[t->parent] &&
+            (pt->keyhash || (pt->key >= 0 && L->cache[t->parent].hit)) && !cached_links(L, ti)) {
+            bad = pt->keyhash ? 0 : restored_keyhash(L, (size_t)t->parent);
+            if (!bad) bad = link_parent(L, &pend, &npend, &pcap, &L->group_off[ti]);
+        }
         if (bad) oom(L);
     }
     if (npend) reread(L, pend, npend);
@@ -2250,7 +2271,6 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     const char *slow = getenv("COHORT_CSV_SLOW");
     L.slow = slow && strcmp(slow, "1") == 0;
     L.cache_dir = opts ? opts->cache_dir : NULL;
-    L.sha256 = opts ? opts->sha256 : 0;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
     L.cache = calloc(n ? n : 1, sizeof *L.cache);

@@ -110,9 +110,6 @@ typedef struct table {
     void *map;              /* the rerun cache's entry the columns point into
                                (colcache.h), unmapped with the table; or NULL */
     size_t maplen;
-    char sha256[65];        /* the file's SHA-256 as the rerun cache knew or
-                               computed it while loading (load_opts.sha256),
-                               or "" */
     uint64_t content;       /* the file's content hash and declaration as the
                                rerun cache knew them when it was read (keys of
                                the results cache, rescache.h); has_content: known */
@@ -174,8 +171,6 @@ typedef struct load_opts {
                                diagnostics are the same for any number */
     const char *cache_dir;  /* the rerun cache's folder (colcache.h), or NULL:
                                every file is parsed and nothing is written */
-    int sha256;             /* with the cache: each cached file's SHA-256
-                               too, in table.sha256 (results.json) */
 } load_opts;
 
 /* Load the tables in order (a parent must come before its children, else

@@ -4,6 +4,7 @@
  * hash (colcache.h), so that a file both need is read once. */
 #ifndef COHORT_HASH_H
 #define COHORT_HASH_H
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,10 @@ enum { SHA256_BYTES = 32, HASH_BLOCK = 1 << 20 };
 void sha256_mem(const void *data, size_t n, char hex[65]);
 /* Hash of a file's bytes as hex.  Returns 0, or -1 (errno) if it cannot be read. */
 int sha256_file(const char *path, char hex[65]);
+/* The SHA-256 of fd's bytes from its offset to its end into digest; 0, or
+ * -1 (errno) when it cannot be read or, before the next block, *stop is
+ * set (stop may be NULL). */
+int sha256_fd(int fd, uint8_t digest[SHA256_BYTES], const atomic_int *stop);
 /* A digest as 64 lower-case hex digits and a NUL. */
 void sha256_hex(const uint8_t digest[SHA256_BYTES], char hex[65]);
 

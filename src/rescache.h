@@ -55,11 +55,16 @@ void rescache_free(rescache *rc);
 
 /* Keys.  The unit set: the criteria and the endpoints evaluated with them
  * (eval_eps[e] set).  A column: expression e (or, with ep >= 0, endpoint
- * ep; flags: what else is kept with it) over the units rows[0..n). */
+ * ep; flags: what else is kept with it) over n units whose row numbers
+ * hash to `units` (rescache_units: taken once for all the columns of a
+ * call). */
 rc_key rescache_key_set(rescache *rc, const uint8_t *eval_eps);
-rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, const size_t *rows, size_t n);
+uint64_t rescache_units(const size_t *rows, size_t n);
+rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, uint64_t units, size_t n);
 
-/* The entry of key: 1 (sections in *out) or 0 (none usable). */
+/* The entry of key: 1 (sections in *out) or 0 (none usable).  Several
+ * threads may get entries of one rescache at once (study.c reads a call's
+ * columns so). */
 int rescache_get(rescache *rc, const rc_key *key, rc_entry *out);
 void rc_entry_free(rc_entry *e);
 /* Write the entry of key (nothing when the cache cannot be written). */

@@ -9,8 +9,10 @@
 #include "safetext.h"
 #include "outfile.h"
 #include "docx.h"
+#include "tasks.h"
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -437,6 +439,43 @@ void call_ctx_free_values(call_ctx *c)
     c->nuv = 0;
 }
 
+/* run_tasks: the plugin's tasks through the host's task runner; each
+ * thread gets the next worker number when it takes its first task */
+typedef struct plugin_tasks {
+    void (*fn)(void *ctx, size_t task, size_t worker);
+    void *ctx;
+    pthread_mutex_t lock;
+    pthread_t seen[TASKS_MAX];   /* the threads numbered so far */
+    size_t nseen;
+} plugin_tasks;
+
+static size_t worker_of(plugin_tasks *p)
+{
+    pthread_t me = pthread_self();
+    pthread_mutex_lock(&p->lock);
+    size_t w = 0;
+    while (w < p->nseen && !pthread_equal(p->seen[w], me)) w++;
+    if (w == p->nseen && w < TASKS_MAX) p->seen[p->nseen++] = me;
+    pthread_mutex_unlock(&p->lock);
+    return w;
+}
+
+static void plugin_task(void *ctx, size_t task, int caller)
+{
+    plugin_tasks *p = ctx;
+    (void)caller;
+    p->fn(p->ctx, task, worker_of(p));
+}
+
+static void h_run_tasks(const cohort_call *call, size_t n, void (*fn)(void *ctx, size_t task, size_t worker),
+                        void *ctx)
+{
+    if (!fn || n == 0) return;
+    plugin_tasks p = {fn, ctx, PTHREAD_MUTEX_INITIALIZER, {0}, 0};
+    tasks_run(ctx_of(call)->threads, n, plugin_task, &p);
+    pthread_mutex_destroy(&p.lock);
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
@@ -446,6 +485,7 @@ static const cohort_host host = {
     h_label, h_level_rank, h_table_cell_count, h_count_relation, h_set_weights, h_table_footnote, h_window,
     h_unit_values,
     h_figure_point, h_figure_smooth, h_figure_tick, h_figure_estimate_counts, h_unit,
+    h_run_tasks,
 };
 
 const cohort_host *result_host(void)

@@ -176,6 +176,7 @@ typedef struct call_ctx {
     char **uv_names;       /* unit_values: the names given (malloc'd) ... */
     double **uv;           /* ... and their values (nrows each, malloc'd) */
     size_t nuv;
+    int threads;           /* the run's threads (--threads) for run_tasks */
 } call_ctx;
 
 /* Free what unit_values stored in c. */

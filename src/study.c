@@ -25,6 +25,7 @@
 #include "eval.h"
 #include "guard.h"
 #include "colcache.h"
+#include "digests.h"
 #include "hash.h"
 #include "indb.h"
 #include "outdir.h"
@@ -50,6 +51,7 @@ typedef struct timing {
     /* the results cache's folder (NULL: off), and its results asked for and found */
     char *res_dir;
     size_t res_asked, res_found;
+    size_t digests;         /* data files read for their SHA-256 */
 } timing;
 
 static double now(void)
@@ -73,10 +75,19 @@ typedef struct loaded {
     cohort_data *data;
     plugin_reg *plugins;
     pg_spool *spool;        /* data postgres: the tables as read */
+    /* results.json's SHA-256 of the data files (record_inputs): those the
+     * rerun cache knew (by table, ok set), the others being computed in
+     * the background, and the cache's folder to record them in (or NULL) */
+    digest_of *sha_known;
+    digests *sha;
+    char *sha_cache;
 } loaded;
 
 static void loaded_free(loaded *l)
 {
+    digests_free(l->sha);   /* first: its threads read the spool's files */
+    free(l->sha_known);
+    free(l->sha_cache);
     for (size_t k = 0; k < l->nsts; k++) study_free(l->sts[k]);
     data_free(l->data);
     plugin_reg_free(l->plugins);
@@ -169,7 +180,8 @@ static int prepare_all(const run_opts *o, diag *dg, loaded *l)
     return EXIT_OK;
 }
 
-static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm);
+static int load_resolve(const run_opts *o, size_t sample_rows, int hash_data, diag *dg, loaded *l,
+                        timing *tm);
 static int check_sweeps(const run_opts *o, diag *dg, loaded *l);
 static int set_order(const loaded *l, size_t *order, diag *dg);
 
@@ -218,9 +230,11 @@ static void warn_unused_shared(const loaded *l, diag *dg)
     }
 }
 
-/* Parse, prepare, load the data (a sample when sample_rows > 0), resolve.
- * Returns an exit code. */
-static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
+/* Parse, prepare, load the data (a sample when sample_rows > 0), resolve;
+ * with hash_data (and all rows), the data files' SHA-256 are computed in
+ * the background meanwhile (record_inputs).  Returns an exit code. */
+static int load_all(const run_opts *o, size_t sample_rows, int hash_data, diag *dg, loaded *l,
+                    timing *tm)
 {
     memset(l, 0, sizeof *l);
     l->prog = program_new();
@@ -229,7 +243,7 @@ static int load_all(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, 
     dedupe_tap tap;
     dedupe_begin(&tap, dg);
     int rc = prepare_all(o, dg, l);
-    if (!rc) rc = load_resolve(o, sample_rows, dg, l, tm);
+    if (!rc) rc = load_resolve(o, sample_rows, hash_data, dg, l, tm);
     if (!rc) rc = check_sweeps(o, dg, l);
     if (!rc && !sample_rows) check_drop_unread((const study *const *)l->sts, l->nsts, l->data);
     dedupe_end(&tap);
@@ -272,23 +286,46 @@ static int check_sweeps(const run_opts *o, diag *dg, loaded *l)
     return rc;
 }
 
+/* Start computing the SHA-256 of the n data files in the background (on
+ * the run's threads, beside the load and the evaluation: 0.9 s of a core
+ * for the 1.5 GB of the 1M benchmark), but of those whose digest the
+ * rerun cache (folder cache, or NULL) knows.  Out of memory: nothing is
+ * started, and record_inputs reads the files itself. */
+static void start_digests(loaded *l, const table_spec *sp, size_t n, const char *cache, int threads)
+{
+    const char **paths = calloc(n + 1, sizeof *paths);
+    l->sha_known = calloc(n + 1, sizeof *l->sha_known);
+    l->sha_cache = cache ? strdup(cache) : NULL;
+    if (paths && l->sha_known && (!cache || l->sha_cache)) {
+        for (size_t i = 0; i < n; i++) {
+            if (cache && colcache_sha256_known(cache, sp[i].path, sp[i].name ? sp[i].name : "",
+                                               l->sha_known[i].sha256))
+                l->sha_known[i].ok = 1;
+            else
+                paths[i] = sp[i].path;
+        }
+        l->sha = digests_start(paths, n, threads);
+    }
+    free(paths);
+}
+
 /* Load the data once and resolve every analysis against it. */
-static int load_resolve(const run_opts *o, size_t sample_rows, diag *dg, loaded *l, timing *tm)
+static int load_resolve(const run_opts *o, size_t sample_rows, int hash_data, diag *dg, loaded *l,
+                        timing *tm)
 {
     /* the rerun cache: CSV files only (a database's spool is new each time) */
     char *cache = o->no_cache || l->st->conninfo || sample_rows ? NULL : colcache_dir();
-    /* results.json and the report record each data file's SHA-256: the
-     * cache knows it, or computes it while hashing the file anyway */
-    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads, cache,
-                    o->outdir || o->format == FORMAT_JSON};
+    load_opts lo = {l->st->na, l->st->nna, sample_rows, tm->pg, o->threads, cache};
     double t0 = now();
     if (l->st->conninfo) {
         int rc = pg_fetch(l->st->conninfo, &l->st->conninfo_site, l->st->specs, l->st->nspecs,
                           sample_rows, dg, &l->spool);
         if (rc) return rc == 1 ? EXIT_RULES : rc == 3 ? EXIT_PLUGIN : EXIT_DATA;
     }
-    l->data = data_load(l->spool ? pg_spool_specs(l->spool) : l->st->specs, l->st->nspecs, &lo,
-                        l->pool, dg);
+    const table_spec *specs = l->spool ? pg_spool_specs(l->spool) : l->st->specs;
+    /* results.json and the report record each data file's SHA-256 */
+    if (hash_data && !sample_rows) start_digests(l, specs, l->st->nspecs, cache, o->threads);
+    l->data = data_load(specs, l->st->nspecs, &lo, l->pool, dg);
     free(cache);
     if (!l->data) return EXIT_DATA;
     if (era_declare(l->st, l->data)) return EXIT_DATA;
@@ -894,11 +931,11 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 
 /* A filler's key in the results cache: its expression (and the column's
  * type), or its endpoint (and whether it keeps entries and origins), over
- * the units rows[0..n). */
-static rc_key fill_key(rescache *rc, const filler *f, const size_t *rows, size_t n)
+ * n units whose row numbers hash to units (rescache_units). */
+static rc_key fill_key(rescache *rc, const filler *f, uint64_t units, size_t n)
 {
-    if (f->surv) return rescache_key_column(rc, NULL, f->ep, (f->surv->start ? 1u : 0u) | (f->origin ? 2u : 0u), rows, n);
-    return rescache_key_column(rc, f->e, -1, (unsigned)f->vec->type, rows, n);
+    if (f->surv) return rescache_key_column(rc, NULL, f->ep, (f->surv->start ? 1u : 0u) | (f->origin ? 2u : 0u), units, n);
+    return rescache_key_column(rc, f->e, -1, (unsigned)f->vec->type, units, n);
 }
 
 /* f's n rows as entry sections: missing flags, then values (text: each
@@ -981,18 +1018,48 @@ static int cb_keep_entry(colbuf *b, const rc_entry *e)
     return 0;
 }
 
+/* The results cache's entries of keys[0..n) read on the run's threads
+ * (each is mapped, hashed whole and decoded: the bulk of a rerun's reuse). */
+typedef struct rc_gets {
+    rescache *rc;
+    const rc_key *keys;
+    rc_entry *ents;
+    uint8_t *hit;
+} rc_gets;
+
+static void rc_get_task(void *ctx, size_t k, int caller)
+{
+    const rc_gets *g = ctx;
+    (void)caller;
+    g->hit[k] = (uint8_t)rescache_get(g->rc, &g->keys[k], &g->ents[k]);
+}
+
 /* Fill the columns of fill[0..nfill) over rows: those the results cache
- * has from it, the others evaluated (and written to it while the run has
- * met no data problem: problems()). */
+ * has from it (read on the threads, restored in order), the others
+ * evaluated (and written to it while the run has met no data problem:
+ * problems()). */
 static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler *fill, size_t nfill,
                          const size_t *rows, size_t n)
 {
     rc_key *keys = pool->rc ? calloc(nfill + 1, sizeof *keys) : NULL;
+    rc_entry *ents = keys ? calloc(nfill + 1, sizeof *ents) : NULL;
+    uint8_t *hit = ents ? calloc(nfill + 1, 1) : NULL;
+    if (!hit) {
+        free(keys);
+        free(ents);
+        keys = NULL;
+        ents = NULL;
+    }
+    uint64_t units = keys ? rescache_units(rows, n) : 0;   /* the same units for every column */
+    for (size_t k = 0; keys && k < nfill; k++) keys[k] = fill_key(pool->rc, &fill[k], units, n);
+    if (keys) {
+        rc_gets g = {pool->rc, keys, ents, hit};
+        tasks_run(pool->n, nfill, rc_get_task, &g);
+    }
     size_t left = 0;
     for (size_t k = 0; k < nfill; k++) {
-        rc_entry e;
-        if (keys) keys[left] = fill_key(pool->rc, &fill[k], rows, n);
-        if (keys && rescache_get(pool->rc, &keys[left], &e)) {
+        if (keys && hit[k]) {
+            rc_entry e = ents[k];
             /* a filler's arrays are its own until it is filled: restore a copy */
             filler f = fill[k];
             cohort_vec v = f.vec ? *f.vec : (cohort_vec){0};
@@ -1006,8 +1073,11 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
             }
             rc_entry_free(&e);
         }
+        if (keys) keys[left] = keys[k];
         fill[left++] = fill[k];
     }
+    free(ents);
+    free(hit);
     fill_ctx fc = {rows, fill, left, NULL};
     const expr **roots = left ? malloc(left * sizeof *roots) : NULL;
     uint8_t *eps = left ? calloc(st->neps + 1, 1) : NULL;
@@ -1536,10 +1606,12 @@ static void tap_cb(void *ud, const diagnostic *d)
     if (t->fn) t->fn(t->ud, d);
 }
 
-/* The rules files (the exact bytes parsed) and the data files, hashed. */
-static void record_inputs(results *res, const loaded *l, int in_db)
+/* The rules files (the exact bytes parsed) and the data files, hashed;
+ * returns how many data files were read for it. */
+static size_t record_inputs(results *res, const loaded *l, int in_db)
 {
     char hex[65];
+    size_t read = 0;
     for (size_t i = 0; i < l->prog->nfiles; i++) {
         const srcfile *f = l->prog->files[i];
         if (!f->name || f->name[0] == '-') continue;   /* a --set value, not a file */
@@ -1550,12 +1622,30 @@ static void record_inputs(results *res, const loaded *l, int in_db)
     /* a database table: its label, and the hash of the rows as read */
     const table_spec *sp = l->spool ? pg_spool_specs(l->spool) : l->st->specs;
     for (size_t i = 0; i < l->st->nspecs; i++) {
-        /* as loaded when the rerun cache knew it (the bytes the tables came
-         * from), else read now; in the database: rows not read */
-        const char *known = l->data && i < l->data->ntables ? l->data->tables[i].sha256 : "";
-        const char *sha = in_db ? NULL : *known ? known : sha256_file(sp[i].path, hex) == 0 ? hex : NULL;
+        /* as the rerun cache knew it, else as computed in the background
+         * (then kept in the cache's entry) or, when that could not start,
+         * read now; in the database: rows not read */
+        const char *sha = NULL;
+        const digest_of *d = l->sha ? digests_wait(l->sha, i) : NULL;
+        if (in_db) {
+            sha = NULL;
+        } else if (l->sha_known && l->sha_known[i].ok) {
+            sha256_hex(l->sha_known[i].sha256, hex);
+            sha = hex;
+        } else if (d) {
+            read++;
+            if (d->ok) sha256_hex(d->sha256, hex);
+            sha = d->ok ? hex : NULL;
+            if (d->ok && d->unchanged && l->sha_cache)
+                colcache_note_sha256(l->sha_cache, sp[i].path, sp[i].name ? sp[i].name : "",
+                                     &d->st, &d->seen, d->sha256);
+        } else {
+            read++;
+            sha = sha256_file(sp[i].path, hex) == 0 ? hex : NULL;
+        }
         results_input(res, "data", sp[i].label ? sp[i].label : sp[i].path, sha);
     }
+    return read;
 }
 
 /* How the results were made (results.json "run"): the command line, the
@@ -2105,7 +2195,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0};
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads};
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
@@ -2262,8 +2352,8 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
     fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed, "
-                 "%zu of %zu results reused\n",
-            d->tables_cached, d->tables_linked, d->files_hashed, tm->res_found, tm->res_asked);
+                 "%zu read for their SHA-256, %zu of %zu results reused\n",
+            d->tables_cached, d->tables_linked, d->files_hashed, tm->digests, tm->res_found, tm->res_asked);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
@@ -2290,7 +2380,7 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0};
+    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0};
     double start = now();
     char oerr[1024];
     if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
@@ -2307,7 +2397,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
     dg->fn = tap_cb;
     dg->ud = &tap;
     /* in the database, the schema is all cohort reads (from a sample of rows) */
-    int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
+    int rc = load_all(o, o->in_database ? 1000 : 0, o->outdir || o->format == FORMAT_JSON, dg, &l, &tm);
     /* the results cache: beside the table cache, with CSV data only */
     tm.res_dir = rc || o->no_cache || o->in_database || l.st->conninfo ? NULL : colcache_dir();
     if (!rc && o->in_database && !l.st->conninfo) {
@@ -2362,7 +2452,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
                   "the small-cell rule could not protect every hidden count by hiding others: every count is hidden");
     if (res) {
         /* hashes for the report and the JSON document (not for text alone) */
-        if (o->outdir || o->format == FORMAT_JSON) record_inputs(res, &l, o->in_database);
+        if (o->outdir || o->format == FORMAT_JSON) tm.digests = record_inputs(res, &l, o->in_database);
         record_provenance(res, o, &l);
         for (size_t i = 0; i < tap.n; i++) results_warning(res, tap.w[i]);
         if (failed && o->nsweep) {
@@ -2392,8 +2482,8 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
-    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     for (size_t k = 0; !rc && k < l.nsts; k++) {
         const study *st = l.sts[k];
         size_t nl = 0, ne = 0;   /* with analysis blocks, what this analysis uses */
@@ -2529,9 +2619,9 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
     /* in the database, the schema is all cohort reads (from a sample of rows) */
-    int rc = load_all(o, o->in_database ? 1000 : 0, dg, &l, &tm);
+    int rc = load_all(o, o->in_database ? 1000 : 0, 0, dg, &l, &tm);
     if (rc) {
         loaded_free(&l);
         return rc;
@@ -2875,8 +2965,8 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_sql(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0};
-    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, dg, &l, &tm);
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     int bad = 0;
     study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);
     if (bad) rc = EXIT_USAGE;

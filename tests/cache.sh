@@ -22,11 +22,15 @@
 #   the link error is reported as without the cache); a child's links to
 #   its parent are taken from its entry only while the parent's content is
 #   the one they were built from (then the entry is written again with the
-#   new links); with the default
+#   new links), and a child changed under a restored parent is linked
+#   to it as without the cache (the parent's key hash built then); with
+#   the default
 #   2 s margin a file changed just now is hashed at every run until a run
 #   hashes it 2 s after the change;
 # - results.json's SHA-256 of the files is sha256sum's, with and without
-#   the cache, and comes from the entries once they have it;
+#   the cache, on 1 and 2 threads; computed beside the load (the `cache:`
+#   line's "read for their SHA-256") and recorded in the entries, it comes
+#   from them at the next run (no file read), but not once a file changed;
 # - a damaged entry is never used: corrupted (in its data or its header),
 #   truncated or emptied, an entry of another cohort version or ABI;
 # - four runs at once write the entry through a temporary file each: all
@@ -246,20 +250,41 @@ cp "$tmp/orig.csv" "$P"
 go restored study.rules
 same restored ref 2
 
-# results.json's SHA-256 of each file: computed with the content hash when
-# the file is read, kept in the entry, and the same as sha256sum's from
+# results.json's SHA-256 of each file: computed in the background while the
+# tables load, recorded in the entries, and the same as sha256sum's from
 # the cache, from a settled identity, and without the cache
 shas() {
     (cd "$tmp/s" && "$COHORT" run study.rules --format json --timing "$@") 2>"$tmp/sha.raw" |
         grep -o '"path": "[^"]*\.csv", "sha256": "[0-9a-f]*"' | sed 's/.*"\([0-9a-f]*\)"$/\1/'
 }
+# shacache HASHED READ: the cache line's files hashed, and read for their SHA-256
+shacache() {
+    grep -q "^cache: .*, $1 files hashed, $2 read for their SHA-256, " "$tmp/sha.raw" ||
+        fail "sha256: expected $1 files hashed, $2 read for their SHA-256: $(grep '^cache' "$tmp/sha.raw")"
+}
 want=$(sha256sum "$P" "$tmp/s/data/courses.csv" | cut -d' ' -f1)
-[ "$(shas --no-cache)" = "$want" ] || fail "sha256: without the cache $(shas --no-cache)"
+for t in 1 2; do
+    [ "$(shas --no-cache --threads $t)" = "$want" ] || fail "sha256: without the cache on $t threads"
+    shacache 0 2
+done
 [ "$(shas)" = "$want" ] || fail "sha256: first json run"
-grep -q ', 2 files hashed, ' "$tmp/sha.raw" || fail "sha256: the entries had no SHA-256: $(grep '^cache' "$tmp/sha.raw")"
+shacache 0 2
 [ "$(shas)" = "$want" ] || fail "sha256: from the entries"
-grep -q '^cache: 2 tables restored from the rerun cache (1 with their links to the parent), 0 files hashed, ' "$tmp/sha.raw" ||
+grep -q '^cache: 2 tables restored from the rerun cache (1 with their links to the parent), 0 files hashed, 0 read for their SHA-256, ' "$tmp/sha.raw" ||
     fail "sha256: not taken from the entries: $(grep '^cache' "$tmp/sha.raw")"
+# a changed file: its digest is computed again (and recorded), the other's
+# still comes from its entry
+cp "$P" "$tmp/sha_orig.csv"
+sed '$s/,true$/,false/' "$tmp/sha_orig.csv" >"$P"
+cmp -s "$P" "$tmp/sha_orig.csv" && fail "sha256: the test did not change the file"
+want2=$(sha256sum "$P" "$tmp/s/data/courses.csv" | cut -d' ' -f1)
+[ "$(shas)" = "$want2" ] || fail "sha256: a changed file"
+shacache 1 1
+[ "$(shas)" = "$want2" ] || fail "sha256: a changed file, recorded"
+shacache 0 0
+cp "$tmp/sha_orig.csv" "$P"
+[ "$(shas)" = "$want" ] || fail "sha256: the file put back"
+shacache 1 1
 
 # with the default margin: a file changed just now is hashed at every run
 # (its identity might not show a second change within the same tick) until
@@ -544,6 +569,32 @@ for at in $((1048576 + 4000)) $(($(wc -c <"$B") - 30)); do
     done
 done
 unset in
+
+# a child changed under a restored parent: patients is restored without
+# building its key hash until courses, parsed again, links to it (a rerun
+# whose children come with their links builds none); a course of a patient
+# the file lacks is the same link error as without the cache
+rm -rf "$COHORT_CACHE_DIR"
+C="$tmp/s/data/courses.csv"
+cp -p "$C" "$tmp/courses_orig.csv"
+go kh_warm study.rules
+echo "99999,7,2019-05-05,20,SRS" >>"$C"
+go kh_ref study.rules --no-cache
+cmp -s "$tmp/kh_ref.out" "$tmp/ref.out" && fail "keyhash: the added course does not change the output"
+for th in 1 2; do
+    go kh_$th study.rules --threads $th
+    same kh_$th kh_ref 1
+    cp -p "$tmp/courses_orig.csv" "$C"
+    go kh_back_$th study.rules --threads $th
+    same kh_back_$th ref any
+    echo "99999,7,2019-05-05,20,SRS" >>"$C"
+done
+echo "99998,4242,2019-05-05,20,SRS" >>"$C"
+go kh_orphan_ref study.rules --no-cache
+grep -q '4242' "$tmp/kh_orphan_ref.err" || fail "keyhash: no error about patient 4242"
+go kh_orphan study.rules
+same kh_orphan kh_orphan_ref ""
+cp -p "$tmp/courses_orig.csv" "$C"
 
 # a data error: no entry for the broken table, the same errors every time
 rm -rf "$COHORT_CACHE_DIR"

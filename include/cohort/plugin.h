@@ -10,7 +10,9 @@
  * Versioning: ABI major changes break plugins; minor changes only append.
  * The host function table (cohort_host) only ever grows at its end; a plugin
  * built against minor M may use every member present in minor M, and can
- * test host->size before using a member added later.
+ * test host->size before using a member added later.  Minor 6 appended
+ * run_tasks (the last member); a plugin built against minor 5 or earlier
+ * loads and runs as before.
  *
  * Memory ownership:
  *  - Everything the host passes (cohort_call, its arguments and vectors,
@@ -40,7 +42,7 @@ extern "C" {
 
 #define COHORT_PLUGIN_MAGIC 0x43485254u /* "CHRT" */
 #define COHORT_ABI_MAJOR 1
-#define COHORT_ABI_MINOR 5
+#define COHORT_ABI_MINOR 6
 
 /* Value types of vectors (same codes as the rules language). */
 enum cohort_type {
@@ -377,6 +379,25 @@ typedef struct cohort_host {
      * constant one (`let age = (start_date - birth_date) / 1 year;`): "1
      * year"; NULL when the rules state none.  `name` as cohort_vec.name. */
     const char *(*unit)(const cohort_call *call, const char *name);
+
+    /* ---- ABI 1.6: tasks on the run's threads (test COHORT_HOST_HAS) ---- */
+
+    /* Run fn(ctx, task, worker) once for each task 0..n-1 on the run's
+     * threads (--threads; the calling thread is one of them) and return
+     * when all are done.  `worker` numbers the thread running the task:
+     * below n and below the run's thread count; one worker's tasks run one
+     * after another, so a work space per worker (an array of n, each
+     * allocated by its worker on first use) serves all of them.  Tasks run
+     * concurrently, in no set order: fn must not call a host function or
+     * run_tasks, must write only its task's and its worker's memory
+     * (malloc and free are safe), and its result must not depend on the
+     * worker or the order, so that outputs are the same for any thread
+     * count.  Write tables, notes and errors after run_tasks returns
+     * (describe summarises its variables in tasks).  The crash guard
+     * covers tasks but for a stack overflow off the calling thread: keep
+     * large arrays off a task's stack. */
+    void (*run_tasks)(const cohort_call *call, size_t n, void (*fn)(void *ctx, size_t task, size_t worker),
+                      void *ctx);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

@@ -5,7 +5,10 @@
  * values) of each level -- one table with a row per variable and statistic
  * (or level) and a column per group of `by` plus one for all rows.  The
  * numbers come from summary.c.  Rows whose `by` is missing are dropped with
- * a warning; missing values of a variable are counted on its "missing" row. */
+ * a warning; missing values of a variable are counted on its "missing" row.
+ * The numbers' summaries and the booleans' counts are taken first, one task
+ * per variable on the run's threads when the host runs tasks (ABI 1.6),
+ * in a work space per worker; the tables are then written in order. */
 #include <cohort/plugin.h>
 #include "summary.h"
 #include "../common/pcommon.h"
@@ -30,8 +33,12 @@ typedef struct ds_ctx {
     size_t ng;              /* groups with rows (1 without by) */
     size_t *glevel;         /* factor level of each group */
     int *grp;               /* per row: group, or -1 when dropped (NULL without by: all 0) */
-    double *x, *sub;        /* work space: nrows values each (sub only with by) */
 } ds_ctx;
+
+/* A numeric summary's work space: nrows values each (sub only with by). */
+typedef struct ds_work {
+    double *x, *sub;
+} ds_work;
 
 /* A boolean coded without a code per row (ds_bool_levels): the level of
  * each value (-1: not present) and the rows of each value and missing. */
@@ -51,8 +58,6 @@ static void ds_ctx_free(ds_ctx *c)
 {
     free(c->glevel);
     free(c->grp);
-    free(c->x);
-    free(c->sub);
     pc_factor_free(&c->bf);
 }
 
@@ -78,13 +83,8 @@ static int ds_setup(ds_ctx *c)
     }
     size_t n = call->nrows;
     const cohort_arg *by = cohort_arg_get(call, "by");
-    /* work space, reused by every variable; without by every row is in group 0 */
-    c->x = malloc((n + 1) * sizeof *c->x);
-    if (by) {
-        c->grp = malloc((n + 1) * sizeof *c->grp);
-        c->sub = malloc((n + 1) * sizeof *c->sub);
-    }
-    if (!c->x || (by && (!c->grp || !c->sub))) {
+    /* without by every row is in group 0 */
+    if (by && !(c->grp = malloc((n + 1) * sizeof *c->grp))) {
         host->error(call, "out of memory");
         return 1;
     }
@@ -142,7 +142,8 @@ static int ds_is_cat(const cohort_vec *v)
  * (every row in group 0, and the same counts in the overall cell, which
  * is not shown but gives the levels seen).  Returns the values gathered
  * into c->x. */
-static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl, ds_cell *cells)
+static size_t ds_tally_all(const ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl,
+                           ds_cell *cells, double *x)
 {
     size_t n = c->call->nrows, m = 0, miss = 0;
     ds_cell *all = &cells[0], *over = &cells[c->ng];
@@ -161,11 +162,11 @@ static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, c
         memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
     } else {
         /* without a branch: every value is written, and kept by moving on
-         * (c->x has room for n + 1) */
+         * (x has room for n + 1) */
         for (size_t i = 0; i < n; i++) {
-            double x = v->num[i];
-            int skip = v->missing[i] || !isfinite(x);
-            c->x[m] = x;
+            double xi = v->num[i];
+            int skip = v->missing[i] || !isfinite(xi);
+            x[m] = xi;
             m += !skip;
         }
         miss = n - m;
@@ -178,12 +179,14 @@ static size_t ds_tally_all(ds_ctx *c, const cohort_vec *v, const pc_factor *f, c
 /* Summaries of v in every group and, when shown, overall (cells[ng]).
  * Categorical v: its rows counted per level, f->code[i] or, for a boolean
  * coded by ds_bool_levels, bl->lev[value].  Numbers: one pass gathers the
- * values in row order (c->x); with groups a second pass lays them out
- * group by group, in row order within each (c->sub).  Means and SDs are
+ * values in row order (w->x); with groups a second pass lays them out
+ * group by group, in row order within each (w->sub).  Means and SDs are
  * taken over those orders, quantiles by selection in the same buffers
- * (summary.h): no memory is taken per variable.  Returns 0, or -1 when
- * memory ran out. */
-static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl, ds_cell *cells)
+ * (summary.h).  No host function is called (numbers run in tasks: w is
+ * the task's; NULL for categorical v).  Returns 0, or -1 when memory ran
+ * out. */
+static int ds_summarise(const ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl,
+                        ds_cell *cells, const ds_work *w)
 {
     size_t ng = c->ng, n = c->call->nrows;
     int cat = ds_is_cat(v);
@@ -191,7 +194,8 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, cons
         memset(&cells[k], 0, sizeof cells[k]);
         if (cat && !(cells[k].count = calloc(f->nlevels + 1, sizeof *cells[k].count))) return -1;
     }
-    size_t m = c->grp ? 0 : ds_tally_all(c, v, f, bl, cells);
+    double *x = cat ? NULL : w->x;
+    size_t m = c->grp ? 0 : ds_tally_all(c, v, f, bl, cells, x);
     for (size_t i = 0; c->grp && i < n; i++) {
         int g = c->grp[i];
         if (g < 0) continue;
@@ -204,13 +208,14 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, cons
             else cell->n++;
             if (lev >= 0) cell->count[lev] += 1;
         }
-        if (!miss && !cat) c->x[m++] = v->num[i];
+        if (!miss && !cat) x[m++] = v->num[i];
     }
     if (cat) return 0;
     if (!c->by) {
-        ds_summary_select(c->x, m, &cells[0].num);
+        ds_summary_select(x, m, &cells[0].num);
         return 0;
     }
+    double *sub = w->sub;
     /* the values of each group together, in row order: sub[off[k]..off[k+1]) */
     size_t *off = malloc((ng + 2) * sizeof *off), *at = malloc((ng + 1) * sizeof *at);
     if (!off || !at) {
@@ -222,18 +227,18 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, cons
     for (size_t k = 0; k < ng; k++) off[k + 1] = off[k] + cells[k].n, at[k] = off[k];
     for (size_t i = 0; i < n; i++) {
         int g = c->grp[i];
-        if (g >= 0 && !v->missing[i] && isfinite(v->num[i])) c->sub[at[g]++] = v->num[i];
+        if (g >= 0 && !v->missing[i] && isfinite(v->num[i])) sub[at[g]++] = v->num[i];
     }
     int sorted = 0;   /* some group held a negative zero: its values were sorted */
     for (size_t k = 0; k < ng; k++)
-        sorted |= ds_summary_select(c->sub + off[k], off[k + 1] - off[k], &cells[k].num);
+        sorted |= ds_summary_select(sub + off[k], off[k + 1] - off[k], &cells[k].num);
     int rc = 0;
     if (c->overall && !sorted) {
-        ds_summary_select(c->x, m, &cells[ng].num);
+        ds_summary_select(x, m, &cells[ng].num);
     } else if (c->overall) {
         /* as a sort would place the zeros: the groups sorted, then merged */
-        for (size_t k = 0; k < ng; k++) ds_sort(c->sub + off[k], off[k + 1] - off[k]);
-        if (ds_merge_runs(c->sub, off, ng) == 0) ds_summary_sorted(c->x, c->sub, m, &cells[ng].num);
+        for (size_t k = 0; k < ng; k++) ds_sort(sub + off[k], off[k + 1] - off[k]);
+        if (ds_merge_runs(sub, off, ng) == 0) ds_summary_sorted(x, sub, m, &cells[ng].num);
         else rc = -1;
     }
     free(off);
@@ -241,13 +246,10 @@ static int ds_summarise(ds_ctx *c, const cohort_vec *v, const pc_factor *f, cons
     return rc;
 }
 
-/* A boolean v's levels without a code per row: f holds the levels of its
- * values (false, true: those present, in the order and with the labels
- * pc_factor_make and pc_factor_order give), bl->lev[b] the level of value
- * b, and bl its rows of each value and missing, counted in one pass
- * without a branch.  Returns 0, 1 when v holds another value (then code it
- * per row), or -1 when memory ran out. */
-static int ds_bool_levels(const ds_ctx *c, const cohort_vec *v, pc_factor *f, ds_bool *bl)
+/* A boolean v's rows of each value and missing (bl), counted in one pass
+ * without a branch and without a host function (it runs in a task).
+ * Returns 0, or 1 when v holds another value (then code it per row). */
+static int ds_bool_count(const cohort_vec *v, ds_bool *bl)
 {
     size_t nmiss = 0, yes = 0, other = 0;
     for (size_t i = 0; i < v->n; i++) {
@@ -261,6 +263,16 @@ static int ds_bool_levels(const ds_ctx *c, const cohort_vec *v, pc_factor *f, ds
     bl->missing = nmiss;
     bl->count[1] = yes;
     bl->count[0] = v->n - nmiss - yes;
+    return 0;
+}
+
+/* A boolean v's levels without a code per row, from its counts bl
+ * (ds_bool_count): f holds the levels of its values (false, true: those
+ * present, in the order and with the labels pc_factor_make and
+ * pc_factor_order give), bl->lev[b] the level of value b.  Returns 0, or
+ * -1 when memory ran out. */
+static int ds_bool_levels(const ds_ctx *c, const cohort_vec *v, pc_factor *f, ds_bool *bl)
+{
     int seen[2] = {bl->count[0] > 0, bl->count[1] > 0};
     double vals[2];
     unsigned char miss[2] = {0, 0};
@@ -398,6 +410,80 @@ static void ds_relations(const ds_ctx *c, cohort_table *t, const int *cg, const 
     free(parts);
 }
 
+/* What was taken of a variable before its rows are written: a number's
+ * summaries (cells, ng + 1) or a boolean's counts (bl); text, and a
+ * boolean with another value, are summarised when written (DS_LATER). */
+enum { DS_LATER, DS_DONE, DS_OOM };
+typedef struct ds_pre {
+    int state;
+    ds_bool bl;
+    ds_cell *cells;
+} ds_pre;
+
+typedef struct ds_tasks {
+    const ds_ctx *c;
+    const cohort_columns *vars;
+    ds_pre *pre;
+    ds_work *work;          /* per worker, allocated on its first number */
+} ds_tasks;
+
+/* Task j: variable j's numbers summarised in its worker's work space, or
+ * its boolean counts (no host function: it may run on any thread) */
+static void ds_task(void *ctx, size_t j, size_t worker)
+{
+    const ds_tasks *t = ctx;
+    const cohort_vec *v = &t->vars->vecs[j];
+    ds_pre *o = &t->pre[j];
+    if (v->type == COHORT_TYPE_BOOL) {
+        o->state = ds_bool_count(v, &o->bl) == 0 ? DS_DONE : DS_LATER;
+        return;
+    }
+    if (ds_is_cat(v)) {
+        o->state = DS_LATER;
+        return;
+    }
+    size_t n = t->c->call->nrows;
+    ds_work *w = &t->work[worker];
+    if (!w->x) w->x = malloc((n + 1) * sizeof *w->x);
+    if (t->c->by && !w->sub) w->sub = malloc((n + 1) * sizeof *w->sub);
+    int ok = w->x && (!t->c->by || w->sub) && ds_summarise(t->c, v, NULL, NULL, o->cells, w) == 0;
+    o->state = ok ? DS_DONE : DS_OOM;
+}
+
+/* Every variable's ds_task: on the run's threads when the host runs
+ * tasks (ABI 1.6), else in turn.  Returns the array (vars->n), or NULL
+ * when memory ran out; free it with ds_pre_free. */
+static ds_pre *ds_prepare(const ds_ctx *c, const cohort_columns *vars)
+{
+    size_t nv = vars->n;
+    ds_pre *pre = calloc(nv + 1, sizeof *pre);
+    ds_cell *cells = calloc(nv * (c->ng + 1) + 1, sizeof *cells);
+    ds_work *work = calloc(nv + 1, sizeof *work);
+    if (!pre || !cells || !work) {
+        free(pre);
+        free(cells);
+        free(work);
+        return NULL;
+    }
+    for (size_t j = 0; j < nv; j++) pre[j].cells = cells + j * (c->ng + 1);
+    ds_tasks t = {c, vars, pre, work};
+    if (COHORT_HOST_HAS(c->host, run_tasks)) c->host->run_tasks(c->call, nv, ds_task, &t);
+    else
+        for (size_t j = 0; j < nv; j++) ds_task(&t, j, 0);
+    for (size_t k = 0; k < nv; k++) {
+        free(work[k].x);
+        free(work[k].sub);
+    }
+    free(work);
+    return pre;
+}
+
+static void ds_pre_free(ds_pre *pre)
+{
+    if (pre) free(pre[0].cells);
+    free(pre);
+}
+
 static int ds_run(const cohort_host *host, const cohort_call *call)
 {
     ds_ctx c;
@@ -406,12 +492,14 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
     c.call = call;
     int rc = 1, *cg = NULL;
     ds_cell *cells = NULL;
+    ds_pre *pre = NULL;
     if (ds_setup(&c) != 0) goto out;
     const cohort_columns *vars = &cohort_arg_get(call, "vars")->columns;
     size_t ng = c.ng;
     cg = malloc((ng + 2) * sizeof *cg);
     cells = calloc(ng + 1, sizeof *cells);
-    if (!cg || !cells) {
+    pre = cg && cells ? ds_prepare(&c, vars) : NULL;
+    if (!pre) {
         host->error(call, "out of memory");
         goto out;
     }
@@ -454,11 +542,14 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
         int cat = ds_is_cat(v);
         pc_factor f;
         memset(&f, 0, sizeof f);
-        ds_bool bl;
-        int coded = v->type == COHORT_TYPE_BOOL ? ds_bool_levels(&c, v, &f, &bl) : 1;
+        ds_bool bl = pre[j].bl;
+        int coded = pre[j].state == DS_OOM ? -1
+                    : v->type == COHORT_TYPE_BOOL && pre[j].state == DS_DONE ? ds_bool_levels(&c, v, &f, &bl) : 1;
         if (coded == 1 && cat && (pc_factor_make(v, NULL, &f) != 0 || pc_factor_order(host, call, v, &f) != 0))
             coded = -1;
-        if (coded < 0 || ds_summarise(&c, v, &f, coded == 0 ? &bl : NULL, cells) != 0) {
+        /* a number's summaries were taken (ds_prepare) */
+        if (!cat && coded >= 0) memcpy(cells, pre[j].cells, (ng + 1) * sizeof *cells);
+        if (coded < 0 || (cat && ds_summarise(&c, v, &f, coded == 0 ? &bl : NULL, cells, NULL) != 0)) {
             ds_cells_free(cells, ng + 1);
             pc_factor_free(&f);
             host->error(call, "out of memory");
@@ -567,6 +658,7 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
     }
     rc = 0;
 out:
+    ds_pre_free(pre);
     free(cg);
     free(cells);
     ds_ctx_free(&c);

@@ -123,6 +123,15 @@ static int mock_format_count(const cohort_call *call, double n, char *buf, size_
     return 0;
 }
 
+/* The tasks in reverse order on this thread, as two workers taking turns:
+ * a plugin's result must not depend on the order or the worker. */
+static void mock_run_tasks(const cohort_call *call, size_t n, void (*fn)(void *ctx, size_t task, size_t worker),
+                           void *ctx)
+{
+    (void)call;
+    for (size_t k = n; k-- > 0;) fn(ctx, k, n > 1 ? k % 2 : 0);
+}
+
 const cohort_host mock_host = {
     .size = sizeof(cohort_host),
     .abi_major = COHORT_ABI_MAJOR,
@@ -137,6 +146,7 @@ const cohort_host mock_host = {
     .note = mock_note,
     .table_detail = mock_detail,
     .format_count = mock_format_count,
+    .run_tasks = mock_run_tasks,
 };
 
 mock_table *mock_get(mock *m, const char *id)

@@ -1,6 +1,6 @@
 /* test_describe.c: the describe plugin against R -- mean, sd,
  * quantile(type = 7), range, counts and percentages of survival's lung data
- * by sex (tests/ref/describe_ref.txt, written by tests/R/table1.R) -- on
+ * by karno (tests/ref/describe_ref.txt, written by tests/R/table1.R) -- on
  * the summary core and through the plugin's run() with a recording host. */
 #include "mockhost.h"
 #include "../../plugins/describe/summary.h"
@@ -299,6 +299,84 @@ static void test_plugin(void)
     vec_free(&dur);
 }
 
+/* Do two recorded tables hold the same cells (texts, and numbers to the bit)? */
+static int same_table(const mock_table *a, const mock_table *b)
+{
+    if (!a || !b || a->ncol != b->ncol || a->nrow != b->nrow) return 0;
+    for (size_t k = 0; k < a->nrow * MAXCOL; k++) {
+        if (memcmp(&a->num[k], &b->num[k], sizeof a->num[k]) != 0) return 0;
+        if (!a->text[k] != !b->text[k] || (a->text[k] && strcmp(a->text[k], b->text[k]))) return 0;
+    }
+    return 1;
+}
+
+/* run_tasks (ABI 1.6): the summaries taken in tasks (the mock runs them in
+ * reverse order as two workers) are those taken in turn by a host table
+ * without the member, or one of ABI 1.5's size, cell for cell -- with and
+ * without by, numbers, durations, text, a boolean and a boolean column
+ * holding other values (ph_karno: 50 to 100, coded per row).  The true count
+ * of the boolean "old" (age > 65) is the ages above 65 counted here. */
+static void test_tasks(void)
+{
+    const rd_table *d = lung();
+    vecbuf by, age, wt, ecog, dur, karno, old;
+    vec_make(&by, d, "grp", COHORT_TYPE_INT, 1);
+    vec_make(&age, d, "age", COHORT_TYPE_INT, 1);
+    vec_make(&wt, d, "wt_loss", COHORT_TYPE_REAL, 1);
+    vec_make(&ecog, d, "ph_ecog", COHORT_TYPE_TEXT, 1);
+    vec_make(&dur, d, "meal_cal", COHORT_TYPE_DURATION, 10);
+    vec_make(&karno, d, "ph_karno", COHORT_TYPE_BOOL, 1);
+    vec_make(&old, d, "age", COHORT_TYPE_BOOL, 1);
+    old.vec.name = "old";
+    size_t nold = 0;
+    for (size_t r = 0; r < d->nrow; r++) {
+        old.num[r] = age.num[r] > 65;
+        nold += !old.miss[r] && old.num[r] == 1;
+    }
+    cohort_vec vecs[] = {age.vec, wt.vec, ecog.vec, old.vec, dur.vec, karno.vec};
+    cohort_arg args[2];
+    memset(args, 0, sizeof args);
+    args[0].name = "vars";
+    args[0].kind = COHORT_ARG_COLUMNS;
+    args[0].columns.n = sizeof vecs / sizeof vecs[0];
+    args[0].columns.vecs = vecs;
+    args[1].name = "by";
+    args[1].kind = COHORT_ARG_COLUMN;
+    args[1].vec = by.vec;
+    cohort_host serial = mock_host, abi15 = mock_host;
+    serial.run_tasks = NULL;
+    abi15.size = offsetof(cohort_host, run_tasks);
+    const cohort_estimator *e = &cohort_plugin_entry()->estimators[0];
+    for (size_t nargs = 1; nargs <= 2; nargs++) {
+        mock m[3];
+        memset(m, 0, sizeof m);
+        const cohort_host *hosts[3] = {&mock_host, &serial, &abi15};
+        for (size_t h = 0; h < 3; h++) {
+            cohort_call call = {&m[h], "describe", "test.rules:4", d->nrow, NULL, 0, nargs, args, 10, "tens"};
+            CU_ASSERT_EQUAL_FATAL(e->run(hosts[h], &call), 0);
+            CU_ASSERT(m[h].nmsgs == 0);
+        }
+        for (size_t h = 1; h < 3; h++) {
+            CU_ASSERT(same_table(mock_get(&m[0], "describe"), mock_get(&m[h], "describe")));
+            CU_ASSERT(same_table(mock_get(&m[0], "stats"), mock_get(&m[h], "stats")));
+        }
+        mock_table *st = mock_get(&m[0], "stats");
+        long r = mock_find(st, "variable", "old", nargs == 2 ? "grp" : "group", nargs == 2 ? "overall" : "all",
+                           "level", "true");
+        CU_ASSERT_FATAL(r >= 0);
+        CU_ASSERT_EQUAL(mock_numcell(st, (size_t)r, "count"), (double)nold);
+        CU_ASSERT(nold > 50 && nold < d->nrow - 50);
+        for (size_t h = 0; h < 3; h++) mock_free(&m[h]);
+    }
+    vec_free(&by);
+    vec_free(&age);
+    vec_free(&wt);
+    vec_free(&ecog);
+    vec_free(&dur);
+    vec_free(&karno);
+    vec_free(&old);
+}
+
 /* Dates: median [IQR] and range as dates. */
 static void test_dates(void)
 {
@@ -541,6 +619,7 @@ int main(void)
     if (!s || !CU_add_test(s, "summaries vs R", test_summary) ||
         !CU_add_test(s, "type-7 quantiles", test_quantile) ||
         !CU_add_test(s, "plugin on lung", test_plugin) ||
+        !CU_add_test(s, "summaries in tasks", test_tasks) ||
         !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
         !CU_add_test(s, "factor coding", test_factor)) {
