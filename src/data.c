@@ -1144,6 +1144,7 @@ static int reserve_regions(const loader *L, part *p)
 {
     size_t nc = L->t->ncols ? L->t->ncols : 1;
     p->region_rows = (p->limit - p->start) / nc + 2;
+    if (p->region_rows > SIZE_MAX / 2 / sizeof(int64_t) / nc) return -1;   /* (32-bit) */
     size_t stride = colmem_page_round(p->region_rows * sizeof(int64_t));
     if (!(p->region = calloc(nc, sizeof *p->region))) return -1;
     p->mem_bytes = stride * nc;
