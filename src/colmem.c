@@ -16,8 +16,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* Fewer whole pages than this are copied: a remap costs a system call. */
-enum { MOVE_MIN_PAGES = 16 };
+/* Fewer whole pages than MOVE_MIN_PAGES (1 MiB) are copied: each move
+ * splits the array's mapping in up to two more (moved pages keep their
+ * own; vm.max_map_count, 65,530 by default, bounds them), so a move is
+ * kept for pieces large enough that the count stays far below it (one a
+ * MiB of columns).  Fewer than POPULATE_MIN_PAGES are left to their
+ * faults: a populating costs a system call. */
+enum { MOVE_MIN_PAGES = 256, POPULATE_MIN_PAGES = 16 };
 
 static size_t page_size(void)
 {
@@ -43,7 +48,7 @@ void colmem_populate(void *mem, size_t len)
 #ifdef MADV_POPULATE_WRITE
     size_t pg = page_size();
     uintptr_t a = (uintptr_t)mem & ~(uintptr_t)(pg - 1), e = (uintptr_t)mem + len;
-    if (len >= MOVE_MIN_PAGES * pg) madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+    if (len >= POPULATE_MIN_PAGES * pg) madvise((void *)a, e - a, MADV_POPULATE_WRITE);
 #else
     (void)mem;
     (void)len;

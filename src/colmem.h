@@ -26,7 +26,8 @@ void colmem_release(void *mem, size_t bytes);
  * memory of this process that holds them, e.g. a malloc'd array): the
  * bytes of dst's first and last partial pages are copied, the whole pages
  * between are moved (src's bytes are shifted within its own pages first
- * when dst is not at the same offset in its page).  src's contents are
+ * when dst is not at the same offset in its page); pieces under 1 MiB are
+ * copied.  src's contents are
  * lost; its reservation is still released with colmem_release. */
 void colmem_move(char *dst, char *src, size_t len);
 

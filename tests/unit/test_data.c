@@ -1205,15 +1205,15 @@ static void test_groups_in_place(void)
 }
 
 /* colmem_move puts a part's bytes into an array at any offset, for
- * lengths below, at and above the pages it moves (16) and around a page
+ * lengths below, at and above the pages it moves (256) and around a page
  * boundary, and leaves its reservation mapped (msync fails on a hole):
  * another mapping cannot be placed inside it before it is given back.
  * Each byte is checked against the pattern written, as are the array's
  * bytes before and after. */
 static void test_colmem_move(void)
 {
-    static const size_t lens[] = {0, 1, 4095, 4096, 4097, 15 * 4096 + 100, 17 * 4096,
-                                  17 * 4096 + 1, 300000};
+    static const size_t lens[] = {0, 1, 4095, 4096, 4097, 255 * 4096 + 100, 257 * 4096,
+                                  257 * 4096 + 1, 1200000};
     static const size_t offs[] = {0, 1, 16, 4000, 4096, 4097};
     for (size_t i = 0; i < sizeof lens / sizeof *lens; i++)
         for (size_t o = 0; o < sizeof offs / sizeof *offs; o++) {
