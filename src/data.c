@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "colcache.h"
+#include "colmem.h"
 #include "csv.h"
 #include "progress.h"
 #include "regfile.h"
@@ -89,6 +90,10 @@ typedef struct loader {
     struct intern_slot *icache; /* reading rows: INTERN_CACHE slots (intern) */
     size_t span0, span1;    /* reading a part: its offsets in the file */
     int threads;            /* threads reading one file (parts.h) */
+    char **arena;           /* reading a part: per column, the reservation
+                               its values live in (colmem.h), or NULL */
+    size_t arena_rows;      /* rows of 8 bytes each reservation holds */
+    int arena_full;         /* a part had more rows than that */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
     unsigned char *failed;  /* per table: it had errors */
@@ -258,7 +263,16 @@ static int grow_columns(loader *L, size_t cap)
         if (nw > oldw) memset(m + oldw, 0, (nw - oldw) * sizeof *m);
         c->miss = m;
         void **v = col_values(c);
-        if (v) {
+        if (v && L->arena) {
+            /* a part's values stay in their reservation (read_part) */
+            if (rows > L->arena_rows) {
+                L->arena_full = 1;
+                return -1;
+            }
+            *v = L->arena[j];
+            size_t w = data_col_width(c), was = skip ? 1 : L->cap;
+            if (rows > was) colmem_populate(L->arena[j] + was * w, (rows - was) * w);
+        } else if (v) {
             void *nv = realloc(*v, rows * type_size(c->type));
             if (!nv) return -1;
             *v = nv;
@@ -330,13 +344,21 @@ static int promote(loader *L, size_t ci, int to, size_t row)
         return 0;
     }
     void **old = col_values(c);
+    int had = old && *old;
     if (old) {
-        free(*old);
+        if (!L->arena) free(*old);
         *old = NULL;
     }
     c->type = to;
     void **v = col_values(c);
-    *v = calloc(L->cap && !L->cs[ci].skip ? L->cap : 1, type_size(to));
+    size_t rows = L->cap && !L->cs[ci].skip ? L->cap : 1;
+    if (L->arena) {
+        /* the part's reservation again: untouched pages are zero */
+        *v = L->arena[ci];
+        if (had) memset(*v, 0, rows * type_size(to));
+    } else {
+        *v = calloc(rows, type_size(to));
+    }
     if (!*v) return -1;
     if (to == CT_TEXT && from != CT_NONE && row > 0 && !L->cs[ci].skip) {
         L->cs[ci].text_from = row;
@@ -650,14 +672,25 @@ static int key_eq(const column *a, size_t ra, const column *b, size_t rb)
     return a->type == CT_INT ? col_int(a, ra) == col_int(b, rb) : col_text(a, ra) == col_text(b, rb);
 }
 
+/* The slot of integer key v in a dense key hash; NULL when it has no
+ * room for the value. */
+static inline uint32_t *dense_slot(const keyhash *h, int64_t v)
+{
+    uint64_t k = (uint64_t)v - (uint64_t)h->base;
+    return k < h->nslots ? &h->slot[k] : NULL;
+}
+
+/* The row a slot holds, or -1 (no slot, or an empty one). */
+static inline int64_t slot_row(const uint32_t *sl)
+{
+    return sl && *sl ? (int64_t)*sl - 1 : -1;
+}
+
 /* The slot holding c's value at row in h, or the empty slot where it
  * belongs; NULL when a dense table has no room for the value. */
 static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, size_t row)
 {
-    if (h->dense) {
-        uint64_t k = (uint64_t)col_int(c, row) - (uint64_t)h->base;
-        return k < h->nslots ? &h->slot[k] : NULL;
-    }
+    if (h->dense) return dense_slot(h, col_int(c, row));
     size_t mask = h->nslots - 1, i = (size_t)key_hash(c, row) & mask;
     while (h->slot[i] && !key_eq(kc, h->slot[i] - 1, c, row)) i = (i + 1) & mask;
     return &h->slot[i];
@@ -666,8 +699,7 @@ static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, s
 /* The row of t's key equal to column c's value at row, or -1. */
 static int64_t key_find(const table *t, const column *c, size_t row)
 {
-    const uint32_t *sl = key_slot(t->keyhash, &t->cols[t->key], c, row);
-    return sl && *sl ? (int64_t)*sl - 1 : -1;
+    return slot_row(key_slot(t->keyhash, &t->cols[t->key], c, row));
 }
 
 static int add_pending(pending **pv, size_t *np, size_t *cap, pending p)
@@ -968,9 +1000,17 @@ static void apply_spec(loader *L)
 }
 
 /* Rows to allocate when `row` rows are full: double, or more when the rest
- * of the file promises more rows (so big tables grow once or twice). */
+ * of the file promises more rows (so big tables grow once or twice).  A
+ * part's arrays never move (read_part): they grow by a sixteenth whatever
+ * its rows promise, so the pages backed at once (colmem_populate) are about
+ * those it uses, and never past its reservation (which holds all the rows
+ * it can have). */
 static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
 {
+    if (L->arena) {
+        size_t cap = L->cap + L->cap / 16 + FIRST_ROWS;
+        return cap > L->arena_rows && row < L->arena_rows ? L->arena_rows : cap;
+    }
     size_t cap = L->cap * 2;
     size_t off = csv_offset(r) - L->span0;
     size_t size = (L->span1 ? L->span1 : csv_file_size(r)) - L->span0;
@@ -1123,8 +1163,9 @@ static void read_records(loader *L, csv_reader *r)
  * A mapped file is cut into parts at candidate record starts (just after a
  * '\n'; not quote-aware).  Every part is read once, on the worker threads,
  * speculatively: as one pass reads it (read_records), from its candidate
- * start, into arrays of its own that grow as one pass grows them (next_cap,
- * from its span), with its own type guesses (integers get 8 bytes a row
+ * start, into arrays of its own, each in a reservation of address space
+ * for as many rows as its span can hold (colmem.h: they never move, and
+ * only the pages its rows use are ever backed), with its own type guesses (integers get 8 bytes a row
  * until their width is known, as in one pass) and its diagnostics held,
  * not emitted; it notes where the record after its last one starts and
  * how many lines it read.  Then, in file order, each part is proven: the
@@ -1137,11 +1178,11 @@ static void read_records(loader *L, csv_reader *r)
  * rebased, counted as the one-pass reader counts them (the same limit, the
  * same stop), and the parts are joined into the table: each column's type
  * is the join of the parts' guesses (integer and real give real, two other
- * types text); the first part's arrays, converted in place, are grown to
- * the table's rows (no copy: a large realloc moves pages), the other parts'
- * rows are converted in their own arrays and copied in after them, each
- * part's array freed once copied, so the peak holds about one column more
- * than the parts; rows of a part that guessed another type than text are
+ * types text); each part's rows are converted in place and moved into
+ * the table's array, its whole pages remapped rather than copied into
+ * fresh ones (colmem_move), so the join faults no new pages but the two a
+ * part shares with its neighbours, and the peak holds no more than the
+ * parts; rows of a part that guessed another type than text are
  * read again as text afterwards, as in one pass.  So the tables and the
  * diagnostics are those of one pass, for any number of threads.  Strings a
  * discarded part interned stay in the pool, unused (ids are not in the
@@ -1164,6 +1205,10 @@ typedef struct part {
     long lines;             /* physical lines from start to end */
     size_t rows, first;     /* rows read; the table's row of its first */
     table t;                /* its columns, in arrays of its own */
+    char *mem;              /* one reservation for its columns' values */
+    size_t mem_bytes;
+    char **region;          /* per column: its values' pages in mem */
+    size_t region_rows;     /* rows of 8 bytes a region holds */
     colstate *cs;
     int nerr, stopped, hard, nomem;
     diag dg;
@@ -1213,16 +1258,33 @@ static void hold_diag(void *ud, const diagnostic *d)
     p->held[p->nheld++] = (held_diag){d->level, d->line, d->col, d->len, d->srcline, d->srclen, m};
 }
 
+/* One reservation for the values of part p's columns, a region of whole
+ * pages each, of as many rows as its span can hold: a record has ncols - 1
+ * separators and a line end (the last one may have none), so at most
+ * span / ncols + 1 records start in it.  8 bytes a row: integers widen,
+ * and become reals, in place (a projected column touches one page).  Given
+ * back at once by part_free (one unmapping, not one per column: each costs
+ * the other threads' TLBs).  0 or -1 (no room). */
+static int reserve_regions(const loader *L, part *p)
+{
+    size_t nc = L->t->ncols ? L->t->ncols : 1;
+    p->region_rows = (p->limit - p->start) / nc + 2;
+    if (p->region_rows > SIZE_MAX / 2 / sizeof(int64_t) / nc) return -1;   /* (32-bit) */
+    size_t stride = colmem_page_round(p->region_rows * sizeof(int64_t));
+    if (!(p->region = calloc(nc, sizeof *p->region))) return -1;
+    p->mem_bytes = stride * nc;
+    if (!(p->mem = colmem_reserve(p->mem_bytes))) return -1;
+    for (size_t j = 0; j < nc; j++) p->region[j] = p->mem + j * stride;
+    return 0;
+}
+
 /* Free what reading a part allocated and forget its result (its place in
  * the file, start and limit, stays). */
 static void part_free(part *p)
 {
-    for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) {
-        column *c = &p->t.cols[j];
-        free(c->miss);
-        void **v = col_values(c);
-        if (v) free(*v);
-    }
+    for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) free(p->t.cols[j].miss);
+    colmem_release(p->mem, p->mem_bytes);
+    free(p->region);
     free(p->t.cols);
     free(p->cs);
     for (size_t k = 0; k < p->nheld; k++) free(p->held[k].msg);
@@ -1240,7 +1302,9 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
     p->t.nrows = 0;
     p->t.cols = calloc(t->ncols, sizeof *p->t.cols);
     p->cs = malloc(t->ncols * sizeof *p->cs);
-    csv_reader *v = p->t.cols && p->cs ? csv_view(r, p->start, p->limit) : NULL;
+    if (p->cs) memcpy(p->cs, L->cs, t->ncols * sizeof *p->cs);
+    csv_reader *v = p->t.cols && p->cs && reserve_regions(L, p) == 0
+                        ? csv_view(r, p->start, p->limit) : NULL;
     if (!v) {
         p->nomem = 1;
         return;
@@ -1252,7 +1316,6 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
         c->declared = t->cols[j].declared;
         c->strs = t->cols[j].strs;
     }
-    memcpy(p->cs, L->cs, t->ncols * sizeof *p->cs);
     diag_init(&p->dg, hold_diag, p);
     loader W = *L;
     W.t = &p->t;
@@ -1265,8 +1328,12 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
     W.icache = calloc(INTERN_CACHE, sizeof *W.icache);
     W.span0 = p->start;
     W.span1 = p->limit;
+    W.arena = p->region;
+    W.arena_rows = p->region_rows;
+    W.arena_full = 0;
     if (!W.icache) p->nomem = 1;
     if (!p->nomem) read_records(&W, v);
+    if (W.arena_full) p->nomem = 1;     /* not expected (the bound): one pass reads it */
     free(W.icache);
     p->rows = p->t.nrows;
     p->end = csv_offset(v);
@@ -1319,29 +1386,22 @@ static int join_type(int a, int b)
     return CT_TEXT;
 }
 
-/* A part's missing flags of one column into the table's, which are the
- * first part's grown to `alloc` rows.  0 or -1 (no memory). */
+/* A part's missing flags of one column ORed into the table's, which part
+ * 0 allocates cleared for `alloc` rows (a fresh array's pages are only
+ * backed where some part has a missing value).  0 or -1 (no memory). */
 static int join_flags(column *c, part *p, size_t k, column *pc, size_t alloc)
 {
-    if (k == 0) {
-        size_t nw = miss_words(alloc), used = p->rows ? miss_words(p->rows) : 0;
-        uint64_t *m = realloc(pc->miss, nw * sizeof *m);
-        if (!m) return -1;
-        /* its bits past its rows are clear; the words past them may be new */
-        if (nw > used) memset(m + used, 0, (nw - used) * sizeof *m);
-        c->miss = m;
-    } else {
-        or_flags(c->miss, p->first, pc->miss, p->rows);
-        free(pc->miss);
-    }
+    if (k == 0 && !(c->miss = calloc(miss_words(alloc), sizeof *c->miss))) return -1;
+    or_flags(c->miss, p->first, pc->miss, p->rows);
+    free(pc->miss);
     pc->miss = NULL;
     return 0;
 }
 
 /* Column j of the table from the parts' columns: its type the join of
- * theirs, its values at their final width (the first part's array grown,
- * the others' rows copied after it, each part's array freed once used), its
- * flags, and the rows to read again as text.  0 or -1 (no memory). */
+ * theirs, its values at their final width (each part's rows moved into the
+ * table's array, its reservation given back once used), its flags, and the
+ * rows to read again as text.  0 or -1 (no memory). */
 static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
 {
     column *c = &L->t->cols[j];
@@ -1351,8 +1411,6 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
         /* projected: a one-row array, as in one pass */
         for (size_t k = 0; k < n; k++) {
             column *pc = &parts[k].t.cols[j];
-            void **pv = col_values(pc);
-            if (pv) free(*pv);
             free(pc->miss);
             *pc = (column){0};
         }
@@ -1380,20 +1438,12 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
         }
         if (kept && ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
         if (!kept && pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
-        if (w && k == 0 && kept) {
-            char *g = realloc(src, alloc * w);
-            if (!g) return -1;
-            vals = g;
-            *pv = NULL;
-        } else if (w) {
+        if (w) {
             if (!vals && !(vals = malloc(alloc * w))) return -1;
-            if (kept) memcpy(vals + p->first * w, src, p->rows * w);
+            if (kept) colmem_move(vals + p->first * w, src, p->rows * w);
             else memset(vals + p->first * w, 0, p->rows * w);
         }
-        if (pv) {
-            free(*pv);
-            *pv = NULL;
-        }
+        if (pv) *pv = NULL;
         if (join_flags(c, p, k, pc, alloc) != 0) {
             free(vals);
             return -1;
@@ -1616,6 +1666,10 @@ static int key_put_task(void *arg, const loader *L, size_t k)
     (void)L;
     key_run *kr = arg;
     const key_slice *s = &kr->s[k];
+    /* its keys' slots, when they are about one range of its own (keys in
+     * the file's order usually are) */
+    if (s->lo <= s->hi && (uint64_t)s->hi - (uint64_t)s->lo < 2 * (uint64_t)(s->to - s->from))
+        colmem_populate(dense_slot(kr->h, s->lo), ((uint64_t)s->hi - (uint64_t)s->lo + 1) * sizeof *kr->h->slot);
     for (size_t row = s->from; row < s->to; row++)
         if (!col_missing(kr->kc, row))
             __atomic_store_n(key_slot(kr->h, kr->kc, kr->kc, row), (uint32_t)row + 1,
@@ -1724,11 +1778,13 @@ static int restored_keyhash(loader *L, size_t p)
 /* A child table's rows are linked to their parent rows in slices: the
  * parent's key hash is only read.  Each slice keeps its first problems;
  * merged in slice order they are the table's first, as one pass finds
- * them.  Each also notes whether its parent rows never decrease and its
- * rows of one parent are in order (the order column): when all are, and
- * so are the rows on both sides of each slice's start, the grouping by
- * parent is the file's order, and a second round of tasks marks where each
- * group starts (what data_groups would find, here on every thread). */
+ * them.  Each also notes whether its parent rows never decrease from the
+ * row before it on (the parent of that row found again, as the slice
+ * before finds it) and its rows of one parent are in order (the order
+ * column), and while they do, marks where each parent's group starts.
+ * When every slice does, the grouping by parent is the file's order and
+ * those starts are what data_groups would find (a slice whose rows do not
+ * keep the order stops marking; its marks are then dropped). */
 typedef struct link_slice {
     size_t from, to;        /* rows */
     pending pend[MAX_FILE_ERRORS];
@@ -1740,8 +1796,54 @@ typedef struct link_run {
     const table *pt;        /* the parent */
     link_slice *s;
     size_t ns;
-    uint32_t *off;          /* grouping: pt->nrows + 1 group starts */
+    uint32_t *off;          /* grouping: pt->nrows + 1 group starts, or NULL */
 } link_run;
+
+/* The parent row of the child's row `row` (-1: its key is missing or
+ * unknown), found in the parent's key hash. */
+static int64_t parent_of(const table *pt, const column *fc, size_t row)
+{
+    return col_missing(fc, row) ? -1 : key_find(pt, fc, row);
+}
+
+/* The row of dense integer key v, or -1: without a branch that depends on
+ * the key (slot 0 stands in for a value out of range). */
+static inline int64_t dense_row(const keyhash *h, int64_t v)
+{
+    uint64_t k = (uint64_t)v - (uint64_t)h->base;
+    int in = k < h->nslots;
+    return in ? (int64_t)h->slot[in ? k : 0] - 1 : -1;
+}
+
+/* Rows [row, row + 64) of slice s, whose rows keep the parent order so
+ * far, linked without a branch on their values: a dense integer key, none
+ * missing; the order dates od (or none), none missing from row - 1 on.  1
+ * with *last, s->ordered and the group starts advanced; 0 when a key is
+ * unknown or the parent order breaks (those rows are then linked again one
+ * by one, which finds the problem; the group starts are dropped). */
+static int link_block(const link_run *lr, const int32_t *v32, const int32_t *od, int32_t *prow,
+                      link_slice *s, size_t row, int64_t *last)
+{
+    const keyhash *h = lr->pt->keyhash;
+    uint32_t *off = lr->off, spare;
+    int64_t l = *last;
+    int bad = 0, ord = 1;
+    for (size_t r = row; r < row + 64; r++) {
+        int64_t pr = dense_row(h, v32[r]);
+        prow[r] = (int32_t)pr;
+        bad |= (pr < 0) | (pr < l);
+        if (od) ord &= (pr != l) | (od[r - 1] <= od[r]);
+        if (off && !bad) {
+            for (int64_t g = l + 1; g < pr; g++) __atomic_store_n(&off[g], (uint32_t)r, __ATOMIC_RELAXED);
+            __atomic_store_n(pr == l ? &spare : &off[pr], (uint32_t)r, __ATOMIC_RELAXED);
+        }
+        l = pr;
+    }
+    if (bad) return 0;
+    s->ordered &= ord;
+    *last = l;
+    return 1;
+}
 
 static int link_task(void *arg, const loader *L, size_t k)
 {
@@ -1750,38 +1852,58 @@ static int link_task(void *arg, const loader *L, size_t k)
     link_slice *s = &lr->s[k];
     const column *fc = &t->cols[t->fk];
     const column *oc = t->order >= 0 ? &t->cols[t->order] : NULL;
+    const int32_t *v32 = fc->type == CT_INT ? fc->i32 : NULL;   /* the usual key */
+    const keyhash *h = lr->pt->keyhash;
+    int dense = v32 && h->dense;    /* looked up in every row: cheaper than a test */
     int32_t *prow = t->parent_row;
+    uint32_t *off = lr->off, spare;
     s->mono = s->ordered = 1;
+    colmem_populate(prow + s->from, (s->to - s->from) * sizeof *prow);
+    int64_t last = s->from ? parent_of(lr->pt, fc, s->from - 1) : -1;
+    const int32_t *od = oc && oc->type == CT_DATE ? oc->d : NULL;
     for (size_t row = s->from; row < s->to; row++) {
-        int64_t pr = -1;
+        /* whole words of flags with no missing key (nor date): 64 rows at once */
+        if (dense && s->mono && !(row & 63) && row > 0 && row + 64 <= s->to && !fc->miss[row >> 6] &&
+            (!oc || (od && !oc->miss[row >> 6] && !col_missing(oc, row - 1))) &&
+            link_block(lr, v32, od, prow, s, row, &last)) {
+            row += 63;
+            continue;
+        }
+        int64_t pr;
         int kind = -1;
-        if (col_missing(fc, row))
+        if (dense)
+            pr = dense_row(h, v32[row]);
+        else if (row > s->from && prow[row - 1] >= 0 && key_eq(fc, row - 1, fc, row))
+            pr = prow[row - 1];   /* rows of one parent usually come together */
+        else
+            pr = col_missing(fc, row) ? -1 : key_find(lr->pt, fc, row);
+        if (col_missing(fc, row)) {
+            pr = -1;
             kind = PEND_FK_MISSING;
-        else if (row > s->from && !col_missing(fc, row - 1) && prow[row - 1] >= 0 &&
-                 key_eq(fc, row - 1, fc, row))
-            pr = prow[row - 1];    /* rows of one parent usually come together */
-        else if ((pr = key_find(lr->pt, fc, row)) < 0)
+        } else if (pr < 0) {
             kind = PEND_FK_UNKNOWN;
+        }
         prow[row] = (int32_t)pr;
         if (kind >= 0 && s->npend < MAX_FILE_ERRORS)
             s->pend[s->npend++] = (pending){row, t->fk, kind, 0};
-        if (row > s->from && s->mono) {
-            if (pr < prow[row - 1]) s->mono = 0;
-            else if (pr == prow[row - 1] && oc && s->ordered && !rows_in_order(oc, row - 1, row))
-                s->ordered = 0;
+        if (!s->mono) continue;
+        if (pr < last) {
+            s->mono = 0;
+            continue;
         }
+        /* a row of the last row's parent must not come before it */
+        if (pr == last && oc && row > 0 && !rows_in_order(oc, row - 1, row)) s->ordered = 0;
+        if (off && pr >= 0) {
+            /* groups (last, pr] start here: written by this slice only
+             * while its rows keep the order (atomic: a slice that breaks
+             * it may have marked some another one marks too); the usual
+             * row, of the last row's parent, writes aside */
+            for (int64_t g = last + 1; g < pr; g++)
+                __atomic_store_n(&off[g], (uint32_t)row, __ATOMIC_RELAXED);
+            __atomic_store_n(pr == last ? &spare : &off[pr], (uint32_t)row, __ATOMIC_RELAXED);
+        }
+        last = pr;
     }
-    return 0;
-}
-
-/* Group starts of the slice's rows (the parent rows never decrease). */
-static int group_task(void *arg, const loader *L, size_t k)
-{
-    link_run *lr = arg;
-    const int32_t *pr = L->t->parent_row;
-    const link_slice *s = &lr->s[k];
-    for (size_t i = s->from ? s->from : 1; i < s->to; i++)
-        for (int32_t g = pr[i - 1] + 1; g <= pr[i]; g++) lr->off[g] = (uint32_t)i;
     return 0;
 }
 
@@ -1794,6 +1916,7 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
     size_t n = t->nrows;
     int threads = tasks_threads(L->threads);
     link_run lr = {.pt = &L->d->tables[t->parent], .ns = plan_slices(L, n, threads)};
+    size_t ng = lr.pt->nrows;
     *goff = NULL;
     t->parent_row = malloc((n ? n : 1) * sizeof *t->parent_row);
     lr.s = calloc(lr.ns, sizeof *lr.s);
@@ -1801,29 +1924,25 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
         free(lr.s);
         return -1;
     }
+    lr.off = malloc((ng + 1) * sizeof *lr.off);     /* NULL: data_groups groups */
     for (size_t k = 0; k < lr.ns; k++) {
         lr.s[k].from = slice_start(n, lr.ns, k);
         lr.s[k].to = slice_start(n, lr.ns, k + 1);
     }
     run_slices(L, threads, lr.ns, link_task, &lr);
     const int32_t *prow = t->parent_row;
-    const column *oc = t->order >= 0 ? &t->cols[t->order] : NULL;
-    int rc = 0, grouped = 1;
+    int rc = 0, grouped = lr.off != NULL;
     for (size_t k = 0; k < lr.ns && !rc; k++) {
         const link_slice *s = &lr.s[k];
         for (size_t j = 0; j < s->npend && *np < MAX_FILE_ERRORS && !rc; j++)
             rc = add_pending(pv, np, pcap, s->pend[j]);
         if (s->npend || !s->mono || !s->ordered) grouped = 0;
-        size_t a = s->from;     /* the slice's first row and the one before */
-        if (a > 0 && a < s->to &&
-            (prow[a] < prow[a - 1] || (prow[a] == prow[a - 1] && oc && !rows_in_order(oc, a - 1, a))))
-            grouped = 0;
     }
-    size_t ng = lr.pt->nrows;
-    if (!rc && grouped && !*np && (lr.off = calloc(ng + 1, sizeof *lr.off))) {
-        run_slices(L, threads, lr.ns, group_task, &lr);
+    if (!rc && grouped && !*np) {
         for (size_t g = n ? (size_t)prow[n - 1] + 1 : 0; g <= ng; g++) lr.off[g] = (uint32_t)n;
         *goff = lr.off;
+    } else {
+        free(lr.off);
     }
     free(lr.s);
     return rc;

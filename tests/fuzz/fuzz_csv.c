@@ -5,10 +5,14 @@
  * mapped and through small buffers (csv_agree.h), and the file loaded as
  * a table with the loader's cell fast path must give what its general
  * path gives (COHORT_CSV_SLOW=1): the same tables and diagnostics
- * (load_agree.h); else abort().  Last the file is loaded as a keyed table
- * and as a child of itself, so that its values meet the key hash and the
- * links (a crash is the finding). */
+ * (load_agree.h), and so must the file read in three parts on two threads
+ * (data.c's test hook COHORT_CSV_PART_BYTES: the parts' reservations and
+ * the join that moves their pages) and in one pass; else abort().  Last the
+ * file is loaded as a keyed table and as a child of itself, so that its
+ * values meet the key hash and the links, in one pass and in parts (a
+ * crash is the finding). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,9 +37,19 @@ static void keep_diag(void *ud, const diagnostic *d)
     tb_put(t, "\n", 1);
 }
 
+/* COHORT_CSV_PART_BYTES set to `bytes`, or unset for 0. */
+static void part_bytes(size_t bytes)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%zu", bytes);
+    if (bytes) setenv("COHORT_CSV_PART_BYTES", num, 1);
+    else unsetenv("COHORT_CSV_PART_BYTES");
+}
+
 /* The file loaded as one table (no key), with the loader's fast paths and
- * without: 1 when both give the same (or memory ran out). */
-static int loads_agree(const char *path)
+ * without (or, with `parts` bytes a part, in parts on 2 threads and in one
+ * pass): 1 when both give the same (or memory ran out). */
+static int loads_agree(const char *path, size_t parts)
 {
     table_spec sp = {.name = "t", .path = path};
     textbuf ta = {0}, tb = {0};
@@ -44,10 +58,13 @@ static int loads_agree(const char *path)
     if (!pool) return 1;
     diag_init(&da, keep_diag, &ta);
     diag_init(&db, keep_diag, &tb);
+    load_opts two = {.threads = 2};
     unsetenv("COHORT_CSV_SLOW");
     cohort_data *a = data_load(&sp, 1, NULL, pool, &da);
-    setenv("COHORT_CSV_SLOW", "1", 1);
-    cohort_data *b = data_load(&sp, 1, NULL, pool, &db);
+    if (parts) part_bytes(parts);
+    else setenv("COHORT_CSV_SLOW", "1", 1);
+    cohort_data *b = data_load(&sp, 1, parts ? &two : NULL, pool, &db);
+    part_bytes(0);
     unsetenv("COHORT_CSV_SLOW");
     int same = ta.oom || tb.oom ||
                (ta.n == tb.n && (ta.n == 0 || memcmp(ta.s, tb.s, ta.n) == 0) && tables_agree(a, b));
@@ -62,7 +79,7 @@ static int loads_agree(const char *path)
 /* The file loaded as table p, keyed by its first column, and as table c,
  * a child of p linked by that column: keys missing, duplicate, unknown or
  * anywhere in the 64-bit range. */
-static void load_keyed(const char *path)
+static void load_keyed(const char *path, size_t parts)
 {
     char key[256];
     csv_reader *r = csv_open(path, 0);
@@ -83,7 +100,10 @@ static void load_keyed(const char *path)
     strpool *pool = strpool_new();
     if (!pool) return;
     diag_init(&dg, keep_diag, &t);
-    data_free(data_load(sp, 2, NULL, pool, &dg));
+    load_opts two = {.threads = 2};
+    part_bytes(parts);
+    data_free(data_load(sp, 2, parts ? &two : NULL, pool, &dg));
+    part_bytes(0);
     free(t.s);
     strpool_free(pool);
 }
@@ -118,9 +138,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!tokenizers_agree(path, 0, 1) || !tokenizers_agree(path, 64, 0) ||
         !tokenizers_agree(path, 7, 0) || !batches_agree(path, 0, 1) ||
-        !batches_agree(path, 64, 0) || !loads_agree(path))
+        !batches_agree(path, 64, 0) || !loads_agree(path, 0) || !loads_agree(path, size / 3 + 1))
         abort();
-    load_keyed(path);
+    load_keyed(path, 0);
+    load_keyed(path, size / 3 + 1);
     unlink(path);
     return 0;
 }

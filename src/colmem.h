@@ -1,0 +1,34 @@
+/* colmem.h: memory for the column arrays of a file read in parts: a
+ * reservation of address space per column and part (pages cost nothing
+ * until touched), and moving a part's rows into the table's array by
+ * remapping its whole pages instead of copying them into fresh ones. */
+#ifndef COHORT_COLMEM_H
+#define COHORT_COLMEM_H
+#include <stddef.h>
+
+/* `bytes` of zeroed memory whose pages are only backed once touched,
+ * page-aligned; NULL when the system has no room for the reservation. */
+void *colmem_reserve(size_t bytes);
+
+/* Back the pages of [mem, mem + len), which this process has mapped
+ * writable, in one system call, before they are written: each page
+ * written first costs a fault, about a quarter more on this VM.  Ranges
+ * under 16 pages are left to their faults.  Changes no byte. */
+void colmem_populate(void *mem, size_t len);
+
+/* bytes rounded up to whole pages. */
+size_t colmem_page_round(size_t bytes);
+
+/* Give back a reservation (what colmem_move left of it, too). */
+void colmem_release(void *mem, size_t bytes);
+
+/* Put the `len` bytes at src, a page boundary in a reservation, at dst (any
+ * memory of this process that holds them, e.g. a malloc'd array): the
+ * bytes of dst's first and last partial pages are copied, the whole pages
+ * between are moved (src's bytes are shifted within its own pages first
+ * when dst is not at the same offset in its page); pieces under 1 MiB are
+ * copied.  src's contents are
+ * lost; its reservation is still released with colmem_release. */
+void colmem_move(char *dst, char *src, size_t len);
+
+#endif
