@@ -76,7 +76,8 @@ static inline __attribute__((always_inline)) int vp_int_padded(const char *p, si
 }
 
 /* vp_real's way for what its fast path leaves (a shape already checked):
- * strtod, out of line so that the fast path is small enough to inline. */
+ * strtod, out of line so that the fast path is small enough to inline
+ * (out NULL: only whether the value is finite). */
 static __attribute__((noinline, unused)) int vp_real_strtod(const char *p, size_t len, double *out)
 {
     char small[64];
@@ -87,12 +88,15 @@ static __attribute__((noinline, unused)) int vp_real_strtod(const char *p, size_
     double x = strtod(buf, NULL);
     if (buf != small) free(buf);
     if (isinf(x)) return 0;
-    *out = x;
+    if (out) *out = x;
     return 1;
 }
 
 /* 1 and *out: a decimal number [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)? with a
- * finite value; 0 otherwise (this rejects inf, nan, hex and overflow). */
+ * finite value; 0 otherwise (this rejects inf, nan, hex and overflow).
+ * out NULL: the same answer without the value (the loader's check of a
+ * column the rules never read: no division, strtod only where the value
+ * may overflow). */
 static inline __attribute__((always_inline)) int vp_real(const char *p, size_t len, double *out)
 {
     static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -143,11 +147,12 @@ static inline __attribute__((always_inline)) int vp_real(const char *p, size_t l
     if (i != len) return 0;
     if (!many) {
         if (m == 0) {
-            *out = neg ? -0.0 : 0.0;
+            if (out) *out = neg ? -0.0 : 0.0;
             return 1;
         }
         /* both operands exact: one correctly rounded operation */
         if (m <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
+            if (!out) return 1;
             double x = (double)m;
             x = exp10 < 0 ? x / pow10[-exp10] : x * pow10[exp10];
             *out = neg ? -x : x;
