@@ -457,9 +457,10 @@ static inline int maybe_missing(const loader *L, size_t len)
  * promotions).  No diagnostics, no promotion: cells of different columns
  * may be stored in any order (store_column).  `skip` (L->cs[ci].skip, a
  * constant where it is inlined): a column the rules never read, whose
- * reals and dates are only checked, by the same parsers given no place
- * for the value (vp_real, date_parse), and whose texts are not interned:
- * the same cells taken, none converted. */
+ * integers, reals and dates are only checked, by the same parsers given
+ * no place for the value (vp_int, vp_real, date_parse; its one-row array
+ * then never widens to 64 bits: never kept, no one asks), and whose texts
+ * are not interned: the same cells taken, none converted. */
 static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_t ci, size_t row,
                                                                const char *p, size_t len,
                                                                int padded, int type, int skip)
@@ -471,9 +472,9 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_
     }
     switch (type) {
     case CT_INT: {
-        int64_t v;
-        if ((padded ? vp_int_padded(p, len, &v) : vp_int(p, len, &v)) != 1) return 0;
-        put_int(c, row, v);
+        int64_t v, *out = skip ? NULL : &v;
+        if ((padded ? vp_int_padded(p, len, out) : vp_int(p, len, out)) != 1) return 0;
+        if (!skip) put_int(c, row, v);
         break;
     }
     case CT_REAL:

@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* 1: an integer -?[0-9]+ within int64 (stored in *out); 2: integer-shaped
- * but out of range; 0: not an integer. */
+ * but out of range; 0: not an integer.  out NULL: the same answer without
+ * storing the value (vp_int_padded's too). */
 static inline int vp_int(const char *p, size_t len, int64_t *out)
 {
     size_t i = 0;
@@ -33,10 +34,10 @@ static inline int vp_int(const char *p, size_t len, int64_t *out)
     }
     if (neg) {
         if (v > (uint64_t)INT64_MAX + 1) return 2;
-        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+        if (out) *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
     } else {
         if (v > (uint64_t)INT64_MAX) return 2;
-        *out = (int64_t)v;
+        if (out) *out = (int64_t)v;
     }
     return 1;
 }
@@ -63,6 +64,7 @@ static inline __attribute__((always_inline)) int vp_int_padded(const char *p, si
          * shifted in pass the second test and are left out of the first) */
         if ((w & 0xF0F0F0F0F0F0F0F0ull) == (0x3030303030303030ull & (~(uint64_t)0 << sh)) &&
             ((lo + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) == 0) {
+            if (!out) return 1;
             uint64_t v = lo * 2561 >> 8;                                    /* pairs */
             v = (v & 0x00FF00FF00FF00FFull) * 6553601 >> 16;                /* quads */
             v = (v & 0x0000FFFF0000FFFFull) * 42949672960001ull >> 32;      /* octets */

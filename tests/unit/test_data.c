@@ -237,7 +237,7 @@ static void test_parse_values(void)
                              (long long)v);
             memset(buf + n, form == 2 ? '7' : ',', 16);
             int ka = vp_int(buf, (size_t)n, &ia), kb = vp_int_padded(buf, (size_t)n, &ib);
-            if (ka != kb || (ka == 1 && ia != ib)) bad++;
+            if (ka != kb || (ka == 1 && ia != ib) || vp_int_padded(buf, (size_t)n, NULL) != kb) bad++;
         }
     }
     static const char alpha[] = "0123456789-+./:\x00\xff\x20\x2f\x3a\x3f\x40\xb0\xb9";
@@ -251,6 +251,8 @@ static void test_parse_values(void)
         }
         int ka = vp_int(buf, n, &ia), kb = vp_int_padded(buf, n, &ib);
         if (ka != kb || (ka == 1 && ia != ib)) bad++;
+        /* given no place for the value: the same answers */
+        if (vp_int(buf, n, NULL) != ka || vp_int_padded(buf, n, NULL) != kb) bad++;
     }
     /* the edges: 8 digits, a sign and 8 digits, "-0", a lone sign, 9 digits */
     static const char *const edge[] = {"99999999", "-99999999", "-00000001", "-0", "-", "1a",
@@ -261,6 +263,8 @@ static void test_parse_values(void)
         memcpy(buf, edge[k], n);
         int ka = vp_int(buf, n, &ia), kb = vp_int_padded(buf, n, &ib);
         if (ka != kb || (ka == 1 && ia != ib)) bad++;
+        /* given no place for the value: the same answers */
+        if (vp_int(buf, n, NULL) != ka || vp_int_padded(buf, n, NULL) != kb) bad++;
     }
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT_EQUAL(vp_int_padded("-99999999,xxxxxxxx", 9, &i), 1);
@@ -284,6 +288,15 @@ static void test_parse_values(void)
     CU_ASSERT_EQUAL(vp_real("1e", 2, &x), 0);
     CU_ASSERT_EQUAL(vp_real("1.2.3", 5, &x), 0);
     CU_ASSERT_EQUAL(vp_real(" 1", 2, &x), 0);
+    /* given no place for the value: the same answers (an overflow still
+     * rejected, an underflow still taken) */
+    CU_ASSERT_EQUAL(vp_real("1e999", 5, NULL), 0);
+    CU_ASSERT_EQUAL(vp_real("-1e999", 6, NULL), 0);
+    CU_ASSERT_EQUAL(vp_real("1e-999", 6, NULL), 1);
+    CU_ASSERT_EQUAL(vp_real("0x10", 4, NULL), 0);
+    CU_ASSERT_EQUAL(vp_real("1.2.3", 5, NULL), 0);
+    CU_ASSERT_EQUAL(vp_real("-0.0", 4, NULL), 1);
+    CU_ASSERT_EQUAL(vp_real("2.5e+10", 7, NULL), 1);
 
     CU_ASSERT_EQUAL(vp_bool("TRUE", 4, &b), 1);
     CU_ASSERT_EQUAL(b, 1);
@@ -315,6 +328,7 @@ static void test_parse_reals_exact(void)
         buf[n] = 0;
         double x = 0, y = strtod(buf, NULL);
         if (vp_real(buf, (size_t)n, &x) != 1 || memcmp(&x, &y, sizeof x) != 0) bad++;
+        if (vp_real(buf, (size_t)n, NULL) != 1) bad++;   /* no place for the value: the same answer */
     }
     CU_ASSERT_EQUAL(bad, 0);
     /* hard cases: many digits, halfway cases, subnormals */
@@ -325,6 +339,7 @@ static void test_parse_reals_exact(void)
     for (size_t k = 0; k < sizeof hard / sizeof *hard; k++) {
         double x = 0, y = strtod(hard[k], NULL);
         CU_ASSERT_EQUAL(vp_real(hard[k], strlen(hard[k]), &x), 1);
+        CU_ASSERT_EQUAL(vp_real(hard[k], strlen(hard[k]), NULL), 1);
         CU_ASSERT_EQUAL(memcmp(&x, &y, sizeof x), 0);
     }
 }
@@ -842,6 +857,8 @@ static void test_projected_checks(void)
                                         "abc", "NA", "\"2019-01-01\"", "\"3.25\""};
     static const char *const cells[] = {
         "42", "-7", "123456789", "1234567890123", "99999999999999999999", "-", "+5", "0",
+        "12345678", "-12345678", "007", "9223372036854775807", "9223372036854775808",
+        "-9223372036854775808", "-9223372036854775809",
         "1.5", "-0.0", ".5", "5.", "1e5", "1E-3", "2.5e+10", "1e400", "-1e400", "1e-400",
         "1234567890123456789012345.5", "0.000000000000000000000000001", "9007199254740993",
         "1e", "e5", ".", "1.2.3", "1,5", "inf", "nan", "0x10",
@@ -1663,7 +1680,8 @@ static void test_date_parse_every_day(void)
                 int32_t out = 12345;
                 int rc = date_parse(s, 10, &out);
                 int ok = m >= 1 && m <= 12 && date_valid(y, m, d);
-                if (rc != (ok ? 1 : -1) || (ok && out != date_from_ymd(y, m, d)) ||
+                /* given no place for the day number: the same answer */
+                if (rc != (ok ? 1 : -1) || date_parse(s, 10, NULL) != rc || (ok && out != date_from_ymd(y, m, d)) ||
                     (!ok && out != 12345))
                     bad++;
             }
@@ -1682,6 +1700,7 @@ static void test_date_parse_every_day(void)
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         int32_t out;
         CU_ASSERT_EQUAL(date_parse(cases[k].s, strlen(cases[k].s), &out), cases[k].rc);
+        CU_ASSERT_EQUAL(date_parse(cases[k].s, strlen(cases[k].s), NULL), cases[k].rc);
     }
     /* every representable day formats and parses back to itself */
     bad = 0;
