@@ -460,14 +460,15 @@ static inline int maybe_missing(const loader *L, size_t len)
  * integers, reals and dates are only checked, by the same parsers given
  * no place for the value (vp_int, vp_real, date_parse; its one-row array
  * then never widens to 64 bits: never kept, no one asks), and whose texts
- * are not interned: the same cells taken, none converted. */
+ * are not interned, nor are its missing cells flagged (its flags are
+ * freed unread): the same cells taken, none converted. */
 static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_t ci, size_t row,
                                                                const char *p, size_t len,
                                                                int padded, int type, int skip)
 {
     column *c = &L->t->cols[ci];
     if (len == 0 || (maybe_missing(L, len) && is_missing(L, p, len))) {
-        set_missing_as(c, row, type);
+        if (!skip) set_missing_as(c, row, type);
         return 1;
     }
     switch (type) {
