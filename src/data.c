@@ -477,29 +477,35 @@ static inline int maybe_missing(const loader *L, size_t len)
  * type `type` as it is.  1 when stored; 0 for anything else (store_cell
  * then reads the cell from the start, with its diagnostics and
  * promotions).  No diagnostics, no promotion: cells of different columns
- * may be stored in any order (store_column). */
+ * may be stored in any order (store_column).  `skip` (L->cs[ci].skip, a
+ * constant where it is inlined): a column the rules never read, whose
+ * integers, reals and dates are only checked, by the same parsers given
+ * no place for the value (vp_int, vp_real, date_parse; its one-row array
+ * then never widens to 64 bits: never kept, no one asks), and whose texts
+ * are not interned, nor are its missing cells flagged (its flags are
+ * freed unread): the same cells taken, none converted. */
 static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_t ci, size_t row,
                                                                const char *p, size_t len,
-                                                               int padded, int type)
+                                                               int padded, int type, int skip)
 {
     column *c = &L->t->cols[ci];
     if (len == 0 || (maybe_missing(L, len) && is_missing(L, p, len))) {
-        set_missing_as(c, row, type);
+        if (!skip) set_missing_as(c, row, type);
         return 1;
     }
     switch (type) {
     case CT_INT: {
-        int64_t v;
-        if ((padded ? vp_int_padded(p, len, &v) : vp_int(p, len, &v)) != 1) return 0;
-        put_int(c, row, v);
+        int64_t v, *out = skip ? NULL : &v;
+        if ((padded ? vp_int_padded(p, len, out) : vp_int(p, len, out)) != 1) return 0;
+        if (!skip) put_int(c, row, v);
         break;
     }
     case CT_REAL:
-        if (!vp_real(p, len, &c->r[row])) return 0;
+        if (!vp_real(p, len, skip ? NULL : &c->r[row])) return 0;
         break;
     case CT_DATE: {
         /* or a partial date under an impute rule, as store_cell reads it */
-        int k = date_parse(p, len, &c->d[row]);
+        int k = date_parse(p, len, skip ? NULL : &c->d[row]);
         if (k == 0 && L->cs[ci].impute) k = date_parse_partial(p, len, L->cs[ci].impute, &c->d[row]);
         if (k != 1) return 0;
         break;
@@ -513,7 +519,7 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_
     case CT_TEXT:
         /* a date-shaped text may be an impossible date (an error) */
         if (len == 10 && p[4] == '-' && p[7] == '-' && !L->cs[ci].fixed) return 0;
-        if (!L->cs[ci].skip) {
+        if (!skip) {
             uint32_t id = intern(L, p, len);
             if (!id) return 0;
             c->sid[row] = id;
@@ -529,7 +535,8 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_
  * tokenizer's pad (csv.h). */
 static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field *f)
 {
-    return store_plain_as(L, ci, row, f->p, f->len, f->p == f->raw, L->t->cols[ci].type);
+    return store_plain_as(L, ci, row, f->p, f->len, f->p == f->raw, L->t->cols[ci].type,
+                          L->cs[ci].skip);
 }
 
 /* store_plain_as of column ci for the records of batch b, record k in row
@@ -544,10 +551,10 @@ static inline __attribute__((always_inline)) size_t plain_run(loader *L, size_t 
     size_t k = 0, n = b->n, d = ci ? 1 : 0;     /* field ci starts after the ',' ending ci - 1 */
     if (L->cs[ci].skip) {
         for (; k < n; k++, o += stride)
-            if (!store_plain_as(L, ci, 0, base + o[0] + d, o[1] - o[0] - d, 1, type)) break;
+            if (!store_plain_as(L, ci, 0, base + o[0] + d, o[1] - o[0] - d, 1, type, 1)) break;
     } else {
         for (; k < n; k++, o += stride)
-            if (!store_plain_as(L, ci, row + k, base + o[0] + d, o[1] - o[0] - d, 1, type)) break;
+            if (!store_plain_as(L, ci, row + k, base + o[0] + d, o[1] - o[0] - d, 1, type, 0)) break;
     }
     return k;
 }

@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* 1: an integer -?[0-9]+ within int64 (stored in *out); 2: integer-shaped
- * but out of range; 0: not an integer. */
+ * but out of range; 0: not an integer.  out NULL: the same answer without
+ * storing the value (vp_int_padded's too). */
 static inline int vp_int(const char *p, size_t len, int64_t *out)
 {
     size_t i = 0;
@@ -33,10 +34,10 @@ static inline int vp_int(const char *p, size_t len, int64_t *out)
     }
     if (neg) {
         if (v > (uint64_t)INT64_MAX + 1) return 2;
-        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+        if (out) *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
     } else {
         if (v > (uint64_t)INT64_MAX) return 2;
-        *out = (int64_t)v;
+        if (out) *out = (int64_t)v;
     }
     return 1;
 }
@@ -63,6 +64,7 @@ static inline __attribute__((always_inline)) int vp_int_padded(const char *p, si
          * shifted in pass the second test and are left out of the first) */
         if ((w & 0xF0F0F0F0F0F0F0F0ull) == (0x3030303030303030ull & (~(uint64_t)0 << sh)) &&
             ((lo + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) == 0) {
+            if (!out) return 1;
             uint64_t v = lo * 2561 >> 8;                                    /* pairs */
             v = (v & 0x00FF00FF00FF00FFull) * 6553601 >> 16;                /* quads */
             v = (v & 0x0000FFFF0000FFFFull) * 42949672960001ull >> 32;      /* octets */
@@ -76,7 +78,8 @@ static inline __attribute__((always_inline)) int vp_int_padded(const char *p, si
 }
 
 /* vp_real's way for what its fast path leaves (a shape already checked):
- * strtod, out of line so that the fast path is small enough to inline. */
+ * strtod, out of line so that the fast path is small enough to inline
+ * (out NULL: only whether the value is finite). */
 static __attribute__((noinline, unused)) int vp_real_strtod(const char *p, size_t len, double *out)
 {
     char small[64];
@@ -87,12 +90,15 @@ static __attribute__((noinline, unused)) int vp_real_strtod(const char *p, size_
     double x = strtod(buf, NULL);
     if (buf != small) free(buf);
     if (isinf(x)) return 0;
-    *out = x;
+    if (out) *out = x;
     return 1;
 }
 
 /* 1 and *out: a decimal number [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)? with a
- * finite value; 0 otherwise (this rejects inf, nan, hex and overflow). */
+ * finite value; 0 otherwise (this rejects inf, nan, hex and overflow).
+ * out NULL: the same answer without the value (the loader's check of a
+ * column the rules never read: no division, strtod only where the value
+ * may overflow). */
 static inline __attribute__((always_inline)) int vp_real(const char *p, size_t len, double *out)
 {
     static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -143,11 +149,12 @@ static inline __attribute__((always_inline)) int vp_real(const char *p, size_t l
     if (i != len) return 0;
     if (!many) {
         if (m == 0) {
-            *out = neg ? -0.0 : 0.0;
+            if (out) *out = neg ? -0.0 : 0.0;
             return 1;
         }
         /* both operands exact: one correctly rounded operation */
         if (m <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
+            if (!out) return 1;
             double x = (double)m;
             x = exp10 < 0 ? x / pow10[-exp10] : x * pow10[exp10];
             *out = neg ? -x : x;

@@ -7,10 +7,11 @@
  * path gives (COHORT_CSV_SLOW=1): the same tables and diagnostics
  * (load_agree.h), and so must the file read in three parts on two threads
  * (data.c's test hook COHORT_CSV_PART_BYTES: the parts' reservations and
- * the join that moves their pages) and in one pass; else abort().  Last the
- * file is loaded as a keyed table and as a child of itself, so that its
- * values meet the key hash and the links, in one pass and in parts (a
- * crash is the finding). */
+ * the join that moves their pages) and in one pass; loaded with every
+ * column projected it must give the same types and diagnostics; else
+ * abort().  Last the file is loaded as a keyed table and as a child of
+ * itself, so that its values meet the key hash and the links, in one pass
+ * and in parts (a crash is the finding). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,32 +47,54 @@ static void part_bytes(size_t bytes)
     else unsetenv("COHORT_CSV_PART_BYTES");
 }
 
+/* The same column types in a and b (both NULL counts as the same). */
+static int types_agree(const cohort_data *a, const cohort_data *b)
+{
+    if (!a != !b) return 0;
+    if (!a) return 1;
+    const table *x = &a->tables[0], *y = &b->tables[0];
+    if (x->ncols != y->ncols) return 0;
+    for (size_t j = 0; j < x->ncols; j++)
+        if (x->cols[j].type != y->cols[j].type) return 0;
+    return 1;
+}
+
 /* The file loaded as one table (no key), with the loader's fast paths and
  * without (or, with `parts` bytes a part, in parts on 2 threads and in one
- * pass): 1 when both give the same (or memory ran out). */
+ * pass), and with every column projected (the rules naming none: its
+ * cells checked, not converted; in parts too when `parts` is set): 1 when
+ * all give the same diagnostics, the first two the same table and the
+ * third the same types (or memory ran out). */
 static int loads_agree(const char *path, size_t parts)
 {
+    static const char *const none[] = {""};
     table_spec sp = {.name = "t", .path = path};
-    textbuf ta = {0}, tb = {0};
-    diag da, db;
+    table_spec sq = {.name = "t", .path = path, .want = none, .nwant = 0};
+    textbuf ta = {0}, tb = {0}, tc = {0};
+    diag da, db, dc;
     strpool *pool = strpool_new();
     if (!pool) return 1;
     diag_init(&da, keep_diag, &ta);
     diag_init(&db, keep_diag, &tb);
+    diag_init(&dc, keep_diag, &tc);
     load_opts two = {.threads = 2};
     unsetenv("COHORT_CSV_SLOW");
     cohort_data *a = data_load(&sp, 1, NULL, pool, &da);
     if (parts) part_bytes(parts);
-    else setenv("COHORT_CSV_SLOW", "1", 1);
+    cohort_data *c = data_load(&sq, 1, parts ? &two : NULL, pool, &dc);
+    if (!parts) setenv("COHORT_CSV_SLOW", "1", 1);
     cohort_data *b = data_load(&sp, 1, parts ? &two : NULL, pool, &db);
     part_bytes(0);
     unsetenv("COHORT_CSV_SLOW");
-    int same = ta.oom || tb.oom ||
-               (ta.n == tb.n && (ta.n == 0 || memcmp(ta.s, tb.s, ta.n) == 0) && tables_agree(a, b));
+    int same = ta.oom || tb.oom || tc.oom ||
+               (ta.n == tb.n && (ta.n == 0 || memcmp(ta.s, tb.s, ta.n) == 0) && tables_agree(a, b) &&
+                ta.n == tc.n && (ta.n == 0 || memcmp(ta.s, tc.s, ta.n) == 0) && types_agree(a, c));
     data_free(a);
     data_free(b);
+    data_free(c);
     free(ta.s);
     free(tb.s);
+    free(tc.s);
     strpool_free(pool);
     return same;
 }
