@@ -12,16 +12,7 @@
 set -e
 . "$(dirname "$0")/preamble.sh"
 cache_bench
-# timed NAME [ARGS]: appends "wall cpu ingest evaluation" to $tmp/NAME
-timed() {
-    name=$1; shift
-    /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$cohort" run "$here/course_study.rules" --data "$dir" \
-        --plugin-path "$plugins" --threads "$threads" --timing "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    ing=$(sed -n 's/.*ingest \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
-    ev=$(sed -n 's/.*evaluation \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
-    awk -v ing="$ing" -v ev="$ev" '{printf "%s %.2f %s %s\n", $1, $2 + $3, ing, ev}' "$tmp/t" >>"$tmp/$name"
-}
-echo "cohort $("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
+echo "$("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
 for n in ${SIZES:-100000 1000000}; do
     seed1_data "$n"
     rm -f "$tmp/first" "$tmp/nocache"
@@ -40,7 +31,7 @@ for n in ${SIZES:-100000 1000000}; do
     echo "$n patients ($(cat "$dir"/*.csv | wc -c) CSV bytes; entries: tables $tables, results $results bytes), $runs pairs:"
     paste -d' ' "$tmp/first" "$tmp/nocache" | awk '{
         printf "  first wall %6.2f s cpu %6.2f s ingest %6.3f s evaluation %6.3f s | --no-cache wall %6.2f s cpu %6.2f s ingest %6.3f s evaluation %6.3f s | ratio %.2f\n",
-            $1, $2, $3, $4, $5, $6, $7, $8, $1 / $5 }'
-    paste -d' ' "$tmp/first" "$tmp/nocache" | awk '{print $1 / $5}' >"$tmp/ratios"
+            $1, $2, $4, $5, $7, $8, $10, $11, $1 / $7 }'
+    paste -d' ' "$tmp/first" "$tmp/nocache" | awk '{print $1 / $7}' >"$tmp/ratios"
     echo "  first / --no-cache wall: median $(median <"$tmp/ratios"), lowest $(sort -g "$tmp/ratios" | head -1), highest $(sort -g "$tmp/ratios" | tail -1)"
 done

@@ -13,28 +13,16 @@
 # RUNS (default 3), THREADS (default 2), BENCH_DIR (default /tmp/cohort-bench).
 set -e
 . "$(dirname "$0")/preamble.sh"
-runs=${RUNS:-3}
-threads=${THREADS:-2}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# timed NAME [ARGS]: appends "wall cpu ingest evaluation" to $tmp/NAME
-timed() {
-    name=$1; shift
-    /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$cohort" run "$here/course_study.rules" --data "$dir" \
-        --plugin-path "$plugins" --threads "$threads" --no-cache --timing "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    ing=$(sed -n 's/.*ingest \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
-    ev=$(sed -n 's/.*evaluation \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
-    awk -v ing="$ing" -v ev="$ev" '{printf "%s %.2f %s %s\n", $1, $2 + $3, ing, ev}' "$tmp/t" >>"$tmp/$name"
-}
+bench_scratch
 echo "$("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
 for n in ${SIZES:-100000 1000000}; do
     seed1_data "$n"
     rm -f "$tmp/plain" "$tmp/out"
     i=0
     while [ $i -lt "$runs" ]; do
-        timed plain
+        timed plain --no-cache
         rm -rf "$tmp/folder"
-        timed out --out "$tmp/folder"
+        timed out --no-cache --out "$tmp/folder"
         cmp -s "$tmp/plain.out" "$tmp/out.out" || { echo "out.sh: the run printed differently with --out" >&2; exit 1; }
         [ "$(grep -o '"sha256": "[0-9a-f]\{64\}"' "$tmp/folder/results.json" | wc -l)" -ge 6 ] ||
             { echo "out.sh: results.json lacks the data files' SHA-256" >&2; exit 1; }
@@ -43,7 +31,7 @@ for n in ${SIZES:-100000 1000000}; do
     echo "$n patients ($(cat "$dir"/*.csv | wc -c) CSV bytes), $runs pairs:"
     paste -d' ' "$tmp/plain" "$tmp/out" | awk '{
         printf "  without --out wall %6.2f s cpu %6.2f s ingest %6.3f s evaluation %6.3f s | --out wall %6.2f s cpu %6.2f s ingest %6.3f s evaluation %6.3f s | +%.2f s\n",
-            $1, $2, $3, $4, $5, $6, $7, $8, $5 - $1 }'
-    paste -d' ' "$tmp/plain" "$tmp/out" | awk '{print $5 - $1}' >"$tmp/diffs"
+            $1, $2, $4, $5, $7, $8, $10, $11, $7 - $1 }'
+    paste -d' ' "$tmp/plain" "$tmp/out" | awk '{print $7 - $1}' >"$tmp/diffs"
     echo "  --out - without, wall: median $(median <"$tmp/diffs") s, lowest $(sort -g "$tmp/diffs" | head -1) s, highest $(sort -g "$tmp/diffs" | tail -1) s"
 done

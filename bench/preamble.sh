@@ -39,15 +39,33 @@ seed1_data() {
     fi
 }
 
-# cache_bench: what the cache benchmarks (rerun.sh, first.sh) share: RUNS
-# and THREADS, a scratch folder $tmp removed at exit, and the caches on,
-# in $tmp/cache.
-cache_bench() {
+# bench_scratch: RUNS and THREADS, and a scratch folder $tmp removed at
+# exit (out.sh, rerun.sh, first.sh).
+bench_scratch() {
     runs=${RUNS:-3}
     threads=${THREADS:-2}
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
+}
+
+# cache_bench: bench_scratch, and the caches on, in $tmp/cache (rerun.sh,
+# first.sh).
+cache_bench() {
+    bench_scratch
     COHORT_CACHE_DIR="$tmp/cache"
     export COHORT_CACHE_DIR
     unset COHORT_CACHE
+}
+
+# timed NAME [ARGS]: $rules (default course_study.rules) run on $dir with
+# $threads threads, --timing and ARGS; appends "wall cpu maxrss_kib ingest
+# evaluation estimates" to $tmp/NAME (rerun.sh, first.sh, out.sh).
+timed() {
+    name=$1; shift
+    /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$cohort" run "${rules:-$here/course_study.rules}" --data "$dir" \
+        --plugin-path "$plugins" --threads "$threads" --timing "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+    ing=$(sed -n 's/.*ingest \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
+    ev=$(sed -n 's/.*evaluation \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
+    es=$(sed -n 's/.*estimates \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
+    awk -v ing="$ing" -v ev="$ev" -v es="$es" '{printf "%s %.2f %s %s %s %s\n", $1, $2 + $3, $4, ing, ev, es}' "$tmp/t" >>"$tmp/$name"
 }

@@ -21,28 +21,19 @@ cache_bench
 cp "$here/course_study.rules" "$tmp/first.rules"
 sed 's/within 3 months of start_date/within 6 months of start_date/' "$here/course_study.rules" >"$tmp/changed.rules"
 cmp -s "$tmp/first.rules" "$tmp/changed.rules" && { echo "rerun.sh: the rules were not changed" >&2; exit 1; }
-# timed NAME RULES [ARGS]: appends "wall cpu maxrss_kib ingest evaluation
-# estimates" to $tmp/NAME
-timed() {
-    name=$1; rules=$2; shift 2
-    /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$cohort" run "$tmp/$rules" --data "$dir" \
-        --plugin-path "$plugins" --threads "$threads" --timing "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    ing=$(sed -n 's/.*ingest \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
-    ev=$(sed -n 's/.*evaluation \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
-    es=$(sed -n 's/.*estimates \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
-    awk -v ing="$ing" -v ev="$ev" -v es="$es" '{printf "%s %.2f %s %s %s %s\n", $1, $2 + $3, $4, ing, ev, es}' "$tmp/t" >>"$tmp/$name"
-}
 show() {
     printf '  %-32s wall %6.2f s  cpu %6.2f s  ingest %6.3f s  evaluation %6.3f s  estimates %6.3f s  peak RSS %7.1f MiB\n' "$1" \
         "$(cut -d' ' -f1 "$tmp/$2" | median)" "$(cut -d' ' -f2 "$tmp/$2" | median)" \
         "$(cut -d' ' -f4 "$tmp/$2" | median)" "$(cut -d' ' -f5 "$tmp/$2" | median)" \
         "$(cut -d' ' -f6 "$tmp/$2" | median)" "$(cut -d' ' -f3 "$tmp/$2" | sort -n | tail -1 | awk '{print $1 / 1024}')"
 }
-echo "cohort $("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
+echo "$("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
 for n in ${SIZES:-100000 1000000}; do
     seed1_data "$n"
     rm -rf "$COHORT_CACHE_DIR" "$tmp/first" "$tmp/rerun" "$tmp/nocache"
-    timed first first.rules
+    rules="$tmp/first.rules"
+    timed first
+    rules="$tmp/changed.rules"
     # each rerun finds the cache as the first run left it: the results an
     # earlier rerun wrote (the changed let's) are removed
     ls "$COHORT_CACHE_DIR" >"$tmp/after-first"
@@ -50,8 +41,8 @@ for n in ${SIZES:-100000 1000000}; do
     while [ $i -lt "$runs" ]; do
         ls "$COHORT_CACHE_DIR" | grep '\.cohortres$' | grep -vxF -f "$tmp/after-first" |
             sed "s|^|$COHORT_CACHE_DIR/|" | xargs -r rm -f
-        timed rerun changed.rules
-        timed nocache changed.rules --no-cache
+        timed rerun
+        timed nocache --no-cache
         i=$((i + 1))
     done
     grep -q '^cache: 5 tables restored' "$tmp/rerun.err" || { echo "rerun.sh: the rerun did not use the cache" >&2; exit 1; }

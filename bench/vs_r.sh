@@ -29,7 +29,7 @@ run_timed() {
     /usr/bin/time -f "%e %U %S %M" -o "$f.t" "$@" >/dev/null 2>"$f.err"
     awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$f.t" >>"$f"
 }
-echo "cohort $("$cohort" --version) against R $(Rscript -e 'cat(R.version$major, R.version$minor, sep=".")'), data.table $(Rscript -e 'cat(format(packageVersion("data.table")))'); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$("$cohort" --version) against R $(Rscript -e 'cat(R.version$major, R.version$minor, sep=".")'), data.table $(Rscript -e 'cat(format(packageVersion("data.table")))'); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $sizes; do
     seed1_data "$n"
     bytes=$(cat "$dir"/*.csv | wc -c)
