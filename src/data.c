@@ -465,11 +465,22 @@ static uint32_t intern(loader *L, const char *p, size_t len)
     return id;
 }
 
-/* Could p[0..len) be read as missing?  Cheap: by the lengths of the
- * missing-value strings (is_missing decides). */
-static inline int maybe_missing(const loader *L, size_t len)
+/* What store_plain_as reads of column ci, read once for a column pass
+ * (the loader's fields reloaded per cell otherwise: a store to a column
+ * may alias them for the compiler).  nalen: a cell of length len may be
+ * missing when bit len % 64 is set (is_missing decides): bit 0 for the
+ * empty cell, and L->nalens' bits; every bit when some missing-value
+ * string has 64 bytes or more (a filter, one shift and one test). */
+typedef struct plain_col {
+    column *c;
+    uint64_t nalen;
+    int fixed, impute;
+} plain_col;
+
+static inline __attribute__((always_inline)) plain_col plain_col_of(const loader *L, size_t ci)
 {
-    return len == 0 || ((L->nalens >> (len < 64 ? len : 0)) & 1);
+    uint64_t nalen = L->nalens & 1 ? ~(uint64_t)0 : L->nalens | 1;
+    return (plain_col){&L->t->cols[ci], nalen, L->cs[ci].fixed, L->cs[ci].impute};
 }
 
 /* The common cell, stored without store_cell's checks: a missing cell
@@ -484,12 +495,13 @@ static inline int maybe_missing(const loader *L, size_t len)
  * then never widens to 64 bits: never kept, no one asks), and whose texts
  * are not interned, nor are its missing cells flagged (its flags are
  * freed unread): the same cells taken, none converted. */
-static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_t ci, size_t row,
-                                                               const char *p, size_t len,
-                                                               int padded, int type, int skip)
+static inline __attribute__((always_inline)) int store_plain_as(loader *L, const plain_col *pc,
+                                                               size_t row, const char *p,
+                                                               size_t len, int padded, int type,
+                                                               int skip)
 {
-    column *c = &L->t->cols[ci];
-    if (len == 0 || (maybe_missing(L, len) && is_missing(L, p, len))) {
+    column *c = pc->c;
+    if (((pc->nalen >> (len & 63)) & 1) && is_missing(L, p, len)) {
         if (!skip) set_missing_as(c, row, type);
         return 1;
     }
@@ -501,24 +513,26 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_
         break;
     }
     case CT_REAL:
-        if (!vp_real(p, len, skip ? NULL : &c->r[row])) return 0;
+        if (!(padded ? vp_real_padded(p, len, skip ? NULL : &c->r[row])
+                     : vp_real(p, len, skip ? NULL : &c->r[row])))
+            return 0;
         break;
     case CT_DATE: {
         /* or a partial date under an impute rule, as store_cell reads it */
         int k = date_parse(p, len, skip ? NULL : &c->d[row]);
-        if (k == 0 && L->cs[ci].impute) k = date_parse_partial(p, len, L->cs[ci].impute, &c->d[row]);
+        if (k == 0 && pc->impute) k = date_parse_partial(p, len, pc->impute, &c->d[row]);
         if (k != 1) return 0;
         break;
     }
     case CT_BOOL:
         if (vp_bool(p, len, &c->b[row])) break;
         /* declared booleans may be coded 0/1, as store_cell reads them */
-        if (!L->cs[ci].fixed || len != 1 || (p[0] != '0' && p[0] != '1')) return 0;
+        if (!pc->fixed || len != 1 || (p[0] != '0' && p[0] != '1')) return 0;
         c->b[row] = (uint8_t)(p[0] - '0');
         break;
     case CT_TEXT:
         /* a date-shaped text may be an impossible date (an error) */
-        if (len == 10 && p[4] == '-' && p[7] == '-' && !L->cs[ci].fixed) return 0;
+        if (len == 10 && p[4] == '-' && p[7] == '-' && !pc->fixed) return 0;
         if (!skip) {
             uint32_t id = intern(L, p, len);
             if (!id) return 0;
@@ -535,8 +549,8 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_
  * tokenizer's pad (csv.h). */
 static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field *f)
 {
-    return store_plain_as(L, ci, row, f->p, f->len, f->p == f->raw, L->t->cols[ci].type,
-                          L->cs[ci].skip);
+    plain_col pc = plain_col_of(L, ci);
+    return store_plain_as(L, &pc, row, f->p, f->len, f->p == f->raw, pc.c->type, L->cs[ci].skip);
 }
 
 /* store_plain_as of column ci for the records of batch b, record k in row
@@ -549,12 +563,13 @@ static inline __attribute__((always_inline)) size_t plain_run(loader *L, size_t 
     const uint32_t *o = b->off + ci;
     const char *base = b->base;
     size_t k = 0, n = b->n, d = ci ? 1 : 0;     /* field ci starts after the ',' ending ci - 1 */
+    const plain_col pc = plain_col_of(L, ci);
     if (L->cs[ci].skip) {
         for (; k < n; k++, o += stride)
-            if (!store_plain_as(L, ci, 0, base + o[0] + d, o[1] - o[0] - d, 1, type, 1)) break;
+            if (!store_plain_as(L, &pc, 0, base + o[0] + d, o[1] - o[0] - d, 1, type, 1)) break;
     } else {
         for (; k < n; k++, o += stride)
-            if (!store_plain_as(L, ci, row + k, base + o[0] + d, o[1] - o[0] - d, 1, type, 0)) break;
+            if (!store_plain_as(L, &pc, row + k, base + o[0] + d, o[1] - o[0] - d, 1, type, 0)) break;
     }
     return k;
 }

@@ -164,6 +164,67 @@ static inline __attribute__((always_inline)) int vp_real(const char *p, size_t l
     return vp_real_strtod(p, len, out);
 }
 
+/* vp_real for a text followed by at least 8 readable bytes (an unquoted
+ * CSV field: csv.h), with a fast path for the short decimals of most data
+ * (27.0, 0.69, 1.61): an optional '-' and up to 8 bytes of digits with at
+ * most one '.' are checked in one 8-byte word (the text shifted into the
+ * high bytes, first byte lowest, as vp_int_padded; a byte is a digit when
+ * XOR '0' leaves it below 10, its high bit clear after adding 0x76 -- a
+ * carry out of a byte needs one of 0x8A or more, itself no digit, so a
+ * carry can only send a text to vp_real, never let a wrong one through --
+ * and the '.' found exactly by a zero-byte test of XOR '.'), the '.' taken
+ * out by moving the bytes before it up one, and the 7 digits or fewer
+ * combined as vp_int_padded's.  The value is then vp_real's own: the same
+ * mantissa m (< 2^27) and the same exponent (minus the digits after the
+ * '.'), so the same one division (or none) by the same exact power of ten,
+ * and -0.0 for a negative zero: bit for bit the same double
+ * (tests/unit/test_data.c compares them on millions of texts).  Anything
+ * else (a '+', an exponent, a longer text) goes to vp_real. */
+static inline __attribute__((always_inline)) int vp_real_padded(const char *p, size_t len,
+                                                               double *out)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    static const double pow10[8] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
+    size_t neg = len > 1 && p[0] == '-';
+    size_t n = len - neg;
+    if (n - 1 < 8) {
+        uint64_t w;
+        memcpy(&w, p + neg, 8);
+        unsigned sh = (unsigned)(8 - n) * 8;    /* < 64: n >= 1 */
+        uint64_t text = ~(uint64_t)0 << sh, hi = 0x8080808080808080ull;
+        w <<= sh;
+        uint64_t t = w ^ 0x3030303030303030ull, e = w ^ 0x2E2E2E2E2E2E2E2Eull;
+        uint64_t nd = (((t + 0x7676767676767676ull) | t) & hi) & text;  /* not digits */
+        uint64_t dot = ~(((e & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | e) & hi & text;
+        if (nd == dot && (dot & (dot - 1)) == 0 && (n > 1 || !dot)) {
+            if (!out) return 1;
+            uint64_t u = t & text;
+            unsigned frac = 0;
+            if (dot) {
+                unsigned j = (unsigned)__builtin_ctzll(dot) >> 3;   /* the '.' is byte j */
+                uint64_t below = ((uint64_t)1 << (j * 8)) - 1;
+                u &= ~((uint64_t)0xFF << (j * 8));
+                u = (u & ~below) | (u & below) << 8;
+                frac = 7 - j;
+            }
+            uint64_t v = u * 2561 >> 8;                                     /* pairs */
+            v = (v & 0x00FF00FF00FF00FFull) * 6553601 >> 16;                /* quads */
+            v = (v & 0x0000FFFF0000FFFFull) * 42949672960001ull >> 32;      /* octets */
+            v &= 0xFFFFFFFFull;
+            if (v == 0) {
+                *out = neg ? -0.0 : 0.0;
+                return 1;
+            }
+            double x = (double)v;
+            x = frac ? x / pow10[frac] : x;
+            *out = neg ? -x : x;
+            return 1;
+        }
+    }
+#endif
+    return vp_real(p, len, out);
+}
+
 /* 1 and *out: true or false in any letter case; 0 otherwise. */
 static inline int vp_bool(const char *p, size_t len, uint8_t *out)
 {

@@ -347,6 +347,52 @@ static void test_parse_reals_exact(void)
     }
 }
 
+/* vp_real_padded against vp_real (itself checked against strtod above),
+ * bit for bit, on 4 million texts of 1-11 bytes drawn mostly from digits,
+ * '.' and '-' (the fast path's shapes and their near misses: two dots, a
+ * lone '.' or '-', a '-' inside) with some '+', 'e', ' ', '/', ':' and
+ * bytes of 0x80 and up, followed by 8 bytes of any kind; and against
+ * strtod on every text d.d to dddd.ddd of one digit pattern per length. */
+static void test_parse_reals_padded(void)
+{
+    static const char pick[] = "0123456789012345678901234567890123456789..--+e /:\x80\xff\x8a\x0a";
+    uint64_t st = 2024;
+    char buf[32];
+    int bad = 0, fast = 0;
+    for (int k = 0; k < 4000000; k++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        int n = 1 + (int)((st >> 59) % 11);
+        uint64_t r = st;
+        for (int i = 0; i < n + 8; i++) {
+            r = r * 6364136223846793005ull + 1;
+            buf[i] = i < n ? pick[(r >> 40) % (sizeof pick - 1)] : (char)(r >> 48);
+        }
+        double a = 1234.5, b = 1234.5;
+        int ra = vp_real_padded(buf, (size_t)n, &a), rb = vp_real(buf, (size_t)n, &b);
+        if (ra != rb || memcmp(&a, &b, sizeof a) != 0 || vp_real_padded(buf, (size_t)n, NULL) != rb) bad++;
+        fast += rb;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(fast > 400000);   /* many texts are numbers, not only misses */
+    bad = 0;
+    for (int nd = 2; nd <= 8; nd++)
+        for (int point = 0; point <= nd; point++)
+            for (int sign = 0; sign < 2; sign++) {
+                int n = 0;
+                if (sign) buf[n++] = '-';
+                for (int i = 0; i < nd; i++) {
+                    if (i == point) buf[n++] = '.';
+                    buf[n++] = (char)('0' + (i * 7 + nd + point) % 10);
+                }
+                if (point == nd) buf[n++] = '.';
+                buf[n] = 0;
+                double a, y = strtod(buf, NULL);
+                memcpy(buf + n, ",9999999", 9);     /* what follows: the pad */
+                if (vp_real_padded(buf, (size_t)n, &a) != 1 || memcmp(&a, &y, sizeof a) != 0) bad++;
+            }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 /* ---- csv tokenizer ------------------------------------------------------ */
 
 /* Expected field: text, line, column. */
@@ -1826,6 +1872,60 @@ static void test_date_parse_every_day(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* session 11's date_parse, byte by byte: the reference for the word-wide
+ * checks of date.h's (one shape test, one digit test per byte). */
+static int date_parse_bytes(const char *s, size_t len, int32_t *out)
+{
+    if (len != 10 || s[4] != '-' || s[7] != '-') return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return 0;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (!date_valid(y, m, d)) return -1;
+    if (out) *out = date_from_ymd(y, m, d);
+    return 1;
+}
+
+/* date_parse against date_parse_bytes on ten-byte texts with one to three
+ * bytes of valid dates replaced by bytes near the digits and the '-'
+ * (0x2C-0x3A), the bytes whose high bit or low nibble tests could confuse
+ * (0x00, 0x7F, 0x80, 0x8A, 0xB0, 0xFF, ' '), or any byte; and on every text
+ * of one byte changed to any of the 256. */
+static void test_date_parse_mutated(void)
+{
+    static const unsigned char odd[] = {0x00, 0x7F, 0x80, 0x8A, 0xB0, 0xFF, ' ', 0x3A, 0x2F, 0x2C};
+    uint64_t st = 99;
+    int bad = 0, shaped = 0;
+    for (int k = 0; k < 2000000; k++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        char s[16];
+        snprintf(s, sizeof s, "%04d-%02d-%02d", (int)((st >> 20) % 10000), (int)((st >> 34) % 14),
+                 (int)((st >> 44) % 33));
+        int nm = (int)((st >> 60) % 4);     /* 0-3 bytes changed */
+        uint64_t r = st;
+        for (int i = 0; i < nm; i++) {
+            r = r * 6364136223846793005ull + 1;
+            int at = (int)((r >> 33) % 10);
+            unsigned pick = (unsigned)(r >> 50) % 3, v = (unsigned)(r >> 40) & 0xFF;
+            s[at] = (char)(pick == 0 ? 0x2C + v % 15 : pick == 1 ? odd[v % sizeof odd] : v);
+        }
+        int32_t a = 7, b = 7;
+        int ra = date_parse(s, 10, &a), rb = date_parse_bytes(s, 10, &b);
+        if (ra != rb || a != b || date_parse(s, 10, NULL) != rb) bad++;
+        shaped += rb != 0;
+    }
+    for (int at = 0; at < 10; at++)
+        for (int v = 0; v < 256; v++) {
+            char s[] = "2020-02-29";
+            s[at] = (char)v;
+            int32_t a = 7, b = 7;
+            int ra = date_parse(s, 10, &a), rb = date_parse_bytes(s, 10, &b);
+            if (ra != rb || a != b || date_parse(s, 10, NULL) != rb) bad++;
+        }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(shaped > 500000);     /* the valid and the impossible dates among them */
+}
+
 static void test_csv_fast_agrees(void)
 {
     fixture fx;
@@ -2559,6 +2659,8 @@ int main(void)
         {"calendar months", test_add_months},
         {"partial dates", test_partial_dates},
         {"date fast path on every day", test_date_parse_every_day},
+        {"date fast path on mutated texts", test_date_parse_mutated},
+        {"short reals fast path agrees with vp_real", test_parse_reals_padded},
         {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
         {"cell fast path agrees with the general one", test_cells_fast_agrees},
         {"rows in their parents' order grouped in place", test_groups_in_place},
