@@ -501,7 +501,9 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, const
                                                                int skip)
 {
     column *c = pc->c;
-    if (((pc->nalen >> (len & 63)) & 1) && is_missing(L, p, len)) {
+    /* a text never read: missing or not, it is taken unless date-shaped
+     * (then store_cell decides, missing first) */
+    if (!(skip && type == CT_TEXT) && ((pc->nalen >> (len & 63)) & 1) && is_missing(L, p, len)) {
         if (!skip) set_missing_as(c, row, type);
         return 1;
     }
@@ -564,6 +566,7 @@ static inline __attribute__((always_inline)) size_t plain_run(loader *L, size_t 
     const char *base = b->base;
     size_t k = 0, n = b->n, d = ci ? 1 : 0;     /* field ci starts after the ',' ending ci - 1 */
     const plain_col pc = plain_col_of(L, ci);
+    if (L->cs[ci].skip && type == CT_TEXT && pc.fixed) return n;   /* every cell taken, none read */
     if (L->cs[ci].skip) {
         for (; k < n; k++, o += stride)
             if (!store_plain_as(L, &pc, 0, base + o[0] + d, o[1] - o[0] - d, 1, type, 1)) break;

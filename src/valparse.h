@@ -225,16 +225,22 @@ static inline __attribute__((always_inline)) int vp_real_padded(const char *p, s
     return vp_real(p, len, out);
 }
 
-/* 1 and *out: true or false in any letter case; 0 otherwise. */
+/* 1 and *out: true or false in any letter case; 0 otherwise.  The first
+ * four bytes compared as one word, each byte OR 0x20 as the letters are
+ * (memcpy of the constants: the same on any byte order). */
 static inline int vp_bool(const char *p, size_t len, uint8_t *out)
 {
-    if (len == 4 && (p[0] | 0x20) == 't' && (p[1] | 0x20) == 'r' && (p[2] | 0x20) == 'u' &&
-        (p[3] | 0x20) == 'e') {
+    uint32_t w, t, f;
+    if (len - 4 > 1) return 0;
+    memcpy(&w, p, 4);
+    memcpy(&t, "true", 4);
+    memcpy(&f, "fals", 4);
+    w |= 0x20202020u;
+    if (len == 4 && w == t) {
         *out = 1;
         return 1;
     }
-    if (len == 5 && (p[0] | 0x20) == 'f' && (p[1] | 0x20) == 'a' && (p[2] | 0x20) == 'l' &&
-        (p[3] | 0x20) == 's' && (p[4] | 0x20) == 'e') {
+    if (len == 5 && w == f && (p[4] | 0x20) == 'e') {
         *out = 0;
         return 1;
     }
