@@ -393,6 +393,49 @@ static void test_parse_reals_padded(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* session 11's vp_bool, byte by byte: the reference for the word-wide one. */
+static int vp_bool_bytes(const char *p, size_t len, uint8_t *out)
+{
+    if (len == 4 && (p[0] | 0x20) == 't' && (p[1] | 0x20) == 'r' && (p[2] | 0x20) == 'u' &&
+        (p[3] | 0x20) == 'e') {
+        *out = 1;
+        return 1;
+    }
+    if (len == 5 && (p[0] | 0x20) == 'f' && (p[1] | 0x20) == 'a' && (p[2] | 0x20) == 'l' &&
+        (p[3] | 0x20) == 's' && (p[4] | 0x20) == 'e') {
+        *out = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* vp_bool against vp_bool_bytes on texts of 0-6 bytes: every letter of
+ * "true"/"false" in both cases and its neighbours (XOR 0x20 of the others:
+ * '4', 'R', 0x05...), at random, 2 million times. */
+static void test_parse_bools(void)
+{
+    uint64_t st = 7;
+    int bad = 0, yes = 0;
+    for (int k = 0; k < 2000000; k++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        const char *base = (st >> 63) ? "false!" : "true!!";
+        size_t len = (size_t)((st >> 40) % 7);
+        char s[8];
+        uint64_t r = st;
+        for (int i = 0; i < 8; i++) {
+            r = r * 6364136223846793005ull + 1;
+            unsigned c = (unsigned char)base[i < 6 ? i : 5], how = (unsigned)(r >> 60);
+            s[i] = (char)(how < 6 ? c : how < 10 ? c ^ 0x20 : how < 12 ? c ^ 0x40 : how < 14 ? c ^ 0x60 : (r >> 40));
+        }
+        uint8_t a = 9, b = 9;
+        int ra = vp_bool(s, len, &a), rb = vp_bool_bytes(s, len, &b);
+        if (ra != rb || a != b) bad++;
+        yes += rb;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(yes > 20000);
+}
+
 /* ---- csv tokenizer ------------------------------------------------------ */
 
 /* Expected field: text, line, column. */
@@ -2661,6 +2704,7 @@ int main(void)
         {"date fast path on every day", test_date_parse_every_day},
         {"date fast path on mutated texts", test_date_parse_mutated},
         {"short reals fast path agrees with vp_real", test_parse_reals_padded},
+        {"booleans read by one word agree with bytes", test_parse_bools},
         {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
         {"cell fast path agrees with the general one", test_cells_fast_agrees},
         {"rows in their parents' order grouped in place", test_groups_in_place},
