@@ -1,7 +1,9 @@
 /* valparse.h: parsing one cell's text as an integer, a real number or a
  * boolean, for the CSV loader (private; header-only so the loader's inner
  * loop can inline it).  Reals are correctly rounded: short decimals take an
- * exact fast path, everything else goes through strtod. */
+ * exact fast path, everything else goes through strtod.  The *_padded
+ * versions read 8 bytes past the text's start (an unquoted field is
+ * followed by the tokenizer's pad: csv.h) and answer as the plain ones. */
 #ifndef COHORT_VALPARSE_H
 #define COHORT_VALPARSE_H
 #include <math.h>
