@@ -98,15 +98,18 @@ struct rescache {
     char *opening;           /* the fixed part of every key */
     memo *lets, *params, *eps, *expos, *tables;
     size_t asked, found;
+    size_t memo_asked, memo_found;   /* plugins' results (rescache_key_memo) */
 };
 
 /* ---- build identity ------------------------------------------------------ */
 
 /* The objects whose code computes a result: the executable (it links
- * libcohort statically), the math library and the C library. */
+ * libcohort statically), the math library and the C library; for a
+ * plugin's result (rescache_key_memo), the plugin. */
 typedef struct objects {
     textbuf *b;
-    uintptr_t fn[3];        /* a function of each */
+    const uintptr_t *fn;    /* a function of each */
+    size_t nfn;
 } objects;
 
 static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
@@ -118,7 +121,7 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
     for (int i = 0; i < info->dlpi_phnum && !wanted; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-        for (int k = 0; ph->p_type == PT_LOAD && k < 3; k++)
+        for (size_t k = 0; ph->p_type == PT_LOAD && k < o->nfn; k++)
             wanted |= o->fn[k] >= lo && o->fn[k] - lo < ph->p_memsz;
     }
     if (!wanted) return 0;
@@ -399,6 +402,36 @@ rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, 
     return finish(rc, &b, bad);
 }
 
+rc_key rescache_key_memo(rescache *rc, uintptr_t code, const char *est, const rc_key *cols, size_t n,
+                         const char *what, size_t size)
+{
+    rc_key k = {""};
+    if (!rc) return k;
+    textbuf b = {0};
+    int bad = n == 0 || !what;
+    tb_put(&b, rc->opening, strlen(rc->opening));
+    /* the plugin's build: its GNU build-id, or its file */
+    tb_printf(&b, "plugin result\n");
+    size_t before = b.n;
+    const uintptr_t fn[] = {code};
+    objects objs = {&b, fn, 1};
+    dl_iterate_phdr(phdr_cb, &objs);
+    if (b.n == before) bad = 1;
+    tb_printf(&b, "estimator ");
+    kb_str(&b, est);
+    tb_printf(&b, "\ncolumns %zu\n", n);
+    for (size_t j = 0; j < n && !bad; j++) {
+        if (!cols[j].hex[0]) bad = 1;
+        tb_printf(&b, "%s\n", cols[j].hex);
+    }
+    tb_printf(&b, "what ");
+    kb_str(&b, what);
+    tb_printf(&b, "\nbytes %zu\n", size);
+    if (!bad && !b.oom) sha256_mem(b.s, b.n, k.hex);
+    free(b.s);
+    return k;
+}
+
 /* ---- set-up ------------------------------------------------------------ */
 
 rescache *rescache_new(const char *dir, const study *st, const cohort_data *d)
@@ -417,7 +450,8 @@ rescache *rescache_new(const char *dir, const study *st, const cohort_data *d)
     textbuf b = {0};
     tb_printf(&b, "cohort results %d %s\n", RC_FORMAT, PACKAGE_VERSION);
     double (*volatile fexp)(double) = exp;   /* libm's, not a builtin */
-    objects objs = {&b, {(uintptr_t)&rescache_new, (uintptr_t)fexp, (uintptr_t)&qsort}};
+    const uintptr_t fns[] = {(uintptr_t)&rescache_new, (uintptr_t)fexp, (uintptr_t)&qsort};
+    objects objs = {&b, fns, sizeof fns / sizeof *fns};
     dl_iterate_phdr(phdr_cb, &objs);
     int bad = 0;
     tb_printf(&b, "unit %s timescale %d days %a %a %a %a\n", table_key(rc, st->unit, &bad), st->timescale,
@@ -447,6 +481,12 @@ void rescache_counts(const rescache *rc, size_t *asked, size_t *found)
 {
     *asked = rc ? rc->asked : 0;
     *found = rc ? rc->found : 0;
+}
+
+void rescache_memo_counts(const rescache *rc, size_t *asked, size_t *found)
+{
+    *asked = rc ? rc->memo_asked : 0;
+    *found = rc ? rc->memo_found : 0;
 }
 
 /* ---- entries ----------------------------------------------------------- */
@@ -540,7 +580,8 @@ static void decode_section(const unsigned char *bits, size_t len, uint64_t enc, 
     }
 }
 
-int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
+/* The entry of key (rescache_get without counting it). */
+static int get_entry(rescache *rc, const rc_key *key, rc_entry *out)
 {
     memset(out, 0, sizeof *out);
     if (!rc || !key->hex[0]) return 0;
@@ -601,8 +642,33 @@ int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
     out->n = h.nsec;
     out->map = map;
     out->maplen = len;
+    return 1;
+}
+
+int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
+{
+    if (!get_entry(rc, key, out)) return 0;
     __atomic_add_fetch(&rc->found, 1, __ATOMIC_RELAXED);   /* gets may run on several threads */
     return 1;
+}
+
+int rescache_memo_get(rescache *rc, const rc_key *key, void *buf, size_t size)
+{
+    rc_entry e;
+    if (!rc) return 0;
+    rc->memo_asked++;
+    if (!get_entry(rc, key, &e)) return 0;
+    int ok = e.n == 1 && e.len[0] == size;
+    if (ok) memcpy(buf, e.p[0], size);
+    rc_entry_free(&e);
+    if (ok) rc->memo_found++;
+    return ok;
+}
+
+void rescache_memo_put(rescache *rc, const rc_key *key, const void *buf, size_t size)
+{
+    rc_entry e = {1, {buf}, {size}, NULL, 0, {0}};
+    rescache_put(rc, key, &e);
 }
 
 void rc_entry_free(rc_entry *e)

@@ -51,6 +51,7 @@ typedef struct timing {
     /* the results cache's folder (NULL: off), and its results asked for and found */
     char *res_dir;
     size_t res_asked, res_found;
+    size_t memo_asked, memo_found;   /* plugins' results (memo_get) */
     size_t digests;         /* data files read for their SHA-256 */
 } timing;
 
@@ -752,6 +753,8 @@ typedef struct colbuf {
     size_t n, cap;
     rc_entry *ents;         /* results cache entries columns point into */
     size_t nents;
+    call_col *known;        /* the columns filled under a key (memo_get) */
+    size_t nknown;
 } colbuf;
 
 static void *cb_alloc(colbuf *b, size_t size)
@@ -785,6 +788,20 @@ static void cb_free(colbuf *b)
     free(b->ptrs);
     for (size_t i = 0; i < b->nents; i++) rc_entry_free(&b->ents[i]);
     free(b->ents);
+    free(b->known);
+}
+
+/* Note that column v (n rows) was filled under key (memo_get names it by
+ * the key); nothing when memory ran out (it is then not named). */
+static void cb_known(colbuf *b, const cohort_vec *v, const rc_key *key, size_t n)
+{
+    if (!v || !key->hex[0]) return;
+    call_col *x = realloc(b->known, (b->nknown + 1) * sizeof *x);
+    if (!x) return;
+    b->known = x;
+    call_col *c = &b->known[b->nknown++];
+    *c = (call_col){v, v->num, v->text, v->missing, n, {0}};
+    memcpy(c->key, key->hex, sizeof c->key);
 }
 
 /* A per-row column to fill. */
@@ -1069,6 +1086,7 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
             if (!fill_restore(&f, n, &e) && !cb_keep_entry(b, &e)) {
                 if (fill[k].vec) *fill[k].vec = v;
                 if (fill[k].surv) *fill[k].surv = sv;
+                cb_known(b, fill[k].vec, &keys[k], n);
                 continue;
             }
             rc_entry_free(&e);
@@ -1091,6 +1109,7 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
     free(roots);
     free(eps);
     if (left) parallel_for(pool, n, fill_part, &fc);
+    for (size_t k = 0; keys && k < left; k++) cb_known(b, fill[k].vec, &keys[k], n);
     for (size_t k = 0; keys && k < left && problems(pool, st) == 0; k++) {
         rc_entry e;
         void *keep = NULL;
@@ -2195,7 +2214,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads};
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads,
+                       pool.rc, (uintptr_t)ei->est->run, b.known, b.nknown};
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
@@ -2282,6 +2302,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     rescache_counts(pool.rc, &asked, &found);
     tm->res_asked += asked;
     tm->res_found += found;
+    rescache_memo_counts(pool.rc, &asked, &found);
+    tm->memo_asked += asked;
+    tm->memo_found += found;
     pool_free(&pool);
     eval_free(ev);
     tm->evaluate += now() - t0;
@@ -2352,8 +2375,9 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
     fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed, "
-                 "%zu read for their SHA-256, %zu of %zu results reused\n",
-            d->tables_cached, d->tables_linked, d->files_hashed, tm->digests, tm->res_found, tm->res_asked);
+                 "%zu read for their SHA-256, %zu of %zu results reused, %zu of %zu plugin results reused\n",
+            d->tables_cached, d->tables_linked, d->files_hashed, tm->digests, tm->res_found, tm->res_asked,
+            tm->memo_found, tm->memo_asked);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
@@ -2380,7 +2404,7 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0, 0, 0};
     double start = now();
     char oerr[1024];
     if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
@@ -2482,7 +2506,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     for (size_t k = 0; !rc && k < l.nsts; k++) {
         const study *st = l.sts[k];
@@ -2619,7 +2643,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
     /* in the database, the schema is all cohort reads (from a sample of rows) */
     int rc = load_all(o, o->in_database ? 1000 : 0, 0, dg, &l, &tm);
     if (rc) {
@@ -2965,7 +2989,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_sql(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     int bad = 0;
     study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);
