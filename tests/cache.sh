@@ -46,6 +46,10 @@
 #   result entries are recomputed; four runs at once write them whole; a study that warns about its data
 #   writes no result (its warnings come every run); every run's outputs
 #   equal --no-cache's byte for byte;
+# - describe's summaries kept between runs (memo_get, the `cache:` line's
+#   "N of M plugin results reused"): those of its 5 numbers and booleans
+#   are reused by a rerun, all but the changed let's (and the lets that
+#   read it) by one with a let changed, none from damaged entries;
 # - a file with a data error writes no entry and reports the same errors.
 # (The other tests run with COHORT_CACHE=off, from Makefile.am, so that
 # the suite writes nothing under the home folder.)
@@ -352,8 +356,14 @@ done
 # its data writes no result: each is computed again, with its warnings).
 # `results NAME N M`: N of the run's M results came from the cache.
 results() {
-    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) results reused$/\1 \2/p' "$tmp/$1.raw")
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) results reused, .*$/\1 \2/p' "$tmp/$1.raw")
     [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} results reused, expected $2 of $3"
+}
+# `memos NAME N M`: N of the M plugin results the run's estimates asked the
+# cache for (memo_get) came from it
+memos() {
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) plugin results reused$/\1 \2/p' "$tmp/$1.raw")
+    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} plugin results reused, expected $2 of $3"
 }
 # `res NAME RULES REUSED [ARGS]`: run RULES, with and without the cache, the
 # same outputs; REUSED of its 9 results (the unit set and 8 columns) reused
@@ -387,13 +397,17 @@ RULES
 rm -rf "$COHORT_CACHE_DIR"
 res r_first r.rules 0
 grep -q 'warning' "$tmp/r_first_ref.err" && fail "r_first: the study warns: $(cat "$tmp/r_first_ref.err")"
-for th in 1 2 7; do res "r_again$th" r.rules 9 --threads $th; done
+# describe's summaries of its 5 numbers and booleans (not of its 2 texts)
+memos r_first 0 5
+for th in 1 2 7; do res "r_again$th" r.rules 9 --threads $th; memos "r_again$th" 5 5; done
 # one let changed: that let (early) alone is computed again; one its other
 # lets read (good): good and early
 sed 's/^let early = n_before == 0 and good;/let early = n_before <= 1 and good;/' "$tmp/s/r.rules" >"$tmp/s/r1.rules"
 res r_let r1.rules 8
+memos r_let 4 5
 sed 's/^let good = kps >= minkps;/let good = kps > minkps;/' "$tmp/s/r.rules" >"$tmp/s/r2.rules"
 res r_dep r2.rules 7
+memos r_dep 3 5
 # renamed row variable, reordered lets: the same definitions, all reused
 sed 's/count courses c: c.start_date/count courses x: x.start_date/' "$tmp/s/r.rules" |
     awk '/^let site/ { s = $0; next } { print } /^timescale/ { print s }' >"$tmp/s/r3.rules"
@@ -462,7 +476,9 @@ res r_file3 r.rules 9
 for how in flip rkey half empty; do
     damage $how cohortres
     res "r_damaged_$how" r.rules 0
+    memos "r_damaged_$how" 0 5
     res "r_repaired_$how" r.rules 9
+    memos "r_repaired_$how" 5 5
 done
 # `four NAME RULES REF`: four runs at once from an empty cache, each writing
 # through a temporary file: all as REF, no temporary file left

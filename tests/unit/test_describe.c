@@ -377,6 +377,84 @@ static void test_tasks(void)
     vec_free(&old);
 }
 
+/* memo_get/memo_put (after ABI 1.6): a run given the results a first run
+ * kept (the mock stores them by column and `what`) takes every number's
+ * summaries and every boolean's counts from them -- age, wt_loss, meal_cal
+ * and old; not the texts, nor ph_karno, a boolean holding other values --
+ * and writes the same cells, to the bit, as a run without them, with and
+ * without by; a kept summary is what the tables show (a mean changed in
+ * the store shows), and a host without the members summarises as before. */
+static void test_memo(void)
+{
+    const rd_table *d = lung();
+    vecbuf by, age, wt, ecog, dur, karno, old;
+    vec_make(&by, d, "grp", COHORT_TYPE_INT, 1);
+    vec_make(&age, d, "age", COHORT_TYPE_INT, 1);
+    vec_make(&wt, d, "wt_loss", COHORT_TYPE_REAL, 1);
+    vec_make(&ecog, d, "ph_ecog", COHORT_TYPE_TEXT, 1);
+    vec_make(&dur, d, "meal_cal", COHORT_TYPE_DURATION, 10);
+    vec_make(&karno, d, "ph_karno", COHORT_TYPE_BOOL, 1);
+    vec_make(&old, d, "age", COHORT_TYPE_BOOL, 1);
+    old.vec.name = "old";
+    for (size_t r = 0; r < d->nrow; r++) old.num[r] = age.num[r] > 65;
+    cohort_vec vecs[] = {age.vec, wt.vec, ecog.vec, old.vec, dur.vec, karno.vec};
+    cohort_arg args[2];
+    memset(args, 0, sizeof args);
+    args[0].name = "vars";
+    args[0].kind = COHORT_ARG_COLUMNS;
+    args[0].columns.n = sizeof vecs / sizeof vecs[0];
+    args[0].columns.vecs = vecs;
+    args[1].name = "by";
+    args[1].kind = COHORT_ARG_COLUMN;
+    args[1].vec = by.vec;
+    cohort_host plain = mock_host;
+    plain.size = offsetof(cohort_host, memo_get);
+    const cohort_estimator *e = &cohort_plugin_entry()->estimators[0];
+    for (size_t nargs = 1; nargs <= 2; nargs++) {
+        mock_memos store;
+        memset(&store, 0, sizeof store);
+        mock m[4];
+        memset(m, 0, sizeof m);
+        m[1].memos = m[2].memos = m[3].memos = &store;
+        const cohort_host *hosts[4] = {&plain, &mock_host, &mock_host, &mock_host};
+        for (size_t h = 0; h < 4; h++) {
+            if (h == 3) {
+                /* age's kept summaries: the mean of its first cell changed */
+                mock_memo *x = NULL;
+                for (size_t i = 0; i < store.n; i++)
+                    if (store.m[i].vecs[0] == &vecs[0]) x = &store.m[i];
+                CU_ASSERT_FATAL(x != NULL && x->size >= 2 * sizeof(uint64_t) + sizeof(ds_numeric));
+                double mean = 1234.5;
+                memcpy(x->buf + 2 * sizeof(uint64_t) + offsetof(ds_numeric, mean), &mean, sizeof mean);
+            }
+            cohort_call call = {&m[h], "describe", "test.rules:4", d->nrow, NULL, 0, nargs, args, 10, "tens"};
+            CU_ASSERT_EQUAL_FATAL(e->run(hosts[h], &call), 0);
+            CU_ASSERT(m[h].nmsgs == 0);
+            if (h == 1) CU_ASSERT(store.puts == 4 && store.hits == 0 && store.n == 4);
+            if (h == 2) CU_ASSERT(store.hits == 4 && store.puts == 4);
+        }
+        for (size_t h = 1; h < 3; h++) {
+            CU_ASSERT(same_table(mock_get(&m[0], "describe"), mock_get(&m[h], "describe")));
+            CU_ASSERT(same_table(mock_get(&m[0], "stats"), mock_get(&m[h], "stats")));
+        }
+        mock_table *st = mock_get(&m[3], "stats");
+        long r = mock_find(st, "variable", "age", nargs == 2 ? "grp" : "group", nargs == 2 ? "1" : "all",
+                           NULL, NULL);
+        CU_ASSERT_FATAL(r >= 0);
+        CU_ASSERT_EQUAL(mock_numcell(st, (size_t)r, "mean"), 1234.5);
+        CU_ASSERT(!same_table(mock_get(&m[0], "stats"), st));
+        for (size_t h = 0; h < 4; h++) mock_free(&m[h]);
+        mock_memos_free(&store);
+    }
+    vec_free(&by);
+    vec_free(&age);
+    vec_free(&wt);
+    vec_free(&ecog);
+    vec_free(&dur);
+    vec_free(&karno);
+    vec_free(&old);
+}
+
 /* Dates: median [IQR] and range as dates. */
 static void test_dates(void)
 {
@@ -620,6 +698,7 @@ int main(void)
         !CU_add_test(s, "type-7 quantiles", test_quantile) ||
         !CU_add_test(s, "plugin on lung", test_plugin) ||
         !CU_add_test(s, "summaries in tasks", test_tasks) ||
+        !CU_add_test(s, "summaries kept between runs", test_memo) ||
         !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
         !CU_add_test(s, "factor coding", test_factor)) {
