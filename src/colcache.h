@@ -51,8 +51,12 @@ typedef struct colcache_links {
  * or no folder can be named.  The caller frees it. */
 char *colcache_dir(void);
 
-/* A fast 64-bit hash of n bytes (not cryptographic: it detects changes). */
+/* A fast 64-bit hash of n bytes (not cryptographic: it detects changes:
+ * any one changed 8-byte word always, other damage but for a chance of
+ * about 2^-64; colcache.c).  colcache_hash_with(.., 0) takes the portable
+ * path even where the CPU has AVX-512: the same value (for the tests). */
 uint64_t colcache_hash(const void *p, size_t n);
+uint64_t colcache_hash_with(const void *p, size_t n, int simd);
 
 /* The identity of the CSV file at path (stat only: nothing hashed yet);
  * 0, or -1 when it is not a regular file or is

@@ -59,7 +59,7 @@
 #include "colcache.h"
 #include "hash.h"
 
-enum { RC_FORMAT = 2 };
+enum { RC_FORMAT = 3 };   /* 3: colcache_hash of format 5 (colcache.c) */
 static const char rc_magic[8] = "COHRES1";
 /* How a section's bytes are kept (the Entries paragraph above). */
 enum { RC_RAW, RC_BYTES01, RC_DOUBLES01 };
