@@ -567,16 +567,41 @@ static void encode_section(const unsigned char *p, size_t len, uint64_t enc, uns
     }
 }
 
-/* The len bytes of a section kept as enc (not RC_RAW) from its bits. */
+/* The 8 bytes 0/1 of the 8 bits of b (bit k: byte k), in memory order:
+ * b copied into every byte, byte k keeping bit k, then each byte made 1
+ * when not 0 (adding 0x7f carries into its top bit, never into the next
+ * byte); stored byte by byte, whatever the byte order. */
+static void spread_bits(unsigned b, unsigned char out[8])
+{
+    uint64_t m = ((uint64_t)b * 0x0101010101010101ULL) & 0x8040201008040201ULL;
+    m = ((m + 0x7f7f7f7f7f7f7f7fULL) >> 7) & 0x0101010101010101ULL;
+    for (int k = 0; k < 8; k++) out[k] = (unsigned char)(m >> (8 * k));
+}
+
+/* The len bytes of a section kept as enc (not RC_RAW) from its bits,
+ * 8 values a byte of bits. */
 static void decode_section(const unsigned char *bits, size_t len, uint64_t enc, unsigned char *out)
 {
-    if (enc == RC_BYTES01) {
-        for (size_t i = 0; i < len; i++) out[i] = (bits[i >> 3] >> (i & 7)) & 1;
-        return;
+    size_t n = enc == RC_BYTES01 ? len : len / 8, whole = n / 8;
+    unsigned char v[8];
+    for (size_t o = 0; o < whole; o++) {
+        spread_bits(bits[o], v);
+        if (enc == RC_BYTES01) {
+            memcpy(out + 8 * o, v, 8);
+            continue;
+        }
+        for (int k = 0; k < 8; k++) {
+            uint64_t w = -(uint64_t)v[k] & 0x3ff0000000000000ULL;
+            memcpy(out + 64 * o + 8 * (size_t)k, &w, 8);
+        }
     }
-    for (size_t i = 0; i < len / 8; i++) {
-        uint64_t w = -(uint64_t)((bits[i >> 3] >> (i & 7)) & 1) & 0x3ff0000000000000ULL;
-        memcpy(out + 8 * i, &w, 8);
+    for (size_t i = 8 * whole; i < n; i++) {
+        unsigned bit = (bits[i >> 3] >> (i & 7)) & 1;
+        if (enc == RC_BYTES01) out[i] = (unsigned char)bit;
+        else {
+            uint64_t w = -(uint64_t)bit & 0x3ff0000000000000ULL;
+            memcpy(out + 8 * i, &w, 8);
+        }
     }
 }
 
