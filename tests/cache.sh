@@ -10,7 +10,9 @@
 # - --no-cache and COHORT_CACHE=off neither read nor write it; a cache
 #   folder whose parents are missing is created;
 # - rules that use a column the entry did not keep parse that table again;
-#   rules that use fewer columns restore it;
+#   rules that use fewer columns restore it, without reading or verifying
+#   the columns they do not use: a damaged column they do not read is not
+#   seen, one they read makes the entry unused;
 # - the file's identity (device, inode, size, mtime, ctime) vouches for
 #   its content without reading it (the `cache:` line's "files hashed"),
 #   once settled; each part of it changed alone makes the run hash the
@@ -166,6 +168,34 @@ same more2 more_ref 2
 go fewer_ref fewer.rules --no-cache
 go fewer fewer.rules
 same fewer fewer_ref 2
+# A damaged column (format 5: each section's hash is kept, and only the
+# columns a run reads are verified): a byte of patients.note's strings
+# changed, which fewer.rules never reads: restored, the same outputs; the
+# rules that read note do not use the entry (parsed again, the entry
+# rewritten); then a byte of patients.site's strings, which fewer.rules
+# reads: not used either.  (more.rules then writes the entry back as it was.)
+flip_at() {
+    b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "$(printf '\\%03o' $(((b + 1) % 256)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+pe=$(grep -l 'quoted' "$COHORT_CACHE_DIR"/*.cohortcache)
+[ -n "$pe" ] || fail "no entry of patients with note"
+flip_at "$pe" "$(grep -obUa 'quoted' "$pe" | head -1 | cut -d: -f1)"
+grep -q 'quoted' "$pe" && fail "note's strings not damaged"
+go fewer_note fewer.rules
+same fewer_note fewer_ref 2
+go more_note more.rules
+same more_note more_ref 1
+go more_note2 more.rules
+same more_note2 more_ref 2
+pe=$(grep -l 'quoted' "$COHORT_CACHE_DIR"/*.cohortcache)
+at=$(grep -obUa 'S1S2S3S0' "$pe" | head -1 | cut -d: -f1)
+[ -n "$at" ] || fail "no strings of patients.site in its entry"
+flip_at "$pe" "$at"
+go fewer_site fewer.rules
+same fewer_site fewer_ref 1
+go more_back more.rules
+same more_back more_ref 1
 
 # The file's identity.  COHORT_CACHE_RACY_NS=0 (a test hook) trusts an
 # identity as soon as the file was hashed after it was taken (by default
