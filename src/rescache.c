@@ -38,7 +38,12 @@
  * of its size and writing it costs that much less; such a section is
  * decoded into memory of its own when read, the others are used in place.  Any mismatch, a short file or a wrong hash makes it a
  * miss; a new entry is renamed over an old one (colcache_writer).  An
- * entry read is mapped read-only: restored columns point into it. */
+ * entry read is mapped read-only: restored columns point into it.
+ *
+ * Plugins' results (cohort_host.memo_get, result.c): an entry of one
+ * section, keyed by the opening, the plugin's build-id (or file), the
+ * estimator, the keys of the columns it was computed from and the
+ * plugin's text; counted apart from the results above. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1   /* dl_iterate_phdr */
 #endif

@@ -3,7 +3,9 @@
  * precision for machines.  Under `privacy min_cell = N` every count
  * 0 < n < N, every percentage of a row that rests on such a count, and
  * every number of such a row of a detail table (a whole curve), is written
- * as "<N" in all three. */
+ * as "<N" in all three.  A plugin's results kept between runs (memo_get,
+ * memo_put) go to the results cache (rescache.c) under the keys of the
+ * call's columns, which the runner gives in call_ctx. */
 #include "result.h"
 #include "csvcell.h"
 #include "safetext.h"
