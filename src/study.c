@@ -914,18 +914,21 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     const fill_ctx *c = ctxp;
     (void)part;
-    for (size_t r = lo; r < hi; r++) {
-        size_t u = c->rows[r];
-        if (!c->db) eval_unit(ev, u);
-        for (size_t k = 0; k < c->nfill; k++) {
-            const filler *f = &c->fill[k];
-            if (c->db) {
+    if (c->db) {
+        for (size_t r = lo; r < hi; r++) {
+            size_t u = c->rows[r];
+            for (size_t k = 0; k < c->nfill; k++) {
+                const filler *f = &c->fill[k];
                 ep_value p = f->surv ? indb_endpoint(c->db, f->ep, u) : (ep_value){0, 0, 0, 0, 0, 0};
                 fill_put(f, r, f->surv ? V_MISSING : indb_value(c->db, f->col, u), f->surv ? &p : NULL);
             }
-            else
-                fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
         }
+        return;
+    }
+    for (size_t r = lo; r < hi; r++) {
+        eval_unit(ev, c->rows[r]);
+        for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++)
+            fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
     }
 }
 
