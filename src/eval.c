@@ -141,7 +141,7 @@ static value out_of_range(evaluator *ev, const expr *e)
 }
 
 /* v, or missing when it is a date, a real or a duration out of range */
-static value in_range(evaluator *ev, const expr *e, value v)
+static inline value in_range(evaluator *ev, const expr *e, value v)
 {
     if (v.t == TY_DATE && !date_in_range(v.u.r)) return out_of_range(ev, e);
     if ((v.t == TY_REAL || v.t == TY_DURATION) && !isfinite(v.u.r)) return out_of_range(ev, e);
@@ -843,7 +843,7 @@ static const expr *fast_conjunct(evaluator *ev, quant_state *qs, const expr *e)
 static value quant_loop(evaluator *ev, const expr *e, const group_index *g, const uint8_t *pass, size_t first,
                         size_t n);
 
-static value eval_quant_rows(evaluator *ev, const expr *e)
+static inline __attribute__((always_inline)) value eval_quant_rows(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
     const group_index *g = quant_groups(ev, e);
@@ -961,7 +961,7 @@ static value map_lookup(const vmap *m, const char *key)
 
 /* ---- expressions --------------------------------------------------------- */
 
-static value arith(evaluator *ev, const expr *e, value a, value b)
+static inline __attribute__((always_inline)) value arith(evaluator *ev, const expr *e, value a, value b)
 {
     if (v_missing(a) || v_missing(b)) return V_MISSING;
     int op = e->op;
