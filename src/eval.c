@@ -863,7 +863,8 @@ static inline __attribute__((always_inline)) value eval_quant_rows(evaluator *ev
     const expr *w = pass ? qs->fixed : NULL;
     if (w) {
         value r;
-        if (qs->sorted && n && any_sorted(ev, w, qs->sorted, g, first, n, pass, &r)) return r;
+        if (!n) return v_bool(0);   /* no row passes: any_fixed_rest's result, without a visit */
+        if (qs->sorted && any_sorted(ev, w, qs->sorted, g, first, n, pass, &r)) return r;
         return any_fixed_rest(ev, e, w, g, first, n, pass);
     }
     return quant_loop(ev, e, g, pass, first, n);

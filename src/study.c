@@ -888,7 +888,7 @@ static int surv_init(colbuf *b, cohort_surv *s, const endpointinfo *ep, size_t n
 }
 
 /* Row `row` of f: the value v, or the endpoint p (f->surv) */
-static void fill_put(const filler *f, size_t row, value v, const ep_value *p)
+static inline void fill_put(const filler *f, size_t row, value v, const ep_value *p)
 {
     if (f->surv) {
         ((unsigned char *)f->surv->missing)[row] = !p->known;
