@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <stdlib.h>
@@ -516,8 +517,19 @@ typedef struct crit_ctx {
     size_t *excluded, *unknown;        /* MAX_THREADS x ncriteria */
     const uint8_t *eval_eps;           /* endpoints to evaluate for the units that pass, or NULL */
     progress *pg;                      /* updated by part 0, for all (parts are equal) */
-    uint32_t *fate;                    /* per unit: how many steps it passed */
+    int nlev, lev[ATTR_LEVELS];        /* the attrition's levels (attr_levels) */
+    _Atomic uint32_t *best[ATTR_LEVELS];   /* per level and row: 1 + the most steps any of its
+                                              units passed, 0 without units (atomic: the
+                                              units of a row may be in two parts) */
 } crit_ctx;
+
+/* *p = max(*p, v), whichever part gets there first */
+static void atomic_max_u32(_Atomic uint32_t *p, uint32_t v)
+{
+    uint32_t cur = atomic_load_explicit(p, memory_order_relaxed);
+    while (cur < v && !atomic_compare_exchange_weak_explicit(p, &cur, v, memory_order_relaxed, memory_order_relaxed)) {
+    }
+}
 
 static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
@@ -536,7 +548,10 @@ static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
             if (v_missing(v)) { unknown[j]++; break; }
             if ((v.u.i != 0) != (s->kind == S_INCLUDE)) { excluded[j]++; break; }
         }
-        c->fate[i] = (uint32_t)j;
+        for (int lv = 0; lv < c->nlev; lv++) {
+            int64_t ar = eval_row_of(ev, c->lev[lv]);   /* (eval_unit's: data_ancestor_row) */
+            if (ar >= 0) atomic_max_u32(&c->best[lv][ar], (uint32_t)j + 1);
+        }
         if (j < nc) continue;
         c->idx[lo + k++] = i;
         if (c->eval_eps)
@@ -679,13 +694,19 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     c.eval_eps = eval_eps;
     c.pg = pool->pg;
     c.idx = malloc((n + 1) * sizeof *c.idx);
-    c.fate = malloc((n + 1) * sizeof *c.fate);
     c.excluded = calloc(MAX_THREADS * nc + 1, sizeof *c.excluded);
     c.unknown = calloc(MAX_THREADS * nc + 1, sizeof *c.unknown);
     size_t *excluded = calloc(nc + 1, sizeof *excluded), *unknown = calloc(nc + 1, sizeof *unknown);
-    if (!c.idx || !c.fate || !c.excluded || !c.unknown || !excluded || !unknown) {
+    /* the patients (and courses...) behind the units left after each step:
+     * the most steps each row of a level's table saw a unit of its pass,
+     * worked out by the parts (crit_part) */
+    c.nlev = attr_levels(st, d, c.lev);
+    int best_ok = 1;
+    for (int lv = 0; lv < c.nlev; lv++)
+        if (!(c.best[lv] = calloc(d->tables[c.lev[lv]].nrows + 1, sizeof *c.best[lv]))) best_ok = 0;
+    if (!c.idx || !c.excluded || !c.unknown || !excluded || !unknown || !best_ok) {
+        for (int lv = 0; lv < c.nlev; lv++) free(c.best[lv]);
         free(c.idx);
-        free(c.fate);
         free(c.excluded);
         free(c.unknown);
         free(excluded);
@@ -711,25 +732,28 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     }
     free(c.excluded);
     free(c.unknown);
-    /* the patients (and courses...) behind the units left after each step */
-    int lev[ATTR_LEVELS];
-    int nlev = attr_levels(st, d, lev);
+    /* behind[j][lv]: the rows of level lv with a unit that passed j steps or more */
+    int nlev = c.nlev;
     size_t *behind = calloc((size_t)(nlev * (int)(nc + 1)) + 1, sizeof *behind);
-    for (int lv = 0; behind && lv < nlev; lv++) {
-        /* rows of the level table by the most steps any of their units passed */
-        size_t na = d->tables[lev[lv]].nrows;
-        int64_t *best = malloc((na + 1) * sizeof *best);
-        if (!best) { free(behind); behind = NULL; break; }
-        for (size_t r = 0; r < na; r++) best[r] = -1;
-        for (size_t i = 0; i < n; i++) {
-            int64_t ar = data_ancestor_row(d, st->unit, i, lev[lv]);
-            if (ar >= 0 && (int64_t)c.fate[i] > best[ar]) best[ar] = c.fate[i];
+    size_t *hist = calloc(nc + 2, sizeof *hist);
+    for (int lv = 0; lv < nlev; lv++) {
+        size_t na = d->tables[c.lev[lv]].nrows;
+        if (behind && hist) {
+            memset(hist, 0, (nc + 2) * sizeof *hist);
+            for (size_t r = 0; r < na; r++) hist[atomic_load_explicit(&c.best[lv][r], memory_order_relaxed)]++;
+            size_t atleast = 0;   /* rows whose best is 1 + j or more */
+            for (size_t j = nc + 1; j >= 1; j--) {
+                atleast += hist[j];
+                behind[(j - 1) * (size_t)nlev + (size_t)lv] = atleast;
+            }
         }
-        for (size_t r = 0; r < na; r++)
-            for (int64_t j = 0; j <= best[r]; j++) behind[(size_t)j * (size_t)nlev + (size_t)lv]++;
-        free(best);
+        free(c.best[lv]);
     }
-    free(c.fate);
+    if (!hist) {
+        free(behind);
+        behind = NULL;
+    }
+    free(hist);
     record_attrition(st, d, res, n, excluded, unknown, behind);
     if (pool->rc && key.hex[0] && problems(pool, st) == 0) {
         size_t meta[SET_META] = {n, k, nc, (size_t)nlev};
@@ -881,7 +905,7 @@ static int surv_init(colbuf *b, cohort_surv *s, const endpointinfo *ep, size_t n
 }
 
 /* Row `row` of f: the value v, or the endpoint p (f->surv) */
-static void fill_put(const filler *f, size_t row, value v, const ep_value *p)
+static inline void fill_put(const filler *f, size_t row, value v, const ep_value *p)
 {
     if (f->surv) {
         ((unsigned char *)f->surv->missing)[row] = !p->known;
@@ -931,18 +955,21 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     const fill_ctx *c = ctxp;
     (void)part;
-    for (size_t r = lo; r < hi; r++) {
-        size_t u = c->rows[r];
-        if (!c->db) eval_unit(ev, u);
-        for (size_t k = 0; k < c->nfill; k++) {
-            const filler *f = &c->fill[k];
-            if (c->db) {
+    if (c->db) {
+        for (size_t r = lo; r < hi; r++) {
+            size_t u = c->rows[r];
+            for (size_t k = 0; k < c->nfill; k++) {
+                const filler *f = &c->fill[k];
                 ep_value p = f->surv ? indb_endpoint(c->db, f->ep, u) : (ep_value){0, 0, 0, 0, 0, 0};
                 fill_put(f, r, f->surv ? V_MISSING : indb_value(c->db, f->col, u), f->surv ? &p : NULL);
             }
-            else
-                fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
         }
+        return;
+    }
+    for (size_t r = lo; r < hi; r++) {
+        eval_unit(ev, c->rows[r]);
+        for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++)
+            fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
     }
 }
 
