@@ -483,30 +483,15 @@ static inline __attribute__((always_inline)) plain_col plain_col_of(const loader
     return (plain_col){&L->t->cols[ci], nalen, L->cs[ci].fixed, L->cs[ci].impute};
 }
 
-/* The common cell, stored without store_cell's checks: a missing cell
- * (as store_cell stores it), or a value that fits its column's current
- * type `type` as it is.  1 when stored; 0 for anything else (store_cell
- * then reads the cell from the start, with its diagnostics and
- * promotions).  No diagnostics, no promotion: cells of different columns
- * may be stored in any order (store_column).  `skip` (L->cs[ci].skip, a
- * constant where it is inlined): a column the rules never read, whose
- * integers, reals and dates are only checked, by the same parsers given
- * no place for the value (vp_int, vp_real, date_parse; its one-row array
- * then never widens to 64 bits: never kept, no one asks), and whose texts
- * are not interned, nor are its missing cells flagged (its flags are
- * freed unread): the same cells taken, none converted. */
-static inline __attribute__((always_inline)) int store_plain_as(loader *L, const plain_col *pc,
+/* store_plain_as's value, not missing: one that fits its column's type
+ * `type` as it is, stored (checked only, `skip`); 1, or 0 for anything
+ * else. */
+static inline __attribute__((always_inline)) int store_value_as(loader *L, const plain_col *pc,
                                                                size_t row, const char *p,
                                                                size_t len, int padded, int type,
                                                                int skip)
 {
     column *c = pc->c;
-    /* a text never read: missing or not, it is taken unless date-shaped
-     * (then store_cell decides, missing first) */
-    if (!(skip && type == CT_TEXT) && ((pc->nalen >> (len & 63)) & 1) && is_missing(L, p, len)) {
-        if (!skip) set_missing_as(c, row, type);
-        return 1;
-    }
     switch (type) {
     case CT_INT: {
         int64_t v, *out = skip ? NULL : &v;
@@ -547,6 +532,40 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, const
         return 0;
     }
     return 1;   /* the row's missing flag is clear already */
+}
+
+
+/* The common cell, stored without store_cell's checks: a missing cell
+ * (as store_cell stores it), or a value that fits its column's current
+ * type `type` as it is.  1 when stored; 0 for anything else (store_cell
+ * then reads the cell from the start, with its diagnostics and
+ * promotions).  No diagnostics, no promotion: cells of different columns
+ * may be stored in any order (store_column).  `skip` (L->cs[ci].skip, a
+ * constant where it is inlined): a column the rules never read, whose
+ * integers, reals and dates are only checked, by the same parsers given
+ * no place for the value (vp_int, vp_real, date_parse; its one-row array
+ * then never widens to 64 bits: never kept, no one asks), and whose texts
+ * are not interned, nor are its missing cells flagged (its flags are
+ * freed unread): the same cells taken, none converted.  So for such a
+ * column the value is tried first and the missing-value test only when
+ * it does not fit (a missing cell and a fitting value are both taken, and
+ * nothing is kept to tell them apart), and a text is taken unless
+ * date-shaped, missing or not (a date-shaped one goes to store_cell,
+ * which tests missing first). */
+static inline __attribute__((always_inline)) int store_plain_as(loader *L, const plain_col *pc,
+                                                               size_t row, const char *p,
+                                                               size_t len, int padded, int type,
+                                                               int skip)
+{
+    if (skip) {
+        if (store_value_as(L, pc, row, p, len, padded, type, 1)) return 1;
+        return type != CT_TEXT && ((pc->nalen >> (len & 63)) & 1) && is_missing(L, p, len);
+    }
+    if (((pc->nalen >> (len & 63)) & 1) && is_missing(L, p, len)) {
+        set_missing_as(pc->c, row, type);
+        return 1;
+    }
+    return store_value_as(L, pc, row, p, len, padded, type, 0);
 }
 
 /* store_plain_as of one field: an unquoted one is followed by the
