@@ -12,8 +12,8 @@
  * general tokenizer, which gives the same fields.  A batch of records of
  * one width (csv_next_batch) is tokenized a whole block at a time: each
  * block's field ends written out at once, its line ends checked to fall
- * every so many fields (batch_blocks); a block with a quote or a CR, or
- * whose line ends do not fall so, is read record by record as above. */
+ * every so many fields (batch_blocks); a block with a quote or a lone CR,
+ * or whose line ends do not fall so, is read record by record as above. */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE 1   /* MAP_ANONYMOUS, madvise */
 #endif
@@ -307,11 +307,11 @@ static csv_field *new_field(csv_reader *r)
 
 /* ---- the fast path ---- */
 
-/* One 64-byte block's bytes: bit k of e set when byte k ends a field (','
- * or '\n'), of n when it is '\n', of s when it is '"' or '\r' (which
- * batch_blocks leaves to fast_record; fast_record wants e | s). */
+/* One 64-byte block's bytes: bit k of e set when byte k is ',' or '\n', of
+ * n when it is '\n', of cr when '\r', of q when '"' (fast_record wants
+ * them all, e | cr | q). */
 typedef struct block_bits {
-    uint64_t e, n, s;
+    uint64_t e, n, cr, q;
 } block_bits;
 
 #if !defined(__SSE2__)
@@ -329,7 +329,7 @@ static inline uint64_t byte_bits(uint64_t w, unsigned char c)
 /* block_bits with SSE2, or eight bytes at a time elsewhere. */
 static inline __attribute__((always_inline)) block_bits block_bits_base(const char *b)
 {
-    block_bits m = {0, 0, 0};
+    block_bits m = {0, 0, 0, 0};
 #if defined(__SSE2__)
     const __m128i vc = _mm_set1_epi8(','), vn = _mm_set1_epi8('\n');
     const __m128i vr = _mm_set1_epi8('\r'), vq = _mm_set1_epi8('"');
@@ -337,10 +337,10 @@ static inline __attribute__((always_inline)) block_bits block_bits_base(const ch
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
         __m128i n = _mm_cmpeq_epi8(v, vn);
         __m128i e = _mm_or_si128(_mm_cmpeq_epi8(v, vc), n);
-        __m128i x = _mm_or_si128(_mm_cmpeq_epi8(v, vr), _mm_cmpeq_epi8(v, vq));
         m.e |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * k);
         m.n |= (uint64_t)(uint16_t)_mm_movemask_epi8(n) << (16 * k);
-        m.s |= (uint64_t)(uint16_t)_mm_movemask_epi8(x) << (16 * k);
+        m.cr |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vr)) << (16 * k);
+        m.q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)) << (16 * k);
     }
 #else
     for (int k = 0; k < 8; k++) {
@@ -349,7 +349,8 @@ static inline __attribute__((always_inline)) block_bits block_bits_base(const ch
         uint64_t n = byte_bits(w, '\n');
         m.e |= (byte_bits(w, ',') | n) << (8 * k);
         m.n |= n << (8 * k);
-        m.s |= (byte_bits(w, '"') | byte_bits(w, '\r')) << (8 * k);
+        m.cr |= byte_bits(w, '\r') << (8 * k);
+        m.q |= byte_bits(w, '"') << (8 * k);
     }
 #endif
     return m;
@@ -376,7 +377,7 @@ fast_record(csv_reader *r, block_bits (*bits)(const char *), size_t at, size_t e
     } else {
         b = p;
         block_bits x = bits(b);
-        m = x.e | x.s;
+        m = x.e | x.cr | x.q;
     }
     m &= ~(uint64_t)0 << (p - b);
     size_t nf = 0;
@@ -387,7 +388,7 @@ fast_record(csv_reader *r, block_bits (*bits)(const char *), size_t at, size_t e
             b += 64;
             __builtin_prefetch(b + PREFETCH_AHEAD);
             block_bits x = bits(b);
-            m = x.e | x.s;
+            m = x.e | x.cr | x.q;
         }
         q = b + __builtin_ctzll(m);
         m &= m - 1;
@@ -479,11 +480,13 @@ static inline __attribute__((always_inline)) unsigned put_ends(uint32_t *w, uint
 /* Plain records of exactly nf (>= 2) fields from r->pos on, tokenized a
  * whole 64-byte block at a time: every block's field ends are written one
  * after another into r->flat (eight at a time, without a branch per
- * field), and the block is taken when its '\n's are exactly the ends whose
- * ranks make records of nf fields (so a record of another width or a blank
- * line stops it) and it has no '"' or '\r'.  Only blocks that end before
- * the end of the input (and the view's limit) are read, so every record
- * taken ends in a real '\n' and starts where the one before ended.  The
+ * field), and the block is taken when its line ends ('\n', or "\r\n",
+ * whose last field ends at the '\r') are exactly the ends whose ranks make
+ * records of nf fields (so a record of another width or a blank line stops
+ * it) and it has no '"' or other '\r' (a "\r\n" cut by the block's end
+ * counts as one).  Only blocks that end before the end of the input (and
+ * the view's limit) are read, so every record taken ends in a real line
+ * end and starts just after the one before.  The
  * complete records of the blocks taken, up to `room`, go to r->off from
  * record `at` on, and r->pos and r->line move past them.  Their number;
  * the record at r->pos (the first of the block that was not taken) is for
@@ -510,14 +513,23 @@ batch_blocks(csv_reader *r, size_t nf, size_t room, size_t at, block_bits (*bits
     const char *b = r->buf + pos;
     uint32_t o = (uint32_t)(pos - b0);
     size_t fi = 0, nl = nf - 1, recs = 0;   /* ends so far, rank of the next '\n' */
+    int crlf = 0;                           /* some line ends are CRLFs */
     uint64_t every = 0;
     for (size_t k = 0; k < 64; k += nf) every |= (uint64_t)1 << k;
     for (size_t left = (stop - pos) / 64; left > 0 && recs < room; left--) {
         __builtin_prefetch(b + BLOCKS_AHEAD);
         block_bits m = bits(b);
-        if (m.s || !match(m.e, m.n, nl - fi, nf, every)) break;
-        fi += put(flat + fi, m.e, o);
-        unsigned k = bits_in(m.n);
+        uint64_t e = m.e, n = m.n;
+        if (m.cr | m.q) {
+            uint64_t pair = m.cr & (n >> 1);    /* each '\r' just before a '\n' */
+            if (m.q || m.cr != pair) break;     /* a quote, a lone '\r' (or at bit 63) */
+            n = (n & ~(pair << 1)) | pair;      /* a CRLF's line (and last field) ends */
+            e = (e & ~(pair << 1)) | pair;      /* at its '\r' */
+            crlf = 1;
+        }
+        if (!match(e, n, nl - fi, nf, every)) break;
+        fi += put(flat + fi, e, o);
+        unsigned k = bits_in(n);
         recs += k;
         nl += nf * k;
         b += 64;
@@ -532,6 +544,7 @@ batch_blocks(csv_reader *r, size_t nf, size_t room, size_t at, block_bits (*bits
         /* eight at a time: r->off and r->flat have room for the overrun */
         for (size_t i = 0; i < nf; i += 8) memcpy(dst + 1 + i, src + i, 8 * sizeof *src);
         start = src[nf - 1] + 1;
+        if (crlf && r->bbase[start - 1] == '\r') start++;
         r->bline[at + k] = r->line + (long)k;
     }
     if (take) {
@@ -563,15 +576,15 @@ block_bits_avx2(const char *b)
 {
     const __m256i vc = _mm256_set1_epi8(','), vn = _mm256_set1_epi8('\n');
     const __m256i vr = _mm256_set1_epi8('\r'), vq = _mm256_set1_epi8('"');
-    block_bits m = {0, 0, 0};
+    block_bits m = {0, 0, 0, 0};
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32 * k));
         __m256i n = _mm256_cmpeq_epi8(v, vn);
         __m256i e = _mm256_or_si256(_mm256_cmpeq_epi8(v, vc), n);
-        __m256i x = _mm256_or_si256(_mm256_cmpeq_epi8(v, vr), _mm256_cmpeq_epi8(v, vq));
         m.e |= (uint64_t)(uint32_t)_mm256_movemask_epi8(e) << (32 * k);
         m.n |= (uint64_t)(uint32_t)_mm256_movemask_epi8(n) << (32 * k);
-        m.s |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << (32 * k);
+        m.cr |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vr)) << (32 * k);
+        m.q |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vq)) << (32 * k);
     }
     return m;
 }
@@ -582,8 +595,8 @@ block_bits_avx512(const char *b)
     __m512i v = _mm512_loadu_si512((const void *)b);
     uint64_t n = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
     block_bits m = {_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(',')) | n, n,
-                    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')) |
-                        _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'))};
+                    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')),
+                    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'))};
     return m;
 }
 

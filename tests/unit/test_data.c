@@ -1891,10 +1891,11 @@ static void test_csv_fast_agrees(void)
 }
 
 /* The batches' whole-block tokenizer (batch_blocks in csv.c) on files of
- * plain records of one width, longer than a block, with now and then what
- * must stop it: a blank line, a record of another width, a quoted field, a
- * quote inside a field, a CRLF or lone CR, no final line end; every block
- * mask, mapped and through buffers of several sizes. */
+ * plain records of one width, longer than a block, LF or CRLF line ends
+ * (a third of the files CRLF throughout), with now and then what must stop
+ * it: a blank line, a record of another width, a quoted field, a quote
+ * inside a field, a lone CR, no final line end; every block mask, mapped
+ * and through buffers of several sizes. */
 static void test_csv_blocks_agree(void)
 {
     fixture fx;
@@ -1906,6 +1907,7 @@ static void test_csv_blocks_agree(void)
 #define RND(n) ((seed = seed * 1103515245u + 12345u), (size_t)((seed >> 16) % (n)))
     for (int k = 0; k < 400; k++) {
         size_t width = 2 + RND(9), rare = 1 + RND(40), len = 0, want = 200 + RND(3000);
+        int crlf = RND(3) == 0;     /* every line ends in CRLF */
         while (len + 200 < sizeof text && len < want) {
             size_t odd = RND(rare) == 0 ? 1 + RND(8) : 0;
             size_t nf = odd == 1 ? width + 1 : odd == 2 ? width - 1 : width;
@@ -1922,7 +1924,7 @@ static void test_csv_blocks_agree(void)
                 if (odd == 5 && j == 0) text[len++] = '"';     /* data, not quoting */
                 if (odd == 6 && j == 0) text[len++] = '\r';    /* a lone CR */
             }
-            if (odd == 7) text[len++] = '\r';
+            if (odd == 7 || crlf) text[len++] = '\r';
             text[len++] = '\n';
         }
         if (RND(4) == 0) len--;     /* no final line end */
