@@ -624,7 +624,7 @@ ends_match_pdep(uint64_t e, uint64_t n, size_t d, size_t nf, uint64_t every)
 }
 
 /* put_ends sixteen bytes at a time: their offsets compressed by the
- * mask's sixteen bits (up to 80 entries from w on may be written). */
+ * mask's sixteen bits (up to 64 entries from w on may be written). */
 static inline __attribute__((always_inline, target("avx512f,popcnt"))) unsigned
 put_ends_avx512(uint32_t *w, uint64_t e, uint32_t o)
 {
