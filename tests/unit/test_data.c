@@ -1890,6 +1890,58 @@ static void test_csv_fast_agrees(void)
     fx_close(&fx);
 }
 
+/* The batches' whole-block tokenizer (batch_blocks in csv.c) on files of
+ * plain records of one width, longer than a block, LF or CRLF line ends
+ * (a third of the files CRLF throughout), with now and then what must stop
+ * it: a blank line, a record of another width, a quoted field, a quote
+ * inside a field, a lone CR, no final line end; every block mask, mapped
+ * and through buffers of several sizes. */
+static void test_csv_blocks_agree(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    static const char chars[] = "abcdefgh0123456789-.";
+    unsigned seed = 777;
+    char text[4096];
+    int bad = 0;
+#define RND(n) ((seed = seed * 1103515245u + 12345u), (size_t)((seed >> 16) % (n)))
+    for (int k = 0; k < 400; k++) {
+        size_t width = 2 + RND(9), rare = 1 + RND(40), len = 0, want = 200 + RND(3000);
+        int crlf = RND(3) == 0;     /* every line ends in CRLF */
+        while (len + 200 < sizeof text && len < want) {
+            size_t odd = RND(rare) == 0 ? 1 + RND(8) : 0;
+            size_t nf = odd == 1 ? width + 1 : odd == 2 ? width - 1 : width;
+            if (odd == 3) {
+                text[len++] = '\n';   /* a blank line */
+                continue;
+            }
+            for (size_t j = 0; j < nf; j++) {
+                if (j) text[len++] = ',';
+                if (odd == 4 && j == nf - 1) text[len++] = '"';
+                size_t fl = RND(13);
+                for (size_t i = 0; i < fl; i++) text[len++] = chars[RND(sizeof chars - 1)];
+                if (odd == 4 && j == nf - 1) text[len++] = '"';
+                if (odd == 5 && j == 0) text[len++] = '"';     /* data, not quoting */
+                if (odd == 6 && j == 0) text[len++] = '\r';    /* a lone CR */
+            }
+            if (odd == 7 || crlf) text[len++] = '\r';
+            text[len++] = '\n';
+        }
+        if (RND(4) == 0) len--;     /* no final line end */
+        const char *p = fx_write(&fx, "b.csv", text, len);
+        if (!p || !batches_agree(p, 0, 1) || !batches_agree(p, 64, 0) ||
+            !batches_agree(p, 200, 0) || !batches_agree(p, 1000, 0) || !tokenizers_agree(p, 0, 1)) {
+            bad++;
+            fprintf(stderr, "batches differ on blocks text %d\n", k);
+        }
+        if (p) unlink(p);
+        fx.n--;
+    }
+#undef RND
+    CU_ASSERT_EQUAL(bad, 0);
+    fx_close(&fx);
+}
+
 /* Two loads of the same tables: the same rows, types, missing flags,
  * values (reals bit for bit, texts as strings) and diagnostics. */
 static int loads_agree(const cohort_data *a, const capture *ca, const cohort_data *b,
@@ -2560,6 +2612,7 @@ int main(void)
         {"partial dates", test_partial_dates},
         {"date fast path on every day", test_date_parse_every_day},
         {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
+        {"csv batches of whole blocks agree with the general tokenizer", test_csv_blocks_agree},
         {"cell fast path agrees with the general one", test_cells_fast_agrees},
         {"rows in their parents' order grouped in place", test_groups_in_place},
         {"column pages moved into an array", test_colmem_move},
