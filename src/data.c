@@ -31,9 +31,11 @@ enum { MAX_FILE_ERRORS = 20, SHOW_VALUE = 60, FIRST_ROWS = 4096 };
 
 /* key value -> row: slots hold row + 1 (0: empty).  Integer keys within a
  * narrow range index the slots directly (dense: slot[v - base]); others use
- * open addressing with linear probing. */
+ * open addressing with linear probing.  Integer keys that are base + row in
+ * every row (ids numbered in the file's order, as most are) need no slots:
+ * the row of v is v - base (seq: dense, nslots rows, slot NULL). */
 typedef struct keyhash {
-    int dense;
+    int dense, seq;
     int64_t base;
     size_t nslots;          /* a power of two unless dense */
     uint32_t *slot;
@@ -703,10 +705,14 @@ static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, s
     return &h->slot[i];
 }
 
+static inline int64_t dense_row(const keyhash *h, int64_t v);
+
 /* The row of t's key equal to column c's value at row, or -1. */
 static int64_t key_find(const table *t, const column *c, size_t row)
 {
-    return slot_row(key_slot(t->keyhash, &t->cols[t->key], c, row));
+    const keyhash *h = t->keyhash;
+    if (h->seq) return dense_row(h, col_int(c, row));
+    return slot_row(key_slot(h, &t->cols[t->key], c, row));
 }
 
 static int add_pending(pending **pv, size_t *np, size_t *cap, pending p)
@@ -1639,10 +1645,15 @@ static int run_slices(loader *L, int threads, size_t ns, int (*fn)(void *, const
  * then writes its rows into their slots, then checks that each of its rows
  * has a key and holds its slot (a duplicate's slot holds another row).
  * Upon any problem the slots are filled again in one pass, which finds the
- * problems in row order, as it does for other keys. */
+ * problems in row order, as it does for other keys.  Each slice also notes
+ * whether its keys are its first key + the row's place in the slice: when
+ * every slice's are, and each slice starts where the one before ends, the
+ * keys are base + row, none missing, none twice (keyhash's seq). */
 typedef struct key_slice {
     size_t from, to;
     int64_t lo, hi;         /* the smallest and largest key */
+    int64_t first;          /* the key of row from (seq) */
+    int seq;                /* every key is first + (row - from) */
     int bad;                /* a key missing or taken by another row */
 } key_slice;
 
@@ -1659,12 +1670,20 @@ static int key_range_task(void *arg, const loader *L, size_t k)
     key_slice *s = &kr->s[k];
     s->lo = INT64_MAX;
     s->hi = INT64_MIN;
-    for (size_t row = s->from; row < s->to; row++) {
-        if (col_missing(kr->kc, row)) continue;
+    s->first = s->from < s->to ? col_int(kr->kc, s->from) : 0;
+    uint64_t next = (uint64_t)s->first;
+    int seq = 1;
+    for (size_t row = s->from; row < s->to; row++, next++) {
+        if (col_missing(kr->kc, row)) {
+            seq = 0;
+            continue;
+        }
         int64_t v = col_int(kr->kc, row);
+        seq &= (uint64_t)v == next;
         if (v < s->lo) s->lo = v;
         if (v > s->hi) s->hi = v;
     }
+    s->seq = seq;
     return 0;
 }
 
@@ -1694,6 +1713,22 @@ static int key_check_task(void *arg, const loader *L, size_t k)
     return 0;
 }
 
+/* Whether the slices' keys are lo + row in every one of the n rows: each
+ * slice's in sequence from its first, each slice's first where the slice
+ * before ended, the first lo and the last hi = lo + n - 1 (no wrap). */
+static int keys_in_sequence(const key_run *kr, size_t ns, int64_t lo, int64_t hi, size_t n)
+{
+    if (!n || lo > hi || (uint64_t)hi - (uint64_t)lo != n - 1) return 0;
+    uint64_t next = (uint64_t)lo;
+    for (size_t k = 0; k < ns; k++) {
+        const key_slice *s = &kr->s[k];
+        if (s->from == s->to) continue;
+        if (!s->seq || (uint64_t)s->first != next) return 0;
+        next += s->to - s->from;
+    }
+    return 1;
+}
+
 /* Build the key hash; missing and duplicate keys go to pending. */
 static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
 {
@@ -1721,6 +1756,11 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
         }
         /* hi - lo, not the range: that is 2^64 for keys from INT64_MIN to INT64_MAX */
         uint64_t span = lo <= hi ? (uint64_t)hi - (uint64_t)lo : 0;
+        if (keys_in_sequence(&kr, ns, lo, hi, t->nrows)) {
+            *h = (keyhash){.dense = 1, .seq = 1, .base = lo, .nslots = t->nrows};
+            free(kr.s);
+            return 0;
+        }
         if (span < (uint64_t)h->nslots) {
             h->dense = 1;
             h->base = lo <= hi ? lo : 0;
@@ -1819,6 +1859,7 @@ static inline int64_t dense_row(const keyhash *h, int64_t v)
 {
     uint64_t k = (uint64_t)v - (uint64_t)h->base;
     int in = k < h->nslots;
+    if (h->seq) return in ? (int64_t)k : -1;
     return in ? (int64_t)h->slot[in ? k : 0] - 1 : -1;
 }
 
