@@ -42,12 +42,25 @@ typedef struct keyhash {
 } keyhash;
 
 /* A string recently interned while reading rows (intern()). */
-enum { INTERN_CACHE = 1024 };
+enum { INTERN_CACHE = 1024, WORD_CACHE = 256, WORD_MAX = 24 };
 typedef struct intern_slot {
     const char *s;
     size_t len;
     uint32_t id;
 } intern_slot;
+
+/* A text of up to WORD_MAX bytes recently interned, by its words
+ * (intern_words): the words and the length are the text. */
+typedef struct word_slot {
+    uint64_t w[3];
+    uint32_t len, id;       /* len 0: empty */
+} word_slot;
+
+/* The loader's caches in front of the string pool while reading rows. */
+typedef struct intern_cache {
+    intern_slot slot[INTERN_CACHE];
+    word_slot word[WORD_CACHE];
+} intern_cache;
 
 /* What the loader knows about a column while reading. */
 typedef struct colstate {
@@ -89,7 +102,7 @@ typedef struct loader {
     struct progress *progress;
     pthread_mutex_t *pool_lock; /* reading a part on a worker thread: held
                                around interning into the shared pool */
-    struct intern_slot *icache; /* reading rows: INTERN_CACHE slots (intern) */
+    intern_cache *icache;   /* reading rows: recently interned texts (intern) */
     size_t span0, span1;    /* reading a part: its offsets in the file */
     int threads;            /* threads reading one file (parts.h) */
     char **arena;           /* reading a part: per column, the reservation
@@ -457,13 +470,45 @@ static inline uint32_t cell_hash(const char *p, size_t len)
 static uint32_t intern(loader *L, const char *p, size_t len)
 {
     if (!L->icache) return strpool_id(L->pool, p, len);
-    intern_slot *sl = &L->icache[cell_hash(p, len) & (INTERN_CACHE - 1)];
+    intern_slot *sl = &L->icache->slot[cell_hash(p, len) & (INTERN_CACHE - 1)];
     if (sl->s && sl->len == len && strpool_same_bytes(sl->s, p, len)) return sl->id;
     if (L->pool_lock) pthread_mutex_lock(L->pool_lock);
     uint32_t id = strpool_id(L->pool, p, len);
     const char *s = id ? strpool_text(strpool_strings(L->pool), id) : NULL;
     if (L->pool_lock) pthread_mutex_unlock(L->pool_lock);
     if (id) *sl = (intern_slot){s, len, id};
+    return id;
+}
+
+/* intern() of a text of 1 to WORD_MAX bytes followed by the tokenizer's pad
+ * (8 readable bytes, csv.h), inline where cells are stored: the text is its
+ * length and three words (the first eight bytes, the bytes 8-15 when it
+ * has more than 16, the last eight; bytes past the end of a shorter one
+ * cleared), compared whole with a slot of the word cache, so a repeated
+ * text (most cells of a text column repeat a few values) costs no call,
+ * no hash of the pool and no comparison of its bytes.  Only ids intern()
+ * gave for the same text are kept: the pool sees the same texts in the
+ * same order as without the cache. */
+static inline uint32_t intern_words(loader *L, const char *p, size_t len)
+{
+    uint64_t a, m = 0, b = 0;
+    memcpy(&a, p, 8);
+    if (len < 8) {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        a &= ~0ull << (64 - 8 * len);
+#else
+        a &= ~(~0ull << (8 * len));
+#endif
+    } else {
+        memcpy(&b, p + len - 8, 8);
+        if (len > 16) memcpy(&m, p + 8, 8);
+    }
+    uint64_t h = (a ^ (b << 29 | b >> 35) ^ m ^ len) * 0x9e3779b97f4a7c15ull;
+    word_slot *sl = &L->icache->word[h >> 56 & (WORD_CACHE - 1)];
+    /* an empty slot has length 0: no text's */
+    if (sl->w[0] == a && sl->w[1] == m && sl->w[2] == b && sl->len == len) return sl->id;
+    uint32_t id = intern(L, p, len);
+    if (id) *sl = (word_slot){{a, m, b}, (uint32_t)len, id};
     return id;
 }
 
@@ -522,7 +567,7 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, size_
         /* a date-shaped text may be an impossible date (an error) */
         if (len == 10 && p[4] == '-' && p[7] == '-' && !L->cs[ci].fixed) return 0;
         if (!skip) {
-            uint32_t id = intern(L, p, len);
+            uint32_t id = padded && len <= WORD_MAX && L->icache ? intern_words(L, p, len) : intern(L, p, len);
             if (!id) return 0;
             c->sid[row] = id;
         }
@@ -1338,7 +1383,7 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
     W.nerr = W.stopped = W.reread_text = 0;
     W.progress = NULL;
     W.pool_lock = pool_lock;
-    W.icache = calloc(INTERN_CACHE, sizeof *W.icache);
+    W.icache = calloc(1, sizeof *W.icache);
     W.span0 = p->start;
     W.span1 = p->limit;
     W.arena = p->region;
@@ -1598,7 +1643,7 @@ static int read_parts(loader *L, csv_reader *r)
 static void read_rows(loader *L, csv_reader *r)
 {
     if (read_parts(L, r) != 0) {
-        L->icache = calloc(INTERN_CACHE, sizeof *L->icache);   /* NULL: none */
+        L->icache = calloc(1, sizeof *L->icache);   /* NULL: none */
         read_records(L, r);
         free(L->icache);
         L->icache = NULL;
