@@ -1879,6 +1879,7 @@ static int restored_keyhash(loader *L, size_t p)
  * keep the order stops marking; its marks are then dropped). */
 typedef struct link_slice {
     size_t from, to;        /* rows */
+    int64_t before;         /* the parent row of row from - 1 (-1: none) */
     pending pend[MAX_FILE_ERRORS];
     size_t npend;
     int mono, ordered;      /* parent rows never decrease; groups in order */
@@ -1889,6 +1890,7 @@ typedef struct link_run {
     link_slice *s;
     size_t ns;
     uint32_t *off;          /* grouping: pt->nrows + 1 group starts, or NULL */
+    int in_place;           /* parent_row is the link column's own array */
 } link_run;
 
 /* The parent row of the child's row `row` (-1: its key is missing or
@@ -1913,17 +1915,20 @@ static inline int64_t dense_row(const keyhash *h, int64_t v)
  * missing; the order dates od (or none), none missing from row - 1 on.  1
  * with *last, s->ordered and the group starts advanced; 0 when a key is
  * unknown or the parent order breaks (those rows are then linked again one
- * by one, which finds the problem; the group starts are dropped). */
+ * by one, which finds the problem; the group starts are dropped).  The
+ * rows' parent rows are written once all are found: v32 may be prow's own
+ * array (link_run's in_place), whose keys linking again reads. */
 static int link_block(const link_run *lr, const int32_t *v32, const int32_t *od, int32_t *prow,
                       link_slice *s, size_t row, int64_t *last)
 {
     const keyhash *h = lr->pt->keyhash;
     uint32_t *off = lr->off, spare;
+    int32_t found[64];
     int64_t l = *last;
     int bad = 0, ord = 1;
     for (size_t r = row; r < row + 64; r++) {
         int64_t pr = dense_row(h, v32[r]);
-        prow[r] = (int32_t)pr;
+        found[r - row] = (int32_t)pr;
         bad |= (pr < 0) | (pr < l);
         if (od) ord &= (pr != l) | (od[r - 1] <= od[r]);
         if (off && !bad) {
@@ -1933,6 +1938,7 @@ static int link_block(const link_run *lr, const int32_t *v32, const int32_t *od,
         l = pr;
     }
     if (bad) return 0;
+    memcpy(prow + row, found, sizeof found);
     s->ordered &= ord;
     *last = l;
     return 1;
@@ -1951,8 +1957,8 @@ static int link_task(void *arg, const loader *L, size_t k)
     int32_t *prow = t->parent_row;
     uint32_t *off = lr->off, spare;
     s->mono = s->ordered = 1;
-    colmem_populate(prow + s->from, (s->to - s->from) * sizeof *prow);
-    int64_t last = s->from ? parent_of(lr->pt, fc, s->from - 1) : -1;
+    if (!lr->in_place) colmem_populate(prow + s->from, (s->to - s->from) * sizeof *prow);
+    int64_t last = s->before;
     const int32_t *od = oc && oc->type == CT_DATE ? oc->d : NULL;
     for (size_t row = s->from; row < s->to; row++) {
         /* whole words of flags with no missing key (nor date): 64 rows at once */
@@ -2002,27 +2008,40 @@ static int link_task(void *arg, const loader *L, size_t k)
 
 /* Link every row to its parent row; problems go to pending.  When there
  * is none and the grouping by parent is the file's order, *goff gets its
- * group starts (else NULL: data_groups builds it).  0 or -1 (no memory). */
+ * group starts (else NULL: data_groups builds it).  0 or -1 (no memory).
+ * A link column of 32-bit integers that nothing reads after linking (it is
+ * dropped: link_unread), linked through a dense key hash (a row's parent
+ * from its own key alone), becomes parent_row: each row's parent row is
+ * written over its key, so the links take no fresh pages; the column is
+ * left without values. */
 static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32_t **goff)
 {
     table *t = L->t;
+    column *fc = &t->cols[t->fk];
     size_t n = t->nrows;
     int threads = tasks_threads(L->threads);
     link_run lr = {.pt = &L->d->tables[t->parent], .ns = plan_slices(L, n, threads)};
     size_t ng = lr.pt->nrows;
     *goff = NULL;
-    t->parent_row = malloc((n ? n : 1) * sizeof *t->parent_row);
+    lr.in_place = !L->cache_dir && fc->type == CT_INT && fc->i32 && !fc->mapped &&
+                  ((const keyhash *)lr.pt->keyhash)->dense && link_unread(L);
+    t->parent_row = lr.in_place ? fc->i32 : malloc((n ? n : 1) * sizeof *t->parent_row);
     lr.s = calloc(lr.ns, sizeof *lr.s);
     if (!t->parent_row || !lr.s) {
+        if (lr.in_place) t->parent_row = NULL;
         free(lr.s);
         return -1;
     }
     lr.off = malloc((ng + 1) * sizeof *lr.off);     /* NULL: data_groups groups */
     for (size_t k = 0; k < lr.ns; k++) {
-        lr.s[k].from = slice_start(n, lr.ns, k);
-        lr.s[k].to = slice_start(n, lr.ns, k + 1);
+        link_slice *s = &lr.s[k];
+        s->from = slice_start(n, lr.ns, k);
+        s->to = slice_start(n, lr.ns, k + 1);
+        /* before any slice writes over the keys */
+        s->before = s->from ? parent_of(lr.pt, fc, s->from - 1) : -1;
     }
     run_slices(L, threads, lr.ns, link_task, &lr);
+    if (lr.in_place) fc->i32 = NULL;    /* its values are parent_row's now */
     const int32_t *prow = t->parent_row;
     int rc = 0, grouped = lr.off != NULL;
     for (size_t k = 0; k < lr.ns && !rc; k++) {
