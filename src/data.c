@@ -480,33 +480,41 @@ static uint32_t intern(loader *L, const char *p, size_t len)
     return id;
 }
 
+/* Eight bytes at p, the first in the low byte, and the mask of the first
+ * r of them (r <= 8). */
+static inline uint64_t load_le64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+static const uint64_t first_bytes[9] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffull, 0xffffffffffffull,
+    0xffffffffffffffull, ~0ull};
+
 /* intern() of a text of 1 to WORD_MAX bytes followed by the tokenizer's pad
  * (8 readable bytes, csv.h), inline where cells are stored: the text is its
- * length and three words (the first eight bytes, the bytes 8-15 when it
- * has more than 16, the last eight; bytes past the end of a shorter one
- * cleared), compared whole with a slot of the word cache, so a repeated
- * text (most cells of a text column repeat a few values) costs no call,
- * no hash of the pool and no comparison of its bytes.  Only ids intern()
- * gave for the same text are kept: the pool sees the same texts in the
- * same order as without the cache. */
+ * length and its bytes 0-7, 8-15 and 16-23 (bytes past its end cleared),
+ * read without a branch on the length (each word from where the text
+ * ends, at most: within the pad), compared whole with a slot of the word
+ * cache, so a repeated text (most cells of a text column repeat a few
+ * values) costs no call, no hash of the pool and no comparison of its
+ * bytes.  Only ids intern() gave for the same text are kept: the pool sees
+ * the same texts in the same order as without the cache. */
 static inline uint32_t intern_words(loader *L, const char *p, size_t len)
 {
-    uint64_t a, m = 0, b = 0;
-    memcpy(&a, p, 8);
-    if (len < 8) {
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        a &= ~0ull << (64 - 8 * len);
-#else
-        a &= ~(~0ull << (8 * len));
-#endif
-    } else {
-        memcpy(&b, p + len - 8, 8);
-        if (len > 16) memcpy(&m, p + 8, 8);
-    }
-    uint64_t h = (a ^ (b << 29 | b >> 35) ^ m ^ len) * 0x9e3779b97f4a7c15ull;
+    size_t l1 = len < 8 ? len : 8, l2 = len < 16 ? len : 16;
+    uint64_t a = load_le64(p) & first_bytes[l1];
+    uint64_t m = load_le64(p + l1) & first_bytes[l2 - l1];
+    uint64_t b = load_le64(p + l2) & first_bytes[len - l2];
+    uint64_t h = (a ^ (m << 29 | m >> 35) ^ (b << 47 | b >> 17) ^ len) * 0x9e3779b97f4a7c15ull;
     word_slot *sl = &L->icache->word[h >> 56 & (WORD_CACHE - 1)];
     /* an empty slot has length 0: no text's */
-    if (sl->w[0] == a && sl->w[1] == m && sl->w[2] == b && sl->len == len) return sl->id;
+    if (((sl->w[0] ^ a) | (sl->w[1] ^ m) | (sl->w[2] ^ b) | (sl->len ^ len)) == 0) return sl->id;
     uint32_t id = intern(L, p, len);
     if (id) *sl = (word_slot){{a, m, b}, (uint32_t)len, id};
     return id;
