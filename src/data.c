@@ -108,6 +108,7 @@ typedef struct loader {
     char **arena;           /* reading a part: per column, the reservation
                                its values live in (colmem.h), or NULL */
     size_t arena_rows;      /* rows of 8 bytes each reservation holds */
+    size_t backed;          /* one pass: rows whose pages back_rows backed */
     int arena_full;         /* a part had more rows than that */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
@@ -1140,6 +1141,28 @@ static size_t store_batch(loader *L, csv_reader *r, const csv_batch *b, size_t r
 }
 
 /* The data rows (of one part, when reading a part on a worker thread). */
+/* One pass (no reservations): the pages of the kept columns' rows
+ * [L->backed, upto), upto at most the capacity, backed in one populating
+ * a column (colmem_populate), ahead of the batches stored in them, as a
+ * part's reservation is when it grows (grow_columns): a populating costs
+ * less than a fault a page, and rows beyond those read are never backed
+ * (the capacity is an estimate). */
+enum { BACK_AHEAD = 1 << 18 };
+static void back_rows(loader *L, size_t upto)
+{
+    table *t = L->t;
+    if (upto > L->cap) upto = L->cap;
+    if (upto <= L->backed) return;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        void **v = col_values(c);
+        if (!v || !*v || (L->cs && L->cs[j].skip)) continue;
+        size_t w = data_col_width(c);
+        colmem_populate((char *)*v + L->backed * w, (upto - L->backed) * w);
+    }
+    L->backed = upto;
+}
+
 static void read_records(loader *L, csv_reader *r)
 {
     table *t = L->t;
@@ -1155,6 +1178,7 @@ static void read_records(loader *L, csv_reader *r)
         return;
     }
     size_t row = 0, size = csv_file_size(r), batch = L->slow ? 0 : batch_rows(t->ncols);
+    L->backed = 0;
     char what[300];
     snprintf(what, sizeof what, "reading %s", t->path);
     for (;;) {
@@ -1170,6 +1194,7 @@ static void read_records(loader *L, csv_reader *r)
                     break;
                 }
             }
+            if (!L->arena && row + nb > L->backed) back_rows(L, row + nb + BACK_AHEAD);
             size_t stored = store_batch(L, r, &b, row, done);
             if (L->progress && (row + stored) >> 16 != row >> 16)
                 progress_update(L->progress, what,
