@@ -1924,6 +1924,7 @@ typedef struct link_run {
     size_t ns;
     uint32_t *off;          /* grouping: pt->nrows + 1 group starts, or NULL */
     int in_place;           /* parent_row is the link column's own array */
+    int seq32;              /* the parent's keys are base + row, all within 32 bits */
 } link_run;
 
 /* The parent row of the child's row `row` (-1: its key is missing or
@@ -1948,32 +1949,56 @@ static inline int64_t dense_row(const keyhash *h, int64_t v)
  * missing; the order dates od (or none), none missing from row - 1 on.  1
  * with *last, s->ordered and the group starts advanced; 0 when a key is
  * unknown or the parent order breaks (those rows are then linked again one
- * by one, which finds the problem; the group starts are dropped).  The
- * rows' parent rows are written once all are found: v32 may be prow's own
- * array (link_run's in_place), whose keys linking again reads. */
+ * by one, which finds the problem).  The rows' parent rows and group
+ * starts are written once all are found (the starts only at the rows whose
+ * parent changes): v32 may be prow's own array (link_run's in_place),
+ * whose keys linking again reads. */
 static int link_block(const link_run *lr, const int32_t *v32, const int32_t *od, int32_t *prow,
                       link_slice *s, size_t row, int64_t *last)
 {
     const keyhash *h = lr->pt->keyhash;
-    uint32_t *off = lr->off, spare;
-    int32_t found[64];
+    uint32_t *off = lr->off;
+    int32_t found[65];      /* found[i + 1]: row + i's parent row; found[0]: the last's */
     int64_t l = *last;
     int bad = 0, ord = 1;
-    for (size_t r = row; r < row + 64; r++) {
-        int64_t pr = dense_row(h, v32[r]);
-        found[r - row] = (int32_t)pr;
-        bad |= (pr < 0) | (pr < l);
-        if (od) ord &= (pr != l) | (od[r - 1] <= od[r]);
-        if (off && !bad) {
-            for (int64_t g = l + 1; g < pr; g++) __atomic_store_n(&off[g], (uint32_t)r, __ATOMIC_RELAXED);
-            __atomic_store_n(pr == l ? &spare : &off[pr], (uint32_t)r, __ATOMIC_RELAXED);
+    found[0] = (int32_t)l;
+    const int32_t *v = v32 + row;
+    if (lr->seq32) {
+        /* keys base + row within 32 bits: v - base in 32-bit lanes (a value
+         * below base wraps to 2^32 - (base - v), past the rows) */
+        uint32_t ub = (uint32_t)h->base, n = (uint32_t)h->nslots;
+        for (int i = 0; i < 64; i++) {
+            uint32_t k = (uint32_t)v[i] - ub;
+            bad |= k >= n;
+            found[i + 1] = (int32_t)k;
         }
-        l = pr;
+    } else {
+        for (int i = 0; i < 64; i++) {
+            int64_t pr = dense_row(h, v[i]);
+            bad |= pr < 0;
+            found[i + 1] = (int32_t)pr;
+        }
     }
+    for (int i = 0; i < 64; i++) bad |= found[i + 1] < found[i];
     if (bad) return 0;
-    memcpy(prow + row, found, sizeof found);
+    if (od)
+        for (int i = 0; i < 64; i++)
+            ord &= (found[i + 1] != found[i]) | (od[row + i - 1] <= od[row + i]);
+    if (off) {
+        uint64_t starts = 0;    /* bit i: row + i is the first of its parent's */
+        for (int i = 0; i < 64; i++) starts |= (uint64_t)(found[i + 1] != found[i]) << i;
+        /* groups (the parent before, its parent] start there (atomic: a
+         * slice that breaks the order may have marked some another one
+         * marks too) */
+        for (uint64_t m = starts; m; m &= m - 1) {
+            int i = __builtin_ctzll(m);
+            for (int64_t g = (int64_t)found[i] + 1; g <= found[i + 1]; g++)
+                __atomic_store_n(&off[g], (uint32_t)(row + (size_t)i), __ATOMIC_RELAXED);
+        }
+    }
+    memcpy(prow + row, found + 1, 64 * sizeof *found);
     s->ordered &= ord;
-    *last = l;
+    *last = found[64];
     return 1;
 }
 
@@ -2056,8 +2081,11 @@ static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32
     link_run lr = {.pt = &L->d->tables[t->parent], .ns = plan_slices(L, n, threads)};
     size_t ng = lr.pt->nrows;
     *goff = NULL;
+    const keyhash *ph = lr.pt->keyhash;
+    lr.seq32 = ph->seq && ph->base >= INT32_MIN && ph->base <= INT32_MAX &&
+               ph->nslots - 1 <= (uint64_t)(INT32_MAX - ph->base);
     lr.in_place = !L->cache_dir && fc->type == CT_INT && fc->i32 && !fc->mapped &&
-                  ((const keyhash *)lr.pt->keyhash)->dense && link_unread(L);
+                  ph->dense && link_unread(L);
     t->parent_row = lr.in_place ? fc->i32 : malloc((n ? n : 1) * sizeof *t->parent_row);
     lr.s = calloc(lr.ns, sizeof *lr.s);
     if (!t->parent_row || !lr.s) {

@@ -23,7 +23,7 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-enum { MAXREC = 64, MAXFILES = 16 };
+enum { MAXREC = 64, MAXFILES = 24 };
 
 /* One recorded diagnostic. */
 typedef struct rec {
@@ -1260,11 +1260,12 @@ static void test_intern_cache(void)
  * rows by v - base, and values below or above it are unknown keys. */
 static void test_key_sequences(void)
 {
-    enum { NP = 40, NV = 8 };
-    static const long long bases[] = {1, -3, 9223372036854775807LL - NP + 1};
+    enum { NP = 40, NV = 9, REP = 4 };
+    static const long long bases[] = {1, -3, 9223372036854775807LL - NP + 1, 2147483647LL - NP + 1,
+                                      -2147483647LL - 1};
     strpool *pool = strpool_new();
     capture cap;
-    for (int bi = 0; bi < 3; bi++) {
+    for (int bi = 0; bi < 5; bi++) {
         fixture fx;     /* a fixture a base: it holds MAXFILES files */
         CU_ASSERT_FATAL(fx_open(&fx) == 0);
         for (int v = 0; v < NV; v++) {
@@ -1286,15 +1287,23 @@ static void test_key_sequences(void)
             tb_add(&pt, "pid,x\n");
             for (int i = 0; i < NP; i++)
                 if (i == kmiss) tb_add(&pt, ",1\n"); else tb_printf(&pt, "%lld,1\n", key[i]);
-            /* children: every key, then (v 5, 6) one below or above the range */
+            /* children: every key REP times, in the parents' order (blocks of
+             * 64 rows linked at once), with (v 5, 8) one below the range or
+             * the smallest 32-bit value at row 100, or (v 6) one above it
+             * at row 127, the last of a block (in the parents' order) */
             textbuf ct = {0};
             tb_add(&ct, "pid\n");
             int nc = 0;
-            long long child[NP + 1];
+            long long child[REP * NP + 1];
             for (int i = 0; i < NP; i++)
-                if (i != kmiss && !(v == 2 && i == 25)) child[nc++] = key[i];
-            if (v == 5) child[nc++] = base - 1, nerr = 1;
-            if (v == 6 && bi < 2) child[nc++] = base + NP, nerr = 1;
+                for (int r = 0; r < REP; r++) {
+                    if (nc == 100 && v == 5) child[nc++] = base - 1, nerr = 1;
+                    if (nc == 127 && v == 6 && base < 9223372036854775807LL - NP + 1)
+                        child[nc++] = base + NP, nerr = 1;
+                    if (nc == 100 && v == 8 && base != -2147483647LL - 1)
+                        child[nc++] = -2147483647LL - 1, nerr = 1;
+                    if (i != kmiss && !(v == 2 && i == 25)) child[nc++] = key[i];
+                }
             for (int i = 0; i < nc; i++) tb_printf(&ct, "%lld\n", child[i]);
             char pn[32], cn[32];
             snprintf(pn, sizeof pn, "p%d-%d.csv", bi, v);
@@ -1329,6 +1338,7 @@ static void test_key_sequences(void)
                         int64_t pr = data_ancestor_row(d, 1, (size_t)i, 0);
                         bad += pr < 0 || pr >= NP || key[pr] != child[i];
                     }
+                    bad += d->tables[1].nrows != (size_t)nc;
                     CU_ASSERT_EQUAL(bad, 0);
                     data_free(d);
                 }
