@@ -1260,7 +1260,7 @@ static void test_intern_cache(void)
  * rows by v - base, and values below or above it are unknown keys. */
 static void test_key_sequences(void)
 {
-    enum { NP = 40, NV = 9, REP = 4 };
+    enum { NP = 150, NV = 10, REP = 4 };
     static const long long bases[] = {1, -3, 9223372036854775807LL - NP + 1, 2147483647LL - NP + 1,
                                       -2147483647LL - 1};
     strpool *pool = strpool_new();
@@ -1279,9 +1279,13 @@ static void test_key_sequences(void)
             if (v == 2) key[25] = base + 24, nerr = 1;  /* one twice */
             if (v == 3) kmiss = 30, nerr = 1;           /* one missing */
             if (v == 4) key[0] = base - 1;              /* the first out of line: slots */
+            if (v == 9) {                       /* two swapped in the second 64 */
+                key[100] = base + 101;
+                key[101] = base + 100;
+            }
             if (v == 7)                                 /* halves swapped: each slice of
-                                                           one row in sequence, not after
-                                                           the one before */
+                                                           6 rows in sequence, the one at
+                                                           75 not after the one before */
                 for (int i = 0; i < NP; i++) key[i] = base + (i + NP / 2) % NP;
             textbuf pt = {0};
             tb_add(&pt, "pid,x\n");
@@ -1313,10 +1317,11 @@ static void test_key_sequences(void)
             free(ct.s);
             for (int sl = 0; sl < 8; sl++)
                 for (int th = 1; th <= 3; th++) {
-                    /* one slice, or slices of 1, 7 and 13 rows; the link
+                    /* one slice, or slices of 6 (v 7: the break at row 75
+                     * is a slice start), 7 and 13 rows; the link
                      * column read by the rules, or not (sl >= 4: the
                      * links are written over it) */
-                    static const char *rows[] = {NULL, "1", "7", "13"};
+                    static const char *rows[] = {NULL, "6", "7", "13"};
                     static const char *const other[] = {"zz"};
                     if (rows[sl % 4]) setenv("COHORT_CSV_PART_BYTES", rows[sl % 4], 1);
                     else unsetenv("COHORT_CSV_PART_BYTES");
