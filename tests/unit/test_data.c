@@ -94,6 +94,13 @@ static void fx_close(fixture *f)
     rmdir(f->dir);
 }
 
+/* The test hook's parts (and slices) of `bytes` bytes (rows), or none (NULL). */
+static void part_bytes(const char *bytes)
+{
+    if (bytes) setenv("COHORT_CSV_PART_BYTES", bytes, 1);
+    else unsetenv("COHORT_CSV_PART_BYTES");
+}
+
 /* Load one table from `path`; diagnostics into cap. */
 static cohort_data *load1(const table_spec *sp, size_t n, const load_opts *o, strpool *pool,
                           capture *cap)
@@ -1323,8 +1330,7 @@ static void test_key_sequences(void)
                      * links are written over it) */
                     static const char *rows[] = {NULL, "6", "7", "13"};
                     static const char *const other[] = {"zz"};
-                    if (rows[sl % 4]) setenv("COHORT_CSV_PART_BYTES", rows[sl % 4], 1);
-                    else unsetenv("COHORT_CSV_PART_BYTES");
+                    part_bytes(rows[sl % 4]);
                     table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
                                         {.name = "c", .path = cp, .parent = "p",
                                          .want = sl >= 4 ? other : NULL, .nwant = sl >= 4}};
@@ -1545,8 +1551,7 @@ static void test_groups_linked_blocks(void)
                  * written over pid's keys, which linking again reads) */
                 static const char *rows[] = {NULL, "64", "100", "130"};
                 static const char *const date[] = {"date"};
-                if (rows[sl % 4]) setenv("COHORT_CSV_PART_BYTES", rows[sl % 4], 1);
-                else unsetenv("COHORT_CSV_PART_BYTES");
+                part_bytes(rows[sl % 4]);
                 table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
                                     {.name = "c", .path = cp, .parent = "p", .order = "date",
                                      .want = sl >= 4 ? date : NULL, .nwant = sl >= 4}};
@@ -1804,8 +1809,7 @@ static void test_groups_linked(void)
             for (int th = 1; th <= 3; th++) {
                 char num[16];
                 snprintf(num, sizeof num, "%d", rows);
-                if (rows) setenv("COHORT_CSV_PART_BYTES", num, 1);
-                else unsetenv("COHORT_CSV_PART_BYTES");
+                part_bytes(rows ? num : NULL);
                 table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
                                     {.name = "e", .path = files[f], .parent = "p"}};
                 load_opts o = {.threads = th};
