@@ -3,21 +3,26 @@
  * An entry is one file, named by a hash of the CSV file's real path and the
  * table's name: a header (magic, format, ABI tag, cohort's version, the
  * declaration's hash, the CSV file's identity and when it was taken, its
- * content hash and SHA-256, the table's shape, the payload's length and
- * chained hash, and the header's own checksum) and the payload, every
+ * content hash and SHA-256, the table's shape, the payload's length, its
+ * number of sections and the hash of their hashes' table, and the
+ * header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
  * flags (one bit a row, data.h) and its values (text: the distinct strings once, then a 32-bit id
  * per row), then the links to the parent table when kept (each row's parent
- * row, the groups' offsets and rows).  Every section is padded with zeros to 8 bytes.  An entry is
+ * row, the groups' offsets and rows), then the table of every section's
+ * hash.  Every section is padded with zeros to 8 bytes.  An entry is
  * mapped (privately, populated at once) and its columns' missing flags and
  * numeric values point into the mapping, which the table keeps (data.h:
  * column.mapped, table.map); only text columns are built (a pointer per
- * row into the interned strings).  The payload's hash chains a hash of each
- * section, checked before the table is used (about 7 GB/s a thread: a
- * damaged entry is never used): the sections are laid out first, then
- * hashed on the run's threads, each checked piece by piece as it is
- * hashed (links and ids in range, ids mapped to strings), and the hashes
- * chained in order.  cohort never changes an entry's payload in place (it
+ * row into the interned strings).  Each section the run uses is hashed
+ * and its hash compared with the table's (whose own hash the header
+ * holds) before the table is used (about the memory's speed: a damaged
+ * entry is never used): the sections are laid out first, then hashed on
+ * the run's threads, each checked piece by piece as it is hashed (links
+ * and ids in range, ids mapped to strings).  The data of a column the
+ * run's rules do not read (the entry keeps the columns an earlier run
+ * read) is neither read nor verified, only its header and name: it is
+ * left projected, as the parse would leave it.  cohort never changes an entry's payload in place (it
  * renames a new entry over it, and renews only the header in place), so a
  * mapping stays whole; truncating an entry by hand while a run has it
  * mapped would end that run (SIGBUS), like truncating any mapped file.
@@ -58,7 +63,7 @@
 #include "config.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 4, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 5, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
 /* how much older than the moment it was hashed a file's times must be for
  * its identity to vouch for its content (2 s: FAT's timestamps, the
@@ -80,7 +85,10 @@ typedef struct cc_header {
     int64_t key, fk, order;
     uint64_t links, parent_hash, parent_spec, ngroups;  /* colcache_links (links
                                        1: with the grouped rows, 2: in file order) */
-    uint64_t payload, sections;     /* the payload's length and chained hash */
+    uint64_t payload;               /* the payload's length */
+    uint64_t nsec, sections;        /* its sections (the table of their hashes, the
+                                       payload's last nsec words, not counted) and
+                                       the hash of that table */
     uint64_t check;                 /* hash of this header, check zero */
 } cc_header;
 
@@ -123,45 +131,90 @@ static uint64_t lane(uint64_t acc, uint64_t w)
     return rotl(acc + w * K2, 31) * K1;
 }
 
-/* Four independent lanes over 32-byte blocks, then the tail.  Each step is
- * a bijection of its lane's state, so changing any one 8-byte word always
- * changes the result before the final mix (itself a bijection).  Taken in
- * pieces (hash_begin, hash_blocks, hash_end) by hash_section, which checks
- * each piece of a section while it is in the cache. */
+/* Sixteen independent lanes over 128-byte blocks (HBLOCK), then the tail:
+ * lane j takes word j of every block, x = lane + word, x += (x mod 2^32) *
+ * KE (KE even: a bijection, as x mod 2^32 is then multiplied by the odd
+ * 1 + KE), lane = x rotated left by 31.  For a lane's state each step is
+ * injective in the word and a bijection of the state, so changing any one
+ * 8-byte word always changes its lane, and the lanes are folded into the
+ * result by bijections in turn (hash_end): any one changed word always
+ * changes the result; other damage goes unseen with a chance of about
+ * 2^-64.  32-bit multiplies, so that the AVX-512 form (hash_blocks_avx512:
+ * the same values, two vectors of 8 lanes) runs at about the memory's
+ * speed (format 5; format 4's 4 lanes of 64-bit multiplies took twice the
+ * time).  Taken in pieces (hash_begin, hash_blocks, hash_end) by
+ * hash_section, which checks each piece of a section while it is in the
+ * cache. */
+enum { HLANES = 16, HBLOCK = 8 * HLANES };
+#define KE 0x9e3779b8ULL
 typedef struct hstate {
-    uint64_t a, b, c, d;
+    uint64_t l[HLANES];
 } hstate;
 
 static void hash_begin(hstate *s, size_t n)
 {
-    s->a = K1 ^ (uint64_t)n;
-    s->b = K2;
-    s->c = K3;
-    s->d = ~K1;
+    for (int j = 0; j < HLANES; j++) s->l[j] = (K1 ^ (uint64_t)n) + (uint64_t)j * K2;
 }
 
-/* The blocks of p[0..len), len a multiple of 32. */
+static uint64_t step(uint64_t a, uint64_t w)
+{
+    uint64_t x = a + w;
+    x += (x & 0xffffffffULL) * KE;
+    return rotl(x, 31);
+}
+
+static void hash_blocks_portable(hstate *s, const unsigned char *p, size_t len)
+{
+    uint64_t l[HLANES];
+    memcpy(l, s->l, sizeof l);
+    for (; len >= HBLOCK; p += HBLOCK, len -= HBLOCK)
+        for (int j = 0; j < HLANES; j++) l[j] = step(l[j], rd64(p + 8 * j));
+    memcpy(s->l, l, sizeof l);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+static __attribute__((target("avx512f"))) void hash_blocks_avx512(hstate *s, const unsigned char *p, size_t len)
+{
+    __m512i a = _mm512_loadu_si512(s->l), b = _mm512_loadu_si512(s->l + 8);
+    const __m512i k = _mm512_set1_epi64((long long)KE);
+    for (; len >= HBLOCK; p += HBLOCK, len -= HBLOCK) {
+        a = _mm512_add_epi64(a, _mm512_loadu_si512(p));
+        b = _mm512_add_epi64(b, _mm512_loadu_si512(p + 64));
+        a = _mm512_rol_epi64(_mm512_add_epi64(a, _mm512_mul_epu32(a, k)), 31);
+        b = _mm512_rol_epi64(_mm512_add_epi64(b, _mm512_mul_epu32(b, k)), 31);
+    }
+    _mm512_storeu_si512(s->l, a);
+    _mm512_storeu_si512(s->l + 8, b);
+}
+#endif
+
+/* The blocks of p[0..len), len a multiple of HBLOCK: AVX-512 when the CPU
+ * has it (simd), else portable; the same values either way. */
+static void hash_blocks_with(hstate *s, const unsigned char *p, size_t len, int simd)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (simd && len >= 4 * HBLOCK && __builtin_cpu_supports("avx512f")) {
+        hash_blocks_avx512(s, p, len);
+        return;
+    }
+#else
+    (void)simd;
+#endif
+    hash_blocks_portable(s, p, len);
+}
+
 static void hash_blocks(hstate *s, const unsigned char *p, size_t len)
 {
-    uint64_t a = s->a, b = s->b, c = s->c, d = s->d;
-    while (len >= 32) {
-        a = lane(a, rd64(p));
-        b = lane(b, rd64(p + 8));
-        c = lane(c, rd64(p + 16));
-        d = lane(d, rd64(p + 24));
-        p += 32;
-        len -= 32;
-    }
-    s->a = a;
-    s->b = b;
-    s->c = c;
-    s->d = d;
+    hash_blocks_with(s, p, len, 1);
 }
 
-/* The tail p[0..len) (len < 32) and the final mix. */
+/* The lanes folded in turn, the tail p[0..len) (len < HBLOCK) and the
+ * final mix. */
 static uint64_t hash_end(const hstate *s, const unsigned char *p, size_t len)
 {
-    uint64_t h = rotl(s->a, 1) + rotl(s->b, 7) + rotl(s->c, 12) + rotl(s->d, 18);
+    uint64_t h = K3;
+    for (int j = 0; j < HLANES; j++) h = rotl((h ^ s->l[j]) * K1, 27) + K2;
     while (len >= 8) {
         h = rotl(h ^ lane(0, rd64(p)), 27) * K1 + K3;
         p += 8;
@@ -180,13 +233,19 @@ static uint64_t hash_end(const hstate *s, const unsigned char *p, size_t len)
     return h;
 }
 
-uint64_t colcache_hash(const void *data, size_t n)
+uint64_t colcache_hash_with(const void *data, size_t n, int simd)
 {
     const unsigned char *p = data;
     hstate s;
+    size_t whole = n - n % HBLOCK;
     hash_begin(&s, n);
-    hash_blocks(&s, p, n & ~(size_t)31);
-    return hash_end(&s, p + (n & ~(size_t)31), n & 31);
+    hash_blocks_with(&s, p, whole, simd);
+    return hash_end(&s, p + whole, n - whole);
+}
+
+uint64_t colcache_hash(const void *data, size_t n)
+{
+    return colcache_hash_with(data, n, 1);
 }
 
 /* The hash of a sequence of sections: each section's hash and length
@@ -410,6 +469,7 @@ typedef struct section {
     int kind, release;      /* release: its pages dropped once hashed (copied) */
     uint32_t bound;         /* BELOW: every 32-bit value below it; IDS: ids known */
     uint32_t *dict, *sid;   /* IDS: each id's string (owned), each row's */
+    int skip;               /* a column these rules do not read: not hashed */
     uint64_t hash;
     int bad;
 } section;
@@ -459,6 +519,16 @@ static const void *view(reader *rd, size_t n)
     return view_checked(rd, n, SEC_PLAIN, 0);
 }
 
+/* The next section of n bytes, of a column these rules do not read:
+ * passed over, not hashed (0, or -1 as view_checked fails). */
+static int pass_over(reader *rd, size_t n)
+{
+    if (!view_checked(rd, n, SEC_PLAIN, 0)) return -1;
+    rd->sec[rd->nsec - 1].skip = 1;
+    rd->sec[rd->nsec - 1].release = 1;   /* its pages given back (reader_free) */
+    return 0;
+}
+
 /* Check a piece p[0..len) at byte `at` of section sc (whole 32-bit values):
  * every value below the bound (as unsigned: a negative int32_t fails), or
  * each id mapped to its string.  0, or -1 when a value is out of range. */
@@ -489,9 +559,10 @@ static int check_piece(const section *sc, const unsigned char *p, size_t at, siz
 enum { PIECE = 1 << 16 };
 static void hash_section(section *sc)
 {
+    if (sc->skip) return;
     hstate s;
     hash_begin(&s, sc->n);
-    size_t n = sc->n, blocks = n & ~(size_t)31;
+    size_t n = sc->n, blocks = n - n % HBLOCK;
     int check = sc->kind != SEC_PLAIN;
     for (size_t at = 0; at < blocks && !sc->bad; at += PIECE) {
         size_t len = blocks - at < PIECE ? blocks - at : PIECE;
@@ -510,21 +581,27 @@ static void hash_section_at(void *ctx, size_t i, int caller)
     hash_section(&rd->sec[i]);
 }
 
-/* Every section hashed and checked, on up to `threads` threads (this one
- * among them, tasks_run); the sections' hashes chained in order as the writer did
- * (put) and compared with `sections`; 1 when they match and no check
- * failed (reader_free then releases the text columns' copied sections). */
-static int reader_verified(reader *rd, int threads, uint64_t sections)
+/* Every section but those skipped hashed and checked, on up to `threads`
+ * threads (this one among them, tasks_run), and its hash compared with
+ * the entry's table of the sections' hashes (the payload's last words,
+ * h->nsec of them, whose own hash is h->sections); 1 when the walk found
+ * as many sections as the table lists, the table is whole, every hash
+ * taken matches and no check failed (reader_free then releases the text
+ * columns' copied sections).  A skipped section (a column these rules do
+ * not read) is never used, so it need not be read (format 5: format 4
+ * chained every section's hash, so all had to be read). */
+static int reader_verified(reader *rd, int threads, const cc_header *h)
 {
+    if (h->nsec != rd->nsec || rd->end - rd->off != rd->nsec * sizeof(uint64_t)) return 0;
+    const unsigned char *tab = rd->base + rd->off;
+    if (colcache_hash(tab, rd->nsec * sizeof(uint64_t)) != h->sections) return 0;
     tasks_run(threads, rd->nsec, hash_section_at, rd);
-    uint64_t check = 0;
     int bad = 0;
     for (size_t i = 0; i < rd->nsec; i++) {
-        section *sc = &rd->sec[i];
-        check = chain(check, sc->hash, sc->n);
-        bad |= sc->bad;
+        const section *sc = &rd->sec[i];
+        bad |= sc->bad || (!sc->skip && rd64(tab + 8 * i) != sc->hash);
     }
-    return !bad && check == sections;
+    return !bad;
 }
 
 /* Free what the sections own; release the pages of the copied ones. */
@@ -579,8 +656,11 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
 }
 
 /* One column; its missing flags and numeric values point into the mapping
- * (c->mapped), a text column's strings are interned into pool. */
-static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
+ * (c->mapped), a text column's strings are interned into pool.  A column
+ * that `want` does not keep (its header and name read and verified) is
+ * left projected, its data passed over unread (*skipped counts it). */
+static int read_column(reader *rd, column *c, size_t nrows, strpool *pool, const colcache_want *want,
+                       size_t j, const cc_header *th, size_t *skipped)
 {
     const cc_col *hp = view(rd, sizeof(cc_col));
     if (!hp) return -1;
@@ -597,6 +677,22 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool)
     c->declared = h.declared != 0;
     c->projected = h.projected != 0;
     if (c->projected) return 0;
+    int keyish = (int64_t)j == th->key || (int64_t)j == th->fk || (int64_t)j == th->order;
+    if (want && !want->keep(want->ud, c->name, keyish, c->declared)) {
+        /* its sections' sizes from its verified header */
+        c->projected = 1;
+        (*skipped)++;
+        size_t width = h.type == CT_TEXT ? sizeof(uint32_t) : h.width;
+        if (h.type != CT_TEXT && h.width != data_type_size(c->type) &&
+            !(c->type == CT_INT && h.width == sizeof *c->i32))
+            return -1;
+        if (pass_over(rd, miss_words(nrows) * sizeof *c->miss)) return -1;
+        if (h.type == CT_TEXT &&
+            (h.ndict > UINT32_MAX || h.dictbytes > rd->end - rd->off ||
+             pass_over(rd, ((size_t)h.ndict + 1) * sizeof(uint64_t)) || pass_over(rd, (size_t)h.dictbytes)))
+            return -1;
+        return pass_over(rd, nrows * width);
+    }
     c->n = nrows;
     c->mapped = 1;
     c->miss = (uint64_t *)view(rd, miss_words(nrows) * sizeof *c->miss);
@@ -695,8 +791,10 @@ static int read_links(reader *rd, const cc_header *h, colcache_links *l)
 }
 
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool, colcache_links *links, int threads)
+                  table *t, strpool *pool, colcache_links *links, int threads, const colcache_want *want,
+                  size_t *skipped)
 {
+    *skipped = 0;
     char *ep = entry_path(dir, path, t->name);
     int fd = ep ? open(ep, O_RDONLY | O_CLOEXEC) : -1;
     free(ep);
@@ -731,10 +829,10 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     rd.off = sizeof h;
     rd.end = len;
     int bad = !cols;
-    for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool);
+    for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool, want, j, &h, skipped);
     colcache_links got = {0};
     if (!bad && h.links) bad = read_links(&rd, &h, &got);
-    bad = bad || rd.off != rd.end || !reader_verified(&rd, threads, h.sections);
+    bad = bad || !reader_verified(&rd, threads, &h);
     reader_free(&rd, !bad);
     if (bad) {
         close(fd);
@@ -884,22 +982,42 @@ static int fput(FILE *f, const void *p, size_t n)
     return 0;
 }
 
-static int put(FILE *f, uint64_t *check, const void *p, size_t n)
+/* The hashes of the sections written so far, in order (the entry's
+ * table of them, written last: reader_verified). */
+typedef struct sums {
+    uint64_t *h;
+    size_t n, cap;
+} sums;
+
+static int sum_add(sums *s, uint64_t h)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        uint64_t *x = realloc(s->h, cap * sizeof *x);
+        if (!x) return -1;
+        s->h = x;
+        s->cap = cap;
+    }
+    s->h[s->n++] = h;
+    return 0;
+}
+
+static int put(FILE *f, sums *check, const void *p, size_t n)
 {
     static const char zero[8];
     size_t k = pad8(n) - n;
-    *check = chain(*check, n ? colcache_hash(p, n) : colcache_hash(zero, 0), n);
+    if (sum_add(check, colcache_hash(n ? p : zero, n))) return -1;
     return fput(f, p, n) || fput(f, zero, k) ? -1 : 0;
 }
 
 /* A text column's ids section: each row's id in the column's list of
  * distinct strings m (UINT32_MAX when missing), looked up again row by
  * row and written through a buffer of ID_CHUNK ids (a whole number of the
- * hash's 32-byte blocks), hashed as it goes: the same bytes and hash as
+ * hash's HBLOCK-byte blocks), hashed as it goes: the same bytes and hash as
  * put() of the whole array, without an array of the rows' ids (at 1M
  * patients 90 MB of new pages a first run). */
 enum { ID_CHUNK = 1 << 14 };
-static int put_ids(FILE *f, uint64_t *check, const ptrmap *m, const column *c, size_t nrows)
+static int put_ids(FILE *f, sums *check, const ptrmap *m, const column *c, size_t nrows)
 {
     static const char zero[8];
     uint32_t *buf = malloc(ID_CHUNK * sizeof *buf);
@@ -915,7 +1033,7 @@ static int put_ids(FILE *f, uint64_t *check, const ptrmap *m, const column *c, s
             const char *t = col_text(c, r + i);
             buf[i] = t ? m->id[ptr_slot(m, t)] : UINT32_MAX;
         }
-        size_t len = k * sizeof *buf, blocks = len & ~(size_t)31;
+        size_t len = k * sizeof *buf, blocks = len - len % HBLOCK;
         hash_blocks(&s, (const unsigned char *)buf, blocks);
         if (r + k == nrows) h = hash_end(&s, (const unsigned char *)buf + blocks, len - blocks);
         if (fput(f, buf, len)) rc = -1;
@@ -924,12 +1042,12 @@ static int put_ids(FILE *f, uint64_t *check, const ptrmap *m, const column *c, s
     free(buf);
     size_t pad = pad8(n) - n;
     if (!rc && fput(f, zero, pad)) rc = -1;
-    *check = chain(*check, h, n);
+    if (!rc && sum_add(check, h)) rc = -1;
     return rc;
 }
 
 /* A text column: its distinct strings in order of first use, then ids. */
-static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size_t nrows)
+static int write_text(FILE *f, sums *check, cc_col *h, const column *c, size_t nrows)
 {
     ptrmap m = {calloc(1024, sizeof *m.key), malloc(1024 * sizeof *m.id), 1024, 0};
     const char **order = malloc(1024 * sizeof *order);
@@ -987,7 +1105,7 @@ static int write_text(FILE *f, uint64_t *check, cc_col *h, const column *c, size
     return rc ? -1 : 0;
 }
 
-static int write_column(FILE *f, uint64_t *check, const column *c, size_t nrows)
+static int write_column(FILE *f, sums *check, const column *c, size_t nrows)
 {
     cc_col h = {(uint32_t)c->type, (uint32_t)c->declared, (uint32_t)c->projected,
                 (uint32_t)strlen(c->name), (uint32_t)data_col_width(c), 0, 0, 0};
@@ -1017,14 +1135,17 @@ static int make_dirs(const char *dir)
     return rc;
 }
 
-/* The header, now that the payload's length and checksum are known. */
-static int seal(FILE *f, cc_header *h, uint64_t check)
+/* The table of the sections' hashes, then the header, now that the
+ * payload's length and the table's hash are known. */
+static int seal(FILE *f, cc_header *h, const sums *check)
 {
-    if (fflush(f) != 0) return -1;
+    size_t n = check->n * sizeof *check->h;
+    if (fput(f, check->h, n) || fflush(f) != 0) return -1;
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size <= sizeof *h) return -1;
     h->payload = (uint64_t)st.st_size - sizeof *h;
-    h->sections = check;
+    h->nsec = check->n;
+    h->sections = colcache_hash(check->h, n);
     h->check = header_check(h);
     return pwrite(fileno(f), h, sizeof *h, 0) == (ssize_t)sizeof *h ? 0 : -1;
 }
@@ -1098,14 +1219,15 @@ void colcache_store(const char *dir, const char *path, const colcache_ident *id,
         h.parent_spec = links->parent_spec;
         h.ngroups = links->ngroups;
     }
-    uint64_t check = 0;
+    sums check = {NULL, 0, 0};
     int rc = fwrite(&h, sizeof h, 1, f) != 1;
     for (size_t j = 0; j < t->ncols && !rc; j++) rc = write_column(f, &check, &t->cols[j], t->nrows);
     if (!rc && h.links)
         rc = put(f, &check, links->parent_row, t->nrows * sizeof *links->parent_row) ||
              put(f, &check, links->off, (links->ngroups + 1) * sizeof *links->off) ||
              (links->rows && put(f, &check, links->rows, t->nrows * sizeof *links->rows));
-    if (!rc) rc = seal(f, &h, check);
+    if (!rc) rc = seal(f, &h, &check);
+    free(check.h);
     temp_commit(f, tmp, ep, rc);
     free(ep);
 }
@@ -1125,7 +1247,7 @@ struct colcache_writer {
     FILE *f;
     char *tmp, *path;
     hstate s;               /* the payload's hash so far (whole blocks) */
-    unsigned char carry[32];/* the bytes of a block not yet whole */
+    unsigned char carry[HBLOCK];/* the bytes of a block not yet whole */
     size_t ncarry;
     uint64_t left;          /* payload bytes still to come */
     int bad;
@@ -1159,16 +1281,16 @@ void colcache_writer_put(colcache_writer *w, const void *p, size_t n)
     w->left -= n;
     w->bad = fput(w->f, c, n);
     if (w->ncarry) {
-        size_t k = 32 - w->ncarry < n ? 32 - w->ncarry : n;
+        size_t k = HBLOCK - w->ncarry < n ? HBLOCK - w->ncarry : n;
         memcpy(w->carry + w->ncarry, c, k);
         w->ncarry += k;
         c += k;
         n -= k;
-        if (w->ncarry < 32) return;
-        hash_blocks(&w->s, w->carry, 32);
+        if (w->ncarry < HBLOCK) return;
+        hash_blocks(&w->s, w->carry, HBLOCK);
         w->ncarry = 0;
     }
-    size_t whole = n & ~(size_t)31;
+    size_t whole = n - n % HBLOCK;
     hash_blocks(&w->s, c, whole);
     memcpy(w->carry, c + whole, n - whole);
     w->ncarry = n - whole;

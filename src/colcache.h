@@ -51,8 +51,12 @@ typedef struct colcache_links {
  * or no folder can be named.  The caller frees it. */
 char *colcache_dir(void);
 
-/* A fast 64-bit hash of n bytes (not cryptographic: it detects changes). */
+/* A fast 64-bit hash of n bytes (not cryptographic: it detects changes:
+ * any one changed 8-byte word always, other damage but for a chance of
+ * about 2^-64; colcache.c).  colcache_hash_with(.., 0) takes the portable
+ * path even where the CPU has AVX-512: the same value (for the tests). */
 uint64_t colcache_hash(const void *p, size_t n);
+uint64_t colcache_hash_with(const void *p, size_t n, int simd);
 
 /* The identity of the CSV file at path (stat only: nothing hashed yet);
  * 0, or -1 when it is not a regular file or is
@@ -69,9 +73,20 @@ int colcache_ident_of(const char *path, colcache_ident *id);
  * range, but the caller must check they are of its parent); otherwise
  * leaves t as it was and returns 0.  Either way id then holds the file's content hash (id->hashed) unless the file could
  * not be read.  The entry's sections are
- * hashed (verified) on up to `threads` threads (0: one a core, at most 8). */
+ * hashed (verified) on up to `threads` threads (0: one a core, at most 8).
+ * With want, the columns it does not keep are left projected and their
+ * data neither read nor verified (only their headers and names are):
+ * *skipped counts them (the caller then never writes the entry again with
+ * fewer columns). */
+typedef struct colcache_want {
+    /* keep the column `name` (keyish: the key, the link to the parent or
+     * the order column; declared: its type declared)?  0: left projected */
+    int (*keep)(void *ud, const char *name, int keyish, int declared);
+    void *ud;
+} colcache_want;
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
-                  table *t, strpool *pool, colcache_links *links, int threads);
+                  table *t, strpool *pool, colcache_links *links, int threads, const colcache_want *want,
+                  size_t *skipped);
 
 /* Write table t's entry, with its links unless links is NULL; silently nothing when the file's identity changed
  * since id was hashed or the cache cannot be written (the cache only saves

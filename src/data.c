@@ -2333,10 +2333,20 @@ static void unrestore(table *t, cache_state *cs)
     t->key = t->fk = t->order = -1;
 }
 
+/* Does a restored table keep column `name` (choose_projection's rule, by
+ * name: colcache_load then neither reads nor verifies the others)? */
+static int keep_restored(void *ud, const char *name, int keyish, int declared)
+{
+    const table_spec *sp = ((const loader *)ud)->spec;
+    if (!sp->want || keyish || declared || (sp->order && strcmp(name, sp->order) == 0)) return 1;
+    return bsearch(&name, sp->want, sp->nwant, sizeof *sp->want, name_cmp) != NULL;
+}
+
 /* The table from the rerun cache, as the parse below would leave it; 1, or
  * 0 to parse the file (no cache, a miss, or a column the rules use that the
  * entry did not keep).  Columns the entry kept that these rules never name
- * are dropped, as the parse would have projected them. */
+ * are left projected (colcache_load: unread, unverified), as the parse
+ * would have projected them. */
 static int restore_cached(loader *L, cache_state *cs)
 {
     table *t = L->t;
@@ -2345,10 +2355,13 @@ static int restore_cached(loader *L, cache_state *cs)
               colcache_ident_of(t->file, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
+    colcache_want want = {keep_restored, L};
+    size_t skipped = 0;
     int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links,
-                            L->threads);
+                            L->threads, &want, &skipped);
     L->d->files_hashed += cs->id.computed != 0;
     if (!hit) return 0;
+    cs->dropped = skipped != 0;
     t->parent = parent;
     L->cs = calloc(t->ncols, sizeof *L->cs);
     if (!L->cs) {

@@ -55,6 +55,8 @@ typedef struct quant_state {
     const expr *fixed;     /* the conjunct any_fixed_rest evaluates, or NULL */
     int fixed_known;       /* `fixed` has been worked out (fast_conjunct) */
     const column *sorted;  /* with fixed: the order column its window tests (sorted_window_col), or NULL */
+    const expr *where_rest;   /* a prefiltered one's `where`: its one conjunct that is not row-only
+                                 (sole_rest), or NULL (set with fixed) */
 } quant_state;
 
 struct evaluator {
@@ -139,7 +141,7 @@ static value out_of_range(evaluator *ev, const expr *e)
 }
 
 /* v, or missing when it is a date, a real or a duration out of range */
-static value in_range(evaluator *ev, const expr *e, value v)
+static inline value in_range(evaluator *ev, const expr *e, value v)
 {
     if (v.t == TY_DATE && !date_in_range(v.u.r)) return out_of_range(ev, e);
     if ((v.t == TY_REAL || v.t == TY_DURATION) && !isfinite(v.u.r)) return out_of_range(ev, e);
@@ -195,6 +197,15 @@ static inline __attribute__((always_inline)) value run(evaluator *ev, const evco
     if (leaf == L_CONST) return c->v;
     int64_t row = leaf == L_COL_UNIT || leaf == L_DATE_UNIT ? ev->anc[c->t] : (int64_t)ev->var_row[c->slot];
     return leaf >= L_DATE_UNIT ? date_or_any(code_col(ev, c), row) : column_value(code_col(ev, c), row);
+}
+
+static value eval_walk(evaluator *ev, const expr *e);
+
+/* e's value, as eval_expr (inline where a unit's path is hot) */
+static inline __attribute__((always_inline)) value expr_value(evaluator *ev, const expr *e)
+{
+    const evcode *c = e->code;
+    return c ? run(ev, c) : eval_walk(ev, e);
 }
 
 /* ---- three-valued helpers ---------------------------------------------- */
@@ -332,13 +343,13 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
         if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
         return r;
     }
-    value origin = eval_expr(ev, s->origin);
-    value censor = eval_expr(ev, s->censor);
+    value origin = expr_value(ev, s->origin);
+    value censor = expr_value(ev, s->censor);
     double best = 0;
     int status = 0;
     size_t after_censor = 0;
     for (size_t k = 0; k <= s->ncompeting; k++) {
-        value d = eval_expr(ev, k == 0 ? s->event : s->competing[k - 1]);
+        value d = expr_value(ev, k == 0 ? s->event : s->competing[k - 1]);
         if (v_missing(d)) continue;
         if (!v_missing(censor) && d.u.r > censor.u.r) {
             after_censor++;
@@ -804,8 +815,8 @@ static inline int any_sorted(evaluator *ev, const expr *w, const column *xc, con
     /* worked out ahead, uncounted: any_fixed_rest's loop counts as the tree walk does */
     size_t before = ev->out_of_range;
     const expr *at = ev->range_at;
-    value f[3] = {eval_expr(ev, w->b), eval_expr(ev, w->c), V_MISSING};
-    if (w->kind == E_WITHIN2) f[2] = eval_expr(ev, w->d);
+    value f[3] = {expr_value(ev, w->b), expr_value(ev, w->c), V_MISSING};
+    if (w->kind == E_WITHIN2) f[2] = expr_value(ev, w->d);
     int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
                 (w->kind == E_WITHIN || !v_missing(f[2]));
     ev->out_of_range = before;
@@ -823,12 +834,16 @@ static const expr *fast_conjunct(evaluator *ev, quant_state *qs, const expr *e)
         const expr *w = e->prefiltered && e->op == Q_ANY && !e->a ? sole_rest(e->b) : NULL;
         qs->fixed = fixed_rest(w) ? w : NULL;
         qs->sorted = qs->fixed ? sorted_window_col(ev, e, qs->fixed) : NULL;
+        qs->where_rest = e->prefiltered ? sole_rest(e->a) : NULL;
         qs->fixed_known = 1;
     }
     return qs->fixed;
 }
 
-static value eval_quant_rows(evaluator *ev, const expr *e)
+static value quant_loop(evaluator *ev, const expr *e, const group_index *g, const uint8_t *pass, size_t first,
+                        size_t n);
+
+static inline __attribute__((always_inline)) value eval_quant_rows(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
     const group_index *g = quant_groups(ev, e);
@@ -844,12 +859,31 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
      * columns a unit reads; a prefetch never faults) */
     __builtin_prefetch(span + 64);
     size_t first = span[0], n = span[1] - span[0];
-    const expr *w = pass ? fast_conjunct(ev, qs, e) : NULL;
+    /* (a published prefilter has its fast conjunct worked out: prefilter_build, prepare_quant) */
+    const expr *w = pass ? qs->fixed : NULL;
     if (w) {
         value r;
-        if (qs->sorted && n && any_sorted(ev, w, qs->sorted, g, first, n, pass, &r)) return r;
+        if (!n) return v_bool(0);   /* no row passes: any_fixed_rest's result, without a visit */
+        if (qs->sorted && any_sorted(ev, w, qs->sorted, g, first, n, pass, &r)) return r;
         return any_fixed_rest(ev, e, w, g, first, n, pass);
     }
+    return quant_loop(ev, e, g, pass, first, n);
+}
+
+/* A `where` whose row-only conjuncts are true for the current row
+ * (rest_tv), its one other conjunct (quant_state.where_rest) read directly */
+static inline int where_tv(evaluator *ev, const expr *e, const quant_state *qs)
+{
+    return qs->where_rest ? tv(expr_value(ev, qs->where_rest)) : rest_tv(ev, e->a);
+}
+
+/* eval_quant_rows' loop over the positions [first, first + n) of the
+ * groups g, but for the fast conjuncts (kept apart: their callers' frame
+ * stays small) */
+static __attribute__((noinline)) value quant_loop(evaluator *ev, const expr *e, const group_index *g,
+                                                  const uint8_t *pass, size_t first, size_t n)
+{
+    const quant_state *qs = &ev->quants[e->qslot];
     size_t *slot = &ev->var_row[e->slot];
     int acc = e->op == Q_ALL ? T : F;
     int64_t count = 0;
@@ -860,7 +894,7 @@ static value eval_quant_rows(evaluator *ev, const expr *e)
         int pv = pass ? pass[group_row(g, first + idx)] : 0;
         if (pass && !pv) continue;
         *slot = group_row(g, first + idx);
-        if (e->a && (pass ? rest_tv(ev, e->a) : tv(eval_expr(ev, e->a))) != T) continue;
+        if (e->a && (pass ? where_tv(ev, e, qs) : tv(eval_expr(ev, e->a))) != T) continue;
         switch (e->op) {
         case Q_ANY: {
             int t = (pv & 2) ? rest_tv(ev, e->b) : tv(eval_expr(ev, e->b));
@@ -928,7 +962,7 @@ static value map_lookup(const vmap *m, const char *key)
 
 /* ---- expressions --------------------------------------------------------- */
 
-static value arith(evaluator *ev, const expr *e, value a, value b)
+static inline __attribute__((always_inline)) value arith(evaluator *ev, const expr *e, value a, value b)
 {
     if (v_missing(a) || v_missing(b)) return V_MISSING;
     int op = e->op;
@@ -1322,8 +1356,7 @@ static value eval_walk(evaluator *ev, const expr *e)
 
 value eval_expr(evaluator *ev, const expr *e)
 {
-    const evcode *c = e->code;
-    return c ? run(ev, c) : eval_walk(ev, e);
+    return expr_value(ev, e);
 }
 
 /* ---- the compiled nodes' functions ---------------------------------------- */
@@ -1715,6 +1748,7 @@ size_t eval_prefilter_alloc(evaluator *ev, const expr *e)
     uint8_t *pass = atomic_load_explicit(&qs->pass, memory_order_relaxed);
     if (!pass && (pass = malloc(n + PASS_PAD)) != NULL) {
         memset(pass + n, 0, PASS_PAD);
+        fast_conjunct(ev, qs, e);   /* (eval_quant_rows reads it once pass is published) */
         atomic_store_explicit(&qs->pass, pass, memory_order_release);
     }
     return pass ? n : 0;

@@ -6,13 +6,6 @@
 #include "interval.h"
 #include <math.h>
 
-void interval_flags(int written, unsigned char *s_open, unsigned char *e_open)
-{
-    if (written & IV_PAREN) written |= IV_SOPEN | IV_EOPEN;
-    *s_open = (written & IV_SOPEN) != 0;
-    *e_open = (written & IV_EOPEN) != 0;
-}
-
 /* x <= y (x < y when strict), unknown when either is missing */
 static int le(double x, int xk, double y, int yk, int strict)
 {

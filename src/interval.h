@@ -26,8 +26,14 @@ typedef struct ivl {
 } ivl;
 
 /* The openness flags of an interval as written (IV_* bits) as s_open,
- * e_open: a parenthesised pair is open at both ends. */
-void interval_flags(int written, unsigned char *s_open, unsigned char *e_open);
+ * e_open: a parenthesised pair is open at both ends.  (Inline: the
+ * evaluator reads it for every interval operand.) */
+static inline void interval_flags(int written, unsigned char *s_open, unsigned char *e_open)
+{
+    if (written & IV_PAREN) written |= IV_SOPEN | IV_EOPEN;
+    *s_open = (written & IV_SOPEN) != 0;
+    *e_open = (written & IV_EOPEN) != 0;
+}
 /* Does `a rel b` hold?  IV_T, IV_F, or IV_U when a needed end is missing
  * or either interval is empty (its start after its end). */
 int interval_relation(relation rel, const ivl *a, const ivl *b);

@@ -38,7 +38,12 @@
  * of its size and writing it costs that much less; such a section is
  * decoded into memory of its own when read, the others are used in place.  Any mismatch, a short file or a wrong hash makes it a
  * miss; a new entry is renamed over an old one (colcache_writer).  An
- * entry read is mapped read-only: restored columns point into it. */
+ * entry read is mapped read-only: restored columns point into it.
+ *
+ * Plugins' results (cohort_host.memo_get, result.c): an entry of one
+ * section, keyed by the opening, the plugin's build-id (or file), the
+ * estimator, the keys of the columns it was computed from and the
+ * plugin's text; counted apart from the results above. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1   /* dl_iterate_phdr */
 #endif
@@ -59,7 +64,7 @@
 #include "colcache.h"
 #include "hash.h"
 
-enum { RC_FORMAT = 2 };
+enum { RC_FORMAT = 3 };   /* 3: colcache_hash of format 5 (colcache.c) */
 static const char rc_magic[8] = "COHRES1";
 /* How a section's bytes are kept (the Entries paragraph above). */
 enum { RC_RAW, RC_BYTES01, RC_DOUBLES01 };
@@ -98,15 +103,18 @@ struct rescache {
     char *opening;           /* the fixed part of every key */
     memo *lets, *params, *eps, *expos, *tables;
     size_t asked, found;
+    size_t memo_asked, memo_found;   /* plugins' results (rescache_key_memo) */
 };
 
 /* ---- build identity ------------------------------------------------------ */
 
 /* The objects whose code computes a result: the executable (it links
- * libcohort statically), the math library and the C library. */
+ * libcohort statically), the math library and the C library; for a
+ * plugin's result (rescache_key_memo), the plugin. */
 typedef struct objects {
     textbuf *b;
-    uintptr_t fn[3];        /* a function of each */
+    const uintptr_t *fn;    /* a function of each */
+    size_t nfn;
 } objects;
 
 static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
@@ -118,7 +126,7 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ud)
     for (int i = 0; i < info->dlpi_phnum && !wanted; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-        for (int k = 0; ph->p_type == PT_LOAD && k < 3; k++)
+        for (size_t k = 0; ph->p_type == PT_LOAD && k < o->nfn; k++)
             wanted |= o->fn[k] >= lo && o->fn[k] - lo < ph->p_memsz;
     }
     if (!wanted) return 0;
@@ -399,6 +407,36 @@ rc_key rescache_key_column(rescache *rc, const expr *e, int ep, unsigned flags, 
     return finish(rc, &b, bad);
 }
 
+rc_key rescache_key_memo(rescache *rc, uintptr_t code, const char *est, const rc_key *cols, size_t n,
+                         const char *what, size_t size)
+{
+    rc_key k = {""};
+    if (!rc) return k;
+    textbuf b = {0};
+    int bad = n == 0 || !what;
+    tb_put(&b, rc->opening, strlen(rc->opening));
+    /* the plugin's build: its GNU build-id, or its file */
+    tb_printf(&b, "plugin result\n");
+    size_t before = b.n;
+    const uintptr_t fn[] = {code};
+    objects objs = {&b, fn, 1};
+    dl_iterate_phdr(phdr_cb, &objs);
+    if (b.n == before) bad = 1;
+    tb_printf(&b, "estimator ");
+    kb_str(&b, est);
+    tb_printf(&b, "\ncolumns %zu\n", n);
+    for (size_t j = 0; j < n && !bad; j++) {
+        if (!cols[j].hex[0]) bad = 1;
+        tb_printf(&b, "%s\n", cols[j].hex);
+    }
+    tb_printf(&b, "what ");
+    kb_str(&b, what);
+    tb_printf(&b, "\nbytes %zu\n", size);
+    if (!bad && !b.oom) sha256_mem(b.s, b.n, k.hex);
+    free(b.s);
+    return k;
+}
+
 /* ---- set-up ------------------------------------------------------------ */
 
 rescache *rescache_new(const char *dir, const study *st, const cohort_data *d)
@@ -417,7 +455,8 @@ rescache *rescache_new(const char *dir, const study *st, const cohort_data *d)
     textbuf b = {0};
     tb_printf(&b, "cohort results %d %s\n", RC_FORMAT, PACKAGE_VERSION);
     double (*volatile fexp)(double) = exp;   /* libm's, not a builtin */
-    objects objs = {&b, {(uintptr_t)&rescache_new, (uintptr_t)fexp, (uintptr_t)&qsort}};
+    const uintptr_t fns[] = {(uintptr_t)&rescache_new, (uintptr_t)fexp, (uintptr_t)&qsort};
+    objects objs = {&b, fns, sizeof fns / sizeof *fns};
     dl_iterate_phdr(phdr_cb, &objs);
     int bad = 0;
     tb_printf(&b, "unit %s timescale %d days %a %a %a %a\n", table_key(rc, st->unit, &bad), st->timescale,
@@ -447,6 +486,12 @@ void rescache_counts(const rescache *rc, size_t *asked, size_t *found)
 {
     *asked = rc ? rc->asked : 0;
     *found = rc ? rc->found : 0;
+}
+
+void rescache_memo_counts(const rescache *rc, size_t *asked, size_t *found)
+{
+    *asked = rc ? rc->memo_asked : 0;
+    *found = rc ? rc->memo_found : 0;
 }
 
 /* ---- entries ----------------------------------------------------------- */
@@ -527,20 +572,46 @@ static void encode_section(const unsigned char *p, size_t len, uint64_t enc, uns
     }
 }
 
-/* The len bytes of a section kept as enc (not RC_RAW) from its bits. */
+/* The 8 bytes 0/1 of the 8 bits of b (bit k: byte k), in memory order:
+ * b copied into every byte, byte k keeping bit k, then each byte made 1
+ * when not 0 (adding 0x7f carries into its top bit, never into the next
+ * byte); stored byte by byte, whatever the byte order. */
+static void spread_bits(unsigned b, unsigned char out[8])
+{
+    uint64_t m = ((uint64_t)b * 0x0101010101010101ULL) & 0x8040201008040201ULL;
+    m = ((m + 0x7f7f7f7f7f7f7f7fULL) >> 7) & 0x0101010101010101ULL;
+    for (int k = 0; k < 8; k++) out[k] = (unsigned char)(m >> (8 * k));
+}
+
+/* The len bytes of a section kept as enc (not RC_RAW) from its bits,
+ * 8 values a byte of bits. */
 static void decode_section(const unsigned char *bits, size_t len, uint64_t enc, unsigned char *out)
 {
-    if (enc == RC_BYTES01) {
-        for (size_t i = 0; i < len; i++) out[i] = (bits[i >> 3] >> (i & 7)) & 1;
-        return;
+    size_t n = enc == RC_BYTES01 ? len : len / 8, whole = n / 8;
+    unsigned char v[8];
+    for (size_t o = 0; o < whole; o++) {
+        spread_bits(bits[o], v);
+        if (enc == RC_BYTES01) {
+            memcpy(out + 8 * o, v, 8);
+            continue;
+        }
+        for (int k = 0; k < 8; k++) {
+            uint64_t w = -(uint64_t)v[k] & 0x3ff0000000000000ULL;
+            memcpy(out + 64 * o + 8 * (size_t)k, &w, 8);
+        }
     }
-    for (size_t i = 0; i < len / 8; i++) {
-        uint64_t w = -(uint64_t)((bits[i >> 3] >> (i & 7)) & 1) & 0x3ff0000000000000ULL;
-        memcpy(out + 8 * i, &w, 8);
+    for (size_t i = 8 * whole; i < n; i++) {
+        unsigned bit = (bits[i >> 3] >> (i & 7)) & 1;
+        if (enc == RC_BYTES01) out[i] = (unsigned char)bit;
+        else {
+            uint64_t w = -(uint64_t)bit & 0x3ff0000000000000ULL;
+            memcpy(out + 8 * i, &w, 8);
+        }
     }
 }
 
-int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
+/* The entry of key (rescache_get without counting it). */
+static int get_entry(rescache *rc, const rc_key *key, rc_entry *out)
 {
     memset(out, 0, sizeof *out);
     if (!rc || !key->hex[0]) return 0;
@@ -601,8 +672,33 @@ int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
     out->n = h.nsec;
     out->map = map;
     out->maplen = len;
+    return 1;
+}
+
+int rescache_get(rescache *rc, const rc_key *key, rc_entry *out)
+{
+    if (!get_entry(rc, key, out)) return 0;
     __atomic_add_fetch(&rc->found, 1, __ATOMIC_RELAXED);   /* gets may run on several threads */
     return 1;
+}
+
+int rescache_memo_get(rescache *rc, const rc_key *key, void *buf, size_t size)
+{
+    rc_entry e;
+    if (!rc) return 0;
+    rc->memo_asked++;
+    if (!get_entry(rc, key, &e)) return 0;
+    int ok = e.n == 1 && e.len[0] == size;
+    if (ok) memcpy(buf, e.p[0], size);
+    rc_entry_free(&e);
+    if (ok) rc->memo_found++;
+    return ok;
+}
+
+void rescache_memo_put(rescache *rc, const rc_key *key, const void *buf, size_t size)
+{
+    rc_entry e = {1, {buf}, {size}, NULL, 0, {0}};
+    rescache_put(rc, key, &e);
 }
 
 void rc_entry_free(rc_entry *e)

@@ -71,4 +71,18 @@ void rc_entry_free(rc_entry *e);
 void rescache_put(rescache *rc, const rc_key *key, const rc_entry *e);
 /* Results asked for and found, for the `cache:` line of --timing. */
 void rescache_counts(const rescache *rc, size_t *asked, size_t *found);
+
+/* Plugins' results (cohort_host.memo_get, memo_put): the key of a result
+ * of the plugin whose code holds address `code` (its GNU build-id, or its
+ * file, enters the key) for estimator est, computed from the columns
+ * whose keys are cols[0..n) (rescache_key_column's) alone and named by
+ * `what` (the plugin's text), of size bytes; empty when a column has no
+ * key.  A result kept under key, exactly size bytes, copied into buf: 1,
+ * or 0.  Neither counts among the results above (rescache_counts), but
+ * in their own counts. */
+rc_key rescache_key_memo(rescache *rc, uintptr_t code, const char *est, const rc_key *cols, size_t n,
+                         const char *what, size_t size);
+int rescache_memo_get(rescache *rc, const rc_key *key, void *buf, size_t size);
+void rescache_memo_put(rescache *rc, const rc_key *key, const void *buf, size_t size);
+void rescache_memo_counts(const rescache *rc, size_t *asked, size_t *found);
 #endif

@@ -3,13 +3,16 @@
  * precision for machines.  Under `privacy min_cell = N` every count
  * 0 < n < N, every percentage of a row that rests on such a count, and
  * every number of such a row of a detail table (a whole curve), is written
- * as "<N" in all three. */
+ * as "<N" in all three.  A plugin's results kept between runs (memo_get,
+ * memo_put) go to the results cache (rescache.c) under the keys of the
+ * call's columns, which the runner gives in call_ctx. */
 #include "result.h"
 #include "csvcell.h"
 #include "safetext.h"
 #include "outfile.h"
 #include "docx.h"
 #include "tasks.h"
+#include "rescache.h"
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -333,10 +336,10 @@ static int h_figure_series(cohort_figure *f, const char *label, double start)
     return f ? figure_add_series(f, label, start) : -1;
 }
 
-static void h_figure_step(cohort_figure *f, int series, double time, double value, double lower,
+static void h_figure_step(cohort_figure *f, int series, double time, double y, double lower,
                           double upper, double nrisk, double nevent, double ncensor)
 {
-    fig_point p = {time, value, lower, upper, nrisk, nevent, ncensor};
+    fig_point p = {time, y, lower, upper, nrisk, nevent, ncensor};
     if (f) figure_add_point(f, series, &p);
 }
 
@@ -476,6 +479,44 @@ static void h_run_tasks(const cohort_call *call, size_t n, void (*fn)(void *ctx,
     pthread_mutex_destroy(&p.lock);
 }
 
+/* memo_get, memo_put: the key of a result computed from vecs[0..n), empty
+ * when the cache is off or a column is not one the call's filling named
+ * (the same cohort_vec with the same arrays and rows as filled). */
+enum { MEMO_MAXCOLS = 64 };
+static rc_key memo_key(const cohort_call *call, const cohort_vec *const *vecs, size_t n, const char *what,
+                       size_t size)
+{
+    const call_ctx *c = ctx_of(call);
+    rc_key none = {""};
+    if (!c->rc || !vecs || n == 0 || n > MEMO_MAXCOLS || !what) return none;
+    rc_key keys[MEMO_MAXCOLS];
+    for (size_t j = 0; j < n; j++) {
+        const cohort_vec *v = vecs[j];
+        size_t k = 0;
+        while (k < c->ncols && !(c->cols[k].vec == v && v && c->cols[k].num == v->num &&
+                                 c->cols[k].text == v->text && c->cols[k].missing == v->missing &&
+                                 c->cols[k].n == v->n && v->n == call->nrows))
+            k++;
+        if (k == c->ncols) return none;
+        memcpy(keys[j].hex, c->cols[k].key, sizeof keys[j].hex);
+    }
+    return rescache_key_memo(c->rc, c->code, call->estimator, keys, n, what, size);
+}
+
+static int h_memo_get(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs, const char *what,
+                      void *buf, size_t size)
+{
+    rc_key k = memo_key(call, vecs, nvecs, what, size);
+    return k.hex[0] && buf ? rescache_memo_get(ctx_of(call)->rc, &k, buf, size) : 0;
+}
+
+static void h_memo_put(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs, const char *what,
+                       const void *buf, size_t size)
+{
+    rc_key k = memo_key(call, vecs, nvecs, what, size);
+    if (k.hex[0] && buf) rescache_memo_put(ctx_of(call)->rc, &k, buf, size);
+}
+
 static const cohort_host host = {
     sizeof(cohort_host), COHORT_ABI_MAJOR, COHORT_ABI_MINOR,
     h_error, h_warning, h_table_new, h_table_column, h_table_row, h_table_num,
@@ -486,6 +527,7 @@ static const cohort_host host = {
     h_unit_values,
     h_figure_point, h_figure_smooth, h_figure_tick, h_figure_estimate_counts, h_unit,
     h_run_tasks,
+    h_memo_get, h_memo_put,
 };
 
 const cohort_host *result_host(void)
@@ -495,11 +537,11 @@ const cohort_host *result_host(void)
 
 /* ---- results --------------------------------------------------------------- */
 
-static void kv_push(kv **arr, size_t *n, const char *key, const char *value)
+static void kv_push(kv **arr, size_t *n, const char *key, const char *text)
 {
     size_t m = *n;
     if (push((void **)arr, &m, sizeof **arr)) return;
-    char *k = xstrdup(key), *v = xstrdup(value);
+    char *k = xstrdup(key), *v = xstrdup(text);
     if (!k || !v) {
         free(k);
         free(v);
@@ -723,9 +765,9 @@ void results_provenance(results *r, const char *version, const char *const *args
     r->run_date = xstrdup(date);
 }
 
-void results_param(results *r, const char *name, const char *value)
+void results_param(results *r, const char *name, const char *text)
 {
-    kv_push(&r->params, &r->nparams, name, value);
+    kv_push(&r->params, &r->nparams, name, text);
 }
 
 void results_est_plugin(est_result *e, const char *plugin, const char *version)
@@ -736,9 +778,9 @@ void results_est_plugin(est_result *e, const char *plugin, const char *version)
     e->plugin_version = xstrdup(version);
 }
 
-void results_est_arg(est_result *e, const char *param, const char *value)
+void results_est_arg(est_result *e, const char *param, const char *text)
 {
-    kv_push(&e->args, &e->nargs, param, value);
+    kv_push(&e->args, &e->nargs, param, text);
 }
 
 void results_est_error(est_result *e, const char *file, int line, int col, const char *message, size_t run)

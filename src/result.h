@@ -162,6 +162,18 @@ typedef struct results {
     size_t nanalyses;
 } results;
 
+/* A column of a call whose values the results cache can name (memo_get):
+ * the cohort_vec given to the plugin, its arrays and rows as they were
+ * filled (a column rebuilt since is not it), and its key (rescache.h). */
+typedef struct call_col {
+    const cohort_vec *vec;
+    const double *num;
+    const char *const *text;
+    const unsigned char *missing;
+    size_t n;
+    char key[65];
+} call_col;
+
 /* What the host functions need to know about the call in progress; the
  * runner points cohort_call.host_private at one of these. */
 typedef struct call_ctx {
@@ -177,6 +189,13 @@ typedef struct call_ctx {
     double **uv;           /* ... and their values (nrows each, malloc'd) */
     size_t nuv;
     int threads;           /* the run's threads (--threads) for run_tasks */
+    /* memo_get, memo_put: the results cache (NULL: off), an address in the
+     * plugin's code (its build enters the keys), and the call's columns
+     * whose values the cache can name */
+    struct rescache *rc;
+    uintptr_t code;
+    const call_col *cols;
+    size_t ncols;
 } call_ctx;
 
 /* Free what unit_values stored in c. */

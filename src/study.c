@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ typedef struct timing {
     /* the results cache's folder (NULL: off), and its results asked for and found */
     char *res_dir;
     size_t res_asked, res_found;
+    size_t memo_asked, memo_found;   /* plugins' results (memo_get) */
     size_t digests;         /* data files read for their SHA-256 */
 } timing;
 
@@ -517,8 +519,19 @@ typedef struct crit_ctx {
     size_t *excluded, *unknown;        /* MAX_THREADS x ncriteria */
     const uint8_t *eval_eps;           /* endpoints to evaluate for the units that pass, or NULL */
     progress *pg;                      /* updated by part 0, for all (parts are equal) */
-    uint32_t *fate;                    /* per unit: how many steps it passed */
+    int nlev, lev[ATTR_LEVELS];        /* the attrition's levels (attr_levels) */
+    _Atomic uint32_t *best[ATTR_LEVELS];   /* per level and row: 1 + the most steps any of its
+                                              units passed, 0 without units (atomic: the
+                                              units of a row may be in two parts) */
 } crit_ctx;
+
+/* *p = max(*p, v), whichever part gets there first */
+static void atomic_max_u32(_Atomic uint32_t *p, uint32_t v)
+{
+    uint32_t cur = atomic_load_explicit(p, memory_order_relaxed);
+    while (cur < v && !atomic_compare_exchange_weak_explicit(p, &cur, v, memory_order_relaxed, memory_order_relaxed)) {
+    }
+}
 
 static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
@@ -537,7 +550,10 @@ static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
             if (v_missing(v)) { unknown[j]++; break; }
             if ((v.u.i != 0) != (s->kind == S_INCLUDE)) { excluded[j]++; break; }
         }
-        c->fate[i] = (uint32_t)j;
+        for (int lv = 0; lv < c->nlev; lv++) {
+            int64_t ar = eval_row_of(ev, c->lev[lv]);   /* (eval_unit's: data_ancestor_row) */
+            if (ar >= 0) atomic_max_u32(&c->best[lv][ar], (uint32_t)j + 1);
+        }
         if (j < nc) continue;
         c->idx[lo + k++] = i;
         if (c->eval_eps)
@@ -680,13 +696,19 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     c.eval_eps = eval_eps;
     c.pg = pool->pg;
     c.idx = malloc((n + 1) * sizeof *c.idx);
-    c.fate = malloc((n + 1) * sizeof *c.fate);
     c.excluded = calloc(MAX_THREADS * nc + 1, sizeof *c.excluded);
     c.unknown = calloc(MAX_THREADS * nc + 1, sizeof *c.unknown);
     size_t *excluded = calloc(nc + 1, sizeof *excluded), *unknown = calloc(nc + 1, sizeof *unknown);
-    if (!c.idx || !c.fate || !c.excluded || !c.unknown || !excluded || !unknown) {
+    /* the patients (and courses...) behind the units left after each step:
+     * the most steps each row of a level's table saw a unit of its pass,
+     * worked out by the parts (crit_part) */
+    c.nlev = attr_levels(st, d, c.lev);
+    int best_ok = 1;
+    for (int lv = 0; lv < c.nlev; lv++)
+        if (!(c.best[lv] = calloc(d->tables[c.lev[lv]].nrows + 1, sizeof *c.best[lv]))) best_ok = 0;
+    if (!c.idx || !c.excluded || !c.unknown || !excluded || !unknown || !best_ok) {
+        for (int lv = 0; lv < c.nlev; lv++) free(c.best[lv]);
         free(c.idx);
-        free(c.fate);
         free(c.excluded);
         free(c.unknown);
         free(excluded);
@@ -712,25 +734,28 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     }
     free(c.excluded);
     free(c.unknown);
-    /* the patients (and courses...) behind the units left after each step */
-    int lev[ATTR_LEVELS];
-    int nlev = attr_levels(st, d, lev);
+    /* behind[j][lv]: the rows of level lv with a unit that passed j steps or more */
+    int nlev = c.nlev;
     size_t *behind = calloc((size_t)(nlev * (int)(nc + 1)) + 1, sizeof *behind);
-    for (int lv = 0; behind && lv < nlev; lv++) {
-        /* rows of the level table by the most steps any of their units passed */
-        size_t na = d->tables[lev[lv]].nrows;
-        int64_t *best = malloc((na + 1) * sizeof *best);
-        if (!best) { free(behind); behind = NULL; break; }
-        for (size_t r = 0; r < na; r++) best[r] = -1;
-        for (size_t i = 0; i < n; i++) {
-            int64_t ar = data_ancestor_row(d, st->unit, i, lev[lv]);
-            if (ar >= 0 && (int64_t)c.fate[i] > best[ar]) best[ar] = c.fate[i];
+    size_t *hist = calloc(nc + 2, sizeof *hist);
+    for (int lv = 0; lv < nlev; lv++) {
+        size_t na = d->tables[c.lev[lv]].nrows;
+        if (behind && hist) {
+            memset(hist, 0, (nc + 2) * sizeof *hist);
+            for (size_t r = 0; r < na; r++) hist[atomic_load_explicit(&c.best[lv][r], memory_order_relaxed)]++;
+            size_t atleast = 0;   /* rows whose best is 1 + j or more */
+            for (size_t j = nc + 1; j >= 1; j--) {
+                atleast += hist[j];
+                behind[(j - 1) * (size_t)nlev + (size_t)lv] = atleast;
+            }
         }
-        for (size_t r = 0; r < na; r++)
-            for (int64_t j = 0; j <= best[r]; j++) behind[(size_t)j * (size_t)nlev + (size_t)lv]++;
-        free(best);
+        free(c.best[lv]);
     }
-    free(c.fate);
+    if (!hist) {
+        free(behind);
+        behind = NULL;
+    }
+    free(hist);
     record_attrition(st, d, res, n, excluded, unknown, behind);
     if (pool->rc && key.hex[0] && problems(pool, st) == 0) {
         size_t meta[SET_META] = {n, k, nc, (size_t)nlev};
@@ -754,6 +779,8 @@ typedef struct colbuf {
     size_t n, cap;
     rc_entry *ents;         /* results cache entries columns point into */
     size_t nents;
+    call_col *known;        /* the columns filled under a key (memo_get) */
+    size_t nknown;
 } colbuf;
 
 static void *cb_alloc(colbuf *b, size_t size)
@@ -787,6 +814,20 @@ static void cb_free(colbuf *b)
     free(b->ptrs);
     for (size_t i = 0; i < b->nents; i++) rc_entry_free(&b->ents[i]);
     free(b->ents);
+    free(b->known);
+}
+
+/* Note that column v (n rows) was filled under key (memo_get names it by
+ * the key); nothing when memory ran out (it is then not named). */
+static void cb_known(colbuf *b, const cohort_vec *v, const rc_key *key, size_t n)
+{
+    if (!v || !key->hex[0]) return;
+    call_col *x = realloc(b->known, (b->nknown + 1) * sizeof *x);
+    if (!x) return;
+    b->known = x;
+    call_col *c = &b->known[b->nknown++];
+    *c = (call_col){v, v->num, v->text, v->missing, n, {0}};
+    memcpy(c->key, key->hex, sizeof c->key);
 }
 
 /* A per-row column to fill. */
@@ -866,7 +907,7 @@ static int surv_init(colbuf *b, cohort_surv *s, const endpointinfo *ep, size_t n
 }
 
 /* Row `row` of f: the value v, or the endpoint p (f->surv) */
-static void fill_put(const filler *f, size_t row, value v, const ep_value *p)
+static inline void fill_put(const filler *f, size_t row, value v, const ep_value *p)
 {
     if (f->surv) {
         ((unsigned char *)f->surv->missing)[row] = !p->known;
@@ -916,18 +957,21 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     const fill_ctx *c = ctxp;
     (void)part;
-    for (size_t r = lo; r < hi; r++) {
-        size_t u = c->rows[r];
-        if (!c->db) eval_unit(ev, u);
-        for (size_t k = 0; k < c->nfill; k++) {
-            const filler *f = &c->fill[k];
-            if (c->db) {
+    if (c->db) {
+        for (size_t r = lo; r < hi; r++) {
+            size_t u = c->rows[r];
+            for (size_t k = 0; k < c->nfill; k++) {
+                const filler *f = &c->fill[k];
                 ep_value p = f->surv ? indb_endpoint(c->db, f->ep, u) : (ep_value){0, 0, 0, 0, 0, 0};
                 fill_put(f, r, f->surv ? V_MISSING : indb_value(c->db, f->col, u), f->surv ? &p : NULL);
             }
-            else
-                fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
         }
+        return;
+    }
+    for (size_t r = lo; r < hi; r++) {
+        eval_unit(ev, c->rows[r]);
+        for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++)
+            fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
     }
 }
 
@@ -1071,6 +1115,7 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
             if (!fill_restore(&f, n, &e) && !cb_keep_entry(b, &e)) {
                 if (fill[k].vec) *fill[k].vec = v;
                 if (fill[k].surv) *fill[k].surv = sv;
+                cb_known(b, fill[k].vec, &keys[k], n);
                 continue;
             }
             rc_entry_free(&e);
@@ -1093,6 +1138,7 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
     free(roots);
     free(eps);
     if (left) parallel_for(pool, n, fill_part, &fc);
+    for (size_t k = 0; keys && k < left; k++) cb_known(b, fill[k].vec, &keys[k], n);
     for (size_t k = 0; keys && k < left && problems(pool, st) == 0; k++) {
         rc_entry e;
         void *keep = NULL;
@@ -2197,7 +2243,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cb_free(&b);
             continue;
         }
-        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads};
+        call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads,
+                       pool.rc, (uintptr_t)ei->est->run, b.known, b.nknown};
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
@@ -2284,6 +2331,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     rescache_counts(pool.rc, &asked, &found);
     tm->res_asked += asked;
     tm->res_found += found;
+    rescache_memo_counts(pool.rc, &asked, &found);
+    tm->memo_asked += asked;
+    tm->memo_found += found;
     pool_free(&pool);
     eval_free(ev);
     tm->evaluate += now() - t0;
@@ -2354,8 +2404,9 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
     fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed, "
-                 "%zu read for their SHA-256, %zu of %zu results reused\n",
-            d->tables_cached, d->tables_linked, d->files_hashed, tm->digests, tm->res_found, tm->res_asked);
+                 "%zu read for their SHA-256, %zu of %zu results reused, %zu of %zu plugin results reused\n",
+            d->tables_cached, d->tables_linked, d->files_hashed, tm->digests, tm->res_found, tm->res_asked,
+            tm->memo_found, tm->memo_asked);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
@@ -2382,7 +2433,7 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0, 0, 0};
     double start = now();
     char oerr[1024];
     if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
@@ -2484,7 +2535,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     for (size_t k = 0; !rc && k < l.nsts; k++) {
         const study *st = l.sts[k];
@@ -2621,7 +2672,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
     /* in the database, the schema is all cohort reads (from a sample of rows) */
     int rc = load_all(o, o->in_database ? 1000 : 0, 0, dg, &l, &tm);
     if (rc) {
@@ -2967,7 +3018,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_sql(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     int bad = 0;
     study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);

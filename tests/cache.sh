@@ -10,7 +10,9 @@
 # - --no-cache and COHORT_CACHE=off neither read nor write it; a cache
 #   folder whose parents are missing is created;
 # - rules that use a column the entry did not keep parse that table again;
-#   rules that use fewer columns restore it;
+#   rules that use fewer columns restore it, without reading or verifying
+#   the columns they do not use: a damaged column they do not read is not
+#   seen, one they read makes the entry unused;
 # - the file's identity (device, inode, size, mtime, ctime) vouches for
 #   its content without reading it (the `cache:` line's "files hashed"),
 #   once settled; each part of it changed alone makes the run hash the
@@ -46,6 +48,10 @@
 #   result entries are recomputed; four runs at once write them whole; a study that warns about its data
 #   writes no result (its warnings come every run); every run's outputs
 #   equal --no-cache's byte for byte;
+# - describe's summaries kept between runs (memo_get, the `cache:` line's
+#   "N of M plugin results reused"): those of its 5 numbers and booleans
+#   are reused by a rerun, all but the changed let's (and the lets that
+#   read it) by one with a let changed, none from damaged entries;
 # - a file with a data error writes no entry and reports the same errors.
 # (The other tests run with COHORT_CACHE=off, from Makefile.am, so that
 # the suite writes nothing under the home folder.)
@@ -162,6 +168,34 @@ same more2 more_ref 2
 go fewer_ref fewer.rules --no-cache
 go fewer fewer.rules
 same fewer fewer_ref 2
+# A damaged column (format 5: each section's hash is kept, and only the
+# columns a run reads are verified): a byte of patients.note's strings
+# changed, which fewer.rules never reads: restored, the same outputs; the
+# rules that read note do not use the entry (parsed again, the entry
+# rewritten); then a byte of patients.site's strings, which fewer.rules
+# reads: not used either.  (more.rules then writes the entry back as it was.)
+flip_at() {
+    b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "$(printf '\\%03o' $(((b + 1) % 256)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+pe=$(grep -l 'quoted' "$COHORT_CACHE_DIR"/*.cohortcache)
+[ -n "$pe" ] || fail "no entry of patients with note"
+flip_at "$pe" "$(grep -obUa 'quoted' "$pe" | head -1 | cut -d: -f1)"
+grep -q 'quoted' "$pe" && fail "note's strings not damaged"
+go fewer_note fewer.rules
+same fewer_note fewer_ref 2
+go more_note more.rules
+same more_note more_ref 1
+go more_note2 more.rules
+same more_note2 more_ref 2
+pe=$(grep -l 'quoted' "$COHORT_CACHE_DIR"/*.cohortcache)
+at=$(grep -obUa 'S1S2S3S0' "$pe" | head -1 | cut -d: -f1)
+[ -n "$at" ] || fail "no strings of patients.site in its entry"
+flip_at "$pe" "$at"
+go fewer_site fewer.rules
+same fewer_site fewer_ref 1
+go more_back more.rules
+same more_back more_ref 1
 
 # The file's identity.  COHORT_CACHE_RACY_NS=0 (a test hook) trusts an
 # identity as soon as the file was hashed after it was taken (by default
@@ -352,8 +386,14 @@ done
 # its data writes no result: each is computed again, with its warnings).
 # `results NAME N M`: N of the run's M results came from the cache.
 results() {
-    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) results reused$/\1 \2/p' "$tmp/$1.raw")
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) results reused, .*$/\1 \2/p' "$tmp/$1.raw")
     [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} results reused, expected $2 of $3"
+}
+# `memos NAME N M`: N of the M plugin results the run's estimates asked the
+# cache for (memo_get) came from it
+memos() {
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) plugin results reused$/\1 \2/p' "$tmp/$1.raw")
+    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} plugin results reused, expected $2 of $3"
 }
 # `res NAME RULES REUSED [ARGS]`: run RULES, with and without the cache, the
 # same outputs; REUSED of its 9 results (the unit set and 8 columns) reused
@@ -387,13 +427,17 @@ RULES
 rm -rf "$COHORT_CACHE_DIR"
 res r_first r.rules 0
 grep -q 'warning' "$tmp/r_first_ref.err" && fail "r_first: the study warns: $(cat "$tmp/r_first_ref.err")"
-for th in 1 2 7; do res "r_again$th" r.rules 9 --threads $th; done
+# describe's summaries of its 5 numbers and booleans (not of its 2 texts)
+memos r_first 0 5
+for th in 1 2 7; do res "r_again$th" r.rules 9 --threads $th; memos "r_again$th" 5 5; done
 # one let changed: that let (early) alone is computed again; one its other
 # lets read (good): good and early
 sed 's/^let early = n_before == 0 and good;/let early = n_before <= 1 and good;/' "$tmp/s/r.rules" >"$tmp/s/r1.rules"
 res r_let r1.rules 8
+memos r_let 4 5
 sed 's/^let good = kps >= minkps;/let good = kps > minkps;/' "$tmp/s/r.rules" >"$tmp/s/r2.rules"
 res r_dep r2.rules 7
+memos r_dep 3 5
 # renamed row variable, reordered lets: the same definitions, all reused
 sed 's/count courses c: c.start_date/count courses x: x.start_date/' "$tmp/s/r.rules" |
     awk '/^let site/ { s = $0; next } { print } /^timescale/ { print s }' >"$tmp/s/r3.rules"
@@ -462,7 +506,9 @@ res r_file3 r.rules 9
 for how in flip rkey half empty; do
     damage $how cohortres
     res "r_damaged_$how" r.rules 0
+    memos "r_damaged_$how" 0 5
     res "r_repaired_$how" r.rules 9
+    memos "r_repaired_$how" 5 5
 done
 # `four NAME RULES REF`: four runs at once from an empty cache, each writing
 # through a temporary file: all as REF, no temporary file left

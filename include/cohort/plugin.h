@@ -11,8 +11,9 @@
  * The host function table (cohort_host) only ever grows at its end; a plugin
  * built against minor M may use every member present in minor M, and can
  * test host->size before using a member added later.  Minor 6 appended
- * run_tasks (the last member); a plugin built against minor 5 or earlier
- * loads and runs as before.
+ * run_tasks; memo_get and memo_put came after it (test them with
+ * COHORT_HOST_HAS); a plugin built against minor 5 or earlier loads and
+ * runs as before.
  *
  * Memory ownership:
  *  - Everything the host passes (cohort_call, its arguments and vectors,
@@ -398,6 +399,33 @@ typedef struct cohort_host {
      * large arrays off a task's stack. */
     void (*run_tasks)(const cohort_call *call, size_t n, void (*fn)(void *ctx, size_t task, size_t worker),
                       void *ctx);
+
+    /* ---- appended after ABI 1.6: results kept between runs (test COHORT_HOST_HAS) ---- */
+
+    /* A result the plugin computes from some of the call's columns alone
+     * (and its own options), kept in the rerun cache (cohort(1), RERUN
+     * CACHE) so that a later run whose columns hold the same values can
+     * take it instead of computing it again (describe: one variable's
+     * summary).  `vecs`: the columns it is computed from, each a pointer
+     * to a cohort_vec of call->args as given; `what`: the plugin's text
+     * naming the computation and every option it depends on, with a
+     * version the plugin changes whenever it changes how it computes it;
+     * `size`: the result's bytes.  The key also holds the plugin's own
+     * build (its GNU build-id, or its file), the estimator's name and the
+     * identity of each column's values (its definition, the data and the
+     * units it was computed for, as the results cache keys them).
+     * memo_get copies a kept result of exactly `size` bytes into buf and
+     * returns 1, else returns 0: none kept, the cache is off, or a column
+     * is not one whose values the cache can name (a column rebuilt after
+     * keep_rows, set_weights or an exposure's intervals, one read from a
+     * database, one reaching an extern function).  memo_put keeps one
+     * (nothing when it cannot).  The result must depend on nothing but
+     * those columns' values and `what`: the outputs are then the same with
+     * and without the cache.  Not from a task (run_tasks). */
+    int (*memo_get)(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs, const char *what,
+                    void *buf, size_t size);
+    void (*memo_put)(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs, const char *what,
+                     const void *buf, size_t size);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"

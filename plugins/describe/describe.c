@@ -8,11 +8,15 @@
  * a warning; missing values of a variable are counted on its "missing" row.
  * The numbers' summaries and the booleans' counts are taken first, one task
  * per variable on the run's threads when the host runs tasks (ABI 1.6),
- * in a work space per worker; the tables are then written in order. */
+ * in a work space per worker; the tables are then written in order.  A
+ * variable whose summaries the host kept from an earlier run over the same
+ * values (memo_get, after ABI 1.6: the rerun cache) is not summarised
+ * again, and one summarised is given to it to keep (ds_memo). */
 #include <cohort/plugin.h>
 #include "summary.h"
 #include "../common/pcommon.h"
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,6 +420,7 @@ static void ds_relations(const ds_ctx *c, cohort_table *t, const int *cg, const 
 enum { DS_LATER, DS_DONE, DS_OOM };
 typedef struct ds_pre {
     int state;
+    int kept;               /* taken from the host's memo (ds_memo) */
     ds_bool bl;
     ds_cell *cells;
 } ds_pre;
@@ -434,6 +439,7 @@ static void ds_task(void *ctx, size_t j, size_t worker)
     const ds_tasks *t = ctx;
     const cohort_vec *v = &t->vars->vecs[j];
     ds_pre *o = &t->pre[j];
+    if (o->kept) return;
     if (v->type == COHORT_TYPE_BOOL) {
         o->state = ds_bool_count(v, &o->bl) == 0 ? DS_DONE : DS_LATER;
         return;
@@ -450,9 +456,97 @@ static void ds_task(void *ctx, size_t j, size_t worker)
     o->state = ok ? DS_DONE : DS_OOM;
 }
 
+/* What a variable's ds_task takes, as the host keeps it (memo_get): a
+ * boolean's counts (of 0, of 1, missing) when it holds no other value; a
+ * number's summaries of each group and overall (n, missing and ds_numeric
+ * of the ng + 1 cells).  Computed from the variable's values and, with
+ * by, from by's values and the groups' levels in order (named in `what`)
+ * and whether the overall cell is taken. */
+typedef struct ds_memo_cell {
+    uint64_t n, missing;
+    ds_numeric num;
+} ds_memo_cell;
+
+/* The memo's columns and `what` of variable v (buf of size bytes); the
+ * number of columns, 0 when it is kept by no memo (text, or no memo). */
+static size_t ds_memo_what(const ds_ctx *c, const cohort_vec *v, const cohort_vec *cols[2], char *buf,
+                           size_t size)
+{
+    if (!COHORT_HOST_HAS(c->host, memo_put) || v->type == COHORT_TYPE_TEXT) return 0;
+    cols[0] = v;
+    if (v->type == COHORT_TYPE_BOOL) {
+        snprintf(buf, size, "describe 1: counts of a boolean");
+        return 1;
+    }
+    int at = snprintf(buf, size, "describe 1: summaries of a number, overall %d, groups %zu", c->overall, c->ng);
+    if (!c->by) return 1;
+    cols[1] = c->by;
+    /* the groups' levels in order (their order comes from the rules' labels) */
+    for (size_t k = 0; k < c->ng && at >= 0 && (size_t)at < size; k++) {
+        const char *l = c->bf.labels[c->glevel[k]];
+        at += snprintf(buf + at, size - (size_t)at, " %zu:%s", strlen(l), l);
+    }
+    return at >= 0 && (size_t)at < size - 1 ? 2 : 0;
+}
+
+/* Variable j's counts or summaries into (get) or from (put) bytes of the
+ * memo; the bytes' size. */
+static size_t ds_memo_bytes(const ds_ctx *c, const cohort_vec *v, ds_pre *o, unsigned char *b, int get)
+{
+    if (v->type == COHORT_TYPE_BOOL) {
+        uint64_t x[3] = {o->bl.count[0], o->bl.count[1], o->bl.missing};
+        if (get) {
+            memcpy(x, b, sizeof x);
+            o->bl.count[0] = (size_t)x[0];
+            o->bl.count[1] = (size_t)x[1];
+            o->bl.missing = (size_t)x[2];
+        } else {
+            memcpy(b, x, sizeof x);
+        }
+        return sizeof x;
+    }
+    for (size_t k = 0; k <= c->ng; k++) {
+        ds_memo_cell m = {o->cells[k].n, o->cells[k].missing, o->cells[k].num};
+        if (get) {
+            memcpy(&m, b + k * sizeof m, sizeof m);
+            memset(&o->cells[k], 0, sizeof o->cells[k]);
+            o->cells[k].n = (size_t)m.n;
+            o->cells[k].missing = (size_t)m.missing;
+            o->cells[k].num = m.num;
+        } else {
+            memcpy(b + k * sizeof m, &m, sizeof m);
+        }
+    }
+    return (c->ng + 1) * sizeof(ds_memo_cell);
+}
+
+/* Each variable's summaries from the host's memo when it kept them (get),
+ * or each one taken given to it to keep (put). */
+static void ds_memo(const ds_ctx *c, const cohort_columns *vars, ds_pre *pre, int get)
+{
+    size_t most = (c->ng + 1) * sizeof(ds_memo_cell) + 3 * sizeof(uint64_t);
+    unsigned char *b = malloc(most);
+    for (size_t j = 0; b && j < vars->n; j++) {
+        const cohort_vec *v = &vars->vecs[j], *cols[2];
+        char what[1024];
+        size_t ncols = ds_memo_what(c, v, cols, what, sizeof what);
+        if (!ncols || (!get && (pre[j].kept || pre[j].state != DS_DONE))) continue;
+        size_t size = ds_memo_bytes(c, v, &pre[j], b, 0);
+        if (!get) {
+            c->host->memo_put(c->call, cols, ncols, what, b, size);
+        } else if (c->host->memo_get(c->call, cols, ncols, what, b, size)) {
+            ds_memo_bytes(c, v, &pre[j], b, 1);
+            pre[j].state = DS_DONE;
+            pre[j].kept = 1;
+        }
+    }
+    free(b);
+}
+
 /* Every variable's ds_task: on the run's threads when the host runs
- * tasks (ABI 1.6), else in turn.  Returns the array (vars->n), or NULL
- * when memory ran out; free it with ds_pre_free. */
+ * tasks (ABI 1.6), else in turn; the summaries the host kept are taken
+ * from it instead, and the others given to it (ds_memo).  Returns the
+ * array (vars->n), or NULL when memory ran out; free it with ds_pre_free. */
 static ds_pre *ds_prepare(const ds_ctx *c, const cohort_columns *vars)
 {
     size_t nv = vars->n;
@@ -466,10 +560,12 @@ static ds_pre *ds_prepare(const ds_ctx *c, const cohort_columns *vars)
         return NULL;
     }
     for (size_t j = 0; j < nv; j++) pre[j].cells = cells + j * (c->ng + 1);
+    ds_memo(c, vars, pre, 1);
     ds_tasks t = {c, vars, pre, work};
     if (COHORT_HOST_HAS(c->host, run_tasks)) c->host->run_tasks(c->call, nv, ds_task, &t);
     else
         for (size_t j = 0; j < nv; j++) ds_task(&t, j, 0);
+    ds_memo(c, vars, pre, 0);
     for (size_t k = 0; k < nv; k++) {
         free(work[k].x);
         free(work[k].sub);

@@ -132,6 +132,59 @@ static void mock_run_tasks(const cohort_call *call, size_t n, void (*fn)(void *c
     for (size_t k = n; k-- > 0;) fn(ctx, k, n > 1 ? k % 2 : 0);
 }
 
+/* The stored result of vecs and what, or NULL. */
+static mock_memo *mock_memo_find(mock_memos *s, const cohort_vec *const *vecs, size_t nvecs, const char *what)
+{
+    for (size_t i = 0; s && i < s->n; i++) {
+        mock_memo *x = &s->m[i];
+        if (x->nvecs == nvecs && !memcmp(x->vecs, vecs, nvecs * sizeof *vecs) && !strcmp(x->what, what))
+            return x;
+    }
+    return NULL;
+}
+
+static int mock_memo_get(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs, const char *what,
+                         void *buf, size_t size)
+{
+    mock_memos *s = ((mock *)call->host_private)->memos;
+    CU_ASSERT_FATAL(nvecs >= 1 && nvecs <= 4 && what != NULL && buf != NULL);
+    if (!s) return 0;
+    s->gets++;
+    mock_memo *x = mock_memo_find(s, vecs, nvecs, what);
+    if (!x || x->size != size) return 0;
+    memcpy(buf, x->buf, size);
+    s->hits++;
+    return 1;
+}
+
+static void mock_memo_put(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs, const char *what,
+                          const void *buf, size_t size)
+{
+    mock_memos *s = ((mock *)call->host_private)->memos;
+    CU_ASSERT_FATAL(nvecs >= 1 && nvecs <= 4 && what != NULL && strlen(what) < 1024 && buf != NULL);
+    if (!s) return;
+    s->puts++;
+    mock_memo *x = mock_memo_find(s, vecs, nvecs, what);
+    if (!x) {
+        CU_ASSERT_FATAL(s->n < 32);
+        x = &s->m[s->n++];
+        memcpy(x->vecs, vecs, nvecs * sizeof *vecs);
+        x->nvecs = nvecs;
+        snprintf(x->what, sizeof x->what, "%s", what);
+    }
+    free(x->buf);
+    x->buf = malloc(size ? size : 1);
+    CU_ASSERT_FATAL(x->buf != NULL);
+    memcpy(x->buf, buf, size);
+    x->size = size;
+}
+
+void mock_memos_free(mock_memos *s)
+{
+    for (size_t i = 0; i < s->n; i++) free(s->m[i].buf);
+    memset(s, 0, sizeof *s);
+}
+
 const cohort_host mock_host = {
     .size = sizeof(cohort_host),
     .abi_major = COHORT_ABI_MAJOR,
@@ -147,6 +200,8 @@ const cohort_host mock_host = {
     .table_detail = mock_detail,
     .format_count = mock_format_count,
     .run_tasks = mock_run_tasks,
+    .memo_get = mock_memo_get,
+    .memo_put = mock_memo_put,
 };
 
 mock_table *mock_get(mock *m, const char *id)

@@ -18,17 +18,34 @@ typedef struct mock_table {
     int detail;
 } mock_table;
 
+/* A store of results for memo_get/memo_put, kept across runs: keyed by
+ * the columns (their pointers) and `what`, as a host's cache is keyed by
+ * the columns' values. */
+typedef struct mock_memo {
+    const cohort_vec *vecs[4];
+    size_t nvecs, size;
+    char what[1024];
+    unsigned char *buf;
+} mock_memo;
+typedef struct mock_memos {
+    mock_memo m[32];
+    size_t n;
+    size_t gets, hits, puts;
+} mock_memos;
+
 typedef struct mock {
     mock_table tables[8];
     size_t ntables;
     char msgs[64][512];   /* "E: ...", "W: ...", "N: ..." */
     size_t nmsgs;
     int min_cell;         /* counts below it are hidden (0: none) */
+    mock_memos *memos;    /* NULL: memo_get finds nothing, memo_put keeps nothing */
 } mock;
 
 /* Pass as the host; set call.host_private to a zeroed mock. */
 extern const cohort_host mock_host;
 void mock_free(mock *m);
+void mock_memos_free(mock_memos *s);
 mock_table *mock_get(mock *m, const char *id);
 int mock_colidx(const mock_table *t, const char *name);
 #endif

@@ -310,6 +310,50 @@ static int same_table(const mock_table *a, const mock_table *b)
     return 1;
 }
 
+/* The lung data's variables of every kind describe takes, for the tests
+ * of tasks and of kept summaries: vars (age, wt_loss, ph_ecog as text,
+ * old = age > 65 as a boolean, meal_cal as a duration, ph_karno as a
+ * boolean holding other values) and by (grp); nold: old's true count. */
+typedef struct lung_vars {
+    vecbuf by, age, wt, ecog, dur, karno, old;
+    cohort_vec vecs[6];
+    cohort_arg args[2];
+    size_t nold;
+} lung_vars;
+
+static void lung_vars_make(lung_vars *v, const rd_table *d)
+{
+    vec_make(&v->by, d, "grp", COHORT_TYPE_INT, 1);
+    vec_make(&v->age, d, "age", COHORT_TYPE_INT, 1);
+    vec_make(&v->wt, d, "wt_loss", COHORT_TYPE_REAL, 1);
+    vec_make(&v->ecog, d, "ph_ecog", COHORT_TYPE_TEXT, 1);
+    vec_make(&v->dur, d, "meal_cal", COHORT_TYPE_DURATION, 10);
+    vec_make(&v->karno, d, "ph_karno", COHORT_TYPE_BOOL, 1);
+    vec_make(&v->old, d, "age", COHORT_TYPE_BOOL, 1);
+    v->old.vec.name = "old";
+    v->nold = 0;
+    for (size_t r = 0; r < d->nrow; r++) {
+        v->old.num[r] = v->age.num[r] > 65;
+        v->nold += !v->old.miss[r] && v->old.num[r] == 1;
+    }
+    const cohort_vec vecs[] = {v->age.vec, v->wt.vec, v->ecog.vec, v->old.vec, v->dur.vec, v->karno.vec};
+    memcpy(v->vecs, vecs, sizeof vecs);
+    memset(v->args, 0, sizeof v->args);
+    v->args[0].name = "vars";
+    v->args[0].kind = COHORT_ARG_COLUMNS;
+    v->args[0].columns.n = sizeof vecs / sizeof vecs[0];
+    v->args[0].columns.vecs = v->vecs;
+    v->args[1].name = "by";
+    v->args[1].kind = COHORT_ARG_COLUMN;
+    v->args[1].vec = v->by.vec;
+}
+
+static void lung_vars_free(lung_vars *v)
+{
+    vecbuf *b[] = {&v->by, &v->age, &v->wt, &v->ecog, &v->dur, &v->karno, &v->old};
+    for (size_t k = 0; k < sizeof b / sizeof *b; k++) vec_free(b[k]);
+}
+
 /* run_tasks (ABI 1.6): the summaries taken in tasks (the mock runs them in
  * reverse order as two workers) are those taken in turn by a host table
  * without the member, or one of ABI 1.5's size, cell for cell -- with and
@@ -319,30 +363,10 @@ static int same_table(const mock_table *a, const mock_table *b)
 static void test_tasks(void)
 {
     const rd_table *d = lung();
-    vecbuf by, age, wt, ecog, dur, karno, old;
-    vec_make(&by, d, "grp", COHORT_TYPE_INT, 1);
-    vec_make(&age, d, "age", COHORT_TYPE_INT, 1);
-    vec_make(&wt, d, "wt_loss", COHORT_TYPE_REAL, 1);
-    vec_make(&ecog, d, "ph_ecog", COHORT_TYPE_TEXT, 1);
-    vec_make(&dur, d, "meal_cal", COHORT_TYPE_DURATION, 10);
-    vec_make(&karno, d, "ph_karno", COHORT_TYPE_BOOL, 1);
-    vec_make(&old, d, "age", COHORT_TYPE_BOOL, 1);
-    old.vec.name = "old";
-    size_t nold = 0;
-    for (size_t r = 0; r < d->nrow; r++) {
-        old.num[r] = age.num[r] > 65;
-        nold += !old.miss[r] && old.num[r] == 1;
-    }
-    cohort_vec vecs[] = {age.vec, wt.vec, ecog.vec, old.vec, dur.vec, karno.vec};
-    cohort_arg args[2];
-    memset(args, 0, sizeof args);
-    args[0].name = "vars";
-    args[0].kind = COHORT_ARG_COLUMNS;
-    args[0].columns.n = sizeof vecs / sizeof vecs[0];
-    args[0].columns.vecs = vecs;
-    args[1].name = "by";
-    args[1].kind = COHORT_ARG_COLUMN;
-    args[1].vec = by.vec;
+    lung_vars lv;
+    lung_vars_make(&lv, d);
+    cohort_arg *args = lv.args;
+    size_t nold = lv.nold;
     cohort_host serial = mock_host, abi15 = mock_host;
     serial.run_tasks = NULL;
     abi15.size = offsetof(cohort_host, run_tasks);
@@ -368,13 +392,63 @@ static void test_tasks(void)
         CU_ASSERT(nold > 50 && nold < d->nrow - 50);
         for (size_t h = 0; h < 3; h++) mock_free(&m[h]);
     }
-    vec_free(&by);
-    vec_free(&age);
-    vec_free(&wt);
-    vec_free(&ecog);
-    vec_free(&dur);
-    vec_free(&karno);
-    vec_free(&old);
+    lung_vars_free(&lv);
+}
+
+/* memo_get/memo_put (after ABI 1.6): a run given the results a first run
+ * kept (the mock stores them by column and `what`) takes every number's
+ * summaries and every boolean's counts from them -- age, wt_loss, meal_cal
+ * and old; not the texts, nor ph_karno, a boolean holding other values --
+ * and writes the same cells, to the bit, as a run without them, with and
+ * without by; a kept summary is what the tables show (a mean changed in
+ * the store shows), and a host without the members summarises as before. */
+static void test_memo(void)
+{
+    const rd_table *d = lung();
+    lung_vars lv;
+    lung_vars_make(&lv, d);
+    cohort_arg *args = lv.args;
+    const cohort_vec *vecs = lv.vecs;
+    cohort_host plain = mock_host;
+    plain.size = offsetof(cohort_host, memo_get);
+    const cohort_estimator *e = &cohort_plugin_entry()->estimators[0];
+    for (size_t nargs = 1; nargs <= 2; nargs++) {
+        mock_memos store;
+        memset(&store, 0, sizeof store);
+        mock m[4];
+        memset(m, 0, sizeof m);
+        m[1].memos = m[2].memos = m[3].memos = &store;
+        const cohort_host *hosts[4] = {&plain, &mock_host, &mock_host, &mock_host};
+        for (size_t h = 0; h < 4; h++) {
+            if (h == 3) {
+                /* age's kept summaries: the mean of its first cell changed */
+                mock_memo *x = NULL;
+                for (size_t i = 0; i < store.n; i++)
+                    if (store.m[i].vecs[0] == &vecs[0]) x = &store.m[i];
+                CU_ASSERT_FATAL(x != NULL && x->size >= 2 * sizeof(uint64_t) + sizeof(ds_numeric));
+                double mean = 1234.5;
+                memcpy(x->buf + 2 * sizeof(uint64_t) + offsetof(ds_numeric, mean), &mean, sizeof mean);
+            }
+            cohort_call call = {&m[h], "describe", "test.rules:4", d->nrow, NULL, 0, nargs, args, 10, "tens"};
+            CU_ASSERT_EQUAL_FATAL(e->run(hosts[h], &call), 0);
+            CU_ASSERT(m[h].nmsgs == 0);
+            if (h == 1) CU_ASSERT(store.puts == 4 && store.hits == 0 && store.n == 4);
+            if (h == 2) CU_ASSERT(store.hits == 4 && store.puts == 4);
+        }
+        for (size_t h = 1; h < 3; h++) {
+            CU_ASSERT(same_table(mock_get(&m[0], "describe"), mock_get(&m[h], "describe")));
+            CU_ASSERT(same_table(mock_get(&m[0], "stats"), mock_get(&m[h], "stats")));
+        }
+        mock_table *st = mock_get(&m[3], "stats");
+        long r = mock_find(st, "variable", "age", nargs == 2 ? "grp" : "group", nargs == 2 ? "1" : "all",
+                           NULL, NULL);
+        CU_ASSERT_FATAL(r >= 0);
+        CU_ASSERT_EQUAL(mock_numcell(st, (size_t)r, "mean"), 1234.5);
+        CU_ASSERT(!same_table(mock_get(&m[0], "stats"), st));
+        for (size_t h = 0; h < 4; h++) mock_free(&m[h]);
+        mock_memos_free(&store);
+    }
+    lung_vars_free(&lv);
 }
 
 /* Dates: median [IQR] and range as dates. */
@@ -620,6 +694,7 @@ int main(void)
         !CU_add_test(s, "type-7 quantiles", test_quantile) ||
         !CU_add_test(s, "plugin on lung", test_plugin) ||
         !CU_add_test(s, "summaries in tasks", test_tasks) ||
+        !CU_add_test(s, "summaries kept between runs", test_memo) ||
         !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
         !CU_add_test(s, "factor coding", test_factor)) {
