@@ -9,7 +9,11 @@
  * of the bytes , \n \r " of 64 bytes at a time (AVX-512BW or AVX2 when the
  * processor has them, chosen at run time; else SSE2, or eight bytes at a
  * time elsewhere), one field per set bit; anything else is left to the
- * general tokenizer, which gives the same fields. */
+ * general tokenizer, which gives the same fields.  A batch of records of
+ * one width (csv_next_batch) is tokenized a whole block at a time: each
+ * block's field ends written out at once, its line ends checked to fall
+ * every so many fields (batch_blocks); a block with a quote or a lone CR,
+ * or whose line ends do not fall so, is read record by record as above. */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE 1   /* MAP_ANONYMOUS, madvise */
 #endif
@@ -61,6 +65,10 @@ struct csv_reader {
     uint32_t *off;          /* its records' offsets (csv_batch) */
     long *bline;            /* its records' lines */
     size_t ocap, lcap;      /* room in off and bline */
+    uint32_t *flat;         /* batch_blocks: field ends one after another */
+    size_t flcap;           /* room in flat */
+    /* the whole-block batch tokenizer for this processor (batch_blocks) */
+    size_t (*blocks)(csv_reader *, size_t, size_t, size_t);
 };
 
 /* Mapped: the pages of the records read are given back every so often. */
@@ -75,6 +83,11 @@ enum { CSV_PAD = 64 };
  * between two scans, which the processor's own prefetcher does not foresee
  * (measured: without it the tokenizer took 15-70% longer in batches). */
 enum { PREFETCH_AHEAD = 1024 };
+
+/* batch_blocks asks this far ahead (measured at 1M, one thread, its CPU
+ * samples: 1024 bytes 1280-1357, 2048 bytes 1041-1159, 4096 bytes
+ * 1121-1149). */
+enum { BLOCKS_AHEAD = 2048 };
 
 #define ONES ((uint64_t)0x0101010101010101ull)
 #define HIGHS ((uint64_t)0x8080808080808080ull)
@@ -133,7 +146,7 @@ static int map_file(csv_reader *r, size_t size)
 }
 
 static csv_reader *open_reader(const char *path, size_t bufsize, int map_small);
-static int (*pick_fast(const char *name))(csv_reader *, size_t, size_t);
+static int pick_fast(csv_reader *r, const char *name);
 
 csv_reader *csv_open(const char *path, size_t bufsize)
 {
@@ -173,7 +186,7 @@ static csv_reader *open_reader(const char *path, size_t bufsize, int map_small)
     r->fcap = 16;
     r->f = malloc(r->fcap * sizeof *r->f);
     if (!r->buf || !r->f) goto fail;
-    r->fast = pick_fast(NULL);
+    pick_fast(r, NULL);
     r->line = 1;
     return r;
 fail:;
@@ -204,6 +217,7 @@ void csv_close(csv_reader *r)
     free(r->scratch);
     free(r->off);
     free(r->bline);
+    free(r->flat);
     free(r);
 }
 
@@ -293,32 +307,50 @@ static csv_field *new_field(csv_reader *r)
 
 /* ---- the fast path ---- */
 
-/* Bit k set when byte b[k] is , \n \r or " (k < 64). */
-static inline uint64_t block_mask(const char *b)
+/* One 64-byte block's bytes: bit k of e set when byte k is ',' or '\n', of
+ * n when it is '\n', of cr when '\r', of q when '"' (fast_record wants
+ * them all, e | cr | q). */
+typedef struct block_bits {
+    uint64_t e, n, cr, q;
+} block_bits;
+
+#if !defined(__SSE2__)
+/* Bit k (k < 8) set when byte k of w (little-endian) is c: exact per byte
+ * (no borrow between bytes), the high bits gathered by a multiplication. */
+static inline uint64_t byte_bits(uint64_t w, unsigned char c)
 {
-    uint64_t m = 0;
+    const uint64_t low7 = ~HIGHS;
+    uint64_t x = w ^ (ONES * c);
+    uint64_t hit = ~(((x & low7) + low7) | x) & HIGHS;
+    return (hit >> 7) * 0x0102040810204080ull >> 56;
+}
+#endif
+
+/* block_bits with SSE2, or eight bytes at a time elsewhere. */
+static inline __attribute__((always_inline)) block_bits block_bits_base(const char *b)
+{
+    block_bits m = {0, 0, 0, 0};
 #if defined(__SSE2__)
     const __m128i vc = _mm_set1_epi8(','), vn = _mm_set1_epi8('\n');
     const __m128i vr = _mm_set1_epi8('\r'), vq = _mm_set1_epi8('"');
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
-        __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vn)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, vr), _mm_cmpeq_epi8(v, vq)));
-        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(x) << (16 * k);
+        __m128i n = _mm_cmpeq_epi8(v, vn);
+        __m128i e = _mm_or_si128(_mm_cmpeq_epi8(v, vc), n);
+        m.e |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * k);
+        m.n |= (uint64_t)(uint16_t)_mm_movemask_epi8(n) << (16 * k);
+        m.cr |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vr)) << (16 * k);
+        m.q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)) << (16 * k);
     }
 #else
-    /* exact per byte (no borrow between bytes): the high bit of each byte
-     * equal to one of them, gathered into eight bits by a multiplication */
-    const uint64_t low7 = ~HIGHS;
-    static const char sp[4] = {',', '\n', '\r', '"'};
     for (int k = 0; k < 8; k++) {
-        uint64_t w, hit = 0;
+        uint64_t w;
         memcpy(&w, b + 8 * k, 8);
-        for (int c = 0; c < 4; c++) {
-            uint64_t x = w ^ (ONES * (unsigned char)sp[c]);
-            hit |= ~(((x & low7) + low7) | x) & HIGHS;
-        }
-        m |= ((hit >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
+        uint64_t n = byte_bits(w, '\n');
+        m.e |= (byte_bits(w, ',') | n) << (8 * k);
+        m.n |= n << (8 * k);
+        m.cr |= byte_bits(w, '\r') << (8 * k);
+        m.q |= byte_bits(w, '"') << (8 * k);
     }
 #endif
     return m;
@@ -334,7 +366,7 @@ static inline uint64_t block_mask(const char *b)
  * shape (nothing changed but the fields or offsets: parse_record, or
  * csv_next, reads it). */
 static inline __attribute__((always_inline)) int
-fast_record(csv_reader *r, uint64_t (*mask)(const char *), size_t at, size_t ends)
+fast_record(csv_reader *r, block_bits (*bits)(const char *), size_t at, size_t ends)
 {
     const char *const end = r->buf + r->len;
     const char *p = r->buf + r->pos, *b = r->mb;
@@ -344,7 +376,8 @@ fast_record(csv_reader *r, uint64_t (*mask)(const char *), size_t at, size_t end
         m = r->mm;
     } else {
         b = p;
-        m = mask(b);
+        block_bits x = bits(b);
+        m = x.e | x.cr | x.q;
     }
     m &= ~(uint64_t)0 << (p - b);
     size_t nf = 0;
@@ -354,7 +387,8 @@ fast_record(csv_reader *r, uint64_t (*mask)(const char *), size_t at, size_t end
         while (!m) {
             b += 64;
             __builtin_prefetch(b + PREFETCH_AHEAD);
-            m = mask(b);
+            block_bits x = bits(b);
+            m = x.e | x.cr | x.q;
         }
         q = b + __builtin_ctzll(m);
         m &= m - 1;
@@ -405,72 +439,247 @@ fast_record(csv_reader *r, uint64_t (*mask)(const char *), size_t at, size_t end
     return blank ? 2 : 1;
 }
 
+/* ---- whole blocks for a batch ---- */
+
+/* Bits set in w (__builtin_popcountll: inline where the target has the
+ * instruction, a call into libgcc elsewhere). */
+static inline __attribute__((always_inline)) unsigned bits_in(uint64_t w)
+{
+    return (unsigned)__builtin_popcountll(w);
+}
+
+/* 1 when the line ends n among the field ends e are exactly those whose
+ * ranks (0: e's lowest set bit) are d, d + nf, d + 2 nf, ...: where the
+ * records of nf fields end when the next line end is due at rank d.  Line
+ * end by line end, for targets without pdep (`every` unused). */
+static inline __attribute__((always_inline)) int ends_match(uint64_t e, uint64_t n, size_t d,
+                                                            size_t nf, uint64_t every)
+{
+    (void)every;
+    for (; n; n &= n - 1, d += nf)
+        if (bits_in(e & ((n & -n) - 1)) != d) return 0;
+    return d >= bits_in(e);
+}
+
+/* The offsets o + k of the set bits k of e, in order, at w; their number.
+ * Eight at a time without a branch a bit: up to 64 entries from w on may
+ * be written. */
+static inline __attribute__((always_inline)) unsigned put_ends(uint32_t *w, uint64_t e,
+                                                               uint32_t o)
+{
+    unsigned cnt = bits_in(e);
+    for (unsigned i = 0; i < cnt; i += 8, w += 8)
+        for (int j = 0; j < 8; j++) {
+            /* bit 63 stands in for an empty mask: its writes are never read */
+            w[j] = o + (uint32_t)__builtin_ctzll(e | (1ull << 63));
+            e &= e - 1;
+        }
+    return cnt;
+}
+
+/* Plain records of exactly nf (>= 2) fields from r->pos on, tokenized a
+ * whole 64-byte block at a time: every block's field ends are written one
+ * after another into r->flat (eight at a time, without a branch per
+ * field), and the block is taken when its line ends ('\n', or "\r\n",
+ * whose last field ends at the '\r') are exactly the ends whose ranks make
+ * records of nf fields (so a record of another width or a blank line stops
+ * it) and it has no '"' or other '\r' (a "\r\n" cut by the block's end
+ * counts as one).  Only blocks that end before the end of the input (and
+ * the view's limit) are read, so every record taken ends in a real line
+ * end and starts just after the one before.  The
+ * complete records of the blocks taken, up to `room`, go to r->off from
+ * record `at` on, and r->pos and r->line move past them.  Their number;
+ * the record at r->pos (the first of the block that was not taken) is for
+ * fast_record.  `match` checks the line ends (ends_match, or with pdep
+ * where the target has it), `put` writes them (put_ends, or with
+ * AVX-512's compress). */
+static inline __attribute__((always_inline)) size_t
+batch_blocks(csv_reader *r, size_t nf, size_t room, size_t at, block_bits (*bits)(const char *),
+             int (*match)(uint64_t, uint64_t, size_t, size_t, uint64_t),
+             unsigned (*put)(uint32_t *, uint64_t, uint32_t))
+{
+    size_t pos = r->pos, stop = r->limit && r->limit < r->len ? r->limit : r->len;
+    const size_t b0 = (size_t)(r->bbase - r->buf);
+    if (stop - b0 > (size_t)UINT32_MAX - 64) stop = b0 + (size_t)UINT32_MAX - 64;
+    if (nf < 2 || stop - pos < 64) return 0;
+    size_t need = (room + 1) * nf + 96;     /* put_ends writes past the ends */
+    if (need > r->flcap) {
+        uint32_t *f = realloc(r->flat, need * sizeof *f);
+        if (!f) return 0;
+        r->flat = f;
+        r->flcap = need;
+    }
+    uint32_t *const flat = r->flat;
+    const char *b = r->buf + pos;
+    uint32_t o = (uint32_t)(pos - b0);
+    size_t fi = 0, nl = nf - 1, recs = 0;   /* ends so far, rank of the next '\n' */
+    int crlf = 0;                           /* some line ends are CRLFs */
+    uint64_t every = 0;
+    for (size_t k = 0; k < 64; k += nf) every |= (uint64_t)1 << k;
+    for (size_t left = (stop - pos) / 64; left > 0 && recs < room; left--) {
+        __builtin_prefetch(b + BLOCKS_AHEAD);
+        block_bits m = bits(b);
+        uint64_t e = m.e, n = m.n;
+        if (m.cr | m.q) {
+            uint64_t pair = m.cr & (n >> 1);    /* each '\r' just before a '\n' */
+            if (m.q || m.cr != pair) break;     /* a quote, a lone '\r' (or at bit 63) */
+            n = (n & ~(pair << 1)) | pair;      /* a CRLF's line (and last field) ends */
+            e = (e & ~(pair << 1)) | pair;      /* at its '\r' */
+            crlf = 1;
+        }
+        if (!match(e, n, nl - fi, nf, every)) break;
+        fi += put(flat + fi, e, o);
+        unsigned k = bits_in(n);
+        recs += k;
+        nl += nf * k;
+        b += 64;
+        o += 64;
+    }
+    size_t take = recs < room ? recs : room;
+    uint32_t start = (uint32_t)(pos - b0);
+    uint32_t *dst = r->off + at * (nf + 1);
+    const uint32_t *src = flat;
+    for (size_t k = 0; k < take; k++, src += nf, dst += nf + 1) {
+        dst[0] = start;
+        /* eight at a time: r->off and r->flat have room for the overrun */
+        for (size_t i = 0; i < nf; i += 8) memcpy(dst + 1 + i, src + i, 8 * sizeof *src);
+        start = src[nf - 1] + 1;
+        if (crlf && r->bbase[start - 1] == '\r') start++;
+        r->bline[at + k] = r->line + (long)k;
+    }
+    if (take) {
+        r->pos = b0 + start;
+        r->line += (long)take;
+        r->mb = NULL;
+    }
+    return take;
+}
+
 /* fast_record with the block mask of this build (SSE2 or portable): one
  * record's fields (ends 0), or its offsets.  The two ways are inlined
  * apart (the constant ends 0 drops the other). */
 static int fast_record_base(csv_reader *r, size_t at, size_t ends)
 {
-    return ends ? fast_record(r, block_mask, at, ends) : fast_record(r, block_mask, 0, 0);
+    return ends ? fast_record(r, block_bits_base, at, ends) : fast_record(r, block_bits_base, 0, 0);
+}
+
+static size_t batch_blocks_base(csv_reader *r, size_t nf, size_t room, size_t at)
+{
+    return batch_blocks(r, nf, room, at, block_bits_base, ends_match, put_ends);
 }
 
 #ifdef CSV_X86_DISPATCH
 /* The same masks with wider vectors, for processors that have them (chosen
  * at run time by pick_fast). */
-static inline __attribute__((always_inline, target("avx2"))) uint64_t
-block_mask_avx2(const char *b)
+static inline __attribute__((always_inline, target("avx2"))) block_bits
+block_bits_avx2(const char *b)
 {
     const __m256i vc = _mm256_set1_epi8(','), vn = _mm256_set1_epi8('\n');
     const __m256i vr = _mm256_set1_epi8('\r'), vq = _mm256_set1_epi8('"');
-    uint64_t m = 0;
+    block_bits m = {0, 0, 0, 0};
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32 * k));
-        __m256i x = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(v, vc), _mm256_cmpeq_epi8(v, vn)),
-            _mm256_or_si256(_mm256_cmpeq_epi8(v, vr), _mm256_cmpeq_epi8(v, vq)));
-        m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << (32 * k);
+        __m256i n = _mm256_cmpeq_epi8(v, vn);
+        __m256i e = _mm256_or_si256(_mm256_cmpeq_epi8(v, vc), n);
+        m.e |= (uint64_t)(uint32_t)_mm256_movemask_epi8(e) << (32 * k);
+        m.n |= (uint64_t)(uint32_t)_mm256_movemask_epi8(n) << (32 * k);
+        m.cr |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vr)) << (32 * k);
+        m.q |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vq)) << (32 * k);
     }
     return m;
 }
 
-static inline __attribute__((always_inline, target("avx512bw"))) uint64_t
-block_mask_avx512(const char *b)
+static inline __attribute__((always_inline, target("avx512bw"))) block_bits
+block_bits_avx512(const char *b)
 {
     __m512i v = _mm512_loadu_si512((const void *)b);
-    return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(',')) |
-           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')) |
-           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')) |
-           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    uint64_t n = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+    block_bits m = {_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(',')) | n, n,
+                    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')),
+                    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'))};
+    return m;
 }
 
 static __attribute__((target("avx2"))) int fast_record_avx2(csv_reader *r, size_t at,
                                                              size_t ends)
 {
-    return ends ? fast_record(r, block_mask_avx2, at, ends)
-                : fast_record(r, block_mask_avx2, 0, 0);
+    return ends ? fast_record(r, block_bits_avx2, at, ends)
+                : fast_record(r, block_bits_avx2, 0, 0);
 }
 
 static __attribute__((target("avx512bw"))) int fast_record_avx512(csv_reader *r, size_t at,
                                                                   size_t ends)
 {
-    return ends ? fast_record(r, block_mask_avx512, at, ends)
-                : fast_record(r, block_mask_avx512, 0, 0);
+    return ends ? fast_record(r, block_bits_avx512, at, ends)
+                : fast_record(r, block_bits_avx512, 0, 0);
+}
+
+/* ends_match in one instruction: pdep deposits the bits d, d + nf, ... of
+ * `every` (bits 0, nf, 2 nf, ...) on e's set bits in order. */
+static inline __attribute__((always_inline, target("bmi2"))) int
+ends_match_pdep(uint64_t e, uint64_t n, size_t d, size_t nf, uint64_t every)
+{
+    (void)nf;
+    return _pdep_u64(d < 64 ? every << d : 0, e) == n;
+}
+
+/* put_ends sixteen bytes at a time: their offsets compressed by the
+ * mask's sixteen bits (up to 64 entries from w on may be written). */
+static inline __attribute__((always_inline, target("avx512f,popcnt"))) unsigned
+put_ends_avx512(uint32_t *w, uint64_t e, uint32_t o)
+{
+    const __m512i at = _mm512_add_epi32(_mm512_set1_epi32((int)o),
+                                        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                                                          11, 12, 13, 14, 15));
+    unsigned cnt = 0;
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++) {
+        __mmask16 k = (__mmask16)(e >> (16 * q));
+        __m512i x = _mm512_add_epi32(at, _mm512_set1_epi32(16 * q));
+        _mm512_storeu_si512((void *)(w + cnt), _mm512_maskz_compress_epi32(k, x));
+        cnt += bits_in(k);
+    }
+    return cnt;
+}
+
+static __attribute__((target("avx2,popcnt"))) size_t batch_blocks_avx2(csv_reader *r, size_t nf,
+                                                                        size_t room, size_t at)
+{
+    return batch_blocks(r, nf, room, at, block_bits_avx2, ends_match, put_ends);
+}
+
+static __attribute__((target("avx512bw,avx512f,popcnt,bmi2"))) size_t
+batch_blocks_avx512(csv_reader *r, size_t nf, size_t room, size_t at)
+{
+    return batch_blocks(r, nf, room, at, block_bits_avx512, ends_match_pdep, put_ends_avx512);
 }
 #endif
 
-/* The fast path with the named block mask ("base", "avx2", "avx512"), or
- * the widest this processor has (name NULL); NULL when it lacks the one
- * named. */
-static int (*pick_fast(const char *name))(csv_reader *, size_t, size_t)
+/* Set r's fast path and batch blocks to those of the named block mask
+ * ("base", "avx2", "avx512"), or of the widest this processor has (name
+ * NULL).  0 (nothing changed) when it lacks the one named. */
+static int pick_fast(csv_reader *r, const char *name)
 {
     int any = name == NULL;
 #ifdef CSV_X86_DISPATCH
     __builtin_cpu_init();
-    if ((any || strcmp(name, "avx512") == 0) && __builtin_cpu_supports("avx512bw"))
-        return fast_record_avx512;
-    if ((any || strcmp(name, "avx2") == 0) && __builtin_cpu_supports("avx2"))
-        return fast_record_avx2;
+    if ((any || strcmp(name, "avx512") == 0) && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt")) {
+        r->fast = fast_record_avx512;
+        r->blocks = batch_blocks_avx512;
+        return 1;
+    }
+    if ((any || strcmp(name, "avx2") == 0) && __builtin_cpu_supports("avx2") &&
+        __builtin_cpu_supports("popcnt")) {
+        r->fast = fast_record_avx2;
+        r->blocks = batch_blocks_avx2;
+        return 1;
+    }
 #endif
-    return any || strcmp(name, "base") == 0 ? fast_record_base : NULL;
+    if (!any && strcmp(name, "base") != 0) return 0;
+    r->fast = fast_record_base;
+    r->blocks = batch_blocks_base;
+    return 1;
 }
 
 /* Tokenize the record at r->pos.  1: a complete record (r->pos and r->line
@@ -649,13 +858,14 @@ size_t csv_next_batch(csv_reader *r, size_t nf, size_t max, csv_batch *bt)
     bt->n = 0;
     if (r->slow || !r->bom_checked || nf == 0 || max == 0) return 0;
     drop_read_pages(r);
-    if (max * (nf + 1) > r->ocap || max > r->lcap) {
-        uint32_t *o = realloc(r->off, max * (nf + 1) * sizeof *o);
+    /* eight spare offsets: batch_blocks copies eight at a time */
+    if (max * (nf + 1) + 8 > r->ocap || max > r->lcap) {
+        uint32_t *o = realloc(r->off, (max * (nf + 1) + 8) * sizeof *o);
         if (o) r->off = o;
         long *l = o ? realloc(r->bline, max * sizeof *l) : NULL;
         if (l) r->bline = l;
         if (!o || !l) return 0;     /* csv_next reads them */
-        r->ocap = max * (nf + 1);
+        r->ocap = max * (nf + 1) + 8;
         r->lcap = max;
     }
     r->bbase = r->buf + r->pos;
@@ -665,6 +875,17 @@ size_t csv_next_batch(csv_reader *r, size_t nf, size_t max, csv_batch *bt)
     uint64_t mm = r->mm;
     while (n < max) {
         if ((r->limit && r->pos >= r->limit) || r->pos == r->len) break;
+        /* whole blocks while they hold plain records of this width; then
+         * one record at a time (quotes, CRs, blank lines, the input's end) */
+        size_t k = r->blocks(r, nf, max - n, n);
+        if (k) {
+            n += k;
+            pos = r->pos;
+            line = r->line;
+            mb = r->mb;
+            mm = r->mm;
+            if (n == max || (r->limit && r->pos >= r->limit) || r->pos == r->len) break;
+        }
         long at = r->line;
         int rc = r->fast(r, n * (nf + 1), nf);
         if (rc == 2) continue;  /* a blank line */
@@ -731,9 +952,7 @@ void csv_set_fast(csv_reader *r, int on)
 
 int csv_set_simd(csv_reader *r, const char *name)
 {
-    int (*f)(csv_reader *, size_t, size_t) = pick_fast(name);
-    if (!f) return 0;
-    r->fast = f;
+    if (!pick_fast(r, name)) return 0;
     r->mb = NULL;   /* its block's mask would come from the other one */
     return 1;
 }
@@ -776,6 +995,7 @@ csv_reader *csv_view(const csv_reader *r, size_t start, size_t limit)
     v->can_drop = r->can_drop;
     v->slow = r->slow;
     v->fast = r->fast;
+    v->blocks = r->blocks;
     /* pages of this view's own range may be given back as it is read */
     long pg = sysconf(_SC_PAGESIZE);
     size_t page = pg > 0 ? (size_t)pg : 4096;

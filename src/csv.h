@@ -88,8 +88,9 @@ size_t csv_file_size(const csv_reader *r);
  * that gives the same fields as the general tokenizer; on = 0 turns it off
  * (a test hook: the unit tests and the fuzz target compare the two). */
 void csv_set_fast(csv_reader *r, int on);
-/* The fast path's block mask: "avx512" (AVX-512BW), "avx2", or "base" (SSE2
- * or portable), instead of the widest the processor has (a test hook, to
+/* The fast path's (and csv_next_batch's) block mask: "avx512" (AVX-512BW
+ * with BMI2 and POPCNT), "avx2" (with POPCNT), or "base" (SSE2 or
+ * portable), instead of the widest the processor has (a test hook, to
  * compare them).  1, or 0 when the processor lacks it (nothing changed). */
 int csv_set_simd(csv_reader *r, const char *name);
 

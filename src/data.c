@@ -31,21 +31,36 @@ enum { MAX_FILE_ERRORS = 20, SHOW_VALUE = 60, FIRST_ROWS = 4096 };
 
 /* key value -> row: slots hold row + 1 (0: empty).  Integer keys within a
  * narrow range index the slots directly (dense: slot[v - base]); others use
- * open addressing with linear probing. */
+ * open addressing with linear probing.  Integer keys that are base + row in
+ * every row (ids numbered in the file's order, as most are) need no slots:
+ * the row of v is v - base (seq: dense, nslots rows, slot NULL). */
 typedef struct keyhash {
-    int dense;
+    int dense, seq;
     int64_t base;
     size_t nslots;          /* a power of two unless dense */
     uint32_t *slot;
 } keyhash;
 
 /* A string recently interned while reading rows (intern()). */
-enum { INTERN_CACHE = 1024 };
+enum { INTERN_CACHE = 1024, WORD_CACHE = 256, WORD_MAX = 24 };
 typedef struct intern_slot {
     const char *s;
     size_t len;
     uint32_t id;
 } intern_slot;
+
+/* A text of up to WORD_MAX bytes recently interned, by its words
+ * (intern_words): the words and the length are the text. */
+typedef struct word_slot {
+    uint64_t w[3];
+    uint32_t len, id;       /* len 0: empty */
+} word_slot;
+
+/* The loader's caches in front of the string pool while reading rows. */
+typedef struct intern_cache {
+    intern_slot slot[INTERN_CACHE];
+    word_slot word[WORD_CACHE];
+} intern_cache;
 
 /* What the loader knows about a column while reading. */
 typedef struct colstate {
@@ -87,12 +102,13 @@ typedef struct loader {
     struct progress *progress;
     pthread_mutex_t *pool_lock; /* reading a part on a worker thread: held
                                around interning into the shared pool */
-    struct intern_slot *icache; /* reading rows: INTERN_CACHE slots (intern) */
+    intern_cache *icache;   /* reading rows: recently interned texts (intern) */
     size_t span0, span1;    /* reading a part: its offsets in the file */
     int threads;            /* threads reading one file (parts.h) */
     char **arena;           /* reading a part: per column, the reservation
                                its values live in (colmem.h), or NULL */
     size_t arena_rows;      /* rows of 8 bytes each reservation holds */
+    size_t backed;          /* one pass: rows whose pages back_rows backed */
     int arena_full;         /* a part had more rows than that */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
@@ -455,13 +471,53 @@ static inline uint32_t cell_hash(const char *p, size_t len)
 static uint32_t intern(loader *L, const char *p, size_t len)
 {
     if (!L->icache) return strpool_id(L->pool, p, len);
-    intern_slot *sl = &L->icache[cell_hash(p, len) & (INTERN_CACHE - 1)];
+    intern_slot *sl = &L->icache->slot[cell_hash(p, len) & (INTERN_CACHE - 1)];
     if (sl->s && sl->len == len && strpool_same_bytes(sl->s, p, len)) return sl->id;
     if (L->pool_lock) pthread_mutex_lock(L->pool_lock);
     uint32_t id = strpool_id(L->pool, p, len);
     const char *s = id ? strpool_text(strpool_strings(L->pool), id) : NULL;
     if (L->pool_lock) pthread_mutex_unlock(L->pool_lock);
     if (id) *sl = (intern_slot){s, len, id};
+    return id;
+}
+
+/* Eight bytes at p, the first in the low byte, and the mask of the first
+ * r of them (r <= 8). */
+static inline uint64_t load_le64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+static const uint64_t first_bytes[9] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffull, 0xffffffffffffull,
+    0xffffffffffffffull, ~0ull};
+
+/* intern() of a text of 1 to WORD_MAX bytes followed by the tokenizer's pad
+ * (8 readable bytes, csv.h), inline where cells are stored: the text is its
+ * length and its bytes 0-7, 8-15 and 16-23 (bytes past its end cleared),
+ * read without a branch on the length (each word from where the text
+ * ends, at most: within the pad), compared whole with a slot of the word
+ * cache, so a repeated text (most cells of a text column repeat a few
+ * values) costs no call, no hash of the pool and no comparison of its
+ * bytes.  Only ids intern() gave for the same text are kept: the pool sees
+ * the same texts in the same order as without the cache. */
+static inline uint32_t intern_words(loader *L, const char *p, size_t len)
+{
+    size_t l1 = len < 8 ? len : 8, l2 = len < 16 ? len : 16;
+    uint64_t a = load_le64(p) & first_bytes[l1];
+    uint64_t m = load_le64(p + l1) & first_bytes[l2 - l1];
+    uint64_t b = load_le64(p + l2) & first_bytes[len - l2];
+    uint64_t h = (a ^ (m << 29 | m >> 35) ^ (b << 47 | b >> 17) ^ len) * 0x9e3779b97f4a7c15ull;
+    word_slot *sl = &L->icache->word[h >> 56 & (WORD_CACHE - 1)];
+    /* an empty slot has length 0: no text's */
+    if (((sl->w[0] ^ a) | (sl->w[1] ^ m) | (sl->w[2] ^ b) | (sl->len ^ len)) == 0) return sl->id;
+    uint32_t id = intern(L, p, len);
+    if (id) *sl = (word_slot){{a, m, b}, (uint32_t)len, id};
     return id;
 }
 
@@ -523,7 +579,7 @@ static inline __attribute__((always_inline)) int store_value_as(loader *L, const
         /* a date-shaped text may be an impossible date (an error) */
         if (len == 10 && p[4] == '-' && p[7] == '-' && !pc->fixed) return 0;
         if (!skip) {
-            uint32_t id = intern(L, p, len);
+            uint32_t id = padded && len <= WORD_MAX && L->icache ? intern_words(L, p, len) : intern(L, p, len);
             if (!id) return 0;
             c->sid[row] = id;
         }
@@ -747,10 +803,14 @@ static uint32_t *key_slot(const keyhash *h, const column *kc, const column *c, s
     return &h->slot[i];
 }
 
+static inline int64_t dense_row(const keyhash *h, int64_t v);
+
 /* The row of t's key equal to column c's value at row, or -1. */
 static int64_t key_find(const table *t, const column *c, size_t row)
 {
-    return slot_row(key_slot(t->keyhash, &t->cols[t->key], c, row));
+    const keyhash *h = t->keyhash;
+    if (h->seq) return dense_row(h, col_int(c, row));
+    return slot_row(key_slot(h, &t->cols[t->key], c, row));
 }
 
 static int add_pending(pending **pv, size_t *np, size_t *cap, pending p)
@@ -1125,6 +1185,28 @@ static size_t store_batch(loader *L, csv_reader *r, const csv_batch *b, size_t r
 }
 
 /* The data rows (of one part, when reading a part on a worker thread). */
+/* One pass (no reservations): the pages of the kept columns' rows
+ * [L->backed, upto), upto at most the capacity, backed in one populating
+ * a column (colmem_populate), ahead of the batches stored in them, as a
+ * part's reservation is when it grows (grow_columns): a populating costs
+ * less than a fault a page, and rows beyond those read are never backed
+ * (the capacity is an estimate). */
+enum { BACK_AHEAD = 1 << 18 };
+static void back_rows(loader *L, size_t upto)
+{
+    table *t = L->t;
+    if (upto > L->cap) upto = L->cap;
+    if (upto <= L->backed) return;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        void **v = col_values(c);
+        if (!v || !*v || (L->cs && L->cs[j].skip)) continue;
+        size_t w = data_col_width(c);
+        colmem_populate((char *)*v + L->backed * w, (upto - L->backed) * w);
+    }
+    L->backed = upto;
+}
+
 static void read_records(loader *L, csv_reader *r)
 {
     table *t = L->t;
@@ -1140,6 +1222,7 @@ static void read_records(loader *L, csv_reader *r)
         return;
     }
     size_t row = 0, size = csv_file_size(r), batch = L->slow ? 0 : batch_rows(t->ncols);
+    L->backed = 0;
     char what[300];
     snprintf(what, sizeof what, "reading %s", t->path);
     for (;;) {
@@ -1155,6 +1238,7 @@ static void read_records(loader *L, csv_reader *r)
                     break;
                 }
             }
+            if (!L->arena && row + nb > L->backed) back_rows(L, row + nb + BACK_AHEAD);
             size_t stored = store_batch(L, r, &b, row, done);
             if (L->progress && (row + stored) >> 16 != row >> 16)
                 progress_update(L->progress, what,
@@ -1376,7 +1460,7 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
     W.nerr = W.stopped = W.reread_text = 0;
     W.progress = NULL;
     W.pool_lock = pool_lock;
-    W.icache = calloc(INTERN_CACHE, sizeof *W.icache);
+    W.icache = calloc(1, sizeof *W.icache);
     W.span0 = p->start;
     W.span1 = p->limit;
     W.arena = p->region;
@@ -1636,7 +1720,7 @@ static int read_parts(loader *L, csv_reader *r)
 static void read_rows(loader *L, csv_reader *r)
 {
     if (read_parts(L, r) != 0) {
-        L->icache = calloc(INTERN_CACHE, sizeof *L->icache);   /* NULL: none */
+        L->icache = calloc(1, sizeof *L->icache);   /* NULL: none */
         read_records(L, r);
         free(L->icache);
         L->icache = NULL;
@@ -1683,10 +1767,15 @@ static int run_slices(loader *L, int threads, size_t ns, int (*fn)(void *, const
  * then writes its rows into their slots, then checks that each of its rows
  * has a key and holds its slot (a duplicate's slot holds another row).
  * Upon any problem the slots are filled again in one pass, which finds the
- * problems in row order, as it does for other keys. */
+ * problems in row order, as it does for other keys.  Each slice also notes
+ * whether its keys are its first key + the row's place in the slice: when
+ * every slice's are, and each slice starts where the one before ends, the
+ * keys are base + row, none missing, none twice (keyhash's seq). */
 typedef struct key_slice {
     size_t from, to;
     int64_t lo, hi;         /* the smallest and largest key */
+    int64_t first;          /* the key of row from (seq) */
+    int seq;                /* every key is first + (row - from) */
     int bad;                /* a key missing or taken by another row */
 } key_slice;
 
@@ -1703,12 +1792,42 @@ static int key_range_task(void *arg, const loader *L, size_t k)
     key_slice *s = &kr->s[k];
     s->lo = INT64_MAX;
     s->hi = INT64_MIN;
-    for (size_t row = s->from; row < s->to; row++) {
-        if (col_missing(kr->kc, row)) continue;
+    s->first = s->from < s->to ? col_int(kr->kc, s->from) : 0;
+    uint64_t next = (uint64_t)s->first;
+    const int32_t *v32 = kr->kc->i32;
+    int seq = 1;
+    for (size_t row = s->from; row < s->to; row++, next++) {
+        if (v32 && !(row & 63) && row + 64 <= s->to && !kr->kc->miss[row >> 6]) {
+            /* 64 keys of 32 bits, none missing: in passes the compiler
+             * vectorizes */
+            int32_t lo = v32[row], hi = lo, nx = (int32_t)(uint32_t)next;
+            uint32_t diff = 0;
+            for (int i = 0; i < 64; i++) {
+                int32_t v = v32[row + i];
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+                diff |= (uint32_t)v ^ ((uint32_t)nx + (uint32_t)i);
+            }
+            /* in sequence: the keys are next's low 32 bits + i, and next
+             * and next + 63 are 32-bit values (else taken as out of
+             * sequence: the slots serve) */
+            seq &= !diff && (int64_t)next == (int64_t)nx && nx <= INT32_MAX - 63;
+            if (lo < s->lo) s->lo = lo;
+            if (hi > s->hi) s->hi = hi;
+            row += 63;
+            next += 63;
+            continue;
+        }
+        if (col_missing(kr->kc, row)) {
+            seq = 0;
+            continue;
+        }
         int64_t v = col_int(kr->kc, row);
+        seq &= (uint64_t)v == next;
         if (v < s->lo) s->lo = v;
         if (v > s->hi) s->hi = v;
     }
+    s->seq = seq;
     return 0;
 }
 
@@ -1738,6 +1857,22 @@ static int key_check_task(void *arg, const loader *L, size_t k)
     return 0;
 }
 
+/* Whether the slices' keys are lo + row in every one of the n rows: each
+ * slice's in sequence from its first, each slice's first where the slice
+ * before ended, the first lo and the last hi = lo + n - 1 (no wrap). */
+static int keys_in_sequence(const key_run *kr, size_t ns, int64_t lo, int64_t hi, size_t n)
+{
+    if (!n || lo > hi || (uint64_t)hi - (uint64_t)lo != n - 1) return 0;
+    uint64_t next = (uint64_t)lo;
+    for (size_t k = 0; k < ns; k++) {
+        const key_slice *s = &kr->s[k];
+        if (s->from == s->to) continue;
+        if (!s->seq || (uint64_t)s->first != next) return 0;
+        next += s->to - s->from;
+    }
+    return 1;
+}
+
 /* Build the key hash; missing and duplicate keys go to pending. */
 static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
 {
@@ -1765,6 +1900,11 @@ static int build_keyhash(loader *L, pending **pv, size_t *np, size_t *pcap)
         }
         /* hi - lo, not the range: that is 2^64 for keys from INT64_MIN to INT64_MAX */
         uint64_t span = lo <= hi ? (uint64_t)hi - (uint64_t)lo : 0;
+        if (keys_in_sequence(&kr, ns, lo, hi, t->nrows)) {
+            *h = (keyhash){.dense = 1, .seq = 1, .base = lo, .nslots = t->nrows};
+            free(kr.s);
+            return 0;
+        }
         if (span < (uint64_t)h->nslots) {
             h->dense = 1;
             h->base = lo <= hi ? lo : 0;
@@ -1838,6 +1978,7 @@ static int restored_keyhash(loader *L, size_t p)
  * keep the order stops marking; its marks are then dropped). */
 typedef struct link_slice {
     size_t from, to;        /* rows */
+    int64_t before;         /* the parent row of row from - 1 (-1: none) */
     pending pend[MAX_FILE_ERRORS];
     size_t npend;
     int mono, ordered;      /* parent rows never decrease; groups in order */
@@ -1848,6 +1989,8 @@ typedef struct link_run {
     link_slice *s;
     size_t ns;
     uint32_t *off;          /* grouping: pt->nrows + 1 group starts, or NULL */
+    int in_place;           /* parent_row is the link column's own array */
+    int seq32;              /* the parent's keys are base + row, all within 32 bits */
 } link_run;
 
 /* The parent row of the child's row `row` (-1: its key is missing or
@@ -1863,6 +2006,7 @@ static inline int64_t dense_row(const keyhash *h, int64_t v)
 {
     uint64_t k = (uint64_t)v - (uint64_t)h->base;
     int in = k < h->nslots;
+    if (h->seq) return in ? (int64_t)k : -1;
     return in ? (int64_t)h->slot[in ? k : 0] - 1 : -1;
 }
 
@@ -1871,28 +2015,56 @@ static inline int64_t dense_row(const keyhash *h, int64_t v)
  * missing; the order dates od (or none), none missing from row - 1 on.  1
  * with *last, s->ordered and the group starts advanced; 0 when a key is
  * unknown or the parent order breaks (those rows are then linked again one
- * by one, which finds the problem; the group starts are dropped). */
+ * by one, which finds the problem).  The rows' parent rows and group
+ * starts are written once all are found (the starts only at the rows whose
+ * parent changes): v32 may be prow's own array (link_run's in_place),
+ * whose keys linking again reads. */
 static int link_block(const link_run *lr, const int32_t *v32, const int32_t *od, int32_t *prow,
                       link_slice *s, size_t row, int64_t *last)
 {
     const keyhash *h = lr->pt->keyhash;
-    uint32_t *off = lr->off, spare;
+    uint32_t *off = lr->off;
+    int32_t found[65];      /* found[i + 1]: row + i's parent row; found[0]: the last's */
     int64_t l = *last;
     int bad = 0, ord = 1;
-    for (size_t r = row; r < row + 64; r++) {
-        int64_t pr = dense_row(h, v32[r]);
-        prow[r] = (int32_t)pr;
-        bad |= (pr < 0) | (pr < l);
-        if (od) ord &= (pr != l) | (od[r - 1] <= od[r]);
-        if (off && !bad) {
-            for (int64_t g = l + 1; g < pr; g++) __atomic_store_n(&off[g], (uint32_t)r, __ATOMIC_RELAXED);
-            __atomic_store_n(pr == l ? &spare : &off[pr], (uint32_t)r, __ATOMIC_RELAXED);
+    found[0] = (int32_t)l;
+    const int32_t *v = v32 + row;
+    if (lr->seq32) {
+        /* keys base + row within 32 bits: v - base in 32-bit lanes (a value
+         * below base wraps to 2^32 - (base - v), past the rows) */
+        uint32_t ub = (uint32_t)h->base, n = (uint32_t)h->nslots;
+        for (int i = 0; i < 64; i++) {
+            uint32_t k = (uint32_t)v[i] - ub;
+            bad |= k >= n;
+            found[i + 1] = (int32_t)k;
         }
-        l = pr;
+    } else {
+        for (int i = 0; i < 64; i++) {
+            int64_t pr = dense_row(h, v[i]);
+            bad |= pr < 0;
+            found[i + 1] = (int32_t)pr;
+        }
     }
+    for (int i = 0; i < 64; i++) bad |= found[i + 1] < found[i];
     if (bad) return 0;
+    if (od)
+        for (int i = 0; i < 64; i++)
+            ord &= (found[i + 1] != found[i]) | (od[row + i - 1] <= od[row + i]);
+    if (off) {
+        uint64_t starts = 0;    /* bit i: row + i is the first of its parent's */
+        for (int i = 0; i < 64; i++) starts |= (uint64_t)(found[i + 1] != found[i]) << i;
+        /* groups (the parent before, its parent] start there (atomic: a
+         * slice that breaks the order may have marked some another one
+         * marks too) */
+        for (uint64_t m = starts; m; m &= m - 1) {
+            int i = __builtin_ctzll(m);
+            for (int64_t g = (int64_t)found[i] + 1; g <= found[i + 1]; g++)
+                __atomic_store_n(&off[g], (uint32_t)(row + (size_t)i), __ATOMIC_RELAXED);
+        }
+    }
+    memcpy(prow + row, found + 1, 64 * sizeof *found);
     s->ordered &= ord;
-    *last = l;
+    *last = found[64];
     return 1;
 }
 
@@ -1909,8 +2081,8 @@ static int link_task(void *arg, const loader *L, size_t k)
     int32_t *prow = t->parent_row;
     uint32_t *off = lr->off, spare;
     s->mono = s->ordered = 1;
-    colmem_populate(prow + s->from, (s->to - s->from) * sizeof *prow);
-    int64_t last = s->from ? parent_of(lr->pt, fc, s->from - 1) : -1;
+    if (!lr->in_place) colmem_populate(prow + s->from, (s->to - s->from) * sizeof *prow);
+    int64_t last = s->before;
     const int32_t *od = oc && oc->type == CT_DATE ? oc->d : NULL;
     for (size_t row = s->from; row < s->to; row++) {
         /* whole words of flags with no missing key (nor date): 64 rows at once */
@@ -1960,27 +2132,43 @@ static int link_task(void *arg, const loader *L, size_t k)
 
 /* Link every row to its parent row; problems go to pending.  When there
  * is none and the grouping by parent is the file's order, *goff gets its
- * group starts (else NULL: data_groups builds it).  0 or -1 (no memory). */
+ * group starts (else NULL: data_groups builds it).  0 or -1 (no memory).
+ * A link column of 32-bit integers that nothing reads after linking (it is
+ * dropped: link_unread), linked through a dense key hash (a row's parent
+ * from its own key alone), becomes parent_row: each row's parent row is
+ * written over its key, so the links take no fresh pages; the column is
+ * left without values. */
 static int link_parent(loader *L, pending **pv, size_t *np, size_t *pcap, uint32_t **goff)
 {
     table *t = L->t;
+    column *fc = &t->cols[t->fk];
     size_t n = t->nrows;
     int threads = tasks_threads(L->threads);
     link_run lr = {.pt = &L->d->tables[t->parent], .ns = plan_slices(L, n, threads)};
     size_t ng = lr.pt->nrows;
     *goff = NULL;
-    t->parent_row = malloc((n ? n : 1) * sizeof *t->parent_row);
+    const keyhash *ph = lr.pt->keyhash;
+    lr.seq32 = ph->seq && ph->base >= INT32_MIN && ph->base <= INT32_MAX &&
+               ph->nslots - 1 <= (uint64_t)(INT32_MAX - ph->base);
+    lr.in_place = !L->cache_dir && fc->type == CT_INT && fc->i32 && !fc->mapped &&
+                  ph->dense && link_unread(L);
+    t->parent_row = lr.in_place ? fc->i32 : malloc((n ? n : 1) * sizeof *t->parent_row);
     lr.s = calloc(lr.ns, sizeof *lr.s);
     if (!t->parent_row || !lr.s) {
+        if (lr.in_place) t->parent_row = NULL;
         free(lr.s);
         return -1;
     }
     lr.off = malloc((ng + 1) * sizeof *lr.off);     /* NULL: data_groups groups */
     for (size_t k = 0; k < lr.ns; k++) {
-        lr.s[k].from = slice_start(n, lr.ns, k);
-        lr.s[k].to = slice_start(n, lr.ns, k + 1);
+        link_slice *s = &lr.s[k];
+        s->from = slice_start(n, lr.ns, k);
+        s->to = slice_start(n, lr.ns, k + 1);
+        /* before any slice writes over the keys */
+        s->before = s->from ? parent_of(lr.pt, fc, s->from - 1) : -1;
     }
     run_slices(L, threads, lr.ns, link_task, &lr);
+    if (lr.in_place) fc->i32 = NULL;    /* its values are parent_row's now */
     const int32_t *prow = t->parent_row;
     int rc = 0, grouped = lr.off != NULL;
     for (size_t k = 0; k < lr.ns && !rc; k++) {

@@ -370,6 +370,10 @@ int main(int argc, char **argv)
     if (!known) return usage_error("unknown command '%s'", cmd);
 
     run_opts o = {0};
+#if !defined(__SANITIZE_ADDRESS__)
+    o.exiting = 1;      /* main returns once the command is done (AddressSanitizer's
+                           leak check wants everything freed) */
+#endif
     override *sets = calloc((size_t)argc, sizeof *sets);
     override *plots = calloc((size_t)argc, sizeof *plots);
     const char **dirs = calloc((size_t)argc + 3, sizeof *dirs);

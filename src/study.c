@@ -83,6 +83,7 @@ typedef struct loaded {
     digest_of *sha_known;
     digests *sha;
     char *sha_cache;
+    int exiting;            /* run_opts' exiting: the tables are not freed */
 } loaded;
 
 static void loaded_free(loaded *l)
@@ -91,7 +92,7 @@ static void loaded_free(loaded *l)
     free(l->sha_known);
     free(l->sha_cache);
     for (size_t k = 0; k < l->nsts; k++) study_free(l->sts[k]);
-    data_free(l->data);
+    if (!l->exiting) data_free(l->data);
     plugin_reg_free(l->plugins);
     pg_spool_free(l->spool);
     for (size_t k = 0; k < l->nsts; k++) program_free(l->progs[k]);
@@ -239,6 +240,7 @@ static int load_all(const run_opts *o, size_t sample_rows, int hash_data, diag *
                     timing *tm)
 {
     memset(l, 0, sizeof *l);
+    l->exiting = o->exiting;
     l->prog = program_new();
     l->pool = strpool_new();
     if (!l->prog || !l->pool) return EXIT_DATA;

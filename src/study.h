@@ -54,6 +54,10 @@ typedef struct run_opts {
     int status_labels;                 /* export --status-labels: NAME_status_label after NAME_status */
     int booleans;                      /* export --booleans: 0 true/false, 1 as 1/0, 2 TRUE/FALSE */
     int covariates;                    /* export --covariates: the columns the estimates read */
+    int exiting;                       /* the process ends when the call returns: the loaded
+                                          tables (hundreds of MB at 1M patients) are left to the
+                                          exit, which gives their pages back at once, not freed
+                                          array by array (a library caller leaves it 0) */
     /* provenance written into results.json */
     const char *const *args;           /* the command line after the program name */
     size_t nargs;

@@ -68,11 +68,13 @@ static inline int tokenizers_agree_with(const char *path, size_t bufsize, int ma
 }
 
 /* Every record of the file at path read in batches (csv_next_batch of the
- * width of the record before, csv_next where a batch stops), against the
+ * width of the record before, csv_next where a batch stops) with the block
+ * mask `simd` (csv_set_simd), against the
  * general tokenizer: the same records, fields (text, start, line) and end
  * offsets; and each batch read again from its middle record (csv_rewind,
  * csv_next) gives its records once more. */
-static inline int batches_agree(const char *path, size_t bufsize, int mapped)
+static inline int batches_agree_with(const char *path, size_t bufsize, int mapped,
+                                     const char *simd)
 {
     csv_reader *a = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
     csv_reader *b = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
@@ -80,7 +82,10 @@ static inline int batches_agree(const char *path, size_t bufsize, int mapped)
     uint32_t off[MAXREC * (MAXF + 1)];
     long line[MAXREC];
     int same = a && b;
-    if (same) csv_set_fast(b, 0);
+    if (same) {
+        csv_set_fast(b, 0);
+        csv_set_simd(a, simd);
+    }
     size_t width = 1;
     while (same) {
         csv_batch bt;
@@ -127,8 +132,10 @@ static inline int batches_agree(const char *path, size_t bufsize, int mapped)
     return same;
 }
 
-/* tokenizers_agree_with every block mask of this processor. */
-static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
+/* f (tokenizers_agree_with or batches_agree_with) with every block mask
+ * of this processor. */
+static inline int agree_every_simd(int (*f)(const char *, size_t, int, const char *),
+                                   const char *path, size_t bufsize, int mapped)
 {
     static const char *const simd[] = {"base", "avx2", "avx512"};
     int same = 1;
@@ -137,9 +144,19 @@ static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
         if (!r) return 0;
         int has = csv_set_simd(r, simd[k]);
         csv_close(r);
-        if (has) same = tokenizers_agree_with(path, bufsize, mapped, simd[k]);
+        if (has) same = f(path, bufsize, mapped, simd[k]);
     }
     return same;
+}
+
+static inline int tokenizers_agree(const char *path, size_t bufsize, int mapped)
+{
+    return agree_every_simd(tokenizers_agree_with, path, bufsize, mapped);
+}
+
+static inline int batches_agree(const char *path, size_t bufsize, int mapped)
+{
+    return agree_every_simd(batches_agree_with, path, bufsize, mapped);
 }
 
 #endif

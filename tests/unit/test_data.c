@@ -23,7 +23,7 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-enum { MAXREC = 64, MAXFILES = 16 };
+enum { MAXREC = 64, MAXFILES = 24 };
 
 /* One recorded diagnostic. */
 typedef struct rec {
@@ -92,6 +92,13 @@ static void fx_close(fixture *f)
 {
     for (int i = 0; i < f->n; i++) unlink(f->path[i]);
     rmdir(f->dir);
+}
+
+/* The test hook's parts (and slices) of `bytes` bytes (rows), or none (NULL). */
+static void part_bytes(const char *bytes)
+{
+    if (bytes) setenv("COHORT_CSV_PART_BYTES", bytes, 1);
+    else unsetenv("COHORT_CSV_PART_BYTES");
 }
 
 /* Load one table from `path`; diagnostics into cap. */
@@ -1300,15 +1307,28 @@ static void test_intern_cache(void)
         "ab",                  "ba",                  "a",                  "b",
         "abcd",                "abXcd",               "abYcd",              "abcdefg",
         "abcXefg",             "abcdefgh",            "abcdefgi",           "Aaa",
+        /* the word cache's lengths: 8 and 16 bytes (two words), 17 to 24
+         * (three: texts alike but in bytes 8-15), 25 (not cached) */
+        "abcdefgh9",           "abcdefgi9",           "abcdefgh12345678",   "abcdefgh12345679",
+        "abcdefgh12345678Z",   "abcdefgh1234567Xstuvwx", "abcdefgh1234567Ystuvwx",
+        "abcdefghX2345678stuvwxyz", "abcdefghY2345678stuvwxyz", "abcdefghX2345678stuvwxyZ",
+        "abcdefghijklmnopqrstuvwxy", "abcdefghijklmnopqrstuvwxZ", "3", "3,",
     };
     enum { NT = sizeof texts / sizeof *texts, ROWS = 3 * NT };
     fixture fx;
     CU_ASSERT_FATAL(fx_open(&fx) == 0);
-    char text[4096];
-    size_t n = (size_t)snprintf(text, sizeof text, "id,t\n");
-    for (int k = 0; k < ROWS; k++)
-        n += (size_t)snprintf(text + n, sizeof text - n, "%d,%s\n", k, texts[(k * 7) % NT]);
-    const char *pp = fx_file(&fx, "patients.csv", text);
+    /* twice: the text last, then first (followed by ",id": short texts
+     * followed by other bytes each time) */
+    for (int first = 0; first < 2; first++) {
+        char text[8192];
+        size_t n = (size_t)snprintf(text, sizeof text, first ? "t,id\n" : "id,t\n");
+        for (int k = 0; k < ROWS; k++) {
+            const char *tx = texts[(k * 7) % NT];
+            const char *q = strchr(tx, ',') ? "\"" : "";
+            if (first) n += (size_t)snprintf(text + n, sizeof text - n, "%s%s%s,%d\n", q, tx, q, k);
+            else n += (size_t)snprintf(text + n, sizeof text - n, "%d,%s%s%s\n", k, q, tx, q);
+    }
+    const char *pp = fx_file(&fx, first ? "p1.csv" : "p0.csv", text);
     table_spec sp = {.name = "patients", .path = pp, .key = "id"};
     strpool *pool = strpool_new();
     capture cap;
@@ -1324,7 +1344,109 @@ static void test_intern_cache(void)
     CU_ASSERT_EQUAL(bad, 0);
     data_free(d);
     strpool_free(pool);
+    }
     fx_close(&fx);
+}
+
+/* Integer keys numbered in the file's order (base + row) need no slots:
+ * the loader finds them slice by slice.  Keys that are almost such a
+ * sequence (two swapped, one twice, one missing, a slice starting where
+ * the one before does not end) must still be checked and linked through
+ * their slots, with the same problems found; links to a sequence find
+ * rows by v - base, and values below or above it are unknown keys. */
+static void test_key_sequences(void)
+{
+    enum { NP = 150, NV = 10, REP = 4 };
+    static const long long bases[] = {1, -3, 9223372036854775807LL - NP + 1, 2147483647LL - NP + 1,
+                                      -2147483647LL - 1};
+    strpool *pool = strpool_new();
+    capture cap;
+    for (int bi = 0; bi < 5; bi++) {
+        fixture fx;     /* a fixture a base: it holds MAXFILES files */
+        CU_ASSERT_FATAL(fx_open(&fx) == 0);
+        for (int v = 0; v < NV; v++) {
+            long long base = bases[bi], key[NP];
+            int kmiss = -1, nerr = 0;
+            for (int i = 0; i < NP; i++) key[i] = base + i;
+            if (v == 1) {                       /* two swapped: slots, no problem */
+                key[17] = base + 18;
+                key[18] = base + 17;
+            }
+            if (v == 2) key[25] = base + 24, nerr = 1;  /* one twice */
+            if (v == 3) kmiss = 30, nerr = 1;           /* one missing */
+            if (v == 4) key[0] = base - 1;              /* the first out of line: slots */
+            if (v == 9) {                       /* two swapped in the second 64 */
+                key[100] = base + 101;
+                key[101] = base + 100;
+            }
+            if (v == 7)                                 /* halves swapped: each slice of
+                                                           6 rows in sequence, the one at
+                                                           75 not after the one before */
+                for (int i = 0; i < NP; i++) key[i] = base + (i + NP / 2) % NP;
+            textbuf pt = {0};
+            tb_add(&pt, "pid,x\n");
+            for (int i = 0; i < NP; i++)
+                if (i == kmiss) tb_add(&pt, ",1\n"); else tb_printf(&pt, "%lld,1\n", key[i]);
+            /* children: every key REP times, in the parents' order (blocks of
+             * 64 rows linked at once), with (v 5, 8) one below the range or
+             * the smallest 32-bit value at row 100, or (v 6) one above it
+             * at row 127, the last of a block (in the parents' order) */
+            textbuf ct = {0};
+            tb_add(&ct, "pid\n");
+            int nc = 0;
+            long long child[REP * NP + 1];
+            for (int i = 0; i < NP; i++)
+                for (int r = 0; r < REP; r++) {
+                    if (nc == 100 && v == 5) child[nc++] = base - 1, nerr = 1;
+                    if (nc == 127 && v == 6 && base < 9223372036854775807LL - NP + 1)
+                        child[nc++] = base + NP, nerr = 1;
+                    if (nc == 100 && v == 8 && base != -2147483647LL - 1)
+                        child[nc++] = -2147483647LL - 1, nerr = 1;
+                    if (i != kmiss && !(v == 2 && i == 25)) child[nc++] = key[i];
+                }
+            for (int i = 0; i < nc; i++) tb_printf(&ct, "%lld\n", child[i]);
+            char pn[32], cn[32];
+            snprintf(pn, sizeof pn, "p%d-%d.csv", bi, v);
+            snprintf(cn, sizeof cn, "c%d-%d.csv", bi, v);
+            const char *pp = fx_file(&fx, pn, pt.s), *cp = fx_file(&fx, cn, ct.s);
+            free(pt.s);
+            free(ct.s);
+            for (int sl = 0; sl < 8; sl++)
+                for (int th = 1; th <= 3; th++) {
+                    /* one slice, or slices of 6 (v 7: the break at row 75
+                     * is a slice start), 7 and 13 rows; the link
+                     * column read by the rules, or not (sl >= 4: the
+                     * links are written over it) */
+                    static const char *rows[] = {NULL, "6", "7", "13"};
+                    static const char *const other[] = {"zz"};
+                    part_bytes(rows[sl % 4]);
+                    table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
+                                        {.name = "c", .path = cp, .parent = "p",
+                                         .want = sl >= 4 ? other : NULL, .nwant = sl >= 4}};
+                    load_opts o = {.threads = th};
+                    cohort_data *d = load1(sp, 2, &o, pool, &cap);
+                    if (nerr) {
+                        CU_ASSERT_PTR_NULL(d);
+                        CU_ASSERT_EQUAL(cap.n, 1);
+                        data_free(d);
+                        continue;
+                    }
+                    CU_ASSERT_EQUAL(cap.n, 0);
+                    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+                    size_t bad = 0;
+                    for (int i = 0; i < nc; i++) {
+                        int64_t pr = data_ancestor_row(d, 1, (size_t)i, 0);
+                        bad += pr < 0 || pr >= NP || key[pr] != child[i];
+                    }
+                    bad += d->tables[1].nrows != (size_t)nc;
+                    CU_ASSERT_EQUAL(bad, 0);
+                    data_free(d);
+                }
+        }
+        fx_close(&fx);
+    }
+    unsetenv("COHORT_CSV_PART_BYTES");
+    strpool_free(pool);
 }
 
 static void test_spec_errors(void)
@@ -1512,13 +1634,16 @@ static void test_groups_linked_blocks(void)
         snprintf(name, sizeof name, "c%d.csv", v);
         const char *cp = fx_file(&fx, name, ct.s);
         free(ct.s);
-        for (int sl = 0; sl < 4; sl++)
+        for (int sl = 0; sl < 8; sl++)
             for (int th = 1; th <= 3; th++) {
+                /* sl >= 4: the rules read date, not pid (the links are
+                 * written over pid's keys, which linking again reads) */
                 static const char *rows[] = {NULL, "64", "100", "130"};
-                if (rows[sl]) setenv("COHORT_CSV_PART_BYTES", rows[sl], 1);
-                else unsetenv("COHORT_CSV_PART_BYTES");
+                static const char *const date[] = {"date"};
+                part_bytes(rows[sl % 4]);
                 table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
-                                    {.name = "c", .path = cp, .parent = "p", .order = "date"}};
+                                    {.name = "c", .path = cp, .parent = "p", .order = "date",
+                                     .want = sl >= 4 ? date : NULL, .nwant = sl >= 4}};
                 load_opts o = {.threads = th};
                 cohort_data *d = load1(sp, 2, &o, pool, &cap);
                 if (v >= 4) {   /* the key problem is reported, the file fails */
@@ -1773,8 +1898,7 @@ static void test_groups_linked(void)
             for (int th = 1; th <= 3; th++) {
                 char num[16];
                 snprintf(num, sizeof num, "%d", rows);
-                if (rows) setenv("COHORT_CSV_PART_BYTES", num, 1);
-                else unsetenv("COHORT_CSV_PART_BYTES");
+                part_bytes(rows ? num : NULL);
                 table_spec sp[2] = {{.name = "p", .path = pp, .key = "pid"},
                                     {.name = "e", .path = files[f], .parent = "p"}};
                 load_opts o = {.threads = th};
@@ -2029,6 +2153,58 @@ static void test_csv_fast_agrees(void)
         if (p) unlink(p);
         fx.n--;
     }
+    CU_ASSERT_EQUAL(bad, 0);
+    fx_close(&fx);
+}
+
+/* The batches' whole-block tokenizer (batch_blocks in csv.c) on files of
+ * plain records of one width, longer than a block, LF or CRLF line ends
+ * (a third of the files CRLF throughout), with now and then what must stop
+ * it: a blank line, a record of another width, a quoted field, a quote
+ * inside a field, a lone CR, no final line end; every block mask, mapped
+ * and through buffers of several sizes. */
+static void test_csv_blocks_agree(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    static const char chars[] = "abcdefgh0123456789-.";
+    unsigned seed = 777;
+    char text[4096];
+    int bad = 0;
+#define RND(n) ((seed = seed * 1103515245u + 12345u), (size_t)((seed >> 16) % (n)))
+    for (int k = 0; k < 400; k++) {
+        size_t width = 2 + RND(9), rare = 1 + RND(40), len = 0, want = 200 + RND(3000);
+        int crlf = RND(3) == 0;     /* every line ends in CRLF */
+        while (len + 200 < sizeof text && len < want) {
+            size_t odd = RND(rare) == 0 ? 1 + RND(8) : 0;
+            size_t nf = odd == 1 ? width + 1 : odd == 2 ? width - 1 : width;
+            if (odd == 3) {
+                text[len++] = '\n';   /* a blank line */
+                continue;
+            }
+            for (size_t j = 0; j < nf; j++) {
+                if (j) text[len++] = ',';
+                if (odd == 4 && j == nf - 1) text[len++] = '"';
+                size_t fl = RND(13);
+                for (size_t i = 0; i < fl; i++) text[len++] = chars[RND(sizeof chars - 1)];
+                if (odd == 4 && j == nf - 1) text[len++] = '"';
+                if (odd == 5 && j == 0) text[len++] = '"';     /* data, not quoting */
+                if (odd == 6 && j == 0) text[len++] = '\r';    /* a lone CR */
+            }
+            if (odd == 7 || crlf) text[len++] = '\r';
+            text[len++] = '\n';
+        }
+        if (RND(4) == 0) len--;     /* no final line end */
+        const char *p = fx_write(&fx, "b.csv", text, len);
+        if (!p || !batches_agree(p, 0, 1) || !batches_agree(p, 64, 0) ||
+            !batches_agree(p, 200, 0) || !batches_agree(p, 1000, 0) || !tokenizers_agree(p, 0, 1)) {
+            bad++;
+            fprintf(stderr, "batches differ on blocks text %d\n", k);
+        }
+        if (p) unlink(p);
+        fx.n--;
+    }
+#undef RND
     CU_ASSERT_EQUAL(bad, 0);
     fx_close(&fx);
 }
@@ -2693,6 +2869,7 @@ int main(void)
         {"unknown parent key", test_unknown_parent_key},
         {"text keys", test_text_keys},
         {"texts the intern cache hashes alike", test_intern_cache},
+        {"integer keys numbered in the file's order", test_key_sequences},
         {"table spec errors", test_spec_errors},
         {"groups by parent and grandparent", test_groups},
         {"sampled schema", test_sample_rows},
@@ -2706,6 +2883,7 @@ int main(void)
         {"short reals fast path agrees with vp_real", test_parse_reals_padded},
         {"booleans read by one word agree with bytes", test_parse_bools},
         {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
+        {"csv batches of whole blocks agree with the general tokenizer", test_csv_blocks_agree},
         {"cell fast path agrees with the general one", test_cells_fast_agrees},
         {"rows in their parents' order grouped in place", test_groups_in_place},
         {"column pages moved into an array", test_colmem_move},
