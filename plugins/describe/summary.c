@@ -1,15 +1,23 @@
 /* summary.c: descriptive statistics on plain arrays (mean, SD, type-7
  * quantiles, range) for the describe and table1 plugins.  Quantiles are
- * taken by selection rather than by sorting, in place: a count of the
- * values per bucket of their top 16 bits finds the few buckets that hold
- * the quartiles' ranks, and three-way quickselect searches only their
- * values (ds_summary_select: three passes over the values in all, the
- * work space 320 KiB of counts and tags). */
+ * taken by selection rather than by sorting: a count of the values per
+ * bucket of their top 16 bits finds the few buckets that hold the
+ * quartiles' ranks, and three-way quickselect searches only their values
+ * (ds_summary_select: two passes over the values, the work space 320 KiB
+ * of counts and tags and a copy of the searched values when they are
+ * few). */
 #include "summary.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The mean from the first pass's s / n (m) and the second's sum t of the
+ * values minus m. */
+static double mean_of(long double m, long double t, size_t n)
+{
+    return (double)(m + t / (long double)n);
+}
 
 /* ds_mean's second pass, given the sum s of x[0..n-1] (n > 0) from its first:
  * the same operations in the same order as R's mean. */
@@ -19,7 +27,7 @@ static double mean_finish(const double *x, size_t n, long double s)
     /* second pass removes most of the rounding error of the first */
     long double t = 0;
     for (size_t i = 0; i < n; i++) t += x[i] - m;
-    return (double)(m + t / (long double)n);
+    return mean_of(m, t, n);
 }
 
 double ds_mean(const double *x, size_t n)
@@ -28,6 +36,12 @@ double ds_mean(const double *x, size_t n)
     long double s = 0;
     for (size_t i = 0; i < n; i++) s += x[i];
     return mean_finish(x, n, s);
+}
+
+/* The SD from the sum of squares ss about the mean of n > 1 values */
+static double sd_of(long double ss, size_t n)
+{
+    return sqrt((double)(ss / (long double)(n - 1)));
 }
 
 /* SD of x about its mean m */
@@ -39,7 +53,7 @@ static double sd_about(const double *x, size_t n, double m)
         long double d = x[i] - m;
         ss += d * d;
     }
-    return sqrt((double)(ss / (long double)(n - 1)));
+    return sd_of(ss, n);
 }
 
 double ds_sd(const double *x, size_t n)
@@ -239,6 +253,11 @@ static void select_rank(double *x, size_t lo, size_t hi, size_t k)
 /* Buckets of the selection: the top 16 bits of sort_key, in the order of
  * the numbers.  Inputs shorter than SELECT_BUCKETED select on the whole. */
 enum { BUCKET_BITS = 16, NBUCKETS = 1 << BUCKET_BITS, SELECT_BUCKETED = 4096 };
+/* The tagged buckets' values are copied aside in the second pass when
+ * they are at most 1 / KEEP_ASIDE of the values (continuous values: a
+ * bucket holds a small share), else moved within x when a search needs
+ * them (ties: often every rank's bucket holds one value, and none does). */
+enum { KEEP_ASIDE = 4 };
 
 /* sort_key's top bits without its branch (x is no negative zero) */
 static unsigned bucket_of(double x)
@@ -276,44 +295,67 @@ static int first_pass(const double *x, size_t n, long double *sum, double *min, 
     return odd;
 }
 
-/* The SD of x[0..n-1] about its mean m (as sd_about) in the same pass
- * that, with tag, moves the values of the tagged buckets to x[0..*kept)
- * in their order and takes the range of each tagged bucket's values
- * (lo[tag], hi[tag]; [0] gathers the others).  Without a branch (a
- * status column's values fall in and out of the tagged buckets at
- * random): every value is swapped with x[w], which is x[i] itself or a
- * value not kept, and w moves on only past a kept one, so x stays a
- * permutation of its values and x[i] is still the value read in order. */
-static double sd_keep(double *x, size_t n, double m, const unsigned char *tag, size_t *kept,
-                      double *lo, double *hi)
+/* The second pass over x[0..n-1] (read only, x in its order): ds_mean's
+ * second pass given the long-double mean m of the first (*t), and the
+ * SD's sum of squares about g (*ss, as sd_about takes it), g being the
+ * guess (double)m at the mean that mean_finish will give (it is right
+ * unless m lies within |t / n| of a rounding boundary of doubles); with
+ * tag the range of each tagged bucket's values (lo[tag], hi[tag]; [0]
+ * gathers the others), and with keep too the values of the tagged
+ * buckets copied to keep[] in their order (room for one more).  The two
+ * sums are independent chains, so they take the time of one. */
+static void second_pass(const double *x, size_t n, long double m, double g, const unsigned char *tag,
+                        long double *t, long double *ss, double *lo, double *hi, double *keep)
 {
-    long double ss = 0;
+    long double a = 0, b = 0;
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
-        long double d = v - m;
-        ss += d * d;
+        a += v - m;
+        long double d = v - g;
+        b += d * d;
         if (tag) {
             unsigned k = tag[bucket_of(v)];
             lo[k] = v < lo[k] ? v : lo[k];
             hi[k] = v > hi[k] ? v : hi[k];
-            x[i] = x[w];
-            x[w] = v;
-            w += k != 0;
+            if (keep) {   /* every value written, kept by moving on */
+                keep[w] = v;
+                w += k != 0;
+            }
         }
     }
-    *kept = w;
-    return n < 2 ? NAN : sqrt((double)(ss / (long double)(n - 1)));
+    *t = a;
+    *ss = b;
 }
 
-/* Quantiles by selection: three passes over x (sum, range and buckets;
- * ds_mean's second; the SD, keeping the values of the few buckets that
- * hold a quartile's ranks at the front), then three-way quickselect on
- * the kept values only, whose ranks among themselves follow from the
- * buckets' counts; a rank in a bucket of one value (few distinct values,
- * as in a status column) needs no search.  The value of a rank is the
- * same whatever the order of the search (no -0 or NaN here), so the bits
- * equal a sort's. */
+/* Moves the values of the tagged buckets of x[0..n-1] to x[0..kept) in
+ * their order; returns kept.  Without a branch (a status column's values
+ * fall in and out of the tagged buckets at random): every value is
+ * swapped with x[w], which is x[i] itself or a value not kept, and w moves
+ * on only past a kept one, so x stays a permutation of its values. */
+static size_t keep_tagged(double *x, size_t n, const unsigned char *tag)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        x[i] = x[w];
+        x[w] = v;
+        w += tag[bucket_of(v)] != 0;
+    }
+    return w;
+}
+
+/* Quantiles by selection: two passes over x (sum, range and buckets;
+ * ds_mean's second pass with the SD about a guess at the mean and the
+ * range of the few buckets that hold a quartile's ranks, whose values
+ * it copies aside when they are few), a third only when the guess
+ * missed (the SD again, about the mean: same bits as sd_about's) or when
+ * many values must be searched (moved to the front of x), then
+ * three-way quickselect on the kept values only, whose ranks among
+ * themselves follow from the buckets' counts; a rank in a bucket of one
+ * value (few distinct values, as in a status column) needs no search.
+ * The value of a rank is the same whatever the order of the search (no
+ * -0 or NaN here), so the bits equal a sort's. */
 int ds_summary_select(double *x, size_t n, ds_numeric *out)
 {
     out->n = n;
@@ -330,7 +372,6 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out)
     }
     long double sum;
     int odd = first_pass(x, n, &sum, &out->min, &out->max, cnt);
-    out->mean = mean_finish(x, n, sum);
     /* the ranks asked for: floor and ceil of each quartile's index */
     static const double probs[3] = {0.25, 0.5, 0.75};
     double index[3], lo[7], hi[7];   /* by tag: [0] the values not kept */
@@ -342,6 +383,7 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out)
         rank[2 * j + 1] = (size_t)ceil(index[j]);
     }
     int bucketed = cnt && !odd, ntag = 0;
+    size_t keptall = 0;      /* the values of the tagged buckets */
     for (int r = 0; r < 7; r++) {
         lo[r] = INFINITY;
         hi[r] = -INFINITY;
@@ -365,9 +407,27 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out)
             if (tag[b]) keptbelow += c;
             below += c;
         }
+        keptall = keptbelow;   /* every tagged bucket is at or below the last rank's */
     }
+    /* the mean, and the SD about the guess at it unless the guess missed */
+    long double m = sum / (long double)n, t, ss;
+    double g = (double)m;
+    /* few values kept (continuous values): copied aside in the same pass;
+     * many (ties): moved to the front after it, when a search needs them */
+    double *keep = bucketed && keptall <= n / KEEP_ASIDE ? malloc((keptall + 1) * sizeof *keep) : NULL;
+    second_pass(x, n, m, g, bucketed ? tag : NULL, &t, &ss, lo, hi, keep);
+    out->mean = mean_of(m, t, n);
+    out->sd = n < 2 ? NAN : memcmp(&out->mean, &g, sizeof g) == 0 ? sd_of(ss, n) : sd_about(x, n, out->mean);
+    int search = 0;   /* a rank's bucket holds more than one value */
+    for (int r = 0; r < 6; r++) search |= !slot[r] || lo[slot[r]] != hi[slot[r]];
     size_t kept = n;
-    out->sd = sd_keep(x, n, out->mean, bucketed ? tag : NULL, &kept, lo, hi);
+    double *sel = x;   /* the values searched: sel[0..kept) */
+    if (keep) {
+        sel = keep;
+        kept = keptall;
+    } else if (bucketed && search) {
+        kept = keep_tagged(x, n, tag);
+    }
     free(cnt);
     free(tag);
     if (odd) {
@@ -375,7 +435,6 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out)
         quantiles_sorted(x, n, out);
         return 1;
     }
-    if (!bucketed) kept = n;
     double *q[3] = {&out->q1, &out->median, &out->q3}, val[6];
     /* each selection searches only above the last: x[0..done) are placed
      * and no greater than x[done..kept) */
@@ -386,12 +445,13 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out)
             continue;
         }
         if (at[r] >= done) {
-            select_rank(x, done, kept, at[r]);
+            select_rank(sel, done, kept, at[r]);
             done = at[r] + 1;
         }
-        val[r] = x[at[r]];
+        val[r] = sel[at[r]];
     }
     for (int j = 0; j < 3; j++) *q[j] = q7_value(index[j], val[2 * j], val[2 * j + 1]);
+    free(keep);
     return 0;
 }
 

@@ -27,7 +27,7 @@ int ds_merge_runs(double *x, const size_t *off, size_t nruns);
 void ds_summary_sorted(const double *x, const double *sorted, size_t n, ds_numeric *out);
 /* Summarise x[0..n-1] in place: mean and SD over x in its order, range
  * and quantiles by selection (linear on average; from 4096 values on only
- * among the values of the buckets that hold the ranks), which reorders x.
+ * among the values of the buckets that hold the ranks), which may reorder x.
  * Returns 1 when x held a negative zero or a NaN and was sorted instead (x is then
  * sorted, as ds_sort leaves it), else 0. */
 int ds_summary_select(double *x, size_t n, ds_numeric *out);

@@ -570,6 +570,34 @@ static void test_sort(void)
     }
 }
 
+/* ds_summary_select on x[0..n-1] against the sorted values (ds_sort,
+ * ds_summary_sorted, whose mean and SD are ds_mean's and sd_about's):
+ * returns its result (0, or 1 when it sorted), or -1 when a bit of a
+ * statistic differs or x no longer holds the same values. */
+static int select_vs_sort(double *x, size_t n)
+{
+    double *y = malloc((n + 1) * sizeof *y), *s = malloc((n + 1) * sizeof *s);
+    CU_ASSERT_FATAL(y && s);
+    memcpy(y, x, n * sizeof *y);
+    ds_numeric a, b;
+    int rc = ds_summary_select(x, n, &a);
+    memcpy(s, y, n * sizeof *s);
+    ds_sort(s, n);
+    ds_summary_sorted(y, s, n, &b);
+    double ga[7] = {a.mean, a.sd, a.min, a.q1, a.median, a.q3, a.max};
+    double gb[7] = {b.mean, b.sd, b.min, b.q1, b.median, b.q3, b.max};
+    int same = a.n == b.n;
+    for (int k = 0; k < 7; k++)
+        same &= (isnan(ga[k]) && isnan(gb[k])) || memcmp(&ga[k], &gb[k], sizeof ga[k]) == 0;
+    /* x holds the same values, reordered */
+    qsort(x, n, sizeof *x, cmp_dbl);
+    qsort(s, n, sizeof *s, cmp_dbl);
+    for (size_t i = 0; i < n; i++) same &= x[i] == s[i];
+    free(s);
+    free(y);
+    return same ? rc : -1;
+}
+
 /* Quantiles by selection (ds_summary_select) against the sorted values
  * (ds_sort, ds_summary_sorted): the same bits on random data with many
  * ties, few distinct values (a status column), sorted and reversed input,
@@ -584,9 +612,8 @@ static void test_select(void)
     for (int shape = 0; shape < 9; shape++)
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
             size_t n = sizes[z];
-            double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
-            double *s = malloc((n + 1) * sizeof *s);
-            CU_ASSERT_FATAL(x && y && s);
+            double *x = malloc((n + 1) * sizeof *x);
+            CU_ASSERT_FATAL(x != NULL);
             for (size_t i = 0; i < n; i++) {
                 unsigned r = lcg(&seed);
                 switch (shape) {
@@ -604,33 +631,47 @@ static void test_select(void)
                 default: x[i] = i == n / 2 ? -0.0 : (double)((r >> 16) % 5) - 2; break;
                 }
             }
-            memcpy(y, x, n * sizeof *y);
-            ds_numeric a, b;
-            int rc = ds_summary_select(x, n, &a);
+            int rc = select_vs_sort(x, n);
             CU_ASSERT_EQUAL(rc, shape == 5 && n > 0 ? 1 : 0);
-            memcpy(s, y, n * sizeof *s);
-            ds_sort(s, n);
-            ds_summary_sorted(y, s, n, &b);
-            double ga[7] = {a.mean, a.sd, a.min, a.q1, a.median, a.q3, a.max};
-            double gb[7] = {b.mean, b.sd, b.min, b.q1, b.median, b.q3, b.max};
-            int same = a.n == b.n;
-            for (int k = 0; k < 7; k++)
-                same &= (isnan(ga[k]) && isnan(gb[k])) || memcmp(&ga[k], &gb[k], sizeof ga[k]) == 0;
-            if (!same) fprintf(stderr, "\n  shape %d n %zu: selection differs from the sort ", shape, n);
-            CU_ASSERT(same);
-            /* x holds the same values, reordered */
-            qsort(x, n, sizeof *x, cmp_dbl);
-            qsort(s, n, sizeof *s, cmp_dbl);
-            int perm = 1;
-            for (size_t i = 0; i < n; i++) perm &= x[i] == s[i];
-            CU_ASSERT(perm);
-            free(s);
+            if (rc < 0) fprintf(stderr, "\n  shape %d n %zu: selection differs from the sort ", shape, n);
             free(x);
-            free(y);
         }
     double w[] = {2, NAN, 1};
     ds_numeric q;
     CU_ASSERT_EQUAL(ds_summary_select(w, 3, &q), 1);   /* sorted as before, not selected */
+}
+
+/* ds_summary_select takes the SD about a guess at the mean (the first
+ * pass's sum / n as a double) in the pass that finishes the mean, and
+ * again about the mean when the guess missed: values whose sum cancels
+ * (magnitudes 1 to 1e17 of both signs; +-1e20 plus small parts) make it
+ * miss now and then.  The same bits as ds_mean and sd_about's on short
+ * inputs and on bucketed ones, and the data do make the guess miss. */
+static void test_select_guess(void)
+{
+    unsigned seed = 4242;
+    int misses[2] = {0, 0};
+    for (int trial = 0; trial < 2400; trial++) {
+        int shape = trial % 2;
+        size_t n = trial < 2000 ? 2 + (size_t)trial % 50 : 4096 + (size_t)trial % 50;
+        double *x = malloc((n + 1) * sizeof *x);
+        CU_ASSERT_FATAL(x != NULL);
+        long double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned r = lcg(&seed);
+            double part = (double)((r >> 8) % 1000 + 1) / 3.0;   /* no zero: no -0 */
+            x[i] = shape == 0 ? (r & 1 ? 1e17 : 1) * part * (r & 2 ? -1 : 1)
+                              : (r & 1 ? 1e20 : -1e20) + part / 10;
+            sum += x[i];
+        }
+        double guess = (double)(sum / (long double)n), mean = ds_mean(x, n);
+        misses[n >= 4096] += memcmp(&guess, &mean, sizeof mean) != 0;
+        int rc = select_vs_sort(x, n);
+        if (rc != 0) fprintf(stderr, "\n  trial %d n %zu: selection differs from the sort ", trial, n);
+        CU_ASSERT_EQUAL(rc, 0);
+        free(x);
+    }
+    CU_ASSERT(misses[0] > 0 && misses[1] > 0);
 }
 
 /* Factor coding: levels sorted (numbers, text by bytes, -0 and 0 one
@@ -697,6 +738,7 @@ int main(void)
         !CU_add_test(s, "summaries kept between runs", test_memo) ||
         !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
+        !CU_add_test(s, "SD about a guess at the mean", test_select_guess) ||
         !CU_add_test(s, "factor coding", test_factor)) {
         CU_cleanup_registry();
         return 1;
