@@ -144,8 +144,9 @@ static int ds_is_cat(const cohort_vec *v)
 
 /* Without groups: ds_summarise's counting pass over v in one tight loop
  * (every row in group 0, and the same counts in the overall cell, which
- * is not shown but gives the levels seen).  Returns the values gathered
- * into c->x. */
+ * is not shown but gives the levels seen); numbers are gathered into x
+ * and summarised in cells[0] in the same pass.  Returns the number of
+ * values gathered. */
 static size_t ds_tally_all(const ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl,
                            ds_cell *cells, double *x)
 {
@@ -165,14 +166,9 @@ static size_t ds_tally_all(const ds_ctx *c, const cohort_vec *v, const pc_factor
         }
         memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
     } else {
-        /* without a branch: every value is written, and kept by moving on
-         * (x has room for n + 1) */
-        for (size_t i = 0; i < n; i++) {
-            double xi = v->num[i];
-            int skip = v->missing[i] || !isfinite(xi);
-            x[m] = xi;
-            m += !skip;
-        }
+        /* gathered into x and summarised (ds_summary_gather) */
+        ds_summary_gather(v->num, v->missing, n, x, &all->num);
+        m = all->num.n;
         miss = n - m;
     }
     all->missing = over->missing = miss;
@@ -215,10 +211,7 @@ static int ds_summarise(const ds_ctx *c, const cohort_vec *v, const pc_factor *f
         if (!miss && !cat) x[m++] = v->num[i];
     }
     if (cat) return 0;
-    if (!c->by) {
-        ds_summary_select(x, m, &cells[0].num);
-        return 0;
-    }
+    if (!c->by) return 0;   /* summarised by ds_tally_all */
     double *sub = w->sub;
     /* the values of each group together, in row order: sub[off[k]..off[k+1]) */
     size_t *off = malloc((ng + 2) * sizeof *off), *at = malloc((ng + 1) * sizeof *at);
@@ -255,18 +248,22 @@ static int ds_summarise(const ds_ctx *c, const cohort_vec *v, const pc_factor *f
  * Returns 0, or 1 when v holds another value (then code it per row). */
 static int ds_bool_count(const cohort_vec *v, ds_bool *bl)
 {
-    size_t nmiss = 0, yes = 0, other = 0;
+    /* on the bits, without a floating-point compare: 1 is one pattern,
+     * 0 two (+0, -0); any other known value (NaN too) is neither */
+    const uint64_t one = UINT64_C(0x3ff0000000000000);
+    size_t nmiss = 0, yes = 0, no = 0;
     for (size_t i = 0; i < v->n; i++) {
-        double x = v->num[i];
-        int known = !v->missing[i];
-        nmiss += !known;
-        yes += known & (x == 1);
-        other += known & (x != 0) & (x != 1);
+        uint64_t u;
+        memcpy(&u, &v->num[i], sizeof u);
+        size_t known = v->missing[i] == 0;
+        nmiss += known ^ 1;
+        yes += known & (u == one);
+        no += known & ((u << 1) == 0);
     }
-    if (other) return 1;
+    if (nmiss + yes + no != v->n) return 1;
     bl->missing = nmiss;
     bl->count[1] = yes;
-    bl->count[0] = v->n - nmiss - yes;
+    bl->count[0] = no;
     return 0;
 }
 

@@ -356,6 +356,21 @@ static size_t keep_tagged(double *x, size_t n, const unsigned char *tag)
  * value (few distinct values, as in a status column) needs no search.
  * The value of a rank is the same whatever the order of the search (no
  * -0 or NaN here), so the bits equal a sort's. */
+static int summary_rest(double *x, size_t n, long double sum, int odd, uint32_t *cnt,
+                        unsigned char *tag, ds_numeric *out);
+
+/* The counts and tags of the buckets when n values are summarised
+ * (*cnt, *tag NULL when too few or no memory: select on the whole). */
+static void buckets_alloc(size_t n, uint32_t **cnt, unsigned char **tag)
+{
+    *cnt = n >= SELECT_BUCKETED && n <= UINT32_MAX ? calloc(NBUCKETS, sizeof **cnt) : NULL;
+    *tag = *cnt ? calloc(NBUCKETS, 1) : NULL;
+    if (!*tag) {
+        free(*cnt);
+        *cnt = NULL;
+    }
+}
+
 int ds_summary_select(double *x, size_t n, ds_numeric *out)
 {
     out->n = n;
@@ -364,14 +379,68 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out)
         quantiles_sorted(x, 0, out);
         return 0;
     }
-    uint32_t *cnt = n >= SELECT_BUCKETED && n <= UINT32_MAX ? calloc(NBUCKETS, sizeof *cnt) : NULL;
-    unsigned char *tag = cnt ? calloc(NBUCKETS, 1) : NULL;
-    if (!tag) {   /* small input, or no memory: select on the whole */
-        free(cnt);
-        cnt = NULL;
-    }
+    uint32_t *cnt;
+    unsigned char *tag;
+    buckets_alloc(n, &cnt, &tag);
     long double sum;
     int odd = first_pass(x, n, &sum, &out->min, &out->max, cnt);
+    return summary_rest(x, n, sum, odd, cnt, tag, out);
+}
+
+/* first_pass over the values kept of num[0..n-1] (not missing, finite)
+ * while gathering them into x in their order; returns their number.  A
+ * value not kept adds +0 to the sum, which leaves it as it is (a sum
+ * that starts at +0 is never -0), and nothing to the counts or range. */
+static size_t gather_pass(const double *num, const unsigned char *missing, size_t n, double *x,
+                          long double *sum, double *min, double *max, uint32_t *cnt, int *odd)
+{
+    long double s = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    int o = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = num[i];
+        int keep = (missing[i] == 0) & (isfinite(v) != 0);
+        x[m] = v;   /* every value written, kept by moving on */
+        m += (size_t)keep;
+        s += keep ? v : 0.0;
+        uint64_t u;
+        memcpy(&u, &v, sizeof u);
+        o |= keep & (u == (uint64_t)1 << 63);
+        lo = keep & (v < lo) ? v : lo;
+        hi = keep & (v > hi) ? v : hi;
+        if (cnt) cnt[bucket_of(v)] += (uint32_t)keep;
+    }
+    *sum = s;
+    *min = lo;
+    *max = hi;
+    *odd = o;
+    return m;
+}
+
+int ds_summary_gather(const double *num, const unsigned char *missing, size_t n, double *x,
+                      ds_numeric *out)
+{
+    uint32_t *cnt;
+    unsigned char *tag;
+    buckets_alloc(n, &cnt, &tag);
+    long double sum;
+    int odd;
+    size_t m = gather_pass(num, missing, n, x, &sum, &out->min, &out->max, cnt, &odd);
+    if (m < SELECT_BUCKETED) {   /* as ds_summary_select would: on the whole */
+        free(cnt);
+        free(tag);
+        return ds_summary_select(x, m, out);
+    }
+    out->n = m;
+    return summary_rest(x, m, sum, odd, cnt, tag, out);
+}
+
+/* ds_summary_select after its first pass (the sum, odd: -0 seen, the
+ * buckets' counts; cnt and tag are freed) */
+static int summary_rest(double *x, size_t n, long double sum, int odd, uint32_t *cnt,
+                        unsigned char *tag, ds_numeric *out)
+{
     /* the ranks asked for: floor and ceil of each quartile's index */
     static const double probs[3] = {0.25, 0.5, 0.75};
     double index[3], lo[7], hi[7];   /* by tag: [0] the values not kept */

@@ -31,6 +31,11 @@ void ds_summary_sorted(const double *x, const double *sorted, size_t n, ds_numer
  * Returns 1 when x held a negative zero or a NaN and was sorted instead (x is then
  * sorted, as ds_sort leaves it), else 0. */
 int ds_summary_select(double *x, size_t n, ds_numeric *out);
+/* As ds_summary_select on the values of num[0..n-1] that are finite and
+ * not missing (missing[i] == 0), which it gathers into x (room for n + 1)
+ * in their order in the same pass; out->n is their number. */
+int ds_summary_gather(const double *num, const unsigned char *missing, size_t n, double *x,
+                      ds_numeric *out);
 /* Summarise x[0..n-1] (not modified); returns 0, or -1 if memory ran out.
  * With n == 0 every statistic is NAN. */
 int ds_numeric_summary(const double *x, size_t n, ds_numeric *out);

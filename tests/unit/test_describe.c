@@ -674,6 +674,50 @@ static void test_select_guess(void)
     CU_ASSERT(misses[0] > 0 && misses[1] > 0);
 }
 
+/* ds_summary_gather against gathering the finite values not missing by
+ * hand, then ds_summary_select: the same values gathered in the same
+ * order, the same bits of every statistic and the same result, with
+ * missing rows, NaN, infinities and a negative zero (then sorted) among
+ * distinct values, ties and a status, n from 0 to past 4096 kept. */
+static void test_gather(void)
+{
+    size_t sizes[] = {0, 1, 2, 3, 4, 5, 13, 4095, 4097, 4400, 100003};
+    unsigned seed = 99;
+    for (int shape = 0; shape < 4; shape++)
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+            size_t n = sizes[z], m = 0;
+            double *num = malloc((n + 1) * sizeof *num), *x = malloc((n + 1) * sizeof *x);
+            double *y = malloc((n + 1) * sizeof *y);
+            unsigned char *miss = malloc(n + 1);
+            CU_ASSERT_FATAL(num && x && y && miss);
+            for (size_t i = 0; i < n; i++) {
+                unsigned r = lcg(&seed);
+                miss[i] = r % 13 == 0 ? (unsigned char)(1 + r % 3) : 0;
+                num[i] = shape == 0 ? (double)(r >> 8) / 7.0 : shape == 1 ? (double)((r >> 16) % 3)
+                       : shape == 2 ? (double)((r >> 16) % 50) * 0.5 - 3 : (double)((r >> 16) % 5) - 2;
+                if (r % 17 == 0) num[i] = r & 64 ? NAN : r & 128 ? INFINITY : -INFINITY;
+                if (shape == 3 && i == n / 2) num[i] = -0.0;
+                if (!miss[i] && isfinite(num[i])) y[m++] = num[i];
+            }
+            ds_numeric a, b;
+            int ra = ds_summary_gather(num, miss, n, x, &a), rb = ds_summary_select(y, m, &b);
+            double ga[7] = {a.mean, a.sd, a.min, a.q1, a.median, a.q3, a.max};
+            double gb[7] = {b.mean, b.sd, b.min, b.q1, b.median, b.q3, b.max};
+            int same = a.n == m && b.n == m && ra == rb;
+            for (int k = 0; k < 7; k++)
+                same &= (isnan(ga[k]) && isnan(gb[k])) || memcmp(&ga[k], &gb[k], sizeof ga[k]) == 0;
+            qsort(x, m, sizeof *x, cmp_dbl);
+            qsort(y, m, sizeof *y, cmp_dbl);
+            for (size_t i = 0; i < m; i++) same &= memcmp(&x[i], &y[i], sizeof x[i]) == 0;
+            if (!same) fprintf(stderr, "\n  shape %d n %zu: gathered summary differs ", shape, n);
+            CU_ASSERT(same);
+            free(num);
+            free(x);
+            free(y);
+            free(miss);
+        }
+}
+
 /* Factor coding: levels sorted (numbers, text by bytes, -0 and 0 one
  * level labelled by its first row), codes per row, missing rows -1, ref. */
 static void test_factor(void)
@@ -739,6 +783,7 @@ int main(void)
         !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
         !CU_add_test(s, "SD about a guess at the mean", test_select_guess) ||
+        !CU_add_test(s, "summaries while gathering", test_gather) ||
         !CU_add_test(s, "factor coding", test_factor)) {
         CU_cleanup_registry();
         return 1;
