@@ -356,8 +356,8 @@ static size_t keep_tagged(double *x, size_t n, const unsigned char *tag)
  * value (few distinct values, as in a status column) needs no search.
  * The value of a rank is the same whatever the order of the search (no
  * -0 or NaN here), so the bits equal a sort's. */
-static int summary_rest(double *x, size_t n, long double sum, int odd, uint32_t *cnt,
-                        unsigned char *tag, ds_numeric *out);
+static int summary_rest(const double *src, double *x, size_t n, long double sum, int odd,
+                        uint32_t *cnt, unsigned char *tag, ds_numeric *out);
 
 /* The counts and tags of the buckets when n values are summarised
  * (*cnt, *tag NULL when too few or no memory: select on the whole). */
@@ -384,15 +384,16 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out)
     buckets_alloc(n, &cnt, &tag);
     long double sum;
     int odd = first_pass(x, n, &sum, &out->min, &out->max, cnt);
-    return summary_rest(x, n, sum, odd, cnt, tag, out);
+    return summary_rest(x, x, n, sum, odd, cnt, tag, out);
 }
 
-/* first_pass over the values kept of num[0..n-1] (not missing, finite)
- * while gathering them into x in their order; returns their number.  A
- * value not kept adds +0 to the sum, which leaves it as it is (a sum
- * that starts at +0 is never -0), and nothing to the counts or range. */
-static size_t gather_pass(const double *num, const unsigned char *missing, size_t n, double *x,
-                          long double *sum, double *min, double *max, uint32_t *cnt, int *odd)
+/* first_pass over the values kept of num[0..n-1] (not missing, finite);
+ * returns their number.  Nothing is written: when every value is kept
+ * the values are read in place.  A value not kept adds +0 to the sum,
+ * which leaves it as it is (a sum that starts at +0 is never -0), and
+ * nothing to the counts or range. */
+static size_t scan_pass(const double *num, const unsigned char *missing, size_t n, long double *sum,
+                        double *min, double *max, uint32_t *cnt, int *odd)
 {
     long double s = 0;
     double lo = INFINITY, hi = -INFINITY;
@@ -401,7 +402,6 @@ static size_t gather_pass(const double *num, const unsigned char *missing, size_
     for (size_t i = 0; i < n; i++) {
         double v = num[i];
         int keep = (missing[i] == 0) & (isfinite(v) != 0);
-        x[m] = v;   /* every value written, kept by moving on */
         m += (size_t)keep;
         s += keep ? v : 0.0;
         uint64_t u;
@@ -426,20 +426,32 @@ int ds_summary_gather(const double *num, const unsigned char *missing, size_t n,
     buckets_alloc(n, &cnt, &tag);
     long double sum;
     int odd;
-    size_t m = gather_pass(num, missing, n, x, &sum, &out->min, &out->max, cnt, &odd);
+    size_t m = scan_pass(num, missing, n, &sum, &out->min, &out->max, cnt, &odd);
+    const double *src = num;
+    if (m < n) {   /* some not kept: the others gathered, in their order */
+        size_t w = 0;
+        for (size_t i = 0; i < n; i++) {
+            x[w] = num[i];   /* every value written, kept by moving on */
+            w += (missing[i] == 0) & (isfinite(num[i]) != 0);
+        }
+        src = x;
+    }
     if (m < SELECT_BUCKETED) {   /* as ds_summary_select would: on the whole */
         free(cnt);
         free(tag);
+        if (src != x) memcpy(x, src, m * sizeof *x);
         return ds_summary_select(x, m, out);
     }
     out->n = m;
-    return summary_rest(x, m, sum, odd, cnt, tag, out);
+    return summary_rest(src, x, m, sum, odd, cnt, tag, out);
 }
 
 /* ds_summary_select after its first pass (the sum, odd: -0 seen, the
- * buckets' counts; cnt and tag are freed) */
-static int summary_rest(double *x, size_t n, long double sum, int odd, uint32_t *cnt,
-                        unsigned char *tag, ds_numeric *out)
+ * buckets' counts; cnt and tag are freed) over the values src[0..n-1]:
+ * they are copied to x only when they must be moved (sorted, or searched
+ * in place). */
+static int summary_rest(const double *src, double *x, size_t n, long double sum, int odd,
+                        uint32_t *cnt, unsigned char *tag, ds_numeric *out)
 {
     /* the ranks asked for: floor and ceil of each quartile's index */
     static const double probs[3] = {0.25, 0.5, 0.75};
@@ -484,11 +496,12 @@ static int summary_rest(double *x, size_t n, long double sum, int odd, uint32_t 
     /* few values kept (continuous values): copied aside in the same pass;
      * many (ties): moved to the front after it, when a search needs them */
     double *keep = bucketed && keptall <= n / KEEP_ASIDE ? malloc((keptall + 1) * sizeof *keep) : NULL;
-    second_pass(x, n, m, g, bucketed ? tag : NULL, &t, &ss, lo, hi, keep);
+    second_pass(src, n, m, g, bucketed ? tag : NULL, &t, &ss, lo, hi, keep);
     out->mean = mean_of(m, t, n);
-    out->sd = n < 2 ? NAN : memcmp(&out->mean, &g, sizeof g) == 0 ? sd_of(ss, n) : sd_about(x, n, out->mean);
+    out->sd = n < 2 ? NAN : memcmp(&out->mean, &g, sizeof g) == 0 ? sd_of(ss, n) : sd_about(src, n, out->mean);
     int search = 0;   /* a rank's bucket holds more than one value */
     for (int r = 0; r < 6; r++) search |= !slot[r] || lo[slot[r]] != hi[slot[r]];
+    if (src != x && (odd || (search && !keep))) memcpy(x, src, n * sizeof *x);
     size_t kept = n;
     double *sel = x;   /* the values searched: sel[0..kept) */
     if (keep) {

@@ -32,8 +32,10 @@ void ds_summary_sorted(const double *x, const double *sorted, size_t n, ds_numer
  * sorted, as ds_sort leaves it), else 0. */
 int ds_summary_select(double *x, size_t n, ds_numeric *out);
 /* As ds_summary_select on the values of num[0..n-1] that are finite and
- * not missing (missing[i] == 0), which it gathers into x (room for n + 1)
- * in their order in the same pass; out->n is their number. */
+ * not missing (missing[i] == 0), in their order; out->n is their number.
+ * x (room for n + 1) is work space: it holds them, reordered, when some
+ * were not kept; when all were they are read in place and x is written
+ * only when they must be moved. */
 int ds_summary_gather(const double *num, const unsigned char *missing, size_t n, double *x,
                       ds_numeric *out);
 /* Summarise x[0..n-1] (not modified); returns 0, or -1 if memory ran out.
