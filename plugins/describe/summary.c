@@ -316,11 +316,15 @@ static void second_pass(const double *x, size_t n, long double m, double g, cons
         b += d * d;
         if (tag) {
             unsigned k = tag[bucket_of(v)];
-            lo[k] = v < lo[k] ? v : lo[k];
-            hi[k] = v > hi[k] ? v : hi[k];
-            if (keep) {   /* every value written, kept by moving on */
-                keep[w] = v;
-                w += k != 0;
+            if (keep) {   /* few kept: a branch, taken now and then */
+                if (k) {
+                    lo[k] = v < lo[k] ? v : lo[k];
+                    hi[k] = v > hi[k] ? v : hi[k];
+                    keep[w++] = v;
+                }
+            } else {
+                lo[k] = v < lo[k] ? v : lo[k];
+                hi[k] = v > hi[k] ? v : hi[k];
             }
         }
     }
