@@ -47,12 +47,7 @@ static inline int date_in_range(double days) { return days >= DATE_MIN_DAYS && d
  * is a leap year, and the branch of session 11's code mispredicted often);
  * the days before the month and its days from tables by leap and month;
  * the leap years before year y (0000 is one) number
- * (y+3)/4 - (y+99)/100 + (y+399)/400, which for y = 100 c + y23 (its two
- * digit pairs) is 24 c + c/4 + (y23+3)/4 - (y23 > 0) + (c % 4 > 0 or
- * y23 > 0), shifts and tests where the quotients by 100 and 400 took
- * multiplications (cells12 measured the day number's line the hottest of
- * the loader's store_column at 1M, about 8% of its samples); and
- * 0000-01-01 is day DATE_MIN_DAYS.  out NULL: the same answer without
+ * (y+3)/4 - (y+99)/100 + (y+399)/400; and 0000-01-01 is day DATE_MIN_DAYS.  out NULL: the same answer without
  * the day number (the loader's check of a column the rules never read). */
 static inline __attribute__((always_inline)) int date_parse(const char *s, size_t len,
                                                           int32_t *out)
@@ -63,7 +58,7 @@ static inline __attribute__((always_inline)) int date_parse(const char *s, size_
     static const uint8_t mdays[32] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0,
                                       0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (len != 10) return 0;
-    unsigned y, c, y23, m, d;
+    unsigned y, y23, m, d;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     uint64_t w;
     uint16_t w2;
@@ -77,8 +72,7 @@ static inline __attribute__((always_inline)) int date_parse(const char *s, size_
     /* digit pairs: byte k of p is 10 * digit k + digit k + 1 */
     uint64_t p = t * 10 + (t >> 8);
     y23 = (unsigned)(p >> 16) & 0xFF;
-    c = (unsigned)p & 0xFF;
-    y = c * 100 + y23;
+    y = ((unsigned)p & 0xFF) * 100 + y23;
     m = (unsigned)(p >> 40) & 0xFF;
     d = (t2 & 0xFF) * 10 + (t2 >> 8);
 #else
@@ -89,19 +83,17 @@ static inline __attribute__((always_inline)) int date_parse(const char *s, size_
     if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9))
         return 0;
     y23 = y2 * 10 + y3;
-    c = y0 * 10 + y1;
-    y = c * 100 + y23;
+    y = (y0 * 10 + y1) * 100 + y23;
     m = m0 * 10 + m1;
     d = d0 * 10 + d1;
 #endif
     /* leap: 4 divides the year's last two digits and, when they are 00,
      * its first two */
-    unsigned leap = ((y23 & 3) | (c & 3 & (0u - (y23 == 0)))) == 0;
+    unsigned leap = ((y23 & 3) | ((y / 100u) & 3 & (0u - (y23 == 0)))) == 0;
     unsigned k = leap * 16 + (m & 15);
     if ((m - 1u > 11u) | (d == 0) | (d > (unsigned)mdays[k])) return -1;
     if (!out) return 1;
-    unsigned days = 365u * y + 24u * c + (c >> 2) + ((y23 + 3) >> 2) - (y23 != 0) +
-                    (((c & 3) | y23) != 0) + before[k] + d - 1;
+    unsigned days = 365u * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400 + before[k] + d - 1;
     *out = (int32_t)days + DATE_MIN_DAYS;
     return 1;
 }
