@@ -663,11 +663,15 @@ plain_loop(loader *L, const plain_col *pc, size_t ci, size_t row, const csv_batc
 {
     const size_t nf = b->nf, n = b->n;
     const char *const base = b->base;
-    const uint32_t *e = b->end + k * nf + ci, *s = b->start + k;
-    for (; k < n; k++, e += nf, s++) {
-        uint32_t from = first ? *s : e[-1] + 1;
-        if (!store_plain_as(L, pc, skip ? 0 : row + k, base + from, *e - from, 1, type, skip))
-            break;
+    if (first) {
+        const uint32_t *e = b->end + k * nf, *s = b->start + k;
+        for (; k < n; k++, e += nf, s++)
+            if (!store_plain_as(L, pc, skip ? 0 : row + k, base + *s, *e - *s, 1, type, skip)) break;
+    } else {
+        const uint32_t *o = b->end + k * nf + ci - 1;  /* field ci - 1's end, then ci's */
+        for (; k < n; k++, o += nf)
+            if (!store_plain_as(L, pc, skip ? 0 : row + k, base + o[0] + 1, o[1] - o[0] - 1, 1, type, skip))
+                break;
     }
     return k;
 }
