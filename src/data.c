@@ -529,7 +529,15 @@ static inline uint32_t intern_words(loader *L, const char *p, size_t len)
  * string has 64 bytes or more (a filter, one shift and one test). */
 typedef struct plain_col {
     column *c;
-    int32_t *i32;       /* c->i32 (PLAIN_INT32) */
+    /* c's values, which a column pass never moves (but a CT_INT column's
+     * widening, which reads c): read once, not per cell (the loop reloaded
+     * the array from the column for every cell; cachegrind at 100k:
+     * store_column 1145.2M -> 1139.1M instructions) */
+    int32_t *i32;       /* PLAIN_INT32 */
+    double *r;
+    int32_t *d;
+    uint8_t *b;
+    uint32_t *sid;
     uint64_t nalen;
     int fixed, impute;
 } plain_col;
@@ -538,7 +546,7 @@ static inline __attribute__((always_inline)) plain_col plain_col_of(const loader
 {
     uint64_t nalen = L->nalens & 1 ? ~(uint64_t)0 : L->nalens | 1;
     column *c = &L->t->cols[ci];
-    return (plain_col){c, c->i32, nalen, L->cs[ci].fixed, L->cs[ci].impute};
+    return (plain_col){c, c->i32, c->r, c->d, c->b, c->sid, nalen, L->cs[ci].fixed, L->cs[ci].impute};
 }
 
 /* store_value_as's type for a CT_INT column while it is 32 bits wide
@@ -570,8 +578,8 @@ static inline __attribute__((always_inline)) int store_value_as(loader *L, const
         break;
     }
     case CT_REAL:
-        if (!(padded ? vp_real_padded(p, len, skip ? NULL : &c->r[row])
-                     : vp_real(p, len, skip ? NULL : &c->r[row])))
+        if (!(padded ? vp_real_padded(p, len, skip ? NULL : &pc->r[row])
+                     : vp_real(p, len, skip ? NULL : &pc->r[row])))
             return 0;
         break;
     case CT_DATE: {
@@ -580,14 +588,14 @@ static inline __attribute__((always_inline)) int store_value_as(loader *L, const
         int k = date_parse(p, len, skip ? NULL : &v);
         if (k == 0 && pc->impute) k = date_parse_partial(p, len, pc->impute, &v);
         if (k != 1) return 0;
-        if (!skip) c->d[row] = v;
+        if (!skip) pc->d[row] = v;
         break;
     }
     case CT_BOOL:
-        if (vp_bool(p, len, &c->b[row])) break;
+        if (vp_bool(p, len, &pc->b[row])) break;
         /* declared booleans may be coded 0/1, as store_cell reads them */
         if (!pc->fixed || len != 1 || (p[0] != '0' && p[0] != '1')) return 0;
-        c->b[row] = (uint8_t)(p[0] - '0');
+        pc->b[row] = (uint8_t)(p[0] - '0');
         break;
     case CT_TEXT:
         /* a date-shaped text may be an impossible date (an error) */
@@ -595,7 +603,7 @@ static inline __attribute__((always_inline)) int store_value_as(loader *L, const
         if (!skip) {
             uint32_t id = padded && len <= WORD_MAX && L->icache ? intern_words(L, p, len) : intern(L, p, len);
             if (!id) return 0;
-            c->sid[row] = id;
+            pc->sid[row] = id;
         }
         break;
     default:
