@@ -538,6 +538,10 @@ typedef struct plain_col {
     int32_t *d;
     uint8_t *b;
     uint32_t *sid;
+    /* plain_loop: the array of the pass's type starts at row row0 (a row
+     * given is row0 + the cell's record in the batch: no second counter
+     * in the loop); else 0 */
+    size_t row0;
     uint64_t nalen;
     int fixed, impute;
 } plain_col;
@@ -546,7 +550,8 @@ static inline __attribute__((always_inline)) plain_col plain_col_of(const loader
 {
     uint64_t nalen = L->nalens & 1 ? ~(uint64_t)0 : L->nalens | 1;
     column *c = &L->t->cols[ci];
-    return (plain_col){c, c->i32, c->r, c->d, c->b, c->sid, nalen, L->cs[ci].fixed, L->cs[ci].impute};
+    return (plain_col){c, c->i32, c->r, c->d, c->b, c->sid, 0, nalen, L->cs[ci].fixed,
+                       L->cs[ci].impute};
 }
 
 /* store_value_as's type for a CT_INT column while it is 32 bits wide
@@ -566,7 +571,7 @@ static inline __attribute__((always_inline)) int store_value_as(loader *L, const
     case CT_INT: {
         int64_t v, *out = skip ? NULL : &v;
         if ((padded ? vp_int_padded(p, len, out) : vp_int(p, len, out)) != 1) return 0;
-        if (!skip) put_int(c, row, v);
+        if (!skip) put_int(c, pc->row0 + row, v);
         break;
     }
     case PLAIN_INT32: {
@@ -641,10 +646,10 @@ static inline __attribute__((always_inline)) int store_plain_as(loader *L, const
     }
     if (((pc->nalen >> (len & 63)) & 1) && is_missing(L, p, len)) {
         if (type == PLAIN_INT32) {
-            col_set_missing(pc->c, row);
+            col_set_missing(pc->c, pc->row0 + row);
             pc->i32[row] = 0;
         } else {
-            set_missing_as(pc->c, row, type);
+            set_missing_as(pc->c, pc->row0 + row, type);
         }
         return 1;
     }
@@ -671,14 +676,26 @@ plain_loop(loader *L, const plain_col *pc, size_t ci, size_t row, const csv_batc
 {
     const size_t nf = b->nf, n = b->n;
     const char *const base = b->base;
+    plain_col q = *pc;      /* its values from row `row` on: record k is row k */
+    if (!skip) {
+        q.row0 = row;
+        switch (type) {
+        case PLAIN_INT32: q.i32 += row; break;
+        case CT_REAL: q.r += row; break;
+        case CT_DATE: q.d += row; break;
+        case CT_BOOL: q.b += row; break;
+        case CT_TEXT: q.sid += row; break;
+        default: break;     /* CT_INT: put_int, by row0 + k */
+        }
+    }
     if (first) {
         const uint32_t *e = b->end + k * nf, *s = b->start + k;
         for (; k < n; k++, e += nf, s++)
-            if (!store_plain_as(L, pc, skip ? 0 : row + k, base + *s, *e - *s, 1, type, skip)) break;
+            if (!store_plain_as(L, &q, skip ? 0 : k, base + *s, *e - *s, 1, type, skip)) break;
     } else {
         const uint32_t *o = b->end + k * nf + ci - 1;  /* field ci - 1's end, then ci's */
         for (; k < n; k++, o += nf)
-            if (!store_plain_as(L, pc, skip ? 0 : row + k, base + o[0] + 1, o[1] - o[0] - 1, 1, type, skip))
+            if (!store_plain_as(L, &q, skip ? 0 : k, base + o[0] + 1, o[1] - o[0] - 1, 1, type, skip))
                 break;
     }
     return k;
