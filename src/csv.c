@@ -361,7 +361,8 @@ static inline __attribute__((always_inline)) block_bits block_bits_base(const ch
  * r->f (ends == 0), r->nf their number; or, for csv_next_batch, it must
  * have `ends` fields (or be blank), and as record `at` of the batch its
  * start goes to r->rstart[at] and its fields' ends to r->off[at * ends ..
- * at * ends + ends), as offsets from r->bbase (which must fit in 32 bits).  1 or 2 as parse_record; 0 when it is not plain, or not of that
+ * at * ends + ends), as offsets from r->bbase (which must fit in 32
+ * bits).  1 or 2 as parse_record; 0 when it is not plain, or not of that
  * shape (nothing changed but the fields or offsets: parse_record, or
  * csv_next, reads it). */
 static inline __attribute__((always_inline)) int
