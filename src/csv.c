@@ -62,11 +62,10 @@ struct csv_reader {
     uint64_t mm;            /* its special bytes not yet consumed */
     int (*fast)(csv_reader *, size_t, size_t); /* fast_record for this processor */
     const char *bbase;      /* csv_next_batch: where its offsets count from */
-    uint32_t *off;          /* its records' offsets (csv_batch) */
+    uint32_t *off;          /* its records' field ends (csv_batch's end) */
+    uint32_t *rstart;       /* its records' starts */
     long *bline;            /* its records' lines */
-    size_t ocap, lcap;      /* room in off and bline */
-    uint32_t *flat;         /* batch_blocks: field ends one after another */
-    size_t flcap;           /* room in flat */
+    size_t ocap, lcap;      /* room in off, and in rstart and bline */
     /* the whole-block batch tokenizer for this processor (batch_blocks) */
     size_t (*blocks)(csv_reader *, size_t, size_t, size_t);
 };
@@ -217,7 +216,7 @@ void csv_close(csv_reader *r)
     free(r->scratch);
     free(r->off);
     free(r->bline);
-    free(r->flat);
+    free(r->rstart);
     free(r);
 }
 
@@ -360,8 +359,9 @@ static inline __attribute__((always_inline)) block_bits block_bits_base(const ch
  * quote, no CR but in a CRLF line end, and it ends before the end of the
  * buffered input unless that is the end of the file.  Its fields go to
  * r->f (ends == 0), r->nf their number; or, for csv_next_batch, it must
- * have `ends` fields (or be blank) and its start and its fields' ends go
- * to r->off[at..at + ends] as offsets from r->bbase (which must fit in 32
+ * have `ends` fields (or be blank), and as record `at` of the batch its
+ * start goes to r->rstart[at] and its fields' ends to r->off[at * ends ..
+ * at * ends + ends), as offsets from r->bbase (which must fit in 32
  * bits).  1 or 2 as parse_record; 0 when it is not plain, or not of that
  * shape (nothing changed but the fields or offsets: parse_record, or
  * csv_next, reads it). */
@@ -370,7 +370,7 @@ fast_record(csv_reader *r, block_bits (*bits)(const char *), size_t at, size_t e
 {
     const char *const end = r->buf + r->len;
     const char *p = r->buf + r->pos, *b = r->mb;
-    uint32_t *o = ends ? r->off + at : NULL;
+    uint32_t *o = ends ? r->off + at * ends : NULL;
     uint64_t m;
     if (b && p >= b && p < b + 64) {
         m = r->mm;
@@ -382,7 +382,7 @@ fast_record(csv_reader *r, block_bits (*bits)(const char *), size_t at, size_t e
     m &= ~(uint64_t)0 << (p - b);
     size_t nf = 0;
     const char *s = p, *q;
-    if (ends) o[0] = (uint32_t)(p - r->bbase);
+    if (ends) r->rstart[at] = (uint32_t)(p - r->bbase);
     for (;;) {
         while (!m) {
             b += 64;
@@ -399,7 +399,7 @@ fast_record(csv_reader *r, block_bits (*bits)(const char *), size_t at, size_t e
         }
         if (ends) {
             if (nf == ends) return 0;   /* more fields */
-            o[1 + nf] = (uint32_t)(q - r->bbase);
+            o[nf] = (uint32_t)(q - r->bbase);
         } else {
             if (nf == r->fcap) {
                 csv_field *f = realloc(r->f, r->fcap * 2 * sizeof *f);
@@ -479,16 +479,19 @@ static inline __attribute__((always_inline)) unsigned put_ends(uint32_t *w, uint
 
 /* Plain records of exactly nf (>= 2) fields from r->pos on, tokenized a
  * whole 64-byte block at a time: every block's field ends are written one
- * after another into r->flat (eight at a time, without a branch per
- * field), and the block is taken when its line ends ('\n', or "\r\n",
+ * after another straight into the batch's r->off from record `at` on
+ * (eight or sixteen at a time, without a branch per field; nothing copied
+ * after), and the block is taken when its line ends ('\n', or "\r\n",
  * whose last field ends at the '\r') are exactly the ends whose ranks make
  * records of nf fields (so a record of another width or a blank line stops
  * it) and it has no '"' or other '\r' (a "\r\n" cut by the block's end
  * counts as one).  Only blocks that end before the end of the input (and
  * the view's limit) are read, so every record taken ends in a real line
  * end and starts just after the one before.  The
- * complete records of the blocks taken, up to `room`, go to r->off from
- * record `at` on, and r->pos and r->line move past them.  Their number;
+ * complete records of the blocks taken, up to `room`, are the batch's
+ * records from `at` on (their starts to r->rstart, lines to r->bline; the
+ * ends written past them are not read), and r->pos and r->line move past
+ * them.  Their number;
  * the record at r->pos (the first of the block that was not taken) is for
  * fast_record.  `match` checks the line ends (ends_match, or with pdep
  * where the target has it), `put` writes them (put_ends, or with
@@ -502,14 +505,9 @@ batch_blocks(csv_reader *r, size_t nf, size_t room, size_t at, block_bits (*bits
     const size_t b0 = (size_t)(r->bbase - r->buf);
     if (stop - b0 > (size_t)UINT32_MAX - 64) stop = b0 + (size_t)UINT32_MAX - 64;
     if (nf < 2 || stop - pos < 64) return 0;
-    size_t need = (room + 1) * nf + 96;     /* put_ends writes past the ends */
-    if (need > r->flcap) {
-        uint32_t *f = realloc(r->flat, need * sizeof *f);
-        if (!f) return 0;
-        r->flat = f;
-        r->flcap = need;
-    }
-    uint32_t *const flat = r->flat;
+    /* room for (at + room + 1) * nf + 64 ends (csv_next_batch): the last
+     * block starts before record at + room ends and writes up to 64 */
+    uint32_t *const flat = r->off + at * nf;
     const char *b = r->buf + pos;
     uint32_t o = (uint32_t)(pos - b0);
     size_t fi = 0, nl = nf - 1, recs = 0;   /* ends so far, rank of the next '\n' */
@@ -537,13 +535,10 @@ batch_blocks(csv_reader *r, size_t nf, size_t room, size_t at, block_bits (*bits
     }
     size_t take = recs < room ? recs : room;
     uint32_t start = (uint32_t)(pos - b0);
-    uint32_t *dst = r->off + at * (nf + 1);
-    const uint32_t *src = flat;
-    for (size_t k = 0; k < take; k++, src += nf, dst += nf + 1) {
-        dst[0] = start;
-        /* eight at a time: r->off and r->flat have room for the overrun */
-        for (size_t i = 0; i < nf; i += 8) memcpy(dst + 1 + i, src + i, 8 * sizeof *src);
-        start = src[nf - 1] + 1;
+    const uint32_t *last = flat + nf - 1;     /* each record's last field's end */
+    for (size_t k = 0; k < take; k++, last += nf) {
+        r->rstart[at + k] = start;
+        start = *last + 1;
         if (crlf && r->bbase[start - 1] == '\r') start++;
         r->bline[at + k] = r->line + (long)k;
     }
@@ -858,14 +853,17 @@ size_t csv_next_batch(csv_reader *r, size_t nf, size_t max, csv_batch *bt)
     bt->n = 0;
     if (r->slow || !r->bom_checked || nf == 0 || max == 0) return 0;
     drop_read_pages(r);
-    /* eight spare offsets: batch_blocks copies eight at a time */
-    if (max * (nf + 1) + 8 > r->ocap || max > r->lcap) {
-        uint32_t *o = realloc(r->off, (max * (nf + 1) + 8) * sizeof *o);
+    /* batch_blocks writes up to one record and 64 ends past the last */
+    size_t ocap = (max + 1) * nf + 64;
+    if (ocap > r->ocap || max > r->lcap) {
+        uint32_t *o = realloc(r->off, ocap * sizeof *o);
         if (o) r->off = o;
-        long *l = o ? realloc(r->bline, max * sizeof *l) : NULL;
+        uint32_t *s = o ? realloc(r->rstart, max * sizeof *s) : NULL;
+        if (s) r->rstart = s;
+        long *l = s ? realloc(r->bline, max * sizeof *l) : NULL;
         if (l) r->bline = l;
-        if (!o || !l) return 0;     /* csv_next reads them */
-        r->ocap = max * (nf + 1) + 8;
+        if (!o || !s || !l) return 0;     /* csv_next reads them */
+        r->ocap = ocap;
         r->lcap = max;
     }
     r->bbase = r->buf + r->pos;
@@ -887,7 +885,7 @@ size_t csv_next_batch(csv_reader *r, size_t nf, size_t max, csv_batch *bt)
             if (n == max || (r->limit && r->pos >= r->limit) || r->pos == r->len) break;
         }
         long at = r->line;
-        int rc = r->fast(r, n * (nf + 1), nf);
+        int rc = r->fast(r, n, nf);
         if (rc == 2) continue;  /* a blank line */
         if (rc != 1) break;
         r->bline[n++] = at;
@@ -901,12 +899,13 @@ size_t csv_next_batch(csv_reader *r, size_t nf, size_t max, csv_batch *bt)
         r->line = line;
         r->mb = mb;
         r->mm = mm;
-        r->rec = r->bbase + r->off[(n - 1) * (nf + 1)];
+        r->rec = r->bbase + r->rstart[n - 1];
         r->recline = r->bline[n - 1];
     }
     r->nf = 0;
     bt->base = r->bbase;
-    bt->off = r->off;
+    bt->start = r->rstart;
+    bt->end = r->off;
     bt->line = r->bline;
     bt->nf = nf;
     bt->n = n;
@@ -915,7 +914,7 @@ size_t csv_next_batch(csv_reader *r, size_t nf, size_t max, csv_batch *bt)
 
 void csv_rewind(csv_reader *r, const csv_batch *bt, size_t k)
 {
-    r->pos = (size_t)(bt->base - r->buf) + bt->off[k * (bt->nf + 1)];
+    r->pos = (size_t)(bt->base - r->buf) + bt->start[k];
     r->line = bt->line[k];
     r->mb = NULL;
     r->nf = 0;

@@ -41,15 +41,16 @@ csv_reader *csv_open_mapped(const char *path);
 int csv_next(csv_reader *r);
 size_t csv_nfields(const csv_reader *r);
 /* A batch of plain records (csv_next_batch), for a caller that stores
- * them column by column.  Record k starts at base + off[k * (nf + 1)]; its
- * field i ends (at its ',' or line end) at base + off[k * (nf + 1) + 1 + i]
- * and starts just after field i - 1's end (field 0: at the record's
- * start).  Fields are as csv_field's p and len, never quoted (raw == p),
+ * them column by column.  Record k starts at base + start[k]; its field i
+ * ends (at its ',' or line end) at base + end[k * nf + i] and starts just
+ * after field i - 1's end (field 0: at the record's start): column i's
+ * ends are nf apart, as the tokenizer wrote them.  Fields are as csv_field's p and len, never quoted (raw == p),
  * so the pad after them may be read (csv_field).  Valid until the next
  * call on the reader. */
 typedef struct csv_batch {
     const char *base;
-    const uint32_t *off;
+    const uint32_t *start;  /* record k's start */
+    const uint32_t *end;    /* record k's field i's end: end[k * nf + i] */
     const long *line;       /* record k's physical line */
     size_t nf, n;
 } csv_batch;

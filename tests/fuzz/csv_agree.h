@@ -79,7 +79,7 @@ static inline int batches_agree_with(const char *path, size_t bufsize, int mappe
     csv_reader *a = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
     csv_reader *b = mapped ? csv_open_mapped(path) : csv_open(path, bufsize);
     enum { MAXREC = 7, MAXF = 64 };
-    uint32_t off[MAXREC * (MAXF + 1)];
+    uint32_t start[MAXREC], ends[MAXREC * MAXF];
     long line[MAXREC];
     int same = a && b;
     if (same) {
@@ -99,18 +99,19 @@ static inline int batches_agree_with(const char *path, size_t bufsize, int mappe
             width = csv_nfields(a);
             continue;
         }
-        memcpy(off, bt.off, n * (width + 1) * sizeof *off);
+        memcpy(start, bt.start, n * sizeof *start);
+        memcpy(ends, bt.end, n * width * sizeof *ends);
         memcpy(line, bt.line, n * sizeof *line);
         const char *base = bt.base;
         for (size_t k = 0; k < n && same; k++) {
-            const uint32_t *o = off + k * (width + 1);
+            const uint32_t *o = ends + k * width;
             same = csv_next(b) == 1 && csv_nfields(b) == width && csv_record_line(b) == line[k];
             const csv_field *f = csv_fields(b);
             for (size_t j = 0; j < width && same; j++) {
-                size_t from = j ? o[j] + 1 : o[0];
-                same = f[j].raw == f[j].p && f[j].len == o[j + 1] - from &&
+                size_t from = j ? o[j - 1] + 1 : start[k];
+                same = f[j].raw == f[j].p && f[j].len == o[j] - from &&
                        memcmp(f[j].p, base + from, f[j].len) == 0 &&
-                       (size_t)(f[j].raw - f[0].raw) == from - o[0] && f[j].line == line[k];
+                       (size_t)(f[j].raw - f[0].raw) == from - start[k] && f[j].line == line[k];
             }
         }
         if (!same || csv_offset(a) != csv_offset(b)) {
@@ -120,10 +121,10 @@ static inline int batches_agree_with(const char *path, size_t bufsize, int mappe
         size_t end = csv_offset(a), k0 = n / 2;
         csv_rewind(a, &bt, k0);
         for (size_t k = k0; k < n && same; k++) {
-            const uint32_t *o = off + k * (width + 1);
             same = csv_next(a) == 1 && csv_nfields(a) == width && csv_record_line(a) == line[k] &&
-                   csv_fields(a)[0].p == base + o[0] &&
-                   csv_fields(a)[width - 1].p + csv_fields(a)[width - 1].len == base + o[width];
+                   csv_fields(a)[0].p == base + start[k] &&
+                   csv_fields(a)[width - 1].p + csv_fields(a)[width - 1].len ==
+                       base + ends[k * width + width - 1];
         }
         same = same && csv_offset(a) == end;
     }
