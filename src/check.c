@@ -2031,6 +2031,7 @@ typedef struct wantscan {
     namelist all;           /* names that can be a column of any table */
     int *parent;            /* [table]: the declared parent, or -1 */
     unsigned char *unit;    /* [table]: a unit of some analysis */
+    unsigned char *ordered; /* [table]: its rows can be visited in order */
     int by_name;            /* every name goes to every table (eras) */
     struct {                /* the quantifiers (add_quant) */
         const expr **v;
@@ -2102,13 +2103,17 @@ static void want_expr(void *ud, const expr *e)
     int t = find_table(ws->st, base);
     if (t >= 0) {
         add_name(&ws->per[t], e->name);
+        ws->ordered[t] = 1;     /* an endpoint may read the table's rows */
         placed = 1;
     }
     if (!placed) add_name(&ws->all, e->name);   /* an endpoint's member, or unknown */
 }
 
 /* Per table, the names of its columns the rules can use, sorted and unique:
- * a superset of the columns the study reads from it.  A bare name can be a
+ * a superset of the columns the study reads from it; and whether anything
+ * can visit its rows in order (a quantifier over it, `table.x` as an
+ * endpoint's rows may read it, or any table with eras, concepts or a
+ * quantifier over an unknown table): a superset too.  A bare name can be a
  * column of a unit or of an ancestor of one; `v.x` of the table v ranges
  * over (or of its ancestors); `table.x` of that table; declared columns of
  * their table.  Keys, links and order columns are kept by the loader as
@@ -2121,10 +2126,11 @@ static int table_wants(study *st)
     const program *p = st->prog;
     size_t nt = st->data->ntables;
     wantscan ws = {.st = st, .nt = nt, .per = calloc(nt + 1, sizeof *ws.per),
-                   .parent = calloc(nt + 1, sizeof *ws.parent), .unit = calloc(nt + 1, 1)};
+                   .parent = calloc(nt + 1, sizeof *ws.parent), .unit = calloc(nt + 1, 1),
+                   .ordered = calloc(nt + 1, 1)};
     int rc = -1;
     st->wants = calloc(nt + 1, sizeof *st->wants);
-    if (!ws.per || !ws.parent || !ws.unit || !st->wants) goto out;
+    if (!ws.per || !ws.parent || !ws.unit || !ws.ordered || !st->wants) goto out;
     int has_unit = 0;
     for (size_t t = 0; t < nt; t++) {
         const tabledecl *td = &st->data->tables[t];
@@ -2151,6 +2157,13 @@ static int table_wants(study *st)
         for (size_t t = 0; t < nt; t++) ws.unit[t] = 1;
     stmt_exprs(p, add_quant, &ws);
     stmt_exprs(p, want_expr, &ws);
+    int all_ordered = ws.by_name;
+    for (size_t i = 0; i < p->nstmts; i++) all_ordered |= p->stmts[i]->concepts != NULL;
+    for (size_t i = 0; i < ws.quant.n; i++) {
+        int qt = find_table(st, ws.quant.v[i]->name);
+        if (qt >= 0) ws.ordered[qt] = 1;
+        else all_ordered = 1;
+    }
     int oom = ws.all.oom | ws.quant.oom;
     for (size_t t = 0; t < nt; t++) {
         for (size_t k = 0; k < ws.all.n; k++) add_name(&ws.per[t], ws.all.v[k]);
@@ -2161,6 +2174,7 @@ static int table_wants(study *st)
         sort_unique(&ws.per[t]);
         st->wants[t].v = ws.per[t].v;
         st->wants[t].n = ws.per[t].n;
+        st->wants[t].ordered = all_ordered || ws.ordered[t];
         ws.per[t].v = NULL;
     }
     st->nwants = nt;
@@ -2171,6 +2185,7 @@ out:
     free(ws.all.v);
     free(ws.parent);
     free(ws.unit);
+    free(ws.ordered);
     free(ws.quant.v);
     return rc;
 }
@@ -2771,6 +2786,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         sp->name = t->name;
         sp->want = st->wants[i].v;  /* CSV: the other columns are read, not kept */
         sp->nwant = st->wants[i].n;
+        sp->unordered = !st->wants[i].ordered;
         if (d->data_source == DS_POSTGRES) {
             if (t->file)
                 diag_at(dg, DIAG_ERROR, t->loc, "table %s: 'file' is for data csv; a PostgreSQL table is named with from \"schema.table\"", t->name);

@@ -96,6 +96,7 @@ typedef struct study {
                               columns (table_wants), a superset */
         const char **v;
         size_t n;
+        int ordered;       /* its rows can be visited in order (table_wants) */
     } *wants;
     size_t nwants;
     table_spec *specs;

@@ -72,6 +72,8 @@ typedef struct colstate {
     int skip;               /* projected: each value is parsed into row 0 of a
                                one-row array (the same checks, the same type),
                                then dropped */
+    int unchecked;          /* projected and not read at all: no cell is
+                               converted or checked (choose_projection) */
 } colstate;
 
 static inline int rows_in_order(const column *c, size_t a, size_t b);
@@ -711,7 +713,8 @@ static inline __attribute__((always_inline)) size_t plain_run(loader *L, size_t 
                                                              int first)
 {
     const plain_col pc = plain_col_of(L, ci);
-    if (L->cs[ci].skip && type == CT_TEXT && pc.fixed) return b->n;  /* every cell taken, none read */
+    if (L->cs[ci].unchecked || (L->cs[ci].skip && type == CT_TEXT && pc.fixed))
+        return b->n;    /* every cell taken, none read */
     if (L->cs[ci].skip) return plain_loop(L, &pc, ci, row, b, 0, type, 1, first);
     size_t k = 0;
     if (type == CT_INT && !pc.c->i) {
@@ -745,6 +748,7 @@ static __attribute__((noinline)) size_t store_column(loader *L, size_t ci, size_
 /* Parse and store one cell. */
 static void store_cell(loader *L, const csv_reader *r, size_t ci, size_t row, const csv_field *f)
 {
+    if (L->cs[ci].unchecked) return;
     column *c = &L->t->cols[ci];
     const char *p = f->p;
     size_t len = f->len;
@@ -981,7 +985,7 @@ static void reread(loader *L, pending *pend, size_t npend)
         const csv_field *f = csv_fields(r);
         for (size_t j = 0; j < t->ncols; j++) {
             column *c = &t->cols[j];
-            if (L->cs[j].refill) store_cell(L, r, j, row, &f[j]);
+            if (L->cs[j].refill) store_cell(L, r, j, L->cs[j].skip ? 0 : row, &f[j]);
             if (row < L->cs[j].text_from && !col_missing(c, row)) {
                 c->sid[row] = strpool_id(L->pool, f[j].p, f[j].len);
                 if (!c->sid[row]) {
@@ -1087,10 +1091,19 @@ static int name_cmp(const void *key, const void *elem)
 }
 
 /* Which columns are kept.  On a full read with the rules' names known, a
- * column that no name in the rules can refer to is projected: each of its
- * values is read and checked as any other (the same errors, the same type),
- * but none is kept.  The key, the link to the parent, declared columns and
- * the order column are always kept. */
+ * column that no name in the rules can refer to is projected: none of its
+ * values is kept.  The key, the link to the parent, declared columns and
+ * the order column are always kept.  A projected column is also left
+ * unchecked (its cells neither converted nor checked: no value of it can
+ * change a result) where its type cannot decide the table's order: the
+ * table is a root (its rows are never ordered), or names its order
+ * column, or nothing in the rules visits its rows (spec->unordered: the
+ * order is never read, and none is looked for), or a kept column other
+ * than the key and the link comes before it.  Otherwise (a child table ordered by its first date column, before
+ * the first kept column) its values are checked as any other's, for the
+ * type: the first date column may be it.  An unchecked column that turns
+ * out to come before every date column is checked after the pass
+ * (type_unchecked). */
 static void choose_projection(loader *L)
 {
     const table_spec *sp = L->spec;
@@ -1102,6 +1115,41 @@ static void choose_projection(loader *L)
         if ((int)j == t->key || (int)j == t->fk || (int)j == order || c->declared) continue;
         if (bsearch(&c->name, sp->want, sp->nwant, sizeof *sp->want, name_cmp)) continue;
         L->cs[j].skip = 1;
+    }
+    int seen_kept = t->parent < 0 || sp->order || sp->unordered;
+    for (size_t j = 0; j < t->ncols; j++) {
+        if (L->cs[j].skip)
+            L->cs[j].unchecked = seen_kept;
+        else if ((int)j != t->key && (int)j != t->fk)
+            seen_kept = 1;
+    }
+}
+
+/* A child table ordered by default, by its first date column, with an
+ * unchecked column before every column known to hold dates: that column's
+ * type decides which is first, so it is read again, checked as a
+ * projected column is (reread), and so on until a date column is found:
+ * the unchecked columns after it stay unchecked.  (Rare: the rules read
+ * none of the table's date columns, yet visit its rows.) */
+static void type_unchecked(loader *L)
+{
+    table *t = L->t;
+    if (t->parent < 0 || L->spec->order || L->spec->unordered) return;
+    for (size_t j = 0; j < t->ncols && !L->nerr; j++) {
+        if (L->cs[j].unchecked) {
+            /* a projected column's one row (a table read in parts has
+             * none: join_column) */
+            column *c = &t->cols[j];
+            if (!c->miss && !(c->miss = calloc(1, sizeof *c->miss))) {
+                oom(L);
+                return;
+            }
+            L->cs[j].unchecked = 0;
+            L->cs[j].refill = 1;
+            reread(L, NULL, 0);
+            L->cs[j].refill = 0;
+        }
+        if (t->cols[j].type == CT_DATE) return;
     }
 }
 
@@ -1209,6 +1257,7 @@ static void store_row(loader *L, const csv_reader *r, const csv_field *f, size_t
 {
     for (size_t j = 0; j < L->t->ncols; j++) {
         if (done && row < done[j]) continue;
+        if (L->cs[j].unchecked) continue;
         size_t at = L->cs[j].skip ? 0 : row;
         if (L->slow || !store_plain(L, j, at, &f[j])) store_cell(L, r, j, at, &f[j]);
     }
@@ -2349,7 +2398,7 @@ static void check_schema(loader *L)
                 t->order = -1;
             }
         }
-    } else {
+    } else if (!sp->unordered) {
         for (size_t j = 0; j < t->ncols && t->order < 0; j++)
             if (t->cols[j].type == CT_DATE) t->order = (int)j;
     }
@@ -2393,8 +2442,9 @@ static uint64_t hash_str(uint64_t h, const char *s)
 
 /* Everything besides the file's bytes that decides how it is read: the
  * table's declaration (name, key, order, declared types and date rules),
- * the type of the parent's key (its link column takes it) and the strings
- * read as missing.  Not the projection: restore_cached checks it. */
+ * the type of the parent's key (its link column takes it), the strings
+ * read as missing, and whether a child table's default order is looked
+ * for at all (unordered: its rows stay in file order).  Not the projection: restore_cached checks it. */
 static uint64_t spec_hash(const loader *L)
 {
     const table_spec *sp = L->spec;
@@ -2414,6 +2464,8 @@ static uint64_t spec_hash(const loader *L)
         h = h * 31 + (uint64_t)(sp->decl_impute ? sp->decl_impute[k] : IMPUTE_NONE);
     }
     for (size_t k = 0; k < L->nna; k++) h = hash_str(h, L->na[k]);
+    /* a child ordered by default whose rows stay in file order */
+    h = h * 31 + (uint64_t)(sp->unordered && !sp->order && t->parent >= 0);
     return h * 31 + L->nna;
 }
 
@@ -2616,7 +2668,10 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
     }
     read_rows(L, r);
     csv_close(r);
-    if (L->cs) finish_columns(L);
+    if (L->cs) {
+        type_unchecked(L);
+        finish_columns(L);
+    }
     if (L->nerr && L->stopped) goto out;
     if (L->reread_text) {
         /* text cells first: the key checks below compare them */

@@ -148,6 +148,11 @@ typedef struct table_spec {
                                data_drop_unread frees more once the rules are
                                resolved */
     size_t nwant;           /* NULL: every column is used */
+    int unordered;          /* nothing in the rules can visit its rows (no
+                               quantifier or endpoint over it): their order
+                               is never read, so no default order column is
+                               looked for (its columns' types need not be
+                               known) */
     const char *key;        /* key column, or NULL */
     const char *parent;     /* parent table name, or NULL */
     const char *order;      /* ordering date column, or NULL: the first date column */

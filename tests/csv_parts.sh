@@ -106,6 +106,13 @@ grep -q 'C3' "$tmp/good/ref.csv" && fail "good: patient 300 has no course, C3 mu
 grep -q 'site      0, n (%)' "$tmp/good/ref.out" || fail "good: site is not text"
 [ "$(cat "$tmp/good/ref.status")" = 0 ] || fail "good: exit status $(cat "$tmp/good/ref.status")"
 
+# columns the rules never read left unchecked, and a default order found
+# by checking them after the pass (data.c type_unchecked): the same in parts
+cp -R "${srcdir:-.}/tests/e2e/cases/data_unread_unchecked" "$tmp/unread"
+check "$tmp/unread" 1
+[ "$(cat "$tmp/unread/ref.status")" = 0 ] || fail "unread: exit status $(cat "$tmp/unread/ref.status")"
+grep -q '^1,radionecrosis$' "$tmp/unread/ref.csv" || fail "unread: patient 1's first event is not radionecrosis"
+
 # a broken copy: `broken NAME PATTERN` checks the study in $tmp/NAME (made
 # with gen and then broken) and that the one-pass reading reports PATTERN
 broken() {

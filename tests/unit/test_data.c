@@ -925,29 +925,37 @@ static int load_seeded(fixture *fx, strpool *pool, const char *seed, const char 
                        capture *cap, int *failed)
 {
     static char text[64 << 10];
-    size_t n = (size_t)snprintf(text, sizeof text, "id,v\n");
-    for (int i = 1; i <= 600; i++) n += (size_t)snprintf(text + n, sizeof text - n, "%d,%s\n", i, seed);
-    n += (size_t)snprintf(text + n, sizeof text - n, "601,%s\n602,\n", cell);
+    size_t n = (size_t)snprintf(text, sizeof text, "id,p,w,v\n");
+    for (int i = 1; i <= 600; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d,1,2020-01-01,%s\n", i, seed);
+    n += (size_t)snprintf(text + n, sizeof text - n, "601,1,2020-01-01,%s\n602,1,2020-01-01,\n", cell);
     const char *p = fx_write(fx, read ? "read.csv" : "skip.csv", text, n);
+    const char *pp = fx_file(fx, "parent.csv", "p\n1\n");
+    /* a child table ordered by its first date column (w), v before any
+     * kept column but the key and the link: v is checked (choose_projection) */
     static const char *const both[] = {"id", "v"};
-    table_spec sp = {.name = "t", .path = p, .key = "id", .want = both, .nwant = read ? 2 : 1};
-    cohort_data *d = load1(&sp, 1, NULL, pool, cap);
+    table_spec sp[2] = {{.name = "pt", .path = pp, .key = "p"},
+                        {.name = "t", .path = p, .key = "id", .parent = "pt", .want = both,
+                         .nwant = read ? 2 : 1}};
+    cohort_data *d = load1(sp, 2, NULL, pool, cap);
     *failed = d == NULL;
     int type = -1;
     if (d) {
-        const column *v = col_named(d, 0, "v");
+        const column *v = col_named(d, 1, "v");
         CU_ASSERT(v->projected == !read);
         type = v->type;
         data_free(d);
     }
-    fx->n--;
+    fx->n -= 2;
     unlink(p);
+    unlink(pp);
     return type;
 }
 
-/* A column the rules never read is checked, not converted (store_plain_as
- * given skip: vp_real and date_parse with no place for the value, texts
- * not interned): it must take exactly the cells the full store takes, so
+/* A column the rules never read whose type may decide a child table's
+ * order is checked, not converted (store_plain_as given skip: vp_real and
+ * date_parse with no place for the value, texts not interned): it must
+ * take exactly the cells the full store takes, so
  * every kind of cell after seeds of every type gives the same type and
  * the same diagnostics whether the column is read or projected. */
 static void test_projected_checks(void)
@@ -1006,7 +1014,8 @@ static void test_projected_checks(void)
 }
 
 /* Projection: with the rules' names given (want), a column no name refers
- * to is read and checked but not kept; the key, the parent link and the
+ * to is not kept, and not even checked unless its type may decide a child
+ * table's default order; the key, the parent link and the
  * default order column (the first date column of a child table, read again
  * when it was projected) are kept; the link goes once it has linked the
  * rows (parent_row) unless a name refers to it; a root table's rows are
@@ -1028,9 +1037,10 @@ static void test_projection(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     CU_ASSERT_EQUAL(cap.n, 0);
     const column *born = col_named(d, 0, "born"), *x = col_named(d, 0, "x");
-    CU_ASSERT(born->projected && born->n == 0 && born->type == CT_DATE && !born->d && !born->miss);
+    /* a root table's: unchecked, never converted (text, as a column with no value) */
+    CU_ASSERT(born->projected && born->n == 0 && born->type == CT_TEXT && !born->sid && !born->miss);
     CU_ASSERT_EQUAL(d->tables[0].order, -1);
-    CU_ASSERT(x->projected && x->type == CT_INT && !x->i && !x->i32);
+    CU_ASSERT(x->projected && x->type == CT_TEXT && !x->sid);
     CU_ASSERT(!col_named(d, 0, "id")->projected);
     const column *when = col_named(d, 1, "when"), *note = col_named(d, 1, "note");
     const column *v = col_named(d, 1, "v"), *id = col_named(d, 1, "id");
@@ -1053,12 +1063,58 @@ static void test_projection(void)
     CU_ASSERT(g->off[1] == 2 && group_row(g, 0) == 1 && group_row(g, 1) == 0);
     data_free(d);
 
-    /* a projected column's values are still checked */
+    /* a root table's projected column is not checked */
     const char *qp = fx_file(&fx, "q.csv", "id,bad\n1,2019-02-30\n");
     table_spec q = {.name = "q", .path = qp, .key = "id", .want = want, .nwant = 2};
-    CU_ASSERT_PTR_NULL(load1(&q, 1, NULL, pool, &cap));
+    d = load1(&q, 1, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    data_free(d);
+
+    /* a child's, before its first kept column but the key and the link,
+     * is checked: it may be the first date column, the default order */
+    const char *kp = fx_file(&fx, "k.csv", "cid,id,bad,v\n10,1,2019-02-30,1\n");
+    table_spec sk[2] = {sp[0], {.name = "k", .path = kp, .key = "cid", .parent = "p", .want = want,
+                                .nwant = 2}};
+    CU_ASSERT_PTR_NULL(load1(sk, 2, NULL, pool, &cap));
     CU_ASSERT_EQUAL_FATAL(cap.n, 1);
     CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 'bad' has an impossible date '2019-02-30'");
+    /* ... unless nothing visits the table's rows (unordered) */
+    sk[1].unordered = 1;
+    d = load1(sk, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_EQUAL(d->tables[1].order, -1);
+    data_free(d);
+
+    /* after a kept column it is unchecked; when no kept column is a date,
+     * it is checked after the pass (type_unchecked) and, a date, orders */
+    const char *up = fx_file(&fx, "u.csv", "cid,id,v,note,when\n10,1,1.5,a,2020-01-05\n"
+                                           "11,1,2,b,2020-01-02\n12,2,3,c,\n");
+    table_spec su[2] = {sp[0], {.name = "u", .path = up, .key = "cid", .parent = "p", .want = want,
+                                .nwant = 2}};
+    d = load1(su, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "when"));
+    CU_ASSERT(col_named(d, 1, "note")->projected && col_named(d, 1, "note")->type == CT_TEXT);
+    g = data_groups(d, 1, 0);
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT(g->off[1] == 2 && group_row(g, 0) == 1 && group_row(g, 1) == 0);
+    data_free(d);
+    const char *bp = fx_file(&fx, "b.csv", "cid,id,v,when\n10,1,1.5,2020-01-05\n11,1,2,2019-02-30\n");
+    su[1].path = bp;
+    CU_ASSERT_PTR_NULL(load1(su, 2, NULL, pool, &cap));
+    CU_ASSERT_EQUAL_FATAL(cap.n, 1);
+    CU_ASSERT_STRING_EQUAL(cap.r[0].msg, "column 'when' has an impossible date '2019-02-30'");
+    /* a kept date column first: the ones after it are never checked */
+    const char *dp = fx_file(&fx, "dd.csv", "cid,id,v,when\n10,1,2020-01-05,2019-02-30\n");
+    su[1].path = dp;
+    d = load1(su, 2, NULL, pool, &cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(cap.n, 0);
+    CU_ASSERT_EQUAL(d->tables[1].order, data_column_index(&d->tables[1], "v"));
+    data_free(d);
 
     /* a link a name refers to stays */
     static const char *const want_id[] = {"cid", "id", "v"};
