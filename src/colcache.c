@@ -563,6 +563,37 @@ static __attribute__((target("avx512f"))) int map_ids_avx512(const unsigned char
 }
 #endif
 
+static int below_portable(const unsigned char *p, size_t n, uint32_t bound)
+{
+    uint32_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, p + 4 * i, 4);
+        bad |= v >= bound;
+    }
+    return !bad;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+static __attribute__((target("avx512f"))) int below_avx512(const unsigned char *p, size_t n, uint32_t bound)
+{
+    size_t i = 0;
+    __m512i m = _mm512_setzero_si512();
+    for (; i + 16 <= n; i += 16) m = _mm512_max_epu32(m, _mm512_loadu_si512(p + 4 * i));
+    return _mm512_reduce_max_epu32(m) < bound && below_portable(p + 4 * i, n - i, bound);
+}
+#endif
+
+int colcache_below(const void *p, size_t n, uint32_t bound, int simd)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (simd && __builtin_cpu_supports("avx512f")) return below_avx512(p, n, bound);
+#else
+    (void)simd;
+#endif
+    return below_portable(p, n, bound);
+}
+
 int colcache_map_ids(const void *ids, size_t n, const uint32_t *dict, uint32_t nd, uint32_t *sid, int simd)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -578,15 +609,8 @@ int colcache_map_ids(const void *ids, size_t n, const uint32_t *dict, uint32_t n
  * each id mapped to its string.  0, or -1 when a value is out of range. */
 static int check_piece(const section *sc, const unsigned char *p, size_t at, size_t len)
 {
-    uint32_t bound = sc->bound, bad = 0;
-    if (sc->kind == SEC_BELOW) {
-        for (size_t i = 0; i + 4 <= len; i += 4) {
-            uint32_t v;
-            memcpy(&v, p + i, 4);
-            bad |= v >= bound;
-        }
-        return bad ? -1 : 0;
-    }
+    uint32_t bound = sc->bound;
+    if (sc->kind == SEC_BELOW) return colcache_below(p, len / 4, bound, 1) ? 0 : -1;
     return colcache_map_ids(p, len / 4, sc->dict, bound, sc->sid + at / 4, 1);
 }
 

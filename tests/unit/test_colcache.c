@@ -3,7 +3,8 @@
  * tails and the 128-byte blocks), any one changed 8-byte word and any one
  * flipped bit change it, and so does the length (zeros of each length);
  * a text column's ids map to the same strings on both paths, and an id out
- * of range anywhere (in a vector, in the tail) is refused by both. */
+ * of range anywhere (in a vector, in the tail) is refused by both, as is a
+ * link value not below its bound (colcache_below). */
 #include <CUnit/Basic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -126,13 +127,39 @@ static void test_map_ids(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+static void test_below(void)
+{
+    enum { N = 700 };
+    uint32_t v[N];
+    size_t bad = 0;
+    for (size_t n = 0; n <= N; n += (n < 64 ? 1 : 31))
+        for (int simd = 0; simd < 2; simd++) {
+            for (size_t i = 0; i < n; i++) v[i] = (uint32_t)(i * 2654435761u % 1000);
+            bad += colcache_below(v, n, 1000, simd) != 1;
+            int all = 1;   /* below 500: the values as they come */
+            for (size_t i = 0; i < n; i++) all &= v[i] < 500;
+            bad += colcache_below(v, n, 500, simd) != all;
+            for (size_t at = 0; at < n; at += 1 + n / 50) {
+                uint32_t keep = v[at];
+                static const uint32_t wrong[] = {1000, 0x80000000u, UINT32_MAX};
+                for (size_t w = 0; w < 3; w++) {
+                    v[at] = wrong[w];
+                    bad += colcache_below(v, n, 1000, simd) != 0;
+                }
+                v[at] = keep;
+            }
+        }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
     CU_pSuite s = CU_add_suite("colcache", NULL, NULL);
     if (!s || !CU_add_test(s, "AVX-512 and portable hashes agree", test_paths_agree) ||
         !CU_add_test(s, "a changed word, bit or length changes the hash", test_changes_seen) ||
-        !CU_add_test(s, "text ids map alike on both paths, out of range refused", test_map_ids))
+        !CU_add_test(s, "text ids map alike on both paths, out of range refused", test_map_ids) ||
+        !CU_add_test(s, "links below their bound on both paths", test_below))
         return 2;
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
