@@ -64,7 +64,7 @@
 #include "config.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 5, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 6, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
 /* how much older than the moment it was hashed a file's times must be for
  * its identity to vouch for its content (2 s: FAT's timestamps, the
@@ -535,29 +535,26 @@ static int map_ids_portable(const unsigned char *p, size_t n, const uint32_t *di
     for (size_t i = 0; i < n; i++) {
         uint32_t id;
         memcpy(&id, p + 4 * i, 4);
-        if (id == UINT32_MAX) sid[i] = 0;
-        else if (id < nd) sid[i] = dict[id];
-        else return -1;
+        if (id >= nd) return -1;
+        sid[i] = dict[id];
     }
     return 0;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-/* 16 ids a step: in range or missing checked by two compares; mapped by
- * one permute when the dictionary fits a vector (most text columns: a few
- * codes), else gathered; missing ones 0 by the mask. */
+/* 16 ids a step: in range checked by one compare; mapped by one permute
+ * when the map fits a vector (most text columns: a few codes), else
+ * gathered. */
 static __attribute__((target("avx512f"))) int map_ids_avx512(const unsigned char *p, size_t n,
                                                              const uint32_t *dict, uint32_t nd, uint32_t *sid)
 {
     size_t i = 0;
-    const __m512i bound = _mm512_set1_epi32((int)nd), none = _mm512_set1_epi32(-1);
+    const __m512i bound = _mm512_set1_epi32((int)nd);
     const __m512i small = _mm512_maskz_loadu_epi32((__mmask16)(nd >= 16 ? 0xffffu : (1u << nd) - 1), dict);
     for (; i + 16 <= n; i += 16) {
         __m512i id = _mm512_loadu_si512(p + 4 * i);
-        __mmask16 in = _mm512_cmplt_epu32_mask(id, bound);
-        if ((__mmask16)(in | _mm512_cmpeq_epi32_mask(id, none)) != 0xffff) return -1;
-        __m512i s = nd <= 16 ? _mm512_maskz_permutexvar_epi32(in, id, small)
-                             : _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), in, id, dict, 4);
+        if (_mm512_cmplt_epu32_mask(id, bound) != 0xffff) return -1;
+        __m512i s = nd <= 16 ? _mm512_permutexvar_epi32(id, small) : _mm512_i32gather_epi32(id, dict, 4);
         _mm512_storeu_si512(sid + i, s);
     }
     return map_ids_portable(p + 4 * i, n - i, dict, nd, sid + i);
@@ -691,30 +688,50 @@ void colcache_release(const void *p, size_t n)
 }
 
 /* One text column's values: intern the distinct strings (bounds-checked:
- * the entry is verified later), then each row's id is mapped to its
- * string as the ids are hashed (reader_verified). */
+ * the entry is verified later).  When each gets the id it had in the run
+ * that wrote the entry (the same strings interned in the same order before,
+ * as in a rerun of the same rules), the rows' ids are used in place,
+ * checked below the largest (c->sid_mapped); else each row's id is mapped
+ * to this run's as the ids are hashed (reader_verified), into an array of
+ * the column's own.  An entry whose ids could not be this pool's nor
+ * mapped in bounded memory is not used. */
 static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
 {
-    if (h->ndict > UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
+    if (h->ndict >= UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
     size_t nd = (size_t)h->ndict;
     size_t first = rd->nsec;
     const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
     const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
-    uint32_t *dict = bytes ? malloc((nd ? nd : 1) * sizeof *dict) : NULL;
-    c->sid = dict ? malloc((nrows ? nrows : 1) * sizeof *c->sid) : NULL;
-    int rc = !c->sid ? -1 : 0;
-    for (size_t k = 0; k < nd && !rc; k++) {
-        if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
-        else if (!(dict[k] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
-            rc = -1;
+    const uint32_t *rid = bytes ? view(rd, nd * sizeof *rid) : NULL;
+    if (!rid) return -1;
+    int same = 1;
+    for (size_t k = 0; k < nd; k++) {
+        uint32_t id;
+        if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes || rid[k] <= (k ? rid[k - 1] : 0) ||
+            !(id = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
+            return -1;
+        same &= id == rid[k];
     }
-    const uint32_t *ids = rc ? NULL : view_checked(rd, nrows * sizeof *ids, SEC_IDS, (uint32_t)nd);
+    uint32_t bound = nd ? rid[nd - 1] + 1 : 1;   /* the ids the rows may hold, 0 among them */
+    if (same) {
+        /* the strings are the pool's now: their sections' pages go */
+        for (size_t i = first; i < rd->nsec; i++) rd->sec[i].release = 1;
+        c->sid = (uint32_t *)view_checked(rd, nrows * sizeof *c->sid, SEC_BELOW, bound);
+        c->sid_mapped = 1;
+        return c->sid ? 0 : -1;
+    }
+    /* a recorded id far beyond this pool's is damage, not another run's */
+    if (bound > 4 * (strpool_count(pool) + nd) + 1024) return -1;
+    uint32_t *map = calloc(bound, sizeof *map);
+    c->sid = map ? malloc((nrows ? nrows : 1) * sizeof *c->sid) : NULL;
+    const uint32_t *ids = c->sid ? view_checked(rd, nrows * sizeof *ids, SEC_IDS, bound) : NULL;
     if (!ids) {
-        free(dict);
+        free(map);
         return -1;
     }
+    for (size_t k = 0; k < nd; k++) map[rid[k]] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]));
     section *sc = &rd->sec[rd->nsec - 1];
-    sc->dict = dict;
+    sc->dict = map;
     sc->sid = c->sid;
     /* copied: the column needs them no more once they are hashed */
     for (size_t i = first; i < rd->nsec; i++) rd->sec[i].release = 1;
@@ -755,7 +772,8 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool, const
         if (pass_over(rd, miss_words(nrows) * sizeof *c->miss)) return -1;
         if (h.type == CT_TEXT &&
             (h.ndict > UINT32_MAX || h.dictbytes > rd->end - rd->off ||
-             pass_over(rd, ((size_t)h.ndict + 1) * sizeof(uint64_t)) || pass_over(rd, (size_t)h.dictbytes)))
+             pass_over(rd, ((size_t)h.ndict + 1) * sizeof(uint64_t)) || pass_over(rd, (size_t)h.dictbytes) ||
+             pass_over(rd, (size_t)h.ndict * sizeof(uint32_t))))
             return -1;
         return pass_over(rd, nrows * width);
     }
@@ -996,42 +1014,6 @@ void colcache_note_sha256(const char *dir, const char *path, const char *tname,
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* Interned pointer -> id, open addressing. */
-typedef struct ptrmap {
-    const char **key;
-    uint32_t *id;
-    size_t cap, n;
-} ptrmap;
-
-static size_t ptr_slot(const ptrmap *m, const char *p)
-{
-    uint64_t x = (uint64_t)(uintptr_t)p * K1;
-    size_t i = (size_t)(x >> 20) & (m->cap - 1);
-    while (m->key[i] && m->key[i] != p) i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static int ptr_grow(ptrmap *m)
-{
-    ptrmap g = {calloc(m->cap * 2, sizeof *g.key), malloc(m->cap * 2 * sizeof *g.id), m->cap * 2,
-                m->n};
-    if (!g.key || !g.id) {
-        free(g.key);
-        free(g.id);
-        return -1;
-    }
-    for (size_t k = 0; k < m->cap; k++)
-        if (m->key[k]) {
-            size_t i = ptr_slot(&g, m->key[k]);
-            g.key[i] = m->key[k];
-            g.id[i] = m->id[k];
-        }
-    free(m->key);
-    free(m->id);
-    *m = g;
-    return 0;
-}
-
 /* A section: n bytes, zeros to 8, its hash chained into *check. */
 /* n bytes to f as writes of at most WRITE_PIECE bytes (f's buffer is that
  * size, temp_open): the page cache then takes small pages, not large
@@ -1078,98 +1060,49 @@ static int put(FILE *f, sums *check, const void *p, size_t n)
     return fput(f, p, n) || fput(f, zero, k) ? -1 : 0;
 }
 
-/* A text column's ids section: each row's id in the column's list of
- * distinct strings m (UINT32_MAX when missing), looked up again row by
- * row and written through a buffer of ID_CHUNK ids (a whole number of the
- * hash's HBLOCK-byte blocks), hashed as it goes: the same bytes and hash as
- * put() of the whole array, without an array of the rows' ids (at 1M
- * patients 90 MB of new pages a first run). */
-enum { ID_CHUNK = 1 << 14 };
-static int put_ids(FILE *f, sums *check, const ptrmap *m, const column *c, size_t nrows)
-{
-    static const char zero[8];
-    uint32_t *buf = malloc(ID_CHUNK * sizeof *buf);
-    if (!buf) return -1;
-    size_t n = nrows * sizeof *buf;
-    hstate s;
-    hash_begin(&s, n);
-    int rc = 0;
-    uint64_t h = 0;
-    for (size_t r = 0;; r += ID_CHUNK) {   /* once at least: hashes 0 rows too */
-        size_t k = nrows - r < ID_CHUNK ? nrows - r : ID_CHUNK;
-        for (size_t i = 0; i < k; i++) {
-            const char *t = col_text(c, r + i);
-            buf[i] = t ? m->id[ptr_slot(m, t)] : UINT32_MAX;
-        }
-        size_t len = k * sizeof *buf, blocks = len - len % HBLOCK;
-        hash_blocks(&s, (const unsigned char *)buf, blocks);
-        if (r + k == nrows) h = hash_end(&s, (const unsigned char *)buf + blocks, len - blocks);
-        if (fput(f, buf, len)) rc = -1;
-        if (rc || r + k == nrows) break;
-    }
-    free(buf);
-    size_t pad = pad8(n) - n;
-    if (!rc && fput(f, zero, pad)) rc = -1;
-    if (!rc && sum_add(check, h)) rc = -1;
-    return rc;
-}
-
-/* A text column: its distinct strings in order of first use, then ids. */
+/* A text column: its distinct strings in the order of their ids in this
+ * run's pool, each string's id, then each row's id as it is (0: missing).
+ * A later run that interns those strings and gets the same ids uses the
+ * rows' ids in place (read_text). */
 static int write_text(FILE *f, sums *check, cc_col *h, const column *c, size_t nrows)
 {
-    ptrmap m = {calloc(1024, sizeof *m.key), malloc(1024 * sizeof *m.id), 1024, 0};
-    const char **order = malloc(1024 * sizeof *order);
-    size_t ocap = 1024;
-    int rc = !m.key || !m.id || !order ? -1 : 0;
-    for (size_t r = 0; r < nrows && !rc; r++) {
-        const char *s = col_text(c, r);
-        if (!s) continue;
-        size_t i = ptr_slot(&m, s);
-        if (!m.key[i]) {
-            if (m.n >= UINT32_MAX - 1) {
-                rc = -1;
-                break;
-            }
-            if (m.n == ocap) {
-                const char **o = realloc(order, 2 * ocap * sizeof *o);
-                if (!o) {
-                    rc = -1;
-                    break;
-                }
-                order = o;
-                ocap *= 2;
-            }
-            m.key[i] = s;
-            m.id[i] = (uint32_t)m.n;
-            order[m.n++] = s;
-            if (2 * m.n > m.cap && ptr_grow(&m) != 0) {
-                rc = -1;
-                break;
-            }
-        }
-    }
-    uint64_t *off = rc ? NULL : malloc((m.n + 1) * sizeof *off);
+    uint32_t max = 0;
+    for (size_t r = 0; r < nrows; r++) max = c->sid[r] > max ? c->sid[r] : max;
+    uint64_t *seen = calloc((size_t)max / 64 + 1, sizeof *seen);
+    if (!seen) return -1;
+    for (size_t r = 0; r < nrows; r++) seen[c->sid[r] >> 6] |= (uint64_t)1 << (c->sid[r] & 63);
+    seen[0] &= ~(uint64_t)1;   /* 0: missing, not a string */
+    size_t nd = 0;
+    for (size_t w = 0; w <= (size_t)max / 64; w++) nd += (size_t)__builtin_popcountll(seen[w]);
+    uint32_t *rid = malloc((nd ? nd : 1) * sizeof *rid);
+    uint64_t *off = malloc((nd + 1) * sizeof *off);
     char *bytes = NULL;
-    if (!off) rc = -1;
+    int rc = !rid || !off ? -1 : 0;
     if (!rc) {
+        size_t k = 0;
         off[0] = 0;
-        for (size_t k = 0; k < m.n; k++) off[k + 1] = off[k] + strlen(order[k]);
-        h->ndict = m.n;
-        h->dictbytes = off[m.n];
-        bytes = malloc(off[m.n] ? (size_t)off[m.n] : 1);
+        for (size_t w = 0; w <= (size_t)max / 64; w++)
+            for (uint64_t m = seen[w]; m; m &= m - 1) {
+                rid[k] = (uint32_t)(64 * w + (size_t)__builtin_ctzll(m));
+                off[k + 1] = off[k] + strlen(strpool_text(c->strs, rid[k]));
+                k++;
+            }
+        h->ndict = nd;
+        h->dictbytes = off[nd];
+        bytes = malloc(off[nd] ? (size_t)off[nd] : 1);
         if (!bytes) rc = -1;
-        for (size_t k = 0; k < m.n && !rc; k++)
-            memcpy(bytes + off[k], order[k], (size_t)(off[k + 1] - off[k]));
+        for (size_t j = 0; j < nd && !rc; j++)
+            memcpy(bytes + off[j], strpool_text(c->strs, rid[j]), (size_t)(off[j + 1] - off[j]));
         if (!rc)
             rc = put(f, check, h, sizeof *h) || put(f, check, c->name, h->namelen) ||
-                 put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) || put(f, check, off, (m.n + 1) * sizeof *off) ||
-                 put(f, check, bytes, (size_t)h->dictbytes) || put_ids(f, check, &m, c, nrows);
+                 put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) || put(f, check, off, (nd + 1) * sizeof *off) ||
+                 put(f, check, bytes, (size_t)h->dictbytes) || put(f, check, rid, nd * sizeof *rid) ||
+                 put(f, check, c->sid, nrows * sizeof *c->sid);
     }
+    free(seen);
+    free(rid);
     free(off);
     free(bytes);
-    free(m.key);
-    free(m.id);
-    free(order);
     return rc ? -1 : 0;
 }
 

@@ -2423,7 +2423,7 @@ static void drop_column(column *c)
 {
     void **v = col_values(c);
     if (v) {
-        if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own ids */
+        if (!c->mapped || (c->type == CT_TEXT && !c->sid_mapped)) free(*v);   /* text: its own ids */
         else colcache_release(*v, c->n * data_col_width(c));
         *v = NULL;
     }
@@ -2787,7 +2787,7 @@ void data_free_columns(column *cols, size_t n)
     for (size_t j = 0; j < n; j++) {
         column *c = &cols[j];
         free(c->name);
-        free(c->sid);
+        if (!c->sid_mapped) free(c->sid);
         if (c->mapped) continue;   /* the rest points into the table's map */
         free(c->i);
         free(c->i32);
