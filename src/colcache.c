@@ -687,55 +687,109 @@ void colcache_release(const void *p, size_t n)
     if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
-/* One text column's values: intern the distinct strings (bounds-checked:
- * the entry is verified later).  When each gets the id it had in the run
- * that wrote the entry (the same strings interned in the same order before,
- * as in a rerun of the same rules), the rows' ids are used in place,
- * checked below the largest (c->sid_mapped); else each row's id is mapped
- * to this run's as the ids are hashed (reader_verified), into an array of
- * the column's own.  An entry whose ids could not be this pool's nor
- * mapped in bounded memory is not used. */
-static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
+/* A text column's list of distinct strings in the entry (its offsets,
+ * bytes and each string's id in the pool of the run that wrote it,
+ * rising), and for a column these rules read, its rows' ids section and
+ * the column; found by the walk (not yet verified: read with bounds
+ * checks), interned once the walk is done (intern_texts). */
+typedef struct textdict {
+    const uint64_t *off;
+    const char *bytes;
+    const uint32_t *rid;
+    size_t nd, nbytes;
+    column *c;              /* NULL: a column these rules do not read */
+    size_t ids;             /* its ids' section (rd->sec) */
+    uint32_t *got;          /* each string's id in this run's pool */
+} textdict;
+
+/* The list's three sections (passed over, unhashed, when skip). */
+static int text_dict(reader *rd, const cc_col *h, textdict *td, int skip)
 {
     if (h->ndict >= UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
-    size_t nd = (size_t)h->ndict;
+    td->nd = (size_t)h->ndict;
+    td->nbytes = (size_t)h->dictbytes;
     size_t first = rd->nsec;
-    const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
-    const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
-    const uint32_t *rid = bytes ? view(rd, nd * sizeof *rid) : NULL;
-    if (!rid) return -1;
-    int same = 1;
-    for (size_t k = 0; k < nd; k++) {
-        uint32_t id;
-        if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes || rid[k] <= (k ? rid[k - 1] : 0) ||
-            !(id = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
-            return -1;
-        same &= id == rid[k];
-    }
-    uint32_t bound = nd ? rid[nd - 1] + 1 : 1;   /* the ids the rows may hold, 0 among them */
-    if (same) {
-        /* the strings are the pool's now: their sections' pages go */
-        for (size_t i = first; i < rd->nsec; i++) rd->sec[i].release = 1;
-        c->sid = (uint32_t *)view_checked(rd, nrows * sizeof *c->sid, SEC_BELOW, bound);
-        c->sid_mapped = 1;
-        return c->sid ? 0 : -1;
-    }
-    /* a recorded id far beyond this pool's is damage, not another run's */
-    if (bound > 4 * (strpool_count(pool) + nd) + 1024) return -1;
-    uint32_t *map = calloc(bound, sizeof *map);
-    c->sid = map ? malloc((nrows ? nrows : 1) * sizeof *c->sid) : NULL;
-    const uint32_t *ids = c->sid ? view_checked(rd, nrows * sizeof *ids, SEC_IDS, bound) : NULL;
-    if (!ids) {
-        free(map);
-        return -1;
-    }
-    for (size_t k = 0; k < nd; k++) map[rid[k]] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]));
-    section *sc = &rd->sec[rd->nsec - 1];
-    sc->dict = map;
-    sc->sid = c->sid;
-    /* copied: the column needs them no more once they are hashed */
+    td->off = view(rd, (td->nd + 1) * sizeof *td->off);
+    td->bytes = td->off ? view(rd, td->nbytes) : NULL;
+    td->rid = td->bytes ? view(rd, td->nd * sizeof *td->rid) : NULL;
+    if (!td->rid) return -1;
+    /* the strings are copied into the pool: their pages go once hashed */
     for (size_t i = first; i < rd->nsec; i++) rd->sec[i].release = 1;
+    for (size_t i = first; skip && i < rd->nsec; i++) rd->sec[i].skip = 1;
     return 0;
+}
+
+/* One text column's values: its list of strings, and its rows' ids laid
+ * out (checked as intern_texts decides). */
+static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, textdict *td)
+{
+    if (text_dict(rd, h, td, 0) || !view_checked(rd, nrows * sizeof(uint32_t), SEC_BELOW, 0)) return -1;
+    td->c = c;
+    td->ids = rd->nsec - 1;
+    return 0;
+}
+
+/* Intern the strings of a table's text columns (those the rules do not
+ * read too: the writing run interned them) in the order of the ids they
+ * had in the writing run, the columns' lists merged, as the parse met
+ * them.  A column whose strings all get the ids they had (the same strings
+ * interned in the same order before, as in a rerun of the same rules)
+ * keeps its rows' ids in place (c->sid_mapped), checked below the largest;
+ * else each row's id is mapped to this run's as the ids are hashed
+ * (reader_verified), into an array of the column's own.  0, or -1 for an
+ * entry that cannot be used (a list not rising, a string the pool refuses,
+ * ids far beyond this pool's: damage). */
+static int intern_texts(reader *rd, textdict *td, size_t ntd, strpool *pool, size_t nrows)
+{
+    size_t *at = calloc(ntd + 1, sizeof *at);
+    int rc = at ? 0 : -1;
+    for (size_t k = 0; k < ntd && !rc; k++)
+        if (!(td[k].got = malloc((td[k].nd ? td[k].nd : 1) * sizeof *td[k].got))) rc = -1;
+    while (!rc) {
+        size_t best = ntd;   /* the column whose next string had the smallest id */
+        for (size_t k = 0; k < ntd; k++)
+            if (at[k] < td[k].nd && (best == ntd || td[k].rid[at[k]] < td[best].rid[at[best]])) best = k;
+        if (best == ntd) break;
+        textdict *t = &td[best];
+        size_t i = at[best]++;
+        if (t->off[i] > t->off[i + 1] || t->off[i + 1] > t->nbytes || t->rid[i] <= (i ? t->rid[i - 1] : 0) ||
+            !(t->got[i] = strpool_id(pool, t->bytes + t->off[i], (size_t)(t->off[i + 1] - t->off[i]))))
+            rc = -1;
+    }
+    free(at);
+    for (size_t k = 0; k < ntd && !rc; k++) {
+        textdict *t = &td[k];
+        if (!t->c) continue;
+        section *sc = &rd->sec[t->ids];
+        int same = 1;
+        for (size_t i = 0; i < t->nd; i++) same &= t->got[i] == t->rid[i];
+        uint32_t bound = t->nd ? t->rid[t->nd - 1] + 1 : 1;   /* the ids the rows may hold, 0 among them */
+        sc->bound = bound;
+        if (same) {
+            t->c->sid = (uint32_t *)sc->p;
+            t->c->sid_mapped = 1;
+            continue;
+        }
+        /* a recorded id far beyond this pool's is damage, not another run's */
+        if (bound > 4 * (strpool_count(pool) + t->nd) + 1024) {
+            rc = -1;
+            break;
+        }
+        uint32_t *map = calloc(bound, sizeof *map);
+        t->c->sid = map ? malloc((nrows ? nrows : 1) * sizeof *t->c->sid) : NULL;
+        if (!t->c->sid) {
+            free(map);
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < t->nd; i++) map[t->rid[i]] = t->got[i];
+        sc->kind = SEC_IDS;
+        sc->dict = map;
+        sc->sid = t->c->sid;
+        sc->release = 1;   /* copied: the column needs them no more once hashed */
+    }
+    for (size_t k = 0; k < ntd; k++) free(td[k].got);
+    return rc;
 }
 
 /* One column; its missing flags and numeric values point into the mapping
@@ -743,7 +797,7 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
  * that `want` does not keep (its header and name read and verified) is
  * left projected, its data passed over unread (*skipped counts it). */
 static int read_column(reader *rd, column *c, size_t nrows, strpool *pool, const colcache_want *want,
-                       size_t j, const cc_header *th, size_t *skipped)
+                       size_t j, const cc_header *th, size_t *skipped, textdict *td, size_t *ntd)
 {
     const cc_col *hp = view(rd, sizeof(cc_col));
     if (!hp) return -1;
@@ -770,18 +824,14 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool, const
             !(c->type == CT_INT && h.width == sizeof *c->i32))
             return -1;
         if (pass_over(rd, miss_words(nrows) * sizeof *c->miss)) return -1;
-        if (h.type == CT_TEXT &&
-            (h.ndict > UINT32_MAX || h.dictbytes > rd->end - rd->off ||
-             pass_over(rd, ((size_t)h.ndict + 1) * sizeof(uint64_t)) || pass_over(rd, (size_t)h.dictbytes) ||
-             pass_over(rd, (size_t)h.ndict * sizeof(uint32_t))))
-            return -1;
+        if (h.type == CT_TEXT && text_dict(rd, &h, &td[(*ntd)++], 1)) return -1;
         return pass_over(rd, nrows * width);
     }
     c->n = nrows;
     c->mapped = 1;
     c->miss = (uint64_t *)view(rd, miss_words(nrows) * sizeof *c->miss);
     if (!c->miss) return -1;
-    if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
+    if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, &td[(*ntd)++]);
     int narrow = c->type == CT_INT && h.width == sizeof *c->i32;
     if (!narrow && h.width != data_type_size(c->type)) return -1;
     void *v = (void *)view(rd, nrows * h.width);
@@ -914,8 +964,13 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     rd.base = map;
     rd.off = sizeof h;
     rd.end = len;
-    int bad = !cols;
-    for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool, want, j, &h, skipped);
+    textdict *td = cols ? calloc(ncols, sizeof *td) : NULL;
+    size_t ntd = 0;
+    int bad = !td;
+    for (size_t j = 0; j < ncols && !bad; j++)
+        bad = read_column(&rd, &cols[j], nrows, pool, want, j, &h, skipped, td, &ntd);
+    if (!bad) bad = intern_texts(&rd, td, ntd, pool, nrows);
+    free(td);
     colcache_links got = {0};
     if (!bad && h.links) bad = read_links(&rd, &h, &got);
     bad = bad || !reader_verified(&rd, threads, &h);
