@@ -7,15 +7,17 @@
  * number of sections and the hash of their hashes' table, and the
  * header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
- * flags (one bit a row, data.h) and its values (text: the distinct strings once, then a 32-bit id
- * per row), then the links to the parent table when kept (each row's parent
- * row, the groups' offsets and rows), then the table of every section's
- * hash.  Every section is padded with zeros to 8 bytes.  An entry is
- * mapped (privately; each section the run reads populated by the thread
- * that hashes it, MADV_POPULATE_READ) and its columns' missing flags and
- * numeric values point into the mapping, which the table keeps (data.h:
- * column.mapped, table.map); only text columns are built (a pointer per
- * row into the interned strings).  Each section the run uses is hashed
+ * flags (one bit a row, data.h) and its values (text: the distinct strings
+ * once with the id each had in the writing run's string pool, then each
+ * row's id as it was: format 6), then the links to the parent table when
+ * kept (each row's parent row, the groups' offsets and rows), then the
+ * table of every section's hash.  Every section is padded with zeros to 8
+ * bytes.  An entry is mapped (privately; each section the run reads
+ * populated by the thread that hashes it, MADV_POPULATE_READ) and its
+ * columns' missing flags and numeric values point into the mapping, which
+ * the table keeps (data.h: column.mapped, table.map); so do a text
+ * column's ids when this run's pool gives its strings the ids they had,
+ * else they are mapped to this run's (intern_texts).  Each section the run uses is hashed
  * and its hash compared with the table's (whose own hash the header
  * holds) before the table is used (about the memory's speed: a damaged
  * entry is never used): the sections are laid out first, then hashed on
@@ -770,8 +772,9 @@ static int intern_texts(reader *rd, textdict *td, size_t ntd, strpool *pool, siz
             t->c->sid_mapped = 1;
             continue;
         }
-        /* a recorded id far beyond this pool's is damage, not another run's */
-        if (bound > 4 * (strpool_count(pool) + t->nd) + 1024) {
+        /* the map, 4 bytes an id up to the largest recorded, at most a few
+         * times the rows' ids: an id beyond is damage, not another run's */
+        if ((size_t)bound > 2 * nrows + 4 * (strpool_count(pool) + t->nd) + ((size_t)1 << 20)) {
             rc = -1;
             break;
         }
