@@ -7,14 +7,17 @@
  * number of sections and the hash of their hashes' table, and the
  * header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
- * flags (one bit a row, data.h) and its values (text: the distinct strings once, then a 32-bit id
- * per row), then the links to the parent table when kept (each row's parent
- * row, the groups' offsets and rows), then the table of every section's
- * hash.  Every section is padded with zeros to 8 bytes.  An entry is
- * mapped (privately, populated at once) and its columns' missing flags and
- * numeric values point into the mapping, which the table keeps (data.h:
- * column.mapped, table.map); only text columns are built (a pointer per
- * row into the interned strings).  Each section the run uses is hashed
+ * flags (one bit a row, data.h) and its values (text: the distinct strings
+ * once with the id each had in the writing run's string pool, then each
+ * row's id as it was: format 6), then the links to the parent table when
+ * kept (each row's parent row, the groups' offsets and rows), then the
+ * table of every section's hash.  Every section is padded with zeros to 8
+ * bytes.  An entry is mapped (privately; each section the run reads
+ * populated by the thread that hashes it, MADV_POPULATE_READ) and its
+ * columns' missing flags and numeric values point into the mapping, which
+ * the table keeps (data.h: column.mapped, table.map); so do a text
+ * column's ids when this run's pool gives its strings the ids they had,
+ * else they are mapped to this run's (intern_texts).  Each section the run uses is hashed
  * and its hash compared with the table's (whose own hash the header
  * holds) before the table is used (about the memory's speed: a damaged
  * entry is never used): the sections are laid out first, then hashed on
@@ -63,7 +66,7 @@
 #include "config.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 5, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 6, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
 /* how much older than the moment it was hashed a file's times must be for
  * its identity to vouch for its content (2 s: FAT's timestamps, the
@@ -529,29 +532,86 @@ static int pass_over(reader *rd, size_t n)
     return 0;
 }
 
+static int map_ids_portable(const unsigned char *p, size_t n, const uint32_t *dict, uint32_t nd, uint32_t *sid)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id;
+        memcpy(&id, p + 4 * i, 4);
+        if (id >= nd) return -1;
+        sid[i] = dict[id];
+    }
+    return 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* 16 ids a step: in range checked by one compare; mapped by one permute
+ * when the map fits a vector (most text columns: a few codes), else
+ * gathered. */
+static __attribute__((target("avx512f"))) int map_ids_avx512(const unsigned char *p, size_t n,
+                                                             const uint32_t *dict, uint32_t nd, uint32_t *sid)
+{
+    size_t i = 0;
+    const __m512i bound = _mm512_set1_epi32((int)nd);
+    const __m512i small = _mm512_maskz_loadu_epi32((__mmask16)(nd >= 16 ? 0xffffu : (1u << nd) - 1), dict);
+    for (; i + 16 <= n; i += 16) {
+        __m512i id = _mm512_loadu_si512(p + 4 * i);
+        if (_mm512_cmplt_epu32_mask(id, bound) != 0xffff) return -1;
+        __m512i s = nd <= 16 ? _mm512_permutexvar_epi32(id, small) : _mm512_i32gather_epi32(id, dict, 4);
+        _mm512_storeu_si512(sid + i, s);
+    }
+    return map_ids_portable(p + 4 * i, n - i, dict, nd, sid + i);
+}
+#endif
+
+static int below_portable(const unsigned char *p, size_t n, uint32_t bound)
+{
+    uint32_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, p + 4 * i, 4);
+        bad |= v >= bound;
+    }
+    return !bad;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+static __attribute__((target("avx512f"))) int below_avx512(const unsigned char *p, size_t n, uint32_t bound)
+{
+    size_t i = 0;
+    __m512i m = _mm512_setzero_si512();
+    for (; i + 16 <= n; i += 16) m = _mm512_max_epu32(m, _mm512_loadu_si512(p + 4 * i));
+    return _mm512_reduce_max_epu32(m) < bound && below_portable(p + 4 * i, n - i, bound);
+}
+#endif
+
+int colcache_below(const void *p, size_t n, uint32_t bound, int simd)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (simd && __builtin_cpu_supports("avx512f")) return below_avx512(p, n, bound);
+#else
+    (void)simd;
+#endif
+    return below_portable(p, n, bound);
+}
+
+int colcache_map_ids(const void *ids, size_t n, const uint32_t *dict, uint32_t nd, uint32_t *sid, int simd)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (simd && __builtin_cpu_supports("avx512f")) return map_ids_avx512(ids, n, dict, nd, sid);
+#else
+    (void)simd;
+#endif
+    return map_ids_portable(ids, n, dict, nd, sid);
+}
+
 /* Check a piece p[0..len) at byte `at` of section sc (whole 32-bit values):
  * every value below the bound (as unsigned: a negative int32_t fails), or
  * each id mapped to its string.  0, or -1 when a value is out of range. */
 static int check_piece(const section *sc, const unsigned char *p, size_t at, size_t len)
 {
-    uint32_t bound = sc->bound, bad = 0;
-    if (sc->kind == SEC_BELOW) {
-        for (size_t i = 0; i + 4 <= len; i += 4) {
-            uint32_t v;
-            memcpy(&v, p + i, 4);
-            bad |= v >= bound;
-        }
-        return bad ? -1 : 0;
-    }
-    uint32_t *sid = sc->sid + at / 4;
-    for (size_t i = 0; i + 4 <= len; i += 4) {
-        uint32_t id;
-        memcpy(&id, p + i, 4);
-        if (id == UINT32_MAX) sid[i / 4] = 0;
-        else if (id < bound) sid[i / 4] = sc->dict[id];
-        else return -1;
-    }
-    return 0;
+    uint32_t bound = sc->bound;
+    if (sc->kind == SEC_BELOW) return colcache_below(p, len / 4, bound, 1) ? 0 : -1;
+    return colcache_map_ids(p, len / 4, sc->dict, bound, sc->sid + at / 4, 1);
 }
 
 /* Hash section sc in PIECE-byte pieces, each checked right after it was
@@ -560,6 +620,11 @@ enum { PIECE = 1 << 16 };
 static void hash_section(section *sc)
 {
     if (sc->skip) return;
+#ifdef MADV_POPULATE_READ
+    /* its pages mapped in one call, on the thread that hashes it */
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)sc->p & ~(pg - 1);
+    if (sc->n >= 16 * pg) madvise((void *)a, (uintptr_t)sc->p + sc->n - a, MADV_POPULATE_READ);
+#endif
     hstate s;
     hash_begin(&s, sc->n);
     size_t n = sc->n, blocks = n - n % HBLOCK;
@@ -624,35 +689,110 @@ void colcache_release(const void *p, size_t n)
     if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
-/* One text column's values: intern the distinct strings (bounds-checked:
- * the entry is verified later), then each row's id is mapped to its
- * string as the ids are hashed (reader_verified). */
-static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpool *pool)
+/* A text column's list of distinct strings in the entry (its offsets,
+ * bytes and each string's id in the pool of the run that wrote it,
+ * rising), and for a column these rules read, its rows' ids section and
+ * the column; found by the walk (not yet verified: read with bounds
+ * checks), interned once the walk is done (intern_texts). */
+typedef struct textdict {
+    const uint64_t *off;
+    const char *bytes;
+    const uint32_t *rid;
+    size_t nd, nbytes;
+    column *c;              /* NULL: a column these rules do not read */
+    size_t ids;             /* its ids' section (rd->sec) */
+    uint32_t *got;          /* each string's id in this run's pool */
+} textdict;
+
+/* The list's three sections (passed over, unhashed, when skip). */
+static int text_dict(reader *rd, const cc_col *h, textdict *td, int skip)
 {
-    if (h->ndict > UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
-    size_t nd = (size_t)h->ndict;
+    if (h->ndict >= UINT32_MAX || h->dictbytes > rd->end - rd->off) return -1;
+    td->nd = (size_t)h->ndict;
+    td->nbytes = (size_t)h->dictbytes;
     size_t first = rd->nsec;
-    const uint64_t *off = view(rd, (nd + 1) * sizeof *off);
-    const char *bytes = off ? view(rd, (size_t)h->dictbytes) : NULL;
-    uint32_t *dict = bytes ? malloc((nd ? nd : 1) * sizeof *dict) : NULL;
-    c->sid = dict ? malloc((nrows ? nrows : 1) * sizeof *c->sid) : NULL;
-    int rc = !c->sid ? -1 : 0;
-    for (size_t k = 0; k < nd && !rc; k++) {
-        if (off[k] > off[k + 1] || off[k + 1] > h->dictbytes) rc = -1;
-        else if (!(dict[k] = strpool_id(pool, bytes + off[k], (size_t)(off[k + 1] - off[k]))))
+    td->off = view(rd, (td->nd + 1) * sizeof *td->off);
+    td->bytes = td->off ? view(rd, td->nbytes) : NULL;
+    td->rid = td->bytes ? view(rd, td->nd * sizeof *td->rid) : NULL;
+    if (!td->rid) return -1;
+    /* the strings are copied into the pool: their pages go once hashed */
+    for (size_t i = first; i < rd->nsec; i++) rd->sec[i].release = 1;
+    for (size_t i = first; skip && i < rd->nsec; i++) rd->sec[i].skip = 1;
+    return 0;
+}
+
+/* One text column's values: its list of strings, and its rows' ids laid
+ * out (checked as intern_texts decides). */
+static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, textdict *td)
+{
+    if (text_dict(rd, h, td, 0) || !view_checked(rd, nrows * sizeof(uint32_t), SEC_BELOW, 0)) return -1;
+    td->c = c;
+    td->ids = rd->nsec - 1;
+    return 0;
+}
+
+/* Intern the strings of a table's text columns (those the rules do not
+ * read too: the writing run interned them) in the order of the ids they
+ * had in the writing run, the columns' lists merged, as the parse met
+ * them.  A column whose strings all get the ids they had (the same strings
+ * interned in the same order before, as in a rerun of the same rules)
+ * keeps its rows' ids in place (c->sid_mapped), checked below the largest;
+ * else each row's id is mapped to this run's as the ids are hashed
+ * (reader_verified), into an array of the column's own.  0, or -1 for an
+ * entry that cannot be used (a list not rising, a string the pool refuses,
+ * ids far beyond this pool's: damage). */
+static int intern_texts(reader *rd, textdict *td, size_t ntd, strpool *pool, size_t nrows)
+{
+    size_t *at = calloc(ntd + 1, sizeof *at);
+    int rc = at ? 0 : -1;
+    for (size_t k = 0; k < ntd && !rc; k++)
+        if (!(td[k].got = malloc((td[k].nd ? td[k].nd : 1) * sizeof *td[k].got))) rc = -1;
+    while (!rc) {
+        size_t best = ntd;   /* the column whose next string had the smallest id */
+        for (size_t k = 0; k < ntd; k++)
+            if (at[k] < td[k].nd && (best == ntd || td[k].rid[at[k]] < td[best].rid[at[best]])) best = k;
+        if (best == ntd) break;
+        textdict *t = &td[best];
+        size_t i = at[best]++;
+        if (t->off[i] > t->off[i + 1] || t->off[i + 1] > t->nbytes || t->rid[i] <= (i ? t->rid[i - 1] : 0) ||
+            !(t->got[i] = strpool_id(pool, t->bytes + t->off[i], (size_t)(t->off[i + 1] - t->off[i]))))
             rc = -1;
     }
-    const uint32_t *ids = rc ? NULL : view_checked(rd, nrows * sizeof *ids, SEC_IDS, (uint32_t)nd);
-    if (!ids) {
-        free(dict);
-        return -1;
+    free(at);
+    for (size_t k = 0; k < ntd && !rc; k++) {
+        textdict *t = &td[k];
+        if (!t->c) continue;
+        section *sc = &rd->sec[t->ids];
+        int same = 1;
+        for (size_t i = 0; i < t->nd; i++) same &= t->got[i] == t->rid[i];
+        uint32_t bound = t->nd ? t->rid[t->nd - 1] + 1 : 1;   /* the ids the rows may hold, 0 among them */
+        sc->bound = bound;
+        if (same) {
+            t->c->sid = (uint32_t *)sc->p;
+            t->c->sid_mapped = 1;
+            continue;
+        }
+        /* the map, 4 bytes an id up to the largest recorded, at most a few
+         * times the rows' ids: an id beyond is damage, not another run's */
+        if ((size_t)bound > 2 * nrows + 4 * (strpool_count(pool) + t->nd) + ((size_t)1 << 20)) {
+            rc = -1;
+            break;
+        }
+        uint32_t *map = calloc(bound, sizeof *map);
+        t->c->sid = map ? malloc((nrows ? nrows : 1) * sizeof *t->c->sid) : NULL;
+        if (!t->c->sid) {
+            free(map);
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < t->nd; i++) map[t->rid[i]] = t->got[i];
+        sc->kind = SEC_IDS;
+        sc->dict = map;
+        sc->sid = t->c->sid;
+        sc->release = 1;   /* copied: the column needs them no more once hashed */
     }
-    section *sc = &rd->sec[rd->nsec - 1];
-    sc->dict = dict;
-    sc->sid = c->sid;
-    /* copied: the column needs them no more once they are hashed */
-    for (size_t i = first; i < rd->nsec; i++) rd->sec[i].release = 1;
-    return 0;
+    for (size_t k = 0; k < ntd; k++) free(td[k].got);
+    return rc;
 }
 
 /* One column; its missing flags and numeric values point into the mapping
@@ -660,7 +800,7 @@ static int read_text(reader *rd, const cc_col *h, column *c, size_t nrows, strpo
  * that `want` does not keep (its header and name read and verified) is
  * left projected, its data passed over unread (*skipped counts it). */
 static int read_column(reader *rd, column *c, size_t nrows, strpool *pool, const colcache_want *want,
-                       size_t j, const cc_header *th, size_t *skipped)
+                       size_t j, const cc_header *th, size_t *skipped, textdict *td, size_t *ntd)
 {
     const cc_col *hp = view(rd, sizeof(cc_col));
     if (!hp) return -1;
@@ -687,17 +827,14 @@ static int read_column(reader *rd, column *c, size_t nrows, strpool *pool, const
             !(c->type == CT_INT && h.width == sizeof *c->i32))
             return -1;
         if (pass_over(rd, miss_words(nrows) * sizeof *c->miss)) return -1;
-        if (h.type == CT_TEXT &&
-            (h.ndict > UINT32_MAX || h.dictbytes > rd->end - rd->off ||
-             pass_over(rd, ((size_t)h.ndict + 1) * sizeof(uint64_t)) || pass_over(rd, (size_t)h.dictbytes)))
-            return -1;
+        if (h.type == CT_TEXT && text_dict(rd, &h, &td[(*ntd)++], 1)) return -1;
         return pass_over(rd, nrows * width);
     }
     c->n = nrows;
     c->mapped = 1;
     c->miss = (uint64_t *)view(rd, miss_words(nrows) * sizeof *c->miss);
     if (!c->miss) return -1;
-    if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, pool);
+    if (c->type == CT_TEXT) return read_text(rd, &h, c, nrows, &td[(*ntd)++]);
     int narrow = c->type == CT_INT && h.width == sizeof *c->i32;
     if (!narrow && h.width != data_type_size(c->type)) return -1;
     void *v = (void *)view(rd, nrows * h.width);
@@ -818,18 +955,25 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
         return 0;
     }
     /* mapped read-only (the page cache's own pages: a writable private
-     * mapping would copy each one when populated) and populated at once:
-     * the columns point into it, with neither copy nor fault */
+     * mapping would copy each one when populated); the columns point into
+     * it, with no copy.  Not populated here (MAP_POPULATE took ~25 ms at
+     * 1M on this one thread, and mapped the columns the rules skip too):
+     * each section hashed is populated by its hashing thread */
     size_t ncols = (size_t)h.ncols, nrows = (size_t)h.nrows, len = (size_t)st.st_size;
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     column *cols = map == MAP_FAILED ? NULL : calloc(ncols, sizeof *cols);
     reader rd;
     memset(&rd, 0, sizeof rd);
     rd.base = map;
     rd.off = sizeof h;
     rd.end = len;
-    int bad = !cols;
-    for (size_t j = 0; j < ncols && !bad; j++) bad = read_column(&rd, &cols[j], nrows, pool, want, j, &h, skipped);
+    textdict *td = cols ? calloc(ncols, sizeof *td) : NULL;
+    size_t ntd = 0;
+    int bad = !td;
+    for (size_t j = 0; j < ncols && !bad; j++)
+        bad = read_column(&rd, &cols[j], nrows, pool, want, j, &h, skipped, td, &ntd);
+    if (!bad) bad = intern_texts(&rd, td, ntd, pool, nrows);
+    free(td);
     colcache_links got = {0};
     if (!bad && h.links) bad = read_links(&rd, &h, &got);
     bad = bad || !reader_verified(&rd, threads, &h);
@@ -928,42 +1072,6 @@ void colcache_note_sha256(const char *dir, const char *path, const char *tname,
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* Interned pointer -> id, open addressing. */
-typedef struct ptrmap {
-    const char **key;
-    uint32_t *id;
-    size_t cap, n;
-} ptrmap;
-
-static size_t ptr_slot(const ptrmap *m, const char *p)
-{
-    uint64_t x = (uint64_t)(uintptr_t)p * K1;
-    size_t i = (size_t)(x >> 20) & (m->cap - 1);
-    while (m->key[i] && m->key[i] != p) i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static int ptr_grow(ptrmap *m)
-{
-    ptrmap g = {calloc(m->cap * 2, sizeof *g.key), malloc(m->cap * 2 * sizeof *g.id), m->cap * 2,
-                m->n};
-    if (!g.key || !g.id) {
-        free(g.key);
-        free(g.id);
-        return -1;
-    }
-    for (size_t k = 0; k < m->cap; k++)
-        if (m->key[k]) {
-            size_t i = ptr_slot(&g, m->key[k]);
-            g.key[i] = m->key[k];
-            g.id[i] = m->id[k];
-        }
-    free(m->key);
-    free(m->id);
-    *m = g;
-    return 0;
-}
-
 /* A section: n bytes, zeros to 8, its hash chained into *check. */
 /* n bytes to f as writes of at most WRITE_PIECE bytes (f's buffer is that
  * size, temp_open): the page cache then takes small pages, not large
@@ -1010,98 +1118,49 @@ static int put(FILE *f, sums *check, const void *p, size_t n)
     return fput(f, p, n) || fput(f, zero, k) ? -1 : 0;
 }
 
-/* A text column's ids section: each row's id in the column's list of
- * distinct strings m (UINT32_MAX when missing), looked up again row by
- * row and written through a buffer of ID_CHUNK ids (a whole number of the
- * hash's HBLOCK-byte blocks), hashed as it goes: the same bytes and hash as
- * put() of the whole array, without an array of the rows' ids (at 1M
- * patients 90 MB of new pages a first run). */
-enum { ID_CHUNK = 1 << 14 };
-static int put_ids(FILE *f, sums *check, const ptrmap *m, const column *c, size_t nrows)
-{
-    static const char zero[8];
-    uint32_t *buf = malloc(ID_CHUNK * sizeof *buf);
-    if (!buf) return -1;
-    size_t n = nrows * sizeof *buf;
-    hstate s;
-    hash_begin(&s, n);
-    int rc = 0;
-    uint64_t h = 0;
-    for (size_t r = 0;; r += ID_CHUNK) {   /* once at least: hashes 0 rows too */
-        size_t k = nrows - r < ID_CHUNK ? nrows - r : ID_CHUNK;
-        for (size_t i = 0; i < k; i++) {
-            const char *t = col_text(c, r + i);
-            buf[i] = t ? m->id[ptr_slot(m, t)] : UINT32_MAX;
-        }
-        size_t len = k * sizeof *buf, blocks = len - len % HBLOCK;
-        hash_blocks(&s, (const unsigned char *)buf, blocks);
-        if (r + k == nrows) h = hash_end(&s, (const unsigned char *)buf + blocks, len - blocks);
-        if (fput(f, buf, len)) rc = -1;
-        if (rc || r + k == nrows) break;
-    }
-    free(buf);
-    size_t pad = pad8(n) - n;
-    if (!rc && fput(f, zero, pad)) rc = -1;
-    if (!rc && sum_add(check, h)) rc = -1;
-    return rc;
-}
-
-/* A text column: its distinct strings in order of first use, then ids. */
+/* A text column: its distinct strings in the order of their ids in this
+ * run's pool, each string's id, then each row's id as it is (0: missing).
+ * A later run that interns those strings and gets the same ids uses the
+ * rows' ids in place (read_text). */
 static int write_text(FILE *f, sums *check, cc_col *h, const column *c, size_t nrows)
 {
-    ptrmap m = {calloc(1024, sizeof *m.key), malloc(1024 * sizeof *m.id), 1024, 0};
-    const char **order = malloc(1024 * sizeof *order);
-    size_t ocap = 1024;
-    int rc = !m.key || !m.id || !order ? -1 : 0;
-    for (size_t r = 0; r < nrows && !rc; r++) {
-        const char *s = col_text(c, r);
-        if (!s) continue;
-        size_t i = ptr_slot(&m, s);
-        if (!m.key[i]) {
-            if (m.n >= UINT32_MAX - 1) {
-                rc = -1;
-                break;
-            }
-            if (m.n == ocap) {
-                const char **o = realloc(order, 2 * ocap * sizeof *o);
-                if (!o) {
-                    rc = -1;
-                    break;
-                }
-                order = o;
-                ocap *= 2;
-            }
-            m.key[i] = s;
-            m.id[i] = (uint32_t)m.n;
-            order[m.n++] = s;
-            if (2 * m.n > m.cap && ptr_grow(&m) != 0) {
-                rc = -1;
-                break;
-            }
-        }
-    }
-    uint64_t *off = rc ? NULL : malloc((m.n + 1) * sizeof *off);
+    uint32_t max = 0;
+    for (size_t r = 0; r < nrows; r++) max = c->sid[r] > max ? c->sid[r] : max;
+    uint64_t *seen = calloc((size_t)max / 64 + 1, sizeof *seen);
+    if (!seen) return -1;
+    for (size_t r = 0; r < nrows; r++) seen[c->sid[r] >> 6] |= (uint64_t)1 << (c->sid[r] & 63);
+    seen[0] &= ~(uint64_t)1;   /* 0: missing, not a string */
+    size_t nd = 0;
+    for (size_t w = 0; w <= (size_t)max / 64; w++) nd += (size_t)__builtin_popcountll(seen[w]);
+    uint32_t *rid = malloc((nd ? nd : 1) * sizeof *rid);
+    uint64_t *off = malloc((nd + 1) * sizeof *off);
     char *bytes = NULL;
-    if (!off) rc = -1;
+    int rc = !rid || !off ? -1 : 0;
     if (!rc) {
+        size_t k = 0;
         off[0] = 0;
-        for (size_t k = 0; k < m.n; k++) off[k + 1] = off[k] + strlen(order[k]);
-        h->ndict = m.n;
-        h->dictbytes = off[m.n];
-        bytes = malloc(off[m.n] ? (size_t)off[m.n] : 1);
+        for (size_t w = 0; w <= (size_t)max / 64; w++)
+            for (uint64_t m = seen[w]; m; m &= m - 1) {
+                rid[k] = (uint32_t)(64 * w + (size_t)__builtin_ctzll(m));
+                off[k + 1] = off[k] + strlen(strpool_text(c->strs, rid[k]));
+                k++;
+            }
+        h->ndict = nd;
+        h->dictbytes = off[nd];
+        bytes = malloc(off[nd] ? (size_t)off[nd] : 1);
         if (!bytes) rc = -1;
-        for (size_t k = 0; k < m.n && !rc; k++)
-            memcpy(bytes + off[k], order[k], (size_t)(off[k + 1] - off[k]));
+        for (size_t j = 0; j < nd && !rc; j++)
+            memcpy(bytes + off[j], strpool_text(c->strs, rid[j]), (size_t)(off[j + 1] - off[j]));
         if (!rc)
             rc = put(f, check, h, sizeof *h) || put(f, check, c->name, h->namelen) ||
-                 put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) || put(f, check, off, (m.n + 1) * sizeof *off) ||
-                 put(f, check, bytes, (size_t)h->dictbytes) || put_ids(f, check, &m, c, nrows);
+                 put(f, check, c->miss, miss_words(nrows) * sizeof *c->miss) || put(f, check, off, (nd + 1) * sizeof *off) ||
+                 put(f, check, bytes, (size_t)h->dictbytes) || put(f, check, rid, nd * sizeof *rid) ||
+                 put(f, check, c->sid, nrows * sizeof *c->sid);
     }
+    free(seen);
+    free(rid);
     free(off);
     free(bytes);
-    free(m.key);
-    free(m.id);
-    free(order);
     return rc ? -1 : 0;
 }
 

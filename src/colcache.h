@@ -58,6 +58,17 @@ char *colcache_dir(void);
 uint64_t colcache_hash(const void *p, size_t n);
 uint64_t colcache_hash_with(const void *p, size_t n, int simd);
 
+/* The n 32-bit ids at ids (a text column's values in an entry, as the
+ * run that wrote it had them) mapped to this run's in sid: each id below
+ * nd to dict[id] (dict[0] = 0: missing); 0, or -1 at the first id not
+ * below nd (sid then partly written).  simd: as colcache_hash_with (the same result either way).
+ * The restore maps each piece of ids as it is hashed. */
+/* 1 when each of the n 32-bit values at p is below bound (as unsigned:
+ * a negative int32_t is not), else 0; simd as above.  The restore checks
+ * each piece of links (parent rows, rows) with it as it is hashed. */
+int colcache_below(const void *p, size_t n, uint32_t bound, int simd);
+int colcache_map_ids(const void *ids, size_t n, const uint32_t *dict, uint32_t nd, uint32_t *sid, int simd);
+
 /* The identity of the CSV file at path (stat only: nothing hashed yet);
  * 0, or -1 when it is not a regular file or is
  * smaller than the size worth caching (1 MiB, or $COHORT_CACHE_MIN_BYTES:

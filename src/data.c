@@ -119,6 +119,7 @@ typedef struct loader {
     struct cache_state *cache; /* per table: its cache entry's identity */
     uint32_t **group_off;   /* per table: its group starts by parent, found
                                while linking (link_parent), or NULL */
+    int keep_link;          /* restore the link column even when unread */
     char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
 } loader;
 
@@ -2475,7 +2476,7 @@ static void drop_column(column *c)
 {
     void **v = col_values(c);
     if (v) {
-        if (!c->mapped || c->type == CT_TEXT) free(*v);   /* text: its own ids */
+        if (!c->mapped || (c->type == CT_TEXT && !c->sid_mapped)) free(*v);   /* text: its own ids */
         else colcache_release(*v, c->n * data_col_width(c));
         *v = NULL;
     }
@@ -2498,12 +2499,32 @@ static void unrestore(table *t, cache_state *cs)
     t->key = t->fk = t->order = -1;
 }
 
+/* Is column `name` a restored table's link to its parent (its name the
+ * parent's key's) that the rules never name and that is not also its key
+ * or order?  It is then left out of the restore: the links restored with
+ * the entry serve for it, and check_drop_unread would drop it after
+ * loading, as the parse does without the cache (link_unread).  Should the
+ * entry's links not be usable, load_table restores it with the column
+ * (keep_link). */
+static int skip_link(const loader *L, const char *name, int declared)
+{
+    const table_spec *sp = L->spec;
+    const table *t = L->t;
+    const table *pt = t->parent >= 0 ? &L->d->tables[t->parent] : NULL;
+    return !L->keep_link && sp->want && !declared && pt && pt->key >= 0 &&
+           strcmp(name, pt->cols[pt->key].name) == 0 && !(sp->key && strcmp(name, sp->key) == 0) &&
+           !(sp->order && strcmp(name, sp->order) == 0) &&
+           !bsearch(&name, sp->want, sp->nwant, sizeof *sp->want, name_cmp);
+}
+
 /* Does a restored table keep column `name` (choose_projection's rule, by
  * name: colcache_load then neither reads nor verifies the others)? */
 static int keep_restored(void *ud, const char *name, int keyish, int declared)
 {
-    const table_spec *sp = ((const loader *)ud)->spec;
-    if (!sp->want || keyish || declared || (sp->order && strcmp(name, sp->order) == 0)) return 1;
+    const loader *L = ud;
+    const table_spec *sp = L->spec;
+    if (keyish) return !skip_link(L, name, declared);
+    if (!sp->want || declared || (sp->order && strcmp(name, sp->order) == 0)) return 1;
     return bsearch(&name, sp->want, sp->nwant, sizeof *sp->want, name_cmp) != NULL;
 }
 
@@ -2537,7 +2558,7 @@ static int restore_cached(loader *L, cache_state *cs)
     for (size_t j = 0; j < t->ncols; j++) {
         column *c = &t->cols[j];
         int wanted = !L->cs[j].skip || (int)j == t->order;
-        if (wanted && c->projected) {
+        if (wanted && c->projected && !((int)j == t->fk && skip_link(L, c->name, c->declared))) {
             free(L->cs);
             L->cs = NULL;
             unrestore(t, cs);
@@ -2554,19 +2575,27 @@ static int restore_cached(loader *L, cache_state *cs)
     return 1;
 }
 
-/* A restored table's links from its entry, when they were built from the
- * parent's content and declaration of this run (what link_parent and
- * data_groups would build again, and find no error in: the entry was
- * written by a run without errors); 1, or 0 to build them. */
+/* Were a restored table's links in its entry built from the parent's
+ * content and declaration of this run (what link_parent and data_groups
+ * would build again, and find no error in: the entry was written by a run
+ * without errors)? */
+static int links_usable(const loader *L, size_t ti)
+{
+    const table *t = L->t;
+    const cache_state *cs = &L->cache[ti], *ps = t->parent >= 0 ? &L->cache[t->parent] : NULL;
+    const colcache_links *k = &cs->links;
+    return ps && cs->hit && k->parent_row && ps->use && ps->id.hashed && k->parent_hash == ps->id.hash &&
+           k->parent_spec == ps->spec && k->ngroups == L->d->tables[t->parent].nrows;
+}
+
+/* A restored table's links from its entry, when usable; 1, or 0 to build
+ * them. */
 static int cached_links(loader *L, size_t ti)
 {
     table *t = L->t;
-    cache_state *cs = &L->cache[ti], *ps = &L->cache[t->parent];
+    cache_state *cs = &L->cache[ti];
     const colcache_links *k = &cs->links;
-    if (!cs->hit || !k->parent_row || !ps->use || !ps->id.hashed ||
-        k->parent_hash != ps->id.hash || k->parent_spec != ps->spec ||
-        k->ngroups != L->d->tables[t->parent].nrows)
-        return 0;
+    if (!links_usable(L, ti)) return 0;
     t->parent_row = (int32_t *)k->parent_row;   /* in t->map: not freed */
     cs->linked = 1;
     L->d->tables_linked++;
@@ -2648,7 +2677,27 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         return L->nerr;
     }
     if (find_parent(L, specs, n, ti) != 0) return L->nerr;
-    if (restore_cached(L, &L->cache[ti])) goto checks;
+    if (restore_cached(L, &L->cache[ti])) {
+        if (t->fk < 0 || !t->cols[t->fk].projected || links_usable(L, ti)) goto checks;
+        /* the link column was left out for links that cannot serve: again
+         * with it (counted once), else parsed */
+        cache_state *cs = &L->cache[ti];
+        size_t hashed = L->d->files_hashed;
+        L->d->files_hashed -= cs->id.computed != 0;
+        L->d->tables_cached--;
+        L->d->bytes_read -= cs->id.size;
+        free(L->cs);
+        L->cs = NULL;
+        unrestore(t, cs);
+        cs->hit = cs->dropped = 0;
+        L->keep_link = 1;
+        int again = restore_cached(L, cs);
+        L->keep_link = 0;
+        if (L->d->files_hashed < hashed) L->d->files_hashed = hashed;
+        if (again) goto checks;
+        free(L->cs);
+        L->cs = NULL;
+    }
     /* the test hook reads in parts, so maps, however small the file */
     csv_reader *r = L->part_bytes ? csv_open_mapped(t->file) : csv_open(t->file, 0);
     if (!r) {
@@ -2842,7 +2891,7 @@ void data_free_columns(column *cols, size_t n)
     for (size_t j = 0; j < n; j++) {
         column *c = &cols[j];
         free(c->name);
-        free(c->sid);
+        if (!c->sid_mapped) free(c->sid);
         if (c->mapped) continue;   /* the rest points into the table's map */
         free(c->i);
         free(c->i32);

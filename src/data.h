@@ -40,6 +40,8 @@ typedef struct column {
                                checked, but none kept (n = 0, no arrays) */
     int mapped;             /* miss and the numeric values point into the
                                table's map: read-only, not freed one by one */
+    int sid_mapped;         /* CT_TEXT: sid points into the table's map too
+                               (the rerun cache's entry, colcache.c read_text) */
 } column;
 
 /* The 64-bit words of missing flags for n rows (at least one). */

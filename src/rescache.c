@@ -61,6 +61,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "bits01.h"
 #include "colcache.h"
 #include "hash.h"
 
@@ -517,31 +518,11 @@ static uint64_t header_check(const rc_header *h)
 static uint64_t section_encoding(const unsigned char *p, size_t len)
 {
     if (len < 16) return RC_RAW;
-    int doubles = len % 8 == 0, bytes = 1;
-    /* 64 words at a time without a branch each: a column of other numbers
-     * is found in its first block */
-    for (size_t i = 0; doubles && i < len;) {
-        size_t end = len - i > 512 ? i + 512 : len;
-        uint64_t other = 0;
-        for (; i < end; i += 8) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            other |= (uint64_t)((w != 0) & (w != 0x3ff0000000000000ULL));   /* 0.0, 1.0 (not -0.0) */
-        }
-        doubles = !other;
+    switch (bits01_kind(p, len, 1)) {
+    case BITS01_DOUBLES: return RC_DOUBLES01;
+    case BITS01_BYTES: return RC_BYTES01;
+    default: return RC_RAW;
     }
-    if (doubles) return RC_DOUBLES01;
-    /* every byte 0 or 1: no bit but each byte's lowest set, 8 bytes at a time */
-    uint64_t any = 0;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        any |= w;
-    }
-    for (; i < len; i++) any |= p[i];
-    bytes = (any & ~0x0101010101010101ULL) == 0;
-    return bytes ? RC_BYTES01 : RC_RAW;
 }
 
 /* Bytes a section of len bytes takes kept as enc (a bit a value, whole
@@ -550,64 +531,6 @@ static uint64_t stored_length(uint64_t len, uint64_t enc)
 {
     uint64_t values = enc == RC_DOUBLES01 ? len / 8 : len;
     return enc == RC_RAW ? len : values / 8 + (values % 8 != 0);
-}
-
-/* Section p[0..len) kept as enc into out (stored_length bytes). */
-static void encode_section(const unsigned char *p, size_t len, uint64_t enc, unsigned char *out)
-{
-    if (enc == RC_RAW) {
-        memcpy(out, p, len);
-        return;
-    }
-    size_t n = enc == RC_DOUBLES01 ? len / 8 : len, w = enc == RC_DOUBLES01 ? 8 : 1;
-    /* each byte of bits made in a register, then stored once */
-    for (size_t o = 0; o < (n + 7) / 8; o++) {
-        size_t first = o * 8, k = n - first < 8 ? n - first : 8;
-        unsigned bits = 0;
-        for (size_t j = 0; j < k; j++) {
-            const unsigned char *v = p + (first + j) * w;
-            bits |= (unsigned)((v[0] | v[w - 1]) != 0) << j;
-        }
-        out[o] = (unsigned char)bits;
-    }
-}
-
-/* The 8 bytes 0/1 of the 8 bits of b (bit k: byte k), in memory order:
- * b copied into every byte, byte k keeping bit k, then each byte made 1
- * when not 0 (adding 0x7f carries into its top bit, never into the next
- * byte); stored byte by byte, whatever the byte order. */
-static void spread_bits(unsigned b, unsigned char out[8])
-{
-    uint64_t m = ((uint64_t)b * 0x0101010101010101ULL) & 0x8040201008040201ULL;
-    m = ((m + 0x7f7f7f7f7f7f7f7fULL) >> 7) & 0x0101010101010101ULL;
-    for (int k = 0; k < 8; k++) out[k] = (unsigned char)(m >> (8 * k));
-}
-
-/* The len bytes of a section kept as enc (not RC_RAW) from its bits,
- * 8 values a byte of bits. */
-static void decode_section(const unsigned char *bits, size_t len, uint64_t enc, unsigned char *out)
-{
-    size_t n = enc == RC_BYTES01 ? len : len / 8, whole = n / 8;
-    unsigned char v[8];
-    for (size_t o = 0; o < whole; o++) {
-        spread_bits(bits[o], v);
-        if (enc == RC_BYTES01) {
-            memcpy(out + 8 * o, v, 8);
-            continue;
-        }
-        for (int k = 0; k < 8; k++) {
-            uint64_t w = -(uint64_t)v[k] & 0x3ff0000000000000ULL;
-            memcpy(out + 64 * o + 8 * (size_t)k, &w, 8);
-        }
-    }
-    for (size_t i = 8 * whole; i < n; i++) {
-        unsigned bit = (bits[i >> 3] >> (i & 7)) & 1;
-        if (enc == RC_BYTES01) out[i] = (unsigned char)bit;
-        else {
-            uint64_t w = -(uint64_t)bit & 0x3ff0000000000000ULL;
-            memcpy(out + 8 * i, &w, 8);
-        }
-    }
 }
 
 /* The entry of key (rescache_get without counting it). */
@@ -656,7 +579,7 @@ static int get_entry(rescache *rc, const rc_key *key, rc_entry *out)
         if (enc == RC_RAW) {
             out->p[k] = buf + off;
         } else if ((out->own[k] = malloc(sl + 1))) {
-            decode_section(buf + off, sl, enc, out->own[k]);
+            bits01_unpack(buf + off, enc == RC_DOUBLES01 ? sl / 8 : sl, enc == RC_DOUBLES01 ? 8 : 1, out->own[k], 1);
             out->p[k] = out->own[k];
         } else {
             ok = 0;
@@ -740,7 +663,7 @@ void rescache_put(rescache *rc, const rc_key *key, const rc_entry *e)
             size_t width = enc[k] == RC_DOUBLES01 ? 8 : 1, values = len / width;
             for (size_t v = 0; v < values; v += 8 * (size_t)ENC_PIECE) {
                 size_t nv = values - v < 8 * (size_t)ENC_PIECE ? values - v : 8 * (size_t)ENC_PIECE;
-                encode_section((const unsigned char *)e->p[k] + v * width, nv * width, enc[k], bits);
+                bits01_pack((const unsigned char *)e->p[k] + v * width, nv, (int)width, bits, 1);
                 colcache_writer_put(w, bits, nv / 8 + (nv % 8 != 0));
             }
         }

@@ -1,7 +1,10 @@
 /* test_colcache.c: the caches' hash (colcache_hash, src/colcache.c): its
  * AVX-512 and portable paths give the same value on every length (the
  * tails and the 128-byte blocks), any one changed 8-byte word and any one
- * flipped bit change it, and so does the length (zeros of each length). */
+ * flipped bit change it, and so does the length (zeros of each length);
+ * a text column's ids map to this run's alike on both paths, and an id out
+ * of range anywhere (in a vector, in the tail) is refused by both, as is a
+ * link value not below its bound (colcache_below). */
 #include <CUnit/Basic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -85,12 +88,77 @@ static void test_changes_seen(void)
     CU_ASSERT_EQUAL(same, 0);
 }
 
+static void test_map_ids(void)
+{
+    enum { N = 700 };
+    uint32_t ids[N], dict[40], sid[2][N + 1];
+    for (uint32_t k = 0; k < 40; k++) dict[k] = k ? 1000 + 7 * k : 0;   /* 0: missing */
+    uint64_t x = 11;
+    size_t bad = 0;
+    /* dictionaries of a vector or less (permuted) and larger (gathered) */
+    static const uint32_t sizes[] = {0, 1, 2, 15, 16, 17, 40};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        uint32_t nd = sizes[s];
+        for (size_t n = 0; n <= N; n += (n < 64 ? 1 : 29)) {
+            for (size_t i = 0; i < n; i++) {
+                x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+                uint64_t r = x * 0x2545f4914f6cdd1dULL;
+                ids[i] = nd ? (uint32_t)((r >> 20) % nd) : 0;
+            }
+            for (int simd = 0; simd < 2; simd++) {
+                memset(sid[simd], 0xee, sizeof sid[simd]);
+                bad += colcache_map_ids(ids, n, dict, nd, sid[simd], simd) != (nd || !n ? 0 : -1);
+                for (size_t i = 0; nd && i < n; i++) bad += sid[simd][i] != dict[ids[i]];
+                bad += sid[simd][n] != 0xeeeeeeeeu;
+            }
+            /* one id out of range (nd, the largest, or just below missing) at each place */
+            for (size_t at = 0; nd && at < n; at += 1 + n / 40) {
+                uint32_t keep = ids[at];
+                static const uint32_t wrong[] = {0, 0x7fffffffu, UINT32_MAX};
+                for (size_t w = 0; w < 3; w++) {
+                    ids[at] = w == 0 ? nd : wrong[w];
+                    for (int simd = 0; simd < 2; simd++) bad += colcache_map_ids(ids, n, dict, nd, sid[simd], simd) != -1;
+                }
+                ids[at] = keep;
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void test_below(void)
+{
+    enum { N = 700 };
+    uint32_t v[N];
+    size_t bad = 0;
+    for (size_t n = 0; n <= N; n += (n < 64 ? 1 : 31))
+        for (int simd = 0; simd < 2; simd++) {
+            for (size_t i = 0; i < n; i++) v[i] = (uint32_t)(i * 2654435761u % 1000);
+            bad += colcache_below(v, n, 1000, simd) != 1;
+            int all = 1;   /* below 500: the values as they come */
+            for (size_t i = 0; i < n; i++) all &= v[i] < 500;
+            bad += colcache_below(v, n, 500, simd) != all;
+            for (size_t at = 0; at < n; at += 1 + n / 50) {
+                uint32_t keep = v[at];
+                static const uint32_t wrong[] = {1000, 0x80000000u, UINT32_MAX};
+                for (size_t w = 0; w < 3; w++) {
+                    v[at] = wrong[w];
+                    bad += colcache_below(v, n, 1000, simd) != 0;
+                }
+                v[at] = keep;
+            }
+        }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
     CU_pSuite s = CU_add_suite("colcache", NULL, NULL);
     if (!s || !CU_add_test(s, "AVX-512 and portable hashes agree", test_paths_agree) ||
-        !CU_add_test(s, "a changed word, bit or length changes the hash", test_changes_seen))
+        !CU_add_test(s, "a changed word, bit or length changes the hash", test_changes_seen) ||
+        !CU_add_test(s, "text ids map alike on both paths, out of range refused", test_map_ids) ||
+        !CU_add_test(s, "links below their bound on both paths", test_below))
         return 2;
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
