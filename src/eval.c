@@ -729,7 +729,7 @@ static const column *sorted_window_col(evaluator *ev, const expr *q, const expr 
  * known, tests the group's order column c: the rows up to the first after
  * the window, then those with the date missing (last).  A row in the window
  * is true, and with the date missing unknown, for window_tv; the rest false. */
-static int any_sorted_window(const expr *w, const value *f, const column *c, const group_index *g, size_t first,
+static inline __attribute__((always_inline)) int any_sorted_window(const expr *w, const value *f, const column *c, const group_index *g, size_t first,
                              size_t n, const uint8_t *pass)
 {
     int acc = F;
@@ -1689,11 +1689,12 @@ typedef struct reach {
 static void reach_ep(evaluator *ev, reach *r, int i);
 
 /* prepare_expr over e and everything evaluating it can evaluate: the lets
- * (also a map's, read by a call m(k)) and endpoints it names, recursively. */
+ * (also a map's, read by a call m(k)) and endpoints it names, recursively
+ * (without todo: only which, in let and ep). */
 static void reach_expr(evaluator *ev, reach *r, const expr *e)
 {
     if (!e) return;
-    prepare_quant(ev, e, r->todo, &r->n);
+    if (r->todo) prepare_quant(ev, e, r->todo, &r->n);
     if ((e->kind == E_NAME || e->kind == E_FIELD || e->kind == E_CALL) && e->rkind == R_LET &&
         e->slot >= 0 && (size_t)e->slot < ev->st->nlets && !r->let[e->slot]) {
         r->let[e->slot] = 1;
@@ -1737,6 +1738,21 @@ size_t eval_prepare_for(evaluator *ev, const expr *const *roots, size_t nroots, 
     free(r.let);
     free(r.ep);
     return r.n;
+}
+
+int eval_reaches_let(evaluator *ev, const expr *const *roots, size_t nroots, const int *eps, size_t neps,
+                     const expr *e)
+{
+    reach r = {calloc(ev->st->nlets + 1, 1), calloc(ev->st->neps + 1, 1), NULL, 0};
+    int yes = 1;   /* (out of memory: it may) */
+    if (r.let && r.ep) {
+        for (size_t i = 0; i < nroots; i++) reach_expr(ev, &r, roots[i]);
+        for (size_t i = 0; i < neps; i++) reach_ep(ev, &r, eps[i]);
+        yes = r.let[e->slot];
+    }
+    free(r.let);
+    free(r.ep);
+    return yes;
 }
 
 /* (Called before the threads evaluate units: the pass is published at
@@ -1806,15 +1822,9 @@ void eval_free(evaluator *ev)
     free(ev);
 }
 
-void eval_unit(evaluator *ev, size_t row)
+/* The current unit's rows in its table and its ancestors' (eval_unit's, without a new generation) */
+static inline void unit_rows(evaluator *ev, size_t row)
 {
-    if (++ev->gen == CONST_GEN) {
-        /* wrapped: forget every per-unit memo */
-        for (size_t i = 0; i < ev->st->nlets; i++)
-            if (ev->lets[i].gen != CONST_GEN) ev->lets[i].gen = 0;
-        for (size_t i = 0; i < ev->st->neps; i++) ev->eps[i].gen = 0;
-        ev->gen = 1;
-    }
     int t = ev->st->unit;
     int64_t r = (int64_t)row;
     while (t >= 0) {
@@ -1826,7 +1836,146 @@ void eval_unit(evaluator *ev, size_t row)
     }
 }
 
+void eval_unit(evaluator *ev, size_t row)
+{
+    if (++ev->gen == CONST_GEN) {
+        /* wrapped: forget every per-unit memo */
+        for (size_t i = 0; i < ev->st->nlets; i++)
+            if (ev->lets[i].gen != CONST_GEN) ev->lets[i].gen = 0;
+        for (size_t i = 0; i < ev->st->neps; i++) ev->eps[i].gen = 0;
+        ev->gen = 1;
+    }
+    unit_rows(ev, row);
+}
+
 int64_t eval_row_of(const evaluator *ev, int t)
 {
     return ev->anc[t];
+}
+
+/* ---- a block of units at a time -------------------------------------------
+ * A let that is an `any` over a prefiltered table with a fast conjunct (an
+ * exposure window or an interval relation, fast_conjunct) is computed for a
+ * block of units before the block's other values (study.c fill_part): the
+ * quantifier's state is read once a block, not through the let's node, the
+ * quantifier's node and eval_quant_rows for each unit; a sorted window whose
+ * fixed operands are literals and columns of the unit (or its ancestors) is
+ * read straight into any_sorted_window.  The result is eval_quant_rows': the
+ * same functions decide it (any_sorted_window, any_fixed_rest).  Only when
+ * what it reads has no effect but counting an out-of-range result (no extern,
+ * no let but constants, no endpoint, no nested quantifier): computing it
+ * apart from the unit's other values then changes only the order of those
+ * counts, which are sums (and the earliest place).  The caller gives each
+ * unit its value (eval_block_keep) so that it is not computed (nor counted)
+ * twice. */
+
+/* Does e read only columns, parameters, constant lets and literals,
+ * through operations and builtins? */
+static int block_pure(const evaluator *ev, const expr *e)
+{
+    if (!e) return 1;
+    switch (e->kind) {
+    case E_QUANT: case E_CASE: case E_MAP: case E_FORMULA: case E_INTERACT: return 0;
+    case E_NAME: case E_FIELD:
+        if (e->rkind == R_LET) return ev->st->lets[e->slot].is_const;
+        return e->rkind == R_COLUMN || e->rkind == R_VARCOL || e->rkind == R_VARANC || e->rkind == R_PARAM;
+    case E_CALL:
+        if (e->rkind == R_EXTERN || e->fn < 0) return 0;
+        break;
+    default:
+        break;
+    }
+    if (!block_pure(ev, e->a) || !block_pure(ev, e->b) || !block_pure(ev, e->c) || !block_pure(ev, e->d)) return 0;
+    for (size_t i = 0; i < e->nitems; i++)
+        if (!block_pure(ev, e->items[i])) return 0;
+    return 1;
+}
+
+/* The quantifier of let reference e when eval_block can compute it, or NULL */
+static const expr *block_quant(evaluator *ev, const expr *e)
+{
+    if (e->kind != E_NAME || e->rkind != R_LET || e->type.kind == TY_REAL || ev->st->lets[e->slot].is_const)
+        return NULL;
+    const expr *q = ev->st->lets[e->slot].s->value;
+    if (q->kind != E_QUANT || q->op != Q_ANY || !q->prefiltered || q->a || q->anchor_slot >= 0 ||
+        !block_pure(ev, q->b))
+        return NULL;
+    /* its groups, then its prefilter built, as eval_quant_rows does (the
+     * prefilter's spans need the groups; its fast conjunct is worked out) */
+    return quant_groups(ev, q) && prefilter(ev, q) && ev->quants[q->qslot].fixed ? q : NULL;
+}
+
+int eval_block_ok(evaluator *ev, const expr *e)
+{
+    return block_quant(ev, e) != NULL;
+}
+
+/* A node that reads no memo and counts nothing: a constant, or a column of
+ * the unit's row or of its ancestors' */
+static int block_leaf(const evcode *k)
+{
+    return k && (k->leaf == L_CONST || k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT);
+}
+
+void eval_block(evaluator *ev, const expr *e, const size_t *rows, size_t n, value *out)
+{
+    const expr *q = block_quant(ev, e);
+    const quant_state *qs = &ev->quants[q->qslot];
+    const group_index *g = quant_groups(ev, q);
+    const uint8_t *pass = prefilter(ev, q);
+    const expr *w = qs->fixed;
+    const uint32_t *span = qs->span ? qs->span : g->off;
+    int stride = qs->span ? 2 : 1;   /* group a: [span[stride a], span[stride a + 1]) */
+    /* a sorted window whose fixed operands are read here (any_sorted's, uncounted: they count nothing) */
+    const evcode *k[3] = {NULL, NULL, NULL};
+    if (qs->sorted) {   /* (a window: sorted_window_col) */
+        k[0] = w->b->code;
+        k[1] = w->c->code;
+        k[2] = w->kind == E_WITHIN2 ? w->d->code : NULL;
+    }
+    int direct = qs->sorted && block_leaf(k[0]) && block_leaf(k[1]) && (w->kind == E_WITHIN || block_leaf(k[2]));
+    /* the bookkeeping a unit's memos need is eval_unit's; the block's units
+     * need only their rows (no memo is read: block_pure) */
+    for (size_t i = 0; i < n; i++) {
+        unit_rows(ev, rows[i]);
+        int64_t a = ev->anc[q->col];
+        if (a < 0) {
+            out[i] = V_MISSING;
+            continue;
+        }
+        size_t first = span[stride * a], cnt = span[stride * a + 1] - first;
+        if (!cnt) {
+            out[i] = v_bool(0);   /* no row passes (eval_quant_rows) */
+            continue;
+        }
+        if (direct) {
+            /* (a literal's value is the node's: c_const) */
+            value f[3] = {k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]), k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
+                          k[2] ? run(ev, k[2]) : V_MISSING};
+            if (!v_missing(f[0]) && !v_missing(f[1]) && (w->kind == E_WITHIN || !v_missing(f[2]))) {
+                out[i] = from_tv(any_sorted_window(w, f, qs->sorted, g, first, cnt, pass));
+                continue;
+            }
+        }
+        size_t saved = ev->var_row[q->slot];
+        out[i] = any_fixed_rest(ev, q, w, g, first, cnt, pass);
+        ev->var_row[q->slot] = saved;
+    }
+}
+
+int eval_is_member(const expr *e)
+{
+    return (e->kind == E_NAME || e->kind == E_FIELD) && e->rkind == R_EPMEMBER;
+}
+
+value eval_member(evaluator *ev, const expr *e)
+{
+    return epm_value(ev, e);
+}
+
+void eval_block_keep(evaluator *ev, const expr *e, value v)
+{
+    memo *m = &ev->lets[e->slot];
+    m->v = v;
+    m->gen = ev->gen;
 }

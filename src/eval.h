@@ -44,6 +44,24 @@ value eval_row_value(evaluator *ev, const expr *e, size_t row);
 /* Row of table t for the current unit (t must be the unit or an ancestor). */
 int64_t eval_row_of(const evaluator *ev, int t);
 
+/* A block of units at a time: eval_block_ok(ev, e) says whether the value
+ * of e (a let that is an `any` whose evaluation has no effect but counting
+ * out-of-range results) can be computed by eval_block for the units
+ * rows[0..n) into out (each unit made current in turn).  Making one of
+ * those units current again, eval_block_keep gives it its value v, so that
+ * the let is not computed (and its problems counted) twice. */
+int eval_block_ok(evaluator *ev, const expr *e);
+void eval_block(evaluator *ev, const expr *e, const size_t *rows, size_t n, value *out);
+void eval_block_keep(evaluator *ev, const expr *e, value v);
+/* Is e an endpoint's member (rn.time)?  eval_member: its value, as eval_expr's
+ * (without the dispatch: a column of fill_part's) */
+int eval_is_member(const expr *e);
+value eval_member(evaluator *ev, const expr *e);
+/* Can evaluating roots[0..nroots) or the endpoints eps[0..neps) read the
+ * let that e names (eval_block_ok)? */
+int eval_reaches_let(evaluator *ev, const expr *const *roots, size_t nroots, const int *eps, size_t neps,
+                     const expr *e);
+
 /* For evaluating units on several threads.  eval_clone makes an evaluator
  * with its own per-unit memos that shares ev's quantifier state (row groups
  * and prefilters; ev must outlive it).  Before clones evaluate anything,

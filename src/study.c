@@ -953,6 +953,20 @@ typedef struct fill_ctx {
     const indb_set *db;
 } fill_ctx;
 
+/* Filler f's value for the current unit, put in row r (member: f is an
+ * endpoint's member, eval_is_member) */
+static inline void fill_one(evaluator *ev, const filler *f, int member, size_t r)
+{
+    if (f->surv) fill_put(f, r, V_MISSING, eval_endpoint(ev, f->ep));
+    else fill_put(f, r, member ? eval_member(ev, f->e) : eval_expr(ev, f->e), NULL);
+}
+
+/* Units a block (eval_block) */
+#define FILL_BLOCK 256
+/* At most this many fillers a block at a time, and others */
+#define MAX_BLOCKED 8
+#define MAX_REST 64
+
 static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     const fill_ctx *c = ctxp;
@@ -968,10 +982,49 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         }
         return;
     }
-    for (size_t r = lo; r < hi; r++) {
-        eval_unit(ev, c->rows[r]);
-        for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++)
-            fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
+    /* the fillers eval_block computes, a block of units at a time, first;
+     * then the others unit by unit, the lets of the first that they can
+     * read given their values (eval_block_keep) */
+    const filler *blocked[MAX_BLOCKED], *rest[MAX_REST];
+    int member[MAX_REST];
+    size_t nb = 0, nr = 0;
+    for (size_t k = 0; k < c->nfill && nr < MAX_REST; k++) {
+        const filler *f = &c->fill[k];
+        if (!f->surv && nb < MAX_BLOCKED && eval_block_ok(ev, f->e)) blocked[nb++] = f;
+        else {
+            member[nr] = !f->surv && eval_is_member(f->e);
+            rest[nr++] = f;
+        }
+    }
+    if (nb + nr < c->nfill) {
+        /* (too many fillers: all unit by unit) */
+        for (size_t r = lo; r < hi; r++) {
+            eval_unit(ev, c->rows[r]);
+            for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++) fill_one(ev, f, 0, r);
+        }
+        return;
+    }
+    const expr *roots[MAX_REST];
+    int eps[MAX_REST];
+    size_t nroots = 0, neps = 0, nkeep = 0, keep[MAX_BLOCKED];
+    for (size_t k = 0; k < nr; k++) {
+        if (rest[k]->surv) eps[neps++] = rest[k]->ep;
+        else roots[nroots++] = rest[k]->e;
+    }
+    for (size_t k = 0; k < nb; k++)
+        if (eval_reaches_let(ev, roots, nroots, eps, neps, blocked[k]->e)) keep[nkeep++] = k;
+    value vals[MAX_BLOCKED][FILL_BLOCK];
+    for (size_t b = lo; b < hi; b += FILL_BLOCK) {
+        size_t m = hi - b < FILL_BLOCK ? hi - b : FILL_BLOCK;
+        for (size_t k = 0; k < nb; k++) {
+            eval_block(ev, blocked[k]->e, c->rows + b, m, vals[k]);
+            for (size_t i = 0; i < m; i++) fill_put(blocked[k], b + i, vals[k][i], NULL);
+        }
+        for (size_t i = 0; i < m; i++) {
+            eval_unit(ev, c->rows[b + i]);
+            for (size_t k = 0; k < nkeep; k++) eval_block_keep(ev, blocked[keep[k]]->e, vals[keep[k]][i]);
+            for (size_t k = 0; k < nr; k++) fill_one(ev, rest[k], member[k], b + i);
+        }
     }
 }
 
