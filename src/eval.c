@@ -1917,49 +1917,76 @@ static int block_leaf(const evcode *k)
     return k && (k->leaf == L_CONST || k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT);
 }
 
-void eval_block(evaluator *ev, const expr *e, const size_t *rows, size_t n, value *out)
+/* What eval_block reads of one let, once a block */
+typedef struct block_let {
+    const expr *q, *w;            /* the quantifier, its fast conjunct */
+    const quant_state *qs;
+    const group_index *g;
+    const uint8_t *pass;
+    const uint32_t *span;         /* group a: [span[stride a], span[stride a + 1]) */
+    size_t stride;
+    const evcode *k[3];           /* a sorted window's fixed operands, read here (direct), or NULL */
+    int direct;
+} block_let;
+
+static void block_let_init(evaluator *ev, const expr *e, block_let *b)
 {
     const expr *q = block_quant(ev, e);
     const quant_state *qs = &ev->quants[q->qslot];
-    const group_index *g = quant_groups(ev, q);
-    const uint8_t *pass = prefilter(ev, q);
     const expr *w = qs->fixed;
-    const uint32_t *span = qs->span ? qs->span : g->off;
-    int stride = qs->span ? 2 : 1;   /* group a: [span[stride a], span[stride a + 1]) */
-    /* a sorted window whose fixed operands are read here (any_sorted's, uncounted: they count nothing) */
-    const evcode *k[3] = {NULL, NULL, NULL};
+    b->q = q;
+    b->w = w;
+    b->qs = qs;
+    b->g = quant_groups(ev, q);
+    b->pass = prefilter(ev, q);
+    b->span = qs->span ? qs->span : b->g->off;
+    b->stride = qs->span ? 2 : 1;
+    b->k[0] = b->k[1] = b->k[2] = NULL;
     if (qs->sorted) {   /* (a window: sorted_window_col) */
-        k[0] = w->b->code;
-        k[1] = w->c->code;
-        k[2] = w->kind == E_WITHIN2 ? w->d->code : NULL;
+        b->k[0] = w->b->code;
+        b->k[1] = w->c->code;
+        b->k[2] = w->kind == E_WITHIN2 ? w->d->code : NULL;
     }
-    int direct = qs->sorted && block_leaf(k[0]) && block_leaf(k[1]) && (w->kind == E_WITHIN || block_leaf(k[2]));
-    /* the bookkeeping a unit's memos need is eval_unit's; the block's units
-     * need only their rows (no memo is read: block_pure) */
-    for (size_t i = 0; i < n; i++) {
-        unit_rows(ev, rows[i]);
-        int64_t a = ev->anc[q->col];
-        if (a < 0) {
-            out[i] = V_MISSING;
-            continue;
+    /* its fixed operands literals or the unit's columns: they count nothing,
+     * so any_sorted's check (evaluated uncounted) is only that none is missing */
+    b->direct = qs->sorted && block_leaf(b->k[0]) && block_leaf(b->k[1]) && (w->kind == E_WITHIN || block_leaf(b->k[2]));
+}
+
+/* let b's value for the current unit (unit_rows), as eval_quant_rows gives it */
+static inline value block_let_value(evaluator *ev, const block_let *b)
+{
+    int64_t a = ev->anc[b->q->col];
+    if (a < 0) return V_MISSING;
+    size_t first = b->span[b->stride * (size_t)a], cnt = b->span[b->stride * (size_t)a + 1] - first;
+    if (!cnt) return v_bool(0);   /* no row passes */
+    const expr *w = b->w;
+    if (b->direct) {
+        const evcode *const *k = b->k;
+        /* (a literal's value is its node's: c_const) */
+        value f[3] = {k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]), k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
+                      k[2] ? run(ev, k[2]) : V_MISSING};
+        if (!v_missing(f[0]) && !v_missing(f[1]) && (w->kind == E_WITHIN || !v_missing(f[2])))
+            return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
+    }
+    size_t saved = ev->var_row[b->q->slot];
+    value v = any_fixed_rest(ev, b->q, w, b->g, first, cnt, b->pass);
+    ev->var_row[b->q->slot] = saved;
+    return v;
+}
+
+void eval_block(evaluator *ev, const expr *const *es, size_t nes, const size_t *rows, size_t n, value *const *out)
+{
+    enum { MAX_LETS = 16 };
+    block_let b[MAX_LETS];
+    for (size_t j = 0; j < nes; j += MAX_LETS) {
+        size_t m = nes - j < MAX_LETS ? nes - j : MAX_LETS;
+        for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l]);
+        /* the bookkeeping a unit's memos need is eval_unit's; here the
+         * units need only their rows (no memo is read: block_pure) */
+        for (size_t i = 0; i < n; i++) {
+            unit_rows(ev, rows[i]);
+            for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l]);
         }
-        size_t first = span[stride * a], cnt = span[stride * a + 1] - first;
-        if (!cnt) {
-            out[i] = v_bool(0);   /* no row passes (eval_quant_rows) */
-            continue;
-        }
-        if (direct) {
-            /* (a literal's value is the node's: c_const) */
-            value f[3] = {k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]), k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
-                          k[2] ? run(ev, k[2]) : V_MISSING};
-            if (!v_missing(f[0]) && !v_missing(f[1]) && (w->kind == E_WITHIN || !v_missing(f[2]))) {
-                out[i] = from_tv(any_sorted_window(w, f, qs->sorted, g, first, cnt, pass));
-                continue;
-            }
-        }
-        size_t saved = ev->var_row[q->slot];
-        out[i] = any_fixed_rest(ev, q, w, g, first, cnt, pass);
-        ev->var_row[q->slot] = saved;
     }
 }
 

@@ -46,12 +46,12 @@ int64_t eval_row_of(const evaluator *ev, int t);
 
 /* A block of units at a time: eval_block_ok(ev, e) says whether the value
  * of e (a let that is an `any` whose evaluation has no effect but counting
- * out-of-range results) can be computed by eval_block for the units
- * rows[0..n) into out (each unit made current in turn).  Making one of
+ * out-of-range results) can be computed by eval_block, with others, es[0..nes),
+ * for the units rows[0..n) into out[0..nes)[0..n).  Making one of
  * those units current again, eval_block_keep gives it its value v, so that
  * the let is not computed (and its problems counted) twice. */
 int eval_block_ok(evaluator *ev, const expr *e);
-void eval_block(evaluator *ev, const expr *e, const size_t *rows, size_t n, value *out);
+void eval_block(evaluator *ev, const expr *const *es, size_t nes, const size_t *rows, size_t n, value *const *out);
 void eval_block_keep(evaluator *ev, const expr *e, value v);
 /* Is e an endpoint's member (rn.time)?  eval_member: its value, as eval_expr's
  * (without the dispatch: a column of fill_part's) */

@@ -1013,13 +1013,17 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
     }
     for (size_t k = 0; k < nb; k++)
         if (eval_reaches_let(ev, roots, nroots, eps, neps, blocked[k]->e)) keep[nkeep++] = k;
-    value vals[MAX_BLOCKED][FILL_BLOCK];
+    value vals[MAX_BLOCKED][FILL_BLOCK], *out[MAX_BLOCKED];
+    const expr *es[MAX_BLOCKED];
+    for (size_t k = 0; k < nb; k++) {
+        es[k] = blocked[k]->e;
+        out[k] = vals[k];
+    }
     for (size_t b = lo; b < hi; b += FILL_BLOCK) {
         size_t m = hi - b < FILL_BLOCK ? hi - b : FILL_BLOCK;
-        for (size_t k = 0; k < nb; k++) {
-            eval_block(ev, blocked[k]->e, c->rows + b, m, vals[k]);
+        if (nb) eval_block(ev, es, nb, c->rows + b, m, out);
+        for (size_t k = 0; k < nb; k++)
             for (size_t i = 0; i < m; i++) fill_put(blocked[k], b + i, vals[k][i], NULL);
-        }
         for (size_t i = 0; i < m; i++) {
             eval_unit(ev, c->rows[b + i]);
             for (size_t k = 0; k < nkeep; k++) eval_block_keep(ev, blocked[keep[k]]->e, vals[keep[k]][i]);
