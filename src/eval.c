@@ -757,10 +757,11 @@ static inline __attribute__((always_inline)) int any_sorted_window(const expr *w
  * true row unknown).  The tree walk evaluated the fixed operands at every
  * row it visited: an out-of-range result they gave is counted as often.
  * A window over the order column whose fixed operands are known stops at
- * the first row after it (any_sorted_window). */
+ * the first row after it (any_sorted_window).  pre: a relation's right side
+ * worked out ahead without an out-of-range result (eval_block), or NULL. */
 static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
                                                       const group_index *g, size_t first, size_t n,
-                                                      const uint8_t *pass)
+                                                      const uint8_t *pass, const ivl *pre)
 {
     int acc = F, have = 0;
     size_t visits = 0, problems = 0;
@@ -792,7 +793,7 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
             ivl left = interval(ev, w->a);
             if (!have) {
                 size_t before = ev->out_of_range;
-                right = interval(ev, w->b);
+                right = pre ? *pre : interval(ev, w->b);
                 problems = ev->out_of_range - before;
                 have = 1;
             }
@@ -865,7 +866,7 @@ static inline __attribute__((always_inline)) value eval_quant_rows(evaluator *ev
         value r;
         if (!n) return v_bool(0);   /* no row passes: any_fixed_rest's result, without a visit */
         if (qs->sorted && any_sorted(ev, w, qs->sorted, g, first, n, pass, &r)) return r;
-        return any_fixed_rest(ev, e, w, g, first, n, pass);
+        return any_fixed_rest(ev, e, w, g, first, n, pass, NULL);
     }
     return quant_loop(ev, e, g, pass, first, n);
 }
@@ -991,25 +992,29 @@ static inline __attribute__((always_inline)) value arith(evaluator *ev, const ex
 }
 
 
-/* an interval operand of a relation: [s, e] (ends open as written) or a
- * single date, the closed interval of one day */
-static inline __attribute__((always_inline)) ivl interval(evaluator *ev, const expr *e)
+/* the interval from s to t, its ends open as written (IV_* bits; 0: closed) */
+static inline __attribute__((always_inline)) ivl ivl_of(value s, value t, int written)
 {
     ivl r = {0, 0, 0, 0, 0, 0};
-    value s, t;
-    if (e->kind == E_LIST && e->nitems == 2) {
-        const evcode *kl = e->code;   /* the list compiled (its items), or NULL */
-        s = LITEM(kl, e, 0);
-        t = LITEM(kl, e, 1);
-        interval_flags(e->op, &r.s_open, &r.e_open);
-    } else {
-        s = t = eval_expr(ev, e);
-    }
+    interval_flags(written, &r.s_open, &r.e_open);
     r.s_known = !v_missing(s);
     r.e_known = !v_missing(t);
     r.s = r.s_known ? v_num(s) : 0;
     r.e = r.e_known ? v_num(t) : 0;
     return r;
+}
+
+/* an interval operand of a relation: [s, e] (ends open as written) or a
+ * single date, the closed interval of one day */
+static inline __attribute__((always_inline)) ivl interval(evaluator *ev, const expr *e)
+{
+    if (e->kind == E_LIST && e->nitems == 2) {
+        const evcode *kl = e->code;   /* the list compiled (its items), or NULL */
+        value s = LITEM(kl, e, 0), t = LITEM(kl, e, 1);
+        return ivl_of(s, t, e->op);
+    }
+    value s = eval_expr(ev, e);
+    return ivl_of(s, s, 0);
 }
 
 
@@ -1927,7 +1932,20 @@ typedef struct block_let {
     size_t stride;
     const evcode *k[3];           /* a sorted window's fixed operands, read here (direct), or NULL */
     int direct;
+    const evcode *ik[2];          /* a relation's right side [s, e]: its items (block_item), or NULL */
 } block_let;
+
+/* A literal, a column of the unit's (block_leaf) or arithmetic on two of
+ * them: block_item reads it as its node would (op_binary), inline. */
+static int block_item_ok(const evcode *k)
+{
+    return block_leaf(k) || (k && k->fn == c_binary && k->e->op < OP_EQ && block_leaf(k->k[0]) && block_leaf(k->k[1]));
+}
+
+static inline value block_item(evaluator *ev, const evcode *k)
+{
+    return k->leaf != L_CALL ? run(ev, k) : arith(ev, k->e, run(ev, k->k[0]), run(ev, k->k[1]));
+}
 
 static void block_let_init(evaluator *ev, const expr *e, block_let *b)
 {
@@ -1950,6 +1968,11 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b)
     /* its fixed operands literals or the unit's columns: they count nothing,
      * so any_sorted's check (evaluated uncounted) is only that none is missing */
     b->direct = qs->sorted && block_leaf(b->k[0]) && block_leaf(b->k[1]) && (w->kind == E_WITHIN || block_leaf(b->k[2]));
+    const evcode *kl = (w->kind == E_OVERLAPS || w->kind == E_RELATION) && w->b->kind == E_LIST && w->b->nitems == 2
+                           ? w->b->code : NULL;
+    int items = kl && kl->items && block_item_ok(kl->items[0]) && block_item_ok(kl->items[1]);
+    b->ik[0] = items ? kl->items[0] : NULL;
+    b->ik[1] = items ? kl->items[1] : NULL;
 }
 
 /* let b's value for the current unit (unit_rows), as eval_quant_rows gives it */
@@ -1968,8 +1991,22 @@ static inline value block_let_value(evaluator *ev, const block_let *b)
         if (!v_missing(f[0]) && !v_missing(f[1]) && (w->kind == E_WITHIN || !v_missing(f[2])))
             return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
     }
+    /* a relation's right side ahead, uncounted, as any_sorted's window: when
+     * it gives no out-of-range result, any_fixed_rest takes it as it is */
+    ivl right, *pre = NULL;
+    if (b->ik[0]) {
+        size_t before = ev->out_of_range;
+        const expr *at = ev->range_at;
+        value s = block_item(ev, b->ik[0]), t = block_item(ev, b->ik[1]);
+        if (ev->out_of_range == before) {
+            right = ivl_of(s, t, w->b->op);
+            pre = &right;
+        }
+        ev->out_of_range = before;
+        ev->range_at = at;
+    }
     size_t saved = ev->var_row[b->q->slot];
-    value v = any_fixed_rest(ev, b->q, w, b->g, first, cnt, b->pass);
+    value v = any_fixed_rest(ev, b->q, w, b->g, first, cnt, b->pass, pre);
     ev->var_row[b->q->slot] = saved;
     return v;
 }
