@@ -323,12 +323,9 @@ static void eval_entry(evaluator *ev, int i, ep_value *r, double origin, uint8_t
     if (d > 0) r->entry = d;
 }
 
-const ep_value *eval_endpoint(evaluator *ev, int i)
+/* Endpoint i's value for the current unit, into *r */
+static void ep_compute(evaluator *ev, int i, ep_value *r)
 {
-    ep_memo *m = &ev->eps[i];
-    if (m->gen == ev->gen) return &m->v;
-    m->gen = ev->gen;
-    ep_value *r = &m->v;
     memset(r, 0, sizeof *r);
     r->entry = NAN;
     const stmt *s = ev->st->eps[i].s;
@@ -336,12 +333,12 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
     if (ep_rows_table(&ev->st->eps[i]) >= 0) {
         eval_rows_endpoint(ev, i, r, seen);
-        return r;
+        return;
     }
     if (ev->st->eps[i].from_columns) {
         eval_column_endpoint(ev, &ev->st->eps[i], r);
         if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
-        return r;
+        return;
     }
     value origin = expr_value(ev, s->origin);
     value censor = expr_value(ev, s->censor);
@@ -364,7 +361,7 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
         *seen |= 1;
         ev->counts[i].after_censor += after_censor;
     }
-    if (v_missing(origin)) return r;
+    if (v_missing(origin)) return;
     double end;
     if (status) end = best;
     else if (!v_missing(censor)) end = censor.u.r;
@@ -373,14 +370,14 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
             *seen |= 16;
             ev->counts[i].no_end++;
         }
-        return r;
+        return;
     }
     if (end < origin.u.r) {
         if (!(*seen & 2)) {
             *seen |= 2;
             ev->counts[i].before_origin++;
         }
-        return r;
+        return;
     }
     r->known = 1;
     r->time = end - origin.u.r;
@@ -388,7 +385,15 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     r->end_date = end;
     r->event_date = status == 1 ? best : NAN;
     if (s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
-    return r;
+}
+
+const ep_value *eval_endpoint(evaluator *ev, int i)
+{
+    ep_memo *m = &ev->eps[i];
+    if (m->gen == ev->gen) return &m->v;
+    m->gen = ev->gen;   /* (first: an endpoint its own dates name is not computed again) */
+    ep_compute(ev, i, &m->v);
+    return &m->v;
 }
 
 const ep_counts *eval_ep_counts(const evaluator *ev, int ep)
@@ -1033,9 +1038,8 @@ static inline value let_value(evaluator *ev, const expr *e, const evcode *k)
 }
 
 /* an endpoint's member (rn.time, rn.status, ...) */
-static value epm_value(evaluator *ev, const expr *e)
+static inline value ep_member(const ep_value *p, const expr *e)
 {
-    const ep_value *p = eval_endpoint(ev, e->slot);
     if (!p->known) return V_MISSING;
     switch (e->col) {
     case EPM_TIME: return v_dur(p->time);
@@ -1044,6 +1048,11 @@ static value epm_value(evaluator *ev, const expr *e)
     case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
     }
     return V_MISSING;
+}
+
+static value epm_value(evaluator *ev, const expr *e)
+{
+    return ep_member(eval_endpoint(ev, e->slot), e);
 }
 
 OP op_unary(evaluator *ev, const expr *e, const evcode *k)
@@ -1748,6 +1757,7 @@ size_t eval_prepare_for(evaluator *ev, const expr *const *roots, size_t nroots, 
 int eval_reaches_let(evaluator *ev, const expr *const *roots, size_t nroots, const int *eps, size_t neps,
                      const expr *e)
 {
+    if (e->kind != E_NAME || e->rkind != R_LET || ev->st->lets[e->slot].is_const) return 0;   /* (not a let's memo) */
     reach r = {calloc(ev->st->nlets + 1, 1), calloc(ev->st->neps + 1, 1), NULL, 0};
     int yes = 1;   /* (out of memory: it may) */
     if (r.let && r.ep) {
@@ -1885,7 +1895,7 @@ static int block_pure(const evaluator *ev, const expr *e)
         if (e->rkind == R_LET) return ev->st->lets[e->slot].is_const;
         return e->rkind == R_COLUMN || e->rkind == R_VARCOL || e->rkind == R_VARANC || e->rkind == R_PARAM;
     case E_CALL:
-        if (e->rkind == R_EXTERN || e->fn < 0) return 0;
+        if (e->rkind == R_EXTERN || e->fn < 0 || (e->rkind == R_LET && !ev->st->lets[e->slot].is_const)) return 0;
         break;
     default:
         break;
@@ -1912,7 +1922,27 @@ static const expr *block_quant(evaluator *ev, const expr *e)
 
 int eval_block_ok(evaluator *ev, const expr *e)
 {
-    return block_quant(ev, e) != NULL;
+    return block_quant(ev, e) || block_pure(ev, e);
+}
+
+/* A date of an endpoint that eval_block can compute: block_pure, or a
+ * quantifier at the unit's level whose parts are */
+static int block_ep_part(const evaluator *ev, const expr *e)
+{
+    if (e && e->kind == E_QUANT) return e->anchor_slot < 0 && block_pure(ev, e->a) && block_pure(ev, e->b);
+    return block_pure(ev, e);
+}
+
+int eval_block_ep_ok(evaluator *ev, int i)
+{
+    const endpointinfo *ep = &ev->st->eps[i];
+    const stmt *s = ep->s;
+    if (ep->from_columns || !block_ep_part(ev, s->origin) || !block_ep_part(ev, s->event) ||
+        !block_ep_part(ev, s->censor) || !block_ep_part(ev, s->ep_entry))
+        return 0;
+    for (size_t k = 0; k < s->ncompeting; k++)
+        if (!block_ep_part(ev, s->competing[k])) return 0;
+    return 1;
 }
 
 /* A node that reads no memo and counts nothing: a constant, or a column of
@@ -1950,6 +1980,9 @@ static inline value block_item(evaluator *ev, const evcode *k)
 static void block_let_init(evaluator *ev, const expr *e, block_let *b)
 {
     const expr *q = block_quant(ev, e);
+    b->q = q;
+    b->w = e;   /* (a pure expression: itself) */
+    if (!q) return;
     const quant_state *qs = &ev->quants[q->qslot];
     const expr *w = qs->fixed;
     b->q = q;
@@ -1975,9 +2008,11 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b)
     b->ik[1] = items ? kl->items[1] : NULL;
 }
 
-/* let b's value for the current unit (unit_rows), as eval_quant_rows gives it */
+/* let b's value for the current unit (unit_rows), as eval_quant_rows gives
+ * it; a pure expression's, as eval_expr */
 static inline value block_let_value(evaluator *ev, const block_let *b)
 {
+    if (!b->q) return expr_value(ev, b->w);
     int64_t a = ev->anc[b->q->col];
     if (a < 0) return V_MISSING;
     size_t first = b->span[b->stride * (size_t)a], cnt = b->span[b->stride * (size_t)a + 1] - first;
@@ -2011,11 +2046,12 @@ static inline value block_let_value(evaluator *ev, const block_let *b)
     return v;
 }
 
-void eval_block(evaluator *ev, const expr *const *es, size_t nes, const size_t *rows, size_t n, value *const *out)
+void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
+                size_t n, value *const *out, ep_value *const *epout)
 {
     enum { MAX_LETS = 16 };
     block_let b[MAX_LETS];
-    for (size_t j = 0; j < nes; j += MAX_LETS) {
+    for (size_t j = 0; j < nes || (j == 0 && neps); j += MAX_LETS) {
         size_t m = nes - j < MAX_LETS ? nes - j : MAX_LETS;
         for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l]);
         /* the bookkeeping a unit's memos need is eval_unit's; here the
@@ -2023,6 +2059,8 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const size_t *
         for (size_t i = 0; i < n; i++) {
             unit_rows(ev, rows[i]);
             for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l]);
+            /* (the endpoints with the first lets) */
+            for (size_t k = 0; j == 0 && k < neps; k++) ep_compute(ev, eps[k], &epout[k][i]);
         }
     }
 }
@@ -2035,6 +2073,18 @@ int eval_is_member(const expr *e)
 value eval_member(evaluator *ev, const expr *e)
 {
     return epm_value(ev, e);
+}
+
+value eval_ep_member(const ep_value *p, const expr *e)
+{
+    return ep_member(p, e);
+}
+
+void eval_block_keep_ep(evaluator *ev, int i, const ep_value *v)
+{
+    ep_memo *m = &ev->eps[i];
+    m->v = *v;
+    m->gen = ev->gen;
 }
 
 void eval_block_keep(evaluator *ev, const expr *e, value v)

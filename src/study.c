@@ -963,9 +963,15 @@ static inline void fill_one(evaluator *ev, const filler *f, int member, size_t r
 
 /* Units a block (eval_block) */
 #define FILL_BLOCK 256
-/* At most this many fillers a block at a time, and others */
-#define MAX_BLOCKED 8
-#define MAX_REST 64
+/* At most this many fillers and endpoints computed a block at a time */
+#define MAX_BLOCKED 16
+
+/* How fill_part fills each filler: */
+enum {
+    BY_UNIT,     /* unit by unit (fill_one) */
+    BY_VALUE,    /* a block at a time, its value (eval_block's es) */
+    BY_EP        /* a block at a time, from its endpoint (eval_block's eps): a member, or the endpoint */
+};
 
 static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
@@ -983,53 +989,84 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         return;
     }
     /* the fillers eval_block computes, a block of units at a time, first;
-     * then the others unit by unit, the lets of the first that they can
-     * read given their values (eval_block_keep) */
-    const filler *blocked[MAX_BLOCKED], *rest[MAX_REST];
-    int member[MAX_REST];
-    size_t nb = 0, nr = 0;
-    for (size_t k = 0; k < c->nfill && nr < MAX_REST; k++) {
+     * then the others unit by unit, given the lets and endpoints of the
+     * first that they may read (eval_block_keep, eval_block_keep_ep) */
+    size_t nf = c->nfill, nes = 0, neps = 0, nrest = 0, nroots = 0, nkeep = 0;
+    int *how = malloc((nf + 1) * sizeof *how), *slot = malloc((nf + 1) * sizeof *slot);
+    int *member = malloc((nf + 1) * sizeof *member), *restep = malloc((nf + 1) * sizeof *restep);
+    const expr **roots = malloc((nf + 1) * sizeof *roots);
+    const expr *es[MAX_BLOCKED];
+    int eps[MAX_BLOCKED];
+    size_t keep[MAX_BLOCKED];
+    value *out[MAX_BLOCKED];
+    ep_value *epout[MAX_BLOCKED];
+    value *vals = malloc(MAX_BLOCKED * FILL_BLOCK * sizeof *vals);
+    ep_value *epv = malloc(MAX_BLOCKED * FILL_BLOCK * sizeof *epv);
+    if (!how || !slot || !member || !restep || !roots || !vals || !epv) nf = 0;   /* (all unit by unit) */
+    for (size_t k = 0; k < nf; k++) {
         const filler *f = &c->fill[k];
-        if (!f->surv && nb < MAX_BLOCKED && eval_block_ok(ev, f->e)) blocked[nb++] = f;
-        else {
-            member[nr] = !f->surv && eval_is_member(f->e);
-            rest[nr++] = f;
+        member[k] = !f->surv && eval_is_member(f->e);
+        int ep = f->surv ? f->ep : member[k] ? f->e->slot : -1;
+        size_t j = 0;
+        while (j < neps && eps[j] != ep) j++;
+        how[k] = BY_UNIT;
+        if (ep >= 0 && (j < neps || (neps < MAX_BLOCKED && eval_block_ep_ok(ev, ep)))) {
+            if (j == neps) eps[neps++] = ep;
+            how[k] = BY_EP;
+            slot[k] = (int)j;
+        } else if (!f->surv && !member[k] && nes < MAX_BLOCKED && eval_block_ok(ev, f->e)) {
+            how[k] = BY_VALUE;
+            slot[k] = (int)nes;
+            es[nes++] = f->e;
+        } else {
+            nrest++;
+            if (!f->surv) roots[nroots++] = f->e;
         }
     }
-    if (nb + nr < c->nfill) {
-        /* (too many fillers: all unit by unit) */
+    if (!nf) {
         for (size_t r = lo; r < hi; r++) {
             eval_unit(ev, c->rows[r]);
             for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++) fill_one(ev, f, 0, r);
         }
-        return;
-    }
-    const expr *roots[MAX_REST];
-    int eps[MAX_REST];
-    size_t nroots = 0, neps = 0, nkeep = 0, keep[MAX_BLOCKED];
-    for (size_t k = 0; k < nr; k++) {
-        if (rest[k]->surv) eps[neps++] = rest[k]->ep;
-        else roots[nroots++] = rest[k]->e;
-    }
-    for (size_t k = 0; k < nb; k++)
-        if (eval_reaches_let(ev, roots, nroots, eps, neps, blocked[k]->e)) keep[nkeep++] = k;
-    value vals[MAX_BLOCKED][FILL_BLOCK], *out[MAX_BLOCKED];
-    const expr *es[MAX_BLOCKED];
-    for (size_t k = 0; k < nb; k++) {
-        es[k] = blocked[k]->e;
-        out[k] = vals[k];
-    }
-    for (size_t b = lo; b < hi; b += FILL_BLOCK) {
-        size_t m = hi - b < FILL_BLOCK ? hi - b : FILL_BLOCK;
-        if (nb) eval_block(ev, es, nb, c->rows + b, m, out);
-        for (size_t k = 0; k < nb; k++)
-            for (size_t i = 0; i < m; i++) fill_put(blocked[k], b + i, vals[k][i], NULL);
-        for (size_t i = 0; i < m; i++) {
-            eval_unit(ev, c->rows[b + i]);
-            for (size_t k = 0; k < nkeep; k++) eval_block_keep(ev, blocked[keep[k]]->e, vals[keep[k]][i]);
-            for (size_t k = 0; k < nr; k++) fill_one(ev, rest[k], member[k], b + i);
+    } else {
+        /* the lets the others may read (an expression's value needs no keeping: nothing remembers it) */
+        size_t nrestep = 0;
+        for (size_t k = 0; k < nf; k++)
+            if (how[k] == BY_UNIT && c->fill[k].surv) restep[nrestep++] = c->fill[k].ep;
+        for (size_t j = 0; nrest && j < nes; j++)
+            if (eval_reaches_let(ev, roots, nroots, restep, nrestep, es[j])) keep[nkeep++] = j;
+        for (size_t j = 0; j < MAX_BLOCKED; j++) {
+            out[j] = vals + j * FILL_BLOCK;
+            epout[j] = epv + j * FILL_BLOCK;
+        }
+        for (size_t b = lo; b < hi; b += FILL_BLOCK) {
+            size_t m = hi - b < FILL_BLOCK ? hi - b : FILL_BLOCK;
+            if (nes || neps) eval_block(ev, es, nes, eps, neps, c->rows + b, m, out, epout);
+            for (size_t k = 0; k < nf; k++) {
+                const filler *f = &c->fill[k];
+                if (how[k] == BY_VALUE)
+                    for (size_t i = 0; i < m; i++) fill_put(f, b + i, out[slot[k]][i], NULL);
+                else if (how[k] == BY_EP && f->surv)
+                    for (size_t i = 0; i < m; i++) fill_put(f, b + i, V_MISSING, &epout[slot[k]][i]);
+                else if (how[k] == BY_EP)
+                    for (size_t i = 0; i < m; i++) fill_put(f, b + i, eval_ep_member(&epout[slot[k]][i], f->e), NULL);
+            }
+            for (size_t i = 0; nrest && i < m; i++) {
+                eval_unit(ev, c->rows[b + i]);
+                for (size_t j = 0; j < nkeep; j++) eval_block_keep(ev, es[keep[j]], out[keep[j]][i]);
+                for (size_t j = 0; j < neps; j++) eval_block_keep_ep(ev, eps[j], &epout[j][i]);
+                for (size_t k = 0; k < nf; k++)
+                    if (how[k] == BY_UNIT) fill_one(ev, &c->fill[k], member[k], b + i);
+            }
         }
     }
+    free(how);
+    free(slot);
+    free(member);
+    free(restep);
+    free(roots);
+    free(vals);
+    free(epv);
 }
 
 /* A filler's key in the results cache: its expression (and the column's
