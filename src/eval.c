@@ -2015,7 +2015,9 @@ static inline value block_let_value(evaluator *ev, const block_let *b)
     if (!b->q) return expr_value(ev, b->w);
     int64_t a = ev->anc[b->q->col];
     if (a < 0) return V_MISSING;
-    size_t first = b->span[b->stride * (size_t)a], cnt = b->span[b->stride * (size_t)a + 1] - first;
+    const uint32_t *span = b->span + b->stride * (size_t)a;
+    __builtin_prefetch(span + 64);   /* (as eval_quant_rows: the groups of the units to come) */
+    size_t first = span[0], cnt = span[1] - first;
     if (!cnt) return v_bool(0);   /* no row passes */
     const expr *w = b->w;
     if (b->direct) {
