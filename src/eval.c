@@ -1038,7 +1038,7 @@ static inline value let_value(evaluator *ev, const expr *e, const evcode *k)
 }
 
 /* an endpoint's member (rn.time, rn.status, ...) */
-static inline value ep_member(const ep_value *p, const expr *e)
+static inline value ep_member_value(const ep_value *p, const expr *e)
 {
     if (!p->known) return V_MISSING;
     switch (e->col) {
@@ -1052,7 +1052,7 @@ static inline value ep_member(const ep_value *p, const expr *e)
 
 static value epm_value(evaluator *ev, const expr *e)
 {
-    return ep_member(eval_endpoint(ev, e->slot), e);
+    return ep_member_value(eval_endpoint(ev, e->slot), e);
 }
 
 OP op_unary(evaluator *ev, const expr *e, const evcode *k)
@@ -2079,7 +2079,7 @@ value eval_member(evaluator *ev, const expr *e)
 
 value eval_ep_member(const ep_value *p, const expr *e)
 {
-    return ep_member(p, e);
+    return ep_member_value(p, e);
 }
 
 void eval_block_keep_ep(evaluator *ev, int i, const ep_value *v)
