@@ -1915,9 +1915,13 @@ static const expr *block_quant(evaluator *ev, const expr *e)
     if (q->kind != E_QUANT || q->op != Q_ANY || !q->prefiltered || q->a || q->anchor_slot >= 0 ||
         !block_pure(ev, q->b))
         return NULL;
-    /* its groups, then its prefilter built, as eval_quant_rows does (the
-     * prefilter's spans need the groups; its fast conjunct is worked out) */
-    return quant_groups(ev, q) && prefilter(ev, q) && ev->quants[q->qslot].fixed ? q : NULL;
+    /* only once its groups and prefilter are built (before the threads
+     * start, or by the first unit that reached it: building them may count
+     * out-of-range results, as often as before); the prefilter's spans and
+     * its fast conjunct come with it */
+    const quant_state *qs = &ev->quants[q->qslot];
+    return atomic_load_explicit(&qs->groups, memory_order_acquire) &&
+                   atomic_load_explicit(&qs->pass, memory_order_acquire) && qs->fixed ? q : NULL;
 }
 
 int eval_block_ok(evaluator *ev, const expr *e)

@@ -988,6 +988,12 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         }
         return;
     }
+    if (lo == hi) return;
+    /* the part's first unit unit by unit: the quantifiers it reaches are
+     * built then, as they were (eval_block takes only those built) */
+    eval_unit(ev, c->rows[lo]);
+    for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++) fill_one(ev, f, 0, lo);
+    lo++;
     /* the fillers eval_block computes, a block of units at a time, first;
      * then the others unit by unit, given the lets and endpoints of the
      * first that they may read (eval_block_keep, eval_block_keep_ep) */
