@@ -1976,7 +1976,7 @@ static int block_item_ok(const evcode *k)
     return block_leaf(k) || (k && k->fn == c_binary && k->e->op < OP_EQ && block_leaf(k->k[0]) && block_leaf(k->k[1]));
 }
 
-static inline value block_item(evaluator *ev, const evcode *k)
+static inline __attribute__((always_inline)) value block_item(evaluator *ev, const evcode *k)
 {
     return k->leaf != L_CALL ? run(ev, k) : arith(ev, k->e, run(ev, k->k[0]), run(ev, k->k[1]));
 }
