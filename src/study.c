@@ -906,6 +906,27 @@ static int surv_init(colbuf *b, cohort_surv *s, const endpointinfo *ep, size_t n
     return s->time && s->status && s->missing ? 0 : -1;
 }
 
+/* Rows row.. of f (not an endpoint): the n values v */
+static inline void fill_values(const filler *f, size_t row, const value *v, size_t n)
+{
+    /* (the vector's arrays read once: the stores could alias them) */
+    const cohort_vec *vec = f->vec;
+    unsigned char *miss = (unsigned char *)vec->missing + row;
+    if (vec->type == COHORT_TYPE_TEXT) {
+        const char **text = (const char **)vec->text + row;
+        for (size_t i = 0; i < n; i++) {
+            miss[i] = v_missing(v[i]);
+            text[i] = v_missing(v[i]) ? "" : v[i].u.s;
+        }
+    } else {
+        double *num = (double *)vec->num + row;
+        for (size_t i = 0; i < n; i++) {
+            miss[i] = v_missing(v[i]);
+            num[i] = v_missing(v[i]) ? 0 : v_num(v[i]);
+        }
+    }
+}
+
 /* Row `row` of f: the value v, or the endpoint p (f->surv) */
 static inline void fill_put(const filler *f, size_t row, value v, const ep_value *p)
 {
@@ -917,10 +938,7 @@ static inline void fill_put(const filler *f, size_t row, value v, const ep_value
         if (f->origin) f->origin[row] = p->known ? p->end_date - p->time : 0;
         return;
     }
-    cohort_vec *vec = f->vec;
-    ((unsigned char *)vec->missing)[row] = v_missing(v);
-    if (vec->type == COHORT_TYPE_TEXT) ((const char **)vec->text)[row] = v_missing(v) ? "" : v.u.s;
-    else ((double *)vec->num)[row] = v_missing(v) ? 0 : v_num(v);
+    fill_values(f, row, &v, 1);
 }
 
 static void fill_list(evaluator *ev, cohort_list *l, colbuf *b, expr **items, size_t n, ty type)
@@ -1006,7 +1024,7 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
     size_t keep[MAX_BLOCKED];
     value *out[MAX_BLOCKED];
     ep_value *epout[MAX_BLOCKED];
-    value *vals = malloc(MAX_BLOCKED * FILL_BLOCK * sizeof *vals);
+    value *vals = malloc((MAX_BLOCKED + 1) * FILL_BLOCK * sizeof *vals);   /* (+1: members) */
     ep_value *epv = malloc(MAX_BLOCKED * FILL_BLOCK * sizeof *epv);
     if (!how || !slot || !member || !restep || !roots || !vals || !epv) nf = 0;   /* (all unit by unit) */
     for (size_t k = 0; k < nf; k++) {
@@ -1051,11 +1069,14 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
             for (size_t k = 0; k < nf; k++) {
                 const filler *f = &c->fill[k];
                 if (how[k] == BY_VALUE)
-                    for (size_t i = 0; i < m; i++) fill_put(f, b + i, out[slot[k]][i], NULL);
+                    fill_values(f, b, out[slot[k]], m);
                 else if (how[k] == BY_EP && f->surv)
                     for (size_t i = 0; i < m; i++) fill_put(f, b + i, V_MISSING, &epout[slot[k]][i]);
-                else if (how[k] == BY_EP)
-                    for (size_t i = 0; i < m; i++) fill_put(f, b + i, eval_ep_member(&epout[slot[k]][i], f->e), NULL);
+                else if (how[k] == BY_EP) {
+                    value *mv = vals + MAX_BLOCKED * FILL_BLOCK;
+                    for (size_t i = 0; i < m; i++) mv[i] = eval_ep_member(&epout[slot[k]][i], f->e);
+                    fill_values(f, b, mv, m);
+                }
             }
             for (size_t i = 0; nrest && i < m; i++) {
                 eval_unit(ev, c->rows[b + i]);
