@@ -1038,21 +1038,9 @@ static inline value let_value(evaluator *ev, const expr *e, const evcode *k)
 }
 
 /* an endpoint's member (rn.time, rn.status, ...) */
-static inline value ep_member_value(const ep_value *p, const expr *e)
-{
-    if (!p->known) return V_MISSING;
-    switch (e->col) {
-    case EPM_TIME: return v_dur(p->time);
-    case EPM_STATUS: return v_int(p->status);
-    case EPM_EVENT_DATE: return p->status == 1 && !isnan(p->event_date) ? v_date(p->event_date) : V_MISSING;
-    case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
-    }
-    return V_MISSING;
-}
-
 static value epm_value(evaluator *ev, const expr *e)
 {
-    return ep_member_value(eval_endpoint(ev, e->slot), e);
+    return eval_ep_member(eval_endpoint(ev, e->slot), e);
 }
 
 OP op_unary(evaluator *ev, const expr *e, const evcode *k)
@@ -2079,11 +2067,6 @@ int eval_is_member(const expr *e)
 value eval_member(evaluator *ev, const expr *e)
 {
     return epm_value(ev, e);
-}
-
-value eval_ep_member(const ep_value *p, const expr *e)
-{
-    return ep_member_value(p, e);
 }
 
 void eval_block_keep_ep(evaluator *ev, int i, const ep_value *v)

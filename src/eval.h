@@ -3,6 +3,7 @@
  * remembered until the next unit; constants are computed once. */
 #ifndef COHORT_EVAL_H
 #define COHORT_EVAL_H
+#include <math.h>
 #include "check.h"
 #include "data.h"
 #include "value.h"
@@ -54,14 +55,25 @@ int64_t eval_row_of(const evaluator *ev, int t);
  * Making one of those units current again (eval_unit), eval_block_keep
  * gives a let its value v and eval_block_keep_ep an endpoint its, so that
  * they are not computed (and their problems counted) twice.  eval_ep_member:
- * member e (rn.time) of an endpoint's value, as eval_expr gives it. */
+ * member e (rn.time) of an endpoint's value, as eval_expr gives it (the one
+ * definition: inline for fill_part's loop). */
 int eval_block_ok(evaluator *ev, const expr *e);
 int eval_block_ep_ok(evaluator *ev, int ep);
 void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
                 size_t n, value *const *out, ep_value *const *epout);
 void eval_block_keep(evaluator *ev, const expr *e, value v);
 void eval_block_keep_ep(evaluator *ev, int ep, const ep_value *v);
-value eval_ep_member(const ep_value *p, const expr *e);
+static inline value eval_ep_member(const ep_value *p, const expr *e)
+{
+    if (!p->known) return V_MISSING;
+    switch (e->col) {
+    case EPM_TIME: return v_dur(p->time);
+    case EPM_STATUS: return v_int(p->status);
+    case EPM_EVENT_DATE: return p->status == 1 && !isnan(p->event_date) ? v_date(p->event_date) : V_MISSING;
+    case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
+    }
+    return V_MISSING;
+}
 /* Is e an endpoint's member (rn.time)?  eval_member: its value, as
  * eval_expr's (without the dispatch) */
 int eval_is_member(const expr *e);
