@@ -811,6 +811,12 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     return from_tv(acc);
 }
 
+/* Are window w's fixed operands f (width or bounds, reference) all known? */
+static inline int window_known(const expr *w, const value *f)
+{
+    return !v_missing(f[0]) && !v_missing(f[1]) && (w->kind == E_WITHIN || !v_missing(f[2]));
+}
+
 /* any_fixed_rest's result (*r, returning 1) when its window w tests the
  * group's order column xc (quant_state.sorted) and its fixed operands are
  * known: any_sorted_window.  0: the caller takes any_fixed_rest's loop.
@@ -823,8 +829,7 @@ static inline int any_sorted(evaluator *ev, const expr *w, const column *xc, con
     const expr *at = ev->range_at;
     value f[3] = {expr_value(ev, w->b), expr_value(ev, w->c), V_MISSING};
     if (w->kind == E_WITHIN2) f[2] = expr_value(ev, w->d);
-    int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
-                (w->kind == E_WITHIN || !v_missing(f[2]));
+    int known = ev->out_of_range == before && window_known(w, f);
     ev->out_of_range = before;
     ev->range_at = at;
     if (known) *r = from_tv(any_sorted_window(w, f, xc, g, first, n, pass));
@@ -2017,8 +2022,7 @@ static inline value block_let_value(evaluator *ev, const block_let *b)
         /* (a literal's value is its node's: c_const) */
         value f[3] = {k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]), k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
                       k[2] ? run(ev, k[2]) : V_MISSING};
-        if (!v_missing(f[0]) && !v_missing(f[1]) && (w->kind == E_WITHIN || !v_missing(f[2])))
-            return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
+        if (window_known(w, f)) return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
     }
     /* a relation's right side ahead, uncounted, as any_sorted's window: when
      * it gives no out-of-range result, any_fixed_rest takes it as it is */
