@@ -323,12 +323,9 @@ static void eval_entry(evaluator *ev, int i, ep_value *r, double origin, uint8_t
     if (d > 0) r->entry = d;
 }
 
-const ep_value *eval_endpoint(evaluator *ev, int i)
+/* Endpoint i's value for the current unit, into *r */
+static void ep_compute(evaluator *ev, int i, ep_value *r)
 {
-    ep_memo *m = &ev->eps[i];
-    if (m->gen == ev->gen) return &m->v;
-    m->gen = ev->gen;
-    ep_value *r = &m->v;
     memset(r, 0, sizeof *r);
     r->entry = NAN;
     const stmt *s = ev->st->eps[i].s;
@@ -336,12 +333,12 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
     if (ep_rows_table(&ev->st->eps[i]) >= 0) {
         eval_rows_endpoint(ev, i, r, seen);
-        return r;
+        return;
     }
     if (ev->st->eps[i].from_columns) {
         eval_column_endpoint(ev, &ev->st->eps[i], r);
         if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
-        return r;
+        return;
     }
     value origin = expr_value(ev, s->origin);
     value censor = expr_value(ev, s->censor);
@@ -364,7 +361,7 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
         *seen |= 1;
         ev->counts[i].after_censor += after_censor;
     }
-    if (v_missing(origin)) return r;
+    if (v_missing(origin)) return;
     double end;
     if (status) end = best;
     else if (!v_missing(censor)) end = censor.u.r;
@@ -373,14 +370,14 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
             *seen |= 16;
             ev->counts[i].no_end++;
         }
-        return r;
+        return;
     }
     if (end < origin.u.r) {
         if (!(*seen & 2)) {
             *seen |= 2;
             ev->counts[i].before_origin++;
         }
-        return r;
+        return;
     }
     r->known = 1;
     r->time = end - origin.u.r;
@@ -388,7 +385,15 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     r->end_date = end;
     r->event_date = status == 1 ? best : NAN;
     if (s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
-    return r;
+}
+
+const ep_value *eval_endpoint(evaluator *ev, int i)
+{
+    ep_memo *m = &ev->eps[i];
+    if (m->gen == ev->gen) return &m->v;
+    m->gen = ev->gen;   /* (first: an endpoint its own dates name is not computed again) */
+    ep_compute(ev, i, &m->v);
+    return &m->v;
 }
 
 const ep_counts *eval_ep_counts(const evaluator *ev, int ep)
@@ -729,7 +734,7 @@ static const column *sorted_window_col(evaluator *ev, const expr *q, const expr 
  * known, tests the group's order column c: the rows up to the first after
  * the window, then those with the date missing (last).  A row in the window
  * is true, and with the date missing unknown, for window_tv; the rest false. */
-static int any_sorted_window(const expr *w, const value *f, const column *c, const group_index *g, size_t first,
+static inline __attribute__((always_inline)) int any_sorted_window(const expr *w, const value *f, const column *c, const group_index *g, size_t first,
                              size_t n, const uint8_t *pass)
 {
     int acc = F;
@@ -757,10 +762,11 @@ static int any_sorted_window(const expr *w, const value *f, const column *c, con
  * true row unknown).  The tree walk evaluated the fixed operands at every
  * row it visited: an out-of-range result they gave is counted as often.
  * A window over the order column whose fixed operands are known stops at
- * the first row after it (any_sorted_window). */
+ * the first row after it (any_sorted_window).  pre: a relation's right side
+ * worked out ahead without an out-of-range result (eval_block), or NULL. */
 static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
                                                       const group_index *g, size_t first, size_t n,
-                                                      const uint8_t *pass)
+                                                      const uint8_t *pass, const ivl *pre)
 {
     int acc = F, have = 0;
     size_t visits = 0, problems = 0;
@@ -792,7 +798,7 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
             ivl left = interval(ev, w->a);
             if (!have) {
                 size_t before = ev->out_of_range;
-                right = interval(ev, w->b);
+                right = pre ? *pre : interval(ev, w->b);
                 problems = ev->out_of_range - before;
                 have = 1;
             }
@@ -803,6 +809,12 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     }
     ev->out_of_range += problems * (visits ? visits - 1 : 0);
     return from_tv(acc);
+}
+
+/* Are window w's fixed operands f (width or bounds, reference) all known? */
+static inline int window_known(const expr *w, const value *f)
+{
+    return !v_missing(f[0]) && !v_missing(f[1]) && (w->kind == E_WITHIN || !v_missing(f[2]));
 }
 
 /* any_fixed_rest's result (*r, returning 1) when its window w tests the
@@ -817,8 +829,7 @@ static inline int any_sorted(evaluator *ev, const expr *w, const column *xc, con
     const expr *at = ev->range_at;
     value f[3] = {expr_value(ev, w->b), expr_value(ev, w->c), V_MISSING};
     if (w->kind == E_WITHIN2) f[2] = expr_value(ev, w->d);
-    int known = ev->out_of_range == before && !v_missing(f[0]) && !v_missing(f[1]) &&
-                (w->kind == E_WITHIN || !v_missing(f[2]));
+    int known = ev->out_of_range == before && window_known(w, f);
     ev->out_of_range = before;
     ev->range_at = at;
     if (known) *r = from_tv(any_sorted_window(w, f, xc, g, first, n, pass));
@@ -865,7 +876,7 @@ static inline __attribute__((always_inline)) value eval_quant_rows(evaluator *ev
         value r;
         if (!n) return v_bool(0);   /* no row passes: any_fixed_rest's result, without a visit */
         if (qs->sorted && any_sorted(ev, w, qs->sorted, g, first, n, pass, &r)) return r;
-        return any_fixed_rest(ev, e, w, g, first, n, pass);
+        return any_fixed_rest(ev, e, w, g, first, n, pass, NULL);
     }
     return quant_loop(ev, e, g, pass, first, n);
 }
@@ -991,25 +1002,29 @@ static inline __attribute__((always_inline)) value arith(evaluator *ev, const ex
 }
 
 
-/* an interval operand of a relation: [s, e] (ends open as written) or a
- * single date, the closed interval of one day */
-static inline __attribute__((always_inline)) ivl interval(evaluator *ev, const expr *e)
+/* the interval from s to t, its ends open as written (IV_* bits; 0: closed) */
+static inline __attribute__((always_inline)) ivl ivl_of(value s, value t, int written)
 {
     ivl r = {0, 0, 0, 0, 0, 0};
-    value s, t;
-    if (e->kind == E_LIST && e->nitems == 2) {
-        const evcode *kl = e->code;   /* the list compiled (its items), or NULL */
-        s = LITEM(kl, e, 0);
-        t = LITEM(kl, e, 1);
-        interval_flags(e->op, &r.s_open, &r.e_open);
-    } else {
-        s = t = eval_expr(ev, e);
-    }
+    interval_flags(written, &r.s_open, &r.e_open);
     r.s_known = !v_missing(s);
     r.e_known = !v_missing(t);
     r.s = r.s_known ? v_num(s) : 0;
     r.e = r.e_known ? v_num(t) : 0;
     return r;
+}
+
+/* an interval operand of a relation: [s, e] (ends open as written) or a
+ * single date, the closed interval of one day */
+static inline __attribute__((always_inline)) ivl interval(evaluator *ev, const expr *e)
+{
+    if (e->kind == E_LIST && e->nitems == 2) {
+        const evcode *kl = e->code;   /* the list compiled (its items), or NULL */
+        value s = LITEM(kl, e, 0), t = LITEM(kl, e, 1);
+        return ivl_of(s, t, e->op);
+    }
+    value s = eval_expr(ev, e);
+    return ivl_of(s, s, 0);
 }
 
 
@@ -1030,15 +1045,7 @@ static inline value let_value(evaluator *ev, const expr *e, const evcode *k)
 /* an endpoint's member (rn.time, rn.status, ...) */
 static value epm_value(evaluator *ev, const expr *e)
 {
-    const ep_value *p = eval_endpoint(ev, e->slot);
-    if (!p->known) return V_MISSING;
-    switch (e->col) {
-    case EPM_TIME: return v_dur(p->time);
-    case EPM_STATUS: return v_int(p->status);
-    case EPM_EVENT_DATE: return p->status == 1 && !isnan(p->event_date) ? v_date(p->event_date) : V_MISSING;
-    case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
-    }
-    return V_MISSING;
+    return eval_ep_member(eval_endpoint(ev, e->slot), e);
 }
 
 OP op_unary(evaluator *ev, const expr *e, const evcode *k)
@@ -1689,11 +1696,12 @@ typedef struct reach {
 static void reach_ep(evaluator *ev, reach *r, int i);
 
 /* prepare_expr over e and everything evaluating it can evaluate: the lets
- * (also a map's, read by a call m(k)) and endpoints it names, recursively. */
+ * (also a map's, read by a call m(k)) and endpoints it names, recursively
+ * (without todo: only which, in let and ep). */
 static void reach_expr(evaluator *ev, reach *r, const expr *e)
 {
     if (!e) return;
-    prepare_quant(ev, e, r->todo, &r->n);
+    if (r->todo) prepare_quant(ev, e, r->todo, &r->n);
     if ((e->kind == E_NAME || e->kind == E_FIELD || e->kind == E_CALL) && e->rkind == R_LET &&
         e->slot >= 0 && (size_t)e->slot < ev->st->nlets && !r->let[e->slot]) {
         r->let[e->slot] = 1;
@@ -1737,6 +1745,22 @@ size_t eval_prepare_for(evaluator *ev, const expr *const *roots, size_t nroots, 
     free(r.let);
     free(r.ep);
     return r.n;
+}
+
+int eval_reaches_let(evaluator *ev, const expr *const *roots, size_t nroots, const int *eps, size_t neps,
+                     const expr *e)
+{
+    if (e->kind != E_NAME || e->rkind != R_LET || ev->st->lets[e->slot].is_const) return 0;   /* (not a let's memo) */
+    reach r = {calloc(ev->st->nlets + 1, 1), calloc(ev->st->neps + 1, 1), NULL, 0};
+    int yes = 1;   /* (out of memory: it may) */
+    if (r.let && r.ep) {
+        for (size_t i = 0; i < nroots; i++) reach_expr(ev, &r, roots[i]);
+        for (size_t i = 0; i < neps; i++) reach_ep(ev, &r, eps[i]);
+        yes = r.let[e->slot];
+    }
+    free(r.let);
+    free(r.ep);
+    return yes;
 }
 
 /* (Called before the threads evaluate units: the pass is published at
@@ -1806,15 +1830,9 @@ void eval_free(evaluator *ev)
     free(ev);
 }
 
-void eval_unit(evaluator *ev, size_t row)
+/* The current unit's rows in its table and its ancestors' (eval_unit's, without a new generation) */
+static inline void unit_rows(evaluator *ev, size_t row)
 {
-    if (++ev->gen == CONST_GEN) {
-        /* wrapped: forget every per-unit memo */
-        for (size_t i = 0; i < ev->st->nlets; i++)
-            if (ev->lets[i].gen != CONST_GEN) ev->lets[i].gen = 0;
-        for (size_t i = 0; i < ev->st->neps; i++) ev->eps[i].gen = 0;
-        ev->gen = 1;
-    }
     int t = ev->st->unit;
     int64_t r = (int64_t)row;
     while (t >= 0) {
@@ -1826,7 +1844,245 @@ void eval_unit(evaluator *ev, size_t row)
     }
 }
 
+void eval_unit(evaluator *ev, size_t row)
+{
+    if (++ev->gen == CONST_GEN) {
+        /* wrapped: forget every per-unit memo */
+        for (size_t i = 0; i < ev->st->nlets; i++)
+            if (ev->lets[i].gen != CONST_GEN) ev->lets[i].gen = 0;
+        for (size_t i = 0; i < ev->st->neps; i++) ev->eps[i].gen = 0;
+        ev->gen = 1;
+    }
+    unit_rows(ev, row);
+}
+
 int64_t eval_row_of(const evaluator *ev, int t)
 {
     return ev->anc[t];
+}
+
+/* ---- a block of units at a time -------------------------------------------
+ * A let that is an `any` over a prefiltered table with a fast conjunct (an
+ * exposure window or an interval relation, fast_conjunct) is computed for a
+ * block of units before the block's other values (study.c fill_part): the
+ * quantifier's state is read once a block, not through the let's node, the
+ * quantifier's node and eval_quant_rows for each unit; a sorted window whose
+ * fixed operands are literals and columns of the unit (or its ancestors) is
+ * read straight into any_sorted_window.  The result is eval_quant_rows': the
+ * same functions decide it (any_sorted_window, any_fixed_rest).  Only when
+ * what it reads has no effect but counting an out-of-range result (no extern,
+ * no let but constants, no endpoint, no nested quantifier): computing it
+ * apart from the unit's other values then changes only the order of those
+ * counts, which are sums (and the earliest place).  The caller gives each
+ * unit its value (eval_block_keep) so that it is not computed (nor counted)
+ * twice. */
+
+/* Does e read only columns, parameters, constant lets and literals,
+ * through operations and builtins? */
+static int block_pure(const evaluator *ev, const expr *e)
+{
+    if (!e) return 1;
+    switch (e->kind) {
+    case E_QUANT: case E_CASE: case E_MAP: case E_FORMULA: case E_INTERACT: return 0;
+    case E_NAME: case E_FIELD:
+        if (e->rkind == R_LET) return ev->st->lets[e->slot].is_const;
+        return e->rkind == R_COLUMN || e->rkind == R_VARCOL || e->rkind == R_VARANC || e->rkind == R_PARAM;
+    case E_CALL:
+        if (e->rkind == R_EXTERN || e->fn < 0 || (e->rkind == R_LET && !ev->st->lets[e->slot].is_const)) return 0;
+        break;
+    default:
+        break;
+    }
+    if (!block_pure(ev, e->a) || !block_pure(ev, e->b) || !block_pure(ev, e->c) || !block_pure(ev, e->d)) return 0;
+    for (size_t i = 0; i < e->nitems; i++)
+        if (!block_pure(ev, e->items[i])) return 0;
+    return 1;
+}
+
+/* The quantifier of let reference e when eval_block can compute it, or NULL */
+static const expr *block_quant(evaluator *ev, const expr *e)
+{
+    if (e->kind != E_NAME || e->rkind != R_LET || e->type.kind == TY_REAL || ev->st->lets[e->slot].is_const)
+        return NULL;
+    const expr *q = ev->st->lets[e->slot].s->value;
+    if (q->kind != E_QUANT || q->op != Q_ANY || !q->prefiltered || q->a || q->anchor_slot >= 0 ||
+        !block_pure(ev, q->b))
+        return NULL;
+    /* only once its groups and prefilter are built (before the threads
+     * start, or by the first unit that reached it: building them may count
+     * out-of-range results, as often as before); the prefilter's spans and
+     * its fast conjunct come with it */
+    const quant_state *qs = &ev->quants[q->qslot];
+    return atomic_load_explicit(&qs->groups, memory_order_acquire) &&
+                   atomic_load_explicit(&qs->pass, memory_order_acquire) && qs->fixed ? q : NULL;
+}
+
+int eval_block_ok(evaluator *ev, const expr *e)
+{
+    return block_quant(ev, e) || block_pure(ev, e);
+}
+
+/* A date of an endpoint that eval_block can compute: block_pure, or a
+ * quantifier at the unit's level whose parts are */
+static int block_ep_part(const evaluator *ev, const expr *e)
+{
+    if (e && e->kind == E_QUANT) return e->anchor_slot < 0 && block_pure(ev, e->a) && block_pure(ev, e->b);
+    return block_pure(ev, e);
+}
+
+int eval_block_ep_ok(evaluator *ev, int i)
+{
+    const endpointinfo *ep = &ev->st->eps[i];
+    const stmt *s = ep->s;
+    if (ep->from_columns || !block_ep_part(ev, s->origin) || !block_ep_part(ev, s->event) ||
+        !block_ep_part(ev, s->censor) || !block_ep_part(ev, s->ep_entry))
+        return 0;
+    for (size_t k = 0; k < s->ncompeting; k++)
+        if (!block_ep_part(ev, s->competing[k])) return 0;
+    return 1;
+}
+
+/* A node that reads no memo and counts nothing: a constant, or a column of
+ * the unit's row or of its ancestors' */
+static int block_leaf(const evcode *k)
+{
+    return k && (k->leaf == L_CONST || k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT);
+}
+
+/* What eval_block reads of one let, once a block */
+typedef struct block_let {
+    const expr *q, *w;            /* the quantifier, its fast conjunct */
+    const quant_state *qs;
+    const group_index *g;
+    const uint8_t *pass;
+    const uint32_t *span;         /* group a: [span[stride a], span[stride a + 1]) */
+    size_t stride;
+    const evcode *k[3];           /* a sorted window's fixed operands, read here (direct), or NULL */
+    int direct;
+    const evcode *ik[2];          /* a relation's right side [s, e]: its items (block_item), or NULL */
+} block_let;
+
+/* A literal, a column of the unit's (block_leaf) or arithmetic on two of
+ * them: block_item reads it as its node would (op_binary), inline. */
+static int block_item_ok(const evcode *k)
+{
+    return block_leaf(k) || (k && k->fn == c_binary && k->e->op < OP_EQ && block_leaf(k->k[0]) && block_leaf(k->k[1]));
+}
+
+static inline __attribute__((always_inline)) value block_item(evaluator *ev, const evcode *k)
+{
+    return k->leaf != L_CALL ? run(ev, k) : arith(ev, k->e, run(ev, k->k[0]), run(ev, k->k[1]));
+}
+
+static void block_let_init(evaluator *ev, const expr *e, block_let *b)
+{
+    const expr *q = block_quant(ev, e);
+    b->q = q;
+    b->w = e;   /* (a pure expression: itself) */
+    if (!q) return;
+    const quant_state *qs = &ev->quants[q->qslot];
+    const expr *w = qs->fixed;
+    b->q = q;
+    b->w = w;
+    b->qs = qs;
+    b->g = quant_groups(ev, q);
+    b->pass = prefilter(ev, q);
+    b->span = qs->span ? qs->span : b->g->off;
+    b->stride = qs->span ? 2 : 1;
+    b->k[0] = b->k[1] = b->k[2] = NULL;
+    if (qs->sorted) {   /* (a window: sorted_window_col) */
+        b->k[0] = w->b->code;
+        b->k[1] = w->c->code;
+        b->k[2] = w->kind == E_WITHIN2 ? w->d->code : NULL;
+    }
+    /* its fixed operands literals or the unit's columns: they count nothing,
+     * so any_sorted's check (evaluated uncounted) is only that none is missing */
+    b->direct = qs->sorted && block_leaf(b->k[0]) && block_leaf(b->k[1]) && (w->kind == E_WITHIN || block_leaf(b->k[2]));
+    const evcode *kl = (w->kind == E_OVERLAPS || w->kind == E_RELATION) && w->b->kind == E_LIST && w->b->nitems == 2
+                           ? w->b->code : NULL;
+    int items = kl && kl->items && block_item_ok(kl->items[0]) && block_item_ok(kl->items[1]);
+    b->ik[0] = items ? kl->items[0] : NULL;
+    b->ik[1] = items ? kl->items[1] : NULL;
+}
+
+/* let b's value for the current unit (unit_rows), as eval_quant_rows gives
+ * it; a pure expression's, as eval_expr */
+static inline value block_let_value(evaluator *ev, const block_let *b)
+{
+    if (!b->q) return expr_value(ev, b->w);
+    int64_t a = ev->anc[b->q->col];
+    if (a < 0) return V_MISSING;
+    const uint32_t *span = b->span + b->stride * (size_t)a;
+    __builtin_prefetch(span + 64);   /* (as eval_quant_rows: the groups of the units to come) */
+    size_t first = span[0], cnt = span[1] - first;
+    if (!cnt) return v_bool(0);   /* no row passes */
+    const expr *w = b->w;
+    if (b->direct) {
+        const evcode *const *k = b->k;
+        /* (a literal's value is its node's: c_const) */
+        value f[3] = {k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]), k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
+                      k[2] ? run(ev, k[2]) : V_MISSING};
+        if (window_known(w, f)) return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
+    }
+    /* a relation's right side ahead, uncounted, as any_sorted's window: when
+     * it gives no out-of-range result, any_fixed_rest takes it as it is */
+    ivl right, *pre = NULL;
+    if (b->ik[0]) {
+        size_t before = ev->out_of_range;
+        const expr *at = ev->range_at;
+        value s = block_item(ev, b->ik[0]), t = block_item(ev, b->ik[1]);
+        if (ev->out_of_range == before) {
+            right = ivl_of(s, t, w->b->op);
+            pre = &right;
+        }
+        ev->out_of_range = before;
+        ev->range_at = at;
+    }
+    size_t saved = ev->var_row[b->q->slot];
+    value v = any_fixed_rest(ev, b->q, w, b->g, first, cnt, b->pass, pre);
+    ev->var_row[b->q->slot] = saved;
+    return v;
+}
+
+void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
+                size_t n, value *const *out, ep_value *const *epout)
+{
+    enum { MAX_LETS = 16 };
+    block_let b[MAX_LETS];
+    for (size_t j = 0; j < nes || (j == 0 && neps); j += MAX_LETS) {
+        size_t m = nes - j < MAX_LETS ? nes - j : MAX_LETS;
+        for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l]);
+        /* the bookkeeping a unit's memos need is eval_unit's; here the
+         * units need only their rows (no memo is read: block_pure) */
+        for (size_t i = 0; i < n; i++) {
+            unit_rows(ev, rows[i]);
+            for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l]);
+            /* (the endpoints with the first lets) */
+            for (size_t k = 0; j == 0 && k < neps; k++) ep_compute(ev, eps[k], &epout[k][i]);
+        }
+    }
+}
+
+int eval_is_member(const expr *e)
+{
+    return (e->kind == E_NAME || e->kind == E_FIELD) && e->rkind == R_EPMEMBER;
+}
+
+value eval_member(evaluator *ev, const expr *e)
+{
+    return epm_value(ev, e);
+}
+
+void eval_block_keep_ep(evaluator *ev, int i, const ep_value *v)
+{
+    ep_memo *m = &ev->eps[i];
+    m->v = *v;
+    m->gen = ev->gen;
+}
+
+void eval_block_keep(evaluator *ev, const expr *e, value v)
+{
+    memo *m = &ev->lets[e->slot];
+    m->v = v;
+    m->gen = ev->gen;
 }

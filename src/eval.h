@@ -3,6 +3,7 @@
  * remembered until the next unit; constants are computed once. */
 #ifndef COHORT_EVAL_H
 #define COHORT_EVAL_H
+#include <math.h>
 #include "check.h"
 #include "data.h"
 #include "value.h"
@@ -43,6 +44,44 @@ const ep_counts *eval_ep_counts(const evaluator *ev, int ep);
 value eval_row_value(evaluator *ev, const expr *e, size_t row);
 /* Row of table t for the current unit (t must be the unit or an ancestor). */
 int64_t eval_row_of(const evaluator *ev, int t);
+
+/* A block of units at a time (study.c fill_part): eval_block computes, for
+ * the units rows[0..n) (each made current in turn), the values of es[0..nes)
+ * into out[0..nes)[0..n) and endpoints eps[0..neps) into epout[0..neps)[0..n).
+ * Each e must pass eval_block_ok (a let that is an `any` with a fast conjunct,
+ * or an expression of columns, parameters and literals: nothing it reads has
+ * an effect but counting out-of-range results) and each endpoint
+ * eval_block_ep_ok (its dates such expressions or quantifiers over them).
+ * Making one of those units current again (eval_unit), eval_block_keep
+ * gives a let its value v and eval_block_keep_ep an endpoint its, so that
+ * they are not computed (and their problems counted) twice.  eval_ep_member:
+ * member e (rn.time) of an endpoint's value, as eval_expr gives it (the one
+ * definition: inline for fill_part's loop). */
+int eval_block_ok(evaluator *ev, const expr *e);
+int eval_block_ep_ok(evaluator *ev, int ep);
+void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
+                size_t n, value *const *out, ep_value *const *epout);
+void eval_block_keep(evaluator *ev, const expr *e, value v);
+void eval_block_keep_ep(evaluator *ev, int ep, const ep_value *v);
+static inline value eval_ep_member(const ep_value *p, const expr *e)
+{
+    if (!p->known) return V_MISSING;
+    switch (e->col) {
+    case EPM_TIME: return v_dur(p->time);
+    case EPM_STATUS: return v_int(p->status);
+    case EPM_EVENT_DATE: return p->status == 1 && !isnan(p->event_date) ? v_date(p->event_date) : V_MISSING;
+    case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
+    }
+    return V_MISSING;
+}
+/* Is e an endpoint's member (rn.time)?  eval_member: its value, as
+ * eval_expr's (without the dispatch) */
+int eval_is_member(const expr *e);
+value eval_member(evaluator *ev, const expr *e);
+/* Can evaluating roots[0..nroots) or the endpoints eps[0..neps) read the
+ * memo of the let that e names (0: e names none, or a constant)? */
+int eval_reaches_let(evaluator *ev, const expr *const *roots, size_t nroots, const int *eps, size_t neps,
+                     const expr *e);
 
 /* For evaluating units on several threads.  eval_clone makes an evaluator
  * with its own per-unit memos that shares ev's quantifier state (row groups

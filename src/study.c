@@ -906,6 +906,27 @@ static int surv_init(colbuf *b, cohort_surv *s, const endpointinfo *ep, size_t n
     return s->time && s->status && s->missing ? 0 : -1;
 }
 
+/* Rows row.. of f (not an endpoint): the n values v */
+static inline void fill_values(const filler *f, size_t row, const value *v, size_t n)
+{
+    /* (the vector's arrays read once: the stores could alias them) */
+    const cohort_vec *vec = f->vec;
+    unsigned char *miss = (unsigned char *)vec->missing + row;
+    if (vec->type == COHORT_TYPE_TEXT) {
+        const char **text = (const char **)vec->text + row;
+        for (size_t i = 0; i < n; i++) {
+            miss[i] = v_missing(v[i]);
+            text[i] = v_missing(v[i]) ? "" : v[i].u.s;
+        }
+    } else {
+        double *num = (double *)vec->num + row;
+        for (size_t i = 0; i < n; i++) {
+            miss[i] = v_missing(v[i]);
+            num[i] = v_missing(v[i]) ? 0 : v_num(v[i]);
+        }
+    }
+}
+
 /* Row `row` of f: the value v, or the endpoint p (f->surv) */
 static inline void fill_put(const filler *f, size_t row, value v, const ep_value *p)
 {
@@ -917,10 +938,7 @@ static inline void fill_put(const filler *f, size_t row, value v, const ep_value
         if (f->origin) f->origin[row] = p->known ? p->end_date - p->time : 0;
         return;
     }
-    cohort_vec *vec = f->vec;
-    ((unsigned char *)vec->missing)[row] = v_missing(v);
-    if (vec->type == COHORT_TYPE_TEXT) ((const char **)vec->text)[row] = v_missing(v) ? "" : v.u.s;
-    else ((double *)vec->num)[row] = v_missing(v) ? 0 : v_num(v);
+    fill_values(f, row, &v, 1);
 }
 
 static void fill_list(evaluator *ev, cohort_list *l, colbuf *b, expr **items, size_t n, ty type)
@@ -953,6 +971,26 @@ typedef struct fill_ctx {
     const indb_set *db;
 } fill_ctx;
 
+/* Filler f's value for the current unit, put in row r (member: f is an
+ * endpoint's member, eval_is_member) */
+static inline void fill_one(evaluator *ev, const filler *f, int member, size_t r)
+{
+    if (f->surv) fill_put(f, r, V_MISSING, eval_endpoint(ev, f->ep));
+    else fill_put(f, r, member ? eval_member(ev, f->e) : eval_expr(ev, f->e), NULL);
+}
+
+/* Units a block (eval_block) */
+#define FILL_BLOCK 256
+/* At most this many fillers and endpoints computed a block at a time */
+#define MAX_BLOCKED 16
+
+/* How fill_part fills each filler: */
+enum {
+    BY_UNIT,     /* unit by unit (fill_one) */
+    BY_VALUE,    /* a block at a time, its value (eval_block's es) */
+    BY_EP        /* a block at a time, from its endpoint (eval_block's eps): a member, or the endpoint */
+};
+
 static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     const fill_ctx *c = ctxp;
@@ -968,11 +1006,94 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         }
         return;
     }
-    for (size_t r = lo; r < hi; r++) {
-        eval_unit(ev, c->rows[r]);
-        for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++)
-            fill_put(f, r, f->surv ? V_MISSING : eval_expr(ev, f->e), f->surv ? eval_endpoint(ev, f->ep) : NULL);
+    if (lo == hi) return;
+    /* the part's first unit unit by unit: the quantifiers it reaches are
+     * built then, as they were (eval_block takes only those built) */
+    eval_unit(ev, c->rows[lo]);
+    for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++) fill_one(ev, f, 0, lo);
+    lo++;
+    /* the fillers eval_block computes, a block of units at a time, first;
+     * then the others unit by unit, given the lets and endpoints of the
+     * first that they may read (eval_block_keep, eval_block_keep_ep) */
+    size_t nf = c->nfill, nes = 0, neps = 0, nrest = 0, nroots = 0, nkeep = 0;
+    int *how = malloc((nf + 1) * sizeof *how), *slot = malloc((nf + 1) * sizeof *slot);
+    int *member = malloc((nf + 1) * sizeof *member), *restep = malloc((nf + 1) * sizeof *restep);
+    const expr **roots = malloc((nf + 1) * sizeof *roots);
+    const expr *es[MAX_BLOCKED];
+    int eps[MAX_BLOCKED];
+    size_t keep[MAX_BLOCKED];
+    value *out[MAX_BLOCKED];
+    ep_value *epout[MAX_BLOCKED];
+    value *vals = malloc((MAX_BLOCKED + 1) * FILL_BLOCK * sizeof *vals);   /* (+1: members) */
+    ep_value *epv = malloc(MAX_BLOCKED * FILL_BLOCK * sizeof *epv);
+    if (!how || !slot || !member || !restep || !roots || !vals || !epv) nf = 0;   /* (all unit by unit) */
+    for (size_t k = 0; k < nf; k++) {
+        const filler *f = &c->fill[k];
+        member[k] = !f->surv && eval_is_member(f->e);
+        int ep = f->surv ? f->ep : member[k] ? f->e->slot : -1;
+        size_t j = 0;
+        while (j < neps && eps[j] != ep) j++;
+        how[k] = BY_UNIT;
+        if (ep >= 0 && (j < neps || (neps < MAX_BLOCKED && eval_block_ep_ok(ev, ep)))) {
+            if (j == neps) eps[neps++] = ep;
+            how[k] = BY_EP;
+            slot[k] = (int)j;
+        } else if (!f->surv && !member[k] && nes < MAX_BLOCKED && eval_block_ok(ev, f->e)) {
+            how[k] = BY_VALUE;
+            slot[k] = (int)nes;
+            es[nes++] = f->e;
+        } else {
+            nrest++;
+            if (!f->surv) roots[nroots++] = f->e;
+        }
     }
+    if (!nf) {
+        for (size_t r = lo; r < hi; r++) {
+            eval_unit(ev, c->rows[r]);
+            for (const filler *f = c->fill, *end = c->fill + c->nfill; f < end; f++) fill_one(ev, f, 0, r);
+        }
+    } else {
+        /* the lets the others may read (an expression's value needs no keeping: nothing remembers it) */
+        size_t nrestep = 0;
+        for (size_t k = 0; k < nf; k++)
+            if (how[k] == BY_UNIT && c->fill[k].surv) restep[nrestep++] = c->fill[k].ep;
+        for (size_t j = 0; nrest && j < nes; j++)
+            if (eval_reaches_let(ev, roots, nroots, restep, nrestep, es[j])) keep[nkeep++] = j;
+        for (size_t j = 0; j < MAX_BLOCKED; j++) {
+            out[j] = vals + j * FILL_BLOCK;
+            epout[j] = epv + j * FILL_BLOCK;
+        }
+        for (size_t b = lo; b < hi; b += FILL_BLOCK) {
+            size_t m = hi - b < FILL_BLOCK ? hi - b : FILL_BLOCK;
+            if (nes || neps) eval_block(ev, es, nes, eps, neps, c->rows + b, m, out, epout);
+            for (size_t k = 0; k < nf; k++) {
+                const filler *f = &c->fill[k];
+                if (how[k] == BY_VALUE)
+                    fill_values(f, b, out[slot[k]], m);
+                else if (how[k] == BY_EP && f->surv)
+                    for (size_t i = 0; i < m; i++) fill_put(f, b + i, V_MISSING, &epout[slot[k]][i]);
+                else if (how[k] == BY_EP) {
+                    value *mv = vals + MAX_BLOCKED * FILL_BLOCK;
+                    for (size_t i = 0; i < m; i++) mv[i] = eval_ep_member(&epout[slot[k]][i], f->e);
+                    fill_values(f, b, mv, m);
+                }
+            }
+            for (size_t i = 0; nrest && i < m; i++) {
+                eval_unit(ev, c->rows[b + i]);
+                for (size_t j = 0; j < nkeep; j++) eval_block_keep(ev, es[keep[j]], out[keep[j]][i]);
+                for (size_t j = 0; j < neps; j++) eval_block_keep_ep(ev, eps[j], &epout[j][i]);
+                for (size_t k = 0; k < nf; k++)
+                    if (how[k] == BY_UNIT) fill_one(ev, &c->fill[k], member[k], b + i);
+            }
+        }
+    }
+    free(how);
+    free(slot);
+    free(member);
+    free(restep);
+    free(roots);
+    free(vals);
+    free(epv);
 }
 
 /* A filler's key in the results cache: its expression (and the column's
