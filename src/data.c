@@ -25,6 +25,7 @@
 #include "regfile.h"
 #include "tasks.h"
 #include "date.h"
+#include "datevec.h"
 #include "valparse.h"
 
 enum { MAX_FILE_ERRORS = 20, SHOW_VALUE = 60, FIRST_ROWS = 4096 };
@@ -114,6 +115,7 @@ typedef struct loader {
     int arena_full;         /* a part had more rows than that */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
+    dategroup_fn dates;     /* dates DATE_GROUP at a time (datevec.h), or NULL */
     unsigned char *failed;  /* per table: it had errors */
     const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
     struct cache_state *cache; /* per table: its cache entry's identity */
@@ -546,6 +548,7 @@ typedef struct plain_col {
     size_t row0;
     uint64_t nalen;
     int fixed, impute;
+    dategroup_fn dates;    /* L->dates */
 } plain_col;
 
 static inline __attribute__((always_inline)) plain_col plain_col_of(const loader *L, size_t ci)
@@ -553,7 +556,7 @@ static inline __attribute__((always_inline)) plain_col plain_col_of(const loader
     uint64_t nalen = L->nalens & 1 ? ~(uint64_t)0 : L->nalens | 1;
     column *c = &L->t->cols[ci];
     return (plain_col){c, c->i32, c->r, c->d, c->b, c->sid, 0, nalen, L->cs[ci].fixed,
-                       L->cs[ci].impute};
+                       L->cs[ci].impute, L->dates};
 }
 
 /* store_value_as's type for a CT_INT column while it is 32 bits wide
@@ -690,15 +693,40 @@ plain_loop(loader *L, const plain_col *pc, size_t ci, size_t row, const csv_batc
         default: break;     /* CT_INT: put_int, by row0 + k */
         }
     }
+    /* dates DATE_GROUP at a time (datevec.h) while a group is all dates;
+     * a group that is not is stored cell by cell (and the loop stops at
+     * its first cell not taken, as it would without groups).  Not when a
+     * cell of 10 bytes may be missing (is_missing is asked first) */
+    enum { G = DATE_GROUP };
+    const int groups = type == CT_DATE && !skip && q.dates && !((q.nalen >> 10) & 1);
     if (first) {
         const uint32_t *e = b->end + k * nf, *s = b->start + k;
-        for (; k < n; k++, e += nf, s++)
+        for (size_t stop = k; k < n; k++, e += nf, s++) {
+            if (groups && k == stop && k + G <= n) {
+                while (k + G <= n && q.dates(base, s, 1, 0, e, nf, q.d + k)) {
+                    k += G;
+                    e += G * nf;
+                    s += G;
+                }
+                stop = k + G;
+                if (k == n) break;
+            }
             if (!store_plain_as(L, &q, skip ? 0 : k, base + *s, *e - *s, 1, type, skip)) break;
+        }
     } else {
         const uint32_t *o = b->end + k * nf + ci - 1;  /* field ci - 1's end, then ci's */
-        for (; k < n; k++, o += nf)
+        for (size_t stop = k; k < n; k++, o += nf) {
+            if (groups && k == stop && k + G <= n) {
+                while (k + G <= n && q.dates(base, o, nf, 1, o + 1, nf, q.d + k)) {
+                    k += G;
+                    o += G * nf;
+                }
+                stop = k + G;
+                if (k == n) break;
+            }
             if (!store_plain_as(L, &q, skip ? 0 : k, base + o[0] + 1, o[1] - o[0] - 1, 1, type, skip))
                 break;
+        }
     }
     return k;
 }
@@ -2772,6 +2800,7 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     if (pb && *pb) L.part_bytes = (size_t)strtoull(pb, NULL, 10);
     const char *slow = getenv("COHORT_CSV_SLOW");
     L.slow = slow && strcmp(slow, "1") == 0;
+    L.dates = dategroup_pick(NULL);
     L.cache_dir = opts ? opts->cache_dir : NULL;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "data.h"
 #include "date.h"
+#include "datevec.h"
 #include "outfile.h"
 #include "strpool.h"
 #include "textbuf.h"
@@ -2149,6 +2150,131 @@ static void test_date_parse_mutated(void)
     CU_ASSERT(shaped > 500000);     /* the valid and the impossible dates among them */
 }
 
+/* One group of DATE_GROUP cells for a group parser f: cell j's text at
+ * buf + 64 j + 1 (its length len[j]), a ',' before it and other bytes
+ * after it (the tokenizer's pad holds the next fields); laid out as the
+ * column pass sees a column, both as field 0 (record starts, a stride of
+ * 1) and as field 1 of two (the previous field's ends, a stride of 2).  1
+ * when f agrees with date_parse on both: all dates (the same day
+ * numbers) or not (0, out untouched). */
+static int dategroup_agrees(dategroup_fn f, char *buf, const size_t *len)
+{
+    enum { G = DATE_GROUP };
+    uint32_t start[G], ends[2 * G];
+    int32_t want[G];
+    int all = 1;
+    for (int j = 0; j < G; j++) {
+        uint32_t at = (uint32_t)(64 * j + 1);
+        start[j] = at;
+        ends[2 * j] = at - 1;
+        ends[2 * j + 1] = at + (uint32_t)len[j];
+        all &= date_parse(buf + at, len[j], &want[j]) == 1;
+    }
+    for (int form = 0; form < 2; form++) {
+        int32_t out[G];
+        for (int j = 0; j < G; j++) out[j] = 0x5a5a5a5a;
+        int rc = form == 0 ? f(buf, start, 1, 0, ends + 1, 2, out) : f(buf, ends, 2, 1, ends + 1, 2, out);
+        if (rc != all) return 0;
+        for (int j = 0; j < G; j++)
+            if (out[j] != (all ? want[j] : 0x5a5a5a5a)) return 0;
+    }
+    return 1;
+}
+
+/* The group parser (datevec.h, when this processor has one) against
+ * date_parse, one cell at a time among valid dates, at every place of the
+ * group: on every text YYYY-MM-DD of years 0000-9999, months 00-13 and
+ * days 00-32 (leap days of 1900, 2000, 2019 and 2020 among them); on 2M
+ * texts of valid dates of any year, one in 16 with month and day out of
+ * range, one in 64 with one to three bytes changed (as
+ * test_date_parse_mutated), one in about 90 cut or grown to 9 or 11 bytes
+ * or to 0-9, in groups of such texts; and with every byte of one date of
+ * a group changed to each of the 256. */
+static void test_dategroup_agrees(void)
+{
+    enum { G = DATE_GROUP };
+    dategroup_fn f = dategroup_pick(NULL);
+    CU_ASSERT_PTR_NULL(dategroup_pick("none"));
+    if (!f) {
+        CU_PASS("no group parser on this processor");
+        return;
+    }
+    static char buf[64 * G + 64];
+    size_t len[G];
+    uint64_t st = 4242;
+    /* valid dates around the cell under test */
+    for (int j = 0; j < G; j++) {
+        memset(buf + 64 * j, '7', 64);
+        buf[64 * j] = ',';
+        snprintf(buf + 64 * j + 1, 11, "%04d-%02d-%02d", 1950 + 7 * j, 1 + j % 12, 3 + j);
+        buf[64 * j + 11] = ',';
+        len[j] = 10;
+    }
+    int bad = 0, lanes_ok = 0;
+    for (int y = 0; y <= 9999; y++)
+        for (int m = 0; m <= 13; m++)
+            for (int d = 0; d <= 32; d++) {
+                int j = (y + m + d) % G;
+                char save[12], s[16];
+                memcpy(save, buf + 64 * j + 1, 11);
+                snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
+                memcpy(buf + 64 * j + 1, s, 10);
+                if (!dategroup_agrees(f, buf, len)) bad++;
+                lanes_ok += date_parse(s, 10, NULL) == 1;
+                memcpy(buf + 64 * j + 1, save, 11);
+            }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(lanes_ok > 3000000);
+    static const unsigned char odd[] = {0x00, 0x7F, 0x80, 0x8A, 0xB0, 0xFF, ' ', 0x3A, 0x2F, 0x2C};
+    int groups_ok = 0, ngroups = 2000000 / G;
+    bad = 0;
+    for (int k = 0; k < ngroups; k++) {
+        for (int j = 0; j < G; j++) {
+            st = st * 6364136223846793005ull + 1442695040888963407ull;
+            char *c = buf + 64 * j + 1;
+            int y = (int)((st >> 20) % 10000), m = 1 + (int)((st >> 34) % 12), d = 1 + (int)((st >> 44) % 28);
+            if ((st >> 40) % 16 == 0) {
+                m = (int)((st >> 34) % 14);
+                d = (int)((st >> 44) % 33);
+            }
+            snprintf(c, 11, "%04d-%02d-%02d", y, m, d);
+            memset(c + 10, (st >> 8) & 1 ? '0' : '-', 20);     /* the pad: digits or dashes */
+            len[j] = 10;
+            uint64_t r = st;
+            int nm = (st >> 58) % 64 == 0 ? 1 + (int)((st >> 61) % 3) : 0;
+            for (int i = 0; i < nm; i++) {
+                r = r * 6364136223846793005ull + 1;
+                int at = (int)((r >> 33) % 10);
+                unsigned pick = (unsigned)(r >> 50) % 3, v = (unsigned)(r >> 40) & 0xFF;
+                c[at] = (char)(pick == 0 ? 0x2C + v % 15 : pick == 1 ? odd[v % sizeof odd] : v);
+            }
+            if ((st >> 4) % 97 == 0) len[j] = (st >> 12) & 1 ? 9 : 11;
+            if ((st >> 4) % 211 == 1) len[j] = (size_t)((st >> 13) % 10);
+        }
+        if (!dategroup_agrees(f, buf, len)) bad++;
+        int all = 1;
+        for (int j = 0; j < G; j++) all &= date_parse(buf + 64 * j + 1, len[j], NULL) == 1;
+        groups_ok += all;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(groups_ok > ngroups / 20 && groups_ok < ngroups - ngroups / 20);   /* both answers */
+    bad = 0;
+    for (int j = 0; j < G; j++) {
+        snprintf(buf + 64 * j + 1, 11, "%04d-%02d-%02d", 2020, 2, 29 - j);
+        buf[64 * j + 11] = ',';
+        len[j] = 10;
+    }
+    for (int j = 0; j < G; j++)
+        for (int at = 0; at < 10; at++)
+            for (int v = 0; v < 256; v++) {
+                char *c = buf + 64 * j + 1, keep = c[at];
+                c[at] = (char)v;
+                if (!dategroup_agrees(f, buf, len)) bad++;
+                c[at] = keep;
+            }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 static void test_csv_fast_agrees(void)
 {
     fixture fx;
@@ -2393,6 +2519,63 @@ static void test_cells_fast_agrees(void)
     data_free(d);
     CU_ASSERT(fast_load_agrees(&s2, 1, &o, pool, &d, &cap));
     data_free(d);
+    strpool_free(pool);
+    fx_close(&fx);
+}
+
+/* The column pass with dates taken DATE_GROUP at a time against the
+ * general path (COHORT_CSV_SLOW=1): date columns as field 0 and further
+ * in, whose groups hold missing cells ("", NA, a 10-byte missing
+ * string), impossible dates (errors), partial and malformed dates (the
+ * column turns text) at every position of a group, in files of 1-80
+ * rows and of 1100 (groups cut short at the end of a batch or the file);
+ * with the default missing strings and with one of 10 bytes (no groups). */
+static void test_date_groups_agree(void)
+{
+    fixture fx;
+    CU_ASSERT_FATAL(fx_open(&fx) == 0);
+    strpool *pool = strpool_new();
+    static const char *const na[] = {"NA", "not a date"};
+    load_opts o = {.na = na, .nna = 2};
+    uint64_t st = 77;
+    int bad = 0;
+    for (int trial = 0; trial < 400; trial++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        int rows = trial % 50 == 7 ? 1100 : 1 + (int)((st >> 33) % 80), kind = (int)((st >> 45) % 6);
+        textbuf tb = {0};
+        tb_add(&tb, "d,id,e\n");
+        for (int i = 0; i < rows; i++) {
+            char cell[2][32];
+            for (int c = 0; c < 2; c++) {
+                st = st * 6364136223846793005ull + 1442695040888963407ull;
+                snprintf(cell[c], sizeof cell[c], "%04d-%02d-%02d", 1900 + (int)((st >> 20) % 200),
+                         1 + (int)((st >> 30) % 12), 1 + (int)((st >> 40) % 28));
+                if ((st >> 50) % 23 == 0) {
+                    static const char *const odd[] = {"", "NA", "not a date", "2019-02-29", "2019-13-01",
+                                                      "2019-02", "2020-1-01", "20200101", "2020-01-011"};
+                    snprintf(cell[c], sizeof cell[c], "%s", odd[kind + (int)((st >> 56) % 3)]);
+                }
+            }
+            tb_printf(&tb, "%s,%d,%s\n", cell[0], i + 1, cell[1]);
+        }
+        CU_ASSERT_FATAL(!tb.oom);
+        const char *p = fx_write(&fx, "dates.csv", tb.s, tb.n);
+        free(tb.s);
+        table_spec sp = {.name = "t", .path = p, .key = "id"};
+        capture cap;
+        cohort_data *d;
+        if (!fast_load_agrees(&sp, 1, NULL, pool, &d, &cap)) bad++;
+        data_free(d);
+        if (!fast_load_agrees(&sp, 1, &o, pool, &d, &cap)) bad++;   /* no groups */
+        data_free(d);
+        static const char *const dn[] = {"d", "e"};
+        static const int dt[] = {CT_DATE, CT_DATE};
+        table_spec sd = {.name = "t", .path = p, .key = "id", .ndecl = 2, .decl_names = dn,
+                         .decl_types = dt};
+        if (!fast_load_agrees(&sd, 1, NULL, pool, &d, &cap)) bad++;
+        data_free(d);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
     strpool_free(pool);
     fx_close(&fx);
 }
@@ -2936,6 +3119,8 @@ int main(void)
         {"partial dates", test_partial_dates},
         {"date fast path on every day", test_date_parse_every_day},
         {"date fast path on mutated texts", test_date_parse_mutated},
+        {"dates a group at a time agree with date_parse", test_dategroup_agrees},
+        {"date groups of the column pass agree with the general path", test_date_groups_agree},
         {"short reals fast path agrees with vp_real", test_parse_reals_padded},
         {"booleans read by one word agree with bytes", test_parse_bools},
         {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
