@@ -1,20 +1,23 @@
-/* datevec.c: ISO dates sixteen cells at a time (AVX-512 VBMI), for the
- * loader's column pass; see datevec.h.  The day number is date_parse's
+/* cellvec.c: cells of a column sixteen at a time (AVX-512 VBMI), for the
+ * loader's column pass: dates and short integers; see cellvec.h.
+ * Integers are vp_int_padded's checks and digit pairs, quads and octets
+ * in 64-bit lanes (one cell a lane), by pmaddubsw / pmaddwd / pmuludq
+ * instead of its multiplications.  The day number is date_parse's
  * (date.h) by other means: no division, the quotients by 100 and 400
  * taken from the year's first digit pair (ceil(y / 100) is that pair plus
  * one when the last pair is not 00, and ceil(y / 400) = ceil(ceil(y /
- * 100) / 4)).  tests/unit/test_data.c compares it with date_parse on
- * millions of generated cells. */
-#include "datevec.h"
+ * 100) / 4)).  tests/unit/test_data.c compares both with date_parse and
+ * vp_int_padded on millions of generated cells. */
+#include "cellvec.h"
 #include <string.h>
 #include "date.h"
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #include <immintrin.h>
-#define DATEVEC_X86 1
+#define CELLVEC_X86 1
 #endif
 
-#ifdef DATEVEC_X86
+#ifdef CELLVEC_X86
 #define DV_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512dq")))
 
 /* Four cells' 16 bytes each from their start (10 bytes of the date, 6
@@ -110,17 +113,82 @@ static DV_TARGET int dates_avx512(const char *base, const uint32_t *sp, size_t s
     _mm512_storeu_si512(out, days);
     return 1;
 }
+
+/* Eight cells' 8 bytes each from their start, one a 64-bit lane. */
+static inline DV_TARGET __m512i eight_words(const char *base, const uint32_t *st)
+{
+#define TWO(j)                                                                                  \
+    _mm_insert_epi64(_mm_loadl_epi64((const __m128i *)(const void *)(base + st[j])),            \
+                     *(const long long *)(const void *)(base + st[j + 1]), 1)
+    return _mm512_inserti64x2(
+        _mm512_inserti64x2(_mm512_inserti64x2(_mm512_castsi128_si512(TWO(0)), TWO(2), 1), TWO(4), 2),
+        TWO(6), 3);
+#undef TWO
+}
+
+/* vp_int_padded's word test and value for eight cells of lengths len
+ * (0-8): the text shifted into the high bytes (zeros lead; a length of 0
+ * shifts all out), its bytes 0x30-0x39 and the zeros shifted in 0;
+ * *ok's bit j for a cell that passes; the values in 64-bit lanes. */
+static inline DV_TARGET __m512i eight_ints(__m512i w, __m512i len, __mmask8 *ok)
+{
+    const __m512i f0 = _mm512_set1_epi64((long long)0xF0F0F0F0F0F0F0F0ull);
+    const __m512i f = _mm512_set1_epi64(0x0F0F0F0F0F0F0F0Fll);
+    __m512i sh = _mm512_slli_epi64(_mm512_sub_epi64(_mm512_set1_epi64(8), len), 3);
+    w = _mm512_sllv_epi64(w, sh);
+    __m512i lo = _mm512_and_si512(w, f);
+    __m512i hi30 = _mm512_sllv_epi64(_mm512_set1_epi64(0x3030303030303030ll), sh);
+    *ok = _mm512_cmpeq_epi64_mask(_mm512_and_si512(w, f0), hi30) &
+          _mm512_testn_epi64_mask(_mm512_add_epi64(lo, _mm512_set1_epi64(0x0606060606060606ll)), f0);
+    /* byte 0 the highest digit: pairs, then quads, then the two quads */
+    __m512i v = _mm512_maddubs_epi16(lo, _mm512_set1_epi16(0x010A));
+    v = _mm512_madd_epi16(v, _mm512_set1_epi32(0x00010064));
+    return _mm512_add_epi64(_mm512_mul_epu32(v, _mm512_set1_epi64(10000)), _mm512_srli_epi64(v, 32));
+}
+
+static DV_TARGET int ints_avx512(const char *base, const uint32_t *sp, size_t ss, unsigned add,
+                                 const uint32_t *ep, size_t es, int32_t *out, uint32_t *empty)
+{
+    uint32_t st[INT_GROUP];
+    uint64_t len[INT_GROUP];
+    unsigned bad = 0;
+    for (int j = 0; j < INT_GROUP; j++) {
+        st[j] = sp[j * ss] + add;
+        len[j] = ep[j * es] - st[j];
+        bad |= len[j] > 8;
+    }
+    if (bad) return 0;
+    __m512i l0 = _mm512_loadu_si512(len), l1 = _mm512_loadu_si512(len + 8);
+    __mmask8 ok0, ok1;
+    __m512i v0 = eight_ints(eight_words(base, st), l0, &ok0);
+    __m512i v1 = eight_ints(eight_words(base, st + 8), l1, &ok1);
+    if ((ok0 & ok1) != 0xFF) return 0;
+    _mm256_storeu_si256((__m256i *)(void *)out, _mm512_cvtepi64_epi32(v0));
+    _mm256_storeu_si256((__m256i *)(void *)(out + 8), _mm512_cvtepi64_epi32(v1));
+    const __m512i zero = _mm512_setzero_si512();
+    *empty = (uint32_t)_mm512_cmpeq_epi64_mask(l0, zero) | (uint32_t)_mm512_cmpeq_epi64_mask(l1, zero) << 8;
+    return 1;
+}
 #endif
 
 dategroup_fn dategroup_pick(const char *name)
 {
     if (name && strcmp(name, "none") == 0) return NULL;
-#ifdef DATEVEC_X86
+#ifdef CELLVEC_X86
     __builtin_cpu_init();
     if ((!name || strcmp(name, "avx512") == 0) && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512dq"))
         return dates_avx512;
+#endif
+    return NULL;
+}
+
+intgroup_fn intgroup_pick(const char *name)
+{
+#ifdef CELLVEC_X86
+    /* the same instructions: one test */
+    if (dategroup_pick(name)) return ints_avx512;
 #endif
     return NULL;
 }
