@@ -118,8 +118,8 @@ static DV_TARGET int dates_avx512(const char *base, const uint32_t *sp, size_t s
 static inline DV_TARGET __m512i eight_words(const char *base, const uint32_t *st)
 {
 #define TWO(j)                                                                                  \
-    _mm_insert_epi64(_mm_loadl_epi64((const __m128i *)(const void *)(base + st[j])),            \
-                     *(const long long *)(const void *)(base + st[j + 1]), 1)
+    _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)(base + st[j])),          \
+                       _mm_loadl_epi64((const __m128i *)(const void *)(base + st[j + 1])))
     return _mm512_inserti64x2(
         _mm512_inserti64x2(_mm512_inserti64x2(_mm512_castsi128_si512(TWO(0)), TWO(2), 1), TWO(4), 2),
         TWO(6), 3);
