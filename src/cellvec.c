@@ -20,6 +20,22 @@
 #ifdef CELLVEC_X86
 #define DV_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512dq")))
 
+/* The sixteen cells' starts (into st) and lengths, by two gathers of
+ * the tokenizer's offsets: for the integers, whose lengths are needed in
+ * lanes, cheaper than a loop of scalar loads and a reload of the lengths
+ * written a lane at a time (the dates, which only test their lengths,
+ * were slower so: 213-240 -> 297-305 samples at 1M). */
+static inline DV_TARGET __m512i group_cells(const uint32_t *sp, size_t ss, unsigned add,
+                                            const uint32_t *ep, size_t es, uint32_t *st)
+{
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m512i s = _mm512_i32gather_epi32(_mm512_mullo_epi32(iota, _mm512_set1_epi32((int)ss)), sp, 4);
+    __m512i e = _mm512_i32gather_epi32(_mm512_mullo_epi32(iota, _mm512_set1_epi32((int)es)), ep, 4);
+    s = _mm512_add_epi32(s, _mm512_set1_epi32((int)add));
+    _mm512_storeu_si512(st, s);
+    return _mm512_sub_epi32(e, s);
+}
+
 /* Four cells' 16 bytes each from their start (10 bytes of the date, 6
  * of the pad), one a 128-bit lane. */
 static inline DV_TARGET __m512i four_cells(const char *base, const uint32_t *st)
@@ -150,15 +166,10 @@ static DV_TARGET int ints_avx512(const char *base, const uint32_t *sp, size_t ss
                                  const uint32_t *ep, size_t es, int32_t *out, uint32_t *empty)
 {
     uint32_t st[INT_GROUP];
-    uint64_t len[INT_GROUP];
-    unsigned bad = 0;
-    for (int j = 0; j < INT_GROUP; j++) {
-        st[j] = sp[j * ss] + add;
-        len[j] = ep[j * es] - st[j];
-        bad |= len[j] > 8;
-    }
-    if (bad) return 0;
-    __m512i l0 = _mm512_loadu_si512(len), l1 = _mm512_loadu_si512(len + 8);
+    __m512i len = group_cells(sp, ss, add, ep, es, st);
+    if (_mm512_cmpgt_epu32_mask(len, _mm512_set1_epi32(8))) return 0;
+    __m512i l0 = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(len));
+    __m512i l1 = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(len, 1));
     __mmask8 ok0, ok1;
     __m512i v0 = eight_ints(eight_words(base, st), l0, &ok0);
     __m512i v1 = eight_ints(eight_words(base, st + 8), l1, &ok1);
