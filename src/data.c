@@ -25,6 +25,7 @@
 #include "regfile.h"
 #include "tasks.h"
 #include "date.h"
+#include "cellvec.h"
 #include "valparse.h"
 
 enum { MAX_FILE_ERRORS = 20, SHOW_VALUE = 60, FIRST_ROWS = 4096 };
@@ -114,6 +115,9 @@ typedef struct loader {
     int arena_full;         /* a part had more rows than that */
     size_t part_bytes;      /* > 0: parts of this many bytes (a test hook) */
     int slow;               /* no fast paths (COHORT_CSV_SLOW, a test hook) */
+    dategroup_fn dates;     /* dates DATE_GROUP at a time (cellvec.h), or NULL */
+    intgroup_fn ints;       /* integers INT_GROUP at a time, or NULL (also
+                               when a missing-value string is all digits) */
     unsigned char *failed;  /* per table: it had errors */
     const char *cache_dir;  /* the rerun cache (colcache.h), or NULL */
     struct cache_state *cache; /* per table: its cache entry's identity */
@@ -547,6 +551,8 @@ typedef struct plain_col {
     size_t row0;
     uint64_t nalen;
     int fixed, impute;
+    dategroup_fn dates;    /* L->dates */
+    intgroup_fn ints;       /* L->ints */
 } plain_col;
 
 static inline __attribute__((always_inline)) plain_col plain_col_of(const loader *L, size_t ci)
@@ -554,7 +560,7 @@ static inline __attribute__((always_inline)) plain_col plain_col_of(const loader
     uint64_t nalen = L->nalens & 1 ? ~(uint64_t)0 : L->nalens | 1;
     column *c = &L->t->cols[ci];
     return (plain_col){c, c->i32, c->r, c->d, c->b, c->sid, 0, nalen, L->cs[ci].fixed,
-                       L->cs[ci].impute};
+                       L->cs[ci].impute, L->dates, L->ints};
 }
 
 /* store_value_as's type for a CT_INT column while it is 32 bits wide
@@ -667,6 +673,22 @@ static inline int store_plain(loader *L, size_t ci, size_t row, const csv_field 
     return store_plain_as(L, &pc, row, f->p, f->len, f->p == f->raw, pc.c->type, L->cs[ci].skip);
 }
 
+/* The group of cells of records k, k + 1, ... (cellvec.h's offsets) of a
+ * CT_DATE or PLAIN_INT32 column pass (q: its values from the batch's first
+ * row) stored as store_plain_as stores each: 1, or 0 (nothing stored). */
+static inline __attribute__((always_inline)) int store_group(const plain_col *q, size_t k, int type,
+                                                            const char *base, const uint32_t *sp,
+                                                            size_t ss, unsigned add,
+                                                            const uint32_t *ep, size_t es)
+{
+    if (type == CT_DATE) return q->dates(base, sp, ss, add, ep, es, q->d + k);
+    uint32_t empty;
+    if (!q->ints(base, sp, ss, add, ep, es, q->i32 + k, &empty)) return 0;
+    for (; empty; empty &= empty - 1)   /* missing, its value 0 (stored) */
+        col_set_missing(q->c, q->row0 + k + (size_t)__builtin_ctz(empty));
+    return 1;
+}
+
 /* store_plain_as of column ci (first: ci is 0) for records k, k + 1, ...
  * of batch b, record k in row `row` + k (skip: all in row 0); the record
  * before which it stopped (at a cell it does not take), or b->n.  Field ci
@@ -691,15 +713,44 @@ plain_loop(loader *L, const plain_col *pc, size_t ci, size_t row, const csv_batc
         default: break;     /* CT_INT: put_int, by row0 + k */
         }
     }
+    /* cells G at a time (cellvec.h) while a group is all dates, or all
+     * 32-bit integers or empty; a group that is not is stored cell by cell
+     * (and the loop stops at its first cell not taken, as it would
+     * without groups).  Dates not when a cell of 10 bytes may be missing
+     * (is_missing is asked first); integers not when a missing-value
+     * string is all digits (L->ints NULL) */
+    enum { G = DATE_GROUP };
+    _Static_assert(DATE_GROUP == INT_GROUP, "one group size");
+    const int groups = !skip && ((type == CT_DATE && q.dates && !((q.nalen >> 10) & 1)) ||
+                                 (type == PLAIN_INT32 && q.ints));
     if (first) {
         const uint32_t *e = b->end + k * nf, *s = b->start + k;
-        for (; k < n; k++, e += nf, s++)
+        for (size_t stop = k; k < n; k++, e += nf, s++) {
+            if (groups && k == stop && k + G <= n) {
+                while (k + G <= n && store_group(&q, k, type, base, s, 1, 0, e, nf)) {
+                    k += G;
+                    e += G * nf;
+                    s += G;
+                }
+                stop = k + G;
+                if (k == n) break;
+            }
             if (!store_plain_as(L, &q, skip ? 0 : k, base + *s, *e - *s, 1, type, skip)) break;
+        }
     } else {
         const uint32_t *o = b->end + k * nf + ci - 1;  /* field ci - 1's end, then ci's */
-        for (; k < n; k++, o += nf)
+        for (size_t stop = k; k < n; k++, o += nf) {
+            if (groups && k == stop && k + G <= n) {
+                while (k + G <= n && store_group(&q, k, type, base, o, nf, 1, o + 1, nf)) {
+                    k += G;
+                    o += G * nf;
+                }
+                stop = k + G;
+                if (k == n) break;
+            }
             if (!store_plain_as(L, &q, skip ? 0 : k, base + o[0] + 1, o[1] - o[0] - 1, 1, type, skip))
                 break;
+        }
     }
     return k;
 }
@@ -2821,6 +2872,8 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     if (pb && *pb) L.part_bytes = (size_t)strtoull(pb, NULL, 10);
     const char *slow = getenv("COHORT_CSV_SLOW");
     L.slow = slow && strcmp(slow, "1") == 0;
+    L.dates = dategroup_pick(NULL);
+    L.ints = intgroup_pick(NULL);
     L.cache_dir = opts ? opts->cache_dir : NULL;
     L.nalen = malloc(L.nna * sizeof *L.nalen);
     L.failed = calloc(n ? n : 1, 1);
@@ -2838,6 +2891,7 @@ cohort_data *data_load(const table_spec *specs, size_t n, const load_opts *opts,
     for (size_t k = 0; k < L.nna; k++) {
         L.nalen[k] = strlen(L.na[k]);
         L.nalens |= (uint64_t)1 << (L.nalen[k] < 64 ? L.nalen[k] : 0);
+        if (L.nalen[k] && strspn(L.na[k], "0123456789") == L.nalen[k]) L.ints = NULL;
     }
     int errors = 0;
     for (size_t ti = 0; ti < n; ti++) {

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "data.h"
 #include "date.h"
+#include "cellvec.h"
 #include "outfile.h"
 #include "strpool.h"
 #include "textbuf.h"
@@ -2149,6 +2150,146 @@ static void test_date_parse_mutated(void)
     CU_ASSERT(shaped > 500000);     /* the valid and the impossible dates among them */
 }
 
+/* One group of cells for a group parser (cellvec.h: fd for dates, or fi
+ * for integers): cell j's text at buf + 64 j + 1 (its length len[j]), a
+ * ',' before it and other bytes after it (the tokenizer's pad holds the
+ * next fields); laid out as the column pass sees a column, both as field
+ * 0 (record starts, a stride of 1) and as field 1 of two (the previous
+ * field's ends, a stride of 2).  1 when the parser agrees with the cell
+ * parser on both forms: every cell one date_parse takes (dates); every
+ * cell empty or 1-8 bytes without a '-' that vp_int_padded takes
+ * (integers: 0 and bit j of the empty mask for an empty cell j); with the
+ * same values; or not (0, out and the mask untouched). */
+static int group_agrees(dategroup_fn fd, intgroup_fn fi, char *buf, const size_t *len)
+{
+    enum { G = DATE_GROUP };
+    _Static_assert(DATE_GROUP == INT_GROUP, "one group size");
+    uint32_t start[G], ends[2 * G], want_empty = 0;
+    int32_t want[G];
+    int all = 1;
+    for (int j = 0; j < G; j++) {
+        uint32_t at = (uint32_t)(64 * j + 1);
+        start[j] = at;
+        ends[2 * j] = at - 1;
+        ends[2 * j + 1] = at + (uint32_t)len[j];
+        int64_t v = 0;
+        if (fd)
+            all &= date_parse(buf + at, len[j], &want[j]) == 1;
+        else if (len[j] == 0)
+            want_empty |= 1u << j;
+        else
+            all &= len[j] <= 8 && buf[at] != '-' && vp_int_padded(buf + at, len[j], &v) == 1;
+        if (!fd) want[j] = (int32_t)v;
+    }
+    for (int form = 0; form < 2; form++) {
+        int32_t out[G];
+        uint32_t empty = 0x5a5a5a5a;
+        for (int j = 0; j < G; j++) out[j] = 0x5a5a5a5a;
+        const uint32_t *sp = form == 0 ? start : ends;
+        size_t ss = form == 0 ? 1 : 2;
+        int rc = fd ? fd(buf, sp, ss, (unsigned)form, ends + 1, 2, out)
+                    : fi(buf, sp, ss, (unsigned)form, ends + 1, 2, out, &empty);
+        if (rc != all || (!fd && empty != (all ? want_empty : 0x5a5a5a5a))) return 0;
+        for (int j = 0; j < G; j++)
+            if (out[j] != (all ? want[j] : 0x5a5a5a5a)) return 0;
+    }
+    return 1;
+}
+
+/* The group parser (cellvec.h, when this processor has one) against
+ * date_parse, one cell at a time among valid dates, at every place of the
+ * group: on every text YYYY-MM-DD of years 0000-9999, months 00-13 and
+ * days 00-32 (leap days of 1900, 2000, 2019 and 2020 among them); on 2M
+ * texts of valid dates of any year, one in 16 with month and day out of
+ * range, one in 64 with one to three bytes changed (as
+ * test_date_parse_mutated), one in about 90 cut or grown to 9 or 11 bytes
+ * or to 0-9, in groups of such texts; and with every byte of one date of
+ * a group changed to each of the 256. */
+static void test_dategroup_agrees(void)
+{
+    enum { G = DATE_GROUP };
+    dategroup_fn f = dategroup_pick(NULL);
+    CU_ASSERT_PTR_NULL(dategroup_pick("none"));
+    if (!f) {
+        CU_PASS("no group parser on this processor");
+        return;
+    }
+    static char buf[64 * G + 64];
+    size_t len[G];
+    uint64_t st = 4242;
+    /* valid dates around the cell under test */
+    for (int j = 0; j < G; j++) {
+        memset(buf + 64 * j, '7', 64);
+        buf[64 * j] = ',';
+        snprintf(buf + 64 * j + 1, 11, "%04d-%02d-%02d", 1950 + 7 * j, 1 + j % 12, 3 + j);
+        buf[64 * j + 11] = ',';
+        len[j] = 10;
+    }
+    int bad = 0, lanes_ok = 0;
+    for (int y = 0; y <= 9999; y++)
+        for (int m = 0; m <= 13; m++)
+            for (int d = 0; d <= 32; d++) {
+                int j = (y + m + d) % G;
+                char save[12], s[16];
+                memcpy(save, buf + 64 * j + 1, 11);
+                snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
+                memcpy(buf + 64 * j + 1, s, 10);
+                if (!group_agrees(f, NULL, buf, len)) bad++;
+                lanes_ok += date_parse(s, 10, NULL) == 1;
+                memcpy(buf + 64 * j + 1, save, 11);
+            }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(lanes_ok > 3000000);
+    static const unsigned char odd[] = {0x00, 0x7F, 0x80, 0x8A, 0xB0, 0xFF, ' ', 0x3A, 0x2F, 0x2C};
+    int groups_ok = 0, ngroups = 2000000 / G;
+    bad = 0;
+    for (int k = 0; k < ngroups; k++) {
+        for (int j = 0; j < G; j++) {
+            st = st * 6364136223846793005ull + 1442695040888963407ull;
+            char *c = buf + 64 * j + 1;
+            int y = (int)((st >> 20) % 10000), m = 1 + (int)((st >> 34) % 12), d = 1 + (int)((st >> 44) % 28);
+            if ((st >> 40) % 16 == 0) {
+                m = (int)((st >> 34) % 14);
+                d = (int)((st >> 44) % 33);
+            }
+            snprintf(c, 11, "%04d-%02d-%02d", y, m, d);
+            memset(c + 10, (st >> 8) & 1 ? '0' : '-', 20);     /* the pad: digits or dashes */
+            len[j] = 10;
+            uint64_t r = st;
+            int nm = (st >> 58) % 64 == 0 ? 1 + (int)((st >> 61) % 3) : 0;
+            for (int i = 0; i < nm; i++) {
+                r = r * 6364136223846793005ull + 1;
+                int at = (int)((r >> 33) % 10);
+                unsigned pick = (unsigned)(r >> 50) % 3, v = (unsigned)(r >> 40) & 0xFF;
+                c[at] = (char)(pick == 0 ? 0x2C + v % 15 : pick == 1 ? odd[v % sizeof odd] : v);
+            }
+            if ((st >> 4) % 97 == 0) len[j] = (st >> 12) & 1 ? 9 : 11;
+            if ((st >> 4) % 211 == 1) len[j] = (size_t)((st >> 13) % 10);
+        }
+        if (!group_agrees(f, NULL, buf, len)) bad++;
+        int all = 1;
+        for (int j = 0; j < G; j++) all &= date_parse(buf + 64 * j + 1, len[j], NULL) == 1;
+        groups_ok += all;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(groups_ok > ngroups / 20 && groups_ok < ngroups - ngroups / 20);   /* both answers */
+    bad = 0;
+    for (int j = 0; j < G; j++) {
+        snprintf(buf + 64 * j + 1, 11, "%04d-%02d-%02d", 2020, 2, 29 - j);
+        buf[64 * j + 11] = ',';
+        len[j] = 10;
+    }
+    for (int j = 0; j < G; j++)
+        for (int at = 0; at < 10; at++)
+            for (int v = 0; v < 256; v++) {
+                char *c = buf + 64 * j + 1, keep = c[at];
+                c[at] = (char)v;
+                if (!group_agrees(f, NULL, buf, len)) bad++;
+                c[at] = keep;
+            }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 static void test_csv_fast_agrees(void)
 {
     fixture fx;
@@ -2395,6 +2536,171 @@ static void test_cells_fast_agrees(void)
     data_free(d);
     strpool_free(pool);
     fx_close(&fx);
+}
+
+/* The integer group parser against vp_int_padded: every number 0-99999
+ * and every power of ten and its neighbours up to 10^10 with 0-3 leading
+ * zeros, at every place of a group of 1-8 digit numbers; then 4M cells
+ * in groups: lengths 0-11, digits mostly, one in 32 with a byte changed
+ * to one near the digits ('/', ':', '-', '+', '.', ' ', 0x00, 0x80,
+ * 0xB0, 0xFF, 0x39 + 16...) or any, a '-' first one in 64, and the
+ * bytes after each cell digits or not. */
+static void test_intgroup_agrees(void)
+{
+    enum { G = INT_GROUP };
+    intgroup_fn f = intgroup_pick(NULL);
+    CU_ASSERT_PTR_NULL(intgroup_pick("none"));
+    if (!f) {
+        CU_PASS("no group parser on this processor");
+        return;
+    }
+    static char buf[64 * G + 64];
+    size_t len[G];
+    for (int j = 0; j < G; j++) {
+        memset(buf + 64 * j, '5', 64);
+        buf[64 * j] = ',';
+        len[j] = (size_t)snprintf(buf + 64 * j + 1, 12, "%d", 1 + 7 * j * j * j);
+        buf[64 * j + 1 + len[j]] = '9';
+    }
+    int bad = 0;
+    for (long x = 0; x < 100000 + 4 * 11 * 3; x++) {
+        char s[24];
+        if (x < 100000) {
+            snprintf(s, sizeof s, "%ld", x);
+        } else {
+            long e = (x - 100000) / 12, r = (x - 100000) % 12, p = 1;
+            for (long i = 0; i < e % 11; i++) p *= 10;
+            snprintf(s, sizeof s, "%.*s%ld", (int)(r / 3), "000", p - 1 + r % 3);
+        }
+        int j = (int)(x % G);
+        char save[16];
+        size_t keep = len[j];
+        memcpy(save, buf + 64 * j + 1, 16);
+        len[j] = strlen(s);
+        memcpy(buf + 64 * j + 1, s, len[j]);
+        if (!group_agrees(NULL, f, buf, len)) bad++;
+        memcpy(buf + 64 * j + 1, save, 16);
+        len[j] = keep;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    static const unsigned char odd[] = {'/', ':', '-', '+', '.', ' ', 0x00, 0x80, 0xB0, 0xFF, 0x39 + 16,
+                                        0x30 - 16, 0x30 + 128, 'e'};
+    uint64_t st = 31337;
+    int ngroups = 4000000 / G, groups_ok = 0, with_empty = 0;
+    bad = 0;
+    for (int k = 0; k < ngroups; k++) {
+        for (int j = 0; j < G; j++) {
+            st = st * 6364136223846793005ull + 1442695040888963407ull;
+            char *c = buf + 64 * j + 1;
+            size_t n = 1 + (size_t)((st >> 20) % 8);
+            if ((st >> 24) % 16 == 0) n = (size_t)((st >> 28) % 12);    /* 0-11 */
+            for (size_t i = 0; i < 16; i++) c[i] = (char)('0' + (st >> (i * 3 % 60)) % 10);
+            if ((st >> 8) & 1) memset(c + n, (st >> 9) & 1 ? ',' : '7', 8);   /* after it */
+            if ((st >> 32) % 64 == 0 && n) c[0] = '-';
+            if ((st >> 38) % 32 == 0 && n) {
+                unsigned v = (unsigned)(st >> 44);
+                c[(st >> 52) % n] = (char)((v & 1) ? odd[(v >> 1) % sizeof odd] : (v >> 1) & 0xFF);
+            }
+            len[j] = n;
+        }
+        uint32_t em = 0;
+        int all = 1;
+        for (int j = 0; j < G; j++) {
+            int64_t v;
+            if (len[j] == 0) em = 1;
+            else all &= len[j] <= 8 && buf[64 * j + 1] != '-' && vp_int_padded(buf + 64 * j + 1, len[j], &v) == 1;
+        }
+        groups_ok += all;
+        with_empty += all && em;
+        if (!group_agrees(NULL, f, buf, len)) bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(groups_ok > ngroups / 50 && groups_ok < ngroups - ngroups / 50);  /* both answers */
+    CU_ASSERT(with_empty > 100);
+}
+
+/* The column pass with dates and integers taken a group at a time
+ * (cellvec.h) against the general path (COHORT_CSV_SLOW=1): date and
+ * integer columns as field 0 and further in, whose groups hold missing
+ * cells ("", NA, a date-shaped missing string), impossible dates (errors),
+ * partial and malformed dates (the column turns text), signed, 9-11
+ * digit, 64-bit and real numbers (the column widens or turns real or
+ * text) at every position of a group, in files of 513-591 rows and of
+ * 1100-1699 (groups cut short at the end of a batch or the file); with
+ * the default missing strings, with a date-shaped one (no date groups)
+ * and with an all-digit one (no integer groups); undeclared and
+ * declared. */
+static void test_cell_groups_agree(void)
+{
+    strpool *pool = strpool_new();
+    static const char *const na[] = {"NA", "1900-01-01"}, *const na9[] = {"NA", "999"};
+    load_opts o = {.na = na, .nna = 2}, o9 = {.na = na9, .nna = 2};
+    uint64_t st = 77;
+    int bad = 0, loaded = 0;
+    for (int trial = 0; trial < 400; trial++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        /* a column's type is settled by the first batch's rows (512 here),
+         * stored row by row: groups from the second batch on */
+        int rows = trial % 50 == 7 ? 1100 + (int)((st >> 33) % 600) : 512 + (int)((st >> 33) % 80);
+        int dkind = trial % 3 == 2 && trial % 4 == 0 ? 2 : trial % 2, ikind = (trial / 3) % 3;
+        int nfirst = trial & 1;     /* the integers as field 0 */
+        textbuf tb = {0};
+        tb_add(&tb, nfirst ? "n,d,id,e\n" : "d,id,e,n\n");
+        for (int i = 0; i < rows; i++) {
+            char cell[3][32];
+            for (int c = 0; c < 2; c++) {
+                st = st * 6364136223846793005ull + 1442695040888963407ull;
+                snprintf(cell[c], sizeof cell[c], "%04d-%02d-%02d", 1900 + (int)((st >> 20) % 200),
+                         1 + (int)((st >> 30) % 12), 1 + (int)((st >> 40) % 28));
+                if ((st >> 50) % 23 == 0) {
+                    static const char *const odd[3][4] = {
+                        {"", "NA", "1900-01-01", "NA"},         /* missing (o: all 3) */
+                        {"not a date", "2019-02", "2020-1-01", "20200101"},     /* text */
+                        {"2019-02-29", "2019-13-01", "0000-02-30", "2020-01-011"}};  /* errors */
+                    snprintf(cell[c], sizeof cell[c], "%s", odd[dkind][(st >> 56) % 4]);
+                }
+            }
+            st = st * 6364136223846793005ull + 1442695040888963407ull;
+            snprintf(cell[2], sizeof cell[2], "%0*d", (int)((st >> 20) % 4), (int)((st >> 24) % 100000000));
+            if ((st >> 10) % 5 == 0) cell[2][0] = 0;    /* empty: missing */
+            if ((st >> 50) % 29 == 0) {
+                static const char *const odd[3][4] = {
+                    {"NA", "999", "007", "0"},                              /* missing (o9), 32 bits */
+                    {"-3", "123456789", "-2147483648", "2147483648"},       /* 64 bits at the last */
+                    {"1.5", "x", "99999999999", "-"}};                      /* real, text */
+                snprintf(cell[2], sizeof cell[2], "%s", odd[ikind][(st >> 56) % 4]);
+            }
+            if (nfirst)
+                tb_printf(&tb, "%s,%s,%d,%s\n", cell[2], cell[0], i + 1, cell[1]);
+            else
+                tb_printf(&tb, "%s,%d,%s,%s\n", cell[0], i + 1, cell[1], cell[2]);
+        }
+        CU_ASSERT_FATAL(!tb.oom);
+        fixture fx;     /* one a trial: a fixture holds MAXFILES files */
+        CU_ASSERT_FATAL(fx_open(&fx) == 0);
+        const char *p = fx_write(&fx, "cells.csv", tb.s, tb.n);
+        free(tb.s);
+        table_spec sp = {.name = "t", .path = p, .key = "id"};
+        capture cap;
+        cohort_data *d;
+        if (!fast_load_agrees(&sp, 1, NULL, pool, &d, &cap)) bad++;
+        data_free(d);
+        if (!fast_load_agrees(&sp, 1, &o, pool, &d, &cap)) bad++;   /* no date groups */
+        data_free(d);
+        if (!fast_load_agrees(&sp, 1, &o9, pool, &d, &cap)) bad++;  /* no integer groups */
+        loaded += d != NULL;
+        data_free(d);
+        static const char *const dn[] = {"d", "e", "n"};
+        static const int dt[] = {CT_DATE, CT_DATE, CT_INT};
+        table_spec sd = {.name = "t", .path = p, .key = "id", .ndecl = 3, .decl_names = dn,
+                         .decl_types = dt};
+        if (!fast_load_agrees(&sd, 1, NULL, pool, &d, &cap)) bad++;
+        data_free(d);
+        fx_close(&fx);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(loaded > 250);    /* most without errors: values compared */
+    strpool_free(pool);
 }
 
 /* Output temporary files: a symlink planted at the old predictable name
@@ -2936,6 +3242,9 @@ int main(void)
         {"partial dates", test_partial_dates},
         {"date fast path on every day", test_date_parse_every_day},
         {"date fast path on mutated texts", test_date_parse_mutated},
+        {"dates a group at a time agree with date_parse", test_dategroup_agrees},
+        {"integers a group at a time agree with vp_int_padded", test_intgroup_agrees},
+        {"cell groups of the column pass agree with the general path", test_cell_groups_agree},
         {"short reals fast path agrees with vp_real", test_parse_reals_padded},
         {"booleans read by one word agree with bytes", test_parse_bools},
         {"csv fast path agrees with the general tokenizer", test_csv_fast_agrees},
