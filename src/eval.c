@@ -157,10 +157,16 @@ static void *ev_alloc(evaluator *ev, size_t size)
     return b->data;
 }
 
+/* Is row `row` of column c missing (no row: -1)? */
+static inline int column_missing(const column *c, int64_t row)
+{
+    return row < 0 || col_missing(c, (size_t)row);
+}
+
 /* Row `row` of column c, whose type is `type` (c->type: column_value) */
 static inline __attribute__((always_inline)) value column_value_as(const column *c, int64_t row, int type)
 {
-    if (row < 0 || col_missing(c, (size_t)row)) return V_MISSING;
+    if (column_missing(c, row)) return V_MISSING;
     switch (type) {
     case CT_INT: return v_int(col_int(c, (size_t)row));
     case CT_REAL: return v_real(c->r[row]);
@@ -218,6 +224,12 @@ static int and3(int a, int b)
     if (a == F || b == F) return F;
     return a == U || b == U ? U : T;
 }
+static int or3(int a, int b)
+{
+    if (a == T || b == T) return T;
+    return a == U || b == U ? U : F;
+}
+static int not3(int a) { return a == U ? U : a == T ? F : T; }
 static value from_tv(int t) { return t == U ? V_MISSING : v_bool(t == T); }
 
 static int in_window(double x, double lo, double hi)
@@ -1051,10 +1063,7 @@ static value epm_value(evaluator *ev, const expr *e)
 OP op_unary(evaluator *ev, const expr *e, const evcode *k)
 {
     value a = OPND(0, e->a);
-    if (e->op == OP_NOT) {
-        int t = tv(a);
-        return from_tv(t == U ? U : t == T ? F : T);
-    }
+    if (e->op == OP_NOT) return from_tv(not3(tv(a)));
     if (v_missing(a) || e->op == OP_PLUS) return a;
     if (a.t == TY_INT && a.u.i == INT64_MIN) return out_of_range(ev, e);
     if (a.t == TY_INT) a.u.i = -a.u.i;
@@ -1074,18 +1083,14 @@ OP op_or(evaluator *ev, const expr *e, const evcode *k)
 {
     int a = tv(OPND(0, e->a));
     if (a == T) return v_bool(1);
-    int b = tv(OPND(1, e->b));
-    if (b == T) return v_bool(1);
-    return from_tv(a == U || b == U ? U : F);
+    return from_tv(or3(a, tv(OPND(1, e->b))));
 }
 
-/* arithmetic (e->op < OP_EQ) and comparisons */
-OP op_binary(evaluator *ev, const expr *e, const evcode *k)
+/* a comparison (op >= OP_EQ) of a and b */
+static inline value comparison(int op, value a, value b)
 {
-    value a = OPND(0, e->a), b = OPND(1, e->b);
-    if (e->op < OP_EQ) return arith(ev, e, a, b);
     if (v_missing(a) || v_missing(b)) return V_MISSING;
-    switch (e->op) {
+    switch (op) {
     case OP_EQ: return v_bool(equal(a, b));
     case OP_NE: return v_bool(!equal(a, b));
     case OP_LT: return v_bool(compare(a, b) < 0);
@@ -1096,6 +1101,14 @@ OP op_binary(evaluator *ev, const expr *e, const evcode *k)
     return V_MISSING;
 }
 
+/* arithmetic (e->op < OP_EQ) and comparisons */
+OP op_binary(evaluator *ev, const expr *e, const evcode *k)
+{
+    value a = OPND(0, e->a), b = OPND(1, e->b);
+    if (e->op < OP_EQ) return arith(ev, e, a, b);
+    return comparison(e->op, a, b);
+}
+
 OP op_between(evaluator *ev, const expr *e, const evcode *k)
 {
     value a = OPND(0, e->a), lo = OPND(1, e->b), hi = OPND(2, e->c);
@@ -1103,27 +1116,32 @@ OP op_between(evaluator *ev, const expr *e, const evcode *k)
     return v_bool(compare(a, lo) >= 0 && compare(a, hi) <= 0);
 }
 
+/* (a in l) for a literal list l (kl: its compiled node, or NULL), a known */
+static inline value in_list(evaluator *ev, value a, const expr *l, const evcode *kl)
+{
+    int unknown = 0;
+    /* compare item by item without building the list */
+    for (size_t i = 0; i < l->nitems; i++) {
+        value v = LITEM(kl, l, i);
+        if (v_missing(v)) unknown = 1;
+        else if (equal(a, v)) return v_bool(1);
+    }
+    return unknown ? V_MISSING : v_bool(0);
+}
+
 OP op_in(evaluator *ev, const expr *e, const evcode *k)
 {
     value a = OPND(0, e->a);
     if (v_missing(a)) return V_MISSING;
+    if (e->b->kind == E_LIST)
+        return in_list(ev, a, e->b, k && k->k[1]->items ? k->k[1] : NULL);   /* (kl: not another evaluator's) */
+    value l = OPND(1, e->b);
+    if (v_missing(l)) return V_MISSING;
     int unknown = 0;
-    if (e->b->kind == E_LIST) {
-        /* a literal list: compare item by item without building it */
-        const evcode *kl = k && k->k[1]->items ? k->k[1] : NULL;   /* (not another evaluator's) */
-        for (size_t i = 0; i < e->b->nitems; i++) {
-            value v = LITEM(kl, e->b, i);
-            if (v_missing(v)) unknown = 1;
-            else if (equal(a, v)) return v_bool(1);
-        }
-    } else {
-        value l = OPND(1, e->b);
-        if (v_missing(l)) return V_MISSING;
-        for (size_t i = 0; i < l.u.l->n; i++) {
-            value v = l.u.l->items[i];
-            if (v_missing(v)) unknown = 1;
-            else if (equal(a, v)) return v_bool(1);
-        }
+    for (size_t i = 0; i < l.u.l->n; i++) {
+        value v = l.u.l->items[i];
+        if (v_missing(v)) unknown = 1;
+        else if (equal(a, v)) return v_bool(1);
     }
     return unknown ? V_MISSING : v_bool(0);
 }
@@ -2085,4 +2103,127 @@ void eval_block_keep(evaluator *ev, const expr *e, value v)
     memo *m = &ev->lets[e->slot];
     m->v = v;
     m->gen = ev->gen;
+}
+
+/* ---- the criteria a block of units at a time -----------------------------
+ * study.c crit_part decides a criterion that is block_pure (nothing it reads
+ * has an effect but counting out-of-range results) for the block's units
+ * still undecided at once: `and`/`or` by sub-blocks (the right operand only
+ * for the units the left one leaves undecided, as op_and/op_or), `not`, and
+ * without a node per unit `in` a literal list, missing() and comparisons with
+ * a literal of a column of the unit or an ancestor (through the helpers their
+ * op_* call: in_list, comparison, column_missing); anything else through its
+ * node for each unit (unit_rows, no new generation: no memo is read). */
+
+/* a column of the unit's row or of its ancestors' (run's L_COL_UNIT, L_DATE_UNIT) */
+static int block_col(const evcode *k)
+{
+    return k && (k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT);
+}
+
+/* anc[i]: the row of table t (an ancestor of the unit's) for unit row
+ * rows[i], i < n: unit_rows' walk, a level at a time */
+static void block_anc(const evaluator *ev, int t, const size_t *rows, size_t n, int64_t *anc)
+{
+    int u = ev->st->unit;
+    const int32_t *pr = ev->d->tables[u].parent_row;
+    for (size_t i = 0; i < n; i++) anc[i] = pr[rows[i]];
+    for (u = ev->d->tables[u].parent; u != t; u = ev->d->tables[u].parent) {
+        pr = ev->d->tables[u].parent_row;
+        for (size_t i = 0; i < n; i++) anc[i] = pr[anc[i]];
+    }
+}
+
+int eval_block_tv_ok(evaluator *ev, const expr *e)
+{
+    return block_pure(ev, e);
+}
+
+static void block_tv(evaluator *ev, const expr *e, const size_t *rows, size_t n, uint8_t *out, int depth)
+{
+    const evcode *k = e->code;
+    if (k && depth < 16 && e->kind == E_BINARY && (e->op == OP_AND || e->op == OP_OR)) {
+        size_t sub[EVAL_BLOCK];
+        uint16_t at[EVAL_BLOCK];
+        uint8_t b[EVAL_BLOCK];
+        size_t m = 0;
+        int and = e->op == OP_AND;
+        block_tv(ev, e->a, rows, n, out, depth + 1);
+        for (size_t i = 0; i < n; i++)
+            if (out[i] != (and ? F : T)) {
+                at[m] = (uint16_t)i;
+                sub[m++] = rows[i];
+            }
+        if (!m) return;
+        block_tv(ev, e->b, sub, m, b, depth + 1);
+        for (size_t l = 0; l < m; l++) out[at[l]] = (uint8_t)(and ? and3(out[at[l]], b[l]) : or3(out[at[l]], b[l]));
+        return;
+    }
+    if (k && depth < 16 && e->kind == E_UNARY && e->op == OP_NOT) {
+        block_tv(ev, e->a, rows, n, out, depth + 1);
+        for (size_t i = 0; i < n; i++) out[i] = (uint8_t)not3(out[i]);
+        return;
+    }
+    const evcode *x = k && (e->kind == E_IN || e->kind == E_BINARY) ? k->k[0] : NULL;
+    if (k && e->kind == E_CALL && e->fn == BI_MISSING && k->items) x = k->items[0];
+    if (block_col(x)) {
+        const column *col = code_col(ev, x);
+        int64_t anc[EVAL_BLOCK];
+        int unit = x->t == ev->st->unit;   /* (then the rows are rows[i]) */
+        if (!unit) block_anc(ev, x->t, rows, n, anc);
+#define ROW(i) (unit ? (int64_t)rows[i] : anc[i])
+        const evcode *kl = e->kind == E_IN && e->b->kind == E_LIST ? k->k[1] : NULL;
+        int lits = kl && kl->items;
+        for (size_t i = 0; lits && i < e->b->nitems; i++) lits = kl->items[i]->leaf == L_CONST;
+        if (e->kind == E_CALL) {
+            for (size_t i = 0; i < n; i++) out[i] = column_missing(col, ROW(i)) ? T : F;
+            return;
+        }
+        if (lits && col->type == CT_TEXT) {
+            /* by the string's id: in_list's result for each id met, in a
+             * small table (ids that share a slot are looked up again) */
+            enum { SLOTS = 64 };
+            uint32_t id[SLOTS];
+            uint8_t res[SLOTS];
+            for (size_t s = 0; s < SLOTS; s++) id[s] = UINT32_MAX;
+            for (size_t i = 0; i < n; i++) {
+                int64_t r = ROW(i);
+                if (column_missing(col, r)) {
+                    out[i] = U;
+                    continue;
+                }
+                uint32_t sid = col->sid[r], s = sid & (SLOTS - 1);
+                if (id[s] != sid) {
+                    id[s] = sid;
+                    res[s] = (uint8_t)tv(in_list(ev, v_text(strpool_text(col->strs, sid)), e->b, kl));
+                }
+                out[i] = res[s];
+            }
+            return;
+        }
+        if (lits) {
+            for (size_t i = 0; i < n; i++) {
+                value a = column_value(col, ROW(i));
+                out[i] = (uint8_t)(v_missing(a) ? U : tv(in_list(ev, a, e->b, kl)));
+            }
+            return;
+        }
+        if (e->kind == E_BINARY && e->op >= OP_EQ && e->op <= OP_GE && k->k[1]->leaf == L_CONST) {
+            value lit = k->k[1]->v;
+            for (size_t i = 0; i < n; i++)
+                out[i] = (uint8_t)tv(comparison(e->op, column_value(col, ROW(i)), lit));
+            return;
+        }
+#undef ROW
+    }
+    for (size_t i = 0; i < n; i++) {
+        unit_rows(ev, rows[i]);
+        out[i] = (uint8_t)tv(expr_value(ev, e));
+    }
+}
+
+void eval_block_tv(evaluator *ev, const expr *e, const size_t *rows, size_t n, uint8_t *out)
+{
+    _Static_assert((int)F == (int)EVAL_FALSE && (int)T == (int)EVAL_TRUE && (int)U == (int)EVAL_UNKNOWN, "eval.h's truth values");
+    block_tv(ev, e, rows, n, out, 0);
 }

@@ -58,6 +58,16 @@ int64_t eval_row_of(const evaluator *ev, int t);
  * member e (rn.time) of an endpoint's value, as eval_expr gives it (the one
  * definition: inline for fill_part's loop). */
 int eval_block_ok(evaluator *ev, const expr *e);
+/* The criteria a block at a time (study.c crit_part): eval_block_tv sets
+ * out[i] to e's truth value for unit rows[i] (i < n <= EVAL_BLOCK), as
+ * eval_expr's after eval_unit(rows[i]) would give it (EVAL_UNKNOWN: missing).
+ * e must pass eval_block_tv_ok: nothing it reads has an effect but counting
+ * out-of-range results (no extern, no let but constants, no endpoint, no
+ * quantifier), so evaluating it apart from a unit's other values changes
+ * only the order of those counts. */
+enum { EVAL_BLOCK = 256, EVAL_FALSE = 0, EVAL_TRUE = 1, EVAL_UNKNOWN = 2 };
+int eval_block_tv_ok(evaluator *ev, const expr *e);
+void eval_block_tv(evaluator *ev, const expr *e, const size_t *rows, size_t n, uint8_t *out);
 int eval_block_ep_ok(evaluator *ev, int ep);
 void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
                 size_t n, value *const *out, ep_value *const *epout);

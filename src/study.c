@@ -514,6 +514,9 @@ static int parallel_for(const evpool *p, size_t n, unit_fn fn, void *ctx)
 
 typedef struct crit_ctx {
     const study *st;
+    const cohort_data *d;
+    int block;                         /* every criterion passes eval_block_tv_ok: crit_block */
+    int any_eps;                       /* an endpoint to evaluate (eval_eps) */
     size_t *idx;                       /* the units that pass, part by part */
     size_t kept[MAX_THREADS];          /* how many each part kept (at idx + lo) */
     size_t *excluded, *unknown;        /* MAX_THREADS x ncriteria */
@@ -533,12 +536,85 @@ static void atomic_max_u32(_Atomic uint32_t *p, uint32_t v)
     }
 }
 
+/* Unit i, whose rows of the attrition's levels are ar[0..nlev), passed j
+ * of the criteria (all: j == ncriteria): the attrition's rows behind it,
+ * the units kept (idx + lo, *k of them so far), the endpoints (i current) */
+static inline void crit_unit(crit_ctx *c, evaluator *ev, size_t i, size_t j, const int64_t *ar, size_t lo,
+                             size_t *k)
+{
+    const study *st = c->st;
+    for (int lv = 0; lv < c->nlev; lv++)
+        if (ar[lv] >= 0) atomic_max_u32(&c->best[lv][ar[lv]], (uint32_t)j + 1);
+    if (j < st->ncriteria) return;
+    c->idx[lo + (*k)++] = i;
+    if (c->any_eps)
+        for (size_t e = 0; e < st->neps; e++)
+            if (c->eval_eps[e]) eval_endpoint(ev, (int)e);
+}
+
+/* crit_part when every criterion passes eval_block_tv_ok: criterion j is
+ * decided for a block's units that passed the ones before it at once
+ * (eval_block_tv); what no criterion reads (the attrition, the units kept,
+ * the endpoints) then goes unit by unit, in order, as crit_part's loop */
+static void crit_block(crit_ctx *c, evaluator *ev, int part, size_t *excluded, size_t *unknown, size_t lo, size_t hi,
+                       size_t *k)
+{
+    const study *st = c->st;
+    size_t nc = st->ncriteria;
+    size_t rows[EVAL_BLOCK], steps[EVAL_BLOCK];
+    const int32_t *up[ATTR_LEVELS];   /* the levels' rows: eval_unit's walk up the parents (attr_levels) */
+    for (int lv = 0, u = st->unit; lv < c->nlev; u = c->d->tables[u].parent, lv++) up[lv] = c->d->tables[u].parent_row;
+    uint16_t at[EVAL_BLOCK];
+    uint8_t t[EVAL_BLOCK];
+    for (size_t b = lo; b < hi; b += EVAL_BLOCK) {
+        /* (EVAL_BLOCK divides 0x1000: the updates of crit_part's loop) */
+        if (part == 0 && c->pg && ((b - lo) & 0xfff) == 0)
+            progress_update(c->pg, "evaluating units", (double)(b - lo) / (double)(hi - lo));
+        size_t m = hi - b < EVAL_BLOCK ? hi - b : EVAL_BLOCK, left = m;
+        for (size_t i = 0; i < m; i++) {
+            rows[i] = b + i;
+            at[i] = (uint16_t)i;
+            steps[i] = nc;
+        }
+        for (size_t j = 0; j < nc && left; j++) {
+            const stmt *s = st->criteria[j];
+            eval_block_tv(ev, s->value, rows, left, t);
+            size_t kept = 0;
+            uint8_t pass = s->kind == S_INCLUDE ? EVAL_TRUE : EVAL_FALSE;
+            size_t un = 0;
+            for (size_t l = 0; l < left; l++) {
+                if (t[l] == pass) {
+                    rows[kept] = rows[l];
+                    at[kept++] = at[l];
+                } else {
+                    un += t[l] == EVAL_UNKNOWN;
+                    steps[at[l]] = j;
+                }
+            }
+            unknown[j] += un;
+            excluded[j] += left - kept - un;
+            left = kept;
+        }
+        for (size_t i = 0; i < m; i++) {
+            int64_t ar[ATTR_LEVELS], r = (int64_t)(b + i);
+            for (int lv = 0; lv < c->nlev; lv++) ar[lv] = r = up[lv][r];
+            if (c->any_eps) eval_unit(ev, b + i);
+            crit_unit(c, ev, b + i, steps[i], ar, lo, k);
+        }
+    }
+}
+
 static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     crit_ctx *c = ctxp;
     const study *st = c->st;
     size_t nc = st->ncriteria, k = 0;
     size_t *excluded = c->excluded + (size_t)part * nc, *unknown = c->unknown + (size_t)part * nc;
+    if (c->block) {
+        crit_block(c, ev, part, excluded, unknown, lo, hi, &k);
+        c->kept[part] = k;
+        return;
+    }
     for (size_t i = lo; i < hi; i++) {
         if (part == 0 && c->pg && ((i - lo) & 0xfff) == 0)
             progress_update(c->pg, "evaluating units", (double)(i - lo) / (double)(hi - lo));
@@ -550,15 +626,9 @@ static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
             if (v_missing(v)) { unknown[j]++; break; }
             if ((v.u.i != 0) != (s->kind == S_INCLUDE)) { excluded[j]++; break; }
         }
-        for (int lv = 0; lv < c->nlev; lv++) {
-            int64_t ar = eval_row_of(ev, c->lev[lv]);   /* (eval_unit's: data_ancestor_row) */
-            if (ar >= 0) atomic_max_u32(&c->best[lv][ar], (uint32_t)j + 1);
-        }
-        if (j < nc) continue;
-        c->idx[lo + k++] = i;
-        if (c->eval_eps)
-            for (size_t e = 0; e < st->neps; e++)
-                if (c->eval_eps[e]) eval_endpoint(ev, (int)e);
+        int64_t ar[ATTR_LEVELS];
+        for (int lv = 0; lv < c->nlev; lv++) ar[lv] = eval_row_of(ev, c->lev[lv]);   /* (eval_unit's) */
+        crit_unit(c, ev, i, j, ar, lo, &k);
     }
     c->kept[part] = k;
 }
@@ -720,6 +790,10 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
     if (roots) pool_prepare(pool, roots, nc, eval_eps);
     else pool_prepare(pool, NULL, 0, NULL);
     free(roots);
+    c.d = d;
+    for (size_t e = 0; eval_eps && e < st->neps; e++) c.any_eps |= eval_eps[e] != 0;
+    c.block = 1;
+    for (size_t j = 0; j < nc; j++) c.block = c.block && eval_block_tv_ok(pool->ev[0], st->criteria[j]->value);
     int parts = parallel_for(pool, n, crit_part, &c);
     /* the parts' units, in order, to the front; their counts summed */
     size_t *idx = c.idx, k = 0;
