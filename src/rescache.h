@@ -46,6 +46,10 @@ typedef struct rc_entry {
     void *own[RC_MAXSEC];   /* rescache_get: sections decoded from bits (a
                                section of 0/1 bytes or of 0.0/1.0 doubles is
                                kept as one bit a value), freed by rc_entry_free */
+    void *zero[RC_MAXSEC];  /* rescache_get: a section whose bits are all 0,
+                               read-only anonymous memory of len[k] bytes (the
+                               kernel's zero page: no page of its own),
+                               unmapped by rc_entry_free */
 } rc_entry;
 
 /* The cache of one run of study st over data d in folder dir (NULL: off);

@@ -706,9 +706,12 @@ static size_t problems(const evpool *p, const study *st)
 enum { SET_N, SET_KEPT, SET_NC, SET_NLEV, SET_META };
 
 /* The units that pass the criteria and the attrition, from the results
- * cache entry of key (as apply_criteria computes them); NULL: none. */
+ * cache entry of key (as apply_criteria computes them); NULL: none.  With
+ * held, the units are not copied: they point into the entry, which *held
+ * then keeps (read-only: the caller copies them before changing them,
+ * and frees *held after; 18.8 MB of fresh pages and their copy at 1M). */
 static size_t *set_from_cache(study *st, cohort_data *d, rescache *rc, const rc_key *key, results *res,
-                              size_t *nout)
+                              size_t *nout, rc_entry *held)
 {
     rc_entry e;
     if (!rescache_get(rc, key, &e)) return NULL;
@@ -720,44 +723,54 @@ static size_t *set_from_cache(study *st, cohort_data *d, rescache *rc, const rc_
          e.len[1] == meta[SET_KEPT] * sizeof(size_t) && e.len[2] == nc * sizeof(size_t) &&
          e.len[3] == nc * sizeof(size_t) && (e.len[4] == 0 || e.len[4] == nlev * (nc + 1) * sizeof(size_t));
     size_t k = ok ? meta[SET_KEPT] : 0;
-    size_t *idx = ok ? malloc((n + 1) * sizeof *idx) : NULL;
+    size_t *idx = ok && !held ? malloc((n + 1) * sizeof *idx) : NULL;
     size_t *ex = ok ? calloc(nc + 1, sizeof *ex) : NULL, *un = ok ? calloc(nc + 1, sizeof *un) : NULL;
     size_t *behind = ok && e.len[4] ? malloc(e.len[4]) : NULL;
-    ok = idx && ex && un && (!e.len[4] || behind);
+    ok = (held || idx) && ex && un && (!e.len[4] || behind);
     if (ok) {
-        memcpy(idx, e.p[1], e.len[1]);
+        /* (the entry's sections are 8-byte aligned in its page-aligned mapping) */
+        const size_t *in = e.p[1];
         if (nc) memcpy(ex, e.p[2], e.len[2]);
         if (nc) memcpy(un, e.p[3], e.len[3]);
         if (behind) memcpy(behind, e.p[4], e.len[4]);
-        /* units in order, each once */
-        for (size_t i = 0; ok && i < k; i++) ok = idx[i] < n && (i == 0 || idx[i] > idx[i - 1]);
+        /* units in order, each once (every pair compared: no early exit,
+         * so that the loop vectorises) */
+        size_t bad = k && in[k - 1] >= n;
+        for (size_t i = 1; i < k; i++) bad |= in[i] <= in[i - 1];
+        ok = !bad;
+        if (ok && idx) memcpy(idx, in, e.len[1]);
     }
-    rc_entry_free(&e);
     if (ok) record_attrition(st, d, res, n, ex, un, behind);
     free(ex);
     free(un);
     free(behind);
+    if (!ok || !held) rc_entry_free(&e);
     if (!ok) {
         free(idx);
         return NULL;
     }
     *nout = k;
-    return idx;
+    if (!held) return idx;
+    *held = e;
+    return (size_t *)e.p[1];
 }
 
 /* Apply include/exclude steps in order, in one pass over the units (each
  * unit's lets are computed once for all steps); returns the indices of the
  * units that pass (count in *nout) and records the attrition.  With
  * all_endpoints, every endpoint is also evaluated for the units that pass,
- * so that data problems are counted even for endpoints no estimate uses. */
+ * so that data problems are counted even for endpoints no estimate uses.
+ * held: as set_from_cache's (then held->map is NULL unless the units point
+ * into it; else they are the caller's to free). */
 static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, results *res, size_t *nout,
-                              const uint8_t *eval_eps)
+                              const uint8_t *eval_eps, rc_entry *held)
 {
     size_t n = d->tables[st->unit].nrows, nc = st->ncriteria;
     rc_key key = {""};
+    if (held) memset(held, 0, sizeof *held);
     if (pool->rc) {
         key = rescache_key_set(pool->rc, eval_eps);
-        size_t *cached = set_from_cache(st, d, pool->rc, &key, res, nout);
+        size_t *cached = set_from_cache(st, d, pool->rc, &key, res, nout, held);
         if (cached) return cached;
     }
     crit_ctx c;
@@ -835,7 +848,7 @@ static size_t *apply_criteria(study *st, cohort_data *d, const evpool *pool, res
         size_t meta[SET_META] = {n, k, nc, (size_t)nlev};
         rc_entry e = {5, {meta, idx, excluded, unknown, behind},
                       {sizeof meta, k * sizeof *idx, nc * sizeof *excluded, nc * sizeof *unknown,
-                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL, 0, {0}};
+                       behind ? (size_t)nlev * (nc + 1) * sizeof *behind : 0}, NULL, 0, {0}, {0}};
         rescache_put(pool->rc, &key, &e);
     }
     free(behind);
@@ -1189,12 +1202,12 @@ static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
         const cohort_surv *sv = f->surv;
         *e = (rc_entry){5, {sv->missing, sv->time, sv->status, sv->start, f->origin},
                         {n, n * sizeof(double), n * sizeof(int), sv->start ? n * sizeof(double) : 0,
-                         f->origin ? n * sizeof(double) : 0}, NULL, 0, {0}};
+                         f->origin ? n * sizeof(double) : 0}, NULL, 0, {0}, {0}};
         return e->n;
     }
     const cohort_vec *v = f->vec;
     if (v->type != COHORT_TYPE_TEXT) {
-        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL, 0, {0}};
+        *e = (rc_entry){2, {v->missing, v->num}, {n, n * sizeof(double)}, NULL, 0, {0}, {0}};
         return e->n;
     }
     size_t bytes = 0;
@@ -1210,7 +1223,7 @@ static size_t fill_sections(const filler *f, size_t n, rc_entry *e, void **keep)
         at += len;
     }
     *keep = off;
-    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL, 0, {0}};
+    *e = (rc_entry){3, {v->missing, off, blob}, {n, n * sizeof *off, bytes}, NULL, 0, {0}, {0}};
     return e->n;
 }
 
@@ -2041,7 +2054,7 @@ static int compute_set(study *st, cohort_data *d, diag *dg)
         evpool pool;
         pool_init(&pool, ev, st, 0, d->tables[st->unit].nrows);
         size_t n = 0;
-        size_t *rows = apply_criteria(st, d, &pool, res, &n, NULL);
+        size_t *rows = apply_criteria(st, d, &pool, res, &n, NULL, NULL);
         rc = rows ? set_from_rows(st, d, rows, n) : -1;
         free(rows);
         pool_free(&pool);
@@ -2301,6 +2314,28 @@ static int gather_values(unitcols *uc, const estimateinfo *ei, call_ctx *cc, con
     return rc != 0;
 }
 
+/* The units rows, kept in the results cache's entry *held when held->map
+ * (apply_criteria), else malloc'd: freed. */
+static void free_rows(size_t *rows, rc_entry *held)
+{
+    if (held->map) rc_entry_free(held);
+    else free(rows);
+    memset(held, 0, sizeof *held);
+}
+
+/* The n units *rows as the run's own to change (copied out of the entry
+ * *held, which is then freed); 0, or -1 out of memory (*rows unchanged). */
+static int own_rows(size_t **rows, rc_entry *held, size_t n)
+{
+    if (!held->map) return 0;
+    size_t *own = malloc((n + 1) * sizeof *own);
+    if (!own) return -1;
+    memcpy(own, *rows, n * sizeof *own);
+    free_rows(*rows, held);
+    *rows = own;
+    return 0;
+}
+
 /* One run of analysis st.  uc (export --unit-values) gathers the values
  * per unit the estimates report, else NULL. */
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
@@ -2370,14 +2405,16 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         }
     }
     size_t *rows = NULL;
+    rc_entry held;   /* held.map: rows point into the results cache's entry of the units (read-only) */
+    memset(&held, 0, sizeof held);
     if (in_db) {
         db = db_units(st, d, res, &dbc, &rows, &n, dg, why);
     } else {
-        rows = apply_criteria(st, d, &pool, res, &n, eval_eps);
+        rows = apply_criteria(st, d, &pool, res, &n, eval_eps, &held);
     }
     free(eval_eps);
     if (rows && !db && set_from_rows(st, d, rows, n)) {
-        free(rows);
+        free_rows(rows, &held);
         rows = NULL;
     }
     if (!rows) {
@@ -2500,7 +2537,13 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             cc.weights_name = NULL;
             wfrom = ei->s;
         }
-        if ((cc.keep || (wts && wfrom == ei->s)) && rc == 0) {
+        int stop = 0;
+        if ((cc.keep || (wts && wfrom == ei->s)) && rc == 0 && own_rows(&rows, &held, n)) {
+            diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory keeping the rows %s kept", ei->s->name);
+            er->failed = 1;
+            *failed = 1;
+            stop = 1;
+        } else if ((cc.keep || (wts && wfrom == ei->s)) && rc == 0) {
             /* rows kept (keep_rows), and with a weight when this one set them */
             size_t k = 0;
             for (size_t r = 0; r < n; r++)
@@ -2514,10 +2557,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         free(cc.weights);
         free(cc.weights_name);
         cb_free(&b);
+        if (stop) break;
     }
     dg->fn = etap.fn;
     dg->ud = etap.ud;
-    free(rows);
+    free_rows(rows, &held);
     free(wts);
     free(wname);
     indb_free(db);
@@ -2931,7 +2975,7 @@ int study_export(const run_opts *o, const char *csv_path, diag *dg)
     evpool pool;
     if (ev) pool_init(&pool, ev, st, 1, 1);   /* rows are written in order by one thread */
     size_t n = 0;
-    size_t *rows = ev ? apply_criteria(st, d, &pool, res, &n, NULL) : NULL;
+    size_t *rows = ev ? apply_criteria(st, d, &pool, res, &n, NULL, NULL) : NULL;
     if (rows && set_from_rows(st, d, rows, n)) {
         free(rows);
         rows = NULL;

@@ -508,6 +508,33 @@ cmp -s "$tmp/r_file.out" "$tmp/r_back.out" && fail "r_file: the changed file doe
 res r_file2 r.rules 9
 cp -p "$tmp/orig_r.csv" "$P"
 res r_file3 r.rules 9
+# The units reused from the cache are read where the entry is mapped
+# (read-only): an estimate that keeps rows (psm: the matched) works on a
+# copy of them (a write into the entry would end the run: SIGSEGV).  A
+# section of bits all 0 (the missing flags of a column without missing
+# values; `never`, a boolean never true) is the kernel's zero page, read
+# as 0 (not decoded): the same outputs as without the cache, all reused.
+{ sed '/^param\|^let\|^timescale\|^endpoint\|^estimate/d' "$tmp/s/r.rules"; cat <<'RULES'
+include "kps known": not missing(patient.kps);
+let kps = patient.kps;
+let srs = technique == "SRS";
+let never = kps > 1000;
+let site = patient.site;
+timescale months;
+endpoint os { origin start_date; event patient.death_date; censor coalesce(patient.death_date, patient.last_followup); }
+estimate psm(srs ~ kps + site, caliper: 0.2);
+estimate describe(vars: [kps, srs, never]);
+estimate km(os, by: srs, at: [6 months]);
+RULES
+} >"$tmp/s/k.rules"
+go k_ref k.rules --no-cache
+grep -q 'the following estimates use the 606 matched units' "$tmp/k_ref.out" &&
+    grep -q 'never     false, n (%)  606 (100.0%)' "$tmp/k_ref.out" || fail "k_ref: not as expected: $(cat "$tmp/k_ref.out")"
+for k in k1 k2; do
+    go $k k.rules
+    same $k k_ref any
+done
+results k2 9 9
 # damaged result entries: one byte of a payload, one of a header's key, cut
 # in half, emptied: computed again (and written again)
 for how in flip rkey half empty; do
