@@ -7,7 +7,8 @@
 # results of the unchanged definitions the first run wrote), and the
 # changed rules with --no-cache; checks that the cached and uncached
 # outputs of the changed rules are identical; prints the last rerun's
-# `cache:` line (tables restored and linked, files hashed: none when the
+# `cache:` line (tables restored, linked and unread: lesions, never named,
+# restored with its shape alone; files hashed: none when the
 # files' identities vouch for them; results of the evaluation reused from
 # the results cache, src/rescache.c: all but the changed let), the wall
 # and CPU time (user + system), the ingest, evaluation and estimates times

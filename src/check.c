@@ -2032,6 +2032,9 @@ typedef struct wantscan {
     int *parent;            /* [table]: the declared parent, or -1 */
     unsigned char *unit;    /* [table]: a unit of some analysis */
     unsigned char *ordered; /* [table]: its rows can be visited in order */
+    unsigned char *named;   /* [table]: something in the rules can read it */
+    int any_table;          /* a name may be read from any table (a field of
+                               a function's parameter, of an unknown base) */
     int by_name;            /* every name goes to every table (eras) */
     struct {                /* the quantifiers (add_quant) */
         const expr **v;
@@ -2040,11 +2043,28 @@ typedef struct wantscan {
     } quant;
 } wantscan;
 
+/* Table t and its ancestors can be read (a row of t reaches them). */
+static void name_line(wantscan *ws, int t)
+{
+    for (size_t steps = 0; t >= 0 && steps < ws->nt; steps++, t = ws->parent[t]) ws->named[t] = 1;
+}
+
 /* name to table t and its ancestors (a name read through a row of t). */
 static void want_line(wantscan *ws, int t, const char *name)
 {
+    name_line(ws, t);
     for (size_t steps = 0; t >= 0 && steps < ws->nt; steps++, t = ws->parent[t])
         add_name(&ws->per[t], name);
+}
+
+/* Is name an endpoint's (rn in rn.time: a member of the endpoint, whose
+ * own expressions say what it reads)? */
+static int endpoint_name(const program *p, const char *name)
+{
+    for (size_t i = 0; i < p->nstmts; i++)
+        if (p->stmts[i]->kind == S_ENDPOINT && p->stmts[i]->name && strcmp(p->stmts[i]->name, name) == 0)
+            return 1;
+    return 0;
 }
 
 /* Every quantifier's row variable and table (-1: not a declared table). */
@@ -2087,6 +2107,7 @@ static void want_expr(void *ud, const expr *e)
     const char *base = e->a && e->a->kind == E_NAME ? e->a->name : NULL;
     if (!base || ws->by_name || func_param(p, base)) {
         add_name(&ws->all, e->name);
+        ws->any_table = 1;
         return;
     }
     /* base.field where base is a row variable of a quantifier over table q:
@@ -2098,15 +2119,20 @@ static void want_expr(void *ud, const expr *e)
         int qt = find_table(ws->st, q->name);
         if (qt >= 0) want_line(ws, qt, e->name);
         else add_name(&ws->all, e->name);
+        ws->any_table |= qt < 0;
         placed = 1;
     }
     int t = find_table(ws->st, base);
     if (t >= 0) {
         add_name(&ws->per[t], e->name);
+        name_line(ws, t);
         ws->ordered[t] = 1;     /* an endpoint may read the table's rows */
         placed = 1;
     }
-    if (!placed) add_name(&ws->all, e->name);   /* an endpoint's member, or unknown */
+    if (!placed) {
+        add_name(&ws->all, e->name);   /* an endpoint's member, or unknown */
+        ws->any_table |= !endpoint_name(p, base);
+    }
 }
 
 /* Per table, the names of its columns the rules can use, sorted and unique:
@@ -2120,17 +2146,21 @@ static void want_expr(void *ud, const expr *e)
  * such (data.c: choose_projection), so a key's name here means the rules
  * read it.  With eras (which read their source table by the names of their
  * by-list) every name goes to every table, as it would with no tables
- * known. */
+ * known.  And which tables nothing can read (unread): none with eras,
+ * concepts, a quantifier over an unknown table or a field of something
+ * that may be a row of any table (a function's parameter); else a table
+ * that no name places in it, no quantifier ranges over, that is no unit,
+ * and none of whose descendants is one of those (their rows reach it). */
 static int table_wants(study *st)
 {
     const program *p = st->prog;
     size_t nt = st->data->ntables;
     wantscan ws = {.st = st, .nt = nt, .per = calloc(nt + 1, sizeof *ws.per),
                    .parent = calloc(nt + 1, sizeof *ws.parent), .unit = calloc(nt + 1, 1),
-                   .ordered = calloc(nt + 1, 1)};
+                   .ordered = calloc(nt + 1, 1), .named = calloc(nt + 1, 1)};
     int rc = -1;
     st->wants = calloc(nt + 1, sizeof *st->wants);
-    if (!ws.per || !ws.parent || !ws.unit || !ws.ordered || !st->wants) goto out;
+    if (!ws.per || !ws.parent || !ws.unit || !ws.ordered || !ws.named || !st->wants) goto out;
     int has_unit = 0;
     for (size_t t = 0; t < nt; t++) {
         const tabledecl *td = &st->data->tables[t];
@@ -2163,7 +2193,10 @@ static int table_wants(study *st)
         int qt = find_table(st, ws.quant.v[i]->name);
         if (qt >= 0) ws.ordered[qt] = 1;
         else all_ordered = 1;
+        name_line(&ws, qt);     /* its rows are grouped through its ancestors */
     }
+    for (size_t t = 0; t < nt; t++)
+        if (ws.unit[t]) name_line(&ws, (int)t);
     int oom = ws.all.oom | ws.quant.oom;
     for (size_t t = 0; t < nt; t++) {
         for (size_t k = 0; k < ws.all.n; k++) add_name(&ws.per[t], ws.all.v[k]);
@@ -2175,6 +2208,7 @@ static int table_wants(study *st)
         st->wants[t].v = ws.per[t].v;
         st->wants[t].n = ws.per[t].n;
         st->wants[t].ordered = all_ordered || ws.ordered[t];
+        st->wants[t].unread = !all_ordered && !ws.any_table && !ws.named[t];
         ws.per[t].v = NULL;
     }
     st->nwants = nt;
@@ -2186,6 +2220,7 @@ out:
     free(ws.parent);
     free(ws.unit);
     free(ws.ordered);
+    free(ws.named);
     free(ws.quant.v);
     return rc;
 }
@@ -2221,28 +2256,53 @@ static void mark_read(void *ud, const expr *e)
     if (c >= 0 && (size_t)c < m->d->tables[e->table].ncols) m->read[e->table][c] = 1;
 }
 
+/* The columns (read[t][c]) and tables (need[t], with their ancestors:
+ * rows reach them through parent_row) the resolved rules read, into m's
+ * arrays (allocated here: free_marks); 0, or -1 out of memory. */
+static int tables_read(const study *const *sts, size_t n, const cohort_data *d, readmarks *m)
+{
+    m->d = d;
+    m->read = calloc(d->ntables + 1, sizeof *m->read);
+    m->need = calloc(d->ntables + 1, 1);
+    int rc = m->read && m->need ? 0 : -1;
+    for (size_t t = 0; t < d->ntables && !rc; t++)
+        if (!(m->read[t] = calloc(d->tables[t].ncols + 1, 1))) rc = -1;
+    for (size_t k = 0; k < n && !rc; k++) {
+        stmt_exprs(sts[k]->prog, mark_read, m);
+        mark_table(m, sts[k]->unit);
+        mark_table(m, sts[k]->root);
+    }
+    for (size_t t = 0; t < d->ntables && !rc; t++)
+        for (int p = m->need[t] ? d->tables[t].parent : -1; p >= 0; p = d->tables[p].parent)
+            m->need[p] = 1;
+    return rc;
+}
+
+static void free_marks(readmarks *m)
+{
+    for (size_t t = 0; m->read && t < m->d->ntables; t++) free(m->read[t]);
+    free(m->read);
+    free(m->need);
+}
+
 int check_drop_unread(const study *const *sts, size_t n, cohort_data *d)
 {
-    unsigned char **read = calloc(d->ntables + 1, sizeof *read);
-    unsigned char *need = calloc(d->ntables + 1, 1);
-    int rc = read && need ? 0 : -1;
-    for (size_t t = 0; t < d->ntables && !rc; t++)
-        if (!(read[t] = calloc(d->tables[t].ncols + 1, 1))) rc = -1;
-    readmarks m = {d, read, need};
-    for (size_t k = 0; k < n && !rc; k++) {
-        stmt_exprs(sts[k]->prog, mark_read, &m);
-        mark_table(&m, sts[k]->unit);
-        mark_table(&m, sts[k]->root);
-    }
-    /* and their ancestors: rows reach them through parent_row */
-    for (size_t t = 0; t < d->ntables && !rc; t++)
-        for (int p = need[t] ? d->tables[t].parent : -1; p >= 0; p = d->tables[p].parent)
-            need[p] = 1;
-    if (!rc) data_drop_unread(d, (const unsigned char *const *)read, need);
-    for (size_t t = 0; read && t < d->ntables; t++) free(read[t]);
-    free(read);
-    free(need);
+    readmarks m;
+    int rc = tables_read(sts, n, d, &m);
+    if (!rc) data_drop_unread(d, (const unsigned char *const *)m.read, m.need);
+    free_marks(&m);
     return rc;
+}
+
+int check_unread_tables(const study *const *sts, size_t n, const cohort_data *d)
+{
+    if (!d->tables_unread) return -1;
+    readmarks m;
+    int rc = tables_read(sts, n, d, &m), bad = -1;
+    for (size_t t = 0; t < d->ntables && !rc && bad < 0; t++)
+        if (m.need[t] && d->tables[t].unread) bad = (int)t;
+    free_marks(&m);
+    return bad;
 }
 
 static decl_site site_of(loc l)
@@ -2787,6 +2847,7 @@ study *check_prepare_analysis(program *prog, strpool *pool, const override *ov, 
         sp->want = st->wants[i].v;  /* CSV: the other columns are read, not kept */
         sp->nwant = st->wants[i].n;
         sp->unordered = !st->wants[i].ordered;
+        sp->unread = st->wants[i].unread;
         if (d->data_source == DS_POSTGRES) {
             if (t->file)
                 diag_at(dg, DIAG_ERROR, t->loc, "table %s: 'file' is for data csv; a PostgreSQL table is named with from \"schema.table\"", t->name);

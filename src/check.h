@@ -97,6 +97,7 @@ typedef struct study {
         const char **v;
         size_t n;
         int ordered;       /* its rows can be visited in order (table_wants) */
+        int unread;        /* nothing in the rules can read it (table_wants) */
     } *wants;
     size_t nwants;
     table_spec *specs;
@@ -161,6 +162,11 @@ void study_free(study *st);
  * data_drop_unread).  0, or -1 when out of memory (nothing is
  * freed). */
 int check_drop_unread(const study *const *sts, size_t n, cohort_data *d);
+/* Once resolved: a table the resolved rules read (as check_drop_unread
+ * counts them) that was restored without its data (table.unread, from
+ * table_wants' analysis before loading), or -1 when none is (or out of
+ * memory).  The caller stops the run on one: an internal error. */
+int check_unread_tables(const study *const *sts, size_t n, const cohort_data *d);
 /* The value of a constant number or duration expression (durations in
  * days), through params and lets; 0 when e is not constant. */
 int check_const_days(const study *st, const expr *e, double *days);

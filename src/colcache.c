@@ -927,6 +927,16 @@ static int read_links(reader *rd, const cc_header *h, colcache_links *l)
     return 0;
 }
 
+/* The links' sections passed over (want->no_links): not read, not hashed. */
+static int pass_links(reader *rd, const cc_header *h)
+{
+    size_t n = (size_t)h->nrows;
+    if (h->ngroups > INT32_MAX || h->links > 2) return -1;
+    if (pass_over(rd, n * sizeof(int32_t)) || pass_over(rd, ((size_t)h->ngroups + 1) * sizeof(uint32_t)))
+        return -1;
+    return h->links == 1 ? pass_over(rd, n * sizeof(uint32_t)) : 0;
+}
+
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
                   table *t, strpool *pool, colcache_links *links, int threads, const colcache_want *want,
                   size_t *skipped)
@@ -975,7 +985,7 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     if (!bad) bad = intern_texts(&rd, td, ntd, pool, nrows);
     free(td);
     colcache_links got = {0};
-    if (!bad && h.links) bad = read_links(&rd, &h, &got);
+    if (!bad && h.links) bad = want && want->no_links ? pass_links(&rd, &h) : read_links(&rd, &h, &got);
     bad = bad || !reader_verified(&rd, threads, &h);
     reader_free(&rd, !bad);
     if (bad) {

@@ -85,8 +85,9 @@ int colcache_ident_of(const char *path, colcache_ident *id);
  * leaves t as it was and returns 0.  Either way id then holds the file's content hash (id->hashed) unless the file could
  * not be read.  The entry's sections are
  * hashed (verified) on up to `threads` threads (0: one a core, at most 8).
- * With want, the columns it does not keep are left projected and their
- * data neither read nor verified (only their headers and names are):
+ * With want, the columns it does not keep (and with no_links the links)
+ * are left projected and their data neither read nor verified (only
+ * their headers and names are):
  * *skipped counts them (the caller then never writes the entry again with
  * fewer columns). */
 typedef struct colcache_want {
@@ -94,6 +95,8 @@ typedef struct colcache_want {
      * the order column; declared: its type declared)?  0: left projected */
     int (*keep)(void *ud, const char *name, int keyish, int declared);
     void *ud;
+    int no_links;   /* the links are passed over too (neither read nor
+                       verified; *links then has none) */
 } colcache_want;
 int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_t spec,
                   table *t, strpool *pool, colcache_links *links, int threads, const colcache_want *want,

@@ -124,6 +124,7 @@ typedef struct loader {
     uint32_t **group_off;   /* per table: its group starts by parent, found
                                while linking (link_parent), or NULL */
     int keep_link;          /* restore the link column even when unread */
+    int shape_only;         /* restore the table's shape alone (table.unread) */
     char fixbuf[256];       /* scratch for fixed_why strings (one per table) */
 } loader;
 
@@ -2574,6 +2575,7 @@ static int keep_restored(void *ud, const char *name, int keyish, int declared)
 {
     const loader *L = ud;
     const table_spec *sp = L->spec;
+    if (L->shape_only) return 0;
     if (keyish) return !skip_link(L, name, declared);
     if (!sp->want || declared || (sp->order && strcmp(name, sp->order) == 0)) return 1;
     return bsearch(&name, sp->want, sp->nwant, sizeof *sp->want, name_cmp) != NULL;
@@ -2592,7 +2594,7 @@ static int restore_cached(loader *L, cache_state *cs)
               colcache_ident_of(t->file, &cs->id) == 0;
     if (!cs->use) return 0;
     cs->spec = spec_hash(L);
-    colcache_want want = {keep_restored, L};
+    colcache_want want = {keep_restored, L, L->shape_only};
     size_t skipped = 0;
     int hit = colcache_load(L->cache_dir, t->file, &cs->id, cs->spec, t, L->pool, &cs->links,
                             L->threads, &want, &skipped);
@@ -2600,6 +2602,15 @@ static int restore_cached(loader *L, cache_state *cs)
     if (!hit) return 0;
     cs->dropped = skipped != 0;
     t->parent = parent;
+    if (L->shape_only) {
+        /* nothing kept, nothing to check: never read (table.unread) */
+        t->unread = 1;
+        cs->hit = 1;
+        L->d->tables_cached++;
+        L->d->tables_unread++;
+        L->d->bytes_read += cs->id.size;
+        return 1;
+    }
     L->cs = calloc(t->ncols, sizeof *L->cs);
     if (!L->cs) {
         unrestore(t, cs);
@@ -2728,8 +2739,15 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         return L->nerr;
     }
     if (find_parent(L, specs, n, ti) != 0) return L->nerr;
-    if (restore_cached(L, &L->cache[ti])) {
-        if (t->fk < 0 || !t->cols[t->fk].projected || links_usable(L, ti)) goto checks;
+    /* a table nothing reads, and no child links to (a child parsed links
+     * to its parent's keys), keeps its shape alone when restored */
+    L->shape_only = sp->unread;
+    for (size_t k = ti + 1; k < n && L->shape_only; k++)
+        if (specs[k].parent && strcmp(specs[k].parent, t->name) == 0) L->shape_only = 0;
+    int restored = restore_cached(L, &L->cache[ti]);
+    L->shape_only = 0;
+    if (restored) {
+        if (t->unread || t->fk < 0 || !t->cols[t->fk].projected || links_usable(L, ti)) goto checks;
         /* the link column was left out for links that cannot serve: again
          * with it (counted once), else parsed */
         cache_state *cs = &L->cache[ti];
@@ -2793,7 +2811,7 @@ checks:;
         /* a restored table's key hash only when a child links to it */
         if (t->key >= 0 && !L->cache[ti].hit) bad = build_keyhash(L, &pend, &npend, &pcap);
         const table *pt = t->parent >= 0 ? &L->d->tables[t->parent] : NULL;
-        if (!bad && pt && t->fk >= 0 && !L->failed[t->parent] &&
+        if (!bad && pt && t->fk >= 0 && !t->unread && !L->failed[t->parent] &&
             (pt->keyhash || (pt->key >= 0 && L->cache[t->parent].hit)) && !cached_links(L, ti)) {
             bad = pt->keyhash ? 0 : restored_keyhash(L, (size_t)t->parent);
             if (!bad) bad = link_parent(L, &pend, &npend, &pcap, &L->group_off[ti]);

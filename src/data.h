@@ -116,6 +116,8 @@ typedef struct table {
                                rerun cache knew them when it was read (keys of
                                the results cache, rescache.h); has_content: known */
     int has_content;
+    int unread;             /* restored with its shape alone (table_spec.unread):
+                               no column kept, no links; never read */
 } table;
 
 typedef struct cohort_data {
@@ -126,6 +128,7 @@ typedef struct cohort_data {
     size_t tables_cached;   /* tables restored from the rerun cache (colcache.h) */
     size_t files_hashed;    /* CSV files the rerun cache read to hash them */
     size_t tables_linked;   /* restored with their links to the parent */
+    size_t tables_unread;   /* restored with their shape alone (table.unread) */
 } cohort_data;
 
 /* Where a table was declared in the rules, for diagnostics about it. */
@@ -150,6 +153,14 @@ typedef struct table_spec {
                                data_drop_unread frees more once the rules are
                                resolved */
     size_t nwant;           /* NULL: every column is used */
+    int unread;             /* nothing in the rules can read the table (no
+                               name of it, of its descendants' quantifiers, no
+                               unit at or below it: check.c table_wants), so a
+                               restore from the rerun cache keeps its shape
+                               alone: neither its columns nor its links are
+                               read or verified (the entry vouches that the
+                               file parses without errors), and the table
+                               must never be read (check_unread_tables) */
     int unordered;          /* nothing in the rules can visit its rows (no
                                quantifier or endpoint over it): their order
                                is never read, so no default order column is

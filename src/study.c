@@ -353,6 +353,13 @@ static int load_resolve(const run_opts *o, size_t sample_rows, int hash_data, di
     tm->resolve = now() - t1;
     int errors = dg->nerrors - before;
     if (errors) return errors == plugin_reg_failures(l->plugins) ? EXIT_PLUGIN : EXIT_RULES;
+    int unread = check_unread_tables((const study *const *)l->sts, l->nsts, l->data);
+    if (unread >= 0) {
+        /* table_wants missed a way the rules read it: a bug, never a wrong number */
+        fprintf(stderr, "cohort: internal error: the rules read table %s, restored from the rerun cache "
+                "without its data as unread\n", l->data->tables[unread].name);
+        abort();
+    }
     for (size_t i = 0; i < o->nsets; i++)
         check_warn_unused((const study *const *)l->sts, l->nsts, &o->sets[i].name, 1, "--set", dg);
     check_warn_unused((const study *const *)l->sts, l->nsts, o->sweep_params, o->nsweep_params, "--sweep", dg);
@@ -2642,10 +2649,11 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
                  "estimates %.3f s, total %.3f s, peak RSS %.1f MiB (%.2fx the CSV bytes)\n",
             mb, tm->ingest, tm->ingest > 0 ? mb / tm->ingest : 0, tm->resolve, eval, tm->estimate, total,
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
-    fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent), %zu files hashed, "
+    fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent, %zu unread: "
+                 "shape only), %zu files hashed, "
                  "%zu read for their SHA-256, %zu of %zu results reused, %zu of %zu plugin results reused\n",
-            d->tables_cached, d->tables_linked, d->files_hashed, tm->digests, tm->res_found, tm->res_asked,
-            tm->memo_found, tm->memo_asked);
+            d->tables_cached, d->tables_linked, d->tables_unread, d->files_hashed, tm->digests, tm->res_found,
+            tm->res_asked, tm->memo_found, tm->memo_asked);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)

@@ -216,7 +216,7 @@ hashed() {
 # `linked NAME N`: N tables (here courses, or none) took their links to the
 # parent (each row's parent row, the rows grouped by parent) from the entry.
 linked() {
-    got=$(sed -n 's/^cache: .*(\([0-9]*\) with their links to the parent).*/\1/p' "$tmp/$1.raw")
+    got=$(sed -n 's/^cache: .*(\([0-9]*\) with their links to the parent, .*/\1/p' "$tmp/$1.raw")
     [ "$got" = "$2" ] || fail "$1: ${got:-no} tables linked from the cache, expected $2"
 }
 # `step NAME REF CACHED HASHED`: go, same and hashed for study.rules
@@ -311,7 +311,7 @@ done
 [ "$(shas)" = "$want" ] || fail "sha256: first json run"
 shacache 0 2
 [ "$(shas)" = "$want" ] || fail "sha256: from the entries"
-grep -q '^cache: 2 tables restored from the rerun cache (1 with their links to the parent), 0 files hashed, 0 read for their SHA-256, ' "$tmp/sha.raw" ||
+grep -q '^cache: 2 tables restored from the rerun cache (1 with their links to the parent, 0 unread: shape only), 0 files hashed, 0 read for their SHA-256, ' "$tmp/sha.raw" ||
     fail "sha256: not taken from the entries: $(grep '^cache' "$tmp/sha.raw")"
 # a changed file: its digest is computed again (and recorded), the other's
 # still comes from its entry
@@ -364,13 +364,15 @@ step racy5 ref 1 1
 # content hash, SHA-256 (32 bytes), has SHA-256, rows, columns, key at 192)
 # (`damage HOW cohortres`: the results cache's entries, whose header is
 # magic 8 bytes, format 8, then the key's 64 hex digits: rkey changes one)
+# `flip FILE AT`: the byte at offset AT of FILE changed (one added to it)
+flip() {
+    b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "$(printf '\\%03o' $(((b + 1) % 256)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
 damage() {
     for e in "$COHORT_CACHE_DIR"/*.${2:-cohortcache}; do
         case $1 in
-        flip) size=$(stat -c %s "$e")
-              b=$(od -An -tu1 -j $((size - 9)) -N1 "$e" | tr -d ' ')
-              printf "$(printf '\\%03o' $(((b + 1) % 256)))" |
-                  dd of="$e" bs=1 seek=$((size - 9)) conv=notrunc 2>/dev/null ;;
+        flip) flip "$e" $(($(stat -c %s "$e") - 9)) ;;
         half) truncate -s $(($(stat -c %s "$e") / 2)) "$e" ;;
         empty) : >"$e" ;;
         version) printf '0.0.0-other' | dd of="$e" bs=1 seek=16 conv=notrunc 2>/dev/null ;;
@@ -387,6 +389,64 @@ for how in flip half empty version abi key; do
     go "repaired_$how" study.rules
     same "repaired_$how" ref 2
 done
+
+# ---- a table nothing in the rules reads (check.c table_wants: unread) ----
+# lesions (in courses, a leaf) is declared but never named by u1.rules:
+# restored, its shape alone (no column, no links read or verified); the
+# `cache:` line counts it.  A damaged byte in the middle of its entry (a
+# value or a link) goes unseen while it is unread (the outputs are those
+# without the cache), and is seen as soon as rules read the table
+# (u2.rules counts lesions by both columns): the table parsed, the same
+# outputs as without the cache, the entry written again.  The first run
+# of u2.rules also restores the table the u1 runs left unread, in full.
+# (Its order is declared: a child table nothing visits is otherwise read
+# without looking for a default order, another declaration to the cache.)
+mkdir -p "$tmp/u/data"
+cp "$P" "$tmp/s/data/courses.csv" "$tmp/u/data/"
+awk -F, 'NR == 1 { print "lesion_id,course_id,seen"; next }
+         { for (k = 0; k <= $1 % 3; k++) printf "%d,%d,2020-01-%02d\n", ++n, $1, 1 + k }' "$tmp/s/data/courses.csv" \
+    >"$tmp/u/data/lesions.csv"
+cat >"$tmp/u/u1.rules" <<'RULES'
+study "unread";
+data csv "data" {
+  table patients key patient_id;
+  table courses key course_id in patients order by start_date;
+  table lesions key lesion_id in courses order by seen;
+}
+unit courses;
+let kps = patient.kps;
+estimate describe(vars: [kps, dose_gy]);
+RULES
+sed 's/^let kps = patient.kps;/&\nlet nl = count lesions l: l.course_id == course_id and l.lesion_id > 0;/
+     s/\[kps, dose_gy\]/[kps, dose_gy, nl]/' "$tmp/u/u1.rules" >"$tmp/u/u2.rules"
+# `unread NAME RULES REF N U`: RULES run as NAME, REF's outputs, N tables
+# restored, U of them unread (shape only)
+unread() {
+    go "$1" "$2"
+    same "$1" "$3" "$4"
+    got=$(sed -n 's/^cache: \([0-9]*\) tables restored .*, \([0-9]*\) unread: shape only).*/\1 \2/p' "$tmp/$1.raw")
+    [ "$got" = "$4 $5" ] || fail "$1: ${got:-no} tables restored and unread, expected $4 $5"
+}
+in=u
+export in
+rm -rf "$COHORT_CACHE_DIR"
+go u1_ref u1.rules --no-cache
+go u2_ref u2.rules --no-cache
+cmp -s "$tmp/u1_ref.out" "$tmp/u2_ref.out" && fail "u2: the count of lesions does not show"
+unread u1_first u1.rules u1_ref 0 0
+unread u1_again u1.rules u1_ref 3 1
+unread u2_first u2.rules u2_ref 3 0
+L=""
+for e in "$COHORT_CACHE_DIR"/*.cohortcache; do
+    [ "$(od -An -tu8 -j176 -N8 "$e" | tr -d ' ')" = "$(($(wc -l <"$tmp/u/data/lesions.csv") - 1))" ] && L=$e
+done
+[ -n "$L" ] || fail "unread: no entry of lesions"
+flip "$L" $(($(stat -c %s "$L") / 2))
+unread u1_damaged u1.rules u1_ref 3 1
+unread u2_damaged u2.rules u2_ref 2 0
+unread u2_repaired u2.rules u2_ref 3 0
+in=s
+export in
 
 # ---- the results cache (src/rescache.c) ----
 # A study whose evaluation meets no data problem (a run that warns about
