@@ -25,7 +25,9 @@
  * and ids in range, ids mapped to strings).  The data of a column the
  * run's rules do not read (the entry keeps the columns an earlier run
  * read) is neither read nor verified, only its header and name: it is
- * left projected, as the parse would leave it.  cohort never changes an entry's payload in place (it
+ * left projected, as the parse would leave it; with want->no_links the
+ * links are passed over the same way (a table nothing in the rules can
+ * read is restored with its shape alone: data.c).  cohort never changes an entry's payload in place (it
  * renames a new entry over it, and renews only the header in place), so a
  * mapping stays whole; truncating an entry by hand while a run has it
  * mapped would end that run (SIGBUS), like truncating any mapped file.

@@ -36,7 +36,8 @@
  * bytes) or every 8-byte word is the double 0.0 or 1.0 (RC_DOUBLES01: a
  * boolean let, a 0/1 status) -- lossless, a boolean column's entry is 1/64
  * of its size and writing it costs that much less; such a section is
- * decoded into memory of its own when read, the others are used in place.  Any mismatch, a short file or a wrong hash makes it a
+ * decoded into memory of its own when read (one whose bits are all 0 into
+ * the kernel's zero page: zero_pages), the others are used in place.  Any mismatch, a short file or a wrong hash makes it a
  * miss; a new entry is renamed over an old one (colcache_writer).  An
  * entry read is mapped read-only: restored columns point into it.
  *
