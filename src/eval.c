@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtins.h"
+#include "bytemap.h"
 #include "epdata.h"
 #include "interval.h"
 #include "date.h"
@@ -449,20 +450,23 @@ static int prefilter_by_id(evaluator *ev, const expr *e, const column *c, uint8_
 {
     size_t nids = ev->d->pool ? strpool_count(ev->d->pool) + 1 : 0;
     if (!c->sid || nids > PF_MAX_IDS) return 0;
-    uint8_t *byid = malloc(nids);
+    /* byid[nids]: 0xff for good, the byte of an id past the pool's
+     * (interned since), so that bytemap_ids needs no test but a clamp */
+    uint8_t *byid = malloc(nids + 1 + BYTEMAP_PAD);
     if (!byid) return 0;
-    memset(byid, 0xff, nids);
+    memset(byid, 0xff, nids + 1 + BYTEMAP_PAD);
     uint8_t missing_val = 0xff;
     size_t nkeys = 0;
     for (size_t r = lo; r < hi; r++) {
         if (!(r & 63) && hi - r >= 64 && !c->miss[r >> 6]) {
-            /* 64 rows, none missing: while their values are known, straight */
-            size_t end = r + 64;
-            for (uint32_t id; r < end && (id = c->sid[r]) < nids && byid[id] != 0xff; r++) pass[r] = byid[id];
-            if (r == end) {
-                r--;
+            /* 64 rows, none missing: every row's byte looked up; when one
+             * is not yet known (0xff: bit 7 of the or), those from the
+             * first such row on are done row by row below */
+            if (!(bytemap_ids(c->sid + r, 64, byid, (uint32_t)nids, pass + r, 1) & 0x80)) {
+                r += 63;
                 continue;
             }
+            while (pass[r] != 0xff) r++;
         }
         uint8_t *slot = col_missing(c, r) ? &missing_val : c->sid[r] < nids ? &byid[c->sid[r]] : NULL;
         if (slot && *slot != 0xff) {
