@@ -548,17 +548,8 @@ static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r)
 }
 
 /* A prefilter is allocated with this many bytes more than its rows, zero,
- * so that eight bytes can be read from any row. */
-#define PASS_PAD 8
-
-/* One bit (bit i: byte i is not zero) for each of the 8 bytes at p. */
-static inline uint64_t pass_bits8(const uint8_t *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    x = (x | x >> 1) & 0x0101010101010101ull;   /* prefilter bytes are 0..3 */
-    return (x * 0x0102040810204080ull) >> 56;   /* byte i's bit to bit 56 + i */
-}
+ * so that 16 bytes can be read from any row (bytemap_nonzero). */
+#define PASS_PAD 16
 
 /* The spans of the groups [lo, hi) of quantifier e (quant_state.span),
  * from its prefilter pass. */
@@ -571,9 +562,7 @@ static void prefilter_spans(evaluator *ev, const expr *e, const uint8_t *pass, s
         if (!g->rows && n <= 64) {
             /* rows in the file's order (the usual case): a mask of the
              * group's rows that pass, without a branch a row */
-            uint64_t m = 0;
-            for (size_t k = 0; k < n; k += 8) m |= pass_bits8(pass + first + k) << k;
-            m &= n == 64 ? ~0ull : ((uint64_t)1 << n) - 1;
+            uint64_t m = bytemap_nonzero(pass + first, n, 1);
             b = m ? (size_t)__builtin_ctzll(m) : n;
             f = m ? 64 - (size_t)__builtin_clzll(m) : n;
         } else {

@@ -2,7 +2,8 @@
  * AVX2 and portable paths write the same bytes as a plain lookup, on every
  * length (the 32-id steps and the tails) and alignment, clamp an id past
  * the table to its last entry, write nothing past n, and return the or of
- * what they wrote (a 0xff met anywhere, in a step or the tail, sets bit 7). */
+ * what they wrote (a 0xff met anywhere, in a step or the tail, sets bit 7);
+ * and both paths of bytemap_nonzero give a plain loop's bits. */
 #include <CUnit/Basic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -64,11 +65,35 @@ static void test_same_bytes(void)
     free(ids);
 }
 
+/* which of n <= 64 bytes are not 0: both paths, on every n and offset,
+ * with bytes 0..255 and the bytes past n not 0 (to be ignored) */
+static void test_nonzero(void)
+{
+    uint8_t buf[64 + 64 + 16];
+    uint64_t x = 11;
+    size_t bad = 0;
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof buf; i++) {
+            uint64_t r = next(&x);
+            buf[i] = r % 3 == 0 ? 0 : (uint8_t)(r >> 40);   /* a third 0, the rest any byte */
+        }
+        for (size_t off = 0; off < 64; off += 1 + (size_t)round % 5)
+            for (size_t n = 0; n <= 64; n++) {
+                uint64_t want = 0;
+                for (size_t i = 0; i < n; i++) want |= (uint64_t)(buf[off + i] != 0) << i;
+                bad += bytemap_nonzero(buf + off, n, 0) != want;
+                bad += bytemap_nonzero(buf + off, n, 1) != want;
+            }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
     CU_pSuite s = CU_add_suite("bytemap", NULL, NULL);
-    if (!s || !CU_add_test(s, "both paths write a lookup's bytes and their or", test_same_bytes)) {
+    if (!s || !CU_add_test(s, "both paths write a lookup's bytes and their or", test_same_bytes) ||
+        !CU_add_test(s, "both paths tell the bytes that are not 0", test_nonzero)) {
         CU_cleanup_registry();
         return 2;
     }
