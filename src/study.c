@@ -26,6 +26,7 @@
 #include "eval.h"
 #include "guard.h"
 #include "colcache.h"
+#include "colmem.h"
 #include "digests.h"
 #include "hash.h"
 #include "indb.h"
@@ -1065,6 +1066,29 @@ enum {
     BY_EP        /* a block at a time, from its endpoint (eval_block's eps): a member, or the endpoint */
 };
 
+/* Back the pages of rows [lo, hi) of the fillers' arrays (fresh memory)
+ * before a part writes them, in a system call an array (colmem_populate)
+ * instead of a fault a page. */
+static void fill_populate(const filler *fill, size_t nfill, size_t lo, size_t hi)
+{
+    size_t n = hi - lo;
+    for (size_t k = 0; k < nfill; k++) {
+        const cohort_vec *v = fill[k].vec;
+        const cohort_surv *sv = fill[k].surv;
+        if (v) {
+            colmem_populate((void *)(v->missing + lo), n);
+            if (v->num) colmem_populate((void *)(v->num + lo), n * sizeof *v->num);
+            if (v->text) colmem_populate((void *)(v->text + lo), n * sizeof *v->text);
+        }
+        if (sv) {
+            colmem_populate((void *)(sv->missing + lo), n);
+            colmem_populate((void *)(sv->time + lo), n * sizeof *sv->time);
+            colmem_populate((void *)(sv->status + lo), n * sizeof *sv->status);
+            if (sv->start) colmem_populate((void *)(sv->start + lo), n * sizeof *sv->start);
+        }
+    }
+}
+
 static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     const fill_ctx *c = ctxp;
@@ -1081,6 +1105,7 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         return;
     }
     if (lo == hi) return;
+    fill_populate(c->fill, c->nfill, lo, hi);
     /* the part's first unit unit by unit: the quantifiers it reaches are
      * built then, as they were (eval_block takes only those built) */
     eval_unit(ev, c->rows[lo]);
