@@ -21,6 +21,7 @@
 #include <string.h>
 #include "builtins.h"
 #include "bytemap.h"
+#include "colmem.h"
 #include "epdata.h"
 #include "interval.h"
 #include "date.h"
@@ -1791,7 +1792,9 @@ size_t eval_prefilter_alloc(evaluator *ev, const expr *e)
 
 void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi)
 {
-    prefilter_rows(ev, e, atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire), lo, hi);
+    uint8_t *pass = atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire);
+    colmem_populate(pass + lo, hi - lo);   /* (fresh memory: a system call, not a fault a page) */
+    prefilter_rows(ev, e, pass, lo, hi);
 }
 
 /* The span array of a quantifier with groups: its number of groups, 0
@@ -1812,6 +1815,7 @@ size_t eval_prefilter_groups(evaluator *ev, const expr *e)
 
 void eval_prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
 {
+    colmem_populate(ev->quants[e->qslot].span + 2 * lo, 2 * (hi - lo) * sizeof *ev->quants[e->qslot].span);
     prefilter_spans(ev, e, atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire), lo, hi);
 }
 
