@@ -605,11 +605,29 @@ static void crit_block(crit_ctx *c, evaluator *ev, int part, size_t *excluded, s
     }
 }
 
+/* Back the pages of the attrition's rows behind units [lo, hi) (those of
+ * its first unit to its last, a level's rows coming in its units' order)
+ * before the part's atomic max reads and writes them: calloc'd memory read
+ * first is the zero page, whose copy at the write then also flushes the
+ * other threads' TLBs. */
+static void best_populate(const crit_ctx *c, size_t lo, size_t hi)
+{
+    int64_t a = (int64_t)lo, b = (int64_t)hi - 1;
+    for (int lv = 0, u = c->st->unit; lv < c->nlev && a >= 0 && b >= 0; u = c->d->tables[u].parent, lv++) {
+        const int32_t *up = c->d->tables[u].parent_row;
+        if (!up) return;
+        a = up[a];
+        b = up[b];
+        if (a >= 0 && b >= a) colmem_populate(&c->best[lv][a], (size_t)(b - a + 1) * sizeof *c->best[lv]);
+    }
+}
+
 static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     crit_ctx *c = ctxp;
     const study *st = c->st;
     size_t nc = st->ncriteria, k = 0;
+    if (lo < hi) best_populate(c, lo, hi);
     size_t *excluded = c->excluded + (size_t)part * nc, *unknown = c->unknown + (size_t)part * nc;
     if (c->block) {
         crit_block(c, ev, part, excluded, unknown, lo, hi, &k);
