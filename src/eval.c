@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtins.h"
+#include "bytemap.h"
+#include "colmem.h"
 #include "epdata.h"
 #include "interval.h"
 #include "date.h"
@@ -449,20 +451,23 @@ static int prefilter_by_id(evaluator *ev, const expr *e, const column *c, uint8_
 {
     size_t nids = ev->d->pool ? strpool_count(ev->d->pool) + 1 : 0;
     if (!c->sid || nids > PF_MAX_IDS) return 0;
-    uint8_t *byid = malloc(nids);
+    /* byid[nids]: 0xff for good, the byte of an id past the pool's
+     * (interned since), so that bytemap_ids needs no test but a clamp */
+    uint8_t *byid = malloc(nids + 1 + BYTEMAP_PAD);
     if (!byid) return 0;
-    memset(byid, 0xff, nids);
+    memset(byid, 0xff, nids + 1 + BYTEMAP_PAD);
     uint8_t missing_val = 0xff;
     size_t nkeys = 0;
     for (size_t r = lo; r < hi; r++) {
         if (!(r & 63) && hi - r >= 64 && !c->miss[r >> 6]) {
-            /* 64 rows, none missing: while their values are known, straight */
-            size_t end = r + 64;
-            for (uint32_t id; r < end && (id = c->sid[r]) < nids && byid[id] != 0xff; r++) pass[r] = byid[id];
-            if (r == end) {
-                r--;
+            /* 64 rows, none missing: every row's byte looked up; when one
+             * is not yet known (0xff: bit 7 of the or), those from the
+             * first such row on are done row by row below */
+            if (!(bytemap_ids(c->sid + r, 64, byid, (uint32_t)nids, pass + r, 1) & 0x80)) {
+                r += 63;
                 continue;
             }
+            while (pass[r] != 0xff) r++;
         }
         uint8_t *slot = col_missing(c, r) ? &missing_val : c->sid[r] < nids ? &byid[c->sid[r]] : NULL;
         if (slot && *slot != 0xff) {
@@ -544,17 +549,8 @@ static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r)
 }
 
 /* A prefilter is allocated with this many bytes more than its rows, zero,
- * so that eight bytes can be read from any row. */
-#define PASS_PAD 8
-
-/* One bit (bit i: byte i is not zero) for each of the 8 bytes at p. */
-static inline uint64_t pass_bits8(const uint8_t *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    x = (x | x >> 1) & 0x0101010101010101ull;   /* prefilter bytes are 0..3 */
-    return (x * 0x0102040810204080ull) >> 56;   /* byte i's bit to bit 56 + i */
-}
+ * so that 16 bytes can be read from any row (bytemap_nonzero). */
+#define PASS_PAD 16
 
 /* The spans of the groups [lo, hi) of quantifier e (quant_state.span),
  * from its prefilter pass. */
@@ -567,9 +563,7 @@ static void prefilter_spans(evaluator *ev, const expr *e, const uint8_t *pass, s
         if (!g->rows && n <= 64) {
             /* rows in the file's order (the usual case): a mask of the
              * group's rows that pass, without a branch a row */
-            uint64_t m = 0;
-            for (size_t k = 0; k < n; k += 8) m |= pass_bits8(pass + first + k) << k;
-            m &= n == 64 ? ~0ull : ((uint64_t)1 << n) - 1;
+            uint64_t m = bytemap_nonzero(pass + first, n, 1);
             b = m ? (size_t)__builtin_ctzll(m) : n;
             f = m ? 64 - (size_t)__builtin_clzll(m) : n;
         } else {
@@ -1798,7 +1792,9 @@ size_t eval_prefilter_alloc(evaluator *ev, const expr *e)
 
 void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi)
 {
-    prefilter_rows(ev, e, atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire), lo, hi);
+    uint8_t *pass = atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire);
+    colmem_populate(pass + lo, hi - lo);   /* (fresh memory: a system call, not a fault a page) */
+    prefilter_rows(ev, e, pass, lo, hi);
 }
 
 /* The span array of a quantifier with groups: its number of groups, 0
@@ -1819,6 +1815,7 @@ size_t eval_prefilter_groups(evaluator *ev, const expr *e)
 
 void eval_prefilter_spans(evaluator *ev, const expr *e, size_t lo, size_t hi)
 {
+    colmem_populate(ev->quants[e->qslot].span + 2 * lo, 2 * (hi - lo) * sizeof *ev->quants[e->qslot].span);
     prefilter_spans(ev, e, atomic_load_explicit(&ev->quants[e->qslot].pass, memory_order_acquire), lo, hi);
 }
 

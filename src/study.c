@@ -26,6 +26,7 @@
 #include "eval.h"
 #include "guard.h"
 #include "colcache.h"
+#include "colmem.h"
 #include "digests.h"
 #include "hash.h"
 #include "indb.h"
@@ -611,11 +612,29 @@ static void crit_block(crit_ctx *c, evaluator *ev, int part, size_t *excluded, s
     }
 }
 
+/* Back the pages of the attrition's rows behind units [lo, hi) (those of
+ * its first unit to its last, a level's rows coming in its units' order)
+ * before the part's atomic max reads and writes them: calloc'd memory read
+ * first is the zero page, whose copy at the write then also flushes the
+ * other threads' TLBs. */
+static void best_populate(const crit_ctx *c, size_t lo, size_t hi)
+{
+    int64_t a = (int64_t)lo, b = (int64_t)hi - 1;
+    for (int lv = 0, u = c->st->unit; lv < c->nlev && a >= 0 && b >= 0; u = c->d->tables[u].parent, lv++) {
+        const int32_t *up = c->d->tables[u].parent_row;
+        if (!up) return;
+        a = up[a];
+        b = up[b];
+        if (a >= 0 && b >= a) colmem_populate(&c->best[lv][a], (size_t)(b - a + 1) * sizeof *c->best[lv]);
+    }
+}
+
 static void crit_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     crit_ctx *c = ctxp;
     const study *st = c->st;
     size_t nc = st->ncriteria, k = 0;
+    if (lo < hi) best_populate(c, lo, hi);
     size_t *excluded = c->excluded + (size_t)part * nc, *unknown = c->unknown + (size_t)part * nc;
     if (c->block) {
         crit_block(c, ev, part, excluded, unknown, lo, hi, &k);
@@ -1085,6 +1104,29 @@ enum {
     BY_EP        /* a block at a time, from its endpoint (eval_block's eps): a member, or the endpoint */
 };
 
+/* Back the pages of rows [lo, hi) of the fillers' arrays (fresh memory)
+ * before a part writes them, in a system call an array (colmem_populate)
+ * instead of a fault a page. */
+static void fill_populate(const filler *fill, size_t nfill, size_t lo, size_t hi)
+{
+    size_t n = hi - lo;
+    for (size_t k = 0; k < nfill; k++) {
+        const cohort_vec *v = fill[k].vec;
+        const cohort_surv *sv = fill[k].surv;
+        if (v) {
+            colmem_populate((void *)(v->missing + lo), n);
+            if (v->num) colmem_populate((void *)(v->num + lo), n * sizeof *v->num);
+            if (v->text) colmem_populate((void *)(v->text + lo), n * sizeof *v->text);
+        }
+        if (sv) {
+            colmem_populate((void *)(sv->missing + lo), n);
+            colmem_populate((void *)(sv->time + lo), n * sizeof *sv->time);
+            colmem_populate((void *)(sv->status + lo), n * sizeof *sv->status);
+            if (sv->start) colmem_populate((void *)(sv->start + lo), n * sizeof *sv->start);
+        }
+    }
+}
+
 static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
 {
     const fill_ctx *c = ctxp;
@@ -1101,6 +1143,7 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
         return;
     }
     if (lo == hi) return;
+    fill_populate(c->fill, c->nfill, lo, hi);
     /* the part's first unit unit by unit: the quantifiers it reaches are
      * built then, as they were (eval_block takes only those built) */
     eval_unit(ev, c->rows[lo]);
