@@ -356,10 +356,11 @@ static int load_resolve(const run_opts *o, size_t sample_rows, int hash_data, di
     if (errors) return errors == plugin_reg_failures(l->plugins) ? EXIT_PLUGIN : EXIT_RULES;
     int unread = check_unread_tables((const study *const *)l->sts, l->nsts, l->data);
     if (unread >= 0) {
-        /* table_wants missed a way the rules read it: a bug, never a wrong number */
+        /* table_wants missed a way the rules read it: a bug in cohort, never a
+         * wrong number (the run stops before anything reads the table) */
         fprintf(stderr, "cohort: internal error: the rules read table %s, restored from the rerun cache "
-                "without its data as unread\n", l->data->tables[unread].name);
-        abort();
+                "without its data as unread; run again with --no-cache\n", l->data->tables[unread].name);
+        return EXIT_DATA;
     }
     for (size_t i = 0; i < o->nsets; i++)
         check_warn_unused((const study *const *)l->sts, l->nsts, &o->sets[i].name, 1, "--set", dg);
