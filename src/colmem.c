@@ -12,6 +12,7 @@
 #endif
 #include "colmem.h"
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -53,6 +54,15 @@ void colmem_populate(void *mem, size_t len)
     (void)mem;
     (void)len;
 #endif
+}
+
+void *colmem_alloc(size_t bytes)
+{
+    size_t pg = page_size();
+    /* glibc's malloc puts a large block 16 bytes into its own mapping, so
+     * every part's rows had to be shifted before their pages could move */
+    if (bytes / pg > MOVE_MIN_PAGES) return aligned_alloc(pg, colmem_page_round(bytes));
+    return malloc(bytes ? bytes : 1);
 }
 
 void colmem_release(void *mem, size_t bytes)

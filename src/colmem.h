@@ -19,6 +19,12 @@ void colmem_populate(void *mem, size_t len);
 /* bytes rounded up to whole pages. */
 size_t colmem_page_round(size_t bytes);
 
+/* `bytes` of malloc'd memory (freed with free) that parts' rows are
+ * moved into: at a page boundary when it is large enough for colmem_move
+ * to remap pages, so a part whose rows start at a page boundary of it
+ * (the first) moves without shifting a byte; NULL when out of memory. */
+void *colmem_alloc(size_t bytes);
+
 /* Give back a reservation (what colmem_move left of it, too). */
 void colmem_release(void *mem, size_t bytes);
 

@@ -110,6 +110,7 @@ typedef struct loader {
     int threads;            /* threads reading one file (parts.h) */
     char **arena;           /* reading a part: per column, the reservation
                                its values live in (colmem.h), or NULL */
+    uint64_t **arena_miss;  /* and its missing flags' (for arena_rows) */
     size_t arena_rows;      /* rows of 8 bytes each reservation holds */
     size_t backed;          /* one pass: rows whose pages back_rows backed */
     int arena_full;         /* a part had more rows than that */
@@ -280,18 +281,25 @@ static int grow_columns(loader *L, size_t cap)
         int skip = L->cs && L->cs[j].skip;
         size_t rows = skip ? 1 : cap ? cap : 1;
         /* the flags of rows not yet read are clear: store_plain sets none */
-        size_t oldw = c->miss ? miss_words(skip ? 1 : L->cap) : 0, nw = miss_words(rows);
-        uint64_t *m = realloc(c->miss, nw * sizeof *m);
-        if (!m) return -1;
-        if (nw > oldw) memset(m + oldw, 0, (nw - oldw) * sizeof *m);
-        c->miss = m;
+        if (L->arena && rows > L->arena_rows) {
+            L->arena_full = 1;
+            return -1;
+        }
+        if (L->arena) {
+            /* a part's flags stay in their reservation: its untouched
+             * pages are zero, and growing copies nothing (a realloc a
+             * growth copied them, 16 times their size in all) */
+            c->miss = L->arena_miss[j];
+        } else {
+            size_t oldw = c->miss ? miss_words(skip ? 1 : L->cap) : 0, nw = miss_words(rows);
+            uint64_t *m = realloc(c->miss, nw * sizeof *m);
+            if (!m) return -1;
+            if (nw > oldw) memset(m + oldw, 0, (nw - oldw) * sizeof *m);
+            c->miss = m;
+        }
         void **v = col_values(c);
         if (v && L->arena) {
             /* a part's values stay in their reservation (read_part) */
-            if (rows > L->arena_rows) {
-                L->arena_full = 1;
-                return -1;
-            }
             *v = L->arena[j];
             size_t w = data_col_width(c), was = skip ? 1 : L->cap;
             if (rows > was) colmem_populate(L->arena[j] + was * w, (rows - was) * w);
@@ -1284,11 +1292,14 @@ static void apply_spec(loader *L)
  * part's arrays never move (read_part): they grow by a sixteenth whatever
  * its rows promise, so the pages backed at once (colmem_populate) are about
  * those it uses, and never past its reservation (which holds all the rows
- * it can have). */
+ * it can have); by PART_GROW rows at least, so that a 4-byte column's
+ * growth is backed in one populating (16 pages: colmem.h), not a fault a
+ * page (26k faults at 1M when the first growths were 4096 rows). */
+enum { PART_GROW = 16384 };
 static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
 {
     if (L->arena) {
-        size_t cap = L->cap + L->cap / 16 + FIRST_ROWS;
+        size_t cap = L->cap + (L->cap / 16 > PART_GROW ? L->cap / 16 : PART_GROW);
         return cap > L->arena_rows && row < L->arena_rows ? L->arena_rows : cap;
     }
     size_t cap = L->cap * 2;
@@ -1382,7 +1393,7 @@ static void read_records(loader *L, csv_reader *r)
     table *t = L->t;
     /* a part: no more rows than its span holds records of ncols - 1 commas
      * and a line end (more are only a first estimate's miss: they grow) */
-    size_t first = FIRST_ROWS;
+    size_t first = L->arena ? PART_GROW : FIRST_ROWS;
     if (L->span1 && (L->span1 - L->span0) / (t->ncols ? t->ncols : 1) + 2 < first)
         first = (L->span1 - L->span0) / (t->ncols ? t->ncols : 1) + 2;
     size_t *done = malloc((t->ncols ? t->ncols : 1) * sizeof *done);
@@ -1513,6 +1524,7 @@ typedef struct part {
     char *mem;              /* one reservation for its columns' values */
     size_t mem_bytes;
     char **region;          /* per column: its values' pages in mem */
+    uint64_t **flags;       /* per column: its missing flags' pages in mem */
     size_t region_rows;     /* rows of 8 bytes a region holds */
     colstate *cs;
     int nerr, stopped, hard, nomem;
@@ -1563,23 +1575,29 @@ static void hold_diag(void *ud, const diagnostic *d)
     p->held[p->nheld++] = (held_diag){d->level, d->line, d->col, d->len, d->srcline, d->srclen, m};
 }
 
-/* One reservation for the values of part p's columns, a region of whole
- * pages each, of as many rows as its span can hold: a record has ncols - 1
- * separators and a line end (the last one may have none), so at most
- * span / ncols + 1 records start in it.  8 bytes a row: integers widen,
- * and become reals, in place (a projected column touches one page).  Given
- * back at once by part_free (one unmapping, not one per column: each costs
- * the other threads' TLBs).  0 or -1 (no room). */
+/* One reservation for the values and the missing flags of part p's
+ * columns, a region of whole pages each, of as many rows as its span can
+ * hold: a record has ncols - 1 separators and a line end (the last one may
+ * have none), so at most span / ncols + 1 records start in it.  8 bytes a
+ * row: integers widen, and become reals, in place (a projected column
+ * touches one page).  Given back at once by part_free (one unmapping, not
+ * one per column: each costs the other threads' TLBs).  0 or -1 (no
+ * room). */
 static int reserve_regions(const loader *L, part *p)
 {
     size_t nc = L->t->ncols ? L->t->ncols : 1;
     p->region_rows = (p->limit - p->start) / nc + 2;
     if (p->region_rows > SIZE_MAX / 2 / sizeof(int64_t) / nc) return -1;   /* (32-bit) */
     size_t stride = colmem_page_round(p->region_rows * sizeof(int64_t));
-    if (!(p->region = calloc(nc, sizeof *p->region))) return -1;
-    p->mem_bytes = stride * nc;
+    size_t fstride = colmem_page_round(miss_words(p->region_rows) * sizeof(uint64_t));
+    if (!(p->region = calloc(nc, sizeof *p->region)) || !(p->flags = calloc(nc, sizeof *p->flags)))
+        return -1;
+    p->mem_bytes = (stride + fstride) * nc;
     if (!(p->mem = colmem_reserve(p->mem_bytes))) return -1;
-    for (size_t j = 0; j < nc; j++) p->region[j] = p->mem + j * stride;
+    for (size_t j = 0; j < nc; j++) {
+        p->region[j] = p->mem + j * stride;
+        p->flags[j] = (uint64_t *)(void *)(p->mem + nc * stride + j * fstride);
+    }
     return 0;
 }
 
@@ -1587,9 +1605,9 @@ static int reserve_regions(const loader *L, part *p)
  * the file, start and limit, stays). */
 static void part_free(part *p)
 {
-    for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) free(p->t.cols[j].miss);
-    colmem_release(p->mem, p->mem_bytes);
+    colmem_release(p->mem, p->mem_bytes);   /* the values and the flags */
     free(p->region);
+    free(p->flags);
     free(p->t.cols);
     free(p->cs);
     for (size_t k = 0; k < p->nheld; k++) free(p->held[k].msg);
@@ -1634,6 +1652,7 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
     W.span0 = p->start;
     W.span1 = p->limit;
     W.arena = p->region;
+    W.arena_miss = p->flags;
     W.arena_rows = p->region_rows;
     W.arena_full = 0;
     if (!W.icache) p->nomem = 1;
@@ -1693,12 +1712,12 @@ static int join_type(int a, int b)
 
 /* A part's missing flags of one column ORed into the table's, which part
  * 0 allocates cleared for `alloc` rows (a fresh array's pages are only
- * backed where some part has a missing value).  0 or -1 (no memory). */
+ * backed where some part has a missing value).  The part's flags stay in
+ * its reservation.  0 or -1 (no memory). */
 static int join_flags(column *c, part *p, size_t k, column *pc, size_t alloc)
 {
     if (k == 0 && !(c->miss = calloc(miss_words(alloc), sizeof *c->miss))) return -1;
-    or_flags(c->miss, p->first, pc->miss, p->rows);
-    free(pc->miss);
+    if (pc->miss) or_flags(c->miss, p->first, pc->miss, p->rows);
     pc->miss = NULL;
     return 0;
 }
@@ -1714,11 +1733,7 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
     for (size_t k = 0; k < n; k++) ty = join_type(ty, parts[k].t.cols[j].type);
     if (L->cs[j].skip) {
         /* projected: a one-row array, as in one pass */
-        for (size_t k = 0; k < n; k++) {
-            column *pc = &parts[k].t.cols[j];
-            free(pc->miss);
-            *pc = (column){0};
-        }
+        for (size_t k = 0; k < n; k++) parts[k].t.cols[j] = (column){0};
         c->type = ty;
         void **v = col_values(c);
         return v && !(*v = calloc(1, type_size(ty))) ? -1 : 0;
@@ -1744,7 +1759,7 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
         if (kept && ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
         if (!kept && pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
         if (w) {
-            if (!vals && !(vals = malloc(alloc * w))) return -1;
+            if (!vals && !(vals = colmem_alloc(alloc * w))) return -1;
             if (kept) colmem_move(vals + p->first * w, src, p->rows * w);
             else memset(vals + p->first * w, 0, p->rows * w);
         }
