@@ -1400,7 +1400,9 @@ static void back_rows(loader *L, size_t upto)
  * table's page-aligned arrays (colmem_alloc), so joining moves their whole
  * pages without shifting them (colmem_move); the rows read so far are
  * shifted now, those after are stored in place.  A column whose width
- * changes later (wider integers, reals) is shifted at the join as before.
+ * changes later (wider integers, reals), or whose offset would not be
+ * aligned for the types it may still take, is shifted at the join as
+ * before.
  * Until then (and in one pass) nothing changes.  At 1M on 2 threads, half
  * of the parts learn it while read (the other thread reads the part
  * before), and memmove's samples fell from 237 to 108. */
@@ -1414,8 +1416,11 @@ static void rebase_part(loader *L, size_t rows)
         column *c = &t->cols[j];
         void **v = col_values(c);
         if (!v || !*v || L->cs[j].skip || (char *)*v != L->arena[j]) continue;
+        /* aligned for any type the column may still take: an integer
+         * column widens to 64 bits or becomes real in place (8 bytes),
+         * others become text (4: a boolean's offset may be odd) */
         size_t w = data_col_width(c), off = colmem_in_page((k - 1) * w);
-        if (!off) continue;
+        if (!off || off % (c->type == CT_INT ? 8 : 4)) continue;
         memmove(L->arena[j] + off, L->arena[j], rows * w);  /* the region's slack page */
         L->arena[j] += off;
         *v = L->arena[j];
