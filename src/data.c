@@ -1544,8 +1544,11 @@ static void read_records(loader *L, csv_reader *r)
  * read again as text afterwards, as in one pass.  So the tables and the
  * diagnostics are those of one pass, for any number of threads.  Strings a
  * discarded part interned stay in the pool, unused (ids are not in the
- * outputs).  COHORT_CSV_PART_BYTES (a test hook) sets the size of the
- * parts and reads in parts even on one thread. */
+ * outputs).  A part whose first row in the table becomes known while it
+ * is read (the parts before it read: publish_first) places its values at
+ * that row's offset in a page (rebase_part), so that the join moves its
+ * pages unshifted.  COHORT_CSV_PART_BYTES (a test hook) sets the size of
+ * the parts and reads in parts even on one thread. */
 
 enum { PART_MIN = 2 << 20 };
 
