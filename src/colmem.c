@@ -12,6 +12,7 @@
 #endif
 #include "colmem.h"
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -43,6 +44,11 @@ size_t colmem_page_round(size_t bytes)
     return (bytes + pg - 1) & ~(pg - 1);
 }
 
+size_t colmem_in_page(size_t bytes)
+{
+    return bytes & (page_size() - 1);
+}
+
 void colmem_populate(void *mem, size_t len)
 {
 #ifdef MADV_POPULATE_WRITE
@@ -53,6 +59,15 @@ void colmem_populate(void *mem, size_t len)
     (void)mem;
     (void)len;
 #endif
+}
+
+void *colmem_alloc(size_t bytes)
+{
+    size_t pg = page_size();
+    /* glibc's malloc puts a large block 16 bytes into its own mapping, so
+     * every part's rows had to be shifted before their pages could move */
+    if (bytes / pg > MOVE_MIN_PAGES) return aligned_alloc(pg, colmem_page_round(bytes));
+    return malloc(bytes ? bytes : 1);
 }
 
 void colmem_release(void *mem, size_t bytes)
@@ -68,15 +83,18 @@ void colmem_move(char *dst, char *src, size_t len)
     if (len > head && (len - head) / pg >= MOVE_MIN_PAGES) {
         memcpy(dst, src, head);
         size_t rest = len - head, whole = rest & ~(pg - 1);
-        if (head) memmove(src, src + head, rest);           /* within src's own pages */
+        /* the rest from a page boundary of src's: where it is when src is
+         * at dst's offset in its page, else shifted down within its pages */
+        char *from = (char *)((uintptr_t)(src + head) & ~(uintptr_t)(pg - 1));
+        if (from != src + head) memmove(from, src + head, rest);
         /* DONTUNMAP: src's range stays mapped (empty), so no other mapping
          * can be placed in it before its reservation is given back */
-        if (mremap(src, whole, whole, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, dst + head) !=
+        if (mremap(from, whole, whole, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, dst + head) !=
             MAP_FAILED) {
-            memcpy(dst + head + whole, src + whole, rest - whole);
+            memcpy(dst + head + whole, from + whole, rest - whole);
             return;
         }
-        memcpy(dst + head, src, rest);   /* mremap failed: nothing moved */
+        memcpy(dst + head, from, rest);   /* mremap failed: nothing moved */
         return;
     }
 #endif

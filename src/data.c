@@ -27,6 +27,9 @@
 #include "date.h"
 #include "cellvec.h"
 #include "valparse.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum { MAX_FILE_ERRORS = 20, SHOW_VALUE = 60, FIRST_ROWS = 4096 };
 
@@ -110,6 +113,11 @@ typedef struct loader {
     int threads;            /* threads reading one file (parts.h) */
     char **arena;           /* reading a part: per column, the reservation
                                its values live in (colmem.h), or NULL */
+    uint64_t **arena_miss;  /* and its missing flags' (for arena_rows) */
+    const size_t *known_first; /* reading a part: its first row in the table
+                               + 1 once the parts before it are read (0 until
+                               then; rebase_part), or NULL */
+    int rebased;            /* rebase_part placed the part's values */
     size_t arena_rows;      /* rows of 8 bytes each reservation holds */
     size_t backed;          /* one pass: rows whose pages back_rows backed */
     int arena_full;         /* a part had more rows than that */
@@ -281,18 +289,25 @@ static int grow_columns(loader *L, size_t cap)
         int skip = L->cs && L->cs[j].skip;
         size_t rows = skip ? 1 : cap ? cap : 1;
         /* the flags of rows not yet read are clear: store_plain sets none */
-        size_t oldw = c->miss ? miss_words(skip ? 1 : L->cap) : 0, nw = miss_words(rows);
-        uint64_t *m = realloc(c->miss, nw * sizeof *m);
-        if (!m) return -1;
-        if (nw > oldw) memset(m + oldw, 0, (nw - oldw) * sizeof *m);
-        c->miss = m;
+        if (L->arena && rows > L->arena_rows) {
+            L->arena_full = 1;
+            return -1;
+        }
+        if (L->arena) {
+            /* a part's flags stay in their reservation: its untouched
+             * pages are zero, and growing copies nothing (a realloc a
+             * growth copied them, 16 times their size in all) */
+            c->miss = L->arena_miss[j];
+        } else {
+            size_t oldw = c->miss ? miss_words(skip ? 1 : L->cap) : 0, nw = miss_words(rows);
+            uint64_t *m = realloc(c->miss, nw * sizeof *m);
+            if (!m) return -1;
+            if (nw > oldw) memset(m + oldw, 0, (nw - oldw) * sizeof *m);
+            c->miss = m;
+        }
         void **v = col_values(c);
         if (v && L->arena) {
             /* a part's values stay in their reservation (read_part) */
-            if (rows > L->arena_rows) {
-                L->arena_full = 1;
-                return -1;
-            }
             *v = L->arena[j];
             size_t w = data_col_width(c), was = skip ? 1 : L->cap;
             if (rows > was) colmem_populate(L->arena[j] + was * w, (rows - was) * w);
@@ -1285,11 +1300,14 @@ static void apply_spec(loader *L)
  * part's arrays never move (read_part): they grow by a sixteenth whatever
  * its rows promise, so the pages backed at once (colmem_populate) are about
  * those it uses, and never past its reservation (which holds all the rows
- * it can have). */
+ * it can have); by PART_GROW rows at least, so that a 4-byte column's
+ * growth is backed in one populating (16 pages: colmem.h), not a fault a
+ * page (26k faults at 1M when the first growths were 4096 rows). */
+enum { PART_GROW = 16384 };
 static size_t next_cap(const loader *L, const csv_reader *r, size_t row)
 {
     if (L->arena) {
-        size_t cap = L->cap + L->cap / 16 + FIRST_ROWS;
+        size_t cap = L->cap + (L->cap / 16 > PART_GROW ? L->cap / 16 : PART_GROW);
         return cap > L->arena_rows && row < L->arena_rows ? L->arena_rows : cap;
     }
     size_t cap = L->cap * 2;
@@ -1378,12 +1396,44 @@ static void back_rows(loader *L, size_t upto)
     L->backed = upto;
 }
 
+/* A part's values placed, once its first row in the table is known (the
+ * parts before it read), at the offset in their pages that row has in the
+ * table's page-aligned arrays (colmem_alloc), so joining moves their whole
+ * pages without shifting them (colmem_move); the rows read so far are
+ * shifted now, those after are stored in place.  A column whose width
+ * changes later (wider integers, reals), or whose offset would not be
+ * aligned for the types it may still take, is shifted at the join as
+ * before.
+ * Until then (and in one pass) nothing changes.  At 1M on 2 threads, half
+ * of the parts learn it while read (the other thread reads the part
+ * before), and memmove's samples fell from 237 to 108. */
+static void rebase_part(loader *L, size_t rows)
+{
+    size_t k = __atomic_load_n(L->known_first, __ATOMIC_ACQUIRE);
+    if (!k) return;
+    L->rebased = 1;
+    table *t = L->t;
+    for (size_t j = 0; j < t->ncols; j++) {
+        column *c = &t->cols[j];
+        void **v = col_values(c);
+        if (!v || !*v || L->cs[j].skip || (char *)*v != L->arena[j]) continue;
+        /* aligned for any type the column may still take: an integer
+         * column widens to 64 bits or becomes real in place (8 bytes),
+         * others become text (4: a boolean's offset may be odd) */
+        size_t w = data_col_width(c), off = colmem_in_page((k - 1) * w);
+        if (!off || off % (c->type == CT_INT ? 8 : 4)) continue;
+        memmove(L->arena[j] + off, L->arena[j], rows * w);  /* the region's slack page */
+        L->arena[j] += off;
+        *v = L->arena[j];
+    }
+}
+
 static void read_records(loader *L, csv_reader *r)
 {
     table *t = L->t;
     /* a part: no more rows than its span holds records of ncols - 1 commas
      * and a line end (more are only a first estimate's miss: they grow) */
-    size_t first = FIRST_ROWS;
+    size_t first = L->arena ? PART_GROW : FIRST_ROWS;
     if (L->span1 && (L->span1 - L->span0) / (t->ncols ? t->ncols : 1) + 2 < first)
         first = (L->span1 - L->span0) / (t->ncols ? t->ncols : 1) + 2;
     size_t *done = malloc((t->ncols ? t->ncols : 1) * sizeof *done);
@@ -1398,6 +1448,9 @@ static void read_records(loader *L, csv_reader *r)
     snprintf(what, sizeof what, "reading %s", t->path);
     for (;;) {
         if (L->sample && row >= L->sample) break;
+        /* under the test hook not before the first batch: the parts of
+         * its tests are read in one batch, and their rows are shifted */
+        if (L->known_first && !L->rebased && (row || !L->part_bytes)) rebase_part(L, row);
         size_t max = L->sample && L->sample - row < batch ? L->sample - row : batch;
         csv_batch b;
         size_t nb = row + max < (size_t)INT32_MAX - 1 ? csv_next_batch(r, t->ncols, max, &b) : 0;
@@ -1492,8 +1545,11 @@ static void read_records(loader *L, csv_reader *r)
  * read again as text afterwards, as in one pass.  So the tables and the
  * diagnostics are those of one pass, for any number of threads.  Strings a
  * discarded part interned stay in the pool, unused (ids are not in the
- * outputs).  COHORT_CSV_PART_BYTES (a test hook) sets the size of the
- * parts and reads in parts even on one thread. */
+ * outputs).  A part whose first row in the table becomes known while it
+ * is read (the parts before it read: publish_first) places its values at
+ * that row's offset in a page (rebase_part), so that the join moves its
+ * pages unshifted.  COHORT_CSV_PART_BYTES (a test hook) sets the size of
+ * the parts and reads in parts even on one thread. */
 
 enum { PART_MIN = 2 << 20 };
 
@@ -1510,10 +1566,14 @@ typedef struct part {
     size_t end;             /* where the record after its last one starts */
     long lines;             /* physical lines from start to end */
     size_t rows, first;     /* rows read; the table's row of its first */
+    size_t known_first;     /* first + 1 once known while reading, or 0
+                               (atomic: publish_first, rebase_part) */
+    int read;               /* read (publish_first) */
     table t;                /* its columns, in arrays of its own */
     char *mem;              /* one reservation for its columns' values */
     size_t mem_bytes;
     char **region;          /* per column: its values' pages in mem */
+    uint64_t **flags;       /* per column: its missing flags' pages in mem */
     size_t region_rows;     /* rows of 8 bytes a region holds */
     colstate *cs;
     int nerr, stopped, hard, nomem;
@@ -1564,23 +1624,30 @@ static void hold_diag(void *ud, const diagnostic *d)
     p->held[p->nheld++] = (held_diag){d->level, d->line, d->col, d->len, d->srcline, d->srclen, m};
 }
 
-/* One reservation for the values of part p's columns, a region of whole
- * pages each, of as many rows as its span can hold: a record has ncols - 1
- * separators and a line end (the last one may have none), so at most
- * span / ncols + 1 records start in it.  8 bytes a row: integers widen,
- * and become reals, in place (a projected column touches one page).  Given
- * back at once by part_free (one unmapping, not one per column: each costs
- * the other threads' TLBs).  0 or -1 (no room). */
+/* One reservation for the values and the missing flags of part p's
+ * columns, a region of whole pages each, of as many rows as its span can
+ * hold: a record has ncols - 1 separators and a line end (the last one may
+ * have none), so at most span / ncols + 1 records start in it.  8 bytes a
+ * row: integers widen, and become reals, in place (a projected column
+ * touches one page).  Given back at once by part_free (one unmapping, not
+ * one per column: each costs the other threads' TLBs).  0 or -1 (no
+ * room). */
 static int reserve_regions(const loader *L, part *p)
 {
     size_t nc = L->t->ncols ? L->t->ncols : 1;
     p->region_rows = (p->limit - p->start) / nc + 2;
     if (p->region_rows > SIZE_MAX / 2 / sizeof(int64_t) / nc) return -1;   /* (32-bit) */
-    size_t stride = colmem_page_round(p->region_rows * sizeof(int64_t));
-    if (!(p->region = calloc(nc, sizeof *p->region))) return -1;
-    p->mem_bytes = stride * nc;
+    /* a page more: rebase_part shifts the values within it */
+    size_t stride = colmem_page_round(p->region_rows * sizeof(int64_t)) + colmem_page_round(1);
+    size_t fstride = colmem_page_round(miss_words(p->region_rows) * sizeof(uint64_t));
+    if (!(p->region = calloc(nc, sizeof *p->region)) || !(p->flags = calloc(nc, sizeof *p->flags)))
+        return -1;
+    p->mem_bytes = (stride + fstride) * nc;
     if (!(p->mem = colmem_reserve(p->mem_bytes))) return -1;
-    for (size_t j = 0; j < nc; j++) p->region[j] = p->mem + j * stride;
+    for (size_t j = 0; j < nc; j++) {
+        p->region[j] = p->mem + j * stride;
+        p->flags[j] = (uint64_t *)(void *)(p->mem + nc * stride + j * fstride);
+    }
     return 0;
 }
 
@@ -1588,9 +1655,9 @@ static int reserve_regions(const loader *L, part *p)
  * the file, start and limit, stays). */
 static void part_free(part *p)
 {
-    for (size_t j = 0; p->t.cols && j < p->t.ncols; j++) free(p->t.cols[j].miss);
-    colmem_release(p->mem, p->mem_bytes);
+    colmem_release(p->mem, p->mem_bytes);   /* the values and the flags */
     free(p->region);
+    free(p->flags);
     free(p->t.cols);
     free(p->cs);
     for (size_t k = 0; k < p->nheld; k++) free(p->held[k].msg);
@@ -1635,6 +1702,9 @@ static void read_part(const loader *L, csv_reader *r, part *p, pthread_mutex_t *
     W.span0 = p->start;
     W.span1 = p->limit;
     W.arena = p->region;
+    W.arena_miss = p->flags;
+    W.known_first = &p->known_first;
+    W.rebased = 0;
     W.arena_rows = p->region_rows;
     W.arena_full = 0;
     if (!W.icache) p->nomem = 1;
@@ -1694,12 +1764,12 @@ static int join_type(int a, int b)
 
 /* A part's missing flags of one column ORed into the table's, which part
  * 0 allocates cleared for `alloc` rows (a fresh array's pages are only
- * backed where some part has a missing value).  0 or -1 (no memory). */
+ * backed where some part has a missing value).  The part's flags stay in
+ * its reservation.  0 or -1 (no memory). */
 static int join_flags(column *c, part *p, size_t k, column *pc, size_t alloc)
 {
     if (k == 0 && !(c->miss = calloc(miss_words(alloc), sizeof *c->miss))) return -1;
-    or_flags(c->miss, p->first, pc->miss, p->rows);
-    free(pc->miss);
+    if (pc->miss) or_flags(c->miss, p->first, pc->miss, p->rows);
     pc->miss = NULL;
     return 0;
 }
@@ -1715,11 +1785,7 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
     for (size_t k = 0; k < n; k++) ty = join_type(ty, parts[k].t.cols[j].type);
     if (L->cs[j].skip) {
         /* projected: a one-row array, as in one pass */
-        for (size_t k = 0; k < n; k++) {
-            column *pc = &parts[k].t.cols[j];
-            free(pc->miss);
-            *pc = (column){0};
-        }
+        for (size_t k = 0; k < n; k++) parts[k].t.cols[j] = (column){0};
         c->type = ty;
         void **v = col_values(c);
         return v && !(*v = calloc(1, type_size(ty))) ? -1 : 0;
@@ -1745,7 +1811,7 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
         if (kept && ty == CT_TEXT && p->cs[j].text_from) text_from = p->first + p->cs[j].text_from;
         if (!kept && pt != CT_NONE) text_from = p->first + p->rows;  /* read again as text */
         if (w) {
-            if (!vals && !(vals = malloc(alloc * w))) return -1;
+            if (!vals && !(vals = colmem_alloc(alloc * w))) return -1;
             if (kept) colmem_move(vals + p->first * w, src, p->rows * w);
             else memset(vals + p->first * w, 0, p->rows * w);
         }
@@ -1761,6 +1827,22 @@ static int join_column(loader *L, part *parts, size_t n, size_t j, size_t alloc)
     else free(vals);
     L->cs[j].text_from = text_from;
     return 0;
+}
+
+/* Under the run's lock, once part i is read: the first rows in the table
+ * of the parts after a run of parts read from the first, each starting
+ * where the one before ended (as read_parts proves them), for
+ * rebase_part. */
+static void publish_first(part_run *pr, size_t i)
+{
+    pr->parts[i].read = 1;
+    size_t rows = 0;
+    for (size_t k = 0; k + 1 < pr->nparts; k++) {
+        const part *p = &pr->parts[k];
+        if (!p->read || p->stopped || p->nomem || p->end != pr->parts[k + 1].start) return;
+        rows += p->rows;
+        __atomic_store_n(&pr->parts[k + 1].known_first, rows + 1, __ATOMIC_RELEASE);
+    }
 }
 
 /* Task i of a part run; the calling thread keeps the progress line,
@@ -1780,6 +1862,7 @@ static void part_task(void *ctx, size_t i, int caller)
     }
     read_part(pr->L, pr->r, &pr->parts[i], &pr->pool_lock);
     pthread_mutex_lock(&pr->lock);
+    publish_first(pr, i);
     double frac = (double)++pr->done / (double)pr->ntasks;
     pthread_mutex_unlock(&pr->lock);
     if (caller && pr->L->progress) {
@@ -1847,6 +1930,7 @@ static int read_parts(loader *L, csv_reader *r)
         parts[k].start = k ? csv_next_line_start(r, start + at) : start;
         if (k) parts[k - 1].limit = parts[k].start;
     }
+    parts[0].known_first = 1;   /* row 0 */
     parts[n - 1].limit = size;
     part_run pr = {.L = L, .r = r, .parts = parts, .nparts = n};
     pthread_mutex_init(&pr.lock, NULL);
@@ -1862,6 +1946,7 @@ static int read_parts(loader *L, csv_reader *r)
             part_free(p);
             p->start = at;
             if (p->limit < at) p->limit = at;
+            p->known_first = rows + 1;
             read_part(L, r, p, &pr.pool_lock);
         }
         p->first = rows;
@@ -2181,6 +2266,28 @@ static inline int64_t dense_row(const keyhash *h, int64_t v)
     return in ? (int64_t)h->slot[in ? k : 0] - 1 : -1;
 }
 
+/* Bit i set where found[i + 1] != found[i], i < 64: where a row's parent
+ * changes.  Sixteen rows a step with SSE2 (compares packed to bytes, one
+ * movemask): the loop of shifts a row was about 30% of link_block's
+ * samples at 1M. */
+static inline uint64_t parent_changes(const int32_t *found)
+{
+    uint64_t ne = 0;
+#ifdef __SSE2__
+    for (int i = 0; i < 64; i += 16) {
+        __m128i e[4];
+        for (int q = 0; q < 4; q++)
+            e[q] = _mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(const void *)(found + i + 4 * q + 1)),
+                                   _mm_loadu_si128((const __m128i *)(const void *)(found + i + 4 * q)));
+        __m128i b = _mm_packs_epi16(_mm_packs_epi32(e[0], e[1]), _mm_packs_epi32(e[2], e[3]));
+        ne |= (uint64_t)(~(unsigned)_mm_movemask_epi8(b) & 0xFFFFu) << i;
+    }
+#else
+    for (int i = 0; i < 64; i++) ne |= (uint64_t)(found[i + 1] != found[i]) << i;
+#endif
+    return ne;
+}
+
 /* Rows [row, row + 64) of slice s, whose rows keep the parent order so
  * far, linked without a branch on their values: a dense integer key, none
  * missing; the order dates od (or none), none missing from row - 1 on.  1
@@ -2222,8 +2329,7 @@ static int link_block(const link_run *lr, const int32_t *v32, const int32_t *od,
         for (int i = 0; i < 64; i++)
             ord &= (found[i + 1] != found[i]) | (od[row + i - 1] <= od[row + i]);
     if (off) {
-        uint64_t starts = 0;    /* bit i: row + i is the first of its parent's */
-        for (int i = 0; i < 64; i++) starts |= (uint64_t)(found[i + 1] != found[i]) << i;
+        uint64_t starts = parent_changes(found);   /* bit i: row + i is the first of its parent's */
         /* groups (the parent before, its parent] start there (atomic: a
          * slice that breaks the order may have marked some another one
          * marks too) */
