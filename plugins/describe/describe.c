@@ -244,26 +244,16 @@ static int ds_summarise(const ds_ctx *c, const cohort_vec *v, const pc_factor *f
 }
 
 /* A boolean v's rows of each value and missing (bl), counted in one pass
- * without a branch and without a host function (it runs in a task).
- * Returns 0, or 1 when v holds another value (then code it per row). */
+ * without a branch and without a host function (it runs in a task;
+ * ds_count01).  Returns 0, or 1 when v holds another value (then code it
+ * per row). */
 static int ds_bool_count(const cohort_vec *v, ds_bool *bl)
 {
-    /* on the bits, without a floating-point compare: 1 is one pattern,
-     * 0 two (+0, -0); any other known value (NaN too) is neither */
-    const uint64_t one = UINT64_C(0x3ff0000000000000);
-    size_t nmiss = 0, yes = 0, no = 0;
-    for (size_t i = 0; i < v->n; i++) {
-        uint64_t u;
-        memcpy(&u, &v->num[i], sizeof u);
-        size_t known = v->missing[i] == 0;
-        nmiss += known ^ 1;
-        yes += known & (u == one);
-        no += known & ((u << 1) == 0);
-    }
-    if (nmiss + yes + no != v->n) return 1;
-    bl->missing = nmiss;
-    bl->count[1] = yes;
-    bl->count[0] = no;
+    size_t c[3];
+    if (ds_count01(v->num, v->missing, v->n, c, 1)) return 1;
+    bl->missing = c[2];
+    bl->count[1] = c[1];
+    bl->count[0] = c[0];
     return 0;
 }
 

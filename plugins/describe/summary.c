@@ -541,6 +541,71 @@ static int summary_rest(const double *src, double *x, size_t n, long double sum,
     return 0;
 }
 
+/* ds_count01 on num[0..n-1] from i on (portable), added to c[] */
+static void count01_portable(const double *num, const unsigned char *missing, size_t i, size_t n, size_t c[3])
+{
+    /* on the bits, without a floating-point compare: 1 is one pattern,
+     * 0 two (+0, -0); any other known value (NaN too) is neither */
+    const uint64_t one = UINT64_C(0x3ff0000000000000);
+    size_t nmiss = 0, yes = 0, no = 0;
+    for (; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &num[i], sizeof u);
+        size_t known = missing[i] == 0;
+        nmiss += known ^ 1;
+        yes += known & (u == one);
+        no += known & ((u << 1) == 0);
+    }
+    c[0] += no;
+    c[1] += yes;
+    c[2] += nmiss;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SIMD_OK() (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+#define TARGET __attribute__((target("avx512f,avx512bw,popcnt")))
+
+/* ds_count01 on whole blocks of 64 values: the missing bytes as one mask,
+ * each 8 values' compares as a mask and counted per lane; returns the
+ * values counted (the tail is the portable loop's) */
+static TARGET size_t count01_avx512(const double *num, const unsigned char *missing, size_t n, size_t c[3])
+{
+    const __m512i one = _mm512_set1_epi64((long long)UINT64_C(0x3ff0000000000000));
+    const __m512i abs = _mm512_set1_epi64((long long)(~UINT64_C(0) >> 1)), inc = _mm512_set1_epi64(1);
+    __m512i yes = _mm512_setzero_si512(), no = _mm512_setzero_si512();
+    size_t nmiss = 0, whole = n - n % 64;
+    for (size_t i = 0; i < whole; i += 64) {
+        __m512i mb = _mm512_loadu_si512(missing + i);
+        uint64_t known = (uint64_t)_mm512_testn_epi8_mask(mb, mb);
+        nmiss += 64 - (size_t)__builtin_popcountll(known);
+        for (size_t k = 0; k < 8; k++) {
+            __m512i w = _mm512_loadu_si512(num + i + 8 * k);
+            __mmask8 kn = (__mmask8)(known >> (8 * k));
+            yes = _mm512_mask_add_epi64(yes, _mm512_mask_cmpeq_epi64_mask(kn, w, one), yes, inc);
+            no = _mm512_mask_add_epi64(no, _mm512_mask_testn_epi64_mask(kn, w, abs), no, inc);
+        }
+    }
+    c[0] += (size_t)_mm512_reduce_add_epi64(no);
+    c[1] += (size_t)_mm512_reduce_add_epi64(yes);
+    c[2] += nmiss;
+    return whole;
+}
+#endif
+
+int ds_count01(const double *num, const unsigned char *missing, size_t n, size_t count[3], int simd)
+{
+    size_t i = 0;
+    count[0] = count[1] = count[2] = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (simd && SIMD_OK()) i = count01_avx512(num, missing, n, count);
+#else
+    (void)simd;
+#endif
+    count01_portable(num, missing, i, n, count);
+    return count[0] + count[1] + count[2] != n;
+}
+
 int ds_numeric_summary(const double *x, size_t n, ds_numeric *out)
 {
     double *s = malloc((n + 1) * sizeof *s);

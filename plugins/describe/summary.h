@@ -38,6 +38,11 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out);
  * only when they must be moved. */
 int ds_summary_gather(const double *num, const unsigned char *missing, size_t n, double *x,
                       ds_numeric *out);
+/* The values of a 0/1 column num[0..n-1]: count[0] of those known
+ * (missing[i] == 0) equal to 0 (+0 or -0), count[1] equal to 1, count[2]
+ * the missing ones.  Returns 0, or 1 when a known value is neither (NaN
+ * too).  simd: with AVX-512 when the CPU has it (the same counts). */
+int ds_count01(const double *num, const unsigned char *missing, size_t n, size_t count[3], int simd);
 /* Summarise x[0..n-1] (not modified); returns 0, or -1 if memory ran out.
  * With n == 0 every statistic is NAN. */
 int ds_numeric_summary(const double *x, size_t n, ds_numeric *out);

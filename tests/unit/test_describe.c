@@ -527,6 +527,50 @@ static unsigned lcg(unsigned *seed)
     return *seed;
 }
 
+/* ds_count01 with and without AVX-512 against counting by hand: +0, -0,
+ * 1, missing rows (whatever their value), at sizes on both sides of the
+ * vectors' blocks of 64; another known value (2, NaN, 1 + 2^-52) is
+ * reported wherever it is, also among missing rows' values (not). */
+static void test_count01(void)
+{
+    size_t sizes[] = {0, 1, 63, 64, 65, 127, 128, 1000, 4099};
+    unsigned seed = 5;
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        size_t n = sizes[z], want[3] = {0, 0, 0};
+        double *num = malloc((n + 1) * sizeof *num);
+        unsigned char *miss = malloc(n + 1);
+        CU_ASSERT_FATAL(num && miss);
+        for (size_t i = 0; i < n; i++) {
+            unsigned r = lcg(&seed) >> 8;
+            miss[i] = r % 7 == 0 ? (unsigned char)(1 + r % 5) : 0;
+            num[i] = r & 16 ? 1.0 : r & 32 ? -0.0 : 0.0;
+            if (miss[i] && r & 64) num[i] = NAN;   /* a missing row's value is not looked at */
+            want[miss[i] ? 2 : num[i] == 1] += 1;
+        }
+        for (int simd = 0; simd < 2; simd++) {
+            size_t got[3];
+            CU_ASSERT_EQUAL(ds_count01(num, miss, n, got, simd), 0);
+            CU_ASSERT(got[0] == want[0] && got[1] == want[1] && got[2] == want[2]);
+        }
+        const double odd[] = {2.0, NAN, 1.0 + 0x1p-52, -1.0};
+        for (size_t at = 0; n > 0 && at < n; at += n / 3 + 1)
+            for (int o = 0; o < 4; o++) {
+                double keep = num[at];
+                unsigned char mk = miss[at];
+                num[at] = odd[o];
+                miss[at] = 0;
+                for (int simd = 0; simd < 2; simd++) {
+                    size_t got[3];
+                    CU_ASSERT_EQUAL(ds_count01(num, miss, n, got, simd), 1);
+                }
+                num[at] = keep;
+                miss[at] = mk;
+            }
+        free(num);
+        free(miss);
+    }
+}
+
 static void test_sort(void)
 {
     static const double special[] = {0.0, -0.0, 1e-310, -1e-310, INFINITY, -INFINITY, 1e300, -1e300,
@@ -788,7 +832,8 @@ int main(void)
         !CU_add_test(s, "plugin on lung", test_plugin) ||
         !CU_add_test(s, "summaries in tasks", test_tasks) ||
         !CU_add_test(s, "summaries kept between runs", test_memo) ||
-        !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
+        !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) ||
+        !CU_add_test(s, "0/1 counts", test_count01) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
         !CU_add_test(s, "SD about a guess at the mean", test_select_guess) ||
         !CU_add_test(s, "summaries while gathering", test_gather) ||
