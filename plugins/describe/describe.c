@@ -182,7 +182,8 @@ static int ds_tally_all(const ds_ctx *c, const cohort_vec *v, const pc_factor *f
 
 /* Summaries of v in every group and, when shown, overall (cells[ng]).
  * Categorical v: its rows counted per level, f->code[i] or, for a boolean
- * coded by ds_bool_levels, bl->lev[value].  Numbers: one pass gathers the
+ * coded by ds_bool_levels, bl->lev[value].  Numbers (with by; without,
+ * ds_task takes them in stages): one pass gathers the
  * values in row order (w->x); with groups a second pass lays them out
  * group by group, in row order within each (w->sub).  Means and SDs are
  * taken over those orders, quantiles by selection in the same buffers
@@ -430,9 +431,9 @@ typedef struct ds_tasks {
 /* Task j: variable j's numbers summarised in its worker's work space, or
  * its boolean counts (no host function: it may run on any thread).
  * Without by a number's summary is taken in stages (summary.h): here its
- * first pass, its other passes and its quantiles in later rounds
- * (ds_task_pass, ds_task_finish), so that they share out the threads
- * and no thread waits alone on the last variable's passes. */
+ * first pass, its other passes in the next round (ds_task_pass, the last
+ * of which takes its quantiles), so that they share out the threads and
+ * no thread waits alone on the last variable's passes. */
 static void ds_task(void *ctx, size_t j, size_t worker)
 {
     const ds_tasks *t = ctx;
