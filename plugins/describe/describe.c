@@ -8,7 +8,10 @@
  * a warning; missing values of a variable are counted on its "missing" row.
  * The numbers' summaries and the booleans' counts are taken first, one task
  * per variable on the run's threads when the host runs tasks (ABI 1.6),
- * in a work space per worker; the tables are then written in order.  A
+ * in a work space per worker; without by a number's summary is split in
+ * stages (summary.h) over two rounds of tasks, its first pass, then its
+ * three other passes and its quantiles, so that no thread waits alone on
+ * the last variable; the tables are then written in order.  A
  * variable whose summaries the host kept from an earlier run over the same
  * values (memo_get, after ABI 1.6: the rerun cache) is not summarised
  * again, and one summarised is given to it to keep (ds_memo). */
@@ -16,6 +19,7 @@
 #include "summary.h"
 #include "../common/pcommon.h"
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,13 +148,15 @@ static int ds_is_cat(const cohort_vec *v)
 
 /* Without groups: ds_summarise's counting pass over v in one tight loop
  * (every row in group 0, and the same counts in the overall cell, which
- * is not shown but gives the levels seen); numbers are gathered into x
- * and summarised in cells[0] in the same pass.  Returns the number of
- * values gathered. */
-static size_t ds_tally_all(const ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl,
-                           ds_cell *cells, double *x)
+ * is not shown but gives the levels seen); a number's first pass into st
+ * (ds_stages_scan: its summary in cells[0] when the stages are done).
+ * Returns 0, for a number the scan's result (1: summarised already, -1:
+ * out of memory). */
+static int ds_tally_all(const ds_ctx *c, const cohort_vec *v, const pc_factor *f, const ds_bool *bl,
+                        ds_cell *cells, ds_stages *st)
 {
-    size_t n = c->call->nrows, m = 0, miss = 0;
+    size_t n = c->call->nrows, miss = 0;
+    int rc = 0;
     ds_cell *all = &cells[0], *over = &cells[c->ng];
     if (ds_is_cat(v) && bl) {
         /* a boolean: counted by ds_bool_levels (whole counts, as adding
@@ -166,19 +172,18 @@ static size_t ds_tally_all(const ds_ctx *c, const cohort_vec *v, const pc_factor
         }
         memcpy(over->count, all->count, f->nlevels * sizeof *over->count);
     } else {
-        /* gathered into x and summarised (ds_summary_gather) */
-        ds_summary_gather(v->num, v->missing, n, x, &all->num);
-        m = all->num.n;
-        miss = n - m;
+        rc = ds_stages_scan(st, v->num, v->missing, n, NULL, &all->num, 1);
+        miss = n - all->num.n;
     }
     all->missing = over->missing = miss;
     all->n = over->n = n - miss;
-    return m;
+    return rc;
 }
 
 /* Summaries of v in every group and, when shown, overall (cells[ng]).
  * Categorical v: its rows counted per level, f->code[i] or, for a boolean
- * coded by ds_bool_levels, bl->lev[value].  Numbers: one pass gathers the
+ * coded by ds_bool_levels, bl->lev[value].  Numbers (with by; without,
+ * ds_task takes them in stages): one pass gathers the
  * values in row order (w->x); with groups a second pass lays them out
  * group by group, in row order within each (w->sub).  Means and SDs are
  * taken over those orders, quantiles by selection in the same buffers
@@ -195,7 +200,8 @@ static int ds_summarise(const ds_ctx *c, const cohort_vec *v, const pc_factor *f
         if (cat && !(cells[k].count = calloc(f->nlevels + 1, sizeof *cells[k].count))) return -1;
     }
     double *x = cat ? NULL : w->x;
-    size_t m = c->grp ? 0 : ds_tally_all(c, v, f, bl, cells, x);
+    size_t m = 0;
+    if (!c->grp) ds_tally_all(c, v, f, bl, cells, NULL);   /* categorical: numbers without by go in stages */
     for (size_t i = 0; c->grp && i < n; i++) {
         int g = c->grp[i];
         if (g < 0) continue;
@@ -211,7 +217,7 @@ static int ds_summarise(const ds_ctx *c, const cohort_vec *v, const pc_factor *f
         if (!miss && !cat) x[m++] = v->num[i];
     }
     if (cat) return 0;
-    if (!c->by) return 0;   /* summarised by ds_tally_all */
+    if (!c->by) return 0;   /* counted by ds_tally_all */
     double *sub = w->sub;
     /* the values of each group together, in row order: sub[off[k]..off[k+1]) */
     size_t *off = malloc((ng + 2) * sizeof *off), *at = malloc((ng + 1) * sizeof *at);
@@ -244,26 +250,16 @@ static int ds_summarise(const ds_ctx *c, const cohort_vec *v, const pc_factor *f
 }
 
 /* A boolean v's rows of each value and missing (bl), counted in one pass
- * without a branch and without a host function (it runs in a task).
- * Returns 0, or 1 when v holds another value (then code it per row). */
+ * without a branch and without a host function (it runs in a task;
+ * ds_count01).  Returns 0, or 1 when v holds another value (then code it
+ * per row). */
 static int ds_bool_count(const cohort_vec *v, ds_bool *bl)
 {
-    /* on the bits, without a floating-point compare: 1 is one pattern,
-     * 0 two (+0, -0); any other known value (NaN too) is neither */
-    const uint64_t one = UINT64_C(0x3ff0000000000000);
-    size_t nmiss = 0, yes = 0, no = 0;
-    for (size_t i = 0; i < v->n; i++) {
-        uint64_t u;
-        memcpy(&u, &v->num[i], sizeof u);
-        size_t known = v->missing[i] == 0;
-        nmiss += known ^ 1;
-        yes += known & (u == one);
-        no += known & ((u << 1) == 0);
-    }
-    if (nmiss + yes + no != v->n) return 1;
-    bl->missing = nmiss;
-    bl->count[1] = yes;
-    bl->count[0] = no;
+    size_t c[3];
+    if (ds_count01(v->num, v->missing, v->n, c, 1)) return 1;
+    bl->missing = c[2];
+    bl->count[1] = c[1];
+    bl->count[0] = c[0];
     return 0;
 }
 
@@ -420,6 +416,9 @@ typedef struct ds_pre {
     int kept;               /* taken from the host's memo (ds_memo) */
     ds_bool bl;
     ds_cell *cells;
+    int staged;             /* a number without by, its summary in stages (st) */
+    ds_stages st;
+    atomic_int parts;       /* of its passes, those done */
 } ds_pre;
 
 typedef struct ds_tasks {
@@ -430,7 +429,11 @@ typedef struct ds_tasks {
 } ds_tasks;
 
 /* Task j: variable j's numbers summarised in its worker's work space, or
- * its boolean counts (no host function: it may run on any thread) */
+ * its boolean counts (no host function: it may run on any thread).
+ * Without by a number's summary is taken in stages (summary.h): here its
+ * first pass, its other passes in the next round (ds_task_pass, the last
+ * of which takes its quantiles), so that they share out the threads and
+ * no thread waits alone on the last variable's passes. */
 static void ds_task(void *ctx, size_t j, size_t worker)
 {
     const ds_tasks *t = ctx;
@@ -446,11 +449,32 @@ static void ds_task(void *ctx, size_t j, size_t worker)
         return;
     }
     size_t n = t->c->call->nrows;
+    if (!t->c->by) {
+        memset(o->cells, 0, 2 * sizeof *o->cells);
+        int rc = ds_tally_all(t->c, v, NULL, NULL, o->cells, &o->st);
+        o->staged = rc == 0;
+        o->state = rc < 0 ? DS_OOM : DS_DONE;
+        return;
+    }
     ds_work *w = &t->work[worker];
     if (!w->x) w->x = malloc((n + 1) * sizeof *w->x);
     if (t->c->by && !w->sub) w->sub = malloc((n + 1) * sizeof *w->sub);
     int ok = w->x && (!t->c->by || w->sub) && ds_summarise(t->c, v, NULL, NULL, o->cells, w) == 0;
     o->state = ok ? DS_DONE : DS_OOM;
+}
+
+/* Task k of the second round: part k % DS_PARTS of the passes of
+ * variable k / DS_PARTS when it is summarised in stages; the task that
+ * does its last part takes its quantiles (the counter's update orders
+ * the other parts' results before them) */
+static void ds_task_pass(void *ctx, size_t k, size_t worker)
+{
+    const ds_tasks *t = ctx;
+    ds_pre *o = &t->pre[k / DS_PARTS];
+    if (!o->staged) return;
+    ds_stages_pass(&o->st, (int)(k % DS_PARTS));
+    if (atomic_fetch_add(&o->parts, 1) == DS_PARTS - 1 && ds_stages_finish(&o->st, &o->cells[0].num) < 0)
+        o->state = DS_OOM;
 }
 
 /* What a variable's ds_task takes, as the host keeps it (memo_get): a
@@ -559,9 +583,16 @@ static ds_pre *ds_prepare(const ds_ctx *c, const cohort_columns *vars)
     for (size_t j = 0; j < nv; j++) pre[j].cells = cells + j * (c->ng + 1);
     ds_memo(c, vars, pre, 1);
     ds_tasks t = {c, vars, pre, work};
-    if (COHORT_HOST_HAS(c->host, run_tasks)) c->host->run_tasks(c->call, nv, ds_task, &t);
-    else
-        for (size_t j = 0; j < nv; j++) ds_task(&t, j, 0);
+    void (*const round[2])(void *, size_t, size_t) = {ds_task, ds_task_pass};
+    size_t ntasks[2] = {nv, nv * DS_PARTS}, staged = 0;
+    for (size_t j = 0; j < nv; j++) atomic_init(&pre[j].parts, 0);
+    for (int r = 0; r < 2; r++) {
+        if (r > 0 && !staged) break;
+        if (COHORT_HOST_HAS(c->host, run_tasks)) c->host->run_tasks(c->call, ntasks[r], round[r], &t);
+        else
+            for (size_t k = 0; k < ntasks[r]; k++) round[r](&t, k, 0);
+        for (size_t j = 0; r == 0 && j < nv; j++) staged += (size_t)pre[j].staged;
+    }
     ds_memo(c, vars, pre, 0);
     for (size_t k = 0; k < nv; k++) {
         free(work[k].x);

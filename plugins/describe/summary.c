@@ -1,12 +1,18 @@
 /* summary.c: descriptive statistics on plain arrays (mean, SD, type-7
- * quantiles, range) for the describe and table1 plugins.  Quantiles are
- * taken by selection rather than by sorting: a count of the values per
- * bucket of their top 16 bits finds the few buckets that hold the
- * quartiles' ranks, and three-way quickselect searches only their values
- * (ds_summary_select: two passes over the values, the work space 320 KiB
- * of counts and tags and a copy of the searched values when they are
- * few). */
+ * quantiles, range) for the describe and table1 plugins, and the counts
+ * of a 0/1 column.  Quantiles are taken by selection rather than by
+ * sorting: a count of the values per bucket of their top 16 bits finds
+ * the few buckets that hold the quartiles' ranks, and three-way
+ * quickselect searches only their values.  After the first pass (sum,
+ * range, counts; in integers with AVX-512 while every value is a
+ * multiple of 2^-8 small enough for the sum to be exact) come three
+ * passes that only read the values and may run at once (ds_stages: the
+ * mean's second sum, the SD's sum of squares, the ranks' buckets), then
+ * the selection; the long-double sums keep R's order, so the bits are
+ * those of ds_mean and sd_about.  Work space: 256 KiB of counts, 64 KiB of
+ * tags and a copy of the searched values when they are few. */
 #include "summary.h"
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -258,6 +264,12 @@ enum { BUCKET_BITS = 16, NBUCKETS = 1 << BUCKET_BITS, SELECT_BUCKETED = 4096 };
  * bucket holds a small share), else moved within x when a search needs
  * them (ties: often every rank's bucket holds one value, and none does). */
 enum { KEEP_ASIDE = 4 };
+/* The passes whose sums are chains of long-double additions run only
+ * a few dozen values ahead of their loads, too few to hide a read from
+ * memory (the columns summarised are long out of the caches): they ask
+ * for the value PREFETCH places ahead (4 KiB) as they go.  At 1M the
+ * passes then take about the time they take on values in the cache. */
+enum { PREFETCH = 512 };
 
 /* sort_key's top bits without its branch (x is no negative zero) */
 static unsigned bucket_of(double x)
@@ -281,6 +293,7 @@ static int first_pass(const double *x, size_t n, long double *sum, double *min, 
     int odd = 0;
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
+        __builtin_prefetch(x + i + PREFETCH);
         s += v;
         uint64_t u;
         memcpy(&u, &v, sizeof u);
@@ -295,41 +308,120 @@ static int first_pass(const double *x, size_t n, long double *sum, double *min, 
     return odd;
 }
 
-/* The second pass over x[0..n-1] (read only, x in its order): ds_mean's
- * second pass given the long-double mean m of the first (*t), and the
- * SD's sum of squares about g (*ss, as sd_about takes it), g being the
- * guess (double)m at the mean that mean_finish will give (it is right
- * unless m lies within |t / n| of a rounding boundary of doubles); with
- * tag the range of each tagged bucket's values (lo[tag], hi[tag]; [0]
- * gathers the others), and with keep too the values of the tagged
- * buckets copied to keep[] in their order (room for one more).  The two
- * sums are independent chains, so they take the time of one. */
-static void second_pass(const double *x, size_t n, long double m, double g, const unsigned char *tag,
-                        long double *t, long double *ss, double *lo, double *hi, double *keep)
+/* The values of x[0..n-1] that finish ds_mean given the long-double
+ * mean m of its first pass: the sum of x[i] - m in x's order. */
+static long double mean_pass(const double *x, size_t n, long double m)
 {
-    long double a = 0, b = 0;
-    size_t w = 0;
+    long double a = 0;
     for (size_t i = 0; i < n; i++) {
-        double v = x[i];
-        a += v - m;
-        long double d = v - g;
+        __builtin_prefetch(x + i + PREFETCH);
+        a += x[i] - m;
+    }
+    return a;
+}
+
+/* The SD's sum of squares of x[0..n-1] about g, as sd_about takes it. */
+static long double squares_pass(const double *x, size_t n, double g)
+{
+    long double b = 0;
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(x + i + PREFETCH);
+        long double d = x[i] - g;
         b += d * d;
-        if (tag) {
+    }
+    return b;
+}
+
+/* The tagged buckets of x[0..n-1]: bit k of the result set when tagged
+ * bucket k holds a value other than ref[k] (a value of it; bit 0, the
+ * buckets not tagged, stays clear), and with keep the values of the
+ * tagged buckets copied to keep[] in their order (room for one more).  No
+ * branch and no counter in memory (a status's values fall in and out of
+ * the tagged buckets at random). */
+static unsigned tags_pass(const double *x, size_t n, const unsigned char *tag, const double *ref, double *keep)
+{
+    unsigned dm = 0;
+    size_t w = 0;
+    if (keep) {
+        for (size_t i = 0; i < n; i++) {
+            double v = x[i];
             unsigned k = tag[bucket_of(v)];
-            if (keep) {   /* few kept: a branch, taken now and then */
-                if (k) {
-                    lo[k] = v < lo[k] ? v : lo[k];
-                    hi[k] = v > hi[k] ? v : hi[k];
-                    keep[w++] = v;
-                }
-            } else {
-                lo[k] = v < lo[k] ? v : lo[k];
-                hi[k] = v > hi[k] ? v : hi[k];
-            }
+            dm |= (unsigned)(v != ref[k]) << k;
+            keep[w] = v;   /* written always, kept by moving on */
+            w += k != 0;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            double v = x[i];
+            unsigned k = tag[bucket_of(v)];
+            dm |= (unsigned)(v != ref[k]) << k;
         }
     }
-    *t = a;
-    *ss = b;
+    return dm & ~1u;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TAGS_TARGET __attribute__((target("avx512f,popcnt")))
+
+/* tags_pass on x[0..n-1], 8 values at a time (the tail by tags_pass):
+ * each lane's tag gathered from the table (8 bytes read a tag: the
+ * table has 8 more), its ref[] taken from a register, the kept values
+ * compressed to keep. */
+static TAGS_TARGET unsigned tags_avx512(const double *x, size_t n, const unsigned char *tag, const double *ref,
+                                        double *keep)
+{
+    const __m512i sign = _mm512_set1_epi64((long long)(UINT64_C(1) << 63)), low = _mm512_set1_epi64(0xff);
+    const __m512i one = _mm512_set1_epi64(1);
+    const __m512d refs = _mm512_loadu_pd(ref);
+    __m512i dm = _mm512_setzero_si512();
+    size_t i = 0, w = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512i u = _mm512_loadu_si512(x + i);
+        __m512d v = _mm512_castsi512_pd(u);
+        _mm_prefetch((const char *)(x + i + PREFETCH), _MM_HINT_T0);
+        __m512i b = _mm512_srli_epi64(_mm512_xor_si512(u, _mm512_or_si512(_mm512_srai_epi64(u, 63), sign)),
+                                      64 - BUCKET_BITS);
+        __m512i k = _mm512_and_si512(_mm512_i64gather_epi64(b, (const void *)tag, 1), low);
+        __mmask8 ne = _mm512_cmp_pd_mask(v, _mm512_permutexvar_pd(k, refs), _CMP_NEQ_UQ);
+        dm = _mm512_mask_or_epi64(dm, ne, dm, _mm512_sllv_epi64(one, k));
+        if (keep) {
+            __mmask8 kt = _mm512_test_epi64_mask(k, k);
+            _mm512_mask_compressstoreu_pd(keep + w, kt, v);
+            w += (size_t)__builtin_popcount(kt);
+        }
+    }
+    unsigned d = (unsigned)_mm512_reduce_or_epi64(dm);
+    return (d | tags_pass(x + i, n - i, tag, ref, keep ? keep + w : NULL)) & ~1u;
+}
+#endif
+
+/* tags_pass, with AVX-512 when simd and the CPU has it */
+static unsigned tags_any(const double *x, size_t n, const unsigned char *tag, const double *ref, double *keep,
+                         int simd)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (simd && __builtin_cpu_supports("avx512f")) return tags_avx512(x, n, tag, ref, keep);
+#else
+    (void)simd;
+#endif
+    return tags_pass(x, n, tag, ref, keep);
+}
+
+/* ref[k] = the first value of x[0..n-1] in the bucket tagged k, for k
+ * from 1 to ntag (each holds some: a scan that ends when all are found,
+ * soon when they are crowded, as ties make them; at worst one pass that
+ * only reads). */
+static void first_of_tags(const double *x, size_t n, const unsigned char *tag, int ntag, double *ref)
+{
+    unsigned want = ((1u << ntag) - 1) << 1;   /* bits 1..ntag: not found yet */
+    for (size_t i = 0; i < n && want; i++) {
+        unsigned k = tag[bucket_of(x[i])];
+        if (want >> k & 1) {   /* bit 0 is never wanted */
+            ref[k] = x[i];
+            want &= ~(1u << k);
+        }
+    }
 }
 
 /* Moves the values of the tagged buckets of x[0..n-1] to x[0..kept) in
@@ -349,30 +441,151 @@ static size_t keep_tagged(double *x, size_t n, const unsigned char *tag)
     return w;
 }
 
-/* Quantiles by selection: two passes over x (sum, range and buckets;
- * ds_mean's second pass with the SD about a guess at the mean and the
- * range of the few buckets that hold a quartile's ranks, whose values
- * it copies aside when they are few), a third only when the guess
- * missed (the SD again, about the mean: same bits as sd_about's) or when
- * many values must be searched (moved to the front of x), then
- * three-way quickselect on the kept values only, whose ranks among
- * themselves follow from the buckets' counts; a rank in a bucket of one
- * value (few distinct values, as in a status column) needs no search.
- * The value of a rank is the same whatever the order of the search (no
- * -0 or NaN here), so the bits equal a sort's. */
-static int summary_rest(const double *src, double *x, size_t n, long double sum, int odd,
-                        uint32_t *cnt, unsigned char *tag, ds_numeric *out);
-
 /* The counts and tags of the buckets when n values are summarised
  * (*cnt, *tag NULL when too few or no memory: select on the whole). */
 static void buckets_alloc(size_t n, uint32_t **cnt, unsigned char **tag)
 {
     *cnt = n >= SELECT_BUCKETED && n <= UINT32_MAX ? calloc(NBUCKETS, sizeof **cnt) : NULL;
-    *tag = *cnt ? calloc(NBUCKETS, 1) : NULL;
+    *tag = *cnt ? calloc(NBUCKETS + 8, 1) : NULL;   /* + 8: tags_avx512 reads 8 bytes a tag */
     if (!*tag) {
         free(*cnt);
         *cnt = NULL;
     }
+}
+
+/* The stages after the first pass over the values src[0..n-1] (its sum,
+ * odd: a -0 or NaN seen, the buckets' counts cnt, freed here; tag, zeroed,
+ * kept in s): the ranks' buckets tagged, a value of each, the mean's
+ * guess, and the buffer of the values kept aside when they are few. */
+static void stages_begin(ds_stages *s, const double *src, double *x, size_t n, long double sum, int odd,
+                         uint32_t *cnt, unsigned char *tag, int simd)
+{
+    s->simd = simd;
+    /* the ranks asked for: floor and ceil of each quartile's index */
+    static const double probs[3] = {0.25, 0.5, 0.75};
+    s->src = src;
+    s->x = x;
+    s->n = n;
+    s->odd = odd;
+    s->tag = tag;
+    s->keep = NULL;
+    s->diff = 0;
+    s->ntag = 0;
+    s->keptall = 0;   /* the values of the tagged buckets */
+    for (int j = 0; j < 3; j++) {
+        s->index[j] = q7_index(n, probs[j]);
+        s->rank[2 * j] = (size_t)floor(s->index[j]);
+        s->rank[2 * j + 1] = (size_t)ceil(s->index[j]);
+    }
+    for (int r = 0; r < 8; r++) s->ref[r] = 0;
+    for (int r = 0; r < 6; r++) {
+        s->at[r] = s->rank[r];
+        s->slot[r] = 0;
+    }
+    s->bucketed = cnt && !odd;
+    if (s->bucketed) {
+        /* the bucket of each rank (ranks ascend), tagged; the kept values
+         * below a bucket are those of the tagged buckets before it */
+        size_t below = 0, keptbelow = 0;
+        int r = 0;
+        for (size_t b = 0; b < NBUCKETS && r < 6; b++) {
+            size_t c = cnt[b];
+            for (; r < 6 && s->rank[r] < below + c; r++) {
+                if (!tag[b]) tag[b] = (unsigned char)++s->ntag;
+                s->slot[r] = tag[b];
+                s->at[r] = s->rank[r] - below + keptbelow;
+            }
+            if (tag[b]) keptbelow += c;
+            below += c;
+        }
+        s->keptall = keptbelow;   /* every tagged bucket is at or below the last rank's */
+        first_of_tags(src, n, tag, s->ntag, s->ref);
+        /* few values kept (continuous values): copied aside in the same
+         * pass; many (ties): moved to the front after it, when a search
+         * needs them */
+        if (s->keptall <= n / KEEP_ASIDE) s->keep = malloc((s->keptall + 1) * sizeof *s->keep);
+    }
+    free(cnt);
+    /* the mean, and the SD about the guess at it unless the guess missed */
+    s->m = sum / (long double)n;
+    s->g = (double)s->m;
+}
+
+void ds_stages_pass(ds_stages *s, int part)
+{
+    if (s->finished) return;
+    if (part == 0) s->t = mean_pass(s->src, s->n, s->m);
+    else if (part == 1) s->ss = squares_pass(s->src, s->n, s->g);
+    else if (s->bucketed) s->diff = tags_any(s->src, s->n, s->tag, s->ref, s->keep, s->simd);
+}
+
+int ds_stages_finish(ds_stages *s, ds_numeric *out)
+{
+    if (s->finished) return s->rc;
+    s->finished = 1;
+    const double *src = s->src;
+    size_t n = s->n;
+    out->n = n;
+    out->mean = mean_of(s->m, s->t, n);
+    out->sd = n < 2 ? NAN : memcmp(&out->mean, &s->g, sizeof s->g) == 0 ? sd_of(s->ss, n)
+                                                                      : sd_about(src, n, out->mean);
+    int search = 0;   /* a rank's bucket holds more than one value */
+    for (int r = 0; r < 6; r++) search |= !s->slot[r] || (s->diff >> s->slot[r] & 1);
+    int move = s->odd || (search && !s->keep);   /* the values are moved: in x */
+    if (move && !s->x) {
+        s->own = 1;
+        if (!(s->x = malloc((n + 1) * sizeof *s->x))) {
+            free(s->tag);
+            free(s->keep);
+            return s->rc = -1;
+        }
+    }
+    double *x = s->x;
+    if (src != x && move) memcpy(x, src, n * sizeof *x);
+    size_t kept = n;
+    double *sel = x;   /* the values searched: sel[0..kept) */
+    if (s->keep) {
+        sel = s->keep;
+        kept = s->keptall;
+    } else if (s->bucketed && search) {
+        kept = keep_tagged(x, n, s->tag);
+    }
+    free(s->tag);
+    s->tag = NULL;
+    if (s->odd) {
+        ds_sort(x, n);
+        quantiles_sorted(x, n, out);
+        if (s->own) free(x);
+        return s->rc = 1;
+    }
+    double *q[3] = {&out->q1, &out->median, &out->q3}, val[6];
+    /* each selection searches only above the last: x[0..done) are placed
+     * and no greater than x[done..kept) */
+    size_t done = 0;
+    for (int r = 0; r < 6; r++) {
+        int k = s->slot[r];
+        if (k && !(s->diff >> k & 1)) {
+            val[r] = s->ref[k];   /* its bucket holds one value */
+            continue;
+        }
+        if (s->at[r] >= done) {
+            select_rank(sel, done, kept, s->at[r]);
+            done = s->at[r] + 1;
+        }
+        val[r] = sel[s->at[r]];
+    }
+    for (int j = 0; j < 3; j++) *q[j] = q7_value(s->index[j], val[2 * j], val[2 * j + 1]);
+    free(s->keep);
+    s->keep = NULL;
+    if (s->own) free(s->x);
+    return s->rc = 0;
+}
+
+/* The stages one after the other */
+static int stages_all(ds_stages *s, ds_numeric *out)
+{
+    for (int part = 0; part < DS_PARTS; part++) ds_stages_pass(s, part);
+    return ds_stages_finish(s, out);
 }
 
 int ds_summary_select(double *x, size_t n, ds_numeric *out)
@@ -388,23 +601,43 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out)
     buckets_alloc(n, &cnt, &tag);
     long double sum;
     int odd = first_pass(x, n, &sum, &out->min, &out->max, cnt);
-    return summary_rest(x, x, n, sum, odd, cnt, tag, out);
+    ds_stages s;
+    s.finished = s.own = 0;
+    stages_begin(&s, x, x, n, sum, odd, cnt, tag, 1);
+    return stages_all(&s, out);
 }
 
-/* first_pass over the values kept of num[0..n-1] (not missing, finite);
- * returns their number.  Nothing is written: when every value is kept
+/* What the first pass over the values kept (not missing, finite) has
+ * seen so far: their number, their sum as ds_mean's first pass takes it
+ * (s; in isum * 2^-SCALE_BITS while every value so far is a multiple of
+ * 2^-SCALE_BITS small enough that every partial sum is exact: then the
+ * long-double sum is exact too, whatever the order of the additions), the
+ * range, odd: a -0 seen. */
+typedef struct scan_acc {
+    size_t m;
+    long double s;
+    int64_t isum;
+    double lo, hi;
+    int odd;
+} scan_acc;
+enum { SCALE_BITS = 8 };
+
+/* first_pass over the values kept of num[from..n) (portable), added to a
+ * (a->s the sum so far).  Nothing is written: when every value is kept
  * the values are read in place.  A value not kept adds +0 to the sum,
  * which leaves it as it is (a sum that starts at +0 is never -0), and
  * nothing to the counts or range. */
-static size_t scan_pass(const double *num, const unsigned char *missing, size_t n, long double *sum,
-                        double *min, double *max, uint32_t *cnt, int *odd)
+static void scan_pass(const double *num, const unsigned char *missing, size_t from, size_t n, uint32_t *cnt,
+                      scan_acc *a)
 {
-    long double s = 0;
-    double lo = INFINITY, hi = -INFINITY;
+    long double s = a->s;
+    double lo = a->lo, hi = a->hi;
     int o = 0;
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < n; i++) {
         double v = num[i];
+        __builtin_prefetch(num + i + PREFETCH);
+        __builtin_prefetch(missing + i + PREFETCH);
         int keep = (missing[i] == 0) & (isfinite(v) != 0);
         m += (size_t)keep;
         s += keep ? v : 0.0;
@@ -415,23 +648,114 @@ static size_t scan_pass(const double *num, const unsigned char *missing, size_t 
         hi = keep & (v > hi) ? v : hi;
         if (cnt) cnt[bucket_of(v)] += (uint32_t)keep;
     }
-    *sum = s;
-    *min = lo;
-    *max = hi;
-    *odd = o;
-    return m;
+    a->s = s;
+    a->lo = lo;
+    a->hi = hi;
+    a->odd |= o;
+    a->m += m;
 }
 
-int ds_summary_gather(const double *num, const unsigned char *missing, size_t n, double *x,
-                      ds_numeric *out)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SCAN_TARGET __attribute__((target("avx512f,avx512dq,popcnt")))
+#define SCAN_OK() (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
+
+/* scan_pass from 0 on, 8 values at a time, while every value kept is a
+ * multiple of 2^-SCALE_BITS below 2^(36 - SCALE_BITS) in magnitude (n <
+ * 2^26: every partial sum is below 2^62 units, exact in an int64 and in a
+ * long double of 64 bits): the sum in integers (a->isum), the buckets
+ * counted from the lanes.  Returns where it stopped (a multiple of 8: the
+ * first 8 with another value kept, or the tail), for scan_pass to go on
+ * from (a->s = the exact sum so far). */
+static SCAN_TARGET size_t scan_avx512(const double *num, const unsigned char *missing, size_t n, uint32_t *cnt,
+                                      scan_acc *a)
+{
+    const __m512i expo = _mm512_set1_epi64(0x7ff0000000000000LL), zero = _mm512_setzero_si512();
+    const __m512i sign = _mm512_set1_epi64((long long)(UINT64_C(1) << 63));
+    const __m512d scale = _mm512_set1_pd((double)(1 << SCALE_BITS)), big = _mm512_set1_pd(0x1p36);
+    __m512i sum = zero;
+    __m512d lo = _mm512_set1_pd(INFINITY), hi = _mm512_set1_pd(-INFINITY);
+    size_t m = 0, i = 0;
+    int odd = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512i w = _mm512_loadu_si512(num + i);
+        __m512d v = _mm512_castsi512_pd(w);
+        _mm_prefetch((const char *)(num + i + PREFETCH), _MM_HINT_T0);
+        _mm_prefetch((const char *)(missing + i + PREFETCH), _MM_HINT_T0);
+        __mmask8 known = _mm512_cmpeq_epi64_mask(_mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(missing + i))), zero);
+        __mmask8 keep = _mm512_mask_cmpneq_epi64_mask(known, _mm512_and_si512(w, expo), expo);
+        __m512d sc = _mm512_mul_pd(v, scale);
+        __mmask8 small = _mm512_mask_cmp_pd_mask(keep, _mm512_abs_pd(sc), big, _CMP_LE_OQ);
+        __m512i q = _mm512_maskz_cvttpd_epi64(small, sc);
+        __mmask8 whole = _mm512_mask_cmp_pd_mask(small, _mm512_cvtepi64_pd(q), sc, _CMP_EQ_OQ);
+        if (whole != keep) break;   /* the portable loop goes on from here */
+        sum = _mm512_add_epi64(sum, q);
+        m += (size_t)__builtin_popcount(keep);
+        odd |= _mm512_mask_cmpeq_epi64_mask(keep, w, sign) != 0;
+        lo = _mm512_mask_blend_pd(_mm512_mask_cmp_pd_mask(keep, v, lo, _CMP_LT_OQ), lo, v);
+        hi = _mm512_mask_blend_pd(_mm512_mask_cmp_pd_mask(keep, v, hi, _CMP_GT_OQ), hi, v);
+        for (unsigned k = 0; cnt && k < 8; k++)
+            cnt[bucket_of(num[i + k])] += (keep >> k) & 1u;
+    }
+    a->isum += _mm512_reduce_add_epi64(sum);
+    a->m += m;
+    a->odd |= odd;
+    /* the lanes' minima: the same value as in order (no -0 among them
+     * unless odd, when the range is taken from the sorted values) */
+    double l = _mm512_reduce_min_pd(lo), h = _mm512_reduce_max_pd(hi);
+    a->lo = l < a->lo ? l : a->lo;
+    a->hi = h > a->hi ? h : a->hi;
+    return i;
+}
+#endif
+
+/* The first pass over num[0..n-1] (scan_pass; with AVX-512 while the sum
+ * can be taken in integers, simd given and the CPU has it); returns the
+ * number of values kept. */
+static size_t scan_all(const double *num, const unsigned char *missing, size_t n, uint32_t *cnt, int simd,
+                       long double *sum, double *min, double *max, int *odd)
+{
+    scan_acc a = {0, 0, 0, INFINITY, -INFINITY, 0};
+    size_t i = 0;
+#if defined(__x86_64__) && defined(__GNUC__) && LDBL_MANT_DIG >= 64
+    if (simd && n < ((size_t)1 << 26) && SCAN_OK()) {
+        i = scan_avx512(num, missing, n, cnt, &a);
+        a.s = (long double)a.isum / (long double)(1 << SCALE_BITS);   /* exact */
+    }
+#else
+    (void)simd;
+#endif
+    scan_pass(num, missing, i, n, cnt, &a);
+    *sum = a.s;
+    *min = a.lo;
+    *max = a.hi;
+    *odd = a.odd;
+    return a.m;
+}
+
+int ds_stages_scan(ds_stages *s, const double *num, const unsigned char *missing, size_t n, double *x,
+                   ds_numeric *out, int simd)
 {
     uint32_t *cnt;
     unsigned char *tag;
     buckets_alloc(n, &cnt, &tag);
     long double sum;
     int odd;
-    size_t m = scan_pass(num, missing, n, &sum, &out->min, &out->max, cnt, &odd);
+    size_t m = scan_all(num, missing, n, cnt, simd, &sum, &out->min, &out->max, &odd);
     const double *src = num;
+    s->finished = 0;
+    s->own = 0;
+    if (!x && (m < n || m < SELECT_BUCKETED)) {   /* room to gather or to select */
+        x = malloc((n + 1) * sizeof *x);
+        s->own = 1;
+        if (!x) {
+            free(cnt);
+            free(tag);
+            s->finished = 1;
+            s->rc = -1;
+            return -1;
+        }
+    }
     if (m < n) {   /* some not kept: the others gathered, in their order */
         size_t w = 0;
         for (size_t i = 0; i < n; i++) {
@@ -444,101 +768,87 @@ int ds_summary_gather(const double *num, const unsigned char *missing, size_t n,
         free(cnt);
         free(tag);
         if (src != x) memcpy(x, src, m * sizeof *x);
-        return ds_summary_select(x, m, out);
-    }
-    out->n = m;
-    return summary_rest(src, x, m, sum, odd, cnt, tag, out);
-}
-
-/* ds_summary_select after its first pass (the sum, odd: -0 seen, the
- * buckets' counts; cnt and tag are freed) over the values src[0..n-1]:
- * they are copied to x only when they must be moved (sorted, or searched
- * in place). */
-static int summary_rest(const double *src, double *x, size_t n, long double sum, int odd,
-                        uint32_t *cnt, unsigned char *tag, ds_numeric *out)
-{
-    /* the ranks asked for: floor and ceil of each quartile's index */
-    static const double probs[3] = {0.25, 0.5, 0.75};
-    double index[3], lo[7], hi[7];   /* by tag: [0] the values not kept */
-    size_t rank[6], at[6];   /* at: the rank among the kept values */
-    int slot[6];             /* the tag of the rank's bucket, or 0 */
-    for (int j = 0; j < 3; j++) {
-        index[j] = q7_index(n, probs[j]);
-        rank[2 * j] = (size_t)floor(index[j]);
-        rank[2 * j + 1] = (size_t)ceil(index[j]);
-    }
-    int bucketed = cnt && !odd, ntag = 0;
-    size_t keptall = 0;      /* the values of the tagged buckets */
-    for (int r = 0; r < 7; r++) {
-        lo[r] = INFINITY;
-        hi[r] = -INFINITY;
-    }
-    for (int r = 0; r < 6; r++) {
-        at[r] = rank[r];
-        slot[r] = 0;
-    }
-    if (bucketed) {
-        /* the bucket of each rank (ranks ascend), tagged; the kept values
-         * below a bucket are those of the tagged buckets before it */
-        size_t below = 0, keptbelow = 0;
-        int r = 0;
-        for (size_t b = 0; b < NBUCKETS && r < 6; b++) {
-            size_t c = cnt[b];
-            for (; r < 6 && rank[r] < below + c; r++) {
-                if (!tag[b]) tag[b] = (unsigned char)++ntag;
-                slot[r] = tag[b];
-                at[r] = rank[r] - below + keptbelow;
-            }
-            if (tag[b]) keptbelow += c;
-            below += c;
-        }
-        keptall = keptbelow;   /* every tagged bucket is at or below the last rank's */
-    }
-    /* the mean, and the SD about the guess at it unless the guess missed */
-    long double m = sum / (long double)n, t, ss;
-    double g = (double)m;
-    /* few values kept (continuous values): copied aside in the same pass;
-     * many (ties): moved to the front after it, when a search needs them */
-    double *keep = bucketed && keptall <= n / KEEP_ASIDE ? malloc((keptall + 1) * sizeof *keep) : NULL;
-    second_pass(src, n, m, g, bucketed ? tag : NULL, &t, &ss, lo, hi, keep);
-    out->mean = mean_of(m, t, n);
-    out->sd = n < 2 ? NAN : memcmp(&out->mean, &g, sizeof g) == 0 ? sd_of(ss, n) : sd_about(src, n, out->mean);
-    int search = 0;   /* a rank's bucket holds more than one value */
-    for (int r = 0; r < 6; r++) search |= !slot[r] || lo[slot[r]] != hi[slot[r]];
-    if (src != x && (odd || (search && !keep))) memcpy(x, src, n * sizeof *x);
-    size_t kept = n;
-    double *sel = x;   /* the values searched: sel[0..kept) */
-    if (keep) {
-        sel = keep;
-        kept = keptall;
-    } else if (bucketed && search) {
-        kept = keep_tagged(x, n, tag);
-    }
-    free(cnt);
-    free(tag);
-    if (odd) {
-        ds_sort(x, n);
-        quantiles_sorted(x, n, out);
+        s->rc = ds_summary_select(x, m, out);
+        s->finished = 1;
+        if (s->own) free(x);
         return 1;
     }
-    double *q[3] = {&out->q1, &out->median, &out->q3}, val[6];
-    /* each selection searches only above the last: x[0..done) are placed
-     * and no greater than x[done..kept) */
-    size_t done = 0;
-    for (int r = 0; r < 6; r++) {
-        if (slot[r] && lo[slot[r]] == hi[slot[r]]) {
-            val[r] = lo[slot[r]];   /* its bucket holds one value */
-            continue;
-        }
-        if (at[r] >= done) {
-            select_rank(sel, done, kept, at[r]);
-            done = at[r] + 1;
-        }
-        val[r] = sel[at[r]];
-    }
-    for (int j = 0; j < 3; j++) *q[j] = q7_value(index[j], val[2 * j], val[2 * j + 1]);
-    free(keep);
+    out->n = m;
+    stages_begin(s, src, x, m, sum, odd, cnt, tag, simd);
     return 0;
+}
+
+int ds_summary_gather(const double *num, const unsigned char *missing, size_t n, double *x,
+                      ds_numeric *out)
+{
+    ds_stages s;
+    ds_stages_scan(&s, num, missing, n, x, out, 1);
+    return stages_all(&s, out);
+}
+
+/* ds_count01 on num[0..n-1] from i on (portable), added to c[] */
+static void count01_portable(const double *num, const unsigned char *missing, size_t i, size_t n, size_t c[3])
+{
+    /* on the bits, without a floating-point compare: 1 is one pattern,
+     * 0 two (+0, -0); any other known value (NaN too) is neither */
+    const uint64_t one = UINT64_C(0x3ff0000000000000);
+    size_t nmiss = 0, yes = 0, no = 0;
+    for (; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &num[i], sizeof u);
+        size_t known = missing[i] == 0;
+        nmiss += known ^ 1;
+        yes += known & (u == one);
+        no += known & ((u << 1) == 0);
+    }
+    c[0] += no;
+    c[1] += yes;
+    c[2] += nmiss;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SIMD_OK() (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+#define TARGET __attribute__((target("avx512f,avx512bw,popcnt")))
+
+/* ds_count01 on whole blocks of 64 values: the missing bytes as one mask,
+ * each 8 values' compares as a mask and counted per lane; returns the
+ * values counted (the tail is the portable loop's) */
+static TARGET size_t count01_avx512(const double *num, const unsigned char *missing, size_t n, size_t c[3])
+{
+    const __m512i one = _mm512_set1_epi64((long long)UINT64_C(0x3ff0000000000000));
+    const __m512i abs = _mm512_set1_epi64((long long)(~UINT64_C(0) >> 1)), inc = _mm512_set1_epi64(1);
+    __m512i yes = _mm512_setzero_si512(), no = _mm512_setzero_si512();
+    size_t nmiss = 0, whole = n - n % 64;
+    for (size_t i = 0; i < whole; i += 64) {
+        __m512i mb = _mm512_loadu_si512(missing + i);
+        uint64_t known = (uint64_t)_mm512_testn_epi8_mask(mb, mb);
+        nmiss += 64 - (size_t)__builtin_popcountll(known);
+        for (size_t k = 0; k < 8; k++) {
+            __m512i w = _mm512_loadu_si512(num + i + 8 * k);
+            __mmask8 kn = (__mmask8)(known >> (8 * k));
+            yes = _mm512_mask_add_epi64(yes, _mm512_mask_cmpeq_epi64_mask(kn, w, one), yes, inc);
+            no = _mm512_mask_add_epi64(no, _mm512_mask_testn_epi64_mask(kn, w, abs), no, inc);
+        }
+    }
+    c[0] += (size_t)_mm512_reduce_add_epi64(no);
+    c[1] += (size_t)_mm512_reduce_add_epi64(yes);
+    c[2] += nmiss;
+    return whole;
+}
+#endif
+
+int ds_count01(const double *num, const unsigned char *missing, size_t n, size_t count[3], int simd)
+{
+    size_t i = 0;
+    count[0] = count[1] = count[2] = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (simd && SIMD_OK()) i = count01_avx512(num, missing, n, count);
+#else
+    (void)simd;
+#endif
+    count01_portable(num, missing, i, n, count);
+    return count[0] + count[1] + count[2] != n;
 }
 
 int ds_numeric_summary(const double *x, size_t n, ds_numeric *out)

@@ -1,5 +1,6 @@
 /* summary.h: descriptive statistics on plain arrays (mean, SD, quantiles as
- * R's type 7, range), shared by the describe and table1 plugins. */
+ * R's type 7, range), shared by the describe and table1 plugins, also in
+ * stages for the run's threads, and the counts of a 0/1 column. */
 #ifndef COHORT_SUMMARY_H
 #define COHORT_SUMMARY_H
 #include <stddef.h>
@@ -38,6 +39,44 @@ int ds_summary_select(double *x, size_t n, ds_numeric *out);
  * only when they must be moved. */
 int ds_summary_gather(const double *num, const unsigned char *missing, size_t n, double *x,
                       ds_numeric *out);
+/* The values of a 0/1 column num[0..n-1]: count[0] of those known
+ * (missing[i] == 0) equal to 0 (+0 or -0), count[1] equal to 1, count[2]
+ * the missing ones.  Returns 0, or 1 when a known value is neither (NaN
+ * too).  simd: with AVX-512 when the CPU has it (the same counts). */
+int ds_count01(const double *num, const unsigned char *missing, size_t n, size_t count[3], int simd);
+/* ds_summary_gather in stages, so that its passes run at once on the
+ * run's threads: ds_stages_scan (the first pass; returns 1 when it
+ * summarised the values already, few of them, and -1 when memory ran
+ * out), then ds_stages_pass with each part from 0 to DS_PARTS - 1 (0: the
+ * mean's second sum, 1: the SD's sum of squares, 2: which buckets of the
+ * ranks hold one value, and the values of those buckets when few) in any
+ * order or at once, then ds_stages_finish (the quantiles; returns as
+ * ds_summary_gather, or -1 when memory ran out), all with the same out.
+ * Between the scan and the finish the values (num, or x when gathered)
+ * are only read.  x may be NULL: the stages then allocate what they need
+ * (n + 1 values when some are not kept or must be moved). */
+enum { DS_PARTS = 3 };
+typedef struct ds_stages {
+    const double *src;      /* the values summarised: num or x */
+    double *x;
+    size_t n;
+    int finished, rc;       /* summarised (by the scan or the finish); the result */
+    int own;                /* x was allocated by the stages */
+    int odd, bucketed, ntag;
+    unsigned char *tag;     /* per bucket: the rank's tag, or 0 */
+    double index[3], ref[8];/* ref: a value of each tagged bucket */
+    int simd;               /* AVX-512 where the CPU has it */
+    size_t rank[6], at[6], keptall;
+    int slot[6];
+    unsigned diff;          /* bit k: tagged bucket k holds more than one value */
+    long double m, t, ss;
+    double g;
+    double *keep;           /* the values of the tagged buckets, when few */
+} ds_stages;
+int ds_stages_scan(ds_stages *s, const double *num, const unsigned char *missing, size_t n, double *x,
+                   ds_numeric *out, int simd);
+void ds_stages_pass(ds_stages *s, int part);
+int ds_stages_finish(ds_stages *s, ds_numeric *out);
 /* Summarise x[0..n-1] (not modified); returns 0, or -1 if memory ran out.
  * With n == 0 every statistic is NAN. */
 int ds_numeric_summary(const double *x, size_t n, ds_numeric *out);

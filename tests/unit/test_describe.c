@@ -527,6 +527,50 @@ static unsigned lcg(unsigned *seed)
     return *seed;
 }
 
+/* ds_count01 with and without AVX-512 against counting by hand: +0, -0,
+ * 1, missing rows (whatever their value), at sizes on both sides of the
+ * vectors' blocks of 64; another known value (2, NaN, 1 + 2^-52) is
+ * reported wherever it is, also among missing rows' values (not). */
+static void test_count01(void)
+{
+    size_t sizes[] = {0, 1, 63, 64, 65, 127, 128, 1000, 4099};
+    unsigned seed = 5;
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        size_t n = sizes[z], want[3] = {0, 0, 0};
+        double *num = malloc((n + 1) * sizeof *num);
+        unsigned char *miss = malloc(n + 1);
+        CU_ASSERT_FATAL(num && miss);
+        for (size_t i = 0; i < n; i++) {
+            unsigned r = lcg(&seed) >> 8;
+            miss[i] = r % 7 == 0 ? (unsigned char)(1 + r % 5) : 0;
+            num[i] = r & 16 ? 1.0 : r & 32 ? -0.0 : 0.0;
+            if (miss[i] && r & 64) num[i] = NAN;   /* a missing row's value is not looked at */
+            want[miss[i] ? 2 : num[i] == 1] += 1;
+        }
+        for (int simd = 0; simd < 2; simd++) {
+            size_t got[3];
+            CU_ASSERT_EQUAL(ds_count01(num, miss, n, got, simd), 0);
+            CU_ASSERT(got[0] == want[0] && got[1] == want[1] && got[2] == want[2]);
+        }
+        const double odd[] = {2.0, NAN, 1.0 + 0x1p-52, -1.0};
+        for (size_t at = 0; n > 0 && at < n; at += n / 3 + 1)
+            for (int o = 0; o < 4; o++) {
+                double keep = num[at];
+                unsigned char mk = miss[at];
+                num[at] = odd[o];
+                miss[at] = 0;
+                for (int simd = 0; simd < 2; simd++) {
+                    size_t got[3];
+                    CU_ASSERT_EQUAL(ds_count01(num, miss, n, got, simd), 1);
+                }
+                num[at] = keep;
+                miss[at] = mk;
+            }
+        free(num);
+        free(miss);
+    }
+}
+
 static void test_sort(void)
 {
     static const double special[] = {0.0, -0.0, 1e-310, -1e-310, INFINITY, -INFINITY, 1e300, -1e300,
@@ -674,6 +718,40 @@ static void test_select_guess(void)
     CU_ASSERT(misses[0] > 0 && misses[1] > 0);
 }
 
+/* The values of a case of n rows: num and its missing flags, x (work
+ * space) and y (the values kept, gathered by hand); each n + 1. */
+typedef struct rows_case {
+    double *num, *x, *y;
+    unsigned char *miss;
+} rows_case;
+
+static rows_case case_alloc(size_t n)
+{
+    rows_case c = {malloc((n + 1) * sizeof(double)), malloc((n + 1) * sizeof(double)),
+                   malloc((n + 1) * sizeof(double)), malloc(n + 1)};
+    CU_ASSERT_FATAL(c.num && c.x && c.y && c.miss);
+    return c;
+}
+
+static void case_free(rows_case *c)
+{
+    free(c->num);
+    free(c->x);
+    free(c->y);
+    free(c->miss);
+}
+
+/* a and b hold the same bits (NaN as NaN) and count */
+static int same_numeric(const ds_numeric *a, const ds_numeric *b)
+{
+    double ga[7] = {a->mean, a->sd, a->min, a->q1, a->median, a->q3, a->max};
+    double gb[7] = {b->mean, b->sd, b->min, b->q1, b->median, b->q3, b->max};
+    int same = a->n == b->n;
+    for (int k = 0; k < 7; k++)
+        same &= (isnan(ga[k]) && isnan(gb[k])) || memcmp(&ga[k], &gb[k], sizeof ga[k]) == 0;
+    return same;
+}
+
 /* ds_summary_gather against gathering the finite values not missing by
  * hand, then ds_summary_select: the same values gathered (when some
  * were not kept), the same bits of every statistic and the same result, with
@@ -689,10 +767,9 @@ static void test_gather(void)
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
             size_t n = sizes[z], m = 0;
             int clean = shape >= 4;   /* every value kept: read in place */
-            double *num = malloc((n + 1) * sizeof *num), *x = malloc((n + 1) * sizeof *x);
-            double *y = malloc((n + 1) * sizeof *y);
-            unsigned char *miss = malloc(n + 1);
-            CU_ASSERT_FATAL(num && x && y && miss);
+            rows_case rc = case_alloc(n);
+            double *num = rc.num, *x = rc.x, *y = rc.y;
+            unsigned char *miss = rc.miss;
             for (size_t i = 0; i < n; i++) {
                 unsigned r = lcg(&seed);
                 miss[i] = !clean && r % 13 == 0 ? (unsigned char)(1 + r % 3) : 0;
@@ -709,20 +786,63 @@ static void test_gather(void)
             }
             ds_numeric a, b;
             int ra = ds_summary_gather(num, miss, n, x, &a), rb = ds_summary_select(y, m, &b);
-            double ga[7] = {a.mean, a.sd, a.min, a.q1, a.median, a.q3, a.max};
-            double gb[7] = {b.mean, b.sd, b.min, b.q1, b.median, b.q3, b.max};
-            int same = a.n == m && b.n == m && ra == rb;
-            for (int k = 0; k < 7; k++)
-                same &= (isnan(ga[k]) && isnan(gb[k])) || memcmp(&ga[k], &gb[k], sizeof ga[k]) == 0;
+            int same = a.n == m && ra == rb && same_numeric(&a, &b);
             if (!clean) qsort(x, m, sizeof *x, cmp_dbl);   /* else x may be unwritten */
             qsort(y, m, sizeof *y, cmp_dbl);
             for (size_t i = 0; !clean && i < m; i++) same &= memcmp(&x[i], &y[i], sizeof x[i]) == 0;
             if (!same) fprintf(stderr, "\n  shape %d n %zu: gathered summary differs ", shape, n);
             CU_ASSERT(same);
-            free(num);
-            free(x);
-            free(y);
-            free(miss);
+            case_free(&rc);
+        }
+}
+
+/* ds_stages_* with and without AVX-512, their parts in either order,
+ * with x given or allocated by the stages, against gathering by hand and
+ * ds_summary_select: the same bits and result.  The values: a status; a
+ * dose in halves (multiples of 2^-8: the first pass sums in integers)
+ * with a value that is not one (0.1) three quarters in, so that the
+ * integer sum hands over to the long-double one; whole numbers that grow
+ * past 2^28 (too large for the integer sum); continuous values; ties with
+ * a negative zero (sorted); with missing rows, NaN and infinities or
+ * with every row kept. */
+static void test_stages(void)
+{
+    size_t sizes[] = {0, 5, 4095, 4097, 10007, 100003};
+    unsigned seed = 31;
+    for (int shape = 0; shape < 10; shape++)
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+            size_t n = sizes[z], m = 0;
+            int clean = shape >= 5;
+            rows_case rc = case_alloc(n);
+            double *num = rc.num, *y = rc.y;
+            unsigned char *miss = rc.miss;
+            for (size_t i = 0; i < n; i++) {
+                unsigned r = lcg(&seed);
+                miss[i] = !clean && r % 11 == 0;
+                switch (shape % 5) {
+                case 0: num[i] = (double)((r >> 16) % 3); break;
+                case 1: num[i] = i == 3 * n / 4 ? 0.1 : 15 + (double)((r >> 16) % 31) * 0.5; break;
+                case 2: num[i] = (double)(r >> 8) * (double)(1 + i / 4096) * 64; break;
+                case 3: num[i] = (double)(r >> 8) / 7.0; break;
+                default: num[i] = i == n / 3 ? -0.0 : (double)((r >> 16) % 5) - 2; break;
+                }
+                if (!clean && r % 13 == 0) num[i] = r & 64 ? NAN : r & 128 ? INFINITY : -INFINITY;
+                if (!miss[i] && isfinite(num[i])) y[m++] = num[i];
+            }
+            ds_numeric want;
+            int rw = ds_summary_select(y, m, &want);
+            for (int v = 0; v < 4; v++) {
+                int simd = v & 1;
+                ds_numeric got;
+                ds_stages st;
+                int rs = ds_stages_scan(&st, num, miss, n, v & 2 ? rc.x : NULL, &got, simd);
+                for (int part = DS_PARTS - 1; part >= 0; part--) ds_stages_pass(&st, part);
+                int rg = ds_stages_finish(&st, &got);
+                int same = rs >= 0 && got.n == m && rg == rw && same_numeric(&got, &want);
+                if (!same) fprintf(stderr, "\n  shape %d n %zu simd %d: staged summary differs ", shape, n, simd);
+                CU_ASSERT(same);
+            }
+            case_free(&rc);
         }
 }
 
@@ -788,10 +908,12 @@ int main(void)
         !CU_add_test(s, "plugin on lung", test_plugin) ||
         !CU_add_test(s, "summaries in tasks", test_tasks) ||
         !CU_add_test(s, "summaries kept between runs", test_memo) ||
-        !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
+        !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) ||
+        !CU_add_test(s, "0/1 counts", test_count01) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
         !CU_add_test(s, "SD about a guess at the mean", test_select_guess) ||
         !CU_add_test(s, "summaries while gathering", test_gather) ||
+        !CU_add_test(s, "summaries in stages", test_stages) ||
         !CU_add_test(s, "factor coding", test_factor)) {
         CU_cleanup_registry();
         return 1;
