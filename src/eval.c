@@ -337,8 +337,48 @@ static void eval_entry(evaluator *ev, int i, ep_value *r, double origin, uint8_t
     if (d > 0) r->entry = d;
 }
 
-/* Endpoint i's value for the current unit, into *r */
-static void ep_compute(evaluator *ev, int i, ep_value *r)
+/* A typed vector: a number node's values (a date, a real, a duration: held
+ * as a double) for the units of a block, computed at once (block_vec) */
+typedef struct bvec {
+    int t;                      /* the values' type (TY_DATE, TY_REAL, TY_DURATION) */
+    double x[EVAL_BLOCK];       /* unit i's value, when not missing */
+    uint8_t miss[EVAL_BLOCK];   /* 1: unit i's value is missing */
+    uint8_t oor[EVAL_BLOCK];    /* 1: computing unit i's value gave an out-of-range result */
+    const column *col;          /* a column's values (shared: vec_get), or NULL */
+} bvec;
+
+/* unit i's value in v, as the node's run gives it */
+static inline value bvec_value(const bvec *v, size_t i)
+{
+    value r = {v->t, {.r = v->x[i]}};
+    return v->miss[i] ? V_MISSING : r;
+}
+
+/* The dates of an endpoint given by dates: 0 origin, 1 censor, 2 event,
+ * 3... competing */
+static inline const expr *ep_date(const stmt *s, size_t j)
+{
+    return j == 0 ? s->origin : j == 1 ? s->censor : j == 2 ? s->event : s->competing[j - 3];
+}
+
+/* Dates of an endpoint worked out for a block (eval_block): date j of unit
+ * i is bvec_value(v[j], i) where v[j] is set (j < EP_VECS) */
+enum { EP_VECS = 4 };
+typedef struct ep_vecs {
+    const bvec *v[EP_VECS];
+    size_t i;
+} ep_vecs;
+
+/* date j of the current unit: from pv's vector, or its node */
+static inline __attribute__((always_inline)) value ep_date_value(evaluator *ev, const stmt *s, size_t j, const ep_vecs *pv)
+{
+    if (pv && j < EP_VECS && pv->v[j]) return bvec_value(pv->v[j], pv->i);
+    return expr_value(ev, ep_date(s, j));
+}
+
+/* Endpoint i's value for the current unit, into *r; its dates from pv
+ * where it has them (eval_block), or NULL */
+static void ep_compute(evaluator *ev, int i, ep_value *r, const ep_vecs *pv)
 {
     memset(r, 0, sizeof *r);
     r->entry = NAN;
@@ -354,13 +394,13 @@ static void ep_compute(evaluator *ev, int i, ep_value *r)
         if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
         return;
     }
-    value origin = expr_value(ev, s->origin);
-    value censor = expr_value(ev, s->censor);
+    value origin = ep_date_value(ev, s, 0, pv);
+    value censor = ep_date_value(ev, s, 1, pv);
     double best = 0;
     int status = 0;
     size_t after_censor = 0;
     for (size_t k = 0; k <= s->ncompeting; k++) {
-        value d = expr_value(ev, k == 0 ? s->event : s->competing[k - 1]);
+        value d = ep_date_value(ev, s, k + 2, pv);
         if (v_missing(d)) continue;
         if (!v_missing(censor) && d.u.r > censor.u.r) {
             after_censor++;
@@ -406,7 +446,7 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     ep_memo *m = &ev->eps[i];
     if (m->gen == ev->gen) return &m->v;
     m->gen = ev->gen;   /* (first: an endpoint its own dates name is not computed again) */
-    ep_compute(ev, i, &m->v);
+    ep_compute(ev, i, &m->v, NULL);
     return &m->v;
 }
 
@@ -1975,6 +2015,9 @@ typedef struct block_let {
     const evcode *k[3];           /* a sorted window's fixed operands, read here (direct), or NULL */
     int direct;
     const evcode *ik[2];          /* a relation's right side [s, e]: its items (block_item), or NULL */
+    const bvec *wv;               /* a pure expression's values (its typed vector), or NULL */
+    const bvec *kv[3];            /* k's typed vectors where they are columns, or NULL */
+    const bvec *iv[2];            /* ik's typed vectors (uncounted), or NULL */
 } block_let;
 
 /* A literal, a column of the unit's (block_leaf) or arithmetic on two of
@@ -1989,12 +2032,126 @@ static inline __attribute__((always_inline)) value block_item(evaluator *ev, con
     return k->leaf != L_CALL ? run(ev, k) : arith(ev, k->e, run(ev, k->k[0]), run(ev, k->k[1]));
 }
 
-static void block_let_init(evaluator *ev, const expr *e, block_let *b)
+/* ---- typed vectors -------------------------------------------------------
+ * A node whose values are numbers held as doubles (dates, reals, durations)
+ * and that is a literal, a column of the unit's row or of its ancestors', or
+ * arithmetic (not on integers) on two such nodes is computed for a block's
+ * units at once into a bvec (block_vec): the columns' rows a level at a time
+ * (block_anc), each arithmetic result by arith, the function op_binary's
+ * node calls for a unit, so that a missing operand gives a missing result
+ * and an out-of-range result is made missing and counted as it is unit by
+ * unit (both operands computed first, as op_binary does).  eval_block reads
+ * the block's lets' fixed operands and its endpoints' dates from them. */
+static void block_anc(const evaluator *ev, int t, const size_t *rows, size_t n, int64_t *anc);
+
+static int num_type(int t)
 {
+    return t == TY_DATE || t == TY_REAL || t == TY_DURATION;
+}
+
+static int vec_ok(const evaluator *ev, const evcode *k, int depth)
+{
+    if (!k || depth > 8) return 0;
+    if (k->leaf == L_CONST) return num_type(k->v.t);
+    if (k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT) {
+        int ct = code_col(ev, k)->type;
+        return ct == CT_DATE || ct == CT_REAL;
+    }
+    return k->leaf == L_CALL && k->fn == c_binary && k->e->op < OP_EQ && num_type(k->e->type.kind) &&
+           vec_ok(ev, k->k[0], depth + 1) && vec_ok(ev, k->k[1], depth + 1);
+}
+
+/* The typed vectors of one eval_block call: a column's is computed once
+ * and shared by the nodes that read it */
+typedef struct bvec_pool {
+    bvec *v;
+    size_t used, max;
+    const size_t *rows;
+    size_t n;
+} bvec_pool;
+
+/* the vectors k needs at most (k passes vec_ok) */
+static size_t vec_need(const evcode *k)
+{
+    return k->leaf == L_CALL ? 1 + vec_need(k->k[0]) + vec_need(k->k[1]) : 1;
+}
+
+/* k's values for the pool's units, in a vector of the pool (k passes
+ * vec_ok; the pool holds vec_need(k) more) */
+static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
+{
+    const size_t *rows = p->rows;
+    size_t n = p->n;
+    const column *col = k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT ? code_col(ev, k) : NULL;
+    for (size_t j = 0; col && j < p->used; j++)
+        if (p->v[j].col == col) return &p->v[j];
+    bvec *v = &p->v[p->used++];
+    v->col = col;
+    if (k->leaf == L_CONST) {
+        v->t = k->v.t;
+        for (size_t i = 0; i < n; i++) v->x[i] = k->v.u.r;
+        memset(v->miss, 0, n);
+        memset(v->oor, 0, n);
+        return v;
+    }
+    if (col) {   /* (run's column_value, date_or_any: the same values) */
+        int64_t anc[EVAL_BLOCK];
+        int unit = k->t == ev->st->unit;   /* (then the rows are rows[i]) */
+        if (!unit) block_anc(ev, k->t, rows, n, anc);
+#define ROW(i) (unit ? (int64_t)rows[i] : anc[i])
+        v->t = col->type == CT_DATE ? TY_DATE : TY_REAL;
+        memset(v->oor, 0, n);
+        for (size_t i = 0; i < n; i++) v->miss[i] = (uint8_t)column_missing(col, ROW(i));
+        /* (a missing row's slot holds a value too: read, not used) */
+        if (col->type == CT_DATE)
+            for (size_t i = 0; i < n; i++) v->x[i] = (double)col->d[ROW(i) < 0 ? 0 : ROW(i)];
+        else
+            for (size_t i = 0; i < n; i++) v->x[i] = col->r[ROW(i) < 0 ? 0 : ROW(i)];
+#undef ROW
+        return v;
+    }
+    /* arithmetic: its operands first (both, as op_binary), then arith */
+    const evcode *ka = k->k[0], *kb = k->k[1];
+    const bvec *a = ka->leaf == L_CONST ? NULL : vec_get(ev, p, ka);
+    const bvec *b = kb->leaf == L_CONST ? NULL : vec_get(ev, p, kb);
+    v->t = k->e->type.kind;
+    for (size_t i = 0; i < n; i++) {
+        size_t before = ev->out_of_range;
+        value r = arith(ev, k->e, a ? bvec_value(a, i) : ka->v, b ? bvec_value(b, i) : kb->v);
+        v->miss[i] = (uint8_t)v_missing(r);
+        v->x[i] = r.u.r;
+        v->oor[i] = (uint8_t)((a && a->oor[i]) | (b && b->oor[i]) | (ev->out_of_range != before));
+    }
+    return v;
+}
+
+/* k's values for the pool's block, or NULL (k does not pass vec_ok, or the
+ * pool is used up).  counted: its out-of-range results are counted, as unit
+ * by unit; or not (oor tells which units gave one: their node must then be
+ * evaluated again, counted) */
+static const bvec *vec_take(evaluator *ev, bvec_pool *p, const evcode *k, int counted)
+{
+    if (!vec_ok(ev, k, 0) || p->max - p->used < vec_need(k)) return NULL;
+    size_t before = ev->out_of_range;
+    const expr *at = ev->range_at;
+    const bvec *v = vec_get(ev, p, k);
+    if (!counted) {
+        ev->out_of_range = before;
+        ev->range_at = at;
+    }
+    return v;
+}
+
+static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool *p)
+{
+    b->wv = b->kv[0] = b->kv[1] = b->kv[2] = b->iv[0] = b->iv[1] = NULL;
     const expr *q = block_quant(ev, e);
     b->q = q;
     b->w = e;   /* (a pure expression: itself) */
-    if (!q) return;
+    if (!q) {
+        b->wv = vec_take(ev, p, e->code, 1);
+        return;
+    }
     const quant_state *qs = &ev->quants[q->qslot];
     const expr *w = qs->fixed;
     b->q = q;
@@ -2018,13 +2175,20 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b)
     int items = kl && kl->items && block_item_ok(kl->items[0]) && block_item_ok(kl->items[1]);
     b->ik[0] = items ? kl->items[0] : NULL;
     b->ik[1] = items ? kl->items[1] : NULL;
+    for (int j = 0; b->direct && j < 3; j++)
+        if (b->k[j] && b->k[j]->leaf != L_CONST) b->kv[j] = vec_take(ev, p, b->k[j], 1);
+    if (items && vec_ok(ev, b->ik[0], 0) && vec_ok(ev, b->ik[1], 0) &&
+        p->max - p->used >= vec_need(b->ik[0]) + vec_need(b->ik[1])) {
+        b->iv[0] = vec_take(ev, p, b->ik[0], 0);
+        b->iv[1] = vec_take(ev, p, b->ik[1], 0);
+    }
 }
 
-/* let b's value for the current unit (unit_rows), as eval_quant_rows gives
- * it; a pure expression's, as eval_expr */
-static inline value block_let_value(evaluator *ev, const block_let *b)
+/* let b's value for the current unit (unit_rows), the block's unit i, as
+ * eval_quant_rows gives it; a pure expression's, as eval_expr */
+static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
 {
-    if (!b->q) return expr_value(ev, b->w);
+    if (!b->q) return b->wv ? bvec_value(b->wv, i) : expr_value(ev, b->w);
     int64_t a = ev->anc[b->q->col];
     if (a < 0) return V_MISSING;
     const uint32_t *span = b->span + b->stride * (size_t)a;
@@ -2035,14 +2199,21 @@ static inline value block_let_value(evaluator *ev, const block_let *b)
     if (b->direct) {
         const evcode *const *k = b->k;
         /* (a literal's value is its node's: c_const) */
-        value f[3] = {k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]), k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
-                      k[2] ? run(ev, k[2]) : V_MISSING};
+        const bvec *const *kv = b->kv;
+        value f[3] = {kv[0] ? bvec_value(kv[0], i) : k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]),
+                      kv[1] ? bvec_value(kv[1], i) : k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
+                      kv[2] ? bvec_value(kv[2], i) : k[2] ? run(ev, k[2]) : V_MISSING};
         if (window_known(w, f)) return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
     }
     /* a relation's right side ahead, uncounted, as any_sorted's window: when
      * it gives no out-of-range result, any_fixed_rest takes it as it is */
     ivl right, *pre = NULL;
-    if (b->ik[0]) {
+    if (b->iv[0]) {
+        if (!b->iv[0]->oor[i] && !b->iv[1]->oor[i]) {
+            right = ivl_of(bvec_value(b->iv[0], i), bvec_value(b->iv[1], i), w->b->op);
+            pre = &right;
+        }
+    } else if (b->ik[0]) {
         size_t before = ev->out_of_range;
         const expr *at = ev->range_at;
         value s = block_item(ev, b->ik[0]), t = block_item(ev, b->ik[1]);
@@ -2062,18 +2233,37 @@ static inline value block_let_value(evaluator *ev, const block_let *b)
 void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
                 size_t n, value *const *out, ep_value *const *epout)
 {
-    enum { MAX_LETS = 16 };
+    enum { MAX_LETS = 16, MAX_EPS = 16, MAX_VECS = 24 };
     block_let b[MAX_LETS];
+    bvec vs[MAX_VECS];
+    bvec_pool p = {vs, 0, MAX_VECS, rows, n};
+    /* the endpoints' dates that are typed vectors (counted here: the
+     * endpoints are computed once for each unit) */
+    ep_vecs pv[MAX_EPS];
+    for (size_t k = 0; k < neps && k < MAX_EPS; k++) {
+        const endpointinfo *ep = &ev->st->eps[eps[k]];
+        const stmt *s = ep->s;
+        int dates = ep_rows_table(ep) < 0 && !ep->from_columns;
+        for (size_t d = 0; d < EP_VECS; d++) {
+            const expr *x = dates && d < 3 + s->ncompeting ? ep_date(s, d) : NULL;
+            pv[k].v[d] = x ? vec_take(ev, &p, x->code, 1) : NULL;
+        }
+    }
+    size_t ep_used = p.used;
     for (size_t j = 0; j < nes || (j == 0 && neps); j += MAX_LETS) {
         size_t m = nes - j < MAX_LETS ? nes - j : MAX_LETS;
-        for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l]);
+        p.used = ep_used;
+        for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l], &p);
         /* the bookkeeping a unit's memos need is eval_unit's; here the
          * units need only their rows (no memo is read: block_pure) */
         for (size_t i = 0; i < n; i++) {
             unit_rows(ev, rows[i]);
-            for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l]);
+            for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l], i);
             /* (the endpoints with the first lets) */
-            for (size_t k = 0; j == 0 && k < neps; k++) ep_compute(ev, eps[k], &epout[k][i]);
+            for (size_t k = 0; j == 0 && k < neps; k++) {
+                pv[k < MAX_EPS ? k : 0].i = i;
+                ep_compute(ev, eps[k], &epout[k][i], k < MAX_EPS ? &pv[k] : NULL);
+            }
         }
     }
 }
