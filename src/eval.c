@@ -338,7 +338,7 @@ static void eval_entry(evaluator *ev, int i, ep_value *r, double origin, uint8_t
 }
 
 /* A typed vector: a number node's values (a date, a real, a duration: held
- * as a double) for the units of a block, computed at once (block_vec) */
+ * as a double) for the units of a block, computed at once (vec_get) */
 typedef struct bvec {
     int t;                      /* the values' type (TY_DATE, TY_REAL, TY_DURATION) */
     double x[EVAL_BLOCK];       /* unit i's value, when not missing */
@@ -361,56 +361,29 @@ static inline const expr *ep_date(const stmt *s, size_t j)
     return j == 0 ? s->origin : j == 1 ? s->censor : j == 2 ? s->event : s->competing[j - 3];
 }
 
-/* Dates of an endpoint worked out for a block (eval_block): date j of unit
- * i is bvec_value(v[j], i) where v[j] is set (j < EP_VECS) */
-enum { EP_VECS = 4 };
-typedef struct ep_vecs {
-    const bvec *v[EP_VECS];
-    size_t i;
-} ep_vecs;
-
-/* date j of the current unit: from pv's vector, or its node */
-static inline __attribute__((always_inline)) value ep_date_value(evaluator *ev, const stmt *s, size_t j, const ep_vecs *pv)
+/* One of the dates an endpoint's end may be (k 0: its event, then the
+ * competing ones), given the censoring date: the earliest not after the
+ * censoring wins (best, status k + 1); those after it are counted */
+static inline __attribute__((always_inline)) void ep_event(value d, value censor, int k, double *best, int *status,
+                                                           size_t *after_censor)
 {
-    if (pv && j < EP_VECS && pv->v[j]) return bvec_value(pv->v[j], pv->i);
-    return expr_value(ev, ep_date(s, j));
+    if (v_missing(d)) return;
+    if (!v_missing(censor) && d.u.r > censor.u.r) {
+        ++*after_censor;
+        return;
+    }
+    if (!*status || d.u.r < *best) {
+        *best = d.u.r;
+        *status = k + 1;
+    }
 }
 
-/* Endpoint i's value for the current unit, into *r; its dates from pv
- * where it has them (eval_block), or NULL */
-static void ep_compute(evaluator *ev, int i, ep_value *r, const ep_vecs *pv)
+/* Endpoint i's value from its origin, its censoring and what ep_event made
+ * of its events, into *r (zeroed, entry NAN); its data problems counted once
+ * per unit (seen) */
+static inline __attribute__((always_inline)) void ep_finish(evaluator *ev, int i, ep_value *r, value origin, value censor,
+                                                            double best, int status, size_t after_censor, uint8_t *seen)
 {
-    memset(r, 0, sizeof *r);
-    r->entry = NAN;
-    const stmt *s = ev->st->eps[i].s;
-    /* data problems are counted once per unit, however often it is evaluated */
-    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
-    if (ep_rows_table(&ev->st->eps[i]) >= 0) {
-        eval_rows_endpoint(ev, i, r, seen);
-        return;
-    }
-    if (ev->st->eps[i].from_columns) {
-        eval_column_endpoint(ev, &ev->st->eps[i], r);
-        if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
-        return;
-    }
-    value origin = ep_date_value(ev, s, 0, pv);
-    value censor = ep_date_value(ev, s, 1, pv);
-    double best = 0;
-    int status = 0;
-    size_t after_censor = 0;
-    for (size_t k = 0; k <= s->ncompeting; k++) {
-        value d = ep_date_value(ev, s, k + 2, pv);
-        if (v_missing(d)) continue;
-        if (!v_missing(censor) && d.u.r > censor.u.r) {
-            after_censor++;
-            continue;
-        }
-        if (!status || d.u.r < best) {
-            best = d.u.r;
-            status = (int)k + 1;
-        }
-    }
     if (after_censor && !(*seen & 1)) {
         *seen |= 1;
         ev->counts[i].after_censor += after_censor;
@@ -438,7 +411,55 @@ static void ep_compute(evaluator *ev, int i, ep_value *r, const ep_vecs *pv)
     r->status = status;
     r->end_date = end;
     r->event_date = status == 1 ? best : NAN;
-    if (s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
+    if (ev->st->eps[i].s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
+}
+
+/* Endpoint i's value for the current unit, into *r */
+static void ep_compute(evaluator *ev, int i, ep_value *r)
+{
+    memset(r, 0, sizeof *r);
+    r->entry = NAN;
+    const stmt *s = ev->st->eps[i].s;
+    /* data problems are counted once per unit, however often it is evaluated */
+    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
+    if (ep_rows_table(&ev->st->eps[i]) >= 0) {
+        eval_rows_endpoint(ev, i, r, seen);
+        return;
+    }
+    if (ev->st->eps[i].from_columns) {
+        eval_column_endpoint(ev, &ev->st->eps[i], r);
+        if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
+        return;
+    }
+    value origin = expr_value(ev, s->origin);
+    value censor = expr_value(ev, s->censor);
+    double best = 0;
+    int status = 0;
+    size_t after_censor = 0;
+    for (size_t k = 0; k <= s->ncompeting; k++)
+        ep_event(expr_value(ev, ep_date(s, k + 2)), censor, (int)k, &best, &status, &after_censor);
+    ep_finish(ev, i, r, origin, censor, best, status, after_censor, seen);
+}
+
+/* Endpoint i (given by dates, without an entry) for units rows[u], u < n,
+ * into out[u], its dates v[j] (ep_date's order) worked out for them: as
+ * ep_compute */
+static void ep_block(evaluator *ev, int i, const bvec *const *v, const size_t *rows, size_t n, ep_value *out)
+{
+    const stmt *s = ev->st->eps[i].s;
+    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits];
+    for (size_t u = 0; u < n; u++) {
+        ep_value *r = &out[u];
+        memset(r, 0, sizeof *r);
+        r->entry = NAN;
+        value censor = bvec_value(v[1], u);
+        double best = 0;
+        int status = 0;
+        size_t after_censor = 0;
+        for (size_t k = 0; k <= s->ncompeting; k++)
+            ep_event(bvec_value(v[k + 2], u), censor, (int)k, &best, &status, &after_censor);
+        ep_finish(ev, i, r, bvec_value(v[0], u), censor, best, status, after_censor, &seen[rows[u]]);
+    }
 }
 
 const ep_value *eval_endpoint(evaluator *ev, int i)
@@ -446,7 +467,7 @@ const ep_value *eval_endpoint(evaluator *ev, int i)
     ep_memo *m = &ev->eps[i];
     if (m->gen == ev->gen) return &m->v;
     m->gen = ev->gen;   /* (first: an endpoint its own dates name is not computed again) */
-    ep_compute(ev, i, &m->v, NULL);
+    ep_compute(ev, i, &m->v);
     return &m->v;
 }
 
@@ -1019,6 +1040,25 @@ static value map_lookup(const vmap *m, const char *key)
 
 /* ---- expressions --------------------------------------------------------- */
 
+/* x op y (arithmetic) as a number of type t, into *r: 0; 1: missing (a
+ * division by zero); 2: out of range (in_range's test) */
+static inline __attribute__((always_inline)) int arith_num(int op, int t, double x, double y, double *r)
+{
+    double z = 0;
+    switch (op) {
+    case OP_ADD: z = x + y; break;
+    case OP_SUB: z = x - y; break;
+    case OP_MUL: z = x * y; break;
+    case OP_DIV:
+        if (y == 0) return 1;
+        z = x / y;
+        break;
+    }
+    *r = z;
+    if (t == TY_DATE) return date_in_range(z) ? 0 : 2;
+    return (t == TY_REAL || t == TY_DURATION) && !isfinite(z) ? 2 : 0;
+}
+
 static inline __attribute__((always_inline)) value arith(evaluator *ev, const expr *e, value a, value b)
 {
     if (v_missing(a) || v_missing(b)) return V_MISSING;
@@ -1031,20 +1071,10 @@ static inline __attribute__((always_inline)) value arith(evaluator *ev, const ex
         if (over) return out_of_range(ev, e);
         if (op != OP_DIV) return v_int(r);
     }
-    double x = v_num(a), y = v_num(b), r = 0;
-    switch (op) {
-    case OP_ADD: r = x + y; break;
-    case OP_SUB: r = x - y; break;
-    case OP_MUL: r = x * y; break;
-    case OP_DIV:
-        if (y == 0) return V_MISSING;
-        r = x / y;
-        break;
-    }
     value v;
     v.t = e->type.kind;
-    v.u.r = r;
-    return in_range(ev, e, v);
+    int st = arith_num(op, v.t, v_num(a), v_num(b), &v.u.r);
+    return st == 0 ? v : st == 1 ? V_MISSING : out_of_range(ev, e);
 }
 
 
@@ -2036,7 +2066,7 @@ static inline __attribute__((always_inline)) value block_item(evaluator *ev, con
  * A node whose values are numbers held as doubles (dates, reals, durations)
  * and that is a literal, a column of the unit's row or of its ancestors', or
  * arithmetic (not on integers) on two such nodes is computed for a block's
- * units at once into a bvec (block_vec): the columns' rows a level at a time
+ * units at once into a bvec (vec_get): the columns' rows a level at a time
  * (block_anc), each arithmetic result by arith, the function op_binary's
  * node calls for a unit, so that a missing operand gives a missing result
  * and an out-of-range result is made missing and counted as it is unit by
@@ -2101,12 +2131,19 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
 #define ROW(i) (unit ? (int64_t)rows[i] : anc[i])
         v->t = col->type == CT_DATE ? TY_DATE : TY_REAL;
         memset(v->oor, 0, n);
-        for (size_t i = 0; i < n; i++) v->miss[i] = (uint8_t)column_missing(col, ROW(i));
         /* (a missing row's slot holds a value too: read, not used) */
         if (col->type == CT_DATE)
-            for (size_t i = 0; i < n; i++) v->x[i] = (double)col->d[ROW(i) < 0 ? 0 : ROW(i)];
+            for (size_t i = 0; i < n; i++) {
+                int64_t r = ROW(i);
+                v->miss[i] = (uint8_t)column_missing(col, r);
+                v->x[i] = (double)col->d[r < 0 ? 0 : r];
+            }
         else
-            for (size_t i = 0; i < n; i++) v->x[i] = col->r[ROW(i) < 0 ? 0 : ROW(i)];
+            for (size_t i = 0; i < n; i++) {
+                int64_t r = ROW(i);
+                v->miss[i] = (uint8_t)column_missing(col, r);
+                v->x[i] = col->r[r < 0 ? 0 : r];
+            }
 #undef ROW
         return v;
     }
@@ -2114,13 +2151,32 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
     const evcode *ka = k->k[0], *kb = k->k[1];
     const bvec *a = ka->leaf == L_CONST ? NULL : vec_get(ev, p, ka);
     const bvec *b = kb->leaf == L_CONST ? NULL : vec_get(ev, p, kb);
-    v->t = k->e->type.kind;
+    int op = k->e->op, t = v->t = k->e->type.kind;   /* (not TY_INT: vec_ok) */
+    double ca = ka->v.u.r, cb = kb->v.u.r;
     for (size_t i = 0; i < n; i++) {
-        size_t before = ev->out_of_range;
-        value r = arith(ev, k->e, a ? bvec_value(a, i) : ka->v, b ? bvec_value(b, i) : kb->v);
-        v->miss[i] = (uint8_t)v_missing(r);
-        v->x[i] = r.u.r;
-        v->oor[i] = (uint8_t)((a && a->oor[i]) | (b && b->oor[i]) | (ev->out_of_range != before));
+        int m = (a && a->miss[i]) | (b && b->miss[i]);
+        int st = m ? 1 : arith_num(op, t, a ? a->x[i] : ca, b ? b->x[i] : cb, &v->x[i]);
+        v->miss[i] = (uint8_t)(st != 0);
+        v->oor[i] = (uint8_t)((a && a->oor[i]) | (b && b->oor[i]) | (st == 2));
+        if (st == 2) out_of_range(ev, k->e);   /* (arith's) */
+    }
+    return v;
+}
+
+/* e's values for the pool's units, evaluated unit by unit (unit_rows), in
+ * a vector of the pool (a free one): what ep_compute reads of a date (its
+ * number, or missing) */
+static const bvec *vec_units(evaluator *ev, bvec_pool *p, const expr *e)
+{
+    bvec *v = &p->v[p->used++];
+    v->col = NULL;
+    v->t = TY_DATE;
+    for (size_t i = 0; i < p->n; i++) {
+        unit_rows(ev, p->rows[i]);
+        value x = expr_value(ev, e);
+        v->miss[i] = (uint8_t)v_missing(x);
+        v->x[i] = x.u.r;
+        v->oor[i] = 0;
     }
     return v;
 }
@@ -2237,17 +2293,29 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
     block_let b[MAX_LETS];
     bvec vs[MAX_VECS];
     bvec_pool p = {vs, 0, MAX_VECS, rows, n};
-    /* the endpoints' dates that are typed vectors (counted here: the
-     * endpoints are computed once for each unit) */
-    ep_vecs pv[MAX_EPS];
-    for (size_t k = 0; k < neps && k < MAX_EPS; k++) {
+    /* an endpoint given by dates without an entry from its dates' vectors
+     * (counted here: each is computed once for each unit, as unit by unit;
+     * one that is not a number node unit by unit: a quantifier); the
+     * others unit by unit with the first lets */
+    const bvec *ev_v[MAX_VECS];
+    uint8_t by_vec[MAX_EPS];
+    for (size_t k = 0; k < neps; k++) {
         const endpointinfo *ep = &ev->st->eps[eps[k]];
         const stmt *s = ep->s;
-        int dates = ep_rows_table(ep) < 0 && !ep->from_columns;
-        for (size_t d = 0; d < EP_VECS; d++) {
-            const expr *x = dates && d < 3 + s->ncompeting ? ep_date(s, d) : NULL;
-            pv[k].v[d] = x ? vec_take(ev, &p, x->code, 1) : NULL;
+        size_t nd = 3 + s->ncompeting, nv = 0;
+        if (k < MAX_EPS) by_vec[k] = 0;
+        if (k >= MAX_EPS || ep_rows_table(ep) >= 0 || ep->from_columns || s->ep_entry || nd > MAX_VECS) continue;
+        for (size_t d = 0; d < nd; d++) {
+            const expr *x = ep_date(s, d);
+            nv += x->code && vec_ok(ev, x->code, 0) ? vec_need(x->code) : 1;
         }
+        if (p.max - p.used < nv) continue;
+        for (size_t d = 0; d < nd; d++) {
+            const expr *x = ep_date(s, d);
+            ev_v[d] = x->code && vec_ok(ev, x->code, 0) ? vec_get(ev, &p, x->code) : vec_units(ev, &p, x);
+        }
+        ep_block(ev, eps[k], ev_v, rows, n, epout[k]);
+        by_vec[k] = 1;
     }
     size_t ep_used = p.used;
     for (size_t j = 0; j < nes || (j == 0 && neps); j += MAX_LETS) {
@@ -2260,10 +2328,8 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
             unit_rows(ev, rows[i]);
             for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l], i);
             /* (the endpoints with the first lets) */
-            for (size_t k = 0; j == 0 && k < neps; k++) {
-                pv[k < MAX_EPS ? k : 0].i = i;
-                ep_compute(ev, eps[k], &epout[k][i], k < MAX_EPS ? &pv[k] : NULL);
-            }
+            for (size_t k = 0; j == 0 && k < neps; k++)
+                if (k >= MAX_EPS || !by_vec[k]) ep_compute(ev, eps[k], &epout[k][i]);
         }
     }
 }
