@@ -2163,24 +2163,6 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
     return v;
 }
 
-/* e's values for the pool's units, evaluated unit by unit (unit_rows), in
- * a vector of the pool (a free one): what ep_compute reads of a date (its
- * number, or missing) */
-static const bvec *vec_units(evaluator *ev, bvec_pool *p, const expr *e)
-{
-    bvec *v = &p->v[p->used++];
-    v->col = NULL;
-    v->t = TY_DATE;
-    for (size_t i = 0; i < p->n; i++) {
-        unit_rows(ev, p->rows[i]);
-        value x = expr_value(ev, e);
-        v->miss[i] = (uint8_t)v_missing(x);
-        v->x[i] = x.u.r;
-        v->oor[i] = 0;
-    }
-    return v;
-}
-
 /* k's values for the pool's block, or NULL (k does not pass vec_ok, or the
  * pool is used up).  counted: its out-of-range results are counted, as unit
  * by unit; or not (oor tells which units gave one: their node must then be
@@ -2289,33 +2271,54 @@ static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
 void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
                 size_t n, value *const *out, ep_value *const *epout)
 {
-    enum { MAX_LETS = 16, MAX_EPS = 16, MAX_VECS = 24 };
+    enum { MAX_LETS = 16, MAX_EPS = 16, MAX_VECS = 24, MAX_DATES = 32 };
     block_let b[MAX_LETS];
     bvec vs[MAX_VECS];
     bvec_pool p = {vs, 0, MAX_VECS, rows, n};
-    /* an endpoint given by dates without an entry from its dates' vectors
-     * (counted here: each is computed once for each unit, as unit by unit;
-     * one that is not a number node unit by unit: a quantifier); the
-     * others unit by unit with the first lets */
-    const bvec *ev_v[MAX_VECS];
-    uint8_t by_vec[MAX_EPS];
-    for (size_t k = 0; k < neps; k++) {
+    /* an endpoint given by dates without an entry is computed from its
+     * dates' vectors (ep_block, after the units' loop; counted there: each
+     * is computed once for each unit, as unit by unit); a date that is not
+     * a number node (a quantifier) is evaluated in the units' loop into its
+     * vector.  The other endpoints unit by unit in that loop. */
+    const bvec *dv[MAX_DATES];   /* the dates of endpoint k (vec_ep[k]) from dv[dv_at[k]] */
+    size_t dv_at[MAX_EPS], ndv = 0;
+    const expr *ux[MAX_VECS];    /* the dates evaluated unit by unit, into uv */
+    bvec *uv[MAX_VECS];
+    size_t nu = 0;
+    uint8_t vec_ep[MAX_EPS];
+    int rest[MAX_EPS];           /* the endpoints unit by unit (their places in eps; and those past MAX_EPS) */
+    size_t nrest = 0;
+    for (size_t k = 0; k < neps && k < MAX_EPS; k++) {
         const endpointinfo *ep = &ev->st->eps[eps[k]];
         const stmt *s = ep->s;
         size_t nd = 3 + s->ncompeting, nv = 0;
-        if (k < MAX_EPS) by_vec[k] = 0;
-        if (k >= MAX_EPS || ep_rows_table(ep) >= 0 || ep->from_columns || s->ep_entry || nd > MAX_VECS) continue;
+        vec_ep[k] = 0;
+        if (ep_rows_table(ep) < 0 && !ep->from_columns && !s->ep_entry && ndv + nd <= MAX_DATES) {
+            for (size_t d = 0; d < nd; d++) {
+                const expr *x = ep_date(s, d);
+                nv += x->code && vec_ok(ev, x->code, 0) ? vec_need(x->code) : 1;
+            }
+            vec_ep[k] = p.max - p.used >= nv;
+        }
+        if (!vec_ep[k]) {
+            rest[nrest++] = (int)k;
+            continue;
+        }
+        dv_at[k] = ndv;
         for (size_t d = 0; d < nd; d++) {
             const expr *x = ep_date(s, d);
-            nv += x->code && vec_ok(ev, x->code, 0) ? vec_need(x->code) : 1;
+            if (x->code && vec_ok(ev, x->code, 0)) {
+                dv[ndv++] = vec_get(ev, &p, x->code);
+                continue;
+            }
+            bvec *v = &p.v[p.used++];
+            v->col = NULL;
+            v->t = TY_DATE;   /* (ep_block reads a date's number, or that it is missing) */
+            memset(v->oor, 0, n);
+            ux[nu] = x;
+            uv[nu++] = v;
+            dv[ndv++] = v;
         }
-        if (p.max - p.used < nv) continue;
-        for (size_t d = 0; d < nd; d++) {
-            const expr *x = ep_date(s, d);
-            ev_v[d] = x->code && vec_ok(ev, x->code, 0) ? vec_get(ev, &p, x->code) : vec_units(ev, &p, x);
-        }
-        ep_block(ev, eps[k], ev_v, rows, n, epout[k]);
-        by_vec[k] = 1;
     }
     size_t ep_used = p.used;
     for (size_t j = 0; j < nes || (j == 0 && neps); j += MAX_LETS) {
@@ -2327,10 +2330,18 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
         for (size_t i = 0; i < n; i++) {
             unit_rows(ev, rows[i]);
             for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l], i);
+            if (j) continue;
             /* (the endpoints with the first lets) */
-            for (size_t k = 0; j == 0 && k < neps; k++)
-                if (k >= MAX_EPS || !by_vec[k]) ep_compute(ev, eps[k], &epout[k][i]);
+            for (size_t q = 0; q < nu; q++) {
+                value x = expr_value(ev, ux[q]);
+                uv[q]->miss[i] = (uint8_t)v_missing(x);
+                uv[q]->x[i] = x.u.r;
+            }
+            for (size_t k = 0; k < nrest; k++) ep_compute(ev, eps[rest[k]], &epout[rest[k]][i]);
+            for (size_t k = MAX_EPS; k < neps; k++) ep_compute(ev, eps[k], &epout[k][i]);
         }
+        for (size_t k = 0; j == 0 && k < neps && k < MAX_EPS; k++)
+            if (vec_ep[k]) ep_block(ev, eps[k], dv + dv_at[k], rows, n, epout[k]);
     }
 }
 
