@@ -9,6 +9,10 @@
  * Quantifiers compute their row-only conjuncts once per row (prefilters),
  * and `any` whose other conjunct is a window or an interval relation with
  * operands fixed for the unit evaluates those once (any_fixed_rest).
+ * A block of units at a time (eval_block), the number nodes the block's
+ * values read (columns of the unit or its ancestors, literals, arithmetic)
+ * are typed vectors (bvec: doubles and a missing byte a unit), each result
+ * by the scalar helper the tree walk uses (arith_num, ep_event, ep_finish).
  * A run's threads share the quantifiers' state (quant_state), built before
  * they start (study.c pool_prepare); one a thread meets still unbuilt is
  * built then under the evaluators' lock, once, and published with an
