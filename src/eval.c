@@ -2272,6 +2272,45 @@ static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
     return v;
 }
 
+/* A quantifier at the unit's level without a fast conjunct (rn's `first
+ * events e where ...: e.date`) read a block at a time: its state once a
+ * block (once built, as block_quant), then for each unit its group's span
+ * and quant_loop, as eval_quant gives it */
+typedef struct block_q {
+    const expr *e;
+    const group_index *g;
+    const uint8_t *pass;
+    const uint32_t *span;   /* group a: [span[stride a], span[stride a + 1]) */
+    size_t stride;
+} block_q;
+
+static int block_q_init(evaluator *ev, const expr *e, block_q *b)
+{
+    if (e->kind != E_QUANT || e->anchor_slot >= 0) return 0;
+    const quant_state *qs = &ev->quants[e->qslot];
+    b->e = e;
+    b->g = atomic_load_explicit(&qs->groups, memory_order_acquire);
+    b->pass = e->prefiltered ? atomic_load_explicit(&qs->pass, memory_order_acquire) : NULL;
+    if (!b->g || (e->prefiltered && !b->pass) || (b->pass && qs->fixed)) return 0;
+    /* (eval_quant_rows' spans) */
+    b->span = b->pass && qs->span ? qs->span : b->g->off;
+    b->stride = b->pass && qs->span ? 2 : 1;
+    return 1;
+}
+
+static inline value block_q_value(evaluator *ev, const block_q *b)
+{
+    const expr *e = b->e;
+    int64_t a = ev->anc[e->col];
+    if (a < 0) return V_MISSING;
+    const uint32_t *span = b->span + b->stride * (size_t)a;
+    __builtin_prefetch(span + 64);   /* (as eval_quant_rows) */
+    size_t saved = ev->var_row[e->slot];
+    value v = quant_loop(ev, e, b->g, b->pass, span[0], span[1] - span[0]);
+    ev->var_row[e->slot] = saved;
+    return v;
+}
+
 void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
                 size_t n, value *const *out, ep_value *const *epout)
 {
@@ -2288,6 +2327,8 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
     size_t dv_at[MAX_EPS], ndv = 0;
     const expr *ux[MAX_VECS];    /* the dates evaluated unit by unit, into uv */
     bvec *uv[MAX_VECS];
+    block_q uq[MAX_VECS];        /* a quantifier among them (uq_ok) */
+    uint8_t uq_ok[MAX_VECS];
     size_t nu = 0;
     uint8_t vec_ep[MAX_EPS];
     int rest[MAX_EPS];           /* the endpoints unit by unit (their places in eps; and those past MAX_EPS) */
@@ -2320,6 +2361,7 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
             v->t = TY_DATE;   /* (ep_block reads a date's number, or that it is missing) */
             memset(v->oor, 0, n);
             ux[nu] = x;
+            uq_ok[nu] = (uint8_t)block_q_init(ev, x, &uq[nu]);
             uv[nu++] = v;
             dv[ndv++] = v;
         }
@@ -2337,7 +2379,7 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
             if (j) continue;
             /* (the endpoints with the first lets) */
             for (size_t q = 0; q < nu; q++) {
-                value x = expr_value(ev, ux[q]);
+                value x = uq_ok[q] ? block_q_value(ev, &uq[q]) : expr_value(ev, ux[q]);
                 uv[q]->miss[i] = (uint8_t)v_missing(x);
                 uv[q]->x[i] = x.u.r;
             }
