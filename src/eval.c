@@ -9,6 +9,10 @@
  * Quantifiers compute their row-only conjuncts once per row (prefilters),
  * and `any` whose other conjunct is a window or an interval relation with
  * operands fixed for the unit evaluates those once (any_fixed_rest).
+ * A block of units at a time (eval_block), the number nodes the block's
+ * values read (columns of the unit or its ancestors, literals, arithmetic)
+ * are typed vectors (bvec: doubles and a missing byte a unit), each result
+ * by the scalar helper the tree walk uses (arith_num, ep_event, ep_finish).
  * A run's threads share the quantifiers' state (quant_state), built before
  * they start (study.c pool_prepare); one a thread meets still unbuilt is
  * built then under the evaluators' lock, once, and published with an
@@ -337,40 +341,53 @@ static void eval_entry(evaluator *ev, int i, ep_value *r, double origin, uint8_t
     if (d > 0) r->entry = d;
 }
 
-/* Endpoint i's value for the current unit, into *r */
-static void ep_compute(evaluator *ev, int i, ep_value *r)
+/* A typed vector: a number node's values (a date, a real, a duration: held
+ * as a double) for the units of a block, computed at once (vec_get) */
+typedef struct bvec {
+    int t;                      /* the values' type (TY_DATE, TY_REAL, TY_DURATION) */
+    double x[EVAL_BLOCK];       /* unit i's value, when not missing */
+    uint8_t miss[EVAL_BLOCK];   /* 1: unit i's value is missing */
+    uint8_t oor[EVAL_BLOCK];    /* 1: computing unit i's value gave an out-of-range result */
+    const column *col;          /* a column's values (shared: vec_get), or NULL */
+} bvec;
+
+/* unit i's value in v, as the node's run gives it */
+static inline value bvec_value(const bvec *v, size_t i)
 {
-    memset(r, 0, sizeof *r);
-    r->entry = NAN;
-    const stmt *s = ev->st->eps[i].s;
-    /* data problems are counted once per unit, however often it is evaluated */
-    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
-    if (ep_rows_table(&ev->st->eps[i]) >= 0) {
-        eval_rows_endpoint(ev, i, r, seen);
+    value r = {v->t, {.r = v->x[i]}};
+    return v->miss[i] ? V_MISSING : r;
+}
+
+/* The dates of an endpoint given by dates: 0 origin, 1 censor, 2 event,
+ * 3... competing */
+static inline const expr *ep_date(const stmt *s, size_t j)
+{
+    return j == 0 ? s->origin : j == 1 ? s->censor : j == 2 ? s->event : s->competing[j - 3];
+}
+
+/* One of the dates an endpoint's end may be (k 0: its event, then the
+ * competing ones), given the censoring date: the earliest not after the
+ * censoring wins (best, status k + 1); those after it are counted */
+static inline __attribute__((always_inline)) void ep_event(value d, value censor, int k, double *best, int *status,
+                                                           size_t *after_censor)
+{
+    if (v_missing(d)) return;
+    if (!v_missing(censor) && d.u.r > censor.u.r) {
+        ++*after_censor;
         return;
     }
-    if (ev->st->eps[i].from_columns) {
-        eval_column_endpoint(ev, &ev->st->eps[i], r);
-        if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
-        return;
+    if (!*status || d.u.r < *best) {
+        *best = d.u.r;
+        *status = k + 1;
     }
-    value origin = expr_value(ev, s->origin);
-    value censor = expr_value(ev, s->censor);
-    double best = 0;
-    int status = 0;
-    size_t after_censor = 0;
-    for (size_t k = 0; k <= s->ncompeting; k++) {
-        value d = expr_value(ev, k == 0 ? s->event : s->competing[k - 1]);
-        if (v_missing(d)) continue;
-        if (!v_missing(censor) && d.u.r > censor.u.r) {
-            after_censor++;
-            continue;
-        }
-        if (!status || d.u.r < best) {
-            best = d.u.r;
-            status = (int)k + 1;
-        }
-    }
+}
+
+/* Endpoint i's value from its origin, its censoring and what ep_event made
+ * of its events, into *r (zeroed, entry NAN); its data problems counted once
+ * per unit (seen) */
+static inline __attribute__((always_inline)) void ep_finish(evaluator *ev, int i, ep_value *r, value origin, value censor,
+                                                            double best, int status, size_t after_censor, uint8_t *seen)
+{
     if (after_censor && !(*seen & 1)) {
         *seen |= 1;
         ev->counts[i].after_censor += after_censor;
@@ -398,7 +415,55 @@ static void ep_compute(evaluator *ev, int i, ep_value *r)
     r->status = status;
     r->end_date = end;
     r->event_date = status == 1 ? best : NAN;
-    if (s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
+    if (ev->st->eps[i].s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
+}
+
+/* Endpoint i's value for the current unit, into *r */
+static void ep_compute(evaluator *ev, int i, ep_value *r)
+{
+    memset(r, 0, sizeof *r);
+    r->entry = NAN;
+    const stmt *s = ev->st->eps[i].s;
+    /* data problems are counted once per unit, however often it is evaluated */
+    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits + (size_t)ev->anc[ev->st->unit]];
+    if (ep_rows_table(&ev->st->eps[i]) >= 0) {
+        eval_rows_endpoint(ev, i, r, seen);
+        return;
+    }
+    if (ev->st->eps[i].from_columns) {
+        eval_column_endpoint(ev, &ev->st->eps[i], r);
+        if (r->known && s->ep_entry) eval_entry(ev, i, r, 0, seen);
+        return;
+    }
+    value origin = expr_value(ev, s->origin);
+    value censor = expr_value(ev, s->censor);
+    double best = 0;
+    int status = 0;
+    size_t after_censor = 0;
+    for (size_t k = 0; k <= s->ncompeting; k++)
+        ep_event(expr_value(ev, ep_date(s, k + 2)), censor, (int)k, &best, &status, &after_censor);
+    ep_finish(ev, i, r, origin, censor, best, status, after_censor, seen);
+}
+
+/* Endpoint i (given by dates, without an entry) for units rows[u], u < n,
+ * into out[u], its dates v[j] (ep_date's order) worked out for them: as
+ * ep_compute */
+static void ep_block(evaluator *ev, int i, const bvec *const *v, const size_t *rows, size_t n, ep_value *out)
+{
+    const stmt *s = ev->st->eps[i].s;
+    uint8_t *seen = &ev->seen[(size_t)i * ev->nunits];
+    for (size_t u = 0; u < n; u++) {
+        ep_value *r = &out[u];
+        memset(r, 0, sizeof *r);
+        r->entry = NAN;
+        value censor = bvec_value(v[1], u);
+        double best = 0;
+        int status = 0;
+        size_t after_censor = 0;
+        for (size_t k = 0; k <= s->ncompeting; k++)
+            ep_event(bvec_value(v[k + 2], u), censor, (int)k, &best, &status, &after_censor);
+        ep_finish(ev, i, r, bvec_value(v[0], u), censor, best, status, after_censor, &seen[rows[u]]);
+    }
 }
 
 const ep_value *eval_endpoint(evaluator *ev, int i)
@@ -979,6 +1044,25 @@ static value map_lookup(const vmap *m, const char *key)
 
 /* ---- expressions --------------------------------------------------------- */
 
+/* x op y (arithmetic) as a number of type t, into *r: 0; 1: missing (a
+ * division by zero); 2: out of range (in_range's test) */
+static inline __attribute__((always_inline)) int arith_num(int op, int t, double x, double y, double *r)
+{
+    double z = 0;
+    switch (op) {
+    case OP_ADD: z = x + y; break;
+    case OP_SUB: z = x - y; break;
+    case OP_MUL: z = x * y; break;
+    case OP_DIV:
+        if (y == 0) return 1;
+        z = x / y;
+        break;
+    }
+    *r = z;
+    if (t == TY_DATE) return date_in_range(z) ? 0 : 2;
+    return (t == TY_REAL || t == TY_DURATION) && !isfinite(z) ? 2 : 0;
+}
+
 static inline __attribute__((always_inline)) value arith(evaluator *ev, const expr *e, value a, value b)
 {
     if (v_missing(a) || v_missing(b)) return V_MISSING;
@@ -991,20 +1075,10 @@ static inline __attribute__((always_inline)) value arith(evaluator *ev, const ex
         if (over) return out_of_range(ev, e);
         if (op != OP_DIV) return v_int(r);
     }
-    double x = v_num(a), y = v_num(b), r = 0;
-    switch (op) {
-    case OP_ADD: r = x + y; break;
-    case OP_SUB: r = x - y; break;
-    case OP_MUL: r = x * y; break;
-    case OP_DIV:
-        if (y == 0) return V_MISSING;
-        r = x / y;
-        break;
-    }
     value v;
     v.t = e->type.kind;
-    v.u.r = r;
-    return in_range(ev, e, v);
+    int st = arith_num(op, v.t, v_num(a), v_num(b), &v.u.r);
+    return st == 0 ? v : st == 1 ? V_MISSING : out_of_range(ev, e);
 }
 
 
@@ -1975,6 +2049,9 @@ typedef struct block_let {
     const evcode *k[3];           /* a sorted window's fixed operands, read here (direct), or NULL */
     int direct;
     const evcode *ik[2];          /* a relation's right side [s, e]: its items (block_item), or NULL */
+    const bvec *wv;               /* a pure expression's values (its typed vector), or NULL */
+    const bvec *kv[3];            /* k's typed vectors where they are columns, or NULL */
+    const bvec *iv[2];            /* ik's typed vectors (uncounted), or NULL */
 } block_let;
 
 /* A literal, a column of the unit's (block_leaf) or arithmetic on two of
@@ -1989,12 +2066,134 @@ static inline __attribute__((always_inline)) value block_item(evaluator *ev, con
     return k->leaf != L_CALL ? run(ev, k) : arith(ev, k->e, run(ev, k->k[0]), run(ev, k->k[1]));
 }
 
-static void block_let_init(evaluator *ev, const expr *e, block_let *b)
+/* ---- typed vectors -------------------------------------------------------
+ * A node whose values are numbers held as doubles (dates, reals, durations)
+ * and that is a literal, a column of the unit's row or of its ancestors', or
+ * arithmetic (not on integers) on two such nodes is computed for a block's
+ * units at once into a bvec (vec_get): the columns' rows a level at a time
+ * (block_anc), each arithmetic result by arith, the function op_binary's
+ * node calls for a unit, so that a missing operand gives a missing result
+ * and an out-of-range result is made missing and counted as it is unit by
+ * unit (both operands computed first, as op_binary does).  eval_block reads
+ * the block's lets' fixed operands and its endpoints' dates from them. */
+static void block_anc(const evaluator *ev, int t, const size_t *rows, size_t n, int64_t *anc);
+
+static int num_type(int t)
 {
+    return t == TY_DATE || t == TY_REAL || t == TY_DURATION;
+}
+
+static int vec_ok(const evaluator *ev, const evcode *k, int depth)
+{
+    if (!k || depth > 8) return 0;
+    if (k->leaf == L_CONST) return num_type(k->v.t);
+    if (k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT) {
+        int ct = code_col(ev, k)->type;
+        return ct == CT_DATE || ct == CT_REAL;
+    }
+    return k->leaf == L_CALL && k->fn == c_binary && k->e->op < OP_EQ && num_type(k->e->type.kind) &&
+           vec_ok(ev, k->k[0], depth + 1) && vec_ok(ev, k->k[1], depth + 1);
+}
+
+/* The typed vectors of one eval_block call: a column's is computed once
+ * and shared by the nodes that read it */
+typedef struct bvec_pool {
+    bvec *v;
+    size_t used, max;
+    const size_t *rows;
+    size_t n;
+} bvec_pool;
+
+/* the vectors k needs at most (k passes vec_ok) */
+static size_t vec_need(const evcode *k)
+{
+    return k->leaf == L_CALL ? 1 + vec_need(k->k[0]) + vec_need(k->k[1]) : 1;
+}
+
+/* k's values for the pool's units, in a vector of the pool (k passes
+ * vec_ok; the pool holds vec_need(k) more) */
+static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
+{
+    const size_t *rows = p->rows;
+    size_t n = p->n;
+    const column *col = k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT ? code_col(ev, k) : NULL;
+    for (size_t j = 0; col && j < p->used; j++)
+        if (p->v[j].col == col) return &p->v[j];
+    bvec *v = &p->v[p->used++];
+    v->col = col;
+    if (k->leaf == L_CONST) {
+        v->t = k->v.t;
+        for (size_t i = 0; i < n; i++) v->x[i] = k->v.u.r;
+        memset(v->miss, 0, n);
+        memset(v->oor, 0, n);
+        return v;
+    }
+    if (col) {   /* (run's column_value, date_or_any: the same values) */
+        int64_t anc[EVAL_BLOCK];
+        int unit = k->t == ev->st->unit;   /* (then the rows are rows[i]) */
+        if (!unit) block_anc(ev, k->t, rows, n, anc);
+#define ROW(i) (unit ? (int64_t)rows[i] : anc[i])
+        v->t = col->type == CT_DATE ? TY_DATE : TY_REAL;
+        memset(v->oor, 0, n);
+        /* (a missing row's slot holds a value too: read, not used) */
+        if (col->type == CT_DATE)
+            for (size_t i = 0; i < n; i++) {
+                int64_t r = ROW(i);
+                v->miss[i] = (uint8_t)column_missing(col, r);
+                v->x[i] = (double)col->d[r < 0 ? 0 : r];
+            }
+        else
+            for (size_t i = 0; i < n; i++) {
+                int64_t r = ROW(i);
+                v->miss[i] = (uint8_t)column_missing(col, r);
+                v->x[i] = col->r[r < 0 ? 0 : r];
+            }
+#undef ROW
+        return v;
+    }
+    /* arithmetic: its operands first (both, as op_binary), then arith */
+    const evcode *ka = k->k[0], *kb = k->k[1];
+    const bvec *a = ka->leaf == L_CONST ? NULL : vec_get(ev, p, ka);
+    const bvec *b = kb->leaf == L_CONST ? NULL : vec_get(ev, p, kb);
+    int op = k->e->op, t = v->t = k->e->type.kind;   /* (not TY_INT: vec_ok) */
+    double ca = ka->v.u.r, cb = kb->v.u.r;
+    for (size_t i = 0; i < n; i++) {
+        int m = (a && a->miss[i]) | (b && b->miss[i]);
+        int st = m ? 1 : arith_num(op, t, a ? a->x[i] : ca, b ? b->x[i] : cb, &v->x[i]);
+        v->miss[i] = (uint8_t)(st != 0);
+        v->oor[i] = (uint8_t)((a && a->oor[i]) | (b && b->oor[i]) | (st == 2));
+        if (st == 2) out_of_range(ev, k->e);   /* (arith's) */
+    }
+    return v;
+}
+
+/* k's values for the pool's block, or NULL (k does not pass vec_ok, or the
+ * pool is used up).  counted: its out-of-range results are counted, as unit
+ * by unit; or not (oor tells which units gave one: their node must then be
+ * evaluated again, counted) */
+static const bvec *vec_take(evaluator *ev, bvec_pool *p, const evcode *k, int counted)
+{
+    if (!vec_ok(ev, k, 0) || p->max - p->used < vec_need(k)) return NULL;
+    size_t before = ev->out_of_range;
+    const expr *at = ev->range_at;
+    const bvec *v = vec_get(ev, p, k);
+    if (!counted) {
+        ev->out_of_range = before;
+        ev->range_at = at;
+    }
+    return v;
+}
+
+static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool *p)
+{
+    b->wv = b->kv[0] = b->kv[1] = b->kv[2] = b->iv[0] = b->iv[1] = NULL;
     const expr *q = block_quant(ev, e);
     b->q = q;
     b->w = e;   /* (a pure expression: itself) */
-    if (!q) return;
+    if (!q) {
+        b->wv = vec_take(ev, p, e->code, 1);
+        return;
+    }
     const quant_state *qs = &ev->quants[q->qslot];
     const expr *w = qs->fixed;
     b->q = q;
@@ -2018,13 +2217,20 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b)
     int items = kl && kl->items && block_item_ok(kl->items[0]) && block_item_ok(kl->items[1]);
     b->ik[0] = items ? kl->items[0] : NULL;
     b->ik[1] = items ? kl->items[1] : NULL;
+    for (int j = 0; b->direct && j < 3; j++)
+        if (b->k[j] && b->k[j]->leaf != L_CONST) b->kv[j] = vec_take(ev, p, b->k[j], 1);
+    if (items && vec_ok(ev, b->ik[0], 0) && vec_ok(ev, b->ik[1], 0) &&
+        p->max - p->used >= vec_need(b->ik[0]) + vec_need(b->ik[1])) {
+        b->iv[0] = vec_take(ev, p, b->ik[0], 0);
+        b->iv[1] = vec_take(ev, p, b->ik[1], 0);
+    }
 }
 
-/* let b's value for the current unit (unit_rows), as eval_quant_rows gives
- * it; a pure expression's, as eval_expr */
-static inline value block_let_value(evaluator *ev, const block_let *b)
+/* let b's value for the current unit (unit_rows), the block's unit i, as
+ * eval_quant_rows gives it; a pure expression's, as eval_expr */
+static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
 {
-    if (!b->q) return expr_value(ev, b->w);
+    if (!b->q) return b->wv ? bvec_value(b->wv, i) : expr_value(ev, b->w);
     int64_t a = ev->anc[b->q->col];
     if (a < 0) return V_MISSING;
     const uint32_t *span = b->span + b->stride * (size_t)a;
@@ -2035,14 +2241,21 @@ static inline value block_let_value(evaluator *ev, const block_let *b)
     if (b->direct) {
         const evcode *const *k = b->k;
         /* (a literal's value is its node's: c_const) */
-        value f[3] = {k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]), k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
-                      k[2] ? run(ev, k[2]) : V_MISSING};
+        const bvec *const *kv = b->kv;
+        value f[3] = {kv[0] ? bvec_value(kv[0], i) : k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]),
+                      kv[1] ? bvec_value(kv[1], i) : k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
+                      kv[2] ? bvec_value(kv[2], i) : k[2] ? run(ev, k[2]) : V_MISSING};
         if (window_known(w, f)) return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
     }
     /* a relation's right side ahead, uncounted, as any_sorted's window: when
      * it gives no out-of-range result, any_fixed_rest takes it as it is */
     ivl right, *pre = NULL;
-    if (b->ik[0]) {
+    if (b->iv[0]) {
+        if (!b->iv[0]->oor[i] && !b->iv[1]->oor[i]) {
+            right = ivl_of(bvec_value(b->iv[0], i), bvec_value(b->iv[1], i), w->b->op);
+            pre = &right;
+        }
+    } else if (b->ik[0]) {
         size_t before = ev->out_of_range;
         const expr *at = ev->range_at;
         value s = block_item(ev, b->ik[0]), t = block_item(ev, b->ik[1]);
@@ -2059,22 +2272,122 @@ static inline value block_let_value(evaluator *ev, const block_let *b)
     return v;
 }
 
+/* A quantifier at the unit's level without a fast conjunct (rn's `first
+ * events e where ...: e.date`) read a block at a time: its state once a
+ * block (once built, as block_quant), then for each unit its group's span
+ * and quant_loop, as eval_quant gives it */
+typedef struct block_q {
+    const expr *e;
+    const group_index *g;
+    const uint8_t *pass;
+    const uint32_t *span;   /* group a: [span[stride a], span[stride a + 1]) */
+    size_t stride;
+} block_q;
+
+static int block_q_init(evaluator *ev, const expr *e, block_q *b)
+{
+    if (e->kind != E_QUANT || e->anchor_slot >= 0) return 0;
+    const quant_state *qs = &ev->quants[e->qslot];
+    b->e = e;
+    b->g = atomic_load_explicit(&qs->groups, memory_order_acquire);
+    b->pass = e->prefiltered ? atomic_load_explicit(&qs->pass, memory_order_acquire) : NULL;
+    if (!b->g || (e->prefiltered && !b->pass) || (b->pass && qs->fixed)) return 0;
+    /* (eval_quant_rows' spans) */
+    b->span = b->pass && qs->span ? qs->span : b->g->off;
+    b->stride = b->pass && qs->span ? 2 : 1;
+    return 1;
+}
+
+static inline value block_q_value(evaluator *ev, const block_q *b)
+{
+    const expr *e = b->e;
+    int64_t a = ev->anc[e->col];
+    if (a < 0) return V_MISSING;
+    const uint32_t *span = b->span + b->stride * (size_t)a;
+    __builtin_prefetch(span + 64);   /* (as eval_quant_rows) */
+    size_t saved = ev->var_row[e->slot];
+    value v = quant_loop(ev, e, b->g, b->pass, span[0], span[1] - span[0]);
+    ev->var_row[e->slot] = saved;
+    return v;
+}
+
 void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps, size_t neps, const size_t *rows,
                 size_t n, value *const *out, ep_value *const *epout)
 {
-    enum { MAX_LETS = 16 };
+    enum { MAX_LETS = 16, MAX_EPS = 16, MAX_VECS = 24, MAX_DATES = 32 };
     block_let b[MAX_LETS];
+    bvec vs[MAX_VECS];
+    bvec_pool p = {vs, 0, MAX_VECS, rows, n};
+    /* an endpoint given by dates without an entry is computed from its
+     * dates' vectors (ep_block, after the units' loop; counted there: each
+     * is computed once for each unit, as unit by unit); a date that is not
+     * a number node (a quantifier) is evaluated in the units' loop into its
+     * vector.  The other endpoints unit by unit in that loop. */
+    const bvec *dv[MAX_DATES];   /* the dates of endpoint k (vec_ep[k]) from dv[dv_at[k]] */
+    size_t dv_at[MAX_EPS], ndv = 0;
+    const expr *ux[MAX_VECS];    /* the dates evaluated unit by unit, into uv */
+    bvec *uv[MAX_VECS];
+    block_q uq[MAX_VECS];        /* a quantifier among them (uq_ok) */
+    uint8_t uq_ok[MAX_VECS];
+    size_t nu = 0;
+    uint8_t vec_ep[MAX_EPS];
+    int rest[MAX_EPS];           /* the endpoints unit by unit (their places in eps; and those past MAX_EPS) */
+    size_t nrest = 0;
+    for (size_t k = 0; k < neps && k < MAX_EPS; k++) {
+        const endpointinfo *ep = &ev->st->eps[eps[k]];
+        const stmt *s = ep->s;
+        size_t nd = 3 + s->ncompeting, nv = 0;
+        vec_ep[k] = 0;
+        if (ep_rows_table(ep) < 0 && !ep->from_columns && !s->ep_entry && ndv + nd <= MAX_DATES) {
+            for (size_t d = 0; d < nd; d++) {
+                const expr *x = ep_date(s, d);
+                nv += x->code && vec_ok(ev, x->code, 0) ? vec_need(x->code) : 1;
+            }
+            vec_ep[k] = p.max - p.used >= nv;
+        }
+        if (!vec_ep[k]) {
+            rest[nrest++] = (int)k;
+            continue;
+        }
+        dv_at[k] = ndv;
+        for (size_t d = 0; d < nd; d++) {
+            const expr *x = ep_date(s, d);
+            if (x->code && vec_ok(ev, x->code, 0)) {
+                dv[ndv++] = vec_get(ev, &p, x->code);
+                continue;
+            }
+            bvec *v = &p.v[p.used++];
+            v->col = NULL;
+            v->t = TY_DATE;   /* (ep_block reads a date's number, or that it is missing) */
+            memset(v->oor, 0, n);
+            ux[nu] = x;
+            uq_ok[nu] = (uint8_t)block_q_init(ev, x, &uq[nu]);
+            uv[nu++] = v;
+            dv[ndv++] = v;
+        }
+    }
+    size_t ep_used = p.used;
     for (size_t j = 0; j < nes || (j == 0 && neps); j += MAX_LETS) {
         size_t m = nes - j < MAX_LETS ? nes - j : MAX_LETS;
-        for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l]);
+        p.used = ep_used;
+        for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l], &p);
         /* the bookkeeping a unit's memos need is eval_unit's; here the
          * units need only their rows (no memo is read: block_pure) */
         for (size_t i = 0; i < n; i++) {
             unit_rows(ev, rows[i]);
-            for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l]);
+            for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l], i);
+            if (j) continue;
             /* (the endpoints with the first lets) */
-            for (size_t k = 0; j == 0 && k < neps; k++) ep_compute(ev, eps[k], &epout[k][i]);
+            for (size_t q = 0; q < nu; q++) {
+                value x = uq_ok[q] ? block_q_value(ev, &uq[q]) : expr_value(ev, ux[q]);
+                uv[q]->miss[i] = (uint8_t)v_missing(x);
+                uv[q]->x[i] = x.u.r;
+            }
+            for (size_t k = 0; k < nrest; k++) ep_compute(ev, eps[rest[k]], &epout[rest[k]][i]);
+            for (size_t k = MAX_EPS; k < neps; k++) ep_compute(ev, eps[k], &epout[k][i]);
         }
+        for (size_t k = 0; j == 0 && k < neps && k < MAX_EPS; k++)
+            if (vec_ep[k]) ep_block(ev, eps[k], dv + dv_at[k], rows, n, epout[k]);
     }
 }
 

@@ -73,16 +73,24 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
                 size_t n, value *const *out, ep_value *const *epout);
 void eval_block_keep(evaluator *ev, const expr *e, value v);
 void eval_block_keep_ep(evaluator *ev, int ep, const ep_value *v);
+/* (eval_ep_member_num: member m (EPM_*) of p as a number into *x: 1, or
+ * 0 when it is missing; what eval_ep_member's value holds) */
+static inline int eval_ep_member_num(const ep_value *p, int m, double *x)
+{
+    if (!p->known) return 0;
+    switch (m) {
+    case EPM_TIME: *x = p->time; return 1;
+    case EPM_STATUS: *x = p->status; return 1;
+    case EPM_EVENT_DATE: *x = p->event_date; return p->status == 1 && !isnan(p->event_date);
+    case EPM_END_DATE: *x = p->end_date; return !isnan(p->end_date);
+    }
+    return 0;
+}
 static inline value eval_ep_member(const ep_value *p, const expr *e)
 {
-    if (!p->known) return V_MISSING;
-    switch (e->col) {
-    case EPM_TIME: return v_dur(p->time);
-    case EPM_STATUS: return v_int(p->status);
-    case EPM_EVENT_DATE: return p->status == 1 && !isnan(p->event_date) ? v_date(p->event_date) : V_MISSING;
-    case EPM_END_DATE: return isnan(p->end_date) ? V_MISSING : v_date(p->end_date);
-    }
-    return V_MISSING;
+    double x;
+    if (!eval_ep_member_num(p, e->col, &x)) return V_MISSING;
+    return e->col == EPM_TIME ? v_dur(x) : e->col == EPM_STATUS ? v_int(p->status) : v_date(x);
 }
 /* Is e an endpoint's member (rn.time)?  eval_member: its value, as
  * eval_expr's (without the dispatch) */

@@ -1041,6 +1041,23 @@ static inline void fill_values(const filler *f, size_t row, const value *v, size
     }
 }
 
+/* fill_values for f, an endpoint's member (number) e, from its endpoint's
+ * values p[0..n) (eval_ep_member_num: the numbers eval_ep_member's values
+ * hold) */
+static inline void fill_members(const filler *f, size_t row, const ep_value *p, size_t n)
+{
+    const cohort_vec *vec = f->vec;
+    unsigned char *miss = (unsigned char *)vec->missing + row;
+    double *num = (double *)vec->num + row;
+    int m = f->e->col;
+    for (size_t i = 0; i < n; i++) {
+        double x = 0;
+        int known = eval_ep_member_num(&p[i], m, &x);
+        miss[i] = (unsigned char)!known;
+        num[i] = known ? x : 0;
+    }
+}
+
 /* Row `row` of f: the value v, or the endpoint p (f->surv) */
 static inline void fill_put(const filler *f, size_t row, value v, const ep_value *p)
 {
@@ -1210,6 +1227,8 @@ static void fill_part(void *ctxp, evaluator *ev, int part, size_t lo, size_t hi)
                     fill_values(f, b, out[slot[k]], m);
                 else if (how[k] == BY_EP && f->surv)
                     for (size_t i = 0; i < m; i++) fill_put(f, b + i, V_MISSING, &epout[slot[k]][i]);
+                else if (how[k] == BY_EP && f->vec->type != COHORT_TYPE_TEXT)
+                    fill_members(f, b, epout[slot[k]], m);
                 else if (how[k] == BY_EP) {
                     value *mv = vals + MAX_BLOCKED * FILL_BLOCK;
                     for (size_t i = 0; i < m; i++) mv[i] = eval_ep_member(&epout[slot[k]][i], f->e);
