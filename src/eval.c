@@ -63,6 +63,11 @@ typedef struct quant_state {
     const column *sorted;  /* with fixed: the order column its window tests (sorted_window_col), or NULL */
     const expr *where_rest;   /* a prefiltered one's `where`: its one conjunct that is not row-only
                                  (sole_rest), or NULL (set with fixed) */
+    const column *cmp_row;    /* where_rest a comparison of column cmp_row of the quantifier's own
+                                 row with column cmp_unit of the unit's table cmp_table (its left
+                                 operand when cmp_unit_left): where_cmp.  NULL otherwise */
+    const column *cmp_unit;
+    int cmp_table, cmp_unit_left;
 } quant_state;
 
 struct evaluator {
@@ -907,6 +912,30 @@ static inline int any_sorted(evaluator *ev, const expr *w, const column *xc, con
     return known;
 }
 
+/* Is x a column of the row that quantifier q binds (not of its ancestors)? */
+static int own_row_col(const expr *q, const expr *x)
+{
+    return (x->kind == E_NAME || x->kind == E_FIELD) && x->rkind == R_VARCOL && x->slot == q->slot &&
+           x->table == q->table;
+}
+
+/* quant_state.cmp_*: set when the `where` rest of quantifier e compares a
+ * column of e's own row with a column of the unit (or of an ancestor), as
+ * rn's `e.course_id == course_id`; cleared otherwise. */
+static void row_unit_cmp(evaluator *ev, quant_state *qs, const expr *e)
+{
+    const expr *r = qs->where_rest;
+    qs->cmp_row = qs->cmp_unit = NULL;
+    if (!r || r->kind != E_BINARY || r->op < OP_EQ) return;
+    int left = !own_row_col(e, r->a);
+    const expr *x = left ? r->b : r->a, *u = left ? r->a : r->b;
+    if (!own_row_col(e, x) || (u->kind != E_NAME && u->kind != E_FIELD) || u->rkind != R_COLUMN) return;
+    qs->cmp_row = &ev->d->tables[x->table].cols[x->col];
+    qs->cmp_unit = &ev->d->tables[u->table].cols[u->col];
+    qs->cmp_table = u->table;
+    qs->cmp_unit_left = left;
+}
+
 /* The conjunct of quantifier e that any_fixed_rest can evaluate: e is a
  * prefiltered `any` without `where` and its one other conjunct is
  * fixed_rest.  NULL otherwise.  Worked out once per quantifier (qs). */
@@ -917,6 +946,7 @@ static const expr *fast_conjunct(evaluator *ev, quant_state *qs, const expr *e)
         qs->fixed = fixed_rest(w) ? w : NULL;
         qs->sorted = qs->fixed ? sorted_window_col(ev, e, qs->fixed) : NULL;
         qs->where_rest = e->prefiltered ? sole_rest(e->a) : NULL;
+        row_unit_cmp(ev, qs, e);
         qs->fixed_known = 1;
     }
     return qs->fixed;
@@ -959,6 +989,30 @@ static inline int where_tv(evaluator *ev, const expr *e, const quant_state *qs)
     return qs->where_rest ? tv(expr_value(ev, qs->where_rest)) : rest_tv(ev, e->a);
 }
 
+static inline value comparison(int op, value a, value b);
+
+/* Quantifier e's value over no rows (quant_loop's when none is taken) */
+static value quant_none(const expr *e)
+{
+    switch (e->op) {
+    case Q_ANY: return v_bool(0);
+    case Q_ALL: return v_bool(1);
+    case Q_COUNT: return v_int(0);
+    case Q_SUM: return e->type.kind == TY_DURATION ? v_dur(0) : e->type.kind == TY_REAL ? v_real(0) : v_int(0);
+    default: return V_MISSING;
+    }
+}
+
+/* where_tv when the `where` rest compares a column of the row with one of
+ * the unit (quant_state.cmp_row): the row's value against the unit's, u
+ * (read once; known), by the comparison the node makes (no result of it
+ * is ever out of range) */
+static inline int where_cmp(const quant_state *qs, int op, size_t row, value u)
+{
+    value x = column_value(qs->cmp_row, (int64_t)row);
+    return tv(qs->cmp_unit_left ? comparison(op, u, x) : comparison(op, x, u));
+}
+
 /* eval_quant_rows' loop over the positions [first, first + n) of the
  * groups g, but for the fast conjuncts (kept apart: their callers' frame
  * stays small) */
@@ -971,12 +1025,27 @@ static __attribute__((noinline)) value quant_loop(evaluator *ev, const expr *e, 
     int64_t count = 0;
     value best = V_MISSING;
     int have = 0;
+    /* a `where` comparing a column of the row with one of the unit: the
+     * unit's value read once, at the first row that reaches it; missing,
+     * the `where` is unknown on every row (none is taken; the tree walk's
+     * comparisons have no other effect) */
+    const column *cr = pass ? qs->cmp_row : NULL;
+    value u = V_MISSING;
+    int u_read = 0;
     for (size_t k = 0; k < n; k++) {
         size_t idx = e->op == Q_LAST ? n - 1 - k : k;
         int pv = pass ? pass[group_row(g, first + idx)] : 0;
         if (pass && !pv) continue;
         *slot = group_row(g, first + idx);
-        if (e->a && (pass ? where_tv(ev, e, qs) : tv(eval_expr(ev, e->a))) != T) continue;
+        if (cr) {
+            if (!u_read) {
+                u = column_value(qs->cmp_unit, ev->anc[qs->cmp_table]);
+                u_read = 1;
+            }
+            if (v_missing(u)) break;
+            if (where_cmp(qs, qs->where_rest->op, *slot, u) != T) continue;
+        }
+        else if (e->a && (pass ? where_tv(ev, e, qs) : tv(eval_expr(ev, e->a))) != T) continue;
         switch (e->op) {
         case Q_ANY: {
             int t = (pv & 2) ? rest_tv(ev, e->b) : tv(eval_expr(ev, e->b));
@@ -1017,7 +1086,7 @@ static __attribute__((noinline)) value quant_loop(evaluator *ev, const expr *e, 
     case Q_ANY: case Q_ALL: return from_tv(acc);
     case Q_COUNT: return v_int(count);
     case Q_SUM:
-        if (!have) return e->type.kind == TY_DURATION ? v_dur(0) : e->type.kind == TY_REAL ? v_real(0) : v_int(0);
+        if (!have) return quant_none(e);
         if (e->type.kind == TY_REAL && best.t == TY_INT) return v_real((double)best.u.i);
         return in_range(ev, e, best);   /* a real sum may overflow to infinity */
     default: return best;
@@ -2305,6 +2374,7 @@ static inline value block_q_value(evaluator *ev, const block_q *b)
     if (a < 0) return V_MISSING;
     const uint32_t *span = b->span + b->stride * (size_t)a;
     __builtin_prefetch(span + 64);   /* (as eval_quant_rows) */
+    if (span[0] == span[1]) return quant_none(e);   /* an empty group (span): no row to visit */
     size_t saved = ev->var_row[e->slot];
     value v = quant_loop(ev, e, b->g, b->pass, span[0], span[1] - span[0]);
     ev->var_row[e->slot] = saved;
