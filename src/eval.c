@@ -992,7 +992,7 @@ static inline int where_tv(evaluator *ev, const expr *e, const quant_state *qs)
 static inline value comparison(int op, value a, value b);
 
 /* Quantifier e's value over no rows (quant_loop's when none is taken) */
-static value quant_none(const expr *e)
+static inline value quant_none(const expr *e)
 {
     switch (e->op) {
     case Q_ANY: return v_bool(0);
