@@ -839,10 +839,12 @@ static inline __attribute__((always_inline)) int any_sorted_window(const expr *w
  * row it visited: an out-of-range result they gave is counted as often.
  * A window over the order column whose fixed operands are known stops at
  * the first row after it (any_sorted_window).  pre: a relation's right side
- * worked out ahead without an out-of-range result (eval_block), or NULL. */
-static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
-                                                      const group_index *g, size_t first, size_t n,
-                                                      const uint8_t *pass, const ivl *pre)
+ * worked out ahead without an out-of-range result (eval_block), or NULL.
+ * window: w is a window (else an interval relation), a constant in each
+ * of its two callers below. */
+static inline __attribute__((always_inline)) value any_fixed_as(evaluator *ev, const expr *q, const expr *w,
+                                                                const group_index *g, size_t first, size_t n,
+                                                                const uint8_t *pass, const ivl *pre, int window)
 {
     int acc = F, have = 0;
     size_t visits = 0, problems = 0;
@@ -855,7 +857,7 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
         visits++;
         ev->var_row[q->slot] = row;
         int r;
-        if (w->kind == E_WITHIN || w->kind == E_WITHIN2) {
+        if (window) {
             /* the row's own column (the usual case) read directly */
             value x = w->a->rkind == R_VARCOL && (w->a->kind == E_NAME || w->a->kind == E_FIELD)
                           ? column_value(&ev->d->tables[w->a->table].cols[w->a->col], (int64_t)ev->var_row[w->a->slot])
@@ -885,6 +887,27 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     }
     ev->out_of_range += problems * (visits ? visits - 1 : 0);
     return from_tv(acc);
+}
+
+/* any_fixed_as for a window, and for an interval relation: each a loop of
+ * its own (a relation's has a smaller frame) */
+static __attribute__((noinline)) value any_fixed_window(evaluator *ev, const expr *q, const expr *w,
+                                                        const group_index *g, size_t first, size_t n,
+                                                        const uint8_t *pass)
+{
+    return any_fixed_as(ev, q, w, g, first, n, pass, NULL, 1);
+}
+static __attribute__((noinline)) value any_fixed_relation(evaluator *ev, const expr *q, const expr *w,
+                                                          const group_index *g, size_t first, size_t n,
+                                                          const uint8_t *pass, const ivl *pre)
+{
+    return any_fixed_as(ev, q, w, g, first, n, pass, pre, 0);
+}
+static inline value any_fixed_rest(evaluator *ev, const expr *q, const expr *w, const group_index *g, size_t first,
+                                   size_t n, const uint8_t *pass, const ivl *pre)
+{
+    return w->kind == E_WITHIN || w->kind == E_WITHIN2 ? any_fixed_window(ev, q, w, g, first, n, pass)
+                                                       : any_fixed_relation(ev, q, w, g, first, n, pass, pre);
 }
 
 /* Are window w's fixed operands f (width or bounds, reference) all known? */
