@@ -389,9 +389,10 @@ static inline __attribute__((always_inline)) void ep_event(value d, value censor
 
 /* Endpoint i's value from its origin, its censoring and what ep_event made
  * of its events, into *r (zeroed, entry NAN); its data problems counted once
- * per unit (seen) */
+ * per unit (seen); entry: the endpoint has one (its statement's ep_entry) */
 static inline __attribute__((always_inline)) void ep_finish(evaluator *ev, int i, ep_value *r, value origin, value censor,
-                                                            double best, int status, size_t after_censor, uint8_t *seen)
+                                                            double best, int status, size_t after_censor, uint8_t *seen,
+                                                            int entry)
 {
     if (after_censor && !(*seen & 1)) {
         *seen |= 1;
@@ -420,7 +421,7 @@ static inline __attribute__((always_inline)) void ep_finish(evaluator *ev, int i
     r->status = status;
     r->end_date = end;
     r->event_date = status == 1 ? best : NAN;
-    if (ev->st->eps[i].s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
+    if (entry) eval_entry(ev, i, r, origin.u.r, seen);
 }
 
 /* Endpoint i's value for the current unit, into *r */
@@ -447,7 +448,7 @@ static void ep_compute(evaluator *ev, int i, ep_value *r)
     size_t after_censor = 0;
     for (size_t k = 0; k <= s->ncompeting; k++)
         ep_event(expr_value(ev, ep_date(s, k + 2)), censor, (int)k, &best, &status, &after_censor);
-    ep_finish(ev, i, r, origin, censor, best, status, after_censor, seen);
+    ep_finish(ev, i, r, origin, censor, best, status, after_censor, seen, s->ep_entry != NULL);
 }
 
 /* Endpoint i (given by dates, without an entry) for units rows[u], u < n,
@@ -455,7 +456,7 @@ static void ep_compute(evaluator *ev, int i, ep_value *r)
  * ep_compute */
 static void ep_block(evaluator *ev, int i, const bvec *const *v, const size_t *rows, size_t n, ep_value *out)
 {
-    const stmt *s = ev->st->eps[i].s;
+    const size_t nc = ev->st->eps[i].s->ncompeting;   /* (read once: the stores below could alias it) */
     uint8_t *seen = &ev->seen[(size_t)i * ev->nunits];
     for (size_t u = 0; u < n; u++) {
         ep_value *r = &out[u];
@@ -465,9 +466,9 @@ static void ep_block(evaluator *ev, int i, const bvec *const *v, const size_t *r
         double best = 0;
         int status = 0;
         size_t after_censor = 0;
-        for (size_t k = 0; k <= s->ncompeting; k++)
+        for (size_t k = 0; k <= nc; k++)
             ep_event(bvec_value(v[k + 2], u), censor, (int)k, &best, &status, &after_censor);
-        ep_finish(ev, i, r, bvec_value(v[0], u), censor, best, status, after_censor, &seen[rows[u]]);
+        ep_finish(ev, i, r, bvec_value(v[0], u), censor, best, status, after_censor, &seen[rows[u]], 0);
     }
 }
 
