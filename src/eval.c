@@ -2197,6 +2197,15 @@ typedef struct bvec_pool {
     size_t n;
 } bvec_pool;
 
+/* l holding the literal x (known, in range) for n units */
+static const bvec *vec_literal(bvec *l, double x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) l->x[i] = x;
+    memset(l->miss, 0, n);
+    memset(l->oor, 0, n);
+    return l;
+}
+
 /* the vectors k needs at most (k passes vec_ok) */
 static size_t vec_need(const evcode *k)
 {
@@ -2246,15 +2255,15 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
     }
     /* arithmetic: its operands first (both, as op_binary), then arith */
     const evcode *ka = k->k[0], *kb = k->k[1];
-    const bvec *a = ka->leaf == L_CONST ? NULL : vec_get(ev, p, ka);
-    const bvec *b = kb->leaf == L_CONST ? NULL : vec_get(ev, p, kb);
+    bvec lit[2];   /* a literal operand as a vector: the loop tests nothing an element */
+    const bvec *a = ka->leaf == L_CONST ? vec_literal(&lit[0], ka->v.u.r, n) : vec_get(ev, p, ka);
+    const bvec *b = kb->leaf == L_CONST ? vec_literal(&lit[1], kb->v.u.r, n) : vec_get(ev, p, kb);
     int op = k->e->op, t = v->t = k->e->type.kind;   /* (not TY_INT: vec_ok) */
-    double ca = ka->v.u.r, cb = kb->v.u.r;
     for (size_t i = 0; i < n; i++) {
-        int m = (a && a->miss[i]) | (b && b->miss[i]);
-        int st = m ? 1 : arith_num(op, t, a ? a->x[i] : ca, b ? b->x[i] : cb, &v->x[i]);
+        int m = a->miss[i] | b->miss[i];
+        int st = m ? 1 : arith_num(op, t, a->x[i], b->x[i], &v->x[i]);
         v->miss[i] = (uint8_t)(st != 0);
-        v->oor[i] = (uint8_t)((a && a->oor[i]) | (b && b->oor[i]) | (st == 2));
+        v->oor[i] = (uint8_t)(a->oor[i] | b->oor[i] | (st == 2));
         if (st == 2) out_of_range(ev, k->e);   /* (arith's) */
     }
     return v;
