@@ -8,7 +8,9 @@
  * but not 183.
  * Quantifiers compute their row-only conjuncts once per row (prefilters),
  * and `any` whose other conjunct is a window or an interval relation with
- * operands fixed for the unit evaluates those once (any_fixed_rest).
+ * operands fixed for the unit evaluates those once (any_fixed_rest); a
+ * `where` comparing a column of the row with one of the unit reads the
+ * unit's once (where_cmp).
  * A block of units at a time (eval_block), the number nodes the block's
  * values read (columns of the unit or its ancestors, literals, arithmetic)
  * are typed vectors (bvec: doubles and a missing byte a unit), each result
