@@ -8,7 +8,9 @@
  * but not 183.
  * Quantifiers compute their row-only conjuncts once per row (prefilters),
  * and `any` whose other conjunct is a window or an interval relation with
- * operands fixed for the unit evaluates those once (any_fixed_rest).
+ * operands fixed for the unit evaluates those once (any_fixed_rest); a
+ * `where` comparing a column of the row with one of the unit reads the
+ * unit's once (where_cmp).
  * A block of units at a time (eval_block), the number nodes the block's
  * values read (columns of the unit or its ancestors, literals, arithmetic)
  * are typed vectors (bvec: doubles and a missing byte a unit), each result
@@ -63,6 +65,11 @@ typedef struct quant_state {
     const column *sorted;  /* with fixed: the order column its window tests (sorted_window_col), or NULL */
     const expr *where_rest;   /* a prefiltered one's `where`: its one conjunct that is not row-only
                                  (sole_rest), or NULL (set with fixed) */
+    const column *cmp_row;    /* where_rest a comparison of column cmp_row of the quantifier's own
+                                 row with column cmp_unit of the unit's table cmp_table (its left
+                                 operand when cmp_unit_left): where_cmp.  NULL otherwise */
+    const column *cmp_unit;
+    int cmp_table, cmp_unit_left;
 } quant_state;
 
 struct evaluator {
@@ -384,9 +391,10 @@ static inline __attribute__((always_inline)) void ep_event(value d, value censor
 
 /* Endpoint i's value from its origin, its censoring and what ep_event made
  * of its events, into *r (zeroed, entry NAN); its data problems counted once
- * per unit (seen) */
+ * per unit (seen); entry: the endpoint has one (its statement's ep_entry) */
 static inline __attribute__((always_inline)) void ep_finish(evaluator *ev, int i, ep_value *r, value origin, value censor,
-                                                            double best, int status, size_t after_censor, uint8_t *seen)
+                                                            double best, int status, size_t after_censor, uint8_t *seen,
+                                                            int entry)
 {
     if (after_censor && !(*seen & 1)) {
         *seen |= 1;
@@ -415,7 +423,7 @@ static inline __attribute__((always_inline)) void ep_finish(evaluator *ev, int i
     r->status = status;
     r->end_date = end;
     r->event_date = status == 1 ? best : NAN;
-    if (ev->st->eps[i].s->ep_entry) eval_entry(ev, i, r, origin.u.r, seen);
+    if (entry) eval_entry(ev, i, r, origin.u.r, seen);
 }
 
 /* Endpoint i's value for the current unit, into *r */
@@ -442,7 +450,7 @@ static void ep_compute(evaluator *ev, int i, ep_value *r)
     size_t after_censor = 0;
     for (size_t k = 0; k <= s->ncompeting; k++)
         ep_event(expr_value(ev, ep_date(s, k + 2)), censor, (int)k, &best, &status, &after_censor);
-    ep_finish(ev, i, r, origin, censor, best, status, after_censor, seen);
+    ep_finish(ev, i, r, origin, censor, best, status, after_censor, seen, s->ep_entry != NULL);
 }
 
 /* Endpoint i (given by dates, without an entry) for units rows[u], u < n,
@@ -450,7 +458,7 @@ static void ep_compute(evaluator *ev, int i, ep_value *r)
  * ep_compute */
 static void ep_block(evaluator *ev, int i, const bvec *const *v, const size_t *rows, size_t n, ep_value *out)
 {
-    const stmt *s = ev->st->eps[i].s;
+    const size_t nc = ev->st->eps[i].s->ncompeting;   /* (read once: the stores below could alias it) */
     uint8_t *seen = &ev->seen[(size_t)i * ev->nunits];
     for (size_t u = 0; u < n; u++) {
         ep_value *r = &out[u];
@@ -460,9 +468,9 @@ static void ep_block(evaluator *ev, int i, const bvec *const *v, const size_t *r
         double best = 0;
         int status = 0;
         size_t after_censor = 0;
-        for (size_t k = 0; k <= s->ncompeting; k++)
+        for (size_t k = 0; k <= nc; k++)
             ep_event(bvec_value(v[k + 2], u), censor, (int)k, &best, &status, &after_censor);
-        ep_finish(ev, i, r, bvec_value(v[0], u), censor, best, status, after_censor, &seen[rows[u]]);
+        ep_finish(ev, i, r, bvec_value(v[0], u), censor, best, status, after_censor, &seen[rows[u]], 0);
     }
 }
 
@@ -834,10 +842,12 @@ static inline __attribute__((always_inline)) int any_sorted_window(const expr *w
  * row it visited: an out-of-range result they gave is counted as often.
  * A window over the order column whose fixed operands are known stops at
  * the first row after it (any_sorted_window).  pre: a relation's right side
- * worked out ahead without an out-of-range result (eval_block), or NULL. */
-static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr *q, const expr *w,
-                                                      const group_index *g, size_t first, size_t n,
-                                                      const uint8_t *pass, const ivl *pre)
+ * worked out ahead without an out-of-range result (eval_block), or NULL.
+ * window: w is a window (else an interval relation), a constant in each
+ * of its two callers below. */
+static inline __attribute__((always_inline)) value any_fixed_as(evaluator *ev, const expr *q, const expr *w,
+                                                                const group_index *g, size_t first, size_t n,
+                                                                const uint8_t *pass, const ivl *pre, int window)
 {
     int acc = F, have = 0;
     size_t visits = 0, problems = 0;
@@ -850,7 +860,7 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
         visits++;
         ev->var_row[q->slot] = row;
         int r;
-        if (w->kind == E_WITHIN || w->kind == E_WITHIN2) {
+        if (window) {
             /* the row's own column (the usual case) read directly */
             value x = w->a->rkind == R_VARCOL && (w->a->kind == E_NAME || w->a->kind == E_FIELD)
                           ? column_value(&ev->d->tables[w->a->table].cols[w->a->col], (int64_t)ev->var_row[w->a->slot])
@@ -882,6 +892,27 @@ static __attribute__((noinline)) value any_fixed_rest(evaluator *ev, const expr 
     return from_tv(acc);
 }
 
+/* any_fixed_as for a window, and for an interval relation: each a loop of
+ * its own (a relation's has a smaller frame) */
+static __attribute__((noinline)) value any_fixed_window(evaluator *ev, const expr *q, const expr *w,
+                                                        const group_index *g, size_t first, size_t n,
+                                                        const uint8_t *pass)
+{
+    return any_fixed_as(ev, q, w, g, first, n, pass, NULL, 1);
+}
+static __attribute__((noinline)) value any_fixed_relation(evaluator *ev, const expr *q, const expr *w,
+                                                          const group_index *g, size_t first, size_t n,
+                                                          const uint8_t *pass, const ivl *pre)
+{
+    return any_fixed_as(ev, q, w, g, first, n, pass, pre, 0);
+}
+static inline value any_fixed_rest(evaluator *ev, const expr *q, const expr *w, const group_index *g, size_t first,
+                                   size_t n, const uint8_t *pass, const ivl *pre)
+{
+    return w->kind == E_WITHIN || w->kind == E_WITHIN2 ? any_fixed_window(ev, q, w, g, first, n, pass)
+                                                       : any_fixed_relation(ev, q, w, g, first, n, pass, pre);
+}
+
 /* Are window w's fixed operands f (width or bounds, reference) all known? */
 static inline int window_known(const expr *w, const value *f)
 {
@@ -907,6 +938,30 @@ static inline int any_sorted(evaluator *ev, const expr *w, const column *xc, con
     return known;
 }
 
+/* Is x a column of the row that quantifier q binds (not of its ancestors)? */
+static int own_row_col(const expr *q, const expr *x)
+{
+    return (x->kind == E_NAME || x->kind == E_FIELD) && x->rkind == R_VARCOL && x->slot == q->slot &&
+           x->table == q->table;
+}
+
+/* quant_state.cmp_*: set when the `where` rest of quantifier e compares a
+ * column of e's own row with a column of the unit (or of an ancestor), as
+ * rn's `e.course_id == course_id`; cleared otherwise. */
+static void row_unit_cmp(evaluator *ev, quant_state *qs, const expr *e)
+{
+    const expr *r = qs->where_rest;
+    qs->cmp_row = qs->cmp_unit = NULL;
+    if (!r || r->kind != E_BINARY || r->op < OP_EQ) return;
+    int left = !own_row_col(e, r->a);
+    const expr *x = left ? r->b : r->a, *u = left ? r->a : r->b;
+    if (!own_row_col(e, x) || (u->kind != E_NAME && u->kind != E_FIELD) || u->rkind != R_COLUMN) return;
+    qs->cmp_row = &ev->d->tables[x->table].cols[x->col];
+    qs->cmp_unit = &ev->d->tables[u->table].cols[u->col];
+    qs->cmp_table = u->table;
+    qs->cmp_unit_left = left;
+}
+
 /* The conjunct of quantifier e that any_fixed_rest can evaluate: e is a
  * prefiltered `any` without `where` and its one other conjunct is
  * fixed_rest.  NULL otherwise.  Worked out once per quantifier (qs). */
@@ -917,6 +972,7 @@ static const expr *fast_conjunct(evaluator *ev, quant_state *qs, const expr *e)
         qs->fixed = fixed_rest(w) ? w : NULL;
         qs->sorted = qs->fixed ? sorted_window_col(ev, e, qs->fixed) : NULL;
         qs->where_rest = e->prefiltered ? sole_rest(e->a) : NULL;
+        row_unit_cmp(ev, qs, e);
         qs->fixed_known = 1;
     }
     return qs->fixed;
@@ -959,6 +1015,30 @@ static inline int where_tv(evaluator *ev, const expr *e, const quant_state *qs)
     return qs->where_rest ? tv(expr_value(ev, qs->where_rest)) : rest_tv(ev, e->a);
 }
 
+static inline value comparison(int op, value a, value b);
+
+/* Quantifier e's value over no rows (quant_loop's when none is taken) */
+static inline value quant_none(const expr *e)
+{
+    switch (e->op) {
+    case Q_ANY: return v_bool(0);
+    case Q_ALL: return v_bool(1);
+    case Q_COUNT: return v_int(0);
+    case Q_SUM: return e->type.kind == TY_DURATION ? v_dur(0) : e->type.kind == TY_REAL ? v_real(0) : v_int(0);
+    default: return V_MISSING;
+    }
+}
+
+/* where_tv when the `where` rest compares a column of the row with one of
+ * the unit (quant_state.cmp_row): the row's value against the unit's, u
+ * (read once; known), by the comparison the node makes (no result of it
+ * is ever out of range) */
+static inline int where_cmp(const quant_state *qs, int op, size_t row, value u)
+{
+    value x = column_value(qs->cmp_row, (int64_t)row);
+    return tv(qs->cmp_unit_left ? comparison(op, u, x) : comparison(op, x, u));
+}
+
 /* eval_quant_rows' loop over the positions [first, first + n) of the
  * groups g, but for the fast conjuncts (kept apart: their callers' frame
  * stays small) */
@@ -971,12 +1051,27 @@ static __attribute__((noinline)) value quant_loop(evaluator *ev, const expr *e, 
     int64_t count = 0;
     value best = V_MISSING;
     int have = 0;
+    /* a `where` comparing a column of the row with one of the unit: the
+     * unit's value read once, at the first row that reaches it; missing,
+     * the `where` is unknown on every row (none is taken; the tree walk's
+     * comparisons have no other effect) */
+    const column *cr = pass ? qs->cmp_row : NULL;
+    value u = V_MISSING;
+    int u_read = 0;
     for (size_t k = 0; k < n; k++) {
         size_t idx = e->op == Q_LAST ? n - 1 - k : k;
         int pv = pass ? pass[group_row(g, first + idx)] : 0;
         if (pass && !pv) continue;
         *slot = group_row(g, first + idx);
-        if (e->a && (pass ? where_tv(ev, e, qs) : tv(eval_expr(ev, e->a))) != T) continue;
+        if (cr) {
+            if (!u_read) {
+                u = column_value(qs->cmp_unit, ev->anc[qs->cmp_table]);
+                u_read = 1;
+            }
+            if (v_missing(u)) break;
+            if (where_cmp(qs, qs->where_rest->op, *slot, u) != T) continue;
+        }
+        else if (e->a && (pass ? where_tv(ev, e, qs) : tv(eval_expr(ev, e->a))) != T) continue;
         switch (e->op) {
         case Q_ANY: {
             int t = (pv & 2) ? rest_tv(ev, e->b) : tv(eval_expr(ev, e->b));
@@ -1017,7 +1112,7 @@ static __attribute__((noinline)) value quant_loop(evaluator *ev, const expr *e, 
     case Q_ANY: case Q_ALL: return from_tv(acc);
     case Q_COUNT: return v_int(count);
     case Q_SUM:
-        if (!have) return e->type.kind == TY_DURATION ? v_dur(0) : e->type.kind == TY_REAL ? v_real(0) : v_int(0);
+        if (!have) return quant_none(e);
         if (e->type.kind == TY_REAL && best.t == TY_INT) return v_real((double)best.u.i);
         return in_range(ev, e, best);   /* a real sum may overflow to infinity */
     default: return best;
@@ -2104,6 +2199,15 @@ typedef struct bvec_pool {
     size_t n;
 } bvec_pool;
 
+/* l holding the literal x (known, in range) for n units */
+static const bvec *vec_literal(bvec *l, double x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) l->x[i] = x;
+    memset(l->miss, 0, n);
+    memset(l->oor, 0, n);
+    return l;
+}
+
 /* the vectors k needs at most (k passes vec_ok) */
 static size_t vec_need(const evcode *k)
 {
@@ -2153,15 +2257,15 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
     }
     /* arithmetic: its operands first (both, as op_binary), then arith */
     const evcode *ka = k->k[0], *kb = k->k[1];
-    const bvec *a = ka->leaf == L_CONST ? NULL : vec_get(ev, p, ka);
-    const bvec *b = kb->leaf == L_CONST ? NULL : vec_get(ev, p, kb);
+    bvec lit[2];   /* a literal operand as a vector: the loop tests nothing an element */
+    const bvec *a = ka->leaf == L_CONST ? vec_literal(&lit[0], ka->v.u.r, n) : vec_get(ev, p, ka);
+    const bvec *b = kb->leaf == L_CONST ? vec_literal(&lit[1], kb->v.u.r, n) : vec_get(ev, p, kb);
     int op = k->e->op, t = v->t = k->e->type.kind;   /* (not TY_INT: vec_ok) */
-    double ca = ka->v.u.r, cb = kb->v.u.r;
     for (size_t i = 0; i < n; i++) {
-        int m = (a && a->miss[i]) | (b && b->miss[i]);
-        int st = m ? 1 : arith_num(op, t, a ? a->x[i] : ca, b ? b->x[i] : cb, &v->x[i]);
+        int m = a->miss[i] | b->miss[i];
+        int st = m ? 1 : arith_num(op, t, a->x[i], b->x[i], &v->x[i]);
         v->miss[i] = (uint8_t)(st != 0);
-        v->oor[i] = (uint8_t)((a && a->oor[i]) | (b && b->oor[i]) | (st == 2));
+        v->oor[i] = (uint8_t)(a->oor[i] | b->oor[i] | (st == 2));
         if (st == 2) out_of_range(ev, k->e);   /* (arith's) */
     }
     return v;
@@ -2305,6 +2409,7 @@ static inline value block_q_value(evaluator *ev, const block_q *b)
     if (a < 0) return V_MISSING;
     const uint32_t *span = b->span + b->stride * (size_t)a;
     __builtin_prefetch(span + 64);   /* (as eval_quant_rows) */
+    if (span[0] == span[1]) return quant_none(e);   /* an empty group (span): no row to visit */
     size_t saved = ev->var_row[e->slot];
     value v = quant_loop(ev, e, b->g, b->pass, span[0], span[1] - span[0]);
     ev->var_row[e->slot] = saved;

@@ -75,7 +75,7 @@ void eval_block_keep(evaluator *ev, const expr *e, value v);
 void eval_block_keep_ep(evaluator *ev, int ep, const ep_value *v);
 /* (eval_ep_member_num: member m (EPM_*) of p as a number into *x: 1, or
  * 0 when it is missing; what eval_ep_member's value holds) */
-static inline int eval_ep_member_num(const ep_value *p, int m, double *x)
+static inline __attribute__((always_inline)) int eval_ep_member_num(const ep_value *p, int m, double *x)
 {
     if (!p->known) return 0;
     switch (m) {

@@ -1044,17 +1044,26 @@ static inline void fill_values(const filler *f, size_t row, const value *v, size
 /* fill_values for f, an endpoint's member (number) e, from its endpoint's
  * values p[0..n) (eval_ep_member_num: the numbers eval_ep_member's values
  * hold) */
-static inline void fill_members(const filler *f, size_t row, const ep_value *p, size_t n)
+static inline __attribute__((always_inline)) void members_as(unsigned char *miss, double *num, const ep_value *p,
+                                                             size_t n, int m)
 {
-    const cohort_vec *vec = f->vec;
-    unsigned char *miss = (unsigned char *)vec->missing + row;
-    double *num = (double *)vec->num + row;
-    int m = f->e->col;
     for (size_t i = 0; i < n; i++) {
         double x = 0;
         int known = eval_ep_member_num(&p[i], m, &x);
         miss[i] = (unsigned char)!known;
         num[i] = known ? x : 0;
+    }
+}
+static inline void fill_members(const filler *f, size_t row, const ep_value *p, size_t n)
+{
+    const cohort_vec *vec = f->vec;
+    unsigned char *miss = (unsigned char *)vec->missing + row;
+    double *num = (double *)vec->num + row;
+    /* a loop for each usual member: eval_ep_member_num's switch decided once */
+    switch (f->e->col) {
+    case EPM_TIME: members_as(miss, num, p, n, EPM_TIME); break;
+    case EPM_STATUS: members_as(miss, num, p, n, EPM_STATUS); break;
+    default: members_as(miss, num, p, n, f->e->col); break;
     }
 }
 
