@@ -796,6 +796,34 @@ static void test_gather(void)
         }
 }
 
+/* The staged summary of rc->num[0..n-1] (with and without AVX-512 and a
+ * work space) holds the same bits as the sorted values' (ds_sort,
+ * ds_summary_sorted: no code of the stages) over the m values kept,
+ * rc->y, and returns what ds_summary_select returns on them (which may
+ * reorder rc->y). */
+static void staged_agree(rows_case *rc, size_t n, size_t m, int shape)
+{
+    ds_numeric want, sel;
+    double *sorted = malloc((m + 1) * sizeof *sorted);
+    CU_ASSERT_FATAL(sorted != NULL);
+    memcpy(sorted, rc->y, m * sizeof *sorted);
+    ds_sort(sorted, m);
+    ds_summary_sorted(rc->y, sorted, m, &want);
+    free(sorted);
+    int rw = ds_summary_select(rc->y, m, &sel);
+    for (int v = 0; v < 4; v++) {
+        int simd = v & 1;
+        ds_numeric got;
+        ds_stages st;
+        int rs = ds_stages_scan(&st, rc->num, rc->miss, n, v & 2 ? rc->x : NULL, &got, simd);
+        for (int part = DS_PARTS - 1; part >= 0; part--) ds_stages_pass(&st, part);
+        int rg = ds_stages_finish(&st, &got);
+        int same = rs >= 0 && got.n == m && rg == rw && same_numeric(&got, &want);
+        if (!same) fprintf(stderr, "\n  shape %d n %zu simd %d: staged summary differs ", shape, n, simd);
+        CU_ASSERT(same);
+    }
+}
+
 /* ds_stages_* with and without AVX-512, their parts in either order,
  * with x given or allocated by the stages, against gathering by hand and
  * ds_summary_select: the same bits and result.  The values: a status; a
@@ -829,21 +857,47 @@ static void test_stages(void)
                 if (!clean && r % 13 == 0) num[i] = r & 64 ? NAN : r & 128 ? INFINITY : -INFINITY;
                 if (!miss[i] && isfinite(num[i])) y[m++] = num[i];
             }
-            ds_numeric want;
-            int rw = ds_summary_select(y, m, &want);
-            for (int v = 0; v < 4; v++) {
-                int simd = v & 1;
-                ds_numeric got;
-                ds_stages st;
-                int rs = ds_stages_scan(&st, num, miss, n, v & 2 ? rc.x : NULL, &got, simd);
-                for (int part = DS_PARTS - 1; part >= 0; part--) ds_stages_pass(&st, part);
-                int rg = ds_stages_finish(&st, &got);
-                int same = rs >= 0 && got.n == m && rg == rw && same_numeric(&got, &want);
-                if (!same) fprintf(stderr, "\n  shape %d n %zu simd %d: staged summary differs ", shape, n, simd);
-                CU_ASSERT(same);
-            }
+            staged_agree(&rc, n, m, shape);
             case_free(&rc);
         }
+}
+
+/* The bucket check looks at every lane: a quartile's bucket holds the
+ * value A of its first row and a value B of the same bucket (the same
+ * top 16 bits) only in lane L of every 8 (rows 8 + 16j + L and
+ * 8 + 16j + 8 + L), and the median is B.  Were lane L skipped, the
+ * bucket would pass for holding A alone and the median would be A. */
+static void test_stages_lanes(void)
+{
+    const double A = 1.5, B = 1.5 + 0x1p-10;   /* one bucket */
+    const size_t blocks = 4096, n = 8 + 16 * blocks;
+    for (unsigned lane = 0; lane < 8; lane++) {
+        rows_case rc = case_alloc(n);
+        rc.num[0] = A;   /* the bucket's first row: its reference value */
+        for (size_t i = 1; i < 8; i++) rc.num[i] = 1.0;
+        for (size_t j = 0; j < blocks; j++) {
+            /* the other 14 rows of a block: 1.0 x3, A x4, 2.0 x7 */
+            double *b = rc.num + 8 + 16 * j;
+            size_t k = 0;
+            for (size_t i = 0; i < 16; i++) {
+                if (i % 8 == lane) {
+                    b[i] = B;
+                    continue;
+                }
+                b[i] = k < 3 ? 1.0 : k < 7 ? A : 2.0;
+                k++;
+            }
+        }
+        memset(rc.miss, 0, n);
+        memcpy(rc.y, rc.num, n * sizeof *rc.y);
+        staged_agree(&rc, n, n, 10 + (int)lane);
+        ds_numeric got;
+        ds_stages st;
+        CU_ASSERT(ds_stages_scan(&st, rc.num, rc.miss, n, NULL, &got, 1) == 0);
+        for (int part = 0; part < DS_PARTS; part++) ds_stages_pass(&st, part);
+        CU_ASSERT(ds_stages_finish(&st, &got) == 0 && got.q1 == A && got.median == B && got.q3 == 2.0);
+        case_free(&rc);
+    }
 }
 
 /* Factor coding: levels sorted (numbers, text by bytes, -0 and 0 one
@@ -914,6 +968,7 @@ int main(void)
         !CU_add_test(s, "SD about a guess at the mean", test_select_guess) ||
         !CU_add_test(s, "summaries while gathering", test_gather) ||
         !CU_add_test(s, "summaries in stages", test_stages) ||
+        !CU_add_test(s, "the stages' bucket check, every lane", test_stages_lanes) ||
         !CU_add_test(s, "factor coding", test_factor)) {
         CU_cleanup_registry();
         return 1;
