@@ -1,5 +1,6 @@
-/* cellvec.c: cells of a column sixteen at a time (AVX-512 VBMI), for the
- * loader's column pass: dates and short integers; see cellvec.h.
+/* cellvec.c: cells of a column sixteen at a time (AVX-512 VBMI, or AVX2
+ * eight a vector), for the loader's column pass: dates and short
+ * integers; see cellvec.h.
  * Integers are vp_int_padded's checks and digit pairs, quads and octets
  * in 64-bit lanes (one cell a lane), by pmaddubsw / pmaddwd / pmuludq
  * instead of its multiplications.  The day number is date_parse's
@@ -18,6 +19,19 @@
 #endif
 
 #ifdef CELLVEC_X86
+/* The cells' starts (to st) of a group of dates: 1 when each is 10 bytes
+ * long. */
+static inline int date_starts(const uint32_t *sp, size_t ss, unsigned add, const uint32_t *ep, size_t es,
+                              uint32_t *st)
+{
+    unsigned bad = 0;
+    for (int j = 0; j < DATE_GROUP; j++) {
+        st[j] = sp[j * ss] + add;
+        bad |= (ep[j * es] - st[j]) ^ 10u;
+    }
+    return !bad;
+}
+
 #define DV_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512dq")))
 
 /* The sixteen cells' starts (into st) and lengths, by two gathers of
@@ -51,12 +65,7 @@ static DV_TARGET int dates_avx512(const char *base, const uint32_t *sp, size_t s
                                   const uint32_t *ep, size_t es, int32_t *out)
 {
     uint32_t st[DATE_GROUP];
-    unsigned bad = 0;
-    for (int j = 0; j < DATE_GROUP; j++) {
-        st[j] = sp[j * ss] + add;
-        bad |= (ep[j * es] - st[j]) ^ 10u;
-    }
-    if (bad) return 0;
+    if (!date_starts(sp, ss, add, ep, es, st)) return 0;
     __m512i c0 = four_cells(base, st), c1 = four_cells(base, st + 4);
     __m512i c2 = four_cells(base, st + 8), c3 = four_cells(base, st + 12);
     /* XOR "0000-00-00": a digit becomes 0-9, a '-' 0; bytes 0-9 of each
@@ -180,17 +189,189 @@ static DV_TARGET int ints_avx512(const char *base, const uint32_t *sp, size_t ss
     *empty = (uint32_t)_mm512_cmpeq_epi64_mask(l0, zero) | (uint32_t)_mm512_cmpeq_epi64_mask(l1, zero) << 8;
     return 1;
 }
+
+/* ---- AVX2: the same answers eight cells a vector (processors without
+ * AVX-512).  Dates: the cells of a half group two a register (cell k in
+ * the low 128-bit lane, cell k + 4 in the high one, so that pshufb, which
+ * stays within a lane, gathers cells 0-3 and 4-7 in order), their digit
+ * pairs put by pshufb at each cell's place and summed by pmaddubsw; the
+ * month tables by two 8-entry permutes.  Integers: eight_ints' steps in
+ * four 64-bit lanes. */
+#define V2_TARGET __attribute__((target("avx2")))
+
+/* Cells k and k + 4's 16 bytes from their starts, in the two lanes. */
+static inline V2_TARGET __m256i two_cells(const char *base, const uint32_t *st, int k)
+{
+    return _mm256_inserti128_si256(
+        _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(base + st[k]))),
+        _mm_loadu_si128((const __m128i *)(const void *)(base + st[k + 4])), 1);
+}
+
+/* An 8-entry table t[0..15] looked up at m's low four bits. */
+static inline V2_TARGET __m256i table16(__m256i m, __m256i lo, __m256i hi)
+{
+    __m256i high = _mm256_cmpgt_epi32(_mm256_and_si256(m, _mm256_set1_epi32(15)), _mm256_set1_epi32(7));
+    return _mm256_blendv_epi8(_mm256_permutevar8x32_epi32(lo, m), _mm256_permutevar8x32_epi32(hi, m), high);
+}
+
+/* Eight dates from their starts st[0..7] (each 10 bytes long): 1 and
+ * their day numbers in *days when date_parse takes all of them. */
+static inline V2_TARGET int eight_dates(const char *base, const uint32_t *st, __m256i *days)
+{
+    const __m256i pat = _mm256_broadcastsi128_si256(
+        _mm_setr_epi8('0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 0, 0, 0, 0, 0, 0));
+    /* bytes 0-9 of each cell below 10 (digits), 4 and 7 below 1 (the
+     * dashes): lim - x saturating is 0 for a byte that fails (and for the
+     * pad, whose bytes do not count) */
+    const __m256i lim = _mm256_broadcastsi128_si256(
+        _mm_setr_epi8(10, 10, 10, 10, 1, 10, 10, 1, 10, 10, 0, 0, 0, 0, 0, 0));
+    /* the pairs of cell k (register k, k = 0..3) to bytes 4k..4k+3 of
+     * its lane: in ya the year's two pairs, in md the month and the day */
+#define AT(k, a, b)                                                                             \
+    _mm256_broadcastsi128_si256(_mm_setr_epi8(                                                  \
+        (k) == 0 ? a : -1, (k) == 0 ? a + 1 : -1, (k) == 0 ? b : -1, (k) == 0 ? b + 1 : -1,      \
+        (k) == 1 ? a : -1, (k) == 1 ? a + 1 : -1, (k) == 1 ? b : -1, (k) == 1 ? b + 1 : -1,      \
+        (k) == 2 ? a : -1, (k) == 2 ? a + 1 : -1, (k) == 2 ? b : -1, (k) == 2 ? b + 1 : -1,      \
+        (k) == 3 ? a : -1, (k) == 3 ? a + 1 : -1, (k) == 3 ? b : -1, (k) == 3 ? b + 1 : -1))
+    const __m256i sy[4] = {AT(0, 0, 2), AT(1, 0, 2), AT(2, 0, 2), AT(3, 0, 2)};
+    const __m256i sm[4] = {AT(0, 5, 8), AT(1, 5, 8), AT(2, 5, 8), AT(3, 5, 8)};
+#undef AT
+    __m256i ya = _mm256_setzero_si256(), md = _mm256_setzero_si256(), fail = _mm256_setzero_si256();
+    for (int k = 0; k < 4; k++) {
+        __m256i c = _mm256_xor_si256(two_cells(base, st, k), pat);
+        fail = _mm256_or_si256(fail, _mm256_cmpeq_epi8(_mm256_subs_epu8(lim, c), _mm256_setzero_si256()));
+        ya = _mm256_or_si256(ya, _mm256_shuffle_epi8(c, sy[k]));
+        md = _mm256_or_si256(md, _mm256_shuffle_epi8(c, sm[k]));
+    }
+    if ((uint32_t)_mm256_movemask_epi8(fail) & 0x03FF03FFu) return 0;
+    const __m256i tens = _mm256_set1_epi16(0x010A);   /* 10 * high + low */
+    ya = _mm256_maddubs_epi16(ya, tens);
+    md = _mm256_maddubs_epi16(md, tens);
+    const __m256i low = _mm256_set1_epi32(0xFFFF);
+    __m256i y1 = _mm256_and_si256(ya, low), y23 = _mm256_srli_epi32(ya, 16);
+    __m256i m = _mm256_and_si256(md, low), d = _mm256_srli_epi32(md, 16);
+    const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1), two = _mm256_set1_epi32(2);
+    const __m256i three = _mm256_set1_epi32(3);
+    /* leap: 4 divides the last pair and, when it is 00, the first */
+    __m256i l23 = _mm256_cmpeq_epi32(_mm256_and_si256(y23, three), zero);
+    __m256i z23 = _mm256_cmpeq_epi32(y23, zero);
+    __m256i l1 = _mm256_cmpeq_epi32(_mm256_and_si256(y1, three), zero);
+    __m256i leap = _mm256_andnot_si256(_mm256_andnot_si256(l1, z23), l23);
+    __m256i dim = table16(m, _mm256_setr_epi32(0, 31, 28, 31, 30, 31, 30, 31),
+                          _mm256_setr_epi32(31, 30, 31, 30, 31, 0, 0, 0));
+    __m256i bef = table16(m, _mm256_setr_epi32(0, 0, 31, 59, 90, 120, 151, 181),
+                          _mm256_setr_epi32(212, 243, 273, 304, 334, 0, 0, 0));
+    /* a leap year's February one day more, the months after it one day later
+     * (all ones is -1) */
+    dim = _mm256_sub_epi32(dim, _mm256_and_si256(leap, _mm256_cmpeq_epi32(m, two)));
+    bef = _mm256_sub_epi32(bef, _mm256_and_si256(leap, _mm256_cmpgt_epi32(m, two)));
+    /* month 1-12, day 1 to the month's days (all below 100: signed compares) */
+    __m256i ok = _mm256_and_si256(_mm256_cmpgt_epi32(m, zero), _mm256_cmpgt_epi32(_mm256_set1_epi32(13), m));
+    ok = _mm256_and_si256(ok, _mm256_andnot_si256(_mm256_cmpgt_epi32(d, dim), _mm256_cmpgt_epi32(d, zero)));
+    if (_mm256_movemask_epi8(ok) != -1) return 0;
+    /* dates_avx512's sum */
+    __m256i y = _mm256_add_epi32(_mm256_mullo_epi32(y1, _mm256_set1_epi32(100)), y23);
+    __m256i c = _mm256_add_epi32(_mm256_add_epi32(y1, one), z23);   /* y1 + (y23 != 0) */
+    __m256i s = _mm256_mullo_epi32(y, _mm256_set1_epi32(365));
+    s = _mm256_add_epi32(s, _mm256_srli_epi32(_mm256_add_epi32(y, three), 2));
+    s = _mm256_sub_epi32(s, c);
+    s = _mm256_add_epi32(s, _mm256_srli_epi32(_mm256_add_epi32(c, three), 2));
+    s = _mm256_add_epi32(s, _mm256_add_epi32(bef, d));
+    *days = _mm256_add_epi32(s, _mm256_set1_epi32(DATE_MIN_DAYS - 1));
+    return 1;
+}
+
+static V2_TARGET int dates_avx2(const char *base, const uint32_t *sp, size_t ss, unsigned add,
+                                const uint32_t *ep, size_t es, int32_t *out)
+{
+    uint32_t st[DATE_GROUP];
+    if (!date_starts(sp, ss, add, ep, es, st)) return 0;
+    __m256i d0, d1;
+    if (!eight_dates(base, st, &d0) || !eight_dates(base, st + 8, &d1)) return 0;
+    _mm256_storeu_si256((__m256i *)(void *)out, d0);
+    _mm256_storeu_si256((__m256i *)(void *)(out + 8), d1);
+    return 1;
+}
+
+/* eight_ints for four cells in 64-bit lanes: *ok all ones in a lane
+ * that passes. */
+static inline V2_TARGET __m256i four_ints(const char *base, const uint32_t *st, __m256i len, __m256i *ok)
+{
+    uint64_t w[4];
+    for (int j = 0; j < 4; j++) memcpy(&w[j], base + st[j], 8);
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)w);
+    const __m256i f0 = _mm256_set1_epi64x((long long)0xF0F0F0F0F0F0F0F0ull);
+    const __m256i f = _mm256_set1_epi64x(0x0F0F0F0F0F0F0F0Fll);
+    __m256i sh = _mm256_slli_epi64(_mm256_sub_epi64(_mm256_set1_epi64x(8), len), 3);
+    x = _mm256_sllv_epi64(x, sh);    /* a shift of 64 (length 0) gives 0 */
+    __m256i lo = _mm256_and_si256(x, f);
+    __m256i hi30 = _mm256_sllv_epi64(_mm256_set1_epi64x(0x3030303030303030ll), sh);
+    __m256i nines = _mm256_and_si256(_mm256_add_epi64(lo, _mm256_set1_epi64x(0x0606060606060606ll)), f0);
+    *ok = _mm256_and_si256(_mm256_cmpeq_epi64(_mm256_and_si256(x, f0), hi30),
+                           _mm256_cmpeq_epi64(nines, _mm256_setzero_si256()));
+    __m256i v = _mm256_maddubs_epi16(lo, _mm256_set1_epi16(0x010A));
+    v = _mm256_madd_epi16(v, _mm256_set1_epi32(0x00010064));
+    return _mm256_add_epi64(_mm256_mul_epu32(v, _mm256_set1_epi64x(10000)), _mm256_srli_epi64(v, 32));
+}
+
+static V2_TARGET int ints_avx2(const char *base, const uint32_t *sp, size_t ss, unsigned add,
+                               const uint32_t *ep, size_t es, int32_t *out, uint32_t *empty)
+{
+    uint32_t st[INT_GROUP], len[INT_GROUP];
+    uint32_t wide = 0;
+    for (int j = 0; j < INT_GROUP; j++) {
+        st[j] = sp[j * ss] + add;
+        len[j] = ep[j * es] - st[j];
+        wide |= len[j] > 8;
+    }
+    if (wide) return 0;
+    __m256i v[4], ok = _mm256_set1_epi32(-1);
+    unsigned em = 0;
+    for (int q = 0; q < 4; q++) {
+        __m256i l = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(const void *)(len + 4 * q)));
+        __m256i okq;
+        v[q] = four_ints(base, st + 4 * q, l, &okq);
+        ok = _mm256_and_si256(ok, okq);
+        em |= (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(l, _mm256_setzero_si256())))
+              << (4 * q);
+    }
+    if (_mm256_movemask_epi8(ok) != -1) return 0;
+    /* the values' low halves in order: two registers' lanes interleaved,
+     * then put in order */
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    for (int h = 0; h < 2; h++) {
+        __m256i x = _mm256_blend_epi32(v[2 * h], _mm256_slli_epi64(v[2 * h + 1], 32), 0xAA);
+        _mm256_storeu_si256((__m256i *)(void *)(out + 8 * h), _mm256_permutevar8x32_epi32(x, order));
+    }
+    *empty = em;
+    return 1;
+}
 #endif
 
-dategroup_fn dategroup_pick(const char *name)
+/* 2 for AVX-512 (F/BW/VL/VBMI/DQ), 1 for AVX2, 0 for neither: of the
+ * form `name` names when this processor has it, else of the widest it
+ * has (name NULL). */
+static int group_level(const char *name)
 {
-    if (name && strcmp(name, "none") == 0) return NULL;
+    if (name && strcmp(name, "none") == 0) return 0;
 #ifdef CELLVEC_X86
     __builtin_cpu_init();
     if ((!name || strcmp(name, "avx512") == 0) && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512dq"))
-        return dates_avx512;
+        return 2;
+    if ((!name || strcmp(name, "avx2") == 0) && __builtin_cpu_supports("avx2")) return 1;
+#endif
+    return 0;
+}
+
+dategroup_fn dategroup_pick(const char *name)
+{
+#ifdef CELLVEC_X86
+    switch (group_level(name)) {
+    case 2: return dates_avx512;
+    case 1: return dates_avx2;
+    }
 #endif
     return NULL;
 }
@@ -198,8 +379,10 @@ dategroup_fn dategroup_pick(const char *name)
 intgroup_fn intgroup_pick(const char *name)
 {
 #ifdef CELLVEC_X86
-    /* the same instructions: one test */
-    if (dategroup_pick(name)) return ints_avx512;
+    switch (group_level(name)) {
+    case 2: return ints_avx512;
+    case 1: return ints_avx2;
+    }
 #endif
     return NULL;
 }

@@ -1,4 +1,4 @@
-/* cellvec.h: cells of a CSV column sixteen at a time with AVX-512 (the
+/* cellvec.h: cells of a CSV column sixteen at a time with AVX-512 or AVX2 (the
  * loader's column pass, src/data.c): ISO dates ("YYYY-MM-DD") and short
  * unsigned integers.  The same answers as date_parse (date.h) and
  * vp_int_padded (valparse.h), which stay the one definition of a valid
@@ -30,9 +30,10 @@ typedef int (*dategroup_fn)(const char *base, const uint32_t *sp, size_t ss, uns
 typedef int (*intgroup_fn)(const char *base, const uint32_t *sp, size_t ss, unsigned add,
                            const uint32_t *ep, size_t es, int32_t *out, uint32_t *empty);
 
-/* The group parsers of `name` ("avx512": AVX-512F/BW/VL/VBMI/DQ), or of
- * the widest this processor has (name NULL); NULL when it has none (or
- * name is "none"): the loader parses every cell on its own. */
+/* The group parsers of `name` ("avx512": AVX-512F/BW/VL/VBMI/DQ; "avx2"),
+ * or of the widest this processor has (name NULL); NULL when it lacks the
+ * one named or has none (or name is "none"): the loader parses every cell
+ * on its own. */
 dategroup_fn dategroup_pick(const char *name);
 intgroup_fn intgroup_pick(const char *name);
 #endif

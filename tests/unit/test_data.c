@@ -2205,15 +2205,9 @@ static int group_agrees(dategroup_fn fd, intgroup_fn fi, char *buf, const size_t
  * test_date_parse_mutated), one in about 90 cut or grown to 9 or 11 bytes
  * or to 0-9, in groups of such texts; and with every byte of one date of
  * a group changed to each of the 256. */
-static void test_dategroup_agrees(void)
+static void dategroup_agrees(dategroup_fn f)
 {
     enum { G = DATE_GROUP };
-    dategroup_fn f = dategroup_pick(NULL);
-    CU_ASSERT_PTR_NULL(dategroup_pick("none"));
-    if (!f) {
-        CU_PASS("no group parser on this processor");
-        return;
-    }
     static char buf[64 * G + 64];
     size_t len[G];
     uint64_t st = 4242;
@@ -2545,15 +2539,9 @@ static void test_cells_fast_agrees(void)
  * to one near the digits ('/', ':', '-', '+', '.', ' ', 0x00, 0x80,
  * 0xB0, 0xFF, 0x39 + 16...) or any, a '-' first one in 64, and the
  * bytes after each cell digits or not. */
-static void test_intgroup_agrees(void)
+static void intgroup_agrees(intgroup_fn f)
 {
     enum { G = INT_GROUP };
-    intgroup_fn f = intgroup_pick(NULL);
-    CU_ASSERT_PTR_NULL(intgroup_pick("none"));
-    if (!f) {
-        CU_PASS("no group parser on this processor");
-        return;
-    }
     static char buf[64 * G + 64];
     size_t len[G];
     for (int j = 0; j < G; j++) {
@@ -2617,6 +2605,42 @@ static void test_intgroup_agrees(void)
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT(groups_ok > ngroups / 50 && groups_ok < ngroups - ngroups / 50);  /* both answers */
     CU_ASSERT(with_empty > 100);
+}
+
+/* Each form of the group parsers this processor runs (cellvec.h:
+ * AVX-512, AVX2) on dategroup_agrees' cells (dates) or intgroup_agrees'
+ * (not): the widest is the one picked by default; the dates and the
+ * integers of a form come together, and "none" or an unknown name picks
+ * none. */
+static void each_group_form(int dates)
+{
+    static const char *const forms[] = {"avx512", "avx2"};
+    CU_ASSERT(!dategroup_pick("none") && !intgroup_pick("none"));
+    CU_ASSERT(!dategroup_pick("sse9") && !intgroup_pick("sse9"));
+    int ran = 0;
+    for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+        dategroup_fn fd = dategroup_pick(forms[k]);
+        intgroup_fn fi = intgroup_pick(forms[k]);
+        CU_ASSERT((fd == NULL) == (fi == NULL));
+        if (!fd || !fi) continue;
+        if (!ran) CU_ASSERT(fd == dategroup_pick(NULL) && fi == intgroup_pick(NULL));
+        if (dates)
+            dategroup_agrees(fd);
+        else
+            intgroup_agrees(fi);
+        ran++;
+    }
+    if (!ran) CU_ASSERT(!dategroup_pick(NULL) && !intgroup_pick(NULL));
+}
+
+static void test_dategroup_agrees(void)
+{
+    each_group_form(1);
+}
+
+static void test_intgroup_agrees(void)
+{
+    each_group_form(0);
 }
 
 /* The column pass with dates and integers taken a group at a time
