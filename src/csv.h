@@ -90,9 +90,11 @@ size_t csv_file_size(const csv_reader *r);
  * (a test hook: the unit tests and the fuzz target compare the two). */
 void csv_set_fast(csv_reader *r, int on);
 /* The fast path's (and csv_next_batch's) block mask: "avx512" (AVX-512BW
- * with BMI2 and POPCNT), "avx2" (with POPCNT), or "base" (SSE2 or
- * portable), instead of the widest the processor has (a test hook, to
- * compare them).  1, or 0 when the processor lacks it (nothing changed). */
+ * with BMI2 and POPCNT), "avx2-bmi2" (AVX2 with BMI2 and POPCNT: the
+ * default without AVX-512 unless pdep is slow there), "avx2" (with
+ * POPCNT), or "base" (SSE2 or portable), instead of the widest the
+ * processor has (a test hook, to compare them).  1, or 0 when the
+ * processor lacks it (nothing changed). */
 int csv_set_simd(csv_reader *r, const char *name);
 
 /* ---- reading one mapped file on several threads ---- */

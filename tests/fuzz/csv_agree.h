@@ -138,7 +138,7 @@ static inline int batches_agree_with(const char *path, size_t bufsize, int mappe
 static inline int agree_every_simd(int (*f)(const char *, size_t, int, const char *),
                                    const char *path, size_t bufsize, int mapped)
 {
-    static const char *const simd[] = {"base", "avx2", "avx512"};
+    static const char *const simd[] = {"base", "avx2", "avx2-bmi2", "avx512"};
     int same = 1;
     for (size_t k = 0; k < sizeof simd / sizeof *simd && same; k++) {
         csv_reader *r = csv_open(path, 64);
