@@ -54,7 +54,8 @@ char *colcache_dir(void);
 /* A fast 64-bit hash of n bytes (not cryptographic: it detects changes:
  * any one changed 8-byte word always, other damage but for a chance of
  * about 2^-64; colcache.c).  colcache_hash_with(.., 0) takes the portable
- * path even where the CPU has AVX-512: the same value (for the tests). */
+ * path even where the CPU has AVX-512, (.., 2) AVX2 at most: the same
+ * value (for the tests). */
 uint64_t colcache_hash(const void *p, size_t n);
 uint64_t colcache_hash_with(const void *p, size_t n, int simd);
 
