@@ -4,7 +4,7 @@
  * sorting: a count of the values per bucket of their top 16 bits finds
  * the few buckets that hold the quartiles' ranks, and three-way
  * quickselect searches only their values.  After the first pass (sum,
- * range, counts; in integers with AVX-512 while every value is a
+ * range, counts; in integers with AVX-512 or AVX2 while every value is a
  * multiple of 2^-8 small enough for the sum to be exact) come three
  * passes that only read the values and may run at once (ds_stages: the
  * mean's second sum, the SD's sum of squares, the ranks' buckets), then
@@ -394,14 +394,67 @@ static TAGS_TARGET unsigned tags_avx512(const double *x, size_t n, const unsigne
     unsigned d = (unsigned)_mm512_reduce_or_epi64(dm);
     return (d | tags_pass(x + i, n - i, tag, ref, keep ? keep + w : NULL)) & ~1u;
 }
+
+#define AVX2_TARGET __attribute__((target("avx2,popcnt")))
+
+/* The sum of the four 64-bit lanes of v. */
+static inline AVX2_TARGET uint64_t lanes_sum(__m256i v)
+{
+    __m128i h = _mm_add_epi64(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    return (uint64_t)_mm_cvtsi128_si64(h) + (uint64_t)_mm_extract_epi64(h, 1);
+}
+
+/* tags_pass with AVX2, 4 values at a time: the tags and the ref[]
+ * values gathered, the kept values moved to the front of the vector by
+ * a permute of its 32-bit halves (lanes[m]: the halves' places for mask
+ * m, a byte each) and stored as far as they go (a masked store: keep
+ * has room for one more only). */
+static AVX2_TARGET unsigned tags_avx2(const double *x, size_t n, const unsigned char *tag, const double *ref,
+                                      double *keep)
+{
+    /* lanes[m]: for the i-th lane p set in m, 2p and 2p + 1 in bytes 2i
+     * and 2i + 1 (the rest 0) */
+    static const uint64_t lanes[16] = {
+        0, 0x100, 0x302, 0x3020100, 0x504, 0x5040100, 0x5040302, 0x50403020100,
+        0x706, 0x7060100, 0x7060302, 0x70603020100, 0x7060504, 0x70605040100, 0x70605040302, 0x706050403020100};
+    const __m256i sign = _mm256_set1_epi64x((long long)(UINT64_C(1) << 63)), low = _mm256_set1_epi64x(0xff);
+    const __m256i one = _mm256_set1_epi64x(1), zero = _mm256_setzero_si256();
+    const __m256i iota = _mm256_setr_epi64x(0, 1, 2, 3);
+    __m256i dm = zero;
+    size_t i = 0, w = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m256i u = _mm256_loadu_si256((const __m256i *)(const void *)(x + i));
+        __m256d v = _mm256_castsi256_pd(u);
+        _mm_prefetch((const char *)(x + i + PREFETCH), _MM_HINT_T0);
+        __m256i flip = _mm256_or_si256(_mm256_cmpgt_epi64(zero, u), sign);
+        __m256i b = _mm256_srli_epi64(_mm256_xor_si256(u, flip), 64 - BUCKET_BITS);
+        __m256i k = _mm256_and_si256(_mm256_i64gather_epi64((const long long *)(const void *)tag, b, 1), low);
+        __m256d r = _mm256_i64gather_pd(ref, k, 8);
+        __m256i ne = _mm256_castpd_si256(_mm256_cmp_pd(v, r, _CMP_NEQ_UQ));
+        dm = _mm256_or_si256(dm, _mm256_and_si256(ne, _mm256_sllv_epi64(one, k)));
+        if (keep) {
+            unsigned kt = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(k, zero))) ^ 0xFu;
+            __m256i at = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)&lanes[kt]));
+            long long c = __builtin_popcount(kt);
+            __m256i room = _mm256_cmpgt_epi64(_mm256_set1_epi64x(c), iota);
+            _mm256_maskstore_pd(keep + w, room, _mm256_castsi256_pd(_mm256_permutevar8x32_epi32(u, at)));
+            w += (size_t)c;
+        }
+    }
+    __m256i d2 = _mm256_or_si256(dm, _mm256_permute4x64_epi64(dm, 0x4E));
+    unsigned d = (unsigned)(_mm256_extract_epi64(d2, 0) | _mm256_extract_epi64(d2, 1));
+    return (d | tags_pass(x + i, n - i, tag, ref, keep ? keep + w : NULL)) & ~1u;
+}
 #endif
 
-/* tags_pass, with AVX-512 when simd and the CPU has it */
+/* tags_pass, with AVX-512 when simd is 1 and the CPU has it, else with
+ * AVX2 when simd and the CPU has that */
 static unsigned tags_any(const double *x, size_t n, const unsigned char *tag, const double *ref, double *keep,
                          int simd)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (simd && __builtin_cpu_supports("avx512f")) return tags_avx512(x, n, tag, ref, keep);
+    if (simd == 1 && __builtin_cpu_supports("avx512f")) return tags_avx512(x, n, tag, ref, keep);
+    if (simd && __builtin_cpu_supports("avx2")) return tags_avx2(x, n, tag, ref, keep);
 #else
     (void)simd;
 #endif
@@ -707,6 +760,60 @@ static SCAN_TARGET size_t scan_avx512(const double *num, const unsigned char *mi
     a->hi = h > a->hi ? h : a->hi;
     return i;
 }
+
+/* scan_avx512 with AVX2, 4 values at a time: without AVX-512DQ's
+ * conversion, a scaled value sc (|sc| <= 2^36) is whole when sc + 1.5 *
+ * 2^52 - 1.5 * 2^52 == sc, and that sum's bits less those of 1.5 * 2^52
+ * are then sc as an int64.  It may stop up to 4 values later than
+ * scan_avx512 (a multiple of 4): the values between are whole, which the
+ * portable loop adds exactly too, so the sums are the same bits. */
+static AVX2_TARGET size_t scan_avx2(const double *num, const unsigned char *missing, size_t n, uint32_t *cnt,
+                                    scan_acc *a)
+{
+    const __m256i expo = _mm256_set1_epi64x(0x7ff0000000000000LL), zero = _mm256_setzero_si256();
+    const __m256i sign = _mm256_set1_epi64x((long long)(UINT64_C(1) << 63));
+    const __m256d scale = _mm256_set1_pd((double)(1 << SCALE_BITS)), big = _mm256_set1_pd(0x1p36);
+    const __m256d magic = _mm256_set1_pd(0x1.8p52);
+    const __m256d absm = _mm256_castsi256_pd(_mm256_set1_epi64x((long long)(~UINT64_C(0) >> 1)));
+    __m256i sum = zero, odd = zero;
+    __m256d lo = _mm256_set1_pd(INFINITY), hi = _mm256_set1_pd(-INFINITY);
+    size_t m = 0, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m256i w = _mm256_loadu_si256((const __m256i *)(const void *)(num + i));
+        __m256d v = _mm256_castsi256_pd(w);
+        _mm_prefetch((const char *)(num + i + PREFETCH), _MM_HINT_T0);
+        _mm_prefetch((const char *)(missing + i + PREFETCH), _MM_HINT_T0);
+        __m256i known = _mm256_cmpeq_epi64(_mm256_cvtepu8_epi64(_mm_loadu_si32(missing + i)), zero);
+        __m256i keep = _mm256_andnot_si256(_mm256_cmpeq_epi64(_mm256_and_si256(w, expo), expo), known);
+        __m256d sc = _mm256_mul_pd(v, scale);
+        __m256d t = _mm256_add_pd(sc, magic);
+        __m256d whole = _mm256_and_pd(_mm256_cmp_pd(_mm256_and_pd(sc, absm), big, _CMP_LE_OQ),
+                                      _mm256_cmp_pd(_mm256_sub_pd(t, magic), sc, _CMP_EQ_OQ));
+        int kk = _mm256_movemask_pd(_mm256_castsi256_pd(keep));
+        if ((_mm256_movemask_pd(whole) & kk) != kk) break;   /* the portable loop goes on from here */
+        __m256i q = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(magic));
+        sum = _mm256_add_epi64(sum, _mm256_and_si256(q, keep));
+        m += (size_t)__builtin_popcount((unsigned)kk);
+        odd = _mm256_or_si256(odd, _mm256_and_si256(keep, _mm256_cmpeq_epi64(w, sign)));
+        __m256d kd = _mm256_castsi256_pd(keep);
+        lo = _mm256_blendv_pd(lo, v, _mm256_and_pd(kd, _mm256_cmp_pd(v, lo, _CMP_LT_OQ)));
+        hi = _mm256_blendv_pd(hi, v, _mm256_and_pd(kd, _mm256_cmp_pd(v, hi, _CMP_GT_OQ)));
+        for (unsigned k = 0; cnt && k < 4; k++)
+            cnt[bucket_of(num[i + k])] += ((unsigned)kk >> k) & 1u;
+    }
+    a->isum += (int64_t)lanes_sum(sum);
+    a->m += m;
+    a->odd |= !_mm256_testz_si256(odd, odd);
+    /* the lanes' minima (as scan_avx512's) */
+    double l[4], h[4];
+    _mm256_storeu_pd(l, lo);
+    _mm256_storeu_pd(h, hi);
+    for (int k = 0; k < 4; k++) {
+        a->lo = l[k] < a->lo ? l[k] : a->lo;
+        a->hi = h[k] > a->hi ? h[k] : a->hi;
+    }
+    return i;
+}
 #endif
 
 /* The first pass over num[0..n-1] (scan_pass; with AVX-512 while the sum
@@ -718,8 +825,8 @@ static size_t scan_all(const double *num, const unsigned char *missing, size_t n
     scan_acc a = {0, 0, 0, INFINITY, -INFINITY, 0};
     size_t i = 0;
 #if defined(__x86_64__) && defined(__GNUC__) && LDBL_MANT_DIG >= 64
-    if (simd && n < ((size_t)1 << 26) && SCAN_OK()) {
-        i = scan_avx512(num, missing, n, cnt, &a);
+    if (simd && n < ((size_t)1 << 26) && (SCAN_OK() || __builtin_cpu_supports("avx2"))) {
+        i = simd == 1 && SCAN_OK() ? scan_avx512(num, missing, n, cnt, &a) : scan_avx2(num, missing, n, cnt, &a);
         a.s = (long double)a.isum / (long double)(1 << SCALE_BITS);   /* exact */
     }
 #else
@@ -836,6 +943,30 @@ static TARGET size_t count01_avx512(const double *num, const unsigned char *miss
     c[2] += nmiss;
     return whole;
 }
+
+/* The same with AVX2 on blocks of 32 values: each 4 values' missing
+ * bytes widened to lanes, the compares' all-ones lanes subtracted. */
+static AVX2_TARGET size_t count01_avx2(const double *num, const unsigned char *missing, size_t n, size_t c[3])
+{
+    const __m256i one = _mm256_set1_epi64x((long long)UINT64_C(0x3ff0000000000000));
+    const __m256i abs = _mm256_set1_epi64x((long long)(~UINT64_C(0) >> 1)), zero = _mm256_setzero_si256();
+    __m256i yes = zero, no = zero;
+    size_t nmiss = 0, whole = n - n % 32;
+    for (size_t i = 0; i < whole; i += 32) {
+        __m256i mb = _mm256_loadu_si256((const __m256i *)(const void *)(missing + i));
+        nmiss += 32 - (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(mb, zero)));
+        for (size_t k = 0; k < 8; k++) {
+            __m256i w = _mm256_loadu_si256((const __m256i *)(const void *)(num + i + 4 * k));
+            __m256i kn = _mm256_cmpeq_epi64(_mm256_cvtepu8_epi64(_mm_loadu_si32(missing + i + 4 * k)), zero);
+            yes = _mm256_sub_epi64(yes, _mm256_and_si256(kn, _mm256_cmpeq_epi64(w, one)));
+            no = _mm256_sub_epi64(no, _mm256_and_si256(kn, _mm256_cmpeq_epi64(_mm256_and_si256(w, abs), zero)));
+        }
+    }
+    c[0] += (size_t)lanes_sum(no);
+    c[1] += (size_t)lanes_sum(yes);
+    c[2] += nmiss;
+    return whole;
+}
 #endif
 
 int ds_count01(const double *num, const unsigned char *missing, size_t n, size_t count[3], int simd)
@@ -843,7 +974,10 @@ int ds_count01(const double *num, const unsigned char *missing, size_t n, size_t
     size_t i = 0;
     count[0] = count[1] = count[2] = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (simd && SIMD_OK()) i = count01_avx512(num, missing, n, count);
+    if (simd == 1 && SIMD_OK())
+        i = count01_avx512(num, missing, n, count);
+    else if (simd && __builtin_cpu_supports("avx2"))
+        i = count01_avx2(num, missing, n, count);
 #else
     (void)simd;
 #endif

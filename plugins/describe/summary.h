@@ -42,7 +42,8 @@ int ds_summary_gather(const double *num, const unsigned char *missing, size_t n,
 /* The values of a 0/1 column num[0..n-1]: count[0] of those known
  * (missing[i] == 0) equal to 0 (+0 or -0), count[1] equal to 1, count[2]
  * the missing ones.  Returns 0, or 1 when a known value is neither (NaN
- * too).  simd: with AVX-512 when the CPU has it (the same counts). */
+ * too).  simd: 1 with AVX-512 when the CPU has it, else AVX2 when it has
+ * that; 2 with AVX2 at most; 0 portable (the same counts). */
 int ds_count01(const double *num, const unsigned char *missing, size_t n, size_t count[3], int simd);
 /* ds_summary_gather in stages, so that its passes run at once on the
  * run's threads: ds_stages_scan (the first pass; returns 1 when it
@@ -65,7 +66,7 @@ typedef struct ds_stages {
     int odd, bucketed, ntag;
     unsigned char *tag;     /* per bucket: the rank's tag, or 0 */
     double index[3], ref[8];/* ref: a value of each tagged bucket */
-    int simd;               /* AVX-512 where the CPU has it */
+    int simd;               /* as ds_count01's */
     size_t rank[6], at[6], keptall;
     int slot[6];
     unsigned diff;          /* bit k: tagged bucket k holds more than one value */

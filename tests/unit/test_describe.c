@@ -527,7 +527,7 @@ static unsigned lcg(unsigned *seed)
     return *seed;
 }
 
-/* ds_count01 with and without AVX-512 against counting by hand: +0, -0,
+/* ds_count01 with AVX-512, AVX2 and without against counting by hand: +0, -0,
  * 1, missing rows (whatever their value), at sizes on both sides of the
  * vectors' blocks of 64; another known value (2, NaN, 1 + 2^-52) is
  * reported wherever it is, also among missing rows' values (not). */
@@ -547,7 +547,7 @@ static void test_count01(void)
             if (miss[i] && r & 64) num[i] = NAN;   /* a missing row's value is not looked at */
             want[miss[i] ? 2 : num[i] == 1] += 1;
         }
-        for (int simd = 0; simd < 2; simd++) {
+        for (int simd = 0; simd < 3; simd++) {
             size_t got[3];
             CU_ASSERT_EQUAL(ds_count01(num, miss, n, got, simd), 0);
             CU_ASSERT(got[0] == want[0] && got[1] == want[1] && got[2] == want[2]);
@@ -559,7 +559,7 @@ static void test_count01(void)
                 unsigned char mk = miss[at];
                 num[at] = odd[o];
                 miss[at] = 0;
-                for (int simd = 0; simd < 2; simd++) {
+                for (int simd = 0; simd < 3; simd++) {
                     size_t got[3];
                     CU_ASSERT_EQUAL(ds_count01(num, miss, n, got, simd), 1);
                 }
@@ -796,7 +796,7 @@ static void test_gather(void)
         }
 }
 
-/* The staged summary of rc->num[0..n-1] (with and without AVX-512 and a
+/* The staged summary of rc->num[0..n-1] (with AVX-512, AVX2 and neither, and a
  * work space) holds the same bits as the sorted values' (ds_sort,
  * ds_summary_sorted: no code of the stages) over the m values kept,
  * rc->y, and returns what ds_summary_select returns on them (which may
@@ -811,11 +811,11 @@ static void staged_agree(rows_case *rc, size_t n, size_t m, int shape)
     ds_summary_sorted(rc->y, sorted, m, &want);
     free(sorted);
     int rw = ds_summary_select(rc->y, m, &sel);
-    for (int v = 0; v < 4; v++) {
-        int simd = v & 1;
+    for (int v = 0; v < 6; v++) {
+        int simd = v % 3;   /* portable, the widest, AVX2 at most */
         ds_numeric got;
         ds_stages st;
-        int rs = ds_stages_scan(&st, rc->num, rc->miss, n, v & 2 ? rc->x : NULL, &got, simd);
+        int rs = ds_stages_scan(&st, rc->num, rc->miss, n, v >= 3 ? rc->x : NULL, &got, simd);
         for (int part = DS_PARTS - 1; part >= 0; part--) ds_stages_pass(&st, part);
         int rg = ds_stages_finish(&st, &got);
         int same = rs >= 0 && got.n == m && rg == rw && same_numeric(&got, &want);
@@ -824,7 +824,7 @@ static void staged_agree(rows_case *rc, size_t n, size_t m, int shape)
     }
 }
 
-/* ds_stages_* with and without AVX-512, their parts in either order,
+/* ds_stages_* with AVX-512, AVX2 and neither, their parts in either order,
  * with x given or allocated by the stages, against gathering by hand and
  * ds_summary_select: the same bits and result.  The values: a status; a
  * dose in halves (multiples of 2^-8: the first pass sums in integers)
@@ -832,12 +832,15 @@ static void staged_agree(rows_case *rc, size_t n, size_t m, int shape)
  * integer sum hands over to the long-double one; whole numbers that grow
  * past 2^28 (too large for the integer sum); continuous values; ties with
  * a negative zero (sorted); with missing rows, NaN and infinities or
- * with every row kept. */
+ * with every row kept; the rows' numbers plus 1, 2 or 3 (a quartile's
+ * bucket, 2048 of them at 100003 rows, is then a run of rows that starts
+ * and ends at every place of a vector: the kept values moved from each
+ * set of lanes). */
 static void test_stages(void)
 {
     size_t sizes[] = {0, 5, 4095, 4097, 10007, 100003};
     unsigned seed = 31;
-    for (int shape = 0; shape < 10; shape++)
+    for (int shape = 0; shape < 13; shape++)
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
             size_t n = sizes[z], m = 0;
             int clean = shape >= 5;
@@ -854,6 +857,7 @@ static void test_stages(void)
                 case 3: num[i] = (double)(r >> 8) / 7.0; break;
                 default: num[i] = i == n / 3 ? -0.0 : (double)((r >> 16) % 5) - 2; break;
                 }
+                if (shape >= 10) num[i] = (double)i + (shape - 9);   /* runs of a bucket */
                 if (!clean && r % 13 == 0) num[i] = r & 64 ? NAN : r & 128 ? INFINITY : -INFINITY;
                 if (!miss[i] && isfinite(num[i])) y[m++] = num[i];
             }
