@@ -2,7 +2,9 @@
  * RC_BYTES01 and RC_DOUBLES01 encodings, rescache.c): which encoding a
  * section allows, and its values packed to and unpacked from one bit a
  * value.  Each function has an AVX-512 path (taken when the CPU has it and
- * simd is not 0) and a portable one, which give the same bytes. */
+ * simd is 1), an AVX2 one (when the CPU has that and simd is 1 or 2: simd
+ * 2 is AVX2 at most, for the tests) and a portable one (simd 0), which
+ * give the same bytes. */
 #ifndef COHORT_BITS01_H
 #define COHORT_BITS01_H
 #include <stddef.h>
