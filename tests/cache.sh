@@ -451,10 +451,19 @@ export in
 # ---- the results cache (src/rescache.c) ----
 # A study whose evaluation meets no data problem (a run that warns about
 # its data writes no result: each is computed again, with its warnings).
-# `results NAME N M`: N of the run's M results came from the cache.
+# `results NAME N M`: N of the run's M results came from the cache or were
+# not needed (a column describe never fetched: `cache:` line's "U columns
+# not fetched, R of M results reused": N = U + R of U + M).
 results() {
-    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) results reused, .*$/\1 \2/p' "$tmp/$1.raw")
-    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} results reused, expected $2 of $3"
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) columns not fetched, \([0-9]*\) of \([0-9]*\) results reused, .*$/\1 \2 \3/p' "$tmp/$1.raw" |
+        awk '{ print $1 + $2, $1 + $3 }')
+    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} results reused or not fetched, expected $2 of $3"
+}
+# `unfetched NAME U`: U columns of describe (ABI 1.7, fetched on demand)
+# were never read: its memo gave their summaries
+unfetched() {
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) columns not fetched, .*$/\1/p' "$tmp/$1.raw")
+    [ "$got" = "$2" ] || fail "$1: ${got:-no} columns not fetched, expected $2"
 }
 # `memos NAME N M`: N of the M plugin results the run's estimates asked the
 # cache for (memo_get) came from it
@@ -496,15 +505,49 @@ res r_first r.rules 0
 grep -q 'warning' "$tmp/r_first_ref.err" && fail "r_first: the study warns: $(cat "$tmp/r_first_ref.err")"
 # describe's summaries of its 5 numbers and booleans (not of its 2 texts)
 memos r_first 0 5
-for th in 1 2 7; do res "r_again$th" r.rules 9 --threads $th; memos "r_again$th" 5 5; done
+unfetched r_first 0
+# a rerun: the 5 summaries from the memo, their columns never read (4 of
+# 4 results reused: the unit set, the 2 texts, km's endpoint)
+for th in 1 2 7; do
+    res "r_again$th" r.rules 9 --threads $th; memos "r_again$th" 5 5; unfetched "r_again$th" 5
+    sed -n 's/^cache: .*, \([0-9]* of [0-9]*\) results reused, .*$/\1/p' "$tmp/r_again$th.raw" | grep -qx '4 of 4' ||
+        fail "r_again$th: not 4 of 4 results reused"
+done
+# describe first, reading an endpoint's members, on data with problems:
+# the columns it fetches are computed during its run() and the endpoint's
+# warnings come before its own, as without the cache; a run that warns
+# keeps no summary (memo_put), so every rerun computes them again
+sed 's/^estimate describe(vars: \[/estimate describe(vars: [os.time, os.status, /' "$tmp/s/study.rules" >"$tmp/s/w.rules"
+grep -q 'os.time' "$tmp/s/w.rules" || fail "w.rules: not made"
+for k in 1 2; do
+    go "w_ref$k" w.rules --no-cache
+    go "w$k" w.rules
+    same "w$k" "w_ref$k" any
+    memos "w$k" 0 6
+    unfetched "w$k" 0
+done
+grep -q 'after the censoring date' "$tmp/w2.err" || fail "w2: no warning about deaths after censoring"
+# with by: by's values and the booleans' are read, the numbers' never
+# (their summaries by group from the memo: 3 columns not fetched)
+sed 's/^estimate describe(\(.*\));/estimate describe(\1, by: early);/' "$tmp/s/r.rules" >"$tmp/s/rb.rules"
+grep -q 'by: early' "$tmp/s/rb.rules" || fail "rb.rules: not made"
+go rb_ref rb.rules --no-cache
+go rb1 rb.rules
+go rb2 rb.rules --threads 2
+for k in 1 2; do same "rb$k" rb_ref any; done
+memos rb1 2 5   # the booleans' counts, kept by r.rules' runs (they do not depend on by)
+memos rb2 5 5
+unfetched rb2 3
 # one let changed: that let (early) alone is computed again; one its other
 # lets read (good): good and early
 sed 's/^let early = n_before == 0 and good;/let early = n_before <= 1 and good;/' "$tmp/s/r.rules" >"$tmp/s/r1.rules"
 res r_let r1.rules 8
 memos r_let 4 5
+unfetched r_let 4
 sed 's/^let good = kps >= minkps;/let good = kps > minkps;/' "$tmp/s/r.rules" >"$tmp/s/r2.rules"
 res r_dep r2.rules 7
 memos r_dep 3 5
+unfetched r_dep 3
 # renamed row variable, reordered lets: the same definitions, all reused
 sed 's/count courses c: c.start_date/count courses x: x.start_date/' "$tmp/s/r.rules" |
     awk '/^let site/ { s = $0; next } { print } /^timescale/ { print s }' >"$tmp/s/r3.rules"
