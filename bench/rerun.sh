@@ -10,7 +10,8 @@
 # `cache:` line (tables restored, linked and unread: lesions, never named,
 # restored with its shape alone; files hashed: none when the
 # files' identities vouch for them; results of the evaluation reused from
-# the results cache, src/rescache.c: all but the changed let), the wall
+# the results cache, src/rescache.c: all but the changed let; describe's
+# columns whose summaries it takes from the cache are not fetched), the wall
 # and CPU time (user + system), the ingest, evaluation and estimates times
 # (--timing) and peak RSS of each, and the speed-ups of the rerun over the
 # first run.
