@@ -66,9 +66,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "config.h"
+#include "entrystamp.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 6, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 7, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
 /* how much older than the moment it was hashed a file's times must be for
  * its identity to vouch for its content (2 s: FAT's timestamps, the
@@ -94,6 +95,7 @@ typedef struct cc_header {
     uint64_t nsec, sections;        /* its sections (the table of their hashes, the
                                        payload's last nsec words, not counted) and
                                        the hash of that table */
+    entry_stamp own;                /* the entry's own identity (entrystamp.h; format 7) */
     uint64_t check;                 /* hash of this header, check zero */
 } cc_header;
 
@@ -488,6 +490,7 @@ typedef struct reader {
     uint64_t off, end;      /* next byte; the payload's end */
     section *sec;
     size_t nsec, cap;
+    int trusted;            /* the entry's stamp holds: checks only, no hash */
 } reader;
 
 /* The next section of n bytes, its padding zero, to be checked as `kind`
@@ -617,11 +620,14 @@ static int check_piece(const section *sc, const unsigned char *p, size_t at, siz
 }
 
 /* Hash section sc in PIECE-byte pieces, each checked right after it was
- * hashed (read once from memory, not twice). */
+ * hashed (read once from memory, not twice); of a trusted entry, only the
+ * checks (a plain section is then not read at all: the run faults in
+ * what it reads). */
 enum { PIECE = 1 << 16 };
-static void hash_section(section *sc)
+static void hash_section(section *sc, int trusted)
 {
-    if (sc->skip) return;
+    int check = sc->kind != SEC_PLAIN;
+    if (sc->skip || (trusted && !check)) return;
 #ifdef MADV_POPULATE_READ
     /* its pages mapped in one call, on the thread that hashes it */
     uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)sc->p & ~(pg - 1);
@@ -630,25 +636,25 @@ static void hash_section(section *sc)
     hstate s;
     hash_begin(&s, sc->n);
     size_t n = sc->n, blocks = n - n % HBLOCK;
-    int check = sc->kind != SEC_PLAIN;
     for (size_t at = 0; at < blocks && !sc->bad; at += PIECE) {
         size_t len = blocks - at < PIECE ? blocks - at : PIECE;
-        hash_blocks(&s, sc->p + at, len);
+        if (!trusted) hash_blocks(&s, sc->p + at, len);
         if (check && check_piece(sc, sc->p + at, at, len) != 0) sc->bad = 1;
     }
     if (check && !sc->bad && blocks < n && check_piece(sc, sc->p + blocks, blocks, n - blocks) != 0)
         sc->bad = 1;
-    sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
+    if (!trusted) sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
 }
 
 static void hash_section_at(void *ctx, size_t i, int caller)
 {
     (void)caller;
     reader *rd = ctx;
-    hash_section(&rd->sec[i]);
+    hash_section(&rd->sec[i], rd->trusted);
 }
 
-/* Every section but those skipped hashed and checked, on up to `threads`
+/* Every section but those skipped hashed and checked (of a trusted entry,
+ * rd->trusted, only checked: links and ids in range, ids mapped), on up to `threads`
  * threads (this one among them, tasks_run), and its hash compared with
  * the entry's table of the sections' hashes (the payload's last words,
  * h->nsec of them, whose own hash is h->sections); 1 when the walk found
@@ -666,7 +672,7 @@ static int reader_verified(reader *rd, int threads, const cc_header *h)
     int bad = 0;
     for (size_t i = 0; i < rd->nsec; i++) {
         const section *sc = &rd->sec[i];
-        bad |= sc->bad || (!sc->skip && rd64(tab + 8 * i) != sc->hash);
+        bad |= sc->bad || (!sc->skip && !rd->trusted && rd64(tab + 8 * i) != sc->hash);
     }
     return !bad;
 }
@@ -885,7 +891,7 @@ static colcache_ident header_ident(const cc_header *h)
 {
     colcache_ident id = {h->dev, h->ino, h->size, h->mtime_sec, h->mtime_nsec, h->ctime_sec,
                          h->ctime_nsec, h->seen_sec, h->seen_nsec, 1, 0,
-                         h->has_sha256 != 0, h->hash, {0}};
+                         h->has_sha256 != 0, h->hash, {0}, 0};
     memcpy(id.sha256, h->sha256, sizeof id.sha256);
     return id;
 }
@@ -979,6 +985,9 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     rd.base = map;
     rd.off = sizeof h;
     rd.end = len;
+    /* written by cohort and unchanged since (entrystamp.h), unless the
+     * user asked for every section hashed (COHORT_CACHE=verify) */
+    rd.trusted = !entry_stamp_distrusted() && entry_stamp_holds(&st, &h.own);
     textdict *td = cols ? calloc(ncols, sizeof *td) : NULL;
     size_t ntd = 0;
     int bad = !td;
@@ -1013,11 +1022,12 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
         /* only the entry just read (not one renamed into its place since) */
         if (wfd >= 0 && fstat(wfd, &wst) == 0 && wst.st_ino == st.st_ino &&
             wst.st_dev == st.st_dev)
-            (void)!pwrite(wfd, &renewed, sizeof renewed, 0);
+            (void)entry_stamp_rewrite(wfd, &renewed, sizeof renewed, &renewed.own);
         if (wfd >= 0) close(wfd);
         free(wp);
     }
     close(fd);
+    id->entry_trusted = rd.trusted;
     t->cols = cols;
     t->ncols = ncols;
     t->nrows = nrows;
@@ -1076,7 +1086,7 @@ void colcache_note_sha256(const char *dir, const char *path, const char *tname,
             rec.has_sha256 = 1;
             memcpy(rec.sha256, sha256, SHA256_BYTES);
             set_file(&h, &rec);
-            (void)!pwrite(fd, &h, sizeof h, 0);
+            (void)entry_stamp_rewrite(fd, &h, sizeof h, &h.own);
         }
     }
     if (fd >= 0) close(fd);
@@ -1217,8 +1227,11 @@ static int seal(FILE *f, cc_header *h, const sums *check)
     h->payload = (uint64_t)st.st_size - sizeof *h;
     h->nsec = check->n;
     h->sections = colcache_hash(check->h, n);
+    (void)entry_stamp_choose(fileno(f), (uint64_t)st.st_size, &h->own);
     h->check = header_check(h);
-    return pwrite(fileno(f), h, sizeof *h, 0) == (ssize_t)sizeof *h ? 0 : -1;
+    if (pwrite(fileno(f), h, sizeof *h, 0) != (ssize_t)sizeof *h) return -1;
+    (void)entry_stamp_apply(fileno(f), &h->own);   /* the last change to the file */
+    return 0;
 }
 
 /* A new file beside path, to be renamed over it by temp_commit (entries
@@ -1321,6 +1334,8 @@ struct colcache_writer {
     unsigned char carry[HBLOCK];/* the bytes of a block not yet whole */
     size_t ncarry;
     uint64_t left;          /* payload bytes still to come */
+    uint64_t size;          /* the entry's, header and payload */
+    entry_stamp own;        /* colcache_writer_stamp's */
     int bad;
 };
 
@@ -1339,6 +1354,7 @@ colcache_writer *colcache_writer_open(const char *dir, const char *name, size_t 
         return NULL;
     }
     w->bad = fput(w->f, zero, header);   /* the header's place */
+    w->size = (uint64_t)header + payload;
     hash_begin(&w->s, (size_t)payload);
     w->left = payload;
     return w;
@@ -1367,6 +1383,12 @@ void colcache_writer_put(colcache_writer *w, const void *p, size_t n)
     w->ncarry = n - whole;
 }
 
+void colcache_writer_stamp(colcache_writer *w, entry_stamp *s)
+{
+    (void)entry_stamp_choose(fileno(w->f), w->size, &w->own);
+    *s = w->own;
+}
+
 uint64_t colcache_writer_hash(const colcache_writer *w)
 {
     return hash_end(&w->s, w->carry, w->ncarry);
@@ -1376,6 +1398,7 @@ int colcache_writer_commit(colcache_writer *w, const void *header, size_t n)
 {
     int rc = w->bad || w->left || fflush(w->f) != 0 ||
              pwrite(fileno(w->f), header, n, 0) != (ssize_t)n;
+    if (!rc) (void)entry_stamp_apply(fileno(w->f), &w->own);   /* the last change to the file */
     rc = temp_commit(w->f, w->tmp, w->path, rc ? -1 : 0);
     free(w->path);
     free(w);

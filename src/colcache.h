@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "data.h"
+#include "entrystamp.h"
 #include "hash.h"
 
 /* A CSV file as the cache knows it. */
@@ -32,6 +33,8 @@ typedef struct colcache_ident {
     int has_sha256;         /* sha256 is known (recorded in the entry) */
     uint64_t hash;          /* colcache_hash of the file's blocks, chained */
     uint8_t sha256[SHA256_BYTES];
+    int entry_trusted;      /* colcache_load hit: the entry was trusted by its
+                               own identity (entrystamp.h), its sections not hashed */
 } colcache_ident;
 
 /* A child table's links to its parent, as data_load builds them: each
@@ -144,6 +147,9 @@ int colcache_unchanged(const char *path, const colcache_ident *id);
 typedef struct colcache_writer colcache_writer;
 colcache_writer *colcache_writer_open(const char *dir, const char *name, size_t header, uint64_t payload);
 void colcache_writer_put(colcache_writer *w, const void *p, size_t n);
+/* colcache_writer_stamp: the entry's own identity (entrystamp.h), for
+ * its header (before its checksum is taken); set on the file by _commit. */
+void colcache_writer_stamp(colcache_writer *w, entry_stamp *s);
 uint64_t colcache_writer_hash(const colcache_writer *w);
 int colcache_writer_commit(colcache_writer *w, const void *header, size_t n);
 #endif

@@ -89,4 +89,7 @@ rc_key rescache_key_memo(rescache *rc, uintptr_t code, const char *est, const rc
 int rescache_memo_get(rescache *rc, const rc_key *key, void *buf, size_t size);
 void rescache_memo_put(rescache *rc, const rc_key *key, const void *buf, size_t size);
 void rescache_memo_counts(const rescache *rc, size_t *asked, size_t *found);
+/* Entries read (results and plugins' results): trusted by their own
+ * identity (entrystamp.h), or hashed; for the `cache:` line. */
+void rescache_trust_counts(const rescache *rc, size_t *trusted, size_t *hashed);
 #endif

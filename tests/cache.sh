@@ -459,8 +459,15 @@ results() {
 # `memos NAME N M`: N of the M plugin results the run's estimates asked the
 # cache for (memo_get) came from it
 memos() {
-    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) plugin results reused$/\1 \2/p' "$tmp/$1.raw")
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) plugin results reused, .*$/\1 \2/p' "$tmp/$1.raw")
     [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} plugin results reused, expected $2 of $3"
+}
+# `trusted NAME T E`: T of the E cache entries the run used (tables
+# restored, results and plugin results read) were trusted by their own
+# identity (src/entrystamp.h), the others hashed
+trusted() {
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) entries trusted by their identity$/\1 \2/p' "$tmp/$1.raw")
+    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} entries trusted, expected $2 of $3"
 }
 # `res NAME RULES REUSED [ARGS]`: run RULES, with and without the cache, the
 # same outputs; REUSED of its 9 results (the unit set and 8 columns) reused
