@@ -743,6 +743,121 @@ go kh_orphan study.rules
 same kh_orphan kh_orphan_ref ""
 cp -p "$tmp/courses_orig.csv" "$C"
 
+# ---- entries trusted by their own identity (src/entrystamp.c) ----
+# The writer records the entry file's device, inode, size and a
+# modification time M in the past in its checksummed header, and sets the
+# file's mtime to M; a run whose fstat of the entry gives exactly that
+# uses it without hashing it (the `cache:` line's "T of E entries trusted
+# by their identity"; E: the entries the run used: here the 2 tables and
+# describe's 4 kept summaries, its 5 numbers and booleans but the let
+# flag, read from patients' column, whose warning run writes no result).
+rm -rf "$COHORT_CACHE_DIR"
+go t_first study.rules
+same t_first ref 0
+trusted t_first 0 0
+go t_again study.rules
+same t_again ref 2
+trusted t_again 6 6
+# (the patients entry: the one holding site's strings)
+pe=$(grep -lE '(S[0-3]){4}' "$COHORT_CACHE_DIR"/*.cohortcache)
+[ -n "$pe" ] && [ "$(echo "$pe" | wc -l)" = 1 ] || fail "trust: no single entry of patients"
+at=$(grep -obUaE '(S[0-3]){4}' "$pe" | head -1 | cut -d: -f1)
+m=$(stat -c %y "$pe")
+# damage in a section the rules read (site's strings), the mtime then set
+# back to M (forged): trusted, the damage used (the documented limit: the
+# hash never claimed to stop forgery) -- site's values show changed
+flip "$pe" "$at"
+touch -d "$m" "$pe"
+[ "$(stat -c %y "$pe")" = "$m" ] || fail "trust: touch did not set the mtime back"
+go t_forged study.rules
+trusted t_forged 6 6
+cmp -s "$tmp/t_forged.out" "$tmp/ref.out" && fail "t_forged: the forged entry was not trusted"
+# COHORT_CACHE=verify: every section used hashed; the damage found, the
+# table parsed (and its entry written again), courses' entry hashed
+COHORT_CACHE=verify
+export COHORT_CACHE
+go t_verify study.rules
+same t_verify ref 1
+trusted t_verify 0 5
+unset COHORT_CACHE
+go t_verified study.rules
+same t_verified ref 2
+trusted t_verified 6 6
+# written by cohort, then a byte changed by another program (its mtime
+# then the current time, not M): hashed, found damaged, parsed
+pe=$(grep -lE '(S[0-3]){4}' "$COHORT_CACHE_DIR"/*.cohortcache)
+flip "$pe" "$(grep -obUaE '(S[0-3]){4}' "$pe" | head -1 | cut -d: -f1)"
+go t_damaged study.rules
+same t_damaged ref 1
+trusted t_damaged 5 5
+# copied away and back with its times (cp -p: the mtime M kept, another
+# inode): hashed, and used
+pe=$(grep -lE '(S[0-3]){4}' "$COHORT_CACHE_DIR"/*.cohortcache)
+mv "$pe" "$tmp/away.cohortcache"
+cp -p "$tmp/away.cohortcache" "$pe"
+[ "$(stat -c %y "$pe")" = "$(stat -c %y "$tmp/away.cohortcache")" ] || fail "trust: cp -p did not keep the mtime"
+go t_copied study.rules
+same t_copied ref 2
+trusted t_copied 5 6
+# results.json's digests recorded in the entries' headers in place (both
+# files settled: COHORT_CACHE_RACY_NS=0): the mtime set back to M (the
+# courses entry still trusted), unless the entry was not trusted before
+# (the copied one stays hashed)
+COHORT_CACHE_RACY_NS=0
+export COHORT_CACHE_RACY_NS
+[ "$(shas)" = "$want" ] || fail "trust: json run"
+grep -q ', 2 read for their SHA-256, .*, 5 of 6 entries trusted by their identity$' "$tmp/sha.raw" ||
+    fail "trust: json: $(grep '^cache' "$tmp/sha.raw")"
+[ "$(shas)" = "$want" ] || fail "trust: json run from the entries"
+grep -q ', 0 read for their SHA-256, .*, 5 of 6 entries trusted by their identity$' "$tmp/sha.raw" ||
+    fail "trust: the digests' renewal lost the stamp: $(grep '^cache' "$tmp/sha.raw")"
+unset COHORT_CACHE_RACY_NS
+# the results cache: a rerun trusts all 16 entries (2 tables, the unit set
+# and 8 columns, describe's 5 kept summaries); a result entry damaged by
+# another program is hashed and computed again (the tables still
+# trusted); COHORT_CACHE=verify hashes every entry; a forged result entry
+# (damaged, its mtime set back) is trusted, and verify finds it
+rm -rf "$COHORT_CACHE_DIR"
+res t_r1 r.rules 0
+trusted t_r1 0 0
+res t_r2 r.rules 9
+memos t_r2 5 5
+trusted t_r2 16 16
+damage flip cohortres
+res t_r3 r.rules 0
+trusted t_r3 2 2
+res t_r4 r.rules 9
+trusted t_r4 16 16
+COHORT_CACHE=verify
+export COHORT_CACHE
+res t_r5 r.rules 9
+memos t_r5 5 5
+trusted t_r5 0 16
+unset COHORT_CACHE
+# (`forge`: a byte in the middle of the largest result entry but the unit
+# set's, whose first section, after the 152-byte header, is its 40 bytes
+# of counts kept as they are; its mtime then set back)
+forge() {
+    e=$(for f in $(ls -S "$COHORT_CACHE_DIR"/*.cohortres); do
+        [ "$(od -An -tu8 -j152 -N16 "$f" | tr -s ' ' | sed 's/^ //')" = "40 0" ] || { echo "$f"; break; }
+    done)
+    [ -n "$e" ] || fail "trust: no result entry of a column"
+    m=$(stat -c %y "$e")
+    flip "$e" $(($(stat -c %s "$e") / 2))
+    touch -d "$m" "$e"
+}
+# trusted, not hashed (what the run does with the forged values is not
+# checked: a restore that finds them inconsistent computes them again)
+forge
+go t_r6 r.rules
+trusted t_r6 16 16
+forge
+COHORT_CACHE=verify
+export COHORT_CACHE
+res t_r7 r.rules 8
+trusted t_r7 0 15
+unset COHORT_CACHE
+
 # a data error: no entry for the broken table, the same errors every time
 rm -rf "$COHORT_CACHE_DIR"
 sed -i '3s/,2019-\([0-9][0-9]\)-[0-9][0-9],/,2019-02-30,/' "$tmp/s/data/courses.csv"
