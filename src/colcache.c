@@ -4,8 +4,8 @@
  * table's name: a header (magic, format, ABI tag, cohort's version, the
  * declaration's hash, the CSV file's identity and when it was taken, its
  * content hash and SHA-256, the table's shape, the payload's length, its
- * number of sections and the hash of their hashes' table, and the
- * header's own checksum) and the payload, every
+ * number of sections and the hash of their hashes' table, the entry's
+ * own identity (entrystamp.h: format 7), and the header's own checksum) and the payload, every
  * column in order: its name, type and flags, then when kept its missing
  * flags (one bit a row, data.h) and its values (text: the distinct strings
  * once with the id each had in the writing run's string pool, then each
@@ -17,7 +17,13 @@
  * columns' missing flags and numeric values point into the mapping, which
  * the table keeps (data.h: column.mapped, table.map); so do a text
  * column's ids when this run's pool gives its strings the ids they had,
- * else they are mapped to this run's (intern_texts).  Each section the run uses is hashed
+ * else they are mapped to this run's (intern_texts).  An entry whose own
+ * identity holds (entrystamp.h: the entry file as cohort wrote it, written
+ * to by nobody since) is trusted: its sections are not hashed nor read in
+ * advance, the range checks of its links and of ids used in place left
+ * out with the hash (hash_section); only a text column's ids mapped to
+ * this run's are read, and checked, at restore.  Otherwise (or with
+ * COHORT_CACHE=verify) each section the run uses is hashed
  * and its hash compared with the table's (whose own hash the header
  * holds) before the table is used (about the memory's speed: a damaged
  * entry is never used): the sections are laid out first, then hashed on
@@ -28,7 +34,8 @@
  * left projected, as the parse would leave it; with want->no_links the
  * links are passed over the same way (a table nothing in the rules can
  * read is restored with its shape alone: data.c).  cohort never changes an entry's payload in place (it
- * renames a new entry over it, and renews only the header in place), so a
+ * renames a new entry over it, and renews only the header in place, its
+ * mtime then set back when the entry was trusted: entry_stamp_rewrite), so a
  * mapping stays whole; truncating an entry by hand while a run has it
  * mapped would end that run (SIGBUS), like truncating any mapped file.
  *
@@ -620,14 +627,18 @@ static int check_piece(const section *sc, const unsigned char *p, size_t at, siz
 }
 
 /* Hash section sc in PIECE-byte pieces, each checked right after it was
- * hashed (read once from memory, not twice); of a trusted entry, only the
- * checks (a plain section is then not read at all: the run faults in
- * what it reads). */
+ * hashed (read once from memory, not twice).  Of a trusted entry, only a
+ * text column's ids are mapped to this run's (SEC_IDS: the column needs
+ * them; each still checked in range); its other sections are not read at
+ * all, the range checks of links and of ids used in place (SEC_BELOW)
+ * left out with the hash: they cost 15% of the 1M rerun's CPU, reading
+ * links the run's rules mostly do not (bench/README.md, trust15), and an
+ * entry as cohort wrote it holds them in range. */
 enum { PIECE = 1 << 16 };
 static void hash_section(section *sc, int trusted)
 {
+    if (sc->skip || (trusted && sc->kind != SEC_IDS)) return;
     int check = sc->kind != SEC_PLAIN;
-    if (sc->skip || (trusted && !check)) return;
 #ifdef MADV_POPULATE_READ
     /* its pages mapped in one call, on the thread that hashes it */
     uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)sc->p & ~(pg - 1);

@@ -4,7 +4,9 @@
  * restored on the next run without parsing.  An entry is used only when
  * the CSV file has the content hash it had when the entry was written, the
  * table is declared the same way, and the entry was written by this
- * version of cohort on this ABI and is whole (its own checksum).  The
+ * version of cohort on this ABI and is whole (its header's checksum, and
+ * either its own identity: the file as cohort wrote it, entrystamp.h, or
+ * the checksums of the sections the run uses).  The
  * content hash is taken from the entry without reading the file when the
  * file's identity (device, inode, size, modification and change times to
  * the nanosecond) is the one recorded with it and that identity was
@@ -87,7 +89,9 @@ int colcache_ident_of(const char *path, colcache_ident *id);
  * range, but the caller must check they are of its parent); otherwise
  * leaves t as it was and returns 0.  Either way id then holds the file's content hash (id->hashed) unless the file could
  * not be read.  The entry's sections are
- * hashed (verified) on up to `threads` threads (0: one a core, at most 8).
+ * hashed (verified) on up to `threads` threads (0: one a core, at most 8),
+ * unless the entry's own identity vouches for it (id->entry_trusted set
+ * then; entrystamp.h).
  * With want, the columns it does not keep (and with no_links the links)
  * are left projected and their data neither read nor verified (only
  * their headers and names are):

@@ -37,8 +37,11 @@
  * boolean let, a 0/1 status) -- lossless, a boolean column's entry is 1/64
  * of its size and writing it costs that much less; such a section is
  * decoded into memory of its own when read (one whose bits are all 0 into
- * the kernel's zero page: zero_pages), the others are used in place.  Any mismatch, a short file or a wrong hash makes it a
- * miss; a new entry is renamed over an old one (colcache_writer).  An
+ * the kernel's zero page: zero_pages), the others are used in place.  The
+ * header also holds the entry's own identity (entrystamp.h: format 4): an
+ * entry that has it is not hashed (nor populated) at its use, unless
+ * COHORT_CACHE=verify.  Any mismatch, a short file or a wrong hash (of an
+ * entry not trusted so) makes it a miss; a new entry is renamed over an old one (colcache_writer).  An
  * entry read is mapped read-only: restored columns point into it.
  *
  * Plugins' results (cohort_host.memo_get, result.c): an entry of one
