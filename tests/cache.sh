@@ -811,6 +811,13 @@ grep -q ', 2 read for their SHA-256, .*, 5 of 6 entries trusted by their identit
 [ "$(shas)" = "$want" ] || fail "trust: json run from the entries"
 grep -q ', 0 read for their SHA-256, .*, 5 of 6 entries trusted by their identity$' "$tmp/sha.raw" ||
     fail "trust: the digests' renewal lost the stamp: $(grep '^cache' "$tmp/sha.raw")"
+# a CSV file's identity renewed in the entry's header in place (chmod: the
+# same bytes, another ctime): the courses entry, trusted before, still is
+chmod g+r "$C"
+step t_chmod ref 2 1
+trusted t_chmod 5 6
+step t_chmod2 ref 2 0
+trusted t_chmod2 5 6
 unset COHORT_CACHE_RACY_NS
 # the results cache: a rerun trusts all 16 entries (2 tables, the unit set
 # and 8 columns, describe's 5 kept summaries); a result entry damaged by
