@@ -5,8 +5,8 @@
  * declaration's hash, the CSV file's identity and when it was taken, its
  * content hash and SHA-256, the table's shape, the payload's length, its
  * number of sections and the hash of their hashes' table, the entry's
- * own identity (entrystamp.h: format 7), and the header's own checksum) and the payload, every
- * column in order: its name, type and flags, then when kept its missing
+ * own identity (entrystamp.h: format 7), and the header's own checksum)
+ * and the payload, every column in order: its name, type and flags, then when kept its missing
  * flags (one bit a row, data.h) and its values (text: the distinct strings
  * once with the id each had in the writing run's string pool, then each
  * row's id as it was: format 6), then the links to the parent table when
@@ -497,7 +497,8 @@ typedef struct reader {
     uint64_t off, end;      /* next byte; the payload's end */
     section *sec;
     size_t nsec, cap;
-    int trusted;            /* the entry's stamp holds: checks only, no hash */
+    int trusted;            /* the entry's stamp holds (entrystamp.h): no hash, only
+                               the ids mapped to this run's (hash_section) */
 } reader;
 
 /* The next section of n bytes, its padding zero, to be checked as `kind`
@@ -665,7 +666,8 @@ static void hash_section_at(void *ctx, size_t i, int caller)
 }
 
 /* Every section but those skipped hashed and checked (of a trusted entry,
- * rd->trusted, only checked: links and ids in range, ids mapped), on up to `threads`
+ * rd->trusted, only the text ids mapped to this run's, each checked in
+ * range: hash_section), on up to `threads`
  * threads (this one among them, tasks_run), and its hash compared with
  * the entry's table of the sections' hashes (the payload's last words,
  * h->nsec of them, whose own hash is h->sections); 1 when the walk found
