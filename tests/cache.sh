@@ -57,6 +57,17 @@
 #   "N of M plugin results reused"): those of its 5 numbers and booleans
 #   are reused by a rerun, all but the changed let's (and the lets that
 #   read it) by one with a let changed, none from damaged entries;
+# - an entry is trusted by its own identity (src/entrystamp.c: device,
+#   inode, size and an mtime in the past recorded in its header and set on
+#   the file; the `cache:` line's "T of E entries trusted by their
+#   identity"): a rerun trusts every entry (tables, results, plugin
+#   results); a damaged entry with its mtime set back (forged) is trusted,
+#   the documented limit, and COHORT_CACHE=verify finds it (table parsed,
+#   result computed again); an entry damaged by another write is hashed
+#   and not used, one copied back with cp -p (another inode) is hashed and
+#   used; a header renewed in place (a digest recorded, a CSV identity
+#   renewed) keeps a trusted entry trusted, and does not make a copied
+#   one trusted; COHORT_CACHE=verify hashes every entry;
 # - a file with a data error writes no entry and reports the same errors.
 # (The other tests run with COHORT_CACHE=off, from Makefile.am, so that
 # the suite writes nothing under the home folder.)
