@@ -54,6 +54,8 @@ typedef struct timing {
     char *res_dir;
     size_t res_asked, res_found;
     size_t memo_asked, memo_found;   /* plugins' results (memo_get) */
+    size_t res_trusted, res_hashed;  /* results' entries read: trusted by their
+                                        identity, or hashed (rescache.h) */
     size_t digests;         /* data files read for their SHA-256 */
     size_t res_unread;      /* of on-demand estimators' columns, those never fetched */
 } timing;
@@ -2837,6 +2839,9 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     rescache_memo_counts(pool.rc, &asked, &found);
     tm->memo_asked += asked;
     tm->memo_found += found;
+    rescache_trust_counts(pool.rc, &asked, &found);
+    tm->res_trusted += asked;
+    tm->res_hashed += found;
     pool_free(&pool);
     eval_free(ev);
     tm->evaluate += now() - t0;
@@ -2909,9 +2914,10 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
     fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent, %zu unread: "
                  "shape only), %zu files hashed, "
                  "%zu read for their SHA-256, %zu columns not fetched, %zu of %zu results reused, "
-                 "%zu of %zu plugin results reused\n",
+                 "%zu of %zu plugin results reused, %zu of %zu entries trusted by their identity\n",
             d->tables_cached, d->tables_linked, d->tables_unread, d->files_hashed, tm->digests, tm->res_unread,
-            tm->res_found, tm->res_asked, tm->memo_found, tm->memo_asked);
+            tm->res_found, tm->res_asked, tm->memo_found, tm->memo_asked, d->tables_trusted + tm->res_trusted,
+            d->tables_cached + tm->res_trusted + tm->res_hashed);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
@@ -2938,7 +2944,7 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0, 0, 0, 0, 0, 0};
     double start = now();
     char oerr[1024];
     if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
@@ -3040,7 +3046,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     for (size_t k = 0; !rc && k < l.nsts; k++) {
         const study *st = l.sts[k];
@@ -3177,7 +3183,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0};
     /* in the database, the schema is all cohort reads (from a sample of rows) */
     int rc = load_all(o, o->in_database ? 1000 : 0, 0, dg, &l, &tm);
     if (rc) {
@@ -3523,7 +3529,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_sql(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     int bad = 0;
     study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);

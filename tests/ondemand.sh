@@ -54,7 +54,7 @@ same() {
 # `line NAME U R M P Q`: the cache: line says U columns not fetched, R of M
 # results reused, P of Q plugin results reused
 line() {
-    got=$(sed -n 's/^cache: .*, \([0-9]*\) columns not fetched, \([0-9]*\) of \([0-9]*\) results reused, \([0-9]*\) of \([0-9]*\) plugin results reused$/\1 \2 \3 \4 \5/p' "$tmp/$1.raw")
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) columns not fetched, \([0-9]*\) of \([0-9]*\) results reused, \([0-9]*\) of \([0-9]*\) plugin results reused, .*$/\1 \2 \3 \4 \5/p' "$tmp/$1.raw")
     [ "$got" = "$2 $3 $4 $5 $6" ] || fail "$1: cache line says '${got:-nothing}', expected '$2 $3 $4 $5 $6'"
 }
 
