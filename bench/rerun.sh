@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/rerun.sh: the rerun cache (issue 11).  On the simulated cohort of
-# N patients (seed 1, under $BENCH_DIR), runs course_study.rules with an
-# empty cache (it parses every file and writes the cache), then a changed
+# N patients (seed 1, under $BENCH_DIR), runs course_study.rules RUNS times,
+# each with an empty cache (it parses every file and writes the cache), then a changed
 # copy of the rules (T-DXd's window of 3 months made 6) RUNS times on the
 # unchanged data (each restores the tables from the cache and reuses the
 # results of the unchanged definitions the first run wrote), and the
@@ -10,7 +10,8 @@
 # `cache:` line (tables restored, linked and unread: lesions, never named,
 # restored with its shape alone; files hashed: none when the
 # files' identities vouch for them; results of the evaluation reused from
-# the results cache, src/rescache.c: all but the changed let), the wall
+# the results cache, src/rescache.c: all but the changed let; describe's
+# columns whose summaries it takes from the cache are not fetched), the wall
 # and CPU time (user + system), the ingest, evaluation and estimates times
 # (--timing) and peak RSS of each, and the speed-ups of the rerun over the
 # first run.
@@ -31,9 +32,17 @@ show() {
 echo "$("$cohort" --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $threads thread(s)"
 for n in ${SIZES:-100000 1000000}; do
     seed1_data "$n"
-    rm -rf "$COHORT_CACHE_DIR" "$tmp/first" "$tmp/rerun" "$tmp/nocache"
+    rm -f "$tmp/first" "$tmp/rerun" "$tmp/nocache"
     rules="$tmp/first.rules"
-    timed first
+    # the first run writes the caches, so its time moves with the page
+    # cache's state: a median of RUNS, each from an empty cache (the reruns
+    # use the cache the last one wrote)
+    i=0
+    while [ $i -lt "$runs" ]; do
+        rm -rf "$COHORT_CACHE_DIR"
+        timed first
+        i=$((i + 1))
+    done
     rules="$tmp/changed.rules"
     # each rerun finds the cache as the first run left it: the results an
     # earlier rerun wrote (the changed let's) are removed
@@ -47,7 +56,7 @@ for n in ${SIZES:-100000 1000000}; do
         i=$((i + 1))
     done
     grep -q '^cache: 5 tables restored' "$tmp/rerun.err" || { echo "rerun.sh: the rerun did not use the cache" >&2; exit 1; }
-    grep -q ' [1-9][0-9]* of [0-9]* results reused, [0-9]* of [0-9]* plugin results reused$' "$tmp/rerun.err" || { echo "rerun.sh: the rerun reused no result" >&2; exit 1; }
+    grep -q ' [1-9][0-9]* of [0-9]* results reused, [0-9]* of [0-9]* plugin results reused, ' "$tmp/rerun.err" || { echo "rerun.sh: the rerun reused no result" >&2; exit 1; }
     cached=$(grep '^cache: ' "$tmp/rerun.err")
     cmp -s "$tmp/rerun.out" "$tmp/nocache.out" || { echo "rerun.sh: outputs differ with and without the cache" >&2; exit 1; }
     echo "$n patients ($(cat "$dir"/*.csv | wc -c) CSV bytes; cache $(du -sm "$COHORT_CACHE_DIR" | cut -f1) MiB), medians of $runs:"
