@@ -207,7 +207,8 @@ static inline V2_TARGET __m256i two_cells(const char *base, const uint32_t *st, 
         _mm_loadu_si128((const __m128i *)(const void *)(base + st[k + 4])), 1);
 }
 
-/* An 8-entry table t[0..15] looked up at m's low four bits. */
+/* A 16-entry table of 32-bit values, its entries 0-7 in lo and 8-15 in
+ * hi, looked up at m's low four bits (one permute of each, a blend). */
 static inline V2_TARGET __m256i table16(__m256i m, __m256i lo, __m256i hi)
 {
     __m256i high = _mm256_cmpgt_epi32(_mm256_and_si256(m, _mm256_set1_epi32(15)), _mm256_set1_epi32(7));
