@@ -2330,27 +2330,46 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool
     }
 }
 
+/* let b's value (a quantifier's) for the block's unit i, whose row in the
+ * groups' table is a, when it needs no more than the group's span and a
+ * sorted window (b->direct) whose fixed operands are known: *r, returning
+ * 1; else 0 (any_fixed_rest's loop, in block_let_value) */
+static inline __attribute__((always_inline)) int block_let_fast(evaluator *ev, const block_let *b, size_t i, int64_t a, value *r)
+{
+    if (a < 0) {
+        *r = V_MISSING;
+        return 1;
+    }
+    const uint32_t *span = b->span + b->stride * (size_t)a;
+    __builtin_prefetch(span + 64);   /* (as eval_quant_rows: the groups of the units to come) */
+    size_t first = span[0], cnt = span[1] - first;
+    if (!cnt) {
+        *r = v_bool(0);   /* no row passes */
+        return 1;
+    }
+    if (!b->direct) return 0;
+    const evcode *const *k = b->k;
+    /* (a literal's value is its node's: c_const) */
+    const bvec *const *kv = b->kv;
+    value f[3] = {kv[0] ? bvec_value(kv[0], i) : k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]),
+                  kv[1] ? bvec_value(kv[1], i) : k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
+                  kv[2] ? bvec_value(kv[2], i) : k[2] ? run(ev, k[2]) : V_MISSING};
+    if (!window_known(b->w, f)) return 0;
+    *r = from_tv(any_sorted_window(b->w, f, b->qs->sorted, b->g, first, cnt, b->pass));
+    return 1;
+}
+
 /* let b's value for the current unit (unit_rows), the block's unit i, as
  * eval_quant_rows gives it; a pure expression's, as eval_expr */
 static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
 {
     if (!b->q) return b->wv ? bvec_value(b->wv, i) : expr_value(ev, b->w);
     int64_t a = ev->anc[b->q->col];
-    if (a < 0) return V_MISSING;
+    value r;
+    if (block_let_fast(ev, b, i, a, &r)) return r;
     const uint32_t *span = b->span + b->stride * (size_t)a;
-    __builtin_prefetch(span + 64);   /* (as eval_quant_rows: the groups of the units to come) */
     size_t first = span[0], cnt = span[1] - first;
-    if (!cnt) return v_bool(0);   /* no row passes */
     const expr *w = b->w;
-    if (b->direct) {
-        const evcode *const *k = b->k;
-        /* (a literal's value is its node's: c_const) */
-        const bvec *const *kv = b->kv;
-        value f[3] = {kv[0] ? bvec_value(kv[0], i) : k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]),
-                      kv[1] ? bvec_value(kv[1], i) : k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
-                      kv[2] ? bvec_value(kv[2], i) : k[2] ? run(ev, k[2]) : V_MISSING};
-        if (window_known(w, f)) return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
-    }
     /* a relation's right side ahead, uncounted, as any_sorted's window: when
      * it gives no out-of-range result, any_fixed_rest takes it as it is */
     ivl right, *pre = NULL;
@@ -2374,6 +2393,41 @@ static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
     value v = any_fixed_rest(ev, b->q, w, b->g, first, cnt, b->pass, pre);
     ev->var_row[b->q->slot] = saved;
     return v;
+}
+
+/* Can let b (block_let_init) be computed for a block's units in one loop of
+ * its own (block_let_all)?  A sorted window whose fixed operands are
+ * literals or the unit's columns read from vectors, over groups of a table
+ * that is the unit's or an ancestor's: nothing it reads but those, the
+ * groups, the prefilter and its spans depends on the unit's state
+ * (unit_rows). */
+static int block_let_batch(const evaluator *ev, const block_let *b)
+{
+    if (!b->q || !b->direct) return 0;
+    for (int j = 0; j < 3; j++)
+        if (b->k[j] && b->k[j]->leaf != L_CONST && !b->kv[j]) return 0;
+    for (int t = ev->st->unit; t >= 0; t = ev->d->tables[t].parent)
+        if (t == b->q->col) return 1;
+    return 0;
+}
+
+/* out[i]: let b's value (block_let_batch) for the block's unit rows[i],
+ * i < n, as block_let_value gives it: a group without a row that passes is
+ * false, a window whose fixed operands are known any_sorted_window's
+ * result; a unit with one missing goes through block_let_value (its rows
+ * set: any_fixed_rest's loop evaluates through the nodes). */
+static void block_let_all(evaluator *ev, const block_let *b, const size_t *rows, size_t n, value *out)
+{
+    int64_t a[EVAL_BLOCK];
+    if (b->q->col == ev->st->unit)
+        for (size_t i = 0; i < n; i++) a[i] = (int64_t)rows[i];
+    else
+        block_anc(ev, b->q->col, rows, n, a);
+    for (size_t i = 0; i < n; i++)
+        if (!block_let_fast(ev, b, i, a[i], &out[i])) {
+            unit_rows(ev, rows[i]);
+            out[i] = block_let_value(ev, b, i);
+        }
 }
 
 /* A quantifier at the unit's level without a fast conjunct (rn's `first
@@ -2475,12 +2529,22 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
     for (size_t j = 0; j < nes || (j == 0 && neps); j += MAX_LETS) {
         size_t m = nes - j < MAX_LETS ? nes - j : MAX_LETS;
         p.used = ep_used;
-        for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l], &p);
+        /* the lets block_let_all computes first, each in a loop of its own;
+         * the others (lu[0..nl)) unit by unit */
+        size_t lu[MAX_LETS], nl = 0;
+        for (size_t l = 0; l < m; l++) {
+            block_let_init(ev, es[j + l], &b[l], &p);
+            if (block_let_batch(ev, &b[l]))
+                block_let_all(ev, &b[l], rows, n, out[j + l]);
+            else
+                lu[nl++] = l;
+        }
+        if (!nl && (j || !neps)) continue;
         /* the bookkeeping a unit's memos need is eval_unit's; here the
          * units need only their rows (no memo is read: block_pure) */
         for (size_t i = 0; i < n; i++) {
             unit_rows(ev, rows[i]);
-            for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l], i);
+            for (size_t l = 0; l < nl; l++) out[j + lu[l]][i] = block_let_value(ev, &b[lu[l]], i);
             if (j) continue;
             /* (the endpoints with the first lets) */
             for (size_t q = 0; q < nu; q++) {
