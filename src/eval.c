@@ -625,27 +625,34 @@ static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r)
  * so that 16 bytes can be read from any row (bytemap_nonzero). */
 #define PASS_PAD 16
 
+/* The span of group a (of g) for prefilter pass: the positions [s[0],
+ * s[1]) in g from its first row that passes to its last, [off, off) when
+ * none does (quant_state.span). */
+static inline __attribute__((always_inline)) void group_span(const group_index *g, const uint8_t *pass, size_t a,
+                                                             uint32_t *s)
+{
+    size_t first = g->off[a], n = g->off[a + 1] - first, b = 0, f = n;
+    if (!g->rows && n <= 64) {
+        /* rows in the file's order (the usual case): a mask of the
+         * group's rows that pass, without a branch a row */
+        uint64_t m = bytemap_nonzero(pass + first, n, 1);
+        b = m ? (size_t)__builtin_ctzll(m) : n;
+        f = m ? 64 - (size_t)__builtin_clzll(m) : n;
+    } else {
+        while (b < n && !pass[group_row(g, first + b)]) b++;
+        while (f > b && !pass[group_row(g, first + f - 1)]) f--;
+    }
+    s[0] = (uint32_t)(first + (b < n ? b : 0));
+    s[1] = (uint32_t)(first + (b < n ? f : 0));
+}
+
 /* The spans of the groups [lo, hi) of quantifier e (quant_state.span),
  * from its prefilter pass. */
 static void prefilter_spans(evaluator *ev, const expr *e, const uint8_t *pass, size_t lo, size_t hi)
 {
     quant_state *qs = &ev->quants[e->qslot];
     const group_index *g = atomic_load_explicit(&qs->groups, memory_order_acquire);
-    for (size_t a = lo; a < hi; a++) {
-        size_t first = g->off[a], n = g->off[a + 1] - first, b = 0, f = n;
-        if (!g->rows && n <= 64) {
-            /* rows in the file's order (the usual case): a mask of the
-             * group's rows that pass, without a branch a row */
-            uint64_t m = bytemap_nonzero(pass + first, n, 1);
-            b = m ? (size_t)__builtin_ctzll(m) : n;
-            f = m ? 64 - (size_t)__builtin_clzll(m) : n;
-        } else {
-            while (b < n && !pass[group_row(g, first + b)]) b++;
-            while (f > b && !pass[group_row(g, first + f - 1)]) f--;
-        }
-        qs->span[2 * a] = (uint32_t)(first + (b < n ? b : 0));
-        qs->span[2 * a + 1] = (uint32_t)(first + (b < n ? f : 0));
-    }
+    for (size_t a = lo; a < hi; a++) group_span(g, pass, a, qs->span + 2 * a);
 }
 
 static const expr *fast_conjunct(evaluator *ev, quant_state *qs, const expr *e);
@@ -990,12 +997,20 @@ static inline __attribute__((always_inline)) value eval_quant_rows(evaluator *ev
         : data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->anchor_slot], e->col);
     if (!g || a < 0) return V_MISSING;
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
-    /* the rows before the first that passes and after the last do not count */
-    const uint32_t *span = pass && qs->span ? qs->span + 2 * a : g->off + a;
-    /* units come in order, and so do their groups: fetch the spans of those
-     * to come (the hardware's prefetcher misses these among the other
-     * columns a unit reads; a prefetch never faults) */
-    __builtin_prefetch(span + 64);
+    /* the rows before the first that passes and after the last do not
+     * count: the group's span, worked out now for a prefilter without
+     * spans (spans_alloc) */
+    uint32_t own[2];
+    const uint32_t *span = own;
+    if (pass && !qs->span) {
+        group_span(g, pass, (size_t)a, own);
+    } else {
+        span = pass ? qs->span + 2 * a : g->off + a;
+        /* units come in order, and so do their groups: fetch the spans of
+         * those to come (the hardware's prefetcher misses these among the
+         * other columns a unit reads; a prefetch never faults) */
+        __builtin_prefetch(span + 64);
+    }
     size_t first = span[0], n = span[1] - span[0];
     /* (a published prefilter has its fast conjunct worked out: prefilter_build, prepare_quant) */
     const expr *w = pass ? qs->fixed : NULL;
@@ -1967,11 +1982,16 @@ void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi)
 }
 
 /* The span array of a quantifier with groups: its number of groups, 0
- * without groups or memory. */
+ * without groups or memory, or when its fast conjunct is a sorted window
+ * (quant_state.sorted, its fast_conjunct worked out): that one's scan
+ * stops at the window's end, and its span is worked out for each unit
+ * (group_span) from the group's pass bytes, which it reads anyway, rather
+ * than written for every group in a pass of its own (8 bytes a group, in
+ * fresh pages) and read back. */
 static size_t spans_alloc(quant_state *qs)
 {
     const group_index *g = atomic_load_explicit(&qs->groups, memory_order_acquire);
-    if (!g) return 0;
+    if (!g || qs->sorted) return 0;
     if (!qs->span) qs->span = malloc((2 * g->ngroups + 1) * sizeof *qs->span);
     return qs->span ? g->ngroups : 0;
 }
@@ -2139,8 +2159,7 @@ typedef struct block_let {
     const quant_state *qs;
     const group_index *g;
     const uint8_t *pass;
-    const uint32_t *span;         /* group a: [span[stride a], span[stride a + 1]) */
-    size_t stride;
+    const uint32_t *span;         /* group a: [span[2a], span[2a + 1]), or NULL (group_span) */
     const evcode *k[3];           /* a sorted window's fixed operands, read here (direct), or NULL */
     int direct;
     const evcode *ik[2];          /* a relation's right side [s, e]: its items (block_item), or NULL */
@@ -2305,8 +2324,7 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool
     b->qs = qs;
     b->g = quant_groups(ev, q);
     b->pass = prefilter(ev, q);
-    b->span = qs->span ? qs->span : b->g->off;
-    b->stride = qs->span ? 2 : 1;
+    b->span = qs->span;   /* (NULL: group_span for each unit) */
     b->k[0] = b->k[1] = b->k[2] = NULL;
     if (qs->sorted) {   /* (a window: sorted_window_col) */
         b->k[0] = w->b->code;
@@ -2333,16 +2351,25 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool
 /* let b's value (a quantifier's) for the block's unit i, whose row in the
  * groups' table is a, when it needs no more than the group's span and a
  * sorted window (b->direct) whose fixed operands are known: *r, returning
- * 1; else 0 (any_fixed_rest's loop, in block_let_value) */
-static inline __attribute__((always_inline)) int block_let_fast(evaluator *ev, const block_let *b, size_t i, int64_t a, value *r)
+ * 1; else 0, with the span in sp (any_fixed_rest's loop, in
+ * block_let_value).  have: sp holds group a's span already (the unit
+ * before had the same group). */
+static inline __attribute__((always_inline)) int block_let_fast(evaluator *ev, const block_let *b, size_t i, int64_t a,
+                                                                value *r, uint32_t *sp, int have)
 {
     if (a < 0) {
         *r = V_MISSING;
         return 1;
     }
-    const uint32_t *span = b->span + b->stride * (size_t)a;
-    __builtin_prefetch(span + 64);   /* (as eval_quant_rows: the groups of the units to come) */
-    size_t first = span[0], cnt = span[1] - first;
+    if (!have && b->span) {
+        const uint32_t *span = b->span + 2 * (size_t)a;
+        __builtin_prefetch(span + 64);   /* (as eval_quant_rows: the groups of the units to come) */
+        sp[0] = span[0];
+        sp[1] = span[1];
+    } else if (!have) {
+        group_span(b->g, b->pass, (size_t)a, sp);
+    }
+    size_t first = sp[0], cnt = sp[1] - first;
     if (!cnt) {
         *r = v_bool(0);   /* no row passes */
         return 1;
@@ -2366,8 +2393,8 @@ static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
     if (!b->q) return b->wv ? bvec_value(b->wv, i) : expr_value(ev, b->w);
     int64_t a = ev->anc[b->q->col];
     value r;
-    if (block_let_fast(ev, b, i, a, &r)) return r;
-    const uint32_t *span = b->span + b->stride * (size_t)a;
+    uint32_t span[2];
+    if (block_let_fast(ev, b, i, a, &r, span, 0)) return r;
     size_t first = span[0], cnt = span[1] - first;
     const expr *w = b->w;
     /* a relation's right side ahead, uncounted, as any_sorted's window: when
@@ -2423,8 +2450,9 @@ static void block_let_all(evaluator *ev, const block_let *b, const size_t *rows,
         for (size_t i = 0; i < n; i++) a[i] = (int64_t)rows[i];
     else
         block_anc(ev, b->q->col, rows, n, a);
+    uint32_t span[2] = {0, 0};
     for (size_t i = 0; i < n; i++)
-        if (!block_let_fast(ev, b, i, a[i], &out[i])) {
+        if (!block_let_fast(ev, b, i, a[i], &out[i], span, i && a[i] == a[i - 1])) {
             unit_rows(ev, rows[i]);
             out[i] = block_let_value(ev, b, i);
         }
