@@ -2388,7 +2388,7 @@ static inline __attribute__((always_inline)) int block_let_fast(evaluator *ev, c
 
 /* let b's value for the current unit (unit_rows), the block's unit i, as
  * eval_quant_rows gives it; a pure expression's, as eval_expr */
-static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
+static inline __attribute__((always_inline)) value block_let_value(evaluator *ev, const block_let *b, size_t i)
 {
     if (!b->q) return b->wv ? bvec_value(b->wv, i) : expr_value(ev, b->w);
     int64_t a = ev->anc[b->q->col];
@@ -2438,6 +2438,14 @@ static int block_let_batch(const evaluator *ev, const block_let *b)
     return 0;
 }
 
+/* block_let_value for unit rows[i] (its rows set), out of block_let_all's
+ * loop: the rare unit whose window is not known */
+static __attribute__((noinline)) value block_let_unit(evaluator *ev, const block_let *b, const size_t *rows, size_t i)
+{
+    unit_rows(ev, rows[i]);
+    return block_let_value(ev, b, i);
+}
+
 /* out[i]: let b's value (block_let_batch) for the block's unit rows[i],
  * i < n, as block_let_value gives it: a group without a row that passes is
  * false, a window whose fixed operands are known any_sorted_window's
@@ -2452,10 +2460,8 @@ static void block_let_all(evaluator *ev, const block_let *b, const size_t *rows,
         block_anc(ev, b->q->col, rows, n, a);
     uint32_t span[2] = {0, 0};
     for (size_t i = 0; i < n; i++)
-        if (!block_let_fast(ev, b, i, a[i], &out[i], span, i && a[i] == a[i - 1])) {
-            unit_rows(ev, rows[i]);
-            out[i] = block_let_value(ev, b, i);
-        }
+        if (!block_let_fast(ev, b, i, a[i], &out[i], span, i && a[i] == a[i - 1]))
+            out[i] = block_let_unit(ev, b, rows, i);
 }
 
 /* A quantifier at the unit's level without a fast conjunct (rn's `first
