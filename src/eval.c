@@ -14,7 +14,11 @@
  * A block of units at a time (eval_block), the number nodes the block's
  * values read (columns of the unit or its ancestors, literals, arithmetic)
  * are typed vectors (bvec: doubles and a missing byte a unit), each result
- * by the scalar helper the tree walk uses (arith_num, ep_event, ep_finish).
+ * by the scalar helper the tree walk uses (arith_num, ep_event, ep_finish);
+ * a let whose window tests the table's order column with operands from
+ * those vectors is computed for the block in a loop of its own
+ * (block_let_all), each unit's span of rows that pass worked out from its
+ * group's prefilter bytes (group_span: such a prefilter keeps no spans).
  * A run's threads share the quantifiers' state (quant_state), built before
  * they start (study.c pool_prepare); one a thread meets still unbuilt is
  * built then under the evaluators' lock, once, and published with an
