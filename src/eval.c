@@ -793,16 +793,29 @@ static int relation_tv(const expr *w, const ivl *a, const ivl *b)
     return interval_relation(w->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)w->op, a, b);
 }
 
-/* Where x falls against window w (closed) whose fixed operands f are
- * known: -1 before it, 1 after it (false, and for every later x too), 0 in
- * it (true).  The comparisons are window_tv's own, so the result is its. */
-static inline int window_side(const expr *w, const value *f, double x)
+/* A closed window w whose fixed operands f are known, as window_side
+ * tests it: x - t against [lo, hi] (within a of t: t, -a, a; within [a, b]
+ * of t: 0, t + a, t + b, so that x - 0 is x) */
+typedef struct wbounds {
+    double t, lo, hi;
+} wbounds;
+
+static inline wbounds window_bounds(const expr *w, const value *f)
 {
     if (w->kind == E_WITHIN) {
-        double d = x - v_num(f[1]), a = v_num(f[0]);
-        return d < -a ? -1 : d > a ? 1 : 0;
+        double a = v_num(f[0]);
+        return (wbounds){v_num(f[1]), -a, a};
     }
-    return x < f[2].u.r + f[0].u.r ? -1 : x > f[2].u.r + f[1].u.r ? 1 : 0;
+    return (wbounds){0.0, f[2].u.r + f[0].u.r, f[2].u.r + f[1].u.r};
+}
+
+/* Where x falls against window b: -1 before it, 1 after it (false, and for
+ * every later x too), 0 in it (true).  The comparisons are window_tv's own
+ * (|x - t| <= a; t + a <= x <= t + b), so the result is its. */
+static inline int window_side(const wbounds *b, double x)
+{
+    double d = x - b->t;
+    return d < b->lo ? -1 : d > b->hi ? 1 : 0;
 }
 
 /* The column of the quantifier q's own rows that window w (of
@@ -830,9 +843,10 @@ static inline __attribute__((always_inline)) int any_sorted_window(const expr *w
     int acc = F;
     size_t miss = n;   /* the positions [miss, n) have the date missing */
     while (miss > 0 && col_missing(c, group_row(g, first + miss - 1))) miss--;
+    const wbounds wb = window_bounds(w, f);
     for (size_t k = 0; k < miss; k++) {
         size_t row = group_row(g, first + k);
-        int side = window_side(w, f, (double)c->d[row]);
+        int side = window_side(&wb, (double)c->d[row]);
         if (side > 0) break;
         if (side == 0 && pass[row]) {
             if (pass[row] & 2) return T;
@@ -2463,9 +2477,10 @@ static void block_let_all(evaluator *ev, const block_let *b, const size_t *rows,
     else
         block_anc(ev, b->q->col, rows, n, a);
     uint32_t span[2] = {0, 0};
+    const block_let l = *b;   /* (a copy the stores to out cannot alias: its fields read once) */
     for (size_t i = 0; i < n; i++)
-        if (!block_let_fast(ev, b, i, a[i], &out[i], span, i && a[i] == a[i - 1]))
-            out[i] = block_let_unit(ev, b, rows, i);
+        if (!block_let_fast(ev, &l, i, a[i], &out[i], span, i && a[i] == a[i - 1]))
+            out[i] = block_let_unit(ev, &l, rows, i);
 }
 
 /* A quantifier at the unit's level without a fast conjunct (rn's `first
