@@ -685,8 +685,9 @@ static inline const group_index *quant_groups(evaluator *ev, const expr *e)
 }
 
 /* The prefilter of quantifier e (its groups built), computed now (under
- * qlock, as quant_groups_build), with its spans when there is
- * memory for them and its fast conjunct, all before it is published. */
+ * qlock, as quant_groups_build), with its fast conjunct and its spans
+ * (when there is memory for them and the conjunct is no sorted window:
+ * spans_alloc), all before it is published. */
 static __attribute__((noinline)) const uint8_t *prefilter_build(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
