@@ -2184,6 +2184,7 @@ typedef struct block_let {
     const evcode *ik[2];          /* a relation's right side [s, e]: its items (block_item), or NULL */
     const bvec *wv;               /* a pure expression's values (its typed vector), or NULL */
     const bvec *kv[3];            /* k's typed vectors where they are columns, or NULL */
+    const column *kc[3];          /* or a column of the unit's own row, read a unit at a time (vec_col) */
     const bvec *iv[2];            /* ik's typed vectors (uncounted), or NULL */
 } block_let;
 
@@ -2252,6 +2253,14 @@ static size_t vec_need(const evcode *k)
     return k->leaf == L_CALL ? 1 + vec_need(k->k[0]) + vec_need(k->k[1]) : 1;
 }
 
+/* The pool's vector of column col, or NULL */
+static bvec *vec_find(const bvec_pool *p, const column *col)
+{
+    for (size_t j = 0; col && j < p->used; j++)
+        if (p->v[j].col == col) return &p->v[j];
+    return NULL;
+}
+
 /* k's values for the pool's units, in a vector of the pool (k passes
  * vec_ok; the pool holds vec_need(k) more) */
 static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
@@ -2259,9 +2268,9 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
     const size_t *rows = p->rows;
     size_t n = p->n;
     const column *col = k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT ? code_col(ev, k) : NULL;
-    for (size_t j = 0; col && j < p->used; j++)
-        if (p->v[j].col == col) return &p->v[j];
-    bvec *v = &p->v[p->used++];
+    bvec *v = vec_find(p, col);
+    if (v) return v;
+    v = &p->v[p->used++];
     v->col = col;
     if (k->leaf == L_CONST) {
         v->t = k->v.t;
@@ -2309,6 +2318,14 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
     return v;
 }
 
+/* Column col's value (CT_DATE or CT_REAL) at the unit's row, as vec_get's
+ * vector and bvec_value give it */
+static inline value vec_col(const column *col, size_t row)
+{
+    value r = {col->type == CT_DATE ? TY_DATE : TY_REAL, {.r = col->type == CT_DATE ? (double)col->d[row] : col->r[row]}};
+    return column_missing(col, (int64_t)row) ? V_MISSING : r;
+}
+
 /* k's values for the pool's block, or NULL (k does not pass vec_ok, or the
  * pool is used up).  counted: its out-of-range results are counted, as unit
  * by unit; or not (oor tells which units gave one: their node must then be
@@ -2329,6 +2346,7 @@ static const bvec *vec_take(evaluator *ev, bvec_pool *p, const evcode *k, int co
 static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool *p)
 {
     b->wv = b->kv[0] = b->kv[1] = b->kv[2] = b->iv[0] = b->iv[1] = NULL;
+    b->kc[0] = b->kc[1] = b->kc[2] = NULL;
     const expr *q = block_quant(ev, e);
     b->q = q;
     b->w = e;   /* (a pure expression: itself) */
@@ -2358,8 +2376,17 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool
     int items = kl && kl->items && block_item_ok(kl->items[0]) && block_item_ok(kl->items[1]);
     b->ik[0] = items ? kl->items[0] : NULL;
     b->ik[1] = items ? kl->items[1] : NULL;
-    for (int j = 0; b->direct && j < 3; j++)
-        if (b->k[j] && b->k[j]->leaf != L_CONST) b->kv[j] = vec_take(ev, p, b->k[j], 1);
+    /* a column of the unit's own row not in a vector yet is read a unit
+     * at a time: only units whose group has a row that passes read it */
+    for (int j = 0; b->direct && j < 3; j++) {
+        const evcode *kj = b->k[j];
+        if (!kj || kj->leaf == L_CONST) continue;
+        const column *col = kj->t == ev->st->unit && vec_ok(ev, kj, 0) ? code_col(ev, kj) : NULL;
+        if (col && !vec_find(p, col))
+            b->kc[j] = col;
+        else
+            b->kv[j] = vec_take(ev, p, kj, 1);
+    }
     if (items && vec_ok(ev, b->ik[0], 0) && vec_ok(ev, b->ik[1], 0) &&
         p->max - p->used >= vec_need(b->ik[0]) + vec_need(b->ik[1])) {
         b->iv[0] = vec_take(ev, p, b->ik[0], 0);
@@ -2373,8 +2400,8 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool
  * 1; else 0, with the span in sp (any_fixed_rest's loop, in
  * block_let_value).  have: sp holds group a's span already (the unit
  * before had the same group). */
-static inline __attribute__((always_inline)) int block_let_fast(evaluator *ev, const block_let *b, size_t i, int64_t a,
-                                                                value *r, uint32_t *sp, int have)
+static inline __attribute__((always_inline)) int block_let_fast(evaluator *ev, const block_let *b, size_t i, size_t row,
+                                                                int64_t a, value *r, uint32_t *sp, int have)
 {
     if (a < 0) {
         *r = V_MISSING;
@@ -2397,9 +2424,10 @@ static inline __attribute__((always_inline)) int block_let_fast(evaluator *ev, c
     const evcode *const *k = b->k;
     /* (a literal's value is its node's: c_const) */
     const bvec *const *kv = b->kv;
-    value f[3] = {kv[0] ? bvec_value(kv[0], i) : k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]),
-                  kv[1] ? bvec_value(kv[1], i) : k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
-                  kv[2] ? bvec_value(kv[2], i) : k[2] ? run(ev, k[2]) : V_MISSING};
+    const column *const *kc = b->kc;
+    value f[3] = {kv[0] ? bvec_value(kv[0], i) : kc[0] ? vec_col(kc[0], row) : k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]),
+                  kv[1] ? bvec_value(kv[1], i) : kc[1] ? vec_col(kc[1], row) : k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
+                  kv[2] ? bvec_value(kv[2], i) : kc[2] ? vec_col(kc[2], row) : k[2] ? run(ev, k[2]) : V_MISSING};
     if (!window_known(b->w, f)) return 0;
     *r = from_tv(any_sorted_window(b->w, f, b->qs->sorted, b->g, first, cnt, b->pass));
     return 1;
@@ -2413,7 +2441,7 @@ static inline __attribute__((always_inline)) value block_let_value(evaluator *ev
     int64_t a = ev->anc[b->q->col];
     value r;
     uint32_t span[2];
-    if (block_let_fast(ev, b, i, a, &r, span, 0)) return r;
+    if (block_let_fast(ev, b, i, (size_t)ev->anc[ev->st->unit], a, &r, span, 0)) return r;
     size_t first = span[0], cnt = span[1] - first;
     const expr *w = b->w;
     /* a relation's right side ahead, uncounted, as any_sorted's window: when
@@ -2451,7 +2479,7 @@ static int block_let_batch(const evaluator *ev, const block_let *b)
 {
     if (!b->q || !b->direct) return 0;
     for (int j = 0; j < 3; j++)
-        if (b->k[j] && b->k[j]->leaf != L_CONST && !b->kv[j]) return 0;
+        if (b->k[j] && b->k[j]->leaf != L_CONST && !b->kv[j] && !b->kc[j]) return 0;
     for (int t = ev->st->unit; t >= 0; t = ev->d->tables[t].parent)
         if (t == b->q->col) return 1;
     return 0;
@@ -2480,7 +2508,7 @@ static void block_let_all(evaluator *ev, const block_let *b, const size_t *rows,
     uint32_t span[2] = {0, 0};
     const block_let l = *b;   /* (a copy the stores to out cannot alias: its fields read once) */
     for (size_t i = 0; i < n; i++)
-        if (!block_let_fast(ev, &l, i, a[i], &out[i], span, i && a[i] == a[i - 1]))
+        if (!block_let_fast(ev, &l, i, rows[i], a[i], &out[i], span, i && a[i] == a[i - 1]))
             out[i] = block_let_unit(ev, &l, rows, i);
 }
 
