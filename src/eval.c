@@ -2471,7 +2471,7 @@ static inline __attribute__((always_inline)) value block_let_value(evaluator *ev
 
 /* Can let b (block_let_init) be computed for a block's units in one loop of
  * its own (block_let_all)?  A sorted window whose fixed operands are
- * literals or the unit's columns read from vectors, over groups of a table
+ * literals or the unit's columns (from vectors, or of its own row: vec_col), over groups of a table
  * that is the unit's or an ancestor's: nothing it reads but those, the
  * groups, the prefilter and its spans depends on the unit's state
  * (unit_rows). */
