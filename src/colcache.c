@@ -4,9 +4,9 @@
  * table's name: a header (magic, format, ABI tag, cohort's version, the
  * declaration's hash, the CSV file's identity and when it was taken, its
  * content hash and SHA-256, the table's shape, the payload's length, its
- * number of sections and the hash of their hashes' table, and the
- * header's own checksum) and the payload, every
- * column in order: its name, type and flags, then when kept its missing
+ * number of sections and the hash of their hashes' table, the entry's
+ * own identity (entrystamp.h: format 7), and the header's own checksum)
+ * and the payload, every column in order: its name, type and flags, then when kept its missing
  * flags (one bit a row, data.h) and its values (text: the distinct strings
  * once with the id each had in the writing run's string pool, then each
  * row's id as it was: format 6), then the links to the parent table when
@@ -17,7 +17,13 @@
  * columns' missing flags and numeric values point into the mapping, which
  * the table keeps (data.h: column.mapped, table.map); so do a text
  * column's ids when this run's pool gives its strings the ids they had,
- * else they are mapped to this run's (intern_texts).  Each section the run uses is hashed
+ * else they are mapped to this run's (intern_texts).  An entry whose own
+ * identity holds (entrystamp.h: the entry file as cohort wrote it, written
+ * to by nobody since) is trusted: its sections are not hashed nor read in
+ * advance, the range checks of its links and of ids used in place left
+ * out with the hash (hash_section); only a text column's ids mapped to
+ * this run's are read, and checked, at restore.  Otherwise (or with
+ * COHORT_CACHE=verify) each section the run uses is hashed
  * and its hash compared with the table's (whose own hash the header
  * holds) before the table is used (about the memory's speed: a damaged
  * entry is never used): the sections are laid out first, then hashed on
@@ -28,7 +34,8 @@
  * left projected, as the parse would leave it; with want->no_links the
  * links are passed over the same way (a table nothing in the rules can
  * read is restored with its shape alone: data.c).  cohort never changes an entry's payload in place (it
- * renames a new entry over it, and renews only the header in place), so a
+ * renames a new entry over it, and renews only the header in place, its
+ * mtime then set back when the entry was trusted: entry_stamp_rewrite), so a
  * mapping stays whole; truncating an entry by hand while a run has it
  * mapped would end that run (SIGBUS), like truncating any mapped file.
  *
@@ -66,9 +73,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "config.h"
+#include "entrystamp.h"
 #include "regfile.h"
 
-enum { CC_FORMAT = 6, CC_MIN_BYTES = 1 << 20 };
+enum { CC_FORMAT = 7, CC_MIN_BYTES = 1 << 20 };
 static const char cc_magic[8] = "COHCOLS";
 /* how much older than the moment it was hashed a file's times must be for
  * its identity to vouch for its content (2 s: FAT's timestamps, the
@@ -94,6 +102,7 @@ typedef struct cc_header {
     uint64_t nsec, sections;        /* its sections (the table of their hashes, the
                                        payload's last nsec words, not counted) and
                                        the hash of that table */
+    entry_stamp own;                /* the entry's own identity (entrystamp.h; format 7) */
     uint64_t check;                 /* hash of this header, check zero */
 } cc_header;
 
@@ -488,6 +497,8 @@ typedef struct reader {
     uint64_t off, end;      /* next byte; the payload's end */
     section *sec;
     size_t nsec, cap;
+    int trusted;            /* the entry's stamp holds (entrystamp.h): no hash, only
+                               the ids mapped to this run's (hash_section) */
 } reader;
 
 /* The next section of n bytes, its padding zero, to be checked as `kind`
@@ -617,11 +628,18 @@ static int check_piece(const section *sc, const unsigned char *p, size_t at, siz
 }
 
 /* Hash section sc in PIECE-byte pieces, each checked right after it was
- * hashed (read once from memory, not twice). */
+ * hashed (read once from memory, not twice).  Of a trusted entry, only a
+ * text column's ids are mapped to this run's (SEC_IDS: the column needs
+ * them; each still checked in range); its other sections are not read at
+ * all, the range checks of links and of ids used in place (SEC_BELOW)
+ * left out with the hash: they cost 15% of the 1M rerun's CPU, reading
+ * links the run's rules mostly do not (bench/README.md, trust15), and an
+ * entry as cohort wrote it holds them in range. */
 enum { PIECE = 1 << 16 };
-static void hash_section(section *sc)
+static void hash_section(section *sc, int trusted)
 {
-    if (sc->skip) return;
+    if (sc->skip || (trusted && sc->kind != SEC_IDS)) return;
+    int check = sc->kind != SEC_PLAIN;
 #ifdef MADV_POPULATE_READ
     /* its pages mapped in one call, on the thread that hashes it */
     uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)sc->p & ~(pg - 1);
@@ -630,25 +648,26 @@ static void hash_section(section *sc)
     hstate s;
     hash_begin(&s, sc->n);
     size_t n = sc->n, blocks = n - n % HBLOCK;
-    int check = sc->kind != SEC_PLAIN;
     for (size_t at = 0; at < blocks && !sc->bad; at += PIECE) {
         size_t len = blocks - at < PIECE ? blocks - at : PIECE;
-        hash_blocks(&s, sc->p + at, len);
+        if (!trusted) hash_blocks(&s, sc->p + at, len);
         if (check && check_piece(sc, sc->p + at, at, len) != 0) sc->bad = 1;
     }
     if (check && !sc->bad && blocks < n && check_piece(sc, sc->p + blocks, blocks, n - blocks) != 0)
         sc->bad = 1;
-    sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
+    if (!trusted) sc->hash = hash_end(&s, sc->p + blocks, n - blocks);
 }
 
 static void hash_section_at(void *ctx, size_t i, int caller)
 {
     (void)caller;
     reader *rd = ctx;
-    hash_section(&rd->sec[i]);
+    hash_section(&rd->sec[i], rd->trusted);
 }
 
-/* Every section but those skipped hashed and checked, on up to `threads`
+/* Every section but those skipped hashed and checked (of a trusted entry,
+ * rd->trusted, only the text ids mapped to this run's, each checked in
+ * range: hash_section), on up to `threads`
  * threads (this one among them, tasks_run), and its hash compared with
  * the entry's table of the sections' hashes (the payload's last words,
  * h->nsec of them, whose own hash is h->sections); 1 when the walk found
@@ -666,7 +685,7 @@ static int reader_verified(reader *rd, int threads, const cc_header *h)
     int bad = 0;
     for (size_t i = 0; i < rd->nsec; i++) {
         const section *sc = &rd->sec[i];
-        bad |= sc->bad || (!sc->skip && rd64(tab + 8 * i) != sc->hash);
+        bad |= sc->bad || (!sc->skip && !rd->trusted && rd64(tab + 8 * i) != sc->hash);
     }
     return !bad;
 }
@@ -885,7 +904,7 @@ static colcache_ident header_ident(const cc_header *h)
 {
     colcache_ident id = {h->dev, h->ino, h->size, h->mtime_sec, h->mtime_nsec, h->ctime_sec,
                          h->ctime_nsec, h->seen_sec, h->seen_nsec, 1, 0,
-                         h->has_sha256 != 0, h->hash, {0}};
+                         h->has_sha256 != 0, h->hash, {0}, 0};
     memcpy(id.sha256, h->sha256, sizeof id.sha256);
     return id;
 }
@@ -979,6 +998,9 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
     rd.base = map;
     rd.off = sizeof h;
     rd.end = len;
+    /* written by cohort and unchanged since (entrystamp.h), unless the
+     * user asked for every section hashed (COHORT_CACHE=verify) */
+    rd.trusted = !entry_stamp_distrusted() && entry_stamp_holds(&st, &h.own);
     textdict *td = cols ? calloc(ncols, sizeof *td) : NULL;
     size_t ntd = 0;
     int bad = !td;
@@ -1013,11 +1035,12 @@ int colcache_load(const char *dir, const char *path, colcache_ident *id, uint64_
         /* only the entry just read (not one renamed into its place since) */
         if (wfd >= 0 && fstat(wfd, &wst) == 0 && wst.st_ino == st.st_ino &&
             wst.st_dev == st.st_dev)
-            (void)!pwrite(wfd, &renewed, sizeof renewed, 0);
+            (void)entry_stamp_rewrite(wfd, &renewed, sizeof renewed, &renewed.own);
         if (wfd >= 0) close(wfd);
         free(wp);
     }
     close(fd);
+    id->entry_trusted = rd.trusted;
     t->cols = cols;
     t->ncols = ncols;
     t->nrows = nrows;
@@ -1076,7 +1099,7 @@ void colcache_note_sha256(const char *dir, const char *path, const char *tname,
             rec.has_sha256 = 1;
             memcpy(rec.sha256, sha256, SHA256_BYTES);
             set_file(&h, &rec);
-            (void)!pwrite(fd, &h, sizeof h, 0);
+            (void)entry_stamp_rewrite(fd, &h, sizeof h, &h.own);
         }
     }
     if (fd >= 0) close(fd);
@@ -1217,8 +1240,11 @@ static int seal(FILE *f, cc_header *h, const sums *check)
     h->payload = (uint64_t)st.st_size - sizeof *h;
     h->nsec = check->n;
     h->sections = colcache_hash(check->h, n);
+    (void)entry_stamp_choose(fileno(f), (uint64_t)st.st_size, &h->own);
     h->check = header_check(h);
-    return pwrite(fileno(f), h, sizeof *h, 0) == (ssize_t)sizeof *h ? 0 : -1;
+    if (pwrite(fileno(f), h, sizeof *h, 0) != (ssize_t)sizeof *h) return -1;
+    (void)entry_stamp_apply(fileno(f), &h->own);   /* the last change to the file */
+    return 0;
 }
 
 /* A new file beside path, to be renamed over it by temp_commit (entries
@@ -1321,6 +1347,8 @@ struct colcache_writer {
     unsigned char carry[HBLOCK];/* the bytes of a block not yet whole */
     size_t ncarry;
     uint64_t left;          /* payload bytes still to come */
+    uint64_t size;          /* the entry's, header and payload */
+    entry_stamp own;        /* colcache_writer_stamp's */
     int bad;
 };
 
@@ -1339,6 +1367,7 @@ colcache_writer *colcache_writer_open(const char *dir, const char *name, size_t 
         return NULL;
     }
     w->bad = fput(w->f, zero, header);   /* the header's place */
+    w->size = (uint64_t)header + payload;
     hash_begin(&w->s, (size_t)payload);
     w->left = payload;
     return w;
@@ -1367,6 +1396,12 @@ void colcache_writer_put(colcache_writer *w, const void *p, size_t n)
     w->ncarry = n - whole;
 }
 
+void colcache_writer_stamp(colcache_writer *w, entry_stamp *s)
+{
+    (void)entry_stamp_choose(fileno(w->f), w->size, &w->own);
+    *s = w->own;
+}
+
 uint64_t colcache_writer_hash(const colcache_writer *w)
 {
     return hash_end(&w->s, w->carry, w->ncarry);
@@ -1376,6 +1411,7 @@ int colcache_writer_commit(colcache_writer *w, const void *header, size_t n)
 {
     int rc = w->bad || w->left || fflush(w->f) != 0 ||
              pwrite(fileno(w->f), header, n, 0) != (ssize_t)n;
+    if (!rc) (void)entry_stamp_apply(fileno(w->f), &w->own);   /* the last change to the file */
     rc = temp_commit(w->f, w->tmp, w->path, rc ? -1 : 0);
     free(w->path);
     free(w);

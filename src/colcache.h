@@ -4,7 +4,9 @@
  * restored on the next run without parsing.  An entry is used only when
  * the CSV file has the content hash it had when the entry was written, the
  * table is declared the same way, and the entry was written by this
- * version of cohort on this ABI and is whole (its own checksum).  The
+ * version of cohort on this ABI and is whole (its header's checksum, and
+ * either its own identity: the file as cohort wrote it, entrystamp.h, or
+ * the checksums of the sections the run uses).  The
  * content hash is taken from the entry without reading the file when the
  * file's identity (device, inode, size, modification and change times to
  * the nanosecond) is the one recorded with it and that identity was
@@ -20,6 +22,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "data.h"
+#include "entrystamp.h"
 #include "hash.h"
 
 /* A CSV file as the cache knows it. */
@@ -32,6 +35,8 @@ typedef struct colcache_ident {
     int has_sha256;         /* sha256 is known (recorded in the entry) */
     uint64_t hash;          /* colcache_hash of the file's blocks, chained */
     uint8_t sha256[SHA256_BYTES];
+    int entry_trusted;      /* colcache_load hit: the entry was trusted by its
+                               own identity (entrystamp.h), its sections not hashed */
 } colcache_ident;
 
 /* A child table's links to its parent, as data_load builds them: each
@@ -84,7 +89,9 @@ int colcache_ident_of(const char *path, colcache_ident *id);
  * range, but the caller must check they are of its parent); otherwise
  * leaves t as it was and returns 0.  Either way id then holds the file's content hash (id->hashed) unless the file could
  * not be read.  The entry's sections are
- * hashed (verified) on up to `threads` threads (0: one a core, at most 8).
+ * hashed (verified) on up to `threads` threads (0: one a core, at most 8),
+ * unless the entry's own identity vouches for it (id->entry_trusted set
+ * then; entrystamp.h).
  * With want, the columns it does not keep (and with no_links the links)
  * are left projected and their data neither read nor verified (only
  * their headers and names are):
@@ -144,6 +151,9 @@ int colcache_unchanged(const char *path, const colcache_ident *id);
 typedef struct colcache_writer colcache_writer;
 colcache_writer *colcache_writer_open(const char *dir, const char *name, size_t header, uint64_t payload);
 void colcache_writer_put(colcache_writer *w, const void *p, size_t n);
+/* colcache_writer_stamp: the entry's own identity (entrystamp.h), for
+ * its header (before its checksum is taken); set on the file by _commit. */
+void colcache_writer_stamp(colcache_writer *w, entry_stamp *s);
 uint64_t colcache_writer_hash(const colcache_writer *w);
 int colcache_writer_commit(colcache_writer *w, const void *header, size_t n);
 #endif

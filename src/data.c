@@ -2713,6 +2713,7 @@ static int restore_cached(loader *L, cache_state *cs)
         t->unread = 1;
         cs->hit = 1;
         L->d->tables_cached++;
+        L->d->tables_trusted += cs->id.entry_trusted != 0;
         L->d->tables_unread++;
         L->d->bytes_read += cs->id.size;
         return 1;
@@ -2739,6 +2740,7 @@ static int restore_cached(loader *L, cache_state *cs)
     }
     cs->hit = 1;
     L->d->tables_cached++;
+    L->d->tables_trusted += cs->id.entry_trusted != 0;
     L->d->bytes_read += cs->id.size;
     return 1;
 }
@@ -2860,6 +2862,7 @@ static int load_table(loader *L, const table_spec *specs, size_t n, size_t ti)
         size_t hashed = L->d->files_hashed;
         L->d->files_hashed -= cs->id.computed != 0;
         L->d->tables_cached--;
+        L->d->tables_trusted -= cs->id.entry_trusted != 0;
         L->d->bytes_read -= cs->id.size;
         free(L->cs);
         L->cs = NULL;

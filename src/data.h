@@ -129,6 +129,8 @@ typedef struct cohort_data {
     size_t files_hashed;    /* CSV files the rerun cache read to hash them */
     size_t tables_linked;   /* restored with their links to the parent */
     size_t tables_unread;   /* restored with their shape alone (table.unread) */
+    size_t tables_trusted;  /* restored from an entry trusted by its own
+                               identity, not hashed (entrystamp.h) */
 } cohort_data;
 
 /* Where a table was declared in the rules, for diagnostics about it. */

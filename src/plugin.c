@@ -85,10 +85,21 @@ void plugin_reg_free(plugin_reg *r)
     free(r);
 }
 
+/* The size of a cohort_plugin of ABI 1.2 to 1.6 (up to nspecs). */
+#define SIZEOF_PLUGIN_16 offsetof(cohort_plugin, estimator_flags)
+
+unsigned plugin_estimator_flags(const cohort_plugin *p, const cohort_estimator *e)
+{
+    if (!p || !e || p->abi_minor < 7 || p->sizeof_plugin < sizeof(cohort_plugin) || !p->estimator_flags ||
+        e < p->estimators || e >= p->estimators + p->nestimators)
+        return 0;
+    return p->estimator_flags[e - p->estimators];
+}
+
 /* Each spec names a parameter of one of the plugin's estimators. */
 static int verify_specs(const cohort_plugin *p, char *why, size_t size)
 {
-    if (p->abi_minor < 2 || p->sizeof_plugin < sizeof(cohort_plugin) || !p->nspecs) return 0;
+    if (p->abi_minor < 2 || p->sizeof_plugin < SIZEOF_PLUGIN_16 || !p->nspecs) return 0;
     if (p->sizeof_param_spec != sizeof(cohort_param_spec)) {
         snprintf(why, size, "sizeof_param_spec is %lu, this host expects %lu", (unsigned long)p->sizeof_param_spec,
                  (unsigned long)sizeof(cohort_param_spec));
@@ -132,8 +143,10 @@ int plugin_verify(const cohort_plugin *p, char *why, size_t size)
     if (p->abi_minor > COHORT_ABI_MINOR && n < size)
         n += (size_t)snprintf(why + n, size - n, "%sabi_minor is %u, newer than this host's %u",
                               n ? "; " : "", (unsigned)p->abi_minor, (unsigned)COHORT_ABI_MINOR);
-    /* a plugin built for ABI 1.0 or 1.1 ends before sizeof_param_spec */
-    if (!(p->abi_minor < 2 && p->sizeof_plugin == offsetof(cohort_plugin, sizeof_param_spec)))
+    /* a plugin built for ABI 1.0 or 1.1 ends before sizeof_param_spec, one
+     * for 1.2 to 1.6 before estimator_flags */
+    if (!(p->abi_minor < 2 && p->sizeof_plugin == offsetof(cohort_plugin, sizeof_param_spec)) &&
+        !(p->abi_minor < 7 && p->sizeof_plugin == SIZEOF_PLUGIN_16))
         CHECK(sizeof_plugin, sizeof(cohort_plugin));
     CHECK(sizeof_estimator, sizeof(cohort_estimator));
     CHECK(sizeof_param, sizeof(cohort_param));
@@ -179,7 +192,7 @@ int plugin_verify(const cohort_plugin *p, char *why, size_t size)
 static size_t specs_of(const cohort_plugin *p, const cohort_param_spec **specs)
 {
     *specs = NULL;
-    if (p->abi_minor < 2 || p->sizeof_plugin < sizeof(cohort_plugin) || !p->specs) return 0;
+    if (p->abi_minor < 2 || p->sizeof_plugin < SIZEOF_PLUGIN_16 || !p->specs) return 0;
     *specs = p->specs;
     return p->nspecs;
 }

@@ -35,6 +35,10 @@ int plugin_verify(const cohort_plugin *p, char *why, size_t size);
  * NULL (none declared, or an older plugin). */
 const cohort_param_spec *plugin_param_spec(const cohort_plugin *p, const char *estimator, const char *param);
 
+/* The enum cohort_estimator_flag mask (ABI 1.7) plugin p declares for its
+ * estimator e; 0 for an older plugin or none declared. */
+unsigned plugin_estimator_flags(const cohort_plugin *p, const cohort_estimator *e);
+
 /* Limits on a descriptor's tables (a larger count is taken as garbage). */
 #define PLUGIN_MAX_ESTIMATORS 256
 #define PLUGIN_MAX_PARAMS 256

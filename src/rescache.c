@@ -37,8 +37,11 @@
  * boolean let, a 0/1 status) -- lossless, a boolean column's entry is 1/64
  * of its size and writing it costs that much less; such a section is
  * decoded into memory of its own when read (one whose bits are all 0 into
- * the kernel's zero page: zero_pages), the others are used in place.  Any mismatch, a short file or a wrong hash makes it a
- * miss; a new entry is renamed over an old one (colcache_writer).  An
+ * the kernel's zero page: zero_pages), the others are used in place.  The
+ * header also holds the entry's own identity (entrystamp.h: format 4): an
+ * entry that has it is not hashed (nor populated) at its use, unless
+ * COHORT_CACHE=verify.  Any mismatch, a short file or a wrong hash (of an
+ * entry not trusted so) makes it a miss; a new entry is renamed over an old one (colcache_writer).  An
  * entry read is mapped read-only: restored columns point into it.
  *
  * Plugins' results (cohort_host.memo_get, result.c): an entry of one
@@ -66,7 +69,7 @@
 #include "colcache.h"
 #include "hash.h"
 
-enum { RC_FORMAT = 3 };   /* 3: colcache_hash of format 5 (colcache.c) */
+enum { RC_FORMAT = 4 };   /* 3: colcache_hash of format 5 (colcache.c); 4: the entry's stamp */
 static const char rc_magic[8] = "COHRES1";
 /* How a section's bytes are kept (the Entries paragraph above). */
 enum { RC_RAW, RC_BYTES01, RC_DOUBLES01 };
@@ -75,7 +78,9 @@ typedef struct rc_header {
     char magic[8];
     uint64_t format;
     char key[64];
-    uint64_t nsec, payload, hash, check;
+    uint64_t nsec, payload, hash;
+    entry_stamp own;        /* the entry's own identity (entrystamp.h) */
+    uint64_t check;
 } rc_header;
 
 
@@ -106,6 +111,7 @@ struct rescache {
     memo *lets, *params, *eps, *expos, *tables;
     size_t asked, found;
     size_t memo_asked, memo_found;   /* plugins' results (rescache_key_memo) */
+    size_t trusted, hashed;          /* entries read: by their stamp, or hashed */
 };
 
 /* ---- build identity ------------------------------------------------------ */
@@ -490,6 +496,12 @@ void rescache_counts(const rescache *rc, size_t *asked, size_t *found)
     *found = rc ? rc->found : 0;
 }
 
+void rescache_trust_counts(const rescache *rc, size_t *trusted, size_t *hashed)
+{
+    *trusted = rc ? rc->trusted : 0;
+    *hashed = rc ? rc->hashed : 0;
+}
+
 void rescache_memo_counts(const rescache *rc, size_t *asked, size_t *found)
 {
     *asked = rc ? rc->memo_asked : 0;
@@ -577,14 +589,17 @@ static int get_entry(rescache *rc, const rc_key *key, rc_entry *out)
              pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h && !memcmp(h.magic, rc_magic, sizeof rc_magic) &&
              h.format == RC_FORMAT && !memcmp(h.key, key->hex, 64) && h.check == header_check(&h) &&
              h.nsec <= RC_MAXSEC && h.payload == (uint64_t)st.st_size - sizeof h;
+    /* written by cohort and unchanged since (entrystamp.h): not hashed,
+     * unless the user asked for it (COHORT_CACHE=verify) */
+    int trusted = ok && !entry_stamp_distrusted() && entry_stamp_holds(&st, &h.own);
     if (ok) {
-        /* mapped read-only and populated at once (the page cache's pages,
-         * not copied), like the table cache's entries: a restored column
-         * points into it */
+        /* mapped read-only (the page cache's pages, not copied), like the
+         * table cache's entries: a restored column points into it;
+         * populated at once to be hashed, else faulted in as it is read */
         len = (size_t)st.st_size;
-        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | (trusted ? 0 : MAP_POPULATE), fd, 0);
         buf = map == MAP_FAILED ? NULL : map + sizeof h;
-        ok = buf && colcache_hash(buf, h.payload) == h.hash;
+        ok = buf && (trusted || colcache_hash(buf, h.payload) == h.hash);
     }
     close(fd);
     size_t off = 0;
@@ -619,6 +634,8 @@ static int get_entry(rescache *rc, const rc_key *key, rc_entry *out)
     out->n = h.nsec;
     out->map = map;
     out->maplen = len;
+    /* gets may run on several threads */
+    __atomic_add_fetch(trusted ? &rc->trusted : &rc->hashed, 1, __ATOMIC_RELAXED);
     return 1;
 }
 
@@ -703,6 +720,7 @@ void rescache_put(rescache *rc, const rc_key *key, const rc_entry *e)
     h.nsec = e->n;
     h.payload = total;
     h.hash = colcache_writer_hash(w);
+    colcache_writer_stamp(w, &h.own);
     h.check = header_check(&h);
     (void)colcache_writer_commit(w, &h, sizeof h);
 }

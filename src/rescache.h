@@ -17,7 +17,8 @@
  * table, or reads a table whose content the table cache does not know,
  * has no key: it is computed every time.  (Whether a result may be written
  * at all, given the run's data warnings, is the caller's: study.c.)  An entry is used only when its
- * header, key, length and checksum all match; writes go to a temporary
+ * header, key, length and header checksum all match and either its own
+ * identity holds (entrystamp.h) or its payload's checksum does; writes go to a temporary
  * file renamed into place (colcache_writer). */
 #ifndef COHORT_RESCACHE_H
 #define COHORT_RESCACHE_H
@@ -89,4 +90,7 @@ rc_key rescache_key_memo(rescache *rc, uintptr_t code, const char *est, const rc
 int rescache_memo_get(rescache *rc, const rc_key *key, void *buf, size_t size);
 void rescache_memo_put(rescache *rc, const rc_key *key, const void *buf, size_t size);
 void rescache_memo_counts(const rescache *rc, size_t *asked, size_t *found);
+/* Entries read (results and plugins' results): trusted by their own
+ * identity (entrystamp.h), or hashed; for the `cache:` line. */
+void rescache_trust_counts(const rescache *rc, size_t *trusted, size_t *hashed);
 #endif

@@ -61,6 +61,7 @@ static void message(const cohort_call *call, int kind, const char *fmt, va_list 
     call_ctx *c = ctx_of(call);
     char *m = vformat(fmt, ap);
     if (!m) return;
+    if (kind != MSG_NOTE && c->before_diag) c->before_diag(c->fetch_ctx);
     if (kind != MSG_NOTE)
         diag_at(c->dg, kind == MSG_ERROR ? DIAG_ERROR : DIAG_WARNING, c->where, "%s: %s", call->estimator, m);
     if (kind == MSG_ERROR) {
@@ -513,8 +514,16 @@ static int h_memo_get(const cohort_call *call, const cohort_vec *const *vecs, si
 static void h_memo_put(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs, const char *what,
                        const void *buf, size_t size)
 {
+    const call_ctx *c = ctx_of(call);
+    if (c->may_keep && !c->may_keep(c->fetch_ctx)) return;   /* the run met data problems */
     rc_key k = memo_key(call, vecs, nvecs, what, size);
-    if (k.hex[0] && buf) rescache_memo_put(ctx_of(call)->rc, &k, buf, size);
+    if (k.hex[0] && buf) rescache_memo_put(c->rc, &k, buf, size);
+}
+
+static int h_fetch(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs)
+{
+    const call_ctx *c = ctx_of(call);
+    return c->fetch && vecs && nvecs ? c->fetch(c->fetch_ctx, vecs, nvecs) : 0;
 }
 
 static const cohort_host host = {
@@ -528,6 +537,7 @@ static const cohort_host host = {
     h_figure_point, h_figure_smooth, h_figure_tick, h_figure_estimate_counts, h_unit,
     h_run_tasks,
     h_memo_get, h_memo_put,
+    h_fetch,
 };
 
 const cohort_host *result_host(void)

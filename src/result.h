@@ -196,6 +196,14 @@ typedef struct call_ctx {
     uintptr_t code;
     const call_col *cols;
     size_t ncols;
+    /* fetch (ABI 1.7): the runner's, over the columns it left out (NULL:
+     * none); what it reports before the plugin's first warning or error
+     * (NULL: nothing); whether memo_put may keep a result now (NULL: yes;
+     * not once the run met data problems), all given fetch_ctx */
+    int (*fetch)(void *ctx, const cohort_vec *const *vecs, size_t n);
+    void (*before_diag)(void *ctx);
+    int (*may_keep)(void *ctx);
+    void *fetch_ctx;
 } call_ctx;
 
 /* Free what unit_values stored in c. */

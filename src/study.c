@@ -54,7 +54,10 @@ typedef struct timing {
     char *res_dir;
     size_t res_asked, res_found;
     size_t memo_asked, memo_found;   /* plugins' results (memo_get) */
+    size_t res_trusted, res_hashed;  /* results' entries read: trusted by their
+                                        identity, or hashed (rescache.h) */
     size_t digests;         /* data files read for their SHA-256 */
+    size_t res_unread;      /* of on-demand estimators' columns, those never fetched */
 } timing;
 
 static double now(void)
@@ -952,6 +955,7 @@ typedef struct filler {
     int ep;
     double *origin;        /* with surv: each unit's origin date (for exposures) */
     size_t col;            /* in the database: e's column of the analysis dataset */
+    int lazy;              /* a COLUMN or COLUMNS argument's column (fetch on demand) */
 } filler;
 
 /* A unit's first interval starts a day before its origin, so that an event
@@ -1370,9 +1374,10 @@ static void rc_get_task(void *ctx, size_t k, int caller)
 /* Fill the columns of fill[0..nfill) over rows: those the results cache
  * has from it (read on the threads, restored in order), the others
  * evaluated (and written to it while the run has met no data problem:
- * problems()). */
+ * problems()).  given: their keys when taken already (deferred columns),
+ * else NULL. */
 static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler *fill, size_t nfill,
-                         const size_t *rows, size_t n)
+                         const size_t *rows, size_t n, const rc_key *given)
 {
     rc_key *keys = pool->rc ? calloc(nfill + 1, sizeof *keys) : NULL;
     rc_entry *ents = keys ? calloc(nfill + 1, sizeof *ents) : NULL;
@@ -1383,8 +1388,8 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
         keys = NULL;
         ents = NULL;
     }
-    uint64_t units = keys ? rescache_units(rows, n) : 0;   /* the same units for every column */
-    for (size_t k = 0; keys && k < nfill; k++) keys[k] = fill_key(pool->rc, &fill[k], units, n);
+    uint64_t units = keys && !given ? rescache_units(rows, n) : 0;   /* the same units for every column */
+    for (size_t k = 0; keys && k < nfill; k++) keys[k] = given ? given[k] : fill_key(pool->rc, &fill[k], units, n);
     if (keys) {
         rc_gets g = {pool->rc, keys, ents, hit};
         tasks_run(pool->n, nfill, rc_get_task, &g);
@@ -1433,6 +1438,134 @@ static void fill_columns(const evpool *pool, const study *st, colbuf *b, filler 
         free(keep);
     }
     free(keys);
+}
+
+/* ---- columns fetched on demand (ABI 1.7) ------------------------------------------ */
+
+/* The COLUMN and COLUMNS arguments' columns of an estimator flagged
+ * COHORT_EST_COLUMNS_ON_DEMAND that the results cache names (a key): left
+ * out by build_args (their vectors' values NULL) until the plugin fetches
+ * them (cohort_host.fetch: defer_fetch), then filled as build_args fills
+ * the others -- read from the cache after its checks, or evaluated as a
+ * miss is.  A column never fetched is neither read nor evaluated: its
+ * data problems are none, as the plugin fetches every column it reads
+ * and keeps a result of columns (memo_put) only from a run that met none
+ * (defer_may_keep).  On the first estimate the data problems are reported
+ * (report_endpoint_problems) before the plugin's first warning or error,
+ * or after it returns: after the fetches it makes first. */
+static void report_endpoint_problems(const study *st, const evpool *pool, const indb_set *db, const results *res,
+                                     diag *dg);
+
+typedef struct deferred {
+    filler *fill;           /* fill[k].vec NULL once fetched */
+    rc_key *keys;
+    cohort_vec *arrays;     /* each one's vector as vec_init made it (the arrays to fill) */
+    size_t n, cap;
+    const evpool *pool;
+    const study *st;
+    colbuf *b;
+    const size_t *rows;
+    size_t nrows;
+    call_ctx *cc;           /* its columns named for memo_get: b's, renewed by each fetch */
+    int report;             /* the first estimate's report of data problems is still to come */
+    const indb_set *db;
+    const results *res;
+    diag *dg;
+    double secs;            /* spent fetching (evaluation, not the estimate's own time) */
+} deferred;
+
+static void deferred_free(deferred *z)
+{
+    free(z->fill);
+    free(z->keys);
+    free(z->arrays);
+    z->fill = NULL;
+    z->keys = NULL;
+    z->arrays = NULL;
+    z->n = z->cap = 0;
+}
+
+/* Leave filler f (key k) out until fetched: its vector's values NULL;
+ * 0, or -1 when out of memory. */
+static int defer_add(deferred *z, const filler *f, const rc_key *k)
+{
+    if (z->n == z->cap) {
+        size_t cap = z->cap ? 2 * z->cap : 16;
+        filler *x = realloc(z->fill, cap * sizeof *x);
+        if (x) z->fill = x;
+        rc_key *y = x ? realloc(z->keys, cap * sizeof *y) : NULL;
+        if (y) z->keys = y;
+        cohort_vec *a = y ? realloc(z->arrays, cap * sizeof *a) : NULL;
+        if (!a) return -1;
+        z->arrays = a;
+        z->cap = cap;
+    }
+    z->fill[z->n] = *f;
+    z->keys[z->n] = *k;
+    z->arrays[z->n++] = *f->vec;
+    f->vec->num = NULL;
+    f->vec->text = NULL;
+    f->vec->missing = NULL;
+    return 0;
+}
+
+/* The columns never fetched. */
+static size_t defer_unread(const deferred *z)
+{
+    size_t u = 0;
+    for (size_t k = 0; k < z->n; k++) u += z->fill[k].vec != NULL;
+    return u;
+}
+
+/* The first estimate's report of data problems, once. */
+static void defer_report(void *ctx)
+{
+    deferred *z = ctx;
+    if (!z->report) return;
+    z->report = 0;
+    report_endpoint_problems(z->st, z->pool, z->db, z->res, z->dg);
+}
+
+/* cohort_host.fetch: fill the columns of vecs[0..n) left out, together
+ * (fill_columns: read on the threads, or evaluated in one pass). */
+static int defer_fetch(void *ctx, const cohort_vec *const *vecs, size_t n)
+{
+    deferred *z = ctx;
+    double t0 = now();
+    filler *f = malloc((z->n + 1) * sizeof *f);
+    rc_key *k = malloc((z->n + 1) * sizeof *k);
+    if (!f || !k) {
+        free(f);
+        free(k);
+        return -1;
+    }
+    size_t m = 0;
+    for (size_t j = 0; j < z->n; j++) {
+        if (!z->fill[j].vec) continue;
+        size_t i = 0;
+        while (i < n && vecs[i] != z->fill[j].vec) i++;
+        if (i == n) continue;
+        *z->fill[j].vec = z->arrays[j];   /* its arrays back, to restore or evaluate into */
+        f[m] = z->fill[j];
+        k[m++] = z->keys[j];
+        z->fill[j].vec = NULL;
+    }
+    if (m) fill_columns(z->pool, z->st, z->b, f, m, z->rows, z->nrows, k);
+    free(f);
+    free(k);
+    /* fill_columns named the columns filled (cb_known): memo_get finds them */
+    z->cc->cols = z->b->known;
+    z->cc->ncols = z->b->nknown;
+    z->secs += now() - t0;
+    return 0;
+}
+
+/* memo_put: a result is kept only while the run has met no data problem
+ * (as the results cache's own, problems()). */
+static int defer_may_keep(void *ctx)
+{
+    const deferred *z = ctx;
+    return problems(z->pool, z->st) == 0;
 }
 
 /* The columns of the analysis dataset: each distinct expression ei's
@@ -1497,7 +1630,7 @@ static void estimate_columns(const study *st, db_cols *c)
 
 static int build_args(study *st, const evpool *pool, const estimateinfo *ei, const size_t *rows, size_t n,
                       cohort_arg *args, colbuf *b, double **origin, int *expo_arg, const indb_set *db,
-                      db_cols *dbc)
+                      db_cols *dbc, deferred *lazy)
 {
     evaluator *ev = pool->ev[0];
     *origin = NULL;
@@ -1506,7 +1639,7 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
     size_t nfill = 0, capfill = 0;
 #define ADDFILL(...) do { \
         if (nfill == capfill) { capfill = capfill ? 2 * capfill : 16; filler *x_ = realloc(fill, capfill * sizeof *x_); if (!x_) { free(fill); return -1; } fill = x_; } \
-        fill[nfill++] = (filler){__VA_ARGS__, 0}; } while (0)
+        fill[nfill++] = (filler){__VA_ARGS__, 0, 0}; } while (0)
     for (size_t i = 0; i < ei->nargs; i++) {
         const boundarg *ba = &ei->args[i];
         cohort_arg *a = &args[i];
@@ -1548,6 +1681,7 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
         case COHORT_ARG_COLUMN:
             if (vec_init(b, &a->vec, ba->value, n)) { free(fill); return -1; }
             ADDFILL(ba->value, &a->vec, NULL, -1, NULL);
+            fill[nfill - 1].lazy = 1;
             break;
         case COHORT_ARG_COLUMNS: {
             cohort_vec *v = cb_alloc(b, (ba->nitems + 1) * sizeof *v);
@@ -1555,6 +1689,7 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
             for (size_t k = 0; k < ba->nitems; k++) {
                 if (vec_init(b, &v[k], ba->items[k], n)) { free(fill); return -1; }
                 ADDFILL(ba->items[k], &v[k], NULL, -1, NULL);
+                fill[nfill - 1].lazy = 1;
             }
             a->columns.n = ba->nitems;
             a->columns.vecs = v;
@@ -1621,7 +1756,21 @@ static int build_args(study *st, const evpool *pool, const estimateinfo *ei, con
         pool_prepare(pool, NULL, 0, NULL);
         parallel_for(pool, n, fill_part, &fc);
     } else {
-        fill_columns(pool, st, b, fill, nfill, rows, n);
+        /* an on-demand estimator's columns that the cache names are left
+         * out (deferred); the others filled now */
+        size_t left = 0;
+        uint64_t units = lazy && pool->rc ? rescache_units(rows, n) : 0;
+        for (size_t k = 0; k < nfill; k++) {
+            rc_key key = {""};
+            if (lazy && pool->rc && fill[k].lazy) key = fill_key(pool->rc, &fill[k], units, n);
+            if (key.hex[0]) {
+                if (defer_add(lazy, &fill[k], &key)) { free(fill); return -1; }
+                cb_known(b, fill[k].vec, &key, n);
+                continue;
+            }
+            fill[left++] = fill[k];
+        }
+        fill_columns(pool, st, b, fill, left, rows, n, NULL);
     }
     free(fill);
     return 0;
@@ -1661,7 +1810,7 @@ static int add_interactions(const study *st, const evpool *pool, const estimatei
             if (vec_init(b, &vars[v], x, n)) return -1;
             /* without ref(), the first level of the rules' order, as for a main effect */
             if (!ref[v]) ref[v] = labels_reference(st->labels, vars[v].name);
-            fill[f] = (filler){x, &vars[v], NULL, -1, NULL, 0};
+            fill[f] = (filler){x, &vars[v], NULL, -1, NULL, 0, 0};
             if (db) fill[f].col = add_column(dbc, x);   /* fetched with the others (estimate_columns) */
             f++;
         }
@@ -1792,6 +1941,25 @@ static int rows_arg(const study *st, const estimateinfo *ei, int *ep)
         }
     }
     return -1;
+}
+
+/* May estimate ei's columns be left out until its plugin fetches them
+ * (deferred)?  When its estimator is flagged COHORT_EST_COLUMNS_ON_DEMAND,
+ * the results cache is on, the columns are evaluated here (not in the
+ * database), and nothing of the host reads their values before run(): no
+ * formula (its interactions, an exposure splitting the rows), no endpoint
+ * with rows (its intervals repeat the columns), no small-cell check of the
+ * levels (min_cell). */
+static int on_demand(const study *st, const estimateinfo *ei, const indb_set *db, const rescache *rc, int min_cell)
+{
+    if (db || !rc || min_cell >= 2 ||
+        !(plugin_estimator_flags(ei->plugin, ei->est) & COHORT_EST_COLUMNS_ON_DEMAND))
+        return 0;
+    int ep;
+    if (rows_arg(st, ei, &ep) >= 0) return 0;
+    for (size_t k = 0; k < ei->nargs; k++)
+        if (ei->args[k].kind == COHORT_ARG_FORMULA) return 0;
+    return 1;
 }
 
 /* Replace each unit's row (units: rows of the unit table) by its intervals
@@ -2515,6 +2683,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     est_tap etap = {dg->fn, dg->ud, NULL};
     dg->fn = est_tap_cb;
     dg->ud = &etap;
+    size_t unread = 0;           /* columns left out and never fetched (deferred) */
     for (size_t i = 0; i < st->nests; i++) {
         const estimateinfo *ei = &st->ests[i];
         char where[512];
@@ -2536,8 +2705,11 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         double *origin = NULL;
         int expo = -1;
         cohort_arg *args = cb_alloc(&b, (ei->nargs + 2) * sizeof *args);
-        int built = args && !build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo, db, &dbc);
-        if (i == 0) report_endpoint_problems(st, &pool, db, res, dg);
+        deferred lz = {NULL, NULL, NULL, 0, 0, &pool, st, &b, rows, n, NULL, 0, db, res, dg, 0};
+        int built = args && !build_args(st, &pool, ei, rows, n, args, &b, &origin, &expo, db, &dbc,
+                                        on_demand(st, ei, db, pool.rc, min_cell) ? &lz : NULL);
+        if (i == 0 && built && lz.n) lz.report = 1;   /* after the plugin's first fetches (deferred) */
+        else if (i == 0) report_endpoint_problems(st, &pool, db, res, dg);
         if (!built) diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
         /* (the levels shown are those of the terms as written: before interactions add columns) */
         int bad = !built || disclose_check_levels(ei, args, n, min_cell, dg);
@@ -2551,11 +2723,15 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         if (bad) {
             er->failed = 1;
             *failed = 1;
+            defer_report(&lz);
+            deferred_free(&lz);
             cb_free(&b);
             continue;
         }
         call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads,
-                       pool.rc, (uintptr_t)ei->est->run, b.known, b.nknown};
+                       pool.rc, (uintptr_t)ei->est->run, b.known, b.nknown,
+                       lz.n ? defer_fetch : NULL, lz.report ? defer_report : NULL, defer_may_keep, &lz};
+        lz.cc = &cc;
         er->nunits = (double)n;
         double t1 = now();
         cohort_call call = {&cc, ei->est->name, where, n, NULL, n, ei->nargs, args,
@@ -2564,6 +2740,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
             er->failed = 1;
             *failed = 1;
+            defer_report(&lz);
+            deferred_free(&lz);
             cb_free(&b);
             continue;
         }
@@ -2571,6 +2749,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory splitting follow-up at the exposure");
             er->failed = 1;
             *failed = 1;
+            defer_report(&lz);
+            deferred_free(&lz);
             cb_free(&b);
             continue;
         }
@@ -2579,6 +2759,8 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory listing the intervals of %s", st->eps[rep].s->name);
             er->failed = 1;
             *failed = 1;
+            defer_report(&lz);
+            deferred_free(&lz);
             cb_free(&b);
             continue;
         }
@@ -2586,7 +2768,10 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
         int rc = guard_call(ei->s->loc, EXIT_ESTIMATE, call_estimator, &ec,
                             "estimator %s (plugin %s %s) crashed in run(); no results were written",
                             ei->est->name, ei->plugin->name, ei->plugin->version);
-        tm->estimate += now() - t1;
+        defer_report(&lz);   /* when the plugin fetched and warned of nothing */
+        tm->estimate += now() - t1 - lz.secs;
+        unread += defer_unread(&lz);
+        deferred_free(&lz);
         results_label_figures(res, er);
         if (rc == 0 && ei->default_cluster) {
             char w[32];
@@ -2647,11 +2832,16 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
     free(dbc.e);
     size_t asked, found;
     rescache_counts(pool.rc, &asked, &found);
-    tm->res_asked += asked;
+    /* a column left out and never fetched was keyed but not asked for */
+    tm->res_asked += asked - (unread < asked ? unread : asked);
+    tm->res_unread += unread;
     tm->res_found += found;
     rescache_memo_counts(pool.rc, &asked, &found);
     tm->memo_asked += asked;
     tm->memo_found += found;
+    rescache_trust_counts(pool.rc, &asked, &found);
+    tm->res_trusted += asked;
+    tm->res_hashed += found;
     pool_free(&pool);
     eval_free(ev);
     tm->evaluate += now() - t0;
@@ -2723,9 +2913,11 @@ static void print_timing(const timing *tm, const cohort_data *d, double total, F
             rss_bytes / 1048576.0, d->bytes_read > 0 ? rss_bytes / (double)d->bytes_read : 0);
     fprintf(err, "cache: %zu tables restored from the rerun cache (%zu with their links to the parent, %zu unread: "
                  "shape only), %zu files hashed, "
-                 "%zu read for their SHA-256, %zu of %zu results reused, %zu of %zu plugin results reused\n",
-            d->tables_cached, d->tables_linked, d->tables_unread, d->files_hashed, tm->digests, tm->res_found,
-            tm->res_asked, tm->memo_found, tm->memo_asked);
+                 "%zu read for their SHA-256, %zu columns not fetched, %zu of %zu results reused, "
+                 "%zu of %zu plugin results reused, %zu of %zu entries trusted by their identity\n",
+            d->tables_cached, d->tables_linked, d->tables_unread, d->files_hashed, tm->digests, tm->res_unread,
+            tm->res_found, tm->res_asked, tm->memo_found, tm->memo_asked, d->tables_trusted + tm->res_trusted,
+            d->tables_cached + tm->res_trusted + tm->res_hashed);
 }
 
 static int output(const run_opts *o, const results *res, const out_settings *os, diag *dg, FILE *out)
@@ -2752,7 +2944,7 @@ static int output(const run_opts *o, const results *res, const out_settings *os,
 int study_run(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, progress_new(), NULL, 0, 0, 0, 0, 0, 0, 0, 0};
     double start = now();
     char oerr[1024];
     if (o->outdir && outdir_check(o->outdir, oerr, sizeof oerr)) {
@@ -2854,7 +3046,7 @@ int study_run(const run_opts *o, diag *dg, FILE *out)
 int study_check(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     for (size_t k = 0; !rc && k < l.nsts; k++) {
         const study *st = l.sts[k];
@@ -2991,7 +3183,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_export(const run_opts *o, const char *csv_path, diag *dg)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0};
     /* in the database, the schema is all cohort reads (from a sample of rows) */
     int rc = load_all(o, o->in_database ? 1000 : 0, 0, dg, &l, &tm);
     if (rc) {
@@ -3337,7 +3529,7 @@ static int export_in_database(const loaded *l, const study *st, const char *csv_
 int study_sql(const run_opts *o, diag *dg, FILE *out)
 {
     loaded l;
-    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
+    timing tm = {0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0};
     int rc = load_all(o, o->check_sample_rows ? o->check_sample_rows : 1000, 0, dg, &l, &tm);
     int bad = 0;
     study *one = rc ? NULL : find_analysis(o, &l, 0, &bad, dg);

@@ -56,7 +56,23 @@
 # - describe's summaries kept between runs (memo_get, the `cache:` line's
 #   "N of M plugin results reused"): those of its 5 numbers and booleans
 #   are reused by a rerun, all but the changed let's (and the lets that
-#   read it) by one with a let changed, none from damaged entries;
+#   read it) by one with a let changed, none from damaged entries; the
+#   columns they summarise are then never fetched (plugin ABI 1.7: the
+#   `cache:` line's "U columns not fetched"), with and without by (then
+#   its booleans are), and a run that warns keeps none (a study reading an
+#   endpoint's members in describe: its warnings every run, as without
+#   the cache);
+# - an entry is trusted by its own identity (src/entrystamp.c: device,
+#   inode, size and an mtime in the past recorded in its header and set on
+#   the file; the `cache:` line's "T of E entries trusted by their
+#   identity"): a rerun trusts every entry (tables, results, plugin
+#   results); a damaged entry with its mtime set back (forged) is trusted,
+#   the documented limit, and COHORT_CACHE=verify finds it (table parsed,
+#   result computed again); an entry damaged by another write is hashed
+#   and not used, one copied back with cp -p (another inode) is hashed and
+#   used; a header renewed in place (a digest recorded, a CSV identity
+#   renewed) keeps a trusted entry trusted, and does not make a copied
+#   one trusted; COHORT_CACHE=verify hashes every entry;
 # - a file with a data error writes no entry and reports the same errors.
 # (The other tests run with COHORT_CACHE=off, from Makefile.am, so that
 # the suite writes nothing under the home folder.)
@@ -451,16 +467,32 @@ export in
 # ---- the results cache (src/rescache.c) ----
 # A study whose evaluation meets no data problem (a run that warns about
 # its data writes no result: each is computed again, with its warnings).
-# `results NAME N M`: N of the run's M results came from the cache.
+# `results NAME N M`: N of the run's M results came from the cache or were
+# not needed (a column describe never fetched: `cache:` line's "U columns
+# not fetched, R of M results reused": N = U + R of U + M).
 results() {
-    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) results reused, .*$/\1 \2/p' "$tmp/$1.raw")
-    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} results reused, expected $2 of $3"
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) columns not fetched, \([0-9]*\) of \([0-9]*\) results reused, .*$/\1 \2 \3/p' "$tmp/$1.raw" |
+        awk '{ print $1 + $2, $1 + $3 }')
+    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} results reused or not fetched, expected $2 of $3"
+}
+# `unfetched NAME U`: U columns of describe (ABI 1.7, fetched on demand)
+# were never read: its memo gave their summaries
+unfetched() {
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) columns not fetched, .*$/\1/p' "$tmp/$1.raw")
+    [ "$got" = "$2" ] || fail "$1: ${got:-no} columns not fetched, expected $2"
 }
 # `memos NAME N M`: N of the M plugin results the run's estimates asked the
 # cache for (memo_get) came from it
 memos() {
-    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) plugin results reused$/\1 \2/p' "$tmp/$1.raw")
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) plugin results reused, .*$/\1 \2/p' "$tmp/$1.raw")
     [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} plugin results reused, expected $2 of $3"
+}
+# `trusted NAME T E`: T of the E cache entries the run used (tables
+# restored, results and plugin results read) were trusted by their own
+# identity (src/entrystamp.h), the others hashed
+trusted() {
+    got=$(sed -n 's/^cache: .*, \([0-9]*\) of \([0-9]*\) entries trusted by their identity$/\1 \2/p' "$tmp/$1.raw")
+    [ "$got" = "$2 $3" ] || fail "$1: ${got:-no} entries trusted, expected $2 of $3"
 }
 # `res NAME RULES REUSED [ARGS]`: run RULES, with and without the cache, the
 # same outputs; REUSED of its 9 results (the unit set and 8 columns) reused
@@ -496,15 +528,49 @@ res r_first r.rules 0
 grep -q 'warning' "$tmp/r_first_ref.err" && fail "r_first: the study warns: $(cat "$tmp/r_first_ref.err")"
 # describe's summaries of its 5 numbers and booleans (not of its 2 texts)
 memos r_first 0 5
-for th in 1 2 7; do res "r_again$th" r.rules 9 --threads $th; memos "r_again$th" 5 5; done
+unfetched r_first 0
+# a rerun: the 5 summaries from the memo, their columns never read (4 of
+# 4 results reused: the unit set, the 2 texts, km's endpoint)
+for th in 1 2 7; do
+    res "r_again$th" r.rules 9 --threads $th; memos "r_again$th" 5 5; unfetched "r_again$th" 5
+    sed -n 's/^cache: .*, \([0-9]* of [0-9]*\) results reused, .*$/\1/p' "$tmp/r_again$th.raw" | grep -qx '4 of 4' ||
+        fail "r_again$th: not 4 of 4 results reused"
+done
+# describe first, reading an endpoint's members, on data with problems:
+# the columns it fetches are computed during its run() and the endpoint's
+# warnings come before its own, as without the cache; a run that warns
+# keeps no summary (memo_put), so every rerun computes them again
+sed 's/^estimate describe(vars: \[/estimate describe(vars: [os.time, os.status, /' "$tmp/s/study.rules" >"$tmp/s/w.rules"
+grep -q 'os.time' "$tmp/s/w.rules" || fail "w.rules: not made"
+for k in 1 2; do
+    go "w_ref$k" w.rules --no-cache
+    go "w$k" w.rules
+    same "w$k" "w_ref$k" any
+    memos "w$k" 0 6
+    unfetched "w$k" 0
+done
+grep -q 'after the censoring date' "$tmp/w2.err" || fail "w2: no warning about deaths after censoring"
+# with by: by's values and the booleans' are read, the numbers' never
+# (their summaries by group from the memo: 3 columns not fetched)
+sed 's/^estimate describe(\(.*\));/estimate describe(\1, by: early);/' "$tmp/s/r.rules" >"$tmp/s/rb.rules"
+grep -q 'by: early' "$tmp/s/rb.rules" || fail "rb.rules: not made"
+go rb_ref rb.rules --no-cache
+go rb1 rb.rules
+go rb2 rb.rules --threads 2
+for k in 1 2; do same "rb$k" rb_ref any; done
+memos rb1 2 5   # the booleans' counts, kept by r.rules' runs (they do not depend on by)
+memos rb2 5 5
+unfetched rb2 3
 # one let changed: that let (early) alone is computed again; one its other
 # lets read (good): good and early
 sed 's/^let early = n_before == 0 and good;/let early = n_before <= 1 and good;/' "$tmp/s/r.rules" >"$tmp/s/r1.rules"
 res r_let r1.rules 8
 memos r_let 4 5
+unfetched r_let 4
 sed 's/^let good = kps >= minkps;/let good = kps > minkps;/' "$tmp/s/r.rules" >"$tmp/s/r2.rules"
 res r_dep r2.rules 7
 memos r_dep 3 5
+unfetched r_dep 3
 # renamed row variable, reordered lets: the same definitions, all reused
 sed 's/count courses c: c.start_date/count courses x: x.start_date/' "$tmp/s/r.rules" |
     awk '/^let site/ { s = $0; next } { print } /^timescale/ { print s }' >"$tmp/s/r3.rules"
@@ -735,6 +801,129 @@ grep -q '4242' "$tmp/kh_orphan_ref.err" || fail "keyhash: no error about patient
 go kh_orphan study.rules
 same kh_orphan kh_orphan_ref ""
 cp -p "$tmp/courses_orig.csv" "$C"
+
+# ---- entries trusted by their own identity (src/entrystamp.c) ----
+# The writer records the entry file's device, inode, size and a
+# modification time M in the past in its checksummed header, and sets the
+# file's mtime to M; a run whose fstat of the entry gives exactly that
+# uses it without hashing it (the `cache:` line's "T of E entries trusted
+# by their identity"; E: the entries the run used: here the 2 tables
+# alone -- study.rules warns about its data, and a run that warns keeps
+# no result, describe's summaries neither (memo_put, since lazy15)).
+rm -rf "$COHORT_CACHE_DIR"
+go t_first study.rules
+same t_first ref 0
+trusted t_first 0 0
+go t_again study.rules
+same t_again ref 2
+trusted t_again 2 2
+# (the patients entry: the one holding site's strings)
+pe=$(grep -lE '(S[0-3]){4}' "$COHORT_CACHE_DIR"/*.cohortcache)
+[ -n "$pe" ] && [ "$(echo "$pe" | wc -l)" = 1 ] || fail "trust: no single entry of patients"
+at=$(grep -obUaE '(S[0-3]){4}' "$pe" | head -1 | cut -d: -f1)
+m=$(stat -c %y "$pe")
+# damage in a section the rules read (site's strings), the mtime then set
+# back to M (forged): trusted, the damage used (the documented limit: the
+# hash never claimed to stop forgery) -- site's values show changed
+flip "$pe" "$at"
+touch -d "$m" "$pe"
+[ "$(stat -c %y "$pe")" = "$m" ] || fail "trust: touch did not set the mtime back"
+go t_forged study.rules
+trusted t_forged 2 2
+cmp -s "$tmp/t_forged.out" "$tmp/ref.out" && fail "t_forged: the forged entry was not trusted"
+# COHORT_CACHE=verify: every section used hashed; the damage found, the
+# table parsed (and its entry written again), courses' entry hashed
+COHORT_CACHE=verify
+export COHORT_CACHE
+go t_verify study.rules
+same t_verify ref 1
+trusted t_verify 0 1
+unset COHORT_CACHE
+go t_verified study.rules
+same t_verified ref 2
+trusted t_verified 2 2
+# written by cohort, then a byte changed by another program (its mtime
+# then the current time, not M): hashed, found damaged, parsed
+pe=$(grep -lE '(S[0-3]){4}' "$COHORT_CACHE_DIR"/*.cohortcache)
+flip "$pe" "$(grep -obUaE '(S[0-3]){4}' "$pe" | head -1 | cut -d: -f1)"
+go t_damaged study.rules
+same t_damaged ref 1
+trusted t_damaged 1 1
+# copied away and back with its times (cp -p: the mtime M kept, another
+# inode): hashed, and used
+pe=$(grep -lE '(S[0-3]){4}' "$COHORT_CACHE_DIR"/*.cohortcache)
+mv "$pe" "$tmp/away.cohortcache"
+cp -p "$tmp/away.cohortcache" "$pe"
+[ "$(stat -c %y "$pe")" = "$(stat -c %y "$tmp/away.cohortcache")" ] || fail "trust: cp -p did not keep the mtime"
+go t_copied study.rules
+same t_copied ref 2
+trusted t_copied 1 2
+# results.json's digests recorded in the entries' headers in place (both
+# files settled: COHORT_CACHE_RACY_NS=0): the mtime set back to M (the
+# courses entry still trusted), unless the entry was not trusted before
+# (the copied one stays hashed)
+COHORT_CACHE_RACY_NS=0
+export COHORT_CACHE_RACY_NS
+[ "$(shas)" = "$want" ] || fail "trust: json run"
+grep -q ', 2 read for their SHA-256, .*, 1 of 2 entries trusted by their identity$' "$tmp/sha.raw" ||
+    fail "trust: json: $(grep '^cache' "$tmp/sha.raw")"
+[ "$(shas)" = "$want" ] || fail "trust: json run from the entries"
+grep -q ', 0 read for their SHA-256, .*, 1 of 2 entries trusted by their identity$' "$tmp/sha.raw" ||
+    fail "trust: the digests' renewal lost the stamp: $(grep '^cache' "$tmp/sha.raw")"
+# a CSV file's identity renewed in the entry's header in place (chmod: the
+# same bytes, another ctime): the courses entry, trusted before, still is
+chmod g+r "$C"
+step t_chmod ref 2 1
+trusted t_chmod 1 2
+step t_chmod2 ref 2 0
+trusted t_chmod2 1 2
+unset COHORT_CACHE_RACY_NS
+# the results cache: a rerun trusts all 11 entries it reads (2 tables, the
+# unit set, 2 texts' columns and km's endpoint, describe's 5 kept
+# summaries: the 5 columns they summarise are not fetched, lazy15); a result entry damaged by
+# another program is hashed and computed again (the tables still
+# trusted); COHORT_CACHE=verify hashes every entry; a forged result entry
+# (damaged, its mtime set back) is trusted, and verify finds it
+rm -rf "$COHORT_CACHE_DIR"
+res t_r1 r.rules 0
+trusted t_r1 0 0
+res t_r2 r.rules 9
+memos t_r2 5 5
+trusted t_r2 11 11
+damage flip cohortres
+res t_r3 r.rules 0
+trusted t_r3 2 2
+res t_r4 r.rules 9
+trusted t_r4 11 11
+COHORT_CACHE=verify
+export COHORT_CACHE
+res t_r5 r.rules 9
+memos t_r5 5 5
+trusted t_r5 0 11
+unset COHORT_CACHE
+# (`forge`: a byte in the middle of the largest result entry but the unit
+# set's, whose first section, after the 152-byte header, is its 40 bytes
+# of counts kept as they are; its mtime then set back)
+forge() {
+    e=$(for f in $(ls -S "$COHORT_CACHE_DIR"/*.cohortres); do
+        [ "$(od -An -tu8 -j152 -N16 "$f" | tr -s ' ' | sed 's/^ //')" = "40 0" ] || { echo "$f"; break; }
+    done)
+    [ -n "$e" ] || fail "trust: no result entry of a column"
+    m=$(stat -c %y "$e")
+    flip "$e" $(($(stat -c %s "$e") / 2))
+    touch -d "$m" "$e"
+}
+# trusted, not hashed (what the run does with the forged values is not
+# checked: a restore that finds them inconsistent computes them again)
+forge
+go t_r6 r.rules
+trusted t_r6 11 11
+forge
+COHORT_CACHE=verify
+export COHORT_CACHE
+res t_r7 r.rules 8
+trusted t_r7 0 10
+unset COHORT_CACHE
 
 # a data error: no entry for the broken table, the same errors every time
 rm -rf "$COHORT_CACHE_DIR"

@@ -13,7 +13,12 @@
  * test host->size before using a member added later.  Minor 6 appended
  * run_tasks; memo_get and memo_put came after it (test them with
  * COHORT_HOST_HAS); a plugin built against minor 5 or earlier loads and
- * runs as before.
+ * runs as before.  Minor 7 appended fetch to the host table and
+ * estimator_flags to cohort_plugin: an estimator flagged
+ * COHORT_EST_COLUMNS_ON_DEMAND may be given columns whose values are not
+ * there yet, and fetches those it reads; a plugin of minor 6 or earlier
+ * (its cohort_plugin ends before estimator_flags) gets every value before
+ * run(), as before.
  *
  * Memory ownership:
  *  - Everything the host passes (cohort_call, its arguments and vectors,
@@ -43,7 +48,7 @@ extern "C" {
 
 #define COHORT_PLUGIN_MAGIC 0x43485254u /* "CHRT" */
 #define COHORT_ABI_MAJOR 1
-#define COHORT_ABI_MINOR 6
+#define COHORT_ABI_MINOR 7
 
 /* Value types of vectors (same codes as the rules language). */
 enum cohort_type {
@@ -69,7 +74,10 @@ enum cohort_arg_kind {
     COHORT_ARG_ENDPOINTS = 1u << 9 /* list of endpoints (endpoints) */
 };
 
-/* A column of per-row values. */
+/* A column of per-row values.  For an estimator flagged
+ * COHORT_EST_COLUMNS_ON_DEMAND (ABI 1.7) a COLUMN or COLUMNS argument's
+ * num, text and missing may be NULL until host->fetch is called for it
+ * (name, type and n are always set). */
 typedef struct cohort_vec {
     const char *name;              /* as written in the rules, e.g. "patient.age" */
     int type;                      /* enum cohort_type */
@@ -426,6 +434,26 @@ typedef struct cohort_host {
                     void *buf, size_t size);
     void (*memo_put)(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs, const char *what,
                      const void *buf, size_t size);
+
+    /* ---- ABI 1.7: columns fetched on demand (test COHORT_HOST_HAS) ---- */
+
+    /* For an estimator flagged COHORT_EST_COLUMNS_ON_DEMAND: make the values
+     * (num or text, and missing) of vecs[0..nvecs) there, each a pointer to
+     * a cohort_vec of call->args as given (columns of COLUMN and COLUMNS
+     * arguments; any other, or one whose values are there, is left as it
+     * is).  The host may leave such columns' values out until asked when
+     * the rerun cache (cohort(1), RERUN CACHE) names them: a column never
+     * fetched is never read from the cache nor computed.  Columns asked for
+     * together are read (or computed) together: ask once for all those a
+     * step needs.  A column comes from the cache only after every check
+     * an entry passes before use; one the cache has not, or not whole, is
+     * computed then, as without the cache, and the data warnings of that
+     * computation come before any warning or error of the plugin (fetch
+     * before warning).  memo_get and memo_put name a column as well
+     * before its fetch as after.  Returns 0, or -1 when memory ran out
+     * (the values are then not all there: fail with an error).  Not from a
+     * task (run_tasks). */
+    int (*fetch)(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs);
 } cohort_host;
 
 /* What a COUNT column counts (cohort_host.table_count_role).  "The group"
@@ -512,6 +540,19 @@ typedef struct cohort_estimator {
     int (*run)(const cohort_host *host, const cohort_call *call);
 } cohort_estimator;
 
+/* (ABI 1.7) What an estimator declares about how it is called
+ * (cohort_plugin.estimator_flags). */
+enum cohort_estimator_flag {
+    /* It calls host->fetch for every column of its COLUMN and COLUMNS
+     * arguments before reading that column's values, so the host may leave
+     * them out until then (describe: the variables whose summaries its
+     * memo holds are never fetched).  An older host ignores the flag and
+     * gives every value before run(); fetch is then absent and needs no
+     * call.  Other kinds of arguments (formulas, endpoints) always come
+     * whole. */
+    COHORT_EST_COLUMNS_ON_DEMAND = 1u << 0
+};
+
 /* What cohort_plugin_entry() returns.  Fill it with COHORT_PLUGIN_HEADER. */
 typedef struct cohort_plugin {
     uint32_t magic;
@@ -527,6 +568,8 @@ typedef struct cohort_plugin {
     uint32_t sizeof_param_spec;    /* sizeof(cohort_param_spec), or 0 without specs */
     const cohort_param_spec *specs;
     size_t nspecs;
+    /* ---- ABI 1.7: NULL, or one enum cohort_estimator_flag mask per estimator ---- */
+    const unsigned *estimator_flags;
 } cohort_plugin;
 
 #define COHORT_PLUGIN_HEADER                                              \

@@ -600,6 +600,7 @@ static const cohort_plugin cif_plugin = {
     sizeof cif_estimators / sizeof cif_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(cif_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -529,6 +529,7 @@ static const cohort_plugin cmp_plugin = {
     sizeof cmp_estimators / sizeof cmp_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(cmp_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -683,6 +683,7 @@ static const cohort_plugin cox_plugin = {
     sizeof cox_estimators / sizeof cox_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(cox_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

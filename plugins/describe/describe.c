@@ -14,7 +14,11 @@
  * the last variable; the tables are then written in order.  A
  * variable whose summaries the host kept from an earlier run over the same
  * values (memo_get, after ABI 1.6: the rerun cache) is not summarised
- * again, and one summarised is given to it to keep (ds_memo). */
+ * again, and one summarised is given to it to keep (ds_memo).  Its
+ * columns come on demand (ABI 1.7, COHORT_EST_COLUMNS_ON_DEMAND): it
+ * fetches by's values first, then, together, those of the variables
+ * whose summaries the memo did not give, before any warning (ds_fetch);
+ * a variable the memo gave is never read. */
 #include <cohort/plugin.h>
 #include "summary.h"
 #include "../common/pcommon.h"
@@ -37,6 +41,7 @@ typedef struct ds_ctx {
     const cohort_call *call;
     int overall, digits;
     const cohort_vec *by;   /* NULL without groups */
+    size_t dropped;         /* rows whose by is missing (warned after the fetches) */
     pc_factor bf;
     size_t ng;              /* groups with rows (1 without by) */
     size_t *glevel;         /* factor level of each group */
@@ -67,6 +72,15 @@ static void ds_ctx_free(ds_ctx *c)
     free(c->glevel);
     free(c->grp);
     pc_factor_free(&c->bf);
+}
+
+/* Make the values of vecs[0..n) there (host->fetch, ABI 1.7; an older host
+ * gave them all).  Returns 0, or 1 after host->error. */
+static int ds_fetch(const ds_ctx *c, const cohort_vec *const *vecs, size_t n)
+{
+    if (!n || !COHORT_HOST_HAS(c->host, fetch) || c->host->fetch(c->call, vecs, n) == 0) return 0;
+    c->host->error(c->call, "out of memory");
+    return 1;
 }
 
 /* Options and groups.  Returns 0 or 1 after host->error. */
@@ -102,6 +116,7 @@ static int ds_setup(ds_ctx *c)
         return 0;
     }
     c->by = &by->vec;
+    if (ds_fetch(c, &c->by, 1)) return 1;
     if (pc_factor_make(c->by, NULL, &c->bf) != 0 || pc_factor_order(host, call, c->by, &c->bf) != 0) {
         host->error(call, "out of memory coding %s", c->by->name);
         return 1;
@@ -117,8 +132,7 @@ static int ds_setup(ds_ctx *c)
         if (c->grp[i] < 0) dropped++;
         else c->glevel[c->grp[i]] = 1;
     }
-    if (dropped)
-        host->warning(call, "%zu of %zu rows dropped: %s is missing", dropped, n, c->by->name);
+    c->dropped = dropped;
     for (size_t k = 0; k < nlev; k++)
         if (c->glevel[k]) c->glevel[k] = ++c->ng;
     for (size_t i = 0; i < n; i++)
@@ -126,6 +140,7 @@ static int ds_setup(ds_ctx *c)
     for (size_t k = 0, g = 0; k < nlev; k++)
         if (c->glevel[k]) c->glevel[g++] = k;
     if (c->ng == 0) {
+        host->warning(call, "%zu of %zu rows dropped: %s is missing", dropped, n, c->by->name);
         host->error(call, "no rows with %s known", c->by->name);
         return 1;
     }
@@ -582,6 +597,21 @@ static ds_pre *ds_prepare(const ds_ctx *c, const cohort_columns *vars)
     }
     for (size_t j = 0; j < nv; j++) pre[j].cells = cells + j * (c->ng + 1);
     ds_memo(c, vars, pre, 1);
+    /* the values of the variables the memo did not give, together, and of
+     * the booleans with by (their counts per group are taken when their
+     * rows are written, ds_summarise; the memo gives their levels) */
+    const cohort_vec **need = malloc((nv + 1) * sizeof *need);
+    size_t nneed = 0;
+    for (size_t j = 0; need && j < nv; j++)
+        if (!pre[j].kept || (c->by && vars->vecs[j].type == COHORT_TYPE_BOOL)) need[nneed++] = &vars->vecs[j];
+    int fetched = need && ds_fetch(c, need, nneed) == 0;
+    free(need);
+    if (!fetched) {
+        free(pre);
+        free(cells);
+        free(work);
+        return NULL;
+    }
     ds_tasks t = {c, vars, pre, work};
     void (*const round[2])(void *, size_t, size_t) = {ds_task, ds_task_pass};
     size_t ntasks[2] = {nv, nv * DS_PARTS}, staged = 0;
@@ -627,6 +657,8 @@ static int ds_run(const cohort_host *host, const cohort_call *call)
         host->error(call, "out of memory");
         goto out;
     }
+    if (c.dropped)
+        host->warning(call, "%zu of %zu rows dropped: %s is missing", c.dropped, call->nrows, c.by->name);
     char buf[256], title[256];
     if (c.by) snprintf(title, sizeof title, "Description by %s", c.by->name);
     else snprintf(title, sizeof title, "Description");
@@ -803,6 +835,9 @@ static const cohort_param_spec ds_specs[] = {
     {"describe", "vars", NULL, 0, NAN, NAN, COHORT_SPEC_LEVELS, NULL},
 };
 
+/* (ABI 1.7) describe fetches the columns it reads (ds_fetch) */
+static const unsigned ds_flags[] = {COHORT_EST_COLUMNS_ON_DEMAND};
+
 static const cohort_plugin ds_plugin = {
     COHORT_PLUGIN_HEADER,
     "describe",
@@ -812,6 +847,7 @@ static const cohort_plugin ds_plugin = {
     1,
     NULL,
     COHORT_PLUGIN_SPECS(ds_specs),
+    ds_flags,
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

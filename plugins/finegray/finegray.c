@@ -589,6 +589,7 @@ static const cohort_plugin fg_plugin = {
     sizeof fg_estimators / sizeof fg_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(fg_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -173,6 +173,7 @@ static const cohort_plugin iptw_plugin = {
     sizeof iptw_estimators / sizeof iptw_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(iptw_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -879,6 +879,7 @@ static const cohort_plugin km_plugin = {
     sizeof km_estimators / sizeof km_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(km_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

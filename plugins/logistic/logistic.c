@@ -293,6 +293,7 @@ static const cohort_plugin lg_plugin = {
     sizeof lg_estimators / sizeof lg_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(lg_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

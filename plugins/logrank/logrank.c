@@ -205,6 +205,7 @@ static const cohort_plugin lr_plugin = {
     sizeof lr_estimators / sizeof lr_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(lr_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -322,6 +322,7 @@ static const cohort_plugin psm_plugin = {
     sizeof psm_estimators / sizeof psm_estimators[0],
     NULL,
     COHORT_PLUGIN_SPECS(psm_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

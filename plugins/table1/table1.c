@@ -1255,6 +1255,7 @@ static const cohort_plugin t1_plugin = {
     1,
     NULL,
     COHORT_PLUGIN_SPECS(t1_specs),
+    NULL,   /* estimator_flags (ABI 1.7): none, every column comes before run() */
 };
 
 const cohort_plugin *cohort_plugin_entry(void)

@@ -185,6 +185,32 @@ void mock_memos_free(mock_memos *s)
     memset(s, 0, sizeof *s);
 }
 
+void mock_lazy_add(mock_lazy *l, cohort_vec *v)
+{
+    CU_ASSERT_FATAL(l->n < 16);
+    l->full[l->n] = *v;
+    l->vecs[l->n++] = v;
+    v->num = NULL;
+    v->text = NULL;
+    v->missing = NULL;
+}
+
+/* fetch (ABI 1.7): each column given without values gets them back */
+static int mock_fetch(const cohort_call *call, const cohort_vec *const *vecs, size_t nvecs)
+{
+    mock_lazy *l = ((mock *)call->host_private)->lazy;
+    CU_ASSERT_FATAL(vecs != NULL && nvecs >= 1);
+    if (!l) return 0;
+    l->calls++;
+    for (size_t i = 0; i < nvecs; i++)
+        for (size_t k = 0; k < l->n; k++)
+            if (vecs[i] == l->vecs[k] && !l->vecs[k]->missing) {
+                *l->vecs[k] = l->full[k];
+                l->fetched++;
+            }
+    return 0;
+}
+
 const cohort_host mock_host = {
     .size = sizeof(cohort_host),
     .abi_major = COHORT_ABI_MAJOR,
@@ -202,6 +228,7 @@ const cohort_host mock_host = {
     .run_tasks = mock_run_tasks,
     .memo_get = mock_memo_get,
     .memo_put = mock_memo_put,
+    .fetch = mock_fetch,
 };
 
 mock_table *mock_get(mock *m, const char *id)

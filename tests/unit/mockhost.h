@@ -33,6 +33,16 @@ typedef struct mock_memos {
     size_t gets, hits, puts;
 } mock_memos;
 
+/* Columns a test gives without values (ABI 1.7 on-demand estimators):
+ * vecs[k] (num, text, missing NULL) gets full[k]'s values when the plugin
+ * fetches it; the calls and the columns fetched are counted. */
+typedef struct mock_lazy {
+    cohort_vec *vecs[16];
+    cohort_vec full[16];
+    size_t n;
+    size_t calls, fetched;
+} mock_lazy;
+
 typedef struct mock {
     mock_table tables[8];
     size_t ntables;
@@ -40,12 +50,15 @@ typedef struct mock {
     size_t nmsgs;
     int min_cell;         /* counts below it are hidden (0: none) */
     mock_memos *memos;    /* NULL: memo_get finds nothing, memo_put keeps nothing */
+    mock_lazy *lazy;      /* NULL: fetch has nothing to fetch */
 } mock;
 
 /* Pass as the host; set call.host_private to a zeroed mock. */
 extern const cohort_host mock_host;
 void mock_free(mock *m);
 void mock_memos_free(mock_memos *s);
+/* Give v without its values until fetched (into l). */
+void mock_lazy_add(mock_lazy *l, cohort_vec *v);
 mock_table *mock_get(mock *m, const char *id);
 int mock_colidx(const mock_table *t, const char *name);
 #endif

@@ -451,6 +451,56 @@ static void test_memo(void)
     lung_vars_free(&lv);
 }
 
+/* fetch (ABI 1.7): describe given its columns without values fetches by's
+ * and those of the variables it summarises; a second run, given the
+ * summaries the first kept, never fetches (never reads: their values are
+ * NULL) the numbers' -- age, wt_loss, meal_cal -- nor, without by, the
+ * boolean old's (with by its counts per group are taken from its values),
+ * and writes the same cells, to the bit, as a run given every value. */
+static void test_fetch(void)
+{
+    const rd_table *d = lung();
+    lung_vars lv;
+    lung_vars_make(&lv, d);
+    cohort_arg *args = lv.args;
+    const cohort_estimator *e = &cohort_plugin_entry()->estimators[0];
+    for (size_t nargs = 1; nargs <= 2; nargs++) {
+        mock_memos store;
+        memset(&store, 0, sizeof store);
+        mock m[3];
+        memset(m, 0, sizeof m);
+        m[1].memos = m[2].memos = &store;
+        mock_lazy lazy[3];
+        memset(lazy, 0, sizeof lazy);
+        for (size_t h = 0; h < 3; h++) {
+            if (h > 0) {
+                /* every column without values, until fetched */
+                for (size_t j = 0; j < args[0].columns.n; j++) mock_lazy_add(&lazy[h], &lv.vecs[j]);
+                if (nargs == 2) mock_lazy_add(&lazy[h], &args[1].vec);
+                m[h].lazy = &lazy[h];
+            }
+            cohort_call call = {&m[h], "describe", "test.rules:4", d->nrow, NULL, 0, nargs, args, 10, "tens"};
+            CU_ASSERT_EQUAL_FATAL(e->run(&mock_host, &call), 0);
+            CU_ASSERT(m[h].nmsgs == 0);
+            /* the values back, for the next run to take away again */
+            for (size_t k = 0; k < lazy[h].n; k++) *lazy[h].vecs[k] = lazy[h].full[k];
+        }
+        /* first: all 6 (and by, in a call of its own); then 2 of 6 without
+         * by (ph_ecog, ph_karno), 3 of 6 with it (and old) */
+        CU_ASSERT_EQUAL(lazy[1].fetched, nargs == 2 ? 7u : 6u);
+        CU_ASSERT_EQUAL(lazy[1].calls, nargs == 2 ? 2u : 1u);
+        CU_ASSERT_EQUAL(lazy[2].fetched, nargs == 2 ? 4u : 2u);
+        CU_ASSERT_EQUAL(store.hits, 4u);
+        for (size_t h = 1; h < 3; h++) {
+            CU_ASSERT(same_table(mock_get(&m[0], "describe"), mock_get(&m[h], "describe")));
+            CU_ASSERT(same_table(mock_get(&m[0], "stats"), mock_get(&m[h], "stats")));
+        }
+        for (size_t h = 0; h < 3; h++) mock_free(&m[h]);
+        mock_memos_free(&store);
+    }
+    lung_vars_free(&lv);
+}
+
 /* Dates: median [IQR] and range as dates. */
 static void test_dates(void)
 {
@@ -962,6 +1012,7 @@ int main(void)
         !CU_add_test(s, "plugin on lung", test_plugin) ||
         !CU_add_test(s, "summaries in tasks", test_tasks) ||
         !CU_add_test(s, "summaries kept between runs", test_memo) ||
+        !CU_add_test(s, "columns fetched on demand", test_fetch) ||
         !CU_add_test(s, "dates", test_dates) || !CU_add_test(s, "booleans", test_bools) ||
         !CU_add_test(s, "0/1 counts", test_count01) || !CU_add_test(s, "radix sort, merged runs", test_sort) ||
         !CU_add_test(s, "quantiles by selection", test_select) ||
