@@ -14,7 +14,11 @@
  * A block of units at a time (eval_block), the number nodes the block's
  * values read (columns of the unit or its ancestors, literals, arithmetic)
  * are typed vectors (bvec: doubles and a missing byte a unit), each result
- * by the scalar helper the tree walk uses (arith_num, ep_event, ep_finish).
+ * by the scalar helper the tree walk uses (arith_num, ep_event, ep_finish);
+ * a let whose window tests the table's order column with operands from
+ * those vectors is computed for the block in a loop of its own
+ * (block_let_all), each unit's span of rows that pass worked out from its
+ * group's prefilter bytes (group_span: such a prefilter keeps no spans).
  * A run's threads share the quantifiers' state (quant_state), built before
  * they start (study.c pool_prepare); one a thread meets still unbuilt is
  * built then under the evaluators' lock, once, and published with an
@@ -625,27 +629,34 @@ static uint8_t prefilter_row(evaluator *ev, const expr *e, size_t r)
  * so that 16 bytes can be read from any row (bytemap_nonzero). */
 #define PASS_PAD 16
 
+/* The span of group a (of g) for prefilter pass: the positions [s[0],
+ * s[1]) in g from its first row that passes to its last, [off, off) when
+ * none does (quant_state.span). */
+static inline __attribute__((always_inline)) void group_span(const group_index *g, const uint8_t *pass, size_t a,
+                                                             uint32_t *s)
+{
+    size_t first = g->off[a], n = g->off[a + 1] - first, b = 0, f = n;
+    if (!g->rows && n <= 64) {
+        /* rows in the file's order (the usual case): a mask of the
+         * group's rows that pass, without a branch a row */
+        uint64_t m = bytemap_nonzero(pass + first, n, 1);
+        b = m ? (size_t)__builtin_ctzll(m) : n;
+        f = m ? 64 - (size_t)__builtin_clzll(m) : n;
+    } else {
+        while (b < n && !pass[group_row(g, first + b)]) b++;
+        while (f > b && !pass[group_row(g, first + f - 1)]) f--;
+    }
+    s[0] = (uint32_t)(first + (b < n ? b : 0));
+    s[1] = (uint32_t)(first + (b < n ? f : 0));
+}
+
 /* The spans of the groups [lo, hi) of quantifier e (quant_state.span),
  * from its prefilter pass. */
 static void prefilter_spans(evaluator *ev, const expr *e, const uint8_t *pass, size_t lo, size_t hi)
 {
     quant_state *qs = &ev->quants[e->qslot];
     const group_index *g = atomic_load_explicit(&qs->groups, memory_order_acquire);
-    for (size_t a = lo; a < hi; a++) {
-        size_t first = g->off[a], n = g->off[a + 1] - first, b = 0, f = n;
-        if (!g->rows && n <= 64) {
-            /* rows in the file's order (the usual case): a mask of the
-             * group's rows that pass, without a branch a row */
-            uint64_t m = bytemap_nonzero(pass + first, n, 1);
-            b = m ? (size_t)__builtin_ctzll(m) : n;
-            f = m ? 64 - (size_t)__builtin_clzll(m) : n;
-        } else {
-            while (b < n && !pass[group_row(g, first + b)]) b++;
-            while (f > b && !pass[group_row(g, first + f - 1)]) f--;
-        }
-        qs->span[2 * a] = (uint32_t)(first + (b < n ? b : 0));
-        qs->span[2 * a + 1] = (uint32_t)(first + (b < n ? f : 0));
-    }
+    for (size_t a = lo; a < hi; a++) group_span(g, pass, a, qs->span + 2 * a);
 }
 
 static const expr *fast_conjunct(evaluator *ev, quant_state *qs, const expr *e);
@@ -674,8 +685,9 @@ static inline const group_index *quant_groups(evaluator *ev, const expr *e)
 }
 
 /* The prefilter of quantifier e (its groups built), computed now (under
- * qlock, as quant_groups_build), with its spans when there is
- * memory for them and its fast conjunct, all before it is published. */
+ * qlock, as quant_groups_build), with its fast conjunct and its spans
+ * (when there is memory for them and the conjunct is no sorted window:
+ * spans_alloc), all before it is published. */
 static __attribute__((noinline)) const uint8_t *prefilter_build(evaluator *ev, const expr *e)
 {
     quant_state *qs = &ev->quants[e->qslot];
@@ -782,16 +794,29 @@ static int relation_tv(const expr *w, const ivl *a, const ivl *b)
     return interval_relation(w->kind == E_OVERLAPS ? REL_OVERLAPS : (relation)w->op, a, b);
 }
 
-/* Where x falls against window w (closed) whose fixed operands f are
- * known: -1 before it, 1 after it (false, and for every later x too), 0 in
- * it (true).  The comparisons are window_tv's own, so the result is its. */
-static inline int window_side(const expr *w, const value *f, double x)
+/* A closed window w whose fixed operands f are known, as window_side
+ * tests it: x - t against [lo, hi] (within a of t: t, -a, a; within [a, b]
+ * of t: 0, t + a, t + b, so that x - 0 is x) */
+typedef struct wbounds {
+    double t, lo, hi;
+} wbounds;
+
+static inline wbounds window_bounds(const expr *w, const value *f)
 {
     if (w->kind == E_WITHIN) {
-        double d = x - v_num(f[1]), a = v_num(f[0]);
-        return d < -a ? -1 : d > a ? 1 : 0;
+        double a = v_num(f[0]);
+        return (wbounds){v_num(f[1]), -a, a};
     }
-    return x < f[2].u.r + f[0].u.r ? -1 : x > f[2].u.r + f[1].u.r ? 1 : 0;
+    return (wbounds){0.0, f[2].u.r + f[0].u.r, f[2].u.r + f[1].u.r};
+}
+
+/* Where x falls against window b: -1 before it, 1 after it (false, and for
+ * every later x too), 0 in it (true).  The comparisons are window_tv's own
+ * (|x - t| <= a; t + a <= x <= t + b), so the result is its. */
+static inline int window_side(const wbounds *b, double x)
+{
+    double d = x - b->t;
+    return d < b->lo ? -1 : d > b->hi ? 1 : 0;
 }
 
 /* The column of the quantifier q's own rows that window w (of
@@ -819,9 +844,10 @@ static inline __attribute__((always_inline)) int any_sorted_window(const expr *w
     int acc = F;
     size_t miss = n;   /* the positions [miss, n) have the date missing */
     while (miss > 0 && col_missing(c, group_row(g, first + miss - 1))) miss--;
+    const wbounds wb = window_bounds(w, f);
     for (size_t k = 0; k < miss; k++) {
         size_t row = group_row(g, first + k);
-        int side = window_side(w, f, (double)c->d[row]);
+        int side = window_side(&wb, (double)c->d[row]);
         if (side > 0) break;
         if (side == 0 && pass[row]) {
             if (pass[row] & 2) return T;
@@ -990,12 +1016,20 @@ static inline __attribute__((always_inline)) value eval_quant_rows(evaluator *ev
         : data_ancestor_row(ev->d, e->anchor_table, ev->var_row[e->anchor_slot], e->col);
     if (!g || a < 0) return V_MISSING;
     const uint8_t *pass = e->prefiltered ? prefilter(ev, e) : NULL;
-    /* the rows before the first that passes and after the last do not count */
-    const uint32_t *span = pass && qs->span ? qs->span + 2 * a : g->off + a;
-    /* units come in order, and so do their groups: fetch the spans of those
-     * to come (the hardware's prefetcher misses these among the other
-     * columns a unit reads; a prefetch never faults) */
-    __builtin_prefetch(span + 64);
+    /* the rows before the first that passes and after the last do not
+     * count: the group's span, worked out now for a prefilter without
+     * spans (spans_alloc) */
+    uint32_t own[2];
+    const uint32_t *span = own;
+    if (pass && !qs->span) {
+        group_span(g, pass, (size_t)a, own);
+    } else {
+        span = pass ? qs->span + 2 * a : g->off + a;
+        /* units come in order, and so do their groups: fetch the spans of
+         * those to come (the hardware's prefetcher misses these among the
+         * other columns a unit reads; a prefetch never faults) */
+        __builtin_prefetch(span + 64);
+    }
     size_t first = span[0], n = span[1] - span[0];
     /* (a published prefilter has its fast conjunct worked out: prefilter_build, prepare_quant) */
     const expr *w = pass ? qs->fixed : NULL;
@@ -1967,11 +2001,16 @@ void eval_prefilter_rows(evaluator *ev, const expr *e, size_t lo, size_t hi)
 }
 
 /* The span array of a quantifier with groups: its number of groups, 0
- * without groups or memory. */
+ * without groups or memory, or when its fast conjunct is a sorted window
+ * (quant_state.sorted, its fast_conjunct worked out): that one's scan
+ * stops at the window's end, and its span is worked out for each unit
+ * (group_span) from the group's pass bytes, which it reads anyway, rather
+ * than written for every group in a pass of its own (8 bytes a group, in
+ * fresh pages) and read back. */
 static size_t spans_alloc(quant_state *qs)
 {
     const group_index *g = atomic_load_explicit(&qs->groups, memory_order_acquire);
-    if (!g) return 0;
+    if (!g || qs->sorted) return 0;
     if (!qs->span) qs->span = malloc((2 * g->ngroups + 1) * sizeof *qs->span);
     return qs->span ? g->ngroups : 0;
 }
@@ -2139,13 +2178,13 @@ typedef struct block_let {
     const quant_state *qs;
     const group_index *g;
     const uint8_t *pass;
-    const uint32_t *span;         /* group a: [span[stride a], span[stride a + 1]) */
-    size_t stride;
+    const uint32_t *span;         /* group a: [span[2a], span[2a + 1]), or NULL (group_span) */
     const evcode *k[3];           /* a sorted window's fixed operands, read here (direct), or NULL */
     int direct;
     const evcode *ik[2];          /* a relation's right side [s, e]: its items (block_item), or NULL */
     const bvec *wv;               /* a pure expression's values (its typed vector), or NULL */
     const bvec *kv[3];            /* k's typed vectors where they are columns, or NULL */
+    const column *kc[3];          /* or a column of the unit's own row, read a unit at a time (vec_col) */
     const bvec *iv[2];            /* ik's typed vectors (uncounted), or NULL */
 } block_let;
 
@@ -2214,6 +2253,14 @@ static size_t vec_need(const evcode *k)
     return k->leaf == L_CALL ? 1 + vec_need(k->k[0]) + vec_need(k->k[1]) : 1;
 }
 
+/* The pool's vector of column col, or NULL */
+static bvec *vec_find(const bvec_pool *p, const column *col)
+{
+    for (size_t j = 0; col && j < p->used; j++)
+        if (p->v[j].col == col) return &p->v[j];
+    return NULL;
+}
+
 /* k's values for the pool's units, in a vector of the pool (k passes
  * vec_ok; the pool holds vec_need(k) more) */
 static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
@@ -2221,9 +2268,9 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
     const size_t *rows = p->rows;
     size_t n = p->n;
     const column *col = k->leaf == L_COL_UNIT || k->leaf == L_DATE_UNIT ? code_col(ev, k) : NULL;
-    for (size_t j = 0; col && j < p->used; j++)
-        if (p->v[j].col == col) return &p->v[j];
-    bvec *v = &p->v[p->used++];
+    bvec *v = vec_find(p, col);
+    if (v) return v;
+    v = &p->v[p->used++];
     v->col = col;
     if (k->leaf == L_CONST) {
         v->t = k->v.t;
@@ -2271,6 +2318,14 @@ static const bvec *vec_get(evaluator *ev, bvec_pool *p, const evcode *k)
     return v;
 }
 
+/* Column col's value (CT_DATE or CT_REAL) at the unit's row, as vec_get's
+ * vector and bvec_value give it */
+static inline value vec_col(const column *col, size_t row)
+{
+    value r = {col->type == CT_DATE ? TY_DATE : TY_REAL, {.r = col->type == CT_DATE ? (double)col->d[row] : col->r[row]}};
+    return column_missing(col, (int64_t)row) ? V_MISSING : r;
+}
+
 /* k's values for the pool's block, or NULL (k does not pass vec_ok, or the
  * pool is used up).  counted: its out-of-range results are counted, as unit
  * by unit; or not (oor tells which units gave one: their node must then be
@@ -2291,6 +2346,7 @@ static const bvec *vec_take(evaluator *ev, bvec_pool *p, const evcode *k, int co
 static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool *p)
 {
     b->wv = b->kv[0] = b->kv[1] = b->kv[2] = b->iv[0] = b->iv[1] = NULL;
+    b->kc[0] = b->kc[1] = b->kc[2] = NULL;
     const expr *q = block_quant(ev, e);
     b->q = q;
     b->w = e;   /* (a pure expression: itself) */
@@ -2305,8 +2361,7 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool
     b->qs = qs;
     b->g = quant_groups(ev, q);
     b->pass = prefilter(ev, q);
-    b->span = qs->span ? qs->span : b->g->off;
-    b->stride = qs->span ? 2 : 1;
+    b->span = qs->span;   /* (NULL: group_span for each unit) */
     b->k[0] = b->k[1] = b->k[2] = NULL;
     if (qs->sorted) {   /* (a window: sorted_window_col) */
         b->k[0] = w->b->code;
@@ -2321,8 +2376,17 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool
     int items = kl && kl->items && block_item_ok(kl->items[0]) && block_item_ok(kl->items[1]);
     b->ik[0] = items ? kl->items[0] : NULL;
     b->ik[1] = items ? kl->items[1] : NULL;
-    for (int j = 0; b->direct && j < 3; j++)
-        if (b->k[j] && b->k[j]->leaf != L_CONST) b->kv[j] = vec_take(ev, p, b->k[j], 1);
+    /* a column of the unit's own row not in a vector yet is read a unit
+     * at a time: only units whose group has a row that passes read it */
+    for (int j = 0; b->direct && j < 3; j++) {
+        const evcode *kj = b->k[j];
+        if (!kj || kj->leaf == L_CONST) continue;
+        const column *col = kj->t == ev->st->unit && vec_ok(ev, kj, 0) ? code_col(ev, kj) : NULL;
+        if (col && !vec_find(p, col))
+            b->kc[j] = col;
+        else
+            b->kv[j] = vec_take(ev, p, kj, 1);
+    }
     if (items && vec_ok(ev, b->ik[0], 0) && vec_ok(ev, b->ik[1], 0) &&
         p->max - p->used >= vec_need(b->ik[0]) + vec_need(b->ik[1])) {
         b->iv[0] = vec_take(ev, p, b->ik[0], 0);
@@ -2330,27 +2394,56 @@ static void block_let_init(evaluator *ev, const expr *e, block_let *b, bvec_pool
     }
 }
 
+/* let b's value (a quantifier's) for the block's unit i, whose row in the
+ * groups' table is a, when it needs no more than the group's span and a
+ * sorted window (b->direct) whose fixed operands are known: *r, returning
+ * 1; else 0, with the span in sp (any_fixed_rest's loop, in
+ * block_let_value).  have: sp holds group a's span already (the unit
+ * before had the same group). */
+static inline __attribute__((always_inline)) int block_let_fast(evaluator *ev, const block_let *b, size_t i, size_t row,
+                                                                int64_t a, value *r, uint32_t *sp, int have)
+{
+    if (a < 0) {
+        *r = V_MISSING;
+        return 1;
+    }
+    if (!have && b->span) {
+        const uint32_t *span = b->span + 2 * (size_t)a;
+        __builtin_prefetch(span + 64);   /* (as eval_quant_rows: the groups of the units to come) */
+        sp[0] = span[0];
+        sp[1] = span[1];
+    } else if (!have) {
+        group_span(b->g, b->pass, (size_t)a, sp);
+    }
+    size_t first = sp[0], cnt = sp[1] - first;
+    if (!cnt) {
+        *r = v_bool(0);   /* no row passes */
+        return 1;
+    }
+    if (!b->direct) return 0;
+    const evcode *const *k = b->k;
+    /* (a literal's value is its node's: c_const) */
+    const bvec *const *kv = b->kv;
+    const column *const *kc = b->kc;
+    value f[3] = {kv[0] ? bvec_value(kv[0], i) : kc[0] ? vec_col(kc[0], row) : k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]),
+                  kv[1] ? bvec_value(kv[1], i) : kc[1] ? vec_col(kc[1], row) : k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
+                  kv[2] ? bvec_value(kv[2], i) : kc[2] ? vec_col(kc[2], row) : k[2] ? run(ev, k[2]) : V_MISSING};
+    if (!window_known(b->w, f)) return 0;
+    *r = from_tv(any_sorted_window(b->w, f, b->qs->sorted, b->g, first, cnt, b->pass));
+    return 1;
+}
+
 /* let b's value for the current unit (unit_rows), the block's unit i, as
  * eval_quant_rows gives it; a pure expression's, as eval_expr */
-static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
+static inline __attribute__((always_inline)) value block_let_value(evaluator *ev, const block_let *b, size_t i)
 {
     if (!b->q) return b->wv ? bvec_value(b->wv, i) : expr_value(ev, b->w);
     int64_t a = ev->anc[b->q->col];
-    if (a < 0) return V_MISSING;
-    const uint32_t *span = b->span + b->stride * (size_t)a;
-    __builtin_prefetch(span + 64);   /* (as eval_quant_rows: the groups of the units to come) */
+    value r;
+    uint32_t span[2];
+    if (block_let_fast(ev, b, i, (size_t)ev->anc[ev->st->unit], a, &r, span, 0)) return r;
     size_t first = span[0], cnt = span[1] - first;
-    if (!cnt) return v_bool(0);   /* no row passes */
     const expr *w = b->w;
-    if (b->direct) {
-        const evcode *const *k = b->k;
-        /* (a literal's value is its node's: c_const) */
-        const bvec *const *kv = b->kv;
-        value f[3] = {kv[0] ? bvec_value(kv[0], i) : k[0]->leaf == L_CONST ? k[0]->v : run(ev, k[0]),
-                      kv[1] ? bvec_value(kv[1], i) : k[1]->leaf == L_CONST ? k[1]->v : run(ev, k[1]),
-                      kv[2] ? bvec_value(kv[2], i) : k[2] ? run(ev, k[2]) : V_MISSING};
-        if (window_known(w, f)) return from_tv(any_sorted_window(w, f, b->qs->sorted, b->g, first, cnt, b->pass));
-    }
     /* a relation's right side ahead, uncounted, as any_sorted's window: when
      * it gives no out-of-range result, any_fixed_rest takes it as it is */
     ivl right, *pre = NULL;
@@ -2374,6 +2467,49 @@ static inline value block_let_value(evaluator *ev, const block_let *b, size_t i)
     value v = any_fixed_rest(ev, b->q, w, b->g, first, cnt, b->pass, pre);
     ev->var_row[b->q->slot] = saved;
     return v;
+}
+
+/* Can let b (block_let_init) be computed for a block's units in one loop of
+ * its own (block_let_all)?  A sorted window whose fixed operands are
+ * literals or the unit's columns (from vectors, or of its own row: vec_col), over groups of a table
+ * that is the unit's or an ancestor's: nothing it reads but those, the
+ * groups, the prefilter and its spans depends on the unit's state
+ * (unit_rows). */
+static int block_let_batch(const evaluator *ev, const block_let *b)
+{
+    if (!b->q || !b->direct) return 0;
+    for (int j = 0; j < 3; j++)
+        if (b->k[j] && b->k[j]->leaf != L_CONST && !b->kv[j] && !b->kc[j]) return 0;
+    for (int t = ev->st->unit; t >= 0; t = ev->d->tables[t].parent)
+        if (t == b->q->col) return 1;
+    return 0;
+}
+
+/* block_let_value for unit rows[i] (its rows set), out of block_let_all's
+ * loop: the rare unit whose window is not known */
+static __attribute__((noinline)) value block_let_unit(evaluator *ev, const block_let *b, const size_t *rows, size_t i)
+{
+    unit_rows(ev, rows[i]);
+    return block_let_value(ev, b, i);
+}
+
+/* out[i]: let b's value (block_let_batch) for the block's unit rows[i],
+ * i < n, as block_let_value gives it: a group without a row that passes is
+ * false, a window whose fixed operands are known any_sorted_window's
+ * result; a unit with one missing goes through block_let_value (its rows
+ * set: any_fixed_rest's loop evaluates through the nodes). */
+static void block_let_all(evaluator *ev, const block_let *b, const size_t *rows, size_t n, value *out)
+{
+    int64_t a[EVAL_BLOCK];
+    if (b->q->col == ev->st->unit)
+        for (size_t i = 0; i < n; i++) a[i] = (int64_t)rows[i];
+    else
+        block_anc(ev, b->q->col, rows, n, a);
+    uint32_t span[2] = {0, 0};
+    const block_let l = *b;   /* (a copy the stores to out cannot alias: its fields read once) */
+    for (size_t i = 0; i < n; i++)
+        if (!block_let_fast(ev, &l, i, rows[i], a[i], &out[i], span, i && a[i] == a[i - 1]))
+            out[i] = block_let_unit(ev, &l, rows, i);
 }
 
 /* A quantifier at the unit's level without a fast conjunct (rn's `first
@@ -2475,12 +2611,22 @@ void eval_block(evaluator *ev, const expr *const *es, size_t nes, const int *eps
     for (size_t j = 0; j < nes || (j == 0 && neps); j += MAX_LETS) {
         size_t m = nes - j < MAX_LETS ? nes - j : MAX_LETS;
         p.used = ep_used;
-        for (size_t l = 0; l < m; l++) block_let_init(ev, es[j + l], &b[l], &p);
+        /* the lets block_let_all computes first, each in a loop of its own;
+         * the others (lu[0..nl)) unit by unit */
+        size_t lu[MAX_LETS], nl = 0;
+        for (size_t l = 0; l < m; l++) {
+            block_let_init(ev, es[j + l], &b[l], &p);
+            if (block_let_batch(ev, &b[l]))
+                block_let_all(ev, &b[l], rows, n, out[j + l]);
+            else
+                lu[nl++] = l;
+        }
+        if (!nl && (j || !neps)) continue;
         /* the bookkeeping a unit's memos need is eval_unit's; here the
          * units need only their rows (no memo is read: block_pure) */
         for (size_t i = 0; i < n; i++) {
             unit_rows(ev, rows[i]);
-            for (size_t l = 0; l < m; l++) out[j + l][i] = block_let_value(ev, &b[l], i);
+            for (size_t l = 0; l < nl; l++) out[j + lu[l]][i] = block_let_value(ev, &b[lu[l]], i);
             if (j) continue;
             /* (the endpoints with the first lets) */
             for (size_t q = 0; q < nu; q++) {
