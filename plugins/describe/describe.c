@@ -372,7 +372,8 @@ static void ds_relations(const ds_ctx *c, cohort_table *t, const int *cg, const 
     const cohort_host *host = c->host;
     size_t ng = c->ng, units = 0;
     if (set_first) set_first[0] = drow[0], set_first[1] = drow[1];
-    pc_cell *parts = malloc((nrow + ng + 2) * sizeof *parts);
+    /* parts: a variable's rows, the groups of a row, or two cells a group */
+    pc_cell *parts = malloc((nrow + 2 * ng + 2) * sizeof *parts);
     if (!parts) return;
     for (size_t k = 0; k <= ng; k++) {
         int col = ds_col(c, cg, k);
