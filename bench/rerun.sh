@@ -24,7 +24,7 @@ cp "$here/course_study.rules" "$tmp/first.rules"
 sed 's/within 3 months of start_date/within 6 months of start_date/' "$here/course_study.rules" >"$tmp/changed.rules"
 cmp -s "$tmp/first.rules" "$tmp/changed.rules" && { echo "rerun.sh: the rules were not changed" >&2; exit 1; }
 show() {
-    printf '  %-32s wall %6.2f s  cpu %6.2f s  ingest %6.3f s  evaluation %6.3f s  estimates %6.3f s  peak RSS %7.1f MiB\n' "$1" \
+    printf '  %-32s wall %6.3f s  cpu %6.2f s  ingest %6.3f s  evaluation %6.3f s  estimates %6.3f s  peak RSS %7.1f MiB\n' "$1" \
         "$(cut -d' ' -f1 "$tmp/$2" | median)" "$(cut -d' ' -f2 "$tmp/$2" | median)" \
         "$(cut -d' ' -f4 "$tmp/$2" | median)" "$(cut -d' ' -f5 "$tmp/$2" | median)" \
         "$(cut -d' ' -f6 "$tmp/$2" | median)" "$(cut -d' ' -f3 "$tmp/$2" | sort -n | tail -1 | awk '{print $1 / 1024}')"
