@@ -21,7 +21,7 @@
 #define PNGWRITE_LEVEL 3
 #define PNGWRITE_FILTER PNG_FILTER_NONE
 
-/* libpng reports errors by calling these; jump back to png_write_rgb24
+/* libpng reports errors by calling these; jump back to pngwrite_rgb24
  * without printing anything (the caller reports the failed file). */
 static void on_error(png_structp png, png_const_charp msg)
 {
@@ -45,7 +45,7 @@ static void on_flush(png_structp png)
     (void)png;
 }
 
-int png_write_rgb24(const unsigned char *data, int width, int height, int stride, FILE *out)
+int pngwrite_rgb24(const unsigned char *data, int width, int height, int stride, FILE *out)
 {
     if (width <= 0 || height <= 0) return -1;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_error, on_warning);

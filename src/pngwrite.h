@@ -8,6 +8,6 @@
  * pixel a native-endian uint32 0xXXRRGGBB as cairo's RGB24 keeps it; the
  * top byte is ignored) to out as a PNG.  Returns 0, or -1 when libpng,
  * memory or the stream failed (nothing is printed). */
-int png_write_rgb24(const unsigned char *data, int width, int height, int stride, FILE *out);
+int pngwrite_rgb24(const unsigned char *data, int width, int height, int stride, FILE *out);
 
 #endif

@@ -280,7 +280,7 @@ static int emit(int format, double w, double h, draw_fn draw, const void *layout
     cairo_destroy(cr);
     if (format == RENDER_PNG && !bad) {
         cairo_surface_flush(s);
-        bad = png_write_rgb24(cairo_image_surface_get_data(s), cairo_image_surface_get_width(s),
+        bad = pngwrite_rgb24(cairo_image_surface_get_data(s), cairo_image_surface_get_width(s),
                               cairo_image_surface_get_height(s), cairo_image_surface_get_stride(s), out) != 0;
     }
     cairo_surface_finish(s);

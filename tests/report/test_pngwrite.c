@@ -2,7 +2,7 @@
  * pixel.  Each figure of tests/report/expected/ (written by cairo's own PNG
  * writer from the drawn surface: step curves of survival and cumulative
  * incidence, forest plots, the scatter of a Schoenfeld residual test, the
- * attrition diagram) is loaded with cairo, written with png_write_rgb24,
+ * attrition diagram) is loaded with cairo, written with pngwrite_rgb24,
  * decoded again with cairo and compared pixel by pixel with the surface it
  * came from; so is a surface of pseudo-random colours with garbage in the
  * unused byte (every channel's byte order).  A stream that cannot be
@@ -30,7 +30,7 @@ static cairo_status_t from_mem(void *closure, unsigned char *data, unsigned int 
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* Write s with png_write_rgb24, decode it and compare: 0 when every pixel
+/* Write s with pngwrite_rgb24, decode it and compare: 0 when every pixel
  * (its 24 colour bits) is the same. */
 static int round_trip(cairo_surface_t *s, const char *what)
 {
@@ -41,10 +41,10 @@ static int round_trip(cairo_surface_t *s, const char *what)
     int stride = cairo_image_surface_get_stride(s);
     cairo_surface_flush(s);
     const unsigned char *px = cairo_image_surface_get_data(s);
-    int rc = m ? png_write_rgb24(px, w, h, stride, m) : -1;
+    int rc = m ? pngwrite_rgb24(px, w, h, stride, m) : -1;
     if (m) fclose(m);
     if (rc != 0) {
-        fprintf(stderr, "%s: png_write_rgb24 failed\n", what);
+        fprintf(stderr, "%s: pngwrite_rgb24 failed\n", what);
         free(buf);
         return 1;
     }
@@ -140,12 +140,12 @@ int main(void)
 
     /* a stream that refuses writes */
     FILE *ro = fopen("/dev/null", "r");
-    if (!ro || png_write_rgb24(px, 257, 129, cairo_image_surface_get_stride(r), ro) != -1) {
+    if (!ro || pngwrite_rgb24(px, 257, 129, cairo_image_surface_get_stride(r), ro) != -1) {
         fprintf(stderr, "a failed write was not reported\n");
         fails++;
     }
     if (ro) fclose(ro);
-    if (png_write_rgb24(px, 0, 0, 4, stdout) != -1) {
+    if (pngwrite_rgb24(px, 0, 0, 4, stdout) != -1) {
         fprintf(stderr, "an empty image was written\n");
         fails++;
     }
