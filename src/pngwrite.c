@@ -52,8 +52,13 @@ int pngwrite_rgb24(const unsigned char *data, int width, int height, int stride,
     if (!png) return -1;
     png_infop info = png_create_info_struct(png);
     unsigned char *volatile row = malloc((size_t)width * 3);
-    if (!info || !row || setjmp(png_jmpbuf(png))) {
+    if (!info || !row) {
         png_destroy_write_struct(&png, info ? &info : NULL);
+        free(row);
+        return -1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
         free(row);
         return -1;
     }
