@@ -6,7 +6,7 @@ set -e
 # chromium: tests/report/browser.sh opens report.html headless (it skips without it)
 # nettle-dev: SHA-256 of the inputs (results.json)
 # python3-docx, unzip: tests/docx.sh reads tables.docx back
-pkgs="gcc make autoconf automake libtool pkg-config bison flex libffi-dev nettle-dev libcunit1-dev r-mathlib r-base-core r-cran-jsonlite libpq-dev postgresql libcairo2-dev libfontconfig-dev fonts-dejavu-core mandoc groff-base chromium python3-docx unzip"
+pkgs="gcc make autoconf automake libtool pkg-config bison flex libffi-dev nettle-dev libcunit1-dev r-mathlib r-base-core r-cran-jsonlite libpq-dev postgresql libcairo2-dev libfontconfig-dev libpng-dev fonts-dejavu-core mandoc groff-base chromium python3-docx unzip"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

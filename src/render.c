@@ -2,9 +2,11 @@
  * render_module.c, which the host loads on demand).  Each kind has a layout step (sizes
  * measured on a scratch surface with the same font options) and one draw
  * function that paints onto whatever surface emit() made: SVG, PDF (in
- * points) or PNG (the same points at RENDER_PNG_DPI).  Sizes are in points
+ * points) or PNG (the same points at RENDER_PNG_DPI, an opaque RGB24 image
+ * that pngwrite.c writes).  Sizes are in points
  * and fonts are set for print at 7 inches wide (8.5-11 pt text). */
 #include "render.h"
+#include "pngwrite.h"
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -276,7 +278,11 @@ static int emit(int format, double w, double h, draw_fn draw, const void *layout
     draw(cr, layout);
     int bad = cairo_status(cr) != CAIRO_STATUS_SUCCESS;
     cairo_destroy(cr);
-    if (format == RENDER_PNG && !bad) bad = cairo_surface_write_to_png_stream(s, to_file, out) != CAIRO_STATUS_SUCCESS;
+    if (format == RENDER_PNG && !bad) {
+        cairo_surface_flush(s);
+        bad = pngwrite_rgb24(cairo_image_surface_get_data(s), cairo_image_surface_get_width(s),
+                              cairo_image_surface_get_height(s), cairo_image_surface_get_stride(s), out) != 0;
+    }
     cairo_surface_finish(s);
     bad |= cairo_surface_status(s) != CAIRO_STATUS_SUCCESS;
     cairo_surface_destroy(s);
