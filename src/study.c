@@ -2583,6 +2583,17 @@ static int own_rows(size_t **rows, rc_entry *held, size_t n)
     return 0;
 }
 
+/* An estimate that cannot run: marked failed, the first estimate's report
+ * of data problems made if it was deferred, its columns freed. */
+static void estimate_failed(est_result *er, int *failed, deferred *lz, colbuf *b)
+{
+    er->failed = 1;
+    *failed = 1;
+    defer_report(lz);
+    deferred_free(lz);
+    cb_free(b);
+}
+
 /* One run of analysis st.  uc (export --unit-values) gathers the values
  * per unit the estimates report, else NULL. */
 static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timing *tm, int min_cell,
@@ -2721,11 +2732,7 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
                 bad = rc != 0;
             }
         if (bad) {
-            er->failed = 1;
-            *failed = 1;
-            defer_report(&lz);
-            deferred_free(&lz);
-            cb_free(&b);
+            estimate_failed(er, failed, &lz, &b);
             continue;
         }
         call_ctx cc = {res, er, dg, ei->s->loc, NULL, n, NULL, NULL, NULL, NULL, 0, threads,
@@ -2738,30 +2745,18 @@ static results *run_once(study *st, cohort_data *d, diag *dg, int *failed, timin
                             st->unit_days[st->timescale], tu};
         if (wts && pass_weights(&b, ei, &call, args, wts, wname, wfrom, er)) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory building the arguments of %s", ei->s->name);
-            er->failed = 1;
-            *failed = 1;
-            defer_report(&lz);
-            deferred_free(&lz);
-            cb_free(&b);
+            estimate_failed(er, failed, &lz, &b);
             continue;
         }
         if (expo >= 0 && expand_exposure(&b, &call, args, call.nargs, expo, ei->args[expo].exposure_term, origin)) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory splitting follow-up at the exposure");
-            er->failed = 1;
-            *failed = 1;
-            defer_report(&lz);
-            deferred_free(&lz);
-            cb_free(&b);
+            estimate_failed(er, failed, &lz, &b);
             continue;
         }
         int rep, ra = rows_arg(st, ei, &rep);
         if (ra >= 0 && expand_intervals(&b, &call, args, call.nargs, ra, st, d, rows, rep)) {
             diag_at(dg, DIAG_ERROR, ei->s->loc, "out of memory listing the intervals of %s", st->eps[rep].s->name);
-            er->failed = 1;
-            *failed = 1;
-            defer_report(&lz);
-            deferred_free(&lz);
-            cb_free(&b);
+            estimate_failed(er, failed, &lz, &b);
             continue;
         }
         est_call ec = {ei->est, &call};
